@@ -1,0 +1,45 @@
+# Wren top-level Makefile.
+#
+#   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
+#   make test                        install what is missing, build, run every test
+#   make bench                       benchmarks (counts, not times)
+#   make build                       hypervisor + XTF guests only
+#
+# Everything built goes under build/.
+
+include Config.mk
+
+PLATFORM ?= qemu
+BUILD := $(CURDIR)/build
+export BUILD
+
+.PHONY: all build xen xtf unit deps run test bench clean
+
+all: build
+
+deps:
+	@automation/install-deps.sh
+
+build: xen xtf
+
+xen:
+	@$(MAKE) -s -C xen BUILD=$(BUILD)/xen
+
+xtf:
+	@$(MAKE) -s -C xtf BUILD=$(BUILD)/xtf XEN_PUBLIC=$(CURDIR)/xen/include
+
+unit:
+	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
+
+run: deps build
+	@automation/run-demo.sh $(PLATFORM)
+
+test: deps
+	@$(MAKE) -s build
+	@automation/test-all.sh
+
+bench: deps build
+	@automation/bench.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,134 @@
+/*
+ * console.c - printk, log levels and guest console output.
+ *
+ * Every hypervisor line starts "(XEN) ". Guest output is collected per
+ * domain and printed a whole line at a time so that lines from different
+ * CPUs never interleave: dom0's lines appear raw (as on Xen), domain N's
+ * as "(dN) ...". One lock serialises the serial port.
+ */
+#include <xen/lib.h>
+#include <xen/console.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/param.h>
+
+static spinlock_t console_lock = SPIN_LOCK_UNLOCKED;
+static int loglvl_threshold = 2;        /* print ERR, WARNING, INFO */
+static bool at_line_start = true;
+
+void console_init(void)
+{
+    ns16550_init(0x3f8);
+}
+
+static int level_of(const char *name)
+{
+    if (!strcmp(name, "none")) return -1;
+    if (!strcmp(name, "error")) return 0;
+    if (!strcmp(name, "warning")) return 1;
+    if (!strcmp(name, "info")) return 2;
+    if (!strcmp(name, "debug") || !strcmp(name, "all")) return 3;
+    return -2;
+}
+
+void console_set_loglvl(const char *val)
+{
+    char lvl[16];
+    size_t n = strchr(val, '/') ? (size_t)(strchr(val, '/') - val) : strlen(val);
+    int l;
+    strlcpy(lvl, val, n + 1 < sizeof(lvl) ? n + 1 : sizeof(lvl));
+    l = level_of(lvl);
+    if (l == -2)
+        printk(XENLOG_WARNING "unknown loglvl '%s' ignored\n", val);
+    else
+        loglvl_threshold = l;
+}
+custom_param("loglvl", console_set_loglvl);
+
+static void emit(const char *s, size_t n, const char *prefix)
+{
+    for (; n; n--, s++) {
+        if (at_line_start && prefix) {
+            for (const char *p = prefix; *p; p++)
+                ns16550_putc(*p);
+        }
+        if (*s == '\n')
+            ns16550_putc('\r');
+        ns16550_putc(*s);
+        at_line_start = (*s == '\n');
+    }
+}
+
+/* Strip a "<N>" level marker; returns the level (INFO if none). */
+static int take_level(const char **fmt)
+{
+    const char *f = *fmt;
+    if (f[0] == '<' && f[1] >= '0' && f[1] <= '3' && f[2] == '>') {
+        *fmt = f + 3;
+        return f[1] - '0';
+    }
+    return 2;
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[512];
+    unsigned long flags;
+    int n;
+    if (take_level(&fmt) > loglvl_threshold)
+        return;
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (n >= (int)sizeof(buf))
+        n = sizeof(buf) - 1;
+    flags = spin_lock_irqsave(&console_lock);
+    emit(buf, n, "(XEN) ");
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+static void print_guest_line(struct domain *d)
+{
+    char prefix[16];
+    unsigned long flags;
+    snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
+    flags = spin_lock_irqsave(&console_lock);
+    if (!at_line_start)
+        emit("\n", 1, NULL);
+    emit(d->console.line, d->console.len, d->domain_id ? prefix : "");
+    if (!at_line_start)
+        emit("\n", 1, NULL);
+    spin_unlock_irqrestore(&console_lock, flags);
+    d->console.len = 0;
+}
+
+void console_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (c == '\r')
+            continue;
+        if (c != '\n' && (c < 0x20 || c > 0x7e) && c != '\t')
+            c = '?';                  /* keep the log readable */
+        d->console.line[d->console.len++] = c;
+        if (c == '\n' || d->console.len == sizeof(d->console.line) - 1)
+            print_guest_line(d);
+    }
+}
+
+void console_guest_flush(struct domain *d)
+{
+    if (d->console.len)
+        print_guest_line(d);
+}
+
+size_t console_read(char *buf, size_t len)
+{
+    return 0;   /* no serial input yet */
+}

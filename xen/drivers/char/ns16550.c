@@ -1,0 +1,40 @@
+/*
+ * ns16550.c - polled driver for the PC's 16550 UART (COM1 at 0x3f8).
+ * Output only for now; the console layer above decides what to print.
+ */
+#include <xen/console.h>
+#include <asm/x86.h>
+
+#define UART_THR 0      /* transmit holding register */
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_DLL 0
+#define UART_DLM 1
+#define LSR_THRE 0x20   /* transmitter holding register empty */
+
+static uint16_t uart_base;
+
+void ns16550_init(uint16_t base)
+{
+    uart_base = base;
+    outb(base + UART_IER, 0x00);
+    outb(base + UART_LCR, 0x80);    /* divisor latch on */
+    outb(base + UART_DLL, 0x01);    /* 115200 baud */
+    outb(base + UART_DLM, 0x00);
+    outb(base + UART_LCR, 0x03);    /* 8n1 */
+    outb(base + UART_FCR, 0xc7);
+    outb(base + UART_MCR, 0x03);
+}
+
+void ns16550_putc(char c)
+{
+    unsigned int spins = 0;
+    if (!uart_base)
+        return;
+    while (!(inb(uart_base + UART_LSR) & LSR_THRE) && ++spins < 100000)
+        ;
+    outb(uart_base + UART_THR, (uint8_t)c);
+}

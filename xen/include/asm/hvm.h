@@ -1,0 +1,84 @@
+/*
+ * hvm.h - the vendor interface. VMX and SVM each provide one struct
+ * vcpu_vendor_ops; hvm.c picks one at boot and owns everything above it:
+ * the exit handlers for CPUID, MSRs, I/O, hypercalls, nested page faults,
+ * HLT and shutdown are written once and see exits in the vendor-neutral
+ * form below.
+ */
+#ifndef ASM_HVM_H
+#define ASM_HVM_H
+
+#include <xen/types.h>
+
+struct vcpu;
+struct domain;
+struct vcpu_hvm_context;
+
+enum hvm_exit_reason {
+    HVM_EXIT_NONE,          /* nothing to do (e.g. an interrupt was taken) */
+    HVM_EXIT_CPUID,
+    HVM_EXIT_MSR_READ,
+    HVM_EXIT_MSR_WRITE,
+    HVM_EXIT_IO,
+    HVM_EXIT_HYPERCALL,
+    HVM_EXIT_NPF,           /* second-stage fault or EPT violation */
+    HVM_EXIT_NPF_MISCONFIG, /* EPT misconfiguration (lazy recalc, later) */
+    HVM_EXIT_HLT,
+    HVM_EXIT_TRIPLE_FAULT,  /* guest shutdown / triple fault */
+    HVM_EXIT_INVALID_STATE, /* VM entry refused the guest state */
+    HVM_EXIT_UNHANDLED,     /* anything else: crash the domain, log raw */
+};
+
+struct hvm_exit {
+    enum hvm_exit_reason reason;
+    uint64_t raw_reason;            /* vendor's own code, for logs */
+    unsigned int insn_len;          /* length of the exiting instruction, 0 if unknown */
+    /* HVM_EXIT_IO */
+    uint16_t io_port;
+    uint8_t io_size;                /* 1, 2, 4 */
+    bool io_in, io_string, io_rep;
+    /* HVM_EXIT_NPF */
+    uint64_t gpa, gla;
+    bool npf_read, npf_write, npf_exec, npf_present, npf_gla_valid;
+};
+
+/* Guest register set beyond the GPRs, for CR3-walks and logs. */
+struct hvm_guest_state {
+    uint64_t cr0, cr3, cr4, efer;
+    uint16_t cs_sel;
+    uint8_t cpl;
+    bool long_mode;                 /* EFER.LMA and CS.L */
+};
+
+struct vcpu_vendor_ops {
+    const char *name;
+    const struct p2m_pte_ops *p2m_ops;
+    /* Boot CPU, once: is the hardware there and usable? 0 or -ENODEV. */
+    int (*probe)(void);
+    /* Every CPU: VMXON / EFER.SVME and host save area. */
+    int (*cpu_up)(unsigned int cpu);
+    int (*vcpu_create)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    /* Reset to Xen's PVH entry state: 32-bit flat protected mode, paging off. */
+    void (*vcpu_set_pvh_entry)(struct vcpu *v, uint32_t entry, uint32_t ebx);
+    /* VCPUOP_initialise for HVM guests; 0 or -EINVAL if the context is bad. */
+    int (*vcpu_set_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+    /* Enter the guest and come back at the next exit, described in *exit.
+     * v->regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
+    void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
+    void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
+    /* Inject an exception (vector, error code or -1) at the next entry. */
+    void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
+    /* The domain's p2m changed: drop cached translations on every CPU. */
+    void (*flush_guest_tlbs)(struct domain *d);
+};
+
+extern const struct vcpu_vendor_ops vmx_vendor_ops;
+extern const struct vcpu_vendor_ops svm_vendor_ops;
+extern const struct vcpu_vendor_ops *hvm_vendor;
+
+int hvm_init(void);                     /* boot CPU: choose the vendor */
+void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+
+#endif /* ASM_HVM_H */

@@ -1,0 +1,32 @@
+/*
+ * traps.h - the hypervisor's own IDT, interrupt vectors and the frame its
+ * trap handlers see.
+ */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <xen/types.h>
+
+struct cpu_user_regs {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define VECTOR_TIMER    0xf0
+#define VECTOR_KICK     0xf1
+#define VECTOR_SPURIOUS 0xff
+
+void trap_init(void);          /* build the IDT (boot CPU) */
+void trap_load(void);          /* load it (every CPU) */
+void do_trap(struct cpu_user_regs *regs);
+void show_registers(const struct cpu_user_regs *regs);
+
+/* Leave the emulator: the exit status says why (see docs/platforms.md). */
+__noreturn void machine_power_off(void);
+__noreturn void machine_exit_failure(unsigned int code);
+#define EXIT_CODE_DOM0_CRASH 1
+#define EXIT_CODE_PANIC      2
+
+#endif /* ASM_TRAPS_H */

@@ -1,0 +1,25 @@
+/*
+ * console.h - the hypervisor console: a serial port, log levels, and the
+ * per-domain line buffers that give guest output its "(dN) " prefix.
+ */
+#ifndef XEN_CONSOLE_H
+#define XEN_CONSOLE_H
+
+#include <xen/types.h>
+
+void ns16550_init(uint16_t base);
+void ns16550_putc(char c);
+
+void console_init(void);
+void console_set_loglvl(const char *val);
+
+struct domain;
+/* Append guest text to the domain's console line buffer; whole lines are
+ * printed, dom0's raw and others' with "(dN) ". */
+void console_guest_write(struct domain *d, const char *buf, size_t len);
+void console_guest_flush(struct domain *d);
+
+/* Characters typed on the serial line, for dom0's CONSOLEIO_read. */
+size_t console_read(char *buf, size_t len);
+
+#endif /* XEN_CONSOLE_H */

@@ -1,0 +1,48 @@
+/*
+ * event.h - event channels, 2-level ABI: a port is a bit in the domain's
+ * shared_info evtchn_pending[] array. Ports connect two domains, or a
+ * domain and a hypervisor-side service (the PV console backend).
+ */
+#ifndef XEN_EVENT_H
+#define XEN_EVENT_H
+
+#include <xen/types.h>
+#include <xen/spinlock.h>
+
+struct domain;
+struct vcpu;
+
+#define NR_EVTCHN 128
+
+enum evtchn_state {
+    ECS_FREE = 0,
+    ECS_RESERVED,           /* port 0 */
+    ECS_UNBOUND,            /* waiting for remote_dom to bind */
+    ECS_INTERDOMAIN,        /* connected to remote_dom:remote_port */
+    ECS_XEN_SERVICE,        /* served by the hypervisor (console) */
+    ECS_IPI,
+};
+
+struct evtchn {
+    uint8_t state;
+    uint16_t remote_dom;
+    uint16_t remote_port;
+    uint16_t notify_vcpu;
+    void (*service)(struct domain *d, unsigned int port);   /* ECS_XEN_SERVICE */
+};
+
+struct evtchn_domain {
+    spinlock_t lock;
+    struct evtchn port[NR_EVTCHN];
+};
+
+void evtchn_init(struct domain *d);
+/* Allocate a port in d served by fn when the guest sends on it. */
+int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int));
+/* Mark port pending in d and wake the vCPU it notifies. */
+void evtchn_set_pending(struct domain *d, unsigned int port);
+void evtchn_close_all(struct domain *d);
+bool evtchn_vcpu_has_pending(struct vcpu *v);
+long do_event_channel_op(int cmd, uint64_t arg);
+
+#endif /* XEN_EVENT_H */

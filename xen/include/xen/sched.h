@@ -1,0 +1,116 @@
+/*
+ * sched.h - domains and vCPUs, and the scheduler that runs vCPUs on
+ * physical CPUs: one round-robin run queue, preemption on the timer tick,
+ * a vCPU that blocks or halts gives its CPU away.
+ *
+ * Lock order: domlist_lock -> d->lock -> d->p2m.lock -> sched lock ->
+ * console lock. A vCPU's run state changes only under the scheduler lock.
+ */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+#include <xen/types.h>
+#include <xen/spinlock.h>
+#include <xen/p2m.h>
+#include <xen/smp.h>
+#include <xen/event.h>
+#include <asm/vcpu_arch.h>
+#include <public/xen.h>
+#include <public/hvm/params.h>
+
+#define MAX_VIRT_CPUS 8
+#define MAX_DOMAINS   16
+
+/* General-purpose registers of a guest, as the exit handlers see them. */
+struct guest_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+};
+
+enum vcpu_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    enum vcpu_state state;          /* under the scheduler lock */
+    int processor;                  /* pCPU running it, or -1 */
+    struct vcpu *next_in_queue;
+    bool on_queue;
+    bool is_up;                     /* VCPUOP_up was done (or vCPU 0) */
+    bool initialised;               /* has a register context */
+    struct guest_regs regs;
+    uint64_t exits;                 /* for the debug domctl later */
+    struct vcpu_arch arch;          /* vendor state: VMCS or VMCB */
+};
+
+struct domain_console {
+    spinlock_t lock;
+    char line[256];
+    size_t len;
+    mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
+    unsigned int ring_port;
+};
+
+/* A contiguous block of machine memory given to a domain. */
+struct mem_extent {
+    mfn_t mfn;
+    unsigned int order;
+};
+#define MAX_EXTENTS 512
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;
+    bool is_dying;
+    bool is_shutting_down;
+    uint8_t shutdown_code;
+    int pause_count;                /* controller pauses (domctl) */
+    spinlock_t lock;
+    struct domain *next_in_list;
+
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+
+    struct p2m_domain p2m;
+    uint64_t max_pages;             /* XEN_DOMCTL_max_mem limit */
+    uint64_t tot_pages;
+    uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
+    struct mem_extent extents[MAX_EXTENTS];
+    unsigned int nr_extents;
+
+    struct shared_info *shared_info;
+    gfn_t shared_info_gfn;
+    uint64_t hvm_params[HVM_NR_PARAMS];
+    struct domain_console console;
+    struct evtchn_domain evtchn;
+};
+
+extern struct domain *domain_list;
+extern spinlock_t domlist_lock;
+extern struct domain *hardware_domain;
+
+/* Domains. Return 0 or -errno; created domains start paused once (by the
+ * builder) so no vCPU runs before its context is set. */
+int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct domain **out);
+struct domain *domain_by_id(domid_t id);        /* NULL if none or dying */
+void domain_pause(struct domain *d);            /* returns when no vCPU runs */
+void domain_unpause(struct domain *d);
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *why);
+void domain_destroy(struct domain *d);
+int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages);
+
+/* vCPUs and the scheduler. */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+void vcpu_wake(struct vcpu *v);                 /* blocked -> runnable */
+void vcpu_block(struct vcpu *v);                /* current vCPU sleeps until an event */
+void vcpu_yield(void);
+void vcpu_offline(struct vcpu *v);
+bool vcpu_runnable(const struct vcpu *v);
+void vcpu_sleep_sync(struct vcpu *v);           /* wait until v is off every CPU */
+void scheduler_init(void);
+__noreturn void scheduler_loop(void);
+void scheduler_tick(void);
+
+#endif /* XEN_SCHED_H */
