@@ -45,6 +45,14 @@ void console_set_loglvl(const char *val)
 }
 custom_param("loglvl", console_set_loglvl);
 
+/* Only the first PC serial port is supported; say so for anything else. */
+static void console_select(const char *val)
+{
+    if (strcmp(val, "com1") && strncmp(val, "com1,", 5))
+        printk(XENLOG_WARNING "console=%s: only com1 is supported; using com1\n", val);
+}
+custom_param("console", console_select);
+
 static void emit(const char *s, size_t n, const char *prefix)
 {
     for (; n; n--, s++) {

@@ -22,4 +22,7 @@ void console_guest_flush(struct domain *d);
 /* Characters typed on the serial line, for dom0's CONSOLEIO_read. */
 size_t console_read(char *buf, size_t len);
 
+/* Serve a PV console ring for d at gfn (domUs); sets the HVM params. */
+int console_ring_setup(struct domain *d, gfn_t gfn);
+
 #endif /* XEN_CONSOLE_H */

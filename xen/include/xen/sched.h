@@ -17,6 +17,7 @@
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
+#include <public/memory.h>
 
 #define MAX_VIRT_CPUS 8
 #define MAX_DOMAINS   16
@@ -52,12 +53,15 @@ struct domain_console {
     unsigned int ring_port;
 };
 
+typedef struct xen_e820_entry e820entry_t;
+#define e820entry xen_e820_entry
+
 /* A contiguous block of machine memory given to a domain. */
 struct mem_extent {
     mfn_t mfn;
     unsigned int order;
 };
-#define MAX_EXTENTS 512
+#define MAX_EXTENTS 1024
 
 struct domain {
     domid_t domain_id;
@@ -78,6 +82,11 @@ struct domain {
     uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
     struct mem_extent extents[MAX_EXTENTS];
     unsigned int nr_extents;
+
+    /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
+    struct xen_e820_entry memmap[8];
+    unsigned int nr_memmap;
+    uint64_t tlb_flush_gen;         /* bumped when cached translations must go */
 
     struct shared_info *shared_info;
     gfn_t shared_info_gfn;
@@ -109,6 +118,7 @@ void vcpu_yield(void);
 void vcpu_offline(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_sleep_sync(struct vcpu *v);           /* wait until v is off every CPU */
+void sched_kick_all(void);                      /* let every CPU pick again */
 void scheduler_init(void);
 __noreturn void scheduler_loop(void);
 void scheduler_tick(void);

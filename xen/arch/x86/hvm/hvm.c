@@ -1,0 +1,285 @@
+/*
+ * hvm.c - the vendor-neutral half of running guests: which vendor to use,
+ * and the exit handlers written once for both (CPUID, MSRs, port I/O,
+ * hypercalls, second-stage faults, HLT, triple faults). The vendor code
+ * turns its own exit codes into struct hvm_exit; nothing here knows a
+ * VMCS or a VMCB.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/console.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <xen/param.h>
+#include <xen/version.h>
+#include <asm/x86.h>
+#include <asm/hvm.h>
+#include <public/arch-x86/cpuid.h>
+
+const struct vcpu_vendor_ops *hvm_vendor;
+
+static char opt_hvm[8] = "";
+string_param("hvm", opt_hvm);       /* "vmx" or "svm": force a vendor */
+
+static bool cpu_vendor_is(const char *name)
+{
+    struct cpuid_regs r = cpuid(0);
+    char v[13];
+    memcpy(v, &r.b, 4);
+    memcpy(v + 4, &r.d, 4);
+    memcpy(v + 8, &r.c, 4);
+    v[12] = '\0';
+    return !strcmp(v, name);
+}
+
+int hvm_init(void)
+{
+    const struct vcpu_vendor_ops *ops = &svm_vendor_ops;
+    if (!strcmp(opt_hvm, "vmx") || (!opt_hvm[0] && cpu_vendor_is("GenuineIntel")))
+        ops = &vmx_vendor_ops;
+    if (ops->probe()) {
+        printk(XENLOG_ERR "HVM: %s unusable\n", ops->name);
+        return -ENODEV;
+    }
+    hvm_vendor = ops;
+    printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
+    return 0;
+}
+
+void hvm_cpu_up(unsigned int cpu)
+{
+    int rc = hvm_vendor->cpu_up(cpu);
+    if (rc)
+        panic("CPU%u: cannot enable %s (%d)", cpu, hvm_vendor->name, rc);
+}
+
+/* ---- CPUID ---------------------------------------------------------- */
+
+#define XEN_LEAVES 5        /* base+0 .. base+4 */
+
+static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
+{
+    struct cpuid_regs r = { 0, 0, 0, 0 };
+    switch (idx) {
+    case 0:
+        r = (struct cpuid_regs){ XEN_CPUID_LEAF(XEN_LEAVES - 1), XEN_CPUID_SIGNATURE_EBX,
+                                 XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX };
+        break;
+    case 1:
+        r.a = (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR;
+        break;
+    case 2:
+        r.a = 1;                    /* one hypercall page */
+        r.b = XEN_CPUID_FIRST_LEAF; /* written through this MSR */
+        break;
+    case 4:
+        r.a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+        r.b = v->vcpu_id;
+        r.c = v->domain->domain_id;
+        break;
+    }
+    return r;
+}
+
+/* Host leaves, minus what a guest must not believe it has. */
+static struct cpuid_regs host_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub)
+{
+    struct cpuid_regs r = cpuid_count(leaf, sub);
+    if (leaf == 1) {
+        r.c &= ~((1u << 5) | (1u << 3) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28));
+        r.c |= 1u << 31;                            /* running on a hypervisor */
+        r.d &= ~(1u << 9);                          /* no local APIC emulated */
+        r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);
+    } else if (leaf == 7 && sub == 0) {
+        r.b &= ~((1u << 5) | (1u << 16));           /* no AVX2/AVX-512: no XSAVE state */
+    } else if (leaf == 0xd) {
+        r = (struct cpuid_regs){ 0, 0, 0, 0 };
+    } else if (leaf == 0x80000001) {
+        r.c &= ~(1u << 2);                          /* no nested SVM */
+    }
+    return r;
+}
+
+static void handle_cpuid(struct vcpu *v)
+{
+    uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+    struct cpuid_regs r;
+    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000)
+        r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF)
+                                               : (struct cpuid_regs){ 0, 0, 0, 0 };
+    else
+        r = host_cpuid_leaf(v, leaf, sub);
+    v->regs.rax = r.a;
+    v->regs.rbx = r.b;
+    v->regs.rcx = r.c;
+    v->regs.rdx = r.d;
+}
+
+/* ---- MSRs ----------------------------------------------------------- */
+
+#define HYPERCALL_PAGE_MSR  XEN_CPUID_FIRST_LEAF
+#define HYPERCALL_STUB_SIZE 32
+
+/* Fill the guest's hypercall page: stub i is "mov $i, %eax; vm(m)call; ret". */
+static int write_hypercall_page(struct vcpu *v, uint64_t val)
+{
+    uint8_t *page;
+    bool intel = hvm_vendor == &vmx_vendor_ops;
+    if (val & 0xfff)
+        return -EINVAL;             /* we advertise one page: index 0 only */
+    page = map_guest_frame(v->domain, _gfn(val >> PAGE_SHIFT), true);
+    if (!page)
+        return -EFAULT;
+    memset(page, 0xcc, PAGE_SIZE);  /* int3 between stubs */
+    for (unsigned int i = 0; i < PAGE_SIZE / HYPERCALL_STUB_SIZE; i++) {
+        uint8_t *p = page + i * HYPERCALL_STUB_SIZE;
+        p[0] = 0xb8;
+        memcpy(p + 1, &i, 4);
+        p[5] = 0x0f; p[6] = 0x01; p[7] = intel ? 0xc1 : 0xd9;
+        p[8] = 0xc3;
+    }
+    return 0;
+}
+
+/* Returns true if the access was handled, false to inject #GP. */
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_IA32_APIC_BASE:
+        *val = 0;                   /* no local APIC is emulated */
+        return true;
+    case 0x1a0:                     /* IA32_MISC_ENABLE */
+    case 0xfe:                      /* IA32_MTRRCAP */
+    case 0x2ff:                     /* IA32_MTRR_DEF_TYPE */
+        *val = 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    if (msr == HYPERCALL_PAGE_MSR) {
+        int rc = write_hypercall_page(v, val);
+        if (rc)
+            printk(XENLOG_WARNING "d%u: hypercall page at %#lx refused (%d)\n",
+                   v->domain->domain_id, val, rc);
+        return rc == 0;
+    }
+    return msr == 0x2ff;            /* MTRR default type: accepted, ignored */
+}
+
+static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
+{
+    uint32_t msr = (uint32_t)v->regs.rcx;
+    uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+    bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
+    if (!ok) {
+        hvm_vendor->inject_exception(v, 13, 0);
+        return;
+    }
+    if (!write) {
+        v->regs.rax = (uint32_t)val;
+        v->regs.rdx = val >> 32;
+    }
+    v->regs.rip += insn_len;
+}
+
+/* ---- port I/O ------------------------------------------------------- */
+
+#define DEBUG_CONSOLE_PORT 0xe9     /* Bochs/QEMU convention, one byte a write */
+
+static void handle_io(struct vcpu *v, const struct hvm_exit *e)
+{
+    uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
+    if (e->io_string) {
+        domain_crash(v->domain, "string port I/O is not emulated");
+        return;
+    }
+    if (e->io_in)
+        v->regs.rax = (v->regs.rax & ~mask) | mask;     /* nothing there: all ones */
+    else if (e->io_port == DEBUG_CONSOLE_PORT) {
+        char c = (char)v->regs.rax;
+        console_guest_write(v->domain, &c, 1);
+    }
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
+static void crash_with_state(struct vcpu *v, const char *what)
+{
+    struct hvm_guest_state st;
+    char why[96];
+    hvm_vendor->get_guest_state(v, &st);
+    printk(XENLOG_ERR "d%uv%u %s: rip %#lx rsp %#lx cr0 %#lx cr3 %#lx cr4 %#lx efer %#lx\n",
+           v->domain->domain_id, v->vcpu_id, what, v->regs.rip, v->regs.rsp,
+           st.cr0, st.cr3, st.cr4, st.efer);
+    snprintf(why, sizeof(why), "%s at rip %#lx", what, v->regs.rip);
+    domain_crash(v->domain, why);
+}
+
+static void handle_npf(struct vcpu *v, const struct hvm_exit *e)
+{
+    char why[128];
+    p2m_type_t t;
+    p2m_lookup(&v->domain->p2m, _gfn(e->gpa >> PAGE_SHIFT), &t, NULL, NULL);
+    snprintf(why, sizeof(why), "%s%s%s access to gpa %#lx (p2m type %u) not allowed",
+             e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "",
+             e->gpa, t);
+    crash_with_state(v, why);
+}
+
+static void handle_hlt(struct vcpu *v, const struct hvm_exit *e)
+{
+    v->regs.rip += e->insn_len;
+    vcpu_block(v);
+}
+
+static void advance(struct vcpu *v, const struct hvm_exit *e)
+{
+    v->regs.rip += e->insn_len;
+}
+
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
+{
+    char why[64];
+    switch (e->reason) {
+    case HVM_EXIT_NONE:
+        return;
+    case HVM_EXIT_CPUID:
+        handle_cpuid(v);
+        advance(v, e);
+        return;
+    case HVM_EXIT_MSR_READ:
+    case HVM_EXIT_MSR_WRITE:
+        handle_msr(v, e->reason == HVM_EXIT_MSR_WRITE, e->insn_len);
+        return;
+    case HVM_EXIT_IO:
+        handle_io(v, e);
+        advance(v, e);
+        return;
+    case HVM_EXIT_HYPERCALL:
+        advance(v, e);
+        hypercall_dispatch(v);
+        return;
+    case HVM_EXIT_NPF:
+    case HVM_EXIT_NPF_MISCONFIG:
+        handle_npf(v, e);
+        return;
+    case HVM_EXIT_HLT:
+        handle_hlt(v, e);
+        return;
+    case HVM_EXIT_TRIPLE_FAULT:
+        crash_with_state(v, "triple fault");
+        return;
+    case HVM_EXIT_INVALID_STATE:
+        crash_with_state(v, "VM entry refused the guest state");
+        return;
+    case HVM_EXIT_UNHANDLED:
+        snprintf(why, sizeof(why), "unhandled exit %#lx", e->raw_reason);
+        crash_with_state(v, why);
+        return;
+    }
+}

@@ -1,0 +1,364 @@
+/*
+ * svm.c - AMD SVM with nested paging behind struct vcpu_vendor_ops.
+ *
+ * Facts that shape it (docs/platforms.md): QEMU's SVM has no next-RIP save
+ * and no decode assists, so instruction lengths come from what we know of
+ * each intercepted instruction (and the IOIO exit's EXITINFO2). VMRUN
+ * requires EFER.SVME in the guest's EFER, so the guest sees a shadow
+ * value without it; EFER writes are intercepted and handled here.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <asm/x86.h>
+#include <asm/hvm.h>
+#include <public/hvm/hvm_vcpu.h>
+#include "vmcb.h"
+
+#define MSR_SVM_EFER_SHADOW_VALID 0
+#define IOPM_PAGES  3
+#define MSRPM_PAGES 2
+
+struct svm_cpu {
+    void *host_area;            /* VMSAVE area for the hypervisor's own state */
+    void *hsave;                /* MSR_VM_HSAVE_PA page */
+};
+static struct svm_cpu svm_cpus[NR_CPUS];
+static mfn_t iopm, msrpm;       /* shared by every vCPU: intercept everything... */
+static uint32_t next_asid = 1, max_asid;
+
+void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
+
+static inline void clgi(void) { asm volatile("clgi" ::: "memory"); }
+static inline void stgi(void) { asm volatile("stgi" ::: "memory"); }
+static inline void vmsave(paddr_t pa) { asm volatile("vmsave %0" :: "a"(pa) : "memory"); }
+
+static int svm_probe(void)
+{
+    struct cpuid_regs r = cpuid(0x80000001);
+    if (!(r.c & (1u << 2))) {
+        printk(XENLOG_ERR "SVM: CPUID 0x80000001 ECX.SVM clear\n");
+        return -ENODEV;
+    }
+    if (rdmsr(MSR_VM_CR) & (1u << 4)) {
+        printk(XENLOG_ERR "SVM: disabled by firmware (VM_CR.SVMDIS)\n");
+        return -ENODEV;
+    }
+    r = cpuid(0x8000000a);
+    if (!(r.d & 1u)) {
+        printk(XENLOG_ERR "SVM: no nested paging (CPUID 0x8000000a EDX.NP); with QEMU use -cpu max\n");
+        return -ENODEV;
+    }
+    max_asid = r.b;
+    printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n",
+           r.a & 0xff, r.b, (r.d & (1u << 3)) ? "yes" : "no", (r.d & (1u << 7)) ? "yes" : "no");
+    return 0;
+}
+
+/* Pass through the MSRs that VMLOAD/VMSAVE switch; intercept the rest. */
+static void msrpm_allow(uint8_t *pm, uint32_t msr)
+{
+    uint32_t base = msr >= 0xc0000000 ? 0x800 : 0;
+    uint32_t bit = (msr & 0x1fff) * 2;
+    pm[base + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+}
+
+static int svm_alloc_permission_maps(void)
+{
+    uint8_t *pm;
+    iopm = alloc_pages(2);                 /* 12 KiB needed: 4 pages */
+    msrpm = alloc_pages(1);
+    if (!mfn_valid_raw(iopm) || !mfn_valid_raw(msrpm))
+        return -ENOMEM;
+    memset(mfn_to_virt(iopm), 0xff, 4 * PAGE_SIZE);
+    pm = mfn_to_virt(msrpm);
+    memset(pm, 0xff, 2 * PAGE_SIZE);
+    for (uint32_t m = MSR_STAR; m <= MSR_SFMASK; m++)
+        msrpm_allow(pm, m);
+    msrpm_allow(pm, MSR_FS_BASE);
+    msrpm_allow(pm, MSR_GS_BASE);
+    msrpm_allow(pm, MSR_KERNEL_GS_BASE);
+    for (uint32_t m = 0x174; m <= 0x176; m++)   /* SYSENTER_CS/ESP/EIP */
+        msrpm_allow(pm, m);
+    return 0;
+}
+
+static int svm_cpu_up(unsigned int cpu)
+{
+    struct svm_cpu *c = &svm_cpus[cpu];
+    if (cpu == 0 && svm_alloc_permission_maps())
+        return -ENOMEM;
+    c->host_area = alloc_page_zeroed();
+    c->hsave = alloc_page_zeroed();
+    if (!c->host_area || !c->hsave)
+        return -ENOMEM;
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, virt_to_maddr(c->hsave));
+    vmsave(virt_to_maddr(c->host_area));
+    return 0;
+}
+
+static void svm_init_controls(struct vcpu *v, void *vmcb)
+{
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
+             INTERCEPT_HLT | INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4, INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+             INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT);
+    vmcb_set(vmcb, VMCB_INTERCEPT_EXC, 4, 1u << 18);    /* #MC */
+    vmcb_set64(vmcb, VMCB_IOPM_BASE, mfn_x(iopm) << PAGE_SHIFT);
+    vmcb_set64(vmcb, VMCB_MSRPM_BASE, mfn_x(msrpm) << PAGE_SHIFT);
+    vmcb_set(vmcb, VMCB_ASID, 4, v->arch.svm.asid);
+    vmcb_set64(vmcb, VMCB_VINTR, VINTR_MASKING);
+    vmcb_set64(vmcb, VMCB_NP_ENABLE, 1);
+    vmcb_set64(vmcb, VMCB_NCR3, p2m_root_maddr(&v->domain->p2m));
+    vmcb_set64(vmcb, VMCB_G_PAT, 0x0007040600070406ULL);
+}
+
+static int svm_vcpu_create(struct vcpu *v)
+{
+    void *vmcb = alloc_page_zeroed();
+    if (!vmcb)
+        return -ENOMEM;
+    v->arch.svm.vmcb = vmcb;
+    v->arch.svm.asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_SEQ_CST);
+    if (max_asid && v->arch.svm.asid >= max_asid)
+        v->arch.svm.asid = 1 + v->arch.svm.asid % (max_asid - 1);
+    v->arch.svm.last_cpu = -1;
+    svm_init_controls(v, vmcb);
+    return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+    free_page_ptr(v->arch.svm.vmcb);
+}
+
+/* Guest-visible EFER lives in guest_efer; the VMCB's copy has SVME too. */
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+    v->arch.svm.guest_efer = efer;
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EFER, efer | EFER_SVME);
+}
+
+static void svm_flat_segments(void *vmcb, uint16_t code_attr)
+{
+    vmcb_set_seg(vmcb, VMCB_CS, 0x08, code_attr, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_DS, 0x10, SEG_DATA, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_ES, 0x10, SEG_DATA, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_SS, 0x10, SEG_DATA, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_FS, 0x10, SEG_DATA, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_GS, 0x10, SEG_DATA, 0xffffffff, 0);
+    vmcb_set_seg(vmcb, VMCB_TR, 0x18, SEG_TSS32, 0x67, 0);
+    vmcb_set_seg(vmcb, VMCB_LDTR, 0, SEG_LDT, 0, 0);
+    vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0xffff, 0);
+}
+
+static void svm_reset_state(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    vmcb_set64(vmcb, VMCB_CR0, cr0);
+    vmcb_set64(vmcb, VMCB_CR3, cr3);
+    vmcb_set64(vmcb, VMCB_CR4, cr4);
+    vmcb_set64(vmcb, VMCB_DR6, 0xffff0ff0);
+    vmcb_set64(vmcb, VMCB_DR7, 0x400);
+    vmcb_set(vmcb, VMCB_CPL, 1, 0);
+    memset(&v->regs, 0, sizeof(v->regs));
+    v->regs.rflags = 0x2;
+}
+
+static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+    svm_reset_state(v, X86_CR0_PE | X86_CR0_ET, 0, 0);
+    svm_flat_segments(v->arch.svm.vmcb, SEG_CODE32);
+    svm_set_efer(v, 0);
+    v->regs.rip = entry;
+    v->regs.rbx = ebx;
+}
+
+static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+    const uint64_t need_cr0 = X86_CR0_PE | X86_CR0_PG;
+    if (ctx->mode != VCPU_HVM_MODE_64B)
+        return -EOPNOTSUPP;     /* 32-bit contexts: not yet */
+    if ((r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) ||
+        !(r->efer & EFER_LME) || (r->efer & EFER_SVME) ||
+        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip)
+        return -EINVAL;
+    svm_reset_state(v, r->cr0, r->cr3, r->cr4);
+    svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
+    svm_set_efer(v, r->efer | EFER_LMA);
+    v->regs = (struct guest_regs){ .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rbx = r->rbx,
+        .rsp = r->rsp, .rbp = r->rbp, .rsi = r->rsi, .rdi = r->rdi, .rip = r->rip,
+        .rflags = r->rflags | 0x2 };
+    return 0;
+}
+
+/* ---- running ------------------------------------------------------- */
+
+static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint64_t gen = ACCESS_ONCE(v->domain->tlb_flush_gen);
+    bool flush = v->arch.svm.last_cpu != (int)cpu || v->arch.svm.flush_gen != gen;
+    vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, flush ? 1 : 0);    /* 1: flush everything */
+    v->arch.svm.last_cpu = (int)cpu;
+    v->arch.svm.flush_gen = gen;
+}
+
+static void svm_load_regs(struct vcpu *v)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    vmcb_set64(vmcb, VMCB_RAX, v->regs.rax);
+    vmcb_set64(vmcb, VMCB_RSP, v->regs.rsp);
+    vmcb_set64(vmcb, VMCB_RIP, v->regs.rip);
+    vmcb_set64(vmcb, VMCB_RFLAGS, v->regs.rflags);
+}
+
+static void svm_save_regs(struct vcpu *v)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    v->regs.rax = vmcb_get64(vmcb, VMCB_RAX);
+    v->regs.rsp = vmcb_get64(vmcb, VMCB_RSP);
+    v->regs.rip = vmcb_get64(vmcb, VMCB_RIP);
+    v->regs.rflags = vmcb_get64(vmcb, VMCB_RFLAGS);
+}
+
+static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct hvm_exit *e)
+{
+    e->reason = HVM_EXIT_IO;
+    e->io_in = info1 & 1;
+    e->io_string = info1 & (1u << 2);
+    e->io_rep = info1 & (1u << 3);
+    e->io_size = (info1 & (1u << 6)) ? 4 : (info1 & (1u << 5)) ? 2 : 1;
+    e->io_port = (uint16_t)(info1 >> 16);
+    e->insn_len = (unsigned int)(info2 - v->regs.rip);     /* EXITINFO2 is the next RIP */
+}
+
+static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
+{
+    e->reason = HVM_EXIT_NPF;
+    e->gpa = info2;
+    e->npf_present = info1 & 1;
+    e->npf_write = info1 & 2;
+    e->npf_exec = info1 & (1u << 4);
+    e->npf_read = !e->npf_write && !e->npf_exec;
+}
+
+/* EFER writes are vendor business: returns true if handled here. */
+static bool svm_private_msr(struct vcpu *v, bool write)
+{
+    if ((uint32_t)v->regs.rcx != MSR_EFER)
+        return false;
+    if (write) {
+        uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+        uint64_t lma = v->arch.svm.guest_efer & EFER_LMA;
+        svm_set_efer(v, (val & ~EFER_LMA) | lma);
+    } else {
+        v->regs.rax = (uint32_t)v->arch.svm.guest_efer;
+        v->regs.rdx = v->arch.svm.guest_efer >> 32;
+    }
+    v->regs.rip += 2;
+    return true;
+}
+
+static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint64_t code = vmcb_get64(vmcb, VMCB_EXITCODE);
+    uint64_t info1 = vmcb_get64(vmcb, VMCB_EXITINFO1), info2 = vmcb_get64(vmcb, VMCB_EXITINFO2);
+    memset(e, 0, sizeof(*e));
+    e->raw_reason = code;
+    switch (code) {
+    case SVM_EXIT_INTR:
+    case SVM_EXIT_NMI:     e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_CPUID:   e->reason = HVM_EXIT_CPUID; e->insn_len = 2; break;
+    case SVM_EXIT_HLT:     e->reason = HVM_EXIT_HLT; e->insn_len = 1; break;
+    case SVM_EXIT_VMMCALL: e->reason = HVM_EXIT_HYPERCALL; e->insn_len = 3; break;
+    case SVM_EXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
+    case SVM_EXIT_IOIO:    svm_decode_io(info1, info2, v, e); break;
+    case SVM_EXIT_NPF:     svm_decode_npf(info1, info2, e); break;
+    case SVM_EXIT_MSR:
+        if (svm_private_msr(v, info1 & 1))
+            e->reason = HVM_EXIT_NONE;
+        else
+            e->reason = info1 & 1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ, e->insn_len = 2;
+        break;
+    case SVM_EXIT_INVALID: e->reason = HVM_EXIT_INVALID_STATE; break;
+    default:               e->reason = HVM_EXIT_UNHANDLED; break;
+    }
+}
+
+/* Keep the VMCB's idea of long mode in step: the CPU sets EFER.LMA in
+ * the VMCB when the guest enables paging with LME set. */
+static void svm_track_lma(struct vcpu *v)
+{
+    uint64_t hw = vmcb_get64(v->arch.svm.vmcb, VMCB_EFER);
+    v->arch.svm.guest_efer = (v->arch.svm.guest_efer & ~EFER_LMA) | (hw & EFER_LMA);
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
+{
+    unsigned int cpu = smp_processor_id();
+    paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
+    clgi();
+    svm_sync_tlb(v, cpu);
+    svm_load_regs(v);
+    vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
+    svm_enter(&v->regs, vmcb_pa, virt_to_maddr(svm_cpus[cpu].host_area));
+    svm_save_regs(v);
+    svm_track_lma(v);
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
+    stgi();                     /* a pending host interrupt is taken here */
+    svm_translate_exit(v, exit);
+}
+
+static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint16_t cs_attr = (uint16_t)vmcb_get(vmcb, VMCB_CS + 2, 2);
+    st->cr0 = vmcb_get64(vmcb, VMCB_CR0);
+    st->cr3 = vmcb_get64(vmcb, VMCB_CR3);
+    st->cr4 = vmcb_get64(vmcb, VMCB_CR4);
+    st->efer = v->arch.svm.guest_efer;
+    st->cs_sel = (uint16_t)vmcb_get(vmcb, VMCB_CS, 2);
+    st->cpl = (uint8_t)vmcb_get(vmcb, VMCB_CPL, 1);
+    st->long_mode = (st->efer & EFER_LMA) && (cs_attr & (1u << 9));
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
+{
+    uint64_t ev = vector | (3u << 8) | (1u << 31);     /* type 3: exception, valid */
+    if (error_code >= 0)
+        ev |= (1u << 11) | ((uint64_t)(uint32_t)error_code << 32);
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
+}
+
+static void svm_flush_guest_tlbs(struct domain *d)
+{
+    __atomic_add_fetch(&d->tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        int cpu = v ? ACCESS_ONCE(v->processor) : -1;
+        if (cpu >= 0 && cpu != (int)smp_processor_id())
+            smp_kick_cpu((unsigned int)cpu);
+    }
+}
+
+const struct vcpu_vendor_ops svm_vendor_ops = {
+    .name = "SVM",
+    .p2m_ops = &npt_pte_ops,
+    .probe = svm_probe,
+    .cpu_up = svm_cpu_up,
+    .vcpu_create = svm_vcpu_create,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_set_pvh_entry = svm_vcpu_set_pvh_entry,
+    .vcpu_set_hvm_context = svm_vcpu_set_hvm_context,
+    .vcpu_run = svm_vcpu_run,
+    .get_guest_state = svm_get_guest_state,
+    .inject_exception = svm_inject_exception,
+    .flush_guest_tlbs = svm_flush_guest_tlbs,
+};

@@ -1,0 +1,54 @@
+/*
+ * hypercall.c - find a hypercall in the table and call it with the
+ * arguments of the guest's calling convention: 64-bit guests pass them in
+ * rdi, rsi, rdx, r10, r8; 32-bit guests in ebx, ecx, edx, esi, edi. The
+ * number is in rax, the result goes back there. Hypercalls from user mode
+ * (CPL > 0) are refused with -EPERM, as Xen does for HVM guests.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/hypercall.h>
+#include <asm/hvm.h>
+
+extern const struct hypercall_entry __hypercall_table_start[], __hypercall_table_end[];
+
+static const struct hypercall_entry *hypercall_lookup(uint64_t nr)
+{
+    for (const struct hypercall_entry *e = __hypercall_table_start; e < __hypercall_table_end; e++)
+        if (e->nr == nr)
+            return e;
+    return NULL;
+}
+
+static long invoke(struct vcpu *v, const struct hypercall_entry *e, bool long_mode)
+{
+    struct guest_regs *r = &v->regs;
+    if (long_mode)
+        return e->fn(r->rdi, r->rsi, r->rdx, r->r10, r->r8);
+    return e->fn((uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx,
+                 (uint32_t)r->rsi, (uint32_t)r->rdi);
+}
+
+void hypercall_dispatch(struct vcpu *v)
+{
+    struct hvm_guest_state st;
+    const struct hypercall_entry *e;
+    uint64_t nr = v->regs.rax;
+    long rc;
+    hvm_vendor->get_guest_state(v, &st);
+    if (!st.long_mode)
+        nr = (uint32_t)nr;
+    e = hypercall_lookup(nr);
+    if (st.cpl != 0)
+        rc = -EPERM;
+    else if (!e)
+        rc = -ENOSYS;
+    else if (e->callers == HC_PRIVILEGED && !v->domain->is_privileged)
+        rc = -EPERM;
+    else
+        rc = invoke(v, e, st.long_mode);
+    if (!e)
+        printk(XENLOG_DEBUG "d%u: unknown hypercall %lu\n", v->domain->domain_id, nr);
+    v->regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
+}

@@ -1,0 +1,203 @@
+/*
+ * schedule.c - which vCPU runs on which physical CPU, and SCHEDOP_*.
+ *
+ * Round-robin over every vCPU of every domain, with a global cursor: a CPU
+ * looking for work takes the next eligible vCPU after the one picked last.
+ * There is no run queue to keep in step with pause, block and shutdown:
+ * eligibility is computed from those states each time, under sched_lock,
+ * which also guards domain_list changes. The tick (SCHED_HZ) asks every
+ * CPU to pick again; a vCPU that blocks or halts leaves its CPU at once.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <xen/console.h>
+#include <asm/x86.h>
+#include <asm/apic.h>
+#include <asm/hvm.h>
+#include <asm/traps.h>
+#include <public/sched.h>
+
+#define SCHED_HZ 100
+
+spinlock_t sched_lock = SPIN_LOCK_UNLOCKED;
+static unsigned int cursor_domain, cursor_vcpu;
+
+bool vcpu_runnable(const struct vcpu *v)
+{
+    const struct domain *d = v->domain;
+    return v->is_up && v->initialised && v->state != VCPU_BLOCKED &&
+           v->state != VCPU_OFFLINE && !d->pause_count &&
+           !d->is_shutting_down && !d->is_dying;
+}
+
+/* The n-th vCPU slot in round-robin order, or NULL. */
+static struct vcpu *vcpu_at(unsigned int di, unsigned int vi)
+{
+    struct domain *d = domain_list;
+    for (; d && di; di--)
+        d = d->next_in_list;
+    return d && vi < d->max_vcpus ? d->vcpu[vi] : NULL;
+}
+
+static struct vcpu *pick_next(unsigned int cpu)
+{
+    unsigned int slots = MAX_DOMAINS * MAX_VIRT_CPUS;
+    for (unsigned int i = 1; i <= slots; i++) {
+        unsigned int n = cursor_domain * MAX_VIRT_CPUS + cursor_vcpu + i;
+        unsigned int di = (n / MAX_VIRT_CPUS) % MAX_DOMAINS, vi = n % MAX_VIRT_CPUS;
+        struct vcpu *v = vcpu_at(di, vi);
+        if (v && v->processor < 0 && vcpu_runnable(v)) {
+            cursor_domain = di;
+            cursor_vcpu = vi;
+            v->processor = (int)cpu;
+            v->state = VCPU_RUNNING;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static void put_back(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    v->processor = -1;
+    if (v->state == VCPU_RUNNING)
+        v->state = VCPU_RUNNABLE;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/* Run v until the tick, a kick, or until it may no longer run. */
+static void run_slice(struct vcpu *v)
+{
+    struct cpu_info *ci = get_cpu_info();
+    struct hvm_exit exit;
+    ci->curr_vcpu = v;
+    ci->need_resched = false;
+    do {
+        hvm_vendor->vcpu_run(v, &exit);
+        v->exits++;
+        hvm_handle_exit(v, &exit);
+    } while (!ci->need_resched && vcpu_runnable(v));
+    ci->curr_vcpu = NULL;
+    put_back(v);
+}
+
+__noreturn void scheduler_loop(void)
+{
+    unsigned int cpu = smp_processor_id();
+    apic_timer_start(SCHED_HZ);
+    for (;;) {
+        struct vcpu *v;
+        unsigned long f;
+        local_irq_disable();
+        f = spin_lock_irqsave(&sched_lock);
+        v = pick_next(cpu);
+        spin_unlock_irqrestore(&sched_lock, f);
+        if (!v) {
+            safe_halt();            /* sti; hlt: a tick or a kick wakes us */
+            continue;
+        }
+        local_irq_enable();
+        run_slice(v);
+    }
+}
+
+void scheduler_init(void)
+{
+    printk("Scheduler: round-robin, %u Hz tick\n", SCHED_HZ);
+}
+
+void scheduler_tick(void)
+{
+    get_cpu_info()->need_resched = true;
+}
+
+/* Make any idle CPU look for work. */
+static void kick_others(void)
+{
+    for (unsigned int c = 0; c < nr_online_cpus; c++)
+        if (c != smp_processor_id())
+            smp_kick_cpu(c);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    if (v->state == VCPU_BLOCKED)
+        v->state = v->processor >= 0 ? VCPU_RUNNING : VCPU_RUNNABLE;
+    spin_unlock_irqrestore(&sched_lock, f);
+    kick_others();
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    v->state = VCPU_BLOCKED;
+    spin_unlock_irqrestore(&sched_lock, f);
+    /* An event that arrived before we marked ourselves blocked must not be lost. */
+    if (evtchn_vcpu_has_pending(v))
+        vcpu_wake(v);
+}
+
+void vcpu_yield(void)
+{
+    get_cpu_info()->need_resched = true;
+}
+
+void vcpu_offline(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    v->state = VCPU_OFFLINE;
+    v->is_up = false;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/* Wait until v is not running anywhere (it must already be ineligible). */
+void vcpu_sleep_sync(struct vcpu *v)
+{
+    while (ACCESS_ONCE(v->processor) >= 0) {
+        if (v->processor == (int)smp_processor_id())
+            return;                 /* it is us: we stop at the end of this exit */
+        smp_kick_cpu(v->processor);
+        udelay(10);
+    }
+}
+
+/* Something changed that may make vCPUs runnable: let idle CPUs look. */
+void sched_kick_all(void)
+{
+    kick_others();
+    get_cpu_info()->need_resched = true;
+}
+
+static long sched_shutdown(uint64_t arg)
+{
+    struct sched_shutdown s;
+    if (copy_from_guest(&s, arg, sizeof(s)))
+        return -EFAULT;
+    if (s.reason > SHUTDOWN_soft_reset)
+        return -EINVAL;
+    domain_shutdown(current->domain, s.reason);
+    return 0;
+}
+
+long do_sched_op(uint64_t cmd, uint64_t arg)
+{
+    struct vcpu *v = current;
+    switch (cmd) {
+    case SCHEDOP_yield:
+        vcpu_yield();
+        return 0;
+    case SCHEDOP_block:
+        vcpu_block(v);
+        return 0;
+    case SCHEDOP_shutdown:
+        return sched_shutdown(arg);
+    default:
+        return -ENOSYS;
+    }
+}
+DEFINE_HYPERCALL(__HYPERVISOR_sched_op, sched_op, do_sched_op, HC_ANY);

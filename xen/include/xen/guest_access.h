@@ -1,0 +1,34 @@
+/*
+ * guest_access.h - copying to and from a guest's memory by guest-virtual
+ * address, as hypercall arguments arrive. The address is translated
+ * through the guest's own page tables (whatever paging mode its vCPU is
+ * in) and then through the p2m; any failure is -EFAULT and nothing is
+ * partially trusted: a copy either completes or reports how it failed.
+ */
+#ifndef XEN_GUEST_ACCESS_H
+#define XEN_GUEST_ACCESS_H
+
+#include <xen/types.h>
+
+struct vcpu;
+struct domain;
+
+/* Copy between hypervisor memory and the current vCPU's virtual address
+ * space. 0 on success, -EFAULT if any byte is unmapped, not RAM, or (for
+ * writes) read-only. */
+int copy_from_guest(void *dst, uint64_t guest_va, size_t len);
+int copy_to_guest(uint64_t guest_va, const void *src, size_t len);
+
+/* The same, for the vCPU v (used when v is not current). */
+int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len);
+int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len);
+
+/* Copy by guest-physical address of domain d (no guest page walk). */
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
+
+/* Map one guest frame of d for hypervisor access (RAM types only);
+ * NULL if not RAM. writable: refuse read-only types. */
+void *map_guest_frame(struct domain *d, gfn_t gfn, bool writable);
+
+#endif /* XEN_GUEST_ACCESS_H */
