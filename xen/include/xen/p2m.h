@@ -119,7 +119,7 @@ struct p2m_counters {
     uint64_t entries_by_type[p2m_type_count];
     uint64_t tables;                  /* tables below the root */
     uint64_t shatters;                /* superpages split into 512 children */
-    uint64_t coalesces;               /* 512 children merged by p2m_try_coalesce */
+    uint64_t coalesces;               /* superpages made by p2m_try_coalesce */
 };
 
 struct p2m_domain {
@@ -129,7 +129,9 @@ struct p2m_domain {
     uint64_t max_mapped_gfn;
     struct p2m_counters stats;
     /* Called after entries were changed or removed, so the arch code can
-     * flush the translations every CPU caches for this table. */
+     * flush the translations every CPU caches for this table. Called with
+     * p2m->lock held: it must not take it, and must not wait for a CPU
+     * that may be spinning on it with interrupts off. */
     void (*flush_tlbs)(struct p2m_domain *p2m);
     void *flush_arg;
 };
@@ -155,9 +157,10 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int ord
 int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
                   p2m_type_t t, p2m_access_t a);
 
-/* Replace the 512 children of the 2M (order 9) or 1G (order 18) block at
- * gfn by one superpage, if they are leaves with one type and access and
- * contiguous, aligned frames (for 1G, 2M children are coalesced first).
+/* Replace the tables under the 2M (order 9) or 1G (order 18) block at gfn
+ * by one superpage, if all its leaves have one type and access and
+ * contiguous frames aligned to the block (or all INVALID_MFN). A 1G block
+ * that cannot merge still has each of its 2M blocks merged where they can.
  * Returns true if the block is now a single superpage. */
 bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order);
 

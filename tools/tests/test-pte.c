@@ -1,0 +1,226 @@
+/*
+ * test-pte.c - the EPT and NPT entry formats (p2m-ept.c, p2m-npt.c):
+ * every type x access x level x frame encodes and decodes back, the
+ * hardware permission bits are what the SDM/APM rules and the type table
+ * say, software bits never leak into hardware-meaningful bits, and the
+ * bits the CPU sets (accessed/dirty) do not change what an entry means.
+ */
+#include <xen/p2m.h>
+#include <asm/ept.h>
+#include <asm/npt.h>
+
+#include "harness.h"
+
+static const mfn_t frames[] = {
+    { 0x1000 }, { 0x40000 }, { 0x80000 }, { 0xfffffc0000ULL }, /* 1G-aligned, high */
+    { 0x123400000ULL >> 12 << 12 }, { 0 },
+};
+
+static bool aligned(mfn_t m, unsigned int level)
+{
+    return !(mfn_x(m) & ((1ULL << ((level - 1) * 9)) - 1));
+}
+
+/* The rights the p2m model says each type allows (ARCHITECTURE.md, brief). */
+static unsigned int expected_type_rights(p2m_type_t t)
+{
+    switch ( t )
+    {
+    case p2m_ram_rw: return p2m_access_rwx;
+    case p2m_ram_ro: case p2m_ram_logdirty: case p2m_ioreq_server:
+    case p2m_ram_shared: case p2m_ram_paging_out: return p2m_access_rx;
+    case p2m_mmio_direct: case p2m_grant_map_rw: case p2m_map_foreign: return p2m_access_rw;
+    case p2m_grant_map_ro: return p2m_access_r;
+    default: return p2m_access_n;
+    }
+}
+
+static void round_trip(const struct p2m_pte_ops *ops, mfn_t m, unsigned int level,
+                       p2m_type_t t, p2m_access_t a)
+{
+    p2m_pte_t pte = ops->make_leaf(m, level, t, a);
+    p2m_pte_t aged = pte | ops->hw_managed_bits;
+
+    if ( t == p2m_invalid )
+    {
+        CHECK_EQ(pte, 0);
+        CHECK(!ops->is_valid(pte));
+        return;
+    }
+    CHECK_MSG(ops->is_valid(pte) && ops->is_leaf(pte, level),
+              "%s type %u access %u level %u: %#llx not a valid leaf", ops->name, t, a,
+              level, (unsigned long long)pte);
+    CHECK(mfn_eq(ops->mfn(pte), m));
+    CHECK_EQ(ops->type(pte), t);
+    CHECK_EQ(ops->access(pte), a);
+    /* What the CPU writes does not change the meaning. */
+    CHECK(ops->is_leaf(aged, level) && mfn_eq(ops->mfn(aged), m));
+    CHECK_EQ(ops->type(aged), t);
+    CHECK_EQ(ops->access(aged), a);
+    CHECK_EQ(pte & ops->hw_managed_bits, 0);
+}
+
+static void check_ept_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_access_t a)
+{
+    p2m_pte_t pte = ept_pte_ops.make_leaf(m, level, t, a);
+    unsigned int want = expected_type_rights(t) & a;
+    uint64_t rwx = 0;
+
+    if ( t == p2m_invalid )
+        return;
+    if ( (want & p2m_access_w) && !(want & p2m_access_r) )
+        want &= ~p2m_access_w;        /* W without R is an EPT misconfiguration */
+    if ( !mfn_valid_raw(m) )
+        want = 0;
+    rwx = (want & 1 ? EPT_R : 0) | (want & 2 ? EPT_W : 0) | (want & 4 ? EPT_X : 0);
+    CHECK_MSG((pte & EPT_RWX) == rwx, "ept type %u access %u: rwx %#llx, want %#llx",
+              t, a, (unsigned long long)(pte & EPT_RWX), (unsigned long long)rwx);
+    CHECK_EQ(!!(pte & EPT_LARGE), level > 1);
+    CHECK_EQ((pte & EPT_MT_MASK) >> EPT_MT_SHIFT, t == p2m_mmio_direct ? EPT_MT_UC : EPT_MT_WB);
+    CHECK_EQ(pte & (EPT_IGNORE_PAT | EPT_USER_EXEC | EPT_SUPPRESS_VE | EPT_ACCESSED |
+                    EPT_DIRTY | (1ULL << 11) | (1ULL << 62)), 0);
+    if ( mfn_valid_raw(m) )
+        CHECK_EQ(pte & EPT_ADDR_MASK, mfn_x(m) << 12);
+}
+
+static void check_npt_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_access_t a)
+{
+    p2m_pte_t pte = npt_pte_ops.make_leaf(m, level, t, a);
+    unsigned int want = expected_type_rights(t) & a;
+    bool present = mfn_valid_raw(m) && (want & p2m_access_r);
+
+    if ( t == p2m_invalid )
+        return;
+    CHECK_EQ(!!(pte & NPT_P), present);
+    if ( present )
+    {
+        CHECK(pte & NPT_US);
+        CHECK_EQ(!!(pte & NPT_RW), !!(want & p2m_access_w));
+        CHECK_EQ(!!(pte & NPT_NX), !(want & p2m_access_x));
+        CHECK_EQ(!!(pte & NPT_PCD) + !!(pte & NPT_PWT), t == p2m_mmio_direct ? 2 : 0);
+    }
+    else
+        CHECK_EQ(pte & (NPT_RW | NPT_US | NPT_NX | NPT_PCD | NPT_PWT), 0);
+    CHECK_EQ(!!(pte & NPT_PS), level > 1);
+    CHECK_EQ(pte & (NPT_ACCESSED | NPT_DIRTY | (1ULL << 8) | (0xfULL << 59)), 0);
+    if ( mfn_valid_raw(m) )
+        CHECK_EQ(pte & NPT_ADDR_MASK, mfn_x(m) << 12);
+}
+
+static void all_combinations(const struct p2m_pte_ops *ops,
+                             void (*check)(mfn_t, unsigned int, p2m_type_t, p2m_access_t))
+{
+    unsigned int level, t, a, f;
+
+    for ( level = 1; level <= 3; level++ )
+        for ( t = 0; t < p2m_type_count; t++ )
+            for ( a = 0; a <= p2m_access_rwx; a++ )
+            {
+                for ( f = 0; f < ARRAY_SIZE(frames); f++ )
+                    if ( aligned(frames[f], level) )
+                        check(frames[f], level, t, a);
+                if ( p2m_type_rights(t) == p2m_access_n )
+                    check(INVALID_MFN, level, t, a);
+            }
+}
+
+static void ept_round_trip(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    round_trip(&ept_pte_ops, m, l, t, a);
+}
+
+static void npt_round_trip(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    round_trip(&npt_pte_ops, m, l, t, a);
+}
+
+static void test_type_rights_table(void)
+{
+    unsigned int t;
+
+    for ( t = 0; t < p2m_type_count; t++ )
+        CHECK_MSG(p2m_type_rights(t) == expected_type_rights(t), "type %u", t);
+    CHECK_EQ(p2m_type_rights(p2m_type_count), p2m_access_n);
+}
+
+static void test_ept_round_trip(void) { all_combinations(&ept_pte_ops, ept_round_trip); }
+static void test_npt_round_trip(void) { all_combinations(&npt_pte_ops, npt_round_trip); }
+static void test_ept_hw_bits(void) { all_combinations(&ept_pte_ops, check_ept_hw_bits); }
+static void test_npt_hw_bits(void) { all_combinations(&npt_pte_ops, check_npt_hw_bits); }
+
+static void check_table_entry(const struct p2m_pte_ops *ops, p2m_pte_t want_bits)
+{
+    mfn_t m = _mfn(0x12345);
+    p2m_pte_t pte = ops->make_table(m);
+    unsigned int level;
+
+    CHECK_EQ(pte, want_bits | (0x12345ULL << 12));
+    CHECK(ops->is_valid(pte));
+    for ( level = 2; level <= 4; level++ )
+        CHECK(!ops->is_leaf(pte, level));
+    CHECK(mfn_eq(ops->mfn(pte), m));
+    CHECK_EQ(ops->type(pte), p2m_invalid);
+}
+
+static void test_table_entries(void)
+{
+    check_table_entry(&ept_pte_ops, EPT_RWX);
+    check_table_entry(&npt_pte_ops, NPT_P | NPT_RW | NPT_US);
+}
+
+/* Types that grant nothing are still entries: their type reads back. */
+static void test_no_access_entries_keep_type(void)
+{
+    const struct p2m_pte_ops *ops[] = { &ept_pte_ops, &npt_pte_ops };
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(ops); i++ )
+    {
+        p2m_pte_t broken = ops[i]->make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx);
+        p2m_pte_t dm = ops[i]->make_leaf(INVALID_MFN, 2, p2m_mmio_dm, p2m_access_rwx);
+
+        CHECK(ops[i]->is_valid(broken) && ops[i]->is_leaf(broken, 1));
+        CHECK_EQ(ops[i]->type(broken), p2m_ram_broken);
+        CHECK_EQ(mfn_x(ops[i]->mfn(broken)), 0x777);
+        CHECK(ops[i]->is_valid(dm) && ops[i]->is_leaf(dm, 2));
+        CHECK(!mfn_valid_raw(ops[i]->mfn(dm)));
+        CHECK_EQ(ops[i]->type(dm), p2m_mmio_dm);
+        CHECK(!ops[i]->is_valid(0));
+        CHECK(!ops[i]->is_leaf(0, 1));
+    }
+    CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx) & EPT_RWX, 0);
+    CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx) & NPT_P, 0);
+}
+
+static void test_examples(void)
+{
+    /* A few entries spelled out bit by bit. */
+    CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
+             0x7ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (7ULL << 58));
+    CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x200), 2, p2m_ram_ro, p2m_access_rwx),
+             0x5ULL | (6ULL << 3) | (1ULL << 7) | (0x200ULL << 12) | (4ULL << 52) | (7ULL << 58));
+    CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
+             0x7ULL | (7ULL << 9) | (0x1234ULL << 12) | (1ULL << 52));
+    CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x40000), 3, p2m_ram_logdirty, p2m_access_rw),
+             0x5ULL | (1ULL << 7) | (3ULL << 9) | (0x40000ULL << 12) | (3ULL << 52) | (1ULL << 63));
+    CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x200), 2, p2m_mmio_direct, p2m_access_rwx),
+             0x1fULL | (1ULL << 7) | (7ULL << 9) | (0x200ULL << 12) | (6ULL << 52) | (1ULL << 63));
+    CHECK_EQ(ept_pte_ops.max_leaf_level, 3);
+    CHECK_EQ(npt_pte_ops.max_leaf_level, 3);
+}
+
+static const struct test_case cases[] = {
+    { "pte.type_rights_table", test_type_rights_table },
+    { "pte.ept_round_trip", test_ept_round_trip },
+    { "pte.npt_round_trip", test_npt_round_trip },
+    { "pte.ept_hw_bits", test_ept_hw_bits },
+    { "pte.npt_hw_bits", test_npt_hw_bits },
+    { "pte.table_entries", test_table_entries },
+    { "pte.no_access_entries_keep_type", test_no_access_entries_keep_type },
+    { "pte.examples", test_examples },
+};
+
+int main(void)
+{
+    return run_tests(cases, ARRAY_SIZE(cases));
+}

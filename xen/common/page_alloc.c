@@ -1,0 +1,337 @@
+/*
+ * page_alloc.c - the machine-page allocator: a buddy allocator over the
+ * RAM ranges handed in at boot.
+ *
+ * It keeps no per-page structure. Each range gives up its first pages to a
+ * header and a bitmap with one bit per page, "a free block starts here";
+ * every free block holds its own list links and order in its first bytes,
+ * reached through the direct map. The bitmap is what makes that safe: a
+ * block's first bytes are read as a header only when its bit says it is
+ * free, never on the word of whoever owns the memory. It also makes double
+ * frees cheap to catch.
+ *
+ * May not touch: anything outside the ranges it was given.
+ * Lock order: innermost; the heap (xmalloc.c) and the p2m call in here.
+ */
+#include <xen/mm.h>
+#include <xen/lib.h>
+#include <xen/spinlock.h>
+
+#define FREE_BLOCK_MAGIC 0x46524545424c4bULL    /* "FREEBLK" */
+#define BITS_PER_WORD    64
+
+/* The first bytes of every free block. */
+struct free_block {
+    uint64_t magic;
+    unsigned int order;
+    struct free_block *next, *prev;
+};
+
+/* The first bytes of every range; the bitmap follows. */
+struct mem_range {
+    struct mem_range *next;
+    uint64_t base_mfn;               /* where this header lives */
+    uint64_t first_mfn;              /* first page the allocator may hand out */
+    uint64_t nr_pages;
+    uint64_t free_head[];            /* bit n: a free block starts at first_mfn + n */
+};
+
+static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED;
+static struct mem_range *ranges;
+static struct free_block *free_lists[MAX_ORDER + 1];
+static unsigned long nr_free, nr_total;
+
+static uint64_t block_pages(unsigned int order) { return 1ULL << order; }
+
+static struct free_block *block_at(uint64_t mfn)
+{
+    return mfn_to_virt(_mfn(mfn));
+}
+
+static struct mem_range *range_of(uint64_t mfn, uint64_t nr)
+{
+    struct mem_range *r;
+
+    for ( r = ranges; r; r = r->next )
+        if ( mfn >= r->first_mfn && mfn + nr <= r->first_mfn + r->nr_pages )
+            return r;
+    return NULL;
+}
+
+static bool head_bit(const struct mem_range *r, uint64_t mfn)
+{
+    uint64_t n = mfn - r->first_mfn;
+
+    return r->free_head[n / BITS_PER_WORD] & (1ULL << (n % BITS_PER_WORD));
+}
+
+static void set_head_bit(struct mem_range *r, uint64_t mfn, bool on)
+{
+    uint64_t n = mfn - r->first_mfn, bit = 1ULL << (n % BITS_PER_WORD);
+
+    if ( on )
+        r->free_head[n / BITS_PER_WORD] |= bit;
+    else
+        r->free_head[n / BITS_PER_WORD] &= ~bit;
+}
+
+static void list_push(struct mem_range *r, uint64_t mfn, unsigned int order)
+{
+    struct free_block *b = block_at(mfn);
+
+    b->magic = FREE_BLOCK_MAGIC;
+    b->order = order;
+    b->prev = NULL;
+    b->next = free_lists[order];
+    if ( b->next )
+        b->next->prev = b;
+    free_lists[order] = b;
+    set_head_bit(r, mfn, true);
+    nr_free += block_pages(order);
+}
+
+static void list_remove(struct mem_range *r, uint64_t mfn, unsigned int order)
+{
+    struct free_block *b = block_at(mfn);
+
+    if ( b->magic != FREE_BLOCK_MAGIC || b->order != order )
+        panic("page_alloc: free block at mfn %#llx corrupted",
+              (unsigned long long)mfn);
+    if ( b->prev )
+        b->prev->next = b->next;
+    else
+        free_lists[order] = b->next;
+    if ( b->next )
+        b->next->prev = b->prev;
+    b->magic = 0;                     /* the owner's data now, not a header */
+    set_head_bit(r, mfn, false);
+    nr_free -= block_pages(order);
+}
+
+/* Pages of header and bitmap a range of nr pages needs in front of it. */
+static uint64_t meta_pages(uint64_t nr)
+{
+    uint64_t words = (nr + BITS_PER_WORD - 1) / BITS_PER_WORD;
+    uint64_t bytes = sizeof(struct mem_range) + words * sizeof(uint64_t);
+
+    return (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* The largest naturally aligned block that starts at mfn and ends by end. */
+static unsigned int largest_block(uint64_t mfn, uint64_t end)
+{
+    unsigned int order = 0;
+
+    while ( order < MAX_ORDER && !(mfn & block_pages(order)) &&
+            mfn + block_pages(order + 1) <= end )
+        order++;
+    return order;
+}
+
+static void add_range_blocks(struct mem_range *r)
+{
+    uint64_t mfn = r->first_mfn, end = r->first_mfn + r->nr_pages;
+
+    while ( mfn < end )
+    {
+        unsigned int order = largest_block(mfn, end);
+
+        list_push(r, mfn, order);
+        mfn += block_pages(order);
+    }
+}
+
+static bool overlaps_known_range(uint64_t first, uint64_t last)
+{
+    const struct mem_range *r;
+
+    for ( r = ranges; r; r = r->next )
+        if ( first < r->first_mfn + r->nr_pages && r->base_mfn < last )
+            return true;
+    return false;
+}
+
+void page_alloc_add_range(paddr_t start, paddr_t end)
+{
+    uint64_t first = ROUNDUP(start, PAGE_SIZE) >> PAGE_SHIFT;
+    uint64_t last = end >> PAGE_SHIFT, meta;
+    struct mem_range *r;
+
+    if ( last <= first )
+        return;
+    meta = meta_pages(last - first);
+    if ( last - first <= meta )
+        return;
+
+    spin_lock(&page_alloc_lock);
+    if ( overlaps_known_range(first, last) )
+    {
+        spin_unlock(&page_alloc_lock);
+        printk(XENLOG_ERR "page_alloc: %#llx-%#llx overlaps a range already given; ignored\n",
+               (unsigned long long)start, (unsigned long long)end);
+        return;
+    }
+    r = mfn_to_virt(_mfn(first));
+    memset(r, 0, meta << PAGE_SHIFT);
+    r->base_mfn = first;
+    r->first_mfn = first + meta;
+    r->nr_pages = last - first - meta;
+    r->next = ranges;
+    ranges = r;
+    nr_total += r->nr_pages;
+    add_range_blocks(r);
+    spin_unlock(&page_alloc_lock);
+}
+
+static unsigned int smallest_free_order(unsigned int order)
+{
+    while ( order <= MAX_ORDER && !free_lists[order] )
+        order++;
+    return order;
+}
+
+mfn_t alloc_pages(unsigned int order)
+{
+    unsigned int have;
+    uint64_t mfn;
+    struct mem_range *r;
+
+    if ( order > MAX_ORDER )
+        return INVALID_MFN;
+
+    spin_lock(&page_alloc_lock);
+    have = smallest_free_order(order);
+    if ( have > MAX_ORDER )
+    {
+        spin_unlock(&page_alloc_lock);
+        return INVALID_MFN;
+    }
+    mfn = mfn_x(virt_to_mfn(free_lists[have]));
+    r = range_of(mfn, block_pages(have));
+    list_remove(r, mfn, have);
+    while ( have-- > order )          /* give back the upper halves */
+        list_push(r, mfn + block_pages(have), have);
+    spin_unlock(&page_alloc_lock);
+
+    return _mfn(mfn);
+}
+
+mfn_t alloc_zeroed_pages(unsigned int order)
+{
+    mfn_t m = alloc_pages(order);
+
+    if ( mfn_valid_raw(m) )
+        memset(mfn_to_virt(m), 0, PAGE_SIZE << order);
+    return m;
+}
+
+/* Does a free block start inside [mfn, mfn + nr)? Whole words at a time. */
+static bool any_head_inside(const struct mem_range *r, uint64_t mfn, uint64_t nr)
+{
+    uint64_t n = mfn - r->first_mfn, end = n + nr;
+
+    while ( n < end )
+    {
+        bool whole_word = !(n % BITS_PER_WORD) && end - n >= BITS_PER_WORD;
+
+        if ( whole_word ? r->free_head[n / BITS_PER_WORD] != 0
+                        : head_bit(r, r->first_mfn + n) )
+            return true;
+        n += whole_word ? BITS_PER_WORD : 1;
+    }
+    return false;
+}
+
+/* Does a free block that starts at or before mfn cover it? */
+static bool covered_by_free_block(const struct mem_range *r, uint64_t mfn)
+{
+    unsigned int order;
+
+    for ( order = 0; order <= MAX_ORDER; order++ )
+    {
+        uint64_t head = mfn & ~(block_pages(order) - 1);
+
+        if ( head >= r->first_mfn && head_bit(r, head) &&
+             block_at(head)->order >= order )
+            return true;
+    }
+    return false;
+}
+
+static void check_free(const struct mem_range *r, uint64_t mfn, unsigned int order)
+{
+    if ( !r || (mfn & (block_pages(order) - 1)) )
+        panic("free_pages: mfn %#llx order %u is not an allocated block",
+              (unsigned long long)mfn, order);
+    if ( covered_by_free_block(r, mfn) || any_head_inside(r, mfn, block_pages(order)) )
+        panic("free_pages: mfn %#llx order %u is already free",
+              (unsigned long long)mfn, order);
+}
+
+static bool buddy_is_free(const struct mem_range *r, uint64_t buddy, unsigned int order)
+{
+    return buddy >= r->first_mfn &&
+           buddy + block_pages(order) <= r->first_mfn + r->nr_pages &&
+           head_bit(r, buddy) && block_at(buddy)->order == order;
+}
+
+void free_pages(mfn_t first, unsigned int order)
+{
+    uint64_t mfn = mfn_x(first);
+    struct mem_range *r;
+
+    spin_lock(&page_alloc_lock);
+    r = order <= MAX_ORDER ? range_of(mfn, block_pages(order)) : NULL;
+    check_free(r, mfn, order);
+    while ( order < MAX_ORDER )
+    {
+        uint64_t buddy = mfn ^ block_pages(order);
+
+        if ( !buddy_is_free(r, buddy, order) )
+            break;
+        list_remove(r, buddy, order);
+        mfn &= ~block_pages(order);
+        order++;
+    }
+    list_push(r, mfn, order);
+    spin_unlock(&page_alloc_lock);
+}
+
+void *alloc_page_zeroed(void)
+{
+    mfn_t m = alloc_zeroed_pages(0);
+
+    return mfn_valid_raw(m) ? mfn_to_virt(m) : NULL;
+}
+
+void free_page_ptr(void *va)
+{
+    if ( va )
+        free_pages(virt_to_mfn(va), 0);
+}
+
+unsigned long pages_free(void) { return nr_free; }
+unsigned long pages_total(void) { return nr_total; }
+
+unsigned long page_alloc_free_blocks(unsigned int order)
+{
+    const struct free_block *b;
+    unsigned long n = 0;
+
+    if ( order > MAX_ORDER )
+        return 0;
+    spin_lock(&page_alloc_lock);
+    for ( b = free_lists[order]; b; b = b->next )
+        n++;
+    spin_unlock(&page_alloc_lock);
+    return n;
+}
+
+#ifdef WREN_HOST_TEST
+void page_alloc_reset(void)
+{
+    memset(free_lists, 0, sizeof(free_lists));
+    ranges = NULL;
+    nr_free = nr_total = 0;
+}
+#endif
