@@ -1,0 +1,98 @@
+/*
+ * string.c - the string and memory functions the runtime and tests use.
+ *
+ * The compiler may also emit calls to memcpy/memset/memmove/memcmp for
+ * struct copies and initialisers, so these must exist with these names.
+ */
+#include <xtf/lib.h>
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+
+    while ( s[n] )
+        n++;
+    return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    while ( n < max && s[n] )
+        n++;
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while ( *a && *a == *b )
+    {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for ( ; n; n--, a++, b++ )
+    {
+        if ( *a != *b )
+            return (unsigned char)*a - (unsigned char)*b;
+        if ( !*a )
+            break;
+    }
+    return 0;
+}
+
+char *strstr(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for ( ; *haystack; haystack++ )
+        if ( !strncmp(haystack, needle, n) )
+            return (char *)haystack;
+    return n ? NULL : (char *)haystack;
+}
+
+void *memset(void *s, int c, size_t n)
+{
+    unsigned char *p = s;
+
+    while ( n-- )
+        *p++ = (unsigned char)c;
+    return s;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    while ( n-- )
+        *d++ = *s++;
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    if ( d <= s || d >= s + n )
+        return memcpy(dst, src, n);
+    while ( n-- )
+        d[n] = s[n];
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+
+    for ( ; n; n--, x++, y++ )
+        if ( *x != *y )
+            return *x - *y;
+    return 0;
+}

@@ -1,0 +1,133 @@
+/*
+ * hypercall.h - calling the hypervisor.
+ *
+ * The runtime registers 'hypercall_page' through the MSR named by CPUID
+ * leaf base+2; the hypervisor fills it with one 32-byte stub per
+ * hypercall number (numbers 0..127). The x86-64 convention: RAX number,
+ * RDI RSI RDX R10 R8 arguments, RAX result (negative XEN_E* on error).
+ * The argument registers are treated as clobbered: Xen deliberately
+ * scribbles on them in debug builds, and a guest must not rely on them.
+ *
+ * Numbers past the page (>= 128) can only be issued with the raw
+ * VMCALL/VMMCALL instruction; xtf_hypercall() picks the right path.
+ */
+#ifndef XTF_HYPERCALL_H
+#define XTF_HYPERCALL_H
+
+#include <xtf/types.h>
+#include <public/xen.h>
+#include <public/errno.h>
+#include <public/sched.h>
+#include <public/hvm/hvm_op.h>
+
+extern uint8_t hypercall_page[PAGE_SIZE];
+
+/* True on AMD/Hygon (VMMCALL), false on Intel and others (VMCALL). */
+extern bool xtf_hc_vmmcall;
+
+static inline long hypercall_via_page(unsigned int nr, uint64_t a1,
+                                      uint64_t a2, uint64_t a3,
+                                      uint64_t a4, uint64_t a5)
+{
+    register uint64_t r10 __asm__ ("r10") = a4;
+    register uint64_t r8 __asm__ ("r8") = a5;
+    long ret;
+
+    __asm__ volatile ("call *%[stub]"
+                      : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
+                        "+r" (r10), "+r" (r8)
+                      : [stub] "r" (hypercall_page + nr * 32)
+                      : "memory", "rcx", "r9", "r11");
+    return ret;
+}
+
+static inline long hypercall_raw(uint64_t nr, uint64_t a1, uint64_t a2,
+                                 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    register uint64_t r10 __asm__ ("r10") = a4;
+    register uint64_t r8 __asm__ ("r8") = a5;
+    long ret = (long)nr;
+
+    if ( xtf_hc_vmmcall )
+        __asm__ volatile ("vmmcall"
+                          : "+a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
+                            "+r" (r10), "+r" (r8)
+                          :: "memory", "rcx", "r9", "r11");
+    else
+        __asm__ volatile ("vmcall"
+                          : "+a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
+                            "+r" (r10), "+r" (r8)
+                          :: "memory", "rcx", "r9", "r11");
+    return ret;
+}
+
+static inline long xtf_hypercall(uint64_t nr, uint64_t a1, uint64_t a2,
+                                 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    if ( nr < XEN_HYPERCALL_PAGE_ENTRIES )
+        return hypercall_via_page((unsigned int)nr, a1, a2, a3, a4, a5);
+    return hypercall_raw(nr, a1, a2, a3, a4, a5);
+}
+
+#define HC_PTR(p) ((uint64_t)(uintptr_t)(p))
+
+static inline long hypercall_console_io(unsigned int cmd, uint64_t count,
+                                        const void *buf)
+{
+    return hypercall_via_page(__HYPERVISOR_console_io, cmd, count,
+                              HC_PTR(buf), 0, 0);
+}
+
+static inline long hypercall_xen_version(unsigned int cmd, void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_xen_version, cmd, HC_PTR(arg),
+                              0, 0, 0);
+}
+
+static inline long hypercall_sched_op(unsigned int cmd, void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_sched_op, cmd, HC_PTR(arg),
+                              0, 0, 0);
+}
+
+static inline long hypercall_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_memory_op, cmd, HC_PTR(arg),
+                              0, 0, 0);
+}
+
+static inline long hypercall_hvm_op(unsigned int cmd, void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_hvm_op, cmd, HC_PTR(arg), 0, 0, 0);
+}
+
+static inline long hypercall_event_channel_op(unsigned int cmd, void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_event_channel_op, cmd,
+                              HC_PTR(arg), 0, 0, 0);
+}
+
+static inline long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu,
+                                     void *arg)
+{
+    return hypercall_via_page(__HYPERVISOR_vcpu_op, cmd, vcpu, HC_PTR(arg),
+                              0, 0);
+}
+
+struct xen_domctl;
+/* Fills in interface_version, then issues the domctl. */
+long hypercall_domctl(struct xen_domctl *op);
+
+static inline long hypercall_yield(void)
+{
+    return hypercall_sched_op(SCHEDOP_yield, NULL);
+}
+
+/* HVMOP_get_param on this domain; returns 0 or a negative XEN_E*. */
+long hvm_get_param(uint32_t index, uint64_t *value);
+long evtchn_send(uint32_t port);
+
+/* SCHEDOP_shutdown without printing a verdict (helper guests use this). */
+void __noreturn xtf_shutdown(unsigned int reason);
+
+#endif /* XTF_HYPERCALL_H */
