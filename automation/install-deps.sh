@@ -1,0 +1,60 @@
+#!/bin/bash
+# automation/install-deps.sh - install the Debian packages that building and
+# testing Wren need, and nothing when they are all there (then it is quiet).
+#
+# Runs as root, or through sudo. Fails naming the package apt could not
+# install.
+
+set -euo pipefail
+
+packages=(
+    # build: hypervisor, XTF guests, host unit tests (ASan/UBSan)
+    gcc make binutils libc6-dev python3
+    # platform qemu-svm
+    qemu-system-x86
+    # platform bochs-vmx: the emulator, its headless display, BIOS and VGA
+    # BIOS, and what grub-mkrescue needs for a BIOS-bootable ISO
+    bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools
+    # runners: timeout (coreutils), the xterm terminfo Bochs's display needs
+    coreutils ncurses-base
+)
+
+installed()
+{
+    # Not `| grep -q`: grep would stop reading and, under pipefail, dpkg's
+    # SIGPIPE would make an installed package look missing.
+    [[ $(dpkg -s "$1" 2>/dev/null | sed -n 's/^Status: //p') == "install ok installed" ]]
+}
+
+missing=()
+for p in "${packages[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+(( ${#missing[@]} )) || exit 0
+
+sudo=
+if (( EUID != 0 )); then
+    command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get update -qq; then
+    echo "install-deps: apt-get update failed (needed for: ${missing[*]})" >&2
+    exit 1
+fi
+apt_install()
+{
+    $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if ! apt_install "${missing[@]}"; then
+    # Find out which one it was.
+    for p in "${missing[@]}"; do
+        installed "$p" && continue
+        apt_install "$p" || { echo "install-deps: apt-get install failed for package '$p'" >&2; exit 1; }
+    done
+fi
+for p in "${missing[@]}"; do
+    installed "$p" || { echo "install-deps: package '$p' is still not installed" >&2; exit 1; }
+done

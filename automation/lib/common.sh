@@ -1,0 +1,137 @@
+# automation/lib/common.sh - shared helpers of the emulator runners.
+#
+# Sourced by the automation/*.sh scripts, never run by itself. Knows the
+# build layout (build/xen/xen.bin, build/xtf/<test>.{elf,cfg}, build/logs/)
+# and the test descriptor format; knows nothing about a particular emulator
+# (lib/qemu.sh, lib/bochs.sh) or about judging a log (lib/judge.sh).
+
+WREN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-$WREN_ROOT/build}
+XEN_BIN=${XEN_BIN:-$BUILD/xen/xen.bin}
+XTF_DIR=$BUILD/xtf
+LOG_DIR=$BUILD/logs
+ISO_DIR=$BUILD/iso
+
+WREN_PLATFORMS="qemu-svm bochs-vmx"
+XEN_DEFAULT_ARGS="console=com1 loglvl=all dom0=pvh dom0_mem=64M noreboot"
+DEFAULT_TIMEOUT=60
+# Bochs runs guest code roughly 5-10 times slower than QEMU TCG and spends
+# about 2 s in its BIOS and GRUB before the hypervisor starts.
+BOCHS_TIMEOUT_SCALE=${WREN_BOCHS_TIMEOUT_SCALE:-3}
+BOCHS_TIMEOUT_EXTRA=10
+
+die()
+{
+    echo "${0##*/}: $*" >&2
+    exit 2
+}
+
+platform_known()
+{
+    [[ " $WREN_PLATFORMS " == *" $1 "* ]]
+}
+
+# Seconds since the epoch with nanoseconds, and the difference of two.
+now() { date +%s.%N; }
+seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# One line of text, safe for our one-line and tab-separated records.
+one_line() { tr -s '\t\r\n' '   ' | sed 's/^ *//; s/ *$//' | cut -c1-"${2:-300}"; }
+
+# test_cfg_var CFG VAR: print one variable of a descriptor, defaults not
+# applied. The descriptor runs in a clean shell so it cannot touch ours.
+test_cfg_var()
+{
+    env -i PATH="$PATH" bash -c '. "$1" >/dev/null 2>&1; printf "%s" "${!2}"' _ "$1" "$2"
+}
+
+# test_load NAME: read build/xtf/NAME.cfg into T_* variables and the module
+# list MOD_FILE[i] (file name in build/xtf) / MOD_STRING[i] (its module
+# string). Module 0 is dom0, module i is domain i.
+test_load()
+{
+    local name=$1 cfg=$XTF_DIR/$1.cfg dump i d v
+
+    [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
+    dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
+        . "$1" >/dev/null || exit 1
+        for v in DOM0 DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT; do
+            printf "T_%s=%q\n" "$v" "${!v}"
+        done
+        i=1
+        for d in $DOMUS; do
+            v=DOMU${i}_ARGS
+            printf "T_DOMU_ARGS[%d]=%q\n" "$i" "${!v}"
+            i=$((i + 1))
+        done' _ "$cfg") || die "$cfg: cannot be sourced"
+    T_NAME=$name
+    T_DESC=$(sed -n '1s/^#[[:space:]]*//p' "$cfg")
+    T_DOMU_ARGS=()
+    eval "$dump"
+    T_DOM0=${T_DOM0:-$name}
+    T_RESULT_FROM=${T_RESULT_FROM:-dom0}
+    T_TIMEOUT=${WREN_TIMEOUT:-${T_TIMEOUT:-$DEFAULT_TIMEOUT}}
+    [[ $T_RESULT_FROM == d0 ]] && T_RESULT_FROM=dom0
+    [[ $T_TIMEOUT =~ ^[0-9]+$ ]] || die "$cfg: TIMEOUT '$T_TIMEOUT' is not a number of seconds"
+    [[ -z $T_BOCHS_TIMEOUT || $T_BOCHS_TIMEOUT =~ ^[0-9]+$ ]] ||
+        die "$cfg: BOCHS_TIMEOUT '$T_BOCHS_TIMEOUT' is not a number of seconds"
+    [[ -n ${WREN_TIMEOUT:-} ]] && T_BOCHS_TIMEOUT=
+
+    MOD_FILE=("$T_DOM0.elf")
+    MOD_STRING=("$T_DOM0.elf")
+    i=1
+    for d in $T_DOMUS; do
+        MOD_FILE[i]=$d.elf
+        MOD_STRING[i]="$d.elf${T_DOMU_ARGS[i]:+ ${T_DOMU_ARGS[i]}}"
+        i=$((i + 1))
+    done
+    if [[ $T_RESULT_FROM != dom0 ]]; then
+        [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0 or dN"
+        (( BASH_REMATCH[1] < ${#MOD_FILE[@]} )) || die "$cfg: RESULT_FROM=$T_RESULT_FROM but only ${#MOD_FILE[@]} domains"
+    fi
+    for v in "${MOD_FILE[@]}"; do
+        [[ -r $XTF_DIR/$v ]] || die "$cfg: module $XTF_DIR/$v is missing"
+    done
+    [[ -r $XEN_BIN ]] || die "no hypervisor image $XEN_BIN (run make build)"
+    XEN_CMDLINE="$XEN_DEFAULT_ARGS${T_XEN_ARGS:+ $T_XEN_ARGS}"
+}
+
+# platform_timeout PLATFORM: seconds before the run is killed. TIMEOUT is
+# for QEMU; Bochs gets the descriptor's optional BOCHS_TIMEOUT, or TIMEOUT
+# scaled.
+platform_timeout()
+{
+    case $1 in
+    bochs-*) echo "${T_BOCHS_TIMEOUT:-$(( T_TIMEOUT * BOCHS_TIMEOUT_SCALE + BOCHS_TIMEOUT_EXTRA ))}" ;;
+    *) echo "$T_TIMEOUT" ;;
+    esac
+}
+
+# Tests: descriptors whose PLATFORMS is not empty (the others are helper
+# images used as domUs by some test).
+list_tests()
+{
+    local cfg
+    for cfg in "$XTF_DIR"/*.cfg; do
+        [[ -e $cfg ]] || continue
+        [[ -n $(test_cfg_var "$cfg" PLATFORMS) ]] && basename "$cfg" .cfg
+    done
+}
+
+# wren_tmpdir: a private scratch directory under build/ (same file system as
+# the logs, so finished files are renamed into place atomically).
+wren_tmpdir()
+{
+    mkdir -p "$BUILD/tmp" && mktemp -d "$BUILD/tmp/${1:-run}.XXXXXX"
+}
+
+# kill_group PID: end a job started through `timeout` (its own process group).
+kill_group()
+{
+    [[ -n ${1:-} ]] || return 0
+    {
+        kill -KILL -- "-$1" || kill -KILL "$1"
+        wait "$1"       # reap it here, where bash's "Killed" notice is silenced
+    } 2>/dev/null
+    return 0
+}

@@ -1,0 +1,125 @@
+# automation/lib/judge.sh - the verdict of one run, from its serial log.
+#
+# Sourced. The log is the only evidence: exit statuses differ between
+# emulators (Bochs's means nothing), so they only add detail to a reason.
+#
+# Log conventions: hypervisor lines start "(XEN) ", domain N's lines start
+# "(dN) ", dom0's output is raw. The domain named by RESULT_FROM must print
+# exactly one "Test result: SUCCESS|SKIP|ERROR|FAILURE" line; a line
+# containing "PANIC" after "(XEN) " is a hypervisor panic.
+
+# judge_scan LOG FROM: print seven lines: result-line count, result word,
+# panic text, skip messages, last failure/error message, last message of
+# the domain before its result, last line of the log.
+judge_scan()
+{
+    tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][A-Za-z0-9]//g' |
+    awk -v from="$2" '
+    function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+    {
+        line = $0
+        if (trim(line) == "")
+            next
+        last = line
+        if (line ~ /^\(XEN\) /) {
+            msg = substr(line, 7)
+            if (want_next) {
+                if (msg !~ /^\*+$/)
+                    panic = panic " / " trim(msg)
+                want_next = 0
+            }
+            if (panic == "" && msg ~ /PANIC/) {
+                panic = trim(msg)
+                want_next = (msg ~ /:[ \t]*$/ || msg ~ /^\*+$/)
+            }
+            next
+        }
+        if (match(line, /^\(d[0-9]+\) /)) {
+            dom = substr(line, 2, RLENGTH - 3)
+            msg = substr(line, RLENGTH + 1)
+            if (dom == "d0")
+                dom = "dom0"
+        } else {
+            dom = "dom0"
+            msg = line
+        }
+        if (dom != from)
+            next
+        if (msg ~ /^Test result:/) {
+            count++
+            if (count == 1) {
+                value = trim(substr(msg, 13))
+                sub(/[ \t].*/, "", value)
+            }
+            next
+        }
+        if (count)
+            next
+        if (tolower(msg) ~ /skip/)
+            skip = skip (skip == "" ? "" : "; ") trim(msg)
+        if (tolower(msg) ~ /fail|error/)
+            failmsg = trim(msg)
+        lastmsg = trim(msg)
+    }
+    END {
+        print count + 0; print value; print panic; print skip
+        print failmsg; print lastmsg; print last
+    }'
+}
+
+# judge LOG FROM TIMEOUT_SECONDS: set VERDICT (PASS/SKIP/FAIL) and REASON.
+# Reads EMU_TIMED_OUT (1 if the emulator was killed at the time limit),
+# EMU_NOTE (what the exit status says) and EMU_DIAG (what the emulator's own
+# log says went wrong), both possibly empty.
+judge()
+{
+    local log=$1 from=$2 limit=$3 scan count value panic skip failmsg lastmsg last extra=
+
+    mapfile -t scan < <(judge_scan "$log" "$from")
+    count=${scan[0]:-0} value=${scan[1]:-} panic=${scan[2]:-} skip=${scan[3]:-}
+    failmsg=${scan[4]:-} lastmsg=${scan[5]:-} last=${scan[6]:-}
+    [[ -n ${EMU_NOTE:-} ]] && extra+="; ${EMU_NOTE}"
+    [[ -n ${EMU_DIAG:-} ]] && extra+="; ${EMU_DIAG}"
+
+    VERDICT=FAIL
+    if [[ -n $panic ]]; then
+        REASON="hypervisor panic: $panic"
+    elif (( count == 0 )); then
+        if [[ ${EMU_TIMED_OUT:-0} == 1 ]]; then
+            REASON="timeout after ${limit}s, no result line from $from"
+        else
+            REASON="no result line from $from"
+        fi
+        REASON+="$extra; last output: ${last:-<none>}"
+    elif (( count > 1 )); then
+        REASON="$count result lines from $from (exactly one expected)"
+    else
+        case $value in
+        SUCCESS)
+            VERDICT=PASS
+            REASON=
+            [[ ${EMU_TIMED_OUT:-0} == 1 ]] && REASON="did not power off: killed after ${limit}s"
+            ;;
+        SKIP)
+            VERDICT=SKIP
+            REASON=${skip:-${lastmsg:-no reason given}}
+            ;;
+        FAILURE|ERROR)
+            REASON="$value: ${failmsg:-${lastmsg:-no message}}"
+            ;;
+        *)
+            REASON="unrecognised result '$value' from $from"
+            ;;
+        esac
+    fi
+    REASON=$(printf '%s' "$REASON" | one_line 300)
+}
+
+# print_result VERDICT PLATFORM TEST SECONDS [REASON]: the one line a run
+# prints, e.g. "PASS  qemu-svm   example  (0.4s)". WREN_NAME_WIDTH pads the
+# test name so that a whole table lines up.
+print_result()
+{
+    local width=${WREN_NAME_WIDTH:-0}
+    printf '%-6s%-11s%-*s  (%ss)%s\n' "$1" "$2" "$width" "$3" "$4" "${5:+  $5}"
+}

@@ -1,0 +1,81 @@
+# automation/lib/qemu.sh - boot the loaded test under QEMU (platform qemu-svm).
+#
+# Sourced. QEMU's TCG models AMD SVM with nested paging under `-cpu max`. It
+# loads the hypervisor with its multiboot1 loader: -kernel, -append, and the
+# modules from -initrd, comma separated ("file args,file args"), where a
+# literal comma inside a module string is written ",,". Each module string is
+# the text exactly as given (the file name is the first word), so QEMU runs
+# in build/xtf/ and names modules without a directory.
+
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_ARGS=(-machine pc -cpu max -smp 2 -m 512 -display none -no-reboot -nic none
+           -device isa-debug-exit,iobase=0xf4,iosize=4)
+
+# The -initrd argument for MOD_STRING[].
+qemu_initrd()
+{
+    local s out=
+    for s in "${MOD_STRING[@]}"; do
+        out+="${out:+,}${s//,/,,}"
+    done
+    printf '%s' "$out"
+}
+
+# qemu_status_note STATUS: what QEMU's exit status says about the run.
+qemu_status_note()
+{
+    case $1 in
+    0) ;;                               # powered off (ACPI), or reset with -no-reboot
+    3) echo "dom0 crashed (QEMU exit status 3)" ;;
+    5) echo "hypervisor panicked (QEMU exit status 5)" ;;
+    137) ;;                             # killed at the time limit
+    *) echo "QEMU exit status $1" ;;
+    esac
+}
+
+# qemu_argv SERIAL_SPEC EMU_LOG: the command line for the loaded test, in
+# QEMU_CMD. It must run in build/xtf/ (see above).
+qemu_argv()
+{
+    QEMU_CMD=("$QEMU" "${QEMU_ARGS[@]}" -serial "$1" -d cpu_reset,guest_errors -D "$2.d"
+              -kernel "$XEN_BIN" -append "$XEN_CMDLINE" -initrd "$(qemu_initrd)")
+    [[ $1 == mon:* ]] || QEMU_CMD+=(-monitor none)
+}
+
+# qemu_run SERIAL_LOG EMU_LOG LIMIT: boot with a time limit in the
+# background of this shell (EMU_PID names its process group, so a trap can
+# end it) and wait. Sets EMU_STATUS, EMU_TIMED_OUT, EMU_NOTE and EMU_DIAG.
+qemu_run()
+{
+    local log=$1 emulog=$2 limit=$3
+
+    qemu_argv "file:$log" "$emulog"
+    ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" ) </dev/null >"$emulog" 2>&1 &
+    EMU_PID=$!
+    wait "$EMU_PID" 2>/dev/null
+    EMU_STATUS=$?
+    EMU_PID=
+    qemu_collect "$emulog"
+}
+
+# qemu_collect EMU_LOG: interpret EMU_STATUS and QEMU's own logs.
+qemu_collect()
+{
+    local emulog=$1 err
+
+    EMU_TIMED_OUT=0
+    (( EMU_STATUS == 137 )) && EMU_TIMED_OUT=1
+    EMU_NOTE=$(qemu_status_note "$EMU_STATUS")
+    EMU_DIAG=
+    if [[ -f $emulog.d ]]; then
+        grep -q 'Triple fault' "$emulog.d" && EMU_DIAG="triple fault (QEMU reset the machine)"
+        cat "$emulog.d" >>"$emulog"
+        rm -f "$emulog.d"
+    fi
+    case $EMU_STATUS in
+    0|3|5|137) ;;
+    *)  err=$(grep -m1 -i 'qemu' "$emulog" | one_line 200)
+        [[ -n $err ]] && EMU_DIAG+="${EMU_DIAG:+; }$err"
+        ;;
+    esac
+}
