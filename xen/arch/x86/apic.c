@@ -33,6 +33,20 @@ static uint64_t tsc_per_us;
 static uint32_t apic_read(uint32_t reg) { return apic_mmio[reg / 4]; }
 static void apic_write(uint32_t reg, uint32_t v) { apic_mmio[reg / 4] = v; }
 
+/*
+ * The BIOS leaves the 8259 PICs delivering the PIT's IRQ0 at vector 8,
+ * which would look like a double fault. Move them to 0x20-0x2f (so even a
+ * spurious IRQ7 lands on a harmless vector) and mask every line.
+ */
+void pic_disable(void)
+{
+    outb(0x20, 0x11); outb(0xa0, 0x11);     /* ICW1: init, ICW4 follows */
+    outb(0x21, 0x20); outb(0xa1, 0x28);     /* ICW2: vector bases */
+    outb(0x21, 0x04); outb(0xa1, 0x02);     /* ICW3: cascade on IRQ2 */
+    outb(0x21, 0x01); outb(0xa1, 0x01);     /* ICW4: 8086 mode */
+    outb(0x21, 0xff); outb(0xa1, 0xff);     /* mask all */
+}
+
 void apic_init_cpu(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE);

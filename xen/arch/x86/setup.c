@@ -94,6 +94,7 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     show_modules();
     trap_init();
     trap_load();
+    pic_disable();
     apic_init_cpu();
     ci->apic_id = cpu_apic_id[0] = apic_id();
     apic_calibrate();

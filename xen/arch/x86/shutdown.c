@@ -11,6 +11,7 @@
 #include <asm/x86.h>
 #include <asm/traps.h>
 #include <asm/apic.h>
+#include <xen/console.h>
 #include <stdarg.h>
 
 #define QEMU_PIIX4_PM1A_CNT  0x604   /* SeaBIOS's ACPI PM base + 4 */
@@ -36,6 +37,7 @@ static void bochs_shutdown(void)
 __noreturn void machine_power_off(void)
 {
     printk("Powering off\n");
+    ns16550_flush();
     /* QEMU acts on the ACPI write asynchronously: give it time before
      * trying the next mechanism, whose exit status would win the race. */
     outw(QEMU_PIIX4_PM1A_CNT, ACPI_SLP_EN_S5);
@@ -49,6 +51,7 @@ __noreturn void machine_power_off(void)
 
 __noreturn void machine_exit_failure(unsigned int code)
 {
+    ns16550_flush();
     outl(DEBUG_EXIT_PORT, code);
     bochs_shutdown();
     stop_here();

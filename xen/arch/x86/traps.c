@@ -82,6 +82,8 @@ void do_trap(struct cpu_user_regs *regs)
         get_cpu_info()->need_resched = true;
         break;
     case VECTOR_SPURIOUS:
+    case 0x27:                  /* spurious IRQ7/IRQ15 of the masked PICs */
+    case 0x2f:
         break;
     default:
         if (regs->vector < 32)

@@ -14,6 +14,7 @@
 #define UART_DLL 0
 #define UART_DLM 1
 #define LSR_THRE 0x20   /* transmitter holding register empty */
+#define LSR_TEMT 0x40   /* transmitter completely empty */
 
 static uint16_t uart_base;
 
@@ -37,4 +38,15 @@ void ns16550_putc(char c)
     while (!(inb(uart_base + UART_LSR) & LSR_THRE) && ++spins < 100000)
         ;
     outb(uart_base + UART_THR, (uint8_t)c);
+}
+
+/* Wait until the last character has left the shift register: Bochs drops
+ * whatever is still there when the machine powers off. */
+void ns16550_flush(void)
+{
+    unsigned int spins = 0;
+    if (!uart_base)
+        return;
+    while (!(inb(uart_base + UART_LSR) & LSR_TEMT) && ++spins < 1000000)
+        ;
 }

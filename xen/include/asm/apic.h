@@ -7,6 +7,7 @@
 
 #include <xen/types.h>
 
+void pic_disable(void);                 /* boot CPU, before interrupts are on */
 void apic_init_cpu(void);               /* enable this CPU's APIC */
 uint32_t apic_id(void);
 void apic_eoi(void);

@@ -9,6 +9,7 @@
 
 void ns16550_init(uint16_t base);
 void ns16550_putc(char c);
+void ns16550_flush(void);
 
 void console_init(void);
 void console_set_loglvl(const char *val);
