@@ -132,8 +132,10 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
 
 void console_guest_flush(struct domain *d)
 {
+    spin_lock(&d->console.lock);
     if (d->console.len)
         print_guest_line(d);
+    spin_unlock(&d->console.lock);
 }
 
 size_t console_read(char *buf, size_t len)

@@ -110,6 +110,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     d->max_vcpus = max_vcpus;
     d->pause_count = 1;
     d->console.ring_mfn = INVALID_MFN;
+    d->shared_info_gfn = INVALID_GFN;
     spin_lock_init(&d->lock);
     spin_lock_init(&d->console.lock);
     rc = domain_alloc_parts(d, max_vcpus);

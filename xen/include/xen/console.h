@@ -16,7 +16,8 @@ void console_set_loglvl(const char *val);
 
 struct domain;
 /* Append guest text to the domain's console line buffer; whole lines are
- * printed, dom0's raw and others' with "(dN) ". */
+ * printed, dom0's raw and others' with "(dN) ". The caller holds
+ * d->console.lock; console_guest_flush takes it itself. */
 void console_guest_write(struct domain *d, const char *buf, size_t len);
 void console_guest_flush(struct domain *d);
 

@@ -202,7 +202,9 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
         v->regs.rax = (v->regs.rax & ~mask) | mask;     /* nothing there: all ones */
     else if (e->io_port == DEBUG_CONSOLE_PORT) {
         char c = (char)v->regs.rax;
+        spin_lock(&v->domain->console.lock);
         console_guest_write(v->domain, &c, 1);
+        spin_unlock(&v->domain->console.lock);
     }
 }
 

@@ -1,0 +1,208 @@
+/*
+ * domctl.c - the domctl hypercall: the control domain inspects, pauses,
+ * resizes and destroys other domains.
+ *
+ * Toolstack-only and versioned. The table entry is HC_PRIVILEGED, so the
+ * dispatcher refuses other callers (-EPERM) before this code runs; the
+ * check is repeated here so the rule does not hang on one table flag.
+ * Then: an interface_version other than XEN_DOMCTL_INTERFACE_VERSION is
+ * -EACCES, an unknown command -ENOSYS, and only then is the target looked
+ * up (-ESRCH), so nothing is learnt about domains by a call that would
+ * fail anyway.
+ *
+ * Locking: domctl_lock serialises all domctls (as Xen's does), so two
+ * controllers cannot interleave a pause count check and its change, or
+ * destroy a domain another domctl is using. It is the outermost lock.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <asm/hvm.h>
+#include <public/domctl.h>
+
+static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
+
+/* Xen caps the controller's pause count so repeated pauses cannot
+ * overflow it. */
+#define MAX_CONTROLLER_PAUSES 255
+
+/* Guest-physical address width: four 9-bit levels of 4K pages. */
+#define GPADDR_BITS 48
+
+/* The GFN where d's shared_info is mapped, or all-ones if it is not. */
+static uint64_t shared_info_frame(struct domain *d)
+{
+    gfn_t g = d->shared_info_gfn;
+    if (!d->shared_info || gfn_x(g) >= P2M_GFN_LIMIT ||
+        !mfn_eq(p2m_lookup(&d->p2m, g, NULL, NULL, NULL), virt_to_mfn(d->shared_info)))
+        return ~0ULL;
+    return gfn_x(g);
+}
+
+/* Run-state flags, counted the way Xen does: "blocked" only if every
+ * online vCPU is blocked, "running" if any is on a CPU. */
+static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    uint32_t flags = XEN_DOMINF_blocked;
+    info->nr_online_vcpus = 0;
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        const struct vcpu *v = d->vcpu[i];
+        if (!v)
+            continue;
+        info->max_vcpu_id = i;
+        if (!v->is_up)
+            continue;
+        info->nr_online_vcpus++;
+        if (v->state != VCPU_BLOCKED)
+            flags &= ~XEN_DOMINF_blocked;
+        if (v->state == VCPU_RUNNING)
+            flags |= XEN_DOMINF_running;
+    }
+    return flags;
+}
+
+/*
+ * Describe exactly the domain named: public/domctl.h documents that Wren
+ * does not hand back the next domain up (Xen did before interface 0x16).
+ */
+static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    uint32_t flags;
+    memset(info, 0, sizeof(*info));
+    info->domain = d->domain_id;
+    flags = vcpu_flags(d, info) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
+    if (d->is_dying)
+        flags |= XEN_DOMINF_dying;
+    if (d->is_shutting_down)
+        flags |= XEN_DOMINF_shutdown | ((uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift);
+    if (d->pause_count > 0)
+        flags |= XEN_DOMINF_paused;
+    info->flags = flags;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->max_pages;
+    info->shared_info_frame = shared_info_frame(d);
+    info->gpaddr_bits = GPADDR_BITS;
+    /* No LAPIC or other device is emulated: emulation_flags stays 0. */
+}
+
+static long domctl_pause(struct domain *d)
+{
+    if (d == current->domain)
+        return -EINVAL;
+    if (d->pause_count >= MAX_CONTROLLER_PAUSES)
+        return -EOVERFLOW;
+    domain_pause(d);
+    return 0;
+}
+
+static long domctl_unpause(struct domain *d)
+{
+    if (d == current->domain || d->pause_count <= 0)
+        return -EINVAL;
+    domain_unpause(d);
+    return 0;
+}
+
+static long domctl_destroy(struct domain *d)
+{
+    if (d == current->domain || d->domain_id == 0 || d == hardware_domain)
+        return -EINVAL;
+    domain_destroy(d);
+    return 0;
+}
+
+/* Xen counts max_memkb in KiB; pages are 4 KiB. Lowering it below
+ * tot_pages is allowed (the domain just cannot grow). */
+static long domctl_max_mem(struct domain *d, const struct xen_domctl_max_mem *m)
+{
+    d->max_pages = m->max_memkb >> (PAGE_SHIFT - 10);
+    return 0;
+}
+
+/*
+ * Raise max_vcpus, creating the new vCPUs offline. Lowering is refused:
+ * Xen allows this call only before any vCPU exists, and here they exist
+ * from creation. The new vCPUs are in place before the count covers them,
+ * since the scheduler reads the count without the domain lock.
+ */
+static long domctl_max_vcpus(struct domain *d, const struct xen_domctl_max_vcpus *m)
+{
+    unsigned int cur = d->max_vcpus, i;
+    if (m->max < cur || m->max > MAX_VIRT_CPUS)
+        return -EINVAL;
+    for (i = cur; i < m->max; i++)
+        if (!d->vcpu[i] && !vcpu_create(d, i))
+            break;
+    if (i < m->max) {
+        for (unsigned int j = cur; j < i; j++) {
+            struct vcpu *v = d->vcpu[j];
+            d->vcpu[j] = NULL;
+            hvm_vendor->vcpu_destroy(v);
+            xfree(v);
+        }
+        return -ENOMEM;
+    }
+    __atomic_store_n(&d->max_vcpus, m->max, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    switch (op->cmd) {
+    case XEN_DOMCTL_getdomaininfo:
+        fill_domaininfo(d, &op->u.getdomaininfo);
+        return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+    case XEN_DOMCTL_pausedomain:
+        return domctl_pause(d);
+    case XEN_DOMCTL_unpausedomain:
+        return domctl_unpause(d);
+    case XEN_DOMCTL_destroydomain:
+        return domctl_destroy(d);
+    case XEN_DOMCTL_max_mem:
+        return domctl_max_mem(d, &op->u.max_mem);
+    case XEN_DOMCTL_max_vcpus:
+        return domctl_max_vcpus(d, &op->u.max_vcpus);
+    default:
+        return -ENOSYS;
+    }
+}
+
+static bool cmd_known(uint32_t cmd)
+{
+    switch (cmd) {
+    case XEN_DOMCTL_getdomaininfo:
+    case XEN_DOMCTL_pausedomain:
+    case XEN_DOMCTL_unpausedomain:
+    case XEN_DOMCTL_destroydomain:
+    case XEN_DOMCTL_max_mem:
+    case XEN_DOMCTL_max_vcpus:
+        return true;
+    default:
+        return false;
+    }
+}
+
+long do_domctl(uint64_t arg)
+{
+    struct xen_domctl op;
+    struct domain *d;
+    long rc;
+    if (!current->domain->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -EACCES;
+    if (!cmd_known(op.cmd))
+        return -ENOSYS;
+    spin_lock(&domctl_lock);
+    d = domain_by_id(op.domain);     /* DOMID_SELF names no domain here, as in Xen */
+    rc = d ? domctl_on(d, &op, arg) : -ESRCH;
+    spin_unlock(&domctl_lock);
+    return rc;
+}
+DEFINE_HYPERCALL(__HYPERVISOR_domctl, domctl, do_domctl, HC_PRIVILEGED);

@@ -1,0 +1,504 @@
+/*
+ * event_channel.c - event channels, Xen's 2-level ABI.
+ *
+ * A port is one bit in the domain's shared_info evtchn_pending[] (and
+ * evtchn_mask[]); raising it also sets the port's word in the notified
+ * vCPU's evtchn_pending_sel and that vCPU's evtchn_upcall_pending, then
+ * wakes the vCPU. Ports connect two domains (UNBOUND until the named
+ * remote domain binds), a domain to itself (IPI), or a domain to a
+ * service inside the hypervisor (the PV console backend).
+ *
+ * Locking: d->evtchn.lock guards d's port table. An operation on two
+ * domains takes both locks, lower domain id first. Raising an event takes
+ * no evtchn lock (the shared_info bits are atomics) and may be called with
+ * one held; it takes the scheduler lock, so the order is evtchn lock ->
+ * sched lock. Service functions are called with no evtchn lock held.
+ *
+ * Of shared_info, this file writes only evtchn_pending bits and a
+ * vcpu_info's evtchn_pending_sel and evtchn_upcall_pending; evtchn_mask
+ * is the guest's, cleared here only on its EVTCHNOP_unmask.
+ *
+ * Not implemented (-ENOSYS): VIRQs, PIRQs, EVTCHNOP_reset and the FIFO
+ * ABI (a guest that asks for FIFO falls back to 2-level on the error).
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/event.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <asm/x86.h>
+#include <public/event_channel.h>
+
+#define BITS_PER_WORD 64
+BUILD_BUG_ON(NR_EVTCHN > NR_EVENT_CHANNELS);
+
+/* ---- shared_info bits --------------------------------------------------- */
+
+static bool test_and_set_word_bit(xen_ulong_t *w, unsigned int nr)
+{
+    uint64_t m = 1ULL << (nr % BITS_PER_WORD);
+    return __atomic_fetch_or(&w[nr / BITS_PER_WORD], m, __ATOMIC_SEQ_CST) & m;
+}
+
+static bool test_and_clear_word_bit(xen_ulong_t *w, unsigned int nr)
+{
+    uint64_t m = 1ULL << (nr % BITS_PER_WORD);
+    return __atomic_fetch_and(&w[nr / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) & m;
+}
+
+static bool test_word_bit(const xen_ulong_t *w, unsigned int nr)
+{
+    return __atomic_load_n(&w[nr / BITS_PER_WORD], __ATOMIC_SEQ_CST) & (1ULL << (nr % BITS_PER_WORD));
+}
+
+/* The vCPU a port notifies; vCPU 0 if the recorded one does not exist. */
+static struct vcpu *notify_vcpu(struct domain *d, unsigned int port)
+{
+    unsigned int id = ACCESS_ONCE(d->evtchn.port[port].notify_vcpu);
+    if (id < d->max_vcpus && d->vcpu[id])
+        return d->vcpu[id];
+    return d->vcpu[0];
+}
+
+/* The port's word is now pending for v: tell v, once. */
+static void mark_pending_for(struct domain *d, struct vcpu *v, unsigned int port)
+{
+    struct vcpu_info *vi;
+    if (!v || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+        return;
+    vi = &d->shared_info->vcpu_info[v->vcpu_id];
+    if (test_and_set_word_bit(&vi->evtchn_pending_sel, port / BITS_PER_WORD))
+        return;
+    if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        vcpu_wake(v);
+}
+
+void evtchn_set_pending(struct domain *d, unsigned int port)
+{
+    struct shared_info *s = d->shared_info;
+    if (port >= NR_EVTCHN || !s)
+        return;
+    if (test_and_set_word_bit(s->evtchn_pending, port))
+        return;
+    if (test_word_bit(s->evtchn_mask, port))
+        return;
+    mark_pending_for(d, notify_vcpu(d, port), port);
+}
+
+bool evtchn_vcpu_has_pending(struct vcpu *v)
+{
+    const struct shared_info *s = v->domain->shared_info;
+    if (!s || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+        return false;
+    return ACCESS_ONCE(s->vcpu_info[v->vcpu_id].evtchn_upcall_pending) != 0;
+}
+
+/* ---- the port table ------------------------------------------------------ */
+
+void evtchn_init(struct domain *d)
+{
+    spin_lock_init(&d->evtchn.lock);
+    memset(d->evtchn.port, 0, sizeof(d->evtchn.port));
+    d->evtchn.port[0].state = ECS_RESERVED;
+}
+
+static bool port_valid(uint32_t port)
+{
+    return port < NR_EVTCHN;
+}
+
+/* Caller holds d->evtchn.lock. */
+static int get_free_port(struct domain *d)
+{
+    for (unsigned int p = 1; p < NR_EVTCHN; p++)
+        if (d->evtchn.port[p].state == ECS_FREE)
+            return (int)p;
+    return -ENOSPC;
+}
+
+/* Caller holds d->evtchn.lock. A stale pending bit would fire on the
+ * port's next user, so it goes too. */
+static void free_port(struct domain *d, unsigned int port)
+{
+    memset(&d->evtchn.port[port], 0, sizeof(d->evtchn.port[port]));
+    if (d->shared_info)
+        test_and_clear_word_bit(d->shared_info->evtchn_pending, port);
+}
+
+static void lock_pair(struct domain *a, struct domain *b)
+{
+    if (a == b) {
+        spin_lock(&a->evtchn.lock);
+    } else if (a->domain_id < b->domain_id) {
+        spin_lock(&a->evtchn.lock);
+        spin_lock(&b->evtchn.lock);
+    } else {
+        spin_lock(&b->evtchn.lock);
+        spin_lock(&a->evtchn.lock);
+    }
+}
+
+static void unlock_pair(struct domain *a, struct domain *b)
+{
+    spin_unlock(&a->evtchn.lock);
+    if (a != b)
+        spin_unlock(&b->evtchn.lock);
+}
+
+/* Does rd's port rport form the other end of d's port? Both locks held. */
+static bool is_peer(struct domain *d, unsigned int port, struct domain *rd, unsigned int rport)
+{
+    const struct evtchn *r;
+    if (rport >= NR_EVTCHN)
+        return false;
+    r = &rd->evtchn.port[rport];
+    return r->state == ECS_INTERDOMAIN && r->remote_dom == d->domain_id && r->remote_port == port;
+}
+
+/* Is d's port still the interdomain channel recorded in *was? */
+static bool unchanged(struct domain *d, unsigned int port, const struct evtchn *was)
+{
+    const struct evtchn *now = &d->evtchn.port[port];
+    return now->state == ECS_INTERDOMAIN && now->remote_dom == was->remote_dom &&
+           now->remote_port == was->remote_port;
+}
+
+int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int))
+{
+    int port;
+    spin_lock(&d->evtchn.lock);
+    port = get_free_port(d);
+    if (port > 0) {
+        d->evtchn.port[port].state = ECS_XEN_SERVICE;
+        d->evtchn.port[port].service = fn;
+    }
+    spin_unlock(&d->evtchn.lock);
+    return port;
+}
+
+/* DOMID_SELF or the caller's own id names the caller; any other domain
+ * needs a privileged caller. */
+static int target_domain(domid_t id, struct domain **out)
+{
+    struct domain *cd = current->domain;
+    if (id == DOMID_SELF || id == cd->domain_id) {
+        *out = cd;
+        return 0;
+    }
+    if (!cd->is_privileged)
+        return -EPERM;
+    *out = domain_by_id(id);
+    return *out ? 0 : -ESRCH;
+}
+
+/*
+ * Close d's port. An interdomain peer goes back to UNBOUND, bindable
+ * again by d, as in Xen. Service ports belong to the hypervisor and are
+ * closed only when the domain dies (force).
+ */
+static int close_port(struct domain *d, unsigned int port, bool force)
+{
+    for (;;) {
+        struct domain *rd = NULL;
+        struct evtchn chn;
+        spin_lock(&d->evtchn.lock);
+        chn = d->evtchn.port[port];
+        switch (chn.state) {
+        case ECS_FREE:
+        case ECS_RESERVED:
+            spin_unlock(&d->evtchn.lock);
+            return -EINVAL;
+        case ECS_XEN_SERVICE:
+            if (!force) {
+                spin_unlock(&d->evtchn.lock);
+                return -EINVAL;
+            }
+            /* fall through */
+        case ECS_UNBOUND:
+        case ECS_IPI:
+            free_port(d, port);
+            spin_unlock(&d->evtchn.lock);
+            return 0;
+        }
+        /* Interdomain: retake the locks in order, then check nothing moved. */
+        spin_unlock(&d->evtchn.lock);
+        rd = chn.remote_dom == d->domain_id ? d : domain_by_id(chn.remote_dom);
+        lock_pair(d, rd ? rd : d);
+        if (unchanged(d, port, &chn)) {
+            if (rd && is_peer(d, port, rd, chn.remote_port)) {
+                struct evtchn *r = &rd->evtchn.port[chn.remote_port];
+                r->state = ECS_UNBOUND;
+                r->remote_dom = d->domain_id;
+                r->remote_port = 0;
+            }
+            free_port(d, port);
+            unlock_pair(d, rd ? rd : d);
+            return 0;
+        }
+        unlock_pair(d, rd ? rd : d);    /* changed under us: look again */
+    }
+}
+
+void evtchn_close_all(struct domain *d)
+{
+    for (unsigned int p = 1; p < NR_EVTCHN; p++)
+        if (d->evtchn.port[p].state != ECS_FREE)
+            close_port(d, p, true);
+}
+
+/* ---- EVTCHNOP_* ---------------------------------------------------------- */
+
+static long evtchnop_alloc_unbound(uint64_t arg)
+{
+    struct evtchn_alloc_unbound a;
+    struct domain *d;
+    int rc, port;
+    if (copy_from_guest(&a, arg, sizeof(a)))
+        return -EFAULT;
+    rc = target_domain(a.dom, &d);
+    if (rc)
+        return rc;
+    if (a.remote_dom == DOMID_SELF)
+        a.remote_dom = current->domain->domain_id;
+    if (copy_to_guest(arg, &a, sizeof(a)))      /* the answer must be deliverable */
+        return -EFAULT;
+    spin_lock(&d->evtchn.lock);
+    port = get_free_port(d);
+    if (port > 0) {
+        d->evtchn.port[port].state = ECS_UNBOUND;
+        d->evtchn.port[port].remote_dom = a.remote_dom;
+    }
+    spin_unlock(&d->evtchn.lock);
+    if (port < 0)
+        return port;
+    a.port = (evtchn_port_t)port;
+    return copy_to_guest(arg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+static long evtchnop_bind_interdomain(uint64_t arg)
+{
+    struct evtchn_bind_interdomain b;
+    struct domain *ld = current->domain, *rd;
+    domid_t rid;
+    int lport = -EINVAL;
+    if (copy_from_guest(&b, arg, sizeof(b)))
+        return -EFAULT;
+    rid = b.remote_dom == DOMID_SELF ? ld->domain_id : b.remote_dom;
+    rd = rid == ld->domain_id ? ld : domain_by_id(rid);
+    if (!rd)
+        return -ESRCH;
+    if (!port_valid(b.remote_port))
+        return -EINVAL;
+    if (copy_to_guest(arg, &b, sizeof(b)))
+        return -EFAULT;
+    lock_pair(ld, rd);
+    if (rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
+        rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id)
+        lport = get_free_port(ld);
+    if (lport > 0) {
+        struct evtchn *l = &ld->evtchn.port[lport], *r = &rd->evtchn.port[b.remote_port];
+        l->state = ECS_INTERDOMAIN;
+        l->remote_dom = rd->domain_id;
+        l->remote_port = (uint16_t)b.remote_port;
+        r->state = ECS_INTERDOMAIN;
+        r->remote_dom = ld->domain_id;
+        r->remote_port = (uint16_t)lport;
+    }
+    unlock_pair(ld, rd);
+    if (lport < 0)
+        return lport;
+    /* Anything the peer sent before we bound would otherwise be lost. */
+    evtchn_set_pending(ld, (unsigned int)lport);
+    b.local_port = (evtchn_port_t)lport;
+    return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
+static long evtchnop_bind_ipi(uint64_t arg)
+{
+    struct evtchn_bind_ipi b;
+    struct domain *d = current->domain;
+    int port;
+    if (copy_from_guest(&b, arg, sizeof(b)))
+        return -EFAULT;
+    if (b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+        return -ENOENT;
+    if (copy_to_guest(arg, &b, sizeof(b)))
+        return -EFAULT;
+    spin_lock(&d->evtchn.lock);
+    port = get_free_port(d);
+    if (port > 0) {
+        d->evtchn.port[port].state = ECS_IPI;
+        d->evtchn.port[port].notify_vcpu = (uint16_t)b.vcpu;
+    }
+    spin_unlock(&d->evtchn.lock);
+    if (port < 0)
+        return port;
+    b.port = (evtchn_port_t)port;
+    return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
+/* Raise the peer of an interdomain port, if it still is one. */
+static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
+{
+    struct domain *rd = chn->remote_dom == d->domain_id ? d : domain_by_id(chn->remote_dom);
+    if (!rd)
+        return;
+    spin_lock(&rd->evtchn.lock);
+    if (is_peer(d, port, rd, chn->remote_port))
+        evtchn_set_pending(rd, chn->remote_port);
+    spin_unlock(&rd->evtchn.lock);
+}
+
+static long evtchnop_send(uint64_t arg)
+{
+    struct evtchn_send s;
+    struct domain *d = current->domain;
+    struct evtchn chn;
+    if (copy_from_guest(&s, arg, sizeof(s)))
+        return -EFAULT;
+    if (!port_valid(s.port))
+        return -EINVAL;
+    spin_lock(&d->evtchn.lock);
+    chn = d->evtchn.port[s.port];
+    spin_unlock(&d->evtchn.lock);
+    switch (chn.state) {
+    case ECS_INTERDOMAIN:
+        send_interdomain(d, s.port, &chn);
+        return 0;
+    case ECS_XEN_SERVICE:
+        if (chn.service)
+            chn.service(d, s.port);
+        return 0;
+    case ECS_IPI:
+        evtchn_set_pending(d, s.port);
+        return 0;
+    case ECS_UNBOUND:
+        return 0;                   /* nobody listening yet: dropped, as in Xen */
+    default:
+        return -EINVAL;
+    }
+}
+
+static long evtchnop_close(uint64_t arg)
+{
+    struct evtchn_close c;
+    if (copy_from_guest(&c, arg, sizeof(c)))
+        return -EFAULT;
+    if (!port_valid(c.port) || c.port == 0)
+        return -EINVAL;
+    return close_port(current->domain, c.port, false);
+}
+
+static void fill_status(struct evtchn_status *st, const struct evtchn *chn)
+{
+    memset(&st->u, 0, sizeof(st->u));
+    st->vcpu = chn->notify_vcpu;
+    switch (chn->state) {
+    case ECS_UNBOUND:
+        st->status = EVTCHNSTAT_unbound;
+        st->u.unbound.dom = chn->remote_dom;
+        break;
+    case ECS_INTERDOMAIN:
+        st->status = EVTCHNSTAT_interdomain;
+        st->u.interdomain.dom = chn->remote_dom;
+        st->u.interdomain.port = chn->remote_port;
+        break;
+    case ECS_XEN_SERVICE:           /* Xen's nearest: a port whose peer is the hypervisor */
+        st->status = EVTCHNSTAT_interdomain;
+        st->u.interdomain.dom = DOMID_XEN;
+        break;
+    case ECS_IPI:
+        st->status = EVTCHNSTAT_ipi;
+        break;
+    default:
+        st->status = EVTCHNSTAT_closed;
+        break;
+    }
+}
+
+static long evtchnop_status(uint64_t arg)
+{
+    struct evtchn_status st;
+    struct domain *d;
+    struct evtchn chn;
+    int rc;
+    if (copy_from_guest(&st, arg, sizeof(st)))
+        return -EFAULT;
+    rc = target_domain(st.dom, &d);
+    if (rc)
+        return rc;
+    if (!port_valid(st.port))
+        return -EINVAL;
+    spin_lock(&d->evtchn.lock);
+    chn = d->evtchn.port[st.port];
+    spin_unlock(&d->evtchn.lock);
+    fill_status(&st, &chn);
+    return copy_to_guest(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long evtchnop_bind_vcpu(uint64_t arg)
+{
+    struct evtchn_bind_vcpu b;
+    struct domain *d = current->domain;
+    long rc = 0;
+    if (copy_from_guest(&b, arg, sizeof(b)))
+        return -EFAULT;
+    if (!port_valid(b.port))
+        return -EINVAL;
+    if (b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+        return -ENOENT;
+    spin_lock(&d->evtchn.lock);
+    switch (d->evtchn.port[b.port].state) {
+    case ECS_UNBOUND:
+    case ECS_INTERDOMAIN:
+    case ECS_XEN_SERVICE:
+        d->evtchn.port[b.port].notify_vcpu = (uint16_t)b.vcpu;
+        break;
+    default:
+        rc = -EINVAL;               /* IPIs name their vCPU at bind time */
+        break;
+    }
+    spin_unlock(&d->evtchn.lock);
+    return rc;
+}
+
+static long evtchnop_unmask(uint64_t arg)
+{
+    struct evtchn_unmask u;
+    struct domain *d = current->domain;
+    struct shared_info *s = d->shared_info;
+    if (copy_from_guest(&u, arg, sizeof(u)))
+        return -EFAULT;
+    if (!port_valid(u.port) || !s)
+        return -EINVAL;
+    /* An event that arrived while masked is delivered now. */
+    if (test_and_clear_word_bit(s->evtchn_mask, u.port) && test_word_bit(s->evtchn_pending, u.port))
+        mark_pending_for(d, notify_vcpu(d, u.port), u.port);
+    return 0;
+}
+
+long do_event_channel_op(int cmd, uint64_t arg)
+{
+    switch (cmd) {
+    case EVTCHNOP_alloc_unbound:
+        return evtchnop_alloc_unbound(arg);
+    case EVTCHNOP_bind_interdomain:
+        return evtchnop_bind_interdomain(arg);
+    case EVTCHNOP_bind_ipi:
+        return evtchnop_bind_ipi(arg);
+    case EVTCHNOP_send:
+        return evtchnop_send(arg);
+    case EVTCHNOP_close:
+        return evtchnop_close(arg);
+    case EVTCHNOP_status:
+        return evtchnop_status(arg);
+    case EVTCHNOP_bind_vcpu:
+        return evtchnop_bind_vcpu(arg);
+    case EVTCHNOP_unmask:
+        return evtchnop_unmask(arg);
+    default:
+        return -ENOSYS;
+    }
+}
+DEFINE_HYPERCALL(__HYPERVISOR_event_channel_op, event_channel_op, do_event_channel_op, HC_ANY);

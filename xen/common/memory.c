@@ -1,0 +1,330 @@
+/*
+ * memory.c - the memory_op hypercall: a domain's view of its own
+ * guest-physical address space, and the control domain's way to map
+ * another domain's frames (XENMAPSPACE_gmfn_foreign).
+ *
+ * Frames are not reference counted in Wren yet, so a foreign mapping
+ * does not keep the foreign domain's frame alive: destroying a domain
+ * while another still maps its frames leaves those mappings pointing at
+ * freed memory. Until the p2m takes page references, a toolstack must
+ * unmap (XENMEM_remove_from_physmap) before it destroys.
+ *
+ * This file changes p2m entries only through p2m_set_entry and only for
+ * the shared_info frame and foreign mappings; RAM is the builder's.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <public/memory.h>
+
+/*
+ * memory_op's cmd carries a resume point above the sub-op for the calls
+ * that can be preempted (a Xen convention, so the bits are not free for
+ * other uses). None of the calls here is preempted yet, so a non-zero
+ * resume point is refused.
+ */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
+/* Entries of an add_to_physmap_batch processed per guest copy. */
+#define BATCH_CHUNK 32
+
+/* DOMID_SELF or the caller's own id names the caller; any other domain
+ * needs a privileged caller. */
+static int target_domain(domid_t id, struct domain **out)
+{
+    struct domain *cd = current->domain;
+    if (id == DOMID_SELF || id == cd->domain_id) {
+        *out = cd;
+        return 0;
+    }
+    if (!cd->is_privileged)
+        return -EPERM;
+    *out = domain_by_id(id);
+    return *out ? 0 : -ESRCH;
+}
+
+/* ---- small queries ---------------------------------------------------- */
+
+static long memop_memory_map(uint64_t arg)
+{
+    struct domain *d = current->domain;
+    struct xen_memory_map map;
+    uint32_t n;
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -EFAULT;
+    if (!d->nr_memmap)
+        return -ENOSYS;             /* Xen's answer when no map was set */
+    n = MIN(map.nr_entries, d->nr_memmap);
+    n = MIN(n, (uint32_t)ARRAY_SIZE(d->memmap));
+    map.nr_entries = n;
+    if (copy_to_guest(map.buffer, d->memmap, n * sizeof(d->memmap[0])) ||
+        copy_to_guest(arg, &map, sizeof(map)))
+        return -EFAULT;
+    return 0;
+}
+
+/* current_reservation, maximum_reservation, maximum_gpfn: arg is a domid_t. */
+static long memop_domain_count(unsigned int op, uint64_t arg)
+{
+    struct domain *d;
+    domid_t id;
+    int rc;
+    if (copy_from_guest(&id, arg, sizeof(id)))
+        return -EFAULT;
+    rc = target_domain(id, &d);
+    if (rc)
+        return rc;
+    switch (op) {
+    case XENMEM_current_reservation:
+        return (long)d->tot_pages;
+    case XENMEM_maximum_reservation:
+        return (long)d->max_pages;
+    default:
+        return (long)d->p2m.max_mapped_gfn;
+    }
+}
+
+/* ---- add_to_physmap: shared_info ------------------------------------ */
+
+/* Does gfn of d map exactly mfn? */
+static bool maps(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+    return gfn_x(gfn) < P2M_GFN_LIMIT && mfn_eq(p2m_lookup(&d->p2m, gfn, NULL, NULL, NULL), mfn);
+}
+
+/*
+ * Map d's shared_info page at gpfn, moving it if it was elsewhere. What
+ * was at gpfn is replaced (guests commonly give up a page of their RAM
+ * for it; that RAM stays allocated to d until it dies). Only RAM or a hole
+ * may be replaced, so a foreign or MMIO mapping is not lost silently.
+ */
+static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gpfn)
+{
+    mfn_t mfn = virt_to_mfn(d->shared_info);
+    gfn_t old = d->shared_info_gfn;
+    p2m_type_t t;
+    int rc;
+    if (idx != 0 || gpfn >= P2M_GFN_LIMIT || !d->shared_info)
+        return -EINVAL;
+    p2m_lookup(&d->p2m, _gfn(gpfn), &t, NULL, NULL);
+    if (t != p2m_invalid && !p2m_is_ram(t))
+        return -EBUSY;
+    rc = p2m_set_entry(&d->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_ram_rw, p2m_access_rw);
+    if (rc)
+        return rc;
+    /* The old location is checked against the p2m, not trusted: a domain
+     * that never mapped shared_info has no old location to clear. */
+    if (gfn_x(old) != gpfn && maps(d, old, mfn))
+        p2m_set_entry(&d->p2m, old, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+    d->shared_info_gfn = _gfn(gpfn);
+    return 0;
+}
+
+static long memop_add_to_physmap(uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+    struct domain *d;
+    int rc;
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -ENOSYS;             /* as in Xen: only through the batch call */
+    rc = target_domain(x.domid, &d);
+    if (rc)
+        return rc;
+    switch (x.space) {
+    case XENMAPSPACE_shared_info:
+        return map_shared_info(d, x.idx, x.gpfn);
+    case XENMAPSPACE_grant_table:
+    case XENMAPSPACE_gmfn:
+    case XENMAPSPACE_gmfn_range:
+        return -ENOSYS;             /* not implemented yet */
+    default:
+        return -EINVAL;
+    }
+}
+
+/* ---- add_to_physmap_batch: foreign frames ----------------------------- */
+
+/*
+ * Which foreign types may be mapped, and with what access. Writes through
+ * a foreign mapping bypass the foreign domain's p2m, so read-only RAM is
+ * mapped read-only, and shared pages (which a write would have to unshare
+ * first) are refused.
+ */
+static int foreign_access(p2m_type_t t, p2m_access_t *a)
+{
+    switch (t) {
+    case p2m_ram_rw:
+    case p2m_ram_logdirty:          /* dom0's writes are not logged: see p2m_note_hypervisor_write */
+    case p2m_ioreq_server:
+        *a = p2m_access_rw;
+        return 0;
+    case p2m_ram_ro:
+        *a = p2m_access_r;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/*
+ * Map frame idx of fd at gpfn of cd. Refused with -EBUSY if gpfn holds
+ * anything but a hole or an earlier foreign mapping: a control domain that
+ * maps over its own RAM or devices has made a mistake, and the RAM frame
+ * would be lost to it until it dies.
+ */
+static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, uint64_t gpfn)
+{
+    p2m_type_t ft, ct;
+    p2m_access_t a;
+    mfn_t mfn;
+    int rc;
+    if (idx >= P2M_GFN_LIMIT || gpfn >= P2M_GFN_LIMIT)
+        return -EINVAL;
+    mfn = p2m_lookup(&fd->p2m, _gfn(idx), &ft, NULL, NULL);
+    if (!mfn_valid_raw(mfn))
+        return -EINVAL;
+    rc = foreign_access(ft, &a);
+    if (rc)
+        return rc;
+    p2m_lookup(&cd->p2m, _gfn(gpfn), &ct, NULL, NULL);
+    if (ct != p2m_invalid && ct != p2m_map_foreign)
+        return -EBUSY;
+    return p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign, a);
+}
+
+/* Every page of [va, va + len) may be read (write: written). */
+static int check_guest_array(uint64_t va, uint64_t len, bool write)
+{
+    uint8_t buf[256];
+    for (uint64_t off = 0; off < len; off += sizeof(buf)) {
+        size_t n = MIN((uint64_t)sizeof(buf), len - off);
+        if (write) {
+            memset(buf, 0, n);      /* errs[] is output: clearing it first is harmless */
+            if (copy_to_guest(va + off, buf, n))
+                return -EFAULT;
+        } else if (copy_from_guest(buf, va + off, n)) {
+            return -EFAULT;
+        }
+    }
+    return 0;
+}
+
+static long foreign_batch(struct domain *cd, struct domain *fd, const struct xen_add_to_physmap_batch *b)
+{
+    xen_ulong_t idxs[BATCH_CHUNK];
+    xen_pfn_t gpfns[BATCH_CHUNK];
+    int32_t errs[BATCH_CHUNK];
+    for (unsigned int done = 0; done < b->size; ) {
+        unsigned int n = MIN((unsigned int)BATCH_CHUNK, b->size - done);
+        if (copy_from_guest(idxs, b->idxs + done * sizeof(idxs[0]), n * sizeof(idxs[0])) ||
+            copy_from_guest(gpfns, b->gpfns + done * sizeof(gpfns[0]), n * sizeof(gpfns[0])))
+            return -EFAULT;
+        for (unsigned int i = 0; i < n; i++)
+            errs[i] = map_one_foreign(cd, fd, idxs[i], gpfns[i]);
+        if (copy_to_guest(b->errs + done * sizeof(errs[0]), errs, n * sizeof(errs[0])))
+            return -EFAULT;
+        done += n;
+    }
+    return 0;
+}
+
+/*
+ * Decode: the caller is privileged, maps into itself, from a live domain
+ * other than itself, and all three arrays are reachable. Invoke: each
+ * entry is checked and mapped on its own; its result goes to errs[i], and
+ * the call itself returns 0. Up to 65535 entries run without preemption.
+ */
+static long memop_add_to_physmap_batch(uint64_t arg)
+{
+    struct xen_add_to_physmap_batch b;
+    struct domain *cd = current->domain, *fd;
+    if (copy_from_guest(&b, arg, sizeof(b)))
+        return -EFAULT;
+    if (b.space == XENMAPSPACE_gmfn_range)
+        return -EOPNOTSUPP;         /* Xen refuses this space here too */
+    if (b.space != XENMAPSPACE_gmfn_foreign)
+        return b.space <= XENMAPSPACE_dev_mmio ? -ENOSYS : -EINVAL;
+    if (!cd->is_privileged)
+        return -EPERM;
+    if (b.domid != DOMID_SELF && b.domid != cd->domain_id)
+        return -EINVAL;             /* into the caller's own physmap only */
+    if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == cd->domain_id)
+        return -EINVAL;
+    fd = domain_by_id(b.u.foreign_domid);
+    if (!fd)
+        return -ESRCH;
+    if (check_guest_array(b.idxs, (uint64_t)b.size * sizeof(xen_ulong_t), false) ||
+        check_guest_array(b.gpfns, (uint64_t)b.size * sizeof(xen_pfn_t), false) ||
+        check_guest_array(b.errs, (uint64_t)b.size * sizeof(int32_t), true))
+        return -EFAULT;
+    return foreign_batch(cd, fd, &b);
+}
+
+/* Undo a shared_info or foreign mapping. RAM is not given back this way
+ * (decrease_reservation will do that), and a hole is -ENOENT. */
+static long memop_remove_from_physmap(uint64_t arg)
+{
+    struct xen_remove_from_physmap r;
+    struct domain *d;
+    p2m_type_t t;
+    mfn_t mfn;
+    bool is_shared_info;
+    int rc;
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    rc = target_domain(r.domid, &d);
+    if (rc)
+        return rc;
+    if (r.gpfn >= P2M_GFN_LIMIT)
+        return -EINVAL;
+    mfn = p2m_lookup(&d->p2m, _gfn(r.gpfn), &t, NULL, NULL);
+    if (t == p2m_invalid)
+        return -ENOENT;
+    is_shared_info = d->shared_info && mfn_eq(mfn, virt_to_mfn(d->shared_info));
+    if (t != p2m_map_foreign && !is_shared_info)
+        return -EOPNOTSUPP;
+    rc = p2m_set_entry(&d->p2m, _gfn(r.gpfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+    if (!rc && is_shared_info)
+        d->shared_info_gfn = INVALID_GFN;
+    return rc;
+}
+
+long do_memory_op(uint64_t cmd, uint64_t arg)
+{
+    unsigned int op = cmd & MEMOP_CMD_MASK;
+    if (cmd >> MEMOP_EXTENT_SHIFT)
+        return -EINVAL;
+    switch (op) {
+    case XENMEM_memory_map:
+        return memop_memory_map(arg);
+    case XENMEM_maximum_ram_page:
+        /* Needs the highest machine frame from the page allocator, which
+         * does not export it yet. */
+        return -ENOSYS;
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return memop_domain_count(op, arg);
+    case XENMEM_add_to_physmap:
+        return memop_add_to_physmap(arg);
+    case XENMEM_add_to_physmap_batch:
+        return memop_add_to_physmap_batch(arg);
+    case XENMEM_remove_from_physmap:
+        return memop_remove_from_physmap(arg);
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        /* Growing and shrinking RAM is the next issue's work: it needs
+         * per-frame ownership that the extent list does not give. */
+        return -ENOSYS;
+    default:
+        return -ENOSYS;
+    }
+}
+DEFINE_HYPERCALL(__HYPERVISOR_memory_op, memory_op, do_memory_op, HC_ANY);
