@@ -4,12 +4,16 @@
  * hardware permission bits are what the SDM/APM rules and the type table
  * say, software bits never leak into hardware-meaningful bits, and the
  * bits the CPU sets (accessed/dirty) do not change what an entry means.
+ * Recalculation marks, on leaves and tables, with every stamp: the CPU
+ * (as modelled in p2m-hw.c) cannot walk through a marked entry, the entry
+ * still decodes as before, and unmarking gives back exactly the entry.
  */
 #include <xen/p2m.h>
 #include <asm/ept.h>
 #include <asm/npt.h>
 
 #include "harness.h"
+#include "p2m-hw.h"
 
 static const mfn_t frames[] = {
     { 0x1000 }, { 0x40000 }, { 0x80000 }, { 0xfffffc0000ULL }, /* 1G-aligned, high */
@@ -196,9 +200,9 @@ static void test_examples(void)
 {
     /* A few entries spelled out bit by bit. */
     CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
-             0x7ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (7ULL << 58));
+             0x7ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (7ULL << 57));
     CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x200), 2, p2m_ram_ro, p2m_access_rwx),
-             0x5ULL | (6ULL << 3) | (1ULL << 7) | (0x200ULL << 12) | (4ULL << 52) | (7ULL << 58));
+             0x5ULL | (6ULL << 3) | (1ULL << 7) | (0x200ULL << 12) | (4ULL << 52) | (7ULL << 57));
     CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
              0x7ULL | (7ULL << 9) | (0x1234ULL << 12) | (1ULL << 52));
     CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x40000), 3, p2m_ram_logdirty, p2m_access_rw),
@@ -207,6 +211,81 @@ static void test_examples(void)
              0x1fULL | (1ULL << 7) | (7ULL << 9) | (0x200ULL << 12) | (6ULL << 52) | (1ULL << 63));
     CHECK_EQ(ept_pte_ops.max_leaf_level, 3);
     CHECK_EQ(npt_pte_ops.max_leaf_level, 3);
+}
+
+/* Mark pte (a leaf or table at level) with every stamp, with and without
+ * accessed/dirty, and check what marking promises. */
+static void check_marks(const struct p2m_pte_ops *ops, p2m_pte_t pte, unsigned int level)
+{
+    unsigned int s, rights;
+    bool leaf;
+
+    for ( s = 0; s < P2M_CHANGE_LOG * 2; s++ )
+    {
+        p2m_pte_t p = s & P2M_CHANGE_LOG ? pte | ops->hw_managed_bits : pte;
+        p2m_pte_t m = ops->mark_recalc(p, s % P2M_CHANGE_LOG);
+
+        CHECK(!ops->needs_recalc(p));
+        CHECK_EQ(ops->clear_recalc(p), p);
+        CHECK(ops->needs_recalc(m));
+        CHECK_EQ(ops->recalc_stamp(m), s % P2M_CHANGE_LOG);
+        CHECK_EQ(ops->clear_recalc(m), p);
+        CHECK_MSG(hw_entry(ops, m, level, &rights, &leaf) != HW_OK,
+                  "%s: marked %#llx (from %#llx) level %u still translates", ops->name,
+                  (unsigned long long)m, (unsigned long long)p, level);
+        CHECK(ops->is_valid(m) && ops->is_leaf(m, level) == ops->is_leaf(p, level));
+        CHECK(mfn_eq(ops->mfn(m), ops->mfn(p)));
+        CHECK_EQ(ops->type(m), ops->type(p));
+        CHECK_EQ(ops->access(m), ops->access(p));
+        CHECK_EQ(m & ops->hw_managed_bits, p & ops->hw_managed_bits);
+        /* Marking again replaces the stamp; one clear still undoes it. */
+        m = ops->mark_recalc(m, (s + 3) % P2M_CHANGE_LOG);
+        CHECK_EQ(ops->recalc_stamp(m), (s + 3) % P2M_CHANGE_LOG);
+        CHECK_EQ(ops->clear_recalc(m), p);
+    }
+}
+
+static void marks_of(const struct p2m_pte_ops *ops, mfn_t m, unsigned int level, p2m_type_t t,
+                     p2m_access_t a)
+{
+    if ( t != p2m_invalid )
+        check_marks(ops, ops->make_leaf(m, level, t, a), level);
+}
+
+static void ept_marks(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    marks_of(&ept_pte_ops, m, l, t, a);
+}
+
+static void npt_marks(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    marks_of(&npt_pte_ops, m, l, t, a);
+}
+
+static void table_marks(const struct p2m_pte_ops *ops)
+{
+    unsigned int level;
+
+    for ( level = 2; level <= 4; level++ )
+        check_marks(ops, ops->make_table(_mfn(0x12345)), level);
+}
+
+static void test_ept_recalc_marks(void)
+{
+    all_combinations(&ept_pte_ops, ept_marks);
+    table_marks(&ept_pte_ops);
+    /* The encoding asm/ept.h promises: memory type 2, R/W/X kept. */
+    CHECK_EQ(ept_pte_ops.mark_recalc(EPT_RWX | (0x55ULL << 12), 5),
+             EPT_RWX | (2ULL << 3) | (1ULL << 11) | (0x55ULL << 12) | (5ULL << 60));
+}
+
+static void test_npt_recalc_marks(void)
+{
+    all_combinations(&npt_pte_ops, npt_marks);
+    table_marks(&npt_pte_ops);
+    /* Not present, P remembered, type kept. */
+    CHECK_EQ(npt_pte_ops.mark_recalc(0x7ULL | (0x55ULL << 12) | (1ULL << 52), 6),
+             0x6ULL | (0x55ULL << 12) | (1ULL << 52) | (3ULL << 57) | (6ULL << 59));
 }
 
 static const struct test_case cases[] = {
@@ -218,6 +297,8 @@ static const struct test_case cases[] = {
     { "pte.table_entries", test_table_entries },
     { "pte.no_access_entries_keep_type", test_no_access_entries_keep_type },
     { "pte.examples", test_examples },
+    { "pte.ept_recalc_marks", test_ept_recalc_marks },
+    { "pte.npt_recalc_marks", test_npt_recalc_marks },
 };
 
 int main(void)

@@ -2,14 +2,16 @@
  * p2m.c - the p2m core: a 4-level table from guest frames to machine
  * frames, each leaf 4K, 2M or 1G, with a type and access per leaf.
  *
- * This file owns the walk, table allocation, shattering and coalescing of
- * superpages, the counters and the auditor. The bits of an entry belong to
- * the backend (p2m->ops: EPT or NPT); this file only calls its primitives,
- * so it runs unchanged in the host unit tests (tools/tests/).
+ * This file owns the walk, table allocation, shattering, updates, lookups
+ * and the leaf counters. Lazy global type changes are p2m-recalc.c, type
+ * changes by range p2m-type.c, coalescing p2m-coalesce.c, the auditor
+ * p2m-audit.c. The bits of an entry belong to the backend (p2m->ops: EPT
+ * or NPT); the core only calls its primitives, so it runs unchanged in the
+ * host unit tests (tools/tests/).
  *
- * Lock order: domain locks -> p2m->lock -> page allocator / heap locks.
- * Every public function takes p2m->lock itself; the static helpers below
- * expect it held.
+ * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator /
+ * heap locks. Every public function takes p2m->lock itself; the helpers
+ * expect it held. p2m->flush_tlbs runs with it held.
  *
  * Entries the hardware may be walking change by single 64-bit stores. A
  * change that removes or narrows a translation is followed by
@@ -17,48 +19,13 @@
  * over a table) is break-before-make: clear, flush, then write, and old
  * tables are freed only after the flush.
  */
-#include <xen/p2m.h>
-#include <xen/mm.h>
-#include <xen/lib.h>
+#include "p2m-private.h"
+
 #include <xen/errno.h>
 
-#define LEVEL_BITS        9
-#define ENTRIES_PER_TABLE (1U << LEVEL_BITS)
 #define WALK_HOLE         1       /* walk_to() met nothing mapped: not an error */
 
-static unsigned int level_order(unsigned int level) { return (level - 1) * LEVEL_BITS; }
-static unsigned int order_level(unsigned int order) { return order / LEVEL_BITS + 1; }
-static uint64_t level_span(unsigned int level) { return 1ULL << level_order(level); }
-
-static unsigned int slot_index(uint64_t gfn, unsigned int level)
-{
-    return (gfn >> level_order(level)) & (ENTRIES_PER_TABLE - 1);
-}
-
-static p2m_pte_t *table_va(mfn_t table) { return mfn_to_virt(table); }
-
-static p2m_pte_t read_pte(const p2m_pte_t *slot)
-{
-    return *(const volatile p2m_pte_t *)slot;
-}
-
-/* One 64-bit store: a hardware walker never sees half an entry. */
-static void write_pte(p2m_pte_t *slot, p2m_pte_t pte)
-{
-    *(volatile p2m_pte_t *)slot = pte;
-}
-
-static bool is_table(const struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
-{
-    return level > 1 && p2m->ops->is_valid(pte) && !p2m->ops->is_leaf(pte, level);
-}
-
-static mfn_t mfn_plus(mfn_t mfn, uint64_t n)
-{
-    return mfn_valid_raw(mfn) ? _mfn(mfn_x(mfn) + n) : INVALID_MFN;
-}
-
-static void flush(struct p2m_domain *p2m)
+void p2m_flush(struct p2m_domain *p2m)
 {
     if ( p2m->flush_tlbs )
         p2m->flush_tlbs(p2m);
@@ -111,12 +78,12 @@ static bool narrows(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new,
 
 static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t new)
 {
-    write_pte(slot, 0);
-    flush(p2m);
-    write_pte(slot, new);
+    write_pte(p2m, slot, 0);
+    p2m_flush(p2m);
+    write_pte(p2m, slot, new);
 }
 
-/* Free everything below a table, forgetting the leaves it held. */
+/* Free everything below a table, forgetting the leaves and marks it held. */
 static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level)
 {
     p2m_pte_t *t = table_va(table);
@@ -128,6 +95,7 @@ static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level)
 
         if ( is_table(p2m, pte, level) )
         {
+            p2m_recalc_forget(p2m, pte);
             free_below(p2m, p2m->ops->mfn(pte), level - 1);
             free_pages(p2m->ops->mfn(pte), 0);
             p2m->stats.tables--;
@@ -143,25 +111,40 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
 {
     p2m_pte_t old = read_pte(slot);
 
-    write_pte(slot, new);
+    write_pte(p2m, slot, new);
     count_leaves(p2m, old, level, 1, false);
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
-        flush(p2m);
+        p2m_flush(p2m);
 }
 
-/* A leaf (or nothing) where a table was: unhook, flush, free, then write. */
-static void replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                            p2m_pte_t new)
+bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                     p2m_type_t t)
 {
-    mfn_t old_table = p2m->ops->mfn(read_pte(slot));
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t old = read_pte(slot);
+    p2m_pte_t new = (old & ops->hw_managed_bits) |
+                    ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
 
-    write_pte(slot, 0);
-    flush(p2m);
+    write_pte(p2m, slot, new);
+    count_leaves(p2m, old, level, 1, false);
+    count_leaves(p2m, new, level, 1, true);
+    return narrows(p2m, old, new, level);
+}
+
+void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                         p2m_pte_t new)
+{
+    p2m_pte_t old = read_pte(slot);
+    mfn_t old_table = p2m->ops->mfn(old);
+
+    write_pte(p2m, slot, 0);
+    p2m_flush(p2m);
+    p2m_recalc_forget(p2m, old);
     free_below(p2m, old_table, level - 1);
     free_pages(old_table, 0);
     p2m->stats.tables--;
-    write_pte(slot, new);
+    write_pte(p2m, slot, new);
     count_leaves(p2m, new, level, 1, true);
 }
 
@@ -169,7 +152,7 @@ static void install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
                     p2m_pte_t new)
 {
     if ( is_table(p2m, read_pte(slot), level) )
-        replace_subtree(p2m, slot, level, new);
+        p2m_replace_subtree(p2m, slot, level, new);
     else
         replace_leaf(p2m, slot, level, new);
 }
@@ -182,14 +165,14 @@ static int add_table(struct p2m_domain *p2m, p2m_pte_t *slot)
 
     if ( !mfn_valid_raw(table) )
         return -ENOMEM;
-    write_pte(slot, p2m->ops->make_table(table));   /* was empty: no flush */
+    write_pte(p2m, slot, p2m->ops->make_table(table));   /* was empty: no flush */
     p2m->stats.tables++;
     return 0;
 }
 
 /* Children saying what parent said, accessed/dirty included: a dirty
  * superpage makes 512 dirty children, so no dirty page is lost. */
-static void fill_children(const struct p2m_domain *p2m, p2m_pte_t *table,
+static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table,
                           p2m_pte_t parent, unsigned int level)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
@@ -197,12 +180,14 @@ static void fill_children(const struct p2m_domain *p2m, p2m_pte_t *table,
     unsigned int i;
 
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
-        write_pte(&table[i], hw | ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)),
-                                                 level, ops->type(parent), ops->access(parent)));
+        write_pte(p2m, &table[i],
+                  hw | ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)),
+                                      level, ops->type(parent), ops->access(parent)));
 }
 
-/* Split the superpage leaf in *slot into a table of 512 smaller leaves. */
-static int shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
+/* Split the superpage leaf in *slot into a table of 512 smaller leaves.
+ * Leaves are never marked (p2m-recalc.c): the split copies a current type. */
+int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
 {
     p2m_pte_t old = read_pte(slot);
     mfn_t table = alloc_pages(0);
@@ -218,15 +203,21 @@ static int shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
     return 0;
 }
 
-/* Make *slot a table to descend through: keep, shatter, or (if build) add. */
+/* Make *slot a table to descend through: resolve a pending change on it,
+ * then keep, shatter, or (if build) add. */
 static int descend(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, bool build)
 {
     p2m_pte_t pte = read_pte(slot);
 
+    if ( p2m->ops->needs_recalc(pte) )
+    {
+        p2m_recalc_push(p2m, slot, level);
+        pte = read_pte(slot);
+    }
     if ( is_table(p2m, pte, level) )
         return 0;
     if ( p2m->ops->is_leaf(pte, level) )
-        return shatter(p2m, slot, level);
+        return p2m_shatter(p2m, slot, level);
     return build ? add_table(p2m, slot) : WALK_HOLE;
 }
 
@@ -250,34 +241,37 @@ static p2m_pte_t *walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int lev
     return &table[slot_index(gfn, level)];
 }
 
-/* The slot for gfn at level if tables already lead to it, else NULL. */
-static p2m_pte_t *existing_slot(const struct p2m_domain *p2m, uint64_t gfn,
-                                unsigned int level)
-{
-    p2m_pte_t *table = table_va(p2m->root);
-    unsigned int l;
-
-    for ( l = P2M_LEVELS; l > level; l-- )
-    {
-        p2m_pte_t pte = read_pte(&table[slot_index(gfn, l)]);
-
-        if ( !is_table(p2m, pte, l) )
-            return NULL;
-        table = table_va(p2m->ops->mfn(pte));
-    }
-    return &table[slot_index(gfn, level)];
-}
-
-/* The level at which the walk for gfn ends, and the entry there. */
-static unsigned int find_leaf(const struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *found)
+unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t **slot)
 {
     p2m_pte_t *table = table_va(p2m->root);
     unsigned int level;
 
     for ( level = P2M_LEVELS; ; level-- )
     {
+        *slot = &table[slot_index(gfn, level)];
+        if ( p2m->ops->needs_recalc(read_pte(*slot)) )
+            p2m_recalc_push(p2m, *slot, level);
+        if ( !is_table(p2m, read_pte(*slot), level) )
+            return level;
+        table = table_va(p2m->ops->mfn(read_pte(*slot)));
+    }
+}
+
+/* The level at which the walk for gfn ends, the entry there, and the
+ * oldest stamp of the marks met (a lookup resolves nothing). */
+static unsigned int find_leaf(const struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *found,
+                              uint64_t *stamp)
+{
+    p2m_pte_t *table = table_va(p2m->root);
+    unsigned int level;
+
+    *stamp = p2m_recalc_now(p2m);
+    for ( level = P2M_LEVELS; ; level-- )
+    {
         p2m_pte_t pte = read_pte(&table[slot_index(gfn, level)]);
 
+        if ( p2m->ops->needs_recalc(pte) )
+            *stamp = MIN(*stamp, p2m_recalc_stamp(p2m, pte));
         if ( !is_table(p2m, pte, level) )
         {
             *found = pte;
@@ -288,12 +282,6 @@ static unsigned int find_leaf(const struct p2m_domain *p2m, uint64_t gfn, p2m_pt
 }
 
 /* ---- argument checks (nothing changes until they pass) ---- */
-
-static bool order_supported(const struct p2m_domain *p2m, unsigned int order)
-{
-    return order == P2M_ORDER_4K || order == P2M_ORDER_2M ||
-           (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
-}
 
 static bool frames_ok(mfn_t mfn, uint64_t nr, p2m_type_t t)
 {
@@ -339,6 +327,8 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
     p2m->root = root;
     p2m->max_mapped_gfn = 0;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
+    memset(p2m->type_owner, 0, sizeof(p2m->type_owner));
+    p2m_recalc_init(p2m);
     p2m->flush_tlbs = NULL;
     p2m->flush_arg = NULL;
     return 0;
@@ -353,6 +343,7 @@ void p2m_teardown(struct p2m_domain *p2m)
     free_pages(p2m->root, 0);
     p2m->root = INVALID_MFN;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
+    p2m_recalc_init(p2m);
     spin_unlock(&p2m->lock);
 }
 
@@ -431,314 +422,24 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 {
     p2m_pte_t pte = 0;
     unsigned int level = 1;
+    uint64_t stamp = 0;
+    p2m_type_t type = p2m_invalid;
     bool leaf;
-    mfn_t mfn;
 
     spin_lock(&p2m->lock);
     if ( gfn_x(gfn) < P2M_GFN_LIMIT )
-        level = find_leaf(p2m, gfn_x(gfn), &pte);
+        level = find_leaf(p2m, gfn_x(gfn), &pte, &stamp);
+    leaf = p2m->ops->is_leaf(pte, level);
+    if ( leaf )
+        type = p2m_recalc_type(p2m, stamp, p2m->ops->type(pte));
     spin_unlock(&p2m->lock);
 
-    leaf = p2m->ops->is_leaf(pte, level);
-    mfn = leaf ? p2m->ops->mfn(pte) : INVALID_MFN;
     if ( t )
-        *t = leaf ? p2m->ops->type(pte) : p2m_invalid;
+        *t = type;
     if ( a )
         *a = leaf ? p2m->ops->access(pte) : p2m_access_n;
     if ( order )
         *order = MIN(level_order(level), (unsigned int)P2M_ORDER_1G);
-    return mfn_plus(mfn, gfn_x(gfn) & (level_span(level) - 1));
-}
-
-/* ---- coalescing ---- */
-
-/* Does every leaf below table (entries at level) map gfn offset i to
- * base + i, with type t and access a? Gathers the leaves' accessed/dirty. */
-static bool subtree_maps(const struct p2m_domain *p2m, mfn_t table, unsigned int level,
-                         mfn_t base, p2m_type_t t, p2m_access_t a, p2m_pte_t *hw)
-{
-    const struct p2m_pte_ops *ops = p2m->ops;
-    const p2m_pte_t *entries = table_va(table);
-    unsigned int i;
-
-    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
-    {
-        p2m_pte_t pte = read_pte(&entries[i]);
-        mfn_t mfn = mfn_plus(base, i * level_span(level));
-
-        if ( is_table(p2m, pte, level) )
-        {
-            if ( !subtree_maps(p2m, ops->mfn(pte), level - 1, mfn, t, a, hw) )
-                return false;
-        }
-        else if ( (pte & ~ops->hw_managed_bits) != ops->make_leaf(mfn, level, t, a) )
-            return false;
-        *hw |= pte & ops->hw_managed_bits;
-    }
-    return true;
-}
-
-/* The superpage at level saying what the subtree below table_pte says,
- * or 0 if no single leaf can. */
-static p2m_pte_t merged_leaf(const struct p2m_domain *p2m, p2m_pte_t table_pte,
-                             unsigned int level)
-{
-    const struct p2m_pte_ops *ops = p2m->ops;
-    p2m_pte_t first = table_pte, hw = 0;
-    unsigned int l = level;
-    mfn_t base;
-
-    while ( is_table(p2m, first, l) )         /* the leaf at the block's start */
-    {
-        first = read_pte(&table_va(ops->mfn(first))[0]);
-        l--;
-    }
-    base = ops->mfn(first);
-    if ( !ops->is_leaf(first, l) ||
-         (mfn_valid_raw(base) && (mfn_x(base) & (level_span(level) - 1))) )
-        return 0;
-    if ( !subtree_maps(p2m, ops->mfn(table_pte), level - 1, base, ops->type(first),
-                       ops->access(first), &hw) )
-        return 0;
-    return hw | ops->make_leaf(base, level, ops->type(first), ops->access(first));
-}
-
-/* Make the table in *slot one superpage; failing that, do so for each of
- * its subtables. */
-static bool coalesce_slot(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
-{
-    p2m_pte_t pte = read_pte(slot), merged;
-    p2m_pte_t *children;
-    unsigned int i;
-
-    if ( p2m->ops->is_leaf(pte, level) )
-        return true;
-    if ( !is_table(p2m, pte, level) )
-        return false;
-    merged = merged_leaf(p2m, pte, level);
-    if ( merged )
-    {
-        replace_subtree(p2m, slot, level, merged);
-        p2m->stats.coalesces++;
-        return true;
-    }
-    children = table_va(p2m->ops->mfn(pte));
-    if ( level - 1 > 1 )
-        for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
-            coalesce_slot(p2m, &children[i], level - 1);
-    return false;
-}
-
-bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order)
-{
-    p2m_pte_t *slot;
-    bool done = false;
-
-    if ( order == P2M_ORDER_4K || !order_supported(p2m, order) ||
-         (gfn_x(gfn) & ((1ULL << order) - 1)) || gfn_x(gfn) >= P2M_GFN_LIMIT )
-        return false;
-    spin_lock(&p2m->lock);
-    slot = existing_slot(p2m, gfn_x(gfn), order_level(order));
-    if ( slot )
-        done = coalesce_slot(p2m, slot, order_level(order));
-    spin_unlock(&p2m->lock);
-    return done;
-}
-
-/* ---- auditing ---- */
-
-struct audit {
-    const struct p2m_domain *p2m;
-    struct p2m_counters seen;
-    uint64_t *tables;                 /* every table frame met, root excluded */
-    size_t ntables, cap;
-    uint64_t max_gfn;
-    char *buf;
-    size_t len;
-    int rc;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-audit_fail(struct audit *au, const char *fmt, ...)
-{
-    va_list ap;
-
-    if ( au->rc )
-        return;                       /* keep the first mismatch */
-    au->rc = -EILSEQ;
-    if ( !au->buf || !au->len )
-        return;
-    va_start(ap, fmt);
-    vsnprintf(au->buf, au->len, fmt, ap);
-    va_end(ap);
-}
-
-static void audit_table(struct audit *au, mfn_t table, unsigned int level, uint64_t gfn);
-
-static void audit_leaf(struct audit *au, p2m_pte_t pte, unsigned int level, uint64_t gfn)
-{
-    const struct p2m_pte_ops *ops = au->p2m->ops;
-    mfn_t mfn = ops->mfn(pte);
-    p2m_pte_t want = ops->make_leaf(mfn, level, ops->type(pte), ops->access(pte));
-
-    if ( mfn_valid_raw(mfn) && (mfn_x(mfn) & (level_span(level) - 1)) )
-        audit_fail(au, "gfn %#llx level %u: frame %#llx not aligned to the leaf",
-                   (unsigned long long)gfn, level, (unsigned long long)mfn_x(mfn));
-    if ( (pte & ~ops->hw_managed_bits) != want )
-        audit_fail(au, "gfn %#llx level %u: entry %#llx, but type %u access %u encode as %#llx",
-                   (unsigned long long)gfn, level, (unsigned long long)pte,
-                   ops->type(pte), ops->access(pte), (unsigned long long)want);
-    au->seen.entries_by_order[level - 1]++;
-    au->seen.entries_by_type[ops->type(pte)]++;
-    au->max_gfn = MAX(au->max_gfn, gfn + level_span(level) - 1);
-}
-
-static void audit_subtable(struct audit *au, p2m_pte_t pte, unsigned int level, uint64_t gfn)
-{
-    const struct p2m_pte_ops *ops = au->p2m->ops;
-    mfn_t table = ops->mfn(pte);
-
-    if ( !mfn_valid_raw(table) || (pte & ~ops->hw_managed_bits) != ops->make_table(table) )
-    {
-        audit_fail(au, "gfn %#llx level %u: entry %#llx is neither leaf nor table",
-                   (unsigned long long)gfn, level, (unsigned long long)pte);
-        return;
-    }
-    if ( au->ntables == au->cap )
-    {
-        audit_fail(au, "more tables in the walk than the %llu counted",
-                   (unsigned long long)au->p2m->stats.tables);
-        return;
-    }
-    au->tables[au->ntables++] = mfn_x(table);
-    au->seen.tables++;
-    audit_table(au, table, level - 1, gfn);
-}
-
-static void audit_table(struct audit *au, mfn_t table, unsigned int level, uint64_t gfn)
-{
-    const p2m_pte_t *t = table_va(table);
-    unsigned int i;
-
-    for ( i = 0; i < ENTRIES_PER_TABLE && !au->rc; i++ )
-    {
-        p2m_pte_t pte = read_pte(&t[i]);
-        uint64_t g = gfn + i * level_span(level);
-
-        if ( !au->p2m->ops->is_valid(pte) )
-        {
-            if ( pte )
-                audit_fail(au, "gfn %#llx level %u: stray bits %#llx in an empty entry",
-                           (unsigned long long)g, level, (unsigned long long)pte);
-        }
-        else if ( is_table(au->p2m, pte, level) || level > au->p2m->ops->max_leaf_level )
-            audit_subtable(au, pte, level, g);
-        else
-            audit_leaf(au, pte, level, g);
-    }
-}
-
-static void sift_down(uint64_t *v, size_t root, size_t n)
-{
-    for ( ;; )
-    {
-        size_t child = 2 * root + 1;
-        uint64_t tmp;
-
-        if ( child >= n )
-            return;
-        if ( child + 1 < n && v[child + 1] > v[child] )
-            child++;
-        if ( v[root] >= v[child] )
-            return;
-        tmp = v[root];
-        v[root] = v[child];
-        v[child] = tmp;
-        root = child;
-    }
-}
-
-static void sort_frames(uint64_t *v, size_t n)
-{
-    size_t i;
-
-    for ( i = n / 2; i-- > 0; )
-        sift_down(v, i, n);
-    for ( i = n; i-- > 1; )
-    {
-        uint64_t tmp = v[0];
-
-        v[0] = v[i];
-        v[i] = tmp;
-        sift_down(v, 0, i);
-    }
-}
-
-static void audit_tables_unique(struct audit *au)
-{
-    size_t i;
-
-    sort_frames(au->tables, au->ntables);
-    for ( i = 0; i < au->ntables; i++ )
-    {
-        if ( au->tables[i] == mfn_x(au->p2m->root) )
-            audit_fail(au, "the root table %#llx is also referenced below it",
-                       (unsigned long long)au->tables[i]);
-        if ( i && au->tables[i] == au->tables[i - 1] )
-            audit_fail(au, "table %#llx is referenced twice",
-                       (unsigned long long)au->tables[i]);
-    }
-}
-
-static void audit_counter(struct audit *au, const char *what, uint64_t seen, uint64_t counted)
-{
-    if ( seen != counted )
-        audit_fail(au, "%s: the table holds %llu, the counter says %llu", what,
-                   (unsigned long long)seen, (unsigned long long)counted);
-}
-
-static void audit_counters(struct audit *au)
-{
-    static const char *const order_names[] = { "4K leaves", "2M leaves", "1G leaves" };
-    const struct p2m_counters *stats = &au->p2m->stats;
-    char what[32];
-    unsigned int i;
-
-    for ( i = 0; i < ARRAY_SIZE(order_names); i++ )
-        audit_counter(au, order_names[i], au->seen.entries_by_order[i],
-                      stats->entries_by_order[i]);
-    for ( i = 0; i < p2m_type_count; i++ )
-    {
-        snprintf(what, sizeof(what), "leaves of type %u", i);
-        audit_counter(au, what, au->seen.entries_by_type[i], stats->entries_by_type[i]);
-    }
-    audit_counter(au, "tables", au->seen.tables, stats->tables);
-    if ( au->max_gfn > au->p2m->max_mapped_gfn )
-        audit_fail(au, "gfn %#llx is mapped, above max_mapped_gfn %#llx",
-                   (unsigned long long)au->max_gfn,
-                   (unsigned long long)au->p2m->max_mapped_gfn);
-}
-
-int p2m_audit(struct p2m_domain *p2m, char *buf, size_t len)
-{
-    struct audit au = { .p2m = p2m, .buf = buf, .len = len };
-    bool walked;
-
-    if ( !mfn_valid_raw(p2m->root) )
-        return -EINVAL;
-    if ( buf && len )
-        buf[0] = '\0';
-    spin_lock(&p2m->lock);
-    au.cap = p2m->stats.tables + 1;
-    au.tables = xzalloc_array(uint64_t, au.cap);
-    walked = au.tables != NULL;
-    if ( walked )
-    {
-        audit_table(&au, p2m->root, P2M_LEVELS, 0);
-        audit_tables_unique(&au);
-        audit_counters(&au);
-    }
-    spin_unlock(&p2m->lock);
-    xfree(au.tables);
-    return walked ? au.rc : -ENOMEM;
+    return leaf ? mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1))
+                : INVALID_MFN;
 }

@@ -18,8 +18,11 @@
  *              (bit 12 of a large leaf is its PAT bit; frames are aligned,
  *              so it stays 0)
  *  bits 52-56  software: p2m type + 1 (0 means "no type": empty or table)
- *  bits 57-58  software: free
- *  bits 59-62  protection key when enabled; 0
+ *  bit  57     software: recalculation pending (see below)
+ *  bit  58     software: the entry was present before it was marked
+ *  bits 59-62  protection key when enabled; 0. In a marked entry (which is
+ *              not present, so the CPU ignores them) bits 59-61 carry the
+ *              recalculation stamp
  *  bit  63     NX   no execute (needs EFER.NXE=1 on the host)
  *
  * The format cannot express "writable but not readable" or "executable but
@@ -28,6 +31,12 @@
  * are kept so the p2m core can read the type and frame back.
  * INVALID_MFN is stored as an all-ones address field, only in entries
  * that are not present.
+ *
+ * Recalculation mark (docs/designs/p2m-types.md): P is cleared, so every
+ * nested walk that reaches the entry faults (#NPF), leaf or table alike;
+ * bit 57 says "marked", bit 58 remembers P, bits 59-61 hold the stamp.
+ * Everything else, type and address included, stays, so unmarking gives
+ * back exactly the entry that was marked.
  */
 #ifndef ASM_NPT_H
 #define ASM_NPT_H
@@ -46,6 +55,10 @@
 #define NPT_ADDR_MASK       0x000ffffffffff000ULL            /* bits 12-51 */
 #define NPT_SW_TYPE_SHIFT   52
 #define NPT_SW_TYPE_MASK    (0x1fULL << NPT_SW_TYPE_SHIFT)    /* bits 52-56 */
+#define NPT_SW_RECALC       (1ULL << 57)
+#define NPT_SW_WAS_PRESENT  (1ULL << 58)
+#define NPT_SW_STAMP_SHIFT  59
+#define NPT_SW_STAMP_MASK   (0x7ULL << NPT_SW_STAMP_SHIFT)    /* bits 59-61 */
 #define NPT_NX              (1ULL << 63)
 
 #endif /* ASM_NPT_H */

@@ -2,19 +2,35 @@
  * p2m.h - the second-stage translation (guest frame -> machine frame, with a
  * type and access rights per entry), arch-neutral part.
  *
- * The core (xen/common/p2m.c) owns policy: which types exist, how ranges are
+ * The core (xen/common/p2m*.c) owns policy: which types exist, how ranges are
  * cut into 1G/2M/4K pieces, locking, counters. It reaches the hardware table
  * format only through a struct p2m_pte_ops backend (EPT, NPT), which knows
  * bit layouts and nothing else. The core compiles for the host unit tests.
  *
- * Locking: p2m->lock protects the table and the counters. Take it after any
- * domain-level lock, never while holding a vCPU's scheduler lock.
+ * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator and
+ * heap locks. Every function below takes p2m->lock itself, so call none of
+ * them with it held, nor with a scheduler lock held. p2m->flush_tlbs runs
+ * with p2m->lock held.
+ *
+ * Type changes (docs/designs/p2m-types.md): a global change old -> new is
+ * begun in O(512) and finished lazily, entry by entry, when the guest or
+ * the hypervisor next touches an entry, or in bounded batches by
+ * p2m_finish_pending. Every caller may assume that a global change
+ * happened at once, at the moment p2m_begin_global_change returned:
+ * lookups, later changes and later writes all see (and compose with) its
+ * effect, and the hardware cannot use a translation it invalidates.
  */
 #ifndef XEN_P2M_H
 #define XEN_P2M_H
 
 #include <xen/types.h>
 #include <xen/spinlock.h>
+#include <xen/errno.h>
+
+/* Xen's internal "continue this hypercall" error (public XEN_ERESTART). */
+#ifndef ERESTART
+#define ERESTART 85
+#endif
 
 /* Types: Xen's x86 numbering (a fact of the ABI, see HVMOP_get_mem_type). */
 typedef enum {
@@ -77,6 +93,18 @@ struct p2m_pte_ops {
     mfn_t (*mfn)(p2m_pte_t pte);
     p2m_type_t (*type)(p2m_pte_t pte);
     p2m_access_t (*access)(p2m_pte_t pte);
+    /*
+     * Recalculation marks, on leaves and table entries alike. A marked
+     * entry stops every hardware walk that reaches it (EPT: misconfig,
+     * NPT: not present) and carries a P2M_STAMP_BITS-bit stamp; it still
+     * decodes (is_valid, is_leaf, mfn, type, access) as before, and
+     * clear_recalc(mark_recalc(pte, s)) == pte. Marking a marked entry
+     * replaces its stamp.
+     */
+    p2m_pte_t (*mark_recalc)(p2m_pte_t pte, unsigned int stamp);
+    bool (*needs_recalc)(p2m_pte_t pte);
+    unsigned int (*recalc_stamp)(p2m_pte_t pte);
+    p2m_pte_t (*clear_recalc)(p2m_pte_t pte);
     unsigned int max_leaf_level;                  /* 3 if 1G leaves are allowed */
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
      * differ only here say the same thing. */
@@ -114,12 +142,46 @@ static inline p2m_access_t p2m_type_rights(p2m_type_t t)
 extern const struct p2m_pte_ops ept_pte_ops;
 extern const struct p2m_pte_ops npt_pte_ops;
 
+/* Stamps kept in a marked entry, and so the most global changes that may
+ * be pending at once (the length of the change log). */
+#define P2M_STAMP_BITS 3
+#define P2M_CHANGE_LOG (1U << P2M_STAMP_BITS)
+
+/*
+ * Counters. entries_by_order, entries_by_type, tables and recalc_pending
+ * say what the table holds now (the auditor checks them exactly); a leaf
+ * under a pending change counts under the type it is stored with. The
+ * others count events since p2m_init.
+ */
 struct p2m_counters {
     uint64_t entries_by_order[3];    /* present leaves: [0]=4K, [1]=2M, [2]=1G */
     uint64_t entries_by_type[p2m_type_count];
     uint64_t tables;                  /* tables below the root */
+    uint64_t recalc_pending;          /* marked entries (each marks a subtree) */
+    uint64_t recalc_resolved;         /* marks pushed down one level */
+    uint64_t leaves_recalculated;     /* leaves given their type by a push */
+    uint64_t global_changes;          /* begun, and not skipped as no-ops */
+    uint64_t global_noops;            /* begun while no entry could be old */
+    uint64_t resyncs;                 /* full log: pending changes finished first */
     uint64_t shatters;                /* superpages split into 512 children */
     uint64_t coalesces;               /* superpages made by p2m_try_coalesce */
+    uint64_t entries_written;         /* stores to table entries, any kind */
+};
+
+/* One logged global change; change number k lives at log[k % P2M_CHANGE_LOG]. */
+struct p2m_global_change {
+    uint8_t old, new;
+};
+
+/* State of the lazy global changes (p2m-recalc.c). */
+struct p2m_recalc {
+    uint64_t seq;                     /* global changes logged so far */
+    uint64_t tail;                    /* no mark carries a stamp below this */
+    uint64_t marks[P2M_CHANGE_LOG];   /* marked entries by stamp % log size */
+    struct p2m_global_change log[P2M_CHANGE_LOG];
+    uint64_t cursor;                  /* p2m_finish_pending resumes at the */
+    unsigned int cursor_level;        /* entry for this gfn at this level */
+    bool eager;                       /* reference mode: apply changes at once */
 };
 
 struct p2m_domain {
@@ -128,6 +190,8 @@ struct p2m_domain {
     mfn_t root;                       /* level-4 table */
     uint64_t max_mapped_gfn;
     struct p2m_counters stats;
+    struct p2m_recalc recalc;
+    uint16_t type_owner[p2m_type_count];   /* 0: the type has no owner */
     /* Called after entries were changed or removed, so the arch code can
      * flush the translations every CPU caches for this table. Called with
      * p2m->lock held: it must not take it, and must not wait for a CPU
@@ -141,6 +205,12 @@ struct p2m_domain {
 int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops);
 /* Frees every table, root included. No CPU may still use the table. */
 void p2m_teardown(struct p2m_domain *p2m);
+
+/*
+ * Updates. Every update first resolves the pending changes on its path
+ * (see p2m_resolve_fault), so what it writes is stamped "now": changes
+ * begun earlier never apply to it, changes begun later do.
+ */
 
 /* Map [gfn, gfn + 2^order) to [mfn, ...) with one type and access. Pass
  * INVALID_MFN with p2m_invalid to remove. Returns 0 or -errno (-ENOMEM).
@@ -161,13 +231,15 @@ int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
  * by one superpage, if all its leaves have one type and access and
  * contiguous frames aligned to the block (or all INVALID_MFN). A 1G block
  * that cannot merge still has each of its 2M blocks merged where they can.
- * Returns true if the block is now a single superpage. */
+ * Pending changes inside the block are resolved first. Returns true if
+ * the block is now a single superpage. */
 bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order);
 
 /* Look up one gfn. Returns INVALID_MFN (type p2m_invalid) if unmapped.
  * Any of t, a, order may be NULL. *order is the order of the leaf found;
  * for a hole, the order of the empty entry met (at most P2M_ORDER_1G), so
- * a caller scanning a range may skip the whole aligned block. */
+ * a caller scanning a range may skip the whole aligned block. *t is the
+ * type with every begun global change applied; the lookup writes nothing. */
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
                  p2m_access_t *a, unsigned int *order);
 
@@ -177,9 +249,79 @@ static inline paddr_t p2m_root_maddr(const struct p2m_domain *p2m)
     return mfn_x(p2m->root) << PAGE_SHIFT;
 }
 
-/* Check that the table and the counters agree; 0 if so, else -EILSEQ and a
- * description of the first mismatch in buf. */
+/* Check that the table and the counters agree: leaf encodings (hardware
+ * rights = type rights & access), marks only on table entries, stamps
+ * live and never newer than a marked ancestor's, no table referenced
+ * twice, every counter exact. 0 if so, else -EILSEQ and a description of
+ * the first mismatch in buf; -ENOMEM if it cannot get its scratch page. */
 int p2m_audit(struct p2m_domain *p2m, char *buf, size_t len);
+
+/*
+ * ---- Type changes (docs/designs/p2m-types.md) ----
+ *
+ * Legal: old != new, neither p2m_invalid, old not p2m_ram_broken (a broken
+ * frame is only ever replaced), and if new grants any right, old must be a
+ * type that always has a frame. Anything else is -EINVAL before any state
+ * changes.
+ */
+int p2m_check_type_change(p2m_type_t old, p2m_type_t new);
+
+/* If gfn's type is old, make that 4K frame new (mfn and access kept; a
+ * superpage around it is shattered). 1 if changed, 0 if gfn was not of
+ * type old, -EINVAL, or -ENOMEM (nothing changed). */
+int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_type_t new);
+
+/* The same over [gfn, gfn + nr): only frames now of type old change;
+ * superpages wholly inside keep their size. Returns the number of 4K
+ * frames changed, or -errno: -EINVAL (nothing changed), -ENOMEM (frames
+ * below the superpage that could not be shattered did change). Holds the
+ * lock throughout: split huge ranges. */
+int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr,
+                              p2m_type_t old, p2m_type_t new);
+
+/*
+ * Begin changing every entry of type old to new, as of now. Writes at
+ * most the root's 512 entries and flushes once; the leaves follow when
+ * touched. 0, or -EINVAL (illegal pair, nothing changed). If P2M_CHANGE_LOG
+ * changes are already pending, the older ones are finished synchronously
+ * first ("resync", counted in stats.resyncs): correct, not fast. A change
+ * no entry can be affected by is a counted no-op. In eager mode the whole
+ * table is rewritten before returning.
+ */
+int p2m_begin_global_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new);
+
+/*
+ * Push pending changes down to the leaves, at most budget tables' worth
+ * of work (one table = up to 512 entries read or written; 0 counts as 1).
+ * Returns 0 when nothing is pending any more, -ERESTART when the budget
+ * ran out first: call again (from a hypercall continuation). Any other
+ * p2m operation may run in between.
+ */
+int p2m_finish_pending(struct p2m_domain *p2m, unsigned int budget);
+
+/*
+ * Call on every EPT misconfiguration and every nested page fault, before
+ * anything else: resolves the pending changes on gfn's path. Returns 1 if
+ * it did (the guest should simply retry the access), 0 if nothing was
+ * pending there: handle the fault as an ordinary one (if the entry now
+ * allows the access, another CPU resolved it first: retry).
+ */
+int p2m_resolve_fault(struct p2m_domain *p2m, gfn_t gfn);
+
+/* Reference mode: every global change rewrites the whole table before
+ * p2m_begin_global_change returns. Switching finishes what is pending. */
+void p2m_set_eager(struct p2m_domain *p2m, bool eager);
+
+/*
+ * Type owners: the one consumer (ioreq server, log-dirty) that a type's
+ * entries belong to, by a nonzero id. claim: 0, or -EBUSY if another
+ * owner holds t. release: the owner goes and its entries become to, by a
+ * global change t -> to, so a new owner may claim t at once; the entries
+ * it then writes are newer than the change and keep t. -EINVAL/-EPERM
+ * (not the owner) change nothing.
+ */
+int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner);
+int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to);
 
 static inline bool p2m_is_ram(p2m_type_t t)
 {

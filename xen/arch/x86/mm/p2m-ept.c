@@ -9,6 +9,9 @@
  * write without read is a misconfiguration, so such an entry loses W
  * (writes fault, the conservative direction); execute-only needs the
  * CPU's execute-only capability, which the VMX setup code must check.
+ *
+ * A recalculation mark makes the entry's memory type 2 (reserved), so a
+ * walk reaching it exits with an EPT misconfiguration; see asm/ept.h.
  */
 #include <xen/p2m.h>
 #include <asm/ept.h>
@@ -86,6 +89,34 @@ static p2m_access_t ept_access(p2m_pte_t pte)
     return (p2m_access_t)(((pte & EPT_SW_ACCESS_MASK) >> EPT_SW_ACCESS_SHIFT) & 7);
 }
 
+static p2m_pte_t ept_clear_recalc(p2m_pte_t pte)
+{
+    uint64_t mt;
+
+    if ( !(pte & EPT_SW_RECALC) )
+        return pte;
+    /* Tables carry no memory type; leaves one their type implies. */
+    mt = (pte & EPT_SW_TYPE_MASK) ? ept_memory_type(ept_type(pte)) : 0;
+    return (pte & ~(EPT_MT_MASK | EPT_SW_RECALC | EPT_SW_STAMP_MASK)) | mt;
+}
+
+static p2m_pte_t ept_mark_recalc(p2m_pte_t pte, unsigned int stamp)
+{
+    pte = ept_clear_recalc(pte);
+    return (pte & ~EPT_MT_MASK) | (EPT_MT_RECALC << EPT_MT_SHIFT) | EPT_SW_RECALC |
+           (((uint64_t)stamp << EPT_SW_STAMP_SHIFT) & EPT_SW_STAMP_MASK);
+}
+
+static bool ept_needs_recalc(p2m_pte_t pte)
+{
+    return pte & EPT_SW_RECALC;
+}
+
+static unsigned int ept_recalc_stamp(p2m_pte_t pte)
+{
+    return (pte & EPT_SW_STAMP_MASK) >> EPT_SW_STAMP_SHIFT;
+}
+
 const struct p2m_pte_ops ept_pte_ops = {
     .name = "ept",
     .make_leaf = ept_make_leaf,
@@ -95,6 +126,10 @@ const struct p2m_pte_ops ept_pte_ops = {
     .mfn = ept_mfn,
     .type = ept_type,
     .access = ept_access,
+    .mark_recalc = ept_mark_recalc,
+    .needs_recalc = ept_needs_recalc,
+    .recalc_stamp = ept_recalc_stamp,
+    .clear_recalc = ept_clear_recalc,
     .max_leaf_level = 3,
     .hw_managed_bits = EPT_ACCESSED | EPT_DIRTY,
 };

@@ -10,6 +10,9 @@
  * rights without R become a not-present entry (every access faults, the
  * conservative direction). Present entries always carry US, because the
  * nested walk checks them as user accesses.
+ *
+ * A recalculation mark clears P (the walk faults with #NPF) and keeps
+ * everything else; see asm/npt.h.
  */
 #include <xen/p2m.h>
 #include <asm/npt.h>
@@ -65,7 +68,7 @@ static p2m_type_t npt_type(p2m_pte_t pte)
 
 static bool npt_is_valid(p2m_pte_t pte)
 {
-    return (pte & NPT_P) || (pte & NPT_SW_TYPE_MASK);
+    return (pte & NPT_P) || (pte & (NPT_SW_TYPE_MASK | NPT_SW_RECALC));
 }
 
 static bool npt_is_leaf(p2m_pte_t pte, unsigned int level)
@@ -87,6 +90,31 @@ static p2m_access_t npt_access(p2m_pte_t pte)
     return (p2m_access_t)((pte & NPT_SW_ACCESS_MASK) >> NPT_SW_ACCESS_SHIFT);
 }
 
+static p2m_pte_t npt_clear_recalc(p2m_pte_t pte)
+{
+    if ( !(pte & NPT_SW_RECALC) )
+        return pte;
+    return (pte & ~(NPT_SW_RECALC | NPT_SW_WAS_PRESENT | NPT_SW_STAMP_MASK)) |
+           (pte & NPT_SW_WAS_PRESENT ? NPT_P : 0);
+}
+
+static p2m_pte_t npt_mark_recalc(p2m_pte_t pte, unsigned int stamp)
+{
+    pte = npt_clear_recalc(pte);
+    return (pte & ~NPT_P) | NPT_SW_RECALC | (pte & NPT_P ? NPT_SW_WAS_PRESENT : 0) |
+           (((uint64_t)stamp << NPT_SW_STAMP_SHIFT) & NPT_SW_STAMP_MASK);
+}
+
+static bool npt_needs_recalc(p2m_pte_t pte)
+{
+    return pte & NPT_SW_RECALC;
+}
+
+static unsigned int npt_recalc_stamp(p2m_pte_t pte)
+{
+    return (pte & NPT_SW_STAMP_MASK) >> NPT_SW_STAMP_SHIFT;
+}
+
 const struct p2m_pte_ops npt_pte_ops = {
     .name = "npt",
     .make_leaf = npt_make_leaf,
@@ -96,6 +124,10 @@ const struct p2m_pte_ops npt_pte_ops = {
     .mfn = npt_mfn,
     .type = npt_type,
     .access = npt_access,
+    .mark_recalc = npt_mark_recalc,
+    .needs_recalc = npt_needs_recalc,
+    .recalc_stamp = npt_recalc_stamp,
+    .clear_recalc = npt_clear_recalc,
     .max_leaf_level = 3,
     .hw_managed_bits = NPT_ACCESSED | NPT_DIRTY,
 };

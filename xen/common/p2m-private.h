@@ -1,0 +1,88 @@
+/*
+ * p2m-private.h - what the files of the p2m core share, and nothing else
+ * may include: p2m.c (walks, updates, lookups), p2m-recalc.c (lazy global
+ * type changes), p2m-type.c (type changes by range), p2m-coalesce.c and
+ * p2m-audit.c.
+ *
+ * Functions named *_locked, and every helper declared here, expect
+ * p2m->lock held.
+ */
+#ifndef XEN_COMMON_P2M_PRIVATE_H
+#define XEN_COMMON_P2M_PRIVATE_H
+
+#include <xen/p2m.h>
+#include <xen/mm.h>
+#include <xen/lib.h>
+
+#define LEVEL_BITS        9
+#define ENTRIES_PER_TABLE (1U << LEVEL_BITS)
+
+static inline unsigned int level_order(unsigned int level) { return (level - 1) * LEVEL_BITS; }
+static inline unsigned int order_level(unsigned int order) { return order / LEVEL_BITS + 1; }
+static inline uint64_t level_span(unsigned int level) { return 1ULL << level_order(level); }
+
+static inline unsigned int slot_index(uint64_t gfn, unsigned int level)
+{
+    return (gfn >> level_order(level)) & (ENTRIES_PER_TABLE - 1);
+}
+
+static inline p2m_pte_t *table_va(mfn_t table) { return mfn_to_virt(table); }
+
+static inline p2m_pte_t read_pte(const p2m_pte_t *slot)
+{
+    return *(const volatile p2m_pte_t *)slot;
+}
+
+/* One 64-bit store: a hardware walker never sees half an entry. */
+static inline void write_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t pte)
+{
+    *(volatile p2m_pte_t *)slot = pte;
+    p2m->stats.entries_written++;
+}
+
+static inline bool is_table(const struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
+{
+    return level > 1 && p2m->ops->is_valid(pte) && !p2m->ops->is_leaf(pte, level);
+}
+
+static inline mfn_t mfn_plus(mfn_t mfn, uint64_t n)
+{
+    return mfn_valid_raw(mfn) ? _mfn(mfn_x(mfn) + n) : INVALID_MFN;
+}
+
+static inline bool order_supported(const struct p2m_domain *p2m, unsigned int order)
+{
+    return order == P2M_ORDER_4K || order == P2M_ORDER_2M ||
+           (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
+}
+
+/* ---- p2m.c ---- */
+void p2m_flush(struct p2m_domain *p2m);
+/* The leaf in *slot with type t (frame, access, accessed/dirty kept).
+ * Counts it; returns whether a TLB holding the old one must be flushed. */
+bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                     p2m_type_t t);
+/* A leaf (or nothing) where the table in *slot was: break-before-make. */
+void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                         p2m_pte_t new);
+int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+/* Where the walk for gfn ends (a leaf or an empty entry), resolving the
+ * pending changes on the way; returns its level. */
+unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t **slot);
+
+/* ---- p2m-recalc.c ---- */
+void p2m_recalc_init(struct p2m_domain *p2m);
+/* Push the mark on the table entry in *slot down one level. */
+void p2m_recalc_push(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+/* A marked entry left the table (its subtree was freed). */
+void p2m_recalc_forget(struct p2m_domain *p2m, p2m_pte_t pte);
+/* The full stamp a mark's P2M_STAMP_BITS stand for. */
+uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte);
+/* t with the changes logged after stamp applied, in order. */
+p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t);
+/* Resolve every mark in the subtree of *slot (level), slot included. */
+void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+/* The stamp meaning "nothing pending" (no mark carries it). */
+static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m) { return p2m->recalc.seq; }
+
+#endif /* XEN_COMMON_P2M_PRIVATE_H */

@@ -1,0 +1,410 @@
+/*
+ * p2m-recalc.c - lazy global type changes that compose
+ * (docs/designs/p2m-types.md).
+ *
+ * A global change old -> new is logged with a sequence number k and the
+ * root's entries are marked with the stamp k - 1: "below here, apply every
+ * change logged after the stamp". A mark is pushed down one level at a
+ * time, the oldest stamp winning, until a table of leaves is reached and
+ * each leaf gets the type the logged changes give it, in order. Whatever
+ * is written in between is stamped "now" (its path is resolved first), so
+ * older changes never touch it. The result is what applying every change
+ * to the whole table at the moment it began would have given; eager mode
+ * does exactly that, as the reference.
+ *
+ * Invariants (checked by p2m-audit.c): only table entries are marked;
+ * a mark's stamp lies in [tail, seq - 1] and is never newer than a marked
+ * ancestor's; marks[] counts the marks by stamp. The hardware cannot walk
+ * through a marked entry, and every begin that marks flushes, so leaves
+ * under a mark are rewritten without a flush.
+ *
+ * Part of the p2m core: every function here expects p2m->lock held,
+ * except the public ones, which take it.
+ */
+#include "p2m-private.h"
+
+#include <xen/errno.h>
+
+#define LOG_MASK      (P2M_CHANGE_LOG - 1)
+#define BUDGET_ALL    (~0U)
+
+BUILD_BUG_ON(P2M_CHANGE_LOG & LOG_MASK);
+
+void p2m_recalc_init(struct p2m_domain *p2m)
+{
+    memset(&p2m->recalc, 0, sizeof(p2m->recalc));
+    p2m->recalc.cursor_level = P2M_LEVELS;
+}
+
+/* ---- stamps and the log ---- */
+
+uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte)
+{
+    uint64_t last = p2m->recalc.seq - 1;     /* the newest stamp a mark can have */
+
+    return last - ((last - p2m->ops->recalc_stamp(pte)) & LOG_MASK);
+}
+
+p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t)
+{
+    uint64_t k;
+
+    for ( k = stamp + 1; k <= p2m->recalc.seq; k++ )
+        if ( t == p2m->recalc.log[k & LOG_MASK].old )
+            t = p2m->recalc.log[k & LOG_MASK].new;
+    return t;
+}
+
+/* Changes at or below the oldest stamp still marked are applied
+ * everywhere: forget them. */
+static void advance_tail(struct p2m_domain *p2m)
+{
+    struct p2m_recalc *rc = &p2m->recalc;
+
+    while ( rc->tail < rc->seq && !rc->marks[rc->tail & LOG_MASK] )
+        rc->tail++;
+}
+
+static void count_mark(struct p2m_domain *p2m, uint64_t stamp, bool add)
+{
+    uint64_t *n = &p2m->recalc.marks[stamp & LOG_MASK];
+
+    if ( add )
+    {
+        (*n)++;
+        p2m->stats.recalc_pending++;
+        return;
+    }
+    ASSERT(*n && p2m->stats.recalc_pending);
+    (*n)--;
+    p2m->stats.recalc_pending--;
+    advance_tail(p2m);
+}
+
+void p2m_recalc_forget(struct p2m_domain *p2m, p2m_pte_t pte)
+{
+    if ( p2m->ops->needs_recalc(pte) )
+        count_mark(p2m, p2m_recalc_stamp(p2m, pte), false);
+}
+
+static void mark(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t stamp)
+{
+    write_pte(p2m, slot, p2m->ops->mark_recalc(read_pte(slot), stamp & LOG_MASK));
+    count_mark(p2m, stamp, true);
+}
+
+/* ---- pushing a mark down ---- */
+
+/* The leaf gets the type the changes after stamp give it. No flush: no
+ * walk has reached it since the flush that followed its mark. */
+static void recalc_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                        uint64_t stamp)
+{
+    p2m_type_t stored = p2m->ops->type(read_pte(slot));
+    p2m_type_t t = p2m_recalc_type(p2m, stamp, stored);
+
+    p2m->stats.leaves_recalculated++;
+    if ( t != stored )
+        p2m_retype_leaf(p2m, slot, level, t);
+}
+
+/* One child of a mark being pushed: a leaf is resolved on the spot (the
+ * same 512 writes as marking it, without 511 faults to follow), a table is
+ * marked unless it already carries an older mark, which covers this one. */
+static void push_child(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                       uint64_t stamp)
+{
+    p2m_pte_t pte = read_pte(slot);
+
+    if ( !p2m->ops->is_valid(pte) )
+        return;
+    if ( p2m->ops->is_leaf(pte, level) )
+        recalc_leaf(p2m, slot, level, stamp);
+    else if ( !p2m->ops->needs_recalc(pte) )
+        mark(p2m, slot, stamp);
+    else
+        ASSERT(p2m_recalc_stamp(p2m, pte) <= stamp);
+}
+
+void p2m_recalc_push(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
+{
+    p2m_pte_t pte = read_pte(slot);
+    uint64_t stamp = p2m_recalc_stamp(p2m, pte);
+    p2m_pte_t *children = table_va(p2m->ops->mfn(pte));
+    unsigned int i;
+
+    ASSERT(p2m->ops->needs_recalc(pte) && is_table(p2m, pte, level));
+    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
+        push_child(p2m, &children[i], level - 1, stamp);
+    /* Children first: until this store the walk still stops here. */
+    write_pte(p2m, slot, p2m->ops->clear_recalc(pte));
+    p2m->stats.recalc_resolved++;
+    count_mark(p2m, stamp, false);
+}
+
+void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
+{
+    p2m_pte_t *children;
+    unsigned int i;
+
+    if ( !is_table(p2m, read_pte(slot), level) )
+        return;
+    if ( p2m->ops->needs_recalc(read_pte(slot)) )
+        p2m_recalc_push(p2m, slot, level);
+    if ( level - 1 == 1 )
+        return;                       /* leaves below: never marked */
+    children = table_va(p2m->ops->mfn(read_pte(slot)));
+    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
+        p2m_recalc_subtree(p2m, &children[i], level - 1);
+}
+
+/* ---- finishing in bounded batches ---- */
+
+struct sweep {
+    struct p2m_domain *p2m;
+    unsigned int budget;              /* tables' worth of work left */
+};
+
+static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level,
+                       uint64_t base, unsigned int first);
+
+/* One entry: push its mark and sweep the table below, for one unit. An
+ * unmarked entry over a table of leaves holds nothing to do: free. */
+static bool sweep_entry(struct sweep *sw, p2m_pte_t *slot, unsigned int level, uint64_t gfn)
+{
+    struct p2m_domain *p2m = sw->p2m;
+    p2m_pte_t pte = read_pte(slot);
+    bool marked = p2m->ops->needs_recalc(pte);
+
+    if ( !is_table(p2m, pte, level) || (level == 2 && !marked) )
+        return true;
+    if ( !sw->budget )
+    {
+        p2m->recalc.cursor = gfn;
+        p2m->recalc.cursor_level = level;
+        return false;
+    }
+    sw->budget--;
+    if ( marked )
+        p2m_recalc_push(p2m, slot, level);
+    return level == 2 ||
+           sweep_from(sw, table_va(p2m->ops->mfn(read_pte(slot))), level - 1, gfn, 0);
+}
+
+static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level,
+                       uint64_t base, unsigned int first)
+{
+    unsigned int i;
+
+    for ( i = first; i < ENTRIES_PER_TABLE && sw->p2m->stats.recalc_pending; i++ )
+        if ( !sweep_entry(sw, &table[i], level, base + i * level_span(level)) )
+            return false;
+    return true;
+}
+
+/* Walk back down to the entry the last call stopped at (the entries above
+ * it were handled then, and only a new begin, which resets the cursor,
+ * can mark anything before it), and go on from there. */
+static bool resume(struct sweep *sw, p2m_pte_t *table, unsigned int level, uint64_t base)
+{
+    struct p2m_domain *p2m = sw->p2m;
+    unsigned int i = slot_index(p2m->recalc.cursor, level);
+    p2m_pte_t *slot = &table[i];
+
+    if ( level == p2m->recalc.cursor_level )
+        return sweep_from(sw, table, level, base, i);
+    if ( p2m->ops->needs_recalc(read_pte(slot)) )
+        p2m_recalc_push(p2m, slot, level);
+    if ( is_table(p2m, read_pte(slot), level) &&
+         !resume(sw, table_va(p2m->ops->mfn(read_pte(slot))), level - 1,
+                 base + i * level_span(level)) )
+        return false;
+    return sweep_from(sw, table, level, base, i + 1);
+}
+
+static int finish_locked(struct p2m_domain *p2m, unsigned int budget)
+{
+    struct sweep sw = { .p2m = p2m, .budget = budget ? budget : 1 };
+
+    if ( p2m->stats.recalc_pending && !resume(&sw, table_va(p2m->root), P2M_LEVELS, 0) )
+        return -ERESTART;
+    p2m->recalc.cursor = 0;
+    p2m->recalc.cursor_level = P2M_LEVELS;
+    /* Only a begin marks, and it resets the cursor: a pass that ends has
+     * found every mark. Were one missed, the next pass starts at 0. */
+    ASSERT(!p2m->stats.recalc_pending);
+    return p2m->stats.recalc_pending ? -ERESTART : 0;
+}
+
+/* Everything, now: a whole pass from the cursor, and (only if a mark hid
+ * before it) one from gfn 0, which cannot miss. */
+static void finish_all(struct p2m_domain *p2m)
+{
+    if ( finish_locked(p2m, BUDGET_ALL) )
+        finish_locked(p2m, BUDGET_ALL);
+}
+
+/* ---- beginning a change ---- */
+
+/* Could any entry have type t now? Stored as t, or made t by a change
+ * still pending. */
+static bool type_may_exist(const struct p2m_domain *p2m, p2m_type_t t)
+{
+    uint64_t k;
+
+    if ( p2m->stats.entries_by_type[t] )
+        return true;
+    for ( k = p2m->recalc.tail + 1; k <= p2m->recalc.seq; k++ )
+        if ( p2m->recalc.log[k & LOG_MASK].new == t )
+            return true;
+    return false;
+}
+
+static unsigned int mark_root(struct p2m_domain *p2m, uint64_t stamp)
+{
+    p2m_pte_t *root = table_va(p2m->root);
+    unsigned int i, n = 0;
+
+    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
+        if ( is_table(p2m, read_pte(&root[i]), P2M_LEVELS) &&
+             !p2m->ops->needs_recalc(read_pte(&root[i])) )
+        {
+            mark(p2m, &root[i], stamp);
+            n++;
+        }
+    return n;
+}
+
+static void log_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
+{
+    struct p2m_recalc *rc = &p2m->recalc;
+
+    if ( rc->seq + 1 - rc->tail > P2M_CHANGE_LOG )
+    {
+        finish_all(p2m);                     /* resync: correct, not fast */
+        p2m->stats.resyncs++;
+    }
+    rc->seq++;
+    rc->log[rc->seq & LOG_MASK] = (struct p2m_global_change){ old, new };
+    rc->cursor = 0;
+    rc->cursor_level = P2M_LEVELS;
+    /* Marked root entries keep their older stamp: it covers this change. */
+    if ( mark_root(p2m, rc->seq - 1) )
+        p2m_flush(p2m);
+    advance_tail(p2m);
+}
+
+/* The reference: every leaf of type old, now, in one sweep. */
+static bool retype_table(struct p2m_domain *p2m, p2m_pte_t *table, unsigned int level,
+                         p2m_type_t old, p2m_type_t new)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    bool narrowed = false;
+    unsigned int i;
+
+    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
+    {
+        p2m_pte_t pte = read_pte(&table[i]);
+
+        if ( is_table(p2m, pte, level) )
+            narrowed |= retype_table(p2m, table_va(ops->mfn(pte)), level - 1, old, new);
+        else if ( ops->is_leaf(pte, level) && ops->type(pte) == old )
+            narrowed |= p2m_retype_leaf(p2m, &table[i], level, new);
+    }
+    return narrowed;
+}
+
+static void begin_locked(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
+{
+    if ( !type_may_exist(p2m, old) )
+    {
+        p2m->stats.global_noops++;
+        return;
+    }
+    p2m->stats.global_changes++;
+    if ( !p2m->recalc.eager )
+        log_change(p2m, old, new);
+    else if ( retype_table(p2m, table_va(p2m->root), P2M_LEVELS, old, new) )
+        p2m_flush(p2m);
+}
+
+/* ---- public operations ---- */
+
+int p2m_begin_global_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
+{
+    int rc = p2m_check_type_change(old, new);
+
+    if ( rc )
+        return rc;
+    spin_lock(&p2m->lock);
+    begin_locked(p2m, old, new);
+    spin_unlock(&p2m->lock);
+    return 0;
+}
+
+int p2m_finish_pending(struct p2m_domain *p2m, unsigned int budget)
+{
+    int rc;
+
+    spin_lock(&p2m->lock);
+    rc = finish_locked(p2m, budget);
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+int p2m_resolve_fault(struct p2m_domain *p2m, gfn_t gfn)
+{
+    uint64_t before;
+    p2m_pte_t *slot;
+    bool fixed;
+
+    if ( gfn_x(gfn) >= P2M_GFN_LIMIT )
+        return 0;
+    spin_lock(&p2m->lock);
+    before = p2m->stats.recalc_resolved;
+    p2m_walk_resolving(p2m, gfn_x(gfn), &slot);
+    fixed = p2m->stats.recalc_resolved != before;
+    spin_unlock(&p2m->lock);
+    return fixed;
+}
+
+void p2m_set_eager(struct p2m_domain *p2m, bool eager)
+{
+    spin_lock(&p2m->lock);
+    finish_all(p2m);
+    p2m->recalc.eager = eager;
+    spin_unlock(&p2m->lock);
+}
+
+int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner)
+{
+    int rc = 0;
+
+    if ( (unsigned int)t >= p2m_type_count || t == p2m_invalid || !owner )
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    if ( p2m->type_owner[t] && p2m->type_owner[t] != owner )
+        rc = -EBUSY;
+    else
+        p2m->type_owner[t] = owner;
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to)
+{
+    int rc = p2m_check_type_change(t, to);
+
+    if ( rc )
+        return rc;
+    spin_lock(&p2m->lock);
+    if ( !owner || p2m->type_owner[t] != owner )
+        rc = -EPERM;
+    else
+    {
+        p2m->type_owner[t] = 0;
+        begin_locked(p2m, t, to);
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
+}
