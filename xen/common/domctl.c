@@ -22,6 +22,7 @@
 #include <xen/guest_access.h>
 #include <asm/hvm.h>
 #include <public/domctl.h>
+#include <xen/p2m_debug.h>
 
 static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
 
@@ -166,6 +167,8 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
         return domctl_max_mem(d, &op->u.max_mem);
     case XEN_DOMCTL_max_vcpus:
         return domctl_max_vcpus(d, &op->u.max_vcpus);
+    case XEN_DOMCTL_wren_p2m:
+        return domctl_wren_p2m(d, &op->u.wren_p2m, arg + offsetof(struct xen_domctl, u));
     default:
         return -ENOSYS;
     }
@@ -180,6 +183,7 @@ static bool cmd_known(uint32_t cmd)
     case XEN_DOMCTL_destroydomain:
     case XEN_DOMCTL_max_mem:
     case XEN_DOMCTL_max_vcpus:
+    case XEN_DOMCTL_wren_p2m:
         return true;
     default:
         return false;

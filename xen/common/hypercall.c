@@ -4,12 +4,20 @@
  * rdi, rsi, rdx, r10, r8; 32-bit guests in ebx, ecx, edx, esi, edi. The
  * number is in rax, the result goes back there. Hypercalls from user mode
  * (CPL > 0) are refused with -EPERM, as Xen does for HVM guests.
+ *
+ * A handler that returns -ERESTART has done part of the work and recorded
+ * the rest in its guest-visible arguments: the guest's RIP is moved back
+ * over the hypercall instruction, so the vCPU issues the same call again
+ * when it next runs, and other vCPUs get the CPU in between.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <asm/hvm.h>
+
+/* VMCALL (0f 01 c1) and VMMCALL (0f 01 d9) are both three bytes. */
+#define HYPERCALL_INSN_LEN 3
 
 extern const struct hypercall_entry __hypercall_table_start[], __hypercall_table_end[];
 
@@ -50,5 +58,10 @@ void hypercall_dispatch(struct vcpu *v)
         rc = invoke(v, e, st.long_mode);
     if (!e)
         printk(XENLOG_DEBUG "d%u: unknown hypercall %lu\n", v->domain->domain_id, nr);
+    if (rc == -ERESTART) {
+        v->regs.rip -= HYPERCALL_INSN_LEN;
+        vcpu_yield();
+        return;
+    }
     v->regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
 }

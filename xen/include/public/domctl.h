@@ -19,6 +19,7 @@
 #define WREN_PUBLIC_DOMCTL_H
 
 #include "xen.h"
+#include "wren.h"
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
@@ -212,6 +213,7 @@ struct xen_domctl {
         struct xen_domctl_max_mem         max_mem;
         struct xen_domctl_max_vcpus       max_vcpus;
         struct xen_domctl_getvcpuinfo     getvcpuinfo;
+        struct xen_domctl_wren_p2m        wren_p2m;     /* wren.h */
         uint8_t pad[128];      /* fixes the size; new members must fit */
     } u;
 };

@@ -49,5 +49,6 @@
 #define EISCONN 106
 #define ENOTCONN 107
 #define ETIMEDOUT 110
+#define ERESTART 85     /* internal: the hypercall continues (public XEN_ERESTART) */
 
 #endif /* XEN_ERRNO_H */
