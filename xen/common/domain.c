@@ -250,3 +250,40 @@ int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages)
     }
     return 0;
 }
+
+static int find_extent(const struct domain *d, mfn_t m)
+{
+    for (unsigned int i = 0; i < d->nr_extents; i++) {
+        const struct mem_extent *e = &d->extents[i];
+        if (mfn_x(m) >= mfn_x(e->mfn) && mfn_x(m) < mfn_x(e->mfn) + (1ULL << e->order))
+            return (int)i;
+    }
+    return -1;
+}
+
+/*
+ * Free one 4K frame the domain owns. Its extent is split buddy-wise down
+ * to that frame (the other halves stay the domain's), so the allocator
+ * always gets back exactly the naturally aligned blocks it handed out.
+ */
+int domain_release_frame(struct domain *d, mfn_t m)
+{
+    int i = find_extent(d, m);
+    struct mem_extent e;
+    if (i < 0)
+        return -EINVAL;
+    e = d->extents[i];
+    if (d->nr_extents + e.order > MAX_EXTENTS)
+        return -ENOMEM;
+    while (e.order) {
+        uint64_t half = 1ULL << (e.order - 1);
+        bool upper = mfn_x(m) >= mfn_x(e.mfn) + half;
+        struct mem_extent other = { _mfn(mfn_x(e.mfn) + (upper ? 0 : half)), e.order - 1 };
+        d->extents[d->nr_extents++] = other;
+        e = (struct mem_extent){ upper ? _mfn(mfn_x(e.mfn) + half) : e.mfn, e.order - 1 };
+    }
+    d->extents[i] = d->extents[--d->nr_extents];
+    free_pages(m, 0);
+    d->tot_pages--;
+    return 0;
+}

@@ -65,3 +65,17 @@ void hypercall_dispatch(struct vcpu *v)
     }
     v->regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
 }
+
+/* Rewrite argument idx (0-based) of the current hypercall, so that the
+ * re-issued call after -ERESTART carries the progress made. */
+void hypercall_set_arg(unsigned int idx, uint64_t val)
+{
+    struct vcpu *v = current;
+    struct hvm_guest_state st;
+    uint64_t *regs64[] = { &v->regs.rdi, &v->regs.rsi, &v->regs.rdx, &v->regs.r10, &v->regs.r8 };
+    uint64_t *regs32[] = { &v->regs.rbx, &v->regs.rcx, &v->regs.rdx, &v->regs.rsi, &v->regs.rdi };
+    if (idx >= ARRAY_SIZE(regs64))
+        return;
+    hvm_vendor->get_guest_state(v, &st);
+    *(st.long_mode ? regs64[idx] : regs32[idx]) = st.long_mode ? val : (uint32_t)val;
+}

@@ -19,6 +19,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <public/memory.h>
+#include <xen/reservation.h>
 
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
@@ -26,7 +27,6 @@
  * other uses). None of the calls here is preempted yet, so a non-zero
  * resume point is refused.
  */
-#define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
 
 /* Entries of an add_to_physmap_batch processed per guest copy. */
@@ -298,7 +298,10 @@ static long memop_remove_from_physmap(uint64_t arg)
 long do_memory_op(uint64_t cmd, uint64_t arg)
 {
     unsigned int op = cmd & MEMOP_CMD_MASK;
-    if (cmd >> MEMOP_EXTENT_SHIFT)
+    uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+    if (op == XENMEM_decrease_reservation || op == XENMEM_populate_physmap)
+        return memop_reservation(op, start, arg);
+    if (start)
         return -EINVAL;
     switch (op) {
     case XENMEM_memory_map:
@@ -318,10 +321,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
     case XENMEM_remove_from_physmap:
         return memop_remove_from_physmap(arg);
     case XENMEM_increase_reservation:
-    case XENMEM_decrease_reservation:
-    case XENMEM_populate_physmap:
-        /* Growing and shrinking RAM is the next issue's work: it needs
-         * per-frame ownership that the extent list does not give. */
+        /* Hands the guest frames it cannot choose the place of; PVH
+         * guests use populate_physmap. Not offered. */
         return -ENOSYS;
     default:
         return -ENOSYS;

@@ -44,6 +44,7 @@ static long check_args(const struct xen_domctl_wren_p2m *op)
     case WREN_P2M_GET_STATS:
     case WREN_P2M_AUDIT:
     case WREN_P2M_FINISH:
+    case WREN_P2M_FAULT_COUNTS:
         return 0;
     case WREN_P2M_BEGIN_GLOBAL:
         return type_ok(a[0]) && type_ok(a[1]) ? p2m_check_type_change(a[0], a[1]) : -EINVAL;
@@ -112,6 +113,10 @@ static long act(struct domain *d, struct xen_domctl_wren_p2m *op)
     case WREN_P2M_RELEASE_TYPE:  return p2m_release_type(p2m, a[0], (uint16_t)a[1], a[2]);
     case WREN_P2M_COALESCE:      op->arg[2] = p2m_try_coalesce(p2m, _gfn(a[0]), a[1]); return 0;
     case WREN_P2M_CHANGE_RANGE:  return do_change_range(p2m, op);
+    case WREN_P2M_FAULT_COUNTS:
+        op->arg[0] = d->ro_writes_dropped;
+        op->arg[1] = d->logdirty_faults;
+        return 0;
     default:                     return 0;   /* GET_STATS */
     }
 }

@@ -40,6 +40,7 @@ struct hvm_exit {
     /* HVM_EXIT_NPF */
     uint64_t gpa, gla;
     bool npf_read, npf_write, npf_exec, npf_present, npf_gla_valid;
+    bool npf_guest_walk;            /* the fault hit the guest's own page-table walk */
 };
 
 /* Guest register set beyond the GPRs, for CR3-walks and logs. */
@@ -80,5 +81,6 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
 int hvm_init(void);                     /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
 
 #endif /* ASM_HVM_H */

@@ -33,6 +33,7 @@
 #define WREN_P2M_RELEASE_TYPE  8  /* arg[0] type, arg[1] owner, arg[2] type entries become */
 #define WREN_P2M_COALESCE      9  /* arg[0] gfn, arg[1] order (9 or 18) -> arg[2] 1 if merged */
 #define WREN_P2M_CHANGE_RANGE 10  /* arg[0] gfn, arg[1] nr, arg[2] old | new << 8 -> arg[0] changed */
+#define WREN_P2M_FAULT_COUNTS 11  /* -> arg[0] ram_ro writes dropped, arg[1] log-dirty write faults */
 
 struct xen_domctl_wren_p2m {
     uint32_t op;               /* WREN_P2M_* */

@@ -40,6 +40,10 @@ struct hypercall_entry {
 /* Dispatch the hypercall in v's registers; writes the result to rax. */
 void hypercall_dispatch(struct vcpu *v);
 
+/* For a handler about to return -ERESTART: rewrite argument idx (0-4) of
+ * the call so the re-issued one resumes where this one stopped. */
+void hypercall_set_arg(unsigned int idx, uint64_t val);
+
 /* Handlers (one per file under xen/common/). */
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer);
 long do_xen_version(uint64_t cmd, uint64_t arg);

@@ -77,6 +77,8 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
 
     struct p2m_domain p2m;
+    uint64_t ro_writes_dropped;     /* guest writes to ram_ro pages skipped */
+    uint64_t logdirty_faults;       /* first writes to ram_logdirty pages */
     uint64_t max_pages;             /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;
     uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
@@ -109,6 +111,8 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages);
+/* Free one owned 4K frame (splitting its extent); -EINVAL if not owned. */
+int domain_release_frame(struct domain *d, mfn_t m);
 
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);

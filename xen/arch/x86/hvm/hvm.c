@@ -222,17 +222,6 @@ static void crash_with_state(struct vcpu *v, const char *what)
     domain_crash(v->domain, why);
 }
 
-static void handle_npf(struct vcpu *v, const struct hvm_exit *e)
-{
-    char why[128];
-    p2m_type_t t;
-    p2m_lookup(&v->domain->p2m, _gfn(e->gpa >> PAGE_SHIFT), &t, NULL, NULL);
-    snprintf(why, sizeof(why), "%s%s%s access to gpa %#lx (p2m type %u) not allowed",
-             e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "",
-             e->gpa, t);
-    crash_with_state(v, why);
-}
-
 static void handle_hlt(struct vcpu *v, const struct hvm_exit *e)
 {
     v->regs.rip += e->insn_len;
@@ -268,7 +257,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         return;
     case HVM_EXIT_NPF:
     case HVM_EXIT_NPF_MISCONFIG:
-        handle_npf(v, e);
+        hvm_handle_npf(v, e);
         return;
     case HVM_EXIT_HLT:
         handle_hlt(v, e);

@@ -246,6 +246,7 @@ static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
     e->npf_write = info1 & 2;
     e->npf_exec = info1 & (1u << 4);
     e->npf_read = !e->npf_write && !e->npf_exec;
+    e->npf_guest_walk = info1 & (1ULL << 33);
 }
 
 /* EFER writes are vendor business: returns true if handled here. */

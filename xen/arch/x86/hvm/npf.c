@@ -1,0 +1,100 @@
+/*
+ * npf.c - what happens when a guest access faults in the second stage
+ * (SVM nested page fault, VMX EPT violation or misconfiguration).
+ *
+ * In order: a pending lazy type change on the path is resolved and the
+ * guest retries; an access the entry now allows (another CPU fixed it)
+ * is retried; a write to ram_logdirty is recorded and the page becomes
+ * ram_rw; a write to ram_ro is dropped: the instruction is decoded and
+ * skipped, so the guest sees no fault and the page no change. Anything
+ * else crashes the domain with the reason.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/x86_decode.h>
+
+#define MAX_INSN_LEN 15
+
+static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *e)
+{
+    unsigned int have = p2m_type_rights(t) & a;
+    return (!e->npf_read || (have & p2m_access_r)) &&
+           (!e->npf_write || (have & p2m_access_w)) &&
+           (!e->npf_exec || (have & p2m_access_x));
+}
+
+/* Fetch the bytes at the guest's RIP, as many as are mapped (up to 15). */
+static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
+{
+    size_t n = MAX_INSN_LEN;
+    while (n && copy_from_guest(buf, v->regs.rip, n))
+        n = MIN(n - 1, (size_t)(PAGE_SIZE - (v->regs.rip & (PAGE_SIZE - 1))));
+    return n;
+}
+
+/* Skip the write instruction at RIP. 0, or -errno with why set. */
+static int drop_write(struct vcpu *v, const char **why)
+{
+    struct hvm_guest_state st;
+    struct x86_insn insn;
+    uint8_t bytes[MAX_INSN_LEN];
+    size_t n = fetch_insn(v, bytes);
+    hvm_vendor->get_guest_state(v, &st);
+    if (!n || x86_decode(bytes, n, st.long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, &insn)) {
+        *why = "cannot decode the instruction writing to a read-only page";
+        return -EINVAL;
+    }
+    if (!insn.has_mem) {
+        *why = "write fault from an instruction with no memory operand";
+        return -EINVAL;
+    }
+    v->regs.rip += insn.length;
+    v->domain->ro_writes_dropped++;
+    return 0;
+}
+
+static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, const char *what)
+{
+    char why[160];
+    snprintf(why, sizeof(why), "%s%s%s access to gpa %#lx (p2m type %u) at rip %#lx: %s",
+             e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "",
+             e->gpa, t, v->regs.rip, what);
+    domain_crash(v->domain, why);
+}
+
+static bool handle_logdirty_write(struct vcpu *v, gfn_t gfn)
+{
+    int rc = p2m_change_type_one(&v->domain->p2m, gfn, p2m_ram_logdirty, p2m_ram_rw);
+    if (rc < 0)
+        return false;
+    v->domain->logdirty_faults++;
+    return true;            /* 0 means another CPU got there first: retry */
+}
+
+void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct p2m_domain *p2m = &v->domain->p2m;
+    gfn_t gfn = _gfn(e->gpa >> PAGE_SHIFT);
+    const char *why = "no mapping allows it";
+    p2m_type_t t;
+    p2m_access_t a;
+    if (p2m_resolve_fault(p2m, gfn) > 0)
+        return;
+    p2m_lookup(p2m, gfn, &t, &a, NULL);
+    if (e->reason == HVM_EXIT_NPF_MISCONFIG) {
+        crash_npf(v, e, t, "EPT misconfiguration with no pending type change");
+        return;
+    }
+    if (access_allowed(t, a, e))
+        return;
+    if (e->npf_write && t == p2m_ram_logdirty && handle_logdirty_write(v, gfn))
+        return;
+    if (e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why))
+        return;
+    if (e->npf_guest_walk)
+        why = "the guest's own page-table walk needs this page writable";
+    crash_npf(v, e, t, why);
+}

@@ -1,0 +1,157 @@
+/*
+ * reservation.c - a guest giving RAM back (XENMEM_decrease_reservation)
+ * and asking for it at chosen frames (XENMEM_populate_physmap).
+ *
+ * Both walk a guest array of frame numbers, one extent of 2^extent_order
+ * pages each. Every call first checks the whole request it is about to
+ * act on (domain, order, flags, array readable, frames in range), then
+ * acts extent by extent; the return value is the number of extents done,
+ * as in Xen. Work is cut into slices of SLICE extents: a call with more
+ * records its progress in the command's upper bits and continues.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
+#include <xen/reservation.h>
+#include <public/memory.h>
+
+#define SLICE 256
+
+static int reservation_domain(domid_t id, struct domain **out)
+{
+    struct domain *self = current->domain;
+    if (id == DOMID_SELF || id == self->domain_id) {
+        *out = self;
+        return 0;
+    }
+    if (!self->is_privileged)
+        return -EPERM;
+    *out = domain_by_id(id);
+    return *out ? 0 : -ESRCH;
+}
+
+static int check_request(const struct xen_memory_reservation *r, unsigned int max_order)
+{
+    if (r->pad[0] || r->pad[1] || r->pad[2] || r->mem_flags)
+        return -EINVAL;         /* no NUMA or address-width requests yet */
+    if (r->extent_order > max_order)
+        return -EINVAL;
+    return 0;
+}
+
+/* Is [gfn, gfn + 2^order) inside the p2m and aligned? */
+static bool extent_ok(uint64_t gfn, unsigned int order)
+{
+    return gfn < P2M_GFN_LIMIT && !(gfn & ((1ULL << order) - 1)) &&
+           gfn + (1ULL << order) <= P2M_GFN_LIMIT;
+}
+
+/* Every gfn of the extent is a hole. */
+static bool extent_is_hole(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    for (uint64_t i = 0; i < (1ULL << order); ) {
+        unsigned int o;
+        p2m_type_t t;
+        p2m_lookup(&d->p2m, _gfn(gfn + i), &t, NULL, &o);
+        if (t != p2m_invalid)
+            return false;
+        i += 1ULL << MIN(o, order);
+    }
+    return true;
+}
+
+static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    mfn_t m;
+    int rc;
+    if (!extent_ok(gfn, order))
+        return -EINVAL;
+    if (!extent_is_hole(d, gfn, order))
+        return -EBUSY;
+    if (d->tot_pages + (1ULL << order) > d->max_pages)
+        return -ENOMEM;
+    if (d->nr_extents == MAX_EXTENTS)
+        return -ENOMEM;
+    m = alloc_zeroed_pages(order);
+    if (!mfn_valid_raw(m))
+        return -ENOMEM;
+    rc = p2m_set_entry(&d->p2m, _gfn(gfn), m, order, p2m_ram_rw, p2m_access_rwx);
+    if (rc) {
+        free_pages(m, order);
+        return rc;
+    }
+    d->extents[d->nr_extents++] = (struct mem_extent){ m, order };
+    d->tot_pages += 1ULL << order;
+    return 0;
+}
+
+/* Unmap one extent of plain RAM and hand its frames back. */
+static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    p2m_type_t t;
+    mfn_t m;
+    int rc;
+    if (!extent_ok(gfn, order))
+        return -EINVAL;
+    for (uint64_t i = 0; i < (1ULL << order); i++) {
+        p2m_lookup(&d->p2m, _gfn(gfn + i), &t, NULL, NULL);
+        if (t != p2m_ram_rw && t != p2m_ram_logdirty && t != p2m_ram_ro)
+            return -EINVAL;     /* holes, MMIO, foreign, shared: not ours to free */
+    }
+    for (uint64_t i = 0; i < (1ULL << order); i++) {
+        m = p2m_lookup(&d->p2m, _gfn(gfn + i), NULL, NULL, NULL);
+        rc = p2m_set_entry(&d->p2m, _gfn(gfn + i), INVALID_MFN, 0, p2m_invalid, p2m_access_n);
+        if (!rc)
+            rc = domain_release_frame(d, m);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Act on extents [start, end) of r; returns how far it got, or -errno if
+ * the first one failed. */
+static long walk_extents(struct domain *d, const struct xen_memory_reservation *r,
+                         uint64_t start, uint64_t end, bool populate)
+{
+    uint64_t i;
+    for (i = start; i < end; i++) {
+        xen_pfn_t gfn;
+        long rc;
+        if (copy_from_guest(&gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+            return i == start ? -EFAULT : (long)i;
+        spin_lock(&d->lock);
+        rc = populate ? populate_one(d, gfn, r->extent_order) : decrease_one(d, gfn, r->extent_order);
+        spin_unlock(&d->lock);
+        if (rc)
+            return i == start && start == 0 ? rc : (long)i;
+    }
+    return (long)i;
+}
+
+long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+    uint64_t end;
+    long rc;
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    rc = check_request(&r, op == XENMEM_populate_physmap ? P2M_ORDER_2M : P2M_ORDER_1G);
+    if (!rc)
+        rc = reservation_domain(r.domid, &d);
+    if (rc)
+        return rc;
+    if (start > r.nr_extents)
+        return -EINVAL;
+    end = MIN(r.nr_extents, start + SLICE);
+    rc = walk_extents(d, &r, start, end, op == XENMEM_populate_physmap);
+    if (rc == (long)end && end < r.nr_extents) {
+        hypercall_set_arg(0, op | (end << MEMOP_EXTENT_SHIFT));
+        return -ERESTART;
+    }
+    return rc;
+}
