@@ -10,11 +10,24 @@
 struct vmx_vcpu {
     void *vmcs;                 /* 4 KiB VMCS region (direct-map pointer) */
     bool launched;              /* VMLAUNCH done, use VMRESUME */
-    int last_cpu;               /* CPU the VMCS is loaded on, -1 if none */
+    int last_cpu;               /* CPU it last ran on (TLB tags there), -1 if none */
     uint16_t vpid;
-    uint64_t cr0_shadow, cr4_shadow;
+    uint64_t cr0_shadow, cr4_shadow;    /* read shadows: the guest's view of our bits */
     int32_t pending_vector;     /* -1: none */
     int32_t pending_error;
+    /* Owned by hvm/vmx/ (see vmx_priv.h). */
+    void *msr_area;             /* guest MSRs saved on exit, loaded on entry */
+    void *vapic;                /* virtual-APIC page: the guest's CR8 lives here */
+    int loaded_cpu;             /* CPU the VMCS is current on, -1 if none */
+    volatile int guest_cpu;     /* CPU it is in guest mode on, -1 if none */
+    uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
+    uint64_t last_rip;          /* guest RIP at the last exit */
+    uint32_t reinject_info;     /* event cut short by the last exit */
+    uint32_t reinject_error, reinject_len;
+    /* The guest's state at the last exit, for get_guest_state. */
+    uint64_t cr0_hw, cr3, cr4_hw, efer;
+    uint32_t cs_ar, ss_ar;
+    uint16_t cs_sel;
 };
 
 struct svm_vcpu {

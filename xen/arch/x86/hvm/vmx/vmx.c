@@ -1,0 +1,366 @@
+/*
+ * vmx.c - Intel VMX behind struct vcpu_vendor_ops: entering a guest,
+ * turning each VM exit into a vendor-neutral struct hvm_exit, event
+ * injection and the flushing of EPT/VPID-tagged translations.
+ *
+ * Exits that only VMX has (MOV to CR0/CR4, which we intercept to keep
+ * CR0.NE and CR4.VMXE to ourselves) are finished here and reported as
+ * HVM_EXIT_NONE; the common code never sees them. For the exits it does
+ * see, the common code advances RIP by insn_len itself.
+ *
+ * A run: interrupts off, VMCS loaded (VMPTRLD), stale translations
+ * flushed, the queued event written, VMLAUNCH; after the exit the VMCS is
+ * written back (VMCLEAR) so the vCPU may run on any CPU next, and the
+ * interrupt that caused the exit, still pending (no acknowledge-on-exit),
+ * is taken by the hypervisor's own IDT when interrupts come back on. The
+ * VMX-preemption timer bounds every run (vmcs.c, vmx_quantum_us), so the
+ * hypervisor gets its CPU back even where an interrupt fails to exit.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <asm/x86.h>
+#include <asm/hvm.h>
+#include "vmx_priv.h"
+
+_Static_assert(__builtin_offsetof(struct guest_regs, rax) == GREG_RAX, "regs");
+_Static_assert(__builtin_offsetof(struct guest_regs, rdi) == GREG_RDI, "regs");
+_Static_assert(__builtin_offsetof(struct guest_regs, rbp) == GREG_RBP, "regs");
+_Static_assert(__builtin_offsetof(struct guest_regs, r8) == GREG_R8, "regs");
+_Static_assert(__builtin_offsetof(struct guest_regs, r15) == GREG_R15, "regs");
+
+#define RFLAGS_WRITABLE 0x3f7fd5ULL   /* the bits software can set, and 1 */
+
+/* ---- events ---- */
+
+static bool has_error_code(uint8_t vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
+void vmx_queue_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
+{
+    v->arch.vmx.pending_vector = vector;
+    v->arch.vmx.pending_error = error_code;
+}
+
+static uint32_t exception_info(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint8_t vector = x->pending_vector;
+    uint32_t type = vector == 2 ? INTR_TYPE_NMI : INTR_TYPE_HW_EXC;
+    uint32_t info = INTR_INFO_VALID | (type << INTR_INFO_TYPE_SHIFT) | vector;
+
+    /* Real mode (unrestricted guest) has no error codes. */
+    if (has_error_code(vector) && x->pending_error >= 0 &&
+        (vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PE)) {
+        info |= INTR_INFO_ERROR_CODE;
+        vmcs_write(VMCS_ENTRY_EXC_ERROR, (uint32_t)x->pending_error);
+    }
+    return info;
+}
+
+/*
+ * What the next entry delivers: an exception the common code queued, or
+ * else the event whose delivery the last exit interrupted (an EPT fault on
+ * the guest's IDT or stack, an interrupt arriving mid-delivery...).
+ */
+static void write_entry_event(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+
+    if (x->pending_vector >= 0) {
+        vmcs_write(VMCS_ENTRY_INTR_INFO, exception_info(v));
+        x->pending_vector = -1;
+    } else if (x->reinject_info & INTR_INFO_VALID) {
+        vmcs_write(VMCS_ENTRY_INTR_INFO, x->reinject_info);
+        vmcs_write(VMCS_ENTRY_EXC_ERROR, x->reinject_error);
+        vmcs_write(VMCS_ENTRY_INSN_LEN, x->reinject_len);
+    }
+    x->reinject_info = 0;
+}
+
+static void note_interrupted_event(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint32_t info = vmcs_read(VMCS_IDT_VECTORING_INFO);
+
+    x->reinject_info = 0;
+    if (!(info & INTR_INFO_VALID))
+        return;
+    x->reinject_info = info & (INTR_INFO_VALID | INTR_INFO_ERROR_CODE |
+                               INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK);
+    x->reinject_error = info & INTR_INFO_ERROR_CODE ? vmcs_read(VMCS_IDT_VECTORING_ERROR) : 0;
+    x->reinject_len = vmcs_read(VMCS_EXIT_INSN_LEN);
+}
+
+/* ---- translations ---- */
+
+static uint64_t eptp_of(struct vcpu *v)
+{
+    return p2m_root_maddr(&v->domain->p2m) | VMX_EPTP_WALK4 | VMX_EPTP_WB;
+}
+
+/*
+ * Translations tagged for this vCPU may be stale on this CPU if the p2m
+ * changed since its last entry (the domain's tlb_flush_gen moved) or if it
+ * last ran elsewhere (other vCPUs of the domain, or a previous owner of its
+ * VPID or of the EPT root, may have left some here). Called with guest_cpu
+ * already published, so that vmx_flush_guest_tlbs() either sees us coming
+ * or we see its new generation.
+ */
+static void flush_if_stale(struct vcpu *v, unsigned int cpu)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint64_t gen = __atomic_load_n(&v->domain->tlb_flush_gen, __ATOMIC_SEQ_CST);
+
+    if (gen == x->flush_gen && x->last_cpu == (int)cpu)
+        return;
+    invept(INVEPT_SINGLE_CONTEXT, eptp_of(v));
+    invvpid(INVVPID_SINGLE_CONTEXT, x->vpid);
+    x->last_cpu = cpu;
+    __atomic_store_n(&x->flush_gen, gen, __ATOMIC_RELEASE);
+}
+
+/*
+ * Synchronous: when this returns, no vCPU of d runs on translations older
+ * than the call, so a frame just unmapped may be freed. CPUs running one
+ * of its vCPUs are kicked out of guest mode and waited for; the others
+ * flush on their next entry.
+ */
+void vmx_flush_guest_tlbs(struct domain *d)
+{
+    unsigned int self = smp_processor_id();
+    uint64_t gen = __atomic_add_fetch(&d->tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
+
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vmx_vcpu *x = d->vcpu[i] ? &d->vcpu[i]->arch.vmx : NULL;
+        int cpu = x && x->vmcs ? __atomic_load_n(&x->guest_cpu, __ATOMIC_SEQ_CST) : -1;
+
+        if (cpu < 0 || (unsigned int)cpu == self)
+            continue;
+        smp_kick_cpu(cpu);
+        /* Until it has left guest mode or flushed on its way in. */
+        while (ACCESS_ONCE(x->guest_cpu) == cpu && ACCESS_ONCE(x->flush_gen) < gen)
+            cpu_relax();
+    }
+}
+
+/* ---- entering ---- */
+
+static void write_guest_regs(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint64_t rip = v->regs.rip;
+
+    if (rip != x->last_rip) {
+        /* The exiting instruction was skipped: its STI / MOV SS shadow ends. */
+        uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+        if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+            vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+                       intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+    }
+    if ((rip >> 32) && !((x->efer & EFER_LMA) && (x->cs_ar & VMX_AR_L)))
+        rip = (uint32_t)rip;                    /* wrapped outside 64-bit mode */
+    vmcs_write(VMCS_GUEST_RIP, rip);
+    vmcs_write(VMCS_GUEST_RSP, v->regs.rsp);
+    vmcs_write(VMCS_GUEST_RFLAGS, (v->regs.rflags & RFLAGS_WRITABLE) | 2);
+}
+
+static void read_guest_regs(struct vcpu *v)
+{
+    v->regs.rip = vmcs_read(VMCS_GUEST_RIP);
+    v->regs.rsp = vmcs_read(VMCS_GUEST_RSP);
+    v->regs.rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+    v->arch.vmx.last_rip = v->regs.rip;
+}
+
+/* ---- describing the exit ---- */
+
+static const char *insn_error_name(uint64_t err)
+{
+    switch (err) {
+    case 4: return "VMLAUNCH with non-clear VMCS";
+    case 5: return "VMRESUME with non-launched VMCS";
+    case 7: return "invalid control field(s)";
+    case 8: return "invalid host-state field(s)";
+    case 26: return "events blocked by MOV SS";
+    default: return "see SDM 'VM-Instruction Error Numbers'";
+    }
+}
+
+static void entry_refused(struct vcpu *v, int rc, struct hvm_exit *e)
+{
+    uint64_t err = rc == VMX_ENTER_FAIL_VALID ? vmcs_read(VMCS_INSN_ERROR) : 0;
+
+    printk(XENLOG_ERR "VMX: d%u v%u: VM entry failed: %s %lu (%s)\n",
+           v->domain->domain_id, v->vcpu_id,
+           rc == VMX_ENTER_FAIL_VALID ? "VMfailValid, error" : "VMfailInvalid",
+           err, insn_error_name(err));
+    if (rc == VMX_ENTER_FAIL_VALID)
+        vmx_dump_guest_state(v);
+    e->reason = HVM_EXIT_INVALID_STATE;
+    e->raw_reason = (1ULL << 32) | err;         /* not an exit reason: an error */
+}
+
+static void bad_guest_state(struct vcpu *v, uint32_t reason, struct hvm_exit *e)
+{
+    printk(XENLOG_ERR "VMX: d%u v%u: VM entry failed, exit reason %u, qualification %lu\n",
+           v->domain->domain_id, v->vcpu_id, reason & 0xffff,
+           vmcs_read(VMCS_EXIT_QUALIFICATION));
+    vmx_dump_guest_state(v);
+    e->reason = HVM_EXIT_INVALID_STATE;
+}
+
+static void decode_io(struct hvm_exit *e)
+{
+    uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+
+    e->reason = HVM_EXIT_IO;
+    e->io_port = IO_QUAL_PORT(q);
+    e->io_size = IO_QUAL_SIZE(q);
+    e->io_in = q & IO_QUAL_IN;
+    e->io_string = q & IO_QUAL_STRING;
+    e->io_rep = q & IO_QUAL_REP;
+}
+
+static void decode_ept_violation(struct hvm_exit *e)
+{
+    uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+
+    e->reason = HVM_EXIT_NPF;
+    e->gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR);
+    e->npf_read = q & EPT_QUAL_READ;
+    e->npf_write = q & EPT_QUAL_WRITE;
+    e->npf_exec = q & EPT_QUAL_EXEC;
+    e->npf_present = q & EPT_QUAL_PRESENT_MASK;
+    e->npf_gla_valid = q & EPT_QUAL_GLA_VALID;
+    e->gla = e->npf_gla_valid ? vmcs_read(VMCS_GUEST_LINEAR_ADDR) : 0;
+}
+
+/* Exits caused by one instruction the common code completes. */
+static enum hvm_exit_reason insn_exit(uint32_t basic)
+{
+    switch (basic) {
+    case EXIT_REASON_CPUID: return HVM_EXIT_CPUID;
+    case EXIT_REASON_HLT: return HVM_EXIT_HLT;
+    case EXIT_REASON_VMCALL: return HVM_EXIT_HYPERCALL;
+    case EXIT_REASON_RDMSR: return HVM_EXIT_MSR_READ;
+    case EXIT_REASON_WRMSR: return HVM_EXIT_MSR_WRITE;
+    default: return HVM_EXIT_UNHANDLED;
+    }
+}
+
+/* An NMI that arrived in guest mode belongs to the hypervisor. */
+static bool host_nmi(void)
+{
+    uint32_t info = vmcs_read(VMCS_EXIT_INTR_INFO);
+    return (info & INTR_INFO_VALID) &&
+           ((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) == INTR_TYPE_NMI;
+}
+
+static void decode_exit(struct vcpu *v, struct hvm_exit *e)
+{
+    uint32_t reason = vmcs_read(VMCS_EXIT_REASON), basic = reason & 0xffff;
+    unsigned int len = vmcs_read(VMCS_EXIT_INSN_LEN);
+
+    e->raw_reason = reason;
+    if (reason & EXIT_REASON_FAILED_ENTRY)
+        return bad_guest_state(v, reason, e);
+    v->arch.vmx.launched = true;
+    note_interrupted_event(v);
+    switch (basic) {
+    case EXIT_REASON_EXT_INTR:
+    case EXIT_REASON_PREEMPT_TIMER:
+        e->reason = HVM_EXIT_NONE;
+        break;
+    case EXIT_REASON_EXCEPTION_NMI:
+        e->reason = host_nmi() ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
+        if (e->reason == HVM_EXIT_NONE)
+            asm volatile("int $2");             /* the host's NMI handler */
+        break;
+    case EXIT_REASON_TRIPLE_FAULT:
+        e->reason = HVM_EXIT_TRIPLE_FAULT;
+        break;
+    case EXIT_REASON_IO:
+        decode_io(e);
+        e->insn_len = len;
+        break;
+    case EXIT_REASON_EPT_VIOLATION:
+        decode_ept_violation(e);
+        break;
+    case EXIT_REASON_EPT_MISCONFIG:
+        e->reason = HVM_EXIT_NPF_MISCONFIG;
+        e->gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR);
+        break;
+    case EXIT_REASON_CR_ACCESS:
+        e->reason = vmx_cr_access(v, len) ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
+        break;
+    default:
+        e->reason = insn_exit(basic);
+        e->insn_len = e->reason == HVM_EXIT_UNHANDLED ? 0 : len;
+        break;
+    }
+}
+
+/* ---- the vendor operations ---- */
+
+static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    unsigned long flags = local_save_flags();
+    unsigned int cpu;
+    int rc;
+
+    memset(exit, 0, sizeof(*exit));
+    local_irq_disable();
+    cpu = smp_processor_id();
+    vmcs_load(v);
+    vmcs_write(VMCS_EPTP, eptp_of(v));
+    write_guest_regs(v);
+    write_entry_event(v);
+    __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
+    flush_if_stale(v, cpu);
+    rc = vmx_enter(&v->regs, x->launched);
+    __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
+    if (rc == VMX_ENTER_EXITED) {
+        read_guest_regs(v);
+        decode_exit(v, exit);
+        vmx_cache_guest_state(v);
+    } else {
+        entry_refused(v, rc, exit);
+    }
+    vmcs_unload(v);     /* follow-up: keep it loaded until the vCPU leaves this CPU */
+    if (flags & X86_EFLAGS_IF)
+        local_irq_enable();
+}
+
+static int vmx_vcpu_create(struct vcpu *v)
+{
+    int rc = vmcs_create(v);
+
+    if (!rc)
+        vmx_set_pvh_entry(v, 0, 0);     /* some valid state until the builder's */
+    return rc;
+}
+
+static void vmx_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
+{
+    vmx_queue_exception(v, vector, error_code);
+}
+
+const struct vcpu_vendor_ops vmx_vendor_ops = {
+    .name = "VMX",
+    .p2m_ops = &ept_pte_ops,
+    .probe = vmx_probe,
+    .cpu_up = vmx_cpu_up,
+    .vcpu_create = vmx_vcpu_create,
+    .vcpu_destroy = vmcs_destroy,
+    .vcpu_set_pvh_entry = vmx_set_pvh_entry,
+    .vcpu_set_hvm_context = vmx_set_hvm_context,
+    .vcpu_run = vmx_vcpu_run,
+    .get_guest_state = vmx_get_guest_state,
+    .inject_exception = vmx_inject_exception,
+    .flush_guest_tlbs = vmx_flush_guest_tlbs,
+};
