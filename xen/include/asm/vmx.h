@@ -260,6 +260,7 @@
 #define EPT_QUAL_EXEC          (1ULL << 2)
 #define EPT_QUAL_PRESENT_MASK  (7ULL << 3)   /* entry allowed R, W or X */
 #define EPT_QUAL_GLA_VALID     (1ULL << 7)
+#define EPT_QUAL_GLA_FINAL     (1ULL << 8)   /* 0: a guest paging-structure access */
 
 /* INVEPT / INVVPID types */
 #define INVEPT_SINGLE_CONTEXT  1

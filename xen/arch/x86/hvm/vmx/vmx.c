@@ -236,6 +236,7 @@ static void decode_ept_violation(struct hvm_exit *e)
     e->npf_exec = q & EPT_QUAL_EXEC;
     e->npf_present = q & EPT_QUAL_PRESENT_MASK;
     e->npf_gla_valid = q & EPT_QUAL_GLA_VALID;
+    e->npf_guest_walk = e->npf_gla_valid && !(q & EPT_QUAL_GLA_FINAL);
     e->gla = e->npf_gla_valid ? vmcs_read(VMCS_GUEST_LINEAR_ADDR) : 0;
 }
 
