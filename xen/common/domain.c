@@ -14,6 +14,7 @@
 #include <xen/param.h>
 #include <asm/hvm.h>
 #include <asm/traps.h>
+#include <asm/fpu.h>
 #include <public/sched.h>
 
 struct domain *domain_list;
@@ -41,6 +42,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
+    fpu_init_vcpu(v);
     if (hvm_vendor->vcpu_create(v)) {
         xfree(v);
         return NULL;

@@ -17,6 +17,7 @@
 #include <asm/traps.h>
 #include <asm/bootinfo.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 
 uintptr_t directmap_base;               /* identity map: machine == virtual */
 static struct boot_info boot_info;
@@ -94,6 +95,7 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     show_modules();
     trap_init();
     trap_load();
+    fpu_cpu_init();
     pic_disable();
     apic_init_cpu();
     ci->apic_id = cpu_apic_id[0] = apic_id();

@@ -12,6 +12,7 @@
 #include <asm/apic.h>
 #include <asm/traps.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 
 unsigned int nr_online_cpus = 1;
 uint32_t cpu_apic_id[NR_CPUS];
@@ -28,6 +29,7 @@ __noreturn void start_secondary(unsigned int cpu)
     ci->cpu = cpu;
     ci->curr_vcpu = NULL;
     trap_load();
+    fpu_cpu_init();
     apic_init_cpu();
     ci->apic_id = cpu_apic_id[cpu] = apic_id();
     hvm_cpu_up(cpu);

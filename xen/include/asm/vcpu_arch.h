@@ -39,6 +39,9 @@ struct svm_vcpu {
 };
 
 struct vcpu_arch {
+    /* x87/SSE state (FXSAVE format), switched around every run slice:
+     * the hypervisor itself never touches these registers. */
+    uint8_t fpu[512] __attribute__((aligned(16)));
     union {
         struct vmx_vcpu vmx;
         struct svm_vcpu svm;
