@@ -136,6 +136,19 @@ struct domain *domain_by_id(domid_t id)
     return NULL;
 }
 
+int domain_for_caller(domid_t id, struct domain **out)
+{
+    struct domain *self = current->domain;
+    if (id == DOMID_SELF || id == self->domain_id) {
+        *out = self;
+        return 0;
+    }
+    if (!self->is_privileged)
+        return -EPERM;
+    *out = domain_by_id(id);
+    return *out ? 0 : -ESRCH;
+}
+
 static void domain_sleep_sync(struct domain *d)
 {
     for (unsigned int i = 0; i < d->max_vcpus; i++)

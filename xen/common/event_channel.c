@@ -177,21 +177,6 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
     return port;
 }
 
-/* DOMID_SELF or the caller's own id names the caller; any other domain
- * needs a privileged caller. */
-static int target_domain(domid_t id, struct domain **out)
-{
-    struct domain *cd = current->domain;
-    if (id == DOMID_SELF || id == cd->domain_id) {
-        *out = cd;
-        return 0;
-    }
-    if (!cd->is_privileged)
-        return -EPERM;
-    *out = domain_by_id(id);
-    return *out ? 0 : -ESRCH;
-}
-
 /*
  * Close d's port. An interdomain peer goes back to UNBOUND, bindable
  * again by d, as in Xen. Service ports belong to the hypervisor and are
@@ -256,7 +241,7 @@ static long evtchnop_alloc_unbound(uint64_t arg)
     int rc, port;
     if (copy_from_guest(&a, arg, sizeof(a)))
         return -EFAULT;
-    rc = target_domain(a.dom, &d);
+    rc = domain_for_caller(a.dom, &d);
     if (rc)
         return rc;
     if (a.remote_dom == DOMID_SELF)
@@ -425,7 +410,7 @@ static long evtchnop_status(uint64_t arg)
     int rc;
     if (copy_from_guest(&st, arg, sizeof(st)))
         return -EFAULT;
-    rc = target_domain(st.dom, &d);
+    rc = domain_for_caller(st.dom, &d);
     if (rc)
         return rc;
     if (!port_valid(st.port))

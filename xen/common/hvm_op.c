@@ -17,21 +17,6 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 
-/* DOMID_SELF or the caller's own id names the caller; any other domain
- * needs a privileged caller. */
-static int target_domain(domid_t id, struct domain **out)
-{
-    struct domain *cd = current->domain;
-    if (id == DOMID_SELF || id == cd->domain_id) {
-        *out = cd;
-        return 0;
-    }
-    if (!cd->is_privileged)
-        return -EPERM;
-    *out = domain_by_id(id);
-    return *out ? 0 : -ESRCH;
-}
-
 static bool guest_may_read(uint32_t index)
 {
     switch (index) {
@@ -69,7 +54,7 @@ static int param_target(const struct xen_hvm_param *p, bool set, struct domain *
     int rc;
     if (p->index >= HVM_NR_PARAMS)
         return -EINVAL;
-    rc = target_domain(p->domid, out);
+    rc = domain_for_caller(p->domid, out);
     if (rc || cd->is_privileged)
         return rc;
     if (set)
@@ -143,7 +128,7 @@ static long hvmop_get_mem_type(uint64_t arg)
     int rc;
     if (copy_from_guest(&m, arg, sizeof(m)))
         return -EFAULT;
-    rc = target_domain(m.domid, &d);
+    rc = domain_for_caller(m.domid, &d);
     if (rc)
         return rc;
     if (m.pfn >= P2M_GFN_LIMIT)

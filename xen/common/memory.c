@@ -32,21 +32,6 @@
 /* Entries of an add_to_physmap_batch processed per guest copy. */
 #define BATCH_CHUNK 32
 
-/* DOMID_SELF or the caller's own id names the caller; any other domain
- * needs a privileged caller. */
-static int target_domain(domid_t id, struct domain **out)
-{
-    struct domain *cd = current->domain;
-    if (id == DOMID_SELF || id == cd->domain_id) {
-        *out = cd;
-        return 0;
-    }
-    if (!cd->is_privileged)
-        return -EPERM;
-    *out = domain_by_id(id);
-    return *out ? 0 : -ESRCH;
-}
-
 /* ---- small queries ---------------------------------------------------- */
 
 static long memop_memory_map(uint64_t arg)
@@ -75,7 +60,7 @@ static long memop_domain_count(unsigned int op, uint64_t arg)
     int rc;
     if (copy_from_guest(&id, arg, sizeof(id)))
         return -EFAULT;
-    rc = target_domain(id, &d);
+    rc = domain_for_caller(id, &d);
     if (rc)
         return rc;
     switch (op) {
@@ -133,7 +118,7 @@ static long memop_add_to_physmap(uint64_t arg)
         return -EFAULT;
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -ENOSYS;             /* as in Xen: only through the batch call */
-    rc = target_domain(x.domid, &d);
+    rc = domain_for_caller(x.domid, &d);
     if (rc)
         return rc;
     switch (x.space) {
@@ -278,7 +263,7 @@ static long memop_remove_from_physmap(uint64_t arg)
     int rc;
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -EFAULT;
-    rc = target_domain(r.domid, &d);
+    rc = domain_for_caller(r.domid, &d);
     if (rc)
         return rc;
     if (r.gpfn >= P2M_GFN_LIMIT)

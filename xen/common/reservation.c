@@ -20,19 +20,6 @@
 
 #define SLICE 256
 
-static int reservation_domain(domid_t id, struct domain **out)
-{
-    struct domain *self = current->domain;
-    if (id == DOMID_SELF || id == self->domain_id) {
-        *out = self;
-        return 0;
-    }
-    if (!self->is_privileged)
-        return -EPERM;
-    *out = domain_by_id(id);
-    return *out ? 0 : -ESRCH;
-}
-
 static int check_request(const struct xen_memory_reservation *r, unsigned int max_order)
 {
     if (r->pad[0] || r->pad[1] || r->pad[2] || r->mem_flags)
@@ -142,7 +129,7 @@ long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
         return -EFAULT;
     rc = check_request(&r, op == XENMEM_populate_physmap ? P2M_ORDER_2M : P2M_ORDER_1G);
     if (!rc)
-        rc = reservation_domain(r.domid, &d);
+        rc = domain_for_caller(r.domid, &d);
     if (rc)
         return rc;
     if (start > r.nr_extents)

@@ -105,6 +105,10 @@ extern struct domain *hardware_domain;
  * builder) so no vCPU runs before its context is set. */
 int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct domain **out);
 struct domain *domain_by_id(domid_t id);        /* NULL if none or dying */
+/* The domain a hypercall names: DOMID_SELF or the caller's own id is the
+ * caller; any other needs a privileged caller (-EPERM), and must exist
+ * (-ESRCH). */
+int domain_for_caller(domid_t id, struct domain **out);
 void domain_pause(struct domain *d);            /* returns when no vCPU runs */
 void domain_unpause(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
