@@ -158,13 +158,15 @@ void vcpu_offline(struct vcpu *v)
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
-/* Wait until v is not running anywhere (it must already be ineligible). */
+/* Wait until v is not running anywhere (it must already be ineligible).
+ * v->processor is read once per look: it may become -1 at any moment. */
 void vcpu_sleep_sync(struct vcpu *v)
 {
-    while (ACCESS_ONCE(v->processor) >= 0) {
-        if (v->processor == (int)smp_processor_id())
-            return;                 /* it is us: we stop at the end of this exit */
-        smp_kick_cpu(v->processor);
+    for (;;) {
+        int cpu = ACCESS_ONCE(v->processor);
+        if (cpu < 0 || cpu == (int)smp_processor_id())
+            return;                 /* off every CPU, or it is us: we stop after this exit */
+        smp_kick_cpu((unsigned int)cpu);
         udelay(10);
     }
 }

@@ -28,6 +28,14 @@ struct vmx_vcpu {
     uint64_t cr0_hw, cr3, cr4_hw, efer;
     uint32_t cs_ar, ss_ar;
     uint16_t cs_sel;
+    /* Page-modification logging and EPT A/D flags (vmx/pml.c). */
+    uint64_t *pml_buf;          /* log-dirty wants PML into this buffer; NULL: off */
+    uint64_t *pml_vmcs_buf;     /* the buffer the VMCS logs into; NULL: PML off there */
+    bool ad_wanted;             /* A/D harvest wants EPT A/D flags (no logging) */
+    bool ept_ad;                /* the EPTP enables A/D flags */
+    /* Odd from the start of a run's VMCS work until that run has drained
+     * its PML buffer; even outside, when the buffer is empty. */
+    uint64_t run_seq;
 };
 
 struct svm_vcpu {
@@ -36,6 +44,8 @@ struct svm_vcpu {
     int last_cpu;               /* CPU it last ran on: a move flushes the TLB */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */
+    volatile bool in_guest;     /* between reading the flush generation and #VMEXIT */
+    volatile uint64_t entries;  /* VMRUNs done, so a flusher sees progress */
 };
 
 struct vcpu_arch {

@@ -14,6 +14,7 @@
 #include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/apic.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
 
@@ -306,10 +307,14 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     unsigned int cpu = smp_processor_id();
     paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
     clgi();
+    v->arch.svm.in_guest = true;
+    smp_mb();                   /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
+    v->arch.svm.entries++;
     svm_load_regs(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     svm_enter(&v->regs, vmcb_pa, virt_to_maddr(svm_cpus[cpu].host_area));
+    v->arch.svm.in_guest = false;
     svm_save_regs(v);
     svm_track_lma(v);
     vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
@@ -338,15 +343,31 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_c
     vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
 }
 
+/* Wait until v, if it was in guest mode with an old generation, has left
+ * it or entered again (and so flushed). */
+static void svm_wait_for_flush(struct vcpu *v)
+{
+    uint64_t entries = v->arch.svm.entries;
+    int cpu = ACCESS_ONCE(v->processor);
+    while (cpu >= 0 && cpu != (int)smp_processor_id() &&
+           ACCESS_ONCE(v->arch.svm.in_guest) && v->arch.svm.entries == entries) {
+        smp_kick_cpu((unsigned int)cpu);
+        udelay(5);
+        cpu = ACCESS_ONCE(v->processor);
+    }
+}
+
+/*
+ * Every vCPU flushes its ASID when it next enters with a newer generation;
+ * those in guest mode now are kicked out and waited for, so when this
+ * returns no CPU still uses a translation from before the call.
+ */
 static void svm_flush_guest_tlbs(struct domain *d)
 {
     __atomic_add_fetch(&d->tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
-        struct vcpu *v = d->vcpu[i];
-        int cpu = v ? ACCESS_ONCE(v->processor) : -1;
-        if (cpu >= 0 && cpu != (int)smp_processor_id())
-            smp_kick_cpu((unsigned int)cpu);
-    }
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            svm_wait_for_flush(d->vcpu[i]);
 }
 
 const struct vcpu_vendor_ops svm_vendor_ops = {
