@@ -1,0 +1,156 @@
+/*
+ * p2m.c - wrappers for the hypercalls p2m controller tests use
+ * (include/xtf/p2m.h). Thin on purpose: a test sees the raw return code.
+ */
+#include <xtf.h>
+#include <xtf/p2m.h>
+#include <public/memory.h>
+#include <public/hvm/hvm_op.h>
+
+const char *xtf_p2m_type_name(unsigned int t)
+{
+    static const char *const names[] = {
+        "ram_rw", "invalid", "ram_logdirty", "ram_ro", "mmio_dm",
+        "mmio_direct", "populate_on_demand", "ram_paging_out", "ram_paged",
+        "ram_paging_in", "grant_map_rw", "grant_map_ro", "ram_shared",
+        "ram_broken", "map_foreign", "ioreq_server",
+    };
+
+    return t < ARRAY_SIZE(names) ? names[t] : "?";
+}
+
+long xtf_dm_op(domid_t domid, struct xen_dm_op *op)
+{
+    struct xen_dm_op_buf buf = { .size = sizeof(*op) };
+
+    set_xen_guest_handle(buf.h, op);
+    return hypercall_via_page(__HYPERVISOR_dm_op, domid, 1, HC_PTR(&buf),
+                              0, 0);
+}
+
+long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr,
+                         uint16_t mem_type)
+{
+    struct xen_dm_op op = {
+        .op = XEN_DMOP_set_mem_type,
+        .u.set_mem_type = {
+            .first_pfn = first_pfn, .nr = nr, .mem_type = mem_type,
+        },
+    };
+
+    return xtf_dm_op(domid, &op);
+}
+
+long xtf_get_mem_type(domid_t domid, uint64_t pfn, uint16_t *mem_type)
+{
+    struct xen_hvm_get_mem_type m = { .domid = domid, .pfn = pfn };
+    long rc = hypercall_hvm_op(HVMOP_get_mem_type, &m);
+
+    if ( !rc )
+        *mem_type = m.mem_type;
+    return rc;
+}
+
+long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1,
+                  uint64_t a2, struct xen_domctl_wren_p2m *out)
+{
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_wren_p2m,
+        .domain = domid,
+        .u.wren_p2m = { .op = op, .arg = { a0, a1, a2 } },
+    };
+    long rc = hypercall_domctl(&d);
+
+    if ( !rc && out )
+        *out = d.u.wren_p2m;
+    return rc;
+}
+
+long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
+                    unsigned int *order)
+{
+    struct xen_domctl_wren_p2m r;
+    long rc = xtf_wren_p2m(domid, WREN_P2M_LOOKUP, gfn, 0, 0, &r);
+
+    if ( rc )
+        return rc;
+    if ( type )
+        *type = (unsigned int)r.arg[1];
+    if ( order )
+        *order = (unsigned int)r.arg[2];
+    return 0;
+}
+
+long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped,
+                          uint64_t *logdirty)
+{
+    struct xen_domctl_wren_p2m r;
+    long rc = xtf_wren_p2m(domid, WREN_P2M_FAULT_COUNTS, 0, 0, 0, &r);
+
+    if ( rc )
+        return rc;
+    if ( ro_dropped )
+        *ro_dropped = r.arg[0];
+    if ( logdirty )
+        *logdirty = r.arg[1];
+    return 0;
+}
+
+long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn)
+{
+    xen_ulong_t idx = gfn;
+    xen_pfn_t gpfn = local_gfn;
+    int err = -1;
+    struct xen_add_to_physmap_batch b = {
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_gmfn_foreign,
+        .size = 1,
+        .u.foreign_domid = foreign_domid,
+    };
+    long rc;
+
+    set_xen_guest_handle(b.idxs, &idx);
+    set_xen_guest_handle(b.gpfns, &gpfn);
+    set_xen_guest_handle(b.errs, &err);
+    rc = hypercall_memory_op(XENMEM_add_to_physmap_batch, &b);
+    return rc ? rc : err;
+}
+
+long xtf_unmap_local(uint64_t local_gfn)
+{
+    struct xen_remove_from_physmap rm = {
+        .domid = DOMID_SELF, .gpfn = local_gfn,
+    };
+
+    return hypercall_memory_op(XENMEM_remove_from_physmap, &rm);
+}
+
+static const struct hvm_memmap_table_entry *memmap(unsigned int *nr)
+{
+    *nr = xtf_start_info ? xtf_start_info->memmap_entries : 0;
+    return *nr ? (const void *)(uintptr_t)xtf_start_info->memmap_paddr : NULL;
+}
+
+uint64_t xtf_ram_end(void)
+{
+    unsigned int nr;
+    const struct hvm_memmap_table_entry *map = memmap(&nr);
+    uint64_t end = 0;
+
+    for ( unsigned int i = 0; i < nr; i++ )
+        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM )
+            end = MAX(end, map[i].addr + map[i].size);
+    return end;
+}
+
+bool xtf_is_ram(uint64_t addr, uint64_t len)
+{
+    unsigned int nr;
+    const struct hvm_memmap_table_entry *map = memmap(&nr);
+
+    for ( unsigned int i = 0; i < nr; i++ )
+        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr <= addr &&
+             map[i].addr + map[i].size >= addr + len )
+            return true;
+    return false;
+}
