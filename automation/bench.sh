@@ -9,3 +9,8 @@ set -uo pipefail
 printf '%-32s %-10s %-28s %s\n' benchmark platform metric value
 printf '%-32s %-10s %-28s %s\n' --------- -------- ------ -----
 echo "(no benchmarks yet)"
+
+# Log-dirty: exits, reports and p2m writes per mechanism and superpage
+# policy, on both platforms (docs/bench/logdirty.md).
+echo
+"$(dirname "${BASH_SOURCE[0]}")/bench-logdirty.sh"

@@ -68,6 +68,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 
 static void domain_free_parts(struct domain *d)
 {
+    logdirty_domain_destroy(d);         /* needs the vCPUs and the p2m */
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
         if (!d->vcpu[i])
             continue;
@@ -115,6 +116,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     d->shared_info_gfn = INVALID_GFN;
     spin_lock_init(&d->lock);
     spin_lock_init(&d->console.lock);
+    logdirty_domain_init(d);
     rc = domain_alloc_parts(d, max_vcpus);
     if (rc) {
         domain_free_parts(d);

@@ -23,6 +23,8 @@
 #include <asm/hvm.h>
 #include <public/domctl.h>
 #include <xen/p2m_debug.h>
+#include <xen/logdirty.h>
+#include <public/wren.h>
 
 static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
 
@@ -169,6 +171,10 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
         return domctl_max_vcpus(d, &op->u.max_vcpus);
     case XEN_DOMCTL_wren_p2m:
         return domctl_wren_p2m(d, &op->u.wren_p2m, arg + offsetof(struct xen_domctl, u));
+    case XEN_DOMCTL_shadow_op:
+        return logdirty_shadow_op(d, &op->u.shadow_op, arg + offsetof(struct xen_domctl, u));
+    case XEN_DOMCTL_wren_logdirty:
+        return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
     default:
         return -ENOSYS;
     }
@@ -184,6 +190,8 @@ static bool cmd_known(uint32_t cmd)
     case XEN_DOMCTL_max_mem:
     case XEN_DOMCTL_max_vcpus:
     case XEN_DOMCTL_wren_p2m:
+    case XEN_DOMCTL_shadow_op:
+    case XEN_DOMCTL_wren_logdirty:
         return true;
     default:
         return false;

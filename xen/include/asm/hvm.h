@@ -72,9 +72,10 @@ struct vcpu_vendor_ops {
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
+    const struct logdirty_mech_ops *pml;    /* page-modification logging; NULL: none */
 };
 
-extern const struct vcpu_vendor_ops vmx_vendor_ops;
+extern struct vcpu_vendor_ops vmx_vendor_ops;      /* its probe sets .pml */
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 extern const struct vcpu_vendor_ops *hvm_vendor;
 

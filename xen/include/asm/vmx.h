@@ -16,6 +16,7 @@
 #define VMCS_VPID                   0x0000
 /* Guest and host selectors: seg is one of the VMX_SEG_* indexes below. */
 #define VMCS_GUEST_SEL(seg)         (0x0800 + 2 * (seg))
+#define VMCS_GUEST_PML_INDEX        0x0812
 #define VMCS_HOST_ES_SEL            0x0c00
 #define VMCS_HOST_CS_SEL            0x0c02
 #define VMCS_HOST_SS_SEL            0x0c04
@@ -194,6 +195,10 @@
 #define ENTRY_IA32E_GUEST      (1U << 9)
 #define ENTRY_LOAD_PAT         (1U << 14)
 #define ENTRY_LOAD_EFER        (1U << 15)
+
+/* Page-modification log: 512 guest-physical addresses in one 4 KiB page,
+ * filled from index 511 down; index 0xffff (wrapped) means full. */
+#define VMX_PML_ENTRIES        512
 
 /* EPT pointer */
 #define VMX_EPTP_WB            6ULL

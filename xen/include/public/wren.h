@@ -48,4 +48,75 @@ struct xen_domctl_wren_p2m {
 };
 XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
 
+/*
+ * XEN_DOMCTL_shadow_op, ENABLE_LOGDIRTY (or ENABLE with mode
+ * XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY): Wren's choice of mechanism and
+ * superpage policy, in bits of 'mode' that Xen leaves unused. Zero means
+ * the hypervisor's default: the best mechanism the CPU has (PML, else A/D
+ * harvest on NPT, else write-protect) and the shatter policy, unless the
+ * command line says otherwise (logdirty=wp|pml|ad,
+ * logdirty_superpages=shatter|keep). docs/designs/log-dirty.md.
+ *
+ * Errors of shadow_op (Wren's documented choices):
+ *   -EPERM       the caller is not the control domain (the dispatcher)
+ *   -EINVAL      target is the hardware domain or the caller itself;
+ *                unknown op; mode bits not defined for the op; both
+ *                SP_KEEP and SP_SHATTER; a mechanism number above AD;
+ *                OFF, CLEAN or PEEK while log-dirty is off; CLEAN/PEEK
+ *                with a bitmap of fewer 'pages' than the domain's frames
+ *                (nothing is reset; 'pages' is not updated)
+ *   -EBUSY       ENABLE while log-dirty is on, or while another owner
+ *                holds the ram_logdirty p2m type (write-protect only)
+ *   -EOPNOTSUPP  ENABLE with a mechanism this CPU does not have
+ *   -EFAULT      the bitmap cannot be written: nothing is reset
+ *   -ENOMEM      no room for the bitmap or the page tables a shatter needs
+ * A null dirty_bitmap is allowed: CLEAN then resets without copying.
+ */
+#define WREN_LOGDIRTY_MECH_SHIFT   8
+#define WREN_LOGDIRTY_MECH_MASK    (0xfU << WREN_LOGDIRTY_MECH_SHIFT)
+#define WREN_LOGDIRTY_MECH_DEFAULT 0   /* the hypervisor's choice */
+#define WREN_LOGDIRTY_MECH_WP      1   /* write-protect faults */
+#define WREN_LOGDIRTY_MECH_PML     2   /* Intel page-modification logging */
+#define WREN_LOGDIRTY_MECH_AD      3   /* dirty flags of second-stage entries */
+#define WREN_LOGDIRTY_MECH(m)      ((uint32_t)(m) << WREN_LOGDIRTY_MECH_SHIFT)
+#define WREN_LOGDIRTY_SP_KEEP      (1U << 12)  /* keep superpages, report them whole */
+#define WREN_LOGDIRTY_SP_SHATTER   (1U << 13)  /* split them: 4K-exact reports */
+#define WREN_LOGDIRTY_MODE_MASK \
+    (WREN_LOGDIRTY_MECH_MASK | WREN_LOGDIRTY_SP_KEEP | WREN_LOGDIRTY_SP_SHATTER)
+
+/*
+ * XEN_DOMCTL_wren_logdirty: log-dirty counters of one domain, for tests
+ * and `make bench` (counts, never times). Control domain only. The
+ * struct goes in struct xen_domctl's union (its 128-byte pad).
+ */
+#define XEN_DOMCTL_wren_logdirty 0x7702
+
+#define WREN_LOGDIRTY_GET_STATS    0
+
+#define WREN_LOGDIRTY_F_ENABLED      (1U << 0)  /* log-dirty is on */
+#define WREN_LOGDIRTY_F_KEEP         (1U << 1)  /* ... with the keep policy */
+#define WREN_LOGDIRTY_F_DEFAULT_KEEP (1U << 2)  /* mode 0 would pick keep */
+
+struct xen_domctl_wren_logdirty {
+    uint32_t op;               /* IN: WREN_LOGDIRTY_GET_STATS */
+    uint32_t pad;              /* IN: zero */
+    uint32_t mech;             /* OUT: WREN_LOGDIRTY_MECH_* in use (last used if off) */
+    uint32_t flags;            /* OUT: WREN_LOGDIRTY_F_* */
+    uint32_t available;        /* OUT: bit m set if mechanism m can be enabled */
+    uint32_t default_mech;     /* OUT: what WREN_LOGDIRTY_MECH_DEFAULT picks */
+    /* OUT: counted since the last enable (kept after disable) */
+    uint64_t logging_exits;    /* write-protect faults and PML-full exits */
+    uint64_t pages_reported;   /* bits set in the bitmaps CLEAN/PEEK returned */
+    uint64_t rounds;           /* CLEANs */
+    uint64_t final_rounds;     /* CLEAN/PEEK with LOGDIRTY_FINAL */
+    uint64_t p2m_entries_written;  /* p2m entry stores since enable, any cause */
+    uint64_t superpages_before;    /* 2M/1G leaves at enable */
+    uint64_t superpages_restored;  /* re-coalesced at disable */
+    uint64_t pml_entries;      /* PML addresses drained, duplicates included */
+    /* OUT: now */
+    uint64_t vcpu_exits;       /* VM exits of all the domain's vCPUs, ever */
+    uint64_t bitmap_pages;     /* frames the bitmap covers (0 while off) */
+};
+XEN_ABI_SIZE(struct xen_domctl_wren_logdirty, 104);
+
 #endif /* WREN_PUBLIC_WREN_H */

@@ -323,6 +323,36 @@ void p2m_set_eager(struct p2m_domain *p2m, bool eager);
 int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner);
 int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to);
 
+/*
+ * ---- Dirty flags and superpages, for log-dirty (p2m-dirty.c) ----
+ *
+ * The dirty flag is the hardware-managed bit the MMU sets on a write
+ * (EPT with A/D enabled in the EPTP, NPT always). None of these change a
+ * type, frame or access. Clearing flushes the TLBs (under the lock, like
+ * every p2m flush); the caller must still make sure no vCPU runs on the
+ * old translations before it relies on the flags again.
+ */
+typedef void (*p2m_range_fn)(void *arg, uint64_t gfn, unsigned int order);
+
+/* Every leaf of order >= min_order (P2M_ORDER_4K: all) whose dirty flag
+ * is set: fn(arg, its first gfn, its order), in gfn order; the flag is
+ * cleared if clear. fn runs with p2m->lock held; it may be NULL. Returns
+ * the number of leaves reported. */
+uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool clear,
+                           p2m_range_fn fn, void *arg);
+
+/* Clear the dirty flag of every leaf that maps a gfn whose bit is set in
+ * bitmap (nr bits, bit g of word g / 64). Returns the flags cleared. */
+uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr);
+
+/* fn(arg, gfn, order) for every 2M and 1G leaf, in gfn order, with
+ * p2m->lock held. Writes nothing. */
+void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg);
+
+/* Split every superpage into 4K leaves (resolving pending changes on the
+ * way). 0, or -ENOMEM with the ones done so far split. */
+int p2m_shatter_superpages(struct p2m_domain *p2m);
+
 static inline bool p2m_is_ram(p2m_type_t t)
 {
     return t == p2m_ram_rw || t == p2m_ram_logdirty || t == p2m_ram_ro ||

@@ -12,6 +12,7 @@
 #include <xen/types.h>
 #include <xen/spinlock.h>
 #include <xen/p2m.h>
+#include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
 #include <asm/vcpu_arch.h>
@@ -79,6 +80,7 @@ struct domain {
     struct p2m_domain p2m;
     uint64_t ro_writes_dropped;     /* guest writes to ram_ro pages skipped */
     uint64_t logdirty_faults;       /* first writes to ram_logdirty pages */
+    struct logdirty_domain logdirty;    /* XEN_DOMCTL_shadow_op log-dirty */
     uint64_t max_pages;             /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;
     uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */

@@ -4,10 +4,12 @@
  *
  * In order: a pending lazy type change on the path is resolved and the
  * guest retries; an access the entry now allows (another CPU fixed it)
- * is retried; a write to ram_logdirty is recorded and the page becomes
- * ram_rw; a write to ram_ro is dropped: the instruction is decoded and
- * skipped, so the guest sees no fault and the page no change. Anything
- * else crashes the domain with the reason.
+ * is retried, and so is an EPT misconfiguration whose mark another CPU
+ * resolved first; a write to ram_logdirty goes to the log-dirty code
+ * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
+ * write to ram_ro is dropped: the instruction is decoded and skipped, so
+ * the guest sees no fault and the page no change. Anything else crashes
+ * the domain with the reason.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -65,13 +67,31 @@ static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, co
     domain_crash(v->domain, why);
 }
 
-static bool handle_logdirty_write(struct vcpu *v, gfn_t gfn)
+/* Retries of the same misconfiguration, back to back, before it counts
+ * as a bad entry rather than a race. */
+#define MISCONFIG_RETRIES 16
+
+/*
+ * Two vCPUs reach the same marked entry; one resolves it, the other finds
+ * nothing pending: its misconfiguration is stale, retry. Wren writes no
+ * misconfigured entry but a mark, so one that stays misconfigured after
+ * that many immediate retries is a backend bug: give up then.
+ */
+static bool misconfig_raced(struct vcpu *v, const struct hvm_exit *e)
 {
-    int rc = p2m_change_type_one(&v->domain->p2m, gfn, p2m_ram_logdirty, p2m_ram_rw);
-    if (rc < 0)
-        return false;
-    v->domain->logdirty_faults++;
-    return true;            /* 0 means another CPU got there first: retry */
+    static struct {
+        const struct vcpu *v;
+        uint64_t gpa, exit;
+        unsigned int n;
+    } last[NR_CPUS];
+    unsigned int cpu = smp_processor_id();
+    bool again = last[cpu].v == v && last[cpu].gpa == e->gpa &&
+                 last[cpu].exit + 1 == v->exits;
+    last[cpu].n = again ? last[cpu].n + 1 : 1;
+    last[cpu].v = v;
+    last[cpu].gpa = e->gpa;
+    last[cpu].exit = v->exits;
+    return last[cpu].n <= MISCONFIG_RETRIES;
 }
 
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
@@ -85,12 +105,13 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         return;
     p2m_lookup(p2m, gfn, &t, &a, NULL);
     if (e->reason == HVM_EXIT_NPF_MISCONFIG) {
-        crash_npf(v, e, t, "EPT misconfiguration with no pending type change");
+        if (!misconfig_raced(v, e))
+            crash_npf(v, e, t, "EPT misconfiguration with no pending type change");
         return;
     }
     if (access_allowed(t, a, e))
         return;
-    if (e->npf_write && t == p2m_ram_logdirty && handle_logdirty_write(v, gfn))
+    if (e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)))
         return;
     if (e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why))
         return;

@@ -540,7 +540,7 @@ int vmcs_create(struct vcpu *v)
     x->msr_area = alloc_page_zeroed();
     x->vapic = alloc_page_zeroed();
     x->vpid = vpid_alloc();
-    if (!x->vmcs || !x->msr_area || !x->vapic || !x->vpid) {
+    if (!x->vmcs || !x->msr_area || !x->vapic || !x->vpid || vmx_pml_vcpu_init(v)) {
         vmcs_destroy(v);
         return -ENOMEM;
     }
@@ -567,6 +567,7 @@ void vmcs_destroy(struct vcpu *v)
     struct vmx_vcpu *x = &v->arch.vmx;
 
     ASSERT(x->loaded_cpu == -1);
+    vmx_pml_vcpu_free(v);
     if (x->vmcs)
         free_page_ptr(x->vmcs);
     if (x->msr_area)

@@ -99,7 +99,8 @@ static void note_interrupted_event(struct vcpu *v)
 
 static uint64_t eptp_of(struct vcpu *v)
 {
-    return p2m_root_maddr(&v->domain->p2m) | VMX_EPTP_WALK4 | VMX_EPTP_WB;
+    return p2m_root_maddr(&v->domain->p2m) | VMX_EPTP_WALK4 | VMX_EPTP_WB |
+           (v->arch.vmx.ept_ad ? VMX_EPTP_AD : 0);
 }
 
 /*
@@ -298,6 +299,10 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_CR_ACCESS:
         e->reason = vmx_cr_access(v, len) ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
         break;
+    case EXIT_REASON_PML_FULL:              /* drained at the end of the run */
+        vmx_pml_full(v);
+        e->reason = HVM_EXIT_NONE;
+        break;
     default:
         e->reason = insn_exit(basic);
         e->insn_len = e->reason == HVM_EXIT_UNHANDLED ? 0 : len;
@@ -318,6 +323,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     local_irq_disable();
     cpu = smp_processor_id();
     vmcs_load(v);
+    if (vmx_pml_run_start(v))
+        x->last_cpu = -1;   /* EPT A/D switched: flush_if_stale drops old translations */
     vmcs_write(VMCS_EPTP, eptp_of(v));
     write_guest_regs(v);
     write_entry_event(v);
@@ -332,6 +339,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     } else {
         entry_refused(v, rc, exit);
     }
+    vmx_pml_run_end(v);
     vmcs_unload(v);     /* follow-up: keep it loaded until the vCPU leaves this CPU */
     if (flags & X86_EFLAGS_IF)
         local_irq_enable();
@@ -351,10 +359,20 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_c
     vmx_queue_exception(v, vector, error_code);
 }
 
-const struct vcpu_vendor_ops vmx_vendor_ops = {
+/* Log-dirty sees PML only on a CPU that has it. */
+static int vmx_probe_all(void)
+{
+    int rc = vmx_probe();
+
+    if (!rc && vmx_pml_probe())
+        vmx_vendor_ops.pml = &vmx_pml_ops;
+    return rc;
+}
+
+struct vcpu_vendor_ops vmx_vendor_ops = {
     .name = "VMX",
     .p2m_ops = &ept_pte_ops,
-    .probe = vmx_probe,
+    .probe = vmx_probe_all,
     .cpu_up = vmx_cpu_up,
     .vcpu_create = vmx_vcpu_create,
     .vcpu_destroy = vmcs_destroy,

@@ -6,7 +6,8 @@
  *
  * Files: vmcs.c (CPU bring-up, VMCS creation, host state), guest.c (guest
  * register state: reset states, CR0/CR4 writes, the cached view),
- * vmx.c (entering the guest and describing exits), selftest.c (debug).
+ * vmx.c (entering the guest and describing exits), pml.c (page-
+ * modification logging and the EPT A/D flags), selftest.c (debug).
  */
 #ifndef HVM_VMX_PRIV_H
 #define HVM_VMX_PRIV_H
@@ -43,6 +44,7 @@ struct domain;
 struct guest_regs;
 struct vcpu_hvm_context;
 struct hvm_guest_state;
+struct logdirty_mech_ops;
 
 /* Found by vmx_probe() on the boot CPU; read-only afterwards. */
 struct vmx_caps {
@@ -86,6 +88,18 @@ void vmx_dump_guest_state(struct vcpu *v);        /* VMCS loaded */
 /* vmx.c */
 void vmx_queue_exception(struct vcpu *v, uint8_t vector, int32_t error_code);
 void vmx_flush_guest_tlbs(struct domain *d);
+
+/* pml.c */
+extern const struct logdirty_mech_ops vmx_pml_ops;
+bool vmx_pml_probe(void);                   /* boot CPU, after vmx_probe */
+int vmx_pml_vcpu_init(struct vcpu *v);      /* vmcs_create */
+void vmx_pml_vcpu_free(struct vcpu *v);     /* vmcs_destroy */
+/* Around every run, VMCS loaded: run_start before the EPTP is written
+ * (true: the EPT A/D setting changed, flush cached translations), run_end
+ * after the exit (drains the PML buffer). */
+bool vmx_pml_run_start(struct vcpu *v);
+void vmx_pml_run_end(struct vcpu *v);
+void vmx_pml_full(struct vcpu *v);          /* exit 62 */
 
 /* entry.S: run the guest with the GPRs in *regs until the next VM exit. */
 int vmx_enter(struct guest_regs *regs, bool launched);
