@@ -50,12 +50,11 @@
 #include <xen/smp.h>
 #include <xen/spinlock.h>
 #include <xen/logdirty.h>
+#include <asm/pml.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include "vmx_priv.h"
 
-#define PML_INDEX_EMPTY  (VMX_PML_ENTRIES - 1)
-#define PML_ADDR_MASK    (~0xfffULL)    /* Bochs 2.7 keeps bits 11:0 */
 #define REKICK_US        500
 
 static bool pml_usable;
@@ -77,19 +76,22 @@ bool vmx_pml_probe(void)
 
 /* ---- in a run: VMCS loaded, interrupts off ---- */
 
-/* Entries [first, 512) are new; an index that wrapped (0xffff) means all. */
+static void mark_gfn(void *d, uint64_t gfn)
+{
+    logdirty_mark(d, gfn, 0);
+}
+
+/* Move what the buffer logged into the bitmap and empty it. */
 static void drain(struct vcpu *v)
 {
-    const uint64_t *buf = v->arch.vmx.pml_vmcs_buf;
     uint16_t index = vmcs_read(VMCS_GUEST_PML_INDEX);
-    unsigned int first = index >= VMX_PML_ENTRIES ? 0 : index + 1U;
+    unsigned int n;
 
-    if (first == VMX_PML_ENTRIES)
+    if (pml_first_entry(index) == PML_ENTRIES)
         return;
-    for (unsigned int i = first; i < VMX_PML_ENTRIES; i++)
-        logdirty_mark(v->domain, (buf[i] & PML_ADDR_MASK) >> PAGE_SHIFT, 0);
+    n = pml_drain_buffer(v->arch.vmx.pml_vmcs_buf, index, mark_gfn, v->domain);
     vmcs_write(VMCS_GUEST_PML_INDEX, PML_INDEX_EMPTY);
-    logdirty_count_pml(v->domain, VMX_PML_ENTRIES - first);
+    logdirty_count_pml(v->domain, n);
 }
 
 /* Point the VMCS at buf, or turn PML off (buf NULL). The buffer it
