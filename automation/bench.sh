@@ -6,11 +6,15 @@
 
 set -uo pipefail
 
-printf '%-32s %-10s %-28s %s\n' benchmark platform metric value
-printf '%-32s %-10s %-28s %s\n' --------- -------- ------ -----
-echo "(no benchmarks yet)"
+here=$(dirname "${BASH_SOURCE[0]}")
+
+# p2m: entries written when a global type change begins and as the guest
+# touches memory afterwards, lazy against eager (docs/bench/p2m-global.md).
+echo "== p2m global type changes (host) =="
+"$here/bench-p2m.sh"
 
 # Log-dirty: exits, reports and p2m writes per mechanism and superpage
 # policy, on both platforms (docs/bench/logdirty.md).
 echo
-"$(dirname "${BASH_SOURCE[0]}")/bench-logdirty.sh"
+echo "== log-dirty (guests on both platforms) =="
+"$here/bench-logdirty.sh"
