@@ -242,24 +242,34 @@ void domain_destroy(struct domain *d)
     domain_free_parts(d);
 }
 
-/* Give the domain nr_pages of RAM at start_gfn, in the largest aligned
- * blocks the allocator has, so the p2m can use superpages. */
+/* The largest block to put at gfn: aligned there, no longer than what is
+ * left, and at most a 2M superpage (larger blocks buy nothing in the p2m
+ * and fragment the allocator). */
+static unsigned int block_order(uint64_t gfn, uint64_t left)
+{
+    unsigned int order = P2M_ORDER_2M;
+    while (order && ((gfn & ((1ULL << order) - 1)) || (1ULL << order) > left))
+        order--;
+    return order;
+}
+
+/* Give the domain nr_pages of RAM at start_gfn in as few naturally
+ * aligned blocks as possible: 2M-aligned ones become superpages, and the
+ * extent list stays short. */
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages)
 {
     uint64_t gfn = start_gfn, end = start_gfn + nr_pages;
     while (gfn < end) {
-        unsigned int order = P2M_ORDER_2M;
+        unsigned int order = block_order(gfn, end - gfn);
         mfn_t m;
         int rc;
-        while (order && ((gfn & ((1ULL << order) - 1)) || gfn + (1ULL << order) > end))
-            order = order > P2M_ORDER_4K ? 0 : order;
         if (d->nr_extents == MAX_EXTENTS)
             return -ENOMEM;
         m = alloc_zeroed_pages(order);
         if (!mfn_valid_raw(m))
             return -ENOMEM;
         d->extents[d->nr_extents++] = (struct mem_extent){ m, order };
-        rc = p2m_set_entry(&d->p2m, _gfn(gfn), m, order, p2m_ram_rw, p2m_access_rwx);
+        rc = p2m_set_range(&d->p2m, _gfn(gfn), m, 1ULL << order, p2m_ram_rw, p2m_access_rwx);
         if (rc)
             return rc;
         d->tot_pages += 1ULL << order;

@@ -1,0 +1,140 @@
+/*
+ * reservation - XENMEM_decrease_reservation and XENMEM_populate_physmap:
+ * a domain gives frames back and asks for frames at places it chooses.
+ *
+ * dom0 works on itself, checking after each step what current_reservation,
+ * HVMOP_get_mem_type, the p2m (XEN_DOMCTL_wren_p2m LOOKUP) and its own
+ * reads and writes say, and that the p2m audits clean:
+ *  - decreasing 4 frames inside a 2 MiB superpage removes exactly them
+ *    (the superpage shatters, the neighbours keep their data);
+ *  - populating them again gives zeroed, writable RAM;
+ *  - populating over RAM is refused (-EBUSY), decreasing a hole is -EINVAL;
+ *  - with max_pages reached, populating above RAM is -ENOMEM; after a
+ *    decrease it succeeds there, as a 2 MiB extent too;
+ *  - 600 extents (more than one slice: the call continues internally)
+ *    go and come back, and the count is exact.
+ */
+#include <xtf.h>
+#include <xtf/p2m.h>
+#include <public/memory.h>
+
+const char test_title[] = "decrease_reservation and populate_physmap";
+
+#define BASE_GFN  0x1200UL      /* 18 MiB: inside a 2 MiB superpage of dom0 */
+#define MANY      600UL
+#define MANY_GFN  0x1400UL      /* 20 MiB */
+
+static xen_pfn_t list[MANY];
+
+static long reservation(unsigned int op, xen_pfn_t *gfns, unsigned long nr, unsigned int order)
+{
+    struct xen_memory_reservation r = {
+        .nr_extents = nr, .extent_order = order, .domid = DOMID_SELF,
+    };
+    set_xen_guest_handle(r.extent_start, gfns);
+    return hypercall_memory_op(op, &r);
+}
+
+static long current_pages(void)
+{
+    domid_t self = DOMID_SELF;
+    return hypercall_memory_op(XENMEM_current_reservation, &self);
+}
+
+static unsigned int p2m_type(uint64_t gfn)
+{
+    unsigned int t = 99, order;
+    if ( xtf_p2m_lookup(0, gfn, &t, &order) )
+        xtf_error("p2m lookup of gfn %#lx failed", (unsigned long)gfn);
+    return t;
+}
+
+static void audit(const char *when)
+{
+    struct xen_domctl_wren_p2m out;
+    long rc = xtf_wren_p2m(0, WREN_P2M_AUDIT, 0, 0, 0, &out);
+    if ( rc || out.audit_rc )
+        xtf_failure("p2m audit %s: rc %ld, audit %d", when, rc, out.audit_rc);
+}
+
+static void expect(const char *what, long got, long want)
+{
+    if ( got != want )
+        xtf_failure("%s: got %ld, expected %ld", what, got, want);
+}
+
+static volatile uint64_t *page(uint64_t gfn)
+{
+    return (volatile uint64_t *)(gfn << PAGE_SHIFT);
+}
+
+static void give_back_and_refill(void)
+{
+    long before = current_pages();
+    uint16_t mt = 0;
+
+    for ( unsigned int i = 0; i < 6; i++ )
+        *page(BASE_GFN - 1 + i) = 0x1111 * (i + 1);
+    for ( unsigned int i = 0; i < 4; i++ )
+        list[i] = BASE_GFN + i;
+    expect("decrease 4 frames", reservation(XENMEM_decrease_reservation, list, 4, 0), 4);
+    expect("pages after decrease", current_pages(), before - 4);
+    expect("p2m type of a freed frame", p2m_type(BASE_GFN + 2), 1 /* p2m_invalid */);
+    if ( xtf_get_mem_type(DOMID_SELF, BASE_GFN, &mt) || mt != HVMMEM_mmio_dm )
+        xtf_failure("HVMOP_get_mem_type of a freed frame: %u, expected mmio_dm", mt);
+    expect("neighbour below keeps its data", (long)*page(BASE_GFN - 1), 0x1111);
+    expect("neighbour above keeps its data", (long)*page(BASE_GFN + 4), 0x6666);
+    expect("decrease a hole", reservation(XENMEM_decrease_reservation, list, 1, 0), -XEN_EINVAL);
+    audit("after decrease");
+
+    expect("populate the 4 frames", reservation(XENMEM_populate_physmap, list, 4, 0), 4);
+    expect("pages after populate", current_pages(), before);
+    expect("repopulated frame is zero", (long)*page(BASE_GFN + 1), 0);
+    *page(BASE_GFN + 1) = 0xabcd;
+    expect("repopulated frame is writable", (long)*page(BASE_GFN + 1), 0xabcd);
+    expect("populate over RAM", reservation(XENMEM_populate_physmap, list, 1, 0), -XEN_EBUSY);
+    audit("after populate");
+}
+
+static void beyond_ram(void)
+{
+    uint64_t top = (xtf_ram_end() >> PAGE_SHIFT) + 0x1000;   /* a hole above RAM */
+    xen_pfn_t gfn = top & ~0x1ffUL, small = BASE_GFN + 8;
+
+    expect("populate above RAM at max_pages", reservation(XENMEM_populate_physmap, &gfn, 1, 0), -XEN_ENOMEM);
+    for ( unsigned int i = 0; i < 512; i++ )
+        list[i] = MANY_GFN + 512 + i;
+    expect("decrease 512 frames", reservation(XENMEM_decrease_reservation, list, 512, 0), 512);
+    expect("populate a 2M extent above RAM", reservation(XENMEM_populate_physmap, &gfn, 1, 9), 1);
+    expect("the new extent is one 2M leaf", (long)p2m_type(gfn), 0 /* p2m_ram_rw */);
+    *page(gfn + 511) = 0x77;
+    expect("the new extent is writable", (long)*page(gfn + 511), 0x77);
+    expect("populate a misaligned 2M extent", reservation(XENMEM_populate_physmap, &small, 1, 9), -XEN_EINVAL);
+    audit("after populating above RAM");
+}
+
+static void many_extents(void)
+{
+    long before = current_pages();
+
+    for ( unsigned long i = 0; i < MANY; i++ )
+        list[i] = MANY_GFN + i;
+    expect("decrease 600 frames", reservation(XENMEM_decrease_reservation, list, MANY, 0), MANY);
+    expect("pages after 600 decreased", current_pages(), before - (long)MANY);
+    expect("populate 600 frames", reservation(XENMEM_populate_physmap, list, MANY, 0), MANY);
+    expect("pages after 600 populated", current_pages(), before);
+    audit("after 600 extents");
+}
+
+void test_main(void)
+{
+    if ( !xtf_is_ram(BASE_GFN << PAGE_SHIFT, 2 << 20) || !xtf_is_ram(MANY_GFN << PAGE_SHIFT, 8 << 20) )
+    {
+        xtf_error("test frames are not RAM in this domain's map");
+        return;
+    }
+    give_back_and_refill();
+    many_extents();
+    beyond_ram();
+    xtf_success(NULL);
+}
