@@ -299,7 +299,8 @@ static void coalescing(void)
 }
 P2M_CASE(coalescing)
 
-/* Accessed/dirty set by the CPU survive shattering and coalescing. */
+/* Accessed/dirty set by the CPU survive shattering and coalescing, and a
+ * rewrite of the same frame (only a new frame starts clean). */
 static void dirty_bits_survive_page_size_changes(void)
 {
     p2m_pte_t ad = test_p2m.ops->hw_managed_bits;
@@ -310,7 +311,10 @@ static void dirty_bits_survive_page_size_changes(void)
     CHECK_EQ(set(M2 + 1, 0x201, 0, p2m_ram_rw, p2m_access_rwx), 0);   /* shatters */
     slot = test_slot(M2 + 5, 1);
     CHECK_EQ(*slot & ad, ad);
-    CHECK_EQ(*test_slot(M2 + 1, 1) & ad, 0);     /* rewritten: clean */
+    CHECK_EQ(*test_slot(M2 + 1, 1) & ad, ad);    /* same frame rewritten: carried */
+    CHECK_EQ(set(M2 + 2, 0x9999, 0, p2m_ram_rw, p2m_access_rwx), 0);
+    CHECK_EQ(*test_slot(M2 + 2, 1) & ad, 0);     /* another frame: clean */
+    CHECK_EQ(set(M2 + 2, 0x202, 0, p2m_ram_rw, p2m_access_rwx), 0);
     check_audit();
     CHECK(p2m_try_coalesce(&test_p2m, _gfn(M2), P2M_ORDER_2M));
     CHECK_EQ(*test_slot(M2, 2) & ad, ad);

@@ -40,6 +40,24 @@ static inline void write_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t 
     p2m->stats.entries_written++;
 }
 
+/* Swap in pte and return what was there, as one atomic operation: bits
+ * the hardware set a moment before (accessed, dirty) are in the result,
+ * never lost between a read and a store. */
+static inline p2m_pte_t exchange_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t pte)
+{
+    p2m->stats.entries_written++;
+    return __atomic_exchange_n(slot, pte, __ATOMIC_SEQ_CST);
+}
+
+/* Store new only if the slot still holds old. */
+static inline bool cmpxchg_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t old, p2m_pte_t new)
+{
+    bool ok = __atomic_compare_exchange_n(slot, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    if ( ok )
+        p2m->stats.entries_written++;
+    return ok;
+}
+
 static inline bool is_table(const struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
 {
     return level > 1 && p2m->ops->is_valid(pte) && !p2m->ops->is_leaf(pte, level);

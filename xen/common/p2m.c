@@ -105,13 +105,21 @@ static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level)
     }
 }
 
-/* Same page size: one store, then a flush if the translation narrowed. */
+/*
+ * Same page size: one atomic exchange, then a flush if the translation
+ * narrowed. If the frame stays the same, accessed/dirty bits the hardware
+ * set up to the exchange are carried into the new entry, so log-dirty's
+ * A/D harvest and PML never lose a write to a retyped page.
+ */
 static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
                          p2m_pte_t new)
 {
-    p2m_pte_t old = read_pte(slot);
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t old = exchange_pte(p2m, slot, new);
+    p2m_pte_t carried = old & ops->hw_managed_bits & ~new;
 
-    write_pte(p2m, slot, new);
+    if ( carried && ops->is_valid(new) && mfn_eq(ops->mfn(old), ops->mfn(new)) )
+        __atomic_fetch_or(slot, carried, __ATOMIC_SEQ_CST);
     count_leaves(p2m, old, level, 1, false);
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
@@ -122,11 +130,15 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
                      p2m_type_t t)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
-    p2m_pte_t old = read_pte(slot);
-    p2m_pte_t new = (old & ops->hw_managed_bits) |
-                    ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
+    p2m_pte_t old, new;
 
-    write_pte(p2m, slot, new);
+    /* Recompute from what is there until no hardware A/D update slipped
+     * in between the read and the store. */
+    do {
+        old = read_pte(slot);
+        new = (old & ops->hw_managed_bits) |
+              ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
+    } while ( !cmpxchg_pte(p2m, slot, old, new) );
     count_leaves(p2m, old, level, 1, false);
     count_leaves(p2m, new, level, 1, true);
     return narrows(p2m, old, new, level);
