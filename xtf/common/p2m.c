@@ -154,3 +154,23 @@ bool xtf_is_ram(uint64_t addr, uint64_t len)
             return true;
     return false;
 }
+
+bool xtf_p2m_stats(domid_t domid, struct xen_domctl_wren_p2m *s)
+{
+    long rc = xtf_wren_p2m(domid, WREN_P2M_GET_STATS, 0, 0, 0, s);
+
+    if ( rc )
+        xtf_failure("d%u WREN_P2M_GET_STATS: %ld", domid, rc);
+    return !rc;
+}
+
+bool xtf_p2m_audit(domid_t domid, const char *phase)
+{
+    struct xen_domctl_wren_p2m s;
+    long rc = xtf_wren_p2m(domid, WREN_P2M_AUDIT, 0, 0, 0, &s);
+
+    if ( rc || s.audit_rc )
+        xtf_failure("d%u p2m audit %s: rc %ld, audit_rc %d", domid, phase,
+                    rc, s.audit_rc);
+    return !rc && !s.audit_rc;
+}

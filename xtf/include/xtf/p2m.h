@@ -38,6 +38,13 @@ long xtf_get_mem_type(domid_t domid, uint64_t pfn, uint16_t *mem_type);
 long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1,
                   uint64_t a2, struct xen_domctl_wren_p2m *out);
 
+/* WREN_P2M_GET_STATS into *s; a failure is reported (FAILURE) and false. */
+bool xtf_p2m_stats(domid_t domid, struct xen_domctl_wren_p2m *s);
+
+/* WREN_P2M_AUDIT; a failed call or an inconsistent p2m is reported as a
+ * FAILURE naming 'phase', and false. */
+bool xtf_p2m_audit(domid_t domid, const char *phase);
+
 /* WREN_P2M_LOOKUP: type (with every begun change applied) and order. */
 long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
                     unsigned int *order);

@@ -138,21 +138,12 @@ LD_LIB bool ld_get_stats(struct xen_domctl_wren_logdirty *s)
 
 LD_LIB bool ld_p2m_stats(struct xen_domctl_wren_p2m *s)
 {
-    long rc = xtf_wren_p2m(LD_TARGET, WREN_P2M_GET_STATS, 0, 0, 0, s);
-
-    if ( rc )
-        xtf_error("WREN_P2M_GET_STATS: %ld", rc);
-    return !rc;
+    return xtf_p2m_stats(LD_TARGET, s);
 }
 
 LD_LIB bool ld_audit(const char *phase)
 {
-    struct xen_domctl_wren_p2m s;
-    long rc = xtf_wren_p2m(LD_TARGET, WREN_P2M_AUDIT, 0, 0, 0, &s);
-
-    if ( rc || s.audit_rc )
-        xtf_failure("%s: p2m audit rc %ld, audit_rc %d", phase, rc, s.audit_rc);
-    return !rc && !s.audit_rc;
+    return xtf_p2m_audit(LD_TARGET, phase);
 }
 
 /* Order of the leaf mapping gfn in the target's p2m (~0 on error). */

@@ -49,24 +49,6 @@ static xtf_mb_t *mb;
 static uint64_t data_end;
 static uint64_t probe[NR_PROBE];        /* spread over [0x600, data_end) */
 
-static bool get_stats(struct xen_domctl_wren_p2m *s)
-{
-    long rc = xtf_wren_p2m(TARGET, WREN_P2M_GET_STATS, 0, 0, 0, s);
-
-    if ( rc )
-        xtf_failure("WREN_P2M_GET_STATS: %ld", rc);
-    return !rc;
-}
-
-static void audit(const char *phase)
-{
-    struct xen_domctl_wren_p2m s;
-    long rc = xtf_wren_p2m(TARGET, WREN_P2M_AUDIT, 0, 0, 0, &s);
-
-    if ( rc || s.audit_rc )
-        xtf_failure("%s: audit rc %ld, audit_rc %d", phase, rc, s.audit_rc);
-}
-
 static unsigned int type_of(uint64_t gfn)
 {
     unsigned int t = ~0U;
@@ -175,7 +157,7 @@ static bool begin_measured(unsigned int old, unsigned int new,
 
     if ( !pause_target(true) )
         return false;
-    if ( !get_stats(&s0) )
+    if ( !xtf_p2m_stats(TARGET, &s0) )
         rc = -1;
     else if ( (rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, old, new, 0,
                                  after)) )
@@ -261,7 +243,7 @@ static bool logdirty_on(void)
                     (unsigned long)(ld2 - ld1), NR_PROBE);
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
         expect_type(probe[i], XTF_P2M_RAM_RW, "write under log-dirty");
-    audit("log-dirty on");
+    xtf_p2m_audit(TARGET, "log-dirty on");
     return true;
 }
 
@@ -291,7 +273,7 @@ static bool finish(const char *phase)
     if ( rc || s.recalc_pending )
         xtf_failure("%s: FINISH rc %ld left %lu marks", phase, rc,
                     (unsigned long)s.recalc_pending);
-    audit(phase);
+    xtf_p2m_audit(TARGET, phase);
     return !rc;
 }
 
@@ -318,7 +300,7 @@ static bool logdirty_off(void)
     if ( ld1 != ld0 )
         xtf_failure("log-dirty off: %lu log-dirty faults after it ended",
                     (unsigned long)(ld1 - ld0));
-    audit("log-dirty off");
+    xtf_p2m_audit(TARGET, "log-dirty off");
     return true;
 }
 
@@ -350,7 +332,7 @@ static bool ro_then_global_rw(void)
     if ( ro1 - ro0 != RO_NR )
         xtf_failure("range ro: %lu writes dropped, expected %u",
                     (unsigned long)(ro1 - ro0), RO_NR);
-    audit("range ro");
+    xtf_p2m_audit(TARGET, "range ro");
 
     /* The global change begins with d1 running. */
     rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, XTF_P2M_RAM_RO,
@@ -371,7 +353,7 @@ static bool ro_then_global_rw(void)
                     (unsigned long)(ro0 - ro1));
     printf("Range ram_ro: %u writes dropped; after the global ram_ro -> "
            "ram_rw they land\n", RO_NR);
-    audit("global ram_ro -> ram_rw");
+    xtf_p2m_audit(TARGET, "global ram_ro -> ram_rw");
     return bg_progress(2, "global ram_ro -> ram_rw");
 }
 
@@ -435,7 +417,7 @@ static bool ro_under_writer(void)
     if ( !rc && (rc = xtf_dm_set_mem_type(TARGET, RACE_GFN, 1, HVMMEM_ram_rw)) )
         xtf_failure("set_mem_type(%#lx, 1, ram_rw): %ld", RACE_GFN, rc);
     xtf_unmap_local(RACE_LOCAL);
-    audit("ro under a writer");
+    xtf_p2m_audit(TARGET, "ro under a writer");
     return !rc;
 }
 
@@ -480,13 +462,13 @@ static bool setup(void)
         xtf_mb_report(mb, "starting vCPU 1", rc);
         return false;
     }
-    if ( !bg_progress(2, "start") || !get_stats(&s) )
+    if ( !bg_progress(2, "start") || !xtf_p2m_stats(TARGET, &s) )
         return false;
     printf("d%u: %lu 4K, %lu 2M leaves, %lu marks pending; vCPU 1 writing "
            "[%#lx, %#lx)\n", TARGET, (unsigned long)s.entries_4k,
            (unsigned long)s.entries_2m, (unsigned long)s.recalc_pending,
            BG_GFN, BG_GFN + BG_NR);
-    audit("start");
+    xtf_p2m_audit(TARGET, "start");
     return true;
 }
 

@@ -44,24 +44,6 @@ static uint64_t data_end;               /* first gfn past d1's RAM */
 static const uint64_t ro_gfns[] = { 0x640, 0x641, 0x642, 0x643, 0x7ff };
 static const uint64_t neighbours[] = { 0x63f, 0x644, BLOCK_GFN };
 
-static bool get_stats(struct xen_domctl_wren_p2m *s)
-{
-    long rc = xtf_wren_p2m(TARGET, WREN_P2M_GET_STATS, 0, 0, 0, s);
-
-    if ( rc )
-        xtf_failure("WREN_P2M_GET_STATS: %ld", rc);
-    return !rc;
-}
-
-static void audit(const char *phase)
-{
-    struct xen_domctl_wren_p2m s;
-    long rc = xtf_wren_p2m(TARGET, WREN_P2M_AUDIT, 0, 0, 0, &s);
-
-    if ( rc || s.audit_rc )
-        xtf_failure("%s: audit rc %ld, audit_rc %d", phase, rc, s.audit_rc);
-}
-
 static void expect_type(uint64_t gfn, unsigned int type, unsigned int order,
                         const char *phase)
 {
@@ -144,7 +126,7 @@ static bool mark_ro(const struct xen_domctl_wren_p2m *start)
 
     if ( !set_ro_gfns(HVMMEM_ram_ro) )
         return false;
-    if ( !get_stats(&s) )
+    if ( !xtf_p2m_stats(TARGET, &s) )
         return false;
     printf("Marked 5 frames ram_ro: shatters %lu -> %lu, "
            "2M leaves %lu -> %lu\n",
@@ -163,7 +145,7 @@ static bool mark_ro(const struct xen_domctl_wren_p2m *start)
         expect_type(neighbours[i], XTF_P2M_RAM_RW, 0, "mark ro");
         expect_mem_type(neighbours[i], HVMMEM_ram_rw, "mark ro");
     }
-    audit("mark ro");
+    xtf_p2m_audit(TARGET, "mark ro");
     return true;
 }
 
@@ -200,7 +182,7 @@ static bool writes_dropped(void)
         expect_read(i, ro_gfns[i], OLD(ro_gfns[i]), "read ram_ro");
         expect_type(ro_gfns[i], XTF_P2M_RAM_RO, 0, "after writes");
     }
-    audit("write to ram_ro");
+    xtf_p2m_audit(TARGET, "write to ram_ro");
     return true;
 }
 
@@ -223,7 +205,7 @@ static bool back_to_rw(void)
         expect_read(i, ro_gfns[i], v[i], "write to ram_rw again");
     if ( dropped() != before )
         xtf_failure("back to rw: writes to ram_rw frames were dropped");
-    audit("back to rw");
+    xtf_p2m_audit(TARGET, "back to rw");
     return true;
 }
 
@@ -249,7 +231,7 @@ static bool coalesce(const struct xen_domctl_wren_p2m *start)
         return false;
     for ( unsigned int i = 0; i < ARRAY_SIZE(ro_gfns); i++ )
         expect_read(i, ro_gfns[i], NEW(ro_gfns[i], 2), "after coalesce");
-    audit("coalesce");
+    xtf_p2m_audit(TARGET, "coalesce");
     return true;
 }
 
@@ -271,8 +253,8 @@ static bool big_range(void)
         return false;
     for ( unsigned int i = 0; i < n; i++ )
         was[i] = mb->out[i];
-    if ( !get_stats(&s0) || set_type(DATA_GFN, nr, HVMMEM_ram_ro) ||
-         !get_stats(&s) )
+    if ( !xtf_p2m_stats(TARGET, &s0) || set_type(DATA_GFN, nr, HVMMEM_ram_ro) ||
+         !xtf_p2m_stats(TARGET, &s) )
         return false;
     printf("Marked %u frames ram_ro in one call: shatters %lu -> %lu\n", nr,
            (unsigned long)s0.shatters, (unsigned long)s.shatters);
@@ -291,7 +273,7 @@ static bool big_range(void)
     if ( dropped() - before != n )
         xtf_failure("big range: %lu writes dropped, expected %u",
                     (unsigned long)(dropped() - before), n);
-    audit("big range ro");
+    xtf_p2m_audit(TARGET, "big range ro");
 
     if ( set_type(DATA_GFN, nr, HVMMEM_ram_rw) )
         return false;
@@ -301,7 +283,7 @@ static bool big_range(void)
         return false;
     for ( unsigned int i = 0; i < n; i++ )
         expect_read(i, g[i], v[i], "big range rw");
-    audit("big range rw");
+    xtf_p2m_audit(TARGET, "big range rw");
     return true;
 }
 
@@ -320,7 +302,7 @@ static void bad_input(void)
                             .mem_type = HVMMEM_ram_ro, .pad = 1 },
     };
 
-    if ( !get_stats(&s0) )
+    if ( !xtf_p2m_stats(TARGET, &s0) )
         return;
     expect_refused("mem_type mmio_dm",
                    xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, HVMMEM_mmio_dm),
@@ -353,14 +335,14 @@ static void bad_input(void)
     expect_type(0x9c, XTF_P2M_RAM_RW, 0, "bad input");
     expect_type(data_end - 0x10, XTF_P2M_RAM_RW, 9, "bad input");
     expect_type(DATA_GFN, XTF_P2M_RAM_RW, 9, "bad input");
-    if ( get_stats(&s1) && (s1.entries_written != s0.entries_written ||
+    if ( xtf_p2m_stats(TARGET, &s1) && (s1.entries_written != s0.entries_written ||
                             s1.shatters != s0.shatters) )
         xtf_failure("bad input: p2m entries written %lu -> %lu, shatters "
                     "%lu -> %lu: a refused call changed the table",
                     (unsigned long)s0.entries_written,
                     (unsigned long)s1.entries_written,
                     (unsigned long)s0.shatters, (unsigned long)s1.shatters);
-    audit("bad input");
+    xtf_p2m_audit(TARGET, "bad input");
     printf("Bad input refused, nothing written\n");
 }
 
@@ -417,13 +399,13 @@ static bool setup(struct xen_domctl_wren_p2m *start)
         xtf_mb_report(mb, "fill", rc);
         return false;
     }
-    if ( !get_stats(start) )
+    if ( !xtf_p2m_stats(TARGET, start) )
         return false;
     printf("d%u: %lu 4K, %lu 2M, %lu 1G leaves; data in [%#lx, %#lx)\n",
            TARGET, (unsigned long)start->entries_4k,
            (unsigned long)start->entries_2m, (unsigned long)start->entries_1g,
            DATA_GFN, (unsigned long)data_end);
-    audit("start");
+    xtf_p2m_audit(TARGET, "start");
     if ( !start->entries_2m )
     {
         xtf_error("d%u has no 2M superpage to shatter", TARGET);
@@ -445,7 +427,7 @@ void test_main(void)
         bad_input();
         domu_eperm();
     }
-    audit("end");
+    xtf_p2m_audit(TARGET, "end");
     xtf_mb_call(mb, XTF_MB_EXIT, 0);
     xtf_unmap_local(MB_GFN);
     xtf_success(NULL);

@@ -49,14 +49,6 @@ static unsigned int p2m_type(uint64_t gfn)
     return t;
 }
 
-static void audit(const char *when)
-{
-    struct xen_domctl_wren_p2m out;
-    long rc = xtf_wren_p2m(0, WREN_P2M_AUDIT, 0, 0, 0, &out);
-    if ( rc || out.audit_rc )
-        xtf_failure("p2m audit %s: rc %ld, audit %d", when, rc, out.audit_rc);
-}
-
 static void expect(const char *what, long got, long want)
 {
     if ( got != want )
@@ -85,7 +77,7 @@ static void give_back_and_refill(void)
     expect("neighbour below keeps its data", (long)*page(BASE_GFN - 1), 0x1111);
     expect("neighbour above keeps its data", (long)*page(BASE_GFN + 4), 0x6666);
     expect("decrease a hole", reservation(XENMEM_decrease_reservation, list, 1, 0), -XEN_EINVAL);
-    audit("after decrease");
+    xtf_p2m_audit(0, "after decrease");
 
     expect("populate the 4 frames", reservation(XENMEM_populate_physmap, list, 4, 0), 4);
     expect("pages after populate", current_pages(), before);
@@ -93,7 +85,7 @@ static void give_back_and_refill(void)
     *page(BASE_GFN + 1) = 0xabcd;
     expect("repopulated frame is writable", (long)*page(BASE_GFN + 1), 0xabcd);
     expect("populate over RAM", reservation(XENMEM_populate_physmap, list, 1, 0), -XEN_EBUSY);
-    audit("after populate");
+    xtf_p2m_audit(0, "after populate");
 }
 
 static void beyond_ram(void)
@@ -110,7 +102,7 @@ static void beyond_ram(void)
     *page(gfn + 511) = 0x77;
     expect("the new extent is writable", (long)*page(gfn + 511), 0x77);
     expect("populate a misaligned 2M extent", reservation(XENMEM_populate_physmap, &small, 1, 9), -XEN_EINVAL);
-    audit("after populating above RAM");
+    xtf_p2m_audit(0, "after populating above RAM");
 }
 
 static void many_extents(void)
@@ -123,7 +115,7 @@ static void many_extents(void)
     expect("pages after 600 decreased", current_pages(), before - (long)MANY);
     expect("populate 600 frames", reservation(XENMEM_populate_physmap, list, MANY, 0), MANY);
     expect("pages after 600 populated", current_pages(), before);
-    audit("after 600 extents");
+    xtf_p2m_audit(0, "after 600 extents");
 }
 
 void test_main(void)
