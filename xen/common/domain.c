@@ -175,6 +175,29 @@ void domain_unpause(struct domain *d)
     sched_kick_all();
 }
 
+void domain_pause_by_controller(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    d->controller_pause_count++;
+    d->pause_count++;
+    spin_unlock_irqrestore(&sched_lock, f);
+    domain_sleep_sync(d);
+}
+
+int domain_unpause_by_controller(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    bool ok = d->controller_pause_count > 0;
+    if (ok) {
+        d->controller_pause_count--;
+        d->pause_count--;
+    }
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (ok)
+        sched_kick_all();
+    return ok ? 0 : -EINVAL;
+}
+
 static const char *shutdown_reason_name(unsigned int r)
 {
     static const char *const names[] = {

@@ -82,7 +82,7 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
         flags |= XEN_DOMINF_dying;
     if (d->is_shutting_down)
         flags |= XEN_DOMINF_shutdown | ((uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift);
-    if (d->pause_count > 0)
+    if (d->controller_pause_count > 0)
         flags |= XEN_DOMINF_paused;
     info->flags = flags;
     info->tot_pages = d->tot_pages;
@@ -96,18 +96,17 @@ static long domctl_pause(struct domain *d)
 {
     if (d == current->domain)
         return -EINVAL;
-    if (d->pause_count >= MAX_CONTROLLER_PAUSES)
+    if (d->controller_pause_count >= MAX_CONTROLLER_PAUSES)
         return -EOVERFLOW;
-    domain_pause(d);
+    domain_pause_by_controller(d);
     return 0;
 }
 
 static long domctl_unpause(struct domain *d)
 {
-    if (d == current->domain || d->pause_count <= 0)
+    if (d == current->domain)
         return -EINVAL;
-    domain_unpause(d);
-    return 0;
+    return domain_unpause_by_controller(d);
 }
 
 static long domctl_destroy(struct domain *d)

@@ -206,6 +206,10 @@ void build_boot_domains(const struct boot_info *bi)
         panic("could not build dom0 (see above)");
     for (unsigned int i = 1; i < bi->nr_modules; i++)
         build_one((domid_t)i, &bi->modules[i]);
+    /* domUs first: when the controller starts, every domain it was
+     * given already runs. */
     for (struct domain *d = domain_list; d; d = d->next_in_list)
-        domain_unpause(d);
+        if (d != hardware_domain)
+            domain_unpause(d);
+    domain_unpause(hardware_domain);
 }

@@ -70,7 +70,9 @@ struct domain {
     bool is_dying;
     bool is_shutting_down;
     uint8_t shutdown_code;
-    int pause_count;                /* controller pauses (domctl) */
+    int pause_count;                /* every pause: the builder's and the controller's */
+    int controller_pause_count;     /* the domctl pauses among them: only these
+                                     * may a domctl unpause */
     spinlock_t lock;
     struct domain *next_in_list;
 
@@ -113,6 +115,11 @@ struct domain *domain_by_id(domid_t id);        /* NULL if none or dying */
 int domain_for_caller(domid_t id, struct domain **out);
 void domain_pause(struct domain *d);            /* returns when no vCPU runs */
 void domain_unpause(struct domain *d);
+/* The same for XEN_DOMCTL_pausedomain/unpausedomain: counted apart, so a
+ * controller can never undo a pause it did not make. unpause: -EINVAL if
+ * the controller has no pause outstanding. */
+void domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
