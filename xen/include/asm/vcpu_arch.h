@@ -41,6 +41,7 @@ struct vmx_vcpu {
 struct svm_vcpu {
     void *vmcb;                 /* 4 KiB VMCB (direct-map pointer) */
     uint32_t asid;
+    bool asid_shared;           /* more vCPUs than ASIDs: flush at every entry */
     int last_cpu;               /* CPU it last ran on: a move flushes the TLB */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */

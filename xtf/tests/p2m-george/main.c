@@ -24,8 +24,9 @@
  *    write lands and is counted as a log-dirty fault;
  *  - FINISH leaves nothing pending; AUDIT is clean after every step;
  *  - the lazy and the eager domain end with identical types and orders
- *    for every frame in [4M, 16M), identical values, and identical leaf
- *    and type counters.
+ *    for every frame in [4M, 16M), identical values, and as many 4K, 2M
+ *    and 1G leaves. (Per-type counts are not compared: they include the
+ *    target's own pages, which may legitimately be touched differently.)
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -373,18 +374,6 @@ static void compare(const struct target *l, const struct target *e)
                     (unsigned long)sl.entries_4k, (unsigned long)sl.entries_2m,
                     (unsigned long)sl.entries_1g, (unsigned long)se.entries_4k,
                     (unsigned long)se.entries_2m, (unsigned long)se.entries_1g);
-    for ( unsigned int ty = RW; ty <= RO; ty++ )
-    {
-        struct xen_domctl_wren_p2m cl, ce;
-
-        if ( p2m_op(l, WREN_P2M_TYPE_COUNT, ty, 0, 0, &cl) ||
-             p2m_op(e, WREN_P2M_TYPE_COUNT, ty, 0, 0, &ce) )
-            xtf_failure("TYPE_COUNT(%u) failed", ty);
-        else if ( cl.arg[1] != ce.arg[1] )
-            xtf_failure("%s leaves: %lu lazily, %lu eagerly",
-                        xtf_p2m_type_name(ty), (unsigned long)cl.arg[1],
-                        (unsigned long)ce.arg[1]);
-    }
     printf("Lazy d%u and eager d%u: %u of %lu frames differ; %lu 4K + %lu 2M "
            "leaves each\n", l->dom, e->dom, diffs, DATA_END - DATA_GFN,
            (unsigned long)sl.entries_4k, (unsigned long)sl.entries_2m);

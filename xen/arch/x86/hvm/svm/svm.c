@@ -124,8 +124,12 @@ static int svm_vcpu_create(struct vcpu *v)
         return -ENOMEM;
     v->arch.svm.vmcb = vmcb;
     v->arch.svm.asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_SEQ_CST);
-    if (max_asid && v->arch.svm.asid >= max_asid)
+    if (max_asid && v->arch.svm.asid >= max_asid) {
+        /* Out of ASIDs: share one, and flush it at every entry so no
+         * vCPU ever sees another's translations. */
         v->arch.svm.asid = 1 + v->arch.svm.asid % (max_asid - 1);
+        v->arch.svm.asid_shared = true;
+    }
     v->arch.svm.last_cpu = -1;
     svm_init_controls(v, vmcb);
     return 0;
@@ -204,7 +208,8 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
 {
     void *vmcb = v->arch.svm.vmcb;
     uint64_t gen = ACCESS_ONCE(v->domain->tlb_flush_gen);
-    bool flush = v->arch.svm.last_cpu != (int)cpu || v->arch.svm.flush_gen != gen;
+    bool flush = v->arch.svm.last_cpu != (int)cpu || v->arch.svm.flush_gen != gen ||
+                 v->arch.svm.asid_shared;
     vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, flush ? 1 : 0);    /* 1: flush everything */
     v->arch.svm.last_cpu = (int)cpu;
     v->arch.svm.flush_gen = gen;
