@@ -8,7 +8,12 @@
 # in build/xtf/ and names modules without a directory.
 
 QEMU=${QEMU:-qemu-system-x86_64}
-QEMU_ARGS=(-machine pc -cpu max -smp 2 -m 512 -display none -no-reboot -nic none
+# Single-threaded TCG by default: with multi-threaded TCG, p2m-george
+# showed an intermittent (~2.5%) machine reset in which host state ends up
+# in a guest VMCB (docs/platforms.md, "QEMU SVM under MTTCG"). Set
+# WREN_QEMU_TCG_THREAD=multi to reproduce it.
+QEMU_TCG_THREAD=${WREN_QEMU_TCG_THREAD:-single}
+QEMU_ARGS=(-machine pc -accel "tcg,thread=$QEMU_TCG_THREAD" -cpu max -smp 2 -m 512 -display none -no-reboot -nic none
            -device isa-debug-exit,iobase=0xf4,iosize=4)
 
 # The -initrd argument for MOD_STRING[].
