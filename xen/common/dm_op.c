@@ -21,19 +21,6 @@
 
 long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va);
 
-static bool range_is_ram_rw_or_ro(struct domain *d, uint64_t gfn, uint64_t nr)
-{
-    for (uint64_t i = 0; i < nr; ) {
-        unsigned int order;
-        p2m_type_t t;
-        p2m_lookup(&d->p2m, _gfn(gfn + i), &t, NULL, &order);
-        if (t != p2m_ram_rw && t != p2m_ram_ro)
-            return false;
-        i += MAX(1ULL, (1ULL << order) - ((gfn + i) & ((1ULL << order) - 1)));
-    }
-    return true;
-}
-
 static long set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
 {
     struct xen_dm_op_set_mem_type *s = &op->u.set_mem_type;
@@ -44,7 +31,8 @@ static long set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xe
         return -EINVAL;
     if (s->mem_type != HVMMEM_ram_rw && s->mem_type != HVMMEM_ram_ro)
         return -EINVAL;         /* ioreq_server arrives with ioreq servers */
-    if (!range_is_ram_rw_or_ro(d, s->first_pfn, s->nr))
+    if (!p2m_range_types_in(&d->p2m, s->first_pfn, s->nr,
+                            P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_ro)))
         return -EINVAL;
     to = s->mem_type == HVMMEM_ram_ro ? p2m_ram_ro : p2m_ram_rw;
     from = to == p2m_ram_ro ? p2m_ram_rw : p2m_ram_ro;

@@ -82,3 +82,20 @@ int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_t
 {
     return p2m_change_type_range(p2m, gfn, 1, old, new);
 }
+
+bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint32_t mask)
+{
+    uint64_t g = gfn, end = gfn + nr;
+
+    while ( g < end )
+    {
+        unsigned int order;
+        p2m_type_t t;
+
+        p2m_lookup(p2m, _gfn(g), &t, NULL, &order);
+        if ( !(mask & P2M_TYPE_BIT(t)) )
+            return false;
+        g = (g | ((1ULL << order) - 1)) + 1;     /* end of this leaf or hole */
+    }
+    return true;
+}

@@ -36,27 +36,13 @@ static bool extent_ok(uint64_t gfn, unsigned int order)
            gfn + (1ULL << order) <= P2M_GFN_LIMIT;
 }
 
-/* Every gfn of the extent is a hole. */
-static bool extent_is_hole(struct domain *d, uint64_t gfn, unsigned int order)
-{
-    for (uint64_t i = 0; i < (1ULL << order); ) {
-        unsigned int o;
-        p2m_type_t t;
-        p2m_lookup(&d->p2m, _gfn(gfn + i), &t, NULL, &o);
-        if (t != p2m_invalid)
-            return false;
-        i += 1ULL << MIN(o, order);
-    }
-    return true;
-}
-
 static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
     mfn_t m;
     int rc;
     if (!extent_ok(gfn, order))
         return -EINVAL;
-    if (!extent_is_hole(d, gfn, order))
+    if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)))
         return -EBUSY;
     if (d->tot_pages + (1ULL << order) > d->max_pages)
         return -ENOMEM;
@@ -78,16 +64,14 @@ static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 /* Unmap one extent of plain RAM and hand its frames back. */
 static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    p2m_type_t t;
+    const uint32_t plain_ram = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) |
+                               P2M_TYPE_BIT(p2m_ram_ro);
     mfn_t m;
     int rc;
     if (!extent_ok(gfn, order))
         return -EINVAL;
-    for (uint64_t i = 0; i < (1ULL << order); i++) {
-        p2m_lookup(&d->p2m, _gfn(gfn + i), &t, NULL, NULL);
-        if (t != p2m_ram_rw && t != p2m_ram_logdirty && t != p2m_ram_ro)
-            return -EINVAL;     /* holes, MMIO, foreign, shared: not ours to free */
-    }
+    if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, plain_ram))
+        return -EINVAL;         /* holes, MMIO, foreign, shared: not ours to free */
     for (uint64_t i = 0; i < (1ULL << order); i++) {
         m = p2m_lookup(&d->p2m, _gfn(gfn + i), NULL, NULL, NULL);
         rc = p2m_set_entry(&d->p2m, _gfn(gfn + i), INVALID_MFN, 0, p2m_invalid, p2m_access_n);

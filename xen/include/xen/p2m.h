@@ -353,6 +353,13 @@ void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg);
  * way). 0, or -ENOMEM with the ones done so far split. */
 int p2m_shatter_superpages(struct p2m_domain *p2m);
 
+/* One type as a bit of a mask for p2m_range_types_in. */
+#define P2M_TYPE_BIT(t) (1U << (t))
+
+/* Is every gfn in [gfn, gfn + nr) of a type in the mask (P2M_TYPE_BIT
+ * ORed together)? Walks leaf by leaf, so a superpage costs one lookup. */
+bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint32_t mask);
+
 static inline bool p2m_is_ram(p2m_type_t t)
 {
     return t == p2m_ram_rw || t == p2m_ram_logdirty || t == p2m_ram_ro ||
