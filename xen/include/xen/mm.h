@@ -37,6 +37,12 @@ unsigned long pages_total(void);
 /* How many free blocks of exactly 2^order pages there are (diagnostics). */
 unsigned long page_alloc_free_blocks(unsigned int order);
 
+/* fn(arg, first frame, its records, how many) for each range of frames
+ * the allocator manages (the frame table, xen/frame.h). */
+struct page_info;
+void frame_table_for_each(void (*fn)(void *arg, mfn_t first, struct page_info *pi, uint64_t nr),
+                          void *arg);
+
 #ifdef WREN_HOST_TEST
 /* Forget every range, so a host test can start from a new arena. */
 void page_alloc_reset(void);
