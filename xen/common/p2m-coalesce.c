@@ -74,7 +74,7 @@ static bool coalesce_slot(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int 
     merged = merged_leaf(p2m, pte, level);
     if ( merged )
     {
-        p2m_replace_subtree(p2m, slot, level, merged);
+        p2m_replace_subtree(p2m, slot, level, false, merged);
         p2m->stats.coalesces++;
         return true;
     }
