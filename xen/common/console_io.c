@@ -17,6 +17,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/frame.h>
 #include <xen/event.h>
 #include <xen/console.h>
 #include <xen/hypercall.h>
@@ -130,7 +131,8 @@ static void console_ring_service(struct domain *d, unsigned int port)
 
 /*
  * Give d a PV console ring at gfn, served by the hypervisor. The page is
- * the hypervisor's (domain_destroy frees d->console.ring_mfn); whatever
+ * shared with d (xen/frame.h): the hypervisor's reference goes when d
+ * does, and a guest cannot give it back as RAM; whatever
  * RAM the builder had at gfn stays allocated to d but is no longer
  * reachable. Anything other than RAM or a hole at gfn is refused (-EBUSY).
  * On failure d's p2m is as it was.
@@ -153,9 +155,10 @@ int console_ring_setup(struct domain *d, gfn_t gfn)
     if (!page)
         return -ENOMEM;
     mfn = virt_to_mfn(page);
+    frame_share_with_guest(mfn, d->domain_id);     /* the hypervisor's reference */
     rc = p2m_set_entry(&d->p2m, gfn, mfn, P2M_ORDER_4K, p2m_ram_rw, p2m_access_rwx);
     if (rc) {
-        free_page_ptr(page);
+        frame_unshare(mfn);
         return rc;
     }
     port = evtchn_alloc_xen_service(d, console_ring_service);
@@ -165,7 +168,7 @@ int console_ring_setup(struct domain *d, gfn_t gfn)
         if (p2m_set_entry(&d->p2m, gfn, old_mfn, P2M_ORDER_4K, old_t, old_a))
             d->console.ring_mfn = mfn;
         else
-            free_page_ptr(page);
+            frame_unshare(mfn);
         return port;
     }
     d->console.ring_mfn = mfn;

@@ -177,6 +177,24 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
     return port;
 }
 
+static bool domain_exists(domid_t id)
+{
+    struct domain *d = domain_get_by_id(id);
+    if (d)
+        put_domain(d);
+    return d != NULL;
+}
+
+/* The other end of a channel, with a reference (put_domain it), or NULL
+ * if it is gone or dying. */
+static struct domain *peer_get(struct domain *d, domid_t id)
+{
+    if (id != d->domain_id)
+        return domain_get_by_id(id);
+    get_domain(d);
+    return d;
+}
+
 /*
  * Close d's port. An interdomain peer goes back to UNBOUND, bindable
  * again by d, as in Xen. Service ports belong to the hypervisor and are
@@ -208,7 +226,7 @@ static int close_port(struct domain *d, unsigned int port, bool force)
         }
         /* Interdomain: retake the locks in order, then check nothing moved. */
         spin_unlock(&d->evtchn.lock);
-        rd = chn.remote_dom == d->domain_id ? d : domain_by_id(chn.remote_dom);
+        rd = peer_get(d, chn.remote_dom);
         lock_pair(d, rd ? rd : d);
         if (unchanged(d, port, &chn)) {
             if (rd && is_peer(d, port, rd, chn.remote_port)) {
@@ -219,9 +237,13 @@ static int close_port(struct domain *d, unsigned int port, bool force)
             }
             free_port(d, port);
             unlock_pair(d, rd ? rd : d);
+            if (rd)
+                put_domain(rd);
             return 0;
         }
         unlock_pair(d, rd ? rd : d);    /* changed under us: look again */
+        if (rd)
+            put_domain(rd);
     }
 }
 
@@ -241,13 +263,13 @@ static long evtchnop_alloc_unbound(uint64_t arg)
     int rc, port;
     if (copy_from_guest(&a, arg, sizeof(a)))
         return -EFAULT;
-    rc = domain_for_caller(a.dom, &d);
-    if (rc)
-        return rc;
     if (a.remote_dom == DOMID_SELF)
         a.remote_dom = current->domain->domain_id;
     if (copy_to_guest(arg, &a, sizeof(a)))      /* the answer must be deliverable */
         return -EFAULT;
+    rc = domain_for_caller(a.dom, &d);
+    if (rc)
+        return rc;
     spin_lock(&d->evtchn.lock);
     port = get_free_port(d);
     if (port > 0) {
@@ -255,6 +277,7 @@ static long evtchnop_alloc_unbound(uint64_t arg)
         d->evtchn.port[port].remote_dom = a.remote_dom;
     }
     spin_unlock(&d->evtchn.lock);
+    put_domain(d);
     if (port < 0)
         return port;
     a.port = (evtchn_port_t)port;
@@ -270,13 +293,13 @@ static long evtchnop_bind_interdomain(uint64_t arg)
     if (copy_from_guest(&b, arg, sizeof(b)))
         return -EFAULT;
     rid = b.remote_dom == DOMID_SELF ? ld->domain_id : b.remote_dom;
-    rd = rid == ld->domain_id ? ld : domain_by_id(rid);
-    if (!rd)
-        return -ESRCH;
     if (!port_valid(b.remote_port))
-        return -EINVAL;
+        return rid == ld->domain_id || domain_exists(rid) ? -EINVAL : -ESRCH;
     if (copy_to_guest(arg, &b, sizeof(b)))
         return -EFAULT;
+    rd = peer_get(ld, rid);
+    if (!rd)
+        return -ESRCH;
     lock_pair(ld, rd);
     if (rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
         rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id)
@@ -291,6 +314,7 @@ static long evtchnop_bind_interdomain(uint64_t arg)
         r->remote_port = (uint16_t)lport;
     }
     unlock_pair(ld, rd);
+    put_domain(rd);
     if (lport < 0)
         return lport;
     /* Anything the peer sent before we bound would otherwise be lost. */
@@ -326,13 +350,14 @@ static long evtchnop_bind_ipi(uint64_t arg)
 /* Raise the peer of an interdomain port, if it still is one. */
 static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
 {
-    struct domain *rd = chn->remote_dom == d->domain_id ? d : domain_by_id(chn->remote_dom);
+    struct domain *rd = peer_get(d, chn->remote_dom);
     if (!rd)
         return;
     spin_lock(&rd->evtchn.lock);
     if (is_peer(d, port, rd, chn->remote_port))
         evtchn_set_pending(rd, chn->remote_port);
     spin_unlock(&rd->evtchn.lock);
+    put_domain(rd);
 }
 
 static long evtchnop_send(uint64_t arg)
@@ -413,11 +438,14 @@ static long evtchnop_status(uint64_t arg)
     rc = domain_for_caller(st.dom, &d);
     if (rc)
         return rc;
-    if (!port_valid(st.port))
+    if (!port_valid(st.port)) {
+        put_domain(d);
         return -EINVAL;
+    }
     spin_lock(&d->evtchn.lock);
     chn = d->evtchn.port[st.port];
     spin_unlock(&d->evtchn.lock);
+    put_domain(d);
     fill_status(&st, &chn);
     return copy_to_guest(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }

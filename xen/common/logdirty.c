@@ -515,11 +515,13 @@ static long act(struct domain *d, const struct ld_request *r,
     case XEN_DOMCTL_SHADOW_OP_CLEAN:
     case XEN_DOMCTL_SHADOW_OP_PEEK:
         return report(d, r, op);
-    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:
-        op->mb = 0;           /* p2m tables come from the heap: no pool */
+    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:   /* the p2m pool, in MiB rounded up */
+        op->mb = (uint32_t)((p2m_pool_size(&d->p2m_pool) + 255) >> 8);
         return 0;
+    case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION:
+        return domain_set_paging_pool(d, (uint64_t)op->mb << 8);
     default:
-        return 0;             /* SET_ALLOCATION: nothing to size */
+        return 0;
     }
 }
 

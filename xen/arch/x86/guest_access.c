@@ -15,10 +15,14 @@
  * rewrites its page tables from another vCPU between the check and the
  * write, the write may stop part way; that is the guest racing itself.)
  *
+ * Every frame is reached with a reference on it (xen/frame.h), taken
+ * while its p2m entry is looked up and held until the access is done: a
+ * frame the guest gives back from another vCPU mid-copy stays the
+ * guest's old frame until the copy ends, and is never reused under it.
+ *
  * Limits: SMAP/SMEP, protection keys and reserved-bit faults are not
  * modelled (hypercall buffers are kernel data, and the dispatcher refuses
- * hypercalls from user mode). Frames are not reference counted: a frame
- * returned by map_guest_frame stays valid only while its p2m entry does.
+ * hypercalls from user mode).
  *
  * This file may not change any p2m entry; it only looks them up.
  */
@@ -27,6 +31,7 @@
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/guest_access.h>
+#include <xen/frame.h>
 #include <asm/hvm.h>
 #include <asm/x86.h>
 
@@ -93,19 +98,30 @@ static bool type_writable(p2m_type_t t)
     return t == p2m_ram_rw || t == p2m_ram_logdirty;
 }
 
+static bool get_for_owner(mfn_t m, void *owner)
+{
+    return get_page(m, *(const domid_t *)owner);
+}
+
 /* The direct-map address of guest frame gfn of d, if its type allows the
- * access; NULL otherwise. *type receives the type found. */
-static void *frame_va(struct domain *d, uint64_t gfn, bool write, p2m_type_t *type)
+ * access, with a reference on the frame (put_page(*ref) when done); NULL
+ * otherwise. *type, if asked for, receives the type found. */
+static void *frame_get(struct domain *d, uint64_t gfn, bool write, p2m_type_t *type, mfn_t *ref)
 {
     p2m_type_t t;
     mfn_t mfn;
     if (gfn >= P2M_GFN_LIMIT)
         return NULL;
-    mfn = p2m_lookup(&d->p2m, _gfn(gfn), &t, NULL, NULL);
+    mfn = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, get_for_owner, &d->domain_id);
     if (type)
         *type = t;
-    if (!mfn_valid_raw(mfn) || !(write ? type_writable(t) : type_readable(t)))
+    if (!mfn_valid_raw(mfn))
         return NULL;
+    if (!(write ? type_writable(t) : type_readable(t))) {
+        put_page(mfn);
+        return NULL;
+    }
+    *ref = mfn;
     return mfn_to_virt(mfn);
 }
 
@@ -222,38 +238,42 @@ static int walk(struct walk_ctx *c, uint64_t va, uint64_t *gpa)
     for (unsigned int level = f->levels; level >= 1; level--) {
         uint64_t slot_gpa = table + entry_index(f, va, level) * f->entry_bytes;
         p2m_type_t tt;
-        uint8_t *page = frame_va(c->d, slot_gpa >> PAGE_SHIFT, false, &tt);
+        mfn_t ref;
+        uint8_t *page = frame_get(c->d, slot_gpa >> PAGE_SHIFT, false, &tt, &ref);
         void *slot;
         uint64_t e;
+        bool leaf;
         if (!page)
             return -EFAULT;
         slot = page + (slot_gpa & (PAGE_SIZE - 1));
         e = read_entry(f, slot);
-        if (!entry_allows(c, e, level))
+        leaf = level == 1 || (level <= f->max_ps_level && (e & PTE_PS));
+        if (!entry_allows(c, e, level) || (!leaf && level >= 4 && (e & PTE_PS))) {
+            put_page(ref);          /* PS is reserved in PML4 and PML5 entries */
             return -EFAULT;
-        if (level == 1 || (level <= f->max_ps_level && (e & PTE_PS))) {
+        }
+        set_ad_bits(c, slot, slot_gpa >> PAGE_SHIFT, tt, e, leaf);
+        put_page(ref);
+        if (leaf) {
             uint64_t size = 1ULL << level_shift(f, level);
             uint64_t base = level == 1 ? e & PTE_ADDR : large_page_base(f, e, level);
-            set_ad_bits(c, slot, slot_gpa >> PAGE_SHIFT, tt, e, true);
             *gpa = base | (va & (size - 1));
             return 0;
         }
-        if (level >= 4 && (e & PTE_PS))
-            return -EFAULT;         /* PS is reserved in PML4 and PML5 entries */
-        set_ad_bits(c, slot, slot_gpa >> PAGE_SHIFT, tt, e, false);
         table = e & PTE_ADDR;
     }
     return -EFAULT;                 /* not reached: level 1 always ends the walk */
 }
 
-/* The direct-map address of the byte at va for this access, or NULL. */
-static uint8_t *va_to_ptr(struct walk_ctx *c, uint64_t va, uint64_t *gfn)
+/* The direct-map address of the byte at va for this access, with a
+ * reference on its frame (*ref), or NULL. */
+static uint8_t *va_to_ptr(struct walk_ctx *c, uint64_t va, uint64_t *gfn, mfn_t *ref)
 {
     uint64_t gpa;
     uint8_t *page;
     if (walk(c, va, &gpa))
         return NULL;
-    page = frame_va(c->d, gpa >> PAGE_SHIFT, c->write, NULL);
+    page = frame_get(c->d, gpa >> PAGE_SHIFT, c->write, NULL, ref);
     *gfn = gpa >> PAGE_SHIFT;
     return page ? page + (gpa & (PAGE_SIZE - 1)) : NULL;
 }
@@ -282,10 +302,12 @@ int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len)
     while (len) {
         size_t n = chunk_len(guest_va, len);
         uint64_t gfn;
-        const uint8_t *src = va_to_ptr(&c, guest_va, &gfn);
+        mfn_t ref;
+        const uint8_t *src = va_to_ptr(&c, guest_va, &gfn, &ref);
         if (!src)
             return -EFAULT;
         memcpy(out, src, n);
+        put_page(ref);
         out += n;
         guest_va += n;
         len -= n;
@@ -299,8 +321,10 @@ static int check_writable_va(struct walk_ctx *c, uint64_t va, size_t len)
     while (len) {
         size_t n = chunk_len(va, len);
         uint64_t gfn;
-        if (!va_to_ptr(c, va, &gfn))
+        mfn_t ref;
+        if (!va_to_ptr(c, va, &gfn, &ref))
             return -EFAULT;
+        put_page(ref);
         va += n;
         len -= n;
     }
@@ -321,10 +345,12 @@ int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
     while (len) {
         size_t n = chunk_len(guest_va, len);
         uint64_t gfn;
-        uint8_t *dst = va_to_ptr(&c, guest_va, &gfn);
+        mfn_t ref;
+        uint8_t *dst = va_to_ptr(&c, guest_va, &gfn, &ref);
         if (!dst)
             return -EFAULT;
         memcpy(dst, in, n);
+        put_page(ref);
         p2m_note_hypervisor_write(c.d, _gfn(gfn));
         in += n;
         guest_va += n;
@@ -352,10 +378,12 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
         return -EFAULT;
     while (len) {
         size_t n = chunk_len(gpa, len);
-        const uint8_t *page = frame_va(d, gpa >> PAGE_SHIFT, false, NULL);
+        mfn_t ref;
+        const uint8_t *page = frame_get(d, gpa >> PAGE_SHIFT, false, NULL, &ref);
         if (!page)
             return -EFAULT;
         memcpy(out, page + (gpa & (PAGE_SIZE - 1)), n);
+        put_page(ref);
         out += n;
         gpa += n;
         len -= n;
@@ -370,17 +398,21 @@ int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
         return -EFAULT;
     for (uint64_t a = gpa, left = len; left; ) {
         size_t n = chunk_len(a, left);
-        if (!frame_va(d, a >> PAGE_SHIFT, true, NULL))
+        mfn_t ref;
+        if (!frame_get(d, a >> PAGE_SHIFT, true, NULL, &ref))
             return -EFAULT;
+        put_page(ref);
         a += n;
         left -= n;
     }
     while (len) {
         size_t n = chunk_len(gpa, len);
-        uint8_t *page = frame_va(d, gpa >> PAGE_SHIFT, true, NULL);
+        mfn_t ref;
+        uint8_t *page = frame_get(d, gpa >> PAGE_SHIFT, true, NULL, &ref);
         if (!page)
             return -EFAULT;
         memcpy(page + (gpa & (PAGE_SIZE - 1)), in, n);
+        put_page(ref);
         p2m_note_hypervisor_write(d, _gfn(gpa >> PAGE_SHIFT));
         in += n;
         gpa += n;
@@ -393,8 +425,14 @@ int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
  * since the writes themselves are out of sight. */
 void *map_guest_frame(struct domain *d, gfn_t gfn, bool writable)
 {
-    void *va = frame_va(d, gfn_x(gfn), writable, NULL);
+    mfn_t ref;
+    void *va = frame_get(d, gfn_x(gfn), writable, NULL, &ref);
     if (va && writable)
         p2m_note_hypervisor_write(d, gfn);
     return va;
+}
+
+void unmap_guest_frame(void *va)
+{
+    put_page(virt_to_mfn(va));
 }

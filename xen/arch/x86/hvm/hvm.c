@@ -101,6 +101,14 @@ static struct cpuid_regs host_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t
     return r;
 }
 
+/* Guests see the host's physical address width (CPUID 0x80000008, which
+ * they get unchanged), capped by the four-level p2m's 48 bits. */
+unsigned int arch_gpaddr_bits(void)
+{
+    unsigned int bits = cpuid_count(0x80000008, 0).a & 0xff;
+    return bits && bits < 48 ? bits : 48;
+}
+
 static void handle_cpuid(struct vcpu *v)
 {
     uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
@@ -139,6 +147,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
         p[5] = 0x0f; p[6] = 0x01; p[7] = intel ? 0xc1 : 0xd9;
         p[8] = 0xc3;
     }
+    unmap_guest_frame(page);
     return 0;
 }
 
