@@ -162,6 +162,8 @@ void *xzalloc_bytes(size_t size)
     return large_alloc(size);
 }
 
+#define FREED_POISON 0xa5
+
 static void class_free(struct heap_page *pg, void *p)
 {
     size_t offset = (uintptr_t)p & ~PAGE_MASK;
@@ -172,6 +174,7 @@ static void class_free(struct heap_page *pg, void *p)
          !slot_used(pg, slot) )
         panic("xfree: %p is not an allocated object (double free?)", p);
     mark_slot(pg, slot, false);
+    memset(p, FREED_POISON, 1UL << pg->shift);
     if ( pg->in_use-- == nr_slots(pg->shift) - first_slot(pg->shift) )
         partial_add(pg);              /* it was full, now it has room */
     if ( pg->in_use == 0 )
@@ -187,10 +190,16 @@ static void large_free(struct heap_page *pg, void *p)
 {
     if ( (char *)p != (char *)pg + HDR_SIZE )
         panic("xfree: %p is inside a large block, not its start", p);
+    memset(p, FREED_POISON, (PAGE_SIZE << pg->order) - HDR_SIZE);
     pg->magic = 0;
     free_pages(virt_to_mfn(pg), pg->order);
 }
 
+/*
+ * Freed objects are filled with this byte: a use after free then reads
+ * pointers and frame numbers no mapping has, and faults at once instead
+ * of quietly reading what the next owner wrote.
+ */
 void xfree(void *p)
 {
     struct heap_page *pg = (struct heap_page *)((uintptr_t)p & PAGE_MASK);
