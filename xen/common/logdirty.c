@@ -587,6 +587,7 @@ void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
     spin_lock_init(&d->logdirty.lock);
+    d->logdirty.charge_to = &d->p2m_pool;    /* the bitmaps are the domain's cost */
 }
 
 void logdirty_domain_destroy(struct domain *d)

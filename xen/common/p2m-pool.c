@@ -5,6 +5,9 @@
  * shadow_op SET_ALLOCATION); the pages are taken from the allocator then,
  * so a guest that makes its p2m grow (scattered populates, shattering)
  * can use up its own pool and nothing else. Empty tables come back here.
+ * Other memory the hypervisor keeps for the domain and allocates
+ * elsewhere (the log-dirty bitmaps, which must be contiguous) is charged
+ * to the pool: pages leave the free list while it lives.
  *
  * May not touch: table contents (p2m.c zeroes what it needs) or anything
  * outside the pool. Lock order: inside p2m->lock, outside the allocator.
@@ -18,7 +21,7 @@ void p2m_pool_init(struct p2m_pool *pool)
 {
     spin_lock_init(&pool->lock);
     pool->free_head = INVALID_MFN;
-    pool->nr_free = pool->nr_used = 0;
+    pool->nr_free = pool->nr_used = pool->nr_charged = 0;
 }
 
 static void push_free(struct p2m_pool *pool, mfn_t m)
@@ -65,15 +68,48 @@ int p2m_pool_resize(struct p2m_pool *pool, uint64_t pages)
     int rc = 0;
 
     spin_lock(&pool->lock);
-    if ( pages < pool->nr_used )
+    if ( pages < pool->nr_used + pool->nr_charged )
         rc = -EBUSY;
-    else if ( pages > pool->nr_used + pool->nr_free )
-        rc = grow(pool, pages - pool->nr_used);
+    else if ( pages > pool->nr_used + pool->nr_charged + pool->nr_free )
+        rc = grow(pool, pages - pool->nr_used - pool->nr_charged);
     else
-        while ( pool->nr_used + pool->nr_free > pages )
+        while ( pool->nr_used + pool->nr_charged + pool->nr_free > pages )
             free_pages(pop_free(pool), 0);
     spin_unlock(&pool->lock);
     return rc;
+}
+
+int p2m_pool_charge(struct p2m_pool *pool, uint64_t pages)
+{
+    int rc = 0;
+
+    spin_lock(&pool->lock);
+    if ( pool->nr_free < pages )
+        rc = -ENOMEM;
+    else
+        for ( uint64_t i = 0; i < pages; i++ )
+            free_pages(pop_free(pool), 0);
+    if ( !rc )
+        pool->nr_charged += pages;
+    spin_unlock(&pool->lock);
+    return rc;
+}
+
+void p2m_pool_uncharge(struct p2m_pool *pool, uint64_t pages)
+{
+    spin_lock(&pool->lock);
+    ASSERT(pool->nr_charged >= pages);
+    pool->nr_charged -= pages;
+    /* Best effort: a page the allocator cannot give now shrinks the pool. */
+    for ( uint64_t i = 0; i < pages; i++ )
+    {
+        mfn_t m = alloc_pages(0);
+
+        if ( !mfn_valid_raw(m) )
+            break;
+        push_free(pool, m);
+    }
+    spin_unlock(&pool->lock);
 }
 
 uint64_t p2m_pool_size(struct p2m_pool *pool)
@@ -81,7 +117,7 @@ uint64_t p2m_pool_size(struct p2m_pool *pool)
     uint64_t n;
 
     spin_lock(&pool->lock);
-    n = pool->nr_used + pool->nr_free;
+    n = pool->nr_used + pool->nr_free + pool->nr_charged;
     spin_unlock(&pool->lock);
     return n;
 }

@@ -105,6 +105,7 @@ struct logdirty_domain {
     enum logdirty_sp_policy policy;
     uint64_t *bitmap;               /* one bit per gfn, allocated at enable */
     uint64_t *snap;                 /* what CLEAN/PEEK hand out (domctl only) */
+    struct p2m_pool *charge_to;     /* bitmap and snap are charged here (NULL: nowhere) */
     uint64_t nr_bits;               /* gfns covered: max gfn + 1 */
     uint64_t *was_superpage;        /* one bit per 2M region, for re-coalescing */
     uint64_t nr_regions;

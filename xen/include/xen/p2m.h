@@ -196,13 +196,20 @@ struct p2m_pool {
     mfn_t free_head;
     uint64_t nr_free;                 /* on the free list */
     uint64_t nr_used;                 /* handed out as tables */
+    uint64_t nr_charged;              /* given up for memory allocated elsewhere */
 };
 
 void p2m_pool_init(struct p2m_pool *pool);
-/* Grow or shrink to pages in all. -EBUSY if fewer than are in use, or
+/* Grow or shrink to pages in all. -EBUSY if fewer than are in use
+ * (tables and charges), or
  * -ENOMEM if the allocator runs out: nothing changes on either. */
 int p2m_pool_resize(struct p2m_pool *pool, uint64_t pages);
 uint64_t p2m_pool_size(struct p2m_pool *pool);
+/* Charge pages of memory the domain uses outside the pool (the pool
+ * gives that many free pages back to the allocator first): -ENOMEM if it
+ * has not that many free. Uncharging takes them back when it can. */
+int p2m_pool_charge(struct p2m_pool *pool, uint64_t pages);
+void p2m_pool_uncharge(struct p2m_pool *pool, uint64_t pages);
 /* Give every free page back (tables in use stay). */
 void p2m_pool_drain(struct p2m_pool *pool);
 

@@ -11,6 +11,9 @@
  *  - the host's free-page count moved by exactly the frames d1 gave back
  *    and took again: no table came from the host;
  *  - dom0, meanwhile, can still populate and give back memory of its own;
+ *  - log-dirty cannot be enabled on d1 while its pool is full: its
+ *    bitmaps are charged to the pool too (-ENOMEM), and it can once the
+ *    far frames are gone;
  *  - XEN_DOMCTL_set_paging_mempool_size below the tables in use is
  *    -EBUSY, and a sub-page size -EINVAL, with the pool unchanged;
  *  - when d1 gives the far frames back, the emptied tables return to the
@@ -24,6 +27,7 @@
 #include <xtf/p2m.h>
 #include <xtf/sysctl.h>
 #include <public/memory.h>
+#include <public/domctl.h>
 
 const char test_title[] = "p2m tables come from the domain's own pool";
 
@@ -107,6 +111,15 @@ static bool resize_refused(uint64_t size, uint64_t used)
     return true;
 }
 
+static long logdirty(uint32_t op)
+{
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_shadow_op, .domain = TARGET, .u.shadow_op = { .op = op },
+    };
+
+    return hypercall_domctl(&d);
+}
+
 static bool scatter(void)
 {
     uint64_t size0, used0, size, used, free0, free1, given, got, used_given;
@@ -139,6 +152,8 @@ static bool scatter(void)
                            (long)(free1 - free0), (long)(given - got)), false;
     if ( !dom0_unaffected() || !resize_refused(size, used) || !xtf_p2m_audit(TARGET, "full pool") )
         return false;
+    if ( (err = logdirty(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY)) != -XEN_ENOMEM )
+        return xtf_failure("log-dirty on a full pool: %ld, not -ENOMEM", err), false;
 
     if ( batch(XTF_MB_DECREASE, FAR_GFN, FAR_STRIDE, got, &err) != got )
         return xtf_failure("d1 could not give the far frames back (%ld)", err), false;
@@ -147,6 +162,9 @@ static bool scatter(void)
     if ( used > used_given )
         return xtf_failure("%lu tables still in use after the far frames went (%lu before)",
                            (unsigned long)used, (unsigned long)used_given), false;
+    if ( (err = logdirty(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY)) ||
+         (err = logdirty(XEN_DOMCTL_SHADOW_OP_OFF)) )
+        return xtf_failure("log-dirty with room in the pool: %ld", err), false;
     if ( batch(XTF_MB_POPULATE, GIVE_GFN, 1, SCATTER_NR, &err) != SCATTER_NR )
         return xtf_failure("d1 could not take its RAM back (%ld)", err), false;
     printf("Far frames given back: %lu tables in use; RAM taken back\n", (unsigned long)used);
