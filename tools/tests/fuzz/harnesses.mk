@@ -1,0 +1,7 @@
+# harnesses.mk - the host fuzz harnesses and the hypervisor sources each
+# one links (paths under xen/). Included by fuzz/Makefile (libFuzzer
+# builds) and tools/tests/Makefile (corpus replay in `make unit`).
+
+FUZZ_HARNESSES := decode
+
+FUZZ_SRCS_decode := arch/x86/x86_decode.c
