@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sanitizer/common_interface_defs.h>
 
 #ifndef CORPUS
@@ -87,6 +88,7 @@ static void run_file(const char *path)
     }
     inputs++;
     failures += !run_input(data, size);
+    current = NULL;
     free(data);
 }
 
@@ -129,8 +131,8 @@ static void run_path(const char *path)
 
 static void on_sanitizer_death(void)
 {
-    fprintf(stderr, "fuzz.%s: the report above is from input %s\n", NAME,
-            current ? current : "(none)");
+    if ( current )
+        fprintf(stderr, "fuzz.%s: the report above is from input %s\n", NAME, current);
 }
 
 int main(int argc, char **argv)
@@ -141,9 +143,14 @@ int main(int argc, char **argv)
         run_path(CORPUS);
     for ( int i = 1; i < argc; i++ )
         run_path(argv[i]);
-    if ( failures || !inputs )
-        printf("FAIL fuzz.%s.corpus: %u of %u inputs failed\n", NAME, failures, inputs);
-    else
+    if ( !failures && inputs )
+    {
         printf("PASS fuzz.%s.corpus: %u inputs\n", NAME, inputs);
-    return failures || !inputs;
+        return 0;
+    }
+    printf("FAIL fuzz.%s.corpus: %u of %u inputs failed\n", NAME, failures, inputs);
+    /* Skip the leak check: an oracle that jumped out of a harness left
+     * its buffers behind, and that is no finding. */
+    fflush(stdout);
+    _exit(1);
 }
