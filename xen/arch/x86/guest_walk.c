@@ -36,16 +36,16 @@ struct pt_format {
     unsigned int index_bits;        /* per level below the top */
     unsigned int top_index_bits;    /* PAE's top has only 4 entries */
     unsigned int max_ps_level;      /* highest level a PS bit may end the walk; 1 = none */
-    bool top_has_rights;            /* PAE PDPTEs carry no R/W or U/S bit */
+    bool top_is_pdpte;              /* PAE: no R/W, U/S or A bit at the top */
     uint64_t root_mask;             /* CR3 bits giving the top table's address */
     uint64_t va_limit;              /* 0: check canonical form instead */
 };
 
-static const struct pt_format fmt_2level = { 2, 4, 10, 10, 1, true, 0xfffff000ULL, 1ULL << 32 };
-static const struct pt_format fmt_2level_pse = { 2, 4, 10, 10, 2, true, 0xfffff000ULL, 1ULL << 32 };
-static const struct pt_format fmt_pae = { 3, 8, 9, 2, 2, false, 0xffffffe0ULL, 1ULL << 32 };
-static const struct pt_format fmt_long4 = { 4, 8, 9, 9, 3, true, PTE_ADDR, 0 };
-static const struct pt_format fmt_long5 = { 5, 8, 9, 9, 3, true, PTE_ADDR, 0 };
+static const struct pt_format fmt_2level = { 2, 4, 10, 10, 1, false, 0xfffff000ULL, 1ULL << 32 };
+static const struct pt_format fmt_2level_pse = { 2, 4, 10, 10, 2, false, 0xfffff000ULL, 1ULL << 32 };
+static const struct pt_format fmt_pae = { 3, 8, 9, 2, 2, true, 0xffffffe0ULL, 1ULL << 32 };
+static const struct pt_format fmt_long4 = { 4, 8, 9, 9, 3, false, PTE_ADDR, 0 };
+static const struct pt_format fmt_long5 = { 5, 8, 9, 9, 3, false, PTE_ADDR, 0 };
 
 static const struct pt_format *pick_format(const struct guest_paging *p)
 {
@@ -92,12 +92,23 @@ static uint64_t entry_index(const struct pt_format *f, uint64_t va, unsigned int
     return (va >> level_shift(f, level)) & ((1ULL << bits) - 1);
 }
 
+/*
+ * A PAE PDPTE has only P and the cache bits: bits 2:1 and 8:5 are
+ * reserved (SDM vol. 3, table 4-8), so it grants every right and must
+ * never get an accessed bit (set, it is a reserved bit: the guest's next
+ * CR3 load, or its next walk, faults).
+ */
+static bool is_pdpte(const struct pt_format *f, unsigned int level)
+{
+    return level == f->levels && f->top_is_pdpte;
+}
+
 /* Does entry e at this level allow the access? */
 static bool entry_allows(const struct guest_walk *w, uint64_t e, unsigned int level)
 {
     if (!(e & PTE_P))
         return false;
-    if (level == w->fmt->levels && !w->fmt->top_has_rights)
+    if (is_pdpte(w->fmt, level))
         return true;
     if (w->user && !(e & PTE_US))
         return false;
@@ -121,10 +132,11 @@ static uint64_t large_page_base(const struct pt_format *f, uint64_t e, unsigned 
  * age pages or track dirtiness by these bits then see the hypervisor's
  * accesses too.
  */
-static void set_ad_bits(const struct guest_walk *w, uint64_t slot_gpa, uint64_t e, bool leaf)
+static void set_ad_bits(const struct guest_walk *w, uint64_t slot_gpa, uint64_t e,
+                        unsigned int level, bool leaf)
 {
     uint64_t want = PTE_A | (leaf && w->write ? PTE_D : 0);
-    if ((e & want) == want)
+    if ((e & want) == want || is_pdpte(w->fmt, level))
         return;
     w->ops->set_bits(w->ctx, slot_gpa, w->fmt->entry_bytes, want);
 }
@@ -152,13 +164,13 @@ int guest_walk(const struct guest_walk *w, uint64_t va, uint64_t *gpa)
         if (level == 1 || (level <= f->max_ps_level && (e & PTE_PS))) {
             uint64_t size = 1ULL << level_shift(f, level);
             uint64_t base = level == 1 ? e & PTE_ADDR : large_page_base(f, e, level);
-            set_ad_bits(w, slot_gpa, e, true);
+            set_ad_bits(w, slot_gpa, e, level, true);
             *gpa = base | (va & (size - 1));
             return 0;
         }
         if (level >= 4 && (e & PTE_PS))
             return -EFAULT;         /* PS is reserved in PML4 and PML5 entries */
-        set_ad_bits(w, slot_gpa, e, false);
+        set_ad_bits(w, slot_gpa, e, level, false);
         table = e & PTE_ADDR;
     }
     return -EFAULT;                 /* not reached: level 1 always ends the walk */
