@@ -11,8 +11,8 @@
  *   18..26  second access, the same way, made after the first
  *   27      number of guest frames (mod 9)
  *   then per frame: gfn (4 bytes), kind (bit 0 writable, bit 1 not RAM),
- *           n (1 byte), then 4 * (n % 64 + 1) bytes repeated to fill the
- *           4K frame (missing bytes are zero)
+ *           n (1 byte), then 4 << (n % 7) bytes (4 to 256) repeated to
+ *           fill the 4K frame (missing bytes are zero)
  * The first frame with a given gfn wins; other guest-physical addresses
  * are not RAM.
  *
@@ -109,10 +109,13 @@ static struct frame *find_frame(struct memory *m, uint64_t gpa)
 
 /* ---- the input ---------------------------------------------------------- */
 
+/* len divides FRAME_SIZE: lay the chunk down once, then double it. */
 static void fill_frame(struct frame *f, const uint8_t *chunk, size_t have, size_t len)
 {
-    for ( size_t i = 0; i < FRAME_SIZE; i++ )
-        f->data[i] = i % len < have ? chunk[i % len] : 0;
+    memset(f->data, 0, len);
+    memcpy(f->data, chunk, have);
+    for ( size_t done = len; done < FRAME_SIZE; done *= 2 )
+        memcpy(f->data + done, f->data, done);
 }
 
 static size_t parse_frames(struct memory *m, const uint8_t *p, size_t size)
@@ -123,7 +126,7 @@ static size_t parse_frames(struct memory *m, const uint8_t *p, size_t size)
     for ( m->n = 0; m->n < want && pos + 6 <= size; m->n++ )
     {
         struct frame *f = &m->f[m->n];
-        size_t len = 4 * (p[pos + 5] % 64 + 1), have;
+        size_t len = 4u << (p[pos + 5] % 7), have;     /* 4 to 256 bytes */
 
         f->gfn = le(p + pos, 4);
         f->writable = p[pos + 4] & 1;
@@ -383,7 +386,12 @@ static void check_fault_memory(const struct memory *before, const struct memory 
     for ( unsigned int i = 0; i < walker->n; i++ )
         for ( unsigned int k = 0; k < FRAME_SIZE; k++ )
         {
-            uint8_t b = before->f[i].data[k], w = walker->f[i].data[k];
+            uint8_t b, w;
+
+            if ( !memcmp(before->f[i].data + k, walker->f[i].data + k, FRAME_SIZE - k) )
+                break;
+            b = before->f[i].data[k];
+            w = walker->f[i].data[k];
             uint8_t added = w & ~b, allowed = ref->f[i].data[k] & ~b;
 
             FUZZ_CHECK_MSG(!(b & ~w), "frame %u byte %u: bits cleared", i, k);
@@ -396,7 +404,8 @@ static void check_fault_memory(const struct memory *before, const struct memory 
 static void check_memory_equal(const struct memory *walker, const struct memory *ref)
 {
     for ( unsigned int i = 0; i < walker->n; i++ )
-        for ( unsigned int k = 0; k < FRAME_SIZE; k++ )
+        for ( unsigned int k = 0; memcmp(walker->f[i].data, ref->f[i].data, FRAME_SIZE) &&
+                                  k < FRAME_SIZE; k++ )
             FUZZ_CHECK_MSG(walker->f[i].data[k] == ref->f[i].data[k],
                            "frame %u (gfn %#llx) byte %u: walker %#x, reference %#x", i,
                            (unsigned long long)walker->f[i].gfn, k, walker->f[i].data[k],

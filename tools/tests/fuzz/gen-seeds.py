@@ -82,7 +82,7 @@ WRITE, USER = 1, 2
 
 def frame(gfn, entry, size, kind=1):
     """A frame whose every entry is 'entry' (kind bit 0: writable)."""
-    return struct.pack("<IBB", gfn, kind, size // 4 - 1) + entry.to_bytes(size, "little")
+    return struct.pack("<IBB", gfn, kind, size.bit_length() - 3) + entry.to_bytes(size, "little")
 
 
 def walk_input(paging, cr3, acc1, acc2, frames):
