@@ -3,6 +3,7 @@
 #   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
+#   make fuzz [FUZZ_SECONDS=60]      host fuzz harnesses, each for a bounded time
 #   make build                       hypervisor + XTF guests only
 #
 # Everything built goes under build/.
@@ -13,7 +14,7 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench clean
+.PHONY: all build xen xtf unit deps run test bench fuzz clean
 
 all: build
 
@@ -40,6 +41,10 @@ test: deps
 
 bench: deps build
 	@automation/bench.sh
+
+# FUZZ_SECONDS (default 60) bounds each stage; see automation/fuzz.sh.
+fuzz: deps
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) automation/fuzz.sh
 
 clean:
 	rm -rf $(BUILD)
