@@ -14,6 +14,9 @@
  *     opcode and escapes must land on a run of prefixes, and the prefix
  *     flags, ModRM/SIB fields, displacement and immediates must equal
  *     what those bytes encode;
+ *   - the moves an MMIO emulator carries out (MOV 88-8B, C6/C7, A0-A3,
+ *     MOVS, STOS, MOVZX/MOVSX) have the class, access, size and
+ *     immediate a reference from the SDM gives for their prefixes;
  *   - determinism and context: decoding again, with the bytes after the
  *     instruction changed and more of them, gives the same answer; an
  *     error other than -ENODATA stays the same error; every proper prefix
@@ -222,6 +225,85 @@ static void check_layout(const struct x86_insn *i, const uint8_t *b, bool long64
     FUZZ_CHECK(i->imm2 == sext(le_bytes(b + pos, i->imm2_size), i->imm2_size));
 }
 
+/*
+ * A reference for the moves an MMIO emulator carries out, from the SDM's
+ * MOV, MOVS, STOS, MOVZX and MOVSX pages: the class, the access and the
+ * bytes moved, and the immediate. Other opcodes: no opinion (false).
+ */
+struct mov_ref {
+    uint8_t cls, access, mem_size, imm_size;
+};
+
+/* The operand size of a non-byte operation: REX.W, then 66, then 32. */
+static unsigned int ref_osz(const struct x86_insn *i, bool long64)
+{
+    if ( long64 && (i->rex & 8) )
+        return 8;
+    return i->opsize_prefix ? 2 : 4;
+}
+
+static bool ref_mov_onebyte(const struct x86_insn *i, unsigned int osz, struct mov_ref *r)
+{
+    unsigned int ext = (i->modrm >> 3) & 7;
+
+    switch ( i->opcode )
+    {
+    case 0x88: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, 1, 0 }; break;
+    case 0x89: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, 0 }; break;
+    case 0x8a: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, 1, 0 }; break;
+    case 0x8b: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, osz, 0 }; break;
+    case 0xc6: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, 1, 1 }; break;
+    case 0xc7: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, osz == 2 ? 2 : 4 };
+        break;
+    case 0xa0: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, 1, 0 }; return true;
+    case 0xa1: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, osz, 0 }; return true;
+    case 0xa2: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, 1, 0 }; return true;
+    case 0xa3: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, 0 }; return true;
+    case 0xa4: *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, 1, 0 }; return true;
+    case 0xa5: *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, osz, 0 }; return true;
+    case 0xaa: *r = (struct mov_ref){ X86_INSN_STOS, X86_MEM_WRITE, 1, 0 }; return true;
+    case 0xab: *r = (struct mov_ref){ X86_INSN_STOS, X86_MEM_WRITE, osz, 0 }; return true;
+    default:
+        return false;
+    }
+    /* The ModRM forms move memory only with a memory operand; C6/C7 only as /0. */
+    if ( (i->modrm >> 6) == 3 || ((i->opcode == 0xc6 || i->opcode == 0xc7) && ext) )
+        r->cls = r->access = r->mem_size = 0;
+    return true;
+}
+
+static bool ref_mov(const struct x86_insn *i, bool long64, struct mov_ref *r)
+{
+    unsigned int osz = ref_osz(i, long64);
+
+    if ( i->map == X86_MAP_ONEBYTE )
+        return ref_mov_onebyte(i, osz, r);
+    if ( i->map != X86_MAP_0F || (i->opcode & 0xf6) != 0xb6 )
+        return false;
+    /* 0F B6/BE from a byte, 0F B7/BF from a word. */
+    *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, i->opcode & 1 ? 2 : 1, 0 };
+    if ( (i->modrm >> 6) == 3 )
+        r->cls = r->access = r->mem_size = 0;
+    return true;
+}
+
+static void check_mov(const struct x86_insn *i, bool long64)
+{
+    struct mov_ref r;
+
+    if ( !ref_mov(i, long64, &r) )
+        return;
+    FUZZ_CHECK_MSG(i->insn_class == r.cls && i->mem_access == r.access &&
+                   i->mem_size == r.mem_size,
+                   "opcode %#x: class %u access %u size %u, reference %u %u %u", i->opcode,
+                   i->insn_class, i->mem_access, i->mem_size, r.cls, r.access, r.mem_size);
+    FUZZ_CHECK_MSG(!r.cls || r.cls == X86_INSN_MOVS || r.cls == X86_INSN_STOS ||
+                   i->imm_size == r.imm_size, "opcode %#x: imm_size %u, reference %u",
+                   i->opcode, i->imm_size, r.imm_size);
+    FUZZ_CHECK(!(i->opcode >= 0xa0 && i->opcode <= 0xa3 && i->map == X86_MAP_ONEBYTE) ||
+               i->disp_size == i->addr_size);
+}
+
 static void check_decoded(const struct x86_insn *i, const uint8_t *b, size_t avail, bool long64)
 {
     FUZZ_CHECK_MSG(i->length >= 1 && i->length <= X86_MAX_INSN_LEN && i->length <= avail,
@@ -231,6 +313,7 @@ static void check_decoded(const struct x86_insn *i, const uint8_t *b, size_t ava
     check_mem_fields(i, long64);
     check_class(i);
     check_layout(i, b, long64);
+    check_mov(i, long64);
 }
 
 /* Every proper prefix of the instruction is too short, never invalid. */
