@@ -22,7 +22,8 @@
 # A failing host stage leaves the input in build/fuzz/artifacts/NAME/ and
 # its log in build/fuzz/logs/NAME.log, and names both.
 #
-# Exit status 0 only if every stage passed.
+# Exit status 0 only if every stage passed. The host stages write only
+# under build/fuzz/; they never change the committed corpus.
 
 set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")

@@ -1,6 +1,7 @@
 /*
  * driver-libfuzzer.c - fuzz_fail() for harnesses linked with libFuzzer:
  * print the reason and abort, which makes libFuzzer save the input.
+ * It holds nothing else: libFuzzer brings main().
  */
 #include "fuzz.h"
 

@@ -9,6 +9,8 @@
  * the form tools/tests/run-tests.sh counts. A sanitizer report ends the
  * process (its status makes run-tests.sh count a failure), after a line on
  * stderr naming the input that caused it.
+ *
+ * It only reads: the corpus files, never writing or deleting any.
  */
 #include "fuzz.h"
 

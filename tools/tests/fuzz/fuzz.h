@@ -11,6 +11,10 @@
  *     oracle prints a FAIL line naming the file and the run goes on.
  *
  * Sanitizer reports end the process in both (-fno-sanitize-recover).
+ *
+ * A harness reaches hypervisor code only through that code's public
+ * header, keeps no state between inputs, and writes nothing but its own
+ * heap memory.
  */
 #ifndef TESTS_FUZZ_H
 #define TESTS_FUZZ_H
