@@ -3,6 +3,8 @@
 #   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_STAGES="host-decode ..."]
+#                                    fuzzers, each for a bounded time
 #   make build                       hypervisor + XTF guests only
 #
 # Everything built goes under build/.
@@ -13,7 +15,7 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench clean
+.PHONY: all build xen xtf unit deps run test bench fuzz clean
 
 all: build
 
@@ -40,6 +42,11 @@ test: deps
 
 bench: deps build
 	@automation/bench.sh
+
+# FUZZ_SECONDS (default 60) bounds each stage; FUZZ_STAGES picks some
+# (default: all). See automation/fuzz.sh.
+fuzz: deps
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) automation/fuzz.sh $(FUZZ_STAGES)
 
 clean:
 	rm -rf $(BUILD)
