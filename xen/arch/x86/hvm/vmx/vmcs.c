@@ -21,9 +21,8 @@
 #include <asm/x86.h>
 #include <asm/boot.h>
 #include <asm/apic.h>
+#include <asm/hvm.h>
 #include "vmx_priv.h"
-
-#define X86_CR4_OSXSAVE (1ULL << 18)
 
 struct vmx_caps vmx_caps;
 
@@ -53,10 +52,12 @@ static const struct ctl_name proc_names[] = {
     { PROC_USE_MSR_BITMAPS, "MSR bitmaps" },
     { PROC_ACTIVATE_CTLS2, "secondary controls" },
 };
+/* WBINVD exiting: so that INVD and WBINVD both end in the hypervisor. */
 static const struct ctl_name proc2_names[] = {
     { PROC2_ENABLE_EPT, "EPT" },
     { PROC2_ENABLE_VPID, "VPID" },
     { PROC2_UNRESTRICTED, "unrestricted guest" },
+    { PROC2_WBINVD_EXITING, "WBINVD exiting" },
 };
 /* DR7 and DEBUGCTL follow the guest only with the debug-control pair. */
 static const struct ctl_name exit_names[] = {
@@ -187,10 +188,10 @@ static void compute_cr_masks(void)
     vmx_caps.cr0_force1 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
     vmx_caps.cr0_mask = vmx_caps.cr0_force1 | ~vmx_caps.cr0_fixed1 |
                         X86_CR0_CD | X86_CR0_NW;
-    /* OSXSAVE too: the common CPUID hides XSAVE, and XSETBV is not handled. */
-    vmx_caps.cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | X86_CR4_VMXE |
-                        X86_CR4_OSXSAVE;
-    vmx_caps.cr4_guest_ok = vmx_caps.cr4_fixed1 & ~(X86_CR4_VMXE | X86_CR4_OSXSAVE);
+    /* A guest writes the CR4 bits its CPUID offers without exits; a write
+     * touching any other bit exits, and guest.c raises #GP for it. */
+    vmx_caps.cr4_guest_ok = vmx_caps.cr4_fixed1 & hvm_cr4_guest_ok() & ~X86_CR4_VMXE;
+    vmx_caps.cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_guest_ok | X86_CR4_VMXE;
     vmx_caps.maxphyaddr = ext.a >= 0x80000008 ? (cpuid(0x80000008).a & 0xff) : 36;
 }
 

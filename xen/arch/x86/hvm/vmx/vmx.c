@@ -22,6 +22,7 @@
 #include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 #include "vmx_priv.h"
 
 _Static_assert(__builtin_offsetof(struct guest_regs, rax) == GREG_RAX, "regs");
@@ -250,6 +251,9 @@ static enum hvm_exit_reason insn_exit(uint32_t basic)
     case EXIT_REASON_VMCALL: return HVM_EXIT_HYPERCALL;
     case EXIT_REASON_RDMSR: return HVM_EXIT_MSR_READ;
     case EXIT_REASON_WRMSR: return HVM_EXIT_MSR_WRITE;
+    case EXIT_REASON_XSETBV: return HVM_EXIT_XSETBV;
+    case EXIT_REASON_INVD:
+    case EXIT_REASON_WBINVD: return HVM_EXIT_WBINVD;
     default: return HVM_EXIT_UNHANDLED;
     }
 }
@@ -330,7 +334,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     write_entry_event(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
+    fpu_enter_guest(v);
     rc = vmx_enter(&v->regs, x->launched);
+    fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if (rc == VMX_ENTER_EXITED) {
         read_guest_regs(v);
