@@ -4,8 +4,9 @@
  * The hypervisor is built without floating point or SSE, so the registers
  * belong to whichever vCPU ran last: they are saved when a vCPU leaves its
  * CPU and restored when one arrives. With XSAVE, both are done with XCR0
- * set to every component a guest may enable (xcr0_max), whatever the
- * guest's own XCR0 is: a component the guest has switched off is still
+ * set to every user component the CPU has that fits the vCPU's area
+ * (xcr0_switch: what a guest may enable, xcr0_max, and more), whatever
+ * the guest's own XCR0 is: a component the guest has switched off is still
  * its own (or the init state) in the CPU, never another domain's, when
  * it switches it back on. Without XSAVE, FXSAVE format is all there is.
  *
@@ -35,6 +36,7 @@
 #define HOST_XCR0 (XSTATE_X87 | XSTATE_SSE)
 
 static uint64_t xcr0_max;               /* 0: no XSAVE, FXSAVE only */
+static uint64_t xcr0_switch;            /* what XSAVE/XRSTOR cover */
 static uint64_t xcr0_now[NR_CPUS];      /* XCR0 in each CPU, to skip XSETBVs */
 
 static inline void xsetbv(uint32_t idx, uint64_t val)
@@ -93,6 +95,25 @@ static uint64_t probe_xcr0_max(void)
     return max;
 }
 
+/*
+ * What the switch covers: every user component the CPU has whose image
+ * fits, offered or not, so that one a guest enables behind our back
+ * (QEMU's SVM does not intercept XSETBV) is still per vCPU. AMX tile
+ * data (8 KiB) does not fit: XSETBV on such a CPU must exit.
+ */
+static uint64_t probe_xcr0_switch(void)
+{
+    struct cpuid_regs r = cpuid_count(0xd, 0);
+    uint64_t cpu = r.a | ((uint64_t)r.d << 32), mask = xcr0_max;
+    for (unsigned int i = 2; i < 63; i++) {
+        uint64_t bit = 1ULL << i;
+        if ((cpu & bit) && !(cpuid_count(0xd, i).c & 1) &&    /* ECX[0]: supervisor */
+            fpu_xsave_size(mask | bit) <= XSAVE_AREA_SIZE)
+            mask |= bit;
+    }
+    return mask;
+}
+
 /* Every CPU: let FXSAVE/FXRSTOR and XSAVE cover the vector registers, never trap. */
 void fpu_cpu_init(void)
 {
@@ -101,9 +122,10 @@ void fpu_cpu_init(void)
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     if (cpu == 0) {
         xcr0_max = probe_xcr0_max();
-        printk("FPU: XSAVE %s, CPU XCR0 mask %#x, guests may enable %#lx (%u bytes)\n",
+        xcr0_switch = xcr0_max ? probe_xcr0_switch() : 0;
+        printk("FPU: XSAVE %s, CPU XCR0 mask %#x, guests may enable %#lx, switched %#lx (%u bytes)\n",
                xcr0_max ? "on" : "absent", xcr0_max ? cpuid_count(0xd, 0).a : 0, xcr0_max,
-               xcr0_max ? fpu_xsave_size(xcr0_max) : 512);
+               xcr0_switch, xcr0_max ? fpu_xsave_size(xcr0_switch) : 512);
     }
     if (!xcr0_max)
         return;
@@ -133,9 +155,9 @@ void fpu_restore(struct vcpu *v)
         asm volatile("fxrstor64 %0" :: "m"(XSAVE_MEM(v)));
         return;
     }
-    set_xcr0(xcr0_max);
+    set_xcr0(xcr0_switch);
     asm volatile("xrstor64 %0" :: "m"(XSAVE_MEM(v)),
-                 "a"((uint32_t)xcr0_max), "d"((uint32_t)(xcr0_max >> 32)));
+                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
 }
 
 void fpu_save(struct vcpu *v)
@@ -144,9 +166,9 @@ void fpu_save(struct vcpu *v)
         asm volatile("fxsave64 %0" : "=m"(XSAVE_MEM(v)));
         return;
     }
-    set_xcr0(xcr0_max);
+    set_xcr0(xcr0_switch);
     asm volatile("xsave64 %0" : "+m"(XSAVE_MEM(v)) :
-                 "a"((uint32_t)xcr0_max), "d"((uint32_t)(xcr0_max >> 32)));
+                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
     set_xcr0(HOST_XCR0);
 }
 
@@ -166,18 +188,19 @@ static inline uint64_t xgetbv(uint32_t idx)
 /*
  * QEMU 7.2 ignores the SVM XSETBV intercept (docs/platforms.md): the
  * guest's XSETBV changes XCR0 with QEMU's own checks only. Read it back
- * at every exit; a value with components we do not switch cannot be
- * kept apart from other domains, so that domain stops.
+ * at every exit. Components the CPU has but CPUID does not offer are
+ * switched all the same; one we do not switch cannot be kept apart from
+ * other domains, so that domain stops.
  */
 static void xcr0_changed_behind_us(struct vcpu *v, uint64_t hw)
 {
     char why[96];
     xcr0_now[smp_processor_id()] = hw;
-    if (!(hw & ~xcr0_max)) {
+    if (!(hw & ~xcr0_switch)) {
         v->arch.xcr0 = hw;
         return;
     }
-    snprintf(why, sizeof(why), "XCR0 %#lx set without an XSETBV exit, beyond %#lx", hw, xcr0_max);
+    snprintf(why, sizeof(why), "XCR0 %#lx set without an XSETBV exit, beyond %#lx", hw, xcr0_switch);
     domain_crash(v->domain, why);
 }
 
