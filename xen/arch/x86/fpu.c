@@ -215,27 +215,6 @@ void fpu_leave_guest(struct vcpu *v)
     set_xcr0(HOST_XCR0);
 }
 
-/*
- * The checks XSETBV makes (Intel SDM vol. 2, XSETBV; vol. 1, 13.3), with
- * "supported" meaning what CPUID offers the guest. Returns 0, or the
- * vector to raise: #UD without CR4.OSXSAVE, #GP(0) otherwise.
- */
-int fpu_xsetbv_check(uint64_t max, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4)
-{
-    if (!max || !(cr4 & X86_CR4_OSXSAVE))
-        return X86_EXC_UD;
-    if (cpl != 0 || idx != 0)
-        return X86_EXC_GP;
-    if ((val & ~max) || !(val & XSTATE_X87))
-        return X86_EXC_GP;
-    if ((val & XSTATE_YMM) && !(val & XSTATE_SSE))
-        return X86_EXC_GP;
-    if ((val & XSTATE_AVX512) && ((val & XSTATE_AVX512) != XSTATE_AVX512 ||
-                                  !(val & XSTATE_YMM)))
-        return X86_EXC_GP;
-    return 0;
-}
-
 /* A guest's XSETBV: 0 if XCR0 took the value, else the vector to inject. */
 int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4)
 {
