@@ -40,6 +40,7 @@
 #define C7C_OSPKE    BIT(4)
 #define C7C_WAITPKG  BIT(5)
 #define C7C_LA57     BIT(16)
+#define C7C_PKS      BIT(31)
 #define C7C_AVX512   (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
 /* CPUID.7.0:EDX */
 #define C7D_AVX512   (BIT(2) | BIT(3) | BIT(8) | BIT(23))
@@ -79,7 +80,7 @@ static void leaf7(struct cpuid_regs *r, uint32_t sub)
     r->b &= ~C7B_MPX;
     if (!(fpu_xcr0_max() & XSTATE_YMM))
         r->b &= ~C7B_AVX2;
-    r->c &= ~(C7C_PKU | C7C_OSPKE | C7C_WAITPKG | C7C_LA57);
+    r->c &= ~(C7C_PKU | C7C_OSPKE | C7C_WAITPKG | C7C_LA57 | C7C_PKS);
     r->d &= ~C7D_AMX;
     if (!avx512) {
         r->b &= ~C7B_AVX512;
@@ -155,4 +156,15 @@ uint64_t hvm_cr4_guest_ok(void)
     if (l7.b & C7B_SMAP)
         ok |= CR4_SMAP;
     return ok;
+}
+
+/* Boot: the host's feature words next to what guests get, for the logs. */
+void hvm_cpu_policy_show(void)
+{
+    struct cpuid_regs h1 = cpuid(1), h7 = cpuid_count(7, 0);
+    struct cpuid_regs g1 = policy_leaf(1, 0), g7 = policy_leaf(7, 0);
+    printk("CPUID host 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x 0xd.1:eax %08x\n",
+           h1.c, h7.b, h7.c, h7.d, h1.c & C1_XSAVE ? cpuid_count(0xd, 1).a : 0);
+    printk("CPUID guest 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x, CR4 allowed %#lx\n",
+           g1.c, g7.b, g7.c, g7.d, hvm_cr4_guest_ok());
 }

@@ -45,6 +45,7 @@ int hvm_init(void)
     }
     hvm_vendor = ops;
     printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
+    hvm_cpu_policy_show();
     return 0;
 }
 
