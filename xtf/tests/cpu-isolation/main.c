@@ -8,7 +8,8 @@
  *  - XCR0 = every component CPUID offers, and each offered component
  *    (XMM0-15 and every XSAVE component >= 2) filled with a pattern;
  *  - DR0-DR3, DR6, DR7;
- *  - STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, SYSENTER_CS/ESP/EIP and,
+ *  - STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, SYSENTER_CS/ESP/EIP,
+ *    FS_BASE, GS_BASE (the runtime never uses FS or GS) and,
  *    if RDTSCP is offered, TSC_AUX (read back by RDMSR and RDTSCP);
  * then yields thousands of times while two "cpu-scribbler" domUs (three
  * vCPUs on two CPUs) load their own values into the same registers,
@@ -47,6 +48,8 @@ static struct msr_val msrs[] = {
     { 0x174, 0x42ULL, "SYSENTER_CS" },
     { 0x175, 0xffff8000d0d40000ULL, "SYSENTER_ESP" },
     { 0x176, 0xffff8000d0d50000ULL, "SYSENTER_EIP" },
+    { 0xc0000100, 0xffff8000d0d70000ULL, "FS_BASE" },
+    { 0xc0000101, 0xffff8000d0d80000ULL, "GS_BASE" },
     { 0xc0000103, 0xd0d6ULL, "TSC_AUX" },           /* last: only with RDTSCP */
 };
 static unsigned int nr_msrs = ARRAY_SIZE(msrs);

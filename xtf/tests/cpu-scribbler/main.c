@@ -55,6 +55,8 @@ static void scribble_regs(bool rdtscp)
     wrmsr(0x174, 0x5c58ULL);                       /* SYSENTER_CS */
     wrmsr(0x175, 0xffff80005c5c3000ULL);           /* SYSENTER_ESP */
     wrmsr(0x176, 0xffff80005c5c4000ULL);           /* SYSENTER_EIP */
+    wrmsr(0xc0000100, 0xffff80005c5c5000ULL);      /* FS_BASE */
+    wrmsr(0xc0000101, 0xffff80005c5c6000ULL);      /* GS_BASE */
     if ( rdtscp )
         wrmsr(0xc0000103, 0x5c5c0001ULL);          /* TSC_AUX */
 }
