@@ -87,7 +87,9 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
 struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
                                   uint64_t cr4, uint64_t xcr0);
 uint64_t hvm_cr4_guest_ok(void);
-void hvm_cpu_policy_show(void);         /* boot: host and guest feature words */
+void hvm_cpu_policy_show(void);
+/* cr4_check.c: MOV to CR4's checks; 0 or -EINVAL (#GP). */
+int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma, uint64_t cr3);         /* boot: host and guest feature words */
 
 /* The guest's GPR n in ModRM / CR-qualification order (rAX, rCX, rDX, rBX,
  * rSP, rBP, rSI, rDI, r8-r15), from v->regs. */

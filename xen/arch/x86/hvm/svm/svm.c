@@ -297,14 +297,8 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_c
 /* The checks MOV to CR4 makes (#GP(0) if one fails), CPUID's offer included. */
 static bool cr4_write_ok(const struct hvm_guest_state *st, uint64_t val)
 {
-    bool lma = st->efer & EFER_LMA;
-    if (st->cpl != 0 || (val & ~cr4_guest_ok))
-        return false;
-    if (lma && !(val & X86_CR4_PAE))
-        return false;
-    if ((val & ~st->cr4 & X86_CR4_PCIDE) && (!lma || (st->cr3 & 0xfff)))
-        return false;
-    return true;
+    return st->cpl == 0 &&
+           !hvm_cr4_write_check(cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
 }
 
 /* The MOV to CR4 at RIP (no decode assists: read it); false if it is not one. */

@@ -192,11 +192,7 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
     uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
     bool reload;
 
-    if (val & ~vmx_caps.cr4_guest_ok)
-        return -EINVAL;
-    if ((efer & EFER_LMA) && !(val & X86_CR4_PAE))
-        return -EINVAL;
-    if ((val & ~old & X86_CR4_PCIDE) && (!(efer & EFER_LMA) || (cr3 & 0xfff)))
+    if (hvm_cr4_write_check(vmx_caps.cr4_guest_ok, old, val, efer & EFER_LMA, cr3))
         return -EINVAL;
     reload = pae_paging(guest_cr0(), val, efer) &&
              ((old ^ val) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP));
