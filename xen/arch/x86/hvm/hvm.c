@@ -1,7 +1,8 @@
 /*
  * hvm.c - the vendor-neutral half of running guests: which vendor to use,
  * and the exit handlers written once for both (CPUID, MSRs, port I/O,
- * hypercalls, second-stage faults, HLT, triple faults). The vendor code
+ * hypercalls, second-stage faults, HLT, XSETBV, INVD/WBINVD, triple
+ * faults). What CPUID shows a guest is cpu_policy.c's. The vendor code
  * turns its own exit codes into struct hvm_exit; nothing here knows a
  * VMCS or a VMCB.
  */

@@ -4,13 +4,15 @@
  * injection and the flushing of EPT/VPID-tagged translations.
  *
  * Exits that only VMX has (MOV to CR0/CR4, which we intercept to keep
- * CR0.NE and CR4.VMXE to ourselves) are finished here and reported as
+ * CR0.NE and CR4.VMXE to ourselves and to refuse CR4 bits CPUID does not
+ * offer) are finished here and reported as
  * HVM_EXIT_NONE; the common code never sees them. For the exits it does
  * see, the common code advances RIP by insn_len itself.
  *
  * A run: interrupts off, VMCS loaded (VMPTRLD), stale translations
- * flushed, the queued event written, VMLAUNCH; after the exit the VMCS is
- * written back (VMCLEAR) so the vCPU may run on any CPU next, and the
+ * flushed, the queued event written, the guest's XCR0 loaded, VMLAUNCH;
+ * after the exit the hypervisor's XCR0 is back, the VMCS is written back
+ * (VMCLEAR) so the vCPU may run on any CPU next, and the
  * interrupt that caused the exit, still pending (no acknowledge-on-exit),
  * is taken by the hypervisor's own IDT when interrupts come back on. The
  * VMX-preemption timer bounds every run (vmcs.c, vmx_quantum_us), so the
