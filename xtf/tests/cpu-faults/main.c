@@ -10,7 +10,8 @@
  *  - XSETBV raises #GP(0) and leaves XCR0 alone for: ECX = 1, 0, x87
  *    clear, AVX without SSE, reserved bits 8 and 63, and if AVX-512 is
  *    offered, part of it and all of it without AVX; the valid values
- *    x87|SSE, +AVX and everything offered are taken;
+ *    x87|SSE, +AVX and everything offered are taken; and XSETBV at CPL 3
+ *    (ring3.c builds the ring-3 environment the runtime lacks);
  *  - MOV to CR4 raises #GP(0) and leaves CR4 alone for VMXE, SMXE, LA57,
  *    PKE, CET, PKS (Wren offers none of them: PKU and LA57 are hidden
  *    in CPUID, which is checked too) and reserved bits 31 and 32;
@@ -19,10 +20,10 @@
  *  - with RDTSCP offered, TSC_AUX takes a 32-bit value and RDTSCP
  *    returns it. (A value with bit 32 set should raise #GP; Bochs 2.7
  *    takes it, see docs/platforms.md, so that is not checked.)
- * (XSETBV at CPL 3 is not checked: the runtime has no ring 3.)
  */
 #include <xtf.h>
 #include <xtf/xstate.h>
+#include "ring3.h"
 
 const char test_title[] = "XSETBV, CR4 and INVD faults";
 
@@ -37,6 +38,8 @@ const char test_title[] = "XSETBV, CR4 and INVD faults";
 #define MSR_TSC_AUX   0xc0000103U
 
 static uint64_t xmax;
+
+
 
 static bool osxsave_bit(void)
 {
@@ -113,6 +116,9 @@ static void check_xsetbv(void)
     }
     good_xsetbv(xmax);
     check_leaf_d(xmax, cpuid_count(0xd, 0).c);
+    expect_ex("XSETBV(0, 3) at CPL 3", xsetbv_at_cpl3(), X86_EXC_GP);
+    if ( xgetbv(0) != xmax )
+        xtf_failure("XSETBV at CPL 3 changed XCR0 to %#lx", (unsigned long)xgetbv(0));
 }
 
 static void bad_cr4(const char *what, uint64_t bit)
