@@ -17,7 +17,7 @@
 #include <xen/frame.h>
 #include <asm/hvm.h>
 #include <asm/traps.h>
-#include <asm/fpu.h>
+#include <asm/cpu_state.h>
 #include <public/sched.h>
 
 struct domain *domain_list;
@@ -69,7 +69,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
-    fpu_init_vcpu(v);
+    arch_vcpu_state_init(v);
     if (hvm_vendor->vcpu_create(v)) {
         xfree(v);
         return NULL;
