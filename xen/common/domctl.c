@@ -26,7 +26,7 @@
 #include <xen/logdirty.h>
 #include <public/wren.h>
 
-static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED(LOCK_domctl);
 
 /* Xen caps the controller's pause count so repeated pauses cannot
  * overflow it. */

@@ -584,7 +584,7 @@ long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op,
 void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
-    spin_lock_init(&d->logdirty.lock);
+    spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
 }
 
 void logdirty_domain_destroy(struct domain *d)

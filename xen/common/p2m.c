@@ -334,7 +334,7 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
 
     if ( !mfn_valid_raw(root) )
         return -ENOMEM;
-    spin_lock_init(&p2m->lock);
+    spin_lock_init(&p2m->lock, LOCK_p2m);
     p2m->ops = ops;
     p2m->root = root;
     p2m->max_mapped_gfn = 0;

@@ -36,7 +36,7 @@ struct mem_range {
     uint64_t free_head[];            /* bit n: a free block starts at first_mfn + n */
 };
 
-static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED(LOCK_page_alloc);
 static struct mem_range *ranges;
 static struct free_block *free_lists[MAX_ORDER + 1];
 static unsigned long nr_free, nr_total;

@@ -37,7 +37,7 @@ struct heap_page {
 };
 BUILD_BUG_ON(sizeof(struct heap_page) != HDR_SIZE);
 
-static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED(LOCK_xmalloc);
 static struct heap_page *partial[NR_CLASSES];
 
 static unsigned int first_slot(unsigned int shift)
