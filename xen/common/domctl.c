@@ -12,7 +12,8 @@
  *
  * Locking: domctl_lock serialises all domctls (as Xen's does), so two
  * controllers cannot interleave a pause count check and its change, or
- * destroy a domain another domctl is using. It is the outermost lock.
+ * destroy a domain another domctl is using. It is the outermost lock
+ * (xen/lock-order.h).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>

@@ -9,9 +9,8 @@
  * or NPT); the core only calls its primitives, so it runs unchanged in the
  * host unit tests (tools/tests/).
  *
- * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator /
- * heap locks. Every public function takes p2m->lock itself; the helpers
- * expect it held. p2m->flush_tlbs runs with it held.
+ * Lock order: xen/lock-order.h. Every public function takes p2m->lock
+ * itself; the helpers expect it held. p2m->flush_tlbs runs with it held.
  *
  * Entries the hardware may be walking change by single 64-bit stores. A
  * change that removes or narrows a translation is followed by

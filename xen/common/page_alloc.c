@@ -11,7 +11,7 @@
  * frees cheap to catch.
  *
  * May not touch: anything outside the ranges it was given.
- * Lock order: innermost; the heap (xmalloc.c) and the p2m call in here.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>

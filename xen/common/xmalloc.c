@@ -12,7 +12,7 @@
  * All memory handed out is zeroed. The one cost of the simple layout: a
  * 2048-byte object shares its page only with the header.
  *
- * Lock order: xmalloc_lock, then the page allocator's lock.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>

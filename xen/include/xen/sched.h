@@ -3,8 +3,8 @@
  * physical CPUs: one round-robin run queue, preemption on the timer tick,
  * a vCPU that blocks or halts gives its CPU away.
  *
- * Lock order: domlist_lock -> d->lock -> d->p2m.lock -> sched lock ->
- * console lock. A vCPU's run state changes only under the scheduler lock.
+ * Lock order: xen/lock-order.h. A vCPU's run state changes only under the
+ * scheduler lock.
  */
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
