@@ -83,5 +83,7 @@ int hvm_init(void);                     /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
+/* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
+void hvm_debugcon_write(struct domain *d, char c);
 
 #endif /* ASM_HVM_H */

@@ -50,6 +50,11 @@ struct domain_console {
     spinlock_t lock;
     char line[256];
     size_t len;
+    /* Port 0xE9 output is rate-limited per domain (hvm.c). */
+    uint64_t e9_stamp_us;           /* when e9_tokens was last topped up */
+    uint32_t e9_tokens;             /* bytes the domain may still write */
+    bool e9_limited;                /* dropping since the last warning */
+    uint64_t e9_dropped;            /* bytes dropped, ever */
     mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
     unsigned int ring_port;
 };
