@@ -96,8 +96,9 @@ static void check(const spinlock_t *l, const char *site, const struct lock_stack
     }
 }
 
-void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock, bool irqs_off)
+void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock)
 {
+    bool irqs_off = !arch_lock_irqs_enabled();
     unsigned long flags;
     struct lock_stack *s;
 

@@ -42,7 +42,7 @@
     X(pml, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
       "pml_lock: PML and EPT A/D switching, per-vCPU PML buffers (vmx/pml.c)") \
     X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
-      "d->console.lock: a domain's console line buffer and PV console ring")  \
+      "d->console.lock: a domain's console line, PV console ring, 0xE9 budget") \
     X(p2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
       "p2m->lock: a domain's second-stage tables, counters, pending changes") \
     X(logdirty, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \

@@ -59,9 +59,9 @@ unsigned int arch_lock_cpu(void);
 #define LOCK_STR_(x) #x
 #define LOCK_STR(x) LOCK_STR_(x)
 #define LOCK_SITE (__FILE__ ":" LOCK_STR(__LINE__))
-/* Check l against the locks this CPU holds (not for a trylock), then
- * record it as held; and forget it again. */
-void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock, bool irqs_off);
+/* Check l against the locks this CPU holds and the interrupt state (not
+ * for a trylock), then record it as held; and forget it again. */
+void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock);
 void lock_order_release(const spinlock_t *l);
 /* Locks this CPU holds; forget them all and check again (host tests,
  * after a caught panic). */
@@ -74,7 +74,7 @@ void lock_order_announce(void);
 #else
 #define LOCK_SITE NULL
 static inline void lock_order_acquire(const spinlock_t *l, const char *site,
-                                      bool trylock, bool irqs_off) { }
+                                      bool trylock) { }
 static inline void lock_order_release(const spinlock_t *l) { }
 static inline void lock_order_stop(void) { }
 static inline void lock_order_announce(void) { }
@@ -83,7 +83,7 @@ static inline void lock_order_announce(void) { }
 /* Checked before spinning: a wrong order panics instead of deadlocking. */
 static inline void _spin_lock(spinlock_t *l, const char *site)
 {
-    lock_order_acquire(l, site, false, !arch_lock_irqs_enabled());
+    lock_order_acquire(l, site, false);
     arch_spin_lock(l);
 }
 
@@ -91,7 +91,7 @@ static inline bool _spin_trylock(spinlock_t *l, const char *site)
 {
     if ( !arch_spin_trylock(l) )
         return false;
-    lock_order_acquire(l, site, true, !arch_lock_irqs_enabled());
+    lock_order_acquire(l, site, true);
     return true;
 }
 
@@ -105,7 +105,7 @@ static inline unsigned long _spin_lock_irqsave(spinlock_t *l, const char *site)
 {
     unsigned long flags = arch_lock_irq_save();
 
-    lock_order_acquire(l, site, false, true);
+    lock_order_acquire(l, site, false);
     arch_spin_lock(l);
     return flags;
 }
