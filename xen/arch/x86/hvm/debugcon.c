@@ -49,8 +49,8 @@ static bool e9_allowed(struct domain *d)
     if (!e9_rate)
         return true;                /* e9_rate=0: no limit */
     refill(c, now_us());
-    if (c->e9_tokens == e9_burst)
-        c->e9_limited = false;
+    if (c->e9_tokens == e9_burst && e9_burst)
+        c->e9_limited = false;      /* quiet long enough: warn again */
     if (c->e9_tokens) {
         c->e9_tokens--;
         return true;
@@ -58,8 +58,8 @@ static bool e9_allowed(struct domain *d)
     c->e9_dropped++;
     if (!c->e9_limited) {
         c->e9_limited = true;
-        printk(XENLOG_WARNING "d%u: port 0xE9 output over %u bytes/s: dropping it (%lu dropped so far)\n",
-               d->domain_id, e9_rate, c->e9_dropped);
+        printk(XENLOG_WARNING "d%u: port 0xE9 output over %u bytes/s (burst %u): dropping the excess (%lu dropped before)\n",
+               d->domain_id, e9_rate, e9_burst, c->e9_dropped - 1);
     }
     return false;
 }
