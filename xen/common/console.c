@@ -142,9 +142,9 @@ void console_guest_flush(struct domain *d)
     spin_lock(&d->console.lock);
     if (d->console.len)
         print_guest_line(d);
-    if (d->console.e9_dropped)
+    if (d->console.e9.dropped)
         printk("d%u: %lu bytes of port 0xE9 output were dropped\n",
-               d->domain_id, d->console.e9_dropped);
+               d->domain_id, d->console.e9.dropped);
     spin_unlock(&d->console.lock);
 }
 

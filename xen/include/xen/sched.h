@@ -15,6 +15,7 @@
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
+#include <xen/ratelimit.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -50,11 +51,7 @@ struct domain_console {
     spinlock_t lock;
     char line[256];
     size_t len;
-    /* Port 0xE9 output is rate-limited per domain (hvm.c). */
-    uint64_t e9_stamp_us;           /* when e9_tokens was last topped up */
-    uint32_t e9_tokens;             /* bytes the domain may still write */
-    bool e9_limited;                /* dropping since the last warning */
-    uint64_t e9_dropped;            /* bytes dropped, ever */
+    struct ratelimit e9;            /* port 0xE9 output (hvm/debugcon.c) */
     mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
     unsigned int ring_port;
 };
