@@ -21,7 +21,7 @@
 #include <public/sched.h>
 
 struct domain *domain_list;
-spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED;
+spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED(LOCK_domlist);
 struct domain *hardware_domain;
 
 /* Wren never reboots the machine (an emulator restart would loop a test);
@@ -179,8 +179,8 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     d->pause_count = 1;
     d->console.ring_mfn = INVALID_MFN;
     d->shared_info_gfn = INVALID_GFN;
-    spin_lock_init(&d->lock);
-    spin_lock_init(&d->console.lock);
+    spin_lock_init(&d->lock, LOCK_domain);
+    spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
     rc = domain_alloc_parts(d, max_vcpus);
     if (rc) {

@@ -12,7 +12,8 @@
  *
  * Locking: domctl_lock serialises all domctls (as Xen's does), so two
  * controllers cannot interleave a pause count check and its change, or
- * destroy a domain another domctl is using. It is the outermost lock.
+ * destroy a domain another domctl is using. It is the outermost lock
+ * (xen/lock-order.h).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -26,7 +27,7 @@
 #include <xen/logdirty.h>
 #include <public/wren.h>
 
-static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED(LOCK_domctl);
 
 /* Xen caps the controller's pause count so repeated pauses cannot
  * overflow it. */

@@ -8,11 +8,12 @@
  * remote domain binds), a domain to itself (IPI), or a domain to a
  * service inside the hypervisor (the PV console backend).
  *
- * Locking: d->evtchn.lock guards d's port table. An operation on two
- * domains takes both locks, lower domain id first. Raising an event takes
- * no evtchn lock (the shared_info bits are atomics) and may be called with
- * one held; it takes the scheduler lock, so the order is evtchn lock ->
- * sched lock. Service functions are called with no evtchn lock held.
+ * Locking (order: xen/lock-order.h): d->evtchn.lock guards d's port
+ * table. An operation on two domains takes both locks, lower address
+ * first (the class nests by address). Raising an event takes no evtchn
+ * lock (the shared_info bits are atomics) and may be called with one
+ * held; it takes the scheduler lock. Service functions are called with no
+ * evtchn lock held.
  *
  * Of shared_info, this file writes only evtchn_pending bits and a
  * vcpu_info's evtchn_pending_sel and evtchn_upcall_pending; evtchn_mask
@@ -98,7 +99,7 @@ bool evtchn_vcpu_has_pending(struct vcpu *v)
 
 void evtchn_init(struct domain *d)
 {
-    spin_lock_init(&d->evtchn.lock);
+    spin_lock_init(&d->evtchn.lock, LOCK_evtchn);
     memset(d->evtchn.port, 0, sizeof(d->evtchn.port));
     d->evtchn.port[0].state = ECS_RESERVED;
 }
@@ -130,7 +131,7 @@ static void lock_pair(struct domain *a, struct domain *b)
 {
     if (a == b) {
         spin_lock(&a->evtchn.lock);
-    } else if (a->domain_id < b->domain_id) {
+    } else if ((uintptr_t)&a->evtchn.lock < (uintptr_t)&b->evtchn.lock) {
         spin_lock(&a->evtchn.lock);
         spin_lock(&b->evtchn.lock);
     } else {

@@ -586,7 +586,7 @@ long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op,
 void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
-    spin_lock_init(&d->logdirty.lock);
+    spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
     d->logdirty.charge_to = &d->p2m_pool;    /* the bitmaps are the domain's cost */
 }
 

@@ -4,7 +4,7 @@
  *
  * Pending type changes inside the block are resolved first, so the leaves
  * compared are the leaves as they are now, and the superpage written is
- * stamped now. Part of the p2m core: see p2m.c for the lock order.
+ * stamped now. Part of the p2m core; lock order: xen/lock-order.h.
  */
 #include "p2m-private.h"
 

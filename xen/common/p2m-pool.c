@@ -19,7 +19,7 @@
 
 void p2m_pool_init(struct p2m_pool *pool)
 {
-    spin_lock_init(&pool->lock);
+    spin_lock_init(&pool->lock, LOCK_p2m_pool);
     pool->free_head = INVALID_MFN;
     pool->nr_free = pool->nr_used = pool->nr_charged = 0;
 }

@@ -9,9 +9,8 @@
  * or NPT); the core only calls its primitives, so it runs unchanged in the
  * host unit tests (tools/tests/).
  *
- * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator /
- * heap locks. Every public function takes p2m->lock itself; the helpers
- * expect it held. p2m->flush_tlbs runs with it held.
+ * Lock order: xen/lock-order.h. Every public function takes p2m->lock
+ * itself; the helpers expect it held. p2m->flush_tlbs runs with it held.
  *
  * Entries the hardware may be walking change by single 64-bit stores. A
  * change that removes or narrows a translation is followed by
@@ -354,7 +353,7 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
 
     if ( !mfn_valid_raw(root) )
         return -ENOMEM;
-    spin_lock_init(&p2m->lock);
+    spin_lock_init(&p2m->lock, LOCK_p2m);
     p2m->ops = ops;
     p2m->root = root;
     p2m->max_mapped_gfn = 0;

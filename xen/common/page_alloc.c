@@ -12,7 +12,7 @@
  * frees cheap to catch.
  *
  * May not touch: anything outside the ranges it was given.
- * Lock order: innermost; the heap (xmalloc.c) and the p2m call in here.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>
@@ -40,7 +40,7 @@ struct mem_range {
     uint64_t free_head[];            /* bit n: a free block starts at first_mfn + n */
 };
 
-static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED(LOCK_page_alloc);
 static struct mem_range *ranges;
 static struct free_block *free_lists[MAX_ORDER + 1];
 static unsigned long nr_free, nr_total;

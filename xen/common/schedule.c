@@ -23,7 +23,7 @@
 
 #define SCHED_HZ 100
 
-spinlock_t sched_lock = SPIN_LOCK_UNLOCKED;
+spinlock_t sched_lock = SPIN_LOCK_UNLOCKED(LOCK_sched);
 static unsigned int cursor_domain, cursor_vcpu;
 
 bool vcpu_runnable(const struct vcpu *v)

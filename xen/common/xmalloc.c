@@ -12,7 +12,7 @@
  * All memory handed out is zeroed. The one cost of the simple layout: a
  * 2048-byte object shares its page only with the header.
  *
- * Lock order: xmalloc_lock, then the page allocator's lock.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>
@@ -37,7 +37,7 @@ struct heap_page {
 };
 BUILD_BUG_ON(sizeof(struct heap_page) != HDR_SIZE);
 
-static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED(LOCK_xmalloc);
 static struct heap_page *partial[NR_CLASSES];
 
 static unsigned int first_slot(unsigned int shift)

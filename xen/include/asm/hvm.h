@@ -101,5 +101,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
+/* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
+void hvm_debugcon_write(struct domain *d, char c);
 
 #endif /* ASM_HVM_H */

@@ -49,8 +49,7 @@ void page_alloc_reset(void);
 #endif
 
 /* Small-object heap (any size; zeroed; 16-byte aligned, objects over 2 KiB
- * take whole pages). xfree(NULL) is a no-op. Lock order: heap lock, then
- * page allocator lock. */
+ * take whole pages). xfree(NULL) is a no-op. Lock order: xen/lock-order.h. */
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
 #define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))

@@ -7,10 +7,9 @@
  * format only through a struct p2m_pte_ops backend (EPT, NPT), which knows
  * bit layouts and nothing else. The core compiles for the host unit tests.
  *
- * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator and
- * heap locks. Every function below takes p2m->lock itself, so call none of
- * them with it held, nor with a scheduler lock held. p2m->flush_tlbs runs
- * with p2m->lock held.
+ * Lock order: xen/lock-order.h. Every function below takes p2m->lock
+ * itself, so call none of them with it held, nor with a lock of a later
+ * class held. p2m->flush_tlbs runs with p2m->lock held.
  *
  * Type changes (docs/designs/p2m-types.md): a global change old -> new is
  * begun in O(512) and finished lazily, entry by entry, when the guest or

@@ -3,8 +3,8 @@
  * physical CPUs: one round-robin run queue, preemption on the timer tick,
  * a vCPU that blocks or halts gives its CPU away.
  *
- * Lock order: domlist_lock -> d->lock -> d->p2m.lock -> sched lock ->
- * console lock. A vCPU's run state changes only under the scheduler lock.
+ * Lock order: xen/lock-order.h. A vCPU's run state changes only under the
+ * scheduler lock.
  */
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
@@ -15,6 +15,7 @@
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
+#include <xen/ratelimit.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -50,6 +51,7 @@ struct domain_console {
     spinlock_t lock;
     char line[256];
     size_t len;
+    struct ratelimit e9;            /* port 0xE9 output (hvm/debugcon.c) */
     mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
     unsigned int ring_port;
 };

@@ -203,12 +203,8 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
     }
     if (e->io_in)
         v->regs.rax = (v->regs.rax & ~mask) | mask;     /* nothing there: all ones */
-    else if (e->io_port == DEBUG_CONSOLE_PORT) {
-        char c = (char)v->regs.rax;
-        spin_lock(&v->domain->console.lock);
-        console_guest_write(v->domain, &c, 1);
-        spin_unlock(&v->domain->console.lock);
-    }
+    else if (e->io_port == DEBUG_CONSOLE_PORT)
+        hvm_debugcon_write(v->domain, (char)v->regs.rax);
 }
 
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)

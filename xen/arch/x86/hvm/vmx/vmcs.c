@@ -328,7 +328,7 @@ int vmx_cpu_up(unsigned int cpu)
 
 #define NR_VPIDS 65536
 static uint64_t vpid_used[NR_VPIDS / 64] = { 1 };   /* VPID 0 is taken */
-static spinlock_t vpid_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t vpid_lock = SPIN_LOCK_UNLOCKED(LOCK_vpid);
 
 static uint16_t vpid_alloc(void)
 {
