@@ -124,6 +124,19 @@ void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order)
     logdirty_bitmap_set(&d->logdirty, gfn, order);
 }
 
+void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn)
+{
+    unsigned int order = P2M_ORDER_4K;
+
+    if ( !ACCESS_ONCE(d->logdirty.enabled) )
+        return;
+    /* Under the keep policy a write anywhere in a superpage reports all of
+     * it, as a guest write there would. */
+    if ( d->logdirty.policy == LOGDIRTY_SP_KEEP )
+        p2m_lookup(&d->p2m, _gfn(gfn), NULL, NULL, &order);
+    logdirty_mark(d, gfn & ~((1ULL << order) - 1), order);
+}
+
 static void count_locked(struct domain *d, uint64_t *counter, uint64_t n)
 {
     struct logdirty_domain *ld = &d->logdirty;

@@ -33,6 +33,7 @@
 #include <xen/sched.h>
 #include <xen/guest_access.h>
 #include <xen/frame.h>
+#include <xen/logdirty.h>
 #include <asm/hvm.h>
 #include <asm/guest_walk.h>
 #include <asm/x86.h>
@@ -46,14 +47,14 @@ struct walk_ctx {
 };
 
 /*
- * Log-dirty hook: the hypervisor wrote guest frame gfn directly, not
- * through the guest's MMU, so no write fault or PML entry recorded it.
- * When log-dirty lands, this must set gfn in the domain's dirty bitmap
- * (for ram_logdirty entries, and for any entry while global log-dirty is
- * active), or migration will miss the page.
+ * The hypervisor wrote guest frame gfn directly, not through the guest's
+ * MMU, so no write fault, PML entry or dirty bit recorded it: log it, or
+ * a migration would send a stale copy of the page (ignored while
+ * log-dirty is off).
  */
 static void p2m_note_hypervisor_write(struct domain *d, gfn_t gfn)
 {
+    logdirty_note_hypervisor_write(d, gfn_x(gfn));
 }
 
 static bool type_readable(p2m_type_t t)

@@ -124,6 +124,10 @@ struct logdirty_domain {
  */
 void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order);
 
+/* The hypervisor wrote gfn itself (a copy to the guest, A/D bits of its
+ * page tables): no fault, PML entry or dirty bit saw it. Any context. */
+void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn);
+
 /* For the vendor's PML code: one PML-full exit; n addresses drained. */
 void logdirty_count_logging_exit(struct domain *d);
 void logdirty_count_pml(struct domain *d, uint64_t n);
