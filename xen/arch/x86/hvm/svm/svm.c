@@ -202,6 +202,25 @@ static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     v->regs.rbx = ebx;
 }
 
+/* What VMRUN's consistency checks would refuse is refused here with
+ * -EINVAL: a bad VCPUOP_initialise context must never become a failed
+ * entry (a crashed domain). */
+#define SVM_EFER_GUEST_OK    (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define SVM_RFLAGS_MBZ       0xffffffffffc08028ULL      /* bits 3, 5, 15, 22-63 */
+#define SVM_RFLAGS_VM        (1ULL << 17)
+
+static bool svm_context_ok(const struct vcpu_hvm_x86_64 *r)
+{
+    unsigned int maxphyaddr = cpuid_count(0x80000008, 0).a & 0xff;
+    if ((r->cr0 >> 32) || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)))
+        return false;
+    if (r->efer & ~SVM_EFER_GUEST_OK)
+        return false;
+    if (maxphyaddr && (r->cr3 >> maxphyaddr))
+        return false;
+    return !(r->rflags & (SVM_RFLAGS_MBZ | SVM_RFLAGS_VM));
+}
+
 static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 {
     const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
@@ -210,7 +229,7 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
         return -EOPNOTSUPP;     /* 32-bit contexts: not yet */
     if ((r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) ||
         !(r->efer & EFER_LME) || (r->efer & EFER_SVME) || (r->cr4 & ~cr4_guest_ok) ||
-        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip)
+        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip || !svm_context_ok(r))
         return -EINVAL;
     svm_reset_state(v, r->cr0, r->cr3, r->cr4);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
