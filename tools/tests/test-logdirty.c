@@ -2,7 +2,7 @@
  * test-logdirty.c - the log-dirty pieces that need no struct domain:
  * the bitmap (xen/common/logdirty-bitmap.c: marking ranges, clipping,
  * counting, CLEAN/PEEK hand-out and undo, growth), the table walks of
- * xen/common/p2m-dirty.c on EPT and NPT (harvesting and clearing dirty
+ * xen/common/p2m/dirty.c on EPT and NPT (harvesting and clearing dirty
  * flags, only the flags, through marked tables too; listing and
  * splitting superpages), and the superpage record and re-coalescing done
  * when log-dirty ends, after write-protect faults shattered superpages.

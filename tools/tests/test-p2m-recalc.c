@@ -1,6 +1,6 @@
 /*
- * test-p2m-recalc.c - the mechanics of lazy global type changes
- * (xen/common/p2m-recalc.c) on both backends, each case run beside an
+ * test-p2m/global.c and p2m/recalc.c - the mechanics of lazy global type changes
+ * (xen/common/p2m/{marks,recalc,global}.c) on both backends, each case run beside an
  * eager twin that is the reference: beginning a change writes only the
  * root's entries and flushes once; marked entries stop the (modelled)
  * CPU; a fault resolves exactly one path; lookups see the change at once

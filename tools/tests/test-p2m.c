@@ -1,5 +1,5 @@
 /*
- * test-p2m.c - the p2m core (xen/common/p2m.c) on both backends: mapping
+ * test-p2m.c - the p2m core (xen/common/p2m/p2m.c) on both backends: mapping
  * and looking up 4K/2M/1G leaves, argument checks, how set_range cuts a
  * range, shattering 1G -> 2M -> 4K and superpages replacing tables with
  * exact counters, removal, when flushes happen, coalescing, the auditor

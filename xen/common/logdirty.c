@@ -4,7 +4,7 @@
  * Wren's counters domctl. The protocol (when flags are cleared, when the
  * hardware log is drained, why no write is lost) is in
  * docs/designs/log-dirty.md; the bitmap itself is logdirty-bitmap.c and
- * the table walks p2m-dirty.c.
+ * the table walks p2m/dirty.c.
  *
  * Every operation is decoded first (all checks, nothing changes), then
  * applied. The domctl lock serialises the operations; only

@@ -54,7 +54,7 @@
     X(vpid, LOCK_NEST_NONE, LOCK_IRQ,                                         \
       "vpid_lock: the VPID allocation bitmap (vmx/vmcs.c)")                   \
     X(p2m_pool, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
-      "pool->lock: a domain's p2m pool: free list and counts (p2m-pool.c)")   \
+      "pool->lock: a domain's p2m pool: free list and counts (p2m/pool.c)")   \
     X(xmalloc, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \
       "xmalloc_lock: the small-object heap's class lists")                    \
     X(page_alloc, LOCK_NEST_NONE, LOCK_IRQ_NO,                                \

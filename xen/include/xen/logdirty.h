@@ -23,7 +23,7 @@
  *
  * Files: logdirty.c (shadow_op, mechanisms, fault handler, stats
  * domctl), logdirty-bitmap.c (the bitmap and the superpage record; no
- * struct domain, so it runs in the host unit tests), p2m-dirty.c (the
+ * struct domain, so it runs in the host unit tests), p2m/dirty.c (the
  * table walks).
  *
  * Locking: d->logdirty.lock protects the bitmap and the counters; it is

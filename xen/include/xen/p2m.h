@@ -2,7 +2,7 @@
  * p2m.h - the second-stage translation (guest frame -> machine frame, with a
  * type and access rights per entry), arch-neutral part.
  *
- * The core (xen/common/p2m*.c) owns policy: which types exist, how ranges are
+ * The core (the files of xen/common/p2m/) owns policy: which types exist, how ranges are
  * cut into 1G/2M/4K pieces, locking, counters. It reaches the hardware table
  * format only through a struct p2m_pte_ops backend (EPT, NPT), which knows
  * bit layouts and nothing else. The core compiles for the host unit tests.
@@ -172,7 +172,7 @@ struct p2m_global_change {
     uint8_t old, new;
 };
 
-/* State of the lazy global changes (p2m-recalc.c). */
+/* State of the lazy global changes (p2m/global.c and p2m/recalc.c). */
 struct p2m_recalc {
     uint64_t seq;                     /* global changes logged so far */
     uint64_t tail;                    /* no mark carries a stamp below this */
@@ -184,7 +184,7 @@ struct p2m_recalc {
 };
 
 /*
- * A pool of pages for one domain's tables (p2m-pool.c), sized by the
+ * A pool of pages for one domain's tables (p2m/pool.c), sized by the
  * toolstack (XEN_DOMCTL_set_paging_mempool_size): a domain whose
  * operations need more tables than its pool holds gets -ENOMEM, and the
  * rest of the host notices nothing. Free pages are linked through their
@@ -374,7 +374,7 @@ int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner);
 int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to);
 
 /*
- * ---- Dirty flags and superpages, for log-dirty (p2m-dirty.c) ----
+ * ---- Dirty flags and superpages, for log-dirty (p2m/dirty.c) ----
  *
  * The dirty flag is the hardware-managed bit the MMU sets on a write
  * (EPT with A/D enabled in the EPTP, NPT always). None of these change a

@@ -1,8 +1,7 @@
 /*
- * p2m-private.h - what the files of the p2m core share, and nothing else
- * may include: p2m.c (walks, updates, lookups), p2m-recalc.c (lazy global
- * type changes), p2m-type.c (type changes by range), p2m-coalesce.c and
- * p2m-audit.c.
+ * p2m/private.h - what the files of the p2m core (xen/common/p2m/) share,
+ * and nothing else may include. The layers are listed below, bottom
+ * first: a file calls only the layers beneath it.
  *
  * Functions named *_locked, and every helper declared here, expect
  * p2m->lock held.
@@ -74,13 +73,44 @@ static inline bool order_supported(const struct p2m_domain *p2m, unsigned int or
            (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
 }
 
-/* ---- p2m.c ---- */
-void p2m_flush(struct p2m_domain *p2m);
+#define WALK_HOLE         1       /* p2m_walk_to() met nothing mapped: not an error */
+#define LOG_MASK          (P2M_CHANGE_LOG - 1)
 
-/* A page for a table, from the domain's pool (p2m-pool.c): INVALID_MFN if
- * the pool is empty. Not zeroed. */
+BUILD_BUG_ON(P2M_CHANGE_LOG & LOG_MASK);
+
+/*
+ * The layers, bottom first. A file calls only the layers below its own
+ * (and its own): pool.c and marks.c; table.c; recalc.c; walk.c;
+ * global.c, type.c, coalesce.c, dirty.c, audit.c; p2m.c on top.
+ */
+
+/* ---- layer 0: pool.c ---- */
+/* A page for a table, from the domain's pool: INVALID_MFN if the pool is
+ * empty. Not zeroed. */
 mfn_t p2m_table_alloc(struct p2m_domain *p2m);
 void p2m_table_free(struct p2m_domain *p2m, mfn_t m);
+
+/* ---- layer 0: marks.c ---- */
+void p2m_recalc_init(struct p2m_domain *p2m);
+/* Mark the table entry in *slot with stamp, and count the mark. */
+void p2m_recalc_mark(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t stamp);
+/* One mark with this stamp more (add) or fewer. */
+void p2m_recalc_count_mark(struct p2m_domain *p2m, uint64_t stamp, bool add);
+/* Forget the logged changes no mark can still need (the tail). */
+void p2m_recalc_advance_tail(struct p2m_domain *p2m);
+/* A marked entry left the table (its subtree was freed). */
+void p2m_recalc_forget(struct p2m_domain *p2m, p2m_pte_t pte);
+/* The full stamp a mark's P2M_STAMP_BITS stand for. */
+uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte);
+/* t with the changes logged after stamp applied, in order. */
+p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t);
+/* The stamp meaning "nothing pending" (no mark carries it). */
+static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m) { return p2m->recalc.seq; }
+
+/* ---- layer 1: table.c ---- */
+void p2m_flush(struct p2m_domain *p2m);
+/* gfn .. gfn + 2^order - 1 is mapped now (max_mapped_gfn). */
+void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
 /* The leaf in *slot with type t (frame, access, accessed/dirty kept).
  * Counts it; returns whether a TLB holding the old one must be flushed. */
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
@@ -90,24 +120,34 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
  * drop_refs, or carried into new (coalescing). */
 void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, bool drop_refs,
                          p2m_pte_t new);
+/* Free every table below table (level), forgetting its leaves and marks,
+ * dropping the leaves' references if drop_refs. table itself stays. */
+void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs);
+/* Write new (a leaf, or 0) at *slot, whatever is there (a leaf or a table). */
+void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new);
+/* An empty table for the empty *slot: 0 or -ENOMEM (pool empty). */
+int p2m_add_table(struct p2m_domain *p2m, p2m_pte_t *slot);
 int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+/* After a removal at gfn (level), free the tables above it left empty. */
+void p2m_prune_empty(struct p2m_domain *p2m, uint64_t gfn, unsigned int level);
+
+/* ---- layer 2: recalc.c ---- */
+/* Push the mark on the table entry in *slot down one level. */
+void p2m_recalc_push(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+/* Resolve every mark in the subtree of *slot (level), slot included. */
+void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
+
+/* ---- layer 3: walk.c ---- */
+/* The slot for gfn at level, making the path down to it (if build).
+ * NULL with *rc WALK_HOLE (nothing mapped and !build) or -ENOMEM. */
+p2m_pte_t *p2m_walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int level,
+                       bool build, int *rc);
 /* Where the walk for gfn ends (a leaf or an empty entry), resolving the
  * pending changes on the way; returns its level. */
 unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t **slot);
-
-/* ---- p2m-recalc.c ---- */
-void p2m_recalc_init(struct p2m_domain *p2m);
-/* Push the mark on the table entry in *slot down one level. */
-void p2m_recalc_push(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
-/* A marked entry left the table (its subtree was freed). */
-void p2m_recalc_forget(struct p2m_domain *p2m, p2m_pte_t pte);
-/* The full stamp a mark's P2M_STAMP_BITS stand for. */
-uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte);
-/* t with the changes logged after stamp applied, in order. */
-p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t);
-/* Resolve every mark in the subtree of *slot (level), slot included. */
-void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
-/* The stamp meaning "nothing pending" (no mark carries it). */
-static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m) { return p2m->recalc.seq; }
+/* The level at which the walk for gfn ends, the entry there, and the
+ * oldest stamp of the marks met (resolves nothing, writes nothing). */
+unsigned int p2m_find_leaf(const struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *found,
+                           uint64_t *stamp);
 
 #endif /* XEN_COMMON_P2M_PRIVATE_H */

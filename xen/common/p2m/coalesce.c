@@ -1,12 +1,12 @@
 /*
- * p2m-coalesce.c - merging a 2M or 1G block of leaves back into one
+ * p2m/coalesce.c - merging a 2M or 1G block of leaves back into one
  * superpage (after log-dirty shattered it, say), break-before-make.
  *
  * Pending type changes inside the block are resolved first, so the leaves
  * compared are the leaves as they are now, and the superpage written is
  * stamped now. Part of the p2m core; lock order: xen/lock-order.h.
  */
-#include "p2m-private.h"
+#include "private.h"
 
 /* Does every leaf below table (entries at level) map gfn offset i to
  * base + i, with type t and access a? Gathers the leaves' accessed/dirty. */

@@ -1,162 +1,28 @@
 /*
- * p2m-recalc.c - lazy global type changes that compose
- * (docs/designs/p2m-types.md).
+ * p2m/global.c - lazy global type changes that compose
+ * (docs/designs/p2m-types.md): beginning one (the root's entries marked),
+ * finishing what is pending in bounded sweeps, resolving a fault's path,
+ * the eager reference mode, and the type owners.
  *
  * A global change old -> new is logged with a sequence number k and the
  * root's entries are marked with the stamp k - 1: "below here, apply every
- * change logged after the stamp". A mark is pushed down one level at a
- * time, the oldest stamp winning, until a table of leaves is reached and
- * each leaf gets the type the logged changes give it, in order. Whatever
- * is written in between is stamped "now" (its path is resolved first), so
+ * change logged after the stamp". recalc.c pushes marks down; whatever is
+ * written in between is stamped "now" (its path is resolved first), so
  * older changes never touch it. The result is what applying every change
- * to the whole table at the moment it began would have given; eager mode
- * does exactly that, as the reference.
+ * to the whole table at the moment it began would have given.
  *
- * Invariants (checked by p2m-audit.c): only table entries are marked;
- * a mark's stamp lies in [tail, seq - 1] and is never newer than a marked
- * ancestor's; marks[] counts the marks by stamp. The hardware cannot walk
- * through a marked entry, and every begin that marks flushes, so leaves
- * under a mark are rewritten without a flush.
+ * Invariants (checked by audit.c): only table entries are marked; a
+ * mark's stamp lies in [tail, seq - 1] and is never newer than a marked
+ * ancestor's; marks[] counts the marks by stamp.
  *
- * Part of the p2m core: every function here expects p2m->lock held,
- * except the public ones, which take it.
+ * May call: walk.c, recalc.c, table.c, marks.c. The public functions take
+ * p2m->lock; the others expect it held.
  */
-#include "p2m-private.h"
+#include "private.h"
 
 #include <xen/errno.h>
 
-#define LOG_MASK      (P2M_CHANGE_LOG - 1)
 #define BUDGET_ALL    (~0U)
-
-BUILD_BUG_ON(P2M_CHANGE_LOG & LOG_MASK);
-
-void p2m_recalc_init(struct p2m_domain *p2m)
-{
-    memset(&p2m->recalc, 0, sizeof(p2m->recalc));
-    p2m->recalc.cursor_level = P2M_LEVELS;
-}
-
-/* ---- stamps and the log ---- */
-
-uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte)
-{
-    uint64_t last = p2m->recalc.seq - 1;     /* the newest stamp a mark can have */
-
-    return last - ((last - p2m->ops->recalc_stamp(pte)) & LOG_MASK);
-}
-
-p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t)
-{
-    uint64_t k;
-
-    for ( k = stamp + 1; k <= p2m->recalc.seq; k++ )
-        if ( t == p2m->recalc.log[k & LOG_MASK].old )
-            t = p2m->recalc.log[k & LOG_MASK].new;
-    return t;
-}
-
-/* Changes at or below the oldest stamp still marked are applied
- * everywhere: forget them. */
-static void advance_tail(struct p2m_domain *p2m)
-{
-    struct p2m_recalc *rc = &p2m->recalc;
-
-    while ( rc->tail < rc->seq && !rc->marks[rc->tail & LOG_MASK] )
-        rc->tail++;
-}
-
-static void count_mark(struct p2m_domain *p2m, uint64_t stamp, bool add)
-{
-    uint64_t *n = &p2m->recalc.marks[stamp & LOG_MASK];
-
-    if ( add )
-    {
-        (*n)++;
-        p2m->stats.recalc_pending++;
-        return;
-    }
-    ASSERT(*n && p2m->stats.recalc_pending);
-    (*n)--;
-    p2m->stats.recalc_pending--;
-    advance_tail(p2m);
-}
-
-void p2m_recalc_forget(struct p2m_domain *p2m, p2m_pte_t pte)
-{
-    if ( p2m->ops->needs_recalc(pte) )
-        count_mark(p2m, p2m_recalc_stamp(p2m, pte), false);
-}
-
-static void mark(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t stamp)
-{
-    write_pte(p2m, slot, p2m->ops->mark_recalc(read_pte(slot), stamp & LOG_MASK));
-    count_mark(p2m, stamp, true);
-}
-
-/* ---- pushing a mark down ---- */
-
-/* The leaf gets the type the changes after stamp give it. No flush: no
- * walk has reached it since the flush that followed its mark. */
-static void recalc_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                        uint64_t stamp)
-{
-    p2m_type_t stored = p2m->ops->type(read_pte(slot));
-    p2m_type_t t = p2m_recalc_type(p2m, stamp, stored);
-
-    p2m->stats.leaves_recalculated++;
-    if ( t != stored )
-        p2m_retype_leaf(p2m, slot, level, t);
-}
-
-/* One child of a mark being pushed: a leaf is resolved on the spot (the
- * same 512 writes as marking it, without 511 faults to follow), a table is
- * marked unless it already carries an older mark, which covers this one. */
-static void push_child(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                       uint64_t stamp)
-{
-    p2m_pte_t pte = read_pte(slot);
-
-    if ( !p2m->ops->is_valid(pte) )
-        return;
-    if ( p2m->ops->is_leaf(pte, level) )
-        recalc_leaf(p2m, slot, level, stamp);
-    else if ( !p2m->ops->needs_recalc(pte) )
-        mark(p2m, slot, stamp);
-    else
-        ASSERT(p2m_recalc_stamp(p2m, pte) <= stamp);
-}
-
-void p2m_recalc_push(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
-{
-    p2m_pte_t pte = read_pte(slot);
-    uint64_t stamp = p2m_recalc_stamp(p2m, pte);
-    p2m_pte_t *children = table_va(p2m->ops->mfn(pte));
-    unsigned int i;
-
-    ASSERT(p2m->ops->needs_recalc(pte) && is_table(p2m, pte, level));
-    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
-        push_child(p2m, &children[i], level - 1, stamp);
-    /* Children first: until this store the walk still stops here. */
-    write_pte(p2m, slot, p2m->ops->clear_recalc(pte));
-    p2m->stats.recalc_resolved++;
-    count_mark(p2m, stamp, false);
-}
-
-void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
-{
-    p2m_pte_t *children;
-    unsigned int i;
-
-    if ( !is_table(p2m, read_pte(slot), level) )
-        return;
-    if ( p2m->ops->needs_recalc(read_pte(slot)) )
-        p2m_recalc_push(p2m, slot, level);
-    if ( level - 1 == 1 )
-        return;                       /* leaves below: never marked */
-    children = table_va(p2m->ops->mfn(read_pte(slot)));
-    for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
-        p2m_recalc_subtree(p2m, &children[i], level - 1);
-}
 
 /* ---- finishing in bounded batches ---- */
 
@@ -269,7 +135,7 @@ static unsigned int mark_root(struct p2m_domain *p2m, uint64_t stamp)
         if ( is_table(p2m, read_pte(&root[i]), P2M_LEVELS) &&
              !p2m->ops->needs_recalc(read_pte(&root[i])) )
         {
-            mark(p2m, &root[i], stamp);
+            p2m_recalc_mark(p2m, &root[i], stamp);
             n++;
         }
     return n;
@@ -291,7 +157,7 @@ static void log_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
     /* Marked root entries keep their older stamp: it covers this change. */
     if ( mark_root(p2m, rc->seq - 1) )
         p2m_flush(p2m);
-    advance_tail(p2m);
+    p2m_recalc_advance_tail(p2m);
 }
 
 /* The reference: every leaf of type old, now, in one sweep. */

@@ -1,5 +1,5 @@
 /*
- * p2m-type.c - which type changes are legal, and changing the type of one
+ * p2m/type.c - which type changes are legal, and changing the type of one
  * frame or of a range: only entries now of the old type change, frames
  * and access stay.
  *
@@ -7,7 +7,7 @@
  * changes on the way are resolved first (p2m_walk_resolving), so "now of
  * the old type" means after every change begun so far.
  */
-#include "p2m-private.h"
+#include "private.h"
 
 #include <xen/errno.h>
 
@@ -81,21 +81,4 @@ int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr,
 int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_type_t new)
 {
     return p2m_change_type_range(p2m, gfn, 1, old, new);
-}
-
-bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint32_t mask)
-{
-    uint64_t g = gfn, end = gfn + nr;
-
-    while ( g < end )
-    {
-        unsigned int order;
-        p2m_type_t t;
-
-        p2m_lookup(p2m, _gfn(g), &t, NULL, &order);
-        if ( !(mask & P2M_TYPE_BIT(t)) )
-            return false;
-        g = (g | ((1ULL << order) - 1)) + 1;     /* end of this leaf or hole */
-    }
-    return true;
 }

@@ -1,5 +1,5 @@
 /*
- * p2m-pool.c - the pages a domain's p2m tables come from.
+ * p2m/pool.c - the pages a domain's p2m tables come from.
  *
  * The toolstack sizes the pool (XEN_DOMCTL_set_paging_mempool_size, or
  * shadow_op SET_ALLOCATION); the pages are taken from the allocator then,
@@ -12,7 +12,7 @@
  * May not touch: table contents (p2m.c zeroes what it needs) or anything
  * outside the pool. Lock order: inside p2m->lock, outside the allocator.
  */
-#include "p2m-private.h"
+#include "private.h"
 
 #include <xen/errno.h>
 #include <xen/mm.h>

@@ -1,5 +1,5 @@
 /*
- * p2m-audit.c - the invariant checker: walks the whole table and compares
+ * p2m/audit.c - the invariant checker: walks the whole table and compares
  * it with the counters and the encoding rules. For tests and debug
  * builds; it allocates a scratch array and holds p2m->lock throughout.
  *
@@ -9,7 +9,7 @@
  * marked ancestor's; no table is referenced twice; max_mapped_gfn covers
  * every leaf; every counter, marks by stamp included, is exact.
  */
-#include "p2m-private.h"
+#include "private.h"
 
 #include <xen/errno.h>
 

@@ -1,5 +1,5 @@
 /*
- * p2m-dirty.c - what log-dirty needs from the table itself: reading and
+ * p2m/dirty.c - what log-dirty needs from the table itself: reading and
  * clearing the dirty flags the MMU sets in leaves (A/D harvest, and the
  * re-arm after a PML round), listing superpages, splitting them all.
  *
@@ -18,7 +18,7 @@
  * wait until no vCPU still runs on the old translations before it
  * trusts the next harvest (logdirty.c does).
  */
-#include "p2m-private.h"
+#include "private.h"
 
 #include <xen/errno.h>
 
