@@ -19,8 +19,6 @@
 #define MAX_DM_BUFS 4
 #define SLICE 4096              /* frames changed per continuation */
 
-long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va);
-
 static long set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
 {
     struct xen_dm_op_set_mem_type *s = &op->u.set_mem_type;
@@ -93,4 +91,3 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
     put_domain(d);
     return rc;
 }
-DEFINE_HYPERCALL(__HYPERVISOR_dm_op, dm_op, do_dm_op, HC_PRIVILEGED);

@@ -235,4 +235,3 @@ long do_domctl(uint64_t arg)
         put_domain(d);
     return rc;
 }
-DEFINE_HYPERCALL(__HYPERVISOR_domctl, domctl, do_domctl, HC_PRIVILEGED);

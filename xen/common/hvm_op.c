@@ -156,4 +156,3 @@ long do_hvm_op(uint64_t op, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_hvm_op, hvm_op, do_hvm_op, HC_ANY);

@@ -341,4 +341,3 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_memory_op, memory_op, do_memory_op, HC_ANY);

@@ -49,4 +49,3 @@ long do_sysctl(uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_sysctl, sysctl, do_sysctl, HC_PRIVILEGED);
