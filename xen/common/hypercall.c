@@ -4,7 +4,8 @@
  *
  * Each hypercall gets a small typed caller (call_<name>) that passes the
  * decoded arguments to do_<name>() with the parameter types of its row,
- * so no handler is ever called through a cast.
+ * so no handler is ever called through a cast. The sub-op tables are
+ * looked up by the hypercalls that own them (domctl.c, sysctl.c, ...).
  *
  * Arch-neutral: no register, instruction or guest mode is named here
  * (xen/arch/x86/hypercall.c decodes them). Nothing here changes state.
@@ -14,6 +15,11 @@
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <public/xen.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <public/memory.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/dm_op.h>
 
 struct hypercall_entry {
     uint64_t nr;
@@ -38,12 +44,28 @@ struct hypercall_entry {
 #define HC_CALLER_VERSIONED(name, who, type, version) HC_CALLER(name, who, 1, (x))
 WREN_HYPERCALLS(HC_CALLER, HC_CALLER_VERSIONED)
 
-/* ---- the table ------------------------------------------------------------ */
+/* ---- tables ------------------------------------------------------------ */
 
 #define HC_ROW(name, who, ...) { __HYPERVISOR_##name, #name, call_##name, HC_##who },
 static const struct hypercall_entry hypercalls[] = {
     WREN_HYPERCALLS(HC_ROW, HC_ROW)
 };
+
+#define HC_SUBOP_ROW(fam, cmd, handler, who, flags) \
+    { cmd, HC_##who, HC_SUBOP_FLAG_##flags, #cmd, handler },
+#define HC_SUBOP_FLAG_0 0
+#define HC_SUBOP_FLAG_RESUMABLE HC_RESUMABLE
+
+#define HC_SUBOP_TABLE(fam, list, params)                                      \
+    static const struct fam##_subop fam##_subops[] = { list(HC_SUBOP_ROW, fam) }; \
+    const struct fam##_subop *fam##_subop_find(uint64_t cmd)                    \
+    {                                                                           \
+        for (size_t i = 0; i < ARRAY_SIZE(fam##_subops); i++)                   \
+            if (fam##_subops[i].cmd == cmd)                                     \
+                return &fam##_subops[i];                                        \
+        return NULL;                                                            \
+    }
+WREN_SUBOP_FAMILIES(HC_SUBOP_TABLE)
 
 /* ---- dispatch ---------------------------------------------------------- */
 

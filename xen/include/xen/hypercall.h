@@ -2,14 +2,18 @@
  * hypercall.h - what hypercalls exist, the handlers' prototypes, and the
  * interface between the arch, the dispatcher and the handlers.
  *
- * What exists is xen/hypercall-defs.h: the hypercalls, their handlers
- * and who may call them. This header turns that list into prototypes, so that a
+ * What exists is xen/hypercall-defs.h: the hypercalls, the sub-ops of
+ * domctl, sysctl, memory_op, hvm_op and dm_op, their handlers and who may
+ * call them. This header turns that list into prototypes, so that a
  * handler defined with the wrong parameters fails to compile.
  *
  * The path of a call: the arch decodes the number and up to
  * HYPERCALL_MAX_ARGS arguments from the vCPU's registers and calls
  * hypercall_dispatch(); it finds the row, refuses callers the row does not
- * allow, and calls do_<name>().
+ * allow, and calls do_<name>(). For hypercalls with sub-ops, do_<name>()
+ * decodes its own header (copy in, interface version, target domain),
+ * finds the sub-op with <family>_subop_find(), checks its callers with
+ * hypercall_permit(), and only then calls the sub-op's handler.
  *
  * Handlers return >= 0 on success, -errno on failure, and follow
  * decode-then-invoke: every argument is copied in and checked before any
@@ -26,6 +30,10 @@
 
 struct vcpu;
 struct domain;
+struct xen_domctl;
+struct xen_sysctl;
+struct xen_dm_op;
+struct xen_dm_op_buf;
 
 #define HYPERCALL_MAX_ARGS 5
 
@@ -35,6 +43,9 @@ enum hypercall_callers {
     HC_PRIVILEGED,          /* the control domain only */
     HC_DM_TARGET,           /* a device model of the target domain */
 };
+
+/* Sub-op flags (the "flags" column). */
+#define HC_RESUMABLE (1U << 0)  /* memory_op: takes a resume point */
 
 /* ---- prototypes, from the definitions -------------------------------- */
 
@@ -48,6 +59,25 @@ enum hypercall_callers {
 #define HC_PROTOTYPE(name, who, nargs, args) long do_##name(HC_PARAMS_##nargs args);
 #define HC_PROTOTYPE_VERSIONED(name, who, type, version) long do_##name(uint64_t arg);
 WREN_HYPERCALLS(HC_PROTOTYPE, HC_PROTOTYPE_VERSIONED)
+
+/*
+ * Per family: the handler type <family>_handler_t, the table row struct
+ * <family>_subop, its lookup (NULL if the command is not listed), and
+ * each handler declared with the handler type.
+ */
+#define HC_SUBOP_PROTOTYPE(fam, cmd, handler, who, flags) fam##_handler_t handler;
+#define HC_SUBOP_FAMILY(fam, list, params)                                     \
+    typedef long fam##_handler_t params;                                        \
+    struct fam##_subop {                                                        \
+        uint32_t cmd;                                                           \
+        enum hypercall_callers callers;                                         \
+        unsigned int flags;                                                     \
+        const char *name;                                                       \
+        fam##_handler_t *fn;                                                    \
+    };                                                                          \
+    const struct fam##_subop *fam##_subop_find(uint64_t cmd);                   \
+    list(HC_SUBOP_PROTOTYPE, fam)
+WREN_SUBOP_FAMILIES(HC_SUBOP_FAMILY)
 
 /* ---- the dispatcher ---------------------------------------------------- */
 
