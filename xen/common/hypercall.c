@@ -67,6 +67,30 @@ static const struct hypercall_entry hypercalls[] = {
     }
 WREN_SUBOP_FAMILIES(HC_SUBOP_TABLE)
 
+/*
+ * A number or command listed twice would leave one row unreachable: as
+ * case labels of one switch, a duplicate fails to compile. Never called.
+ */
+#define HC_CASE(name, who, ...) case __HYPERVISOR_##name:
+#define HC_SUBOP_CASE(fam, cmd, handler, who, flags) case cmd:
+#define HC_SUBOP_CASES(fam, list, params)                                      \
+    static void __attribute__((unused)) fam##_commands_unique(uint32_t cmd)     \
+    {                                                                           \
+        switch (cmd) {                                                          \
+        list(HC_SUBOP_CASE, fam)                                                \
+            break;                                                              \
+        }                                                                       \
+    }
+
+static void __attribute__((unused)) hypercall_numbers_unique(uint64_t nr)
+{
+    switch (nr) {
+    WREN_HYPERCALLS(HC_CASE, HC_CASE)
+        break;
+    }
+}
+WREN_SUBOP_FAMILIES(HC_SUBOP_CASES)
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 static const struct hypercall_entry *hypercall_lookup(uint64_t nr)
