@@ -109,7 +109,6 @@ long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_console_io, console_io, do_console_io, HC_ANY);
 
 /* ---- the PV console ring backend ----------------------------------------- */
 

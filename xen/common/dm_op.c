@@ -1,7 +1,9 @@
 /*
  * dm_op.c - device-model operations (__HYPERVISOR_dm_op) on the domain a
  * device model serves. For now: XEN_DMOP_set_mem_type between ram_rw and
- * ram_ro. The caller must be privileged and not the target.
+ * ram_ro. The caller must be the target's device model (for now: the
+ * privileged domain, serving any domain but itself): the dispatcher checks
+ * it from the DM_TARGET rows of xen/hypercall-defs.h.
  *
  * set_mem_type checks the whole remaining range first (every frame must
  * be ram_rw or ram_ro: anything else is -EINVAL and nothing changes), then
@@ -19,14 +21,14 @@
 #define MAX_DM_BUFS 4
 #define SLICE 4096              /* frames changed per continuation */
 
-long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va);
-
-static long set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
+long dmop_set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
 {
     struct xen_dm_op_set_mem_type *s = &op->u.set_mem_type;
     p2m_type_t to, from;
     uint64_t n;
     int64_t done;
+    if (buf->size < offsetof(struct xen_dm_op, u) + sizeof(*s))
+        return -EFAULT;
     if (s->pad || !s->nr || s->first_pfn >= P2M_GFN_LIMIT || s->nr > P2M_GFN_LIMIT - s->first_pfn)
         return -EINVAL;
     if (s->mem_type != HVMMEM_ram_rw && s->mem_type != HVMMEM_ram_ro)
@@ -47,11 +49,10 @@ static long set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xe
     return copy_to_guest(buf->h, op, offsetof(struct xen_dm_op, u) + sizeof(*s)) ? -EFAULT : -ERESTART;
 }
 
+/* Whether the caller may serve it is the sub-op's callers column. */
 static long dm_op_target(domid_t id, struct domain **out)
 {
     struct domain *self = current->domain;
-    if (!self->is_privileged)
-        return -EPERM;
     if (id == self->domain_id || id == DOMID_SELF)
         return -EINVAL;
     *out = domain_get_by_id(id);
@@ -61,7 +62,9 @@ static long dm_op_target(domid_t id, struct domain **out)
 static long dm_op_on(struct domain *d, uint64_t nr_bufs, uint64_t bufs_va)
 {
     struct xen_dm_op_buf bufs[MAX_DM_BUFS];
+    const struct dm_op_subop *sub;
     struct xen_dm_op op;
+    long rc;
     if (copy_from_guest(bufs, bufs_va, nr_bufs * sizeof(bufs[0])))
         return -EFAULT;
     if (bufs[0].size < offsetof(struct xen_dm_op, u))
@@ -71,14 +74,11 @@ static long dm_op_on(struct domain *d, uint64_t nr_bufs, uint64_t bufs_va)
         return -EFAULT;
     if (op.pad)
         return -EINVAL;
-    switch (op.op) {
-    case XEN_DMOP_set_mem_type:
-        if (bufs[0].size < offsetof(struct xen_dm_op, u) + sizeof(op.u.set_mem_type))
-            return -EFAULT;
-        return set_mem_type(d, &op, &bufs[0]);
-    default:
+    sub = dm_op_subop_find(op.op);
+    if (!sub)
         return -EOPNOTSUPP;
-    }
+    rc = hypercall_permit(sub->callers, current->domain, d);
+    return rc ? rc : sub->fn(d, &op, &bufs[0]);
 }
 long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
 {
@@ -93,4 +93,3 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
     put_domain(d);
     return rc;
 }
-DEFINE_HYPERCALL(__HYPERVISOR_dm_op, dm_op, do_dm_op, HC_PRIVILEGED);

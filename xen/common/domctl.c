@@ -2,13 +2,14 @@
  * domctl.c - the domctl hypercall: the control domain inspects, pauses,
  * resizes and destroys other domains.
  *
- * Toolstack-only and versioned. The table entry is HC_PRIVILEGED, so the
- * dispatcher refuses other callers (-EPERM) before this code runs; the
- * check is repeated here so the rule does not hang on one table flag.
- * Then: an interface_version other than XEN_DOMCTL_INTERFACE_VERSION is
- * -EACCES, an unknown command -ENOSYS, and only then is the target looked
- * up (-ESRCH), so nothing is learnt about domains by a call that would
- * fail anyway.
+ * Toolstack-only and versioned. Its row in xen/hypercall-defs.h is
+ * PRIVILEGED, so the dispatcher refuses other callers (-EPERM) before
+ * this code runs. Then: an interface_version other than
+ * XEN_DOMCTL_INTERFACE_VERSION is -EACCES, a command without a row in
+ * WREN_DOMCTLS -ENOSYS, and only then is the target looked up (-ESRCH),
+ * so nothing is learnt about domains by a call that would fail anyway.
+ * The sub-op's own callers column is checked against the target before
+ * its handler runs.
  *
  * Locking: domctl_lock serialises all domctls (as Xen's does), so two
  * controllers cannot interleave a pause count check and its change, or
@@ -91,7 +92,13 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
     /* No LAPIC or other device is emulated: emulation_flags stays 0. */
 }
 
-static long domctl_pause(struct domain *d)
+long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    fill_domaininfo(d, &op->u.getdomaininfo);
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+long domctl_pause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     if (d == current->domain)
         return -EINVAL;
@@ -101,14 +108,14 @@ static long domctl_pause(struct domain *d)
     return 0;
 }
 
-static long domctl_unpause(struct domain *d)
+long domctl_unpause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     if (d == current->domain)
         return -EINVAL;
     return domain_unpause_by_controller(d);
 }
 
-static long domctl_destroy(struct domain *d)
+long domctl_destroy(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     if (d == current->domain || d->domain_id == 0 || d == hardware_domain)
         return -EINVAL;
@@ -117,8 +124,9 @@ static long domctl_destroy(struct domain *d)
 
 /* Xen counts max_memkb in KiB; pages are 4 KiB. Lowering it below
  * tot_pages is allowed (the domain just cannot grow). */
-static long domctl_max_mem(struct domain *d, const struct xen_domctl_max_mem *m)
+long domctl_max_mem(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
+    const struct xen_domctl_max_mem *m = &op->u.max_mem;
     d->max_pages = m->max_memkb >> (PAGE_SHIFT - 10);
     return 0;
 }
@@ -129,8 +137,9 @@ static long domctl_max_mem(struct domain *d, const struct xen_domctl_max_mem *m)
  * from creation. The new vCPUs are in place before the count covers them,
  * since the scheduler reads the count without the domain lock.
  */
-static long domctl_max_vcpus(struct domain *d, const struct xen_domctl_max_vcpus *m)
+long domctl_max_vcpus(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
+    const struct xen_domctl_max_vcpus *m = &op->u.max_vcpus;
     unsigned int cur = d->max_vcpus, i;
     if (m->max < cur || m->max > MAX_VIRT_CPUS)
         return -EINVAL;
@@ -152,7 +161,7 @@ static long domctl_max_vcpus(struct domain *d, const struct xen_domctl_max_vcpus
 
 /* Sub-page sizes are refused (as in Xen); shrinking below what the
  * tables use is -EBUSY, and nothing changes on any error. */
-static long domctl_paging_mempool(struct domain *d, struct xen_domctl *op, uint64_t arg)
+long domctl_paging_mempool(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     uint64_t size = op->u.paging_mempool.size;
     if (op->cmd == XEN_DOMCTL_set_paging_mempool_size) {
@@ -164,75 +173,42 @@ static long domctl_paging_mempool(struct domain *d, struct xen_domctl *op, uint6
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
-static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
+/* The sub-op's own struct sits at offset u of the guest's xen_domctl. */
+long domctl_p2m_debug(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    switch (op->cmd) {
-    case XEN_DOMCTL_get_paging_mempool_size:
-    case XEN_DOMCTL_set_paging_mempool_size:
-        return domctl_paging_mempool(d, op, arg);
-    case XEN_DOMCTL_getdomaininfo:
-        fill_domaininfo(d, &op->u.getdomaininfo);
-        return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
-    case XEN_DOMCTL_pausedomain:
-        return domctl_pause(d);
-    case XEN_DOMCTL_unpausedomain:
-        return domctl_unpause(d);
-    case XEN_DOMCTL_destroydomain:
-        return domctl_destroy(d);
-    case XEN_DOMCTL_max_mem:
-        return domctl_max_mem(d, &op->u.max_mem);
-    case XEN_DOMCTL_max_vcpus:
-        return domctl_max_vcpus(d, &op->u.max_vcpus);
-    case XEN_DOMCTL_wren_p2m:
-        return domctl_wren_p2m(d, &op->u.wren_p2m, arg + offsetof(struct xen_domctl, u));
-    case XEN_DOMCTL_shadow_op:
-        return logdirty_shadow_op(d, &op->u.shadow_op, arg + offsetof(struct xen_domctl, u));
-    case XEN_DOMCTL_wren_logdirty:
-        return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
-    default:
-        return -ENOSYS;
-    }
+    return domctl_wren_p2m(d, &op->u.wren_p2m, arg + offsetof(struct xen_domctl, u));
 }
 
-static bool cmd_known(uint32_t cmd)
+long domctl_shadow_op(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    switch (cmd) {
-    case XEN_DOMCTL_getdomaininfo:
-    case XEN_DOMCTL_pausedomain:
-    case XEN_DOMCTL_unpausedomain:
-    case XEN_DOMCTL_destroydomain:
-    case XEN_DOMCTL_max_mem:
-    case XEN_DOMCTL_max_vcpus:
-    case XEN_DOMCTL_wren_p2m:
-    case XEN_DOMCTL_shadow_op:
-    case XEN_DOMCTL_wren_logdirty:
-    case XEN_DOMCTL_get_paging_mempool_size:
-    case XEN_DOMCTL_set_paging_mempool_size:
-        return true;
-    default:
-        return false;
-    }
+    return logdirty_shadow_op(d, &op->u.shadow_op, arg + offsetof(struct xen_domctl, u));
+}
+
+long domctl_logdirty(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
 }
 
 long do_domctl(uint64_t arg)
 {
+    const struct domctl_subop *sub;
     struct xen_domctl op;
     struct domain *d;
     long rc;
-    if (!current->domain->is_privileged)
-        return -EPERM;
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -EACCES;
-    if (!cmd_known(op.cmd))
+    sub = domctl_subop_find(op.cmd);
+    if (!sub)
         return -ENOSYS;
     spin_lock(&domctl_lock);
     d = domain_get_by_id(op.domain);     /* DOMID_SELF names no domain here, as in Xen */
-    rc = d ? domctl_on(d, &op, arg) : -ESRCH;
+    rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
+    if (!rc)
+        rc = sub->fn(d, &op, arg);
     spin_unlock(&domctl_lock);
     if (d)
         put_domain(d);
     return rc;
 }
-DEFINE_HYPERCALL(__HYPERVISOR_domctl, domctl, do_domctl, HC_PRIVILEGED);

@@ -515,4 +515,3 @@ long do_event_channel_op(int cmd, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_event_channel_op, event_channel_op, do_event_channel_op, HC_ANY);

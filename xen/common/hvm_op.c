@@ -63,7 +63,7 @@ static int param_target(const struct xen_hvm_param *p, bool set, struct domain *
     return -EPERM;
 }
 
-static long hvmop_set_param(uint64_t arg)
+long hvmop_set_param(uint64_t arg)
 {
     struct xen_hvm_param p;
     struct domain *d;
@@ -81,7 +81,7 @@ static long hvmop_set_param(uint64_t arg)
     return rc;
 }
 
-static long hvmop_get_param(uint64_t arg)
+long hvmop_get_param(uint64_t arg)
 {
     struct xen_hvm_param p;
     struct domain *d;
@@ -124,7 +124,7 @@ static uint16_t hvmmem_type(p2m_type_t t)
     }
 }
 
-static long hvmop_get_mem_type(uint64_t arg)
+long hvmop_get_mem_type(uint64_t arg)
 {
     struct xen_hvm_get_mem_type m;
     struct domain *d;
@@ -143,17 +143,13 @@ static long hvmop_get_mem_type(uint64_t arg)
     return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
 }
 
+/* Sub-ops come from WREN_HVM_OPS (xen/hypercall-defs.h). */
 long do_hvm_op(uint64_t op, uint64_t arg)
 {
-    switch (op) {
-    case HVMOP_set_param:
-        return hvmop_set_param(arg);
-    case HVMOP_get_param:
-        return hvmop_get_param(arg);
-    case HVMOP_get_mem_type:
-        return hvmop_get_mem_type(arg);
-    default:
+    const struct hvm_op_subop *sub = hvm_op_subop_find(op);
+    long rc;
+    if (!sub)
         return -ENOSYS;
-    }
+    rc = hypercall_permit(sub->callers, current->domain, NULL);
+    return rc ? rc : sub->fn(arg);
 }
-DEFINE_HYPERCALL(__HYPERVISOR_hvm_op, hvm_op, do_hvm_op, HC_ANY);

@@ -1,81 +1,133 @@
 /*
- * hypercall.c - find a hypercall in the table and call it with the
- * arguments of the guest's calling convention: 64-bit guests pass them in
- * rdi, rsi, rdx, r10, r8; 32-bit guests in ebx, ecx, edx, esi, edi. The
- * number is in rax, the result goes back there. Hypercalls from user mode
- * (CPL > 0) are refused with -EPERM, as Xen does for HVM guests.
+ * hypercall.c - the dispatch tables built from xen/hypercall-defs.h, and
+ * the one dispatcher every arch calls with a decoded hypercall.
  *
- * A handler that returns -ERESTART has done part of the work and recorded
- * the rest in its guest-visible arguments: the guest's RIP is moved back
- * over the hypercall instruction, so the vCPU issues the same call again
- * when it next runs, and other vCPUs get the CPU in between.
+ * Each hypercall gets a small typed caller (call_<name>) that passes the
+ * decoded arguments to do_<name>() with the parameter types of its row,
+ * so no handler is ever called through a cast. The sub-op tables are
+ * looked up by the hypercalls that own them (domctl.c, sysctl.c, ...).
+ *
+ * Arch-neutral: no register, instruction or guest mode is named here
+ * (xen/arch/x86/hypercall.c decodes them). Nothing here changes state.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/hypercall.h>
-#include <asm/hvm.h>
+#include <public/xen.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <public/memory.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/dm_op.h>
 
-/* VMCALL (0f 01 c1) and VMMCALL (0f 01 d9) are both three bytes. */
-#define HYPERCALL_INSN_LEN 3
+struct hypercall_entry {
+    uint64_t nr;
+    const char *name;
+    long (*call)(const uint64_t *args);
+    enum hypercall_callers callers;
+};
 
-extern const struct hypercall_entry __hypercall_table_start[], __hypercall_table_end[];
+/* ---- typed callers ----------------------------------------------------- */
+
+#define HC_ARGS_1(a) args[0]
+#define HC_ARGS_2(a, b) HC_ARGS_1(a), args[1]
+#define HC_ARGS_3(a, b, c) HC_ARGS_2(a, b), args[2]
+#define HC_ARGS_4(a, b, c, d) HC_ARGS_3(a, b, c), args[3]
+#define HC_ARGS_5(a, b, c, d, e) HC_ARGS_4(a, b, c, d), args[4]
+
+#define HC_CALLER(name, who, nargs, params)                                    \
+    static long call_##name(const uint64_t *args)                               \
+    {                                                                           \
+        return do_##name(HC_ARGS_##nargs params);                               \
+    }
+#define HC_CALLER_VERSIONED(name, who, type, version) HC_CALLER(name, who, 1, (x))
+WREN_HYPERCALLS(HC_CALLER, HC_CALLER_VERSIONED)
+
+/* ---- tables ------------------------------------------------------------ */
+
+#define HC_ROW(name, who, ...) { __HYPERVISOR_##name, #name, call_##name, HC_##who },
+static const struct hypercall_entry hypercalls[] = {
+    WREN_HYPERCALLS(HC_ROW, HC_ROW)
+};
+
+#define HC_SUBOP_ROW(fam, cmd, handler, who, flags) \
+    { cmd, HC_##who, HC_SUBOP_FLAG_##flags, #cmd, handler },
+#define HC_SUBOP_FLAG_0 0
+#define HC_SUBOP_FLAG_RESUMABLE HC_RESUMABLE
+
+#define HC_SUBOP_TABLE(fam, list, params)                                      \
+    static const struct fam##_subop fam##_subops[] = { list(HC_SUBOP_ROW, fam) }; \
+    const struct fam##_subop *fam##_subop_find(uint64_t cmd)                    \
+    {                                                                           \
+        for (size_t i = 0; i < ARRAY_SIZE(fam##_subops); i++)                   \
+            if (fam##_subops[i].cmd == cmd)                                     \
+                return &fam##_subops[i];                                        \
+        return NULL;                                                            \
+    }
+WREN_SUBOP_FAMILIES(HC_SUBOP_TABLE)
+
+/*
+ * A number or command listed twice would leave one row unreachable: as
+ * case labels of one switch, a duplicate fails to compile. Never called.
+ */
+#define HC_CASE(name, who, ...) case __HYPERVISOR_##name:
+#define HC_SUBOP_CASE(fam, cmd, handler, who, flags) case cmd:
+#define HC_SUBOP_CASES(fam, list, params)                                      \
+    static void __attribute__((unused)) fam##_commands_unique(uint32_t cmd)     \
+    {                                                                           \
+        switch (cmd) {                                                          \
+        list(HC_SUBOP_CASE, fam)                                                \
+            break;                                                              \
+        }                                                                       \
+    }
+
+static void __attribute__((unused)) hypercall_numbers_unique(uint64_t nr)
+{
+    switch (nr) {
+    WREN_HYPERCALLS(HC_CASE, HC_CASE)
+        break;
+    }
+}
+WREN_SUBOP_FAMILIES(HC_SUBOP_CASES)
+
+/* ---- dispatch ---------------------------------------------------------- */
 
 static const struct hypercall_entry *hypercall_lookup(uint64_t nr)
 {
-    for (const struct hypercall_entry *e = __hypercall_table_start; e < __hypercall_table_end; e++)
-        if (e->nr == nr)
-            return e;
+    for (size_t i = 0; i < ARRAY_SIZE(hypercalls); i++)
+        if (hypercalls[i].nr == nr)
+            return &hypercalls[i];
     return NULL;
 }
 
-static long invoke(struct vcpu *v, const struct hypercall_entry *e, bool long_mode)
+/* Device models run in the control domain for now, and serve any domain
+ * but themselves. */
+int hypercall_permit(enum hypercall_callers who, const struct domain *caller,
+                     const struct domain *target)
 {
-    struct guest_regs *r = &v->regs;
-    if (long_mode)
-        return e->fn(r->rdi, r->rsi, r->rdx, r->r10, r->r8);
-    return e->fn((uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx,
-                 (uint32_t)r->rsi, (uint32_t)r->rdi);
-}
-
-void hypercall_dispatch(struct vcpu *v)
-{
-    struct hvm_guest_state st;
-    const struct hypercall_entry *e;
-    uint64_t nr = v->regs.rax;
-    long rc;
-    hvm_vendor->get_guest_state(v, &st);
-    if (!st.long_mode)
-        nr = (uint32_t)nr;
-    e = hypercall_lookup(nr);
-    if (st.cpl != 0)
-        rc = -EPERM;
-    else if (!e)
-        rc = -ENOSYS;
-    else if (e->callers == HC_PRIVILEGED && !v->domain->is_privileged)
-        rc = -EPERM;
-    else
-        rc = invoke(v, e, st.long_mode);
-    if (!e)
-        printk(XENLOG_DEBUG "d%u: unknown hypercall %lu\n", v->domain->domain_id, nr);
-    if (rc == -ERESTART) {
-        v->regs.rip -= HYPERCALL_INSN_LEN;
-        vcpu_yield();
-        return;
+    switch (who) {
+    case HC_ANY:
+        return 0;
+    case HC_PRIVILEGED:
+        return caller->is_privileged ? 0 : -EPERM;
+    case HC_DM_TARGET:
+        return caller->is_privileged && target != caller ? 0 : -EPERM;
     }
-    v->regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
+    return -EPERM;
 }
 
-/* Rewrite argument idx (0-based) of the current hypercall, so that the
- * re-issued call after -ERESTART carries the progress made. */
-void hypercall_set_arg(unsigned int idx, uint64_t val)
+long hypercall_dispatch(struct domain *caller, uint64_t nr,
+                        const uint64_t args[HYPERCALL_MAX_ARGS], bool from_user)
 {
-    struct vcpu *v = current;
-    struct hvm_guest_state st;
-    uint64_t *regs64[] = { &v->regs.rdi, &v->regs.rsi, &v->regs.rdx, &v->regs.r10, &v->regs.r8 };
-    uint64_t *regs32[] = { &v->regs.rbx, &v->regs.rcx, &v->regs.rdx, &v->regs.rsi, &v->regs.rdi };
-    if (idx >= ARRAY_SIZE(regs64))
-        return;
-    hvm_vendor->get_guest_state(v, &st);
-    *(st.long_mode ? regs64[idx] : regs32[idx]) = st.long_mode ? val : (uint32_t)val;
+    const struct hypercall_entry *e = hypercall_lookup(nr);
+    long rc;
+    if (!e)
+        printk(XENLOG_DEBUG "d%u: unknown hypercall %lu\n", caller->domain_id, nr);
+    if (from_user)
+        return -EPERM;
+    if (!e)
+        return -ENOSYS;
+    rc = hypercall_permit(e->callers, caller, NULL);
+    return rc ? rc : e->call(args);
 }

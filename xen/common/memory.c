@@ -24,8 +24,8 @@
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
  * that can be preempted (a Xen convention, so the bits are not free for
- * other uses). None of the calls here is preempted yet, so a non-zero
- * resume point is refused.
+ * other uses). Only the RESUMABLE rows of WREN_MEMORY_OPS (reservation.c)
+ * take one; none of the calls in this file is preempted yet.
  */
 #define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
 
@@ -34,7 +34,7 @@
 
 /* ---- small queries ---------------------------------------------------- */
 
-static long memop_memory_map(uint64_t arg)
+long memop_memory_map(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct domain *d = current->domain;
     struct xen_memory_map map;
@@ -53,7 +53,7 @@ static long memop_memory_map(uint64_t arg)
 }
 
 /* current_reservation, maximum_reservation, maximum_gpfn: arg is a domid_t. */
-static long memop_domain_count(unsigned int op, uint64_t arg)
+long memop_domain_count(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct domain *d;
     domid_t id;
@@ -115,7 +115,7 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gpfn)
     return 0;
 }
 
-static long memop_add_to_physmap(uint64_t arg)
+long memop_add_to_physmap(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct xen_add_to_physmap x;
     struct domain *d;
@@ -245,7 +245,7 @@ static long foreign_batch(struct domain *cd, struct domain *fd, const struct xen
  * entry is checked and mapped on its own; its result goes to errs[i], and
  * the call itself returns 0. Up to 65535 entries run without preemption.
  */
-static long memop_add_to_physmap_batch(uint64_t arg)
+long memop_add_to_physmap_batch(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct xen_add_to_physmap_batch b;
     struct domain *cd = current->domain, *fd;
@@ -276,7 +276,7 @@ static long memop_add_to_physmap_batch(uint64_t arg)
 
 /* Undo a shared_info or foreign mapping. RAM is not given back this way
  * (decrease_reservation will do that), and a hole is -ENOENT. */
-static long memop_remove_from_physmap(uint64_t arg)
+long memop_remove_from_physmap(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct xen_remove_from_physmap r;
     struct domain *d;
@@ -308,37 +308,21 @@ static long memop_remove_from_physmap(uint64_t arg)
     return rc;
 }
 
+/*
+ * Sub-ops come from WREN_MEMORY_OPS (xen/hypercall-defs.h). Only the
+ * RESUMABLE ones may carry a resume point: any other command with one,
+ * listed or not, is -EINVAL.
+ */
 long do_memory_op(uint64_t cmd, uint64_t arg)
 {
     unsigned int op = cmd & MEMOP_CMD_MASK;
     uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
-    if (op == XENMEM_decrease_reservation || op == XENMEM_populate_physmap)
-        return memop_reservation(op, start, arg);
-    if (start)
+    const struct memory_op_subop *sub = memory_op_subop_find(op);
+    long rc;
+    if (start && !(sub && (sub->flags & HC_RESUMABLE)))
         return -EINVAL;
-    switch (op) {
-    case XENMEM_memory_map:
-        return memop_memory_map(arg);
-    case XENMEM_maximum_ram_page:
-        /* Needs the highest machine frame from the page allocator, which
-         * does not export it yet. */
+    if (!sub)
         return -ENOSYS;
-    case XENMEM_current_reservation:
-    case XENMEM_maximum_reservation:
-    case XENMEM_maximum_gpfn:
-        return memop_domain_count(op, arg);
-    case XENMEM_add_to_physmap:
-        return memop_add_to_physmap(arg);
-    case XENMEM_add_to_physmap_batch:
-        return memop_add_to_physmap_batch(arg);
-    case XENMEM_remove_from_physmap:
-        return memop_remove_from_physmap(arg);
-    case XENMEM_increase_reservation:
-        /* Hands the guest frames it cannot choose the place of; PVH
-         * guests use populate_physmap. Not offered. */
-        return -ENOSYS;
-    default:
-        return -ENOSYS;
-    }
+    rc = hypercall_permit(sub->callers, current->domain, NULL);
+    return rc ? rc : sub->fn(op, start, arg);
 }
-DEFINE_HYPERCALL(__HYPERVISOR_memory_op, memory_op, do_memory_op, HC_ANY);

@@ -205,4 +205,3 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_sched_op, sched_op, do_sched_op, HC_ANY);

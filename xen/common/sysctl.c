@@ -1,10 +1,11 @@
 /*
  * sysctl.c - the sysctl hypercall: the control domain asks about the host.
  *
- * Toolstack-only and versioned (public/sysctl.h). The table entry is
- * HC_PRIVILEGED, so the dispatcher refuses other callers (-EPERM); the
- * check is repeated here so the rule does not hang on one table flag.
- * Then: a wrong interface_version is -EACCES, an unknown command -ENOSYS.
+ * Toolstack-only and versioned (public/sysctl.h). Its row in
+ * xen/hypercall-defs.h is PRIVILEGED, so the dispatcher refuses other
+ * callers (-EPERM). Then: a wrong interface_version is -EACCES, a command
+ * without a row in WREN_SYSCTLS -ENOSYS; the sub-op's callers column is
+ * checked before its handler runs.
  *
  * Only reads: it may not change any domain, frame or allocator state, and
  * it takes no lock but the page allocator's counters' (read racily: a
@@ -32,21 +33,24 @@ static void fill_physinfo(struct xen_sysctl_physinfo *pi)
     pi->free_pages = pages_free();
 }
 
+long sysctl_physinfo(struct xen_sysctl *op, uint64_t arg)
+{
+    fill_physinfo(&op->u.physinfo);
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
 long do_sysctl(uint64_t arg)
 {
+    const struct sysctl_subop *sub;
     struct xen_sysctl op;
-    if (!current->domain->is_privileged)
-        return -EPERM;
+    long rc;
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -EFAULT;
     if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
         return -EACCES;
-    switch (op.cmd) {
-    case XEN_SYSCTL_physinfo:
-        fill_physinfo(&op.u.physinfo);
-        return copy_to_guest(arg, &op, sizeof(op)) ? -EFAULT : 0;
-    default:
+    sub = sysctl_subop_find(op.cmd);
+    if (!sub)
         return -ENOSYS;
-    }
+    rc = hypercall_permit(sub->callers, current->domain, NULL);
+    return rc ? rc : sub->fn(&op, arg);
 }
-DEFINE_HYPERCALL(__HYPERVISOR_sysctl, sysctl, do_sysctl, HC_PRIVILEGED);

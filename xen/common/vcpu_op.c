@@ -116,4 +116,3 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_vcpu_op, vcpu_op, do_vcpu_op, HC_ANY);

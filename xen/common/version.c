@@ -111,4 +111,3 @@ long do_xen_version(uint64_t cmd, uint64_t arg)
         return -ENOSYS;
     }
 }
-DEFINE_HYPERCALL(__HYPERVISOR_xen_version, xen_version, do_xen_version, HC_ANY);

@@ -24,8 +24,7 @@ long xtf_dm_op(domid_t domid, struct xen_dm_op *op)
     struct xen_dm_op_buf buf = { .size = sizeof(*op) };
 
     set_xen_guest_handle(buf.h, op);
-    return hypercall_via_page(__HYPERVISOR_dm_op, domid, 1, HC_PTR(&buf),
-                              0, 0);
+    return hypercall_dm_op(domid, 1, &buf);
 }
 
 long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr,

@@ -1,15 +1,10 @@
 /*
  * sysctl.c - wrappers for XEN_SYSCTL_* (include/xtf/sysctl.h). Thin on
- * purpose: a test sees the raw return code.
+ * purpose: a test sees the raw return code. The hypercall_sysctl stub
+ * itself is made from the definitions (xtf/hypercall.h).
  */
 #include <xtf.h>
 #include <xtf/sysctl.h>
-
-long hypercall_sysctl(struct xen_sysctl *op)
-{
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hypercall_via_page(__HYPERVISOR_sysctl, HC_PTR(op), 0, 0, 0, 0);
-}
 
 long xtf_physinfo(struct xen_sysctl_physinfo *pi)
 {

@@ -102,12 +102,6 @@ long evtchn_send(uint32_t port)
     return hypercall_event_channel_op(EVTCHNOP_send, &s);
 }
 
-long hypercall_domctl(struct xen_domctl *op)
-{
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    return hypercall_via_page(__HYPERVISOR_domctl, HC_PTR(op), 0, 0, 0, 0);
-}
-
 int xtf_vcpu_id(void)
 {
     struct cpuid_res r;

@@ -43,6 +43,5 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
 void evtchn_set_pending(struct domain *d, unsigned int port);
 void evtchn_close_all(struct domain *d);
 bool evtchn_vcpu_has_pending(struct vcpu *v);
-long do_event_channel_op(int cmd, uint64_t arg);
 
 #endif /* XEN_EVENT_H */

@@ -19,6 +19,10 @@
 #include <public/errno.h>
 #include <public/sched.h>
 #include <public/hvm/hvm_op.h>
+#include <public/hvm/dm_op.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <xen/hypercall-defs.h>
 
 extern uint8_t hypercall_page[PAGE_SIZE];
 
@@ -71,52 +75,40 @@ static inline long xtf_hypercall(uint64_t nr, uint64_t a1, uint64_t a2,
 
 #define HC_PTR(p) ((uint64_t)(uintptr_t)(p))
 
-static inline long hypercall_console_io(unsigned int cmd, uint64_t count,
-                                        const void *buf)
-{
-    return hypercall_via_page(__HYPERVISOR_console_io, cmd, count,
-                              HC_PTR(buf), 0, 0);
-}
+/*
+ * hypercall_<name>(): one stub per hypercall, made from its row in
+ * xen/hypercall-defs.h with the caller's argument types; the toolstack
+ * interfaces (domctl, sysctl) fill in interface_version first. A stub
+ * returns the raw result: 0 or more, or a negative XEN_E*.
+ */
+#define XTF_HC_PARAM_(htype, gtype, name) gtype name
+#define XTF_HC_PARAMS_1(a) XTF_HC_PARAM_ a
+#define XTF_HC_PARAMS_2(a, b) XTF_HC_PARAM_ a, XTF_HC_PARAM_ b
+#define XTF_HC_PARAMS_3(a, b, c) XTF_HC_PARAMS_2(a, b), XTF_HC_PARAM_ c
+#define XTF_HC_PARAMS_4(a, b, c, d) XTF_HC_PARAMS_3(a, b, c), XTF_HC_PARAM_ d
+#define XTF_HC_PARAMS_5(a, b, c, d, e) XTF_HC_PARAMS_4(a, b, c, d), XTF_HC_PARAM_ e
 
-static inline long hypercall_xen_version(unsigned int cmd, void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_xen_version, cmd, HC_PTR(arg),
-                              0, 0, 0);
-}
+#define XTF_HC_VALUE_(htype, gtype, name) HC_PTR(name)
+#define XTF_HC_VALUES_1(a) XTF_HC_VALUE_ a, 0, 0, 0, 0
+#define XTF_HC_VALUES_2(a, b) XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, 0, 0, 0
+#define XTF_HC_VALUES_3(a, b, c) XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, 0, 0
+#define XTF_HC_VALUES_4(a, b, c, d) \
+    XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, XTF_HC_VALUE_ d, 0
+#define XTF_HC_VALUES_5(a, b, c, d, e) \
+    XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, XTF_HC_VALUE_ d, XTF_HC_VALUE_ e
 
-static inline long hypercall_sched_op(unsigned int cmd, void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_sched_op, cmd, HC_PTR(arg),
-                              0, 0, 0);
-}
-
-static inline long hypercall_memory_op(unsigned int cmd, void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_memory_op, cmd, HC_PTR(arg),
-                              0, 0, 0);
-}
-
-static inline long hypercall_hvm_op(unsigned int cmd, void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_hvm_op, cmd, HC_PTR(arg), 0, 0, 0);
-}
-
-static inline long hypercall_event_channel_op(unsigned int cmd, void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_event_channel_op, cmd,
-                              HC_PTR(arg), 0, 0, 0);
-}
-
-static inline long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu,
-                                     void *arg)
-{
-    return hypercall_via_page(__HYPERVISOR_vcpu_op, cmd, vcpu, HC_PTR(arg),
-                              0, 0);
-}
-
-struct xen_domctl;
-/* Fills in interface_version, then issues the domctl. */
-long hypercall_domctl(struct xen_domctl *op);
+#define XTF_HC_STUB(name, who, nargs, args)                                   \
+    static inline long hypercall_##name(XTF_HC_PARAMS_##nargs args)           \
+    {                                                                         \
+        return xtf_hypercall(__HYPERVISOR_##name, XTF_HC_VALUES_##nargs args); \
+    }
+#define XTF_HC_STUB_VERSIONED(name, who, type, version)                       \
+    static inline long hypercall_##name(struct type *op)                      \
+    {                                                                         \
+        op->interface_version = (version);                                    \
+        return xtf_hypercall(__HYPERVISOR_##name, HC_PTR(op), 0, 0, 0, 0);    \
+    }
+WREN_HYPERCALLS(XTF_HC_STUB, XTF_HC_STUB_VERSIONED)
 
 static inline long hypercall_yield(void)
 {

@@ -8,9 +8,6 @@
 #include <xtf/types.h>
 #include <public/sysctl.h>
 
-/* Fills in interface_version, then issues the sysctl. */
-long hypercall_sysctl(struct xen_sysctl *op);
-
 /* XEN_SYSCTL_physinfo into *pi: 0 or the hypercall's negative XEN_E*. */
 long xtf_physinfo(struct xen_sysctl_physinfo *pi);
 

@@ -285,7 +285,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         return;
     case HVM_EXIT_HYPERCALL:
         advance(v, e);
-        hypercall_dispatch(v);
+        arch_hypercall(v);
         return;
     case HVM_EXIT_NPF:
     case HVM_EXIT_NPF_MISCONFIG:
