@@ -84,4 +84,10 @@ void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
 
+/* svm/stress.c: "svm_stress=N" replaces the domains by N entries per CPU
+ * into a private one-instruction guest (an emulator test, not a feature). */
+paddr_t svm_host_area(unsigned int cpu);
+bool svm_stress_enabled(void);
+__noreturn void svm_stress_cpu(unsigned int cpu);
+
 #endif /* ASM_HVM_H */

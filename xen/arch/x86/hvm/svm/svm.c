@@ -101,6 +101,12 @@ static int svm_cpu_up(unsigned int cpu)
     return 0;
 }
 
+/* The VMSAVE area holding cpu's own FS/GS/TR/LDTR and syscall MSRs. */
+paddr_t svm_host_area(unsigned int cpu)
+{
+    return virt_to_maddr(svm_cpus[cpu].host_area);
+}
+
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
