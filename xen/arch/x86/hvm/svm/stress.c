@@ -15,7 +15,9 @@
  * with the guest state the exit recorded.
  *
  * "svm_stress_flags=": bit 0 leaves the timer off (no interrupts at all),
- * bit 1 leaves out the x87/SSE save and restore.
+ * bit 1 leaves out the x87/SSE save and restore, bit 2 splits the work:
+ * CPU0 alone enters the guests (with no x87/SSE switch) while every other
+ * CPU does nothing but FXRSTOR from a private area until CPU0 is done.
  */
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -34,6 +36,7 @@ static unsigned int opt_svm_stress_flags;
 integer_param("svm_stress_flags", opt_svm_stress_flags);
 #define STRESS_NO_TIMER 1u
 #define STRESS_NO_FPU   2u
+#define STRESS_SPLIT    4u                /* CPU0 enters guests, the others only FXRSTOR */
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
 
@@ -143,10 +146,11 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
             stress_owner[i] = -1;
             asm volatile("fxsave64 %0" : "=m"(stress_fpu[i]));
         }
-        printk("svm_stress: %u VM entries on each CPU into %u one-instruction guests%s%s\n",
+        printk("svm_stress: %u VM entries on each CPU into %u one-instruction guests%s%s%s\n",
                opt_svm_stress, STRESS_VMCBS,
                opt_svm_stress_flags & STRESS_NO_TIMER ? ", no timer" : "",
-               opt_svm_stress_flags & STRESS_NO_FPU ? ", no x87/SSE switch" : "");
+               opt_svm_stress_flags & STRESS_NO_FPU ? ", no x87/SSE switch" : "",
+               opt_svm_stress_flags & STRESS_SPLIT ? ", CPU0 alone enters them" : "");
         __atomic_store_n(&stress_go, 1, __ATOMIC_RELEASE);
     }
     while (!stress_go)
@@ -154,11 +158,21 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
     if (!(opt_svm_stress_flags & STRESS_NO_TIMER))
         apic_timer_start(100);
     local_irq_enable();
+    if ((opt_svm_stress_flags & STRESS_SPLIT) && cpu != 0) {
+        static uint8_t area[NR_CPUS][512] __attribute__((aligned(16)));
+        asm volatile("fxsave64 %0" : "=m"(area[cpu]));
+        while (!ACCESS_ONCE(stress_done))
+            asm volatile("fxrstor64 %0" :: "m"(area[cpu]));
+        stress_intr[cpu] = 0;
+        __atomic_add_fetch(&stress_done, 1, __ATOMIC_SEQ_CST);
+        for (;;)
+            halt();
+    }
     for (unsigned int i = 0; i < opt_svm_stress; i++) {
         unsigned int g = stress_pick(cpu);
         void *vmcb = stress_vmcbs[g];
         uint64_t code;
-        if (!(opt_svm_stress_flags & STRESS_NO_FPU))
+        if (!(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)))
             asm volatile("fxrstor64 %0" :: "m"(stress_fpu[g]));
         clgi();
         vmcb_set(vmcb, VMCB_CLEAN, 4, 0);
@@ -166,7 +180,7 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
         svm_enter(&regs, virt_to_maddr(vmcb), host);
         code = vmcb_get64(vmcb, VMCB_EXITCODE);
         stgi();
-        if (!(opt_svm_stress_flags & STRESS_NO_FPU))
+        if (!(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)))
             asm volatile("fxsave64 %0" : "=m"(stress_fpu[g]));
         __atomic_store_n(&stress_owner[g], -1, __ATOMIC_RELEASE);
         if (code == SVM_EXIT_INTR)
@@ -185,6 +199,8 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
             halt();
     while (ACCESS_ONCE(stress_done) < nr_online_cpus)
         cpu_relax();
+    if (opt_svm_stress_flags & STRESS_SPLIT)
+        printk("svm_stress: the other CPUs ran FXRSTOR only\n");
     for (unsigned int c = 0; c < nr_online_cpus; c++)
         printk("svm_stress: CPU%u done, %lu interrupt exits\n", c, stress_intr[c]);
     machine_power_off();
