@@ -17,7 +17,9 @@
  * "svm_stress_flags=": bit 0 leaves the timer off (no interrupts at all),
  * bit 1 leaves out the x87/SSE save and restore, bit 2 splits the work:
  * CPU0 alone enters the guests (with no x87/SSE switch) while every other
- * CPU does nothing but FXRSTOR from a private area until CPU0 is done.
+ * CPU does nothing but FXRSTOR from a private area until CPU0 is done;
+ * bit 3 sets the x87 error-summary bit in that area's status word, which
+ * makes QEMU skip its IGNNE update (docs/platforms.md): the control case.
  */
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -37,6 +39,7 @@ integer_param("svm_stress_flags", opt_svm_stress_flags);
 #define STRESS_NO_TIMER 1u
 #define STRESS_NO_FPU   2u
 #define STRESS_SPLIT    4u                /* CPU0 enters guests, the others only FXRSTOR */
+#define STRESS_FSW_ES   8u                /* ... of a status word with ES (bit 7) set */
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
 
@@ -161,6 +164,8 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
     if ((opt_svm_stress_flags & STRESS_SPLIT) && cpu != 0) {
         static uint8_t area[NR_CPUS][512] __attribute__((aligned(16)));
         asm volatile("fxsave64 %0" : "=m"(area[cpu]));
+        if (opt_svm_stress_flags & STRESS_FSW_ES)
+            area[cpu][2] |= 0x80;           /* FSW.ES: FXRSTOR does not trap on it */
         while (!ACCESS_ONCE(stress_done))
             asm volatile("fxrstor64 %0" :: "m"(area[cpu]));
         stress_intr[cpu] = 0;
@@ -200,7 +205,8 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
     while (ACCESS_ONCE(stress_done) < nr_online_cpus)
         cpu_relax();
     if (opt_svm_stress_flags & STRESS_SPLIT)
-        printk("svm_stress: the other CPUs ran FXRSTOR only\n");
+        printk("svm_stress: the other CPUs ran FXRSTOR only%s\n",
+               opt_svm_stress_flags & STRESS_FSW_ES ? ", status word with ES set" : "");
     for (unsigned int c = 0; c < nr_online_cpus; c++)
         printk("svm_stress: CPU%u done, %lu interrupt exits\n", c, stress_intr[c]);
     machine_power_off();
