@@ -9,7 +9,8 @@
 #   FAIL  svm-stress multi 200000 flags=0  (1.2s)  (XEN) PANIC on CPU 1: ...
 #
 # FLAGS is svm_stress_flags: bit 0 no LAPIC timer, bit 1 no x87/SSE switch,
-# bit 2 CPU0 alone enters guests while the other CPU only runs FXRSTOR.
+# bit 2 CPU0 alone enters guests while the other CPU only runs FXRSTOR, bit 3
+# (with bit 2) sets FSW.ES in the area restored: QEMU then skips the racy write.
 # Defaults: multi 200000 0. The serial log is kept as
 # build/logs/qemu-svm/svm-stress.log. One QEMU at a time: it keeps both
 # host cores busy. Exit status 0 PASS, 1 FAIL. See docs/platforms.md,
