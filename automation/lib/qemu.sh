@@ -8,10 +8,13 @@
 # in build/xtf/ and names modules without a directory.
 
 QEMU=${QEMU:-qemu-system-x86_64}
-# Single-threaded TCG by default: with multi-threaded TCG, p2m-george
-# showed an intermittent (~2.5%) machine reset in which host state ends up
-# in a guest VMCB (docs/platforms.md, "QEMU SVM under MTTCG"). Set
-# WREN_QEMU_TCG_THREAD=multi to reproduce it.
+# Single-threaded TCG by default: QEMU 7.2's multi-threaded TCG has a race
+# in which an FXRSTOR on any vCPU rewrites CPU 0's hflags2 (its IGNNE
+# bit, with an unlocked read-modify-write) and so can undo CPU 0's VMRUN or
+# #VMEXIT: host state lands in a guest VMCB, or the hypervisor triple
+# faults. Not Wren's to fix; docs/platforms.md, "QEMU SVM under multi-
+# threaded TCG", has the proof (automation/svm-stress.sh). Set
+# WREN_QEMU_TCG_THREAD=multi to see it.
 QEMU_TCG_THREAD=${WREN_QEMU_TCG_THREAD:-single}
 QEMU_ARGS=(-machine pc -accel "tcg,thread=$QEMU_TCG_THREAD" -cpu max -smp 2 -m 512 -display none -no-reboot -nic none
            -device isa-debug-exit,iobase=0xf4,iosize=4)

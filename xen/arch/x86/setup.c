@@ -107,6 +107,8 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     hvm_cpu_up(0);
     scheduler_init();
     smp_boot_cpus();
+    if (svm_stress_enabled())
+        svm_stress_cpu(0);
     build_boot_domains(&boot_info);
     scheduler_loop();
 }

@@ -35,6 +35,8 @@ __noreturn void start_secondary(unsigned int cpu)
     hvm_cpu_up(cpu);
     __atomic_add_fetch(&nr_online_cpus, 1, __ATOMIC_SEQ_CST);
     printk("CPU%u up (APIC id %u)\n", cpu, ci->apic_id);
+    if (svm_stress_enabled())
+        svm_stress_cpu(cpu);
     scheduler_loop();
 }
 

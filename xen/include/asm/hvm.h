@@ -104,4 +104,10 @@ size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
 /* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
 void hvm_debugcon_write(struct domain *d, char c);
 
+/* svm/stress.c: "svm_stress=N" replaces the domains by N entries per CPU
+ * into a private one-instruction guest (an emulator test, not a feature). */
+paddr_t svm_host_area(unsigned int cpu);
+bool svm_stress_enabled(void);
+__noreturn void svm_stress_cpu(unsigned int cpu);
+
 #endif /* ASM_HVM_H */

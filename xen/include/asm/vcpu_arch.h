@@ -47,6 +47,7 @@ struct svm_vcpu {
     uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */
     volatile bool in_guest;     /* between reading the flush generation and #VMEXIT */
     volatile uint64_t entries;  /* VMRUNs done, so a flusher sees progress */
+    int vmcb_owner;             /* CPU between CLGI and STGI with this VMCB, or -1 */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets

@@ -117,6 +117,12 @@ static int svm_cpu_up(unsigned int cpu)
     return 0;
 }
 
+/* The VMSAVE area holding cpu's own FS/GS/TR/LDTR and syscall MSRs. */
+paddr_t svm_host_area(unsigned int cpu)
+{
+    return virt_to_maddr(svm_cpus[cpu].host_area);
+}
+
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
     vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4, INTERCEPT_CR_WRITE(4));
@@ -150,6 +156,7 @@ static int svm_vcpu_create(struct vcpu *v)
         v->arch.svm.asid_shared = true;
     }
     v->arch.svm.last_cpu = -1;
+    v->arch.svm.vmcb_owner = -1;
     svm_init_controls(v, vmcb);
     return 0;
 }
@@ -401,10 +408,31 @@ static void load_tsc_aux(struct vcpu *v, unsigned int cpu)
     tsc_aux_now[cpu] = v->arch.tsc_aux;
 }
 
+/*
+ * A VMCB belongs to one CPU from before VMRUN until after the state is
+ * read back: the scheduler guarantees it (v->processor under sched_lock),
+ * and this checks it, since two CPUs in one VMCB would mix guest and host
+ * state in ways that surface much later as unrelated crashes.
+ */
+static void svm_claim_vmcb(struct vcpu *v, unsigned int cpu)
+{
+    int none = -1;
+    if (!__atomic_compare_exchange_n(&v->arch.svm.vmcb_owner, &none, (int)cpu, false,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        panic("d%uv%u: VMCB entered on CPU%u while CPU%d owns it",
+              v->domain->domain_id, v->vcpu_id, cpu, none);
+}
+
+static void svm_release_vmcb(struct vcpu *v)
+{
+    __atomic_store_n(&v->arch.svm.vmcb_owner, -1, __ATOMIC_RELEASE);
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     unsigned int cpu = smp_processor_id();
     paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
+    svm_claim_vmcb(v, cpu);
     clgi();
     v->arch.svm.in_guest = true;
     smp_mb();                   /* publish in_guest before reading the generation */
@@ -422,6 +450,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
     stgi();                     /* a pending host interrupt is taken here */
     svm_translate_exit(v, exit);
+    svm_release_vmcb(v);
 }
 
 static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
