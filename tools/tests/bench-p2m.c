@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "harness.h"
+#include <asm/p2m-backends.h>
 
 #define GUEST_PAGES (1ULL << 18)      /* 1 GiB */
 #define FINISH_BUDGET 64

@@ -5,6 +5,7 @@
 #include "p2m-hw.h"
 
 #include <xen/mm.h>
+#include <asm/p2m-backends.h>
 
 #define ADDR_MASK 0x000ffffffffff000ULL
 

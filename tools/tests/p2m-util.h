@@ -7,6 +7,7 @@
 #define TESTS_P2M_UTIL_H
 
 #include <xen/p2m.h>
+#include <asm/p2m-backends.h>
 
 extern struct p2m_domain test_p2m;   /* the p2m under test (lazy) */
 extern struct p2m_domain test_ref;   /* its eager twin, in with_pair cases */

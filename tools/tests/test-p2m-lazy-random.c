@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "harness.h"
 #include "p2m-util.h"
+#include <asm/p2m-backends.h>
 
 #define G1 (1ULL << P2M_ORDER_1G)
 #define M2 (1ULL << P2M_ORDER_2M)

@@ -1,5 +1,5 @@
 /*
- * test-pml.c - reading a page-modification log (xen/include/asm/pml.h)
+ * test-pml.c - reading a page-modification log (xen/arch/x86/include/asm/pml.h)
  * into the log-dirty bitmap (xen/common/logdirty-bitmap.c): an empty log,
  * a partly filled one, a full one whose index wrapped to 0xffff,
  * duplicate entries, and the low address bits Bochs 2.7 leaves set.

@@ -14,6 +14,7 @@
 
 #include "harness.h"
 #include "p2m-hw.h"
+#include <asm/p2m-backends.h>
 
 static const mfn_t frames[] = {
     { 0x1000 }, { 0x40000 }, { 0x80000 }, { 0xfffffc0000ULL }, /* 1G-aligned, high */

@@ -15,9 +15,8 @@
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/frame.h>
-#include <asm/hvm.h>
 #include <asm/traps.h>
-#include <asm/cpu_state.h>
+#include <xen/arch.h>
 #include <public/sched.h>
 
 struct domain *domain_list;
@@ -33,7 +32,7 @@ extern spinlock_t sched_lock;
 static void p2m_flush_hook(struct p2m_domain *p2m)
 {
     struct domain *d = p2m->flush_arg;
-    hvm_vendor->flush_guest_tlbs(d);
+    arch_flush_guest_tlbs(d);
 }
 
 /* The reference a foreign entry held goes with the entry. */
@@ -69,8 +68,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
-    arch_vcpu_state_init(v);
-    if (hvm_vendor->vcpu_create(v)) {
+    if (arch_vcpu_create(v)) {
         xfree(v);
         return NULL;
     }
@@ -87,7 +85,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     p2m_pool_init(&d->p2m_pool);
     if (p2m_pool_resize(&d->p2m_pool, INITIAL_POOL_PAGES))
         return -ENOMEM;
-    if (p2m_init(&d->p2m, hvm_vendor->p2m_ops))
+    if (p2m_init(&d->p2m, arch_p2m_ops()))
         return -ENOMEM;
     d->p2m.flush_tlbs = p2m_flush_hook;
     d->p2m.flush_arg = d;
@@ -120,7 +118,7 @@ static void domain_free_parts(struct domain *d)
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
         if (!d->vcpu[i])
             continue;
-        hvm_vendor->vcpu_destroy(d->vcpu[i]);
+        arch_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
     if (d->p2m.ops)

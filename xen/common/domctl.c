@@ -22,7 +22,7 @@
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
-#include <asm/hvm.h>
+#include <xen/arch.h>
 #include <public/domctl.h>
 #include <xen/p2m_debug.h>
 #include <xen/logdirty.h>
@@ -150,7 +150,7 @@ long domctl_max_vcpus(struct domain *d, struct xen_domctl *op, uint64_t arg)
         for (unsigned int j = cur; j < i; j++) {
             struct vcpu *v = d->vcpu[j];
             d->vcpu[j] = NULL;
-            hvm_vendor->vcpu_destroy(v);
+            arch_vcpu_destroy(v);
             xfree(v);
         }
         return -ENOMEM;

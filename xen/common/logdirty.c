@@ -17,7 +17,7 @@
 #include <xen/param.h>
 #include <xen/logdirty.h>
 #include <xen/guest_access.h>
-#include <asm/hvm.h>
+#include <xen/arch.h>
 #include <asm/x86.h>
 #include <public/domctl.h>
 #include <public/wren.h>
@@ -63,14 +63,14 @@ custom_param("logdirty_superpages", parse_policy);
 
 static const struct logdirty_mech_ops *pml_ops(void)
 {
-    return hvm_vendor ? hvm_vendor->pml : NULL;
+    return arch_logdirty_hw_log();
 }
 
-/* NPT always sets dirty flags; EPT only with the EPTP's A/D bit, which
- * the vendor turns on for us through the optional hooks. */
+/* Some table formats set dirty flags always (NPT); others only once they
+ * are switched on (EPT), which the vendor does through the optional hooks. */
 static bool ad_needs_vendor(void)
 {
-    return hvm_vendor->p2m_ops != &npt_pte_ops;
+    return !arch_p2m_ops()->dirty_flags_always;
 }
 
 static bool mech_available(enum logdirty_mech m)

@@ -16,9 +16,8 @@
 #include <xen/console.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
-#include <asm/hvm.h>
 #include <asm/traps.h>
-#include <asm/cpu_state.h>
+#include <xen/arch.h>
 #include <public/sched.h>
 
 #define SCHED_HZ 100
@@ -74,14 +73,11 @@ static void put_back(struct vcpu *v)
 static void run_slice(struct vcpu *v)
 {
     struct cpu_info *ci = get_cpu_info();
-    struct hvm_exit exit;
     ci->curr_vcpu = v;
     ci->need_resched = false;
     arch_vcpu_switch_in(v);
     do {
-        hvm_vendor->vcpu_run(v, &exit);
-        v->exits++;
-        hvm_handle_exit(v, &exit);
+        arch_vcpu_run_once(v);
     } while (!ci->need_resched && vcpu_runnable(v));
     arch_vcpu_switch_out(v);
     ci->curr_vcpu = NULL;

@@ -16,7 +16,7 @@
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
-#include <asm/hvm.h>
+#include <xen/arch.h>
 #include <asm/x86.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
@@ -39,7 +39,7 @@ static long vcpuop_initialise(struct vcpu *v, uint64_t arg)
     if (v->initialised)
         rc = -EEXIST;               /* Xen's answer; a context is given once */
     else
-        rc = hvm_vendor->vcpu_set_hvm_context(v, &ctx);
+        rc = arch_vcpu_set_context(v, &ctx);
     if (!rc)
         v->initialised = true;
     spin_unlock(&d->lock);

@@ -14,6 +14,7 @@
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/arch.h>
 #include <asm/fpu.h>
 #include <asm/cpu_state.h>
 

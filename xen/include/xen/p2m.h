@@ -108,6 +108,9 @@ struct p2m_pte_ops {
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
      * differ only here say the same thing. */
     p2m_pte_t hw_managed_bits;
+    /* The MMU sets them with no switch to turn on (NPT); false when they
+     * must be enabled first (EPT: the EPTP's A/D bit). */
+    bool dirty_flags_always;
 };
 
 /*
@@ -138,8 +141,6 @@ static inline p2m_access_t p2m_type_rights(p2m_type_t t)
     return (unsigned int)t < p2m_type_count ? (p2m_access_t)rights[t] : p2m_access_n;
 }
 
-extern const struct p2m_pte_ops ept_pte_ops;
-extern const struct p2m_pte_ops npt_pte_ops;
 
 /* Stamps kept in a marked entry, and so the most global changes that may
  * be pending at once (the length of the change log). */

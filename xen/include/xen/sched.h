@@ -156,10 +156,6 @@ int domain_set_paging_pool(struct domain *d, uint64_t pages);
  * rule: 1 MiB per vCPU and 8 KiB per MiB of RAM, in pages). */
 uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus);
 
-/* Arch hook: the guest-physical address width a new domain gets (what
- * its CPUID reports, at most what the p2m can map). */
-unsigned int arch_gpaddr_bits(void);
-
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 void vcpu_wake(struct vcpu *v);                 /* blocked -> runnable */

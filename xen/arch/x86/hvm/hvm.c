@@ -9,6 +9,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/arch.h>
 #include <xen/console.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>

@@ -15,6 +15,7 @@
  */
 #include <xen/p2m.h>
 #include <asm/ept.h>
+#include <asm/p2m-backends.h>
 
 static uint64_t ept_rights(p2m_type_t t, p2m_access_t a, mfn_t mfn)
 {

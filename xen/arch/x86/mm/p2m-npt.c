@@ -16,6 +16,7 @@
  */
 #include <xen/p2m.h>
 #include <asm/npt.h>
+#include <asm/p2m-backends.h>
 
 static uint64_t npt_rights(p2m_type_t t, p2m_access_t a, mfn_t mfn)
 {
@@ -130,4 +131,5 @@ const struct p2m_pte_ops npt_pte_ops = {
     .clear_recalc = npt_clear_recalc,
     .max_leaf_level = 3,
     .hw_managed_bits = NPT_ACCESSED | NPT_DIRTY,
+    .dirty_flags_always = true,
 };

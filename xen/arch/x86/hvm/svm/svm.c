@@ -25,6 +25,7 @@
 #include <asm/x86_decode.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
+#include <asm/p2m-backends.h>
 
 #define MSR_SVM_EFER_SHADOW_VALID 0
 #define IOPM_PAGES  3

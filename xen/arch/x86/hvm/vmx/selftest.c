@@ -16,6 +16,7 @@
 #include <asm/hvm.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmx_priv.h"
+#include <asm/p2m-backends.h>
 
 static bool opt_vmx_selftest;
 boolean_param("vmx_selftest", opt_vmx_selftest);

@@ -26,6 +26,7 @@
 #include <asm/hvm.h>
 #include <asm/fpu.h>
 #include "vmx_priv.h"
+#include <asm/p2m-backends.h>
 
 _Static_assert(__builtin_offsetof(struct guest_regs, rax) == GREG_RAX, "regs");
 _Static_assert(__builtin_offsetof(struct guest_regs, rdi) == GREG_RDI, "regs");

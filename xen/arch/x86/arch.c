@@ -1,0 +1,54 @@
+/*
+ * arch.c - x86's side of xen/include/xen/arch.h: each hook hands the
+ * common request to the vendor chosen at boot (VMX or SVM, behind
+ * struct vcpu_vendor_ops) and to the code written once for both
+ * (hvm/hvm.c's exit handling, cpu_state.c's register switching).
+ *
+ * May not touch: policy. Every decision stays in the caller or in the
+ * vendor code; this file only routes.
+ */
+#include <xen/lib.h>
+#include <xen/arch.h>
+#include <xen/sched.h>
+#include <asm/hvm.h>
+#include <asm/cpu_state.h>
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    arch_vcpu_state_init(v);
+    return hvm_vendor->vcpu_create(v);
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    hvm_vendor->vcpu_destroy(v);
+}
+
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    return hvm_vendor->vcpu_set_hvm_context(v, ctx);
+}
+
+void arch_vcpu_run_once(struct vcpu *v)
+{
+    struct hvm_exit exit;
+
+    hvm_vendor->vcpu_run(v, &exit);
+    v->exits++;
+    hvm_handle_exit(v, &exit);
+}
+
+const struct p2m_pte_ops *arch_p2m_ops(void)
+{
+    return hvm_vendor->p2m_ops;
+}
+
+void arch_flush_guest_tlbs(struct domain *d)
+{
+    hvm_vendor->flush_guest_tlbs(d);
+}
+
+const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
+{
+    return hvm_vendor ? hvm_vendor->pml : NULL;
+}

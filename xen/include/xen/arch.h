@@ -1,0 +1,55 @@
+/*
+ * arch.h - every hook common code calls into the architecture, and when.
+ * Common code (xen/common/) reaches the hardware only through these and
+ * through the backend a p2m is given (struct p2m_pte_ops); it names no
+ * register, instruction or vendor. Each architecture implements all of
+ * them (x86: xen/arch/x86/arch.c, cpu_state.c, hvm/hvm.c).
+ *
+ * Unless said otherwise a hook may sleep-wait (spin) but takes no lock of
+ * the caller's: call them with no lock held after `domain` in
+ * xen/include/xen/lock-order.h.
+ */
+#ifndef XEN_ARCH_H
+#define XEN_ARCH_H
+
+#include <xen/types.h>
+
+struct vcpu;
+struct domain;
+struct p2m_pte_ops;
+struct logdirty_mech_ops;
+struct vcpu_hvm_context;
+
+/* ---- vCPUs ---- */
+
+/* vcpu_create, after the common fields are set: the vCPU's power-on
+ * register state and its hardware control structure. 0 or -ENOMEM. */
+int arch_vcpu_create(struct vcpu *v);
+/* The vCPU is stopped for good (no CPU runs it): free what create made. */
+void arch_vcpu_destroy(struct vcpu *v);
+/* VCPUOP_initialise: the register state the guest asks for. 0, or
+ * -EINVAL (a state the hardware would refuse) / -EOPNOTSUPP, with
+ * nothing changed. Called with d->lock held, v not running. */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+
+/* The scheduler, on the CPU that runs v: switch_in before v's slice,
+ * run_once as often as v stays runnable (enter the guest, handle one
+ * exit), switch_out after. */
+void arch_vcpu_switch_in(struct vcpu *v);
+void arch_vcpu_run_once(struct vcpu *v);
+void arch_vcpu_switch_out(struct vcpu *v);
+
+/* ---- second stage ---- */
+
+/* The table format every domain's p2m uses on this machine. */
+const struct p2m_pte_ops *arch_p2m_ops(void);
+/* d's p2m changed: every CPU drops the translations it caches for d
+ * before this returns. Called with the p2m lock held (p2m->flush_tlbs):
+ * must not wait for a CPU that may spin on it with interrupts off. */
+void arch_flush_guest_tlbs(struct domain *d);
+/* A hardware log of written guest frames (Intel PML), or NULL. */
+const struct logdirty_mech_ops *arch_logdirty_hw_log(void);
+/* The guest-physical address width a new domain gets. */
+unsigned int arch_gpaddr_bits(void);
+
+#endif /* XEN_ARCH_H */
