@@ -261,7 +261,8 @@ static void convert_unsigned(struct sink *o, const struct spec *sp,
         .prefix = "",
     };
 
-    if ( sp->alt && num.value && conv != 'u' && conv != 'o' )
+    /* Unlike C, "%#x" of 0 is "0x0": both old copies printed it so. */
+    if ( sp->alt && conv != 'u' && conv != 'o' )
         num.prefix = conv == 'X' ? "0X" : "0x";
     put_number(o, &num, sp);
 }

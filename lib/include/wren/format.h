@@ -6,8 +6,9 @@
  * Conversions d i u o x X p s c %; flags - 0 # + and space; field width
  * and precision as digits or '*'; length modifiers hh h l ll z t j. The
  * result is what the C library gives (tools/tests/test-format.c checks
- * it), except that %p is "0x" and lower-case hex digits, also for NULL,
- * and an unknown conversion is copied out as it stands ("%q" -> "%q").
+ * it), except that "%#x" and "%#X" of 0 keep their prefix ("0x0", as
+ * Wren has always printed), %p is "%#lx" of the pointer ("0x0" for
+ * NULL), and an unknown conversion is copied out as it stands ("%q").
  * Widths and precisions above FORMAT_WIDTH_MAX are cut to it.
  *
  * Like snprintf: never writes more than size bytes, always terminates
