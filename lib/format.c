@@ -132,7 +132,7 @@ static const char *parse_precision(const char *f, struct spec *sp,
 /* hh h l ll z t j; with none, the length stays LEN_INT. */
 static const char *parse_length(const char *f, struct spec *sp)
 {
-    bool twice = f[1] == f[0];
+    bool twice = (*f == 'h' || *f == 'l') && f[1] == *f;
 
     switch ( *f )
     {

@@ -8,7 +8,8 @@
  * result is what the C library gives (tools/tests/test-format.c checks
  * it), except that "%#x" and "%#X" of 0 keep their prefix ("0x0", as
  * Wren has always printed), %p is "%#lx" of the pointer ("0x0" for
- * NULL), and an unknown conversion is copied out as it stands ("%q").
+ * NULL), an unknown conversion is copied out as it stands ("%q"), and a
+ * '%' that ends the format prints nothing.
  * Widths and precisions above FORMAT_WIDTH_MAX are cut to it.
  *
  * Like snprintf: never writes more than size bytes, always terminates
