@@ -1,11 +1,11 @@
 /*
- * test-format.c - lib/'s formatter and string functions (lib/format.c,
- * lib/string.c) against the host C library: a table of formats and
- * values, then a seeded random walk over flags, widths, precisions,
- * length modifiers and conversions, each compared with the host's
- * snprintf; then the cases where lib/ differs from C on purpose
+ * test-lib.c - lib/ on the host. The bit operations of wren/bitops.h
+ * against the compiler's builtins. The formatter (lib/format.c) against
+ * the host C library's snprintf: a table of the formats the callers use,
+ * then a seeded random walk over flags, widths, precisions, length
+ * modifiers and conversions; then where lib/ differs from C on purpose
  * (wren/format.h), NULL %s, truncation, a width larger than the buffer,
- * size 0; then the string functions and number parsing.
+ * size 0. The string functions and number parsing (lib/string.c).
  *
  * lib/'s objects are linked with their symbols renamed to lib_* (see
  * lib-syms.txt and the Makefile), so both implementations live in one
@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <wren/bitops.h>
 
 #include "harness.h"
 
@@ -330,6 +332,47 @@ static void test_parse_numbers(void)
     CHECK_EQ(lib_parse_size_and_unit("0x1000", NULL), 0x1000);
 }
 
+/* ---- bit operations ---- */
+
+static void test_bit_words(void)
+{
+    test_srand(0xb175);
+    for ( unsigned int i = 0; i < 100000; i++ )
+    {
+        uint64_t x = test_rand() >> test_rand_below(64);
+
+        CHECK_EQ(popcount64(x), __builtin_popcountll(x));
+        if ( !x )
+            continue;
+        CHECK_EQ(first_set_bit64(x), __builtin_ffsll(x) - 1);
+        CHECK_EQ(last_set_bit64(x), 63 - __builtin_clzll(x));
+    }
+    CHECK_EQ(popcount64(0), 0);
+    CHECK_EQ(popcount64(~0ULL), 64);
+    CHECK_EQ(last_set_bit64(1ULL << 63), 63);
+}
+
+static void test_bitmaps(void)
+{
+    uint64_t bm[3] = { 0 };
+
+    CHECK_EQ(bitmap_words(0), 0);
+    CHECK_EQ(bitmap_words(1), 1);
+    CHECK_EQ(bitmap_words(64), 1);
+    CHECK_EQ(bitmap_words(129), 3);
+    bitmap_set(bm, 0);
+    bitmap_set(bm, 63);
+    bitmap_set(bm, 64);
+    bitmap_set(bm, 191);
+    CHECK_EQ(bm[0], 0x8000000000000001ULL);
+    CHECK_EQ(bm[1], 1);
+    CHECK_EQ(bm[2], 1ULL << 63);
+    CHECK(bitmap_test(bm, 191) && !bitmap_test(bm, 190));
+    bitmap_clear(bm, 63);
+    CHECK(!bitmap_test(bm, 63) && bitmap_test(bm, 0));
+    CHECK_EQ(bitmap_mask(130), 4);
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -344,6 +387,8 @@ int main(void)
         { "string.compare_search", test_strings },
         { "string.memory", test_memory },
         { "string.parse_numbers", test_parse_numbers },
+        { "bitops.words", test_bit_words },
+        { "bitops.bitmaps", test_bitmaps },
     };
 
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));
