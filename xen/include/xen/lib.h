@@ -20,9 +20,9 @@
 #define XENLOG_INFO    "<2>"
 #define XENLOG_DEBUG   "<3>"
 
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
-__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 #define ASSERT(p) do { if (unlikely(!(p))) \
     panic("Assertion '%s' failed at %s:%d", #p, __FILE__, __LINE__); } while (0)
