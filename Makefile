@@ -8,6 +8,10 @@
 #   make build                       hypervisor + XTF guests only
 #
 # Everything built goes under build/.
+#
+# lib/ (string, formatted output, bit operations, types) has no target of
+# its own: xen/Makefile and xtf/Makefile each compile lib/*.c with their
+# own flags, and tools/tests builds it for the host and tests it.
 
 include Config.mk
 

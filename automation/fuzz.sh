@@ -6,11 +6,12 @@
 #   N passed, N failed
 #
 # Stages, in order (default: all of them):
-#   host-decode  host-elf  host-walk
+#   host-decode  host-elf  host-walk  host-format
 #       the libFuzzer harnesses of tools/tests/fuzz/ (x86 decoder, ELF
-#       parser, guest page walk), FUZZ_SECONDS each, from the committed
-#       corpus tools/tests/fuzz/corpus/NAME/ (only read, never written)
-#       plus a work corpus in build/fuzz/corpus/NAME/ that grows between runs.
+#       parser, guest page walk, lib/'s formatter), FUZZ_SECONDS each,
+#       from the committed corpus tools/tests/fuzz/corpus/NAME/ (only
+#       read, never written) plus a work corpus in build/fuzz/corpus/NAME/
+#       that grows between runs.
 #
 # To add a stage: write a function stage_NAME (dashes in NAME become
 # underscores) that prints one line starting PASS or FAIL and returns 0 on
@@ -29,7 +30,7 @@ set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
-STAGES=(host-decode host-elf host-walk)
+STAGES=(host-decode host-elf host-walk host-format)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 NICE="nice -n ${FUZZ_NICE:-10}"
@@ -37,7 +38,7 @@ FUZZ_DIR=$WREN_ROOT/tools/tests/fuzz
 OUT=$BUILD/fuzz
 
 # Per harness: the largest input worth trying, and a dictionary if any.
-declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200)
+declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200 [format]=200)
 
 # stat NAME LOG: a number from libFuzzer's -print_final_stats output.
 stat()
@@ -89,6 +90,7 @@ host_stage()
 stage_host_decode() { host_stage decode; }
 stage_host_elf() { host_stage elf; }
 stage_host_walk() { host_stage walk; }
+stage_host_format() { host_stage format; }
 
 main()
 {

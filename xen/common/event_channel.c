@@ -30,27 +30,27 @@
 #include <xen/guest_access.h>
 #include <asm/x86.h>
 #include <public/event_channel.h>
+#include <wren/bitops.h>
 
-#define BITS_PER_WORD 64
 BUILD_BUG_ON(NR_EVTCHN > NR_EVENT_CHANNELS);
 
 /* ---- shared_info bits --------------------------------------------------- */
 
 static bool test_and_set_word_bit(xen_ulong_t *w, unsigned int nr)
 {
-    uint64_t m = 1ULL << (nr % BITS_PER_WORD);
+    uint64_t m = bitmap_mask(nr);
     return __atomic_fetch_or(&w[nr / BITS_PER_WORD], m, __ATOMIC_SEQ_CST) & m;
 }
 
 static bool test_and_clear_word_bit(xen_ulong_t *w, unsigned int nr)
 {
-    uint64_t m = 1ULL << (nr % BITS_PER_WORD);
+    uint64_t m = bitmap_mask(nr);
     return __atomic_fetch_and(&w[nr / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) & m;
 }
 
 static bool test_word_bit(const xen_ulong_t *w, unsigned int nr)
 {
-    return __atomic_load_n(&w[nr / BITS_PER_WORD], __ATOMIC_SEQ_CST) & (1ULL << (nr % BITS_PER_WORD));
+    return __atomic_load_n(&w[nr / BITS_PER_WORD], __ATOMIC_SEQ_CST) & bitmap_mask(nr);
 }
 
 /* The vCPU a port notifies; vCPU 0 if the recorded one does not exist. */

@@ -16,24 +16,10 @@
 #include <xen/mm.h>
 #include <xen/lib.h>
 #include <xen/errno.h>
+#include <wren/bitops.h>
 
-#define BITS_PER_WORD 64
 #define GFNS_2M       (1ULL << P2M_ORDER_2M)
 #define GFNS_1G       (1ULL << P2M_ORDER_1G)
-
-static uint64_t words(uint64_t nr_bits)
-{
-    return (nr_bits + BITS_PER_WORD - 1) / BITS_PER_WORD;
-}
-
-static unsigned int popcount(uint64_t x)
-{
-    unsigned int n = 0;
-
-    for ( ; x; x &= x - 1 )
-        n++;
-    return n;
-}
 
 /* The bits of word w that fall in [first, end). */
 static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t end)
@@ -58,7 +44,7 @@ static uint64_t set_bits(uint64_t *bm, uint64_t first, uint64_t end)
     {
         uint64_t m = word_mask(w, first, end);
 
-        added += popcount(m & ~bm[w]);
+        added += popcount64(m & ~bm[w]);
         bm[w] |= m;
     }
     return added;
@@ -68,20 +54,20 @@ static uint64_t count_bits(const uint64_t *bm, uint64_t nr_bits)
 {
     uint64_t w, n = 0;
 
-    for ( w = 0; w < words(nr_bits); w++ )
-        n += popcount(bm[w]);
+    for ( w = 0; w < bitmap_words(nr_bits); w++ )
+        n += popcount64(bm[w]);
     return n;
 }
 
 static uint64_t *alloc_bits(uint64_t nr_bits)
 {
-    return xzalloc_array(uint64_t, MAX(words(nr_bits), 1));
+    return xzalloc_array(uint64_t, MAX(bitmap_words(nr_bits), 1));
 }
 
 /* Pages one bitmap of nr_bits is charged as. */
 static uint64_t bitmap_pages(uint64_t nr_bits)
 {
-    return (MAX(words(nr_bits), 1) * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    return (MAX(bitmap_words(nr_bits), 1) * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
 
 /* A bitmap and its snapshot, charged to the domain's pool first. */
@@ -166,7 +152,7 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
     old_bm = ld->bitmap;
     old_sn = ld->snap;
     old_nr = ld->nr_bits;
-    memcpy(bm, old_bm, words(old_nr) * sizeof(*bm));
+    memcpy(bm, old_bm, bitmap_words(old_nr) * sizeof(*bm));
     ld->dirty_count += set_bits(bm, old_nr, nr_bits);
     ld->bitmap = bm;
     ld->snap = sn;
@@ -179,7 +165,7 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
 uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset,
                               uint32_t *fault_count, uint32_t *dirty_count)
 {
-    uint64_t bytes = words(ld->nr_bits) * sizeof(uint64_t);
+    uint64_t bytes = bitmap_words(ld->nr_bits) * sizeof(uint64_t);
     uint64_t *t = ld->snap;
 
     if ( reset )
@@ -204,9 +190,9 @@ void logdirty_bitmap_untake(struct logdirty_domain *ld)
     uint64_t w, n = 0;
 
     spin_lock(&ld->lock);
-    for ( w = 0; w < words(ld->nr_bits); w++ )
+    for ( w = 0; w < bitmap_words(ld->nr_bits); w++ )
     {
-        n += popcount(ld->snap[w] & ~ld->bitmap[w]);
+        n += popcount64(ld->snap[w] & ~ld->bitmap[w]);
         ld->bitmap[w] |= ld->snap[w];
     }
     ld->dirty_count += n;
@@ -243,11 +229,6 @@ int logdirty_record_superpages(struct logdirty_domain *ld, struct p2m_domain *p2
     return 0;
 }
 
-static bool bit_set(const uint64_t *bm, uint64_t i)
-{
-    return bm[i / BITS_PER_WORD] & (1ULL << (i % BITS_PER_WORD));
-}
-
 /* Merge the block at gfn back if it is not a superpage now. */
 static bool restore_one(struct p2m_domain *p2m, uint64_t gfn, unsigned int order)
 {
@@ -262,10 +243,10 @@ uint64_t logdirty_restore_superpages(struct logdirty_domain *ld, struct p2m_doma
     uint64_t i, n = 0;
 
     for ( i = 0; ld->was_superpage && i < ld->nr_regions; i++ )
-        if ( bit_set(ld->was_superpage, i) )
+        if ( bitmap_test(ld->was_superpage, i) )
             n += restore_one(p2m, i * GFNS_2M, P2M_ORDER_2M);
     for ( i = 0; ld->was_1g && i < ld->nr_1g; i++ )
-        if ( bit_set(ld->was_1g, i) )
+        if ( bitmap_test(ld->was_1g, i) )
             n += restore_one(p2m, i * GFNS_1G, P2M_ORDER_1G);
     ld->stats.superpages_restored += n;
     return n;

@@ -19,9 +19,9 @@
 #include <xen/spinlock.h>
 #include <xen/frame.h>
 #include <public/xen.h>
+#include <wren/bitops.h>
 
 #define FREE_BLOCK_MAGIC 0x46524545424c4bULL    /* "FREEBLK" */
-#define BITS_PER_WORD    64
 
 /* The first bytes of every free block. */
 struct free_block {
@@ -64,19 +64,17 @@ static struct mem_range *range_of(uint64_t mfn, uint64_t nr)
 
 static bool head_bit(const struct mem_range *r, uint64_t mfn)
 {
-    uint64_t n = mfn - r->first_mfn;
-
-    return r->free_head[n / BITS_PER_WORD] & (1ULL << (n % BITS_PER_WORD));
+    return bitmap_test(r->free_head, mfn - r->first_mfn);
 }
 
 static void set_head_bit(struct mem_range *r, uint64_t mfn, bool on)
 {
-    uint64_t n = mfn - r->first_mfn, bit = 1ULL << (n % BITS_PER_WORD);
+    uint64_t n = mfn - r->first_mfn;
 
     if ( on )
-        r->free_head[n / BITS_PER_WORD] |= bit;
+        bitmap_set(r->free_head, n);
     else
-        r->free_head[n / BITS_PER_WORD] &= ~bit;
+        bitmap_clear(r->free_head, n);
 }
 
 static void list_push(struct mem_range *r, uint64_t mfn, unsigned int order)
@@ -110,11 +108,6 @@ static void list_remove(struct mem_range *r, uint64_t mfn, unsigned int order)
     b->magic = 0;                     /* the owner's data now, not a header */
     set_head_bit(r, mfn, false);
     nr_free -= block_pages(order);
-}
-
-static uint64_t bitmap_words(uint64_t nr)
-{
-    return (nr + BITS_PER_WORD - 1) / BITS_PER_WORD;
 }
 
 /* Pages of header, bitmap and frame records a range of nr pages needs in

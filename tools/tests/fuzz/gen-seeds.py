@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gen-seeds.py - write seed inputs for the host fuzz harnesses.
 
-    tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf or walk
+    tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf, walk or format
 
 The committed corpora (corpus/NAME/) started from these seeds and were
 then grown by fuzzing and minimised with libFuzzer's -merge=1; rerun this
@@ -126,7 +126,20 @@ def walk_seeds():
                                    [frame(1, 0x1000 | r, 8)])
 
 
-SEEDS = {"decode": decode_seeds, "elf": elf_seeds, "walk": walk_seeds}
+# ---- format: a small-buffer size, then the formats the callers use --------
+
+def format_seeds():
+    formats = [(0x40, "%d|%s|%#lx|%-8.3s|%*d|%.*s|%p|%c"), (0, "%s"),
+               (5, "%5d|%-4s|%08x"), (0x10, "%#012lx-%#014lx %s"),
+               (0xff, "%+d % d %+.3d %-08d %#o %#X"),
+               (3, "%hhd %hu %lld %zu %jx %td"), (8, "%q %% %"),
+               (0x20, "%99999d"), (1, "%*.*s|%-*c"), (7, "plain text")]
+    for i, (small, fmt) in enumerate(formats):
+        yield "fmt-%02d" % i, bytes([small]) + fmt.encode()
+
+
+SEEDS = {"decode": decode_seeds, "elf": elf_seeds, "walk": walk_seeds,
+         "format": format_seeds}
 
 
 def main():

@@ -21,6 +21,7 @@
 #include "private.h"
 
 #include <xen/errno.h>
+#include <wren/bitops.h>
 
 /* Both x86 formats put the dirty flag just above the accessed flag
  * (EPT bits 9 over 8, NPT 6 over 5): the higher hardware-managed bit. */
@@ -28,7 +29,7 @@ static p2m_pte_t dirty_flag(const struct p2m_pte_ops *ops)
 {
     p2m_pte_t bits = ops->hw_managed_bits;
 
-    return bits ? 1ULL << (63 - __builtin_clzll(bits)) : 0;
+    return bits ? 1ULL << last_set_bit64(bits) : 0;
 }
 
 /* ---- walking the leaves ---- */
@@ -134,7 +135,7 @@ static uint64_t next_set(const uint64_t *bitmap, uint64_t nr, uint64_t gfn)
         uint64_t word = bitmap[gfn / 64] >> (gfn % 64);
 
         if ( word )
-            return MIN(gfn + __builtin_ctzll(word), nr);
+            return MIN(gfn + first_set_bit64(word), nr);
         gfn = (gfn | 63) + 1;
     }
     return nr;

@@ -1,30 +1,15 @@
 /*
- * lib.h - the hypervisor's small C library: string functions, formatted
- * output, logging with levels, panic and assertions.
+ * lib.h - the hypervisor's small C library: lib/'s string functions and
+ * formatted output (wren/string.h, wren/format.h), and on top of them
+ * logging with levels, panic and assertions.
  */
 #ifndef XEN_LIB_H
 #define XEN_LIB_H
 
 #include <xen/types.h>
+#include <wren/string.h>
+#include <wren/format.h>
 #include <stdarg.h>
-
-void *memset(void *s, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-size_t strlcpy(char *d, const char *s, size_t n);
-unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base);
-/* Parse "64M", "1G", "4096K", plain bytes; *end past the number. */
-unsigned long long parse_size_and_unit(const char *s, const char **end);
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /*
  * Log levels follow Xen's: a message may start with XENLOG_ERR etc. The
@@ -35,9 +20,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 #define XENLOG_INFO    "<2>"
 #define XENLOG_DEBUG   "<3>"
 
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
-__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 #define ASSERT(p) do { if (unlikely(!(p))) \
     panic("Assertion '%s' failed at %s:%d", #p, __FILE__, __LINE__); } while (0)

@@ -1,16 +1,15 @@
 /*
- * types.h - fixed-width integers, bool, size types, and the typed frame
- * numbers (gfn_t, mfn_t) used everywhere in the hypervisor.
+ * types.h - the typed frame numbers (gfn_t, mfn_t), machine addresses and
+ * page size used everywhere in the hypervisor, on top of lib/'s
+ * fixed-width integers and compiler helpers (wren/types.h).
  *
  * Compiles both freestanding (the hypervisor) and hosted (tools/tests),
- * so it may include only compiler-provided headers.
+ * so it may include only compiler-provided headers and lib/'s.
  */
 #ifndef XEN_TYPES_H
 #define XEN_TYPES_H
 
-#include <stdint.h>
-#include <stddef.h>
-#include <stdbool.h>
+#include <wren/types.h>
 
 typedef uint64_t paddr_t;       /* a machine (host-physical) address */
 
@@ -37,19 +36,5 @@ static inline bool gfn_eq(gfn_t a, gfn_t b) { return a.gfn == b.gfn; }
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ROUNDUP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-
-#define __packed      __attribute__((packed))
-#define __aligned(n)  __attribute__((aligned(n)))
-#define __noreturn    __attribute__((noreturn))
-#define __unused      __attribute__((unused))
-#define likely(x)     __builtin_expect(!!(x), 1)
-#define unlikely(x)   __builtin_expect(!!(x), 0)
-
-#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 
 #endif /* XEN_TYPES_H */

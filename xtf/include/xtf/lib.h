@@ -1,26 +1,15 @@
 /*
- * lib.h - the small C library of the XTF runtime: strings and printf.
- *
- * printf understands %d %i %u %x %X %o %s %c %p %% with the l, ll and z
- * length modifiers, a field width, '0' padding and '-' left alignment.
+ * lib.h - the small C library of the XTF runtime: lib/'s strings and
+ * formatted output (wren/string.h, wren/format.h, which says what the
+ * formats are), and on top of them printf to the console and panic.
  */
 #ifndef XTF_LIB_H
 #define XTF_LIB_H
 
 #include <xtf/types.h>
+#include <wren/string.h>
+#include <wren/format.h>
 
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strstr(const char *haystack, const char *needle);
-void *memset(void *s, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int printf(const char *fmt, ...) __printf(1, 2);
 int vprintf(const char *fmt, va_list ap);
 

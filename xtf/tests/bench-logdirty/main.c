@@ -66,7 +66,7 @@ static bool write_round(bool stream, unsigned int round)
     if ( stream )
     {
         for ( uint64_t g = LD_DATA_FIRST; g < ld_ram_end; g++ )
-            ld_set(want, g);
+            bitmap_set(want, g);
         return ld_job(LD_MB_STREAM, LD_DATA_FIRST, ld_data_pages(), 1);
     }
     ld_write_set(want, seed, RANDOM_WRITES);
@@ -82,7 +82,7 @@ struct result {
 static void check_misses(void)
 {
     for ( uint64_t g = LD_DATA_FIRST; g < ld_ram_end; g++ )
-        if ( ld_test(want, g) && !ld_test(got, g) )
+        if ( bitmap_test(want, g) && !bitmap_test(got, g) )
         {
             xtf_failure("CLEAN missed written page %#lx", (unsigned long)g);
             return;

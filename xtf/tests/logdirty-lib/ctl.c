@@ -12,6 +12,7 @@
 #include <xtf/p2m.h>
 #include <public/domctl.h>
 #include <public/wren.h>
+#include <wren/bitops.h>
 
 #include "ld.h"
 
@@ -19,7 +20,7 @@
 #define LD_TARGET    1
 #define LD_MB_GFN    0x7f100UL
 #define LD_MAX_GFNS  (64UL * 1024)          /* 256 MiB of target RAM */
-#define LD_WORDS     (LD_MAX_GFNS / 64)
+#define LD_WORDS     (LD_MAX_GFNS / BITS_PER_WORD)
 #define GFNS_2M      512UL
 
 typedef uint64_t ld_bits_t[LD_WORDS];
@@ -31,15 +32,7 @@ static const char *const ld_mech_names[] = { "default", "wp", "pml", "ad" };
 
 /* ---- bitmaps ---- */
 
-LD_LIB bool ld_test(const uint64_t *bm, uint64_t g)
-{
-    return bm[g / 64] & (1ULL << (g % 64));
-}
-
-LD_LIB void ld_set(uint64_t *bm, uint64_t g)
-{
-    bm[g / 64] |= 1ULL << (g % 64);
-}
+/* One bit per gfn; bitmap_test() and bitmap_set() (wren/bitops.h). */
 
 LD_LIB void ld_clear(uint64_t *bm)
 {
@@ -58,7 +51,7 @@ LD_LIB uint64_t ld_count(const uint64_t *bm, uint64_t first, uint64_t end)
     uint64_t n = 0;
 
     for ( uint64_t g = first; g < end; g++ )
-        n += ld_test(bm, g);
+        n += bitmap_test(bm, g);
     return n;
 }
 
@@ -71,7 +64,7 @@ LD_LIB uint64_t ld_data_pages(void)
 LD_LIB void ld_write_set(uint64_t *bm, uint64_t seed, uint64_t count)
 {
     for ( uint64_t k = 0; k < count; k++ )
-        ld_set(bm, ld_pick(seed, k, LD_DATA_FIRST, ld_data_pages()));
+        bitmap_set(bm, ld_pick(seed, k, LD_DATA_FIRST, ld_data_pages()));
 }
 
 /* ---- hypercalls ---- */
@@ -237,7 +230,7 @@ struct ld_allow {
 static bool region_written(const uint64_t *want, uint64_t region)
 {
     for ( uint64_t g = region * GFNS_2M; g < (region + 1) * GFNS_2M; g++ )
-        if ( ld_test(want, g) )
+        if ( bitmap_test(want, g) )
             return true;
     return false;
 }
@@ -250,7 +243,7 @@ static bool check_whole(const uint64_t *got, const uint64_t *want,
     {
         uint64_t n;
 
-        if ( !allow->keep || !ld_test(allow->super, r) || !region_written(want, r) )
+        if ( !allow->keep || !bitmap_test(allow->super, r) || !region_written(want, r) )
             continue;
         n = ld_count(got, r * GFNS_2M, (r + 1) * GFNS_2M);
         if ( n != GFNS_2M )
@@ -272,8 +265,8 @@ LD_LIB uint64_t ld_check(const uint64_t *got, const uint64_t *want,
 
     for ( uint64_t g = LD_DATA_FIRST; g < ld_ram_end; g++ )
     {
-        bool w = ld_test(want, g), r = ld_test(got, g);
-        bool allowed = allow->keep && ld_test(allow->super, g / GFNS_2M) &&
+        bool w = bitmap_test(want, g), r = bitmap_test(got, g);
+        bool allowed = allow->keep && bitmap_test(allow->super, g / GFNS_2M) &&
                        region_written(want, g / GFNS_2M);
 
         if ( w && !r && !misses++ )
@@ -297,5 +290,5 @@ LD_LIB void ld_superpages(uint64_t *super)
     ld_clear(super);
     for ( uint64_t r = LD_DATA_FIRST / GFNS_2M; r < ld_ram_end / GFNS_2M; r++ )
         if ( ld_order(r * GFNS_2M) >= 9 )
-            ld_set(super, r);
+            bitmap_set(super, r);
 }

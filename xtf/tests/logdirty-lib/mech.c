@@ -212,7 +212,7 @@ static void check_layout(bool keep)
     {
         unsigned int order = ld_order(r * GFNS_2M);
 
-        if ( !ld_test(super, r) || !region_written(ever, r) )
+        if ( !bitmap_test(super, r) || !region_written(ever, r) )
             continue;
         if ( keep ? order < 9 : order >= 9 )
             xtf_failure("%s: region %#lx has a leaf of order %u", policy_name(keep),

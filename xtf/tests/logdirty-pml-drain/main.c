@@ -218,7 +218,7 @@ static bool exact(const char *what, uint64_t first, uint64_t nr)
 {
     ld_clear(want);
     for ( uint64_t g = first; g < first + nr; g++ )
-        ld_set(want, g);
+        bitmap_set(want, g);
     ld_check(got, want, &(struct ld_allow){ .keep = false }, what);
     return xtf_current_result() <= XTF_SKIP;
 }
@@ -285,7 +285,7 @@ static uint64_t missing(uint64_t from, uint64_t to, uint64_t *recent)
         from = to - RUN_NR;
     for ( uint64_t i = from; i < to; i++ )
     {
-        if ( ld_test(got, RUN_FIRST + i % RUN_NR) )
+        if ( bitmap_test(got, RUN_FIRST + i % RUN_NR) )
             continue;
         n++;
         *recent += to - i <= 512;

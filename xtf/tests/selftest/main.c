@@ -9,8 +9,10 @@
  *    console_io from an address with no memory behind it (0xfff00000,
  *    mapped by our page tables but not backed in the p2m) must return
  *    -EFAULT, without harming the domain.
- * 3. printf formatting and the verdict ordering SUCCESS < SKIP < ERROR <
- *    FAILURE that every other test's result depends on.
+ * 3. printf formatting (lib/format.c as built for guests; the host's
+ *    tools/tests/test-lib.c checks it far more widely) and the verdict
+ *    ordering SUCCESS < SKIP < ERROR < FAILURE that every other test's
+ *    result depends on.
  */
 #include <xtf.h>
 #include <public/version.h>
@@ -145,6 +147,10 @@ static void test_printf(void)
     check_fmt("c|4096|0x1000|%", "%c|%zu|%p|%%", 'c', (size_t)4096,
               (void *)0x1000);
     check_fmt("-9223372036854775808", "%lld", (long long)(1ULL << 63));
+    check_fmt("0x0|ab|  x|+7|-0042", "%#x|%.2s|%3c|%+d|%05d", 0U, "abc", 'x',
+              7, -42);
+    check_fmt("ff|0377|0XFF|(null)", "%hhx|%#o|%#X|%s", 0x1ff, 255U, 255U,
+              (char *)NULL);
     if ( snprintf(small, sizeof(small), "%s", "truncate") != 8 ||
          strcmp(small, "tru") )
         xtf_failure("snprintf truncation is wrong: \"%s\"", small);

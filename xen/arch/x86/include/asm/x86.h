@@ -61,11 +61,9 @@ static inline uint64_t rdtsc(void)
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
 }
-#define barrier() asm volatile("" ::: "memory")
 #define smp_mb()  asm volatile("mfence" ::: "memory")
 #define smp_wmb() barrier()
 #define smp_rmb() barrier()
-#define ACCESS_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 
 /* MSR numbers used by the hypervisor (Intel SDM vol. 4 / AMD APM vol. 2). */
 #define MSR_IA32_APIC_BASE     0x0000001b
