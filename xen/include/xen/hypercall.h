@@ -52,5 +52,6 @@ long do_memory_op(uint64_t cmd, uint64_t arg);
 long do_hvm_op(uint64_t op, uint64_t arg);
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg);
 long do_domctl(uint64_t arg);
+long do_sysctl(uint64_t arg);
 
 #endif /* XEN_HYPERCALL_H */
