@@ -3,6 +3,7 @@
 #   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
+#   make fuzz                        the hostile-guest fuzzer, 10^6 calls on QEMU
 #   make build                       hypervisor + XTF guests only
 #
 # Everything built goes under build/.
@@ -13,7 +14,7 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench clean
+.PHONY: all build xen xtf unit deps run test bench fuzz clean
 
 all: build
 
@@ -40,6 +41,9 @@ test: deps
 
 bench: deps build
 	@automation/bench.sh
+
+fuzz: deps build
+	@automation/fuzz-guest.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -123,11 +123,16 @@ static uint64_t out_ptr(uint64_t *r)
     }
 }
 
+/* in_ptr() put the caller's struct where the hypervisor will read it
+ * (oracles about the struct's contents only apply then). */
+static bool placed;
+
 /* Where to put an input struct of size sz (copied there), or a bad pointer. */
 static uint64_t in_ptr(uint64_t *r, const void *s, size_t sz)
 {
     uint64_t p;
 
+    placed = false;
     switch ( fuzz_below(r, 10) )
     {
     case 0:  return out_ptr(r);                 /* whatever is there (or nothing) */
@@ -136,6 +141,7 @@ static uint64_t in_ptr(uint64_t *r, const void *s, size_t sz)
     default: p = ARG_AREA + fuzz_below(r, 32) * 8; break;
     }
     memcpy((void *)(uintptr_t)p, s, sz);
+    placed = true;
     return p;
 }
 
@@ -163,7 +169,7 @@ static bool foreign(domid_t d)
 
 static void expect_refused(const struct fuzz_call *c, domid_t d, const char *what)
 {
-    if ( foreign(d) && c->rc >= 0 )
+    if ( placed && foreign(d) && c->rc >= 0 )
         finding(c, "%s on d%u succeeded (%ld) for a domU", what, d, (long)c->rc);
 }
 
@@ -192,11 +198,12 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
     c->arg[0] = cmd; c->arg[1] = m.domid; c->arg[2] = first; c->arg[3] = nr << 8 | (m.extent_order & 0xff);
     c->rc = hypercall_memory_op((unsigned int)cmd, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
     expect_refused(c, m.domid, op == XENMEM_populate_physmap ? "populate_physmap" : "decrease_reservation");
-    if ( before == HVMMEM_ram_rw && c->rc <= 0 && cmd == op && m.extent_order <= 9 &&
+    if ( placed && before == HVMMEM_ram_rw && c->rc <= 0 && cmd == op && m.extent_order <= 9 &&
          (first < FUZZ_CHURN_B_GFN || first >= FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR) &&
          mem_type(first) != HVMMEM_ram_rw )
-        finding(c, "decrease_reservation failed (%ld) yet gfn %#lx is gone", (long)c->rc,
-                (unsigned long)first);
+        finding(c, "decrease_reservation failed (%ld) yet gfn %#lx is gone%s", (long)c->rc,
+                (unsigned long)first, first == shinfo_gfn ? " (shared_info was there)" :
+                first == FUZZ_CONSOLE_GFN ? " (the console ring was there)" : "");
 }
 
 static void k_populate(uint64_t *r, struct fuzz_call *c) { k_reservation(r, c, XENMEM_populate_physmap); }
@@ -215,7 +222,7 @@ static void k_add_shinfo(uint64_t *r, struct fuzz_call *c)
     c->arg[0] = x.space; c->arg[1] = x.domid; c->arg[2] = x.gpfn; c->arg[3] = x.idx;
     c->rc = hypercall_memory_op(XENMEM_add_to_physmap, (void *)(uintptr_t)in_ptr(r, &x, sizeof(x)));
     expect_refused(c, x.domid, "add_to_physmap");
-    if ( !c->rc && x.space == XENMAPSPACE_shared_info && !foreign(x.domid) )
+    if ( placed && !c->rc && x.space == XENMAPSPACE_shared_info && !foreign(x.domid) )
         shinfo_gfn = x.gpfn;
 }
 
@@ -226,7 +233,7 @@ static void k_remove(uint64_t *r, struct fuzz_call *c)
     c->arg[1] = x.domid; c->arg[2] = x.gpfn;
     c->rc = hypercall_memory_op(XENMEM_remove_from_physmap, (void *)(uintptr_t)in_ptr(r, &x, sizeof(x)));
     expect_refused(c, x.domid, "remove_from_physmap");
-    if ( !c->rc && x.gpfn == shinfo_gfn && !foreign(x.domid) )
+    if ( placed && !c->rc && x.gpfn == shinfo_gfn && !foreign(x.domid) )
         shinfo_gfn = NO_GFN;
 }
 
@@ -378,7 +385,7 @@ static void k_sched(uint64_t *r, struct fuzz_call *c)
         p = cmd == SCHEDOP_yield ? out_ptr(r) : (fuzz_next(r) | 1ULL << 63);  /* bad: never acts */
     c->arg[0] = cmd; c->arg[1] = p;
     c->rc = hypercall_sched_op(cmd, (void *)(uintptr_t)p);
-    if ( cmd == SCHEDOP_remote_shutdown && c->rc >= 0 )
+    if ( cmd == SCHEDOP_remote_shutdown && placed && c->rc >= 0 )
         finding(c, "SCHEDOP_remote_shutdown from a domU returned %ld", (long)c->rc);
 }
 
