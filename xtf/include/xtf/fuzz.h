@@ -45,6 +45,7 @@ struct fuzz_call {
 
 #define FUZZ_RING   8
 #define FUZZ_KINDS  32
+#define FUZZ_ORACLES 6
 
 struct fuzz_hostile_status {
     uint64_t magic;
@@ -58,8 +59,13 @@ struct fuzz_hostile_status {
     uint64_t tsc_start, tsc_end;
     uint64_t per_kind[FUZZ_KINDS];
     struct fuzz_call ring[FUZZ_RING];   /* the last calls, ring[index % FUZZ_RING] */
-    struct fuzz_call finding;           /* the call that raised the first finding */
-    char finding_text[160];
+    /* The first finding of each oracle (told apart by its message format). */
+    struct {
+        uint64_t oracle;                /* the format's address in the hostile image */
+        uint64_t count;
+        struct fuzz_call call;
+        char text[120];
+    } findings[FUZZ_ORACLES];
 };
 _Static_assert(sizeof(struct fuzz_hostile_status) <= PAGE_SIZE, "one page");
 

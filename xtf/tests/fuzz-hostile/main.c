@@ -87,15 +87,19 @@ void list_reset(void)
 
 void finding(const struct fuzz_call *c, const char *fmt, ...)
 {
+    volatile typeof(st->findings[0]) *f = st->findings;
     va_list ap;
 
-    if ( !st->nr_findings++ )
-    {
-        st->finding = *c;
-        va_start(ap, fmt);
-        vsnprintf((char *)st->finding_text, sizeof(st->finding_text), fmt, ap);
-        va_end(ap);
-    }
+    st->nr_findings++;
+    while ( f < st->findings + FUZZ_ORACLES && f->oracle && f->oracle != (uintptr_t)fmt )
+        f++;
+    if ( f == st->findings + FUZZ_ORACLES || f->count++ )
+        return;
+    f->oracle = (uintptr_t)fmt;
+    f->call = *c;
+    va_start(ap, fmt);
+    vsnprintf((char *)f->text, sizeof(f->text), fmt, ap);
+    va_end(ap);
 }
 
 static uint64_t ro_sum(void)
