@@ -201,9 +201,15 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
     if ( placed && before == HVMMEM_ram_rw && c->rc <= 0 && cmd == op && m.extent_order <= 9 &&
          (first < FUZZ_CHURN_B_GFN || first >= FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR) &&
          mem_type(first) != HVMMEM_ram_rw )
-        finding(c, "decrease_reservation failed (%ld) yet gfn %#lx is gone%s", (long)c->rc,
-                (unsigned long)first, first == shinfo_gfn ? " (shared_info was there)" :
-                first == FUZZ_CONSOLE_GFN ? " (the console ring was there)" : "");
+    {
+        if ( first == shinfo_gfn || first == FUZZ_CONSOLE_GFN )
+            finding(c, "decrease_reservation of %s failed (%ld) yet gfn %#lx is gone",
+                    first == shinfo_gfn ? "shared_info" : "the console ring", (long)c->rc,
+                    (unsigned long)first);
+        else
+            finding(c, "decrease_reservation failed (%ld) yet gfn %#lx is gone", (long)c->rc,
+                    (unsigned long)first);
+    }
 }
 
 static void k_populate(uint64_t *r, struct fuzz_call *c) { k_reservation(r, c, XENMEM_populate_physmap); }
