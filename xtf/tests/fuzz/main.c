@@ -38,6 +38,10 @@
  * calls never aim at shared_info or the console ring:
  *  K3 reservation.c: decrease_reservation of those gfns unmaps them and
  *     then fails (-EINVAL), state changed before validation.
+ *
+ * May not touch: domains other than d1..d3; d2's memory (it only reads
+ * d2's status page, and writes only its 'stop'); d1's memory beyond the
+ * status page's 'go' (the backend mappings are only read).
  */
 #include <xtf.h>
 #include <xtf/fuzz.h>
