@@ -43,6 +43,30 @@ struct fuzz_call {
     int64_t rc;
 };
 
+/* The hostile's call kinds (its table is in tests/fuzz-hostile/calls.c). */
+enum fuzz_kind {
+    FK_POPULATE, FK_DECREASE, FK_ADD_TO_PHYSMAP, FK_REMOVE, FK_BATCH, FK_MEMQUERY,
+    FK_MEMMAP, FK_HVM_PARAM, FK_MEM_TYPE, FK_HVM_OTHER, FK_VERSION, FK_CONSOLE,
+    FK_EVTCHN, FK_VCPU, FK_SCHED, FK_PRIVILEGED, FK_UNKNOWN, FK_NR,
+    FK_CHURN = 99,             /* vCPU 1's own operations */
+};
+
+static inline const char *fuzz_kind_name(unsigned int k)
+{
+    static const char *const names[FK_NR] = {
+        [FK_POPULATE] = "populate_physmap", [FK_DECREASE] = "decrease_reservation",
+        [FK_ADD_TO_PHYSMAP] = "add_to_physmap", [FK_REMOVE] = "remove_from_physmap",
+        [FK_BATCH] = "add_to_physmap_batch", [FK_MEMQUERY] = "memory_op queries",
+        [FK_MEMMAP] = "memory_map", [FK_HVM_PARAM] = "hvm_op params",
+        [FK_MEM_TYPE] = "get_mem_type", [FK_HVM_OTHER] = "hvm_op others",
+        [FK_VERSION] = "xen_version", [FK_CONSOLE] = "console_io",
+        [FK_EVTCHN] = "event_channel_op", [FK_VCPU] = "vcpu_op", [FK_SCHED] = "sched_op",
+        [FK_PRIVILEGED] = "domctl/sysctl/dm_op", [FK_UNKNOWN] = "unknown hypercalls",
+    };
+
+    return k < FK_NR ? names[k] : k == FK_CHURN ? "vCPU 1 churn" : "?";
+}
+
 #define FUZZ_RING   8
 #define FUZZ_KINDS  32
 #define FUZZ_ORACLES 6

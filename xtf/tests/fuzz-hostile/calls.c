@@ -443,23 +443,22 @@ static void k_unknown(uint64_t *r, struct fuzz_call *c)
 /* ---- the table ------------------------------------------------------------ */
 
 struct kind {
-    const char *name;
     void (*fn)(uint64_t *r, struct fuzz_call *c);
     unsigned int weight;
 };
 
-static const struct kind kinds[] = {
-    { "populate_physmap", k_populate, 8 },   { "decrease_reservation", k_decrease, 8 },
-    { "add_to_physmap", k_add_shinfo, 4 },   { "remove_from_physmap", k_remove, 4 },
-    { "add_to_physmap_batch", k_batch, 2 },  { "memory_op queries", k_memquery, 3 },
-    { "memory_map", k_memmap, 2 },           { "hvm_op params", k_hvm_param, 3 },
-    { "get_mem_type", k_mem_type, 3 },       { "hvm_op others", k_hvm_other, 1 },
-    { "xen_version", k_version, 2 },         { "console_io", k_console, 2 },
-    { "event_channel_op", k_evtchn, 4 },     { "vcpu_op", k_vcpu, 2 },
-    { "sched_op", k_sched, 2 },              { "domctl/sysctl/dm_op", k_privileged, 3 },
-    { "unknown hypercalls", k_unknown, 2 },
+static const struct kind kinds[FK_NR] = {
+    [FK_POPULATE] = { k_populate, 8 },       [FK_DECREASE] = { k_decrease, 8 },
+    [FK_ADD_TO_PHYSMAP] = { k_add_shinfo, 4 }, [FK_REMOVE] = { k_remove, 4 },
+    [FK_BATCH] = { k_batch, 2 },             [FK_MEMQUERY] = { k_memquery, 3 },
+    [FK_MEMMAP] = { k_memmap, 2 },           [FK_HVM_PARAM] = { k_hvm_param, 3 },
+    [FK_MEM_TYPE] = { k_mem_type, 3 },       [FK_HVM_OTHER] = { k_hvm_other, 1 },
+    [FK_VERSION] = { k_version, 2 },         [FK_CONSOLE] = { k_console, 2 },
+    [FK_EVTCHN] = { k_evtchn, 4 },           [FK_VCPU] = { k_vcpu, 2 },
+    [FK_SCHED] = { k_sched, 2 },             [FK_PRIVILEGED] = { k_privileged, 3 },
+    [FK_UNKNOWN] = { k_unknown, 2 },
 };
-_Static_assert(ARRAY_SIZE(kinds) <= FUZZ_KINDS, "kinds fit the status page");
+_Static_assert(FK_NR <= FUZZ_KINDS, "kinds fit the status page");
 
 unsigned int fuzz_pick_kind(uint64_t *rng)
 {
@@ -475,11 +474,6 @@ unsigned int fuzz_pick_kind(uint64_t *rng)
         x -= kinds[i].weight;
     }
     return 0;
-}
-
-const char *fuzz_kind_name(unsigned int kind)
-{
-    return kind < ARRAY_SIZE(kinds) ? kinds[kind].name : "?";
 }
 
 void fuzz_issue(unsigned int kind, uint64_t *rng, struct fuzz_call *c)

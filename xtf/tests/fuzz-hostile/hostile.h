@@ -39,7 +39,6 @@ void finding(const struct fuzz_call *c, const char *fmt, ...) __printf(2, 3);
 bool ro_page_intact(void);
 
 unsigned int fuzz_pick_kind(uint64_t *rng);
-const char *fuzz_kind_name(unsigned int kind);
 /* Generate and issue one call of kind; fills c->arg[] and c->rc. */
 void fuzz_issue(unsigned int kind, uint64_t *rng, struct fuzz_call *c);
 

@@ -157,7 +157,7 @@ static long churn_call(unsigned int op, uint64_t gfn, unsigned int order)
 
 static void churn_finding(uint64_t gfn, const char *what, uint64_t val)
 {
-    struct fuzz_call c = { .index = st->churn_ops, .kind = 99, .arg = { gfn, val } };
+    struct fuzz_call c = { .index = st->churn_ops, .kind = FK_CHURN, .arg = { gfn, val } };
 
     finding(&c, "vCPU 1: frame %#lx %s (%#lx)", (unsigned long)gfn, what, (unsigned long)val);
 }

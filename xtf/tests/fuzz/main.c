@@ -105,8 +105,8 @@ static volatile void *attach(domid_t d, uint64_t gpa, unsigned int i, uint64_t m
 
 static void print_call(const char *why, const volatile struct fuzz_call *c)
 {
-    printf("  %s: seed %lu call #%lu kind %u args %#lx %#lx %#lx %#lx rc %ld\n", why,
-           (unsigned long)hs->seed, (unsigned long)c->index, c->kind,
+    printf("  %s: seed %lu call #%lu %s args %#lx %#lx %#lx %#lx rc %ld\n", why,
+           (unsigned long)hs->seed, (unsigned long)c->index, fuzz_kind_name(c->kind),
            (unsigned long)c->arg[0], (unsigned long)c->arg[1], (unsigned long)c->arg[2],
            (unsigned long)c->arg[3], (long)c->rc);
 }
@@ -210,8 +210,9 @@ static void run_hostile(void)
             if ( gone(HOSTILE, &reason) )
             {
                 hostile_crashed = true;
-                printf("d%u shut down (%s) after %lu calls: an allowed outcome\n", HOSTILE,
-                       xtf_shutdown_name(reason), (unsigned long)hs->calls_done);
+                printf("d%u shut down (%s) during call #%lu of seed %lu: an allowed outcome\n",
+                       HOSTILE, xtf_shutdown_name(reason), (unsigned long)hs->calls_done,
+                       (unsigned long)hs->seed);
                 print_recent();
                 return;
             }
@@ -253,7 +254,7 @@ static void report_hostile(void)
         printf("fuzz: %lu TSC ticks per call\n", (unsigned long)(tsc / calls));
     for ( unsigned int k = 0; k < FUZZ_KINDS; k++ )
         if ( hs->per_kind[k] )
-            printf("  kind %2u: %lu calls\n", k, (unsigned long)hs->per_kind[k]);
+            printf("  %-22s %lu calls\n", fuzz_kind_name(k), (unsigned long)hs->per_kind[k]);
     if ( freed_during_run )
         known("K1: %lu of the %lu frames dom0 maps read as free allocator blocks while d1 ran",
               freed_during_run, nr_backend);
@@ -273,11 +274,17 @@ static void destroy_and_count(long overhead)
     long expect, gain_mid, gain;
 
     if ( xtf_getdomaininfo(HOSTILE, &info) )
-        return xtf_error("d%u vanished before it was destroyed", HOSTILE);
+    {
+        xtf_error("d%u vanished before it was destroyed", HOSTILE);
+        return;
+    }
     tot = info.tot_pages;
     before = xtf_free_pages();
     if ( xtf_domctl_simple(XEN_DOMCTL_destroydomain, HOSTILE) )
-        return xtf_error("destroying d%u failed", HOSTILE);
+    {
+        xtf_error("destroying d%u failed", HOSTILE);
+        return;
+    }
     mid = xtf_free_pages();
     if ( backend_freed() )
         known("K1: %lu of %lu frames dom0 maps were freed under it (allocator headers read through them)",
@@ -309,7 +316,10 @@ static void finish_victim(void)
     vs->stop = 1;
     rc = xtf_wait_shutdown(VICTIM, XTF_POLL_LIMIT, &reason);
     if ( rc )
-        return xtf_error("victim d%u did not finish: %ld", VICTIM, rc);
+    {
+        xtf_error("victim d%u did not finish: %ld", VICTIM, rc);
+        return;
+    }
     printf("victim: %lu passes, %lu words differ\n", (unsigned long)vs->passes,
            (unsigned long)vs->mismatches);
     if ( reason != SHUTDOWN_poweroff )
@@ -327,7 +337,10 @@ void test_main(void)
         return;
     strict = hs->flags & FUZZ_F_STRICT;
     if ( (overhead = twin_overhead()) < 0 )
-        return xtf_error("no twin d%u to measure against", TWIN);
+    {
+        xtf_error("no twin d%u to measure against", TWIN);
+        return;
+    }
     map_backend();
     printf("fuzz: seed %lu, %lu calls, special %u, strict %u, %lu frames free\n",
            (unsigned long)hs->seed, (unsigned long)hs->calls_target,
