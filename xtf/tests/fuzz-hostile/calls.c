@@ -123,6 +123,20 @@ static uint64_t out_ptr(uint64_t *r)
     }
 }
 
+/*
+ * A gfn list we did not fill: anything out_ptr() offers except our
+ * scratch, whose bytes (hypervisor output) could name our own frames; a
+ * decrease reading 0x100 there once took the kernel's code away.
+ */
+static uint64_t list_ptr(uint64_t *r)
+{
+    uint64_t p = out_ptr(r);
+
+    if ( p >= OUT_AREA && p < ARG_AREA + 2 * PAGE_SIZE )
+        p = LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
+    return p;
+}
+
 /* in_ptr() put the caller's struct where the hypervisor will read it
  * (oracles about the struct's contents only apply then). */
 static bool placed;
@@ -188,7 +202,7 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
     if ( fuzz_below(r, 8) )
         m.extent_start = fill_list(r, nr, m.extent_order, destructive, &first);
     else
-        m.extent_start = out_ptr(r);
+        m.extent_start = list_ptr(r);
     if ( !fuzz_below(r, 16) )
         m.mem_flags = (uint32_t)fuzz_next(r);
     if ( !fuzz_below(r, 16) )
