@@ -4,7 +4,11 @@
  *
  * Domains: d1 runs tests/fuzz-hostile (the attacker, 2 vCPUs), d2
  * tests/fuzz-victim, d3 an idle twin of d1 (same kernel, memory and
- * vCPUs, "twin=1"). The seed and the number of calls are d1's command
+ * vCPUs, "twin=1"), d4 a spacer (the idle kernel, which as a domU shuts
+ * down at once but stays allocated): d1's and d3's small heap objects then
+ * both have a neighbour allocated after them, so neither frees a heap page
+ * the other keeps (without it the twin gave back one frame more on VMX).
+ * The seed and the number of calls are d1's command
  * line (test.cfg), so the short slice `make test` runs and the 10^6-call
  * run of `make fuzz` (automation/fuzz-guest.sh) are one kernel.
  *
