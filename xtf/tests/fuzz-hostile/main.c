@@ -183,12 +183,30 @@ static void churn_a_populate(uint64_t i)
 static void churn_a_decrease(uint64_t i)
 {
     uint64_t gfn = FUZZ_CHURN_A_GFN + i;
+    long rc;
 
     if ( frame(gfn)[0] != (seed ^ gfn) )
         churn_finding(gfn, "lost what vCPU 1 wrote", frame(gfn)[0]);
     st->churn_checked++;
-    if ( churn_call(XENMEM_decrease_reservation, gfn, 0) == 1 )
+    rc = churn_call(XENMEM_decrease_reservation, gfn, 0);
+    if ( rc == 1 )
         a_set(i, false);
+    else if ( mem_type(gfn) != HVMMEM_ram_rw )
+    {
+        churn_finding(gfn, "unmapped by a decrease that failed", (uint64_t)rc);
+        a_set(i, false);                /* never touch it again */
+    }
+}
+
+/* Move shared_info into range B, over RAM or a hole (special=1 only: vCPU 0
+ * then no longer knows where it is, so it cannot keep clear of it). */
+static void churn_remap_shinfo(uint64_t gfn)
+{
+    struct xen_add_to_physmap x = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn,
+    };
+
+    hypercall_memory_op(XENMEM_add_to_physmap, &x);
 }
 
 static void churn_step(uint64_t *r)
@@ -197,12 +215,13 @@ static void churn_step(uint64_t *r)
     unsigned int order = fuzz_below(r, 4) ? 0 : 9;
     uint64_t b = FUZZ_CHURN_B_GFN + (order ? 0 : fuzz_below(r, FUZZ_CHURN_NR));
 
-    switch ( fuzz_below(r, 4) )
+    switch ( fuzz_below(r, special ? 5 : 4) )
     {
     case 0:  if ( !a_has(i) ) churn_a_populate(i); break;
     case 1:  if ( a_has(i) ) churn_a_decrease(i); break;
     case 2:  churn_call(XENMEM_decrease_reservation, b, order); break;
-    default: churn_call(XENMEM_populate_physmap, b, order); break;
+    case 3:  churn_call(XENMEM_populate_physmap, b, order); break;
+    default: churn_remap_shinfo(b); break;
     }
     st->churn_ops++;
 }
