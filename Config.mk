@@ -18,5 +18,14 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -no-pie \
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -DWREN_HOST_TEST
 
+# debug=y (the default, as in Xen) builds the hypervisor with its run-time
+# checks, the lock-order checker among them; "make debug=n" leaves them out.
+# Host unit tests are always debug builds: they test the checks too.
+debug ?= y
+ifeq ($(debug),y)
+FREESTANDING_CFLAGS += -DCONFIG_DEBUG
+endif
+HOST_CFLAGS += -DCONFIG_DEBUG
+
 # Platforms the runner knows.
 PLATFORMS := qemu-svm bochs-vmx

@@ -1,6 +1,7 @@
 #!/bin/bash
 # automation/fuzz-guest.sh [PLATFORM...] - the hostile-guest fuzzer's long
-# runs, for `make fuzz`: the `fuzz` test's kernels with a seed and a call
+# runs, the guest stages of `make fuzz` (automation/fuzz.sh calls it once
+# per platform): the `fuzz` test's kernels with a seed and a call
 # count of our choosing, one emulator at a time. Prints per platform
 #
 #   fuzz qemu-svm: seed 1733300000, 1000000 calls in 131.2s: 7622 calls/s

@@ -10,6 +10,9 @@ set -euo pipefail
 packages=(
     # build: hypervisor, XTF guests, host unit tests (ASan/UBSan)
     gcc make binutils libc6-dev python3
+    # host fuzz harnesses (make fuzz): clang, and its libFuzzer and
+    # sanitizer runtimes (a recommendation of clang-14, not a dependency)
+    clang libclang-rt-14-dev
     # platform qemu-svm
     qemu-system-x86
     # platform bochs-vmx: the emulator, its headless display, BIOS and VGA

@@ -3,6 +3,8 @@
  */
 #include "harness.h"
 
+#include <xen/spinlock.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +31,8 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 /* One case; a CHECK or panic inside it longjmps back here. */
 static bool run_case(const struct test_case *c)
 {
+    /* A case that failed or panicked may have left locks recorded. */
+    lock_order_reset();
     if ( setjmp(case_end) )
     {
         printf("FAIL %s: %s\n", c->name, reason);

@@ -31,7 +31,7 @@ static struct logdirty_domain ld;
 static void ld_start(uint64_t nr_bits)
 {
     memset(&ld, 0, sizeof(ld));
-    spin_lock_init(&ld.lock);
+    spin_lock_init(&ld.lock, LOCK_logdirty);
     CHECK_EQ(logdirty_bitmap_alloc(&ld, nr_bits), 0);
     ld.enabled = true;
 }

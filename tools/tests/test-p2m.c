@@ -191,15 +191,15 @@ static void removal(void)
     check_hole(M2 + 9);
     check_lookup(M2 + 10, _mfn(0x40a), p2m_ram_rw, p2m_access_rwx, 0);
     check_orders(511, 0, 0);
-    CHECK_EQ(unmap(M2, P2M_ORDER_2M), 0);        /* the 4K table goes */
-    check_orders(0, 0, 0);
-    CHECK_EQ(stats()->tables, 2);
+    CHECK_EQ(unmap(M2, P2M_ORDER_2M), 0);        /* the 4K table goes, and the */
+    check_orders(0, 0, 0);                       /* emptied tables above it */
+    CHECK_EQ(stats()->tables, 0);
     check_hole(M2 + 10);
 
     /* Removing what was never there allocates nothing. */
     CHECK_EQ(unmap(5 * G1 + 3, P2M_ORDER_4K), 0);
-    CHECK_EQ(stats()->tables, 2);
-    CHECK_EQ(pages_free(), free_before - 2);
+    CHECK_EQ(stats()->tables, 0);
+    CHECK_EQ(pages_free(), free_before);
 
     /* A removal range over a 1G leaf and some 4K. */
     CHECK_EQ(set(G1, 0, P2M_ORDER_1G, p2m_ram_rw, p2m_access_rwx), 0);
@@ -227,13 +227,13 @@ static void flushes_follow_narrowing(void)
     CHECK_EQ(set(0x10, 0x101, 0, p2m_ram_rw, p2m_access_rx), 0);
     CHECK_EQ(test_flushes, f + 3);               /* access narrowed */
     CHECK_EQ(unmap(0x10, 0), 0);
-    CHECK_EQ(test_flushes, f + 4);               /* removed */
+    CHECK_EQ(test_flushes, f + 5);               /* removed, then emptied tables unhooked */
     CHECK_EQ(set(0x10, 0x101, 0, p2m_ram_broken, p2m_access_rwx), 0);
     CHECK_EQ(set(0x10, 0x102, 0, p2m_ram_paged, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 4);               /* never reachable: nothing to flush */
+    CHECK_EQ(test_flushes, f + 5);               /* never reachable: nothing to flush */
     CHECK_EQ(set(0x10, 0x102, 0, p2m_grant_map_rw, p2m_access_rwx), 0);
     CHECK_EQ(set(0x10, 0x102, 0, p2m_mmio_direct, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 5);               /* same rights, now uncached */
+    CHECK_EQ(test_flushes, f + 6);               /* same rights, now uncached */
 }
 P2M_CASE(flushes_follow_narrowing)
 
@@ -294,8 +294,8 @@ static void coalescing(void)
     CHECK_EQ(unmap(0, P2M_ORDER_1G), 0);
     CHECK_EQ(unmap(G1, P2M_ORDER_1G), 0);
     check_orders(0, 0, 0);
-    CHECK_EQ(stats()->tables, 1);                /* emptied tables stay: the 1G level */
-    CHECK_EQ(pages_free(), free_before - 1);
+    CHECK_EQ(stats()->tables, 0);                /* emptied tables go */
+    CHECK_EQ(pages_free(), free_before);
 }
 P2M_CASE(coalescing)
 

@@ -27,7 +27,7 @@ static void mark(void *ctx, uint64_t gfn)
 static void start(void)
 {
     memset(&ld, 0, sizeof(ld));
-    spin_lock_init(&ld.lock);
+    spin_lock_init(&ld.lock, LOCK_logdirty);
     CHECK_EQ(logdirty_bitmap_alloc(&ld, NR_GFNS), 0);
     ld.enabled = true;
     memset(buf, 0xa5, sizeof(buf));     /* stale entries must be ignored */

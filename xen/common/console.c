@@ -12,7 +12,7 @@
 #include <xen/spinlock.h>
 #include <xen/param.h>
 
-static spinlock_t console_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t console_lock = SPIN_LOCK_UNLOCKED(LOCK_console);
 static int loglvl_threshold = 2;        /* print ERR, WARNING, INFO */
 static bool at_line_start = true;
 
@@ -93,6 +93,13 @@ void vprintk(const char *fmt, va_list ap)
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/* panic() may come from a CPU holding console_lock (or the lock-order
+ * checker may have found one taken under it): print anyway. */
+void console_force_unlock(void)
+{
+    spin_lock_init(&console_lock, LOCK_console);
+}
+
 void printk(const char *fmt, ...)
 {
     va_list ap;
@@ -135,6 +142,9 @@ void console_guest_flush(struct domain *d)
     spin_lock(&d->console.lock);
     if (d->console.len)
         print_guest_line(d);
+    if (d->console.e9.dropped)
+        printk("d%u: %lu bytes of port 0xE9 output were dropped\n",
+               d->domain_id, d->console.e9.dropped);
     spin_unlock(&d->console.lock);
 }
 

@@ -2,9 +2,10 @@
  * console_io.c - the console_io hypercall, and the hypervisor-side
  * backend of every domU's PV console ring.
  *
- * CONSOLEIO_write puts guest text on the hypervisor console (with the
- * domain's "(dN) " prefix); CONSOLEIO_read hands the control domain what
- * was typed on the serial line. A domU that uses the PV console instead
+ * CONSOLEIO_write puts the control domain's text on the hypervisor
+ * console (a domU's too with "domu_console_io", with its "(dN) " prefix);
+ * CONSOLEIO_read hands the control domain what was typed on the serial
+ * line. Anyone else gets -EPERM, as on Xen. A domU that uses the PV console instead
  * writes into the 'out' half of a shared xencons_interface page and kicks
  * an event channel; the hypervisor drains it here, standing in for the
  * console daemon a Xen dom0 would run. The 'in' half is never filled.
@@ -17,10 +18,12 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/frame.h>
 #include <xen/event.h>
 #include <xen/console.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
+#include <xen/param.h>
 #include <asm/x86.h>
 #include <public/io/console.h>
 
@@ -76,9 +79,27 @@ static long console_read_op(uint64_t count, uint64_t buffer)
     return (long)got;
 }
 
+/*
+ * As in Xen, console_io is the control domain's: a domU has its PV
+ * console ring, and must not be able to fill the hypervisor's log. Xen
+ * lets domUs write only when built with CONFIG_VERBOSE_DEBUG; Wren has
+ * the boolean option "domu_console_io" for that (CONSOLEIO_write only;
+ * reading stays privileged). The permission check comes first, so a
+ * refused caller learns nothing about its arguments.
+ */
+static bool opt_domu_console_io;
+boolean_param("domu_console_io", opt_domu_console_io);
+
+static bool console_io_allowed(const struct domain *d, uint32_t cmd)
+{
+    return d->is_privileged || (opt_domu_console_io && cmd == CONSOLEIO_write);
+}
+
 /* Xen's arguments are (int cmd, unsigned int count, buffer). */
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer)
 {
+    if (!console_io_allowed(current->domain, (uint32_t)cmd))
+        return -EPERM;
     switch ((uint32_t)cmd) {
     case CONSOLEIO_write:
         return console_write((uint32_t)count, buffer);
@@ -130,7 +151,8 @@ static void console_ring_service(struct domain *d, unsigned int port)
 
 /*
  * Give d a PV console ring at gfn, served by the hypervisor. The page is
- * the hypervisor's (domain_destroy frees d->console.ring_mfn); whatever
+ * shared with d (xen/frame.h): the hypervisor's reference goes when d
+ * does, and a guest cannot give it back as RAM; whatever
  * RAM the builder had at gfn stays allocated to d but is no longer
  * reachable. Anything other than RAM or a hole at gfn is refused (-EBUSY).
  * On failure d's p2m is as it was.
@@ -153,9 +175,10 @@ int console_ring_setup(struct domain *d, gfn_t gfn)
     if (!page)
         return -ENOMEM;
     mfn = virt_to_mfn(page);
+    frame_share_with_guest(mfn, d->domain_id);     /* the hypervisor's reference */
     rc = p2m_set_entry(&d->p2m, gfn, mfn, P2M_ORDER_4K, p2m_ram_rw, p2m_access_rwx);
     if (rc) {
-        free_page_ptr(page);
+        frame_unshare(mfn);
         return rc;
     }
     port = evtchn_alloc_xen_service(d, console_ring_service);
@@ -165,7 +188,7 @@ int console_ring_setup(struct domain *d, gfn_t gfn)
         if (p2m_set_entry(&d->p2m, gfn, old_mfn, P2M_ORDER_4K, old_t, old_a))
             d->console.ring_mfn = mfn;
         else
-            free_page_ptr(page);
+            frame_unshare(mfn);
         return port;
     }
     d->console.ring_mfn = mfn;

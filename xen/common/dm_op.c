@@ -52,23 +52,16 @@ static long dm_op_target(domid_t id, struct domain **out)
     struct domain *self = current->domain;
     if (!self->is_privileged)
         return -EPERM;
-    *out = domain_by_id(id);
-    if (!*out)
-        return -ESRCH;
-    return *out == self ? -EINVAL : 0;
+    if (id == self->domain_id || id == DOMID_SELF)
+        return -EINVAL;
+    *out = domain_get_by_id(id);
+    return *out ? 0 : -ESRCH;
 }
 
-long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
+static long dm_op_on(struct domain *d, uint64_t nr_bufs, uint64_t bufs_va)
 {
     struct xen_dm_op_buf bufs[MAX_DM_BUFS];
     struct xen_dm_op op;
-    struct domain *d;
-    long rc;
-    if (!nr_bufs || nr_bufs > MAX_DM_BUFS || domid > 0xffff)
-        return -EINVAL;
-    rc = dm_op_target((domid_t)domid, &d);
-    if (rc)
-        return rc;
     if (copy_from_guest(bufs, bufs_va, nr_bufs * sizeof(bufs[0])))
         return -EFAULT;
     if (bufs[0].size < offsetof(struct xen_dm_op, u))
@@ -86,5 +79,18 @@ long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
     default:
         return -EOPNOTSUPP;
     }
+}
+long do_dm_op(uint64_t domid, uint64_t nr_bufs, uint64_t bufs_va)
+{
+    struct domain *d;
+    long rc;
+    if (!nr_bufs || nr_bufs > MAX_DM_BUFS || domid > 0xffff)
+        return -EINVAL;
+    rc = dm_op_target((domid_t)domid, &d);
+    if (rc)
+        return rc;
+    rc = dm_op_on(d, nr_bufs, bufs_va);
+    put_domain(d);
+    return rc;
 }
 DEFINE_HYPERCALL(__HYPERVISOR_dm_op, dm_op, do_dm_op, HC_PRIVILEGED);

@@ -4,7 +4,9 @@
  * A domain is created paused (pause_count 1) so the builder can fill it
  * before any vCPU runs. Shutdown stops the vCPUs and records the reason
  * for the controller; the hardware domain's shutdown ends the machine.
- * Destruction frees everything the domain owns once no CPU runs it.
+ * Destruction is a state (xen/sched.h, docs/designs/isolation.md): the
+ * domain stops, its p2m is emptied and its RAM given back at once; the
+ * structure goes with the last reference.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -12,13 +14,14 @@
 #include <xen/sched.h>
 #include <xen/console.h>
 #include <xen/param.h>
+#include <xen/frame.h>
 #include <asm/hvm.h>
 #include <asm/traps.h>
-#include <asm/fpu.h>
+#include <asm/cpu_state.h>
 #include <public/sched.h>
 
 struct domain *domain_list;
-spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED;
+spinlock_t domlist_lock = SPIN_LOCK_UNLOCKED(LOCK_domlist);
 struct domain *hardware_domain;
 
 /* Wren never reboots the machine (an emulator restart would loop a test);
@@ -33,6 +36,30 @@ static void p2m_flush_hook(struct p2m_domain *p2m)
     hvm_vendor->flush_guest_tlbs(d);
 }
 
+/* The reference a foreign entry held goes with the entry. */
+static void p2m_put_frame_hook(mfn_t m)
+{
+    put_page(m);
+}
+
+/* Tables for a domain created before the toolstack sized its pool: enough
+ * for the root's first levels and a little RAM. The builder sizes it for
+ * the RAM it gives (domain_default_paging_pool). */
+#define INITIAL_POOL_PAGES 16
+
+uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus)
+{
+    uint64_t ram_mib = ram_pages >> (20 - PAGE_SHIFT);
+    uint64_t kib = 4 * (256 * (uint64_t)vcpus + 2 * ram_mib);
+
+    return kib >> (PAGE_SHIFT - 10);
+}
+
+int domain_set_paging_pool(struct domain *d, uint64_t pages)
+{
+    return p2m_pool_resize(&d->p2m_pool, pages);
+}
+
 struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 {
     struct vcpu *v = xzalloc(struct vcpu);
@@ -42,7 +69,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
-    fpu_init_vcpu(v);
+    arch_vcpu_state_init(v);
     if (hvm_vendor->vcpu_create(v)) {
         xfree(v);
         return NULL;
@@ -56,19 +83,40 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->shared_info = alloc_page_zeroed();
     if (!d->shared_info)
         return -ENOMEM;
+    frame_share_with_guest(virt_to_mfn(d->shared_info), d->domain_id);
+    p2m_pool_init(&d->p2m_pool);
+    if (p2m_pool_resize(&d->p2m_pool, INITIAL_POOL_PAGES))
+        return -ENOMEM;
     if (p2m_init(&d->p2m, hvm_vendor->p2m_ops))
         return -ENOMEM;
     d->p2m.flush_tlbs = p2m_flush_hook;
     d->p2m.flush_arg = d;
+    d->p2m.put_frame = p2m_put_frame_hook;
+    d->p2m.pool = &d->p2m_pool;
     for (unsigned int i = 0; i < max_vcpus; i++)
         if (!vcpu_create(d, i))
             return -ENOMEM;
     return 0;
 }
 
-static void domain_free_parts(struct domain *d)
+/* What a dying domain gives up at once: its mappings (and the references
+ * they held on other domains' frames) and its RAM. Safe while others
+ * still hold references: the p2m stays, empty, and keeps its root. */
+static void domain_relinquish(struct domain *d)
 {
     logdirty_domain_destroy(d);         /* needs the vCPUs and the p2m */
+    if (d->p2m.ops)
+        p2m_empty(&d->p2m);
+    frames_release_owner(d->domain_id);
+    d->tot_pages = 0;
+}
+
+/* The rest, when nobody holds a reference any more. The pages shared with
+ * the domain (shared_info, console ring) are the hypervisor's references:
+ * dropped here, they are freed unless a mapping elsewhere still holds one. */
+static void domain_free_parts(struct domain *d)
+{
+    domain_relinquish(d);
     for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
         if (!d->vcpu[i])
             continue;
@@ -77,13 +125,24 @@ static void domain_free_parts(struct domain *d)
     }
     if (d->p2m.ops)
         p2m_teardown(&d->p2m);
-    for (unsigned int i = 0; i < d->nr_extents; i++)
-        free_pages(d->extents[i].mfn, d->extents[i].order);
+    p2m_pool_drain(&d->p2m_pool);
     if (d->shared_info)
-        free_page_ptr(d->shared_info);
+        frame_unshare(virt_to_mfn(d->shared_info));
     if (mfn_valid_raw(d->console.ring_mfn))
-        free_pages(d->console.ring_mfn, 0);
+        frame_unshare(d->console.ring_mfn);
     xfree(d);
+}
+
+void get_domain(struct domain *d)
+{
+    uint32_t old = __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+    ASSERT(old > 0);
+}
+
+void put_domain(struct domain *d)
+{
+    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+        domain_free_parts(d);
 }
 
 static void domain_list_add(struct domain *d)
@@ -103,19 +162,25 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     int rc;
     if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS)
         return -EINVAL;
-    if (domain_by_id(id))
+    d = domain_get_by_id(id);
+    if (d) {
+        put_domain(d);
         return -EEXIST;
+    }
     d = xzalloc(struct domain);
     if (!d)
         return -ENOMEM;
     d->domain_id = id;
+    d->refcnt = 1;                      /* the domain list's */
+    d->gpaddr_bits = arch_gpaddr_bits();
+    d->gfn_limit = 1ULL << (d->gpaddr_bits - PAGE_SHIFT);
     d->is_privileged = privileged;
     d->max_vcpus = max_vcpus;
     d->pause_count = 1;
     d->console.ring_mfn = INVALID_MFN;
     d->shared_info_gfn = INVALID_GFN;
-    spin_lock_init(&d->lock);
-    spin_lock_init(&d->console.lock);
+    spin_lock_init(&d->lock, LOCK_domain);
+    spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
     rc = domain_alloc_parts(d, max_vcpus);
     if (rc) {
@@ -130,24 +195,33 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     return 0;
 }
 
-struct domain *domain_by_id(domid_t id)
+/* The list is changed under sched_lock (the scheduler walks it), so it is
+ * searched under it too; the reference is taken before the lock goes. */
+struct domain *domain_get_by_id(domid_t id)
 {
+    struct domain *found = NULL;
+    unsigned long f = spin_lock_irqsave(&sched_lock);
     for (struct domain *d = domain_list; d; d = d->next_in_list)
-        if (d->domain_id == id && !d->is_dying)
-            return d;
-    return NULL;
+        if (d->domain_id == id && !d->is_dying) {
+            get_domain(d);
+            found = d;
+            break;
+        }
+    spin_unlock_irqrestore(&sched_lock, f);
+    return found;
 }
 
 int domain_for_caller(domid_t id, struct domain **out)
 {
     struct domain *self = current->domain;
     if (id == DOMID_SELF || id == self->domain_id) {
+        get_domain(self);
         *out = self;
         return 0;
     }
     if (!self->is_privileged)
         return -EPERM;
-    *out = domain_by_id(id);
+    *out = domain_get_by_id(id);
     return *out ? 0 : -ESRCH;
 }
 
@@ -247,11 +321,21 @@ void domain_crash(struct domain *d, const char *why)
     domain_shutdown(d, SHUTDOWN_crash);
 }
 
-void domain_destroy(struct domain *d)
+/*
+ * Dying is set under d->lock, which domain_add_ram also holds while it
+ * checks it: no RAM is added to a domain after its RAM was given back.
+ */
+int domain_destroy(struct domain *d)
 {
     struct domain **pp;
     unsigned long f;
+    bool was_dying;
+    spin_lock(&d->lock);
+    was_dying = d->is_dying;
     d->is_dying = true;
+    spin_unlock(&d->lock);
+    if (was_dying)
+        return -EINVAL;
     domain_sleep_sync(d);
     evtchn_close_all(d);
     f = spin_lock_irqsave(&sched_lock);
@@ -261,8 +345,63 @@ void domain_destroy(struct domain *d)
             break;
         }
     spin_unlock_irqrestore(&sched_lock, f);
+    spin_lock(&d->lock);
+    domain_relinquish(d);
+    spin_unlock(&d->lock);
     printk("Domain %u destroyed\n", d->domain_id);
-    domain_free_parts(d);
+    put_domain(d);                      /* the list's reference */
+    return 0;
+}
+
+
+int domain_add_ram(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    mfn_t m;
+    int rc = 0;
+    spin_lock(&d->lock);
+    if (d->is_dying)
+        rc = -ESRCH;
+    else if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)))
+        rc = -EBUSY;
+    else if (d->tot_pages + (1ULL << order) > d->max_pages)
+        rc = -ENOMEM;
+    if (rc)
+        goto out;
+    m = alloc_zeroed_pages(order);
+    if (!mfn_valid_raw(m)) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    frames_assign(m, order, d->domain_id);
+    rc = p2m_set_range(&d->p2m, _gfn(gfn), m, 1ULL << order, p2m_ram_rw, p2m_access_rwx);
+    if (rc) {
+        /* Out of tables part way: take back the pieces already mapped. */
+        p2m_set_range(&d->p2m, _gfn(gfn), INVALID_MFN, 1ULL << order, p2m_invalid, p2m_access_n);
+        for (uint64_t i = 0; i < (1ULL << order); i++)
+            frame_release(_mfn(mfn_x(m) + i));
+        goto out;
+    }
+    d->tot_pages += 1ULL << order;
+ out:
+    spin_unlock(&d->lock);
+    return rc;
+}
+
+int domain_remove_ram(struct domain *d, uint64_t gfn)
+{
+    p2m_type_t t;
+    mfn_t m;
+    int rc = -EINVAL;
+    spin_lock(&d->lock);
+    m = p2m_lookup(&d->p2m, _gfn(gfn), &t, NULL, NULL);
+    if (p2m_is_ram(t) && t != p2m_ram_shared && frame_is_allocated_to(m, d->domain_id)) {
+        rc = p2m_set_entry(&d->p2m, _gfn(gfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid,
+                           p2m_access_n);
+        if (!rc && frame_release(m))
+            d->tot_pages--;
+    }
+    spin_unlock(&d->lock);
+    return rc;
 }
 
 /* The largest block to put at gfn: aligned there, no longer than what is
@@ -277,63 +416,26 @@ static unsigned int block_order(uint64_t gfn, uint64_t left)
 }
 
 /* Give the domain nr_pages of RAM at start_gfn in as few naturally
- * aligned blocks as possible: 2M-aligned ones become superpages, and the
- * extent list stays short. */
+ * aligned blocks as possible (2M-aligned ones become superpages). The
+ * builder calls this before the toolstack could size the pool, so the
+ * pool is first grown to the default for the domain's size. */
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages)
 {
     uint64_t gfn = start_gfn, end = start_gfn + nr_pages;
+    uint64_t pool = domain_default_paging_pool(d->tot_pages + nr_pages, d->max_vcpus);
+    int rc;
+    if (end > d->gfn_limit || end < start_gfn)
+        return -EINVAL;
+    if (pool > p2m_pool_size(&d->p2m_pool) && (rc = domain_set_paging_pool(d, pool)))
+        return rc;
+    if (d->max_pages < d->tot_pages + nr_pages)
+        d->max_pages = d->tot_pages + nr_pages;
     while (gfn < end) {
         unsigned int order = block_order(gfn, end - gfn);
-        mfn_t m;
-        int rc;
-        if (d->nr_extents == MAX_EXTENTS)
-            return -ENOMEM;
-        m = alloc_zeroed_pages(order);
-        if (!mfn_valid_raw(m))
-            return -ENOMEM;
-        d->extents[d->nr_extents++] = (struct mem_extent){ m, order };
-        rc = p2m_set_range(&d->p2m, _gfn(gfn), m, 1ULL << order, p2m_ram_rw, p2m_access_rwx);
+        rc = domain_add_ram(d, gfn, order);
         if (rc)
             return rc;
-        d->tot_pages += 1ULL << order;
         gfn += 1ULL << order;
     }
-    return 0;
-}
-
-static int find_extent(const struct domain *d, mfn_t m)
-{
-    for (unsigned int i = 0; i < d->nr_extents; i++) {
-        const struct mem_extent *e = &d->extents[i];
-        if (mfn_x(m) >= mfn_x(e->mfn) && mfn_x(m) < mfn_x(e->mfn) + (1ULL << e->order))
-            return (int)i;
-    }
-    return -1;
-}
-
-/*
- * Free one 4K frame the domain owns. Its extent is split buddy-wise down
- * to that frame (the other halves stay the domain's), so the allocator
- * always gets back exactly the naturally aligned blocks it handed out.
- */
-int domain_release_frame(struct domain *d, mfn_t m)
-{
-    int i = find_extent(d, m);
-    struct mem_extent e;
-    if (i < 0)
-        return -EINVAL;
-    e = d->extents[i];
-    if (d->nr_extents + e.order > MAX_EXTENTS)
-        return -ENOMEM;
-    while (e.order) {
-        uint64_t half = 1ULL << (e.order - 1);
-        bool upper = mfn_x(m) >= mfn_x(e.mfn) + half;
-        struct mem_extent other = { _mfn(mfn_x(e.mfn) + (upper ? 0 : half)), e.order - 1 };
-        d->extents[d->nr_extents++] = other;
-        e = (struct mem_extent){ upper ? _mfn(mfn_x(e.mfn) + half) : e.mfn, e.order - 1 };
-    }
-    d->extents[i] = d->extents[--d->nr_extents];
-    free_pages(m, 0);
-    d->tot_pages--;
     return 0;
 }

@@ -12,7 +12,8 @@
  *
  * Locking: domctl_lock serialises all domctls (as Xen's does), so two
  * controllers cannot interleave a pause count check and its change, or
- * destroy a domain another domctl is using. It is the outermost lock.
+ * destroy a domain another domctl is using. It is the outermost lock
+ * (xen/lock-order.h).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -26,14 +27,12 @@
 #include <xen/logdirty.h>
 #include <public/wren.h>
 
-static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED(LOCK_domctl);
 
 /* Xen caps the controller's pause count so repeated pauses cannot
  * overflow it. */
 #define MAX_CONTROLLER_PAUSES 255
 
-/* Guest-physical address width: four 9-bit levels of 4K pages. */
-#define GPADDR_BITS 48
 
 /* The GFN where d's shared_info is mapped, or all-ones if it is not. */
 static uint64_t shared_info_frame(struct domain *d)
@@ -88,7 +87,7 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     info->shared_info_frame = shared_info_frame(d);
-    info->gpaddr_bits = GPADDR_BITS;
+    info->gpaddr_bits = d->gpaddr_bits;
     /* No LAPIC or other device is emulated: emulation_flags stays 0. */
 }
 
@@ -113,8 +112,7 @@ static long domctl_destroy(struct domain *d)
 {
     if (d == current->domain || d->domain_id == 0 || d == hardware_domain)
         return -EINVAL;
-    domain_destroy(d);
-    return 0;
+    return domain_destroy(d);
 }
 
 /* Xen counts max_memkb in KiB; pages are 4 KiB. Lowering it below
@@ -152,9 +150,26 @@ static long domctl_max_vcpus(struct domain *d, const struct xen_domctl_max_vcpus
     return 0;
 }
 
+/* Sub-page sizes are refused (as in Xen); shrinking below what the
+ * tables use is -EBUSY, and nothing changes on any error. */
+static long domctl_paging_mempool(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    uint64_t size = op->u.paging_mempool.size;
+    if (op->cmd == XEN_DOMCTL_set_paging_mempool_size) {
+        if (size & (PAGE_SIZE - 1))
+            return -EINVAL;
+        return domain_set_paging_pool(d, size >> PAGE_SHIFT);
+    }
+    op->u.paging_mempool.size = p2m_pool_size(&d->p2m_pool) << PAGE_SHIFT;
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
 static long domctl_on(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     switch (op->cmd) {
+    case XEN_DOMCTL_get_paging_mempool_size:
+    case XEN_DOMCTL_set_paging_mempool_size:
+        return domctl_paging_mempool(d, op, arg);
     case XEN_DOMCTL_getdomaininfo:
         fill_domaininfo(d, &op->u.getdomaininfo);
         return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
@@ -191,6 +206,8 @@ static bool cmd_known(uint32_t cmd)
     case XEN_DOMCTL_wren_p2m:
     case XEN_DOMCTL_shadow_op:
     case XEN_DOMCTL_wren_logdirty:
+    case XEN_DOMCTL_get_paging_mempool_size:
+    case XEN_DOMCTL_set_paging_mempool_size:
         return true;
     default:
         return false;
@@ -211,9 +228,11 @@ long do_domctl(uint64_t arg)
     if (!cmd_known(op.cmd))
         return -ENOSYS;
     spin_lock(&domctl_lock);
-    d = domain_by_id(op.domain);     /* DOMID_SELF names no domain here, as in Xen */
+    d = domain_get_by_id(op.domain);     /* DOMID_SELF names no domain here, as in Xen */
     rc = d ? domctl_on(d, &op, arg) : -ESRCH;
     spin_unlock(&domctl_lock);
+    if (d)
+        put_domain(d);
     return rc;
 }
 DEFINE_HYPERCALL(__HYPERVISOR_domctl, domctl, do_domctl, HC_PRIVILEGED);

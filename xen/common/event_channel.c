@@ -8,11 +8,12 @@
  * remote domain binds), a domain to itself (IPI), or a domain to a
  * service inside the hypervisor (the PV console backend).
  *
- * Locking: d->evtchn.lock guards d's port table. An operation on two
- * domains takes both locks, lower domain id first. Raising an event takes
- * no evtchn lock (the shared_info bits are atomics) and may be called with
- * one held; it takes the scheduler lock, so the order is evtchn lock ->
- * sched lock. Service functions are called with no evtchn lock held.
+ * Locking (order: xen/lock-order.h): d->evtchn.lock guards d's port
+ * table. An operation on two domains takes both locks, lower address
+ * first (the class nests by address). Raising an event takes no evtchn
+ * lock (the shared_info bits are atomics) and may be called with one
+ * held; it takes the scheduler lock. Service functions are called with no
+ * evtchn lock held.
  *
  * Of shared_info, this file writes only evtchn_pending bits and a
  * vcpu_info's evtchn_pending_sel and evtchn_upcall_pending; evtchn_mask
@@ -98,7 +99,7 @@ bool evtchn_vcpu_has_pending(struct vcpu *v)
 
 void evtchn_init(struct domain *d)
 {
-    spin_lock_init(&d->evtchn.lock);
+    spin_lock_init(&d->evtchn.lock, LOCK_evtchn);
     memset(d->evtchn.port, 0, sizeof(d->evtchn.port));
     d->evtchn.port[0].state = ECS_RESERVED;
 }
@@ -130,7 +131,7 @@ static void lock_pair(struct domain *a, struct domain *b)
 {
     if (a == b) {
         spin_lock(&a->evtchn.lock);
-    } else if (a->domain_id < b->domain_id) {
+    } else if ((uintptr_t)&a->evtchn.lock < (uintptr_t)&b->evtchn.lock) {
         spin_lock(&a->evtchn.lock);
         spin_lock(&b->evtchn.lock);
     } else {
@@ -177,6 +178,24 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
     return port;
 }
 
+static bool domain_exists(domid_t id)
+{
+    struct domain *d = domain_get_by_id(id);
+    if (d)
+        put_domain(d);
+    return d != NULL;
+}
+
+/* The other end of a channel, with a reference (put_domain it), or NULL
+ * if it is gone or dying. */
+static struct domain *peer_get(struct domain *d, domid_t id)
+{
+    if (id != d->domain_id)
+        return domain_get_by_id(id);
+    get_domain(d);
+    return d;
+}
+
 /*
  * Close d's port. An interdomain peer goes back to UNBOUND, bindable
  * again by d, as in Xen. Service ports belong to the hypervisor and are
@@ -208,7 +227,7 @@ static int close_port(struct domain *d, unsigned int port, bool force)
         }
         /* Interdomain: retake the locks in order, then check nothing moved. */
         spin_unlock(&d->evtchn.lock);
-        rd = chn.remote_dom == d->domain_id ? d : domain_by_id(chn.remote_dom);
+        rd = peer_get(d, chn.remote_dom);
         lock_pair(d, rd ? rd : d);
         if (unchanged(d, port, &chn)) {
             if (rd && is_peer(d, port, rd, chn.remote_port)) {
@@ -219,9 +238,13 @@ static int close_port(struct domain *d, unsigned int port, bool force)
             }
             free_port(d, port);
             unlock_pair(d, rd ? rd : d);
+            if (rd)
+                put_domain(rd);
             return 0;
         }
         unlock_pair(d, rd ? rd : d);    /* changed under us: look again */
+        if (rd)
+            put_domain(rd);
     }
 }
 
@@ -241,13 +264,13 @@ static long evtchnop_alloc_unbound(uint64_t arg)
     int rc, port;
     if (copy_from_guest(&a, arg, sizeof(a)))
         return -EFAULT;
-    rc = domain_for_caller(a.dom, &d);
-    if (rc)
-        return rc;
     if (a.remote_dom == DOMID_SELF)
         a.remote_dom = current->domain->domain_id;
     if (copy_to_guest(arg, &a, sizeof(a)))      /* the answer must be deliverable */
         return -EFAULT;
+    rc = domain_for_caller(a.dom, &d);
+    if (rc)
+        return rc;
     spin_lock(&d->evtchn.lock);
     port = get_free_port(d);
     if (port > 0) {
@@ -255,6 +278,7 @@ static long evtchnop_alloc_unbound(uint64_t arg)
         d->evtchn.port[port].remote_dom = a.remote_dom;
     }
     spin_unlock(&d->evtchn.lock);
+    put_domain(d);
     if (port < 0)
         return port;
     a.port = (evtchn_port_t)port;
@@ -270,13 +294,13 @@ static long evtchnop_bind_interdomain(uint64_t arg)
     if (copy_from_guest(&b, arg, sizeof(b)))
         return -EFAULT;
     rid = b.remote_dom == DOMID_SELF ? ld->domain_id : b.remote_dom;
-    rd = rid == ld->domain_id ? ld : domain_by_id(rid);
-    if (!rd)
-        return -ESRCH;
     if (!port_valid(b.remote_port))
-        return -EINVAL;
+        return rid == ld->domain_id || domain_exists(rid) ? -EINVAL : -ESRCH;
     if (copy_to_guest(arg, &b, sizeof(b)))
         return -EFAULT;
+    rd = peer_get(ld, rid);
+    if (!rd)
+        return -ESRCH;
     lock_pair(ld, rd);
     if (rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
         rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id)
@@ -291,6 +315,7 @@ static long evtchnop_bind_interdomain(uint64_t arg)
         r->remote_port = (uint16_t)lport;
     }
     unlock_pair(ld, rd);
+    put_domain(rd);
     if (lport < 0)
         return lport;
     /* Anything the peer sent before we bound would otherwise be lost. */
@@ -326,13 +351,14 @@ static long evtchnop_bind_ipi(uint64_t arg)
 /* Raise the peer of an interdomain port, if it still is one. */
 static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
 {
-    struct domain *rd = chn->remote_dom == d->domain_id ? d : domain_by_id(chn->remote_dom);
+    struct domain *rd = peer_get(d, chn->remote_dom);
     if (!rd)
         return;
     spin_lock(&rd->evtchn.lock);
     if (is_peer(d, port, rd, chn->remote_port))
         evtchn_set_pending(rd, chn->remote_port);
     spin_unlock(&rd->evtchn.lock);
+    put_domain(rd);
 }
 
 static long evtchnop_send(uint64_t arg)
@@ -413,11 +439,14 @@ static long evtchnop_status(uint64_t arg)
     rc = domain_for_caller(st.dom, &d);
     if (rc)
         return rc;
-    if (!port_valid(st.port))
+    if (!port_valid(st.port)) {
+        put_domain(d);
         return -EINVAL;
+    }
     spin_lock(&d->evtchn.lock);
     chn = d->evtchn.port[st.port];
     spin_unlock(&d->evtchn.lock);
+    put_domain(d);
     fill_status(&st, &chn);
     return copy_to_guest(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }

@@ -57,9 +57,10 @@ static int param_target(const struct xen_hvm_param *p, bool set, struct domain *
     rc = domain_for_caller(p->domid, out);
     if (rc || cd->is_privileged)
         return rc;
-    if (set)
-        return p->index == HVM_PARAM_CALLBACK_IRQ ? 0 : -EPERM;
-    return guest_may_read(p->index) ? 0 : -EPERM;
+    if (set ? p->index == HVM_PARAM_CALLBACK_IRQ : guest_may_read(p->index))
+        return 0;
+    put_domain(*out);
+    return -EPERM;
 }
 
 static long hvmop_set_param(uint64_t arg)
@@ -70,12 +71,14 @@ static long hvmop_set_param(uint64_t arg)
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -EFAULT;
     rc = param_target(&p, true, &d);
-    if (!rc && p.index == HVM_PARAM_CALLBACK_IRQ)
-        rc = check_callback_irq(p.value);
     if (rc)
         return rc;
-    ACCESS_ONCE(d->hvm_params[p.index]) = p.value;
-    return 0;
+    if (p.index == HVM_PARAM_CALLBACK_IRQ)
+        rc = check_callback_irq(p.value);
+    if (!rc)
+        ACCESS_ONCE(d->hvm_params[p.index]) = p.value;
+    put_domain(d);
+    return rc;
 }
 
 static long hvmop_get_param(uint64_t arg)
@@ -89,6 +92,7 @@ static long hvmop_get_param(uint64_t arg)
     if (rc)
         return rc;
     p.value = ACCESS_ONCE(d->hvm_params[p.index]);
+    put_domain(d);
     return copy_to_guest(arg, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
@@ -128,12 +132,13 @@ static long hvmop_get_mem_type(uint64_t arg)
     int rc;
     if (copy_from_guest(&m, arg, sizeof(m)))
         return -EFAULT;
+    if (m.pfn >= P2M_GFN_LIMIT)
+        return -EINVAL;
     rc = domain_for_caller(m.domid, &d);
     if (rc)
         return rc;
-    if (m.pfn >= P2M_GFN_LIMIT)
-        return -EINVAL;
     p2m_lookup(&d->p2m, _gfn(m.pfn), &t, NULL, NULL);
+    put_domain(d);
     m.mem_type = hvmmem_type(t);
     return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
 }

@@ -97,14 +97,14 @@ static int scan_notes(const struct elf_image *img, uint64_t off, uint64_t len,
     while (off + 12 <= end) {
         const uint8_t *n = img->data + off;
         uint32_t namesz = (uint32_t)rd(n, 4), descsz = (uint32_t)rd(n + 4, 4), t = (uint32_t)rd(n + 8, 4);
-        uint64_t name_off = off + 12, desc_off = name_off + ROUNDUP(namesz, 4);
-        if (desc_off + ROUNDUP(descsz, 4) > end)
+        uint64_t name_off = off + 12, desc_off = name_off + ROUNDUP((uint64_t)namesz, 4);
+        if (desc_off + ROUNDUP((uint64_t)descsz, 4) > end)
             return -ENOENT;
         if (t == type && namesz == 4 && !memcmp(img->data + name_off, "Xen", 4)) {
             memcpy(desc, img->data + desc_off, MIN((size_t)descsz, dlen));
             return (int)descsz;
         }
-        off = desc_off + ROUNDUP(descsz, 4);
+        off = desc_off + ROUNDUP((uint64_t)descsz, 4);
     }
     return -ENOENT;
 }

@@ -78,16 +78,51 @@ static uint64_t *alloc_bits(uint64_t nr_bits)
     return xzalloc_array(uint64_t, MAX(words(nr_bits), 1));
 }
 
+/* Pages one bitmap of nr_bits is charged as. */
+static uint64_t bitmap_pages(uint64_t nr_bits)
+{
+    return (MAX(words(nr_bits), 1) * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* A bitmap and its snapshot, charged to the domain's pool first. */
+static int alloc_pair(struct logdirty_domain *ld, uint64_t nr_bits, uint64_t **bm,
+                      uint64_t **sn)
+{
+    uint64_t pages = 2 * bitmap_pages(nr_bits);
+
+    if ( ld->charge_to && p2m_pool_charge(ld->charge_to, pages) )
+        return -ENOMEM;
+    *bm = alloc_bits(nr_bits);
+    *sn = alloc_bits(nr_bits);
+    if ( *bm && *sn )
+        return 0;
+    xfree(*bm);
+    xfree(*sn);
+    if ( ld->charge_to )
+        p2m_pool_uncharge(ld->charge_to, pages);
+    return -ENOMEM;
+}
+
+static void free_pair(struct logdirty_domain *ld, uint64_t *bm, uint64_t *sn, uint64_t nr_bits)
+{
+    if ( !bm )
+        return;
+    xfree(bm);
+    xfree(sn);
+    if ( ld->charge_to )
+        p2m_pool_uncharge(ld->charge_to, 2 * bitmap_pages(nr_bits));
+}
+
 /* ---- the bitmap ---- */
 
 int logdirty_bitmap_alloc(struct logdirty_domain *ld, uint64_t nr_bits)
 {
-    ld->bitmap = alloc_bits(nr_bits);
-    ld->snap = alloc_bits(nr_bits);
-    if ( !ld->bitmap || !ld->snap )
+    int rc = alloc_pair(ld, nr_bits, &ld->bitmap, &ld->snap);
+
+    if ( rc )
     {
-        logdirty_bitmap_free(ld);
-        return -ENOMEM;
+        ld->bitmap = ld->snap = NULL;
+        return rc;
     }
     ld->nr_bits = nr_bits;
     return 0;
@@ -95,8 +130,7 @@ int logdirty_bitmap_alloc(struct logdirty_domain *ld, uint64_t nr_bits)
 
 void logdirty_bitmap_free(struct logdirty_domain *ld)
 {
-    xfree(ld->bitmap);
-    xfree(ld->snap);
+    free_pair(ld, ld->bitmap, ld->snap, ld->nr_bits);
     xfree(ld->was_superpage);
     xfree(ld->was_1g);
     ld->bitmap = ld->snap = ld->was_superpage = ld->was_1g = NULL;
@@ -126,14 +160,8 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
 
     if ( nr_bits <= ld->nr_bits )
         return 0;
-    bm = alloc_bits(nr_bits);
-    sn = alloc_bits(nr_bits);
-    if ( !bm || !sn )
-    {
-        xfree(bm);
-        xfree(sn);
+    if ( alloc_pair(ld, nr_bits, &bm, &sn) )
         return -ENOMEM;
-    }
     spin_lock(&ld->lock);
     old_bm = ld->bitmap;
     old_sn = ld->snap;
@@ -144,8 +172,7 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
     ld->snap = sn;
     ld->nr_bits = nr_bits;
     spin_unlock(&ld->lock);
-    xfree(old_bm);
-    xfree(old_sn);
+    free_pair(ld, old_bm, old_sn, old_nr);
     return 0;
 }
 

@@ -124,6 +124,19 @@ void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order)
     logdirty_bitmap_set(&d->logdirty, gfn, order);
 }
 
+void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn)
+{
+    unsigned int order = P2M_ORDER_4K;
+
+    if ( !ACCESS_ONCE(d->logdirty.enabled) )
+        return;
+    /* Under the keep policy a write anywhere in a superpage reports all of
+     * it, as a guest write there would. */
+    if ( d->logdirty.policy == LOGDIRTY_SP_KEEP )
+        p2m_lookup(&d->p2m, _gfn(gfn), NULL, NULL, &order);
+    logdirty_mark(d, gfn & ~((1ULL << order) - 1), order);
+}
+
 static void count_locked(struct domain *d, uint64_t *counter, uint64_t n)
 {
     struct logdirty_domain *ld = &d->logdirty;
@@ -515,11 +528,13 @@ static long act(struct domain *d, const struct ld_request *r,
     case XEN_DOMCTL_SHADOW_OP_CLEAN:
     case XEN_DOMCTL_SHADOW_OP_PEEK:
         return report(d, r, op);
-    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:
-        op->mb = 0;           /* p2m tables come from the heap: no pool */
+    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:   /* the p2m pool, in MiB rounded up */
+        op->mb = (uint32_t)((p2m_pool_size(&d->p2m_pool) + 255) >> 8);
         return 0;
+    case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION:
+        return domain_set_paging_pool(d, (uint64_t)op->mb << 8);
     default:
-        return 0;             /* SET_ALLOCATION: nothing to size */
+        return 0;
     }
 }
 
@@ -584,7 +599,8 @@ long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op,
 void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
-    spin_lock_init(&d->logdirty.lock);
+    spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
+    d->logdirty.charge_to = &d->p2m_pool;    /* the bitmaps are the domain's cost */
 }
 
 void logdirty_domain_destroy(struct domain *d)

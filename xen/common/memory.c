@@ -3,11 +3,10 @@
  * guest-physical address space, and the control domain's way to map
  * another domain's frames (XENMAPSPACE_gmfn_foreign).
  *
- * Frames are not reference counted in Wren yet, so a foreign mapping
- * does not keep the foreign domain's frame alive: destroying a domain
- * while another still maps its frames leaves those mappings pointing at
- * freed memory. Until the p2m takes page references, a toolstack must
- * unmap (XENMEM_remove_from_physmap) before it destroys.
+ * A foreign mapping holds a reference on the frame it maps (taken here,
+ * dropped by the p2m when the entry goes, xen/frame.h): when the foreign
+ * domain gives the frame back or dies, the frame stays out of the
+ * allocator's hands until the mapping is removed.
  *
  * This file changes p2m entries only through p2m_set_entry and only for
  * the shared_info frame and foreign mappings; RAM is the builder's.
@@ -20,6 +19,7 @@
 #include <xen/guest_access.h>
 #include <public/memory.h>
 #include <xen/reservation.h>
+#include <xen/frame.h>
 
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
@@ -60,17 +60,23 @@ static long memop_domain_count(unsigned int op, uint64_t arg)
     int rc;
     if (copy_from_guest(&id, arg, sizeof(id)))
         return -EFAULT;
+    long val;
     rc = domain_for_caller(id, &d);
     if (rc)
         return rc;
     switch (op) {
     case XENMEM_current_reservation:
-        return (long)d->tot_pages;
+        val = (long)d->tot_pages;
+        break;
     case XENMEM_maximum_reservation:
-        return (long)d->max_pages;
+        val = (long)d->max_pages;
+        break;
     default:
-        return (long)d->p2m.max_mapped_gfn;
+        val = (long)d->p2m.max_mapped_gfn;
+        break;
     }
+    put_domain(d);
+    return val;
 }
 
 /* ---- add_to_physmap: shared_info ------------------------------------ */
@@ -93,7 +99,7 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gpfn)
     gfn_t old = d->shared_info_gfn;
     p2m_type_t t;
     int rc;
-    if (idx != 0 || gpfn >= P2M_GFN_LIMIT || !d->shared_info)
+    if (idx != 0 || !domain_gfn_ok(d, gpfn) || !d->shared_info)
         return -EINVAL;
     p2m_lookup(&d->p2m, _gfn(gpfn), &t, NULL, NULL);
     if (t != p2m_invalid && !p2m_is_ram(t))
@@ -118,12 +124,9 @@ static long memop_add_to_physmap(uint64_t arg)
         return -EFAULT;
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -ENOSYS;             /* as in Xen: only through the batch call */
-    rc = domain_for_caller(x.domid, &d);
-    if (rc)
-        return rc;
     switch (x.space) {
     case XENMAPSPACE_shared_info:
-        return map_shared_info(d, x.idx, x.gpfn);
+        break;
     case XENMAPSPACE_grant_table:
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
@@ -131,6 +134,14 @@ static long memop_add_to_physmap(uint64_t arg)
     default:
         return -EINVAL;
     }
+    rc = domain_for_caller(x.domid, &d);
+    if (rc)
+        return rc;
+    spin_lock(&d->lock);            /* one shared_info move at a time */
+    rc = (int)map_shared_info(d, x.idx, x.gpfn);
+    spin_unlock(&d->lock);
+    put_domain(d);
+    return rc;
 }
 
 /* ---- add_to_physmap_batch: foreign frames ----------------------------- */
@@ -163,24 +174,33 @@ static int foreign_access(p2m_type_t t, p2m_access_t *a)
  * maps over its own RAM or devices has made a mistake, and the RAM frame
  * would be lost to it until it dies.
  */
+static bool get_foreign(mfn_t m, void *fd)
+{
+    return get_page(m, ((struct domain *)fd)->domain_id);
+}
+
+/* The reference taken with the lookup becomes the entry's; if the entry
+ * is not made, it is dropped here. */
 static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, uint64_t gpfn)
 {
     p2m_type_t ft, ct;
     p2m_access_t a;
     mfn_t mfn;
     int rc;
-    if (idx >= P2M_GFN_LIMIT || gpfn >= P2M_GFN_LIMIT)
+    if (!domain_gfn_ok(fd, idx) || !domain_gfn_ok(cd, gpfn))
         return -EINVAL;
-    mfn = p2m_lookup(&fd->p2m, _gfn(idx), &ft, NULL, NULL);
-    if (!mfn_valid_raw(mfn))
-        return -EINVAL;
-    rc = foreign_access(ft, &a);
-    if (rc)
-        return rc;
     p2m_lookup(&cd->p2m, _gfn(gpfn), &ct, NULL, NULL);
     if (ct != p2m_invalid && ct != p2m_map_foreign)
         return -EBUSY;
-    return p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign, a);
+    mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
+    if (!mfn_valid_raw(mfn))
+        return -EINVAL;
+    rc = foreign_access(ft, &a);
+    if (!rc)
+        rc = p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign, a);
+    if (rc)
+        put_page(mfn);
+    return rc;
 }
 
 /* Every page of [va, va + len) may be read (write: written). */
@@ -229,6 +249,7 @@ static long memop_add_to_physmap_batch(uint64_t arg)
 {
     struct xen_add_to_physmap_batch b;
     struct domain *cd = current->domain, *fd;
+    long rc;
     if (copy_from_guest(&b, arg, sizeof(b)))
         return -EFAULT;
     if (b.space == XENMAPSPACE_gmfn_range)
@@ -241,14 +262,16 @@ static long memop_add_to_physmap_batch(uint64_t arg)
         return -EINVAL;             /* into the caller's own physmap only */
     if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == cd->domain_id)
         return -EINVAL;
-    fd = domain_by_id(b.u.foreign_domid);
-    if (!fd)
-        return -ESRCH;
     if (check_guest_array(b.idxs, (uint64_t)b.size * sizeof(xen_ulong_t), false) ||
         check_guest_array(b.gpfns, (uint64_t)b.size * sizeof(xen_pfn_t), false) ||
         check_guest_array(b.errs, (uint64_t)b.size * sizeof(int32_t), true))
         return -EFAULT;
-    return foreign_batch(cd, fd, &b);
+    fd = domain_get_by_id(b.u.foreign_domid);
+    if (!fd)
+        return -ESRCH;
+    rc = foreign_batch(cd, fd, &b);
+    put_domain(fd);
+    return rc;
 }
 
 /* Undo a shared_info or foreign mapping. RAM is not given back this way
@@ -263,20 +286,25 @@ static long memop_remove_from_physmap(uint64_t arg)
     int rc;
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -EFAULT;
+    if (r.gpfn >= P2M_GFN_LIMIT)
+        return -EINVAL;
     rc = domain_for_caller(r.domid, &d);
     if (rc)
         return rc;
-    if (r.gpfn >= P2M_GFN_LIMIT)
-        return -EINVAL;
+    spin_lock(&d->lock);
     mfn = p2m_lookup(&d->p2m, _gfn(r.gpfn), &t, NULL, NULL);
-    if (t == p2m_invalid)
-        return -ENOENT;
     is_shared_info = d->shared_info && mfn_eq(mfn, virt_to_mfn(d->shared_info));
-    if (t != p2m_map_foreign && !is_shared_info)
-        return -EOPNOTSUPP;
-    rc = p2m_set_entry(&d->p2m, _gfn(r.gpfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+    if (t == p2m_invalid)
+        rc = -ENOENT;
+    else if (t != p2m_map_foreign && !is_shared_info)
+        rc = -EOPNOTSUPP;
+    else
+        rc = p2m_set_entry(&d->p2m, _gfn(r.gpfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid,
+                           p2m_access_n);
     if (!rc && is_shared_info)
         d->shared_info_gfn = INVALID_GFN;
+    spin_unlock(&d->lock);
+    put_domain(d);
     return rc;
 }
 

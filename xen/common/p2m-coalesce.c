@@ -4,7 +4,7 @@
  *
  * Pending type changes inside the block are resolved first, so the leaves
  * compared are the leaves as they are now, and the superpage written is
- * stamped now. Part of the p2m core: see p2m.c for the lock order.
+ * stamped now. Part of the p2m core; lock order: xen/lock-order.h.
  */
 #include "p2m-private.h"
 
@@ -74,7 +74,7 @@ static bool coalesce_slot(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int 
     merged = merged_leaf(p2m, pte, level);
     if ( merged )
     {
-        p2m_replace_subtree(p2m, slot, level, merged);
+        p2m_replace_subtree(p2m, slot, level, false, merged);
         p2m->stats.coalesces++;
         return true;
     }

@@ -3,7 +3,7 @@
  * clearing the dirty flags the MMU sets in leaves (A/D harvest, and the
  * re-arm after a PML round), listing superpages, splitting them all.
  *
- * Part of the p2m core (see p2m.c for the lock order): every public
+ * Part of the p2m core (lock order: xen/lock-order.h): every public
  * function here takes p2m->lock. Nothing here changes a type, a frame or
  * an access right, so no pending global change needs resolving except
  * on the path a shatter rewrites. Walks read through marked table

@@ -76,12 +76,19 @@ static inline bool order_supported(const struct p2m_domain *p2m, unsigned int or
 
 /* ---- p2m.c ---- */
 void p2m_flush(struct p2m_domain *p2m);
+
+/* A page for a table, from the domain's pool (p2m-pool.c): INVALID_MFN if
+ * the pool is empty. Not zeroed. */
+mfn_t p2m_table_alloc(struct p2m_domain *p2m);
+void p2m_table_free(struct p2m_domain *p2m, mfn_t m);
 /* The leaf in *slot with type t (frame, access, accessed/dirty kept).
  * Counts it; returns whether a TLB holding the old one must be flushed. */
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
                      p2m_type_t t);
-/* A leaf (or nothing) where the table in *slot was: break-before-make. */
-void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+/* Put new in place of the table at *slot, freeing the table (break
+ * before make). The references of the leaves below are dropped if
+ * drop_refs, or carried into new (coalescing). */
+void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, bool drop_refs,
                          p2m_pte_t new);
 int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level);
 /* Where the walk for gfn ends (a leaf or an empty entry), resolving the

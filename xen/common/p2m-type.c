@@ -3,7 +3,7 @@
  * frame or of a range: only entries now of the old type change, frames
  * and access stay.
  *
- * Part of the p2m core: see p2m.c for the lock order. Pending global
+ * Part of the p2m core; lock order: xen/lock-order.h. Pending global
  * changes on the way are resolved first (p2m_walk_resolving), so "now of
  * the old type" means after every change begun so far.
  */

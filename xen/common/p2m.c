@@ -9,9 +9,8 @@
  * or NPT); the core only calls its primitives, so it runs unchanged in the
  * host unit tests (tools/tests/).
  *
- * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator /
- * heap locks. Every public function takes p2m->lock itself; the helpers
- * expect it held. p2m->flush_tlbs runs with it held.
+ * Lock order: xen/lock-order.h. Every public function takes p2m->lock
+ * itself; the helpers expect it held. p2m->flush_tlbs runs with it held.
  *
  * Entries the hardware may be walking change by single 64-bit stores. A
  * change that removes or narrows a translation is followed by
@@ -83,8 +82,24 @@ static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t
     write_pte(p2m, slot, new);
 }
 
-/* Free everything below a table, forgetting the leaves and marks it held. */
-static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level)
+/* The leaf stops mapping its frames: drop the references it held. */
+static void drop_leaf_refs(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    mfn_t m;
+
+    if ( !p2m->put_frame || !ops->is_leaf(pte, level) || !p2m_holds_ref(ops->type(pte)) )
+        return;
+    m = ops->mfn(pte);
+    if ( !mfn_valid_raw(m) )
+        return;
+    for ( uint64_t i = 0; i < level_span(level); i++ )
+        p2m->put_frame(mfn_plus(m, i));
+}
+
+/* Free everything below a table, forgetting the leaves and marks it held
+ * (and dropping the leaves' references if drop_refs). */
+static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs)
 {
     p2m_pte_t *t = table_va(table);
     unsigned int i;
@@ -96,12 +111,14 @@ static void free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level)
         if ( is_table(p2m, pte, level) )
         {
             p2m_recalc_forget(p2m, pte);
-            free_below(p2m, p2m->ops->mfn(pte), level - 1);
-            free_pages(p2m->ops->mfn(pte), 0);
+            free_below(p2m, p2m->ops->mfn(pte), level - 1, drop_refs);
+            p2m_table_free(p2m, p2m->ops->mfn(pte));
             p2m->stats.tables--;
+            continue;
         }
-        else
-            count_leaves(p2m, pte, level, 1, false);
+        count_leaves(p2m, pte, level, 1, false);
+        if ( drop_refs )
+            drop_leaf_refs(p2m, pte, level);
     }
 }
 
@@ -124,6 +141,7 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
         p2m_flush(p2m);
+    drop_leaf_refs(p2m, old, level);      /* after the flush: no TLB holds it */
 }
 
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
@@ -145,7 +163,7 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
 }
 
 void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                         p2m_pte_t new)
+                         bool drop_refs, p2m_pte_t new)
 {
     p2m_pte_t old = read_pte(slot);
     mfn_t old_table = p2m->ops->mfn(old);
@@ -153,8 +171,8 @@ void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     write_pte(p2m, slot, 0);
     p2m_flush(p2m);
     p2m_recalc_forget(p2m, old);
-    free_below(p2m, old_table, level - 1);
-    free_pages(old_table, 0);
+    free_below(p2m, old_table, level - 1, drop_refs);
+    p2m_table_free(p2m, old_table);
     p2m->stats.tables--;
     write_pte(p2m, slot, new);
     count_leaves(p2m, new, level, 1, true);
@@ -164,7 +182,7 @@ static void install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
                     p2m_pte_t new)
 {
     if ( is_table(p2m, read_pte(slot), level) )
-        p2m_replace_subtree(p2m, slot, level, new);
+        p2m_replace_subtree(p2m, slot, level, true, new);
     else
         replace_leaf(p2m, slot, level, new);
 }
@@ -173,10 +191,11 @@ static void install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
 
 static int add_table(struct p2m_domain *p2m, p2m_pte_t *slot)
 {
-    mfn_t table = alloc_zeroed_pages(0);
+    mfn_t table = p2m_table_alloc(p2m);
 
     if ( !mfn_valid_raw(table) )
         return -ENOMEM;
+    memset(table_va(table), 0, PAGE_SIZE);
     write_pte(p2m, slot, p2m->ops->make_table(table));   /* was empty: no flush */
     p2m->stats.tables++;
     return 0;
@@ -202,7 +221,7 @@ static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table,
 int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
 {
     p2m_pte_t old = read_pte(slot);
-    mfn_t table = alloc_pages(0);
+    mfn_t table = p2m_table_alloc(p2m);
 
     if ( !mfn_valid_raw(table) )
         return -ENOMEM;
@@ -334,7 +353,7 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
 
     if ( !mfn_valid_raw(root) )
         return -ENOMEM;
-    spin_lock_init(&p2m->lock);
+    spin_lock_init(&p2m->lock, LOCK_p2m);
     p2m->ops = ops;
     p2m->root = root;
     p2m->max_mapped_gfn = 0;
@@ -343,7 +362,27 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
     p2m_recalc_init(p2m);
     p2m->flush_tlbs = NULL;
     p2m->flush_arg = NULL;
+    p2m->put_frame = NULL;
+    p2m->pool = NULL;
     return 0;
+}
+
+void p2m_empty(struct p2m_domain *p2m)
+{
+    p2m_pte_t *root;
+
+    if ( !mfn_valid_raw(p2m->root) )
+        return;
+    spin_lock(&p2m->lock);
+    root = table_va(p2m->root);
+    for ( unsigned int i = 0; i < ENTRIES_PER_TABLE; i++ )
+    {
+        p2m_pte_t pte = read_pte(&root[i]);
+
+        if ( is_table(p2m, pte, P2M_LEVELS) )   /* the root holds no leaves */
+            p2m_replace_subtree(p2m, &root[i], P2M_LEVELS, true, 0);
+    }
+    spin_unlock(&p2m->lock);
 }
 
 void p2m_teardown(struct p2m_domain *p2m)
@@ -351,12 +390,58 @@ void p2m_teardown(struct p2m_domain *p2m)
     if ( !mfn_valid_raw(p2m->root) )
         return;
     spin_lock(&p2m->lock);
-    free_below(p2m, p2m->root, P2M_LEVELS);
+    free_below(p2m, p2m->root, P2M_LEVELS, true);
     free_pages(p2m->root, 0);
     p2m->root = INVALID_MFN;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
     p2m_recalc_init(p2m);
     spin_unlock(&p2m->lock);
+}
+
+/* Is every entry of this table empty? */
+static bool table_empty(const p2m_pte_t *t)
+{
+    for ( unsigned int i = 0; i < ENTRIES_PER_TABLE; i++ )
+        if ( read_pte(&t[i]) )
+            return false;
+    return true;
+}
+
+/* After a removal at gfn: unhook the tables on its path that now map
+ * nothing (lowest first; the root stays), flush once so no walk can still
+ * reach them, then give them back to the pool. */
+static void prune_empty(struct p2m_domain *p2m, uint64_t gfn, unsigned int level)
+{
+    p2m_pte_t *slots[P2M_LEVELS + 1];
+    mfn_t unhooked[P2M_LEVELS];
+    p2m_pte_t *table = table_va(p2m->root);
+    unsigned int l, n = 0;
+
+    for ( l = P2M_LEVELS; l > level; l-- )
+    {
+        slots[l] = &table[slot_index(gfn, l)];
+        if ( !is_table(p2m, read_pte(slots[l]), l) )
+            return;
+        table = table_va(p2m->ops->mfn(read_pte(slots[l])));
+    }
+    for ( l = level + 1; l <= P2M_LEVELS; l++ )
+    {
+        p2m_pte_t old = read_pte(slots[l]);
+
+        if ( !table_empty(table_va(p2m->ops->mfn(old))) )
+            break;
+        write_pte(p2m, slots[l], 0);
+        p2m_recalc_forget(p2m, old);
+        unhooked[n++] = p2m->ops->mfn(old);
+    }
+    if ( !n )
+        return;
+    p2m_flush(p2m);
+    while ( n-- )
+    {
+        p2m_table_free(p2m, unhooked[n]);
+        p2m->stats.tables--;
+    }
 }
 
 static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn,
@@ -374,6 +459,8 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn,
     install(p2m, slot, level, new);
     if ( new )
         note_mapped(p2m, gfn, order);
+    else
+        prune_empty(p2m, gfn, level);
     return 0;
 }
 
@@ -427,6 +514,29 @@ int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
     }
     spin_unlock(&p2m->lock);
     return rc;
+}
+
+mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+                     bool (*get)(mfn_t m, void *arg), void *arg)
+{
+    p2m_pte_t pte = 0;
+    unsigned int level = 1;
+    uint64_t stamp = 0;
+    mfn_t m = INVALID_MFN;
+
+    *t = p2m_invalid;
+    spin_lock(&p2m->lock);
+    if ( gfn_x(gfn) < P2M_GFN_LIMIT )
+        level = find_leaf(p2m, gfn_x(gfn), &pte, &stamp);
+    if ( p2m->ops->is_leaf(pte, level) )
+    {
+        *t = p2m_recalc_type(p2m, stamp, p2m->ops->type(pte));
+        m = mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1));
+        if ( mfn_valid_raw(m) && !get(m, arg) )
+            m = INVALID_MFN;
+    }
+    spin_unlock(&p2m->lock);
+    return m;
 }
 
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,

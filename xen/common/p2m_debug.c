@@ -7,6 +7,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/frame.h>
 #include <xen/guest_access.h>
 #include <xen/p2m_debug.h>
 #include <public/wren.h>
@@ -45,6 +46,7 @@ static long check_args(const struct xen_domctl_wren_p2m *op)
     case WREN_P2M_AUDIT:
     case WREN_P2M_FINISH:
     case WREN_P2M_FAULT_COUNTS:
+    case WREN_P2M_POOL:
         return 0;
     case WREN_P2M_BEGIN_GLOBAL:
         return type_ok(a[0]) && type_ok(a[1]) ? p2m_check_type_change(a[0], a[1]) : -EINVAL;
@@ -115,7 +117,12 @@ static long act(struct domain *d, struct xen_domctl_wren_p2m *op)
     case WREN_P2M_CHANGE_RANGE:  return do_change_range(p2m, op);
     case WREN_P2M_FAULT_COUNTS:
         op->arg[0] = d->ro_writes_dropped;
-        op->arg[1] = d->logdirty_faults;
+ op->arg[1] = d->logdirty_faults;
+        return 0;
+    case WREN_P2M_POOL:
+        op->arg[0] = p2m_pool_size(&d->p2m_pool);
+        op->arg[1] = d->p2m_pool.nr_used;
+        op->arg[2] = frames_count_owner(d->domain_id);
         return 0;
     default:                     return 0;   /* GET_STATS */
     }

@@ -2,8 +2,9 @@
  * page_alloc.c - the machine-page allocator: a buddy allocator over the
  * RAM ranges handed in at boot.
  *
- * It keeps no per-page structure. Each range gives up its first pages to a
- * header and a bitmap with one bit per page, "a free block starts here";
+ * Each range gives up its first pages to a header, a bitmap with one bit
+ * per page, "a free block starts here", and the frame table's records for
+ * its pages (struct page_info, xen/frame.h; frame.c owns their meaning);
  * every free block holds its own list links and order in its first bytes,
  * reached through the direct map. The bitmap is what makes that safe: a
  * block's first bytes are read as a header only when its bit says it is
@@ -11,11 +12,13 @@
  * frees cheap to catch.
  *
  * May not touch: anything outside the ranges it was given.
- * Lock order: innermost; the heap (xmalloc.c) and the p2m call in here.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>
 #include <xen/spinlock.h>
+#include <xen/frame.h>
+#include <public/xen.h>
 
 #define FREE_BLOCK_MAGIC 0x46524545424c4bULL    /* "FREEBLK" */
 #define BITS_PER_WORD    64
@@ -33,10 +36,11 @@ struct mem_range {
     uint64_t base_mfn;               /* where this header lives */
     uint64_t first_mfn;              /* first page the allocator may hand out */
     uint64_t nr_pages;
+    struct page_info *frames;        /* one record per page, after the bitmap */
     uint64_t free_head[];            /* bit n: a free block starts at first_mfn + n */
 };
 
-static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED(LOCK_page_alloc);
 static struct mem_range *ranges;
 static struct free_block *free_lists[MAX_ORDER + 1];
 static unsigned long nr_free, nr_total;
@@ -108,11 +112,17 @@ static void list_remove(struct mem_range *r, uint64_t mfn, unsigned int order)
     nr_free -= block_pages(order);
 }
 
-/* Pages of header and bitmap a range of nr pages needs in front of it. */
+static uint64_t bitmap_words(uint64_t nr)
+{
+    return (nr + BITS_PER_WORD - 1) / BITS_PER_WORD;
+}
+
+/* Pages of header, bitmap and frame records a range of nr pages needs in
+ * front of it (sized for nr: a little more than the pages left after). */
 static uint64_t meta_pages(uint64_t nr)
 {
-    uint64_t words = (nr + BITS_PER_WORD - 1) / BITS_PER_WORD;
-    uint64_t bytes = sizeof(struct mem_range) + words * sizeof(uint64_t);
+    uint64_t bytes = sizeof(struct mem_range) + bitmap_words(nr) * sizeof(uint64_t) +
+                     nr * sizeof(struct page_info);
 
     return (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
@@ -176,11 +186,47 @@ void page_alloc_add_range(paddr_t start, paddr_t end)
     r->base_mfn = first;
     r->first_mfn = first + meta;
     r->nr_pages = last - first - meta;
+    r->frames = (struct page_info *)&r->free_head[bitmap_words(r->nr_pages)];
     r->next = ranges;
     ranges = r;
     nr_total += r->nr_pages;
     add_range_blocks(r);
     spin_unlock(&page_alloc_lock);
+}
+
+static void mark_frames(struct mem_range *r, uint64_t mfn, uint64_t nr, enum frame_use use)
+{
+    struct page_info *pi = &r->frames[mfn - r->first_mfn];
+    struct page_info rec = { .owner = use == FRAME_FREE ? DOMID_INVALID : DOMID_XEN,
+                             .use = (uint8_t)use };
+
+    for ( uint64_t i = 0; i < nr; i++ )
+        __atomic_store_n(&pi[i].raw, rec.raw, __ATOMIC_RELEASE);
+}
+
+/* A frame still referenced must never reach the free lists. */
+static void check_unreferenced(const struct mem_range *r, uint64_t mfn, uint64_t nr)
+{
+    const struct page_info *pi = &r->frames[mfn - r->first_mfn];
+
+    for ( uint64_t i = 0; i < nr; i++ )
+        if ( pi[i].count )
+            panic("free_pages: mfn %#llx still has %u references (owner %u)",
+                  (unsigned long long)(mfn + i), pi[i].count, pi[i].owner);
+}
+
+struct page_info *mfn_to_page(mfn_t m)
+{
+    struct mem_range *r = range_of(mfn_x(m), 1);
+
+    return r ? &r->frames[mfn_x(m) - r->first_mfn] : NULL;
+}
+
+void frame_table_for_each(void (*fn)(void *arg, mfn_t first, struct page_info *pi, uint64_t nr),
+                          void *arg)
+{
+    for ( struct mem_range *r = ranges; r; r = r->next )
+        fn(arg, _mfn(r->first_mfn), r->frames, r->nr_pages);
 }
 
 static unsigned int smallest_free_order(unsigned int order)
@@ -211,6 +257,7 @@ mfn_t alloc_pages(unsigned int order)
     list_remove(r, mfn, have);
     while ( have-- > order )          /* give back the upper halves */
         list_push(r, mfn + block_pages(have), have);
+    mark_frames(r, mfn, block_pages(order), FRAME_XEN);
     spin_unlock(&page_alloc_lock);
 
     return _mfn(mfn);
@@ -283,6 +330,8 @@ void free_pages(mfn_t first, unsigned int order)
     spin_lock(&page_alloc_lock);
     r = order <= MAX_ORDER ? range_of(mfn, block_pages(order)) : NULL;
     check_free(r, mfn, order);
+    check_unreferenced(r, mfn, block_pages(order));
+    mark_frames(r, mfn, block_pages(order), FRAME_FREE);
     while ( order < MAX_ORDER )
     {
         uint64_t buddy = mfn ^ block_pages(order);

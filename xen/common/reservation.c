@@ -16,6 +16,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/reservation.h>
+#include <xen/frame.h>
 #include <public/memory.h>
 
 #define SLICE 256
@@ -29,54 +30,48 @@ static int check_request(const struct xen_memory_reservation *r, unsigned int ma
     return 0;
 }
 
-/* Is [gfn, gfn + 2^order) inside the p2m and aligned? */
-static bool extent_ok(uint64_t gfn, unsigned int order)
+/* Is [gfn, gfn + 2^order) inside d's address width and aligned? */
+static bool extent_ok(const struct domain *d, uint64_t gfn, unsigned int order)
 {
-    return gfn < P2M_GFN_LIMIT && !(gfn & ((1ULL << order) - 1)) &&
-           gfn + (1ULL << order) <= P2M_GFN_LIMIT;
+    return domain_gfn_ok(d, gfn) && !(gfn & ((1ULL << order) - 1)) &&
+           domain_gfn_ok(d, gfn + (1ULL << order) - 1);
 }
 
 static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    mfn_t m;
-    int rc;
-    if (!extent_ok(gfn, order))
+    if (!extent_ok(d, gfn, order))
         return -EINVAL;
     if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)))
         return -EBUSY;
-    if (d->tot_pages + (1ULL << order) > d->max_pages)
-        return -ENOMEM;
-    if (d->nr_extents == MAX_EXTENTS)
-        return -ENOMEM;
-    m = alloc_zeroed_pages(order);
-    if (!mfn_valid_raw(m))
-        return -ENOMEM;
-    rc = p2m_set_entry(&d->p2m, _gfn(gfn), m, order, p2m_ram_rw, p2m_access_rwx);
-    if (rc) {
-        free_pages(m, order);
-        return rc;
-    }
-    d->extents[d->nr_extents++] = (struct mem_extent){ m, order };
-    d->tot_pages += 1ULL << order;
-    return 0;
+    return domain_add_ram(d, gfn, order);
 }
 
-/* Unmap one extent of plain RAM and hand its frames back. */
-static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
+/* Is every frame of the extent RAM allocated to d (so that it may be
+ * given back)? shared_info, the console ring, foreign and shared frames
+ * are not, and neither is a hole. */
+static bool extent_is_own_ram(struct domain *d, uint64_t gfn, unsigned int order)
 {
     const uint32_t plain_ram = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) |
                                P2M_TYPE_BIT(p2m_ram_ro);
-    mfn_t m;
-    int rc;
-    if (!extent_ok(gfn, order))
-        return -EINVAL;
     if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, plain_ram))
-        return -EINVAL;         /* holes, MMIO, foreign, shared: not ours to free */
+        return false;
     for (uint64_t i = 0; i < (1ULL << order); i++) {
-        m = p2m_lookup(&d->p2m, _gfn(gfn + i), NULL, NULL, NULL);
-        rc = p2m_set_entry(&d->p2m, _gfn(gfn + i), INVALID_MFN, 0, p2m_invalid, p2m_access_n);
-        if (!rc)
-            rc = domain_release_frame(d, m);
+        mfn_t m = p2m_lookup(&d->p2m, _gfn(gfn + i), NULL, NULL, NULL);
+        if (!frame_is_allocated_to(m, d->domain_id))
+            return false;
+    }
+    return true;
+}
+
+/* Unmap one extent of d's own RAM and hand its frames back; checked
+ * whole first, so a refused extent changes nothing. A frame another
+ * domain still maps leaves d now and is freed when that mapping goes. */
+static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    if (!extent_ok(d, gfn, order) || !extent_is_own_ram(d, gfn, order))
+        return -EINVAL;
+    for (uint64_t i = 0; i < (1ULL << order); i++) {
+        long rc = domain_remove_ram(d, gfn + i);
         if (rc)
             return rc;
     }
@@ -94,9 +89,7 @@ static long walk_extents(struct domain *d, const struct xen_memory_reservation *
         long rc;
         if (copy_from_guest(&gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
             return i == start ? -EFAULT : (long)i;
-        spin_lock(&d->lock);
         rc = populate ? populate_one(d, gfn, r->extent_order) : decrease_one(d, gfn, r->extent_order);
-        spin_unlock(&d->lock);
         if (rc)
             return i == start && start == 0 ? rc : (long)i;
     }
@@ -116,10 +109,13 @@ long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
         rc = domain_for_caller(r.domid, &d);
     if (rc)
         return rc;
-    if (start > r.nr_extents)
+    if (start > r.nr_extents) {
+        put_domain(d);
         return -EINVAL;
+    }
     end = MIN(r.nr_extents, start + SLICE);
     rc = walk_extents(d, &r, start, end, op == XENMEM_populate_physmap);
+    put_domain(d);
     if (rc == (long)end && end < r.nr_extents) {
         hypercall_set_arg(0, op | (end << MEMOP_EXTENT_SHIFT));
         return -ERESTART;

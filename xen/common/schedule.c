@@ -18,12 +18,12 @@
 #include <asm/apic.h>
 #include <asm/hvm.h>
 #include <asm/traps.h>
-#include <asm/fpu.h>
+#include <asm/cpu_state.h>
 #include <public/sched.h>
 
 #define SCHED_HZ 100
 
-spinlock_t sched_lock = SPIN_LOCK_UNLOCKED;
+spinlock_t sched_lock = SPIN_LOCK_UNLOCKED(LOCK_sched);
 static unsigned int cursor_domain, cursor_vcpu;
 
 bool vcpu_runnable(const struct vcpu *v)
@@ -77,13 +77,13 @@ static void run_slice(struct vcpu *v)
     struct hvm_exit exit;
     ci->curr_vcpu = v;
     ci->need_resched = false;
-    fpu_restore(v);
+    arch_vcpu_switch_in(v);
     do {
         hvm_vendor->vcpu_run(v, &exit);
         v->exits++;
         hvm_handle_exit(v, &exit);
     } while (!ci->need_resched && vcpu_runnable(v));
-    fpu_save(v);
+    arch_vcpu_switch_out(v);
     ci->curr_vcpu = NULL;
     put_back(v);
 }

@@ -12,7 +12,7 @@
  * All memory handed out is zeroed. The one cost of the simple layout: a
  * 2048-byte object shares its page only with the header.
  *
- * Lock order: xmalloc_lock, then the page allocator's lock.
+ * Lock order: xen/lock-order.h.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>
@@ -37,7 +37,7 @@ struct heap_page {
 };
 BUILD_BUG_ON(sizeof(struct heap_page) != HDR_SIZE);
 
-static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t xmalloc_lock = SPIN_LOCK_UNLOCKED(LOCK_xmalloc);
 static struct heap_page *partial[NR_CLASSES];
 
 static unsigned int first_slot(unsigned int shift)
@@ -162,6 +162,8 @@ void *xzalloc_bytes(size_t size)
     return large_alloc(size);
 }
 
+#define FREED_POISON 0xa5
+
 static void class_free(struct heap_page *pg, void *p)
 {
     size_t offset = (uintptr_t)p & ~PAGE_MASK;
@@ -172,6 +174,7 @@ static void class_free(struct heap_page *pg, void *p)
          !slot_used(pg, slot) )
         panic("xfree: %p is not an allocated object (double free?)", p);
     mark_slot(pg, slot, false);
+    memset(p, FREED_POISON, 1UL << pg->shift);
     if ( pg->in_use-- == nr_slots(pg->shift) - first_slot(pg->shift) )
         partial_add(pg);              /* it was full, now it has room */
     if ( pg->in_use == 0 )
@@ -187,10 +190,16 @@ static void large_free(struct heap_page *pg, void *p)
 {
     if ( (char *)p != (char *)pg + HDR_SIZE )
         panic("xfree: %p is inside a large block, not its start", p);
+    memset(p, FREED_POISON, (PAGE_SIZE << pg->order) - HDR_SIZE);
     pg->magic = 0;
     free_pages(virt_to_mfn(pg), pg->order);
 }
 
+/*
+ * Freed objects are filled with this byte: a use after free then reads
+ * pointers and frame numbers no mapping has, and faults at once instead
+ * of quietly reading what the next owner wrote.
+ */
 void xfree(void *p)
 {
     struct heap_page *pg = (struct heap_page *)((uintptr_t)p & PAGE_MASK);

@@ -96,6 +96,40 @@ long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped,
     return 0;
 }
 
+long xtf_p2m_pool(domid_t domid, uint64_t *pool, uint64_t *used, uint64_t *owned)
+{
+    struct xen_domctl_wren_p2m r;
+    long rc = xtf_wren_p2m(domid, WREN_P2M_POOL, 0, 0, 0, &r);
+
+    if ( rc )
+        return rc;
+    if ( pool )
+        *pool = r.arg[0];
+    if ( used )
+        *used = r.arg[1];
+    if ( owned )
+        *owned = r.arg[2];
+    return 0;
+}
+
+long xtf_get_paging_pool(domid_t domid, uint64_t *bytes)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_get_paging_mempool_size, .domain = domid };
+    long rc = hypercall_domctl(&op);
+
+    if ( !rc )
+        *bytes = op.u.paging_mempool.size;
+    return rc;
+}
+
+long xtf_set_paging_pool(domid_t domid, uint64_t bytes)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_set_paging_mempool_size, .domain = domid };
+
+    op.u.paging_mempool.size = bytes;
+    return hypercall_domctl(&op);
+}
+
 long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn)
 {
     xen_ulong_t idx = gfn;

@@ -122,6 +122,11 @@ void apic_timer_start(unsigned int hz)
     apic_write(APIC_TMR_INIT, (uint32_t)(apic_ticks_per_ms * 1000 / hz));
 }
 
+uint64_t now_us(void)
+{
+    return rdtsc() / (tsc_per_us ? tsc_per_us : 1);
+}
+
 void udelay(unsigned long us)
 {
     uint64_t end;

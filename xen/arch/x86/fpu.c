@@ -1,41 +1,225 @@
 /*
- * fpu.c - a vCPU's x87/SSE registers. The hypervisor is built without
- * floating point or SSE, so the registers belong to whichever vCPU ran
- * last; they are saved when a vCPU leaves its CPU and restored when one
- * arrives, in FXSAVE format (CPUID hides XSAVE, so that is all the state
- * a guest can have).
+ * fpu.c - a vCPU's x87/SSE/AVX/AVX-512 registers and its XCR0.
+ *
+ * The hypervisor is built without floating point or SSE, so the registers
+ * belong to whichever vCPU ran last: they are saved when a vCPU leaves its
+ * CPU and restored when one arrives. With XSAVE, both are done with XCR0
+ * set to every user component the CPU has that fits the vCPU's area
+ * (xcr0_switch: what a guest may enable, xcr0_max, and more), whatever
+ * the guest's own XCR0 is: a component the guest has switched off is still
+ * its own (or the init state) in the CPU, never another domain's, when
+ * it switches it back on. Without XSAVE, FXSAVE format is all there is.
+ *
+ * XCR0 is per vCPU too. The CPU holds the guest's value only between
+ * fpu_enter_guest() and fpu_leave_guest(), which the vendor code calls
+ * around each VM entry; the hypervisor runs with HOST_XCR0. A guest's
+ * XSETBV exits and is checked here against what CPUID offers it (where
+ * the emulator lets it exit: see xcr0_changed_behind_us()).
+ *
+ * Touches nothing but the FP/vector registers, XCR0 and CR4.OSXSAVE.
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/fpu.h>
 
 #define FXSAVE_FCW   0          /* x87 control word */
 #define FXSAVE_MXCSR 24
+#define XSAVE_HDR    512        /* XSTATE_BV, then XCOMP_BV */
+#define XSAVE_LEGACY_SIZE 576   /* legacy region and header */
 
-/* Power-on values: x87 control word 0x37f, MXCSR 0x1f80, all else 0. */
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define X86_CR4_OSXSAVE  (1ULL << 18)
+
+/* What the hypervisor runs with: the least XCR0 allows. */
+#define HOST_XCR0 (XSTATE_X87 | XSTATE_SSE)
+
+static uint64_t xcr0_max;               /* 0: no XSAVE, FXSAVE only */
+static uint64_t xcr0_switch;            /* what XSAVE/XRSTOR cover */
+static uint64_t xcr0_now[NR_CPUS];      /* XCR0 in each CPU, to skip XSETBVs */
+
+static inline void xsetbv(uint32_t idx, uint64_t val)
+{
+    asm volatile("xsetbv" :: "c"(idx), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+}
+
+static void set_xcr0(uint64_t val)
+{
+    unsigned int cpu = smp_processor_id();
+    if (xcr0_now[cpu] == val)
+        return;
+    xsetbv(0, val);
+    xcr0_now[cpu] = val;
+}
+
+/* Bytes of a standard-format XSAVE image holding the components in mask. */
+unsigned int fpu_xsave_size(uint64_t mask)
+{
+    unsigned int size = XSAVE_LEGACY_SIZE;
+    for (unsigned int i = 2; i < 63; i++) {
+        struct cpuid_regs r;
+        if (!(mask & (1ULL << i)))
+            continue;
+        r = cpuid_count(0xd, i);
+        size = MAX(size, r.b + r.a);        /* offset + size */
+    }
+    return size;
+}
+
+uint64_t fpu_xcr0_max(void)
+{
+    return xcr0_max;
+}
+
+/*
+ * The components a guest may have: x87, SSE, AVX and AVX-512 where the
+ * CPU has them (MPX, PKRU, AMX and the supervisor states are not
+ * offered), and only in combinations XSETBV accepts.
+ */
+static uint64_t probe_xcr0_max(void)
+{
+    struct cpuid_regs r;
+    uint64_t max;
+    if (!(cpuid(1).c & CPUID1_ECX_XSAVE))
+        return 0;
+    r = cpuid_count(0xd, 0);
+    max = (r.a | ((uint64_t)r.d << 32)) & XSTATE_GUEST_OK;
+    if ((max & XSTATE_AVX512) != XSTATE_AVX512 || !(max & XSTATE_YMM))
+        max &= ~XSTATE_AVX512;
+    if (fpu_xsave_size(max) > XSAVE_AREA_SIZE) {
+        printk(XENLOG_WARNING "FPU: AVX-512 image of %u bytes does not fit, not offered\n",
+               fpu_xsave_size(max));
+        max &= ~XSTATE_AVX512;
+    }
+    return max;
+}
+
+/*
+ * What the switch covers: every user component the CPU has whose image
+ * fits, offered or not, so that one a guest enables behind our back
+ * (QEMU's SVM does not intercept XSETBV) is still per vCPU. AMX tile
+ * data (8 KiB) does not fit: XSETBV on such a CPU must exit.
+ */
+static uint64_t probe_xcr0_switch(void)
+{
+    struct cpuid_regs r = cpuid_count(0xd, 0);
+    uint64_t cpu = r.a | ((uint64_t)r.d << 32), mask = xcr0_max;
+    for (unsigned int i = 2; i < 63; i++) {
+        uint64_t bit = 1ULL << i;
+        if ((cpu & bit) && !(cpuid_count(0xd, i).c & 1) &&    /* ECX[0]: supervisor */
+            fpu_xsave_size(mask | bit) <= XSAVE_AREA_SIZE)
+            mask |= bit;
+    }
+    return mask;
+}
+
+/* Every CPU: let FXSAVE/FXRSTOR and XSAVE cover the vector registers, never trap. */
+void fpu_cpu_init(void)
+{
+    unsigned int cpu = smp_processor_id();
+    write_cr0((read_cr0() | X86_CR0_MP) & ~(X86_CR0_EM | X86_CR0_TS));
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    if (cpu == 0) {
+        xcr0_max = probe_xcr0_max();
+        xcr0_switch = xcr0_max ? probe_xcr0_switch() : 0;
+        printk("FPU: XSAVE %s, CPU XCR0 mask %#x, guests may enable %#lx, switched %#lx (%u bytes)\n",
+               xcr0_max ? "on" : "absent", xcr0_max ? cpuid_count(0xd, 0).a : 0, xcr0_max,
+               xcr0_switch, xcr0_max ? fpu_xsave_size(xcr0_switch) : 512);
+    }
+    if (!xcr0_max)
+        return;
+    write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+    xsetbv(0, HOST_XCR0);
+    xcr0_now[cpu] = HOST_XCR0;
+}
+
+/* Power-on values: x87 control word 0x37f, MXCSR 0x1f80, XCR0 1, all else 0. */
 void fpu_init_vcpu(struct vcpu *v)
 {
     uint16_t fcw = 0x37f;
     uint32_t mxcsr = 0x1f80;
-    memset(v->arch.fpu, 0, sizeof(v->arch.fpu));
-    memcpy(v->arch.fpu + FXSAVE_FCW, &fcw, sizeof(fcw));
-    memcpy(v->arch.fpu + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+    uint64_t xstate_bv = XSTATE_X87 | XSTATE_SSE;
+    memset(v->arch.xsave, 0, sizeof(v->arch.xsave));
+    memcpy(v->arch.xsave + FXSAVE_FCW, &fcw, sizeof(fcw));
+    memcpy(v->arch.xsave + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+    memcpy(v->arch.xsave + XSAVE_HDR, &xstate_bv, sizeof(xstate_bv));
+    v->arch.xcr0 = XSTATE_X87;
 }
 
-/* Every CPU: let FXSAVE/FXRSTOR cover the SSE registers, never trap. */
-void fpu_cpu_init(void)
-{
-    write_cr0((read_cr0() | X86_CR0_MP) & ~(X86_CR0_EM | X86_CR0_TS));
-    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-}
+#define XSAVE_MEM(v) (*(uint8_t (*)[XSAVE_AREA_SIZE])(v)->arch.xsave)
 
 void fpu_restore(struct vcpu *v)
 {
-    asm volatile("fxrstor64 %0" :: "m"(*(const uint8_t (*)[512])v->arch.fpu));
+    if (!xcr0_max) {
+        asm volatile("fxrstor64 %0" :: "m"(XSAVE_MEM(v)));
+        return;
+    }
+    set_xcr0(xcr0_switch);
+    asm volatile("xrstor64 %0" :: "m"(XSAVE_MEM(v)),
+                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
 }
 
 void fpu_save(struct vcpu *v)
 {
-    asm volatile("fxsave64 %0" : "=m"(*(uint8_t (*)[512])v->arch.fpu));
+    if (!xcr0_max) {
+        asm volatile("fxsave64 %0" : "=m"(XSAVE_MEM(v)));
+        return;
+    }
+    set_xcr0(xcr0_switch);
+    asm volatile("xsave64 %0" : "+m"(XSAVE_MEM(v)) :
+                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
+    set_xcr0(HOST_XCR0);
+}
+
+void fpu_enter_guest(struct vcpu *v)
+{
+    if (xcr0_max)
+        set_xcr0(v->arch.xcr0);
+}
+
+static inline uint64_t xgetbv(uint32_t idx)
+{
+    uint32_t lo, hi;
+    asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * QEMU 7.2 ignores the SVM XSETBV intercept (docs/platforms.md): the
+ * guest's XSETBV changes XCR0 with QEMU's own checks only. Read it back
+ * at every exit. Components the CPU has but CPUID does not offer are
+ * switched all the same; one we do not switch cannot be kept apart from
+ * other domains, so that domain stops.
+ */
+static void xcr0_changed_behind_us(struct vcpu *v, uint64_t hw)
+{
+    char why[96];
+    xcr0_now[smp_processor_id()] = hw;
+    if (!(hw & ~xcr0_switch)) {
+        v->arch.xcr0 = hw;
+        return;
+    }
+    snprintf(why, sizeof(why), "XCR0 %#lx set without an XSETBV exit, beyond %#lx", hw, xcr0_switch);
+    domain_crash(v->domain, why);
+}
+
+void fpu_leave_guest(struct vcpu *v)
+{
+    uint64_t hw;
+    if (!xcr0_max)
+        return;
+    hw = xgetbv(0);
+    if (hw != v->arch.xcr0)
+        xcr0_changed_behind_us(v, hw);
+    set_xcr0(HOST_XCR0);
+}
+
+/* A guest's XSETBV: 0 if XCR0 took the value, else the vector to inject. */
+int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4)
+{
+    int vec = fpu_xsetbv_check(xcr0_max, idx, val, cpl, cr4);
+    if (!vec)
+        v->arch.xcr0 = val;
+    return vec;
 }

@@ -10,6 +10,7 @@
 #include <xen/mm.h>
 #include <xen/smp.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
 #include <xen/domain_build.h>
 #include <xen/version.h>
 #include <asm/x86.h>
@@ -87,6 +88,7 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     console_init();
     printk("Wren %s (Xen ABI %d.%d) starting\n", WREN_VERSION_STRING,
            XEN_ABI_MAJOR, XEN_ABI_MINOR);
+    lock_order_announce();
     if (multiboot_parse(magic, info, &boot_info))
         panic("not started by a multiboot loader (magic %#x)", magic);
     printk("Loader: %s, command line: '%s'\n", boot_info.loader, boot_info.cmdline);

@@ -12,6 +12,7 @@
 #include <asm/traps.h>
 #include <asm/apic.h>
 #include <xen/console.h>
+#include <xen/spinlock.h>
 #include <stdarg.h>
 
 #define QEMU_PIIX4_PM1A_CNT  0x604   /* SeaBIOS's ACPI PM base + 4 */
@@ -66,6 +67,8 @@ __noreturn void panic(const char *fmt, ...)
     local_irq_disable();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         stop_here();            /* another CPU is already reporting */
+    lock_order_stop();
+    console_force_unlock();
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);

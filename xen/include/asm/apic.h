@@ -15,6 +15,7 @@ void apic_timer_start(unsigned int hz); /* periodic, VECTOR_TIMER */
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 void apic_send_init_sipi_all(uint32_t start_page);
 void udelay(unsigned long us);          /* calibrated against the PIT */
+uint64_t now_us(void);                  /* microseconds on this CPU's TSC */
 void apic_calibrate(void);
 
 #endif /* ASM_APIC_H */

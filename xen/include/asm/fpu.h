@@ -1,14 +1,39 @@
 /*
- * fpu.h - switching guests' x87/SSE state (fpu.c).
+ * fpu.h - switching guests' x87/SSE/AVX state and XCR0 (fpu.c).
  */
 #ifndef ASM_FPU_H
 #define ASM_FPU_H
 
+#include <xen/types.h>
+
 struct vcpu;
+
+/* XCR0 / XSAVE state components (Intel SDM vol. 1, 13.1). */
+#define XSTATE_X87       (1ULL << 0)
+#define XSTATE_SSE       (1ULL << 1)
+#define XSTATE_YMM       (1ULL << 2)    /* AVX: upper halves of YMM0-15 */
+#define XSTATE_OPMASK    (1ULL << 5)    /* AVX-512: k0-k7 */
+#define XSTATE_ZMM_HI256 (1ULL << 6)    /* upper halves of ZMM0-15 */
+#define XSTATE_HI16_ZMM  (1ULL << 7)    /* ZMM16-31 */
+#define XSTATE_AVX512    (XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM)
+#define XSTATE_GUEST_OK  (XSTATE_X87 | XSTATE_SSE | XSTATE_YMM | XSTATE_AVX512)
+
+#define X86_EXC_UD 6
+#define X86_EXC_GP 13
 
 void fpu_cpu_init(void);            /* every CPU, at bring-up */
 void fpu_init_vcpu(struct vcpu *v); /* power-on state */
 void fpu_restore(struct vcpu *v);   /* before v runs on this CPU */
 void fpu_save(struct vcpu *v);      /* after v's run slice */
+/* Around each VM entry, interrupts or GIF off: the guest's XCR0 in, ours back. */
+void fpu_enter_guest(struct vcpu *v);
+void fpu_leave_guest(struct vcpu *v);
+
+/* XCR0 bits a guest may set (0: no XSAVE), and the XSAVE image size of a mask. */
+uint64_t fpu_xcr0_max(void);
+unsigned int fpu_xsave_size(uint64_t mask);
+/* XSETBV's checks against max: 0 or the vector (X86_EXC_UD/GP) to raise. */
+int fpu_xsetbv_check(uint64_t max, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4);
+int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4);
 
 #endif /* ASM_FPU_H */

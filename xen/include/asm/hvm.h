@@ -13,6 +13,7 @@
 struct vcpu;
 struct domain;
 struct vcpu_hvm_context;
+struct cpuid_regs;
 
 enum hvm_exit_reason {
     HVM_EXIT_NONE,          /* nothing to do (e.g. an interrupt was taken) */
@@ -24,6 +25,8 @@ enum hvm_exit_reason {
     HVM_EXIT_NPF,           /* second-stage fault or EPT violation */
     HVM_EXIT_NPF_MISCONFIG, /* EPT misconfiguration (lazy recalc, later) */
     HVM_EXIT_HLT,
+    HVM_EXIT_XSETBV,        /* guest XCR write: checked, or #UD/#GP */
+    HVM_EXIT_WBINVD,        /* WBINVD or INVD (done as WBINVD) */
     HVM_EXIT_TRIPLE_FAULT,  /* guest shutdown / triple fault */
     HVM_EXIT_INVALID_STATE, /* VM entry refused the guest state */
     HVM_EXIT_UNHANDLED,     /* anything else: crash the domain, log raw */
@@ -79,9 +82,26 @@ extern struct vcpu_vendor_ops vmx_vendor_ops;      /* its probe sets .pml */
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 extern const struct vcpu_vendor_ops *hvm_vendor;
 
+/* cpu_policy.c: the guest's CPUID leaf (its CR4 and XCR0 decide OSXSAVE
+ * and the XSAVE size) and the CR4 bits that CPUID allows it. */
+struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
+                                  uint64_t cr4, uint64_t xcr0);
+uint64_t hvm_cr4_guest_ok(void);
+void hvm_cpu_policy_show(void);
+/* cr4_check.c: MOV to CR4's checks; 0 or -EINVAL (#GP). */
+int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma, uint64_t cr3);         /* boot: host and guest feature words */
+
+/* The guest's GPR n in ModRM / CR-qualification order (rAX, rCX, rDX, rBX,
+ * rSP, rBP, rSI, rDI, r8-r15), from v->regs. */
+uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
+
 int hvm_init(void);                     /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
+/* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
+size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
+/* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
+void hvm_debugcon_write(struct domain *d, char c);
 
 #endif /* ASM_HVM_H */

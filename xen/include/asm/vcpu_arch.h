@@ -49,10 +49,21 @@ struct svm_vcpu {
     volatile uint64_t entries;  /* VMRUNs done, so a flusher sees progress */
 };
 
+/* Room for the standard-format XSAVE image of every component fpu.c lets
+ * a guest enable (x87, SSE, AVX, AVX-512: 2688 bytes); fpu.c drops
+ * components whose image would not fit. */
+#define XSAVE_AREA_SIZE 3072
+
 struct vcpu_arch {
-    /* x87/SSE state (FXSAVE format), switched around every run slice:
-     * the hypervisor itself never touches these registers. */
-    uint8_t fpu[512] __attribute__((aligned(16)));
+    /* x87/SSE/AVX/AVX-512 state (XSAVE format, or FXSAVE where the CPU
+     * has no XSAVE), switched around every run slice by fpu.c: the
+     * hypervisor itself never touches these registers. */
+    uint8_t xsave[XSAVE_AREA_SIZE] __attribute__((aligned(64)));
+    uint64_t xcr0;              /* the guest's XCR0 (fpu.c) */
+    /* Debug registers VM entry and exit leave in the CPU (debugreg.c);
+     * DR7 and DEBUGCTL live in the VMCS / VMCB. */
+    uint64_t dr[4], dr6;
+    uint64_t tsc_aux;           /* read by RDTSCP/RDPID; SVM loads it at entry */
     union {
         struct vmx_vcpu vmx;
         struct svm_vcpu svm;

@@ -176,6 +176,7 @@
 #define PROC2_ENABLE_EPT       (1U << 1)
 #define PROC2_ENABLE_RDTSCP    (1U << 3)
 #define PROC2_ENABLE_VPID      (1U << 5)
+#define PROC2_WBINVD_EXITING   (1U << 6)
 #define PROC2_UNRESTRICTED     (1U << 7)
 #define PROC2_ENABLE_INVPCID   (1U << 12)
 #define PROC2_ENABLE_VMFUNC    (1U << 13)
@@ -231,6 +232,7 @@
 #define EXIT_REASON_SIPI           4
 #define EXIT_REASON_CPUID          10
 #define EXIT_REASON_HLT            12
+#define EXIT_REASON_INVD           13
 #define EXIT_REASON_INVLPG         14
 #define EXIT_REASON_VMCALL         18
 #define EXIT_REASON_CR_ACCESS      28
@@ -243,6 +245,7 @@
 #define EXIT_REASON_EPT_VIOLATION  48
 #define EXIT_REASON_EPT_MISCONFIG  49
 #define EXIT_REASON_PREEMPT_TIMER  52
+#define EXIT_REASON_WBINVD         54
 #define EXIT_REASON_XSETBV         55
 #define EXIT_REASON_PML_FULL       62
 

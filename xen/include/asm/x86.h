@@ -96,6 +96,7 @@ static inline uint64_t rdtsc(void)
 #define MSR_FS_BASE            0xc0000100
 #define MSR_GS_BASE            0xc0000101
 #define MSR_KERNEL_GS_BASE     0xc0000102
+#define MSR_TSC_AUX            0xc0000103
 #define MSR_VM_CR              0xc0010114
 #define MSR_VM_HSAVE_PA        0xc0010117
 
@@ -120,6 +121,7 @@ static inline uint64_t rdtsc(void)
 #define X86_CR4_OSFXSR (1ULL << 9)
 #define X86_CR4_OSXMMEXCPT (1ULL << 10)
 #define X86_CR4_VMXE (1ULL << 13)
+#define X86_CR4_PCIDE (1ULL << 17)
 
 #define X86_EFLAGS_IF (1ULL << 9)
 

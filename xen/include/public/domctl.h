@@ -43,6 +43,8 @@
 #define XEN_DOMCTL_resumedomain         27
 #define XEN_DOMCTL_gethvmcontext        33
 #define XEN_DOMCTL_sethvmcontext        34
+#define XEN_DOMCTL_get_paging_mempool_size 85
+#define XEN_DOMCTL_set_paging_mempool_size 86
 
 /* --- createdomain ------------------------------------------------------- */
 
@@ -199,6 +201,13 @@ struct xen_domctl_getvcpuinfo {
 };
 XEN_ABI_SIZE(struct xen_domctl_getvcpuinfo, 24);
 
+/* get/set_paging_mempool_size: the pool a domain's p2m tables come from,
+ * in bytes (a whole number of 4 KiB pages on set). */
+struct xen_domctl_paging_mempool {
+    uint64_t size;
+};
+XEN_ABI_SIZE(struct xen_domctl_paging_mempool, 8);
+
 /* --- the call ------------------------------------------------------------ */
 
 struct xen_domctl {
@@ -214,6 +223,7 @@ struct xen_domctl {
         struct xen_domctl_max_vcpus       max_vcpus;
         struct xen_domctl_getvcpuinfo     getvcpuinfo;
         struct xen_domctl_wren_p2m        wren_p2m;     /* wren.h */
+        struct xen_domctl_paging_mempool  paging_mempool;
         uint8_t pad[128];      /* fixes the size; new members must fit */
     } u;
 };

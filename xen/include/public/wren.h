@@ -34,6 +34,8 @@
 #define WREN_P2M_COALESCE      9  /* arg[0] gfn, arg[1] order (9 or 18) -> arg[2] 1 if merged */
 #define WREN_P2M_CHANGE_RANGE 10  /* arg[0] gfn, arg[1] nr, arg[2] old | new << 8 -> arg[0] changed */
 #define WREN_P2M_FAULT_COUNTS 11  /* -> arg[0] ram_ro writes dropped, arg[1] log-dirty write faults */
+#define WREN_P2M_POOL         12  /* -> arg[0] p2m pool pages, arg[1] in use as tables,
+                                   *    arg[2] frames owned (RAM allocated or not yet freed) */
 
 struct xen_domctl_wren_p2m {
     uint32_t op;               /* WREN_P2M_* */

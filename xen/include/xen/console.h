@@ -13,6 +13,8 @@ void ns16550_flush(void);
 
 void console_init(void);
 void console_set_loglvl(const char *val);
+/* For panic(): forget who holds the console lock. */
+void console_force_unlock(void);
 
 struct domain;
 /* Append guest text to the domain's console line buffer; whole lines are

@@ -28,7 +28,9 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
 
 /* Map one guest frame of d for hypervisor access (RAM types only);
- * NULL if not RAM. writable: refuse read-only types. */
+ * NULL if not RAM. writable: refuse read-only types. The mapping holds a
+ * reference on the frame until unmap_guest_frame. */
 void *map_guest_frame(struct domain *d, gfn_t gfn, bool writable);
+void unmap_guest_frame(void *va);
 
 #endif /* XEN_GUEST_ACCESS_H */

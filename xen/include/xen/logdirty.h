@@ -105,6 +105,7 @@ struct logdirty_domain {
     enum logdirty_sp_policy policy;
     uint64_t *bitmap;               /* one bit per gfn, allocated at enable */
     uint64_t *snap;                 /* what CLEAN/PEEK hand out (domctl only) */
+    struct p2m_pool *charge_to;     /* bitmap and snap are charged here (NULL: nowhere) */
     uint64_t nr_bits;               /* gfns covered: max gfn + 1 */
     uint64_t *was_superpage;        /* one bit per 2M region, for re-coalescing */
     uint64_t nr_regions;
@@ -122,6 +123,10 @@ struct logdirty_domain {
  * fresh ram_rw entry is not armed until the next CLEAN.
  */
 void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order);
+
+/* The hypervisor wrote gfn itself (a copy to the guest, A/D bits of its
+ * page tables): no fault, PML entry or dirty bit saw it. Any context. */
+void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn);
 
 /* For the vendor's PML code: one PML-full exit; n addresses drained. */
 void logdirty_count_logging_exit(struct domain *d);

@@ -37,14 +37,19 @@ unsigned long pages_total(void);
 /* How many free blocks of exactly 2^order pages there are (diagnostics). */
 unsigned long page_alloc_free_blocks(unsigned int order);
 
+/* fn(arg, first frame, its records, how many) for each range of frames
+ * the allocator manages (the frame table, xen/frame.h). */
+struct page_info;
+void frame_table_for_each(void (*fn)(void *arg, mfn_t first, struct page_info *pi, uint64_t nr),
+                          void *arg);
+
 #ifdef WREN_HOST_TEST
 /* Forget every range, so a host test can start from a new arena. */
 void page_alloc_reset(void);
 #endif
 
 /* Small-object heap (any size; zeroed; 16-byte aligned, objects over 2 KiB
- * take whole pages). xfree(NULL) is a no-op. Lock order: heap lock, then
- * page allocator lock. */
+ * take whole pages). xfree(NULL) is a no-op. Lock order: xen/lock-order.h. */
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
 #define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))

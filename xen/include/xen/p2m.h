@@ -7,10 +7,9 @@
  * format only through a struct p2m_pte_ops backend (EPT, NPT), which knows
  * bit layouts and nothing else. The core compiles for the host unit tests.
  *
- * Lock order: d->lock -> p2m->lock -> scheduler locks -> page allocator and
- * heap locks. Every function below takes p2m->lock itself, so call none of
- * them with it held, nor with a scheduler lock held. p2m->flush_tlbs runs
- * with p2m->lock held.
+ * Lock order: xen/lock-order.h. Every function below takes p2m->lock
+ * itself, so call none of them with it held, nor with a lock of a later
+ * class held. p2m->flush_tlbs runs with p2m->lock held.
  *
  * Type changes (docs/designs/p2m-types.md): a global change old -> new is
  * begun in O(512) and finished lazily, entry by entry, when the guest or
@@ -184,8 +183,38 @@ struct p2m_recalc {
     bool eager;                       /* reference mode: apply changes at once */
 };
 
+/*
+ * A pool of pages for one domain's tables (p2m-pool.c), sized by the
+ * toolstack (XEN_DOMCTL_set_paging_mempool_size): a domain whose
+ * operations need more tables than its pool holds gets -ENOMEM, and the
+ * rest of the host notices nothing. Free pages are linked through their
+ * first word. A p2m without a pool (host tests) uses the allocator.
+ */
+struct p2m_pool {
+    spinlock_t lock;
+    mfn_t free_head;
+    uint64_t nr_free;                 /* on the free list */
+    uint64_t nr_used;                 /* handed out as tables */
+    uint64_t nr_charged;              /* given up for memory allocated elsewhere */
+};
+
+void p2m_pool_init(struct p2m_pool *pool);
+/* Grow or shrink to pages in all. -EBUSY if fewer than are in use
+ * (tables and charges), or
+ * -ENOMEM if the allocator runs out: nothing changes on either. */
+int p2m_pool_resize(struct p2m_pool *pool, uint64_t pages);
+uint64_t p2m_pool_size(struct p2m_pool *pool);
+/* Charge pages of memory the domain uses outside the pool (the pool
+ * gives that many free pages back to the allocator first): -ENOMEM if it
+ * has not that many free. Uncharging takes them back when it can. */
+int p2m_pool_charge(struct p2m_pool *pool, uint64_t pages);
+void p2m_pool_uncharge(struct p2m_pool *pool, uint64_t pages);
+/* Give every free page back (tables in use stay). */
+void p2m_pool_drain(struct p2m_pool *pool);
+
 struct p2m_domain {
     spinlock_t lock;
+    struct p2m_pool *pool;            /* NULL: tables from the allocator */
     const struct p2m_pte_ops *ops;
     mfn_t root;                       /* level-4 table */
     uint64_t max_mapped_gfn;
@@ -198,13 +227,28 @@ struct p2m_domain {
      * that may be spinning on it with interrupts off. */
     void (*flush_tlbs)(struct p2m_domain *p2m);
     void *flush_arg;
+    /* Called, with p2m->lock held, for each frame a leaf of a type that
+     * holds a reference (p2m_holds_ref) stops mapping: the entry's
+     * reference goes with it. NULL: nothing to drop (host tests). */
+    void (*put_frame)(mfn_t mfn);
 };
 
-/* Allocates the root (-ENOMEM) and clears the counters and flush_tlbs:
- * set flush_tlbs after p2m_init. */
+/* Does an entry of this type hold a reference on its frame? The caller
+ * that installs it took one (get_page); removing or replacing the entry
+ * drops it (put_frame), in whatever operation that happens. */
+static inline bool p2m_holds_ref(p2m_type_t t)
+{
+    return t == p2m_map_foreign;
+}
+
+/* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,
+ * put_frame and pool: set them after p2m_init. */
 int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops);
 /* Frees every table, root included. No CPU may still use the table. */
 void p2m_teardown(struct p2m_domain *p2m);
+/* Removes every entry and frees every table but the root: the p2m maps
+ * nothing and holds no reference afterwards. */
+void p2m_empty(struct p2m_domain *p2m);
 
 /*
  * Updates. Every update first resolves the pending changes on its path
@@ -242,6 +286,12 @@ bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order);
  * type with every begun global change applied; the lookup writes nothing. */
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
                  p2m_access_t *a, unsigned int *order);
+
+/* Look up gfn and, while its entry cannot change, call get(mfn, arg) to
+ * take a reference on the frame. INVALID_MFN if there is no frame or get
+ * refused; *t is the type found either way. */
+mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+                     bool (*get)(mfn_t m, void *arg), void *arg);
 
 /* Machine address of the root table (what goes into the EPTP / nCR3). */
 static inline paddr_t p2m_root_maddr(const struct p2m_domain *p2m)

@@ -3,8 +3,8 @@
  * physical CPUs: one round-robin run queue, preemption on the timer tick,
  * a vCPU that blocks or halts gives its CPU away.
  *
- * Lock order: domlist_lock -> d->lock -> d->p2m.lock -> sched lock ->
- * console lock. A vCPU's run state changes only under the scheduler lock.
+ * Lock order: xen/lock-order.h. A vCPU's run state changes only under the
+ * scheduler lock.
  */
 #ifndef XEN_SCHED_H
 #define XEN_SCHED_H
@@ -15,6 +15,7 @@
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
+#include <xen/ratelimit.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -50,6 +51,7 @@ struct domain_console {
     spinlock_t lock;
     char line[256];
     size_t len;
+    struct ratelimit e9;            /* port 0xE9 output (hvm/debugcon.c) */
     mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
     unsigned int ring_port;
 };
@@ -57,15 +59,18 @@ struct domain_console {
 typedef struct xen_e820_entry e820entry_t;
 #define e820entry xen_e820_entry
 
-/* A contiguous block of machine memory given to a domain. */
-struct mem_extent {
-    mfn_t mfn;
-    unsigned int order;
-};
-#define MAX_EXTENTS 1024
-
+/*
+ * Lifetime: a domain is reference counted. The domain list holds one
+ * reference; every hypercall that names a domain holds one for as long as
+ * it uses it (domain_for_caller, domain_get_by_id: put_domain when done).
+ * Destruction is a state: domain_destroy marks the domain dying, stops its
+ * vCPUs, empties its p2m and gives back its RAM at once, and drops the
+ * list's reference; the structure and what the hypervisor itself keeps for
+ * it (vCPUs, tables, shared pages) go when the last reference does.
+ */
 struct domain {
     domid_t domain_id;
+    uint32_t refcnt;                /* atomic; see above */
     bool is_privileged;
     bool is_dying;
     bool is_shutting_down;
@@ -86,8 +91,9 @@ struct domain {
     uint64_t max_pages;             /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;
     uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
-    struct mem_extent extents[MAX_EXTENTS];
-    unsigned int nr_extents;
+    unsigned int gpaddr_bits;       /* guest-physical address width */
+    uint64_t gfn_limit;             /* no gfn at or above this is ever mapped */
+    struct p2m_pool p2m_pool;       /* where this domain's p2m tables come from */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry memmap[8];
@@ -108,11 +114,22 @@ extern struct domain *hardware_domain;
 /* Domains. Return 0 or -errno; created domains start paused once (by the
  * builder) so no vCPU runs before its context is set. */
 int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct domain **out);
-struct domain *domain_by_id(domid_t id);        /* NULL if none or dying */
-/* The domain a hypercall names: DOMID_SELF or the caller's own id is the
- * caller; any other needs a privileged caller (-EPERM), and must exist
- * (-ESRCH). */
+/* A live domain by id, with a reference (put_domain it); NULL if none or
+ * dying. */
+struct domain *domain_get_by_id(domid_t id);
+/* Another reference on d (the caller already holds one). */
+void get_domain(struct domain *d);
+/* Drop a reference; the last one frees the domain. */
+void put_domain(struct domain *d);
+/* The domain a hypercall names, with a reference (put_domain it):
+ * DOMID_SELF or the caller's own id is the caller; any other needs a
+ * privileged caller (-EPERM), and must exist and not be dying (-ESRCH). */
 int domain_for_caller(domid_t id, struct domain **out);
+/* Is gfn a frame d may ever map? */
+static inline bool domain_gfn_ok(const struct domain *d, uint64_t gfn)
+{
+    return gfn < d->gfn_limit;
+}
 void domain_pause(struct domain *d);            /* returns when no vCPU runs */
 void domain_unpause(struct domain *d);
 /* The same for XEN_DOMCTL_pausedomain/unpausedomain: counted apart, so a
@@ -122,10 +139,26 @@ void domain_pause_by_controller(struct domain *d);
 int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
-void domain_destroy(struct domain *d);
+/* -EINVAL if already dying; else d is dying when it returns. */
+int domain_destroy(struct domain *d);
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages);
-/* Free one owned 4K frame (splitting its extent); -EINVAL if not owned. */
-int domain_release_frame(struct domain *d, mfn_t m);
+/* Allocate 2^order frames as d's RAM and map them at gfn (inside
+ * gfn_limit and aligned: the caller checked). -EBUSY unless the range is
+ * a hole, -ENOMEM over max_pages or out of memory or tables, -ESRCH if d
+ * is dying; nothing changes on error. Takes d->lock. */
+int domain_add_ram(struct domain *d, uint64_t gfn, unsigned int order);
+/* Unmap one 4K frame of d's RAM at gfn and give it back. -EINVAL, with
+ * nothing changed, unless gfn maps a frame allocated to d. Takes d->lock. */
+int domain_remove_ram(struct domain *d, uint64_t gfn);
+/* Size of d's p2m pool, for XEN_DOMCTL_set_paging_mempool_size. */
+int domain_set_paging_pool(struct domain *d, uint64_t pages);
+/* The toolstack's default pool for a domain of this size (Xen's libxl
+ * rule: 1 MiB per vCPU and 8 KiB per MiB of RAM, in pages). */
+uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus);
+
+/* Arch hook: the guest-physical address width a new domain gets (what
+ * its CPUID reports, at most what the p2m can map). */
+unsigned int arch_gpaddr_bits(void);
 
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);

@@ -29,6 +29,12 @@ enum xtf_mb_op {
     XTF_MB_BG_START,  /* vCPU 1 writes/reads [arg0, arg0 + arg1) for ever */
     XTF_MB_BG_STOP,   /* ... until told to stop; result = passes done */
     XTF_MB_EXIT,      /* ack, then shut down (poweroff) */
+    XTF_MB_DECREASE,  /* give back frames gfn[0..nr) (decrease_reservation,
+                         one call per frame); result = frames given back, or
+                         the first call's -XEN_E* if none was */
+    XTF_MB_POPULATE,  /* populate_physmap at gfn[0..nr), order arg0, one call
+                         each; result = extents populated, out[0] = the error
+                         that stopped it (0 if none) */
 };
 
 struct xtf_mailbox {

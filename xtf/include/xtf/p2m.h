@@ -53,6 +53,14 @@ long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
 long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped,
                           uint64_t *logdirty);
 
+/* WREN_P2M_POOL: the p2m pool's pages, those in use as tables, and the
+ * frames the domain owns (any may be NULL). */
+long xtf_p2m_pool(domid_t domid, uint64_t *pool, uint64_t *used, uint64_t *owned);
+
+/* XEN_DOMCTL_get/set_paging_mempool_size, in bytes. */
+long xtf_get_paging_pool(domid_t domid, uint64_t *bytes);
+long xtf_set_paging_pool(domid_t domid, uint64_t bytes);
+
 /* Map foreign_domid's frame gfn at our own frame local_gfn, and undo it. */
 long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn);
 long xtf_unmap_local(uint64_t local_gfn);

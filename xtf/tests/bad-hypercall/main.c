@@ -11,8 +11,10 @@
  *    unmapped guard page, returns -EFAULT or -EINVAL (a hypervisor may
  *    refuse the length up front or fault part-way);
  *  - afterwards the domain still runs and hypercalls still work.
- * (Xen itself refuses console_io to domUs with -EPERM unless built for
- * debugging; Wren allows it, so this test expects the argument errors.)
+ * console_io is refused to domUs with -EPERM (as on Xen, which allows
+ * it only in a debug build) before the arguments are looked at; the
+ * runner boots this test with "domu_console_io" so that the argument
+ * errors above are what is checked. console-eperm checks the refusal.
  */
 #include <xtf.h>
 #include <public/version.h>

@@ -20,7 +20,9 @@
  *  - CLEAN with a null bitmap resets without copying;
  *  - CLEAN and OFF issued by the target itself (unprivileged): -EPERM;
  *  - PEEK with an undefined mode bit: -EINVAL; a FINAL CLEAN of the
- *    paused target works and is counted; GET_ALLOCATION says 0 MiB;
+ *    paused target works and is counted; GET_ALLOCATION reports the
+ *    target's p2m pool (XEN_DOMCTL_get_paging_mempool_size) in MiB,
+ *    rounded up, and SET_ALLOCATION resizes that same pool;
  *  - OFF twice: 0, then -EINVAL; CLEAN after OFF: -EINVAL; the
  *    XEN_DOMCTL_SHADOW_OP_ENABLE spelling works too.
  */
@@ -140,6 +142,39 @@ static void check_unprivileged(void)
            -XEN_EPERM, "OFF of dom0 from the target");
 }
 
+static uint32_t allocation_mb(void)
+{
+    struct xen_domctl_shadow_op op = { .mb = 0 };
+
+    expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, 0, NULL, 0, &op), 0, "GET_ALLOCATION");
+    return op.mb;
+}
+
+/* The same pool seen through both interfaces, and resized through one. */
+static void check_allocation(void)
+{
+    uint64_t bytes = 0, mib = 1ULL << 20;
+    uint32_t mb = allocation_mb();
+
+    if ( xtf_get_paging_pool(LD_TARGET, &bytes) || !bytes )
+        xtf_failure("get_paging_mempool_size: %lu bytes", (unsigned long)bytes);
+    if ( mb != (bytes + mib - 1) / mib )
+        xtf_failure("GET_ALLOCATION says %u MiB for a %lu-byte pool", mb,
+                    (unsigned long)bytes);
+    struct xen_domctl set = {
+        .cmd = XEN_DOMCTL_shadow_op, .domain = LD_TARGET,
+        .u.shadow_op = { .op = XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION, .mb = 0 },
+    };
+
+    expect(hypercall_domctl(&set), -XEN_EBUSY, "SET_ALLOCATION 0 MiB (tables in use)");
+    set.u.shadow_op.mb = mb + 1;
+    expect(hypercall_domctl(&set), 0, "SET_ALLOCATION");
+    if ( xtf_get_paging_pool(LD_TARGET, &bytes) || bytes != (mb + 1) * mib )
+        xtf_failure("after SET_ALLOCATION %u MiB the pool is %lu bytes", mb + 1,
+                    (unsigned long)bytes);
+    printf("Allocation: %u MiB, set to %u MiB\n", mb, allocation_mb());
+}
+
 static void check_final_and_misc(void)
 {
     struct xen_domctl_shadow_op op;
@@ -156,10 +191,7 @@ static void check_final_and_misc(void)
         xtf_failure("FINAL: final_rounds %lu, pages %lu of %lu",
                     (unsigned long)s.final_rounds, (unsigned long)op.pages,
                     (unsigned long)s.bitmap_pages);
-    op.mb = 99;
-    expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, 0, NULL, 0, &op), 0, "GET_ALLOCATION");
-    if ( op.mb )
-        xtf_failure("GET_ALLOCATION says %u MiB", op.mb);
+    check_allocation();
 }
 
 static void check_off(void)

@@ -27,6 +27,11 @@
 #define LD_MB_READ_ALL   0x102  /* read every data page (both vCPUs) */
 #define LD_MB_SHADOW_OP  0x103  /* the target issues shadow_op arg1 on domain
                                    arg0 itself; result = its return code */
+#define LD_MB_HV_WRITES  0x104  /* arg0 seed, arg1 count: the target asks the
+                                   hypervisor to write into the pages
+                                   ld_pick(seed, k) (XENVER_extraversion's
+                                   output), never storing there itself;
+                                   result = calls that failed */
 
 /* splitmix64: cheap, and the same on both sides. */
 static inline uint64_t ld_mix(uint64_t x)

@@ -17,6 +17,8 @@
  *    so all of them must be reported again;
  *  - a concurrent round: CLEAN while the target is still writing, then
  *    CLEAN again: the union holds every page written;
+ *  - a hypervisor-write round: the target has the hypervisor write into a
+ *    page set (a hypercall's output buffer); CLEAN reports every page;
  *  - a quiet round and a read-only round report nothing in the data range;
  *  - PEEK reports without resetting; a FINAL CLEAN with the target paused;
  *  - shatter leaves written pages in 4K leaves, keep keeps superpages;
@@ -95,6 +97,27 @@ static void round_sync(uint64_t seed, const struct ld_allow *allow, const char *
     }
     ld_check(got, want, allow, what);
     check_counts(&op, ld_count(want, LD_DATA_FIRST, ld_ram_end), allow->keep, what);
+}
+
+/* The hypervisor writes into the target's pages (a hypercall's output),
+ * through no MMU of the guest's: CLEAN must report them all the same, or
+ * a migration would send stale copies. */
+static void round_hv(uint64_t seed, const struct ld_allow *allow)
+{
+    long rc;
+
+    ld_clear(want);
+    ld_write_set(want, seed, LD_COUNT);
+    ld_write_set(ever, seed, LD_COUNT);
+    if ( !ld_job(LD_MB_HV_WRITES, seed, LD_COUNT, 0) )
+        return;
+    if ( ld_mb->result )
+        xtf_error("hypervisor-write round: %ld hypercalls failed", (long)ld_mb->result);
+    rc = ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, got, NULL);
+    if ( rc )
+        xtf_failure("hypervisor-write round: CLEAN %ld", rc);
+    else
+        ld_check(got, want, allow, "hypervisor-write round");
 }
 
 /* CLEAN while the target writes, then again: the union is complete. */
@@ -247,6 +270,7 @@ static void run_policy(bool keep)
         round_sync(seed_base + r, &allow, "synchronous round");
     round_sync(seed_base + LD_ROUNDS - 1, &allow, "the same pages again");
     round_concurrent(seed_base + 10, &allow);
+    round_hv(seed_base + 40, &allow);
     round_empty(XTF_MB_NOP, "quiet round");
     round_empty(LD_MB_READ_ALL, "read-only round");
     round_peek(seed_base + 20, &allow);

@@ -20,6 +20,7 @@
 #include <xtf/p2m.h>
 #include <public/sched.h>
 #include <public/domctl.h>
+#include <public/version.h>
 
 #include "../logdirty-lib/ld.h"
 
@@ -160,6 +161,23 @@ static long shadow_op(domid_t domid, uint32_t op)
     return hypercall_domctl(&d);
 }
 
+/* Pages only the hypervisor writes: the output buffer of a hypercall. */
+static long hv_writes(uint64_t seed, uint64_t count)
+{
+    long failed = 0;
+
+    for ( uint64_t k = 0; k < count; k++ )
+    {
+        uint64_t gfn = ld_pick(seed, k, LD_DATA_FIRST, data_pages());
+        unsigned int off = MIN(ld_offset(seed, k), PAGE_SIZE - 16);
+        void *buf = (void *)(uintptr_t)((gfn << PAGE_SHIFT) + off);
+
+        if ( hypercall_xen_version(XENVER_extraversion, buf) < 0 )
+            failed++;
+    }
+    return failed;
+}
+
 static long serve(uint32_t op)
 {
     switch ( op )
@@ -170,6 +188,7 @@ static long serve(uint32_t op)
     case LD_MB_STREAM:
     case LD_MB_READ_ALL:    return do_job(op);
     case LD_MB_SHADOW_OP:   return shadow_op((domid_t)mb->arg[0], (uint32_t)mb->arg[1]);
+    case LD_MB_HV_WRITES:   return hv_writes(mb->arg[0], mb->arg[1]);
     default:                return -XEN_ENOSYS;
     }
 }

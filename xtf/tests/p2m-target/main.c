@@ -13,12 +13,16 @@
  * Frames outside [2 MiB, end of RAM) are refused (-EINVAL): the image
  * lives below 2 MiB. vCPU 1, if the controller starts it, writes and
  * reads back a range of frames in a loop and counts the reads that did
- * not return what it wrote. Prints no verdict; powers off on XTF_MB_EXIT.
+ * not return what it wrote. It gives frames back and populates new ones
+ * on command (XTF_MB_DECREASE, XTF_MB_POPULATE): decreases are refused
+ * below 2 MiB and for the mailbox, populates go anywhere the controller
+ * says. Prints no verdict; powers off on XTF_MB_EXIT.
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
 #include <xtf/p2m.h>
 #include <public/sched.h>
+#include <public/memory.h>
 
 const char test_title[] = "p2m helper: mailbox target";
 
@@ -78,6 +82,58 @@ static long do_fill(uint64_t first, uint64_t nr, uint64_t base)
     for ( uint64_t g = first; g < first + nr; g++ )
         store(frame(g), base + g);
     return 0;
+}
+
+static long reservation(unsigned int cmd, uint64_t gfn, unsigned int order)
+{
+    xen_pfn_t pfn = gfn;
+    struct xen_memory_reservation r = {
+        .nr_extents = 1, .extent_order = order, .domid = DOMID_SELF,
+    };
+
+    set_xen_guest_handle(r.extent_start, &pfn);
+    return hypercall_memory_op(cmd, &r);
+}
+
+static long do_decrease(uint32_t nr)
+{
+    long done = 0;
+
+    if ( nr > XTF_MB_MAX )
+        return -XEN_EINVAL;
+    for ( uint32_t i = 0; i < nr; i++ )
+        if ( mb->gfn[i] < FIRST_DATA_GFN || mb->gfn[i] == XTF_MAILBOX_GPA >> PAGE_SHIFT )
+            return -XEN_EINVAL;
+    for ( uint32_t i = 0; i < nr; i++ )
+    {
+        long rc = reservation(XENMEM_decrease_reservation, mb->gfn[i], 0);
+
+        if ( rc != 1 )
+            return done ? done : (rc < 0 ? rc : -XEN_EFAULT);
+        done++;
+    }
+    return done;
+}
+
+static long do_populate(uint32_t nr, unsigned int order)
+{
+    long done = 0;
+
+    if ( nr > XTF_MB_MAX )
+        return -XEN_EINVAL;
+    mb->out[0] = 0;
+    for ( uint32_t i = 0; i < nr; i++ )
+    {
+        long rc = reservation(XENMEM_populate_physmap, mb->gfn[i], order);
+
+        if ( rc != 1 )
+        {
+            mb->out[0] = (uint64_t)(rc < 0 ? rc : -XEN_EFAULT);
+            break;
+        }
+        done++;
+    }
+    return done;
 }
 
 static void bg_main(unsigned int id)
@@ -154,6 +210,8 @@ static long serve(uint32_t op, uint32_t nr)
     case XTF_MB_BG_START: return bg_start(a[0], a[1]);
     case XTF_MB_BG_STOP:  return bg_stop();
     case XTF_MB_EXIT:     return 0;
+    case XTF_MB_DECREASE: return do_decrease(nr);
+    case XTF_MB_POPULATE: return do_populate(nr, (unsigned int)a[0]);
     default:              return -XEN_ENOSYS;
     }
 }

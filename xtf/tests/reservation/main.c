@@ -12,11 +12,18 @@
  *  - with max_pages reached, populating above RAM is -ENOMEM; after a
  *    decrease it succeeds there, as a 2 MiB extent too;
  *  - 600 extents (more than one slice: the call continues internally)
- *    go and come back, and the count is exact.
+ *    go and come back, and the count is exact;
+ *  - the frame holding shared_info cannot be given back: -EINVAL, and
+ *    the page is still mapped, still shared_info, and still counted
+ *    (checked before the call could change anything, where it used to
+ *    unmap the page and then fail);
+ *  - a gfn at the domain's address width (getdomaininfo gpaddr_bits) is
+ *    refused (-EINVAL), one below it is accepted.
  */
 #include <xtf.h>
 #include <xtf/p2m.h>
 #include <public/memory.h>
+#include <public/domctl.h>
 
 const char test_title[] = "decrease_reservation and populate_physmap";
 
@@ -118,6 +125,51 @@ static void many_extents(void)
     xtf_p2m_audit(0, "after 600 extents");
 }
 
+#define SHINFO_GFN 0x1600UL     /* 22 MiB */
+
+static void shared_info_stays(void)
+{
+    struct xen_add_to_physmap x = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = SHINFO_GFN,
+    };
+    long before;
+    xen_pfn_t gfn = SHINFO_GFN;
+    volatile struct shared_info *si = (volatile void *)page(SHINFO_GFN);
+
+    expect("map shared_info", hypercall_memory_op(XENMEM_add_to_physmap, &x), 0);
+    si->evtchn_mask[7] = 0x1234;
+    before = current_pages();
+    expect("decrease the shared_info frame", reservation(XENMEM_decrease_reservation, &gfn, 1, 0),
+           -XEN_EINVAL);
+    expect("shared_info still mapped", (long)p2m_type(SHINFO_GFN), 0 /* p2m_ram_rw */);
+    expect("shared_info keeps its contents", (long)si->evtchn_mask[7], 0x1234);
+    expect("pages after the refused decrease", current_pages(), before);
+    si->evtchn_mask[7] = 0;
+}
+
+static void address_width(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    xen_pfn_t gfn;
+
+    if ( xtf_getdomaininfo(xtf_domid, &info) )
+    {
+        xtf_error("getdomaininfo(self) failed");
+        return;
+    }
+    gfn = 1UL << (info.gpaddr_bits - PAGE_SHIFT);
+    expect("populate at the address-width limit", reservation(XENMEM_populate_physmap, &gfn, 1, 0),
+           -XEN_EINVAL);
+    list[0] = MANY_GFN;
+    expect("make room", reservation(XENMEM_decrease_reservation, list, 1, 0), 1);
+    gfn--;
+    expect("populate just below the limit", reservation(XENMEM_populate_physmap, &gfn, 1, 0), 1);
+    expect("give it back", reservation(XENMEM_decrease_reservation, &gfn, 1, 0), 1);
+    expect("take the room back", reservation(XENMEM_populate_physmap, list, 1, 0), 1);
+    printf("Address width %u bits: gfn %#lx is the last one\n", info.gpaddr_bits,
+           (unsigned long)gfn);
+}
+
 void test_main(void)
 {
     if ( !xtf_is_ram(BASE_GFN << PAGE_SHIFT, 2 << 20) || !xtf_is_ram(MANY_GFN << PAGE_SHIFT, 8 << 20) )
@@ -128,5 +180,8 @@ void test_main(void)
     give_back_and_refill();
     many_extents();
     beyond_ram();
+    shared_info_stays();
+    address_width();
+    xtf_p2m_audit(0, "at the end");
     xtf_success(NULL);
 }

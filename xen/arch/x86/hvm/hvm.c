@@ -1,7 +1,8 @@
 /*
  * hvm.c - the vendor-neutral half of running guests: which vendor to use,
  * and the exit handlers written once for both (CPUID, MSRs, port I/O,
- * hypercalls, second-stage faults, HLT, triple faults). The vendor code
+ * hypercalls, second-stage faults, HLT, XSETBV, INVD/WBINVD, triple
+ * faults). What CPUID shows a guest is cpu_policy.c's. The vendor code
  * turns its own exit codes into struct hvm_exit; nothing here knows a
  * VMCS or a VMCB.
  */
@@ -15,6 +16,7 @@
 #include <xen/version.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 #include <public/arch-x86/cpuid.h>
 
 const struct vcpu_vendor_ops *hvm_vendor;
@@ -44,6 +46,7 @@ int hvm_init(void)
     }
     hvm_vendor = ops;
     printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
+    hvm_cpu_policy_show();
     return 0;
 }
 
@@ -82,34 +85,26 @@ static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
     return r;
 }
 
-/* Host leaves, minus what a guest must not believe it has. */
-static struct cpuid_regs host_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub)
+/* Guests see the host's physical address width (CPUID 0x80000008, which
+ * they get unchanged), capped by the four-level p2m's 48 bits. */
+unsigned int arch_gpaddr_bits(void)
 {
-    struct cpuid_regs r = cpuid_count(leaf, sub);
-    if (leaf == 1) {
-        r.c &= ~((1u << 5) | (1u << 3) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28));
-        r.c |= 1u << 31;                            /* running on a hypervisor */
-        r.d &= ~(1u << 9);                          /* no local APIC emulated */
-        r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);
-    } else if (leaf == 7 && sub == 0) {
-        r.b &= ~((1u << 5) | (1u << 16));           /* no AVX2/AVX-512: no XSAVE state */
-    } else if (leaf == 0xd) {
-        r = (struct cpuid_regs){ 0, 0, 0, 0 };
-    } else if (leaf == 0x80000001) {
-        r.c &= ~(1u << 2);                          /* no nested SVM */
-    }
-    return r;
+    unsigned int bits = cpuid_count(0x80000008, 0).a & 0xff;
+    return bits && bits < 48 ? bits : 48;
 }
 
 static void handle_cpuid(struct vcpu *v)
 {
     uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+    struct hvm_guest_state st;
     struct cpuid_regs r;
-    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000)
+    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
         r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF)
                                                : (struct cpuid_regs){ 0, 0, 0, 0 };
-    else
-        r = host_cpuid_leaf(v, leaf, sub);
+    } else {
+        hvm_vendor->get_guest_state(v, &st);
+        r = hvm_guest_cpuid(v, leaf, sub, st.cr4, v->arch.xcr0);
+    }
     v->regs.rax = r.a;
     v->regs.rbx = r.b;
     v->regs.rcx = r.c;
@@ -139,6 +134,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
         p[5] = 0x0f; p[6] = 0x01; p[7] = intel ? 0xc1 : 0xd9;
         p[8] = 0xc3;
     }
+    unmap_guest_frame(page);
     return 0;
 }
 
@@ -148,6 +144,9 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     switch (msr) {
     case MSR_IA32_APIC_BASE:
         *val = 0;                   /* no local APIC is emulated */
+        return true;
+    case MSR_TSC_AUX:               /* where the MSR bitmap does not pass it */
+        *val = v->arch.tsc_aux;
         return true;
     case 0x1a0:                     /* IA32_MISC_ENABLE */
     case 0xfe:                      /* IA32_MTRRCAP */
@@ -167,6 +166,10 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
             printk(XENLOG_WARNING "d%u: hypercall page at %#lx refused (%d)\n",
                    v->domain->domain_id, val, rc);
         return rc == 0;
+    }
+    if (msr == MSR_TSC_AUX && !(val >> 32)) {
+        v->arch.tsc_aux = val;      /* the vendor code loads it before entry */
+        return true;
     }
     return msr == 0x2ff;            /* MTRR default type: accepted, ignored */
 }
@@ -200,12 +203,41 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
     }
     if (e->io_in)
         v->regs.rax = (v->regs.rax & ~mask) | mask;     /* nothing there: all ones */
-    else if (e->io_port == DEBUG_CONSOLE_PORT) {
-        char c = (char)v->regs.rax;
-        spin_lock(&v->domain->console.lock);
-        console_guest_write(v->domain, &c, 1);
-        spin_unlock(&v->domain->console.lock);
-    }
+    else if (e->io_port == DEBUG_CONSOLE_PORT)
+        hvm_debugcon_write(v->domain, (char)v->regs.rax);
+}
+
+uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)
+{
+    struct guest_regs *r = &v->regs;
+    const uint64_t *p[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+    return *p[n & 15];
+}
+
+/* ---- XSETBV, INVD and WBINVD --------------------------------------- */
+
+static void handle_xsetbv(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct hvm_guest_state st;
+    uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+    int vec;
+    hvm_vendor->get_guest_state(v, &st);
+    vec = fpu_guest_xsetbv(v, (uint32_t)v->regs.rcx, val, st.cpl, st.cr4);
+    if (vec)
+        hvm_vendor->inject_exception(v, vec, vec == X86_EXC_GP ? 0 : -1);
+    else
+        v->regs.rip += e->insn_len;
+}
+
+/* INVD would throw away dirty lines other domains (and we) wrote: both
+ * instructions write back and invalidate, as WBINVD does. */
+static void handle_wbinvd(struct vcpu *v, const struct hvm_exit *e)
+{
+    asm volatile("wbinvd" ::: "memory");
+    v->regs.rip += e->insn_len;
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -261,6 +293,12 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         return;
     case HVM_EXIT_HLT:
         handle_hlt(v, e);
+        return;
+    case HVM_EXIT_XSETBV:
+        handle_xsetbv(v, e);
+        return;
+    case HVM_EXIT_WBINVD:
+        handle_wbinvd(v, e);
         return;
     case HVM_EXIT_TRIPLE_FAULT:
         crash_with_state(v, "triple fault");

@@ -29,7 +29,7 @@ static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *
 }
 
 /* Fetch the bytes at the guest's RIP, as many as are mapped (up to 15). */
-static size_t fetch_insn(struct vcpu *v, uint8_t *buf)
+size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
     size_t n = MAX_INSN_LEN;
     while (n && copy_from_guest(buf, v->regs.rip, n))
@@ -43,7 +43,7 @@ static int drop_write(struct vcpu *v, const char **why)
     struct hvm_guest_state st;
     struct x86_insn insn;
     uint8_t bytes[MAX_INSN_LEN];
-    size_t n = fetch_insn(v, bytes);
+    size_t n = hvm_fetch_insn(v, bytes);
     hvm_vendor->get_guest_state(v, &st);
     if (!n || x86_decode(bytes, n, st.long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, &insn)) {
         *why = "cannot decode the instruction writing to a read-only page";

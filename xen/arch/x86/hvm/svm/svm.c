@@ -6,6 +6,12 @@
  * each intercepted instruction (and the IOIO exit's EXITINFO2). VMRUN
  * requires EFER.SVME in the guest's EFER, so the guest sees a shadow
  * value without it; EFER writes are intercepted and handled here.
+ *
+ * MOV to CR4 is intercepted too (the CPU would take any CR4 bit it has,
+ * where the guest may only set what its CPUID offers) and emulated here
+ * after decoding the instruction. XSETBV, INVD and WBINVD exit to the
+ * common code. VMRUN switches neither XCR0 nor TSC_AUX: fpu.c and
+ * load_tsc_aux() put the guest's values in around each run.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -15,6 +21,8 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/apic.h>
+#include <asm/fpu.h>
+#include <asm/x86_decode.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
 
@@ -29,6 +37,9 @@ struct svm_cpu {
 static struct svm_cpu svm_cpus[NR_CPUS];
 static mfn_t iopm, msrpm;       /* shared by every vCPU: intercept everything... */
 static uint32_t next_asid = 1, max_asid;
+static uint64_t cr4_guest_ok;   /* CR4 bits a guest may set (cpu_policy.c) */
+static bool have_rdtscp;
+static uint64_t tsc_aux_now[NR_CPUS];   /* TSC_AUX in each CPU */
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
 
@@ -53,6 +64,8 @@ static int svm_probe(void)
         return -ENODEV;
     }
     max_asid = r.b;
+    cr4_guest_ok = hvm_cr4_guest_ok();
+    have_rdtscp = cpuid(0x80000001).d & (1u << 27);
     printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n",
            r.a & 0xff, r.b, (r.d & (1u << 3)) ? "yes" : "no", (r.d & (1u << 7)) ? "yes" : "no");
     return 0;
@@ -97,16 +110,22 @@ static int svm_cpu_up(unsigned int cpu)
         return -ENOMEM;
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_maddr(c->hsave));
+    if (have_rdtscp)
+        wrmsr(MSR_TSC_AUX, 0);
+    tsc_aux_now[cpu] = 0;
     vmsave(virt_to_maddr(c->host_area));
     return 0;
 }
 
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
+    vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4, INTERCEPT_CR_WRITE(4));
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
-             INTERCEPT_HLT | INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN);
+             INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_IOIO | INTERCEPT_MSR |
+             INTERCEPT_SHUTDOWN);
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4, INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
-             INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT);
+             INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
+             INTERCEPT_SKINIT | INTERCEPT_WBINVD | INTERCEPT_XSETBV);
     vmcb_set(vmcb, VMCB_INTERCEPT_EXC, 4, 1u << 18);    /* #MC */
     vmcb_set64(vmcb, VMCB_IOPM_BASE, mfn_x(iopm) << PAGE_SHIFT);
     vmcb_set64(vmcb, VMCB_MSRPM_BASE, mfn_x(msrpm) << PAGE_SHIFT);
@@ -183,6 +202,25 @@ static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     v->regs.rbx = ebx;
 }
 
+/* What VMRUN's consistency checks would refuse is refused here with
+ * -EINVAL: a bad VCPUOP_initialise context must never become a failed
+ * entry (a crashed domain). */
+#define SVM_EFER_GUEST_OK    (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define SVM_RFLAGS_MBZ       0xffffffffffc08028ULL      /* bits 3, 5, 15, 22-63 */
+#define SVM_RFLAGS_VM        (1ULL << 17)
+
+static bool svm_context_ok(const struct vcpu_hvm_x86_64 *r)
+{
+    unsigned int maxphyaddr = cpuid_count(0x80000008, 0).a & 0xff;
+    if ((r->cr0 >> 32) || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)))
+        return false;
+    if (r->efer & ~SVM_EFER_GUEST_OK)
+        return false;
+    if (maxphyaddr && (r->cr3 >> maxphyaddr))
+        return false;
+    return !(r->rflags & (SVM_RFLAGS_MBZ | SVM_RFLAGS_VM));
+}
+
 static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 {
     const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
@@ -190,8 +228,8 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
     if (ctx->mode != VCPU_HVM_MODE_64B)
         return -EOPNOTSUPP;     /* 32-bit contexts: not yet */
     if ((r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) ||
-        !(r->efer & EFER_LME) || (r->efer & EFER_SVME) ||
-        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip)
+        !(r->efer & EFER_LME) || (r->efer & EFER_SVME) || (r->cr4 & ~cr4_guest_ok) ||
+        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip || !svm_context_ok(r))
         return -EINVAL;
     svm_reset_state(v, r->cr0, r->cr3, r->cr4);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
@@ -272,6 +310,49 @@ static bool svm_private_msr(struct vcpu *v, bool write)
     return true;
 }
 
+static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st);
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code);
+
+/* The checks MOV to CR4 makes (#GP(0) if one fails), CPUID's offer included. */
+static bool cr4_write_ok(const struct hvm_guest_state *st, uint64_t val)
+{
+    return st->cpl == 0 &&
+           !hvm_cr4_write_check(cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
+}
+
+/* The MOV to CR4 at RIP (no decode assists: read it); false if it is not one. */
+static bool decode_cr4_write(struct vcpu *v, bool long_mode, struct x86_insn *insn)
+{
+    uint8_t bytes[X86_MAX_INSN_LEN];
+    size_t n = hvm_fetch_insn(v, bytes);
+    return n && !x86_decode(bytes, n, long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, insn) &&
+           insn->map == X86_MAP_0F && insn->opcode == 0x22 && insn->reg == 4;
+}
+
+/* A guest's MOV to CR4: emulated here, so the common code sees nothing. */
+static void svm_cr4_write(struct vcpu *v, struct hvm_exit *e)
+{
+    struct hvm_guest_state st;
+    struct x86_insn insn;
+    uint64_t val;
+    svm_get_guest_state(v, &st);
+    if (!decode_cr4_write(v, st.long_mode, &insn)) {
+        e->reason = HVM_EXIT_UNHANDLED;
+        return;
+    }
+    val = hvm_read_gpr(v, insn.rm);
+    if (!st.long_mode)
+        val = (uint32_t)val;
+    e->reason = HVM_EXIT_NONE;
+    if (!cr4_write_ok(&st, val)) {
+        svm_inject_exception(v, 13, 0);
+        return;
+    }
+    vmcb_set64(v->arch.svm.vmcb, VMCB_CR4, val);
+    v->arch.svm.last_cpu = -1;      /* flush the ASID, as the write would */
+    v->regs.rip += insn.length;
+}
+
 static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
 {
     void *vmcb = v->arch.svm.vmcb;
@@ -285,6 +366,10 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case SVM_EXIT_CPUID:   e->reason = HVM_EXIT_CPUID; e->insn_len = 2; break;
     case SVM_EXIT_HLT:     e->reason = HVM_EXIT_HLT; e->insn_len = 1; break;
     case SVM_EXIT_VMMCALL: e->reason = HVM_EXIT_HYPERCALL; e->insn_len = 3; break;
+    case SVM_EXIT_XSETBV:  e->reason = HVM_EXIT_XSETBV; e->insn_len = 3; break;
+    case SVM_EXIT_INVD:
+    case SVM_EXIT_WBINVD:  e->reason = HVM_EXIT_WBINVD; e->insn_len = 2; break;
+    case SVM_EXIT_CR4_WRITE: svm_cr4_write(v, e); break;
     case SVM_EXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
     case SVM_EXIT_IOIO:    svm_decode_io(info1, info2, v, e); break;
     case SVM_EXIT_NPF:     svm_decode_npf(info1, info2, e); break;
@@ -307,6 +392,15 @@ static void svm_track_lma(struct vcpu *v)
     v->arch.svm.guest_efer = (v->arch.svm.guest_efer & ~EFER_LMA) | (hw & EFER_LMA);
 }
 
+/* RDTSCP and RDPID read TSC_AUX straight from the CPU. */
+static void load_tsc_aux(struct vcpu *v, unsigned int cpu)
+{
+    if (!have_rdtscp || tsc_aux_now[cpu] == v->arch.tsc_aux)
+        return;
+    wrmsr(MSR_TSC_AUX, v->arch.tsc_aux);
+    tsc_aux_now[cpu] = v->arch.tsc_aux;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     unsigned int cpu = smp_processor_id();
@@ -318,7 +412,10 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     v->arch.svm.entries++;
     svm_load_regs(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
+    load_tsc_aux(v, cpu);
+    fpu_enter_guest(v);
     svm_enter(&v->regs, vmcb_pa, virt_to_maddr(svm_cpus[cpu].host_area));
+    fpu_leave_guest(v);
     v->arch.svm.in_guest = false;
     svm_save_regs(v);
     svm_track_lma(v);

@@ -61,6 +61,7 @@
 #define INTERCEPT_INTR      (1u << 0)
 #define INTERCEPT_NMI       (1u << 1)
 #define INTERCEPT_CPUID     (1u << 18)
+#define INTERCEPT_INVD      (1u << 22)
 #define INTERCEPT_HLT       (1u << 24)
 #define INTERCEPT_IOIO      (1u << 27)
 #define INTERCEPT_MSR       (1u << 28)
@@ -73,18 +74,26 @@
 #define INTERCEPT_STGI      (1u << 4)
 #define INTERCEPT_CLGI      (1u << 5)
 #define INTERCEPT_SKINIT    (1u << 6)
+#define INTERCEPT_WBINVD    (1u << 9)
+#define INTERCEPT_XSETBV    (1u << 13)
+/* CR intercepts: reads of CRn are bit n, writes bit 16 + n. */
+#define INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 
 #define VINTR_MASKING       (1ULL << 24)
 
 /* Exit codes. */
+#define SVM_EXIT_CR4_WRITE  0x014
 #define SVM_EXIT_INTR       0x060
 #define SVM_EXIT_NMI        0x061
 #define SVM_EXIT_CPUID      0x072
+#define SVM_EXIT_INVD       0x076
 #define SVM_EXIT_HLT        0x078
 #define SVM_EXIT_IOIO       0x07b
 #define SVM_EXIT_MSR        0x07c
 #define SVM_EXIT_SHUTDOWN   0x07f
 #define SVM_EXIT_VMMCALL    0x081
+#define SVM_EXIT_WBINVD     0x089
+#define SVM_EXIT_XSETBV     0x08d
 #define SVM_EXIT_NPF        0x400
 #define SVM_EXIT_INVALID    0xffffffffULL
 

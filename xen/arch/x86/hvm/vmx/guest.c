@@ -22,7 +22,6 @@
 #include "vmx_priv.h"
 
 #define X86_CR4_PSE  (1ULL << 4)
-#define X86_CR4_PCIDE (1ULL << 17)
 #define X86_CR4_SMEP (1ULL << 20)
 #define EFER_GUEST_OK (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 #define RFLAGS_RESERVED_ZERO 0xffffffffffc08028ULL  /* bits 3, 5, 15, 22-63 */
@@ -193,11 +192,7 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
     uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
     bool reload;
 
-    if (val & ~vmx_caps.cr4_guest_ok)
-        return -EINVAL;
-    if ((efer & EFER_LMA) && !(val & X86_CR4_PAE))
-        return -EINVAL;
-    if ((val & ~old & X86_CR4_PCIDE) && (!(efer & EFER_LMA) || (cr3 & 0xfff)))
+    if (hvm_cr4_write_check(vmx_caps.cr4_guest_ok, old, val, efer & EFER_LMA, cr3))
         return -EINVAL;
     reload = pae_paging(guest_cr0(), val, efer) &&
              ((old ^ val) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP));
@@ -209,18 +204,6 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
     return 0;
 }
 
-static uint64_t read_gpr(struct vcpu *v, unsigned int n)
-{
-    /* The order of the CR-access qualification's register field. */
-    const uint64_t *r[16] = {
-        &v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx,
-        &v->regs.rsp, &v->regs.rbp, &v->regs.rsi, &v->regs.rdi,
-        &v->regs.r8, &v->regs.r9, &v->regs.r10, &v->regs.r11,
-        &v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
-    };
-    return *r[n & 15];
-}
-
 bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
 {
     uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
@@ -230,7 +213,7 @@ bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
 
     if (CR_QUAL_TYPE(q) != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4))
         return false;
-    val = read_gpr(v, CR_QUAL_GPR(q));
+    val = hvm_read_gpr(v, CR_QUAL_GPR(q));
     if (!(vmcs_read(VMCS_GUEST_EFER) & EFER_LMA) ||
         !(vmcs_read(VMCS_GUEST_AR(VMX_SEG_CS)) & VMX_AR_L))
         val = (uint32_t)val;                    /* not 64-bit mode */

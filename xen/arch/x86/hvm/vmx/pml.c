@@ -60,7 +60,7 @@
 static bool pml_usable;
 /* Serialises enable, disable, ad_* and the vCPU hooks; never taken in a
  * run, so waiting for runs with it held cannot deadlock. */
-static spinlock_t pml_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t pml_lock = SPIN_LOCK_UNLOCKED(LOCK_pml);
 
 bool vmx_pml_probe(void)
 {

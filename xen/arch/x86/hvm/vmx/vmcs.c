@@ -21,9 +21,8 @@
 #include <asm/x86.h>
 #include <asm/boot.h>
 #include <asm/apic.h>
+#include <asm/hvm.h>
 #include "vmx_priv.h"
-
-#define X86_CR4_OSXSAVE (1ULL << 18)
 
 struct vmx_caps vmx_caps;
 
@@ -154,6 +153,12 @@ static bool check_basic(void)
     return true;
 }
 
+/*
+ * Optional secondary controls: RDTSCP and INVPCID for guests that use
+ * them; WBINVD exiting so that WBINVD ends in the hypervisor like INVD
+ * (which always exits). Without it a guest's WBINVD runs natively, which
+ * loses nothing.
+ */
 static bool compute_controls(void)
 {
     bool ok = true;
@@ -165,7 +170,8 @@ static bool compute_controls(void)
                       ARRAY_SIZE(proc_names), 0, &vmx_caps.proc);
     ok &= adjust_ctls(MSR_IA32_VMX_PROCBASED_CTLS2, "secondary", proc2_names,
                       ARRAY_SIZE(proc2_names),
-                      PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID, &vmx_caps.proc2);
+                      PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_WBINVD_EXITING,
+                      &vmx_caps.proc2);
     ok &= adjust_ctls(MSR_IA32_VMX_TRUE_EXIT_CTLS, "VM-exit", exit_names,
                       ARRAY_SIZE(exit_names), 0, &vmx_caps.exit);
     ok &= adjust_ctls(MSR_IA32_VMX_TRUE_ENTRY_CTLS, "VM-entry", entry_names,
@@ -187,10 +193,10 @@ static void compute_cr_masks(void)
     vmx_caps.cr0_force1 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
     vmx_caps.cr0_mask = vmx_caps.cr0_force1 | ~vmx_caps.cr0_fixed1 |
                         X86_CR0_CD | X86_CR0_NW;
-    /* OSXSAVE too: the common CPUID hides XSAVE, and XSETBV is not handled. */
-    vmx_caps.cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | X86_CR4_VMXE |
-                        X86_CR4_OSXSAVE;
-    vmx_caps.cr4_guest_ok = vmx_caps.cr4_fixed1 & ~(X86_CR4_VMXE | X86_CR4_OSXSAVE);
+    /* A guest writes the CR4 bits its CPUID offers without exits; a write
+     * touching any other bit exits, and guest.c raises #GP for it. */
+    vmx_caps.cr4_guest_ok = vmx_caps.cr4_fixed1 & hvm_cr4_guest_ok() & ~X86_CR4_VMXE;
+    vmx_caps.cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_guest_ok | X86_CR4_VMXE;
     vmx_caps.maxphyaddr = ext.a >= 0x80000008 ? (cpuid(0x80000008).a & 0xff) : 36;
 }
 
@@ -322,7 +328,7 @@ int vmx_cpu_up(unsigned int cpu)
 
 #define NR_VPIDS 65536
 static uint64_t vpid_used[NR_VPIDS / 64] = { 1 };   /* VPID 0 is taken */
-static spinlock_t vpid_lock = SPIN_LOCK_UNLOCKED;
+static spinlock_t vpid_lock = SPIN_LOCK_UNLOCKED(LOCK_vpid);
 
 static uint16_t vpid_alloc(void)
 {

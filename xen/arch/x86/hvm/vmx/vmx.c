@@ -4,13 +4,15 @@
  * injection and the flushing of EPT/VPID-tagged translations.
  *
  * Exits that only VMX has (MOV to CR0/CR4, which we intercept to keep
- * CR0.NE and CR4.VMXE to ourselves) are finished here and reported as
+ * CR0.NE and CR4.VMXE to ourselves and to refuse CR4 bits CPUID does not
+ * offer) are finished here and reported as
  * HVM_EXIT_NONE; the common code never sees them. For the exits it does
  * see, the common code advances RIP by insn_len itself.
  *
  * A run: interrupts off, VMCS loaded (VMPTRLD), stale translations
- * flushed, the queued event written, VMLAUNCH; after the exit the VMCS is
- * written back (VMCLEAR) so the vCPU may run on any CPU next, and the
+ * flushed, the queued event written, the guest's XCR0 loaded, VMLAUNCH;
+ * after the exit the hypervisor's XCR0 is back, the VMCS is written back
+ * (VMCLEAR) so the vCPU may run on any CPU next, and the
  * interrupt that caused the exit, still pending (no acknowledge-on-exit),
  * is taken by the hypervisor's own IDT when interrupts come back on. The
  * VMX-preemption timer bounds every run (vmcs.c, vmx_quantum_us), so the
@@ -22,6 +24,7 @@
 #include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 #include "vmx_priv.h"
 
 _Static_assert(__builtin_offsetof(struct guest_regs, rax) == GREG_RAX, "regs");
@@ -250,6 +253,9 @@ static enum hvm_exit_reason insn_exit(uint32_t basic)
     case EXIT_REASON_VMCALL: return HVM_EXIT_HYPERCALL;
     case EXIT_REASON_RDMSR: return HVM_EXIT_MSR_READ;
     case EXIT_REASON_WRMSR: return HVM_EXIT_MSR_WRITE;
+    case EXIT_REASON_XSETBV: return HVM_EXIT_XSETBV;
+    case EXIT_REASON_INVD:
+    case EXIT_REASON_WBINVD: return HVM_EXIT_WBINVD;
     default: return HVM_EXIT_UNHANDLED;
     }
 }
@@ -330,7 +336,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     write_entry_event(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
+    fpu_enter_guest(v);
     rc = vmx_enter(&v->regs, x->launched);
+    fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if (rc == VMX_ENTER_EXITED) {
         read_guest_regs(v);

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""gen-seeds.py - write seed inputs for the host fuzz harnesses.
+
+    tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf or walk
+
+The committed corpora (corpus/NAME/) started from these seeds and were
+then grown by fuzzing and minimised with libFuzzer's -merge=1; rerun this
+script only to start a corpus afresh. The input formats are described at
+the top of fuzz-NAME.c.
+"""
+import os
+import re
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# ---- decode: every instruction of the decoder's unit-test corpus ----------
+
+def decode_seeds():
+    text = open(os.path.join(HERE, "..", "decode-corpus.h")).read()
+    entry = re.compile(r"\{ (M32|M64), \w+, [\w |()]+, (\d+), \{ ([0-9a-fx, ]+) \}")
+    for i, m in enumerate(entry.finditer(text)):
+        mode = b"\x01" if m.group(1) == "M64" else b"\x00"
+        code = bytes(int(x, 16) for x in m.group(3).split(","))
+        yield "insn-%03d" % i, mode + code
+
+
+# ---- elf: small PVH-style images -----------------------------------------
+
+def note(name, ntype, desc):
+    name = name + b"\0"
+    pad = lambda b: b + b"\0" * (-len(b) % 4)
+    return struct.pack("<III", len(name), len(desc), ntype) + pad(name) + pad(desc)
+
+
+def elf_image(is64, loads, notes):
+    """loads: [(paddr, payload, memsz)]; notes: bytes of one PT_NOTE."""
+    ehsize, phsize = (64, 56) if is64 else (52, 32)
+    phnum = len(loads) + 1
+    data_off = ehsize + phnum * phsize
+    body, phdrs = b"", []
+    for paddr, payload, memsz in loads:
+        phdrs.append((1, data_off + len(body), paddr, len(payload), memsz))
+        body += payload
+    phdrs.append((4, data_off + len(body), 0, len(notes), 0))
+    body += notes
+    ident = b"\x7fELF" + bytes([2 if is64 else 1, 1, 1]) + b"\0" * 9
+    if is64:
+        hdr = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x100000, ehsize, 0, 0,
+                                  ehsize, phsize, phnum, 0, 0, 0)
+        ph = b"".join(struct.pack("<IIQQQQQQ", t, 7, o, p, p, f, m, 8)
+                      for t, o, p, f, m in phdrs)
+    else:
+        hdr = ident + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0x100000, ehsize, 0, 0,
+                                  ehsize, phsize, phnum, 0, 0, 0)
+        ph = b"".join(struct.pack("<IIIIIIII", t, o, p, p, f, m, 7, 4)
+                      for t, o, p, f, m in phdrs)
+    return hdr + ph + body
+
+
+def elf_seeds():
+    entry = note(b"Xen", 18, struct.pack("<I", 0x100000))
+    guest_os = note(b"Xen", 6, b"wren\0")
+    gnu = note(b"GNU", 3, b"\x01\x02\x03\x04\x05\x06\x07\x08")
+    code = bytes(range(32))
+    yield "elf64-pvh", elf_image(True, [(0x100000, code, 0x40)], entry)
+    yield "elf32-pvh", elf_image(False, [(0x100000, code, 0x40)], entry)
+    yield "elf64-two-loads", elf_image(True, [(0x100000, code, 32), (0x200000, code[:8], 0x1000)],
+                                       gnu + guest_os + entry)
+    yield "elf32-notes", elf_image(False, [(0x100000, code[:4], 4)], guest_os + entry + gnu)
+    yield "elf64-bss-only", elf_image(True, [(0x100000, b"", 0x2000)], entry)
+
+
+# ---- walk: one page-table chain per paging mode ---------------------------
+
+PG, PSE, PAE, LMA, LA57, WP = 1, 2, 4, 8, 16, 32
+P, RW, US, PS = 1, 2, 4, 0x80
+WRITE, USER = 1, 2
+
+
+def frame(gfn, entry, size, kind=1):
+    """A frame whose every entry is 'entry' (kind bit 0: writable)."""
+    return struct.pack("<IBB", gfn, kind, size.bit_length() - 3) + entry.to_bytes(size, "little")
+
+
+def walk_input(paging, cr3, acc1, acc2, frames):
+    head = bytes([paging]) + struct.pack("<Q", cr3)
+    for va, flags in (acc1, acc2):
+        head += struct.pack("<QB", va, flags)
+    return head + bytes([len(frames)]) + b"".join(frames)
+
+
+def chain(entries, size, kind=1):
+    """Tables at gfn 1, 2, ...: table i holds entries[i]."""
+    return [frame(i + 1, e, size, kind) for i, e in enumerate(entries)]
+
+
+def walk_seeds():
+    r = P | RW | US
+    va32, va64 = 0x12345678, 0x00007f1234567abc
+    data4 = frame(9, 0x11111111, 4)
+    data8 = frame(9, 0x1111111111111111, 8)
+    yield "off", walk_input(0, 0, (va32, WRITE), (1 << 33, 0), [])
+    yield "2level", walk_input(PG | WP, 0x1000, (va32, WRITE | USER), (va32, 0),
+                               chain([0x2000 | r, 0x9000 | r], 4) + [data4])
+    yield "2level-pse", walk_input(PG | PSE, 0x1000, (va32, WRITE), (0x80001234, USER),
+                                   chain([0x00c00000 | (3 << 13) | PS | r], 4))
+    yield "2level-ro", walk_input(PG | WP, 0x1000, (va32, WRITE), (va32, USER),
+                                  chain([0x2000 | P | US, 0x9000 | r], 4, kind=0))
+    yield "pae", walk_input(PG | PAE | WP, 0x1020, (va32, WRITE), (0xc0000000, USER),
+                            chain([0x2000 | P, 0x3000 | r, 0x9000 | r], 8) + [data8])
+    yield "pae-2m", walk_input(PG | PAE, 0x1000, (va32, WRITE | USER), (va32, 0),
+                               chain([0x2000 | P, 0x40200000 | PS | r], 8))
+    yield "long4", walk_input(PG | PAE | LMA | WP, 0x1000, (va64, WRITE), (0xffff800000001000, 0),
+                              chain([0x2000 | r, 0x3000 | r, 0x4000 | r, 0x9000 | r], 8) + [data8])
+    yield "long4-1g", walk_input(PG | PAE | LMA, 0x1000, (va64, WRITE | USER), (va64, USER),
+                                 chain([0x2000 | r, 0x80000000 | PS | r], 8))
+    yield "long4-2m", walk_input(PG | PAE | LMA | WP, 0x1000, (va64, USER), (va64, WRITE | USER),
+                                 chain([0x2000 | r, 0x3000 | r, 0x600000 | PS | P | US], 8))
+    yield "long5", walk_input(PG | PAE | LMA | LA57 | WP, 0x1000, (0x00ff123456789abc, WRITE),
+                              (0xff00000000000000, 0),
+                              chain([0x2000 | r, 0x3000 | r, 0x4000 | r, 0x5000 | r, 0x9000 | r], 8))
+    yield "long4-self", walk_input(PG | PAE | LMA, 0x1000, (va64, WRITE), (0x0000008040201000, 0),
+                                   [frame(1, 0x1000 | r, 8)])
+
+
+SEEDS = {"decode": decode_seeds, "elf": elf_seeds, "walk": walk_seeds}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in SEEDS:
+        sys.exit(__doc__)
+    os.makedirs(sys.argv[2], exist_ok=True)
+    for name, data in SEEDS[sys.argv[1]]():
+        with open(os.path.join(sys.argv[2], "seed-" + name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+/*
+ * lock-order.h - THE lock order: every lock class of the hypervisor, from
+ * the outermost (taken first) to the innermost, with what each protects.
+ * This list is the only place the order is written; comments elsewhere
+ * point here. docs/designs/locking.md gives the rules and the reasons.
+ *
+ * A CPU may take a lock only if its class comes strictly after the class
+ * of every lock that CPU already holds. Two exceptions, both checked:
+ *  - a class marked NEST_ADDR may be held twice or more at once if each
+ *    new lock's address is above that of every held lock of the class
+ *    (two domains' locks: take the lower address first);
+ *  - spin_trylock never waits, so it is not checked, but the lock it
+ *    takes counts as held for every later acquisition.
+ * A class marked IRQ is taken from interrupt context, or may be: it must
+ * always be taken with interrupts off (spin_lock_irqsave).
+ *
+ * In debug builds (CONFIG_DEBUG, "debug=y" in Config.mk, the default; the
+ * host unit tests too) lock-order.c checks every acquisition and panics
+ * naming both locks and where each was taken. Release order is free.
+ *
+ * May not touch: anything but the list; to add a lock, add its class here
+ * (at the place its nesting demands) and a line in locking.md.
+ */
+#ifndef XEN_LOCK_ORDER_H
+#define XEN_LOCK_ORDER_H
+
+#include <xen/types.h>
+
+#define LOCK_NEST_NONE 0
+#define LOCK_NEST_ADDR 1        /* same class nested, lower address first */
+#define LOCK_IRQ_NO    0
+#define LOCK_IRQ       1        /* always taken with interrupts off */
+
+/* X(name, nesting, irq, what it protects), outermost first. */
+#define LOCK_CLASSES(X)                                                       \
+    X(domctl, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
+      "domctl_lock: serialises every domctl (domctl.c)")                      \
+    X(domlist, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \
+      "domlist_lock: reserved for the domain list (sched_lock guards it today)") \
+    X(domain, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
+      "d->lock: vCPU initialise/down, reservation changes of one domain")     \
+    X(pml, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
+      "pml_lock: PML and EPT A/D switching, per-vCPU PML buffers (vmx/pml.c)") \
+    X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
+      "d->console.lock: a domain's console line, PV console ring, 0xE9 budget") \
+    X(p2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
+      "p2m->lock: a domain's second-stage tables, counters, pending changes") \
+    X(logdirty, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
+      "d->logdirty.lock: the dirty bitmap, its counters, the enabled flag")   \
+    X(evtchn, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                    \
+      "d->evtchn.lock: a domain's port table (two domains: lower address first)") \
+    X(sched, LOCK_NEST_NONE, LOCK_IRQ,                                        \
+      "sched_lock: run states, pause counts, the domain list, the RR cursor") \
+    X(vpid, LOCK_NEST_NONE, LOCK_IRQ,                                         \
+      "vpid_lock: the VPID allocation bitmap (vmx/vmcs.c)")                   \
+    X(p2m_pool, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
+      "pool->lock: a domain's p2m pool: free list and counts (p2m-pool.c)")   \
+    X(xmalloc, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \
+      "xmalloc_lock: the small-object heap's class lists")                    \
+    X(page_alloc, LOCK_NEST_NONE, LOCK_IRQ_NO,                                \
+      "page_alloc_lock: the buddy allocator's free lists and bitmaps")        \
+    X(console, LOCK_NEST_NONE, LOCK_IRQ,                                      \
+      "console_lock: the serial port; printk may be called holding anything")
+
+#define LOCK_CLASS_ENUM(name, nest, irq, what) LOCK_##name,
+enum lock_class {
+    LOCK_unclassed,             /* zeroed memory: never initialised, a bug */
+    LOCK_CLASSES(LOCK_CLASS_ENUM)
+    NR_LOCK_CLASSES
+};
+#undef LOCK_CLASS_ENUM
+
+const char *lock_class_name(unsigned int class);
+
+#endif /* XEN_LOCK_ORDER_H */
