@@ -97,26 +97,26 @@ stage_host_decode() { host_stage decode; }
 stage_host_elf() { host_stage elf; }
 stage_host_walk() { host_stage walk; }
 
-# guest_stage PLATFORM: the hostile-guest fuzzer on one emulator.
+# guest_stage PLATFORM NAME: the hostile-guest fuzzer on one emulator.
 guest_stage()
 {
-    local p=$1 log=$OUT/logs/guest-$1.log start status line verdict
+    local p=$1 name=guest-$2 log=$OUT/logs/guest-$1.log start status line verdict
     start=$(now)
     mkdir -p "$OUT/logs"
     $NICE "$here/fuzz-guest.sh" "$p" >"$log" 2>&1
     status=$?
     line=$(sed -n "s/^fuzz $p: //p" "$log" | tail -n 1)
     if (( status == 0 )); then
-        echo "PASS  fuzz  guest-$p  ${line:-?}  ($(seconds_since "$start")s)"
+        echo "PASS  fuzz  $name  ${line:-?}  ($(seconds_since "$start")s)"
         return 0
     fi
     verdict=$(grep -m1 -E '^(FAIL|SKIP) ' "$log" | one_line 200)
-    echo "FAIL  fuzz  guest-$p  ${line:-no run}; ${verdict:-see the log}; log $log"
+    echo "FAIL  fuzz  $name  ${line:-no run}; ${verdict:-see the log}; log $log"
     return 1
 }
 
-stage_guest_qemu() { guest_stage qemu-svm; }
-stage_guest_bochs() { guest_stage bochs-vmx; }
+stage_guest_qemu() { guest_stage qemu-svm qemu; }
+stage_guest_bochs() { guest_stage bochs-vmx bochs; }
 
 main()
 {

@@ -124,17 +124,26 @@ static uint64_t out_ptr(uint64_t *r)
 }
 
 /*
- * A gfn list we did not fill: anything out_ptr() offers except our
- * scratch, whose bytes (hypervisor output) could name our own frames; a
- * decrease reading 0x100 there once took the kernel's code away.
+ * A gfn list we did not fill: the pre-filled list area, the read-only
+ * page (random words), or pointers that cannot be read. Never memory
+ * whose words someone else writes: the hypervisor's outputs in our
+ * scratch, shared_info's event bits, the console ring's indices. A
+ * decrease that read 0x100 from such a place once took our own code.
  */
 static uint64_t list_ptr(uint64_t *r)
 {
-    uint64_t p = out_ptr(r);
+    uint64_t k = fuzz_below(r, 64);
 
-    if ( p >= OUT_AREA && p < ARG_AREA + 2 * PAGE_SIZE )
-        p = LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
-    return p;
+    switch ( fuzz_below(r, 8) )
+    {
+    case 0: case 1: case 2:
+        return LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
+    case 3:  return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;
+    case 4:  return k;                                  /* NULL page */
+    case 5:  return 0xc0000 + k * 8;                    /* hole */
+    case 6:  return (ram_end_gfn << PAGE_SHIFT) + k;    /* above RAM */
+    default: return fuzz_next(r) | (1ULL << 63);
+    }
 }
 
 /* in_ptr() put the caller's struct where the hypervisor will read it

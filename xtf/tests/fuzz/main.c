@@ -276,8 +276,8 @@ static void report_hostile(void)
  * dom0 mapped them): dom0's mapping is then the only holder, and the
  * frame comes back when dom0 unmaps it, beyond d1's own pages. Told by
  * mapping the gfn afresh and writing a tag through the fresh mapping: an
- * orphan does not see it. d1 has finished its calls, so nobody else
- * writes these frames now.
+ * orphan does not see it. d1 has finished its calls (or crashed), so
+ * nobody else writes these frames now.
  */
 static unsigned int backend_orphans(void)
 {
@@ -317,7 +317,7 @@ static void destroy_and_count(long overhead)
         return;
     }
     tot = info.tot_pages;
-    orphans = hostile_crashed ? 0 : backend_orphans();
+    orphans = backend_orphans();
     before = xtf_free_pages();
     if ( xtf_domctl_simple(XEN_DOMCTL_destroydomain, HOSTILE) )
     {
