@@ -30,19 +30,20 @@
  * A crash of d1 itself is an allowed outcome: counted and reported, not
  * a failure (the run then has fewer calls).
  *
- * Known hypervisor bugs, reported but excluded from the verdict unless
- * d1 runs with strict=1 (automation/fuzz-guest.sh does; the lead removes
- * each exclusion once fixed):
- *  K1 memory.c: a foreign mapping does not hold its frame, so destroying
- *     d1 frees frames dom0 still maps (seen: the gain right after the
- *     destroy already includes them, and dom0 reads allocator headers
- *     through its mappings);
- *  K2 p2m tables d1 grows are not charged to it: the gain exceeds the
- *     expectation by the tables its calls added.
- * And in the default slice (special=0 on d1's command line) destructive
- * calls never aim at shared_info or the console ring:
- *  K3 reservation.c: decrease_reservation of those gfns unmaps them and
- *     then fails (-EINVAL), state changed before validation.
+ * Known-bug oracles (K*), which fail the run only when d1 has strict=1:
+ *  K1 a frame freed while dom0 still maps it (seen during the run as an
+ *     allocator header through dom0's mapping, or at destroy);
+ *  K2 more frames back than d1 was charged for: p2m tables not charged.
+ * Both, and K3/K4 below, were bugs of the tree this fuzzer was written
+ * on; main fixed them (frame references, per-domain p2m pools), and the
+ * slice in test.cfg now runs strict=1.
+ * Exclusion still in the slice: special=0, so destructive calls never aim
+ * at shared_info or the console ring (K3: a decrease of those gfns used
+ * to unmap them and then fail). With special=1 the frame count came back
+ * one frame short in two of three slice runs on the merged tree: not yet
+ * explained, so the slice leaves it out until it is. (K4, a decrease that
+ * unmapped and then failed -ENOMEM on a full extent table, is reported by
+ * d1's own oracle and needs no exclusion.)
  *
  * May not touch: domains other than d1..d3; d2's memory (it only reads
  * d2's status page, and writes only its 'stop'); d1's memory beyond the
