@@ -203,7 +203,7 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
     struct xen_memory_reservation m = { 0 };
     uint64_t first = NO_GFN, nr = gen_count(r), cmd = op;
     unsigned int before = 0xffff;
-    bool destructive = op == XENMEM_decrease_reservation;
+    bool destructive = op == XENMEM_decrease_reservation, locked;
 
     m.extent_order = gen_order(r);
     m.domid = gen_domid(r);
@@ -216,8 +216,12 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
         m.mem_flags = (uint32_t)fuzz_next(r);
     if ( !fuzz_below(r, 16) )
         cmd |= fuzz_below(r, 600) << MEMOP_EXTENT_SHIFT;
-    if ( destructive && first != NO_GFN && !foreign(m.domid) )
+    locked = destructive && first != NO_GFN && !foreign(m.domid);
+    if ( locked )
+    {
+        shinfo_lock();
         before = mem_type(first);
+    }
     c->arg[0] = cmd; c->arg[1] = m.domid; c->arg[2] = first; c->arg[3] = nr << 8 | (m.extent_order & 0xff);
     c->rc = hypercall_memory_op((unsigned int)cmd, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
     expect_refused(c, m.domid, op == XENMEM_populate_physmap ? "populate_physmap" : "decrease_reservation");
@@ -233,6 +237,8 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
             finding(c, "decrease_reservation failed (%ld) yet gfn %#lx is gone", (long)c->rc,
                     (unsigned long)first);
     }
+    if ( locked )
+        shinfo_unlock();
 }
 
 static void k_populate(uint64_t *r, struct fuzz_call *c) { k_reservation(r, c, XENMEM_populate_physmap); }

@@ -27,6 +27,11 @@ extern uint64_t shinfo_gfn;            /* where vCPU 0 last put shared_info */
 extern bool special;                   /* FUZZ_F_SPECIAL */
 extern bool list_dirty;                /* an output buffer overlapped the list */
 
+/* Held by vCPU 0 around a decrease and its check, by vCPU 1 around moving
+ * shared_info: a move in between would empty the checked gfn legitimately. */
+void shinfo_lock(void);
+void shinfo_unlock(void);
+
 /* May a destructive call (decrease, remove, map over) touch [gfn, +2^order)? */
 bool gfn_range_allowed(uint64_t gfn, unsigned int order);
 /* The HVMMEM_* type of one of our gfns (0xffff if the call fails). */

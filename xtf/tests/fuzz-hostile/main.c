@@ -66,6 +66,19 @@ bool gfn_range_allowed(uint64_t gfn, unsigned int order)
     return true;
 }
 
+static bool shinfo_locked;
+
+void shinfo_lock(void)
+{
+    while ( __atomic_exchange_n(&shinfo_locked, true, __ATOMIC_ACQUIRE) )
+        cpu_relax();
+}
+
+void shinfo_unlock(void)
+{
+    __atomic_store_n(&shinfo_locked, false, __ATOMIC_RELEASE);
+}
+
 unsigned int mem_type(uint64_t gfn)
 {
     uint16_t t = 0xffff;
@@ -206,7 +219,9 @@ static void churn_remap_shinfo(uint64_t gfn)
         .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn,
     };
 
+    shinfo_lock();
     hypercall_memory_op(XENMEM_add_to_physmap, &x);
+    shinfo_unlock();
 }
 
 static void churn_step(uint64_t *r)
