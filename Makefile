@@ -4,7 +4,9 @@
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_STAGES="host-decode ..."]
-#                                    fuzzers, each for a bounded time
+#                                    fuzzers, each for a bounded time; the
+#                                    guest stages run the hostile-guest
+#                                    fuzzer (10^6 calls on QEMU)
 #   make build                       hypervisor + XTF guests only
 #
 # Everything built goes under build/.
@@ -47,9 +49,9 @@ test: deps
 bench: deps build
 	@automation/bench.sh
 
-# FUZZ_SECONDS (default 60) bounds each stage; FUZZ_STAGES picks some
-# (default: all). See automation/fuzz.sh.
-fuzz: deps
+# FUZZ_SECONDS (default 60) bounds each host stage; FUZZ_STAGES picks some
+# (default: all). See automation/fuzz.sh. The guest stages need the build.
+fuzz: deps build
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) automation/fuzz.sh $(FUZZ_STAGES)
 
 clean:

@@ -13,6 +13,13 @@
 #       read, never written) plus a work corpus in build/fuzz/corpus/NAME/
 #       that grows between runs.
 #
+#   guest-qemu  guest-bochs
+#       the hostile-guest fuzzer (automation/fuzz-guest.sh, xtf/tests/fuzz):
+#       10^6 calls on qemu-svm, 2*10^4 on bochs-vmx, with the seed, call
+#       count and rate on the stage's line; its output is kept in
+#       build/fuzz/logs/guest-PLATFORM.log, the serial log in
+#       build/logs/PLATFORM/fuzz-run.log. WREN_FUZZ_* tune it (see there).
+#
 # To add a stage: write a function stage_NAME (dashes in NAME become
 # underscores) that prints one line starting PASS or FAIL and returns 0 on
 # a pass, and add NAME to STAGES below. It may read FUZZ_SECONDS and run
@@ -30,7 +37,7 @@ set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
-STAGES=(host-decode host-elf host-walk host-format)
+STAGES=(host-decode host-elf host-walk host-format guest-qemu guest-bochs)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 NICE="nice -n ${FUZZ_NICE:-10}"
@@ -91,6 +98,27 @@ stage_host_decode() { host_stage decode; }
 stage_host_elf() { host_stage elf; }
 stage_host_walk() { host_stage walk; }
 stage_host_format() { host_stage format; }
+
+# guest_stage PLATFORM NAME: the hostile-guest fuzzer on one emulator.
+guest_stage()
+{
+    local p=$1 name=guest-$2 log=$OUT/logs/guest-$1.log start status line verdict
+    start=$(now)
+    mkdir -p "$OUT/logs"
+    $NICE "$here/fuzz-guest.sh" "$p" >"$log" 2>&1
+    status=$?
+    line=$(sed -n "s/^fuzz $p: //p" "$log" | tail -n 1)
+    if (( status == 0 )); then
+        echo "PASS  fuzz  $name  ${line:-?}  ($(seconds_since "$start")s)"
+        return 0
+    fi
+    verdict=$(grep -m1 -E '^(FAIL|SKIP) ' "$log" | one_line 200)
+    echo "FAIL  fuzz  $name  ${line:-no run}; ${verdict:-see the log}; log $log"
+    return 1
+}
+
+stage_guest_qemu() { guest_stage qemu-svm qemu; }
+stage_guest_bochs() { guest_stage bochs-vmx bochs; }
 
 main()
 {

@@ -37,5 +37,7 @@ const char *xtf_cmdline(void);
 
 /* Remove the mapping of one page in the first 2 MiB (a guard page). */
 void xtf_unmap_low_page(uint64_t va);
+/* Make one page in the first 2 MiB read-only (it stays mapped). */
+void xtf_protect_low_page(uint64_t va);
 
 #endif /* XTF_ENV_H */
