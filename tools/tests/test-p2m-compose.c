@@ -323,6 +323,7 @@ static void illegal_changes_refused(void)
         { RW, RW }, { p2m_invalid, RW }, { RW, p2m_invalid }, { p2m_ram_broken, RW },
         { p2m_mmio_dm, RW }, { p2m_populate_on_demand, RO }, { p2m_ram_paged, RW },
         { p2m_type_count, RW }, { RW, 99 },
+        { p2m_map_foreign, RW }, { RW, p2m_map_foreign },     /* they hold references */
     };
     uint64_t w, seq;
     unsigned int i;

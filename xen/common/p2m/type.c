@@ -19,6 +19,10 @@ int p2m_check_type_change(p2m_type_t old, p2m_type_t new)
         return -EINVAL;               /* removal and mapping are set_entry's */
     if ( old == p2m_ram_broken )
         return -EINVAL;               /* only a new frame mends a broken one */
+    /* An entry that holds a frame reference keeps its type for life: a
+     * change would lose the reference, or claim one never taken. */
+    if ( p2m_holds_ref(old) || p2m_holds_ref(new) )
+        return -EINVAL;
     /* Types without rights may have no frame: they cannot gain rights. */
     if ( p2m_type_rights(new) != p2m_access_n && p2m_type_rights(old) == p2m_access_n )
         return -EINVAL;
