@@ -27,6 +27,16 @@ struct domain *hardware_domain;
  * "noreboot" is accepted for Xen compatibility and is the only behaviour. */
 static bool opt_noreboot = true;
 boolean_param("noreboot", opt_noreboot);
+
+/* How many vCPUs one domain may have (XEN_DOMCTL_max_vcpus and the
+ * builder's vcpus= included), 1 to HVM_MAX_VCPUS. */
+static uint64_t opt_domain_max_vcpus = 32;
+integer_param("domain_max_vcpus", opt_domain_max_vcpus);
+
+static unsigned int vcpu_limit(void)
+{
+    return (unsigned int)MAX(1, MIN(opt_domain_max_vcpus, (uint64_t)HVM_MAX_VCPUS));
+}
 extern spinlock_t sched_lock;
 
 static void p2m_flush_hook(struct p2m_domain *p2m)
@@ -78,6 +88,10 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 
 static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 {
+    d->vcpu_slots = vcpu_limit();
+    d->vcpu = xzalloc_array(struct vcpu *, d->vcpu_slots);
+    if (!d->vcpu)
+        return -ENOMEM;
     d->shared_info = alloc_page_zeroed();
     if (!d->shared_info)
         return -ENOMEM;
@@ -115,7 +129,7 @@ static void domain_relinquish(struct domain *d)
 static void domain_free_parts(struct domain *d)
 {
     domain_relinquish(d);
-    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++) {
+    for (unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++) {
         if (!d->vcpu[i])
             continue;
         arch_vcpu_destroy(d->vcpu[i]);
@@ -128,6 +142,7 @@ static void domain_free_parts(struct domain *d)
         frame_unshare(virt_to_mfn(d->shared_info));
     if (mfn_valid_raw(d->console.ring_mfn))
         frame_unshare(d->console.ring_mfn);
+    xfree(d->vcpu);
     xfree(d);
 }
 
@@ -158,8 +173,11 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 {
     struct domain *d;
     int rc;
-    if (!max_vcpus || max_vcpus > MAX_VIRT_CPUS)
+    if (!max_vcpus || max_vcpus > vcpu_limit()) {
+        printk(XENLOG_ERR "d%u: %u vCPUs asked for; the limit is %u (domain_max_vcpus=)\n",
+               id, max_vcpus, vcpu_limit());
         return -EINVAL;
+    }
     d = domain_get_by_id(id);
     if (d) {
         put_domain(d);

@@ -141,7 +141,7 @@ long domctl_max_vcpus(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     const struct xen_domctl_max_vcpus *m = &op->u.max_vcpus;
     unsigned int cur = d->max_vcpus, i;
-    if (m->max < cur || m->max > MAX_VIRT_CPUS)
+    if (m->max < cur || m->max > d->vcpu_slots)
         return -EINVAL;
     for (i = cur; i < m->max; i++)
         if (!d->vcpu[i] && !vcpu_create(d, i))

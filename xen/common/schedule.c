@@ -23,7 +23,7 @@
 #define SCHED_HZ 100
 
 spinlock_t sched_lock = SPIN_LOCK_UNLOCKED(LOCK_sched);
-static unsigned int cursor_domain, cursor_vcpu;
+static unsigned int cursor_domain, cursor_vcpu;    /* the last vCPU picked */
 
 bool vcpu_runnable(const struct vcpu *v)
 {
@@ -33,31 +33,44 @@ bool vcpu_runnable(const struct vcpu *v)
            !d->is_shutting_down && !d->is_dying;
 }
 
-/* The n-th vCPU slot in round-robin order, or NULL. */
-static struct vcpu *vcpu_at(unsigned int di, unsigned int vi)
+/* Is (d, vi) after the cursor in round-robin order (domain id, then
+ * vCPU id)? */
+static bool after_cursor(const struct domain *d, unsigned int vi)
 {
-    struct domain *d = domain_list;
-    for (; d && di; di--)
-        d = d->next_in_list;
-    return d && vi < d->max_vcpus ? d->vcpu[vi] : NULL;
+    return d->domain_id > cursor_domain ||
+           (d->domain_id == cursor_domain && vi > cursor_vcpu);
 }
 
+static bool eligible(const struct vcpu *v)
+{
+    return v && v->processor < 0 && vcpu_runnable(v);
+}
+
+/* The first eligible vCPU of the list (ordered by domain id) whose place
+ * is after the cursor if 'after', at or before it otherwise. */
+static struct vcpu *scan(bool after)
+{
+    for (struct domain *d = domain_list; d; d = d->next_in_list)
+        for (unsigned int vi = 0; vi < d->max_vcpus; vi++)
+            if (after_cursor(d, vi) == after && eligible(d->vcpu[vi]))
+                return d->vcpu[vi];
+    return NULL;
+}
+
+/* Round robin over every vCPU of every domain, however many there are:
+ * the next eligible one after the last picked, wrapping around. */
 static struct vcpu *pick_next(unsigned int cpu)
 {
-    unsigned int slots = MAX_DOMAINS * MAX_VIRT_CPUS;
-    for (unsigned int i = 1; i <= slots; i++) {
-        unsigned int n = cursor_domain * MAX_VIRT_CPUS + cursor_vcpu + i;
-        unsigned int di = (n / MAX_VIRT_CPUS) % MAX_DOMAINS, vi = n % MAX_VIRT_CPUS;
-        struct vcpu *v = vcpu_at(di, vi);
-        if (v && v->processor < 0 && vcpu_runnable(v)) {
-            cursor_domain = di;
-            cursor_vcpu = vi;
-            v->processor = (int)cpu;
-            v->state = VCPU_RUNNING;
-            return v;
-        }
-    }
-    return NULL;
+    struct vcpu *v = scan(true);
+    if (!v)
+        v = scan(false);
+    if (!v)
+        return NULL;
+    cursor_domain = v->domain->domain_id;
+    cursor_vcpu = v->vcpu_id;
+    v->processor = (int)cpu;
+    v->state = VCPU_RUNNING;
+    return v;
 }
 
 static void put_back(struct vcpu *v)

@@ -27,12 +27,16 @@ static void add_range(struct boot_info *bi, uint64_t addr, uint64_t len, uint32_
 {
     if (bi->nr_ranges < BOOT_MAX_RANGES)
         bi->ranges[bi->nr_ranges++] = (struct boot_range){ addr, addr + len, type };
+    else
+        bi->dropped_ranges++;
 }
 
 static void add_module(struct boot_info *bi, paddr_t s, paddr_t e, const char *cmd)
 {
     if (bi->nr_modules < BOOT_MAX_MODULES)
         bi->modules[bi->nr_modules++] = (struct boot_module){ s, e, cmd ? cmd : "" };
+    else
+        bi->dropped_modules++;
 }
 
 static void parse_mb1(const struct mb1_info *mi, struct boot_info *bi)

@@ -184,7 +184,7 @@ static int build_one(domid_t id, const struct boot_module *m)
     int rc;
     module_option(args, "mem", &mem, true);
     module_option(args, "vcpus", &vcpus, false);
-    rc = domain_create(id, is_dom0, (unsigned int)MIN(vcpus, (uint64_t)MAX_VIRT_CPUS + 1), &d);
+    rc = domain_create(id, is_dom0, (unsigned int)MIN(vcpus, (uint64_t)HVM_MAX_VCPUS + 1), &d);
     if (!rc)
         rc = pvh_build(d, maddr_to_virt(m->start), m->end - m->start, args, mem);
     if (!rc && !is_dom0)

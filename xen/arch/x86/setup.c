@@ -76,6 +76,12 @@ static void show_modules(void)
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
         printk("Module %u: [%08lx, %08lx) '%s'\n", i, boot_info.modules[i].start,
                boot_info.modules[i].end, boot_info.modules[i].cmdline);
+    if (boot_info.dropped_modules)
+        printk(XENLOG_ERR "%u boot modules past the first %u ignored: no domain is built from them\n",
+               boot_info.dropped_modules, BOOT_MAX_MODULES);
+    if (boot_info.dropped_ranges)
+        printk(XENLOG_ERR "%u memory-map entries past the first %u ignored\n",
+               boot_info.dropped_ranges, BOOT_MAX_RANGES);
 }
 
 __noreturn void __start_xen(uint32_t magic, uint32_t info);

@@ -21,8 +21,11 @@
 #include <public/hvm/params.h>
 #include <public/memory.h>
 
-#define MAX_VIRT_CPUS 8
-#define MAX_DOMAINS   16
+/* The most vCPUs an HVM domain can have (Xen's HVM_MAX_VCPUS): the ABI's
+ * ceiling. The hypervisor's own limit per domain is the command line's
+ * domain_max_vcpus= (default 32, at most this). There is no limit on the
+ * number of domains but memory and the 15-bit domid. */
+#define HVM_MAX_VCPUS 128
 
 /* General-purpose registers of a guest, as the exit handlers see them. */
 struct guest_regs {
@@ -82,7 +85,8 @@ struct domain {
     struct domain *next_in_list;
 
     unsigned int max_vcpus;
-    struct vcpu *vcpu[MAX_VIRT_CPUS];
+    struct vcpu **vcpu;             /* vcpu_slots entries, NULL where none */
+    unsigned int vcpu_slots;        /* the most max_vcpus may reach */
 
     struct p2m_domain p2m;
     uint64_t ro_writes_dropped;     /* guest writes to ram_ro pages skipped */

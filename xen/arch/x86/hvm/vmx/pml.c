@@ -181,7 +181,7 @@ static void wait_run(struct vcpu *v, uint64_t seq)
  * its buffer drained. All are kicked first, then waited for. */
 static void wait_runs(struct domain *d)
 {
-    uint64_t seq[MAX_VIRT_CPUS] = { 0 };
+    uint64_t seq[HVM_MAX_VCPUS] = { 0 };
 
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
@@ -234,7 +234,7 @@ static bool pml_on(const struct domain *d)
 
 static int pml_enable(struct domain *d)
 {
-    uint64_t *buf[MAX_VIRT_CPUS] = { NULL };
+    uint64_t *buf[HVM_MAX_VCPUS] = { NULL };
     int rc;
 
     spin_lock(&pml_lock);
@@ -256,7 +256,7 @@ static void pml_flush(struct domain *d)
 
 static void pml_disable(struct domain *d)
 {
-    uint64_t *old[MAX_VIRT_CPUS] = { NULL };
+    uint64_t *old[HVM_MAX_VCPUS] = { NULL };
 
     spin_lock(&pml_lock);
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
@@ -266,7 +266,7 @@ static void pml_disable(struct domain *d)
         want_buffer(d->vcpu[i], NULL);
     }
     wait_runs(d);               /* last entries drained; later runs switch off */
-    free_buffers(old, MAX_VIRT_CPUS);
+    free_buffers(old, HVM_MAX_VCPUS);
     spin_unlock(&pml_lock);
 }
 

@@ -7,8 +7,8 @@
 
 #include <xen/types.h>
 
-#define BOOT_MAX_RANGES  32
-#define BOOT_MAX_MODULES 8
+#define BOOT_MAX_RANGES  128     /* memory-map entries kept; more are reported and dropped */
+#define BOOT_MAX_MODULES 64      /* dom0 and up to 63 dom0less domUs; more are reported */
 
 struct boot_range {
     paddr_t start, end;        /* [start, end) */
@@ -24,6 +24,7 @@ struct boot_info {
     const char *loader;        /* "multiboot1" or "multiboot2" */
     const char *cmdline;
     unsigned int nr_ranges, nr_modules;
+    unsigned int dropped_ranges, dropped_modules;   /* past the limits above */
     struct boot_range ranges[BOOT_MAX_RANGES];
     struct boot_module modules[BOOT_MAX_MODULES];
 };
