@@ -102,16 +102,7 @@ static void *stress_vmcb(unsigned int cpu)
     vmcb_set64(vmcb, VMCB_EFER, EFER_SVME | EFER_LME | EFER_LMA);
     vmcb_set64(vmcb, VMCB_DR6, 0xffff0ff0);
     vmcb_set64(vmcb, VMCB_DR7, 0x400);
-    vmcb_set_seg(vmcb, VMCB_CS, 0x08, SEG_CODE64, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_DS, 0x10, SEG_DATA, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_ES, 0x10, SEG_DATA, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_SS, 0x10, SEG_DATA, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_FS, 0x10, SEG_DATA, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_GS, 0x10, SEG_DATA, 0xffffffff, 0);
-    vmcb_set_seg(vmcb, VMCB_TR, 0x18, SEG_TSS32, 0x67, 0);
-    vmcb_set_seg(vmcb, VMCB_LDTR, 0, SEG_LDT, 0, 0);
-    vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, 0xffff, 0);
-    vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0xffff, 0);
+    svm_flat_segments(vmcb, SEG_CODE64);
     vmcb_set64(vmcb, VMCB_RFLAGS, 0x2);
     vmcb_set64(vmcb, VMCB_RIP, 0);
     return vmcb;

@@ -174,7 +174,7 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
     vmcb_set64(v->arch.svm.vmcb, VMCB_EFER, efer | EFER_SVME);
 }
 
-static void svm_flat_segments(void *vmcb, uint16_t code_attr)
+void svm_flat_segments(void *vmcb, uint16_t code_attr)
 {
     vmcb_set_seg(vmcb, VMCB_CS, 0x08, code_attr, 0xffffffff, 0);
     vmcb_set_seg(vmcb, VMCB_DS, 0x10, SEG_DATA, 0xffffffff, 0);

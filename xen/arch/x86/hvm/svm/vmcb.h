@@ -126,4 +126,7 @@ static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint
 #define SEG_TSS32   0x08b
 #define SEG_LDT     0x082
 
+/* svm.c: flat 4 GiB segments, the code segment with code_attr. */
+void svm_flat_segments(void *vmcb, uint16_t code_attr);
+
 #endif /* SVM_VMCB_H */
