@@ -150,6 +150,7 @@ static int svm_vcpu_create(struct vcpu *v)
         return -ENOMEM;
     v->arch.svm.vmcb = vmcb;
     v->arch.svm.asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_SEQ_CST);
+    hvm_load_count(HVM_LOAD_ASID_ALLOC);
     if (max_asid && v->arch.svm.asid >= max_asid) {
         /* Out of ASIDs: share one, and flush it at every entry so no
          * vCPU ever sees another's translations. */
@@ -257,6 +258,8 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
     bool flush = v->arch.svm.last_cpu != (int)cpu || v->arch.svm.flush_gen != gen ||
                  v->arch.svm.asid_shared;
     vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, flush ? 1 : 0);    /* 1: flush everything */
+    if (flush)
+        hvm_load_count(HVM_LOAD_TLB_FLUSH_ALL);
     v->arch.svm.last_cpu = (int)cpu;
     v->arch.svm.flush_gen = gen;
 }
@@ -439,6 +442,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     smp_mb();                   /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
     v->arch.svm.entries++;
+    hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);

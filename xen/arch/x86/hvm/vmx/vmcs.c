@@ -450,6 +450,7 @@ void vmcs_load(struct vcpu *v)
                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         panic("VMX: d%u v%u VMCS wanted on CPU%u, loaded on CPU%d",
               v->domain->domain_id, v->vcpu_id, cpu, none);
+    hvm_load_count(HVM_LOAD_VMPTRLD);
     if (!vmptrld(virt_to_maddr(x->vmcs)))
         panic("VMX: VMPTRLD failed for d%u v%u", v->domain->domain_id, v->vcpu_id);
     vmcs_write_host_percpu(cpu);
@@ -459,6 +460,7 @@ void vmcs_unload(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
 
+    hvm_load_count(HVM_LOAD_VMCLEAR);
     if (!vmclear(virt_to_maddr(x->vmcs)))
         panic("VMX: VMCLEAR failed for d%u v%u", v->domain->domain_id, v->vcpu_id);
     x->launched = false;
@@ -555,6 +557,7 @@ int vmcs_create(struct vcpu *v)
     *(uint32_t *)x->vmcs = vmx_caps.revision;
     flags = local_save_flags();
     local_irq_disable();
+    hvm_load_count(HVM_LOAD_VMCLEAR);
     if (!vmclear(virt_to_maddr(x->vmcs)))       /* launch state := clear */
         panic("VMX: VMCLEAR of a new VMCS failed");
     vmcs_load(v);

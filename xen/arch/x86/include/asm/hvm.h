@@ -110,4 +110,16 @@ paddr_t svm_host_area(unsigned int cpu);
 bool svm_stress_enabled(void);
 __noreturn void svm_stress_cpu(unsigned int cpu);
 
+/* vcpu_load.c: per-CPU counts for XEN_SYSCTL_wren_vcpu_load. Count with
+ * interrupts off (or in an interrupt handler) on the CPU that did it. */
+enum hvm_load_event {
+    HVM_LOAD_ENTRY, HVM_LOAD_VMLAUNCH, HVM_LOAD_VMRESUME,
+    HVM_LOAD_VMPTRLD, HVM_LOAD_VMCLEAR, HVM_LOAD_REMOTE_CLEAR,
+    HVM_LOAD_ASID_ALLOC, HVM_LOAD_ASID_ROLLOVER, HVM_LOAD_TLB_FLUSH_ALL,
+    HVM_LOAD_NR
+};
+struct xen_sysctl_wren_vcpu_load;
+void hvm_load_count(enum hvm_load_event e);
+void hvm_load_stats(struct xen_sysctl_wren_vcpu_load *out);
+
 #endif /* ASM_HVM_H */
