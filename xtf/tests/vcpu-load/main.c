@@ -1,0 +1,149 @@
+/*
+ * vcpu-load - what it costs the hypervisor to make vCPUs ready to enter
+ * while they move between CPUs: XEN_SYSCTL_wren_vcpu_load before and
+ * after a stretch of yields, printed as one BENCH line (deltas) for
+ * automation/bench-vcpu-load.sh and checked for consistency.
+ *
+ * dom0 has four vCPUs (test.cfg) on a two-CPU machine. vCPUs 1-3 yield
+ * until told to stop; vCPU 0 reads the counters, yields YIELDS times,
+ * reads them again. With four vCPUs on two CPUs the scheduler moves them
+ * all the time, which is what the counters are about: on VMX a VMCS must
+ * be cleared before it is loaded on another CPU; on SVM a vCPU needs a
+ * new ASID on each CPU it arrives on.
+ *
+ * Checks (all vendors): the counters only grow, and entries happened.
+ * VMX: every entry is a VMLAUNCH or a VMRESUME; a VMLAUNCH needs a clear
+ * VMCS, so there are no more VMLAUNCHes than VMCLEARs... plus the ones
+ * already clear at the start, hence the slack of one per vCPU.
+ * SVM: no more whole-TLB flushes than entries.
+ */
+#include <xtf.h>
+#include <xtf/sysctl.h>
+#include <public/vcpu.h>
+
+const char test_title[] = "vCPU load and unload counts";
+
+#define NR_VCPUS 4
+#define YIELDS   1000UL
+
+static bool started[NR_VCPUS], stop;
+
+static void ap_main(unsigned int id)
+{
+    __atomic_store_n(&started[id], true, __ATOMIC_SEQ_CST);
+    while ( !__atomic_load_n(&stop, __ATOMIC_SEQ_CST) )
+        hypercall_yield();
+}
+
+static bool read_counts(struct xen_sysctl_wren_vcpu_load *c)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_wren_vcpu_load };
+    long rc = hypercall_sysctl(&op);
+
+    if ( rc )
+    {
+        xtf_error("XEN_SYSCTL_wren_vcpu_load: %ld", rc);
+        return false;
+    }
+    *c = op.u.wren_vcpu_load;
+    return true;
+}
+
+static bool start_aps(void)
+{
+    for ( unsigned int id = 1; id < NR_VCPUS; id++ )
+    {
+        long rc = xtf_vcpu_start(id, ap_main);
+
+        if ( rc )
+        {
+            xtf_error("starting vCPU %u: %ld (test.cfg asks for %u)",
+                      id, rc, NR_VCPUS);
+            return false;
+        }
+    }
+    for ( unsigned int id = 1; id < NR_VCPUS; id++ )
+    {
+        unsigned long i;
+
+        for ( i = 0; i < XTF_POLL_LIMIT &&
+                  !__atomic_load_n(&started[id], __ATOMIC_SEQ_CST); i++ )
+            hypercall_yield();
+        if ( i == XTF_POLL_LIMIT )
+        {
+            xtf_failure("vCPU %u never started", id);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void stop_aps(void)
+{
+    __atomic_store_n(&stop, true, __ATOMIC_SEQ_CST);
+    for ( unsigned int id = 1; id < NR_VCPUS; id++ )
+    {
+        unsigned long i;
+
+        for ( i = 0; i < XTF_POLL_LIMIT &&
+                  hypercall_vcpu_op(VCPUOP_is_up, id, NULL) == 1; i++ )
+            hypercall_yield();
+        if ( i == XTF_POLL_LIMIT )
+            xtf_failure("vCPU %u did not go down", id);
+    }
+}
+
+#define D(f) (after.f - before.f)
+
+static void report(const struct xen_sysctl_wren_vcpu_load *a,
+                   const struct xen_sysctl_wren_vcpu_load *b)
+{
+    struct xen_sysctl_wren_vcpu_load before = *a, after = *b;
+
+    printf("BENCH vcpus=%u yields=%lu entries=%lu vmlaunches=%lu vmresumes=%lu "
+           "vmptrlds=%lu vmclears=%lu remote_clears=%lu asid_allocs=%lu "
+           "asid_rollovers=%lu tlb_flush_all=%lu\n", NR_VCPUS, YIELDS,
+           (unsigned long)D(entries), (unsigned long)D(vmlaunches),
+           (unsigned long)D(vmresumes), (unsigned long)D(vmptrlds),
+           (unsigned long)D(vmclears), (unsigned long)D(remote_clears),
+           (unsigned long)D(asid_allocs), (unsigned long)D(asid_rollovers),
+           (unsigned long)D(tlb_flush_all));
+}
+
+static void check(const struct xen_sysctl_wren_vcpu_load *a,
+                  const struct xen_sysctl_wren_vcpu_load *b)
+{
+    struct xen_sysctl_wren_vcpu_load before = *a, after = *b;
+    bool vmx = after.vmlaunches + after.vmresumes != 0;
+
+    if ( D(entries) < YIELDS || (int64_t)D(vmclears) < 0 ||
+         (int64_t)D(asid_allocs) < 0 || (int64_t)D(tlb_flush_all) < 0 )
+        xtf_failure("counters went backwards or too few entries (%lu)",
+                    (unsigned long)D(entries));
+    if ( vmx && D(vmlaunches) + D(vmresumes) != D(entries) )
+        xtf_failure("VMX: %lu entries but %lu VMLAUNCH + %lu VMRESUME",
+                    (unsigned long)D(entries), (unsigned long)D(vmlaunches),
+                    (unsigned long)D(vmresumes));
+    if ( vmx && D(vmlaunches) > D(vmclears) + NR_VCPUS )
+        xtf_failure("VMX: %lu VMLAUNCHes after only %lu VMCLEARs",
+                    (unsigned long)D(vmlaunches), (unsigned long)D(vmclears));
+    if ( !vmx && D(tlb_flush_all) > D(entries) )
+        xtf_failure("SVM: %lu whole-TLB flushes in %lu entries",
+                    (unsigned long)D(tlb_flush_all), (unsigned long)D(entries));
+}
+
+void test_main(void)
+{
+    struct xen_sysctl_wren_vcpu_load before, after;
+
+    if ( !start_aps() || !read_counts(&before) )
+        return;
+    for ( unsigned long i = 0; i < YIELDS; i++ )
+        hypercall_yield();
+    if ( !read_counts(&after) )
+        return;
+    stop_aps();
+    report(&before, &after);
+    check(&before, &after);
+    xtf_success(NULL);
+}
