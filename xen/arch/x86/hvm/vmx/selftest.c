@@ -293,6 +293,7 @@ void vmx_selftest(unsigned int cpu)
         return;
     if (cpu == 0) {
         if (build() && stage1() && stage2()) {
+            vmcs_drop(&st_vcpu);        /* CPU0 will not be there to answer CPU1 */
             st.stages_passed = 2;
             printk("vmx selftest: stages 3 and 4 run on CPU1\n");
         }

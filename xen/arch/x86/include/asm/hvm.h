@@ -76,6 +76,9 @@ struct vcpu_vendor_ops {
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
     const struct logdirty_mech_ops *pml;    /* page-modification logging; NULL: none */
+    /* This CPU took a kick IPI (interrupts off): serve what other CPUs
+     * wait for. NULL: nothing to do. */
+    void (*kicked)(void);
 };
 
 extern struct vcpu_vendor_ops vmx_vendor_ops;      /* its probe sets .pml */
@@ -97,6 +100,7 @@ uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
 
 int hvm_init(void);                     /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
+void hvm_kicked(void);                  /* the kick IPI handler, interrupts off */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
