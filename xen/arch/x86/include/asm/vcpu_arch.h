@@ -40,9 +40,9 @@ struct vmx_vcpu {
 
 struct svm_vcpu {
     void *vmcb;                 /* 4 KiB VMCB (direct-map pointer) */
-    uint32_t asid;
-    bool asid_shared;           /* more vCPUs than ASIDs: flush at every entry */
-    int last_cpu;               /* CPU it last ran on: a move flushes the TLB */
+    uint32_t asid;              /* on last_cpu, in generation asid_gen */
+    uint64_t asid_gen;          /* svm.c: a CPU's ASIDs are recycled by generation */
+    int last_cpu;               /* CPU it last ran on, -1: needs a fresh ASID */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */
     volatile bool in_guest;     /* between reading the flush generation and #VMEXIT */
