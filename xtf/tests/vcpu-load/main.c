@@ -4,12 +4,15 @@
  * after a stretch of yields, printed as one BENCH line (deltas) for
  * automation/bench-vcpu-load.sh and checked for consistency.
  *
- * dom0 has four vCPUs (test.cfg) on a two-CPU machine. vCPUs 1-3 yield
- * until told to stop; vCPU 0 reads the counters, yields YIELDS times,
- * reads them again. With four vCPUs on two CPUs the scheduler moves them
- * all the time, which is what the counters are about: on VMX a VMCS must
- * be cleared before it is loaded on another CPU; on SVM a vCPU needs a
- * new ASID on each CPU it arrives on.
+ * The same kernel runs as dom0 and as four domUs, each with four vCPUs
+ * (test.cfg) on a two-CPU machine. A domU's vCPUs yield forever. dom0's
+ * vCPUs 1-3 yield until told to stop; vCPU 0 reads the counters, yields
+ * YIELDS times, reads them again: once with the domUs paused ("alone":
+ * 4 vCPUs) and once with them running ("crowd": 20 vCPUs, more than the
+ * 15 guest ASIDs QEMU offers). The scheduler moves vCPUs between CPUs,
+ * which is what the counters are about: on VMX a VMCS must be cleared
+ * before it is loaded on another CPU; on SVM a vCPU needs an ASID that
+ * tags nothing stale on each CPU it arrives on.
  *
  * Checks (all vendors): the counters only grow, and entries happened.
  * VMX: every entry is a VMLAUNCH or a VMRESUME; a VMLAUNCH needs a clear
@@ -20,10 +23,12 @@
 #include <xtf.h>
 #include <xtf/sysctl.h>
 #include <public/vcpu.h>
+#include <public/domctl.h>
 
 const char test_title[] = "vCPU load and unload counts";
 
 #define NR_VCPUS 4
+#define NR_DOMUS 4
 #define YIELDS   1000UL
 
 static bool started[NR_VCPUS], stop;
@@ -95,14 +100,16 @@ static void stop_aps(void)
 
 #define D(f) (after.f - before.f)
 
-static void report(const struct xen_sysctl_wren_vcpu_load *a,
+static void report(const char *scenario, unsigned int vcpus,
+                   const struct xen_sysctl_wren_vcpu_load *a,
                    const struct xen_sysctl_wren_vcpu_load *b)
 {
     struct xen_sysctl_wren_vcpu_load before = *a, after = *b;
 
-    printf("BENCH vcpus=%u yields=%lu entries=%lu vmlaunches=%lu vmresumes=%lu "
-           "vmptrlds=%lu vmclears=%lu remote_clears=%lu asid_allocs=%lu "
-           "asid_rollovers=%lu tlb_flush_all=%lu\n", NR_VCPUS, YIELDS,
+    printf("BENCH scenario=%s vcpus=%u yields=%lu entries=%lu vmlaunches=%lu "
+           "vmresumes=%lu vmptrlds=%lu vmclears=%lu remote_clears=%lu "
+           "asid_allocs=%lu asid_rollovers=%lu tlb_flush_all=%lu\n",
+           scenario, vcpus, YIELDS,
            (unsigned long)D(entries), (unsigned long)D(vmlaunches),
            (unsigned long)D(vmresumes), (unsigned long)D(vmptrlds),
            (unsigned long)D(vmclears), (unsigned long)D(remote_clears),
@@ -132,18 +139,62 @@ static void check(const struct xen_sysctl_wren_vcpu_load *a,
                     (unsigned long)D(tlb_flush_all), (unsigned long)D(entries));
 }
 
-void test_main(void)
+/* Pause (or unpause) every domU; false after an ERROR. */
+static bool set_domus_paused(bool pause)
+{
+    uint32_t cmd = pause ? XEN_DOMCTL_pausedomain : XEN_DOMCTL_unpausedomain;
+
+    for ( domid_t d = 1; d <= NR_DOMUS; d++ )
+    {
+        long rc = xtf_domctl_simple(cmd, d);
+
+        if ( rc )
+        {
+            xtf_error("%s d%u: %ld", pause ? "pausing" : "unpausing", d, rc);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* YIELDS yields of vCPU 0, counted and checked. */
+static bool measure(const char *scenario, unsigned int vcpus)
 {
     struct xen_sysctl_wren_vcpu_load before, after;
 
-    if ( !start_aps() || !read_counts(&before) )
-        return;
+    if ( !read_counts(&before) )
+        return false;
     for ( unsigned long i = 0; i < YIELDS; i++ )
         hypercall_yield();
     if ( !read_counts(&after) )
+        return false;
+    report(scenario, vcpus, &before, &after);
+    check(&before, &after);
+    return true;
+}
+
+static void domu_main(void)
+{
+    if ( !start_aps() )
+        return;
+    for ( ;; )
+        hypercall_yield();
+}
+
+void test_main(void)
+{
+    if ( !xtf_is_dom0 )
+        return domu_main();
+    if ( xtf_count_domus() != NR_DOMUS )
+    {
+        xtf_error("%u domUs, test.cfg asks for %u", xtf_count_domus(), NR_DOMUS);
+        return;
+    }
+    if ( !set_domus_paused(true) || !start_aps() )
+        return;
+    if ( !measure("alone", NR_VCPUS) || !set_domus_paused(false) ||
+         !measure("crowd", NR_VCPUS * (1 + NR_DOMUS)) )
         return;
     stop_aps();
-    report(&before, &after);
-    check(&before, &after);
     xtf_success(NULL);
 }
