@@ -18,7 +18,7 @@ struct vmx_vcpu {
     /* Owned by hvm/vmx/ (see vmx_priv.h). */
     void *msr_area;             /* guest MSRs saved on exit, loaded on entry */
     void *vapic;                /* virtual-APIC page: the guest's CR8 lives here */
-    int loaded_cpu;             /* CPU the VMCS is current on, -1 if none */
+    int loaded_cpu;             /* CPU the VMCS is active on (vmcs.c), -1 if none */
     volatile int guest_cpu;     /* CPU it is in guest mode on, -1 if none */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t last_rip;          /* guest RIP at the last exit */
