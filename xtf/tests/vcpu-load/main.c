@@ -149,6 +149,25 @@ static void check(const struct xen_sysctl_wren_vcpu_load *a,
                     (unsigned long)D(asid_allocs));
 }
 
+/* Every domU must have its four vCPUs, or "crowd" would measure less
+ * than it says (a domU whose module string was lost gets one). */
+static bool domus_complete(void)
+{
+    for ( domid_t d = 1; d <= NR_DOMUS; d++ )
+    {
+        struct xen_domctl_getdomaininfo info;
+        long rc = xtf_getdomaininfo(d, &info);
+
+        if ( rc || info.max_vcpu_id + 1 != NR_VCPUS )
+        {
+            xtf_error("d%u: getdomaininfo %ld, %u vCPUs; test.cfg asks for %u",
+                      d, rc, rc ? 0 : info.max_vcpu_id + 1, NR_VCPUS);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Pause (or unpause) every domU; false after an ERROR. */
 static bool set_domus_paused(bool pause)
 {
@@ -200,7 +219,7 @@ void test_main(void)
         xtf_error("%u domUs, test.cfg asks for %u", xtf_count_domus(), NR_DOMUS);
         return;
     }
-    if ( !set_domus_paused(true) || !start_aps() )
+    if ( !domus_complete() || !set_domus_paused(true) || !start_aps() )
         return;
     if ( !measure("alone", NR_VCPUS) || !set_domus_paused(false) ||
          !measure("crowd", NR_VCPUS * (1 + NR_DOMUS)) )
