@@ -18,3 +18,9 @@ echo "== p2m global type changes (host) =="
 echo
 echo "== log-dirty (guests on both platforms) =="
 "$here/bench-logdirty.sh"
+
+# vCPU load: VMPTRLD/VMCLEAR, VMLAUNCH/VMRESUME and ASID work per 1000
+# yields of vCPUs moving between CPUs (docs/bench/vcpu-load.md).
+echo
+echo "== vCPU load and unload (guests on both platforms) =="
+"$here/bench-vcpu-load.sh"

@@ -9,7 +9,7 @@
  *
  * Only reads: it may not change any domain, frame or allocator state, and
  * it takes no lock but the page allocator's counters' (read racily: a
- * snapshot is all physinfo promises).
+ * snapshot is all physinfo and wren_vcpu_load promise).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -18,6 +18,7 @@
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
+#include <xen/arch.h>
 #include <public/sysctl.h>
 
 static void fill_physinfo(struct xen_sysctl_physinfo *pi)
@@ -36,6 +37,13 @@ static void fill_physinfo(struct xen_sysctl_physinfo *pi)
 long sysctl_physinfo(struct xen_sysctl *op, uint64_t arg)
 {
     fill_physinfo(&op->u.physinfo);
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+/* Wren's own: how often vCPUs were made ready to enter (xen/arch.h). */
+long sysctl_wren_vcpu_load(struct xen_sysctl *op, uint64_t arg)
+{
+    arch_vcpu_load_stats(&op->u.wren_vcpu_load);
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 

@@ -52,3 +52,8 @@ const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
 {
     return hvm_vendor ? hvm_vendor->pml : NULL;
 }
+
+void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
+{
+    hvm_load_stats(out);
+}

@@ -9,6 +9,7 @@
 #include <asm/x86.h>
 #include <asm/traps.h>
 #include <asm/apic.h>
+#include <asm/hvm.h>
 
 struct idt_entry {
     uint16_t offset_lo, selector;
@@ -79,6 +80,7 @@ void do_trap(struct cpu_user_regs *regs)
         break;
     case VECTOR_KICK:
         apic_eoi();
+        hvm_kicked();
         get_cpu_info()->need_resched = true;
         break;
     case VECTOR_SPURIOUS:

@@ -9,7 +9,8 @@
  * are not the control domain get -EPERM before anything else is looked at;
  * an unknown command is -ENOSYS.
  *
- * Only XEN_SYSCTL_physinfo is implemented. What Wren fills in:
+ * Implemented: XEN_SYSCTL_physinfo, and Wren's own
+ * XEN_SYSCTL_wren_vcpu_load (wren.h). What Wren fills in for physinfo:
  *   threads_per_core, cores_per_socket  1, and the number of online CPUs
  *   nr_cpus         CPUs online now
  *   max_cpu_id      the highest CPU id the hypervisor could bring up
@@ -26,6 +27,7 @@
 #define WREN_PUBLIC_SYSCTL_H
 
 #include "xen.h"
+#include "wren.h"
 
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000015
 
@@ -74,6 +76,7 @@ struct xen_sysctl {
     uint32_t interface_version;  /* XEN_SYSCTL_INTERFACE_VERSION */
     union {
         struct xen_sysctl_physinfo physinfo;
+        struct xen_sysctl_wren_vcpu_load wren_vcpu_load;    /* wren.h */
         uint8_t pad[128];      /* fixes the size; new members must fit */
     } u;
 };

@@ -121,4 +121,26 @@ struct xen_domctl_wren_logdirty {
 };
 XEN_ABI_SIZE(struct xen_domctl_wren_logdirty, 104);
 
+/*
+ * XEN_SYSCTL_wren_vcpu_load (sysctl.h's union member "wren_vcpu_load"):
+ * how often the hypervisor made a vCPU's VMCS or ASID ready on a CPU,
+ * summed over every CPU since boot, for tests and `make bench` (counts,
+ * never times). Xen has no such sysctl; 0x7780 is outside its numbering.
+ * Control domain only. A vendor leaves the other vendor's fields zero.
+ */
+#define XEN_SYSCTL_wren_vcpu_load 0x7780
+
+struct xen_sysctl_wren_vcpu_load {
+    uint64_t entries;          /* OUT: VM entries attempted (VMX, SVM) */
+    uint64_t vmlaunches;       /* OUT: ... of them VMLAUNCH (VMX) */
+    uint64_t vmresumes;        /* OUT: ... of them VMRESUME (VMX) */
+    uint64_t vmptrlds;         /* OUT: VMPTRLDs (VMX) */
+    uint64_t vmclears;         /* OUT: VMCLEARs, creation included (VMX) */
+    uint64_t remote_clears;    /* OUT: of those, done for another CPU (VMX) */
+    uint64_t asid_allocs;      /* OUT: ASIDs handed to a vCPU on a CPU (SVM) */
+    uint64_t asid_rollovers;   /* OUT: a CPU ran out and began a generation (SVM) */
+    uint64_t tlb_flush_all;    /* OUT: VMRUNs with TLB_CONTROL "flush all" (SVM) */
+};
+XEN_ABI_SIZE(struct xen_sysctl_wren_vcpu_load, 72);
+
 #endif /* WREN_PUBLIC_WREN_H */

@@ -19,6 +19,7 @@ struct domain;
 struct p2m_pte_ops;
 struct logdirty_mech_ops;
 struct vcpu_hvm_context;
+struct xen_sysctl_wren_vcpu_load;
 
 /* ---- vCPUs ---- */
 
@@ -51,5 +52,12 @@ void arch_flush_guest_tlbs(struct domain *d);
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void);
 /* The guest-physical address width a new domain gets. */
 unsigned int arch_gpaddr_bits(void);
+
+/* ---- counters ---- */
+
+/* XEN_SYSCTL_wren_vcpu_load: what making vCPUs ready to enter cost so
+ * far, summed over CPUs (a racy snapshot); fields for hardware this
+ * architecture does not have are 0. */
+void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out);
 
 #endif /* XEN_ARCH_H */

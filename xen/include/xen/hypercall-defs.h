@@ -98,7 +98,8 @@
     OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
-    OP(f, XEN_SYSCTL_physinfo,                sysctl_physinfo,       PRIVILEGED, 0)
+    OP(f, XEN_SYSCTL_physinfo,                sysctl_physinfo,       PRIVILEGED, 0) \
+    OP(f, XEN_SYSCTL_wren_vcpu_load,          sysctl_wren_vcpu_load, PRIVILEGED, 0)
 
 /* Not offered, so -ENOSYS: increase_reservation (PVH guests use
  * populate_physmap) and maximum_ram_page (the page allocator does not

@@ -58,6 +58,12 @@ void hvm_cpu_up(unsigned int cpu)
         panic("CPU%u: cannot enable %s (%d)", cpu, hvm_vendor->name, rc);
 }
 
+void hvm_kicked(void)
+{
+    if (hvm_vendor && hvm_vendor->kicked)
+        hvm_vendor->kicked();
+}
+
 /* ---- CPUID ---------------------------------------------------------- */
 
 #define XEN_LEAVES 5        /* base+0 .. base+4 */

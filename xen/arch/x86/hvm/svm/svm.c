@@ -12,6 +12,14 @@
  * after decoding the instruction. XSETBV, INVD and WBINVD exit to the
  * common code. VMRUN switches neither XCR0 nor TSC_AUX: fpu.c and
  * load_tsc_aux() put the guest's values in around each run.
+ *
+ * ASIDs are handed out per CPU and recycled by generation: a vCPU holds
+ * one ASID on one CPU, and gets a fresh one when it arrives on another
+ * CPU, when that CPU has begun a new generation, or when its cached
+ * translations must go (p2m flush, CR4 write). A fresh ASID has tagged
+ * nothing since the CPU last flushed every ASID, so no flush is needed;
+ * a CPU that runs out begins a generation, and that one VMRUN flushes
+ * every ASID (TLB_CONTROL 1). QEMU offers only 16 ASIDs.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -31,13 +39,19 @@
 #define IOPM_PAGES  3
 #define MSRPM_PAGES 2
 
+#define TLB_CONTROL_NONE      0
+#define TLB_CONTROL_FLUSH_ALL 1     /* every ASID's entries, on this VMRUN */
+
 struct svm_cpu {
     void *host_area;            /* VMSAVE area for the hypervisor's own state */
     void *hsave;                /* MSR_VM_HSAVE_PA page */
+    /* Only this CPU touches these, between CLGI and STGI. */
+    uint64_t asid_gen;          /* the ASIDs of older generations are void */
+    uint32_t next_asid;         /* next to hand out; max_asid: none left */
 };
 static struct svm_cpu svm_cpus[NR_CPUS];
 static mfn_t iopm, msrpm;       /* shared by every vCPU: intercept everything... */
-static uint32_t next_asid = 1, max_asid;
+static uint32_t max_asid;       /* ASIDs 1 .. max_asid - 1 are the guests' */
 static uint64_t cr4_guest_ok;   /* CR4 bits a guest may set (cpu_policy.c) */
 static bool have_rdtscp;
 static uint64_t tsc_aux_now[NR_CPUS];   /* TSC_AUX in each CPU */
@@ -65,6 +79,10 @@ static int svm_probe(void)
         return -ENODEV;
     }
     max_asid = r.b;
+    if (max_asid < 2) {
+        printk(XENLOG_ERR "SVM: %u ASIDs, none for guests\n", max_asid);
+        return -ENODEV;
+    }
     cr4_guest_ok = hvm_cr4_guest_ok();
     have_rdtscp = cpuid(0x80000001).d & (1u << 27);
     printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n",
@@ -114,6 +132,7 @@ static int svm_cpu_up(unsigned int cpu)
     if (have_rdtscp)
         wrmsr(MSR_TSC_AUX, 0);
     tsc_aux_now[cpu] = 0;
+    c->next_asid = max_asid;    /* the first handout flushes whatever came before */
     vmsave(virt_to_maddr(c->host_area));
     return 0;
 }
@@ -136,7 +155,6 @@ static void svm_init_controls(struct vcpu *v, void *vmcb)
     vmcb_set(vmcb, VMCB_INTERCEPT_EXC, 4, 1u << 18);    /* #MC */
     vmcb_set64(vmcb, VMCB_IOPM_BASE, mfn_x(iopm) << PAGE_SHIFT);
     vmcb_set64(vmcb, VMCB_MSRPM_BASE, mfn_x(msrpm) << PAGE_SHIFT);
-    vmcb_set(vmcb, VMCB_ASID, 4, v->arch.svm.asid);
     vmcb_set64(vmcb, VMCB_VINTR, VINTR_MASKING);
     vmcb_set64(vmcb, VMCB_NP_ENABLE, 1);
     vmcb_set64(vmcb, VMCB_NCR3, p2m_root_maddr(&v->domain->p2m));
@@ -149,13 +167,7 @@ static int svm_vcpu_create(struct vcpu *v)
     if (!vmcb)
         return -ENOMEM;
     v->arch.svm.vmcb = vmcb;
-    v->arch.svm.asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_SEQ_CST);
-    if (max_asid && v->arch.svm.asid >= max_asid) {
-        /* Out of ASIDs: share one, and flush it at every entry so no
-         * vCPU ever sees another's translations. */
-        v->arch.svm.asid = 1 + v->arch.svm.asid % (max_asid - 1);
-        v->arch.svm.asid_shared = true;
-    }
+    /* No ASID yet: the first entry hands one out. */
     v->arch.svm.last_cpu = -1;
     v->arch.svm.vmcb_owner = -1;
     svm_init_controls(v, vmcb);
@@ -250,13 +262,45 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
 
 /* ---- running ------------------------------------------------------- */
 
+/* Out of ASIDs: older generations' ASIDs are void from this VMRUN on,
+ * which flushes every ASID's translations. */
+static uint8_t svm_new_asid_generation(struct svm_cpu *c)
+{
+    c->asid_gen++;
+    c->next_asid = 1;
+    hvm_load_count(HVM_LOAD_ASID_ROLLOVER);
+    hvm_load_count(HVM_LOAD_TLB_FLUSH_ALL);
+    return TLB_CONTROL_FLUSH_ALL;
+}
+
+/* Give v an ASID that tags nothing on this CPU; the TLB_CONTROL to use. */
+static uint8_t svm_fresh_asid(struct vcpu *v, struct svm_cpu *c)
+{
+    uint8_t ctl = TLB_CONTROL_NONE;
+
+    if (c->next_asid >= max_asid)
+        ctl = svm_new_asid_generation(c);
+    v->arch.svm.asid = c->next_asid++;
+    v->arch.svm.asid_gen = c->asid_gen;
+    vmcb_set(v->arch.svm.vmcb, VMCB_ASID, 4, v->arch.svm.asid);
+    hvm_load_count(HVM_LOAD_ASID_ALLOC);
+    return ctl;
+}
+
+/*
+ * v keeps its ASID only on the CPU it got it from, within that CPU's
+ * generation, and while the domain's flush generation (p2m changes) and
+ * last_cpu (-1 after a CR4 write) say its translations are still good.
+ */
 static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
 {
-    void *vmcb = v->arch.svm.vmcb;
+    struct svm_cpu *c = &svm_cpus[cpu];
     uint64_t gen = ACCESS_ONCE(v->domain->tlb_flush_gen);
-    bool flush = v->arch.svm.last_cpu != (int)cpu || v->arch.svm.flush_gen != gen ||
-                 v->arch.svm.asid_shared;
-    vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, flush ? 1 : 0);    /* 1: flush everything */
+    bool keep = v->arch.svm.last_cpu == (int)cpu && v->arch.svm.asid_gen == c->asid_gen &&
+                v->arch.svm.flush_gen == gen;
+    uint8_t ctl = keep ? TLB_CONTROL_NONE : svm_fresh_asid(v, c);
+
+    vmcb_set(v->arch.svm.vmcb, VMCB_TLB_CONTROL, 1, ctl);
     v->arch.svm.last_cpu = (int)cpu;
     v->arch.svm.flush_gen = gen;
 }
@@ -439,6 +483,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     smp_mb();                   /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
     v->arch.svm.entries++;
+    hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);
@@ -490,7 +535,8 @@ static void svm_wait_for_flush(struct vcpu *v)
 }
 
 /*
- * Every vCPU flushes its ASID when it next enters with a newer generation;
+ * Every vCPU takes a fresh ASID when it next enters with a newer generation
+ * (its old one is never used again before its CPU flushes every ASID);
  * those in guest mode now are kicked out and waited for, so when this
  * returns no CPU still uses a translation from before the call.
  */

@@ -14,6 +14,7 @@
 #include <xen/sched.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/fpu.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmx_priv.h"
 #include <asm/p2m-backends.h>
@@ -82,6 +83,7 @@ static bool build(void)
     st_dom.max_vcpus = 1;
     st_dom.vcpu[0] = &st_vcpu;
     st_vcpu.domain = &st_dom;
+    fpu_init_vcpu(&st_vcpu);        /* XCR0 0 would make the entry's XSETBV fault */
     st_dom.p2m.flush_tlbs = flush_cb;
     st_dom.p2m.flush_arg = &st_dom;
     if (p2m_set_range(&st_dom.p2m, _gfn(0), mem, GUEST_PAGES, p2m_ram_rw, p2m_access_rwx))
@@ -293,6 +295,7 @@ void vmx_selftest(unsigned int cpu)
         return;
     if (cpu == 0) {
         if (build() && stage1() && stage2()) {
+            vmcs_drop(&st_vcpu);        /* CPU0 will not be there to answer CPU1 */
             st.stages_passed = 2;
             printk("vmx selftest: stages 3 and 4 run on CPU1\n");
         }

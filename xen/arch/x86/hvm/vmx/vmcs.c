@@ -7,9 +7,12 @@
  * vCPU's VMCS with the controls and host state. Guest register state is
  * guest.c's business, running the guest is vmx.c's.
  *
- * A VMCS is current on at most one CPU: vmcs_load()/vmcs_unload() bracket
- * every use, and vmx.c unloads (VMCLEAR) at the end of every run so that
- * the scheduler may move the vCPU anywhere.
+ * A VMCS is active on at most one CPU. After a run it stays active (and
+ * usually current) on the CPU that ran it, so the next run there needs no
+ * VMPTRLD and enters with VMRESUME; it is cleared (VMCLEAR) only when the
+ * vCPU is loaded on another CPU, for a one-off access (vmcs_unload) or
+ * when it is destroyed. A clear must happen on the CPU where the VMCS is
+ * active: see "where each VMCS is active" below.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -439,30 +442,121 @@ static void vmcs_write_host_percpu(unsigned int cpu)
     vmcs_write(VMCS_HOST_GDTR_BASE, (uintptr_t)host_tables[cpu].gdt);
 }
 
+/* ---- where each VMCS is active ---- */
+
+/*
+ * Each CPU knows which vCPU's VMCS is current on it (the last VMPTRLD not
+ * undone by a VMCLEAR); each vCPU knows where its VMCS is active
+ * (loaded_cpu). The SDM allows a VMCS to be active on one logical
+ * processor only, and only that processor's VMCLEAR writes it back, so a
+ * CPU that wants a VMCS active elsewhere posts it in the owner's mailbox,
+ * kicks the owner and waits; the owner clears it from its kick handler,
+ * or from its own wait loop if it is waiting too (so two CPUs that want
+ * each other's VMCS cannot deadlock). Everything else that touches these
+ * runs with interrupts off on its own CPU.
+ */
+struct vmcs_cpu {
+    struct vcpu *cur;               /* whose VMCS is current here, or NULL */
+    struct vcpu *clear_request;     /* a VMCS another CPU wants written back */
+};
+static struct vmcs_cpu vmcs_cpus[NR_CPUS];
+
+#define REKICK_SPINS 100000
+
+/* VMCLEAR v's VMCS, active on this CPU: its launch state becomes clear. */
+static void clear_here(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    struct vmcs_cpu *c = &vmcs_cpus[smp_processor_id()];
+
+    hvm_load_count(HVM_LOAD_VMCLEAR);
+    if (!vmclear(virt_to_maddr(x->vmcs)))
+        panic("VMX: VMCLEAR failed for d%u v%u", v->domain->domain_id, v->vcpu_id);
+    if (c->cur == v)
+        c->cur = NULL;          /* the SDM: the current-VMCS pointer is now invalid */
+    x->launched = false;
+    __atomic_store_n(&x->loaded_cpu, -1, __ATOMIC_RELEASE);
+}
+
+void vmcs_serve_clear_request(void)
+{
+    struct vcpu *v = __atomic_exchange_n(&vmcs_cpus[smp_processor_id()].clear_request,
+                                         NULL, __ATOMIC_ACQUIRE);
+
+    if (!v)
+        return;
+    hvm_load_count(HVM_LOAD_REMOTE_CLEAR);
+    clear_here(v);
+}
+
+static bool active_on(struct vcpu *v, int cpu)
+{
+    return __atomic_load_n(&v->arch.vmx.loaded_cpu, __ATOMIC_ACQUIRE) == cpu;
+}
+
+/* Have CPU owner write v's VMCS back, and wait until it has. */
+static void clear_remote(struct vcpu *v, int owner)
+{
+    struct vcpu **mailbox = &vmcs_cpus[owner].clear_request;
+    struct vcpu *none = NULL;
+
+    while (!__atomic_compare_exchange_n(mailbox, &none, v, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+        none = NULL;
+        vmcs_serve_clear_request();
+        cpu_relax();
+    }
+    smp_kick_cpu(owner);
+    for (unsigned long n = 1; active_on(v, owner); n++) {
+        vmcs_serve_clear_request();
+        cpu_relax();
+        if (n % REKICK_SPINS == 0)
+            smp_kick_cpu(owner);
+    }
+}
+
 void vmcs_load(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
     unsigned int cpu = smp_processor_id();
-    int none = -1;
+    struct vmcs_cpu *c = &vmcs_cpus[cpu];
+    int owner = __atomic_load_n(&x->loaded_cpu, __ATOMIC_ACQUIRE);
 
     ASSERT(!local_irq_is_enabled());
-    if (!__atomic_compare_exchange_n(&x->loaded_cpu, &none, (int)cpu, false,
-                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-        panic("VMX: d%u v%u VMCS wanted on CPU%u, loaded on CPU%d",
-              v->domain->domain_id, v->vcpu_id, cpu, none);
+    if (owner >= 0 && owner != (int)cpu)
+        clear_remote(v, owner);
+    if (c->cur == v)
+        return;
+    hvm_load_count(HVM_LOAD_VMPTRLD);
     if (!vmptrld(virt_to_maddr(x->vmcs)))
         panic("VMX: VMPTRLD failed for d%u v%u", v->domain->domain_id, v->vcpu_id);
+    c->cur = v;
+    if (owner == (int)cpu)
+        return;                     /* still active here: host state is this CPU's */
+    __atomic_store_n(&x->loaded_cpu, (int)cpu, __ATOMIC_RELEASE);
     vmcs_write_host_percpu(cpu);
 }
 
 void vmcs_unload(struct vcpu *v)
 {
-    struct vmx_vcpu *x = &v->arch.vmx;
+    ASSERT(v->arch.vmx.loaded_cpu == (int)smp_processor_id());
+    clear_here(v);
+}
 
-    if (!vmclear(virt_to_maddr(x->vmcs)))
-        panic("VMX: VMCLEAR failed for d%u v%u", v->domain->domain_id, v->vcpu_id);
-    x->launched = false;
-    __atomic_store_n(&x->loaded_cpu, -1, __ATOMIC_RELEASE);
+/* Write v's VMCS back wherever it is active (v is not running). */
+void vmcs_drop(struct vcpu *v)
+{
+    unsigned long flags = local_save_flags();
+    int owner;
+
+    local_irq_disable();
+    owner = __atomic_load_n(&v->arch.vmx.loaded_cpu, __ATOMIC_ACQUIRE);
+    if (owner == (int)smp_processor_id())
+        clear_here(v);
+    else if (owner >= 0)
+        clear_remote(v, owner);
+    if (flags & X86_EFLAGS_IF)
+        local_irq_enable();
 }
 
 uint64_t vmx_vcpu_vmread(struct vcpu *v, uint64_t field)
@@ -555,6 +649,7 @@ int vmcs_create(struct vcpu *v)
     *(uint32_t *)x->vmcs = vmx_caps.revision;
     flags = local_save_flags();
     local_irq_disable();
+    hvm_load_count(HVM_LOAD_VMCLEAR);
     if (!vmclear(virt_to_maddr(x->vmcs)))       /* launch state := clear */
         panic("VMX: VMCLEAR of a new VMCS failed");
     vmcs_load(v);
@@ -566,13 +661,14 @@ int vmcs_create(struct vcpu *v)
     return 0;
 }
 
-/* The vCPU must not be running: with unload-after-every-run, its VMCS is
- * then current nowhere and the pages can go. */
+/* The vCPU must not be running. Its VMCS may still be active on the CPU
+ * that ran it last: that CPU writes it back before the page can go. */
 void vmcs_destroy(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
 
-    ASSERT(x->loaded_cpu == -1);
+    if (x->vmcs)
+        vmcs_drop(v);
     vmx_pml_vcpu_free(v);
     if (x->vmcs)
         free_page_ptr(x->vmcs);

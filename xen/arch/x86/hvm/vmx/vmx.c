@@ -9,10 +9,12 @@
  * HVM_EXIT_NONE; the common code never sees them. For the exits it does
  * see, the common code advances RIP by insn_len itself.
  *
- * A run: interrupts off, VMCS loaded (VMPTRLD), stale translations
- * flushed, the queued event written, the guest's XCR0 loaded, VMLAUNCH;
- * after the exit the hypervisor's XCR0 is back, the VMCS is written back
- * (VMCLEAR) so the vCPU may run on any CPU next, and the
+ * A run: interrupts off, VMCS made current (vmcs.c: a VMPTRLD only if
+ * another VMCS was current here since, a VMCLEAR on the old CPU first if
+ * the vCPU moved), stale translations flushed, the queued event written,
+ * the guest's XCR0 loaded, VMLAUNCH after a clear and VMRESUME otherwise;
+ * after the exit the hypervisor's XCR0 is back, the VMCS stays active on
+ * this CPU for the vCPU's next run, and the
  * interrupt that caused the exit, still pending (no acknowledge-on-exit),
  * is taken by the hypervisor's own IDT when interrupts come back on. The
  * VMX-preemption timer bounds every run (vmcs.c, vmx_quantum_us), so the
@@ -338,6 +340,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
     fpu_enter_guest(v);
+    hvm_load_count(HVM_LOAD_ENTRY);
+    hvm_load_count(x->launched ? HVM_LOAD_VMRESUME : HVM_LOAD_VMLAUNCH);
     rc = vmx_enter(&v->regs, x->launched);
     fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
@@ -349,7 +353,6 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         entry_refused(v, rc, exit);
     }
     vmx_pml_run_end(v);
-    vmcs_unload(v);     /* follow-up: keep it loaded until the vCPU leaves this CPU */
     if (flags & X86_EFLAGS_IF)
         local_irq_enable();
 }
@@ -391,4 +394,5 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .get_guest_state = vmx_get_guest_state,
     .inject_exception = vmx_inject_exception,
     .flush_guest_tlbs = vmx_flush_guest_tlbs,
+    .kicked = vmcs_serve_clear_request,
 };

@@ -66,10 +66,16 @@ int vmx_probe(void);
 int vmx_cpu_up(unsigned int cpu);
 int vmcs_create(struct vcpu *v);
 void vmcs_destroy(struct vcpu *v);
-/* Make v's VMCS current on this CPU / write it back and forget it. Interrupts
- * must be off in between; the pair panics if the VMCS is loaded elsewhere. */
+/* Make v's VMCS current on this CPU (interrupts off), first having the CPU
+ * where it is active write it back if that is another one. It stays active
+ * here until vmcs_unload() (VMCLEAR now, for one-off accesses), another
+ * CPU's vmcs_load() or vmcs_drop(). */
 void vmcs_load(struct vcpu *v);
 void vmcs_unload(struct vcpu *v);
+/* Write v's VMCS back wherever it is active; v must not be running. */
+void vmcs_drop(struct vcpu *v);
+/* The kick handler (interrupts off): a clear another CPU is waiting for. */
+void vmcs_serve_clear_request(void);
 uint64_t vmcs_read(uint64_t field);
 void vmcs_write(uint64_t field, uint64_t val);
 /* One field of a vCPU that is not running (loads and unloads the VMCS). */

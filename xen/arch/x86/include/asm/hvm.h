@@ -76,6 +76,9 @@ struct vcpu_vendor_ops {
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
     const struct logdirty_mech_ops *pml;    /* page-modification logging; NULL: none */
+    /* This CPU took a kick IPI (interrupts off): serve what other CPUs
+     * wait for. NULL: nothing to do. */
+    void (*kicked)(void);
 };
 
 extern struct vcpu_vendor_ops vmx_vendor_ops;      /* its probe sets .pml */
@@ -97,6 +100,7 @@ uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
 
 int hvm_init(void);                     /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
+void hvm_kicked(void);                  /* the kick IPI handler, interrupts off */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
@@ -109,5 +113,17 @@ void hvm_debugcon_write(struct domain *d, char c);
 paddr_t svm_host_area(unsigned int cpu);
 bool svm_stress_enabled(void);
 __noreturn void svm_stress_cpu(unsigned int cpu);
+
+/* vcpu_load.c: per-CPU counts for XEN_SYSCTL_wren_vcpu_load. Count with
+ * interrupts off (or in an interrupt handler) on the CPU that did it. */
+enum hvm_load_event {
+    HVM_LOAD_ENTRY, HVM_LOAD_VMLAUNCH, HVM_LOAD_VMRESUME,
+    HVM_LOAD_VMPTRLD, HVM_LOAD_VMCLEAR, HVM_LOAD_REMOTE_CLEAR,
+    HVM_LOAD_ASID_ALLOC, HVM_LOAD_ASID_ROLLOVER, HVM_LOAD_TLB_FLUSH_ALL,
+    HVM_LOAD_NR
+};
+struct xen_sysctl_wren_vcpu_load;
+void hvm_load_count(enum hvm_load_event e);
+void hvm_load_stats(struct xen_sysctl_wren_vcpu_load *out);
 
 #endif /* ASM_HVM_H */

@@ -18,7 +18,7 @@ struct vmx_vcpu {
     /* Owned by hvm/vmx/ (see vmx_priv.h). */
     void *msr_area;             /* guest MSRs saved on exit, loaded on entry */
     void *vapic;                /* virtual-APIC page: the guest's CR8 lives here */
-    int loaded_cpu;             /* CPU the VMCS is current on, -1 if none */
+    int loaded_cpu;             /* CPU the VMCS is active on (vmcs.c), -1 if none */
     volatile int guest_cpu;     /* CPU it is in guest mode on, -1 if none */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t last_rip;          /* guest RIP at the last exit */
@@ -40,9 +40,9 @@ struct vmx_vcpu {
 
 struct svm_vcpu {
     void *vmcb;                 /* 4 KiB VMCB (direct-map pointer) */
-    uint32_t asid;
-    bool asid_shared;           /* more vCPUs than ASIDs: flush at every entry */
-    int last_cpu;               /* CPU it last ran on: a move flushes the TLB */
+    uint32_t asid;              /* on last_cpu, in generation asid_gen */
+    uint64_t asid_gen;          /* svm.c: a CPU's ASIDs are recycled by generation */
+    int last_cpu;               /* CPU it last ran on, -1: needs a fresh ASID */
     uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
     uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */
     volatile bool in_guest;     /* between reading the flush generation and #VMEXIT */
