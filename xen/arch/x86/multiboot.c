@@ -31,10 +31,31 @@ static void add_range(struct boot_info *bi, uint64_t addr, uint64_t len, uint32_
         bi->dropped_ranges++;
 }
 
+/*
+ * The loader's strings live in its information structure, in RAM the
+ * allocator is given later: they are copied here, before anything can
+ * reuse that memory. A string that does not fit is cut (and says so).
+ */
+static char kept_strings[16384];
+static size_t kept_used;
+
+static const char *keep_string(const char *s)
+{
+    size_t room = sizeof(kept_strings) - kept_used, n;
+    char *dst = &kept_strings[kept_used];
+    if (!s || !room)
+        return "";
+    n = strnlen(s, room - 1);
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    kept_used += n + 1;
+    return dst;
+}
+
 static void add_module(struct boot_info *bi, paddr_t s, paddr_t e, const char *cmd)
 {
     if (bi->nr_modules < BOOT_MAX_MODULES)
-        bi->modules[bi->nr_modules++] = (struct boot_module){ s, e, cmd ? cmd : "" };
+        bi->modules[bi->nr_modules++] = (struct boot_module){ s, e, keep_string(cmd) };
     else
         bi->dropped_modules++;
 }
@@ -43,7 +64,7 @@ static void parse_mb1(const struct mb1_info *mi, struct boot_info *bi)
 {
     bi->loader = "multiboot1";
     if (mi->flags & MB1_INFO_CMDLINE)
-        bi->cmdline = maddr_to_virt(mi->cmdline);
+        bi->cmdline = keep_string(maddr_to_virt(mi->cmdline));
     if (mi->flags & MB1_INFO_MODS) {
         const struct mb1_module *m = maddr_to_virt(mi->mods_addr);
         for (uint32_t i = 0; i < mi->mods_count; i++)
@@ -88,7 +109,7 @@ static void parse_mb2(const uint8_t *info, struct boot_info *bi)
         if (tag->type == MB2_TAG_END)
             break;
         if (tag->type == MB2_TAG_CMDLINE)
-            bi->cmdline = (const char *)(tag + 1);
+            bi->cmdline = keep_string((const char *)(tag + 1));
         else if (tag->type == MB2_TAG_MODULE) {
             const struct mb2_tag_module *m = (const void *)tag;
             add_module(bi, m->start, m->end, m->cmdline);
@@ -100,6 +121,7 @@ static void parse_mb2(const uint8_t *info, struct boot_info *bi)
 int multiboot_parse(uint32_t magic, paddr_t info, struct boot_info *bi)
 {
     memset(bi, 0, sizeof(*bi));
+    kept_used = 0;
     bi->cmdline = "";
     if (magic == MB1_BOOT_MAGIC)
         parse_mb1(maddr_to_virt(info), bi);
