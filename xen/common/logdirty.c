@@ -226,7 +226,7 @@ static void wait_for_exit(struct vcpu *v)
 /*
  * Call after a p2m flush: returns when no vCPU of d runs on translations
  * from before it, each having left guest mode once (and so flushing at
- * its next entry). Needed because the SVM flush only kicks, and a write
+ * its next entry). Needed because an arch's flush may only kick, and a write
  * through a stale TLB entry sets no dirty flag and takes no write-protect
  * fault. Waits without pausing the domain.
  */

@@ -27,7 +27,7 @@
 /* Where argument i lives, by guest mode. */
 static uint64_t *arg_reg(struct vcpu *v, bool long_mode, unsigned int i)
 {
-    struct guest_regs *r = &v->regs;
+    struct guest_regs *r = &v->arch.regs;
     uint64_t *regs64[HYPERCALL_MAX_ARGS] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
     uint64_t *regs32[HYPERCALL_MAX_ARGS] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
     return long_mode ? regs64[i] : regs32[i];
@@ -37,7 +37,7 @@ void arch_hypercall(struct vcpu *v)
 {
     struct hvm_guest_state st;
     uint64_t args[HYPERCALL_MAX_ARGS];
-    uint64_t nr = v->regs.rax;
+    uint64_t nr = v->arch.regs.rax;
     long rc;
     hvm_vendor->get_guest_state(v, &st);
     if (!st.long_mode)
@@ -46,11 +46,11 @@ void arch_hypercall(struct vcpu *v)
         args[i] = st.long_mode ? *arg_reg(v, true, i) : (uint32_t)*arg_reg(v, false, i);
     rc = hypercall_dispatch(v->domain, nr, args, st.cpl != 0);
     if (rc == -ERESTART) {
-        v->regs.rip -= HYPERCALL_INSN_LEN;
+        v->arch.regs.rip -= HYPERCALL_INSN_LEN;
         vcpu_yield();
         return;
     }
-    v->regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
+    v->arch.regs.rax = st.long_mode ? (uint64_t)rc : (uint32_t)rc;
 }
 
 void hypercall_set_arg(unsigned int idx, uint64_t val)

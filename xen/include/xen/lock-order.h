@@ -40,7 +40,7 @@
     X(domain, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "d->lock: vCPU initialise/down, reservation changes of one domain")     \
     X(pml, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
-      "pml_lock: PML and EPT A/D switching, per-vCPU PML buffers (vmx/pml.c)") \
+      "pml_lock: hardware write-log and A/D switching, per-vCPU log buffers")  \
     X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
       "d->console.lock: a domain's console line, PV console ring, 0xE9 budget") \
     X(p2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
@@ -52,7 +52,7 @@
     X(sched, LOCK_NEST_NONE, LOCK_IRQ,                                        \
       "sched_lock: run states, pause counts, the domain list, the RR cursor") \
     X(vpid, LOCK_NEST_NONE, LOCK_IRQ,                                         \
-      "vpid_lock: the VPID allocation bitmap (vmx/vmcs.c)")                   \
+      "vpid_lock: the arch's TLB-tag (VPID) allocation bitmap")            \
     X(p2m_pool, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
       "pool->lock: a domain's p2m pool: free list and counts (p2m/pool.c)")   \
     X(xmalloc, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \

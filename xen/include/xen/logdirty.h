@@ -4,11 +4,12 @@
  *
  *   write-protect  RAM becomes ram_logdirty by a lazy global type change;
  *                  the first write to a page faults (npf.c), is logged,
- *                  and the page goes back to ram_rw. Both vendors.
- *   PML            (VMX) entries stay writable with the EPT dirty bit
+ *                  and the page goes back to ram_rw. Every platform.
+ *   PML            (a hardware write log, arch_logdirty_hw_log()) entries
+ *                  stay writable with the second-stage dirty bit
  *                  clear; the CPU logs the address on the D-bit 0->1
  *                  transition into a 512-entry per-vCPU buffer; the
- *                  buffer is drained into the bitmap (vmx/pml.c).
+ *                  buffer is drained into the bitmap (by the arch).
  *   A/D harvest    (NPT, or EPT with A/D) entries stay writable; the
  *                  hardware sets D in the second-stage entries; CLEAN and
  *                  PEEK collect and clear them (p2m walk).

@@ -27,13 +27,6 @@
  * number of domains but memory and the 15-bit domid. */
 #define HVM_MAX_VCPUS 128
 
-/* General-purpose registers of a guest, as the exit handlers see them. */
-struct guest_regs {
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-    uint64_t rip, rflags;
-};
-
 enum vcpu_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
 
 struct vcpu {
@@ -45,7 +38,6 @@ struct vcpu {
     bool on_queue;
     bool is_up;                     /* VCPUOP_up was done (or vCPU 0) */
     bool initialised;               /* has a register context */
-    struct guest_regs regs;
     uint64_t exits;                 /* for the debug domctl later */
     struct vcpu_arch arch;          /* vendor state: VMCS or VMCB */
 };

@@ -102,7 +102,7 @@ unsigned int arch_gpaddr_bits(void)
 
 static void handle_cpuid(struct vcpu *v)
 {
-    uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+    uint32_t leaf = (uint32_t)v->arch.regs.rax, sub = (uint32_t)v->arch.regs.rcx;
     struct hvm_guest_state st;
     struct cpuid_regs r;
     if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
@@ -112,10 +112,10 @@ static void handle_cpuid(struct vcpu *v)
         hvm_vendor->get_guest_state(v, &st);
         r = hvm_guest_cpuid(v, leaf, sub, st.cr4, v->arch.xcr0);
     }
-    v->regs.rax = r.a;
-    v->regs.rbx = r.b;
-    v->regs.rcx = r.c;
-    v->regs.rdx = r.d;
+    v->arch.regs.rax = r.a;
+    v->arch.regs.rbx = r.b;
+    v->arch.regs.rcx = r.c;
+    v->arch.regs.rdx = r.d;
 }
 
 /* ---- MSRs ----------------------------------------------------------- */
@@ -183,18 +183,18 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 
 static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
 {
-    uint32_t msr = (uint32_t)v->regs.rcx;
-    uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+    uint32_t msr = (uint32_t)v->arch.regs.rcx;
+    uint64_t val = (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax;
     bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
     if (!ok) {
         hvm_vendor->inject_exception(v, 13, 0);
         return;
     }
     if (!write) {
-        v->regs.rax = (uint32_t)val;
-        v->regs.rdx = val >> 32;
+        v->arch.regs.rax = (uint32_t)val;
+        v->arch.regs.rdx = val >> 32;
     }
-    v->regs.rip += insn_len;
+    v->arch.regs.rip += insn_len;
 }
 
 /* ---- port I/O ------------------------------------------------------- */
@@ -209,14 +209,14 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
         return;
     }
     if (e->io_in)
-        v->regs.rax = (v->regs.rax & ~mask) | mask;     /* nothing there: all ones */
+        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask;     /* nothing there: all ones */
     else if (e->io_port == DEBUG_CONSOLE_PORT)
-        hvm_debugcon_write(v->domain, (char)v->regs.rax);
+        hvm_debugcon_write(v->domain, (char)v->arch.regs.rax);
 }
 
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)
 {
-    struct guest_regs *r = &v->regs;
+    struct guest_regs *r = &v->arch.regs;
     const uint64_t *p[16] = {
         &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
         &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
@@ -229,14 +229,14 @@ uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)
 static void handle_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 {
     struct hvm_guest_state st;
-    uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+    uint64_t val = (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax;
     int vec;
     hvm_vendor->get_guest_state(v, &st);
-    vec = fpu_guest_xsetbv(v, (uint32_t)v->regs.rcx, val, st.cpl, st.cr4);
+    vec = fpu_guest_xsetbv(v, (uint32_t)v->arch.regs.rcx, val, st.cpl, st.cr4);
     if (vec)
         hvm_vendor->inject_exception(v, vec, vec == X86_EXC_GP ? 0 : -1);
     else
-        v->regs.rip += e->insn_len;
+        v->arch.regs.rip += e->insn_len;
 }
 
 /* INVD would throw away dirty lines other domains (and we) wrote: both
@@ -244,7 +244,7 @@ static void handle_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 static void handle_wbinvd(struct vcpu *v, const struct hvm_exit *e)
 {
     asm volatile("wbinvd" ::: "memory");
-    v->regs.rip += e->insn_len;
+    v->arch.regs.rip += e->insn_len;
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -255,21 +255,21 @@ static void crash_with_state(struct vcpu *v, const char *what)
     char why[96];
     hvm_vendor->get_guest_state(v, &st);
     printk(XENLOG_ERR "d%uv%u %s: rip %#lx rsp %#lx cr0 %#lx cr3 %#lx cr4 %#lx efer %#lx\n",
-           v->domain->domain_id, v->vcpu_id, what, v->regs.rip, v->regs.rsp,
+           v->domain->domain_id, v->vcpu_id, what, v->arch.regs.rip, v->arch.regs.rsp,
            st.cr0, st.cr3, st.cr4, st.efer);
-    snprintf(why, sizeof(why), "%s at rip %#lx", what, v->regs.rip);
+    snprintf(why, sizeof(why), "%s at rip %#lx", what, v->arch.regs.rip);
     domain_crash(v->domain, why);
 }
 
 static void handle_hlt(struct vcpu *v, const struct hvm_exit *e)
 {
-    v->regs.rip += e->insn_len;
+    v->arch.regs.rip += e->insn_len;
     vcpu_block(v);
 }
 
 static void advance(struct vcpu *v, const struct hvm_exit *e)
 {
-    v->regs.rip += e->insn_len;
+    v->arch.regs.rip += e->insn_len;
 }
 
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)

@@ -32,8 +32,8 @@ static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
     size_t n = MAX_INSN_LEN;
-    while (n && copy_from_guest(buf, v->regs.rip, n))
-        n = MIN(n - 1, (size_t)(PAGE_SIZE - (v->regs.rip & (PAGE_SIZE - 1))));
+    while (n && copy_from_guest(buf, v->arch.regs.rip, n))
+        n = MIN(n - 1, (size_t)(PAGE_SIZE - (v->arch.regs.rip & (PAGE_SIZE - 1))));
     return n;
 }
 
@@ -53,7 +53,7 @@ static int drop_write(struct vcpu *v, const char **why)
         *why = "write fault from an instruction with no memory operand";
         return -EINVAL;
     }
-    v->regs.rip += insn.length;
+    v->arch.regs.rip += insn.length;
     v->domain->ro_writes_dropped++;
     return 0;
 }
@@ -63,7 +63,7 @@ static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, co
     char why[160];
     snprintf(why, sizeof(why), "%s%s%s access to gpa %#lx (p2m type %u) at rip %#lx: %s",
              e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "",
-             e->gpa, t, v->regs.rip, what);
+             e->gpa, t, v->arch.regs.rip, what);
     domain_crash(v->domain, why);
 }
 

@@ -209,8 +209,8 @@ static void svm_reset_state(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t
     vmcb_set64(vmcb, VMCB_DR6, 0xffff0ff0);
     vmcb_set64(vmcb, VMCB_DR7, 0x400);
     vmcb_set(vmcb, VMCB_CPL, 1, 0);
-    memset(&v->regs, 0, sizeof(v->regs));
-    v->regs.rflags = 0x2;
+    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    v->arch.regs.rflags = 0x2;
 }
 
 static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
@@ -218,8 +218,8 @@ static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     svm_reset_state(v, X86_CR0_PE | X86_CR0_ET, 0, 0);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE32);
     svm_set_efer(v, 0);
-    v->regs.rip = entry;
-    v->regs.rbx = ebx;
+    v->arch.regs.rip = entry;
+    v->arch.regs.rbx = ebx;
 }
 
 /* What VMRUN's consistency checks would refuse is refused here with
@@ -254,7 +254,7 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
     svm_reset_state(v, r->cr0, r->cr3, r->cr4);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
     svm_set_efer(v, r->efer | EFER_LMA);
-    v->regs = (struct guest_regs){ .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rbx = r->rbx,
+    v->arch.regs = (struct guest_regs){ .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rbx = r->rbx,
         .rsp = r->rsp, .rbp = r->rbp, .rsi = r->rsi, .rdi = r->rdi, .rip = r->rip,
         .rflags = r->rflags | 0x2 };
     return 0;
@@ -308,19 +308,19 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
 static void svm_load_regs(struct vcpu *v)
 {
     void *vmcb = v->arch.svm.vmcb;
-    vmcb_set64(vmcb, VMCB_RAX, v->regs.rax);
-    vmcb_set64(vmcb, VMCB_RSP, v->regs.rsp);
-    vmcb_set64(vmcb, VMCB_RIP, v->regs.rip);
-    vmcb_set64(vmcb, VMCB_RFLAGS, v->regs.rflags);
+    vmcb_set64(vmcb, VMCB_RAX, v->arch.regs.rax);
+    vmcb_set64(vmcb, VMCB_RSP, v->arch.regs.rsp);
+    vmcb_set64(vmcb, VMCB_RIP, v->arch.regs.rip);
+    vmcb_set64(vmcb, VMCB_RFLAGS, v->arch.regs.rflags);
 }
 
 static void svm_save_regs(struct vcpu *v)
 {
     void *vmcb = v->arch.svm.vmcb;
-    v->regs.rax = vmcb_get64(vmcb, VMCB_RAX);
-    v->regs.rsp = vmcb_get64(vmcb, VMCB_RSP);
-    v->regs.rip = vmcb_get64(vmcb, VMCB_RIP);
-    v->regs.rflags = vmcb_get64(vmcb, VMCB_RFLAGS);
+    v->arch.regs.rax = vmcb_get64(vmcb, VMCB_RAX);
+    v->arch.regs.rsp = vmcb_get64(vmcb, VMCB_RSP);
+    v->arch.regs.rip = vmcb_get64(vmcb, VMCB_RIP);
+    v->arch.regs.rflags = vmcb_get64(vmcb, VMCB_RFLAGS);
 }
 
 static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct hvm_exit *e)
@@ -331,7 +331,7 @@ static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct
     e->io_rep = info1 & (1u << 3);
     e->io_size = (info1 & (1u << 6)) ? 4 : (info1 & (1u << 5)) ? 2 : 1;
     e->io_port = (uint16_t)(info1 >> 16);
-    e->insn_len = (unsigned int)(info2 - v->regs.rip);     /* EXITINFO2 is the next RIP */
+    e->insn_len = (unsigned int)(info2 - v->arch.regs.rip);     /* EXITINFO2 is the next RIP */
 }
 
 static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
@@ -348,17 +348,17 @@ static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
 /* EFER writes are vendor business: returns true if handled here. */
 static bool svm_private_msr(struct vcpu *v, bool write)
 {
-    if ((uint32_t)v->regs.rcx != MSR_EFER)
+    if ((uint32_t)v->arch.regs.rcx != MSR_EFER)
         return false;
     if (write) {
-        uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+        uint64_t val = (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax;
         uint64_t lma = v->arch.svm.guest_efer & EFER_LMA;
         svm_set_efer(v, (val & ~EFER_LMA) | lma);
     } else {
-        v->regs.rax = (uint32_t)v->arch.svm.guest_efer;
-        v->regs.rdx = v->arch.svm.guest_efer >> 32;
+        v->arch.regs.rax = (uint32_t)v->arch.svm.guest_efer;
+        v->arch.regs.rdx = v->arch.svm.guest_efer >> 32;
     }
-    v->regs.rip += 2;
+    v->arch.regs.rip += 2;
     return true;
 }
 
@@ -402,7 +402,7 @@ static void svm_cr4_write(struct vcpu *v, struct hvm_exit *e)
     }
     vmcb_set64(v->arch.svm.vmcb, VMCB_CR4, val);
     v->arch.svm.last_cpu = -1;      /* flush the ASID, as the write would */
-    v->regs.rip += insn.length;
+    v->arch.regs.rip += insn.length;
 }
 
 static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
@@ -488,7 +488,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);
     fpu_enter_guest(v);
-    svm_enter(&v->regs, vmcb_pa, virt_to_maddr(svm_cpus[cpu].host_area));
+    svm_enter(&v->arch.regs, vmcb_pa, virt_to_maddr(svm_cpus[cpu].host_area));
     fpu_leave_guest(v);
     v->arch.svm.in_guest = false;
     svm_save_regs(v);

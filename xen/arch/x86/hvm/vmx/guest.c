@@ -225,7 +225,7 @@ bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
     /* Paging-mode changes behind the CPU's back: drop the guest's
      * linear translations as the real instruction would. */
     invvpid(INVVPID_SINGLE_CONTEXT, v->arch.vmx.vpid);
-    v->regs.rip += insn_len;
+    v->arch.regs.rip += insn_len;
     return true;
 }
 
@@ -329,7 +329,7 @@ static void apply_boot_state(struct vcpu *v, const struct boot_state *st)
     vmcs_unload(v);
     if (flags & X86_EFLAGS_IF)
         local_irq_enable();
-    v->regs = st->regs;
+    v->arch.regs = st->regs;
     x->last_rip = st->regs.rip;
     x->pending_vector = -1;
     x->reinject_info = 0;

@@ -147,10 +147,10 @@ static bool checkpoint(uint64_t cp)
 
 static bool on_msr_read(struct vcpu *v, const struct hvm_exit *e)
 {
-    if ((uint32_t)v->regs.rcx == 0x1b) {
-        v->regs.rax = 0xfee00900;
-        v->regs.rdx = 0;
-        v->regs.rip += e->insn_len;
+    if ((uint32_t)v->arch.regs.rcx == 0x1b) {
+        v->arch.regs.rax = 0xfee00900;
+        v->arch.regs.rdx = 0;
+        v->arch.regs.rip += e->insn_len;
     } else {
         vmx_vendor_ops.inject_exception(v, 13, 0);
         st.gp++;
@@ -175,23 +175,23 @@ static bool on_npf(const struct hvm_exit *e)
 static bool handle(struct vcpu *v, const struct hvm_exit *e)
 {
     printk("vmx selftest: CPU%u exit %s (raw %#lx) rip %#lx\n", smp_processor_id(),
-           exit_names[e->reason], e->raw_reason, v->regs.rip);
+           exit_names[e->reason], e->raw_reason, v->arch.regs.rip);
     switch (e->reason) {
     case HVM_EXIT_NONE:
         st.none++;
         return true;
     case HVM_EXIT_CPUID:
-        v->regs.rax = 0x6e657257;
-        v->regs.rbx = v->regs.rcx = v->regs.rdx = 0;
+        v->arch.regs.rax = 0x6e657257;
+        v->arch.regs.rbx = v->arch.regs.rcx = v->arch.regs.rdx = 0;
         st.cpuid++;
         break;
     case HVM_EXIT_IO:
-        if (e->io_port != 0xe9 || e->io_in || e->io_size != 1 || (uint8_t)v->regs.rax != 'W')
+        if (e->io_port != 0xe9 || e->io_in || e->io_size != 1 || (uint8_t)v->arch.regs.rax != 'W')
             return fail("unexpected I/O");
         st.out++;
         break;
     case HVM_EXIT_HYPERCALL:
-        if (!checkpoint(v->regs.rax))
+        if (!checkpoint(v->arch.regs.rax))
             return false;
         break;
     case HVM_EXIT_MSR_READ:
@@ -199,12 +199,12 @@ static bool handle(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_NPF:
         return on_npf(e);
     case HVM_EXIT_HLT:
-        v->regs.rip += e->insn_len;
+        v->arch.regs.rip += e->insn_len;
         return false;
     default:
         return fail("unexpected exit");
     }
-    v->regs.rip += e->insn_len;
+    v->arch.regs.rip += e->insn_len;
     return true;
 }
 

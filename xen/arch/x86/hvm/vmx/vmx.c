@@ -159,7 +159,7 @@ void vmx_flush_guest_tlbs(struct domain *d)
 static void write_guest_regs(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
-    uint64_t rip = v->regs.rip;
+    uint64_t rip = v->arch.regs.rip;
 
     if (rip != x->last_rip) {
         /* The exiting instruction was skipped: its STI / MOV SS shadow ends. */
@@ -171,16 +171,16 @@ static void write_guest_regs(struct vcpu *v)
     if ((rip >> 32) && !((x->efer & EFER_LMA) && (x->cs_ar & VMX_AR_L)))
         rip = (uint32_t)rip;                    /* wrapped outside 64-bit mode */
     vmcs_write(VMCS_GUEST_RIP, rip);
-    vmcs_write(VMCS_GUEST_RSP, v->regs.rsp);
-    vmcs_write(VMCS_GUEST_RFLAGS, (v->regs.rflags & RFLAGS_WRITABLE) | 2);
+    vmcs_write(VMCS_GUEST_RSP, v->arch.regs.rsp);
+    vmcs_write(VMCS_GUEST_RFLAGS, (v->arch.regs.rflags & RFLAGS_WRITABLE) | 2);
 }
 
 static void read_guest_regs(struct vcpu *v)
 {
-    v->regs.rip = vmcs_read(VMCS_GUEST_RIP);
-    v->regs.rsp = vmcs_read(VMCS_GUEST_RSP);
-    v->regs.rflags = vmcs_read(VMCS_GUEST_RFLAGS);
-    v->arch.vmx.last_rip = v->regs.rip;
+    v->arch.regs.rip = vmcs_read(VMCS_GUEST_RIP);
+    v->arch.regs.rsp = vmcs_read(VMCS_GUEST_RSP);
+    v->arch.regs.rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+    v->arch.vmx.last_rip = v->arch.regs.rip;
 }
 
 /* ---- describing the exit ---- */
@@ -342,7 +342,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     fpu_enter_guest(v);
     hvm_load_count(HVM_LOAD_ENTRY);
     hvm_load_count(x->launched ? HVM_LOAD_VMRESUME : HVM_LOAD_VMLAUNCH);
-    rc = vmx_enter(&v->regs, x->launched);
+    rc = vmx_enter(&v->arch.regs, x->launched);
     fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if (rc == VMX_ENTER_EXITED) {

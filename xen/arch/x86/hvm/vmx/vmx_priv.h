@@ -12,7 +12,7 @@
 #ifndef HVM_VMX_PRIV_H
 #define HVM_VMX_PRIV_H
 
-/* Offsets in struct guest_regs (xen/sched.h), checked in vmx.c. */
+/* Offsets in struct guest_regs (asm/vcpu_arch.h), checked in vmx.c. */
 #define GREG_RAX 0
 #define GREG_RBX 8
 #define GREG_RCX 16

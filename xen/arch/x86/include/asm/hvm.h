@@ -68,7 +68,7 @@ struct vcpu_vendor_ops {
     /* VCPUOP_initialise for HVM guests; 0 or -EINVAL if the context is bad. */
     int (*vcpu_set_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
     /* Enter the guest and come back at the next exit, described in *exit.
-     * v->regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
+     * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
     void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
     void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
     /* Inject an exception (vector, error code or -1) at the next entry. */
@@ -95,7 +95,7 @@ void hvm_cpu_policy_show(void);
 int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma, uint64_t cr3);         /* boot: host and guest feature words */
 
 /* The guest's GPR n in ModRM / CR-qualification order (rAX, rCX, rDX, rBX,
- * rSP, rBP, rSI, rDI, r8-r15), from v->regs. */
+ * rSP, rBP, rSI, rDI, r8-r15), from v->arch.regs. */
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
 
 int hvm_init(void);                     /* boot CPU: choose the vendor */

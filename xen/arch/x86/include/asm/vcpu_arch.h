@@ -7,6 +7,13 @@
 
 #include <xen/types.h>
 
+/* General-purpose registers of a guest, as the exit handlers see them. */
+struct guest_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+};
+
 struct vmx_vcpu {
     void *vmcs;                 /* 4 KiB VMCS region (direct-map pointer) */
     bool launched;              /* VMLAUNCH done, use VMRESUME */
@@ -56,6 +63,7 @@ struct svm_vcpu {
 #define XSAVE_AREA_SIZE 3072
 
 struct vcpu_arch {
+    struct guest_regs regs;     /* the GPRs, RIP and RFLAGS at the last exit */
     /* x87/SSE/AVX/AVX-512 state (XSAVE format, or FXSAVE where the CPU
      * has no XSAVE), switched around every run slice by fpu.c: the
      * hypervisor itself never touches these registers. */
