@@ -10,19 +10,30 @@
 #include <wren/format.h>
 #include <wren/string.h>
 
-struct sink {
+struct sink
+{
     char *buf;
-    size_t size;        /* bytes of buf, the NUL included */
-    size_t len;         /* characters produced, stored or not */
+    size_t size; /* bytes of buf, the NUL included */
+    size_t len;  /* characters produced, stored or not */
 };
 
-enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE,
-              LEN_PTRDIFF, LEN_MAX };
+enum length
+{
+    LEN_INT,
+    LEN_CHAR,
+    LEN_SHORT,
+    LEN_LONG,
+    LEN_LLONG,
+    LEN_SIZE,
+    LEN_PTRDIFF,
+    LEN_MAX
+};
 
-struct spec {
+struct spec
+{
     bool left, zero, alt, plus, space;
     unsigned int width;
-    int precision;      /* -1: none given */
+    int precision; /* -1: none given */
     enum length length;
 };
 
@@ -49,8 +60,7 @@ static void put_fill(struct sink *o, char c, size_t n)
  * One field: blanks to the width (before, or after with '-'), then the
  * prefix (sign, "0x"), zeros, and the body.
  */
-static void put_field(struct sink *o, const struct spec *sp,
-                      const char *prefix, size_t zeros,
+static void put_field(struct sink *o, const struct spec *sp, const char *prefix, size_t zeros,
                       const char *body, size_t n)
 {
     size_t used = strlen(prefix) + zeros + n;
@@ -92,7 +102,7 @@ static const char *parse_flags(const char *f, struct spec *sp)
         case '#': sp->alt = true; break;
         case '+': sp->plus = true; break;
         case ' ': sp->space = true; break;
-        default:  return f;
+        default: return f;
         }
 }
 
@@ -110,8 +120,7 @@ static const char *parse_width(const char *f, struct spec *sp, va_list *ap)
 }
 
 /* A '*' precision below zero means none was given. */
-static const char *parse_precision(const char *f, struct spec *sp,
-                                   va_list *ap)
+static const char *parse_precision(const char *f, struct spec *sp, va_list *ap)
 {
     unsigned int p;
     int v;
@@ -141,7 +150,7 @@ static const char *parse_length(const char *f, struct spec *sp)
     case 'z': sp->length = LEN_SIZE; return f + 1;
     case 't': sp->length = LEN_PTRDIFF; return f + 1;
     case 'j': sp->length = LEN_MAX; return f + 1;
-    default:  return f;
+    default: return f;
     }
 }
 
@@ -160,14 +169,14 @@ static long long fetch_signed(const struct spec *sp, va_list *ap)
 {
     switch ( sp->length )
     {
-    case LEN_CHAR:    return (signed char)va_arg(*ap, int);
-    case LEN_SHORT:   return (short)va_arg(*ap, int);
-    case LEN_LONG:    return va_arg(*ap, long);
-    case LEN_LLONG:   return va_arg(*ap, long long);
-    case LEN_SIZE:    return va_arg(*ap, ptrdiff_t); /* size_t, signed */
+    case LEN_CHAR: return (signed char)va_arg(*ap, int);
+    case LEN_SHORT: return (short)va_arg(*ap, int);
+    case LEN_LONG: return va_arg(*ap, long);
+    case LEN_LLONG: return va_arg(*ap, long long);
+    case LEN_SIZE: return va_arg(*ap, ptrdiff_t); /* size_t, signed */
     case LEN_PTRDIFF: return va_arg(*ap, ptrdiff_t);
-    case LEN_MAX:     return va_arg(*ap, intmax_t);
-    default:          return va_arg(*ap, int);
+    case LEN_MAX: return va_arg(*ap, intmax_t);
+    default: return va_arg(*ap, int);
     }
 }
 
@@ -175,29 +184,29 @@ static unsigned long long fetch_unsigned(const struct spec *sp, va_list *ap)
 {
     switch ( sp->length )
     {
-    case LEN_CHAR:    return (unsigned char)va_arg(*ap, unsigned int);
-    case LEN_SHORT:   return (unsigned short)va_arg(*ap, unsigned int);
-    case LEN_LONG:    return va_arg(*ap, unsigned long);
-    case LEN_LLONG:   return va_arg(*ap, unsigned long long);
-    case LEN_SIZE:    return va_arg(*ap, size_t);
+    case LEN_CHAR: return (unsigned char)va_arg(*ap, unsigned int);
+    case LEN_SHORT: return (unsigned short)va_arg(*ap, unsigned int);
+    case LEN_LONG: return va_arg(*ap, unsigned long);
+    case LEN_LLONG: return va_arg(*ap, unsigned long long);
+    case LEN_SIZE: return va_arg(*ap, size_t);
     case LEN_PTRDIFF: return (size_t)va_arg(*ap, ptrdiff_t);
-    case LEN_MAX:     return va_arg(*ap, uintmax_t);
-    default:          return va_arg(*ap, unsigned int);
+    case LEN_MAX: return va_arg(*ap, uintmax_t);
+    default: return va_arg(*ap, unsigned int);
     }
 }
 
 /* ---- conversions ---- */
 
-struct number {
+struct number
+{
     unsigned long long value;
     unsigned int base;
     bool upper;
-    const char *prefix;   /* sign or "0x", "" for none */
+    const char *prefix; /* sign or "0x", "" for none */
 };
 
 /* Digits of v, most significant first, into tmp; returns how many. */
-static size_t digits(const struct number *num, const struct spec *sp,
-                     char tmp[24])
+static size_t digits(const struct number *num, const struct spec *sp, char tmp[24])
 {
     const char *set = num->upper ? "0123456789ABCDEF" : "0123456789abcdef";
     unsigned long long v = num->value;
@@ -205,8 +214,9 @@ static size_t digits(const struct number *num, const struct spec *sp,
     size_t n = 0, i;
 
     if ( !v && !sp->precision )
-        return 0;                       /* "%.0d" of 0 prints nothing */
-    do {
+        return 0; /* "%.0d" of 0 prints nothing */
+    do
+    {
         rev[n++] = set[v % num->base];
         v /= num->base;
     } while ( v );
@@ -216,8 +226,8 @@ static size_t digits(const struct number *num, const struct spec *sp,
 }
 
 /* Zeros between prefix and digits: for the precision, else for '0'. */
-static size_t leading_zeros(const struct number *num, const struct spec *sp,
-                            const char *body, size_t n)
+static size_t leading_zeros(const struct number *num, const struct spec *sp, const char *body,
+                            size_t n)
 {
     size_t used = strlen(num->prefix) + n, zeros = 0;
 
@@ -226,12 +236,11 @@ static size_t leading_zeros(const struct number *num, const struct spec *sp,
     else if ( sp->precision < 0 && sp->zero && !sp->left && sp->width > used )
         zeros = sp->width - used;
     if ( num->base == 8 && sp->alt && !zeros && (!n || body[0] != '0') )
-        zeros = 1;                      /* "%#o" always starts with 0 */
+        zeros = 1; /* "%#o" always starts with 0 */
     return zeros;
 }
 
-static void put_number(struct sink *o, const struct number *num,
-                       const struct spec *sp)
+static void put_number(struct sink *o, const struct number *num, const struct spec *sp)
 {
     char body[24];
     size_t n = digits(num, sp, body);
@@ -245,18 +254,22 @@ static void convert_signed(struct sink *o, const struct spec *sp, va_list *ap)
     struct number num = {
         .value = v < 0 ? -(unsigned long long)v : (unsigned long long)v,
         .base = 10,
-        .prefix = v < 0 ? "-" : sp->plus ? "+" : sp->space ? " " : "",
+        .prefix = v < 0       ? "-"
+                  : sp->plus  ? "+"
+                  : sp->space ? " "
+                              : "",
     };
 
     put_number(o, &num, sp);
 }
 
-static void convert_unsigned(struct sink *o, const struct spec *sp,
-                             char conv, va_list *ap)
+static void convert_unsigned(struct sink *o, const struct spec *sp, char conv, va_list *ap)
 {
     struct number num = {
         .value = fetch_unsigned(sp, ap),
-        .base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16,
+        .base = conv == 'u'   ? 10
+                : conv == 'o' ? 8
+                              : 16,
         .upper = conv == 'X',
         .prefix = "",
     };
@@ -267,8 +280,7 @@ static void convert_unsigned(struct sink *o, const struct spec *sp,
     put_number(o, &num, sp);
 }
 
-static void convert_pointer(struct sink *o, const struct spec *sp,
-                            va_list *ap)
+static void convert_pointer(struct sink *o, const struct spec *sp, va_list *ap)
 {
     struct number num = {
         .value = (uintptr_t)va_arg(*ap, void *),
@@ -279,15 +291,13 @@ static void convert_pointer(struct sink *o, const struct spec *sp,
     put_number(o, &num, sp);
 }
 
-static void convert_string(struct sink *o, const struct spec *sp,
-                           va_list *ap)
+static void convert_string(struct sink *o, const struct spec *sp, va_list *ap)
 {
     const char *s = va_arg(*ap, const char *);
 
     if ( !s )
         s = "(null)";
-    put_field(o, sp, "", 0, s,
-              sp->precision >= 0 ? strnlen(s, sp->precision) : strlen(s));
+    put_field(o, sp, "", 0, s, sp->precision >= 0 ? strnlen(s, sp->precision) : strlen(s));
 }
 
 static void convert_char(struct sink *o, const struct spec *sp, va_list *ap)
@@ -305,15 +315,21 @@ static const char *convert(struct sink *o, const char *f, va_list *ap)
     f = parse_spec(f, &sp, ap);
     switch ( *f )
     {
-    case 'd': case 'i': convert_signed(o, &sp, ap); break;
-    case 'u': case 'o':
-    case 'x': case 'X': convert_unsigned(o, &sp, *f, ap); break;
-    case 'p':           convert_pointer(o, &sp, ap); break;
-    case 's':           convert_string(o, &sp, ap); break;
-    case 'c':           convert_char(o, &sp, ap); break;
-    case '%':           put(o, '%'); break;
-    case '\0':          return f;
-    default:            put(o, '%'); put(o, *f); break;
+    case 'd':
+    case 'i': convert_signed(o, &sp, ap); break;
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X': convert_unsigned(o, &sp, *f, ap); break;
+    case 'p': convert_pointer(o, &sp, ap); break;
+    case 's': convert_string(o, &sp, ap); break;
+    case 'c': convert_char(o, &sp, ap); break;
+    case '%': put(o, '%'); break;
+    case '\0': return f;
+    default:
+        put(o, '%');
+        put(o, *f);
+        break;
     }
     return f + 1;
 }

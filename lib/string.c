@@ -139,8 +139,7 @@ static bool hex_prefix(const char *s)
     return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 }
 
-unsigned long long simple_strtoull(const char *s, const char **end,
-                                   unsigned int base)
+unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base)
 {
     unsigned long long v = 0;
 
@@ -163,11 +162,15 @@ static int unit_shift(char u)
 {
     switch ( u )
     {
-    case 'G': case 'g': return 30;
-    case 'M': case 'm': return 20;
-    case 'K': case 'k': return 10;
-    case 'B': case 'b': return 0;
-    default:            return -1;
+    case 'G':
+    case 'g': return 30;
+    case 'M':
+    case 'm': return 20;
+    case 'K':
+    case 'k': return 10;
+    case 'B':
+    case 'b': return 0;
+    default: return -1;
     }
 }
 

@@ -38,5 +38,11 @@ void arena_release(void)
     bytes = 0;
 }
 
-paddr_t arena_base(void) { return base; }
-size_t arena_bytes(void) { return bytes; }
+paddr_t arena_base(void)
+{
+    return base;
+}
+size_t arena_bytes(void)
+{
+    return bytes;
+}

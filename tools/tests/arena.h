@@ -9,7 +9,7 @@
 
 #include <xen/types.h>
 
-#define ARENA_DEFAULT_BASE (16ULL << 20)   /* 16 MiB */
+#define ARENA_DEFAULT_BASE (16ULL << 20) /* 16 MiB */
 
 /* Forget the allocator's ranges and give it [base, base + bytes). */
 void arena_setup(paddr_t base, size_t bytes);

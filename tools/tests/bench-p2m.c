@@ -18,24 +18,35 @@
 #include "harness.h"
 #include <asm/p2m-backends.h>
 
-#define GUEST_PAGES (1ULL << 18)      /* 1 GiB */
+#define GUEST_PAGES   (1ULL << 18) /* 1 GiB */
 #define FINISH_BUDGET 64
 
-struct pattern {
+struct pattern
+{
     const char *name;
-    uint64_t (*gfn)(uint64_t i);      /* the i-th page touched */
+    uint64_t (*gfn)(uint64_t i); /* the i-th page touched */
     uint64_t accesses;
-    bool two_changes;                 /* rw -> logdirty -> rw, both pending */
+    bool two_changes; /* rw -> logdirty -> rw, both pending */
 };
 
-struct result {
+struct result
+{
     uint64_t faults, begin_writes, access_writes, finish_writes, finish_calls;
     uint64_t pushes, leaves;
 };
 
-static uint64_t sequential(uint64_t i) { return i; }
-static uint64_t random_page(uint64_t i) { return test_rand_below(GUEST_PAGES); }
-static uint64_t sparse(uint64_t i) { return i * (GUEST_PAGES / 64) + 17; }
+static uint64_t sequential(uint64_t i)
+{
+    return i;
+}
+static uint64_t random_page(uint64_t i)
+{
+    return test_rand_below(GUEST_PAGES);
+}
+static uint64_t sparse(uint64_t i)
+{
+    return i * (GUEST_PAGES / 64) + 17;
+}
 
 static const struct pattern patterns[] = {
     { "none (finish_pending does it all)", sequential, 0, false },
@@ -76,7 +87,8 @@ static void finish(struct p2m_domain *p2m, struct result *res)
 {
     int rc;
 
-    do {
+    do
+    {
         rc = p2m_finish_pending(p2m, FINISH_BUDGET);
         res->finish_calls++;
     } while ( rc == -ERESTART );
@@ -128,8 +140,8 @@ static void run(const struct p2m_pte_ops *ops, bool superpages, bool eager,
     p2m_teardown(&p2m);
 }
 
-static void print_row(const char *backend, bool superpages, bool eager,
-                      const struct pattern *pat, const struct result *r)
+static void print_row(const char *backend, bool superpages, bool eager, const struct pattern *pat,
+                      const struct result *r)
 {
     printf("| %s | %s | %s | %s | %llu | %llu | %llu | %llu | %llu | %llu | %llu | %llu | %llu |\n",
            backend, superpages ? "2M" : "4K", eager ? "eager" : "lazy", pat->name,
@@ -156,7 +168,8 @@ static void print_header(void)
            "| backend | leaves | mode | access pattern | touches | faults | written: begin |"
            " written: touches | written: finish | finish calls | written: total |"
            " marks pushed | leaves retyped |\n"
-           "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", FINISH_BUDGET);
+           "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+           FINISH_BUDGET);
 }
 
 int main(void)

@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 
-struct test_case {
+struct test_case
+{
     const char *name;
     void (*fn)(void);
 };
@@ -22,17 +23,28 @@ struct test_case {
 int run_tests(const struct test_case *cases, size_t n);
 
 /* Ends the running case with a FAIL line. */
-__attribute__((noreturn, format(printf, 3, 4)))
-void test_fail(const char *file, int line, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 3, 4))) void test_fail(const char *file, int line,
+                                                               const char *fmt, ...);
 
-#define CHECK(c) do { if ( !(c) ) test_fail(__FILE__, __LINE__, "%s", #c); } while ( 0 )
-#define CHECK_MSG(c, ...) do { if ( !(c) ) test_fail(__FILE__, __LINE__, __VA_ARGS__); } while ( 0 )
-#define CHECK_EQ(a, b) do {                                                   \
-        unsigned long long a_ = (unsigned long long)(a);                     \
-        unsigned long long b_ = (unsigned long long)(b);                     \
-        if ( a_ != b_ )                                                       \
-            test_fail(__FILE__, __LINE__, "%s == %#llx, expected %s == %#llx", \
-                      #a, a_, #b, b_);                                        \
+#define CHECK(c)                                     \
+    do                                               \
+    {                                                \
+        if ( !(c) )                                  \
+            test_fail(__FILE__, __LINE__, "%s", #c); \
+    } while ( 0 )
+#define CHECK_MSG(c, ...)                               \
+    do                                                  \
+    {                                                   \
+        if ( !(c) )                                     \
+            test_fail(__FILE__, __LINE__, __VA_ARGS__); \
+    } while ( 0 )
+#define CHECK_EQ(a, b)                                                                          \
+    do                                                                                          \
+    {                                                                                           \
+        unsigned long long a_ = (unsigned long long)(a);                                        \
+        unsigned long long b_ = (unsigned long long)(b);                                        \
+        if ( a_ != b_ )                                                                         \
+            test_fail(__FILE__, __LINE__, "%s == %#llx, expected %s == %#llx", #a, a_, #b, b_); \
     } while ( 0 )
 
 /* Panic catching: the host panic() longjmps here while armed. */
@@ -42,7 +54,9 @@ extern char panic_message[256];
 extern char printk_last[256];
 
 /* Run stmt; fail the case unless it panics. */
-#define EXPECT_PANIC(stmt) do {                                               \
+#define EXPECT_PANIC(stmt)                                                    \
+    do                                                                        \
+    {                                                                         \
         jmp_buf jb_;                                                          \
         if ( !setjmp(jb_) )                                                   \
         {                                                                     \

@@ -60,7 +60,6 @@ void panic(const char *fmt, ...)
     test_fail(__FILE__, __LINE__, "panic: %s", panic_message);
 }
 
-
 /* The hooks spinlock.h and the lock-order checker want from the arch. */
 unsigned long arch_lock_irq_save(void)
 {

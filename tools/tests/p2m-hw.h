@@ -10,16 +10,18 @@
 
 #include <xen/p2m.h>
 
-enum hw_result {
-    HW_OK,              /* translated: mfn and rights valid */
-    HW_NOT_PRESENT,     /* EPT violation / #NPF, not present */
-    HW_MISCONFIG,       /* EPT misconfiguration / #NPF with reserved bits */
+enum hw_result
+{
+    HW_OK,          /* translated: mfn and rights valid */
+    HW_NOT_PRESENT, /* EPT violation / #NPF, not present */
+    HW_MISCONFIG,   /* EPT misconfiguration / #NPF with reserved bits */
 };
 
-struct hw_xlat {
-    mfn_t mfn;          /* the 4K frame gfn translates to */
-    unsigned int rights;/* p2m_access_* bits the walk grants */
-    unsigned int level; /* where the walk ended */
+struct hw_xlat
+{
+    mfn_t mfn;           /* the 4K frame gfn translates to */
+    unsigned int rights; /* p2m_access_* bits the walk grants */
+    unsigned int level;  /* where the walk ended */
 };
 
 /* Walk p2m's table for gfn as the CPU would (rights are ANDed down). */

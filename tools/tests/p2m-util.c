@@ -44,7 +44,7 @@ static void run_on(const struct p2m_pte_ops *ops, void (*body)(void), bool pair)
     }
     setup(&test_p2m, ops);
     test_flushes = 0;
-    CHECK_EQ(pages_free(), before - 1 - pair);   /* just the roots */
+    CHECK_EQ(pages_free(), before - 1 - pair); /* just the roots */
     body();
     check_audit();
     p2m_teardown(&test_p2m);
@@ -70,8 +70,7 @@ void check_audit_of(struct p2m_domain *p2m)
     char why[256];
     int rc = p2m_audit(p2m, why, sizeof(why));
 
-    CHECK_MSG(rc == 0, "audit of %s failed (%d): %s", p2m == &test_ref ? "ref" : "p2m",
-              rc, why);
+    CHECK_MSG(rc == 0, "audit of %s failed (%d): %s", p2m == &test_ref ? "ref" : "p2m", rc, why);
 }
 
 void check_audit(void)

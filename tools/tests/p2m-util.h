@@ -9,8 +9,8 @@
 #include <xen/p2m.h>
 #include <asm/p2m-backends.h>
 
-extern struct p2m_domain test_p2m;   /* the p2m under test (lazy) */
-extern struct p2m_domain test_ref;   /* its eager twin, in with_pair cases */
+extern struct p2m_domain test_p2m; /* the p2m under test (lazy) */
+extern struct p2m_domain test_ref; /* its eager twin, in with_pair cases */
 extern unsigned long test_flushes, test_ref_flushes;
 
 /* Init test_p2m on ops (with a counting flush hook), run body, audit,
@@ -61,13 +61,28 @@ bool both_coalesce(uint64_t gfn, unsigned int order);
 int touch(uint64_t gfn);
 
 /* Define p2m.ept.NAME and p2m.npt.NAME from one body. */
-#define P2M_CASE(body)                                                      \
-    static void ept_##body(void) { with_backend(&ept_pte_ops, body); }     \
-    static void npt_##body(void) { with_backend(&npt_pte_ops, body); }
-#define P2M_PAIR_CASE(body)                                                 \
-    static void ept_##body(void) { with_pair(&ept_pte_ops, body); }        \
-    static void npt_##body(void) { with_pair(&npt_pte_ops, body); }
-#define P2M_CASE_ENTRIES(prefix, body) \
-    { prefix ".ept." #body, ept_##body }, { prefix ".npt." #body, npt_##body }
+#define P2M_CASE(body)                    \
+    static void ept_##body(void)          \
+    {                                     \
+        with_backend(&ept_pte_ops, body); \
+    }                                     \
+    static void npt_##body(void)          \
+    {                                     \
+        with_backend(&npt_pte_ops, body); \
+    }
+#define P2M_PAIR_CASE(body)            \
+    static void ept_##body(void)       \
+    {                                  \
+        with_pair(&ept_pte_ops, body); \
+    }                                  \
+    static void npt_##body(void)       \
+    {                                  \
+        with_pair(&npt_pte_ops, body); \
+    }
+#define P2M_CASE_ENTRIES(prefix, body)    \
+    { prefix ".ept." #body, ept_##body }, \
+    {                                     \
+        prefix ".npt." #body, npt_##body  \
+    }
 
 #endif /* TESTS_P2M_UTIL_H */

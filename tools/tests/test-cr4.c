@@ -22,15 +22,16 @@ static int check(uint64_t ok, uint64_t val)
 static void offered_bits(void)
 {
     CHECK_EQ(check(QEMU_OK, LONG_CR4), 0);
-    CHECK_EQ(check(QEMU_OK, LONG_CR4 | (1ULL << 18)), 0);  /* OSXSAVE */
-    CHECK_EQ(check(QEMU_OK, LONG_CR4 | (1ULL << 11)), 0);  /* UMIP */
+    CHECK_EQ(check(QEMU_OK, LONG_CR4 | (1ULL << 18)), 0); /* OSXSAVE */
+    CHECK_EQ(check(QEMU_OK, LONG_CR4 | (1ULL << 11)), 0); /* UMIP */
     CHECK_EQ(check(BOCHS_OK, LONG_CR4 | (1ULL << 11)), -EINVAL);
 }
 
 static void never_offered(void)
 {
     const unsigned int bits[] = { 12, 13, 14, 22, 23, 24, 31, 32, 63 };
-    for (unsigned int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+    for ( unsigned int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++ )
+    {
         CHECK_MSG(check(QEMU_OK, LONG_CR4 | (1ULL << bits[i])) == -EINVAL,
                   "QEMU: CR4 bit %u accepted", bits[i]);
         CHECK_MSG(check(BOCHS_OK, LONG_CR4 | (1ULL << bits[i])) == -EINVAL,
@@ -49,11 +50,11 @@ static void pcide(void)
     uint64_t with = LONG_CR4 | X86_CR4_PCIDE;
     CHECK_EQ(hvm_cr4_write_check(BOCHS_OK, LONG_CR4, with, true, 0x1000), 0);
     CHECK_EQ(hvm_cr4_write_check(BOCHS_OK, LONG_CR4, with, true, 0x1001), -EINVAL);
-    CHECK_EQ(hvm_cr4_write_check(BOCHS_OK, X86_CR4_PAE, X86_CR4_PAE | X86_CR4_PCIDE,
-                                 false, 0), -EINVAL);
+    CHECK_EQ(hvm_cr4_write_check(BOCHS_OK, X86_CR4_PAE, X86_CR4_PAE | X86_CR4_PCIDE, false, 0),
+             -EINVAL);
     /* Already set: CR3's low bits are no longer checked. */
     CHECK_EQ(hvm_cr4_write_check(BOCHS_OK, with, with, true, 0x1001), 0);
-    CHECK_EQ(check(QEMU_OK, with), -EINVAL);   /* QEMU has no PCID */
+    CHECK_EQ(check(QEMU_OK, with), -EINVAL); /* QEMU has no PCID */
 }
 
 int main(void)

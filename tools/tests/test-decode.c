@@ -23,7 +23,8 @@
 #define M64 X86_MODE_LONG64
 #define RMW (X86_MEM_READ | X86_MEM_WRITE)
 
-struct corpus_entry {
+struct corpus_entry
+{
     uint8_t mode;
     uint8_t insn_class;
     uint8_t mem_access;
@@ -66,8 +67,8 @@ static void test_corpus_lengths(void)
         int rc = decode_exact(e->bytes, e->len, e->mode, &insn);
 
         CHECK_MSG(rc == 0, "%s \"%s\": rc %d", mode_name(e->mode), e->text, rc);
-        CHECK_MSG(insn.length == e->len, "%s \"%s\": length %u, expected %u",
-                  mode_name(e->mode), e->text, insn.length, e->len);
+        CHECK_MSG(insn.length == e->len, "%s \"%s\": length %u, expected %u", mode_name(e->mode),
+                  e->text, insn.length, e->len);
     }
 }
 
@@ -81,11 +82,10 @@ static void test_corpus_classes(void)
 
         CHECK(decode_exact(e->bytes, e->len, e->mode, &insn) == 0);
         CHECK_MSG(insn.insn_class == e->insn_class && insn.mem_access == e->mem_access,
-                  "%s \"%s\": class %u access %u, expected %u, %u", mode_name(e->mode),
-                  e->text, insn.insn_class, insn.mem_access, e->insn_class, e->mem_access);
+                  "%s \"%s\": class %u access %u, expected %u, %u", mode_name(e->mode), e->text,
+                  insn.insn_class, insn.mem_access, e->insn_class, e->mem_access);
         CHECK_MSG(insn.insn_class == X86_INSN_OTHER || (insn.has_mem && insn.mem_size),
-                  "%s \"%s\": classified without a memory operand",
-                  mode_name(e->mode), e->text);
+                  "%s \"%s\": classified without a memory operand", mode_name(e->mode), e->text);
     }
 }
 
@@ -102,8 +102,8 @@ static void test_corpus_truncated(void)
         {
             int rc = decode_exact(e->bytes, avail, e->mode, &insn);
 
-            CHECK_MSG(rc == -ENODATA, "%s \"%s\" cut to %u bytes: rc %d",
-                      mode_name(e->mode), e->text, avail, rc);
+            CHECK_MSG(rc == -ENODATA, "%s \"%s\" cut to %u bytes: rc %d", mode_name(e->mode),
+                      e->text, avail, rc);
         }
     }
 }
@@ -124,8 +124,8 @@ static void test_corpus_trailing_bytes(void)
             memset(buf, fill[f], sizeof(buf));
             memcpy(buf, e->bytes, e->len);
             CHECK(decode_exact(buf, sizeof(buf), e->mode, &insn) == 0);
-            CHECK_MSG(insn.length == e->len, "%s \"%s\" + %#x...: length %u",
-                      mode_name(e->mode), e->text, fill[f], insn.length);
+            CHECK_MSG(insn.length == e->len, "%s \"%s\" + %#x...: length %u", mode_name(e->mode),
+                      e->text, fill[f], insn.length);
         }
     }
 }
@@ -189,14 +189,14 @@ static void test_modrm_sib_rex(void)
     /* ... and with REX.B it is still "no base" (r13 needs mod 1). */
     i = decode_ok(M64, BYTES(0x41, 0x8b, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12));
     CHECK(i.base == X86_REG_NONE);
-    i = decode_ok(M64, BYTES(0x41, 0x8b, 0x45, 0x00));     /* [r13+0] */
+    i = decode_ok(M64, BYTES(0x41, 0x8b, 0x45, 0x00)); /* [r13+0] */
     CHECK(i.base == 13 && i.disp_size == 1 && i.disp == 0);
     /* A register operand: rm carries REX.B. */
-    i = decode_ok(M64, BYTES(0x4d, 0x89, 0xc8));             /* mov r8, r9 */
+    i = decode_ok(M64, BYTES(0x4d, 0x89, 0xc8)); /* mov r8, r9 */
     CHECK(!i.has_mem && i.mod == 3 && i.rm == 8 && i.reg == 9);
     CHECK_EQ(i.insn_class, X86_INSN_OTHER);
     /* Negative displacements are sign-extended. */
-    i = decode_ok(M32, BYTES(0x8b, 0x46, 0xf8));             /* [esi-8] */
+    i = decode_ok(M32, BYTES(0x8b, 0x46, 0xf8)); /* [esi-8] */
     CHECK(i.base == 6 && i.disp == -8);
     i = decode_ok(M32, BYTES(0x8b, 0x86, 0x00, 0x00, 0x00, 0x80));
     CHECK_EQ(i.disp, (uint64_t)(int64_t)INT32_MIN);
@@ -228,11 +228,11 @@ static void test_addressing_16bit(void)
 
     CHECK_EQ(i.addr_size, 2);
     CHECK(i.base == 5 && i.index == 7 && i.disp == 5 && i.disp_size == 1);
-    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x06, 0x34, 0x12));  /* [0x1234] */
+    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x06, 0x34, 0x12)); /* [0x1234] */
     CHECK(i.base == X86_REG_NONE && i.index == X86_REG_NONE && i.disp == 0x1234);
-    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x87, 0xfe, 0xff));  /* [bx-2] */
+    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x87, 0xfe, 0xff)); /* [bx-2] */
     CHECK(i.base == 3 && i.index == X86_REG_NONE && i.disp_size == 2 && i.disp == -2);
-    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x04));              /* [si] */
+    i = decode_ok(M32, BYTES(0x67, 0x8b, 0x04)); /* [si] */
     CHECK(i.base == X86_REG_NONE && i.index == 6 && !i.disp_size);
     /* No SIB in 16-bit addressing: rm 4 is [si]. */
     CHECK(!i.has_sib);
@@ -242,7 +242,7 @@ static void test_immediates(void)
 {
     struct x86_insn i;
 
-    i = decode_ok(M32, BYTES(0x83, 0x00, 0xff));             /* add [eax], -1 */
+    i = decode_ok(M32, BYTES(0x83, 0x00, 0xff)); /* add [eax], -1 */
     CHECK(i.imm == -1 && i.imm_size == 1 && i.op_size == 4);
     i = decode_ok(M64, BYTES(0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff));
     CHECK(i.imm == -1 && i.imm_size == 4 && i.op_size == 8);
@@ -253,29 +253,29 @@ static void test_immediates(void)
     CHECK(i.imm == 0x1122334455667788LL && i.imm_size == 8);
     i = decode_ok(M64, BYTES(0xb8, 0x78, 0x56, 0x34, 0x12));
     CHECK(i.imm == 0x12345678 && i.imm_size == 4);
-    i = decode_ok(M32, BYTES(0xc8, 0x00, 0x10, 0x03));       /* enter 0x1000, 3 */
+    i = decode_ok(M32, BYTES(0xc8, 0x00, 0x10, 0x03)); /* enter 0x1000, 3 */
     CHECK(i.imm == 0x1000 && i.imm_size == 2 && i.imm2 == 3 && i.imm2_size == 1);
-    i = decode_ok(M32, BYTES(0xca, 0x08, 0x00));             /* retf 8 */
+    i = decode_ok(M32, BYTES(0xca, 0x08, 0x00)); /* retf 8 */
     CHECK(i.imm == 8 && i.imm_size == 2);
     i = decode_ok(M32, BYTES(0xea, 0x78, 0x56, 0x34, 0x12, 0x10, 0x00));
     CHECK(i.imm == 0x12345678 && i.imm_size == 4 && i.imm2 == 0x10 && i.imm2_size == 2);
     i = decode_ok(M32, BYTES(0x66, 0x9a, 0x34, 0x12, 0x08, 0x00));
     CHECK(i.imm == 0x1234 && i.imm_size == 2 && i.imm2 == 8);
-    i = decode_ok(M32, BYTES(0xf6, 0x00, 0x80));             /* test byte [eax], 0x80 */
+    i = decode_ok(M32, BYTES(0xf6, 0x00, 0x80)); /* test byte [eax], 0x80 */
     CHECK(i.imm_size == 1 && i.imm == -128);
-    i = decode_ok(M32, BYTES(0xf7, 0x10));                   /* not dword [eax] */
+    i = decode_ok(M32, BYTES(0xf7, 0x10)); /* not dword [eax] */
     CHECK(!i.imm_size);
-    i = decode_ok(M32, BYTES(0x0f, 0x0f, 0xc1, 0x9e));       /* pfadd mm0, mm1 */
+    i = decode_ok(M32, BYTES(0x0f, 0x0f, 0xc1, 0x9e)); /* pfadd mm0, mm1 */
     CHECK(i.map == X86_MAP_0F && i.opcode == 0x0f && i.imm_size == 1 && (uint8_t)i.imm == 0x9e);
-    i = decode_ok(M32, BYTES(0x66, 0x0f, 0x78, 0xc0, 0x03, 0x04));  /* extrq */
+    i = decode_ok(M32, BYTES(0x66, 0x0f, 0x78, 0xc0, 0x03, 0x04)); /* extrq */
     CHECK(i.imm == 3 && i.imm2 == 4);
-    i = decode_ok(M64, BYTES(0x0f, 0x78, 0x00));             /* vmread [rax], rax */
+    i = decode_ok(M64, BYTES(0x0f, 0x78, 0x00)); /* vmread [rax], rax */
     CHECK(!i.imm_size);
     i = decode_ok(M32, BYTES(0xe9, 0xfb, 0xff, 0xff, 0xff)); /* jmp rel32 */
     CHECK(i.imm == -5 && i.imm_size == 4);
-    i = decode_ok(M32, BYTES(0x66, 0xe9, 0xfc, 0xff));       /* jmp rel16 */
+    i = decode_ok(M32, BYTES(0x66, 0xe9, 0xfc, 0xff)); /* jmp rel16 */
     CHECK(i.imm == -4 && i.imm_size == 2 && i.op_size == 2);
-    i = decode_ok(M64, BYTES(0x66, 0xe9, 0xfa, 0xff, 0xff, 0xff));  /* 66 ignored */
+    i = decode_ok(M64, BYTES(0x66, 0xe9, 0xfa, 0xff, 0xff, 0xff)); /* 66 ignored */
     CHECK(i.imm == -6 && i.imm_size == 4 && i.op_size == 8);
 }
 
@@ -302,37 +302,37 @@ static void test_sizes(void)
 {
     struct x86_insn i;
 
-    i = decode_ok(M64, BYTES(0x66, 0x48, 0x89, 0x08));      /* REX.W beats 66 */
+    i = decode_ok(M64, BYTES(0x66, 0x48, 0x89, 0x08)); /* REX.W beats 66 */
     CHECK(i.op_size == 8 && i.opsize_prefix);
-    i = decode_ok(M64, BYTES(0x48, 0x66, 0x89, 0x08));      /* REX before 66 is ignored */
+    i = decode_ok(M64, BYTES(0x48, 0x66, 0x89, 0x08)); /* REX before 66 is ignored */
     CHECK(i.op_size == 2 && i.rex == 0);
-    i = decode_ok(M64, BYTES(0x41, 0x48, 0x89, 0x08));      /* the last REX counts */
+    i = decode_ok(M64, BYTES(0x41, 0x48, 0x89, 0x08)); /* the last REX counts */
     CHECK(i.rex == 0x48 && i.rm == 0 && i.base == 0);
-    i = decode_ok(M64, BYTES(0x50));                         /* push rax */
+    i = decode_ok(M64, BYTES(0x50)); /* push rax */
     CHECK_EQ(i.op_size, 8);
-    i = decode_ok(M64, BYTES(0x66, 0x50));                   /* push ax */
+    i = decode_ok(M64, BYTES(0x66, 0x50)); /* push ax */
     CHECK_EQ(i.op_size, 2);
-    i = decode_ok(M64, BYTES(0xff, 0x30));                   /* push [rax] */
+    i = decode_ok(M64, BYTES(0xff, 0x30)); /* push [rax] */
     CHECK_EQ(i.op_size, 8);
-    i = decode_ok(M64, BYTES(0xff, 0x10));                   /* call [rax] */
+    i = decode_ok(M64, BYTES(0xff, 0x10)); /* call [rax] */
     CHECK_EQ(i.op_size, 8);
     i = decode_ok(M64, BYTES(0x74, 0x00));
     CHECK_EQ(i.op_size, 8);
-    i = decode_ok(M64, BYTES(0x40, 0x88, 0x30));             /* mov [rax], sil */
+    i = decode_ok(M64, BYTES(0x40, 0x88, 0x30)); /* mov [rax], sil */
     CHECK(i.rex == 0x40 && i.reg == 6 && i.op_size == 1);
-    i = decode_ok(M64, BYTES(0x88, 0x30));                   /* mov [rax], dh */
+    i = decode_ok(M64, BYTES(0x88, 0x30)); /* mov [rax], dh */
     CHECK(i.rex == 0 && i.reg == 6);
-    i = decode_ok(M32, BYTES(0x48));                         /* dec eax */
+    i = decode_ok(M32, BYTES(0x48)); /* dec eax */
     CHECK(i.length == 1 && i.rex == 0);
-    i = decode_ok(M32, BYTES(0x0f, 0xb7, 0x03));             /* movzx eax, word [ebx] */
+    i = decode_ok(M32, BYTES(0x0f, 0xb7, 0x03)); /* movzx eax, word [ebx] */
     CHECK(i.op_size == 4 && i.mem_size == 2 && i.insn_class == X86_INSN_MOV_LOAD);
-    i = decode_ok(M64, BYTES(0x48, 0x0f, 0xbe, 0x03));       /* movsx rax, byte [rbx] */
+    i = decode_ok(M64, BYTES(0x48, 0x0f, 0xbe, 0x03)); /* movsx rax, byte [rbx] */
     CHECK(i.op_size == 8 && i.mem_size == 1);
-    i = decode_ok(M64, BYTES(0x48, 0x63, 0x03));             /* movsxd rax, [rbx] */
+    i = decode_ok(M64, BYTES(0x48, 0x63, 0x03)); /* movsxd rax, [rbx] */
     CHECK(i.op_size == 8 && i.mem_size == 4 && i.insn_class == X86_INSN_MOV_LOAD);
-    i = decode_ok(M32, BYTES(0x63, 0x03));                   /* arpl: not a load */
+    i = decode_ok(M32, BYTES(0x63, 0x03)); /* arpl: not a load */
     CHECK_EQ(i.insn_class, X86_INSN_OTHER);
-    i = decode_ok(M64, BYTES(0x67, 0xab));                   /* stosd with 32-bit rdi */
+    i = decode_ok(M64, BYTES(0x67, 0xab)); /* stosd with 32-bit rdi */
     CHECK(i.addr_size == 4 && i.op_size == 4 && i.has_mem && i.mem_size == 4);
     i = decode_ok(M32, BYTES(0x67, 0xab));
     CHECK_EQ(i.addr_size, 2);
@@ -344,7 +344,7 @@ static void test_prefix_fields(void)
 
     i = decode_ok(M32, BYTES(0xf3, 0xa5));
     CHECK(i.rep == X86_REP_F3 && i.insn_class == X86_INSN_MOVS && i.mem_access == RMW);
-    i = decode_ok(M32, BYTES(0xf3, 0xf2, 0xaa));             /* the last one counts */
+    i = decode_ok(M32, BYTES(0xf3, 0xf2, 0xaa)); /* the last one counts */
     CHECK(i.rep == X86_REP_F2 && i.insn_class == X86_INSN_STOS);
     i = decode_ok(M32, BYTES(0x64, 0x89, 0x03));
     CHECK_EQ(i.seg, X86_SEG_FS);
@@ -362,7 +362,7 @@ static void test_prefix_fields(void)
     CHECK(i.seg == X86_SEG_NONE && i.rep == X86_REP_NONE && !i.lock && !i.opsize_prefix);
     i = decode_ok(M64, BYTES(0xf0, 0x48, 0x0f, 0xb1, 0x0f)); /* lock cmpxchg [rdi], rcx */
     CHECK(i.lock && i.insn_class == X86_INSN_ALU_MEM && i.mem_access == RMW);
-    i = decode_ok(M64, BYTES(0xf0, 0x0f, 0xc7, 0x0e));       /* lock cmpxchg8b [rsi] */
+    i = decode_ok(M64, BYTES(0xf0, 0x0f, 0xc7, 0x0e)); /* lock cmpxchg8b [rsi] */
     CHECK(i.lock && i.insn_class == X86_INSN_OTHER);
 }
 
@@ -374,20 +374,21 @@ static void test_maps(void)
     CHECK(i.map == X86_MAP_0F38 && i.opcode == 0x00 && i.has_mem);
     i = decode_ok(M32, BYTES(0x66, 0x0f, 0x3a, 0x0f, 0xc1, 0x03));
     CHECK(i.map == X86_MAP_0F3A && i.opcode == 0x0f && i.imm == 3);
-    i = decode_ok(M64, BYTES(0x0f, 0x20, 0x00));             /* mov rax, cr0: mod ignored */
+    i = decode_ok(M64, BYTES(0x0f, 0x20, 0x00)); /* mov rax, cr0: mod ignored */
     CHECK(i.map == X86_MAP_0F && i.mod == 3 && !i.has_mem && i.rm == 0 && i.reg == 0);
-    i = decode_ok(M64, BYTES(0x44, 0x0f, 0x22, 0xc0));       /* mov cr8, rax */
+    i = decode_ok(M64, BYTES(0x44, 0x0f, 0x22, 0xc0)); /* mov cr8, rax */
     CHECK(i.reg == 8 && i.rm == 0);
     /* C4/C5/62 are LES/LDS/BOUND outside 64-bit mode when ModRM names memory. */
     i = decode_ok(M32, BYTES(0xc4, 0x03));
     CHECK(i.opcode == 0xc4 && i.has_mem);
     i = decode_ok(M32, BYTES(0x62, 0x43, 0x08));
     CHECK(i.opcode == 0x62 && i.disp == 8);
-    i = decode_ok(M32, BYTES(0x8f, 0x00));                   /* pop [eax] */
+    i = decode_ok(M32, BYTES(0x8f, 0x00)); /* pop [eax] */
     CHECK(i.opcode == 0x8f && i.has_mem);
 }
 
-struct bad_case {
+struct bad_case
+{
     uint8_t mode;
     int rc;
     uint8_t len;
@@ -395,8 +396,10 @@ struct bad_case {
     const char *what;
 };
 
-#define BAD(m, r, what, ...) \
-    { m, r, sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ }, what }
+#define BAD(m, r, what, ...)                                            \
+    {                                                                   \
+        m, r, sizeof((uint8_t[]){ __VA_ARGS__ }), { __VA_ARGS__ }, what \
+    }
 
 static const struct bad_case bad_cases[] = {
     /* Opcodes removed in 64-bit mode. */
@@ -521,20 +524,16 @@ static const struct bad_case bad_cases[] = {
     BAD(M32, -ENODATA, "far short", 0xea, 1, 2, 3, 4, 5),
     BAD(M32, -ENODATA, "test imm short", 0xf7, 0x00, 1, 2, 3),
     /* Longer than 15 bytes: final, whatever avail says. */
-    BAD(M64, -EINVAL, "16 bytes of prefixes",
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66),
-    BAD(M32, -EINVAL, "15 prefixes and nop",
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
-    BAD(M64, -EINVAL, "16-byte lock add",
-        0x2e, 0x2e, 0xf0, 0x67, 0x48, 0x81, 0x84, 0x18,
-        0x78, 0x56, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12),
-    BAD(M64, -EINVAL, "16 bytes, imm64 at the end",
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x48, 0xb8,
+    BAD(M64, -EINVAL, "16 bytes of prefixes", 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66),
+    BAD(M32, -EINVAL, "15 prefixes and nop", 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
+    BAD(M64, -EINVAL, "16-byte lock add", 0x2e, 0x2e, 0xf0, 0x67, 0x48, 0x81, 0x84, 0x18, 0x78,
+        0x56, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12),
+    BAD(M64, -EINVAL, "16 bytes, imm64 at the end", 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x48, 0xb8,
         1, 2, 3, 4, 5, 6, 7, 8),
-    BAD(M64, -EINVAL, "imm64 cannot fit, avail short",
-        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x48, 0xb8, 1),
+    BAD(M64, -EINVAL, "imm64 cannot fit, avail short", 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x48,
+        0xb8, 1),
 };
 
 static void test_invalid(void)
@@ -546,8 +545,8 @@ static void test_invalid(void)
         const struct bad_case *b = &bad_cases[i];
         int rc = decode_exact(b->bytes, b->len, b->mode, &insn);
 
-        CHECK_MSG(rc == b->rc, "%s \"%s\": rc %d, expected %d", mode_name(b->mode),
-                  b->what, rc, b->rc);
+        CHECK_MSG(rc == b->rc, "%s \"%s\": rc %d, expected %d", mode_name(b->mode), b->what, rc,
+                  b->rc);
     }
 }
 
@@ -562,25 +561,25 @@ static void test_valid_neighbours(void)
     CHECK(i.insn_class == X86_INSN_ALU_MEM && i.imm == 1);
     i = decode_ok(M32, BYTES(0xd4, 0x0a));
     CHECK_EQ(i.imm, 10);
-    decode_ok(M64, BYTES(0xfe, 0x08));                       /* dec byte [rax] */
-    decode_ok(M64, BYTES(0xff, 0x18));                       /* call far [rax] */
-    decode_ok(M64, BYTES(0xc7, 0xf8, 0, 0, 0, 0));           /* xbegin */
-    decode_ok(M64, BYTES(0xc6, 0xf8, 0x01));                 /* xabort */
-    decode_ok(M64, BYTES(0x0f, 0x00, 0x28));                 /* verw [rax] */
-    decode_ok(M64, BYTES(0x0f, 0xba, 0x20, 0x01));           /* bt [rax], 1 */
-    decode_ok(M64, BYTES(0x0f, 0xc7, 0xf0));                 /* rdrand eax */
-    decode_ok(M64, BYTES(0x0f, 0xc7, 0x30));                 /* vmptrld [rax] */
-    decode_ok(M64, BYTES(0x0f, 0x0b));                       /* ud2 */
-    decode_ok(M64, BYTES(0xf2, 0x0f, 0x38, 0xf0, 0xc0));     /* crc32 eax, al */
-    decode_ok(M32, BYTES(0x66, 0x0f, 0xd6, 0xc0));           /* movq xmm0, xmm0 */
-    decode_ok(M32, BYTES(0x0f, 0x73, 0xd0, 0x03));           /* psrlq mm0, 3 */
-    decode_ok(M32, BYTES(0x0f, 0x0f, 0x00, 0xbf));           /* pavgusb mm0, [eax] */
+    decode_ok(M64, BYTES(0xfe, 0x08));                   /* dec byte [rax] */
+    decode_ok(M64, BYTES(0xff, 0x18));                   /* call far [rax] */
+    decode_ok(M64, BYTES(0xc7, 0xf8, 0, 0, 0, 0));       /* xbegin */
+    decode_ok(M64, BYTES(0xc6, 0xf8, 0x01));             /* xabort */
+    decode_ok(M64, BYTES(0x0f, 0x00, 0x28));             /* verw [rax] */
+    decode_ok(M64, BYTES(0x0f, 0xba, 0x20, 0x01));       /* bt [rax], 1 */
+    decode_ok(M64, BYTES(0x0f, 0xc7, 0xf0));             /* rdrand eax */
+    decode_ok(M64, BYTES(0x0f, 0xc7, 0x30));             /* vmptrld [rax] */
+    decode_ok(M64, BYTES(0x0f, 0x0b));                   /* ud2 */
+    decode_ok(M64, BYTES(0xf2, 0x0f, 0x38, 0xf0, 0xc0)); /* crc32 eax, al */
+    decode_ok(M32, BYTES(0x66, 0x0f, 0xd6, 0xc0));       /* movq xmm0, xmm0 */
+    decode_ok(M32, BYTES(0x0f, 0x73, 0xd0, 0x03));       /* psrlq mm0, 3 */
+    decode_ok(M32, BYTES(0x0f, 0x0f, 0x00, 0xbf));       /* pavgusb mm0, [eax] */
     /* The longest legal instruction, 15 bytes. */
-    i = decode_ok(M64, BYTES(0x2e, 0xf0, 0x67, 0x48, 0x81, 0x84, 0x18,
-                             0x78, 0x56, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12));
+    i = decode_ok(M64, BYTES(0x2e, 0xf0, 0x67, 0x48, 0x81, 0x84, 0x18, 0x78, 0x56, 0x34, 0x12, 0x78,
+                             0x56, 0x34, 0x12));
     CHECK(i.lock && i.addr_size == 4 && i.insn_class == X86_INSN_ALU_MEM);
-    i = decode_ok(M32, BYTES(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-                             0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90));
+    i = decode_ok(M32, BYTES(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                             0x66, 0x66, 0x90));
     CHECK_EQ(i.opcode, 0x90);
 }
 

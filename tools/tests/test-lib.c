@@ -44,8 +44,7 @@ extern __typeof__(parse_size_and_unit) lib_parse_size_and_unit;
 #define BUF 256
 
 /* Format with both; fail with the format and both results if they differ. */
-__attribute__((format(printf, 2, 3)))
-static void same(size_t size, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void same(size_t size, const char *fmt, ...)
 {
     char want[BUF], got[BUF];
     va_list ap, aq;
@@ -60,9 +59,8 @@ static void same(size_t size, const char *fmt, ...)
     va_end(aq);
     va_end(ap);
     CHECK_MSG(nw == ng && !memcmp(want, got, sizeof(want)),
-              "\"%s\" (size %zu): libc \"%.*s\" (%d), lib \"%.*s\" (%d)",
-              fmt, size, (int)strnlen(want, size), want, nw,
-              (int)strnlen(got, size), got, ng);
+              "\"%s\" (size %zu): libc \"%.*s\" (%d), lib \"%.*s\" (%d)", fmt, size,
+              (int)strnlen(want, size), want, nw, (int)strnlen(got, size), got, ng);
 }
 
 /*
@@ -99,41 +97,49 @@ static int unchecked(char *buf, size_t size, const char *fmt, ...)
 static void test_table_integers(void)
 {
     static const long long values[] = {
-        0, 1, -1, 7, 42, -42, 255, 4096, 0xbeef, 0x7fffffff, -0x80000000LL,
-        0xffffffffLL, 0x123456789abcLL, INT64_MAX, INT64_MIN,
+        0,
+        1,
+        -1,
+        7,
+        42,
+        -42,
+        255,
+        4096,
+        0xbeef,
+        0x7fffffff,
+        -0x80000000LL,
+        0xffffffffLL,
+        0x123456789abcLL,
+        INT64_MAX,
+        INT64_MIN,
     };
 
     for ( size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++ )
     {
         long long v = values[i];
 
-        same(BUF, "%d|%i|%u|%x|%X|%o", (int)v, (int)v, (unsigned int)v,
-             (unsigned int)v, (unsigned int)v, (unsigned int)v);
-        same(BUF, "%ld|%lu|%lx|%016lx|%08lx|%04lx", (long)v,
-             (unsigned long)v, (unsigned long)v, (unsigned long)v,
-             (unsigned long)v, (unsigned long)v);
-        same(BUF, "%lld|%llu|%llx", v, (unsigned long long)v,
-             (unsigned long long)v);
-        same(BUF, "%zu|%08x|%5d|%2u|%02lu", (size_t)v, (unsigned int)v,
-             (int)v, (unsigned int)v, (unsigned long)v);
-        same(BUF, "%hhd|%hd|%hu|%hhx|%jd|%td", (signed char)v, (short)v,
-             (unsigned short)v, (unsigned char)v, (intmax_t)v,
-             (ptrdiff_t)v);
-        if ( (unsigned int)v )          /* "%#x" of 0: see test_deviations */
-            same(BUF, "%#x|%#lx|%#llx|%#012lx|%#014lx|%#06lx|%#X",
-                 (unsigned int)v, (unsigned long)v, (unsigned long long)v,
-                 (unsigned long)v, (unsigned long)v, (unsigned long)v,
-                 (unsigned int)v);
+        same(BUF, "%d|%i|%u|%x|%X|%o", (int)v, (int)v, (unsigned int)v, (unsigned int)v,
+             (unsigned int)v, (unsigned int)v);
+        same(BUF, "%ld|%lu|%lx|%016lx|%08lx|%04lx", (long)v, (unsigned long)v, (unsigned long)v,
+             (unsigned long)v, (unsigned long)v, (unsigned long)v);
+        same(BUF, "%lld|%llu|%llx", v, (unsigned long long)v, (unsigned long long)v);
+        same(BUF, "%zu|%08x|%5d|%2u|%02lu", (size_t)v, (unsigned int)v, (int)v, (unsigned int)v,
+             (unsigned long)v);
+        same(BUF, "%hhd|%hd|%hu|%hhx|%jd|%td", (signed char)v, (short)v, (unsigned short)v,
+             (unsigned char)v, (intmax_t)v, (ptrdiff_t)v);
+        if ( (unsigned int)v ) /* "%#x" of 0: see test_deviations */
+            same(BUF, "%#x|%#lx|%#llx|%#012lx|%#014lx|%#06lx|%#X", (unsigned int)v,
+                 (unsigned long)v, (unsigned long long)v, (unsigned long)v, (unsigned long)v,
+                 (unsigned long)v, (unsigned int)v);
     }
 }
 
 static void test_table_strings(void)
 {
-    same(BUF, "%s|%-28s|%-4s|%10s|%.3s|%.*s|%-6.2s|", "hello", "left",
-         "ab", "right", "truncate", 4, "precision", "xyz");
+    same(BUF, "%s|%-28s|%-4s|%10s|%.3s|%.*s|%-6.2s|", "hello", "left", "ab", "right", "truncate", 4,
+         "precision", "xyz");
     same(BUF, "%c|%3c|%-3c|%%", 'c', 'x', 'y');
-    same(BUF, "%p|%p|%20p|%-20p|", (void *)0x1000, (void *)~0UL,
-         (void *)0xdead, (void *)0xbeef);
+    same(BUF, "%p|%p|%20p|%-20p|", (void *)0x1000, (void *)~0UL, (void *)0xdead, (void *)0xbeef);
     same(BUF, "plain text, no conversions");
     same(BUF, "%s", "");
 }
@@ -161,10 +167,8 @@ static void pick(char *out, size_t n, const char *set)
 /* A random conversion specification for an integer; fmt gets it. */
 static char random_int_spec(char *fmt, size_t n)
 {
-    static const char *const flagsets[] = { "", "-", "0", "#", "+", " ",
-                                            "-#", "0#", "+0", "- " };
-    static const char *const lengths[] = { "", "hh", "h", "l", "ll", "z",
-                                           "j", "t" };
+    static const char *const flagsets[] = { "", "-", "0", "#", "+", " ", "-#", "0#", "+0", "- " };
+    static const char *const lengths[] = { "", "hh", "h", "l", "ll", "z", "j", "t" };
     char conv[2], width[8] = "", prec[8] = "";
 
     pick(conv, sizeof(conv), "diuoxX");
@@ -172,8 +176,8 @@ static char random_int_spec(char *fmt, size_t n)
         snprintf(width, sizeof(width), "%u", (unsigned)test_rand_below(30));
     if ( test_rand_below(3) == 0 )
         snprintf(prec, sizeof(prec), ".%u", (unsigned)test_rand_below(25));
-    snprintf(fmt, n, "<%%%s%s%s%s%s>", flagsets[test_rand_below(10)], width,
-             prec, lengths[test_rand_below(8)], conv);
+    snprintf(fmt, n, "<%%%s%s%s%s%s>", flagsets[test_rand_below(10)], width, prec,
+             lengths[test_rand_below(8)], conv);
     return conv[0];
 }
 
@@ -182,9 +186,9 @@ static unsigned long long random_value(void)
 {
     switch ( test_rand_below(4) )
     {
-    case 0:  return test_rand_below(20);
-    case 1:  return ~0ULL >> test_rand_below(64);
-    case 2:  return -(unsigned long long)test_rand_below(20);
+    case 0: return test_rand_below(20);
+    case 1: return ~0ULL >> test_rand_below(64);
+    case 2: return -(unsigned long long)test_rand_below(20);
     default: return test_rand();
     }
 }
@@ -204,7 +208,7 @@ static void test_random_integers(void)
         unsigned long long v = random_value();
 
         if ( !v && is_sharp_hex(fmt, conv) )
-            continue;                   /* "0x0": see test_deviations */
+            continue; /* "0x0": see test_deviations */
         /* Every length passes the same 64-bit argument; the callee reads
          * the width it names, as on x86-64 any integer argument allows. */
         same(BUF, fmt, v);
@@ -213,8 +217,7 @@ static void test_random_integers(void)
 
 static void test_random_strings(void)
 {
-    static const char *const words[] = { "", "a", "wren", "hypervisor",
-                                         "a rather longer string" };
+    static const char *const words[] = { "", "a", "wren", "hypervisor", "a rather longer string" };
 
     test_srand(0x57a1);
     for ( unsigned int i = 0; i < 5000; i++ )
@@ -222,12 +225,10 @@ static void test_random_strings(void)
         char fmt[48];
         unsigned int w = test_rand_below(30), p = test_rand_below(30);
 
-        snprintf(fmt, sizeof(fmt), "[%%%s%u.%us|%%%s*c]",
-                 test_rand_below(2) ? "-" : "", w, p,
+        snprintf(fmt, sizeof(fmt), "[%%%s%u.%us|%%%s*c]", test_rand_below(2) ? "-" : "", w, p,
                  test_rand_below(2) ? "-" : "");
-        same(1 + test_rand_below(BUF - 1), fmt,
-             words[test_rand_below(5)], (int)test_rand_below(9) - 4,
-             'a' + (int)test_rand_below(26));
+        same(1 + test_rand_below(BUF - 1), fmt, words[test_rand_below(5)],
+             (int)test_rand_below(9) - 4, 'a' + (int)test_rand_below(26));
     }
 }
 
@@ -239,7 +240,7 @@ static void test_truncation(void)
 
     same(4, "%s", "truncate");
     same(1, "%d", 12345);
-    same(8, "%20s|", "wide");           /* width larger than the buffer */
+    same(8, "%20s|", "wide"); /* width larger than the buffer */
     same(8, "%-20d|", -7);
     same(5, "%s%s%s", "ab", "cd", "ef");
     CHECK_EQ(lib_snprintf(small, 0, "%s", "untouched"), 9);
@@ -253,7 +254,7 @@ static void test_deviations(void)
     gives("  (null)|(nu", BUF, "%8s|%.3s", (char *)NULL, (char *)NULL);
     gives("0x0|0X0|0x0000", BUF, "%#x|%#X|%#06lx", 0U, 0U, 0UL);
     gives("0x0|0x1000", BUF, "%p|%p", NULL, (void *)0x1000);
-    gives("%q|", BUF, "%q|%");          /* a '%' that ends it: nothing */
+    gives("%q|", BUF, "%q|%"); /* a '%' that ends it: nothing */
     gives("%", BUF, "%-5.3l%");
     gives("%y1", BUF, "%-8y%d", 1);
     gives("[    x]", BUF, "[%*c]", 5, 'x');
@@ -279,8 +280,7 @@ static int sign(int x)
 
 static void test_strings(void)
 {
-    static const char *const s[] = { "", "a", "ab", "abc", "abd", "b",
-                                     "\xff", "wren hypervisor" };
+    static const char *const s[] = { "", "a", "ab", "abc", "abd", "b", "\xff", "wren hypervisor" };
     char d[16];
 
     for ( size_t i = 0; i < 8; i++ )
@@ -293,10 +293,8 @@ static void test_strings(void)
         for ( size_t j = 0; j < 8; j++ )
         {
             CHECK_EQ(sign(lib_strcmp(s[i], s[j])), sign(strcmp(s[i], s[j])));
-            CHECK_EQ(sign(lib_strncmp(s[i], s[j], 2)),
-                     sign(strncmp(s[i], s[j], 2)));
-            CHECK_EQ(sign(lib_memcmp(s[i], s[j], 1)),
-                     sign(memcmp(s[i], s[j], 1)));
+            CHECK_EQ(sign(lib_strncmp(s[i], s[j], 2)), sign(strncmp(s[i], s[j], 2)));
+            CHECK_EQ(sign(lib_memcmp(s[i], s[j], 1)), sign(memcmp(s[i], s[j], 1)));
         }
     }
     CHECK_EQ(lib_strlcpy(d, "wren hypervisor!", 8), 16);
@@ -310,10 +308,10 @@ static void test_memory(void)
 
     for ( int i = 0; i < 32; i++ )
         a[i] = b[i] = (char)i;
-    lib_memmove(a + 4, a, 20);          /* overlapping, forwards */
+    lib_memmove(a + 4, a, 20); /* overlapping, forwards */
     memmove(b + 4, b, 20);
     CHECK(!memcmp(a, b, 32));
-    lib_memmove(a, a + 7, 20);          /* overlapping, backwards */
+    lib_memmove(a, a + 7, 20); /* overlapping, backwards */
     memmove(b, b + 7, 20);
     CHECK(!memcmp(a, b, 32));
     lib_memset(a, 0xa5, 17);

@@ -116,10 +116,10 @@ static void test_trylock_exempt_but_held(void)
 {
     fresh();
     spin_lock(&pages);
-    CHECK(spin_trylock(&p2m));          /* out of order, but never waits */
+    CHECK(spin_trylock(&p2m)); /* out of order, but never waits */
     spin_unlock(&pages);
     CHECK_EQ(lock_order_depth(), 1);
-    EXPECT_PANIC(spin_lock(&dom));      /* the trylocked p2m counts */
+    EXPECT_PANIC(spin_lock(&dom)); /* the trylocked p2m counts */
     check_panic_names("taking domain", "holding p2m", "class out of order");
 }
 
@@ -132,7 +132,7 @@ static void test_release_any_order(void)
     spin_unlock(&dom);
     spin_unlock(&ld);
     CHECK_EQ(lock_order_depth(), 1);
-    spin_lock(&pages);                  /* p2m still held: fine */
+    spin_lock(&pages); /* p2m still held: fine */
     spin_unlock(&pages);
     EXPECT_PANIC(spin_lock(&dom));
     check_panic_names("taking domain", "holding p2m", "class out of order");
@@ -172,7 +172,7 @@ static void test_real_code_wrong_order(void)
 
     fresh();
     arena_setup(ARENA_DEFAULT_BASE, 1 << 20);
-    p = xzalloc_bytes(32);              /* in order: fine */
+    p = xzalloc_bytes(32); /* in order: fine */
     CHECK(p != NULL);
     xfree(p);
     spin_lock(&pages);

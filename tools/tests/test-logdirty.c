@@ -57,18 +57,18 @@ static void bitmap_marks_ranges(void)
 {
     ld_start(1000);
     CHECK_EQ(logdirty_bitmap_set(&ld, 5, 0), 1);
-    CHECK_EQ(logdirty_bitmap_set(&ld, 5, 0), 0);              /* already set */
-    CHECK_EQ(logdirty_bitmap_set(&ld, 64, 6), 64);            /* one whole word */
-    CHECK_EQ(logdirty_bitmap_set(&ld, 0, 3), 7);              /* 0-7, 5 was set */
-    CHECK_EQ(logdirty_bitmap_set(&ld, 512, P2M_ORDER_2M), 1000 - 512);  /* clipped */
-    CHECK_EQ(logdirty_bitmap_set(&ld, 1000, 0), 0);           /* past the end */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 5, 0), 0);                       /* already set */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 64, 6), 64);                     /* one whole word */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 0, 3), 7);                       /* 0-7, 5 was set */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 512, P2M_ORDER_2M), 1000 - 512); /* clipped */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 1000, 0), 0);                    /* past the end */
     CHECK_EQ(logdirty_bitmap_set(&ld, P2M_GFN_LIMIT, 0), 0);
     CHECK_EQ(ld.dirty_count, 1 + 64 + 7 + 488);
     CHECK_EQ(count(ld.bitmap, 1000), 1 + 64 + 7 + 488);
     CHECK(bit(ld.bitmap, 127) && !bit(ld.bitmap, 128) && bit(ld.bitmap, 999));
     CHECK_EQ(logdirty_bitmap_bytes(&ld), 125);
     ld.enabled = false;
-    CHECK_EQ(logdirty_bitmap_set(&ld, 200, 0), 0);            /* off: ignored */
+    CHECK_EQ(logdirty_bitmap_set(&ld, 200, 0), 0); /* off: ignored */
     CHECK(!bit(ld.bitmap, 200));
     logdirty_bitmap_free(&ld);
     CHECK(!ld.bitmap && !ld.snap && !ld.nr_bits);
@@ -82,22 +82,22 @@ static void bitmap_peek_and_clean(void)
     logdirty_bitmap_set(&ld, 10, 0);
     logdirty_bitmap_set(&ld, 256, 2);
     ld.fault_count = 3;
-    CHECK_EQ(logdirty_bitmap_take(&ld, false, &faults, &dirty), 5);       /* PEEK */
+    CHECK_EQ(logdirty_bitmap_take(&ld, false, &faults, &dirty), 5); /* PEEK */
     CHECK_EQ(faults, 3);
     CHECK_EQ(dirty, 5);
-    CHECK_EQ(count(ld.bitmap, 300), 5);                       /* nothing reset */
+    CHECK_EQ(count(ld.bitmap, 300), 5); /* nothing reset */
     CHECK_EQ(ld.dirty_count, 5);
-    CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 5);        /* CLEAN */
+    CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 5); /* CLEAN */
     CHECK(bit(ld.snap, 10) && bit(ld.snap, 259) && !bit(ld.snap, 11));
     CHECK_EQ(count(ld.bitmap, 300), 0);
     CHECK_EQ(ld.fault_count + ld.dirty_count, 0);
-    logdirty_bitmap_set(&ld, 11, 0);                          /* a mark meanwhile */
-    logdirty_bitmap_untake(&ld);                              /* the copy failed */
+    logdirty_bitmap_set(&ld, 11, 0); /* a mark meanwhile */
+    logdirty_bitmap_untake(&ld);     /* the copy failed */
     CHECK_EQ(count(ld.bitmap, 300), 6);
     CHECK(bit(ld.bitmap, 10) && bit(ld.bitmap, 11));
     CHECK_EQ(ld.dirty_count, 6);
     CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 6);
-    CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 0);        /* empty now */
+    CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 0); /* empty now */
     logdirty_bitmap_free(&ld);
 }
 
@@ -107,12 +107,12 @@ static void bitmap_grows_dirty(void)
 
     ld_start(100);
     logdirty_bitmap_set(&ld, 99, 0);
-    CHECK_EQ(logdirty_bitmap_grow(&ld, 50), 0);               /* never shrinks */
+    CHECK_EQ(logdirty_bitmap_grow(&ld, 50), 0); /* never shrinks */
     CHECK_EQ(ld.nr_bits, 100);
     CHECK_EQ(logdirty_bitmap_grow(&ld, 300), 0);
     CHECK_EQ(ld.nr_bits, 300);
     CHECK(bit(ld.bitmap, 99) && !bit(ld.bitmap, 98));
-    CHECK_EQ(count(ld.bitmap, 300), 1 + 200);                 /* new frames: dirty */
+    CHECK_EQ(count(ld.bitmap, 300), 1 + 200); /* new frames: dirty */
     CHECK_EQ(ld.dirty_count, 201);
     CHECK_EQ(logdirty_bitmap_bytes(&ld), 38);
     CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), 201);
@@ -138,7 +138,11 @@ static void hw_touch(uint64_t gfn, unsigned int level, bool write)
     *test_slot(gfn, level) |= accessed_bit() | (write ? dirty_bit() : 0);
 }
 
-static struct { uint64_t gfn; unsigned int order; } seen[64];
+static struct
+{
+    uint64_t gfn;
+    unsigned int order;
+} seen[64];
 static unsigned int nr_seen;
 
 static void record(void *arg, uint64_t gfn, unsigned int order)
@@ -174,22 +178,22 @@ static void harvest_reports_dirty_leaves(void)
 
     map_mixed();
     hw_touch(0x13, 1, true);
-    hw_touch(0x14, 1, false);                     /* read: accessed only */
-    hw_touch(0x600, 2, true);                     /* the second 2M leaf */
+    hw_touch(0x14, 1, false); /* read: accessed only */
+    hw_touch(0x600, 2, true); /* the second 2M leaf */
     hw_touch(G1 + 77, 3, true);
     CHECK_EQ(harvest(P2M_ORDER_4K, false), 3);
     CHECK(seen[0].gfn == 0x13 && seen[0].order == 0);
     CHECK(seen[1].gfn == 0x600 && seen[1].order == P2M_ORDER_2M);
     CHECK(seen[2].gfn == G1 && seen[2].order == P2M_ORDER_1G);
-    CHECK_EQ(harvest(P2M_ORDER_4K, false), 3);    /* not cleared */
-    CHECK_EQ(harvest(P2M_ORDER_2M, false), 2);    /* superpages only */
+    CHECK_EQ(harvest(P2M_ORDER_4K, false), 3); /* not cleared */
+    CHECK_EQ(harvest(P2M_ORDER_2M, false), 2); /* superpages only */
     flushes = test_flushes;
     written = test_p2m.stats.entries_written;
     CHECK_EQ(harvest(P2M_ORDER_4K, true), 3);
     CHECK_EQ(test_flushes, flushes + 1);
     CHECK_EQ(test_p2m.stats.entries_written, written + 3);
     CHECK_EQ(harvest(P2M_ORDER_4K, false), 0);
-    CHECK(*test_slot(0x14, 1) & accessed_bit());  /* only D was cleared */
+    CHECK(*test_slot(0x14, 1) & accessed_bit()); /* only D was cleared */
     CHECK(*test_slot(0x13, 1) & accessed_bit());
     check_lookup(0x13, _mfn(0x100014), RW, RWX, 0);
 }
@@ -204,7 +208,7 @@ static void harvest_sees_under_marks(void)
     CHECK_EQ(p2m_begin_global_change(&test_p2m, RW, LD), 0);
     CHECK(path_marked(0x15));
     CHECK_EQ(harvest(P2M_ORDER_4K, true), 2);
-    CHECK(path_marked(0x15));                     /* nothing resolved */
+    CHECK(path_marked(0x15)); /* nothing resolved */
     CHECK_EQ(type_of(0x15), LD);
     CHECK_EQ(harvest(P2M_ORDER_4K, false), 0);
 }
@@ -220,18 +224,18 @@ static void clear_by_bitmap(void)
     hw_touch(0x12, 1, true);
     hw_touch(0x400, 2, true);
     hw_touch(0x600, 2, true);
-    bm[0x11 / 64] |= 1ULL << (0x11 % 64);                       /* a 4K leaf */
-    bm[0x5ff / 64] |= 1ULL << (0x5ff % 64);                     /* inside a 2M leaf */
-    bm[(0x400 + 2 * M2) / 64] |= 1ULL;                           /* a hole */
+    bm[0x11 / 64] |= 1ULL << (0x11 % 64);   /* a 4K leaf */
+    bm[0x5ff / 64] |= 1ULL << (0x5ff % 64); /* inside a 2M leaf */
+    bm[(0x400 + 2 * M2) / 64] |= 1ULL;      /* a hole */
     flushes = test_flushes;
     CHECK_EQ(p2m_clear_dirty_bitmap(&test_p2m, bm, sizeof(bm) * 8), 2);
     CHECK_EQ(test_flushes, flushes + 1);
-    CHECK_EQ(harvest(P2M_ORDER_4K, false), 2);                  /* 0x12 and 0x600 */
+    CHECK_EQ(harvest(P2M_ORDER_4K, false), 2); /* 0x12 and 0x600 */
     CHECK(seen[0].gfn == 0x12 && seen[1].gfn == 0x600);
     memset(bm, 0, sizeof(bm));
     flushes = test_flushes;
     CHECK_EQ(p2m_clear_dirty_bitmap(&test_p2m, bm, sizeof(bm) * 8), 0);
-    CHECK_EQ(test_flushes, flushes);                            /* nothing: no flush */
+    CHECK_EQ(test_flushes, flushes); /* nothing: no flush */
 }
 P2M_CASE(clear_by_bitmap)
 
@@ -263,7 +267,7 @@ static void shatters_everything(void)
     check_lookup(G1 + 12345, _mfn(2 * G1 + 12345), LD, RWX, 0);
     CHECK_EQ(p2m_harvest_dirty(&test_p2m, P2M_ORDER_4K, false, NULL, NULL), M2);
     written = test_p2m.stats.entries_written;
-    CHECK_EQ(p2m_shatter_superpages(&test_p2m), 0);             /* nothing left */
+    CHECK_EQ(p2m_shatter_superpages(&test_p2m), 0); /* nothing left */
     CHECK_EQ(test_p2m.stats.entries_written, written);
 }
 P2M_CASE(shatters_everything)
@@ -294,7 +298,7 @@ static void restore_after_wp(void)
     CHECK_EQ(test_p2m.stats.entries_by_order[2], sp1g);
     check_lookup(0x7ff, _mfn(0x2003ff), RW, RWX, P2M_ORDER_2M);
     check_lookup(G1 + M2 + 3, _mfn(2 * G1 + M2 + 3), RW, RWX, P2M_ORDER_1G);
-    CHECK_EQ(logdirty_restore_superpages(&ld, &test_p2m), 0);   /* nothing left to do */
+    CHECK_EQ(logdirty_restore_superpages(&ld, &test_p2m), 0); /* nothing left to do */
     logdirty_bitmap_free(&ld);
 }
 P2M_CASE(restore_after_wp)
@@ -308,13 +312,12 @@ static void restore_skips_ineligible(void)
     CHECK_EQ(p2m_shatter_superpages(&test_p2m), 0);
     CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(0x455), _mfn(0x300000), 0, RW, RWX), 0);
     CHECK_EQ(p2m_change_type_one(&test_p2m, _gfn(0x610), RW, LD), 1);
-    CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(G1 + 5 * M2), INVALID_MFN, 0, p2m_invalid,
-                           RWX), 0);
+    CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(G1 + 5 * M2), INVALID_MFN, 0, p2m_invalid, RWX), 0);
     CHECK_EQ(logdirty_restore_superpages(&ld, &test_p2m), 0);
     /* The 1G block could not merge, but its intact 2M blocks did. */
     CHECK_EQ(test_p2m.stats.entries_by_order[1], 511);
     CHECK_EQ(p2m_change_type_one(&test_p2m, _gfn(0x610), LD, RW), 1);
-    CHECK_EQ(logdirty_restore_superpages(&ld, &test_p2m), 1);   /* now 0x600 can */
+    CHECK_EQ(logdirty_restore_superpages(&ld, &test_p2m), 1); /* now 0x600 can */
     check_lookup(0x610, _mfn(0x200210), RW, RWX, P2M_ORDER_2M);
     check_lookup(0x455, _mfn(0x300000), RW, RWX, 0);
     logdirty_bitmap_free(&ld);
@@ -329,9 +332,18 @@ static void with_nothing(void (*body)(void))
     CHECK_MSG(pages_free() == before, "leaked %ld pages", (long)(before - pages_free()));
 }
 
-static void bitmap_marks(void) { with_nothing(bitmap_marks_ranges); }
-static void bitmap_clean(void) { with_nothing(bitmap_peek_and_clean); }
-static void bitmap_grow(void) { with_nothing(bitmap_grows_dirty); }
+static void bitmap_marks(void)
+{
+    with_nothing(bitmap_marks_ranges);
+}
+static void bitmap_clean(void)
+{
+    with_nothing(bitmap_peek_and_clean);
+}
+static void bitmap_grow(void)
+{
+    with_nothing(bitmap_grows_dirty);
+}
 
 static const struct test_case cases[] = {
     { "logdirty.bitmap.marks_ranges", bitmap_marks },

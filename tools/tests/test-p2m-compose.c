@@ -27,19 +27,24 @@
 #include "p2m-hw.h"
 #include "p2m-util.h"
 
-#define G1 (1ULL << P2M_ORDER_1G)
-#define M2 (1ULL << P2M_ORDER_2M)
+#define G1    (1ULL << P2M_ORDER_1G)
+#define M2    (1ULL << P2M_ORDER_2M)
 #define RW    p2m_ram_rw
 #define LD    p2m_ram_logdirty
 #define RO    p2m_ram_ro
 #define IOREQ p2m_ioreq_server
 #define RWX   p2m_access_rwx
 
-enum { OWNER_A = 1, OWNER_B = 2, OWNER_LOGDIRTY = 100 };
+enum
+{
+    OWNER_A = 1,
+    OWNER_B = 2,
+    OWNER_LOGDIRTY = 100
+};
 
-#define X  0x123ULL                   /* in the first table of leaves */
-#define Y  0x1456ULL                  /* in the eleventh */
-#define NR 8192ULL                    /* the window: 32 MiB of 4K leaves */
+#define X  0x123ULL  /* in the first table of leaves */
+#define Y  0x1456ULL /* in the eleventh */
+#define NR 8192ULL   /* the window: 32 MiB of 4K leaves */
 
 static void map_ram(void)
 {
@@ -75,7 +80,7 @@ static void seq_a_owner_gone_then_logdirty(void)
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);
     CHECK_EQ(both_change(Y, 1, RW, IOREQ), 1);
     logdirty_on();
-    CHECK(path_marked(X) && path_marked(Y));             /* with different stamps */
+    CHECK(path_marked(X) && path_marked(Y)); /* with different stamps */
     CHECK_EQ(type_of(X), LD);
     CHECK_EQ(type_of(Y), IOREQ);
     CHECK_EQ(touch(X), 1);
@@ -92,8 +97,8 @@ static void seq_a1_same_gfn(void)
     map_ram();
     server_a_marks_and_goes(X);
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);
-    CHECK_EQ(both_change(X, 1, RW, IOREQ), 1);           /* X is ram_rw to B */
-    CHECK_EQ(touch(X), 0);                               /* the write resolved it */
+    CHECK_EQ(both_change(X, 1, RW, IOREQ), 1); /* X is ram_rw to B */
+    CHECK_EQ(touch(X), 0);                     /* the write resolved it */
     CHECK_EQ(type_of(X), IOREQ);
     CHECK_EQ(type_of(X + 1), RW);
     check_window();
@@ -105,7 +110,7 @@ static void seq_a2_neighbours(void)
     map_ram();
     server_a_marks_and_goes(X);
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);
-    CHECK_EQ(both_change(X + 1, 1, RW, IOREQ), 1);       /* resolves X's table */
+    CHECK_EQ(both_change(X + 1, 1, RW, IOREQ), 1); /* resolves X's table */
     CHECK(!path_marked(X));
     logdirty_on();
     CHECK_EQ(touch(X), 1);
@@ -119,11 +124,11 @@ static void seq_a3_superpages(void)
 {
     uint64_t x = 3 * M2 + 5, y = G1 + 77;
 
-    CHECK_EQ(both_range(0, 0x400, 16 * M2, RW, RWX), 0);         /* 2M leaves */
+    CHECK_EQ(both_range(0, 0x400, 16 * M2, RW, RWX), 0); /* 2M leaves */
     CHECK_EQ(both_set(G1, 4 * G1, P2M_ORDER_1G, RW, RWX), 0);
     server_a_marks_and_goes(x);
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);
-    CHECK_EQ(both_change(y, 1, RW, IOREQ), 1);           /* shatters 1G, then 2M */
+    CHECK_EQ(both_change(y, 1, RW, IOREQ), 1); /* shatters 1G, then 2M */
     logdirty_on();
     CHECK_EQ(touch(x), 1);
     touch(y);
@@ -156,14 +161,14 @@ static void seq_a4_across_resync(void)
     server_a_marks_and_goes(X);
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);
     CHECK_EQ(both_change(Y, 1, RW, IOREQ), 1);
-    fill_log(NR, P2M_CHANGE_LOG - 1);                    /* the log is full */
+    fill_log(NR, P2M_CHANGE_LOG - 1); /* the log is full */
     CHECK_EQ(test_p2m.stats.resyncs, 0);
     CHECK(path_marked(X));
     logdirty_on();
     CHECK_EQ(test_p2m.stats.resyncs, 1);
     CHECK_EQ(type_of(X), LD);
     CHECK_EQ(type_of(Y), IOREQ);
-    CHECK_EQ(type_of(NR + 5), p2m_ram_shared);         /* after 7 flips */
+    CHECK_EQ(type_of(NR + 5), p2m_ram_shared); /* after 7 flips */
     touch(X);
     touch(Y);
     check_same_as_ref(0, NR + 4096);
@@ -183,8 +188,8 @@ static void write_is_tracked(uint64_t gfn)
     CHECK_EQ(hw_walk(&test_p2m, gfn, &x), HW_OK);
     CHECK_EQ(x.rights & p2m_access_w, 0);
     CHECK_EQ(type_of(gfn), LD);
-    CHECK_EQ(both_change(gfn, 1, RW, IOREQ), 0);         /* not ram_rw any more */
-    CHECK_EQ(both_change(gfn, 1, LD, RW), 1);            /* logged: writable */
+    CHECK_EQ(both_change(gfn, 1, RW, IOREQ), 0); /* not ram_rw any more */
+    CHECK_EQ(both_change(gfn, 1, LD, RW), 1);    /* logged: writable */
     CHECK_EQ(hw_walk(&test_p2m, gfn, &x), HW_OK);
     CHECK(x.rights & p2m_access_w);
 }
@@ -196,8 +201,8 @@ static void seq_b_write_after_logdirty_is_tracked(void)
     logdirty_on();
     CHECK(path_marked(0x321));
     write_is_tracked(0x321);
-    CHECK(!path_marked(NR + 5));                         /* leaf children resolve */
-    write_is_tracked(NR + 5);                            /* inside a 2M leaf */
+    CHECK(!path_marked(NR + 5)); /* leaf children resolve */
+    write_is_tracked(NR + 5);    /* inside a 2M leaf */
     CHECK_EQ(type_of(0x322), LD);
     CHECK_EQ(type_of(NR + 6), LD);
     check_same_as_ref(0, NR + M2);
@@ -213,10 +218,10 @@ static void seq_b_ioreq_entry_survives_logdirty(void)
     CHECK_EQ(both_claim(IOREQ, OWNER_A), 0);
     CHECK_EQ(both_change(X, 1, RW, IOREQ), 1);
     logdirty_on();
-    CHECK_EQ(touch(X), 1);                               /* X is written */
-    CHECK_EQ(type_of(X), IOREQ);                         /* not reset to ram_rw */
+    CHECK_EQ(touch(X), 1);       /* X is written */
+    CHECK_EQ(type_of(X), IOREQ); /* not reset to ram_rw */
     CHECK_EQ(hw_walk(&test_p2m, X, &x), HW_OK);
-    CHECK_EQ(x.rights & p2m_access_w, 0);                /* writes go to A */
+    CHECK_EQ(x.rights & p2m_access_w, 0); /* writes go to A */
     CHECK_EQ(type_of(X + 1), LD);
     check_window();
 }
@@ -275,11 +280,11 @@ P2M_PAIR_CASE(new_entry_of_old_type_is_kept)
 static void logdirty_off_before_finished(void)
 {
     map_ram();
-    CHECK_EQ(both_set(0x40, 0x8000, 0, LD, RWX), 0);     /* log-dirty before it began */
+    CHECK_EQ(both_set(0x40, 0x8000, 0, LD, RWX), 0); /* log-dirty before it began */
     logdirty_on();
     touch(0x1000);
-    CHECK_EQ(both_change(0x1001, 1, LD, RW), 1);         /* dirtied */
-    CHECK_EQ(both_release(LD, OWNER_LOGDIRTY, RW), 0);   /* log-dirty off */
+    CHECK_EQ(both_change(0x1001, 1, LD, RW), 1);       /* dirtied */
+    CHECK_EQ(both_release(LD, OWNER_LOGDIRTY, RW), 0); /* log-dirty off */
     CHECK_EQ(type_of(0x40), RW);
     CHECK_EQ(type_of(0x1000), RW);
     CHECK_EQ(type_of(0x1fff), RW);
@@ -304,7 +309,7 @@ static void overflow_resyncs(void)
     check_same_as_ref(0, NR);
     CHECK_EQ(both_begin(cycle[i % 3], cycle[i % 3 + 1]), 0);
     CHECK_EQ(test_p2m.stats.resyncs, 1);
-    CHECK_EQ(test_p2m.stats.recalc_pending, 1);          /* just the root entry */
+    CHECK_EQ(test_p2m.stats.recalc_pending, 1); /* just the root entry */
     check_window();
     /* Changes finished in between never need a resync. */
     for ( i = 0; i < 3 * P2M_CHANGE_LOG; i++ )
@@ -320,10 +325,17 @@ P2M_PAIR_CASE(overflow_resyncs)
 static void illegal_changes_refused(void)
 {
     static const p2m_type_t bad[][2] = {
-        { RW, RW }, { p2m_invalid, RW }, { RW, p2m_invalid }, { p2m_ram_broken, RW },
-        { p2m_mmio_dm, RW }, { p2m_populate_on_demand, RO }, { p2m_ram_paged, RW },
-        { p2m_type_count, RW }, { RW, 99 },
-        { p2m_map_foreign, RW }, { RW, p2m_map_foreign },     /* they hold references */
+        { RW, RW },
+        { p2m_invalid, RW },
+        { RW, p2m_invalid },
+        { p2m_ram_broken, RW },
+        { p2m_mmio_dm, RW },
+        { p2m_populate_on_demand, RO },
+        { p2m_ram_paged, RW },
+        { p2m_type_count, RW },
+        { RW, 99 },
+        { p2m_map_foreign, RW },
+        { RW, p2m_map_foreign }, /* they hold references */
     };
     uint64_t w, seq;
     unsigned int i;
@@ -361,9 +373,9 @@ static void type_owners(void)
     CHECK_EQ(test_p2m.type_owner[IOREQ], OWNER_A);
     CHECK_EQ(both_release(IOREQ, OWNER_A, RW), 0);
     CHECK_EQ(both_release(IOREQ, OWNER_A, RW), -EPERM);
-    CHECK_EQ(both_claim(IOREQ, OWNER_B), 0);             /* at once: nothing to wait for */
+    CHECK_EQ(both_claim(IOREQ, OWNER_B), 0); /* at once: nothing to wait for */
     CHECK_EQ(test_p2m.type_owner[IOREQ], OWNER_B);
-    CHECK_EQ(test_p2m.stats.global_noops, 1);            /* A had marked nothing */
+    CHECK_EQ(test_p2m.stats.global_noops, 1); /* A had marked nothing */
     check_window();
 }
 P2M_PAIR_CASE(type_owners)

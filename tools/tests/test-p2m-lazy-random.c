@@ -28,25 +28,28 @@
 #include "p2m-util.h"
 #include <asm/p2m-backends.h>
 
-#define G1 (1ULL << P2M_ORDER_1G)
-#define M2 (1ULL << P2M_ORDER_2M)
+#define G1        (1ULL << P2M_ORDER_1G)
+#define M2        (1ULL << P2M_ORDER_2M)
 #define ROOT_SPAN (1ULL << 27)
-#define SEQUENCES 1000                /* per backend */
-#define STEPS     40                  /* per sequence */
+#define SEQUENCES 1000 /* per backend */
+#define STEPS     40   /* per sequence */
 
-struct region { uint64_t base, nr; };
+struct region
+{
+    uint64_t base, nr;
+};
 
 static const struct region regions[] = {
-    { 0, 6144 },                                 /* 4K and 2M */
-    { G1, G1 },                                  /* a 1G block */
-    { 5 * ROOT_SPAN + 3 * G1, 4096 },            /* another root entry */
-    { P2M_GFN_LIMIT - 4096, 4096 },              /* the top of the space */
+    { 0, 6144 },                      /* 4K and 2M */
+    { G1, G1 },                       /* a 1G block */
+    { 5 * ROOT_SPAN + 3 * G1, 4096 }, /* another root entry */
+    { P2M_GFN_LIMIT - 4096, 4096 },   /* the top of the space */
 };
 
 /* Types that take part in global changes, RAM first and most often. */
 static const p2m_type_t palette[] = {
-    p2m_ram_rw, p2m_ram_rw, p2m_ram_logdirty, p2m_ram_ro, p2m_ioreq_server,
-    p2m_ram_shared, p2m_mmio_direct, p2m_mmio_dm, p2m_grant_map_rw, p2m_ram_paging_out,
+    p2m_ram_rw,     p2m_ram_rw,      p2m_ram_logdirty, p2m_ram_ro,       p2m_ioreq_server,
+    p2m_ram_shared, p2m_mmio_direct, p2m_mmio_dm,      p2m_grant_map_rw, p2m_ram_paging_out,
 };
 
 static unsigned int current_sequence;
@@ -135,7 +138,7 @@ static void op_range(bool remove)
     uint64_t mfn = pick_mfn(t, 0);
 
     if ( mfn != INVALID_MFN_RAW && test_rand_below(3) )
-        mfn = (mfn << P2M_ORDER_1G) + (gfn & (G1 - 1));  /* aligned like gfn */
+        mfn = (mfn << P2M_ORDER_1G) + (gfn & (G1 - 1)); /* aligned like gfn */
     CHECK_EQ(both_range(gfn, mfn, nr, t, pick_access()), 0);
     compare_around(r, gfn, nr);
 }
@@ -309,15 +312,23 @@ static void many_sequences(void)
         with_pair(test_p2m.ops, one_sequence);
     current_sequence = ~0U;
     printf("lazy_random: %u sequences, %llu global changes, %llu marks resolved, "
-           "%llu resyncs, %llu shatters\n", last - first, totals[0], totals[1], totals[2],
-           totals[3]);
+           "%llu resyncs, %llu shatters\n",
+           last - first, totals[0], totals[1], totals[2], totals[3]);
     CHECK(only || (totals[0] > SEQUENCES && totals[1] > SEQUENCES && totals[2] > 0 &&
                    totals[3] > SEQUENCES));
 }
 
 /* with_pair needs the backend before it starts: remember it here. */
-static void ept_sequences(void) { test_p2m.ops = &ept_pte_ops; many_sequences(); }
-static void npt_sequences(void) { test_p2m.ops = &npt_pte_ops; many_sequences(); }
+static void ept_sequences(void)
+{
+    test_p2m.ops = &ept_pte_ops;
+    many_sequences();
+}
+static void npt_sequences(void)
+{
+    test_p2m.ops = &npt_pte_ops;
+    many_sequences();
+}
 
 static const struct test_case cases[] = {
     { "lazy_random.ept.sequences_match_eager", ept_sequences },

@@ -20,24 +20,29 @@
 #include "p2m-util.h"
 #include <asm/p2m-backends.h>
 
-#define G1 (1ULL << P2M_ORDER_1G)
-#define M2 (1ULL << P2M_ORDER_2M)
+#define G1    (1ULL << P2M_ORDER_1G)
+#define M2    (1ULL << P2M_ORDER_2M)
 #define STEPS 3000
 
-struct model_entry { uint64_t mfn; uint8_t type, access; };
+struct model_entry
+{
+    uint64_t mfn;
+    uint8_t type, access;
+};
 
-struct region {
+struct region
+{
     uint64_t base, nr;
     struct model_entry *e;
 };
 
 static struct region regions[] = {
-    { 0, 16384, NULL },                          /* 64 MiB window */
+    { 0, 16384, NULL }, /* 64 MiB window */
     { 5 * G1, G1, NULL },
-    { 300 * G1 + G1 * 512 * 3, G1, NULL },       /* another level-4 slot */
-    { P2M_GFN_LIMIT - G1, G1, NULL },            /* the top of the space */
+    { 300 * G1 + G1 * 512 * 3, G1, NULL }, /* another level-4 slot */
+    { P2M_GFN_LIMIT - G1, G1, NULL },      /* the top of the space */
 };
-static uint64_t model_mapped;                    /* gfns with a type */
+static uint64_t model_mapped; /* gfns with a type */
 
 static struct model_entry *model_at(uint64_t gfn)
 {
@@ -74,8 +79,8 @@ static void model_set(uint64_t gfn, uint64_t nr, mfn_t mfn, p2m_type_t t, p2m_ac
     for ( i = 0; i < nr; i++, e++ )
     {
         model_mapped -= e->type != p2m_invalid;
-        *e = (struct model_entry){ valid ? mfn_x(mfn) + i : INVALID_MFN_RAW,
-                                   t, t == p2m_invalid ? p2m_access_n : a };
+        *e = (struct model_entry){ valid ? mfn_x(mfn) + i : INVALID_MFN_RAW, t,
+                                   t == p2m_invalid ? p2m_access_n : a };
         model_mapped += t != p2m_invalid;
     }
 }
@@ -97,9 +102,9 @@ static void verify_range(uint64_t gfn, uint64_t nr)
         for ( ; gfn < end && gfn < leaf_end; gfn++, e++ )
         {
             CHECK_MSG(e->mfn == mfn_x(mfn) && e->type == t && e->access == a,
-                      "gfn %#llx: p2m says %#llx/%u/%u, model %#llx/%u/%u",
-                      (unsigned long long)gfn, (unsigned long long)mfn_x(mfn), t, a,
-                      (unsigned long long)e->mfn, e->type, e->access);
+                      "gfn %#llx: p2m says %#llx/%u/%u, model %#llx/%u/%u", (unsigned long long)gfn,
+                      (unsigned long long)mfn_x(mfn), t, a, (unsigned long long)e->mfn, e->type,
+                      e->access);
             mfn = mfn_valid_raw(mfn) ? _mfn(mfn_x(mfn) + 1) : mfn;
         }
     }
@@ -125,8 +130,8 @@ static void verify_everything(void)
 static void verify_counters(void)
 {
     const struct p2m_counters *s = &test_p2m.stats;
-    uint64_t pages = s->entries_by_order[0] + (s->entries_by_order[1] << 9) +
-                     (s->entries_by_order[2] << 18);
+    uint64_t pages =
+        s->entries_by_order[0] + (s->entries_by_order[1] << 9) + (s->entries_by_order[2] << 18);
 
     CHECK_EQ(pages, model_mapped);
 }

@@ -22,16 +22,19 @@
 #include "p2m-util.h"
 #include <asm/p2m-backends.h>
 
-#define G1 (1ULL << P2M_ORDER_1G)
-#define M2 (1ULL << P2M_ORDER_2M)
-#define ROOT_SPAN (1ULL << 27)        /* gfns under one root entry */
+#define G1                     (1ULL << P2M_ORDER_1G)
+#define M2                     (1ULL << P2M_ORDER_2M)
+#define ROOT_SPAN              (1ULL << 27) /* gfns under one root entry */
 #define ENTRIES_PER_TABLE_TEST 512
-#define RW  p2m_ram_rw
-#define LD  p2m_ram_logdirty
-#define RO  p2m_ram_ro
-#define RWX p2m_access_rwx
+#define RW                     p2m_ram_rw
+#define LD                     p2m_ram_logdirty
+#define RO                     p2m_ram_ro
+#define RWX                    p2m_access_rwx
 
-static struct p2m_counters *stats(void) { return &test_p2m.stats; }
+static struct p2m_counters *stats(void)
+{
+    return &test_p2m.stats;
+}
 
 /* 64 MiB of 4K leaves at gfn 0 (an odd frame keeps set_range at 4K):
  * one root entry, one 1G-level entry, 32 tables of leaves. */
@@ -52,10 +55,10 @@ static void begin_touches_only_root(void)
     wref = test_ref.stats.entries_written;
     f = test_flushes;
     CHECK_EQ(both_begin(RW, LD), 0);
-    CHECK_EQ(stats()->entries_written - w, 3);          /* root slots 0, 5, 511 */
+    CHECK_EQ(stats()->entries_written - w, 3); /* root slots 0, 5, 511 */
     CHECK_EQ(test_flushes, f + 1);
     CHECK_EQ(stats()->recalc_pending, 3);
-    CHECK_EQ(stats()->entries_by_type[RW], 16384 + 4 + 1);   /* stored types */
+    CHECK_EQ(stats()->entries_by_type[RW], 16384 + 4 + 1); /* stored types */
     CHECK_EQ(test_ref.stats.entries_written - wref, 16384 + 4 + 1);
     w = stats()->entries_written;
     CHECK_EQ(type_of(7), LD);
@@ -63,7 +66,7 @@ static void begin_touches_only_root(void)
     check_same_as_ref(0, 16384);
     check_same_as_ref(5 * ROOT_SPAN, 4 * M2);
     check_same_as_ref(P2M_GFN_LIMIT - G1, G1);
-    CHECK_EQ(stats()->entries_written, w);              /* lookups write nothing */
+    CHECK_EQ(stats()->entries_written, w); /* lookups write nothing */
     CHECK_EQ(stats()->global_changes, 1);
 }
 P2M_PAIR_CASE(begin_touches_only_root)
@@ -107,13 +110,13 @@ static void resolve_fault_resolves_one_path(void)
     CHECK_EQ(stats()->recalc_resolved, 3);
     CHECK_EQ(stats()->leaves_recalculated, 512);
     CHECK_EQ(stats()->recalc_pending, 31);
-    CHECK_EQ(test_flushes, 1);                           /* only the begin's */
+    CHECK_EQ(test_flushes, 1); /* only the begin's */
     CHECK_EQ(touch(5), 0);
-    CHECK_EQ(touch(511), 0);                             /* same table of leaves */
+    CHECK_EQ(touch(511), 0); /* same table of leaves */
     w = stats()->entries_written;
     CHECK_EQ(touch(512), 1);
     CHECK_EQ(stats()->entries_written - w, 513);
-    CHECK_EQ(p2m_resolve_fault(&test_p2m, _gfn(40000)), 0);       /* a hole */
+    CHECK_EQ(p2m_resolve_fault(&test_p2m, _gfn(40000)), 0); /* a hole */
     CHECK_EQ(p2m_resolve_fault(&test_p2m, _gfn(P2M_GFN_LIMIT)), 0);
     check_same_as_ref(0, 16384);
 }
@@ -126,7 +129,8 @@ static void finish_in_batches(unsigned int budget, p2m_type_t old, p2m_type_t ne
     int rc;
 
     CHECK_EQ(both_begin(old, new), 0);
-    do {
+    do
+    {
         uint64_t w = stats()->entries_written;
 
         rc = p2m_finish_pending(&test_p2m, budget);
@@ -147,9 +151,9 @@ static void finish_in_batches(unsigned int budget, p2m_type_t old, p2m_type_t ne
 static void finish_pending_in_batches(void)
 {
     map_64m_of_4k();
-    CHECK_EQ(both_range(G1, 0x600, G1, RW, RWX), 0);             /* 512 2M leaves */
+    CHECK_EQ(both_range(G1, 0x600, G1, RW, RWX), 0); /* 512 2M leaves */
     CHECK_EQ(both_range(7 * ROOT_SPAN, 0x400001, 3000, RW, RWX), 0);
-    CHECK_EQ(p2m_finish_pending(&test_p2m, 1), 0);               /* nothing pending */
+    CHECK_EQ(p2m_finish_pending(&test_p2m, 1), 0); /* nothing pending */
     finish_in_batches(1, RW, LD);
     check_same_as_ref(0, 2 * G1);
     check_same_as_ref(7 * ROOT_SPAN, 3000);
@@ -169,7 +173,7 @@ static void updates_resolve_first(void)
 
     map_64m_of_4k();
     CHECK_EQ(both_set(2 * G1, 5 * G1, P2M_ORDER_1G, RW, RWX), 0);
-    for ( i = 0; i < 512; i++ )                          /* 4K leaves that could merge */
+    for ( i = 0; i < 512; i++ ) /* 4K leaves that could merge */
         CHECK_EQ(both_set(9 * ROOT_SPAN + i, 0x800 + i, 0, RW, RWX), 0);
     CHECK_EQ(both_begin(RW, LD), 0);
 
@@ -314,7 +318,7 @@ static void audit_catches_bad_marks(void)
     check_audit_fails("marked leaf");
     *slot = saved;
 
-    slot = test_slot(600, 2);                /* marked, stamp 0 */
+    slot = test_slot(600, 2); /* marked, stamp 0 */
     saved = *slot;
     *slot = ops->mark_recalc(saved, 3);
     check_audit_fails("not live");

@@ -23,7 +23,10 @@
 #define G1 (1ULL << P2M_ORDER_1G)
 #define M2 (1ULL << P2M_ORDER_2M)
 
-static struct p2m_counters *stats(void) { return &test_p2m.stats; }
+static struct p2m_counters *stats(void)
+{
+    return &test_p2m.stats;
+}
 
 static void check_orders(uint64_t n4k, uint64_t n2m, uint64_t n1g)
 {
@@ -94,10 +97,12 @@ static void bad_arguments_change_nothing(void)
     CHECK_EQ(set(0, P2M_MFN_LIMIT, 0, p2m_ram_rw, p2m_access_rwx), -EINVAL);
     CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(0), INVALID_MFN, 0, p2m_ram_rw, p2m_access_rwx),
              -EINVAL);
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(P2M_GFN_LIMIT - 4), _mfn(0), 5, p2m_ram_rw,
-                           p2m_access_rwx), -EINVAL);
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(0), _mfn(P2M_MFN_LIMIT - 4), 5, p2m_ram_rw,
-                           p2m_access_rwx), -EINVAL);
+    CHECK_EQ(
+        p2m_set_range(&test_p2m, _gfn(P2M_GFN_LIMIT - 4), _mfn(0), 5, p2m_ram_rw, p2m_access_rwx),
+        -EINVAL);
+    CHECK_EQ(
+        p2m_set_range(&test_p2m, _gfn(0), _mfn(P2M_MFN_LIMIT - 4), 5, p2m_ram_rw, p2m_access_rwx),
+        -EINVAL);
     CHECK_EQ(pages_free(), free_before);
     CHECK_EQ(stats()->tables, 0);
     check_hole(0);
@@ -121,18 +126,19 @@ static void set_range_pieces(void)
     check_hole(gfn + nr);
 
     /* mfn one frame off: nothing larger than 4K can be used. */
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(8 * G1), _mfn(0x100001), 1024, p2m_ram_ro,
-                           p2m_access_rx), 0);
+    CHECK_EQ(
+        p2m_set_range(&test_p2m, _gfn(8 * G1), _mfn(0x100001), 1024, p2m_ram_ro, p2m_access_rx), 0);
     check_orders(3 + 1024, 2, 1);
 
     /* mfn only 2M-aligned under a 1G-aligned gfn: 2M pieces. */
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(9 * G1), _mfn(G1 + M2), G1, p2m_ram_rw,
-                           p2m_access_rwx), 0);
+    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(9 * G1), _mfn(G1 + M2), G1, p2m_ram_rw, p2m_access_rwx),
+             0);
     check_orders(3 + 1024, 2 + 512, 1);
 
     /* No frame at all: the gfn alone decides. */
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(10 * G1), INVALID_MFN, G1 + 1, p2m_mmio_dm,
-                           p2m_access_rwx), 0);
+    CHECK_EQ(
+        p2m_set_range(&test_p2m, _gfn(10 * G1), INVALID_MFN, G1 + 1, p2m_mmio_dm, p2m_access_rwx),
+        0);
     check_orders(3 + 1024 + 1, 2 + 512, 2);
     check_lookup(10 * G1 + 99, INVALID_MFN, p2m_mmio_dm, p2m_access_rwx, 18);
     CHECK_EQ(stats()->entries_by_type[p2m_mmio_dm], 2);
@@ -174,8 +180,9 @@ P2M_CASE(shatter_1g_to_2m_to_4k)
 
 static void shatter_keeps_no_frame_types(void)
 {
-    CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(M2), INVALID_MFN, P2M_ORDER_2M,
-                           p2m_populate_on_demand, p2m_access_rwx), 0);
+    CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(M2), INVALID_MFN, P2M_ORDER_2M, p2m_populate_on_demand,
+                           p2m_access_rwx),
+             0);
     CHECK_EQ(set(M2 + 7, 0x4444, 0, p2m_ram_rw, p2m_access_rwx), 0);
     check_lookup(M2 + 6, INVALID_MFN, p2m_populate_on_demand, p2m_access_rwx, 0);
     check_lookup(M2 + 7, _mfn(0x4444), p2m_ram_rw, p2m_access_rwx, 0);
@@ -192,8 +199,8 @@ static void removal(void)
     check_hole(M2 + 9);
     check_lookup(M2 + 10, _mfn(0x40a), p2m_ram_rw, p2m_access_rwx, 0);
     check_orders(511, 0, 0);
-    CHECK_EQ(unmap(M2, P2M_ORDER_2M), 0);        /* the 4K table goes, and the */
-    check_orders(0, 0, 0);                       /* emptied tables above it */
+    CHECK_EQ(unmap(M2, P2M_ORDER_2M), 0); /* the 4K table goes, and the */
+    check_orders(0, 0, 0);                /* emptied tables above it */
     CHECK_EQ(stats()->tables, 0);
     check_hole(M2 + 10);
 
@@ -204,8 +211,8 @@ static void removal(void)
 
     /* A removal range over a 1G leaf and some 4K. */
     CHECK_EQ(set(G1, 0, P2M_ORDER_1G, p2m_ram_rw, p2m_access_rwx), 0);
-    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(G1 - 3), _mfn(0x1234), G1 + 3, p2m_invalid,
-                           p2m_access_n), 0);
+    CHECK_EQ(
+        p2m_set_range(&test_p2m, _gfn(G1 - 3), _mfn(0x1234), G1 + 3, p2m_invalid, p2m_access_n), 0);
     check_orders(0, 0, 0);
     check_hole(G1);
     CHECK_EQ(p2m_set_range(&test_p2m, _gfn(G1), INVALID_MFN, 10, p2m_invalid, p2m_access_n), 0);
@@ -217,24 +224,24 @@ static void flushes_follow_narrowing(void)
     unsigned long f;
 
     CHECK_EQ(set(0x10, 0x100, 0, p2m_ram_rw, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, 0);                   /* new mapping: nothing cached */
+    CHECK_EQ(test_flushes, 0); /* new mapping: nothing cached */
     f = test_flushes;
     CHECK_EQ(set(0x10, 0x100, 0, p2m_ram_logdirty, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 1);               /* lost W */
+    CHECK_EQ(test_flushes, f + 1); /* lost W */
     CHECK_EQ(set(0x10, 0x100, 0, p2m_ram_rw, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 1);               /* only gained W */
+    CHECK_EQ(test_flushes, f + 1); /* only gained W */
     CHECK_EQ(set(0x10, 0x101, 0, p2m_ram_rw, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 2);               /* other frame */
+    CHECK_EQ(test_flushes, f + 2); /* other frame */
     CHECK_EQ(set(0x10, 0x101, 0, p2m_ram_rw, p2m_access_rx), 0);
-    CHECK_EQ(test_flushes, f + 3);               /* access narrowed */
+    CHECK_EQ(test_flushes, f + 3); /* access narrowed */
     CHECK_EQ(unmap(0x10, 0), 0);
-    CHECK_EQ(test_flushes, f + 5);               /* removed, then emptied tables unhooked */
+    CHECK_EQ(test_flushes, f + 5); /* removed, then emptied tables unhooked */
     CHECK_EQ(set(0x10, 0x101, 0, p2m_ram_broken, p2m_access_rwx), 0);
     CHECK_EQ(set(0x10, 0x102, 0, p2m_ram_paged, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 5);               /* never reachable: nothing to flush */
+    CHECK_EQ(test_flushes, f + 5); /* never reachable: nothing to flush */
     CHECK_EQ(set(0x10, 0x102, 0, p2m_grant_map_rw, p2m_access_rwx), 0);
     CHECK_EQ(set(0x10, 0x102, 0, p2m_mmio_direct, p2m_access_rwx), 0);
-    CHECK_EQ(test_flushes, f + 6);               /* same rights, now uncached */
+    CHECK_EQ(test_flushes, f + 6); /* same rights, now uncached */
 }
 P2M_CASE(flushes_follow_narrowing)
 
@@ -259,9 +266,9 @@ static void coalescing(void)
     CHECK_EQ(stats()->tables, 2);
     check_orders(0, 1, 0);
     check_lookup(M2 + 3, _mfn(0x803), p2m_ram_rw, p2m_access_rwx, 9);
-    CHECK(p2m_try_coalesce(&test_p2m, _gfn(M2), P2M_ORDER_2M));   /* already one */
+    CHECK(p2m_try_coalesce(&test_p2m, _gfn(M2), P2M_ORDER_2M)); /* already one */
     CHECK(!p2m_try_coalesce(&test_p2m, _gfn(M2 + 1), P2M_ORDER_2M));
-    CHECK(!p2m_try_coalesce(&test_p2m, _gfn(4 * M2), P2M_ORDER_2M));  /* a hole */
+    CHECK(!p2m_try_coalesce(&test_p2m, _gfn(4 * M2), P2M_ORDER_2M)); /* a hole */
 
     /* One child with another access, or frames not aligned: no. */
     map_as_4k(2 * M2, 0xa00, p2m_ram_rw, p2m_access_rwx);
@@ -277,9 +284,9 @@ static void coalescing(void)
     CHECK_EQ(set(G1 + 7 * M2 + 1, 4 * G1 + 7 * M2 + 1, 0, p2m_ram_ro, p2m_access_rx), 0);
     CHECK_EQ(stats()->shatters, 1);
     CHECK(p2m_try_coalesce(&test_p2m, _gfn(G1), P2M_ORDER_1G));
-    CHECK_EQ(stats()->coalesces, 2);             /* one merge, one flush */
+    CHECK_EQ(stats()->coalesces, 2); /* one merge, one flush */
     check_lookup(G1 + 7 * M2 + 1, _mfn(4 * G1 + 7 * M2 + 1), p2m_ram_ro, p2m_access_rx, 18);
-    CHECK_EQ(stats()->tables, 4);                /* 1G level, 2M level, two 4K */
+    CHECK_EQ(stats()->tables, 4); /* 1G level, 2M level, two 4K */
     check_audit();
 
     /* A 1G block that cannot merge still gets its 2M blocks merged. */
@@ -295,7 +302,7 @@ static void coalescing(void)
     CHECK_EQ(unmap(0, P2M_ORDER_1G), 0);
     CHECK_EQ(unmap(G1, P2M_ORDER_1G), 0);
     check_orders(0, 0, 0);
-    CHECK_EQ(stats()->tables, 0);                /* emptied tables go */
+    CHECK_EQ(stats()->tables, 0); /* emptied tables go */
     CHECK_EQ(pages_free(), free_before);
 }
 P2M_CASE(coalescing)
@@ -308,13 +315,13 @@ static void dirty_bits_survive_page_size_changes(void)
     p2m_pte_t *slot;
 
     CHECK_EQ(set(M2, 0x200, P2M_ORDER_2M, p2m_ram_rw, p2m_access_rwx), 0);
-    *test_slot(M2, 2) |= ad;                     /* the CPU wrote to the 2M page */
-    CHECK_EQ(set(M2 + 1, 0x201, 0, p2m_ram_rw, p2m_access_rwx), 0);   /* shatters */
+    *test_slot(M2, 2) |= ad; /* the CPU wrote to the 2M page */
+    CHECK_EQ(set(M2 + 1, 0x201, 0, p2m_ram_rw, p2m_access_rwx), 0); /* shatters */
     slot = test_slot(M2 + 5, 1);
     CHECK_EQ(*slot & ad, ad);
-    CHECK_EQ(*test_slot(M2 + 1, 1) & ad, ad);    /* same frame rewritten: carried */
+    CHECK_EQ(*test_slot(M2 + 1, 1) & ad, ad); /* same frame rewritten: carried */
     CHECK_EQ(set(M2 + 2, 0x9999, 0, p2m_ram_rw, p2m_access_rwx), 0);
-    CHECK_EQ(*test_slot(M2 + 2, 1) & ad, 0);     /* another frame: clean */
+    CHECK_EQ(*test_slot(M2 + 2, 1) & ad, 0); /* another frame: clean */
     CHECK_EQ(set(M2 + 2, 0x202, 0, p2m_ram_rw, p2m_access_rwx), 0);
     check_audit();
     CHECK(p2m_try_coalesce(&test_p2m, _gfn(M2), P2M_ORDER_2M));
@@ -409,12 +416,12 @@ static void out_of_memory_changes_no_translation(void)
     CHECK_EQ(set(M2, 0x600, P2M_ORDER_2M, p2m_ram_rw, p2m_access_rwx), 0);
     take_all_memory();
     CHECK_EQ(set(5 * G1, 0x1000, 0, p2m_ram_rw, p2m_access_rwx), -ENOMEM);
-    CHECK_EQ(set(M2 + 4, 0x1000, 0, p2m_ram_ro, p2m_access_rwx), -ENOMEM);  /* shatter */
+    CHECK_EQ(set(M2 + 4, 0x1000, 0, p2m_ram_ro, p2m_access_rwx), -ENOMEM); /* shatter */
     CHECK_EQ(unmap(M2 + 4, 0), -ENOMEM);
     check_lookup(M2 + 4, _mfn(0x604), p2m_ram_rw, p2m_access_rwx, 9);
     check_hole(5 * G1);
     CHECK_EQ(stats()->shatters, 0);
-    CHECK_EQ(p2m_audit(&test_p2m, NULL, 0), -ENOMEM);   /* it needs a page too */
+    CHECK_EQ(p2m_audit(&test_p2m, NULL, 0), -ENOMEM); /* it needs a page too */
     give_back_memory();
     check_audit();
     CHECK_EQ(set(M2 + 4, 0x1000, 0, p2m_ram_ro, p2m_access_rwx), 0);
@@ -437,7 +444,8 @@ static void big_teardown(void)
 
     for ( i = 0; i < 8; i++ )
         CHECK_EQ(p2m_set_range(&test_p2m, _gfn(i * 37 * G1 + i * 0x1234), _mfn(G1 + i * 0x1000),
-                               3 * M2 + 77, p2m_ram_rw, p2m_access_rwx), 0);
+                               3 * M2 + 77, p2m_ram_rw, p2m_access_rwx),
+                 0);
     CHECK_EQ(set(P2M_GFN_LIMIT - G1, 0, P2M_ORDER_1G, p2m_ram_rw, p2m_access_rwx), 0);
     CHECK_EQ(set(P2M_GFN_LIMIT - 1, 5, 0, p2m_ram_rw, p2m_access_rwx), 0);
     check_lookup(P2M_GFN_LIMIT - 2, _mfn(G1 - 2), p2m_ram_rw, p2m_access_rwx, 0);

@@ -16,7 +16,10 @@
 
 #define ARENA_SIZE (16UL << 20)
 
-struct shape { unsigned long blocks[MAX_ORDER + 1]; };
+struct shape
+{
+    unsigned long blocks[MAX_ORDER + 1];
+};
 
 static struct shape free_shape(void)
 {
@@ -34,12 +37,18 @@ static void check_shape(const struct shape *want)
     unsigned int o;
 
     for ( o = 0; o <= MAX_ORDER; o++ )
-        CHECK_MSG(now.blocks[o] == want->blocks[o], "order %u: %lu free blocks, expected %lu",
-                  o, now.blocks[o], want->blocks[o]);
+        CHECK_MSG(now.blocks[o] == want->blocks[o], "order %u: %lu free blocks, expected %lu", o,
+                  now.blocks[o], want->blocks[o]);
 }
 
-static uint64_t first_mfn(void) { return arena_base() >> PAGE_SHIFT; }
-static uint64_t end_mfn(void) { return (arena_base() + arena_bytes()) >> PAGE_SHIFT; }
+static uint64_t first_mfn(void)
+{
+    return arena_base() >> PAGE_SHIFT;
+}
+static uint64_t end_mfn(void)
+{
+    return (arena_base() + arena_bytes()) >> PAGE_SHIFT;
+}
 
 static void check_block(mfn_t m, unsigned int order)
 {
@@ -72,8 +81,8 @@ static void test_every_order(void)
 
     arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE);
     start = free_shape();
-    for ( o = 0; o < 12; o++ )              /* every block there is, order 3 */
-    {                                       /* being absent: see initial_split */
+    for ( o = 0; o < 12; o++ ) /* every block there is, order 3 */
+    {                          /* being absent: see initial_split */
         if ( o == 3 )
             continue;
         got[o] = alloc_pages(o);
@@ -162,12 +171,12 @@ static void test_max_order(void)
     free_pages(m, MAX_ORDER);
     CHECK_EQ(page_alloc_free_blocks(MAX_ORDER), 1);
     CHECK_EQ(pages_free(), pages_total());
-    arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE);   /* give the big arena back */
+    arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE); /* give the big arena back */
 }
 
 static void test_double_free_detected(void)
 {
-    static mfn_t big, small;     /* static: live across EXPECT_PANIC longjmps */
+    static mfn_t big, small; /* static: live across EXPECT_PANIC longjmps */
 
     arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE);
     small = alloc_pages(0);
@@ -178,9 +187,9 @@ static void test_double_free_detected(void)
     /* A page inside a free block, and a block around free pages. */
     EXPECT_PANIC(free_pages(_mfn(mfn_x(big) + 3), 0));
     EXPECT_PANIC(free_pages(_mfn(mfn_x(big) & ~31ULL), 5));
-    EXPECT_PANIC(free_pages(_mfn(1), 0));                   /* not memory */
+    EXPECT_PANIC(free_pages(_mfn(1), 0)); /* not memory */
     big = alloc_pages(4);
-    EXPECT_PANIC(free_pages(_mfn(mfn_x(big) + 1), 1));      /* misaligned */
+    EXPECT_PANIC(free_pages(_mfn(mfn_x(big) + 1), 1)); /* misaligned */
     free_pages(big, 4);
     CHECK_EQ(pages_free(), pages_total());
 }
@@ -198,7 +207,7 @@ static void test_several_ranges(void)
     page_alloc_add_range(base, mid);
     page_alloc_add_range(mid, base + (6UL << 20));
     printk_last[0] = '\0';
-    page_alloc_add_range(base + (1UL << 20), base + (4UL << 20));  /* overlaps: ignored */
+    page_alloc_add_range(base + (1UL << 20), base + (4UL << 20)); /* overlaps: ignored */
     CHECK(strstr(printk_last, "overlaps"));
     total = pages_total();
     CHECK_EQ(total, 2 * ((3UL << 20) / PAGE_SIZE - 2));
@@ -214,9 +223,14 @@ static void test_several_ranges(void)
 
 /* ---- random sequence against a shadow model ---- */
 
-struct live { uint64_t mfn; unsigned int order; uint32_t tag; };
+struct live
+{
+    uint64_t mfn;
+    unsigned int order;
+    uint32_t tag;
+};
 
-static uint32_t *owner;                 /* per page of the arena: tag, or 0 */
+static uint32_t *owner; /* per page of the arena: tag, or 0 */
 
 static void claim(const struct live *b)
 {
@@ -226,8 +240,7 @@ static void claim(const struct live *b)
     {
         uint32_t *o = &owner[b->mfn - first_mfn() + i];
 
-        CHECK_MSG(*o == 0, "mfn %#llx handed out twice",
-                  (unsigned long long)(b->mfn + i));
+        CHECK_MSG(*o == 0, "mfn %#llx handed out twice", (unsigned long long)(b->mfn + i));
         *o = b->tag;
         *(uint32_t *)mfn_to_virt(_mfn(b->mfn + i)) = b->tag;
     }
@@ -240,8 +253,7 @@ static void release(const struct live *b)
     for ( i = 0; i < (1ULL << b->order); i++ )
     {
         CHECK_MSG(*(uint32_t *)mfn_to_virt(_mfn(b->mfn + i)) == b->tag,
-                  "allocator wrote into allocated mfn %#llx",
-                  (unsigned long long)(b->mfn + i));
+                  "allocator wrote into allocated mfn %#llx", (unsigned long long)(b->mfn + i));
         owner[b->mfn - first_mfn() + i] = 0;
     }
     free_pages(_mfn(b->mfn), b->order);
@@ -249,7 +261,11 @@ static void release(const struct live *b)
 
 static void test_random_against_shadow(void)
 {
-    enum { STEPS = 20000, MAX_LIVE = 512 };
+    enum
+    {
+        STEPS = 20000,
+        MAX_LIVE = 512
+    };
     struct live live[MAX_LIVE];
     unsigned long n = 0, used = 0, step, total;
     struct shape start;
@@ -264,8 +280,8 @@ static void test_random_against_shadow(void)
     {
         if ( n < MAX_LIVE && test_rand_below(100) < 55 )
         {
-            unsigned int order = test_rand_below(100) < 70 ? test_rand_below(3)
-                                                           : test_rand_below(8);
+            unsigned int order =
+                test_rand_below(100) < 70 ? test_rand_below(3) : test_rand_below(8);
             mfn_t m = alloc_pages(order);
 
             if ( !mfn_valid_raw(m) )

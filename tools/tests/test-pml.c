@@ -30,7 +30,7 @@ static void start(void)
     spin_lock_init(&ld.lock, LOCK_logdirty);
     CHECK_EQ(logdirty_bitmap_alloc(&ld, NR_GFNS), 0);
     ld.enabled = true;
-    memset(buf, 0xa5, sizeof(buf));     /* stale entries must be ignored */
+    memset(buf, 0xa5, sizeof(buf)); /* stale entries must be ignored */
     marks = 0;
 }
 
@@ -42,7 +42,7 @@ static bool dirty(uint64_t gfn)
 static uint64_t nr_dirty(void)
 {
     uint64_t n = 0;
-    for (uint64_t g = 0; g < NR_GFNS; g++)
+    for ( uint64_t g = 0; g < NR_GFNS; g++ )
         n += dirty(g);
     return n;
 }
@@ -61,11 +61,11 @@ static void empty_log(void)
 static void partial_log(void)
 {
     start();
-    for (unsigned int i = 500; i < PML_ENTRIES; i++)
+    for ( unsigned int i = 500; i < PML_ENTRIES; i++ )
         buf[i] = (uint64_t)(i - 400) << PAGE_SHIFT;
     CHECK_EQ(pml_drain_buffer(buf, 499, mark, &ld), 12);
     CHECK_EQ(nr_dirty(), 12);
-    for (uint64_t g = 100; g < 112; g++)
+    for ( uint64_t g = 100; g < 112; g++ )
         CHECK_MSG(dirty(g), "gfn %lu not marked", (unsigned long)g);
     CHECK(!dirty(99) && !dirty(112));
     logdirty_bitmap_free(&ld);
@@ -76,7 +76,7 @@ static void partial_log(void)
 static void full_log(void)
 {
     start();
-    for (unsigned int i = 0; i < PML_ENTRIES; i++)
+    for ( unsigned int i = 0; i < PML_ENTRIES; i++ )
         buf[i] = (uint64_t)(1000 + i) << PAGE_SHIFT;
     CHECK_EQ(pml_first_entry(0xffff), 0);
     CHECK_EQ(pml_drain_buffer(buf, 0xffff, mark, &ld), PML_ENTRIES);
@@ -90,7 +90,7 @@ static void full_log(void)
 static void duplicates(void)
 {
     start();
-    for (unsigned int i = 0; i < PML_ENTRIES; i++)
+    for ( unsigned int i = 0; i < PML_ENTRIES; i++ )
         buf[i] = (uint64_t)(7 + i % 3) << PAGE_SHIFT;
     CHECK_EQ(pml_drain_buffer(buf, 0xffff, mark, &ld), PML_ENTRIES);
     CHECK_EQ(marks, PML_ENTRIES);
@@ -117,7 +117,7 @@ static void low_bits_masked(void)
 static void odd_index_drains_all(void)
 {
     start();
-    for (unsigned int i = 0; i < PML_ENTRIES; i++)
+    for ( unsigned int i = 0; i < PML_ENTRIES; i++ )
         buf[i] = (uint64_t)i << PAGE_SHIFT;
     CHECK_EQ(pml_drain_buffer(buf, 0x1234, mark, &ld), PML_ENTRIES);
     CHECK_EQ(nr_dirty(), PML_ENTRIES);
@@ -137,7 +137,7 @@ int main(void)
 {
     int rc;
 
-    arena_setup(ARENA_DEFAULT_BASE, 16UL << 20);   /* the bitmap's pages */
+    arena_setup(ARENA_DEFAULT_BASE, 16UL << 20); /* the bitmap's pages */
     rc = run_tests(cases, ARRAY_SIZE(cases));
     arena_release();
     return rc;

@@ -17,8 +17,12 @@
 #include <asm/p2m-backends.h>
 
 static const mfn_t frames[] = {
-    { 0x1000 }, { 0x40000 }, { 0x80000 }, { 0xfffffc0000ULL }, /* 1G-aligned, high */
-    { 0x123400000ULL >> 12 << 12 }, { 0 },
+    { 0x1000 },
+    { 0x40000 },
+    { 0x80000 },
+    { 0xfffffc0000ULL }, /* 1G-aligned, high */
+    { 0x123400000ULL >> 12 << 12 },
+    { 0 },
 };
 
 static bool aligned(mfn_t m, unsigned int level)
@@ -32,16 +36,21 @@ static unsigned int expected_type_rights(p2m_type_t t)
     switch ( t )
     {
     case p2m_ram_rw: return p2m_access_rwx;
-    case p2m_ram_ro: case p2m_ram_logdirty: case p2m_ioreq_server:
-    case p2m_ram_shared: case p2m_ram_paging_out: return p2m_access_rx;
-    case p2m_mmio_direct: case p2m_grant_map_rw: case p2m_map_foreign: return p2m_access_rw;
+    case p2m_ram_ro:
+    case p2m_ram_logdirty:
+    case p2m_ioreq_server:
+    case p2m_ram_shared:
+    case p2m_ram_paging_out: return p2m_access_rx;
+    case p2m_mmio_direct:
+    case p2m_grant_map_rw:
+    case p2m_map_foreign: return p2m_access_rw;
     case p2m_grant_map_ro: return p2m_access_r;
     default: return p2m_access_n;
     }
 }
 
-static void round_trip(const struct p2m_pte_ops *ops, mfn_t m, unsigned int level,
-                       p2m_type_t t, p2m_access_t a)
+static void round_trip(const struct p2m_pte_ops *ops, mfn_t m, unsigned int level, p2m_type_t t,
+                       p2m_access_t a)
 {
     p2m_pte_t pte = ops->make_leaf(m, level, t, a);
     p2m_pte_t aged = pte | ops->hw_managed_bits;
@@ -53,8 +62,8 @@ static void round_trip(const struct p2m_pte_ops *ops, mfn_t m, unsigned int leve
         return;
     }
     CHECK_MSG(ops->is_valid(pte) && ops->is_leaf(pte, level),
-              "%s type %u access %u level %u: %#llx not a valid leaf", ops->name, t, a,
-              level, (unsigned long long)pte);
+              "%s type %u access %u level %u: %#llx not a valid leaf", ops->name, t, a, level,
+              (unsigned long long)pte);
     CHECK(mfn_eq(ops->mfn(pte), m));
     CHECK_EQ(ops->type(pte), t);
     CHECK_EQ(ops->access(pte), a);
@@ -74,16 +83,17 @@ static void check_ept_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_acc
     if ( t == p2m_invalid )
         return;
     if ( (want & p2m_access_w) && !(want & p2m_access_r) )
-        want &= ~p2m_access_w;        /* W without R is an EPT misconfiguration */
+        want &= ~p2m_access_w; /* W without R is an EPT misconfiguration */
     if ( !mfn_valid_raw(m) )
         want = 0;
     rwx = (want & 1 ? EPT_R : 0) | (want & 2 ? EPT_W : 0) | (want & 4 ? EPT_X : 0);
-    CHECK_MSG((pte & EPT_RWX) == rwx, "ept type %u access %u: rwx %#llx, want %#llx",
-              t, a, (unsigned long long)(pte & EPT_RWX), (unsigned long long)rwx);
+    CHECK_MSG((pte & EPT_RWX) == rwx, "ept type %u access %u: rwx %#llx, want %#llx", t, a,
+              (unsigned long long)(pte & EPT_RWX), (unsigned long long)rwx);
     CHECK_EQ(!!(pte & EPT_LARGE), level > 1);
     CHECK_EQ((pte & EPT_MT_MASK) >> EPT_MT_SHIFT, t == p2m_mmio_direct ? EPT_MT_UC : EPT_MT_WB);
-    CHECK_EQ(pte & (EPT_IGNORE_PAT | EPT_USER_EXEC | EPT_SUPPRESS_VE | EPT_ACCESSED |
-                    EPT_DIRTY | (1ULL << 11) | (1ULL << 62)), 0);
+    CHECK_EQ(pte & (EPT_IGNORE_PAT | EPT_USER_EXEC | EPT_SUPPRESS_VE | EPT_ACCESSED | EPT_DIRTY |
+                    (1ULL << 11) | (1ULL << 62)),
+             0);
     if ( mfn_valid_raw(m) )
         CHECK_EQ(pte & EPT_ADDR_MASK, mfn_x(m) << 12);
 }
@@ -148,10 +158,22 @@ static void test_type_rights_table(void)
     CHECK_EQ(p2m_type_rights(p2m_type_count), p2m_access_n);
 }
 
-static void test_ept_round_trip(void) { all_combinations(&ept_pte_ops, ept_round_trip); }
-static void test_npt_round_trip(void) { all_combinations(&npt_pte_ops, npt_round_trip); }
-static void test_ept_hw_bits(void) { all_combinations(&ept_pte_ops, check_ept_hw_bits); }
-static void test_npt_hw_bits(void) { all_combinations(&npt_pte_ops, check_npt_hw_bits); }
+static void test_ept_round_trip(void)
+{
+    all_combinations(&ept_pte_ops, ept_round_trip);
+}
+static void test_npt_round_trip(void)
+{
+    all_combinations(&npt_pte_ops, npt_round_trip);
+}
+static void test_ept_hw_bits(void)
+{
+    all_combinations(&ept_pte_ops, check_ept_hw_bits);
+}
+static void test_npt_hw_bits(void)
+{
+    all_combinations(&npt_pte_ops, check_npt_hw_bits);
+}
 
 static void check_table_entry(const struct p2m_pte_ops *ops, p2m_pte_t want_bits)
 {

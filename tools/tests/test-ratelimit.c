@@ -12,9 +12,9 @@
 
 #include "harness.h"
 
-#define RATE   256
-#define BURST  2048
-#define T0     1000000ULL          /* any nonzero start time, in us */
+#define RATE  256
+#define BURST 2048
+#define T0    1000000ULL /* any nonzero start time, in us */
 
 static struct ratelimit r;
 
@@ -51,19 +51,19 @@ static void test_refill_rate(void)
     /* Ten seconds of flooding, 1000 events every 10 ms. */
     for ( unsigned int ms = 10; ms <= 10000; ms += 10 )
         passed += take_n(T0 + ms * 1000ULL, 1000, &firsts);
-    CHECK_MSG(passed >= 10 * RATE - 1 && passed <= 10 * RATE,
-              "%u events passed in 10 s at %u/s", passed, RATE);
-    CHECK_EQ(firsts, 1);                /* one warning for the whole flood */
+    CHECK_MSG(passed >= 10 * RATE - 1 && passed <= 10 * RATE, "%u events passed in 10 s at %u/s",
+              passed, RATE);
+    CHECK_EQ(firsts, 1); /* one warning for the whole flood */
 }
 
 static void test_warns_again_after_quiet(void)
 {
     unsigned int firsts = 0;
-    uint64_t full = (uint64_t)BURST * 1000000 / RATE;   /* us to fill up */
+    uint64_t full = (uint64_t)BURST * 1000000 / RATE; /* us to fill up */
 
     memset(&r, 0, sizeof(r));
     take_n(T0, BURST + 1, &firsts);
-    take_n(T0 + full / 2, BURST, &firsts);              /* half full: still limited */
+    take_n(T0 + full / 2, BURST, &firsts); /* half full: still limited */
     CHECK_EQ(firsts, 1);
     CHECK_EQ(take_n(T0 + full / 2 + 2 * full, BURST + 1, &firsts), BURST);
     CHECK_EQ(firsts, 2);
@@ -83,7 +83,7 @@ static void test_clock_backwards(void)
 
     memset(&r, 0, sizeof(r));
     take_n(T0 + 5000000, BURST, &firsts);
-    CHECK_EQ(take_n(T0, 10, &firsts), 0);     /* earlier: nothing earned */
+    CHECK_EQ(take_n(T0, 10, &firsts), 0); /* earlier: nothing earned */
     CHECK_EQ(r.tokens, 0);
 }
 

@@ -25,8 +25,8 @@ static void check_zeroed(const unsigned char *p, size_t size)
 
 static void check_all_returned(void)
 {
-    CHECK_MSG(pages_free() == baseline, "%lu pages free, %lu before the test",
-              pages_free(), baseline);
+    CHECK_MSG(pages_free() == baseline, "%lu pages free, %lu before the test", pages_free(),
+              baseline);
 }
 
 static void test_every_size(void)
@@ -49,7 +49,10 @@ static void test_every_size(void)
 static void test_many_of_one_class(void)
 {
     static const size_t sizes[] = { 1, 16, 17, 100, 500, 1024, 2048, 3000 };
-    enum { N = 700 };
+    enum
+    {
+        N = 700
+    };
     unsigned char *obj[N];
     size_t s, i, j;
 
@@ -64,9 +67,9 @@ static void test_many_of_one_class(void)
         }
         for ( i = 0; i < N; i++ )
             for ( j = 0; j < sizes[s]; j++ )
-                CHECK_MSG(obj[i][j] == (i & 0xff), "object %zu of size %zu overwritten",
-                          i, sizes[s]);
-        for ( i = 0; i < N; i += 2 )  /* free in two passes: pages go half empty first */
+                CHECK_MSG(obj[i][j] == (i & 0xff), "object %zu of size %zu overwritten", i,
+                          sizes[s]);
+        for ( i = 0; i < N; i += 2 ) /* free in two passes: pages go half empty first */
             xfree(obj[i]);
         for ( i = 1; i < N; i += 2 )
             xfree(obj[i]);
@@ -96,7 +99,11 @@ static void test_large(void)
 
 static void test_typed_helpers(void)
 {
-    struct thing { uint64_t a; char b[40]; } *t = xzalloc(struct thing);
+    struct thing
+    {
+        uint64_t a;
+        char b[40];
+    } *t = xzalloc(struct thing);
     uint32_t *arr = xzalloc_array(uint32_t, 1000);
 
     CHECK(t != NULL && arr != NULL);
@@ -109,26 +116,35 @@ static void test_typed_helpers(void)
 
 static void test_bad_frees_detected(void)
 {
-    static char *keep, *p, *large;   /* static: live across EXPECT_PANIC longjmps */
+    static char *keep, *p, *large; /* static: live across EXPECT_PANIC longjmps */
     static char on_stack_page[2 * 4096] __attribute__((aligned(4096)));
 
     keep = xzalloc_bytes(64);
     p = xzalloc_bytes(64);
     xfree(p);
-    EXPECT_PANIC(xfree(p));                       /* double free, page still in use */
-    EXPECT_PANIC(xfree(keep + 16));               /* not an object's start */
+    EXPECT_PANIC(xfree(p));         /* double free, page still in use */
+    EXPECT_PANIC(xfree(keep + 16)); /* not an object's start */
     large = xzalloc_bytes(5000);
-    EXPECT_PANIC(xfree(large + 64));              /* inside a large block */
+    EXPECT_PANIC(xfree(large + 64)); /* inside a large block */
     xfree(large);
-    EXPECT_PANIC(xfree(on_stack_page + 64));      /* never from the heap */
+    EXPECT_PANIC(xfree(on_stack_page + 64)); /* never from the heap */
     xfree(keep);
     check_all_returned();
 }
 
 static void test_random_sequence(void)
 {
-    enum { STEPS = 20000, MAX_LIVE = 300 };
-    struct { unsigned char *p; size_t size; unsigned char tag; } live[MAX_LIVE];
+    enum
+    {
+        STEPS = 20000,
+        MAX_LIVE = 300
+    };
+    struct
+    {
+        unsigned char *p;
+        size_t size;
+        unsigned char tag;
+    } live[MAX_LIVE];
     unsigned int n = 0, step;
     size_t j;
 

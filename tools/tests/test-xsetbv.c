@@ -8,9 +8,9 @@
 
 #include "harness.h"
 
-#define OSXSAVE (1ULL << 18)
-#define AVX_CPU    0x7ULL       /* QEMU 7.2 -cpu max, as offered */
-#define AVX512_CPU 0xe7ULL      /* Bochs corei7_skylake_x */
+#define OSXSAVE    (1ULL << 18)
+#define AVX_CPU    0x7ULL  /* QEMU 7.2 -cpu max, as offered */
+#define AVX512_CPU 0xe7ULL /* Bochs corei7_skylake_x */
 
 static int check(uint64_t max, uint64_t val)
 {
@@ -35,18 +35,18 @@ static void ud_first(void)
 
 static void gp_cases(void)
 {
-    CHECK_EQ(fpu_xsetbv_check(AVX_CPU, 0, 3, 3, OSXSAVE), X86_EXC_GP);    /* CPL 3 */
-    CHECK_EQ(fpu_xsetbv_check(AVX_CPU, 1, 3, 0, OSXSAVE), X86_EXC_GP);    /* XCR1 */
+    CHECK_EQ(fpu_xsetbv_check(AVX_CPU, 0, 3, 3, OSXSAVE), X86_EXC_GP); /* CPL 3 */
+    CHECK_EQ(fpu_xsetbv_check(AVX_CPU, 1, 3, 0, OSXSAVE), X86_EXC_GP); /* XCR1 */
     CHECK_EQ(check(AVX_CPU, 0), X86_EXC_GP);
-    CHECK_EQ(check(AVX_CPU, 2), X86_EXC_GP);            /* x87 clear */
-    CHECK_EQ(check(AVX_CPU, 5), X86_EXC_GP);            /* AVX without SSE */
-    CHECK_EQ(check(AVX_CPU, 0xf), X86_EXC_GP);          /* MPX: not offered */
-    CHECK_EQ(check(AVX_CPU, 0x203), X86_EXC_GP);        /* PKRU: not offered */
+    CHECK_EQ(check(AVX_CPU, 2), X86_EXC_GP);     /* x87 clear */
+    CHECK_EQ(check(AVX_CPU, 5), X86_EXC_GP);     /* AVX without SSE */
+    CHECK_EQ(check(AVX_CPU, 0xf), X86_EXC_GP);   /* MPX: not offered */
+    CHECK_EQ(check(AVX_CPU, 0x203), X86_EXC_GP); /* PKRU: not offered */
     CHECK_EQ(check(AVX_CPU, 3 | (1ULL << 63)), X86_EXC_GP);
-    CHECK_EQ(check(AVX_CPU, 0xe7), X86_EXC_GP);         /* AVX-512 not offered */
-    CHECK_EQ(check(AVX512_CPU, 0x27), X86_EXC_GP);      /* opmask alone */
+    CHECK_EQ(check(AVX_CPU, 0xe7), X86_EXC_GP);    /* AVX-512 not offered */
+    CHECK_EQ(check(AVX512_CPU, 0x27), X86_EXC_GP); /* opmask alone */
     CHECK_EQ(check(AVX512_CPU, 0x67), X86_EXC_GP);
-    CHECK_EQ(check(AVX512_CPU, 0xe3), X86_EXC_GP);      /* AVX-512 without AVX */
+    CHECK_EQ(check(AVX512_CPU, 0xe3), X86_EXC_GP); /* AVX-512 without AVX */
 }
 
 /* The SDM's rules, stated independently of the code under test. */
@@ -60,12 +60,11 @@ static bool sdm_allows(uint64_t max, uint64_t v)
 static void all_bytes(void)
 {
     const uint64_t cpus[] = { 0x3, AVX_CPU, AVX512_CPU };
-    for (unsigned int c = 0; c < 3; c++)
-        for (uint64_t v = 0; v < 0x400; v++)
+    for ( unsigned int c = 0; c < 3; c++ )
+        for ( uint64_t v = 0; v < 0x400; v++ )
             CHECK_MSG((check(cpus[c], v) == 0) == sdm_allows(cpus[c], v),
-                      "max %#llx value %#llx: check says %d",
-                      (unsigned long long)cpus[c], (unsigned long long)v,
-                      check(cpus[c], v));
+                      "max %#llx value %#llx: check says %d", (unsigned long long)cpus[c],
+                      (unsigned long long)v, check(cpus[c], v));
 }
 
 int main(void)

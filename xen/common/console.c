@@ -13,7 +13,7 @@
 #include <xen/param.h>
 
 static spinlock_t console_lock = SPIN_LOCK_UNLOCKED(LOCK_console);
-static int loglvl_threshold = 2;        /* print ERR, WARNING, INFO */
+static int loglvl_threshold = 2; /* print ERR, WARNING, INFO */
 static bool at_line_start = true;
 
 void console_init(void)
@@ -23,11 +23,16 @@ void console_init(void)
 
 static int level_of(const char *name)
 {
-    if (!strcmp(name, "none")) return -1;
-    if (!strcmp(name, "error")) return 0;
-    if (!strcmp(name, "warning")) return 1;
-    if (!strcmp(name, "info")) return 2;
-    if (!strcmp(name, "debug") || !strcmp(name, "all")) return 3;
+    if ( !strcmp(name, "none") )
+        return -1;
+    if ( !strcmp(name, "error") )
+        return 0;
+    if ( !strcmp(name, "warning") )
+        return 1;
+    if ( !strcmp(name, "info") )
+        return 2;
+    if ( !strcmp(name, "debug") || !strcmp(name, "all") )
+        return 3;
     return -2;
 }
 
@@ -38,7 +43,7 @@ void console_set_loglvl(const char *val)
     int l;
     strlcpy(lvl, val, n + 1 < sizeof(lvl) ? n + 1 : sizeof(lvl));
     l = level_of(lvl);
-    if (l == -2)
+    if ( l == -2 )
         printk(XENLOG_WARNING "unknown loglvl '%s' ignored\n", val);
     else
         loglvl_threshold = l;
@@ -48,19 +53,21 @@ custom_param("loglvl", console_set_loglvl);
 /* Only the first PC serial port is supported; say so for anything else. */
 static void console_select(const char *val)
 {
-    if (strcmp(val, "com1") && strncmp(val, "com1,", 5))
+    if ( strcmp(val, "com1") && strncmp(val, "com1,", 5) )
         printk(XENLOG_WARNING "console=%s: only com1 is supported; using com1\n", val);
 }
 custom_param("console", console_select);
 
 static void emit(const char *s, size_t n, const char *prefix)
 {
-    for (; n; n--, s++) {
-        if (at_line_start && prefix) {
-            for (const char *p = prefix; *p; p++)
+    for ( ; n; n--, s++ )
+    {
+        if ( at_line_start && prefix )
+        {
+            for ( const char *p = prefix; *p; p++ )
                 ns16550_putc(*p);
         }
-        if (*s == '\n')
+        if ( *s == '\n' )
             ns16550_putc('\r');
         ns16550_putc(*s);
         at_line_start = (*s == '\n');
@@ -71,7 +78,8 @@ static void emit(const char *s, size_t n, const char *prefix)
 static int take_level(const char **fmt)
 {
     const char *f = *fmt;
-    if (f[0] == '<' && f[1] >= '0' && f[1] <= '3' && f[2] == '>') {
+    if ( f[0] == '<' && f[1] >= '0' && f[1] <= '3' && f[2] == '>' )
+    {
         *fmt = f + 3;
         return f[1] - '0';
     }
@@ -83,10 +91,10 @@ void vprintk(const char *fmt, va_list ap)
     char buf[512];
     unsigned long flags;
     int n;
-    if (take_level(&fmt) > loglvl_threshold)
+    if ( take_level(&fmt) > loglvl_threshold )
         return;
     n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    if (n >= (int)sizeof(buf))
+    if ( n >= (int)sizeof(buf) )
         n = sizeof(buf) - 1;
     flags = spin_lock_irqsave(&console_lock);
     emit(buf, n, "(XEN) ");
@@ -114,10 +122,10 @@ static void print_guest_line(struct domain *d)
     unsigned long flags;
     snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
     flags = spin_lock_irqsave(&console_lock);
-    if (!at_line_start)
+    if ( !at_line_start )
         emit("\n", 1, NULL);
     emit(d->console.line, d->console.len, d->domain_id ? prefix : "");
-    if (!at_line_start)
+    if ( !at_line_start )
         emit("\n", 1, NULL);
     spin_unlock_irqrestore(&console_lock, flags);
     d->console.len = 0;
@@ -125,14 +133,15 @@ static void print_guest_line(struct domain *d)
 
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
+    for ( size_t i = 0; i < len; i++ )
+    {
         char c = buf[i];
-        if (c == '\r')
+        if ( c == '\r' )
             continue;
-        if (c != '\n' && (c < 0x20 || c > 0x7e) && c != '\t')
-            c = '?';                  /* keep the log readable */
+        if ( c != '\n' && (c < 0x20 || c > 0x7e) && c != '\t' )
+            c = '?'; /* keep the log readable */
         d->console.line[d->console.len++] = c;
-        if (c == '\n' || d->console.len == sizeof(d->console.line) - 1)
+        if ( c == '\n' || d->console.len == sizeof(d->console.line) - 1 )
             print_guest_line(d);
     }
 }
@@ -140,15 +149,15 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
 void console_guest_flush(struct domain *d)
 {
     spin_lock(&d->console.lock);
-    if (d->console.len)
+    if ( d->console.len )
         print_guest_line(d);
-    if (d->console.e9.dropped)
-        printk("d%u: %lu bytes of port 0xE9 output were dropped\n",
-               d->domain_id, d->console.e9.dropped);
+    if ( d->console.e9.dropped )
+        printk("d%u: %lu bytes of port 0xE9 output were dropped\n", d->domain_id,
+               d->console.e9.dropped);
     spin_unlock(&d->console.lock);
 }
 
 size_t console_read(char *buf, size_t len)
 {
-    return 0;   /* no serial input yet */
+    return 0; /* no serial input yet */
 }

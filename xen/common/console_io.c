@@ -33,24 +33,26 @@
  * (early printk, hvc) write at most a page at a time.
  */
 #define CONSOLEIO_WRITE_MAX (16 * 1024)
-#define CHUNK 256
+#define CHUNK               256
 
 static long console_write(uint64_t count, uint64_t buffer)
 {
     struct domain *d = current->domain;
     char buf[CHUNK];
-    if (count > CONSOLEIO_WRITE_MAX)
+    if ( count > CONSOLEIO_WRITE_MAX )
         return -EINVAL;
     /* Decode: the whole buffer must be readable before any of it is shown. */
-    for (uint64_t off = 0; off < count; off += CHUNK)
-        if (copy_from_guest(buf, buffer + off, MIN((uint64_t)CHUNK, count - off)))
+    for ( uint64_t off = 0; off < count; off += CHUNK )
+        if ( copy_from_guest(buf, buffer + off, MIN((uint64_t)CHUNK, count - off)) )
             return -EFAULT;
     spin_lock(&d->console.lock);
-    for (uint64_t off = 0; off < count; off += CHUNK) {
+    for ( uint64_t off = 0; off < count; off += CHUNK )
+    {
         size_t n = MIN((uint64_t)CHUNK, count - off);
-        if (copy_from_guest(buf, buffer + off, n)) {
+        if ( copy_from_guest(buf, buffer + off, n) )
+        {
             spin_unlock(&d->console.lock);
-            return -EFAULT;         /* the guest unmapped it meanwhile */
+            return -EFAULT; /* the guest unmapped it meanwhile */
         }
         console_guest_write(d, buf, n);
     }
@@ -64,17 +66,17 @@ static long console_read_op(uint64_t count, uint64_t buffer)
 {
     char buf[CHUNK];
     size_t want = MIN(count, (uint64_t)CHUNK), got;
-    if (!current->domain->is_privileged)
+    if ( !current->domain->is_privileged )
         return -EPERM;
-    if (!want)
+    if ( !want )
         return 0;
     /* Characters taken from the serial line cannot be put back: make sure
      * they can be delivered before taking them. */
     memset(buf, 0, want);
-    if (copy_to_guest(buffer, buf, want))
+    if ( copy_to_guest(buffer, buf, want) )
         return -EFAULT;
     got = console_read(buf, want);
-    if (got && copy_to_guest(buffer, buf, got))
+    if ( got && copy_to_guest(buffer, buf, got) )
         return -EFAULT;
     return (long)got;
 }
@@ -98,15 +100,13 @@ static bool console_io_allowed(const struct domain *d, uint32_t cmd)
 /* Xen's arguments are (int cmd, unsigned int count, buffer). */
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buffer)
 {
-    if (!console_io_allowed(current->domain, (uint32_t)cmd))
+    if ( !console_io_allowed(current->domain, (uint32_t)cmd) )
         return -EPERM;
-    switch ((uint32_t)cmd) {
-    case CONSOLEIO_write:
-        return console_write((uint32_t)count, buffer);
-    case CONSOLEIO_read:
-        return console_read_op((uint32_t)count, buffer);
-    default:
-        return -ENOSYS;
+    switch ( (uint32_t)cmd )
+    {
+    case CONSOLEIO_write: return console_write((uint32_t)count, buffer);
+    case CONSOLEIO_read: return console_read_op((uint32_t)count, buffer);
+    default: return -ENOSYS;
     }
 }
 
@@ -123,29 +123,32 @@ static void console_ring_service(struct domain *d, unsigned int port)
     struct xencons_interface *intf;
     XENCONS_RING_IDX cons, prod;
     char buf[CHUNK];
-    if (!mfn_valid_raw(d->console.ring_mfn))
+    if ( !mfn_valid_raw(d->console.ring_mfn) )
         return;
     intf = mfn_to_virt(d->console.ring_mfn);
     spin_lock(&d->console.lock);
     cons = ACCESS_ONCE(intf->out_cons);
     prod = ACCESS_ONCE(intf->out_prod);
-    smp_rmb();                      /* indexes before data */
-    if (prod - cons > sizeof(intf->out)) {
-        printk(XENLOG_WARNING "d%u: console ring indexes corrupt (cons %u prod %u), output dropped\n",
+    smp_rmb(); /* indexes before data */
+    if ( prod - cons > sizeof(intf->out) )
+    {
+        printk(XENLOG_WARNING
+               "d%u: console ring indexes corrupt (cons %u prod %u), output dropped\n",
                d->domain_id, cons, prod);
         cons = prod;
     }
-    while (cons != prod) {
+    while ( cons != prod )
+    {
         size_t at = MASK_XENCONS_IDX(cons, intf->out);
         size_t n = MIN((size_t)(prod - cons), MIN(sizeof(buf), sizeof(intf->out) - at));
         memcpy(buf, &intf->out[at], n);
         console_guest_write(d, buf, n);
         cons += (XENCONS_RING_IDX)n;
     }
-    smp_mb();                       /* data read before the space is handed back */
+    smp_mb(); /* data read before the space is handed back */
     ACCESS_ONCE(intf->out_cons) = cons;
     spin_unlock(&d->console.lock);
-    evtchn_set_pending(d, port);    /* room in the ring: a waiting writer may go on */
+    evtchn_set_pending(d, port); /* room in the ring: a waiting writer may go on */
 }
 
 /*
@@ -163,28 +166,30 @@ int console_ring_setup(struct domain *d, gfn_t gfn)
     mfn_t old_mfn, mfn;
     void *page;
     int rc, port;
-    if (mfn_valid_raw(d->console.ring_mfn))
+    if ( mfn_valid_raw(d->console.ring_mfn) )
         return -EEXIST;
-    if (gfn_x(gfn) >= P2M_GFN_LIMIT)
+    if ( gfn_x(gfn) >= P2M_GFN_LIMIT )
         return -EINVAL;
     old_mfn = p2m_lookup(&d->p2m, gfn, &old_t, &old_a, NULL);
-    if (old_t != p2m_invalid && !p2m_is_ram(old_t))
+    if ( old_t != p2m_invalid && !p2m_is_ram(old_t) )
         return -EBUSY;
     page = alloc_page_zeroed();
-    if (!page)
+    if ( !page )
         return -ENOMEM;
     mfn = virt_to_mfn(page);
-    frame_share_with_guest(mfn, d->domain_id);     /* the hypervisor's reference */
+    frame_share_with_guest(mfn, d->domain_id); /* the hypervisor's reference */
     rc = p2m_set_entry(&d->p2m, gfn, mfn, P2M_ORDER_4K, p2m_ram_rw, p2m_access_rwx);
-    if (rc) {
+    if ( rc )
+    {
         frame_unshare(mfn);
         return rc;
     }
     port = evtchn_alloc_xen_service(d, console_ring_service);
-    if (port < 0) {
+    if ( port < 0 )
+    {
         /* Put the old entry back; if even that fails, the page stays
          * mapped and domain_destroy frees it. */
-        if (p2m_set_entry(&d->p2m, gfn, old_mfn, P2M_ORDER_4K, old_t, old_a))
+        if ( p2m_set_entry(&d->p2m, gfn, old_mfn, P2M_ORDER_4K, old_t, old_a) )
             d->console.ring_mfn = mfn;
         else
             frame_unshare(mfn);

@@ -72,13 +72,14 @@ int domain_set_paging_pool(struct domain *d, uint64_t pages)
 struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 {
     struct vcpu *v = xzalloc(struct vcpu);
-    if (!v)
+    if ( !v )
         return NULL;
     v->vcpu_id = id;
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
-    if (arch_vcpu_create(v)) {
+    if ( arch_vcpu_create(v) )
+    {
         xfree(v);
         return NULL;
     }
@@ -90,23 +91,23 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 {
     d->vcpu_slots = vcpu_limit();
     d->vcpu = xzalloc_array(struct vcpu *, d->vcpu_slots);
-    if (!d->vcpu)
+    if ( !d->vcpu )
         return -ENOMEM;
     d->shared_info = alloc_page_zeroed();
-    if (!d->shared_info)
+    if ( !d->shared_info )
         return -ENOMEM;
     frame_share_with_guest(virt_to_mfn(d->shared_info), d->domain_id);
     p2m_pool_init(&d->p2m_pool);
-    if (p2m_pool_resize(&d->p2m_pool, INITIAL_POOL_PAGES))
+    if ( p2m_pool_resize(&d->p2m_pool, INITIAL_POOL_PAGES) )
         return -ENOMEM;
-    if (p2m_init(&d->p2m, arch_p2m_ops()))
+    if ( p2m_init(&d->p2m, arch_p2m_ops()) )
         return -ENOMEM;
     d->p2m.flush_tlbs = p2m_flush_hook;
     d->p2m.flush_arg = d;
     d->p2m.put_frame = p2m_put_frame_hook;
     d->p2m.pool = &d->p2m_pool;
-    for (unsigned int i = 0; i < max_vcpus; i++)
-        if (!vcpu_create(d, i))
+    for ( unsigned int i = 0; i < max_vcpus; i++ )
+        if ( !vcpu_create(d, i) )
             return -ENOMEM;
     return 0;
 }
@@ -116,8 +117,8 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
  * still hold references: the p2m stays, empty, and keeps its root. */
 static void domain_relinquish(struct domain *d)
 {
-    logdirty_domain_destroy(d);         /* needs the vCPUs and the p2m */
-    if (d->p2m.ops)
+    logdirty_domain_destroy(d); /* needs the vCPUs and the p2m */
+    if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);
     d->tot_pages = 0;
@@ -129,18 +130,19 @@ static void domain_relinquish(struct domain *d)
 static void domain_free_parts(struct domain *d)
 {
     domain_relinquish(d);
-    for (unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++) {
-        if (!d->vcpu[i])
+    for ( unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++ )
+    {
+        if ( !d->vcpu[i] )
             continue;
         arch_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
-    if (d->p2m.ops)
+    if ( d->p2m.ops )
         p2m_teardown(&d->p2m);
     p2m_pool_drain(&d->p2m_pool);
-    if (d->shared_info)
+    if ( d->shared_info )
         frame_unshare(virt_to_mfn(d->shared_info));
-    if (mfn_valid_raw(d->console.ring_mfn))
+    if ( mfn_valid_raw(d->console.ring_mfn) )
         frame_unshare(d->console.ring_mfn);
     xfree(d->vcpu);
     xfree(d);
@@ -154,7 +156,7 @@ void get_domain(struct domain *d)
 
 void put_domain(struct domain *d)
 {
-    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+    if ( __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 )
         domain_free_parts(d);
 }
 
@@ -162,7 +164,7 @@ static void domain_list_add(struct domain *d)
 {
     struct domain **pp = &domain_list;
     unsigned long f = spin_lock_irqsave(&sched_lock);
-    while (*pp && (*pp)->domain_id < d->domain_id)
+    while ( *pp && (*pp)->domain_id < d->domain_id )
         pp = &(*pp)->next_in_list;
     d->next_in_list = *pp;
     *pp = d;
@@ -173,21 +175,23 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 {
     struct domain *d;
     int rc;
-    if (!max_vcpus || max_vcpus > vcpu_limit()) {
-        printk(XENLOG_ERR "d%u: %u vCPUs asked for; the limit is %u (domain_max_vcpus=)\n",
-               id, max_vcpus, vcpu_limit());
+    if ( !max_vcpus || max_vcpus > vcpu_limit() )
+    {
+        printk(XENLOG_ERR "d%u: %u vCPUs asked for; the limit is %u (domain_max_vcpus=)\n", id,
+               max_vcpus, vcpu_limit());
         return -EINVAL;
     }
     d = domain_get_by_id(id);
-    if (d) {
+    if ( d )
+    {
         put_domain(d);
         return -EEXIST;
     }
     d = xzalloc(struct domain);
-    if (!d)
+    if ( !d )
         return -ENOMEM;
     d->domain_id = id;
-    d->refcnt = 1;                      /* the domain list's */
+    d->refcnt = 1; /* the domain list's */
     d->gpaddr_bits = arch_gpaddr_bits();
     d->gfn_limit = 1ULL << (d->gpaddr_bits - PAGE_SHIFT);
     d->is_privileged = privileged;
@@ -199,13 +203,14 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
     rc = domain_alloc_parts(d, max_vcpus);
-    if (rc) {
+    if ( rc )
+    {
         domain_free_parts(d);
         return rc;
     }
     evtchn_init(d);
     domain_list_add(d);
-    if (privileged && !hardware_domain)
+    if ( privileged && !hardware_domain )
         hardware_domain = d;
     *out = d;
     return 0;
@@ -217,8 +222,9 @@ struct domain *domain_get_by_id(domid_t id)
 {
     struct domain *found = NULL;
     unsigned long f = spin_lock_irqsave(&sched_lock);
-    for (struct domain *d = domain_list; d; d = d->next_in_list)
-        if (d->domain_id == id && !d->is_dying) {
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        if ( d->domain_id == id && !d->is_dying )
+        {
             get_domain(d);
             found = d;
             break;
@@ -230,12 +236,13 @@ struct domain *domain_get_by_id(domid_t id)
 int domain_for_caller(domid_t id, struct domain **out)
 {
     struct domain *self = current->domain;
-    if (id == DOMID_SELF || id == self->domain_id) {
+    if ( id == DOMID_SELF || id == self->domain_id )
+    {
         get_domain(self);
         *out = self;
         return 0;
     }
-    if (!self->is_privileged)
+    if ( !self->is_privileged )
         return -EPERM;
     *out = domain_get_by_id(id);
     return *out ? 0 : -ESRCH;
@@ -243,8 +250,8 @@ int domain_for_caller(domid_t id, struct domain **out)
 
 static void domain_sleep_sync(struct domain *d)
 {
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
             vcpu_sleep_sync(d->vcpu[i]);
 }
 
@@ -278,12 +285,13 @@ int domain_unpause_by_controller(struct domain *d)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
     bool ok = d->controller_pause_count > 0;
-    if (ok) {
+    if ( ok )
+    {
         d->controller_pause_count--;
         d->pause_count--;
     }
     spin_unlock_irqrestore(&sched_lock, f);
-    if (ok)
+    if ( ok )
         sched_kick_all();
     return ok ? 0 : -EINVAL;
 }
@@ -298,7 +306,7 @@ static const char *shutdown_reason_name(unsigned int r)
 
 static void flush_all_consoles(void)
 {
-    for (struct domain *d = domain_list; d; d = d->next_in_list)
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
         console_guest_flush(d);
 }
 
@@ -306,9 +314,9 @@ static __noreturn void hardware_domain_shutdown(unsigned int reason)
 {
     flush_all_consoles();
     printk("Hardware domain shut down (%s)\n", shutdown_reason_name(reason));
-    if (reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog)
+    if ( reason == SHUTDOWN_crash || reason == SHUTDOWN_watchdog )
         machine_exit_failure(EXIT_CODE_DOM0_CRASH);
-    if (reason == SHUTDOWN_reboot)
+    if ( reason == SHUTDOWN_reboot )
         printk("Reboot requested; 'noreboot' behaviour: powering off instead\n");
     machine_power_off();
 }
@@ -317,16 +325,17 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
     bool first = !d->is_shutting_down;
-    if (first) {
+    if ( first )
+    {
         d->is_shutting_down = true;
         d->shutdown_code = (uint8_t)reason;
     }
     spin_unlock_irqrestore(&sched_lock, f);
-    if (!first)
+    if ( !first )
         return;
     console_guest_flush(d);
     printk("Domain %u shut down: %s\n", d->domain_id, shutdown_reason_name(reason));
-    if (d == hardware_domain)
+    if ( d == hardware_domain )
         hardware_domain_shutdown(reason);
     sched_kick_all();
 }
@@ -350,13 +359,14 @@ int domain_destroy(struct domain *d)
     was_dying = d->is_dying;
     d->is_dying = true;
     spin_unlock(&d->lock);
-    if (was_dying)
+    if ( was_dying )
         return -EINVAL;
     domain_sleep_sync(d);
     evtchn_close_all(d);
     f = spin_lock_irqsave(&sched_lock);
-    for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)
-        if (*pp == d) {
+    for ( pp = &domain_list; *pp; pp = &(*pp)->next_in_list )
+        if ( *pp == d )
+        {
             *pp = d->next_in_list;
             break;
         }
@@ -365,40 +375,41 @@ int domain_destroy(struct domain *d)
     domain_relinquish(d);
     spin_unlock(&d->lock);
     printk("Domain %u destroyed\n", d->domain_id);
-    put_domain(d);                      /* the list's reference */
+    put_domain(d); /* the list's reference */
     return 0;
 }
-
 
 int domain_add_ram(struct domain *d, uint64_t gfn, unsigned int order)
 {
     mfn_t m;
     int rc = 0;
     spin_lock(&d->lock);
-    if (d->is_dying)
+    if ( d->is_dying )
         rc = -ESRCH;
-    else if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)))
+    else if ( !p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)) )
         rc = -EBUSY;
-    else if (d->tot_pages + (1ULL << order) > d->max_pages)
+    else if ( d->tot_pages + (1ULL << order) > d->max_pages )
         rc = -ENOMEM;
-    if (rc)
+    if ( rc )
         goto out;
     m = alloc_zeroed_pages(order);
-    if (!mfn_valid_raw(m)) {
+    if ( !mfn_valid_raw(m) )
+    {
         rc = -ENOMEM;
         goto out;
     }
     frames_assign(m, order, d->domain_id);
     rc = p2m_set_range(&d->p2m, _gfn(gfn), m, 1ULL << order, p2m_ram_rw, p2m_access_rwx);
-    if (rc) {
+    if ( rc )
+    {
         /* Out of tables part way: take back the pieces already mapped. */
         p2m_set_range(&d->p2m, _gfn(gfn), INVALID_MFN, 1ULL << order, p2m_invalid, p2m_access_n);
-        for (uint64_t i = 0; i < (1ULL << order); i++)
+        for ( uint64_t i = 0; i < (1ULL << order); i++ )
             frame_release(_mfn(mfn_x(m) + i));
         goto out;
     }
     d->tot_pages += 1ULL << order;
- out:
+out:
     spin_unlock(&d->lock);
     return rc;
 }
@@ -410,10 +421,11 @@ int domain_remove_ram(struct domain *d, uint64_t gfn)
     int rc = -EINVAL;
     spin_lock(&d->lock);
     m = p2m_lookup(&d->p2m, _gfn(gfn), &t, NULL, NULL);
-    if (p2m_is_ram(t) && t != p2m_ram_shared && frame_is_allocated_to(m, d->domain_id)) {
-        rc = p2m_set_entry(&d->p2m, _gfn(gfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid,
-                           p2m_access_n);
-        if (!rc && frame_release(m))
+    if ( p2m_is_ram(t) && t != p2m_ram_shared && frame_is_allocated_to(m, d->domain_id) )
+    {
+        rc =
+            p2m_set_entry(&d->p2m, _gfn(gfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+        if ( !rc && frame_release(m) )
             d->tot_pages--;
     }
     spin_unlock(&d->lock);
@@ -426,7 +438,7 @@ int domain_remove_ram(struct domain *d, uint64_t gfn)
 static unsigned int block_order(uint64_t gfn, uint64_t left)
 {
     unsigned int order = P2M_ORDER_2M;
-    while (order && ((gfn & ((1ULL << order) - 1)) || (1ULL << order) > left))
+    while ( order && ((gfn & ((1ULL << order) - 1)) || (1ULL << order) > left) )
         order--;
     return order;
 }
@@ -440,16 +452,17 @@ int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages)
     uint64_t gfn = start_gfn, end = start_gfn + nr_pages;
     uint64_t pool = domain_default_paging_pool(d->tot_pages + nr_pages, d->max_vcpus);
     int rc;
-    if (end > d->gfn_limit || end < start_gfn)
+    if ( end > d->gfn_limit || end < start_gfn )
         return -EINVAL;
-    if (pool > p2m_pool_size(&d->p2m_pool) && (rc = domain_set_paging_pool(d, pool)))
+    if ( pool > p2m_pool_size(&d->p2m_pool) && (rc = domain_set_paging_pool(d, pool)) )
         return rc;
-    if (d->max_pages < d->tot_pages + nr_pages)
+    if ( d->max_pages < d->tot_pages + nr_pages )
         d->max_pages = d->tot_pages + nr_pages;
-    while (gfn < end) {
+    while ( gfn < end )
+    {
         unsigned int order = block_order(gfn, end - gfn);
         rc = domain_add_ram(d, gfn, order);
-        if (rc)
+        if ( rc )
             return rc;
         gfn += 1ULL << order;
     }

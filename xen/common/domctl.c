@@ -34,13 +34,12 @@ static spinlock_t domctl_lock = SPIN_LOCK_UNLOCKED(LOCK_domctl);
  * overflow it. */
 #define MAX_CONTROLLER_PAUSES 255
 
-
 /* The GFN where d's shared_info is mapped, or all-ones if it is not. */
 static uint64_t shared_info_frame(struct domain *d)
 {
     gfn_t g = d->shared_info_gfn;
-    if (!d->shared_info || gfn_x(g) >= P2M_GFN_LIMIT ||
-        !mfn_eq(p2m_lookup(&d->p2m, g, NULL, NULL, NULL), virt_to_mfn(d->shared_info)))
+    if ( !d->shared_info || gfn_x(g) >= P2M_GFN_LIMIT ||
+         !mfn_eq(p2m_lookup(&d->p2m, g, NULL, NULL, NULL), virt_to_mfn(d->shared_info)) )
         return ~0ULL;
     return gfn_x(g);
 }
@@ -52,17 +51,18 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
     uint32_t flags = XEN_DOMINF_blocked;
     info->nr_online_vcpus = 0;
     info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
         const struct vcpu *v = d->vcpu[i];
-        if (!v)
+        if ( !v )
             continue;
         info->max_vcpu_id = i;
-        if (!v->is_up)
+        if ( !v->is_up )
             continue;
         info->nr_online_vcpus++;
-        if (v->state != VCPU_BLOCKED)
+        if ( v->state != VCPU_BLOCKED )
             flags &= ~XEN_DOMINF_blocked;
-        if (v->state == VCPU_RUNNING)
+        if ( v->state == VCPU_RUNNING )
             flags |= XEN_DOMINF_running;
     }
     return flags;
@@ -78,11 +78,11 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
     memset(info, 0, sizeof(*info));
     info->domain = d->domain_id;
     flags = vcpu_flags(d, info) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
-    if (d->is_dying)
+    if ( d->is_dying )
         flags |= XEN_DOMINF_dying;
-    if (d->is_shutting_down)
+    if ( d->is_shutting_down )
         flags |= XEN_DOMINF_shutdown | ((uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift);
-    if (d->controller_pause_count > 0)
+    if ( d->controller_pause_count > 0 )
         flags |= XEN_DOMINF_paused;
     info->flags = flags;
     info->tot_pages = d->tot_pages;
@@ -100,9 +100,9 @@ long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
 
 long domctl_pause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    if (d == current->domain)
+    if ( d == current->domain )
         return -EINVAL;
-    if (d->controller_pause_count >= MAX_CONTROLLER_PAUSES)
+    if ( d->controller_pause_count >= MAX_CONTROLLER_PAUSES )
         return -EOVERFLOW;
     domain_pause_by_controller(d);
     return 0;
@@ -110,14 +110,14 @@ long domctl_pause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 
 long domctl_unpause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    if (d == current->domain)
+    if ( d == current->domain )
         return -EINVAL;
     return domain_unpause_by_controller(d);
 }
 
 long domctl_destroy(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    if (d == current->domain || d->domain_id == 0 || d == hardware_domain)
+    if ( d == current->domain || d->domain_id == 0 || d == hardware_domain )
         return -EINVAL;
     return domain_destroy(d);
 }
@@ -141,13 +141,15 @@ long domctl_max_vcpus(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     const struct xen_domctl_max_vcpus *m = &op->u.max_vcpus;
     unsigned int cur = d->max_vcpus, i;
-    if (m->max < cur || m->max > d->vcpu_slots)
+    if ( m->max < cur || m->max > d->vcpu_slots )
         return -EINVAL;
-    for (i = cur; i < m->max; i++)
-        if (!d->vcpu[i] && !vcpu_create(d, i))
+    for ( i = cur; i < m->max; i++ )
+        if ( !d->vcpu[i] && !vcpu_create(d, i) )
             break;
-    if (i < m->max) {
-        for (unsigned int j = cur; j < i; j++) {
+    if ( i < m->max )
+    {
+        for ( unsigned int j = cur; j < i; j++ )
+        {
             struct vcpu *v = d->vcpu[j];
             d->vcpu[j] = NULL;
             arch_vcpu_destroy(v);
@@ -164,8 +166,9 @@ long domctl_max_vcpus(struct domain *d, struct xen_domctl *op, uint64_t arg)
 long domctl_paging_mempool(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     uint64_t size = op->u.paging_mempool.size;
-    if (op->cmd == XEN_DOMCTL_set_paging_mempool_size) {
-        if (size & (PAGE_SIZE - 1))
+    if ( op->cmd == XEN_DOMCTL_set_paging_mempool_size )
+    {
+        if ( size & (PAGE_SIZE - 1) )
             return -EINVAL;
         return domain_set_paging_pool(d, size >> PAGE_SHIFT);
     }
@@ -195,20 +198,20 @@ long do_domctl(uint64_t arg)
     struct xen_domctl op;
     struct domain *d;
     long rc;
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if ( copy_from_guest(&op, arg, sizeof(op)) )
         return -EFAULT;
-    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+    if ( op.interface_version != XEN_DOMCTL_INTERFACE_VERSION )
         return -EACCES;
     sub = domctl_subop_find(op.cmd);
-    if (!sub)
+    if ( !sub )
         return -ENOSYS;
     spin_lock(&domctl_lock);
-    d = domain_get_by_id(op.domain);     /* DOMID_SELF names no domain here, as in Xen */
+    d = domain_get_by_id(op.domain); /* DOMID_SELF names no domain here, as in Xen */
     rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
-    if (!rc)
+    if ( !rc )
         rc = sub->fn(d, &op, arg);
     spin_unlock(&domctl_lock);
-    if (d)
+    if ( d )
         put_domain(d);
     return rc;
 }

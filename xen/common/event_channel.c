@@ -57,7 +57,7 @@ static bool test_word_bit(const xen_ulong_t *w, unsigned int nr)
 static struct vcpu *notify_vcpu(struct domain *d, unsigned int port)
 {
     unsigned int id = ACCESS_ONCE(d->evtchn.port[port].notify_vcpu);
-    if (id < d->max_vcpus && d->vcpu[id])
+    if ( id < d->max_vcpus && d->vcpu[id] )
         return d->vcpu[id];
     return d->vcpu[0];
 }
@@ -66,23 +66,23 @@ static struct vcpu *notify_vcpu(struct domain *d, unsigned int port)
 static void mark_pending_for(struct domain *d, struct vcpu *v, unsigned int port)
 {
     struct vcpu_info *vi;
-    if (!v || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+    if ( !v || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
         return;
     vi = &d->shared_info->vcpu_info[v->vcpu_id];
-    if (test_and_set_word_bit(&vi->evtchn_pending_sel, port / BITS_PER_WORD))
+    if ( test_and_set_word_bit(&vi->evtchn_pending_sel, port / BITS_PER_WORD) )
         return;
-    if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+    if ( !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) )
         vcpu_wake(v);
 }
 
 void evtchn_set_pending(struct domain *d, unsigned int port)
 {
     struct shared_info *s = d->shared_info;
-    if (port >= NR_EVTCHN || !s)
+    if ( port >= NR_EVTCHN || !s )
         return;
-    if (test_and_set_word_bit(s->evtchn_pending, port))
+    if ( test_and_set_word_bit(s->evtchn_pending, port) )
         return;
-    if (test_word_bit(s->evtchn_mask, port))
+    if ( test_word_bit(s->evtchn_mask, port) )
         return;
     mark_pending_for(d, notify_vcpu(d, port), port);
 }
@@ -90,7 +90,7 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
 bool evtchn_vcpu_has_pending(struct vcpu *v)
 {
     const struct shared_info *s = v->domain->shared_info;
-    if (!s || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+    if ( !s || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
         return false;
     return ACCESS_ONCE(s->vcpu_info[v->vcpu_id].evtchn_upcall_pending) != 0;
 }
@@ -112,8 +112,8 @@ static bool port_valid(uint32_t port)
 /* Caller holds d->evtchn.lock. */
 static int get_free_port(struct domain *d)
 {
-    for (unsigned int p = 1; p < NR_EVTCHN; p++)
-        if (d->evtchn.port[p].state == ECS_FREE)
+    for ( unsigned int p = 1; p < NR_EVTCHN; p++ )
+        if ( d->evtchn.port[p].state == ECS_FREE )
             return (int)p;
     return -ENOSPC;
 }
@@ -123,18 +123,23 @@ static int get_free_port(struct domain *d)
 static void free_port(struct domain *d, unsigned int port)
 {
     memset(&d->evtchn.port[port], 0, sizeof(d->evtchn.port[port]));
-    if (d->shared_info)
+    if ( d->shared_info )
         test_and_clear_word_bit(d->shared_info->evtchn_pending, port);
 }
 
 static void lock_pair(struct domain *a, struct domain *b)
 {
-    if (a == b) {
+    if ( a == b )
+    {
         spin_lock(&a->evtchn.lock);
-    } else if ((uintptr_t)&a->evtchn.lock < (uintptr_t)&b->evtchn.lock) {
+    }
+    else if ( (uintptr_t)&a->evtchn.lock < (uintptr_t)&b->evtchn.lock )
+    {
         spin_lock(&a->evtchn.lock);
         spin_lock(&b->evtchn.lock);
-    } else {
+    }
+    else
+    {
         spin_lock(&b->evtchn.lock);
         spin_lock(&a->evtchn.lock);
     }
@@ -143,7 +148,7 @@ static void lock_pair(struct domain *a, struct domain *b)
 static void unlock_pair(struct domain *a, struct domain *b)
 {
     spin_unlock(&a->evtchn.lock);
-    if (a != b)
+    if ( a != b )
         spin_unlock(&b->evtchn.lock);
 }
 
@@ -151,7 +156,7 @@ static void unlock_pair(struct domain *a, struct domain *b)
 static bool is_peer(struct domain *d, unsigned int port, struct domain *rd, unsigned int rport)
 {
     const struct evtchn *r;
-    if (rport >= NR_EVTCHN)
+    if ( rport >= NR_EVTCHN )
         return false;
     r = &rd->evtchn.port[rport];
     return r->state == ECS_INTERDOMAIN && r->remote_dom == d->domain_id && r->remote_port == port;
@@ -170,7 +175,8 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
     int port;
     spin_lock(&d->evtchn.lock);
     port = get_free_port(d);
-    if (port > 0) {
+    if ( port > 0 )
+    {
         d->evtchn.port[port].state = ECS_XEN_SERVICE;
         d->evtchn.port[port].service = fn;
     }
@@ -181,7 +187,7 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
 static bool domain_exists(domid_t id)
 {
     struct domain *d = domain_get_by_id(id);
-    if (d)
+    if ( d )
         put_domain(d);
     return d != NULL;
 }
@@ -190,7 +196,7 @@ static bool domain_exists(domid_t id)
  * if it is gone or dying. */
 static struct domain *peer_get(struct domain *d, domid_t id)
 {
-    if (id != d->domain_id)
+    if ( id != d->domain_id )
         return domain_get_by_id(id);
     get_domain(d);
     return d;
@@ -203,18 +209,19 @@ static struct domain *peer_get(struct domain *d, domid_t id)
  */
 static int close_port(struct domain *d, unsigned int port, bool force)
 {
-    for (;;) {
+    for ( ;; )
+    {
         struct domain *rd = NULL;
         struct evtchn chn;
         spin_lock(&d->evtchn.lock);
         chn = d->evtchn.port[port];
-        switch (chn.state) {
+        switch ( chn.state )
+        {
         case ECS_FREE:
-        case ECS_RESERVED:
-            spin_unlock(&d->evtchn.lock);
-            return -EINVAL;
+        case ECS_RESERVED: spin_unlock(&d->evtchn.lock); return -EINVAL;
         case ECS_XEN_SERVICE:
-            if (!force) {
+            if ( !force )
+            {
                 spin_unlock(&d->evtchn.lock);
                 return -EINVAL;
             }
@@ -229,8 +236,10 @@ static int close_port(struct domain *d, unsigned int port, bool force)
         spin_unlock(&d->evtchn.lock);
         rd = peer_get(d, chn.remote_dom);
         lock_pair(d, rd ? rd : d);
-        if (unchanged(d, port, &chn)) {
-            if (rd && is_peer(d, port, rd, chn.remote_port)) {
+        if ( unchanged(d, port, &chn) )
+        {
+            if ( rd && is_peer(d, port, rd, chn.remote_port) )
+            {
                 struct evtchn *r = &rd->evtchn.port[chn.remote_port];
                 r->state = ECS_UNBOUND;
                 r->remote_dom = d->domain_id;
@@ -238,20 +247,20 @@ static int close_port(struct domain *d, unsigned int port, bool force)
             }
             free_port(d, port);
             unlock_pair(d, rd ? rd : d);
-            if (rd)
+            if ( rd )
                 put_domain(rd);
             return 0;
         }
-        unlock_pair(d, rd ? rd : d);    /* changed under us: look again */
-        if (rd)
+        unlock_pair(d, rd ? rd : d); /* changed under us: look again */
+        if ( rd )
             put_domain(rd);
     }
 }
 
 void evtchn_close_all(struct domain *d)
 {
-    for (unsigned int p = 1; p < NR_EVTCHN; p++)
-        if (d->evtchn.port[p].state != ECS_FREE)
+    for ( unsigned int p = 1; p < NR_EVTCHN; p++ )
+        if ( d->evtchn.port[p].state != ECS_FREE )
             close_port(d, p, true);
 }
 
@@ -262,24 +271,25 @@ static long evtchnop_alloc_unbound(uint64_t arg)
     struct evtchn_alloc_unbound a;
     struct domain *d;
     int rc, port;
-    if (copy_from_guest(&a, arg, sizeof(a)))
+    if ( copy_from_guest(&a, arg, sizeof(a)) )
         return -EFAULT;
-    if (a.remote_dom == DOMID_SELF)
+    if ( a.remote_dom == DOMID_SELF )
         a.remote_dom = current->domain->domain_id;
-    if (copy_to_guest(arg, &a, sizeof(a)))      /* the answer must be deliverable */
+    if ( copy_to_guest(arg, &a, sizeof(a)) ) /* the answer must be deliverable */
         return -EFAULT;
     rc = domain_for_caller(a.dom, &d);
-    if (rc)
+    if ( rc )
         return rc;
     spin_lock(&d->evtchn.lock);
     port = get_free_port(d);
-    if (port > 0) {
+    if ( port > 0 )
+    {
         d->evtchn.port[port].state = ECS_UNBOUND;
         d->evtchn.port[port].remote_dom = a.remote_dom;
     }
     spin_unlock(&d->evtchn.lock);
     put_domain(d);
-    if (port < 0)
+    if ( port < 0 )
         return port;
     a.port = (evtchn_port_t)port;
     return copy_to_guest(arg, &a, sizeof(a)) ? -EFAULT : 0;
@@ -291,21 +301,22 @@ static long evtchnop_bind_interdomain(uint64_t arg)
     struct domain *ld = current->domain, *rd;
     domid_t rid;
     int lport = -EINVAL;
-    if (copy_from_guest(&b, arg, sizeof(b)))
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
     rid = b.remote_dom == DOMID_SELF ? ld->domain_id : b.remote_dom;
-    if (!port_valid(b.remote_port))
+    if ( !port_valid(b.remote_port) )
         return rid == ld->domain_id || domain_exists(rid) ? -EINVAL : -ESRCH;
-    if (copy_to_guest(arg, &b, sizeof(b)))
+    if ( copy_to_guest(arg, &b, sizeof(b)) )
         return -EFAULT;
     rd = peer_get(ld, rid);
-    if (!rd)
+    if ( !rd )
         return -ESRCH;
     lock_pair(ld, rd);
-    if (rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
-        rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id)
+    if ( rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
+         rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id )
         lport = get_free_port(ld);
-    if (lport > 0) {
+    if ( lport > 0 )
+    {
         struct evtchn *l = &ld->evtchn.port[lport], *r = &rd->evtchn.port[b.remote_port];
         l->state = ECS_INTERDOMAIN;
         l->remote_dom = rd->domain_id;
@@ -316,7 +327,7 @@ static long evtchnop_bind_interdomain(uint64_t arg)
     }
     unlock_pair(ld, rd);
     put_domain(rd);
-    if (lport < 0)
+    if ( lport < 0 )
         return lport;
     /* Anything the peer sent before we bound would otherwise be lost. */
     evtchn_set_pending(ld, (unsigned int)lport);
@@ -329,20 +340,21 @@ static long evtchnop_bind_ipi(uint64_t arg)
     struct evtchn_bind_ipi b;
     struct domain *d = current->domain;
     int port;
-    if (copy_from_guest(&b, arg, sizeof(b)))
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
-    if (b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+    if ( b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu] )
         return -ENOENT;
-    if (copy_to_guest(arg, &b, sizeof(b)))
+    if ( copy_to_guest(arg, &b, sizeof(b)) )
         return -EFAULT;
     spin_lock(&d->evtchn.lock);
     port = get_free_port(d);
-    if (port > 0) {
+    if ( port > 0 )
+    {
         d->evtchn.port[port].state = ECS_IPI;
         d->evtchn.port[port].notify_vcpu = (uint16_t)b.vcpu;
     }
     spin_unlock(&d->evtchn.lock);
-    if (port < 0)
+    if ( port < 0 )
         return port;
     b.port = (evtchn_port_t)port;
     return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
@@ -352,10 +364,10 @@ static long evtchnop_bind_ipi(uint64_t arg)
 static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
 {
     struct domain *rd = peer_get(d, chn->remote_dom);
-    if (!rd)
+    if ( !rd )
         return;
     spin_lock(&rd->evtchn.lock);
-    if (is_peer(d, port, rd, chn->remote_port))
+    if ( is_peer(d, port, rd, chn->remote_port) )
         evtchn_set_pending(rd, chn->remote_port);
     spin_unlock(&rd->evtchn.lock);
     put_domain(rd);
@@ -366,37 +378,32 @@ static long evtchnop_send(uint64_t arg)
     struct evtchn_send s;
     struct domain *d = current->domain;
     struct evtchn chn;
-    if (copy_from_guest(&s, arg, sizeof(s)))
+    if ( copy_from_guest(&s, arg, sizeof(s)) )
         return -EFAULT;
-    if (!port_valid(s.port))
+    if ( !port_valid(s.port) )
         return -EINVAL;
     spin_lock(&d->evtchn.lock);
     chn = d->evtchn.port[s.port];
     spin_unlock(&d->evtchn.lock);
-    switch (chn.state) {
-    case ECS_INTERDOMAIN:
-        send_interdomain(d, s.port, &chn);
-        return 0;
+    switch ( chn.state )
+    {
+    case ECS_INTERDOMAIN: send_interdomain(d, s.port, &chn); return 0;
     case ECS_XEN_SERVICE:
-        if (chn.service)
+        if ( chn.service )
             chn.service(d, s.port);
         return 0;
-    case ECS_IPI:
-        evtchn_set_pending(d, s.port);
-        return 0;
-    case ECS_UNBOUND:
-        return 0;                   /* nobody listening yet: dropped, as in Xen */
-    default:
-        return -EINVAL;
+    case ECS_IPI: evtchn_set_pending(d, s.port); return 0;
+    case ECS_UNBOUND: return 0; /* nobody listening yet: dropped, as in Xen */
+    default: return -EINVAL;
     }
 }
 
 static long evtchnop_close(uint64_t arg)
 {
     struct evtchn_close c;
-    if (copy_from_guest(&c, arg, sizeof(c)))
+    if ( copy_from_guest(&c, arg, sizeof(c)) )
         return -EFAULT;
-    if (!port_valid(c.port) || c.port == 0)
+    if ( !port_valid(c.port) || c.port == 0 )
         return -EINVAL;
     return close_port(current->domain, c.port, false);
 }
@@ -405,7 +412,8 @@ static void fill_status(struct evtchn_status *st, const struct evtchn *chn)
 {
     memset(&st->u, 0, sizeof(st->u));
     st->vcpu = chn->notify_vcpu;
-    switch (chn->state) {
+    switch ( chn->state )
+    {
     case ECS_UNBOUND:
         st->status = EVTCHNSTAT_unbound;
         st->u.unbound.dom = chn->remote_dom;
@@ -415,16 +423,12 @@ static void fill_status(struct evtchn_status *st, const struct evtchn *chn)
         st->u.interdomain.dom = chn->remote_dom;
         st->u.interdomain.port = chn->remote_port;
         break;
-    case ECS_XEN_SERVICE:           /* Xen's nearest: a port whose peer is the hypervisor */
+    case ECS_XEN_SERVICE: /* Xen's nearest: a port whose peer is the hypervisor */
         st->status = EVTCHNSTAT_interdomain;
         st->u.interdomain.dom = DOMID_XEN;
         break;
-    case ECS_IPI:
-        st->status = EVTCHNSTAT_ipi;
-        break;
-    default:
-        st->status = EVTCHNSTAT_closed;
-        break;
+    case ECS_IPI: st->status = EVTCHNSTAT_ipi; break;
+    default: st->status = EVTCHNSTAT_closed; break;
     }
 }
 
@@ -434,12 +438,13 @@ static long evtchnop_status(uint64_t arg)
     struct domain *d;
     struct evtchn chn;
     int rc;
-    if (copy_from_guest(&st, arg, sizeof(st)))
+    if ( copy_from_guest(&st, arg, sizeof(st)) )
         return -EFAULT;
     rc = domain_for_caller(st.dom, &d);
-    if (rc)
+    if ( rc )
         return rc;
-    if (!port_valid(st.port)) {
+    if ( !port_valid(st.port) )
+    {
         put_domain(d);
         return -EINVAL;
     }
@@ -456,21 +461,20 @@ static long evtchnop_bind_vcpu(uint64_t arg)
     struct evtchn_bind_vcpu b;
     struct domain *d = current->domain;
     long rc = 0;
-    if (copy_from_guest(&b, arg, sizeof(b)))
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
-    if (!port_valid(b.port))
+    if ( !port_valid(b.port) )
         return -EINVAL;
-    if (b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+    if ( b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu] )
         return -ENOENT;
     spin_lock(&d->evtchn.lock);
-    switch (d->evtchn.port[b.port].state) {
+    switch ( d->evtchn.port[b.port].state )
+    {
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
-    case ECS_XEN_SERVICE:
-        d->evtchn.port[b.port].notify_vcpu = (uint16_t)b.vcpu;
-        break;
+    case ECS_XEN_SERVICE: d->evtchn.port[b.port].notify_vcpu = (uint16_t)b.vcpu; break;
     default:
-        rc = -EINVAL;               /* IPIs name their vCPU at bind time */
+        rc = -EINVAL; /* IPIs name their vCPU at bind time */
         break;
     }
     spin_unlock(&d->evtchn.lock);
@@ -482,36 +486,29 @@ static long evtchnop_unmask(uint64_t arg)
     struct evtchn_unmask u;
     struct domain *d = current->domain;
     struct shared_info *s = d->shared_info;
-    if (copy_from_guest(&u, arg, sizeof(u)))
+    if ( copy_from_guest(&u, arg, sizeof(u)) )
         return -EFAULT;
-    if (!port_valid(u.port) || !s)
+    if ( !port_valid(u.port) || !s )
         return -EINVAL;
     /* An event that arrived while masked is delivered now. */
-    if (test_and_clear_word_bit(s->evtchn_mask, u.port) && test_word_bit(s->evtchn_pending, u.port))
+    if ( test_and_clear_word_bit(s->evtchn_mask, u.port) &&
+         test_word_bit(s->evtchn_pending, u.port) )
         mark_pending_for(d, notify_vcpu(d, u.port), u.port);
     return 0;
 }
 
 long do_event_channel_op(int cmd, uint64_t arg)
 {
-    switch (cmd) {
-    case EVTCHNOP_alloc_unbound:
-        return evtchnop_alloc_unbound(arg);
-    case EVTCHNOP_bind_interdomain:
-        return evtchnop_bind_interdomain(arg);
-    case EVTCHNOP_bind_ipi:
-        return evtchnop_bind_ipi(arg);
-    case EVTCHNOP_send:
-        return evtchnop_send(arg);
-    case EVTCHNOP_close:
-        return evtchnop_close(arg);
-    case EVTCHNOP_status:
-        return evtchnop_status(arg);
-    case EVTCHNOP_bind_vcpu:
-        return evtchnop_bind_vcpu(arg);
-    case EVTCHNOP_unmask:
-        return evtchnop_unmask(arg);
-    default:
-        return -ENOSYS;
+    switch ( cmd )
+    {
+    case EVTCHNOP_alloc_unbound: return evtchnop_alloc_unbound(arg);
+    case EVTCHNOP_bind_interdomain: return evtchnop_bind_interdomain(arg);
+    case EVTCHNOP_bind_ipi: return evtchnop_bind_ipi(arg);
+    case EVTCHNOP_send: return evtchnop_send(arg);
+    case EVTCHNOP_close: return evtchnop_close(arg);
+    case EVTCHNOP_status: return evtchnop_status(arg);
+    case EVTCHNOP_bind_vcpu: return evtchnop_bind_vcpu(arg);
+    case EVTCHNOP_unmask: return evtchnop_unmask(arg);
+    default: return -ENOSYS;
     }
 }

@@ -36,14 +36,15 @@ static uint64_t load(const struct page_info *pi)
 
 static bool swap(struct page_info *pi, uint64_t old, uint64_t new)
 {
-    return __atomic_compare_exchange_n(&pi->raw, &old, new, false,
-                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return __atomic_compare_exchange_n(&pi->raw, &old, new, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
 }
 
 void frames_assign(mfn_t m, unsigned int order, uint16_t owner)
 {
-    struct page_info rec = { .count = 1, .owner = owner, .use = FRAME_GUEST,
-                             .flags = FRAME_ALLOCATED };
+    struct page_info rec = {
+        .count = 1, .owner = owner, .use = FRAME_GUEST, .flags = FRAME_ALLOCATED
+    };
 
     for ( uint64_t i = 0; i < (1ULL << order); i++ )
         __atomic_store_n(&frame_or_panic(_mfn(mfn_x(m) + i))->raw, rec.raw, __ATOMIC_RELEASE);
@@ -51,8 +52,9 @@ void frames_assign(mfn_t m, unsigned int order, uint16_t owner)
 
 void frame_share_with_guest(mfn_t m, uint16_t owner)
 {
-    struct page_info rec = { .count = 1, .owner = owner, .use = FRAME_GUEST,
-                             .flags = FRAME_XEN_REF };
+    struct page_info rec = {
+        .count = 1, .owner = owner, .use = FRAME_GUEST, .flags = FRAME_XEN_REF
+    };
 
     __atomic_store_n(&frame_or_panic(m)->raw, rec.raw, __ATOMIC_RELEASE);
 }
@@ -70,7 +72,8 @@ bool get_page(mfn_t m, uint16_t owner)
 
     if ( !pi )
         return false;
-    do {
+    do
+    {
         old.raw = load(pi);
         if ( !mappable(&old, owner) )
             return false;
@@ -85,7 +88,8 @@ static void drop(struct page_info *pi, mfn_t m, uint8_t clear)
 {
     struct page_info old, new;
 
-    do {
+    do
+    {
         old.raw = load(pi);
         if ( !old.count || old.use != FRAME_GUEST )
             panic("frame: put on mfn %#llx with no reference (use %u count %u)",
@@ -111,7 +115,8 @@ static bool drop_flagged(mfn_t m, uint8_t flag)
     struct page_info *pi = frame_or_panic(m);
     struct page_info old, new;
 
-    do {
+    do
+    {
         old.raw = load(pi);
         if ( old.use != FRAME_GUEST || !(old.flags & flag) )
             return false;
@@ -146,7 +151,8 @@ bool frame_is_allocated_to(mfn_t m, uint16_t owner)
     return p.use == FRAME_GUEST && p.owner == owner && (p.flags & FRAME_ALLOCATED);
 }
 
-struct owner_scan {
+struct owner_scan
+{
     uint16_t owner;
     bool release;
     uint64_t n;

@@ -19,15 +19,14 @@
 
 static bool guest_may_read(uint32_t index)
 {
-    switch (index) {
+    switch ( index )
+    {
     case HVM_PARAM_CALLBACK_IRQ:
     case HVM_PARAM_STORE_PFN:
     case HVM_PARAM_STORE_EVTCHN:
     case HVM_PARAM_CONSOLE_PFN:
-    case HVM_PARAM_CONSOLE_EVTCHN:
-        return true;
-    default:
-        return false;
+    case HVM_PARAM_CONSOLE_EVTCHN: return true;
+    default: return false;
     }
 }
 
@@ -40,9 +39,9 @@ static int check_callback_irq(uint64_t value)
 {
     uint64_t type = value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
     uint64_t rest = value & ((1ULL << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) - 1);
-    if (!value)
+    if ( !value )
         return 0;
-    if (type != HVM_PARAM_CALLBACK_TYPE_VECTOR)
+    if ( type != HVM_PARAM_CALLBACK_TYPE_VECTOR )
         return -EINVAL;
     return rest < 16 || rest > 0xff ? -EINVAL : 0;
 }
@@ -52,12 +51,12 @@ static int param_target(const struct xen_hvm_param *p, bool set, struct domain *
 {
     struct domain *cd = current->domain;
     int rc;
-    if (p->index >= HVM_NR_PARAMS)
+    if ( p->index >= HVM_NR_PARAMS )
         return -EINVAL;
     rc = domain_for_caller(p->domid, out);
-    if (rc || cd->is_privileged)
+    if ( rc || cd->is_privileged )
         return rc;
-    if (set ? p->index == HVM_PARAM_CALLBACK_IRQ : guest_may_read(p->index))
+    if ( set ? p->index == HVM_PARAM_CALLBACK_IRQ : guest_may_read(p->index) )
         return 0;
     put_domain(*out);
     return -EPERM;
@@ -68,14 +67,14 @@ long hvmop_set_param(uint64_t arg)
     struct xen_hvm_param p;
     struct domain *d;
     int rc;
-    if (copy_from_guest(&p, arg, sizeof(p)))
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
         return -EFAULT;
     rc = param_target(&p, true, &d);
-    if (rc)
+    if ( rc )
         return rc;
-    if (p.index == HVM_PARAM_CALLBACK_IRQ)
+    if ( p.index == HVM_PARAM_CALLBACK_IRQ )
         rc = check_callback_irq(p.value);
-    if (!rc)
+    if ( !rc )
         ACCESS_ONCE(d->hvm_params[p.index]) = p.value;
     put_domain(d);
     return rc;
@@ -86,10 +85,10 @@ long hvmop_get_param(uint64_t arg)
     struct xen_hvm_param p;
     struct domain *d;
     int rc;
-    if (copy_from_guest(&p, arg, sizeof(p)))
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
         return -EFAULT;
     rc = param_target(&p, false, &d);
-    if (rc)
+    if ( rc )
         return rc;
     p.value = ACCESS_ONCE(d->hvm_params[p.index]);
     put_domain(d);
@@ -103,7 +102,8 @@ long hvmop_get_param(uint64_t arg)
  */
 static uint16_t hvmmem_type(p2m_type_t t)
 {
-    switch (t) {
+    switch ( t )
+    {
     case p2m_ram_rw:
     case p2m_ram_logdirty:
     case p2m_ram_shared:
@@ -112,15 +112,11 @@ static uint16_t hvmmem_type(p2m_type_t t)
     case p2m_ram_paging_in:
     case p2m_populate_on_demand:
     case p2m_grant_map_rw:
-    case p2m_map_foreign:
-        return HVMMEM_ram_rw;
+    case p2m_map_foreign: return HVMMEM_ram_rw;
     case p2m_ram_ro:
-    case p2m_grant_map_ro:
-        return HVMMEM_ram_ro;
-    case p2m_ioreq_server:
-        return HVMMEM_ioreq_server;
-    default:
-        return HVMMEM_mmio_dm;
+    case p2m_grant_map_ro: return HVMMEM_ram_ro;
+    case p2m_ioreq_server: return HVMMEM_ioreq_server;
+    default: return HVMMEM_mmio_dm;
     }
 }
 
@@ -130,12 +126,12 @@ long hvmop_get_mem_type(uint64_t arg)
     struct domain *d;
     p2m_type_t t;
     int rc;
-    if (copy_from_guest(&m, arg, sizeof(m)))
+    if ( copy_from_guest(&m, arg, sizeof(m)) )
         return -EFAULT;
-    if (m.pfn >= P2M_GFN_LIMIT)
+    if ( m.pfn >= P2M_GFN_LIMIT )
         return -EINVAL;
     rc = domain_for_caller(m.domid, &d);
-    if (rc)
+    if ( rc )
         return rc;
     p2m_lookup(&d->p2m, _gfn(m.pfn), &t, NULL, NULL);
     put_domain(d);
@@ -148,7 +144,7 @@ long do_hvm_op(uint64_t op, uint64_t arg)
 {
     const struct hvm_op_subop *sub = hvm_op_subop_find(op);
     long rc;
-    if (!sub)
+    if ( !sub )
         return -ENOSYS;
     rc = hypercall_permit(sub->callers, current->domain, NULL);
     return rc ? rc : sub->fn(arg);

@@ -10,7 +10,11 @@
 #define PT_LOAD 1
 #define PT_NOTE 4
 
-struct phdr { uint32_t type; uint64_t offset, paddr, filesz, memsz; };
+struct phdr
+{
+    uint32_t type;
+    uint64_t offset, paddr, filesz, memsz;
+};
 
 static bool in_image(const struct elf_image *img, uint64_t off, uint64_t len)
 {
@@ -28,33 +32,40 @@ static uint64_t rd(const uint8_t *p, unsigned int bytes)
 static struct phdr read_phdr(const struct elf_image *img, uint64_t phoff, uint64_t i)
 {
     const uint8_t *p;
-    if (img->is64) {
+    if ( img->is64 )
+    {
         p = img->data + phoff + i * 56;
-        return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 8, 8), rd(p + 24, 8), rd(p + 32, 8), rd(p + 40, 8) };
+        return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 8, 8), rd(p + 24, 8), rd(p + 32, 8),
+                              rd(p + 40, 8) };
     }
     p = img->data + phoff + i * 32;
-    return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 4, 4), rd(p + 12, 4), rd(p + 16, 4), rd(p + 20, 4) };
+    return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 4, 4), rd(p + 12, 4), rd(p + 16, 4),
+                          rd(p + 20, 4) };
 }
 
 static int elf_header(struct elf_image *img, uint64_t *phoff, uint64_t *phnum, const char **why)
 {
     const uint8_t *h = img->data;
-    if (img->size < 52 || memcmp(h, "\177ELF", 4)) {
+    if ( img->size < 52 || memcmp(h, "\177ELF", 4) )
+    {
         *why = "not an ELF image";
         return -ENOEXEC;
     }
-    if ((h[4] != 1 && h[4] != 2) || h[5] != 1) {
+    if ( (h[4] != 1 && h[4] != 2) || h[5] != 1 )
+    {
         *why = "not a little-endian ELF32/ELF64 image";
         return -ENOEXEC;
     }
     img->is64 = h[4] == 2;
-    if (img->is64 && img->size < 64) {
+    if ( img->is64 && img->size < 64 )
+    {
         *why = "truncated ELF header";
         return -ENOEXEC;
     }
     *phoff = img->is64 ? rd(h + 32, 8) : rd(h + 28, 4);
     *phnum = img->is64 ? rd(h + 56, 2) : rd(h + 44, 2);
-    if (!in_image(img, *phoff, *phnum * (img->is64 ? 56 : 32))) {
+    if ( !in_image(img, *phoff, *phnum * (img->is64 ? 56 : 32)) )
+    {
         *why = "program headers outside the image";
         return -ENOEXEC;
     }
@@ -69,20 +80,24 @@ int elf_parse(struct elf_image *img, const void *data, size_t size, const char *
     img->data = data;
     img->size = size;
     rc = elf_header(img, &phoff, &phnum, why);
-    if (rc)
+    if ( rc )
         return rc;
-    for (uint64_t i = 0; i < phnum; i++) {
+    for ( uint64_t i = 0; i < phnum; i++ )
+    {
         struct phdr ph = read_phdr(img, phoff, i);
-        if (ph.type != PT_LOAD || !ph.memsz)
+        if ( ph.type != PT_LOAD || !ph.memsz )
             continue;
-        if (img->nr_segments == ELF_MAX_SEGMENTS || ph.filesz > ph.memsz ||
-            !in_image(img, ph.offset, ph.filesz)) {
+        if ( img->nr_segments == ELF_MAX_SEGMENTS || ph.filesz > ph.memsz ||
+             !in_image(img, ph.offset, ph.filesz) )
+        {
             *why = "bad or too many loadable segments";
             return -ENOEXEC;
         }
-        img->seg[img->nr_segments++] = (struct elf_segment){ ph.paddr, ph.filesz, ph.memsz, ph.offset };
+        img->seg[img->nr_segments++] =
+            (struct elf_segment){ ph.paddr, ph.filesz, ph.memsz, ph.offset };
     }
-    if (!img->nr_segments) {
+    if ( !img->nr_segments )
+    {
         *why = "no loadable segments";
         return -ENOEXEC;
     }
@@ -90,17 +105,20 @@ int elf_parse(struct elf_image *img, const void *data, size_t size, const char *
 }
 
 /* Walk the notes in [off, off + len); copy the matching descriptor. */
-static int scan_notes(const struct elf_image *img, uint64_t off, uint64_t len,
-                      uint32_t type, void *desc, size_t dlen)
+static int scan_notes(const struct elf_image *img, uint64_t off, uint64_t len, uint32_t type,
+                      void *desc, size_t dlen)
 {
     uint64_t end = off + len;
-    while (off + 12 <= end) {
+    while ( off + 12 <= end )
+    {
         const uint8_t *n = img->data + off;
-        uint32_t namesz = (uint32_t)rd(n, 4), descsz = (uint32_t)rd(n + 4, 4), t = (uint32_t)rd(n + 8, 4);
+        uint32_t namesz = (uint32_t)rd(n, 4), descsz = (uint32_t)rd(n + 4, 4),
+                 t = (uint32_t)rd(n + 8, 4);
         uint64_t name_off = off + 12, desc_off = name_off + ROUNDUP((uint64_t)namesz, 4);
-        if (desc_off + ROUNDUP((uint64_t)descsz, 4) > end)
+        if ( desc_off + ROUNDUP((uint64_t)descsz, 4) > end )
             return -ENOENT;
-        if (t == type && namesz == 4 && !memcmp(img->data + name_off, "Xen", 4)) {
+        if ( t == type && namesz == 4 && !memcmp(img->data + name_off, "Xen", 4) )
+        {
             memcpy(desc, img->data + desc_off, MIN((size_t)descsz, dlen));
             return (int)descsz;
         }
@@ -113,13 +131,14 @@ int elf_find_xen_note(const struct elf_image *img, uint32_t type, void *desc, si
 {
     uint64_t phoff = img->is64 ? rd(img->data + 32, 8) : rd(img->data + 28, 4);
     uint64_t phnum = img->is64 ? rd(img->data + 56, 2) : rd(img->data + 44, 2);
-    for (uint64_t i = 0; i < phnum; i++) {
+    for ( uint64_t i = 0; i < phnum; i++ )
+    {
         struct phdr ph = read_phdr(img, phoff, i);
         int rc;
-        if (ph.type != PT_NOTE || !in_image(img, ph.offset, ph.filesz))
+        if ( ph.type != PT_NOTE || !in_image(img, ph.offset, ph.filesz) )
             continue;
         rc = scan_notes(img, ph.offset, ph.filesz, type, desc, len);
-        if (rc >= 0)
+        if ( rc >= 0 )
             return rc;
     }
     return -ENOENT;

@@ -20,17 +20,20 @@
 
 #define LOCK_DEPTH_MAX 16
 
-struct held_lock {
+struct held_lock
+{
     const spinlock_t *lock;
     const char *site;
 };
 
-struct lock_stack {
+struct lock_stack
+{
     unsigned int depth;
     struct held_lock held[LOCK_DEPTH_MAX];
 };
 
-struct class_info {
+struct class_info
+{
     const char *name;
     uint8_t nest;
     uint8_t irq;
@@ -38,8 +41,7 @@ struct class_info {
 
 #define LOCK_CLASS_INFO(n, nest_, irq_, what) [LOCK_##n] = { #n, nest_, irq_ },
 static const struct class_info classes[NR_LOCK_CLASSES] = {
-    [LOCK_unclassed] = { "unclassed", LOCK_NEST_NONE, LOCK_IRQ_NO },
-    LOCK_CLASSES(LOCK_CLASS_INFO)
+    [LOCK_unclassed] = { "unclassed", LOCK_NEST_NONE, LOCK_IRQ_NO }, LOCK_CLASSES(LOCK_CLASS_INFO)
 };
 #undef LOCK_CLASS_INFO
 
@@ -52,16 +54,16 @@ const char *lock_class_name(unsigned int class)
     return class < NR_LOCK_CLASSES ? classes[class].name : "bad-class";
 }
 
-static __noreturn void violation(const spinlock_t *l, const char *site,
-                                 const struct held_lock *h, const char *why)
+static __noreturn void violation(const spinlock_t *l, const char *site, const struct held_lock *h,
+                                 const char *why)
 {
     checking = false;
     if ( h )
         panic("lock order: taking %s (%p) at %s while holding %s (%p, taken at %s): %s",
-              lock_class_name(l->class), (const void *)l, site,
-              lock_class_name(h->lock->class), (const void *)h->lock, h->site, why);
-    panic("lock order: taking %s (%p) at %s: %s",
-          lock_class_name(l->class), (const void *)l, site, why);
+              lock_class_name(l->class), (const void *)l, site, lock_class_name(h->lock->class),
+              (const void *)h->lock, h->site, why);
+    panic("lock order: taking %s (%p) at %s: %s", lock_class_name(l->class), (const void *)l, site,
+          why);
 }
 
 /* Why taking l is wrong while h is held, or NULL if it is fine. */
@@ -80,8 +82,7 @@ static const char *conflict(const spinlock_t *l, const struct held_lock *h)
     return (uintptr_t)o < (uintptr_t)l ? NULL : "same class nested, higher address first";
 }
 
-static void check(const spinlock_t *l, const char *site, const struct lock_stack *s,
-                  bool irqs_off)
+static void check(const spinlock_t *l, const char *site, const struct lock_stack *s, bool irqs_off)
 {
     if ( l->class == LOCK_unclassed || l->class >= NR_LOCK_CLASSES )
         violation(l, site, NULL, "lock has no class (spin_lock_init missed?)");
@@ -129,8 +130,8 @@ void lock_order_release(const spinlock_t *l)
     if ( !i )
     {
         checking = false;
-        panic("lock order: releasing %s (%p), not held on CPU %u",
-              lock_class_name(l->class), (const void *)l, arch_lock_cpu());
+        panic("lock order: releasing %s (%p), not held on CPU %u", lock_class_name(l->class),
+              (const void *)l, arch_lock_cpu());
     }
     for ( ; i < s->depth; i++ )
         s->held[i - 1] = s->held[i];
@@ -145,8 +146,8 @@ unsigned int lock_order_depth(void)
 
 void lock_order_announce(void)
 {
-    printk("Lock-order checker on: %u classes, %s first, %s last\n",
-           NR_LOCK_CLASSES - 1, lock_class_name(1), lock_class_name(NR_LOCK_CLASSES - 1));
+    printk("Lock-order checker on: %u classes, %s first, %s last\n", NR_LOCK_CLASSES - 1,
+           lock_class_name(1), lock_class_name(NR_LOCK_CLASSES - 1));
 }
 
 void lock_order_stop(void)

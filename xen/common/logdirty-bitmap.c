@@ -18,8 +18,8 @@
 #include <xen/errno.h>
 #include <wren/bitops.h>
 
-#define GFNS_2M       (1ULL << P2M_ORDER_2M)
-#define GFNS_1G       (1ULL << P2M_ORDER_1G)
+#define GFNS_2M (1ULL << P2M_ORDER_2M)
+#define GFNS_1G (1ULL << P2M_ORDER_1G)
 
 /* The bits of word w that fall in [first, end). */
 static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t end)
@@ -71,8 +71,7 @@ static uint64_t bitmap_pages(uint64_t nr_bits)
 }
 
 /* A bitmap and its snapshot, charged to the domain's pool first. */
-static int alloc_pair(struct logdirty_domain *ld, uint64_t nr_bits, uint64_t **bm,
-                      uint64_t **sn)
+static int alloc_pair(struct logdirty_domain *ld, uint64_t nr_bits, uint64_t **bm, uint64_t **sn)
 {
     uint64_t pages = 2 * bitmap_pages(nr_bits);
 
@@ -162,14 +161,14 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
     return 0;
 }
 
-uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset,
-                              uint32_t *fault_count, uint32_t *dirty_count)
+uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset, uint32_t *fault_count,
+                              uint32_t *dirty_count)
 {
     uint64_t bytes = bitmap_words(ld->nr_bits) * sizeof(uint64_t);
     uint64_t *t = ld->snap;
 
     if ( reset )
-        memset(t, 0, bytes);          /* becomes the new, empty bitmap */
+        memset(t, 0, bytes); /* becomes the new, empty bitmap */
     spin_lock(&ld->lock);
     *fault_count = ld->fault_count;
     *dirty_count = ld->dirty_count;

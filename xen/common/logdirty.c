@@ -32,7 +32,7 @@ BUILD_BUG_ON(WREN_LOGDIRTY_MECH_AD != LOGDIRTY_AD_HARVEST);
 
 /* ---- command line: logdirty=wp|pml|ad, logdirty_superpages=shatter|keep ---- */
 
-static enum logdirty_mech opt_mech = LOGDIRTY_NONE;     /* none: the best */
+static enum logdirty_mech opt_mech = LOGDIRTY_NONE; /* none: the best */
 static enum logdirty_sp_policy opt_policy = LOGDIRTY_SP_SHATTER;
 
 static void parse_mech(const char *s)
@@ -80,9 +80,9 @@ static bool mech_available(enum logdirty_mech m)
     switch ( m )
     {
     case LOGDIRTY_WRITE_PROTECT: return true;
-    case LOGDIRTY_PML:           return pml != NULL;
-    case LOGDIRTY_AD_HARVEST:    return !ad_needs_vendor() || (pml && pml->ad_enable);
-    default:                     return false;
+    case LOGDIRTY_PML: return pml != NULL;
+    case LOGDIRTY_AD_HARVEST: return !ad_needs_vendor() || (pml && pml->ad_enable);
+    default: return false;
     }
 }
 
@@ -107,8 +107,7 @@ static enum logdirty_mech default_mech(void)
     if ( opt_mech != LOGDIRTY_NONE && !warned )
     {
         warned = true;
-        printk(XENLOG_WARNING "logdirty: mechanism %u not available, using the best\n",
-               opt_mech);
+        printk(XENLOG_WARNING "logdirty: mechanism %u not available, using the best\n", opt_mech);
     }
     if ( mech_available(LOGDIRTY_PML) )
         return LOGDIRTY_PML;
@@ -194,14 +193,14 @@ bool logdirty_handle_write_fault(struct vcpu *v, uint64_t gfn)
     struct domain *d = v->domain;
     unsigned int order = fault_order(d, gfn);
     uint64_t base = gfn & ~((1ULL << order) - 1);
-    int64_t rc = p2m_change_type_range(&d->p2m, _gfn(base), 1ULL << order,
-                                       p2m_ram_logdirty, p2m_ram_rw);
+    int64_t rc =
+        p2m_change_type_range(&d->p2m, _gfn(base), 1ULL << order, p2m_ram_logdirty, p2m_ram_rw);
 
     if ( rc < 0 )
         return false;
     count_fault(d);
     logdirty_mark(d, base, order);
-    return true;        /* 0 changed: another CPU got there first, retry */
+    return true; /* 0 changed: another CPU got there first, retry */
 }
 
 /* ---- helpers of the operations ---- */
@@ -265,13 +264,14 @@ static uint64_t bits_needed(struct domain *d)
 
 /* ---- enable ---- */
 
-struct ld_request {
+struct ld_request
+{
     uint32_t op;
     enum logdirty_mech mech;
     enum logdirty_sp_policy policy;
     bool final;
-    bool copy;                        /* a bitmap buffer was given */
-    uint64_t needed;                  /* bits CLEAN/PEEK will cover */
+    bool copy;       /* a bitmap buffer was given */
+    uint64_t needed; /* bits CLEAN/PEEK will cover */
 };
 
 /* Write-protect: every ram_rw page becomes ram_logdirty, lazily. */
@@ -424,8 +424,7 @@ static void rearm(struct domain *d)
     sync_vcpus(d);
 }
 
-static long report(struct domain *d, const struct ld_request *r,
-                   struct xen_domctl_shadow_op *op)
+static long report(struct domain *d, const struct ld_request *r, struct xen_domctl_shadow_op *op)
 {
     struct logdirty_domain *ld = &d->logdirty;
     bool clean = r->op == XEN_DOMCTL_SHADOW_OP_CLEAN;
@@ -469,8 +468,9 @@ static long decode_enable(struct domain *d, uint32_t mode, struct ld_request *r)
     r->mech = m ? (enum logdirty_mech)m : default_mech();
     if ( !mech_available(r->mech) )
         return -EOPNOTSUPP;
-    r->policy = mode & WREN_LOGDIRTY_SP_KEEP ? LOGDIRTY_SP_KEEP
-              : mode & WREN_LOGDIRTY_SP_SHATTER ? LOGDIRTY_SP_SHATTER : opt_policy;
+    r->policy = mode & WREN_LOGDIRTY_SP_KEEP      ? LOGDIRTY_SP_KEEP
+                : mode & WREN_LOGDIRTY_SP_SHATTER ? LOGDIRTY_SP_SHATTER
+                                                  : opt_policy;
     return 0;
 }
 
@@ -485,56 +485,44 @@ static long decode_report(struct domain *d, const struct xen_domctl_shadow_op *o
     return r->copy && op->pages < r->needed ? -EINVAL : 0;
 }
 
-static long decode(struct domain *d, const struct xen_domctl_shadow_op *op,
-                   struct ld_request *r)
+static long decode(struct domain *d, const struct xen_domctl_shadow_op *op, struct ld_request *r)
 {
     r->op = op->op;
     if ( d == hardware_domain || d == current->domain )
         return -EINVAL;
     switch ( op->op )
     {
-    case XEN_DOMCTL_SHADOW_OP_OFF:
-        return d->logdirty.enabled ? 0 : -EINVAL;
+    case XEN_DOMCTL_SHADOW_OP_OFF: return d->logdirty.enabled ? 0 : -EINVAL;
     case XEN_DOMCTL_SHADOW_OP_ENABLE:
         if ( !(op->mode & XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY) )
             return -EINVAL;
         return decode_enable(d, op->mode & ~XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY, r);
-    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
-        return decode_enable(d, op->mode, r);
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY: return decode_enable(d, op->mode, r);
     case XEN_DOMCTL_SHADOW_OP_CLEAN:
-    case XEN_DOMCTL_SHADOW_OP_PEEK:
-        return decode_report(d, op, r);
+    case XEN_DOMCTL_SHADOW_OP_PEEK: return decode_report(d, op, r);
     case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:
-    case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION:
-        return 0;
-    default:
-        return -EINVAL;
+    case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION: return 0;
+    default: return -EINVAL;
     }
 }
 
 /* ---- the domctls ---- */
 
-static long act(struct domain *d, const struct ld_request *r,
-                struct xen_domctl_shadow_op *op)
+static long act(struct domain *d, const struct ld_request *r, struct xen_domctl_shadow_op *op)
 {
     switch ( r->op )
     {
-    case XEN_DOMCTL_SHADOW_OP_OFF:
-        disable(d, true);
-        return 0;
+    case XEN_DOMCTL_SHADOW_OP_OFF: disable(d, true); return 0;
     case XEN_DOMCTL_SHADOW_OP_ENABLE:
-    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
-        return enable(d, r);
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY: return enable(d, r);
     case XEN_DOMCTL_SHADOW_OP_CLEAN:
-    case XEN_DOMCTL_SHADOW_OP_PEEK:
-        return report(d, r, op);
-    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION:   /* the p2m pool, in MiB rounded up */
+    case XEN_DOMCTL_SHADOW_OP_PEEK: return report(d, r, op);
+    case XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION: /* the p2m pool, in MiB rounded up */
         op->mb = (uint32_t)((p2m_pool_size(&d->p2m_pool) + 255) >> 8);
         return 0;
     case XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION:
         return domain_set_paging_pool(d, (uint64_t)op->mb << 8);
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -576,8 +564,8 @@ static void fill_stats(struct domain *d, struct xen_domctl_wren_logdirty *op)
     op->pages_reported = s->pages_reported;
     op->rounds = s->rounds;
     op->final_rounds = s->final_rounds;
-    op->p2m_entries_written = ld->enabled
-        ? d->p2m.stats.entries_written - ld->written_at_enable : s->p2m_entries_written;
+    op->p2m_entries_written =
+        ld->enabled ? d->p2m.stats.entries_written - ld->written_at_enable : s->p2m_entries_written;
     op->superpages_before = s->superpages_before;
     op->superpages_restored = s->superpages_restored;
     op->pml_entries = s->pml_entries;
@@ -585,8 +573,7 @@ static void fill_stats(struct domain *d, struct xen_domctl_wren_logdirty *op)
     op->bitmap_pages = ld->nr_bits;
 }
 
-long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op,
-                          uint64_t out_va)
+long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op, uint64_t out_va)
 {
     if ( op->op != WREN_LOGDIRTY_GET_STATS || op->pad )
         return -EINVAL;
@@ -600,7 +587,7 @@ void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
     spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
-    d->logdirty.charge_to = &d->p2m_pool;    /* the bitmaps are the domain's cost */
+    d->logdirty.charge_to = &d->p2m_pool; /* the bitmaps are the domain's cost */
 }
 
 void logdirty_domain_destroy(struct domain *d)

@@ -27,7 +27,7 @@
  * other uses). Only the RESUMABLE rows of WREN_MEMORY_OPS (reservation.c)
  * take one; none of the calls in this file is preempted yet.
  */
-#define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
+#define MEMOP_CMD_MASK ((1U << MEMOP_EXTENT_SHIFT) - 1)
 
 /* Entries of an add_to_physmap_batch processed per guest copy. */
 #define BATCH_CHUNK 32
@@ -39,15 +39,15 @@ long memop_memory_map(unsigned int op, uint64_t start, uint64_t arg)
     struct domain *d = current->domain;
     struct xen_memory_map map;
     uint32_t n;
-    if (copy_from_guest(&map, arg, sizeof(map)))
+    if ( copy_from_guest(&map, arg, sizeof(map)) )
         return -EFAULT;
-    if (!d->nr_memmap)
-        return -ENOSYS;             /* Xen's answer when no map was set */
+    if ( !d->nr_memmap )
+        return -ENOSYS; /* Xen's answer when no map was set */
     n = MIN(map.nr_entries, d->nr_memmap);
     n = MIN(n, (uint32_t)ARRAY_SIZE(d->memmap));
     map.nr_entries = n;
-    if (copy_to_guest(map.buffer, d->memmap, n * sizeof(d->memmap[0])) ||
-        copy_to_guest(arg, &map, sizeof(map)))
+    if ( copy_to_guest(map.buffer, d->memmap, n * sizeof(d->memmap[0])) ||
+         copy_to_guest(arg, &map, sizeof(map)) )
         return -EFAULT;
     return 0;
 }
@@ -58,22 +58,17 @@ long memop_domain_count(unsigned int op, uint64_t start, uint64_t arg)
     struct domain *d;
     domid_t id;
     int rc;
-    if (copy_from_guest(&id, arg, sizeof(id)))
+    if ( copy_from_guest(&id, arg, sizeof(id)) )
         return -EFAULT;
     long val;
     rc = domain_for_caller(id, &d);
-    if (rc)
+    if ( rc )
         return rc;
-    switch (op) {
-    case XENMEM_current_reservation:
-        val = (long)d->tot_pages;
-        break;
-    case XENMEM_maximum_reservation:
-        val = (long)d->max_pages;
-        break;
-    default:
-        val = (long)d->p2m.max_mapped_gfn;
-        break;
+    switch ( op )
+    {
+    case XENMEM_current_reservation: val = (long)d->tot_pages; break;
+    case XENMEM_maximum_reservation: val = (long)d->max_pages; break;
+    default: val = (long)d->p2m.max_mapped_gfn; break;
     }
     put_domain(d);
     return val;
@@ -99,17 +94,17 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gpfn)
     gfn_t old = d->shared_info_gfn;
     p2m_type_t t;
     int rc;
-    if (idx != 0 || !domain_gfn_ok(d, gpfn) || !d->shared_info)
+    if ( idx != 0 || !domain_gfn_ok(d, gpfn) || !d->shared_info )
         return -EINVAL;
     p2m_lookup(&d->p2m, _gfn(gpfn), &t, NULL, NULL);
-    if (t != p2m_invalid && !p2m_is_ram(t))
+    if ( t != p2m_invalid && !p2m_is_ram(t) )
         return -EBUSY;
     rc = p2m_set_entry(&d->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_ram_rw, p2m_access_rw);
-    if (rc)
+    if ( rc )
         return rc;
     /* The old location is checked against the p2m, not trusted: a domain
      * that never mapped shared_info has no old location to clear. */
-    if (gfn_x(old) != gpfn && maps(d, old, mfn))
+    if ( gfn_x(old) != gpfn && maps(d, old, mfn) )
         p2m_set_entry(&d->p2m, old, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
     d->shared_info_gfn = _gfn(gpfn);
     return 0;
@@ -120,24 +115,22 @@ long memop_add_to_physmap(unsigned int op, uint64_t start, uint64_t arg)
     struct xen_add_to_physmap x;
     struct domain *d;
     int rc;
-    if (copy_from_guest(&x, arg, sizeof(x)))
+    if ( copy_from_guest(&x, arg, sizeof(x)) )
         return -EFAULT;
-    if (x.space == XENMAPSPACE_gmfn_foreign)
-        return -ENOSYS;             /* as in Xen: only through the batch call */
-    switch (x.space) {
-    case XENMAPSPACE_shared_info:
-        break;
+    if ( x.space == XENMAPSPACE_gmfn_foreign )
+        return -ENOSYS; /* as in Xen: only through the batch call */
+    switch ( x.space )
+    {
+    case XENMAPSPACE_shared_info: break;
     case XENMAPSPACE_grant_table:
     case XENMAPSPACE_gmfn:
-    case XENMAPSPACE_gmfn_range:
-        return -ENOSYS;             /* not implemented yet */
-    default:
-        return -EINVAL;
+    case XENMAPSPACE_gmfn_range: return -ENOSYS; /* not implemented yet */
+    default: return -EINVAL;
     }
     rc = domain_for_caller(x.domid, &d);
-    if (rc)
+    if ( rc )
         return rc;
-    spin_lock(&d->lock);            /* one shared_info move at a time */
+    spin_lock(&d->lock); /* one shared_info move at a time */
     rc = (int)map_shared_info(d, x.idx, x.gpfn);
     spin_unlock(&d->lock);
     put_domain(d);
@@ -154,17 +147,13 @@ long memop_add_to_physmap(unsigned int op, uint64_t start, uint64_t arg)
  */
 static int foreign_access(p2m_type_t t, p2m_access_t *a)
 {
-    switch (t) {
+    switch ( t )
+    {
     case p2m_ram_rw:
-    case p2m_ram_logdirty:          /* dom0's writes are not logged: see p2m_note_hypervisor_write */
-    case p2m_ioreq_server:
-        *a = p2m_access_rw;
-        return 0;
-    case p2m_ram_ro:
-        *a = p2m_access_r;
-        return 0;
-    default:
-        return -EINVAL;
+    case p2m_ram_logdirty: /* dom0's writes are not logged: see p2m_note_hypervisor_write */
+    case p2m_ioreq_server: *a = p2m_access_rw; return 0;
+    case p2m_ram_ro: *a = p2m_access_r; return 0;
+    default: return -EINVAL;
     }
 }
 
@@ -187,18 +176,18 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
     p2m_access_t a;
     mfn_t mfn;
     int rc;
-    if (!domain_gfn_ok(fd, idx) || !domain_gfn_ok(cd, gpfn))
+    if ( !domain_gfn_ok(fd, idx) || !domain_gfn_ok(cd, gpfn) )
         return -EINVAL;
     p2m_lookup(&cd->p2m, _gfn(gpfn), &ct, NULL, NULL);
-    if (ct != p2m_invalid && ct != p2m_map_foreign)
+    if ( ct != p2m_invalid && ct != p2m_map_foreign )
         return -EBUSY;
     mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
-    if (!mfn_valid_raw(mfn))
+    if ( !mfn_valid_raw(mfn) )
         return -EINVAL;
     rc = foreign_access(ft, &a);
-    if (!rc)
+    if ( !rc )
         rc = p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign, a);
-    if (rc)
+    if ( rc )
         put_page(mfn);
     return rc;
 }
@@ -207,32 +196,38 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
 static int check_guest_array(uint64_t va, uint64_t len, bool write)
 {
     uint8_t buf[256];
-    for (uint64_t off = 0; off < len; off += sizeof(buf)) {
+    for ( uint64_t off = 0; off < len; off += sizeof(buf) )
+    {
         size_t n = MIN((uint64_t)sizeof(buf), len - off);
-        if (write) {
-            memset(buf, 0, n);      /* errs[] is output: clearing it first is harmless */
-            if (copy_to_guest(va + off, buf, n))
+        if ( write )
+        {
+            memset(buf, 0, n); /* errs[] is output: clearing it first is harmless */
+            if ( copy_to_guest(va + off, buf, n) )
                 return -EFAULT;
-        } else if (copy_from_guest(buf, va + off, n)) {
+        }
+        else if ( copy_from_guest(buf, va + off, n) )
+        {
             return -EFAULT;
         }
     }
     return 0;
 }
 
-static long foreign_batch(struct domain *cd, struct domain *fd, const struct xen_add_to_physmap_batch *b)
+static long foreign_batch(struct domain *cd, struct domain *fd,
+                          const struct xen_add_to_physmap_batch *b)
 {
     xen_ulong_t idxs[BATCH_CHUNK];
     xen_pfn_t gpfns[BATCH_CHUNK];
     int32_t errs[BATCH_CHUNK];
-    for (unsigned int done = 0; done < b->size; ) {
+    for ( unsigned int done = 0; done < b->size; )
+    {
         unsigned int n = MIN((unsigned int)BATCH_CHUNK, b->size - done);
-        if (copy_from_guest(idxs, b->idxs + done * sizeof(idxs[0]), n * sizeof(idxs[0])) ||
-            copy_from_guest(gpfns, b->gpfns + done * sizeof(gpfns[0]), n * sizeof(gpfns[0])))
+        if ( copy_from_guest(idxs, b->idxs + done * sizeof(idxs[0]), n * sizeof(idxs[0])) ||
+             copy_from_guest(gpfns, b->gpfns + done * sizeof(gpfns[0]), n * sizeof(gpfns[0])) )
             return -EFAULT;
-        for (unsigned int i = 0; i < n; i++)
+        for ( unsigned int i = 0; i < n; i++ )
             errs[i] = map_one_foreign(cd, fd, idxs[i], gpfns[i]);
-        if (copy_to_guest(b->errs + done * sizeof(errs[0]), errs, n * sizeof(errs[0])))
+        if ( copy_to_guest(b->errs + done * sizeof(errs[0]), errs, n * sizeof(errs[0])) )
             return -EFAULT;
         done += n;
     }
@@ -250,24 +245,24 @@ long memop_add_to_physmap_batch(unsigned int op, uint64_t start, uint64_t arg)
     struct xen_add_to_physmap_batch b;
     struct domain *cd = current->domain, *fd;
     long rc;
-    if (copy_from_guest(&b, arg, sizeof(b)))
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
-    if (b.space == XENMAPSPACE_gmfn_range)
-        return -EOPNOTSUPP;         /* Xen refuses this space here too */
-    if (b.space != XENMAPSPACE_gmfn_foreign)
+    if ( b.space == XENMAPSPACE_gmfn_range )
+        return -EOPNOTSUPP; /* Xen refuses this space here too */
+    if ( b.space != XENMAPSPACE_gmfn_foreign )
         return b.space <= XENMAPSPACE_dev_mmio ? -ENOSYS : -EINVAL;
-    if (!cd->is_privileged)
+    if ( !cd->is_privileged )
         return -EPERM;
-    if (b.domid != DOMID_SELF && b.domid != cd->domain_id)
-        return -EINVAL;             /* into the caller's own physmap only */
-    if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == cd->domain_id)
+    if ( b.domid != DOMID_SELF && b.domid != cd->domain_id )
+        return -EINVAL; /* into the caller's own physmap only */
+    if ( b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == cd->domain_id )
         return -EINVAL;
-    if (check_guest_array(b.idxs, (uint64_t)b.size * sizeof(xen_ulong_t), false) ||
-        check_guest_array(b.gpfns, (uint64_t)b.size * sizeof(xen_pfn_t), false) ||
-        check_guest_array(b.errs, (uint64_t)b.size * sizeof(int32_t), true))
+    if ( check_guest_array(b.idxs, (uint64_t)b.size * sizeof(xen_ulong_t), false) ||
+         check_guest_array(b.gpfns, (uint64_t)b.size * sizeof(xen_pfn_t), false) ||
+         check_guest_array(b.errs, (uint64_t)b.size * sizeof(int32_t), true) )
         return -EFAULT;
     fd = domain_get_by_id(b.u.foreign_domid);
-    if (!fd)
+    if ( !fd )
         return -ESRCH;
     rc = foreign_batch(cd, fd, &b);
     put_domain(fd);
@@ -284,24 +279,24 @@ long memop_remove_from_physmap(unsigned int op, uint64_t start, uint64_t arg)
     mfn_t mfn;
     bool is_shared_info;
     int rc;
-    if (copy_from_guest(&r, arg, sizeof(r)))
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
-    if (r.gpfn >= P2M_GFN_LIMIT)
+    if ( r.gpfn >= P2M_GFN_LIMIT )
         return -EINVAL;
     rc = domain_for_caller(r.domid, &d);
-    if (rc)
+    if ( rc )
         return rc;
     spin_lock(&d->lock);
     mfn = p2m_lookup(&d->p2m, _gfn(r.gpfn), &t, NULL, NULL);
     is_shared_info = d->shared_info && mfn_eq(mfn, virt_to_mfn(d->shared_info));
-    if (t == p2m_invalid)
+    if ( t == p2m_invalid )
         rc = -ENOENT;
-    else if (t != p2m_map_foreign && !is_shared_info)
+    else if ( t != p2m_map_foreign && !is_shared_info )
         rc = -EOPNOTSUPP;
     else
         rc = p2m_set_entry(&d->p2m, _gfn(r.gpfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid,
                            p2m_access_n);
-    if (!rc && is_shared_info)
+    if ( !rc && is_shared_info )
         d->shared_info_gfn = INVALID_GFN;
     spin_unlock(&d->lock);
     put_domain(d);
@@ -319,9 +314,9 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
     uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
     const struct memory_op_subop *sub = memory_op_subop_find(op);
     long rc;
-    if (start && !(sub && (sub->flags & HC_RESUMABLE)))
+    if ( start && !(sub && (sub->flags & HC_RESUMABLE)) )
         return -EINVAL;
-    if (!sub)
+    if ( !sub )
         return -ENOSYS;
     rc = hypercall_permit(sub->callers, current->domain, NULL);
     return rc ? rc : sub->fn(op, start, arg);

@@ -21,23 +21,25 @@
 #include <public/xen.h>
 #include <wren/bitops.h>
 
-#define FREE_BLOCK_MAGIC 0x46524545424c4bULL    /* "FREEBLK" */
+#define FREE_BLOCK_MAGIC 0x46524545424c4bULL /* "FREEBLK" */
 
 /* The first bytes of every free block. */
-struct free_block {
+struct free_block
+{
     uint64_t magic;
     unsigned int order;
     struct free_block *next, *prev;
 };
 
 /* The first bytes of every range; the bitmap follows. */
-struct mem_range {
+struct mem_range
+{
     struct mem_range *next;
-    uint64_t base_mfn;               /* where this header lives */
-    uint64_t first_mfn;              /* first page the allocator may hand out */
+    uint64_t base_mfn;  /* where this header lives */
+    uint64_t first_mfn; /* first page the allocator may hand out */
     uint64_t nr_pages;
-    struct page_info *frames;        /* one record per page, after the bitmap */
-    uint64_t free_head[];            /* bit n: a free block starts at first_mfn + n */
+    struct page_info *frames; /* one record per page, after the bitmap */
+    uint64_t free_head[];     /* bit n: a free block starts at first_mfn + n */
 };
 
 static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED(LOCK_page_alloc);
@@ -45,7 +47,10 @@ static struct mem_range *ranges;
 static struct free_block *free_lists[MAX_ORDER + 1];
 static unsigned long nr_free, nr_total;
 
-static uint64_t block_pages(unsigned int order) { return 1ULL << order; }
+static uint64_t block_pages(unsigned int order)
+{
+    return 1ULL << order;
+}
 
 static struct free_block *block_at(uint64_t mfn)
 {
@@ -97,15 +102,14 @@ static void list_remove(struct mem_range *r, uint64_t mfn, unsigned int order)
     struct free_block *b = block_at(mfn);
 
     if ( b->magic != FREE_BLOCK_MAGIC || b->order != order )
-        panic("page_alloc: free block at mfn %#llx corrupted",
-              (unsigned long long)mfn);
+        panic("page_alloc: free block at mfn %#llx corrupted", (unsigned long long)mfn);
     if ( b->prev )
         b->prev->next = b->next;
     else
         free_lists[order] = b->next;
     if ( b->next )
         b->next->prev = b->prev;
-    b->magic = 0;                     /* the owner's data now, not a header */
+    b->magic = 0; /* the owner's data now, not a header */
     set_head_bit(r, mfn, false);
     nr_free -= block_pages(order);
 }
@@ -248,7 +252,7 @@ mfn_t alloc_pages(unsigned int order)
     mfn = mfn_x(virt_to_mfn(free_lists[have]));
     r = range_of(mfn, block_pages(have));
     list_remove(r, mfn, have);
-    while ( have-- > order )          /* give back the upper halves */
+    while ( have-- > order ) /* give back the upper halves */
         list_push(r, mfn + block_pages(have), have);
     mark_frames(r, mfn, block_pages(order), FRAME_XEN);
     spin_unlock(&page_alloc_lock);
@@ -274,8 +278,7 @@ static bool any_head_inside(const struct mem_range *r, uint64_t mfn, uint64_t nr
     {
         bool whole_word = !(n % BITS_PER_WORD) && end - n >= BITS_PER_WORD;
 
-        if ( whole_word ? r->free_head[n / BITS_PER_WORD] != 0
-                        : head_bit(r, r->first_mfn + n) )
+        if ( whole_word ? r->free_head[n / BITS_PER_WORD] != 0 : head_bit(r, r->first_mfn + n) )
             return true;
         n += whole_word ? BITS_PER_WORD : 1;
     }
@@ -291,8 +294,7 @@ static bool covered_by_free_block(const struct mem_range *r, uint64_t mfn)
     {
         uint64_t head = mfn & ~(block_pages(order) - 1);
 
-        if ( head >= r->first_mfn && head_bit(r, head) &&
-             block_at(head)->order >= order )
+        if ( head >= r->first_mfn && head_bit(r, head) && block_at(head)->order >= order )
             return true;
     }
     return false;
@@ -301,17 +303,15 @@ static bool covered_by_free_block(const struct mem_range *r, uint64_t mfn)
 static void check_free(const struct mem_range *r, uint64_t mfn, unsigned int order)
 {
     if ( !r || (mfn & (block_pages(order) - 1)) )
-        panic("free_pages: mfn %#llx order %u is not an allocated block",
-              (unsigned long long)mfn, order);
+        panic("free_pages: mfn %#llx order %u is not an allocated block", (unsigned long long)mfn,
+              order);
     if ( covered_by_free_block(r, mfn) || any_head_inside(r, mfn, block_pages(order)) )
-        panic("free_pages: mfn %#llx order %u is already free",
-              (unsigned long long)mfn, order);
+        panic("free_pages: mfn %#llx order %u is already free", (unsigned long long)mfn, order);
 }
 
 static bool buddy_is_free(const struct mem_range *r, uint64_t buddy, unsigned int order)
 {
-    return buddy >= r->first_mfn &&
-           buddy + block_pages(order) <= r->first_mfn + r->nr_pages &&
+    return buddy >= r->first_mfn && buddy + block_pages(order) <= r->first_mfn + r->nr_pages &&
            head_bit(r, buddy) && block_at(buddy)->order == order;
 }
 
@@ -352,8 +352,14 @@ void free_page_ptr(void *va)
         free_pages(virt_to_mfn(va), 0);
 }
 
-unsigned long pages_free(void) { return nr_free; }
-unsigned long pages_total(void) { return nr_total; }
+unsigned long pages_free(void)
+{
+    return nr_free;
+}
+unsigned long pages_total(void)
+{
+    return nr_total;
+}
 
 unsigned long page_alloc_free_blocks(unsigned int order)
 {

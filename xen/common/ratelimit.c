@@ -23,8 +23,8 @@ static void refill(struct ratelimit *r, uint64_t now_us, unsigned int rate, unsi
     r->stamp_us += earned * US_PER_S / rate;
 }
 
-enum ratelimit_verdict ratelimit_take(struct ratelimit *r, uint64_t now_us,
-                                      unsigned int rate, unsigned int burst)
+enum ratelimit_verdict ratelimit_take(struct ratelimit *r, uint64_t now_us, unsigned int rate,
+                                      unsigned int burst)
 {
     if ( !rate )
         return RATELIMIT_PASS;

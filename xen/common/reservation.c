@@ -23,9 +23,9 @@
 
 static int check_request(const struct xen_memory_reservation *r, unsigned int max_order)
 {
-    if (r->pad[0] || r->pad[1] || r->pad[2] || r->mem_flags)
-        return -EINVAL;         /* no NUMA or address-width requests yet */
-    if (r->extent_order > max_order)
+    if ( r->pad[0] || r->pad[1] || r->pad[2] || r->mem_flags )
+        return -EINVAL; /* no NUMA or address-width requests yet */
+    if ( r->extent_order > max_order )
         return -EINVAL;
     return 0;
 }
@@ -39,9 +39,9 @@ static bool extent_ok(const struct domain *d, uint64_t gfn, unsigned int order)
 
 static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    if (!extent_ok(d, gfn, order))
+    if ( !extent_ok(d, gfn, order) )
         return -EINVAL;
-    if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)))
+    if ( !p2m_range_types_in(&d->p2m, gfn, 1ULL << order, P2M_TYPE_BIT(p2m_invalid)) )
         return -EBUSY;
     return domain_add_ram(d, gfn, order);
 }
@@ -51,13 +51,14 @@ static long populate_one(struct domain *d, uint64_t gfn, unsigned int order)
  * are not, and neither is a hole. */
 static bool extent_is_own_ram(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    const uint32_t plain_ram = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) |
-                               P2M_TYPE_BIT(p2m_ram_ro);
-    if (!p2m_range_types_in(&d->p2m, gfn, 1ULL << order, plain_ram))
+    const uint32_t plain_ram =
+        P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) | P2M_TYPE_BIT(p2m_ram_ro);
+    if ( !p2m_range_types_in(&d->p2m, gfn, 1ULL << order, plain_ram) )
         return false;
-    for (uint64_t i = 0; i < (1ULL << order); i++) {
+    for ( uint64_t i = 0; i < (1ULL << order); i++ )
+    {
         mfn_t m = p2m_lookup(&d->p2m, _gfn(gfn + i), NULL, NULL, NULL);
-        if (!frame_is_allocated_to(m, d->domain_id))
+        if ( !frame_is_allocated_to(m, d->domain_id) )
             return false;
     }
     return true;
@@ -68,11 +69,12 @@ static bool extent_is_own_ram(struct domain *d, uint64_t gfn, unsigned int order
  * domain still maps leaves d now and is freed when that mapping goes. */
 static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    if (!extent_ok(d, gfn, order) || !extent_is_own_ram(d, gfn, order))
+    if ( !extent_ok(d, gfn, order) || !extent_is_own_ram(d, gfn, order) )
         return -EINVAL;
-    for (uint64_t i = 0; i < (1ULL << order); i++) {
+    for ( uint64_t i = 0; i < (1ULL << order); i++ )
+    {
         long rc = domain_remove_ram(d, gfn + i);
-        if (rc)
+        if ( rc )
             return rc;
     }
     return 0;
@@ -80,17 +82,19 @@ static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
 
 /* Act on extents [start, end) of r; returns how far it got, or -errno if
  * the first one failed. */
-static long walk_extents(struct domain *d, const struct xen_memory_reservation *r,
-                         uint64_t start, uint64_t end, bool populate)
+static long walk_extents(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
+                         uint64_t end, bool populate)
 {
     uint64_t i;
-    for (i = start; i < end; i++) {
+    for ( i = start; i < end; i++ )
+    {
         xen_pfn_t gfn;
         long rc;
-        if (copy_from_guest(&gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+        if ( copy_from_guest(&gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)) )
             return i == start ? -EFAULT : (long)i;
-        rc = populate ? populate_one(d, gfn, r->extent_order) : decrease_one(d, gfn, r->extent_order);
-        if (rc)
+        rc = populate ? populate_one(d, gfn, r->extent_order)
+                      : decrease_one(d, gfn, r->extent_order);
+        if ( rc )
             return i == start && start == 0 ? rc : (long)i;
     }
     return (long)i;
@@ -102,21 +106,23 @@ long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
     struct domain *d;
     uint64_t end;
     long rc;
-    if (copy_from_guest(&r, arg, sizeof(r)))
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
     rc = check_request(&r, op == XENMEM_populate_physmap ? P2M_ORDER_2M : P2M_ORDER_1G);
-    if (!rc)
+    if ( !rc )
         rc = domain_for_caller(r.domid, &d);
-    if (rc)
+    if ( rc )
         return rc;
-    if (start > r.nr_extents) {
+    if ( start > r.nr_extents )
+    {
         put_domain(d);
         return -EINVAL;
     }
     end = MIN(r.nr_extents, start + SLICE);
     rc = walk_extents(d, &r, start, end, op == XENMEM_populate_physmap);
     put_domain(d);
-    if (rc == (long)end && end < r.nr_extents) {
+    if ( rc == (long)end && end < r.nr_extents )
+    {
         hypercall_set_arg(0, op | (end << MEMOP_EXTENT_SHIFT));
         return -ERESTART;
     }

@@ -23,22 +23,20 @@
 #define SCHED_HZ 100
 
 spinlock_t sched_lock = SPIN_LOCK_UNLOCKED(LOCK_sched);
-static unsigned int cursor_domain, cursor_vcpu;    /* the last vCPU picked */
+static unsigned int cursor_domain, cursor_vcpu; /* the last vCPU picked */
 
 bool vcpu_runnable(const struct vcpu *v)
 {
     const struct domain *d = v->domain;
-    return v->is_up && v->initialised && v->state != VCPU_BLOCKED &&
-           v->state != VCPU_OFFLINE && !d->pause_count &&
-           !d->is_shutting_down && !d->is_dying;
+    return v->is_up && v->initialised && v->state != VCPU_BLOCKED && v->state != VCPU_OFFLINE &&
+           !d->pause_count && !d->is_shutting_down && !d->is_dying;
 }
 
 /* Is (d, vi) after the cursor in round-robin order (domain id, then
  * vCPU id)? */
 static bool after_cursor(const struct domain *d, unsigned int vi)
 {
-    return d->domain_id > cursor_domain ||
-           (d->domain_id == cursor_domain && vi > cursor_vcpu);
+    return d->domain_id > cursor_domain || (d->domain_id == cursor_domain && vi > cursor_vcpu);
 }
 
 static bool eligible(const struct vcpu *v)
@@ -50,9 +48,9 @@ static bool eligible(const struct vcpu *v)
  * is after the cursor if 'after', at or before it otherwise. */
 static struct vcpu *scan(bool after)
 {
-    for (struct domain *d = domain_list; d; d = d->next_in_list)
-        for (unsigned int vi = 0; vi < d->max_vcpus; vi++)
-            if (after_cursor(d, vi) == after && eligible(d->vcpu[vi]))
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        for ( unsigned int vi = 0; vi < d->max_vcpus; vi++ )
+            if ( after_cursor(d, vi) == after && eligible(d->vcpu[vi]) )
                 return d->vcpu[vi];
     return NULL;
 }
@@ -62,9 +60,9 @@ static struct vcpu *scan(bool after)
 static struct vcpu *pick_next(unsigned int cpu)
 {
     struct vcpu *v = scan(true);
-    if (!v)
+    if ( !v )
         v = scan(false);
-    if (!v)
+    if ( !v )
         return NULL;
     cursor_domain = v->domain->domain_id;
     cursor_vcpu = v->vcpu_id;
@@ -77,7 +75,7 @@ static void put_back(struct vcpu *v)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->processor = -1;
-    if (v->state == VCPU_RUNNING)
+    if ( v->state == VCPU_RUNNING )
         v->state = VCPU_RUNNABLE;
     spin_unlock_irqrestore(&sched_lock, f);
 }
@@ -89,9 +87,10 @@ static void run_slice(struct vcpu *v)
     ci->curr_vcpu = v;
     ci->need_resched = false;
     arch_vcpu_switch_in(v);
-    do {
+    do
+    {
         arch_vcpu_run_once(v);
-    } while (!ci->need_resched && vcpu_runnable(v));
+    } while ( !ci->need_resched && vcpu_runnable(v) );
     arch_vcpu_switch_out(v);
     ci->curr_vcpu = NULL;
     put_back(v);
@@ -101,15 +100,17 @@ __noreturn void scheduler_loop(void)
 {
     unsigned int cpu = smp_processor_id();
     apic_timer_start(SCHED_HZ);
-    for (;;) {
+    for ( ;; )
+    {
         struct vcpu *v;
         unsigned long f;
         local_irq_disable();
         f = spin_lock_irqsave(&sched_lock);
         v = pick_next(cpu);
         spin_unlock_irqrestore(&sched_lock, f);
-        if (!v) {
-            safe_halt();            /* sti; hlt: a tick or a kick wakes us */
+        if ( !v )
+        {
+            safe_halt(); /* sti; hlt: a tick or a kick wakes us */
             continue;
         }
         local_irq_enable();
@@ -130,15 +131,15 @@ void scheduler_tick(void)
 /* Make any idle CPU look for work. */
 static void kick_others(void)
 {
-    for (unsigned int c = 0; c < nr_online_cpus; c++)
-        if (c != smp_processor_id())
+    for ( unsigned int c = 0; c < nr_online_cpus; c++ )
+        if ( c != smp_processor_id() )
             smp_kick_cpu(c);
 }
 
 void vcpu_wake(struct vcpu *v)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
-    if (v->state == VCPU_BLOCKED)
+    if ( v->state == VCPU_BLOCKED )
         v->state = v->processor >= 0 ? VCPU_RUNNING : VCPU_RUNNABLE;
     spin_unlock_irqrestore(&sched_lock, f);
     kick_others();
@@ -150,7 +151,7 @@ void vcpu_block(struct vcpu *v)
     v->state = VCPU_BLOCKED;
     spin_unlock_irqrestore(&sched_lock, f);
     /* An event that arrived before we marked ourselves blocked must not be lost. */
-    if (evtchn_vcpu_has_pending(v))
+    if ( evtchn_vcpu_has_pending(v) )
         vcpu_wake(v);
 }
 
@@ -171,10 +172,11 @@ void vcpu_offline(struct vcpu *v)
  * v->processor is read once per look: it may become -1 at any moment. */
 void vcpu_sleep_sync(struct vcpu *v)
 {
-    for (;;) {
+    for ( ;; )
+    {
         int cpu = ACCESS_ONCE(v->processor);
-        if (cpu < 0 || cpu == (int)smp_processor_id())
-            return;                 /* off every CPU, or it is us: we stop after this exit */
+        if ( cpu < 0 || cpu == (int)smp_processor_id() )
+            return; /* off every CPU, or it is us: we stop after this exit */
         smp_kick_cpu((unsigned int)cpu);
         udelay(10);
     }
@@ -190,9 +192,9 @@ void sched_kick_all(void)
 static long sched_shutdown(uint64_t arg)
 {
     struct sched_shutdown s;
-    if (copy_from_guest(&s, arg, sizeof(s)))
+    if ( copy_from_guest(&s, arg, sizeof(s)) )
         return -EFAULT;
-    if (s.reason > SHUTDOWN_soft_reset)
+    if ( s.reason > SHUTDOWN_soft_reset )
         return -EINVAL;
     domain_shutdown(current->domain, s.reason);
     return 0;
@@ -201,16 +203,11 @@ static long sched_shutdown(uint64_t arg)
 long do_sched_op(uint64_t cmd, uint64_t arg)
 {
     struct vcpu *v = current;
-    switch (cmd) {
-    case SCHEDOP_yield:
-        vcpu_yield();
-        return 0;
-    case SCHEDOP_block:
-        vcpu_block(v);
-        return 0;
-    case SCHEDOP_shutdown:
-        return sched_shutdown(arg);
-    default:
-        return -ENOSYS;
+    switch ( cmd )
+    {
+    case SCHEDOP_yield: vcpu_yield(); return 0;
+    case SCHEDOP_block: vcpu_block(v); return 0;
+    case SCHEDOP_shutdown: return sched_shutdown(arg);
+    default: return -ENOSYS;
     }
 }

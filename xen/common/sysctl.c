@@ -52,12 +52,12 @@ long do_sysctl(uint64_t arg)
     const struct sysctl_subop *sub;
     struct xen_sysctl op;
     long rc;
-    if (copy_from_guest(&op, arg, sizeof(op)))
+    if ( copy_from_guest(&op, arg, sizeof(op)) )
         return -EFAULT;
-    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+    if ( op.interface_version != XEN_SYSCTL_INTERFACE_VERSION )
         return -EACCES;
     sub = sysctl_subop_find(op.cmd);
-    if (!sub)
+    if ( !sub )
         return -ENOSYS;
     rc = hypercall_permit(sub->callers, current->domain, NULL);
     return rc ? rc : sub->fn(&op, arg);

@@ -31,16 +31,16 @@ static long vcpuop_initialise(struct vcpu *v, uint64_t arg)
     struct domain *d = v->domain;
     struct vcpu_hvm_context ctx;
     long rc;
-    if (copy_from_guest(&ctx, arg, sizeof(ctx)))
+    if ( copy_from_guest(&ctx, arg, sizeof(ctx)) )
         return -EFAULT;
-    if (ctx.pad != 0 || (ctx.mode != VCPU_HVM_MODE_32B && ctx.mode != VCPU_HVM_MODE_64B))
+    if ( ctx.pad != 0 || (ctx.mode != VCPU_HVM_MODE_32B && ctx.mode != VCPU_HVM_MODE_64B) )
         return -EINVAL;
     spin_lock(&d->lock);
-    if (v->initialised)
-        rc = -EEXIST;               /* Xen's answer; a context is given once */
+    if ( v->initialised )
+        rc = -EEXIST; /* Xen's answer; a context is given once */
     else
         rc = arch_vcpu_set_context(v, &ctx);
-    if (!rc)
+    if ( !rc )
         v->initialised = true;
     spin_unlock(&d->lock);
     return rc;
@@ -49,24 +49,25 @@ static long vcpuop_initialise(struct vcpu *v, uint64_t arg)
 static long vcpuop_up(struct vcpu *v)
 {
     unsigned long f;
-    if (!v->initialised)
+    if ( !v->initialised )
         return -EINVAL;
     f = spin_lock_irqsave(&sched_lock);
-    if (!v->is_up) {
+    if ( !v->is_up )
+    {
         v->is_up = true;
-        if (v->state == VCPU_OFFLINE)
+        if ( v->state == VCPU_OFFLINE )
             v->state = VCPU_RUNNABLE;
     }
     spin_unlock_irqrestore(&sched_lock, f);
-    vcpu_wake(v);                   /* lets an idle CPU pick it up */
+    vcpu_wake(v); /* lets an idle CPU pick it up */
     return 0;
 }
 
 static bool other_vcpu_up(const struct vcpu *v)
 {
     const struct domain *d = v->domain;
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i] && d->vcpu[i] != v && d->vcpu[i]->is_up)
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] && d->vcpu[i] != v && d->vcpu[i]->is_up )
             return true;
     return false;
 }
@@ -80,17 +81,18 @@ static long vcpuop_down(struct vcpu *v)
      * count the other as still up. */
     spin_lock(&d->lock);
     last = v->is_up && !other_vcpu_up(v);
-    if (v->is_up && !last)
+    if ( v->is_up && !last )
         vcpu_offline(v);
     spin_unlock(&d->lock);
-    if (last) {
+    if ( last )
+    {
         domain_shutdown(d, SHUTDOWN_poweroff);
         return 0;
     }
     /* Stopping ourselves takes effect when this exit returns; another
      * vCPU may be in guest mode and must be made to leave it. */
     cpu = ACCESS_ONCE(v->processor);
-    if (v != current && cpu >= 0)
+    if ( v != current && cpu >= 0 )
         smp_kick_cpu((unsigned int)cpu);
     return 0;
 }
@@ -101,18 +103,14 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
     struct domain *d = current->domain;
     uint32_t id = (uint32_t)vcpuid;
     struct vcpu *v;
-    if (id >= d->max_vcpus || !(v = d->vcpu[id]))
+    if ( id >= d->max_vcpus || !(v = d->vcpu[id]) )
         return -ENOENT;
-    switch ((uint32_t)cmd) {
-    case VCPUOP_initialise:
-        return vcpuop_initialise(v, arg);
-    case VCPUOP_up:
-        return vcpuop_up(v);
-    case VCPUOP_down:
-        return vcpuop_down(v);
-    case VCPUOP_is_up:
-        return v->is_up ? 1 : 0;
-    default:
-        return -ENOSYS;
+    switch ( (uint32_t)cmd )
+    {
+    case VCPUOP_initialise: return vcpuop_initialise(v, arg);
+    case VCPUOP_up: return vcpuop_up(v);
+    case VCPUOP_down: return vcpuop_down(v);
+    case VCPUOP_is_up: return v->is_up ? 1 : 0;
+    default: return -ENOSYS;
     }
 }

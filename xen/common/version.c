@@ -48,10 +48,9 @@ static long xenver_compile_info(uint64_t arg)
  */
 static uint32_t feature_submap0(const struct domain *d)
 {
-    uint32_t m = (1U << XENFEAT_writable_page_tables) |
-                 (1U << XENFEAT_auto_translated_physmap) |
+    uint32_t m = (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_auto_translated_physmap) |
                  (1U << XENFEAT_not_direct_mapped);
-    if (d->is_privileged)
+    if ( d->is_privileged )
         m |= 1U << XENFEAT_dom0;
     return m;
 }
@@ -59,9 +58,9 @@ static uint32_t feature_submap0(const struct domain *d)
 static long xenver_get_features(uint64_t arg)
 {
     struct xen_feature_info fi;
-    if (copy_from_guest(&fi, arg, sizeof(fi)))
+    if ( copy_from_guest(&fi, arg, sizeof(fi)) )
         return -EFAULT;
-    if (fi.submap_idx != 0)
+    if ( fi.submap_idx != 0 )
         return -EINVAL;
     fi.submap = feature_submap0(current->domain);
     return copy_to_guest(arg, &fi, sizeof(fi)) ? -EFAULT : 0;
@@ -71,43 +70,39 @@ static long xenver_get_features(uint64_t arg)
  * the host: for the control domain only. */
 static long xenver_commandline(uint64_t arg)
 {
-    if (!current->domain->is_privileged)
+    if ( !current->domain->is_privileged )
         return -EPERM;
     return put_fixed_string(arg, saved_cmdline, sizeof(saved_cmdline), XEN_COMMANDLINE_LEN);
 }
 
 long do_xen_version(uint64_t cmd, uint64_t arg)
 {
-    switch ((uint32_t)cmd) {
-    case XENVER_version:
-        return (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR;
+    switch ( (uint32_t)cmd )
+    {
+    case XENVER_version: return (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR;
     case XENVER_extraversion:
         return put_fixed_string(arg, XEN_ABI_EXTRAVERSION, SIZE_MAX, XEN_EXTRAVERSION_LEN);
-    case XENVER_compile_info:
-        return xenver_compile_info(arg);
+    case XENVER_compile_info: return xenver_compile_info(arg);
     case XENVER_capabilities:
         return put_fixed_string(arg, CAPABILITIES, SIZE_MAX, XEN_CAPABILITIES_INFO_LEN);
     case XENVER_changeset:
         return put_fixed_string(arg, "wren " WREN_VERSION_STRING, SIZE_MAX, XEN_CHANGESET_INFO_LEN);
-    case XENVER_platform_parameters: {
+    case XENVER_platform_parameters:
+    {
         /* virt_start is the start of the hypervisor hole in PV guests'
          * address spaces; HVM guests have none, and Xen reports 0. */
         struct xen_platform_parameters p = { .virt_start = 0 };
         return copy_to_guest(arg, &p, sizeof(p)) ? -EFAULT : 0;
     }
-    case XENVER_get_features:
-        return xenver_get_features(arg);
-    case XENVER_pagesize:
-        return arg ? -EINVAL : (long)PAGE_SIZE;
-    case XENVER_guest_handle: {
-        static const xen_domain_handle_t none;     /* no toolstack handle is kept yet */
+    case XENVER_get_features: return xenver_get_features(arg);
+    case XENVER_pagesize: return arg ? -EINVAL : (long)PAGE_SIZE;
+    case XENVER_guest_handle:
+    {
+        static const xen_domain_handle_t none; /* no toolstack handle is kept yet */
         return copy_to_guest(arg, none, sizeof(none)) ? -EFAULT : 0;
     }
-    case XENVER_commandline:
-        return xenver_commandline(arg);
-    case XENVER_build_id:
-        return -ENODATA;            /* the image carries no build id note */
-    default:
-        return -ENOSYS;
+    case XENVER_commandline: return xenver_commandline(arg);
+    case XENVER_build_id: return -ENODATA; /* the image carries no build id note */
+    default: return -ENOSYS;
     }
 }

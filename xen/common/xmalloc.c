@@ -18,22 +18,23 @@
 #include <xen/lib.h>
 #include <xen/spinlock.h>
 
-#define CLASS_MIN_SHIFT  4                    /* 16 bytes */
-#define CLASS_MAX_SHIFT  11                   /* 2048 bytes */
-#define NR_CLASSES       (CLASS_MAX_SHIFT - CLASS_MIN_SHIFT + 1)
-#define HDR_SIZE         64
-#define MAX_SLOTS        (PAGE_SIZE >> CLASS_MIN_SHIFT)
-#define SLAB_MAGIC       0x534c4142U          /* "SLAB" */
-#define LARGE_MAGIC      0x4c415247U          /* "LARG" */
+#define CLASS_MIN_SHIFT 4  /* 16 bytes */
+#define CLASS_MAX_SHIFT 11 /* 2048 bytes */
+#define NR_CLASSES      (CLASS_MAX_SHIFT - CLASS_MIN_SHIFT + 1)
+#define HDR_SIZE        64
+#define MAX_SLOTS       (PAGE_SIZE >> CLASS_MIN_SHIFT)
+#define SLAB_MAGIC      0x534c4142U /* "SLAB" */
+#define LARGE_MAGIC     0x4c415247U /* "LARG" */
 
-struct heap_page {
+struct heap_page
+{
     uint32_t magic;
-    uint16_t shift;                  /* class pages: log2 of the object size */
-    uint16_t order;                  /* large blocks: pages = 2^order */
-    uint32_t in_use;                 /* class pages: objects handed out */
+    uint16_t shift;  /* class pages: log2 of the object size */
+    uint16_t order;  /* large blocks: pages = 2^order */
+    uint32_t in_use; /* class pages: objects handed out */
     uint32_t pad;
-    struct heap_page *next, *prev;   /* class pages with a free slot */
-    uint64_t used[MAX_SLOTS / 64];   /* class pages: bit per slot */
+    struct heap_page *next, *prev; /* class pages with a free slot */
+    uint64_t used[MAX_SLOTS / 64]; /* class pages: bit per slot */
 };
 BUILD_BUG_ON(sizeof(struct heap_page) != HDR_SIZE);
 
@@ -176,7 +177,7 @@ static void class_free(struct heap_page *pg, void *p)
     mark_slot(pg, slot, false);
     memset(p, FREED_POISON, 1UL << pg->shift);
     if ( pg->in_use-- == nr_slots(pg->shift) - first_slot(pg->shift) )
-        partial_add(pg);              /* it was full, now it has room */
+        partial_add(pg); /* it was full, now it has room */
     if ( pg->in_use == 0 )
     {
         partial_remove(pg);
@@ -206,8 +207,7 @@ void xfree(void *p)
 
     if ( !p )
         return;
-    if ( pg->magic == SLAB_MAGIC && pg->shift >= CLASS_MIN_SHIFT &&
-         pg->shift <= CLASS_MAX_SHIFT )
+    if ( pg->magic == SLAB_MAGIC && pg->shift >= CLASS_MIN_SHIFT && pg->shift <= CLASS_MAX_SHIFT )
         class_free(pg, p);
     else if ( pg->magic == LARGE_MAGIC )
         large_free(pg, p);

@@ -35,8 +35,7 @@ uint64_t xtf_cmdline_u64(const char *key, uint64_t def)
     size_t klen = strlen(key);
 
     for ( const char *p = s; *p; p++ )
-        if ( (p == s || p[-1] == ' ') && !strncmp(p, key, klen) &&
-             p[klen] == '=' )
+        if ( (p == s || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=' )
             return parse_number(p + klen + 1);
     return def;
 }

@@ -14,9 +14,9 @@
 #include <public/hvm/params.h>
 #include <public/io/console.h>
 
-#define E9_PORT           0xe9
-#define RING_FULL_SPINS   100000UL   /* yields before output is dropped */
-#define LOCK_SPINS        10000000UL
+#define E9_PORT         0xe9
+#define RING_FULL_SPINS 100000UL /* yields before output is dropped */
+#define LOCK_SPINS      10000000UL
 
 static enum xtf_console_kind kind = XTF_CONSOLE_PORT_E9;
 static struct xencons_interface *ring;
@@ -41,12 +41,12 @@ static size_t ring_put(const char *buf, size_t len)
     XENCONS_RING_IDX prod = ring->out_prod;
     size_t space, n;
 
-    smp_mb();   /* read cons before overwriting the slots it freed */
+    smp_mb(); /* read cons before overwriting the slots it freed */
     space = sizeof(ring->out) - (prod - cons);
     n = MIN(len, space);
     for ( size_t i = 0; i < n; i++ )
         ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = buf[i];
-    smp_wmb();  /* the backend must see the bytes before the index */
+    smp_wmb(); /* the backend must see the bytes before the index */
     ACCESS_ONCE(ring->out_prod) = prod;
     return n;
 }
@@ -95,9 +95,9 @@ void console_write(const char *buf, size_t len)
     lock();
     switch ( kind )
     {
-    case XTF_CONSOLE_RING:      ring_write(buf, len); break;
+    case XTF_CONSOLE_RING: ring_write(buf, len); break;
     case XTF_CONSOLE_HYPERCALL: hypercall_write(buf, len); break;
-    default:                    e9_write(buf, len); break;
+    default: e9_write(buf, len); break;
     }
     unlock();
 }
@@ -113,8 +113,7 @@ void console_init_xen(void)
         return;
     if ( pfn >= (XTF_MAPPED_LIMIT >> PAGE_SHIFT) )
     {
-        printf("Console ring at pfn %#lx is outside the mapped 4 GiB\n",
-               (unsigned long)pfn);
+        printf("Console ring at pfn %#lx is outside the mapped 4 GiB\n", (unsigned long)pfn);
         return;
     }
     if ( hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port) )
@@ -133,8 +132,8 @@ const char *console_kind_name(void)
 {
     switch ( kind )
     {
-    case XTF_CONSOLE_RING:      return "PV console ring";
+    case XTF_CONSOLE_RING: return "PV console ring";
     case XTF_CONSOLE_HYPERCALL: return "console_io hypercall";
-    default:                    return "I/O port 0xE9";
+    default: return "I/O port 0xE9";
     }
 }

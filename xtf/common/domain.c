@@ -30,14 +30,12 @@ unsigned int xtf_count_domus(void)
     struct xen_domctl_getdomaininfo info;
     unsigned int n = 0;
 
-    while ( n + 1 < DOMID_FIRST_RESERVED &&
-            !xtf_getdomaininfo((domid_t)(n + 1), &info) )
+    while ( n + 1 < DOMID_FIRST_RESERVED && !xtf_getdomaininfo((domid_t)(n + 1), &info) )
         n++;
     return n;
 }
 
-long xtf_wait_shutdown(domid_t domid, unsigned long max_polls,
-                       unsigned int *reason)
+long xtf_wait_shutdown(domid_t domid, unsigned long max_polls, unsigned int *reason)
 {
     struct xen_domctl_getdomaininfo info;
 
@@ -60,9 +58,9 @@ long xtf_wait_shutdown(domid_t domid, unsigned long max_polls,
 const char *xtf_shutdown_name(unsigned int reason)
 {
     static const char *const names[] = {
-        [SHUTDOWN_poweroff] = "poweroff",   [SHUTDOWN_reboot] = "reboot",
-        [SHUTDOWN_suspend] = "suspend",     [SHUTDOWN_crash] = "crash",
-        [SHUTDOWN_watchdog] = "watchdog",   [SHUTDOWN_soft_reset] = "soft_reset",
+        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
     };
 
     return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";

@@ -12,8 +12,7 @@ xtf_mb_t *xtf_mb_attach(domid_t target, uint64_t local_gfn)
 
     if ( xtf_ram_end() > (local_gfn << PAGE_SHIFT) )
     {
-        printf("mailbox: local frame %#lx is inside our RAM\n",
-               (unsigned long)local_gfn);
+        printf("mailbox: local frame %#lx is inside our RAM\n", (unsigned long)local_gfn);
         return NULL;
     }
     rc = xtf_map_foreign(target, XTF_MAILBOX_GPA >> PAGE_SHIFT, local_gfn);
@@ -32,8 +31,7 @@ xtf_mb_t *xtf_mb_attach(domid_t target, uint64_t local_gfn)
             smp_rmb();
             return mb;
         }
-        if ( !(i % 64) && (xtf_getdomaininfo(target, &info) ||
-                           (info.flags & XEN_DOMINF_shutdown)) )
+        if ( !(i % 64) && (xtf_getdomaininfo(target, &info) || (info.flags & XEN_DOMINF_shutdown)) )
             break;
         hypercall_yield();
     }
@@ -99,8 +97,8 @@ void xtf_mb_report(xtf_mb_t *mb, const char *what, long rc)
     unsigned int reason;
 
     if ( xtf_mb_target_gone(mb, &reason) )
-        xtf_failure("%s: d%u shut down (%s) instead of answering", what,
-                    mb->domid, xtf_shutdown_name(reason));
+        xtf_failure("%s: d%u shut down (%s) instead of answering", what, mb->domid,
+                    xtf_shutdown_name(reason));
     else
         xtf_error("%s: d%u answered %ld", what, mb->domid, rc);
 }

@@ -10,10 +10,10 @@
 const char *xtf_p2m_type_name(unsigned int t)
 {
     static const char *const names[] = {
-        "ram_rw", "invalid", "ram_logdirty", "ram_ro", "mmio_dm",
-        "mmio_direct", "populate_on_demand", "ram_paging_out", "ram_paged",
-        "ram_paging_in", "grant_map_rw", "grant_map_ro", "ram_shared",
-        "ram_broken", "map_foreign", "ioreq_server",
+        "ram_rw",     "invalid",       "ram_logdirty",       "ram_ro",
+        "mmio_dm",    "mmio_direct",   "populate_on_demand", "ram_paging_out",
+        "ram_paged",  "ram_paging_in", "grant_map_rw",       "grant_map_ro",
+        "ram_shared", "ram_broken",    "map_foreign",        "ioreq_server",
     };
 
     return t < ARRAY_SIZE(names) ? names[t] : "?";
@@ -27,8 +27,7 @@ long xtf_dm_op(domid_t domid, struct xen_dm_op *op)
     return hypercall_dm_op(domid, 1, &buf);
 }
 
-long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr,
-                         uint16_t mem_type)
+long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr, uint16_t mem_type)
 {
     struct xen_dm_op op = {
         .op = XEN_DMOP_set_mem_type,
@@ -50,8 +49,8 @@ long xtf_get_mem_type(domid_t domid, uint64_t pfn, uint16_t *mem_type)
     return rc;
 }
 
-long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1,
-                  uint64_t a2, struct xen_domctl_wren_p2m *out)
+long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+                  struct xen_domctl_wren_p2m *out)
 {
     struct xen_domctl d = {
         .cmd = XEN_DOMCTL_wren_p2m,
@@ -65,8 +64,7 @@ long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1,
     return rc;
 }
 
-long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
-                    unsigned int *order)
+long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type, unsigned int *order)
 {
     struct xen_domctl_wren_p2m r;
     long rc = xtf_wren_p2m(domid, WREN_P2M_LOOKUP, gfn, 0, 0, &r);
@@ -80,8 +78,7 @@ long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
     return 0;
 }
 
-long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped,
-                          uint64_t *logdirty)
+long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped, uint64_t *logdirty)
 {
     struct xen_domctl_wren_p2m r;
     long rc = xtf_wren_p2m(domid, WREN_P2M_FAULT_COUNTS, 0, 0, 0, &r);
@@ -152,7 +149,8 @@ long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn)
 long xtf_unmap_local(uint64_t local_gfn)
 {
     struct xen_remove_from_physmap rm = {
-        .domid = DOMID_SELF, .gpfn = local_gfn,
+        .domid = DOMID_SELF,
+        .gpfn = local_gfn,
     };
 
     return hypercall_memory_op(XENMEM_remove_from_physmap, &rm);
@@ -203,7 +201,6 @@ bool xtf_p2m_audit(domid_t domid, const char *phase)
     long rc = xtf_wren_p2m(domid, WREN_P2M_AUDIT, 0, 0, 0, &s);
 
     if ( rc || s.audit_rc )
-        xtf_failure("d%u p2m audit %s: rc %ld, audit_rc %d", domid, phase,
-                    rc, s.audit_rc);
+        xtf_failure("d%u p2m audit %s: rc %ld, audit_rc %d", domid, phase, rc, s.audit_rc);
     return !rc && !s.audit_rc;
 }

@@ -23,34 +23,33 @@ const char *xtf_result_name(enum xtf_result r)
     switch ( r )
     {
     case XTF_SUCCESS: return "SUCCESS";
-    case XTF_SKIP:    return "SKIP";
-    case XTF_ERROR:   return "ERROR";
+    case XTF_SKIP: return "SKIP";
+    case XTF_ERROR: return "ERROR";
     case XTF_FAILURE: return "FAILURE";
-    default:          return "NONE";
+    default: return "NONE";
     }
 }
 
-static void report(enum xtf_result r, const char *prefix, const char *fmt,
-                   va_list ap)
+static void report(enum xtf_result r, const char *prefix, const char *fmt, va_list ap)
 {
     char msg[400] = "";
 
-    if ( fmt )      /* xtf_success(NULL) reports without a message */
+    if ( fmt ) /* xtf_success(NULL) reports without a message */
         vsnprintf(msg, sizeof(msg), fmt, ap);
     if ( msg[0] )
         printf("%s%s\n", prefix, msg);
     result = xtf_result_merge(result, r);
 }
 
-#define DEFINE_REPORTER(fn, res, prefix)        \
-void fn(const char *fmt, ...)                   \
-{                                               \
-    va_list ap;                                 \
-                                                \
-    va_start(ap, fmt);                          \
-    report(res, prefix, fmt, ap);               \
-    va_end(ap);                                 \
-}
+#define DEFINE_REPORTER(fn, res, prefix) \
+    void fn(const char *fmt, ...)        \
+    {                                    \
+        va_list ap;                      \
+                                         \
+        va_start(ap, fmt);               \
+        report(res, prefix, fmt, ap);    \
+        va_end(ap);                      \
+    }
 DEFINE_REPORTER(xtf_success, XTF_SUCCESS, "")
 DEFINE_REPORTER(xtf_skip, XTF_SKIP, "Skip: ")
 DEFINE_REPORTER(xtf_error, XTF_ERROR, "Error: ")

@@ -11,11 +11,11 @@
 #include <xtf.h>
 #include <xtf/runtime.h>
 
-#define MAX_MEMMAP   64
-#define MAX_MODULES  16
-#define MAX_CMDLINE  1024
+#define MAX_MEMMAP  64
+#define MAX_MODULES 16
+#define MAX_CMDLINE 1024
 
-uint32_t xtf_start_info_paddr;                 /* written by head.S */
+uint32_t xtf_start_info_paddr; /* written by head.S */
 const struct hvm_start_info *xtf_start_info;
 
 static struct hvm_start_info si_copy;
@@ -39,8 +39,7 @@ static void copy_tables(struct hvm_start_info *si)
 
     if ( si->cmdline_paddr && below_4g(si->cmdline_paddr, 1) )
         for ( size_t i = 0; i + 1 < MAX_CMDLINE; i++ )
-            if ( !(cmdline_copy[i] = ((const char *)(uintptr_t)
-                                      si->cmdline_paddr)[i]) )
+            if ( !(cmdline_copy[i] = ((const char *)(uintptr_t)si->cmdline_paddr)[i]) )
                 break;
 
     if ( n && below_4g(si->modlist_paddr, n * sizeof(modlist_copy[0])) )
@@ -52,8 +51,7 @@ static void copy_tables(struct hvm_start_info *si)
     if ( n < si->memmap_entries )
         printf("Warning: memory map truncated to %u entries\n", n);
     if ( n && below_4g(si->memmap_paddr, n * sizeof(memmap_copy[0])) )
-        memcpy(memmap_copy, (const void *)(uintptr_t)si->memmap_paddr,
-               n * sizeof(memmap_copy[0]));
+        memcpy(memmap_copy, (const void *)(uintptr_t)si->memmap_paddr, n * sizeof(memmap_copy[0]));
     else
         n = 0;
     si->memmap_entries = n;
@@ -65,19 +63,17 @@ static void copy_tables(struct hvm_start_info *si)
 
 static void copy_start_info(void)
 {
-    const struct hvm_start_info *si =
-        (const void *)(uintptr_t)xtf_start_info_paddr;
+    const struct hvm_start_info *si = (const void *)(uintptr_t)xtf_start_info_paddr;
 
     if ( !xtf_start_info_paddr )
         printf("No hvm_start_info (EBX = 0)\n");
     else if ( si->magic != XEN_HVM_START_MAGIC_VALUE )
-        printf("Bad hvm_start_info magic %#x at %#x\n", si->magic,
-               xtf_start_info_paddr);
+        printf("Bad hvm_start_info magic %#x at %#x\n", si->magic, xtf_start_info_paddr);
     else
     {
         /* Version 0 ends before memmap_paddr: copy only what exists. */
-        memcpy(&si_copy, si, si->version >= 1 ? sizeof(*si)
-               : offsetof(struct hvm_start_info, memmap_paddr));
+        memcpy(&si_copy, si,
+               si->version >= 1 ? sizeof(*si) : offsetof(struct hvm_start_info, memmap_paddr));
         copy_tables(&si_copy);
         xtf_start_info = &si_copy;
     }
@@ -88,9 +84,9 @@ static void banner(void)
 {
     printf("--- Wren XTF: %s ---\n", test_title);
     printf("Environment: PVH x86-64, Xen ABI %u.%u, domid %u%s, "
-           "console: %s\n", xtf_xen_version >> 16, xtf_xen_version & 0xffff,
-           xtf_domid, xtf_is_dom0 ? " (control domain)" : "",
-           console_kind_name());
+           "console: %s\n",
+           xtf_xen_version >> 16, xtf_xen_version & 0xffff, xtf_domid,
+           xtf_is_dom0 ? " (control domain)" : "", console_kind_name());
 }
 
 void __noreturn xtf_main(void)

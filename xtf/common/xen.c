@@ -20,8 +20,8 @@ bool xtf_is_dom0;
 bool xtf_hc_vmmcall;
 bool xtf_hypercalls_ready;
 
-#define CPUID_VENDOR_AMD_EBX   0x68747541U   /* "Auth" */
-#define CPUID_VENDOR_HYGON_EBX 0x6f677948U   /* "Hygo" */
+#define CPUID_VENDOR_AMD_EBX   0x68747541U /* "Auth" */
+#define CPUID_VENDOR_HYGON_EBX 0x6f677948U /* "Hygo" */
 
 static uint32_t find_cpuid_base(void)
 {
@@ -30,8 +30,7 @@ static uint32_t find_cpuid_base(void)
     {
         struct cpuid_res r = cpuid(base);
 
-        if ( r.b == XEN_CPUID_SIGNATURE_EBX &&
-             r.c == XEN_CPUID_SIGNATURE_ECX &&
+        if ( r.b == XEN_CPUID_SIGNATURE_EBX && r.c == XEN_CPUID_SIGNATURE_ECX &&
              r.d == XEN_CPUID_SIGNATURE_EDX && r.a >= base + 2 )
             return base;
     }
@@ -43,8 +42,7 @@ bool xen_detect(void)
     struct cpuid_res r;
     uint32_t vendor = cpuid(0).b;
 
-    xtf_hc_vmmcall = vendor == CPUID_VENDOR_AMD_EBX ||
-                     vendor == CPUID_VENDOR_HYGON_EBX;
+    xtf_hc_vmmcall = vendor == CPUID_VENDOR_AMD_EBX || vendor == CPUID_VENDOR_HYGON_EBX;
     xtf_cpuid_base = find_cpuid_base();
     if ( !xtf_cpuid_base )
         return false;
@@ -52,8 +50,7 @@ bool xen_detect(void)
     r = cpuid(xtf_cpuid_base + 2);
     if ( r.a < 1 )
     {
-        printf("CPUID %#x reports %u hypercall pages\n",
-               xtf_cpuid_base + 2, r.a);
+        printf("CPUID %#x reports %u hypercall pages\n", xtf_cpuid_base + 2, r.a);
         return false;
     }
     wrmsr(r.b, (uint64_t)(uintptr_t)hypercall_page);

@@ -12,7 +12,7 @@
 
 #include <wren/types.h>
 
-#define BITS_PER_WORD 64        /* bitmaps are arrays of uint64_t */
+#define BITS_PER_WORD 64 /* bitmaps are arrays of uint64_t */
 
 /* Words a bitmap of nr_bits needs. */
 static inline uint64_t bitmap_words(uint64_t nr_bits)

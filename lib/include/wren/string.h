@@ -29,8 +29,7 @@ size_t strlcpy(char *dst, const char *src, size_t n);
  * Base 0 means 10, or 16 after "0x"; base 16 also skips a "0x". Stops at
  * the first character that is not a digit of the base; *end points there.
  */
-unsigned long long simple_strtoull(const char *s, const char **end,
-                                   unsigned int base);
+unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base);
 /* Parse "64M", "1G", "4096K", "512B" or plain bytes; *end past the unit. */
 unsigned long long parse_size_and_unit(const char *s, const char **end);
 

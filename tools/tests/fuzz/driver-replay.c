@@ -54,9 +54,8 @@ static uint8_t *read_file(const char *path, size_t *size)
 
     if ( !f )
         return NULL;
-    if ( fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-         fseek(f, 0, SEEK_SET) == 0 && (buf = malloc(n ? n : 1)) &&
-         fread(buf, 1, n, f) == (size_t)n )
+    if ( fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+         (buf = malloc(n ? n : 1)) && fread(buf, 1, n, f) == (size_t)n )
         *size = n;
     else
     {

@@ -32,7 +32,7 @@
 
 #include "fuzz.h"
 
-#define MAX_INPUT 32            /* longer inputs are cut: 15 is the limit */
+#define MAX_INPUT 32 /* longer inputs are cut: 15 is the limit */
 
 /* Decode bytes[0 .. avail) from a heap block of min(avail, 15) bytes. */
 static int decode_guarded(const uint8_t *bytes, size_t avail, unsigned int mode,
@@ -73,15 +73,13 @@ static bool same_insn(const struct x86_insn *a, const struct x86_insn *b)
     return a->length == b->length && a->map == b->map && a->opcode == b->opcode &&
            a->insn_class == b->insn_class && a->op_size == b->op_size &&
            a->addr_size == b->addr_size && a->rep == b->rep && a->seg == b->seg &&
-           a->lock == b->lock && a->opsize_prefix == b->opsize_prefix &&
-           a->rex == b->rex && a->has_modrm == b->has_modrm && a->modrm == b->modrm &&
-           a->mod == b->mod && a->reg == b->reg && a->rm == b->rm &&
-           a->has_mem == b->has_mem && a->has_sib == b->has_sib &&
-           a->base == b->base && a->index == b->index && a->scale == b->scale &&
-           a->disp_size == b->disp_size && a->disp == b->disp &&
-           a->imm_size == b->imm_size && a->imm2_size == b->imm2_size &&
-           a->imm == b->imm && a->imm2 == b->imm2 &&
-           a->mem_size == b->mem_size && a->mem_access == b->mem_access;
+           a->lock == b->lock && a->opsize_prefix == b->opsize_prefix && a->rex == b->rex &&
+           a->has_modrm == b->has_modrm && a->modrm == b->modrm && a->mod == b->mod &&
+           a->reg == b->reg && a->rm == b->rm && a->has_mem == b->has_mem &&
+           a->has_sib == b->has_sib && a->base == b->base && a->index == b->index &&
+           a->scale == b->scale && a->disp_size == b->disp_size && a->disp == b->disp &&
+           a->imm_size == b->imm_size && a->imm2_size == b->imm2_size && a->imm == b->imm &&
+           a->imm2 == b->imm2 && a->mem_size == b->mem_size && a->mem_access == b->mem_access;
 }
 
 static void check_sizes(const struct x86_insn *i, bool long64)
@@ -93,8 +91,7 @@ static void check_sizes(const struct x86_insn *i, bool long64)
                       : i->addr_size == 2 || i->addr_size == 4);
     FUZZ_CHECK(is_size(i->disp_size, true) && is_size(i->imm_size, true));
     FUZZ_CHECK(i->imm2_size <= 2 && (!i->imm2_size || i->imm_size));
-    FUZZ_CHECK(i->disp == sext(i->disp, i->disp_size ? i->disp_size : 0) ||
-               i->disp_size == 8);
+    FUZZ_CHECK(i->disp == sext(i->disp, i->disp_size ? i->disp_size : 0) || i->disp_size == 8);
     FUZZ_CHECK(i->disp_size || !i->disp);
     FUZZ_CHECK(i->imm == sext(i->imm, i->imm_size) || i->imm_size == 8);
     FUZZ_CHECK(i->imm2 == sext(i->imm2, i->imm2_size));
@@ -230,7 +227,8 @@ static void check_layout(const struct x86_insn *i, const uint8_t *b, bool long64
  * MOV, MOVS, STOS, MOVZX and MOVSX pages: the class, the access and the
  * bytes moved, and the immediate. Other opcodes: no opinion (false).
  */
-struct mov_ref {
+struct mov_ref
+{
     uint8_t cls, access, mem_size, imm_size;
 };
 
@@ -253,18 +251,22 @@ static bool ref_mov_onebyte(const struct x86_insn *i, unsigned int osz, struct m
     case 0x8a: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, 1, 0 }; break;
     case 0x8b: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, osz, 0 }; break;
     case 0xc6: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, 1, 1 }; break;
-    case 0xc7: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, osz == 2 ? 2 : 4 };
+    case 0xc7:
+        *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, osz == 2 ? 2 : 4 };
         break;
     case 0xa0: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, 1, 0 }; return true;
     case 0xa1: *r = (struct mov_ref){ X86_INSN_MOV_LOAD, X86_MEM_READ, osz, 0 }; return true;
     case 0xa2: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, 1, 0 }; return true;
     case 0xa3: *r = (struct mov_ref){ X86_INSN_MOV_STORE, X86_MEM_WRITE, osz, 0 }; return true;
-    case 0xa4: *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, 1, 0 }; return true;
-    case 0xa5: *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, osz, 0 }; return true;
+    case 0xa4:
+        *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, 1, 0 };
+        return true;
+    case 0xa5:
+        *r = (struct mov_ref){ X86_INSN_MOVS, X86_MEM_READ | X86_MEM_WRITE, osz, 0 };
+        return true;
     case 0xaa: *r = (struct mov_ref){ X86_INSN_STOS, X86_MEM_WRITE, 1, 0 }; return true;
     case 0xab: *r = (struct mov_ref){ X86_INSN_STOS, X86_MEM_WRITE, osz, 0 }; return true;
-    default:
-        return false;
+    default: return false;
     }
     /* The ModRM forms move memory only with a memory operand; C6/C7 only as /0. */
     if ( (i->modrm >> 6) == 3 || ((i->opcode == 0xc6 || i->opcode == 0xc7) && ext) )
@@ -293,13 +295,12 @@ static void check_mov(const struct x86_insn *i, bool long64)
 
     if ( !ref_mov(i, long64, &r) )
         return;
-    FUZZ_CHECK_MSG(i->insn_class == r.cls && i->mem_access == r.access &&
-                   i->mem_size == r.mem_size,
+    FUZZ_CHECK_MSG(i->insn_class == r.cls && i->mem_access == r.access && i->mem_size == r.mem_size,
                    "opcode %#x: class %u access %u size %u, reference %u %u %u", i->opcode,
                    i->insn_class, i->mem_access, i->mem_size, r.cls, r.access, r.mem_size);
     FUZZ_CHECK_MSG(!r.cls || r.cls == X86_INSN_MOVS || r.cls == X86_INSN_STOS ||
-                   i->imm_size == r.imm_size, "opcode %#x: imm_size %u, reference %u",
-                   i->opcode, i->imm_size, r.imm_size);
+                       i->imm_size == r.imm_size,
+                   "opcode %#x: imm_size %u, reference %u", i->opcode, i->imm_size, r.imm_size);
     FUZZ_CHECK(!(i->opcode >= 0xa0 && i->opcode <= 0xa3 && i->map == X86_MAP_ONEBYTE) ||
                i->disp_size == i->addr_size);
 }
@@ -347,8 +348,8 @@ static void check_context(const uint8_t *b, size_t n, unsigned int mode, int rc,
     if ( rc == -ENODATA )
     {
         FUZZ_CHECK_MSG(rc2 || again.length > n,
-                       "-ENODATA with %zu bytes, but more bytes make a %u-byte instruction",
-                       n, again.length);
+                       "-ENODATA with %zu bytes, but more bytes make a %u-byte instruction", n,
+                       again.length);
         return;
     }
     FUZZ_CHECK_MSG(rc2 == rc, "rc %d, then %d with other bytes after it", rc, rc2);
@@ -369,8 +370,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n = size - 1 < MAX_INPUT ? size - 1 : MAX_INPUT;
 
     rc = decode_guarded(data, n, mode, &insn);
-    FUZZ_CHECK_MSG(rc == 0 || rc == -ENODATA || rc == -EINVAL || rc == -EOPNOTSUPP,
-                   "rc %d", rc);
+    FUZZ_CHECK_MSG(rc == 0 || rc == -ENODATA || rc == -EINVAL || rc == -EOPNOTSUPP, "rc %d", rc);
     FUZZ_CHECK_MSG(rc != -ENODATA || n < X86_MAX_INSN_LEN, "-ENODATA with %zu bytes", n);
     FUZZ_CHECK(decode_guarded(data, n, mode, &again) == rc);
     if ( !rc )

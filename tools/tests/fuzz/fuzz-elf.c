@@ -33,31 +33,53 @@
 #define ELFNOTE_PHYS32_ENTRY 18
 
 /* The gABI's headers, little-endian, as laid out in the file. */
-struct ehdr_ident { uint8_t magic[4], cls, data, version, osabi, pad[8]; } __attribute__((packed));
-struct elf32_ehdr {
+struct ehdr_ident
+{
+    uint8_t magic[4], cls, data, version, osabi, pad[8];
+} __attribute__((packed));
+struct elf32_ehdr
+{
     struct ehdr_ident id;
-    uint16_t type, machine; uint32_t version, entry, phoff, shoff, flags;
+    uint16_t type, machine;
+    uint32_t version, entry, phoff, shoff, flags;
     uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
 } __attribute__((packed));
-struct elf64_ehdr {
+struct elf64_ehdr
+{
     struct ehdr_ident id;
-    uint16_t type, machine; uint32_t version; uint64_t entry, phoff, shoff; uint32_t flags;
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
     uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
 } __attribute__((packed));
-struct elf32_phdr { uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align; } __attribute__((packed));
-struct elf64_phdr {
-    uint32_t type, flags; uint64_t offset, vaddr, paddr, filesz, memsz, align;
+struct elf32_phdr
+{
+    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
 } __attribute__((packed));
-struct elf_nhdr { uint32_t namesz, descsz, type; } __attribute__((packed));
+struct elf64_phdr
+{
+    uint32_t type, flags;
+    uint64_t offset, vaddr, paddr, filesz, memsz, align;
+} __attribute__((packed));
+struct elf_nhdr
+{
+    uint32_t namesz, descsz, type;
+} __attribute__((packed));
 
 _Static_assert(sizeof(struct elf32_ehdr) == 52, "Elf32_Ehdr");
 _Static_assert(sizeof(struct elf64_ehdr) == 64, "Elf64_Ehdr");
 _Static_assert(sizeof(struct elf32_phdr) == 32, "Elf32_Phdr");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "Elf64_Phdr");
 
-struct ref_phdr { uint32_t type; uint64_t offset, paddr, filesz, memsz; };
+struct ref_phdr
+{
+    uint32_t type;
+    uint64_t offset, paddr, filesz, memsz;
+};
 
-struct ref_image {
+struct ref_image
+{
     const uint8_t *data;
     size_t size;
     bool is64;
@@ -93,8 +115,9 @@ static bool ref_header(struct ref_image *r)
     }
     else
         return false;
-    return inside(r->phoff, r->phnum * (r->is64 ? sizeof(struct elf64_phdr)
-                                                 : sizeof(struct elf32_phdr)), r->size);
+    return inside(r->phoff,
+                  r->phnum * (r->is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr)),
+                  r->size);
 }
 
 static struct ref_phdr ref_phdr(const struct ref_image *r, uint64_t i)
@@ -183,15 +206,14 @@ static unsigned int touch_segments(const struct elf_image *img)
 
 static void check_segments(const struct elf_image *img, const struct elf_segment *ref, int n)
 {
-    FUZZ_CHECK_MSG((int)img->nr_segments == n, "%u segments, reference %d",
-                   img->nr_segments, n);
+    FUZZ_CHECK_MSG((int)img->nr_segments == n, "%u segments, reference %d", img->nr_segments, n);
     for ( int i = 0; i < n; i++ )
     {
         const struct elf_segment *s = &img->seg[i];
 
         FUZZ_CHECK(s->memsz && s->filesz <= s->memsz && inside(s->offset, s->filesz, img->size));
         FUZZ_CHECK_MSG(s->paddr == ref[i].paddr && s->filesz == ref[i].filesz &&
-                       s->memsz == ref[i].memsz && s->offset == ref[i].offset,
+                           s->memsz == ref[i].memsz && s->offset == ref[i].offset,
                        "segment %d differs from the reference", i);
     }
     (void)touch_segments(img);
@@ -201,7 +223,7 @@ static void check_segments(const struct elf_image *img, const struct elf_segment
 static void check_note(const struct elf_image *img, const struct ref_image *r, uint32_t type,
                        size_t dlen)
 {
-    uint8_t *desc = malloc(dlen);   /* dlen == 0: any write to it is reported */
+    uint8_t *desc = malloc(dlen); /* dlen == 0: any write to it is reported */
     uint64_t ref_off = 0;
     uint32_t ref_size = 0;
     bool found = ref_find_note(r, type, &ref_off, &ref_size);

@@ -32,8 +32,8 @@
 
 static const char arg[] = "fuzz";
 
-#define A4  arg, arg, arg, arg
-#define ARGS A4, A4, A4, A4, A4, A4     /* 3 * MAX_CONV */
+#define A4   arg, arg, arg, arg
+#define ARGS A4, A4, A4, A4, A4, A4 /* 3 * MAX_CONV */
 
 static int format(char *buf, size_t size, const char *fmt)
 {
@@ -49,8 +49,7 @@ static size_t count_percent(const char *s)
     return n;
 }
 
-static void check_small(const char *fmt, const char *full, int n,
-                        size_t size)
+static void check_small(const char *fmt, const char *full, int n, size_t size)
 {
     char *small = malloc(size ? size : 1);
     size_t kept = size ? MIN((size_t)n, size - 1) : 0;
@@ -70,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if ( size < 1 )
         return 0;
-    fmt = malloc(size);                 /* the format and its NUL */
+    fmt = malloc(size); /* the format and its NUL */
     FUZZ_CHECK(fmt);
     memcpy(fmt, data + 1, size - 1);
     fmt[size - 1] = '\0';

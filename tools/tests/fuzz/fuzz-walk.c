@@ -42,50 +42,54 @@
 
 #include "fuzz.h"
 
-#define FRAME_SIZE  4096
-#define MAX_FRAMES  8
-#define MAX_READS   8
-#define HEAD_SIZE   28
+#define FRAME_SIZE 4096
+#define MAX_FRAMES 8
+#define MAX_READS  8
+#define HEAD_SIZE  28
 
 /* Bits of the input's paging byte. */
-#define IN_PG       0x01
-#define IN_PSE      0x02
-#define IN_PAE      0x04
-#define IN_LMA      0x08
-#define IN_LA57     0x10
-#define IN_WP       0x20
+#define IN_PG   0x01
+#define IN_PSE  0x02
+#define IN_PAE  0x04
+#define IN_LMA  0x08
+#define IN_LA57 0x10
+#define IN_WP   0x20
 
 /* Entry bits, SDM tables 4-4 to 4-20. */
-#define E_P         (1ULL << 0)
-#define E_RW        (1ULL << 1)
-#define E_US        (1ULL << 2)
-#define E_A         (1ULL << 5)
-#define E_D         (1ULL << 6)
-#define E_PS        (1ULL << 7)
+#define E_P  (1ULL << 0)
+#define E_RW (1ULL << 1)
+#define E_US (1ULL << 2)
+#define E_A  (1ULL << 5)
+#define E_D  (1ULL << 6)
+#define E_PS (1ULL << 7)
 
-struct frame {
+struct frame
+{
     uint64_t gfn;
     bool writable, ram;
-    uint8_t *data;                  /* FRAME_SIZE bytes on the heap */
+    uint8_t *data; /* FRAME_SIZE bytes on the heap */
 };
 
-struct memory {
+struct memory
+{
     struct frame f[MAX_FRAMES];
     unsigned int n;
 };
 
-struct access {
+struct access
+{
     uint64_t va;
     bool write, user;
 };
 
 /* One side's view of a walk: its memory and what it read. */
-struct trace {
+struct trace
+{
     struct memory *mem;
     unsigned int entry_bytes;
     uint64_t reads[MAX_READS];
     unsigned int nr_reads;
-    uint64_t want_gpa[MAX_READS];   /* reference only: A/D bits it meant to set */
+    uint64_t want_gpa[MAX_READS]; /* reference only: A/D bits it meant to set */
     uint64_t want_bits[MAX_READS];
     unsigned int nr_wants;
 };
@@ -126,7 +130,7 @@ static size_t parse_frames(struct memory *m, const uint8_t *p, size_t size)
     for ( m->n = 0; m->n < want && pos + 6 <= size; m->n++ )
     {
         struct frame *f = &m->f[m->n];
-        size_t len = 4u << (p[pos + 5] % 7), have;     /* 4 to 256 bytes */
+        size_t len = 4u << (p[pos + 5] % 7), have; /* 4 to 256 bytes */
 
         f->gfn = le(p + pos, 4);
         f->writable = p[pos + 4] & 1;
@@ -168,8 +172,8 @@ static bool cb_read_entry(void *ctx, uint64_t gpa, unsigned int bytes, uint64_t 
     struct trace *t = ctx;
     struct frame *f;
 
-    FUZZ_CHECK_MSG(bytes == t->entry_bytes, "read of %u bytes, entries have %u",
-                   bytes, t->entry_bytes);
+    FUZZ_CHECK_MSG(bytes == t->entry_bytes, "read of %u bytes, entries have %u", bytes,
+                   t->entry_bytes);
     FUZZ_CHECK_MSG(!(gpa % bytes), "misaligned entry at %#llx", (unsigned long long)gpa);
     FUZZ_CHECK_MSG(t->nr_reads < MAX_READS, "more than %u reads in one walk", MAX_READS);
     t->reads[t->nr_reads++] = gpa;
@@ -198,13 +202,17 @@ static void cb_set_bits(void *ctx, uint64_t gpa, unsigned int bytes, uint64_t bi
 
 /* ---- the reference walk (SDM vol. 3, 4.3 to 4.5) --------------------------- */
 
-struct ref {
+struct ref
+{
     struct trace t;
     bool write, user, wp;
-    bool user_ok, write_ok;         /* rights so far, ANDed over the levels */
+    bool user_ok, write_ok; /* rights so far, ANDed over the levels */
 };
 
-enum { REF_FAULT = -1 };
+enum
+{
+    REF_FAULT = -1
+};
 
 /* Read a paging-structure entry; false (a fault) if its frame is not RAM. */
 static bool ref_read(struct ref *r, uint64_t addr, uint64_t *e)
@@ -269,8 +277,8 @@ static int64_t ref_32bit(struct ref *r, uint64_t cr3, bool pse, uint64_t la)
     if ( !ref_read(r, pde_addr, &pde) || !(pde & E_P) )
         return REF_FAULT;
     if ( pse && (pde & E_PS) )
-        return ref_leaf(r, pde_addr, pde, (((pde >> 13) & 0xff) << 32) |
-                        (pde & 0xffc00000) | (la & 0x3fffff));
+        return ref_leaf(r, pde_addr, pde,
+                        (((pde >> 13) & 0xff) << 32) | (pde & 0xffc00000) | (la & 0x3fffff));
     ref_rights(r, pde);
     ref_set(r, pde_addr, pde, E_A);
     pte_addr = (pde & 0xfffff000) | (((la >> 12) & 0x3ff) << 2);
@@ -279,9 +287,9 @@ static int64_t ref_32bit(struct ref *r, uint64_t cr3, bool pse, uint64_t la)
     return ref_leaf(r, pte_addr, pte, (pte & 0xfffff000) | (la & 0xfff));
 }
 
-#define ADDR_4K  0x000ffffffffff000ULL
-#define ADDR_2M  0x000fffffffe00000ULL
-#define ADDR_1G  0x000fffffc0000000ULL
+#define ADDR_4K 0x000ffffffffff000ULL
+#define ADDR_2M 0x000fffffffe00000ULL
+#define ADDR_1G 0x000fffffc0000000ULL
 
 /* A PD and a PT, shared by PAE and 4/5-level paging (tables 4-9 to 4-11,
  * 4-17 to 4-20): the PDE maps 2M or points to a PT. */
@@ -396,16 +404,16 @@ static void check_fault_memory(const struct memory *before, const struct memory 
 
             FUZZ_CHECK_MSG(!(b & ~w), "frame %u byte %u: bits cleared", i, k);
             FUZZ_CHECK_MSG(!(added & ~allowed) && !(added & E_D),
-                           "frame %u byte %u: %#x became %#x after a fault (reference %#x)",
-                           i, k, b, w, ref->f[i].data[k]);
+                           "frame %u byte %u: %#x became %#x after a fault (reference %#x)", i, k,
+                           b, w, ref->f[i].data[k]);
         }
 }
 
 static void check_memory_equal(const struct memory *walker, const struct memory *ref)
 {
     for ( unsigned int i = 0; i < walker->n; i++ )
-        for ( unsigned int k = 0; memcmp(walker->f[i].data, ref->f[i].data, FRAME_SIZE) &&
-                                  k < FRAME_SIZE; k++ )
+        for ( unsigned int k = 0;
+              memcmp(walker->f[i].data, ref->f[i].data, FRAME_SIZE) && k < FRAME_SIZE; k++ )
             FUZZ_CHECK_MSG(walker->f[i].data[k] == ref->f[i].data[k],
                            "frame %u (gfn %#llx) byte %u: walker %#x, reference %#x", i,
                            (unsigned long long)walker->f[i].gfn, k, walker->f[i].data[k],
@@ -422,7 +430,8 @@ static void check_reads(const struct trace *w, const struct trace *r, bool ok)
 }
 
 /* Wraps cb_set_bits to check each request against the reference's. */
-struct checked_trace {
+struct checked_trace
+{
     struct trace t;
     const struct trace *ref;
 };
@@ -475,13 +484,11 @@ static void one_access(struct memory *mem, uint8_t paging, uint64_t cr3, const s
                 (unsigned long long)a->va, a->user ? "user " : "", a->write ? "write" : "read",
                 rc ? "fault" : "gpa", (unsigned long long)gpa, w.t.nr_reads);
     FUZZ_CHECK_MSG(rc == 0 || rc == -EFAULT, "rc %d", rc);
-    FUZZ_CHECK_MSG((rc == 0) == (expect != REF_FAULT),
-                   "va %#llx %s%s: walker %s, reference %s", (unsigned long long)a->va,
-                   a->user ? "user " : "", a->write ? "write" : "read",
+    FUZZ_CHECK_MSG((rc == 0) == (expect != REF_FAULT), "va %#llx %s%s: walker %s, reference %s",
+                   (unsigned long long)a->va, a->user ? "user " : "", a->write ? "write" : "read",
                    rc ? "faults" : "translates", expect == REF_FAULT ? "faults" : "translates");
     FUZZ_CHECK_MSG(rc || gpa == (uint64_t)expect, "va %#llx: gpa %#llx, reference %#llx",
-                   (unsigned long long)a->va, (unsigned long long)gpa,
-                   (unsigned long long)expect);
+                   (unsigned long long)a->va, (unsigned long long)gpa, (unsigned long long)expect);
     check_reads(&w.t, &r.t, !rc);
     if ( rc )
         check_fault_memory(&before, mem, &ref_mem);

@@ -27,17 +27,27 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An oracle failed: report and end this input. */
-__attribute__((noreturn, format(printf, 3, 4)))
-void fuzz_fail(const char *file, int line, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 3, 4))) void fuzz_fail(const char *file, int line,
+                                                               const char *fmt, ...);
 
-#define FUZZ_CHECK(c) do { if ( !(c) ) fuzz_fail(__FILE__, __LINE__, "%s", #c); } while ( 0 )
-#define FUZZ_CHECK_MSG(c, ...) do { if ( !(c) ) fuzz_fail(__FILE__, __LINE__, __VA_ARGS__); } while ( 0 )
+#define FUZZ_CHECK(c)                                \
+    do                                               \
+    {                                                \
+        if ( !(c) )                                  \
+            fuzz_fail(__FILE__, __LINE__, "%s", #c); \
+    } while ( 0 )
+#define FUZZ_CHECK_MSG(c, ...)                          \
+    do                                                  \
+    {                                                   \
+        if ( !(c) )                                     \
+            fuzz_fail(__FILE__, __LINE__, __VA_ARGS__); \
+    } while ( 0 )
 
 /* A heap copy of exactly n bytes, so ASan sees a read past the end.
  * Free it with free(). */
 static inline uint8_t *fuzz_dup(const uint8_t *data, size_t n)
 {
-    uint8_t *p = malloc(n);     /* n == 0: any read of it is reported */
+    uint8_t *p = malloc(n); /* n == 0: any read of it is reported */
 
     if ( !p && n )
         abort();

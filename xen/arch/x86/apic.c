@@ -30,8 +30,14 @@ static volatile uint32_t *apic_mmio;
 static uint64_t apic_ticks_per_ms;
 static uint64_t tsc_per_us;
 
-static uint32_t apic_read(uint32_t reg) { return apic_mmio[reg / 4]; }
-static void apic_write(uint32_t reg, uint32_t v) { apic_mmio[reg / 4] = v; }
+static uint32_t apic_read(uint32_t reg)
+{
+    return apic_mmio[reg / 4];
+}
+static void apic_write(uint32_t reg, uint32_t v)
+{
+    apic_mmio[reg / 4] = v;
+}
 
 /*
  * The BIOS leaves the 8259 PICs delivering the PIT's IRQ0 at vector 8,
@@ -40,27 +46,38 @@ static void apic_write(uint32_t reg, uint32_t v) { apic_mmio[reg / 4] = v; }
  */
 void pic_disable(void)
 {
-    outb(0x20, 0x11); outb(0xa0, 0x11);     /* ICW1: init, ICW4 follows */
-    outb(0x21, 0x20); outb(0xa1, 0x28);     /* ICW2: vector bases */
-    outb(0x21, 0x04); outb(0xa1, 0x02);     /* ICW3: cascade on IRQ2 */
-    outb(0x21, 0x01); outb(0xa1, 0x01);     /* ICW4: 8086 mode */
-    outb(0x21, 0xff); outb(0xa1, 0xff);     /* mask all */
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11); /* ICW1: init, ICW4 follows */
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28); /* ICW2: vector bases */
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02); /* ICW3: cascade on IRQ2 */
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01); /* ICW4: 8086 mode */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff); /* mask all */
 }
 
 void apic_init_cpu(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
-    wrmsr(MSR_IA32_APIC_BASE, base | (1u << 11));      /* global enable */
+    wrmsr(MSR_IA32_APIC_BASE, base | (1u << 11)); /* global enable */
     apic_mmio = (volatile uint32_t *)(uintptr_t)(base & 0xfffff000);
-    apic_write(APIC_SVR, 0x100 | VECTOR_SPURIOUS);     /* software enable */
+    apic_write(APIC_SVR, 0x100 | VECTOR_SPURIOUS); /* software enable */
 }
 
-uint32_t apic_id(void) { return apic_read(APIC_ID) >> 24; }
-void apic_eoi(void) { apic_write(APIC_EOI, 0); }
+uint32_t apic_id(void)
+{
+    return apic_read(APIC_ID) >> 24;
+}
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}
 
 static void icr_wait(void)
 {
-    while (apic_read(APIC_ICR_LO) & ICR_BUSY)
+    while ( apic_read(APIC_ICR_LO) & ICR_BUSY )
         cpu_relax();
 }
 
@@ -76,7 +93,8 @@ void apic_send_init_sipi_all(uint32_t start_page)
     icr_wait();
     apic_write(APIC_ICR_LO, ICR_ALL_BUT_ME | ICR_INIT | ICR_ASSERT);
     udelay(10000);
-    for (int i = 0; i < 2; i++) {
+    for ( int i = 0; i < 2; i++ )
+    {
         icr_wait();
         apic_write(APIC_ICR_LO, ICR_ALL_BUT_ME | ICR_STARTUP | ICR_ASSERT | start_page);
         udelay(200);
@@ -87,11 +105,11 @@ void apic_send_init_sipi_all(uint32_t start_page)
 static void pit_wait_ms(unsigned int ms)
 {
     uint16_t count = (uint16_t)(1193182u * ms / 1000);
-    outb(0x61, (inb(0x61) & ~0x02) | 0x01);   /* gate on, speaker off */
-    outb(0x43, 0xb0);                          /* ch2, lo/hi, mode 0 */
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
+    outb(0x43, 0xb0);                       /* ch2, lo/hi, mode 0 */
     outb(0x42, count & 0xff);
     outb(0x42, count >> 8);
-    while (!(inb(0x61) & 0x20))
+    while ( !(inb(0x61) & 0x20) )
         cpu_relax();
 }
 
@@ -99,8 +117,8 @@ void apic_calibrate(void)
 {
     uint64_t t0;
     uint32_t ticks;
-    apic_write(APIC_TMR_DIV, 0x3);             /* divide by 16 */
-    apic_write(APIC_LVT_TMR, 1u << 16);        /* masked */
+    apic_write(APIC_TMR_DIV, 0x3);      /* divide by 16 */
+    apic_write(APIC_LVT_TMR, 1u << 16); /* masked */
     apic_write(APIC_TMR_INIT, 0xffffffff);
     t0 = rdtsc();
     pit_wait_ms(10);
@@ -108,9 +126,9 @@ void apic_calibrate(void)
     tsc_per_us = (rdtsc() - t0) / 10000;
     apic_write(APIC_TMR_INIT, 0);
     apic_ticks_per_ms = ticks / 10;
-    if (!tsc_per_us)
+    if ( !tsc_per_us )
         tsc_per_us = 1;
-    if (!apic_ticks_per_ms)
+    if ( !apic_ticks_per_ms )
         apic_ticks_per_ms = 1000;
     printk("APIC timer: %lu ticks/ms, TSC %lu MHz\n", apic_ticks_per_ms, tsc_per_us);
 }
@@ -130,12 +148,13 @@ uint64_t now_us(void)
 void udelay(unsigned long us)
 {
     uint64_t end;
-    if (!tsc_per_us) {                         /* before calibration */
-        for (volatile unsigned long i = 0; i < us * 100; i++)
+    if ( !tsc_per_us )
+    { /* before calibration */
+        for ( volatile unsigned long i = 0; i < us * 100; i++ )
             ;
         return;
     }
     end = rdtsc() + us * tsc_per_us;
-    while (rdtsc() < end)
+    while ( rdtsc() < end )
         cpu_relax();
 }

@@ -20,9 +20,17 @@
 
 #define DR6_RESET 0xffff0ff0ULL
 
-#define DEFINE_DR(n) \
-    static inline uint64_t read_dr##n(void) { uint64_t v; asm volatile("mov %%dr" #n ", %0" : "=r"(v)); return v; } \
-    static inline void write_dr##n(uint64_t v) { asm volatile("mov %0, %%dr" #n :: "r"(v)); }
+#define DEFINE_DR(n)                                  \
+    static inline uint64_t read_dr##n(void)           \
+    {                                                 \
+        uint64_t v;                                   \
+        asm volatile("mov %%dr" #n ", %0" : "=r"(v)); \
+        return v;                                     \
+    }                                                 \
+    static inline void write_dr##n(uint64_t v)        \
+    {                                                 \
+        asm volatile("mov %0, %%dr" #n ::"r"(v));     \
+    }
 DEFINE_DR(0)
 DEFINE_DR(1)
 DEFINE_DR(2)

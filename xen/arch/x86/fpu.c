@@ -24,10 +24,10 @@
 #include <asm/x86.h>
 #include <asm/fpu.h>
 
-#define FXSAVE_FCW   0          /* x87 control word */
-#define FXSAVE_MXCSR 24
-#define XSAVE_HDR    512        /* XSTATE_BV, then XCOMP_BV */
-#define XSAVE_LEGACY_SIZE 576   /* legacy region and header */
+#define FXSAVE_FCW        0 /* x87 control word */
+#define FXSAVE_MXCSR      24
+#define XSAVE_HDR         512 /* XSTATE_BV, then XCOMP_BV */
+#define XSAVE_LEGACY_SIZE 576 /* legacy region and header */
 
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define X86_CR4_OSXSAVE  (1ULL << 18)
@@ -35,19 +35,19 @@
 /* What the hypervisor runs with: the least XCR0 allows. */
 #define HOST_XCR0 (XSTATE_X87 | XSTATE_SSE)
 
-static uint64_t xcr0_max;               /* 0: no XSAVE, FXSAVE only */
-static uint64_t xcr0_switch;            /* what XSAVE/XRSTOR cover */
-static uint64_t xcr0_now[NR_CPUS];      /* XCR0 in each CPU, to skip XSETBVs */
+static uint64_t xcr0_max;          /* 0: no XSAVE, FXSAVE only */
+static uint64_t xcr0_switch;       /* what XSAVE/XRSTOR cover */
+static uint64_t xcr0_now[NR_CPUS]; /* XCR0 in each CPU, to skip XSETBVs */
 
 static inline void xsetbv(uint32_t idx, uint64_t val)
 {
-    asm volatile("xsetbv" :: "c"(idx), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+    asm volatile("xsetbv" ::"c"(idx), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
 }
 
 static void set_xcr0(uint64_t val)
 {
     unsigned int cpu = smp_processor_id();
-    if (xcr0_now[cpu] == val)
+    if ( xcr0_now[cpu] == val )
         return;
     xsetbv(0, val);
     xcr0_now[cpu] = val;
@@ -57,12 +57,13 @@ static void set_xcr0(uint64_t val)
 unsigned int fpu_xsave_size(uint64_t mask)
 {
     unsigned int size = XSAVE_LEGACY_SIZE;
-    for (unsigned int i = 2; i < 63; i++) {
+    for ( unsigned int i = 2; i < 63; i++ )
+    {
         struct cpuid_regs r;
-        if (!(mask & (1ULL << i)))
+        if ( !(mask & (1ULL << i)) )
             continue;
         r = cpuid_count(0xd, i);
-        size = MAX(size, r.b + r.a);        /* offset + size */
+        size = MAX(size, r.b + r.a); /* offset + size */
     }
     return size;
 }
@@ -81,13 +82,14 @@ static uint64_t probe_xcr0_max(void)
 {
     struct cpuid_regs r;
     uint64_t max;
-    if (!(cpuid(1).c & CPUID1_ECX_XSAVE))
+    if ( !(cpuid(1).c & CPUID1_ECX_XSAVE) )
         return 0;
     r = cpuid_count(0xd, 0);
     max = (r.a | ((uint64_t)r.d << 32)) & XSTATE_GUEST_OK;
-    if ((max & XSTATE_AVX512) != XSTATE_AVX512 || !(max & XSTATE_YMM))
+    if ( (max & XSTATE_AVX512) != XSTATE_AVX512 || !(max & XSTATE_YMM) )
         max &= ~XSTATE_AVX512;
-    if (fpu_xsave_size(max) > XSAVE_AREA_SIZE) {
+    if ( fpu_xsave_size(max) > XSAVE_AREA_SIZE )
+    {
         printk(XENLOG_WARNING "FPU: AVX-512 image of %u bytes does not fit, not offered\n",
                fpu_xsave_size(max));
         max &= ~XSTATE_AVX512;
@@ -105,10 +107,11 @@ static uint64_t probe_xcr0_switch(void)
 {
     struct cpuid_regs r = cpuid_count(0xd, 0);
     uint64_t cpu = r.a | ((uint64_t)r.d << 32), mask = xcr0_max;
-    for (unsigned int i = 2; i < 63; i++) {
+    for ( unsigned int i = 2; i < 63; i++ )
+    {
         uint64_t bit = 1ULL << i;
-        if ((cpu & bit) && !(cpuid_count(0xd, i).c & 1) &&    /* ECX[0]: supervisor */
-            fpu_xsave_size(mask | bit) <= XSAVE_AREA_SIZE)
+        if ( (cpu & bit) && !(cpuid_count(0xd, i).c & 1) && /* ECX[0]: supervisor */
+             fpu_xsave_size(mask | bit) <= XSAVE_AREA_SIZE )
             mask |= bit;
     }
     return mask;
@@ -120,14 +123,16 @@ void fpu_cpu_init(void)
     unsigned int cpu = smp_processor_id();
     write_cr0((read_cr0() | X86_CR0_MP) & ~(X86_CR0_EM | X86_CR0_TS));
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-    if (cpu == 0) {
+    if ( cpu == 0 )
+    {
         xcr0_max = probe_xcr0_max();
         xcr0_switch = xcr0_max ? probe_xcr0_switch() : 0;
-        printk("FPU: XSAVE %s, CPU XCR0 mask %#x, guests may enable %#lx, switched %#lx (%u bytes)\n",
-               xcr0_max ? "on" : "absent", xcr0_max ? cpuid_count(0xd, 0).a : 0, xcr0_max,
-               xcr0_switch, xcr0_max ? fpu_xsave_size(xcr0_switch) : 512);
+        printk(
+            "FPU: XSAVE %s, CPU XCR0 mask %#x, guests may enable %#lx, switched %#lx (%u bytes)\n",
+            xcr0_max ? "on" : "absent", xcr0_max ? cpuid_count(0xd, 0).a : 0, xcr0_max, xcr0_switch,
+            xcr0_max ? fpu_xsave_size(xcr0_switch) : 512);
     }
-    if (!xcr0_max)
+    if ( !xcr0_max )
         return;
     write_cr4(read_cr4() | X86_CR4_OSXSAVE);
     xsetbv(0, HOST_XCR0);
@@ -147,34 +152,37 @@ void fpu_init_vcpu(struct vcpu *v)
     v->arch.xcr0 = XSTATE_X87;
 }
 
-#define XSAVE_MEM(v) (*(uint8_t (*)[XSAVE_AREA_SIZE])(v)->arch.xsave)
+#define XSAVE_MEM(v) (*(uint8_t(*)[XSAVE_AREA_SIZE])(v)->arch.xsave)
 
 void fpu_restore(struct vcpu *v)
 {
-    if (!xcr0_max) {
-        asm volatile("fxrstor64 %0" :: "m"(XSAVE_MEM(v)));
+    if ( !xcr0_max )
+    {
+        asm volatile("fxrstor64 %0" ::"m"(XSAVE_MEM(v)));
         return;
     }
     set_xcr0(xcr0_switch);
-    asm volatile("xrstor64 %0" :: "m"(XSAVE_MEM(v)),
-                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
+    asm volatile("xrstor64 %0" ::"m"(XSAVE_MEM(v)), "a"((uint32_t)xcr0_switch),
+                 "d"((uint32_t)(xcr0_switch >> 32)));
 }
 
 void fpu_save(struct vcpu *v)
 {
-    if (!xcr0_max) {
+    if ( !xcr0_max )
+    {
         asm volatile("fxsave64 %0" : "=m"(XSAVE_MEM(v)));
         return;
     }
     set_xcr0(xcr0_switch);
-    asm volatile("xsave64 %0" : "+m"(XSAVE_MEM(v)) :
-                 "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
+    asm volatile("xsave64 %0"
+                 : "+m"(XSAVE_MEM(v))
+                 : "a"((uint32_t)xcr0_switch), "d"((uint32_t)(xcr0_switch >> 32)));
     set_xcr0(HOST_XCR0);
 }
 
 void fpu_enter_guest(struct vcpu *v)
 {
-    if (xcr0_max)
+    if ( xcr0_max )
         set_xcr0(v->arch.xcr0);
 }
 
@@ -196,21 +204,23 @@ static void xcr0_changed_behind_us(struct vcpu *v, uint64_t hw)
 {
     char why[96];
     xcr0_now[smp_processor_id()] = hw;
-    if (!(hw & ~xcr0_switch)) {
+    if ( !(hw & ~xcr0_switch) )
+    {
         v->arch.xcr0 = hw;
         return;
     }
-    snprintf(why, sizeof(why), "XCR0 %#lx set without an XSETBV exit, beyond %#lx", hw, xcr0_switch);
+    snprintf(why, sizeof(why), "XCR0 %#lx set without an XSETBV exit, beyond %#lx", hw,
+             xcr0_switch);
     domain_crash(v->domain, why);
 }
 
 void fpu_leave_guest(struct vcpu *v)
 {
     uint64_t hw;
-    if (!xcr0_max)
+    if ( !xcr0_max )
         return;
     hw = xgetbv(0);
-    if (hw != v->arch.xcr0)
+    if ( hw != v->arch.xcr0 )
         xcr0_changed_behind_us(v, hw);
     set_xcr0(HOST_XCR0);
 }
@@ -219,7 +229,7 @@ void fpu_leave_guest(struct vcpu *v)
 int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4)
 {
     int vec = fpu_xsetbv_check(xcr0_max, idx, val, cpl, cr4);
-    if (!vec)
+    if ( !vec )
         v->arch.xcr0 = val;
     return vec;
 }

@@ -39,7 +39,8 @@
 #include <asm/x86.h>
 
 /* What the access needs, fixed for a whole copy. */
-struct walk_ctx {
+struct walk_ctx
+{
     struct vcpu *v;
     struct domain *d;
     bool write;
@@ -81,12 +82,13 @@ static void *frame_get(struct domain *d, uint64_t gfn, bool write, mfn_t *ref)
 {
     p2m_type_t t;
     mfn_t mfn;
-    if (gfn >= P2M_GFN_LIMIT)
+    if ( gfn >= P2M_GFN_LIMIT )
         return NULL;
     mfn = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, get_for_owner, &d->domain_id);
-    if (!mfn_valid_raw(mfn))
+    if ( !mfn_valid_raw(mfn) )
         return NULL;
-    if (!(write ? type_writable(t) : type_readable(t))) {
+    if ( !(write ? type_writable(t) : type_readable(t)) )
+    {
         put_page(mfn);
         return NULL;
     }
@@ -96,7 +98,7 @@ static void *frame_get(struct domain *d, uint64_t gfn, bool write, mfn_t *ref)
 
 static uint64_t read_entry(const void *slot, unsigned int bytes)
 {
-    if (bytes == 4)
+    if ( bytes == 4 )
         return ACCESS_ONCE(*(const uint32_t *)slot);
     return ACCESS_ONCE(*(const uint64_t *)slot);
 }
@@ -107,7 +109,7 @@ static bool walk_read_entry(void *ctx, uint64_t gpa, unsigned int bytes, uint64_
     struct walk_ctx *c = ctx;
     mfn_t ref;
     const uint8_t *page = frame_get(c->d, gpa >> PAGE_SHIFT, false, &ref);
-    if (!page)
+    if ( !page )
         return false;
     *e = read_entry(page + (gpa & (PAGE_SIZE - 1)), bytes);
     put_page(ref);
@@ -122,10 +124,10 @@ static void walk_set_bits(void *ctx, uint64_t gpa, unsigned int bytes, uint64_t 
     mfn_t ref;
     uint8_t *page = frame_get(c->d, gpa >> PAGE_SHIFT, true, &ref);
     void *slot;
-    if (!page)
+    if ( !page )
         return;
     slot = page + (gpa & (PAGE_SIZE - 1));
-    if (bytes == 4)
+    if ( bytes == 4 )
         __atomic_fetch_or((uint32_t *)slot, (uint32_t)bits, __ATOMIC_SEQ_CST);
     else
         __atomic_fetch_or((uint64_t *)slot, bits, __ATOMIC_SEQ_CST);
@@ -156,7 +158,7 @@ static uint8_t *va_to_ptr(struct walk_ctx *c, uint64_t va, uint64_t *gfn, mfn_t 
 {
     uint64_t gpa;
     uint8_t *page;
-    if (guest_walk(&c->gw, va, &gpa))
+    if ( guest_walk(&c->gw, va, &gpa) )
         return NULL;
     page = frame_get(c->d, gpa >> PAGE_SHIFT, c->write, ref);
     *gfn = gpa >> PAGE_SHIFT;
@@ -179,17 +181,18 @@ int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len)
 {
     struct walk_ctx c;
     uint8_t *out = dst;
-    if (!len)
+    if ( !len )
         return 0;
-    if (!v || range_wraps(guest_va, len))
+    if ( !v || range_wraps(guest_va, len) )
         return -EFAULT;
     walk_init(&c, v, false);
-    while (len) {
+    while ( len )
+    {
         size_t n = chunk_len(guest_va, len);
         uint64_t gfn;
         mfn_t ref;
         const uint8_t *src = va_to_ptr(&c, guest_va, &gfn, &ref);
-        if (!src)
+        if ( !src )
             return -EFAULT;
         memcpy(out, src, n);
         put_page(ref);
@@ -203,11 +206,12 @@ int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len)
 /* Check that every page of [va, va + len) may be written. */
 static int check_writable_va(struct walk_ctx *c, uint64_t va, size_t len)
 {
-    while (len) {
+    while ( len )
+    {
         size_t n = chunk_len(va, len);
         uint64_t gfn;
         mfn_t ref;
-        if (!va_to_ptr(c, va, &gfn, &ref))
+        if ( !va_to_ptr(c, va, &gfn, &ref) )
             return -EFAULT;
         put_page(ref);
         va += n;
@@ -220,19 +224,20 @@ int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
 {
     struct walk_ctx c;
     const uint8_t *in = src;
-    if (!len)
+    if ( !len )
         return 0;
-    if (!v || range_wraps(guest_va, len))
+    if ( !v || range_wraps(guest_va, len) )
         return -EFAULT;
     walk_init(&c, v, true);
-    if (check_writable_va(&c, guest_va, len))
+    if ( check_writable_va(&c, guest_va, len) )
         return -EFAULT;
-    while (len) {
+    while ( len )
+    {
         size_t n = chunk_len(guest_va, len);
         uint64_t gfn;
         mfn_t ref;
         uint8_t *dst = va_to_ptr(&c, guest_va, &gfn, &ref);
-        if (!dst)
+        if ( !dst )
             return -EFAULT;
         memcpy(dst, in, n);
         put_page(ref);
@@ -259,13 +264,14 @@ int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
 int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
 {
     uint8_t *out = dst;
-    if (range_wraps(gpa, len))
+    if ( range_wraps(gpa, len) )
         return -EFAULT;
-    while (len) {
+    while ( len )
+    {
         size_t n = chunk_len(gpa, len);
         mfn_t ref;
         const uint8_t *page = frame_get(d, gpa >> PAGE_SHIFT, false, &ref);
-        if (!page)
+        if ( !page )
             return -EFAULT;
         memcpy(out, page + (gpa & (PAGE_SIZE - 1)), n);
         put_page(ref);
@@ -279,22 +285,24 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
 {
     const uint8_t *in = src;
-    if (range_wraps(gpa, len))
+    if ( range_wraps(gpa, len) )
         return -EFAULT;
-    for (uint64_t a = gpa, left = len; left; ) {
+    for ( uint64_t a = gpa, left = len; left; )
+    {
         size_t n = chunk_len(a, left);
         mfn_t ref;
-        if (!frame_get(d, a >> PAGE_SHIFT, true, &ref))
+        if ( !frame_get(d, a >> PAGE_SHIFT, true, &ref) )
             return -EFAULT;
         put_page(ref);
         a += n;
         left -= n;
     }
-    while (len) {
+    while ( len )
+    {
         size_t n = chunk_len(gpa, len);
         mfn_t ref;
         uint8_t *page = frame_get(d, gpa >> PAGE_SHIFT, true, &ref);
-        if (!page)
+        if ( !page )
             return -EFAULT;
         memcpy(page + (gpa & (PAGE_SIZE - 1)), in, n);
         put_page(ref);
@@ -312,7 +320,7 @@ void *map_guest_frame(struct domain *d, gfn_t gfn, bool writable)
 {
     mfn_t ref;
     void *va = frame_get(d, gfn_x(gfn), writable, &ref);
-    if (va && writable)
+    if ( va && writable )
         p2m_note_hypervisor_write(d, gfn);
     return va;
 }

@@ -40,12 +40,13 @@ void arch_hypercall(struct vcpu *v)
     uint64_t nr = v->arch.regs.rax;
     long rc;
     hvm_vendor->get_guest_state(v, &st);
-    if (!st.long_mode)
+    if ( !st.long_mode )
         nr = (uint32_t)nr;
-    for (unsigned int i = 0; i < HYPERCALL_MAX_ARGS; i++)
+    for ( unsigned int i = 0; i < HYPERCALL_MAX_ARGS; i++ )
         args[i] = st.long_mode ? *arg_reg(v, true, i) : (uint32_t)*arg_reg(v, false, i);
     rc = hypercall_dispatch(v->domain, nr, args, st.cpl != 0);
-    if (rc == -ERESTART) {
+    if ( rc == -ERESTART )
+    {
         v->arch.regs.rip -= HYPERCALL_INSN_LEN;
         vcpu_yield();
         return;
@@ -57,7 +58,7 @@ void hypercall_set_arg(unsigned int idx, uint64_t val)
 {
     struct vcpu *v = current;
     struct hvm_guest_state st;
-    if (idx >= HYPERCALL_MAX_ARGS)
+    if ( idx >= HYPERCALL_MAX_ARGS )
         return;
     hvm_vendor->get_guest_state(v, &st);
     *arg_reg(v, st.long_mode, idx) = st.long_mode ? val : (uint32_t)val;

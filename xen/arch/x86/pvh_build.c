@@ -35,9 +35,9 @@
 #define MIN_GUEST_MEM    (4ULL << 20)
 #define MAX_GUEST_MEM    (1ULL << 30)
 
-#define SI_MEMMAP_OFF    0x40
-#define SI_CMDLINE_OFF   0x400
-#define SI_CMDLINE_MAX   (PAGE_SIZE - SI_CMDLINE_OFF)
+#define SI_MEMMAP_OFF  0x40
+#define SI_CMDLINE_OFF 0x400
+#define SI_CMDLINE_MAX (PAGE_SIZE - SI_CMDLINE_OFF)
 
 static uint64_t opt_dom0_mem = 64ULL << 20;
 size_param("dom0_mem", opt_dom0_mem);
@@ -46,7 +46,7 @@ integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 static void parse_dom0_mode(const char *v)
 {
-    if (strcmp(v, "pvh"))
+    if ( strcmp(v, "pvh") )
         printk(XENLOG_WARNING "dom0=%s: only 'pvh' is supported; building PVH\n", v);
 }
 custom_param("dom0", parse_dom0_mode);
@@ -62,8 +62,9 @@ static void set_memmap(struct domain *d, uint64_t mem)
 static int populate(struct domain *d, uint64_t mem)
 {
     int rc = domain_populate_ram(d, 0, 0xa0000 >> PAGE_SHIFT);
-    if (!rc)
-        rc = domain_populate_ram(d, HIGH_RAM_START >> PAGE_SHIFT, (mem - HIGH_RAM_START) >> PAGE_SHIFT);
+    if ( !rc )
+        rc = domain_populate_ram(d, HIGH_RAM_START >> PAGE_SHIFT,
+                                 (mem - HIGH_RAM_START) >> PAGE_SHIFT);
     d->ram_end_gfn = mem >> PAGE_SHIFT;
     d->max_pages = d->tot_pages;
     return rc;
@@ -78,17 +79,19 @@ static bool segment_fits(const struct elf_segment *s, uint64_t mem)
 static int load_segments(struct domain *d, const struct elf_image *img, uint64_t mem)
 {
     static const uint8_t zeros[256];
-    for (unsigned int i = 0; i < img->nr_segments; i++) {
+    for ( unsigned int i = 0; i < img->nr_segments; i++ )
+    {
         const struct elf_segment *s = &img->seg[i];
-        if (!segment_fits(s, mem)) {
+        if ( !segment_fits(s, mem) )
+        {
             printk(XENLOG_ERR "d%u: segment [%#lx, %#lx) outside guest RAM [%#llx, %#lx)\n",
                    d->domain_id, s->paddr, s->paddr + s->memsz, HIGH_RAM_START, mem);
             return -ENOEXEC;
         }
-        if (copy_to_gpa(d, s->paddr, img->data + s->offset, s->filesz))
+        if ( copy_to_gpa(d, s->paddr, img->data + s->offset, s->filesz) )
             return -EFAULT;
-        for (uint64_t off = s->filesz; off < s->memsz; off += sizeof(zeros))
-            if (copy_to_gpa(d, s->paddr + off, zeros, MIN(sizeof(zeros), s->memsz - off)))
+        for ( uint64_t off = s->filesz; off < s->memsz; off += sizeof(zeros) )
+            if ( copy_to_gpa(d, s->paddr + off, zeros, MIN(sizeof(zeros), s->memsz - off)) )
                 return -EFAULT;
     }
     return 0;
@@ -97,7 +100,8 @@ static int load_segments(struct domain *d, const struct elf_image *img, uint64_t
 static int write_start_info(struct domain *d, const char *cmdline)
 {
     struct hvm_start_info si = {
-        .magic = XEN_HVM_START_MAGIC_VALUE, .version = 1,
+        .magic = XEN_HVM_START_MAGIC_VALUE,
+        .version = 1,
         .flags = d->is_privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0,
         .cmdline_paddr = START_INFO_GPA + SI_CMDLINE_OFF,
         .memmap_paddr = START_INFO_GPA + SI_MEMMAP_OFF,
@@ -105,12 +109,13 @@ static int write_start_info(struct domain *d, const char *cmdline)
     };
     struct hvm_memmap_table_entry mm[8];
     size_t len = MIN(strlen(cmdline), SI_CMDLINE_MAX - 1);
-    for (unsigned int i = 0; i < d->nr_memmap; i++)
-        mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type, 0 };
-    if (copy_to_gpa(d, START_INFO_GPA, &si, sizeof(si)) ||
-        copy_to_gpa(d, START_INFO_GPA + SI_MEMMAP_OFF, mm, d->nr_memmap * sizeof(mm[0])) ||
-        copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF, cmdline, len) ||
-        copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF + len, "", 1))
+    for ( unsigned int i = 0; i < d->nr_memmap; i++ )
+        mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size,
+                                                 d->memmap[i].type, 0 };
+    if ( copy_to_gpa(d, START_INFO_GPA, &si, sizeof(si)) ||
+         copy_to_gpa(d, START_INFO_GPA + SI_MEMMAP_OFF, mm, d->nr_memmap * sizeof(mm[0])) ||
+         copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF, cmdline, len) ||
+         copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF + len, "", 1) )
         return -EFAULT;
     return 0;
 }
@@ -121,42 +126,47 @@ int pvh_build(struct domain *d, const void *image, size_t size, const char *cmdl
     const char *why = "";
     uint32_t entry;
     int rc;
-    if (mem < MIN_GUEST_MEM || mem > MAX_GUEST_MEM || (mem & (PAGE_SIZE - 1))) {
-        printk(XENLOG_ERR "d%u: memory size %#lx not in [4M, 1G] or not page-aligned\n", d->domain_id, mem);
+    if ( mem < MIN_GUEST_MEM || mem > MAX_GUEST_MEM || (mem & (PAGE_SIZE - 1)) )
+    {
+        printk(XENLOG_ERR "d%u: memory size %#lx not in [4M, 1G] or not page-aligned\n",
+               d->domain_id, mem);
         return -EINVAL;
     }
     rc = elf_parse(&img, image, size, &why);
-    if (rc) {
+    if ( rc )
+    {
         printk(XENLOG_ERR "d%u: kernel rejected: %s\n", d->domain_id, why);
         return rc;
     }
-    if (elf_find_xen_note(&img, XEN_ELFNOTE_PHYS32_ENTRY, &entry, sizeof(entry)) != 4) {
-        printk(XENLOG_ERR "d%u: kernel has no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel\n", d->domain_id);
+    if ( elf_find_xen_note(&img, XEN_ELFNOTE_PHYS32_ENTRY, &entry, sizeof(entry)) != 4 )
+    {
+        printk(XENLOG_ERR "d%u: kernel has no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel\n",
+               d->domain_id);
         return -ENOEXEC;
     }
     set_memmap(d, mem);
     rc = populate(d, mem);
-    if (!rc)
+    if ( !rc )
         rc = load_segments(d, &img, mem);
-    if (!rc)
+    if ( !rc )
         rc = write_start_info(d, cmdline);
-    if (rc)
+    if ( rc )
         return rc;
     hvm_vendor->vcpu_set_pvh_entry(d->vcpu[0], entry, (uint32_t)START_INFO_GPA);
     d->vcpu[0]->initialised = true;
     d->vcpu[0]->is_up = true;
     d->vcpu[0]->state = VCPU_RUNNABLE;
-    printk("d%u: PVH kernel loaded, entry %#x, %lu MiB, %u vCPU(s)\n",
-           d->domain_id, entry, mem >> 20, d->max_vcpus);
+    printk("d%u: PVH kernel loaded, entry %#x, %lu MiB, %u vCPU(s)\n", d->domain_id, entry,
+           mem >> 20, d->max_vcpus);
     return 0;
 }
 
 /* The module string is "<path> [options]": return the part after the path. */
 static const char *module_args(const char *s)
 {
-    while (*s && *s != ' ')
+    while ( *s && *s != ' ' )
         s++;
-    while (*s == ' ')
+    while ( *s == ' ' )
         s++;
     return s;
 }
@@ -165,9 +175,12 @@ static const char *module_args(const char *s)
 static bool module_option(const char *args, const char *key, uint64_t *val, bool size)
 {
     size_t klen = strlen(key);
-    for (const char *p = args; *p; p++) {
-        if ((p == args || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=') {
-            *val = size ? parse_size_and_unit(p + klen + 1, NULL) : simple_strtoull(p + klen + 1, NULL, 0);
+    for ( const char *p = args; *p; p++ )
+    {
+        if ( (p == args || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=' )
+        {
+            *val = size ? parse_size_and_unit(p + klen + 1, NULL)
+                        : simple_strtoull(p + klen + 1, NULL, 0);
             return true;
         }
     }
@@ -185,13 +198,14 @@ static int build_one(domid_t id, const struct boot_module *m)
     module_option(args, "mem", &mem, true);
     module_option(args, "vcpus", &vcpus, false);
     rc = domain_create(id, is_dom0, (unsigned int)MIN(vcpus, (uint64_t)HVM_MAX_VCPUS + 1), &d);
-    if (!rc)
+    if ( !rc )
         rc = pvh_build(d, maddr_to_virt(m->start), m->end - m->start, args, mem);
-    if (!rc && !is_dom0)
+    if ( !rc && !is_dom0 )
         rc = console_ring_setup(d, _gfn(CONSOLE_RING_GFN));
-    if (rc) {
+    if ( rc )
+    {
         printk(XENLOG_ERR "d%u: build from module '%s' failed (%d)\n", id, m->cmdline, rc);
-        if (d && !is_dom0)
+        if ( d && !is_dom0 )
             domain_destroy(d);
         return rc;
     }
@@ -200,16 +214,16 @@ static int build_one(domid_t id, const struct boot_module *m)
 
 void build_boot_domains(const struct boot_info *bi)
 {
-    if (!bi->nr_modules)
+    if ( !bi->nr_modules )
         panic("no dom0 kernel: pass it as the first boot module");
-    if (build_one(0, &bi->modules[0]))
+    if ( build_one(0, &bi->modules[0]) )
         panic("could not build dom0 (see above)");
-    for (unsigned int i = 1; i < bi->nr_modules; i++)
+    for ( unsigned int i = 1; i < bi->nr_modules; i++ )
         build_one((domid_t)i, &bi->modules[i]);
     /* domUs first: when the controller starts, every domain it was
      * given already runs. */
-    for (struct domain *d = domain_list; d; d = d->next_in_list)
-        if (d != hardware_domain)
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        if ( d != hardware_domain )
             domain_unpause(d);
     domain_unpause(hardware_domain);
 }

@@ -15,15 +15,16 @@
 #include <xen/spinlock.h>
 #include <stdarg.h>
 
-#define QEMU_PIIX4_PM1A_CNT  0x604   /* SeaBIOS's ACPI PM base + 4 */
-#define BOCHS_PIIX4_PM1A_CNT 0xb004  /* bochsbios's ACPI PM base + 4 */
+#define QEMU_PIIX4_PM1A_CNT  0x604  /* SeaBIOS's ACPI PM base + 4 */
+#define BOCHS_PIIX4_PM1A_CNT 0xb004 /* bochsbios's ACPI PM base + 4 */
 #define ACPI_SLP_EN_S5       0x2000
 #define DEBUG_EXIT_PORT      0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
 
 static __noreturn void stop_here(void)
 {
-    for (;;) {
+    for ( ;; )
+    {
         local_irq_disable();
         halt();
     }
@@ -31,7 +32,7 @@ static __noreturn void stop_here(void)
 
 static void bochs_shutdown(void)
 {
-    for (const char *s = "Shutdown"; *s; s++)
+    for ( const char *s = "Shutdown"; *s; s++ )
         outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
 }
 
@@ -65,8 +66,8 @@ __noreturn void panic(const char *fmt, ...)
     char buf[256];
     va_list ap;
     local_irq_disable();
-    if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
-        stop_here();            /* another CPU is already reporting */
+    if ( __atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) )
+        stop_here(); /* another CPU is already reporting */
     lock_order_stop();
     console_force_unlock();
     va_start(ap, fmt);

@@ -16,7 +16,8 @@
 
 unsigned int nr_online_cpus = 1;
 uint32_t cpu_apic_id[NR_CPUS];
-uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __aligned(STACK_SIZE) __attribute__((section(".bss.stack")));
+uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __aligned(STACK_SIZE)
+    __attribute__((section(".bss.stack")));
 
 extern const uint8_t trampoline_start[], trampoline_end[];
 extern volatile uint32_t ap_next_cpu;
@@ -35,7 +36,7 @@ __noreturn void start_secondary(unsigned int cpu)
     hvm_cpu_up(cpu);
     __atomic_add_fetch(&nr_online_cpus, 1, __ATOMIC_SEQ_CST);
     printk("CPU%u up (APIC id %u)\n", cpu, ci->apic_id);
-    if (svm_stress_enabled())
+    if ( svm_stress_enabled() )
         svm_stress_cpu(cpu);
     scheduler_loop();
 }
@@ -46,10 +47,11 @@ void smp_boot_cpus(void)
     memcpy(maddr_to_virt(TRAMPOLINE_BASE), trampoline_start, trampoline_end - trampoline_start);
     apic_send_init_sipi_all(TRAMPOLINE_BASE >> 12);
     /* Wait until the APs stop arriving: 100 ms without a new one. */
-    for (waited = 0; waited < 100; waited++) {
+    for ( waited = 0; waited < 100; waited++ )
+    {
         unsigned int seen = ACCESS_ONCE(nr_online_cpus);
         udelay(1000);
-        if (ACCESS_ONCE(nr_online_cpus) != seen)
+        if ( ACCESS_ONCE(nr_online_cpus) != seen )
             waited = 0;
     }
     printk("%u CPUs online\n", nr_online_cpus);
@@ -57,7 +59,7 @@ void smp_boot_cpus(void)
 
 void smp_kick_cpu(unsigned int cpu)
 {
-    if (cpu == smp_processor_id())
+    if ( cpu == smp_processor_id() )
         get_cpu_info()->need_resched = true;
     else
         apic_send_ipi(cpu_apic_id[cpu], VECTOR_KICK);

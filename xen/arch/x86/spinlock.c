@@ -13,7 +13,7 @@
 
 bool arch_spin_trylock(spinlock_t *l)
 {
-    if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+    if ( __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) )
         return false;
     l->holder_cpu = (int16_t)smp_processor_id();
     return true;
@@ -21,10 +21,11 @@ bool arch_spin_trylock(spinlock_t *l)
 
 void arch_spin_lock(spinlock_t *l)
 {
-    while (!arch_spin_trylock(l)) {
-        if (l->holder_cpu == (int16_t)smp_processor_id() && l->locked)
+    while ( !arch_spin_trylock(l) )
+    {
+        if ( l->holder_cpu == (int16_t)smp_processor_id() && l->locked )
             panic("spinlock %p taken twice on CPU %u", (void *)l, smp_processor_id());
-        while (ACCESS_ONCE(l->locked))
+        while ( ACCESS_ONCE(l->locked) )
             cpu_relax();
     }
 }
@@ -44,7 +45,7 @@ unsigned long arch_lock_irq_save(void)
 
 void arch_lock_irq_restore(unsigned long flags)
 {
-    if (flags & X86_EFLAGS_IF)
+    if ( flags & X86_EFLAGS_IF )
         local_irq_enable();
 }
 

@@ -11,7 +11,8 @@
 #include <asm/apic.h>
 #include <asm/hvm.h>
 
-struct idt_entry {
+struct idt_entry
+{
     uint16_t offset_lo, selector;
     uint8_t ist, type_attr;
     uint16_t offset_mid;
@@ -24,11 +25,15 @@ extern const uint8_t trap_stubs[];
 
 void trap_init(void)
 {
-    for (unsigned int v = 0; v < 256; v++) {
+    for ( unsigned int v = 0; v < 256; v++ )
+    {
         uint64_t a = (uint64_t)(uintptr_t)(trap_stubs + v * 16);
         idt[v] = (struct idt_entry){
-            .offset_lo = a & 0xffff, .selector = 0x08, .ist = 0,
-            .type_attr = 0x8e, .offset_mid = (a >> 16) & 0xffff,
+            .offset_lo = a & 0xffff,
+            .selector = 0x08,
+            .ist = 0,
+            .type_attr = 0x8e,
+            .offset_mid = (a >> 16) & 0xffff,
             .offset_hi = a >> 32,
         };
     }
@@ -36,23 +41,43 @@ void trap_init(void)
 
 void trap_load(void)
 {
-    struct { uint16_t limit; uint64_t base; } __packed d = { sizeof(idt) - 1, (uintptr_t)idt };
-    asm volatile("lidt %0" :: "m"(d));
+    struct
+    {
+        uint16_t limit;
+        uint64_t base;
+    } __packed d = { sizeof(idt) - 1, (uintptr_t)idt };
+    asm volatile("lidt %0" ::"m"(d));
 }
 
 static const char *const exception_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS", "#NP not present", "#SS stack",
-    "#GP general protection", "#PF page fault", "reserved", "#MF x87",
-    "#AC alignment", "#MC machine check", "#XM SIMD", "#VE virtualization",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound",
+    "#UD invalid opcode",
+    "#NM no FPU",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP not present",
+    "#SS stack",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved",
+    "#MF x87",
+    "#AC alignment",
+    "#MC machine check",
+    "#XM SIMD",
+    "#VE virtualization",
     "#CP control protection",
 };
 
 void show_registers(const struct cpu_user_regs *r)
 {
-    printk(XENLOG_ERR "CPU %u  RIP %04lx:%016lx  RFLAGS %016lx\n",
-           smp_processor_id(), r->cs, r->rip, r->rflags);
+    printk(XENLOG_ERR "CPU %u  RIP %04lx:%016lx  RFLAGS %016lx\n", smp_processor_id(), r->cs,
+           r->rip, r->rflags);
     printk(XENLOG_ERR "rax %016lx rbx %016lx rcx %016lx\n", r->rax, r->rbx, r->rcx);
     printk(XENLOG_ERR "rdx %016lx rsi %016lx rdi %016lx\n", r->rdx, r->rsi, r->rdi);
     printk(XENLOG_ERR "rbp %016lx rsp %016lx r8  %016lx\n", r->rbp, r->rsp, r->r8);
@@ -63,17 +88,18 @@ void show_registers(const struct cpu_user_regs *r)
 
 static __noreturn void fatal_exception(struct cpu_user_regs *r)
 {
-    const char *name = r->vector < 32 && exception_names[r->vector]
-                       ? exception_names[r->vector] : "unknown";
-    printk(XENLOG_ERR "hypervisor took exception %lu (%s), error code %#lx\n",
-           r->vector, name, r->error_code);
+    const char *name =
+        r->vector < 32 && exception_names[r->vector] ? exception_names[r->vector] : "unknown";
+    printk(XENLOG_ERR "hypervisor took exception %lu (%s), error code %#lx\n", r->vector, name,
+           r->error_code);
     show_registers(r);
     panic("fatal exception %lu in hypervisor", r->vector);
 }
 
 void do_trap(struct cpu_user_regs *regs)
 {
-    switch (regs->vector) {
+    switch ( regs->vector )
+    {
     case VECTOR_TIMER:
         apic_eoi();
         scheduler_tick();
@@ -84,11 +110,10 @@ void do_trap(struct cpu_user_regs *regs)
         get_cpu_info()->need_resched = true;
         break;
     case VECTOR_SPURIOUS:
-    case 0x27:                  /* spurious IRQ7/IRQ15 of the masked PICs */
-    case 0x2f:
-        break;
+    case 0x27: /* spurious IRQ7/IRQ15 of the masked PICs */
+    case 0x2f: break;
     default:
-        if (regs->vector < 32)
+        if ( regs->vector < 32 )
             fatal_exception(regs);
         apic_eoi();
         printk(XENLOG_WARNING "unexpected interrupt vector %#lx\n", regs->vector);

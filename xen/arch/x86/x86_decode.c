@@ -18,28 +18,29 @@
  * Opcode attributes, one 16-bit word per opcode. The immediate kind sits
  * in bits 8-11.
  */
-#define MODRM    0x0001u    /* a ModRM byte follows */
-#define BYTE     0x0002u    /* operand size is 1 */
-#define D64      0x0004u    /* 64-bit mode: operand size defaults to 8 */
-#define F64      0x0008u    /* 64-bit mode: operand size is 8, 66 ignored */
-#define I64      0x0010u    /* invalid in 64-bit mode */
-#define BAD      0x0020u    /* undefined in every mode */
-#define MEM_ONLY 0x0040u    /* mod == 3 is undefined */
-#define REG_ONLY 0x0080u    /* mod != 3 is undefined */
-#define NO_MOD   0x1000u    /* mod is ignored: always a register */
-#define IMM_SHIFT 8
+#define MODRM       0x0001u /* a ModRM byte follows */
+#define BYTE        0x0002u /* operand size is 1 */
+#define D64         0x0004u /* 64-bit mode: operand size defaults to 8 */
+#define F64         0x0008u /* 64-bit mode: operand size is 8, 66 ignored */
+#define I64         0x0010u /* invalid in 64-bit mode */
+#define BAD         0x0020u /* undefined in every mode */
+#define MEM_ONLY    0x0040u /* mod == 3 is undefined */
+#define REG_ONLY    0x0080u /* mod != 3 is undefined */
+#define NO_MOD      0x1000u /* mod is ignored: always a register */
+#define IMM_SHIFT   8
 #define IMM_KIND(f) (((f) >> IMM_SHIFT) & 0xfu)
 
-enum imm_kind {
+enum imm_kind
+{
     IMM_NONE,
-    IMM_B,          /* 1 byte */
-    IMM_W,          /* 2 bytes */
-    IMM_Z,          /* 2 with a 16-bit operand size, else 4 */
-    IMM_V,          /* the operand size: 2, 4 or 8 (B8-BF) */
-    IMM_MOFFS,      /* an address-size offset (A0-A3), kept in disp */
-    IMM_FAR,        /* IMM_Z offset, then a 2-byte selector */
-    IMM_WB,         /* 2 bytes, then 1 (ENTER) */
-    IMM_BB,         /* 1 byte, then 1 (EXTRQ/INSERTQ) */
+    IMM_B,     /* 1 byte */
+    IMM_W,     /* 2 bytes */
+    IMM_Z,     /* 2 with a 16-bit operand size, else 4 */
+    IMM_V,     /* the operand size: 2, 4 or 8 (B8-BF) */
+    IMM_MOFFS, /* an address-size offset (A0-A3), kept in disp */
+    IMM_FAR,   /* IMM_Z offset, then a 2-byte selector */
+    IMM_WB,    /* 2 bytes, then 1 (ENTER) */
+    IMM_BB,    /* 1 byte, then 1 (EXTRQ/INSERTQ) */
 };
 
 #define IB    (IMM_B << IMM_SHIFT)
@@ -57,10 +58,9 @@ enum imm_kind {
 #define REX_B 0x01
 
 /* The six classic ALU encodings at op+0 .. op+5 (add, or, adc, ...). */
-#define ALU_OPS(op)                                                  \
-    [(op) + 0] = MODRM | BYTE, [(op) + 1] = MODRM,                   \
-    [(op) + 2] = MODRM | BYTE, [(op) + 3] = MODRM,                   \
-    [(op) + 4] = BYTE | IB,    [(op) + 5] = IZ
+#define ALU_OPS(op)                                                                               \
+    [(op) + 0] = MODRM | BYTE, [(op) + 1] = MODRM, [(op) + 2] = MODRM | BYTE, [(op) + 3] = MODRM, \
+            [(op) + 4] = BYTE | IB, [(op) + 5] = IZ
 
 /*
  * Prefixes (26 2E 36 3E 40-4F in 64-bit mode, 64-67, F0 F2 F3) and 0F are
@@ -68,69 +68,166 @@ enum imm_kind {
  * validity depends on ModRM.reg are refined in modrm_flags().
  */
 static const uint16_t onebyte_flags[256] = {
-    ALU_OPS(0x00), [0x06 ... 0x07] = I64,
-    ALU_OPS(0x08), [0x0e] = I64,
-    ALU_OPS(0x10), [0x16 ... 0x17] = I64,
-    ALU_OPS(0x18), [0x1e ... 0x1f] = I64,
-    ALU_OPS(0x20), [0x27] = I64,
-    ALU_OPS(0x28), [0x2f] = I64,
-    ALU_OPS(0x30), [0x37] = I64,
-    ALU_OPS(0x38), [0x3f] = I64,
+    ALU_OPS(0x00),
+    [0x06 ... 0x07] = I64,
+    ALU_OPS(0x08),
+    [0x0e] = I64,
+    ALU_OPS(0x10),
+    [0x16 ... 0x17] = I64,
+    ALU_OPS(0x18),
+    [0x1e ... 0x1f] = I64,
+    ALU_OPS(0x20),
+    [0x27] = I64,
+    ALU_OPS(0x28),
+    [0x2f] = I64,
+    ALU_OPS(0x30),
+    [0x37] = I64,
+    ALU_OPS(0x38),
+    [0x3f] = I64,
     [0x50 ... 0x5f] = D64,
-    [0x60 ... 0x61] = I64, [0x62] = MODRM | I64 | MEM_ONLY, [0x63] = MODRM,
-    [0x68] = IZ | D64, [0x69] = MODRM | IZ, [0x6a] = IB | D64, [0x6b] = MODRM | IB,
-    [0x6c] = BYTE, [0x6e] = BYTE,
+    [0x60 ... 0x61] = I64,
+    [0x62] = MODRM | I64 | MEM_ONLY,
+    [0x63] = MODRM,
+    [0x68] = IZ | D64,
+    [0x69] = MODRM | IZ,
+    [0x6a] = IB | D64,
+    [0x6b] = MODRM | IB,
+    [0x6c] = BYTE,
+    [0x6e] = BYTE,
     [0x70 ... 0x7f] = IB | F64,
-    [0x80] = MODRM | BYTE | IB, [0x81] = MODRM | IZ,
-    [0x82] = MODRM | BYTE | IB | I64, [0x83] = MODRM | IB,
-    [0x84] = MODRM | BYTE, [0x85] = MODRM, [0x86] = MODRM | BYTE, [0x87] = MODRM,
-    [0x88] = MODRM | BYTE, [0x89] = MODRM, [0x8a] = MODRM | BYTE, [0x8b] = MODRM,
-    [0x8c] = MODRM, [0x8d] = MODRM | MEM_ONLY, [0x8e] = MODRM, [0x8f] = MODRM | D64,
-    [0x9a] = FAR | I64, [0x9c ... 0x9d] = D64,
-    [0xa0] = MOFFS | BYTE, [0xa1] = MOFFS, [0xa2] = MOFFS | BYTE, [0xa3] = MOFFS,
-    [0xa4] = BYTE, [0xa6] = BYTE, [0xa8] = IB | BYTE, [0xa9] = IZ,
-    [0xaa] = BYTE, [0xac] = BYTE, [0xae] = BYTE,
-    [0xb0 ... 0xb7] = IB | BYTE, [0xb8 ... 0xbf] = IV,
-    [0xc0] = MODRM | BYTE | IB, [0xc1] = MODRM | IB, [0xc2] = IW | F64, [0xc3] = F64,
+    [0x80] = MODRM | BYTE | IB,
+    [0x81] = MODRM | IZ,
+    [0x82] = MODRM | BYTE | IB | I64,
+    [0x83] = MODRM | IB,
+    [0x84] = MODRM | BYTE,
+    [0x85] = MODRM,
+    [0x86] = MODRM | BYTE,
+    [0x87] = MODRM,
+    [0x88] = MODRM | BYTE,
+    [0x89] = MODRM,
+    [0x8a] = MODRM | BYTE,
+    [0x8b] = MODRM,
+    [0x8c] = MODRM,
+    [0x8d] = MODRM | MEM_ONLY,
+    [0x8e] = MODRM,
+    [0x8f] = MODRM | D64,
+    [0x9a] = FAR | I64,
+    [0x9c ... 0x9d] = D64,
+    [0xa0] = MOFFS | BYTE,
+    [0xa1] = MOFFS,
+    [0xa2] = MOFFS | BYTE,
+    [0xa3] = MOFFS,
+    [0xa4] = BYTE,
+    [0xa6] = BYTE,
+    [0xa8] = IB | BYTE,
+    [0xa9] = IZ,
+    [0xaa] = BYTE,
+    [0xac] = BYTE,
+    [0xae] = BYTE,
+    [0xb0 ... 0xb7] = IB | BYTE,
+    [0xb8 ... 0xbf] = IV,
+    [0xc0] = MODRM | BYTE | IB,
+    [0xc1] = MODRM | IB,
+    [0xc2] = IW | F64,
+    [0xc3] = F64,
     [0xc4 ... 0xc5] = MODRM | I64 | MEM_ONLY,
-    [0xc6] = MODRM | BYTE | IB, [0xc7] = MODRM | IZ,
-    [0xc8] = WB | D64, [0xc9] = D64, [0xca] = IW, [0xcd] = IB, [0xce] = I64,
-    [0xd0] = MODRM | BYTE, [0xd1] = MODRM, [0xd2] = MODRM | BYTE, [0xd3] = MODRM,
-    [0xd4 ... 0xd5] = IB | I64, [0xd6] = BAD, [0xd7] = BYTE,
+    [0xc6] = MODRM | BYTE | IB,
+    [0xc7] = MODRM | IZ,
+    [0xc8] = WB | D64,
+    [0xc9] = D64,
+    [0xca] = IW,
+    [0xcd] = IB,
+    [0xce] = I64,
+    [0xd0] = MODRM | BYTE,
+    [0xd1] = MODRM,
+    [0xd2] = MODRM | BYTE,
+    [0xd3] = MODRM,
+    [0xd4 ... 0xd5] = IB | I64,
+    [0xd6] = BAD,
+    [0xd7] = BYTE,
     [0xd8 ... 0xdf] = MODRM,
-    [0xe0 ... 0xe3] = IB | F64, [0xe4] = IB | BYTE, [0xe5] = IB,
-    [0xe6] = IB | BYTE, [0xe7] = IB, [0xe8 ... 0xe9] = IZ | F64,
-    [0xea] = FAR | I64, [0xeb] = IB | F64, [0xec] = BYTE, [0xee] = BYTE,
-    [0xf6] = MODRM | BYTE, [0xf7] = MODRM, [0xfe] = MODRM | BYTE, [0xff] = MODRM,
+    [0xe0 ... 0xe3] = IB | F64,
+    [0xe4] = IB | BYTE,
+    [0xe5] = IB,
+    [0xe6] = IB | BYTE,
+    [0xe7] = IB,
+    [0xe8 ... 0xe9] = IZ | F64,
+    [0xea] = FAR | I64,
+    [0xeb] = IB | F64,
+    [0xec] = BYTE,
+    [0xee] = BYTE,
+    [0xf6] = MODRM | BYTE,
+    [0xf7] = MODRM,
+    [0xfe] = MODRM | BYTE,
+    [0xff] = MODRM,
 };
 
 /* The 0F map; 0F 38 and 0F 3A are escapes handled in decode_opcode(). */
 static const uint16_t twobyte_flags[256] = {
-    [0x00 ... 0x03] = MODRM, [0x04] = BAD, [0x0a] = BAD, [0x0c] = BAD,
-    [0x0d] = MODRM, [0x0f] = MODRM | IB,       /* 3DNow!: the opcode is the imm */
-    [0x10 ... 0x12] = MODRM, [0x13] = MODRM | MEM_ONLY, [0x14 ... 0x16] = MODRM,
-    [0x17] = MODRM | MEM_ONLY, [0x18 ... 0x1f] = MODRM,
-    [0x20 ... 0x23] = MODRM | NO_MOD | F64,    /* mov to/from CR, DR */
+    [0x00 ... 0x03] = MODRM,
+    [0x04] = BAD,
+    [0x0a] = BAD,
+    [0x0c] = BAD,
+    [0x0d] = MODRM,
+    [0x0f] = MODRM | IB, /* 3DNow!: the opcode is the imm */
+    [0x10 ... 0x12] = MODRM,
+    [0x13] = MODRM | MEM_ONLY,
+    [0x14 ... 0x16] = MODRM,
+    [0x17] = MODRM | MEM_ONLY,
+    [0x18 ... 0x1f] = MODRM,
+    [0x20 ... 0x23] = MODRM | NO_MOD | F64, /* mov to/from CR, DR */
     [0x24 ... 0x27] = BAD,
-    [0x28 ... 0x2a] = MODRM, [0x2b] = MODRM | MEM_ONLY, [0x2c ... 0x2f] = MODRM,
-    [0x36] = BAD, [0x39] = BAD, [0x3b ... 0x3f] = BAD,
-    [0x40 ... 0x4f] = MODRM, [0x50] = MODRM | REG_ONLY, [0x51 ... 0x6f] = MODRM,
-    [0x70] = MODRM | IB, [0x71 ... 0x73] = MODRM | REG_ONLY | IB, [0x74 ... 0x76] = MODRM,
-    [0x78 ... 0x79] = MODRM, [0x7a ... 0x7b] = BAD, [0x7c ... 0x7f] = MODRM,
+    [0x28 ... 0x2a] = MODRM,
+    [0x2b] = MODRM | MEM_ONLY,
+    [0x2c ... 0x2f] = MODRM,
+    [0x36] = BAD,
+    [0x39] = BAD,
+    [0x3b ... 0x3f] = BAD,
+    [0x40 ... 0x4f] = MODRM,
+    [0x50] = MODRM | REG_ONLY,
+    [0x51 ... 0x6f] = MODRM,
+    [0x70] = MODRM | IB,
+    [0x71 ... 0x73] = MODRM | REG_ONLY | IB,
+    [0x74 ... 0x76] = MODRM,
+    [0x78 ... 0x79] = MODRM,
+    [0x7a ... 0x7b] = BAD,
+    [0x7c ... 0x7f] = MODRM,
     [0x80 ... 0x8f] = IZ | F64,
     [0x90 ... 0x9f] = MODRM | BYTE,
-    [0xa0 ... 0xa1] = D64, [0xa3] = MODRM, [0xa4] = MODRM | IB, [0xa5] = MODRM,
-    [0xa6 ... 0xa7] = BAD, [0xa8 ... 0xa9] = D64, [0xab] = MODRM,
-    [0xac] = MODRM | IB, [0xad ... 0xaf] = MODRM,
-    [0xb0] = MODRM | BYTE, [0xb1] = MODRM, [0xb2] = MODRM | MEM_ONLY, [0xb3] = MODRM,
-    [0xb4 ... 0xb5] = MODRM | MEM_ONLY, [0xb6 ... 0xb9] = MODRM,
-    [0xba] = MODRM | IB, [0xbb ... 0xbf] = MODRM,
-    [0xc0] = MODRM | BYTE, [0xc1] = MODRM, [0xc2] = MODRM | IB,
-    [0xc3] = MODRM | MEM_ONLY, [0xc4] = MODRM | IB, [0xc5] = MODRM | REG_ONLY | IB,
-    [0xc6] = MODRM | IB, [0xc7] = MODRM,
-    [0xd0 ... 0xd6] = MODRM, [0xd7] = MODRM | REG_ONLY, [0xd8 ... 0xe6] = MODRM,
-    [0xe7] = MODRM | MEM_ONLY, [0xe8 ... 0xef] = MODRM, [0xf0] = MODRM | MEM_ONLY,
-    [0xf1 ... 0xf6] = MODRM, [0xf7] = MODRM | REG_ONLY, [0xf8 ... 0xff] = MODRM,
+    [0xa0 ... 0xa1] = D64,
+    [0xa3] = MODRM,
+    [0xa4] = MODRM | IB,
+    [0xa5] = MODRM,
+    [0xa6 ... 0xa7] = BAD,
+    [0xa8 ... 0xa9] = D64,
+    [0xab] = MODRM,
+    [0xac] = MODRM | IB,
+    [0xad ... 0xaf] = MODRM,
+    [0xb0] = MODRM | BYTE,
+    [0xb1] = MODRM,
+    [0xb2] = MODRM | MEM_ONLY,
+    [0xb3] = MODRM,
+    [0xb4 ... 0xb5] = MODRM | MEM_ONLY,
+    [0xb6 ... 0xb9] = MODRM,
+    [0xba] = MODRM | IB,
+    [0xbb ... 0xbf] = MODRM,
+    [0xc0] = MODRM | BYTE,
+    [0xc1] = MODRM,
+    [0xc2] = MODRM | IB,
+    [0xc3] = MODRM | MEM_ONLY,
+    [0xc4] = MODRM | IB,
+    [0xc5] = MODRM | REG_ONLY | IB,
+    [0xc6] = MODRM | IB,
+    [0xc7] = MODRM,
+    [0xd0 ... 0xd6] = MODRM,
+    [0xd7] = MODRM | REG_ONLY,
+    [0xd8 ... 0xe6] = MODRM,
+    [0xe7] = MODRM | MEM_ONLY,
+    [0xe8 ... 0xef] = MODRM,
+    [0xf0] = MODRM | MEM_ONLY,
+    [0xf1 ... 0xf6] = MODRM,
+    [0xf7] = MODRM | REG_ONLY,
+    [0xf8 ... 0xff] = MODRM,
 };
 
 /*
@@ -138,27 +235,39 @@ static const uint16_t twobyte_flags[256] = {
  * opcode takes ModRM, so an empty entry means undefined.
  */
 static const uint16_t map0f38_flags[256] = {
-    [0x00 ... 0x0b] = MODRM, [0x10] = MODRM, [0x14 ... 0x15] = MODRM,
-    [0x17] = MODRM, [0x1c ... 0x1e] = MODRM, [0x20 ... 0x25] = MODRM,
-    [0x28 ... 0x29] = MODRM, [0x2a] = MODRM | MEM_ONLY, [0x2b] = MODRM,
-    [0x30 ... 0x35] = MODRM, [0x37 ... 0x41] = MODRM,
-    [0x80 ... 0x82] = MODRM | MEM_ONLY,     /* invept, invvpid, invpcid */
-    [0xc8 ... 0xcd] = MODRM, [0xcf] = MODRM,
-    [0xd8] = MODRM | MEM_ONLY, [0xdb ... 0xdf] = MODRM,
-    [0xf0 ... 0xf1] = MODRM, [0xf5] = MODRM | MEM_ONLY, [0xf6] = MODRM,
-    [0xf8 ... 0xf9] = MODRM | MEM_ONLY, [0xfa ... 0xfb] = MODRM,
+    [0x00 ... 0x0b] = MODRM,
+    [0x10] = MODRM,
+    [0x14 ... 0x15] = MODRM,
+    [0x17] = MODRM,
+    [0x1c ... 0x1e] = MODRM,
+    [0x20 ... 0x25] = MODRM,
+    [0x28 ... 0x29] = MODRM,
+    [0x2a] = MODRM | MEM_ONLY,
+    [0x2b] = MODRM,
+    [0x30 ... 0x35] = MODRM,
+    [0x37 ... 0x41] = MODRM,
+    [0x80 ... 0x82] = MODRM | MEM_ONLY, /* invept, invvpid, invpcid */
+    [0xc8 ... 0xcd] = MODRM,
+    [0xcf] = MODRM,
+    [0xd8] = MODRM | MEM_ONLY,
+    [0xdb ... 0xdf] = MODRM,
+    [0xf0 ... 0xf1] = MODRM,
+    [0xf5] = MODRM | MEM_ONLY,
+    [0xf6] = MODRM,
+    [0xf8 ... 0xf9] = MODRM | MEM_ONLY,
+    [0xfa ... 0xfb] = MODRM,
     [0xfc] = MODRM | MEM_ONLY,
 };
 
 static const uint16_t map0f3a_flags[256] = {
-    [0x08 ... 0x0f] = MODRM | IB, [0x14 ... 0x17] = MODRM | IB,
-    [0x20 ... 0x22] = MODRM | IB, [0x40 ... 0x42] = MODRM | IB,
-    [0x44] = MODRM | IB, [0x60 ... 0x63] = MODRM | IB,
-    [0xcc] = MODRM | IB, [0xce ... 0xcf] = MODRM | IB, [0xdf] = MODRM | IB,
+    [0x08 ... 0x0f] = MODRM | IB, [0x14 ... 0x17] = MODRM | IB, [0x20 ... 0x22] = MODRM | IB,
+    [0x40 ... 0x42] = MODRM | IB, [0x44] = MODRM | IB,          [0x60 ... 0x63] = MODRM | IB,
+    [0xcc] = MODRM | IB,          [0xce ... 0xcf] = MODRM | IB, [0xdf] = MODRM | IB,
     [0xf0] = MODRM | IB,
 };
 
-struct decoder {
+struct decoder
+{
     const uint8_t *bytes;
     size_t avail;
     unsigned int pos;
@@ -222,26 +331,18 @@ static bool legacy_prefix(struct decoder *d, uint8_t b)
 
     switch ( b )
     {
-    case 0x26: case 0x2e: case 0x36: case 0x3e:
-        insn->seg = X86_SEG_ES + ((b >> 3) & 3);
-        break;
-    case 0x64: case 0x65:
-        insn->seg = X86_SEG_FS + (b - 0x64);
-        break;
-    case 0x66:
-        insn->opsize_prefix = true;
-        break;
-    case 0x67:
-        d->addr_prefix = true;
-        break;
-    case 0xf0:
-        insn->lock = true;
-        break;
-    case 0xf2: case 0xf3:
-        insn->rep = b;
-        break;
-    default:
-        return false;
+    case 0x26:
+    case 0x2e:
+    case 0x36:
+    case 0x3e: insn->seg = X86_SEG_ES + ((b >> 3) & 3); break;
+    case 0x64:
+    case 0x65: insn->seg = X86_SEG_FS + (b - 0x64); break;
+    case 0x66: insn->opsize_prefix = true; break;
+    case 0x67: d->addr_prefix = true; break;
+    case 0xf0: insn->lock = true; break;
+    case 0xf2:
+    case 0xf3: insn->rep = b; break;
+    default: return false;
     }
     return true;
 }
@@ -303,7 +404,9 @@ static int check_vex_like(struct decoder *d)
         return 0;
     switch ( d->insn->opcode )
     {
-    case 0xc4: case 0xc5: case 0x62:
+    case 0xc4:
+    case 0xc5:
+    case 0x62:
         if ( d->long64 )
             return -EOPNOTSUPP;
         rc = peek_byte(d, &next);
@@ -324,9 +427,9 @@ static uint16_t opcode_flags(const struct x86_insn *insn)
     switch ( insn->map )
     {
     case X86_MAP_ONEBYTE: return onebyte_flags[insn->opcode];
-    case X86_MAP_0F:      return twobyte_flags[insn->opcode];
-    case X86_MAP_0F38:    return map0f38_flags[insn->opcode] ?: BAD;
-    default:              return map0f3a_flags[insn->opcode] ?: BAD;
+    case X86_MAP_0F: return twobyte_flags[insn->opcode];
+    case X86_MAP_0F38: return map0f38_flags[insn->opcode] ?: BAD;
+    default: return map0f3a_flags[insn->opcode] ?: BAD;
     }
 }
 
@@ -337,21 +440,22 @@ static uint16_t onebyte_group_flags(const struct x86_insn *insn, uint16_t flags)
 
     switch ( insn->opcode )
     {
-    case 0xf6: case 0xf7:       /* only test (/0, /1) has an immediate */
+    case 0xf6:
+    case 0xf7: /* only test (/0, /1) has an immediate */
         if ( ext < 2 )
             flags |= insn->opcode == 0xf6 ? IB : IZ;
         return flags;
-    case 0xfe:
-        return ext < 2 ? flags : BAD;
+    case 0xfe: return ext < 2 ? flags : BAD;
     case 0xff:
-        if ( ext == 2 || ext == 4 )     /* near call/jmp */
+        if ( ext == 2 || ext == 4 ) /* near call/jmp */
             return flags | F64;
-        if ( ext == 3 || ext == 5 )     /* far call/jmp */
+        if ( ext == 3 || ext == 5 ) /* far call/jmp */
             return flags | MEM_ONLY;
-        if ( ext == 6 )                 /* push */
+        if ( ext == 6 ) /* push */
             return flags | D64;
         return ext == 7 ? BAD : flags;
-    case 0xc6: case 0xc7:       /* mov; C6 F8 xabort, C7 F8 xbegin */
+    case 0xc6:
+    case 0xc7: /* mov; C6 F8 xabort, C7 F8 xbegin */
         return ext == 0 || insn->modrm == 0xf8 ? flags : BAD;
     }
     return flags;
@@ -363,29 +467,28 @@ static uint16_t onebyte_group_flags(const struct x86_insn *insn, uint16_t flags)
  */
 static uint16_t twobyte_group_flags(const struct x86_insn *insn, uint16_t flags)
 {
-    static const uint8_t mmx_shift_exts[3] = {      /* 0F 71, 72, 73 */
-        0x54, 0x54, 0xcc,
+    static const uint8_t mmx_shift_exts[3] = {
+        /* 0F 71, 72, 73 */
+        0x54,
+        0x54,
+        0xcc,
     };
     unsigned int ext = (insn->modrm >> 3) & 7;
     bool pfx = insn->opsize_prefix || insn->rep;
 
     switch ( insn->opcode )
     {
-    case 0x00:
-        return ext < 6 ? flags : BAD;
-    case 0x71 ... 0x73:
-        return mmx_shift_exts[insn->opcode - 0x71] & (1u << ext) ? flags : BAD;
-    case 0x78:                  /* 66: EXTRQ, F2: INSERTQ imm8, imm8 (AMD) */
+    case 0x00: return ext < 6 ? flags : BAD;
+    case 0x71 ... 0x73: return mmx_shift_exts[insn->opcode - 0x71] & (1u << ext) ? flags : BAD;
+    case 0x78: /* 66: EXTRQ, F2: INSERTQ imm8, imm8 (AMD) */
         return pfx ? flags | BB | REG_ONLY : flags;
-    case 0x79:                  /* 66: EXTRQ, F2: INSERTQ (register forms) */
-        return pfx ? flags | REG_ONLY : flags;
-    case 0xba:                  /* bt, bts, btr, btc imm8 */
-        return ext >= 4 ? flags : BAD;
+    case 0x79: /* 66: EXTRQ, F2: INSERTQ (register forms) */ return pfx ? flags | REG_ONLY : flags;
+    case 0xba: /* bt, bts, btr, btc imm8 */ return ext >= 4 ? flags : BAD;
     case 0xc7:
         if ( ext == 0 || ext == 2 )
             return BAD;
         return ext < 6 ? flags | MEM_ONLY : flags;
-    case 0xd6:                  /* 66: movq; F2/F3: movdq2q/movq2dq */
+    case 0xd6: /* 66: movq; F2/F3: movdq2q/movq2dq */
         if ( insn->rep )
             return flags | REG_ONLY;
         return insn->opsize_prefix ? flags : BAD;
@@ -399,9 +502,8 @@ static uint16_t modrm_flags(const struct x86_insn *insn, uint16_t flags)
         return onebyte_group_flags(insn, flags);
     if ( insn->map == X86_MAP_0F )
         return twobyte_group_flags(insn, flags);
-    if ( insn->map == X86_MAP_0F38 && (insn->opcode & 0xfe) == 0xf0 &&
-         insn->rep != X86_REP_F2 )
-        return flags | MEM_ONLY;    /* movbe; with F2 it is crc32 */
+    if ( insn->map == X86_MAP_0F38 && (insn->opcode & 0xfe) == 0xf0 && insn->rep != X86_REP_F2 )
+        return flags | MEM_ONLY; /* movbe; with F2 it is crc32 */
     return flags;
 }
 
@@ -455,15 +557,22 @@ static unsigned int mod_disp_size(const struct x86_insn *insn)
 /* 16-bit addressing: the eight base/index pairs of the ModRM.rm field. */
 static int decode_mem16(struct decoder *d)
 {
-    enum { BX = 3, BP = 5, SI = 6, DI = 7, NO = X86_REG_NONE };
-    static const uint8_t base[8]  = { BX, BX, BP, BP, NO, NO, BP, BX };
+    enum
+    {
+        BX = 3,
+        BP = 5,
+        SI = 6,
+        DI = 7,
+        NO = X86_REG_NONE
+    };
+    static const uint8_t base[8] = { BX, BX, BP, BP, NO, NO, BP, BX };
     static const uint8_t index[8] = { SI, DI, SI, DI, SI, DI, NO, NO };
     struct x86_insn *insn = d->insn;
     unsigned int rm = insn->modrm & 7;
 
     insn->base = base[rm];
     insn->index = index[rm];
-    if ( insn->mod == 0 && rm == 6 )    /* [disp16], no base */
+    if ( insn->mod == 0 && rm == 6 ) /* [disp16], no base */
     {
         insn->base = X86_REG_NONE;
         return fetch_disp(d, 2);
@@ -482,10 +591,10 @@ static int decode_sib(struct decoder *d)
     insn->has_sib = true;
     insn->scale = 1u << (sib >> 6);
     insn->index = ((sib >> 3) & 7) | (insn->rex & REX_X ? 8 : 0);
-    if ( insn->index == 4 )             /* rsp cannot be an index */
+    if ( insn->index == 4 ) /* rsp cannot be an index */
         insn->index = X86_REG_NONE;
     insn->base = (sib & 7) | (insn->rex & REX_B ? 8 : 0);
-    if ( (sib & 7) == 5 && insn->mod == 0 )     /* no base, disp32 */
+    if ( (sib & 7) == 5 && insn->mod == 0 ) /* no base, disp32 */
     {
         insn->base = X86_REG_NONE;
         return fetch_disp(d, 4);
@@ -539,8 +648,7 @@ static int decode_mem(struct decoder *d)
     return decode_mem32(d);
 }
 
-static int fetch_imm(struct decoder *d, unsigned int size, int64_t *val,
-                     uint8_t *val_size)
+static int fetch_imm(struct decoder *d, unsigned int size, int64_t *val, uint8_t *val_size)
 {
     uint64_t v;
     int rc = fetch(d, size, &v);
@@ -570,15 +678,15 @@ static int decode_imm(struct decoder *d, unsigned int kind)
 
     switch ( kind )
     {
-    case IMM_B:     return fetch_imm(d, 1, &insn->imm, &insn->imm_size);
-    case IMM_W:     return fetch_imm(d, 2, &insn->imm, &insn->imm_size);
-    case IMM_Z:     return fetch_imm(d, z, &insn->imm, &insn->imm_size);
-    case IMM_V:     return fetch_imm(d, insn->op_size, &insn->imm, &insn->imm_size);
+    case IMM_B: return fetch_imm(d, 1, &insn->imm, &insn->imm_size);
+    case IMM_W: return fetch_imm(d, 2, &insn->imm, &insn->imm_size);
+    case IMM_Z: return fetch_imm(d, z, &insn->imm, &insn->imm_size);
+    case IMM_V: return fetch_imm(d, insn->op_size, &insn->imm, &insn->imm_size);
     case IMM_MOFFS: return decode_moffs(d);
-    case IMM_FAR:   rc = fetch_imm(d, z, &insn->imm, &insn->imm_size); break;
-    case IMM_WB:    rc = fetch_imm(d, 2, &insn->imm, &insn->imm_size); break;
-    case IMM_BB:    rc = fetch_imm(d, 1, &insn->imm, &insn->imm_size); break;
-    default:        return 0;
+    case IMM_FAR: rc = fetch_imm(d, z, &insn->imm, &insn->imm_size); break;
+    case IMM_WB: rc = fetch_imm(d, 2, &insn->imm, &insn->imm_size); break;
+    case IMM_BB: rc = fetch_imm(d, 1, &insn->imm, &insn->imm_size); break;
+    default: return 0;
     }
     if ( rc )
         return rc;
@@ -590,13 +698,32 @@ static bool valid_3dnow_suffix(uint8_t op)
 {
     switch ( op )
     {
-    case 0x0c: case 0x0d: case 0x1c: case 0x1d:             /* conversions */
-    case 0x86: case 0x87:                                   /* Geode */
-    case 0x8a: case 0x8e: case 0x90: case 0x94: case 0x96: case 0x97:
-    case 0x9a: case 0x9e: case 0xa0: case 0xa4: case 0xa6: case 0xa7:
-    case 0xaa: case 0xae: case 0xb0: case 0xb4: case 0xb6: case 0xb7:
-    case 0xbb: case 0xbf:
-        return true;
+    case 0x0c:
+    case 0x0d:
+    case 0x1c:
+    case 0x1d: /* conversions */
+    case 0x86:
+    case 0x87: /* Geode */
+    case 0x8a:
+    case 0x8e:
+    case 0x90:
+    case 0x94:
+    case 0x96:
+    case 0x97:
+    case 0x9a:
+    case 0x9e:
+    case 0xa0:
+    case 0xa4:
+    case 0xa6:
+    case 0xa7:
+    case 0xaa:
+    case 0xae:
+    case 0xb0:
+    case 0xb4:
+    case 0xb6:
+    case 0xb7:
+    case 0xbb:
+    case 0xbf: return true;
     }
     return false;
 }
@@ -608,12 +735,12 @@ static bool implicit_mem(const struct x86_insn *insn)
 
     if ( insn->map != X86_MAP_ONEBYTE )
         return false;
-    return (op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) ||
-           (op >= 0xaa && op <= 0xaf) || op == 0xd7;
+    return (op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf) ||
+           op == 0xd7;
 }
 
-static void set_class(struct x86_insn *insn, enum x86_insn_class cls,
-                      unsigned int access, unsigned int mem_size)
+static void set_class(struct x86_insn *insn, enum x86_insn_class cls, unsigned int access,
+                      unsigned int mem_size)
 {
     insn->insn_class = cls;
     insn->mem_access = access;
@@ -631,8 +758,7 @@ static void classify_alu_block(struct x86_insn *insn)
     bool is_cmp = (op & 0x38) == 0x38;
 
     if ( op < 0x40 && (op & 7) < 4 )
-        set_class(insn, X86_INSN_ALU_MEM, (op & 2) || is_cmp ? RD : RMW,
-                  insn->op_size);
+        set_class(insn, X86_INSN_ALU_MEM, (op & 2) || is_cmp ? RD : RMW, insn->op_size);
 }
 
 /* The forms without ModRM: moffs moves (A0-A3) and string ops. */
@@ -642,18 +768,14 @@ static bool classify_implicit(struct x86_insn *insn)
 
     switch ( insn->opcode )
     {
-    case 0xa0: case 0xa1:
-        set_class(insn, X86_INSN_MOV_LOAD, RD, size);
-        return true;
-    case 0xa2: case 0xa3:
-        set_class(insn, X86_INSN_MOV_STORE, WR, size);
-        return true;
-    case 0xa4: case 0xa5:
-        set_class(insn, X86_INSN_MOVS, RMW, size);
-        return true;
-    case 0xaa: case 0xab:
-        set_class(insn, X86_INSN_STOS, WR, size);
-        return true;
+    case 0xa0:
+    case 0xa1: set_class(insn, X86_INSN_MOV_LOAD, RD, size); return true;
+    case 0xa2:
+    case 0xa3: set_class(insn, X86_INSN_MOV_STORE, WR, size); return true;
+    case 0xa4:
+    case 0xa5: set_class(insn, X86_INSN_MOVS, RMW, size); return true;
+    case 0xaa:
+    case 0xab: set_class(insn, X86_INSN_STOS, WR, size); return true;
     }
     return false;
 }
@@ -667,39 +789,37 @@ static void classify_onebyte(struct x86_insn *insn, bool long64)
         return;
     switch ( insn->opcode )
     {
-    case 0x88: case 0x89:
-        set_class(insn, X86_INSN_MOV_STORE, WR, size);
-        break;
-    case 0xc6: case 0xc7:       /* only /0 is mov */
+    case 0x88:
+    case 0x89: set_class(insn, X86_INSN_MOV_STORE, WR, size); break;
+    case 0xc6:
+    case 0xc7: /* only /0 is mov */
         if ( ext == 0 )
             set_class(insn, X86_INSN_MOV_STORE, WR, size);
         break;
-    case 0x8a: case 0x8b:
-        set_class(insn, X86_INSN_MOV_LOAD, RD, size);
-        break;
-    case 0x63:                  /* movsxd in 64-bit mode, arpl otherwise */
+    case 0x8a:
+    case 0x8b: set_class(insn, X86_INSN_MOV_LOAD, RD, size); break;
+    case 0x63: /* movsxd in 64-bit mode, arpl otherwise */
         if ( long64 )
             set_class(insn, X86_INSN_MOV_LOAD, RD, size == 8 ? 4 : size);
         break;
-    case 0x84: case 0x85:       /* test */
-        set_class(insn, X86_INSN_ALU_MEM, RD, size);
-        break;
-    case 0x86: case 0x87:       /* xchg */
-        set_class(insn, X86_INSN_ALU_MEM, RMW, size);
-        break;
-    case 0x80 ... 0x83:         /* /7 is cmp */
+    case 0x84:
+    case 0x85: /* test */ set_class(insn, X86_INSN_ALU_MEM, RD, size); break;
+    case 0x86:
+    case 0x87: /* xchg */ set_class(insn, X86_INSN_ALU_MEM, RMW, size); break;
+    case 0x80 ... 0x83: /* /7 is cmp */
         set_class(insn, X86_INSN_ALU_MEM, ext == 7 ? RD : RMW, size);
         break;
-    case 0xf6: case 0xf7:       /* test reads; not, neg write */
+    case 0xf6:
+    case 0xf7: /* test reads; not, neg write */
         if ( ext < 4 )
             set_class(insn, X86_INSN_ALU_MEM, ext < 2 ? RD : RMW, size);
         break;
-    case 0xfe: case 0xff:       /* inc, dec */
+    case 0xfe:
+    case 0xff: /* inc, dec */
         if ( ext < 2 )
             set_class(insn, X86_INSN_ALU_MEM, RMW, size);
         break;
-    default:
-        classify_alu_block(insn);
+    default: classify_alu_block(insn);
     }
 }
 
@@ -711,21 +831,19 @@ static void classify_twobyte(struct x86_insn *insn)
         return;
     switch ( insn->opcode )
     {
-    case 0xb6: case 0xbe:       /* movzx, movsx from a byte */
-        set_class(insn, X86_INSN_MOV_LOAD, RD, 1);
-        break;
-    case 0xb7: case 0xbf:       /* ... from a word */
-        set_class(insn, X86_INSN_MOV_LOAD, RD, 2);
-        break;
-    case 0xa3:                  /* bt */
-        set_class(insn, X86_INSN_ALU_MEM, RD, size);
-        break;
-    case 0xab: case 0xb3: case 0xbb:    /* bts, btr, btc */
-    case 0xb0: case 0xb1:               /* cmpxchg */
-    case 0xc0: case 0xc1:               /* xadd */
-        set_class(insn, X86_INSN_ALU_MEM, RMW, size);
-        break;
-    case 0xba:                  /* bt/bts/btr/btc imm8 */
+    case 0xb6:
+    case 0xbe: /* movzx, movsx from a byte */ set_class(insn, X86_INSN_MOV_LOAD, RD, 1); break;
+    case 0xb7:
+    case 0xbf: /* ... from a word */ set_class(insn, X86_INSN_MOV_LOAD, RD, 2); break;
+    case 0xa3: /* bt */ set_class(insn, X86_INSN_ALU_MEM, RD, size); break;
+    case 0xab:
+    case 0xb3:
+    case 0xbb: /* bts, btr, btc */
+    case 0xb0:
+    case 0xb1: /* cmpxchg */
+    case 0xc0:
+    case 0xc1: /* xadd */ set_class(insn, X86_INSN_ALU_MEM, RMW, size); break;
+    case 0xba: /* bt/bts/btr/btc imm8 */
         set_class(insn, X86_INSN_ALU_MEM, ext == 4 ? RD : RMW, size);
         break;
     }
@@ -745,9 +863,8 @@ static bool lock_allowed(const struct x86_insn *insn)
     if ( !insn->has_mem )
         return false;
     if ( insn->map == X86_MAP_0F && insn->opcode == 0xc7 && ext == 1 )
-        return true;            /* cmpxchg8b, cmpxchg16b */
-    return insn->insn_class == X86_INSN_ALU_MEM &&
-           (insn->mem_access & X86_MEM_WRITE);
+        return true; /* cmpxchg8b, cmpxchg16b */
+    return insn->insn_class == X86_INSN_ALU_MEM && (insn->mem_access & X86_MEM_WRITE);
 }
 
 static void classify(const struct decoder *d)
@@ -807,17 +924,17 @@ static int decode_body(struct decoder *d, uint16_t flags)
     rc = decode_imm(d, IMM_KIND(flags));
     if ( rc )
         return rc;
-    if ( insn->map == X86_MAP_0F && insn->opcode == 0x0f &&
-         !valid_3dnow_suffix(insn->imm) )
+    if ( insn->map == X86_MAP_0F && insn->opcode == 0x0f && !valid_3dnow_suffix(insn->imm) )
         return -EINVAL;
     return 0;
 }
 
-int x86_decode(const uint8_t *bytes, size_t avail, enum x86_cpu_mode mode,
-               struct x86_insn *out)
+int x86_decode(const uint8_t *bytes, size_t avail, enum x86_cpu_mode mode, struct x86_insn *out)
 {
     struct decoder d = {
-        .bytes = bytes, .avail = avail, .long64 = mode == X86_MODE_LONG64,
+        .bytes = bytes,
+        .avail = avail,
+        .long64 = mode == X86_MODE_LONG64,
         .insn = out,
     };
     uint16_t flags;
@@ -826,7 +943,9 @@ int x86_decode(const uint8_t *bytes, size_t avail, enum x86_cpu_mode mode,
     if ( mode != X86_MODE_PROT32 && mode != X86_MODE_LONG64 )
         return -EINVAL;
     *out = (struct x86_insn){
-        .seg = X86_SEG_NONE, .base = X86_REG_NONE, .index = X86_REG_NONE,
+        .seg = X86_SEG_NONE,
+        .base = X86_REG_NONE,
+        .index = X86_REG_NONE,
     };
     rc = decode_head(&d, &flags);
     if ( !rc )

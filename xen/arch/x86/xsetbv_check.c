@@ -17,16 +17,15 @@
  */
 int fpu_xsetbv_check(uint64_t max, uint32_t idx, uint64_t val, unsigned int cpl, uint64_t cr4)
 {
-    if (!max || !(cr4 & X86_CR4_OSXSAVE))
+    if ( !max || !(cr4 & X86_CR4_OSXSAVE) )
         return X86_EXC_UD;
-    if (cpl != 0 || idx != 0)
+    if ( cpl != 0 || idx != 0 )
         return X86_EXC_GP;
-    if ((val & ~max) || !(val & XSTATE_X87))
+    if ( (val & ~max) || !(val & XSTATE_X87) )
         return X86_EXC_GP;
-    if ((val & XSTATE_YMM) && !(val & XSTATE_SSE))
+    if ( (val & XSTATE_YMM) && !(val & XSTATE_SSE) )
         return X86_EXC_GP;
-    if ((val & XSTATE_AVX512) && ((val & XSTATE_AVX512) != XSTATE_AVX512 ||
-                                  !(val & XSTATE_YMM)))
+    if ( (val & XSTATE_AVX512) && ((val & XSTATE_AVX512) != XSTATE_AVX512 || !(val & XSTATE_YMM)) )
         return X86_EXC_GP;
     return 0;
 }

@@ -13,13 +13,14 @@
 
 #include <xen/errno.h>
 
-#define NO_MARK (~0ULL)               /* no marked ancestor */
+#define NO_MARK (~0ULL) /* no marked ancestor */
 
-struct audit {
+struct audit
+{
     const struct p2m_domain *p2m;
     struct p2m_counters seen;
     uint64_t marks[P2M_CHANGE_LOG];
-    uint64_t *tables;                 /* every table frame met, root excluded */
+    uint64_t *tables; /* every table frame met, root excluded */
     size_t ntables, cap;
     uint64_t max_gfn;
     char *buf;
@@ -27,13 +28,12 @@ struct audit {
     int rc;
 };
 
-static void __attribute__((format(printf, 2, 3)))
-audit_fail(struct audit *au, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) audit_fail(struct audit *au, const char *fmt, ...)
 {
     va_list ap;
 
     if ( au->rc )
-        return;                       /* keep the first mismatch */
+        return; /* keep the first mismatch */
     au->rc = -EILSEQ;
     if ( !au->buf || !au->len )
         return;
@@ -59,8 +59,8 @@ static void audit_leaf(struct audit *au, p2m_pte_t pte, unsigned int level, uint
                    (unsigned long long)gfn, level, (unsigned long long)mfn_x(mfn));
     if ( (pte & ~ops->hw_managed_bits) != want )
         audit_fail(au, "gfn %#llx level %u: entry %#llx, but type %u access %u encode as %#llx",
-                   (unsigned long long)gfn, level, (unsigned long long)pte,
-                   ops->type(pte), ops->access(pte), (unsigned long long)want);
+                   (unsigned long long)gfn, level, (unsigned long long)pte, ops->type(pte),
+                   ops->access(pte), (unsigned long long)want);
     au->seen.entries_by_order[level - 1]++;
     au->seen.entries_by_type[ops->type(pte)]++;
     au->max_gfn = MAX(au->max_gfn, gfn + level_span(level) - 1);
@@ -183,8 +183,7 @@ static void audit_tables_unique(struct audit *au)
             audit_fail(au, "the root table %#llx is also referenced below it",
                        (unsigned long long)au->tables[i]);
         if ( i && au->tables[i] == au->tables[i - 1] )
-            audit_fail(au, "table %#llx is referenced twice",
-                       (unsigned long long)au->tables[i]);
+            audit_fail(au, "table %#llx is referenced twice", (unsigned long long)au->tables[i]);
     }
 }
 
@@ -203,8 +202,7 @@ static void audit_counters(struct audit *au)
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(order_names); i++ )
-        audit_counter(au, order_names[i], au->seen.entries_by_order[i],
-                      stats->entries_by_order[i]);
+        audit_counter(au, order_names[i], au->seen.entries_by_order[i], stats->entries_by_order[i]);
     for ( i = 0; i < p2m_type_count; i++ )
     {
         snprintf(what, sizeof(what), "leaves of type %u", i);
@@ -219,8 +217,7 @@ static void audit_counters(struct audit *au)
     }
     if ( au->max_gfn > au->p2m->max_mapped_gfn )
         audit_fail(au, "gfn %#llx is mapped, above max_mapped_gfn %#llx",
-                   (unsigned long long)au->max_gfn,
-                   (unsigned long long)au->p2m->max_mapped_gfn);
+                   (unsigned long long)au->max_gfn, (unsigned long long)au->p2m->max_mapped_gfn);
 }
 
 static void audit_log(struct audit *au)

@@ -10,8 +10,8 @@
 
 /* Does every leaf below table (entries at level) map gfn offset i to
  * base + i, with type t and access a? Gathers the leaves' accessed/dirty. */
-static bool subtree_maps(const struct p2m_domain *p2m, mfn_t table, unsigned int level,
-                         mfn_t base, p2m_type_t t, p2m_access_t a, p2m_pte_t *hw)
+static bool subtree_maps(const struct p2m_domain *p2m, mfn_t table, unsigned int level, mfn_t base,
+                         p2m_type_t t, p2m_access_t a, p2m_pte_t *hw)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     const p2m_pte_t *entries = table_va(table);
@@ -36,15 +36,14 @@ static bool subtree_maps(const struct p2m_domain *p2m, mfn_t table, unsigned int
 
 /* The superpage at level saying what the subtree below table_pte says,
  * or 0 if no single leaf can. */
-static p2m_pte_t merged_leaf(const struct p2m_domain *p2m, p2m_pte_t table_pte,
-                             unsigned int level)
+static p2m_pte_t merged_leaf(const struct p2m_domain *p2m, p2m_pte_t table_pte, unsigned int level)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t first = table_pte, hw = 0;
     unsigned int l = level;
     mfn_t base;
 
-    while ( is_table(p2m, first, l) )         /* the leaf at the block's start */
+    while ( is_table(p2m, first, l) ) /* the leaf at the block's start */
     {
         first = read_pte(&table_va(ops->mfn(first))[0]);
         l--;
@@ -121,4 +120,3 @@ bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order)
     spin_unlock(&p2m->lock);
     return done;
 }
-

@@ -34,11 +34,12 @@ static p2m_pte_t dirty_flag(const struct p2m_pte_ops *ops)
 
 /* ---- walking the leaves ---- */
 
-struct leaf_walk {
+struct leaf_walk
+{
     struct p2m_domain *p2m;
-    unsigned int min_level;           /* no descent below this level */
-    bool clear;                       /* clear the dirty flags reported */
-    bool dirty_only;                  /* report only leaves with the flag */
+    unsigned int min_level; /* no descent below this level */
+    bool clear;             /* clear the dirty flags reported */
+    bool dirty_only;        /* report only leaves with the flag */
     p2m_range_fn fn;
     void *arg;
     uint64_t reported;
@@ -46,8 +47,7 @@ struct leaf_walk {
 };
 
 /* One leaf: report it if it qualifies, and clear its flag if asked. */
-static void visit_leaf(struct leaf_walk *w, p2m_pte_t *slot, unsigned int level,
-                       uint64_t gfn)
+static void visit_leaf(struct leaf_walk *w, p2m_pte_t *slot, unsigned int level, uint64_t gfn)
 {
     p2m_pte_t d = dirty_flag(w->p2m->ops);
     p2m_pte_t pte = read_pte(slot);
@@ -55,7 +55,7 @@ static void visit_leaf(struct leaf_walk *w, p2m_pte_t *slot, unsigned int level,
     if ( w->dirty_only && !(pte & d) )
         return;
     if ( !w->dirty_only && level == 1 )
-        return;                       /* superpages only */
+        return; /* superpages only */
     if ( w->clear && (pte & d) )
     {
         __atomic_fetch_and(slot, ~d, __ATOMIC_SEQ_CST);
@@ -67,8 +67,7 @@ static void visit_leaf(struct leaf_walk *w, p2m_pte_t *slot, unsigned int level,
         w->fn(w->arg, gfn, level_order(level));
 }
 
-static void walk_table(struct leaf_walk *w, p2m_pte_t *table, unsigned int level,
-                       uint64_t base)
+static void walk_table(struct leaf_walk *w, p2m_pte_t *table, unsigned int level, uint64_t base)
 {
     const struct p2m_pte_ops *ops = w->p2m->ops;
     unsigned int i;
@@ -101,8 +100,12 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
                            p2m_range_fn fn, void *arg)
 {
     struct leaf_walk w = {
-        .p2m = p2m, .min_level = order_level(MIN(min_order, (unsigned int)P2M_ORDER_1G)),
-        .clear = clear, .dirty_only = true, .fn = fn, .arg = arg,
+        .p2m = p2m,
+        .min_level = order_level(MIN(min_order, (unsigned int)P2M_ORDER_1G)),
+        .clear = clear,
+        .dirty_only = true,
+        .fn = fn,
+        .arg = arg,
     };
     uint64_t n;
 
@@ -117,7 +120,10 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
 void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg)
 {
     struct leaf_walk w = {
-        .p2m = p2m, .min_level = 2, .fn = fn, .arg = arg,
+        .p2m = p2m,
+        .min_level = 2,
+        .fn = fn,
+        .arg = arg,
     };
 
     spin_lock(&p2m->lock);
@@ -148,7 +154,7 @@ static unsigned int end_of_walk(const struct p2m_domain *p2m, uint64_t gfn, p2m_
     p2m_pte_t *table = table_va(p2m->root);
     unsigned int level;
 
-    for ( level = P2M_LEVELS; ; level-- )
+    for ( level = P2M_LEVELS;; level-- )
     {
         *slot = &table[slot_index(gfn, level)];
         if ( !is_table(p2m, read_pte(*slot), level) )
@@ -194,7 +200,7 @@ static int shatter_slot(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int le
     int rc;
 
     if ( level == 2 && is_table(p2m, pte, level) )
-        return 0;                     /* 4K leaves below: nothing to split */
+        return 0; /* 4K leaves below: nothing to split */
     if ( p2m->ops->needs_recalc(pte) )
         p2m_recalc_push(p2m, slot, level);
     pte = read_pte(slot);

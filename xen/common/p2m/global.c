@@ -22,17 +22,18 @@
 
 #include <xen/errno.h>
 
-#define BUDGET_ALL    (~0U)
+#define BUDGET_ALL (~0U)
 
 /* ---- finishing in bounded batches ---- */
 
-struct sweep {
+struct sweep
+{
     struct p2m_domain *p2m;
-    unsigned int budget;              /* tables' worth of work left */
+    unsigned int budget; /* tables' worth of work left */
 };
 
-static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level,
-                       uint64_t base, unsigned int first);
+static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level, uint64_t base,
+                       unsigned int first);
 
 /* One entry: push its mark and sweep the table below, for one unit. An
  * unmarked entry over a table of leaves holds nothing to do: free. */
@@ -53,12 +54,11 @@ static bool sweep_entry(struct sweep *sw, p2m_pte_t *slot, unsigned int level, u
     sw->budget--;
     if ( marked )
         p2m_recalc_push(p2m, slot, level);
-    return level == 2 ||
-           sweep_from(sw, table_va(p2m->ops->mfn(read_pte(slot))), level - 1, gfn, 0);
+    return level == 2 || sweep_from(sw, table_va(p2m->ops->mfn(read_pte(slot))), level - 1, gfn, 0);
 }
 
-static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level,
-                       uint64_t base, unsigned int first)
+static bool sweep_from(struct sweep *sw, p2m_pte_t *table, unsigned int level, uint64_t base,
+                       unsigned int first)
 {
     unsigned int i;
 
@@ -147,7 +147,7 @@ static void log_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
 
     if ( rc->seq + 1 - rc->tail > P2M_CHANGE_LOG )
     {
-        finish_all(p2m);                     /* resync: correct, not fast */
+        finish_all(p2m); /* resync: correct, not fast */
         p2m->stats.resyncs++;
     }
     rc->seq++;

@@ -11,7 +11,6 @@
 
 #include <xen/errno.h>
 
-
 void p2m_recalc_init(struct p2m_domain *p2m)
 {
     memset(&p2m->recalc, 0, sizeof(p2m->recalc));
@@ -22,7 +21,7 @@ void p2m_recalc_init(struct p2m_domain *p2m)
 
 uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte)
 {
-    uint64_t last = p2m->recalc.seq - 1;     /* the newest stamp a mark can have */
+    uint64_t last = p2m->recalc.seq - 1; /* the newest stamp a mark can have */
 
     return last - ((last - p2m->ops->recalc_stamp(pte)) & LOG_MASK);
 }

@@ -22,7 +22,7 @@
 static bool frames_ok(mfn_t mfn, uint64_t nr, p2m_type_t t)
 {
     if ( t == p2m_invalid )
-        return true;                  /* a removal: the frame is ignored */
+        return true; /* a removal: the frame is ignored */
     if ( !mfn_valid_raw(mfn) )
         return p2m_type_rights(t) == p2m_access_n;
     return mfn_x(mfn) < P2M_MFN_LIMIT && nr <= P2M_MFN_LIMIT - mfn_x(mfn);
@@ -37,8 +37,8 @@ static int check_mapping(gfn_t gfn, mfn_t mfn, uint64_t nr, p2m_type_t t, p2m_ac
     return frames_ok(mfn, nr, t) ? 0 : -EINVAL;
 }
 
-static int check_entry(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn,
-                       unsigned int order, p2m_type_t t, p2m_access_t a)
+static int check_entry(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
+                       p2m_type_t t, p2m_access_t a)
 {
     uint64_t misalign;
 
@@ -84,7 +84,7 @@ void p2m_empty(struct p2m_domain *p2m)
     {
         p2m_pte_t pte = read_pte(&root[i]);
 
-        if ( is_table(p2m, pte, P2M_LEVELS) )   /* the root holds no leaves */
+        if ( is_table(p2m, pte, P2M_LEVELS) ) /* the root holds no leaves */
             p2m_replace_subtree(p2m, &root[i], P2M_LEVELS, true, 0);
     }
     spin_unlock(&p2m->lock);
@@ -103,8 +103,8 @@ void p2m_teardown(struct p2m_domain *p2m)
     spin_unlock(&p2m->lock);
 }
 
-static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn,
-                            unsigned int order, p2m_type_t t, p2m_access_t a)
+static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn, unsigned int order,
+                            p2m_type_t t, p2m_access_t a)
 {
     unsigned int level = order_level(order);
     p2m_pte_t new = t == p2m_invalid ? 0 : p2m->ops->make_leaf(mfn, level, t, a);
@@ -114,7 +114,7 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn,
     ASSERT(spin_is_locked(&p2m->lock));
     slot = p2m_walk_to(p2m, gfn, level, new != 0, &rc);
     if ( !slot )
-        return rc == WALK_HOLE ? 0 : rc;   /* removing what was never there */
+        return rc == WALK_HOLE ? 0 : rc; /* removing what was never there */
     p2m_install(p2m, slot, level, new);
     if ( new )
         p2m_note_mapped(p2m, gfn, order);
@@ -123,8 +123,8 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn,
     return 0;
 }
 
-int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
-                  p2m_type_t t, p2m_access_t a)
+int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order, p2m_type_t t,
+                  p2m_access_t a)
 {
     int rc = check_entry(p2m, gfn, mfn, order, t, a);
 
@@ -151,8 +151,8 @@ static unsigned int piece_order(const struct p2m_domain *p2m, uint64_t gfn, mfn_
     return P2M_ORDER_4K;
 }
 
-int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
-                  p2m_type_t t, p2m_access_t a)
+int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr, p2m_type_t t,
+                  p2m_access_t a)
 {
     uint64_t g = gfn_x(gfn);
     int rc = check_mapping(gfn, mfn, nr, t, a);
@@ -198,8 +198,8 @@ mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
     return m;
 }
 
-mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
-                 p2m_access_t *a, unsigned int *order)
+mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
+                 unsigned int *order)
 {
     p2m_pte_t pte = 0;
     unsigned int level = 1;
@@ -221,8 +221,7 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
         *a = leaf ? p2m->ops->access(pte) : p2m_access_n;
     if ( order )
         *order = MIN(level_order(level), (unsigned int)P2M_ORDER_1G);
-    return leaf ? mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1))
-                : INVALID_MFN;
+    return leaf ? mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1)) : INVALID_MFN;
 }
 
 bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint32_t mask)
@@ -237,7 +236,7 @@ bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint3
         p2m_lookup(p2m, _gfn(g), &t, NULL, &order);
         if ( !(mask & P2M_TYPE_BIT(t)) )
             return false;
-        g = (g | ((1ULL << order) - 1)) + 1;     /* end of this leaf or hole */
+        g = (g | ((1ULL << order) - 1)) + 1; /* end of this leaf or hole */
     }
     return true;
 }

@@ -58,7 +58,7 @@ static int grow(struct p2m_pool *pool, uint64_t want_free)
     }
     if ( pool->nr_free >= want_free )
         return 0;
-    while ( added-- )                 /* all or nothing */
+    while ( added-- ) /* all or nothing */
         free_pages(pop_free(pool), 0);
     return -ENOMEM;
 }

@@ -16,16 +16,28 @@
 #define LEVEL_BITS        9
 #define ENTRIES_PER_TABLE (1U << LEVEL_BITS)
 
-static inline unsigned int level_order(unsigned int level) { return (level - 1) * LEVEL_BITS; }
-static inline unsigned int order_level(unsigned int order) { return order / LEVEL_BITS + 1; }
-static inline uint64_t level_span(unsigned int level) { return 1ULL << level_order(level); }
+static inline unsigned int level_order(unsigned int level)
+{
+    return (level - 1) * LEVEL_BITS;
+}
+static inline unsigned int order_level(unsigned int order)
+{
+    return order / LEVEL_BITS + 1;
+}
+static inline uint64_t level_span(unsigned int level)
+{
+    return 1ULL << level_order(level);
+}
 
 static inline unsigned int slot_index(uint64_t gfn, unsigned int level)
 {
     return (gfn >> level_order(level)) & (ENTRIES_PER_TABLE - 1);
 }
 
-static inline p2m_pte_t *table_va(mfn_t table) { return mfn_to_virt(table); }
+static inline p2m_pte_t *table_va(mfn_t table)
+{
+    return mfn_to_virt(table);
+}
 
 static inline p2m_pte_t read_pte(const p2m_pte_t *slot)
 {
@@ -49,9 +61,11 @@ static inline p2m_pte_t exchange_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2
 }
 
 /* Store new only if the slot still holds old. */
-static inline bool cmpxchg_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t old, p2m_pte_t new)
+static inline bool cmpxchg_pte(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t old,
+                               p2m_pte_t new)
 {
-    bool ok = __atomic_compare_exchange_n(slot, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    bool ok =
+        __atomic_compare_exchange_n(slot, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     if ( ok )
         p2m->stats.entries_written++;
     return ok;
@@ -73,10 +87,10 @@ static inline bool order_supported(const struct p2m_domain *p2m, unsigned int or
            (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
 }
 
-#define WALK_HOLE         1       /* p2m_walk_to() met nothing mapped: not an error */
-#define LOG_MASK          (P2M_CHANGE_LOG - 1)
+#define WALK_HOLE 1 /* p2m_walk_to() met nothing mapped: not an error */
+#define LOG_MASK  (P2M_CHANGE_LOG - 1)
 
-BUILD_BUG_ON(P2M_CHANGE_LOG & LOG_MASK);
+BUILD_BUG_ON(P2M_CHANGE_LOG &LOG_MASK);
 
 /*
  * The layers, bottom first. A file calls only the layers below its own
@@ -105,7 +119,10 @@ uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte);
 /* t with the changes logged after stamp applied, in order. */
 p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_type_t t);
 /* The stamp meaning "nothing pending" (no mark carries it). */
-static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m) { return p2m->recalc.seq; }
+static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m)
+{
+    return p2m->recalc.seq;
+}
 
 /* ---- layer 1: table.c ---- */
 void p2m_flush(struct p2m_domain *p2m);
@@ -113,13 +130,12 @@ void p2m_flush(struct p2m_domain *p2m);
 void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
 /* The leaf in *slot with type t (frame, access, accessed/dirty kept).
  * Counts it; returns whether a TLB holding the old one must be flushed. */
-bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                     p2m_type_t t);
+bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t);
 /* Put new in place of the table at *slot, freeing the table (break
  * before make). The references of the leaves below are dropped if
  * drop_refs, or carried into new (coalescing). */
-void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, bool drop_refs,
-                         p2m_pte_t new);
+void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                         bool drop_refs, p2m_pte_t new);
 /* Free every table below table (level), forgetting its leaves and marks,
  * dropping the leaves' references if drop_refs. table itself stays. */
 void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs);
@@ -140,8 +156,8 @@ void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int le
 /* ---- layer 3: walk.c ---- */
 /* The slot for gfn at level, making the path down to it (if build).
  * NULL with *rc WALK_HOLE (nothing mapped and !build) or -ENOMEM. */
-p2m_pte_t *p2m_walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int level,
-                       bool build, int *rc);
+p2m_pte_t *p2m_walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int level, bool build,
+                       int *rc);
 /* Where the walk for gfn ends (a leaf or an empty entry), resolving the
  * pending changes on the way; returns its level. */
 unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t **slot);

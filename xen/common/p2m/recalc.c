@@ -13,8 +13,7 @@
 
 /* The leaf gets the type the changes after stamp give it. No flush: no
  * walk has reached it since the flush that followed its mark. */
-static void recalc_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                        uint64_t stamp)
+static void recalc_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t stamp)
 {
     p2m_type_t stored = p2m->ops->type(read_pte(slot));
     p2m_type_t t = p2m_recalc_type(p2m, stamp, stored);
@@ -27,8 +26,7 @@ static void recalc_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int le
 /* One child of a mark being pushed: a leaf is resolved on the spot (the
  * same 512 writes as marking it, without 511 faults to follow), a table is
  * marked unless it already carries an older mark, which covers this one. */
-static void push_child(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                       uint64_t stamp)
+static void push_child(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t stamp)
 {
     p2m_pte_t pte = read_pte(slot);
 
@@ -68,7 +66,7 @@ void p2m_recalc_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int le
     if ( p2m->ops->needs_recalc(read_pte(slot)) )
         p2m_recalc_push(p2m, slot, level);
     if ( level - 1 == 1 )
-        return;                       /* leaves below: never marked */
+        return; /* leaves below: never marked */
     children = table_va(p2m->ops->mfn(read_pte(slot)));
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
         p2m_recalc_subtree(p2m, &children[i], level - 1);

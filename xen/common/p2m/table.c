@@ -26,10 +26,10 @@ void p2m_flush(struct p2m_domain *p2m)
 
 /* ---- counters ---- */
 
-static void count_leaves(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level,
-                         uint64_t n, bool add)
+static void count_leaves(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level, uint64_t n,
+                         bool add)
 {
-    uint64_t delta = add ? n : -n;    /* unsigned wrap-around subtracts */
+    uint64_t delta = add ? n : -n; /* unsigned wrap-around subtracts */
 
     if ( !p2m->ops->is_leaf(pte, level) )
         return;
@@ -58,15 +58,14 @@ static unsigned int granted(const struct p2m_domain *p2m, p2m_pte_t pte, unsigne
  * Pure widening (a log-dirty page made writable) needs no flush: the
  * stale entry can only fault. The backends map mmio_direct uncached, so
  * moving in or out of it changes the memory type a TLB may hold. */
-static bool narrows(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new,
-                    unsigned int level)
+static bool narrows(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new, unsigned int level)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     unsigned int before = granted(p2m, old, level), after = granted(p2m, new, level);
     bool was_uc = ops->type(old) == p2m_mmio_direct, is_uc = ops->type(new) == p2m_mmio_direct;
 
-    return before && ((before & ~after) || was_uc != is_uc ||
-                      !mfn_eq(ops->mfn(old), ops->mfn(new)));
+    return before &&
+           ((before & ~after) || was_uc != is_uc || !mfn_eq(ops->mfn(old), ops->mfn(new)));
 }
 
 static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t new)
@@ -122,8 +121,7 @@ void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, boo
  * set up to the exchange are carried into the new entry, so log-dirty's
  * A/D harvest and PML never lose a write to a retyped page.
  */
-static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                         p2m_pte_t new)
+static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t old = exchange_pte(p2m, slot, new);
@@ -135,18 +133,18 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
         p2m_flush(p2m);
-    drop_leaf_refs(p2m, old, level);      /* after the flush: no TLB holds it */
+    drop_leaf_refs(p2m, old, level); /* after the flush: no TLB holds it */
 }
 
-bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                     p2m_type_t t)
+bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t old, new;
 
     /* Recompute from what is there until no hardware A/D update slipped
      * in between the read and the store. */
-    do {
+    do
+    {
         old = read_pte(slot);
         new = (old & ops->hw_managed_bits) |
               ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
@@ -172,8 +170,7 @@ void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
 }
 
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                    p2m_pte_t new)
+void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
 {
     if ( is_table(p2m, read_pte(slot), level) )
         p2m_replace_subtree(p2m, slot, level, true, new);
@@ -190,15 +187,15 @@ int p2m_add_table(struct p2m_domain *p2m, p2m_pte_t *slot)
     if ( !mfn_valid_raw(table) )
         return -ENOMEM;
     memset(table_va(table), 0, PAGE_SIZE);
-    write_pte(p2m, slot, p2m->ops->make_table(table));   /* was empty: no flush */
+    write_pte(p2m, slot, p2m->ops->make_table(table)); /* was empty: no flush */
     p2m->stats.tables++;
     return 0;
 }
 
 /* Children saying what parent said, accessed/dirty included: a dirty
  * superpage makes 512 dirty children, so no dirty page is lost. */
-static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table,
-                          p2m_pte_t parent, unsigned int level)
+static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table, p2m_pte_t parent,
+                          unsigned int level)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t hw = parent & ops->hw_managed_bits;
@@ -206,8 +203,8 @@ static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table,
 
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
         write_pte(p2m, &table[i],
-                  hw | ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)),
-                                      level, ops->type(parent), ops->access(parent)));
+                  hw | ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)), level,
+                                      ops->type(parent), ops->access(parent)));
 }
 
 /* Split the superpage leaf in *slot into a table of 512 smaller leaves.

@@ -16,9 +16,9 @@ int p2m_check_type_change(p2m_type_t old, p2m_type_t new)
     if ( (unsigned int)old >= p2m_type_count || (unsigned int)new >= p2m_type_count )
         return -EINVAL;
     if ( old == new || old == p2m_invalid || new == p2m_invalid )
-        return -EINVAL;               /* removal and mapping are set_entry's */
+        return -EINVAL; /* removal and mapping are set_entry's */
     if ( old == p2m_ram_broken )
-        return -EINVAL;               /* only a new frame mends a broken one */
+        return -EINVAL; /* only a new frame mends a broken one */
     /* An entry that holds a frame reference keeps its type for life: a
      * change would lose the reference, or claim one never taken. */
     if ( p2m_holds_ref(old) || p2m_holds_ref(new) )
@@ -63,8 +63,8 @@ static int64_t change_range_locked(struct p2m_domain *p2m, uint64_t gfn, uint64_
     return changed;
 }
 
-int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr,
-                              p2m_type_t old, p2m_type_t new)
+int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                              p2m_type_t new)
 {
     int rc = p2m_check_type_change(old, new);
     bool narrowed = false;

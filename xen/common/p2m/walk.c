@@ -30,8 +30,8 @@ static int descend(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, 
 
 /* The slot for gfn at level, making the path down to it. NULL with *rc
  * WALK_HOLE (nothing mapped and !build) or -ENOMEM. */
-p2m_pte_t *p2m_walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int level,
-                          bool build, int *rc)
+p2m_pte_t *p2m_walk_to(struct p2m_domain *p2m, uint64_t gfn, unsigned int level, bool build,
+                       int *rc)
 {
     p2m_pte_t *table = table_va(p2m->root);
     unsigned int l;
@@ -53,7 +53,7 @@ unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t 
     p2m_pte_t *table = table_va(p2m->root);
     unsigned int level;
 
-    for ( level = P2M_LEVELS; ; level-- )
+    for ( level = P2M_LEVELS;; level-- )
     {
         *slot = &table[slot_index(gfn, level)];
         if ( p2m->ops->needs_recalc(read_pte(*slot)) )
@@ -67,13 +67,13 @@ unsigned int p2m_walk_resolving(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t 
 /* The level at which the walk for gfn ends, the entry there, and the
  * oldest stamp of the marks met (a lookup resolves nothing). */
 unsigned int p2m_find_leaf(const struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *found,
-                              uint64_t *stamp)
+                           uint64_t *stamp)
 {
     p2m_pte_t *table = table_va(p2m->root);
     unsigned int level;
 
     *stamp = p2m_recalc_now(p2m);
-    for ( level = P2M_LEVELS; ; level-- )
+    for ( level = P2M_LEVELS;; level-- )
     {
         p2m_pte_t pte = read_pte(&table[slot_index(gfn, level)]);
 

@@ -5,7 +5,7 @@
 #include <xen/console.h>
 #include <asm/x86.h>
 
-#define UART_THR 0      /* transmit holding register */
+#define UART_THR 0 /* transmit holding register */
 #define UART_IER 1
 #define UART_FCR 2
 #define UART_LCR 3
@@ -13,8 +13,8 @@
 #define UART_LSR 5
 #define UART_DLL 0
 #define UART_DLM 1
-#define LSR_THRE 0x20   /* transmitter holding register empty */
-#define LSR_TEMT 0x40   /* transmitter completely empty */
+#define LSR_THRE 0x20 /* transmitter holding register empty */
+#define LSR_TEMT 0x40 /* transmitter completely empty */
 
 static uint16_t uart_base;
 
@@ -22,10 +22,10 @@ void ns16550_init(uint16_t base)
 {
     uart_base = base;
     outb(base + UART_IER, 0x00);
-    outb(base + UART_LCR, 0x80);    /* divisor latch on */
-    outb(base + UART_DLL, 0x01);    /* 115200 baud */
+    outb(base + UART_LCR, 0x80); /* divisor latch on */
+    outb(base + UART_DLL, 0x01); /* 115200 baud */
     outb(base + UART_DLM, 0x00);
-    outb(base + UART_LCR, 0x03);    /* 8n1 */
+    outb(base + UART_LCR, 0x03); /* 8n1 */
     outb(base + UART_FCR, 0xc7);
     outb(base + UART_MCR, 0x03);
 }
@@ -33,9 +33,9 @@ void ns16550_init(uint16_t base)
 void ns16550_putc(char c)
 {
     unsigned int spins = 0;
-    if (!uart_base)
+    if ( !uart_base )
         return;
-    while (!(inb(uart_base + UART_LSR) & LSR_THRE) && ++spins < 100000)
+    while ( !(inb(uart_base + UART_LSR) & LSR_THRE) && ++spins < 100000 )
         ;
     outb(uart_base + UART_THR, (uint8_t)c);
 }
@@ -45,8 +45,8 @@ void ns16550_putc(char c)
 void ns16550_flush(void)
 {
     unsigned int spins = 0;
-    if (!uart_base)
+    if ( !uart_base )
         return;
-    while (!(inb(uart_base + UART_LSR) & LSR_TEMT) && ++spins < 1000000)
+    while ( !(inb(uart_base + UART_LSR) & LSR_TEMT) && ++spins < 1000000 )
         ;
 }

@@ -23,54 +23,55 @@
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
-#define XEN_DOMCTL_createdomain          1
-#define XEN_DOMCTL_destroydomain         2
-#define XEN_DOMCTL_pausedomain           3
-#define XEN_DOMCTL_unpausedomain         4
-#define XEN_DOMCTL_getdomaininfo         5
-#define XEN_DOMCTL_setvcpuaffinity       9
-#define XEN_DOMCTL_shadow_op            10
-#define XEN_DOMCTL_max_mem              11
-#define XEN_DOMCTL_setvcpucontext       12
-#define XEN_DOMCTL_getvcpucontext       13
-#define XEN_DOMCTL_getvcpuinfo          14
-#define XEN_DOMCTL_max_vcpus            15
-#define XEN_DOMCTL_scheduler_op         16
-#define XEN_DOMCTL_setdomainhandle      17
-#define XEN_DOMCTL_setdebugging         18
-#define XEN_DOMCTL_hypercall_init       22
-#define XEN_DOMCTL_settimeoffset        24
-#define XEN_DOMCTL_resumedomain         27
-#define XEN_DOMCTL_gethvmcontext        33
-#define XEN_DOMCTL_sethvmcontext        34
+#define XEN_DOMCTL_createdomain            1
+#define XEN_DOMCTL_destroydomain           2
+#define XEN_DOMCTL_pausedomain             3
+#define XEN_DOMCTL_unpausedomain           4
+#define XEN_DOMCTL_getdomaininfo           5
+#define XEN_DOMCTL_setvcpuaffinity         9
+#define XEN_DOMCTL_shadow_op               10
+#define XEN_DOMCTL_max_mem                 11
+#define XEN_DOMCTL_setvcpucontext          12
+#define XEN_DOMCTL_getvcpucontext          13
+#define XEN_DOMCTL_getvcpuinfo             14
+#define XEN_DOMCTL_max_vcpus               15
+#define XEN_DOMCTL_scheduler_op            16
+#define XEN_DOMCTL_setdomainhandle         17
+#define XEN_DOMCTL_setdebugging            18
+#define XEN_DOMCTL_hypercall_init          22
+#define XEN_DOMCTL_settimeoffset           24
+#define XEN_DOMCTL_resumedomain            27
+#define XEN_DOMCTL_gethvmcontext           33
+#define XEN_DOMCTL_sethvmcontext           34
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
 /* --- createdomain ------------------------------------------------------- */
 
 /* x86: which devices the hypervisor emulates (PVH: LAPIC only). */
-#define XEN_X86_EMU_LAPIC      (1U << 0)
-#define XEN_X86_EMU_HPET       (1U << 1)
-#define XEN_X86_EMU_PM         (1U << 2)
-#define XEN_X86_EMU_RTC        (1U << 3)
-#define XEN_X86_EMU_IOAPIC     (1U << 4)
-#define XEN_X86_EMU_PIC        (1U << 5)
-#define XEN_X86_EMU_VGA        (1U << 6)
-#define XEN_X86_EMU_IOMMU      (1U << 7)
-#define XEN_X86_EMU_PIT        (1U << 8)
-#define XEN_X86_EMU_USE_PIRQ   (1U << 9)
-#define XEN_X86_EMU_VPCI       (1U << 10)
+#define XEN_X86_EMU_LAPIC    (1U << 0)
+#define XEN_X86_EMU_HPET     (1U << 1)
+#define XEN_X86_EMU_PM       (1U << 2)
+#define XEN_X86_EMU_RTC      (1U << 3)
+#define XEN_X86_EMU_IOAPIC   (1U << 4)
+#define XEN_X86_EMU_PIC      (1U << 5)
+#define XEN_X86_EMU_VGA      (1U << 6)
+#define XEN_X86_EMU_IOMMU    (1U << 7)
+#define XEN_X86_EMU_PIT      (1U << 8)
+#define XEN_X86_EMU_USE_PIRQ (1U << 9)
+#define XEN_X86_EMU_VPCI     (1U << 10)
 
-#define XEN_X86_MSR_RELAXED    (1U << 0)
+#define XEN_X86_MSR_RELAXED (1U << 0)
 
-struct xen_arch_domainconfig {
-    uint32_t emulation_flags;  /* XEN_X86_EMU_* */
-    uint32_t misc_flags;       /* XEN_X86_MSR_RELAXED */
+struct xen_arch_domainconfig
+{
+    uint32_t emulation_flags; /* XEN_X86_EMU_* */
+    uint32_t misc_flags;      /* XEN_X86_MSR_RELAXED */
 };
 XEN_ABI_SIZE(struct xen_arch_domainconfig, 8);
 
 #define XEN_DOMCTL_CDF_hvm          (1U << 0)
-#define XEN_DOMCTL_CDF_hap          (1U << 1)  /* use EPT/NPT */
+#define XEN_DOMCTL_CDF_hap          (1U << 1) /* use EPT/NPT */
 #define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
 #define XEN_DOMCTL_CDF_oos_off      (1U << 3)
 #define XEN_DOMCTL_CDF_xs_domain    (1U << 4)
@@ -79,15 +80,16 @@ XEN_ABI_SIZE(struct xen_arch_domainconfig, 8);
 #define XEN_DOMCTL_CDF_vpmu         (1U << 7)
 
 /* xen_domctl.domain is IN (wanted id, or 0 for any) and OUT (given id). */
-struct xen_domctl_createdomain {
+struct xen_domctl_createdomain
+{
     uint32_t ssidref;
     xen_domain_handle_t handle;
-    uint32_t flags;            /* XEN_DOMCTL_CDF_* */
+    uint32_t flags; /* XEN_DOMCTL_CDF_* */
     uint32_t iommu_opts;
     uint32_t max_vcpus;
     uint32_t max_evtchn_port;
-    int32_t  max_grant_frames;
-    int32_t  max_maptrack_frames;
+    int32_t max_grant_frames;
+    int32_t max_maptrack_frames;
     uint32_t grant_opts;
     uint32_t vmtrace_size;
     uint32_t cpupool_id;
@@ -97,15 +99,15 @@ XEN_ABI_SIZE(struct xen_domctl_createdomain, 64);
 
 /* --- getdomaininfo ------------------------------------------------------- */
 
-#define XEN_DOMINF_dying       (1U << 0)  /* being destroyed */
-#define XEN_DOMINF_hvm_guest   (1U << 1)
-#define XEN_DOMINF_shutdown    (1U << 2)  /* reason in bits 23:16 */
-#define XEN_DOMINF_paused      (1U << 3)  /* paused by the toolstack */
-#define XEN_DOMINF_blocked     (1U << 4)  /* every vCPU is blocked */
-#define XEN_DOMINF_running     (1U << 5)  /* some vCPU is on a CPU now */
-#define XEN_DOMINF_debugged    (1U << 6)
-#define XEN_DOMINF_xs_domain   (1U << 7)
-#define XEN_DOMINF_hap         (1U << 8)
+#define XEN_DOMINF_dying         (1U << 0) /* being destroyed */
+#define XEN_DOMINF_hvm_guest     (1U << 1)
+#define XEN_DOMINF_shutdown      (1U << 2) /* reason in bits 23:16 */
+#define XEN_DOMINF_paused        (1U << 3) /* paused by the toolstack */
+#define XEN_DOMINF_blocked       (1U << 4) /* every vCPU is blocked */
+#define XEN_DOMINF_running       (1U << 5) /* some vCPU is on a CPU now */
+#define XEN_DOMINF_debugged      (1U << 6)
+#define XEN_DOMINF_xs_domain     (1U << 7)
+#define XEN_DOMINF_hap           (1U << 8)
 #define XEN_DOMINF_shutdownshift 16
 #define XEN_DOMINF_shutdownmask  0xffU
 /* The SHUTDOWN_* code of a domain whose flags have XEN_DOMINF_shutdown. */
@@ -114,24 +116,25 @@ XEN_ABI_SIZE(struct xen_domctl_createdomain, 64);
 
 #define XEN_INVALID_MAX_VCPU_ID (~0U)
 
-struct xen_domctl_getdomaininfo {
-    domid_t  domain;           /* OUT: the domain described */
+struct xen_domctl_getdomaininfo
+{
+    domid_t domain; /* OUT: the domain described */
     uint16_t pad1;
-    uint32_t flags;            /* XEN_DOMINF_* */
+    uint32_t flags; /* XEN_DOMINF_* */
     uint64_t tot_pages;
     uint64_t max_pages;
     uint64_t outstanding_pages;
     uint64_t shr_pages;
     uint64_t paged_pages;
-    uint64_t shared_info_frame;  /* GFN of shared_info */
-    uint64_t cpu_time;         /* ns, all vCPUs */
+    uint64_t shared_info_frame; /* GFN of shared_info */
+    uint64_t cpu_time;          /* ns, all vCPUs */
     uint32_t nr_online_vcpus;
     uint32_t max_vcpu_id;
     uint32_t ssidref;
     xen_domain_handle_t handle;
     uint32_t cpupool;
-    uint8_t  gpaddr_bits;      /* guest-physical address width */
-    uint8_t  pad2[7];
+    uint8_t gpaddr_bits; /* guest-physical address width */
+    uint8_t pad2[7];
     struct xen_arch_domainconfig arch_config;
 };
 XEN_ABI_OFFSET(struct xen_domctl_getdomaininfo, tot_pages, 8);
@@ -146,85 +149,93 @@ XEN_ABI_SIZE(struct xen_domctl_getdomaininfo, 112);
 #define XEN_DOMCTL_SHADOW_OP_ENABLE_TEST      1
 #define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY  2
 #define XEN_DOMCTL_SHADOW_OP_ENABLE_TRANSLATE 3
-#define XEN_DOMCTL_SHADOW_OP_CLEAN           11  /* read and clear bitmap */
-#define XEN_DOMCTL_SHADOW_OP_PEEK            12  /* read bitmap only */
-#define XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION  30
-#define XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION  31
-#define XEN_DOMCTL_SHADOW_OP_ENABLE          32  /* mode = ENABLE_* */
+#define XEN_DOMCTL_SHADOW_OP_CLEAN            11 /* read and clear bitmap */
+#define XEN_DOMCTL_SHADOW_OP_PEEK             12 /* read bitmap only */
+#define XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION   30
+#define XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION   31
+#define XEN_DOMCTL_SHADOW_OP_ENABLE           32 /* mode = ENABLE_* */
 
-#define XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT   (1U << 1)
-#define XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY  (1U << 2)
-#define XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE  (1U << 3)
-#define XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL   (1U << 4)
+#define XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT  (1U << 1)
+#define XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY (1U << 2)
+#define XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE (1U << 3)
+#define XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL  (1U << 4)
 
 /* CLEAN/PEEK mode: the domain is paused for the final pass of a migration. */
-#define XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL    (1U << 0)
+#define XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL (1U << 0)
 
-struct xen_domctl_shadow_op_stats {
+struct xen_domctl_shadow_op_stats
+{
     uint32_t fault_count;
     uint32_t dirty_count;
 };
 XEN_ABI_SIZE(struct xen_domctl_shadow_op_stats, 8);
 
-struct xen_domctl_shadow_op {
-    uint32_t op;               /* XEN_DOMCTL_SHADOW_OP_* */
-    uint32_t mode;             /* ENABLE_* or LOGDIRTY_* */
-    uint32_t mb;               /* GET/SET_ALLOCATION: pool size in MiB */
+struct xen_domctl_shadow_op
+{
+    uint32_t op;   /* XEN_DOMCTL_SHADOW_OP_* */
+    uint32_t mode; /* ENABLE_* or LOGDIRTY_* */
+    uint32_t mb;   /* GET/SET_ALLOCATION: pool size in MiB */
     uint32_t pad;
-    XEN_GUEST_HANDLE_64(uint8_t) dirty_bitmap;  /* CLEAN/PEEK: one bit/GFN */
-    uint64_t pages;            /* IN: bitmap size in bits; OUT: GFNs covered */
+    XEN_GUEST_HANDLE_64(uint8_t) dirty_bitmap; /* CLEAN/PEEK: one bit/GFN */
+    uint64_t pages;                            /* IN: bitmap size in bits; OUT: GFNs covered */
     struct xen_domctl_shadow_op_stats stats;
 };
 XEN_ABI_SIZE(struct xen_domctl_shadow_op, 40);
 
 /* --- small ones ---------------------------------------------------------- */
 
-struct xen_domctl_max_mem {
-    uint64_t max_memkb;        /* new ceiling in KiB */
+struct xen_domctl_max_mem
+{
+    uint64_t max_memkb; /* new ceiling in KiB */
 };
 XEN_ABI_SIZE(struct xen_domctl_max_mem, 8);
 
-struct xen_domctl_max_vcpus {
+struct xen_domctl_max_vcpus
+{
     uint32_t max;
 };
 XEN_ABI_SIZE(struct xen_domctl_max_vcpus, 4);
 
-struct xen_domctl_getvcpuinfo {
-    uint32_t vcpu;             /* IN */
-    uint8_t  online;           /* OUT */
-    uint8_t  blocked;
-    uint8_t  running;
-    uint8_t  pad;
-    uint64_t cpu_time;         /* ns */
-    uint32_t cpu;              /* physical CPU now or last */
+struct xen_domctl_getvcpuinfo
+{
+    uint32_t vcpu;  /* IN */
+    uint8_t online; /* OUT */
+    uint8_t blocked;
+    uint8_t running;
+    uint8_t pad;
+    uint64_t cpu_time; /* ns */
+    uint32_t cpu;      /* physical CPU now or last */
     uint32_t pad2;
 };
 XEN_ABI_SIZE(struct xen_domctl_getvcpuinfo, 24);
 
 /* get/set_paging_mempool_size: the pool a domain's p2m tables come from,
  * in bytes (a whole number of 4 KiB pages on set). */
-struct xen_domctl_paging_mempool {
+struct xen_domctl_paging_mempool
+{
     uint64_t size;
 };
 XEN_ABI_SIZE(struct xen_domctl_paging_mempool, 8);
 
 /* --- the call ------------------------------------------------------------ */
 
-struct xen_domctl {
-    uint32_t cmd;              /* XEN_DOMCTL_* */
-    uint32_t interface_version;  /* XEN_DOMCTL_INTERFACE_VERSION */
-    domid_t  domain;           /* the target */
+struct xen_domctl
+{
+    uint32_t cmd;               /* XEN_DOMCTL_* */
+    uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
+    domid_t domain;             /* the target */
     uint16_t pad[3];
-    union {
-        struct xen_domctl_createdomain    createdomain;
-        struct xen_domctl_getdomaininfo   getdomaininfo;
-        struct xen_domctl_shadow_op       shadow_op;
-        struct xen_domctl_max_mem         max_mem;
-        struct xen_domctl_max_vcpus       max_vcpus;
-        struct xen_domctl_getvcpuinfo     getvcpuinfo;
-        struct xen_domctl_wren_p2m        wren_p2m;     /* wren.h */
-        struct xen_domctl_paging_mempool  paging_mempool;
-        uint8_t pad[128];      /* fixes the size; new members must fit */
+    union
+    {
+        struct xen_domctl_createdomain createdomain;
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_shadow_op shadow_op;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_wren_p2m wren_p2m; /* wren.h */
+        struct xen_domctl_paging_mempool paging_mempool;
+        uint8_t pad[128]; /* fixes the size; new members must fit */
     } u;
 };
 typedef struct xen_domctl xen_domctl_t;

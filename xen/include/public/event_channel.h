@@ -14,16 +14,16 @@
 
 typedef uint32_t evtchn_port_t;
 
-#define EVTCHNOP_bind_interdomain  0
-#define EVTCHNOP_bind_virq         1
-#define EVTCHNOP_bind_pirq         2
-#define EVTCHNOP_close             3
-#define EVTCHNOP_send              4
-#define EVTCHNOP_status            5
-#define EVTCHNOP_alloc_unbound     6
-#define EVTCHNOP_bind_ipi          7
-#define EVTCHNOP_bind_vcpu         8
-#define EVTCHNOP_unmask            9
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_bind_virq        1
+#define EVTCHNOP_bind_pirq        2
+#define EVTCHNOP_close            3
+#define EVTCHNOP_send             4
+#define EVTCHNOP_status           5
+#define EVTCHNOP_alloc_unbound    6
+#define EVTCHNOP_bind_ipi         7
+#define EVTCHNOP_bind_vcpu        8
+#define EVTCHNOP_unmask           9
 #define EVTCHNOP_reset            10
 #define EVTCHNOP_init_control     11
 #define EVTCHNOP_expand_array     12
@@ -31,68 +31,85 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_reset_cont       14
 
 /* Make a port that 'remote_dom' may later bind to. */
-struct evtchn_alloc_unbound {
-    domid_t dom;               /* IN: owner of the new port (DOMID_SELF) */
-    domid_t remote_dom;        /* IN: who may connect */
-    evtchn_port_t port;        /* OUT */
+struct evtchn_alloc_unbound
+{
+    domid_t dom;        /* IN: owner of the new port (DOMID_SELF) */
+    domid_t remote_dom; /* IN: who may connect */
+    evtchn_port_t port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_alloc_unbound, 8);
 
-struct evtchn_bind_interdomain {
-    domid_t  remote_dom;
+struct evtchn_bind_interdomain
+{
+    domid_t remote_dom;
     uint16_t pad;
     evtchn_port_t remote_port;
-    evtchn_port_t local_port;  /* OUT */
+    evtchn_port_t local_port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_interdomain, 12);
 
-struct evtchn_bind_virq {
-    uint32_t virq;             /* VIRQ_* */
+struct evtchn_bind_virq
+{
+    uint32_t virq; /* VIRQ_* */
     uint32_t vcpu;
-    evtchn_port_t port;        /* OUT */
+    evtchn_port_t port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_virq, 12);
 
 #define BIND_PIRQ__WILL_SHARE 1
-struct evtchn_bind_pirq {
+struct evtchn_bind_pirq
+{
     uint32_t pirq;
-    uint32_t flags;            /* BIND_PIRQ__* */
-    evtchn_port_t port;        /* OUT */
+    uint32_t flags;     /* BIND_PIRQ__* */
+    evtchn_port_t port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_pirq, 12);
 
-struct evtchn_bind_ipi {
+struct evtchn_bind_ipi
+{
     uint32_t vcpu;
-    evtchn_port_t port;        /* OUT */
+    evtchn_port_t port; /* OUT */
 };
 XEN_ABI_SIZE(struct evtchn_bind_ipi, 8);
 
-struct evtchn_close {
+struct evtchn_close
+{
     evtchn_port_t port;
 };
 XEN_ABI_SIZE(struct evtchn_close, 4);
 
-struct evtchn_send {
+struct evtchn_send
+{
     evtchn_port_t port;
 };
 XEN_ABI_SIZE(struct evtchn_send, 4);
 
-#define EVTCHNSTAT_closed       0
-#define EVTCHNSTAT_unbound      1
-#define EVTCHNSTAT_interdomain  2
-#define EVTCHNSTAT_pirq         3
-#define EVTCHNSTAT_virq         4
-#define EVTCHNSTAT_ipi          5
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_pirq        3
+#define EVTCHNSTAT_virq        4
+#define EVTCHNSTAT_ipi         5
 
-struct evtchn_status {
-    domid_t  dom;              /* IN */
+struct evtchn_status
+{
+    domid_t dom; /* IN */
     uint16_t pad;
-    evtchn_port_t port;        /* IN */
-    uint32_t status;           /* OUT: EVTCHNSTAT_* */
-    uint32_t vcpu;             /* OUT: vCPU the port notifies */
-    union {
-        struct { domid_t dom; } unbound;
-        struct { domid_t dom; uint16_t pad; evtchn_port_t port; } interdomain;
+    evtchn_port_t port; /* IN */
+    uint32_t status;    /* OUT: EVTCHNSTAT_* */
+    uint32_t vcpu;      /* OUT: vCPU the port notifies */
+    union
+    {
+        struct
+        {
+            domid_t dom;
+        } unbound;
+        struct
+        {
+            domid_t dom;
+            uint16_t pad;
+            evtchn_port_t port;
+        } interdomain;
         uint32_t pirq;
         uint32_t virq;
     } u;
@@ -100,38 +117,44 @@ struct evtchn_status {
 XEN_ABI_SIZE(struct evtchn_status, 24);
 XEN_ABI_OFFSET(struct evtchn_status, u, 16);
 
-struct evtchn_bind_vcpu {
+struct evtchn_bind_vcpu
+{
     evtchn_port_t port;
     uint32_t vcpu;
 };
 XEN_ABI_SIZE(struct evtchn_bind_vcpu, 8);
 
-struct evtchn_unmask {
+struct evtchn_unmask
+{
     evtchn_port_t port;
 };
 XEN_ABI_SIZE(struct evtchn_unmask, 4);
 
-struct evtchn_reset {
+struct evtchn_reset
+{
     domid_t dom;
 };
 XEN_ABI_SIZE(struct evtchn_reset, 2);
 
 /* Switch to the FIFO ABI: register a vCPU's control block. */
-struct evtchn_init_control {
+struct evtchn_init_control
+{
     uint64_t control_gfn;
     uint32_t offset;
     uint32_t vcpu;
-    uint8_t  link_bits;        /* OUT */
-    uint8_t  pad[7];
+    uint8_t link_bits; /* OUT */
+    uint8_t pad[7];
 };
 XEN_ABI_SIZE(struct evtchn_init_control, 24);
 
-struct evtchn_expand_array {
+struct evtchn_expand_array
+{
     uint64_t array_gfn;
 };
 XEN_ABI_SIZE(struct evtchn_expand_array, 8);
 
-struct evtchn_set_priority {
+struct evtchn_set_priority
+{
     evtchn_port_t port;
     uint32_t priority;
 };

@@ -12,121 +12,129 @@
 
 #include "xen.h"
 
-#define XENMEM_increase_reservation   0  /* struct xen_memory_reservation */
-#define XENMEM_decrease_reservation   1  /* struct xen_memory_reservation */
-#define XENMEM_maximum_ram_page       2  /* arg NULL; returns highest MFN */
-#define XENMEM_current_reservation    3  /* arg domid_t *; returns pages */
-#define XENMEM_maximum_reservation    4  /* arg domid_t *; returns pages */
-#define XENMEM_machphys_mfn_list      5
-#define XENMEM_populate_physmap       6  /* struct xen_memory_reservation */
-#define XENMEM_add_to_physmap         7  /* struct xen_add_to_physmap */
-#define XENMEM_memory_map             9  /* struct xen_memory_map: own map */
-#define XENMEM_machine_memory_map    10  /* struct xen_memory_map: host map */
-#define XENMEM_exchange              11
-#define XENMEM_set_memory_map        13
-#define XENMEM_maximum_gpfn          14  /* arg domid_t *; returns max GFN */
-#define XENMEM_remove_from_physmap   15  /* struct xen_remove_from_physmap */
-#define XENMEM_add_to_physmap_batch  23  /* struct xen_add_to_physmap_batch */
-#define XENMEM_acquire_resource      28  /* struct xen_mem_acquire_resource */
+#define XENMEM_increase_reservation 0 /* struct xen_memory_reservation */
+#define XENMEM_decrease_reservation 1 /* struct xen_memory_reservation */
+#define XENMEM_maximum_ram_page     2 /* arg NULL; returns highest MFN */
+#define XENMEM_current_reservation  3 /* arg domid_t *; returns pages */
+#define XENMEM_maximum_reservation  4 /* arg domid_t *; returns pages */
+#define XENMEM_machphys_mfn_list    5
+#define XENMEM_populate_physmap     6  /* struct xen_memory_reservation */
+#define XENMEM_add_to_physmap       7  /* struct xen_add_to_physmap */
+#define XENMEM_memory_map           9  /* struct xen_memory_map: own map */
+#define XENMEM_machine_memory_map   10 /* struct xen_memory_map: host map */
+#define XENMEM_exchange             11
+#define XENMEM_set_memory_map       13
+#define XENMEM_maximum_gpfn         14 /* arg domid_t *; returns max GFN */
+#define XENMEM_remove_from_physmap  15 /* struct xen_remove_from_physmap */
+#define XENMEM_add_to_physmap_batch 23 /* struct xen_add_to_physmap_batch */
+#define XENMEM_acquire_resource     28 /* struct xen_mem_acquire_resource */
 
 /* xen_memory_reservation.mem_flags */
-#define XENMEMF_address_bits(x)      (x)   /* limit MFNs below 2^x */
-#define XENMEMF_get_address_bits(x)  ((x) & 0xffU)
-#define XENMEMF_node(x)              (((x) + 1) << 8)
-#define XENMEMF_populate_on_demand   (1U << 16)
-#define XENMEMF_exact_node_request   (1U << 17)
-#define XENMEMF_vnode                (1U << 18)
+#define XENMEMF_address_bits(x)     (x) /* limit MFNs below 2^x */
+#define XENMEMF_get_address_bits(x) ((x)&0xffU)
+#define XENMEMF_node(x)             (((x) + 1) << 8)
+#define XENMEMF_populate_on_demand  (1U << 16)
+#define XENMEMF_exact_node_request  (1U << 17)
+#define XENMEMF_vnode               (1U << 18)
 
-struct xen_memory_reservation {
+struct xen_memory_reservation
+{
     /*
      * increase/decrease: MFN/GFN list (OUT/IN); populate_physmap: the GFNs
      * to fill (IN). May be 0 for increase_reservation.
      */
     XEN_GUEST_HANDLE(xen_pfn_t) extent_start;
     xen_ulong_t nr_extents;
-    uint32_t extent_order;     /* each extent is 2^order pages */
-    uint32_t mem_flags;        /* XENMEMF_* */
-    domid_t  domid;            /* DOMID_SELF unless privileged */
+    uint32_t extent_order; /* each extent is 2^order pages */
+    uint32_t mem_flags;    /* XENMEMF_* */
+    domid_t domid;         /* DOMID_SELF unless privileged */
     uint16_t pad[3];
 };
 XEN_ABI_SIZE(struct xen_memory_reservation, 32);
 
 /* Spaces a frame added to the physmap may come from. */
-#define XENMAPSPACE_shared_info   0  /* idx 0: this domain's shared_info */
-#define XENMAPSPACE_grant_table   1  /* idx: grant frame number */
-#define XENMAPSPACE_gmfn          2  /* idx: one of our own GFNs (moves it) */
-#define XENMAPSPACE_gmfn_range    3  /* like gmfn, 'size' frames */
-#define XENMAPSPACE_gmfn_foreign  4  /* idx: a GFN of foreign_domid (batch) */
-#define XENMAPSPACE_dev_mmio      5  /* Arm only */
+#define XENMAPSPACE_shared_info  0 /* idx 0: this domain's shared_info */
+#define XENMAPSPACE_grant_table  1 /* idx: grant frame number */
+#define XENMAPSPACE_gmfn         2 /* idx: one of our own GFNs (moves it) */
+#define XENMAPSPACE_gmfn_range   3 /* like gmfn, 'size' frames */
+#define XENMAPSPACE_gmfn_foreign 4 /* idx: a GFN of foreign_domid (batch) */
+#define XENMAPSPACE_dev_mmio     5 /* Arm only */
 
 #define XENMAPIDX_grant_table_status (1U << 31)
 
-struct xen_add_to_physmap {
-    domid_t  domid;            /* whose physmap changes */
-    uint16_t size;             /* gmfn_range only: number of frames */
-    uint32_t space;            /* XENMAPSPACE_* */
-    xen_ulong_t idx;           /* index into the space */
-    xen_pfn_t gpfn;            /* where the frame appears in domid */
+struct xen_add_to_physmap
+{
+    domid_t domid;   /* whose physmap changes */
+    uint16_t size;   /* gmfn_range only: number of frames */
+    uint32_t space;  /* XENMAPSPACE_* */
+    xen_ulong_t idx; /* index into the space */
+    xen_pfn_t gpfn;  /* where the frame appears in domid */
 };
 XEN_ABI_SIZE(struct xen_add_to_physmap, 24);
 
-struct xen_add_to_physmap_batch {
-    domid_t  domid;            /* whose physmap changes */
-    uint16_t space;            /* XENMAPSPACE_* */
-    uint16_t size;             /* entries in idxs/gpfns/errs */
-    union {
-        domid_t  foreign_domid;    /* XENMAPSPACE_gmfn_foreign */
-        uint16_t res0;             /* other spaces: must be 0 */
+struct xen_add_to_physmap_batch
+{
+    domid_t domid;  /* whose physmap changes */
+    uint16_t space; /* XENMAPSPACE_* */
+    uint16_t size;  /* entries in idxs/gpfns/errs */
+    union
+    {
+        domid_t foreign_domid; /* XENMAPSPACE_gmfn_foreign */
+        uint16_t res0;         /* other spaces: must be 0 */
     } u;
-    XEN_GUEST_HANDLE(xen_ulong_t) idxs;   /* IN: indexes into the space */
-    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;    /* IN: destination GFNs */
-    XEN_GUEST_HANDLE(int) errs;           /* OUT: int32 errno per entry */
+    XEN_GUEST_HANDLE(xen_ulong_t) idxs; /* IN: indexes into the space */
+    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;  /* IN: destination GFNs */
+    XEN_GUEST_HANDLE(int) errs;         /* OUT: int32 errno per entry */
 };
 XEN_ABI_SIZE(struct xen_add_to_physmap_batch, 32);
 XEN_ABI_OFFSET(struct xen_add_to_physmap_batch, idxs, 8);
 
-struct xen_remove_from_physmap {
-    domid_t  domid;
+struct xen_remove_from_physmap
+{
+    domid_t domid;
     uint16_t pad[3];
     xen_pfn_t gpfn;
 };
 XEN_ABI_SIZE(struct xen_remove_from_physmap, 16);
 
 /* One entry of the map XENMEM_memory_map returns: BIOS E820 format. */
-struct xen_e820_entry {
+struct xen_e820_entry
+{
     uint64_t addr;
     uint64_t size;
-    uint32_t type;             /* E820_* */
+    uint32_t type; /* E820_* */
 } __attribute__((packed));
 XEN_ABI_SIZE(struct xen_e820_entry, 20);
 
-#define E820_RAM       1
-#define E820_RESERVED  2
-#define E820_ACPI      3
-#define E820_NVS       4
-#define E820_UNUSABLE  5
+#define E820_RAM      1
+#define E820_RESERVED 2
+#define E820_ACPI     3
+#define E820_NVS      4
+#define E820_UNUSABLE 5
 
-struct xen_memory_map {
-    uint32_t nr_entries;       /* IN: buffer capacity; OUT: entries written */
+struct xen_memory_map
+{
+    uint32_t nr_entries; /* IN: buffer capacity; OUT: entries written */
     uint32_t pad;
     XEN_GUEST_HANDLE(struct xen_e820_entry) buffer;
 };
 XEN_ABI_SIZE(struct xen_memory_map, 16);
 
-#define XENMEM_resource_ioreq_server  0
-#define XENMEM_resource_grant_table   1
-#define XENMEM_resource_vmtrace_buf   2
+#define XENMEM_resource_ioreq_server 0
+#define XENMEM_resource_grant_table  1
+#define XENMEM_resource_vmtrace_buf  2
 
-#define XENMEM_rsrc_acq_caller_owned  (1U << 0)
+#define XENMEM_rsrc_acq_caller_owned (1U << 0)
 
-struct xen_mem_acquire_resource {
-    domid_t  domid;            /* owner of the resource */
-    uint16_t type;             /* XENMEM_resource_* */
-    uint32_t id;               /* type-specific id, e.g. ioreq server id */
-    uint32_t nr_frames;        /* IN: wanted; OUT: available if list is 0 */
-    uint32_t flags;            /* OUT: XENMEM_rsrc_acq_* */
-    uint64_t frame;            /* first frame index within the resource */
-    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;  /* IN: GFNs to map at */
+struct xen_mem_acquire_resource
+{
+    domid_t domid;                          /* owner of the resource */
+    uint16_t type;                          /* XENMEM_resource_* */
+    uint32_t id;                            /* type-specific id, e.g. ioreq server id */
+    uint32_t nr_frames;                     /* IN: wanted; OUT: available if list is 0 */
+    uint32_t flags;                         /* OUT: XENMEM_rsrc_acq_* */
+    uint64_t frame;                         /* first frame index within the resource */
+    XEN_GUEST_HANDLE(xen_pfn_t) frame_list; /* IN: GFNs to map at */
 };
 XEN_ABI_SIZE(struct xen_mem_acquire_resource, 32);
 

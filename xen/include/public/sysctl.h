@@ -31,36 +31,37 @@
 
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000015
 
-#define XEN_SYSCTL_readconsole     1
-#define XEN_SYSCTL_tbuf_op         2
-#define XEN_SYSCTL_physinfo        3
-#define XEN_SYSCTL_sched_id        4
-#define XEN_SYSCTL_perfc_op        5
+#define XEN_SYSCTL_readconsole       1
+#define XEN_SYSCTL_tbuf_op           2
+#define XEN_SYSCTL_physinfo          3
+#define XEN_SYSCTL_sched_id          4
+#define XEN_SYSCTL_perfc_op          5
 #define XEN_SYSCTL_getdomaininfolist 6
 
 /* physinfo.capabilities */
-#define XEN_SYSCTL_PHYSCAP_hvm          (1U << 0)
-#define XEN_SYSCTL_PHYSCAP_pv           (1U << 1)
-#define XEN_SYSCTL_PHYSCAP_directio     (1U << 2)
-#define XEN_SYSCTL_PHYSCAP_hap          (1U << 3)
-#define XEN_SYSCTL_PHYSCAP_shadow       (1U << 4)
+#define XEN_SYSCTL_PHYSCAP_hvm                (1U << 0)
+#define XEN_SYSCTL_PHYSCAP_pv                 (1U << 1)
+#define XEN_SYSCTL_PHYSCAP_directio           (1U << 2)
+#define XEN_SYSCTL_PHYSCAP_hap                (1U << 3)
+#define XEN_SYSCTL_PHYSCAP_shadow             (1U << 4)
 #define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share (1U << 5)
-#define XEN_SYSCTL_PHYSCAP_vmtrace      (1U << 6)
-#define XEN_SYSCTL_PHYSCAP_gnttab_v1    (1U << 7)
-#define XEN_SYSCTL_PHYSCAP_gnttab_v2    (1U << 8)
+#define XEN_SYSCTL_PHYSCAP_vmtrace            (1U << 6)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v1          (1U << 7)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v2          (1U << 8)
 
-struct xen_sysctl_physinfo {
+struct xen_sysctl_physinfo
+{
     uint32_t threads_per_core;
     uint32_t cores_per_socket;
-    uint32_t nr_cpus;          /* online now */
-    uint32_t max_cpu_id;       /* highest possible CPU id */
+    uint32_t nr_cpus;    /* online now */
+    uint32_t max_cpu_id; /* highest possible CPU id */
     uint32_t nr_nodes;
     uint32_t max_node_id;
     uint32_t cpu_khz;
-    uint32_t capabilities;     /* XEN_SYSCTL_PHYSCAP_* */
+    uint32_t capabilities; /* XEN_SYSCTL_PHYSCAP_* */
     uint32_t arch_capabilities;
-    uint32_t pad;              /* zero */
-    uint64_t total_pages;      /* 4 KiB machine frames */
+    uint32_t pad;         /* zero */
+    uint64_t total_pages; /* 4 KiB machine frames */
     uint64_t free_pages;
     uint64_t scrub_pages;
     uint64_t outstanding_pages;
@@ -71,13 +72,15 @@ XEN_ABI_OFFSET(struct xen_sysctl_physinfo, total_pages, 40);
 XEN_ABI_OFFSET(struct xen_sysctl_physinfo, hw_cap, 80);
 XEN_ABI_SIZE(struct xen_sysctl_physinfo, 112);
 
-struct xen_sysctl {
-    uint32_t cmd;              /* XEN_SYSCTL_* */
-    uint32_t interface_version;  /* XEN_SYSCTL_INTERFACE_VERSION */
-    union {
+struct xen_sysctl
+{
+    uint32_t cmd;               /* XEN_SYSCTL_* */
+    uint32_t interface_version; /* XEN_SYSCTL_INTERFACE_VERSION */
+    union
+    {
         struct xen_sysctl_physinfo physinfo;
-        struct xen_sysctl_wren_vcpu_load wren_vcpu_load;    /* wren.h */
-        uint8_t pad[128];      /* fixes the size; new members must fit */
+        struct xen_sysctl_wren_vcpu_load wren_vcpu_load; /* wren.h */
+        uint8_t pad[128];                                /* fixes the size; new members must fit */
     } u;
 };
 typedef struct xen_sysctl xen_sysctl_t;

@@ -22,25 +22,29 @@
  */
 #define XEN_DOMCTL_wren_p2m 0x7701
 
-#define WREN_P2M_GET_STATS     0  /* fill the counters below */
-#define WREN_P2M_AUDIT         1  /* counters + audit_rc (0 or -EILSEQ) */
-#define WREN_P2M_BEGIN_GLOBAL  2  /* arg[0] old type -> arg[1] new type, lazily */
-#define WREN_P2M_FINISH        3  /* resolve everything pending (preemptible) */
-#define WREN_P2M_SET_EAGER     4  /* arg[0]: 1 = apply global changes at once */
-#define WREN_P2M_LOOKUP        5  /* arg[0] gfn -> arg[1] p2m type, arg[2] order */
-#define WREN_P2M_TYPE_COUNT    6  /* arg[0] p2m type -> arg[1] present leaves of it */
-#define WREN_P2M_CLAIM_TYPE    7  /* arg[0] type, arg[1] owner id (nonzero) */
-#define WREN_P2M_RELEASE_TYPE  8  /* arg[0] type, arg[1] owner, arg[2] type entries become */
-#define WREN_P2M_COALESCE      9  /* arg[0] gfn, arg[1] order (9 or 18) -> arg[2] 1 if merged */
-#define WREN_P2M_CHANGE_RANGE 10  /* arg[0] gfn, arg[1] nr, arg[2] old | new << 8 -> arg[0] changed */
-#define WREN_P2M_FAULT_COUNTS 11  /* -> arg[0] ram_ro writes dropped, arg[1] log-dirty write faults */
-#define WREN_P2M_POOL         12  /* -> arg[0] p2m pool pages, arg[1] in use as tables,
+#define WREN_P2M_GET_STATS    0 /* fill the counters below */
+#define WREN_P2M_AUDIT        1 /* counters + audit_rc (0 or -EILSEQ) */
+#define WREN_P2M_BEGIN_GLOBAL 2 /* arg[0] old type -> arg[1] new type, lazily */
+#define WREN_P2M_FINISH       3 /* resolve everything pending (preemptible) */
+#define WREN_P2M_SET_EAGER    4 /* arg[0]: 1 = apply global changes at once */
+#define WREN_P2M_LOOKUP       5 /* arg[0] gfn -> arg[1] p2m type, arg[2] order */
+#define WREN_P2M_TYPE_COUNT   6 /* arg[0] p2m type -> arg[1] present leaves of it */
+#define WREN_P2M_CLAIM_TYPE   7 /* arg[0] type, arg[1] owner id (nonzero) */
+#define WREN_P2M_RELEASE_TYPE 8 /* arg[0] type, arg[1] owner, arg[2] type entries become */
+#define WREN_P2M_COALESCE     9 /* arg[0] gfn, arg[1] order (9 or 18) -> arg[2] 1 if merged */
+#define WREN_P2M_CHANGE_RANGE \
+    10 /* arg[0] gfn, arg[1] nr, arg[2] old | new << 8 -> arg[0] changed */
+#define WREN_P2M_FAULT_COUNTS \
+    11 /* -> arg[0] ram_ro writes dropped, arg[1] log-dirty write faults */
+#define WREN_P2M_POOL \
+    12 /* -> arg[0] p2m pool pages, arg[1] in use as tables,
                                    *    arg[2] frames owned (RAM allocated or not yet freed) */
 
-struct xen_domctl_wren_p2m {
-    uint32_t op;               /* WREN_P2M_* */
-    uint32_t pad;              /* zero */
-    uint64_t arg[3];           /* IN/OUT, per op */
+struct xen_domctl_wren_p2m
+{
+    uint32_t op;     /* WREN_P2M_* */
+    uint32_t pad;    /* zero */
+    uint64_t arg[3]; /* IN/OUT, per op */
     /* OUT: the p2m's counters (see xen/include/xen/p2m.h) */
     uint64_t entries_4k, entries_2m, entries_1g;
     uint64_t recalc_pending, recalc_resolved, leaves_recalculated;
@@ -76,13 +80,13 @@ XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
  */
 #define WREN_LOGDIRTY_MECH_SHIFT   8
 #define WREN_LOGDIRTY_MECH_MASK    (0xfU << WREN_LOGDIRTY_MECH_SHIFT)
-#define WREN_LOGDIRTY_MECH_DEFAULT 0   /* the hypervisor's choice */
-#define WREN_LOGDIRTY_MECH_WP      1   /* write-protect faults */
-#define WREN_LOGDIRTY_MECH_PML     2   /* Intel page-modification logging */
-#define WREN_LOGDIRTY_MECH_AD      3   /* dirty flags of second-stage entries */
+#define WREN_LOGDIRTY_MECH_DEFAULT 0 /* the hypervisor's choice */
+#define WREN_LOGDIRTY_MECH_WP      1 /* write-protect faults */
+#define WREN_LOGDIRTY_MECH_PML     2 /* Intel page-modification logging */
+#define WREN_LOGDIRTY_MECH_AD      3 /* dirty flags of second-stage entries */
 #define WREN_LOGDIRTY_MECH(m)      ((uint32_t)(m) << WREN_LOGDIRTY_MECH_SHIFT)
-#define WREN_LOGDIRTY_SP_KEEP      (1U << 12)  /* keep superpages, report them whole */
-#define WREN_LOGDIRTY_SP_SHATTER   (1U << 13)  /* split them: 4K-exact reports */
+#define WREN_LOGDIRTY_SP_KEEP      (1U << 12) /* keep superpages, report them whole */
+#define WREN_LOGDIRTY_SP_SHATTER   (1U << 13) /* split them: 4K-exact reports */
 #define WREN_LOGDIRTY_MODE_MASK \
     (WREN_LOGDIRTY_MECH_MASK | WREN_LOGDIRTY_SP_KEEP | WREN_LOGDIRTY_SP_SHATTER)
 
@@ -93,31 +97,32 @@ XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
  */
 #define XEN_DOMCTL_wren_logdirty 0x7702
 
-#define WREN_LOGDIRTY_GET_STATS    0
+#define WREN_LOGDIRTY_GET_STATS 0
 
-#define WREN_LOGDIRTY_F_ENABLED      (1U << 0)  /* log-dirty is on */
-#define WREN_LOGDIRTY_F_KEEP         (1U << 1)  /* ... with the keep policy */
-#define WREN_LOGDIRTY_F_DEFAULT_KEEP (1U << 2)  /* mode 0 would pick keep */
+#define WREN_LOGDIRTY_F_ENABLED      (1U << 0) /* log-dirty is on */
+#define WREN_LOGDIRTY_F_KEEP         (1U << 1) /* ... with the keep policy */
+#define WREN_LOGDIRTY_F_DEFAULT_KEEP (1U << 2) /* mode 0 would pick keep */
 
-struct xen_domctl_wren_logdirty {
-    uint32_t op;               /* IN: WREN_LOGDIRTY_GET_STATS */
-    uint32_t pad;              /* IN: zero */
-    uint32_t mech;             /* OUT: WREN_LOGDIRTY_MECH_* in use (last used if off) */
-    uint32_t flags;            /* OUT: WREN_LOGDIRTY_F_* */
-    uint32_t available;        /* OUT: bit m set if mechanism m can be enabled */
-    uint32_t default_mech;     /* OUT: what WREN_LOGDIRTY_MECH_DEFAULT picks */
+struct xen_domctl_wren_logdirty
+{
+    uint32_t op;           /* IN: WREN_LOGDIRTY_GET_STATS */
+    uint32_t pad;          /* IN: zero */
+    uint32_t mech;         /* OUT: WREN_LOGDIRTY_MECH_* in use (last used if off) */
+    uint32_t flags;        /* OUT: WREN_LOGDIRTY_F_* */
+    uint32_t available;    /* OUT: bit m set if mechanism m can be enabled */
+    uint32_t default_mech; /* OUT: what WREN_LOGDIRTY_MECH_DEFAULT picks */
     /* OUT: counted since the last enable (kept after disable) */
-    uint64_t logging_exits;    /* write-protect faults and PML-full exits */
-    uint64_t pages_reported;   /* bits set in the bitmaps CLEAN/PEEK returned */
-    uint64_t rounds;           /* CLEANs */
-    uint64_t final_rounds;     /* CLEAN/PEEK with LOGDIRTY_FINAL */
-    uint64_t p2m_entries_written;  /* p2m entry stores since enable, any cause */
-    uint64_t superpages_before;    /* 2M/1G leaves at enable */
-    uint64_t superpages_restored;  /* re-coalesced at disable */
-    uint64_t pml_entries;      /* PML addresses drained, duplicates included */
+    uint64_t logging_exits;       /* write-protect faults and PML-full exits */
+    uint64_t pages_reported;      /* bits set in the bitmaps CLEAN/PEEK returned */
+    uint64_t rounds;              /* CLEANs */
+    uint64_t final_rounds;        /* CLEAN/PEEK with LOGDIRTY_FINAL */
+    uint64_t p2m_entries_written; /* p2m entry stores since enable, any cause */
+    uint64_t superpages_before;   /* 2M/1G leaves at enable */
+    uint64_t superpages_restored; /* re-coalesced at disable */
+    uint64_t pml_entries;         /* PML addresses drained, duplicates included */
     /* OUT: now */
-    uint64_t vcpu_exits;       /* VM exits of all the domain's vCPUs, ever */
-    uint64_t bitmap_pages;     /* frames the bitmap covers (0 while off) */
+    uint64_t vcpu_exits;   /* VM exits of all the domain's vCPUs, ever */
+    uint64_t bitmap_pages; /* frames the bitmap covers (0 while off) */
 };
 XEN_ABI_SIZE(struct xen_domctl_wren_logdirty, 104);
 
@@ -130,16 +135,17 @@ XEN_ABI_SIZE(struct xen_domctl_wren_logdirty, 104);
  */
 #define XEN_SYSCTL_wren_vcpu_load 0x7780
 
-struct xen_sysctl_wren_vcpu_load {
-    uint64_t entries;          /* OUT: VM entries attempted (VMX, SVM) */
-    uint64_t vmlaunches;       /* OUT: ... of them VMLAUNCH (VMX) */
-    uint64_t vmresumes;        /* OUT: ... of them VMRESUME (VMX) */
-    uint64_t vmptrlds;         /* OUT: VMPTRLDs (VMX) */
-    uint64_t vmclears;         /* OUT: VMCLEARs, creation included (VMX) */
-    uint64_t remote_clears;    /* OUT: of those, done for another CPU (VMX) */
-    uint64_t asid_allocs;      /* OUT: ASIDs handed to a vCPU on a CPU (SVM) */
-    uint64_t asid_rollovers;   /* OUT: a CPU ran out and began a generation (SVM) */
-    uint64_t tlb_flush_all;    /* OUT: VMRUNs with TLB_CONTROL "flush all" (SVM) */
+struct xen_sysctl_wren_vcpu_load
+{
+    uint64_t entries;        /* OUT: VM entries attempted (VMX, SVM) */
+    uint64_t vmlaunches;     /* OUT: ... of them VMLAUNCH (VMX) */
+    uint64_t vmresumes;      /* OUT: ... of them VMRESUME (VMX) */
+    uint64_t vmptrlds;       /* OUT: VMPTRLDs (VMX) */
+    uint64_t vmclears;       /* OUT: VMCLEARs, creation included (VMX) */
+    uint64_t remote_clears;  /* OUT: of those, done for another CPU (VMX) */
+    uint64_t asid_allocs;    /* OUT: ASIDs handed to a vCPU on a CPU (SVM) */
+    uint64_t asid_rollovers; /* OUT: a CPU ran out and began a generation (SVM) */
+    uint64_t tlb_flush_all;  /* OUT: VMRUNs with TLB_CONTROL "flush all" (SVM) */
 };
 XEN_ABI_SIZE(struct xen_sysctl_wren_vcpu_load, 72);
 

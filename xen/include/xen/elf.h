@@ -8,13 +8,15 @@
 
 #include <xen/types.h>
 
-struct elf_segment {
+struct elf_segment
+{
     uint64_t paddr, filesz, memsz, offset;
 };
 
 #define ELF_MAX_SEGMENTS 8
 
-struct elf_image {
+struct elf_image
+{
     const uint8_t *data;
     size_t size;
     bool is64;

@@ -14,24 +14,27 @@ struct vcpu;
 
 #define NR_EVTCHN 128
 
-enum evtchn_state {
+enum evtchn_state
+{
     ECS_FREE = 0,
-    ECS_RESERVED,           /* port 0 */
-    ECS_UNBOUND,            /* waiting for remote_dom to bind */
-    ECS_INTERDOMAIN,        /* connected to remote_dom:remote_port */
-    ECS_XEN_SERVICE,        /* served by the hypervisor (console) */
+    ECS_RESERVED,    /* port 0 */
+    ECS_UNBOUND,     /* waiting for remote_dom to bind */
+    ECS_INTERDOMAIN, /* connected to remote_dom:remote_port */
+    ECS_XEN_SERVICE, /* served by the hypervisor (console) */
     ECS_IPI,
 };
 
-struct evtchn {
+struct evtchn
+{
     uint8_t state;
     uint16_t remote_dom;
     uint16_t remote_port;
     uint16_t notify_vcpu;
-    void (*service)(struct domain *d, unsigned int port);   /* ECS_XEN_SERVICE */
+    void (*service)(struct domain *d, unsigned int port); /* ECS_XEN_SERVICE */
 };
 
-struct evtchn_domain {
+struct evtchn_domain
+{
     spinlock_t lock;
     struct evtchn port[NR_EVTCHN];
 };

@@ -21,23 +21,27 @@
 #include <xen/types.h>
 
 /* What a frame is used for. */
-enum frame_use {
-    FRAME_FREE = 0,         /* in the allocator */
-    FRAME_XEN,              /* the hypervisor's own (tables, heap, VMCBs) */
-    FRAME_GUEST,            /* a domain's RAM, or a page shared with it */
+enum frame_use
+{
+    FRAME_FREE = 0, /* in the allocator */
+    FRAME_XEN,      /* the hypervisor's own (tables, heap, VMCBs) */
+    FRAME_GUEST,    /* a domain's RAM, or a page shared with it */
 };
 
 /* The allocation's reference is held (Xen's PGC_allocated). */
 #define FRAME_ALLOCATED 0x1
 
-struct page_info {
-    union {
+struct page_info
+{
+    union
+    {
         uint64_t raw;
-        struct {
-            uint32_t count;         /* references */
-            uint16_t owner;         /* domid_t, or DOMID_XEN */
-            uint8_t use;            /* enum frame_use */
-            uint8_t flags;          /* FRAME_ALLOCATED */
+        struct
+        {
+            uint32_t count; /* references */
+            uint16_t owner; /* domid_t, or DOMID_XEN */
+            uint8_t use;    /* enum frame_use */
+            uint8_t flags;  /* FRAME_ALLOCATED */
         };
     };
 };

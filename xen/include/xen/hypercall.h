@@ -38,25 +38,26 @@ struct xen_dm_op_buf;
 #define HYPERCALL_MAX_ARGS 5
 
 /* Who may issue a hypercall or a sub-op (the "callers" column). */
-enum hypercall_callers {
-    HC_ANY,                 /* any domain */
-    HC_PRIVILEGED,          /* the control domain only */
-    HC_DM_TARGET,           /* a device model of the target domain */
+enum hypercall_callers
+{
+    HC_ANY,        /* any domain */
+    HC_PRIVILEGED, /* the control domain only */
+    HC_DM_TARGET,  /* a device model of the target domain */
 };
 
 /* Sub-op flags (the "flags" column). */
-#define HC_RESUMABLE (1U << 0)  /* memory_op: takes a resume point */
+#define HC_RESUMABLE (1U << 0) /* memory_op: takes a resume point */
 
 /* ---- prototypes, from the definitions -------------------------------- */
 
 #define HC_PARAM_(htype, gtype, name) htype name
-#define HC_PARAMS_1(a) HC_PARAM_ a
-#define HC_PARAMS_2(a, b) HC_PARAM_ a, HC_PARAM_ b
-#define HC_PARAMS_3(a, b, c) HC_PARAM_ a, HC_PARAM_ b, HC_PARAM_ c
-#define HC_PARAMS_4(a, b, c, d) HC_PARAM_ a, HC_PARAM_ b, HC_PARAM_ c, HC_PARAM_ d
-#define HC_PARAMS_5(a, b, c, d, e) HC_PARAMS_4(a, b, c, d), HC_PARAM_ e
+#define HC_PARAMS_1(a)                HC_PARAM_ a
+#define HC_PARAMS_2(a, b)             HC_PARAM_ a, HC_PARAM_ b
+#define HC_PARAMS_3(a, b, c)          HC_PARAM_ a, HC_PARAM_ b, HC_PARAM_ c
+#define HC_PARAMS_4(a, b, c, d)       HC_PARAM_ a, HC_PARAM_ b, HC_PARAM_ c, HC_PARAM_ d
+#define HC_PARAMS_5(a, b, c, d, e)    HC_PARAMS_4(a, b, c, d), HC_PARAM_ e
 
-#define HC_PROTOTYPE(name, who, nargs, args) long do_##name(HC_PARAMS_##nargs args);
+#define HC_PROTOTYPE(name, who, nargs, args)             long do_##name(HC_PARAMS_##nargs args);
 #define HC_PROTOTYPE_VERSIONED(name, who, type, version) long do_##name(uint64_t arg);
 WREN_HYPERCALLS(HC_PROTOTYPE, HC_PROTOTYPE_VERSIONED)
 
@@ -66,16 +67,17 @@ WREN_HYPERCALLS(HC_PROTOTYPE, HC_PROTOTYPE_VERSIONED)
  * each handler declared with the handler type.
  */
 #define HC_SUBOP_PROTOTYPE(fam, cmd, handler, who, flags) fam##_handler_t handler;
-#define HC_SUBOP_FAMILY(fam, list, params)                                     \
-    typedef long fam##_handler_t params;                                        \
-    struct fam##_subop {                                                        \
-        uint32_t cmd;                                                           \
-        enum hypercall_callers callers;                                         \
-        unsigned int flags;                                                     \
-        const char *name;                                                       \
-        fam##_handler_t *fn;                                                    \
-    };                                                                          \
-    const struct fam##_subop *fam##_subop_find(uint64_t cmd);                   \
+#define HC_SUBOP_FAMILY(fam, list, params)                    \
+    typedef long fam##_handler_t params;                      \
+    struct fam##_subop                                        \
+    {                                                         \
+        uint32_t cmd;                                         \
+        enum hypercall_callers callers;                       \
+        unsigned int flags;                                   \
+        const char *name;                                     \
+        fam##_handler_t *fn;                                  \
+    };                                                        \
+    const struct fam##_subop *fam##_subop_find(uint64_t cmd); \
     list(HC_SUBOP_PROTOTYPE, fam)
 WREN_SUBOP_FAMILIES(HC_SUBOP_FAMILY)
 
@@ -87,8 +89,8 @@ WREN_SUBOP_FAMILIES(HC_SUBOP_FAMILY)
  * user mode, which is refused (-EPERM), as Xen does for HVM guests.
  * Returns the handler's result, or the dispatcher's refusal.
  */
-long hypercall_dispatch(struct domain *caller, uint64_t nr,
-                        const uint64_t args[HYPERCALL_MAX_ARGS], bool from_user);
+long hypercall_dispatch(struct domain *caller, uint64_t nr, const uint64_t args[HYPERCALL_MAX_ARGS],
+                        bool from_user);
 
 /*
  * May caller do what a row with callers who allows, on target? target is

@@ -24,9 +24,18 @@ void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define ASSERT(p) do { if (unlikely(!(p))) \
-    panic("Assertion '%s' failed at %s:%d", #p, __FILE__, __LINE__); } while (0)
+#define ASSERT(p)                                                            \
+    do                                                                       \
+    {                                                                        \
+        if ( unlikely(!(p)) )                                                \
+            panic("Assertion '%s' failed at %s:%d", #p, __FILE__, __LINE__); \
+    } while ( 0 )
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(p) do { if (unlikely(p)) BUG(); } while (0)
+#define BUG_ON(p)          \
+    do                     \
+    {                      \
+        if ( unlikely(p) ) \
+            BUG();         \
+    } while ( 0 )
 
 #endif /* XEN_LIB_H */

@@ -27,11 +27,13 @@
 #include <xen/types.h>
 
 #define LOCK_NEST_NONE 0
-#define LOCK_NEST_ADDR 1        /* same class nested, lower address first */
+#define LOCK_NEST_ADDR 1 /* same class nested, lower address first */
 #define LOCK_IRQ_NO    0
-#define LOCK_IRQ       1        /* always taken with interrupts off */
+#define LOCK_IRQ       1 /* always taken with interrupts off */
 
-/* X(name, nesting, irq, what it protects), outermost first. */
+/* X(name, nesting, irq, what it protects), outermost first. The table is
+ * aligned by hand, so the formatter leaves it alone. */
+/* clang-format off */
 #define LOCK_CLASSES(X)                                                       \
     X(domctl, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "domctl_lock: serialises every domctl (domctl.c)")                      \
@@ -62,11 +64,13 @@
     X(console, LOCK_NEST_NONE, LOCK_IRQ,                                      \
       "console_lock: the serial port; printk may be called holding anything")
 
+/* clang-format on */
+
 #define LOCK_CLASS_ENUM(name, nest, irq, what) LOCK_##name,
-enum lock_class {
-    LOCK_unclassed,             /* zeroed memory: never initialised, a bug */
-    LOCK_CLASSES(LOCK_CLASS_ENUM)
-    NR_LOCK_CLASSES
+enum lock_class
+{
+    LOCK_unclassed, /* zeroed memory: never initialised, a bug */
+    LOCK_CLASSES(LOCK_CLASS_ENUM) NR_LOCK_CLASSES
 };
 #undef LOCK_CLASS_ENUM
 

@@ -42,29 +42,32 @@ struct domain;
 struct vcpu;
 struct p2m_domain;
 
-enum logdirty_mech {
+enum logdirty_mech
+{
     LOGDIRTY_NONE = 0,
     LOGDIRTY_WRITE_PROTECT,
     LOGDIRTY_PML,
     LOGDIRTY_AD_HARVEST,
 };
 
-enum logdirty_sp_policy {
+enum logdirty_sp_policy
+{
     LOGDIRTY_SP_SHATTER = 0,
     LOGDIRTY_SP_KEEP,
 };
 
 /* Counts for tests and `make bench` (never times). Reset at enable; kept
  * after disable so the restore can be read. */
-struct logdirty_stats {
-    uint64_t logging_exits;     /* write-protect faults, PML-full exits */
-    uint64_t pages_reported;    /* bits handed out by CLEAN/PEEK */
-    uint64_t rounds;            /* CLEANs */
-    uint64_t p2m_entries_written;   /* p2m stores since enable, any cause */
-    uint64_t superpages_before; /* 2M/1G leaves when enabled */
-    uint64_t superpages_restored;   /* re-coalesced at disable */
-    uint64_t pml_entries;       /* PML addresses drained (incl. duplicates) */
-    uint64_t final_rounds;      /* CLEAN/PEEK with XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL */
+struct logdirty_stats
+{
+    uint64_t logging_exits;       /* write-protect faults, PML-full exits */
+    uint64_t pages_reported;      /* bits handed out by CLEAN/PEEK */
+    uint64_t rounds;              /* CLEANs */
+    uint64_t p2m_entries_written; /* p2m stores since enable, any cause */
+    uint64_t superpages_before;   /* 2M/1G leaves when enabled */
+    uint64_t superpages_restored; /* re-coalesced at disable */
+    uint64_t pml_entries;         /* PML addresses drained (incl. duplicates) */
+    uint64_t final_rounds;        /* CLEAN/PEEK with XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL */
 };
 
 /*
@@ -87,33 +90,35 @@ struct logdirty_stats {
  * PML-full exits should be counted with logdirty_count_logging_exit()
  * and drained addresses with logdirty_count_pml().
  */
-struct logdirty_mech_ops {
+struct logdirty_mech_ops
+{
     const char *name;
-    int (*enable)(struct domain *d);     /* per-vCPU buffers, A/D in the EPTP... */
-    void (*disable)(struct domain *d);   /* after a final flush */
+    int (*enable)(struct domain *d);   /* per-vCPU buffers, A/D in the EPTP... */
+    void (*disable)(struct domain *d); /* after a final flush */
     /* Drain every vCPU's hardware log into the bitmap (logdirty_mark),
      * kicking running vCPUs and waiting for them; before CLEAN/PEEK. */
     void (*flush)(struct domain *d);
-    void (*vcpu_destroy)(struct vcpu *v);   /* flush and free v's buffer */
-    int (*ad_enable)(struct domain *d);     /* optional: EPT A/D, no logging */
+    void (*vcpu_destroy)(struct vcpu *v); /* flush and free v's buffer */
+    int (*ad_enable)(struct domain *d);   /* optional: EPT A/D, no logging */
     void (*ad_disable)(struct domain *d);
 };
 
-struct logdirty_domain {
+struct logdirty_domain
+{
     spinlock_t lock;
     bool enabled;
     enum logdirty_mech mech;
     enum logdirty_sp_policy policy;
-    uint64_t *bitmap;               /* one bit per gfn, allocated at enable */
-    uint64_t *snap;                 /* what CLEAN/PEEK hand out (domctl only) */
-    struct p2m_pool *charge_to;     /* bitmap and snap are charged here (NULL: nowhere) */
-    uint64_t nr_bits;               /* gfns covered: max gfn + 1 */
-    uint64_t *was_superpage;        /* one bit per 2M region, for re-coalescing */
+    uint64_t *bitmap;           /* one bit per gfn, allocated at enable */
+    uint64_t *snap;             /* what CLEAN/PEEK hand out (domctl only) */
+    struct p2m_pool *charge_to; /* bitmap and snap are charged here (NULL: nowhere) */
+    uint64_t nr_bits;           /* gfns covered: max gfn + 1 */
+    uint64_t *was_superpage;    /* one bit per 2M region, for re-coalescing */
     uint64_t nr_regions;
-    uint64_t *was_1g;               /* one bit per 1G region */
+    uint64_t *was_1g; /* one bit per 1G region */
     uint64_t nr_1g;
-    uint64_t written_at_enable;     /* p2m entries_written then */
-    uint32_t fault_count, dirty_count;  /* shadow_op stats since last CLEAN */
+    uint64_t written_at_enable;        /* p2m entries_written then */
+    uint32_t fault_count, dirty_count; /* shadow_op stats since last CLEAN */
     struct logdirty_stats stats;
 };
 
@@ -146,8 +151,7 @@ long logdirty_shadow_op(struct domain *d, struct xen_domctl_shadow_op *op, uint6
 
 /* XEN_DOMCTL_wren_logdirty (public/wren.h): counters for tests and bench. */
 struct xen_domctl_wren_logdirty;
-long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op,
-                          uint64_t out_va);
+long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op, uint64_t out_va);
 
 /*
  * ---- The bitmap and the superpage record (logdirty-bitmap.c) ----
@@ -170,8 +174,8 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits);
  * respect to logdirty_bitmap_set; the shadow_op counters as they were
  * then go to *fault_count and *dirty_count (and restart if reset).
  * Returns the number of bits in snap. */
-uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset,
-                              uint32_t *fault_count, uint32_t *dirty_count);
+uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset, uint32_t *fault_count,
+                              uint32_t *dirty_count);
 /* Undo a take with reset whose copy-out failed: OR snap back in. */
 void logdirty_bitmap_untake(struct logdirty_domain *ld);
 /* Bytes CLEAN/PEEK copy out: the bitmap rounded up to whole bytes. */

@@ -13,12 +13,24 @@
 
 extern uintptr_t directmap_base;
 
-static inline void *maddr_to_virt(paddr_t ma) { return (void *)(directmap_base + ma); }
-static inline paddr_t virt_to_maddr(const void *va) { return (uintptr_t)va - directmap_base; }
-static inline void *mfn_to_virt(mfn_t m) { return maddr_to_virt(mfn_x(m) << PAGE_SHIFT); }
-static inline mfn_t virt_to_mfn(const void *va) { return _mfn(virt_to_maddr(va) >> PAGE_SHIFT); }
+static inline void *maddr_to_virt(paddr_t ma)
+{
+    return (void *)(directmap_base + ma);
+}
+static inline paddr_t virt_to_maddr(const void *va)
+{
+    return (uintptr_t)va - directmap_base;
+}
+static inline void *mfn_to_virt(mfn_t m)
+{
+    return maddr_to_virt(mfn_x(m) << PAGE_SHIFT);
+}
+static inline mfn_t virt_to_mfn(const void *va)
+{
+    return _mfn(virt_to_maddr(va) >> PAGE_SHIFT);
+}
 
-#define MAX_ORDER 18   /* largest block: 2^18 pages = 1 GiB */
+#define MAX_ORDER 18 /* largest block: 2^18 pages = 1 GiB */
 
 /* Hand the range [start, end) of machine addresses to the allocator. */
 void page_alloc_add_range(paddr_t start, paddr_t end);
@@ -52,7 +64,7 @@ void page_alloc_reset(void);
  * take whole pages). xfree(NULL) is a no-op. Lock order: xen/lock-order.h. */
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
-#define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))
+#define xzalloc(type)          ((type *)xzalloc_bytes(sizeof(type)))
 #define xzalloc_array(type, n) ((type *)xzalloc_bytes(sizeof(type) * (n)))
 
 #endif /* XEN_MM_H */

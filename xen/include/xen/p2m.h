@@ -32,7 +32,8 @@
 #endif
 
 /* Types: Xen's x86 numbering (a fact of the ABI, see HVMOP_get_mem_type). */
-typedef enum {
+typedef enum
+{
     p2m_ram_rw = 0,
     p2m_invalid = 1,
     p2m_ram_logdirty = 2,
@@ -52,7 +53,8 @@ typedef enum {
     p2m_type_count = 16,
 } p2m_type_t;
 
-typedef enum {
+typedef enum
+{
     p2m_access_n = 0,
     p2m_access_r = 1,
     p2m_access_w = 2,
@@ -67,7 +69,7 @@ typedef enum {
 #define P2M_ORDER_4K 0
 #define P2M_ORDER_2M 9
 #define P2M_ORDER_1G 18
-#define P2M_LEVELS   4          /* both EPT and NPT use 4-level tables */
+#define P2M_LEVELS   4 /* both EPT and NPT use 4-level tables */
 
 /* Four 9-bit levels over 4K pages: 48-bit guest-physical addresses. */
 #define P2M_GFN_LIMIT (1ULL << 36)
@@ -83,11 +85,12 @@ typedef uint64_t p2m_pte_t;
  * and access in software bits and derives the hardware permission bits from
  * them (type and access both restrict).
  */
-struct p2m_pte_ops {
+struct p2m_pte_ops
+{
     const char *name;
     p2m_pte_t (*make_leaf)(mfn_t mfn, unsigned int level, p2m_type_t t, p2m_access_t a);
     p2m_pte_t (*make_table)(mfn_t table);
-    bool (*is_valid)(p2m_pte_t pte);             /* maps something (leaf or table) */
+    bool (*is_valid)(p2m_pte_t pte); /* maps something (leaf or table) */
     bool (*is_leaf)(p2m_pte_t pte, unsigned int level);
     mfn_t (*mfn)(p2m_pte_t pte);
     p2m_type_t (*type)(p2m_pte_t pte);
@@ -104,7 +107,7 @@ struct p2m_pte_ops {
     bool (*needs_recalc)(p2m_pte_t pte);
     unsigned int (*recalc_stamp)(p2m_pte_t pte);
     p2m_pte_t (*clear_recalc)(p2m_pte_t pte);
-    unsigned int max_leaf_level;                  /* 3 if 1G leaves are allowed */
+    unsigned int max_leaf_level; /* 3 if 1G leaves are allowed */
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
      * differ only here say the same thing. */
     p2m_pte_t hw_managed_bits;
@@ -121,26 +124,25 @@ struct p2m_pte_ops {
 static inline p2m_access_t p2m_type_rights(p2m_type_t t)
 {
     static const uint8_t rights[p2m_type_count] = {
-        [p2m_ram_rw]             = p2m_access_rwx,
-        [p2m_invalid]            = p2m_access_n,
-        [p2m_ram_logdirty]       = p2m_access_rx,   /* first write is logged */
-        [p2m_ram_ro]             = p2m_access_rx,
-        [p2m_mmio_dm]            = p2m_access_n,    /* device model emulates */
-        [p2m_mmio_direct]        = p2m_access_rw,
+        [p2m_ram_rw] = p2m_access_rwx,
+        [p2m_invalid] = p2m_access_n,
+        [p2m_ram_logdirty] = p2m_access_rx, /* first write is logged */
+        [p2m_ram_ro] = p2m_access_rx,
+        [p2m_mmio_dm] = p2m_access_n, /* device model emulates */
+        [p2m_mmio_direct] = p2m_access_rw,
         [p2m_populate_on_demand] = p2m_access_n,
-        [p2m_ram_paging_out]     = p2m_access_rx,   /* a write cancels paging */
-        [p2m_ram_paged]          = p2m_access_n,
-        [p2m_ram_paging_in]      = p2m_access_n,
-        [p2m_grant_map_rw]       = p2m_access_rw,
-        [p2m_grant_map_ro]       = p2m_access_r,
-        [p2m_ram_shared]         = p2m_access_rx,   /* a write unshares */
-        [p2m_ram_broken]         = p2m_access_n,
-        [p2m_map_foreign]        = p2m_access_rw,
-        [p2m_ioreq_server]       = p2m_access_rx,   /* writes go to the server */
+        [p2m_ram_paging_out] = p2m_access_rx, /* a write cancels paging */
+        [p2m_ram_paged] = p2m_access_n,
+        [p2m_ram_paging_in] = p2m_access_n,
+        [p2m_grant_map_rw] = p2m_access_rw,
+        [p2m_grant_map_ro] = p2m_access_r,
+        [p2m_ram_shared] = p2m_access_rx, /* a write unshares */
+        [p2m_ram_broken] = p2m_access_n,
+        [p2m_map_foreign] = p2m_access_rw,
+        [p2m_ioreq_server] = p2m_access_rx, /* writes go to the server */
     };
     return (unsigned int)t < p2m_type_count ? (p2m_access_t)rights[t] : p2m_access_n;
 }
-
 
 /* Stamps kept in a marked entry, and so the most global changes that may
  * be pending at once (the length of the change log). */
@@ -153,35 +155,38 @@ static inline p2m_access_t p2m_type_rights(p2m_type_t t)
  * under a pending change counts under the type it is stored with. The
  * others count events since p2m_init.
  */
-struct p2m_counters {
-    uint64_t entries_by_order[3];    /* present leaves: [0]=4K, [1]=2M, [2]=1G */
+struct p2m_counters
+{
+    uint64_t entries_by_order[3]; /* present leaves: [0]=4K, [1]=2M, [2]=1G */
     uint64_t entries_by_type[p2m_type_count];
-    uint64_t tables;                  /* tables below the root */
-    uint64_t recalc_pending;          /* marked entries (each marks a subtree) */
-    uint64_t recalc_resolved;         /* marks pushed down one level */
-    uint64_t leaves_recalculated;     /* leaves given their type by a push */
-    uint64_t global_changes;          /* begun, and not skipped as no-ops */
-    uint64_t global_noops;            /* begun while no entry could be old */
-    uint64_t resyncs;                 /* full log: pending changes finished first */
-    uint64_t shatters;                /* superpages split into 512 children */
-    uint64_t coalesces;               /* superpages made by p2m_try_coalesce */
-    uint64_t entries_written;         /* stores to table entries, any kind */
+    uint64_t tables;              /* tables below the root */
+    uint64_t recalc_pending;      /* marked entries (each marks a subtree) */
+    uint64_t recalc_resolved;     /* marks pushed down one level */
+    uint64_t leaves_recalculated; /* leaves given their type by a push */
+    uint64_t global_changes;      /* begun, and not skipped as no-ops */
+    uint64_t global_noops;        /* begun while no entry could be old */
+    uint64_t resyncs;             /* full log: pending changes finished first */
+    uint64_t shatters;            /* superpages split into 512 children */
+    uint64_t coalesces;           /* superpages made by p2m_try_coalesce */
+    uint64_t entries_written;     /* stores to table entries, any kind */
 };
 
 /* One logged global change; change number k lives at log[k % P2M_CHANGE_LOG]. */
-struct p2m_global_change {
+struct p2m_global_change
+{
     uint8_t old, new;
 };
 
 /* State of the lazy global changes (p2m/global.c and p2m/recalc.c). */
-struct p2m_recalc {
-    uint64_t seq;                     /* global changes logged so far */
-    uint64_t tail;                    /* no mark carries a stamp below this */
-    uint64_t marks[P2M_CHANGE_LOG];   /* marked entries by stamp % log size */
+struct p2m_recalc
+{
+    uint64_t seq;                   /* global changes logged so far */
+    uint64_t tail;                  /* no mark carries a stamp below this */
+    uint64_t marks[P2M_CHANGE_LOG]; /* marked entries by stamp % log size */
     struct p2m_global_change log[P2M_CHANGE_LOG];
-    uint64_t cursor;                  /* p2m_finish_pending resumes at the */
-    unsigned int cursor_level;        /* entry for this gfn at this level */
-    bool eager;                       /* reference mode: apply changes at once */
+    uint64_t cursor;           /* p2m_finish_pending resumes at the */
+    unsigned int cursor_level; /* entry for this gfn at this level */
+    bool eager;                /* reference mode: apply changes at once */
 };
 
 /*
@@ -191,12 +196,13 @@ struct p2m_recalc {
  * rest of the host notices nothing. Free pages are linked through their
  * first word. A p2m without a pool (host tests) uses the allocator.
  */
-struct p2m_pool {
+struct p2m_pool
+{
     spinlock_t lock;
     mfn_t free_head;
-    uint64_t nr_free;                 /* on the free list */
-    uint64_t nr_used;                 /* handed out as tables */
-    uint64_t nr_charged;              /* given up for memory allocated elsewhere */
+    uint64_t nr_free;    /* on the free list */
+    uint64_t nr_used;    /* handed out as tables */
+    uint64_t nr_charged; /* given up for memory allocated elsewhere */
 };
 
 void p2m_pool_init(struct p2m_pool *pool);
@@ -213,15 +219,16 @@ void p2m_pool_uncharge(struct p2m_pool *pool, uint64_t pages);
 /* Give every free page back (tables in use stay). */
 void p2m_pool_drain(struct p2m_pool *pool);
 
-struct p2m_domain {
+struct p2m_domain
+{
     spinlock_t lock;
-    struct p2m_pool *pool;            /* NULL: tables from the allocator */
+    struct p2m_pool *pool; /* NULL: tables from the allocator */
     const struct p2m_pte_ops *ops;
-    mfn_t root;                       /* level-4 table */
+    mfn_t root; /* level-4 table */
     uint64_t max_mapped_gfn;
     struct p2m_counters stats;
     struct p2m_recalc recalc;
-    uint16_t type_owner[p2m_type_count];   /* 0: the type has no owner */
+    uint16_t type_owner[p2m_type_count]; /* 0: the type has no owner */
     /* Called after entries were changed or removed, so the arch code can
      * flush the translations every CPU caches for this table. Called with
      * p2m->lock held: it must not take it, and must not wait for a CPU
@@ -263,14 +270,14 @@ void p2m_empty(struct p2m_domain *p2m);
  * INVALID_MFN is allowed only with types that grant no rights (mmio_dm,
  * populate_on_demand, paged, broken...). A superpage that covers the
  * target is shattered. On -ENOMEM no translation has changed. */
-int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
-                  p2m_type_t t, p2m_access_t a);
+int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order, p2m_type_t t,
+                  p2m_access_t a);
 
 /* Map a range of nr frames, choosing the largest pieces alignment allows.
  * Arguments are checked before anything changes (-EINVAL); on -ENOMEM
  * the pieces before the failing one are mapped. */
-int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
-                  p2m_type_t t, p2m_access_t a);
+int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr, p2m_type_t t,
+                  p2m_access_t a);
 
 /* Replace the tables under the 2M (order 9) or 1G (order 18) block at gfn
  * by one superpage, if all its leaves have one type and access and
@@ -285,8 +292,8 @@ bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order);
  * for a hole, the order of the empty entry met (at most P2M_ORDER_1G), so
  * a caller scanning a range may skip the whole aligned block. *t is the
  * type with every begun global change applied; the lookup writes nothing. */
-mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
-                 p2m_access_t *a, unsigned int *order);
+mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
+                 unsigned int *order);
 
 /* Look up gfn and, while its entry cannot change, call get(mfn, arg) to
  * take a reference on the frame. INVALID_MFN if there is no frame or get
@@ -327,8 +334,8 @@ int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_t
  * frames changed, or -errno: -EINVAL (nothing changed), -ENOMEM (frames
  * below the superpage that could not be shattered did change). Holds the
  * lock throughout: split huge ranges. */
-int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr,
-                              p2m_type_t old, p2m_type_t new);
+int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                              p2m_type_t new);
 
 /*
  * Begin changing every entry of type old to new, as of now. Writes at
@@ -413,8 +420,8 @@ bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint3
 
 static inline bool p2m_is_ram(p2m_type_t t)
 {
-    return t == p2m_ram_rw || t == p2m_ram_logdirty || t == p2m_ram_ro ||
-           t == p2m_ram_shared || t == p2m_ioreq_server;
+    return t == p2m_ram_rw || t == p2m_ram_logdirty || t == p2m_ram_ro || t == p2m_ram_shared ||
+           t == p2m_ioreq_server;
 }
 
 #endif /* XEN_P2M_H */

@@ -9,17 +9,19 @@
 
 #include <xen/types.h>
 
-struct ratelimit {
-    uint64_t stamp_us;          /* when tokens was last topped up; 0: never */
-    uint32_t tokens;            /* events still allowed now */
-    bool limited;               /* refusing since the bucket was last full */
-    uint64_t dropped;           /* events refused, ever */
+struct ratelimit
+{
+    uint64_t stamp_us; /* when tokens was last topped up; 0: never */
+    uint32_t tokens;   /* events still allowed now */
+    bool limited;      /* refusing since the bucket was last full */
+    uint64_t dropped;  /* events refused, ever */
 };
 
-enum ratelimit_verdict {
-    RATELIMIT_PASS,             /* go ahead */
-    RATELIMIT_DROP,             /* refused, counted */
-    RATELIMIT_DROP_FIRST,       /* refused, the first since the bucket was full: warn */
+enum ratelimit_verdict
+{
+    RATELIMIT_PASS,       /* go ahead */
+    RATELIMIT_DROP,       /* refused, counted */
+    RATELIMIT_DROP_FIRST, /* refused, the first since the bucket was full: warn */
 };
 
 /*
@@ -28,7 +30,7 @@ enum ratelimit_verdict {
  * seconds) before a later refusal is a "first" again, so a steady flood
  * gets one warning, not one per refill.
  */
-enum ratelimit_verdict ratelimit_take(struct ratelimit *r, uint64_t now_us,
-                                      unsigned int rate, unsigned int burst);
+enum ratelimit_verdict ratelimit_take(struct ratelimit *r, uint64_t now_us, unsigned int rate,
+                                      unsigned int burst);
 
 #endif /* XEN_RATELIMIT_H */

@@ -27,27 +27,35 @@
  * number of domains but memory and the 15-bit domid. */
 #define HVM_MAX_VCPUS 128
 
-enum vcpu_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_BLOCKED };
-
-struct vcpu {
-    unsigned int vcpu_id;
-    struct domain *domain;
-    enum vcpu_state state;          /* under the scheduler lock */
-    int processor;                  /* pCPU running it, or -1 */
-    struct vcpu *next_in_queue;
-    bool on_queue;
-    bool is_up;                     /* VCPUOP_up was done (or vCPU 0) */
-    bool initialised;               /* has a register context */
-    uint64_t exits;                 /* for the debug domctl later */
-    struct vcpu_arch arch;          /* vendor state: VMCS or VMCB */
+enum vcpu_state
+{
+    VCPU_OFFLINE,
+    VCPU_RUNNABLE,
+    VCPU_RUNNING,
+    VCPU_BLOCKED
 };
 
-struct domain_console {
+struct vcpu
+{
+    unsigned int vcpu_id;
+    struct domain *domain;
+    enum vcpu_state state; /* under the scheduler lock */
+    int processor;         /* pCPU running it, or -1 */
+    struct vcpu *next_in_queue;
+    bool on_queue;
+    bool is_up;            /* VCPUOP_up was done (or vCPU 0) */
+    bool initialised;      /* has a register context */
+    uint64_t exits;        /* for the debug domctl later */
+    struct vcpu_arch arch; /* vendor state: VMCS or VMCB */
+};
+
+struct domain_console
+{
     spinlock_t lock;
     char line[256];
     size_t len;
-    struct ratelimit e9;            /* port 0xE9 output (hvm/debugcon.c) */
-    mfn_t ring_mfn;                 /* hypervisor-served PV console ring */
+    struct ratelimit e9; /* port 0xE9 output (hvm/debugcon.c) */
+    mfn_t ring_mfn;      /* hypervisor-served PV console ring */
     unsigned int ring_port;
 };
 
@@ -63,38 +71,39 @@ typedef struct xen_e820_entry e820entry_t;
  * list's reference; the structure and what the hypervisor itself keeps for
  * it (vCPUs, tables, shared pages) go when the last reference does.
  */
-struct domain {
+struct domain
+{
     domid_t domain_id;
-    uint32_t refcnt;                /* atomic; see above */
+    uint32_t refcnt; /* atomic; see above */
     bool is_privileged;
     bool is_dying;
     bool is_shutting_down;
     uint8_t shutdown_code;
-    int pause_count;                /* every pause: the builder's and the controller's */
-    int controller_pause_count;     /* the domctl pauses among them: only these
+    int pause_count;            /* every pause: the builder's and the controller's */
+    int controller_pause_count; /* the domctl pauses among them: only these
                                      * may a domctl unpause */
     spinlock_t lock;
     struct domain *next_in_list;
 
     unsigned int max_vcpus;
-    struct vcpu **vcpu;             /* vcpu_slots entries, NULL where none */
-    unsigned int vcpu_slots;        /* the most max_vcpus may reach */
+    struct vcpu **vcpu;      /* vcpu_slots entries, NULL where none */
+    unsigned int vcpu_slots; /* the most max_vcpus may reach */
 
     struct p2m_domain p2m;
-    uint64_t ro_writes_dropped;     /* guest writes to ram_ro pages skipped */
-    uint64_t logdirty_faults;       /* first writes to ram_logdirty pages */
-    struct logdirty_domain logdirty;    /* XEN_DOMCTL_shadow_op log-dirty */
-    uint64_t max_pages;             /* XEN_DOMCTL_max_mem limit */
+    uint64_t ro_writes_dropped;      /* guest writes to ram_ro pages skipped */
+    uint64_t logdirty_faults;        /* first writes to ram_logdirty pages */
+    struct logdirty_domain logdirty; /* XEN_DOMCTL_shadow_op log-dirty */
+    uint64_t max_pages;              /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;
-    uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
-    unsigned int gpaddr_bits;       /* guest-physical address width */
-    uint64_t gfn_limit;             /* no gfn at or above this is ever mapped */
-    struct p2m_pool p2m_pool;       /* where this domain's p2m tables come from */
+    uint64_t ram_end_gfn;     /* one past the last RAM gfn given at build */
+    unsigned int gpaddr_bits; /* guest-physical address width */
+    uint64_t gfn_limit;       /* no gfn at or above this is ever mapped */
+    struct p2m_pool p2m_pool; /* where this domain's p2m tables come from */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry memmap[8];
     unsigned int nr_memmap;
-    uint64_t tlb_flush_gen;         /* bumped when cached translations must go */
+    uint64_t tlb_flush_gen; /* bumped when cached translations must go */
 
     struct shared_info *shared_info;
     gfn_t shared_info_gfn;
@@ -126,7 +135,7 @@ static inline bool domain_gfn_ok(const struct domain *d, uint64_t gfn)
 {
     return gfn < d->gfn_limit;
 }
-void domain_pause(struct domain *d);            /* returns when no vCPU runs */
+void domain_pause(struct domain *d); /* returns when no vCPU runs */
 void domain_unpause(struct domain *d);
 /* The same for XEN_DOMCTL_pausedomain/unpausedomain: counted apart, so a
  * controller can never undo a pause it did not make. unpause: -EINVAL if
@@ -154,13 +163,13 @@ uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus);
 
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-void vcpu_wake(struct vcpu *v);                 /* blocked -> runnable */
-void vcpu_block(struct vcpu *v);                /* current vCPU sleeps until an event */
+void vcpu_wake(struct vcpu *v);  /* blocked -> runnable */
+void vcpu_block(struct vcpu *v); /* current vCPU sleeps until an event */
 void vcpu_yield(void);
 void vcpu_offline(struct vcpu *v);
 bool vcpu_runnable(const struct vcpu *v);
-void vcpu_sleep_sync(struct vcpu *v);           /* wait until v is off every CPU */
-void sched_kick_all(void);                      /* let every CPU pick again */
+void vcpu_sleep_sync(struct vcpu *v); /* wait until v is off every CPU */
+void sched_kick_all(void);            /* let every CPU pick again */
 void scheduler_init(void);
 __noreturn void scheduler_loop(void);
 void scheduler_tick(void);

@@ -16,11 +16,12 @@ struct vcpu;
  * Lives in the top CPU_INFO_SIZE bytes of every CPU's stack, so any code can
  * find its CPU from %rsp without segment registers a guest could disturb.
  */
-struct cpu_info {
+struct cpu_info
+{
     unsigned int cpu;
     uint32_t apic_id;
-    struct vcpu *curr_vcpu;        /* vCPU whose state is loaded, or NULL */
-    volatile bool need_resched;    /* set by the tick and by kicks */
+    struct vcpu *curr_vcpu;     /* vCPU whose state is loaded, or NULL */
+    volatile bool need_resched; /* set by the tick and by kicks */
     uint8_t pad[CPU_INFO_SIZE - 4 - 4 - 8 - 1];
 };
 _Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "cpu_info size");
@@ -31,7 +32,10 @@ static inline struct cpu_info *get_cpu_info(void)
     asm volatile("mov %%rsp, %0" : "=r"(sp));
     return (struct cpu_info *)((sp & ~(uintptr_t)(STACK_SIZE - 1)) + STACK_SIZE - CPU_INFO_SIZE);
 }
-static inline unsigned int smp_processor_id(void) { return get_cpu_info()->cpu; }
+static inline unsigned int smp_processor_id(void)
+{
+    return get_cpu_info()->cpu;
+}
 #define current (get_cpu_info()->curr_vcpu)
 
 extern unsigned int nr_online_cpus;

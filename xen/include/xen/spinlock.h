@@ -16,13 +16,17 @@
 #include <xen/types.h>
 #include <xen/lock-order.h>
 
-typedef struct {
+typedef struct
+{
     volatile uint32_t locked;
-    int16_t holder_cpu;     /* for diagnostics; -1 when free */
-    uint16_t class;         /* enum lock_class */
+    int16_t holder_cpu; /* for diagnostics; -1 when free */
+    uint16_t class;     /* enum lock_class */
 } spinlock_t;
 
-#define SPIN_LOCK_UNLOCKED(cls) { 0, -1, (cls) }
+#define SPIN_LOCK_UNLOCKED(cls) \
+    {                           \
+        0, -1, (cls)            \
+    }
 
 static inline void spin_lock_init(spinlock_t *l, enum lock_class cls)
 {
@@ -32,7 +36,10 @@ static inline void spin_lock_init(spinlock_t *l, enum lock_class cls)
 }
 
 #ifdef WREN_HOST_TEST
-static inline void arch_spin_lock(spinlock_t *l) { l->locked = 1; }
+static inline void arch_spin_lock(spinlock_t *l)
+{
+    l->locked = 1;
+}
 static inline bool arch_spin_trylock(spinlock_t *l)
 {
     if ( l->locked )
@@ -40,7 +47,10 @@ static inline bool arch_spin_trylock(spinlock_t *l)
     l->locked = 1;
     return true;
 }
-static inline void arch_spin_unlock(spinlock_t *l) { l->locked = 0; }
+static inline void arch_spin_unlock(spinlock_t *l)
+{
+    l->locked = 0;
+}
 #else
 void arch_spin_lock(spinlock_t *l);
 bool arch_spin_trylock(spinlock_t *l);
@@ -57,8 +67,8 @@ unsigned int arch_lock_cpu(void);
 
 #ifdef CONFIG_DEBUG
 #define LOCK_STR_(x) #x
-#define LOCK_STR(x) LOCK_STR_(x)
-#define LOCK_SITE (__FILE__ ":" LOCK_STR(__LINE__))
+#define LOCK_STR(x)  LOCK_STR_(x)
+#define LOCK_SITE    (__FILE__ ":" LOCK_STR(__LINE__))
 /* Check l against the locks this CPU holds and the interrupt state (not
  * for a trylock), then record it as held; and forget it again. */
 void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock);
@@ -73,11 +83,18 @@ void lock_order_stop(void);
 void lock_order_announce(void);
 #else
 #define LOCK_SITE NULL
-static inline void lock_order_acquire(const spinlock_t *l, const char *site,
-                                      bool trylock) { }
-static inline void lock_order_release(const spinlock_t *l) { }
-static inline void lock_order_stop(void) { }
-static inline void lock_order_announce(void) { }
+static inline void lock_order_acquire(const spinlock_t *l, const char *site, bool trylock)
+{
+}
+static inline void lock_order_release(const spinlock_t *l)
+{
+}
+static inline void lock_order_stop(void)
+{
+}
+static inline void lock_order_announce(void)
+{
+}
 #endif
 
 /* Checked before spinning: a wrong order panics instead of deadlocking. */
@@ -116,10 +133,13 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
     arch_lock_irq_restore(flags);
 }
 
-static inline bool spin_is_locked(const spinlock_t *l) { return l->locked; }
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+    return l->locked;
+}
 
-#define spin_lock(l)          _spin_lock(l, LOCK_SITE)
-#define spin_trylock(l)       _spin_trylock(l, LOCK_SITE)
-#define spin_lock_irqsave(l)  _spin_lock_irqsave(l, LOCK_SITE)
+#define spin_lock(l)         _spin_lock(l, LOCK_SITE)
+#define spin_trylock(l)      _spin_trylock(l, LOCK_SITE)
+#define spin_lock_irqsave(l) _spin_lock_irqsave(l, LOCK_SITE)
 
 #endif /* XEN_SPINLOCK_H */

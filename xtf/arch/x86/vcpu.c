@@ -28,7 +28,7 @@ long xtf_vcpu_start(unsigned int id, xtf_vcpu_fn fn)
     r->rip = (uint64_t)(uintptr_t)xtf_ap_entry64;
     r->rsp = (uint64_t)(uintptr_t)&ap_stacks[id][XTF_STACK_SIZE];
     r->rdi = id;
-    r->rflags = 0x2;                 /* bit 1 is always set */
+    r->rflags = 0x2; /* bit 1 is always set */
     r->cr0 = read_cr0();
     r->cr3 = read_cr3();
     r->cr4 = read_cr4();

@@ -12,7 +12,8 @@
 
 #include <xtf/types.h>
 
-enum xtf_console_kind {
+enum xtf_console_kind
+{
     XTF_CONSOLE_PORT_E9,
     XTF_CONSOLE_HYPERCALL,
     XTF_CONSOLE_RING,

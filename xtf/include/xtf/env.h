@@ -18,7 +18,7 @@ extern uint32_t xtf_start_info_paddr;
 
 /* Base of the Xen CPUID leaves, 0 when no Xen-compatible hypervisor. */
 extern uint32_t xtf_cpuid_base;
-extern uint32_t xtf_xen_version;       /* major << 16 | minor */
+extern uint32_t xtf_xen_version; /* major << 16 | minor */
 extern domid_t xtf_domid;
 extern bool xtf_is_dom0;
 
@@ -33,7 +33,7 @@ const char *xtf_cmdline(void);
  * identity-mapped except page 0, unmapped once the boot information has
  * been copied, so that NULL pointers fault.
  */
-#define XTF_MAPPED_LIMIT  0x100000000ULL
+#define XTF_MAPPED_LIMIT 0x100000000ULL
 
 /* Remove the mapping of one page in the first 2 MiB (a guard page). */
 void xtf_unmap_low_page(uint64_t va);

@@ -14,78 +14,111 @@
 
 #include <xtf/types.h>
 
-#define FUZZ_HOSTILE_STATUS_GPA  0x84000UL
-#define FUZZ_VICTIM_STATUS_GPA   0x85000UL
-#define FUZZ_HOSTILE_MAGIC       0x656c69747374486dULL   /* "mHstile" */
-#define FUZZ_VICTIM_MAGIC        0x6d69746369765676ULL   /* "vVvictim" */
+#define FUZZ_HOSTILE_STATUS_GPA 0x84000UL
+#define FUZZ_VICTIM_STATUS_GPA  0x85000UL
+#define FUZZ_HOSTILE_MAGIC      0x656c69747374486dULL /* "mHstile" */
+#define FUZZ_VICTIM_MAGIC       0x6d69746369765676ULL /* "vVvictim" */
 
 /* The hostile domain's layout, in gfns (its RAM is [0, 0x9e) and [0x100, end)). */
-#define FUZZ_RO_GFN          0x86UL    /* read-only in its page tables: a buffer target */
-#define FUZZ_SCRATCH_GFN     0x1fcUL   /* 8 frames across the 2 MiB line: its buffers */
-#define FUZZ_SCRATCH_NR      8UL
-#define FUZZ_CHURN_A_GFN     0x400UL   /* vCPU 1's own: populate, check, decrease */
-#define FUZZ_CHURN_B_GFN     0x600UL   /* shared: vCPU 1 churns, vCPU 0 attacks */
-#define FUZZ_CHURN_NR        0x200UL   /* each churn range is 2 MiB */
-#define FUZZ_CONSOLE_GFN     0x9eUL    /* the PV console ring (pvh_build.c) */
+#define FUZZ_RO_GFN      0x86UL  /* read-only in its page tables: a buffer target */
+#define FUZZ_SCRATCH_GFN 0x1fcUL /* 8 frames across the 2 MiB line: its buffers */
+#define FUZZ_SCRATCH_NR  8UL
+#define FUZZ_CHURN_A_GFN 0x400UL /* vCPU 1's own: populate, check, decrease */
+#define FUZZ_CHURN_B_GFN 0x600UL /* shared: vCPU 1 churns, vCPU 0 attacks */
+#define FUZZ_CHURN_NR    0x200UL /* each churn range is 2 MiB */
+#define FUZZ_CONSOLE_GFN 0x9eUL  /* the PV console ring (pvh_build.c) */
 
 /* hostile flags (from its command line) */
-#define FUZZ_F_SPECIAL   (1U << 0)  /* destructive calls may hit shared_info/console */
-#define FUZZ_F_STRICT    (1U << 1)  /* controller: known-bug oracles fail too */
+#define FUZZ_F_SPECIAL (1U << 0) /* destructive calls may hit shared_info/console */
+#define FUZZ_F_STRICT  (1U << 1) /* controller: known-bug oracles fail too */
 
-enum fuzz_state { FUZZ_READY = 1, FUZZ_RUNNING, FUZZ_DONE };
+enum fuzz_state
+{
+    FUZZ_READY = 1,
+    FUZZ_RUNNING,
+    FUZZ_DONE
+};
 
 /* One issued call, as much as it takes to reproduce it by seed. */
-struct fuzz_call {
-    uint64_t index;            /* call number in this seed's sequence */
-    uint32_t kind;             /* entry of the hostile's call table */
+struct fuzz_call
+{
+    uint64_t index; /* call number in this seed's sequence */
+    uint32_t kind;  /* entry of the hostile's call table */
     uint32_t pad;
-    uint64_t arg[4];           /* the interesting arguments */
+    uint64_t arg[4]; /* the interesting arguments */
     int64_t rc;
 };
 
 /* The hostile's call kinds (its table is in tests/fuzz-hostile/calls.c). */
-enum fuzz_kind {
-    FK_POPULATE, FK_DECREASE, FK_ADD_TO_PHYSMAP, FK_REMOVE, FK_BATCH, FK_MEMQUERY,
-    FK_MEMMAP, FK_HVM_PARAM, FK_MEM_TYPE, FK_HVM_OTHER, FK_VERSION, FK_CONSOLE,
-    FK_EVTCHN, FK_VCPU, FK_SCHED, FK_PRIVILEGED, FK_UNKNOWN, FK_NR,
-    FK_CHURN = 99,             /* vCPU 1's own operations */
+enum fuzz_kind
+{
+    FK_POPULATE,
+    FK_DECREASE,
+    FK_ADD_TO_PHYSMAP,
+    FK_REMOVE,
+    FK_BATCH,
+    FK_MEMQUERY,
+    FK_MEMMAP,
+    FK_HVM_PARAM,
+    FK_MEM_TYPE,
+    FK_HVM_OTHER,
+    FK_VERSION,
+    FK_CONSOLE,
+    FK_EVTCHN,
+    FK_VCPU,
+    FK_SCHED,
+    FK_PRIVILEGED,
+    FK_UNKNOWN,
+    FK_NR,
+    FK_CHURN = 99, /* vCPU 1's own operations */
 };
 
 static inline const char *fuzz_kind_name(unsigned int k)
 {
     static const char *const names[FK_NR] = {
-        [FK_POPULATE] = "populate_physmap", [FK_DECREASE] = "decrease_reservation",
-        [FK_ADD_TO_PHYSMAP] = "add_to_physmap", [FK_REMOVE] = "remove_from_physmap",
-        [FK_BATCH] = "add_to_physmap_batch", [FK_MEMQUERY] = "memory_op queries",
-        [FK_MEMMAP] = "memory_map", [FK_HVM_PARAM] = "hvm_op params",
-        [FK_MEM_TYPE] = "get_mem_type", [FK_HVM_OTHER] = "hvm_op others",
-        [FK_VERSION] = "xen_version", [FK_CONSOLE] = "console_io",
-        [FK_EVTCHN] = "event_channel_op", [FK_VCPU] = "vcpu_op", [FK_SCHED] = "sched_op",
-        [FK_PRIVILEGED] = "domctl/sysctl/dm_op", [FK_UNKNOWN] = "unknown hypercalls",
+        [FK_POPULATE] = "populate_physmap",
+        [FK_DECREASE] = "decrease_reservation",
+        [FK_ADD_TO_PHYSMAP] = "add_to_physmap",
+        [FK_REMOVE] = "remove_from_physmap",
+        [FK_BATCH] = "add_to_physmap_batch",
+        [FK_MEMQUERY] = "memory_op queries",
+        [FK_MEMMAP] = "memory_map",
+        [FK_HVM_PARAM] = "hvm_op params",
+        [FK_MEM_TYPE] = "get_mem_type",
+        [FK_HVM_OTHER] = "hvm_op others",
+        [FK_VERSION] = "xen_version",
+        [FK_CONSOLE] = "console_io",
+        [FK_EVTCHN] = "event_channel_op",
+        [FK_VCPU] = "vcpu_op",
+        [FK_SCHED] = "sched_op",
+        [FK_PRIVILEGED] = "domctl/sysctl/dm_op",
+        [FK_UNKNOWN] = "unknown hypercalls",
     };
 
     return k < FK_NR ? names[k] : k == FK_CHURN ? "vCPU 1 churn" : "?";
 }
 
-#define FUZZ_RING   8
-#define FUZZ_KINDS  32
+#define FUZZ_RING    8
+#define FUZZ_KINDS   32
 #define FUZZ_ORACLES 6
 
-struct fuzz_hostile_status {
+struct fuzz_hostile_status
+{
     uint64_t magic;
     uint64_t seed, calls_target;
-    uint64_t go;               /* controller -> hostile: start */
-    uint64_t state;            /* enum fuzz_state */
+    uint64_t go;    /* controller -> hostile: start */
+    uint64_t state; /* enum fuzz_state */
     uint32_t flags, nr_findings;
     uint64_t calls_done, rc_ok, rc_err;
     uint64_t churn_ops, churn_populated, churn_checked;
-    uint64_t ram_end;          /* bytes */
+    uint64_t ram_end; /* bytes */
     uint64_t tsc_start, tsc_end;
     uint64_t per_kind[FUZZ_KINDS];
-    struct fuzz_call ring[FUZZ_RING];   /* the last calls, ring[index % FUZZ_RING] */
+    struct fuzz_call ring[FUZZ_RING]; /* the last calls, ring[index % FUZZ_RING] */
     /* The first finding of each oracle (told apart by its message format). */
-    struct {
-        uint64_t oracle;                /* the format's address in the hostile image */
+    struct
+    {
+        uint64_t oracle; /* the format's address in the hostile image */
         uint64_t count;
         struct fuzz_call call;
         char text[120];
@@ -93,12 +126,13 @@ struct fuzz_hostile_status {
 };
 _Static_assert(sizeof(struct fuzz_hostile_status) <= PAGE_SIZE, "one page");
 
-struct fuzz_victim_status {
+struct fuzz_victim_status
+{
     uint64_t magic;
     uint64_t seed;
-    uint64_t first_gfn, nr;    /* the frames it checks */
+    uint64_t first_gfn, nr; /* the frames it checks */
     uint64_t passes, mismatches, bad_gfn, bad_val;
-    uint64_t stop;             /* controller -> victim: final check, then shut down */
+    uint64_t stop; /* controller -> victim: final check, then shut down */
 };
 
 /* splitmix64: one step of the generator; state advances by a constant. */
@@ -129,7 +163,7 @@ static inline uint64_t fuzz_rdtsc(void)
 {
     uint32_t lo, hi;
 
-    __asm__ volatile ("rdtsc" : "=a" (lo), "=d" (hi));
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return (uint64_t)hi << 32 | lo;
 }
 

@@ -29,44 +29,40 @@ extern uint8_t hypercall_page[PAGE_SIZE];
 /* True on AMD/Hygon (VMMCALL), false on Intel and others (VMCALL). */
 extern bool xtf_hc_vmmcall;
 
-static inline long hypercall_via_page(unsigned int nr, uint64_t a1,
-                                      uint64_t a2, uint64_t a3,
+static inline long hypercall_via_page(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3,
                                       uint64_t a4, uint64_t a5)
 {
-    register uint64_t r10 __asm__ ("r10") = a4;
-    register uint64_t r8 __asm__ ("r8") = a5;
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
     long ret;
 
-    __asm__ volatile ("call *%[stub]"
-                      : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
-                        "+r" (r10), "+r" (r8)
-                      : [stub] "r" (hypercall_page + nr * 32)
-                      : "memory", "rcx", "r9", "r11");
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : [stub] "r"(hypercall_page + nr * 32)
+                     : "memory", "rcx", "r9", "r11");
     return ret;
 }
 
-static inline long hypercall_raw(uint64_t nr, uint64_t a1, uint64_t a2,
-                                 uint64_t a3, uint64_t a4, uint64_t a5)
+static inline long hypercall_raw(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                 uint64_t a5)
 {
-    register uint64_t r10 __asm__ ("r10") = a4;
-    register uint64_t r8 __asm__ ("r8") = a5;
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
     long ret = (long)nr;
 
     if ( xtf_hc_vmmcall )
-        __asm__ volatile ("vmmcall"
-                          : "+a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
-                            "+r" (r10), "+r" (r8)
-                          :: "memory", "rcx", "r9", "r11");
+        __asm__ volatile("vmmcall"
+                         : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)::"memory",
+                           "rcx", "r9", "r11");
     else
-        __asm__ volatile ("vmcall"
-                          : "+a" (ret), "+D" (a1), "+S" (a2), "+d" (a3),
-                            "+r" (r10), "+r" (r8)
-                          :: "memory", "rcx", "r9", "r11");
+        __asm__ volatile("vmcall"
+                         : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)::"memory",
+                           "rcx", "r9", "r11");
     return ret;
 }
 
-static inline long xtf_hypercall(uint64_t nr, uint64_t a1, uint64_t a2,
-                                 uint64_t a3, uint64_t a4, uint64_t a5)
+static inline long xtf_hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                 uint64_t a5)
 {
     if ( nr < XEN_HYPERCALL_PAGE_ENTRIES )
         return hypercall_via_page((unsigned int)nr, a1, a2, a3, a4, a5);
@@ -82,31 +78,31 @@ static inline long xtf_hypercall(uint64_t nr, uint64_t a1, uint64_t a2,
  * returns the raw result: 0 or more, or a negative XEN_E*.
  */
 #define XTF_HC_PARAM_(htype, gtype, name) gtype name
-#define XTF_HC_PARAMS_1(a) XTF_HC_PARAM_ a
-#define XTF_HC_PARAMS_2(a, b) XTF_HC_PARAM_ a, XTF_HC_PARAM_ b
-#define XTF_HC_PARAMS_3(a, b, c) XTF_HC_PARAMS_2(a, b), XTF_HC_PARAM_ c
-#define XTF_HC_PARAMS_4(a, b, c, d) XTF_HC_PARAMS_3(a, b, c), XTF_HC_PARAM_ d
-#define XTF_HC_PARAMS_5(a, b, c, d, e) XTF_HC_PARAMS_4(a, b, c, d), XTF_HC_PARAM_ e
+#define XTF_HC_PARAMS_1(a)                XTF_HC_PARAM_ a
+#define XTF_HC_PARAMS_2(a, b)             XTF_HC_PARAM_ a, XTF_HC_PARAM_ b
+#define XTF_HC_PARAMS_3(a, b, c)          XTF_HC_PARAMS_2(a, b), XTF_HC_PARAM_ c
+#define XTF_HC_PARAMS_4(a, b, c, d)       XTF_HC_PARAMS_3(a, b, c), XTF_HC_PARAM_ d
+#define XTF_HC_PARAMS_5(a, b, c, d, e)    XTF_HC_PARAMS_4(a, b, c, d), XTF_HC_PARAM_ e
 
 #define XTF_HC_VALUE_(htype, gtype, name) HC_PTR(name)
-#define XTF_HC_VALUES_1(a) XTF_HC_VALUE_ a, 0, 0, 0, 0
-#define XTF_HC_VALUES_2(a, b) XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, 0, 0, 0
-#define XTF_HC_VALUES_3(a, b, c) XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, 0, 0
+#define XTF_HC_VALUES_1(a)                XTF_HC_VALUE_ a, 0, 0, 0, 0
+#define XTF_HC_VALUES_2(a, b)             XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, 0, 0, 0
+#define XTF_HC_VALUES_3(a, b, c)          XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, 0, 0
 #define XTF_HC_VALUES_4(a, b, c, d) \
     XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, XTF_HC_VALUE_ d, 0
 #define XTF_HC_VALUES_5(a, b, c, d, e) \
     XTF_HC_VALUE_ a, XTF_HC_VALUE_ b, XTF_HC_VALUE_ c, XTF_HC_VALUE_ d, XTF_HC_VALUE_ e
 
-#define XTF_HC_STUB(name, who, nargs, args)                                   \
-    static inline long hypercall_##name(XTF_HC_PARAMS_##nargs args)           \
-    {                                                                         \
+#define XTF_HC_STUB(name, who, nargs, args)                                    \
+    static inline long hypercall_##name(XTF_HC_PARAMS_##nargs args)            \
+    {                                                                          \
         return xtf_hypercall(__HYPERVISOR_##name, XTF_HC_VALUES_##nargs args); \
     }
-#define XTF_HC_STUB_VERSIONED(name, who, type, version)                       \
-    static inline long hypercall_##name(struct type *op)                      \
-    {                                                                         \
-        op->interface_version = (version);                                    \
-        return xtf_hypercall(__HYPERVISOR_##name, HC_PTR(op), 0, 0, 0, 0);    \
+#define XTF_HC_STUB_VERSIONED(name, who, type, version)                    \
+    static inline long hypercall_##name(struct type *op)                   \
+    {                                                                      \
+        op->interface_version = (version);                                 \
+        return xtf_hypercall(__HYPERVISOR_##name, HC_PTR(op), 0, 0, 0, 0); \
     }
 WREN_HYPERCALLS(XTF_HC_STUB, XTF_HC_STUB_VERSIONED)
 

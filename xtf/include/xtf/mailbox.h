@@ -15,45 +15,47 @@
 #include <xtf/types.h>
 #include <public/xen.h>
 
-#define XTF_MAILBOX_GPA   0x81000UL
-#define XTF_MB_MAGIC      0x786f626c69616d57ULL   /* "Wmailbox" */
-#define XTF_MB_MAX        128                     /* frames per command */
+#define XTF_MAILBOX_GPA 0x81000UL
+#define XTF_MB_MAGIC    0x786f626c69616d57ULL /* "Wmailbox" */
+#define XTF_MB_MAX      128                   /* frames per command */
 
-enum xtf_mb_op {
-    XTF_MB_NOP,       /* just ack */
-    XTF_MB_READ,      /* out[i] = the u64 at the start of frame gfn[i] */
-    XTF_MB_WRITE,     /* write val[i] there, then out[i] = what reads back */
-    XTF_MB_FILL,      /* frames [arg0, arg0 + arg1) get arg2 + gfn */
-    XTF_MB_DM_OP,     /* result = set_mem_type(arg0 domid, arg1 pfn, arg2 nr,
+enum xtf_mb_op
+{
+    XTF_MB_NOP,      /* just ack */
+    XTF_MB_READ,     /* out[i] = the u64 at the start of frame gfn[i] */
+    XTF_MB_WRITE,    /* write val[i] there, then out[i] = what reads back */
+    XTF_MB_FILL,     /* frames [arg0, arg0 + arg1) get arg2 + gfn */
+    XTF_MB_DM_OP,    /* result = set_mem_type(arg0 domid, arg1 pfn, arg2 nr,
                          arg3 mem_type), issued by the target itself */
-    XTF_MB_BG_START,  /* vCPU 1 writes/reads [arg0, arg0 + arg1) for ever */
-    XTF_MB_BG_STOP,   /* ... until told to stop; result = passes done */
-    XTF_MB_EXIT,      /* ack, then shut down (poweroff) */
-    XTF_MB_DECREASE,  /* give back frames gfn[0..nr) (decrease_reservation,
+    XTF_MB_BG_START, /* vCPU 1 writes/reads [arg0, arg0 + arg1) for ever */
+    XTF_MB_BG_STOP,  /* ... until told to stop; result = passes done */
+    XTF_MB_EXIT,     /* ack, then shut down (poweroff) */
+    XTF_MB_DECREASE, /* give back frames gfn[0..nr) (decrease_reservation,
                          one call per frame); result = frames given back, or
                          the first call's -XEN_E* if none was */
-    XTF_MB_POPULATE,  /* populate_physmap at gfn[0..nr), order arg0, one call
+    XTF_MB_POPULATE, /* populate_physmap at gfn[0..nr), order arg0, one call
                          each; result = extents populated, out[0] = the error
                          that stopped it (0 if none) */
 };
 
-struct xtf_mailbox {
-    uint64_t magic;           /* target: XTF_MB_MAGIC once it serves */
-    uint64_t ram_end;         /* target: end of its RAM */
-    uint32_t domid;           /* target: its own domid */
+struct xtf_mailbox
+{
+    uint64_t magic;   /* target: XTF_MB_MAGIC once it serves */
+    uint64_t ram_end; /* target: end of its RAM */
+    uint32_t domid;   /* target: its own domid */
     uint32_t pad;
-    uint32_t seq;             /* controller: bumped to post a command */
-    uint32_t ack;             /* target: = seq when the command is done */
-    uint32_t op;              /* XTF_MB_* */
-    uint32_t nr;              /* entries of gfn[]/val[]/out[] used */
-    int64_t result;           /* 0 or -XEN_E* (or per command) */
+    uint32_t seq;   /* controller: bumped to post a command */
+    uint32_t ack;   /* target: = seq when the command is done */
+    uint32_t op;    /* XTF_MB_* */
+    uint32_t nr;    /* entries of gfn[]/val[]/out[] used */
+    int64_t result; /* 0 or -XEN_E* (or per command) */
     uint64_t arg[4];
-    uint64_t idle_rounds;     /* target: idle-loop yields completed */
+    uint64_t idle_rounds; /* target: idle-loop yields completed */
     /* The background writer (vCPU 1), published as it goes. */
-    uint64_t bg_passes;       /* whole passes over its range */
-    uint64_t bg_mismatches;   /* reads that did not return what it wrote */
-    uint64_t bg_bad_gfn;      /* the last frame that mismatched */
-    uint64_t bg_stop;         /* target vCPU 0 -> vCPU 1: stop */
+    uint64_t bg_passes;     /* whole passes over its range */
+    uint64_t bg_mismatches; /* reads that did not return what it wrote */
+    uint64_t bg_bad_gfn;    /* the last frame that mismatched */
+    uint64_t bg_stop;       /* target vCPU 0 -> vCPU 1: stop */
     uint64_t gfn[XTF_MB_MAX];
     uint64_t val[XTF_MB_MAX];
     uint64_t out[XTF_MB_MAX];

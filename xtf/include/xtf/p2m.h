@@ -16,17 +16,16 @@
 #include <public/hvm/dm_op.h>
 
 /* p2m types: Xen's x86 numbering (docs/designs/p2m-types.md). */
-#define XTF_P2M_RAM_RW        0
-#define XTF_P2M_INVALID       1
-#define XTF_P2M_RAM_LOGDIRTY  2
-#define XTF_P2M_RAM_RO        3
+#define XTF_P2M_RAM_RW       0
+#define XTF_P2M_INVALID      1
+#define XTF_P2M_RAM_LOGDIRTY 2
+#define XTF_P2M_RAM_RO       3
 
 const char *xtf_p2m_type_name(unsigned int t);
 
 /* __HYPERVISOR_dm_op with one buffer holding *op. */
 long xtf_dm_op(domid_t domid, struct xen_dm_op *op);
-long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr,
-                         uint16_t mem_type);
+long xtf_dm_set_mem_type(domid_t domid, uint64_t first_pfn, uint32_t nr, uint16_t mem_type);
 
 /* HVMOP_get_mem_type: the HVMMEM_* type Xen's interface shows. */
 long xtf_get_mem_type(domid_t domid, uint64_t pfn, uint16_t *mem_type);
@@ -35,8 +34,8 @@ long xtf_get_mem_type(domid_t domid, uint64_t pfn, uint16_t *mem_type);
  * XEN_DOMCTL_wren_p2m op on domid with arguments a0..a2. On success *out
  * (if not NULL) holds the whole reply: arg[] and the counters.
  */
-long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1,
-                  uint64_t a2, struct xen_domctl_wren_p2m *out);
+long xtf_wren_p2m(domid_t domid, uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+                  struct xen_domctl_wren_p2m *out);
 
 /* WREN_P2M_GET_STATS into *s; a failure is reported (FAILURE) and false. */
 bool xtf_p2m_stats(domid_t domid, struct xen_domctl_wren_p2m *s);
@@ -46,12 +45,10 @@ bool xtf_p2m_stats(domid_t domid, struct xen_domctl_wren_p2m *s);
 bool xtf_p2m_audit(domid_t domid, const char *phase);
 
 /* WREN_P2M_LOOKUP: type (with every begun change applied) and order. */
-long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type,
-                    unsigned int *order);
+long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type, unsigned int *order);
 
 /* WREN_P2M_FAULT_COUNTS: ram_ro writes dropped, log-dirty write faults. */
-long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped,
-                          uint64_t *logdirty);
+long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped, uint64_t *logdirty);
 
 /* WREN_P2M_POOL: the p2m pool's pages, those in use as tables, and the
  * frames the domain owns (any may be NULL). */

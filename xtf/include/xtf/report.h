@@ -14,8 +14,9 @@
 
 #include <xtf/types.h>
 
-enum xtf_result {
-    XTF_NONE = 0,        /* nothing reported yet */
+enum xtf_result
+{
+    XTF_NONE = 0, /* nothing reported yet */
     XTF_SUCCESS,
     XTF_SKIP,
     XTF_ERROR,

@@ -16,7 +16,7 @@ void test_main(void);
  * The "counter" guest increments a uint64_t at this guest-physical
  * address forever; the "pause" controller maps that frame and watches it.
  */
-#define WREN_TEST_COUNTER_GPA  0x80000UL
+#define WREN_TEST_COUNTER_GPA 0x80000UL
 
 /*
  * XEN_DOMCTL_getdomaininfo for exactly 'domid'. Returns 0, or a negative
@@ -36,8 +36,7 @@ unsigned int xtf_count_domus(void);
  * max_polls polls are done. Returns 0 and the SHUTDOWN_* code in *reason,
  * -XEN_ETIMEDOUT, or the error of getdomaininfo.
  */
-long xtf_wait_shutdown(domid_t domid, unsigned long max_polls,
-                       unsigned int *reason);
+long xtf_wait_shutdown(domid_t domid, unsigned long max_polls, unsigned int *reason);
 
 const char *xtf_shutdown_name(unsigned int reason);
 

@@ -41,8 +41,7 @@ static void bad_numbers(void)
         char what[32];
 
         snprintf(what, sizeof(what), "hypercall %u", nrs[i]);
-        expect(what, xtf_hypercall(nrs[i], 0, 0, 0, 0, 0),
-               -XEN_ENOSYS, -XEN_ENOSYS);
+        expect(what, xtf_hypercall(nrs[i], 0, 0, 0, 0, 0), -XEN_ENOSYS, -XEN_ENOSYS);
     }
 }
 
@@ -50,18 +49,16 @@ static void bad_console_io(void)
 {
     char *tail = guard_area + PAGE_SIZE - 8;
 
-    expect("console_io from 0", hypercall_console_io(CONSOLEIO_write, 16,
-           NULL), -XEN_EFAULT, -XEN_EFAULT);
+    expect("console_io from 0", hypercall_console_io(CONSOLEIO_write, 16, NULL), -XEN_EFAULT,
+           -XEN_EFAULT);
     expect("console_io from 0xfff00000",
-           hypercall_console_io(CONSOLEIO_write, 16,
-                                (const void *)0xfff00000UL),
-           -XEN_EFAULT, -XEN_EFAULT);
+           hypercall_console_io(CONSOLEIO_write, 16, (const void *)0xfff00000UL), -XEN_EFAULT,
+           -XEN_EFAULT);
 
     memcpy(tail, "[guard]\n", 8);
     xtf_unmap_low_page((uintptr_t)(guard_area + PAGE_SIZE));
     expect("console_io of 0xffffffff bytes",
-           hypercall_console_io(CONSOLEIO_write, 0xffffffffUL, tail),
-           -XEN_EFAULT, -XEN_EINVAL);
+           hypercall_console_io(CONSOLEIO_write, 0xffffffffUL, tail), -XEN_EFAULT, -XEN_EINVAL);
 }
 
 void test_main(void)

@@ -27,12 +27,13 @@
 
 const char test_title[] = "log-dirty benchmark: exits, reports and p2m writes";
 
-#define ROUNDS         3
-#define RANDOM_WRITES  1024
+#define ROUNDS        3
+#define RANDOM_WRITES 1024
 
 static ld_bits_t want, got;
 
-struct sample {
+struct sample
+{
     int64_t exits;
     uint64_t logging, entries;
 };
@@ -41,8 +42,7 @@ struct sample {
  * counts are read a moment apart: a yield in between shows as +-1. */
 static int64_t exits_not_yields(const struct xen_domctl_wren_logdirty *l)
 {
-    return (int64_t)(l->vcpu_exits - __atomic_load_n(&ld_mb->out[LD_MB_YIELDS],
-                                                     __ATOMIC_RELAXED));
+    return (int64_t)(l->vcpu_exits - __atomic_load_n(&ld_mb->out[LD_MB_YIELDS], __ATOMIC_RELAXED));
 }
 
 static bool sample(struct sample *s)
@@ -73,7 +73,8 @@ static bool write_round(bool stream, unsigned int round)
     return ld_job(LD_MB_WRITE_SET, seed, RANDOM_WRITES, 0);
 }
 
-struct result {
+struct result
+{
     int64_t exits, idle;
     uint64_t written, logging, reported, entries;
 };
@@ -123,8 +124,8 @@ static bool measure(bool stream, bool tracking, struct result *r)
     struct sample a, b;
 
     memset(r, 0, sizeof(*r));
-    if ( !clean(tracking) || !sample(&a) || !ld_job(XTF_MB_NOP, 0, 0, 0) ||
-         !clean(tracking) || !sample(&b) )
+    if ( !clean(tracking) || !sample(&a) || !ld_job(XTF_MB_NOP, 0, 0, 0) || !clean(tracking) ||
+         !sample(&b) )
         return false;
     r->idle = b.exits - a.exits;
     for ( unsigned int i = 0; i < ROUNDS; i++ )
@@ -140,16 +141,14 @@ static uint64_t entries_2m(void)
     return ld_p2m_stats(&p) ? p.entries_2m : ~0ULL;
 }
 
-static void print_row(const char *mech, const char *policy, bool stream,
-                      const struct result *r, const uint64_t sp[3],
-                      const struct xen_domctl_wren_logdirty *s)
+static void print_row(const char *mech, const char *policy, bool stream, const struct result *r,
+                      const uint64_t sp[3], const struct xen_domctl_wren_logdirty *s)
 {
     printf("BENCH mech=%s policy=%s writer=%s rounds=%u written=%lu exits=%ld idle=%ld "
            "logging=%lu reported=%lu entries=%lu sp_start=%lu sp_during=%lu "
            "sp_after=%lu restored=%lu before=%lu\n",
-           mech, policy, stream ? "stream" : "random", ROUNDS,
-           (unsigned long)r->written, (long)r->exits, (long)r->idle,
-           (unsigned long)r->logging, (unsigned long)r->reported,
+           mech, policy, stream ? "stream" : "random", ROUNDS, (unsigned long)r->written,
+           (long)r->exits, (long)r->idle, (unsigned long)r->logging, (unsigned long)r->reported,
            (unsigned long)r->entries, (unsigned long)sp[0], (unsigned long)sp[1],
            (unsigned long)sp[2], (unsigned long)(s ? s->superpages_restored : 0),
            (unsigned long)(s ? s->superpages_before : 0));
@@ -157,8 +156,8 @@ static void print_row(const char *mech, const char *policy, bool stream,
 
 static void run_config(unsigned int mech, bool keep, bool stream)
 {
-    uint32_t mode = WREN_LOGDIRTY_MECH(mech) |
-                    (keep ? WREN_LOGDIRTY_SP_KEEP : WREN_LOGDIRTY_SP_SHATTER);
+    uint32_t mode =
+        WREN_LOGDIRTY_MECH(mech) | (keep ? WREN_LOGDIRTY_SP_KEEP : WREN_LOGDIRTY_SP_SHATTER);
     struct xen_domctl_wren_logdirty s;
     struct result r;
     uint64_t sp[3];
@@ -202,8 +201,8 @@ void test_main(void)
 
     if ( !ld_attach() || !ld_get_stats(&s) )
         return;
-    printf("BENCHINFO ram_pages=%lu data_pages=%lu available=%#x\n",
-           (unsigned long)ld_ram_end, (unsigned long)ld_data_pages(), s.available);
+    printf("BENCHINFO ram_pages=%lu data_pages=%lu available=%#x\n", (unsigned long)ld_ram_end,
+           (unsigned long)ld_data_pages(), s.available);
     for ( unsigned int w = 0; w < 2; w++ )
     {
         run_untracked(w == 0);

@@ -18,8 +18,7 @@ static bool counter_is_ram(void)
         (const void *)(uintptr_t)xtf_start_info->memmap_paddr;
 
     for ( unsigned int i = 0; i < xtf_start_info->memmap_entries; i++ )
-        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM &&
-             map[i].addr <= WREN_TEST_COUNTER_GPA &&
+        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr <= WREN_TEST_COUNTER_GPA &&
              map[i].addr + map[i].size >= WREN_TEST_COUNTER_GPA + 8 )
             return true;
     return false;

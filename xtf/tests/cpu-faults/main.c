@@ -27,19 +27,17 @@
 
 const char test_title[] = "XSETBV, CR4 and INVD faults";
 
-#define X86_CR4_VMXE  (1UL << 13)
-#define X86_CR4_SMXE  (1UL << 14)
-#define X86_CR4_LA57  (1UL << 12)
-#define X86_CR4_PKE   (1UL << 22)
-#define X86_CR4_CET   (1UL << 23)
-#define X86_CR4_PKS   (1UL << 24)
+#define X86_CR4_VMXE    (1UL << 13)
+#define X86_CR4_SMXE    (1UL << 14)
+#define X86_CR4_LA57    (1UL << 12)
+#define X86_CR4_PKE     (1UL << 22)
+#define X86_CR4_CET     (1UL << 23)
+#define X86_CR4_PKS     (1UL << 24)
 #define CPUID7_ECX_PKU  (1U << 3)
 #define CPUID7_ECX_LA57 (1U << 16)
-#define MSR_TSC_AUX   0xc0000103U
+#define MSR_TSC_AUX     0xc0000103U
 
 static uint64_t xmax;
-
-
 
 static bool osxsave_bit(void)
 {
@@ -53,8 +51,8 @@ static void expect_ex(const char *what, uint64_t ex, unsigned int vec)
     if ( !ex )
         xtf_failure("%s: no fault, expected %s", what, exception_name(vec));
     else
-        xtf_failure("%s: %s (error code %#x), expected %s(0)", what,
-                    exception_name(EXINFO_VEC(ex)), EXINFO_EC(ex), exception_name(vec));
+        xtf_failure("%s: %s (error code %#x), expected %s(0)", what, exception_name(EXINFO_VEC(ex)),
+                    EXINFO_EC(ex), exception_name(vec));
 }
 
 static void check_osxsave_off(void)
@@ -69,8 +67,8 @@ static void check_leaf_d(uint64_t xcr0, unsigned int want_ebx)
     struct cpuid_res r = cpuid_count(0xd, 0);
 
     if ( r.b != want_ebx )
-        xtf_failure("XCR0 %#lx: CPUID.0xD.0:EBX %u, expected %u", (unsigned long)xcr0,
-                    r.b, want_ebx);
+        xtf_failure("XCR0 %#lx: CPUID.0xD.0:EBX %u, expected %u", (unsigned long)xcr0, r.b,
+                    want_ebx);
 }
 
 static void bad_xsetbv(const char *what, uint32_t idx, uint64_t val)
@@ -90,8 +88,7 @@ static void good_xsetbv(uint64_t val)
     if ( ex )
         xtf_failure("XSETBV(0, %#lx): %s", (unsigned long)val, exception_name(EXINFO_VEC(ex)));
     else if ( xgetbv(0) != val )
-        xtf_failure("XSETBV(0, %#lx) left XCR0 %#lx", (unsigned long)val,
-                    (unsigned long)xgetbv(0));
+        xtf_failure("XSETBV(0, %#lx) left XCR0 %#lx", (unsigned long)val, (unsigned long)xgetbv(0));
 }
 
 static void check_xsetbv(void)
@@ -154,9 +151,9 @@ static void check_invd(void)
     static volatile uint64_t canary;
 
     canary = 0x1111ULL;
-    __asm__ volatile ("wbinvd" ::: "memory");
+    __asm__ volatile("wbinvd" ::: "memory");
     canary = 0xc0ffee0ddba11ULL;
-    __asm__ volatile ("invd" ::: "memory");
+    __asm__ volatile("invd" ::: "memory");
     if ( canary != 0xc0ffee0ddba11ULL )
         xtf_failure("INVD lost a write: %#lx", (unsigned long)canary);
 }
@@ -176,8 +173,7 @@ void test_main(void)
     xmax = xcr0_offered();
     if ( !xmax || (xmax & 3) != 3 )
     {
-        xtf_failure("CPUID offers XCR0 %#lx: no XSAVE, or no x87 and SSE",
-                    (unsigned long)xmax);
+        xtf_failure("CPUID offers XCR0 %#lx: no XSAVE, or no x87 and SSE", (unsigned long)xmax);
         return;
     }
     printf("XCR0 offered: %#lx\n", (unsigned long)xmax);

@@ -38,7 +38,12 @@ static uint8_t mine[XSAVE_MAX] __aligned(64);
 static uint8_t now[XSAVE_MAX] __aligned(64);
 static uint64_t xmax;
 
-struct msr_val { uint32_t idx; uint64_t val; const char *name; };
+struct msr_val
+{
+    uint32_t idx;
+    uint64_t val;
+    const char *name;
+};
 static struct msr_val msrs[] = {
     { 0xc0000081, 0x0023001013572468ULL, "STAR" },
     { 0xc0000082, 0xffff8000d0d10000ULL, "LSTAR" },
@@ -50,11 +55,11 @@ static struct msr_val msrs[] = {
     { 0x176, 0xffff8000d0d50000ULL, "SYSENTER_EIP" },
     { 0xc0000100, 0xffff8000d0d70000ULL, "FS_BASE" },
     { 0xc0000101, 0xffff8000d0d80000ULL, "GS_BASE" },
-    { 0xc0000103, 0xd0d6ULL, "TSC_AUX" },           /* last: only with RDTSCP */
+    { 0xc0000103, 0xd0d6ULL, "TSC_AUX" }, /* last: only with RDTSCP */
 };
 static unsigned int nr_msrs = ARRAY_SIZE(msrs);
 
-static uint64_t dr_want[5];     /* DR0-3, DR6 as read back */
+static uint64_t dr_want[5]; /* DR0-3, DR6 as read back */
 static uint64_t dr7_want;
 
 /* Component i >= 2: where it sits in a standard XSAVE image, and how big. */
@@ -90,12 +95,12 @@ static void make_image(uint8_t *img, uint64_t tag)
         component(i, &off, &size);
         fill_range(img, off, size, tag);
     }
-    memcpy(img + XSAVE_HDR_OFFSET, &xmax, 8);   /* XSTATE_BV: all in use */
+    memcpy(img + XSAVE_HDR_OFFSET, &xmax, 8); /* XSTATE_BV: all in use */
 }
 
 /* Compare one range of now[] with mine[]; init_ok: all-zero is fine too. */
-static bool range_ok(const char *what, unsigned int off, unsigned int size,
-                     bool in_use, bool init_ok, unsigned long round)
+static bool range_ok(const char *what, unsigned int off, unsigned int size, bool in_use,
+                     bool init_ok, unsigned long round)
 {
     if ( !in_use )
     {
@@ -112,8 +117,8 @@ static bool range_ok(const char *what, unsigned int off, unsigned int size,
         memcpy(&want, mine + o, 8);
         if ( got == want || (init_ok && got == 0) )
             continue;
-        xtf_failure("round %lu: %s at image offset %u is %#lx, expected %#lx%s", round,
-                    what, o, (unsigned long)got, (unsigned long)want,
+        xtf_failure("round %lu: %s at image offset %u is %#lx, expected %#lx%s", round, what, o,
+                    (unsigned long)got, (unsigned long)want,
                     (uint32_t)(got >> 32) == THEIRS_MARK ? " (a scribbler's value: LEAK)" : "");
         return false;
     }
@@ -127,8 +132,7 @@ static bool xstate_ok(unsigned long round, bool init_ok)
     memset(now, 0, sizeof(now));
     xsave(now, xmax);
     memcpy(&bv, now + XSAVE_HDR_OFFSET, 8);
-    if ( !range_ok("XMM0-15", XSAVE_XMM_OFFSET, XSAVE_XMM_SIZE, bv & XSTATE_SSE,
-                   init_ok, round) )
+    if ( !range_ok("XMM0-15", XSAVE_XMM_OFFSET, XSAVE_XMM_SIZE, bv & XSTATE_SSE, init_ok, round) )
         return false;
     for ( unsigned int i = 2; i < 63; i++ )
     {
@@ -151,7 +155,7 @@ static void set_debug_regs(void)
     write_dr1(0x00007fffd0d01000ULL);
     write_dr2(0x00007fffd0d02000ULL);
     write_dr3(0x00007fffd0d03000ULL);
-    write_dr6(0xffff0ff5ULL);               /* B0 and B2 */
+    write_dr6(0xffff0ff5ULL); /* B0 and B2 */
     /* Breakpoint types and lengths, LE and GE, nothing armed: armed
      * breakpoints crash QEMU 7.2 under SVM (docs/platforms.md). */
     write_dr7(0xdddd0600ULL);
@@ -170,7 +174,9 @@ static bool check_reg(unsigned long round, const char *name, uint64_t got, uint6
     xtf_failure("round %lu: %s is %#lx, expected %#lx%s", round, name, (unsigned long)got,
                 (unsigned long)want,
                 ((uint32_t)(got >> 32) == THEIRS_MARK || (uint32_t)got >> 16 == 0x5c5c ||
-                 ((got >> 16) & 0xffff) == 0x5c5c) ? " (a scribbler's value: LEAK)" : "");
+                 ((got >> 16) & 0xffff) == 0x5c5c)
+                    ? " (a scribbler's value: LEAK)"
+                    : "");
     return false;
 }
 
@@ -241,9 +247,10 @@ static bool setup(void)
     if ( !(cpuid(0x80000001).d & CPUID81_EDX_RDTSCP) )
         nr_msrs--;
     printf("XCR0 %#lx (%s), %u MSRs%s\n", (unsigned long)xmax,
-           (xmax & XSTATE_AVX512) == XSTATE_AVX512 ? "AVX-512" :
-           (xmax & XSTATE_YMM) ? "AVX" : "SSE only", nr_msrs,
-           nr_msrs == ARRAY_SIZE(msrs) ? " incl. TSC_AUX" : "");
+           (xmax & XSTATE_AVX512) == XSTATE_AVX512 ? "AVX-512"
+           : (xmax & XSTATE_YMM)                   ? "AVX"
+                                                   : "SSE only",
+           nr_msrs, nr_msrs == ARRAY_SIZE(msrs) ? " incl. TSC_AUX" : "");
     make_image(mine, MINE);
     xrstor(mine, xmax);
     set_debug_regs();
@@ -266,7 +273,7 @@ void test_main(void)
         if ( !all_ok(round) )
             return;
     }
-    printf("XCR0, XSAVE components, DR0-3/6/7 and %u MSRs survived %lu yields\n",
-           nr_msrs, round - 1);
+    printf("XCR0, XSAVE components, DR0-3/6/7 and %u MSRs survived %lu yields\n", nr_msrs,
+           round - 1);
     xtf_success(NULL);
 }

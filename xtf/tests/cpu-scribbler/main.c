@@ -47,18 +47,18 @@ static void scribble_regs(bool rdtscp)
     /* Breakpoint types and lengths, LE and GE, but nothing armed: armed
      * breakpoints in these domUs crash QEMU 7.2 (docs/platforms.md). */
     write_dr7(0x77770700ULL);
-    wrmsr(0xc0000081, 0x5c5c5c5c24681357ULL);      /* STAR */
-    wrmsr(0xc0000082, 0xffff80005c5c0000ULL);      /* LSTAR */
-    wrmsr(0xc0000083, 0xffff80005c5c1000ULL);      /* CSTAR */
-    wrmsr(0xc0000084, 0x5c5c0000ULL);              /* SFMASK */
-    wrmsr(0xc0000102, 0xffff80005c5c2000ULL);      /* KERNEL_GS_BASE */
-    wrmsr(0x174, 0x5c58ULL);                       /* SYSENTER_CS */
-    wrmsr(0x175, 0xffff80005c5c3000ULL);           /* SYSENTER_ESP */
-    wrmsr(0x176, 0xffff80005c5c4000ULL);           /* SYSENTER_EIP */
-    wrmsr(0xc0000100, 0xffff80005c5c5000ULL);      /* FS_BASE */
-    wrmsr(0xc0000101, 0xffff80005c5c6000ULL);      /* GS_BASE */
+    wrmsr(0xc0000081, 0x5c5c5c5c24681357ULL); /* STAR */
+    wrmsr(0xc0000082, 0xffff80005c5c0000ULL); /* LSTAR */
+    wrmsr(0xc0000083, 0xffff80005c5c1000ULL); /* CSTAR */
+    wrmsr(0xc0000084, 0x5c5c0000ULL);         /* SFMASK */
+    wrmsr(0xc0000102, 0xffff80005c5c2000ULL); /* KERNEL_GS_BASE */
+    wrmsr(0x174, 0x5c58ULL);                  /* SYSENTER_CS */
+    wrmsr(0x175, 0xffff80005c5c3000ULL);      /* SYSENTER_ESP */
+    wrmsr(0x176, 0xffff80005c5c4000ULL);      /* SYSENTER_EIP */
+    wrmsr(0xc0000100, 0xffff80005c5c5000ULL); /* FS_BASE */
+    wrmsr(0xc0000101, 0xffff80005c5c6000ULL); /* GS_BASE */
     if ( rdtscp )
-        wrmsr(0xc0000103, 0x5c5c0001ULL);          /* TSC_AUX */
+        wrmsr(0xc0000103, 0x5c5c0001ULL); /* TSC_AUX */
 }
 
 void test_main(void)

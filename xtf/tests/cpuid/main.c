@@ -42,8 +42,8 @@ static void check_version(uint32_t base)
     uint32_t v = cpuid(base + 1).a;
     long hc = hypercall_xen_version(XENVER_version, NULL);
 
-    printf("Leaf %#x: version %u.%u; xen_version hypercall: %#lx\n",
-           base + 1, v >> 16, v & 0xffff, hc);
+    printf("Leaf %#x: version %u.%u; xen_version hypercall: %#lx\n", base + 1, v >> 16, v & 0xffff,
+           hc);
     if ( (v >> 16) < 3 || (v >> 16) > 99 )
         xtf_failure("implausible major version %u", v >> 16);
     if ( hc != (long)v )
@@ -54,8 +54,7 @@ static void check_hypercall_leaf(uint32_t base)
 {
     struct cpuid_res r = cpuid(base + 2);
 
-    printf("Leaf %#x: %u hypercall page(s), MSR %#x, flags %#x\n",
-           base + 2, r.a, r.b, r.c);
+    printf("Leaf %#x: %u hypercall page(s), MSR %#x, flags %#x\n", base + 2, r.a, r.b, r.c);
     if ( r.a < 1 )
         xtf_failure("no hypercall pages");
     if ( r.b < 0x40000000U || r.b > 0x4fffffffU )
@@ -69,8 +68,8 @@ static void check_hvm_leaf(uint32_t base)
     bool initdom = xtf_start_info->flags & SIF_INITDOMAIN;
     long rc;
 
-    printf("Leaf %#x: flags %#x, vcpu %u, domid %u; SIF_INITDOMAIN %s\n",
-           base + 4, r.a, r.b, r.c, initdom ? "set" : "clear");
+    printf("Leaf %#x: flags %#x, vcpu %u, domid %u; SIF_INITDOMAIN %s\n", base + 4, r.a, r.b, r.c,
+           initdom ? "set" : "clear");
     if ( !(r.a & XEN_HVM_CPUID_VCPU_ID_PRESENT) )
         xtf_failure("HVM leaf does not report the vCPU id");
     else if ( r.b != 0 )
@@ -82,8 +81,8 @@ static void check_hvm_leaf(uint32_t base)
         return;
     }
     if ( r.c != 0 || !initdom )
-        xtf_failure("this test runs as dom0, but domid %u, SIF_INITDOMAIN %s",
-                    r.c, initdom ? "set" : "clear");
+        xtf_failure("this test runs as dom0, but domid %u, SIF_INITDOMAIN %s", r.c,
+                    initdom ? "set" : "clear");
 
     rc = xtf_getdomaininfo((domid_t)r.c, &info);
     if ( rc )

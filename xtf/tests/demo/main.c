@@ -16,12 +16,9 @@ const char test_title[] = "Wren dom0 demo";
 static const char *memtype(uint32_t type)
 {
     static const char *const names[] = {
-        [XEN_HVM_MEMMAP_TYPE_RAM] = "RAM",
-        [XEN_HVM_MEMMAP_TYPE_RESERVED] = "reserved",
-        [XEN_HVM_MEMMAP_TYPE_ACPI] = "ACPI",
-        [XEN_HVM_MEMMAP_TYPE_NVS] = "ACPI NVS",
-        [XEN_HVM_MEMMAP_TYPE_UNUSABLE] = "unusable",
-        [XEN_HVM_MEMMAP_TYPE_DISABLED] = "disabled",
+        [XEN_HVM_MEMMAP_TYPE_RAM] = "RAM",           [XEN_HVM_MEMMAP_TYPE_RESERVED] = "reserved",
+        [XEN_HVM_MEMMAP_TYPE_ACPI] = "ACPI",         [XEN_HVM_MEMMAP_TYPE_NVS] = "ACPI NVS",
+        [XEN_HVM_MEMMAP_TYPE_UNUSABLE] = "unusable", [XEN_HVM_MEMMAP_TYPE_DISABLED] = "disabled",
         [XEN_HVM_MEMMAP_TYPE_PMEM] = "persistent",
     };
 
@@ -37,10 +34,8 @@ static void show_self(void)
 
     hypercall_xen_version(XENVER_extraversion, extra);
     extra[sizeof(extra) - 1] = '\0';
-    printf("Hypervisor: Xen ABI %u.%u%s\n", xtf_xen_version >> 16,
-           xtf_xen_version & 0xffff, extra);
-    printf("This is domain %u; command line \"%s\"\n", xtf_domid,
-           xtf_cmdline());
+    printf("Hypervisor: Xen ABI %u.%u%s\n", xtf_xen_version >> 16, xtf_xen_version & 0xffff, extra);
+    printf("This is domain %u; command line \"%s\"\n", xtf_domid, xtf_cmdline());
     if ( !xtf_getdomaininfo(xtf_domid, &info) )
         printf("vCPUs online: %u, memory: %lu KiB\n", info.nr_online_vcpus,
                (unsigned long)info.tot_pages * 4);
@@ -48,8 +43,7 @@ static void show_self(void)
     printf("Memory map:\n");
     for ( unsigned int i = 0; i < xtf_start_info->memmap_entries; i++ )
         printf("  %#012lx-%#012lx %s\n", (unsigned long)map[i].addr,
-               (unsigned long)(map[i].addr + map[i].size - 1),
-               memtype(map[i].type));
+               (unsigned long)(map[i].addr + map[i].size - 1), memtype(map[i].type));
 }
 
 static void show_domain(domid_t d)
@@ -59,8 +53,7 @@ static void show_domain(domid_t d)
     if ( xtf_getdomaininfo(d, &info) )
         return;
     printf("  d%u: %u vCPU(s), %lu KiB, %s%s%s%s\n", d, info.nr_online_vcpus,
-           (unsigned long)info.tot_pages * 4,
-           info.flags & XEN_DOMINF_running ? "running " : "",
+           (unsigned long)info.tot_pages * 4, info.flags & XEN_DOMINF_running ? "running " : "",
            info.flags & XEN_DOMINF_blocked ? "blocked " : "",
            info.flags & XEN_DOMINF_paused ? "paused " : "",
            info.flags & XEN_DOMINF_shutdown ? "shut down" : "");

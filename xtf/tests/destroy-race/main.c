@@ -26,12 +26,12 @@
 
 const char test_title[] = "Hypercalls racing a domain's destruction";
 
-#define TARGET      1
-#define MB_GFN      0x7f100UL
-#define MAP_GFN     0x7f300UL
-#define BEFORE      3UL         /* rounds before the destroy */
-#define AFTER       20UL        /* rounds that must see d1 gone */
-#define LONG_BATCH  4096U
+#define TARGET     1
+#define MB_GFN     0x7f100UL
+#define MAP_GFN    0x7f300UL
+#define BEFORE     3UL  /* rounds before the destroy */
+#define AFTER      20UL /* rounds that must see d1 gone */
+#define LONG_BATCH 4096U
 
 static volatile unsigned long rounds, gone_rounds, bad;
 static volatile long bad_rc;
@@ -55,7 +55,9 @@ static int32_t batch_err[LONG_BATCH];
 static void long_batch(void)
 {
     struct xen_add_to_physmap_batch b = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign, .size = LONG_BATCH,
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_gmfn_foreign,
+        .size = LONG_BATCH,
         .u.foreign_domid = TARGET,
     };
 
@@ -94,7 +96,7 @@ static bool one_round(void)
     check("get_mem_type", hypercall_hvm_op(HVMOP_get_mem_type, &mt), false);
     check("evtchn status", hypercall_event_channel_op(EVTCHNOP_status, &st), false);
     rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
-    check("bind_interdomain", rc, true);      /* d1's port 1 is not ours: -EINVAL */
+    check("bind_interdomain", rc, true); /* d1's port 1 is not ours: -EINVAL */
     return all == -XEN_ESRCH && rc == -XEN_ESRCH;
 }
 
@@ -137,8 +139,7 @@ void test_main(void)
     if ( rc )
         return xtf_failure("destroydomain(d1): %ld", rc);
     if ( !wait_for(&gone_rounds, AFTER) )
-        xtf_failure("after the destroy, only %lu of %lu rounds saw d1 gone", gone_rounds,
-                    rounds);
+        xtf_failure("after the destroy, only %lu of %lu rounds saw d1 gone", gone_rounds, rounds);
     stop = true;
     for ( unsigned long i = 0; i < XTF_POLL_LIMIT && !stopped; i++ )
         hypercall_yield();

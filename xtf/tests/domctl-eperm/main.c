@@ -17,8 +17,7 @@ static void expect_eperm(const char *what, domid_t target, long rc)
     if ( rc == -XEN_EPERM )
         printf("  %-14s on d%u -> -EPERM: ok\n", what, target);
     else
-        xtf_failure("%s on d%u returned %ld, expected -EPERM (%d)", what,
-                    target, rc, -XEN_EPERM);
+        xtf_failure("%s on d%u returned %ld, expected -EPERM (%d)", what, target, rc, -XEN_EPERM);
 }
 
 static long try_getdomaininfo(domid_t d)
@@ -32,7 +31,7 @@ static long try_max_mem(domid_t d)
 {
     struct xen_domctl op = { .cmd = XEN_DOMCTL_max_mem, .domain = d };
 
-    op.u.max_mem.max_memkb = 1ULL << 30;    /* 1 TiB: raising is harmless */
+    op.u.max_mem.max_memkb = 1ULL << 30; /* 1 TiB: raising is harmless */
     return hypercall_domctl(&op);
 }
 
@@ -43,15 +42,13 @@ void test_main(void)
 
     if ( xtf_is_dom0 || xtf_domid == DOMID_INVALID )
     {
-        xtf_error("must run as a domU with a known domid (domid %u)",
-                  xtf_domid);
+        xtf_error("must run as a domU with a known domid (domid %u)", xtf_domid);
         return;
     }
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(targets); i++ )
     {
-        expect_eperm("getdomaininfo", targets[i],
-                     try_getdomaininfo(targets[i]));
+        expect_eperm("getdomaininfo", targets[i], try_getdomaininfo(targets[i]));
         expect_eperm("max_mem", targets[i], try_max_mem(targets[i]));
     }
 
@@ -59,10 +56,8 @@ void test_main(void)
     expect_eperm("pausedomain", 0, rc);
     if ( rc == 0 )
         xtf_domctl_simple(XEN_DOMCTL_unpausedomain, 0);
-    expect_eperm("pausedomain", xtf_domid,
-                 xtf_domctl_simple(XEN_DOMCTL_pausedomain, xtf_domid));
-    expect_eperm("destroydomain", 0,
-                 xtf_domctl_simple(XEN_DOMCTL_destroydomain, 0));
+    expect_eperm("pausedomain", xtf_domid, xtf_domctl_simple(XEN_DOMCTL_pausedomain, xtf_domid));
+    expect_eperm("destroydomain", 0, xtf_domctl_simple(XEN_DOMCTL_destroydomain, 0));
     expect_eperm("destroydomain", xtf_domid,
                  xtf_domctl_simple(XEN_DOMCTL_destroydomain, xtf_domid));
     xtf_success(NULL);

@@ -17,8 +17,8 @@
 
 const char test_title[] = "domctl: max_mem, max_vcpus, destroy and errors";
 
-#define TARGET  1
-#define NOBODY  77
+#define TARGET 1
+#define NOBODY 77
 
 static long domctl(uint32_t cmd, domid_t dom, struct xen_domctl *op)
 {
@@ -41,11 +41,14 @@ static void check_errors(void)
     struct xen_domctl op;
 
     expect("getdomaininfo(unknown domain)", xtf_getdomaininfo(NOBODY, &info), -XEN_ESRCH);
-    expect("pausedomain(unknown domain)", xtf_domctl_simple(XEN_DOMCTL_pausedomain, NOBODY), -XEN_ESRCH);
-    expect("destroydomain(unknown domain)", xtf_domctl_simple(XEN_DOMCTL_destroydomain, NOBODY), -XEN_ESRCH);
+    expect("pausedomain(unknown domain)", xtf_domctl_simple(XEN_DOMCTL_pausedomain, NOBODY),
+           -XEN_ESRCH);
+    expect("destroydomain(unknown domain)", xtf_domctl_simple(XEN_DOMCTL_destroydomain, NOBODY),
+           -XEN_ESRCH);
     expect("pausedomain(self)", xtf_domctl_simple(XEN_DOMCTL_pausedomain, 0), -XEN_EINVAL);
     expect("destroydomain(self)", xtf_domctl_simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL);
-    expect("unpausedomain(not paused)", xtf_domctl_simple(XEN_DOMCTL_unpausedomain, TARGET), -XEN_EINVAL);
+    expect("unpausedomain(not paused)", xtf_domctl_simple(XEN_DOMCTL_unpausedomain, TARGET),
+           -XEN_EINVAL);
 
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_DOMCTL_getdomaininfo;
@@ -99,8 +102,10 @@ static void check_destroy(void)
 
     expect("destroydomain(d1)", xtf_domctl_simple(XEN_DOMCTL_destroydomain, TARGET), 0);
     expect("getdomaininfo(d1) after destroy", xtf_getdomaininfo(TARGET, &info), -XEN_ESRCH);
-    expect("pausedomain(d1) after destroy", xtf_domctl_simple(XEN_DOMCTL_pausedomain, TARGET), -XEN_ESRCH);
-    expect("destroydomain(d1) again", xtf_domctl_simple(XEN_DOMCTL_destroydomain, TARGET), -XEN_ESRCH);
+    expect("pausedomain(d1) after destroy", xtf_domctl_simple(XEN_DOMCTL_pausedomain, TARGET),
+           -XEN_ESRCH);
+    expect("destroydomain(d1) again", xtf_domctl_simple(XEN_DOMCTL_destroydomain, TARGET),
+           -XEN_ESRCH);
 }
 
 void test_main(void)

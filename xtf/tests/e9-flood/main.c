@@ -24,17 +24,17 @@
 
 const char test_title[] = "Port 0xE9 flood from a domU";
 
-#define TARGET     1
-#define CPU_HOG    2
-#define LINES      32
-#define WARMUP     20
-#define MAX_PERCENT 250     /* bochs-vmx: 443 before the limit, 99 with it */
+#define TARGET      1
+#define CPU_HOG     2
+#define LINES       32
+#define WARMUP      20
+#define MAX_PERCENT 250 /* bochs-vmx: 443 before the limit, 99 with it */
 
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
 
-    __asm__ volatile ("rdtsc" : "=a" (lo), "=d" (hi));
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
 }
 
@@ -71,9 +71,9 @@ void test_main(void)
     flood = time_lines("flood");
     if ( !set_paused(TARGET, true) )
         return;
-    printf("e9-flood: %u lines took %lu cycles quiet, %lu with d%u flooding (x%lu.%02lu)\n",
-           LINES, (unsigned long)quiet, (unsigned long)flood, TARGET,
-           (unsigned long)(flood / quiet), (unsigned long)(flood * 100 / quiet % 100));
+    printf("e9-flood: %u lines took %lu cycles quiet, %lu with d%u flooding (x%lu.%02lu)\n", LINES,
+           (unsigned long)quiet, (unsigned long)flood, TARGET, (unsigned long)(flood / quiet),
+           (unsigned long)(flood * 100 / quiet % 100));
     if ( flood * 100 >= MAX_PERCENT * quiet )
         xtf_failure("dom0's output took %u%% or more of its time alone while d%u flooded port 0xE9",
                     MAX_PERCENT, TARGET);

@@ -40,8 +40,7 @@ void test_main(void)
     else if ( rc )
         xtf_failure("getdomaininfo(d1): %ld", rc);
     else if ( reason != SHUTDOWN_crash )
-        xtf_failure("d1 shut down with %s, expected crash",
-                    xtf_shutdown_name(reason));
+        xtf_failure("d1 shut down with %s, expected crash", xtf_shutdown_name(reason));
     else
         printf("d1 crashed, as it should\n");
 

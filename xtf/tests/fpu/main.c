@@ -16,9 +16,9 @@ static void enable_sse(void)
 {
     unsigned long cr0, cr4;
     asm volatile("mov %%cr0, %0" : "=r"(cr0));
-    asm volatile("mov %0, %%cr0" :: "r"((cr0 | 2UL) & ~4UL));
+    asm volatile("mov %0, %%cr0" ::"r"((cr0 | 2UL) & ~4UL));
     asm volatile("mov %%cr4, %0" : "=r"(cr4));
-    asm volatile("mov %0, %%cr4" :: "r"(cr4 | (1UL << 9) | (1UL << 10)));
+    asm volatile("mov %0, %%cr4" ::"r"(cr4 | (1UL << 9) | (1UL << 10)));
 }
 
 const char test_title[] = "x87/SSE state is per vCPU";
@@ -26,21 +26,20 @@ const char test_title[] = "x87/SSE state is per vCPU";
 #define ROUNDS 20000UL
 
 static const uint64_t pattern[8] = {
-    0x0123456789abcdefULL, 0x1111111122222222ULL, 0x3333333344444444ULL,
-    0x5555555566666666ULL, 0x7777777788888888ULL, 0x99999999aaaaaaaaULL,
-    0xbbbbbbbbccccccccULL, 0xddddddddeeeeeeeeULL,
+    0x0123456789abcdefULL, 0x1111111122222222ULL, 0x3333333344444444ULL, 0x5555555566666666ULL,
+    0x7777777788888888ULL, 0x99999999aaaaaaaaULL, 0xbbbbbbbbccccccccULL, 0xddddddddeeeeeeeeULL,
 };
 
 static void load_xmm(const uint64_t *v)
 {
-    asm volatile("movq %0, %%xmm0" :: "m"(v[0]));
-    asm volatile("movq %0, %%xmm1" :: "m"(v[1]));
-    asm volatile("movq %0, %%xmm2" :: "m"(v[2]));
-    asm volatile("movq %0, %%xmm3" :: "m"(v[3]));
-    asm volatile("movq %0, %%xmm4" :: "m"(v[4]));
-    asm volatile("movq %0, %%xmm5" :: "m"(v[5]));
-    asm volatile("movq %0, %%xmm6" :: "m"(v[6]));
-    asm volatile("movq %0, %%xmm7" :: "m"(v[7]));
+    asm volatile("movq %0, %%xmm0" ::"m"(v[0]));
+    asm volatile("movq %0, %%xmm1" ::"m"(v[1]));
+    asm volatile("movq %0, %%xmm2" ::"m"(v[2]));
+    asm volatile("movq %0, %%xmm3" ::"m"(v[3]));
+    asm volatile("movq %0, %%xmm4" ::"m"(v[4]));
+    asm volatile("movq %0, %%xmm5" ::"m"(v[5]));
+    asm volatile("movq %0, %%xmm6" ::"m"(v[6]));
+    asm volatile("movq %0, %%xmm7" ::"m"(v[7]));
 }
 
 static void read_xmm(uint64_t *v)
@@ -64,8 +63,8 @@ static bool state_intact(unsigned long round)
     for ( unsigned int i = 0; i < 8; i++ )
         if ( now[i] != pattern[i] )
         {
-            xtf_failure("round %lu: xmm%u is %#lx, expected %#lx", round, i,
-                        (unsigned long)now[i], (unsigned long)pattern[i]);
+            xtf_failure("round %lu: xmm%u is %#lx, expected %#lx", round, i, (unsigned long)now[i],
+                        (unsigned long)pattern[i]);
             return false;
         }
     if ( fcw != 0x27f )
@@ -78,13 +77,13 @@ static bool state_intact(unsigned long round)
 
 void test_main(void)
 {
-    uint16_t fcw = 0x27f;           /* double precision: not the default */
+    uint16_t fcw = 0x27f; /* double precision: not the default */
     unsigned long round;
 
     enable_sse();
 
     load_xmm(pattern);
-    asm volatile("fldcw %0" :: "m"(fcw));
+    asm volatile("fldcw %0" ::"m"(fcw));
     for ( round = 0; round < ROUNDS; round++ )
     {
         hypercall_yield();

@@ -26,16 +26,16 @@
 
 const char test_title[] = "A foreign mapping keeps its frame alive";
 
-#define TARGET      1
-#define MB_GFN      0x7f100UL           /* our slot for d1's mailbox */
-#define MAP_A       0x7f200UL           /* our slots for d1's frames */
-#define MAP_B       0x7f201UL
-#define GIVEN_GFN   0x300UL             /* d1's frame it gives back */
-#define KEPT_GFN    0x301UL             /* d1's frame mapped across its death */
-#define CHURN_GFN   0x400UL             /* d1 gives these back and takes them again */
-#define CHURN_NR    64UL
-#define PATTERN     0x5a5a000000000000ULL
-#define DOM0_FILL   0x40000UL           /* our own gfns for the reuse push */
+#define TARGET       1
+#define MB_GFN       0x7f100UL /* our slot for d1's mailbox */
+#define MAP_A        0x7f200UL /* our slots for d1's frames */
+#define MAP_B        0x7f201UL
+#define GIVEN_GFN    0x300UL /* d1's frame it gives back */
+#define KEPT_GFN     0x301UL /* d1's frame mapped across its death */
+#define CHURN_GFN    0x400UL /* d1 gives these back and takes them again */
+#define CHURN_NR     64UL
+#define PATTERN      0x5a5a000000000000ULL
+#define DOM0_FILL    0x40000UL /* our own gfns for the reuse push */
 #define DOM0_FILL_NR 512UL
 
 static xtf_mb_t *mb;
@@ -64,7 +64,8 @@ static bool churn(uint64_t first, uint64_t nr)
         return xtf_error("d1 could not give back %lu frames", (unsigned long)nr), false;
     if ( xtf_mb_call(mb, XTF_MB_POPULATE, (uint32_t)nr) != (long)nr )
         return xtf_error("d1 could not populate %lu frames again (%ld)", (unsigned long)nr,
-                         (long)mb->out[0]), false;
+                         (long)mb->out[0]),
+               false;
     mb->arg[0] = first;
     mb->arg[1] = nr;
     mb->arg[2] = 0x1111000000000000ULL;
@@ -82,22 +83,25 @@ static bool given_back_frame_kept(void)
         return xtf_failure("d1 could not give back gfn %#lx", GIVEN_GFN), false;
     rc = xtf_p2m_lookup(TARGET, GIVEN_GFN, &type, &order);
     if ( rc || type != 1 /* p2m_invalid */ )
-        return xtf_failure("d1's gfn %#lx still mapped after decrease (type %u, rc %ld)",
-                           GIVEN_GFN, type, rc), false;
+        return xtf_failure("d1's gfn %#lx still mapped after decrease (type %u, rc %ld)", GIVEN_GFN,
+                           type, rc),
+               false;
     mb->gfn[0] = GIVEN_GFN;
     mb->arg[0] = 0;
     if ( xtf_mb_call(mb, XTF_MB_POPULATE, 1) != 1 || !churn(CHURN_GFN, CHURN_NR) )
         return false;
     if ( *slot(MAP_A) != want )
         return xtf_failure("dom0's mapping of the given-back frame reads %#lx, not %#lx: "
-                           "the frame was reused", (unsigned long)*slot(MAP_A),
-                           (unsigned long)want), false;
+                           "the frame was reused",
+                           (unsigned long)*slot(MAP_A), (unsigned long)want),
+               false;
     before = xtf_free_pages();
     rc = xtf_unmap_local(MAP_A);
     after = xtf_free_pages();
     if ( rc || after != before + 1 )
         return xtf_failure("unmapping the last reference freed %ld frames (rc %ld), not 1",
-                           (long)(after - before), rc), false;
+                           (long)(after - before), rc),
+               false;
     printf("Given-back frame: kept under the mapping, freed with it\n");
     return true;
 }
@@ -108,7 +112,9 @@ static bool dom0_push(void)
 {
     static xen_pfn_t pfns[DOM0_FILL_NR];
     struct xen_memory_reservation r = {
-        .nr_extents = DOM0_FILL_NR, .extent_order = 0, .domid = DOMID_SELF,
+        .nr_extents = DOM0_FILL_NR,
+        .extent_order = 0,
+        .domid = DOMID_SELF,
     };
     struct xen_domctl_getdomaininfo info;
     struct xen_domctl mm = { .cmd = XEN_DOMCTL_max_mem, .domain = xtf_domid };
@@ -155,18 +161,21 @@ static bool mapping_survives_destroy(void)
            (unsigned long)owned, (unsigned long)pool);
     if ( freed < owned - 1 + pool )
         return xtf_failure("destroy gave back %lu frames, expected at least %lu",
-                           (unsigned long)freed, (unsigned long)(owned - 1 + pool)), false;
+                           (unsigned long)freed, (unsigned long)(owned - 1 + pool)),
+               false;
     if ( !dom0_push() )
         return false;
     if ( *slot(MAP_B) != want )
         return xtf_failure("dom0's mapping of dead d1's frame reads %#lx, not %#lx",
-                           (unsigned long)*slot(MAP_B), (unsigned long)want), false;
+                           (unsigned long)*slot(MAP_B), (unsigned long)want),
+               false;
     before = xtf_free_pages();
     rc = xtf_unmap_local(MAP_B);
     after = xtf_free_pages();
     if ( rc || after != before + 1 )
         return xtf_failure("unmapping dead d1's last frame freed %ld frames (rc %ld), not 1",
-                           (long)(after - before), rc), false;
+                           (long)(after - before), rc),
+               false;
     printf("Dead domain's frame: kept under the mapping, freed with it\n");
     return true;
 }

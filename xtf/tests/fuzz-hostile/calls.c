@@ -28,8 +28,8 @@
 static domid_t gen_domid(uint64_t *r)
 {
     const domid_t t[] = {
-        DOMID_SELF, DOMID_SELF, 0, PEER_DOMID, TWIN_DOMID, DOMID_INVALID,
-        DOMID_XEN, DOMID_IO, DOMID_IDLE, 0x7fff, 0xffff, 77,
+        DOMID_SELF, DOMID_SELF, 0,          PEER_DOMID, TWIN_DOMID, DOMID_INVALID,
+        DOMID_XEN,  DOMID_IO,   DOMID_IDLE, 0x7fff,     0xffff,     77,
     };
     domid_t d = PICK(r, t);
 
@@ -42,19 +42,21 @@ static uint64_t gen_gfn(uint64_t *r)
 {
     switch ( fuzz_below(r, 16) )
     {
-    case 0:  return PICK(r, ((const uint64_t[]){ 0, 1, 0x9d, 0x9f, 0xa0, 0xff, 0x100 }));
-    case 1:  return ram_end_gfn - 1 + fuzz_below(r, 3);
-    case 2:  return GFN_LIMIT - 1 + fuzz_below(r, 3);
-    case 3:  return PICK(r, ((const uint64_t[]){ 1ULL << 18, 1ULL << 27, 1ULL << 40, ~0ULL, ~0ULL >> 12 }));
-    case 4:  return shinfo_gfn != NO_GFN ? shinfo_gfn : FUZZ_CONSOLE_GFN;
-    case 5:  return FUZZ_CONSOLE_GFN;
-    case 6:  return 0xa0 + fuzz_below(r, 0x60);                  /* the VGA hole */
-    case 7:  return fuzz_below(r, 2 * ram_end_gfn) & ~0x1ffULL;   /* 2M-aligned */
+    case 0: return PICK(r, ((const uint64_t[]){ 0, 1, 0x9d, 0x9f, 0xa0, 0xff, 0x100 }));
+    case 1: return ram_end_gfn - 1 + fuzz_below(r, 3);
+    case 2: return GFN_LIMIT - 1 + fuzz_below(r, 3);
+    case 3:
+        return PICK(r,
+                    ((const uint64_t[]){ 1ULL << 18, 1ULL << 27, 1ULL << 40, ~0ULL, ~0ULL >> 12 }));
+    case 4: return shinfo_gfn != NO_GFN ? shinfo_gfn : FUZZ_CONSOLE_GFN;
+    case 5: return FUZZ_CONSOLE_GFN;
+    case 6: return 0xa0 + fuzz_below(r, 0x60);                 /* the VGA hole */
+    case 7: return fuzz_below(r, 2 * ram_end_gfn) & ~0x1ffULL; /* 2M-aligned */
     case 8:
-    case 9:  return FUZZ_CHURN_B_GFN + fuzz_below(r, FUZZ_CHURN_NR);
+    case 9: return FUZZ_CHURN_B_GFN + fuzz_below(r, FUZZ_CHURN_NR);
     case 10: return fuzz_below(r, GFN_LIMIT);
     case 11: return fuzz_next(r);
-    default: return 0x200 + fuzz_below(r, ram_end_gfn - 0x200);    /* RAM */
+    default: return 0x200 + fuzz_below(r, ram_end_gfn - 0x200); /* RAM */
     }
 }
 
@@ -99,18 +101,19 @@ static uint64_t out_ptr(uint64_t *r)
 
     switch ( fuzz_below(r, 14) )
     {
-    case 0: case 1: case 2:
-        return OUT_AREA + fuzz_below(r, 64) * 8;
-    case 3:  return OUT_AREA + PAGE_SIZE - 8 - k;                  /* across 4K */
-    case 4:  list_dirty = true;
-             return (FUZZ_SCRATCH_GFN + 4) * PAGE_SIZE - 8 - k;    /* across 2M */
-    case 5:  return k;                                             /* NULL page */
-    case 6:  return 0xa0000 - 8 - k * 8;                           /* RAM into the hole */
-    case 7:  return (ram_end_gfn << PAGE_SHIFT) - 8 - k;           /* RAM into nothing */
-    case 8:  return PICK(r, ((const uint64_t[]){ 1ULL << 32, 1ULL << 47, 0xffff800000000000ULL,
-                                                 ~0ULL - k, 0x0000800000000000ULL - 4 }));
-    case 9:  return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;           /* read-only */
-    case 10: return 0xc0000 + k;                                   /* hole */
+    case 0:
+    case 1:
+    case 2: return OUT_AREA + fuzz_below(r, 64) * 8;
+    case 3: return OUT_AREA + PAGE_SIZE - 8 - k;                                  /* across 4K */
+    case 4: list_dirty = true; return (FUZZ_SCRATCH_GFN + 4) * PAGE_SIZE - 8 - k; /* across 2M */
+    case 5: return k;                                                             /* NULL page */
+    case 6: return 0xa0000 - 8 - k * 8;                 /* RAM into the hole */
+    case 7: return (ram_end_gfn << PAGE_SHIFT) - 8 - k; /* RAM into nothing */
+    case 8:
+        return PICK(r, ((const uint64_t[]){ 1ULL << 32, 1ULL << 47, 0xffff800000000000ULL,
+                                            ~0ULL - k, 0x0000800000000000ULL - 4 }));
+    case 9: return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8; /* read-only */
+    case 10: return 0xc0000 + k;                        /* hole */
     case 11:
         if ( special && shinfo_gfn != NO_GFN )
             return (shinfo_gfn << PAGE_SHIFT) + k * 8;
@@ -136,12 +139,13 @@ static uint64_t list_ptr(uint64_t *r)
 
     switch ( fuzz_below(r, 8) )
     {
-    case 0: case 1: case 2:
-        return LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
-    case 3:  return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;
-    case 4:  return k;                                  /* NULL page */
-    case 5:  return 0xc0000 + k * 8;                    /* hole */
-    case 6:  return (ram_end_gfn << PAGE_SHIFT) + k;    /* above RAM */
+    case 0:
+    case 1:
+    case 2: return LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
+    case 3: return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;
+    case 4: return k;                               /* NULL page */
+    case 5: return 0xc0000 + k * 8;                 /* hole */
+    case 6: return (ram_end_gfn << PAGE_SHIFT) + k; /* above RAM */
     default: return fuzz_next(r) | (1ULL << 63);
     }
 }
@@ -158,9 +162,9 @@ static uint64_t in_ptr(uint64_t *r, const void *s, size_t sz)
     placed = false;
     switch ( fuzz_below(r, 10) )
     {
-    case 0:  return out_ptr(r);                 /* whatever is there (or nothing) */
-    case 1:  p = ARG_AREA + PAGE_SIZE - 1 - fuzz_below(r, sz); break;   /* across 4K */
-    case 2:  return (FUZZ_RO_GFN << PAGE_SHIFT) + fuzz_below(r, 64);  /* random data */
+    case 0: return out_ptr(r); /* whatever is there (or nothing) */
+    case 1: p = ARG_AREA + PAGE_SIZE - 1 - fuzz_below(r, sz); break; /* across 4K */
+    case 2: return (FUZZ_RO_GFN << PAGE_SHIFT) + fuzz_below(r, 64);  /* random data */
     default: p = ARG_AREA + fuzz_below(r, 32) * 8; break;
     }
     memcpy((void *)(uintptr_t)p, s, sz);
@@ -222,9 +226,13 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
         shinfo_lock();
         before = mem_type(first);
     }
-    c->arg[0] = cmd; c->arg[1] = m.domid; c->arg[2] = first; c->arg[3] = nr << 8 | (m.extent_order & 0xff);
+    c->arg[0] = cmd;
+    c->arg[1] = m.domid;
+    c->arg[2] = first;
+    c->arg[3] = nr << 8 | (m.extent_order & 0xff);
     c->rc = hypercall_memory_op((unsigned int)cmd, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
-    expect_refused(c, m.domid, op == XENMEM_populate_physmap ? "populate_physmap" : "decrease_reservation");
+    expect_refused(c, m.domid,
+                   op == XENMEM_populate_physmap ? "populate_physmap" : "decrease_reservation");
     if ( placed && before == HVMMEM_ram_rw && c->rc <= 0 && cmd == op && m.extent_order <= 9 &&
          (first < FUZZ_CHURN_B_GFN || first >= FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR) &&
          mem_type(first) != HVMMEM_ram_rw )
@@ -241,20 +249,31 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
         shinfo_unlock();
 }
 
-static void k_populate(uint64_t *r, struct fuzz_call *c) { k_reservation(r, c, XENMEM_populate_physmap); }
-static void k_decrease(uint64_t *r, struct fuzz_call *c) { k_reservation(r, c, XENMEM_decrease_reservation); }
+static void k_populate(uint64_t *r, struct fuzz_call *c)
+{
+    k_reservation(r, c, XENMEM_populate_physmap);
+}
+static void k_decrease(uint64_t *r, struct fuzz_call *c)
+{
+    k_reservation(r, c, XENMEM_decrease_reservation);
+}
 
 static void k_add_shinfo(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_add_to_physmap x = {
-        .domid = gen_domid(r), .size = (uint16_t)gen_count(r),
+        .domid = gen_domid(r),
+        .size = (uint16_t)gen_count(r),
         .space = fuzz_below(r, 4) ? XENMAPSPACE_shared_info : (uint32_t)fuzz_below(r, 8),
-        .idx = fuzz_below(r, 4) ? 0 : gen_count(r), .gpfn = gen_dgfn(r, 0),
+        .idx = fuzz_below(r, 4) ? 0 : gen_count(r),
+        .gpfn = gen_dgfn(r, 0),
     };
 
     if ( !special && x.gpfn >= FUZZ_CHURN_B_GFN && x.gpfn < FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR )
         x.gpfn = ram_end_gfn + 0x10;
-    c->arg[0] = x.space; c->arg[1] = x.domid; c->arg[2] = x.gpfn; c->arg[3] = x.idx;
+    c->arg[0] = x.space;
+    c->arg[1] = x.domid;
+    c->arg[2] = x.gpfn;
+    c->arg[3] = x.idx;
     c->rc = hypercall_memory_op(XENMEM_add_to_physmap, (void *)(uintptr_t)in_ptr(r, &x, sizeof(x)));
     expect_refused(c, x.domid, "add_to_physmap");
     if ( placed && !c->rc && x.space == XENMAPSPACE_shared_info && !foreign(x.domid) )
@@ -265,8 +284,10 @@ static void k_remove(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_remove_from_physmap x = { .domid = gen_domid(r), .gpfn = gen_dgfn(r, 0) };
 
-    c->arg[1] = x.domid; c->arg[2] = x.gpfn;
-    c->rc = hypercall_memory_op(XENMEM_remove_from_physmap, (void *)(uintptr_t)in_ptr(r, &x, sizeof(x)));
+    c->arg[1] = x.domid;
+    c->arg[2] = x.gpfn;
+    c->rc = hypercall_memory_op(XENMEM_remove_from_physmap,
+                                (void *)(uintptr_t)in_ptr(r, &x, sizeof(x)));
     expect_refused(c, x.domid, "remove_from_physmap");
     if ( placed && !c->rc && x.gpfn == shinfo_gfn && !foreign(x.domid) )
         shinfo_gfn = NO_GFN;
@@ -275,27 +296,42 @@ static void k_remove(uint64_t *r, struct fuzz_call *c)
 static void k_batch(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_add_to_physmap_batch b = {
-        .domid = gen_domid(r), .space = (uint16_t)fuzz_below(r, 7),
-        .size = (uint16_t)gen_count(r), .u.foreign_domid = gen_domid(r),
-        .idxs = out_ptr(r), .gpfns = out_ptr(r), .errs = out_ptr(r),
+        .domid = gen_domid(r),
+        .space = (uint16_t)fuzz_below(r, 7),
+        .size = (uint16_t)gen_count(r),
+        .u.foreign_domid = gen_domid(r),
+        .idxs = out_ptr(r),
+        .gpfns = out_ptr(r),
+        .errs = out_ptr(r),
     };
 
-    c->arg[0] = b.space; c->arg[1] = b.domid; c->arg[2] = b.u.foreign_domid; c->arg[3] = b.size;
-    c->rc = hypercall_memory_op(XENMEM_add_to_physmap_batch, (void *)(uintptr_t)in_ptr(r, &b, sizeof(b)));
+    c->arg[0] = b.space;
+    c->arg[1] = b.domid;
+    c->arg[2] = b.u.foreign_domid;
+    c->arg[3] = b.size;
+    c->rc = hypercall_memory_op(XENMEM_add_to_physmap_batch,
+                                (void *)(uintptr_t)in_ptr(r, &b, sizeof(b)));
     if ( c->rc >= 0 )
         finding(c, "add_to_physmap_batch from a domU returned %ld", (long)c->rc);
 }
 
 static void k_memquery(uint64_t *r, struct fuzz_call *c)
 {
-    const unsigned int ops[] = { XENMEM_current_reservation, XENMEM_maximum_reservation,
-                                 XENMEM_maximum_gpfn, XENMEM_maximum_ram_page,
-                                 XENMEM_increase_reservation, XENMEM_machphys_mfn_list,
-                                 XENMEM_exchange, XENMEM_acquire_resource, 40, 0x3f };
+    const unsigned int ops[] = { XENMEM_current_reservation,
+                                 XENMEM_maximum_reservation,
+                                 XENMEM_maximum_gpfn,
+                                 XENMEM_maximum_ram_page,
+                                 XENMEM_increase_reservation,
+                                 XENMEM_machphys_mfn_list,
+                                 XENMEM_exchange,
+                                 XENMEM_acquire_resource,
+                                 40,
+                                 0x3f };
     domid_t d = gen_domid(r);
     unsigned int op = PICK(r, ops);
 
-    c->arg[0] = op; c->arg[1] = d;
+    c->arg[0] = op;
+    c->arg[1] = d;
     c->rc = hypercall_memory_op(op, (void *)(uintptr_t)in_ptr(r, &d, sizeof(d)));
     if ( op <= XENMEM_maximum_reservation || op == XENMEM_maximum_gpfn )
         expect_refused(c, d, "memory_op query");
@@ -305,7 +341,8 @@ static void k_memmap(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_memory_map m = { .nr_entries = (uint32_t)gen_count(r), .buffer = out_ptr(r) };
 
-    c->arg[0] = m.nr_entries; c->arg[1] = m.buffer;
+    c->arg[0] = m.nr_entries;
+    c->arg[1] = m.buffer;
     c->rc = hypercall_memory_op(XENMEM_memory_map, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
 }
 
@@ -314,14 +351,18 @@ static void k_memmap(uint64_t *r, struct fuzz_call *c)
 static void k_hvm_param(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_hvm_param p = {
-        .domid = gen_domid(r), .index = (uint32_t)fuzz_below(r, 48),
+        .domid = gen_domid(r),
+        .index = (uint32_t)fuzz_below(r, 48),
         .value = fuzz_below(r, 2) ? fuzz_below(r, 16) : fuzz_next(r) & ~(0xffULL << 56),
     };
     unsigned int op = fuzz_below(r, 2) ? HVMOP_get_param : HVMOP_set_param;
 
     if ( fuzz_below(r, 8) == 0 )
         p.index = (uint32_t)fuzz_next(r);
-    c->arg[0] = op; c->arg[1] = p.domid; c->arg[2] = p.index; c->arg[3] = p.value;
+    c->arg[0] = op;
+    c->arg[1] = p.domid;
+    c->arg[2] = p.index;
+    c->arg[3] = p.value;
     c->rc = hypercall_hvm_op(op, (void *)(uintptr_t)in_ptr(r, &p, sizeof(p)));
     if ( op == HVMOP_set_param )
         expect_refused(c, p.domid, "HVMOP_set_param");
@@ -331,7 +372,8 @@ static void k_mem_type(uint64_t *r, struct fuzz_call *c)
 {
     struct xen_hvm_get_mem_type m = { .domid = gen_domid(r), .pfn = gen_gfn(r) };
 
-    c->arg[1] = m.domid; c->arg[2] = m.pfn;
+    c->arg[1] = m.domid;
+    c->arg[2] = m.pfn;
     c->rc = hypercall_hvm_op(HVMOP_get_mem_type, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
     expect_refused(c, m.domid, "HVMOP_get_mem_type");
 }
@@ -346,10 +388,12 @@ static void k_hvm_other(uint64_t *r, struct fuzz_call *c)
 
 static void k_version(uint64_t *r, struct fuzz_call *c)
 {
-    unsigned int cmd = fuzz_below(r, 8) ? (unsigned int)fuzz_below(r, 12) : (unsigned int)fuzz_next(r);
+    unsigned int cmd =
+        fuzz_below(r, 8) ? (unsigned int)fuzz_below(r, 12) : (unsigned int)fuzz_next(r);
     uint64_t p = out_ptr(r);
 
-    c->arg[0] = cmd; c->arg[1] = p;
+    c->arg[0] = cmd;
+    c->arg[1] = p;
     c->rc = hypercall_xen_version(cmd, (void *)(uintptr_t)p);
 }
 
@@ -361,7 +405,9 @@ static void k_console(uint64_t *r, struct fuzz_call *c)
 
     if ( cmd == CONSOLEIO_write && p >= OUT_AREA && p < ARG_AREA + 2 * PAGE_SIZE )
         count = fuzz_below(r, 2) ? 0 : 1ULL << 20;
-    c->arg[0] = cmd; c->arg[1] = count; c->arg[2] = p;
+    c->arg[0] = cmd;
+    c->arg[1] = count;
+    c->arg[2] = p;
     c->rc = hypercall_console_io(cmd, count, (void *)(uintptr_t)p);
 }
 
@@ -376,37 +422,45 @@ static uint32_t gen_port(uint64_t *r)
 
 static void k_evtchn(uint64_t *r, struct fuzz_call *c)
 {
-    unsigned int cmd = fuzz_below(r, 8) ? (unsigned int)fuzz_below(r, 15) : (unsigned int)fuzz_below(r, 64);
+    unsigned int cmd =
+        fuzz_below(r, 8) ? (unsigned int)fuzz_below(r, 15) : (unsigned int)fuzz_below(r, 64);
     uint32_t s[8];
 
     s[0] = gen_domid(r) | (uint32_t)gen_domid(r) << 16;
     for ( unsigned int i = 1; i < ARRAY_SIZE(s); i++ )
         s[i] = fuzz_below(r, 2) ? gen_port(r) : (uint32_t)fuzz_below(r, 4);
     if ( cmd == EVTCHNOP_bind_virq && s[0] == 0 )
-        s[0] = 1;                       /* no VIRQ_TIMER: no handler for its upcalls */
-    c->arg[0] = cmd; c->arg[1] = s[0]; c->arg[2] = s[1]; c->arg[3] = s[2];
+        s[0] = 1; /* no VIRQ_TIMER: no handler for its upcalls */
+    c->arg[0] = cmd;
+    c->arg[1] = s[0];
+    c->arg[2] = s[1];
+    c->arg[3] = s[2];
     c->rc = hypercall_event_channel_op(cmd, (void *)(uintptr_t)in_ptr(r, s, sizeof(s)));
 }
 
 static void k_vcpu(uint64_t *r, struct fuzz_call *c)
 {
     const unsigned int safe_ids[] = { 2, 3, 7, 8, 31, 32, 128, 0xffff, ~0U };
-    unsigned int cmd = fuzz_below(r, 4) ? (unsigned int)fuzz_below(r, 4) : (unsigned int)fuzz_below(r, 20);
+    unsigned int cmd =
+        fuzz_below(r, 4) ? (unsigned int)fuzz_below(r, 4) : (unsigned int)fuzz_below(r, 20);
     unsigned int id = PICK(r, safe_ids);
     uint8_t ctx[256];
 
-    if ( cmd == VCPUOP_is_up || ((cmd == VCPUOP_up || cmd == VCPUOP_initialise) && fuzz_below(r, 2)) )
-        id = (unsigned int)fuzz_below(r, 2);   /* ours: up already, so refused */
+    if ( cmd == VCPUOP_is_up ||
+         ((cmd == VCPUOP_up || cmd == VCPUOP_initialise) && fuzz_below(r, 2)) )
+        id = (unsigned int)fuzz_below(r, 2); /* ours: up already, so refused */
     for ( unsigned int i = 0; i < sizeof(ctx); i++ )
         ctx[i] = (uint8_t)fuzz_next(r);
-    c->arg[0] = cmd; c->arg[1] = id;
+    c->arg[0] = cmd;
+    c->arg[1] = id;
     c->rc = hypercall_vcpu_op(cmd, id, (void *)(uintptr_t)in_ptr(r, ctx, sizeof(ctx)));
 }
 
 static void k_sched(uint64_t *r, struct fuzz_call *c)
 {
-    unsigned int cmd = PICK(r, ((const unsigned int[]){ SCHEDOP_yield, SCHEDOP_shutdown, SCHEDOP_poll,
-                                 SCHEDOP_remote_shutdown, SCHEDOP_shutdown_code, 8, 9, 63 }));
+    unsigned int cmd = PICK(
+        r, ((const unsigned int[]){ SCHEDOP_yield, SCHEDOP_shutdown, SCHEDOP_poll,
+                                    SCHEDOP_remote_shutdown, SCHEDOP_shutdown_code, 8, 9, 63 }));
     uint32_t s[4] = { PEER_DOMID, SHUTDOWN_poweroff, 0, 0 };
     uint64_t p;
 
@@ -417,8 +471,9 @@ static void k_sched(uint64_t *r, struct fuzz_call *c)
         p = cmd == SCHEDOP_shutdown_code ? out_ptr(r) : in_ptr(r, s, sizeof(s));
     }
     else
-        p = cmd == SCHEDOP_yield ? out_ptr(r) : (fuzz_next(r) | 1ULL << 63);  /* bad: never acts */
-    c->arg[0] = cmd; c->arg[1] = p;
+        p = cmd == SCHEDOP_yield ? out_ptr(r) : (fuzz_next(r) | 1ULL << 63); /* bad: never acts */
+    c->arg[0] = cmd;
+    c->arg[1] = p;
     c->rc = hypercall_sched_op(cmd, (void *)(uintptr_t)p);
     if ( cmd == SCHEDOP_remote_shutdown && placed && c->rc >= 0 )
         finding(c, "SCHEDOP_remote_shutdown from a domU returned %ld", (long)c->rc);
@@ -428,12 +483,18 @@ static void k_sched(uint64_t *r, struct fuzz_call *c)
 
 static void k_privileged(uint64_t *r, struct fuzz_call *c)
 {
-    const uint32_t domctls[] = { XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_pausedomain,
-                                 XEN_DOMCTL_destroydomain, XEN_DOMCTL_max_mem,
-                                 XEN_DOMCTL_wren_p2m, XEN_DOMCTL_shadow_op, 0x6fff };
+    const uint32_t domctls[] = { XEN_DOMCTL_getdomaininfo,
+                                 XEN_DOMCTL_pausedomain,
+                                 XEN_DOMCTL_destroydomain,
+                                 XEN_DOMCTL_max_mem,
+                                 XEN_DOMCTL_wren_p2m,
+                                 XEN_DOMCTL_shadow_op,
+                                 0x6fff };
     uint8_t buf[160];
     unsigned int which = (unsigned int)fuzz_below(r, 3);
-    uint64_t nr = which == 0 ? __HYPERVISOR_domctl : which == 1 ? __HYPERVISOR_sysctl : __HYPERVISOR_dm_op;
+    uint64_t nr = which == 0   ? __HYPERVISOR_domctl
+                  : which == 1 ? __HYPERVISOR_sysctl
+                               : __HYPERVISOR_dm_op;
 
     for ( unsigned int i = 0; i < sizeof(buf); i++ )
         buf[i] = (uint8_t)fuzz_next(r);
@@ -450,7 +511,8 @@ static void k_privileged(uint64_t *r, struct fuzz_call *c)
         s->cmd = XEN_SYSCTL_physinfo;
         s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
     }
-    c->arg[0] = nr; c->arg[1] = buf[0];
+    c->arg[0] = nr;
+    c->arg[1] = buf[0];
     c->rc = xtf_hypercall(nr, which == 2 ? gen_domid(r) : in_ptr(r, buf, sizeof(buf)),
                           which == 2 ? 1 : 0, which == 2 ? in_ptr(r, buf, 16) : 0, 0, 0);
     if ( c->rc != -XEN_EPERM )
@@ -461,8 +523,8 @@ static void k_privileged(uint64_t *r, struct fuzz_call *c)
 /* Numbers Wren does not implement, with junk arguments: -ENOSYS expected. */
 static void k_unknown(uint64_t *r, struct fuzz_call *c)
 {
-    const uint64_t nrs[] = { 0, 1, 2, 3, 5, 7, 13, 14, 20, 21, 26, 33, 38, 42, 47, 48, 55, 63,
-                             100, 127, 128, 255, 0x1000, 1ULL << 32 };
+    const uint64_t nrs[] = { 0,  1,  2,  3,  5,  7,  13,  14,  20,  21,  26,     33,
+                             38, 42, 47, 48, 55, 63, 100, 127, 128, 255, 0x1000, 1ULL << 32 };
     uint64_t nr = PICK(r, nrs);
 
     c->arg[0] = nr;
@@ -471,20 +533,29 @@ static void k_unknown(uint64_t *r, struct fuzz_call *c)
 
 /* ---- the table ------------------------------------------------------------ */
 
-struct kind {
+struct kind
+{
     void (*fn)(uint64_t *r, struct fuzz_call *c);
     unsigned int weight;
 };
 
 static const struct kind kinds[FK_NR] = {
-    [FK_POPULATE] = { k_populate, 8 },       [FK_DECREASE] = { k_decrease, 8 },
-    [FK_ADD_TO_PHYSMAP] = { k_add_shinfo, 4 }, [FK_REMOVE] = { k_remove, 4 },
-    [FK_BATCH] = { k_batch, 2 },             [FK_MEMQUERY] = { k_memquery, 3 },
-    [FK_MEMMAP] = { k_memmap, 2 },           [FK_HVM_PARAM] = { k_hvm_param, 3 },
-    [FK_MEM_TYPE] = { k_mem_type, 3 },       [FK_HVM_OTHER] = { k_hvm_other, 1 },
-    [FK_VERSION] = { k_version, 2 },         [FK_CONSOLE] = { k_console, 2 },
-    [FK_EVTCHN] = { k_evtchn, 4 },           [FK_VCPU] = { k_vcpu, 2 },
-    [FK_SCHED] = { k_sched, 2 },             [FK_PRIVILEGED] = { k_privileged, 3 },
+    [FK_POPULATE] = { k_populate, 8 },
+    [FK_DECREASE] = { k_decrease, 8 },
+    [FK_ADD_TO_PHYSMAP] = { k_add_shinfo, 4 },
+    [FK_REMOVE] = { k_remove, 4 },
+    [FK_BATCH] = { k_batch, 2 },
+    [FK_MEMQUERY] = { k_memquery, 3 },
+    [FK_MEMMAP] = { k_memmap, 2 },
+    [FK_HVM_PARAM] = { k_hvm_param, 3 },
+    [FK_MEM_TYPE] = { k_mem_type, 3 },
+    [FK_HVM_OTHER] = { k_hvm_other, 1 },
+    [FK_VERSION] = { k_version, 2 },
+    [FK_CONSOLE] = { k_console, 2 },
+    [FK_EVTCHN] = { k_evtchn, 4 },
+    [FK_VCPU] = { k_vcpu, 2 },
+    [FK_SCHED] = { k_sched, 2 },
+    [FK_PRIVILEGED] = { k_privileged, 3 },
     [FK_UNKNOWN] = { k_unknown, 2 },
 };
 _Static_assert(FK_NR <= FUZZ_KINDS, "kinds fit the status page");

@@ -9,23 +9,23 @@
 #include <xtf.h>
 #include <xtf/fuzz.h>
 
-#define GFN_LIMIT     (1ULL << 36)     /* 48-bit guest-physical addresses */
-#define PEER_DOMID    2                /* the victim */
-#define TWIN_DOMID    3                /* destroyed by the controller at the start */
-#define NO_GFN        (~0ULL)
-#define MEMOP_EXTENT_SHIFT 6           /* memory_op: resume point above the sub-op (Xen ABI) */
+#define GFN_LIMIT          (1ULL << 36) /* 48-bit guest-physical addresses */
+#define PEER_DOMID         2            /* the victim */
+#define TWIN_DOMID         3            /* destroyed by the controller at the start */
+#define NO_GFN             (~0ULL)
+#define MEMOP_EXTENT_SHIFT 6 /* memory_op: resume point above the sub-op (Xen ABI) */
 
 /* Scratch layout (FUZZ_SCRATCH_GFN..+8): output buffers, gfn lists, structs. */
-#define OUT_AREA      (FUZZ_SCRATCH_GFN << PAGE_SHIFT)            /* 2 pages */
-#define LIST_AREA     ((FUZZ_SCRATCH_GFN + 2) << PAGE_SHIFT)      /* 4 pages, across 2 MiB */
-#define LIST_ENTRIES  (4 * PAGE_SIZE / 8)
-#define ARG_AREA      ((FUZZ_SCRATCH_GFN + 6) << PAGE_SHIFT)      /* 2 pages */
+#define OUT_AREA     (FUZZ_SCRATCH_GFN << PAGE_SHIFT)       /* 2 pages */
+#define LIST_AREA    ((FUZZ_SCRATCH_GFN + 2) << PAGE_SHIFT) /* 4 pages, across 2 MiB */
+#define LIST_ENTRIES (4 * PAGE_SIZE / 8)
+#define ARG_AREA     ((FUZZ_SCRATCH_GFN + 6) << PAGE_SHIFT) /* 2 pages */
 
 extern volatile struct fuzz_hostile_status *const st;
 extern uint64_t ram_end_gfn, image_first_gfn, image_end_gfn;
-extern uint64_t shinfo_gfn;            /* where vCPU 0 last put shared_info */
-extern bool special;                   /* FUZZ_F_SPECIAL */
-extern bool list_dirty;                /* an output buffer overlapped the list */
+extern uint64_t shinfo_gfn; /* where vCPU 0 last put shared_info */
+extern bool special;        /* FUZZ_F_SPECIAL */
+extern bool list_dirty;     /* an output buffer overlapped the list */
 
 /* Held by vCPU 0 around a decrease and its check, by vCPU 1 around moving
  * shared_info: a move in between would empty the checked gfn legitimately. */

@@ -39,7 +39,7 @@ bool special, list_dirty;
 
 static uint64_t seed;
 static volatile bool churn_stopped;
-static uint64_t churn_map[FUZZ_CHURN_NR / 64];    /* range A: populated frames */
+static uint64_t churn_map[FUZZ_CHURN_NR / 64]; /* range A: populated frames */
 
 /* ---- helpers for calls.c -------------------------------------------------- */
 
@@ -53,11 +53,10 @@ bool gfn_range_allowed(uint64_t gfn, unsigned int order)
     uint64_t n = order >= 40 ? (1ULL << 40) : 1ULL << order;
 
     if ( order < 40 && n > 1 && overlaps(gfn, n, 0xa0, 0x60) )
-        return true;                    /* contains a hole: the call must refuse it */
+        return true; /* contains a hole: the call must refuse it */
     if ( overlaps(gfn, n, image_first_gfn, image_end_gfn - image_first_gfn) ||
          overlaps(gfn, n, FUZZ_HOSTILE_STATUS_GPA >> PAGE_SHIFT, 1) ||
-         overlaps(gfn, n, FUZZ_RO_GFN, 1) ||
-         overlaps(gfn, n, FUZZ_SCRATCH_GFN, FUZZ_SCRATCH_NR) ||
+         overlaps(gfn, n, FUZZ_RO_GFN, 1) || overlaps(gfn, n, FUZZ_SCRATCH_GFN, FUZZ_SCRATCH_NR) ||
          overlaps(gfn, n, FUZZ_CHURN_A_GFN, FUZZ_CHURN_NR) )
         return false;
     if ( !special && (overlaps(gfn, n, FUZZ_CONSOLE_GFN, 1) ||
@@ -142,15 +141,21 @@ static void make_ro_page(void)
         p[i] = fuzz_pattern(seed, (uint64_t)(uintptr_t)&p[i]);
     ro_expected = ro_sum();
     xtf_protect_low_page(FUZZ_RO_GFN << PAGE_SHIFT);
-    __asm__ volatile ("mov %%cr0, %0" : "=r" (cr0));
-    cr0 |= X86_CR0_WP;                  /* the hypervisor must honour it too */
-    __asm__ volatile ("mov %0, %%cr0" :: "r" (cr0) : "memory");
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 |= X86_CR0_WP; /* the hypervisor must honour it too */
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
 }
 
 /* ---- vCPU 1: churn ------------------------------------------------------------ */
 
-static uint64_t *frame(uint64_t gfn) { return (uint64_t *)(uintptr_t)(gfn << PAGE_SHIFT); }
-static bool a_has(uint64_t i) { return churn_map[i / 64] & (1ULL << (i % 64)); }
+static uint64_t *frame(uint64_t gfn)
+{
+    return (uint64_t *)(uintptr_t)(gfn << PAGE_SHIFT);
+}
+static bool a_has(uint64_t i)
+{
+    return churn_map[i / 64] & (1ULL << (i % 64));
+}
 static void a_set(uint64_t i, bool on)
 {
     if ( on )
@@ -161,7 +166,9 @@ static void a_set(uint64_t i, bool on)
 
 static long churn_call(unsigned int op, uint64_t gfn, unsigned int order)
 {
-    struct xen_memory_reservation m = { .nr_extents = 1, .extent_order = order, .domid = DOMID_SELF };
+    struct xen_memory_reservation m = { .nr_extents = 1,
+                                        .extent_order = order,
+                                        .domid = DOMID_SELF };
     uint64_t g = gfn;
 
     set_xen_guest_handle(m.extent_start, &g);
@@ -207,7 +214,7 @@ static void churn_a_decrease(uint64_t i)
     else if ( mem_type(gfn) != HVMMEM_ram_rw )
     {
         churn_finding(gfn, "unmapped by a decrease that failed", (uint64_t)rc);
-        a_set(i, false);                /* never touch it again */
+        a_set(i, false); /* never touch it again */
     }
 }
 
@@ -216,7 +223,9 @@ static void churn_a_decrease(uint64_t i)
 static void churn_remap_shinfo(uint64_t gfn)
 {
     struct xen_add_to_physmap x = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn,
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_shared_info,
+        .gpfn = gfn,
     };
 
     shinfo_lock();
@@ -232,10 +241,16 @@ static void churn_step(uint64_t *r)
 
     switch ( fuzz_below(r, special ? 5 : 4) )
     {
-    case 0:  if ( !a_has(i) ) churn_a_populate(i); break;
-    case 1:  if ( a_has(i) ) churn_a_decrease(i); break;
-    case 2:  churn_call(XENMEM_decrease_reservation, b, order); break;
-    case 3:  churn_call(XENMEM_populate_physmap, b, order); break;
+    case 0:
+        if ( !a_has(i) )
+            churn_a_populate(i);
+        break;
+    case 1:
+        if ( a_has(i) )
+            churn_a_decrease(i);
+        break;
+    case 2: churn_call(XENMEM_decrease_reservation, b, order); break;
+    case 3: churn_call(XENMEM_populate_physmap, b, order); break;
     default: churn_remap_shinfo(b); break;
     }
     st->churn_ops++;
@@ -326,6 +341,6 @@ void test_main(void)
     st->state = FUZZ_DONE;
     while ( !churn_stopped )
         hypercall_yield();
-    for ( ;; )                          /* the controller destroys us */
+    for ( ;; ) /* the controller destroys us */
         hypercall_yield();
 }

@@ -61,7 +61,7 @@ void test_main(void)
     }
     check(seed, FIRST_GFN, nr);
     printf("victim: %lu passes, %lu words differ (last at gfn %#lx: %#lx)\n",
-           (unsigned long)vs->passes, (unsigned long)vs->mismatches,
-           (unsigned long)vs->bad_gfn, (unsigned long)vs->bad_val);
+           (unsigned long)vs->passes, (unsigned long)vs->mismatches, (unsigned long)vs->bad_gfn,
+           (unsigned long)vs->bad_val);
     xtf_shutdown(vs->mismatches ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

@@ -56,12 +56,12 @@
 
 const char test_title[] = "fuzz: hostile guest, victim, backend";
 
-#define HOSTILE     1
-#define VICTIM      2
-#define TWIN        3
-#define LOCAL_GFN   0x7e000UL         /* above dom0's RAM: status pages, then backend */
+#define HOSTILE      1
+#define VICTIM       2
+#define TWIN         3
+#define LOCAL_GFN    0x7e000UL /* above dom0's RAM: status pages, then backend */
 #define FUZZ_BACKEND 16
-#define FREEBLK     0x46524545424c4bULL   /* page_alloc.c's free-block magic */
+#define FREEBLK      0x46524545424c4bULL /* page_alloc.c's free-block magic */
 
 static volatile struct fuzz_hostile_status *hs;
 static volatile struct fuzz_victim_status *vs;
@@ -195,8 +195,8 @@ static void watch_victim(void)
 {
     if ( vs->mismatches && !victim_alarms++ )
     {
-        xtf_failure("victim d%u: %lu words corrupted (gfn %#lx reads %#lx) during the run",
-                    VICTIM, (unsigned long)vs->mismatches, (unsigned long)vs->bad_gfn,
+        xtf_failure("victim d%u: %lu words corrupted (gfn %#lx reads %#lx) during the run", VICTIM,
+                    (unsigned long)vs->mismatches, (unsigned long)vs->bad_gfn,
                     (unsigned long)vs->bad_val);
         print_recent();
     }
@@ -252,10 +252,11 @@ static void report_hostile(void)
     uint64_t calls = hs->calls_done, tsc = hs->tsc_end - hs->tsc_start;
 
     printf("fuzz: seed %lu, %lu calls (%lu ok, %lu refused), %lu churn ops by vCPU 1 "
-           "(%lu populated, %lu checked), %lu audits\n", (unsigned long)hs->seed,
-           (unsigned long)calls, (unsigned long)hs->rc_ok, (unsigned long)hs->rc_err,
-           (unsigned long)hs->churn_ops, (unsigned long)hs->churn_populated,
-           (unsigned long)hs->churn_checked, (unsigned long)audits);
+           "(%lu populated, %lu checked), %lu audits\n",
+           (unsigned long)hs->seed, (unsigned long)calls, (unsigned long)hs->rc_ok,
+           (unsigned long)hs->rc_err, (unsigned long)hs->churn_ops,
+           (unsigned long)hs->churn_populated, (unsigned long)hs->churn_checked,
+           (unsigned long)audits);
     if ( calls && !hostile_crashed )
         printf("fuzz: %lu TSC ticks per call\n", (unsigned long)(tsc / calls));
     for ( unsigned int k = 0; k < FUZZ_KINDS; k++ )
@@ -292,7 +293,7 @@ static unsigned int backend_orphans(void)
 
         if ( xtf_map_foreign(HOSTILE, backend_gfn[i], LOCAL_GFN + 2) )
         {
-            n++;                        /* a hole in d1 now */
+            n++; /* a hole in d1 now */
             continue;
         }
         save = *probe;
@@ -327,23 +328,24 @@ static void destroy_and_count(long overhead)
     }
     mid = xtf_free_pages();
     if ( backend_freed() )
-        known("K1: %lu of %lu frames dom0 maps were freed under it (allocator headers read through them)",
-              backend_freed(), nr_backend);
+        known(
+            "K1: %lu of %lu frames dom0 maps were freed under it (allocator headers read through them)",
+            backend_freed(), nr_backend);
     for ( unsigned int i = 0; i < nr_backend; i++ )
         xtf_unmap_local(LOCAL_GFN + 0x100 + i);
     after = xtf_free_pages();
-    expect = (long)tot + overhead;     /* + up to 'orphans', which d1 may still count */
+    expect = (long)tot + overhead; /* + up to 'orphans', which d1 may still count */
     gain_mid = (long)(mid - before);
     gain = (long)(after - before);
     printf("frames: d%u held %lu RAM pages, dom0 alone %u; back %ld at destroy, %ld after "
-           "unmapping; expected %ld\n", HOSTILE, (unsigned long)tot, orphans, gain_mid, gain,
-           expect);
+           "unmapping; expected %ld\n",
+           HOSTILE, (unsigned long)tot, orphans, gain_mid, gain, expect);
     if ( gain_mid > expect + (long)orphans - (long)nr_backend )
         known("K1: %lu frames came back at destroy while dom0 still mapped them (%lu mapped)",
               (unsigned long)(gain_mid - (expect + (long)orphans - (long)nr_backend)), nr_backend);
     if ( gain < expect )
-        xtf_failure("leak: %ld frames did not come back after d%u was destroyed",
-                    expect - gain, HOSTILE);
+        xtf_failure("leak: %ld frames did not come back after d%u was destroyed", expect - gain,
+                    HOSTILE);
     else if ( gain > expect + (long)orphans )
         known("K2: %lu more frames came back than the %lu d1 was charged for",
               (unsigned long)(gain - expect - orphans), (unsigned long)expect);
@@ -384,8 +386,8 @@ void test_main(void)
     }
     map_backend();
     printf("fuzz: seed %lu, %lu calls, special %u, strict %u, %lu frames free\n",
-           (unsigned long)hs->seed, (unsigned long)hs->calls_target,
-           !!(hs->flags & FUZZ_F_SPECIAL), strict, (unsigned long)xtf_free_pages());
+           (unsigned long)hs->seed, (unsigned long)hs->calls_target, !!(hs->flags & FUZZ_F_SPECIAL),
+           strict, (unsigned long)xtf_free_pages());
     run_hostile();
     if ( !hostile_crashed )
         audit("after the run");

@@ -13,8 +13,7 @@ const char test_title[] = "hello domU";
 
 void test_main(void)
 {
-    printf("Hello from domain %u, speaking through the %s.\n", xtf_domid,
-           console_kind_name());
+    printf("Hello from domain %u, speaking through the %s.\n", xtf_domid, console_kind_name());
     if ( console_kind() != XTF_CONSOLE_RING )
         printf("(no PV console ring was set up for me)\n");
     printf("Goodbye.\n");

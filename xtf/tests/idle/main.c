@@ -13,7 +13,7 @@
 
 const char test_title[] = "idle dom0";
 
-#define POLLS_PER_REPORT  XTF_POLL_LIMIT
+#define POLLS_PER_REPORT XTF_POLL_LIMIT
 
 static void wait_for(domid_t d)
 {

@@ -30,8 +30,8 @@
 
 const char test_title[] = "log-dirty: shadow_op errors and defaults";
 
-#define UNMAPPED_VA  0xdead00000000ULL /* beyond our 4 GiB identity map */
-#define NOT_RAM_VA   0xc0000000ULL     /* mapped, but no RAM behind it */
+#define UNMAPPED_VA 0xdead00000000ULL /* beyond our 4 GiB identity map */
+#define NOT_RAM_VA  0xc0000000ULL     /* mapped, but no RAM behind it */
 
 static ld_bits_t got;
 
@@ -53,8 +53,8 @@ static void check_defaults(void)
     if ( !ld_get_stats(&s) )
         return;
     if ( s.default_mech != WREN_LOGDIRTY_MECH_WP || !(s.flags & WREN_LOGDIRTY_F_DEFAULT_KEEP) )
-        xtf_failure("defaults: mech %u flags %#x; the command line asks wp, keep",
-                    s.default_mech, s.flags);
+        xtf_failure("defaults: mech %u flags %#x; the command line asks wp, keep", s.default_mech,
+                    s.flags);
     if ( s.flags & WREN_LOGDIRTY_F_ENABLED )
         xtf_failure("log-dirty is on before anyone enabled it");
 }
@@ -83,8 +83,7 @@ static void check_bad_modes(void)
         return;
     for ( uint32_t m = WREN_LOGDIRTY_MECH_WP; m <= WREN_LOGDIRTY_MECH_AD; m++ )
         if ( !(s.available & (1U << m)) )
-            expect(shadow(enable, WREN_LOGDIRTY_MECH(m)), -XEN_EOPNOTSUPP,
-                   ld_mech_names[m]);
+            expect(shadow(enable, WREN_LOGDIRTY_MECH(m)), -XEN_EOPNOTSUPP, ld_mech_names[m]);
 }
 
 static bool enable_default(void)
@@ -111,8 +110,8 @@ static void check_failed_cleans(void)
         return;
     if ( !ld_job(LD_MB_WRITE_SET, 0x77, 1, 0) )
         return;
-    expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, got, s.bitmap_pages - 1, NULL),
-           -XEN_EINVAL, "CLEAN with a bitmap one page short");
+    expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, got, s.bitmap_pages - 1, NULL), -XEN_EINVAL,
+           "CLEAN with a bitmap one page short");
     expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, (void *)UNMAPPED_VA, LD_MAX_GFNS, NULL),
            -XEN_EFAULT, "CLEAN into an unmapped address");
     expect(ld_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, (void *)NOT_RAM_VA, LD_MAX_GFNS, NULL),
@@ -136,10 +135,10 @@ static void check_null_bitmap(void)
 /* The target asks for itself and for dom0: a domU may not. */
 static void check_unprivileged(void)
 {
-    expect(ld_wait(ld_post(LD_MB_SHADOW_OP, LD_TARGET, XEN_DOMCTL_SHADOW_OP_CLEAN, 0)),
-           -XEN_EPERM, "CLEAN from the target itself");
-    expect(ld_wait(ld_post(LD_MB_SHADOW_OP, 0, XEN_DOMCTL_SHADOW_OP_OFF, 0)),
-           -XEN_EPERM, "OFF of dom0 from the target");
+    expect(ld_wait(ld_post(LD_MB_SHADOW_OP, LD_TARGET, XEN_DOMCTL_SHADOW_OP_CLEAN, 0)), -XEN_EPERM,
+           "CLEAN from the target itself");
+    expect(ld_wait(ld_post(LD_MB_SHADOW_OP, 0, XEN_DOMCTL_SHADOW_OP_OFF, 0)), -XEN_EPERM,
+           "OFF of dom0 from the target");
 }
 
 static uint32_t allocation_mb(void)
@@ -159,10 +158,10 @@ static void check_allocation(void)
     if ( xtf_get_paging_pool(LD_TARGET, &bytes) || !bytes )
         xtf_failure("get_paging_mempool_size: %lu bytes", (unsigned long)bytes);
     if ( mb != (bytes + mib - 1) / mib )
-        xtf_failure("GET_ALLOCATION says %u MiB for a %lu-byte pool", mb,
-                    (unsigned long)bytes);
+        xtf_failure("GET_ALLOCATION says %u MiB for a %lu-byte pool", mb, (unsigned long)bytes);
     struct xen_domctl set = {
-        .cmd = XEN_DOMCTL_shadow_op, .domain = LD_TARGET,
+        .cmd = XEN_DOMCTL_shadow_op,
+        .domain = LD_TARGET,
         .u.shadow_op = { .op = XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION, .mb = 0 },
     };
 
@@ -184,13 +183,12 @@ static void check_final_and_misc(void)
            "PEEK with an undefined mode bit");
     if ( !ld_pause(true) )
         return;
-    expect(ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL, got, &op),
-           0, "FINAL CLEAN of the paused target");
+    expect(ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL, got, &op), 0,
+           "FINAL CLEAN of the paused target");
     ld_pause(false);
     if ( ld_get_stats(&s) && (s.final_rounds != 1 || op.pages != s.bitmap_pages) )
-        xtf_failure("FINAL: final_rounds %lu, pages %lu of %lu",
-                    (unsigned long)s.final_rounds, (unsigned long)op.pages,
-                    (unsigned long)s.bitmap_pages);
+        xtf_failure("FINAL: final_rounds %lu, pages %lu of %lu", (unsigned long)s.final_rounds,
+                    (unsigned long)op.pages, (unsigned long)s.bitmap_pages);
     check_allocation();
 }
 

@@ -16,17 +16,17 @@
 
 #include "ld.h"
 
-#define LD_LIB       static __attribute__((unused))
-#define LD_TARGET    1
-#define LD_MB_GFN    0x7f100UL
-#define LD_MAX_GFNS  (64UL * 1024)          /* 256 MiB of target RAM */
-#define LD_WORDS     (LD_MAX_GFNS / BITS_PER_WORD)
-#define GFNS_2M      512UL
+#define LD_LIB      static __attribute__((unused))
+#define LD_TARGET   1
+#define LD_MB_GFN   0x7f100UL
+#define LD_MAX_GFNS (64UL * 1024) /* 256 MiB of target RAM */
+#define LD_WORDS    (LD_MAX_GFNS / BITS_PER_WORD)
+#define GFNS_2M     512UL
 
 typedef uint64_t ld_bits_t[LD_WORDS];
 
 static xtf_mb_t *ld_mb;
-static uint64_t ld_ram_end;                  /* target's first gfn past RAM */
+static uint64_t ld_ram_end; /* target's first gfn past RAM */
 
 static const char *const ld_mech_names[] = { "default", "wp", "pml", "ad" };
 
@@ -69,8 +69,8 @@ LD_LIB void ld_write_set(uint64_t *bm, uint64_t seed, uint64_t count)
 
 /* ---- hypercalls ---- */
 
-static long shadow_op(domid_t domid, uint32_t op, uint32_t mode, void *bitmap,
-                      uint64_t pages, struct xen_domctl_shadow_op *out)
+static long shadow_op(domid_t domid, uint32_t op, uint32_t mode, void *bitmap, uint64_t pages,
+                      struct xen_domctl_shadow_op *out)
 {
     struct xen_domctl d = {
         .cmd = XEN_DOMCTL_shadow_op,
@@ -100,8 +100,7 @@ LD_LIB long ld_shadow_on(domid_t domid, uint32_t op, uint32_t mode)
 }
 
 /* CLEAN or PEEK into bm (zeroed first); 0 or the error. */
-LD_LIB long ld_report(uint32_t op, uint32_t mode, uint64_t *bm,
-                      struct xen_domctl_shadow_op *out)
+LD_LIB long ld_report(uint32_t op, uint32_t mode, uint64_t *bm, struct xen_domctl_shadow_op *out)
 {
     ld_clear(bm);
     return ld_shadow(op, mode, bm, LD_MAX_GFNS, out);
@@ -151,8 +150,8 @@ LD_LIB unsigned int ld_order(uint64_t gfn)
 
 LD_LIB bool ld_pause(bool pause)
 {
-    long rc = xtf_domctl_simple(pause ? XEN_DOMCTL_pausedomain
-                                      : XEN_DOMCTL_unpausedomain, LD_TARGET);
+    long rc =
+        xtf_domctl_simple(pause ? XEN_DOMCTL_pausedomain : XEN_DOMCTL_unpausedomain, LD_TARGET);
 
     if ( rc )
         xtf_error("%spausedomain: %ld", pause ? "" : "un", rc);
@@ -222,9 +221,10 @@ LD_LIB bool ld_job(uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2)
 
 /* What a round may report beyond the pages written: with the keep
  * policy, the rest of every superpage that was written. */
-struct ld_allow {
+struct ld_allow
+{
     bool keep;
-    const uint64_t *super;             /* 2M regions that are superpages */
+    const uint64_t *super; /* 2M regions that are superpages */
 };
 
 static bool region_written(const uint64_t *want, uint64_t region)
@@ -236,8 +236,8 @@ static bool region_written(const uint64_t *want, uint64_t region)
 }
 
 /* Keep policy: a written superpage must be reported whole. */
-static bool check_whole(const uint64_t *got, const uint64_t *want,
-                        const struct ld_allow *allow, const char *what)
+static bool check_whole(const uint64_t *got, const uint64_t *want, const struct ld_allow *allow,
+                        const char *what)
 {
     for ( uint64_t r = LD_DATA_FIRST / GFNS_2M; r < ld_ram_end / GFNS_2M; r++ )
     {
@@ -248,8 +248,8 @@ static bool check_whole(const uint64_t *got, const uint64_t *want,
         n = ld_count(got, r * GFNS_2M, (r + 1) * GFNS_2M);
         if ( n != GFNS_2M )
         {
-            xtf_failure("%s: superpage at %#lx written, %lu of its 512 pages reported",
-                        what, (unsigned long)(r * GFNS_2M), (unsigned long)n);
+            xtf_failure("%s: superpage at %#lx written, %lu of its 512 pages reported", what,
+                        (unsigned long)(r * GFNS_2M), (unsigned long)n);
             return false;
         }
     }
@@ -258,8 +258,8 @@ static bool check_whole(const uint64_t *got, const uint64_t *want,
 
 /* Every written data page reported; nothing else in the data range but
  * what the policy allows. Returns the data pages reported. */
-LD_LIB uint64_t ld_check(const uint64_t *got, const uint64_t *want,
-                         const struct ld_allow *allow, const char *what)
+LD_LIB uint64_t ld_check(const uint64_t *got, const uint64_t *want, const struct ld_allow *allow,
+                         const char *what)
 {
     uint64_t misses = 0, extra = 0, first_miss = 0, first_extra = 0;
 
@@ -275,11 +275,11 @@ LD_LIB uint64_t ld_check(const uint64_t *got, const uint64_t *want,
             first_extra = g;
     }
     if ( misses )
-        xtf_failure("%s: %lu written pages not reported (first %#lx)", what,
-                    (unsigned long)misses, (unsigned long)first_miss);
+        xtf_failure("%s: %lu written pages not reported (first %#lx)", what, (unsigned long)misses,
+                    (unsigned long)first_miss);
     if ( extra )
-        xtf_failure("%s: %lu pages reported that were not written (first %#lx)",
-                    what, (unsigned long)extra, (unsigned long)first_extra);
+        xtf_failure("%s: %lu pages reported that were not written (first %#lx)", what,
+                    (unsigned long)extra, (unsigned long)first_extra);
     check_whole(got, want, allow, what);
     return ld_count(got, LD_DATA_FIRST, ld_ram_end);
 }

@@ -13,21 +13,25 @@
 
 /* The target writes only frames in [LD_DATA_FIRST, end of its RAM): its
  * image, stacks and the mailbox live below 2 MiB. */
-#define LD_DATA_FIRST    0x200UL
+#define LD_DATA_FIRST 0x200UL
 
 /* Mailbox commands (include/xtf/mailbox.h's protocol, our own numbers;
  * XTF_MB_NOP and XTF_MB_EXIT keep their meaning). out[1] counts the
  * target's yields, ever (see logdirty-target). */
-#define LD_MB_YIELDS     1      /* index in out[] */
-#define LD_MB_WRITE_SET  0x100  /* arg0 seed, arg1 count, arg2 delay: both vCPUs
+#define LD_MB_YIELDS 1 /* index in out[] */
+#define LD_MB_WRITE_SET \
+    0x100 /* arg0 seed, arg1 count, arg2 delay: both vCPUs
                                    write the pages ld_pick(seed, k), k < count;
                                    out[0]: picks done so far (about) */
-#define LD_MB_STREAM     0x101  /* arg0 first gfn, arg1 nr, arg2 passes: vCPU 0
+#define LD_MB_STREAM \
+    0x101                    /* arg0 first gfn, arg1 nr, arg2 passes: vCPU 0
                                    streams the lower half, vCPU 1 the upper */
-#define LD_MB_READ_ALL   0x102  /* read every data page (both vCPUs) */
-#define LD_MB_SHADOW_OP  0x103  /* the target issues shadow_op arg1 on domain
+#define LD_MB_READ_ALL 0x102 /* read every data page (both vCPUs) */
+#define LD_MB_SHADOW_OP \
+    0x103 /* the target issues shadow_op arg1 on domain
                                    arg0 itself; result = its return code */
-#define LD_MB_HV_WRITES  0x104  /* arg0 seed, arg1 count: the target asks the
+#define LD_MB_HV_WRITES \
+    0x104 /* arg0 seed, arg1 count: the target asks the
                                    hypervisor to write into the pages
                                    ld_pick(seed, k) (XENVER_extraversion's
                                    output), never storing there itself;

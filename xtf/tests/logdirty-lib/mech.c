@@ -29,9 +29,9 @@
  * it is refused with -EOPNOTSUPP.
  */
 
-#define LD_ROUNDS  3
-#define LD_COUNT   96                /* writes per round (both vCPUs) */
-#define LD_DELAY   3000              /* pause loops between concurrent writes */
+#define LD_ROUNDS 3
+#define LD_COUNT  96   /* writes per round (both vCPUs) */
+#define LD_DELAY  3000 /* pause loops between concurrent writes */
 
 static ld_bits_t want, got, got2, super, ever;
 static unsigned int mech;
@@ -44,8 +44,8 @@ static const char *policy_name(bool keep)
 
 static bool enable(bool keep)
 {
-    uint32_t mode = WREN_LOGDIRTY_MECH(mech) |
-                    (keep ? WREN_LOGDIRTY_SP_KEEP : WREN_LOGDIRTY_SP_SHATTER);
+    uint32_t mode =
+        WREN_LOGDIRTY_MECH(mech) | (keep ? WREN_LOGDIRTY_SP_KEEP : WREN_LOGDIRTY_SP_SHATTER);
     struct xen_domctl_wren_logdirty s;
     long rc = ld_shadow(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, mode, NULL, 0, NULL);
 
@@ -62,20 +62,19 @@ static bool enable(bool keep)
     return true;
 }
 
-static void check_counts(const struct xen_domctl_shadow_op *op, uint64_t written,
-                         bool keep, const char *what)
+static void check_counts(const struct xen_domctl_shadow_op *op, uint64_t written, bool keep,
+                         const char *what)
 {
     bool wp = mech == WREN_LOGDIRTY_MECH_WP;
 
     if ( op->stats.dirty_count < written )
-        xtf_failure("%s: dirty_count %u < %lu pages written", what,
-                    op->stats.dirty_count, (unsigned long)written);
+        xtf_failure("%s: dirty_count %u < %lu pages written", what, op->stats.dirty_count,
+                    (unsigned long)written);
     if ( wp && op->stats.fault_count < (keep ? !!written : written) )
-        xtf_failure("%s: fault_count %u for %lu pages written", what,
-                    op->stats.fault_count, (unsigned long)written);
+        xtf_failure("%s: fault_count %u for %lu pages written", what, op->stats.fault_count,
+                    (unsigned long)written);
     if ( !wp && op->stats.fault_count )
-        xtf_failure("%s: %u write faults without write-protection", what,
-                    op->stats.fault_count);
+        xtf_failure("%s: %u write faults without write-protection", what, op->stats.fault_count);
 }
 
 /* Write a set, wait, CLEAN, judge. */
@@ -131,7 +130,7 @@ static void round_concurrent(uint64_t seed, const struct ld_allow *allow)
     ld_write_set(ever, seed, LD_COUNT);
     seq = ld_post(LD_MB_WRITE_SET, seed, LD_COUNT, LD_DELAY);
     for ( unsigned long i = 0; i < XTF_POLL_LIMIT && ld_mb->out[0] < LD_COUNT / 3; i++ )
-        hypercall_yield();          /* CLEAN in the middle of the writes */
+        hypercall_yield(); /* CLEAN in the middle of the writes */
     rc = ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, got2, NULL);
     if ( ld_wait(seq) )
         xtf_error("concurrent round: the target did not finish");
@@ -239,8 +238,8 @@ static void disable(uint64_t entries_2m_before)
            (unsigned long)s.superpages_before, (unsigned long)s.superpages_restored,
            (unsigned long)p.entries_2m, (unsigned long)entries_2m_before);
     if ( p.entries_2m != entries_2m_before )
-        xtf_failure("after OFF: %lu 2M leaves, %lu before enable",
-                    (unsigned long)p.entries_2m, (unsigned long)entries_2m_before);
+        xtf_failure("after OFF: %lu 2M leaves, %lu before enable", (unsigned long)p.entries_2m,
+                    (unsigned long)entries_2m_before);
     ld_audit("after OFF");
     xtf_p2m_fault_counts(LD_TARGET, NULL, &faults_before);
     ld_job(LD_MB_WRITE_SET, seed_base ^ 0xdead, LD_COUNT, 0);
@@ -262,10 +261,9 @@ static void run_policy(bool keep)
     if ( !ld_p2m_stats(&p) || !enable(keep) || !ld_get_stats(&s) )
         return;
     if ( s.superpages_before != p.entries_2m + p.entries_1g )
-        xtf_failure("superpages_before %lu, the p2m had %lu",
-                    (unsigned long)s.superpages_before,
+        xtf_failure("superpages_before %lu, the p2m had %lu", (unsigned long)s.superpages_before,
                     (unsigned long)(p.entries_2m + p.entries_1g));
-    round_empty(XTF_MB_NOP, "first CLEAN");   /* whatever came before enable */
+    round_empty(XTF_MB_NOP, "first CLEAN"); /* whatever came before enable */
     for ( unsigned int r = 0; r < LD_ROUNDS; r++ )
         round_sync(seed_base + r, &allow, "synchronous round");
     round_sync(seed_base + LD_ROUNDS - 1, &allow, "the same pages again");
@@ -290,8 +288,8 @@ static const char *missing_reason(void)
 /* Skip, after checking that enabling is refused as documented. */
 static void skip_missing(void)
 {
-    long rc = ld_shadow(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, WREN_LOGDIRTY_MECH(mech),
-                        NULL, 0, NULL);
+    long rc =
+        ld_shadow(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, WREN_LOGDIRTY_MECH(mech), NULL, 0, NULL);
 
     if ( rc != -XEN_EOPNOTSUPP )
         xtf_failure("enabling a missing mechanism gave %ld, not -EOPNOTSUPP", rc);
@@ -306,8 +304,8 @@ static void ld_mech_test(unsigned int m)
     seed_base = 0x5eed0000ULL + m * 0x100;
     if ( !ld_attach() || !ld_get_stats(&s) )
         return;
-    printf("Target RAM %#lx pages; mechanisms available %#x\n",
-           (unsigned long)ld_ram_end, s.available);
+    printf("Target RAM %#lx pages; mechanisms available %#x\n", (unsigned long)ld_ram_end,
+           s.available);
     if ( !(s.available & (1U << mech)) )
         skip_missing();
     else

@@ -41,17 +41,17 @@
 const char test_title[] = "log-dirty: PML buffer full, duplicates, flush of a running vCPU";
 
 /* Mailbox commands (our numbers; XTF_MB_EXIT keeps its meaning). */
-#define PD_STREAM     0x200  /* vCPU 0 stores to [arg0, arg0 + arg1), tag arg2 */
-#define PD_RUN        0x201  /* vCPU 1 stores round-robin over [arg0, arg0 + arg1) */
-#define PD_STOP       0x202  /* vCPU 1 stops; result = its stores */
-#define PD_STORES     1      /* out[1]: vCPU 1's stores so far, published after each */
+#define PD_STREAM 0x200 /* vCPU 0 stores to [arg0, arg0 + arg1), tag arg2 */
+#define PD_RUN    0x201 /* vCPU 1 stores round-robin over [arg0, arg0 + arg1) */
+#define PD_STOP   0x202 /* vCPU 1 stops; result = its stores */
+#define PD_STORES 1     /* out[1]: vCPU 1's stores so far, published after each */
 
-#define STREAM_FIRST  0x400UL           /* 4 MiB */
-#define STREAM_NR     5000UL
-#define RUN_FIRST     0x1800UL          /* 24 MiB, clear of the stream */
-#define RUN_NR        2048UL
-#define RUN_ROUNDS    16
-#define PAGES_PER_FULL_EXIT_MIN 400     /* the target: <= 1 PML-full exit per 400 */
+#define STREAM_FIRST            0x400UL /* 4 MiB */
+#define STREAM_NR               5000UL
+#define RUN_FIRST               0x1800UL /* 24 MiB, clear of the stream */
+#define RUN_NR                  2048UL
+#define RUN_ROUNDS              16
+#define PAGES_PER_FULL_EXIT_MIN 400 /* the target: <= 1 PML-full exit per 400 */
 
 /* ================= the writer (domain 1) ================= */
 
@@ -64,7 +64,7 @@ static void store(uint64_t gfn, uint64_t v)
 {
     uint64_t *p = (uint64_t *)(uintptr_t)(gfn << PAGE_SHIFT);
 
-    __asm__ volatile ("movq %1, %0" : "=m" (*p) : "r" (v) : "memory");
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
 }
 
 static bool range_ok(uint64_t first, uint64_t nr)
@@ -131,10 +131,10 @@ static long w_serve(uint32_t op)
     switch ( op )
     {
     case XTF_MB_EXIT: return 0;
-    case PD_STREAM:   return w_stream(a[0], a[1], a[2]);
-    case PD_RUN:      return w_run(a[0], a[1]);
-    case PD_STOP:     return w_stop();
-    default:          return -XEN_ENOSYS;
+    case PD_STREAM: return w_stream(a[0], a[1], a[2]);
+    case PD_RUN: return w_run(a[0], a[1]);
+    case PD_STOP: return w_stop();
+    default: return -XEN_ENOSYS;
     }
 }
 
@@ -211,7 +211,7 @@ static bool enable(bool *skip)
         xtf_failure("after enable: mech %u, flags %#x", s.mech, s.flags);
         return false;
     }
-    return clean("first round");        /* everything before counts as written */
+    return clean("first round"); /* everything before counts as written */
 }
 
 static bool exact(const char *what, uint64_t first, uint64_t nr)
@@ -230,24 +230,23 @@ static bool stream(const char *what, uint64_t tag)
     uint64_t full, drained;
 
     /* The counters after the CLEAN: its flush drains the last entries. */
-    if ( !ld_get_stats(&s0) || !ld_job(PD_STREAM, STREAM_FIRST, STREAM_NR, tag) ||
-         !clean(what) || !ld_get_stats(&s1) )
+    if ( !ld_get_stats(&s0) || !ld_job(PD_STREAM, STREAM_FIRST, STREAM_NR, tag) || !clean(what) ||
+         !ld_get_stats(&s1) )
         return false;
     full = s1.logging_exits - s0.logging_exits;
     drained = s1.pml_entries - s0.pml_entries;
     printf("%s: %lu pages written, %lu PML entries drained, %lu PML-full exits "
-           "(1 per %lu pages), %lu VM exits in all\n", what, STREAM_NR,
-           (unsigned long)drained, (unsigned long)full,
+           "(1 per %lu pages), %lu VM exits in all\n",
+           what, STREAM_NR, (unsigned long)drained, (unsigned long)full,
            (unsigned long)(full ? STREAM_NR / full : 0),
            (unsigned long)(s1.vcpu_exits - s0.vcpu_exits));
     if ( drained < STREAM_NR )
-        xtf_failure("%s: %lu PML entries for %lu pages", what,
-                    (unsigned long)drained, STREAM_NR);
+        xtf_failure("%s: %lu PML entries for %lu pages", what, (unsigned long)drained, STREAM_NR);
     if ( !full )
         xtf_failure("%s: no PML-full exit for %lu pages in one loop", what, STREAM_NR);
     if ( full * PAGES_PER_FULL_EXIT_MIN > STREAM_NR )
-        xtf_failure("%s: %lu PML-full exits for %lu pages (want <= 1 per %u)",
-                    what, (unsigned long)full, STREAM_NR, PAGES_PER_FULL_EXIT_MIN);
+        xtf_failure("%s: %lu PML-full exits for %lu pages (want <= 1 per %u)", what,
+                    (unsigned long)full, STREAM_NR, PAGES_PER_FULL_EXIT_MIN);
     return exact(what, STREAM_FIRST, STREAM_NR);
 }
 
@@ -317,9 +316,8 @@ static void check_entries(const char *what, const struct xen_domctl_wren_logdirt
     printf("%s: %lu PML entries for %lu stores\n", what, (unsigned long)entries,
            (unsigned long)(stores() - stores0));
     if ( entries > limit )
-        xtf_failure("%s: %lu PML entries in %u rounds over %lu pages (at most %lu)",
-                    what, (unsigned long)entries, RUN_ROUNDS + 2, RUN_NR,
-                    (unsigned long)limit);
+        xtf_failure("%s: %lu PML entries in %u rounds over %lu pages (at most %lu)", what,
+                    (unsigned long)entries, RUN_ROUNDS + 2, RUN_NR, (unsigned long)limit);
 }
 
 static bool running_rounds(const char *what)
@@ -346,8 +344,8 @@ static bool running_rounds(const char *what)
         after = stores();
     }
     printf("%s: %u CLEANs while vCPU 1 stored, %lu stores checked, %lu pages missing "
-           "(%lu of them among the last 512 stores before a CLEAN)\n", what,
-           RUN_ROUNDS, (unsigned long)checked, (unsigned long)lost,
+           "(%lu of them among the last 512 stores before a CLEAN)\n",
+           what, RUN_ROUNDS, (unsigned long)checked, (unsigned long)lost,
            (unsigned long)recent_lost);
     if ( lost )
         xtf_failure("%s: %lu pages stored to before a CLEAN were not in it", what,
@@ -402,8 +400,7 @@ static void controller_main(void)
         ld_job(XTF_MB_EXIT, 0, 0, 0);
         return;
     }
-    if ( stream("stream", 1) && stream("stream again", 2) &&
-         ld_job(PD_RUN, RUN_FIRST, RUN_NR, 0) )
+    if ( stream("stream", 1) && stream("stream again", 2) && ld_job(PD_RUN, RUN_FIRST, RUN_NR, 0) )
     {
         running_rounds("running");
         off_on();

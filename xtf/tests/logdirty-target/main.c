@@ -48,7 +48,7 @@ static void store(uint64_t gfn, unsigned int offset, uint64_t v)
 {
     uint64_t *p = (uint64_t *)(uintptr_t)((gfn << PAGE_SHIFT) + offset);
 
-    __asm__ volatile ("movq %1, %0" : "=m" (*p) : "r" (v) : "memory");
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
 }
 
 static void delay(uint64_t loops)
@@ -68,17 +68,15 @@ static void write_set(unsigned int me)
 
     for ( uint64_t k = me; k < count; k += 2 )
     {
-        store(ld_pick(seed, k, LD_DATA_FIRST, data_pages()), ld_offset(seed, k),
-              ld_value(seed, k));
+        store(ld_pick(seed, k, LD_DATA_FIRST, data_pages()), ld_offset(seed, k), ld_value(seed, k));
         if ( !me )
-            mb->out[0] = k + 2;     /* progress, for a controller racing us */
+            mb->out[0] = k + 2; /* progress, for a controller racing us */
         delay(job_arg[2]);
     }
 }
 
 /* My half of [first, first + nr). */
-static void my_half(unsigned int me, uint64_t first, uint64_t nr,
-                    uint64_t *lo, uint64_t *hi)
+static void my_half(unsigned int me, uint64_t first, uint64_t nr, uint64_t *lo, uint64_t *hi)
 {
     *lo = me ? first + nr / 2 : first;
     *hi = me ? first + nr : first + nr / 2;
@@ -109,8 +107,8 @@ static void run_job(unsigned int me)
     switch ( job_op )
     {
     case LD_MB_WRITE_SET: write_set(me); break;
-    case LD_MB_STREAM:    stream(me);    break;
-    case LD_MB_READ_ALL:  read_all(me);  break;
+    case LD_MB_STREAM: stream(me); break;
+    case LD_MB_READ_ALL: read_all(me); break;
     }
 }
 
@@ -183,13 +181,13 @@ static long serve(uint32_t op)
     switch ( op )
     {
     case XTF_MB_NOP:
-    case XTF_MB_EXIT:       return 0;
+    case XTF_MB_EXIT: return 0;
     case LD_MB_WRITE_SET:
     case LD_MB_STREAM:
-    case LD_MB_READ_ALL:    return do_job(op);
-    case LD_MB_SHADOW_OP:   return shadow_op((domid_t)mb->arg[0], (uint32_t)mb->arg[1]);
-    case LD_MB_HV_WRITES:   return hv_writes(mb->arg[0], mb->arg[1]);
-    default:                return -XEN_ENOSYS;
+    case LD_MB_READ_ALL: return do_job(op);
+    case LD_MB_SHADOW_OP: return shadow_op((domid_t)mb->arg[0], (uint32_t)mb->arg[1]);
+    case LD_MB_HV_WRITES: return hv_writes(mb->arg[0], mb->arg[1]);
+    default: return -XEN_ENOSYS;
     }
 }
 
@@ -206,8 +204,8 @@ static void start(void)
     rc = xtf_vcpu_start(1, worker);
     if ( rc || ram_end_gfn <= LD_DATA_FIRST + 2 )
     {
-        printf("cannot start vCPU 1 (%ld) or no data pages (RAM end %#lx)\n",
-               rc, (unsigned long)ram_end_gfn);
+        printf("cannot start vCPU 1 (%ld) or no data pages (RAM end %#lx)\n", rc,
+               (unsigned long)ram_end_gfn);
         xtf_shutdown(SHUTDOWN_crash);
     }
     mb->seq = mb->ack = 0;

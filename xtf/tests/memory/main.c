@@ -21,10 +21,13 @@
 
 const char test_title[] = "Guest RAM is present and distinct";
 
-#define MAX_EXCLUDE    32
-#define MAX_REPORTED   8
+#define MAX_EXCLUDE  32
+#define MAX_REPORTED 8
 
-struct range { uint64_t start, end; };   /* [start, end) */
+struct range
+{
+    uint64_t start, end;
+}; /* [start, end) */
 
 static struct range excl[MAX_EXCLUDE];
 static unsigned int nr_excl;
@@ -36,7 +39,8 @@ static void exclude(uint64_t start, uint64_t len)
     if ( nr_excl == MAX_EXCLUDE )
         panic("too many excluded ranges");
     excl[nr_excl++] = (struct range){
-        start & PAGE_MASK, ROUNDUP(start + len, PAGE_SIZE),
+        start & PAGE_MASK,
+        ROUNDUP(start + len, PAGE_SIZE),
     };
 }
 
@@ -58,8 +62,7 @@ static void exclude_param_page(uint32_t param)
 
 static void build_exclusions(const struct hvm_start_info *si)
 {
-    const struct hvm_modlist_entry *mods =
-        (const void *)(uintptr_t)si->modlist_paddr;
+    const struct hvm_modlist_entry *mods = (const void *)(uintptr_t)si->modlist_paddr;
 
     exclude(0, PAGE_SIZE);
     exclude((uintptr_t)_image_start, _image_end - _image_start);
@@ -75,18 +78,15 @@ static inline uint64_t pattern(uint64_t addr)
 }
 
 /* Visit every testable page of RAM; returns the number of pages. */
-static uint64_t for_each_page(const struct hvm_start_info *si,
-                              uint64_t (*fn)(uint64_t page))
+static uint64_t for_each_page(const struct hvm_start_info *si, uint64_t (*fn)(uint64_t page))
 {
-    const struct hvm_memmap_table_entry *map =
-        (const void *)(uintptr_t)si->memmap_paddr;
+    const struct hvm_memmap_table_entry *map = (const void *)(uintptr_t)si->memmap_paddr;
     uint64_t pages = 0;
 
     for ( unsigned int i = 0; i < si->memmap_entries; i++ )
     {
         uint64_t start = ROUNDUP(map[i].addr, PAGE_SIZE);
-        uint64_t end = MIN((map[i].addr + map[i].size) & PAGE_MASK,
-                           XTF_MAPPED_LIMIT);
+        uint64_t end = MIN((map[i].addr + map[i].size) & PAGE_MASK, XTF_MAPPED_LIMIT);
 
         if ( map[i].type != XEN_HVM_MEMMAP_TYPE_RAM )
             continue;
@@ -119,17 +119,15 @@ static uint64_t check_page(uint64_t page)
         if ( w[i] == want )
             continue;
         if ( bad_words++ < MAX_REPORTED )
-            printf("  %#lx: read %#lx, wrote %#lx\n",
-                   (unsigned long)(page + i * 8), (unsigned long)w[i],
-                   (unsigned long)want);
+            printf("  %#lx: read %#lx, wrote %#lx\n", (unsigned long)(page + i * 8),
+                   (unsigned long)w[i], (unsigned long)want);
     }
     return 1;
 }
 
 static void print_map(const struct hvm_start_info *si)
 {
-    const struct hvm_memmap_table_entry *map =
-        (const void *)(uintptr_t)si->memmap_paddr;
+    const struct hvm_memmap_table_entry *map = (const void *)(uintptr_t)si->memmap_paddr;
 
     printf("Memory map (%u entries):\n", si->memmap_entries);
     for ( unsigned int i = 0; i < si->memmap_entries; i++ )
@@ -160,6 +158,5 @@ void test_main(void)
     else if ( bad_words )
         xtf_failure("%lu words read back wrong", (unsigned long)bad_words);
     else
-        xtf_success("all %lu pages hold what was written",
-                    (unsigned long)pages);
+        xtf_success("all %lu pages hold what was written", (unsigned long)pages);
 }

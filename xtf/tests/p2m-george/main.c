@@ -35,53 +35,55 @@
 
 const char test_title[] = "p2m: George Dunlap's overlapping type changes";
 
-#define OWNER_A     1
-#define OWNER_B     2
-#define DATA_GFN    0x400UL
-#define DATA_END    0x1000UL            /* 16 MiB */
-#define WARM_GFN    0xe00UL             /* written first under log-dirty */
-#define OLD(g)      (0x0a1d000000000000ULL + (g))
-#define NEW(g, n)   (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
+#define OWNER_A   1
+#define OWNER_B   2
+#define DATA_GFN  0x400UL
+#define DATA_END  0x1000UL /* 16 MiB */
+#define WARM_GFN  0xe00UL  /* written first under log-dirty */
+#define OLD(g)    (0x0a1d000000000000ULL + (g))
+#define NEW(g, n) (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
-#define RW  XTF_P2M_RAM_RW
-#define LD  XTF_P2M_RAM_LOGDIRTY
-#define RO  XTF_P2M_RAM_RO
+#define RW XTF_P2M_RAM_RW
+#define LD XTF_P2M_RAM_LOGDIRTY
+#define RO XTF_P2M_RAM_RO
 
-struct frame {
+struct frame
+{
     const char *name;
     uint64_t gfn;
-    bool by_a, by_b;          /* marked ram_ro by owner A / B */
-    unsigned int begun;       /* type once log-dirty has begun */
-    bool write;               /* the guest writes it then */
-    unsigned int written;     /* type after that */
-    unsigned int released;    /* type after B releases to ram_logdirty */
+    bool by_a, by_b;       /* marked ram_ro by owner A / B */
+    unsigned int begun;    /* type once log-dirty has begun */
+    bool write;            /* the guest writes it then */
+    unsigned int written;  /* type after that */
+    unsigned int released; /* type after B releases to ram_logdirty */
 };
 
 static const struct frame frames[] = {
-    { "X (A's, released)",     0x480, true,  false, LD, true,  RW, RW },
-    { "Z (A's, never touched)", 0x490, true,  false, LD, false, LD, LD },
-    { "Y (B's)",               0x6c0, false, true,  RO, true,  RO, LD },
-    { "X1 (A's, then B's)",    0x880, true,  true,  RO, true,  RO, LD },
-    { "X2 (A's, beside Y2)",   0xa10, true,  false, LD, true,  RW, RW },
-    { "Y2 (B's, beside X2)",   0xa20, false, true,  RO, true,  RO, LD },
-    { "Xb (never marked)",     0xc40, false, false, LD, true,  RW, RW },
+    { "X (A's, released)", 0x480, true, false, LD, true, RW, RW },
+    { "Z (A's, never touched)", 0x490, true, false, LD, false, LD, LD },
+    { "Y (B's)", 0x6c0, false, true, RO, true, RO, LD },
+    { "X1 (A's, then B's)", 0x880, true, true, RO, true, RO, LD },
+    { "X2 (A's, beside Y2)", 0xa10, true, false, LD, true, RW, RW },
+    { "Y2 (B's, beside X2)", 0xa20, false, true, RO, true, RO, LD },
+    { "Xb (never marked)", 0xc40, false, false, LD, true, RW, RW },
 };
 #define NR_FRAMES ARRAY_SIZE(frames)
 #define Y_INDEX   2
 
-struct target {
+struct target
+{
     domid_t dom;
     bool eager;
     uint64_t mb_gfn;
     xtf_mb_t *mb;
-    uint64_t value[NR_FRAMES];            /* what each frame should hold */
-    uint8_t type[DATA_END - DATA_GFN];    /* final LOOKUP of the data */
+    uint64_t value[NR_FRAMES];         /* what each frame should hold */
+    uint8_t type[DATA_END - DATA_GFN]; /* final LOOKUP of the data */
     uint8_t order[DATA_END - DATA_GFN];
 };
 
 static struct target targets[] = {
     { .dom = 1, .eager = false, .mb_gfn = 0x7f100 },
-    { .dom = 2, .eager = true,  .mb_gfn = 0x7f101 },
+    { .dom = 2, .eager = true, .mb_gfn = 0x7f101 },
 };
 
 static const char *mode(const struct target *t)
@@ -89,8 +91,8 @@ static const char *mode(const struct target *t)
     return t->eager ? "eager" : "lazy";
 }
 
-static long p2m_op(const struct target *t, uint32_t op, uint64_t a0,
-                   uint64_t a1, uint64_t a2, struct xen_domctl_wren_p2m *out)
+static long p2m_op(const struct target *t, uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+                   struct xen_domctl_wren_p2m *out)
 {
     struct xen_domctl_wren_p2m r;
 
@@ -103,30 +105,32 @@ static void audit(const struct target *t, const char *step)
     long rc = p2m_op(t, WREN_P2M_AUDIT, 0, 0, 0, &s);
 
     if ( rc || s.audit_rc )
-        xtf_failure("d%u (%s) %s: audit rc %ld, audit_rc %d", t->dom,
-                    mode(t), step, rc, s.audit_rc);
+        xtf_failure("d%u (%s) %s: audit rc %ld, audit_rc %d", t->dom, mode(t), step, rc,
+                    s.audit_rc);
 }
 
 /* Step that must return want; false (reported) otherwise. */
-static bool expect_rc(const struct target *t, const char *step, long rc,
-                      long want)
+static bool expect_rc(const struct target *t, const char *step, long rc, long want)
 {
     if ( rc == want )
         return true;
-    xtf_failure("d%u (%s) %s: rc %ld, expected %ld", t->dom, mode(t), step,
-                rc, want);
+    xtf_failure("d%u (%s) %s: rc %ld, expected %ld", t->dom, mode(t), step, rc, want);
     return false;
 }
 
-enum stage { BEGUN, WRITTEN, RELEASED };
+enum stage
+{
+    BEGUN,
+    WRITTEN,
+    RELEASED
+};
 
 static unsigned int want_type(const struct frame *f, enum stage st)
 {
     return st == BEGUN ? f->begun : st == WRITTEN ? f->written : f->released;
 }
 
-static void expect_types(const struct target *t, const char *step,
-                         enum stage st)
+static void expect_types(const struct target *t, const char *step, enum stage st)
 {
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
     {
@@ -134,11 +138,9 @@ static void expect_types(const struct target *t, const char *step,
         long rc = xtf_p2m_lookup(t->dom, frames[i].gfn, &type, NULL);
 
         if ( rc || type != want )
-            xtf_failure("d%u (%s) %s: %s gfn %#lx is %s, expected %s", t->dom,
-                        mode(t), step, frames[i].name,
-                        (unsigned long)frames[i].gfn,
-                        rc ? "(lookup failed)" : xtf_p2m_type_name(type),
-                        xtf_p2m_type_name(want));
+            xtf_failure("d%u (%s) %s: %s gfn %#lx is %s, expected %s", t->dom, mode(t), step,
+                        frames[i].name, (unsigned long)frames[i].gfn,
+                        rc ? "(lookup failed)" : xtf_p2m_type_name(type), xtf_p2m_type_name(want));
     }
 }
 
@@ -147,8 +149,7 @@ static bool mark(const struct target *t, bool by_b)
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
         if ( by_b ? frames[i].by_b : frames[i].by_a )
         {
-            long rc = xtf_dm_set_mem_type(t->dom, frames[i].gfn, 1,
-                                          HVMMEM_ram_ro);
+            long rc = xtf_dm_set_mem_type(t->dom, frames[i].gfn, 1, HVMMEM_ram_ro);
 
             if ( !expect_rc(t, by_b ? "B marks" : "A marks", rc, 0) )
                 return false;
@@ -157,8 +158,8 @@ static bool mark(const struct target *t, bool by_b)
 }
 
 /* The guest writes one frame; check the value and which count rose. */
-static bool write_one(struct target *t, unsigned int i, unsigned int n,
-                      bool lands, const char *step)
+static bool write_one(struct target *t, unsigned int i, unsigned int n, bool lands,
+                      const char *step)
 {
     uint64_t ro0, ld0, ro1, ld1, v = NEW(frames[i].gfn, n);
     long rc;
@@ -179,14 +180,13 @@ static bool write_one(struct target *t, unsigned int i, unsigned int n,
         t->value[i] = v;
     if ( t->mb->out[0] != t->value[i] )
         xtf_failure("d%u (%s) %s: %s reads %#lx after the write, expected "
-                    "%#lx (write %s)", t->dom, mode(t), step, frames[i].name,
-                    (unsigned long)t->mb->out[0],
-                    (unsigned long)t->value[i],
-                    lands ? "should land" : "should be dropped");
+                    "%#lx (write %s)",
+                    t->dom, mode(t), step, frames[i].name, (unsigned long)t->mb->out[0],
+                    (unsigned long)t->value[i], lands ? "should land" : "should be dropped");
     if ( ld1 - ld0 != (lands ? 1 : 0) || ro1 - ro0 != (lands ? 0 : 1) )
         xtf_failure("d%u (%s) %s: writing %s counted %lu log-dirty faults "
-                    "and %lu dropped writes, expected %u and %u", t->dom,
-                    mode(t), step, frames[i].name, (unsigned long)(ld1 - ld0),
+                    "and %lu dropped writes, expected %u and %u",
+                    t->dom, mode(t), step, frames[i].name, (unsigned long)(ld1 - ld0),
                     (unsigned long)(ro1 - ro0), lands, !lands);
     return true;
 }
@@ -195,24 +195,20 @@ static bool owners_and_logdirty(struct target *t)
 {
     struct xen_domctl_wren_p2m s0, s1;
 
-    if ( !expect_rc(t, "A claims ram_ro",
-                    p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_A, 0, NULL), 0) ||
+    if ( !expect_rc(t, "A claims ram_ro", p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_A, 0, NULL),
+                    0) ||
          !mark(t, false) )
         return false;
 
     /* The guard: B may neither claim nor release A's type. */
     p2m_op(t, WREN_P2M_GET_STATS, 0, 0, 0, &s0);
-    expect_rc(t, "B claims while A owns",
-              p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_B, 0, NULL),
+    expect_rc(t, "B claims while A owns", p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_B, 0, NULL),
               -XEN_EBUSY);
-    expect_rc(t, "B releases A's type",
-              p2m_op(t, WREN_P2M_RELEASE_TYPE, RO, OWNER_B, RW, NULL),
+    expect_rc(t, "B releases A's type", p2m_op(t, WREN_P2M_RELEASE_TYPE, RO, OWNER_B, RW, NULL),
               -XEN_EPERM);
     p2m_op(t, WREN_P2M_GET_STATS, 0, 0, 0, &s1);
-    if ( s1.global_changes != s0.global_changes ||
-         s1.entries_written != s0.entries_written )
-        xtf_failure("d%u (%s): a refused claim/release changed the p2m",
-                    t->dom, mode(t));
+    if ( s1.global_changes != s0.global_changes || s1.entries_written != s0.entries_written )
+        xtf_failure("d%u (%s): a refused claim/release changed the p2m", t->dom, mode(t));
     audit(t, "A marked");
 
     if ( !expect_rc(t, "A releases ram_ro -> ram_rw",
@@ -222,8 +218,8 @@ static bool owners_and_logdirty(struct target *t)
            (unsigned long)s1.recalc_pending);
     if ( !t->eager && !s1.recalc_pending )
         xtf_failure("d%u (lazy): A's release left nothing pending", t->dom);
-    if ( !expect_rc(t, "B claims ram_ro",
-                    p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_B, 0, NULL), 0) ||
+    if ( !expect_rc(t, "B claims ram_ro", p2m_op(t, WREN_P2M_CLAIM_TYPE, RO, OWNER_B, 0, NULL),
+                    0) ||
          !mark(t, true) )
         return false;
     audit(t, "B marked");
@@ -247,23 +243,20 @@ static bool touch(struct target *t)
      * the faults of its frame. */
     t->mb->gfn[0] = WARM_GFN;
     t->mb->val[0] = NEW(WARM_GFN, 1);
-    if ( (rc = xtf_mb_call(t->mb, XTF_MB_WRITE, 1)) ||
-         (rc = xtf_mb_settle(t->mb)) )
+    if ( (rc = xtf_mb_call(t->mb, XTF_MB_WRITE, 1)) || (rc = xtf_mb_settle(t->mb)) )
     {
         xtf_mb_report(t->mb, "warm-up write", rc);
         return false;
     }
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
-        if ( frames[i].write &&
-             !write_one(t, i, 1, frames[i].written == RW, "guest writes") )
+        if ( frames[i].write && !write_one(t, i, 1, frames[i].written == RW, "guest writes") )
             return false;
     expect_types(t, "after the writes", WRITTEN);
     audit(t, "after the writes");
 
     /* B leaves while log-dirty is on: its frames must stay tracked. */
     if ( !expect_rc(t, "B releases ram_ro -> ram_logdirty",
-                    p2m_op(t, WREN_P2M_RELEASE_TYPE, RO, OWNER_B, LD, NULL),
-                    0) )
+                    p2m_op(t, WREN_P2M_RELEASE_TYPE, RO, OWNER_B, LD, NULL), 0) )
         return false;
     expect_types(t, "B released", RELEASED);
     if ( !write_one(t, Y_INDEX, 2, true, "write after B left") )
@@ -280,8 +273,8 @@ static bool finish_and_record(struct target *t)
     if ( !expect_rc(t, "FINISH", rc, 0) )
         return false;
     if ( s.recalc_pending )
-        xtf_failure("d%u (%s): %lu marks pending after FINISH", t->dom,
-                    mode(t), (unsigned long)s.recalc_pending);
+        xtf_failure("d%u (%s): %lu marks pending after FINISH", t->dom, mode(t),
+                    (unsigned long)s.recalc_pending);
     audit(t, "finished");
     for ( uint64_t g = DATA_GFN; g < DATA_END; g++ )
     {
@@ -301,10 +294,8 @@ static bool finish_and_record(struct target *t)
     }
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
         if ( t->mb->out[i] != t->value[i] )
-            xtf_failure("d%u (%s): %s holds %#lx, expected %#lx", t->dom,
-                        mode(t), frames[i].name,
-                        (unsigned long)t->mb->out[i],
-                        (unsigned long)t->value[i]);
+            xtf_failure("d%u (%s): %s holds %#lx, expected %#lx", t->dom, mode(t), frames[i].name,
+                        (unsigned long)t->mb->out[i], (unsigned long)t->value[i]);
     return true;
 }
 
@@ -326,8 +317,7 @@ static bool run(struct target *t)
     }
     if ( t->mb->ram_end < (DATA_END << PAGE_SHIFT) )
     {
-        xtf_error("d%u has too little RAM (%#lx)", t->dom,
-                  (unsigned long)t->mb->ram_end);
+        xtf_error("d%u has too little RAM (%#lx)", t->dom, (unsigned long)t->mb->ram_end);
         return false;
     }
     t->mb->arg[0] = DATA_GFN;
@@ -340,8 +330,7 @@ static bool run(struct target *t)
     }
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
         t->value[i] = OLD(frames[i].gfn);
-    if ( !expect_rc(t, "SET_EAGER",
-                    p2m_op(t, WREN_P2M_SET_EAGER, t->eager, 0, 0, NULL), 0) )
+    if ( !expect_rc(t, "SET_EAGER", p2m_op(t, WREN_P2M_SET_EAGER, t->eager, 0, 0, NULL), 0) )
         return false;
     audit(t, "start");
     return owners_and_logdirty(t) && touch(t) && finish_and_record(t);
@@ -354,29 +343,28 @@ static void compare(const struct target *l, const struct target *e)
     unsigned int diffs = 0;
 
     for ( uint64_t i = 0; i < DATA_END - DATA_GFN; i++ )
-        if ( (l->type[i] != e->type[i] || l->order[i] != e->order[i]) &&
-             !diffs++ )
+        if ( (l->type[i] != e->type[i] || l->order[i] != e->order[i]) && !diffs++ )
             xtf_failure("gfn %#lx: %s order %u in d%u (lazy), %s order %u in "
-                        "d%u (eager)", (unsigned long)(DATA_GFN + i),
-                        xtf_p2m_type_name(l->type[i]), l->order[i], l->dom,
-                        xtf_p2m_type_name(e->type[i]), e->order[i], e->dom);
+                        "d%u (eager)",
+                        (unsigned long)(DATA_GFN + i), xtf_p2m_type_name(l->type[i]), l->order[i],
+                        l->dom, xtf_p2m_type_name(e->type[i]), e->order[i], e->dom);
     for ( unsigned int i = 0; i < NR_FRAMES; i++ )
         if ( l->value[i] != e->value[i] )
-            xtf_failure("%s: %#lx lazily, %#lx eagerly", frames[i].name,
-                        (unsigned long)l->value[i], (unsigned long)e->value[i]);
+            xtf_failure("%s: %#lx lazily, %#lx eagerly", frames[i].name, (unsigned long)l->value[i],
+                        (unsigned long)e->value[i]);
     if ( p2m_op(l, WREN_P2M_GET_STATS, 0, 0, 0, &sl) ||
          p2m_op(e, WREN_P2M_GET_STATS, 0, 0, 0, &se) )
         xtf_failure("GET_STATS failed");
-    else if ( sl.entries_4k != se.entries_4k ||
-              sl.entries_2m != se.entries_2m ||
+    else if ( sl.entries_4k != se.entries_4k || sl.entries_2m != se.entries_2m ||
               sl.entries_1g != se.entries_1g )
         xtf_failure("leaves: lazy %lu/%lu/%lu, eager %lu/%lu/%lu (4K/2M/1G)",
                     (unsigned long)sl.entries_4k, (unsigned long)sl.entries_2m,
                     (unsigned long)sl.entries_1g, (unsigned long)se.entries_4k,
                     (unsigned long)se.entries_2m, (unsigned long)se.entries_1g);
     printf("Lazy d%u and eager d%u: %u of %lu frames differ; %lu 4K + %lu 2M "
-           "leaves each\n", l->dom, e->dom, diffs, DATA_END - DATA_GFN,
-           (unsigned long)sl.entries_4k, (unsigned long)sl.entries_2m);
+           "leaves each\n",
+           l->dom, e->dom, diffs, DATA_END - DATA_GFN, (unsigned long)sl.entries_4k,
+           (unsigned long)sl.entries_2m);
 }
 
 void test_main(void)

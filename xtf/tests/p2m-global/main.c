@@ -31,23 +31,23 @@
 
 const char test_title[] = "p2m: lazy global type changes under a running guest";
 
-#define TARGET      1
-#define MB_GFN      0x7f100UL
-#define DATA_GFN    0x400UL             /* 4 MiB */
-#define BG_GFN      0x400UL             /* vCPU 1's 64 frames */
-#define BG_NR       64
-#define RO_GFN      0x9f0UL             /* 32 frames over a 2M boundary */
-#define RO_NR       32
-#define NR_PROBE    16                  /* frames vCPU 0 reads and writes */
-#define RACE_GFN    0x440UL             /* vCPU 1's one frame at the end */
-#define RACE_LOCAL  0x7f200UL           /* where we map it */
-#define RACE_WAIT   2000                /* yields we watch it for */
-#define OLD(g)      (0x0a1d000000000000ULL + (g))
-#define NEW(g, n)   (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
+#define TARGET     1
+#define MB_GFN     0x7f100UL
+#define DATA_GFN   0x400UL /* 4 MiB */
+#define BG_GFN     0x400UL /* vCPU 1's 64 frames */
+#define BG_NR      64
+#define RO_GFN     0x9f0UL /* 32 frames over a 2M boundary */
+#define RO_NR      32
+#define NR_PROBE   16        /* frames vCPU 0 reads and writes */
+#define RACE_GFN   0x440UL   /* vCPU 1's one frame at the end */
+#define RACE_LOCAL 0x7f200UL /* where we map it */
+#define RACE_WAIT  2000      /* yields we watch it for */
+#define OLD(g)     (0x0a1d000000000000ULL + (g))
+#define NEW(g, n)  (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
 static xtf_mb_t *mb;
 static uint64_t data_end;
-static uint64_t probe[NR_PROBE];        /* spread over [0x600, data_end) */
+static uint64_t probe[NR_PROBE]; /* spread over [0x600, data_end) */
 
 static unsigned int type_of(uint64_t gfn)
 {
@@ -63,9 +63,8 @@ static void expect_type(uint64_t gfn, unsigned int type, const char *phase)
     unsigned int t = type_of(gfn);
 
     if ( t != type )
-        xtf_failure("%s: gfn %#lx is %s, expected %s", phase,
-                    (unsigned long)gfn, xtf_p2m_type_name(t),
-                    xtf_p2m_type_name(type));
+        xtf_failure("%s: gfn %#lx is %s, expected %s", phase, (unsigned long)gfn,
+                    xtf_p2m_type_name(t), xtf_p2m_type_name(type));
 }
 
 static void fault_counts(uint64_t *ro, uint64_t *ld)
@@ -76,8 +75,7 @@ static void fault_counts(uint64_t *ro, uint64_t *ld)
 
 static bool pause_target(bool pause)
 {
-    long rc = xtf_domctl_simple(pause ? XEN_DOMCTL_pausedomain
-                                      : XEN_DOMCTL_unpausedomain, TARGET);
+    long rc = xtf_domctl_simple(pause ? XEN_DOMCTL_pausedomain : XEN_DOMCTL_unpausedomain, TARGET);
 
     if ( rc )
         xtf_error("%spausedomain(d%u): %ld", pause ? "" : "un", TARGET, rc);
@@ -85,8 +83,7 @@ static bool pause_target(bool pause)
 }
 
 /* d1 writes val[i] to gfn[i] (reads only if val is NULL). */
-static bool target_access(const uint64_t *gfn, const uint64_t *val,
-                          unsigned int n)
+static bool target_access(const uint64_t *gfn, const uint64_t *val, unsigned int n)
 {
     long rc;
 
@@ -101,16 +98,15 @@ static bool target_access(const uint64_t *gfn, const uint64_t *val,
     return !rc;
 }
 
-static unsigned int count_reads(const uint64_t *gfn, const uint64_t *want,
-                                unsigned int n, const char *phase)
+static unsigned int count_reads(const uint64_t *gfn, const uint64_t *want, unsigned int n,
+                                const char *phase)
 {
     unsigned int bad = 0;
 
     for ( unsigned int i = 0; i < n; i++ )
         if ( mb->out[i] != want[i] && !bad++ )
-            xtf_failure("%s: d%u read %#lx from gfn %#lx, expected %#lx",
-                        phase, TARGET, (unsigned long)mb->out[i],
-                        (unsigned long)gfn[i], (unsigned long)want[i]);
+            xtf_failure("%s: d%u read %#lx from gfn %#lx, expected %#lx", phase, TARGET,
+                        (unsigned long)mb->out[i], (unsigned long)gfn[i], (unsigned long)want[i]);
     return bad;
 }
 
@@ -139,9 +135,8 @@ static bool bg_progress(uint64_t more, const char *phase)
     if ( mb->bg_mismatches )
     {
         xtf_failure("%s: d%u vCPU 1 read back wrong values %lu times "
-                    "(last at gfn %#lx)", phase, TARGET,
-                    (unsigned long)mb->bg_mismatches,
-                    (unsigned long)mb->bg_bad_gfn);
+                    "(last at gfn %#lx)",
+                    phase, TARGET, (unsigned long)mb->bg_mismatches, (unsigned long)mb->bg_bad_gfn);
         return false;
     }
     return true;
@@ -149,8 +144,7 @@ static bool bg_progress(uint64_t more, const char *phase)
 
 /* Begin old -> new with d1 paused around the begin alone, and check
  * that the begin itself wrote no more than one table's worth. */
-static bool begin_measured(unsigned int old, unsigned int new,
-                           struct xen_domctl_wren_p2m *after)
+static bool begin_measured(unsigned int old, unsigned int new, struct xen_domctl_wren_p2m *after)
 {
     struct xen_domctl_wren_p2m s0;
     long rc;
@@ -159,32 +153,28 @@ static bool begin_measured(unsigned int old, unsigned int new,
         return false;
     if ( !xtf_p2m_stats(TARGET, &s0) )
         rc = -1;
-    else if ( (rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, old, new, 0,
-                                 after)) )
-        xtf_failure("BEGIN_GLOBAL %s -> %s: %ld", xtf_p2m_type_name(old),
-                    xtf_p2m_type_name(new), rc);
+    else if ( (rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, old, new, 0, after)) )
+        xtf_failure("BEGIN_GLOBAL %s -> %s: %ld", xtf_p2m_type_name(old), xtf_p2m_type_name(new),
+                    rc);
     if ( !pause_target(false) || rc )
         return false;
     printf("Begin %s -> %s: %lu entries written, %lu marks pending, "
-           "global changes %lu -> %lu\n", xtf_p2m_type_name(old),
-           xtf_p2m_type_name(new),
+           "global changes %lu -> %lu\n",
+           xtf_p2m_type_name(old), xtf_p2m_type_name(new),
            (unsigned long)(after->entries_written - s0.entries_written),
-           (unsigned long)after->recalc_pending,
-           (unsigned long)s0.global_changes,
+           (unsigned long)after->recalc_pending, (unsigned long)s0.global_changes,
            (unsigned long)after->global_changes);
     if ( after->global_changes != s0.global_changes + 1 )
         xtf_failure("begin %s -> %s: global_changes %lu -> %lu, expected +1",
                     xtf_p2m_type_name(old), xtf_p2m_type_name(new),
-                    (unsigned long)s0.global_changes,
-                    (unsigned long)after->global_changes);
+                    (unsigned long)s0.global_changes, (unsigned long)after->global_changes);
     if ( after->entries_written - s0.entries_written > 512 )
-        xtf_failure("begin %s -> %s wrote %lu entries (at most 512)",
-                    xtf_p2m_type_name(old), xtf_p2m_type_name(new),
-                    (unsigned long)after->entries_written -
-                    (unsigned long)s0.entries_written);
+        xtf_failure("begin %s -> %s wrote %lu entries (at most 512)", xtf_p2m_type_name(old),
+                    xtf_p2m_type_name(new),
+                    (unsigned long)after->entries_written - (unsigned long)s0.entries_written);
     if ( !after->recalc_pending )
-        xtf_failure("begin %s -> %s left nothing pending: not lazy",
-                    xtf_p2m_type_name(old), xtf_p2m_type_name(new));
+        xtf_failure("begin %s -> %s left nothing pending: not lazy", xtf_p2m_type_name(old),
+                    xtf_p2m_type_name(new));
     return true;
 }
 
@@ -235,12 +225,12 @@ static bool logdirty_on(void)
     if ( !target_access(probe, val, NR_PROBE) )
         return false;
     fault_counts(NULL, &ld2);
-    printf("d%u wrote %u log-dirty frames: %lu log-dirty faults\n", TARGET,
-           NR_PROBE, (unsigned long)(ld2 - ld1));
+    printf("d%u wrote %u log-dirty frames: %lu log-dirty faults\n", TARGET, NR_PROBE,
+           (unsigned long)(ld2 - ld1));
     count_reads(probe, val, NR_PROBE, "write under log-dirty");
     if ( ld2 - ld1 != NR_PROBE )
-        xtf_failure("write under log-dirty: %lu faults for %u frames",
-                    (unsigned long)(ld2 - ld1), NR_PROBE);
+        xtf_failure("write under log-dirty: %lu faults for %u frames", (unsigned long)(ld2 - ld1),
+                    NR_PROBE);
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
         expect_type(probe[i], XTF_P2M_RAM_RW, "write under log-dirty");
     xtf_p2m_audit(TARGET, "log-dirty on");
@@ -263,16 +253,15 @@ static bool finish(const char *phase)
     n = 0;
     for ( uint64_t g = 0; g < data_end && n < ARRAY_SIZE(before); g += 16 )
         if ( type_of(g) != before[n++] && !diff++ )
-            xtf_failure("%s: FINISH changed gfn %#lx from %s to %s", phase,
-                        (unsigned long)g, xtf_p2m_type_name(before[n - 1]),
-                        xtf_p2m_type_name(type_of(g)));
+            xtf_failure("%s: FINISH changed gfn %#lx from %s to %s", phase, (unsigned long)g,
+                        xtf_p2m_type_name(before[n - 1]), xtf_p2m_type_name(type_of(g)));
     if ( !pause_target(false) )
         return false;
     printf("%s: FINISH rc %ld, %lu marks pending, %u of %u sampled types "
-           "changed\n", phase, rc, (unsigned long)s.recalc_pending, diff, n);
+           "changed\n",
+           phase, rc, (unsigned long)s.recalc_pending, diff, n);
     if ( rc || s.recalc_pending )
-        xtf_failure("%s: FINISH rc %ld left %lu marks", phase, rc,
-                    (unsigned long)s.recalc_pending);
+        xtf_failure("%s: FINISH rc %ld left %lu marks", phase, rc, (unsigned long)s.recalc_pending);
     xtf_p2m_audit(TARGET, phase);
     return !rc;
 }
@@ -292,7 +281,7 @@ static bool logdirty_off(void)
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
         val[i] = NEW(probe[i] + 1, 2);
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
-        probe[i]++;                     /* frames still ram_logdirty before */
+        probe[i]++; /* frames still ram_logdirty before */
     if ( !target_access(probe, val, NR_PROBE) )
         return false;
     fault_counts(NULL, &ld1);
@@ -330,13 +319,11 @@ static bool ro_then_global_rw(void)
     fault_counts(&ro1, NULL);
     count_reads(g, old, RO_NR, "write to ram_ro range");
     if ( ro1 - ro0 != RO_NR )
-        xtf_failure("range ro: %lu writes dropped, expected %u",
-                    (unsigned long)(ro1 - ro0), RO_NR);
+        xtf_failure("range ro: %lu writes dropped, expected %u", (unsigned long)(ro1 - ro0), RO_NR);
     xtf_p2m_audit(TARGET, "range ro");
 
     /* The global change begins with d1 running. */
-    rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, XTF_P2M_RAM_RO,
-                      XTF_P2M_RAM_RW, 0, &s);
+    rc = xtf_wren_p2m(TARGET, WREN_P2M_BEGIN_GLOBAL, XTF_P2M_RAM_RO, XTF_P2M_RAM_RW, 0, &s);
     if ( rc )
     {
         xtf_failure("BEGIN_GLOBAL ram_ro -> ram_rw: %ld", rc);
@@ -349,10 +336,10 @@ static bool ro_then_global_rw(void)
     fault_counts(&ro0, NULL);
     count_reads(g, val, RO_NR, "write after global ram_ro -> ram_rw");
     if ( ro0 != ro1 )
-        xtf_failure("global ram_ro -> ram_rw: %lu more writes dropped",
-                    (unsigned long)(ro0 - ro1));
+        xtf_failure("global ram_ro -> ram_rw: %lu more writes dropped", (unsigned long)(ro0 - ro1));
     printf("Range ram_ro: %u writes dropped; after the global ram_ro -> "
-           "ram_rw they land\n", RO_NR);
+           "ram_rw they land\n",
+           RO_NR);
     xtf_p2m_audit(TARGET, "global ram_ro -> ram_rw");
     return bg_progress(2, "global ram_ro -> ram_rw");
 }
@@ -401,8 +388,8 @@ static bool ro_under_writer(void)
     fault_counts(&ro1, NULL);
     printf("Writer vCPU: %lu more passes after set_mem_type(ram_ro), "
            "%lu writes dropped, frame %#lx -> %#lx\n",
-           (unsigned long)(mb->bg_passes - p1), (unsigned long)(ro1 - ro0),
-           (unsigned long)v1, (unsigned long)v2);
+           (unsigned long)(mb->bg_passes - p1), (unsigned long)(ro1 - ro0), (unsigned long)v1,
+           (unsigned long)v2);
     if ( rc )
         xtf_failure("set_mem_type(%#lx, 1, ram_ro): %ld", RACE_GFN, rc);
     else if ( v2 != v1 )
@@ -441,8 +428,8 @@ static bool setup(void)
     data_end = mb->ram_end >> PAGE_SHIFT;
     if ( data_end < 0x1000 )
     {
-        xtf_error("d%u has only %#lx bytes of RAM, this test wants 16M",
-                  TARGET, (unsigned long)mb->ram_end);
+        xtf_error("d%u has only %#lx bytes of RAM, this test wants 16M", TARGET,
+                  (unsigned long)mb->ram_end);
         return false;
     }
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
@@ -465,9 +452,9 @@ static bool setup(void)
     if ( !bg_progress(2, "start") || !xtf_p2m_stats(TARGET, &s) )
         return false;
     printf("d%u: %lu 4K, %lu 2M leaves, %lu marks pending; vCPU 1 writing "
-           "[%#lx, %#lx)\n", TARGET, (unsigned long)s.entries_4k,
-           (unsigned long)s.entries_2m, (unsigned long)s.recalc_pending,
-           BG_GFN, BG_GFN + BG_NR);
+           "[%#lx, %#lx)\n",
+           TARGET, (unsigned long)s.entries_4k, (unsigned long)s.entries_2m,
+           (unsigned long)s.recalc_pending, BG_GFN, BG_GFN + BG_NR);
     xtf_p2m_audit(TARGET, "start");
     return true;
 }
@@ -478,8 +465,8 @@ void test_main(void)
 
     if ( !setup() )
         return;
-    if ( logdirty_on() && finish("log-dirty on") && logdirty_off() &&
-         ro_then_global_rw() && finish("end") )
+    if ( logdirty_on() && finish("log-dirty on") && logdirty_off() && ro_then_global_rw() &&
+         finish("end") )
     {
         passes = xtf_mb_call(mb, XTF_MB_BG_STOP, 0);
         if ( passes >= 0 )

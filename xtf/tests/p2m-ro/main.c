@@ -30,22 +30,21 @@
 
 const char test_title[] = "p2m: set_mem_type ram_ro / ram_rw";
 
-#define TARGET      1
-#define MB_GFN      0x7f100UL           /* our slot for d1's mailbox */
-#define DATA_GFN    0x400UL             /* 4 MiB */
-#define BLOCK_GFN   0x600UL             /* the superpage we shatter */
-#define OLD(g)      (0x0a1d000000000000ULL + (g))
-#define NEW(g, n)   (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
+#define TARGET    1
+#define MB_GFN    0x7f100UL /* our slot for d1's mailbox */
+#define DATA_GFN  0x400UL   /* 4 MiB */
+#define BLOCK_GFN 0x600UL   /* the superpage we shatter */
+#define OLD(g)    (0x0a1d000000000000ULL + (g))
+#define NEW(g, n) (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
 static xtf_mb_t *mb;
-static uint64_t data_end;               /* first gfn past d1's RAM */
+static uint64_t data_end; /* first gfn past d1's RAM */
 
 /* Marked ram_ro: four in a row and the superpage's last frame. */
 static const uint64_t ro_gfns[] = { 0x640, 0x641, 0x642, 0x643, 0x7ff };
 static const uint64_t neighbours[] = { 0x63f, 0x644, BLOCK_GFN };
 
-static void expect_type(uint64_t gfn, unsigned int type, unsigned int order,
-                        const char *phase)
+static void expect_type(uint64_t gfn, unsigned int type, unsigned int order, const char *phase)
 {
     unsigned int t, o;
     long rc = xtf_p2m_lookup(TARGET, gfn, &t, &o);
@@ -53,9 +52,8 @@ static void expect_type(uint64_t gfn, unsigned int type, unsigned int order,
     if ( rc )
         xtf_failure("%s: LOOKUP %#lx: %ld", phase, (unsigned long)gfn, rc);
     else if ( t != type || o != order )
-        xtf_failure("%s: gfn %#lx is %s order %u, expected %s order %u",
-                    phase, (unsigned long)gfn, xtf_p2m_type_name(t), o,
-                    xtf_p2m_type_name(type), order);
+        xtf_failure("%s: gfn %#lx is %s order %u, expected %s order %u", phase, (unsigned long)gfn,
+                    xtf_p2m_type_name(t), o, xtf_p2m_type_name(type), order);
 }
 
 static void expect_mem_type(uint64_t gfn, uint16_t want, const char *phase)
@@ -65,7 +63,8 @@ static void expect_mem_type(uint64_t gfn, uint16_t want, const char *phase)
 
     if ( rc || mt != want )
         xtf_failure("%s: HVMOP_get_mem_type(%#lx): rc %ld, type %u, "
-                    "expected %u", phase, (unsigned long)gfn, rc, mt, want);
+                    "expected %u",
+                    phase, (unsigned long)gfn, rc, mt, want);
 }
 
 static uint64_t dropped(void)
@@ -82,15 +81,13 @@ static long set_type(uint64_t gfn, uint32_t nr, uint16_t mt)
     long rc = xtf_dm_set_mem_type(TARGET, gfn, nr, mt);
 
     if ( rc )
-        xtf_failure("set_mem_type(%#lx, %u, %u): %ld", (unsigned long)gfn,
-                    nr, mt, rc);
+        xtf_failure("set_mem_type(%#lx, %u, %u): %ld", (unsigned long)gfn, nr, mt, rc);
     return rc;
 }
 
 /* d1 writes val[i] to gfn[i] (or only reads, if val is NULL); false if
  * the mailbox failed. out[] is left in mb->out. */
-static bool target_access(const uint64_t *gfn, const uint64_t *val,
-                          unsigned int n)
+static bool target_access(const uint64_t *gfn, const uint64_t *val, unsigned int n)
 {
     long rc;
 
@@ -105,13 +102,11 @@ static bool target_access(const uint64_t *gfn, const uint64_t *val,
     return !rc;
 }
 
-static void expect_read(unsigned int i, uint64_t gfn, uint64_t want,
-                        const char *phase)
+static void expect_read(unsigned int i, uint64_t gfn, uint64_t want, const char *phase)
 {
     if ( mb->out[i] != want )
-        xtf_failure("%s: d%u read %#lx from gfn %#lx, expected %#lx", phase,
-                    TARGET, (unsigned long)mb->out[i], (unsigned long)gfn,
-                    (unsigned long)want);
+        xtf_failure("%s: d%u read %#lx from gfn %#lx, expected %#lx", phase, TARGET,
+                    (unsigned long)mb->out[i], (unsigned long)gfn, (unsigned long)want);
 }
 
 /* ro_gfns[] as two calls: the run of four, then the last frame. */
@@ -132,8 +127,7 @@ static bool mark_ro(const struct xen_domctl_wren_p2m *start)
            "2M leaves %lu -> %lu\n",
            (unsigned long)start->shatters, (unsigned long)s.shatters,
            (unsigned long)start->entries_2m, (unsigned long)s.entries_2m);
-    if ( s.shatters != start->shatters + 1 ||
-         s.entries_2m != start->entries_2m - 1 )
+    if ( s.shatters != start->shatters + 1 || s.entries_2m != start->entries_2m - 1 )
         xtf_failure("mark ro: expected exactly one superpage shattered");
     for ( unsigned int i = 0; i < ARRAY_SIZE(ro_gfns); i++ )
     {
@@ -159,7 +153,7 @@ static bool writes_dropped(void)
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(ro_gfns); i++ )
         g[n++] = ro_gfns[i];
-    g[n++] = ro_gfns[0];                /* the same frame twice: two drops */
+    g[n++] = ro_gfns[0]; /* the same frame twice: two drops */
     for ( unsigned int i = 0; i < ARRAY_SIZE(neighbours); i++ )
         g[n++] = neighbours[i];
     for ( unsigned int i = 0; i < n; i++ )
@@ -220,11 +214,9 @@ static bool coalesce(const struct xen_domctl_wren_p2m *start)
                     (unsigned long)s.arg[2]);
         return false;
     }
-    printf("Coalesced: 2M leaves %lu (at start %lu), coalesces %lu\n",
-           (unsigned long)s.entries_2m, (unsigned long)start->entries_2m,
-           (unsigned long)s.coalesces);
-    if ( s.entries_2m != start->entries_2m ||
-         s.coalesces != start->coalesces + 1 )
+    printf("Coalesced: 2M leaves %lu (at start %lu), coalesces %lu\n", (unsigned long)s.entries_2m,
+           (unsigned long)start->entries_2m, (unsigned long)s.coalesces);
+    if ( s.entries_2m != start->entries_2m || s.coalesces != start->coalesces + 1 )
         xtf_failure("coalesce: the superpage count is not back to the start");
     expect_type(ro_gfns[0], XTF_P2M_RAM_RW, 9, "coalesce");
     if ( !target_access(ro_gfns, NULL, ARRAY_SIZE(ro_gfns)) )
@@ -245,7 +237,7 @@ static bool big_range(void)
 
     for ( uint64_t b = DATA_GFN; b < data_end && n < XTF_MB_MAX; b += 0x200 )
     {
-        g[n] = b + 0x1ff;               /* last frame of each superpage */
+        g[n] = b + 0x1ff; /* last frame of each superpage */
         v[n] = NEW(g[n], 3);
         n++;
     }
@@ -260,8 +252,7 @@ static bool big_range(void)
            (unsigned long)s0.shatters, (unsigned long)s.shatters);
     if ( s.shatters != s0.shatters || s.entries_2m != s0.entries_2m )
         xtf_failure("big range: superpages were split (2M leaves %lu -> %lu)",
-                    (unsigned long)s0.entries_2m,
-                    (unsigned long)s.entries_2m);
+                    (unsigned long)s0.entries_2m, (unsigned long)s.entries_2m);
     for ( uint64_t b = DATA_GFN; b < data_end; b += 0x200 )
         expect_type(b, XTF_P2M_RAM_RO, 9, "big range ro");
     expect_mem_type(data_end - 1, HVMMEM_ram_ro, "big range ro");
@@ -298,49 +289,39 @@ static void bad_input(void)
     struct xen_domctl_wren_p2m s0, s1;
     struct xen_dm_op op = {
         .op = XEN_DMOP_set_mem_type,
-        .u.set_mem_type = { .first_pfn = DATA_GFN, .nr = 1,
-                            .mem_type = HVMMEM_ram_ro, .pad = 1 },
+        .u.set_mem_type = { .first_pfn = DATA_GFN, .nr = 1, .mem_type = HVMMEM_ram_ro, .pad = 1 },
     };
 
     if ( !xtf_p2m_stats(TARGET, &s0) )
         return;
-    expect_refused("mem_type mmio_dm",
-                   xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, HVMMEM_mmio_dm),
+    expect_refused("mem_type mmio_dm", xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, HVMMEM_mmio_dm),
                    -XEN_EINVAL);
-    expect_refused("mem_type 0x1234",
-                   xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, 0x1234),
+    expect_refused("mem_type 0x1234", xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, 0x1234),
                    -XEN_EINVAL);
-    expect_refused("nr 0", xtf_dm_set_mem_type(TARGET, DATA_GFN, 0,
-                                               HVMMEM_ram_ro), -XEN_EINVAL);
-    expect_refused("over the 0xa0000 hole",
-                   xtf_dm_set_mem_type(TARGET, 0x9c, 8, HVMMEM_ram_ro),
+    expect_refused("nr 0", xtf_dm_set_mem_type(TARGET, DATA_GFN, 0, HVMMEM_ram_ro), -XEN_EINVAL);
+    expect_refused("over the 0xa0000 hole", xtf_dm_set_mem_type(TARGET, 0x9c, 8, HVMMEM_ram_ro),
                    -XEN_EINVAL);
     expect_refused("past the end of RAM",
-                   xtf_dm_set_mem_type(TARGET, data_end - 0x10, 0x20,
-                                       HVMMEM_ram_ro), -XEN_EINVAL);
-    expect_refused("pfn 2^40",
-                   xtf_dm_set_mem_type(TARGET, 1ULL << 40, 1, HVMMEM_ram_ro),
+                   xtf_dm_set_mem_type(TARGET, data_end - 0x10, 0x20, HVMMEM_ram_ro), -XEN_EINVAL);
+    expect_refused("pfn 2^40", xtf_dm_set_mem_type(TARGET, 1ULL << 40, 1, HVMMEM_ram_ro),
                    -XEN_EINVAL);
     expect_refused("nonzero pad", xtf_dm_op(TARGET, &op), -XEN_EINVAL);
     op.u.set_mem_type.pad = 0;
     op.op = 999;
     expect_refused("unknown op", xtf_dm_op(TARGET, &op), -XEN_EOPNOTSUPP);
-    expect_refused("the caller itself",
-                   xtf_dm_set_mem_type(0, 0x3000, 1, HVMMEM_ram_ro),
+    expect_refused("the caller itself", xtf_dm_set_mem_type(0, 0x3000, 1, HVMMEM_ram_ro),
                    -XEN_EINVAL);
-    expect_refused("missing domain",
-                   xtf_dm_set_mem_type(0x7000, DATA_GFN, 1, HVMMEM_ram_ro),
+    expect_refused("missing domain", xtf_dm_set_mem_type(0x7000, DATA_GFN, 1, HVMMEM_ram_ro),
                    -XEN_ESRCH);
 
     expect_type(0x9c, XTF_P2M_RAM_RW, 0, "bad input");
     expect_type(data_end - 0x10, XTF_P2M_RAM_RW, 9, "bad input");
     expect_type(DATA_GFN, XTF_P2M_RAM_RW, 9, "bad input");
-    if ( xtf_p2m_stats(TARGET, &s1) && (s1.entries_written != s0.entries_written ||
-                            s1.shatters != s0.shatters) )
+    if ( xtf_p2m_stats(TARGET, &s1) &&
+         (s1.entries_written != s0.entries_written || s1.shatters != s0.shatters) )
         xtf_failure("bad input: p2m entries written %lu -> %lu, shatters "
                     "%lu -> %lu: a refused call changed the table",
-                    (unsigned long)s0.entries_written,
-                    (unsigned long)s1.entries_written,
+                    (unsigned long)s0.entries_written, (unsigned long)s1.entries_written,
                     (unsigned long)s0.shatters, (unsigned long)s1.shatters);
     xtf_p2m_audit(TARGET, "bad input");
     printf("Bad input refused, nothing written\n");
@@ -361,8 +342,7 @@ static void domu_eperm(void)
         rc = xtf_mb_call(mb, XTF_MB_DM_OP, 0);
         printf("d%u: dm_op(d%u) -> %ld\n", TARGET, victims[i], rc);
         if ( rc != -XEN_EPERM )
-            xtf_failure("d%u's own dm_op on d%u: %ld, expected -EPERM",
-                        TARGET, victims[i], rc);
+            xtf_failure("d%u's own dm_op on d%u: %ld, expected -EPERM", TARGET, victims[i], rc);
     }
     expect_type(DATA_GFN, XTF_P2M_RAM_RW, 9, "domU dm_op");
 }
@@ -401,10 +381,9 @@ static bool setup(struct xen_domctl_wren_p2m *start)
     }
     if ( !xtf_p2m_stats(TARGET, start) )
         return false;
-    printf("d%u: %lu 4K, %lu 2M, %lu 1G leaves; data in [%#lx, %#lx)\n",
-           TARGET, (unsigned long)start->entries_4k,
-           (unsigned long)start->entries_2m, (unsigned long)start->entries_1g,
-           DATA_GFN, (unsigned long)data_end);
+    printf("d%u: %lu 4K, %lu 2M, %lu 1G leaves; data in [%#lx, %#lx)\n", TARGET,
+           (unsigned long)start->entries_4k, (unsigned long)start->entries_2m,
+           (unsigned long)start->entries_1g, DATA_GFN, (unsigned long)data_end);
     xtf_p2m_audit(TARGET, "start");
     if ( !start->entries_2m )
     {
@@ -421,8 +400,7 @@ void test_main(void)
 
     if ( !setup(&start) )
         return;
-    if ( mark_ro(&start) && writes_dropped() && back_to_rw() &&
-         coalesce(&start) && big_range() )
+    if ( mark_ro(&start) && writes_dropped() && back_to_rw() && coalesce(&start) && big_range() )
     {
         bad_input();
         domu_eperm();

@@ -26,7 +26,7 @@
 
 const char test_title[] = "p2m helper: mailbox target";
 
-#define FIRST_DATA_GFN  0x200UL     /* 2 MiB: above the image */
+#define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static uint64_t ram_end_gfn;
@@ -43,7 +43,7 @@ static uint64_t *frame(uint64_t gfn)
 /* Exactly one store instruction, so a dropped write is one dropped MOV. */
 static inline void store(uint64_t *p, uint64_t v)
 {
-    __asm__ volatile ("movq %1, %0" : "=m" (*p) : "r" (v) : "memory");
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
 }
 
 static inline uint64_t load(const uint64_t *p)
@@ -53,8 +53,7 @@ static inline uint64_t load(const uint64_t *p)
 
 static bool frames_ok(uint64_t first, uint64_t nr)
 {
-    return first >= FIRST_DATA_GFN && nr <= ram_end_gfn &&
-           first <= ram_end_gfn - nr;
+    return first >= FIRST_DATA_GFN && nr <= ram_end_gfn && first <= ram_end_gfn - nr;
 }
 
 static long do_frames(uint32_t op, uint32_t nr)
@@ -88,7 +87,9 @@ static long reservation(unsigned int cmd, uint64_t gfn, unsigned int order)
 {
     xen_pfn_t pfn = gfn;
     struct xen_memory_reservation r = {
-        .nr_extents = 1, .extent_order = order, .domid = DOMID_SELF,
+        .nr_extents = 1,
+        .extent_order = order,
+        .domid = DOMID_SELF,
     };
 
     set_xen_guest_handle(r.extent_start, &pfn);
@@ -171,7 +172,7 @@ static long bg_start(uint64_t first, uint64_t nr)
     bg_first = first;
     bg_nr = nr;
     mb->bg_passes = mb->bg_mismatches = mb->bg_bad_gfn = mb->bg_stop = 0;
-    bg_idle = false;                /* vCPU 1 sets it again when it stops */
+    bg_idle = false; /* vCPU 1 sets it again when it stops */
     smp_wmb();
     bg_gen++;
     if ( !bg_started )
@@ -200,19 +201,18 @@ static long serve(uint32_t op, uint32_t nr)
 
     switch ( op )
     {
-    case XTF_MB_NOP:      return 0;
+    case XTF_MB_NOP: return 0;
     case XTF_MB_READ:
-    case XTF_MB_WRITE:    return do_frames(op, nr);
-    case XTF_MB_FILL:     return do_fill(a[0], a[1], a[2]);
+    case XTF_MB_WRITE: return do_frames(op, nr);
+    case XTF_MB_FILL: return do_fill(a[0], a[1], a[2]);
     case XTF_MB_DM_OP:
-        return xtf_dm_set_mem_type((domid_t)a[0], a[1], (uint32_t)a[2],
-                                   (uint16_t)a[3]);
+        return xtf_dm_set_mem_type((domid_t)a[0], a[1], (uint32_t)a[2], (uint16_t)a[3]);
     case XTF_MB_BG_START: return bg_start(a[0], a[1]);
-    case XTF_MB_BG_STOP:  return bg_stop();
-    case XTF_MB_EXIT:     return 0;
+    case XTF_MB_BG_STOP: return bg_stop();
+    case XTF_MB_EXIT: return 0;
     case XTF_MB_DECREASE: return do_decrease(nr);
     case XTF_MB_POPULATE: return do_populate(nr, (unsigned int)a[0]);
-    default:              return -XEN_ENOSYS;
+    default: return -XEN_ENOSYS;
     }
 }
 

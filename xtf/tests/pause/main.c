@@ -18,9 +18,9 @@
 
 const char test_title[] = "Pause and unpause a domain";
 
-#define TARGET          1
-#define MAP_GFN         0x7f000UL     /* 2032 MiB: above any test's RAM */
-#define PAUSED_YIELDS   5000UL
+#define TARGET        1
+#define MAP_GFN       0x7f000UL /* 2032 MiB: above any test's RAM */
+#define PAUSED_YIELDS 5000UL
 
 static volatile uint64_t *counter;
 
@@ -51,8 +51,7 @@ static bool map_counter(void)
 
     if ( ram_end() > (MAP_GFN << PAGE_SHIFT) )
     {
-        xtf_error("dom0 RAM reaches %#lx, over the mapping slot",
-                  (unsigned long)ram_end());
+        xtf_error("dom0 RAM reaches %#lx, over the mapping slot", (unsigned long)ram_end());
         return false;
     }
     set_xen_guest_handle(b.idxs, &idx);
@@ -61,12 +60,11 @@ static bool map_counter(void)
     rc = hypercall_memory_op(XENMEM_add_to_physmap_batch, &b);
     if ( rc || err )
     {
-        xtf_failure("mapping d%u gfn %#lx at %#lx: rc %ld, err %d", TARGET,
-                    (unsigned long)idx, (unsigned long)gpfn, rc, err);
+        xtf_failure("mapping d%u gfn %#lx at %#lx: rc %ld, err %d", TARGET, (unsigned long)idx,
+                    (unsigned long)gpfn, rc, err);
         return false;
     }
-    counter = (volatile uint64_t *)((MAP_GFN << PAGE_SHIFT) |
-                                    (WREN_TEST_COUNTER_GPA & ~PAGE_MASK));
+    counter = (volatile uint64_t *)((MAP_GFN << PAGE_SHIFT) | (WREN_TEST_COUNTER_GPA & ~PAGE_MASK));
     return true;
 }
 
@@ -92,8 +90,8 @@ static bool paused_flag(bool want)
     if ( rc )
         xtf_failure("getdomaininfo(d%u): %ld", TARGET, rc);
     else if ( !!(info.flags & XEN_DOMINF_paused) != want )
-        xtf_failure("XEN_DOMINF_paused is %s, expected %s",
-                    want ? "clear" : "set", want ? "set" : "clear");
+        xtf_failure("XEN_DOMINF_paused is %s, expected %s", want ? "clear" : "set",
+                    want ? "set" : "clear");
     else
         return true;
     return false;
@@ -106,8 +104,8 @@ static void check_still(void)
     for ( unsigned long i = 0; i < PAUSED_YIELDS; i++ )
         hypercall_yield();
     after = *counter;
-    printf("While paused: %lu -> %lu over %lu yields\n",
-           (unsigned long)before, (unsigned long)after, PAUSED_YIELDS);
+    printf("While paused: %lu -> %lu over %lu yields\n", (unsigned long)before,
+           (unsigned long)after, PAUSED_YIELDS);
     if ( after != before )
         xtf_failure("a paused domain kept counting");
 }
@@ -131,14 +129,14 @@ static void pause_cycle(void)
         return;
     }
     if ( paused_flag(false) && advances("after unpause") )
-        printf("Counting again after unpause: %lu\n",
-               (unsigned long)*counter);
+        printf("Counting again after unpause: %lu\n", (unsigned long)*counter);
 }
 
 void test_main(void)
 {
     struct xen_remove_from_physmap rm = {
-        .domid = DOMID_SELF, .gpfn = MAP_GFN,
+        .domid = DOMID_SELF,
+        .gpfn = MAP_GFN,
     };
     struct xen_domctl_getdomaininfo info;
     long rc;

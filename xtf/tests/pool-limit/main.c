@@ -31,13 +31,13 @@
 
 const char test_title[] = "p2m tables come from the domain's own pool";
 
-#define TARGET      1
-#define MB_GFN      0x7f100UL
-#define GIVE_GFN    0x800UL             /* d1's RAM it trades away */
-#define SCATTER_NR  384UL
-#define FAR_GFN     0x40000UL           /* 1 GiB: one frame per 2 MiB from here */
-#define FAR_STRIDE  0x200UL
-#define CHUNK       128UL
+#define TARGET     1
+#define MB_GFN     0x7f100UL
+#define GIVE_GFN   0x800UL /* d1's RAM it trades away */
+#define SCATTER_NR 384UL
+#define FAR_GFN    0x40000UL /* 1 GiB: one frame per 2 MiB from here */
+#define FAR_STRIDE 0x200UL
+#define CHUNK      128UL
 
 static xtf_mb_t *mb;
 
@@ -101,20 +101,24 @@ static bool resize_refused(uint64_t size, uint64_t used)
     long rc = xtf_set_paging_pool(TARGET, (used - 1) << PAGE_SHIFT);
 
     if ( rc != -XEN_EBUSY )
-        return xtf_failure("shrinking the pool below its tables in use: %ld, not -EBUSY", rc), false;
+        return xtf_failure("shrinking the pool below its tables in use: %ld, not -EBUSY", rc),
+               false;
     rc = xtf_set_paging_pool(TARGET, (size << PAGE_SHIFT) + 100);
     if ( rc != -XEN_EINVAL )
         return xtf_failure("a sub-page pool size: %ld, not -EINVAL", rc), false;
     if ( !pool(&after, NULL) || after != size )
         return xtf_failure("refused resizes changed the pool: %lu -> %lu pages",
-                           (unsigned long)size, (unsigned long)after), false;
+                           (unsigned long)size, (unsigned long)after),
+               false;
     return true;
 }
 
 static long logdirty(uint32_t op)
 {
     struct xen_domctl d = {
-        .cmd = XEN_DOMCTL_shadow_op, .domain = TARGET, .u.shadow_op = { .op = op },
+        .cmd = XEN_DOMCTL_shadow_op,
+        .domain = TARGET,
+        .u.shadow_op = { .op = op },
     };
 
     return hypercall_domctl(&d);
@@ -130,26 +134,32 @@ static bool scatter(void)
     free0 = xtf_free_pages();
     given = batch(XTF_MB_DECREASE, GIVE_GFN, 1, SCATTER_NR, &err);
     if ( given != SCATTER_NR )
-        return xtf_error("d1 gave back %lu of %lu frames (%ld)", (unsigned long)given,
-                         SCATTER_NR, err), false;
-    if ( !pool(NULL, &used_given) )     /* the shattered block's table */
+        return xtf_error("d1 gave back %lu of %lu frames (%ld)", (unsigned long)given, SCATTER_NR,
+                         err),
+               false;
+    if ( !pool(NULL, &used_given) ) /* the shattered block's table */
         return false;
     got = batch(XTF_MB_POPULATE, FAR_GFN, FAR_STRIDE, SCATTER_NR, &err);
     free1 = xtf_free_pages();
     if ( !pool(&size, &used) )
         return false;
     printf("Pool %lu pages (%lu in use before); scattered %lu frames, stopped by %ld; "
-           "%lu tables in use\n", (unsigned long)size0, (unsigned long)used0,
-           (unsigned long)got, err, (unsigned long)used);
+           "%lu tables in use\n",
+           (unsigned long)size0, (unsigned long)used0, (unsigned long)got, err,
+           (unsigned long)used);
     if ( got >= SCATTER_NR || err != -XEN_ENOMEM )
         return xtf_failure("scattered populates were not stopped by the pool "
-                           "(%lu done, error %ld)", (unsigned long)got, err), false;
+                           "(%lu done, error %ld)",
+                           (unsigned long)got, err),
+               false;
     if ( used > size )
         return xtf_failure("%lu tables in use in a %lu-page pool", (unsigned long)used,
-                           (unsigned long)size), false;
+                           (unsigned long)size),
+               false;
     if ( free1 != free0 + given - got )
         return xtf_failure("host free pages moved by %ld, expected %ld: tables came from the host",
-                           (long)(free1 - free0), (long)(given - got)), false;
+                           (long)(free1 - free0), (long)(given - got)),
+               false;
     if ( !dom0_unaffected() || !resize_refused(size, used) || !xtf_p2m_audit(TARGET, "full pool") )
         return false;
     if ( (err = logdirty(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY)) != -XEN_ENOMEM )
@@ -161,7 +171,8 @@ static bool scatter(void)
         return false;
     if ( used > used_given )
         return xtf_failure("%lu tables still in use after the far frames went (%lu before)",
-                           (unsigned long)used, (unsigned long)used_given), false;
+                           (unsigned long)used, (unsigned long)used_given),
+               false;
     if ( (err = logdirty(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY)) ||
          (err = logdirty(XEN_DOMCTL_SHADOW_OP_OFF)) )
         return xtf_failure("log-dirty with room in the pool: %ld", err), false;

@@ -27,12 +27,12 @@
 #include <public/hvm/start_info.h>
 #include <public/arch-x86/cpuid.h>
 
-#define CR0_PE  (1U << 0)
-#define CR0_ET  (1U << 4)
-#define CR0_PG  (1U << 31)
-#define EFLAGS_TF (1U << 8)
-#define EFLAGS_IF (1U << 9)
-#define EFLAGS_VM (1U << 17)
+#define CR0_PE      (1U << 0)
+#define CR0_ET      (1U << 4)
+#define CR0_PG      (1U << 31)
+#define EFLAGS_TF   (1U << 8)
+#define EFLAGS_IF   (1U << 9)
+#define EFLAGS_VM   (1U << 17)
 #define CMDLINE_MAX 1024
 
 extern uint32_t entry_ebx, entry_eflags, entry_cr0, entry_cr4;
@@ -49,24 +49,24 @@ static long hypercall3(unsigned int nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
     long ret;
 
-    __asm__ volatile ("call *%[stub]"
-                      : "=a" (ret), "+b" (a1), "+c" (a2), "+d" (a3)
-                      : [stub] "r" (hypercall_page + nr * 32)
-                      : "memory", "esi", "edi");
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3)
+                     : [stub] "r"(hypercall_page + nr * 32)
+                     : "memory", "esi", "edi");
     return ret;
 }
 
 static void out(const char *s, uint32_t n)
 {
     if ( have_xen )
-        hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, n,
-                   (uint32_t)(uintptr_t)s);
+        hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, n, (uint32_t)(uintptr_t)s);
     else
         while ( n-- )
-            __asm__ volatile ("outb %0, $0xe9" :: "a" (*s++));
+            __asm__ volatile("outb %0, $0xe9" ::"a"(*s++));
 }
 
-struct line {
+struct line
+{
     char buf[160];
     uint32_t n;
 };
@@ -82,7 +82,8 @@ static void put_dec(struct line *l, uint32_t v)
     char d[10];
     int k = 0;
 
-    do {
+    do
+    {
         d[k++] = '0' + v % 10;
         v /= 10;
     } while ( v );
@@ -125,7 +126,10 @@ static void msg(const char *fmt, ...)
         case 'u': put_dec(&l, va_arg(ap, uint32_t)); break;
         case 'x': put_hex(&l, va_arg(ap, uint32_t)); break;
         case 'q': put_hex(&l, va_arg(ap, uint64_t)); break;
-        default:  put(&l, '%'); put(&l, *fmt); break;
+        default:
+            put(&l, '%');
+            put(&l, *fmt);
+            break;
         }
     }
     va_end(ap);
@@ -146,18 +150,15 @@ static bool find_xen(void)
     {
         uint32_t a, b, c, d;
 
-        __asm__ volatile ("cpuid" : "=a" (a), "=b" (b), "=c" (c), "=d" (d)
-                          : "a" (base), "c" (0));
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(base), "c"(0));
         if ( b != XEN_CPUID_SIGNATURE_EBX || c != XEN_CPUID_SIGNATURE_ECX ||
              d != XEN_CPUID_SIGNATURE_EDX || a < base + 2 )
             continue;
-        __asm__ volatile ("cpuid" : "=a" (a), "=b" (b), "=c" (c), "=d" (d)
-                          : "a" (base + 2), "c" (0));
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(base + 2), "c"(0));
         if ( a < 1 )
             return false;
-        __asm__ volatile ("wrmsr" :: "c" (b),
-                          "a" ((uint32_t)(uintptr_t)hypercall_page), "d" (0)
-                          : "memory");
+        __asm__ volatile("wrmsr" ::"c"(b), "a"((uint32_t)(uintptr_t)hypercall_page), "d"(0)
+                         : "memory");
         return true;
     }
     return false;
@@ -165,15 +166,14 @@ static bool find_xen(void)
 
 static void check_entry_state(void)
 {
-    msg("Entry state: ebx %x cr0 %x cr4 %x eflags %x\n", entry_ebx,
-        entry_cr0, entry_cr4, entry_eflags);
+    msg("Entry state: ebx %x cr0 %x cr4 %x eflags %x\n", entry_ebx, entry_cr0, entry_cr4,
+        entry_eflags);
     check(entry_ebx != 0, "EBX points at hvm_start_info");
     check(entry_cr0 & CR0_PE, "CR0.PE set");
     check(!(entry_cr0 & CR0_PG), "paging off");
     check(!(entry_cr0 & ~(CR0_PE | CR0_ET)), "other CR0 bits clear");
     check(entry_cr4 == 0, "CR4 clear");
-    check(!(entry_eflags & (EFLAGS_VM | EFLAGS_IF | EFLAGS_TF)),
-          "EFLAGS.VM, IF and TF clear");
+    check(!(entry_eflags & (EFLAGS_VM | EFLAGS_IF | EFLAGS_TF)), "EFLAGS.VM, IF and TF clear");
     check(entry_ss_ds_agree, "SS and DS address the same memory");
 }
 
@@ -184,26 +184,22 @@ static bool addr_ok(uint64_t pa, uint64_t len)
 
 static void check_memmap(const struct hvm_start_info *si)
 {
-    const struct hvm_memmap_table_entry *m =
-        (const void *)(uintptr_t)si->memmap_paddr;
+    const struct hvm_memmap_table_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
     uint64_t img_lo = (uintptr_t)_image_start, img_hi = (uintptr_t)_image_end;
     bool sorted = true, types = true, reserved = true, image = false;
 
-    if ( !addr_ok(si->memmap_paddr, si->memmap_entries * sizeof(*m)) ||
-         !si->memmap_entries )
+    if ( !addr_ok(si->memmap_paddr, si->memmap_entries * sizeof(*m)) || !si->memmap_entries )
     {
         check(false, "memory map present");
         return;
     }
-    msg("Memory map, %u entries at %q:\n", si->memmap_entries,
-        si->memmap_paddr);
+    msg("Memory map, %u entries at %q:\n", si->memmap_entries, si->memmap_paddr);
     for ( uint32_t i = 0; i < si->memmap_entries; i++ )
     {
         msg("  %q +%q type %u\n", m[i].addr, m[i].size, m[i].type);
         if ( i && m[i].addr < m[i - 1].addr + m[i - 1].size )
             sorted = false;
-        if ( m[i].type < XEN_HVM_MEMMAP_TYPE_RAM ||
-             m[i].type > XEN_HVM_MEMMAP_TYPE_PMEM )
+        if ( m[i].type < XEN_HVM_MEMMAP_TYPE_RAM || m[i].type > XEN_HVM_MEMMAP_TYPE_PMEM )
             types = false;
         if ( m[i].reserved )
             reserved = false;
@@ -244,8 +240,7 @@ static void check_cmdline(const struct hvm_start_info *si)
 
 static void check_modules(const struct hvm_start_info *si)
 {
-    const struct hvm_modlist_entry *mod =
-        (const void *)(uintptr_t)si->modlist_paddr;
+    const struct hvm_modlist_entry *mod = (const void *)(uintptr_t)si->modlist_paddr;
     bool sane = true;
 
     msg("%u module(s)\n", si->nr_modules);
@@ -267,13 +262,12 @@ static void check_modules(const struct hvm_start_info *si)
 
 static void check_start_info(void)
 {
-    const struct hvm_start_info *si =
-        (const void *)(uintptr_t)entry_ebx;
+    const struct hvm_start_info *si = (const void *)(uintptr_t)entry_ebx;
 
     if ( !entry_ebx )
         return;
-    msg("hvm_start_info at %x: magic %x version %u flags %x\n", entry_ebx,
-        si->magic, si->version, si->flags);
+    msg("hvm_start_info at %x: magic %x version %u flags %x\n", entry_ebx, si->magic, si->version,
+        si->flags);
     check(si->magic == XEN_HVM_START_MAGIC_VALUE, "magic is 0x336ec578");
     if ( si->magic != XEN_HVM_START_MAGIC_VALUE )
         return;
@@ -292,12 +286,11 @@ static void __attribute__((noreturn)) finish(const char *verdict)
 
     msg("Test result: %s\n", verdict);
     if ( have_xen )
-        hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
-                   (uint32_t)(uintptr_t)&s, 0);
-    else    /* QEMU's isa-debug-exit, if configured */
-        __asm__ volatile ("outl %0, $0xf4" :: "a" (1));
+        hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint32_t)(uintptr_t)&s, 0);
+    else /* QEMU's isa-debug-exit, if configured */
+        __asm__ volatile("outl %0, $0xf4" ::"a"(1));
     for ( ;; )
-        __asm__ volatile ("cli; hlt");
+        __asm__ volatile("cli; hlt");
 }
 
 void pvh_main(void)

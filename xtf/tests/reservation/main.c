@@ -27,16 +27,18 @@
 
 const char test_title[] = "decrease_reservation and populate_physmap";
 
-#define BASE_GFN  0x1200UL      /* 18 MiB: inside a 2 MiB superpage of dom0 */
-#define MANY      600UL
-#define MANY_GFN  0x1400UL      /* 20 MiB */
+#define BASE_GFN 0x1200UL /* 18 MiB: inside a 2 MiB superpage of dom0 */
+#define MANY     600UL
+#define MANY_GFN 0x1400UL /* 20 MiB */
 
 static xen_pfn_t list[MANY];
 
 static long reservation(unsigned int op, xen_pfn_t *gfns, unsigned long nr, unsigned int order)
 {
     struct xen_memory_reservation r = {
-        .nr_extents = nr, .extent_order = order, .domid = DOMID_SELF,
+        .nr_extents = nr,
+        .extent_order = order,
+        .domid = DOMID_SELF,
     };
     set_xen_guest_handle(r.extent_start, gfns);
     return hypercall_memory_op(op, &r);
@@ -97,10 +99,11 @@ static void give_back_and_refill(void)
 
 static void beyond_ram(void)
 {
-    uint64_t top = (xtf_ram_end() >> PAGE_SHIFT) + 0x1000;   /* a hole above RAM */
+    uint64_t top = (xtf_ram_end() >> PAGE_SHIFT) + 0x1000; /* a hole above RAM */
     xen_pfn_t gfn = top & ~0x1ffUL, small = BASE_GFN + 8;
 
-    expect("populate above RAM at max_pages", reservation(XENMEM_populate_physmap, &gfn, 1, 0), -XEN_ENOMEM);
+    expect("populate above RAM at max_pages", reservation(XENMEM_populate_physmap, &gfn, 1, 0),
+           -XEN_ENOMEM);
     for ( unsigned int i = 0; i < 512; i++ )
         list[i] = MANY_GFN + 512 + i;
     expect("decrease 512 frames", reservation(XENMEM_decrease_reservation, list, 512, 0), 512);
@@ -108,7 +111,8 @@ static void beyond_ram(void)
     expect("the new extent is one 2M leaf", (long)p2m_type(gfn), 0 /* p2m_ram_rw */);
     *page(gfn + 511) = 0x77;
     expect("the new extent is writable", (long)*page(gfn + 511), 0x77);
-    expect("populate a misaligned 2M extent", reservation(XENMEM_populate_physmap, &small, 1, 9), -XEN_EINVAL);
+    expect("populate a misaligned 2M extent", reservation(XENMEM_populate_physmap, &small, 1, 9),
+           -XEN_EINVAL);
     xtf_p2m_audit(0, "after populating above RAM");
 }
 
@@ -125,12 +129,15 @@ static void many_extents(void)
     xtf_p2m_audit(0, "after 600 extents");
 }
 
-#define SHINFO_GFN 0x1600UL     /* 22 MiB */
+#define SHINFO_GFN 0x1600UL /* 22 MiB */
 
 static void shared_info_stays(void)
 {
     struct xen_add_to_physmap x = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = SHINFO_GFN,
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_shared_info,
+        .idx = 0,
+        .gpfn = SHINFO_GFN,
     };
     long before;
     xen_pfn_t gfn = SHINFO_GFN;
@@ -172,7 +179,8 @@ static void address_width(void)
 
 void test_main(void)
 {
-    if ( !xtf_is_ram(BASE_GFN << PAGE_SHIFT, 2 << 20) || !xtf_is_ram(MANY_GFN << PAGE_SHIFT, 8 << 20) )
+    if ( !xtf_is_ram(BASE_GFN << PAGE_SHIFT, 2 << 20) ||
+         !xtf_is_ram(MANY_GFN << PAGE_SHIFT, 8 << 20) )
     {
         xtf_error("test frames are not RAM in this domain's map");
         return;

@@ -13,7 +13,8 @@
 
 const char test_title[] = "Shutdown reasons reach getdomaininfo";
 
-static const struct {
+static const struct
+{
     domid_t domid;
     unsigned int reason;
 } expected[] = {
@@ -30,17 +31,14 @@ static void check_domain(domid_t domid, unsigned int want)
     if ( rc == -XEN_ESRCH )
         xtf_error("d%u does not exist (test.cfg starts three domUs)", domid);
     else if ( rc == -XEN_ETIMEDOUT )
-        xtf_failure("d%u never shut down (expected %s)", domid,
-                    xtf_shutdown_name(want));
+        xtf_failure("d%u never shut down (expected %s)", domid, xtf_shutdown_name(want));
     else if ( rc )
         xtf_failure("getdomaininfo(d%u) failed: %ld", domid, rc);
     else if ( reason != want )
         xtf_failure("d%u shut down with %s (%u), expected %s (%u)", domid,
-                    xtf_shutdown_name(reason), reason,
-                    xtf_shutdown_name(want), want);
+                    xtf_shutdown_name(reason), reason, xtf_shutdown_name(want), want);
     else
-        printf("d%u: shut down with reason %s, as asked\n", domid,
-               xtf_shutdown_name(reason));
+        printf("d%u: shut down with reason %s, as asked\n", domid, xtf_shutdown_name(reason));
 }
 
 void test_main(void)

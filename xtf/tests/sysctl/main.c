@@ -21,8 +21,8 @@
 
 const char test_title[] = "sysctl physinfo";
 
-#define TEST_GFN  0x1800UL      /* 24 MiB, inside dom0's RAM */
-#define NR        37UL
+#define TEST_GFN 0x1800UL /* 24 MiB, inside dom0's RAM */
+#define NR       37UL
 
 static xen_pfn_t gfns[NR];
 
@@ -37,7 +37,9 @@ static void expect(const char *what, long got, long want)
 static long reservation(unsigned int op)
 {
     struct xen_memory_reservation r = {
-        .nr_extents = NR, .extent_order = 0, .domid = DOMID_SELF,
+        .nr_extents = NR,
+        .extent_order = 0,
+        .domid = DOMID_SELF,
     };
 
     set_xen_guest_handle(r.extent_start, gfns);
@@ -54,14 +56,14 @@ static void check_fields(void)
         xtf_failure("physinfo from dom0: %ld", rc);
         return;
     }
-    printf("physinfo: %u CPUs (max id %u), %lu of %lu pages free, caps %#x\n",
-           pi.nr_cpus, pi.max_cpu_id, (unsigned long)pi.free_pages,
-           (unsigned long)pi.total_pages, pi.capabilities);
+    printf("physinfo: %u CPUs (max id %u), %lu of %lu pages free, caps %#x\n", pi.nr_cpus,
+           pi.max_cpu_id, (unsigned long)pi.free_pages, (unsigned long)pi.total_pages,
+           pi.capabilities);
     if ( !pi.nr_cpus || pi.max_cpu_id + 1 < pi.nr_cpus )
         xtf_failure("nr_cpus %u, max_cpu_id %u", pi.nr_cpus, pi.max_cpu_id);
     if ( !pi.free_pages || pi.free_pages >= pi.total_pages )
-        xtf_failure("free_pages %lu, total_pages %lu",
-                    (unsigned long)pi.free_pages, (unsigned long)pi.total_pages);
+        xtf_failure("free_pages %lu, total_pages %lu", (unsigned long)pi.free_pages,
+                    (unsigned long)pi.total_pages);
     if ( !(pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm) ||
          !(pi.capabilities & XEN_SYSCTL_PHYSCAP_hap) )
         xtf_failure("capabilities %#x lack hvm or hap", pi.capabilities);
@@ -74,8 +76,7 @@ static void check_errors(void)
 
     op.interface_version = XEN_SYSCTL_INTERFACE_VERSION + 1;
     expect("physinfo with a wrong interface_version",
-           hypercall_via_page(__HYPERVISOR_sysctl, HC_PTR(&op), 0, 0, 0, 0),
-           -XEN_EACCES);
+           hypercall_via_page(__HYPERVISOR_sysctl, HC_PTR(&op), 0, 0, 0, 0), -XEN_EACCES);
     op.cmd = 0x6fff;
     expect("unknown sysctl command", hypercall_sysctl(&op), -XEN_ENOSYS);
 }
@@ -100,12 +101,11 @@ static void check_accounting(void)
         return;
     }
     free_delta(XENMEM_decrease_reservation, "decrease (shatters, not counted)");
-    expect("free pages after populate",
-           free_delta(XENMEM_populate_physmap, "populate"), -(long)NR);
-    expect("free pages after decrease",
-           free_delta(XENMEM_decrease_reservation, "decrease"), (long)NR);
-    expect("free pages after populate again",
-           free_delta(XENMEM_populate_physmap, "populate again"), -(long)NR);
+    expect("free pages after populate", free_delta(XENMEM_populate_physmap, "populate"), -(long)NR);
+    expect("free pages after decrease", free_delta(XENMEM_decrease_reservation, "decrease"),
+           (long)NR);
+    expect("free pages after populate again", free_delta(XENMEM_populate_physmap, "populate again"),
+           -(long)NR);
 }
 
 static void check_domu(void)

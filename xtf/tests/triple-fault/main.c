@@ -17,10 +17,14 @@ const char test_title[] = "triple fault";
 
 void test_main(void)
 {
-    struct __packed { uint16_t limit; uint64_t base; } empty = { 0, 0 };
+    struct __packed
+    {
+        uint16_t limit;
+        uint64_t base;
+    } empty = { 0, 0 };
 
     printf("Loading an empty IDT and executing UD2\n");
-    __asm__ volatile ("lidt %0; ud2" :: "m" (empty) : "memory");
+    __asm__ volatile("lidt %0; ud2" ::"m"(empty) : "memory");
 
     traps_load();
     printf("Still running after a triple fault\n");

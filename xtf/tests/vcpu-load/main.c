@@ -67,8 +67,7 @@ static bool start_aps(void)
 
         if ( rc )
         {
-            xtf_error("starting vCPU %u: %ld (test.cfg asks for %u)",
-                      id, rc, NR_VCPUS);
+            xtf_error("starting vCPU %u: %ld (test.cfg asks for %u)", id, rc, NR_VCPUS);
             return false;
         }
     }
@@ -76,8 +75,7 @@ static bool start_aps(void)
     {
         unsigned long i;
 
-        for ( i = 0; i < XTF_POLL_LIMIT &&
-                  !__atomic_load_n(&started[id], __ATOMIC_SEQ_CST); i++ )
+        for ( i = 0; i < XTF_POLL_LIMIT && !__atomic_load_n(&started[id], __ATOMIC_SEQ_CST); i++ )
             hypercall_yield();
         if ( i == XTF_POLL_LIMIT )
         {
@@ -95,8 +93,7 @@ static void stop_aps(void)
     {
         unsigned long i;
 
-        for ( i = 0; i < XTF_POLL_LIMIT &&
-                  hypercall_vcpu_op(VCPUOP_is_up, id, NULL) == 1; i++ )
+        for ( i = 0; i < XTF_POLL_LIMIT && hypercall_vcpu_op(VCPUOP_is_up, id, NULL) == 1; i++ )
             hypercall_yield();
         if ( i == XTF_POLL_LIMIT )
             xtf_failure("vCPU %u did not go down", id);
@@ -114,12 +111,10 @@ static void report(const char *scenario, unsigned int vcpus,
     printf("BENCH scenario=%s vcpus=%u yields=%lu entries=%lu vmlaunches=%lu "
            "vmresumes=%lu vmptrlds=%lu vmclears=%lu remote_clears=%lu "
            "asid_allocs=%lu asid_rollovers=%lu tlb_flush_all=%lu\n",
-           scenario, vcpus, YIELDS,
-           (unsigned long)D(entries), (unsigned long)D(vmlaunches),
-           (unsigned long)D(vmresumes), (unsigned long)D(vmptrlds),
-           (unsigned long)D(vmclears), (unsigned long)D(remote_clears),
-           (unsigned long)D(asid_allocs), (unsigned long)D(asid_rollovers),
-           (unsigned long)D(tlb_flush_all));
+           scenario, vcpus, YIELDS, (unsigned long)D(entries), (unsigned long)D(vmlaunches),
+           (unsigned long)D(vmresumes), (unsigned long)D(vmptrlds), (unsigned long)D(vmclears),
+           (unsigned long)D(remote_clears), (unsigned long)D(asid_allocs),
+           (unsigned long)D(asid_rollovers), (unsigned long)D(tlb_flush_all));
 }
 
 static void check(const struct xen_sysctl_wren_vcpu_load *a,
@@ -128,22 +123,19 @@ static void check(const struct xen_sysctl_wren_vcpu_load *a,
     struct xen_sysctl_wren_vcpu_load before = *a, after = *b;
     bool vmx = after.vmlaunches + after.vmresumes != 0;
 
-    if ( D(entries) < YIELDS || (int64_t)D(vmclears) < 0 ||
-         (int64_t)D(asid_allocs) < 0 || (int64_t)D(tlb_flush_all) < 0 )
-        xtf_failure("counters went backwards or too few entries (%lu)",
-                    (unsigned long)D(entries));
+    if ( D(entries) < YIELDS || (int64_t)D(vmclears) < 0 || (int64_t)D(asid_allocs) < 0 ||
+         (int64_t)D(tlb_flush_all) < 0 )
+        xtf_failure("counters went backwards or too few entries (%lu)", (unsigned long)D(entries));
     if ( vmx && D(vmlaunches) + D(vmresumes) != D(entries) )
-        xtf_failure("VMX: %lu entries but %lu VMLAUNCH + %lu VMRESUME",
-                    (unsigned long)D(entries), (unsigned long)D(vmlaunches),
-                    (unsigned long)D(vmresumes));
+        xtf_failure("VMX: %lu entries but %lu VMLAUNCH + %lu VMRESUME", (unsigned long)D(entries),
+                    (unsigned long)D(vmlaunches), (unsigned long)D(vmresumes));
     if ( vmx && D(vmlaunches) > D(vmclears) + NR_VCPUS )
-        xtf_failure("VMX: %lu VMLAUNCHes after only %lu VMCLEARs",
-                    (unsigned long)D(vmlaunches), (unsigned long)D(vmclears));
+        xtf_failure("VMX: %lu VMLAUNCHes after only %lu VMCLEARs", (unsigned long)D(vmlaunches),
+                    (unsigned long)D(vmclears));
     if ( vmx && D(vmclears) != D(remote_clears) )
         xtf_failure("VMX: %lu VMCLEARs, only %lu of them for a vCPU that moved",
                     (unsigned long)D(vmclears), (unsigned long)D(remote_clears));
-    if ( !vmx && (D(tlb_flush_all) != D(asid_rollovers) ||
-                  D(asid_rollovers) > D(asid_allocs)) )
+    if ( !vmx && (D(tlb_flush_all) != D(asid_rollovers) || D(asid_rollovers) > D(asid_allocs)) )
         xtf_failure("SVM: %lu whole-TLB flushes, %lu ASID generations, %lu ASIDs",
                     (unsigned long)D(tlb_flush_all), (unsigned long)D(asid_rollovers),
                     (unsigned long)D(asid_allocs));
@@ -160,8 +152,8 @@ static bool domus_complete(void)
 
         if ( rc || info.max_vcpu_id + 1 != NR_VCPUS )
         {
-            xtf_error("d%u: getdomaininfo %ld, %u vCPUs; test.cfg asks for %u",
-                      d, rc, rc ? 0 : info.max_vcpu_id + 1, NR_VCPUS);
+            xtf_error("d%u: getdomaininfo %ld, %u vCPUs; test.cfg asks for %u", d, rc,
+                      rc ? 0 : info.max_vcpu_id + 1, NR_VCPUS);
             return false;
         }
     }

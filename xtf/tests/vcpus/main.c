@@ -81,13 +81,15 @@ static bool wait_down(void)
  * (-EINVAL), and leaves vCPU 1 uninitialised: the start below works. */
 static void bad_contexts(void)
 {
-    static const struct { const char *what; unsigned int field; uint64_t bits; } bad[] = {
-        { "CR0 bit 32", 0, 1ULL << 32 },
-        { "CR0.NW without CD", 0, 1ULL << 29 },
-        { "EFER bit 1", 1, 1ULL << 1 },
-        { "EFER.SVME", 1, 1ULL << 12 },
-        { "RFLAGS bit 3", 2, 1ULL << 3 },
-        { "RFLAGS.VM", 2, 1ULL << 17 },
+    static const struct
+    {
+        const char *what;
+        unsigned int field;
+        uint64_t bits;
+    } bad[] = {
+        { "CR0 bit 32", 0, 1ULL << 32 },  { "CR0.NW without CD", 0, 1ULL << 29 },
+        { "EFER bit 1", 1, 1ULL << 1 },   { "EFER.SVME", 1, 1ULL << 12 },
+        { "RFLAGS bit 3", 2, 1ULL << 3 }, { "RFLAGS.VM", 2, 1ULL << 17 },
         { "CR3 bit 63", 3, 1ULL << 63 },
     };
 
@@ -117,8 +119,7 @@ static bool start_ap(void)
 
     if ( rc < 0 )
     {
-        xtf_error("vCPU 1 does not exist (is_up: %ld); test.cfg asks for 2",
-                  rc);
+        xtf_error("vCPU 1 does not exist (is_up: %ld); test.cfg asks for 2", rc);
         return false;
     }
     if ( rc == 1 )
@@ -144,15 +145,14 @@ static void check_ap_view(void)
 {
     long up = hypercall_vcpu_op(VCPUOP_is_up, 1, NULL);
 
-    printf("vCPU 1 running: CPUID vCPU id %d, xen_version %#lx, is_up %ld\n",
-           ap_cpuid_vcpu, ap_version, up);
+    printf("vCPU 1 running: CPUID vCPU id %d, xen_version %#lx, is_up %ld\n", ap_cpuid_vcpu,
+           ap_version, up);
     if ( up != 1 )
         xtf_failure("VCPUOP_is_up(1) is %ld while vCPU 1 runs", up);
     if ( ap_cpuid_vcpu != 1 )
         xtf_failure("CPUID on vCPU 1 reports vCPU id %d", ap_cpuid_vcpu);
     if ( ap_version != (long)xtf_xen_version )
-        xtf_failure("xen_version on vCPU 1 gave %#lx, vCPU 0 got %#x",
-                    ap_version, xtf_xen_version);
+        xtf_failure("xen_version on vCPU 1 gave %#lx, vCPU 0 got %#x", ap_version, xtf_xen_version);
 }
 
 void test_main(void)
@@ -171,10 +171,9 @@ void test_main(void)
     }
 
     printf("Counters: vCPU0 %lu, vCPU1 %lu, shared %lu (want %lu, %lu, %lu)\n",
-           (unsigned long)own[0], (unsigned long)own[1],
-           (unsigned long)shared, ITERATIONS, ITERATIONS, 2 * ITERATIONS);
-    if ( own[0] != ITERATIONS || own[1] != ITERATIONS ||
-         shared != 2 * ITERATIONS )
+           (unsigned long)own[0], (unsigned long)own[1], (unsigned long)shared, ITERATIONS,
+           ITERATIONS, 2 * ITERATIONS);
+    if ( own[0] != ITERATIONS || own[1] != ITERATIONS || shared != 2 * ITERATIONS )
         xtf_failure("counters are wrong");
 
     if ( !wait_down() )

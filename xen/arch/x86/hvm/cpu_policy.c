@@ -16,16 +16,16 @@
 #define BIT(n) (1u << (n))
 
 /* CPUID.1:ECX */
-#define C1_MONITOR  BIT(3)
-#define C1_VMX      BIT(5)
-#define C1_SMX      BIT(6)
-#define C1_FMA      BIT(12)
-#define C1_PCID     BIT(17)
-#define C1_X2APIC   BIT(21)
-#define C1_XSAVE    BIT(26)
-#define C1_OSXSAVE  BIT(27)
-#define C1_AVX      BIT(28)
-#define C1_F16C     BIT(29)
+#define C1_MONITOR    BIT(3)
+#define C1_VMX        BIT(5)
+#define C1_SMX        BIT(6)
+#define C1_FMA        BIT(12)
+#define C1_PCID       BIT(17)
+#define C1_X2APIC     BIT(21)
+#define C1_XSAVE      BIT(26)
+#define C1_OSXSAVE    BIT(27)
+#define C1_AVX        BIT(28)
+#define C1_F16C       BIT(29)
 #define C1_HYPERVISOR BIT(31)
 /* CPUID.7.0:EBX */
 #define C7B_FSGSBASE BIT(0)
@@ -35,21 +35,21 @@
 #define C7B_SMAP     BIT(20)
 #define C7B_AVX512   (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 /* CPUID.7.0:ECX */
-#define C7C_UMIP     BIT(2)
-#define C7C_PKU      BIT(3)
-#define C7C_OSPKE    BIT(4)
-#define C7C_WAITPKG  BIT(5)
-#define C7C_LA57     BIT(16)
-#define C7C_PKS      BIT(31)
-#define C7C_AVX512   (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
+#define C7C_UMIP    BIT(2)
+#define C7C_PKU     BIT(3)
+#define C7C_OSPKE   BIT(4)
+#define C7C_WAITPKG BIT(5)
+#define C7C_LA57    BIT(16)
+#define C7C_PKS     BIT(31)
+#define C7C_AVX512  (BIT(1) | BIT(6) | BIT(11) | BIT(12) | BIT(14))
 /* CPUID.7.0:EDX */
-#define C7D_AVX512   (BIT(2) | BIT(3) | BIT(8) | BIT(23))
-#define C7D_AMX      (BIT(22) | BIT(24) | BIT(25))
+#define C7D_AVX512 (BIT(2) | BIT(3) | BIT(8) | BIT(23))
+#define C7D_AMX    (BIT(22) | BIT(24) | BIT(25))
 /* CPUID.0xD.1:EAX: XSAVEOPT and XGETBV with ECX=1 (XSAVEC, XSAVES, XFD hidden) */
-#define CD1_OK       (BIT(0) | BIT(2))
+#define CD1_OK (BIT(0) | BIT(2))
 
 /* CR4 bits (Intel SDM vol. 3, 2.5). */
-#define CR4_ALWAYS   0x7ffULL           /* VME ... OSXMMEXCPT: bits 0-10 */
+#define CR4_ALWAYS   0x7ffULL /* VME ... OSXMMEXCPT: bits 0-10 */
 #define CR4_UMIP     (1ULL << 11)
 #define CR4_FSGSBASE (1ULL << 16)
 #define CR4_PCIDE    (1ULL << 17)
@@ -61,28 +61,30 @@ static void leaf1(struct cpuid_regs *r)
 {
     uint64_t max = fpu_xcr0_max();
     r->c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_X2APIC | C1_XSAVE | C1_OSXSAVE);
-    if (max)
+    if ( max )
         r->c |= C1_XSAVE;
-    if (!(max & XSTATE_YMM))
+    if ( !(max & XSTATE_YMM) )
         r->c &= ~(C1_AVX | C1_FMA | C1_F16C);
     r->c |= C1_HYPERVISOR;
-    r->d &= ~BIT(9);                    /* no local APIC emulated */
+    r->d &= ~BIT(9); /* no local APIC emulated */
 }
 
 static void leaf7(struct cpuid_regs *r, uint32_t sub)
 {
     bool avx512 = fpu_xcr0_max() & XSTATE_AVX512;
-    if (sub != 0) {
+    if ( sub != 0 )
+    {
         *r = (struct cpuid_regs){ 0, 0, 0, 0 };
         return;
     }
-    r->a = 0;                           /* sub-leaf 0 only */
+    r->a = 0; /* sub-leaf 0 only */
     r->b &= ~C7B_MPX;
-    if (!(fpu_xcr0_max() & XSTATE_YMM))
+    if ( !(fpu_xcr0_max() & XSTATE_YMM) )
         r->b &= ~C7B_AVX2;
     r->c &= ~(C7C_PKU | C7C_OSPKE | C7C_WAITPKG | C7C_LA57 | C7C_PKS);
     r->d &= ~C7D_AMX;
-    if (!avx512) {
+    if ( !avx512 )
+    {
         r->b &= ~C7B_AVX512;
         r->c &= ~C7C_AVX512;
         r->d &= ~C7D_AVX512;
@@ -92,14 +94,19 @@ static void leaf7(struct cpuid_regs *r, uint32_t sub)
 static void leaf_d(struct cpuid_regs *r, uint32_t sub)
 {
     uint64_t max = fpu_xcr0_max();
-    if (sub == 0) {
+    if ( sub == 0 )
+    {
         r->a = (uint32_t)max;
         r->d = (uint32_t)(max >> 32);
         r->c = fpu_xsave_size(max);
-        r->b = r->c;                    /* the caller puts the guest's XCR0 in */
-    } else if (sub == 1) {
+        r->b = r->c; /* the caller puts the guest's XCR0 in */
+    }
+    else if ( sub == 1 )
+    {
         *r = (struct cpuid_regs){ r->a & CD1_OK, 0, 0, 0 };
-    } else if (sub >= 63 || !(max & (1ULL << sub))) {
+    }
+    else if ( sub >= 63 || !(max & (1ULL << sub)) )
+    {
         *r = (struct cpuid_regs){ 0, 0, 0, 0 };
     }
 }
@@ -108,28 +115,31 @@ static void leaf_d(struct cpuid_regs *r, uint32_t sub)
 static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
 {
     struct cpuid_regs r = cpuid_count(leaf, sub);
-    if (leaf == 1)
+    if ( leaf == 1 )
         leaf1(&r);
-    else if (leaf == 7)
+    else if ( leaf == 7 )
         leaf7(&r, sub);
-    else if (leaf == 0xd)
+    else if ( leaf == 0xd )
         leaf_d(&r, sub);
-    else if (leaf == 0x80000001)
-        r.c &= ~BIT(2);                 /* no nested SVM */
-    if (leaf == 0xd && !fpu_xcr0_max())
+    else if ( leaf == 0x80000001 )
+        r.c &= ~BIT(2); /* no nested SVM */
+    if ( leaf == 0xd && !fpu_xcr0_max() )
         r = (struct cpuid_regs){ 0, 0, 0, 0 };
     return r;
 }
 
-struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
-                                  uint64_t cr4, uint64_t xcr0)
+struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+                                  uint64_t xcr0)
 {
     struct cpuid_regs r = policy_leaf(leaf, sub);
-    if (leaf == 1) {
+    if ( leaf == 1 )
+    {
         r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);
-        if ((r.c & C1_XSAVE) && (cr4 & CR4_OSXSAVE))
+        if ( (r.c & C1_XSAVE) && (cr4 & CR4_OSXSAVE) )
             r.c |= C1_OSXSAVE;
-    } else if (leaf == 0xd && sub == 0 && fpu_xcr0_max()) {
+    }
+    else if ( leaf == 0xd && sub == 0 && fpu_xcr0_max() )
+    {
         r.b = fpu_xsave_size(xcr0);
     }
     return r;
@@ -143,17 +153,17 @@ uint64_t hvm_cr4_guest_ok(void)
 {
     struct cpuid_regs l1 = policy_leaf(1, 0), l7 = policy_leaf(7, 0);
     uint64_t ok = CR4_ALWAYS;
-    if (l7.c & C7C_UMIP)
+    if ( l7.c & C7C_UMIP )
         ok |= CR4_UMIP;
-    if (l7.b & C7B_FSGSBASE)
+    if ( l7.b & C7B_FSGSBASE )
         ok |= CR4_FSGSBASE;
-    if (l1.c & C1_PCID)
+    if ( l1.c & C1_PCID )
         ok |= CR4_PCIDE;
-    if (l1.c & C1_XSAVE)
+    if ( l1.c & C1_XSAVE )
         ok |= CR4_OSXSAVE;
-    if (l7.b & C7B_SMEP)
+    if ( l7.b & C7B_SMEP )
         ok |= CR4_SMEP;
-    if (l7.b & C7B_SMAP)
+    if ( l7.b & C7B_SMAP )
         ok |= CR4_SMAP;
     return ok;
 }
@@ -163,8 +173,8 @@ void hvm_cpu_policy_show(void)
 {
     struct cpuid_regs h1 = cpuid(1), h7 = cpuid_count(7, 0);
     struct cpuid_regs g1 = policy_leaf(1, 0), g7 = policy_leaf(7, 0);
-    printk("CPUID host 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x 0xd.1:eax %08x\n",
-           h1.c, h7.b, h7.c, h7.d, h1.c & C1_XSAVE ? cpuid_count(0xd, 1).a : 0);
-    printk("CPUID guest 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x, CR4 allowed %#lx\n",
-           g1.c, g7.b, g7.c, g7.d, hvm_cr4_guest_ok());
+    printk("CPUID host 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x 0xd.1:eax %08x\n", h1.c, h7.b,
+           h7.c, h7.d, h1.c & C1_XSAVE ? cpuid_count(0xd, 1).a : 0);
+    printk("CPUID guest 1:ecx %08x 7:ebx %08x 7:ecx %08x 7:edx %08x, CR4 allowed %#lx\n", g1.c,
+           g7.b, g7.c, g7.d, hvm_cr4_guest_ok());
 }

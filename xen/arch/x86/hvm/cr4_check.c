@@ -17,11 +17,11 @@
  */
 int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma, uint64_t cr3)
 {
-    if (val & ~guest_ok)
+    if ( val & ~guest_ok )
         return -EINVAL;
-    if (lma && !(val & X86_CR4_PAE))
+    if ( lma && !(val & X86_CR4_PAE) )
         return -EINVAL;
-    if ((val & ~old & X86_CR4_PCIDE) && (!lma || (cr3 & 0xfff)))
+    if ( (val & ~old & X86_CR4_PCIDE) && (!lma || (cr3 & 0xfff)) )
         return -EINVAL;
     return 0;
 }

@@ -21,8 +21,8 @@
 #include <asm/apic.h>
 #include <asm/hvm.h>
 
-static unsigned int e9_burst = 2048;    /* bytes */
-static unsigned int e9_rate = 256;      /* bytes per second */
+static unsigned int e9_burst = 2048; /* bytes */
+static unsigned int e9_rate = 256;   /* bytes per second */
 integer_param("e9_burst", e9_burst);
 integer_param("e9_rate", e9_rate);
 
@@ -31,22 +31,23 @@ static bool e9_allowed(struct domain *d)
 {
     struct ratelimit *r = &d->console.e9;
 
-    switch (ratelimit_take(r, now_us(), e9_rate, e9_burst)) {
-    case RATELIMIT_PASS:
-        return true;
+    switch ( ratelimit_take(r, now_us(), e9_rate, e9_burst) )
+    {
+    case RATELIMIT_PASS: return true;
     case RATELIMIT_DROP_FIRST:
-        printk(XENLOG_WARNING "d%u: port 0xE9 output over %u bytes/s (burst %u): dropping the excess (%lu dropped before)\n",
-               d->domain_id, e9_rate, e9_burst, r->dropped - 1);
+        printk(
+            XENLOG_WARNING
+            "d%u: port 0xE9 output over %u bytes/s (burst %u): dropping the excess (%lu dropped before)\n",
+            d->domain_id, e9_rate, e9_burst, r->dropped - 1);
         return false;
-    default:
-        return false;
+    default: return false;
     }
 }
 
 void hvm_debugcon_write(struct domain *d, char c)
 {
     spin_lock(&d->console.lock);
-    if (e9_allowed(d))
+    if ( e9_allowed(d) )
         console_guest_write(d, &c, 1);
     spin_unlock(&d->console.lock);
 }

@@ -23,7 +23,7 @@
 const struct vcpu_vendor_ops *hvm_vendor;
 
 static char opt_hvm[8] = "";
-string_param("hvm", opt_hvm);       /* "vmx" or "svm": force a vendor */
+string_param("hvm", opt_hvm); /* "vmx" or "svm": force a vendor */
 
 static bool cpu_vendor_is(const char *name)
 {
@@ -39,9 +39,10 @@ static bool cpu_vendor_is(const char *name)
 int hvm_init(void)
 {
     const struct vcpu_vendor_ops *ops = &svm_vendor_ops;
-    if (!strcmp(opt_hvm, "vmx") || (!opt_hvm[0] && cpu_vendor_is("GenuineIntel")))
+    if ( !strcmp(opt_hvm, "vmx") || (!opt_hvm[0] && cpu_vendor_is("GenuineIntel")) )
         ops = &vmx_vendor_ops;
-    if (ops->probe()) {
+    if ( ops->probe() )
+    {
         printk(XENLOG_ERR "HVM: %s unusable\n", ops->name);
         return -ENODEV;
     }
@@ -54,31 +55,30 @@ int hvm_init(void)
 void hvm_cpu_up(unsigned int cpu)
 {
     int rc = hvm_vendor->cpu_up(cpu);
-    if (rc)
+    if ( rc )
         panic("CPU%u: cannot enable %s (%d)", cpu, hvm_vendor->name, rc);
 }
 
 void hvm_kicked(void)
 {
-    if (hvm_vendor && hvm_vendor->kicked)
+    if ( hvm_vendor && hvm_vendor->kicked )
         hvm_vendor->kicked();
 }
 
 /* ---- CPUID ---------------------------------------------------------- */
 
-#define XEN_LEAVES 5        /* base+0 .. base+4 */
+#define XEN_LEAVES 5 /* base+0 .. base+4 */
 
 static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
 {
     struct cpuid_regs r = { 0, 0, 0, 0 };
-    switch (idx) {
+    switch ( idx )
+    {
     case 0:
         r = (struct cpuid_regs){ XEN_CPUID_LEAF(XEN_LEAVES - 1), XEN_CPUID_SIGNATURE_EBX,
                                  XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX };
         break;
-    case 1:
-        r.a = (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR;
-        break;
+    case 1: r.a = (XEN_ABI_MAJOR << 16) | XEN_ABI_MINOR; break;
     case 2:
         r.a = 1;                    /* one hypercall page */
         r.b = XEN_CPUID_FIRST_LEAF; /* written through this MSR */
@@ -105,10 +105,13 @@ static void handle_cpuid(struct vcpu *v)
     uint32_t leaf = (uint32_t)v->arch.regs.rax, sub = (uint32_t)v->arch.regs.rcx;
     struct hvm_guest_state st;
     struct cpuid_regs r;
-    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000) {
+    if ( leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000 )
+    {
         r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF)
-                                               : (struct cpuid_regs){ 0, 0, 0, 0 };
-    } else {
+                                              : (struct cpuid_regs){ 0, 0, 0, 0 };
+    }
+    else
+    {
         hvm_vendor->get_guest_state(v, &st);
         r = hvm_guest_cpuid(v, leaf, sub, st.cr4, v->arch.xcr0);
     }
@@ -128,17 +131,20 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 {
     uint8_t *page;
     bool intel = hvm_vendor == &vmx_vendor_ops;
-    if (val & 0xfff)
-        return -EINVAL;             /* we advertise one page: index 0 only */
+    if ( val & 0xfff )
+        return -EINVAL; /* we advertise one page: index 0 only */
     page = map_guest_frame(v->domain, _gfn(val >> PAGE_SHIFT), true);
-    if (!page)
+    if ( !page )
         return -EFAULT;
-    memset(page, 0xcc, PAGE_SIZE);  /* int3 between stubs */
-    for (unsigned int i = 0; i < PAGE_SIZE / HYPERCALL_STUB_SIZE; i++) {
+    memset(page, 0xcc, PAGE_SIZE); /* int3 between stubs */
+    for ( unsigned int i = 0; i < PAGE_SIZE / HYPERCALL_STUB_SIZE; i++ )
+    {
         uint8_t *p = page + i * HYPERCALL_STUB_SIZE;
         p[0] = 0xb8;
         memcpy(p + 1, &i, 4);
-        p[5] = 0x0f; p[6] = 0x01; p[7] = intel ? 0xc1 : 0xd9;
+        p[5] = 0x0f;
+        p[6] = 0x01;
+        p[7] = intel ? 0xc1 : 0xd9;
         p[8] = 0xc3;
     }
     unmap_guest_frame(page);
@@ -148,37 +154,37 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 /* Returns true if the access was handled, false to inject #GP. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-    switch (msr) {
+    switch ( msr )
+    {
     case MSR_IA32_APIC_BASE:
-        *val = 0;                   /* no local APIC is emulated */
+        *val = 0; /* no local APIC is emulated */
         return true;
-    case MSR_TSC_AUX:               /* where the MSR bitmap does not pass it */
+    case MSR_TSC_AUX: /* where the MSR bitmap does not pass it */
         *val = v->arch.tsc_aux;
         return true;
-    case 0x1a0:                     /* IA32_MISC_ENABLE */
-    case 0xfe:                      /* IA32_MTRRCAP */
-    case 0x2ff:                     /* IA32_MTRR_DEF_TYPE */
-        *val = 0;
-        return true;
-    default:
-        return false;
+    case 0x1a0: /* IA32_MISC_ENABLE */
+    case 0xfe:  /* IA32_MTRRCAP */
+    case 0x2ff: /* IA32_MTRR_DEF_TYPE */ *val = 0; return true;
+    default: return false;
     }
 }
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-    if (msr == HYPERCALL_PAGE_MSR) {
+    if ( msr == HYPERCALL_PAGE_MSR )
+    {
         int rc = write_hypercall_page(v, val);
-        if (rc)
+        if ( rc )
             printk(XENLOG_WARNING "d%u: hypercall page at %#lx refused (%d)\n",
                    v->domain->domain_id, val, rc);
         return rc == 0;
     }
-    if (msr == MSR_TSC_AUX && !(val >> 32)) {
-        v->arch.tsc_aux = val;      /* the vendor code loads it before entry */
+    if ( msr == MSR_TSC_AUX && !(val >> 32) )
+    {
+        v->arch.tsc_aux = val; /* the vendor code loads it before entry */
         return true;
     }
-    return msr == 0x2ff;            /* MTRR default type: accepted, ignored */
+    return msr == 0x2ff; /* MTRR default type: accepted, ignored */
 }
 
 static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
@@ -186,11 +192,13 @@ static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
     uint32_t msr = (uint32_t)v->arch.regs.rcx;
     uint64_t val = (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax;
     bool ok = write ? msr_write(v, msr, val) : msr_read(v, msr, &val);
-    if (!ok) {
+    if ( !ok )
+    {
         hvm_vendor->inject_exception(v, 13, 0);
         return;
     }
-    if (!write) {
+    if ( !write )
+    {
         v->arch.regs.rax = (uint32_t)val;
         v->arch.regs.rdx = val >> 32;
     }
@@ -199,18 +207,19 @@ static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
 
 /* ---- port I/O ------------------------------------------------------- */
 
-#define DEBUG_CONSOLE_PORT 0xe9     /* Bochs/QEMU convention, one byte a write */
+#define DEBUG_CONSOLE_PORT 0xe9 /* Bochs/QEMU convention, one byte a write */
 
 static void handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
-    if (e->io_string) {
+    if ( e->io_string )
+    {
         domain_crash(v->domain, "string port I/O is not emulated");
         return;
     }
-    if (e->io_in)
-        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask;     /* nothing there: all ones */
-    else if (e->io_port == DEBUG_CONSOLE_PORT)
+    if ( e->io_in )
+        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask; /* nothing there: all ones */
+    else if ( e->io_port == DEBUG_CONSOLE_PORT )
         hvm_debugcon_write(v->domain, (char)v->arch.regs.rax);
 }
 
@@ -219,7 +228,7 @@ uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)
     struct guest_regs *r = &v->arch.regs;
     const uint64_t *p[16] = {
         &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+        &r->r8,  &r->r9,  &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
     };
     return *p[n & 15];
 }
@@ -233,7 +242,7 @@ static void handle_xsetbv(struct vcpu *v, const struct hvm_exit *e)
     int vec;
     hvm_vendor->get_guest_state(v, &st);
     vec = fpu_guest_xsetbv(v, (uint32_t)v->arch.regs.rcx, val, st.cpl, st.cr4);
-    if (vec)
+    if ( vec )
         hvm_vendor->inject_exception(v, vec, vec == X86_EXC_GP ? 0 : -1);
     else
         v->arch.regs.rip += e->insn_len;
@@ -255,8 +264,8 @@ static void crash_with_state(struct vcpu *v, const char *what)
     char why[96];
     hvm_vendor->get_guest_state(v, &st);
     printk(XENLOG_ERR "d%uv%u %s: rip %#lx rsp %#lx cr0 %#lx cr3 %#lx cr4 %#lx efer %#lx\n",
-           v->domain->domain_id, v->vcpu_id, what, v->arch.regs.rip, v->arch.regs.rsp,
-           st.cr0, st.cr3, st.cr4, st.efer);
+           v->domain->domain_id, v->vcpu_id, what, v->arch.regs.rip, v->arch.regs.rsp, st.cr0,
+           st.cr3, st.cr4, st.efer);
     snprintf(why, sizeof(why), "%s at rip %#lx", what, v->arch.regs.rip);
     domain_crash(v->domain, why);
 }
@@ -275,17 +284,15 @@ static void advance(struct vcpu *v, const struct hvm_exit *e)
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     char why[64];
-    switch (e->reason) {
-    case HVM_EXIT_NONE:
-        return;
+    switch ( e->reason )
+    {
+    case HVM_EXIT_NONE: return;
     case HVM_EXIT_CPUID:
         handle_cpuid(v);
         advance(v, e);
         return;
     case HVM_EXIT_MSR_READ:
-    case HVM_EXIT_MSR_WRITE:
-        handle_msr(v, e->reason == HVM_EXIT_MSR_WRITE, e->insn_len);
-        return;
+    case HVM_EXIT_MSR_WRITE: handle_msr(v, e->reason == HVM_EXIT_MSR_WRITE, e->insn_len); return;
     case HVM_EXIT_IO:
         handle_io(v, e);
         advance(v, e);
@@ -295,24 +302,12 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         arch_hypercall(v);
         return;
     case HVM_EXIT_NPF:
-    case HVM_EXIT_NPF_MISCONFIG:
-        hvm_handle_npf(v, e);
-        return;
-    case HVM_EXIT_HLT:
-        handle_hlt(v, e);
-        return;
-    case HVM_EXIT_XSETBV:
-        handle_xsetbv(v, e);
-        return;
-    case HVM_EXIT_WBINVD:
-        handle_wbinvd(v, e);
-        return;
-    case HVM_EXIT_TRIPLE_FAULT:
-        crash_with_state(v, "triple fault");
-        return;
-    case HVM_EXIT_INVALID_STATE:
-        crash_with_state(v, "VM entry refused the guest state");
-        return;
+    case HVM_EXIT_NPF_MISCONFIG: hvm_handle_npf(v, e); return;
+    case HVM_EXIT_HLT: handle_hlt(v, e); return;
+    case HVM_EXIT_XSETBV: handle_xsetbv(v, e); return;
+    case HVM_EXIT_WBINVD: handle_wbinvd(v, e); return;
+    case HVM_EXIT_TRIPLE_FAULT: crash_with_state(v, "triple fault"); return;
+    case HVM_EXIT_INVALID_STATE: crash_with_state(v, "VM entry refused the guest state"); return;
     case HVM_EXIT_UNHANDLED:
         snprintf(why, sizeof(why), "unhandled exit %#lx", e->raw_reason);
         crash_with_state(v, why);

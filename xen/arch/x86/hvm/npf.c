@@ -23,8 +23,7 @@
 static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *e)
 {
     unsigned int have = p2m_type_rights(t) & a;
-    return (!e->npf_read || (have & p2m_access_r)) &&
-           (!e->npf_write || (have & p2m_access_w)) &&
+    return (!e->npf_read || (have & p2m_access_r)) && (!e->npf_write || (have & p2m_access_w)) &&
            (!e->npf_exec || (have & p2m_access_x));
 }
 
@@ -32,7 +31,7 @@ static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
     size_t n = MAX_INSN_LEN;
-    while (n && copy_from_guest(buf, v->arch.regs.rip, n))
+    while ( n && copy_from_guest(buf, v->arch.regs.rip, n) )
         n = MIN(n - 1, (size_t)(PAGE_SIZE - (v->arch.regs.rip & (PAGE_SIZE - 1))));
     return n;
 }
@@ -45,11 +44,13 @@ static int drop_write(struct vcpu *v, const char **why)
     uint8_t bytes[MAX_INSN_LEN];
     size_t n = hvm_fetch_insn(v, bytes);
     hvm_vendor->get_guest_state(v, &st);
-    if (!n || x86_decode(bytes, n, st.long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, &insn)) {
+    if ( !n || x86_decode(bytes, n, st.long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, &insn) )
+    {
         *why = "cannot decode the instruction writing to a read-only page";
         return -EINVAL;
     }
-    if (!insn.has_mem) {
+    if ( !insn.has_mem )
+    {
         *why = "write fault from an instruction with no memory operand";
         return -EINVAL;
     }
@@ -62,8 +63,8 @@ static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, co
 {
     char why[160];
     snprintf(why, sizeof(why), "%s%s%s access to gpa %#lx (p2m type %u) at rip %#lx: %s",
-             e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "",
-             e->gpa, t, v->arch.regs.rip, what);
+             e->npf_read ? "r" : "", e->npf_write ? "w" : "", e->npf_exec ? "x" : "", e->gpa, t,
+             v->arch.regs.rip, what);
     domain_crash(v->domain, why);
 }
 
@@ -79,14 +80,14 @@ static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, co
  */
 static bool misconfig_raced(struct vcpu *v, const struct hvm_exit *e)
 {
-    static struct {
+    static struct
+    {
         const struct vcpu *v;
         uint64_t gpa, exit;
         unsigned int n;
     } last[NR_CPUS];
     unsigned int cpu = smp_processor_id();
-    bool again = last[cpu].v == v && last[cpu].gpa == e->gpa &&
-                 last[cpu].exit + 1 == v->exits;
+    bool again = last[cpu].v == v && last[cpu].gpa == e->gpa && last[cpu].exit + 1 == v->exits;
     last[cpu].n = again ? last[cpu].n + 1 : 1;
     last[cpu].v = v;
     last[cpu].gpa = e->gpa;
@@ -101,21 +102,22 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     const char *why = "no mapping allows it";
     p2m_type_t t;
     p2m_access_t a;
-    if (p2m_resolve_fault(p2m, gfn) > 0)
+    if ( p2m_resolve_fault(p2m, gfn) > 0 )
         return;
     p2m_lookup(p2m, gfn, &t, &a, NULL);
-    if (e->reason == HVM_EXIT_NPF_MISCONFIG) {
-        if (!misconfig_raced(v, e))
+    if ( e->reason == HVM_EXIT_NPF_MISCONFIG )
+    {
+        if ( !misconfig_raced(v, e) )
             crash_npf(v, e, t, "EPT misconfiguration with no pending type change");
         return;
     }
-    if (access_allowed(t, a, e))
+    if ( access_allowed(t, a, e) )
         return;
-    if (e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)))
+    if ( e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return;
-    if (e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why))
+    if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
-    if (e->npf_guest_walk)
+    if ( e->npf_guest_walk )
         why = "the guest's own page-table walk needs this page writable";
     crash_npf(v, e, t, why);
 }

@@ -26,7 +26,7 @@ static uint64_t sum(enum hvm_load_event e)
 {
     uint64_t n = 0;
 
-    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+    for ( unsigned int cpu = 0; cpu < NR_CPUS; cpu++ )
         n += ACCESS_ONCE(counts[cpu][e]);
     return n;
 }

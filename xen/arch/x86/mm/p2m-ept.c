@@ -22,7 +22,7 @@ static uint64_t ept_rights(p2m_type_t t, p2m_access_t a, mfn_t mfn)
     unsigned int r = p2m_type_rights(t) & a;
 
     if ( !mfn_valid_raw(mfn) )
-        return 0;                     /* nothing to reach: never present */
+        return 0; /* nothing to reach: never present */
     if ( (r & p2m_access_w) && !(r & p2m_access_r) )
         r &= ~p2m_access_w;
     return (r & p2m_access_r ? EPT_R : 0) | (r & p2m_access_w ? EPT_W : 0) |
@@ -41,14 +41,12 @@ static uint64_t ept_memory_type(p2m_type_t t)
     return (t == p2m_mmio_direct ? EPT_MT_UC : EPT_MT_WB) << EPT_MT_SHIFT;
 }
 
-static p2m_pte_t ept_make_leaf(mfn_t mfn, unsigned int level, p2m_type_t t,
-                               p2m_access_t a)
+static p2m_pte_t ept_make_leaf(mfn_t mfn, unsigned int level, p2m_type_t t, p2m_access_t a)
 {
     if ( t == p2m_invalid || (unsigned int)t >= p2m_type_count )
         return 0;
-    return ept_rights(t, a, mfn) | ept_memory_type(t) |
-           (level > 1 ? EPT_LARGE : 0) | ept_addr(mfn) |
-           ((uint64_t)(t + 1) << EPT_SW_TYPE_SHIFT) |
+    return ept_rights(t, a, mfn) | ept_memory_type(t) | (level > 1 ? EPT_LARGE : 0) |
+           ept_addr(mfn) | ((uint64_t)(t + 1) << EPT_SW_TYPE_SHIFT) |
            (((uint64_t)a << EPT_SW_ACCESS_SHIFT) & EPT_SW_ACCESS_MASK);
 }
 

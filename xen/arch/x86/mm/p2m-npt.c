@@ -24,8 +24,7 @@ static uint64_t npt_rights(p2m_type_t t, p2m_access_t a, mfn_t mfn)
 
     if ( !mfn_valid_raw(mfn) || !(r & p2m_access_r) )
         return 0;
-    return NPT_P | NPT_US | (r & p2m_access_w ? NPT_RW : 0) |
-           (r & p2m_access_x ? 0 : NPT_NX);
+    return NPT_P | NPT_US | (r & p2m_access_w ? NPT_RW : 0) | (r & p2m_access_x ? 0 : NPT_NX);
 }
 
 static uint64_t npt_addr(mfn_t mfn)
@@ -40,16 +39,15 @@ static uint64_t npt_cache_bits(uint64_t rights, p2m_type_t t)
     return (rights & NPT_P) && t == p2m_mmio_direct ? NPT_PCD | NPT_PWT : 0;
 }
 
-static p2m_pte_t npt_make_leaf(mfn_t mfn, unsigned int level, p2m_type_t t,
-                               p2m_access_t a)
+static p2m_pte_t npt_make_leaf(mfn_t mfn, unsigned int level, p2m_type_t t, p2m_access_t a)
 {
     uint64_t rights;
 
     if ( t == p2m_invalid || (unsigned int)t >= p2m_type_count )
         return 0;
     rights = npt_rights(t, a, mfn);
-    return rights | npt_cache_bits(rights, t) | (level > 1 ? NPT_PS : 0) |
-           npt_addr(mfn) | ((uint64_t)(t + 1) << NPT_SW_TYPE_SHIFT) |
+    return rights | npt_cache_bits(rights, t) | (level > 1 ? NPT_PS : 0) | npt_addr(mfn) |
+           ((uint64_t)(t + 1) << NPT_SW_TYPE_SHIFT) |
            (((uint64_t)a << NPT_SW_ACCESS_SHIFT) & NPT_SW_ACCESS_MASK);
 }
 

@@ -22,10 +22,10 @@
 #ifndef WREN_PUBLIC_ARCH_X86_CPUID_H
 #define WREN_PUBLIC_ARCH_X86_CPUID_H
 
-#define XEN_CPUID_FIRST_LEAF    0x40000000U
-#define XEN_CPUID_LEAF(i)       (XEN_CPUID_FIRST_LEAF + (i))
-#define XEN_CPUID_BASE_STRIDE   0x100U      /* where to look next */
-#define XEN_CPUID_BASE_LIMIT    0x40010000U /* where to stop looking */
+#define XEN_CPUID_FIRST_LEAF  0x40000000U
+#define XEN_CPUID_LEAF(i)     (XEN_CPUID_FIRST_LEAF + (i))
+#define XEN_CPUID_BASE_STRIDE 0x100U      /* where to look next */
+#define XEN_CPUID_BASE_LIMIT  0x40010000U /* where to stop looking */
 
 /* "XenVMMXenVMM" as three little-endian registers. */
 #define XEN_CPUID_SIGNATURE_EBX 0x566e6558U /* "XenV" */
@@ -36,23 +36,23 @@
 #define XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD (1U << 0)
 
 /* base+3 subleaf 0 EAX */
-#define XEN_CPUID_TSC_EMULATED              (1U << 0)
-#define XEN_CPUID_HOST_TSC_RELIABLE         (1U << 1)
-#define XEN_CPUID_RDTSCP_INSTR_AVAIL        (1U << 2)
+#define XEN_CPUID_TSC_EMULATED       (1U << 0)
+#define XEN_CPUID_HOST_TSC_RELIABLE  (1U << 1)
+#define XEN_CPUID_RDTSCP_INSTR_AVAIL (1U << 2)
 /* base+3 subleaf 0 EBX */
-#define XEN_CPUID_TSC_MODE_DEFAULT          0U
-#define XEN_CPUID_TSC_MODE_ALWAYS_EMULATE   1U
-#define XEN_CPUID_TSC_MODE_NEVER_EMULATE    2U
-#define XEN_CPUID_TSC_MODE_PVRDTSCP         3U
+#define XEN_CPUID_TSC_MODE_DEFAULT        0U
+#define XEN_CPUID_TSC_MODE_ALWAYS_EMULATE 1U
+#define XEN_CPUID_TSC_MODE_NEVER_EMULATE  2U
+#define XEN_CPUID_TSC_MODE_PVRDTSCP       3U
 
 /* base+4 EAX */
-#define XEN_HVM_CPUID_APIC_ACCESS_VIRT  (1U << 0) /* APIC registers virtualised */
-#define XEN_HVM_CPUID_X2APIC_VIRT       (1U << 1) /* x2APIC MSRs virtualised */
-#define XEN_HVM_CPUID_IOMMU_MAPPINGS    (1U << 2) /* foreign maps in the IOMMU */
-#define XEN_HVM_CPUID_VCPU_ID_PRESENT   (1U << 3) /* EBX holds the vCPU id */
-#define XEN_HVM_CPUID_DOMID_PRESENT     (1U << 4) /* ECX holds the domain id */
-#define XEN_HVM_CPUID_EXT_DEST_ID       (1U << 5) /* 15-bit MSI/IO-APIC dest */
-#define XEN_HVM_CPUID_UPCALL_VECTOR     (1U << 6) /* per-vCPU upcall vectors */
+#define XEN_HVM_CPUID_APIC_ACCESS_VIRT (1U << 0) /* APIC registers virtualised */
+#define XEN_HVM_CPUID_X2APIC_VIRT      (1U << 1) /* x2APIC MSRs virtualised */
+#define XEN_HVM_CPUID_IOMMU_MAPPINGS   (1U << 2) /* foreign maps in the IOMMU */
+#define XEN_HVM_CPUID_VCPU_ID_PRESENT  (1U << 3) /* EBX holds the vCPU id */
+#define XEN_HVM_CPUID_DOMID_PRESENT    (1U << 4) /* ECX holds the domain id */
+#define XEN_HVM_CPUID_EXT_DEST_ID      (1U << 5) /* 15-bit MSI/IO-APIC dest */
+#define XEN_HVM_CPUID_UPCALL_VECTOR    (1U << 6) /* per-vCPU upcall vectors */
 
 /* base+5 EBX */
 #define XEN_CPUID_MACHINE_ADDRESS_WIDTH_MASK 0xffU

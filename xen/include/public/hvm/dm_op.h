@@ -13,7 +13,8 @@
 
 #include "../xen.h"
 
-struct xen_dm_op_buf {
+struct xen_dm_op_buf
+{
     XEN_GUEST_HANDLE(void) h;
     xen_ulong_t size;
 };
@@ -26,7 +27,8 @@ XEN_ABI_SIZE(struct xen_dm_op_buf, 16);
  */
 #define XEN_DMOP_set_mem_type 12
 
-struct xen_dm_op_set_mem_type {
+struct xen_dm_op_set_mem_type
+{
     uint32_t nr;
     uint16_t mem_type;
     uint16_t pad;
@@ -34,10 +36,12 @@ struct xen_dm_op_set_mem_type {
 };
 XEN_ABI_SIZE(struct xen_dm_op_set_mem_type, 16);
 
-struct xen_dm_op {
+struct xen_dm_op
+{
     uint32_t op;
     uint32_t pad;
-    union {
+    union
+    {
         struct xen_dm_op_set_mem_type set_mem_type;
     } u;
 };

@@ -18,7 +18,8 @@
 
 #include "../xen.h"
 
-struct vcpu_hvm_x86_32 {
+struct vcpu_hvm_x86_32
+{
     uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
     uint32_t eip;
     uint32_t eflags;
@@ -26,7 +27,7 @@ struct vcpu_hvm_x86_32 {
     uint32_t cr3;
     uint32_t cr4;
     uint32_t pad1;
-    uint64_t efer;             /* NXE, or LME/LMA for compatibility mode */
+    uint64_t efer; /* NXE, or LME/LMA for compatibility mode */
     uint32_t cs_base, ds_base, ss_base, es_base, tr_base;
     uint32_t cs_limit, ds_limit, ss_limit, es_limit, tr_limit;
     uint16_t cs_ar, ds_ar, ss_ar, es_ar, tr_ar;
@@ -36,7 +37,8 @@ XEN_ABI_SIZE(struct vcpu_hvm_x86_32, 120);
 XEN_ABI_OFFSET(struct vcpu_hvm_x86_32, efer, 56);
 XEN_ABI_OFFSET(struct vcpu_hvm_x86_32, cs_ar, 104);
 
-struct vcpu_hvm_x86_64 {
+struct vcpu_hvm_x86_64
+{
     uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
     uint64_t rip;
     uint64_t rflags;
@@ -47,13 +49,15 @@ struct vcpu_hvm_x86_64 {
 };
 XEN_ABI_SIZE(struct vcpu_hvm_x86_64, 112);
 
-#define VCPU_HVM_MODE_32B 0    /* read cpu_regs.x86_32 */
-#define VCPU_HVM_MODE_64B 1    /* read cpu_regs.x86_64 */
+#define VCPU_HVM_MODE_32B 0 /* read cpu_regs.x86_32 */
+#define VCPU_HVM_MODE_64B 1 /* read cpu_regs.x86_64 */
 
-struct vcpu_hvm_context {
-    uint32_t mode;             /* VCPU_HVM_MODE_* */
+struct vcpu_hvm_context
+{
+    uint32_t mode; /* VCPU_HVM_MODE_* */
     uint32_t pad;
-    union {
+    union
+    {
         struct vcpu_hvm_x86_32 x86_32;
         struct vcpu_hvm_x86_64 x86_64;
     } cpu_regs;

@@ -26,13 +26,13 @@ typedef uint32_t XENCONS_RING_IDX;
 
 #define MASK_XENCONS_IDX(idx, ring) ((idx) & (sizeof(ring) - 1))
 
-struct xencons_interface {
-    char in[1024];             /* backend -> guest (keyboard) */
-    char out[2048];            /* guest -> backend (screen) */
+struct xencons_interface
+{
+    char in[1024];  /* backend -> guest (keyboard) */
+    char out[2048]; /* guest -> backend (screen) */
     XENCONS_RING_IDX in_cons, in_prod;
     XENCONS_RING_IDX out_cons, out_prod;
 };
-XEN_ABI_ASSERT(sizeof(struct xencons_interface) == 3088,
-               "xencons_interface layout");
+XEN_ABI_ASSERT(sizeof(struct xencons_interface) == 3088, "xencons_interface layout");
 
 #endif /* WREN_PUBLIC_IO_CONSOLE_H */

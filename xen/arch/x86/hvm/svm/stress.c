@@ -32,21 +32,27 @@
 #include <asm/traps.h>
 #include "vmcb.h"
 
-static unsigned int opt_svm_stress;       /* VM entries per CPU; 0: off */
+static unsigned int opt_svm_stress; /* VM entries per CPU; 0: off */
 integer_param("svm_stress", opt_svm_stress);
 static unsigned int opt_svm_stress_flags;
 integer_param("svm_stress_flags", opt_svm_stress_flags);
 #define STRESS_NO_TIMER 1u
 #define STRESS_NO_FPU   2u
-#define STRESS_SPLIT    4u                /* CPU0 enters guests, the others only FXRSTOR */
-#define STRESS_FSW_ES   8u                /* ... of a status word with ES (bit 7) set */
+#define STRESS_SPLIT    4u /* CPU0 enters guests, the others only FXRSTOR */
+#define STRESS_FSW_ES   8u /* ... of a status word with ES (bit 7) set */
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
 
-#define NPT_TABLE 0x7ULL                  /* present, writable, user */
+#define NPT_TABLE 0x7ULL /* present, writable, user */
 
-static inline void clgi(void) { asm volatile("clgi" ::: "memory"); }
-static inline void stgi(void) { asm volatile("stgi" ::: "memory"); }
+static inline void clgi(void)
+{
+    asm volatile("clgi" ::: "memory");
+}
+static inline void stgi(void)
+{
+    asm volatile("stgi" ::: "memory");
+}
 
 static volatile unsigned int stress_go, stress_done;
 static volatile uint64_t stress_intr[NR_CPUS];
@@ -66,19 +72,19 @@ static paddr_t stress_npt(void)
     uint64_t *l4 = alloc_page_zeroed(), *l3 = alloc_page_zeroed();
     uint64_t *l2 = alloc_page_zeroed(), *l1 = alloc_page_zeroed();
     uint64_t *g[4];
-    for (unsigned int i = 0; i < 4; i++)
-        if (!(g[i] = alloc_page_zeroed()))
+    for ( unsigned int i = 0; i < 4; i++ )
+        if ( !(g[i] = alloc_page_zeroed()) )
             panic("svm_stress: out of memory");
-    if (!l4 || !l3 || !l2 || !l1)
+    if ( !l4 || !l3 || !l2 || !l1 )
         panic("svm_stress: out of memory");
     memcpy(g[0], "\x0f\x01\xd9\xeb\xfb", 5);
-    g[1][0] = 0x2000 | 0x3;                 /* guest PML4 -> PDPT at gpa 0x2000 */
-    g[2][0] = 0x3000 | 0x3;                 /* guest PDPT -> PD at gpa 0x3000 */
-    g[3][0] = 0x0 | 0x83;                   /* guest PD: 2 MiB page at gpa 0 */
+    g[1][0] = 0x2000 | 0x3; /* guest PML4 -> PDPT at gpa 0x2000 */
+    g[2][0] = 0x3000 | 0x3; /* guest PDPT -> PD at gpa 0x3000 */
+    g[3][0] = 0x0 | 0x83;   /* guest PD: 2 MiB page at gpa 0 */
     l4[0] = virt_to_maddr(l3) | NPT_TABLE;
     l3[0] = virt_to_maddr(l2) | NPT_TABLE;
     l2[0] = virt_to_maddr(l1) | NPT_TABLE;
-    for (unsigned int i = 0; i < 4; i++)
+    for ( unsigned int i = 0; i < 4; i++ )
         l1[i] = virt_to_maddr(g[i]) | NPT_TABLE;
     return virt_to_maddr(l4);
 }
@@ -86,10 +92,10 @@ static paddr_t stress_npt(void)
 static void *stress_vmcb(unsigned int cpu)
 {
     void *vmcb = alloc_page_zeroed();
-    if (!vmcb)
+    if ( !vmcb )
         panic("svm_stress: out of memory");
-    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, INTERCEPT_INTR | INTERCEPT_NMI |
-             INTERCEPT_HLT | INTERCEPT_SHUTDOWN);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4,
+             INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_HLT | INTERCEPT_SHUTDOWN);
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4, INTERCEPT_VMRUN | INTERCEPT_VMMCALL);
     vmcb_set(vmcb, VMCB_ASID, 4, 1 + cpu);
     vmcb_set64(vmcb, VMCB_VINTR, VINTR_MASKING);
@@ -108,7 +114,7 @@ static void *stress_vmcb(unsigned int cpu)
     return vmcb;
 }
 
-#define STRESS_VMCBS 3                  /* more guests than CPUs: they move */
+#define STRESS_VMCBS 3 /* more guests than CPUs: they move */
 
 static void *stress_vmcbs[STRESS_VMCBS];
 static uint8_t stress_fpu[STRESS_VMCBS][512] __attribute__((aligned(16)));
@@ -118,11 +124,12 @@ static unsigned int stress_cursor;
 /* The next guest no CPU is running, round-robin; -1 owner means free. */
 static unsigned int stress_pick(unsigned int cpu)
 {
-    for (;;) {
+    for ( ;; )
+    {
         unsigned int i = __atomic_fetch_add(&stress_cursor, 1, __ATOMIC_SEQ_CST) % STRESS_VMCBS;
         int none = -1;
-        if (__atomic_compare_exchange_n(&stress_owner[i], &none, (int)cpu, false,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        if ( __atomic_compare_exchange_n(&stress_owner[i], &none, (int)cpu, false, __ATOMIC_ACQUIRE,
+                                         __ATOMIC_RELAXED) )
             return i;
     }
 }
@@ -134,8 +141,10 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
     paddr_t host = svm_host_area(cpu);
     struct guest_regs regs = { 0 };
 
-    if (cpu == 0) {
-        for (unsigned int i = 0; i < STRESS_VMCBS; i++) {
+    if ( cpu == 0 )
+    {
+        for ( unsigned int i = 0; i < STRESS_VMCBS; i++ )
+        {
             stress_vmcbs[i] = stress_vmcb(i);
             stress_owner[i] = -1;
             asm volatile("fxsave64 %0" : "=m"(stress_fpu[i]));
@@ -147,41 +156,43 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
                opt_svm_stress_flags & STRESS_SPLIT ? ", CPU0 alone enters them" : "");
         __atomic_store_n(&stress_go, 1, __ATOMIC_RELEASE);
     }
-    while (!stress_go)
+    while ( !stress_go )
         cpu_relax();
-    if (!(opt_svm_stress_flags & STRESS_NO_TIMER))
+    if ( !(opt_svm_stress_flags & STRESS_NO_TIMER) )
         apic_timer_start(100);
     local_irq_enable();
-    if ((opt_svm_stress_flags & STRESS_SPLIT) && cpu != 0) {
+    if ( (opt_svm_stress_flags & STRESS_SPLIT) && cpu != 0 )
+    {
         static uint8_t area[NR_CPUS][512] __attribute__((aligned(16)));
         asm volatile("fxsave64 %0" : "=m"(area[cpu]));
-        if (opt_svm_stress_flags & STRESS_FSW_ES)
-            area[cpu][2] |= 0x80;           /* FSW.ES: FXRSTOR does not trap on it */
-        while (!ACCESS_ONCE(stress_done))
-            asm volatile("fxrstor64 %0" :: "m"(area[cpu]));
+        if ( opt_svm_stress_flags & STRESS_FSW_ES )
+            area[cpu][2] |= 0x80; /* FSW.ES: FXRSTOR does not trap on it */
+        while ( !ACCESS_ONCE(stress_done) )
+            asm volatile("fxrstor64 %0" ::"m"(area[cpu]));
         stress_intr[cpu] = 0;
         __atomic_add_fetch(&stress_done, 1, __ATOMIC_SEQ_CST);
-        for (;;)
+        for ( ;; )
             halt();
     }
-    for (unsigned int i = 0; i < opt_svm_stress; i++) {
+    for ( unsigned int i = 0; i < opt_svm_stress; i++ )
+    {
         unsigned int g = stress_pick(cpu);
         void *vmcb = stress_vmcbs[g];
         uint64_t code;
-        if (!(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)))
-            asm volatile("fxrstor64 %0" :: "m"(stress_fpu[g]));
+        if ( !(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)) )
+            asm volatile("fxrstor64 %0" ::"m"(stress_fpu[g]));
         clgi();
         vmcb_set(vmcb, VMCB_CLEAN, 4, 0);
         vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, 1);
         svm_enter(&regs, virt_to_maddr(vmcb), host);
         code = vmcb_get64(vmcb, VMCB_EXITCODE);
         stgi();
-        if (!(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)))
+        if ( !(opt_svm_stress_flags & (STRESS_NO_FPU | STRESS_SPLIT)) )
             asm volatile("fxsave64 %0" : "=m"(stress_fpu[g]));
         __atomic_store_n(&stress_owner[g], -1, __ATOMIC_RELEASE);
-        if (code == SVM_EXIT_INTR)
+        if ( code == SVM_EXIT_INTR )
             stress_intr[cpu]++;
-        else if (code != SVM_EXIT_VMMCALL)
+        else if ( code != SVM_EXIT_VMMCALL )
             panic("svm_stress: CPU%u entry %u, guest %u: exit code %#lx (info %#lx %#lx), "
                   "guest state rip %#lx rsp %#lx cr3 %#lx cr4 %#lx efer %#lx; host cr3 %#lx",
                   cpu, i, g, code, vmcb_get64(vmcb, VMCB_EXITINFO1),
@@ -190,15 +201,15 @@ __noreturn void svm_stress_cpu(unsigned int cpu)
                   vmcb_get64(vmcb, VMCB_CR4), vmcb_get64(vmcb, VMCB_EFER), read_cr3());
     }
     __atomic_add_fetch(&stress_done, 1, __ATOMIC_SEQ_CST);
-    if (cpu != 0)
-        for (;;)
+    if ( cpu != 0 )
+        for ( ;; )
             halt();
-    while (ACCESS_ONCE(stress_done) < nr_online_cpus)
+    while ( ACCESS_ONCE(stress_done) < nr_online_cpus )
         cpu_relax();
-    if (opt_svm_stress_flags & STRESS_SPLIT)
+    if ( opt_svm_stress_flags & STRESS_SPLIT )
         printk("svm_stress: the other CPUs ran FXRSTOR only%s\n",
                opt_svm_stress_flags & STRESS_FSW_ES ? ", status word with ES set" : "");
-    for (unsigned int c = 0; c < nr_online_cpus; c++)
+    for ( unsigned int c = 0; c < nr_online_cpus; c++ )
         printk("svm_stress: CPU%u done, %lu interrupt exits\n", c, stress_intr[c]);
     machine_power_off();
 }

@@ -36,57 +36,72 @@
 #include <asm/p2m-backends.h>
 
 #define MSR_SVM_EFER_SHADOW_VALID 0
-#define IOPM_PAGES  3
-#define MSRPM_PAGES 2
+#define IOPM_PAGES                3
+#define MSRPM_PAGES               2
 
 #define TLB_CONTROL_NONE      0
-#define TLB_CONTROL_FLUSH_ALL 1     /* every ASID's entries, on this VMRUN */
+#define TLB_CONTROL_FLUSH_ALL 1 /* every ASID's entries, on this VMRUN */
 
-struct svm_cpu {
-    void *host_area;            /* VMSAVE area for the hypervisor's own state */
-    void *hsave;                /* MSR_VM_HSAVE_PA page */
+struct svm_cpu
+{
+    void *host_area; /* VMSAVE area for the hypervisor's own state */
+    void *hsave;     /* MSR_VM_HSAVE_PA page */
     /* Only this CPU touches these, between CLGI and STGI. */
-    uint64_t asid_gen;          /* the ASIDs of older generations are void */
-    uint32_t next_asid;         /* next to hand out; max_asid: none left */
+    uint64_t asid_gen;  /* the ASIDs of older generations are void */
+    uint32_t next_asid; /* next to hand out; max_asid: none left */
 };
 static struct svm_cpu svm_cpus[NR_CPUS];
-static mfn_t iopm, msrpm;       /* shared by every vCPU: intercept everything... */
-static uint32_t max_asid;       /* ASIDs 1 .. max_asid - 1 are the guests' */
-static uint64_t cr4_guest_ok;   /* CR4 bits a guest may set (cpu_policy.c) */
+static mfn_t iopm, msrpm;     /* shared by every vCPU: intercept everything... */
+static uint32_t max_asid;     /* ASIDs 1 .. max_asid - 1 are the guests' */
+static uint64_t cr4_guest_ok; /* CR4 bits a guest may set (cpu_policy.c) */
 static bool have_rdtscp;
-static uint64_t tsc_aux_now[NR_CPUS];   /* TSC_AUX in each CPU */
+static uint64_t tsc_aux_now[NR_CPUS]; /* TSC_AUX in each CPU */
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_area);
 
-static inline void clgi(void) { asm volatile("clgi" ::: "memory"); }
-static inline void stgi(void) { asm volatile("stgi" ::: "memory"); }
-static inline void vmsave(paddr_t pa) { asm volatile("vmsave %0" :: "a"(pa) : "memory"); }
+static inline void clgi(void)
+{
+    asm volatile("clgi" ::: "memory");
+}
+static inline void stgi(void)
+{
+    asm volatile("stgi" ::: "memory");
+}
+static inline void vmsave(paddr_t pa)
+{
+    asm volatile("vmsave %0" ::"a"(pa) : "memory");
+}
 
 static int svm_probe(void)
 {
     struct cpuid_regs r = cpuid(0x80000001);
-    if (!(r.c & (1u << 2))) {
+    if ( !(r.c & (1u << 2)) )
+    {
         printk(XENLOG_ERR "SVM: CPUID 0x80000001 ECX.SVM clear\n");
         return -ENODEV;
     }
-    if (rdmsr(MSR_VM_CR) & (1u << 4)) {
+    if ( rdmsr(MSR_VM_CR) & (1u << 4) )
+    {
         printk(XENLOG_ERR "SVM: disabled by firmware (VM_CR.SVMDIS)\n");
         return -ENODEV;
     }
     r = cpuid(0x8000000a);
-    if (!(r.d & 1u)) {
-        printk(XENLOG_ERR "SVM: no nested paging (CPUID 0x8000000a EDX.NP); with QEMU use -cpu max\n");
+    if ( !(r.d & 1u) )
+    {
+        printk(XENLOG_ERR
+               "SVM: no nested paging (CPUID 0x8000000a EDX.NP); with QEMU use -cpu max\n");
         return -ENODEV;
     }
     max_asid = r.b;
-    if (max_asid < 2) {
+    if ( max_asid < 2 )
+    {
         printk(XENLOG_ERR "SVM: %u ASIDs, none for guests\n", max_asid);
         return -ENODEV;
     }
     cr4_guest_ok = hvm_cr4_guest_ok();
     have_rdtscp = cpuid(0x80000001).d & (1u << 27);
-    printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n",
-           r.a & 0xff, r.b, (r.d & (1u << 3)) ? "yes" : "no", (r.d & (1u << 7)) ? "yes" : "no");
+    printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n", r.a & 0xff, r.b,
+           (r.d & (1u << 3)) ? "yes" : "no", (r.d & (1u << 7)) ? "yes" : "no");
     return 0;
 }
 
@@ -95,25 +110,25 @@ static void msrpm_allow(uint8_t *pm, uint32_t msr)
 {
     uint32_t base = msr >= 0xc0000000 ? 0x800 : 0;
     uint32_t bit = (msr & 0x1fff) * 2;
-    pm[base + bit / 8] &= (uint8_t)~(3u << (bit % 8));
+    pm[base + bit / 8] &= (uint8_t) ~(3u << (bit % 8));
 }
 
 static int svm_alloc_permission_maps(void)
 {
     uint8_t *pm;
-    iopm = alloc_pages(2);                 /* 12 KiB needed: 4 pages */
+    iopm = alloc_pages(2); /* 12 KiB needed: 4 pages */
     msrpm = alloc_pages(1);
-    if (!mfn_valid_raw(iopm) || !mfn_valid_raw(msrpm))
+    if ( !mfn_valid_raw(iopm) || !mfn_valid_raw(msrpm) )
         return -ENOMEM;
     memset(mfn_to_virt(iopm), 0xff, 4 * PAGE_SIZE);
     pm = mfn_to_virt(msrpm);
     memset(pm, 0xff, 2 * PAGE_SIZE);
-    for (uint32_t m = MSR_STAR; m <= MSR_SFMASK; m++)
+    for ( uint32_t m = MSR_STAR; m <= MSR_SFMASK; m++ )
         msrpm_allow(pm, m);
     msrpm_allow(pm, MSR_FS_BASE);
     msrpm_allow(pm, MSR_GS_BASE);
     msrpm_allow(pm, MSR_KERNEL_GS_BASE);
-    for (uint32_t m = 0x174; m <= 0x176; m++)   /* SYSENTER_CS/ESP/EIP */
+    for ( uint32_t m = 0x174; m <= 0x176; m++ ) /* SYSENTER_CS/ESP/EIP */
         msrpm_allow(pm, m);
     return 0;
 }
@@ -121,18 +136,18 @@ static int svm_alloc_permission_maps(void)
 static int svm_cpu_up(unsigned int cpu)
 {
     struct svm_cpu *c = &svm_cpus[cpu];
-    if (cpu == 0 && svm_alloc_permission_maps())
+    if ( cpu == 0 && svm_alloc_permission_maps() )
         return -ENOMEM;
     c->host_area = alloc_page_zeroed();
     c->hsave = alloc_page_zeroed();
-    if (!c->host_area || !c->hsave)
+    if ( !c->host_area || !c->hsave )
         return -ENOMEM;
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_maddr(c->hsave));
-    if (have_rdtscp)
+    if ( have_rdtscp )
         wrmsr(MSR_TSC_AUX, 0);
     tsc_aux_now[cpu] = 0;
-    c->next_asid = max_asid;    /* the first handout flushes whatever came before */
+    c->next_asid = max_asid; /* the first handout flushes whatever came before */
     vmsave(virt_to_maddr(c->host_area));
     return 0;
 }
@@ -146,13 +161,14 @@ paddr_t svm_host_area(unsigned int cpu)
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
     vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4, INTERCEPT_CR_WRITE(4));
-    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID |
-             INTERCEPT_INVD | INTERCEPT_HLT | INTERCEPT_IOIO | INTERCEPT_MSR |
-             INTERCEPT_SHUTDOWN);
-    vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4, INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
-             INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI |
-             INTERCEPT_SKINIT | INTERCEPT_WBINVD | INTERCEPT_XSETBV);
-    vmcb_set(vmcb, VMCB_INTERCEPT_EXC, 4, 1u << 18);    /* #MC */
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4,
+             INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
+                 INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4,
+             INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
+                 INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_WBINVD |
+                 INTERCEPT_XSETBV);
+    vmcb_set(vmcb, VMCB_INTERCEPT_EXC, 4, 1u << 18); /* #MC */
     vmcb_set64(vmcb, VMCB_IOPM_BASE, mfn_x(iopm) << PAGE_SHIFT);
     vmcb_set64(vmcb, VMCB_MSRPM_BASE, mfn_x(msrpm) << PAGE_SHIFT);
     vmcb_set64(vmcb, VMCB_VINTR, VINTR_MASKING);
@@ -164,7 +180,7 @@ static void svm_init_controls(struct vcpu *v, void *vmcb)
 static int svm_vcpu_create(struct vcpu *v)
 {
     void *vmcb = alloc_page_zeroed();
-    if (!vmcb)
+    if ( !vmcb )
         return -ENOMEM;
     v->arch.svm.vmcb = vmcb;
     /* No ASID yet: the first entry hands one out. */
@@ -225,18 +241,18 @@ static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
 /* What VMRUN's consistency checks would refuse is refused here with
  * -EINVAL: a bad VCPUOP_initialise context must never become a failed
  * entry (a crashed domain). */
-#define SVM_EFER_GUEST_OK    (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define SVM_RFLAGS_MBZ       0xffffffffffc08028ULL      /* bits 3, 5, 15, 22-63 */
-#define SVM_RFLAGS_VM        (1ULL << 17)
+#define SVM_EFER_GUEST_OK (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define SVM_RFLAGS_MBZ    0xffffffffffc08028ULL /* bits 3, 5, 15, 22-63 */
+#define SVM_RFLAGS_VM     (1ULL << 17)
 
 static bool svm_context_ok(const struct vcpu_hvm_x86_64 *r)
 {
     unsigned int maxphyaddr = cpuid_count(0x80000008, 0).a & 0xff;
-    if ((r->cr0 >> 32) || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)))
+    if ( (r->cr0 >> 32) || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)) )
         return false;
-    if (r->efer & ~SVM_EFER_GUEST_OK)
+    if ( r->efer & ~SVM_EFER_GUEST_OK )
         return false;
-    if (maxphyaddr && (r->cr3 >> maxphyaddr))
+    if ( maxphyaddr && (r->cr3 >> maxphyaddr) )
         return false;
     return !(r->rflags & (SVM_RFLAGS_MBZ | SVM_RFLAGS_VM));
 }
@@ -245,18 +261,25 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
 {
     const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
     const uint64_t need_cr0 = X86_CR0_PE | X86_CR0_PG;
-    if (ctx->mode != VCPU_HVM_MODE_64B)
-        return -EOPNOTSUPP;     /* 32-bit contexts: not yet */
-    if ((r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) ||
-        !(r->efer & EFER_LME) || (r->efer & EFER_SVME) || (r->cr4 & ~cr4_guest_ok) ||
-        ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip || !svm_context_ok(r))
+    if ( ctx->mode != VCPU_HVM_MODE_64B )
+        return -EOPNOTSUPP; /* 32-bit contexts: not yet */
+    if ( (r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) || !(r->efer & EFER_LME) ||
+         (r->efer & EFER_SVME) || (r->cr4 & ~cr4_guest_ok) ||
+         ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip || !svm_context_ok(r) )
         return -EINVAL;
     svm_reset_state(v, r->cr0, r->cr3, r->cr4);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
     svm_set_efer(v, r->efer | EFER_LMA);
-    v->arch.regs = (struct guest_regs){ .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rbx = r->rbx,
-        .rsp = r->rsp, .rbp = r->rbp, .rsi = r->rsi, .rdi = r->rdi, .rip = r->rip,
-        .rflags = r->rflags | 0x2 };
+    v->arch.regs = (struct guest_regs){ .rax = r->rax,
+                                        .rcx = r->rcx,
+                                        .rdx = r->rdx,
+                                        .rbx = r->rbx,
+                                        .rsp = r->rsp,
+                                        .rbp = r->rbp,
+                                        .rsi = r->rsi,
+                                        .rdi = r->rdi,
+                                        .rip = r->rip,
+                                        .rflags = r->rflags | 0x2 };
     return 0;
 }
 
@@ -278,7 +301,7 @@ static uint8_t svm_fresh_asid(struct vcpu *v, struct svm_cpu *c)
 {
     uint8_t ctl = TLB_CONTROL_NONE;
 
-    if (c->next_asid >= max_asid)
+    if ( c->next_asid >= max_asid )
         ctl = svm_new_asid_generation(c);
     v->arch.svm.asid = c->next_asid++;
     v->arch.svm.asid_gen = c->asid_gen;
@@ -331,7 +354,7 @@ static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct
     e->io_rep = info1 & (1u << 3);
     e->io_size = (info1 & (1u << 6)) ? 4 : (info1 & (1u << 5)) ? 2 : 1;
     e->io_port = (uint16_t)(info1 >> 16);
-    e->insn_len = (unsigned int)(info2 - v->arch.regs.rip);     /* EXITINFO2 is the next RIP */
+    e->insn_len = (unsigned int)(info2 - v->arch.regs.rip); /* EXITINFO2 is the next RIP */
 }
 
 static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
@@ -348,13 +371,16 @@ static void svm_decode_npf(uint64_t info1, uint64_t info2, struct hvm_exit *e)
 /* EFER writes are vendor business: returns true if handled here. */
 static bool svm_private_msr(struct vcpu *v, bool write)
 {
-    if ((uint32_t)v->arch.regs.rcx != MSR_EFER)
+    if ( (uint32_t)v->arch.regs.rcx != MSR_EFER )
         return false;
-    if (write) {
+    if ( write )
+    {
         uint64_t val = (v->arch.regs.rdx << 32) | (uint32_t)v->arch.regs.rax;
         uint64_t lma = v->arch.svm.guest_efer & EFER_LMA;
         svm_set_efer(v, (val & ~EFER_LMA) | lma);
-    } else {
+    }
+    else
+    {
         v->arch.regs.rax = (uint32_t)v->arch.svm.guest_efer;
         v->arch.regs.rdx = v->arch.svm.guest_efer >> 32;
     }
@@ -388,20 +414,22 @@ static void svm_cr4_write(struct vcpu *v, struct hvm_exit *e)
     struct x86_insn insn;
     uint64_t val;
     svm_get_guest_state(v, &st);
-    if (!decode_cr4_write(v, st.long_mode, &insn)) {
+    if ( !decode_cr4_write(v, st.long_mode, &insn) )
+    {
         e->reason = HVM_EXIT_UNHANDLED;
         return;
     }
     val = hvm_read_gpr(v, insn.rm);
-    if (!st.long_mode)
+    if ( !st.long_mode )
         val = (uint32_t)val;
     e->reason = HVM_EXIT_NONE;
-    if (!cr4_write_ok(&st, val)) {
+    if ( !cr4_write_ok(&st, val) )
+    {
         svm_inject_exception(v, 13, 0);
         return;
     }
     vmcb_set64(v->arch.svm.vmcb, VMCB_CR4, val);
-    v->arch.svm.last_cpu = -1;      /* flush the ASID, as the write would */
+    v->arch.svm.last_cpu = -1; /* flush the ASID, as the write would */
     v->arch.regs.rip += insn.length;
 }
 
@@ -412,27 +440,43 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     uint64_t info1 = vmcb_get64(vmcb, VMCB_EXITINFO1), info2 = vmcb_get64(vmcb, VMCB_EXITINFO2);
     memset(e, 0, sizeof(*e));
     e->raw_reason = code;
-    switch (code) {
+    switch ( code )
+    {
     case SVM_EXIT_INTR:
-    case SVM_EXIT_NMI:     e->reason = HVM_EXIT_NONE; break;
-    case SVM_EXIT_CPUID:   e->reason = HVM_EXIT_CPUID; e->insn_len = 2; break;
-    case SVM_EXIT_HLT:     e->reason = HVM_EXIT_HLT; e->insn_len = 1; break;
-    case SVM_EXIT_VMMCALL: e->reason = HVM_EXIT_HYPERCALL; e->insn_len = 3; break;
-    case SVM_EXIT_XSETBV:  e->reason = HVM_EXIT_XSETBV; e->insn_len = 3; break;
+    case SVM_EXIT_NMI: e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_CPUID:
+        e->reason = HVM_EXIT_CPUID;
+        e->insn_len = 2;
+        break;
+    case SVM_EXIT_HLT:
+        e->reason = HVM_EXIT_HLT;
+        e->insn_len = 1;
+        break;
+    case SVM_EXIT_VMMCALL:
+        e->reason = HVM_EXIT_HYPERCALL;
+        e->insn_len = 3;
+        break;
+    case SVM_EXIT_XSETBV:
+        e->reason = HVM_EXIT_XSETBV;
+        e->insn_len = 3;
+        break;
     case SVM_EXIT_INVD:
-    case SVM_EXIT_WBINVD:  e->reason = HVM_EXIT_WBINVD; e->insn_len = 2; break;
+    case SVM_EXIT_WBINVD:
+        e->reason = HVM_EXIT_WBINVD;
+        e->insn_len = 2;
+        break;
     case SVM_EXIT_CR4_WRITE: svm_cr4_write(v, e); break;
     case SVM_EXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
-    case SVM_EXIT_IOIO:    svm_decode_io(info1, info2, v, e); break;
-    case SVM_EXIT_NPF:     svm_decode_npf(info1, info2, e); break;
+    case SVM_EXIT_IOIO: svm_decode_io(info1, info2, v, e); break;
+    case SVM_EXIT_NPF: svm_decode_npf(info1, info2, e); break;
     case SVM_EXIT_MSR:
-        if (svm_private_msr(v, info1 & 1))
+        if ( svm_private_msr(v, info1 & 1) )
             e->reason = HVM_EXIT_NONE;
         else
             e->reason = info1 & 1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ, e->insn_len = 2;
         break;
     case SVM_EXIT_INVALID: e->reason = HVM_EXIT_INVALID_STATE; break;
-    default:               e->reason = HVM_EXIT_UNHANDLED; break;
+    default: e->reason = HVM_EXIT_UNHANDLED; break;
     }
 }
 
@@ -447,7 +491,7 @@ static void svm_track_lma(struct vcpu *v)
 /* RDTSCP and RDPID read TSC_AUX straight from the CPU. */
 static void load_tsc_aux(struct vcpu *v, unsigned int cpu)
 {
-    if (!have_rdtscp || tsc_aux_now[cpu] == v->arch.tsc_aux)
+    if ( !have_rdtscp || tsc_aux_now[cpu] == v->arch.tsc_aux )
         return;
     wrmsr(MSR_TSC_AUX, v->arch.tsc_aux);
     tsc_aux_now[cpu] = v->arch.tsc_aux;
@@ -462,10 +506,10 @@ static void load_tsc_aux(struct vcpu *v, unsigned int cpu)
 static void svm_claim_vmcb(struct vcpu *v, unsigned int cpu)
 {
     int none = -1;
-    if (!__atomic_compare_exchange_n(&v->arch.svm.vmcb_owner, &none, (int)cpu, false,
-                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-        panic("d%uv%u: VMCB entered on CPU%u while CPU%d owns it",
-              v->domain->domain_id, v->vcpu_id, cpu, none);
+    if ( !__atomic_compare_exchange_n(&v->arch.svm.vmcb_owner, &none, (int)cpu, false,
+                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+        panic("d%uv%u: VMCB entered on CPU%u while CPU%d owns it", v->domain->domain_id, v->vcpu_id,
+              cpu, none);
 }
 
 static void svm_release_vmcb(struct vcpu *v)
@@ -480,7 +524,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     svm_claim_vmcb(v, cpu);
     clgi();
     v->arch.svm.in_guest = true;
-    smp_mb();                   /* publish in_guest before reading the generation */
+    smp_mb(); /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
     v->arch.svm.entries++;
     hvm_load_count(HVM_LOAD_ENTRY);
@@ -494,7 +538,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     svm_save_regs(v);
     svm_track_lma(v);
     vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
-    stgi();                     /* a pending host interrupt is taken here */
+    stgi(); /* a pending host interrupt is taken here */
     svm_translate_exit(v, exit);
     svm_release_vmcb(v);
 }
@@ -514,8 +558,8 @@ static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
-    uint64_t ev = vector | (3u << 8) | (1u << 31);     /* type 3: exception, valid */
-    if (error_code >= 0)
+    uint64_t ev = vector | (3u << 8) | (1u << 31); /* type 3: exception, valid */
+    if ( error_code >= 0 )
         ev |= (1u << 11) | ((uint64_t)(uint32_t)error_code << 32);
     vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
 }
@@ -526,8 +570,9 @@ static void svm_wait_for_flush(struct vcpu *v)
 {
     uint64_t entries = v->arch.svm.entries;
     int cpu = ACCESS_ONCE(v->processor);
-    while (cpu >= 0 && cpu != (int)smp_processor_id() &&
-           ACCESS_ONCE(v->arch.svm.in_guest) && v->arch.svm.entries == entries) {
+    while ( cpu >= 0 && cpu != (int)smp_processor_id() && ACCESS_ONCE(v->arch.svm.in_guest) &&
+            v->arch.svm.entries == entries )
+    {
         smp_kick_cpu((unsigned int)cpu);
         udelay(5);
         cpu = ACCESS_ONCE(v->processor);
@@ -543,8 +588,8 @@ static void svm_wait_for_flush(struct vcpu *v)
 static void svm_flush_guest_tlbs(struct domain *d)
 {
     __atomic_add_fetch(&d->tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
             svm_wait_for_flush(d->vcpu[i]);
 }
 

@@ -11,91 +11,91 @@
 #include <xen/lib.h>
 
 /* Control area. */
-#define VMCB_INTERCEPT_CR      0x000   /* u32: reads 15:0, writes 31:16 */
-#define VMCB_INTERCEPT_EXC     0x008   /* u32 */
-#define VMCB_INTERCEPT_MISC1   0x00c   /* u32 */
-#define VMCB_INTERCEPT_MISC2   0x010   /* u32 */
-#define VMCB_IOPM_BASE         0x040
-#define VMCB_MSRPM_BASE        0x048
-#define VMCB_TSC_OFFSET        0x050
-#define VMCB_ASID              0x058   /* u32 */
-#define VMCB_TLB_CONTROL       0x05c   /* u8 */
-#define VMCB_VINTR             0x060
-#define VMCB_INT_SHADOW        0x068
-#define VMCB_EXITCODE          0x070
-#define VMCB_EXITINFO1         0x078
-#define VMCB_EXITINFO2         0x080
-#define VMCB_EXITINTINFO       0x088
-#define VMCB_NP_ENABLE         0x090
-#define VMCB_EVENTINJ          0x0a8
-#define VMCB_NCR3              0x0b0
-#define VMCB_CLEAN             0x0c0   /* u32 */
-#define VMCB_NRIP              0x0c8
+#define VMCB_INTERCEPT_CR    0x000 /* u32: reads 15:0, writes 31:16 */
+#define VMCB_INTERCEPT_EXC   0x008 /* u32 */
+#define VMCB_INTERCEPT_MISC1 0x00c /* u32 */
+#define VMCB_INTERCEPT_MISC2 0x010 /* u32 */
+#define VMCB_IOPM_BASE       0x040
+#define VMCB_MSRPM_BASE      0x048
+#define VMCB_TSC_OFFSET      0x050
+#define VMCB_ASID            0x058 /* u32 */
+#define VMCB_TLB_CONTROL     0x05c /* u8 */
+#define VMCB_VINTR           0x060
+#define VMCB_INT_SHADOW      0x068
+#define VMCB_EXITCODE        0x070
+#define VMCB_EXITINFO1       0x078
+#define VMCB_EXITINFO2       0x080
+#define VMCB_EXITINTINFO     0x088
+#define VMCB_NP_ENABLE       0x090
+#define VMCB_EVENTINJ        0x0a8
+#define VMCB_NCR3            0x0b0
+#define VMCB_CLEAN           0x0c0 /* u32 */
+#define VMCB_NRIP            0x0c8
 
 /* State-save area. Segments are 16 bytes: selector, attrib, limit, base. */
-#define VMCB_ES   0x400
-#define VMCB_CS   0x410
-#define VMCB_SS   0x420
-#define VMCB_DS   0x430
-#define VMCB_FS   0x440
-#define VMCB_GS   0x450
-#define VMCB_GDTR 0x460
-#define VMCB_LDTR 0x470
-#define VMCB_IDTR 0x480
-#define VMCB_TR   0x490
-#define VMCB_CPL      0x4cb            /* u8 */
-#define VMCB_EFER     0x4d0
-#define VMCB_CR4      0x548
-#define VMCB_CR3      0x550
-#define VMCB_CR0      0x558
-#define VMCB_DR7      0x560
-#define VMCB_DR6      0x568
-#define VMCB_RFLAGS   0x570
-#define VMCB_RIP      0x578
-#define VMCB_RSP      0x5d8
-#define VMCB_RAX      0x5f8
-#define VMCB_CR2      0x640
-#define VMCB_G_PAT    0x668
+#define VMCB_ES     0x400
+#define VMCB_CS     0x410
+#define VMCB_SS     0x420
+#define VMCB_DS     0x430
+#define VMCB_FS     0x440
+#define VMCB_GS     0x450
+#define VMCB_GDTR   0x460
+#define VMCB_LDTR   0x470
+#define VMCB_IDTR   0x480
+#define VMCB_TR     0x490
+#define VMCB_CPL    0x4cb /* u8 */
+#define VMCB_EFER   0x4d0
+#define VMCB_CR4    0x548
+#define VMCB_CR3    0x550
+#define VMCB_CR0    0x558
+#define VMCB_DR7    0x560
+#define VMCB_DR6    0x568
+#define VMCB_RFLAGS 0x570
+#define VMCB_RIP    0x578
+#define VMCB_RSP    0x5d8
+#define VMCB_RAX    0x5f8
+#define VMCB_CR2    0x640
+#define VMCB_G_PAT  0x668
 
 /* MISC1 intercepts. */
-#define INTERCEPT_INTR      (1u << 0)
-#define INTERCEPT_NMI       (1u << 1)
-#define INTERCEPT_CPUID     (1u << 18)
-#define INTERCEPT_INVD      (1u << 22)
-#define INTERCEPT_HLT       (1u << 24)
-#define INTERCEPT_IOIO      (1u << 27)
-#define INTERCEPT_MSR       (1u << 28)
-#define INTERCEPT_SHUTDOWN  (1u << 31)
+#define INTERCEPT_INTR     (1u << 0)
+#define INTERCEPT_NMI      (1u << 1)
+#define INTERCEPT_CPUID    (1u << 18)
+#define INTERCEPT_INVD     (1u << 22)
+#define INTERCEPT_HLT      (1u << 24)
+#define INTERCEPT_IOIO     (1u << 27)
+#define INTERCEPT_MSR      (1u << 28)
+#define INTERCEPT_SHUTDOWN (1u << 31)
 /* MISC2 intercepts. */
-#define INTERCEPT_VMRUN     (1u << 0)
-#define INTERCEPT_VMMCALL   (1u << 1)
-#define INTERCEPT_VMLOAD    (1u << 2)
-#define INTERCEPT_VMSAVE    (1u << 3)
-#define INTERCEPT_STGI      (1u << 4)
-#define INTERCEPT_CLGI      (1u << 5)
-#define INTERCEPT_SKINIT    (1u << 6)
-#define INTERCEPT_WBINVD    (1u << 9)
-#define INTERCEPT_XSETBV    (1u << 13)
+#define INTERCEPT_VMRUN   (1u << 0)
+#define INTERCEPT_VMMCALL (1u << 1)
+#define INTERCEPT_VMLOAD  (1u << 2)
+#define INTERCEPT_VMSAVE  (1u << 3)
+#define INTERCEPT_STGI    (1u << 4)
+#define INTERCEPT_CLGI    (1u << 5)
+#define INTERCEPT_SKINIT  (1u << 6)
+#define INTERCEPT_WBINVD  (1u << 9)
+#define INTERCEPT_XSETBV  (1u << 13)
 /* CR intercepts: reads of CRn are bit n, writes bit 16 + n. */
 #define INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 
-#define VINTR_MASKING       (1ULL << 24)
+#define VINTR_MASKING (1ULL << 24)
 
 /* Exit codes. */
-#define SVM_EXIT_CR4_WRITE  0x014
-#define SVM_EXIT_INTR       0x060
-#define SVM_EXIT_NMI        0x061
-#define SVM_EXIT_CPUID      0x072
-#define SVM_EXIT_INVD       0x076
-#define SVM_EXIT_HLT        0x078
-#define SVM_EXIT_IOIO       0x07b
-#define SVM_EXIT_MSR        0x07c
-#define SVM_EXIT_SHUTDOWN   0x07f
-#define SVM_EXIT_VMMCALL    0x081
-#define SVM_EXIT_WBINVD     0x089
-#define SVM_EXIT_XSETBV     0x08d
-#define SVM_EXIT_NPF        0x400
-#define SVM_EXIT_INVALID    0xffffffffULL
+#define SVM_EXIT_CR4_WRITE 0x014
+#define SVM_EXIT_INTR      0x060
+#define SVM_EXIT_NMI       0x061
+#define SVM_EXIT_CPUID     0x072
+#define SVM_EXIT_INVD      0x076
+#define SVM_EXIT_HLT       0x078
+#define SVM_EXIT_IOIO      0x07b
+#define SVM_EXIT_MSR       0x07c
+#define SVM_EXIT_SHUTDOWN  0x07f
+#define SVM_EXIT_VMMCALL   0x081
+#define SVM_EXIT_WBINVD    0x089
+#define SVM_EXIT_XSETBV    0x08d
+#define SVM_EXIT_NPF       0x400
+#define SVM_EXIT_INVALID   0xffffffffULL
 
 static inline uint64_t vmcb_get(const void *vmcb, unsigned int off, unsigned int bytes)
 {
@@ -107,8 +107,8 @@ static inline void vmcb_set(void *vmcb, unsigned int off, unsigned int bytes, ui
 {
     memcpy((uint8_t *)vmcb + off, &v, bytes);
 }
-#define vmcb_get64(vmcb, off)     vmcb_get(vmcb, off, 8)
-#define vmcb_set64(vmcb, off, v)  vmcb_set(vmcb, off, 8, v)
+#define vmcb_get64(vmcb, off)    vmcb_get(vmcb, off, 8)
+#define vmcb_set64(vmcb, off, v) vmcb_set(vmcb, off, 8, v)
 
 static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint16_t attr,
                                 uint32_t limit, uint64_t base)
@@ -120,11 +120,11 @@ static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint
 }
 
 /* Segment attributes in the VMCB's packed form. */
-#define SEG_CODE32  0xc9b
-#define SEG_CODE64  0xa9b
-#define SEG_DATA    0xc93
-#define SEG_TSS32   0x08b
-#define SEG_LDT     0x082
+#define SEG_CODE32 0xc9b
+#define SEG_CODE64 0xa9b
+#define SEG_DATA   0xc93
+#define SEG_TSS32  0x08b
+#define SEG_LDT    0x082
 
 /* svm.c: flat 4 GiB segments, the code segment with code_attr. */
 void svm_flat_segments(void *vmcb, uint16_t code_attr);

@@ -21,23 +21,24 @@
 #include <public/hvm/hvm_vcpu.h>
 #include "vmx_priv.h"
 
-#define X86_CR4_PSE  (1ULL << 4)
-#define X86_CR4_SMEP (1ULL << 20)
-#define EFER_GUEST_OK (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define RFLAGS_RESERVED_ZERO 0xffffffffffc08028ULL  /* bits 3, 5, 15, 22-63 */
-#define RFLAGS_VM (1ULL << 17)
-#define PAT_RESET 0x0007040600070406ULL
+#define X86_CR4_PSE          (1ULL << 4)
+#define X86_CR4_SMEP         (1ULL << 20)
+#define EFER_GUEST_OK        (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define RFLAGS_RESERVED_ZERO 0xffffffffffc08028ULL /* bits 3, 5, 15, 22-63 */
+#define RFLAGS_VM            (1ULL << 17)
+#define PAT_RESET            0x0007040600070406ULL
 
 /* Segment access rights (VMCS format) of the flat reset states. */
-#define AR_CODE32 (VMX_AR_G | VMX_AR_DB | VMX_AR_P | VMX_AR_S | 0xb)
-#define AR_CODE64 (VMX_AR_G | VMX_AR_L | VMX_AR_P | VMX_AR_S | 0xb)
-#define AR_DATA   (VMX_AR_G | VMX_AR_DB | VMX_AR_P | VMX_AR_S | 0x3)
+#define AR_CODE32   (VMX_AR_G | VMX_AR_DB | VMX_AR_P | VMX_AR_S | 0xb)
+#define AR_CODE64   (VMX_AR_G | VMX_AR_L | VMX_AR_P | VMX_AR_S | 0xb)
+#define AR_DATA     (VMX_AR_G | VMX_AR_DB | VMX_AR_P | VMX_AR_S | 0x3)
 #define AR_TSS_BUSY (VMX_AR_P | 0xb)
-#define SEL_CODE 0x08
-#define SEL_DATA 0x10
-#define SEL_TR   0x18
+#define SEL_CODE    0x08
+#define SEL_DATA    0x10
+#define SEL_TR      0x18
 
-struct vmx_seg {
+struct vmx_seg
+{
     uint16_t sel;
     uint32_t ar;
     uint32_t limit;
@@ -45,10 +46,11 @@ struct vmx_seg {
 };
 
 /* A complete reset state, decoded and checked before anything is written. */
-struct boot_state {
-    uint64_t cr0, cr3, cr4, efer;       /* cr0/cr4: the guest's view */
+struct boot_state
+{
+    uint64_t cr0, cr3, cr4, efer; /* cr0/cr4: the guest's view */
     struct vmx_seg seg[VMX_NR_SEGS];
-    uint64_t pdpte[4];                  /* PAE paging outside long mode */
+    uint64_t pdpte[4]; /* PAE paging outside long mode */
     struct guest_regs regs;
 };
 
@@ -123,13 +125,14 @@ static int read_pdptes(struct vcpu *v, uint64_t cr3, uint64_t pdpte[4])
     mfn_t mfn = p2m_lookup(&v->domain->p2m, _gfn(gpa >> PAGE_SHIFT), &t, NULL, NULL);
     const uint64_t *p;
 
-    if (!mfn_valid_raw(mfn) || !p2m_is_ram(t))
+    if ( !mfn_valid_raw(mfn) || !p2m_is_ram(t) )
         return -EINVAL;
     p = (const uint64_t *)((uint8_t *)mfn_to_virt(mfn) + (gpa & ~PAGE_MASK));
     rsvd |= ~((1ULL << vmx_caps.maxphyaddr) - 1);
-    for (unsigned int i = 0; i < 4; i++) {
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
         pdpte[i] = p[i];
-        if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+        if ( (pdpte[i] & 1) && (pdpte[i] & rsvd) )
             return -EINVAL;
     }
     return 0;
@@ -137,7 +140,7 @@ static int read_pdptes(struct vcpu *v, uint64_t cr3, uint64_t pdpte[4])
 
 static void write_pdptes(const uint64_t pdpte[4])
 {
-    for (unsigned int i = 0; i < 4; i++)
+    for ( unsigned int i = 0; i < 4; i++ )
         vmcs_write(VMCS_GUEST_PDPTE(i), pdpte[i]);
 }
 
@@ -147,13 +150,13 @@ static int check_cr0_write(uint64_t val, uint64_t old, uint64_t efer, uint64_t c
     bool paging_on = (val & X86_CR0_PG) && !(old & X86_CR0_PG);
     bool paging_off = !(val & X86_CR0_PG) && (old & X86_CR0_PG);
 
-    if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-        ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+    if ( (val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+         ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) )
         return -EINVAL;
-    if (paging_on && (efer & EFER_LME) && !(cr4 & X86_CR4_PAE))
+    if ( paging_on && (efer & EFER_LME) && !(cr4 & X86_CR4_PAE) )
         return -EINVAL;
-    if (paging_off && (efer & EFER_LMA) && (vmcs_read(VMCS_GUEST_AR(VMX_SEG_CS)) & VMX_AR_L))
-        return -EINVAL;                         /* only from compatibility mode */
+    if ( paging_off && (efer & EFER_LMA) && (vmcs_read(VMCS_GUEST_AR(VMX_SEG_CS)) & VMX_AR_L) )
+        return -EINVAL; /* only from compatibility mode */
     return 0;
 }
 
@@ -169,18 +172,18 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
     uint64_t efer_after = efer & ~EFER_LMA, pdpte[4];
     bool reload;
 
-    if (check_cr0_write(val, old, efer, cr4))
+    if ( check_cr0_write(val, old, efer, cr4) )
         return -EINVAL;
-    if ((val & X86_CR0_PG) && (efer & EFER_LME))
+    if ( (val & X86_CR0_PG) && (efer & EFER_LME) )
         efer_after |= EFER_LMA;
-    reload = pae_paging(val, cr4, efer_after) &&
-             ((val ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW));
-    if (reload && read_pdptes(v, vmcs_read(VMCS_GUEST_CR3), pdpte))
+    reload =
+        pae_paging(val, cr4, efer_after) && ((val ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW));
+    if ( reload && read_pdptes(v, vmcs_read(VMCS_GUEST_CR3), pdpte) )
         return -EINVAL;
-    if (efer_after != efer)
+    if ( efer_after != efer )
         set_long_mode_active(efer_after & EFER_LMA);
     set_guest_cr0(v, val);
-    if (reload)
+    if ( reload )
         write_pdptes(pdpte);
     return 0;
 }
@@ -192,14 +195,14 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
     uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
     bool reload;
 
-    if (hvm_cr4_write_check(vmx_caps.cr4_guest_ok, old, val, efer & EFER_LMA, cr3))
+    if ( hvm_cr4_write_check(vmx_caps.cr4_guest_ok, old, val, efer & EFER_LMA, cr3) )
         return -EINVAL;
     reload = pae_paging(guest_cr0(), val, efer) &&
              ((old ^ val) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP));
-    if (reload && read_pdptes(v, cr3, pdpte))
+    if ( reload && read_pdptes(v, cr3, pdpte) )
         return -EINVAL;
     set_guest_cr4(v, val);
-    if (reload)
+    if ( reload )
         write_pdptes(pdpte);
     return 0;
 }
@@ -211,15 +214,16 @@ bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
     uint64_t val;
     int rc;
 
-    if (CR_QUAL_TYPE(q) != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4))
+    if ( CR_QUAL_TYPE(q) != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4) )
         return false;
     val = hvm_read_gpr(v, CR_QUAL_GPR(q));
-    if (!(vmcs_read(VMCS_GUEST_EFER) & EFER_LMA) ||
-        !(vmcs_read(VMCS_GUEST_AR(VMX_SEG_CS)) & VMX_AR_L))
-        val = (uint32_t)val;                    /* not 64-bit mode */
+    if ( !(vmcs_read(VMCS_GUEST_EFER) & EFER_LMA) ||
+         !(vmcs_read(VMCS_GUEST_AR(VMX_SEG_CS)) & VMX_AR_L) )
+        val = (uint32_t)val; /* not 64-bit mode */
     rc = cr == 0 ? guest_write_cr0(v, val) : guest_write_cr4(v, val);
-    if (rc) {
-        vmx_queue_exception(v, 13, 0);          /* #GP(0), RIP unchanged */
+    if ( rc )
+    {
+        vmx_queue_exception(v, 13, 0); /* #GP(0), RIP unchanged */
         return true;
     }
     /* Paging-mode changes behind the CPU's back: drop the guest's
@@ -263,9 +267,9 @@ void vmx_dump_guest_state(struct vcpu *v)
            vmcs_read(VMCS_GUEST_CR0), vmcs_read(VMCS_CR0_SHADOW), vmcs_read(VMCS_GUEST_CR3),
            vmcs_read(VMCS_GUEST_CR4), vmcs_read(VMCS_CR4_SHADOW), vmcs_read(VMCS_GUEST_EFER));
     printk(XENLOG_ERR "  RIP %#lx RSP %#lx RFLAGS %#lx entry controls %#lx\n",
-           vmcs_read(VMCS_GUEST_RIP), vmcs_read(VMCS_GUEST_RSP),
-           vmcs_read(VMCS_GUEST_RFLAGS), vmcs_read(VMCS_ENTRY_CTLS));
-    for (unsigned int s = 0; s < VMX_NR_SEGS; s++)
+           vmcs_read(VMCS_GUEST_RIP), vmcs_read(VMCS_GUEST_RSP), vmcs_read(VMCS_GUEST_RFLAGS),
+           vmcs_read(VMCS_ENTRY_CTLS));
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
         printk(XENLOG_ERR "  seg%u sel %#06lx base %#lx limit %#lx ar %#lx\n", s,
                vmcs_read(VMCS_GUEST_SEL(s)), vmcs_read(VMCS_GUEST_BASE(s)),
                vmcs_read(VMCS_GUEST_LIMIT(s)), vmcs_read(VMCS_GUEST_AR(s)));
@@ -278,7 +282,8 @@ void vmx_dump_guest_state(struct vcpu *v)
 
 static void write_segments(const struct vmx_seg *seg)
 {
-    for (unsigned int s = 0; s < VMX_NR_SEGS; s++) {
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
+    {
         vmcs_write(VMCS_GUEST_SEL(s), seg[s].sel);
         vmcs_write(VMCS_GUEST_BASE(s), seg[s].base);
         vmcs_write(VMCS_GUEST_LIMIT(s), seg[s].limit);
@@ -296,7 +301,7 @@ static void write_misc_reset_state(void)
     vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
     vmcs_write(VMCS_GUEST_PAT, PAT_RESET);
     vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
-    vmcs_write(VMCS_GUEST_ACTIVITY, 0);         /* active */
+    vmcs_write(VMCS_GUEST_ACTIVITY, 0); /* active */
     vmcs_write(VMCS_GUEST_PENDING_DBG, 0);
     vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
     vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
@@ -327,7 +332,7 @@ static void apply_boot_state(struct vcpu *v, const struct boot_state *st)
     vmcs_write(VMCS_GUEST_RFLAGS, st->regs.rflags);
     vmx_cache_guest_state(v);
     vmcs_unload(v);
-    if (flags & X86_EFLAGS_IF)
+    if ( flags & X86_EFLAGS_IF )
         local_irq_enable();
     v->arch.regs = st->regs;
     x->last_rip = st->regs.rip;
@@ -343,7 +348,7 @@ static struct vmx_seg flat_seg(uint16_t sel, uint32_t ar)
 /* Segments of a flat state: 32-bit or 64-bit code, flat data, busy TSS. */
 static void flat_segments(struct vmx_seg *seg, bool long_mode)
 {
-    for (unsigned int s = 0; s < VMX_NR_SEGS; s++)
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
         seg[s] = flat_seg(SEL_DATA, AR_DATA);
     seg[VMX_SEG_CS] = flat_seg(SEL_CODE, long_mode ? AR_CODE64 : AR_CODE32);
     seg[VMX_SEG_LDTR] = (struct vmx_seg){ .ar = VMX_AR_UNUSABLE };
@@ -375,19 +380,18 @@ static int check_control_state(const struct boot_state *st)
 {
     uint64_t cr0 = st->cr0, efer = st->efer;
 
-    if ((cr0 >> 32) || !(cr0 & X86_CR0_PE) ||
-        ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
+    if ( (cr0 >> 32) || !(cr0 & X86_CR0_PE) || ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)) )
         return -EINVAL;
-    if ((st->cr4 & ~vmx_caps.cr4_guest_ok) || (efer & ~EFER_GUEST_OK))
+    if ( (st->cr4 & ~vmx_caps.cr4_guest_ok) || (efer & ~EFER_GUEST_OK) )
         return -EINVAL;
-    if (st->cr3 >> vmx_caps.maxphyaddr)
+    if ( st->cr3 >> vmx_caps.maxphyaddr )
         return -EINVAL;
-    if ((efer & EFER_LMA) && (!(efer & EFER_LME) || !(cr0 & X86_CR0_PG) ||
-                              !(st->cr4 & X86_CR4_PAE)))
+    if ( (efer & EFER_LMA) &&
+         (!(efer & EFER_LME) || !(cr0 & X86_CR0_PG) || !(st->cr4 & X86_CR4_PAE)) )
         return -EINVAL;
-    if ((cr0 & X86_CR0_PG) && (efer & EFER_LME) && !(efer & EFER_LMA))
+    if ( (cr0 & X86_CR0_PG) && (efer & EFER_LME) && !(efer & EFER_LMA) )
         return -EINVAL;
-    if ((st->regs.rflags & RFLAGS_RESERVED_ZERO) || (st->regs.rflags & RFLAGS_VM))
+    if ( (st->regs.rflags & RFLAGS_RESERVED_ZERO) || (st->regs.rflags & RFLAGS_VM) )
         return -EINVAL;
     return 0;
 }
@@ -400,34 +404,41 @@ static int decode_64(const struct vcpu_hvm_x86_64 *r, struct boot_state *st)
     st->cr3 = r->cr3;
     st->cr4 = r->cr4;
     st->efer = r->efer;
-    if ((r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) ||
-        !(r->efer & EFER_LME) || !(r->efer & EFER_LMA) || !canonical(r->rip))
+    if ( (r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) || !(r->efer & EFER_LME) ||
+         !(r->efer & EFER_LMA) || !canonical(r->rip) )
         return -EINVAL;
     flat_segments(st->seg, true);
     st->regs = (struct guest_regs){
-        .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rbx = r->rbx,
-        .rsp = r->rsp, .rbp = r->rbp, .rsi = r->rsi, .rdi = r->rdi,
-        .rip = r->rip, .rflags = r->rflags | 2,
+        .rax = r->rax,
+        .rcx = r->rcx,
+        .rdx = r->rdx,
+        .rbx = r->rbx,
+        .rsp = r->rsp,
+        .rbp = r->rbp,
+        .rsi = r->rsi,
+        .rdi = r->rdi,
+        .rip = r->rip,
+        .rflags = r->rflags | 2,
     };
     return 0;
 }
 
 /* One segment of a 32-bit context: the ABI's packed attributes, checked. */
-static int decode_seg(uint32_t base, uint32_t limit, uint16_t ar, uint16_t sel,
-                      struct vmx_seg *out)
+static int decode_seg(uint32_t base, uint32_t limit, uint16_t ar, uint16_t sel, struct vmx_seg *out)
 {
     uint32_t vmx_ar = (ar & 0xff) | ((uint32_t)(ar & 0xf00) << 4);
 
-    if (ar & 0xf000)
+    if ( ar & 0xf000 )
         return -EINVAL;
-    if (!(vmx_ar & VMX_AR_P)) {
+    if ( !(vmx_ar & VMX_AR_P) )
+    {
         *out = (struct vmx_seg){ .ar = VMX_AR_UNUSABLE };
         return 0;
     }
-    if ((vmx_ar & VMX_AR_G) ? (limit & 0xfff) != 0xfff : limit > 0xfffff)
+    if ( (vmx_ar & VMX_AR_G) ? (limit & 0xfff) != 0xfff : limit > 0xfffff )
         return -EINVAL;
-    if (vmx_ar & VMX_AR_S)
-        vmx_ar |= 1;                            /* loading sets "accessed" */
+    if ( vmx_ar & VMX_AR_S )
+        vmx_ar |= 1; /* loading sets "accessed" */
     *out = (struct vmx_seg){ .sel = sel, .ar = vmx_ar, .limit = limit, .base = base };
     return 0;
 }
@@ -437,18 +448,19 @@ static int check_segs_32(const struct vmx_seg *seg)
     uint32_t cs = seg[VMX_SEG_CS].ar, ss = seg[VMX_SEG_SS].ar, tr = seg[VMX_SEG_TR].ar;
     uint32_t tr_type = tr & VMX_AR_TYPE_MASK;
 
-    if ((cs & VMX_AR_UNUSABLE) || !(cs & VMX_AR_S) || !(cs & 0x8) || (cs & VMX_AR_L))
-        return -EINVAL;                         /* present code, not 64-bit */
-    if (!(ss & VMX_AR_UNUSABLE) && ((ss & 0xa) != 0x2 || !(ss & VMX_AR_S)))
-        return -EINVAL;                         /* writable data */
-    if (!(ss & VMX_AR_UNUSABLE) && ((ss ^ cs) & (3U << VMX_AR_DPL_SHIFT)))
-        return -EINVAL;                         /* CPL is SS.DPL */
-    if ((tr & (VMX_AR_UNUSABLE | VMX_AR_S)) || (tr_type != 0xb && tr_type != 0x3))
-        return -EINVAL;                         /* busy TSS */
-    for (unsigned int s = VMX_SEG_ES; s <= VMX_SEG_DS; s += VMX_SEG_DS - VMX_SEG_ES) {
+    if ( (cs & VMX_AR_UNUSABLE) || !(cs & VMX_AR_S) || !(cs & 0x8) || (cs & VMX_AR_L) )
+        return -EINVAL; /* present code, not 64-bit */
+    if ( !(ss & VMX_AR_UNUSABLE) && ((ss & 0xa) != 0x2 || !(ss & VMX_AR_S)) )
+        return -EINVAL; /* writable data */
+    if ( !(ss & VMX_AR_UNUSABLE) && ((ss ^ cs) & (3U << VMX_AR_DPL_SHIFT)) )
+        return -EINVAL; /* CPL is SS.DPL */
+    if ( (tr & (VMX_AR_UNUSABLE | VMX_AR_S)) || (tr_type != 0xb && tr_type != 0x3) )
+        return -EINVAL; /* busy TSS */
+    for ( unsigned int s = VMX_SEG_ES; s <= VMX_SEG_DS; s += VMX_SEG_DS - VMX_SEG_ES )
+    {
         uint32_t ar = seg[s].ar;
-        if (!(ar & VMX_AR_UNUSABLE) && (!(ar & VMX_AR_S) || (ar & 0xa) == 0x8))
-            return -EINVAL;                     /* data, or readable code */
+        if ( !(ar & VMX_AR_UNUSABLE) && (!(ar & VMX_AR_S) || (ar & 0xa) == 0x8) )
+            return -EINVAL; /* data, or readable code */
     }
     return 0;
 }
@@ -467,16 +479,23 @@ static int decode_32(const struct vcpu_hvm_x86_32 *r, struct boot_state *st)
     rc |= decode_seg(r->ss_base, r->ss_limit, r->ss_ar, SEL_DATA, &seg[VMX_SEG_SS]);
     rc |= decode_seg(r->es_base, r->es_limit, r->es_ar, SEL_DATA, &seg[VMX_SEG_ES]);
     rc |= decode_seg(r->tr_base, r->tr_limit, r->tr_ar, SEL_TR, &seg[VMX_SEG_TR]);
-    if (rc || check_segs_32(seg))
+    if ( rc || check_segs_32(seg) )
         return -EINVAL;
-    if ((st->efer & EFER_LMA) && (seg[VMX_SEG_TR].ar & VMX_AR_TYPE_MASK) != 0xb)
-        return -EINVAL;                         /* long mode wants a 64-bit TSS */
+    if ( (st->efer & EFER_LMA) && (seg[VMX_SEG_TR].ar & VMX_AR_TYPE_MASK) != 0xb )
+        return -EINVAL; /* long mode wants a 64-bit TSS */
     seg[VMX_SEG_FS] = seg[VMX_SEG_GS] = seg[VMX_SEG_DS];
     seg[VMX_SEG_LDTR] = (struct vmx_seg){ .ar = VMX_AR_UNUSABLE };
     st->regs = (struct guest_regs){
-        .rax = r->eax, .rcx = r->ecx, .rdx = r->edx, .rbx = r->ebx,
-        .rsp = r->esp, .rbp = r->ebp, .rsi = r->esi, .rdi = r->edi,
-        .rip = r->eip, .rflags = r->eflags | 2,
+        .rax = r->eax,
+        .rcx = r->ecx,
+        .rdx = r->edx,
+        .rbx = r->ebx,
+        .rsp = r->esp,
+        .rbp = r->ebp,
+        .rsi = r->esi,
+        .rdi = r->edi,
+        .rip = r->eip,
+        .rflags = r->eflags | 2,
     };
     return 0;
 }
@@ -487,17 +506,17 @@ int vmx_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     int rc;
 
     memset(&st, 0, sizeof(st));
-    if (ctx->mode == VCPU_HVM_MODE_64B)
+    if ( ctx->mode == VCPU_HVM_MODE_64B )
         rc = decode_64(&ctx->cpu_regs.x86_64, &st);
-    else if (ctx->mode == VCPU_HVM_MODE_32B)
+    else if ( ctx->mode == VCPU_HVM_MODE_32B )
         rc = decode_32(&ctx->cpu_regs.x86_32, &st);
     else
         rc = -EINVAL;
-    if (!rc)
+    if ( !rc )
         rc = check_control_state(&st);
-    if (!rc && pae_paging(st.cr0, st.cr4, st.efer))
+    if ( !rc && pae_paging(st.cr0, st.cr4, st.efer) )
         rc = read_pdptes(v, st.cr3, st.pdpte);
-    if (rc)
+    if ( rc )
         return rc;
     apply_boot_state(v, &st);
     return 0;

@@ -55,7 +55,7 @@
 #include <asm/apic.h>
 #include "vmx_priv.h"
 
-#define REKICK_US        500
+#define REKICK_US 500
 
 static bool pml_usable;
 /* Serialises enable, disable, ad_* and the vCPU hooks; never taken in a
@@ -87,7 +87,7 @@ static void drain(struct vcpu *v)
     uint16_t index = vmcs_read(VMCS_GUEST_PML_INDEX);
     unsigned int n;
 
-    if (pml_first_entry(index) == PML_ENTRIES)
+    if ( pml_first_entry(index) == PML_ENTRIES )
         return;
     n = pml_drain_buffer(v->arch.vmx.pml_vmcs_buf, index, mark_gfn, v->domain);
     vmcs_write(VMCS_GUEST_PML_INDEX, PML_INDEX_EMPTY);
@@ -100,7 +100,8 @@ static void switch_buffer(struct vcpu *v, uint64_t *buf)
 {
     uint64_t proc2 = vmcs_read(VMCS_PROC_CTLS2) & ~(uint64_t)PROC2_ENABLE_PML;
 
-    if (buf) {
+    if ( buf )
+    {
         vmcs_write(VMCS_PML_ADDR, virt_to_maddr(buf));
         vmcs_write(VMCS_GUEST_PML_INDEX, PML_INDEX_EMPTY);
         proc2 |= PROC2_ENABLE_PML;
@@ -122,12 +123,12 @@ bool vmx_pml_run_start(struct vcpu *v)
     uint64_t *buf;
     bool ad;
 
-    __atomic_add_fetch(&x->run_seq, 1, __ATOMIC_SEQ_CST);        /* odd */
+    __atomic_add_fetch(&x->run_seq, 1, __ATOMIC_SEQ_CST); /* odd */
     buf = __atomic_load_n(&x->pml_buf, __ATOMIC_SEQ_CST);
-    if (buf != x->pml_vmcs_buf)
+    if ( buf != x->pml_vmcs_buf )
         switch_buffer(v, buf);
     ad = buf || __atomic_load_n(&x->ad_wanted, __ATOMIC_SEQ_CST);
-    if (ad == x->ept_ad)
+    if ( ad == x->ept_ad )
         return false;
     x->ept_ad = ad;
     return true;
@@ -138,9 +139,9 @@ void vmx_pml_run_end(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
 
-    if (x->pml_vmcs_buf)
+    if ( x->pml_vmcs_buf )
         drain(v);
-    __atomic_add_fetch(&x->run_seq, 1, __ATOMIC_RELEASE);        /* even */
+    __atomic_add_fetch(&x->run_seq, 1, __ATOMIC_RELEASE); /* even */
 }
 
 /* Exit 62. The drain at the end of the run does the work. */
@@ -158,10 +159,10 @@ static uint64_t kick_run(struct vcpu *v)
     uint64_t seq = __atomic_load_n(&x->run_seq, __ATOMIC_SEQ_CST);
     int cpu = __atomic_load_n(&x->loaded_cpu, __ATOMIC_RELAXED);
 
-    if (!(seq & 1))
+    if ( !(seq & 1) )
         return 0;
-    ASSERT(cpu != (int)smp_processor_id());    /* not called from inside a run */
-    if (cpu >= 0)
+    ASSERT(cpu != (int)smp_processor_id()); /* not called from inside a run */
+    if ( cpu >= 0 )
         smp_kick_cpu(cpu);
     return seq;
 }
@@ -170,9 +171,10 @@ static void wait_run(struct vcpu *v, uint64_t seq)
 {
     const uint64_t *rs = &v->arch.vmx.run_seq;
 
-    for (unsigned int us = 1; __atomic_load_n(rs, __ATOMIC_ACQUIRE) == seq; us++) {
+    for ( unsigned int us = 1; __atomic_load_n(rs, __ATOMIC_ACQUIRE) == seq; us++ )
+    {
         udelay(1);
-        if (us % REKICK_US == 0)
+        if ( us % REKICK_US == 0 )
             kick_run(v);
     }
 }
@@ -183,11 +185,11 @@ static void wait_runs(struct domain *d)
 {
     uint64_t seq[HVM_MAX_VCPUS] = { 0 };
 
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
             seq[i] = kick_run(d->vcpu[i]);
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (seq[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( seq[i] )
             wait_run(d->vcpu[i], seq[i]);
 }
 
@@ -198,26 +200,28 @@ static void want_buffer(struct vcpu *v, uint64_t *buf)
 
 static void want_ad(struct domain *d, bool on)
 {
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
             __atomic_store_n(&d->vcpu[i]->arch.vmx.ad_wanted, on, __ATOMIC_SEQ_CST);
 }
 
 static void free_buffers(uint64_t **buf, unsigned int nr)
 {
-    for (unsigned int i = 0; i < nr; i++)
-        if (buf[i])
+    for ( unsigned int i = 0; i < nr; i++ )
+        if ( buf[i] )
             free_page_ptr(buf[i]);
 }
 
 /* One buffer per vCPU, or none at all (-ENOMEM). */
 static int alloc_buffers(struct domain *d, uint64_t **buf)
 {
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
-        if (!d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        if ( !d->vcpu[i] )
             continue;
         buf[i] = alloc_page_zeroed();
-        if (!buf[i]) {
+        if ( !buf[i] )
+        {
             free_buffers(buf, i);
             return -ENOMEM;
         }
@@ -239,11 +243,11 @@ static int pml_enable(struct domain *d)
 
     spin_lock(&pml_lock);
     rc = pml_on(d) ? -EBUSY : alloc_buffers(d, buf);
-    for (unsigned int i = 0; !rc && i < d->max_vcpus; i++)
-        if (d->vcpu[i])
+    for ( unsigned int i = 0; !rc && i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
             want_buffer(d->vcpu[i], buf[i]);
-    if (!rc)
-        wait_runs(d);           /* every entry from now on logs */
+    if ( !rc )
+        wait_runs(d); /* every entry from now on logs */
     spin_unlock(&pml_lock);
     return rc;
 }
@@ -259,13 +263,14 @@ static void pml_disable(struct domain *d)
     uint64_t *old[HVM_MAX_VCPUS] = { NULL };
 
     spin_lock(&pml_lock);
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
-        if (!d->vcpu[i])
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        if ( !d->vcpu[i] )
             continue;
         old[i] = d->vcpu[i]->arch.vmx.pml_buf;
         want_buffer(d->vcpu[i], NULL);
     }
-    wait_runs(d);               /* last entries drained; later runs switch off */
+    wait_runs(d); /* last entries drained; later runs switch off */
     free_buffers(old, HVM_MAX_VCPUS);
     spin_unlock(&pml_lock);
 }
@@ -275,7 +280,7 @@ static int pml_ad_enable(struct domain *d)
 {
     spin_lock(&pml_lock);
     want_ad(d, true);
-    wait_runs(d);               /* every entry from now on sets the flags */
+    wait_runs(d); /* every entry from now on sets the flags */
     spin_unlock(&pml_lock);
     return 0;
 }
@@ -298,7 +303,7 @@ static void pml_vcpu_destroy(struct vcpu *v)
     buf[0] = v->arch.vmx.pml_buf;
     want_buffer(v, NULL);
     seq = kick_run(v);
-    if (seq)
+    if ( seq )
         wait_run(v, seq);
     free_buffers(buf, 1);
     spin_unlock(&pml_lock);
@@ -326,12 +331,12 @@ int vmx_pml_vcpu_init(struct vcpu *v)
 
     x->pml_vmcs_buf = NULL;
     x->ept_ad = false;
-    if (!pml_usable || v->vcpu_id == 0)
+    if ( !pml_usable || v->vcpu_id == 0 )
         return 0;
     spin_lock(&pml_lock);
-    x->ad_wanted = d->vcpu[0] && __atomic_load_n(&d->vcpu[0]->arch.vmx.ad_wanted,
-                                                 __ATOMIC_RELAXED);
-    if (pml_on(d)) {
+    x->ad_wanted = d->vcpu[0] && __atomic_load_n(&d->vcpu[0]->arch.vmx.ad_wanted, __ATOMIC_RELAXED);
+    if ( pml_on(d) )
+    {
         x->pml_buf = alloc_page_zeroed();
         rc = x->pml_buf ? 0 : -ENOMEM;
     }
@@ -345,7 +350,7 @@ void vmx_pml_vcpu_free(struct vcpu *v)
     struct vmx_vcpu *x = &v->arch.vmx;
 
     spin_lock(&pml_lock);
-    if (x->pml_buf)
+    if ( x->pml_buf )
         free_page_ptr(x->pml_buf);
     x->pml_buf = x->pml_vmcs_buf = NULL;
     spin_unlock(&pml_lock);

@@ -36,7 +36,7 @@ _Static_assert(__builtin_offsetof(struct guest_regs, rbp) == GREG_RBP, "regs");
 _Static_assert(__builtin_offsetof(struct guest_regs, r8) == GREG_R8, "regs");
 _Static_assert(__builtin_offsetof(struct guest_regs, r15) == GREG_R15, "regs");
 
-#define RFLAGS_WRITABLE 0x3f7fd5ULL   /* the bits software can set, and 1 */
+#define RFLAGS_WRITABLE 0x3f7fd5ULL /* the bits software can set, and 1 */
 
 /* ---- events ---- */
 
@@ -59,8 +59,9 @@ static uint32_t exception_info(struct vcpu *v)
     uint32_t info = INTR_INFO_VALID | (type << INTR_INFO_TYPE_SHIFT) | vector;
 
     /* Real mode (unrestricted guest) has no error codes. */
-    if (has_error_code(vector) && x->pending_error >= 0 &&
-        (vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PE)) {
+    if ( has_error_code(vector) && x->pending_error >= 0 &&
+         (vmcs_read(VMCS_GUEST_CR0) & X86_CR0_PE) )
+    {
         info |= INTR_INFO_ERROR_CODE;
         vmcs_write(VMCS_ENTRY_EXC_ERROR, (uint32_t)x->pending_error);
     }
@@ -76,10 +77,13 @@ static void write_entry_event(struct vcpu *v)
 {
     struct vmx_vcpu *x = &v->arch.vmx;
 
-    if (x->pending_vector >= 0) {
+    if ( x->pending_vector >= 0 )
+    {
         vmcs_write(VMCS_ENTRY_INTR_INFO, exception_info(v));
         x->pending_vector = -1;
-    } else if (x->reinject_info & INTR_INFO_VALID) {
+    }
+    else if ( x->reinject_info & INTR_INFO_VALID )
+    {
         vmcs_write(VMCS_ENTRY_INTR_INFO, x->reinject_info);
         vmcs_write(VMCS_ENTRY_EXC_ERROR, x->reinject_error);
         vmcs_write(VMCS_ENTRY_INSN_LEN, x->reinject_len);
@@ -93,10 +97,10 @@ static void note_interrupted_event(struct vcpu *v)
     uint32_t info = vmcs_read(VMCS_IDT_VECTORING_INFO);
 
     x->reinject_info = 0;
-    if (!(info & INTR_INFO_VALID))
+    if ( !(info & INTR_INFO_VALID) )
         return;
-    x->reinject_info = info & (INTR_INFO_VALID | INTR_INFO_ERROR_CODE |
-                               INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK);
+    x->reinject_info = info & (INTR_INFO_VALID | INTR_INFO_ERROR_CODE | INTR_INFO_TYPE_MASK |
+                               INTR_INFO_VECTOR_MASK);
     x->reinject_error = info & INTR_INFO_ERROR_CODE ? vmcs_read(VMCS_IDT_VECTORING_ERROR) : 0;
     x->reinject_len = vmcs_read(VMCS_EXIT_INSN_LEN);
 }
@@ -122,7 +126,7 @@ static void flush_if_stale(struct vcpu *v, unsigned int cpu)
     struct vmx_vcpu *x = &v->arch.vmx;
     uint64_t gen = __atomic_load_n(&v->domain->tlb_flush_gen, __ATOMIC_SEQ_CST);
 
-    if (gen == x->flush_gen && x->last_cpu == (int)cpu)
+    if ( gen == x->flush_gen && x->last_cpu == (int)cpu )
         return;
     invept(INVEPT_SINGLE_CONTEXT, eptp_of(v));
     invvpid(INVVPID_SINGLE_CONTEXT, x->vpid);
@@ -141,15 +145,16 @@ void vmx_flush_guest_tlbs(struct domain *d)
     unsigned int self = smp_processor_id();
     uint64_t gen = __atomic_add_fetch(&d->tlb_flush_gen, 1, __ATOMIC_SEQ_CST);
 
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
         struct vmx_vcpu *x = d->vcpu[i] ? &d->vcpu[i]->arch.vmx : NULL;
         int cpu = x && x->vmcs ? __atomic_load_n(&x->guest_cpu, __ATOMIC_SEQ_CST) : -1;
 
-        if (cpu < 0 || (unsigned int)cpu == self)
+        if ( cpu < 0 || (unsigned int)cpu == self )
             continue;
         smp_kick_cpu(cpu);
         /* Until it has left guest mode or flushed on its way in. */
-        while (ACCESS_ONCE(x->guest_cpu) == cpu && ACCESS_ONCE(x->flush_gen) < gen)
+        while ( ACCESS_ONCE(x->guest_cpu) == cpu && ACCESS_ONCE(x->flush_gen) < gen )
             cpu_relax();
     }
 }
@@ -161,15 +166,16 @@ static void write_guest_regs(struct vcpu *v)
     struct vmx_vcpu *x = &v->arch.vmx;
     uint64_t rip = v->arch.regs.rip;
 
-    if (rip != x->last_rip) {
+    if ( rip != x->last_rip )
+    {
         /* The exiting instruction was skipped: its STI / MOV SS shadow ends. */
         uint64_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
-        if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+        if ( intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS) )
             vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
                        intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
     }
-    if ((rip >> 32) && !((x->efer & EFER_LMA) && (x->cs_ar & VMX_AR_L)))
-        rip = (uint32_t)rip;                    /* wrapped outside 64-bit mode */
+    if ( (rip >> 32) && !((x->efer & EFER_LMA) && (x->cs_ar & VMX_AR_L)) )
+        rip = (uint32_t)rip; /* wrapped outside 64-bit mode */
     vmcs_write(VMCS_GUEST_RIP, rip);
     vmcs_write(VMCS_GUEST_RSP, v->arch.regs.rsp);
     vmcs_write(VMCS_GUEST_RFLAGS, (v->arch.regs.rflags & RFLAGS_WRITABLE) | 2);
@@ -187,7 +193,8 @@ static void read_guest_regs(struct vcpu *v)
 
 static const char *insn_error_name(uint64_t err)
 {
-    switch (err) {
+    switch ( err )
+    {
     case 4: return "VMLAUNCH with non-clear VMCS";
     case 5: return "VMRESUME with non-launched VMCS";
     case 7: return "invalid control field(s)";
@@ -201,21 +208,19 @@ static void entry_refused(struct vcpu *v, int rc, struct hvm_exit *e)
 {
     uint64_t err = rc == VMX_ENTER_FAIL_VALID ? vmcs_read(VMCS_INSN_ERROR) : 0;
 
-    printk(XENLOG_ERR "VMX: d%u v%u: VM entry failed: %s %lu (%s)\n",
-           v->domain->domain_id, v->vcpu_id,
-           rc == VMX_ENTER_FAIL_VALID ? "VMfailValid, error" : "VMfailInvalid",
-           err, insn_error_name(err));
-    if (rc == VMX_ENTER_FAIL_VALID)
+    printk(XENLOG_ERR "VMX: d%u v%u: VM entry failed: %s %lu (%s)\n", v->domain->domain_id,
+           v->vcpu_id, rc == VMX_ENTER_FAIL_VALID ? "VMfailValid, error" : "VMfailInvalid", err,
+           insn_error_name(err));
+    if ( rc == VMX_ENTER_FAIL_VALID )
         vmx_dump_guest_state(v);
     e->reason = HVM_EXIT_INVALID_STATE;
-    e->raw_reason = (1ULL << 32) | err;         /* not an exit reason: an error */
+    e->raw_reason = (1ULL << 32) | err; /* not an exit reason: an error */
 }
 
 static void bad_guest_state(struct vcpu *v, uint32_t reason, struct hvm_exit *e)
 {
     printk(XENLOG_ERR "VMX: d%u v%u: VM entry failed, exit reason %u, qualification %lu\n",
-           v->domain->domain_id, v->vcpu_id, reason & 0xffff,
-           vmcs_read(VMCS_EXIT_QUALIFICATION));
+           v->domain->domain_id, v->vcpu_id, reason & 0xffff, vmcs_read(VMCS_EXIT_QUALIFICATION));
     vmx_dump_guest_state(v);
     e->reason = HVM_EXIT_INVALID_STATE;
 }
@@ -250,7 +255,8 @@ static void decode_ept_violation(struct hvm_exit *e)
 /* Exits caused by one instruction the common code completes. */
 static enum hvm_exit_reason insn_exit(uint32_t basic)
 {
-    switch (basic) {
+    switch ( basic )
+    {
     case EXIT_REASON_CPUID: return HVM_EXIT_CPUID;
     case EXIT_REASON_HLT: return HVM_EXIT_HLT;
     case EXIT_REASON_VMCALL: return HVM_EXIT_HYPERCALL;
@@ -277,30 +283,25 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
     unsigned int len = vmcs_read(VMCS_EXIT_INSN_LEN);
 
     e->raw_reason = reason;
-    if (reason & EXIT_REASON_FAILED_ENTRY)
+    if ( reason & EXIT_REASON_FAILED_ENTRY )
         return bad_guest_state(v, reason, e);
     v->arch.vmx.launched = true;
     note_interrupted_event(v);
-    switch (basic) {
+    switch ( basic )
+    {
     case EXIT_REASON_EXT_INTR:
-    case EXIT_REASON_PREEMPT_TIMER:
-        e->reason = HVM_EXIT_NONE;
-        break;
+    case EXIT_REASON_PREEMPT_TIMER: e->reason = HVM_EXIT_NONE; break;
     case EXIT_REASON_EXCEPTION_NMI:
         e->reason = host_nmi() ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
-        if (e->reason == HVM_EXIT_NONE)
-            asm volatile("int $2");             /* the host's NMI handler */
+        if ( e->reason == HVM_EXIT_NONE )
+            asm volatile("int $2"); /* the host's NMI handler */
         break;
-    case EXIT_REASON_TRIPLE_FAULT:
-        e->reason = HVM_EXIT_TRIPLE_FAULT;
-        break;
+    case EXIT_REASON_TRIPLE_FAULT: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
     case EXIT_REASON_IO:
         decode_io(e);
         e->insn_len = len;
         break;
-    case EXIT_REASON_EPT_VIOLATION:
-        decode_ept_violation(e);
-        break;
+    case EXIT_REASON_EPT_VIOLATION: decode_ept_violation(e); break;
     case EXIT_REASON_EPT_MISCONFIG:
         e->reason = HVM_EXIT_NPF_MISCONFIG;
         e->gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR);
@@ -308,7 +309,7 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_CR_ACCESS:
         e->reason = vmx_cr_access(v, len) ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
         break;
-    case EXIT_REASON_PML_FULL:              /* drained at the end of the run */
+    case EXIT_REASON_PML_FULL: /* drained at the end of the run */
         vmx_pml_full(v);
         e->reason = HVM_EXIT_NONE;
         break;
@@ -332,8 +333,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     local_irq_disable();
     cpu = smp_processor_id();
     vmcs_load(v);
-    if (vmx_pml_run_start(v))
-        x->last_cpu = -1;   /* EPT A/D switched: flush_if_stale drops old translations */
+    if ( vmx_pml_run_start(v) )
+        x->last_cpu = -1; /* EPT A/D switched: flush_if_stale drops old translations */
     vmcs_write(VMCS_EPTP, eptp_of(v));
     write_guest_regs(v);
     write_entry_event(v);
@@ -345,15 +346,18 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     rc = vmx_enter(&v->arch.regs, x->launched);
     fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
-    if (rc == VMX_ENTER_EXITED) {
+    if ( rc == VMX_ENTER_EXITED )
+    {
         read_guest_regs(v);
         decode_exit(v, exit);
         vmx_cache_guest_state(v);
-    } else {
+    }
+    else
+    {
         entry_refused(v, rc, exit);
     }
     vmx_pml_run_end(v);
-    if (flags & X86_EFLAGS_IF)
+    if ( flags & X86_EFLAGS_IF )
         local_irq_enable();
 }
 
@@ -361,8 +365,8 @@ static int vmx_vcpu_create(struct vcpu *v)
 {
     int rc = vmcs_create(v);
 
-    if (!rc)
-        vmx_set_pvh_entry(v, 0, 0);     /* some valid state until the builder's */
+    if ( !rc )
+        vmx_set_pvh_entry(v, 0, 0); /* some valid state until the builder's */
     return rc;
 }
 
@@ -376,7 +380,7 @@ static int vmx_probe_all(void)
 {
     int rc = vmx_probe();
 
-    if (!rc && vmx_pml_probe())
+    if ( !rc && vmx_pml_probe() )
         vmx_vendor_ops.pml = &vmx_pml_ops;
     return rc;
 }

@@ -30,9 +30,9 @@
 #define GREG_R15 120
 
 /* vmx_enter() results */
-#define VMX_ENTER_EXITED      0   /* ran, and a VM exit brought us back */
-#define VMX_ENTER_FAIL_VALID  1   /* VMfailValid: see VMCS_INSN_ERROR */
-#define VMX_ENTER_FAIL_INVALID 2  /* VMfailInvalid: no current VMCS */
+#define VMX_ENTER_EXITED       0 /* ran, and a VM exit brought us back */
+#define VMX_ENTER_FAIL_VALID   1 /* VMfailValid: see VMCS_INSN_ERROR */
+#define VMX_ENTER_FAIL_INVALID 2 /* VMfailInvalid: no current VMCS */
 
 #ifndef __ASSEMBLY__
 
@@ -47,17 +47,18 @@ struct hvm_guest_state;
 struct logdirty_mech_ops;
 
 /* Found by vmx_probe() on the boot CPU; read-only afterwards. */
-struct vmx_caps {
+struct vmx_caps
+{
     uint32_t revision;
-    uint32_t pin, proc, proc2, exit, entry;   /* control values to write */
+    uint32_t pin, proc, proc2, exit, entry; /* control values to write */
     uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-    uint64_t cr0_force1;     /* CR0 bits the guest cannot clear (not PE/PG) */
-    uint64_t cr0_mask, cr4_mask;   /* guest/host masks: bits we own */
-    uint64_t cr4_guest_ok;   /* CR4 bits a guest may set */
+    uint64_t cr0_force1;         /* CR0 bits the guest cannot clear (not PE/PG) */
+    uint64_t cr0_mask, cr4_mask; /* guest/host masks: bits we own */
+    uint64_t cr4_guest_ok;       /* CR4 bits a guest may set */
     uint64_t ept_vpid;
     uint64_t misc;
     unsigned int maxphyaddr;
-    uint32_t quantum;        /* VMX-preemption timer value per entry, or 0 */
+    uint32_t quantum; /* VMX-preemption timer value per entry, or 0 */
 };
 extern struct vmx_caps vmx_caps;
 
@@ -85,11 +86,11 @@ uint64_t vmx_vcpu_vmread(struct vcpu *v, uint64_t field);
 void vmx_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx);
 int vmx_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 void vmx_get_guest_state(struct vcpu *v, struct hvm_guest_state *st);
-void vmx_cache_guest_state(struct vcpu *v);       /* VMCS loaded */
+void vmx_cache_guest_state(struct vcpu *v); /* VMCS loaded */
 /* A MOV to CR0/CR4 exit (VMCS loaded): true if emulated (RIP advanced or a
  * fault queued), false if it was not one we intercept. */
 bool vmx_cr_access(struct vcpu *v, unsigned int insn_len);
-void vmx_dump_guest_state(struct vcpu *v);        /* VMCS loaded */
+void vmx_dump_guest_state(struct vcpu *v); /* VMCS loaded */
 
 /* vmx.c */
 void vmx_queue_exception(struct vcpu *v, uint8_t vector, int32_t error_code);
@@ -97,15 +98,15 @@ void vmx_flush_guest_tlbs(struct domain *d);
 
 /* pml.c */
 extern const struct logdirty_mech_ops vmx_pml_ops;
-bool vmx_pml_probe(void);                   /* boot CPU, after vmx_probe */
-int vmx_pml_vcpu_init(struct vcpu *v);      /* vmcs_create */
-void vmx_pml_vcpu_free(struct vcpu *v);     /* vmcs_destroy */
+bool vmx_pml_probe(void);               /* boot CPU, after vmx_probe */
+int vmx_pml_vcpu_init(struct vcpu *v);  /* vmcs_create */
+void vmx_pml_vcpu_free(struct vcpu *v); /* vmcs_destroy */
 /* Around every run, VMCS loaded: run_start before the EPTP is written
  * (true: the EPT A/D setting changed, flush cached translations), run_end
  * after the exit (drains the PML buffer). */
 bool vmx_pml_run_start(struct vcpu *v);
 void vmx_pml_run_end(struct vcpu *v);
-void vmx_pml_full(struct vcpu *v);          /* exit 62 */
+void vmx_pml_full(struct vcpu *v); /* exit 62 */
 
 /* entry.S: run the guest with the GPRs in *regs until the next VM exit. */
 int vmx_enter(struct guest_regs *regs, bool launched);

@@ -7,7 +7,7 @@
 
 struct vcpu;
 
-void arch_vcpu_state_init(struct vcpu *v);  /* arch_vcpu_create: power-on values */
+void arch_vcpu_state_init(struct vcpu *v); /* arch_vcpu_create: power-on values */
 /* arch_vcpu_switch_in/out (xen/arch.h) are in cpu_state.c too. */
 
 #endif /* ASM_CPU_STATE_H */

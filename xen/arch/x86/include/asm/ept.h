@@ -51,14 +51,14 @@
 #define EPT_USER_EXEC       (1ULL << 10)
 #define EPT_SW_RECALC       (1ULL << 11)
 #define EPT_ADDR_SHIFT      12
-#define EPT_ADDR_MASK       0x000ffffffffff000ULL     /* bits 12-51 */
+#define EPT_ADDR_MASK       0x000ffffffffff000ULL /* bits 12-51 */
 #define EPT_SW_TYPE_SHIFT   52
-#define EPT_SW_TYPE_MASK    (0x1fULL << EPT_SW_TYPE_SHIFT)   /* bits 52-56 */
+#define EPT_SW_TYPE_MASK    (0x1fULL << EPT_SW_TYPE_SHIFT) /* bits 52-56 */
 #define EPT_SW_ACCESS_SHIFT 57
-#define EPT_SW_ACCESS_MASK  (0x7ULL << EPT_SW_ACCESS_SHIFT)  /* bits 57-59 */
+#define EPT_SW_ACCESS_MASK  (0x7ULL << EPT_SW_ACCESS_SHIFT) /* bits 57-59 */
 #define EPT_SW_STAMP_SHIFT  60
-#define EPT_SW_STAMP_MASK   (0x7ULL << EPT_SW_STAMP_SHIFT)   /* bits 60-62 */
-#define EPT_MT_RECALC       2ULL      /* reserved memory type: misconfiguration */
+#define EPT_SW_STAMP_MASK   (0x7ULL << EPT_SW_STAMP_SHIFT) /* bits 60-62 */
+#define EPT_MT_RECALC       2ULL /* reserved memory type: misconfiguration */
 #define EPT_SUPPRESS_VE     (1ULL << 63)
 
 #endif /* ASM_EPT_H */

@@ -11,10 +11,10 @@ struct vcpu;
 /* XCR0 / XSAVE state components (Intel SDM vol. 1, 13.1). */
 #define XSTATE_X87       (1ULL << 0)
 #define XSTATE_SSE       (1ULL << 1)
-#define XSTATE_YMM       (1ULL << 2)    /* AVX: upper halves of YMM0-15 */
-#define XSTATE_OPMASK    (1ULL << 5)    /* AVX-512: k0-k7 */
-#define XSTATE_ZMM_HI256 (1ULL << 6)    /* upper halves of ZMM0-15 */
-#define XSTATE_HI16_ZMM  (1ULL << 7)    /* ZMM16-31 */
+#define XSTATE_YMM       (1ULL << 2) /* AVX: upper halves of YMM0-15 */
+#define XSTATE_OPMASK    (1ULL << 5) /* AVX-512: k0-k7 */
+#define XSTATE_ZMM_HI256 (1ULL << 6) /* upper halves of ZMM0-15 */
+#define XSTATE_HI16_ZMM  (1ULL << 7) /* ZMM16-31 */
 #define XSTATE_AVX512    (XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM)
 #define XSTATE_GUEST_OK  (XSTATE_X87 | XSTATE_SSE | XSTATE_YMM | XSTATE_AVX512)
 

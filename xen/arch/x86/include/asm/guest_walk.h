@@ -17,7 +17,8 @@
 
 struct pt_format;
 
-struct guest_walk_ops {
+struct guest_walk_ops
+{
     /*
      * Read the entry of 'bytes' (4 or 8) bytes at guest-physical address
      * gpa, which is aligned to its size. false: the table frame is not
@@ -33,8 +34,9 @@ struct guest_walk_ops {
 };
 
 /* What an access needs, fixed for a whole copy. */
-struct guest_walk {
-    const struct pt_format *fmt;    /* NULL: paging is off */
+struct guest_walk
+{
+    const struct pt_format *fmt; /* NULL: paging is off */
     uint64_t cr3;
     bool write, user, wp;
     const struct guest_walk_ops *ops;
@@ -42,9 +44,10 @@ struct guest_walk {
 };
 
 /* Paging state of the vCPU, as read from its VMCS or VMCB. */
-struct guest_paging {
+struct guest_paging
+{
     uint64_t cr0, cr3, cr4, efer;
-    bool user;                      /* CPL 3 */
+    bool user; /* CPL 3 */
 };
 
 void guest_walk_init(struct guest_walk *w, const struct guest_paging *p, bool write,

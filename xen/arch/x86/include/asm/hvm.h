@@ -15,8 +15,9 @@ struct domain;
 struct vcpu_hvm_context;
 struct cpuid_regs;
 
-enum hvm_exit_reason {
-    HVM_EXIT_NONE,          /* nothing to do (e.g. an interrupt was taken) */
+enum hvm_exit_reason
+{
+    HVM_EXIT_NONE, /* nothing to do (e.g. an interrupt was taken) */
     HVM_EXIT_CPUID,
     HVM_EXIT_MSR_READ,
     HVM_EXIT_MSR_WRITE,
@@ -32,29 +33,32 @@ enum hvm_exit_reason {
     HVM_EXIT_UNHANDLED,     /* anything else: crash the domain, log raw */
 };
 
-struct hvm_exit {
+struct hvm_exit
+{
     enum hvm_exit_reason reason;
-    uint64_t raw_reason;            /* vendor's own code, for logs */
-    unsigned int insn_len;          /* length of the exiting instruction, 0 if unknown */
+    uint64_t raw_reason;   /* vendor's own code, for logs */
+    unsigned int insn_len; /* length of the exiting instruction, 0 if unknown */
     /* HVM_EXIT_IO */
     uint16_t io_port;
-    uint8_t io_size;                /* 1, 2, 4 */
+    uint8_t io_size; /* 1, 2, 4 */
     bool io_in, io_string, io_rep;
     /* HVM_EXIT_NPF */
     uint64_t gpa, gla;
     bool npf_read, npf_write, npf_exec, npf_present, npf_gla_valid;
-    bool npf_guest_walk;            /* the fault hit the guest's own page-table walk */
+    bool npf_guest_walk; /* the fault hit the guest's own page-table walk */
 };
 
 /* Guest register set beyond the GPRs, for CR3-walks and logs. */
-struct hvm_guest_state {
+struct hvm_guest_state
+{
     uint64_t cr0, cr3, cr4, efer;
     uint16_t cs_sel;
     uint8_t cpl;
-    bool long_mode;                 /* EFER.LMA and CS.L */
+    bool long_mode; /* EFER.LMA and CS.L */
 };
 
-struct vcpu_vendor_ops {
+struct vcpu_vendor_ops
+{
     const char *name;
     const struct p2m_pte_ops *p2m_ops;
     /* Boot CPU, once: is the hardware there and usable? 0 or -ENODEV. */
@@ -75,34 +79,35 @@ struct vcpu_vendor_ops {
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
-    const struct logdirty_mech_ops *pml;    /* page-modification logging; NULL: none */
+    const struct logdirty_mech_ops *pml; /* page-modification logging; NULL: none */
     /* This CPU took a kick IPI (interrupts off): serve what other CPUs
      * wait for. NULL: nothing to do. */
     void (*kicked)(void);
 };
 
-extern struct vcpu_vendor_ops vmx_vendor_ops;      /* its probe sets .pml */
+extern struct vcpu_vendor_ops vmx_vendor_ops; /* its probe sets .pml */
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 extern const struct vcpu_vendor_ops *hvm_vendor;
 
 /* cpu_policy.c: the guest's CPUID leaf (its CR4 and XCR0 decide OSXSAVE
  * and the XSAVE size) and the CR4 bits that CPUID allows it. */
-struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub,
-                                  uint64_t cr4, uint64_t xcr0);
+struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
+                                  uint64_t xcr0);
 uint64_t hvm_cr4_guest_ok(void);
 void hvm_cpu_policy_show(void);
 /* cr4_check.c: MOV to CR4's checks; 0 or -EINVAL (#GP). */
-int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma, uint64_t cr3);         /* boot: host and guest feature words */
+int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma,
+                        uint64_t cr3); /* boot: host and guest feature words */
 
 /* The guest's GPR n in ModRM / CR-qualification order (rAX, rCX, rDX, rBX,
  * rSP, rBP, rSI, rDI, r8-r15), from v->arch.regs. */
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
 
-int hvm_init(void);                     /* boot CPU: choose the vendor */
-void hvm_cpu_up(unsigned int cpu);      /* every CPU; panics if it fails */
-void hvm_kicked(void);                  /* the kick IPI handler, interrupts off */
+int hvm_init(void);                /* boot CPU: choose the vendor */
+void hvm_cpu_up(unsigned int cpu); /* every CPU; panics if it fails */
+void hvm_kicked(void);             /* the kick IPI handler, interrupts off */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
-void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit);   /* npf.c */
+void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit); /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
 /* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
@@ -116,10 +121,17 @@ __noreturn void svm_stress_cpu(unsigned int cpu);
 
 /* vcpu_load.c: per-CPU counts for XEN_SYSCTL_wren_vcpu_load. Count with
  * interrupts off (or in an interrupt handler) on the CPU that did it. */
-enum hvm_load_event {
-    HVM_LOAD_ENTRY, HVM_LOAD_VMLAUNCH, HVM_LOAD_VMRESUME,
-    HVM_LOAD_VMPTRLD, HVM_LOAD_VMCLEAR, HVM_LOAD_REMOTE_CLEAR,
-    HVM_LOAD_ASID_ALLOC, HVM_LOAD_ASID_ROLLOVER, HVM_LOAD_TLB_FLUSH_ALL,
+enum hvm_load_event
+{
+    HVM_LOAD_ENTRY,
+    HVM_LOAD_VMLAUNCH,
+    HVM_LOAD_VMRESUME,
+    HVM_LOAD_VMPTRLD,
+    HVM_LOAD_VMCLEAR,
+    HVM_LOAD_REMOTE_CLEAR,
+    HVM_LOAD_ASID_ALLOC,
+    HVM_LOAD_ASID_ROLLOVER,
+    HVM_LOAD_TLB_FLUSH_ALL,
     HVM_LOAD_NR
 };
 struct xen_sysctl_wren_vcpu_load;

@@ -50,15 +50,15 @@
 #define NPT_DIRTY           (1ULL << 6)
 #define NPT_PS              (1ULL << 7)
 #define NPT_SW_ACCESS_SHIFT 9
-#define NPT_SW_ACCESS_MASK  (7ULL << NPT_SW_ACCESS_SHIFT)     /* bits 9-11 */
+#define NPT_SW_ACCESS_MASK  (7ULL << NPT_SW_ACCESS_SHIFT) /* bits 9-11 */
 #define NPT_ADDR_SHIFT      12
-#define NPT_ADDR_MASK       0x000ffffffffff000ULL            /* bits 12-51 */
+#define NPT_ADDR_MASK       0x000ffffffffff000ULL /* bits 12-51 */
 #define NPT_SW_TYPE_SHIFT   52
-#define NPT_SW_TYPE_MASK    (0x1fULL << NPT_SW_TYPE_SHIFT)    /* bits 52-56 */
+#define NPT_SW_TYPE_MASK    (0x1fULL << NPT_SW_TYPE_SHIFT) /* bits 52-56 */
 #define NPT_SW_RECALC       (1ULL << 57)
 #define NPT_SW_WAS_PRESENT  (1ULL << 58)
 #define NPT_SW_STAMP_SHIFT  59
-#define NPT_SW_STAMP_MASK   (0x7ULL << NPT_SW_STAMP_SHIFT)    /* bits 59-61 */
+#define NPT_SW_STAMP_MASK   (0x7ULL << NPT_SW_STAMP_SHIFT) /* bits 59-61 */
 #define NPT_NX              (1ULL << 63)
 
 #endif /* ASM_NPT_H */

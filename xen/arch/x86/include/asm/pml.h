@@ -10,10 +10,10 @@
 
 #include <xen/types.h>
 
-#define PML_ENTRIES      512
-#define PML_INDEX_EMPTY  (PML_ENTRIES - 1)
+#define PML_ENTRIES     512
+#define PML_INDEX_EMPTY (PML_ENTRIES - 1)
 /* Logged addresses are 4K-aligned by the SDM; Bochs 2.7 keeps bits 11:0. */
-#define PML_ADDR_MASK    (~0xfffULL)
+#define PML_ADDR_MASK (~0xfffULL)
 
 /* First valid entry for an index register value: index + 1, or 0 when
  * the index has wrapped past 0 (it reads 0xffff on a full log). */
@@ -29,7 +29,7 @@ static inline unsigned int pml_drain_buffer(const uint64_t *buf, uint16_t index,
                                             void (*mark)(void *ctx, uint64_t gfn), void *ctx)
 {
     unsigned int first = pml_first_entry(index);
-    for (unsigned int i = PML_ENTRIES; i-- > first; )
+    for ( unsigned int i = PML_ENTRIES; i-- > first; )
         mark(ctx, (buf[i] & PML_ADDR_MASK) >> PAGE_SHIFT);
     return PML_ENTRIES - first;
 }

@@ -7,7 +7,8 @@
 
 #include <xen/types.h>
 
-struct cpu_user_regs {
+struct cpu_user_regs
+{
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vector, error_code;
@@ -18,8 +19,8 @@ struct cpu_user_regs {
 #define VECTOR_KICK     0xf1
 #define VECTOR_SPURIOUS 0xff
 
-void trap_init(void);          /* build the IDT (boot CPU) */
-void trap_load(void);          /* load it (every CPU) */
+void trap_init(void); /* build the IDT (boot CPU) */
+void trap_load(void); /* load it (every CPU) */
 void do_trap(struct cpu_user_regs *regs);
 void show_registers(const struct cpu_user_regs *regs);
 

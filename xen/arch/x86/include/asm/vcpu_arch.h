@@ -8,53 +8,56 @@
 #include <xen/types.h>
 
 /* General-purpose registers of a guest, as the exit handlers see them. */
-struct guest_regs {
+struct guest_regs
+{
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
     uint64_t rip, rflags;
 };
 
-struct vmx_vcpu {
-    void *vmcs;                 /* 4 KiB VMCS region (direct-map pointer) */
-    bool launched;              /* VMLAUNCH done, use VMRESUME */
-    int last_cpu;               /* CPU it last ran on (TLB tags there), -1 if none */
+struct vmx_vcpu
+{
+    void *vmcs;    /* 4 KiB VMCS region (direct-map pointer) */
+    bool launched; /* VMLAUNCH done, use VMRESUME */
+    int last_cpu;  /* CPU it last ran on (TLB tags there), -1 if none */
     uint16_t vpid;
-    uint64_t cr0_shadow, cr4_shadow;    /* read shadows: the guest's view of our bits */
-    int32_t pending_vector;     /* -1: none */
+    uint64_t cr0_shadow, cr4_shadow; /* read shadows: the guest's view of our bits */
+    int32_t pending_vector;          /* -1: none */
     int32_t pending_error;
     /* Owned by hvm/vmx/ (see vmx_priv.h). */
-    void *msr_area;             /* guest MSRs saved on exit, loaded on entry */
-    void *vapic;                /* virtual-APIC page: the guest's CR8 lives here */
-    int loaded_cpu;             /* CPU the VMCS is active on (vmcs.c), -1 if none */
-    volatile int guest_cpu;     /* CPU it is in guest mode on, -1 if none */
-    uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
-    uint64_t last_rip;          /* guest RIP at the last exit */
-    uint32_t reinject_info;     /* event cut short by the last exit */
+    void *msr_area;         /* guest MSRs saved on exit, loaded on entry */
+    void *vapic;            /* virtual-APIC page: the guest's CR8 lives here */
+    int loaded_cpu;         /* CPU the VMCS is active on (vmcs.c), -1 if none */
+    volatile int guest_cpu; /* CPU it is in guest mode on, -1 if none */
+    uint64_t flush_gen;     /* domain tlb_flush_gen last acted on */
+    uint64_t last_rip;      /* guest RIP at the last exit */
+    uint32_t reinject_info; /* event cut short by the last exit */
     uint32_t reinject_error, reinject_len;
     /* The guest's state at the last exit, for get_guest_state. */
     uint64_t cr0_hw, cr3, cr4_hw, efer;
     uint32_t cs_ar, ss_ar;
     uint16_t cs_sel;
     /* Page-modification logging and EPT A/D flags (vmx/pml.c). */
-    uint64_t *pml_buf;          /* log-dirty wants PML into this buffer; NULL: off */
-    uint64_t *pml_vmcs_buf;     /* the buffer the VMCS logs into; NULL: PML off there */
-    bool ad_wanted;             /* A/D harvest wants EPT A/D flags (no logging) */
-    bool ept_ad;                /* the EPTP enables A/D flags */
+    uint64_t *pml_buf;      /* log-dirty wants PML into this buffer; NULL: off */
+    uint64_t *pml_vmcs_buf; /* the buffer the VMCS logs into; NULL: PML off there */
+    bool ad_wanted;         /* A/D harvest wants EPT A/D flags (no logging) */
+    bool ept_ad;            /* the EPTP enables A/D flags */
     /* Odd from the start of a run's VMCS work until that run has drained
      * its PML buffer; even outside, when the buffer is empty. */
     uint64_t run_seq;
 };
 
-struct svm_vcpu {
-    void *vmcb;                 /* 4 KiB VMCB (direct-map pointer) */
-    uint32_t asid;              /* on last_cpu, in generation asid_gen */
-    uint64_t asid_gen;          /* svm.c: a CPU's ASIDs are recycled by generation */
-    int last_cpu;               /* CPU it last ran on, -1: needs a fresh ASID */
-    uint64_t flush_gen;         /* domain tlb_flush_gen last acted on */
-    uint64_t guest_efer;        /* EFER as the guest sees it (no SVME) */
-    volatile bool in_guest;     /* between reading the flush generation and #VMEXIT */
-    volatile uint64_t entries;  /* VMRUNs done, so a flusher sees progress */
-    int vmcb_owner;             /* CPU between CLGI and STGI with this VMCB, or -1 */
+struct svm_vcpu
+{
+    void *vmcb;                /* 4 KiB VMCB (direct-map pointer) */
+    uint32_t asid;             /* on last_cpu, in generation asid_gen */
+    uint64_t asid_gen;         /* svm.c: a CPU's ASIDs are recycled by generation */
+    int last_cpu;              /* CPU it last ran on, -1: needs a fresh ASID */
+    uint64_t flush_gen;        /* domain tlb_flush_gen last acted on */
+    uint64_t guest_efer;       /* EFER as the guest sees it (no SVME) */
+    volatile bool in_guest;    /* between reading the flush generation and #VMEXIT */
+    volatile uint64_t entries; /* VMRUNs done, so a flusher sees progress */
+    int vmcb_owner;            /* CPU between CLGI and STGI with this VMCB, or -1 */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets
@@ -62,18 +65,20 @@ struct svm_vcpu {
  * components whose image would not fit. */
 #define XSAVE_AREA_SIZE 3072
 
-struct vcpu_arch {
-    struct guest_regs regs;     /* the GPRs, RIP and RFLAGS at the last exit */
+struct vcpu_arch
+{
+    struct guest_regs regs; /* the GPRs, RIP and RFLAGS at the last exit */
     /* x87/SSE/AVX/AVX-512 state (XSAVE format, or FXSAVE where the CPU
      * has no XSAVE), switched around every run slice by fpu.c: the
      * hypervisor itself never touches these registers. */
     uint8_t xsave[XSAVE_AREA_SIZE] __attribute__((aligned(64)));
-    uint64_t xcr0;              /* the guest's XCR0 (fpu.c) */
+    uint64_t xcr0; /* the guest's XCR0 (fpu.c) */
     /* Debug registers VM entry and exit leave in the CPU (debugreg.c);
      * DR7 and DEBUGCTL live in the VMCS / VMCB. */
     uint64_t dr[4], dr6;
-    uint64_t tsc_aux;           /* read by RDTSCP/RDPID; SVM loads it at entry */
-    union {
+    uint64_t tsc_aux; /* read by RDTSCP/RDPID; SVM loads it at entry */
+    union
+    {
         struct vmx_vcpu vmx;
         struct svm_vcpu svm;
     };

@@ -13,35 +13,35 @@
 /* ---- VMCS field encodings ---- */
 
 /* 16-bit */
-#define VMCS_VPID                   0x0000
+#define VMCS_VPID 0x0000
 /* Guest and host selectors: seg is one of the VMX_SEG_* indexes below. */
-#define VMCS_GUEST_SEL(seg)         (0x0800 + 2 * (seg))
-#define VMCS_GUEST_PML_INDEX        0x0812
-#define VMCS_HOST_ES_SEL            0x0c00
-#define VMCS_HOST_CS_SEL            0x0c02
-#define VMCS_HOST_SS_SEL            0x0c04
-#define VMCS_HOST_DS_SEL            0x0c06
-#define VMCS_HOST_FS_SEL            0x0c08
-#define VMCS_HOST_GS_SEL            0x0c0a
-#define VMCS_HOST_TR_SEL            0x0c0c
+#define VMCS_GUEST_SEL(seg)  (0x0800 + 2 * (seg))
+#define VMCS_GUEST_PML_INDEX 0x0812
+#define VMCS_HOST_ES_SEL     0x0c00
+#define VMCS_HOST_CS_SEL     0x0c02
+#define VMCS_HOST_SS_SEL     0x0c04
+#define VMCS_HOST_DS_SEL     0x0c06
+#define VMCS_HOST_FS_SEL     0x0c08
+#define VMCS_HOST_GS_SEL     0x0c0a
+#define VMCS_HOST_TR_SEL     0x0c0c
 
 /* 64-bit */
-#define VMCS_MSR_BITMAP             0x2004
-#define VMCS_EXIT_MSR_STORE_ADDR    0x2006
-#define VMCS_EXIT_MSR_LOAD_ADDR     0x2008
-#define VMCS_ENTRY_MSR_LOAD_ADDR    0x200a
-#define VMCS_PML_ADDR               0x200e
-#define VMCS_TSC_OFFSET             0x2010
-#define VMCS_VIRTUAL_APIC_ADDR      0x2012
-#define VMCS_EPTP                   0x201a
-#define VMCS_GUEST_PHYS_ADDR        0x2400
-#define VMCS_LINK_POINTER           0x2800
-#define VMCS_GUEST_DEBUGCTL         0x2802
-#define VMCS_GUEST_PAT              0x2804
-#define VMCS_GUEST_EFER             0x2806
-#define VMCS_GUEST_PDPTE(n)         (0x280a + 2 * (n))
-#define VMCS_HOST_PAT               0x2c00
-#define VMCS_HOST_EFER              0x2c02
+#define VMCS_MSR_BITMAP          0x2004
+#define VMCS_EXIT_MSR_STORE_ADDR 0x2006
+#define VMCS_EXIT_MSR_LOAD_ADDR  0x2008
+#define VMCS_ENTRY_MSR_LOAD_ADDR 0x200a
+#define VMCS_PML_ADDR            0x200e
+#define VMCS_TSC_OFFSET          0x2010
+#define VMCS_VIRTUAL_APIC_ADDR   0x2012
+#define VMCS_EPTP                0x201a
+#define VMCS_GUEST_PHYS_ADDR     0x2400
+#define VMCS_LINK_POINTER        0x2800
+#define VMCS_GUEST_DEBUGCTL      0x2802
+#define VMCS_GUEST_PAT           0x2804
+#define VMCS_GUEST_EFER          0x2806
+#define VMCS_GUEST_PDPTE(n)      (0x280a + 2 * (n))
+#define VMCS_HOST_PAT            0x2c00
+#define VMCS_HOST_EFER           0x2c02
 
 /* 32-bit */
 #define VMCS_PIN_CTLS               0x4000
@@ -79,37 +79,37 @@
 #define VMCS_HOST_SYSENTER_CS       0x4c00
 
 /* natural width */
-#define VMCS_CR0_MASK               0x6000
-#define VMCS_CR4_MASK               0x6002
-#define VMCS_CR0_SHADOW             0x6004
-#define VMCS_CR4_SHADOW             0x6006
-#define VMCS_EXIT_QUALIFICATION     0x6400
-#define VMCS_GUEST_LINEAR_ADDR      0x640a
-#define VMCS_GUEST_CR0              0x6800
-#define VMCS_GUEST_CR3              0x6802
-#define VMCS_GUEST_CR4              0x6804
-#define VMCS_GUEST_BASE(seg)        (0x6806 + 2 * (seg))
-#define VMCS_GUEST_GDTR_BASE        0x6816
-#define VMCS_GUEST_IDTR_BASE        0x6818
-#define VMCS_GUEST_DR7              0x681a
-#define VMCS_GUEST_RSP              0x681c
-#define VMCS_GUEST_RIP              0x681e
-#define VMCS_GUEST_RFLAGS           0x6820
-#define VMCS_GUEST_PENDING_DBG      0x6822
-#define VMCS_GUEST_SYSENTER_ESP     0x6824
-#define VMCS_GUEST_SYSENTER_EIP     0x6826
-#define VMCS_HOST_CR0               0x6c00
-#define VMCS_HOST_CR3               0x6c02
-#define VMCS_HOST_CR4               0x6c04
-#define VMCS_HOST_FS_BASE           0x6c06
-#define VMCS_HOST_GS_BASE           0x6c08
-#define VMCS_HOST_TR_BASE           0x6c0a
-#define VMCS_HOST_GDTR_BASE         0x6c0c
-#define VMCS_HOST_IDTR_BASE         0x6c0e
-#define VMCS_HOST_SYSENTER_ESP      0x6c10
-#define VMCS_HOST_SYSENTER_EIP      0x6c12
-#define VMCS_HOST_RSP               0x6c14
-#define VMCS_HOST_RIP               0x6c16
+#define VMCS_CR0_MASK           0x6000
+#define VMCS_CR4_MASK           0x6002
+#define VMCS_CR0_SHADOW         0x6004
+#define VMCS_CR4_SHADOW         0x6006
+#define VMCS_EXIT_QUALIFICATION 0x6400
+#define VMCS_GUEST_LINEAR_ADDR  0x640a
+#define VMCS_GUEST_CR0          0x6800
+#define VMCS_GUEST_CR3          0x6802
+#define VMCS_GUEST_CR4          0x6804
+#define VMCS_GUEST_BASE(seg)    (0x6806 + 2 * (seg))
+#define VMCS_GUEST_GDTR_BASE    0x6816
+#define VMCS_GUEST_IDTR_BASE    0x6818
+#define VMCS_GUEST_DR7          0x681a
+#define VMCS_GUEST_RSP          0x681c
+#define VMCS_GUEST_RIP          0x681e
+#define VMCS_GUEST_RFLAGS       0x6820
+#define VMCS_GUEST_PENDING_DBG  0x6822
+#define VMCS_GUEST_SYSENTER_ESP 0x6824
+#define VMCS_GUEST_SYSENTER_EIP 0x6826
+#define VMCS_HOST_CR0           0x6c00
+#define VMCS_HOST_CR3           0x6c02
+#define VMCS_HOST_CR4           0x6c04
+#define VMCS_HOST_FS_BASE       0x6c06
+#define VMCS_HOST_GS_BASE       0x6c08
+#define VMCS_HOST_TR_BASE       0x6c0a
+#define VMCS_HOST_GDTR_BASE     0x6c0c
+#define VMCS_HOST_IDTR_BASE     0x6c0e
+#define VMCS_HOST_SYSENTER_ESP  0x6c10
+#define VMCS_HOST_SYSENTER_EIP  0x6c12
+#define VMCS_HOST_RSP           0x6c14
+#define VMCS_HOST_RIP           0x6c16
 
 /* Segment indexes: the order of the guest segment fields in the VMCS. */
 #define VMX_SEG_ES   0
@@ -123,22 +123,22 @@
 #define VMX_NR_SEGS  8
 
 /* Segment access rights as the VMCS holds them. */
-#define VMX_AR_TYPE_MASK  0x000fU
-#define VMX_AR_S          (1U << 4)
-#define VMX_AR_DPL_SHIFT  5
-#define VMX_AR_P          (1U << 7)
-#define VMX_AR_L          (1U << 13)
-#define VMX_AR_DB         (1U << 14)
-#define VMX_AR_G          (1U << 15)
-#define VMX_AR_UNUSABLE   (1U << 16)
+#define VMX_AR_TYPE_MASK 0x000fU
+#define VMX_AR_S         (1U << 4)
+#define VMX_AR_DPL_SHIFT 5
+#define VMX_AR_P         (1U << 7)
+#define VMX_AR_L         (1U << 13)
+#define VMX_AR_DB        (1U << 14)
+#define VMX_AR_G         (1U << 15)
+#define VMX_AR_UNUSABLE  (1U << 16)
 
 /* ---- capability MSR layouts (values in asm/x86.h) ---- */
 #define VMX_BASIC_REVISION_MASK  0x7fffffffULL
 #define VMX_BASIC_MEMTYPE(b)     (((b) >> 50) & 0xf)
 #define VMX_BASIC_TRUE_CTLS      (1ULL << 55)
 #define VMX_MISC_MSR_LIST_MAX(m) (512U * ((((m) >> 25) & 7) + 1))
-#define VMX_MISC_PREEMPT_RATE(m) ((m) & 0x1f)   /* timer ticks every 2^N TSC */
-#define VMX_MISC_EXIT_SAVES_LMA  (1ULL << 5)    /* exits store LMA in IA-32e guest */
+#define VMX_MISC_PREEMPT_RATE(m) ((m)&0x1f)  /* timer ticks every 2^N TSC */
+#define VMX_MISC_EXIT_SAVES_LMA  (1ULL << 5) /* exits store LMA in IA-32e guest */
 
 #define FEATURE_CONTROL_LOCK          (1ULL << 0)
 #define FEATURE_CONTROL_VMXON_OUTSIDE (1ULL << 2)
@@ -157,9 +157,9 @@
 #define VMX_VPID_CAP_INVVPID_ALL    (1ULL << 42)
 
 /* ---- controls ---- */
-#define PIN_EXT_INTR_EXITING   (1U << 0)
-#define PIN_NMI_EXITING        (1U << 3)
-#define PIN_PREEMPT_TIMER      (1U << 6)
+#define PIN_EXT_INTR_EXITING (1U << 0)
+#define PIN_NMI_EXITING      (1U << 3)
+#define PIN_PREEMPT_TIMER    (1U << 6)
 
 #define PROC_HLT_EXITING       (1U << 7)
 #define PROC_INVLPG_EXITING    (1U << 9)
@@ -173,102 +173,102 @@
 #define PROC_USE_MSR_BITMAPS   (1U << 28)
 #define PROC_ACTIVATE_CTLS2    (1U << 31)
 
-#define PROC2_ENABLE_EPT       (1U << 1)
-#define PROC2_ENABLE_RDTSCP    (1U << 3)
-#define PROC2_ENABLE_VPID      (1U << 5)
-#define PROC2_WBINVD_EXITING   (1U << 6)
-#define PROC2_UNRESTRICTED     (1U << 7)
-#define PROC2_ENABLE_INVPCID   (1U << 12)
-#define PROC2_ENABLE_VMFUNC    (1U << 13)
-#define PROC2_ENABLE_PML       (1U << 17)
-#define PROC2_EPT_VE           (1U << 18)
-#define PROC2_ENABLE_XSAVES    (1U << 20)
+#define PROC2_ENABLE_EPT     (1U << 1)
+#define PROC2_ENABLE_RDTSCP  (1U << 3)
+#define PROC2_ENABLE_VPID    (1U << 5)
+#define PROC2_WBINVD_EXITING (1U << 6)
+#define PROC2_UNRESTRICTED   (1U << 7)
+#define PROC2_ENABLE_INVPCID (1U << 12)
+#define PROC2_ENABLE_VMFUNC  (1U << 13)
+#define PROC2_ENABLE_PML     (1U << 17)
+#define PROC2_EPT_VE         (1U << 18)
+#define PROC2_ENABLE_XSAVES  (1U << 20)
 
-#define EXIT_SAVE_DEBUG        (1U << 2)
-#define EXIT_HOST_64BIT        (1U << 9)
-#define EXIT_ACK_INTR          (1U << 15)
-#define EXIT_SAVE_PAT          (1U << 18)
-#define EXIT_LOAD_PAT          (1U << 19)
-#define EXIT_SAVE_EFER         (1U << 20)
-#define EXIT_LOAD_EFER         (1U << 21)
+#define EXIT_SAVE_DEBUG (1U << 2)
+#define EXIT_HOST_64BIT (1U << 9)
+#define EXIT_ACK_INTR   (1U << 15)
+#define EXIT_SAVE_PAT   (1U << 18)
+#define EXIT_LOAD_PAT   (1U << 19)
+#define EXIT_SAVE_EFER  (1U << 20)
+#define EXIT_LOAD_EFER  (1U << 21)
 
-#define ENTRY_LOAD_DEBUG       (1U << 2)
-#define ENTRY_IA32E_GUEST      (1U << 9)
-#define ENTRY_LOAD_PAT         (1U << 14)
-#define ENTRY_LOAD_EFER        (1U << 15)
+#define ENTRY_LOAD_DEBUG  (1U << 2)
+#define ENTRY_IA32E_GUEST (1U << 9)
+#define ENTRY_LOAD_PAT    (1U << 14)
+#define ENTRY_LOAD_EFER   (1U << 15)
 
 /* Page-modification log: 512 guest-physical addresses in one 4 KiB page,
  * filled from index 511 down; index 0xffff (wrapped) means full. */
-#define VMX_PML_ENTRIES        512
+#define VMX_PML_ENTRIES 512
 
 /* EPT pointer */
-#define VMX_EPTP_WB            6ULL
-#define VMX_EPTP_WALK4         (3ULL << 3)
-#define VMX_EPTP_AD            (1ULL << 6)
+#define VMX_EPTP_WB    6ULL
+#define VMX_EPTP_WALK4 (3ULL << 3)
+#define VMX_EPTP_AD    (1ULL << 6)
 
 /* Interruption information (VM-entry, VM-exit, IDT-vectoring). */
-#define INTR_INFO_VECTOR_MASK  0xffU
-#define INTR_INFO_TYPE_SHIFT   8
-#define INTR_INFO_TYPE_MASK    (7U << INTR_INFO_TYPE_SHIFT)
-#define INTR_TYPE_EXT_INTR     0U
-#define INTR_TYPE_NMI          2U
-#define INTR_TYPE_HW_EXC       3U
-#define INTR_TYPE_SW_INTR      4U
-#define INTR_TYPE_PRIV_SW_EXC  5U
-#define INTR_TYPE_SW_EXC       6U
-#define INTR_INFO_ERROR_CODE   (1U << 11)
-#define INTR_INFO_VALID        (1U << 31)
+#define INTR_INFO_VECTOR_MASK 0xffU
+#define INTR_INFO_TYPE_SHIFT  8
+#define INTR_INFO_TYPE_MASK   (7U << INTR_INFO_TYPE_SHIFT)
+#define INTR_TYPE_EXT_INTR    0U
+#define INTR_TYPE_NMI         2U
+#define INTR_TYPE_HW_EXC      3U
+#define INTR_TYPE_SW_INTR     4U
+#define INTR_TYPE_PRIV_SW_EXC 5U
+#define INTR_TYPE_SW_EXC      6U
+#define INTR_INFO_ERROR_CODE  (1U << 11)
+#define INTR_INFO_VALID       (1U << 31)
 
 /* Guest interruptibility state */
 #define INTERRUPTIBILITY_STI    (1U << 0)
 #define INTERRUPTIBILITY_MOV_SS (1U << 1)
 
 /* ---- exit reasons (basic reason: bits 15:0) ---- */
-#define EXIT_REASON_FAILED_ENTRY   (1U << 31)
-#define EXIT_REASON_EXCEPTION_NMI  0
-#define EXIT_REASON_EXT_INTR       1
-#define EXIT_REASON_TRIPLE_FAULT   2
-#define EXIT_REASON_INIT           3
-#define EXIT_REASON_SIPI           4
-#define EXIT_REASON_CPUID          10
-#define EXIT_REASON_HLT            12
-#define EXIT_REASON_INVD           13
-#define EXIT_REASON_INVLPG         14
-#define EXIT_REASON_VMCALL         18
-#define EXIT_REASON_CR_ACCESS      28
-#define EXIT_REASON_IO             30
-#define EXIT_REASON_RDMSR          31
-#define EXIT_REASON_WRMSR          32
-#define EXIT_REASON_INVALID_GUEST  33
-#define EXIT_REASON_MSR_LOADING    34
-#define EXIT_REASON_MCE_ENTRY      41
-#define EXIT_REASON_EPT_VIOLATION  48
-#define EXIT_REASON_EPT_MISCONFIG  49
-#define EXIT_REASON_PREEMPT_TIMER  52
-#define EXIT_REASON_WBINVD         54
-#define EXIT_REASON_XSETBV         55
-#define EXIT_REASON_PML_FULL       62
+#define EXIT_REASON_FAILED_ENTRY  (1U << 31)
+#define EXIT_REASON_EXCEPTION_NMI 0
+#define EXIT_REASON_EXT_INTR      1
+#define EXIT_REASON_TRIPLE_FAULT  2
+#define EXIT_REASON_INIT          3
+#define EXIT_REASON_SIPI          4
+#define EXIT_REASON_CPUID         10
+#define EXIT_REASON_HLT           12
+#define EXIT_REASON_INVD          13
+#define EXIT_REASON_INVLPG        14
+#define EXIT_REASON_VMCALL        18
+#define EXIT_REASON_CR_ACCESS     28
+#define EXIT_REASON_IO            30
+#define EXIT_REASON_RDMSR         31
+#define EXIT_REASON_WRMSR         32
+#define EXIT_REASON_INVALID_GUEST 33
+#define EXIT_REASON_MSR_LOADING   34
+#define EXIT_REASON_MCE_ENTRY     41
+#define EXIT_REASON_EPT_VIOLATION 48
+#define EXIT_REASON_EPT_MISCONFIG 49
+#define EXIT_REASON_PREEMPT_TIMER 52
+#define EXIT_REASON_WBINVD        54
+#define EXIT_REASON_XSETBV        55
+#define EXIT_REASON_PML_FULL      62
 
 /* CR-access qualification */
-#define CR_QUAL_CR(q)          ((q) & 0xf)
-#define CR_QUAL_TYPE(q)        (((q) >> 4) & 3)
-#define CR_QUAL_GPR(q)         (((q) >> 8) & 0xf)
-#define CR_ACCESS_MOV_TO       0
+#define CR_QUAL_CR(q)    ((q)&0xf)
+#define CR_QUAL_TYPE(q)  (((q) >> 4) & 3)
+#define CR_QUAL_GPR(q)   (((q) >> 8) & 0xf)
+#define CR_ACCESS_MOV_TO 0
 
 /* I/O qualification */
-#define IO_QUAL_SIZE(q)        (((q) & 7) + 1)
-#define IO_QUAL_IN             (1ULL << 3)
-#define IO_QUAL_STRING         (1ULL << 4)
-#define IO_QUAL_REP            (1ULL << 5)
-#define IO_QUAL_PORT(q)        (((q) >> 16) & 0xffff)
+#define IO_QUAL_SIZE(q) (((q)&7) + 1)
+#define IO_QUAL_IN      (1ULL << 3)
+#define IO_QUAL_STRING  (1ULL << 4)
+#define IO_QUAL_REP     (1ULL << 5)
+#define IO_QUAL_PORT(q) (((q) >> 16) & 0xffff)
 
 /* EPT-violation qualification */
-#define EPT_QUAL_READ          (1ULL << 0)
-#define EPT_QUAL_WRITE         (1ULL << 1)
-#define EPT_QUAL_EXEC          (1ULL << 2)
-#define EPT_QUAL_PRESENT_MASK  (7ULL << 3)   /* entry allowed R, W or X */
-#define EPT_QUAL_GLA_VALID     (1ULL << 7)
-#define EPT_QUAL_GLA_FINAL     (1ULL << 8)   /* 0: a guest paging-structure access */
+#define EPT_QUAL_READ         (1ULL << 0)
+#define EPT_QUAL_WRITE        (1ULL << 1)
+#define EPT_QUAL_EXEC         (1ULL << 2)
+#define EPT_QUAL_PRESENT_MASK (7ULL << 3) /* entry allowed R, W or X */
+#define EPT_QUAL_GLA_VALID    (1ULL << 7)
+#define EPT_QUAL_GLA_FINAL    (1ULL << 8) /* 0: a guest paging-structure access */
 
 /* INVEPT / INVVPID types */
 #define INVEPT_SINGLE_CONTEXT  1
@@ -316,8 +316,14 @@ static inline bool vmwrite_safe(uint64_t field, uint64_t val)
     return !fail;
 }
 
-struct invept_desc { uint64_t eptp, zero; };
-struct invvpid_desc { uint64_t vpid, linear; };
+struct invept_desc
+{
+    uint64_t eptp, zero;
+};
+struct invvpid_desc
+{
+    uint64_t vpid, linear;
+};
 
 static inline bool invept(unsigned long type, uint64_t eptp)
 {
