@@ -8,6 +8,8 @@
 #                                    guest stages run the hostile-guest
 #                                    fuzzer (10^6 calls on QEMU)
 #   make build                       hypervisor + XTF guests only
+#   make format-check                every C file as .clang-format says (in make test)
+#   make format                      reformat every C file in place
 #
 # Everything built goes under build/.
 #
@@ -21,7 +23,7 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench fuzz clean
+.PHONY: all build xen xtf unit deps run test bench fuzz format format-check clean
 
 all: build
 
@@ -35,6 +37,13 @@ xen:
 
 xtf:
 	@$(MAKE) -s -C xtf BUILD=$(BUILD)/xtf XEN_PUBLIC=$(CURDIR)/xen/include
+
+# One C style, clang-format's (.clang-format, docs/CODING_STYLE.md).
+format-check:
+	@automation/format-check.sh
+
+format:
+	@git ls-files '*.c' '*.h' | grep -Ev '(^|/)decode-corpus\.h$$' | xargs clang-format -i
 
 unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run

@@ -13,6 +13,8 @@ packages=(
     # host fuzz harnesses (make fuzz): clang, and its libFuzzer and
     # sanitizer runtimes (a recommendation of clang-14, not a dependency)
     clang libclang-rt-14-dev
+    # make format-check (part of make test): the style in .clang-format
+    clang-format
     # platform qemu-svm
     qemu-system-x86
     # platform bochs-vmx: the emulator, its headless display, BIOS and VGA

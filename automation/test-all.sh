@@ -40,6 +40,11 @@ part()
     pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
+echo "=== coding style (make format-check) ==="
+"$here/format-check.sh" 2>&1 | tee "$tmp/format.out" | tail -n 5
+part "format check" "${PIPESTATUS[0]}" "$tmp/format.out"
+
+echo
 echo "=== host unit tests (tools/tests) ==="
 make -s -C "$WREN_ROOT/tools/tests" BUILD="$BUILD/tests" run 2>&1 | tee "$tmp/unit.out"
 part "host unit tests" "${PIPESTATUS[0]}" "$tmp/unit.out"
