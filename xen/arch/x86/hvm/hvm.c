@@ -17,6 +17,7 @@
 #include <xen/version.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
 #include <public/arch-x86/cpuid.h>
 
@@ -90,6 +91,22 @@ static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
         break;
     }
     return r;
+}
+
+struct guest_regs hvm_regs_from_context64(const struct vcpu_hvm_x86_64 *r)
+{
+    return (struct guest_regs){
+        .rax = r->rax,
+        .rcx = r->rcx,
+        .rdx = r->rdx,
+        .rbx = r->rbx,
+        .rsp = r->rsp,
+        .rbp = r->rbp,
+        .rsi = r->rsi,
+        .rdi = r->rdi,
+        .rip = r->rip,
+        .rflags = r->rflags | 0x2,
+    };
 }
 
 /* Guests see the host's physical address width (CPUID 0x80000008, which

@@ -270,16 +270,7 @@ static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_contex
     svm_reset_state(v, r->cr0, r->cr3, r->cr4);
     svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
     svm_set_efer(v, r->efer | EFER_LMA);
-    v->arch.regs = (struct guest_regs){ .rax = r->rax,
-                                        .rcx = r->rcx,
-                                        .rdx = r->rdx,
-                                        .rbx = r->rbx,
-                                        .rsp = r->rsp,
-                                        .rbp = r->rbp,
-                                        .rsi = r->rsi,
-                                        .rdi = r->rdi,
-                                        .rip = r->rip,
-                                        .rflags = r->rflags | 0x2 };
+    v->arch.regs = hvm_regs_from_context64(r);
     return 0;
 }
 

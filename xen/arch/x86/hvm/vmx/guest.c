@@ -408,18 +408,7 @@ static int decode_64(const struct vcpu_hvm_x86_64 *r, struct boot_state *st)
          !(r->efer & EFER_LMA) || !canonical(r->rip) )
         return -EINVAL;
     flat_segments(st->seg, true);
-    st->regs = (struct guest_regs){
-        .rax = r->rax,
-        .rcx = r->rcx,
-        .rdx = r->rdx,
-        .rbx = r->rbx,
-        .rsp = r->rsp,
-        .rbp = r->rbp,
-        .rsi = r->rsi,
-        .rdi = r->rdi,
-        .rip = r->rip,
-        .rflags = r->rflags | 2,
-    };
+    st->regs = hvm_regs_from_context64(r);
     return 0;
 }
 

@@ -99,6 +99,11 @@ void hvm_cpu_policy_show(void);
 int hvm_cr4_write_check(uint64_t guest_ok, uint64_t old, uint64_t val, bool lma,
                         uint64_t cr3); /* boot: host and guest feature words */
 
+/* The registers a 64-bit VCPUOP_initialise context gives (RFLAGS bit 1,
+ * always set, included). */
+struct vcpu_hvm_x86_64;
+struct guest_regs hvm_regs_from_context64(const struct vcpu_hvm_x86_64 *r);
+
 /* The guest's GPR n in ModRM / CR-qualification order (rAX, rCX, rDX, rBX,
  * rSP, rBP, rSI, rDI, r8-r15), from v->arch.regs. */
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n);
