@@ -145,6 +145,8 @@ static void domain_free_parts(struct domain *d)
     if ( mfn_valid_raw(d->console.ring_mfn) )
         frame_unshare(d->console.ring_mfn);
     xfree(d->vcpu);
+    xfree(d->memmap);
+    evtchn_free(d);
     xfree(d);
 }
 
@@ -202,13 +204,14 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->lock, LOCK_domain);
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
-    rc = domain_alloc_parts(d, max_vcpus);
+    rc = evtchn_init(d);
+    if ( !rc )
+        rc = domain_alloc_parts(d, max_vcpus);
     if ( rc )
     {
         domain_free_parts(d);
         return rc;
     }
-    evtchn_init(d);
     domain_list_add(d);
     if ( privileged && !hardware_domain )
         hardware_domain = d;

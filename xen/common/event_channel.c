@@ -25,6 +25,8 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/mm.h>
+#include <xen/param.h>
 #include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
@@ -32,7 +34,10 @@
 #include <public/event_channel.h>
 #include <wren/bitops.h>
 
-BUILD_BUG_ON(NR_EVTCHN > NR_EVENT_CHANNELS);
+/* Ports per domain: Xen's toolstack gives 1023 by default; the 2-level
+ * ABI's shared_info bitmaps hold NR_EVENT_CHANNELS. */
+static uint64_t opt_evtchn_ports = 1024;
+integer_param("evtchn_ports", opt_evtchn_ports);
 
 /* ---- shared_info bits --------------------------------------------------- */
 
@@ -78,7 +83,7 @@ static void mark_pending_for(struct domain *d, struct vcpu *v, unsigned int port
 void evtchn_set_pending(struct domain *d, unsigned int port)
 {
     struct shared_info *s = d->shared_info;
-    if ( port >= NR_EVTCHN || !s )
+    if ( port >= d->evtchn.nr_ports || !s )
         return;
     if ( test_and_set_word_bit(s->evtchn_pending, port) )
         return;
@@ -97,22 +102,35 @@ bool evtchn_vcpu_has_pending(struct vcpu *v)
 
 /* ---- the port table ------------------------------------------------------ */
 
-void evtchn_init(struct domain *d)
+int evtchn_init(struct domain *d)
 {
+    unsigned int n = (unsigned int)MAX(2, MIN(opt_evtchn_ports, (uint64_t)NR_EVENT_CHANNELS));
+
     spin_lock_init(&d->evtchn.lock, LOCK_evtchn);
-    memset(d->evtchn.port, 0, sizeof(d->evtchn.port));
+    d->evtchn.port = xzalloc_array(struct evtchn, n);
+    if ( !d->evtchn.port )
+        return -ENOMEM;
+    d->evtchn.nr_ports = n;
     d->evtchn.port[0].state = ECS_RESERVED;
+    return 0;
 }
 
-static bool port_valid(uint32_t port)
+void evtchn_free(struct domain *d)
 {
-    return port < NR_EVTCHN;
+    xfree(d->evtchn.port);
+    d->evtchn.port = NULL;
+    d->evtchn.nr_ports = 0;
+}
+
+static bool port_valid(const struct domain *d, uint32_t port)
+{
+    return port < d->evtchn.nr_ports;
 }
 
 /* Caller holds d->evtchn.lock. */
 static int get_free_port(struct domain *d)
 {
-    for ( unsigned int p = 1; p < NR_EVTCHN; p++ )
+    for ( unsigned int p = 1; p < d->evtchn.nr_ports; p++ )
         if ( d->evtchn.port[p].state == ECS_FREE )
             return (int)p;
     return -ENOSPC;
@@ -156,7 +174,7 @@ static void unlock_pair(struct domain *a, struct domain *b)
 static bool is_peer(struct domain *d, unsigned int port, struct domain *rd, unsigned int rport)
 {
     const struct evtchn *r;
-    if ( rport >= NR_EVTCHN )
+    if ( rport >= rd->evtchn.nr_ports )
         return false;
     r = &rd->evtchn.port[rport];
     return r->state == ECS_INTERDOMAIN && r->remote_dom == d->domain_id && r->remote_port == port;
@@ -182,14 +200,6 @@ int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsig
     }
     spin_unlock(&d->evtchn.lock);
     return port;
-}
-
-static bool domain_exists(domid_t id)
-{
-    struct domain *d = domain_get_by_id(id);
-    if ( d )
-        put_domain(d);
-    return d != NULL;
 }
 
 /* The other end of a channel, with a reference (put_domain it), or NULL
@@ -259,7 +269,7 @@ static int close_port(struct domain *d, unsigned int port, bool force)
 
 void evtchn_close_all(struct domain *d)
 {
-    for ( unsigned int p = 1; p < NR_EVTCHN; p++ )
+    for ( unsigned int p = 1; p < d->evtchn.nr_ports; p++ )
         if ( d->evtchn.port[p].state != ECS_FREE )
             close_port(d, p, true);
 }
@@ -304,13 +314,19 @@ static long evtchnop_bind_interdomain(uint64_t arg)
     if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
     rid = b.remote_dom == DOMID_SELF ? ld->domain_id : b.remote_dom;
-    if ( !port_valid(b.remote_port) )
-        return rid == ld->domain_id || domain_exists(rid) ? -EINVAL : -ESRCH;
-    if ( copy_to_guest(arg, &b, sizeof(b)) )
-        return -EFAULT;
     rd = peer_get(ld, rid);
     if ( !rd )
         return -ESRCH;
+    if ( !port_valid(rd, b.remote_port) )
+    {
+        put_domain(rd);
+        return -EINVAL;
+    }
+    if ( copy_to_guest(arg, &b, sizeof(b)) )
+    {
+        put_domain(rd);
+        return -EFAULT;
+    }
     lock_pair(ld, rd);
     if ( rd->evtchn.port[b.remote_port].state == ECS_UNBOUND &&
          rd->evtchn.port[b.remote_port].remote_dom == ld->domain_id )
@@ -380,7 +396,7 @@ static long evtchnop_send(uint64_t arg)
     struct evtchn chn;
     if ( copy_from_guest(&s, arg, sizeof(s)) )
         return -EFAULT;
-    if ( !port_valid(s.port) )
+    if ( !port_valid(d, s.port) )
         return -EINVAL;
     spin_lock(&d->evtchn.lock);
     chn = d->evtchn.port[s.port];
@@ -401,11 +417,12 @@ static long evtchnop_send(uint64_t arg)
 static long evtchnop_close(uint64_t arg)
 {
     struct evtchn_close c;
+    struct domain *d = current->domain;
     if ( copy_from_guest(&c, arg, sizeof(c)) )
         return -EFAULT;
-    if ( !port_valid(c.port) || c.port == 0 )
+    if ( !port_valid(d, c.port) || c.port == 0 )
         return -EINVAL;
-    return close_port(current->domain, c.port, false);
+    return close_port(d, c.port, false);
 }
 
 static void fill_status(struct evtchn_status *st, const struct evtchn *chn)
@@ -443,7 +460,7 @@ static long evtchnop_status(uint64_t arg)
     rc = domain_for_caller(st.dom, &d);
     if ( rc )
         return rc;
-    if ( !port_valid(st.port) )
+    if ( !port_valid(d, st.port) )
     {
         put_domain(d);
         return -EINVAL;
@@ -463,7 +480,7 @@ static long evtchnop_bind_vcpu(uint64_t arg)
     long rc = 0;
     if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
-    if ( !port_valid(b.port) )
+    if ( !port_valid(d, b.port) )
         return -EINVAL;
     if ( b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu] )
         return -ENOENT;
@@ -488,7 +505,7 @@ static long evtchnop_unmask(uint64_t arg)
     struct shared_info *s = d->shared_info;
     if ( copy_from_guest(&u, arg, sizeof(u)) )
         return -EFAULT;
-    if ( !port_valid(u.port) || !s )
+    if ( !port_valid(d, u.port) || !s )
         return -EINVAL;
     /* An event that arrived while masked is delivered now. */
     if ( test_and_clear_word_bit(s->evtchn_mask, u.port) &&

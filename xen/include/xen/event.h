@@ -12,8 +12,6 @@
 struct domain;
 struct vcpu;
 
-#define NR_EVTCHN 128
-
 enum evtchn_state
 {
     ECS_FREE = 0,
@@ -36,10 +34,14 @@ struct evtchn
 struct evtchn_domain
 {
     spinlock_t lock;
-    struct evtchn port[NR_EVTCHN];
+    unsigned int nr_ports; /* ports 0 .. nr_ports - 1 exist */
+    struct evtchn *port;
 };
 
-void evtchn_init(struct domain *d);
+/* The port table, sized by the command line's evtchn_ports= (default
+ * 1024, at most the 2-level ABI's NR_EVENT_CHANNELS). 0 or -ENOMEM. */
+int evtchn_init(struct domain *d);
+void evtchn_free(struct domain *d);
 /* Allocate a port in d served by fn when the guest sends on it. */
 int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int));
 /* Mark port pending in d and wake the vCPU it notifies. */
