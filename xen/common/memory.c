@@ -44,7 +44,6 @@ long memop_memory_map(unsigned int op, uint64_t start, uint64_t arg)
     if ( !d->nr_memmap )
         return -ENOSYS; /* Xen's answer when no map was set */
     n = MIN(map.nr_entries, d->nr_memmap);
-    n = MIN(n, (uint32_t)ARRAY_SIZE(d->memmap));
     map.nr_entries = n;
     if ( copy_to_guest(map.buffer, d->memmap, n * sizeof(d->memmap[0])) ||
          copy_to_guest(arg, &map, sizeof(map)) )

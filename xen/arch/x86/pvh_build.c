@@ -51,12 +51,16 @@ static void parse_dom0_mode(const char *v)
 }
 custom_param("dom0", parse_dom0_mode);
 
-static void set_memmap(struct domain *d, uint64_t mem)
+static int set_memmap(struct domain *d, uint64_t mem)
 {
+    d->memmap = xzalloc_array(struct xen_e820_entry, 3);
+    if ( !d->memmap )
+        return -ENOMEM;
     d->memmap[0] = (struct xen_e820_entry){ 0, LOW_RAM_END, E820_RAM };
     d->memmap[1] = (struct xen_e820_entry){ LOW_RAM_END, 0xa0000 - LOW_RAM_END, E820_RESERVED };
     d->memmap[2] = (struct xen_e820_entry){ HIGH_RAM_START, mem - HIGH_RAM_START, E820_RAM };
     d->nr_memmap = 3;
+    return 0;
 }
 
 static int populate(struct domain *d, uint64_t mem)
@@ -107,13 +111,17 @@ static int write_start_info(struct domain *d, const char *cmdline)
         .memmap_paddr = START_INFO_GPA + SI_MEMMAP_OFF,
         .memmap_entries = d->nr_memmap,
     };
-    struct hvm_memmap_table_entry mm[8];
     size_t len = MIN(strlen(cmdline), SI_CMDLINE_MAX - 1);
+    if ( SI_MEMMAP_OFF + d->nr_memmap * sizeof(struct hvm_memmap_table_entry) > SI_CMDLINE_OFF )
+        return -E2BIG;
     for ( unsigned int i = 0; i < d->nr_memmap; i++ )
-        mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size,
-                                                 d->memmap[i].type, 0 };
+    {
+        struct hvm_memmap_table_entry e = { d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type,
+                                            0 };
+        if ( copy_to_gpa(d, START_INFO_GPA + SI_MEMMAP_OFF + i * sizeof(e), &e, sizeof(e)) )
+            return -EFAULT;
+    }
     if ( copy_to_gpa(d, START_INFO_GPA, &si, sizeof(si)) ||
-         copy_to_gpa(d, START_INFO_GPA + SI_MEMMAP_OFF, mm, d->nr_memmap * sizeof(mm[0])) ||
          copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF, cmdline, len) ||
          copy_to_gpa(d, START_INFO_GPA + SI_CMDLINE_OFF + len, "", 1) )
         return -EFAULT;
@@ -144,8 +152,9 @@ int pvh_build(struct domain *d, const void *image, size_t size, const char *cmdl
                d->domain_id);
         return -ENOEXEC;
     }
-    set_memmap(d, mem);
-    rc = populate(d, mem);
+    rc = set_memmap(d, mem);
+    if ( !rc )
+        rc = populate(d, mem);
     if ( !rc )
         rc = load_segments(d, &img, mem);
     if ( !rc )

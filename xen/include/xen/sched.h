@@ -101,7 +101,7 @@ struct domain
     struct p2m_pool p2m_pool; /* where this domain's p2m tables come from */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
-    struct xen_e820_entry memmap[8];
+    struct xen_e820_entry *memmap; /* nr_memmap entries, as many as the builder made */
     unsigned int nr_memmap;
     uint64_t tlb_flush_gen; /* bumped when cached translations must go */
 
