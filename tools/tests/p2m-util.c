@@ -153,7 +153,7 @@ void check_counters_as_ref(void)
 
     CHECK_EQ(p2m_finish_pending(&test_p2m, ~0U), 0);
     CHECK_EQ(s->recalc_pending, 0);
-    CHECK_EQ(test_p2m.recalc.tail, test_p2m.recalc.seq);
+    CHECK_EQ(test_p2m.changes->tail, test_p2m.changes->seq);
     for ( i = 0; i < 3; i++ )
         CHECK_EQ(s->entries_by_order[i], r->entries_by_order[i]);
     for ( i = 0; i < p2m_type_count; i++ )

@@ -305,7 +305,7 @@ static void overflow_resyncs(void)
         touch(i * 700);
     }
     CHECK_EQ(test_p2m.stats.resyncs, 0);
-    CHECK_EQ(test_p2m.recalc.seq - test_p2m.recalc.tail, P2M_CHANGE_LOG);
+    CHECK_EQ(test_p2m.changes->seq - test_p2m.changes->tail, P2M_CHANGE_LOG);
     check_same_as_ref(0, NR);
     CHECK_EQ(both_begin(cycle[i % 3], cycle[i % 3 + 1]), 0);
     CHECK_EQ(test_p2m.stats.resyncs, 1);
@@ -342,7 +342,7 @@ static void illegal_changes_refused(void)
 
     map_ram();
     w = test_p2m.stats.entries_written;
-    seq = test_p2m.recalc.seq;
+    seq = test_p2m.changes->seq;
     for ( i = 0; i < ARRAY_SIZE(bad); i++ )
     {
         CHECK_EQ(both_begin(bad[i][0], bad[i][1]), -EINVAL);
@@ -350,7 +350,7 @@ static void illegal_changes_refused(void)
         CHECK_EQ(p2m_check_type_change(bad[i][0], bad[i][1]), -EINVAL);
     }
     CHECK_EQ(test_p2m.stats.entries_written, w);
-    CHECK_EQ(test_p2m.recalc.seq, seq);
+    CHECK_EQ(test_p2m.changes->seq, seq);
     CHECK_EQ(test_p2m.stats.global_changes + test_p2m.stats.global_noops, 0);
     /* Frameless to frameless, and anything to broken, are fine. */
     CHECK_EQ(p2m_check_type_change(p2m_mmio_dm, p2m_populate_on_demand), 0);
@@ -370,11 +370,11 @@ static void type_owners(void)
     CHECK_EQ(both_claim(IOREQ, OWNER_B), -EBUSY);
     CHECK_EQ(both_release(IOREQ, OWNER_B, RW), -EPERM);
     CHECK_EQ(both_release(IOREQ, OWNER_A, p2m_invalid), -EINVAL);
-    CHECK_EQ(test_p2m.type_owner[IOREQ], OWNER_A);
+    CHECK_EQ(test_p2m.changes->type_owner[IOREQ], OWNER_A);
     CHECK_EQ(both_release(IOREQ, OWNER_A, RW), 0);
     CHECK_EQ(both_release(IOREQ, OWNER_A, RW), -EPERM);
     CHECK_EQ(both_claim(IOREQ, OWNER_B), 0); /* at once: nothing to wait for */
-    CHECK_EQ(test_p2m.type_owner[IOREQ], OWNER_B);
+    CHECK_EQ(test_p2m.changes->type_owner[IOREQ], OWNER_B);
     CHECK_EQ(test_p2m.stats.global_noops, 1); /* A had marked nothing */
     check_window();
 }

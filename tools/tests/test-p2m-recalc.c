@@ -243,7 +243,7 @@ static void noop_change_writes_nothing(void)
     CHECK_EQ(both_begin(p2m_ioreq_server, RW), 0);
     CHECK_EQ(stats()->entries_written, w);
     CHECK_EQ(stats()->global_noops, 1);
-    CHECK_EQ(test_p2m.recalc.seq, 0);
+    CHECK_EQ(test_p2m.changes->seq, 0);
     /* No entry is ioreq_server yet, but one will be once this resolves. */
     CHECK_EQ(both_begin(RW, p2m_ioreq_server), 0);
     CHECK_EQ(both_begin(p2m_ioreq_server, RO), 0);
@@ -337,12 +337,12 @@ static void audit_catches_bad_marks(void)
     *test_slot(0, 4) = ops->mark_recalc(*test_slot(0, 4), 1);
     check_audit();
 
-    test_p2m.recalc.eager = true;
+    test_p2m.changes->eager = true;
     check_audit_fails("eager mode with");
-    test_p2m.recalc.eager = false;
-    test_p2m.recalc.tail = test_p2m.recalc.seq + 1;
+    test_p2m.changes->eager = false;
+    test_p2m.changes->tail = test_p2m.changes->seq + 1;
     check_audit_fails("change log");
-    test_p2m.recalc.tail = 0;
+    test_p2m.changes->tail = 0;
     check_audit();
 }
 P2M_CASE(audit_catches_bad_marks)

@@ -102,6 +102,8 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
         return -ENOMEM;
     if ( p2m_init(&d->p2m, arch_p2m_ops()) )
         return -ENOMEM;
+    p2m_changes_init(&d->p2m_changes);
+    p2m_use_changes(&d->p2m, &d->p2m_changes);
     d->p2m.flush_tlbs = p2m_flush_hook;
     d->p2m.flush_arg = d;
     d->p2m.put_frame = p2m_put_frame_hook;

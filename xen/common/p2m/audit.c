@@ -70,13 +70,13 @@ static void audit_leaf(struct audit *au, p2m_pte_t pte, unsigned int level, uint
 static uint64_t audit_mark(struct audit *au, p2m_pte_t pte, unsigned int level, uint64_t gfn,
                            uint64_t above)
 {
-    const struct p2m_recalc *rc = &au->p2m->recalc;
     uint64_t stamp = p2m_recalc_stamp(au->p2m, pte);
 
-    if ( stamp < rc->tail || stamp >= rc->seq )
+    if ( stamp < au->p2m->changes->tail || stamp >= au->p2m->changes->seq )
         audit_fail(au, "gfn %#llx level %u: stamp %#llx is not live (log holds %llu..%llu)",
                    (unsigned long long)gfn, level, (unsigned long long)stamp,
-                   (unsigned long long)rc->tail, (unsigned long long)rc->seq);
+                   (unsigned long long)au->p2m->changes->tail,
+                   (unsigned long long)au->p2m->changes->seq);
     else if ( above != NO_MARK && stamp > above )
         audit_fail(au, "gfn %#llx level %u: stamp %llu newer than the marked ancestor's %llu",
                    (unsigned long long)gfn, level, (unsigned long long)stamp,
@@ -222,12 +222,12 @@ static void audit_counters(struct audit *au)
 
 static void audit_log(struct audit *au)
 {
-    const struct p2m_recalc *rc = &au->p2m->recalc;
-
-    if ( rc->tail > rc->seq || rc->seq - rc->tail > P2M_CHANGE_LOG )
+    if ( au->p2m->changes->tail > au->p2m->changes->seq ||
+         au->p2m->changes->seq - au->p2m->changes->tail > P2M_CHANGE_LOG )
         audit_fail(au, "change log holds %llu..%llu: more than %u changes",
-                   (unsigned long long)rc->tail, (unsigned long long)rc->seq, P2M_CHANGE_LOG);
-    if ( rc->eager && au->p2m->stats.recalc_pending )
+                   (unsigned long long)au->p2m->changes->tail,
+                   (unsigned long long)au->p2m->changes->seq, P2M_CHANGE_LOG);
+    if ( au->p2m->changes->eager && au->p2m->stats.recalc_pending )
         audit_fail(au, "eager mode with %llu marks pending",
                    (unsigned long long)au->p2m->stats.recalc_pending);
 }

@@ -120,8 +120,8 @@ static bool type_may_exist(const struct p2m_domain *p2m, p2m_type_t t)
 
     if ( p2m->stats.entries_by_type[t] )
         return true;
-    for ( k = p2m->recalc.tail + 1; k <= p2m->recalc.seq; k++ )
-        if ( p2m->recalc.log[k & LOG_MASK].new == t )
+    for ( k = p2m->changes->tail + 1; k <= p2m->changes->seq; k++ )
+        if ( p2m->changes->log[k & LOG_MASK].new == t )
             return true;
     return false;
 }
@@ -145,17 +145,17 @@ static void log_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
 {
     struct p2m_recalc *rc = &p2m->recalc;
 
-    if ( rc->seq + 1 - rc->tail > P2M_CHANGE_LOG )
+    if ( p2m->changes->seq + 1 - p2m->changes->tail > P2M_CHANGE_LOG )
     {
         finish_all(p2m); /* resync: correct, not fast */
         p2m->stats.resyncs++;
     }
-    rc->seq++;
-    rc->log[rc->seq & LOG_MASK] = (struct p2m_global_change){ old, new };
+    p2m->changes->seq++;
+    p2m->changes->log[p2m->changes->seq & LOG_MASK] = (struct p2m_global_change){ old, new };
     rc->cursor = 0;
     rc->cursor_level = P2M_LEVELS;
     /* Marked root entries keep their older stamp: it covers this change. */
-    if ( mark_root(p2m, rc->seq - 1) )
+    if ( mark_root(p2m, p2m->changes->seq - 1) )
         p2m_flush(p2m);
     p2m_recalc_advance_tail(p2m);
 }
@@ -188,7 +188,7 @@ static void begin_locked(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
         return;
     }
     p2m->stats.global_changes++;
-    if ( !p2m->recalc.eager )
+    if ( !p2m->changes->eager )
         log_change(p2m, old, new);
     else if ( retype_table(p2m, table_va(p2m->root), P2M_LEVELS, old, new) )
         p2m_flush(p2m);
@@ -238,7 +238,7 @@ void p2m_set_eager(struct p2m_domain *p2m, bool eager)
 {
     spin_lock(&p2m->lock);
     finish_all(p2m);
-    p2m->recalc.eager = eager;
+    p2m->changes->eager = eager;
     spin_unlock(&p2m->lock);
 }
 
@@ -249,10 +249,10 @@ int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner)
     if ( (unsigned int)t >= p2m_type_count || t == p2m_invalid || !owner )
         return -EINVAL;
     spin_lock(&p2m->lock);
-    if ( p2m->type_owner[t] && p2m->type_owner[t] != owner )
+    if ( p2m->changes->type_owner[t] && p2m->changes->type_owner[t] != owner )
         rc = -EBUSY;
     else
-        p2m->type_owner[t] = owner;
+        p2m->changes->type_owner[t] = owner;
     spin_unlock(&p2m->lock);
     return rc;
 }
@@ -264,11 +264,11 @@ int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_t
     if ( rc )
         return rc;
     spin_lock(&p2m->lock);
-    if ( !owner || p2m->type_owner[t] != owner )
+    if ( !owner || p2m->changes->type_owner[t] != owner )
         rc = -EPERM;
     else
     {
-        p2m->type_owner[t] = 0;
+        p2m->changes->type_owner[t] = 0;
         begin_locked(p2m, t, to);
     }
     spin_unlock(&p2m->lock);

@@ -21,7 +21,7 @@ void p2m_recalc_init(struct p2m_domain *p2m)
 
 uint64_t p2m_recalc_stamp(const struct p2m_domain *p2m, p2m_pte_t pte)
 {
-    uint64_t last = p2m->recalc.seq - 1; /* the newest stamp a mark can have */
+    uint64_t last = p2m->changes->seq - 1; /* the newest stamp a mark can have */
 
     return last - ((last - p2m->ops->recalc_stamp(pte)) & LOG_MASK);
 }
@@ -30,9 +30,9 @@ p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_typ
 {
     uint64_t k;
 
-    for ( k = stamp + 1; k <= p2m->recalc.seq; k++ )
-        if ( t == p2m->recalc.log[k & LOG_MASK].old )
-            t = p2m->recalc.log[k & LOG_MASK].new;
+    for ( k = stamp + 1; k <= p2m->changes->seq; k++ )
+        if ( t == p2m->changes->log[k & LOG_MASK].old )
+            t = p2m->changes->log[k & LOG_MASK].new;
     return t;
 }
 
@@ -42,8 +42,8 @@ void p2m_recalc_advance_tail(struct p2m_domain *p2m)
 {
     struct p2m_recalc *rc = &p2m->recalc;
 
-    while ( rc->tail < rc->seq && !rc->marks[rc->tail & LOG_MASK] )
-        rc->tail++;
+    while ( p2m->changes->tail < p2m->changes->seq && !rc->marks[p2m->changes->tail & LOG_MASK] )
+        p2m->changes->tail++;
 }
 
 void p2m_recalc_count_mark(struct p2m_domain *p2m, uint64_t stamp, bool add)

@@ -63,13 +63,25 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
     p2m->root = root;
     p2m->max_mapped_gfn = 0;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
-    memset(p2m->type_owner, 0, sizeof(p2m->type_owner));
+    p2m_changes_init(&p2m->own_changes);
+    p2m->changes = &p2m->own_changes;
     p2m_recalc_init(p2m);
     p2m->flush_tlbs = NULL;
     p2m->flush_arg = NULL;
     p2m->put_frame = NULL;
     p2m->pool = NULL;
     return 0;
+}
+
+void p2m_changes_init(struct p2m_changes *c)
+{
+    memset(c, 0, sizeof(*c));
+}
+
+void p2m_use_changes(struct p2m_domain *p2m, struct p2m_changes *c)
+{
+    ASSERT(!p2m->max_mapped_gfn && !c->seq);
+    p2m->changes = c;
 }
 
 void p2m_empty(struct p2m_domain *p2m)

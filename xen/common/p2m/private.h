@@ -121,7 +121,7 @@ p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_typ
 /* The stamp meaning "nothing pending" (no mark carries it). */
 static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m)
 {
-    return p2m->recalc.seq;
+    return p2m->changes->seq;
 }
 
 /* ---- layer 1: table.c ---- */

@@ -177,16 +177,30 @@ struct p2m_global_change
     uint8_t old, new;
 };
 
-/* State of the lazy global changes (p2m/global.c and p2m/recalc.c). */
+/*
+ * The domain-wide part of the p2m: the log of global type changes and
+ * who owns which type. It belongs to the domain, not to one table: the
+ * host p2m points at it, and the views that will sit beside the host
+ * p2m (altp2m) will share it, so that a type change or an owner is the
+ * domain's, whichever table an entry is in. A p2m made on its own (the
+ * host tests) has one of its own.
+ */
+struct p2m_changes
+{
+    uint64_t seq;  /* global changes logged so far */
+    uint64_t tail; /* no mark carries a stamp below this */
+    struct p2m_global_change log[P2M_CHANGE_LOG];
+    bool eager;                          /* reference mode: apply changes at once */
+    uint16_t type_owner[p2m_type_count]; /* 0: the type has no owner */
+};
+
+/* State of the lazy global changes in one table (p2m/marks.c, recalc.c,
+ * global.c). */
 struct p2m_recalc
 {
-    uint64_t seq;                   /* global changes logged so far */
-    uint64_t tail;                  /* no mark carries a stamp below this */
     uint64_t marks[P2M_CHANGE_LOG]; /* marked entries by stamp % log size */
-    struct p2m_global_change log[P2M_CHANGE_LOG];
-    uint64_t cursor;           /* p2m_finish_pending resumes at the */
-    unsigned int cursor_level; /* entry for this gfn at this level */
-    bool eager;                /* reference mode: apply changes at once */
+    uint64_t cursor;                /* p2m_finish_pending resumes at the */
+    unsigned int cursor_level;      /* entry for this gfn at this level */
 };
 
 /*
@@ -228,7 +242,8 @@ struct p2m_domain
     uint64_t max_mapped_gfn;
     struct p2m_counters stats;
     struct p2m_recalc recalc;
-    uint16_t type_owner[p2m_type_count]; /* 0: the type has no owner */
+    struct p2m_changes *changes; /* the domain's (or own_changes) */
+    struct p2m_changes own_changes;
     /* Called after entries were changed or removed, so the arch code can
      * flush the translations every CPU caches for this table. Called with
      * p2m->lock held: it must not take it, and must not wait for a CPU
@@ -252,6 +267,12 @@ static inline bool p2m_holds_ref(p2m_type_t t)
 /* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,
  * put_frame and pool: set them after p2m_init. */
 int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops);
+/* A domain's change log and type owners, empty. */
+void p2m_changes_init(struct p2m_changes *c);
+/* Make a new table (nothing mapped yet) use the domain's change log and
+ * type owners instead of its own; every table of a domain does. */
+void p2m_use_changes(struct p2m_domain *p2m, struct p2m_changes *c);
+
 /* Frees every table, root included. No CPU may still use the table. */
 void p2m_teardown(struct p2m_domain *p2m);
 /* Removes every entry and frees every table but the root: the p2m maps

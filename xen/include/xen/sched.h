@@ -95,10 +95,11 @@ struct domain
     struct logdirty_domain logdirty; /* XEN_DOMCTL_shadow_op log-dirty */
     uint64_t max_pages;              /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;
-    uint64_t ram_end_gfn;     /* one past the last RAM gfn given at build */
-    unsigned int gpaddr_bits; /* guest-physical address width */
-    uint64_t gfn_limit;       /* no gfn at or above this is ever mapped */
-    struct p2m_pool p2m_pool; /* where this domain's p2m tables come from */
+    uint64_t ram_end_gfn;           /* one past the last RAM gfn given at build */
+    unsigned int gpaddr_bits;       /* guest-physical address width */
+    uint64_t gfn_limit;             /* no gfn at or above this is ever mapped */
+    struct p2m_pool p2m_pool;       /* where this domain's p2m tables come from */
+    struct p2m_changes p2m_changes; /* global type changes and type owners, for every table */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry *memmap; /* nr_memmap entries, as many as the builder made */
