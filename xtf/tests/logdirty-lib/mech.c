@@ -77,15 +77,22 @@ static void check_counts(const struct xen_domctl_shadow_op *op, uint64_t written
         xtf_failure("%s: %u write faults without write-protection", what, op->stats.fault_count);
 }
 
+/* The pages the target will write for seed: want is exactly them, and
+ * ever gains them. */
+static void expect_set(uint64_t seed)
+{
+    ld_clear(want);
+    ld_write_set(want, seed, LD_COUNT);
+    ld_write_set(ever, seed, LD_COUNT);
+}
+
 /* Write a set, wait, CLEAN, judge. */
 static void round_sync(uint64_t seed, const struct ld_allow *allow, const char *what)
 {
     struct xen_domctl_shadow_op op;
     long rc;
 
-    ld_clear(want);
-    ld_write_set(want, seed, LD_COUNT);
-    ld_write_set(ever, seed, LD_COUNT);
+    expect_set(seed);
     if ( !ld_job(LD_MB_WRITE_SET, seed, LD_COUNT, 0) )
         return;
     rc = ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, got, &op);
@@ -105,9 +112,7 @@ static void round_hv(uint64_t seed, const struct ld_allow *allow)
 {
     long rc;
 
-    ld_clear(want);
-    ld_write_set(want, seed, LD_COUNT);
-    ld_write_set(ever, seed, LD_COUNT);
+    expect_set(seed);
     if ( !ld_job(LD_MB_HV_WRITES, seed, LD_COUNT, 0) )
         return;
     if ( ld_mb->result )
@@ -125,9 +130,7 @@ static void round_concurrent(uint64_t seed, const struct ld_allow *allow)
     uint32_t seq;
     long rc, rc2;
 
-    ld_clear(want);
-    ld_write_set(want, seed, LD_COUNT);
-    ld_write_set(ever, seed, LD_COUNT);
+    expect_set(seed);
     seq = ld_post(LD_MB_WRITE_SET, seed, LD_COUNT, LD_DELAY);
     for ( unsigned long i = 0; i < XTF_POLL_LIMIT && ld_mb->out[0] < LD_COUNT / 3; i++ )
         hypercall_yield(); /* CLEAN in the middle of the writes */
@@ -165,9 +168,7 @@ static void round_empty(uint32_t job, const char *what)
 /* PEEK twice (no reset), then CLEAN (the same pages), then CLEAN (none). */
 static void round_peek(uint64_t seed, const struct ld_allow *allow)
 {
-    ld_clear(want);
-    ld_write_set(want, seed, LD_COUNT);
-    ld_write_set(ever, seed, LD_COUNT);
+    expect_set(seed);
     if ( !ld_job(LD_MB_WRITE_SET, seed, LD_COUNT, 0) )
         return;
     for ( unsigned int i = 0; i < 3; i++ )
@@ -189,9 +190,7 @@ static void round_final(uint64_t seed, const struct ld_allow *allow)
     struct xen_domctl_wren_logdirty s;
     long rc;
 
-    ld_clear(want);
-    ld_write_set(want, seed, LD_COUNT);
-    ld_write_set(ever, seed, LD_COUNT);
+    expect_set(seed);
     if ( !ld_job(LD_MB_WRITE_SET, seed, LD_COUNT, 0) || !ld_pause(true) )
         return;
     rc = ld_report(XEN_DOMCTL_SHADOW_OP_CLEAN, XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL, got, NULL);
