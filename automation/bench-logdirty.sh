@@ -18,6 +18,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=${BUILD:-$root/build}
+. "$here/lib/bench.sh"
 out=$root/docs/bench/logdirty.md
 design=$root/docs/designs/log-dirty.md
 platforms=${*:-qemu-svm bochs-vmx}
@@ -28,14 +29,8 @@ rows=$(mktemp)
 table=$(mktemp)
 trap 'rm -f "$rows" "$table"' EXIT
 
-for p in $platforms; do
-    if ! BUILD=$build "$here/run-test.sh" "$p" bench-logdirty >&2; then
-        echo "bench-logdirty: the run on $p failed; see $build/logs/$p/bench-logdirty.log" >&2
-        status=1
-        continue
-    fi
-    grep -h '^BENCH ' "$build/logs/$p/bench-logdirty.log" | tr -d '\r' | sed "s/^BENCH /platform=$p /" >>"$rows"
-done
+# shellcheck disable=SC2086  # a list of platforms
+bench_collect bench-logdirty "$rows" $platforms || status=1
 
 # One table row per BENCH line; mech=off is the writer with log-dirty
 # off (the baseline).
@@ -73,11 +68,6 @@ mkdir -p "$(dirname "$out")"
     echo
     cat "$table"
 } >"$out"
-if [[ -f $design ]] && grep -qF "$begin" "$design"; then
-    awk -v table="$table" -v b="$begin" -v e="$end" '
-        $0 == b { print; while ((getline l < table) > 0) print l; skip = 1; next }
-        $0 == e { skip = 0 }
-        !skip' "$design" >"$design.tmp" && mv "$design.tmp" "$design"
-fi
+bench_splice "$design" "$begin" "$end" "$table"
 cat "$table"
 exit $status

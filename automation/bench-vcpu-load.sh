@@ -17,6 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=${BUILD:-$root/build}
+. "$here/lib/bench.sh"
 out=$root/docs/bench/vcpu-load.md
 platforms=${*:-qemu-svm bochs-vmx}
 begin='<!-- bench-vcpu-load:begin -->'
@@ -26,14 +27,8 @@ rows=$(mktemp)
 table=$(mktemp)
 trap 'rm -f "$rows" "$table"' EXIT
 
-for p in $platforms; do
-    if ! BUILD=$build "$here/run-test.sh" "$p" vcpu-load >&2; then
-        echo "bench-vcpu-load: the run on $p failed; see $build/logs/$p/vcpu-load.log" >&2
-        status=1
-        continue
-    fi
-    grep -h '^BENCH ' "$build/logs/$p/vcpu-load.log" | tr -d '\r' | sed "s/^BENCH /platform=$p /" >>"$rows"
-done
+# shellcheck disable=SC2086  # a list of platforms
+bench_collect vcpu-load "$rows" $platforms || status=1
 
 awk '
 # n per 1000 yields
@@ -52,11 +47,6 @@ BEGIN {
         k(f["asid_rollovers"], y), k(f["tlb_flush_all"], y)
 }' "$rows" >"$table"
 
-if [[ -f $out ]] && grep -qF "$begin" "$out"; then
-    awk -v table="$table" -v b="$begin" -v e="$end" '
-        $0 == b { print; while ((getline l < table) > 0) print l; skip = 1; next }
-        $0 == e { skip = 0 }
-        !skip' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-fi
+bench_splice "$out" "$begin" "$end" "$table"
 cat "$table"
 exit $status
