@@ -187,25 +187,36 @@ int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr, p2m
     return rc;
 }
 
+/* What gfn maps now: its frame (INVALID_MFN for none), its type with
+ * every begun change applied, and the leaf (or empty entry) and level
+ * the walk ended at. p2m->lock held; writes nothing. */
+static mfn_t lookup_locked(const struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_pte_t *pte,
+                           unsigned int *level)
+{
+    uint64_t stamp = 0;
+
+    *pte = 0;
+    *level = 1;
+    *t = p2m_invalid;
+    if ( gfn_x(gfn) < P2M_GFN_LIMIT )
+        *level = p2m_find_leaf(p2m, gfn_x(gfn), pte, &stamp);
+    if ( !p2m->ops->is_leaf(*pte, *level) )
+        return INVALID_MFN;
+    *t = p2m_recalc_type(p2m, stamp, p2m->ops->type(*pte));
+    return mfn_plus(p2m->ops->mfn(*pte), gfn_x(gfn) & (level_span(*level) - 1));
+}
+
 mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
                      bool (*get)(mfn_t m, void *arg), void *arg)
 {
-    p2m_pte_t pte = 0;
-    unsigned int level = 1;
-    uint64_t stamp = 0;
-    mfn_t m = INVALID_MFN;
+    p2m_pte_t pte;
+    unsigned int level;
+    mfn_t m;
 
-    *t = p2m_invalid;
     spin_lock(&p2m->lock);
-    if ( gfn_x(gfn) < P2M_GFN_LIMIT )
-        level = p2m_find_leaf(p2m, gfn_x(gfn), &pte, &stamp);
-    if ( p2m->ops->is_leaf(pte, level) )
-    {
-        *t = p2m_recalc_type(p2m, stamp, p2m->ops->type(pte));
-        m = mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1));
-        if ( mfn_valid_raw(m) && !get(m, arg) )
-            m = INVALID_MFN;
-    }
+    m = lookup_locked(p2m, gfn, t, &pte, &level);
+    if ( mfn_valid_raw(m) && !get(m, arg) )
+        m = INVALID_MFN;
     spin_unlock(&p2m->lock);
     return m;
 }
@@ -213,27 +224,22 @@ mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
                  unsigned int *order)
 {
-    p2m_pte_t pte = 0;
-    unsigned int level = 1;
-    uint64_t stamp = 0;
-    p2m_type_t type = p2m_invalid;
-    bool leaf;
+    p2m_pte_t pte;
+    unsigned int level;
+    p2m_type_t type;
+    mfn_t m;
 
     spin_lock(&p2m->lock);
-    if ( gfn_x(gfn) < P2M_GFN_LIMIT )
-        level = p2m_find_leaf(p2m, gfn_x(gfn), &pte, &stamp);
-    leaf = p2m->ops->is_leaf(pte, level);
-    if ( leaf )
-        type = p2m_recalc_type(p2m, stamp, p2m->ops->type(pte));
+    m = lookup_locked(p2m, gfn, &type, &pte, &level);
     spin_unlock(&p2m->lock);
 
     if ( t )
         *t = type;
     if ( a )
-        *a = leaf ? p2m->ops->access(pte) : p2m_access_n;
+        *a = p2m->ops->is_leaf(pte, level) ? p2m->ops->access(pte) : p2m_access_n;
     if ( order )
         *order = MIN(level_order(level), (unsigned int)P2M_ORDER_1G);
-    return leaf ? mfn_plus(p2m->ops->mfn(pte), gfn_x(gfn) & (level_span(level) - 1)) : INVALID_MFN;
+    return m;
 }
 
 bool p2m_range_types_in(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, uint32_t mask)
