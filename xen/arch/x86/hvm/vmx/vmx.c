@@ -341,8 +341,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
     fpu_enter_guest(v);
-    hvm_load_count(HVM_LOAD_ENTRY);
-    hvm_load_count(x->launched ? HVM_LOAD_VMRESUME : HVM_LOAD_VMLAUNCH);
+    hvm_load_count2(HVM_LOAD_ENTRY, x->launched ? HVM_LOAD_VMRESUME : HVM_LOAD_VMLAUNCH);
     rc = vmx_enter(&v->arch.regs, x->launched);
     fpu_leave_guest(v);
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);

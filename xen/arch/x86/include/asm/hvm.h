@@ -141,6 +141,8 @@ enum hvm_load_event
 };
 struct xen_sysctl_wren_vcpu_load;
 void hvm_load_count(enum hvm_load_event e);
+/* Two events counted as one update: a reader sees both or neither. */
+void hvm_load_count2(enum hvm_load_event a, enum hvm_load_event b);
 void hvm_load_stats(struct xen_sysctl_wren_vcpu_load *out);
 
 #endif /* ASM_HVM_H */
