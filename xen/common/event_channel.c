@@ -29,6 +29,7 @@
 #include <xen/param.h>
 #include <xen/event.h>
 #include <xen/hypercall.h>
+#include <xen/arch.h>
 #include <xen/guest_access.h>
 #include <asm/x86.h>
 #include <public/event_channel.h>
@@ -70,14 +71,21 @@ static struct vcpu *notify_vcpu(struct domain *d, unsigned int port)
 /* The port's word is now pending for v: tell v, once. */
 static void mark_pending_for(struct domain *d, struct vcpu *v, unsigned int port)
 {
-    struct vcpu_info *vi;
-    if ( !v || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
+    struct vcpu_info *vi = v ? vcpu_info_of(v) : NULL;
+    if ( !vi )
         return;
-    vi = &d->shared_info->vcpu_info[v->vcpu_id];
     if ( test_and_set_word_bit(&vi->evtchn_pending_sel, port / BITS_PER_WORD) )
         return;
     if ( !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) )
-        vcpu_wake(v);
+        arch_evtchn_inject(v);
+}
+
+struct vcpu_info *vcpu_info_of(struct vcpu *v)
+{
+    struct shared_info *s = v->domain->shared_info;
+    if ( !s || v->vcpu_id >= XEN_LEGACY_MAX_VCPUS )
+        return NULL;
+    return &s->vcpu_info[v->vcpu_id];
 }
 
 void evtchn_set_pending(struct domain *d, unsigned int port)

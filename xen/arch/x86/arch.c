@@ -57,3 +57,9 @@ void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
     hvm_load_stats(out);
 }
+
+/* Until the upcall vector is emulated, an event only wakes the vCPU. */
+void arch_evtchn_inject(struct vcpu *v)
+{
+    vcpu_wake(v);
+}

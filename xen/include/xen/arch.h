@@ -40,6 +40,16 @@ void arch_vcpu_switch_in(struct vcpu *v);
 void arch_vcpu_run_once(struct vcpu *v);
 void arch_vcpu_switch_out(struct vcpu *v);
 
+/* ---- events ---- */
+
+/* v's vcpu_info evtchn_upcall_pending was just set (0 -> 1), or an unmask
+ * or a newly registered vcpu_info re-raised it: deliver the upcall the way
+ * the guest asked (HVM_PARAM_CALLBACK_IRQ vector, per-vCPU
+ * HVMOP_set_evtchn_upcall_vector) and make v notice: wake it if blocked,
+ * kick its CPU if it is in guest mode. Any context, interrupts off, locks
+ * up to `evtchn_queue` held. */
+void arch_evtchn_inject(struct vcpu *v);
+
 /* ---- second stage ---- */
 
 /* The table format every domain's p2m uses on this machine. */

@@ -49,4 +49,17 @@ void evtchn_set_pending(struct domain *d, unsigned int port);
 void evtchn_close_all(struct domain *d);
 bool evtchn_vcpu_has_pending(struct vcpu *v);
 
+/* v's vcpu_info: in shared_info by default (vCPUs below
+ * XEN_LEGACY_MAX_VCPUS), or where VCPUOP_register_vcpu_info put it. NULL
+ * if v has none (no shared_info, or a high vCPU that registered none).
+ * Everything that reads or writes a vcpu_info goes through this. */
+struct vcpu_info;
+struct vcpu_info *vcpu_info_of(struct vcpu *v);
+
+/* VIRQs (public/xen.h VIRQ_*): raise the port v (per-vCPU VIRQs such as
+ * VIRQ_TIMER) or d (global VIRQs, bound on one vCPU) has bound to virq;
+ * nothing if none is bound. Callable from timer handlers, interrupts off. */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+void send_guest_global_virq(struct domain *d, unsigned int virq);
+
 #endif /* XEN_EVENT_H */

@@ -41,6 +41,8 @@
       "domlist_lock: reserved for the domain list (sched_lock guards it today)") \
     X(domain, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "d->lock: vCPU initialise/down, reservation changes of one domain")     \
+    X(grant, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                     \
+      "d->grant_table->lock: a domain's grant table, its active and map entries") \
     X(pml, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
       "pml_lock: hardware write-log and A/D switching, per-vCPU log buffers")  \
     X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
@@ -51,8 +53,14 @@
       "d->logdirty.lock: the dirty bitmap, its counters, the enabled flag")   \
     X(evtchn, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                    \
       "d->evtchn.lock: a domain's port table (two domains: lower address first)") \
+    X(evtchn_queue, LOCK_NEST_NONE, LOCK_IRQ,                                 \
+      "FIFO event queue of one vCPU and priority (event_fifo.c)")             \
+    X(vlapic, LOCK_NEST_NONE, LOCK_IRQ,                                       \
+      "a vCPU's emulated local APIC registers (hvm/vlapic.c)")                \
     X(sched, LOCK_NEST_NONE, LOCK_IRQ,                                        \
       "sched_lock: run states, pause counts, the domain list, the RR cursor") \
+    X(timer, LOCK_NEST_NONE, LOCK_IRQ,                                        \
+      "timer_lock: the pending software timers (timer.c); handlers run unlocked") \
     X(vpid, LOCK_NEST_NONE, LOCK_IRQ,                                         \
       "vpid_lock: the arch's TLB-tag (VPID) allocation bitmap")            \
     X(p2m_pool, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \

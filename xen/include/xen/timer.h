@@ -1,0 +1,54 @@
+/*
+ * timer.h - software timers and the hypervisor's clock.
+ *
+ * NOW() is system time in nanoseconds since boot, monotonic and the same
+ * on every CPU (read from the TSC). A struct timer calls its function
+ * once, at or soon after the system time it was set to; the guest-facing
+ * timers (VCPUOP singleshot and periodic, the emulated LAPIC timer,
+ * SCHEDOP_poll timeouts) are built on it.
+ *
+ * Contract (implemented in xen/common/timer.c):
+ *  - init_timer once before any other call; set_timer (re)arms, replacing
+ *    any earlier expiry; stop_timer disarms (a no-op if not armed);
+ *    kill_timer disarms for good and waits until a running handler of
+ *    this timer has returned, so the memory may be freed afterwards.
+ *  - The handler runs with interrupts off, on some CPU, with no lock held
+ *    (timer_lock is dropped around it). It may call set_timer on its own
+ *    timer, vcpu_wake, send_guest_vcpu_virq and vlapic_set_irq.
+ *  - All calls may be made with interrupts off and with any lock held that
+ *    comes before `timer` in xen/include/xen/lock-order.h.
+ */
+#ifndef XEN_TIMER_H
+#define XEN_TIMER_H
+
+#include <xen/types.h>
+
+typedef int64_t s_time_t;
+
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000LL)
+#define MICROSECS(us) ((s_time_t)(us)*1000LL)
+#define SECONDS(s)    ((s_time_t)(s)*1000000000LL)
+
+struct timer
+{
+    s_time_t expires; /* valid while armed */
+    void (*fn)(void *data);
+    void *data;
+    struct timer *next; /* timer.c's pending list */
+    uint8_t status;     /* timer.c's: inactive, armed, running, killed */
+};
+
+s_time_t NOW(void);
+
+void init_timer(struct timer *t, void (*fn)(void *data), void *data);
+void set_timer(struct timer *t, s_time_t expires);
+void stop_timer(struct timer *t);
+void kill_timer(struct timer *t);
+bool timer_is_armed(const struct timer *t);
+
+/* Boot, once, after the TSC is calibrated. */
+void timer_init(void);
+/* Run expired timers; called by the arch's timer interrupt. */
+void timer_softirq(void);
+
+#endif /* XEN_TIMER_H */
