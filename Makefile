@@ -23,14 +23,19 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench fuzz format format-check clean
+.PHONY: all build xen xtf linux unit deps run test bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf
+build: xen xtf linux
+
+# The Linux guest test's kernel (Debian's, fetched with apt-get download),
+# its initramfs and its descriptor, beside the XTF tests.
+linux:
+	@automation/linux/build.sh $(BUILD)/xtf
 
 xen:
 	@$(MAKE) -s -C xen BUILD=$(BUILD)/xen
