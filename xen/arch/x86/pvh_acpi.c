@@ -6,15 +6,13 @@
  * (the FADT's sleep control register is a port the hypervisor serves,
  * hvm/pm_ports.c; its reset register is port 0xCF9).
  *
- * Layouts and signatures are the ACPI specification's (6.x); the builder
- * only fills a buffer and copies it into guest memory. May not touch: the
- * domain's p2m or vCPUs (pvh_build.c decides where the tables go).
+ * Layouts and signatures are the ACPI specification's (6.x). The builder
+ * only fills a page-sized buffer (host unit test: tools/tests/test-acpi.c);
+ * pvh_build.c decides where it goes and copies it. May not touch: any
+ * domain state.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
-#include <xen/sched.h>
-#include <xen/mm.h>
-#include <xen/guest_access.h>
 #include <asm/pvh_acpi.h>
 
 #define OEM_ID       "WREN  "
@@ -240,20 +238,15 @@ static void build_xsdt_rsdp(uint8_t *page, uint64_t base)
     r->extended_checksum = checksum(r, sizeof(*r));
 }
 
-int pvh_acpi_build(struct domain *d, uint64_t base)
+int pvh_acpi_fill(uint8_t *page, uint64_t base, unsigned int nr_vcpus)
 {
-    uint8_t *page = xzalloc_array(uint8_t, PAGE_SIZE);
     int rc;
-    if ( !page )
-        return -ENOMEM;
-    rc = build_madt(page, d->max_vcpus);
-    if ( !rc )
-    {
-        build_fadt(page, base);
-        build_dsdt(page);
-        build_xsdt_rsdp(page, base);
-        rc = copy_to_gpa(d, base, page, PAGE_SIZE) ? -EFAULT : 0;
-    }
-    xfree(page);
-    return rc;
+    memset(page, 0, PAGE_SIZE);
+    rc = build_madt(page, nr_vcpus);
+    if ( rc )
+        return rc;
+    build_fadt(page, base);
+    build_dsdt(page);
+    build_xsdt_rsdp(page, base);
+    return 0;
 }

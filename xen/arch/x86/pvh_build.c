@@ -200,6 +200,16 @@ static int check_mem(struct domain *d, uint64_t mem)
     return -EINVAL;
 }
 
+static int load_acpi(struct domain *d)
+{
+    uint8_t *page = xzalloc_array(uint8_t, PAGE_SIZE);
+    int rc = page ? pvh_acpi_fill(page, ACPI_GPA, d->max_vcpus) : -ENOMEM;
+    if ( !rc && copy_to_gpa(d, ACPI_GPA, page, PAGE_SIZE) )
+        rc = -EFAULT;
+    xfree(page);
+    return rc;
+}
+
 static int load_image(struct domain *d, const struct elf_image *img, const struct pvh_image *pi,
                       uint64_t mem)
 {
@@ -212,7 +222,7 @@ static int load_image(struct domain *d, const struct elf_image *img, const struc
     if ( !rc && pi->ramdisk )
         rc = load_ramdisk(d, pi, ramdisk_place(img, mem, pi->ramdisk_size), &mod);
     if ( !rc )
-        rc = pvh_acpi_build(d, ACPI_GPA);
+        rc = load_acpi(d);
     if ( !rc )
         rc = write_start_info(d, pi->cmdline, pi->ramdisk != NULL);
     return rc;

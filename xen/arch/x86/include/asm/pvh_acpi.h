@@ -9,8 +9,6 @@
 
 #include <xen/types.h>
 
-struct domain;
-
 /* vCPU n has APIC ID 2n, as on Xen. */
 #define PVH_ACPI_APIC_ID(vcpu) ((uint32_t)(vcpu)*2)
 #define PVH_ACPI_LAPIC_ADDRESS 0xfee00000u
@@ -26,8 +24,9 @@ struct domain;
 #define PVH_ACPI_RESET_PORT  0xcf9
 #define PVH_ACPI_RESET_VALUE 0x06
 
-/* Build RSDP, XSDT, FADT, MADT (d->max_vcpus entries) and DSDT in the one
- * page at guest-physical base (RSDP first). 0, -ENOMEM, -E2BIG, -EFAULT. */
-int pvh_acpi_build(struct domain *d, uint64_t base);
+/* Fill page (PAGE_SIZE bytes) with RSDP, XSDT, FADT, MADT (nr_vcpus
+ * entries) and DSDT, addressed as if the page were at guest-physical base
+ * (the RSDP is at its start). 0, or -E2BIG if the MADT would not fit. */
+int pvh_acpi_fill(uint8_t *page, uint64_t base, unsigned int nr_vcpus);
 
 #endif /* ASM_PVH_ACPI_H */
