@@ -54,7 +54,7 @@ unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
 
 run: deps build
-	@automation/run-demo.sh $(PLATFORM)
+	@automation/run-demo.sh $(PLATFORM) $(GUEST)
 
 test: deps
 	@$(MAKE) -s build
