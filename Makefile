@@ -1,6 +1,8 @@
 # Wren top-level Makefile.
 #
-#   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
+#   make run [PLATFORM=qemu|bochs] [GUEST=linux]
+#                                    install what is missing, build, boot the demo
+#                                    (or Debian's Linux kernel as a PVH domU)
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_STAGES="host-decode ..."]
