@@ -20,6 +20,7 @@
 #include <asm/hvm_emulate.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <public/arch-x86/cpuid.h>
 
 const struct vcpu_vendor_ops *hvm_vendor;
@@ -172,11 +173,10 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 /* Returns true if the access was handled, false to inject #GP. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_read(v, msr, val);
     switch ( msr )
     {
-    case MSR_IA32_APIC_BASE:
-        *val = 0; /* no local APIC is emulated */
-        return true;
     case MSR_TSC_AUX: /* where the MSR bitmap does not pass it */
         *val = v->arch.tsc_aux;
         return true;
@@ -189,6 +189,8 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_write(v, msr, val);
     if ( msr == HYPERCALL_PAGE_MSR )
     {
         int rc = write_hypercall_page(v, val);
