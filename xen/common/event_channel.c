@@ -88,7 +88,8 @@ struct vcpu_info *vcpu_info_of(struct vcpu *v)
     return &s->vcpu_info[v->vcpu_id];
 }
 
-void evtchn_set_pending(struct domain *d, unsigned int port)
+/* Make port pending in d and tell v unless it is masked. */
+static void raise_port(struct domain *d, struct vcpu *v, unsigned int port)
 {
     struct shared_info *s = d->shared_info;
     if ( port >= d->evtchn.nr_ports || !s )
@@ -97,7 +98,13 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
         return;
     if ( test_word_bit(s->evtchn_mask, port) )
         return;
-    mark_pending_for(d, notify_vcpu(d, port), port);
+    mark_pending_for(d, v, port);
+}
+
+void evtchn_set_pending(struct domain *d, unsigned int port)
+{
+    if ( port < d->evtchn.nr_ports )
+        raise_port(d, notify_vcpu(d, port), port);
 }
 
 bool evtchn_vcpu_has_pending(struct vcpu *v)
@@ -115,6 +122,7 @@ int evtchn_init(struct domain *d)
     unsigned int n = (unsigned int)MAX(2, MIN(opt_evtchn_ports, (uint64_t)NR_EVENT_CHANNELS));
 
     spin_lock_init(&d->evtchn.lock, LOCK_evtchn);
+    spin_lock_init(&d->evtchn.virq_lock, LOCK_virq);
     d->evtchn.port = xzalloc_array(struct evtchn, n);
     if ( !d->evtchn.port )
         return -ENOMEM;
@@ -220,6 +228,39 @@ static struct domain *peer_get(struct domain *d, domid_t id)
     return d;
 }
 
+/* Per-vCPU VIRQs (Xen's list); every other VIRQ is global: bound on
+ * vCPU 0 only, and movable with EVTCHNOP_bind_vcpu. */
+static bool virq_is_global(unsigned int virq)
+{
+    switch ( virq )
+    {
+    case VIRQ_TIMER:
+    case VIRQ_DEBUG:
+    case VIRQ_XENOPROF:
+    case VIRQ_XENPMU: return false;
+    default: return true;
+    }
+}
+
+/* The vCPU whose virq_to_port[] records a VIRQ port. */
+static struct vcpu *virq_owner(struct domain *d, const struct evtchn *chn)
+{
+    return d->vcpu[virq_is_global(chn->virq) ? 0 : chn->notify_vcpu];
+}
+
+/* Caller holds d->evtchn.lock. The binding and the port go together
+ * under virq_lock, so a VIRQ raised at the same moment from a timer
+ * handler either finds the port still bound or finds none. */
+static void unbind_virq(struct domain *d, unsigned int port, const struct evtchn *chn)
+{
+    struct vcpu *v = virq_owner(d, chn);
+    unsigned long f = spin_lock_irqsave(&d->evtchn.virq_lock);
+    if ( v && v->evtchn.virq_to_port[chn->virq] == port )
+        v->evtchn.virq_to_port[chn->virq] = 0;
+    free_port(d, port);
+    spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
+}
+
 /*
  * Close d's port. An interdomain peer goes back to UNBOUND, bindable
  * again by d, as in Xen. Service ports belong to the hypervisor and are
@@ -247,6 +288,10 @@ static int close_port(struct domain *d, unsigned int port, bool force)
         case ECS_UNBOUND:
         case ECS_IPI:
             free_port(d, port);
+            spin_unlock(&d->evtchn.lock);
+            return 0;
+        case ECS_VIRQ:
+            unbind_virq(d, port, &chn);
             spin_unlock(&d->evtchn.lock);
             return 0;
         }
@@ -384,6 +429,75 @@ static long evtchnop_bind_ipi(uint64_t arg)
     return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
 }
 
+/*
+ * Xen's checks, in Xen's order: the VIRQ exists (-EINVAL), a global one
+ * only on vCPU 0 (-EINVAL), the vCPU exists (-ENOENT), not bound already
+ * on that vCPU (-EEXIST).
+ */
+static long evtchnop_bind_virq(uint64_t arg)
+{
+    struct evtchn_bind_virq b;
+    struct domain *d = current->domain;
+    struct vcpu *v;
+    int port;
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
+        return -EFAULT;
+    if ( b.virq >= NR_VIRQS )
+        return -EINVAL;
+    if ( virq_is_global(b.virq) && b.vcpu != 0 )
+        return -EINVAL;
+    if ( b.vcpu >= d->max_vcpus || !(v = d->vcpu[b.vcpu]) )
+        return -ENOENT;
+    if ( copy_to_guest(arg, &b, sizeof(b)) )
+        return -EFAULT;
+    spin_lock(&d->evtchn.lock);
+    port = v->evtchn.virq_to_port[b.virq] ? -EEXIST : get_free_port(d);
+    if ( port > 0 )
+    {
+        unsigned long f;
+        d->evtchn.port[port].state = ECS_VIRQ;
+        d->evtchn.port[port].virq = (uint8_t)b.virq;
+        d->evtchn.port[port].notify_vcpu = (uint16_t)b.vcpu;
+        f = spin_lock_irqsave(&d->evtchn.virq_lock);
+        v->evtchn.virq_to_port[b.virq] = (uint16_t)port;
+        spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
+    }
+    spin_unlock(&d->evtchn.lock);
+    if ( port < 0 )
+        return port;
+    b.port = (evtchn_port_t)port;
+    return copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
+/* VIRQs are raised from timer handlers (interrupts off, anything
+ * interrupted): only virq_lock, an IRQ class, is taken here. */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
+{
+    struct domain *d = v->domain;
+    unsigned long f;
+    unsigned int port;
+    if ( virq >= NR_VIRQS )
+        return;
+    f = spin_lock_irqsave(&d->evtchn.virq_lock);
+    port = v->evtchn.virq_to_port[virq];
+    if ( port )
+        raise_port(d, v, port);
+    spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
+}
+
+void send_guest_global_virq(struct domain *d, unsigned int virq)
+{
+    unsigned long f;
+    unsigned int port;
+    if ( virq >= NR_VIRQS || !d->vcpu || !d->vcpu[0] )
+        return;
+    f = spin_lock_irqsave(&d->evtchn.virq_lock);
+    port = d->vcpu[0]->evtchn.virq_to_port[virq];
+    if ( port )
+        raise_port(d, notify_vcpu(d, port), port);
+    spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
+}
+
 /* Raise the peer of an interdomain port, if it still is one. */
 static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
 {
@@ -453,6 +567,10 @@ static void fill_status(struct evtchn_status *st, const struct evtchn *chn)
         st->u.interdomain.dom = DOMID_XEN;
         break;
     case ECS_IPI: st->status = EVTCHNSTAT_ipi; break;
+    case ECS_VIRQ:
+        st->status = EVTCHNSTAT_virq;
+        st->u.virq = chn->virq;
+        break;
     default: st->status = EVTCHNSTAT_closed; break;
     }
 }
@@ -498,6 +616,12 @@ static long evtchnop_bind_vcpu(uint64_t arg)
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
     case ECS_XEN_SERVICE: d->evtchn.port[b.port].notify_vcpu = (uint16_t)b.vcpu; break;
+    case ECS_VIRQ:
+        if ( virq_is_global(d->evtchn.port[b.port].virq) )
+            d->evtchn.port[b.port].notify_vcpu = (uint16_t)b.vcpu;
+        else
+            rc = -EINVAL; /* a per-vCPU VIRQ belongs to its vCPU */
+        break;
     default:
         rc = -EINVAL; /* IPIs name their vCPU at bind time */
         break;
@@ -528,6 +652,7 @@ long do_event_channel_op(int cmd, uint64_t arg)
     {
     case EVTCHNOP_alloc_unbound: return evtchnop_alloc_unbound(arg);
     case EVTCHNOP_bind_interdomain: return evtchnop_bind_interdomain(arg);
+    case EVTCHNOP_bind_virq: return evtchnop_bind_virq(arg);
     case EVTCHNOP_bind_ipi: return evtchnop_bind_ipi(arg);
     case EVTCHNOP_send: return evtchnop_send(arg);
     case EVTCHNOP_close: return evtchnop_close(arg);

@@ -8,6 +8,7 @@
 
 #include <xen/types.h>
 #include <xen/spinlock.h>
+#include <public/xen.h>
 
 struct domain;
 struct vcpu;
@@ -20,6 +21,7 @@ enum evtchn_state
     ECS_INTERDOMAIN, /* connected to remote_dom:remote_port */
     ECS_XEN_SERVICE, /* served by the hypervisor (console) */
     ECS_IPI,
+    ECS_VIRQ, /* raised by the hypervisor: virq, on the vCPU it names */
 };
 
 struct evtchn
@@ -28,14 +30,23 @@ struct evtchn
     uint16_t remote_dom;
     uint16_t remote_port;
     uint16_t notify_vcpu;
+    uint8_t virq;                                         /* ECS_VIRQ */
     void (*service)(struct domain *d, unsigned int port); /* ECS_XEN_SERVICE */
 };
 
 struct evtchn_domain
 {
     spinlock_t lock;
+    spinlock_t virq_lock;  /* every vCPU's virq_to_port[] (IRQ: timer handlers) */
     unsigned int nr_ports; /* ports 0 .. nr_ports - 1 exist */
     struct evtchn *port;
+};
+
+/* A vCPU's part: the ports its VIRQs are bound to (0: none). A global
+ * VIRQ is recorded on vCPU 0, whichever vCPU it notifies. */
+struct evtchn_vcpu
+{
+    uint16_t virq_to_port[NR_VIRQS];
 };
 
 /* The port table, sized by the command line's evtchn_ports= (default
