@@ -633,6 +633,7 @@ static int16_t table_domain(domid_t id, struct domain **out)
     if ( cur->is_privileged )
         return GNTST_okay;
     put_domain(*out);
+    *out = NULL;
     return GNTST_permission_denied;
 }
 
