@@ -58,7 +58,7 @@ struct active_grant
 
 struct maptrack
 {
-    struct domain *rd; /* the granter (a reference); NULL: free */
+    struct grant_table *rgt; /* the granter's table (a reference); NULL: free */
     grant_ref_t ref;
     uint32_t next_free; /* free list, while free */
     uint32_t flags;     /* GNTMAP_host_map, GNTMAP_readonly */
@@ -69,6 +69,8 @@ struct maptrack
 struct grant_table
 {
     spinlock_t lock;
+    uint32_t refcnt;      /* atomic: the owner's, and one per mapping of its grants */
+    struct domain *owner; /* NULL once the owner is freed (lock held to change) */
     unsigned int nr_frames;
     struct grant_entry_v1 *shared[GNTTAB_MAX_FRAMES];
     struct active_grant *active[GNTTAB_MAX_FRAMES];
@@ -126,15 +128,23 @@ int grant_table_init(struct domain *d)
     if ( !gt )
         return -ENOMEM;
     spin_lock_init(&gt->lock, LOCK_grant);
+    gt->refcnt = 1;
+    gt->owner = d;
     gt->maptrack_free = MAPTRACK_NONE;
     d->grant_table = gt;
     return grow_table(d, GNTTAB_INITIAL_FRAMES);
 }
 
-void grant_table_free(struct domain *d)
+static void get_table(struct grant_table *gt)
 {
-    struct grant_table *gt = d->grant_table;
-    if ( !gt )
+    __atomic_fetch_add(&gt->refcnt, 1, __ATOMIC_ACQ_REL);
+}
+
+/* The last reference frees the entry frames (the hypervisor's references
+ * on them: a foreign mapping may keep one a while) and the records. */
+static void put_table(struct grant_table *gt)
+{
+    if ( __atomic_sub_fetch(&gt->refcnt, 1, __ATOMIC_ACQ_REL) )
         return;
     for ( unsigned int i = 0; i < gt->nr_frames; i++ )
     {
@@ -144,7 +154,19 @@ void grant_table_free(struct domain *d)
     for ( unsigned int i = 0; i < gt->maptrack_chunks; i++ )
         free_page_ptr(gt->maptrack[i]);
     xfree(gt);
+}
+
+/* The owner goes; its table stays while another domain maps its grants. */
+void grant_table_free(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+    if ( !gt )
+        return;
+    spin_lock(&gt->lock);
+    gt->owner = NULL;
+    spin_unlock(&gt->lock);
     d->grant_table = NULL;
+    put_table(gt);
 }
 
 /* Both tables' locks, lower address first (the class nests by address). */
@@ -332,10 +354,10 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
     return GNTST_okay;
 }
 
-/* Undo one pin (rd's lock held); the caller drops its frame reference. */
-static void unpin_grant(struct domain *rd, grant_ref_t ref, bool ro)
+/* Undo one pin (the table's lock held); the caller drops its frame
+ * reference. */
+static void unpin_grant(struct grant_table *gt, grant_ref_t ref, bool ro)
 {
-    struct grant_table *gt = rd->grant_table;
     struct active_grant *act = active_entry(gt, ref);
     struct grant_entry_v1 *e = shared_entry(gt, ref);
     if ( ro )
@@ -384,12 +406,13 @@ static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_ma
                        ro ? p2m_access_r : p2m_access_rw) )
     {
         put_page(mfn);
-        unpin_grant(rd, op->ref, ro);
+        unpin_grant(rd->grant_table, op->ref, ro);
         return GNTST_general_error;
     }
     lgt->maptrack_free = maptrack_entry(lgt, h)->next_free;
     m = maptrack_entry(lgt, h);
-    m->rd = rd;
+    m->rgt = rd->grant_table;
+    get_table(m->rgt);
     m->ref = op->ref;
     m->flags = GNTMAP_host_map | (ro ? GNTMAP_readonly : 0);
     m->gfn = gfn;
@@ -424,28 +447,26 @@ static int16_t map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     rd = domain_get_by_id(op->dom);
     if ( !rd )
         return GNTST_bad_domain;
-    get_domain(rd); /* the mapping's, kept if it is made */
     rc = map_checked(ld, rd, op);
-    if ( rc )
-        put_domain(rd);
     put_domain(rd);
     return rc;
 }
 
-/* The granter of handle h, with a reference; NULL if h maps nothing. */
-static struct domain *handle_granter(struct grant_table *lgt, grant_handle_t h)
+/* The granter's table of handle h, with a reference; NULL if h maps
+ * nothing. */
+static struct grant_table *handle_table(struct grant_table *lgt, grant_handle_t h)
 {
     struct maptrack *m;
-    struct domain *rd = NULL;
+    struct grant_table *rgt = NULL;
     spin_lock(&lgt->lock);
     m = maptrack_entry(lgt, h);
-    if ( m && m->rd )
+    if ( m && m->rgt )
     {
-        rd = m->rd;
-        get_domain(rd);
+        rgt = m->rgt;
+        get_table(rgt);
     }
     spin_unlock(&lgt->lock);
-    return rd;
+    return rgt;
 }
 
 /* Undo mapping m of ld (both locks held): entry, pin, record. */
@@ -458,23 +479,23 @@ static void unmap_locked(struct domain *ld, struct maptrack *m, grant_handle_t h
      * the entry is still there; the p2m drops its frame reference. */
     if ( (t == p2m_grant_map_rw || t == p2m_grant_map_ro) && mfn_eq(cur, m->mfn) )
         p2m_set_entry(&ld->p2m, m->gfn, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
-    if ( !ro ) /* the grantee's writes bypassed the granter's log */
-        logdirty_note_hypervisor_write(m->rd, active_entry(m->rd->grant_table, m->ref)->gfn);
-    unpin_grant(m->rd, m->ref, ro);
+    if ( !ro && m->rgt->owner ) /* the grantee's writes bypassed the granter's log */
+        logdirty_note_hypervisor_write(m->rgt->owner, active_entry(m->rgt, m->ref)->gfn);
+    unpin_grant(m->rgt, m->ref, ro);
     maptrack_put(ld->grant_table, h);
 }
 
 static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 {
     struct grant_table *lgt = ld->grant_table;
-    struct domain *rd = handle_granter(lgt, op->handle);
+    struct grant_table *rgt = handle_table(lgt, op->handle);
     struct maptrack *m;
     int16_t rc = GNTST_okay;
-    if ( !rd )
+    if ( !rgt )
         return GNTST_bad_handle;
-    lock_two(lgt, rd->grant_table);
+    lock_two(lgt, rgt);
     m = maptrack_entry(lgt, op->handle);
-    if ( m->rd != rd )
+    if ( m->rgt != rgt )
         rc = GNTST_bad_handle; /* unmapped meanwhile */
     else if ( op->dev_bus_addr )
         rc = GNTST_bad_dev_addr; /* no device mappings exist */
@@ -483,10 +504,10 @@ static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
     else if ( op->host_addr )
         unmap_locked(ld, m, op->handle);
     /* host_addr 0: nothing unmapped, as in Xen */
-    unlock_two(lgt, rd->grant_table);
+    unlock_two(lgt, rgt);
     if ( rc == GNTST_okay && op->host_addr )
-        put_domain(rd); /* the mapping's */
-    put_domain(rd);
+        put_table(rgt); /* the mapping's */
+    put_table(rgt);
     return rc;
 }
 
@@ -497,22 +518,22 @@ void grant_table_relinquish(struct domain *d)
         return;
     for ( grant_handle_t h = 0; h < gt->maptrack_chunks * MAPTRACK_PER_CHUNK; h++ )
     {
-        struct domain *rd = handle_granter(gt, h);
+        struct grant_table *rgt = handle_table(gt, h);
         struct maptrack *m;
         bool undone = false;
-        if ( !rd )
+        if ( !rgt )
             continue;
-        lock_two(gt, rd->grant_table);
+        lock_two(gt, rgt);
         m = maptrack_entry(gt, h);
-        if ( m->rd == rd )
+        if ( m->rgt == rgt )
         {
             unmap_locked(d, m, h);
             undone = true;
         }
-        unlock_two(gt, rd->grant_table);
+        unlock_two(gt, rgt);
         if ( undone )
-            put_domain(rd);
-        put_domain(rd);
+            put_table(rgt);
+        put_table(rgt);
     }
 }
 
@@ -589,7 +610,7 @@ static void release_buf(struct copy_buf *b, bool write)
         if ( b->pinned )
         {
             spin_lock(&b->d->grant_table->lock);
-            unpin_grant(b->d, b->ref, !write);
+            unpin_grant(b->d->grant_table, b->ref, !write);
             spin_unlock(&b->d->grant_table->lock);
         }
         put_page(b->mfn);
