@@ -6,6 +6,7 @@
 #define ASM_VCPU_ARCH_H
 
 #include <xen/types.h>
+#include <asm/hvm_msr.h>
 
 /* General-purpose registers of a guest, as the exit handlers see them. */
 struct guest_regs
@@ -76,7 +77,8 @@ struct vcpu_arch
     /* Debug registers VM entry and exit leave in the CPU (debugreg.c);
      * DR7 and DEBUGCTL live in the VMCS / VMCB. */
     uint64_t dr[4], dr6;
-    uint64_t tsc_aux; /* read by RDTSCP/RDPID; SVM loads it at entry */
+    uint64_t tsc_aux;         /* read by RDTSCP/RDPID; SVM loads it at entry */
+    struct hvm_msr_state msr; /* the MSRs vmsr.c virtualises */
     union
     {
         struct vmx_vcpu vmx;
