@@ -11,6 +11,7 @@
 #include <xen/arch.h>
 #include <xen/sched.h>
 #include <asm/hvm.h>
+#include <asm/hvm_msr.h>
 #include <asm/cpu_state.h>
 #include <asm/vlapic.h>
 
@@ -18,6 +19,7 @@ int arch_vcpu_create(struct vcpu *v)
 {
     arch_vcpu_state_init(v);
     vlapic_init(v);
+    hvm_msr_vcpu_init(v);
     return hvm_vendor->vcpu_create(v);
 }
 

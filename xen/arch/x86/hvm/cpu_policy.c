@@ -31,6 +31,12 @@
 #define C1_HYPERVISOR BIT(31)
 /* CPUID.1:EDX */
 #define C1D_APIC BIT(9)
+/* CPUID.1:EDX (and AMD's 0x80000001:EDX): what vmsr.c emulates */
+#define D1_MCE      BIT(7)
+#define D1_MTRR     BIT(12)
+#define D1_MCA      BIT(14)
+#define D1_PAT      BIT(16)
+#define D1_EMULATED (D1_MCE | D1_MTRR | D1_MCA | D1_PAT)
 /* CPUID.7.0:EBX */
 #define C7B_FSGSBASE BIT(0)
 #define C7B_AVX2     BIT(5)
@@ -71,6 +77,7 @@ static void leaf1(struct cpuid_regs *r)
     if ( !(max & XSTATE_YMM) )
         r->c &= ~(C1_AVX | C1_FMA | C1_F16C);
     r->c |= C1_HYPERVISOR;
+    r->d |= D1_EMULATED; /* vmsr.c: MTRRs, PAT, vMCE whatever the host has */
     r->d |= C1D_APIC; /* cleared per vCPU while MSR_APIC_BASE disables it */
 }
 
@@ -136,6 +143,14 @@ static void leaf_d(struct cpuid_regs *r, uint32_t sub)
     }
 }
 
+/* AMD mirrors the leaf-1 MCE/MTRR/MCA/PAT bits here; Intel leaves them 0. */
+static void ext_leaf1(struct cpuid_regs *r)
+{
+    r->c &= ~BIT(2); /* no nested SVM */
+    if ( hvm_vendor == &svm_vendor_ops )
+        r->d |= D1_EMULATED;
+}
+
 /* The host leaf as every guest sees it, before per-vCPU fields. */
 static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
 {
@@ -147,7 +162,7 @@ static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
     else if ( leaf == 0xd )
         leaf_d(&r, sub);
     else if ( leaf == 0x80000001 )
-        r.c &= ~BIT(2); /* no nested SVM */
+        ext_leaf1(&r);
     if ( leaf == 0xd && !fpu_xcr0_max() )
         r = (struct cpuid_regs){ 0, 0, 0, 0 };
     return r;

@@ -18,6 +18,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
+#include <asm/hvm_msr.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
 #include <asm/vlapic.h>
@@ -180,10 +181,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_TSC_AUX: /* where the MSR bitmap does not pass it */
         *val = v->arch.tsc_aux;
         return true;
-    case 0x1a0: /* IA32_MISC_ENABLE */
-    case 0xfe:  /* IA32_MTRRCAP */
-    case 0x2ff: /* IA32_MTRR_DEF_TYPE */ *val = 0; return true;
-    default: return false;
+    default: return hvm_msr_read(v, msr, val) > 0;
     }
 }
 
@@ -204,7 +202,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         v->arch.tsc_aux = val; /* the vendor code loads it before entry */
         return true;
     }
-    return msr == 0x2ff; /* MTRR default type: accepted, ignored */
+    return hvm_msr_write(v, msr, val) > 0;
 }
 
 static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)

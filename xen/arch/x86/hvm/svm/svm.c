@@ -655,6 +655,12 @@ static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
     st->long_mode = (st->efer & EFER_LMA) && (cs_attr & (1u << 9));
 }
 
+/* With nested paging the guest's PAT is the VMCB's gPAT. */
+static void svm_set_guest_pat(struct vcpu *v, uint64_t pat)
+{
+    vmcb_set64(v->arch.svm.vmcb, VMCB_G_PAT, pat);
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
     uint64_t ev = vector | (3u << 8) | (1u << 31); /* type 3: exception, valid */
@@ -703,6 +709,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_set_hvm_context = svm_vcpu_set_hvm_context,
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
+    .set_guest_pat = svm_set_guest_pat,
     .inject_exception = svm_inject_exception,
     .inject_intr = svm_inject_intr,
     .vcpu_set_real_mode = svm_vcpu_set_real_mode,

@@ -430,6 +430,14 @@ static int vmx_vcpu_create(struct vcpu *v)
     return rc;
 }
 
+/* PAT passes through (the VMCS loads and saves it), so no MSR exit
+ * reaches this; kept so both vendors answer the same call. */
+static void vmx_set_guest_pat(struct vcpu *v, uint64_t pat)
+{
+    (void)v;
+    vmcs_write(VMCS_GUEST_PAT, pat);
+}
+
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
     vmx_queue_exception(v, vector, error_code);
@@ -456,6 +464,7 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .vcpu_set_hvm_context = vmx_set_hvm_context,
     .vcpu_run = vmx_vcpu_run,
     .get_guest_state = vmx_get_guest_state,
+    .set_guest_pat = vmx_set_guest_pat,
     .inject_exception = vmx_inject_exception,
     .inject_intr = vmx_inject_intr,
     .vcpu_set_real_mode = vmx_set_real_mode,

@@ -81,6 +81,9 @@ struct vcpu_vendor_ops
      * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
     void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
     void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
+    /* The guest's PAT (vmsr.c checked it), from its own MSR exit: the
+     * vCPU is the one loaded on this CPU. */
+    void (*set_guest_pat)(struct vcpu *v, uint64_t pat);
     /* Inject an exception (vector, error code or -1) at the next entry. */
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
     /* Deliver an interrupt at the next entry if the guest can take it now

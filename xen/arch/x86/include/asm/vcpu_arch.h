@@ -7,6 +7,7 @@
 
 #include <xen/types.h>
 #include <asm/vlapic.h>
+#include <asm/hvm_msr.h>
 
 /* General-purpose registers of a guest, as the exit handlers see them. */
 struct guest_regs
@@ -87,6 +88,7 @@ struct vcpu_arch
     uint64_t tsc_aux;      /* read by RDTSCP/RDPID; SVM loads it at entry */
     struct vlapic vlapic;  /* the emulated local APIC (hvm/vlapic.c) */
     uint8_t upcall_vector; /* HVMOP_set_evtchn_upcall_vector; 0: none */
+    struct hvm_msr_state msr; /* the MSRs vmsr.c virtualises */
     union
     {
         struct vmx_vcpu vmx;
