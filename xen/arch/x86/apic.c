@@ -191,8 +191,3 @@ void udelay(unsigned long us)
     while ( rdtsc() < end )
         cpu_relax();
 }
-
-uint64_t tsc_ticks_per_us(void)
-{
-    return tsc_per_us ? tsc_per_us : 1;
-}
