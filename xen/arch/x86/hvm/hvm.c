@@ -17,6 +17,7 @@
 #include <xen/version.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/hvm_emulate.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
 #include <asm/vlapic.h>
@@ -231,11 +232,6 @@ static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
 static void handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
-    if ( e->io_string )
-    {
-        domain_crash(v->domain, "string port I/O is not emulated");
-        return;
-    }
     if ( e->io_in )
         v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask; /* nothing there: all ones */
     else if ( e->io_port == DEBUG_CONSOLE_PORT )
@@ -313,6 +309,11 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_MSR_READ:
     case HVM_EXIT_MSR_WRITE: handle_msr(v, e->reason == HVM_EXIT_MSR_WRITE, e->insn_len); return;
     case HVM_EXIT_IO:
+        if ( e->io_string )
+        {
+            hvm_emulate_string_io(v, e); /* moves RIP itself */
+            return;
+        }
         handle_io(v, e);
         advance(v, e);
         return;
