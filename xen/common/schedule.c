@@ -14,6 +14,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/console.h>
+#include <xen/timer.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -89,6 +90,7 @@ static void run_slice(struct vcpu *v)
     arch_vcpu_switch_in(v);
     do
     {
+        timer_softirq();
         arch_vcpu_run_once(v);
     } while ( !ci->need_resched && vcpu_runnable(v) );
     arch_vcpu_switch_out(v);
@@ -99,12 +101,13 @@ static void run_slice(struct vcpu *v)
 __noreturn void scheduler_loop(void)
 {
     unsigned int cpu = smp_processor_id();
-    apic_timer_start(SCHED_HZ);
+    timer_cpu_start(MILLISECS(1000 / SCHED_HZ));
     for ( ;; )
     {
         struct vcpu *v;
         unsigned long f;
         local_irq_disable();
+        timer_softirq();
         f = spin_lock_irqsave(&sched_lock);
         v = pick_next(cpu);
         spin_unlock_irqrestore(&sched_lock, f);

@@ -40,6 +40,17 @@ void arch_vcpu_switch_in(struct vcpu *v);
 void arch_vcpu_run_once(struct vcpu *v);
 void arch_vcpu_switch_out(struct vcpu *v);
 
+/* ---- time ---- */
+
+/* The free-running cycle counter NOW() is built on (x86: the TSC, which
+ * guests read unchanged: no offset, no scaling), and its rate in Hz as
+ * calibrated at boot. Any context. */
+uint64_t arch_cycles(void);
+uint64_t arch_cycles_hz(void);
+/* This CPU's timer interrupt (timer_softirq) once, ns from now (> 0);
+ * replaces the previous setting. Interrupts off. */
+void arch_timer_program(int64_t ns);
+
 /* ---- events ---- */
 
 /* v's vcpu_info evtchn_upcall_pending was just set (0 -> 1), or an unmask

@@ -51,6 +51,7 @@ int hvm_init(void)
         return -ENODEV;
     }
     hvm_vendor = ops;
+    vlapic_mmio_init();
     printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
     hvm_cpu_policy_show();
     return 0;

@@ -21,6 +21,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/vlapic.h>
+#include <asm/hvm_mmio.h>
 #include "vlapic_priv.h"
 
 #define VLAPIC_VERSION 0x00050014U /* version 0x14, max LVT index 5 */
@@ -428,6 +429,18 @@ int vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t 
     hi = off == 0x300 ? reg_read(v, 0x310) : 0;
     reg_write(v, off, (uint32_t)val, hi);
     return 0;
+}
+
+static const struct hvm_mmio_handler vlapic_mmio = {
+    .name = "xAPIC",
+    .accepts = vlapic_mmio_accepts,
+    .read = vlapic_mmio_read,
+    .write = vlapic_mmio_write,
+};
+
+void vlapic_mmio_init(void)
+{
+    hvm_mmio_register(&vlapic_mmio);
 }
 
 /* x2APIC registers a RDMSR may read (Xen's set): the others #GP. */

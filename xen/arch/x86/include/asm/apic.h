@@ -14,9 +14,8 @@ void apic_eoi(void);
 void apic_timer_start(unsigned int hz); /* periodic, VECTOR_TIMER */
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 void apic_send_init_sipi_all(uint32_t start_page);
-void udelay(unsigned long us);   /* calibrated against the PIT */
-uint64_t now_us(void);           /* microseconds on this CPU's TSC */
-uint64_t tsc_ticks_per_us(void); /* the TSC rate found by apic_calibrate */
+void udelay(unsigned long us); /* calibrated against the PIT */
+uint64_t now_us(void);         /* microseconds on this CPU's TSC */
 void apic_calibrate(void);
 
 #endif /* ASM_APIC_H */

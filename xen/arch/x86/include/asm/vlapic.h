@@ -67,7 +67,9 @@ bool vlapic_x2apic_mode(struct vcpu *v);
 bool vlapic_msr_owned(uint32_t msr);
 bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
-/* xAPIC MMIO at the APIC base (4-byte aligned accesses to a register). */
+/* xAPIC MMIO at the APIC base (4-byte aligned accesses to a register),
+ * served through the MMIO registry (vlapic_mmio_init at boot). */
+void vlapic_mmio_init(void);
 bool vlapic_mmio_accepts(struct vcpu *v, uint64_t gpa);
 int vlapic_mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val);
 int vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val);
