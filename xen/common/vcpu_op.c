@@ -97,6 +97,15 @@ static long vcpuop_down(struct vcpu *v)
     return 0;
 }
 
+/* The checks and the move are event_channel.c's (vcpu_info_of). */
+static long vcpuop_register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info info;
+    if ( copy_from_guest(&info, arg, sizeof(info)) )
+        return -EFAULT;
+    return evtchn_register_vcpu_info(v, info.mfn, info.offset);
+}
+
 /* Xen's arguments are (int cmd, unsigned int vcpuid, arg). */
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
@@ -111,6 +120,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
     case VCPUOP_up: return vcpuop_up(v);
     case VCPUOP_down: return vcpuop_down(v);
     case VCPUOP_is_up: return v->is_up ? 1 : 0;
+    case VCPUOP_register_vcpu_info: return vcpuop_register_vcpu_info(v, arg);
     default: return -ENOSYS;
     }
 }

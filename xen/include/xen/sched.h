@@ -43,10 +43,11 @@ struct vcpu
     int processor;         /* pCPU running it, or -1 */
     struct vcpu *next_in_queue;
     bool on_queue;
-    bool is_up;            /* VCPUOP_up was done (or vCPU 0) */
-    bool initialised;      /* has a register context */
-    uint64_t exits;        /* for the debug domctl later */
-    struct vcpu_arch arch; /* vendor state: VMCS or VMCB */
+    bool is_up;                /* VCPUOP_up was done (or vCPU 0) */
+    bool initialised;          /* has a register context */
+    uint64_t exits;            /* for the debug domctl later */
+    struct evtchn_vcpu evtchn; /* VIRQ bindings, vcpu_info, FIFO queues */
+    struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
 struct domain_console
