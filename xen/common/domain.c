@@ -80,6 +80,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
+    runstate_init(v);
     if ( arch_vcpu_create(v) )
     {
         xfree(v);

@@ -70,6 +70,7 @@ static struct vcpu *pick_next(unsigned int cpu)
     cursor_vcpu = v->vcpu_id;
     v->processor = (int)cpu;
     v->state = VCPU_RUNNING;
+    runstate_sync(v);
     return v;
 }
 
@@ -79,6 +80,7 @@ static void put_back(struct vcpu *v)
     v->processor = -1;
     if ( v->state == VCPU_RUNNING )
         v->state = VCPU_RUNNABLE;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
@@ -90,6 +92,7 @@ static void run_slice(struct vcpu *v)
     ci->need_resched = false;
     vcpu_time_update(v);
     arch_vcpu_switch_in(v);
+    runstate_guest_update(v);
     do
     {
         timer_softirq();
@@ -146,6 +149,7 @@ void vcpu_wake(struct vcpu *v)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     if ( v->state == VCPU_BLOCKED )
         v->state = v->processor >= 0 ? VCPU_RUNNING : VCPU_RUNNABLE;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
     kick_others();
 }
@@ -154,6 +158,7 @@ void vcpu_block(struct vcpu *v)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->state = VCPU_BLOCKED;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
     /* An event or interrupt that arrived before we marked ourselves
      * blocked must not be lost. */
@@ -181,6 +186,7 @@ void vcpu_offline(struct vcpu *v)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->state = VCPU_OFFLINE;
     v->is_up = false;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
@@ -224,6 +230,21 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
     case SCHEDOP_yield: vcpu_yield(); return 0;
     case SCHEDOP_block: vcpu_block(v); return 0;
     case SCHEDOP_shutdown: return sched_shutdown(arg);
+    default: return -ENOSYS;
+    }
+}
+
+/* vm_assist: of Xen's assists, HVM and PVH guests have only the runstate
+ * update flag; any other type is -EINVAL, as on Xen. */
+long do_vm_assist(uint64_t cmd, uint64_t type)
+{
+    struct domain *d = current->domain;
+    if ( type != VMASST_TYPE_runstate_update_flag )
+        return -EINVAL;
+    switch ( cmd )
+    {
+    case VMASST_CMD_enable: d->runstate_update_flag = true; return 0;
+    case VMASST_CMD_disable: d->runstate_update_flag = false; return 0;
     default: return -ENOSYS;
     }
 }

@@ -120,6 +120,8 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
     case VCPUOP_up: return vcpuop_up(v);
     case VCPUOP_down: return vcpuop_down(v);
     case VCPUOP_is_up: return v->is_up ? 1 : 0;
+    case VCPUOP_get_runstate_info: return vcpuop_get_runstate_info(v, arg);
+    case VCPUOP_register_runstate_memory_area: return vcpuop_register_runstate_area(v, arg);
     case VCPUOP_register_vcpu_info: return vcpuop_register_vcpu_info(v, arg);
     default: return -ENOSYS;
     }

@@ -57,6 +57,8 @@
     HC(grant_table_op,   ANY,        3, ((uint64_t, unsigned int, cmd),           \
                                          (uint64_t, void *, uop),                 \
                                          (uint64_t, unsigned int, count)))        \
+    HC(vm_assist,        ANY,        2, ((uint64_t, unsigned int, cmd),           \
+                                         (uint64_t, unsigned int, type)))         \
     HC_VERSIONED(sysctl, PRIVILEGED, xen_sysctl, XEN_SYSCTL_INTERFACE_VERSION)    \
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \

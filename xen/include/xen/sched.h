@@ -20,6 +20,7 @@
 #include <public/xen.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
+#include <public/vcpu.h>
 
 /* The most vCPUs an HVM domain can have (Xen's HVM_MAX_VCPUS): the ABI's
  * ceiling. The hypervisor's own limit per domain is the command line's
@@ -47,7 +48,11 @@ struct vcpu
     bool initialised;          /* has a register context */
     uint64_t exits;            /* for the debug domctl later */
     struct evtchn_vcpu evtchn; /* VIRQ bindings, vcpu_info, FIFO queues */
-    struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
+    /* runstate.c: time in each RUNSTATE_* (under sched_lock), and the
+     * guest-virtual address of the guest's copy (0: none). */
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_guest_va;
+    struct vcpu_arch arch; /* vendor state: VMCS or VMCB */
 };
 
 struct domain_console
@@ -79,6 +84,7 @@ struct domain
     bool is_privileged;
     bool is_dying;
     bool is_shutting_down;
+    bool runstate_update_flag; /* VMASST_TYPE_runstate_update_flag */
     uint8_t shutdown_code;
     int pause_count;            /* every pause: the builder's and the controller's */
     int controller_pause_count; /* the domctl pauses among them: only these
@@ -166,6 +172,15 @@ uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus);
 
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* runstate.c: account v's run state after the scheduler changed it
+ * (sched_lock held); reset at creation; refresh the guest's registered
+ * copy as v (current) enters. */
+void runstate_sync(struct vcpu *v);
+extern spinlock_t sched_lock; /* schedule.c; see xen/lock-order.h */
+void runstate_init(struct vcpu *v);
+void runstate_guest_update(struct vcpu *v);
+long vcpuop_get_runstate_info(struct vcpu *v, uint64_t arg);
+long vcpuop_register_runstate_area(struct vcpu *v, uint64_t arg);
 void vcpu_wake(struct vcpu *v);  /* blocked -> runnable */
 void vcpu_block(struct vcpu *v); /* current vCPU sleeps until an event */
 void vcpu_yield(void);
