@@ -79,6 +79,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
+    vcpu_timers_init(v);
     if ( arch_vcpu_create(v) )
     {
         xfree(v);
@@ -120,7 +121,10 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
  * still hold references: the p2m stays, empty, and keeps its root. */
 static void domain_relinquish(struct domain *d)
 {
-    logdirty_domain_destroy(d); /* needs the vCPUs and the p2m */
+    for ( unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++ )
+        if ( d->vcpu[i] )
+            vcpu_timers_kill(d->vcpu[i]); /* no timer fires into a dying domain */
+    logdirty_domain_destroy(d);           /* needs the vCPUs and the p2m */
     if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);
@@ -137,6 +141,7 @@ static void domain_free_parts(struct domain *d)
     {
         if ( !d->vcpu[i] )
             continue;
+        vcpu_timers_kill(d->vcpu[i]);
         arch_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }

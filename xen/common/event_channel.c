@@ -134,7 +134,13 @@ static void l2_unmask(struct domain *d, unsigned int port)
         l2_mark_pending_for(evtchn_notify_vcpu(d, port), port);
 }
 
+static bool l2_is_pending(struct domain *d, unsigned int port)
+{
+    return d->shared_info && test_word_bit(d->shared_info->evtchn_pending, port);
+}
+
 const struct evtchn_port_ops evtchn_l2_ops = {
+    .is_pending = l2_is_pending,
     .set_pending = l2_set_pending,
     .clear_pending = l2_clear_pending,
     .unmask = l2_unmask,
@@ -150,7 +156,10 @@ static const struct evtchn_port_ops *ops_of(struct domain *d)
 static void raise_port(struct domain *d, struct vcpu *v, unsigned int port)
 {
     if ( port < d->evtchn.nr_ports && v )
+    {
         ops_of(d)->set_pending(d, v, port);
+        sched_poll_notify(d, port);
+    }
 }
 
 static bool port_bound(const struct evtchn *chn)
@@ -166,6 +175,16 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
     if ( port_bound(&d->evtchn.port[port]) )
         raise_port(d, evtchn_notify_vcpu(d, port), port);
     spin_unlock(&d->evtchn.lock);
+}
+
+int evtchn_port_poll(struct domain *d, unsigned int port)
+{
+    int rc = -EINVAL;
+    spin_lock(&d->evtchn.lock);
+    if ( port < d->evtchn.nr_ports )
+        rc = ops_of(d)->is_pending(d, port);
+    spin_unlock(&d->evtchn.lock);
+    return rc;
 }
 
 /* ---- guest pages ------------------------------------------------------------ */
