@@ -12,6 +12,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/time.h>
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/frame.h>
@@ -214,6 +215,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
         domain_free_parts(d);
         return rc;
     }
+    time_domain_init(d);
     domain_list_add(d);
     if ( privileged && !hardware_domain )
         hardware_domain = d;

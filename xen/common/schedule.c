@@ -15,6 +15,7 @@
 #include <xen/guest_access.h>
 #include <xen/console.h>
 #include <xen/timer.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -87,6 +88,7 @@ static void run_slice(struct vcpu *v)
     struct cpu_info *ci = get_cpu_info();
     ci->curr_vcpu = v;
     ci->need_resched = false;
+    vcpu_time_update(v);
     arch_vcpu_switch_in(v);
     do
     {

@@ -6,6 +6,7 @@
  */
 #include <xen/lib.h>
 #include <xen/timer.h>
+#include <xen/time.h>
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/mm.h>
@@ -113,6 +114,7 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     ci->apic_id = cpu_apic_id[0] = apic_id();
     apic_calibrate();
     timer_init();
+    time_boot_init();
     if ( hvm_init() )
         panic("no usable hardware virtualization (VMX with EPT or SVM with NPT)");
     hvm_cpu_up(0);

@@ -50,6 +50,12 @@ uint64_t arch_cycles_hz(void);
 /* This CPU's timer interrupt (timer_softirq) once, ns from now (> 0);
  * replaces the previous setting. Interrupts off. */
 void arch_timer_program(int64_t ns);
+/* Does the cycle counter keep one constant rate whatever the CPU does
+ * (x86: invariant TSC)? Then guests may be told their clock is stable. */
+bool arch_cycles_invariant(void);
+/* Wall-clock time at this moment, seconds since 1970 (UTC), from the
+ * battery-backed clock; 0 if it reads as nonsense. Boot only (slow). */
+uint64_t arch_wallclock_seconds(void);
 
 /* ---- events ---- */
 

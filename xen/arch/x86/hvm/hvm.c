@@ -73,7 +73,7 @@ void hvm_kicked(void)
 
 #define XEN_LEAVES 5 /* base+0 .. base+4 */
 
-static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
+static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx, uint32_t sub)
 {
     struct cpuid_regs r = { 0, 0, 0, 0 };
     switch ( idx )
@@ -87,6 +87,7 @@ static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
         r.a = 1;                    /* one hypercall page */
         r.b = XEN_CPUID_FIRST_LEAF; /* written through this MSR */
         break;
+    case 3: r = hvm_time_cpuid_leaf(sub); break;
     case 4:
         r.a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
         r.b = v->vcpu_id;
@@ -127,7 +128,7 @@ static void handle_cpuid(struct vcpu *v)
     struct cpuid_regs r;
     if ( leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000 )
     {
-        r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF)
+        r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF, sub)
                                               : (struct cpuid_regs){ 0, 0, 0, 0 };
     }
     else

@@ -105,6 +105,8 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
 
 /* cpu_policy.c: the guest's CPUID leaf (its CR4 and XCR0 decide OSXSAVE
  * and the XSAVE size) and the CR4 bits that CPUID allows it. */
+/* Xen's CPUID time leaf (base+3), subleaf sub (time.c). */
+struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub);
 struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
                                   uint64_t xcr0);
 uint64_t hvm_cr4_guest_ok(void);

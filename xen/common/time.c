@@ -1,0 +1,92 @@
+/*
+ * time.c - what a guest sees of time: the pvclock (vcpu_time_info) in
+ * each vcpu_info, and the wallclock in shared_info.
+ *
+ * The pvclock uses NOW()'s own scale and origin, with a tsc_timestamp
+ * chosen on an exact step of that scale (time_scale_exact_step): the
+ * guest's system_time + scale(TSC - tsc_timestamp) is then NOW() to the
+ * nanosecond, on every vCPU, whichever record it read, so the clock is
+ * monotonic across vCPUs and records without any correction. Guests read
+ * the TSC unchanged (no offset, no scaling: VMCS TSC offset 0, VMCB TSC
+ * offset 0, no RDTSC exiting), so their RDTSC and the record agree.
+ *
+ * May not touch: anything in shared_info or vcpu_info but the time and
+ * wallclock fields.
+ */
+#include <xen/lib.h>
+#include <xen/arch.h>
+#include <xen/event.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/time_scale.h>
+#include <public/xen.h>
+
+static uint64_t boot_wc_sec; /* wallclock at system time 0 */
+static uint32_t boot_wc_nsec;
+static uint8_t pvclock_flags;
+
+void time_boot_init(void)
+{
+    uint64_t secs = arch_wallclock_seconds();
+    uint64_t now = (uint64_t)NOW();
+    uint64_t wc_ns = secs * NSEC_PER_SEC;
+
+    wc_ns = wc_ns > now ? wc_ns - now : 0;
+    boot_wc_sec = wc_ns / NSEC_PER_SEC;
+    boot_wc_nsec = (uint32_t)(wc_ns % NSEC_PER_SEC);
+    if ( arch_cycles_invariant() )
+        pvclock_flags |= XEN_PVCLOCK_TSC_STABLE_BIT;
+    printk("Time: wallclock %lu s since 1970 at boot, TSC %s\n", boot_wc_sec,
+           pvclock_flags & XEN_PVCLOCK_TSC_STABLE_BIT ? "invariant" : "not invariant");
+}
+
+/* A guest-visible version number: odd while the fields change. The
+ * stores are ordered for another CPU (x86 keeps stores in order; the
+ * barrier keeps the compiler from moving them). */
+static void version_begin(uint32_t *version)
+{
+    ACCESS_ONCE(*version) = (ACCESS_ONCE(*version) + 1) | 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static void version_end(uint32_t *version)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    ACCESS_ONCE(*version) = ACCESS_ONCE(*version) + 1;
+}
+
+void time_domain_init(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+
+    if ( !s )
+        return;
+    version_begin(&s->wc_version);
+    s->wc_sec = (uint32_t)boot_wc_sec;
+    s->wc_sec_hi = (uint32_t)(boot_wc_sec >> 32);
+    s->wc_nsec = boot_wc_nsec;
+    version_end(&s->wc_version);
+}
+
+void vcpu_time_update(struct vcpu *v)
+{
+    struct vcpu_info *vi = vcpu_info_of(v);
+    struct vcpu_time_info *t;
+    struct time_scale s;
+    uint64_t origin, step, stamp;
+
+    if ( !vi )
+        return;
+    t = &vi->time;
+    time_get_scale(&s, &origin);
+    step = time_scale_exact_step(s);
+    stamp = origin + (arch_cycles() - origin) / step * step;
+    version_begin(&t->version);
+    t->tsc_timestamp = stamp;
+    t->system_time = time_scale_apply(s, stamp - origin);
+    t->tsc_to_system_mul = s.mul;
+    t->tsc_shift = s.shift;
+    t->flags = pvclock_flags;
+    version_end(&t->version);
+}
