@@ -308,6 +308,14 @@ int domain_unpause_by_controller(struct domain *d)
     return ok ? 0 : -EINVAL;
 }
 
+/* As in Xen: the hardware domain hears of every shutdown and death
+ * (VIRQ_DOM_EXC, global), so its toolstack can look. */
+static void send_dom_exc(void)
+{
+    if ( hardware_domain )
+        send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
+}
+
 static const char *shutdown_reason_name(unsigned int r)
 {
     static const char *const names[] = {
@@ -349,6 +357,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     printk("Domain %u shut down: %s\n", d->domain_id, shutdown_reason_name(reason));
     if ( d == hardware_domain )
         hardware_domain_shutdown(reason);
+    send_dom_exc();
     sched_kick_all();
 }
 
@@ -387,6 +396,7 @@ int domain_destroy(struct domain *d)
     domain_relinquish(d);
     spin_unlock(&d->lock);
     printk("Domain %u destroyed\n", d->domain_id);
+    send_dom_exc();
     put_domain(d); /* the list's reference */
     return 0;
 }

@@ -35,6 +35,7 @@
 #include <xen/mm.h>
 #include <xen/frame.h>
 #include <xen/param.h>
+#include <xen/time.h>
 #include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/arch.h>
@@ -564,8 +565,7 @@ long evtchn_register_vcpu_info(struct vcpu *v, uint64_t gfn, uint32_t offset)
     move_vcpu_info(v, (struct vcpu_info *)((uint8_t *)pg.va + offset), pg.mfn);
     spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
     spin_unlock(&d->evtchn.lock);
-    /* TODO(time): refresh v's vcpu_time_info in its new place once the
-     * time branch offers a call for it. */
+    vcpu_time_update(v); /* the copy may be stale by now: a fresh record */
     arch_evtchn_inject(v);
     return 0;
 }

@@ -268,9 +268,20 @@ void vcpu_block(struct vcpu *v)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->state = VCPU_BLOCKED;
     spin_unlock_irqrestore(&sched_lock, f);
-    /* An event that arrived before we marked ourselves blocked must not be lost. */
-    if ( evtchn_vcpu_has_pending(v) )
+    /* An event or interrupt that arrived before we marked ourselves
+     * blocked must not be lost. */
+    if ( evtchn_vcpu_has_pending(v) || arch_vcpu_intr_pending(v) )
         vcpu_wake(v);
+}
+
+void vcpu_online(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    v->is_up = true;
+    if ( v->state == VCPU_OFFLINE )
+        v->state = VCPU_RUNNABLE;
+    spin_unlock_irqrestore(&sched_lock, f);
+    vcpu_wake(v);
 }
 
 void vcpu_yield(void)

@@ -12,15 +12,18 @@
 #include <xen/sched.h>
 #include <asm/hvm.h>
 #include <asm/cpu_state.h>
+#include <asm/vlapic.h>
 
 int arch_vcpu_create(struct vcpu *v)
 {
     arch_vcpu_state_init(v);
+    vlapic_init(v);
     return hvm_vendor->vcpu_create(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    vlapic_destroy(v);
     hvm_vendor->vcpu_destroy(v);
 }
 
@@ -33,6 +36,7 @@ void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
 
+    hvm_intr_assist(v);
     hvm_vendor->vcpu_run(v, &exit);
     v->exits++;
     hvm_handle_exit(v, &exit);
@@ -56,10 +60,4 @@ const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
     hvm_load_stats(out);
-}
-
-/* Until the upcall vector is emulated, an event only wakes the vCPU. */
-void arch_evtchn_inject(struct vcpu *v)
-{
-    vcpu_wake(v);
 }

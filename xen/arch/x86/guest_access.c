@@ -177,6 +177,13 @@ static bool range_wraps(uint64_t addr, size_t len)
 
 /* ---- by virtual address ------------------------------------------------ */
 
+int guest_va_to_gpa(struct vcpu *v, uint64_t va, bool write, uint64_t *gpa)
+{
+    struct walk_ctx c;
+    walk_init(&c, v, write);
+    return guest_walk(&c.gw, va, gpa);
+}
+
 int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len)
 {
     struct walk_ctx c;

@@ -66,6 +66,9 @@ uint64_t arch_wallclock_seconds(void);
  * kick its CPU if it is in guest mode. Any context, interrupts off, locks
  * up to `evtchn_queue` held. */
 void arch_evtchn_inject(struct vcpu *v);
+/* Would v take an interrupt now (an NMI, or with interrupts enabled a
+ * maskable one)? vcpu_block's last look before v sleeps. Any context. */
+bool arch_vcpu_intr_pending(struct vcpu *v);
 
 /* ---- second stage ---- */
 

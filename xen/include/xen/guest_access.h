@@ -23,6 +23,11 @@ int copy_to_guest(uint64_t guest_va, const void *src, size_t len);
 int copy_from_vcpu(struct vcpu *v, void *dst, uint64_t guest_va, size_t len);
 int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len);
 
+/* Translate v's virtual address va as its MMU would for a read (or a
+ * write) through its own page tables, setting A/D bits; the frame behind
+ * *gpa may be anything, RAM or not. 0, or -EFAULT if the tables refuse. */
+int guest_va_to_gpa(struct vcpu *v, uint64_t va, bool write, uint64_t *gpa);
+
 /* Copy by guest-physical address of domain d (no guest page walk). */
 int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);

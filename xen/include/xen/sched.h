@@ -174,6 +174,7 @@ void vcpu_wake(struct vcpu *v);  /* blocked -> runnable */
 void vcpu_block(struct vcpu *v); /* current vCPU sleeps until an event */
 void vcpu_yield(void);
 void vcpu_offline(struct vcpu *v);
+void vcpu_online(struct vcpu *v); /* offline -> runnable (VCPUOP_up, a SIPI) */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_sleep_sync(struct vcpu *v); /* wait until v is off every CPU */
 void sched_kick_all(void);            /* let every CPU pick again */

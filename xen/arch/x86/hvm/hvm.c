@@ -17,8 +17,10 @@
 #include <xen/version.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
+#include <asm/hvm_emulate.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <public/arch-x86/cpuid.h>
 
 const struct vcpu_vendor_ops *hvm_vendor;
@@ -48,6 +50,7 @@ int hvm_init(void)
         return -ENODEV;
     }
     hvm_vendor = ops;
+    vlapic_mmio_init();
     printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
     hvm_cpu_policy_show();
     return 0;
@@ -172,11 +175,10 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
 /* Returns true if the access was handled, false to inject #GP. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_read(v, msr, val);
     switch ( msr )
     {
-    case MSR_IA32_APIC_BASE:
-        *val = 0; /* no local APIC is emulated */
-        return true;
     case MSR_TSC_AUX: /* where the MSR bitmap does not pass it */
         *val = v->arch.tsc_aux;
         return true;
@@ -189,6 +191,8 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_write(v, msr, val);
     if ( msr == HYPERCALL_PAGE_MSR )
     {
         int rc = write_hypercall_page(v, val);
@@ -230,11 +234,6 @@ static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
 static void handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
-    if ( e->io_string )
-    {
-        domain_crash(v->domain, "string port I/O is not emulated");
-        return;
-    }
     if ( e->io_in )
         v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask; /* nothing there: all ones */
     else if ( e->io_port == DEBUG_CONSOLE_PORT )
@@ -312,6 +311,11 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_MSR_READ:
     case HVM_EXIT_MSR_WRITE: handle_msr(v, e->reason == HVM_EXIT_MSR_WRITE, e->insn_len); return;
     case HVM_EXIT_IO:
+        if ( e->io_string )
+        {
+            hvm_emulate_string_io(v, e); /* moves RIP itself */
+            return;
+        }
         handle_io(v, e);
         advance(v, e);
         return;

@@ -8,8 +8,10 @@
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
  * write to ram_ro is dropped: the instruction is decoded and skipped, so
- * the guest sees no fault and the page no change. Anything else crashes
- * the domain with the reason.
+ * the guest sees no fault and the page no change. A data access to a gfn
+ * with no RAM behind it (no entry, or mmio_dm) is emulated (emulate.c):
+ * an MMIO device from the registry, else the hole Xen shows a guest with
+ * no device model. Anything else crashes the domain with the reason.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -17,6 +19,7 @@
 #include <xen/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
+#include <asm/hvm_emulate.h>
 
 #define MAX_INSN_LEN 15
 
@@ -113,6 +116,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( access_allowed(t, a, e) )
         return;
+    if ( (t == p2m_invalid || t == p2m_mmio_dm) && !e->npf_exec && !e->npf_guest_walk )
+    {
+        hvm_emulate_mmio(v, e);
+        return;
+    }
     if ( e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return;
     if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )

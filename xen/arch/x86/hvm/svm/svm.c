@@ -39,6 +39,11 @@
 #define IOPM_PAGES                3
 #define MSRPM_PAGES               2
 
+/* Always intercepted; svm_write_windows adds VINTR and IRET as needed. */
+#define SVM_MISC1_INTERCEPTS                                                             \
+    (INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT | \
+     INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN)
+
 #define TLB_CONTROL_NONE      0
 #define TLB_CONTROL_FLUSH_ALL 1 /* every ASID's entries, on this VMRUN */
 
@@ -161,9 +166,7 @@ paddr_t svm_host_area(unsigned int cpu)
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
     vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4, INTERCEPT_CR_WRITE(4));
-    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4,
-             INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
-                 INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, SVM_MISC1_INTERCEPTS);
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4,
              INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
                  INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_WBINVD |
@@ -322,6 +325,9 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
 static void svm_load_regs(struct vcpu *v)
 {
     void *vmcb = v->arch.svm.vmcb;
+    /* The exiting instruction was skipped: its STI / MOV SS shadow ends. */
+    if ( v->arch.regs.rip != v->arch.svm.last_rip )
+        vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
     vmcb_set64(vmcb, VMCB_RAX, v->arch.regs.rax);
     vmcb_set64(vmcb, VMCB_RSP, v->arch.regs.rsp);
     vmcb_set64(vmcb, VMCB_RIP, v->arch.regs.rip);
@@ -335,6 +341,7 @@ static void svm_save_regs(struct vcpu *v)
     v->arch.regs.rsp = vmcb_get64(vmcb, VMCB_RSP);
     v->arch.regs.rip = vmcb_get64(vmcb, VMCB_RIP);
     v->arch.regs.rflags = vmcb_get64(vmcb, VMCB_RFLAGS);
+    v->arch.svm.last_rip = v->arch.regs.rip;
 }
 
 static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct hvm_exit *e)
@@ -434,7 +441,13 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     switch ( code )
     {
     case SVM_EXIT_INTR:
-    case SVM_EXIT_NMI: e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_NMI:
+    case SVM_EXIT_VINTR: e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_IRET:
+        /* The NMI handler is returning: NMIs are deliverable again. */
+        v->arch.svm.nmi_masked = false;
+        e->reason = HVM_EXIT_NONE;
+        break;
     case SVM_EXIT_CPUID:
         e->reason = HVM_EXIT_CPUID;
         e->insn_len = 2;
@@ -469,6 +482,100 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case SVM_EXIT_INVALID: e->reason = HVM_EXIT_INVALID_STATE; break;
     default: e->reason = HVM_EXIT_UNHANDLED; break;
     }
+}
+
+/* ---- interrupts ------------------------------------------------------ */
+
+/*
+ * An event whose delivery the exit cut short (an NPF on the IDT or the
+ * stack, a host interrupt) is delivered again at the next entry. A
+ * software interrupt is not: without next-RIP the guest's RIP still
+ * points at the INT instruction, which runs again.
+ */
+static void svm_keep_interrupted_event(void *vmcb)
+{
+    uint64_t info = vmcb_get64(vmcb, VMCB_EXITINTINFO);
+
+    if ( !(info & EVENT_VALID) || EVENT_TYPE(info) == EVENT_TYPE_SWINT )
+        info = 0;
+    vmcb_set64(vmcb, VMCB_EVENTINJ, info);
+}
+
+/* The interrupt window (a virtual interrupt the guest "takes" by exiting
+ * on VINTR) and, while an NMI handler runs, the IRET intercept, which is
+ * SVM's NMI window. V_TPR (bits 7:0) is the guest's and stays. */
+static void svm_write_windows(struct vcpu *v)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint64_t vintr = vmcb_get64(vmcb, VMCB_VINTR) & 0xff;
+    uint32_t misc1 = SVM_MISC1_INTERCEPTS;
+
+    vintr |= VINTR_MASKING;
+    if ( v->arch.svm.irq_window )
+    {
+        vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
+        misc1 |= INTERCEPT_VINTR;
+    }
+    if ( v->arch.svm.nmi_masked )
+        misc1 |= INTERCEPT_IRET;
+    vmcb_set64(vmcb, VMCB_VINTR, vintr);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, misc1);
+    v->arch.svm.irq_window = false;
+}
+
+static bool svm_can_take(struct vcpu *v, enum hvm_intr_type type)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    bool shadow =
+        v->arch.regs.rip == v->arch.svm.last_rip && (vmcb_get(vmcb, VMCB_INT_SHADOW, 1) & 1);
+
+    if ( (vmcb_get64(vmcb, VMCB_EVENTINJ) & EVENT_VALID) || shadow )
+        return false;
+    if ( type == HVM_INTR_NMI )
+        return !v->arch.svm.nmi_masked;
+    return v->arch.regs.rflags & X86_EFLAGS_IF;
+}
+
+static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vector)
+{
+    uint64_t ev = EVENT_VALID | vector;
+
+    if ( !svm_can_take(v, type) )
+    {
+        /* A blocked NMI waits for the IRET intercept or the next exit. */
+        if ( type == HVM_INTR_EXT )
+            v->arch.svm.irq_window = true;
+        return false;
+    }
+    if ( type == HVM_INTR_NMI )
+    {
+        ev |= (uint64_t)EVENT_TYPE_NMI << 8;
+        v->arch.svm.nmi_masked = true;
+    }
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
+    return true;
+}
+
+/* A SIPI: real mode at cs_sel:0 with 64 KiB segments, as after INIT. */
+static void svm_vcpu_set_real_mode(struct vcpu *v, uint16_t cs_sel)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    static const unsigned int data[] = { VMCB_DS, VMCB_ES, VMCB_SS, VMCB_FS, VMCB_GS };
+
+    svm_reset_state(v, X86_CR0_ET, 0, 0);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(data); i++ )
+        vmcb_set_seg(vmcb, data[i], 0, SEG_REAL_DATA, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_CS, cs_sel, SEG_REAL_CODE, 0xffff, (uint64_t)cs_sel << 4);
+    vmcb_set_seg(vmcb, VMCB_TR, 0, SEG_TSS16_BUSY, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_LDTR, 0, SEG_LDT, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0x3ff, 0);
+    svm_set_efer(v, 0);
+    vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
+    vmcb_set64(vmcb, VMCB_EVENTINJ, 0);
+    v->arch.svm.nmi_masked = v->arch.svm.irq_window = false;
+    v->arch.svm.last_rip = 0;
+    v->arch.svm.last_cpu = -1; /* new paging mode: a fresh ASID */
 }
 
 /* Keep the VMCB's idea of long mode in step: the CPU sets EFER.LMA in
@@ -520,6 +627,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     v->arch.svm.entries++;
     hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);
+    svm_write_windows(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);
     fpu_enter_guest(v);
@@ -528,7 +636,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     v->arch.svm.in_guest = false;
     svm_save_regs(v);
     svm_track_lma(v);
-    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
+    svm_keep_interrupted_event(v->arch.svm.vmcb);
     stgi(); /* a pending host interrupt is taken here */
     svm_translate_exit(v, exit);
     svm_release_vmcb(v);
@@ -596,5 +704,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
     .inject_exception = svm_inject_exception,
+    .inject_intr = svm_inject_intr,
+    .vcpu_set_real_mode = svm_vcpu_set_real_mode,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
 };

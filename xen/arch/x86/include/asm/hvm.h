@@ -57,6 +57,12 @@ struct hvm_guest_state
     bool long_mode; /* EFER.LMA and CS.L */
 };
 
+enum hvm_intr_type
+{
+    HVM_INTR_EXT, /* an external (maskable) interrupt, by vector */
+    HVM_INTR_NMI,
+};
+
 struct vcpu_vendor_ops
 {
     const char *name;
@@ -77,6 +83,14 @@ struct vcpu_vendor_ops
     void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
     /* Inject an exception (vector, error code or -1) at the next entry. */
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
+    /* Deliver an interrupt at the next entry if the guest can take it now
+     * (RFLAGS.IF or no NMI in progress, no STI/MOV-SS shadow, no event
+     * already being injected): true. Otherwise false, and the next entry
+     * opens the window that makes the guest exit as soon as it can. */
+    bool (*inject_intr)(struct vcpu *v, enum hvm_intr_type type, uint8_t vector);
+    /* A SIPI: real mode at CS selector cs_sel (base cs_sel << 4), IP 0.
+     * v is not running. */
+    void (*vcpu_set_real_mode)(struct vcpu *v, uint16_t cs_sel);
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
     const struct logdirty_mech_ops *pml; /* page-modification logging; NULL: none */

@@ -1,0 +1,240 @@
+/*
+ * emulate.c - the operands of an emulated instruction: its registers,
+ * the address of its memory operand, and every memory access it makes,
+ * which goes through the guest's own paging to RAM or, where there is
+ * none, to the MMIO registry (a device, else the hole: all-ones, writes
+ * dropped). Entry point for accesses that reached no RAM.
+ *
+ * Limits: segment bases are taken as zero (the flat segments a PVH guest
+ * runs with; FS/GS overrides are not applied), the guest's own #PF on an
+ * emulated access is not delivered (the domain crashes, with the
+ * address), and a LOCKed read-modify-write of RAM is not atomic here.
+ *
+ * It may not change p2m entries; RAM is reached only through the
+ * guest_access.h calls, devices only through hvm_mmio.h.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/hvm_mmio.h>
+#include <asm/hvm_emulate.h>
+#include "emulate_priv.h"
+
+uint64_t emul_size_mask(unsigned int size)
+{
+    return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+int emul_fail(struct emul_ctx *c, int rc, const char *what)
+{
+    snprintf(c->why, sizeof(c->why), "%s", what);
+    return rc;
+}
+
+int emul_init(struct emul_ctx *c, struct vcpu *v)
+{
+    uint8_t bytes[X86_MAX_INSN_LEN];
+    size_t n;
+    int rc;
+
+    c->v = v;
+    c->why[0] = '\0';
+    hvm_vendor->get_guest_state(v, &c->st);
+    n = hvm_fetch_insn(v, bytes);
+    if ( !n )
+        return emul_fail(c, -EFAULT, "cannot fetch the instruction");
+    rc = x86_decode(bytes, n, c->st.long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, &c->insn);
+    if ( rc )
+    {
+        snprintf(c->why, sizeof(c->why), "cannot decode the instruction (%d): %02x %02x %02x %02x",
+                 rc, bytes[0], n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+        return rc;
+    }
+    c->next_rip = v->arch.regs.rip + c->insn.length;
+    return 0;
+}
+
+static uint64_t *gpr_slot(struct vcpu *v, unsigned int n)
+{
+    struct guest_regs *r = &v->arch.regs;
+    uint64_t *p[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8,  &r->r9,  &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+    return p[n & 15];
+}
+
+/* Without REX, byte registers 4-7 are AH, CH, DH, BH. */
+static bool high_byte(const struct emul_ctx *c, unsigned int n, unsigned int size)
+{
+    return size == 1 && !c->insn.rex && n >= 4 && n < 8;
+}
+
+uint64_t emul_gpr(const struct emul_ctx *c, unsigned int n, unsigned int size)
+{
+    if ( high_byte(c, n, size) )
+        return (*gpr_slot(c->v, n - 4) >> 8) & 0xff;
+    return *gpr_slot(c->v, n) & emul_size_mask(size);
+}
+
+void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_t val)
+{
+    uint64_t *r;
+
+    if ( high_byte(c, n, size) )
+    {
+        r = gpr_slot(c->v, n - 4);
+        *r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
+        return;
+    }
+    r = gpr_slot(c->v, n);
+    if ( size >= 4 )
+        *r = val & emul_size_mask(size); /* a 32-bit write clears bits 63:32 */
+    else
+        *r = (*r & ~emul_size_mask(size)) | (val & emul_size_mask(size));
+}
+
+uint64_t emul_ea(const struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    uint64_t ea = i->disp;
+
+    if ( i->base == X86_REG_RIP )
+        ea += c->next_rip;
+    else if ( i->base != X86_REG_NONE )
+        ea += *gpr_slot(c->v, i->base);
+    if ( i->index != X86_REG_NONE )
+        ea += *gpr_slot(c->v, i->index) * i->scale;
+    return ea & emul_size_mask(i->addr_size);
+}
+
+/* ---- memory ----------------------------------------------------------- */
+
+static bool gpa_is_ram(struct vcpu *v, uint64_t gpa)
+{
+    p2m_type_t t;
+
+    if ( (gpa >> PAGE_SHIFT) >= P2M_GFN_LIMIT )
+        return false;
+    p2m_lookup(&v->domain->p2m, _gfn(gpa >> PAGE_SHIFT), &t, NULL, NULL);
+    return p2m_is_ram(t);
+}
+
+/* The largest access of 1, 2, 4 or 8 bytes that fits in len. */
+static unsigned int piece(unsigned int len)
+{
+    return len >= 8 ? 8 : len >= 4 ? 4 : len >= 2 ? 2 : 1;
+}
+
+/* len bytes at gpa, within one page. RAM that cannot be read (a type
+ * the hypervisor may not touch) reads as all-ones, like a hole. */
+static void phys_read(struct vcpu *v, uint64_t gpa, unsigned int len, uint8_t *buf)
+{
+    if ( gpa_is_ram(v, gpa) )
+    {
+        if ( copy_from_gpa(v->domain, buf, gpa, len) )
+            memset(buf, 0xff, len);
+        return;
+    }
+    for ( unsigned int done = 0, n; done < len; done += n )
+    {
+        uint64_t val;
+        n = piece(len - done);
+        hvm_mmio_read(v, gpa + done, n, &val);
+        memcpy(buf + done, &val, n);
+    }
+}
+
+/* A write to read-only RAM is dropped, as the CPU's own would be. */
+static void phys_write(struct vcpu *v, uint64_t gpa, unsigned int len, const uint8_t *buf)
+{
+    if ( gpa_is_ram(v, gpa) )
+    {
+        if ( copy_to_gpa(v->domain, gpa, buf, len) )
+            v->domain->ro_writes_dropped++;
+        return;
+    }
+    for ( unsigned int done = 0, n; done < len; done += n )
+    {
+        uint64_t val = 0;
+        n = piece(len - done);
+        memcpy(&val, buf + done, n);
+        hvm_mmio_write(v, gpa + done, n, val);
+    }
+}
+
+/* Translate each page the access touches before touching any. */
+static int translate(struct emul_ctx *c, uint64_t va, unsigned int size, bool write,
+                     uint64_t gpa[2], unsigned int *first)
+{
+    *first = MIN(size, (unsigned int)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+    if ( !c->st.long_mode )
+        va = (uint32_t)va;
+    if ( guest_va_to_gpa(c->v, va, write, &gpa[0]) ||
+         (*first < size && guest_va_to_gpa(c->v, va + *first, write, &gpa[1])) )
+    {
+        snprintf(c->why, sizeof(c->why), "the guest's paging refuses the emulated %s of %#lx",
+                 write ? "write" : "read", va);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val)
+{
+    uint8_t buf[8];
+    uint64_t gpa[2];
+    unsigned int first;
+    int rc = translate(c, va, size, false, gpa, &first);
+
+    if ( rc )
+        return rc;
+    phys_read(c->v, gpa[0], first, buf);
+    if ( first < size )
+        phys_read(c->v, gpa[1], size - first, buf + first);
+    *val = 0;
+    memcpy(val, buf, size);
+    return 0;
+}
+
+int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val)
+{
+    uint8_t buf[8];
+    uint64_t gpa[2];
+    unsigned int first;
+    int rc = translate(c, va, size, true, gpa, &first);
+
+    if ( rc )
+        return rc;
+    memcpy(buf, &val, size);
+    phys_write(c->v, gpa[0], first, buf);
+    if ( first < size )
+        phys_write(c->v, gpa[1], size - first, buf + first);
+    return 0;
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static void emul_crash(struct emul_ctx *c, const struct hvm_exit *e)
+{
+    char why[200];
+
+    snprintf(why, sizeof(why), "emulating the %s of gpa %#lx at rip %#lx: %s",
+             e->npf_write ? "write" : "read", e->gpa, c->v->arch.regs.rip, c->why);
+    domain_crash(c->v->domain, why);
+}
+
+void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct emul_ctx c;
+    int rc = emul_init(&c, v);
+
+    if ( !rc )
+        rc = emul_is_string(&c.insn) ? emul_string(&c) : emul_execute(&c);
+    if ( rc < 0 )
+        emul_crash(&c, e);
+    else if ( rc == EMUL_DONE )
+        v->arch.regs.rip = c.next_rip;
+}

@@ -1,0 +1,60 @@
+/*
+ * emulate_priv.h - what the parts of the instruction emulator share
+ * (emulate.c: operands and memory; emulate_ops.c: the instructions;
+ * emulate_string.c: string instructions and string port I/O). Nothing
+ * outside xen/arch/x86/hvm/emulate*.c includes it.
+ */
+#ifndef HVM_EMULATE_PRIV_H
+#define HVM_EMULATE_PRIV_H
+
+#include <xen/types.h>
+#include <asm/hvm.h>
+#include <asm/x86_decode.h>
+
+struct vcpu;
+
+/* One instruction being emulated. */
+struct emul_ctx
+{
+    struct vcpu *v;
+    struct hvm_guest_state st;
+    struct x86_insn insn;
+    uint64_t next_rip;
+    char why[96]; /* set when emulation fails */
+};
+
+/* What an instruction handler returns, besides -errno (why is set). */
+#define EMUL_DONE  0 /* completed: RIP moves past it */
+#define EMUL_AGAIN 1 /* a REP string op stopped part way: run it again */
+
+#define GPR_AX 0
+#define GPR_CX 1
+#define GPR_DX 2
+#define GPR_SI 6
+#define GPR_DI 7
+
+/* Fetch and decode the instruction at RIP; -errno with why set. */
+int emul_init(struct emul_ctx *c, struct vcpu *v);
+int emul_fail(struct emul_ctx *c, int rc, const char *what);
+
+/* GPR n at size 1/2/4/8 (byte registers 4-7 are AH..BH without REX). A
+ * write of 4 bytes zero-extends, as the CPU's does. */
+uint64_t emul_gpr(const struct emul_ctx *c, unsigned int n, unsigned int size);
+void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_t val);
+uint64_t emul_size_mask(unsigned int size);
+
+/* The linear address of the ModRM or moffs memory operand. */
+uint64_t emul_ea(const struct emul_ctx *c);
+
+/* size (1-8) bytes at guest-virtual va, through the guest's paging, to
+ * RAM or the MMIO registry. 0 or -EFAULT (why set). */
+int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val);
+int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val);
+
+/* emulate_ops.c: the non-string instructions. */
+int emul_execute(struct emul_ctx *c);
+/* emulate_string.c */
+bool emul_is_string(const struct x86_insn *insn);
+int emul_string(struct emul_ctx *c);
+
+#endif /* HVM_EMULATE_PRIV_H */
