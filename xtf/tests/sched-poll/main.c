@@ -5,7 +5,8 @@
  *  - Bad arguments, each refused before anything sleeps: more than 128
  *    ports is -EINVAL; an unreadable sched_poll or ports array is
  *    -EFAULT; a port past the domain's last is -EINVAL.
- *  - A port that is already pending returns 0 at once (within 20 ms)
+ *  - A port that is already pending returns 0 at once (within 200 ms: a
+ *    busy host may stall QEMU for milliseconds)
  *    even with a timeout a minute away.
  *  - An idle port with a timeout 20 ms ahead returns 0, never before the
  *    timeout, and within 200 ms after it.
@@ -59,7 +60,7 @@ static void pending_port(void)
     evtchn_expect("poll a pending port", poll(&ipi_port, 1, t0 + 60000 * MS), 0);
     t1 = xtf_now();
     printf("pending port: poll returned after %lu us\n", (t1 - t0) / 1000);
-    if ( t1 - t0 > 20 * MS )
+    if ( t1 - t0 > 200 * MS )
         xtf_failure("poll of a pending port took %lu us", (t1 - t0) / 1000);
     evtchn_clear_pending(ipi_port);
 }
