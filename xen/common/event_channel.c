@@ -35,6 +35,7 @@
 #include <xen/mm.h>
 #include <xen/frame.h>
 #include <xen/param.h>
+#include <xen/time.h>
 #include <xen/event.h>
 #include <xen/hypercall.h>
 #include <xen/arch.h>
@@ -134,7 +135,13 @@ static void l2_unmask(struct domain *d, unsigned int port)
         l2_mark_pending_for(evtchn_notify_vcpu(d, port), port);
 }
 
+static bool l2_is_pending(struct domain *d, unsigned int port)
+{
+    return d->shared_info && test_word_bit(d->shared_info->evtchn_pending, port);
+}
+
 const struct evtchn_port_ops evtchn_l2_ops = {
+    .is_pending = l2_is_pending,
     .set_pending = l2_set_pending,
     .clear_pending = l2_clear_pending,
     .unmask = l2_unmask,
@@ -150,7 +157,10 @@ static const struct evtchn_port_ops *ops_of(struct domain *d)
 static void raise_port(struct domain *d, struct vcpu *v, unsigned int port)
 {
     if ( port < d->evtchn.nr_ports && v )
+    {
         ops_of(d)->set_pending(d, v, port);
+        sched_poll_notify(d, port);
+    }
 }
 
 static bool port_bound(const struct evtchn *chn)
@@ -166,6 +176,16 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
     if ( port_bound(&d->evtchn.port[port]) )
         raise_port(d, evtchn_notify_vcpu(d, port), port);
     spin_unlock(&d->evtchn.lock);
+}
+
+int evtchn_port_poll(struct domain *d, unsigned int port)
+{
+    int rc = -EINVAL;
+    spin_lock(&d->evtchn.lock);
+    if ( port < d->evtchn.nr_ports )
+        rc = ops_of(d)->is_pending(d, port);
+    spin_unlock(&d->evtchn.lock);
+    return rc;
 }
 
 /* ---- guest pages ------------------------------------------------------------ */
@@ -545,8 +565,7 @@ long evtchn_register_vcpu_info(struct vcpu *v, uint64_t gfn, uint32_t offset)
     move_vcpu_info(v, (struct vcpu_info *)((uint8_t *)pg.va + offset), pg.mfn);
     spin_unlock_irqrestore(&d->evtchn.virq_lock, f);
     spin_unlock(&d->evtchn.lock);
-    /* TODO(time): refresh v's vcpu_time_info in its new place once the
-     * time branch offers a call for it. */
+    vcpu_time_update(v); /* the copy may be stale by now: a fresh record */
     arch_evtchn_inject(v);
     return 0;
 }

@@ -236,7 +236,14 @@ static int fifo_set_priority(struct domain *d, unsigned int port, unsigned int p
     return 0;
 }
 
+static bool fifo_is_pending(struct domain *d, unsigned int port)
+{
+    event_word_t *w = word_of(d, port);
+    return w ? word_test(w, EVTCHN_FIFO_PENDING) : d->evtchn.port[port].fifo_pending;
+}
+
 const struct evtchn_port_ops evtchn_fifo_ops = {
+    .is_pending = fifo_is_pending,
     .set_pending = fifo_set_pending,
     .clear_pending = fifo_clear_pending,
     .unmask = fifo_unmask,

@@ -25,6 +25,8 @@ struct evtchn_port_ops
     void (*unmask)(struct domain *d, unsigned int port);
     /* EVTCHNOP_set_priority, or NULL (the call is -ENOSYS). */
     int (*set_priority)(struct domain *d, unsigned int port, unsigned int priority);
+    /* Is port pending (SCHEDOP_poll)? */
+    bool (*is_pending)(struct domain *d, unsigned int port);
 };
 
 extern const struct evtchn_port_ops evtchn_l2_ops, evtchn_fifo_ops;

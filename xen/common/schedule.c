@@ -84,6 +84,118 @@ static void put_back(struct vcpu *v)
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
+/* ---- SCHEDOP_poll ------------------------------------------------------- */
+
+/* Xen's limit on the ports of one poll. */
+#define POLL_MAX_PORTS 128
+
+/* End v's poll, once, whoever gets here first. True if this call did. */
+static bool poll_end(struct vcpu *v)
+{
+    if ( !__atomic_exchange_n(&v->polling, false, __ATOMIC_SEQ_CST) )
+        return false;
+    __atomic_sub_fetch(&v->domain->nr_pollers, 1, __ATOMIC_SEQ_CST);
+    stop_timer(&v->timers.poll);
+    return true;
+}
+
+/* Anything may wake a polling vCPU (an upcall does, as in Xen); once it
+ * runs again its poll is over. */
+static void poll_end_if_awake(struct vcpu *v)
+{
+    if ( ACCESS_ONCE(v->polling) && ACCESS_ONCE(v->state) != VCPU_BLOCKED )
+        poll_end(v);
+}
+
+void sched_poll_notify(struct domain *d, unsigned int port)
+{
+    if ( !__atomic_load_n(&d->nr_pollers, __ATOMIC_SEQ_CST) )
+        return;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+        if ( !v || !ACCESS_ONCE(v->polling) )
+            continue;
+        if ( ACCESS_ONCE(v->poll_port) >= 0 && (unsigned int)v->poll_port != port )
+            continue;
+        if ( poll_end(v) )
+            vcpu_wake(v);
+    }
+}
+
+void sched_poll_timeout(struct vcpu *v)
+{
+    if ( poll_end(v) )
+        vcpu_wake(v);
+}
+
+/* Xen's local_events_need_delivery: an upcall pending and not masked. */
+static bool upcall_deliverable(struct vcpu *v)
+{
+    const struct vcpu_info *vi = vcpu_info_of(v);
+    return vi && ACCESS_ONCE(vi->evtchn_upcall_pending) && !ACCESS_ONCE(vi->evtchn_upcall_mask);
+}
+
+/* With v already marked polling and blocked: 0 to sleep, 1 if a port is
+ * pending or an upcall deliverable (return at once), -EINVAL for a port
+ * the domain does not have. */
+static int poll_check(struct vcpu *v, const uint32_t *ports, unsigned int n)
+{
+    if ( upcall_deliverable(v) )
+        return 1;
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        int rc = evtchn_port_poll(v->domain, ports[i]);
+        if ( rc )
+            return rc;
+    }
+    return 0;
+}
+
+static void poll_begin(struct vcpu *v, const uint32_t *ports, unsigned int n)
+{
+    unsigned long f;
+    ACCESS_ONCE(v->poll_port) = n == 1 ? (int32_t)ports[0] : -1;
+    __atomic_add_fetch(&v->domain->nr_pollers, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
+    f = spin_lock_irqsave(&sched_lock);
+    v->state = VCPU_BLOCKED;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/*
+ * Xen's rules: more than 128 ports is -EINVAL, an unreadable array
+ * -EFAULT (both before anything changes); then the vCPU is marked polling
+ * and blocked before the ports are looked at, so an event in between
+ * wakes it. A pending port (or a deliverable upcall) returns 0 at once; a
+ * port the domain lacks -EINVAL; otherwise the vCPU sleeps until a polled
+ * port fires, the absolute timeout (0: none) passes, or anything else
+ * wakes it, and the call returns 0.
+ */
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t ports[POLL_MAX_PORTS];
+    int rc;
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
+        return -EFAULT;
+    if ( p.nr_ports > POLL_MAX_PORTS )
+        return -EINVAL;
+    if ( p.nr_ports && copy_from_guest(ports, p.ports, p.nr_ports * sizeof(ports[0])) )
+        return -EFAULT;
+    poll_begin(v, ports, p.nr_ports);
+    rc = poll_check(v, ports, p.nr_ports);
+    if ( rc )
+    {
+        if ( poll_end(v) )
+            vcpu_wake(v);
+        return rc < 0 ? rc : 0;
+    }
+    if ( p.timeout )
+        set_timer(&v->timers.poll, (s_time_t)p.timeout);
+    return 0;
+}
+
 /* Run v until the tick, a kick, or until it may no longer run. */
 static void run_slice(struct vcpu *v)
 {
@@ -96,6 +208,7 @@ static void run_slice(struct vcpu *v)
     do
     {
         timer_softirq();
+        poll_end_if_awake(v);
         arch_vcpu_run_once(v);
     } while ( !ci->need_resched && vcpu_runnable(v) );
     arch_vcpu_switch_out(v);
@@ -230,6 +343,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
     case SCHEDOP_yield: vcpu_yield(); return 0;
     case SCHEDOP_block: vcpu_block(v); return 0;
     case SCHEDOP_shutdown: return sched_shutdown(arg);
+    case SCHEDOP_poll: return sched_poll(v, arg);
     default: return -ENOSYS;
     }
 }

@@ -90,13 +90,14 @@ static void program_cpu(unsigned int cpu)
 void init_timer(struct timer *t, void (*fn)(void *data), void *data)
 {
     t->expires = 0;
+    t->period = 0;
     t->fn = fn;
     t->data = data;
     t->next = NULL;
     t->status = TIMER_INACTIVE;
 }
 
-void set_timer(struct timer *t, s_time_t expires)
+static void arm(struct timer *t, s_time_t expires, s_time_t period)
 {
     unsigned int cpu = smp_processor_id();
     unsigned long f = spin_lock_irqsave(&timer_lock);
@@ -106,12 +107,23 @@ void set_timer(struct timer *t, s_time_t expires)
     if ( t->status == TIMER_ARMED )
         timer_list_remove(&pending, t);
     t->expires = expires;
+    t->period = period;
     t->status = TIMER_ARMED;
     timer_list_insert(&pending, t);
     if ( next_tick[cpu] && expires < deadline[cpu] )
         program_cpu(cpu);
 out:
     spin_unlock_irqrestore(&timer_lock, f);
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    arm(t, expires, 0);
+}
+
+void set_timer_periodic(struct timer *t, s_time_t first, s_time_t period)
+{
+    arm(t, first, period > 0 ? period : 0);
 }
 
 void stop_timer(struct timer *t)
@@ -156,6 +168,22 @@ bool timer_is_armed(const struct timer *t)
     return ACCESS_ONCE(t->status) == TIMER_ARMED;
 }
 
+/* A periodic timer goes back on the list before its handler runs. */
+static void rearm_or_retire(struct timer *t)
+{
+    s_time_t now = NOW();
+
+    if ( !t->period )
+    {
+        t->status = TIMER_INACTIVE;
+        return;
+    }
+    t->expires += t->period;
+    if ( t->expires <= now )
+        t->expires = now + t->period;
+    timer_list_insert(&pending, t);
+}
+
 /* Caller holds timer_lock with interrupts off, on cpu: run every due
  * timer, the lock dropped (interrupts kept off) around each handler. */
 static void run_due(unsigned int cpu)
@@ -167,7 +195,7 @@ static void run_due(unsigned int cpu)
         void (*fn)(void *) = t->fn;
         void *data = t->data;
 
-        t->status = TIMER_INACTIVE;
+        rearm_or_retire(t);
         running[cpu] = t;
         spin_unlock(&timer_lock);
         fn(data);

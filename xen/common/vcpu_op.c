@@ -17,6 +17,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/arch.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
@@ -123,6 +124,10 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
     case VCPUOP_get_runstate_info: return vcpuop_get_runstate_info(v, arg);
     case VCPUOP_register_runstate_memory_area: return vcpuop_register_runstate_area(v, arg);
     case VCPUOP_register_vcpu_info: return vcpuop_register_vcpu_info(v, arg);
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer: return vcpu_timer_op((uint32_t)cmd, v, arg);
     default: return -ENOSYS;
     }
 }

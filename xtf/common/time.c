@@ -5,20 +5,14 @@
  */
 #include <xtf.h>
 #include <xtf/time.h>
-#include <public/memory.h>
+#include <xtf/evtchn.h>
 
-volatile struct shared_info *xtf_map_shared_info(void)
+uint64_t xtf_now(void)
 {
-    struct xen_add_to_physmap x = {
-        .domid = DOMID_SELF,
-        .space = XENMAPSPACE_shared_info,
-        .idx = 0,
-        .gpfn = XTF_SHINFO_GFN,
-    };
+    volatile struct shared_info *s = xtf_shared_info();
+    int id = xtf_vcpu_id();
 
-    if ( hypercall_memory_op(XENMEM_add_to_physmap, &x) )
-        return NULL;
-    return (volatile struct shared_info *)(uintptr_t)(XTF_SHINFO_GFN << 12);
+    return xtf_pvclock_read(xtf_pvclock_of(s, id < 0 ? 0 : (unsigned int)id), NULL, NULL);
 }
 
 uint64_t xtf_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)

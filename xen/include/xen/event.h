@@ -104,6 +104,9 @@ long evtchn_register_vcpu_info(struct vcpu *v, uint64_t gfn, uint32_t offset);
  * VIRQ_TIMER) or d (global VIRQs, bound on one vCPU) has bound to virq;
  * nothing if none is bound. Callable from timer handlers, interrupts off. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+/* SCHEDOP_poll: 1 if port is pending in d, 0 if not, -EINVAL if d has no
+ * such port. Takes d->evtchn.lock. */
+int evtchn_port_poll(struct domain *d, unsigned int port);
 void send_guest_global_virq(struct domain *d, unsigned int virq);
 
 #endif /* XEN_EVENT_H */

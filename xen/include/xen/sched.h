@@ -15,6 +15,7 @@
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
+#include <xen/time.h>
 #include <xen/ratelimit.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
@@ -52,7 +53,10 @@ struct vcpu
      * guest-virtual address of the guest's copy (0: none). */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest_va;
-    struct vcpu_arch arch; /* vendor state: VMCS or VMCB */
+    struct vcpu_timers timers; /* singleshot, periodic, poll timeout (time.c) */
+    bool polling;              /* in SCHEDOP_poll (schedule.c) */
+    int32_t poll_port;         /* the one port it polls, or -1: any */
+    struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
 struct domain_console
@@ -119,6 +123,7 @@ struct domain
     struct domain_console console;
     struct evtchn_domain evtchn;
     struct grant_table *grant_table; /* common/grant_table.c's */
+    uint32_t nr_pollers; /* vCPUs in SCHEDOP_poll (atomic) */
 };
 
 extern struct domain *domain_list;
@@ -192,5 +197,10 @@ void sched_kick_all(void);            /* let every CPU pick again */
 void scheduler_init(void);
 __noreturn void scheduler_loop(void);
 void scheduler_tick(void);
+/* SCHEDOP_poll: port became pending in d: end the polls that wait for it.
+ * Called by the event path, any context, locks up to `virq` held. */
+void sched_poll_notify(struct domain *d, unsigned int port);
+/* SCHEDOP_poll: v's timeout passed (its timer handler). */
+void sched_poll_timeout(struct vcpu *v);
 
 #endif /* XEN_SCHED_H */

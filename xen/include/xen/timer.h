@@ -40,6 +40,7 @@ struct timer
     s_time_t expires; /* valid while armed */
     void (*fn)(void *data);
     void *data;
+    s_time_t period;    /* timer.c's: 0, or re-armed this much later */
     struct timer *next; /* timer.c's pending list */
     uint8_t status;     /* timer.c's: inactive, armed, running, killed */
 };
@@ -48,6 +49,11 @@ s_time_t NOW(void);
 
 void init_timer(struct timer *t, void (*fn)(void *data), void *data);
 void set_timer(struct timer *t, s_time_t expires);
+/* Arm t at first, then every period (> 0) after it: re-armed before each
+ * call of the handler, so stop_timer stops it for good (a handler already
+ * running finishes). A handler that ran late does not bring the missed
+ * periods: the next expiry is then a period from now. */
+void set_timer_periodic(struct timer *t, s_time_t first, s_time_t period);
 void stop_timer(struct timer *t);
 void kill_timer(struct timer *t);
 bool timer_is_armed(const struct timer *t);

@@ -1,16 +1,12 @@
 /*
- * time.h - guest time for the time tests: shared_info mapped at a fixed
- * frame, the pvclock read by its version protocol, the TSC.
+ * time.h - guest time for the time tests: the pvclock read by its
+ * version protocol, the TSC.
  */
 #ifndef XTF_TIME_H
 #define XTF_TIME_H
 
 #include <xtf/types.h>
 #include <public/xen.h>
-
-/* Where xtf_map_shared_info() puts shared_info (48 MiB: inside every
- * test domain's RAM, far above the image). */
-#define XTF_SHINFO_GFN 0x3000UL
 
 static inline uint64_t rdtsc(void)
 {
@@ -20,8 +16,9 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* XENMEM_add_to_physmap(XENMAPSPACE_shared_info); NULL on failure. */
-volatile struct shared_info *xtf_map_shared_info(void);
+/* System time now, from this vCPU's record in shared_info (mapped with
+ * xtf_shared_info(), xtf/evtchn.h, which the caller has done). */
+uint64_t xtf_now(void);
 
 /* Scale a TSC delta the pvclock way (128-bit product, no overflow). */
 uint64_t xtf_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift);

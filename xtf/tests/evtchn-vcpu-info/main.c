@@ -15,7 +15,8 @@
  *  - vCPU 33 (no vcpu_info before): registered at page B + 64, re-raised,
  *    and an IPI reaches it there;
  *  - vCPU 0 (the caller itself) may register too; rsvd is ignored, as
- *    in Xen (Linux leaves it uninitialised).
+ *    in Xen (Linux leaves it uninitialised); its time record is written
+ *    afresh in the new place (vcpu_time_update, branch time).
  */
 #include <xtf.h>
 #include <xtf/evtchn.h>
@@ -132,8 +133,13 @@ void test_main(void)
         expect_reraised("vCPU 33", b);
         expect_delivery("IPI to vCPU 33", 33, b);
     }
+    s->vcpu_info[0].time.tsc_to_system_mul = 0; /* stale: the new place gets a fresh record */
     evtchn_expect("register vCPU 0 itself, rsvd set", reg(0, page_c, 0, 0xdead), 0);
     expect_reraised("vCPU 0", (volatile struct vcpu_info *)page_c);
+    evtchn_expect("vCPU 0: time record rewritten in the new place",
+                  ((volatile struct vcpu_info *)page_c)->time.tsc_to_system_mul != 0, 1);
+    evtchn_expect("vCPU 0: time record version even",
+                  ((volatile struct vcpu_info *)page_c)->time.version & 1, 0);
 
     spin_release = true;
     if ( xtf_current_result() == XTF_NONE )

@@ -22,6 +22,7 @@
  */
 #include <xtf.h>
 #include <xtf/time.h>
+#include <xtf/evtchn.h>
 #include <public/version.h>
 #include <public/features.h>
 #include <public/arch-x86/cpuid.h>
@@ -180,7 +181,7 @@ static void two_vcpus(void)
 void test_main(void)
 {
     features();
-    shinfo = xtf_map_shared_info();
+    shinfo = xtf_shared_info();
     if ( !shinfo )
     {
         xtf_failure("cannot map shared_info");
