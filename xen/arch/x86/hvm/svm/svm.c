@@ -30,6 +30,7 @@
 #include <asm/hvm.h>
 #include <asm/apic.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <asm/x86_decode.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
@@ -621,6 +622,9 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
     svm_claim_vmcb(v, cpu);
     clgi();
+    /* After CLGI, so that a kick for an interrupt requested after this
+     * look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     v->arch.svm.in_guest = true;
     smp_mb(); /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);

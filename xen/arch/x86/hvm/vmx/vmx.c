@@ -27,6 +27,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include "vmx_priv.h"
 #include <asm/p2m-backends.h>
 
@@ -391,6 +392,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 
     memset(exit, 0, sizeof(*exit));
     local_irq_disable();
+    /* With interrupts off, so that a kick for an interrupt requested
+     * after this look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     cpu = smp_processor_id();
     vmcs_load(v);
     if ( vmx_pml_run_start(v) )
