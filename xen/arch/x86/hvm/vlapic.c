@@ -30,11 +30,10 @@
 #define ICR_VECTOR(lo)    ((lo)&0xff)
 #define ICR_MODE(lo)      (((lo) >> 8) & 7)
 #define ICR_LOGICAL       (1U << 11)
-#define ICR_BUSY          (1U << 12)
 #define ICR_LEVEL_ASSERT  (1U << 14)
 #define ICR_TRIGGER_LEVEL (1U << 15)
 #define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
-#define ICR_LO_WRITABLE   0x000cdfffU
+#define ICR_LO_WRITABLE   0x000ccfffU /* not 12 (delivery status: idle), 13 */
 #define MODE_FIXED        0
 #define MODE_LOWEST       1
 #define MODE_NMI          4
