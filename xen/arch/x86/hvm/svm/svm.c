@@ -445,8 +445,14 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case SVM_EXIT_NMI:
     case SVM_EXIT_VINTR: e->reason = HVM_EXIT_NONE; break;
     case SVM_EXIT_IRET:
-        /* The NMI handler is returning: NMIs are deliverable again. */
+        /*
+         * The NMI handler's IRET is about to run (the intercept comes
+         * first): NMIs are deliverable again, but only after it retires,
+         * so an interrupt shadow covers it and a waiting NMI goes in at
+         * the next exit (the interrupt window's).
+         */
         v->arch.svm.nmi_masked = false;
+        vmcb_set64(v->arch.svm.vmcb, VMCB_INT_SHADOW, 1);
         e->reason = HVM_EXIT_NONE;
         break;
     case SVM_EXIT_CPUID:
@@ -543,8 +549,10 @@ static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vec
 
     if ( !svm_can_take(v, type) )
     {
-        /* A blocked NMI waits for the IRET intercept or the next exit. */
-        if ( type == HVM_INTR_EXT )
+        /* An NMI still masked waits for the IRET intercept; anything else
+         * (a shadow, an event in the way) for the interrupt window. SVM
+         * has no NMI window: with IF=0 the next exit of any kind serves. */
+        if ( type == HVM_INTR_EXT || !v->arch.svm.nmi_masked )
             v->arch.svm.irq_window = true;
         return false;
     }
