@@ -14,7 +14,8 @@
  *    copies both ways, and every error status (bad ref, bad domain, not
  *    granted to us, read-only entry mapped writable, bad handle, unmap at
  *    the wrong address, read-only copy destination, copy past the page,
- *    copy by frame of another domain, copy from a hole);
+ *    copy by frame of another domain, copy from a hole), and batches of
+ *    150 maps and unmaps, which the hypervisor continues part way;
  *  - lifetime: d1 gives a granted frame back while dom0 maps it, then
  *    churns memory: dom0 still reads the old contents, and the host's free
  *    pages rise by exactly one when dom0 unmaps; d1 is destroyed while it
@@ -43,6 +44,8 @@ const char test_title[] = "Grant tables v1";
 #define MAP_D      0x7f203UL
 #define MAP_E      0x7f204UL
 #define HOLE_GFN   0x7e000UL /* nothing there */
+#define BATCH_GFN  0x7d000UL /* BATCH_NR slots for one long batch */
+#define BATCH_NR   150       /* more than the hypervisor does before continuing */
 #define PEER_SLOT  0x7f400UL /* d1's slots for our grants */
 #define PEER_SLOT2 0x7f401UL
 #define PEER_DATA  0x300UL /* d1's frames it grants */
@@ -393,6 +396,39 @@ static bool map_errors(void)
     return ok;
 }
 
+/* One call of BATCH_NR maps and one of as many unmaps: the hypervisor
+ * continues the call part way (every 64 ops) and every op gets its own
+ * status and handle. */
+static bool long_batch(void)
+{
+    static struct gnttab_map_grant_ref m[BATCH_NR];
+    static struct gnttab_unmap_grant_ref u[BATCH_NR];
+    bool ok = true;
+
+    for ( unsigned int i = 0; i < BATCH_NR; i++ )
+        m[i] = (struct gnttab_map_grant_ref){ .host_addr = (BATCH_GFN + i) << PAGE_SHIFT,
+                                              .flags = GNTMAP_host_map | GNTMAP_readonly,
+                                              .ref = 1,
+                                              .dom = PEER,
+                                              .status = 99 };
+    if ( !expect(gnttab(GNTTABOP_map_grant_ref, m, BATCH_NR), 0, "long map batch") )
+        return false;
+    for ( unsigned int i = 0; ok && i < BATCH_NR; i++ )
+        ok = expect(m[i].status, GNTST_okay, "long batch map status") &&
+             expect((long)*at(BATCH_GFN + i), 0x5555666677778888L, "long batch map reads") &&
+             (!i || expect(m[i].handle != m[i - 1].handle, 1, "long batch handles differ"));
+    for ( unsigned int i = 0; i < BATCH_NR; i++ )
+        u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = (BATCH_GFN + i) << PAGE_SHIFT,
+                                                .handle = m[i].handle,
+                                                .status = 99 };
+    ok = ok && expect(gnttab(GNTTABOP_unmap_grant_ref, u, BATCH_NR), 0, "long unmap batch");
+    for ( unsigned int i = 0; ok && i < BATCH_NR; i++ )
+        ok = expect(u[i].status, GNTST_okay, "long batch unmap status");
+    return ok && expect(p2m_type(BATCH_GFN + BATCH_NR - 1), 1, "long batch's last slot after") &&
+           expect(peer(PEER_ENTRY, 1, 0, 0, 0), GTF_permit_access | GTF_reading | GTF_writing,
+                  "d1's entry after the long batch (our rw map stays)");
+}
+
 static bool copies(void)
 {
     struct gnttab_copy c = {
@@ -439,7 +475,7 @@ static bool we_map_theirs(void)
 {
     bool ok = d1_grants() || (xtf_error("d1 could not set up its grants"), false);
 
-    ok = ok && we_map_rw() && we_map_ro() && map_errors() && copies();
+    ok = ok && we_map_rw() && we_map_ro() && map_errors() && long_batch() && copies();
     ok = ok && expect(unmap(MAP_A, h_a), GNTST_okay, "unmap rw") &&
          expect(p2m_type(MAP_A), 1, "p2m type after unmap") &&
          expect(peer(PEER_ENTRY, 1, 0, 0, 0), GTF_permit_access, "d1's entry after unmap");
