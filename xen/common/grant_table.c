@@ -381,7 +381,7 @@ static bool map_slot_ok(struct domain *ld, gfn_t gfn)
 {
     p2m_type_t t;
     p2m_lookup(&ld->p2m, gfn, &t, NULL, NULL);
-    return t == p2m_invalid || t == p2m_ram_rw;
+    return t == p2m_invalid || t == p2m_ram_rw || t == p2m_ram_logdirty;
 }
 
 /* Both locks held, handle h peeked. Checks, pins, maps; then h is used. */
@@ -759,7 +759,7 @@ static int replaceable(struct domain *d, uint64_t gpfn, bool *give_back)
     *give_back = false;
     if ( t == p2m_invalid )
         return 0;
-    if ( t != p2m_ram_rw )
+    if ( t != p2m_ram_rw && t != p2m_ram_logdirty )
         return -EBUSY;
     *give_back = frame_is_allocated_to(m, d->domain_id);
     return 0;
