@@ -29,6 +29,7 @@
 #include <xen/guest_access.h>
 #include <xen/logdirty.h>
 #include <xen/grant_table.h>
+#include <xen/grant_entry.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
 
@@ -42,19 +43,6 @@
 
 /* Operations of one call done before the call is continued. */
 #define GNTTAB_SLICE 64U
-
-/* Pins of one kind on one entry: more would overflow. */
-#define PIN_MAX 0xffffU
-
-struct active_grant
-{
-    uint32_t readers; /* read-only maps and copies from it */
-    uint32_t writers; /* writable maps and copies to it */
-    domid_t domid;    /* the grantee, while pinned */
-    bool writable;    /* the frame's type allows writes */
-    uint64_t gfn;     /* the granter's gfn of it, while pinned */
-    mfn_t mfn;        /* the frame, while pinned */
-};
 
 struct maptrack
 {
@@ -241,38 +229,6 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t h)
 
 /* ---- pinning an entry -------------------------------------------------- */
 
-/* The flags and domid of an entry, as one word the guest cannot tear. */
-static uint32_t *entry_word(struct grant_entry_v1 *e)
-{
-    return (uint32_t *)e;
-}
-
-static void clear_entry_flags(struct grant_entry_v1 *e, uint16_t bits)
-{
-    __atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_SEQ_CST);
-}
-
-/* Set GTF_reading (and GTF_writing) on the entry if it grants ld the
- * access. A first pin checks type and domid; every writable pin checks
- * GTF_readonly. Four tries against a guest rewriting the entry. */
-static int16_t set_entry_flags(struct grant_entry_v1 *e, domid_t ld, bool first, bool ro)
-{
-    uint32_t *w = entry_word(e);
-    uint32_t old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-    for ( unsigned int tries = 0; tries < 4; tries++ )
-    {
-        uint16_t flags = (uint16_t)old, domid = (uint16_t)(old >> 16);
-        uint32_t new = old | GTF_reading | (ro ? 0 : GTF_writing);
-        if ( first && ((flags & GTF_type_mask) != GTF_permit_access || domid != ld) )
-            return GNTST_general_error;
-        if ( !ro && (flags & GTF_readonly) )
-            return GNTST_general_error;
-        if ( __atomic_compare_exchange_n(w, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) )
-            return GNTST_okay;
-    }
-    return GNTST_general_error; /* the entry is unstable */
-}
-
 static bool get_granted(mfn_t m, void *rd)
 {
     return get_page(m, ((struct domain *)rd)->domain_id);
@@ -311,16 +267,9 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
         return GNTST_bad_gntref;
     act = active_entry(gt, ref);
     e = shared_entry(gt, ref);
-    first = !act->readers && !act->writers;
-    if ( !first && (act->domid != ld || act->readers == PIN_MAX || act->writers == PIN_MAX ||
-                    (!ro && !act->writable)) )
-        return GNTST_general_error;
-    if ( first || (!ro && !act->writers) )
-    {
-        rc = set_entry_flags(e, ld, first, ro);
-        if ( rc )
-            return rc;
-    }
+    rc = grant_pin_begin(act, e, ld, ro, &first);
+    if ( rc )
+        return rc;
     if ( first )
     {
         uint64_t gfn = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
@@ -330,27 +279,25 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
             put_page(*mfn);
             rc = GNTST_general_error;
         }
-        if ( rc )
+        if ( !rc )
         {
-            clear_entry_flags(e, GTF_reading | GTF_writing);
-            return rc;
+            act->domid = ld;
+            act->gfn = gfn;
+            act->mfn = *mfn;
+            act->writable = writable;
         }
-        act->domid = ld;
-        act->gfn = gfn;
-        act->mfn = *mfn;
-        act->writable = writable;
     }
     else if ( !get_page(act->mfn, rd->domain_id) )
     {
-        if ( !ro && !act->writers )
-            clear_entry_flags(e, GTF_writing);
-        return GNTST_general_error; /* the granter gave the frame back */
+        rc = GNTST_general_error; /* the granter gave the frame back */
+    }
+    if ( rc )
+    {
+        grant_pin_abort(act, e, ro, first);
+        return rc;
     }
     *mfn = act->mfn;
-    if ( ro )
-        act->readers++;
-    else
-        act->writers++;
+    grant_pin_commit(act, ro);
     return GNTST_okay;
 }
 
@@ -358,19 +305,7 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
  * reference. */
 static void unpin_grant(struct grant_table *gt, grant_ref_t ref, bool ro)
 {
-    struct active_grant *act = active_entry(gt, ref);
-    struct grant_entry_v1 *e = shared_entry(gt, ref);
-    if ( ro )
-        act->readers--;
-    else
-        act->writers--;
-    if ( !act->writers )
-        clear_entry_flags(e, GTF_writing);
-    if ( !act->readers && !act->writers )
-    {
-        clear_entry_flags(e, GTF_reading);
-        act->mfn = INVALID_MFN;
-    }
+    grant_unpin(active_entry(gt, ref), shared_entry(gt, ref), ro);
 }
 
 /* ---- map and unmap ------------------------------------------------------ */
