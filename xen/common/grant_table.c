@@ -85,28 +85,72 @@ static uint32_t nr_entries(const struct grant_table *gt)
     return gt->nr_frames * ENTRIES_PER_FRAME;
 }
 
-/* Add frames up to nr (lock held). -ENOMEM leaves the frames added so far. */
+/*
+ * What the table takes beyond its first frame is the domain's to pay for
+ * (docs/designs/isolation.md): each frame, its active records and each
+ * maptrack chunk is charged to the domain's p2m pool first (-ENOMEM when
+ * the pool has no free page for it). The first frame is part of every
+ * domain, like its vCPUs; nothing is uncharged, as a table never shrinks:
+ * the charged pages go back to the host when the table is freed.
+ */
+static int charge(struct domain *d, uint64_t pages)
+{
+    return p2m_pool_charge(&d->p2m_pool, pages);
+}
+
+static void uncharge(struct domain *d, uint64_t pages)
+{
+    p2m_pool_uncharge(&d->p2m_pool, pages);
+}
+
+/* One frame's active records, in whole pages of their own. */
+#define ACTIVE_ORDER 2
+BUILD_BUG_ON(ENTRIES_PER_FRAME * sizeof(struct active_grant) > (PAGE_SIZE << ACTIVE_ORDER));
+#define FRAME_COST (1U + (1U << ACTIVE_ORDER))
+
+/* Add frame i (lock held, paid for): -ENOMEM with nothing changed. */
+static int add_frame(struct domain *d, unsigned int i)
+{
+    struct grant_table *gt = d->grant_table;
+    mfn_t page = alloc_zeroed_pages(0), act = alloc_zeroed_pages(ACTIVE_ORDER);
+    if ( !mfn_valid_raw(page) || !mfn_valid_raw(act) )
+    {
+        if ( mfn_valid_raw(page) )
+            free_pages(page, 0);
+        if ( mfn_valid_raw(act) )
+            free_pages(act, ACTIVE_ORDER);
+        return -ENOMEM;
+    }
+    frame_share_with_guest(page, d->domain_id);
+    gt->shared[i] = mfn_to_virt(page);
+    gt->active[i] = mfn_to_virt(act);
+    gt->frame_gfn[i] = INVALID_GFN;
+    gt->nr_frames = i + 1;
+    return 0;
+}
+
+/* Frames [from, nr) that must be paid for. */
+static uint64_t frames_cost(unsigned int from, unsigned int nr)
+{
+    from = MAX(from, GNTTAB_INITIAL_FRAMES);
+    return nr > from ? (uint64_t)(nr - from) * FRAME_COST : 0;
+}
+
+/* Grow to nr frames (lock held). Paid for up front: a pool that cannot
+ * pay is -ENOMEM with nothing changed; only the host running out of
+ * memory part way leaves the frames added so far. */
 static int grow_table(struct domain *d, unsigned int nr)
 {
     struct grant_table *gt = d->grant_table;
+    uint64_t cost = frames_cost(gt->nr_frames, nr);
+    if ( cost && charge(d, cost) )
+        return -ENOMEM;
     while ( gt->nr_frames < nr )
-    {
-        unsigned int i = gt->nr_frames;
-        struct grant_entry_v1 *page = alloc_page_zeroed();
-        struct active_grant *act = xzalloc_array(struct active_grant, ENTRIES_PER_FRAME);
-        if ( !page || !act )
+        if ( add_frame(d, gt->nr_frames) )
         {
-            if ( page )
-                free_page_ptr(page);
-            xfree(act);
+            uncharge(d, frames_cost(gt->nr_frames, nr));
             return -ENOMEM;
         }
-        frame_share_with_guest(virt_to_mfn(page), d->domain_id);
-        gt->shared[i] = page;
-        gt->active[i] = act;
-        gt->frame_gfn[i] = INVALID_GFN;
-        gt->nr_frames = i + 1;
-    }
     return 0;
 }
 
@@ -137,7 +181,7 @@ static void put_table(struct grant_table *gt)
     for ( unsigned int i = 0; i < gt->nr_frames; i++ )
     {
         frame_unshare(virt_to_mfn(gt->shared[i]));
-        xfree(gt->active[i]);
+        free_pages(virt_to_mfn(gt->active[i]), ACTIVE_ORDER);
     }
     for ( unsigned int i = 0; i < gt->maptrack_chunks; i++ )
         free_page_ptr(gt->maptrack[i]);
@@ -191,16 +235,21 @@ static struct maptrack *maptrack_entry(struct grant_table *gt, grant_handle_t h)
     return &gt->maptrack[h / MAPTRACK_PER_CHUNK][h % MAPTRACK_PER_CHUNK];
 }
 
-/* One more chunk on the free list (lock held). false: none left. */
-static bool maptrack_grow(struct grant_table *gt)
+/* One more chunk on d's free list (lock held). false: none left, or no
+ * pool page to pay for it. */
+static bool maptrack_grow(struct domain *d)
 {
+    struct grant_table *gt = d->grant_table;
     unsigned int c = gt->maptrack_chunks;
     struct maptrack *chunk;
-    if ( c == MAPTRACK_CHUNKS )
+    if ( c == MAPTRACK_CHUNKS || charge(d, 1) )
         return false;
     chunk = alloc_page_zeroed();
     if ( !chunk )
+    {
+        uncharge(d, 1);
         return false;
+    }
     for ( unsigned int i = 0; i < MAPTRACK_PER_CHUNK; i++ )
         chunk[i].next_free =
             i + 1 < MAPTRACK_PER_CHUNK ? c * MAPTRACK_PER_CHUNK + i + 1 : gt->maptrack_free;
@@ -212,9 +261,10 @@ static bool maptrack_grow(struct grant_table *gt)
 
 /* A free handle, still on the free list (lock held); MAPTRACK_NONE if
  * there is none and none can be made. */
-static uint32_t maptrack_peek(struct grant_table *gt)
+static uint32_t maptrack_peek(struct domain *d)
 {
-    if ( gt->maptrack_free == MAPTRACK_NONE && !maptrack_grow(gt) )
+    struct grant_table *gt = d->grant_table;
+    if ( gt->maptrack_free == MAPTRACK_NONE && !maptrack_grow(d) )
         return MAPTRACK_NONE;
     return gt->maptrack_free;
 }
@@ -361,7 +411,7 @@ static int16_t map_checked(struct domain *ld, struct domain *rd, struct gnttab_m
     uint32_t h;
     int16_t rc;
     lock_two(ld->grant_table, rd->grant_table);
-    h = maptrack_peek(ld->grant_table);
+    h = maptrack_peek(ld);
     rc = h == MAPTRACK_NONE ? GNTST_no_device_space : map_locked(ld, rd, op, h);
     unlock_two(ld->grant_table, rd->grant_table);
     return rc;

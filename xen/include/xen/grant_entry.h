@@ -21,13 +21,14 @@
 /* What the hypervisor knows of an entry while it is pinned. */
 struct active_grant
 {
-    uint32_t readers; /* read-only maps and copies from it */
-    uint32_t writers; /* writable maps and copies to it */
+    uint16_t readers; /* read-only maps and copies from it */
+    uint16_t writers; /* writable maps and copies to it */
     domid_t domid;    /* the grantee, while pinned */
     bool writable;    /* the frame's type allows writes */
-    uint64_t gfn;     /* the granter's gfn of it, while pinned */
+    uint32_t gfn;     /* the granter's gfn of it (a v1 frame), while pinned */
     mfn_t mfn;        /* the frame, while pinned */
 };
+_Static_assert(sizeof(struct active_grant) == 24, "512 records fit 4 pages");
 
 /*
  * Start a pin of the entry for grantee ld (read-only if ro). The first pin

@@ -11,7 +11,7 @@
 
 enum gnttab_peer_op
 {
-    PEER_SETUP = 32,  /* add_to_physmap(grant_table, 0, PEER_GT_GFN); result rc */
+    PEER_SETUP = 32,  /* add_to_physmap(grant_table, arg0, PEER_GT_GFN + arg0): rc */
     PEER_GRANT,       /* entry arg0 := flags arg3, domid arg1, frame arg2 */
     PEER_ENTRY,       /* result = flags of entry arg0 */
     PEER_MAP,         /* map_grant_ref(host_addr arg0 << 12, flags arg1, ref arg2,

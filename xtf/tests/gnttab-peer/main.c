@@ -32,13 +32,13 @@ static volatile uint64_t *frame(uint64_t gfn)
     return (volatile uint64_t *)(uintptr_t)(gfn << PAGE_SHIFT);
 }
 
-static long setup(void)
+static long setup(uint64_t idx)
 {
     struct xen_add_to_physmap x = {
         .domid = DOMID_SELF,
         .space = XENMAPSPACE_grant_table,
-        .idx = 0,
-        .gpfn = PEER_GT_GFN,
+        .idx = idx,
+        .gpfn = PEER_GT_GFN + idx,
     };
 
     return hypercall_memory_op(XENMEM_add_to_physmap, &x);
@@ -164,7 +164,7 @@ static long serve(uint32_t op, uint32_t nr)
     case XTF_MB_FILL:
     case XTF_MB_DECREASE:
     case XTF_MB_POPULATE: return frames(op, nr);
-    case PEER_SETUP: return setup();
+    case PEER_SETUP: return setup(a[0]);
     case PEER_GRANT: return grant(a[0], a[1], a[2], a[3]);
     case PEER_ENTRY: return a[0] < PAGE_SIZE / sizeof(*gt) ? gt[a[0]].flags : -XEN_EINVAL;
     case PEER_MAP: return map(a[0], a[1], a[2], a[3]);
