@@ -369,7 +369,8 @@ static bool map_slot_ok(struct domain *ld, gfn_t gfn)
     return t == p2m_invalid || t == p2m_ram_rw || t == p2m_ram_logdirty;
 }
 
-/* Both locks held, handle h peeked. Checks, pins, maps; then h is used. */
+/* Both locks held, request checked, handle h peeked: pins, maps, and
+ * then h is used. */
 static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_grant_ref *op,
                           uint32_t h)
 {
@@ -378,12 +379,7 @@ static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_ma
     gfn_t gfn = _gfn(op->host_addr >> PAGE_SHIFT);
     struct maptrack *m;
     mfn_t mfn;
-    int16_t rc;
-    if ( op->ref >= nr_entries(rd->grant_table) )
-        return GNTST_bad_gntref;
-    if ( !map_slot_ok(ld, gfn) )
-        return GNTST_general_error;
-    rc = pin_grant(rd, op->ref, ld->domain_id, ro, &mfn);
+    int16_t rc = pin_grant(rd, op->ref, ld->domain_id, ro, &mfn);
     if ( rc )
         return rc;
     /* The reference taken by the pin becomes the p2m entry's. */
@@ -411,8 +407,14 @@ static int16_t map_checked(struct domain *ld, struct domain *rd, struct gnttab_m
     uint32_t h;
     int16_t rc;
     lock_two(ld->grant_table, rd->grant_table);
-    h = maptrack_peek(ld);
-    rc = h == MAPTRACK_NONE ? GNTST_no_device_space : map_locked(ld, rd, op, h);
+    if ( op->ref >= nr_entries(rd->grant_table) )
+        rc = GNTST_bad_gntref;
+    else if ( !map_slot_ok(ld, _gfn(op->host_addr >> PAGE_SHIFT)) )
+        rc = GNTST_general_error;
+    else if ( (h = maptrack_peek(ld)) == MAPTRACK_NONE )
+        rc = GNTST_no_device_space;
+    else
+        rc = map_locked(ld, rd, op, h);
     unlock_two(ld->grant_table, rd->grant_table);
     return rc;
 }
@@ -454,20 +456,29 @@ static struct grant_table *handle_table(struct grant_table *lgt, grant_handle_t 
     return rgt;
 }
 
-/* Undo mapping m of ld (both locks held): entry, pin, record. */
-static void unmap_locked(struct domain *ld, struct maptrack *m, grant_handle_t h)
+/*
+ * Undo mapping m of ld (both locks held): entry, pin, record. The entry
+ * goes first (the p2m drops its frame reference); if it cannot (no pool
+ * page to split a superpage the p2m merged it into), nothing changes and
+ * the grantee keeps its mapping and handle - unless ld is dying (force):
+ * its p2m is emptied next anyway.
+ */
+static int16_t unmap_locked(struct domain *ld, struct maptrack *m, grant_handle_t h, bool force)
 {
     bool ro = m->flags & GNTMAP_readonly;
     p2m_type_t t;
     mfn_t cur = p2m_lookup(&ld->p2m, m->gfn, &t, NULL, NULL);
     /* Only this file makes or removes grant entries, under this lock, so
-     * the entry is still there; the p2m drops its frame reference. */
-    if ( (t == p2m_grant_map_rw || t == p2m_grant_map_ro) && mfn_eq(cur, m->mfn) )
-        p2m_set_entry(&ld->p2m, m->gfn, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+     * the entry is still there. */
+    if ( (t == p2m_grant_map_rw || t == p2m_grant_map_ro) && mfn_eq(cur, m->mfn) &&
+         p2m_set_entry(&ld->p2m, m->gfn, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n) &&
+         !force )
+        return GNTST_general_error;
     if ( !ro && m->rgt->owner ) /* the grantee's writes bypassed the granter's log */
         logdirty_note_hypervisor_write(m->rgt->owner, active_entry(m->rgt, m->ref)->gfn);
     unpin_grant(m->rgt, m->ref, ro);
     maptrack_put(ld->grant_table, h);
+    return GNTST_okay;
 }
 
 static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
@@ -487,7 +498,7 @@ static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
     else if ( op->host_addr && (op->host_addr >> PAGE_SHIFT) != gfn_x(m->gfn) )
         rc = GNTST_general_error;
     else if ( op->host_addr )
-        unmap_locked(ld, m, op->handle);
+        rc = unmap_locked(ld, m, op->handle, false);
     /* host_addr 0: nothing unmapped, as in Xen */
     unlock_two(lgt, rgt);
     if ( rc == GNTST_okay && op->host_addr )
@@ -512,7 +523,7 @@ void grant_table_relinquish(struct domain *d)
         m = maptrack_entry(gt, h);
         if ( m->rgt == rgt )
         {
-            unmap_locked(d, m, h);
+            unmap_locked(d, m, h, true);
             undone = true;
         }
         unlock_two(gt, rgt);
