@@ -735,9 +735,10 @@ static long get_version(uint64_t uop)
     long rc;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    rc = domain_for_caller(op.dom, &d);
+    /* Looked up before the permission check, as Xen does. */
+    rc = table_domain(op.dom, &d);
     if ( rc )
-        return rc;
+        return rc == GNTST_bad_domain ? -ESRCH : -EPERM;
     put_domain(d);
     op.version = 1;
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;

@@ -23,6 +23,7 @@ enum gnttab_peer_op
     PEER_QUERY,       /* query_size(dom arg0): result rc, out[0] status,
                         out[1] nr_frames, out[2] max */
     PEER_SETUP_TABLE, /* setup_table(dom arg0, 1 frame): result rc, out[0] status */
+    PEER_GET_VERSION, /* get_version(dom arg0): result rc, out[0] version */
 };
 
 #endif /* GNTTAB_PEER_H */

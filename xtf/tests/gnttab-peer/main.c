@@ -120,6 +120,15 @@ static long setup_table(uint64_t dom)
     return rc;
 }
 
+static long get_version(uint64_t dom)
+{
+    struct gnttab_get_version op = { .dom = (domid_t)dom };
+    long rc = hypercall_grant_table_op(GNTTABOP_get_version, &op, 1);
+
+    mb->out[0] = op.version;
+    return rc;
+}
+
 static long reservation(unsigned int cmd, uint64_t gfn)
 {
     xen_pfn_t pfn = gfn;
@@ -172,6 +181,7 @@ static long serve(uint32_t op, uint32_t nr)
     case PEER_COPY_IN: return copy_in(a[0], a[1], a[2]);
     case PEER_QUERY: return query(a[0]);
     case PEER_SETUP_TABLE: return setup_table(a[0]);
+    case PEER_GET_VERSION: return get_version(a[0]);
     default: return -XEN_ENOSYS;
     }
 }

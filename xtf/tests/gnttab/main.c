@@ -273,6 +273,10 @@ static bool table_ops(void)
          expect((int16_t)mb->out[0], GNTST_permission_denied, "d1 query_size(d0) status") &&
          expect(peer(PEER_SETUP_TABLE, 0, 0, 0, 0), 0, "d1 setup_table(d0)") &&
          expect((int16_t)mb->out[0], GNTST_permission_denied, "d1 setup_table(d0) status") &&
+         expect(peer(PEER_GET_VERSION, 0, 0, 0, 0), -XEN_EPERM, "d1 get_version(d0)") &&
+         expect(peer(PEER_GET_VERSION, 77, 0, 0, 0), -XEN_ESRCH, "d1 get_version(d77)") &&
+         expect(peer(PEER_GET_VERSION, DOMID_SELF, 0, 0, 0), 0, "d1 get_version(self)") &&
+         expect((long)mb->out[0], 1, "d1's version") &&
          expect(peer(PEER_QUERY, DOMID_SELF, 0, 0, 0), 0, "d1 query_size(self)") &&
          expect((int16_t)mb->out[0], GNTST_okay, "d1 query_size(self) status") &&
          expect(peer(PEER_SETUP, 0, 0, 0, 0), 0, "d1 maps its grant frame") && growth_paid();
