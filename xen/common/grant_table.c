@@ -29,6 +29,7 @@
 #include <xen/guest_access.h>
 #include <xen/logdirty.h>
 #include <xen/grant_table.h>
+#include <xen/grant_entry.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
 
@@ -42,19 +43,6 @@
 
 /* Operations of one call done before the call is continued. */
 #define GNTTAB_SLICE 64U
-
-/* Pins of one kind on one entry: more would overflow. */
-#define PIN_MAX 0xffffU
-
-struct active_grant
-{
-    uint32_t readers; /* read-only maps and copies from it */
-    uint32_t writers; /* writable maps and copies to it */
-    domid_t domid;    /* the grantee, while pinned */
-    bool writable;    /* the frame's type allows writes */
-    uint64_t gfn;     /* the granter's gfn of it, while pinned */
-    mfn_t mfn;        /* the frame, while pinned */
-};
 
 struct maptrack
 {
@@ -97,28 +85,72 @@ static uint32_t nr_entries(const struct grant_table *gt)
     return gt->nr_frames * ENTRIES_PER_FRAME;
 }
 
-/* Add frames up to nr (lock held). -ENOMEM leaves the frames added so far. */
+/*
+ * What the table takes beyond its first frame is the domain's to pay for
+ * (docs/designs/isolation.md): each frame, its active records and each
+ * maptrack chunk is charged to the domain's p2m pool first (-ENOMEM when
+ * the pool has no free page for it). The first frame is part of every
+ * domain, like its vCPUs; nothing is uncharged, as a table never shrinks:
+ * the charged pages go back to the host when the table is freed.
+ */
+static int charge(struct domain *d, uint64_t pages)
+{
+    return p2m_pool_charge(&d->p2m_pool, pages);
+}
+
+static void uncharge(struct domain *d, uint64_t pages)
+{
+    p2m_pool_uncharge(&d->p2m_pool, pages);
+}
+
+/* One frame's active records, in whole pages of their own. */
+#define ACTIVE_ORDER 2
+BUILD_BUG_ON(ENTRIES_PER_FRAME * sizeof(struct active_grant) > (PAGE_SIZE << ACTIVE_ORDER));
+#define FRAME_COST (1U + (1U << ACTIVE_ORDER))
+
+/* Add frame i (lock held, paid for): -ENOMEM with nothing changed. */
+static int add_frame(struct domain *d, unsigned int i)
+{
+    struct grant_table *gt = d->grant_table;
+    mfn_t page = alloc_zeroed_pages(0), act = alloc_zeroed_pages(ACTIVE_ORDER);
+    if ( !mfn_valid_raw(page) || !mfn_valid_raw(act) )
+    {
+        if ( mfn_valid_raw(page) )
+            free_pages(page, 0);
+        if ( mfn_valid_raw(act) )
+            free_pages(act, ACTIVE_ORDER);
+        return -ENOMEM;
+    }
+    frame_share_with_guest(page, d->domain_id);
+    gt->shared[i] = mfn_to_virt(page);
+    gt->active[i] = mfn_to_virt(act);
+    gt->frame_gfn[i] = INVALID_GFN;
+    gt->nr_frames = i + 1;
+    return 0;
+}
+
+/* Frames [from, nr) that must be paid for. */
+static uint64_t frames_cost(unsigned int from, unsigned int nr)
+{
+    from = MAX(from, GNTTAB_INITIAL_FRAMES);
+    return nr > from ? (uint64_t)(nr - from) * FRAME_COST : 0;
+}
+
+/* Grow to nr frames (lock held). Paid for up front: a pool that cannot
+ * pay is -ENOMEM with nothing changed; only the host running out of
+ * memory part way leaves the frames added so far. */
 static int grow_table(struct domain *d, unsigned int nr)
 {
     struct grant_table *gt = d->grant_table;
+    uint64_t cost = frames_cost(gt->nr_frames, nr);
+    if ( cost && charge(d, cost) )
+        return -ENOMEM;
     while ( gt->nr_frames < nr )
-    {
-        unsigned int i = gt->nr_frames;
-        struct grant_entry_v1 *page = alloc_page_zeroed();
-        struct active_grant *act = xzalloc_array(struct active_grant, ENTRIES_PER_FRAME);
-        if ( !page || !act )
+        if ( add_frame(d, gt->nr_frames) )
         {
-            if ( page )
-                free_page_ptr(page);
-            xfree(act);
+            uncharge(d, frames_cost(gt->nr_frames, nr));
             return -ENOMEM;
         }
-        frame_share_with_guest(virt_to_mfn(page), d->domain_id);
-        gt->shared[i] = page;
-        gt->active[i] = act;
-        gt->frame_gfn[i] = INVALID_GFN;
-        gt->nr_frames = i + 1;
-    }
     return 0;
 }
 
@@ -149,7 +181,7 @@ static void put_table(struct grant_table *gt)
     for ( unsigned int i = 0; i < gt->nr_frames; i++ )
     {
         frame_unshare(virt_to_mfn(gt->shared[i]));
-        xfree(gt->active[i]);
+        free_pages(virt_to_mfn(gt->active[i]), ACTIVE_ORDER);
     }
     for ( unsigned int i = 0; i < gt->maptrack_chunks; i++ )
         free_page_ptr(gt->maptrack[i]);
@@ -203,16 +235,21 @@ static struct maptrack *maptrack_entry(struct grant_table *gt, grant_handle_t h)
     return &gt->maptrack[h / MAPTRACK_PER_CHUNK][h % MAPTRACK_PER_CHUNK];
 }
 
-/* One more chunk on the free list (lock held). false: none left. */
-static bool maptrack_grow(struct grant_table *gt)
+/* One more chunk on d's free list (lock held). false: none left, or no
+ * pool page to pay for it. */
+static bool maptrack_grow(struct domain *d)
 {
+    struct grant_table *gt = d->grant_table;
     unsigned int c = gt->maptrack_chunks;
     struct maptrack *chunk;
-    if ( c == MAPTRACK_CHUNKS )
+    if ( c == MAPTRACK_CHUNKS || charge(d, 1) )
         return false;
     chunk = alloc_page_zeroed();
     if ( !chunk )
+    {
+        uncharge(d, 1);
         return false;
+    }
     for ( unsigned int i = 0; i < MAPTRACK_PER_CHUNK; i++ )
         chunk[i].next_free =
             i + 1 < MAPTRACK_PER_CHUNK ? c * MAPTRACK_PER_CHUNK + i + 1 : gt->maptrack_free;
@@ -224,9 +261,10 @@ static bool maptrack_grow(struct grant_table *gt)
 
 /* A free handle, still on the free list (lock held); MAPTRACK_NONE if
  * there is none and none can be made. */
-static uint32_t maptrack_peek(struct grant_table *gt)
+static uint32_t maptrack_peek(struct domain *d)
 {
-    if ( gt->maptrack_free == MAPTRACK_NONE && !maptrack_grow(gt) )
+    struct grant_table *gt = d->grant_table;
+    if ( gt->maptrack_free == MAPTRACK_NONE && !maptrack_grow(d) )
         return MAPTRACK_NONE;
     return gt->maptrack_free;
 }
@@ -240,38 +278,6 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t h)
 }
 
 /* ---- pinning an entry -------------------------------------------------- */
-
-/* The flags and domid of an entry, as one word the guest cannot tear. */
-static uint32_t *entry_word(struct grant_entry_v1 *e)
-{
-    return (uint32_t *)e;
-}
-
-static void clear_entry_flags(struct grant_entry_v1 *e, uint16_t bits)
-{
-    __atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_SEQ_CST);
-}
-
-/* Set GTF_reading (and GTF_writing) on the entry if it grants ld the
- * access. A first pin checks type and domid; every writable pin checks
- * GTF_readonly. Four tries against a guest rewriting the entry. */
-static int16_t set_entry_flags(struct grant_entry_v1 *e, domid_t ld, bool first, bool ro)
-{
-    uint32_t *w = entry_word(e);
-    uint32_t old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-    for ( unsigned int tries = 0; tries < 4; tries++ )
-    {
-        uint16_t flags = (uint16_t)old, domid = (uint16_t)(old >> 16);
-        uint32_t new = old | GTF_reading | (ro ? 0 : GTF_writing);
-        if ( first && ((flags & GTF_type_mask) != GTF_permit_access || domid != ld) )
-            return GNTST_general_error;
-        if ( !ro && (flags & GTF_readonly) )
-            return GNTST_general_error;
-        if ( __atomic_compare_exchange_n(w, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) )
-            return GNTST_okay;
-    }
-    return GNTST_general_error; /* the entry is unstable */
-}
 
 static bool get_granted(mfn_t m, void *rd)
 {
@@ -311,16 +317,9 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
         return GNTST_bad_gntref;
     act = active_entry(gt, ref);
     e = shared_entry(gt, ref);
-    first = !act->readers && !act->writers;
-    if ( !first && (act->domid != ld || act->readers == PIN_MAX || act->writers == PIN_MAX ||
-                    (!ro && !act->writable)) )
-        return GNTST_general_error;
-    if ( first || (!ro && !act->writers) )
-    {
-        rc = set_entry_flags(e, ld, first, ro);
-        if ( rc )
-            return rc;
-    }
+    rc = grant_pin_begin(act, e, ld, ro, &first);
+    if ( rc )
+        return rc;
     if ( first )
     {
         uint64_t gfn = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
@@ -330,27 +329,25 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
             put_page(*mfn);
             rc = GNTST_general_error;
         }
-        if ( rc )
+        if ( !rc )
         {
-            clear_entry_flags(e, GTF_reading | GTF_writing);
-            return rc;
+            act->domid = ld;
+            act->gfn = gfn;
+            act->mfn = *mfn;
+            act->writable = writable;
         }
-        act->domid = ld;
-        act->gfn = gfn;
-        act->mfn = *mfn;
-        act->writable = writable;
     }
     else if ( !get_page(act->mfn, rd->domain_id) )
     {
-        if ( !ro && !act->writers )
-            clear_entry_flags(e, GTF_writing);
-        return GNTST_general_error; /* the granter gave the frame back */
+        rc = GNTST_general_error; /* the granter gave the frame back */
+    }
+    if ( rc )
+    {
+        grant_pin_abort(act, e, ro, first);
+        return rc;
     }
     *mfn = act->mfn;
-    if ( ro )
-        act->readers++;
-    else
-        act->writers++;
+    grant_pin_commit(act, ro);
     return GNTST_okay;
 }
 
@@ -358,19 +355,7 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, domid_t ld, bool ro
  * reference. */
 static void unpin_grant(struct grant_table *gt, grant_ref_t ref, bool ro)
 {
-    struct active_grant *act = active_entry(gt, ref);
-    struct grant_entry_v1 *e = shared_entry(gt, ref);
-    if ( ro )
-        act->readers--;
-    else
-        act->writers--;
-    if ( !act->writers )
-        clear_entry_flags(e, GTF_writing);
-    if ( !act->readers && !act->writers )
-    {
-        clear_entry_flags(e, GTF_reading);
-        act->mfn = INVALID_MFN;
-    }
+    grant_unpin(active_entry(gt, ref), shared_entry(gt, ref), ro);
 }
 
 /* ---- map and unmap ------------------------------------------------------ */
@@ -381,10 +366,11 @@ static bool map_slot_ok(struct domain *ld, gfn_t gfn)
 {
     p2m_type_t t;
     p2m_lookup(&ld->p2m, gfn, &t, NULL, NULL);
-    return t == p2m_invalid || t == p2m_ram_rw;
+    return t == p2m_invalid || t == p2m_ram_rw || t == p2m_ram_logdirty;
 }
 
-/* Both locks held, handle h peeked. Checks, pins, maps; then h is used. */
+/* Both locks held, request checked, handle h peeked: pins, maps, and
+ * then h is used. */
 static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_grant_ref *op,
                           uint32_t h)
 {
@@ -393,12 +379,7 @@ static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_ma
     gfn_t gfn = _gfn(op->host_addr >> PAGE_SHIFT);
     struct maptrack *m;
     mfn_t mfn;
-    int16_t rc;
-    if ( op->ref >= nr_entries(rd->grant_table) )
-        return GNTST_bad_gntref;
-    if ( !map_slot_ok(ld, gfn) )
-        return GNTST_general_error;
-    rc = pin_grant(rd, op->ref, ld->domain_id, ro, &mfn);
+    int16_t rc = pin_grant(rd, op->ref, ld->domain_id, ro, &mfn);
     if ( rc )
         return rc;
     /* The reference taken by the pin becomes the p2m entry's. */
@@ -426,8 +407,14 @@ static int16_t map_checked(struct domain *ld, struct domain *rd, struct gnttab_m
     uint32_t h;
     int16_t rc;
     lock_two(ld->grant_table, rd->grant_table);
-    h = maptrack_peek(ld->grant_table);
-    rc = h == MAPTRACK_NONE ? GNTST_no_device_space : map_locked(ld, rd, op, h);
+    if ( op->ref >= nr_entries(rd->grant_table) )
+        rc = GNTST_bad_gntref;
+    else if ( !map_slot_ok(ld, _gfn(op->host_addr >> PAGE_SHIFT)) )
+        rc = GNTST_general_error;
+    else if ( (h = maptrack_peek(ld)) == MAPTRACK_NONE )
+        rc = GNTST_no_device_space;
+    else
+        rc = map_locked(ld, rd, op, h);
     unlock_two(ld->grant_table, rd->grant_table);
     return rc;
 }
@@ -469,20 +456,29 @@ static struct grant_table *handle_table(struct grant_table *lgt, grant_handle_t 
     return rgt;
 }
 
-/* Undo mapping m of ld (both locks held): entry, pin, record. */
-static void unmap_locked(struct domain *ld, struct maptrack *m, grant_handle_t h)
+/*
+ * Undo mapping m of ld (both locks held): entry, pin, record. The entry
+ * goes first (the p2m drops its frame reference); if it cannot (no pool
+ * page to split a superpage the p2m merged it into), nothing changes and
+ * the grantee keeps its mapping and handle - unless ld is dying (force):
+ * its p2m is emptied next anyway.
+ */
+static int16_t unmap_locked(struct domain *ld, struct maptrack *m, grant_handle_t h, bool force)
 {
     bool ro = m->flags & GNTMAP_readonly;
     p2m_type_t t;
     mfn_t cur = p2m_lookup(&ld->p2m, m->gfn, &t, NULL, NULL);
     /* Only this file makes or removes grant entries, under this lock, so
-     * the entry is still there; the p2m drops its frame reference. */
-    if ( (t == p2m_grant_map_rw || t == p2m_grant_map_ro) && mfn_eq(cur, m->mfn) )
-        p2m_set_entry(&ld->p2m, m->gfn, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n);
+     * the entry is still there. */
+    if ( (t == p2m_grant_map_rw || t == p2m_grant_map_ro) && mfn_eq(cur, m->mfn) &&
+         p2m_set_entry(&ld->p2m, m->gfn, INVALID_MFN, P2M_ORDER_4K, p2m_invalid, p2m_access_n) &&
+         !force )
+        return GNTST_general_error;
     if ( !ro && m->rgt->owner ) /* the grantee's writes bypassed the granter's log */
         logdirty_note_hypervisor_write(m->rgt->owner, active_entry(m->rgt, m->ref)->gfn);
     unpin_grant(m->rgt, m->ref, ro);
     maptrack_put(ld->grant_table, h);
+    return GNTST_okay;
 }
 
 static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
@@ -502,7 +498,7 @@ static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
     else if ( op->host_addr && (op->host_addr >> PAGE_SHIFT) != gfn_x(m->gfn) )
         rc = GNTST_general_error;
     else if ( op->host_addr )
-        unmap_locked(ld, m, op->handle);
+        rc = unmap_locked(ld, m, op->handle, false);
     /* host_addr 0: nothing unmapped, as in Xen */
     unlock_two(lgt, rgt);
     if ( rc == GNTST_okay && op->host_addr )
@@ -527,7 +523,7 @@ void grant_table_relinquish(struct domain *d)
         m = maptrack_entry(gt, h);
         if ( m->rgt == rgt )
         {
-            unmap_locked(d, m, h);
+            unmap_locked(d, m, h, true);
             undone = true;
         }
         unlock_two(gt, rgt);
@@ -739,9 +735,10 @@ static long get_version(uint64_t uop)
     long rc;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    rc = domain_for_caller(op.dom, &d);
+    /* Looked up before the permission check, as Xen does. */
+    rc = table_domain(op.dom, &d);
     if ( rc )
-        return rc;
+        return rc == GNTST_bad_domain ? -ESRCH : -EPERM;
     put_domain(d);
     op.version = 1;
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
@@ -759,7 +756,7 @@ static int replaceable(struct domain *d, uint64_t gpfn, bool *give_back)
     *give_back = false;
     if ( t == p2m_invalid )
         return 0;
-    if ( t != p2m_ram_rw )
+    if ( t != p2m_ram_rw && t != p2m_ram_logdirty )
         return -EBUSY;
     *give_back = frame_is_allocated_to(m, d->domain_id);
     return 0;

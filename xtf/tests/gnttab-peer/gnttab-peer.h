@@ -11,7 +11,7 @@
 
 enum gnttab_peer_op
 {
-    PEER_SETUP = 32,  /* add_to_physmap(grant_table, 0, PEER_GT_GFN); result rc */
+    PEER_SETUP = 32,  /* add_to_physmap(grant_table, arg0, PEER_GT_GFN + arg0): rc */
     PEER_GRANT,       /* entry arg0 := flags arg3, domid arg1, frame arg2 */
     PEER_ENTRY,       /* result = flags of entry arg0 */
     PEER_MAP,         /* map_grant_ref(host_addr arg0 << 12, flags arg1, ref arg2,
@@ -23,6 +23,7 @@ enum gnttab_peer_op
     PEER_QUERY,       /* query_size(dom arg0): result rc, out[0] status,
                         out[1] nr_frames, out[2] max */
     PEER_SETUP_TABLE, /* setup_table(dom arg0, 1 frame): result rc, out[0] status */
+    PEER_GET_VERSION, /* get_version(dom arg0): result rc, out[0] version */
 };
 
 #endif /* GNTTAB_PEER_H */

@@ -32,13 +32,13 @@ static volatile uint64_t *frame(uint64_t gfn)
     return (volatile uint64_t *)(uintptr_t)(gfn << PAGE_SHIFT);
 }
 
-static long setup(void)
+static long setup(uint64_t idx)
 {
     struct xen_add_to_physmap x = {
         .domid = DOMID_SELF,
         .space = XENMAPSPACE_grant_table,
-        .idx = 0,
-        .gpfn = PEER_GT_GFN,
+        .idx = idx,
+        .gpfn = PEER_GT_GFN + idx,
     };
 
     return hypercall_memory_op(XENMEM_add_to_physmap, &x);
@@ -120,6 +120,15 @@ static long setup_table(uint64_t dom)
     return rc;
 }
 
+static long get_version(uint64_t dom)
+{
+    struct gnttab_get_version op = { .dom = (domid_t)dom };
+    long rc = hypercall_grant_table_op(GNTTABOP_get_version, &op, 1);
+
+    mb->out[0] = op.version;
+    return rc;
+}
+
 static long reservation(unsigned int cmd, uint64_t gfn)
 {
     xen_pfn_t pfn = gfn;
@@ -164,7 +173,7 @@ static long serve(uint32_t op, uint32_t nr)
     case XTF_MB_FILL:
     case XTF_MB_DECREASE:
     case XTF_MB_POPULATE: return frames(op, nr);
-    case PEER_SETUP: return setup();
+    case PEER_SETUP: return setup(a[0]);
     case PEER_GRANT: return grant(a[0], a[1], a[2], a[3]);
     case PEER_ENTRY: return a[0] < PAGE_SIZE / sizeof(*gt) ? gt[a[0]].flags : -XEN_EINVAL;
     case PEER_MAP: return map(a[0], a[1], a[2], a[3]);
@@ -172,6 +181,7 @@ static long serve(uint32_t op, uint32_t nr)
     case PEER_COPY_IN: return copy_in(a[0], a[1], a[2]);
     case PEER_QUERY: return query(a[0]);
     case PEER_SETUP_TABLE: return setup_table(a[0]);
+    case PEER_GET_VERSION: return get_version(a[0]);
     default: return -XEN_ENOSYS;
     }
 }
