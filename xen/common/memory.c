@@ -26,9 +26,9 @@
  * memory_op's cmd carries a resume point above the sub-op for the calls
  * that can be preempted (a Xen convention, so the bits are not free for
  * other uses). Only the RESUMABLE rows of WREN_MEMORY_OPS (reservation.c)
- * take one; none of the calls in this file is preempted yet.
+ * take one; none of the calls in this file is preempted yet. The split
+ * is public/memory.h's MEMOP_EXTENT_SHIFT and MEMOP_CMD_MASK.
  */
-#define MEMOP_CMD_MASK ((1U << MEMOP_EXTENT_SHIFT) - 1)
 
 /* Entries of an add_to_physmap_batch processed per guest copy. */
 #define BATCH_CHUNK 32

@@ -3,11 +3,14 @@
  * and asking for it at chosen frames (XENMEM_populate_physmap).
  *
  * Both walk a guest array of frame numbers, one extent of 2^extent_order
- * pages each. Every call first checks the whole request it is about to
- * act on (domain, order, flags, array readable, frames in range), then
- * acts extent by extent; the return value is the number of extents done,
- * as in Xen. Work is cut into slices of SLICE extents: a call with more
- * records its progress in the command's upper bits and continues.
+ * pages each, and return what Xen returns: the number of extents done,
+ * counted from the resume point, and nothing else. Every refusal - an
+ * unreadable request or array, a missing or forbidden domain, an order
+ * or flag Xen refuses, an extent that cannot be done - ends the call
+ * with the count so far (0 if the first extent fails), never -errno; a
+ * refused extent changes nothing. Work is cut into slices of SLICE
+ * extents: a call with more records its progress in the command's upper
+ * bits and continues.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -21,13 +24,20 @@
 
 #define SLICE 256
 
-static int check_request(const struct xen_memory_reservation *r, unsigned int max_order)
+/* Largest extent order Xen gives a domU; the control domain may ask for
+ * 2^12 pages in Xen, but no p2m leaf is that size here. */
+#define GUEST_MAX_ORDER 9
+
+/* Could Xen carry out this request at all? Xen accepts NUMA node hints
+ * (there is one node here) and address widths above a page; it refuses
+ * a width of a page or less. Populate-on-demand is not offered. */
+static bool request_ok(const struct xen_memory_reservation *r, unsigned int op)
 {
-    if ( r->pad[0] || r->pad[1] || r->pad[2] || r->mem_flags )
-        return -EINVAL; /* no NUMA or address-width requests yet */
-    if ( r->extent_order > max_order )
-        return -EINVAL;
-    return 0;
+    unsigned int bits = XENMEMF_get_address_bits(r->mem_flags);
+
+    if ( r->extent_order > GUEST_MAX_ORDER || (bits && bits <= PAGE_SHIFT) )
+        return false;
+    return op != XENMEM_populate_physmap || !(r->mem_flags & XENMEMF_populate_on_demand);
 }
 
 /* Is [gfn, gfn + 2^order) inside d's address width and aligned? */
@@ -80,51 +90,42 @@ static long decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
     return 0;
 }
 
-/* Act on extents [start, end) of r; returns how far it got, or -errno if
- * the first one failed. */
-static long walk_extents(struct domain *d, const struct xen_memory_reservation *r, uint64_t start,
-                         uint64_t end, bool populate)
+/* Act on extents [start, end) of r; returns the first not done. */
+static uint64_t walk_extents(struct domain *d, const struct xen_memory_reservation *r,
+                             uint64_t start, uint64_t end, bool populate)
 {
     uint64_t i;
     for ( i = start; i < end; i++ )
     {
         xen_pfn_t gfn;
-        long rc;
         if ( copy_from_guest(&gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)) )
-            return i == start ? -EFAULT : (long)i;
-        rc = populate ? populate_one(d, gfn, r->extent_order)
-                      : decrease_one(d, gfn, r->extent_order);
-        if ( rc )
-            return i == start && start == 0 ? rc : (long)i;
+            break;
+        if ( populate ? populate_one(d, gfn, r->extent_order)
+                      : decrease_one(d, gfn, r->extent_order) )
+            break;
     }
-    return (long)i;
+    return i;
 }
+
+/* Continuations keep the resume point in the command's upper bits, which
+ * a 32-bit guest's command has 26 of. */
+#define MAX_EXTENTS (UINT32_MAX >> MEMOP_EXTENT_SHIFT)
 
 long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct xen_memory_reservation r;
     struct domain *d;
-    uint64_t end;
-    long rc;
-    if ( copy_from_guest(&r, arg, sizeof(r)) )
-        return -EFAULT;
-    rc = check_request(&r, op == XENMEM_populate_physmap ? P2M_ORDER_2M : P2M_ORDER_1G);
-    if ( !rc )
-        rc = domain_for_caller(r.domid, &d);
-    if ( rc )
-        return rc;
-    if ( start > r.nr_extents )
-    {
-        put_domain(d);
-        return -EINVAL;
-    }
+    uint64_t end, done;
+    if ( copy_from_guest(&r, arg, sizeof(r)) || r.nr_extents > MAX_EXTENTS ||
+         start >= r.nr_extents || !request_ok(&r, op) || domain_for_caller(r.domid, &d) )
+        return (long)start;
     end = MIN(r.nr_extents, start + SLICE);
-    rc = walk_extents(d, &r, start, end, op == XENMEM_populate_physmap);
+    done = walk_extents(d, &r, start, end, op == XENMEM_populate_physmap);
     put_domain(d);
-    if ( rc == (long)end && end < r.nr_extents )
+    if ( done == end && end < r.nr_extents )
     {
         hypercall_set_arg(0, op | (end << MEMOP_EXTENT_SHIFT));
         return -ERESTART;
     }
-    return rc;
+    return (long)done;
 }

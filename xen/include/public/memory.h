@@ -12,6 +12,11 @@
 
 #include "xen.h"
 
+/* A memory_op command: the sub-op in the low bits; resumable sub-ops
+ * (the reservation ones) keep the extent to resume at above them. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
 #define XENMEM_increase_reservation 0 /* struct xen_memory_reservation */
 #define XENMEM_decrease_reservation 1 /* struct xen_memory_reservation */
 #define XENMEM_maximum_ram_page     2 /* arg NULL; returns highest MFN */

@@ -9,7 +9,8 @@
 
 #include <xen/types.h>
 
-/* The upper bits of a memory_op command carry a continuation's progress. */
-#define MEMOP_EXTENT_SHIFT 6
+/* The upper bits of a memory_op command carry a continuation's progress
+ * (MEMOP_EXTENT_SHIFT, public/memory.h). */
+#include <public/memory.h>
 
 #endif /* XEN_RESERVATION_H */

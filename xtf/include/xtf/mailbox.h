@@ -32,10 +32,11 @@ enum xtf_mb_op
     XTF_MB_EXIT,     /* ack, then shut down (poweroff) */
     XTF_MB_DECREASE, /* give back frames gfn[0..nr) (decrease_reservation,
                          one call per frame); result = frames given back, or
-                         the first call's -XEN_E* if none was */
+                         -XEN_EFAULT if the first was refused */
     XTF_MB_POPULATE, /* populate_physmap at gfn[0..nr), order arg0, one call
-                         each; result = extents populated, out[0] = the error
-                         that stopped it (0 if none) */
+                         each; result = extents populated, out[0] = what the
+                         call that stopped it returned (0: refused, Xen's
+                         count; 0 also if none stopped) */
 };
 
 struct xtf_mailbox

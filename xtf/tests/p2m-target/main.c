@@ -129,7 +129,7 @@ static long do_populate(uint32_t nr, unsigned int order)
 
         if ( rc != 1 )
         {
-            mb->out[0] = (uint64_t)(rc < 0 ? rc : -XEN_EFAULT);
+            mb->out[0] = (uint64_t)rc; /* 0: refused (Xen returns a count) */
             break;
         }
         done++;
