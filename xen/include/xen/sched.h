@@ -123,7 +123,7 @@ struct domain
     struct domain_console console;
     struct evtchn_domain evtchn;
     struct grant_table *grant_table; /* common/grant_table.c's */
-    uint32_t nr_pollers; /* vCPUs in SCHEDOP_poll (atomic) */
+    uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
 };
 
 extern struct domain *domain_list;

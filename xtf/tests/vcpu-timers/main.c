@@ -141,7 +141,11 @@ static void periodic_timer(void)
     }
     evtchn_expect("stop_periodic_timer", hypercall_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
     printf("periodic: %u events in %lu ns\n", n, end - start);
-    if ( n < N_PERIODS - 3 || n > N_PERIODS + 1 )
+    /* At most one event per period (plus the one at the start). At least
+     * two, so it repeats: on a loaded host QEMU may not run this vCPU for
+     * several periods, and the pending bit then counts those as one, so
+     * nothing tighter holds everywhere (docs/platforms.md). */
+    if ( n < 2 || n > N_PERIODS + 1 )
         xtf_failure("periodic 10 ms timer: %u events in %u periods", n, N_PERIODS);
 
     evtchn_clear_pending(port);

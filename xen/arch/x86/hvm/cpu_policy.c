@@ -78,7 +78,7 @@ static void leaf1(struct cpuid_regs *r)
         r->c &= ~(C1_AVX | C1_FMA | C1_F16C);
     r->c |= C1_HYPERVISOR;
     r->d |= D1_EMULATED; /* vmsr.c: MTRRs, PAT, vMCE whatever the host has */
-    r->d |= C1D_APIC; /* cleared per vCPU while MSR_APIC_BASE disables it */
+    r->d |= C1D_APIC;    /* cleared per vCPU while MSR_APIC_BASE disables it */
 }
 
 /*
