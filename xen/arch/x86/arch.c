@@ -36,7 +36,6 @@ void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
 
-    hvm_intr_assist(v);
     hvm_vendor->vcpu_run(v, &exit);
     v->exits++;
     hvm_handle_exit(v, &exit);

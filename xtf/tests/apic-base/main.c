@@ -117,6 +117,7 @@ static void x2apic_rules(void)
     expect("EOI read", rdmsr_ex(0x80b, &v), EXINFO(X86_EXC_GP, 0));
     expect("SELF IPI read", rdmsr_ex(0x83f, &v), EXINFO(X86_EXC_GP, 0));
     expect("ICR reserved bit 13", wrmsr_ex(0x830, 1u << 13), EXINFO(X86_EXC_GP, 0));
+    expect("ICR bit 12 (no delivery status)", wrmsr_ex(0x830, 1u << 12), EXINFO(X86_EXC_GP, 0));
     expect("TPR above 0xff", wrmsr_ex(0x808, 0x100), EXINFO(X86_EXC_GP, 0));
     expect("x2APIC LDR of ID 0", apic_read(APIC_LDR), 1);
     expect("CPUID.B:EDX x2APIC ID", t.d, 0);

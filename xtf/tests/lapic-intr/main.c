@@ -11,6 +11,9 @@
  *  - with TPR 0x50, vector 0x45 (class 4) and 0x55 (class 5) are held
  *    (PPR 0x50), vector 0x65 is delivered; lowering the TPR to 0x40
  *    lets 0x55 through, and to 0 lets 0x45 through: higher vector first;
+ *  - CR8 and the TPR are one register: a TPR write shows in CR8, a MOV
+ *    to CR8 in the TPR, and lowering CR8 below a held vector's class
+ *    delivers it before the next instruction;
  *  - a fixed IPI with vector 5 is illegal: ESR bit 5 after the
  *    write-then-read of ESR, and nothing is delivered;
  *  - ID is 0 (vCPU 0 has x2APIC ID 0) and the version is Xen's 0x50014.
@@ -99,6 +102,27 @@ static void tpr(void)
     expect("then 0x45", order[2], 0x45);
 }
 
+/* CR8 is the TPR's priority class, both ways; lowering it below a held
+ * vector's class delivers that vector before the next instruction. */
+static void cr8(void)
+{
+    unsigned long v;
+
+    apic_write(APIC_TPR, 0x60);
+    asm volatile("mov %%cr8, %0" : "=r"(v));
+    expect("CR8 after TPR 0x60", v, 6);
+    asm volatile("mov %0, %%cr8" ::"r"(5UL));
+    expect("TPR after CR8 5", apic_read(APIC_TPR), 0x50);
+    asm volatile("sti" ::: "memory");
+    self_ipi(0x48);
+    for ( volatile int i = 0; i < 100000; i++ )
+        ;
+    expect("0x48 held by CR8 5", count[0x48], 0);
+    asm volatile("mov %0, %%cr8; nop; cli" ::"r"(0UL) : "memory");
+    expect("0x48 right after CR8 drops to 0", count[0x48], 1);
+    expect("TPR after CR8 0", apic_read(APIC_TPR), 0);
+}
+
 static void illegal_vector(void)
 {
     apic_write(APIC_ESR, 0);
@@ -120,6 +144,7 @@ void test_main(void)
         xtf_set_vector_handler(v, handler);
     if_and_sti();
     tpr();
+    cr8();
     illegal_vector();
     xtf_success(NULL);
 }

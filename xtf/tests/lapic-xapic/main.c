@@ -9,6 +9,7 @@
  *  - ESR: write-then-read reports an illegal vector sent;
  *  - a fixed IPI to physical ID 0 and one to logical (flat) 0x01 reach
  *    this vCPU, with the ISR bit set until the EOI written through MMIO;
+ *    the ICR's delivery-status bit always reads idle;
  *  - with the APIC disabled in MSR_APIC_BASE the page is no APIC: reads
  *    give all ones, as any hole.
  */
@@ -64,6 +65,12 @@ static void ipis(void)
     expect("logical flat IPI to 0x01", hits[0x62], 1);
     expect("ISR set in the handler", isr_seen[0x61] != 0, 1);
     expect("ISR clear after the MMIO EOI", apic_read(APIC_ISR + 0x30), 0);
+    /* Delivery is instant: the ICR's delivery-status bit reads idle.
+     * (Logical destination 0: nobody.) */
+    apic_write(APIC_ICR2, 0);
+    apic_write(APIC_ICR, APIC_DM_FIXED | (1U << 12) | 0xf0 | APIC_DEST_LOGICAL);
+    expect("ICR delivery status", apic_read(APIC_ICR) & (1U << 12), 0);
+    expect("ICR keeps the rest", apic_read(APIC_ICR), APIC_DEST_LOGICAL | 0xf0);
 }
 
 static void disabled(void)

@@ -30,11 +30,10 @@
 #define ICR_VECTOR(lo)    ((lo)&0xff)
 #define ICR_MODE(lo)      (((lo) >> 8) & 7)
 #define ICR_LOGICAL       (1U << 11)
-#define ICR_BUSY          (1U << 12)
 #define ICR_LEVEL_ASSERT  (1U << 14)
 #define ICR_TRIGGER_LEVEL (1U << 15)
 #define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
-#define ICR_LO_WRITABLE   0x000cdfffU
+#define ICR_LO_WRITABLE   0x000ccfffU /* not 12 (delivery status: idle), 13 */
 #define MODE_FIXED        0
 #define MODE_LOWEST       1
 #define MODE_NMI          4
@@ -129,6 +128,37 @@ int vlapic_pending_vector(struct vcpu *v)
     }
     spin_unlock_irqrestore(&vl->lock, f);
     return vec;
+}
+
+uint8_t vlapic_get_tpr(struct vcpu *v)
+{
+    return (uint8_t)ACCESS_ONCE(v->arch.vlapic.tpr);
+}
+
+/* The guest moved its TPR behind our back (MOV to CR8). Only the vCPU
+ * itself writes its TPR, so no lock is needed against other writers;
+ * readers under the lock see the old or the new value. */
+void vlapic_set_tpr(struct vcpu *v, uint8_t tpr)
+{
+    ACCESS_ONCE(v->arch.vlapic.tpr) = tpr;
+}
+
+int vlapic_tpr_threshold(struct vcpu *v)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+    unsigned long f;
+    int vec, isr, cls = 0;
+
+    if ( !vlapic_hw_enabled(v) )
+        return 0;
+    f = spin_lock_irqsave(&vl->lock);
+    vec = highest_bit(vl->irr);
+    isr = highest_bit(vl->isr);
+    if ( sw_enabled(vl) && vec >= 0 && (vec >> 4) > (isr >> 4) &&
+         (vec >> 4) <= (int)((vl->tpr >> 4) & 0xf) )
+        cls = vec >> 4;
+    spin_unlock_irqrestore(&vl->lock, f);
+    return cls;
 }
 
 void vlapic_ack(struct vcpu *v, uint8_t vec)

@@ -30,6 +30,7 @@
 #include <asm/hvm.h>
 #include <asm/apic.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <asm/x86_decode.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
@@ -396,13 +397,35 @@ static bool cr4_write_ok(const struct hvm_guest_state *st, uint64_t val)
            !hvm_cr4_write_check(cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
 }
 
-/* The MOV to CR4 at RIP (no decode assists: read it); false if it is not one. */
-static bool decode_cr4_write(struct vcpu *v, bool long_mode, struct x86_insn *insn)
+/* The MOV to CRn at RIP (no decode assists: read it); false if it is not one. */
+static bool decode_cr_write(struct vcpu *v, bool long_mode, unsigned int cr, struct x86_insn *insn)
 {
     uint8_t bytes[X86_MAX_INSN_LEN];
     size_t n = hvm_fetch_insn(v, bytes);
     return n && !x86_decode(bytes, n, long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, insn) &&
-           insn->map == X86_MAP_0F && insn->opcode == 0x22 && insn->reg == 4;
+           insn->map == X86_MAP_0F && insn->opcode == 0x22 && insn->reg == cr;
+}
+
+/* A MOV to CR8 while a vector waits for the TPR to drop: it is the TPR. */
+static void svm_cr8_write(struct vcpu *v, struct hvm_exit *e)
+{
+    struct hvm_guest_state st;
+    struct x86_insn insn;
+
+    svm_get_guest_state(v, &st);
+    if ( !st.long_mode || !decode_cr_write(v, true, 8, &insn) )
+    {
+        e->reason = HVM_EXIT_UNHANDLED;
+        return;
+    }
+    e->reason = HVM_EXIT_NONE;
+    if ( hvm_read_gpr(v, insn.rm) >> 4 )
+    {
+        svm_inject_exception(v, 13, 0); /* reserved bits of CR8 */
+        return;
+    }
+    vlapic_set_tpr(v, (uint8_t)(hvm_read_gpr(v, insn.rm) << 4));
+    v->arch.regs.rip += insn.length;
 }
 
 /* A guest's MOV to CR4: emulated here, so the common code sees nothing. */
@@ -412,7 +435,7 @@ static void svm_cr4_write(struct vcpu *v, struct hvm_exit *e)
     struct x86_insn insn;
     uint64_t val;
     svm_get_guest_state(v, &st);
-    if ( !decode_cr4_write(v, st.long_mode, &insn) )
+    if ( !decode_cr_write(v, st.long_mode, 4, &insn) )
     {
         e->reason = HVM_EXIT_UNHANDLED;
         return;
@@ -444,8 +467,14 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case SVM_EXIT_NMI:
     case SVM_EXIT_VINTR: e->reason = HVM_EXIT_NONE; break;
     case SVM_EXIT_IRET:
-        /* The NMI handler is returning: NMIs are deliverable again. */
+        /*
+         * The NMI handler's IRET is about to run (the intercept comes
+         * first): NMIs are deliverable again, but only after it retires,
+         * so an interrupt shadow covers it and a waiting NMI goes in at
+         * the next exit (the interrupt window's).
+         */
         v->arch.svm.nmi_masked = false;
+        vmcb_set64(v->arch.svm.vmcb, VMCB_INT_SHADOW, 1);
         e->reason = HVM_EXIT_NONE;
         break;
     case SVM_EXIT_CPUID:
@@ -470,6 +499,7 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
         e->insn_len = 2;
         break;
     case SVM_EXIT_CR4_WRITE: svm_cr4_write(v, e); break;
+    case SVM_EXIT_CR8_WRITE: svm_cr8_write(v, e); break;
     case SVM_EXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
     case SVM_EXIT_IOIO: svm_decode_io(info1, info2, v, e); break;
     case SVM_EXIT_NPF: svm_decode_npf(info1, info2, e); break;
@@ -501,25 +531,43 @@ static void svm_keep_interrupted_event(void *vmcb)
     vmcb_set64(vmcb, VMCB_EVENTINJ, info);
 }
 
+/* After an exit: a MOV to CR8 since the entry moved the TPR. */
+static void svm_save_tpr(struct vcpu *v)
+{
+    uint8_t now = vmcb_get(v->arch.svm.vmcb, VMCB_VINTR, 1) & 0xf;
+
+    if ( now != v->arch.svm.vtpr )
+        vlapic_set_tpr(v, now << 4);
+}
+
 /* The interrupt window (a virtual interrupt the guest "takes" by exiting
  * on VINTR) and, while an NMI handler runs, the IRET intercept, which is
- * SVM's NMI window. V_TPR (bits 7:0) is the guest's and stays. */
+ * SVM's NMI window. V_TPR is CR8: the vLAPIC's TPR class goes in. */
 static void svm_write_windows(struct vcpu *v)
 {
     void *vmcb = v->arch.svm.vmcb;
-    uint64_t vintr = vmcb_get64(vmcb, VMCB_VINTR) & 0xff;
+    uint64_t vintr;
     uint32_t misc1 = SVM_MISC1_INTERCEPTS;
 
-    vintr |= VINTR_MASKING;
+    int held = vlapic_tpr_threshold(v);
+
+    v->arch.svm.vtpr = vlapic_get_tpr(v) >> 4;
+    vintr = VINTR_MASKING | v->arch.svm.vtpr;
     if ( v->arch.svm.irq_window )
     {
         vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
         misc1 |= INTERCEPT_VINTR;
     }
+
     if ( v->arch.svm.nmi_masked )
         misc1 |= INTERCEPT_IRET;
     vmcb_set64(vmcb, VMCB_VINTR, vintr);
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, misc1);
+    /* A vector only the TPR holds back: lowering CR8 must exit. (A V_IRQ
+     * of that priority would do it without exits, but QEMU takes a
+     * virtual interrupt whose priority equals V_TPR.) */
+    vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4,
+             INTERCEPT_CR_WRITE(4) | (held ? INTERCEPT_CR_WRITE(8) : 0));
     v->arch.svm.irq_window = false;
 }
 
@@ -542,8 +590,10 @@ static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vec
 
     if ( !svm_can_take(v, type) )
     {
-        /* A blocked NMI waits for the IRET intercept or the next exit. */
-        if ( type == HVM_INTR_EXT )
+        /* An NMI still masked waits for the IRET intercept; anything else
+         * (a shadow, an event in the way) for the interrupt window. SVM
+         * has no NMI window: with IF=0 the next exit of any kind serves. */
+        if ( type == HVM_INTR_EXT || !v->arch.svm.nmi_masked )
             v->arch.svm.irq_window = true;
         return false;
     }
@@ -621,6 +671,9 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
     svm_claim_vmcb(v, cpu);
     clgi();
+    /* After CLGI, so that a kick for an interrupt requested after this
+     * look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     v->arch.svm.in_guest = true;
     smp_mb(); /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
@@ -635,6 +688,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     fpu_leave_guest(v);
     v->arch.svm.in_guest = false;
     svm_save_regs(v);
+    svm_save_tpr(v);
     svm_track_lma(v);
     svm_keep_interrupted_event(v->arch.svm.vmcb);
     stgi(); /* a pending host interrupt is taken here */

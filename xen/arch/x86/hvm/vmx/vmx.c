@@ -27,6 +27,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include "vmx_priv.h"
 #include <asm/p2m-backends.h>
 
@@ -110,6 +111,33 @@ static void write_windows(struct vmx_vcpu *x)
         proc |= PROC_NMI_WINDOW;
     vmcs_write(VMCS_PROC_CTLS, proc);
     x->irq_window = x->nmi_window = false;
+}
+
+#define VAPIC_TPR 0x80 /* the TPR shadow in the virtual-APIC page */
+
+/*
+ * CR8 is the vLAPIC's TPR: the TPR shadow gets it before entry, and a
+ * TPR threshold at the class of a vector the TPR alone holds back makes
+ * lowering CR8 below it exit (43), so the vector goes in at once.
+ */
+static void load_tpr_shadow(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint8_t tpr = vlapic_get_tpr(v);
+
+    x->vtpr = tpr;
+    ((volatile uint8_t *)x->vapic)[VAPIC_TPR] = tpr;
+    vmcs_write(VMCS_TPR_THRESHOLD, vlapic_tpr_threshold(v));
+}
+
+/* After an exit: a MOV to CR8 since the entry moved the TPR. */
+static void save_tpr_shadow(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint8_t now = ((volatile uint8_t *)x->vapic)[VAPIC_TPR];
+
+    if ( now != x->vtpr )
+        vlapic_set_tpr(v, now);
 }
 
 /* Can the guest take this now? The STI / MOV SS shadow ends if the exit
@@ -350,6 +378,7 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_EXT_INTR:
     case EXIT_REASON_INTR_WINDOW:
     case EXIT_REASON_NMI_WINDOW:
+    case EXIT_REASON_TPR_BELOW:
     case EXIT_REASON_PREEMPT_TIMER: e->reason = HVM_EXIT_NONE; break;
     case EXIT_REASON_EXCEPTION_NMI:
         e->reason = host_nmi() ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
@@ -391,6 +420,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 
     memset(exit, 0, sizeof(*exit));
     local_irq_disable();
+    /* With interrupts off, so that a kick for an interrupt requested
+     * after this look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     cpu = smp_processor_id();
     vmcs_load(v);
     if ( vmx_pml_run_start(v) )
@@ -399,6 +431,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     write_guest_regs(v);
     write_entry_event(v);
     write_windows(x);
+    load_tpr_shadow(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
     fpu_enter_guest(v);
@@ -408,6 +441,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if ( rc == VMX_ENTER_EXITED )
     {
+        save_tpr_shadow(v);
         read_guest_regs(v);
         decode_exit(v, exit);
         vmx_cache_guest_state(v);

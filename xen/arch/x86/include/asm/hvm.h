@@ -78,7 +78,8 @@ struct vcpu_vendor_ops
     /* VCPUOP_initialise for HVM guests; 0 or -EINVAL if the context is bad. */
     int (*vcpu_set_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
     /* Enter the guest and come back at the next exit, described in *exit.
-     * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
+     * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call.
+     * Calls hvm_intr_assist() once host interrupts are held off. */
     void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
     void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
     /* Inject an exception (vector, error code or -1) at the next entry. */

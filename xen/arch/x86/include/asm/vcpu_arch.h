@@ -38,6 +38,7 @@ struct vmx_vcpu
     bool pending_intr_nmi;
     bool irq_window, nmi_window; /* exit when the guest can take one */
     uint32_t interruptibility;   /* guest interruptibility at the last exit */
+    uint8_t vtpr;                /* TPR shadow (CR8) as loaded at the last entry */
     /* The guest's state at the last exit, for get_guest_state. */
     uint64_t cr0_hw, cr3, cr4_hw, efer;
     uint32_t cs_ar, ss_ar;
@@ -66,6 +67,7 @@ struct svm_vcpu
     uint64_t last_rip;         /* guest RIP at the last exit: the shadow ends if it moves */
     bool nmi_masked;           /* an injected NMI's handler has not IRETed yet */
     bool irq_window;           /* V_IRQ + VINTR intercept at the next entry */
+    uint8_t vtpr;              /* V_TPR (CR8) as loaded at the last entry */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets

@@ -58,6 +58,13 @@ void vlapic_set_irq(struct vcpu *v, uint8_t vec);
 void vlapic_set_nmi(struct vcpu *v);
 /* The highest vector in the IRR that the PPR lets through, or -1. */
 int vlapic_pending_vector(struct vcpu *v);
+/* The TPR as CR8 shows it (the VMX TPR shadow, SVM's V_TPR): the vendor
+ * loads it before entry and hands back what the guest wrote. */
+uint8_t vlapic_get_tpr(struct vcpu *v);
+void vlapic_set_tpr(struct vcpu *v, uint8_t tpr);
+/* The priority class (1-15) of the highest requested vector that only the
+ * TPR holds back, so that lowering CR8 below it can exit; 0 if none. */
+int vlapic_tpr_threshold(struct vcpu *v);
 /* vec was delivered: move it from the IRR to the ISR. */
 void vlapic_ack(struct vcpu *v, uint8_t vec);
 bool vlapic_hw_enabled(struct vcpu *v);
