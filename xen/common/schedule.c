@@ -7,6 +7,10 @@
  * eligibility is computed from those states each time, under sched_lock,
  * which also guards domain_list changes. The tick (SCHED_HZ) asks every
  * CPU to pick again; a vCPU that blocks or halts leaves its CPU at once.
+ * The loop also runs the CPU's due software timers (timer_softirq, with no
+ * lock held) before each guest entry and before idling, and refreshes a
+ * vCPU's pvclock before its slice. SCHEDOP_poll blocks like SCHEDOP_block
+ * but is ended by its own ports (sched_poll_notify) or its timeout.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>

@@ -6,20 +6,21 @@
  * real machines alike keep one TSC for every CPU, so NOW() is the same
  * everywhere.
  *
- * One list of pending timers, sorted by expiry, under timer_lock; any CPU
- * whose local timer interrupt finds a timer due runs it. The interrupt
- * itself takes no lock (it may arrive while this CPU holds any lock with
- * interrupts on, e.g. page_alloc, which comes after `timer` in the order):
+ * One list of pending timers, sorted by expiry, under timer_lock; any
+ * CPU whose local timer interrupt finds a timer due runs it. Each CPU's
+ * local APIC timer is one-shot, set to the earlier of its next scheduler
+ * tick (the scheduler's 10 ms slice, unchanged) and the earliest pending
+ * timer; set_timer moves the calling CPU's deadline forward when the new
+ * timer is sooner. A timer therefore fires within the interrupt latency
+ * of its expiry, not at the next tick.
+ *
+ * The interrupt itself takes no lock (it may arrive while this CPU holds
+ * a lock of a class after `timer`, e.g. page_alloc, with interrupts on):
  * it counts the tick and marks the CPU; the scheduler loop then calls
- * timer_softirq, holding nothing, before it next enters a guest or idles. Each CPU's local
- * APIC timer is one-shot, set on every interrupt to the earlier of its
- * next scheduler tick (the scheduler's slice, unchanged) and the earliest
- * pending timer; set_timer moves the calling CPU's deadline forward when
- * the new timer is sooner. A timer therefore fires within the interrupt
- * latency of its expiry, not at the next tick.
+ * timer_softirq, holding nothing, before it next enters a guest or idles.
  *
  * May not touch: vCPU or domain state (handlers do that, unlocked), the
- * APIC other than through the arch_timer_* hooks.
+ * TSC and the APIC other than through the time hooks of xen/arch.h.
  */
 #include <xen/lib.h>
 #include <xen/arch.h>

@@ -29,7 +29,7 @@
 
 const char test_title[] = "pvclock and wallclock";
 
-#define ROUNDS 20000UL
+#define ROUNDS 5000UL
 
 static volatile struct shared_info *shinfo;
 static uint64_t latest;        /* the largest time any vCPU has read */
