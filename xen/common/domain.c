@@ -15,6 +15,7 @@
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/frame.h>
+#include <xen/compat.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
 #include <public/sched.h>
@@ -137,6 +138,7 @@ static void domain_free_parts(struct domain *d)
         if ( !d->vcpu[i] )
             continue;
         arch_vcpu_destroy(d->vcpu[i]);
+        compat_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
     if ( d->p2m.ops )
