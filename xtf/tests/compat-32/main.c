@@ -1,0 +1,234 @@
+/*
+ * compat-32 - a 32-bit guest (protected mode, paging off) gets Xen's
+ * 32-bit ABI: hypercall arguments in EBX ECX EDX ESI EDI and every
+ * struct in its 32-bit layout (public/arch-x86/compat.h).
+ *
+ * Each struct is laid out as a 32-bit compiler does and followed by a
+ * canary, so that a hypervisor reading or writing the 64-bit layout is
+ * caught: it would take a handle from the wrong offset (a fault, or a
+ * write through a canary), or write past the struct's end. Checked:
+ *  - xen_version: version, get_features, platform_parameters (4 bytes
+ *    written, the canary after them kept);
+ *  - memory_op: memory_map (count back at offset 0, entries in the
+ *    buffer), current_reservation, decrease_reservation and
+ *    populate_physmap of 2 frames and of 520 frames (more than one
+ *    translation slice: the call continues), add_to_physmap of
+ *    shared_info (idx and gpfn at their 32-bit offsets), then
+ *    remove_from_physmap;
+ *  - event_channel_op: bind_ipi, alloc_unbound, status, send (the pending
+ *    bit in shared_info), close;
+ *  - hvm_op: set_param/get_param of a value with its upper half set;
+ *  - vcpu_op: is_up, and initialise refusing a bad context;
+ *  - sched_op: yield (shutdown ends the test); console_io carries all
+ *    the output.
+ */
+#include "xtf32.h"
+#include <public/errno.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/version.h>
+#include <public/event_channel.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <public/arch-x86/compat.h>
+
+const char *test_title = "compat-32: the 32-bit hypercall ABI";
+
+#define CANARY 0xc0ffee11U
+#define BIG    520
+#define PAGE   4096
+
+static uint8_t small_pages[2][PAGE] __aligned(PAGE);
+static uint8_t big_pages[BIG][PAGE] __aligned(PAGE);
+static uint8_t shinfo_page[PAGE] __aligned(PAGE);
+static uint32_t frames[BIG];
+
+static void expect(bool ok, const char *what, long rc)
+{
+    if ( !ok )
+        xtf_failure("%s (rc %ld)", what, rc);
+}
+
+static void test_version(void)
+{
+    struct
+    {
+        struct compat_platform_parameters p;
+        uint32_t canary;
+    } pp = { { 0xffffffffU }, CANARY };
+    struct xen_feature_info fi = { .submap_idx = 0 };
+    long rc = hc32_2(xen_version, XENVER_version, 0);
+    expect(rc > 0, "XENVER_version", rc);
+    rc = hc32_2(xen_version, XENVER_get_features, PTR(&fi));
+    expect(rc == 0, "XENVER_get_features", rc);
+    rc = hc32_2(xen_version, XENVER_platform_parameters, PTR(&pp));
+    expect(rc == 0 && pp.p.virt_start == 0, "platform_parameters: virt_start", rc);
+    expect(pp.canary == CANARY, "platform_parameters wrote past its 4 bytes", rc);
+}
+
+static void test_memory_map(void)
+{
+    struct
+    {
+        struct compat_memory_map m;
+        uint32_t canary[2];
+    } mm;
+    struct xen_e820_entry e[16];
+    bool image_in_ram = false;
+    long rc;
+    memset(e, 0xff, sizeof(e));
+    mm = (typeof(mm)){ { ARRAY_SIZE(e), PTR(e) }, { CANARY, CANARY } };
+    rc = hc32_2(memory_op, XENMEM_memory_map, PTR(&mm));
+    expect(rc == 0, "memory_map", rc);
+    expect(mm.m.nr_entries >= 1 && mm.m.nr_entries <= ARRAY_SIZE(e), "memory_map: count", rc);
+    expect(mm.m.buffer == PTR(e) && mm.canary[0] == CANARY && mm.canary[1] == CANARY,
+           "memory_map: struct written past its 8 bytes", rc);
+    for ( uint32_t i = 0; rc == 0 && i < mm.m.nr_entries && i < ARRAY_SIZE(e); i++ )
+        if ( e[i].type == E820_RAM && e[i].addr <= 0x100000 && e[i].addr + e[i].size > 0x100000 )
+            image_in_ram = true;
+    expect(image_in_ram, "memory_map: no RAM entry holds 1 MiB", rc);
+}
+
+static long reservation(unsigned int op, uint32_t *list, uint32_t nr)
+{
+    struct
+    {
+        struct compat_memory_reservation r;
+        uint32_t canary;
+    } res = { { PTR(list), nr, 0, 0, DOMID_SELF, 0 }, CANARY };
+    long rc = hc32_2(memory_op, op, PTR(&res));
+    expect(res.canary == CANARY, "reservation: struct changed past its end", rc);
+    return rc;
+}
+
+static long current_pages(void)
+{
+    domid_t self = DOMID_SELF;
+    return hc32_2(memory_op, XENMEM_current_reservation, PTR(&self));
+}
+
+/* Give n frames back and take them again; the count moves both ways. */
+static void round_trip(uint8_t (*pages)[PAGE], uint32_t n, const char *what)
+{
+    long before = current_pages(), rc;
+    for ( uint32_t i = 0; i < n; i++ )
+        frames[i] = PTR(pages[i]) >> 12;
+    rc = reservation(XENMEM_decrease_reservation, frames, n);
+    if ( rc != (long)n )
+        xtf_failure("%s: decrease_reservation did %ld of %u", what, rc, n);
+    rc = current_pages();
+    if ( rc != before - (long)n )
+        xtf_failure("%s: %ld pages after giving back %u of %ld", what, rc, n, before);
+    rc = reservation(XENMEM_populate_physmap, frames, n);
+    if ( rc != (long)n )
+        xtf_failure("%s: populate_physmap did %ld of %u", what, rc, n);
+    rc = current_pages();
+    if ( rc != before )
+        xtf_failure("%s: %ld pages after populating, %ld before", what, rc, before);
+    pages[n - 1][5] = 0x5a; /* the frame is back and writable */
+}
+
+static void test_shared_info(void)
+{
+    struct
+    {
+        struct compat_add_to_physmap x;
+        uint32_t canary;
+    } atp = { { DOMID_SELF, 0, XENMAPSPACE_shared_info, 0, PTR(shinfo_page) >> 12 }, CANARY };
+    unsigned int same = 0;
+    long rc;
+    memset(shinfo_page, 0x5a, sizeof(shinfo_page));
+    rc = hc32_2(memory_op, XENMEM_add_to_physmap, PTR(&atp));
+    expect(rc == 0, "add_to_physmap(shared_info)", rc);
+    for ( unsigned int i = 0; i < sizeof(shinfo_page); i++ )
+        same += shinfo_page[i] == 0x5a;
+    if ( same > sizeof(shinfo_page) / 2 )
+        xtf_failure("add_to_physmap: the page is still ours (%u bytes unchanged)", same);
+}
+
+static void test_shared_info_gone(void)
+{
+    struct compat_remove_from_physmap rm = { DOMID_SELF, 0, PTR(shinfo_page) >> 12 };
+    long rc = hc32_2(memory_op, XENMEM_remove_from_physmap, PTR(&rm));
+    expect(rc == 0, "remove_from_physmap(shared_info)", rc);
+}
+
+static bool port_pending(unsigned int port)
+{
+    const volatile uint32_t *pending = (const void *)(shinfo_page + 2048);
+    return pending[port / 32] & (1U << (port % 32));
+}
+
+static long status_of(unsigned int port, struct evtchn_status *st)
+{
+    *st = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+    return hc32_2(event_channel_op, EVTCHNOP_status, PTR(st));
+}
+
+static void test_evtchn(void)
+{
+    struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+    struct evtchn_alloc_unbound un = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+    struct evtchn_status st;
+    long rc = hc32_2(event_channel_op, EVTCHNOP_bind_ipi, PTR(&ipi));
+    expect(rc == 0 && ipi.port > 0, "bind_ipi", rc);
+    rc = status_of(ipi.port, &st);
+    expect(rc == 0 && st.status == EVTCHNSTAT_ipi && st.vcpu == 0, "status(ipi)", rc);
+    rc = hc32_2(event_channel_op, EVTCHNOP_send, PTR(&(struct evtchn_send){ .port = ipi.port }));
+    expect(rc == 0 && port_pending(ipi.port), "send(ipi): pending in shared_info", rc);
+    rc = hc32_2(event_channel_op, EVTCHNOP_alloc_unbound, PTR(&un));
+    expect(rc == 0 && un.port > 0 && un.port != ipi.port, "alloc_unbound", rc);
+    rc = status_of(un.port, &st);
+    expect(rc == 0 && st.status == EVTCHNSTAT_unbound, "status(unbound)", rc);
+    for ( unsigned int i = 0; i < 2; i++ )
+    {
+        evtchn_port_t p = i ? un.port : ipi.port;
+        rc = hc32_2(event_channel_op, EVTCHNOP_close, PTR(&(struct evtchn_close){ .port = p }));
+        expect(rc == 0, "close", rc);
+        rc = status_of(p, &st);
+        expect(rc == 0 && st.status == EVTCHNSTAT_closed, "status after close", rc);
+    }
+}
+
+static void test_hvm_param(void)
+{
+    const uint64_t vec = (2ULL << 56) | 0xf3; /* type vector: the upper half matters */
+    struct xen_hvm_param p = { DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, vec };
+    long rc = hc32_2(hvm_op, HVMOP_set_param, PTR(&p));
+    expect(rc == 0, "set_param(CALLBACK_IRQ)", rc);
+    p.value = 0;
+    rc = hc32_2(hvm_op, HVMOP_get_param, PTR(&p));
+    expect(rc == 0 && p.value == vec, "get_param(CALLBACK_IRQ) gives back the value", rc);
+    p.value = 0;
+    rc = hc32_2(hvm_op, HVMOP_set_param, PTR(&p));
+    expect(rc == 0, "set_param(CALLBACK_IRQ, 0)", rc);
+}
+
+static void test_vcpu_sched(void)
+{
+    struct vcpu_hvm_context bad = { .mode = 7 };
+    long rc = hc32_3(vcpu_op, VCPUOP_is_up, 0, 0);
+    expect(rc == 1, "is_up(0)", rc);
+    rc = hc32_3(vcpu_op, VCPUOP_is_up, 1, 0);
+    expect(rc == 0, "is_up(1)", rc);
+    rc = hc32_3(vcpu_op, VCPUOP_initialise, 1, PTR(&bad));
+    expect(rc == -XEN_EINVAL, "initialise(1, bad mode)", rc);
+    rc = hc32_2(sched_op, SCHEDOP_yield, 0);
+    expect(rc == 0, "yield", rc);
+}
+
+void test_main(void)
+{
+    test_version();
+    test_memory_map();
+    round_trip(small_pages, 2, "2 frames");
+    round_trip(big_pages, BIG, "520 frames");
+    test_shared_info();
+    test_evtchn();
+    test_shared_info_gone();
+    test_hvm_param();
+    test_vcpu_sched();
+    xtf_success(NULL);
+}
