@@ -13,6 +13,8 @@
  */
 #include <string.h>
 #include <xen/compat.h>
+#include <xen/sched.h>
+#include <xen/shared_layout.h>
 
 #include "harness.h"
 
@@ -278,6 +280,65 @@ static void arrays(void)
     CHECK_EQ(nb[1].size, 0xffffffffULL);
 }
 
+/* ---- the shared_info layouts and the latch ----------------------------- */
+
+static void shinfo_layouts(void)
+{
+    const struct shinfo_layout *n = &shinfo_layout_native, *c = &shinfo_layout_compat;
+    CHECK_EQ(n->evtchn_pending, 2048);
+    CHECK_EQ(n->evtchn_mask, 2560);
+    CHECK_EQ(n->nr_ports, 4096);
+    CHECK_EQ(n->sel_offset, 8);
+    CHECK_EQ(n->sel_ports, 64);
+    CHECK_EQ(n->wc_version, 3072);
+    CHECK_EQ(n->wc_sec_hi, 3084);
+    CHECK_EQ(c->evtchn_pending, 2048);
+    CHECK_EQ(c->evtchn_mask, 2176);
+    CHECK_EQ(c->nr_ports, 1024);
+    CHECK_EQ(c->sel_offset, 4);
+    CHECK_EQ(c->sel_ports, 32);
+    CHECK_EQ(c->wc_version, 2304);
+    CHECK_EQ(c->wc_nsec, 2312);
+    CHECK_EQ(c->wc_sec_hi, 2316 + 24);
+}
+
+static union
+{
+    struct shared_info native;
+    struct compat_shared_info compat;
+    uint8_t bytes[4096];
+} page;
+
+static void shinfo_accessors(void)
+{
+    struct domain d;
+    uint32_t bit, *w;
+    memset(&d, 0, sizeof(d));
+    memset(&page, 0, sizeof(page));
+    CHECK(shinfo_layout(&d) == &shinfo_layout_native);
+    w = shinfo_mask_word(&d, &page, 100, &bit);
+    *w |= bit;
+    CHECK_EQ(page.native.evtchn_mask[1], 1ULL << 36);
+    w = vcpu_info_sel_word(&d, &page.native.vcpu_info[3], 100, &bit);
+    *w |= bit;
+    CHECK_EQ(page.native.vcpu_info[3].evtchn_pending_sel, 2);
+    shinfo_latch(&d, true);
+    CHECK(shinfo_layout(&d) == &shinfo_layout_compat);
+    memset(&page, 0, sizeof(page));
+    w = shinfo_mask_word(&d, &page, 100, &bit);
+    *w |= bit;
+    CHECK_EQ(page.compat.evtchn_mask[3], 1U << 4);
+    w = shinfo_pending_word(&d, &page, 1023, &bit);
+    *w |= bit;
+    CHECK_EQ(page.compat.evtchn_pending[31], 1U << 31);
+    w = vcpu_info_sel_word(&d, &page.compat.vcpu_info[3], 100, &bit);
+    *w |= bit;
+    CHECK_EQ(page.compat.vcpu_info[3].evtchn_pending_sel, 1U << 3);
+    CHECK_EQ(page.bytes[3 * 64 + 4], 8); /* at offset 4 of the 32-bit vcpu_info */
+    shinfo_latch(&d, false);
+    CHECK(shinfo_layout(&d) == &shinfo_layout_native);
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -288,6 +349,8 @@ int main(void)
         { "compat.out_direction", out_direction },
         { "compat.vcpu_and_sched", vcpu_and_sched },
         { "compat.arrays", arrays },
+        { "compat.shinfo_layouts", shinfo_layouts },
+        { "compat.shinfo_accessors", shinfo_accessors },
     };
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));
 }

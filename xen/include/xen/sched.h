@@ -109,6 +109,7 @@ struct domain
     uint64_t tlb_flush_gen; /* bumped when cached translations must go */
 
     struct shared_info *shared_info;
+    bool has_32bit_shinfo; /* its layout is the 32-bit one (xen/shared_layout.h) */
     gfn_t shared_info_gfn;
     uint64_t hvm_params[HVM_NR_PARAMS];
     struct domain_console console;
