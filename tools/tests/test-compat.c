@@ -63,6 +63,23 @@ struct i386_shared_info
     uint32_t wc_version, wc_sec, wc_nsec;
     uint32_t arch[7];
 };
+struct i386_setup_table
+{
+    uint16_t dom;
+    uint32_t nr_frames;
+    int16_t status;
+    uint32_t frame_list;
+};
+struct i386_copy
+{
+    struct
+    {
+        uint32_t ref_or_gmfn;
+        uint16_t domid, offset;
+    } source, dest;
+    uint16_t len, flags;
+    int16_t status;
+};
 #pragma pack(pop)
 
 #define SAME_LAYOUT(a, b) _Static_assert(sizeof(a) == sizeof(b), #a " size")
@@ -81,6 +98,10 @@ SAME_OFFSET(struct compat_sched_poll, struct i386_poll, timeout, timeout);
 SAME_LAYOUT(struct compat_vcpu_set_singleshot_timer, struct i386_singleshot);
 SAME_LAYOUT(struct compat_vcpu_runstate_info, struct i386_runstate);
 SAME_OFFSET(struct compat_vcpu_runstate_info, struct i386_runstate, time, time);
+SAME_LAYOUT(struct compat_gnttab_setup_table, struct i386_setup_table);
+SAME_OFFSET(struct compat_gnttab_setup_table, struct i386_setup_table, frame_list, frame_list);
+SAME_LAYOUT(struct compat_gnttab_copy, struct i386_copy);
+SAME_OFFSET(struct compat_gnttab_copy, struct i386_copy, status, status);
 SAME_LAYOUT(struct compat_shared_info, struct i386_shared_info);
 SAME_OFFSET(struct compat_shared_info, struct i386_shared_info, evtchn_mask, evtchn_mask);
 SAME_OFFSET(struct compat_shared_info, struct i386_shared_info, arch, arch);

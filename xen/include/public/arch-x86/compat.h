@@ -160,6 +160,48 @@ struct compat_dm_op_buf
 XEN_ABI_SIZE(struct compat_dm_op_buf, 8);
 XEN_ABI_OFFSET(struct compat_dm_op_buf, size, 4);
 
+/* --- grant_table_op ------------------------------------------------------
+ * map_grant_ref, unmap_grant_ref, query_size, set_version and get_version
+ * have one layout in both modes; these two do not.
+ */
+
+struct compat_gnttab_setup_table
+{
+    domid_t dom;
+    uint16_t _pad;
+    uint32_t nr_frames;
+    int16_t status;
+    uint16_t _pad2;
+    compat_handle_t frame_list; /* array of compat_pfn_t (OUT) */
+};
+XEN_ABI_SIZE(struct compat_gnttab_setup_table, 16);
+XEN_ABI_OFFSET(struct compat_gnttab_setup_table, status, 8);
+XEN_ABI_OFFSET(struct compat_gnttab_setup_table, frame_list, 12);
+
+struct compat_gnttab_copy_ptr
+{
+    union
+    {
+        uint32_t ref; /* grant_ref_t */
+        compat_pfn_t gmfn;
+    } u;
+    domid_t domid;
+    uint16_t offset;
+};
+XEN_ABI_SIZE(struct compat_gnttab_copy_ptr, 8);
+
+struct compat_gnttab_copy
+{
+    struct compat_gnttab_copy_ptr source, dest;
+    uint16_t len;
+    uint16_t flags;
+    int16_t status;
+    uint16_t _pad;
+};
+XEN_ABI_SIZE(struct compat_gnttab_copy, 24);
+XEN_ABI_OFFSET(struct compat_gnttab_copy, len, 16);
+XEN_ABI_OFFSET(struct compat_gnttab_copy, status, 20);
+
 /* --- shared_info and vcpu_info of a 32-bit guest ------------------------ */
 
 struct compat_arch_vcpu_info
