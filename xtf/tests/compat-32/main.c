@@ -20,7 +20,9 @@
  *  - hvm_op: set_param/get_param of a value with its upper half set;
  *  - vcpu_op: is_up, and initialise refusing a bad context;
  *  - sched_op: yield (shutdown ends the test); console_io carries all
- *    the output.
+ *    the output;
+ *  - every translated op given a struct or an array where there is no
+ *    RAM: -EFAULT, nothing else happens.
  */
 #include "xtf32.h"
 #include <public/errno.h>
@@ -219,6 +221,44 @@ static void test_vcpu_sched(void)
     expect(rc == 0, "yield", rc);
 }
 
+/* Below 4 GiB, above the guest's RAM, not the local APIC: no RAM here. */
+#define NO_RAM 0xf0000000U
+
+static void test_bad_pointers(void)
+{
+    struct compat_memory_reservation r = { NO_RAM, 1, 0, 0, DOMID_SELF, 0 };
+    struct compat_memory_map m = { 4, NO_RAM };
+    static const struct
+    {
+        unsigned int nr, cmd;
+        const char *what;
+    } calls[] = {
+        { __HYPERVISOR_memory_op, XENMEM_populate_physmap, "populate_physmap" },
+        { __HYPERVISOR_memory_op, XENMEM_decrease_reservation, "decrease_reservation" },
+        { __HYPERVISOR_memory_op, XENMEM_add_to_physmap, "add_to_physmap" },
+        { __HYPERVISOR_memory_op, XENMEM_remove_from_physmap, "remove_from_physmap" },
+        { __HYPERVISOR_memory_op, XENMEM_memory_map, "memory_map" },
+        { __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, "add_to_physmap_batch" },
+        { __HYPERVISOR_xen_version, XENVER_platform_parameters, "platform_parameters" },
+        { __HYPERVISOR_sched_op, SCHEDOP_poll, "poll" },
+    };
+    long before = current_pages(), rc;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(calls); i++ )
+    {
+        rc = hypercall32(calls[i].nr, calls[i].cmd, NO_RAM, 0, 0, 0);
+        if ( rc != -XEN_EFAULT && !(rc == -XEN_ENOSYS && calls[i].cmd == SCHEDOP_poll) )
+            xtf_failure("%s with its struct in a hole: rc %ld", calls[i].what, rc);
+    }
+    rc = hc32_2(memory_op, XENMEM_populate_physmap, PTR(&r));
+    expect(rc == -XEN_EFAULT, "populate_physmap with its list in a hole", rc);
+    rc = hc32_2(memory_op, XENMEM_memory_map, PTR(&m));
+    expect(rc == -XEN_EFAULT, "memory_map with its buffer in a hole", rc);
+    rc = hc32_3(vcpu_op, VCPUOP_set_singleshot_timer, 0, NO_RAM);
+    expect(rc == -XEN_EFAULT || rc == -XEN_ENOSYS, "set_singleshot_timer in a hole", rc);
+    rc = current_pages();
+    expect(rc == before, "bad pointers changed the reservation", rc);
+}
+
 void test_main(void)
 {
     test_version();
@@ -230,5 +270,6 @@ void test_main(void)
     test_shared_info_gone();
     test_hvm_param();
     test_vcpu_sched();
+    test_bad_pointers();
     xtf_success(NULL);
 }
