@@ -16,6 +16,7 @@
 #include <xen/param.h>
 #include <xen/frame.h>
 #include <xen/compat.h>
+#include <xen/grant_table.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
 #include <public/sched.h>
@@ -121,6 +122,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 static void domain_relinquish(struct domain *d)
 {
     logdirty_domain_destroy(d); /* needs the vCPUs and the p2m */
+    grant_table_relinquish(d);  /* its grant maps, before the p2m goes */
     if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);
@@ -150,6 +152,7 @@ static void domain_free_parts(struct domain *d)
         frame_unshare(d->console.ring_mfn);
     xfree(d->vcpu);
     xfree(d->memmap);
+    grant_table_free(d);
     evtchn_free(d);
     xfree(d);
 }
@@ -209,6 +212,8 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
     rc = evtchn_init(d);
+    if ( !rc )
+        rc = grant_table_init(d);
     if ( !rc )
         rc = domain_alloc_parts(d, max_vcpus);
     if ( rc )

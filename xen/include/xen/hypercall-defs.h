@@ -54,6 +54,9 @@
                                          (uint64_t, void *, arg)))                \
     HC(hvm_op,           ANY,        2, ((uint64_t, unsigned int, op),            \
                                          (uint64_t, void *, arg)))                \
+    HC(grant_table_op,   ANY,        3, ((uint64_t, unsigned int, cmd),           \
+                                         (uint64_t, void *, uop),                 \
+                                         (uint64_t, unsigned int, count)))        \
     HC_VERSIONED(sysctl, PRIVILEGED, xen_sysctl, XEN_SYSCTL_INTERFACE_VERSION)    \
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \

@@ -114,6 +114,7 @@ struct domain
     uint64_t hvm_params[HVM_NR_PARAMS];
     struct domain_console console;
     struct evtchn_domain evtchn;
+    struct grant_table *grant_table; /* common/grant_table.c's */
 };
 
 extern struct domain *domain_list;

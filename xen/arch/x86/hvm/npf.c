@@ -8,7 +8,8 @@
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
  * write to ram_ro is dropped: the instruction is decoded and skipped, so
- * the guest sees no fault and the page no change. Anything else crashes
+ * the guest sees no fault and the page no change; a write to a read-only
+ * grant mapping (grant_map_ro) is a #GP in the guest, as in Xen. Anything else crashes
  * the domain with the reason.
  */
 #include <xen/lib.h>
@@ -117,6 +118,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         return;
     if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
+    if ( e->npf_write && t == p2m_grant_map_ro && !e->npf_guest_walk )
+    {
+        hvm_vendor->inject_exception(v, 13 /* #GP */, 0);
+        return;
+    }
     if ( e->npf_guest_walk )
         why = "the guest's own page-table walk needs this page writable";
     crash_npf(v, e, t, why);
