@@ -80,6 +80,27 @@ struct i386_copy
     uint16_t len, flags;
     int16_t status;
 };
+struct i386_map
+{
+    uint64_t host_addr;
+    uint32_t flags, ref;
+    uint16_t dom;
+    int16_t status;
+    uint32_t handle;
+    uint64_t dev_bus_addr;
+};
+struct i386_unmap
+{
+    uint64_t host_addr, dev_bus_addr;
+    uint32_t handle;
+    int16_t status;
+};
+struct i386_query_size
+{
+    uint16_t dom;
+    uint32_t nr_frames, max_nr_frames;
+    int16_t status;
+};
 #pragma pack(pop)
 
 #define SAME_LAYOUT(a, b) _Static_assert(sizeof(a) == sizeof(b), #a " size")
@@ -103,6 +124,16 @@ SAME_OFFSET(struct compat_gnttab_setup_table, struct i386_setup_table, frame_lis
 SAME_LAYOUT(struct compat_gnttab_copy, struct i386_copy);
 SAME_OFFSET(struct compat_gnttab_copy, struct i386_copy, status, status);
 SAME_LAYOUT(struct compat_shared_info, struct i386_shared_info);
+
+/* grant_table_op structs passed through unchanged: the native (x86-64)
+ * layout must be the i386 one. */
+SAME_LAYOUT(struct gnttab_map_grant_ref, struct i386_map);
+SAME_OFFSET(struct gnttab_map_grant_ref, struct i386_map, handle, handle);
+SAME_OFFSET(struct gnttab_map_grant_ref, struct i386_map, dev_bus_addr, dev_bus_addr);
+SAME_LAYOUT(struct gnttab_unmap_grant_ref, struct i386_unmap);
+SAME_OFFSET(struct gnttab_unmap_grant_ref, struct i386_unmap, status, status);
+SAME_LAYOUT(struct gnttab_query_size, struct i386_query_size);
+SAME_OFFSET(struct gnttab_query_size, struct i386_query_size, status, status);
 SAME_OFFSET(struct compat_shared_info, struct i386_shared_info, evtchn_mask, evtchn_mask);
 SAME_OFFSET(struct compat_shared_info, struct i386_shared_info, arch, arch);
 
@@ -301,6 +332,55 @@ static void arrays(void)
     CHECK_EQ(nb[1].size, 0xffffffffULL);
 }
 
+static void gnttab(void)
+{
+    struct compat_gnttab_setup_table cs;
+    struct gnttab_setup_table ns;
+    struct compat_gnttab_copy cc;
+    struct gnttab_copy nc;
+    const uint64_t frames[3] = { 0x1234, ~0ULL, 0xfffff };
+    uint32_t narrow[3];
+    start_bytes();
+    put16(0, DOMID_SELF);
+    put32(4, 3);
+    put16(8, 0x7777); /* status: IN garbage */
+    put32(12, 0x5000);
+    memcpy(&cs, buf, sizeof(cs));
+    compat_to_native_setup_table(&cs, 0xabc, &ns);
+    CHECK_EQ(ns.dom, DOMID_SELF);
+    CHECK_EQ(ns.nr_frames, 3);
+    CHECK_EQ(ns.frame_list, 0xabc);
+    ns.status = GNTST_bad_domain;
+    native_to_compat_setup_table(&ns, &cs);
+    memcpy(buf, &cs, sizeof(cs));
+    CHECK_EQ((uint16_t)(buf[8] | buf[9] << 8), (uint16_t)GNTST_bad_domain);
+    CHECK_EQ(cs.frame_list, 0x5000);
+    compat_narrow(frames, 3, narrow);
+    CHECK_EQ(narrow[0], 0x1234);
+    CHECK_EQ(narrow[1], 0xffffffffU);
+    CHECK_EQ(narrow[2], 0xfffff);
+    start_bytes();
+    put32(0, 0x00abcdef); /* source gmfn */
+    put16(4, DOMID_SELF);
+    put16(6, 100);
+    put32(8, 42); /* dest gref */
+    put16(12, 3);
+    put16(14, 8);
+    put16(16, 512);
+    put16(18, GNTCOPY_dest_gref);
+    memcpy(&cc, buf, sizeof(cc));
+    compat_to_native_gnttab_copy(&cc, &nc);
+    CHECK_EQ(nc.source.u.gmfn, 0xabcdef);
+    CHECK_EQ(nc.source.domid, DOMID_SELF);
+    CHECK_EQ(nc.source.offset, 100);
+    CHECK_EQ(nc.dest.u.ref, 42);
+    CHECK_EQ(nc.dest.u.gmfn, 42); /* the upper half is zero, not the guest's padding */
+    CHECK_EQ(nc.dest.domid, 3);
+    CHECK_EQ(nc.dest.offset, 8);
+    CHECK_EQ(nc.len, 512);
+    CHECK_EQ(nc.flags, GNTCOPY_dest_gref);
+}
+
 /* ---- the shared_info layouts and the latch ----------------------------- */
 
 static void shinfo_layouts(void)
@@ -370,6 +450,7 @@ int main(void)
         { "compat.out_direction", out_direction },
         { "compat.vcpu_and_sched", vcpu_and_sched },
         { "compat.arrays", arrays },
+        { "compat.gnttab", gnttab },
         { "compat.shinfo_layouts", shinfo_layouts },
         { "compat.shinfo_accessors", shinfo_accessors },
     };

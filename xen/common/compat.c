@@ -30,6 +30,7 @@
 #include <xen/compat.h>
 #include <public/event_channel.h>
 #include <public/hvm/hvm_op.h>
+#include <public/grant_table.h>
 
 /* Non-canonical: no guest page walk reaches it. */
 #define COMPAT_BAD_VA 0x8000000000000000ULL
@@ -283,6 +284,94 @@ static long xlat_dm_op(struct compat_call *c)
     return call_native(c, area_va(0));
 }
 
+/* ---- grant_table_op(cmd, uop, count) -------------------------------------- */
+
+/* One struct (count 1); the frames come back through the area and are
+ * narrowed into the guest's 32-bit list, as the native handler would
+ * write them: a list that cannot be written is GNTST_bad_virt_addr. */
+static long xlat_setup_table(struct compat_call *c)
+{
+    struct compat_gnttab_setup_table cs;
+    struct gnttab_setup_table *ns = (void *)c->area;
+    uint32_t frames[COMPAT_CHUNK];
+    long rc;
+    if ( c->args[2] != 1 )
+        return c->native(c->args); /* refused there */
+    if ( copy_from_guest(&cs, c->guest, sizeof(cs)) )
+        return -EFAULT;
+    compat_to_native_setup_table(
+        &cs, cs.nr_frames <= COMPAT_CHUNK ? area_va(COMPAT_XLAT_ARRAY) : COMPAT_BAD_VA, ns);
+    rc = call_native(c, area_va(0));
+    if ( rc )
+        return rc;
+    if ( ns->status == GNTST_okay && cs.nr_frames )
+    {
+        compat_narrow(area_slots(c), cs.nr_frames, frames);
+        if ( copy_to_guest(cs.frame_list, frames, cs.nr_frames * sizeof(frames[0])) )
+            ns->status = GNTST_bad_virt_addr;
+    }
+    native_to_compat_setup_table(ns, &cs);
+    return copy_to_guest(c->guest, &cs, sizeof(cs)) ? -EFAULT : 0;
+}
+
+/*
+ * An array of count copies, translated COMPAT_GNTTAB_SLICE at a time: each
+ * slice is one native call small enough that the native handler never
+ * continues it itself (it would rewrite uop with an area address); the
+ * layer continues in the guest's own stride instead. A copy that cannot
+ * be read ends the call with -EFAULT after the ones before it.
+ */
+#define COMPAT_GNTTAB_SLICE 16U
+
+static unsigned int read_copies(uint64_t uop, unsigned int n, struct gnttab_copy *nc)
+{
+    struct compat_gnttab_copy cc;
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        if ( copy_from_guest(&cc, uop + i * sizeof(cc), sizeof(cc)) )
+            return i;
+        compat_to_native_gnttab_copy(&cc, &nc[i]);
+    }
+    return n;
+}
+
+static long write_statuses(uint64_t uop, unsigned int n, const struct gnttab_copy *nc)
+{
+    for ( unsigned int i = 0; i < n; i++ )
+        if ( copy_to_guest(uop + i * sizeof(struct compat_gnttab_copy) +
+                               offsetof(struct compat_gnttab_copy, status),
+                           &nc[i].status, sizeof(nc[i].status)) )
+            return -EFAULT;
+    return 0;
+}
+
+static long xlat_gnttab_copy(struct compat_call *c)
+{
+    struct gnttab_copy *nc = (void *)c->area;
+    uint64_t uop = c->args[1], count = c->args[2];
+    unsigned int n = (unsigned int)MIN(count, (uint64_t)COMPAT_GNTTAB_SLICE), got;
+    long rc;
+    if ( (int32_t)count < 0 )
+        return c->native(c->args); /* refused there */
+    got = read_copies(uop, n, nc);
+    c->args[2] = got;
+    rc = call_native(c, area_va(0));
+    if ( !rc )
+        rc = write_statuses(uop, got, nc);
+    if ( rc || got < n )
+        return rc ? rc : -EFAULT;
+    if ( n == count )
+        return 0;
+    hypercall_set_arg(1, uop + n * sizeof(struct compat_gnttab_copy));
+    hypercall_set_arg(2, count - n);
+    return -ERESTART;
+}
+
+_Static_assert(COMPAT_GNTTAB_SLICE * sizeof(struct gnttab_copy) <= COMPAT_XLAT_SIZE,
+               "a slice of copies fits the area");
+_Static_assert(COMPAT_CHUNK * sizeof(uint64_t) <= COMPAT_XLAT_SIZE - COMPAT_XLAT_ARRAY,
+               "a grant frame list fits the area");
+
 /* ---- the tables ---------------------------------------------------------- */
 
 /* clang-format off */
@@ -345,6 +434,16 @@ static const struct compat_op hvm_ops[] = {
     SAME(HVMOP_get_mem_type), SAME(HVMOP_set_evtchn_upcall_vector),
 };
 
+/* The native handler continues map and unmap batches by rewriting the
+ * guest's own uop and count, which is right for these (same stride). */
+static const struct compat_op gnttab_ops[] = {
+    SAME(GNTTABOP_map_grant_ref),   SAME(GNTTABOP_unmap_grant_ref),
+    XLAT(GNTTABOP_setup_table, xlat_setup_table),
+    XLAT(GNTTABOP_copy,        xlat_gnttab_copy),
+    SAME(GNTTABOP_query_size),      SAME(GNTTABOP_set_version),
+    SAME(GNTTABOP_get_version),
+};
+
 #define FAMILY(name, cmd, ptr, mask, ops) \
     { __HYPERVISOR_##name, (cmd), (ptr), (mask), (ops), ARRAY_SIZE(ops), NULL }
 #define FAMILY_SAME(name)        { __HYPERVISOR_##name, 0, 0, 0, NULL, 0, NULL }
@@ -357,6 +456,7 @@ static const struct compat_family families[] = {
     FAMILY(sched_op,         0, 1, ~0U, sched_ops),
     FAMILY(event_channel_op, 0, 1, ~0U, evtchn_ops),
     FAMILY(hvm_op,           0, 1, ~0U, hvm_ops),
+    FAMILY(grant_table_op,   0, 1, ~0U, gnttab_ops),
     FAMILY_SAME(console_io), /* scalars and a byte buffer */
     FAMILY_SAME(domctl),     /* explicit 64-bit layouts, as Xen's toolstack ABI */
     FAMILY_SAME(sysctl),

@@ -108,6 +108,40 @@ void compat_to_native_dm_bufs(const struct compat_dm_op_buf *c, unsigned int nr,
         n[i] = (struct xen_dm_op_buf){ .h = c[i].h, .size = c[i].size };
 }
 
+void compat_to_native_setup_table(const struct compat_gnttab_setup_table *c, uint64_t frame_list,
+                                  struct gnttab_setup_table *n)
+{
+    *n = (struct gnttab_setup_table){ .dom = c->dom,
+                                      .nr_frames = c->nr_frames,
+                                      .frame_list = frame_list };
+}
+
+void native_to_compat_setup_table(const struct gnttab_setup_table *n,
+                                  struct compat_gnttab_setup_table *c)
+{
+    c->status = n->status; /* the only output; the frames go separately */
+}
+
+/* The union's 32 bits are a grant reference or a frame: widening the
+ * frame carries either. */
+static void copy_ptr(const struct compat_gnttab_copy_ptr *c, struct gnttab_copy_ptr *n)
+{
+    *n = (struct gnttab_copy_ptr){ .u.gmfn = c->u.gmfn, .domid = c->domid, .offset = c->offset };
+}
+
+void compat_to_native_gnttab_copy(const struct compat_gnttab_copy *c, struct gnttab_copy *n)
+{
+    *n = (struct gnttab_copy){ .len = c->len, .flags = c->flags, .status = c->status };
+    copy_ptr(&c->source, &n->source);
+    copy_ptr(&c->dest, &n->dest);
+}
+
+void compat_narrow(const uint64_t *n, unsigned int nr, uint32_t *c)
+{
+    for ( unsigned int i = 0; i < nr; i++ )
+        c[i] = (uint32_t)n[i];
+}
+
 void compat_widen(const uint32_t *c, unsigned int nr, uint64_t *n)
 {
     for ( unsigned int i = 0; i < nr; i++ )

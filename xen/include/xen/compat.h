@@ -30,6 +30,7 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/hvm/dm_op.h>
+#include <public/grant_table.h>
 #include <public/arch-x86/compat.h>
 
 struct vcpu;
@@ -85,7 +86,15 @@ void native_to_compat_runstate(const struct vcpu_runstate_info *n,
                                struct compat_vcpu_runstate_info *c);
 void compat_to_native_dm_bufs(const struct compat_dm_op_buf *c, unsigned int nr,
                               struct xen_dm_op_buf *n);
+void compat_to_native_setup_table(const struct compat_gnttab_setup_table *c, uint64_t frame_list,
+                                  struct gnttab_setup_table *n);
+void native_to_compat_setup_table(const struct gnttab_setup_table *n,
+                                  struct compat_gnttab_setup_table *c);
+void compat_to_native_gnttab_copy(const struct compat_gnttab_copy *c, struct gnttab_copy *n);
 /* A 32-bit guest's array of unsigned longs or frame numbers, widened. */
 void compat_widen(const uint32_t *c, unsigned int nr, uint64_t *n);
+/* Frame numbers back to a 32-bit guest (the upper halves dropped; ~0, the
+ * "no frame" answer, becomes 32 bits of ones). */
+void compat_narrow(const uint64_t *n, unsigned int nr, uint32_t *c);
 
 #endif /* XEN_COMPAT_H */

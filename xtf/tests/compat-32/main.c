@@ -19,6 +19,9 @@
  *    bit in shared_info), close;
  *  - hvm_op: set_param/get_param of a value with its upper half set;
  *  - vcpu_op: is_up, and initialise refusing a bad context;
+ *  - grant_table_op: set_version, get_version, query_size, setup_table
+ *    (frames written as 32-bit numbers), and 20 copies between our own
+ *    frames (more than the layer's slice of 16: the call continues);
  *  - sched_op: yield (shutdown ends the test); console_io carries all
  *    the output;
  *  - every translated op given a struct or an array where there is no
@@ -36,6 +39,31 @@
 #include <public/hvm/hvm_vcpu.h>
 #include <public/arch-x86/compat.h>
 
+/*
+ * grant_table.h does not compile under -m32 (its x86-64 layouts rely on
+ * 8-byte alignment), so the numbers and the 32-bit layouts of the structs
+ * that are the same in both modes are written here.
+ */
+#define GNTTABOP_setup_table 2
+#define GNTTABOP_copy        5
+#define GNTTABOP_query_size  6
+#define GNTTABOP_set_version 8
+#define GNTTABOP_get_version 10
+#define GNTST_okay           0
+
+struct gnttab32_query_size
+{
+    domid_t dom;
+    uint32_t nr_frames, max_nr_frames;
+    int16_t status;
+};
+struct gnttab32_version
+{
+    domid_t dom;
+    uint16_t pad;
+    uint32_t version;
+};
+
 const char *test_title = "compat-32: the 32-bit hypercall ABI";
 
 #define CANARY 0xc0ffee11U
@@ -45,6 +73,7 @@ const char *test_title = "compat-32: the 32-bit hypercall ABI";
 static uint8_t small_pages[2][PAGE] __aligned(PAGE);
 static uint8_t big_pages[BIG][PAGE] __aligned(PAGE);
 static uint8_t shinfo_page[PAGE] __aligned(PAGE);
+static uint8_t copy_src[PAGE] __aligned(PAGE), copy_dst[PAGE] __aligned(PAGE);
 static uint32_t frames[BIG];
 
 static void expect(bool ok, const char *what, long rc)
@@ -221,6 +250,65 @@ static void test_vcpu_sched(void)
     expect(rc == 0, "yield", rc);
 }
 
+#define NR_COPIES 20
+
+static void test_gnttab_copy(void)
+{
+    static struct
+    {
+        struct compat_gnttab_copy op[NR_COPIES];
+        uint32_t canary;
+    } c;
+    long rc;
+    for ( unsigned int i = 0; i < PAGE; i++ )
+        copy_src[i] = (uint8_t)(i * 7 + 1);
+    memset(copy_dst, 0, sizeof(copy_dst));
+    for ( unsigned int i = 0; i < NR_COPIES; i++ )
+        c.op[i] = (struct compat_gnttab_copy){
+            .source = { .u.gmfn = PTR(copy_src) >> 12, .domid = DOMID_SELF, .offset = 100 + i * 8 },
+            .dest = { .u.gmfn = PTR(copy_dst) >> 12, .domid = DOMID_SELF, .offset = 8 + i * 8 },
+            .len = 8,
+            .status = 99,
+        };
+    c.canary = CANARY;
+    rc = hc32_3(grant_table_op, GNTTABOP_copy, PTR(c.op), NR_COPIES);
+    expect(rc == 0, "grant copy x20", rc);
+    for ( unsigned int i = 0; i < NR_COPIES; i++ )
+        if ( c.op[i].status != GNTST_okay )
+            xtf_failure("grant copy %u: status %d", i, c.op[i].status);
+    if ( memcmp(copy_dst + 8, copy_src + 100, NR_COPIES * 8) || copy_dst[7] || copy_dst[8 + 160] )
+        xtf_failure("grant copy: the bytes did not land where the 32-bit ops said");
+    expect(c.canary == CANARY, "grant copy: written past the array", rc);
+}
+
+static void test_gnttab(void)
+{
+    uint32_t set_version = 1; /* struct gnttab_set_version: the version alone */
+    struct gnttab32_version v;
+    struct gnttab32_query_size q = { .dom = DOMID_SELF, .status = 99 };
+    struct
+    {
+        struct compat_gnttab_setup_table s;
+        uint32_t canary;
+    } st = { { DOMID_SELF, 0, 1, 99, 0, 0 }, CANARY };
+    uint32_t frames[2] = { 0, CANARY };
+    long rc = hc32_3(grant_table_op, GNTTABOP_set_version, PTR(&set_version), 1);
+    expect(rc == 0 && set_version == 1, "gnttab set_version(1)", rc);
+    v = (struct gnttab32_version){ .dom = DOMID_SELF };
+    rc = hc32_3(grant_table_op, GNTTABOP_get_version, PTR(&v), 1);
+    expect(rc == 0 && v.version == 1, "gnttab get_version", rc);
+    st.s.frame_list = PTR(frames);
+    rc = hc32_3(grant_table_op, GNTTABOP_setup_table, PTR(&st), 1);
+    expect(rc == 0 && st.s.status == GNTST_okay, "gnttab setup_table(1 frame)", rc);
+    expect(st.s.frame_list == PTR(frames) && st.canary == CANARY,
+           "setup_table: struct written past its 16 bytes", rc);
+    expect(frames[0] != 0 && frames[1] == CANARY, "setup_table: one 32-bit frame number", rc);
+    rc = hc32_3(grant_table_op, GNTTABOP_query_size, PTR(&q), 1);
+    expect(rc == 0 && q.status == GNTST_okay && q.nr_frames >= 1 && q.max_nr_frames >= q.nr_frames,
+           "gnttab query_size", rc);
+    test_gnttab_copy();
+}
+
 /* Below 4 GiB, above the guest's RAM, not the local APIC: no RAM here. */
 #define NO_RAM 0xf0000000U
 
@@ -241,11 +329,12 @@ static void test_bad_pointers(void)
         { __HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, "add_to_physmap_batch" },
         { __HYPERVISOR_xen_version, XENVER_platform_parameters, "platform_parameters" },
         { __HYPERVISOR_sched_op, SCHEDOP_poll, "poll" },
+        { __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, "gnttab setup_table" },
     };
     long before = current_pages(), rc;
     for ( unsigned int i = 0; i < ARRAY_SIZE(calls); i++ )
     {
-        rc = hypercall32(calls[i].nr, calls[i].cmd, NO_RAM, 0, 0, 0);
+        rc = hypercall32(calls[i].nr, calls[i].cmd, NO_RAM, 1, 0, 0); /* count 1 for gnttab */
         if ( rc != -XEN_EFAULT && !(rc == -XEN_ENOSYS && calls[i].cmd == SCHEDOP_poll) )
             xtf_failure("%s with its struct in a hole: rc %ld", calls[i].what, rc);
     }
@@ -270,6 +359,7 @@ void test_main(void)
     test_shared_info_gone();
     test_hvm_param();
     test_vcpu_sched();
+    test_gnttab();
     test_bad_pointers();
     xtf_success(NULL);
 }

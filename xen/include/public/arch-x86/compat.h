@@ -162,7 +162,9 @@ XEN_ABI_OFFSET(struct compat_dm_op_buf, size, 4);
 
 /* --- grant_table_op ------------------------------------------------------
  * map_grant_ref, unmap_grant_ref, query_size, set_version and get_version
- * have one layout in both modes; these two do not.
+ * have one layout in both modes (tools/tests/test-compat.c checks them
+ * against an i386 description: grant_table.h itself does not compile
+ * under -m32); these two do not.
  */
 
 struct compat_gnttab_setup_table
