@@ -12,7 +12,8 @@
  *  - memory_op: memory_map (count back at offset 0, entries in the
  *    buffer), current_reservation, decrease_reservation and
  *    populate_physmap of 2 frames and of 520 frames (more than one
- *    translation slice: the call continues), add_to_physmap of
+ *    translation slice: the call continues), the same with a frame list
+ *    that runs from RAM into a hole (2 done), add_to_physmap of
  *    shared_info (idx and gpfn at their 32-bit offsets), then
  *    remove_from_physmap;
  *  - event_channel_op: bind_ipi, alloc_unbound, status, send (the pending
@@ -75,6 +76,7 @@ static uint8_t big_pages[BIG][PAGE] __aligned(PAGE);
 static uint8_t shinfo_page[PAGE] __aligned(PAGE);
 static uint8_t copy_src[PAGE] __aligned(PAGE), copy_dst[PAGE] __aligned(PAGE);
 static uint32_t frames[BIG];
+static uint32_t high_ram_end; /* end of the RAM entry holding 1 MiB */
 
 static void expect(bool ok, const char *what, long rc)
 {
@@ -118,7 +120,10 @@ static void test_memory_map(void)
            "memory_map: struct written past its 8 bytes", rc);
     for ( uint32_t i = 0; rc == 0 && i < mm.m.nr_entries && i < ARRAY_SIZE(e); i++ )
         if ( e[i].type == E820_RAM && e[i].addr <= 0x100000 && e[i].addr + e[i].size > 0x100000 )
+        {
             image_in_ram = true;
+            high_ram_end = (uint32_t)(e[i].addr + e[i].size);
+        }
     expect(image_in_ram, "memory_map: no RAM entry holds 1 MiB", rc);
 }
 
@@ -159,6 +164,33 @@ static void round_trip(uint8_t (*pages)[PAGE], uint32_t n, const char *what)
     if ( rc != before )
         xtf_failure("%s: %ld pages after populating, %ld before", what, rc, before);
     pages[n - 1][5] = 0x5a; /* the frame is back and writable */
+}
+
+/*
+ * A frame list whose first two entries are the last 8 bytes of RAM and
+ * whose rest is in the hole after it: the layer reads what it can, the
+ * call does those two and says so (2), as for a 64-bit caller; a list
+ * that faults at its first entry is -EFAULT.
+ */
+static void test_list_into_hole(void)
+{
+    uint32_t *list = (uint32_t *)(uintptr_t)(high_ram_end - 8);
+    long before = current_pages(), rc;
+    if ( !high_ram_end || high_ram_end >= 0xf0000000U )
+    {
+        xtf_error("no RAM end below the hole to test with");
+        return;
+    }
+    list[0] = PTR(small_pages[0]) >> 12;
+    list[1] = PTR(small_pages[1]) >> 12;
+    rc = reservation(XENMEM_decrease_reservation, list, 5);
+    expect(rc == 2, "decrease_reservation with a list running into a hole", rc);
+    expect(current_pages() == before - 2, "decrease_reservation: 2 frames given back", rc);
+    rc = reservation(XENMEM_populate_physmap, list, 5);
+    expect(rc == 2, "populate_physmap with a list running into a hole", rc);
+    expect(current_pages() == before, "populate_physmap: 2 frames back", rc);
+    rc = reservation(XENMEM_populate_physmap, list + 2, 3);
+    expect(rc == -XEN_EFAULT, "populate_physmap with its list in the hole", rc);
 }
 
 static void test_shared_info(void)
@@ -354,6 +386,7 @@ void test_main(void)
     test_memory_map();
     round_trip(small_pages, 2, "2 frames");
     round_trip(big_pages, BIG, "520 frames");
+    test_list_into_hole();
     test_shared_info();
     test_evtchn();
     test_shared_info_gone();
