@@ -423,7 +423,8 @@ static void shinfo_accessors(void)
     w = vcpu_info_sel_word(&d, &page.native.vcpu_info[3], 100, &bit);
     *w |= bit;
     CHECK_EQ(page.native.vcpu_info[3].evtchn_pending_sel, 2);
-    shinfo_latch(&d, true);
+    CHECK(shinfo_latch(&d, true));
+    CHECK(!shinfo_latch(&d, true)); /* no change the second time */
     CHECK(shinfo_layout(&d) == &shinfo_layout_compat);
     memset(&page, 0, sizeof(page));
     w = shinfo_mask_word(&d, &page, 100, &bit);
@@ -436,7 +437,7 @@ static void shinfo_accessors(void)
     *w |= bit;
     CHECK_EQ(page.compat.vcpu_info[3].evtchn_pending_sel, 1U << 3);
     CHECK_EQ(page.bytes[3 * 64 + 4], 8); /* at offset 4 of the 32-bit vcpu_info */
-    shinfo_latch(&d, false);
+    CHECK(shinfo_latch(&d, false));
     CHECK(shinfo_layout(&d) == &shinfo_layout_native);
 }
 

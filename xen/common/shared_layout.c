@@ -40,9 +40,11 @@ const struct shinfo_layout *shinfo_layout(const struct domain *d)
     return ACCESS_ONCE(d->has_32bit_shinfo) ? &shinfo_layout_compat : &shinfo_layout_native;
 }
 
-void shinfo_latch(struct domain *d, bool is_32bit)
+bool shinfo_latch(struct domain *d, bool is_32bit)
 {
+    bool was = ACCESS_ONCE(d->has_32bit_shinfo);
     ACCESS_ONCE(d->has_32bit_shinfo) = is_32bit;
+    return was != is_32bit;
 }
 
 uint32_t *shinfo_bit_word(void *shared, unsigned int bitmap, unsigned int port, uint32_t *bit)

@@ -43,9 +43,13 @@ extern const struct shinfo_layout shinfo_layout_native, shinfo_layout_compat;
 
 const struct shinfo_layout *shinfo_layout(const struct domain *d);
 
-/* Latch d's layout: is_32bit is the mode of d's own vCPU making the call
- * (callers pass whether it is in 64-bit mode, negated). */
-void shinfo_latch(struct domain *d, bool is_32bit);
+/*
+ * Latch d's layout: is_32bit is the mode of d's own vCPU making the call.
+ * Returns whether the layout changed: then whoever keeps fields in the
+ * page (the wallclock) must write them again at the new offsets, as Xen
+ * does (update_domain_wallclock_time).
+ */
+bool shinfo_latch(struct domain *d, bool is_32bit);
 
 /*
  * The 32-bit word of the bitmap at byte offset 'bitmap' in the page
