@@ -26,7 +26,11 @@
  *  - sched_op: yield (shutdown ends the test); console_io carries all
  *    the output;
  *  - every translated op given a struct or an array where there is no
- *    RAM: -EFAULT, nothing else happens.
+ *    RAM: -EFAULT, nothing else happens;
+ *  - then with paging on (32-bit, 4 MiB pages), pointers that are virtual
+ *    aliases of our memory: memory_map, platform_parameters and a
+ *    reservation round trip still land in the right place, and an
+ *    unmapped pointer is -EFAULT.
  */
 #include "xtf32.h"
 #include <public/errno.h>
@@ -380,6 +384,63 @@ static void test_bad_pointers(void)
     expect(rc == before, "bad pointers changed the reservation", rc);
 }
 
+/* ---- with paging on -------------------------------------------------- */
+
+#define ALIAS_BASE 0x80000000U /* virtual alias of physical [0, 64 MiB) */
+#define UNMAPPED   0xffc00000U /* its 4 MiB page is not present */
+#define PDE_4M     0x83U       /* present, writable, 4 MiB page */
+#define CR0_PG     (1U << 31)
+#define CR4_PSE    (1U << 4)
+
+static uint32_t page_dir[1024] __aligned(PAGE);
+
+static void *alias(void *p)
+{
+    return (void *)(uintptr_t)(PTR(p) + ALIAS_BASE);
+}
+
+/* Identity for everything but [ALIAS_BASE, +64 MiB), which maps the low
+ * 64 MiB again, and the top 4 MiB, which is absent. */
+static void paging_on(void)
+{
+    uint32_t cr;
+    for ( uint32_t i = 0; i < 1024; i++ )
+        page_dir[i] = (i << 22) | PDE_4M;
+    for ( uint32_t i = 0; i < 16; i++ )
+        page_dir[(ALIAS_BASE >> 22) + i] = (i << 22) | PDE_4M;
+    page_dir[UNMAPPED >> 22] = 0;
+    __asm__ volatile("mov %0, %%cr3" ::"r"(PTR(page_dir)) : "memory");
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr));
+    __asm__ volatile("mov %0, %%cr4" ::"r"(cr | CR4_PSE));
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr));
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr | CR0_PG) : "memory");
+}
+
+static struct compat_memory_map paged_mm;
+static struct compat_platform_parameters paged_pp = { 7 };
+
+static void test_paged(void)
+{
+    struct compat_memory_map *mm = alias(&paged_mm);
+    struct compat_platform_parameters *pp = alias(&paged_pp);
+    static struct xen_e820_entry e[8];
+    long before, rc;
+    paging_on();
+    *mm = (struct compat_memory_map){ ARRAY_SIZE(e), PTR(alias(e)) };
+    rc = hc32_2(memory_op, XENMEM_memory_map, PTR(mm));
+    expect(rc == 0 && mm->nr_entries >= 1 && e[0].size, "paged: memory_map through an alias", rc);
+    rc = hc32_2(xen_version, XENVER_platform_parameters, PTR(pp));
+    expect(rc == 0 && pp->virt_start == 0, "paged: platform_parameters through an alias", rc);
+    before = current_pages();
+    frames[0] = PTR(small_pages[0]) >> 12;
+    rc = reservation(XENMEM_decrease_reservation, alias(frames), 1);
+    expect(rc == 1 && current_pages() == before - 1, "paged: decrease_reservation", rc);
+    rc = reservation(XENMEM_populate_physmap, alias(frames), 1);
+    expect(rc == 1 && current_pages() == before, "paged: populate_physmap", rc);
+    rc = hc32_2(memory_op, XENMEM_memory_map, UNMAPPED);
+    expect(rc == -XEN_EFAULT, "paged: memory_map at an unmapped address", rc);
+}
+
 void test_main(void)
 {
     test_version();
@@ -394,5 +455,6 @@ void test_main(void)
     test_vcpu_sched();
     test_gnttab();
     test_bad_pointers();
+    test_paged();
     xtf_success(NULL);
 }
