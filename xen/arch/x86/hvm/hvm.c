@@ -245,7 +245,13 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
         return;
     }
     if ( e->io_in )
-        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask; /* nothing there: all ones */
+    {
+        uint32_t val = (uint32_t)mask; /* nothing there: all ones */
+        hvm_pm_port_read(v, e->io_port, e->io_size, &val);
+        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | (val & mask);
+    }
+    else if ( hvm_pm_port_write(v, e->io_port, e->io_size, (uint32_t)(v->arch.regs.rax & mask)) )
+        return;
     else if ( e->io_port == DEBUG_CONSOLE_PORT )
         hvm_debugcon_write(v->domain, (char)v->arch.regs.rax);
 }

@@ -115,6 +115,10 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit); /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
+/* pm_ports.c: the FADT's sleep control/status and reset ports; true if
+ * the port is one of them (the access is then done). */
+bool hvm_pm_port_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val);
+bool hvm_pm_port_read(struct vcpu *v, uint16_t port, unsigned int size, uint32_t *val);
 /* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
 void hvm_debugcon_write(struct domain *d, char c);
 
