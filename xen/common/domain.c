@@ -16,6 +16,7 @@
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/frame.h>
+#include <xen/compat.h>
 #include <xen/grant_table.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
@@ -146,6 +147,7 @@ static void domain_free_parts(struct domain *d)
             continue;
         vcpu_timers_kill(d->vcpu[i]);
         arch_vcpu_destroy(d->vcpu[i]);
+        compat_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
     if ( d->p2m.ops )

@@ -48,6 +48,8 @@ struct vcpu
     bool is_up;                /* VCPUOP_up was done (or vCPU 0) */
     bool initialised;          /* has a register context */
     uint64_t exits;            /* for the debug domctl later */
+    bool hcall_compat;         /* in a hypercall issued from 32-bit mode (xen/compat.h) */
+    void *compat_xlat;         /* its translation area, made at the first one */
     struct evtchn_vcpu evtchn; /* VIRQ bindings, vcpu_info, FIFO queues */
     /* runstate.c: time in each RUNSTATE_* (under sched_lock), and the
      * guest-virtual address of the guest's copy (0: none). */
@@ -118,6 +120,7 @@ struct domain
     uint64_t tlb_flush_gen; /* bumped when cached translations must go */
 
     struct shared_info *shared_info;
+    bool has_32bit_shinfo; /* its layout is the 32-bit one (xen/shared_layout.h) */
     gfn_t shared_info_gfn;
     uint64_t hvm_params[HVM_NR_PARAMS];
     struct domain_console console;

@@ -15,6 +15,7 @@
 #include <xen/guest_access.h>
 #include <xen/param.h>
 #include <xen/version.h>
+#include <xen/shared_layout.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
@@ -148,6 +149,14 @@ static void handle_cpuid(struct vcpu *v)
 #define HYPERCALL_PAGE_MSR  XEN_CPUID_FIRST_LEAF
 #define HYPERCALL_STUB_SIZE 32
 
+/* Is v in 64-bit mode (EFER.LMA and CS.L)? */
+static bool vcpu_in_64bit_mode(struct vcpu *v)
+{
+    struct hvm_guest_state st;
+    hvm_vendor->get_guest_state(v, &st);
+    return st.long_mode;
+}
+
 /* Fill the guest's hypercall page: stub i is "mov $i, %eax; vm(m)call; ret". */
 static int write_hypercall_page(struct vcpu *v, uint64_t val)
 {
@@ -170,6 +179,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
         p[8] = 0xc3;
     }
     unmap_guest_frame(page);
+    shinfo_latch(v->domain, !vcpu_in_64bit_mode(v)); /* as Xen: the guest's mode now */
     return 0;
 }
 
