@@ -10,7 +10,8 @@
  * to (HEAD again); priorities; a port still linked stays on its old
  * queue after a move; a port raised before its array page exists;
  * init_control and expand_array refusals; every guest page's reference
- * dropped by evtchn_fifo_destroy; and a race: one thread raising ports
+ * dropped by evtchn_fifo_destroy, and what was pending raised again
+ * under 2-level; and a race: one thread raising ports
  * while another consumes, after which every raise has been seen (no
  * event lost, no cycle).
  *
@@ -37,7 +38,14 @@
 
 static unsigned int upcalls[2];
 
-const struct evtchn_port_ops evtchn_l2_ops;
+static unsigned int l2_raised; /* carried back to 2-level by destroy */
+
+static void l2_set_pending(struct domain *d, struct vcpu *v, unsigned int port)
+{
+    l2_raised++;
+}
+
+const struct evtchn_port_ops evtchn_l2_ops = { .set_pending = l2_set_pending };
 
 struct vcpu *evtchn_notify_vcpu(struct domain *d, unsigned int port)
 {
@@ -75,6 +83,7 @@ static void setup(void)
     memset(vcpus, 0, sizeof(vcpus));
     memset(ports, 0, sizeof(ports));
     memset(upcalls, 0, sizeof(upcalls));
+    l2_raised = 0;
     dom.domain_id = OWNER;
     dom.max_vcpus = 2;
     dom.vcpu = vcpu_ptrs;
@@ -237,6 +246,19 @@ static void test_mask_and_unmask(void)
     teardown();
 }
 
+/* What is pending when FIFO goes (reset) is raised again under 2-level:
+ * a linked port, and one whose word had no page. */
+static void test_destroy_carries_pending(void)
+{
+    setup();
+    raise(12);
+    raise(1500);
+    raise(13);
+    *word(13) &= ~(1U << EVTCHN_FIFO_PENDING); /* consumed by the guest */
+    teardown();
+    CHECK_EQ(l2_raised, 2);
+}
+
 static void test_priorities(void)
 {
     uint32_t got[4];
@@ -360,6 +382,7 @@ int main(void)
         { "evtchn_fifo.order_and_ready", test_order_and_ready },
         { "evtchn_fifo.mask_and_unmask", test_mask_and_unmask },
         { "evtchn_fifo.priorities", test_priorities },
+        { "evtchn_fifo.destroy_carries_pending", test_destroy_carries_pending },
         { "evtchn_fifo.move_while_linked", test_move_while_linked },
         { "evtchn_fifo.late_page_and_limits", test_late_page_and_limits },
         { "evtchn_fifo.race_with_consumer", test_race_with_consumer },
