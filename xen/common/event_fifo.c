@@ -320,6 +320,10 @@ static void switch_to_fifo(struct domain *d, struct evtchn_fifo_domain *fd)
         chn->fifo_pending =
             chn->state != ECS_FREE && s && (s->evtchn_pending[p / 64] >> (p % 64)) & 1;
     }
+    /* The 2-level bits are now recorded above; left set, they would keep
+     * a port from ever raising once the domain is back on 2-level. */
+    for ( unsigned int w = 0; s && w < ARRAY_SIZE(s->evtchn_pending); w++ )
+        __atomic_store_n(&s->evtchn_pending[w], 0, __ATOMIC_SEQ_CST);
     d->evtchn.fifo = fd;
     __atomic_store_n(&d->evtchn.ops, &evtchn_fifo_ops, __ATOMIC_RELEASE);
 }
@@ -397,6 +401,21 @@ long evtchn_fifo_expand_array(struct domain *d, const struct evtchn_page *pg)
     return 0;
 }
 
+/* Both locks held, still FIFO: what is pending (on the console's port,
+ * the one kind a reset keeps) is raised again under 2-level. */
+static void carry_back_pending(struct domain *d)
+{
+    for ( unsigned int p = 1; p < d->evtchn.nr_ports; p++ )
+    {
+        struct evtchn *chn = &d->evtchn.port[p];
+        event_word_t *w = word_of(d, p);
+        bool pending = chn->fifo_pending || (w && word_test(w, EVTCHN_FIFO_PENDING));
+        chn->fifo_pending = false;
+        if ( pending && chn->state != ECS_FREE && chn->state != ECS_RESERVED )
+            evtchn_l2_ops.set_pending(d, evtchn_notify_vcpu(d, p), p);
+    }
+}
+
 void evtchn_fifo_destroy(struct domain *d)
 {
     struct evtchn_fifo_vcpu *fvs[HVM_MAX_VCPUS];
@@ -405,6 +424,7 @@ void evtchn_fifo_destroy(struct domain *d)
     if ( !fd )
         return;
     f = spin_lock_irqsave(&d->evtchn.virq_lock);
+    carry_back_pending(d);
     __atomic_store_n(&d->evtchn.ops, &evtchn_l2_ops, __ATOMIC_RELEASE);
     d->evtchn.fifo = NULL;
     detach_vcpus(d, fvs);

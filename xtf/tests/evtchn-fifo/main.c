@@ -24,7 +24,8 @@
  *  - a port past the array (1024+) raised before its page exists is
  *    linked when expand_array adds the page; a third page is -ENOSPC;
  *  - EVTCHNOP_reset goes back to 2-level (set_priority -ENOSYS again,
- *    sends set shared_info bits again).
+ *    sends set shared_info bits again, and the selector: no 2-level bit
+ *    left over from before FIFO began keeps the reused port silent).
  */
 #include <xtf.h>
 #include <xtf/evtchn.h>
@@ -226,15 +227,23 @@ static void late_page(void)
     evtchn_expect("third page", expand(gfn_of(cb_page[1])), -XEN_ENOSPC);
 }
 
-static void back_to_2l(void)
+/* The first port again (it was pending under 2-level when FIFO began):
+ * no stale 2-level bit may keep it from raising now. */
+static void back_to_2l(long early)
 {
     struct evtchn_reset r = { .dom = DOMID_SELF };
     long p;
     evtchn_expect("reset", hypercall_event_channel_op(EVTCHNOP_reset, &r), 0);
     evtchn_expect("2-level again: set_priority", set_priority(1, 1), -XEN_ENOSYS);
     p = ipi(0);
+    evtchn_expect("2-level again: the first port reused", p, early);
+    s->vcpu_info[0].evtchn_pending_sel = 0;
+    s->vcpu_info[0].evtchn_upcall_pending = 0;
     evtchn_send(p);
     evtchn_expect("2-level again: pending bit", evtchn_test_pending(p), 1);
+    evtchn_expect("2-level again: selector", (long)s->vcpu_info[0].evtchn_pending_sel,
+                  (long)(1UL << (p / 64)));
+    evtchn_expect("2-level again: upcall_pending", s->vcpu_info[0].evtchn_upcall_pending, 1);
 }
 
 void test_main(void)
@@ -255,7 +264,7 @@ void test_main(void)
     order_and_priority();
     move();
     late_page();
-    back_to_2l();
+    back_to_2l(early);
     if ( xtf_current_result() == XTF_NONE )
         xtf_success(NULL);
 }
