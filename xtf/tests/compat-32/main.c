@@ -194,7 +194,8 @@ static void test_list_into_hole(void)
     expect(rc == 2, "populate_physmap with a list running into a hole", rc);
     expect(current_pages() == before, "populate_physmap: 2 frames back", rc);
     rc = reservation(XENMEM_populate_physmap, list + 2, 3);
-    expect(rc == -XEN_EFAULT, "populate_physmap with its list in the hole", rc);
+    /* Xen's convention: the count of extents done, 0 here, not -EFAULT */
+    expect(rc == 0, "populate_physmap with its list in the hole", rc);
 }
 
 static void test_shared_info(void)
@@ -375,7 +376,7 @@ static void test_bad_pointers(void)
             xtf_failure("%s with its struct in a hole: rc %ld", calls[i].what, rc);
     }
     rc = hc32_2(memory_op, XENMEM_populate_physmap, PTR(&r));
-    expect(rc == -XEN_EFAULT, "populate_physmap with its list in a hole", rc);
+    expect(rc == 0, "populate_physmap with its list in a hole", rc);
     rc = hc32_2(memory_op, XENMEM_memory_map, PTR(&m));
     expect(rc == -XEN_EFAULT, "memory_map with its buffer in a hole", rc);
     rc = hc32_3(vcpu_op, VCPUOP_set_singleshot_timer, 0, NO_RAM);
