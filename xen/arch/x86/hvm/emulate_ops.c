@@ -2,8 +2,9 @@
  * emulate_ops.c - the non-string instructions the emulator carries out
  * on a memory operand with no RAM behind it: MOV in all its forms
  * (including MOVZX, MOVSX, MOVSXD and moffs), the ALU group, TEST, NOT,
- * NEG, INC, DEC, XCHG, CMPXCHG, XADD and the bit tests BT/BTS/BTR/BTC.
- * Everything else (shifts, MUL/DIV, SSE/AVX moves, ...) is refused with
+ * NEG, INC, DEC, XCHG, CMPXCHG, XADD and the bit tests BT/BTS/BTR/BTC;
+ * SSE moves are emulate_sse.c's. Everything else (shifts, MUL/DIV, VEX
+ * moves, ...) is refused with
  * its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
  *
@@ -250,7 +251,7 @@ static int twobyte(struct emul_ctx *c)
     case 0xc0:
     case 0xc1: return xadd(c);
     }
-    return -EOPNOTSUPP;
+    return emul_sse(c);
 }
 
 int emul_execute(struct emul_ctx *c)

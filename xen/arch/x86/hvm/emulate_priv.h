@@ -1,7 +1,8 @@
 /*
  * emulate_priv.h - what the parts of the instruction emulator share
  * (emulate.c: operands and memory; emulate_ops.c: the instructions;
- * emulate_string.c: string instructions and string port I/O). Nothing
+ * emulate_sse.c: SSE moves; emulate_string.c: string instructions and
+ * string port I/O). Nothing
  * outside xen/arch/x86/hvm/emulate*.c includes it.
  */
 #ifndef HVM_EMULATE_PRIV_H
@@ -53,6 +54,8 @@ int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val)
 
 /* emulate_ops.c: the non-string instructions. */
 int emul_execute(struct emul_ctx *c);
+/* emulate_sse.c: SSE moves; -EOPNOTSUPP if not one. */
+int emul_sse(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);
