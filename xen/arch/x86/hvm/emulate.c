@@ -20,7 +20,10 @@
 #include <asm/hvm.h>
 #include <asm/hvm_mmio.h>
 #include <asm/hvm_emulate.h>
+#include <asm/fpu.h>
 #include "emulate_priv.h"
+
+#define X86_EXC_PF 14
 
 uint64_t emul_size_mask(unsigned int size)
 {
@@ -41,6 +44,7 @@ int emul_init(struct emul_ctx *c, struct vcpu *v)
 
     c->v = v;
     c->why[0] = '\0';
+    c->pf = false;
     hvm_vendor->get_guest_state(v, &c->st);
     n = hvm_fetch_insn(v, bytes);
     if ( !n )
@@ -177,6 +181,9 @@ static int translate(struct emul_ctx *c, uint64_t va, unsigned int size, bool wr
     {
         snprintf(c->why, sizeof(c->why), "the guest's paging refuses the emulated %s of %#lx",
                  write ? "write" : "read", va);
+        c->pf = true;
+        c->pf_write = write;
+        c->pf_va = guest_va_to_gpa(c->v, va, write, &gpa[0]) ? va : va + *first;
         return -EFAULT;
     }
     return 0;
@@ -226,6 +233,24 @@ static void emul_crash(struct emul_ctx *c, const struct hvm_exit *e)
     domain_crash(c->v->domain, why);
 }
 
+/* The guest's own tables refused an operand: the fault it would have
+ * taken, with RIP on the instruction (a REP keeps the iterations done). */
+bool emul_inject_fault(struct emul_ctx *c)
+{
+    uint32_t pfec;
+
+    if ( !c->pf )
+        return false;
+    if ( guest_va_fault_code(c->v, c->pf_va, c->pf_write, &pfec) )
+    {
+        hvm_vendor->inject_exception(c->v, X86_EXC_GP, 0);
+        return true;
+    }
+    hvm_vendor->set_guest_cr2(c->v, c->pf_va);
+    hvm_vendor->inject_exception(c->v, X86_EXC_PF, pfec);
+    return true;
+}
+
 void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
 {
     struct emul_ctx c;
@@ -233,6 +258,8 @@ void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
 
     if ( !rc )
         rc = emul_is_string(&c.insn) ? emul_string(&c) : emul_execute(&c);
+    if ( rc < 0 && emul_inject_fault(&c) )
+        return;
     if ( rc < 0 )
         emul_crash(&c, e);
     else if ( rc == EMUL_DONE )

@@ -22,6 +22,10 @@ struct emul_ctx
     struct x86_insn insn;
     uint64_t next_rip;
     char why[96]; /* set when emulation fails */
+    /* set with -EFAULT when the guest's own paging refused an access */
+    bool pf;
+    bool pf_write;
+    uint64_t pf_va;
 };
 
 /* What an instruction handler returns, besides -errno (why is set). */
@@ -51,6 +55,10 @@ uint64_t emul_ea(const struct emul_ctx *c);
  * RAM or the MMIO registry. 0 or -EFAULT (why set). */
 int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val);
 int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val);
+
+/* After -EFAULT: inject the #PF (or #GP) the guest's paging calls for;
+ * false if the failure was something else. */
+bool emul_inject_fault(struct emul_ctx *c);
 
 /* emulate_ops.c: the non-string instructions. */
 int emul_execute(struct emul_ctx *c);

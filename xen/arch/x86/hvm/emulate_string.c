@@ -201,7 +201,7 @@ void hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( rc == EMUL_DONE )
         v->arch.regs.rip = c.next_rip;
-    if ( rc >= 0 )
+    if ( rc >= 0 || emul_inject_fault(&c) )
         return;
     snprintf(why, sizeof(why), "string port I/O at rip %#lx: %s", v->arch.regs.rip, c.why);
     domain_crash(v->domain, why);

@@ -553,6 +553,11 @@ static void svm_set_guest_pat(struct vcpu *v, uint64_t pat)
     vmcb_set64(v->arch.svm.vmcb, VMCB_G_PAT, pat);
 }
 
+static void svm_set_guest_cr2(struct vcpu *v, uint64_t cr2)
+{
+    vmcb_set64(v->arch.svm.vmcb, VMCB_CR2, cr2);
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
     uint64_t ev = vector | (3u << 8) | (1u << 31); /* type 3: exception, valid */
@@ -602,6 +607,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
     .set_guest_pat = svm_set_guest_pat,
+    .set_guest_cr2 = svm_set_guest_cr2,
     .inject_exception = svm_inject_exception,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
 };
