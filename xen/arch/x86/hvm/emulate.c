@@ -5,10 +5,10 @@
  * none, to the MMIO registry (a device, else the hole: all-ones, writes
  * dropped). Entry point for accesses that reached no RAM.
  *
- * Limits: segment bases are taken as zero (the flat segments a PVH guest
- * runs with; FS/GS overrides are not applied), the guest's own #PF on an
- * emulated access is not delivered (the domain crashes, with the
- * address), and a LOCKed read-modify-write of RAM is not atomic here.
+ * Segment bases are applied (in 64-bit mode only FS and GS have one);
+ * limits and access rights of segments are not checked. An operand the
+ * guest's own tables refuse becomes its #PF. A LOCKed read-modify-write
+ * of RAM is not atomic here.
  *
  * It may not change p2m entries; RAM is reached only through the
  * guest_access.h calls, devices only through hvm_mmio.h.
@@ -100,6 +100,21 @@ void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_
         *r = (*r & ~emul_size_mask(size)) | (val & emul_size_mask(size));
 }
 
+uint64_t emul_seg_base(const struct emul_ctx *c, unsigned int seg)
+{
+    if ( c->st.long_mode && seg != X86_SEG_FS && seg != X86_SEG_GS )
+        return 0;
+    return hvm_vendor->seg_base(c->v, seg);
+}
+
+/* The override, else SS for rSP/rBP-based addressing, else DS. */
+static unsigned int mem_seg(const struct x86_insn *i)
+{
+    if ( i->seg != X86_SEG_NONE )
+        return i->seg;
+    return i->base == 4 || i->base == 5 ? X86_SEG_SS : X86_SEG_DS;
+}
+
 uint64_t emul_ea(const struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -111,7 +126,7 @@ uint64_t emul_ea(const struct emul_ctx *c)
         ea += *gpr_slot(c->v, i->base);
     if ( i->index != X86_REG_NONE )
         ea += *gpr_slot(c->v, i->index) * i->scale;
-    return ea & emul_size_mask(i->addr_size);
+    return emul_seg_base(c, mem_seg(i)) + (ea & emul_size_mask(i->addr_size));
 }
 
 /* ---- memory ----------------------------------------------------------- */

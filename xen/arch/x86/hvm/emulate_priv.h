@@ -48,8 +48,10 @@ uint64_t emul_gpr(const struct emul_ctx *c, unsigned int n, unsigned int size);
 void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_t val);
 uint64_t emul_size_mask(unsigned int size);
 
-/* The linear address of the ModRM or moffs memory operand. */
+/* The linear address of the ModRM or moffs memory operand, its segment's
+ * base included; and a segment's base (0 for ES-DS in 64-bit mode). */
 uint64_t emul_ea(const struct emul_ctx *c);
+uint64_t emul_seg_base(const struct emul_ctx *c, unsigned int seg);
 
 /* size (1-8) bytes at guest-virtual va, through the guest's paging, to
  * RAM or the MMIO registry. 0 or -EFAULT (why set). */

@@ -553,6 +553,12 @@ static void svm_set_guest_pat(struct vcpu *v, uint64_t pat)
     vmcb_set64(v->arch.svm.vmcb, VMCB_G_PAT, pat);
 }
 
+/* The VMCB's segments sit 16 bytes apart from ES, base at +8. */
+static uint64_t svm_seg_base(struct vcpu *v, unsigned int seg)
+{
+    return vmcb_get64(v->arch.svm.vmcb, VMCB_ES + 16 * (seg % 6) + 8);
+}
+
 static void svm_set_guest_cr2(struct vcpu *v, uint64_t cr2)
 {
     vmcb_set64(v->arch.svm.vmcb, VMCB_CR2, cr2);
@@ -608,6 +614,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .get_guest_state = svm_get_guest_state,
     .set_guest_pat = svm_set_guest_pat,
     .set_guest_cr2 = svm_set_guest_cr2,
+    .seg_base = svm_seg_base,
     .inject_exception = svm_inject_exception,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
 };

@@ -377,6 +377,12 @@ static void vmx_set_guest_pat(struct vcpu *v, uint64_t pat)
     vmcs_write(VMCS_GUEST_PAT, pat);
 }
 
+static uint64_t vmx_seg_base(struct vcpu *v, unsigned int seg)
+{
+    (void)v;
+    return vmcs_read(VMCS_GUEST_BASE(seg % 6));
+}
+
 /* VMX does not switch CR2: the guest finds the CPU's own at entry, and
  * the hypervisor takes no page faults to change it. */
 static void vmx_set_guest_cr2(struct vcpu *v, uint64_t cr2)
@@ -413,6 +419,7 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .get_guest_state = vmx_get_guest_state,
     .set_guest_pat = vmx_set_guest_pat,
     .set_guest_cr2 = vmx_set_guest_cr2,
+    .seg_base = vmx_seg_base,
     .inject_exception = vmx_inject_exception,
     .flush_guest_tlbs = vmx_flush_guest_tlbs,
     .kicked = vmcs_serve_clear_request,
