@@ -20,6 +20,9 @@
  *    all-ones and once on the hole, from two starting flag sets, and the
  *    registers and arithmetic flags must agree (the CPU's own result is
  *    the reference); the hole still reads all-ones after.
+ *  - FS and GS overrides: the segment base is part of the address (a
+ *    load through FS at the HPET, a load through GS straddling the last
+ *    RAM bytes and the hole, a FS-sourced REP MOVSB).
  * Every instruction is followed by a sentinel MOV that must run whole:
  * a RIP left short or moved too far breaks it (or faults).
  */
@@ -317,6 +320,37 @@ static void test_bt_into_hole(void)
     *last = old;
 }
 
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+
+static void test_segments(void)
+{
+    uint64_t fs = rdmsr(MSR_FS_BASE), gs = rdmsr(MSR_GS_BASE), v = 0x77, h = 0, c, si, di;
+    volatile uint32_t *ram = (volatile uint32_t *)(uintptr_t)(ram_end - 4);
+    uint32_t old = *ram;
+    static uint8_t dst[8];
+
+    wrmsr(MSR_FS_BASE, 0xfed00000 - 0x40);
+    expect(LOAD("movl %%fs:0x40, %k[v]", 0x77), 0xffffffffULL, "fs: load", 0xfed00000);
+    *ram = 0x600dcafe;
+    wrmsr(MSR_GS_BASE, ram_end - 0x1004);
+    expect(LOAD("movq %%gs:0x1000, %q[v]", 0), 0xffffffff600dcafeULL, "gs: straddling load",
+           ram_end - 4);
+    *ram = old;
+    c = 8, si = 0x40, di = (uint64_t)(uintptr_t)dst;
+    __asm__ volatile("rep movsb %%fs:(%%rsi), %%es:(%%rdi)"
+                     : "+c"(c), "+S"(si), "+D"(di)
+                     :
+                     : "memory");
+    for ( unsigned int i = 0; i < 8; i++ )
+        if ( dst[i] != 0xff )
+            xtf_failure("fs: rep movsb: byte %u is %#x", i, dst[i]);
+    wrmsr(MSR_FS_BASE, fs);
+    wrmsr(MSR_GS_BASE, gs);
+    (void)v;
+    (void)h;
+}
+
 void test_main(void)
 {
     ram_end = xtf_ram_end();
@@ -336,5 +370,6 @@ void test_main(void)
     test_absolute_loads();
     test_straddle();
     test_bt_into_hole();
+    test_segments();
     xtf_success(NULL);
 }
