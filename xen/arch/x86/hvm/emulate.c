@@ -204,6 +204,14 @@ static int translate(struct emul_ctx *c, uint64_t va, unsigned int size, bool wr
     return 0;
 }
 
+int emul_probe(struct emul_ctx *c, uint64_t va)
+{
+    uint64_t gpa[2];
+    unsigned int first;
+
+    return translate(c, va, 1, false, gpa, &first);
+}
+
 int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val)
 {
     uint8_t buf[8];

@@ -3,7 +3,8 @@
  * on a memory operand with no RAM behind it: MOV in all its forms
  * (including MOVZX, MOVSX, MOVSXD and moffs), the ALU group, TEST, NOT,
  * NEG, INC, DEC, XCHG, CMPXCHG, XADD and the bit tests BT/BTS/BTR/BTC;
- * SSE moves are emulate_sse.c's. Everything else (shifts, MUL/DIV, VEX
+ * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE moves are
+ * emulate_sse.c's. Everything else (shifts, MUL/DIV, VEX
  * moves, ...) is refused with
  * its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
@@ -233,10 +234,28 @@ static int onebyte(struct emul_ctx *c)
     return -EOPNOTSUPP;
 }
 
+/*
+ * Cache-line flushes (CLFLUSH, CLFLUSHOPT, CLWB: 0F AE /7, 66 0F AE /7
+ * and /6) and prefetches (0F 18, 0F 0D) read nothing: with no cache
+ * line behind a hole they complete once the address translates.
+ */
+static int cache_hint(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    unsigned int ext = (i->modrm >> 3) & 7;
+
+    if ( i->opcode == 0xae && !(ext == 7 || (ext == 6 && i->opsize_prefix && !i->rep)) )
+        return emul_sse(c); /* FXSAVE, LDMXCSR, XSAVE ...: not emulated */
+    return emul_probe(c, emul_ea(c));
+}
+
 static int twobyte(struct emul_ctx *c)
 {
     switch ( c->insn.opcode )
     {
+    case 0x0d:
+    case 0x18:
+    case 0xae: return cache_hint(c);
     case 0xb6:
     case 0xb7:
     case 0xbe:

@@ -56,6 +56,8 @@ uint64_t emul_seg_base(const struct emul_ctx *c, unsigned int seg);
 /* size (1-8) bytes at guest-virtual va, through the guest's paging, to
  * RAM or the MMIO registry. 0 or -EFAULT (why set). */
 int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val);
+/* Translate va as a read would, touching nothing there (CLFLUSH). */
+int emul_probe(struct emul_ctx *c, uint64_t va);
 int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val);
 
 /* After -EFAULT: inject the #PF (or #GP) the guest's paging calls for;
