@@ -20,6 +20,7 @@
  *    all-ones and once on the hole, from two starting flag sets, and the
  *    registers and arithmetic flags must agree (the CPU's own result is
  *    the reference); the hole still reads all-ones after.
+ *  - CLFLUSH, CLFLUSHOPT (if offered), PREFETCHT0/NTA on a hole complete;
  *  - FS and GS overrides: the segment base is part of the address (a
  *    load through FS at the HPET, a load through GS straddling the last
  *    RAM bytes and the hole, a FS-sourced REP MOVSB).
@@ -320,6 +321,19 @@ static void test_bt_into_hole(void)
     *last = old;
 }
 
+static void test_cache_hints(uint64_t h)
+{
+    uint64_t v = 0;
+
+    LOAD("clflush (%[m])", 0);
+    LOAD("prefetcht0 (%[m])", 0);
+    LOAD("prefetchnta 64(%[m])", 0);
+    if ( cpuid_count(7, 0).b & (1u << 23) )
+        LOAD("clflushopt (%[m])", 0);
+    expect(load64(h), ONES, "after the cache hints", h);
+    (void)v;
+}
+
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 
@@ -366,6 +380,7 @@ void test_main(void)
         test_loads(holes[i]);
         test_stores(holes[i]);
         test_alu(holes[i]);
+        test_cache_hints(holes[i]);
     }
     test_absolute_loads();
     test_straddle();
