@@ -1,6 +1,8 @@
 # Wren top-level Makefile.
 #
-#   make run [PLATFORM=qemu|bochs]   install what is missing, build, boot the demo
+#   make run [PLATFORM=qemu|bochs] [GUEST=linux]
+#                                    install what is missing, build, boot the demo
+#                                    (or Debian's Linux kernel as a PVH domU)
 #   make test                        install what is missing, build, run every test
 #   make bench                       benchmarks (counts, not times)
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_STAGES="host-decode ..."]
@@ -23,14 +25,19 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf unit deps run test bench fuzz format format-check clean
+.PHONY: all build xen xtf linux unit deps run test bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf
+build: xen xtf linux
+
+# The Linux guest test's kernel (Debian's, fetched with apt-get download),
+# its initramfs and its descriptor, beside the XTF tests.
+linux:
+	@automation/linux/build.sh $(BUILD)/xtf
 
 xen:
 	@$(MAKE) -s -C xen BUILD=$(BUILD)/xen
@@ -49,7 +56,7 @@ unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
 
 run: deps build
-	@automation/run-demo.sh $(PLATFORM)
+	@automation/run-demo.sh $(PLATFORM) $(GUEST)
 
 test: deps
 	@$(MAKE) -s build

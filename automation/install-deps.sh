@@ -22,6 +22,9 @@ packages=(
     bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools
     # runners: timeout (coreutils), the xterm terminfo Bochs's display needs
     coreutils ncurses-base
+    # the Linux guest test (automation/linux/build.sh): unpacking Debian's
+    # kernel package and building its initramfs from busybox-static
+    dpkg xz-utils cpio gzip busybox-static
 )
 
 installed()

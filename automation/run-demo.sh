@@ -1,6 +1,8 @@
 #!/bin/bash
-# automation/run-demo.sh qemu|bochs - boot the demo (build/xtf/demo.cfg)
-# with its console live on this terminal, until the demo powers off.
+# automation/run-demo.sh qemu|bochs [GUEST] - boot the demo (build/xtf/
+# demo.cfg), or GUEST's descriptor (GUEST=linux: Debian's kernel as a PVH
+# domU, build/xtf/linux.cfg), with the console live on this terminal,
+# until the machine powers off.
 #
 # QEMU puts the serial line on stdio (with its monitor multiplexed: Ctrl-a x
 # quits, Ctrl-a c switches to the monitor). Bochs writes the serial line to
@@ -20,9 +22,10 @@ here=$(dirname "${BASH_SOURCE[0]}")
 case ${1:-} in
 qemu|qemu-svm) platform=qemu-svm ;;
 bochs|bochs-vmx) platform=bochs-vmx ;;
-*) echo "usage: ${0##*/} qemu|bochs" >&2; exit 2 ;;
+*) echo "usage: ${0##*/} qemu|bochs [GUEST]" >&2; exit 2 ;;
 esac
-test_load demo
+guest=${2:-demo}
+test_load "$guest"
 
 limit=0
 interactive=1
@@ -70,7 +73,7 @@ demo_bochs()
     bochs_collect "$emulog" "$tmp"
 }
 
-echo "[booting the Wren demo on $platform]"
+echo "[booting the Wren $guest on $platform]"
 case $platform in
 qemu-svm) demo_qemu ;;
 bochs-vmx) demo_bochs ;;
@@ -80,16 +83,16 @@ mapfile -t scan < <(judge_scan "$log" dom0)
 panic=${scan[2]:-}
 echo
 if [[ -n $panic ]]; then
-    echo "[demo ended: hypervisor panic: $panic; log: $log]"
+    echo "[$guest ended: hypervisor panic: $panic; log: $log]"
     exit 1
 elif [[ $EMU_TIMED_OUT == 1 ]]; then
-    echo "[demo ended: no power off within ${limit}s; log: $log]"
+    echo "[$guest ended: no power off within ${limit}s; log: $log]"
     exit 1
 elif tail -n 2 "$log" | grep -q '^QEMU: Terminated'; then
-    echo "[demo ended: QEMU was told to quit; log: $log]"
+    echo "[$guest ended: QEMU was told to quit; log: $log]"
     exit 0
 elif [[ -n $EMU_NOTE && $platform == qemu-svm ]]; then
-    echo "[demo ended: $EMU_NOTE${EMU_DIAG:+; $EMU_DIAG}; log: $log]"
+    echo "[$guest ended: $EMU_NOTE${EMU_DIAG:+; $EMU_DIAG}; log: $log]"
     exit 1
 fi
-echo "[demo powered off${EMU_DIAG:+ ($EMU_DIAG)}; log: $log]"
+echo "[$guest powered off${EMU_DIAG:+ ($EMU_DIAG)}; log: $log]"

@@ -65,7 +65,7 @@ bochs_make_iso()
 bochs_make_rc()
 {
     sed -e "s|@ISO@|$2|" -e "s|@SERIAL_LOG@|$3|" -e "s|@BOCHS_LOG@|$1/bochs.log|" \
-        -e "s|@MEGS@|$BOCHS_MEGS|g" -e "s|@CPUS@|$BOCHS_CPUS|" \
+        -e "s|@MEGS@|${T_MEMORY:-$BOCHS_MEGS}|g" -e "s|@CPUS@|$BOCHS_CPUS|" \
         "$BOCHSRC_IN" >"$1/bochsrc"
     echo c >"$1/bochs.rc"
 }

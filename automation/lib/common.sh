@@ -47,7 +47,9 @@ test_cfg_var()
 
 # test_load NAME: read build/xtf/NAME.cfg into T_* variables and the module
 # list MOD_FILE[i] (file name in build/xtf) / MOD_STRING[i] (its module
-# string). Module 0 is dom0, module i is domain i.
+# string). Module 0 is dom0; then each domU's kernel, followed by its
+# ramdisk ("FILE ramdisk") if DOMU<n>_RAMDISK names one. T_MEMORY is the
+# descriptor's MEMORY (MiB of emulated RAM), empty for the default.
 test_load()
 {
     local name=$1 cfg=$XTF_DIR/$1.cfg dump i d v
@@ -55,18 +57,21 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT; do
+        for v in DOM0 DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
         for d in $DOMUS; do
             v=DOMU${i}_ARGS
             printf "T_DOMU_ARGS[%d]=%q\n" "$i" "${!v}"
+            v=DOMU${i}_RAMDISK
+            printf "T_DOMU_RAMDISK[%d]=%q\n" "$i" "${!v}"
             i=$((i + 1))
         done' _ "$cfg") || die "$cfg: cannot be sourced"
     T_NAME=$name
     T_DESC=$(sed -n '1s/^#[[:space:]]*//p' "$cfg")
     T_DOMU_ARGS=()
+    T_DOMU_RAMDISK=()
     eval "$dump"
     T_DOM0=${T_DOM0:-$name}
     T_RESULT_FROM=${T_RESULT_FROM:-dom0}
@@ -76,18 +81,23 @@ test_load()
     [[ -z $T_BOCHS_TIMEOUT || $T_BOCHS_TIMEOUT =~ ^[0-9]+$ ]] ||
         die "$cfg: BOCHS_TIMEOUT '$T_BOCHS_TIMEOUT' is not a number of seconds"
     [[ -n ${WREN_TIMEOUT:-} ]] && T_BOCHS_TIMEOUT=
+    [[ -z $T_MEMORY || $T_MEMORY =~ ^[0-9]+$ ]] || die "$cfg: MEMORY '$T_MEMORY' is not a number of MiB"
 
     MOD_FILE=("$T_DOM0.elf")
     MOD_STRING=("$T_DOM0.elf")
     i=1
     for d in $T_DOMUS; do
-        MOD_FILE[i]=$d.elf
-        MOD_STRING[i]="$d.elf${T_DOMU_ARGS[i]:+ ${T_DOMU_ARGS[i]}}"
+        MOD_FILE+=("$d.elf")
+        MOD_STRING+=("$d.elf${T_DOMU_ARGS[i]:+ ${T_DOMU_ARGS[i]}}")
+        if [[ -n ${T_DOMU_RAMDISK[i]:-} ]]; then
+            MOD_FILE+=("${T_DOMU_RAMDISK[i]}")
+            MOD_STRING+=("${T_DOMU_RAMDISK[i]} ramdisk")
+        fi
         i=$((i + 1))
     done
     if [[ $T_RESULT_FROM != dom0 ]]; then
         [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0 or dN"
-        (( BASH_REMATCH[1] < ${#MOD_FILE[@]} )) || die "$cfg: RESULT_FROM=$T_RESULT_FROM but only ${#MOD_FILE[@]} domains"
+        (( BASH_REMATCH[1] < i )) || die "$cfg: RESULT_FROM=$T_RESULT_FROM but only $i domains"
     fi
     for v in "${MOD_FILE[@]}"; do
         [[ -r $XTF_DIR/$v ]] || die "$cfg: module $XTF_DIR/$v is missing"

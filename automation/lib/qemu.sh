@@ -45,7 +45,7 @@ qemu_status_note()
 # QEMU_CMD. It must run in build/xtf/ (see above).
 qemu_argv()
 {
-    QEMU_CMD=("$QEMU" "${QEMU_ARGS[@]}" -serial "$1" -d cpu_reset,guest_errors -D "$2.d"
+    QEMU_CMD=("$QEMU" "${QEMU_ARGS[@]}" ${T_MEMORY:+-m "$T_MEMORY"} -serial "$1" -d cpu_reset,guest_errors -D "$2.d"
               -kernel "$XEN_BIN" -append "$XEN_CMDLINE" -initrd "$(qemu_initrd)")
     [[ $1 == mon:* ]] || QEMU_CMD+=(-monitor none)
 }

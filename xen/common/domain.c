@@ -12,9 +12,12 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/time.h>
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/frame.h>
+#include <xen/compat.h>
+#include <xen/grant_table.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
 #include <public/sched.h>
@@ -78,6 +81,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->processor = -1;
     v->state = VCPU_OFFLINE;
+    runstate_init(v);
+    vcpu_timers_init(v);
     if ( arch_vcpu_create(v) )
     {
         xfree(v);
@@ -119,7 +124,11 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
  * still hold references: the p2m stays, empty, and keeps its root. */
 static void domain_relinquish(struct domain *d)
 {
-    logdirty_domain_destroy(d); /* needs the vCPUs and the p2m */
+    for ( unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++ )
+        if ( d->vcpu[i] )
+            vcpu_timers_kill(d->vcpu[i]); /* no timer fires into a dying domain */
+    logdirty_domain_destroy(d);           /* needs the vCPUs and the p2m */
+    grant_table_relinquish(d);            /* its grant maps, before the p2m goes */
     if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);
@@ -136,7 +145,9 @@ static void domain_free_parts(struct domain *d)
     {
         if ( !d->vcpu[i] )
             continue;
+        vcpu_timers_kill(d->vcpu[i]);
         arch_vcpu_destroy(d->vcpu[i]);
+        compat_vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
     if ( d->p2m.ops )
@@ -148,6 +159,7 @@ static void domain_free_parts(struct domain *d)
         frame_unshare(d->console.ring_mfn);
     xfree(d->vcpu);
     xfree(d->memmap);
+    grant_table_free(d);
     evtchn_free(d);
     xfree(d);
 }
@@ -208,12 +220,15 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     logdirty_domain_init(d);
     rc = evtchn_init(d);
     if ( !rc )
+        rc = grant_table_init(d);
+    if ( !rc )
         rc = domain_alloc_parts(d, max_vcpus);
     if ( rc )
     {
         domain_free_parts(d);
         return rc;
     }
+    time_domain_init(d);
     domain_list_add(d);
     if ( privileged && !hardware_domain )
         hardware_domain = d;
@@ -301,6 +316,14 @@ int domain_unpause_by_controller(struct domain *d)
     return ok ? 0 : -EINVAL;
 }
 
+/* As in Xen: the hardware domain hears of every shutdown and death
+ * (VIRQ_DOM_EXC, global), so its toolstack can look. */
+static void send_dom_exc(void)
+{
+    if ( hardware_domain )
+        send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
+}
+
 static const char *shutdown_reason_name(unsigned int r)
 {
     static const char *const names[] = {
@@ -342,6 +365,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     printk("Domain %u shut down: %s\n", d->domain_id, shutdown_reason_name(reason));
     if ( d == hardware_domain )
         hardware_domain_shutdown(reason);
+    send_dom_exc();
     sched_kick_all();
 }
 
@@ -380,6 +404,7 @@ int domain_destroy(struct domain *d)
     domain_relinquish(d);
     spin_unlock(&d->lock);
     printk("Domain %u destroyed\n", d->domain_id);
+    send_dom_exc();
     put_domain(d); /* the list's reference */
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/hypercall.h>
+#include <xen/compat.h>
 #include <public/xen.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
@@ -127,5 +128,7 @@ long hypercall_dispatch(struct domain *caller, uint64_t nr, const uint64_t args[
     if ( !e )
         return -ENOSYS;
     rc = hypercall_permit(e->callers, caller, NULL);
-    return rc ? rc : e->call(args);
+    if ( rc )
+        return rc;
+    return hypercall_is_compat() ? compat_dispatch(nr, e->call, args) : e->call(args);
 }

@@ -20,6 +20,7 @@
 #include <public/memory.h>
 #include <xen/reservation.h>
 #include <xen/frame.h>
+#include <xen/grant_table.h>
 
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
@@ -120,8 +121,8 @@ long memop_add_to_physmap(unsigned int op, uint64_t start, uint64_t arg)
         return -ENOSYS; /* as in Xen: only through the batch call */
     switch ( x.space )
     {
-    case XENMAPSPACE_shared_info: break;
-    case XENMAPSPACE_grant_table:
+    case XENMAPSPACE_shared_info:
+    case XENMAPSPACE_grant_table: break;
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range: return -ENOSYS; /* not implemented yet */
     default: return -EINVAL;
@@ -129,6 +130,12 @@ long memop_add_to_physmap(unsigned int op, uint64_t start, uint64_t arg)
     rc = domain_for_caller(x.domid, &d);
     if ( rc )
         return rc;
+    if ( x.space == XENMAPSPACE_grant_table )
+    {
+        rc = grant_table_map_frame(d, x.idx, x.gpfn); /* grant_table.c */
+        put_domain(d);
+        return rc;
+    }
     spin_lock(&d->lock); /* one shared_info move at a time */
     rc = (int)map_shared_info(d, x.idx, x.gpfn);
     spin_unlock(&d->lock);

@@ -7,6 +7,10 @@
  * eligibility is computed from those states each time, under sched_lock,
  * which also guards domain_list changes. The tick (SCHED_HZ) asks every
  * CPU to pick again; a vCPU that blocks or halts leaves its CPU at once.
+ * The loop also runs the CPU's due software timers (timer_softirq, with no
+ * lock held) before each guest entry and before idling, and refreshes a
+ * vCPU's pvclock before its slice. SCHEDOP_poll blocks like SCHEDOP_block
+ * but is ended by its own ports (sched_poll_notify) or its timeout.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -14,6 +18,8 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/console.h>
+#include <xen/timer.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -68,6 +74,7 @@ static struct vcpu *pick_next(unsigned int cpu)
     cursor_vcpu = v->vcpu_id;
     v->processor = (int)cpu;
     v->state = VCPU_RUNNING;
+    runstate_sync(v);
     return v;
 }
 
@@ -77,7 +84,120 @@ static void put_back(struct vcpu *v)
     v->processor = -1;
     if ( v->state == VCPU_RUNNING )
         v->state = VCPU_RUNNABLE;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/* ---- SCHEDOP_poll ------------------------------------------------------- */
+
+/* Xen's limit on the ports of one poll. */
+#define POLL_MAX_PORTS 128
+
+/* End v's poll, once, whoever gets here first. True if this call did. */
+static bool poll_end(struct vcpu *v)
+{
+    if ( !__atomic_exchange_n(&v->polling, false, __ATOMIC_SEQ_CST) )
+        return false;
+    __atomic_sub_fetch(&v->domain->nr_pollers, 1, __ATOMIC_SEQ_CST);
+    stop_timer(&v->timers.poll);
+    return true;
+}
+
+/* Anything may wake a polling vCPU (an upcall does, as in Xen); once it
+ * runs again its poll is over. */
+static void poll_end_if_awake(struct vcpu *v)
+{
+    if ( ACCESS_ONCE(v->polling) && ACCESS_ONCE(v->state) != VCPU_BLOCKED )
+        poll_end(v);
+}
+
+void sched_poll_notify(struct domain *d, unsigned int port)
+{
+    if ( !__atomic_load_n(&d->nr_pollers, __ATOMIC_SEQ_CST) )
+        return;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+        if ( !v || !ACCESS_ONCE(v->polling) )
+            continue;
+        if ( ACCESS_ONCE(v->poll_port) >= 0 && (unsigned int)v->poll_port != port )
+            continue;
+        if ( poll_end(v) )
+            vcpu_wake(v);
+    }
+}
+
+void sched_poll_timeout(struct vcpu *v)
+{
+    if ( poll_end(v) )
+        vcpu_wake(v);
+}
+
+/* Xen's local_events_need_delivery: an upcall pending and not masked. */
+static bool upcall_deliverable(struct vcpu *v)
+{
+    const struct vcpu_info *vi = vcpu_info_of(v);
+    return vi && ACCESS_ONCE(vi->evtchn_upcall_pending) && !ACCESS_ONCE(vi->evtchn_upcall_mask);
+}
+
+/* With v already marked polling and blocked: 0 to sleep, 1 if a port is
+ * pending or an upcall deliverable (return at once), -EINVAL for a port
+ * the domain does not have. */
+static int poll_check(struct vcpu *v, const uint32_t *ports, unsigned int n)
+{
+    if ( upcall_deliverable(v) )
+        return 1;
+    for ( unsigned int i = 0; i < n; i++ )
+    {
+        int rc = evtchn_port_poll(v->domain, ports[i]);
+        if ( rc )
+            return rc;
+    }
+    return 0;
+}
+
+static void poll_begin(struct vcpu *v, const uint32_t *ports, unsigned int n)
+{
+    unsigned long f;
+    ACCESS_ONCE(v->poll_port) = n == 1 ? (int32_t)ports[0] : -1;
+    __atomic_add_fetch(&v->domain->nr_pollers, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
+    f = spin_lock_irqsave(&sched_lock);
+    v->state = VCPU_BLOCKED;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/*
+ * Xen's rules: more than 128 ports is -EINVAL, an unreadable array
+ * -EFAULT (both before anything changes); then the vCPU is marked polling
+ * and blocked before the ports are looked at, so an event in between
+ * wakes it. A pending port (or a deliverable upcall) returns 0 at once; a
+ * port the domain lacks -EINVAL; otherwise the vCPU sleeps until a polled
+ * port fires, the absolute timeout (0: none) passes, or anything else
+ * wakes it, and the call returns 0.
+ */
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t ports[POLL_MAX_PORTS];
+    int rc;
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
+        return -EFAULT;
+    if ( p.nr_ports > POLL_MAX_PORTS )
+        return -EINVAL;
+    if ( p.nr_ports && copy_from_guest(ports, p.ports, p.nr_ports * sizeof(ports[0])) )
+        return -EFAULT;
+    poll_begin(v, ports, p.nr_ports);
+    rc = poll_check(v, ports, p.nr_ports);
+    if ( rc )
+    {
+        if ( poll_end(v) )
+            vcpu_wake(v);
+        return rc < 0 ? rc : 0;
+    }
+    if ( p.timeout )
+        set_timer(&v->timers.poll, (s_time_t)p.timeout);
+    return 0;
 }
 
 /* Run v until the tick, a kick, or until it may no longer run. */
@@ -86,9 +206,13 @@ static void run_slice(struct vcpu *v)
     struct cpu_info *ci = get_cpu_info();
     ci->curr_vcpu = v;
     ci->need_resched = false;
+    vcpu_time_update(v);
     arch_vcpu_switch_in(v);
+    runstate_guest_update(v);
     do
     {
+        timer_softirq();
+        poll_end_if_awake(v);
         arch_vcpu_run_once(v);
     } while ( !ci->need_resched && vcpu_runnable(v) );
     arch_vcpu_switch_out(v);
@@ -99,12 +223,13 @@ static void run_slice(struct vcpu *v)
 __noreturn void scheduler_loop(void)
 {
     unsigned int cpu = smp_processor_id();
-    apic_timer_start(SCHED_HZ);
+    timer_cpu_start(MILLISECS(1000 / SCHED_HZ));
     for ( ;; )
     {
         struct vcpu *v;
         unsigned long f;
         local_irq_disable();
+        timer_softirq();
         f = spin_lock_irqsave(&sched_lock);
         v = pick_next(cpu);
         spin_unlock_irqrestore(&sched_lock, f);
@@ -141,6 +266,7 @@ void vcpu_wake(struct vcpu *v)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     if ( v->state == VCPU_BLOCKED )
         v->state = v->processor >= 0 ? VCPU_RUNNING : VCPU_RUNNABLE;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
     kick_others();
 }
@@ -149,10 +275,22 @@ void vcpu_block(struct vcpu *v)
 {
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->state = VCPU_BLOCKED;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
-    /* An event that arrived before we marked ourselves blocked must not be lost. */
-    if ( evtchn_vcpu_has_pending(v) )
+    /* An event or interrupt that arrived before we marked ourselves
+     * blocked must not be lost. */
+    if ( evtchn_vcpu_has_pending(v) || arch_vcpu_intr_pending(v) )
         vcpu_wake(v);
+}
+
+void vcpu_online(struct vcpu *v)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    v->is_up = true;
+    if ( v->state == VCPU_OFFLINE )
+        v->state = VCPU_RUNNABLE;
+    spin_unlock_irqrestore(&sched_lock, f);
+    vcpu_wake(v);
 }
 
 void vcpu_yield(void)
@@ -165,6 +303,7 @@ void vcpu_offline(struct vcpu *v)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     v->state = VCPU_OFFLINE;
     v->is_up = false;
+    runstate_sync(v);
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
@@ -208,6 +347,22 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
     case SCHEDOP_yield: vcpu_yield(); return 0;
     case SCHEDOP_block: vcpu_block(v); return 0;
     case SCHEDOP_shutdown: return sched_shutdown(arg);
+    case SCHEDOP_poll: return sched_poll(v, arg);
+    default: return -ENOSYS;
+    }
+}
+
+/* vm_assist: of Xen's assists, HVM and PVH guests have only the runstate
+ * update flag; any other type is -EINVAL, as on Xen. */
+long do_vm_assist(uint64_t cmd, uint64_t type)
+{
+    struct domain *d = current->domain;
+    if ( type != VMASST_TYPE_runstate_update_flag )
+        return -EINVAL;
+    switch ( cmd )
+    {
+    case VMASST_CMD_enable: d->runstate_update_flag = true; return 0;
+    case VMASST_CMD_disable: d->runstate_update_flag = false; return 0;
     default: return -ENOSYS;
     }
 }

@@ -17,6 +17,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/arch.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
@@ -97,6 +98,15 @@ static long vcpuop_down(struct vcpu *v)
     return 0;
 }
 
+/* The checks and the move are event_channel.c's (vcpu_info_of). */
+static long vcpuop_register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info info;
+    if ( copy_from_guest(&info, arg, sizeof(info)) )
+        return -EFAULT;
+    return evtchn_register_vcpu_info(v, info.mfn, info.offset);
+}
+
 /* Xen's arguments are (int cmd, unsigned int vcpuid, arg). */
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
@@ -111,6 +121,13 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
     case VCPUOP_up: return vcpuop_up(v);
     case VCPUOP_down: return vcpuop_down(v);
     case VCPUOP_is_up: return v->is_up ? 1 : 0;
+    case VCPUOP_get_runstate_info: return vcpuop_get_runstate_info(v, arg);
+    case VCPUOP_register_runstate_memory_area: return vcpuop_register_runstate_area(v, arg);
+    case VCPUOP_register_vcpu_info: return vcpuop_register_vcpu_info(v, arg);
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer: return vcpu_timer_op((uint32_t)cmd, v, arg);
     default: return -ENOSYS;
     }
 }

@@ -42,14 +42,17 @@ static long xenver_compile_info(uint64_t arg)
 /*
  * The XENFEAT_* word. Wren guests are HVM containers with hardware
  * paging, so the p2m is the hypervisor's and page tables are ordinary
- * memory. Not set, because not implemented yet: hvm_callback_vector
- * (needs event delivery by injected vector), hvm_safe_pvclock,
- * memory_op_vnode_supported.
+ * memory. hvm_safe_pvclock: the pvclock is right whatever the guest does
+ * with its TSC (time.c: guests read the TSC unchanged). hvm_callback_vector:
+ * events arrive by an injected vector (HVM_PARAM_CALLBACK_IRQ's vector
+ * type, or HVMOP_set_evtchn_upcall_vector). Not set, because not
+ * implemented: memory_op_vnode_supported.
  */
 static uint32_t feature_submap0(const struct domain *d)
 {
     uint32_t m = (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_auto_translated_physmap) |
-                 (1U << XENFEAT_not_direct_mapped);
+                 (1U << XENFEAT_not_direct_mapped) | (1U << XENFEAT_hvm_safe_pvclock) |
+                 (1U << XENFEAT_hvm_callback_vector);
     if ( d->is_privileged )
         m |= 1U << XENFEAT_dom0;
     return m;

@@ -3,8 +3,12 @@
  *
  * The timer is calibrated once against PIT channel 2 so ticks and delays
  * have real-time meaning even under emulators of very different speeds.
+ * The TSC is calibrated in the same 10 ms; it is the cycle counter of
+ * xen/arch.h (arch_cycles) that NOW() scales, and the APIC timer, one-shot,
+ * is arch_timer_program's.
  */
 #include <xen/lib.h>
+#include <xen/arch.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -29,6 +33,7 @@
 static volatile uint32_t *apic_mmio;
 static uint64_t apic_ticks_per_ms;
 static uint64_t tsc_per_us;
+static uint64_t tsc_hz;
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -123,11 +128,14 @@ void apic_calibrate(void)
     t0 = rdtsc();
     pit_wait_ms(10);
     ticks = 0xffffffff - apic_read(APIC_TMR_CUR);
-    tsc_per_us = (rdtsc() - t0) / 10000;
+    tsc_hz = (rdtsc() - t0) * 100;
+    tsc_per_us = tsc_hz / 1000000;
     apic_write(APIC_TMR_INIT, 0);
     apic_ticks_per_ms = ticks / 10;
     if ( !tsc_per_us )
         tsc_per_us = 1;
+    if ( !tsc_hz )
+        tsc_hz = 1000000;
     if ( !apic_ticks_per_ms )
         apic_ticks_per_ms = 1000;
     printk("APIC timer: %lu ticks/ms, TSC %lu MHz\n", apic_ticks_per_ms, tsc_per_us);
@@ -138,6 +146,31 @@ void apic_timer_start(unsigned int hz)
     apic_write(APIC_TMR_DIV, 0x3);
     apic_write(APIC_LVT_TMR, LVT_PERIODIC | VECTOR_TIMER);
     apic_write(APIC_TMR_INIT, (uint32_t)(apic_ticks_per_ms * 1000 / hz));
+}
+
+uint64_t arch_cycles(void)
+{
+    return rdtsc();
+}
+
+uint64_t arch_cycles_hz(void)
+{
+    return tsc_hz;
+}
+
+/* One-shot: LVT timer mode bits 00. The count saturates at 32 bits (many
+ * seconds at the divided bus clock; the tick comes sooner anyway). */
+void arch_timer_program(int64_t ns)
+{
+    uint64_t count = (uint64_t)ns * apic_ticks_per_ms / 1000000;
+
+    if ( count == 0 )
+        count = 1;
+    if ( count > 0xffffffffULL )
+        count = 0xffffffffULL;
+    apic_write(APIC_TMR_DIV, 0x3);
+    apic_write(APIC_LVT_TMR, VECTOR_TIMER);
+    apic_write(APIC_TMR_INIT, (uint32_t)count);
 }
 
 uint64_t now_us(void)

@@ -13,16 +13,19 @@
 #include <asm/hvm.h>
 #include <asm/hvm_msr.h>
 #include <asm/cpu_state.h>
+#include <asm/vlapic.h>
 
 int arch_vcpu_create(struct vcpu *v)
 {
     arch_vcpu_state_init(v);
+    vlapic_init(v);
     hvm_msr_vcpu_init(v);
     return hvm_vendor->vcpu_create(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    vlapic_destroy(v);
     hvm_vendor->vcpu_destroy(v);
 }
 
@@ -58,10 +61,4 @@ const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
     hvm_load_stats(out);
-}
-
-/* Until the upcall vector is emulated, an event only wakes the vCPU. */
-void arch_evtchn_inject(struct vcpu *v)
-{
-    vcpu_wake(v);
 }

@@ -34,6 +34,7 @@
 #include <xen/guest_access.h>
 #include <xen/frame.h>
 #include <xen/logdirty.h>
+#include <xen/compat.h>
 #include <asm/hvm.h>
 #include <asm/guest_walk.h>
 #include <asm/x86.h>
@@ -281,14 +282,28 @@ int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
     return 0;
 }
 
+/* The current vCPU's addresses include, during a 32-bit hypercall, the
+ * compat translation area (xen/compat.h). */
 int copy_from_guest(void *dst, uint64_t guest_va, size_t len)
 {
-    return copy_from_vcpu(current, dst, guest_va, len);
+    void *p;
+    if ( !compat_xlat_lookup(current, guest_va, len, &p) )
+        return copy_from_vcpu(current, dst, guest_va, len);
+    if ( !p )
+        return -EFAULT;
+    memcpy(dst, p, len);
+    return 0;
 }
 
 int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
 {
-    return copy_to_vcpu(current, guest_va, src, len);
+    void *p;
+    if ( !compat_xlat_lookup(current, guest_va, len, &p) )
+        return copy_to_vcpu(current, guest_va, src, len);
+    if ( !p )
+        return -EFAULT;
+    memcpy(p, src, len);
+    return 0;
 }
 
 /* ---- by guest-physical address ----------------------------------------- */

@@ -13,6 +13,10 @@
  * back over the hypercall instruction, so the vCPU issues the same call
  * again when it next runs, and other vCPUs get the CPU in between.
  *
+ * A 32-bit caller's structs have the 32-bit layouts: the call is marked
+ * compat for its duration, and the dispatcher puts the compat layer
+ * (common/compat.c) in front of the handler.
+ *
  * Only registers are touched here: what a hypercall does is common code's.
  */
 #include <xen/lib.h>
@@ -44,7 +48,9 @@ void arch_hypercall(struct vcpu *v)
         nr = (uint32_t)nr;
     for ( unsigned int i = 0; i < HYPERCALL_MAX_ARGS; i++ )
         args[i] = st.long_mode ? *arg_reg(v, true, i) : (uint32_t)*arg_reg(v, false, i);
+    v->hcall_compat = !st.long_mode; /* xen/compat.h: the 32-bit layouts */
     rc = hypercall_dispatch(v->domain, nr, args, st.cpl != 0);
+    v->hcall_compat = false;
     if ( rc == -ERESTART )
     {
         v->arch.regs.rip -= HYPERCALL_INSN_LEN;

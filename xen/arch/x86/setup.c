@@ -5,6 +5,8 @@
  * traps, APIC, the other CPUs, the vendor, and finally the domains.
  */
 #include <xen/lib.h>
+#include <xen/timer.h>
+#include <xen/time.h>
 #include <xen/console.h>
 #include <xen/param.h>
 #include <xen/mm.h>
@@ -111,6 +113,8 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     apic_init_cpu();
     ci->apic_id = cpu_apic_id[0] = apic_id();
     apic_calibrate();
+    timer_init();
+    time_boot_init();
     if ( hvm_init() )
         panic("no usable hardware virtualization (VMX with EPT or SVM with NPT)");
     hvm_cpu_up(0);

@@ -4,6 +4,7 @@
  * (timer tick, cross-CPU kick).
  */
 #include <xen/lib.h>
+#include <xen/timer.h>
 #include <xen/smp.h>
 #include <xen/sched.h>
 #include <asm/x86.h>
@@ -102,7 +103,7 @@ void do_trap(struct cpu_user_regs *regs)
     {
     case VECTOR_TIMER:
         apic_eoi();
-        scheduler_tick();
+        timer_interrupt();
         break;
     case VECTOR_KICK:
         apic_eoi();

@@ -160,4 +160,38 @@ struct evtchn_set_priority
 };
 XEN_ABI_SIZE(struct evtchn_set_priority, 8);
 
+/*
+ * The FIFO ABI. After EVTCHNOP_init_control every port is a 32-bit event
+ * word in pages the guest hands over with EVTCHNOP_expand_array (1024
+ * words a page): PENDING, MASKED, LINKED and BUSY flags and the LINK
+ * field, the next port of the queue the event is linked into. Each vCPU
+ * has one control block with a queue per priority (0 highest): READY bit
+ * p says queue p is non-empty, HEAD[p] is where the guest starts it. The
+ * hypervisor appends at the tail; the guest consumes from the head.
+ */
+typedef uint32_t event_word_t;
+
+#define EVTCHN_FIFO_PRIORITY_MAX     0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN     15
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+#define EVTCHN_FIFO_PENDING 31
+#define EVTCHN_FIFO_MASKED  30
+#define EVTCHN_FIFO_LINKED  29
+#define EVTCHN_FIFO_BUSY    28
+
+#define EVTCHN_FIFO_LINK_BITS   17
+#define EVTCHN_FIFO_LINK_MASK   ((1U << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1U << EVTCHN_FIFO_LINK_BITS)
+
+struct evtchn_fifo_control_block
+{
+    uint32_t ready; /* bit p: queue p has events */
+    uint32_t _rsvd;
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+XEN_ABI_SIZE(struct evtchn_fifo_control_block, 72);
+XEN_ABI_OFFSET(struct evtchn_fifo_control_block, head, 8);
+
 #endif /* WREN_PUBLIC_EVENT_CHANNEL_H */

@@ -131,6 +131,9 @@ typedef uint8_t xen_domain_handle_t[16];
 /* --- vm_assist ----------------------------------------------------------- */
 #define VMASST_CMD_enable  0
 #define VMASST_CMD_disable 1
+/* The one assist HVM and PVH guests may use: Xen sets bit 63 of a
+ * registered runstate area's state_entry_time while rewriting it. */
+#define VMASST_TYPE_runstate_update_flag 5
 
 /* --- domain ids ---------------------------------------------------------- */
 /* Ids at or above this value name something other than a real domain. */

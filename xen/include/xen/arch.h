@@ -40,6 +40,23 @@ void arch_vcpu_switch_in(struct vcpu *v);
 void arch_vcpu_run_once(struct vcpu *v);
 void arch_vcpu_switch_out(struct vcpu *v);
 
+/* ---- time ---- */
+
+/* The free-running cycle counter NOW() is built on (x86: the TSC, which
+ * guests read unchanged: no offset, no scaling), and its rate in Hz as
+ * calibrated at boot. Any context. */
+uint64_t arch_cycles(void);
+uint64_t arch_cycles_hz(void);
+/* This CPU's timer interrupt (timer_softirq) once, ns from now (> 0);
+ * replaces the previous setting. Interrupts off. */
+void arch_timer_program(int64_t ns);
+/* Does the cycle counter keep one constant rate whatever the CPU does
+ * (x86: invariant TSC)? Then guests may be told their clock is stable. */
+bool arch_cycles_invariant(void);
+/* Wall-clock time at this moment, seconds since 1970 (UTC), from the
+ * battery-backed clock; 0 if it reads as nonsense. Boot only (slow). */
+uint64_t arch_wallclock_seconds(void);
+
 /* ---- events ---- */
 
 /* v's vcpu_info evtchn_upcall_pending was just set (0 -> 1), or an unmask
@@ -49,6 +66,9 @@ void arch_vcpu_switch_out(struct vcpu *v);
  * kick its CPU if it is in guest mode. Any context, interrupts off, locks
  * up to `evtchn_queue` held. */
 void arch_evtchn_inject(struct vcpu *v);
+/* Would v take an interrupt now (an NMI, or with interrupts enabled a
+ * maskable one)? vcpu_block's last look before v sleeps. Any context. */
+bool arch_vcpu_intr_pending(struct vcpu *v);
 
 /* ---- second stage ---- */
 

@@ -10,9 +10,19 @@ struct boot_info;
 
 void build_boot_domains(const struct boot_info *bi);
 
-/* Load a PVH ELF image into d and set vCPU 0 at its PHYS32 entry.
+/* What to load: the kernel (a PVH ELF image), its command line, and an
+ * optional initial ramdisk (ramdisk NULL: none). */
+struct pvh_image
+{
+    const void *kernel;
+    size_t kernel_size;
+    const char *cmdline;
+    const void *ramdisk;
+    size_t ramdisk_size;
+};
+
+/* Load a PVH image into d and set vCPU 0 at its PHYS32 entry.
  * Returns 0 or -errno with the reason logged. */
-int pvh_build(struct domain *d, const void *image, size_t size, const char *cmdline,
-              uint64_t mem_bytes);
+int pvh_build(struct domain *d, const struct pvh_image *img, uint64_t mem_bytes);
 
 #endif /* XEN_DOMAIN_BUILD_H */

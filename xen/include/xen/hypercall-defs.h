@@ -54,6 +54,11 @@
                                          (uint64_t, void *, arg)))                \
     HC(hvm_op,           ANY,        2, ((uint64_t, unsigned int, op),            \
                                          (uint64_t, void *, arg)))                \
+    HC(grant_table_op,   ANY,        3, ((uint64_t, unsigned int, cmd),           \
+                                         (uint64_t, void *, uop),                 \
+                                         (uint64_t, unsigned int, count)))        \
+    HC(vm_assist,        ANY,        2, ((uint64_t, unsigned int, cmd),           \
+                                         (uint64_t, unsigned int, type)))         \
     HC_VERSIONED(sysctl, PRIVILEGED, xen_sysctl, XEN_SYSCTL_INTERFACE_VERSION)    \
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \
@@ -123,7 +128,8 @@
 #define WREN_HVM_OPS(OP, f)                                                       \
     OP(f, HVMOP_set_param,                    hvmop_set_param,       ANY, 0)     \
     OP(f, HVMOP_get_param,                    hvmop_get_param,       ANY, 0)     \
-    OP(f, HVMOP_get_mem_type,                 hvmop_get_mem_type,    ANY, 0)
+    OP(f, HVMOP_get_mem_type,                 hvmop_get_mem_type,    ANY, 0)     \
+    OP(f, HVMOP_set_evtchn_upcall_vector,     hvmop_set_evtchn_upcall_vector, ANY, 0)
 
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */

@@ -53,6 +53,8 @@
       "d->logdirty.lock: the dirty bitmap, its counters, the enabled flag")   \
     X(evtchn, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                    \
       "d->evtchn.lock: a domain's port table (two domains: lower address first)") \
+    X(virq, LOCK_NEST_NONE, LOCK_IRQ,                                         \
+      "d->evtchn.virq_lock: which port each VIRQ is bound to (event_channel.c)") \
     X(evtchn_queue, LOCK_NEST_NONE, LOCK_IRQ,                                 \
       "FIFO event queue of one vCPU and priority (event_fifo.c)")             \
     X(vlapic, LOCK_NEST_NONE, LOCK_IRQ,                                       \

@@ -261,7 +261,7 @@ struct p2m_domain
  * drops it (put_frame), in whatever operation that happens. */
 static inline bool p2m_holds_ref(p2m_type_t t)
 {
-    return t == p2m_map_foreign;
+    return t == p2m_map_foreign || t == p2m_grant_map_rw || t == p2m_grant_map_ro;
 }
 
 /* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,

@@ -15,11 +15,13 @@
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
+#include <xen/time.h>
 #include <xen/ratelimit.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
+#include <public/vcpu.h>
 
 /* The most vCPUs an HVM domain can have (Xen's HVM_MAX_VCPUS): the ABI's
  * ceiling. The hypervisor's own limit per domain is the command line's
@@ -43,10 +45,20 @@ struct vcpu
     int processor;         /* pCPU running it, or -1 */
     struct vcpu *next_in_queue;
     bool on_queue;
-    bool is_up;            /* VCPUOP_up was done (or vCPU 0) */
-    bool initialised;      /* has a register context */
-    uint64_t exits;        /* for the debug domctl later */
-    struct vcpu_arch arch; /* vendor state: VMCS or VMCB */
+    bool is_up;                /* VCPUOP_up was done (or vCPU 0) */
+    bool initialised;          /* has a register context */
+    uint64_t exits;            /* for the debug domctl later */
+    bool hcall_compat;         /* in a hypercall issued from 32-bit mode (xen/compat.h) */
+    void *compat_xlat;         /* its translation area, made at the first one */
+    struct evtchn_vcpu evtchn; /* VIRQ bindings, vcpu_info, FIFO queues */
+    /* runstate.c: time in each RUNSTATE_* (under sched_lock), and the
+     * guest-virtual address of the guest's copy (0: none). */
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_guest_va;
+    struct vcpu_timers timers; /* singleshot, periodic, poll timeout (time.c) */
+    bool polling;              /* in SCHEDOP_poll (schedule.c) */
+    int32_t poll_port;         /* the one port it polls, or -1: any */
+    struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
 struct domain_console
@@ -78,6 +90,7 @@ struct domain
     bool is_privileged;
     bool is_dying;
     bool is_shutting_down;
+    bool runstate_update_flag; /* VMASST_TYPE_runstate_update_flag */
     uint8_t shutdown_code;
     int pause_count;            /* every pause: the builder's and the controller's */
     int controller_pause_count; /* the domctl pauses among them: only these
@@ -107,10 +120,13 @@ struct domain
     uint64_t tlb_flush_gen; /* bumped when cached translations must go */
 
     struct shared_info *shared_info;
+    bool has_32bit_shinfo; /* its layout is the 32-bit one (xen/shared_layout.h) */
     gfn_t shared_info_gfn;
     uint64_t hvm_params[HVM_NR_PARAMS];
     struct domain_console console;
     struct evtchn_domain evtchn;
+    struct grant_table *grant_table; /* common/grant_table.c's */
+    uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
 };
 
 extern struct domain *domain_list;
@@ -164,15 +180,30 @@ uint64_t domain_default_paging_pool(uint64_t ram_pages, unsigned int vcpus);
 
 /* vCPUs and the scheduler. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* runstate.c: account v's run state after the scheduler changed it
+ * (sched_lock held); reset at creation; refresh the guest's registered
+ * copy as v (current) enters. */
+void runstate_sync(struct vcpu *v);
+extern spinlock_t sched_lock; /* schedule.c; see xen/lock-order.h */
+void runstate_init(struct vcpu *v);
+void runstate_guest_update(struct vcpu *v);
+long vcpuop_get_runstate_info(struct vcpu *v, uint64_t arg);
+long vcpuop_register_runstate_area(struct vcpu *v, uint64_t arg);
 void vcpu_wake(struct vcpu *v);  /* blocked -> runnable */
 void vcpu_block(struct vcpu *v); /* current vCPU sleeps until an event */
 void vcpu_yield(void);
 void vcpu_offline(struct vcpu *v);
+void vcpu_online(struct vcpu *v); /* offline -> runnable (VCPUOP_up, a SIPI) */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_sleep_sync(struct vcpu *v); /* wait until v is off every CPU */
 void sched_kick_all(void);            /* let every CPU pick again */
 void scheduler_init(void);
 __noreturn void scheduler_loop(void);
 void scheduler_tick(void);
+/* SCHEDOP_poll: port became pending in d: end the polls that wait for it.
+ * Called by the event path, any context, locks up to `virq` held. */
+void sched_poll_notify(struct domain *d, unsigned int port);
+/* SCHEDOP_poll: v's timeout passed (its timer handler). */
+void sched_poll_timeout(struct vcpu *v);
 
 #endif /* XEN_SCHED_H */

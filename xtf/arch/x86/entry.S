@@ -7,6 +7,10 @@
  * as a struct cpu_regs (include/xtf/traps.h) and calls do_exception().
  * do_exception() may rewrite RIP and RAX in the frame (the fixup path),
  * so they are restored from it before IRETQ.
+ *
+ * Vectors 32-255 (interrupts) get a 16-byte stub each, at irq_stubs +
+ * (vector - 32) * 16, which takes the same path; do_exception() hands
+ * them to the handler a test installed (xtf_set_vector_handler).
  */
 
         .text
@@ -29,6 +33,18 @@ exc_stub_\vec:
 .irp v, 8,10,11,12,13,14,17,21,29,30
         EXC_STUB \v, 1
 .endr
+
+        .balign 16
+        .global irq_stubs
+irq_stubs:
+        .set    vec, 32
+        .rept   224
+        .balign 16
+        pushq   $0
+        pushq   $vec
+        jmp     exc_common
+        .set    vec, vec + 1
+        .endr
 
 exc_common:
         push    %rax

@@ -24,6 +24,8 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate");
 #define GATE_INTERRUPT_DPL0 0x8e /* present, DPL 0, 64-bit interrupt gate */
 
 static struct idt_gate idt[256] __aligned(16);
+static xtf_vector_handler handlers[256];
+extern const char irq_stubs[];
 uint64_t xtf_last_pf_cr2;
 
 static const char *const exc_names[32] = {
@@ -87,7 +89,15 @@ void traps_init(void)
 {
     for ( unsigned int v = 0; v < 32; v++ )
         set_gate(v, exc_stubs[v]);
+    for ( unsigned int v = 32; v < 256; v++ )
+        set_gate(v, (uint64_t)(uintptr_t)irq_stubs + (v - 32) * 16);
     traps_load();
+}
+
+void xtf_set_vector_handler(unsigned int vector, xtf_vector_handler fn)
+{
+    if ( vector < 256 )
+        ACCESS_ONCE(handlers[vector]) = fn;
 }
 
 void dump_regs(const struct cpu_regs *r)
@@ -121,7 +131,15 @@ static const struct extable_entry *search_extable(uint64_t rip)
 void do_exception(struct cpu_regs *regs)
 {
     static bool in_fatal;
-    const struct extable_entry *fix = search_extable(regs->rip);
+    const struct extable_entry *fix;
+    xtf_vector_handler h = regs->vector < 256 ? ACCESS_ONCE(handlers[regs->vector]) : NULL;
+
+    if ( h )
+    {
+        h(regs);
+        return;
+    }
+    fix = search_extable(regs->rip);
 
     if ( fix )
     {
@@ -137,7 +155,8 @@ void do_exception(struct cpu_regs *regs)
         halt_forever();
     in_fatal = true;
 
-    printf("Unhandled exception on vCPU %d:\n", xtf_vcpu_id());
+    printf("Unhandled %s on vCPU %d:\n", regs->vector < 32 ? "exception" : "interrupt",
+           xtf_vcpu_id());
     dump_regs(regs);
     xtf_failure("unexpected %s at %#lx", exception_name(regs->vector), (unsigned long)regs->rip);
     xtf_request_crash();

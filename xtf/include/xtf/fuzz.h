@@ -69,6 +69,7 @@ enum fuzz_kind
     FK_SCHED,
     FK_PRIVILEGED,
     FK_UNKNOWN,
+    FK_GNTTAB,
     FK_NR,
     FK_CHURN = 99, /* vCPU 1's own operations */
 };
@@ -93,6 +94,7 @@ static inline const char *fuzz_kind_name(unsigned int k)
         [FK_SCHED] = "sched_op",
         [FK_PRIVILEGED] = "domctl/sysctl/dm_op",
         [FK_UNKNOWN] = "unknown hypercalls",
+        [FK_GNTTAB] = "grant_table_op",
     };
 
     return k < FK_NR ? names[k] : k == FK_CHURN ? "vCPU 1 churn" : "?";

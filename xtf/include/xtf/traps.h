@@ -76,6 +76,14 @@ struct extable_entry
     ".popsection\n\t"
 
 /* Install the IDT on this vCPU (the boot vCPU does it from xtf_main). */
+/*
+ * A test's own handler for one vector (an interrupt >= 32, or an
+ * exception such as NMI it expects); NULL restores the default. It runs
+ * with interrupts off, on any vCPU, and may change the frame.
+ */
+typedef void (*xtf_vector_handler)(struct cpu_regs *regs);
+void xtf_set_vector_handler(unsigned int vector, xtf_vector_handler fn);
+
 void traps_init(void);
 void traps_load(void);
 

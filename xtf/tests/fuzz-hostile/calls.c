@@ -20,6 +20,7 @@
 #include <public/hvm/dm_op.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <public/grant_table.h>
 
 #define PICK(rng, tbl) ((tbl)[fuzz_below(rng, ARRAY_SIZE(tbl))])
 
@@ -526,12 +527,143 @@ static void k_privileged(uint64_t *r, struct fuzz_call *c)
 /* Numbers Wren does not implement, with junk arguments: -ENOSYS expected. */
 static void k_unknown(uint64_t *r, struct fuzz_call *c)
 {
-    const uint64_t nrs[] = { 0,  1,  2,  3,  5,  7,  13,  14,  20,  21,  26,     33,
-                             38, 42, 47, 48, 55, 63, 100, 127, 128, 255, 0x1000, 1ULL << 32 };
+    const uint64_t nrs[] = { 0,  1,  2,  3,  5,  7,   13,  14,  21,  26,     33,        38,
+                             42, 47, 48, 55, 63, 100, 127, 128, 255, 0x1000, 1ULL << 32 };
     uint64_t nr = PICK(r, nrs);
 
     c->arg[0] = nr;
     c->rc = xtf_hypercall(nr, out_ptr(r), fuzz_next(r), out_ptr(r), fuzz_next(r), out_ptr(r));
+}
+
+/* ---- grant_table_op ------------------------------------------------------- */
+
+static uint32_t gen_ref(uint64_t *r)
+{
+    const uint32_t t[] = { 0, 1, 7, 511, 512, 513, 32767, 32768, 0x7fffffff, ~0U };
+
+    return fuzz_below(r, 8) ? PICK(r, t) : (uint32_t)fuzz_next(r);
+}
+
+static uint16_t gen_off(uint64_t *r)
+{
+    const uint16_t t[] = { 0, 1, 8, 2048, 4088, 4095, 4096, 0xffff };
+
+    return PICK(r, t);
+}
+
+/* A gfn a grant op may write (map over, copy into): destructive rules, and
+ * clear of vCPU 1's range B unless special (as add_to_physmap). */
+static uint64_t gnt_dgfn(uint64_t *r)
+{
+    uint64_t g = gen_dgfn(r, 0);
+
+    if ( !special && g >= FUZZ_CHURN_B_GFN && g < FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR )
+        g = ram_end_gfn + 0x10;
+    return g;
+}
+
+static void gnt_copy_ptr(uint64_t *r, struct gnttab_copy_ptr *p, bool gref, bool dest)
+{
+    p->domid = gen_domid(r);
+    p->offset = gen_off(r);
+    if ( gref )
+        p->u.ref = gen_ref(r);
+    else
+        p->u.gmfn = dest ? gnt_dgfn(r) : gen_gfn(r);
+}
+
+/* One struct of cmd's type at p, its fields from the generators. */
+static void gnt_fill(uint64_t *r, unsigned int cmd, void *p)
+{
+    switch ( cmd )
+    {
+    case GNTTABOP_map_grant_ref:
+        *(struct gnttab_map_grant_ref *)p = (struct gnttab_map_grant_ref){
+            .host_addr = gnt_dgfn(r) << PAGE_SHIFT | fuzz_below(r, 2) * fuzz_below(r, PAGE_SIZE),
+            .flags = fuzz_below(r, 4) ? GNTMAP_host_map | (uint32_t)fuzz_below(r, 2) << 2
+                                      : (uint32_t)fuzz_below(r, 32),
+            .ref = gen_ref(r),
+            .dom = gen_domid(r),
+        };
+        break;
+    case GNTTABOP_unmap_grant_ref:
+        *(struct gnttab_unmap_grant_ref *)p = (struct gnttab_unmap_grant_ref){
+            .host_addr = fuzz_below(r, 4) ? gnt_dgfn(r) << PAGE_SHIFT : 0,
+            .dev_bus_addr = fuzz_below(r, 4) ? 0 : fuzz_next(r),
+            .handle = gen_ref(r),
+        };
+        break;
+    case GNTTABOP_copy:
+    {
+        struct gnttab_copy *op = p;
+        uint16_t flags = (uint16_t)fuzz_below(r, 4);
+
+        gnt_copy_ptr(r, &op->source, flags & GNTCOPY_source_gref, false);
+        gnt_copy_ptr(r, &op->dest, flags & GNTCOPY_dest_gref, true);
+        op->len = gen_off(r);
+        op->flags = flags;
+        break;
+    }
+    case GNTTABOP_setup_table:
+        *(struct gnttab_setup_table *)p = (struct gnttab_setup_table){
+            .dom = gen_domid(r),
+            .nr_frames = (uint32_t)PICK(r, ((const uint64_t[]){ 0, 1, 2, 64, 65, ~0U })),
+            .frame_list = out_ptr(r),
+        };
+        break;
+    default:
+        for ( unsigned int i = 0; i < 5; i++ )
+            ((uint64_t *)p)[i] =
+                fuzz_below(r, 2) ? (uint64_t)gen_domid(r) | fuzz_below(r, 4) << 32 : fuzz_next(r);
+        break;
+    }
+}
+
+/* The size of cmd's struct: the stride of a batch. */
+static size_t gnt_size(unsigned int cmd)
+{
+    switch ( cmd )
+    {
+    case GNTTABOP_map_grant_ref: return sizeof(struct gnttab_map_grant_ref);
+    case GNTTABOP_unmap_grant_ref: return sizeof(struct gnttab_unmap_grant_ref);
+    case GNTTABOP_setup_table: return sizeof(struct gnttab_setup_table);
+    default: return sizeof(struct gnttab_copy); /* the largest */
+    }
+}
+
+/*
+ * Every sub-op (and numbers past them), mostly with 1-4 generated structs
+ * in the argument area (40 bytes each at most: the batch and what the
+ * hypervisor writes back stay inside it), sometimes with a count the
+ * hypervisor must refuse before reading any; otherwise a wild count with
+ * a pointer that cannot be read, or random read-only data. Maps go over
+ * destructive gfns only; copies into our own frames too; setup_table's
+ * list is an out_ptr(). Nobody grants this domain anything, so the calls
+ * exercise the checks and the error statuses.
+ */
+static void k_gnttab(uint64_t *r, struct fuzz_call *c)
+{
+    unsigned int cmd =
+        fuzz_below(r, 8) ? (unsigned int)fuzz_below(r, 13) : (unsigned int)fuzz_below(r, 64);
+    uint64_t count = 1 + fuzz_below(r, 4), uop = ARG_AREA + fuzz_below(r, 32) * 8;
+
+    if ( fuzz_below(r, 8) )
+    {
+        for ( uint64_t i = 0; i < count; i++ )
+            gnt_fill(r, cmd, (void *)(uintptr_t)(uop + i * gnt_size(cmd)));
+        if ( fuzz_below(r, 8) == 0 )
+            count = PICK(r, ((const uint64_t[]){ 0, 0x80000000, 1ULL << 32, ~0ULL }));
+    }
+    else
+    {
+        count = gen_count(r);
+        uop =
+            PICK(r, ((const uint64_t[]){ 0, 8, 1ULL << 47, ~0ULL - 7, FUZZ_RO_GFN << PAGE_SHIFT }));
+    }
+    c->arg[0] = cmd;
+    c->arg[1] = uop;
+    c->arg[2] = count;
+    c->rc = xtf_hypercall(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -560,6 +692,7 @@ static const struct kind kinds[FK_NR] = {
     [FK_SCHED] = { k_sched, 2 },
     [FK_PRIVILEGED] = { k_privileged, 3 },
     [FK_UNKNOWN] = { k_unknown, 2 },
+    [FK_GNTTAB] = { k_gnttab, 4 },
 };
 _Static_assert(FK_NR <= FUZZ_KINDS, "kinds fit the status page");
 

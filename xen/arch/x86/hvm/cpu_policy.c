@@ -12,6 +12,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 
 #define BIT(n) (1u << (n))
 
@@ -22,11 +23,14 @@
 #define C1_FMA        BIT(12)
 #define C1_PCID       BIT(17)
 #define C1_X2APIC     BIT(21)
+#define C1_TSC_DLINE  BIT(24)
 #define C1_XSAVE      BIT(26)
 #define C1_OSXSAVE    BIT(27)
 #define C1_AVX        BIT(28)
 #define C1_F16C       BIT(29)
 #define C1_HYPERVISOR BIT(31)
+/* CPUID.1:EDX */
+#define C1D_APIC BIT(9)
 /* CPUID.1:EDX (and AMD's 0x80000001:EDX): what vmsr.c emulates */
 #define D1_MCE      BIT(7)
 #define D1_MTRR     BIT(12)
@@ -78,16 +82,37 @@
 static void leaf1(struct cpuid_regs *r)
 {
     uint64_t max = fpu_xcr0_max();
-    r->c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_X2APIC | C1_XSAVE | C1_OSXSAVE);
+    r->c &= ~(C1_MONITOR | C1_VMX | C1_SMX | C1_XSAVE | C1_OSXSAVE);
+    r->c |= C1_X2APIC | C1_TSC_DLINE; /* what the vLAPIC emulates */
     if ( max )
         r->c |= C1_XSAVE;
     if ( !(max & XSTATE_YMM) )
         r->c &= ~(C1_AVX | C1_FMA | C1_F16C);
     r->c |= C1_HYPERVISOR;
-    r->d &= ~BIT(9);     /* no local APIC emulated */
     r->d |= D1_EMULATED; /* vmsr.c: MTRRs, PAT, vMCE whatever the host has */
     r->d &= ~D1_NO_MSRS;
     r->c &= ~C1_NO_MSRS;
+    r->d |= C1D_APIC; /* cleared per vCPU while MSR_APIC_BASE disables it */
+}
+
+/*
+ * x2APIC topology (leaf 0xB, and 0x1F alike) matching the APIC IDs 2n:
+ * one thread of two per core (shift 1), then one package of cores wide
+ * enough for every vCPU's ID. EDX is the vCPU's x2APIC ID at every level.
+ */
+static struct cpuid_regs topology_leaf(struct vcpu *v, uint32_t sub)
+{
+    unsigned int shift = 1;
+
+    while ( (1U << shift) < v->domain->max_vcpus * 2 )
+        shift++;
+    switch ( sub )
+    {
+    case 0: return (struct cpuid_regs){ 1, 1, (1U << 8) | sub, v->vcpu_id * 2 };
+    case 1:
+        return (struct cpuid_regs){ shift, v->domain->max_vcpus, (2U << 8) | sub, v->vcpu_id * 2 };
+    default: return (struct cpuid_regs){ 0, 0, sub & 0xff, v->vcpu_id * 2 };
+    }
 }
 
 static void leaf7(struct cpuid_regs *r, uint32_t sub)
@@ -163,9 +188,13 @@ struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, u
                                   uint64_t xcr0)
 {
     struct cpuid_regs r = policy_leaf(leaf, sub);
+    if ( (leaf == 0xb || leaf == 0x1f) && leaf <= cpuid(0).a )
+        return topology_leaf(v, sub);
     if ( leaf == 1 )
     {
-        r.b = (r.b & 0x00ffffff) | (v->vcpu_id << 24);
+        r.b = (r.b & 0x00ffffff) | ((v->vcpu_id * 2) << 24); /* initial APIC ID */
+        if ( !vlapic_hw_enabled(v) )
+            r.d &= ~C1D_APIC;
         if ( (r.c & C1_XSAVE) && (cr4 & CR4_OSXSAVE) )
             r.c |= C1_OSXSAVE;
     }

@@ -15,12 +15,14 @@
 #include <xen/guest_access.h>
 #include <xen/param.h>
 #include <xen/version.h>
+#include <xen/shared_layout.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <asm/hvm_msr.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <public/arch-x86/cpuid.h>
 
 const struct vcpu_vendor_ops *hvm_vendor;
@@ -50,6 +52,7 @@ int hvm_init(void)
         return -ENODEV;
     }
     hvm_vendor = ops;
+    vlapic_mmio_init();
     printk("HVM: using %s with %s second-stage tables\n", ops->name, ops->p2m_ops->name);
     hvm_cpu_policy_show();
     return 0;
@@ -72,7 +75,7 @@ void hvm_kicked(void)
 
 #define XEN_LEAVES 5 /* base+0 .. base+4 */
 
-static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
+static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx, uint32_t sub)
 {
     struct cpuid_regs r = { 0, 0, 0, 0 };
     switch ( idx )
@@ -86,6 +89,7 @@ static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx)
         r.a = 1;                    /* one hypercall page */
         r.b = XEN_CPUID_FIRST_LEAF; /* written through this MSR */
         break;
+    case 3: r = hvm_time_cpuid_leaf(sub); break;
     case 4:
         r.a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
         r.b = v->vcpu_id;
@@ -126,7 +130,7 @@ static void handle_cpuid(struct vcpu *v)
     struct cpuid_regs r;
     if ( leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x10000 )
     {
-        r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF)
+        r = leaf < XEN_CPUID_LEAF(XEN_LEAVES) ? xen_cpuid_leaf(v, leaf - XEN_CPUID_FIRST_LEAF, sub)
                                               : (struct cpuid_regs){ 0, 0, 0, 0 };
     }
     else
@@ -144,6 +148,14 @@ static void handle_cpuid(struct vcpu *v)
 
 #define HYPERCALL_PAGE_MSR  XEN_CPUID_FIRST_LEAF
 #define HYPERCALL_STUB_SIZE 32
+
+/* Is v in 64-bit mode (EFER.LMA and CS.L)? */
+static bool vcpu_in_64bit_mode(struct vcpu *v)
+{
+    struct hvm_guest_state st;
+    hvm_vendor->get_guest_state(v, &st);
+    return st.long_mode;
+}
 
 /* Fill the guest's hypercall page: stub i is "mov $i, %eax; vm(m)call; ret". */
 static int write_hypercall_page(struct vcpu *v, uint64_t val)
@@ -167,17 +179,17 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
         p[8] = 0xc3;
     }
     unmap_guest_frame(page);
+    shinfo_latch(v->domain, !vcpu_in_64bit_mode(v)); /* as Xen: the guest's mode now */
     return 0;
 }
 
 /* Returns true if the access was handled, false to inject #GP. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_read(v, msr, val);
     switch ( msr )
     {
-    case MSR_IA32_APIC_BASE:
-        *val = 0; /* no local APIC is emulated */
-        return true;
     case MSR_TSC_AUX: /* where the MSR bitmap does not pass it */
         *val = v->arch.tsc_aux;
         return true;
@@ -187,6 +199,8 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    if ( vlapic_msr_owned(msr) )
+        return vlapic_msr_write(v, msr, val);
     if ( msr == HYPERCALL_PAGE_MSR )
     {
         int rc = write_hypercall_page(v, val);
@@ -229,7 +243,13 @@ static void handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
     if ( e->io_in )
-        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | mask; /* nothing there: all ones */
+    {
+        uint32_t val = (uint32_t)mask; /* nothing there: all ones */
+        hvm_pm_port_read(v, e->io_port, e->io_size, &val);
+        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | (val & mask);
+    }
+    else if ( hvm_pm_port_write(v, e->io_port, e->io_size, (uint32_t)(v->arch.regs.rax & mask)) )
+        return;
     else if ( e->io_port == DEBUG_CONSOLE_PORT )
         hvm_debugcon_write(v->domain, (char)v->arch.regs.rax);
 }

@@ -8,10 +8,12 @@
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
  * write to ram_ro is dropped: the instruction is decoded and skipped, so
- * the guest sees no fault and the page no change. A data access to a gfn
- * with no RAM behind it (no entry, or mmio_dm) is emulated (emulate.c):
- * an MMIO device from the registry, else the hole Xen shows a guest with
- * no device model. Anything else crashes the domain with the reason.
+ * the guest sees no fault and the page no change; a write to a read-only
+ * grant mapping (grant_map_ro) is a #GP in the guest, as in Xen. A data
+ * access to a gfn with no RAM behind it (no entry, or mmio_dm) is emulated
+ * (emulate.c): an MMIO device from the registry, else the hole Xen shows a
+ * guest with no device model. Anything else crashes the domain with the
+ * reason.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -125,6 +127,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         return;
     if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
+    if ( e->npf_write && t == p2m_grant_map_ro && !e->npf_guest_walk )
+    {
+        hvm_vendor->inject_exception(v, 13 /* #GP */, 0);
+        return;
+    }
     if ( e->npf_guest_walk )
         why = "the guest's own page-table walk needs this page writable";
     crash_npf(v, e, t, why);

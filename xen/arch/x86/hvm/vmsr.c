@@ -23,6 +23,9 @@
  *  - PLATFORM_ID (Intel only) reads 0 and is read-only; BIOS_SIGN_ID /
  *    PATCHLEVEL (0x8b) reads revision 0, and accepts Intel's write of 0
  *    before the CPUID that latches it.
+ *  - SYSCFG (AMD only): reads 0 (no memory encryption, no fixed-range
+ *    DRAM modifier bits) and ignores writes; Linux reads it at boot. So
+ *    does INT_PENDING_MSG (AMD only, 0xc0010055): 0, C1E never active.
  *
  * It may touch only the vCPU's struct hvm_msr_state and, for PAT, the
  * vendor's guest PAT through hvm_vendor.
@@ -53,6 +56,8 @@
 #define MSR_MTRR_DEF_TYPE   0x2ff
 #define MSR_MC0_CTL         0x400
 #define MSR_MC_LAST         0x47f /* 32 banks of 4 */
+#define MSR_AMD_SYSCFG      0xc0010010
+#define MSR_AMD_INT_PENDING 0xc0010055 /* interrupt pending / C1E message */
 
 #define DEBUGCTL_OK       0x3ULL                                       /* LBR, BTF */
 #define MTRRCAP_VALUE     (HVM_MTRR_VCNT | (1ULL << 8) | (1ULL << 10)) /* FIX, WC */
@@ -239,6 +244,8 @@ static int misc_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_MCG_CAP: *val = mcg_cap(); return 1;
     case MSR_MCG_STATUS: *val = state(v)->mcg_status; return 1;
     case MSR_MCG_CTL: *val = 0; return 1;
+    case MSR_AMD_SYSCFG: *val = 0; return !intel();      /* no SME, no DRAM MTRR bits */
+    case MSR_AMD_INT_PENDING: *val = 0; return !intel(); /* C1E never active */
     }
     return -ENOENT;
 }
@@ -266,6 +273,8 @@ static int misc_write(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_BIOS_SIGN_ID: return intel() && val == 0;
     case MSR_MCG_STATUS: state(v)->mcg_status = val; return 1;
     case MSR_MCG_CTL: return 1;
+    case MSR_AMD_SYSCFG:
+    case MSR_AMD_INT_PENDING: return !intel(); /* ignored */
     case MSR_PLATFORM_ID:
     case MSR_MCG_CAP: return 0; /* read-only */
     }

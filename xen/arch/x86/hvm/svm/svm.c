@@ -30,6 +30,7 @@
 #include <asm/hvm.h>
 #include <asm/apic.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include <asm/x86_decode.h>
 #include <public/hvm/hvm_vcpu.h>
 #include "vmcb.h"
@@ -38,6 +39,11 @@
 #define MSR_SVM_EFER_SHADOW_VALID 0
 #define IOPM_PAGES                3
 #define MSRPM_PAGES               2
+
+/* Always intercepted; svm_write_windows adds VINTR and IRET as needed. */
+#define SVM_MISC1_INTERCEPTS                                                             \
+    (INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT | \
+     INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN)
 
 #define TLB_CONTROL_NONE      0
 #define TLB_CONTROL_FLUSH_ALL 1 /* every ASID's entries, on this VMRUN */
@@ -161,9 +167,7 @@ paddr_t svm_host_area(unsigned int cpu)
 static void svm_init_controls(struct vcpu *v, void *vmcb)
 {
     vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4, INTERCEPT_CR_WRITE(4));
-    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4,
-             INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
-                 INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, SVM_MISC1_INTERCEPTS);
     vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4,
              INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
                  INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_WBINVD |
@@ -322,6 +326,9 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
 static void svm_load_regs(struct vcpu *v)
 {
     void *vmcb = v->arch.svm.vmcb;
+    /* The exiting instruction was skipped: its STI / MOV SS shadow ends. */
+    if ( v->arch.regs.rip != v->arch.svm.last_rip )
+        vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
     vmcb_set64(vmcb, VMCB_RAX, v->arch.regs.rax);
     vmcb_set64(vmcb, VMCB_RSP, v->arch.regs.rsp);
     vmcb_set64(vmcb, VMCB_RIP, v->arch.regs.rip);
@@ -335,6 +342,7 @@ static void svm_save_regs(struct vcpu *v)
     v->arch.regs.rsp = vmcb_get64(vmcb, VMCB_RSP);
     v->arch.regs.rip = vmcb_get64(vmcb, VMCB_RIP);
     v->arch.regs.rflags = vmcb_get64(vmcb, VMCB_RFLAGS);
+    v->arch.svm.last_rip = v->arch.regs.rip;
 }
 
 static void svm_decode_io(uint64_t info1, uint64_t info2, struct vcpu *v, struct hvm_exit *e)
@@ -389,13 +397,35 @@ static bool cr4_write_ok(const struct hvm_guest_state *st, uint64_t val)
            !hvm_cr4_write_check(cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
 }
 
-/* The MOV to CR4 at RIP (no decode assists: read it); false if it is not one. */
-static bool decode_cr4_write(struct vcpu *v, bool long_mode, struct x86_insn *insn)
+/* The MOV to CRn at RIP (no decode assists: read it); false if it is not one. */
+static bool decode_cr_write(struct vcpu *v, bool long_mode, unsigned int cr, struct x86_insn *insn)
 {
     uint8_t bytes[X86_MAX_INSN_LEN];
     size_t n = hvm_fetch_insn(v, bytes);
     return n && !x86_decode(bytes, n, long_mode ? X86_MODE_LONG64 : X86_MODE_PROT32, insn) &&
-           insn->map == X86_MAP_0F && insn->opcode == 0x22 && insn->reg == 4;
+           insn->map == X86_MAP_0F && insn->opcode == 0x22 && insn->reg == cr;
+}
+
+/* A MOV to CR8 while a vector waits for the TPR to drop: it is the TPR. */
+static void svm_cr8_write(struct vcpu *v, struct hvm_exit *e)
+{
+    struct hvm_guest_state st;
+    struct x86_insn insn;
+
+    svm_get_guest_state(v, &st);
+    if ( !st.long_mode || !decode_cr_write(v, true, 8, &insn) )
+    {
+        e->reason = HVM_EXIT_UNHANDLED;
+        return;
+    }
+    e->reason = HVM_EXIT_NONE;
+    if ( hvm_read_gpr(v, insn.rm) >> 4 )
+    {
+        svm_inject_exception(v, 13, 0); /* reserved bits of CR8 */
+        return;
+    }
+    vlapic_set_tpr(v, (uint8_t)(hvm_read_gpr(v, insn.rm) << 4));
+    v->arch.regs.rip += insn.length;
 }
 
 /* A guest's MOV to CR4: emulated here, so the common code sees nothing. */
@@ -405,7 +435,7 @@ static void svm_cr4_write(struct vcpu *v, struct hvm_exit *e)
     struct x86_insn insn;
     uint64_t val;
     svm_get_guest_state(v, &st);
-    if ( !decode_cr4_write(v, st.long_mode, &insn) )
+    if ( !decode_cr_write(v, st.long_mode, 4, &insn) )
     {
         e->reason = HVM_EXIT_UNHANDLED;
         return;
@@ -434,7 +464,19 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     switch ( code )
     {
     case SVM_EXIT_INTR:
-    case SVM_EXIT_NMI: e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_NMI:
+    case SVM_EXIT_VINTR: e->reason = HVM_EXIT_NONE; break;
+    case SVM_EXIT_IRET:
+        /*
+         * The NMI handler's IRET is about to run (the intercept comes
+         * first): NMIs are deliverable again, but only after it retires,
+         * so an interrupt shadow covers it and a waiting NMI goes in at
+         * the next exit (the interrupt window's).
+         */
+        v->arch.svm.nmi_masked = false;
+        vmcb_set64(v->arch.svm.vmcb, VMCB_INT_SHADOW, 1);
+        e->reason = HVM_EXIT_NONE;
+        break;
     case SVM_EXIT_CPUID:
         e->reason = HVM_EXIT_CPUID;
         e->insn_len = 2;
@@ -457,6 +499,7 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
         e->insn_len = 2;
         break;
     case SVM_EXIT_CR4_WRITE: svm_cr4_write(v, e); break;
+    case SVM_EXIT_CR8_WRITE: svm_cr8_write(v, e); break;
     case SVM_EXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
     case SVM_EXIT_IOIO: svm_decode_io(info1, info2, v, e); break;
     case SVM_EXIT_NPF: svm_decode_npf(info1, info2, e); break;
@@ -469,6 +512,120 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
     case SVM_EXIT_INVALID: e->reason = HVM_EXIT_INVALID_STATE; break;
     default: e->reason = HVM_EXIT_UNHANDLED; break;
     }
+}
+
+/* ---- interrupts ------------------------------------------------------ */
+
+/*
+ * An event whose delivery the exit cut short (an NPF on the IDT or the
+ * stack, a host interrupt) is delivered again at the next entry. A
+ * software interrupt is not: without next-RIP the guest's RIP still
+ * points at the INT instruction, which runs again.
+ */
+static void svm_keep_interrupted_event(void *vmcb)
+{
+    uint64_t info = vmcb_get64(vmcb, VMCB_EXITINTINFO);
+
+    if ( !(info & EVENT_VALID) || EVENT_TYPE(info) == EVENT_TYPE_SWINT )
+        info = 0;
+    vmcb_set64(vmcb, VMCB_EVENTINJ, info);
+}
+
+/* After an exit: a MOV to CR8 since the entry moved the TPR. */
+static void svm_save_tpr(struct vcpu *v)
+{
+    uint8_t now = vmcb_get(v->arch.svm.vmcb, VMCB_VINTR, 1) & 0xf;
+
+    if ( now != v->arch.svm.vtpr )
+        vlapic_set_tpr(v, now << 4);
+}
+
+/* The interrupt window (a virtual interrupt the guest "takes" by exiting
+ * on VINTR) and, while an NMI handler runs, the IRET intercept, which is
+ * SVM's NMI window. V_TPR is CR8: the vLAPIC's TPR class goes in. */
+static void svm_write_windows(struct vcpu *v)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint64_t vintr;
+    uint32_t misc1 = SVM_MISC1_INTERCEPTS;
+
+    int held = vlapic_tpr_threshold(v);
+
+    v->arch.svm.vtpr = vlapic_get_tpr(v) >> 4;
+    vintr = VINTR_MASKING | v->arch.svm.vtpr;
+    if ( v->arch.svm.irq_window )
+    {
+        vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
+        misc1 |= INTERCEPT_VINTR;
+    }
+
+    if ( v->arch.svm.nmi_masked )
+        misc1 |= INTERCEPT_IRET;
+    vmcb_set64(vmcb, VMCB_VINTR, vintr);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, misc1);
+    /* A vector only the TPR holds back: lowering CR8 must exit. (A V_IRQ
+     * of that priority would do it without exits, but QEMU takes a
+     * virtual interrupt whose priority equals V_TPR.) */
+    vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4,
+             INTERCEPT_CR_WRITE(4) | (held ? INTERCEPT_CR_WRITE(8) : 0));
+    v->arch.svm.irq_window = false;
+}
+
+static bool svm_can_take(struct vcpu *v, enum hvm_intr_type type)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    bool shadow =
+        v->arch.regs.rip == v->arch.svm.last_rip && (vmcb_get(vmcb, VMCB_INT_SHADOW, 1) & 1);
+
+    if ( (vmcb_get64(vmcb, VMCB_EVENTINJ) & EVENT_VALID) || shadow )
+        return false;
+    if ( type == HVM_INTR_NMI )
+        return !v->arch.svm.nmi_masked;
+    return v->arch.regs.rflags & X86_EFLAGS_IF;
+}
+
+static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vector)
+{
+    uint64_t ev = EVENT_VALID | vector;
+
+    if ( !svm_can_take(v, type) )
+    {
+        /* An NMI still masked waits for the IRET intercept; anything else
+         * (a shadow, an event in the way) for the interrupt window. SVM
+         * has no NMI window: with IF=0 the next exit of any kind serves. */
+        if ( type == HVM_INTR_EXT || !v->arch.svm.nmi_masked )
+            v->arch.svm.irq_window = true;
+        return false;
+    }
+    if ( type == HVM_INTR_NMI )
+    {
+        ev |= (uint64_t)EVENT_TYPE_NMI << 8;
+        v->arch.svm.nmi_masked = true;
+    }
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
+    return true;
+}
+
+/* A SIPI: real mode at cs_sel:0 with 64 KiB segments, as after INIT. */
+static void svm_vcpu_set_real_mode(struct vcpu *v, uint16_t cs_sel)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    static const unsigned int data[] = { VMCB_DS, VMCB_ES, VMCB_SS, VMCB_FS, VMCB_GS };
+
+    svm_reset_state(v, X86_CR0_ET, 0, 0);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(data); i++ )
+        vmcb_set_seg(vmcb, data[i], 0, SEG_REAL_DATA, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_CS, cs_sel, SEG_REAL_CODE, 0xffff, (uint64_t)cs_sel << 4);
+    vmcb_set_seg(vmcb, VMCB_TR, 0, SEG_TSS16_BUSY, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_LDTR, 0, SEG_LDT, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_GDTR, 0, 0, 0xffff, 0);
+    vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0x3ff, 0);
+    svm_set_efer(v, 0);
+    vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
+    vmcb_set64(vmcb, VMCB_EVENTINJ, 0);
+    v->arch.svm.nmi_masked = v->arch.svm.irq_window = false;
+    v->arch.svm.last_rip = 0;
+    v->arch.svm.last_cpu = -1; /* new paging mode: a fresh ASID */
 }
 
 /* Keep the VMCB's idea of long mode in step: the CPU sets EFER.LMA in
@@ -514,12 +671,16 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     paddr_t vmcb_pa = virt_to_maddr(v->arch.svm.vmcb);
     svm_claim_vmcb(v, cpu);
     clgi();
+    /* After CLGI, so that a kick for an interrupt requested after this
+     * look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     v->arch.svm.in_guest = true;
     smp_mb(); /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
     v->arch.svm.entries++;
     hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);
+    svm_write_windows(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);
     fpu_enter_guest(v);
@@ -527,8 +688,9 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     fpu_leave_guest(v);
     v->arch.svm.in_guest = false;
     svm_save_regs(v);
+    svm_save_tpr(v);
     svm_track_lma(v);
-    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, 0);
+    svm_keep_interrupted_event(v->arch.svm.vmcb);
     stgi(); /* a pending host interrupt is taken here */
     svm_translate_exit(v, exit);
     svm_release_vmcb(v);
@@ -616,5 +778,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .set_guest_cr2 = svm_set_guest_cr2,
     .seg_base = svm_seg_base,
     .inject_exception = svm_inject_exception,
+    .inject_intr = svm_inject_intr,
+    .vcpu_set_real_mode = svm_vcpu_set_real_mode,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
 };

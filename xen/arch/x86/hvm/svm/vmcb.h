@@ -60,6 +60,8 @@
 /* MISC1 intercepts. */
 #define INTERCEPT_INTR     (1u << 0)
 #define INTERCEPT_NMI      (1u << 1)
+#define INTERCEPT_VINTR    (1u << 4)
+#define INTERCEPT_IRET     (1u << 20)
 #define INTERCEPT_CPUID    (1u << 18)
 #define INTERCEPT_INVD     (1u << 22)
 #define INTERCEPT_HLT      (1u << 24)
@@ -79,12 +81,25 @@
 /* CR intercepts: reads of CRn are bit n, writes bit 16 + n. */
 #define INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 
-#define VINTR_MASKING (1ULL << 24)
+#define VINTR_IRQ      (1ULL << 8) /* a virtual interrupt is pending */
+#define VINTR_PRIO_MAX (0xfULL << 16)
+#define VINTR_IGN_TPR  (1ULL << 20)
+#define VINTR_MASKING  (1ULL << 24)
+
+/* EVENTINJ / EXITINTINFO */
+#define EVENT_VALID      (1ULL << 31)
+#define EVENT_TYPE(e)    (((e) >> 8) & 7)
+#define EVENT_TYPE_INTR  0
+#define EVENT_TYPE_NMI   2
+#define EVENT_TYPE_SWINT 4
 
 /* Exit codes. */
 #define SVM_EXIT_CR4_WRITE 0x014
+#define SVM_EXIT_CR8_WRITE 0x018
 #define SVM_EXIT_INTR      0x060
 #define SVM_EXIT_NMI       0x061
+#define SVM_EXIT_VINTR     0x064
+#define SVM_EXIT_IRET      0x074
 #define SVM_EXIT_CPUID     0x072
 #define SVM_EXIT_INVD      0x076
 #define SVM_EXIT_HLT       0x078
@@ -120,11 +135,14 @@ static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint
 }
 
 /* Segment attributes in the VMCB's packed form. */
-#define SEG_CODE32 0xc9b
-#define SEG_CODE64 0xa9b
-#define SEG_DATA   0xc93
-#define SEG_TSS32  0x08b
-#define SEG_LDT    0x082
+#define SEG_CODE32     0xc9b
+#define SEG_CODE64     0xa9b
+#define SEG_DATA       0xc93
+#define SEG_TSS32      0x08b
+#define SEG_LDT        0x082
+#define SEG_REAL_CODE  0x09b /* real mode: 64 KiB, present, accessed */
+#define SEG_REAL_DATA  0x093
+#define SEG_TSS16_BUSY 0x083
 
 /* svm.c: flat 4 GiB segments, the code segment with code_attr. */
 void svm_flat_segments(void *vmcb, uint16_t code_attr);

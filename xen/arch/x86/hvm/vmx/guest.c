@@ -52,6 +52,7 @@ struct boot_state
     struct vmx_seg seg[VMX_NR_SEGS];
     uint64_t pdpte[4]; /* PAE paging outside long mode */
     struct guest_regs regs;
+    uint32_t idt_limit; /* 0 but in real mode */
 };
 
 /* ---- CR0/CR4: the guest's view and the value the CPU runs with ---- */
@@ -280,7 +281,7 @@ void vmx_dump_guest_state(struct vcpu *v)
 
 /* ---- reset states ---- */
 
-static void write_segments(const struct vmx_seg *seg)
+static void write_segments(const struct vmx_seg *seg, uint32_t idt_limit)
 {
     for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
     {
@@ -292,7 +293,7 @@ static void write_segments(const struct vmx_seg *seg)
     vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
     vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
     vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
-    vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+    vmcs_write(VMCS_GUEST_IDTR_LIMIT, idt_limit);
 }
 
 static void write_misc_reset_state(void)
@@ -324,7 +325,7 @@ static void apply_boot_state(struct vcpu *v, const struct boot_state *st)
     vmcs_write(VMCS_GUEST_EFER, st->efer);
     entry = vmcs_read(VMCS_ENTRY_CTLS) & ~ENTRY_IA32E_GUEST;
     vmcs_write(VMCS_ENTRY_CTLS, entry | (st->efer & EFER_LMA ? ENTRY_IA32E_GUEST : 0));
-    write_segments(st->seg);
+    write_segments(st->seg, st->idt_limit);
     write_pdptes(st->pdpte);
     write_misc_reset_state();
     vmcs_write(VMCS_GUEST_RIP, st->regs.rip);
@@ -338,6 +339,8 @@ static void apply_boot_state(struct vcpu *v, const struct boot_state *st)
     x->last_rip = st->regs.rip;
     x->pending_vector = -1;
     x->reinject_info = 0;
+    x->pending_intr = -1;
+    x->interruptibility = 0;
 }
 
 static struct vmx_seg flat_seg(uint16_t sel, uint32_t ar)
@@ -365,6 +368,27 @@ void vmx_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     st.regs.rip = entry;
     st.regs.rbx = ebx;
     st.regs.rflags = 0x2;
+    apply_boot_state(v, &st);
+}
+
+/* A SIPI's state: real mode (unrestricted guest) at cs_sel:0, 64 KiB
+ * segments, the rest as after INIT. */
+void vmx_set_real_mode(struct vcpu *v, uint16_t cs_sel)
+{
+    struct boot_state st;
+    const uint32_t ar_code = VMX_AR_P | VMX_AR_S | 0xb, ar_data = VMX_AR_P | VMX_AR_S | 0x3;
+
+    memset(&st, 0, sizeof(st));
+    st.cr0 = X86_CR0_ET;
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
+        st.seg[s] = (struct vmx_seg){ .ar = ar_data, .limit = 0xffff };
+    st.seg[VMX_SEG_CS] = (struct vmx_seg){
+        .sel = cs_sel, .ar = ar_code, .limit = 0xffff, .base = (uint64_t)cs_sel << 4
+    };
+    st.seg[VMX_SEG_LDTR] = (struct vmx_seg){ .ar = VMX_AR_UNUSABLE };
+    st.seg[VMX_SEG_TR] = (struct vmx_seg){ .ar = AR_TSS_BUSY, .limit = 0xffff };
+    st.regs.rflags = 0x2;
+    st.idt_limit = 0x3ff; /* the real-mode IVT */
     apply_boot_state(v, &st);
 }
 

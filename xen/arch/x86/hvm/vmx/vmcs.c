@@ -173,8 +173,9 @@ static bool compute_controls(void)
 {
     bool ok = true;
 
-    ok &= adjust_ctls(MSR_IA32_VMX_TRUE_PINBASED_CTLS, "pin-based", pin_names,
-                      ARRAY_SIZE(pin_names), PIN_NMI_EXITING | PIN_PREEMPT_TIMER, &vmx_caps.pin);
+    ok &=
+        adjust_ctls(MSR_IA32_VMX_TRUE_PINBASED_CTLS, "pin-based", pin_names, ARRAY_SIZE(pin_names),
+                    PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPT_TIMER, &vmx_caps.pin);
     ok &= adjust_ctls(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, "processor-based", proc_names,
                       ARRAY_SIZE(proc_names), 0, &vmx_caps.proc);
     ok &= adjust_ctls(
@@ -660,6 +661,7 @@ int vmcs_create(struct vcpu *v)
 
     x->loaded_cpu = x->guest_cpu = x->last_cpu = -1;
     x->pending_vector = -1;
+    x->pending_intr = -1;
     x->vmcs = alloc_page_zeroed();
     x->msr_area = alloc_page_zeroed();
     x->vapic = alloc_page_zeroed();

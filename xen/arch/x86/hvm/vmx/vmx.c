@@ -27,6 +27,7 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/fpu.h>
+#include <asm/vlapic.h>
 #include "vmx_priv.h"
 #include <asm/p2m-backends.h>
 
@@ -88,7 +89,91 @@ static void write_entry_event(struct vcpu *v)
         vmcs_write(VMCS_ENTRY_EXC_ERROR, x->reinject_error);
         vmcs_write(VMCS_ENTRY_INSN_LEN, x->reinject_len);
     }
+    else if ( x->pending_intr >= 0 )
+    {
+        uint32_t type = x->pending_intr_nmi ? INTR_TYPE_NMI : INTR_TYPE_EXT_INTR;
+
+        vmcs_write(VMCS_ENTRY_INTR_INFO,
+                   INTR_INFO_VALID | (type << INTR_INFO_TYPE_SHIFT) | (uint8_t)x->pending_intr);
+    }
     x->reinject_info = 0;
+    x->pending_intr = -1;
+}
+
+/* The interrupt and NMI windows hvm_intr_assist asked for, this entry only. */
+static void write_windows(struct vmx_vcpu *x)
+{
+    uint32_t proc = vmx_caps.proc;
+
+    if ( x->irq_window )
+        proc |= PROC_INTR_WINDOW;
+    if ( x->nmi_window )
+        proc |= PROC_NMI_WINDOW;
+    vmcs_write(VMCS_PROC_CTLS, proc);
+    x->irq_window = x->nmi_window = false;
+}
+
+#define VAPIC_TPR 0x80 /* the TPR shadow in the virtual-APIC page */
+
+/*
+ * CR8 is the vLAPIC's TPR: the TPR shadow gets it before entry, and a
+ * TPR threshold at the class of a vector the TPR alone holds back makes
+ * lowering CR8 below it exit (43), so the vector goes in at once.
+ */
+static void load_tpr_shadow(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint8_t tpr = vlapic_get_tpr(v);
+
+    x->vtpr = tpr;
+    ((volatile uint8_t *)x->vapic)[VAPIC_TPR] = tpr;
+    vmcs_write(VMCS_TPR_THRESHOLD, vlapic_tpr_threshold(v));
+}
+
+/* After an exit: a MOV to CR8 since the entry moved the TPR. */
+static void save_tpr_shadow(struct vcpu *v)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint8_t now = ((volatile uint8_t *)x->vapic)[VAPIC_TPR];
+
+    if ( now != x->vtpr )
+        vlapic_set_tpr(v, now);
+}
+
+/* Can the guest take this now? The STI / MOV SS shadow ends if the exit
+ * handler moved RIP past the instruction that set it. */
+static bool can_take(struct vcpu *v, enum hvm_intr_type type)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+    uint32_t block = x->interruptibility;
+
+    if ( v->arch.regs.rip != x->last_rip )
+        block &= ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+    if ( x->pending_vector >= 0 || (x->reinject_info & INTR_INFO_VALID) || x->pending_intr >= 0 )
+        return false;
+    if ( block & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS) )
+        return false;
+    if ( type == HVM_INTR_NMI )
+        return !(block & INTERRUPTIBILITY_NMI);
+    return v->arch.regs.rflags & X86_EFLAGS_IF;
+}
+
+static bool vmx_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vector)
+{
+    struct vmx_vcpu *x = &v->arch.vmx;
+
+    if ( !can_take(v, type) )
+    {
+        /* Without virtual NMIs there is no NMI window: any exit will do. */
+        if ( type == HVM_INTR_NMI && (vmx_caps.pin & PIN_VIRTUAL_NMIS) )
+            x->nmi_window = true;
+        else
+            x->irq_window = true;
+        return false;
+    }
+    x->pending_intr = vector;
+    x->pending_intr_nmi = type == HVM_INTR_NMI;
+    return true;
 }
 
 static void note_interrupted_event(struct vcpu *v)
@@ -287,9 +372,13 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
         return bad_guest_state(v, reason, e);
     v->arch.vmx.launched = true;
     note_interrupted_event(v);
+    v->arch.vmx.interruptibility = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
     switch ( basic )
     {
     case EXIT_REASON_EXT_INTR:
+    case EXIT_REASON_INTR_WINDOW:
+    case EXIT_REASON_NMI_WINDOW:
+    case EXIT_REASON_TPR_BELOW:
     case EXIT_REASON_PREEMPT_TIMER: e->reason = HVM_EXIT_NONE; break;
     case EXIT_REASON_EXCEPTION_NMI:
         e->reason = host_nmi() ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
@@ -331,6 +420,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 
     memset(exit, 0, sizeof(*exit));
     local_irq_disable();
+    /* With interrupts off, so that a kick for an interrupt requested
+     * after this look stays pending and ends the guest's run at once. */
+    hvm_intr_assist(v);
     cpu = smp_processor_id();
     vmcs_load(v);
     if ( vmx_pml_run_start(v) )
@@ -338,6 +430,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcs_write(VMCS_EPTP, eptp_of(v));
     write_guest_regs(v);
     write_entry_event(v);
+    write_windows(x);
+    load_tpr_shadow(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);
     fpu_enter_guest(v);
@@ -347,6 +441,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if ( rc == VMX_ENTER_EXITED )
     {
+        save_tpr_shadow(v);
         read_guest_regs(v);
         decode_exit(v, exit);
         vmx_cache_guest_state(v);
@@ -421,6 +516,8 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .set_guest_cr2 = vmx_set_guest_cr2,
     .seg_base = vmx_seg_base,
     .inject_exception = vmx_inject_exception,
+    .inject_intr = vmx_inject_intr,
+    .vcpu_set_real_mode = vmx_set_real_mode,
     .flush_guest_tlbs = vmx_flush_guest_tlbs,
     .kicked = vmcs_serve_clear_request,
 };

@@ -57,6 +57,12 @@ struct hvm_guest_state
     bool long_mode; /* EFER.LMA and CS.L */
 };
 
+enum hvm_intr_type
+{
+    HVM_INTR_EXT, /* an external (maskable) interrupt, by vector */
+    HVM_INTR_NMI,
+};
+
 struct vcpu_vendor_ops
 {
     const char *name;
@@ -72,7 +78,8 @@ struct vcpu_vendor_ops
     /* VCPUOP_initialise for HVM guests; 0 or -EINVAL if the context is bad. */
     int (*vcpu_set_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
     /* Enter the guest and come back at the next exit, described in *exit.
-     * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call. */
+     * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call.
+     * Calls hvm_intr_assist() once host interrupts are held off. */
     void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
     void (*get_guest_state)(struct vcpu *v, struct hvm_guest_state *st);
     /* The guest's PAT (vmsr.c checked it), from its own MSR exit: the
@@ -85,6 +92,14 @@ struct vcpu_vendor_ops
     void (*set_guest_cr2)(struct vcpu *v, uint64_t cr2);
     /* Inject an exception (vector, error code or -1) at the next entry. */
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
+    /* Deliver an interrupt at the next entry if the guest can take it now
+     * (RFLAGS.IF or no NMI in progress, no STI/MOV-SS shadow, no event
+     * already being injected): true. Otherwise false, and the next entry
+     * opens the window that makes the guest exit as soon as it can. */
+    bool (*inject_intr)(struct vcpu *v, enum hvm_intr_type type, uint8_t vector);
+    /* A SIPI: real mode at CS selector cs_sel (base cs_sel << 4), IP 0.
+     * v is not running. */
+    void (*vcpu_set_real_mode)(struct vcpu *v, uint16_t cs_sel);
     /* The domain's p2m changed: drop cached translations on every CPU. */
     void (*flush_guest_tlbs)(struct domain *d);
     const struct logdirty_mech_ops *pml; /* page-modification logging; NULL: none */
@@ -99,6 +114,8 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
 
 /* cpu_policy.c: the guest's CPUID leaf (its CR4 and XCR0 decide OSXSAVE
  * and the XSAVE size) and the CR4 bits that CPUID allows it. */
+/* Xen's CPUID time leaf (base+3), subleaf sub (time.c). */
+struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub);
 struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
                                   uint64_t xcr0);
 uint64_t hvm_cr4_guest_ok(void);
@@ -123,6 +140,10 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit); /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
+/* pm_ports.c: the FADT's sleep control/status and reset ports; true if
+ * the port is one of them (the access is then done). */
+bool hvm_pm_port_write(struct vcpu *v, uint16_t port, unsigned int size, uint32_t val);
+bool hvm_pm_port_read(struct vcpu *v, uint16_t port, unsigned int size, uint32_t *val);
 /* A byte the guest wrote to port 0xE9, rate-limited per domain (debugcon.c). */
 void hvm_debugcon_write(struct domain *d, char c);
 

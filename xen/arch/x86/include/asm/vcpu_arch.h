@@ -6,6 +6,7 @@
 #define ASM_VCPU_ARCH_H
 
 #include <xen/types.h>
+#include <asm/vlapic.h>
 #include <asm/hvm_msr.h>
 
 /* General-purpose registers of a guest, as the exit handlers see them. */
@@ -34,6 +35,11 @@ struct vmx_vcpu
     uint64_t last_rip;      /* guest RIP at the last exit */
     uint32_t reinject_info; /* event cut short by the last exit */
     uint32_t reinject_error, reinject_len;
+    int32_t pending_intr; /* NMI or external interrupt to inject, or -1 */
+    bool pending_intr_nmi;
+    bool irq_window, nmi_window; /* exit when the guest can take one */
+    uint32_t interruptibility;   /* guest interruptibility at the last exit */
+    uint8_t vtpr;                /* TPR shadow (CR8) as loaded at the last entry */
     /* The guest's state at the last exit, for get_guest_state. */
     uint64_t cr0_hw, cr3, cr4_hw, efer;
     uint32_t cs_ar, ss_ar;
@@ -59,6 +65,10 @@ struct svm_vcpu
     volatile bool in_guest;    /* between reading the flush generation and #VMEXIT */
     volatile uint64_t entries; /* VMRUNs done, so a flusher sees progress */
     int vmcb_owner;            /* CPU between CLGI and STGI with this VMCB, or -1 */
+    uint64_t last_rip;         /* guest RIP at the last exit: the shadow ends if it moves */
+    bool nmi_masked;           /* an injected NMI's handler has not IRETed yet */
+    bool irq_window;           /* V_IRQ + VINTR intercept at the next entry */
+    uint8_t vtpr;              /* V_TPR (CR8) as loaded at the last entry */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets
@@ -78,6 +88,8 @@ struct vcpu_arch
      * DR7 and DEBUGCTL live in the VMCS / VMCB. */
     uint64_t dr[4], dr6;
     uint64_t tsc_aux;         /* read by RDTSCP/RDPID; SVM loads it at entry */
+    struct vlapic vlapic;     /* the emulated local APIC (hvm/vlapic.c) */
+    uint8_t upcall_vector;    /* HVMOP_set_evtchn_upcall_vector; 0: none */
     struct hvm_msr_state msr; /* the MSRs vmsr.c virtualises */
     union
     {

@@ -159,8 +159,10 @@
 /* ---- controls ---- */
 #define PIN_EXT_INTR_EXITING (1U << 0)
 #define PIN_NMI_EXITING      (1U << 3)
+#define PIN_VIRTUAL_NMIS     (1U << 5)
 #define PIN_PREEMPT_TIMER    (1U << 6)
 
+#define PROC_INTR_WINDOW       (1U << 2)
 #define PROC_HLT_EXITING       (1U << 7)
 #define PROC_INVLPG_EXITING    (1U << 9)
 #define PROC_CR3_LOAD_EXITING  (1U << 15)
@@ -169,6 +171,7 @@
 #define PROC_CR8_STORE_EXITING (1U << 20)
 #define PROC_USE_TPR_SHADOW    (1U << 21)
 #define PROC_UNCOND_IO_EXITING (1U << 24)
+#define PROC_NMI_WINDOW        (1U << 22)
 #define PROC_USE_IO_BITMAPS    (1U << 25)
 #define PROC_USE_MSR_BITMAPS   (1U << 28)
 #define PROC_ACTIVATE_CTLS2    (1U << 31)
@@ -222,6 +225,7 @@
 /* Guest interruptibility state */
 #define INTERRUPTIBILITY_STI    (1U << 0)
 #define INTERRUPTIBILITY_MOV_SS (1U << 1)
+#define INTERRUPTIBILITY_NMI    (1U << 3)
 
 /* ---- exit reasons (basic reason: bits 15:0) ---- */
 #define EXIT_REASON_FAILED_ENTRY  (1U << 31)
@@ -230,6 +234,8 @@
 #define EXIT_REASON_TRIPLE_FAULT  2
 #define EXIT_REASON_INIT          3
 #define EXIT_REASON_SIPI          4
+#define EXIT_REASON_INTR_WINDOW   7
+#define EXIT_REASON_NMI_WINDOW    8
 #define EXIT_REASON_CPUID         10
 #define EXIT_REASON_HLT           12
 #define EXIT_REASON_INVD          13
@@ -242,6 +248,7 @@
 #define EXIT_REASON_INVALID_GUEST 33
 #define EXIT_REASON_MSR_LOADING   34
 #define EXIT_REASON_MCE_ENTRY     41
+#define EXIT_REASON_TPR_BELOW     43
 #define EXIT_REASON_EPT_VIOLATION 48
 #define EXIT_REASON_EPT_MISCONFIG 49
 #define EXIT_REASON_PREEMPT_TIMER 52

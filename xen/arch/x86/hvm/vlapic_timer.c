@@ -1,0 +1,163 @@
+/*
+ * vlapic_timer.c - the emulated local APIC's timer: one-shot and periodic
+ * counts of the initial-count register, and TSC-deadline mode
+ * (IA32_TSC_DEADLINE), each on one software timer (xen/timer.h) per vCPU.
+ *
+ * As in Xen the count runs at 1 GHz before the divider (one tick a
+ * nanosecond divided by DCR's 1..128), and guests see the host's TSC
+ * (no offset), so a deadline converts to system time with NOW()'s own
+ * scale (time_get_scale).
+ *
+ * May not touch: any register but the timer's (LVT timer, initial and
+ * current count, divide configuration, the deadline MSR).
+ */
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/timer.h>
+#include <asm/x86.h>
+#include <xen/time_scale.h>
+#include <asm/vlapic.h>
+#include "vlapic_priv.h"
+
+static unsigned int divider(const struct vlapic *vl)
+{
+    unsigned int d = ((vl->timer_dcr >> 1) & 4) | (vl->timer_dcr & 3);
+
+    return d == 7 ? 1 : 2U << d; /* 000: 2, 001: 4, ... 110: 128, 111: 1 */
+}
+
+static uint32_t timer_mode(const struct vlapic *vl)
+{
+    return vl->lvt[0] & LVT_TIMER_MODE_MASK;
+}
+
+/* The timer fired (interrupts off, no lock): reload a periodic count,
+ * end a one-shot or deadline, and raise the LVT's vector unless masked. */
+static void timer_fn(void *data)
+{
+    struct vcpu *v = data;
+    struct vlapic *vl = &v->arch.vlapic;
+    unsigned long f = spin_lock_irqsave(&vl->lock);
+    uint32_t lvt = vl->lvt[0];
+    bool fire = true;
+
+    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
+        vl->tsc_deadline = 0;
+    else if ( timer_mode(vl) == LVT_TIMER_PERIODIC && vl->timer_period )
+    {
+        vl->timer_start += vl->timer_period;
+        if ( vl->timer_start + vl->timer_period < NOW() )
+            vl->timer_start = NOW(); /* far behind: do not fire a burst */
+        set_timer(&vl->timer, vl->timer_start + vl->timer_period);
+    }
+    else if ( !vl->timer_period )
+        fire = false;
+    spin_unlock_irqrestore(&vl->lock, f);
+    if ( fire && !(lvt & (1U << 16)) )
+        vlapic_set_irq(v, lvt & 0xff);
+}
+
+void vlapic_timer_init(struct vcpu *v)
+{
+    init_timer(&v->arch.vlapic.timer, timer_fn, v);
+}
+
+void vlapic_timer_kill(struct vcpu *v)
+{
+    kill_timer(&v->arch.vlapic.timer);
+}
+
+void vlapic_timer_stop(struct vcpu *v)
+{
+    stop_timer(&v->arch.vlapic.timer);
+}
+
+/* A write of the initial count (lock held): start counting down from it;
+ * 0 stops the timer. Ignored in TSC-deadline mode. */
+void vlapic_timer_set_count(struct vcpu *v, uint32_t count)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+
+    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
+        return;
+    vl->timer_icr = count;
+    vl->timer_period = (s_time_t)count * divider(vl);
+    if ( !count )
+    {
+        stop_timer(&vl->timer);
+        return;
+    }
+    vl->timer_start = NOW();
+    set_timer(&vl->timer, vl->timer_start + vl->timer_period);
+}
+
+/* The current-count register (lock held). */
+uint32_t vlapic_timer_current(struct vcpu *v)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+    s_time_t elapsed;
+
+    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE || !vl->timer_period )
+        return 0;
+    elapsed = NOW() - vl->timer_start;
+    if ( elapsed >= vl->timer_period )
+    {
+        if ( timer_mode(vl) != LVT_TIMER_PERIODIC )
+            return 0;
+        elapsed %= vl->timer_period;
+    }
+    return (uint32_t)((vl->timer_period - elapsed) / divider(vl));
+}
+
+/* The LVT timer's mode changed (lock held): whatever was armed is void. */
+void vlapic_timer_mode_changed(struct vcpu *v)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+
+    stop_timer(&vl->timer);
+    vl->timer_icr = 0;
+    vl->timer_period = 0;
+    vl->tsc_deadline = 0;
+}
+
+uint64_t vlapic_timer_deadline(struct vcpu *v)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+
+    return timer_mode(vl) == LVT_TIMER_TSC_DEADLINE ? ACCESS_ONCE(vl->tsc_deadline) : 0;
+}
+
+/* The system time at which the TSC reads tsc (the past: now). */
+static s_time_t tsc_to_system_time(uint64_t tsc)
+{
+    struct time_scale s;
+    uint64_t origin;
+
+    time_get_scale(&s, &origin);
+    if ( tsc <= origin )
+        return 0;
+    /* Far-future deadlines (beyond ~2^62 ns) saturate instead of wrapping. */
+    if ( tsc - origin > (1ULL << 62) / 4 )
+        return (s_time_t)(1ULL << 62);
+    return (s_time_t)time_scale_apply(s, tsc - origin);
+}
+
+/* IA32_TSC_DEADLINE: arm for that TSC value (0 disarms); a write outside
+ * TSC-deadline mode is ignored, as on hardware. */
+void vlapic_timer_set_deadline(struct vcpu *v, uint64_t tsc)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+    unsigned long f = spin_lock_irqsave(&vl->lock);
+
+    if ( timer_mode(vl) != LVT_TIMER_TSC_DEADLINE )
+        goto out;
+    vl->tsc_deadline = tsc;
+    if ( !tsc )
+    {
+        stop_timer(&vl->timer);
+        goto out;
+    }
+    set_timer(&vl->timer, tsc_to_system_time(tsc));
+out:
+    spin_unlock_irqrestore(&vl->lock, f);
+}

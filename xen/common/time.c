@@ -1,0 +1,182 @@
+/*
+ * time.c - what a guest sees of time: the pvclock (vcpu_time_info) in
+ * each vcpu_info, and the wallclock in shared_info.
+ *
+ * The pvclock uses NOW()'s own scale and origin, with a tsc_timestamp
+ * chosen on an exact step of that scale (time_scale_exact_step): the
+ * guest's system_time + scale(TSC - tsc_timestamp) is then NOW() to the
+ * nanosecond, on every vCPU, whichever record it read, so the clock is
+ * monotonic across vCPUs and records without any correction. Guests read
+ * the TSC unchanged (no offset, no scaling: VMCS TSC offset 0, VMCB TSC
+ * offset 0, no RDTSC exiting), so their RDTSC and the record agree.
+ *
+ * The VCPUOP timers (singleshot, periodic) raise VIRQ_TIMER on their vCPU
+ * from timer handlers; SCHEDOP_poll's timeout ends the poll (schedule.c).
+ * They die with the vCPU: vcpu_timers_kill before it is freed.
+ *
+ * May not touch: anything in shared_info or vcpu_info but the time and
+ * wallclock fields; events only through send_guest_vcpu_virq.
+ */
+#include <xen/lib.h>
+#include <xen/arch.h>
+#include <xen/event.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/time_scale.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <public/xen.h>
+#include <public/vcpu.h>
+
+static uint64_t boot_wc_sec; /* wallclock at system time 0 */
+static uint32_t boot_wc_nsec;
+static uint8_t pvclock_flags;
+
+void time_boot_init(void)
+{
+    uint64_t secs = arch_wallclock_seconds();
+    uint64_t now = (uint64_t)NOW();
+    uint64_t wc_ns = secs * NSEC_PER_SEC;
+
+    wc_ns = wc_ns > now ? wc_ns - now : 0;
+    boot_wc_sec = wc_ns / NSEC_PER_SEC;
+    boot_wc_nsec = (uint32_t)(wc_ns % NSEC_PER_SEC);
+    if ( arch_cycles_invariant() )
+        pvclock_flags |= XEN_PVCLOCK_TSC_STABLE_BIT;
+    printk("Time: wallclock %lu s since 1970 at boot, TSC %s\n", boot_wc_sec,
+           pvclock_flags & XEN_PVCLOCK_TSC_STABLE_BIT ? "invariant" : "not invariant");
+}
+
+/* A guest-visible version number: odd while the fields change. The
+ * stores are ordered for another CPU (x86 keeps stores in order; the
+ * barrier keeps the compiler from moving them). */
+static void version_begin(uint32_t *version)
+{
+    ACCESS_ONCE(*version) = (ACCESS_ONCE(*version) + 1) | 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static void version_end(uint32_t *version)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    ACCESS_ONCE(*version) = ACCESS_ONCE(*version) + 1;
+}
+
+void time_domain_init(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+
+    if ( !s )
+        return;
+    version_begin(&s->wc_version);
+    s->wc_sec = (uint32_t)boot_wc_sec;
+    s->wc_sec_hi = (uint32_t)(boot_wc_sec >> 32);
+    s->wc_nsec = boot_wc_nsec;
+    version_end(&s->wc_version);
+}
+
+void vcpu_time_update(struct vcpu *v)
+{
+    struct vcpu_info *vi = vcpu_info_of(v);
+    struct vcpu_time_info *t;
+    struct time_scale s;
+    uint64_t origin, step, stamp;
+
+    if ( !vi )
+        return;
+    t = &vi->time;
+    time_get_scale(&s, &origin);
+    step = time_scale_exact_step(s);
+    stamp = origin + (arch_cycles() - origin) / step * step;
+    version_begin(&t->version);
+    t->tsc_timestamp = stamp;
+    t->system_time = time_scale_apply(s, stamp - origin);
+    t->tsc_to_system_mul = s.mul;
+    t->tsc_shift = s.shift;
+    t->flags = pvclock_flags;
+    version_end(&t->version);
+}
+
+/* ---- VCPUOP timers ------------------------------------------------------- */
+
+/* Xen's bound: NOW() + period never overflows in 200 years of uptime. */
+#define PERIOD_MAX ((s_time_t)(~0ULL >> 2))
+
+/* Singleshot and periodic alike: the event is all there is to do. */
+static void timer_event_fn(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void poll_timeout_fn(void *data)
+{
+    sched_poll_timeout(data);
+}
+
+void vcpu_timers_init(struct vcpu *v)
+{
+    init_timer(&v->timers.singleshot, timer_event_fn, v);
+    init_timer(&v->timers.periodic, timer_event_fn, v);
+    init_timer(&v->timers.poll, poll_timeout_fn, v);
+}
+
+void vcpu_timers_kill(struct vcpu *v)
+{
+    kill_timer(&v->timers.singleshot);
+    kill_timer(&v->timers.periodic);
+    kill_timer(&v->timers.poll);
+}
+
+/* Xen: the period is at least 1 ms and at most PERIOD_MAX (-EINVAL);
+ * the first event comes one period from now. Any vCPU of the domain. */
+static long set_periodic(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_set_periodic_timer p;
+
+    if ( copy_from_guest(&p, arg, sizeof(p)) )
+        return -EFAULT;
+    if ( p.period_ns < (uint64_t)MILLISECS(1) || p.period_ns > (uint64_t)PERIOD_MAX )
+        return -EINVAL;
+    set_timer_periodic(&v->timers.periodic, NOW() + (s_time_t)p.period_ns, (s_time_t)p.period_ns);
+    return 0;
+}
+
+static long stop_periodic(struct vcpu *v)
+{
+    stop_timer(&v->timers.periodic);
+    return 0;
+}
+
+/* Xen: only the caller's own vCPU (-EINVAL); with VCPU_SSHOTTMR_future a
+ * deadline already past is -ETIME, without it the event comes at once.
+ * (Xen 4.19 and later ignore the flag and always send the event.) */
+static long set_singleshot(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_set_singleshot_timer s;
+
+    if ( v != current )
+        return -EINVAL;
+    if ( copy_from_guest(&s, arg, sizeof(s)) )
+        return -EFAULT;
+    if ( (s.flags & VCPU_SSHOTTMR_future) && (s_time_t)s.timeout_abs_ns < NOW() )
+        return -ETIME;
+    set_timer(&v->timers.singleshot, (s_time_t)s.timeout_abs_ns);
+    return 0;
+}
+
+long vcpu_timer_op(unsigned int cmd, struct vcpu *v, uint64_t arg)
+{
+    switch ( cmd )
+    {
+    case VCPUOP_set_periodic_timer: return set_periodic(v, arg);
+    case VCPUOP_stop_periodic_timer: return stop_periodic(v);
+    case VCPUOP_set_singleshot_timer: return set_singleshot(v, arg);
+    case VCPUOP_stop_singleshot_timer:
+        if ( v != current )
+            return -EINVAL;
+        stop_timer(&v->timers.singleshot);
+        return 0;
+    default: return -ENOSYS;
+    }
+}

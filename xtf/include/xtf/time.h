@@ -1,0 +1,36 @@
+/*
+ * time.h - guest time for the time tests: the pvclock read by its
+ * version protocol, the TSC.
+ */
+#ifndef XTF_TIME_H
+#define XTF_TIME_H
+
+#include <xtf/types.h>
+#include <public/xen.h>
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* System time now, from this vCPU's record in shared_info (mapped with
+ * xtf_shared_info(), xtf/evtchn.h, which the caller has done). */
+uint64_t xtf_now(void);
+
+/* Scale a TSC delta the pvclock way (128-bit product, no overflow). */
+uint64_t xtf_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift);
+
+/* System time from this record and the TSC now. *version (if not NULL)
+ * gets the even version the values were read under, *tsc (if not NULL)
+ * the TSC value the time was computed from. */
+uint64_t xtf_pvclock_read(const volatile struct vcpu_time_info *t, uint32_t *version,
+                          uint64_t *tsc);
+
+/* This vCPU's record in shared_info. */
+const volatile struct vcpu_time_info *xtf_pvclock_of(volatile struct shared_info *s,
+                                                     unsigned int vcpu);
+
+#endif /* XTF_TIME_H */
