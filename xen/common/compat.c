@@ -13,7 +13,7 @@
  * 32-bit guest.
  *
  * A guest struct that cannot be read is -EFAULT, as the native handler
- * would say first; an array that cannot be read is handed to the native
+ * would say first (the reservation ops' count of 0, as theirs does); an array that cannot be read is handed to the native
  * handler as an address that faults (COMPAT_BAD_VA), so that it reports
  * the fault in its own order among its other checks.
  *
@@ -145,7 +145,7 @@ static long xlat_reservation(struct compat_call *c)
     uint64_t start = c->args[0] >> MEMOP_EXTENT_SHIFT, end, got, base;
     long rc;
     if ( copy_from_guest(&cr, c->guest, sizeof(cr)) )
-        return -EFAULT;
+        return (long)start; /* as the native call (and Xen's compat one): a count */
     end = start > cr.nr_extents ? cr.nr_extents : MIN(cr.nr_extents, start + COMPAT_XLAT_SLOTS);
     got = start < end ? read_array32(cr.extent_start, start, end, area_slots(c)) : 0;
     base = area_va(COMPAT_XLAT_ARRAY) - start * sizeof(uint64_t);

@@ -180,6 +180,44 @@ void fpu_save(struct vcpu *v)
     set_xcr0(HOST_XCR0);
 }
 
+#define FXSAVE_XMM 160 /* XMM0-15, 16 bytes each, in both formats */
+
+/* With XSAVE, an SSE component in its init state (XSTATE_BV bit clear)
+ * is all zeros whatever the image holds. */
+static bool xmm_init_state(const struct vcpu *v)
+{
+    uint64_t bv;
+
+    if ( !xcr0_max )
+        return false;
+    memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    return !(bv & XSTATE_SSE);
+}
+
+void fpu_read_xmm(struct vcpu *v, unsigned int n, uint8_t out[16])
+{
+    fpu_save(v);
+    if ( xmm_init_state(v) )
+        memset(out, 0, 16);
+    else
+        memcpy(out, v->arch.xsave + FXSAVE_XMM + 16 * (n & 15), 16);
+}
+
+void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16])
+{
+    fpu_save(v);
+    if ( xmm_init_state(v) )
+    {
+        uint64_t bv;
+        memset(v->arch.xsave + FXSAVE_XMM, 0, 16 * 16);
+        memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+        bv |= XSTATE_SSE;
+        memcpy(v->arch.xsave + XSAVE_HDR, &bv, sizeof(bv));
+    }
+    memcpy(v->arch.xsave + FXSAVE_XMM + 16 * (n & 15), in, 16);
+    fpu_restore(v);
+}
+
 void fpu_enter_guest(struct vcpu *v)
 {
     if ( xcr0_max )

@@ -178,6 +178,31 @@ static bool range_wraps(uint64_t addr, size_t len)
 
 /* ---- by virtual address ------------------------------------------------ */
 
+#define PFEC_PRESENT 1u
+#define PFEC_WRITE   2u
+#define PFEC_USER    4u
+
+/*
+ * The walker says only that an access fails. A supervisor read of the
+ * same address that succeeds means every level is present and the
+ * rights refused it (P set); one that fails means something on the path
+ * is not present. A failure that is neither is a non-canonical address.
+ */
+int guest_va_fault_code(struct vcpu *v, uint64_t va, bool write, uint32_t *pfec)
+{
+    struct walk_ctx c;
+    uint64_t gpa;
+    bool user;
+    walk_init(&c, v, false);
+    user = c.gw.user;
+    if ( c.gw.fmt && !guest_va_canonical(&c.gw, va) )
+        return -EINVAL;
+    c.gw.user = false;
+    *pfec = (write ? PFEC_WRITE : 0) | (user ? PFEC_USER : 0) |
+            (guest_walk(&c.gw, va, &gpa) ? 0 : PFEC_PRESENT);
+    return 0;
+}
+
 int guest_va_to_gpa(struct vcpu *v, uint64_t va, bool write, uint64_t *gpa)
 {
     struct walk_ctx c;

@@ -84,6 +84,11 @@ static bool va_in_range(const struct pt_format *f, uint64_t va)
     return top == 0 || top == -1;
 }
 
+bool guest_va_canonical(const struct guest_walk *w, uint64_t va)
+{
+    return w->fmt ? va_in_range(w->fmt, va) : !(va >> 32);
+}
+
 static unsigned int level_shift(const struct pt_format *f, unsigned int level)
 {
     return 12 + f->index_bits * (level - 1);

@@ -101,3 +101,101 @@ bool x86_alu_writes(enum x86_alu_op op)
 {
     return op != X86_ALU_CMP && op != X86_ALU_TEST;
 }
+
+/* ---- shifts and rotates ------------------------------------------------ */
+
+static uint64_t set_flag(uint64_t f, uint64_t flag, bool on)
+{
+    return on ? f | flag : f & ~flag;
+}
+
+/* RCL/RCR: the operand and CF rotate as one value of size*8+1 bits. */
+static uint64_t rotate_carry(bool left, unsigned int size, uint64_t dst, unsigned int n, bool *cf)
+{
+    uint64_t m = size_mask(size), top = sign_bit(size);
+
+    for ( ; n; n-- )
+    {
+        bool out = left ? dst & top : dst & 1;
+        dst = left ? ((dst << 1) | *cf) & m : (dst >> 1) | (*cf ? top : 0);
+        *cf = out;
+    }
+    return dst;
+}
+
+static uint64_t rotate(enum x86_shift_op op, unsigned int size, uint64_t a, unsigned int cnt,
+                       uint64_t f, uint64_t *out)
+{
+    unsigned int bits = size * 8, r;
+    uint64_t m = size_mask(size), res;
+    bool cf = f & X86_FL_CF, of;
+
+    if ( op == X86_SHIFT_RCL || op == X86_SHIFT_RCR )
+    {
+        of = (a & sign_bit(size)) ? !cf : cf; /* RCR's: before it moves */
+        r = size >= 4 ? cnt : cnt % (bits + 1);
+        res = rotate_carry(op == X86_SHIFT_RCL, size, a, r, &cf);
+        if ( op == X86_SHIFT_RCL )
+            of = !!(res & sign_bit(size)) != cf;
+    }
+    else
+    {
+        r = cnt % bits;
+        res = r ? ((op == X86_SHIFT_ROL ? (a << r) | (a >> (bits - r))
+                                        : (a >> r) | (a << (bits - r))) &
+                   m)
+                : a;
+        cf = op == X86_SHIFT_ROL ? res & 1 : !!(res & sign_bit(size));
+        of = op == X86_SHIFT_ROL ? !!(res & sign_bit(size)) != cf
+                                 : !!(res & sign_bit(size)) != !!(res & (sign_bit(size) >> 1));
+    }
+    *out = res;
+    return set_flag(set_flag(f, X86_FL_CF, cf), X86_FL_OF, of);
+}
+
+static uint64_t shift(enum x86_shift_op op, unsigned int size, uint64_t a, unsigned int cnt,
+                      uint64_t f, uint64_t *out)
+{
+    unsigned int bits = size * 8;
+    int64_t sa = (int64_t)(a << (64 - bits)) >> (64 - bits);
+    uint64_t res;
+    bool cf, of;
+
+    if ( op == X86_SHIFT_SAR )
+    {
+        res = (uint64_t)(cnt < bits ? sa >> cnt : sa >> (bits - 1));
+        cf = (sa >> (cnt <= bits ? cnt - 1 : bits - 1)) & 1;
+        of = false;
+    }
+    else if ( op == X86_SHIFT_SHR )
+    {
+        res = cnt < bits ? a >> cnt : 0;
+        cf = cnt <= bits && ((a >> (cnt - 1)) & 1);
+        of = a & sign_bit(size);
+    }
+    else /* SHL, SAL */
+    {
+        res = cnt < bits ? a << cnt : 0;
+        cf = cnt <= bits && ((a >> (bits - cnt)) & 1);
+        of = !!(res & sign_bit(size)) != cf;
+    }
+    res &= size_mask(size);
+    *out = res;
+    f = (f & ~(X86_FL_SF | X86_FL_ZF | X86_FL_PF | X86_FL_AF)) | szp(res, size);
+    return set_flag(set_flag(f, X86_FL_CF, cf), X86_FL_OF, of);
+}
+
+uint64_t x86_shift(enum x86_shift_op op, unsigned int size, uint64_t dst, unsigned int count,
+                   uint64_t *rflags)
+{
+    unsigned int cnt = count & (size == 8 ? 0x3f : 0x1f);
+    uint64_t a = dst & size_mask(size), res;
+
+    if ( !cnt )
+        return a;
+    if ( op <= X86_SHIFT_RCR )
+        *rflags = rotate(op, size, a, cnt, *rflags, &res);
+    else
+        *rflags = shift(op, size, a, cnt, *rflags, &res);
+    return res;
+}

@@ -28,6 +28,11 @@ int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
  * *gpa may be anything, RAM or not. 0, or -EFAULT if the tables refuse. */
 int guest_va_to_gpa(struct vcpu *v, uint64_t va, bool write, uint64_t *gpa);
 
+/* Why v's access to va would fault in its own tables, as the #PF error
+ * code (P, W/R, U/S; reserved bits and instruction fetches aside): 0 and
+ * *pfec, or -EINVAL if va is not canonical (a #GP, not a #PF). */
+int guest_va_fault_code(struct vcpu *v, uint64_t va, bool write, uint32_t *pfec);
+
 /* Copy by guest-physical address of domain d (no guest page walk). */
 int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);

@@ -14,12 +14,17 @@
  *    the RAM half is read and written, the hole half is all-ones/dropped;
  *  - the ALU block and group 1 (ADD OR ADC SBB AND SUB XOR CMP, both
  *    directions, register and immediate), TEST, NOT, NEG, INC, DEC, XCHG,
- *    XADD, CMPXCHG, BT/BTS/BTR/BTC (immediate offsets, register offsets
+ *    XADD, CMPXCHG, the shifts and rotates (by 1, imm8 and CL, CL 0
+ *    too), BT/BTS/BTR/BTC (immediate offsets, register offsets
  *    beyond the operand in both directions, and one reaching from the
  *    last RAM qword into the hole): each runs once on RAM holding
  *    all-ones and once on the hole, from two starting flag sets, and the
  *    registers and arithmetic flags must agree (the CPU's own result is
  *    the reference); the hole still reads all-ones after.
+ *  - CLFLUSH, CLFLUSHOPT (if offered), PREFETCHT0/NTA on a hole complete;
+ *  - FS and GS overrides: the segment base is part of the address (a
+ *    load through FS at the HPET, a load through GS straddling the last
+ *    RAM bytes and the hole, a FS-sourced REP MOVSB).
  * Every instruction is followed by a sentinel MOV that must run whole:
  * a RIP left short or moved too far breaks it (or faults).
  */
@@ -172,7 +177,7 @@ typedef uint32_t (*alu_fn)(uint64_t m, struct alu_io *io);
         __asm__ volatile("push %[f]; popf; " text "; mov $0x5a5a5a5a, %[s]; pushf; pop %[f]" \
                          : [a] "+a"(io->a), [b] "+b"(io->b), [f] "+r"(io->fl), [s] "=r"(s)   \
                          : [m] "r"(m)                                                        \
-                         : "memory", "cc");                                                  \
+                         : "rcx", "memory", "cc");                                           \
         return s;                                                                            \
     }
 
@@ -207,6 +212,14 @@ ALU_FN(xadd16, "xaddw %%bx, (%[m])")
 ALU_FN(cmpxchg_eq, "cmpxchgq %%rbx, (%[m])")
 ALU_FN(cmpxchg_ne, "cmpxchgl %%ebx, (%[m])")
 ALU_FN(lock_add, "lock addl %%ebx, (%[m])")
+ALU_FN(shl1_8, "shlb $1, (%[m])")
+ALU_FN(shl5_32, "shll $5, (%[m])")
+ALU_FN(shr_cl_16, "mov %%bl, %%cl; shrw %%cl, (%[m])")
+ALU_FN(sar63_64, "sarq $63, (%[m])")
+ALU_FN(rol3_16, "rolw $3, (%[m])")
+ALU_FN(ror1_64, "rorq $1, (%[m])")
+ALU_FN(rcl_cl_8, "mov %%bl, %%cl; rclb %%cl, (%[m])")
+ALU_FN(rcr1_32, "rcrl $1, (%[m])")
 ALU_FN(bt_imm, "btl $7, (%[m])")
 ALU_FN(bts_imm, "btsq $63, (%[m])")
 ALU_FN(btr_imm, "btrw $17, (%[m])")
@@ -222,6 +235,7 @@ struct alu_case
     alu_fn fn;
     uint64_t a, b;
     bool logic; /* AF undefined */
+    bool shift; /* AF and (count != 1) OF undefined */
 };
 
 static const struct alu_case alu_cases[] = {
@@ -256,6 +270,15 @@ static const struct alu_case alu_cases[] = {
     { "cmpxchg equal", cmpxchg_eq, ONES, 3, false },
     { "cmpxchg differ", cmpxchg_ne, 0x55, 3, false },
     { "lock add", lock_add, 0, 2, false },
+    { "shl 1 byte", shl1_8, 0, 0, false, true },
+    { "shl 5 dword", shl5_32, 0, 0, false, true },
+    { "shr cl=3 word", shr_cl_16, 0, 3, false, true },
+    { "shr cl=0 word", shr_cl_16, 0, 0, false, true },
+    { "sar 63 qword", sar63_64, 0, 0, false, true },
+    { "rol 3 word", rol3_16, 0, 0, false, true },
+    { "ror 1 qword", ror1_64, 0, 0, false, true },
+    { "rcl cl=5 byte", rcl_cl_8, 0, 5, false, true },
+    { "rcr 1 dword", rcr1_32, 0, 0, false, true },
     { "bt imm", bt_imm, 0, 0, false },
     { "bts imm", bts_imm, 0, 0, false },
     { "btr imm", btr_imm, 0, 0, false },
@@ -275,7 +298,9 @@ static uint64_t ram_ones[64] __attribute__((aligned(64)));
 static void run_case(const struct alu_case *c, uint64_t h, uint64_t fl)
 {
     struct alu_io ram = { c->a, c->b, fl }, hole = ram;
-    uint64_t mask = c->logic ? FL_ARITH & ~FL_AF : FL_ARITH;
+    uint64_t mask = c->logic   ? FL_ARITH & ~FL_AF
+                    : c->shift ? FL_ARITH & ~(FL_AF | 0x800)
+                               : FL_ARITH;
     uint64_t ref = (uint64_t)(uintptr_t)&ram_ones[32];
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(ram_ones); i++ )
@@ -317,6 +342,50 @@ static void test_bt_into_hole(void)
     *last = old;
 }
 
+static void test_cache_hints(uint64_t h)
+{
+    uint64_t v = 0;
+
+    LOAD("clflush (%[m])", 0);
+    LOAD("prefetcht0 (%[m])", 0);
+    LOAD("prefetchnta 64(%[m])", 0);
+    if ( cpuid_count(7, 0).b & (1u << 23) )
+        LOAD("clflushopt (%[m])", 0);
+    expect(load64(h), ONES, "after the cache hints", h);
+    (void)v;
+}
+
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+
+static void test_segments(void)
+{
+    uint64_t fs = rdmsr(MSR_FS_BASE), gs = rdmsr(MSR_GS_BASE), v = 0x77, h = 0, c, si, di;
+    volatile uint32_t *ram = (volatile uint32_t *)(uintptr_t)(ram_end - 4);
+    uint32_t old = *ram;
+    static uint8_t dst[8];
+
+    wrmsr(MSR_FS_BASE, 0xfed00000 - 0x40);
+    expect(LOAD("movl %%fs:0x40, %k[v]", 0x77), 0xffffffffULL, "fs: load", 0xfed00000);
+    *ram = 0x600dcafe;
+    wrmsr(MSR_GS_BASE, ram_end - 0x1004);
+    expect(LOAD("movq %%gs:0x1000, %q[v]", 0), 0xffffffff600dcafeULL, "gs: straddling load",
+           ram_end - 4);
+    *ram = old;
+    c = 8, si = 0x40, di = (uint64_t)(uintptr_t)dst;
+    __asm__ volatile("rep movsb %%fs:(%%rsi), %%es:(%%rdi)"
+                     : "+c"(c), "+S"(si), "+D"(di)
+                     :
+                     : "memory");
+    for ( unsigned int i = 0; i < 8; i++ )
+        if ( dst[i] != 0xff )
+            xtf_failure("fs: rep movsb: byte %u is %#x", i, dst[i]);
+    wrmsr(MSR_FS_BASE, fs);
+    wrmsr(MSR_GS_BASE, gs);
+    (void)v;
+    (void)h;
+}
+
 void test_main(void)
 {
     ram_end = xtf_ram_end();
@@ -332,9 +401,11 @@ void test_main(void)
         test_loads(holes[i]);
         test_stores(holes[i]);
         test_alu(holes[i]);
+        test_cache_hints(holes[i]);
     }
     test_absolute_loads();
     test_straddle();
     test_bt_into_hole();
+    test_segments();
     xtf_success(NULL);
 }

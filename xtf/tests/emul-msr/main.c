@@ -1,7 +1,10 @@
 /*
  * emul-msr - the MSRs Xen virtualises for an HVM guest read and write
  * as on Xen, with #GP exactly where Xen gives one:
- *  - CPUID.1:EDX advertises MCE, MTRR, MCA and PAT;
+ *  - CPUID.1:EDX advertises MCE, MTRR, MCA and PAT, and hides, as Xen
+ *    does, the features whose MSRs nothing emulates (PSN, DS, ACPI, TM,
+ *    PBE; DTES64, DS-CPL, EST, TM2, CNXT-ID, SDBG, xTPR, PDCM, DCA) and
+ *    the performance-monitoring leaf 0xA;
  *  - MTRRcap is 0x508 (8 variable ranges, fixed ranges, WC) and
  *    read-only; MTRR_DEF_TYPE starts at 0x806 (enabled, WB, as Xen's
  *    toolstack sets it for PVH) and takes valid values, not reserved
@@ -110,8 +113,23 @@ static void test_cpuid(void)
 {
     uint32_t d = cpuid(1).d, want = (1u << 7) | (1u << 12) | (1u << 14) | (1u << 16);
 
+    uint32_t c = cpuid(1).c,
+             d_hidden = (1u << 18) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31);
+    uint32_t c_hidden = (1u << 2) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 10) | (1u << 11) |
+                        (1u << 14) | (1u << 15) | (1u << 18);
+    struct cpuid_res pmu;
+
     if ( (d & want) != want )
         xtf_failure("CPUID.1:EDX %#x lacks MCE/MTRR/MCA/PAT (%#x)", d, want);
+    if ( (d & d_hidden) || (c & c_hidden) )
+        xtf_failure("CPUID.1 shows features without emulated MSRs: edx %#x ecx %#x", d & d_hidden,
+                    c & c_hidden);
+    if ( cpuid(0).a >= 0xa )
+    {
+        pmu = cpuid(0xa);
+        if ( pmu.a || pmu.b || pmu.c || pmu.d )
+            xtf_failure("CPUID.0xA offers a PMU: %#x %#x %#x %#x", pmu.a, pmu.b, pmu.c, pmu.d);
+    }
 }
 
 static void test_mtrr(void)

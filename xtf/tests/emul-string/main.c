@@ -13,7 +13,11 @@
  *    an addr32 REP STOSB; LODSB/LODSQ from a hole;
  *  - REPE CMPSB and REPNE SCASB stopping on ZF, and running out of rCX;
  *  - REP INSB/INSW/INSL (DF both ways) storing all-ones, into RAM and
- *    across into the hole; REP OUTSB/OUTSW reading and dropping.
+ *    across into the hole; REP OUTSB/OUTSW reading and dropping;
+ *  - a REP MOVSB from the hole whose destination runs onto a page the
+ *    guest's tables do not map takes the #PF the CPU would (CR2 the
+ *    first unmapped byte, error code W, rCX/rSI/rDI counting the bytes
+ *    done); onto a read-only page (CR0.WP set) error code P|W.
  */
 #include <xtf.h>
 #include <xtf/runtime.h>
@@ -27,6 +31,8 @@ const char test_title[] = "emulation: string instructions and string I/O on hole
 #define VA_RAM1  0xc0000ULL
 #define VA_HOLE  0xc1000ULL
 #define VA_RAM2  0xc2000ULL
+#define VA_NP    0xc3000ULL /* not present */
+#define VA_RO    0xc4000ULL /* page2, read-only */
 #define HPET     0xfed00000ULL
 #define PORT     0x510 /* nothing there */
 
@@ -255,6 +261,47 @@ static void test_string_io(void)
     expect_regs(&r, 0, HPET + 0xc, 0, "rep outsw DF=1");
 }
 
+static void expect_fault(uint64_t ex, uint32_t ec, uint64_t cr2, const char *what)
+{
+    if ( ex != EXINFO(X86_EXC_PF, ec) )
+        xtf_failure("%s: exception %#lx, expected #PF error code %#x", what, (unsigned long)ex, ec);
+    else if ( read_cr2() != cr2 )
+        xtf_failure("%s: CR2 %#lx, expected %#lx", what, (unsigned long)read_cr2(),
+                    (unsigned long)cr2);
+}
+
+static uint64_t movsb_faulting(struct sregs *r)
+{
+    uint64_t ex = 0;
+
+    __asm__ volatile("1: rep movsb; 2:" _ASM_EXTABLE(1b, 2b)
+                     : "+a"(ex), "+c"(r->c), "+S"(r->si), "+D"(r->di)
+                     :
+                     : "memory");
+    return ex;
+}
+
+static void test_page_faults(void)
+{
+    struct sregs r = { 0, 16, VA_HOLE, VA_NP - 8, 0 };
+    uint64_t ex, cr0;
+
+    xtf_pt_low[VA_NP >> 12] = 0;
+    invlpg((const void *)(uintptr_t)VA_NP);
+    ex = movsb_faulting(&r);
+    expect_fault(ex, 2, VA_NP, "rep movsb hole -> unmapped page");
+    expect_regs(&r, 8, VA_HOLE + 8, VA_NP, "rep movsb hole -> unmapped page");
+    cr0 = read_cr0();
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0 | (1UL << 16))); /* WP: ring 0 obeys R/W */
+    xtf_pt_low[VA_RO >> 12] = va(page2) | 1;                    /* present, read-only */
+    invlpg((const void *)(uintptr_t)VA_RO);
+    r = (struct sregs){ 0, 4, VA_HOLE, VA_RO, 0 };
+    ex = movsb_faulting(&r);
+    expect_fault(ex, 3, VA_RO, "rep movsb hole -> read-only page");
+    expect_regs(&r, 4, VA_HOLE, VA_RO, "rep movsb hole -> read-only page");
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
+}
+
 void test_main(void)
 {
     map_low(VA_RAM1, va(page1));
@@ -264,5 +311,6 @@ void test_main(void)
     test_stos_lods();
     test_cmps_scas();
     test_string_io();
+    test_page_faults();
     xtf_success(NULL);
 }

@@ -37,6 +37,18 @@
 #define D1_MCA      BIT(14)
 #define D1_PAT      BIT(16)
 #define D1_EMULATED (D1_MCE | D1_MTRR | D1_MCA | D1_PAT)
+/*
+ * Features whose MSRs nothing emulates (they would #GP), hidden as Xen
+ * hides them from HVM guests: debug store (BTS/PEBS), ACPI thermal
+ * control, thermal monitors, pending-break, processor serial number;
+ * 64-bit DS, CPL-qualified DS, Enhanced SpeedStep, L1 context ID,
+ * silicon debug, xTPR update control, PERF_CAPABILITIES, DCA.
+ */
+#define D1_NO_MSRS (BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
+#define C1_NO_MSRS \
+    (BIT(2) | BIT(4) | BIT(7) | BIT(8) | BIT(10) | BIT(11) | BIT(14) | BIT(15) | BIT(18))
+/* 0x80000001:ECX: AMD's core performance counter extensions */
+#define E1C_PERFCTR_CORE BIT(23)
 /* CPUID.7.0:EBX */
 #define C7B_FSGSBASE BIT(0)
 #define C7B_AVX2     BIT(5)
@@ -78,7 +90,9 @@ static void leaf1(struct cpuid_regs *r)
         r->c &= ~(C1_AVX | C1_FMA | C1_F16C);
     r->c |= C1_HYPERVISOR;
     r->d |= D1_EMULATED; /* vmsr.c: MTRRs, PAT, vMCE whatever the host has */
-    r->d |= C1D_APIC;    /* cleared per vCPU while MSR_APIC_BASE disables it */
+    r->d &= ~D1_NO_MSRS;
+    r->c &= ~C1_NO_MSRS;
+    r->d |= C1D_APIC; /* cleared per vCPU while MSR_APIC_BASE disables it */
 }
 
 /*
@@ -146,7 +160,7 @@ static void leaf_d(struct cpuid_regs *r, uint32_t sub)
 /* AMD mirrors the leaf-1 MCE/MTRR/MCA/PAT bits here; Intel leaves them 0. */
 static void ext_leaf1(struct cpuid_regs *r)
 {
-    r->c &= ~BIT(2); /* no nested SVM */
+    r->c &= ~(BIT(2) | E1C_PERFCTR_CORE); /* no nested SVM, no vPMU */
     if ( hvm_vendor == &svm_vendor_ops )
         r->d |= D1_EMULATED;
 }
@@ -161,6 +175,8 @@ static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
         leaf7(&r, sub);
     else if ( leaf == 0xd )
         leaf_d(&r, sub);
+    else if ( leaf == 0xa )
+        r = (struct cpuid_regs){ 0, 0, 0, 0 }; /* no vPMU, as Xen's default */
     else if ( leaf == 0x80000001 )
         ext_leaf1(&r);
     if ( leaf == 0xd && !fpu_xcr0_max() )

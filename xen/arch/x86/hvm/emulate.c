@@ -5,10 +5,10 @@
  * none, to the MMIO registry (a device, else the hole: all-ones, writes
  * dropped). Entry point for accesses that reached no RAM.
  *
- * Limits: segment bases are taken as zero (the flat segments a PVH guest
- * runs with; FS/GS overrides are not applied), the guest's own #PF on an
- * emulated access is not delivered (the domain crashes, with the
- * address), and a LOCKed read-modify-write of RAM is not atomic here.
+ * Segment bases are applied (in 64-bit mode only FS and GS have one);
+ * limits and access rights of segments are not checked. An operand the
+ * guest's own tables refuse becomes its #PF. A LOCKed read-modify-write
+ * of RAM is not atomic here.
  *
  * It may not change p2m entries; RAM is reached only through the
  * guest_access.h calls, devices only through hvm_mmio.h.
@@ -20,7 +20,10 @@
 #include <asm/hvm.h>
 #include <asm/hvm_mmio.h>
 #include <asm/hvm_emulate.h>
+#include <asm/fpu.h>
 #include "emulate_priv.h"
+
+#define X86_EXC_PF 14
 
 uint64_t emul_size_mask(unsigned int size)
 {
@@ -41,6 +44,7 @@ int emul_init(struct emul_ctx *c, struct vcpu *v)
 
     c->v = v;
     c->why[0] = '\0';
+    c->pf = false;
     hvm_vendor->get_guest_state(v, &c->st);
     n = hvm_fetch_insn(v, bytes);
     if ( !n )
@@ -96,6 +100,21 @@ void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_
         *r = (*r & ~emul_size_mask(size)) | (val & emul_size_mask(size));
 }
 
+uint64_t emul_seg_base(const struct emul_ctx *c, unsigned int seg)
+{
+    if ( c->st.long_mode && seg != X86_SEG_FS && seg != X86_SEG_GS )
+        return 0;
+    return hvm_vendor->seg_base(c->v, seg);
+}
+
+/* The override, else SS for rSP/rBP-based addressing, else DS. */
+static unsigned int mem_seg(const struct x86_insn *i)
+{
+    if ( i->seg != X86_SEG_NONE )
+        return i->seg;
+    return i->base == 4 || i->base == 5 ? X86_SEG_SS : X86_SEG_DS;
+}
+
 uint64_t emul_ea(const struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -107,7 +126,7 @@ uint64_t emul_ea(const struct emul_ctx *c)
         ea += *gpr_slot(c->v, i->base);
     if ( i->index != X86_REG_NONE )
         ea += *gpr_slot(c->v, i->index) * i->scale;
-    return ea & emul_size_mask(i->addr_size);
+    return emul_seg_base(c, mem_seg(i)) + (ea & emul_size_mask(i->addr_size));
 }
 
 /* ---- memory ----------------------------------------------------------- */
@@ -177,9 +196,20 @@ static int translate(struct emul_ctx *c, uint64_t va, unsigned int size, bool wr
     {
         snprintf(c->why, sizeof(c->why), "the guest's paging refuses the emulated %s of %#lx",
                  write ? "write" : "read", va);
+        c->pf = true;
+        c->pf_write = write;
+        c->pf_va = guest_va_to_gpa(c->v, va, write, &gpa[0]) ? va : va + *first;
         return -EFAULT;
     }
     return 0;
+}
+
+int emul_probe(struct emul_ctx *c, uint64_t va)
+{
+    uint64_t gpa[2];
+    unsigned int first;
+
+    return translate(c, va, 1, false, gpa, &first);
 }
 
 int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val)
@@ -226,6 +256,24 @@ static void emul_crash(struct emul_ctx *c, const struct hvm_exit *e)
     domain_crash(c->v->domain, why);
 }
 
+/* The guest's own tables refused an operand: the fault it would have
+ * taken, with RIP on the instruction (a REP keeps the iterations done). */
+bool emul_inject_fault(struct emul_ctx *c)
+{
+    uint32_t pfec;
+
+    if ( !c->pf )
+        return false;
+    if ( guest_va_fault_code(c->v, c->pf_va, c->pf_write, &pfec) )
+    {
+        hvm_vendor->inject_exception(c->v, X86_EXC_GP, 0);
+        return true;
+    }
+    hvm_vendor->set_guest_cr2(c->v, c->pf_va);
+    hvm_vendor->inject_exception(c->v, X86_EXC_PF, pfec);
+    return true;
+}
+
 void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
 {
     struct emul_ctx c;
@@ -233,6 +281,8 @@ void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
 
     if ( !rc )
         rc = emul_is_string(&c.insn) ? emul_string(&c) : emul_execute(&c);
+    if ( rc < 0 && emul_inject_fault(&c) )
+        return;
     if ( rc < 0 )
         emul_crash(&c, e);
     else if ( rc == EMUL_DONE )

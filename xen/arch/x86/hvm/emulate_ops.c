@@ -2,12 +2,12 @@
  * emulate_ops.c - the non-string instructions the emulator carries out
  * on a memory operand with no RAM behind it: MOV in all its forms
  * (including MOVZX, MOVSX, MOVSXD and moffs), the ALU group, TEST, NOT,
- * NEG, INC, DEC, XCHG, CMPXCHG, XADD and the bit tests BT/BTS/BTR/BTC.
- * Everything else (shifts, MUL/DIV, SSE/AVX moves, ...) is refused with
- * its opcode, and the domain crashes, as Xen's does for what its
+ * NEG, INC, DEC, XCHG, CMPXCHG, XADD, the shifts and rotates of group 2
+ * and the bit tests BT/BTS/BTR/BTC;
+ * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE moves are
+ * emulate_sse.c's. Everything else (MUL/DIV, VEX moves, ...) is refused
+ * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
- *
- * It reaches registers and memory only through emulate_priv.h.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -187,6 +187,22 @@ static int bit_test(struct emul_ctx *c)
 
 /* ---- groups ----------------------------------------------------------- */
 
+/* Group 2: shifts and rotates by imm8 (C0/C1), 1 (D0/D1) or CL (D2/D3). */
+static int shift_group(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    unsigned int count = i->opcode <= 0xc1   ? (uint8_t)i->imm
+                         : i->opcode <= 0xd1 ? 1
+                                             : (unsigned int)emul_gpr(c, GPR_CX, 1);
+    uint64_t ea = emul_ea(c), mem, res;
+    int rc = emul_read(c, ea, i->op_size, &mem);
+
+    if ( rc )
+        return rc;
+    res = x86_shift((i->modrm >> 3) & 7, i->op_size, mem, count, flags(c));
+    return emul_write(c, ea, i->op_size, res);
+}
+
 /* F6/F7: TEST imm, NOT, NEG; FE/FF: INC, DEC. */
 static int unary_group(struct emul_ctx *c)
 {
@@ -224,6 +240,9 @@ static int onebyte(struct emul_ctx *c)
     case 0x85: return alu_mem(c, X86_ALU_TEST, source(c));
     case 0x86:
     case 0x87: return xchg(c);
+    case 0xc0:
+    case 0xc1:
+    case 0xd0 ... 0xd3: return shift_group(c);
     case 0xf6:
     case 0xf7:
     case 0xfe:
@@ -232,10 +251,28 @@ static int onebyte(struct emul_ctx *c)
     return -EOPNOTSUPP;
 }
 
+/*
+ * Cache-line flushes (CLFLUSH, CLFLUSHOPT, CLWB: 0F AE /7, 66 0F AE /7
+ * and /6) and prefetches (0F 18, 0F 0D) read nothing: with no cache
+ * line behind a hole they complete once the address translates.
+ */
+static int cache_hint(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    unsigned int ext = (i->modrm >> 3) & 7;
+
+    if ( i->opcode == 0xae && !(ext == 7 || (ext == 6 && i->opsize_prefix && !i->rep)) )
+        return emul_sse(c); /* FXSAVE, LDMXCSR, XSAVE ...: not emulated */
+    return emul_probe(c, emul_ea(c));
+}
+
 static int twobyte(struct emul_ctx *c)
 {
     switch ( c->insn.opcode )
     {
+    case 0x0d:
+    case 0x18:
+    case 0xae: return cache_hint(c);
     case 0xb6:
     case 0xb7:
     case 0xbe:
@@ -250,7 +287,7 @@ static int twobyte(struct emul_ctx *c)
     case 0xc0:
     case 0xc1: return xadd(c);
     }
-    return -EOPNOTSUPP;
+    return emul_sse(c);
 }
 
 int emul_execute(struct emul_ctx *c)

@@ -1,7 +1,8 @@
 /*
  * emulate_priv.h - what the parts of the instruction emulator share
  * (emulate.c: operands and memory; emulate_ops.c: the instructions;
- * emulate_string.c: string instructions and string port I/O). Nothing
+ * emulate_sse.c: SSE moves; emulate_string.c: string instructions and
+ * string port I/O). Nothing
  * outside xen/arch/x86/hvm/emulate*.c includes it.
  */
 #ifndef HVM_EMULATE_PRIV_H
@@ -21,6 +22,10 @@ struct emul_ctx
     struct x86_insn insn;
     uint64_t next_rip;
     char why[96]; /* set when emulation fails */
+    /* set with -EFAULT when the guest's own paging refused an access */
+    bool pf;
+    bool pf_write;
+    uint64_t pf_va;
 };
 
 /* What an instruction handler returns, besides -errno (why is set). */
@@ -43,16 +48,26 @@ uint64_t emul_gpr(const struct emul_ctx *c, unsigned int n, unsigned int size);
 void emul_set_gpr(struct emul_ctx *c, unsigned int n, unsigned int size, uint64_t val);
 uint64_t emul_size_mask(unsigned int size);
 
-/* The linear address of the ModRM or moffs memory operand. */
+/* The linear address of the ModRM or moffs memory operand, its segment's
+ * base included; and a segment's base (0 for ES-DS in 64-bit mode). */
 uint64_t emul_ea(const struct emul_ctx *c);
+uint64_t emul_seg_base(const struct emul_ctx *c, unsigned int seg);
 
 /* size (1-8) bytes at guest-virtual va, through the guest's paging, to
  * RAM or the MMIO registry. 0 or -EFAULT (why set). */
 int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val);
+/* Translate va as a read would, touching nothing there (CLFLUSH). */
+int emul_probe(struct emul_ctx *c, uint64_t va);
 int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val);
+
+/* After -EFAULT: inject the #PF (or #GP) the guest's paging calls for;
+ * false if the failure was something else. */
+bool emul_inject_fault(struct emul_ctx *c);
 
 /* emulate_ops.c: the non-string instructions. */
 int emul_execute(struct emul_ctx *c);
+/* emulate_sse.c: SSE moves; -EOPNOTSUPP if not one. */
+int emul_sse(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);

@@ -78,11 +78,21 @@ static void step(struct str_op *s, unsigned int n)
     emul_set_gpr(s->c, n, s->c->insn.addr_size, addr_reg(s, n) + d);
 }
 
-/* The first operand, or the only one: DS:rSI (or an override); the
- * second ES:rDI. Segment bases are zero (emulate.c). */
+/* The source is DS:rSI (or an override), the destination ES:rDI. */
+static uint64_t src_addr(const struct str_op *s)
+{
+    uint8_t seg = s->c->insn.seg;
+    return emul_seg_base(s->c, seg == X86_SEG_NONE ? X86_SEG_DS : seg) + addr_reg(s, GPR_SI);
+}
+
+static uint64_t dst_addr(const struct str_op *s)
+{
+    return emul_seg_base(s->c, X86_SEG_ES) + addr_reg(s, GPR_DI);
+}
+
 static int load_src(struct str_op *s, uint64_t *val)
 {
-    return emul_read(s->c, addr_reg(s, GPR_SI), s->size, val);
+    return emul_read(s->c, src_addr(s), s->size, val);
 }
 
 static void compare(struct str_op *s, uint64_t a, uint64_t b)
@@ -93,7 +103,7 @@ static void compare(struct str_op *s, uint64_t a, uint64_t b)
 static int iterate_mem(struct str_op *s)
 {
     struct emul_ctx *c = s->c;
-    uint64_t a = 0, b = 0, di = addr_reg(s, GPR_DI);
+    uint64_t a = 0, b = 0, di = dst_addr(s);
     int rc = 0;
 
     switch ( s->kind )
@@ -128,7 +138,7 @@ static int iterate_io(struct str_op *s)
     int rc;
 
     if ( s->kind == STR_INS )
-        return emul_write(s->c, addr_reg(s, GPR_DI), s->size, emul_size_mask(s->size));
+        return emul_write(s->c, dst_addr(s), s->size, emul_size_mask(s->size));
     rc = load_src(s, &val);
     if ( !rc && s->port == 0xe9 )
         hvm_debugcon_write(s->c->v->domain, (char)val);
@@ -201,7 +211,7 @@ void hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( rc == EMUL_DONE )
         v->arch.regs.rip = c.next_rip;
-    if ( rc >= 0 )
+    if ( rc >= 0 || emul_inject_fault(&c) )
         return;
     snprintf(why, sizeof(why), "string port I/O at rip %#lx: %s", v->arch.regs.rip, c.why);
     domain_crash(v->domain, why);

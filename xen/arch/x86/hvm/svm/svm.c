@@ -715,6 +715,17 @@ static void svm_set_guest_pat(struct vcpu *v, uint64_t pat)
     vmcb_set64(v->arch.svm.vmcb, VMCB_G_PAT, pat);
 }
 
+/* The VMCB's segments sit 16 bytes apart from ES, base at +8. */
+static uint64_t svm_seg_base(struct vcpu *v, unsigned int seg)
+{
+    return vmcb_get64(v->arch.svm.vmcb, VMCB_ES + 16 * (seg % 6) + 8);
+}
+
+static void svm_set_guest_cr2(struct vcpu *v, uint64_t cr2)
+{
+    vmcb_set64(v->arch.svm.vmcb, VMCB_CR2, cr2);
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
     uint64_t ev = vector | (3u << 8) | (1u << 31); /* type 3: exception, valid */
@@ -764,6 +775,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
     .set_guest_pat = svm_set_guest_pat,
+    .set_guest_cr2 = svm_set_guest_cr2,
+    .seg_base = svm_seg_base,
     .inject_exception = svm_inject_exception,
     .inject_intr = svm_inject_intr,
     .vcpu_set_real_mode = svm_vcpu_set_real_mode,

@@ -472,6 +472,20 @@ static void vmx_set_guest_pat(struct vcpu *v, uint64_t pat)
     vmcs_write(VMCS_GUEST_PAT, pat);
 }
 
+static uint64_t vmx_seg_base(struct vcpu *v, unsigned int seg)
+{
+    (void)v;
+    return vmcs_read(VMCS_GUEST_BASE(seg % 6));
+}
+
+/* VMX does not switch CR2: the guest finds the CPU's own at entry, and
+ * the hypervisor takes no page faults to change it. */
+static void vmx_set_guest_cr2(struct vcpu *v, uint64_t cr2)
+{
+    (void)v;
+    asm volatile("mov %0, %%cr2" ::"r"(cr2));
+}
+
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_code)
 {
     vmx_queue_exception(v, vector, error_code);
@@ -499,6 +513,8 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .vcpu_run = vmx_vcpu_run,
     .get_guest_state = vmx_get_guest_state,
     .set_guest_pat = vmx_set_guest_pat,
+    .set_guest_cr2 = vmx_set_guest_cr2,
+    .seg_base = vmx_seg_base,
     .inject_exception = vmx_inject_exception,
     .inject_intr = vmx_inject_intr,
     .vcpu_set_real_mode = vmx_set_real_mode,

@@ -29,6 +29,12 @@ void fpu_save(struct vcpu *v);      /* after v's run slice */
 void fpu_enter_guest(struct vcpu *v);
 void fpu_leave_guest(struct vcpu *v);
 
+/* The guest's XMMn (n 0-15), from an exit handler of v, whose state is
+ * in this CPU: the instruction emulator's SSE moves. Writing leaves the
+ * upper YMM/ZMM bits alone, as a legacy SSE instruction does. */
+void fpu_read_xmm(struct vcpu *v, unsigned int n, uint8_t out[16]);
+void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16]);
+
 /* XCR0 bits a guest may set (0: no XSAVE), and the XSAVE image size of a mask. */
 uint64_t fpu_xcr0_max(void);
 unsigned int fpu_xsave_size(uint64_t mask);

@@ -53,6 +53,10 @@ struct guest_paging
 void guest_walk_init(struct guest_walk *w, const struct guest_paging *p, bool write,
                      const struct guest_walk_ops *ops, void *ctx);
 
+/* Is va inside the paging mode's address space (canonical in long
+ * mode, below 4 GiB otherwise)? */
+bool guest_va_canonical(const struct guest_walk *w, uint64_t va);
+
 /* Translate va to a guest-physical address in *gpa, or -EFAULT. */
 int guest_walk(const struct guest_walk *w, uint64_t va, uint64_t *gpa);
 

@@ -85,6 +85,11 @@ struct vcpu_vendor_ops
     /* The guest's PAT (vmsr.c checked it), from its own MSR exit: the
      * vCPU is the one loaded on this CPU. */
     void (*set_guest_pat)(struct vcpu *v, uint64_t pat);
+    /* Segment register seg's base (0 ES .. 5 GS, the sreg encoding), from
+     * an exit handler of v (its VMCS/VMCB is the one loaded here). */
+    uint64_t (*seg_base)(struct vcpu *v, unsigned int seg);
+    /* The guest's CR2 for a #PF about to be injected (vCPU loaded here). */
+    void (*set_guest_cr2)(struct vcpu *v, uint64_t cr2);
     /* Inject an exception (vector, error code or -1) at the next entry. */
     void (*inject_exception)(struct vcpu *v, uint8_t vector, int32_t error_code);
     /* Deliver an interrupt at the next entry if the guest can take it now

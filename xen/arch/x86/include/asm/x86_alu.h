@@ -51,6 +51,28 @@ enum x86_alu_op
 uint64_t x86_alu(enum x86_alu_op op, unsigned int size, uint64_t dst, uint64_t src,
                  uint64_t *rflags);
 
+/* Group 2 (C0, C1, D0-D3), in ModRM.reg order; /6 is SHL again. */
+enum x86_shift_op
+{
+    X86_SHIFT_ROL,
+    X86_SHIFT_ROR,
+    X86_SHIFT_RCL,
+    X86_SHIFT_RCR,
+    X86_SHIFT_SHL,
+    X86_SHIFT_SHR,
+    X86_SHIFT_SAL,
+    X86_SHIFT_SAR,
+};
+
+/*
+ * dst shifted or rotated by count (masked to 5 bits, 6 for size 8, as
+ * the CPU does). A masked count of 0 changes nothing. Flags the SDM
+ * leaves undefined get a fixed value: AF cleared, OF as for a count of
+ * 1, CF as if the bits were shifted out one at a time.
+ */
+uint64_t x86_shift(enum x86_shift_op op, unsigned int size, uint64_t dst, unsigned int count,
+                   uint64_t *rflags);
+
 /* Does this op write its result back to dst? (Not CMP and TEST.) */
 bool x86_alu_writes(enum x86_alu_op op);
 
