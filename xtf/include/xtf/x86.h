@@ -68,6 +68,11 @@ DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 #undef DEFINE_READ_CR
 
+static inline void write_cr2(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr2" ::"r"(v));
+}
+
 static inline void outb(uint8_t v, uint16_t port)
 {
     __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));

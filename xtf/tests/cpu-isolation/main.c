@@ -7,7 +7,7 @@
  * switch. dom0 (one vCPU) sets distinctive values in all of them:
  *  - XCR0 = every component CPUID offers, and each offered component
  *    (XMM0-15 and every XSAVE component >= 2) filled with a pattern;
- *  - DR0-DR3, DR6, DR7;
+ *  - DR0-DR3, DR6, DR7, and CR2 (VMX does not switch it);
  *  - STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, SYSENTER_CS/ESP/EIP,
  *    FS_BASE, GS_BASE (the runtime never uses FS or GS) and,
  *    if RDTSCP is offered, TSC_AUX (read back by RDMSR and RDTSCP);
@@ -159,6 +159,7 @@ static void set_debug_regs(void)
     /* Breakpoint types and lengths, LE and GE, nothing armed: armed
      * breakpoints crash QEMU 7.2 under SVM (docs/platforms.md). */
     write_dr7(0xdddd0600ULL);
+    write_cr2(0xffff8000d0d07000ULL);
     dr_want[0] = read_dr0();
     dr_want[1] = read_dr1();
     dr_want[2] = read_dr2();
@@ -187,7 +188,8 @@ static bool debug_regs_ok(unsigned long round)
            check_reg(round, "DR2", read_dr2(), dr_want[2]) &&
            check_reg(round, "DR3", read_dr3(), dr_want[3]) &&
            check_reg(round, "DR6", read_dr6(), dr_want[4]) &&
-           check_reg(round, "DR7", read_dr7(), dr7_want);
+           check_reg(round, "DR7", read_dr7(), dr7_want) &&
+           check_reg(round, "CR2", read_cr2(), 0xffff8000d0d07000ULL);
 }
 
 static bool msrs_ok(unsigned long round)

@@ -47,6 +47,7 @@ static void scribble_regs(bool rdtscp)
     /* Breakpoint types and lengths, LE and GE, but nothing armed: armed
      * breakpoints in these domUs crash QEMU 7.2 (docs/platforms.md). */
     write_dr7(0x77770700ULL);
+    write_cr2(0xffff80005c5c7000ULL);
     wrmsr(0xc0000081, 0x5c5c5c5c24681357ULL); /* STAR */
     wrmsr(0xc0000082, 0xffff80005c5c0000ULL); /* LSTAR */
     wrmsr(0xc0000083, 0xffff80005c5c1000ULL); /* CSTAR */

@@ -87,6 +87,7 @@ struct vcpu_arch
     /* Debug registers VM entry and exit leave in the CPU (debugreg.c);
      * DR7 and DEBUGCTL live in the VMCS / VMCB. */
     uint64_t dr[4], dr6;
+    uint64_t cr2;             /* cpu_state.c: VMX does not switch CR2 */
     uint64_t tsc_aux;         /* read by RDTSCP/RDPID; SVM loads it at entry */
     struct vlapic vlapic;     /* the emulated local APIC (hvm/vlapic.c) */
     uint8_t upcall_vector;    /* HVMOP_set_evtchn_upcall_vector; 0: none */
