@@ -51,11 +51,14 @@
 #define E1C_PERFCTR_CORE BIT(23)
 /* CPUID.7.0:EBX */
 #define C7B_FSGSBASE BIT(0)
-#define C7B_AVX2     BIT(5)
-#define C7B_SMEP     BIT(7)
-#define C7B_MPX      BIT(14)
-#define C7B_SMAP     BIT(20)
-#define C7B_AVX512   (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
+/* IA32_TSC_ADJUST: writing it would move the guest's TSC, which the
+ * pvclock (time.c) needs unchanged; the MSR is not offered. */
+#define C7B_TSC_ADJUST BIT(1)
+#define C7B_AVX2       BIT(5)
+#define C7B_SMEP       BIT(7)
+#define C7B_MPX        BIT(14)
+#define C7B_SMAP       BIT(20)
+#define C7B_AVX512     (BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 /* CPUID.7.0:ECX */
 #define C7C_UMIP    BIT(2)
 #define C7C_PKU     BIT(3)
@@ -124,7 +127,7 @@ static void leaf7(struct cpuid_regs *r, uint32_t sub)
         return;
     }
     r->a = 0; /* sub-leaf 0 only */
-    r->b &= ~C7B_MPX;
+    r->b &= ~(C7B_MPX | C7B_TSC_ADJUST);
     if ( !(fpu_xcr0_max() & XSTATE_YMM) )
         r->b &= ~C7B_AVX2;
     r->c &= ~(C7C_PKU | C7C_OSPKE | C7C_WAITPKG | C7C_LA57 | C7C_PKS);
