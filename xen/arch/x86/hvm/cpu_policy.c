@@ -168,6 +168,13 @@ static void ext_leaf1(struct cpuid_regs *r)
         r->d |= D1_EMULATED;
 }
 
+/* Leaf 6 (thermal and power): only ARAT, "the APIC timer keeps running
+ * in deep C-states", which the emulated LAPIC's timer does. The rest
+ * (APERF/MPERF, energy-performance bias, HWP, thermal interrupts) name
+ * MSRs no guest gets: Linux read APERF and wrote ENERGY_PERF_BIAS on
+ * Bochs's Skylake and faulted. */
+#define L6A_ARAT BIT(2)
+
 /* The host leaf as every guest sees it, before per-vCPU fields. */
 static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
 {
@@ -180,6 +187,8 @@ static struct cpuid_regs policy_leaf(uint32_t leaf, uint32_t sub)
         leaf_d(&r, sub);
     else if ( leaf == 0xa )
         r = (struct cpuid_regs){ 0, 0, 0, 0 }; /* no vPMU, as Xen's default */
+    else if ( leaf == 6 )
+        r = (struct cpuid_regs){ r.a & L6A_ARAT, 0, 0, 0 };
     else if ( leaf == 0x80000001 )
         ext_leaf1(&r);
     if ( leaf == 0xd && !fpu_xcr0_max() )
