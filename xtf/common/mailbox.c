@@ -1,5 +1,6 @@
 /*
- * mailbox.c - the controller's side of the mailbox (include/xtf/mailbox.h).
+ * mailbox.c - both sides of the mailbox (include/xtf/mailbox.h): the
+ * controller's calls, and the target's serving loop.
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -101,4 +102,42 @@ void xtf_mb_report(xtf_mb_t *mb, const char *what, long rc)
                     xtf_shutdown_name(reason));
     else
         xtf_error("%s: d%u answered %ld", what, mb->domid, rc);
+}
+
+__attribute__((noreturn)) void xtf_mb_serve(long (*serve)(uint32_t op, uint32_t nr))
+{
+    xtf_mb_t *mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
+    uint32_t last = 0;
+
+    if ( !xtf_is_ram(XTF_MAILBOX_GPA, PAGE_SIZE) )
+    {
+        printf("mailbox %#lx is not RAM in my memory map\n", XTF_MAILBOX_GPA);
+        xtf_shutdown(SHUTDOWN_crash);
+    }
+    mb->seq = mb->ack = 0;
+    mb->ram_end = xtf_ram_end() & ~(uint64_t)(PAGE_SIZE - 1);
+    mb->domid = xtf_domid;
+    smp_wmb();
+    mb->magic = XTF_MB_MAGIC;
+    printf("Serving the mailbox at %#lx, RAM up to %#lx\n", XTF_MAILBOX_GPA,
+           (unsigned long)mb->ram_end);
+    for ( ;; )
+    {
+        uint32_t seq = mb->seq, op;
+
+        if ( seq == last )
+        {
+            hypercall_yield();
+            mb->idle_rounds++;
+            continue;
+        }
+        smp_rmb();
+        last = seq;
+        op = mb->op;
+        mb->result = serve(op, mb->nr);
+        smp_wmb();
+        mb->ack = seq;
+        if ( op == XTF_MB_EXIT )
+            xtf_shutdown(SHUTDOWN_poweroff);
+    }
 }

@@ -99,4 +99,12 @@ bool xtf_mb_target_gone(xtf_mb_t *mb, unsigned int *reason);
  */
 void xtf_mb_report(xtf_mb_t *mb, const char *what, long rc);
 
+/*
+ * The target's side: publish the mailbox at XTF_MAILBOX_GPA (crash if it
+ * is not RAM), then for ever carry out each posted command with serve()
+ * (its result goes in result), acknowledge it, and power off after
+ * XTF_MB_EXIT.
+ */
+__attribute__((noreturn)) void xtf_mb_serve(long (*serve)(uint32_t op, uint32_t nr));
+
 #endif /* XTF_MAILBOX_H */

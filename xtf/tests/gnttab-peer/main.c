@@ -188,36 +188,5 @@ static long serve(uint32_t op, uint32_t nr)
 
 void test_main(void)
 {
-    uint32_t last = 0;
-
-    if ( !xtf_is_ram(XTF_MAILBOX_GPA, PAGE_SIZE) )
-    {
-        printf("mailbox %#lx is not RAM in my memory map\n", XTF_MAILBOX_GPA);
-        xtf_shutdown(SHUTDOWN_crash);
-    }
-    mb->seq = mb->ack = 0;
-    mb->ram_end = xtf_ram_end();
-    mb->domid = xtf_domid;
-    smp_wmb();
-    mb->magic = XTF_MB_MAGIC;
-
-    for ( ;; )
-    {
-        uint32_t seq = mb->seq, op;
-
-        if ( seq == last )
-        {
-            hypercall_yield();
-            continue;
-        }
-        smp_rmb();
-        last = seq;
-        op = mb->op;
-
-        mb->result = serve(op, mb->nr);
-        smp_wmb();
-        mb->ack = seq;
-        if ( op == XTF_MB_EXIT )
-            xtf_shutdown(SHUTDOWN_poweroff);
-    }
+    xtf_mb_serve(serve);
 }

@@ -218,39 +218,6 @@ static long serve(uint32_t op, uint32_t nr)
 
 void test_main(void)
 {
-    uint32_t last = 0;
-
-    if ( !xtf_is_ram(XTF_MAILBOX_GPA, PAGE_SIZE) )
-    {
-        printf("mailbox %#lx is not RAM in my memory map\n", XTF_MAILBOX_GPA);
-        xtf_shutdown(SHUTDOWN_crash);
-    }
     ram_end_gfn = xtf_ram_end() >> PAGE_SHIFT;
-    mb->seq = mb->ack = 0;
-    mb->ram_end = ram_end_gfn << PAGE_SHIFT;
-    mb->domid = xtf_domid;
-    smp_wmb();
-    mb->magic = XTF_MB_MAGIC;
-    printf("Serving the mailbox at %#lx, RAM up to %#lx\n", XTF_MAILBOX_GPA,
-           (unsigned long)mb->ram_end);
-
-    for ( ;; )
-    {
-        uint32_t seq = mb->seq, op;
-
-        if ( seq == last )
-        {
-            hypercall_yield();
-            mb->idle_rounds++;
-            continue;
-        }
-        smp_rmb();
-        last = seq;
-        op = mb->op;
-        mb->result = serve(op, mb->nr);
-        smp_wmb();
-        mb->ack = seq;
-        if ( op == XTF_MB_EXIT )
-            xtf_shutdown(SHUTDOWN_poweroff);
-    }
+    xtf_mb_serve(serve);
 }
