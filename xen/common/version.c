@@ -42,14 +42,16 @@ static long xenver_compile_info(uint64_t arg)
 /*
  * The XENFEAT_* word. Wren guests are HVM containers with hardware
  * paging, so the p2m is the hypervisor's and page tables are ordinary
- * memory. Not set, because not implemented yet: hvm_callback_vector
- * (needs event delivery by injected vector), hvm_safe_pvclock,
- * memory_op_vnode_supported.
+ * memory. hvm_callback_vector: HVM_PARAM_CALLBACK_IRQ's vector type is
+ * delivered (hvm/intr.c). Not set, because not implemented yet:
+ * hvm_safe_pvclock, memory_op_vnode_supported.
  */
 static uint32_t feature_submap0(const struct domain *d)
 {
     uint32_t m = (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_auto_translated_physmap) |
                  (1U << XENFEAT_not_direct_mapped);
+
+    m |= 1U << XENFEAT_hvm_callback_vector;
     if ( d->is_privileged )
         m |= 1U << XENFEAT_dom0;
     return m;
