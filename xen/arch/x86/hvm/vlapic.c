@@ -216,6 +216,7 @@ static void reset_regs(struct vlapic *vl)
     vl->timer_icr = vl->timer_dcr = 0;
     vl->timer_period = 0;
     vl->tsc_deadline = 0;
+    vl->timer_armed = false;
 }
 
 void vlapic_init(struct vcpu *v)

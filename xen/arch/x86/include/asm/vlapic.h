@@ -46,6 +46,7 @@ struct vlapic
     s_time_t timer_period; /* ns for one whole count; 0: stopped */
     uint64_t tsc_deadline; /* IA32_TSC_DEADLINE; 0: disarmed */
     struct timer timer;
+    bool timer_armed; /* a count or deadline runs; a stale callback checks it */
     bool nmi_pending; /* an NMI waits for delivery */
     bool wait_sipi;   /* INIT received, a SIPI will start it */
 };
