@@ -18,6 +18,7 @@ int arch_vcpu_create(struct vcpu *v)
 {
     arch_vcpu_state_init(v);
     vlapic_init(v);
+    v->arch.intr_from_lapic = -1;
     return hvm_vendor->vcpu_create(v);
 }
 

@@ -68,6 +68,7 @@ struct svm_vcpu
     bool nmi_masked;           /* an injected NMI's handler has not IRETed yet */
     bool irq_window;           /* V_IRQ + VINTR intercept at the next entry */
     uint8_t vtpr;              /* V_TPR (CR8) as loaded at the last entry */
+    int16_t virq;              /* vector going in as a virtual interrupt, or -1 */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets
@@ -86,9 +87,10 @@ struct vcpu_arch
     /* Debug registers VM entry and exit leave in the CPU (debugreg.c);
      * DR7 and DEBUGCTL live in the VMCS / VMCB. */
     uint64_t dr[4], dr6;
-    uint64_t tsc_aux;      /* read by RDTSCP/RDPID; SVM loads it at entry */
-    struct vlapic vlapic;  /* the emulated local APIC (hvm/vlapic.c) */
-    uint8_t upcall_vector; /* HVMOP_set_evtchn_upcall_vector; 0: none */
+    uint64_t tsc_aux;        /* read by RDTSCP/RDPID; SVM loads it at entry */
+    struct vlapic vlapic;    /* the emulated local APIC (hvm/vlapic.c) */
+    uint8_t upcall_vector;   /* HVMOP_set_evtchn_upcall_vector; 0: none */
+    int16_t intr_from_lapic; /* the last vector injected, if the vLAPIC's; -1 */
     union
     {
         struct vmx_vcpu vmx;
