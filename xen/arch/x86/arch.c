@@ -20,6 +20,7 @@ int arch_vcpu_create(struct vcpu *v)
     arch_vcpu_state_init(v);
     vlapic_init(v);
     hvm_msr_vcpu_init(v);
+    v->arch.intr_from_lapic = -1;
     return hvm_vendor->vcpu_create(v);
 }
 

@@ -10,6 +10,8 @@
  *    and still one interrupt 4 ms later;
  *  - periodic, 1 ms with divide by 2 (count 500000): five interrupts take
  *    at least 5 ms, and stopping (initial count 0) stops them;
+ *  - periodic with a count of 1: no interrupt storm (at most one per
+ *    0.1 ms, Xen's floor), but it does run;
  *  - masked: the LVT mask bit keeps a one-shot silent;
  *  - TSC-deadline (CPUID.1:ECX[24] must say it exists): one interrupt,
  *    at a TSC at or after the deadline, after which the MSR reads 0; a
@@ -121,6 +123,21 @@ static void periodic(void)
     expect("periodic interrupts after stopping", ticks, 0);
 }
 
+/* A periodic count of 1 (1 ns) would be an interrupt storm: like Xen,
+ * the period is at least 0.1 ms. */
+static void tiny_period(void)
+{
+    ticks = 0;
+    apic_write(APIC_TDCR, 0xb);
+    apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | VEC);
+    apic_write(APIC_TMICT, 1);
+    spin_ms(5);
+    apic_write(APIC_TMICT, 0);
+    if ( ticks == 0 || ticks > 60 )
+        xtf_failure("periodic count 1: %u interrupts in 5 ms, expected 1-60", ticks);
+    spin_ms(1);
+}
+
 static void masked(void)
 {
     ticks = 0;
@@ -170,6 +187,7 @@ void test_main(void)
         return;
     one_shot();
     periodic();
+    tiny_period();
     masked();
     deadline();
     xtf_success(NULL);

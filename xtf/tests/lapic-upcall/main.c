@@ -3,6 +3,8 @@
  * a PVH guest can ask for it.
  *
  * shared_info is mapped and an IPI event channel bound to vCPU 0.
+ *  - XENVER_get_features offers XENFEAT_hvm_callback_vector (Linux uses
+ *    no callback vector without it);
  *  - HVM_PARAM_CALLBACK_IRQ = vector 0xf3 (type 2): a send with IF=0 is
  *    not delivered; STI delivers it, once; the handler clears
  *    evtchn_upcall_pending and the port's pending bits (no EOI: this
@@ -19,6 +21,8 @@
 #include <public/memory.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
+#include <public/features.h>
+#include <public/version.h>
 
 const char test_title[] = "Event-channel upcalls: callback vector and per-vCPU vector";
 
@@ -87,6 +91,7 @@ static bool setup(void)
 
 static void callback_vector(void)
 {
+    struct xen_feature_info fi = { .submap_idx = 0 };
     struct xen_hvm_param p = {
         .domid = DOMID_SELF,
         .index = HVM_PARAM_CALLBACK_IRQ,
@@ -94,6 +99,8 @@ static void callback_vector(void)
                  CALLBACK_VEC,
     };
 
+    expect("XENVER_get_features", hypercall_xen_version(XENVER_get_features, &fi), 0);
+    expect("XENFEAT_hvm_callback_vector", (fi.submap >> XENFEAT_hvm_callback_vector) & 1, 1);
     expect("set HVM_PARAM_CALLBACK_IRQ", hypercall_hvm_op(HVMOP_set_param, &p), 0);
     expect("send", send(), 0);
     for ( volatile int i = 0; i < 100000; i++ )

@@ -69,12 +69,23 @@ void hvm_intr_assist(struct vcpu *v)
     if ( vec >= 0 )
     {
         /* Level-like: re-delivered until the guest clears upcall_pending. */
-        hvm_vendor->inject_intr(v, HVM_INTR_EXT, (uint8_t)vec);
+        if ( hvm_vendor->inject_intr(v, HVM_INTR_EXT, (uint8_t)vec) )
+            v->arch.intr_from_lapic = -1;
         return;
     }
     vec = vlapic_pending_vector(v);
     if ( vec >= 0 && hvm_vendor->inject_intr(v, HVM_INTR_EXT, (uint8_t)vec) )
+    {
         vlapic_ack(v, (uint8_t)vec);
+        v->arch.intr_from_lapic = vec;
+    }
+}
+
+void hvm_intr_not_taken(struct vcpu *v, uint8_t vec)
+{
+    if ( v->arch.intr_from_lapic == vec )
+        vlapic_unack(v, vec);
+    v->arch.intr_from_lapic = -1;
 }
 
 bool hvm_intr_pending(struct vcpu *v)

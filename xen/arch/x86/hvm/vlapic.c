@@ -102,6 +102,16 @@ static void clear_bit256(uint32_t *r, uint8_t vec)
     r[vec / 32] &= ~(1U << (vec % 32));
 }
 
+void vlapic_unack(struct vcpu *v, uint8_t vec)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+    unsigned long f = spin_lock_irqsave(&vl->lock);
+
+    clear_bit256(vl->isr, vec);
+    set_bit256(vl->irr, vec);
+    spin_unlock_irqrestore(&vl->lock, f);
+}
+
 /* PPR: the TPR, or the priority class of the highest in-service vector. */
 static uint32_t ppr(const struct vlapic *vl)
 {
@@ -216,6 +226,7 @@ static void reset_regs(struct vlapic *vl)
     vl->timer_icr = vl->timer_dcr = 0;
     vl->timer_period = 0;
     vl->tsc_deadline = 0;
+    vl->timer_armed = false;
 }
 
 void vlapic_init(struct vcpu *v)

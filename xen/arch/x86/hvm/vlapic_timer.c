@@ -19,6 +19,10 @@
 #include <asm/vlapic.h>
 #include "vlapic_priv.h"
 
+/* The shortest period a periodic count re-arms with (as Xen's 0.1 ms):
+ * a guest may not turn the host's timer into a storm. */
+#define MIN_PERIOD MICROSECS(100)
+
 static unsigned int divider(const struct vlapic *vl)
 {
     unsigned int d = ((vl->timer_dcr >> 1) & 4) | (vl->timer_dcr & 3);
@@ -31,27 +35,56 @@ static uint32_t timer_mode(const struct vlapic *vl)
     return vl->lvt[0] & LVT_TIMER_MODE_MASK;
 }
 
-/* The timer fired (interrupts off, no lock): reload a periodic count,
- * end a one-shot or deadline, and raise the LVT's vector unless masked. */
+static s_time_t tsc_to_system_time(uint64_t tsc);
+
+/* A deadline or count that is due (lock held): whether to raise the
+ * vector. A callback that is not due (stale: the timer was re-armed or
+ * stopped while it waited for the lock) re-arms for the real expiry or
+ * does nothing. */
+static bool timer_due(struct vlapic *vl)
+{
+    s_time_t now = NOW(), due = vl->timer_start + vl->timer_period;
+
+    if ( !vl->timer_armed )
+        return false;
+    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
+    {
+        if ( rdtsc() < vl->tsc_deadline )
+        {
+            set_timer(&vl->timer, tsc_to_system_time(vl->tsc_deadline));
+            return false;
+        }
+        vl->tsc_deadline = 0;
+        vl->timer_armed = false;
+        return true;
+    }
+    if ( now < due )
+    {
+        set_timer(&vl->timer, due);
+        return false;
+    }
+    if ( timer_mode(vl) != LVT_TIMER_PERIODIC )
+    {
+        vl->timer_armed = false;
+        return true;
+    }
+    vl->timer_start = due;
+    if ( vl->timer_start + vl->timer_period < now )
+        vl->timer_start = now; /* far behind: no burst of catch-up interrupts */
+    set_timer(&vl->timer, vl->timer_start + vl->timer_period);
+    return true;
+}
+
+/* The timer fired (interrupts off, no lock): raise the LVT's vector if
+ * the count or deadline is really due and the entry is not masked. */
 static void timer_fn(void *data)
 {
     struct vcpu *v = data;
     struct vlapic *vl = &v->arch.vlapic;
     unsigned long f = spin_lock_irqsave(&vl->lock);
     uint32_t lvt = vl->lvt[0];
-    bool fire = true;
+    bool fire = timer_due(vl);
 
-    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
-        vl->tsc_deadline = 0;
-    else if ( timer_mode(vl) == LVT_TIMER_PERIODIC && vl->timer_period )
-    {
-        vl->timer_start += vl->timer_period;
-        if ( vl->timer_start + vl->timer_period < NOW() )
-            vl->timer_start = NOW(); /* far behind: do not fire a burst */
-        set_timer(&vl->timer, vl->timer_start + vl->timer_period);
-    }
-    else if ( !vl->timer_period )
-        fire = false;
     spin_unlock_irqrestore(&vl->lock, f);
     if ( fire && !(lvt & (1U << 16)) )
         vlapic_set_irq(v, lvt & 0xff);
@@ -82,6 +115,9 @@ void vlapic_timer_set_count(struct vcpu *v, uint32_t count)
         return;
     vl->timer_icr = count;
     vl->timer_period = (s_time_t)count * divider(vl);
+    if ( timer_mode(vl) == LVT_TIMER_PERIODIC && count && vl->timer_period < MIN_PERIOD )
+        vl->timer_period = MIN_PERIOD;
+    vl->timer_armed = count != 0;
     if ( !count )
     {
         stop_timer(&vl->timer);
@@ -106,7 +142,7 @@ uint32_t vlapic_timer_current(struct vcpu *v)
             return 0;
         elapsed %= vl->timer_period;
     }
-    return (uint32_t)((vl->timer_period - elapsed) / divider(vl));
+    return (uint32_t)MIN((uint64_t)(vl->timer_period - elapsed) / divider(vl), vl->timer_icr);
 }
 
 /* The LVT timer's mode changed (lock held): whatever was armed is void. */
@@ -115,6 +151,7 @@ void vlapic_timer_mode_changed(struct vcpu *v)
     struct vlapic *vl = &v->arch.vlapic;
 
     stop_timer(&vl->timer);
+    vl->timer_armed = false;
     vl->timer_icr = 0;
     vl->timer_period = 0;
     vl->tsc_deadline = 0;
@@ -152,6 +189,7 @@ void vlapic_timer_set_deadline(struct vcpu *v, uint64_t tsc)
     if ( timer_mode(vl) != LVT_TIMER_TSC_DEADLINE )
         goto out;
     vl->tsc_deadline = tsc;
+    vl->timer_armed = tsc != 0;
     if ( !tsc )
     {
         stop_timer(&vl->timer);

@@ -190,6 +190,7 @@ static int svm_vcpu_create(struct vcpu *v)
     /* No ASID yet: the first entry hands one out. */
     v->arch.svm.last_cpu = -1;
     v->arch.svm.vmcb_owner = -1;
+    v->arch.svm.virq = -1;
     svm_init_controls(v, vmcb);
     return 0;
 }
@@ -517,18 +518,35 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
 /* ---- interrupts ------------------------------------------------------ */
 
 /*
- * An event whose delivery the exit cut short (an NPF on the IDT or the
- * stack, a host interrupt) is delivered again at the next entry. A
- * software interrupt is not: without next-RIP the guest's RIP still
- * points at the INT instruction, which runs again.
+ * External interrupts go in as virtual interrupts (V_IRQ with the vector,
+ * TPR ignored), not through EVENTINJ: QEMU 7.2 delivers an EVENTINJ
+ * interrupt and also leaves it pending as an exception of that vector,
+ * which it sometimes delivers a second time (docs/platforms.md).
+ *
+ * After an exit: a virtual interrupt still pending was not taken (hand it
+ * back); an event whose delivery the exit cut short (an NPF on the IDT or
+ * stack, a host interrupt) goes in again at the next entry, as a virtual
+ * interrupt if it was ours (QEMU reports it as an exception of a vector
+ * above 31) and through EVENTINJ otherwise. A software interrupt is not
+ * re-injected: without next-RIP the guest's RIP still points at the INT
+ * instruction, which runs again.
  */
-static void svm_keep_interrupted_event(void *vmcb)
+static void svm_events_after_exit(struct vcpu *v)
 {
+    void *vmcb = v->arch.svm.vmcb;
     uint64_t info = vmcb_get64(vmcb, VMCB_EXITINTINFO);
+    int virq = v->arch.svm.virq;
+    bool cut = (info & EVENT_VALID) && (info & 0xff) == (uint64_t)virq &&
+               (EVENT_TYPE(info) == EVENT_TYPE_INTR || EVENT_TYPE(info) == EVENT_TYPE_EXC);
 
-    if ( !(info & EVENT_VALID) || EVENT_TYPE(info) == EVENT_TYPE_SWINT )
+    if ( !(info & EVENT_VALID) || EVENT_TYPE(info) == EVENT_TYPE_SWINT || cut )
         info = 0;
     vmcb_set64(vmcb, VMCB_EVENTINJ, info);
+    if ( virq < 0 || cut )
+        return;
+    v->arch.svm.virq = -1;
+    if ( vmcb_get64(vmcb, VMCB_VINTR) & VINTR_IRQ )
+        hvm_intr_not_taken(v, (uint8_t)virq);
 }
 
 /* After an exit: a MOV to CR8 since the entry moved the TPR. */
@@ -553,7 +571,9 @@ static void svm_write_windows(struct vcpu *v)
 
     v->arch.svm.vtpr = vlapic_get_tpr(v) >> 4;
     vintr = VINTR_MASKING | v->arch.svm.vtpr;
-    if ( v->arch.svm.irq_window )
+    if ( v->arch.svm.virq >= 0 )
+        vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR | ((uint64_t)v->arch.svm.virq << 32);
+    else if ( v->arch.svm.irq_window )
     {
         vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
         misc1 |= INTERCEPT_VINTR;
@@ -581,13 +601,11 @@ static bool svm_can_take(struct vcpu *v, enum hvm_intr_type type)
         return false;
     if ( type == HVM_INTR_NMI )
         return !v->arch.svm.nmi_masked;
-    return v->arch.regs.rflags & X86_EFLAGS_IF;
+    return v->arch.svm.virq < 0 && (v->arch.regs.rflags & X86_EFLAGS_IF);
 }
 
 static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vector)
 {
-    uint64_t ev = EVENT_VALID | vector;
-
     if ( !svm_can_take(v, type) )
     {
         /* An NMI still masked waits for the IRET intercept; anything else
@@ -597,12 +615,13 @@ static bool svm_inject_intr(struct vcpu *v, enum hvm_intr_type type, uint8_t vec
             v->arch.svm.irq_window = true;
         return false;
     }
-    if ( type == HVM_INTR_NMI )
+    if ( type == HVM_INTR_EXT )
     {
-        ev |= (uint64_t)EVENT_TYPE_NMI << 8;
-        v->arch.svm.nmi_masked = true;
+        v->arch.svm.virq = vector;
+        return true;
     }
-    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, ev);
+    v->arch.svm.nmi_masked = true;
+    vmcb_set64(v->arch.svm.vmcb, VMCB_EVENTINJ, EVENT_VALID | ((uint64_t)EVENT_TYPE_NMI << 8) | 2);
     return true;
 }
 
@@ -624,6 +643,7 @@ static void svm_vcpu_set_real_mode(struct vcpu *v, uint16_t cs_sel)
     vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
     vmcb_set64(vmcb, VMCB_EVENTINJ, 0);
     v->arch.svm.nmi_masked = v->arch.svm.irq_window = false;
+    v->arch.svm.virq = -1;
     v->arch.svm.last_rip = 0;
     v->arch.svm.last_cpu = -1; /* new paging mode: a fresh ASID */
 }
@@ -690,7 +710,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     svm_save_regs(v);
     svm_save_tpr(v);
     svm_track_lma(v);
-    svm_keep_interrupted_event(v->arch.svm.vmcb);
+    svm_events_after_exit(v);
     stgi(); /* a pending host interrupt is taken here */
     svm_translate_exit(v, exit);
     svm_release_vmcb(v);

@@ -91,6 +91,7 @@
 #define EVENT_TYPE(e)    (((e) >> 8) & 7)
 #define EVENT_TYPE_INTR  0
 #define EVENT_TYPE_NMI   2
+#define EVENT_TYPE_EXC   3
 #define EVENT_TYPE_SWINT 4
 
 /* Exit codes. */

@@ -69,6 +69,7 @@ struct svm_vcpu
     bool nmi_masked;           /* an injected NMI's handler has not IRETed yet */
     bool irq_window;           /* V_IRQ + VINTR intercept at the next entry */
     uint8_t vtpr;              /* V_TPR (CR8) as loaded at the last entry */
+    int16_t virq;              /* vector going in as a virtual interrupt, or -1 */
 };
 
 /* Room for the standard-format XSAVE image of every component fpu.c lets
@@ -92,6 +93,7 @@ struct vcpu_arch
     struct vlapic vlapic;     /* the emulated local APIC (hvm/vlapic.c) */
     uint8_t upcall_vector;    /* HVMOP_set_evtchn_upcall_vector; 0: none */
     struct hvm_msr_state msr; /* the MSRs vmsr.c virtualises */
+    int16_t intr_from_lapic;  /* the last vector injected, if the vLAPIC's; -1 */
     union
     {
         struct vmx_vcpu vmx;

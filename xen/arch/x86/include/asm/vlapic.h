@@ -46,6 +46,7 @@ struct vlapic
     s_time_t timer_period; /* ns for one whole count; 0: stopped */
     uint64_t tsc_deadline; /* IA32_TSC_DEADLINE; 0: disarmed */
     struct timer timer;
+    bool timer_armed; /* a count or deadline runs; a stale callback checks it */
     bool nmi_pending; /* an NMI waits for delivery */
     bool wait_sipi;   /* INIT received, a SIPI will start it */
 };
@@ -65,8 +66,10 @@ void vlapic_set_tpr(struct vcpu *v, uint8_t tpr);
 /* The priority class (1-15) of the highest requested vector that only the
  * TPR holds back, so that lowering CR8 below it can exit; 0 if none. */
 int vlapic_tpr_threshold(struct vcpu *v);
-/* vec was delivered: move it from the IRR to the ISR. */
+/* vec was delivered: move it from the IRR to the ISR; unack undoes it
+ * for a vector the vendor could not deliver after all. */
 void vlapic_ack(struct vcpu *v, uint8_t vec);
+void vlapic_unack(struct vcpu *v, uint8_t vec);
 bool vlapic_hw_enabled(struct vcpu *v);
 bool vlapic_x2apic_mode(struct vcpu *v);
 /* RDMSR/WRMSR of MSR_APIC_BASE, the x2APIC range and TSC_DEADLINE: true
@@ -88,6 +91,10 @@ int vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t 
 void hvm_intr_assist(struct vcpu *v);
 /* Would an interrupt reach v now (honouring RFLAGS.IF for maskable ones)? */
 bool hvm_intr_pending(struct vcpu *v);
+/* The vendor accepted vec (inject_intr true) but the guest did not take
+ * it before the exit: the vLAPIC gets it back (a callback vector needs
+ * nothing: it stays pending as long as the upcall does). */
+void hvm_intr_not_taken(struct vcpu *v, uint8_t vec);
 /* Make v notice a new interrupt: out of HLT, or out of guest mode. */
 void hvm_vcpu_kick(struct vcpu *v);
 
