@@ -21,6 +21,7 @@
 #include <xen/arch.h>
 #include <xen/event.h>
 #include <xen/sched.h>
+#include <xen/hypercall.h>
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/time_scale.h>
@@ -179,4 +180,25 @@ long vcpu_timer_op(unsigned int cmd, struct vcpu *v, uint64_t arg)
         return 0;
     default: return -ENOSYS;
     }
+}
+
+/* The old PV timer call (hypercall 15), which Linux falls back to when
+ * the VCPUOP singleshot timer is missing, and Xen offers every guest:
+ * the caller's singleshot timer at an absolute system time; 0 stops it.
+ * A deadline more than 2^50 ns (about 13 days) ahead is a guest bug Xen
+ * clamps to a week; so does Wren. */
+long do_set_timer_op(uint64_t timeout)
+{
+    struct vcpu *v = current;
+    s_time_t now = NOW(), when = (s_time_t)timeout;
+
+    if ( !timeout )
+    {
+        stop_timer(&v->timers.singleshot);
+        return 0;
+    }
+    if ( when > now && (uint64_t)(when - now) >> 50 )
+        when = now + SECONDS(7 * 86400);
+    set_timer(&v->timers.singleshot, when);
+    return 0;
 }

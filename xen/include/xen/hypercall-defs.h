@@ -59,6 +59,7 @@
                                          (uint64_t, unsigned int, count)))        \
     HC(vm_assist,        ANY,        2, ((uint64_t, unsigned int, cmd),           \
                                          (uint64_t, unsigned int, type)))         \
+    HC(set_timer_op,     ANY,        1, ((uint64_t, uint64_t, timeout)))          \
     HC_VERSIONED(sysctl, PRIVILEGED, xen_sysctl, XEN_SYSCTL_INTERFACE_VERSION)    \
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \

@@ -1,6 +1,6 @@
 /*
- * vcpu-timers - VCPUOP_set/stop_singleshot_timer and
- * VCPUOP_set/stop_periodic_timer, observed as VIRQ_TIMER's pending bit in
+ * vcpu-timers - VCPUOP_set/stop_singleshot_timer, set_timer_op (the old
+ * call for the same timer) and VCPUOP_set/stop_periodic_timer, observed as VIRQ_TIMER's pending bit in
  * shared_info (vCPU 0's upcalls stay masked: no interrupt is needed), and
  * timed by the pvclock itself, so an emulator's speed cannot fail them.
  *
@@ -153,6 +153,26 @@ static void periodic_timer(void)
         xtf_failure("stopped periodic timer still raises VIRQ_TIMER");
 }
 
+/* set_timer_op (hypercall 15): the same singleshot timer, Linux's
+ * fallback; 0 stops it. */
+static void set_timer_op(void)
+{
+    uint64_t deadline = xtf_now() + SOON, seen;
+
+    evtchn_clear_pending(port);
+    evtchn_expect("set_timer_op", hypercall_set_timer_op(deadline), 0);
+    seen = wait_event(deadline + LATE);
+    if ( !seen )
+        xtf_failure("set_timer_op: no VIRQ_TIMER within 50 ms of its deadline");
+    else if ( seen < deadline )
+        xtf_failure("set_timer_op: VIRQ_TIMER %lu ns early", deadline - seen);
+    evtchn_clear_pending(port);
+    evtchn_expect("set_timer_op, then", hypercall_set_timer_op(xtf_now() + 10 * MS), 0);
+    evtchn_expect("set_timer_op(0)", hypercall_set_timer_op(0), 0);
+    if ( wait_event(xtf_now() + 20 * MS) )
+        xtf_failure("set_timer_op(0) did not stop the timer");
+}
+
 void test_main(void)
 {
     volatile struct shared_info *s = xtf_shared_info();
@@ -173,6 +193,7 @@ void test_main(void)
     port = (evtchn_port_t)p;
     shots();
     singleshot_rules();
+    set_timer_op();
     periodic_timer();
     xtf_success(NULL);
 }
