@@ -4,7 +4,8 @@
  * blocked and offline, in system time. Guests read it for steal time
  * (VCPUOP_get_runstate_info, or an area they register with
  * VCPUOP_register_runstate_memory_area that is refreshed each time the
- * vCPU is switched in).
+ * vCPU is switched in, in the 32-bit layout for a domain that latched
+ * the 32-bit shared_info layout).
  *
  * The state is derived from the scheduler's (v->state, v->processor) at
  * each call of runstate_sync(), which the scheduler makes at every change
@@ -15,7 +16,10 @@
 #include <xen/sched.h>
 #include <xen/timer.h>
 #include <xen/guest_access.h>
+#include <xen/compat.h>
+#include <xen/shared_layout.h>
 #include <public/vcpu.h>
+#include <public/arch-x86/compat.h>
 
 /* Bit 63 of state_entry_time while the guest area is being rewritten
  * (VMASST_TYPE_runstate_update_flag). */
@@ -51,25 +55,52 @@ void runstate_init(struct vcpu *v)
                                                .state_entry_time = (uint64_t)NOW() };
 }
 
+/* The guest's area in the layout of its domain: Xen writes the 32-bit
+ * one (44 bytes, state_entry_time at 4) for a domain whose shared_info
+ * layout is 32-bit, as that is the mode the guest registered it from. */
+struct runstate_image
+{
+    union
+    {
+        struct vcpu_runstate_info native;
+        struct compat_vcpu_runstate_info compat;
+    } u;
+    unsigned int size, entry_offset;
+};
+
+static void runstate_image(const struct vcpu *v, struct runstate_image *img)
+{
+    if ( shinfo_layout(v->domain) == &shinfo_layout_native )
+    {
+        img->u.native = v->runstate;
+        img->size = sizeof(img->u.native);
+        img->entry_offset = offsetof(struct vcpu_runstate_info, state_entry_time);
+        return;
+    }
+    native_to_compat_runstate(&v->runstate, &img->u.compat);
+    img->size = sizeof(img->u.compat);
+    img->entry_offset = offsetof(struct compat_vcpu_runstate_info, state_entry_time);
+}
+
 /* The guest's copy, refreshed as v enters (v is current: its page
  * tables translate the address). A guest that unmapped its area simply
  * gets no update. With the update flag on, the guest sees bit 63 of
  * state_entry_time set while the rest changes. */
 void runstate_guest_update(struct vcpu *v)
 {
-    struct vcpu_runstate_info copy = v->runstate;
+    struct runstate_image img;
     uint64_t va = v->runstate_guest_va;
-    uint64_t entry_va = va + offsetof(struct vcpu_runstate_info, state_entry_time);
     if ( !va )
         return;
+    runstate_image(v, &img);
     if ( v->domain->runstate_update_flag )
     {
-        uint64_t busy = copy.state_entry_time | XEN_RUNSTATE_UPDATE;
-        if ( copy_to_vcpu(v, entry_va, &busy, sizeof(busy)) )
+        uint64_t busy = v->runstate.state_entry_time | XEN_RUNSTATE_UPDATE;
+        if ( copy_to_vcpu(v, va + img.entry_offset, &busy, sizeof(busy)) )
             return;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }
-    copy_to_vcpu(v, va, &copy, sizeof(copy));
+    copy_to_vcpu(v, va, &img.u, img.size);
 }
 
 long vcpuop_get_runstate_info(struct vcpu *v, uint64_t arg)
