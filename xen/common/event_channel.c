@@ -562,16 +562,6 @@ void evtchn_close_all(struct domain *d)
  * every selector bit and upcall_pending are set, as Xen does, so nothing
  * raised around the move is lost; the guest sees one spurious scan.
  */
-/* Every selector bit in the layout's width: a 32-bit guest's selector
- * is 4 bytes, and the 4 after it are its arch.cr2. */
-static void set_all_selector_bits(const struct domain *d, struct vcpu_info *vi)
-{
-    const struct shinfo_layout *l = shinfo_layout(d);
-    uint32_t *sel = (uint32_t *)((uint8_t *)vi + l->sel_offset);
-    for ( unsigned int i = 0; i < l->sel_ports / 32; i++ )
-        __atomic_store_n(&sel[i], ~0U, __ATOMIC_SEQ_CST);
-}
-
 static void move_vcpu_info(struct vcpu *v, struct vcpu_info *to, mfn_t mfn)
 {
     struct vcpu_info *from = vcpu_info_of(v);
@@ -581,7 +571,7 @@ static void move_vcpu_info(struct vcpu *v, struct vcpu_info *to, mfn_t mfn)
         memset(to, 0, sizeof(*to));
     v->evtchn.vcpu_info_mfn = mfn;
     __atomic_store_n(&v->evtchn.vcpu_info, to, __ATOMIC_RELEASE);
-    set_all_selector_bits(v->domain, to);
+    vcpu_info_sel_fill(v->domain, to);
     __atomic_store_n(&to->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 }
 

@@ -16,10 +16,8 @@
 #include <xen/sched.h>
 #include <xen/timer.h>
 #include <xen/guest_access.h>
-#include <xen/compat.h>
 #include <xen/shared_layout.h>
 #include <public/vcpu.h>
-#include <public/arch-x86/compat.h>
 
 /* Bit 63 of state_entry_time while the guest area is being rewritten
  * (VMASST_TYPE_runstate_update_flag). */
@@ -55,33 +53,6 @@ void runstate_init(struct vcpu *v)
                                                .state_entry_time = (uint64_t)NOW() };
 }
 
-/* The guest's area in the layout of its domain: Xen writes the 32-bit
- * one (44 bytes, state_entry_time at 4) for a domain whose shared_info
- * layout is 32-bit, as that is the mode the guest registered it from. */
-struct runstate_image
-{
-    union
-    {
-        struct vcpu_runstate_info native;
-        struct compat_vcpu_runstate_info compat;
-    } u;
-    unsigned int size, entry_offset;
-};
-
-static void runstate_image(const struct vcpu *v, struct runstate_image *img)
-{
-    if ( shinfo_layout(v->domain) == &shinfo_layout_native )
-    {
-        img->u.native = v->runstate;
-        img->size = sizeof(img->u.native);
-        img->entry_offset = offsetof(struct vcpu_runstate_info, state_entry_time);
-        return;
-    }
-    native_to_compat_runstate(&v->runstate, &img->u.compat);
-    img->size = sizeof(img->u.compat);
-    img->entry_offset = offsetof(struct compat_vcpu_runstate_info, state_entry_time);
-}
-
 /* The guest's copy, refreshed as v enters (v is current: its page
  * tables translate the address). A guest that unmapped its area simply
  * gets no update. With the update flag on, the guest sees bit 63 of
@@ -92,7 +63,7 @@ void runstate_guest_update(struct vcpu *v)
     uint64_t va = v->runstate_guest_va;
     if ( !va )
         return;
-    runstate_image(v, &img);
+    runstate_image(v->domain, &v->runstate, &img);
     if ( v->domain->runstate_update_flag )
     {
         uint64_t busy = v->runstate.state_entry_time | XEN_RUNSTATE_UPDATE;
