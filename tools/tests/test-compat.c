@@ -441,6 +441,54 @@ static void shinfo_accessors(void)
     CHECK(shinfo_layout(&d) == &shinfo_layout_native);
 }
 
+/* register_vcpu_info's "every selector bit": 64 bits at 8 natively, 32
+ * at 4 for a 32-bit guest, whose arch.cr2 at 8 is left alone. */
+static void shinfo_sel_fill(void)
+{
+    struct domain d;
+    memset(&d, 0, sizeof(d));
+    memset(&page, 0, sizeof(page));
+    vcpu_info_sel_fill(&d, &page.native.vcpu_info[1]);
+    CHECK_EQ(page.native.vcpu_info[1].evtchn_pending_sel, ~0ULL);
+    CHECK_EQ(page.bytes[64 + 4], 0);
+    CHECK_EQ(page.bytes[64 + 16], 0);
+    shinfo_latch(&d, true);
+    memset(&page, 0, sizeof(page));
+    page.compat.vcpu_info[1].arch.cr2 = 0x1234;
+    vcpu_info_sel_fill(&d, &page.compat.vcpu_info[1]);
+    CHECK_EQ(page.compat.vcpu_info[1].evtchn_pending_sel, ~0U);
+    CHECK_EQ(page.compat.vcpu_info[1].arch.cr2, 0x1234);
+    CHECK_EQ(page.bytes[64 + 3], 0);
+}
+
+/* The runstate area: 48 bytes natively, 44 (entry time at 4, times at
+ * 12) for a domain with the 32-bit layout. */
+static void runstate_images(void)
+{
+    struct vcpu_runstate_info r = { .state = RUNSTATE_runnable,
+                                    .state_entry_time = 0x1122334455667788ULL,
+                                    .time = { 1, 2, 0x100000003ULL, 4 } };
+    struct runstate_image img;
+    struct domain d;
+    uint8_t *b = (uint8_t *)&img.u;
+    memset(&d, 0, sizeof(d));
+    runstate_image(&d, &r, &img);
+    CHECK_EQ(img.size, 48);
+    CHECK_EQ(img.entry_offset, 8);
+    CHECK(memcmp(&img.u.native, &r, sizeof(r)) == 0);
+    shinfo_latch(&d, true);
+    runstate_image(&d, &r, &img);
+    CHECK_EQ(img.size, 44);
+    CHECK_EQ(img.entry_offset, 4);
+    CHECK_EQ(b[0], RUNSTATE_runnable);
+    CHECK_EQ(b[4], 0x88);
+    CHECK_EQ(b[11], 0x11);
+    CHECK_EQ(b[12], 1);
+    CHECK_EQ(b[12 + 2 * 8], 3);
+    CHECK_EQ(b[12 + 2 * 8 + 4], 1);
+    CHECK_EQ(b[12 + 3 * 8], 4);
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -454,6 +502,8 @@ int main(void)
         { "compat.gnttab", gnttab },
         { "compat.shinfo_layouts", shinfo_layouts },
         { "compat.shinfo_accessors", shinfo_accessors },
+        { "compat.shinfo_sel_fill", shinfo_sel_fill },
+        { "compat.runstate_images", runstate_images },
     };
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));
 }

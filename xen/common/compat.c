@@ -400,8 +400,9 @@ static const struct compat_op version_ops[] = {
     SAME(XENVER_commandline), SAME(XENVER_build_id),
 };
 
-/* Not offered: register_runstate_memory_area and _phys_area, until the
- * runstate writer knows the 32-bit layout (docs/designs/guest-abi.md). */
+/* register_runstate_memory_area takes the low half of its 8 bytes; the
+ * area is then written in the 32-bit layout (runstate.c). _phys_area is
+ * not implemented natively either. */
 static const struct compat_op vcpu_ops[] = {
     SAME(VCPUOP_initialise),  SAME(VCPUOP_up),     SAME(VCPUOP_down),
     SAME(VCPUOP_is_up),
@@ -411,6 +412,7 @@ static const struct compat_op vcpu_ops[] = {
     SAME(VCPUOP_stop_singleshot_timer),          SAME(VCPUOP_register_vcpu_info),
     SAME(VCPUOP_send_nmi),                       SAME(VCPUOP_get_physid),
     XLAT(VCPUOP_register_vcpu_time_memory_area,  xlat_memory_area),
+    XLAT(VCPUOP_register_runstate_memory_area,   xlat_memory_area),
     SAME(VCPUOP_register_vcpu_time_phys_area),
 };
 

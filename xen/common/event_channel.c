@@ -37,6 +37,7 @@
 #include <xen/param.h>
 #include <xen/time.h>
 #include <xen/event.h>
+#include <xen/shared_layout.h>
 #include <xen/hypercall.h>
 #include <xen/arch.h>
 #include <xen/guest_access.h>
@@ -52,21 +53,25 @@ integer_param("evtchn_ports", opt_evtchn_ports);
 
 /* ---- shared_info bits, vcpu_info ------------------------------------------ */
 
-static bool test_and_set_word_bit(xen_ulong_t *w, unsigned int nr)
+/*
+ * Bits of shared_info and vcpu_info, reached as the 32-bit word the
+ * domain's latched layout (xen/shared_layout.h) puts them in: one atomic
+ * unit in both layouts, and on little-endian the same bit a 64-bit
+ * guest's word operations see.
+ */
+static bool word_test_and_set(uint32_t *w, uint32_t m)
 {
-    uint64_t m = bitmap_mask(nr);
-    return __atomic_fetch_or(&w[nr / BITS_PER_WORD], m, __ATOMIC_SEQ_CST) & m;
+    return __atomic_fetch_or(w, m, __ATOMIC_SEQ_CST) & m;
 }
 
-static bool test_and_clear_word_bit(xen_ulong_t *w, unsigned int nr)
+static bool word_test_and_clear(uint32_t *w, uint32_t m)
 {
-    uint64_t m = bitmap_mask(nr);
-    return __atomic_fetch_and(&w[nr / BITS_PER_WORD], ~m, __ATOMIC_SEQ_CST) & m;
+    return __atomic_fetch_and(w, ~m, __ATOMIC_SEQ_CST) & m;
 }
 
-static bool test_word_bit(const xen_ulong_t *w, unsigned int nr)
+static bool word_test(const uint32_t *w, uint32_t m)
 {
-    return __atomic_load_n(&w[nr / BITS_PER_WORD], __ATOMIC_SEQ_CST) & bitmap_mask(nr);
+    return __atomic_load_n(w, __ATOMIC_SEQ_CST) & m;
 }
 
 struct vcpu_info *vcpu_info_of(struct vcpu *v)
@@ -107,37 +112,60 @@ void evtchn_mark_upcall(struct vcpu *v)
 static void l2_mark_pending_for(struct vcpu *v, unsigned int port)
 {
     struct vcpu_info *vi = v ? vcpu_info_of(v) : NULL;
-    if ( vi && !test_and_set_word_bit(&vi->evtchn_pending_sel, port / BITS_PER_WORD) )
+    uint32_t m, *w;
+    if ( !vi )
+        return;
+    w = vcpu_info_sel_word(v->domain, vi, port, &m);
+    if ( !word_test_and_set(w, m) )
         evtchn_mark_upcall(v);
+}
+
+/* The 2-level bitmaps of d's layout hold port (a 32-bit layout holds
+ * 1024; a port bound before the layout shrank is never written). */
+static bool l2_port_fits(const struct domain *d, unsigned int port)
+{
+    return d->shared_info && port < shinfo_layout(d)->nr_ports;
 }
 
 static void l2_set_pending(struct domain *d, struct vcpu *v, unsigned int port)
 {
-    struct shared_info *s = d->shared_info;
-    if ( !s || test_and_set_word_bit(s->evtchn_pending, port) )
+    uint32_t pm, mm, *pw, *mw;
+    if ( !l2_port_fits(d, port) )
         return;
-    if ( !test_word_bit(s->evtchn_mask, port) )
+    pw = shinfo_pending_word(d, d->shared_info, port, &pm);
+    mw = shinfo_mask_word(d, d->shared_info, port, &mm);
+    if ( !word_test_and_set(pw, pm) && !word_test(mw, mm) )
         l2_mark_pending_for(v, port);
 }
 
 static void l2_clear_pending(struct domain *d, unsigned int port)
 {
-    if ( d->shared_info )
-        test_and_clear_word_bit(d->shared_info->evtchn_pending, port);
+    uint32_t m, *w;
+    if ( !l2_port_fits(d, port) )
+        return;
+    w = shinfo_pending_word(d, d->shared_info, port, &m);
+    word_test_and_clear(w, m);
 }
 
 /* An event that arrived while masked is delivered now. */
 static void l2_unmask(struct domain *d, unsigned int port)
 {
-    struct shared_info *s = d->shared_info;
-    if ( s && test_and_clear_word_bit(s->evtchn_mask, port) &&
-         test_word_bit(s->evtchn_pending, port) )
+    uint32_t pm, mm, *pw, *mw;
+    if ( !l2_port_fits(d, port) )
+        return;
+    pw = shinfo_pending_word(d, d->shared_info, port, &pm);
+    mw = shinfo_mask_word(d, d->shared_info, port, &mm);
+    if ( word_test_and_clear(mw, mm) && word_test(pw, pm) )
         l2_mark_pending_for(evtchn_notify_vcpu(d, port), port);
 }
 
 static bool l2_is_pending(struct domain *d, unsigned int port)
 {
-    return d->shared_info && test_word_bit(d->shared_info->evtchn_pending, port);
+    uint32_t m, *w;
+    if ( !l2_port_fits(d, port) )
+        return false;
+    w = shinfo_pending_word(d, d->shared_info, port, &m);
+    return word_test(w, m);
 }
 
 const struct evtchn_port_ops evtchn_l2_ops = {
@@ -258,9 +286,19 @@ static bool vcpu_exists(const struct domain *d, uint32_t id)
 }
 
 /* Caller holds d->evtchn.lock. */
+/* Ports the domain may bind now: with 2-level, what its layout's
+ * bitmaps hold (Xen: 1024 for a 32-bit guest), FIFO all it has. */
+static unsigned int bindable_ports(struct domain *d)
+{
+    if ( ops_of(d) != &evtchn_l2_ops )
+        return d->evtchn.nr_ports;
+    return MIN(d->evtchn.nr_ports, shinfo_layout(d)->nr_ports);
+}
+
 static int get_free_port(struct domain *d)
 {
-    for ( unsigned int p = 1; p < d->evtchn.nr_ports; p++ )
+    unsigned int n = bindable_ports(d);
+    for ( unsigned int p = 1; p < n; p++ )
         if ( d->evtchn.port[p].state == ECS_FREE )
             return (int)p;
     return -ENOSPC;
@@ -533,7 +571,7 @@ static void move_vcpu_info(struct vcpu *v, struct vcpu_info *to, mfn_t mfn)
         memset(to, 0, sizeof(*to));
     v->evtchn.vcpu_info_mfn = mfn;
     __atomic_store_n(&v->evtchn.vcpu_info, to, __ATOMIC_RELEASE);
-    __atomic_store_n(&to->evtchn_pending_sel, ~(xen_ulong_t)0, __ATOMIC_SEQ_CST);
+    vcpu_info_sel_fill(v->domain, to);
     __atomic_store_n(&to->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 }
 

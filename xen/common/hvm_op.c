@@ -14,6 +14,7 @@
 #include <xen/hypercall.h>
 #include <xen/compat.h>
 #include <xen/shared_layout.h>
+#include <xen/time.h>
 #include <xen/guest_access.h>
 #include <asm/x86.h>
 #include <public/hvm/hvm_op.h>
@@ -79,8 +80,9 @@ long hvmop_set_param(uint64_t arg)
     if ( !rc )
         ACCESS_ONCE(d->hvm_params[p.index]) = p.value;
     /* One of the points where Xen latches the shared_info layout. */
-    if ( !rc && p.index == HVM_PARAM_CALLBACK_IRQ && d == current->domain )
-        shinfo_latch(d, hypercall_is_compat());
+    if ( !rc && p.index == HVM_PARAM_CALLBACK_IRQ && d == current->domain &&
+         shinfo_latch(d, hypercall_is_compat()) )
+        time_domain_init(d);
     put_domain(d);
     return rc;
 }

@@ -4,7 +4,8 @@
  * blocked and offline, in system time. Guests read it for steal time
  * (VCPUOP_get_runstate_info, or an area they register with
  * VCPUOP_register_runstate_memory_area that is refreshed each time the
- * vCPU is switched in).
+ * vCPU is switched in, in the 32-bit layout for a domain that latched
+ * the 32-bit shared_info layout).
  *
  * The state is derived from the scheduler's (v->state, v->processor) at
  * each call of runstate_sync(), which the scheduler makes at every change
@@ -15,6 +16,7 @@
 #include <xen/sched.h>
 #include <xen/timer.h>
 #include <xen/guest_access.h>
+#include <xen/shared_layout.h>
 #include <public/vcpu.h>
 
 /* Bit 63 of state_entry_time while the guest area is being rewritten
@@ -57,19 +59,19 @@ void runstate_init(struct vcpu *v)
  * state_entry_time set while the rest changes. */
 void runstate_guest_update(struct vcpu *v)
 {
-    struct vcpu_runstate_info copy = v->runstate;
+    struct runstate_image img;
     uint64_t va = v->runstate_guest_va;
-    uint64_t entry_va = va + offsetof(struct vcpu_runstate_info, state_entry_time);
     if ( !va )
         return;
+    runstate_image(v->domain, &v->runstate, &img);
     if ( v->domain->runstate_update_flag )
     {
-        uint64_t busy = copy.state_entry_time | XEN_RUNSTATE_UPDATE;
-        if ( copy_to_vcpu(v, entry_va, &busy, sizeof(busy)) )
+        uint64_t busy = v->runstate.state_entry_time | XEN_RUNSTATE_UPDATE;
+        if ( copy_to_vcpu(v, va + img.entry_offset, &busy, sizeof(busy)) )
             return;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }
-    copy_to_vcpu(v, va, &copy, sizeof(copy));
+    copy_to_vcpu(v, va, &img.u, img.size);
 }
 
 long vcpuop_get_runstate_info(struct vcpu *v, uint64_t arg)

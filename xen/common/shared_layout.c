@@ -10,6 +10,7 @@
 #include <xen/shared_layout.h>
 #include <public/xen.h>
 #include <public/arch-x86/compat.h>
+#include <xen/compat.h>
 
 const struct shinfo_layout shinfo_layout_native = {
     .evtchn_pending = offsetof(struct shared_info, evtchn_pending),
@@ -69,4 +70,27 @@ uint32_t *vcpu_info_sel_word(const struct domain *d, void *vcpu_info, unsigned i
 {
     const struct shinfo_layout *l = shinfo_layout(d);
     return shinfo_bit_word(vcpu_info, l->sel_offset, port / l->sel_ports, bit);
+}
+
+void vcpu_info_sel_fill(const struct domain *d, void *vcpu_info)
+{
+    const struct shinfo_layout *l = shinfo_layout(d);
+    uint32_t *sel = (uint32_t *)((uint8_t *)vcpu_info + l->sel_offset);
+    for ( unsigned int i = 0; i < l->sel_ports / 32; i++ )
+        __atomic_store_n(&sel[i], ~0U, __ATOMIC_SEQ_CST);
+}
+
+void runstate_image(const struct domain *d, const struct vcpu_runstate_info *r,
+                    struct runstate_image *img)
+{
+    if ( shinfo_layout(d) == &shinfo_layout_native )
+    {
+        img->u.native = *r;
+        img->size = sizeof(img->u.native);
+        img->entry_offset = offsetof(struct vcpu_runstate_info, state_entry_time);
+        return;
+    }
+    native_to_compat_runstate(r, &img->u.compat);
+    img->size = sizeof(img->u.compat);
+    img->entry_offset = offsetof(struct compat_vcpu_runstate_info, state_entry_time);
 }

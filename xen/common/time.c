@@ -25,6 +25,7 @@
 #include <xen/time.h>
 #include <xen/timer.h>
 #include <xen/time_scale.h>
+#include <xen/shared_layout.h>
 #include <xen/errno.h>
 #include <xen/guest_access.h>
 #include <public/xen.h>
@@ -64,17 +65,29 @@ static void version_end(uint32_t *version)
     ACCESS_ONCE(*version) = ACCESS_ONCE(*version) + 1;
 }
 
+/* A 32-bit field of shared_info at a byte offset of d's layout. */
+static uint32_t *wc_field(void *s, unsigned int offset)
+{
+    return (uint32_t *)((uint8_t *)s + offset);
+}
+
+/* The wallclock, at the offsets of the layout d has latched (a 32-bit
+ * guest's are elsewhere, its wc_sec_hi in arch). Written again when the
+ * layout changes (shinfo_latch). */
 void time_domain_init(struct domain *d)
 {
-    struct shared_info *s = d->shared_info;
+    const struct shinfo_layout *l = shinfo_layout(d);
+    void *s = d->shared_info;
+    uint32_t *version;
 
     if ( !s )
         return;
-    version_begin(&s->wc_version);
-    s->wc_sec = (uint32_t)boot_wc_sec;
-    s->wc_sec_hi = (uint32_t)(boot_wc_sec >> 32);
-    s->wc_nsec = boot_wc_nsec;
-    version_end(&s->wc_version);
+    version = wc_field(s, l->wc_version);
+    version_begin(version);
+    ACCESS_ONCE(*wc_field(s, l->wc_sec)) = (uint32_t)boot_wc_sec;
+    ACCESS_ONCE(*wc_field(s, l->wc_sec_hi)) = (uint32_t)(boot_wc_sec >> 32);
+    ACCESS_ONCE(*wc_field(s, l->wc_nsec)) = boot_wc_nsec;
+    version_end(version);
 }
 
 void vcpu_time_update(struct vcpu *v)

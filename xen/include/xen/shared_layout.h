@@ -18,7 +18,10 @@
  * needs to know. Every bit is reached as a 32-bit word, which is an
  * atomic unit in both layouts.
  *
- * Event-channel and time code should reach these fields only through
+ * The runstate area has a 32-bit layout too, chosen by the same latch
+ * (runstate_image).
+ *
+ * Event-channel, time and runstate code should reach these fields only through
  * these accessors. This header and shared_layout.c touch nothing but the
  * shared page passed in and d->has_32bit_shinfo.
  */
@@ -26,6 +29,8 @@
 #define XEN_SHARED_LAYOUT_H
 
 #include <xen/types.h>
+#include <public/vcpu.h>
+#include <public/arch-x86/compat.h>
 
 struct domain;
 
@@ -67,5 +72,28 @@ uint32_t *shinfo_mask_word(const struct domain *d, void *shared, unsigned int po
  * registered elsewhere) that covers port, and the bit for it. */
 uint32_t *vcpu_info_sel_word(const struct domain *d, void *vcpu_info, unsigned int port,
                              uint32_t *bit);
+
+/* Set every selector bit of a vcpu_info, in the width of d's layout (a
+ * 32-bit guest's selector is 4 bytes; its arch.cr2 follows). */
+void vcpu_info_sel_fill(const struct domain *d, void *vcpu_info);
+
+/*
+ * A vcpu_runstate_info as d's guest reads it in a registered runstate
+ * area: the 48-byte native layout, or for a domain with the 32-bit
+ * shared_info layout the 44-byte compat one (state_entry_time at 4), as
+ * Xen does. size is what to copy, entry_offset where state_entry_time is.
+ */
+struct runstate_image
+{
+    union
+    {
+        struct vcpu_runstate_info native;
+        struct compat_vcpu_runstate_info compat;
+    } u;
+    unsigned int size, entry_offset;
+};
+
+void runstate_image(const struct domain *d, const struct vcpu_runstate_info *r,
+                    struct runstate_image *img);
 
 #endif /* XEN_SHARED_LAYOUT_H */

@@ -16,6 +16,7 @@
 #include <xen/param.h>
 #include <xen/version.h>
 #include <xen/shared_layout.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
@@ -179,7 +180,9 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
         p[8] = 0xc3;
     }
     unmap_guest_frame(page);
-    shinfo_latch(v->domain, !vcpu_in_64bit_mode(v)); /* as Xen: the guest's mode now */
+    /* As Xen: the guest's mode now; the wallclock moves with the layout. */
+    if ( shinfo_latch(v->domain, !vcpu_in_64bit_mode(v)) )
+        time_domain_init(v->domain);
     return 0;
 }
 
