@@ -446,6 +446,14 @@ static const struct compat_op gnttab_ops[] = {
     SAME(GNTTABOP_get_version),
 };
 
+/* set_timer_op's 64-bit deadline comes in two registers (EBX low, ECX
+ * high), as in Xen's 32-bit ABI. */
+static long xlat_set_timer_op(struct compat_call *c)
+{
+    c->args[0] = (uint32_t)c->args[0] | ((uint64_t)(uint32_t)c->args[1] << 32);
+    return c->native(c->args);
+}
+
 #define FAMILY(name, cmd, ptr, mask, ops) \
     { __HYPERVISOR_##name, (cmd), (ptr), (mask), (ops), ARRAY_SIZE(ops), NULL }
 #define FAMILY_SAME(name)        { __HYPERVISOR_##name, 0, 0, 0, NULL, 0, NULL }
@@ -463,6 +471,8 @@ static const struct compat_family families[] = {
     FAMILY_SAME(domctl),     /* explicit 64-bit layouts, as Xen's toolstack ABI */
     FAMILY_SAME(sysctl),
     FAMILY_WHOLE(dm_op, xlat_dm_op, 2),
+    FAMILY_SAME(vm_assist),  /* two scalars */
+    FAMILY_WHOLE(set_timer_op, xlat_set_timer_op, 0),
 };
 /* clang-format on */
 

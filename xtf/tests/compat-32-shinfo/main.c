@@ -18,7 +18,10 @@
  *  - VCPUOP_register_runstate_memory_area (8-byte handle, low half):
  *    the area is the 44-byte compat_vcpu_runstate_info (state 0 =
  *    running at 0, state_entry_time at 4, time[] at 12), the canary at
- *    44 kept, refreshed after a yield.
+ *    44 kept, refreshed after a yield;
+ *  - set_timer_op's 64-bit deadline in two registers: 1 + 2^40 ns (far
+ *    ahead; low half alone would be in the past) raises nothing, a
+ *    deadline of 1 ns raises VIRQ_TIMER; vm_assist's runstate flag.
  * The guest never enables interrupts and keeps evtchn_upcall_mask set;
  * no callback is registered, so nothing is injected.
  *
@@ -257,6 +260,30 @@ static void test_runstate(void)
                     (unsigned long long)rs.r.state_entry_time, (unsigned long long)first);
 }
 
+static void test_timer_op(void)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    long rc = hc32_2(event_channel_op, EVTCHNOP_bind_virq, PTR(&bv));
+    unsigned int i;
+
+    expect(rc == 0, "bind VIRQ_TIMER", rc);
+    if ( rc )
+        return;
+    set_bit32(shinfo_page, PENDING, bv.port, false);
+    rc = hypercall32(__HYPERVISOR_set_timer_op, 1, 0x100, 0, 0, 0);
+    expect(rc == 0, "set_timer_op(1 + 2^40 ns)", rc);
+    for ( i = 0; i < 2000000 && !bit(shinfo_page, PENDING, bv.port); i++ )
+        ;
+    expect(!bit(shinfo_page, PENDING, bv.port), "no VIRQ_TIMER from a deadline 2^40 ns ahead", 0);
+    rc = hypercall32(__HYPERVISOR_set_timer_op, 1, 0, 0, 0, 0);
+    expect(rc == 0, "set_timer_op(1 ns)", rc);
+    for ( i = 0; i < 200000000 && !bit(shinfo_page, PENDING, bv.port); i++ )
+        ;
+    expect(bit(shinfo_page, PENDING, bv.port), "VIRQ_TIMER from a past deadline", 0);
+    rc = hc32_2(vm_assist, VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag);
+    expect(rc == 0, "vm_assist(enable, runstate_update_flag)", rc);
+}
+
 void test_main(void)
 {
     unsigned int port;
@@ -269,5 +296,6 @@ void test_main(void)
     if ( port )
         test_register_vcpu_info(port);
     test_runstate();
+    test_timer_op();
     xtf_success(NULL);
 }
