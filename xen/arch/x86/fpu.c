@@ -218,6 +218,60 @@ void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16])
     fpu_restore(v);
 }
 
+#define FXSAVE_FSW 2  /* x87 status word; TOP in bits 13:11 */
+#define FXSAVE_FTW 4  /* abridged tag byte: 1 bit per register, 1 valid */
+#define FXSAVE_ST  32 /* ST0-7 / MM0-7, 16 bytes each */
+
+/*
+ * What any MMX instruction does to the x87 state: TOP to 0, every tag
+ * valid. With XSAVE, an x87 component in its init state is first given
+ * the init values (FCW 0x37F, the rest zero) so that the image is what
+ * the CPU would have held; MXCSR (bytes 24-31) is SSE's and is kept.
+ */
+static void mmx_transition(struct vcpu *v)
+{
+    uint8_t *img = v->arch.xsave;
+    uint64_t bv;
+    uint16_t fsw, fcw = 0x37f;
+
+    if ( xcr0_max )
+    {
+        memcpy(&bv, img + XSAVE_HDR, sizeof(bv));
+        if ( !(bv & XSTATE_X87) )
+        {
+            memset(img, 0, 24);
+            memcpy(img + FXSAVE_FCW, &fcw, sizeof(fcw));
+            memset(img + FXSAVE_ST, 0, 8 * 16);
+            bv |= XSTATE_X87;
+            memcpy(img + XSAVE_HDR, &bv, sizeof(bv));
+        }
+    }
+    memcpy(&fsw, img + FXSAVE_FSW, sizeof(fsw));
+    fsw &= ~(7u << 11);
+    memcpy(img + FXSAVE_FSW, &fsw, sizeof(fsw));
+    img[FXSAVE_FTW] = 0xff;
+}
+
+void fpu_read_mm(struct vcpu *v, unsigned int n, uint8_t out[8])
+{
+    fpu_save(v);
+    mmx_transition(v);
+    memcpy(out, v->arch.xsave + FXSAVE_ST + 16 * (n & 7), 8);
+    fpu_restore(v);
+}
+
+/* An MMX write also sets the register's exponent bits (79:64) to ones. */
+void fpu_write_mm(struct vcpu *v, unsigned int n, const uint8_t in[8])
+{
+    uint8_t *reg = v->arch.xsave + FXSAVE_ST + 16 * (n & 7);
+
+    fpu_save(v);
+    mmx_transition(v);
+    memcpy(reg, in, 8);
+    reg[8] = reg[9] = 0xff;
+    fpu_restore(v);
+}
+
 void fpu_enter_guest(struct vcpu *v)
 {
     if ( xcr0_max )

@@ -199,3 +199,152 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned int size, uint64_t dst, unsign
         *rflags = shift(op, size, a, cnt, *rflags, &res);
     return res;
 }
+
+/* ---- conditions ------------------------------------------------------- */
+
+bool x86_cond(unsigned int cc, uint64_t rflags)
+{
+    bool cf = rflags & X86_FL_CF, zf = rflags & X86_FL_ZF, sf = rflags & X86_FL_SF;
+    bool of = rflags & X86_FL_OF, pf = rflags & X86_FL_PF, r;
+
+    switch ( (cc >> 1) & 7 )
+    {
+    case 0: r = of; break;
+    case 1: r = cf; break;
+    case 2: r = zf; break;
+    case 3: r = cf || zf; break;
+    case 4: r = sf; break;
+    case 5: r = pf; break;
+    case 6: r = sf != of; break;
+    default: r = zf || sf != of; break;
+    }
+    return (cc & 1) ? !r : r; /* odd codes are the negations */
+}
+
+/* ---- multiply and divide ---------------------------------------------- */
+
+typedef unsigned __int128 u128;
+
+static int64_t sext(uint64_t v, unsigned int size)
+{
+    unsigned int sh = 64 - size * 8;
+
+    return (int64_t)(v << sh) >> sh;
+}
+
+/* n / d by shift and subtract (no libgcc in the hypervisor); d != 0. */
+static u128 udiv128(u128 n, uint64_t d, uint64_t *rem)
+{
+    u128 q = 0, r = 0;
+
+    for ( int i = 127; i >= 0; i-- )
+    {
+        r = (r << 1) | ((n >> i) & 1);
+        if ( r >= d )
+        {
+            r -= d;
+            q |= (u128)1 << i;
+        }
+    }
+    *rem = (uint64_t)r;
+    return q;
+}
+
+static void mul(bool sign, unsigned int size, uint64_t *lo, uint64_t *hi, uint64_t src,
+                uint64_t *rflags)
+{
+    uint64_t m = size_mask(size), l;
+    __int128 p;
+    bool big;
+
+    if ( sign )
+        p = (__int128)sext(*lo, size) * sext(src, size);
+    else
+        p = (__int128)((u128)(*lo & m) * (src & m));
+    l = (uint64_t)p & m;
+    /* significant: the low half alone does not give back the product */
+    big = sign ? (__int128)sext(l, size) != p : (u128)p != l;
+    *lo = l;
+    *hi = (uint64_t)((u128)p >> (size * 8)) & m;
+    *rflags = (*rflags & ~X86_FL_ARITH) | (szp(l, size) & ~X86_FL_AF);
+    if ( big )
+        *rflags |= X86_FL_CF | X86_FL_OF;
+}
+
+static int divide(bool sign, unsigned int size, uint64_t *lo, uint64_t *hi, uint64_t src)
+{
+    unsigned int bits = size * 8;
+    uint64_t m = size_mask(size), d = src & m, r;
+    u128 n = ((u128)(*hi & m) << bits) | (*lo & m), q;
+    bool nneg = false, dneg = false;
+
+    if ( sign )
+    {
+        nneg = (*hi >> (bits - 1)) & 1;
+        dneg = (d >> (bits - 1)) & 1;
+        if ( nneg ) /* two's complement of the 2*bits dividend */
+            n = (~n + 1) & (bits == 64 ? ~(u128)0 : ((u128)1 << (2 * bits)) - 1);
+        if ( dneg )
+            d = (-d) & m;
+    }
+    if ( !d )
+        return -1;
+    q = udiv128(n, d, &r);
+    if ( q > (sign ? ((u128)1 << (bits - 1)) - (nneg == dneg) : m) )
+        return -1;
+    *lo = (uint64_t)(nneg != dneg ? -(uint64_t)q : (uint64_t)q) & m;
+    *hi = (nneg ? -r : r) & m;
+    return 0;
+}
+
+int x86_muldiv(enum x86_muldiv_op op, unsigned int size, uint64_t *lo, uint64_t *hi, uint64_t src,
+               uint64_t *rflags)
+{
+    if ( op <= X86_IMUL )
+    {
+        mul(op == X86_IMUL, size, lo, hi, src, rflags);
+        return 0;
+    }
+    return divide(op == X86_IDIV, size, lo, hi, src);
+}
+
+/* ---- bit scans and counts --------------------------------------------- */
+
+/* No libgcc in the hypervisor: count bits by clearing the lowest. */
+static unsigned int popcount(uint64_t v)
+{
+    unsigned int n = 0;
+
+    for ( ; v; v &= v - 1 )
+        n++;
+    return n;
+}
+
+uint64_t x86_bitcount(enum x86_bitcount_op op, unsigned int size, uint64_t dst, uint64_t src,
+                      uint64_t *rflags)
+{
+    unsigned int bits = size * 8;
+    uint64_t s = src & size_mask(size), res;
+
+    switch ( op )
+    {
+    case X86_BSF:
+    case X86_BSR:
+        *rflags = set_flag(*rflags, X86_FL_ZF, !s);
+        if ( !s )
+            return dst;
+        return op == X86_BSF ? (unsigned int)__builtin_ctzll(s)
+                             : 63 - (unsigned int)__builtin_clzll(s);
+    case X86_TZCNT:
+    case X86_LZCNT:
+        if ( !s )
+            res = bits;
+        else if ( op == X86_TZCNT )
+            res = (unsigned int)__builtin_ctzll(s);
+        else
+            res = (unsigned int)__builtin_clzll(s) - (64 - bits);
+        *rflags = set_flag(set_flag(*rflags, X86_FL_CF, !s), X86_FL_ZF, !res);
+        return res;
+    default: *rflags = set_flag(*rflags & ~X86_FL_ARITH, X86_FL_ZF, !s); return popcount(s);
+    }
+}

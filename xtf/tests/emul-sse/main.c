@@ -7,7 +7,10 @@
  * instruction (a sentinel MOV must run whole).
  *
  * Forms: MOVDQU, MOVUPS, MOVAPS, MOVDQA loads and stores, MOVSS, MOVSD,
- * MOVD/MOVQ both ways, MOVNTDQ, MOVNTPS, MOVNTI, XMM9 (REX.R), the
+ * MOVD/MOVQ both ways, MOVNTDQ, MOVNTPS, MOVNTI, the half moves
+ * MOVLPS/MOVLPD/MOVHPS/MOVHPD both ways (the other half kept) and
+ * MOVDDUP, XMM9 (REX.R); MMX MOVD/MOVQ both ways and MOVNTQ, leaving
+ * the x87 tags valid and TOP 0 as the CPU's own MMX move does; the
  * first emulated access with the SSE state still in its XSAVE init
  * state, and a 16-byte MOVDQU straddling the last RAM page and the hole.
  */
@@ -64,6 +67,14 @@ SSE_CASE(movq_st, "movq %%xmm1, (%[m])", "xmm1")
 SSE_CASE(movntdq_st, "movntdq %%xmm1, (%[m])", "xmm1")
 SSE_CASE(movntps_st, "movntps %%xmm1, (%[m])", "xmm1")
 SSE_CASE(movnti_st, "movnti %%rax, (%[m])", "xmm1")
+SSE_CASE(movlps_ld, "movlps (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movlpd_ld, "movlpd (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movhps_ld, "movhps (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movhpd_ld, "movhpd (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movddup_ld, "movddup (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movlps_st, "movlps %%xmm1, (%[m])", "xmm1")
+SSE_CASE(movhps_st, "movhps %%xmm1, (%[m])", "xmm1")
+SSE_CASE(movhpd_st, "movhpd %%xmm1, (%[m])", "xmm1")
 
 struct sse_case
 {
@@ -72,6 +83,7 @@ struct sse_case
     unsigned int ones; /* loads: bytes of all-ones from the hole */
     bool clears;       /* loads: the rest of the register becomes 0 */
     bool store;
+    unsigned int off; /* loads: where in the register the ones start */
 };
 
 static const struct sse_case cases[] = {
@@ -92,6 +104,14 @@ static const struct sse_case cases[] = {
     { "movntdq store", movntdq_st, 0, false, true },
     { "movntps store", movntps_st, 0, false, true },
     { "movnti store", movnti_st, 0, false, true },
+    { "movlps load", movlps_ld, 8, false, false },
+    { "movlpd load", movlpd_ld, 8, false, false },
+    { "movhps load", movhps_ld, 8, false, false, 8 },
+    { "movhpd load", movhpd_ld, 8, false, false, 8 },
+    { "movddup load", movddup_ld, 16, false, false },
+    { "movlps store", movlps_st, 0, false, true },
+    { "movhps store", movhps_st, 0, false, true },
+    { "movhpd store", movhpd_st, 0, false, true },
 };
 
 static uint64_t load64(uint64_t a)
@@ -105,7 +125,8 @@ static void check_case(const struct sse_case *c, uint64_t m)
         xtf_failure("%s: RIP did not land on the next instruction", c->name);
     for ( unsigned int i = 0; i < 16; i++ )
     {
-        uint8_t want = c->store ? pattern[i] : i < c->ones ? 0xff : c->clears ? 0 : pattern[i];
+        bool ones = i >= c->off && i < c->off + c->ones;
+        uint8_t want = c->store ? pattern[i] : ones ? 0xff : c->clears ? 0 : pattern[i];
         if ( out[i] != want )
             return xtf_failure("%s: byte %u of the register is %#x, expected %#x", c->name, i,
                                out[i], want);
@@ -114,6 +135,74 @@ static void check_case(const struct sse_case *c, uint64_t m)
     }
     if ( load64(m) != ~0ULL || load64(m + 8) != ~0ULL )
         xtf_failure("%s: the hole does not read all-ones after", c->name);
+}
+
+/*
+ * MMX: MM1 starts as the low 8 bytes of pattern; after the move it is
+ * stored to out (and FTW checked through FNSTENV: all valid).
+ */
+#define MMX_CASE(name, text)                                                     \
+    static uint32_t name(uint64_t m)                                             \
+    {                                                                            \
+        uint32_t s;                                                              \
+        __asm__ volatile("movq (%[p]), %%mm1; " text "; mov $0x5a5a5a5a, %[s]; " \
+                         "movq %%mm1, (%[o]); emms"                              \
+                         : [s] "=&r"(s)                                          \
+                         : [p] "r"(pattern), [o] "r"(out), [m] "r"(m)            \
+                         : "memory");                                            \
+        return s;                                                                \
+    }
+
+MMX_CASE(mmx_movq_ld, "movq (%[m]), %%mm1")
+MMX_CASE(mmx_movd_ld, "movd (%[m]), %%mm1")
+MMX_CASE(mmx_movq_ld_rexw, "rex.w movd (%[m]), %%mm1")
+MMX_CASE(mmx_movq_st, "movq %%mm1, (%[m])")
+MMX_CASE(mmx_movd_st, "movd %%mm1, (%[m])")
+MMX_CASE(mmx_movntq_st, "movntq %%mm1, (%[m])")
+
+static const struct sse_case mmx_cases[] = {
+    { "mmx movq load", mmx_movq_ld, 8, true, false },
+    { "mmx movd load", mmx_movd_ld, 4, true, false },
+    { "mmx movq (66-less 6e, rex.w) load", mmx_movq_ld_rexw, 8, true, false },
+    { "mmx movq store", mmx_movq_st, 0, false, true },
+    { "mmx movd store", mmx_movd_st, 0, false, true },
+    { "mmx movntq store", mmx_movntq_st, 0, false, true },
+};
+
+static void check_mmx(const struct sse_case *c, uint64_t m)
+{
+    if ( c->fn(m) != SENTINEL )
+        xtf_failure("%s: RIP did not land on the next instruction", c->name);
+    for ( unsigned int i = 0; i < 8; i++ )
+    {
+        uint8_t want = c->store ? pattern[i] : i < c->ones ? 0xff : 0;
+        if ( out[i] != want )
+            return xtf_failure("%s: byte %u of mm1 is %#x, expected %#x", c->name, i, out[i], want);
+    }
+    if ( load64(m) != ~0ULL )
+        xtf_failure("%s: the hole does not read all-ones after", c->name);
+}
+
+/*
+ * After an emulated MMX load the x87 tags are all in use and TOP is 0,
+ * as after the CPU's own. FNSTENV's full tag word has 2 bits per
+ * physical register (11 empty); MM3 written has exponent bits all ones,
+ * which the CPU tags special (10).
+ */
+static void mmx_x87_state(uint64_t m)
+{
+    uint16_t env[14];
+
+    __asm__ volatile("fninit; movq (%[m]), %%mm3; fnstenv (%[e]); emms"
+                     :
+                     : [m] "r"(m), [e] "r"(env)
+                     : "memory");
+    for ( unsigned int r = 0; r < 8; r++ )
+        if ( ((env[4] >> (2 * r)) & 3) == 3 )
+            xtf_failure("mmx load: x87 register %u still tagged empty (tag word %#x)", r, env[4]);
+    if ( ((env[4] >> 6) & 3) != 2 || (env[2] & 0x3800) )
+        xtf_failure("mmx load: tag word %#x, status %#x; expected mm3 special, TOP 0", env[4],
+                    env[2]);
 }
 
 /* 16 bytes: the last 8 of RAM, the first 8 of the hole. */
@@ -157,6 +246,9 @@ void test_main(void)
         }
     for ( unsigned int i = 0; i < ARRAY_SIZE(cases); i++ )
         check_case(&cases[i], HOLE);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(mmx_cases); i++ )
+        check_mmx(&mmx_cases[i], HOLE);
+    mmx_x87_state(HOLE);
     straddle();
     xtf_success(NULL);
 }

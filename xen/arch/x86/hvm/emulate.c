@@ -8,7 +8,8 @@
  * Segment bases are applied (in 64-bit mode only FS and GS have one);
  * limits and access rights of segments are not checked. An operand the
  * guest's own tables refuse becomes its #PF. A LOCKed read-modify-write
- * of RAM is not atomic here.
+ * of RAM is not atomic here. An instruction's own exception (#DE, an
+ * alignment #GP) is raised like the #PF, RIP on the instruction.
  *
  * It may not change p2m entries; RAM is reached only through the
  * guest_access.h calls, devices only through hvm_mmio.h.
@@ -36,6 +37,14 @@ int emul_fail(struct emul_ctx *c, int rc, const char *what)
     return rc;
 }
 
+int emul_raise(struct emul_ctx *c, unsigned int vector, int32_t code)
+{
+    c->exc_vector = vector;
+    c->exc_code = code;
+    snprintf(c->why, sizeof(c->why), "the instruction raises exception %u", vector);
+    return -EFAULT;
+}
+
 int emul_init(struct emul_ctx *c, struct vcpu *v)
 {
     uint8_t bytes[X86_MAX_INSN_LEN];
@@ -45,6 +54,7 @@ int emul_init(struct emul_ctx *c, struct vcpu *v)
     c->v = v;
     c->why[0] = '\0';
     c->pf = false;
+    c->exc_vector = -1;
     hvm_vendor->get_guest_state(v, &c->st);
     n = hvm_fetch_insn(v, bytes);
     if ( !n )
@@ -262,6 +272,11 @@ bool emul_inject_fault(struct emul_ctx *c)
 {
     uint32_t pfec;
 
+    if ( c->exc_vector >= 0 )
+    {
+        hvm_vendor->inject_exception(c->v, c->exc_vector, c->exc_code);
+        return true;
+    }
     if ( !c->pf )
         return false;
     if ( guest_va_fault_code(c->v, c->pf_va, c->pf_write, &pfec) )
@@ -280,7 +295,9 @@ void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
     int rc = emul_init(&c, v);
 
     if ( !rc )
-        rc = emul_is_string(&c.insn) ? emul_string(&c) : emul_execute(&c);
+        rc = emul_is_string(&c.insn)  ? emul_string(&c)
+             : emul_is_stack(&c.insn) ? emul_stack(&c)
+                                      : emul_execute(&c);
     if ( rc < 0 && emul_inject_fault(&c) )
         return;
     if ( rc < 0 )

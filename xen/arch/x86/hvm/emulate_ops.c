@@ -3,9 +3,10 @@
  * on a memory operand with no RAM behind it: MOV in all its forms
  * (including MOVZX, MOVSX, MOVSXD and moffs), the ALU group, TEST, NOT,
  * NEG, INC, DEC, XCHG, CMPXCHG, XADD, the shifts and rotates of group 2
- * and the bit tests BT/BTS/BTR/BTC;
+ * and the bit tests BT/BTS/BTR/BTC (CMOVcc, SETcc, MUL/DIV and the
+ * others of emulate_arith.c are passed on to it);
  * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE moves are
- * emulate_sse.c's. Everything else (MUL/DIV, VEX moves, ...) is refused
+ * emulate_sse.c's. Everything else (VEX moves, x87, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
  */
@@ -212,7 +213,7 @@ static int unary_group(struct emul_ctx *c)
 
     if ( i->opcode >= 0xfe )
         return ext < 2 ? alu_mem(c, ext ? X86_ALU_DEC : X86_ALU_INC, 0) : -EOPNOTSUPP;
-    return ext < 4 ? alu_mem(c, f6[ext], source(c)) : -EOPNOTSUPP;
+    return ext < 4 ? alu_mem(c, f6[ext], source(c)) : emul_arith(c);
 }
 
 static int onebyte(struct emul_ctx *c)
@@ -248,7 +249,7 @@ static int onebyte(struct emul_ctx *c)
     case 0xfe:
     case 0xff: return unary_group(c);
     }
-    return -EOPNOTSUPP;
+    return emul_arith(c);
 }
 
 /*
@@ -268,6 +269,8 @@ static int cache_hint(struct emul_ctx *c)
 
 static int twobyte(struct emul_ctx *c)
 {
+    int rc;
+
     switch ( c->insn.opcode )
     {
     case 0x0d:
@@ -287,7 +290,8 @@ static int twobyte(struct emul_ctx *c)
     case 0xc0:
     case 0xc1: return xadd(c);
     }
-    return emul_sse(c);
+    rc = emul_arith(c);
+    return rc == -EOPNOTSUPP ? emul_sse(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)
@@ -299,6 +303,8 @@ int emul_execute(struct emul_ctx *c)
         rc = onebyte(c);
     else if ( i->has_mem && i->map == X86_MAP_0F )
         rc = twobyte(c);
+    else if ( i->has_mem )
+        rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP )
         snprintf(c->why, sizeof(c->why), "no emulation for opcode %s%02x /%u",
                  i->map == X86_MAP_0F        ? "0f "

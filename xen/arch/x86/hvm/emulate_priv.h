@@ -26,6 +26,10 @@ struct emul_ctx
     bool pf;
     bool pf_write;
     uint64_t pf_va;
+    /* set with -EFAULT when the instruction raises an exception of its
+     * own (#DE, #GP): the vector, or -1; the error code, or -1 */
+    int exc_vector;
+    int32_t exc_code;
 };
 
 /* What an instruction handler returns, besides -errno (why is set). */
@@ -35,6 +39,8 @@ struct emul_ctx
 #define GPR_AX 0
 #define GPR_CX 1
 #define GPR_DX 2
+#define GPR_BX 3
+#define GPR_SP 4
 #define GPR_SI 6
 #define GPR_DI 7
 
@@ -64,8 +70,18 @@ int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val)
  * false if the failure was something else. */
 bool emul_inject_fault(struct emul_ctx *c);
 
+/* Raise exception vector (error code, or -1 for none) with RIP on the
+ * instruction: returns -EFAULT for the handler to pass up. */
+int emul_raise(struct emul_ctx *c, unsigned int vector, int32_t code);
+
 /* emulate_ops.c: the non-string instructions. */
 int emul_execute(struct emul_ctx *c);
+/* emulate_arith.c: CMOVcc, SETcc, MUL/DIV, IMUL, BSF/BSR/TZCNT/LZCNT/
+ * POPCNT, MOVBE, CMPXCHG8B/16B; -EOPNOTSUPP if not one. */
+int emul_arith(struct emul_ctx *c);
+/* emulate_stack.c: PUSH and POP; emul_is_stack() says which are. */
+bool emul_is_stack(const struct x86_insn *insn);
+int emul_stack(struct emul_ctx *c);
 /* emulate_sse.c: SSE moves; -EOPNOTSUPP if not one. */
 int emul_sse(struct emul_ctx *c);
 /* emulate_string.c */

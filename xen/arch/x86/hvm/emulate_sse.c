@@ -2,15 +2,17 @@
  * emulate_sse.c - the legacy-encoded SSE/SSE2 moves between an XMM
  * register and a memory operand with no RAM behind it: MOVUPS/MOVUPD,
  * MOVAPS/MOVAPD, MOVDQA/MOVDQU, MOVSS/MOVSD, MOVD/MOVQ (66 0F 6E/7E,
- * F3 0F 7E, 66 0F D6), MOVNTPS/MOVNTPD/MOVNTDQ, and MOVNTI from a
- * general register. A 16-byte operand is two 8-byte accesses. VEX forms
- * (VMOVDQU ...) are not decoded, and MMX moves, partial moves
- * (MOVLPS/MOVHPS ...) and anything else are refused as elsewhere; the
+ * F3 0F 7E, 66 0F D6), MOVNTPS/MOVNTPD/MOVNTDQ, MOVNTI from a general
+ * register, the half moves MOVLPS/MOVLPD/MOVHPS/MOVHPD (0F 12, 13, 16,
+ * 17; the other half kept) and MOVDDUP (F2 0F 12). A 16-byte operand is
+ * two 8-byte accesses. MMX moves: MOVD/MOVQ (0F 6E/7E/6F/7F) and MOVNTQ,
+ * with the x87-to-MMX transition. VEX forms (VMOVDQU ...) are not
+ * decoded, and MOVSLDUP/MOVSHDUP and anything else are refused; the
  * alignment #GP of MOVAPS/MOVDQA/MOVNT* on a misaligned address is not
  * raised.
  *
- * It reaches memory only through emulate_priv.h and the XMM registers
- * only through fpu.h.
+ * It reaches memory only through emulate_priv.h and the XMM and MMX
+ * registers only through fpu.h.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -24,6 +26,9 @@ struct sse_move
 {
     uint8_t size;
     bool store, zero_rest, gpr;
+    uint8_t reg_off; /* where in the register: 8 for the high half */
+    bool dup;        /* MOVDDUP: the 8 bytes loaded go to both halves */
+    bool mmx;        /* an MMX register, not an XMM one */
 };
 
 /* The mandatory prefix in effect: F3, F2 or 66 (0 for none). */
@@ -41,6 +46,25 @@ static bool move_10_11(unsigned int pfx, bool store, struct sse_move *m)
     return true;
 }
 
+/* MMX moves (no prefix): MOVD/MOVQ 0F 6E/7E (REX.W: 8 bytes), MOVQ 0F
+ * 6F/7F, MOVNTQ 0F E7. A load fills the whole 64-bit register. */
+static bool mmx_move(const struct x86_insn *i, struct sse_move *m)
+{
+    uint8_t dq = i->rex & 8 ? 8 : 4;
+
+    switch ( i->opcode )
+    {
+    case 0x6e:
+    case 0x7e: *m = (struct sse_move){ dq, i->opcode == 0x7e, true }; break;
+    case 0x6f:
+    case 0x7f:
+    case 0xe7: *m = (struct sse_move){ 8, i->opcode != 0x6f, true }; break;
+    default: return false;
+    }
+    m->mmx = true;
+    return true;
+}
+
 /* The form of opcode op (0F map) under prefix pfx, or false. */
 static bool classify(const struct x86_insn *i, struct sse_move *m)
 {
@@ -48,6 +72,8 @@ static bool classify(const struct x86_insn *i, struct sse_move *m)
     bool p66 = pfx == 0x66, plain = !pfx || p66;
     uint8_t dq = i->rex & 8 ? 8 : 4; /* MOVD/MOVQ: 66 is mandatory, REX.W picks */
 
+    if ( !pfx && mmx_move(i, m) )
+        return true;
     switch ( op )
     {
     case 0x10:
@@ -67,6 +93,14 @@ static bool classify(const struct x86_insn *i, struct sse_move *m)
         return p66 || pfx == 0xf3;
     case 0xd6: *m = (struct sse_move){ 8, true, false, false }; return p66;
     case 0xc3: *m = (struct sse_move){ i->op_size, true, false, true }; return !pfx;
+    case 0x12: /* MOVLPS/MOVLPD load; F2: MOVDDUP */
+    case 0x13: /* MOVLPS/MOVLPD store */
+        *m = (struct sse_move){ 8, op == 0x13, false, false, 0, pfx == 0xf2 };
+        return plain || (op == 0x12 && pfx == 0xf2);
+    case 0x16: /* MOVHPS/MOVHPD load */
+    case 0x17: /* ... store */
+        *m = (struct sse_move){ 8, op == 0x17, false, false, 8 };
+        return plain;
     }
     return false;
 }
@@ -92,6 +126,24 @@ static int mem_io(struct emul_ctx *c, const struct sse_move *m, uint8_t buf[16])
     return rc;
 }
 
+/* MMn is ModRM.reg without REX.R, which the CPU ignores here. */
+static int mmx_io(struct emul_ctx *c, const struct sse_move *m)
+{
+    uint8_t mm[16] = { 0 };
+    unsigned int n = c->insn.reg & 7;
+    int rc;
+
+    if ( m->store )
+    {
+        fpu_read_mm(c->v, n, mm);
+        return mem_io(c, m, mm);
+    }
+    rc = mem_io(c, m, mm);
+    if ( !rc )
+        fpu_write_mm(c->v, n, mm); /* the bytes past size are zero */
+    return rc;
+}
+
 int emul_sse(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -108,15 +160,22 @@ int emul_sse(struct emul_ctx *c)
         memcpy(mem, &g, 8);
         return mem_io(c, &m, mem);
     }
+    if ( m.mmx )
+        return mmx_io(c, &m);
     fpu_read_xmm(c->v, i->reg, xmm);
     if ( m.store )
-        return mem_io(c, &m, xmm);
+    {
+        memcpy(mem, xmm + m.reg_off, 16 - m.reg_off);
+        return mem_io(c, &m, mem);
+    }
     rc = mem_io(c, &m, mem);
     if ( rc )
         return rc;
     if ( m.zero_rest )
         memset(xmm, 0, 16);
-    memcpy(xmm, mem, m.size);
+    memcpy(xmm + m.reg_off, mem, m.size);
+    if ( m.dup )
+        memcpy(xmm + 8, mem, 8);
     fpu_write_xmm(c->v, i->reg, xmm);
     return 0;
 }

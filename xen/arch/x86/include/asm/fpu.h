@@ -34,6 +34,10 @@ void fpu_leave_guest(struct vcpu *v);
  * upper YMM/ZMM bits alone, as a legacy SSE instruction does. */
 void fpu_read_xmm(struct vcpu *v, unsigned int n, uint8_t out[16]);
 void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16]);
+/* The guest's MMn (n 0-7), likewise: both do the x87-to-MMX transition
+ * (TOP 0, all tags valid) as any MMX instruction does. */
+void fpu_read_mm(struct vcpu *v, unsigned int n, uint8_t out[8]);
+void fpu_write_mm(struct vcpu *v, unsigned int n, const uint8_t in[8]);
 
 /* XCR0 bits a guest may set (0: no XSAVE), and the XSAVE image size of a mask. */
 uint64_t fpu_xcr0_max(void);

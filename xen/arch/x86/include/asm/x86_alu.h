@@ -76,4 +76,47 @@ uint64_t x86_shift(enum x86_shift_op op, unsigned int size, uint64_t dst, unsign
 /* Does this op write its result back to dst? (Not CMP and TEST.) */
 bool x86_alu_writes(enum x86_alu_op op);
 
+/* Condition cc (the low nibble of Jcc, SETcc, CMOVcc) under rflags. */
+bool x86_cond(unsigned int cc, uint64_t rflags);
+
+/* Group 3 /4-/7 (F6, F7) in ModRM.reg order. */
+enum x86_muldiv_op
+{
+    X86_MUL,
+    X86_IMUL,
+    X86_DIV,
+    X86_IDIV,
+};
+
+/*
+ * The one-operand multiply and divide at operand size 'size' with src:
+ * *lo and *hi are rAX and rDX (for size 1: AL and AH), in and out.
+ * MUL/IMUL: the double-width product; CF and OF set when the high half
+ * is significant, SF, ZF and PF (undefined) from the low half, AF
+ * (undefined) cleared. DIV/IDIV: quotient in *lo, remainder in *hi, no
+ * flag changed (all undefined); returns -1 and changes nothing where the
+ * CPU raises #DE (a zero divisor, a quotient that does not fit), else 0.
+ */
+int x86_muldiv(enum x86_muldiv_op op, unsigned int size, uint64_t *lo, uint64_t *hi, uint64_t src,
+               uint64_t *rflags);
+
+/* Bit scans and counts of a source operand. */
+enum x86_bitcount_op
+{
+    X86_BSF,
+    X86_BSR,
+    X86_TZCNT,
+    X86_LZCNT,
+    X86_POPCNT,
+};
+
+/*
+ * The result of op on src at size (dst is the old destination, which a
+ * BSF or BSR of zero leaves as it is). BSF/BSR set ZF only; TZCNT/LZCNT
+ * CF (src zero) and ZF (result zero); POPCNT clears all six but ZF (src
+ * zero). Flags the SDM leaves undefined are kept.
+ */
+uint64_t x86_bitcount(enum x86_bitcount_op op, unsigned int size, uint64_t dst, uint64_t src,
+                      uint64_t *rflags);
+
 #endif /* ASM_X86_ALU_H */
