@@ -50,14 +50,16 @@ static long periodic(unsigned int vcpu, uint64_t period)
     return hypercall_vcpu_op(VCPUOP_set_periodic_timer, vcpu, &p);
 }
 
-/* Spin until the port is pending or 'until'; the time it was seen, or 0. */
+/* Spin until the port is pending or 'until'; the time it was seen, or 0.
+ * The clock is read after the bit is seen set: a time read before the
+ * look can be earlier than the moment another CPU raised the event (the
+ * timer may fire on either CPU while this vCPU runs), and would make an
+ * event on time look early. */
 static uint64_t wait_event(uint64_t until)
 {
-    uint64_t now;
-
-    while ( (now = xtf_now()) < until )
+    while ( xtf_now() < until )
         if ( evtchn_test_pending(port) )
-            return now;
+            return xtf_now();
     return evtchn_test_pending(port) ? xtf_now() : 0;
 }
 
