@@ -291,7 +291,9 @@ static int twobyte(struct emul_ctx *c)
     case 0xc1: return xadd(c);
     }
     rc = emul_arith(c);
-    return rc == -EOPNOTSUPP ? emul_sse(c) : rc;
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_sse(c);
+    return rc == -EOPNOTSUPP ? emul_simd(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)
