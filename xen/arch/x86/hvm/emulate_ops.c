@@ -301,6 +301,8 @@ int emul_execute(struct emul_ctx *c)
     const struct x86_insn *i = &c->insn;
     int rc = -EOPNOTSUPP;
 
+    if ( i->vex )
+        return emul_fail(c, -EOPNOTSUPP, "no emulation for VEX instructions");
     if ( i->has_mem && i->map == X86_MAP_ONEBYTE )
         rc = onebyte(c);
     else if ( i->has_mem && i->map == X86_MAP_0F )
