@@ -5,8 +5,9 @@
  * NEG, INC, DEC, XCHG, CMPXCHG, XADD, the shifts and rotates of group 2
  * and the bit tests BT/BTS/BTR/BTC (CMOVcc, SETcc, MUL/DIV and the
  * others of emulate_arith.c are passed on to it);
- * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE moves are
- * emulate_sse.c's. Everything else (VEX moves, x87, ...) is refused
+ * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE and VEX moves are
+ * emulate_sse.c's, SSE arithmetic emulate_simd.c's. Everything else (x87,
+ * VEX beyond the moves, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
  */
@@ -302,7 +303,9 @@ int emul_execute(struct emul_ctx *c)
     int rc = -EOPNOTSUPP;
 
     if ( i->vex )
-        return emul_fail(c, -EOPNOTSUPP, "no emulation for VEX instructions");
+        rc = emul_vex_move(c);
+    if ( i->vex )
+        return rc ? emul_fail(c, rc, "no emulation for this VEX instruction") : 0;
     if ( i->has_mem && i->map == X86_MAP_ONEBYTE )
         rc = onebyte(c);
     else if ( i->has_mem && i->map == X86_MAP_0F )

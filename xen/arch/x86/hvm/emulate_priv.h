@@ -84,6 +84,8 @@ bool emul_is_stack(const struct x86_insn *insn);
 int emul_stack(struct emul_ctx *c);
 /* emulate_sse.c: SSE moves; -EOPNOTSUPP if not one. */
 int emul_sse(struct emul_ctx *c);
+/* emulate_sse.c: VEX moves; -EOPNOTSUPP if not one. */
+int emul_vex_move(struct emul_ctx *c);
 /* emulate_simd.c: SSE/SSE2 arithmetic, logic and comparisons with a
  * memory source, run on the CPU; -EOPNOTSUPP if not one. */
 int emul_simd(struct emul_ctx *c);

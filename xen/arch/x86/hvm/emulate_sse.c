@@ -7,8 +7,9 @@
  * 17; the other half kept), MOVDDUP (F2 0F 12) and MOVSLDUP/MOVSHDUP
  * (F3 0F 12/16). A 16-byte operand is
  * two 8-byte accesses. MMX moves: MOVD/MOVQ (0F 6E/7E/6F/7F) and MOVNTQ,
- * with the x87-to-MMX transition. VEX forms (VMOVDQU ...) are not
- * decoded, and anything else is refused; the
+ * with the x87-to-MMX transition. VEX moves (VMOVDQU/DQA/UPS/UPD/APS/
+ * APD, VMOVNT*, VMOVSS/SD, VMOVD/VMOVQ; 128 and 256 bit) with the upper
+ * YMM half cleared by 128-bit loads; anything else is refused; the
  * alignment #GP of MOVAPS/MOVDQA/MOVNT* on a misaligned address is not
  * raised.
  *
@@ -208,5 +209,85 @@ int emul_sse(struct emul_ctx *c)
     if ( m.dup )
         memcpy(xmm + 8, mem, 8);
     fpu_write_xmm(c->v, i->reg, xmm);
+    return 0;
+}
+
+/* ---- VEX moves ----------------------------------------------------------- */
+
+/*
+ * VMOVUPS/UPD, VMOVAPS/APD, VMOVDQA/DQU (16 or 32 bytes by VEX.L),
+ * VMOVNTPS/PD/DQ stores, VMOVSS/VMOVSD, VMOVD/VMOVQ. A VEX load clears
+ * the register above what it loads, YMM bits 255:128 included.
+ */
+static bool vex_classify(const struct x86_insn *i, struct sse_move *m)
+{
+    unsigned int pfx = prefix(i), op = i->opcode, l = i->vex_l;
+    uint8_t full = l ? 32 : 16, dq = i->rex & 8 ? 8 : 4;
+    bool plain = !pfx || pfx == 0x66;
+
+    switch ( op )
+    {
+    case 0x10:
+    case 0x11:
+        *m = (struct sse_move){ pfx == 0xf3 ? 4 : pfx == 0xf2 ? 8 : full, op == 0x11 };
+        return plain || !l;
+    case 0x28:
+    case 0x29: *m = (struct sse_move){ full, op == 0x29 }; return plain;
+    case 0x2b: *m = (struct sse_move){ full, true }; return plain;
+    case 0x6f:
+    case 0x7f: *m = (struct sse_move){ full, op == 0x7f }; return pfx == 0x66 || pfx == 0xf3;
+    case 0xe7: *m = (struct sse_move){ full, true }; return pfx == 0x66;
+    case 0x6e: *m = (struct sse_move){ dq, false }; return pfx == 0x66 && !l;
+    case 0x7e:
+        *m = (struct sse_move){ pfx == 0xf3 ? 8 : dq, pfx != 0xf3 };
+        return (pfx == 0x66 || pfx == 0xf3) && !l;
+    case 0xd6: *m = (struct sse_move){ 8, true }; return pfx == 0x66 && !l;
+    }
+    return false;
+}
+
+static int vex_mem(struct emul_ctx *c, unsigned int size, bool store, uint8_t buf[32])
+{
+    uint64_t ea = emul_ea(c), val;
+    int rc = 0;
+
+    for ( unsigned int off = 0, n; !rc && off < size; off += n )
+    {
+        n = MIN(size - off, 8u);
+        val = 0;
+        if ( store )
+        {
+            memcpy(&val, buf + off, n);
+            rc = emul_write(c, ea + off, n, val);
+        }
+        else
+        {
+            rc = emul_read(c, ea + off, n, &val);
+            memcpy(buf + off, &val, n);
+        }
+    }
+    return rc;
+}
+
+int emul_vex_move(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    struct sse_move m;
+    uint8_t buf[32] = { 0 };
+    int rc;
+
+    if ( !i->has_mem || i->map != X86_MAP_0F || !vex_classify(i, &m) )
+        return -EOPNOTSUPP;
+    if ( m.store )
+    {
+        fpu_read_xmm(c->v, i->reg, buf);
+        fpu_read_ymm_hi(c->v, i->reg, buf + 16);
+        return vex_mem(c, m.size, true, buf);
+    }
+    rc = vex_mem(c, m.size, false, buf);
+    if ( rc )
+        return rc;
+    fpu_write_xmm(c->v, i->reg, buf);
+    fpu_write_ymm_hi(c->v, i->reg, buf + 16);
     return 0;
 }
