@@ -263,6 +263,19 @@ void fpu_write_ymm_hi(struct vcpu *v, unsigned int n, const uint8_t in[16])
     fpu_restore(v);
 }
 
+/*
+ * FOP, FIP and FDP (64-bit layout) as the guest's own x87 instruction
+ * would have left them, after the emulator ran it here.
+ */
+void fpu_set_x87_pointers(struct vcpu *v, uint64_t fip, uint64_t fdp, uint16_t fop)
+{
+    fpu_save(v);
+    memcpy(v->arch.xsave + 6, &fop, 2);
+    memcpy(v->arch.xsave + 8, &fip, 8);
+    memcpy(v->arch.xsave + 16, &fdp, 8);
+    fpu_restore(v);
+}
+
 #define FXSAVE_FSW 2  /* x87 status word; TOP in bits 13:11 */
 #define FXSAVE_FTW 4  /* abridged tag byte: 1 bit per register, 1 valid */
 #define FXSAVE_ST  32 /* ST0-7 / MM0-7, 16 bytes each */

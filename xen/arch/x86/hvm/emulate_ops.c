@@ -249,6 +249,7 @@ static int onebyte(struct emul_ctx *c)
     case 0xf7:
     case 0xfe:
     case 0xff: return unary_group(c);
+    case 0xd8 ... 0xdf: return emul_x87(c);
     }
     return emul_arith(c);
 }
