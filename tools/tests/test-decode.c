@@ -387,6 +387,39 @@ static void test_maps(void)
     CHECK(i.opcode == 0x8f && i.has_mem);
 }
 
+/* VEX (C4/C5): map, opcode, the prefix pp stands for, R/X/B/W, vvvv, L. */
+static void vex_forms(void)
+{
+    struct x86_insn i;
+
+    i = decode_ok(M64, BYTES(0xc5, 0xf8, 0x77)); /* vzeroupper */
+    CHECK(i.vex && i.map == X86_MAP_0F && i.opcode == 0x77 && !i.has_modrm && i.length == 3);
+    i = decode_ok(M64, BYTES(0xc4, 0xe2, 0x79, 0x00, 0xc1)); /* vpshufb xmm0, xmm0, xmm1 */
+    CHECK(i.vex && i.map == X86_MAP_0F38 && i.opsize_prefix && !i.rep && i.vex_vvvv == 0 &&
+          i.vex_l == 0 && i.reg == 0 && i.rm == 1 && i.length == 5);
+    i = decode_ok(M64, BYTES(0xc4, 0x02, 0x79, 0x00, 0xc1)); /* R, X, B set */
+    CHECK(i.vex && i.reg == 8 && i.rm == 9);
+    i = decode_ok(M64, BYTES(0xc5, 0xfe, 0x6f, 0x00)); /* vmovdqu ymm0, [rax] */
+    CHECK(i.vex && i.map == X86_MAP_0F && i.opcode == 0x6f && i.rep == X86_REP_F3 &&
+          !i.opsize_prefix && i.vex_l == 1 && i.has_mem && i.base == 0 && i.length == 4);
+    i = decode_ok(M64, BYTES(0xc4, 0x41, 0x7a, 0x6f, 0x04, 0x24)); /* vmovdqu xmm8, [r12] */
+    CHECK(i.vex && i.reg == 8 && i.base == 12 && i.has_sib && i.length == 6);
+    i = decode_ok(M64, BYTES(0xc4, 0xe1, 0xf9, 0x7e, 0xc0)); /* vmovq rax, xmm0: W1 */
+    CHECK(i.vex && i.op_size == 8 && i.opsize_prefix && i.rm == 0);
+    i = decode_ok(M64, BYTES(0xc5, 0xb1, 0xef, 0xc1)); /* vpxor xmm0, xmm9, xmm1 */
+    CHECK(i.vex && i.vex_vvvv == 9 && i.opcode == 0xef);
+    i = decode_ok(M64, BYTES(0xc4, 0xe3, 0x79, 0x0f, 0xc1, 0x04)); /* vpalignr: imm8 */
+    CHECK(i.vex && i.map == X86_MAP_0F3A && i.imm == 4 && i.length == 6);
+    /* Outside 64-bit mode a register-looking ModRM makes C4/C5 VEX
+     * (R and X, vvvv's top bit for C5, must then be clear); B is ignored. */
+    i = decode_ok(M32, BYTES(0xc5, 0xf9, 0x6f, 0x00)); /* vmovdqa xmm0, [eax] */
+    CHECK(i.vex && i.opsize_prefix && i.has_mem && i.rex == 0 && i.length == 4);
+    i = decode_ok(M32, BYTES(0xc5, 0x39)); /* ModRM 00: lds edi, [ecx] */
+    CHECK(!i.vex && i.opcode == 0xc5 && i.has_mem && i.length == 2);
+    i = decode_ok(M32, BYTES(0xc4, 0xc1, 0x79, 0x6f, 0x00)); /* B ignored */
+    CHECK(i.vex && i.rm == 0 && i.base == 0);
+}
+
 struct bad_case
 {
     uint8_t mode;
@@ -492,17 +525,22 @@ static const struct bad_case bad_cases[] = {
     BAD(M64, -EINVAL, "lock inc reg", 0xf0, 0xff, 0xc0),
     BAD(M64, -EINVAL, "lock xchg reg", 0xf0, 0x87, 0xc1),
     BAD(M64, -EINVAL, "lock pshufb", 0xf0, 0x0f, 0x38, 0x00, 0x00),
-    /* VEX, EVEX, XOP. */
-    BAD(M64, -EOPNOTSUPP, "vex3", 0xc4, 0xe2, 0x79, 0x00, 0xc1),
-    BAD(M64, -EOPNOTSUPP, "vex3 memory-looking", 0xc4, 0x02, 0x79, 0x00, 0xc1),
-    BAD(M64, -EOPNOTSUPP, "vex2 vzeroupper", 0xc5, 0xf8, 0x77),
+    /* VEX (decoded: see vex_forms), EVEX, XOP. */
+    BAD(M64, -EINVAL, "vex after 66", 0x66, 0xc5, 0xf8, 0x77),
+    BAD(M64, -EINVAL, "vex after f3", 0xf3, 0xc5, 0xf8, 0x77),
+    BAD(M64, -EINVAL, "vex after rex", 0x48, 0xc5, 0xf8, 0x77),
+    BAD(M64, -EINVAL, "vex after lock", 0xf0, 0xc5, 0xf8, 0x77),
+    BAD(M64, -EINVAL, "vex3 map 0", 0xc4, 0xe0, 0x79, 0x00, 0xc1),
+    BAD(M64, -EINVAL, "vex3 map 4", 0xc4, 0xe4, 0x79, 0x00, 0xc1),
+    BAD(M64, -EINVAL, "vex 0f b6 (no vex form)", 0xc5, 0xf8, 0xb6, 0xc0),
+    BAD(M64, -ENODATA, "vex2 alone", 0xc5),
+    BAD(M64, -ENODATA, "vex3 half", 0xc4, 0xe2),
+    BAD(M64, -ENODATA, "vex3 no opcode", 0xc4, 0xe2, 0x79),
+    BAD(M64, -ENODATA, "vex 0f3a no imm", 0xc4, 0xe3, 0x79, 0x0f, 0xc1),
     BAD(M64, -EOPNOTSUPP, "evex", 0x62, 0xf1, 0x7c, 0x48, 0x58, 0xc1),
-    BAD(M32, -EOPNOTSUPP, "vex2 32-bit", 0xc5, 0xf8, 0x77),
-    BAD(M32, -EOPNOTSUPP, "vex3 32-bit", 0xc4, 0xe2, 0x79, 0x00, 0xc1),
     BAD(M32, -EOPNOTSUPP, "evex 32-bit", 0x62, 0xf1, 0x7c, 0x48, 0x58, 0xc1),
     BAD(M64, -EOPNOTSUPP, "xop", 0x8f, 0xe8, 0x78, 0xc0, 0xc1, 0x00),
     BAD(M32, -EOPNOTSUPP, "xop 32-bit", 0x8f, 0xe9, 0x78, 0x81, 0xc1),
-    BAD(M64, -EOPNOTSUPP, "vex after prefixes", 0x66, 0xc5, 0xf8, 0x77),
     BAD(M32, -EINVAL, "8f /4", 0x8f, 0x20),
     /* Not a mode. */
     BAD(7, -EINVAL, "mode 7", 0x90),
@@ -671,6 +709,7 @@ static const struct test_case cases[] = {
     { "decode.sizes", test_sizes },
     { "decode.prefix_fields", test_prefix_fields },
     { "decode.maps", test_maps },
+    { "decode.vex", vex_forms },
     { "decode.invalid", test_invalid },
     { "decode.valid_neighbours", test_valid_neighbours },
     { "decode.random_bytes", test_random_bytes },

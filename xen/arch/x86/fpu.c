@@ -218,6 +218,64 @@ void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16])
     fpu_restore(v);
 }
 
+/*
+ * Bits 255:128 of YMMn: the AVX component of the standard-format image,
+ * at the offset CPUID 0xD.2 gives. An AVX component in its init state
+ * (XSTATE_BV bit clear) is zeros; writing one sets the bit and clears the
+ * stale image first. Without AVX in the switch there is none: reads give
+ * zeros, writes are dropped (no guest could have executed the load).
+ */
+static unsigned int ymm_offset(void)
+{
+    return (xcr0_switch & XSTATE_YMM) ? cpuid_count(0xd, 2).b : 0;
+}
+
+void fpu_read_ymm_hi(struct vcpu *v, unsigned int n, uint8_t out[16])
+{
+    unsigned int off = ymm_offset();
+    uint64_t bv;
+
+    memset(out, 0, 16);
+    if ( !off )
+        return;
+    fpu_save(v);
+    memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    if ( bv & XSTATE_YMM )
+        memcpy(out, v->arch.xsave + off + 16 * (n & 15), 16);
+}
+
+void fpu_write_ymm_hi(struct vcpu *v, unsigned int n, const uint8_t in[16])
+{
+    unsigned int off = ymm_offset();
+    uint64_t bv;
+
+    if ( !off )
+        return;
+    fpu_save(v);
+    memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    if ( !(bv & XSTATE_YMM) )
+    {
+        memset(v->arch.xsave + off, 0, 16 * 16);
+        bv |= XSTATE_YMM;
+        memcpy(v->arch.xsave + XSAVE_HDR, &bv, sizeof(bv));
+    }
+    memcpy(v->arch.xsave + off + 16 * (n & 15), in, 16);
+    fpu_restore(v);
+}
+
+/*
+ * FOP, FIP and FDP (64-bit layout) as the guest's own x87 instruction
+ * would have left them, after the emulator ran it here.
+ */
+void fpu_set_x87_pointers(struct vcpu *v, uint64_t fip, uint64_t fdp, uint16_t fop)
+{
+    fpu_save(v);
+    memcpy(v->arch.xsave + 6, &fop, 2);
+    memcpy(v->arch.xsave + 8, &fip, 8);
+    memcpy(v->arch.xsave + 16, &fdp, 8);
+    fpu_restore(v);
+}
+
 #define FXSAVE_FSW 2  /* x87 status word; TOP in bits 13:11 */
 #define FXSAVE_FTW 4  /* abridged tag byte: 1 bit per register, 1 valid */
 #define FXSAVE_ST  32 /* ST0-7 / MM0-7, 16 bytes each */

@@ -348,3 +348,17 @@ uint64_t x86_bitcount(enum x86_bitcount_op op, unsigned int size, uint64_t dst, 
     default: *rflags = set_flag(*rflags & ~X86_FL_ARITH, X86_FL_ZF, !s); return popcount(s);
     }
 }
+
+/* CRC-32C (Castagnoli, 0x1EDC6F41), bit-reflected as the instruction
+ * computes it: no inversion before or after. */
+#define CRC32C_REFLECTED 0x82f63b78u
+
+uint32_t x86_crc32c(uint32_t crc, uint64_t data, unsigned int size)
+{
+    for ( unsigned int n = 0; n < size * 8; n++ )
+    {
+        crc ^= (data >> n) & 1;
+        crc = (crc >> 1) ^ (crc & 1 ? CRC32C_REFLECTED : 0);
+    }
+    return crc;
+}

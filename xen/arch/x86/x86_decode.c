@@ -52,10 +52,11 @@ enum imm_kind
 #define WB    (IMM_WB << IMM_SHIFT)
 #define BB    (IMM_BB << IMM_SHIFT)
 
-#define REX_W 0x08
-#define REX_R 0x04
-#define REX_X 0x02
-#define REX_B 0x01
+#define REX_W    0x08
+#define REX_R    0x04
+#define REX_X    0x02
+#define REX_B    0x01
+#define REX_BASE 0x40
 
 /* The six classic ALU encodings at op+0 .. op+5 (add, or, adc, ...). */
 #define ALU_OPS(op)                                                                               \
@@ -389,11 +390,67 @@ static int decode_opcode(struct decoder *d, uint8_t first)
     return fetch_byte(d, &insn->opcode);
 }
 
+/* The 0F-map opcodes that have VEX forms (SSE and AVX): elsewhere #UD. */
+static bool vex_0f_opcode(uint8_t op)
+{
+    return (op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) || (op >= 0x50 && op <= 0x7f) ||
+           (op >= 0xc2 && op <= 0xc6) || op == 0xae || op >= 0xd0;
+}
+
+/*
+ * The VEX prefix (C4: three bytes, C5: two) in place of the opcode byte:
+ * R, X, B and W (stored as a REX byte, so ModRM and SIB extend as with
+ * REX), the map (C5: 0F), vvvv, L, and pp standing for 66/F3/F2. A VEX
+ * after 66, F2, F3, F0 or REX is #UD. Outside 64-bit mode R and X are
+ * always clear (that is what tells VEX from LES/LDS), B, W and vvvv's
+ * top bit are ignored (no REX byte is recorded).
+ */
+static int decode_vex(struct decoder *d)
+{
+    struct x86_insn *insn = d->insn;
+    static const uint8_t pp_prefix[4] = { 0, 0x66, X86_REP_F3, X86_REP_F2 };
+    uint8_t b1, b2, rex;
+    int rc;
+
+    if ( insn->rep || insn->opsize_prefix || insn->lock || insn->rex )
+        return -EINVAL;
+    rc = fetch_byte(d, &b1);
+    if ( rc )
+        return rc;
+    b2 = b1;
+    rex = REX_BASE | (b1 & 0x80 ? 0 : REX_R);
+    insn->map = X86_MAP_0F;
+    if ( insn->opcode == 0xc4 )
+    {
+        static const uint8_t maps[4] = { 0, X86_MAP_0F, X86_MAP_0F38, X86_MAP_0F3A };
+
+        if ( (b1 & 0x1f) == 0 || (b1 & 0x1f) > 3 )
+            return -EINVAL;
+        insn->map = maps[b1 & 3];
+        rex |= (b1 & 0x40 ? 0 : REX_X) | (b1 & 0x20 ? 0 : REX_B);
+        rc = fetch_byte(d, &b2);
+        if ( rc )
+            return rc;
+        rex |= b2 & 0x80 ? REX_W : 0;
+    }
+    insn->rex = d->long64 ? rex : 0;
+    insn->vex = true;
+    insn->vex_l = (b2 >> 2) & 1;
+    insn->vex_vvvv = (~b2 >> 3) & (d->long64 ? 15 : 7);
+    insn->opsize_prefix = pp_prefix[b2 & 3] == 0x66;
+    insn->rep = insn->opsize_prefix ? 0 : pp_prefix[b2 & 3];
+    rc = fetch_byte(d, &insn->opcode);
+    if ( !rc && insn->map == X86_MAP_0F && !vex_0f_opcode(insn->opcode) )
+        return -EINVAL;
+    return rc;
+}
+
 /*
  * C4/C5 (LES/LDS), 62 (BOUND) and 8F (POP) double as the VEX, EVEX and XOP
  * escapes. In 64-bit mode the first three are always escapes; elsewhere a
  * register ModRM (invalid for LES/LDS/BOUND) marks one. POP has only /0,
- * and XOP's map-select field (8 and up) makes reg non-zero.
+ * and XOP's map-select field (8 and up) makes reg non-zero. VEX is
+ * decoded; EVEX and XOP are -EOPNOTSUPP.
  */
 static int check_vex_like(struct decoder *d)
 {
@@ -407,12 +464,13 @@ static int check_vex_like(struct decoder *d)
     case 0xc4:
     case 0xc5:
     case 0x62:
-        if ( d->long64 )
-            return -EOPNOTSUPP;
-        rc = peek_byte(d, &next);
-        if ( rc )
-            return rc;
-        return (next >> 6) == 3 ? -EOPNOTSUPP : 0;
+        if ( !d->long64 )
+        {
+            rc = peek_byte(d, &next);
+            if ( rc || (next >> 6) != 3 )
+                return rc;
+        }
+        return d->insn->opcode == 0x62 ? -EOPNOTSUPP : decode_vex(d);
     case 0x8f:
         rc = peek_byte(d, &next);
         if ( rc || !((next >> 3) & 7) )
@@ -424,6 +482,8 @@ static int check_vex_like(struct decoder *d)
 
 static uint16_t opcode_flags(const struct x86_insn *insn)
 {
+    if ( insn->vex && insn->map != X86_MAP_0F )
+        return insn->map == X86_MAP_0F38 ? MODRM : MODRM | IB;
     switch ( insn->map )
     {
     case X86_MAP_ONEBYTE: return onebyte_flags[insn->opcode];

@@ -10,7 +10,8 @@
  *    0F AF / 69 / 6B; a DIV whose quotient does not fit raises #DE with
  *    RIP on the instruction and the registers untouched;
  *  - BSF, BSR, TZCNT, LZCNT, POPCNT (each as this CPU runs it);
- *  - MOVBE load and store (where offered), CMPXCHG8B and CMPXCHG16B
+ *  - MOVBE load and store (where offered), CRC32 at each source size
+ *    (where offered), CMPXCHG8B and CMPXCHG16B
  *    (equal and not), and a misaligned CMPXCHG16B's #GP(0);
  *  - PUSH m, POP m, and PUSH/POP of a register and an immediate with
  *    the stack itself in a hole.
@@ -23,7 +24,8 @@
 #include <xtf/p2m.h>
 #include <xtf/traps.h>
 
-const char test_title[] = "emulation: CMOV/SETcc/MUL/DIV/BSF/MOVBE/CMPXCHG8B/PUSH/POP on holes";
+const char test_title[] =
+    "emulation: CMOV/SETcc/MUL/DIV/BSF/MOVBE/CRC32/CMPXCHG8B/PUSH/POP on holes";
 
 #define SENTINEL 0x5a5a5a5aU
 #define ONES     0xffffffffffffffffULL
@@ -110,6 +112,11 @@ OP_FN(popcnt16, "popcntw (%[m]), %%bx")
 OP_FN(movbe_ld32, "movbel (%[m]), %%ebx")
 OP_FN(movbe_ld16, "movbew (%[m]), %%bx")
 OP_FN(movbe_st64, "movbeq %%rbx, (%[m])")
+OP_FN(crc32b, "crc32b (%[m]), %%ebx")
+OP_FN(crc32b64, "crc32b (%[m]), %%rbx")
+OP_FN(crc32w, "crc32w (%[m]), %%ebx")
+OP_FN(crc32l, "crc32l (%[m]), %%ebx")
+OP_FN(crc32q, "crc32q (%[m]), %%rbx")
 
 struct op_case
 {
@@ -122,6 +129,7 @@ struct op_case
 
 #define NEED_POPCNT 1
 #define NEED_MOVBE  2
+#define NEED_SSE42  3
 
 #define MUL_UNDEF (FL_ARITH & ~(FL_CF | FL_OF))
 
@@ -165,6 +173,11 @@ static const struct op_case cases[] = {
     { "movbe load dword", movbe_ld32, 0, 0x1111222233334444ULL, 0, 0, 0, NEED_MOVBE },
     { "movbe load word", movbe_ld16, 0, 0x1111222233334444ULL, 0, 0, 0, NEED_MOVBE },
     { "movbe store", movbe_st64, 0, 0x1122334455667788ULL, 0, 0, 0, NEED_MOVBE },
+    { "crc32 byte", crc32b, 0, 0x1111222233334444ULL, 0, 0, 0, NEED_SSE42 },
+    { "crc32 byte into r64", crc32b64, 0, 0x1111222233334444ULL, 0, 0, 0, NEED_SSE42 },
+    { "crc32 word", crc32w, 0, 0xffffffffULL, 0, 0, 0, NEED_SSE42 },
+    { "crc32 dword", crc32l, 0, 0x12345678ULL, 0, 0, 0, NEED_SSE42 },
+    { "crc32 qword", crc32q, 0, 0xffffffff00000001ULL, 0, 0, 0, NEED_SSE42 },
 };
 
 /* All-ones RAM: where the CPU runs each case for the reference. */
@@ -178,6 +191,8 @@ static bool have(unsigned int need)
         return c & (1u << 23);
     if ( need == NEED_MOVBE )
         return c & (1u << 22);
+    if ( need == NEED_SSE42 )
+        return c & (1u << 20);
     return true;
 }
 
@@ -280,6 +295,8 @@ void test_main(void)
         printf("POPCNT not offered: its cases are not run\n");
     if ( !have(NEED_MOVBE) )
         printf("MOVBE not offered: its cases are not run\n");
+    if ( !have(NEED_SSE42) )
+        printf("SSE4.2 not offered: the CRC32 cases are not run\n");
     for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
     {
         test_cases(holes[i]);

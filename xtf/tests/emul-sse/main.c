@@ -9,7 +9,7 @@
  * Forms: MOVDQU, MOVUPS, MOVAPS, MOVDQA loads and stores, MOVSS, MOVSD,
  * MOVD/MOVQ both ways, MOVNTDQ, MOVNTPS, MOVNTI, the half moves
  * MOVLPS/MOVLPD/MOVHPS/MOVHPD both ways (the other half kept) and
- * MOVDDUP, XMM9 (REX.R); MMX MOVD/MOVQ both ways and MOVNTQ, leaving
+ * MOVDDUP, MOVSLDUP, MOVSHDUP, XMM9 (REX.R); MMX MOVD/MOVQ both ways and MOVNTQ, leaving
  * the x87 tags valid and TOP 0 as the CPU's own MMX move does; the
  * first emulated access with the SSE state still in its XSAVE init
  * state, and a 16-byte MOVDQU straddling the last RAM page and the hole.
@@ -72,6 +72,8 @@ SSE_CASE(movlpd_ld, "movlpd (%[m]), %%xmm1", "xmm1")
 SSE_CASE(movhps_ld, "movhps (%[m]), %%xmm1", "xmm1")
 SSE_CASE(movhpd_ld, "movhpd (%[m]), %%xmm1", "xmm1")
 SSE_CASE(movddup_ld, "movddup (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movsldup_ld, "movsldup (%[m]), %%xmm1", "xmm1")
+SSE_CASE(movshdup_ld, "movshdup (%[m]), %%xmm1", "xmm1")
 SSE_CASE(movlps_st, "movlps %%xmm1, (%[m])", "xmm1")
 SSE_CASE(movhps_st, "movhps %%xmm1, (%[m])", "xmm1")
 SSE_CASE(movhpd_st, "movhpd %%xmm1, (%[m])", "xmm1")
@@ -109,6 +111,8 @@ static const struct sse_case cases[] = {
     { "movhps load", movhps_ld, 8, false, false, 8 },
     { "movhpd load", movhpd_ld, 8, false, false, 8 },
     { "movddup load", movddup_ld, 16, false, false },
+    { "movsldup load", movsldup_ld, 16, false, false },
+    { "movshdup load", movshdup_ld, 16, false, false },
     { "movlps store", movlps_st, 0, false, true },
     { "movhps store", movhps_st, 0, false, true },
     { "movhpd store", movhpd_st, 0, false, true },

@@ -2,7 +2,7 @@
  * emulate_arith.c - the integer instructions beyond the ALU group that
  * a guest may aim at a memory operand with no RAM behind it: CMOVcc and
  * SETcc, MUL/IMUL/DIV/IDIV (F6/F7 /4-/7, and IMUL 0F AF, 69, 6B), the
- * bit scans and counts BSF/BSR/TZCNT/LZCNT/POPCNT, MOVBE, and
+ * bit scans and counts BSF/BSR/TZCNT/LZCNT/POPCNT, MOVBE, CRC32 and
  * CMPXCHG8B/CMPXCHG16B. The arithmetic and flags are x86_alu.c's; a
  * divide the CPU would refuse raises #DE, a misaligned CMPXCHG16B #GP(0).
  *
@@ -132,15 +132,36 @@ static uint64_t byte_swap(uint64_t v, unsigned int size)
     return r;
 }
 
-/* MOVBE (0F 38 F0 load, F1 store; F2 makes them CRC32, not emulated). */
+/*
+ * CRC32 r32/r64, r/m (F2 0F 38 F0: a byte source; F1: 16, 32 or 64 bits
+ * by 66 and REX.W). The destination is 64-bit with REX.W, its upper half
+ * cleared; 32-bit otherwise, whatever 66 says. Flags unchanged.
+ */
+static int crc32(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    unsigned int src_size = i->opcode == 0xf0 ? 1 : i->op_size;
+    unsigned int dst_size = i->rex & 8 ? 8 : 4;
+    uint64_t val;
+    int rc = read_mem(c, src_size, &val);
+
+    if ( !rc )
+        emul_set_gpr(c, i->reg, dst_size,
+                     x86_crc32c((uint32_t)emul_gpr(c, i->reg, 4), val, src_size));
+    return rc;
+}
+
+/* MOVBE (0F 38 F0 load, F1 store); with F2 they are CRC32. */
 static int movbe(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     uint64_t val;
     int rc;
 
-    if ( i->rep == X86_REP_F2 || (i->opcode & 0xfe) != 0xf0 )
+    if ( (i->opcode & 0xfe) != 0xf0 )
         return -EOPNOTSUPP;
+    if ( i->rep == X86_REP_F2 )
+        return crc32(c);
     if ( i->opcode == 0xf1 )
         return emul_write(c, emul_ea(c), i->op_size,
                           byte_swap(emul_gpr(c, i->reg, i->op_size), i->op_size));

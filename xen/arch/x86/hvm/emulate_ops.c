@@ -5,8 +5,9 @@
  * NEG, INC, DEC, XCHG, CMPXCHG, XADD, the shifts and rotates of group 2
  * and the bit tests BT/BTS/BTR/BTC (CMOVcc, SETcc, MUL/DIV and the
  * others of emulate_arith.c are passed on to it);
- * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE moves are
- * emulate_sse.c's. Everything else (VEX moves, x87, ...) is refused
+ * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE and VEX moves are
+ * emulate_sse.c's, SSE arithmetic emulate_simd.c's. Everything else (x87,
+ * VEX beyond the moves, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
  */
@@ -248,6 +249,7 @@ static int onebyte(struct emul_ctx *c)
     case 0xf7:
     case 0xfe:
     case 0xff: return unary_group(c);
+    case 0xd8 ... 0xdf: return emul_x87(c);
     }
     return emul_arith(c);
 }
@@ -291,7 +293,9 @@ static int twobyte(struct emul_ctx *c)
     case 0xc1: return xadd(c);
     }
     rc = emul_arith(c);
-    return rc == -EOPNOTSUPP ? emul_sse(c) : rc;
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_sse(c);
+    return rc == -EOPNOTSUPP ? emul_simd(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)
@@ -299,6 +303,10 @@ int emul_execute(struct emul_ctx *c)
     const struct x86_insn *i = &c->insn;
     int rc = -EOPNOTSUPP;
 
+    if ( i->vex )
+        rc = emul_vex_move(c);
+    if ( i->vex )
+        return rc ? emul_fail(c, rc, "no emulation for this VEX instruction") : 0;
     if ( i->has_mem && i->map == X86_MAP_ONEBYTE )
         rc = onebyte(c);
     else if ( i->has_mem && i->map == X86_MAP_0F )

@@ -84,6 +84,13 @@ bool emul_is_stack(const struct x86_insn *insn);
 int emul_stack(struct emul_ctx *c);
 /* emulate_sse.c: SSE moves; -EOPNOTSUPP if not one. */
 int emul_sse(struct emul_ctx *c);
+/* emulate_sse.c: VEX moves; -EOPNOTSUPP if not one. */
+int emul_vex_move(struct emul_ctx *c);
+/* emulate_simd.c: SSE/SSE2 arithmetic, logic and comparisons with a
+ * memory source, run on the CPU; -EOPNOTSUPP if not one. */
+int emul_simd(struct emul_ctx *c);
+/* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
+int emul_x87(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);

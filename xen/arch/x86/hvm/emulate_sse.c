@@ -4,10 +4,12 @@
  * MOVAPS/MOVAPD, MOVDQA/MOVDQU, MOVSS/MOVSD, MOVD/MOVQ (66 0F 6E/7E,
  * F3 0F 7E, 66 0F D6), MOVNTPS/MOVNTPD/MOVNTDQ, MOVNTI from a general
  * register, the half moves MOVLPS/MOVLPD/MOVHPS/MOVHPD (0F 12, 13, 16,
- * 17; the other half kept) and MOVDDUP (F2 0F 12). A 16-byte operand is
+ * 17; the other half kept), MOVDDUP (F2 0F 12) and MOVSLDUP/MOVSHDUP
+ * (F3 0F 12/16). A 16-byte operand is
  * two 8-byte accesses. MMX moves: MOVD/MOVQ (0F 6E/7E/6F/7F) and MOVNTQ,
- * with the x87-to-MMX transition. VEX forms (VMOVDQU ...) are not
- * decoded, and MOVSLDUP/MOVSHDUP and anything else are refused; the
+ * with the x87-to-MMX transition. VEX moves (VMOVDQU/DQA/UPS/UPD/APS/
+ * APD, VMOVNT*, VMOVSS/SD, VMOVD/VMOVQ; 128 and 256 bit) with the upper
+ * YMM half cleared by 128-bit loads; anything else is refused; the
  * alignment #GP of MOVAPS/MOVDQA/MOVNT* on a misaligned address is not
  * raised.
  *
@@ -29,6 +31,7 @@ struct sse_move
     uint8_t reg_off; /* where in the register: 8 for the high half */
     bool dup;        /* MOVDDUP: the 8 bytes loaded go to both halves */
     bool mmx;        /* an MMX register, not an XMM one */
+    uint8_t sdup;    /* MOVSLDUP 1, MOVSHDUP 2: one dword of each pair */
 };
 
 /* The mandatory prefix in effect: F3, F2 or 66 (0 for none). */
@@ -65,6 +68,29 @@ static bool mmx_move(const struct x86_insn *i, struct sse_move *m)
     return true;
 }
 
+/* MOVSLDUP (which 1) and MOVSHDUP (2): a 16-byte load. */
+static bool slhdup(struct sse_move *m, unsigned int which)
+{
+    *m = (struct sse_move){ 16, false, false, false };
+    m->sdup = which;
+    return true;
+}
+
+/* Dwords 0 and 2 (MOVSLDUP) or 1 and 3 (MOVSHDUP) of the 16 loaded
+ * bytes, each copied to its pair. */
+static void dup_dwords(uint8_t mem[16], unsigned int which)
+{
+    for ( unsigned int pair = 0; pair < 2; pair++ )
+    {
+        uint8_t *lo = mem + pair * 8;
+
+        if ( which == 1 )
+            memcpy(lo + 4, lo, 4);
+        else
+            memcpy(lo, lo + 4, 4);
+    }
+}
+
 /* The form of opcode op (0F map) under prefix pfx, or false. */
 static bool classify(const struct x86_insn *i, struct sse_move *m)
 {
@@ -93,12 +119,16 @@ static bool classify(const struct x86_insn *i, struct sse_move *m)
         return p66 || pfx == 0xf3;
     case 0xd6: *m = (struct sse_move){ 8, true, false, false }; return p66;
     case 0xc3: *m = (struct sse_move){ i->op_size, true, false, true }; return !pfx;
-    case 0x12: /* MOVLPS/MOVLPD load; F2: MOVDDUP */
+    case 0x12: /* MOVLPS/MOVLPD load; F2: MOVDDUP; F3: MOVSLDUP */
     case 0x13: /* MOVLPS/MOVLPD store */
+        if ( op == 0x12 && pfx == 0xf3 )
+            return slhdup(m, 1);
         *m = (struct sse_move){ 8, op == 0x13, false, false, 0, pfx == 0xf2 };
         return plain || (op == 0x12 && pfx == 0xf2);
-    case 0x16: /* MOVHPS/MOVHPD load */
+    case 0x16: /* MOVHPS/MOVHPD load; F3: MOVSHDUP */
     case 0x17: /* ... store */
+        if ( op == 0x16 && pfx == 0xf3 )
+            return slhdup(m, 2);
         *m = (struct sse_move){ 8, op == 0x17, false, false, 8 };
         return plain;
     }
@@ -171,11 +201,93 @@ int emul_sse(struct emul_ctx *c)
     rc = mem_io(c, &m, mem);
     if ( rc )
         return rc;
+    if ( m.sdup )
+        dup_dwords(mem, m.sdup);
     if ( m.zero_rest )
         memset(xmm, 0, 16);
     memcpy(xmm + m.reg_off, mem, m.size);
     if ( m.dup )
         memcpy(xmm + 8, mem, 8);
     fpu_write_xmm(c->v, i->reg, xmm);
+    return 0;
+}
+
+/* ---- VEX moves ----------------------------------------------------------- */
+
+/*
+ * VMOVUPS/UPD, VMOVAPS/APD, VMOVDQA/DQU (16 or 32 bytes by VEX.L),
+ * VMOVNTPS/PD/DQ stores, VMOVSS/VMOVSD, VMOVD/VMOVQ. A VEX load clears
+ * the register above what it loads, YMM bits 255:128 included.
+ */
+static bool vex_classify(const struct x86_insn *i, struct sse_move *m)
+{
+    unsigned int pfx = prefix(i), op = i->opcode, l = i->vex_l;
+    uint8_t full = l ? 32 : 16, dq = i->rex & 8 ? 8 : 4;
+    bool plain = !pfx || pfx == 0x66;
+
+    switch ( op )
+    {
+    case 0x10:
+    case 0x11:
+        *m = (struct sse_move){ pfx == 0xf3 ? 4 : pfx == 0xf2 ? 8 : full, op == 0x11 };
+        return plain || !l;
+    case 0x28:
+    case 0x29: *m = (struct sse_move){ full, op == 0x29 }; return plain;
+    case 0x2b: *m = (struct sse_move){ full, true }; return plain;
+    case 0x6f:
+    case 0x7f: *m = (struct sse_move){ full, op == 0x7f }; return pfx == 0x66 || pfx == 0xf3;
+    case 0xe7: *m = (struct sse_move){ full, true }; return pfx == 0x66;
+    case 0x6e: *m = (struct sse_move){ dq, false }; return pfx == 0x66 && !l;
+    case 0x7e:
+        *m = (struct sse_move){ pfx == 0xf3 ? 8 : dq, pfx != 0xf3 };
+        return (pfx == 0x66 || pfx == 0xf3) && !l;
+    case 0xd6: *m = (struct sse_move){ 8, true }; return pfx == 0x66 && !l;
+    }
+    return false;
+}
+
+static int vex_mem(struct emul_ctx *c, unsigned int size, bool store, uint8_t buf[32])
+{
+    uint64_t ea = emul_ea(c), val;
+    int rc = 0;
+
+    for ( unsigned int off = 0, n; !rc && off < size; off += n )
+    {
+        n = MIN(size - off, 8u);
+        val = 0;
+        if ( store )
+        {
+            memcpy(&val, buf + off, n);
+            rc = emul_write(c, ea + off, n, val);
+        }
+        else
+        {
+            rc = emul_read(c, ea + off, n, &val);
+            memcpy(buf + off, &val, n);
+        }
+    }
+    return rc;
+}
+
+int emul_vex_move(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    struct sse_move m;
+    uint8_t buf[32] = { 0 };
+    int rc;
+
+    if ( !i->has_mem || i->map != X86_MAP_0F || !vex_classify(i, &m) )
+        return -EOPNOTSUPP;
+    if ( m.store )
+    {
+        fpu_read_xmm(c->v, i->reg, buf);
+        fpu_read_ymm_hi(c->v, i->reg, buf + 16);
+        return vex_mem(c, m.size, true, buf);
+    }
+    rc = vex_mem(c, m.size, false, buf);
+    if ( rc )
+        return rc;
+    fpu_write_xmm(c->v, i->reg, buf);
+    fpu_write_ymm_hi(c->v, i->reg, buf + 16);
     return 0;
 }

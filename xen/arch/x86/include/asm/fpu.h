@@ -34,6 +34,11 @@ void fpu_leave_guest(struct vcpu *v);
  * upper YMM/ZMM bits alone, as a legacy SSE instruction does. */
 void fpu_read_xmm(struct vcpu *v, unsigned int n, uint8_t out[16]);
 void fpu_write_xmm(struct vcpu *v, unsigned int n, const uint8_t in[16]);
+/* FOP, FIP, FDP of the x87 state, as the guest's instruction sets them. */
+void fpu_set_x87_pointers(struct vcpu *v, uint64_t fip, uint64_t fdp, uint16_t fop);
+/* Bits 255:128 of YMMn (zeros, and writes dropped, without AVX). */
+void fpu_read_ymm_hi(struct vcpu *v, unsigned int n, uint8_t out[16]);
+void fpu_write_ymm_hi(struct vcpu *v, unsigned int n, const uint8_t in[16]);
 /* The guest's MMn (n 0-7), likewise: both do the x87-to-MMX transition
  * (TOP 0, all tags valid) as any MMX instruction does. */
 void fpu_read_mm(struct vcpu *v, unsigned int n, uint8_t out[8]);

@@ -119,4 +119,11 @@ enum x86_bitcount_op
 uint64_t x86_bitcount(enum x86_bitcount_op op, unsigned int size, uint64_t dst, uint64_t src,
                       uint64_t *rflags);
 
+/*
+ * CRC32 (F2 0F 38 F0/F1): crc updated with the low size bytes (1, 2, 4
+ * or 8) of data, least significant first, as the instruction does. No
+ * flag changes.
+ */
+uint32_t x86_crc32c(uint32_t crc, uint64_t data, unsigned int size);
+
 #endif /* ASM_X86_ALU_H */

@@ -93,6 +93,15 @@ struct x86_insn
      * the CPU ignores the field there). For group opcodes reg holds the
      * opcode extension (plus REX.R, which the CPU ignores).
      */
+    /*
+     * A VEX instruction (C4/C5): map, opcode and the 66/F2/F3 it stands
+     * for are filled in as for the legacy form, R/X/B/W as a REX byte;
+     * the rest is here. vvvv is the un-inverted register number.
+     */
+    bool vex;
+    uint8_t vex_l; /* 0: 128-bit, 1: 256-bit */
+    uint8_t vex_vvvv;
+
     bool has_modrm;
     uint8_t modrm; /* the raw byte */
     uint8_t mod, reg, rm;
@@ -140,7 +149,7 @@ struct x86_insn
  *                opcode or group member, a register form of a memory-only
  *                instruction, LOCK where it would #UD), or longer than
  *                15 bytes;
- *   -EOPNOTSUPP  a VEX, EVEX or XOP instruction.
+ *   -EOPNOTSUPP  an EVEX or XOP instruction.
  * *out is unspecified on error.
  */
 int x86_decode(const uint8_t *bytes, size_t avail, enum x86_cpu_mode mode, struct x86_insn *out);
