@@ -21,13 +21,13 @@
  * followed by a sentinel MOV that must run whole (RIP exactly past it).
  */
 #include <xtf.h>
+#include <xtf/emul.h>
 #include <xtf/p2m.h>
 #include <xtf/traps.h>
 
 const char test_title[] =
     "emulation: CMOV/SETcc/MUL/DIV/BSF/MOVBE/CRC32/CMPXCHG8B/PUSH/POP on holes";
 
-#define SENTINEL 0x5a5a5a5aU
 #define ONES     0xffffffffffffffffULL
 #define FL_ARITH 0x8d5ULL
 #define FL_CF    0x001ULL
@@ -35,25 +35,6 @@ const char test_title[] =
 #define FL_OF    0x800ULL
 
 static uint64_t ram_end;
-
-static void check_sentinel(uint32_t s, const char *what)
-{
-    if ( s != SENTINEL )
-        xtf_failure("%s: RIP did not land on the next instruction (sentinel %#x)", what, s);
-}
-
-static uint64_t load64(uint64_t a)
-{
-    uint64_t v;
-    uint32_t s;
-
-    __asm__ volatile("movq (%[a]), %[v]; mov $0x5a5a5a5a, %[s]"
-                     : [v] "=r"(v), [s] "=r"(s)
-                     : [a] "r"(a)
-                     : "memory");
-    check_sentinel(s, "movq load");
-    return v;
-}
 
 struct io
 {

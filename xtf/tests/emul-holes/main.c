@@ -29,11 +29,11 @@
  * a RIP left short or moved too far breaks it (or faults).
  */
 #include <xtf.h>
+#include <xtf/emul.h>
 #include <xtf/p2m.h>
 
 const char test_title[] = "emulation: MOV/ALU/BT on holes";
 
-#define SENTINEL 0x5a5a5a5aU
 #define ONES     0xffffffffffffffffULL
 #define FL_ARITH 0x8d5ULL
 #define FL_AF    0x10ULL
@@ -43,25 +43,6 @@ __asm__(".set hole_vga, 0xa0000\n\t.set hole_hpet, 0xfed00000\n\t");
 
 static uint64_t holes[5];
 static uint64_t ram_end;
-
-static void check_sentinel(uint32_t s, const char *what)
-{
-    if ( s != SENTINEL )
-        xtf_failure("%s: RIP did not land on the next instruction (sentinel %#x)", what, s);
-}
-
-static uint64_t load64(uint64_t a)
-{
-    uint64_t v;
-    uint32_t s;
-
-    __asm__ volatile("movq (%[a]), %[v]; mov $0x5a5a5a5a, %[s]"
-                     : [v] "=r"(v), [s] "=r"(s)
-                     : [a] "r"(a)
-                     : "memory");
-    check_sentinel(s, "movq load");
-    return v;
-}
 
 static void expect(uint64_t got, uint64_t want, const char *what, uint64_t where)
 {

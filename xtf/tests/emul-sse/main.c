@@ -15,12 +15,12 @@
  * state, and a 16-byte MOVDQU straddling the last RAM page and the hole.
  */
 #include <xtf.h>
+#include <xtf/emul.h>
 #include <xtf/p2m.h>
 
 const char test_title[] = "emulation: SSE moves on holes";
 
 #define HOLE           0xfed00200ULL
-#define SENTINEL       0x5a5a5a5aU
 #define CR4_OSFXSR     (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
 
@@ -117,11 +117,6 @@ static const struct sse_case cases[] = {
     { "movhps store", movhps_st, 0, false, true },
     { "movhpd store", movhpd_st, 0, false, true },
 };
-
-static uint64_t load64(uint64_t a)
-{
-    return *(volatile uint64_t *)(uintptr_t)a;
-}
 
 static void check_case(const struct sse_case *c, uint64_t m)
 {

@@ -19,14 +19,14 @@
  * hole addresses it probes.
  */
 #include <xtf.h>
+#include <xtf/emul.h>
 #include <xtf/p2m.h>
 #include <xtf/traps.h>
 #include <xtf/runtime.h>
 
 const char test_title[] = "emulation: PUSHF/POPF/CALL/RET/ENTER/LEAVE on a hole stack";
 
-#define ONES     0xffffffffffffffffULL
-#define SENTINEL 0x5a5a5a5aU
+#define ONES 0xffffffffffffffffULL
 
 /* All-ones RAM: the CPU's reference for each hole case. */
 static uint64_t ram_ones[16] __attribute__((aligned(64)));

@@ -20,11 +20,11 @@
  *    done); onto a read-only page (CR0.WP set) error code P|W.
  */
 #include <xtf.h>
+#include <xtf/emul.h>
 #include <xtf/runtime.h>
 
 const char test_title[] = "emulation: string instructions and string I/O on holes";
 
-#define SENTINEL 0x5a5a5a5aU
 #define FL_DF    0x400ULL
 #define FL_ZF    0x40ULL
 #define FL_ARITH 0x8d5ULL
