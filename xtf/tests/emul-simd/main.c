@@ -67,6 +67,62 @@ SIMD_FN(paddq, "paddq")
 SIMD_FN(psubw, "psubw")
 SIMD_FN(pcmpeqd, "pcmpeqd")
 SIMD_FN(pcmpgtb, "pcmpgtb")
+SIMD_FN(cmpps_1, "cmpps $1,")
+SIMD_FN(cmppd_4, "cmppd $4,")
+SIMD_FN(cmpss_3, "cmpss $3,")
+SIMD_FN(cmpsd_7, "cmpsd $7,")
+SIMD_FN(cvtps2pd, "cvtps2pd")
+SIMD_FN(cvtpd2ps, "cvtpd2ps")
+SIMD_FN(cvtss2sd, "cvtss2sd")
+SIMD_FN(cvtdq2ps, "cvtdq2ps")
+SIMD_FN(cvttps2dq, "cvttps2dq")
+SIMD_FN(cvtpd2dq, "cvtpd2dq")
+SIMD_FN(cvtsi2ssl, "cvtsi2ssl")
+SIMD_FN(cvtsi2sdq, "cvtsi2sdq")
+SIMD_FN(shufps, "shufps $0x1b,")
+SIMD_FN(shufpd, "shufpd $1,")
+SIMD_FN(pshufd, "pshufd $0x4e,")
+SIMD_FN(pshufhw, "pshufhw $0x1b,")
+SIMD_FN(pshuflw, "pshuflw $0xe4,")
+SIMD_FN(unpcklps, "unpcklps")
+SIMD_FN(unpckhpd, "unpckhpd")
+SIMD_FN(punpcklbw, "punpcklbw")
+SIMD_FN(punpckhqdq, "punpckhqdq")
+SIMD_FN(packsswb, "packsswb")
+SIMD_FN(packuswb, "packuswb")
+SIMD_FN(psrlw, "psrlw")
+SIMD_FN(psrad, "psrad")
+SIMD_FN(psllq, "psllq")
+SIMD_FN(pmullw, "pmullw")
+SIMD_FN(pmuludq, "pmuludq")
+SIMD_FN(pmaddwd, "pmaddwd")
+SIMD_FN(psadbw, "psadbw")
+SIMD_FN(pavgb, "pavgb")
+SIMD_FN(pminub, "pminub")
+SIMD_FN(pmaxsw, "pmaxsw")
+SIMD_FN(paddusb, "paddusb")
+SIMD_FN(psubsw, "psubsw")
+SIMD_FN(haddps, "haddps")
+SIMD_FN(addsubpd, "addsubpd")
+SIMD_FN(lddqu, "lddqu")
+SIMD_FN(rcpps, "rcpps")
+SIMD_FN(pshufb, "pshufb")
+SIMD_FN(phaddw, "phaddw")
+SIMD_FN(pmaddubsw, "pmaddubsw")
+SIMD_FN(psignd, "psignd")
+SIMD_FN(pabsb, "pabsb")
+SIMD_FN(pmulhrsw, "pmulhrsw")
+SIMD_FN(ptest, "ptest")
+SIMD_FN(pmovsxbw, "pmovsxbw")
+SIMD_FN(pmovzxbq, "pmovzxbq")
+SIMD_FN(pmovsxdq, "pmovsxdq")
+SIMD_FN(pmulld, "pmulld")
+SIMD_FN(pminsd, "pminsd")
+SIMD_FN(pmaxud, "pmaxud")
+SIMD_FN(pcmpeqq, "pcmpeqq")
+SIMD_FN(pcmpgtq, "pcmpgtq")
+SIMD_FN(packusdw, "packusdw")
+SIMD_FN(phminposuw, "phminposuw")
 
 /* 1.5f, -2.0f, 0x7f800001 (an SNaN), 0; as doubles: junk but fine. */
 static const uint8_t plain[16] = {
@@ -110,6 +166,63 @@ static const struct simd_case cases[] = {
     { "psubw", psubw, plain, 0x1f80 },
     { "pcmpeqd", pcmpeqd, plain, 0x1f80 },
     { "pcmpgtb", pcmpgtb, plain, 0x1f80 },
+    { "cmpps_1", cmpps_1, plain, 0x1f80 },
+    { "cmppd_4", cmppd_4, plain, 0x1f80 },
+    { "cmpss_3", cmpss_3, plain, 0x1f80 },
+    { "cmpsd_7", cmpsd_7, plain, 0x1f80 },
+    { "cvtps2pd", cvtps2pd, plain, 0x1f80 },
+    { "cvtpd2ps", cvtpd2ps, plain, 0x1f80 },
+    { "cvtss2sd", cvtss2sd, plain, 0x1f80 },
+    { "cvtdq2ps", cvtdq2ps, plain, 0x1f80 },
+    { "cvttps2dq", cvttps2dq, plain, 0x1f80 },
+    { "cvtpd2dq", cvtpd2dq, plain, 0x1f80 },
+    { "cvtsi2ssl", cvtsi2ssl, plain, 0x1f80 },
+    { "cvtsi2sdq", cvtsi2sdq, plain, 0x1f80 },
+    { "shufps", shufps, plain, 0x1f80 },
+    { "shufpd", shufpd, plain, 0x1f80 },
+    { "pshufd", pshufd, plain, 0x1f80 },
+    { "pshufhw", pshufhw, plain, 0x1f80 },
+    { "pshuflw", pshuflw, plain, 0x1f80 },
+    { "unpcklps", unpcklps, plain, 0x1f80 },
+    { "unpckhpd", unpckhpd, plain, 0x1f80 },
+    { "punpcklbw", punpcklbw, plain, 0x1f80 },
+    { "punpckhqdq", punpckhqdq, plain, 0x1f80 },
+    { "packsswb", packsswb, plain, 0x1f80 },
+    { "packuswb", packuswb, plain, 0x1f80 },
+    { "psrlw", psrlw, plain, 0x1f80 },
+    { "psrad", psrad, plain, 0x1f80 },
+    { "psllq", psllq, plain, 0x1f80 },
+    { "pmullw", pmullw, plain, 0x1f80 },
+    { "pmuludq", pmuludq, plain, 0x1f80 },
+    { "pmaddwd", pmaddwd, plain, 0x1f80 },
+    { "psadbw", psadbw, plain, 0x1f80 },
+    { "pavgb", pavgb, plain, 0x1f80 },
+    { "pminub", pminub, plain, 0x1f80 },
+    { "pmaxsw", pmaxsw, plain, 0x1f80 },
+    { "paddusb", paddusb, plain, 0x1f80 },
+    { "psubsw", psubsw, plain, 0x1f80 },
+    { "haddps", haddps, plain, 0x1f80 },
+    { "addsubpd", addsubpd, plain, 0x1f80 },
+    { "lddqu", lddqu, plain, 0x1f80 },
+    { "rcpps", rcpps, plain, 0x1f80 },
+    { "pshufb", pshufb, plain, 0x1f80 },
+    { "phaddw", phaddw, plain, 0x1f80 },
+    { "pmaddubsw", pmaddubsw, plain, 0x1f80 },
+    { "psignd", psignd, plain, 0x1f80 },
+    { "pabsb", pabsb, plain, 0x1f80 },
+    { "pmulhrsw", pmulhrsw, plain, 0x1f80 },
+    { "ptest", ptest, plain, 0x1f80 },
+    { "pmovsxbw", pmovsxbw, plain, 0x1f80 },
+    { "pmovzxbq", pmovzxbq, plain, 0x1f80 },
+    { "pmovsxdq", pmovsxdq, plain, 0x1f80 },
+    { "pmulld", pmulld, plain, 0x1f80 },
+    { "pminsd", pminsd, plain, 0x1f80 },
+    { "pmaxud", pmaxud, plain, 0x1f80 },
+    { "pcmpeqq", pcmpeqq, plain, 0x1f80 },
+    { "pcmpgtq", pcmpgtq, plain, 0x1f80 },
+    { "packusdw", packusdw, plain, 0x1f80 },
+    { "phminposuw", phminposuw, plain, 0x1f80 },
+    { "cmpps_1 snan unmasked", cmpps_1, snan, 0x1f00 },
 };
 
 static uint64_t ram_ones[4] __attribute__((aligned(64)));

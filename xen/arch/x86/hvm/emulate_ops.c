@@ -313,6 +313,8 @@ int emul_execute(struct emul_ctx *c)
         rc = twobyte(c);
     else if ( i->has_mem )
         rc = emul_arith(c);
+    if ( rc == -EOPNOTSUPP && i->has_mem && i->map != X86_MAP_ONEBYTE && i->map != X86_MAP_0F )
+        rc = emul_simd(c); /* SSSE3, SSE4 in the 0F 38 and 0F 3A maps */
     if ( rc == -EOPNOTSUPP )
         snprintf(c->why, sizeof(c->why), "no emulation for opcode %s%02x /%u",
                  i->map == X86_MAP_0F        ? "0f "

@@ -1,9 +1,15 @@
 /*
- * emulate_simd.c - legacy-encoded SSE/SSE2 arithmetic, logic and
- * comparisons whose memory source has no RAM behind it: ADD/SUB/MUL/
- * DIV/MIN/MAX/SQRT PS/PD/SS/SD, AND/ANDN/OR/XOR PS/PD, UCOMISS/UCOMISD/
- * COMISS/COMISD, and (66-prefixed) PAND/PANDN/POR/PXOR, PADD/PSUB
- * B/W/D/Q, PCMPEQ/PCMPGT B/W/D.
+ * emulate_simd.c - legacy-encoded SSE to SSE4.2 instructions whose
+ * memory source has no RAM behind it: ADD/SUB/MUL/DIV/MIN/MAX/SQRT
+ * PS/PD/SS/SD, AND/ANDN/OR/XOR PS/PD, UCOMIS/COMIS, CMPPS/PD/SS/SD with
+ * their predicate, RCP/RSQRT, the conversions to XMM (CVT*: packed,
+ * scalar, from a 32/64-bit integer), UNPCK*, the 66-prefixed integer
+ * forms (logic, add/sub with saturation, compares, PUNPCK*, PACK*,
+ * shifts by a memory count, PMUL*, PMADDWD, PSADBW, PAVG, PMIN/PMAX),
+ * SSE3 (HADD/HSUB, ADDSUB, LDDQU), SSSE3 and SSE4.1/4.2 in the 0F 38 map
+ * (PSHUFB, PHADD/PHSUB, PSIGN, PABS, PMULHRSW, PMADDUBSW, PMOVSX/ZX,
+ * PTEST, PMIN/PMAX, PMULLD, PMULDQ, PCMPEQQ/GTQ, PACKUSDW, PHMINPOSUW,
+ * MOVNTDQA), and the element shuffles PSHUFD/HW/LW, SHUFPS/PD, PALIGNR.
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -11,13 +17,18 @@
  * every exception masked; XMM0 and MXCSR are put back after. The flags
  * it raises go into the guest's MXCSR; one the guest left unmasked is
  * #XM (CR4.OSXMMEXCPT) or #UD with the destination untouched, as on
- * the CPU. COMIS/UCOMIS set ZF, PF, CF and clear OF, SF, AF.
+ * the CPU. COMIS/UCOMIS set ZF, PF, CF and clear OF, SF, AF; PTEST sets
+ * ZF and CF and clears the others. An imm8 that only picks elements (the
+ * shuffles, 256 values each) is done in C: no flags, no exceptions; the
+ * CMP predicates have one stub each.
  *
  * The hypervisor has no FP state of its own (fpu.c): the registers here
  * are the running vCPU's, and only XMM0 and MXCSR are touched, each put
  * back. Guest memory is reached only through emulate_priv.h, the guest's
- * XMM registers only through fpu.h. Not done: CMPPS/CMPSS (imm8),
- * conversions, shuffles, MMX (no-prefix) integer forms, SSE3 and later.
+ * XMM registers only through fpu.h. Not done: MMX-register (no prefix)
+ * integer forms, conversions to a general or MMX register, the other
+ * imm8 forms (ROUND*, BLEND*, DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR,
+ * INSERTPS), PBLENDVB/BLENDVPS/PD (implicit XMM0).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -62,78 +73,232 @@ struct simd_io
     }
 
 /* name, instruction, opcode, mandatory prefix, memory bytes, sets RFLAGS */
-#define SIMD_OPS(X)                          \
-    X(addps, "addps", 0x58, 0, 16, 0)        \
-    X(addpd, "addpd", 0x58, 0x66, 16, 0)     \
-    X(addss, "addss", 0x58, 0xf3, 4, 0)      \
-    X(addsd, "addsd", 0x58, 0xf2, 8, 0)      \
-    X(mulps, "mulps", 0x59, 0, 16, 0)        \
-    X(mulpd, "mulpd", 0x59, 0x66, 16, 0)     \
-    X(mulss, "mulss", 0x59, 0xf3, 4, 0)      \
-    X(mulsd, "mulsd", 0x59, 0xf2, 8, 0)      \
-    X(subps, "subps", 0x5c, 0, 16, 0)        \
-    X(subpd, "subpd", 0x5c, 0x66, 16, 0)     \
-    X(subss, "subss", 0x5c, 0xf3, 4, 0)      \
-    X(subsd, "subsd", 0x5c, 0xf2, 8, 0)      \
-    X(minps, "minps", 0x5d, 0, 16, 0)        \
-    X(minpd, "minpd", 0x5d, 0x66, 16, 0)     \
-    X(minss, "minss", 0x5d, 0xf3, 4, 0)      \
-    X(minsd, "minsd", 0x5d, 0xf2, 8, 0)      \
-    X(divps, "divps", 0x5e, 0, 16, 0)        \
-    X(divpd, "divpd", 0x5e, 0x66, 16, 0)     \
-    X(divss, "divss", 0x5e, 0xf3, 4, 0)      \
-    X(divsd, "divsd", 0x5e, 0xf2, 8, 0)      \
-    X(maxps, "maxps", 0x5f, 0, 16, 0)        \
-    X(maxpd, "maxpd", 0x5f, 0x66, 16, 0)     \
-    X(maxss, "maxss", 0x5f, 0xf3, 4, 0)      \
-    X(maxsd, "maxsd", 0x5f, 0xf2, 8, 0)      \
-    X(sqrtps, "sqrtps", 0x51, 0, 16, 0)      \
-    X(sqrtpd, "sqrtpd", 0x51, 0x66, 16, 0)   \
-    X(sqrtss, "sqrtss", 0x51, 0xf3, 4, 0)    \
-    X(sqrtsd, "sqrtsd", 0x51, 0xf2, 8, 0)    \
-    X(andps, "andps", 0x54, 0, 16, 0)        \
-    X(andpd, "andpd", 0x54, 0x66, 16, 0)     \
-    X(andnps, "andnps", 0x55, 0, 16, 0)      \
-    X(andnpd, "andnpd", 0x55, 0x66, 16, 0)   \
-    X(orps, "orps", 0x56, 0, 16, 0)          \
-    X(orpd, "orpd", 0x56, 0x66, 16, 0)       \
-    X(xorps, "xorps", 0x57, 0, 16, 0)        \
-    X(xorpd, "xorpd", 0x57, 0x66, 16, 0)     \
-    X(ucomiss, "ucomiss", 0x2e, 0, 4, 1)     \
-    X(ucomisd, "ucomisd", 0x2e, 0x66, 8, 1)  \
-    X(comiss, "comiss", 0x2f, 0, 4, 1)       \
-    X(comisd, "comisd", 0x2f, 0x66, 8, 1)    \
-    X(pand, "pand", 0xdb, 0x66, 16, 0)       \
-    X(pandn, "pandn", 0xdf, 0x66, 16, 0)     \
-    X(por, "por", 0xeb, 0x66, 16, 0)         \
-    X(pxor, "pxor", 0xef, 0x66, 16, 0)       \
-    X(paddb, "paddb", 0xfc, 0x66, 16, 0)     \
-    X(paddw, "paddw", 0xfd, 0x66, 16, 0)     \
-    X(paddd, "paddd", 0xfe, 0x66, 16, 0)     \
-    X(paddq, "paddq", 0xd4, 0x66, 16, 0)     \
-    X(psubb, "psubb", 0xf8, 0x66, 16, 0)     \
-    X(psubw, "psubw", 0xf9, 0x66, 16, 0)     \
-    X(psubd, "psubd", 0xfa, 0x66, 16, 0)     \
-    X(psubq, "psubq", 0xfb, 0x66, 16, 0)     \
-    X(pcmpeqb, "pcmpeqb", 0x74, 0x66, 16, 0) \
-    X(pcmpeqw, "pcmpeqw", 0x75, 0x66, 16, 0) \
-    X(pcmpeqd, "pcmpeqd", 0x76, 0x66, 16, 0) \
-    X(pcmpgtb, "pcmpgtb", 0x64, 0x66, 16, 0) \
-    X(pcmpgtw, "pcmpgtw", 0x65, 0x66, 16, 0) \
-    X(pcmpgtd, "pcmpgtd", 0x66, 0x66, 16, 0)
+#define SIMD_OPS(X)                                \
+    X(addps, "addps", 0x58, 0, 16, 0)              \
+    X(addpd, "addpd", 0x58, 0x66, 16, 0)           \
+    X(addss, "addss", 0x58, 0xf3, 4, 0)            \
+    X(addsd, "addsd", 0x58, 0xf2, 8, 0)            \
+    X(mulps, "mulps", 0x59, 0, 16, 0)              \
+    X(mulpd, "mulpd", 0x59, 0x66, 16, 0)           \
+    X(mulss, "mulss", 0x59, 0xf3, 4, 0)            \
+    X(mulsd, "mulsd", 0x59, 0xf2, 8, 0)            \
+    X(subps, "subps", 0x5c, 0, 16, 0)              \
+    X(subpd, "subpd", 0x5c, 0x66, 16, 0)           \
+    X(subss, "subss", 0x5c, 0xf3, 4, 0)            \
+    X(subsd, "subsd", 0x5c, 0xf2, 8, 0)            \
+    X(minps, "minps", 0x5d, 0, 16, 0)              \
+    X(minpd, "minpd", 0x5d, 0x66, 16, 0)           \
+    X(minss, "minss", 0x5d, 0xf3, 4, 0)            \
+    X(minsd, "minsd", 0x5d, 0xf2, 8, 0)            \
+    X(divps, "divps", 0x5e, 0, 16, 0)              \
+    X(divpd, "divpd", 0x5e, 0x66, 16, 0)           \
+    X(divss, "divss", 0x5e, 0xf3, 4, 0)            \
+    X(divsd, "divsd", 0x5e, 0xf2, 8, 0)            \
+    X(maxps, "maxps", 0x5f, 0, 16, 0)              \
+    X(maxpd, "maxpd", 0x5f, 0x66, 16, 0)           \
+    X(maxss, "maxss", 0x5f, 0xf3, 4, 0)            \
+    X(maxsd, "maxsd", 0x5f, 0xf2, 8, 0)            \
+    X(sqrtps, "sqrtps", 0x51, 0, 16, 0)            \
+    X(sqrtpd, "sqrtpd", 0x51, 0x66, 16, 0)         \
+    X(sqrtss, "sqrtss", 0x51, 0xf3, 4, 0)          \
+    X(sqrtsd, "sqrtsd", 0x51, 0xf2, 8, 0)          \
+    X(andps, "andps", 0x54, 0, 16, 0)              \
+    X(andpd, "andpd", 0x54, 0x66, 16, 0)           \
+    X(andnps, "andnps", 0x55, 0, 16, 0)            \
+    X(andnpd, "andnpd", 0x55, 0x66, 16, 0)         \
+    X(orps, "orps", 0x56, 0, 16, 0)                \
+    X(orpd, "orpd", 0x56, 0x66, 16, 0)             \
+    X(xorps, "xorps", 0x57, 0, 16, 0)              \
+    X(xorpd, "xorpd", 0x57, 0x66, 16, 0)           \
+    X(ucomiss, "ucomiss", 0x2e, 0, 4, 1)           \
+    X(ucomisd, "ucomisd", 0x2e, 0x66, 8, 1)        \
+    X(comiss, "comiss", 0x2f, 0, 4, 1)             \
+    X(comisd, "comisd", 0x2f, 0x66, 8, 1)          \
+    X(pand, "pand", 0xdb, 0x66, 16, 0)             \
+    X(pandn, "pandn", 0xdf, 0x66, 16, 0)           \
+    X(por, "por", 0xeb, 0x66, 16, 0)               \
+    X(pxor, "pxor", 0xef, 0x66, 16, 0)             \
+    X(paddb, "paddb", 0xfc, 0x66, 16, 0)           \
+    X(paddw, "paddw", 0xfd, 0x66, 16, 0)           \
+    X(paddd, "paddd", 0xfe, 0x66, 16, 0)           \
+    X(paddq, "paddq", 0xd4, 0x66, 16, 0)           \
+    X(psubb, "psubb", 0xf8, 0x66, 16, 0)           \
+    X(psubw, "psubw", 0xf9, 0x66, 16, 0)           \
+    X(psubd, "psubd", 0xfa, 0x66, 16, 0)           \
+    X(psubq, "psubq", 0xfb, 0x66, 16, 0)           \
+    X(pcmpeqb, "pcmpeqb", 0x74, 0x66, 16, 0)       \
+    X(pcmpeqw, "pcmpeqw", 0x75, 0x66, 16, 0)       \
+    X(pcmpeqd, "pcmpeqd", 0x76, 0x66, 16, 0)       \
+    X(pcmpgtb, "pcmpgtb", 0x64, 0x66, 16, 0)       \
+    X(pcmpgtw, "pcmpgtw", 0x65, 0x66, 16, 0)       \
+    X(pcmpgtd, "pcmpgtd", 0x66, 0x66, 16, 0)       \
+    X(cvtps2pd, "cvtps2pd", 0x5a, 0, 8, 0)         \
+    X(cvtpd2ps, "cvtpd2ps", 0x5a, 0x66, 16, 0)     \
+    X(cvtss2sd, "cvtss2sd", 0x5a, 0xf3, 4, 0)      \
+    X(cvtsd2ss, "cvtsd2ss", 0x5a, 0xf2, 8, 0)      \
+    X(cvtdq2ps, "cvtdq2ps", 0x5b, 0, 16, 0)        \
+    X(cvtps2dq, "cvtps2dq", 0x5b, 0x66, 16, 0)     \
+    X(cvttps2dq, "cvttps2dq", 0x5b, 0xf3, 16, 0)   \
+    X(cvtdq2pd, "cvtdq2pd", 0xe6, 0xf3, 8, 0)      \
+    X(cvtpd2dq, "cvtpd2dq", 0xe6, 0xf2, 16, 0)     \
+    X(cvttpd2dq, "cvttpd2dq", 0xe6, 0x66, 16, 0)   \
+    X(rsqrtps, "rsqrtps", 0x52, 0, 16, 0)          \
+    X(rsqrtss, "rsqrtss", 0x52, 0xf3, 4, 0)        \
+    X(rcpps, "rcpps", 0x53, 0, 16, 0)              \
+    X(rcpss, "rcpss", 0x53, 0xf3, 4, 0)            \
+    X(unpcklps, "unpcklps", 0x14, 0, 16, 0)        \
+    X(unpcklpd, "unpcklpd", 0x14, 0x66, 16, 0)     \
+    X(unpckhps, "unpckhps", 0x15, 0, 16, 0)        \
+    X(unpckhpd, "unpckhpd", 0x15, 0x66, 16, 0)     \
+    X(punpcklbw, "punpcklbw", 0x60, 0x66, 16, 0)   \
+    X(punpcklwd, "punpcklwd", 0x61, 0x66, 16, 0)   \
+    X(punpckldq, "punpckldq", 0x62, 0x66, 16, 0)   \
+    X(packsswb, "packsswb", 0x63, 0x66, 16, 0)     \
+    X(packuswb, "packuswb", 0x67, 0x66, 16, 0)     \
+    X(punpckhbw, "punpckhbw", 0x68, 0x66, 16, 0)   \
+    X(punpckhwd, "punpckhwd", 0x69, 0x66, 16, 0)   \
+    X(punpckhdq, "punpckhdq", 0x6a, 0x66, 16, 0)   \
+    X(packssdw, "packssdw", 0x6b, 0x66, 16, 0)     \
+    X(punpcklqdq, "punpcklqdq", 0x6c, 0x66, 16, 0) \
+    X(punpckhqdq, "punpckhqdq", 0x6d, 0x66, 16, 0) \
+    X(psrlw, "psrlw", 0xd1, 0x66, 16, 0)           \
+    X(psrld, "psrld", 0xd2, 0x66, 16, 0)           \
+    X(psrlq, "psrlq", 0xd3, 0x66, 16, 0)           \
+    X(psraw, "psraw", 0xe1, 0x66, 16, 0)           \
+    X(psrad, "psrad", 0xe2, 0x66, 16, 0)           \
+    X(psllw, "psllw", 0xf1, 0x66, 16, 0)           \
+    X(pslld, "pslld", 0xf2, 0x66, 16, 0)           \
+    X(psllq, "psllq", 0xf3, 0x66, 16, 0)           \
+    X(pmullw, "pmullw", 0xd5, 0x66, 16, 0)         \
+    X(psubusb, "psubusb", 0xd8, 0x66, 16, 0)       \
+    X(psubusw, "psubusw", 0xd9, 0x66, 16, 0)       \
+    X(pminub, "pminub", 0xda, 0x66, 16, 0)         \
+    X(paddusb, "paddusb", 0xdc, 0x66, 16, 0)       \
+    X(paddusw, "paddusw", 0xdd, 0x66, 16, 0)       \
+    X(pmaxub, "pmaxub", 0xde, 0x66, 16, 0)         \
+    X(pavgb, "pavgb", 0xe0, 0x66, 16, 0)           \
+    X(pavgw, "pavgw", 0xe3, 0x66, 16, 0)           \
+    X(pmulhuw, "pmulhuw", 0xe4, 0x66, 16, 0)       \
+    X(pmulhw, "pmulhw", 0xe5, 0x66, 16, 0)         \
+    X(psubsb, "psubsb", 0xe8, 0x66, 16, 0)         \
+    X(psubsw, "psubsw", 0xe9, 0x66, 16, 0)         \
+    X(pminsw, "pminsw", 0xea, 0x66, 16, 0)         \
+    X(paddsb, "paddsb", 0xec, 0x66, 16, 0)         \
+    X(paddsw, "paddsw", 0xed, 0x66, 16, 0)         \
+    X(pmaxsw, "pmaxsw", 0xee, 0x66, 16, 0)         \
+    X(pmuludq, "pmuludq", 0xf4, 0x66, 16, 0)       \
+    X(pmaddwd, "pmaddwd", 0xf5, 0x66, 16, 0)       \
+    X(psadbw, "psadbw", 0xf6, 0x66, 16, 0)         \
+    X(addsubps, "addsubps", 0xd0, 0xf2, 16, 0)     \
+    X(addsubpd, "addsubpd", 0xd0, 0x66, 16, 0)     \
+    X(haddps, "haddps", 0x7c, 0xf2, 16, 0)         \
+    X(haddpd, "haddpd", 0x7c, 0x66, 16, 0)         \
+    X(hsubps, "hsubps", 0x7d, 0xf2, 16, 0)         \
+    X(hsubpd, "hsubpd", 0x7d, 0x66, 16, 0)         \
+    X(lddqu, "lddqu", 0xf0, 0xf2, 16, 0)
+
+/* The 0F 38 map, all 66-prefixed (SSSE3, SSE4.1, SSE4.2): name,
+ * instruction, opcode, memory bytes, sets RFLAGS (PTEST: ZF, CF). */
+#define SIMD_OPS_38(X)                       \
+    X(pshufb, "pshufb", 0x00, 16, 0)         \
+    X(phaddw, "phaddw", 0x01, 16, 0)         \
+    X(phaddd, "phaddd", 0x02, 16, 0)         \
+    X(phaddsw, "phaddsw", 0x03, 16, 0)       \
+    X(pmaddubsw, "pmaddubsw", 0x04, 16, 0)   \
+    X(phsubw, "phsubw", 0x05, 16, 0)         \
+    X(phsubd, "phsubd", 0x06, 16, 0)         \
+    X(phsubsw, "phsubsw", 0x07, 16, 0)       \
+    X(psignb, "psignb", 0x08, 16, 0)         \
+    X(psignw, "psignw", 0x09, 16, 0)         \
+    X(psignd, "psignd", 0x0a, 16, 0)         \
+    X(pmulhrsw, "pmulhrsw", 0x0b, 16, 0)     \
+    X(pabsb, "pabsb", 0x1c, 16, 0)           \
+    X(pabsw, "pabsw", 0x1d, 16, 0)           \
+    X(pabsd, "pabsd", 0x1e, 16, 0)           \
+    X(pmovsxbw, "pmovsxbw", 0x20, 8, 0)      \
+    X(pmovsxbd, "pmovsxbd", 0x21, 4, 0)      \
+    X(pmovsxbq, "pmovsxbq", 0x22, 2, 0)      \
+    X(pmovsxwd, "pmovsxwd", 0x23, 8, 0)      \
+    X(pmovsxwq, "pmovsxwq", 0x24, 4, 0)      \
+    X(pmovsxdq, "pmovsxdq", 0x25, 8, 0)      \
+    X(pmuldq, "pmuldq", 0x28, 16, 0)         \
+    X(pcmpeqq, "pcmpeqq", 0x29, 16, 0)       \
+    X(movntdqa, "movntdqa", 0x2a, 16, 0)     \
+    X(packusdw, "packusdw", 0x2b, 16, 0)     \
+    X(pmovzxbw, "pmovzxbw", 0x30, 8, 0)      \
+    X(pmovzxbd, "pmovzxbd", 0x31, 4, 0)      \
+    X(pmovzxbq, "pmovzxbq", 0x32, 2, 0)      \
+    X(pmovzxwd, "pmovzxwd", 0x33, 8, 0)      \
+    X(pmovzxwq, "pmovzxwq", 0x34, 4, 0)      \
+    X(pmovzxdq, "pmovzxdq", 0x35, 8, 0)      \
+    X(pcmpgtq, "pcmpgtq", 0x37, 16, 0)       \
+    X(pminsb, "pminsb", 0x38, 16, 0)         \
+    X(pminsd, "pminsd", 0x39, 16, 0)         \
+    X(pminuw, "pminuw", 0x3a, 16, 0)         \
+    X(pminud, "pminud", 0x3b, 16, 0)         \
+    X(pmaxsb, "pmaxsb", 0x3c, 16, 0)         \
+    X(pmaxsd, "pmaxsd", 0x3d, 16, 0)         \
+    X(pmaxuw, "pmaxuw", 0x3e, 16, 0)         \
+    X(pmaxud, "pmaxud", 0x3f, 16, 0)         \
+    X(pmulld, "pmulld", 0x40, 16, 0)         \
+    X(phminposuw, "phminposuw", 0x41, 16, 0) \
+    X(ptest, "ptest", 0x17, 16, 1)
+
+/* CMPPS/CMPPD/CMPSS/CMPSD: one stub per predicate (imm8 bits 2:0; the
+ * legacy encoding ignores the others). */
+#define SIMD_CMP(X)                   \
+    X(cmpps, "cmpps", 0xc2, 0, 16)    \
+    X(cmppd, "cmppd", 0xc2, 0x66, 16) \
+    X(cmpss, "cmpss", 0xc2, 0xf3, 4)  \
+    X(cmpsd, "cmpsd", 0xc2, 0xf2, 8)
+
+#define CMP_PREDS(X, name, insn, op, pfx, size) \
+    X(name, insn, op, pfx, size, 0)             \
+    X(name, insn, op, pfx, size, 1)             \
+    X(name, insn, op, pfx, size, 2)             \
+    X(name, insn, op, pfx, size, 3)             \
+    X(name, insn, op, pfx, size, 4)             \
+    X(name, insn, op, pfx, size, 5)             \
+    X(name, insn, op, pfx, size, 6)             \
+    X(name, insn, op, pfx, size, 7)
+
+/* CVTSI2SS/CVTSI2SD from a 32-bit (l) or, with REX.W, 64-bit (q) integer. */
+#define SIMD_CVTSI(X)                           \
+    X(cvtsi2ssl, "cvtsi2ssl", 0x2a, 0xf3, 4, 0) \
+    X(cvtsi2ssq, "cvtsi2ssq", 0x2a, 0xf3, 8, 1) \
+    X(cvtsi2sdl, "cvtsi2sdl", 0x2a, 0xf2, 4, 0) \
+    X(cvtsi2sdq, "cvtsi2sdq", 0x2a, 0xf2, 8, 1)
 
 #define X_STUB(name, insn, op, pfx, size, cmp) SIMD_STUB(run_##name, insn)
 SIMD_OPS(X_STUB)
+SIMD_CVTSI(X_STUB)
+#define X_STUB38(name, insn, op, size, cmp) SIMD_STUB(run_##name, insn)
+SIMD_OPS_38(X_STUB38)
+#define X_STUBP(name, insn, op, pfx, size, pred) SIMD_STUB(run_##name##_##pred, insn " $" #pred ",")
+#define X_STUBC(name, insn, op, pfx, size)       CMP_PREDS(X_STUBP, name, insn, op, pfx, size)
+SIMD_CMP(X_STUBC)
 
+/* imm: the imm8 predicate (bits 2:0) it is for, or -1; rexw: REX.W it
+ * needs, or -1 for either. */
 struct simd_op
 {
-    uint8_t opcode, pfx, size;
+    uint8_t map, opcode, pfx, size;
+    int8_t imm, rexw;
     bool cmp;
     void (*run)(struct simd_io *io);
 };
 
-#define X_ENTRY(name, insn, op, pfx, size, cmp) { op, pfx, size, cmp, run_##name },
-static const struct simd_op simd_ops[] = { SIMD_OPS(X_ENTRY) };
+#define X_ENTRY(name, insn, op, pfx, size, cmp) \
+    { X86_MAP_0F, op, pfx, size, -1, -1, cmp, run_##name },
+#define X_ENTRY38(name, insn, op, size, cmp) \
+    { X86_MAP_0F38, op, 0x66, size, -1, -1, cmp, run_##name },
+#define X_ENTRYW(name, insn, op, pfx, size, w) \
+    { X86_MAP_0F, op, pfx, size, -1, w, false, run_##name },
+#define X_ENTRYP(name, insn, op, pfx, size, pred) \
+    { X86_MAP_0F, op, pfx, size, pred, -1, false, run_##name##_##pred },
+#define X_ENTRYC(name, insn, op, pfx, size) CMP_PREDS(X_ENTRYP, name, insn, op, pfx, size)
+static const struct simd_op simd_ops[] = { SIMD_OPS(X_ENTRY) SIMD_OPS_38(X_ENTRY38)
+                                               SIMD_CVTSI(X_ENTRYW) SIMD_CMP(X_ENTRYC) };
 
 /* The mandatory prefix in effect: the last F2/F3, else 66, else 0. */
 static unsigned int prefix(const struct x86_insn *i)
@@ -143,12 +308,20 @@ static unsigned int prefix(const struct x86_insn *i)
     return i->opsize_prefix ? 0x66 : 0;
 }
 
+static bool matches(const struct simd_op *op, const struct x86_insn *i, unsigned int pfx)
+{
+    bool w = i->rex & 8;
+
+    return op->map == i->map && op->opcode == i->opcode && op->pfx == pfx &&
+           (op->imm < 0 || op->imm == (i->imm & 7)) && (op->rexw < 0 || op->rexw == w);
+}
+
 static const struct simd_op *find_op(const struct x86_insn *i)
 {
     unsigned int pfx = prefix(i);
 
     for ( unsigned int n = 0; n < ARRAY_SIZE(simd_ops); n++ )
-        if ( simd_ops[n].opcode == i->opcode && simd_ops[n].pfx == pfx )
+        if ( matches(&simd_ops[n], i, pfx) )
             return &simd_ops[n];
     return NULL;
 }
@@ -192,16 +365,105 @@ static int simd_exception(struct emul_ctx *c, uint32_t old, uint32_t flags)
     return emul_raise(c, c->st.cr4 & CR4_OSXMMEXCPT ? X86_EXC_XM : X86_EXC_UD, -1);
 }
 
+/*
+ * The shuffles whose imm8 picks elements (256 values each, too many for
+ * one stub per immediate) are plain data movement with no flags and no
+ * exceptions, so they are done here: PSHUFD/PSHUFHW/PSHUFLW (0F 70),
+ * SHUFPS/SHUFPD (0F C6) and PALIGNR (66 0F 3A 0F).
+ */
+static void pick_dwords(uint32_t d[4], const uint32_t a[4], const uint32_t b[4], unsigned int imm)
+{
+    for ( unsigned int n = 0; n < 4; n++ )
+        d[n] = (n < 2 ? a : b)[(imm >> (2 * n)) & 3];
+}
+
+static void pick_words(uint16_t d[4], const uint16_t s[4], unsigned int imm)
+{
+    for ( unsigned int n = 0; n < 4; n++ )
+        d[n] = s[(imm >> (2 * n)) & 3];
+}
+
+static void palignr(uint8_t d[16], const uint8_t src[16], unsigned int imm)
+{
+    uint8_t both[32];
+
+    memcpy(both, src, 16);
+    memcpy(both + 16, d, 16);
+    for ( unsigned int n = 0; n < 16; n++ )
+        d[n] = n + imm < 32 ? both[n + imm] : 0;
+}
+
+static bool is_shuffle(const struct x86_insn *i)
+{
+    unsigned int pfx = prefix(i);
+
+    if ( i->map == X86_MAP_0F3A )
+        return i->opcode == 0x0f && pfx == 0x66;
+    if ( i->map != X86_MAP_0F )
+        return false;
+    if ( i->opcode == 0xc6 )
+        return !pfx || pfx == 0x66;
+    return i->opcode == 0x70 && pfx; /* not PSHUFW (MMX) */
+}
+
+static void shuffle(const struct x86_insn *i, uint8_t d[16], const uint8_t s[16])
+{
+    unsigned int pfx = prefix(i), imm = i->imm & 0xff, hi = pfx == 0xf3 ? 4 : 0;
+    uint32_t a[4], b[4], out[4];
+    uint64_t qa[2], qb[2];
+
+    memcpy(a, d, 16);
+    memcpy(b, s, 16);
+    memcpy(qa, d, 16);
+    memcpy(qb, s, 16);
+    if ( i->map == X86_MAP_0F3A )
+        return palignr(d, s, imm);
+    if ( i->opcode == 0xc6 && pfx == 0x66 ) /* SHUFPD */
+    {
+        qa[0] = qa[imm & 1];
+        qa[1] = qb[(imm >> 1) & 1];
+        memcpy(d, qa, 16);
+        return;
+    }
+    if ( i->opcode == 0xc6 ) /* SHUFPS */
+        pick_dwords(out, a, b, imm);
+    else if ( pfx == 0x66 ) /* PSHUFD */
+        pick_dwords(out, b, b, imm);
+    else /* PSHUFHW (F3), PSHUFLW (F2) */
+    {
+        memcpy(out, s, 16);
+        pick_words((uint16_t *)out + hi, (const uint16_t *)s + hi, imm);
+    }
+    memcpy(d, out, 16);
+}
+
+static int emul_shuffle(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    uint8_t src[16], dst[16];
+    int rc;
+
+    if ( !i->has_mem || !is_shuffle(i) )
+        return -EOPNOTSUPP;
+    rc = read_src(c, 16, src);
+    if ( rc )
+        return rc;
+    fpu_read_xmm(c->v, i->reg, dst);
+    shuffle(i, dst, src);
+    fpu_write_xmm(c->v, i->reg, dst);
+    return 0;
+}
+
 int emul_simd(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
-    const struct simd_op *op = i->map == X86_MAP_0F && i->has_mem ? find_op(i) : NULL;
+    const struct simd_op *op = i->has_mem ? find_op(i) : NULL;
     struct simd_io io = { 0 };
     uint32_t flags;
     int rc;
 
     if ( !op )
-        return -EOPNOTSUPP;
+        return emul_shuffle(c);
     rc = read_src(c, op->size, io.src);
     if ( rc )
         return rc;
