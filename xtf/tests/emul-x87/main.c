@@ -1,5 +1,6 @@
 /*
- * emul-x87 - x87 loads and stores whose memory operand is a
+ * emul-x87 - x87 loads, stores, arithmetic (FADD..FIDIVR m16/m32/m64),
+ * FBLD/FBSTP and FLDENV/FNSTENV/FRSTOR/FNSAVE whose memory operand is a
  * guest-physical hole behave as on Xen with no device model: a load
  * reads all-ones (a QNaN, or -1 as an integer), a store is dropped, and
  * the x87 state (the value loaded, FSW with TOP and the exception
@@ -49,6 +50,44 @@ X87_FN(fisttpl, "fld1; fldpi", "fisttpl")
 X87_FN(fnstsw, "fldpi", "fnstsw")
 X87_FN(fnstcw, "fldpi", "fnstcw")
 X87_FN(fldcw, "fldpi", "fldcw")
+X87_FN(fadds, "fld1", "fadds")
+X87_FN(fmuls, "fldpi", "fmuls")
+X87_FN(fcoms, "fldpi", "fcoms")
+X87_FN(fcomps, "fld1; fldpi", "fcomps")
+X87_FN(fsubs, "fldpi", "fsubs")
+X87_FN(fsubrs, "fldpi", "fsubrs")
+X87_FN(fdivs, "fldpi", "fdivs")
+X87_FN(fdivrs, "fldpi", "fdivrs")
+X87_FN(faddl, "fldpi", "faddl")
+X87_FN(fmull, "fldpi", "fmull")
+X87_FN(fcoml, "fldpi", "fcoml")
+X87_FN(fcompl, "fld1; fldpi", "fcompl")
+X87_FN(fsubl, "fldpi", "fsubl")
+X87_FN(fsubrl, "fldpi", "fsubrl")
+X87_FN(fdivl, "fldpi", "fdivl")
+X87_FN(fdivrl, "fldpi", "fdivrl")
+X87_FN(fiaddl, "fldpi", "fiaddl")
+X87_FN(fimull, "fldpi", "fimull")
+X87_FN(ficoml, "fldpi", "ficoml")
+X87_FN(ficompl, "fld1; fldpi", "ficompl")
+X87_FN(fisubl, "fldpi", "fisubl")
+X87_FN(fisubrl, "fldpi", "fisubrl")
+X87_FN(fidivl, "fldpi", "fidivl")
+X87_FN(fidivrl, "fldpi", "fidivrl")
+X87_FN(fiadds, "fldpi", "fiadds")
+X87_FN(fimuls, "fldpi", "fimuls")
+X87_FN(ficoms, "fldpi", "ficoms")
+X87_FN(ficomps, "fld1; fldpi", "ficomps")
+X87_FN(fisubs, "fldpi", "fisubs")
+X87_FN(fisubrs, "fldpi", "fisubrs")
+X87_FN(fidivs, "fldpi", "fidivs")
+X87_FN(fidivrs, "fldpi", "fidivrs")
+X87_FN(fbld, "", "fbld")
+X87_FN(fbstp, "fld1; fldpi", "fbstp")
+X87_FN(fldenv, "fldpi", "fldenv")
+X87_FN(fnstenv, "fldpi", "fnstenv")
+X87_FN(frstor, "fldpi", "frstor")
+X87_FN(fnsave, "fld1; fldpi", "fnsave")
 
 struct x87_case
 {
@@ -61,12 +100,19 @@ struct x87_case
 #n, n   \
     }
 static const struct x87_case cases[] = {
-    CASE(flds),   CASE(fldl),    CASE(fldt),    CASE(filds),  CASE(fildl),  CASE(fildll),
-    CASE(fsts),   CASE(fstps),   CASE(fstl),    CASE(fstpl),  CASE(fstpt),  CASE(fists),
-    CASE(fistpl), CASE(fistpll), CASE(fisttpl), CASE(fnstsw), CASE(fnstcw), CASE(fldcw),
+    CASE(flds),   CASE(fldl),    CASE(fldt),    CASE(filds),   CASE(fildl),  CASE(fildll),
+    CASE(fsts),   CASE(fstps),   CASE(fstl),    CASE(fstpl),   CASE(fstpt),  CASE(fists),
+    CASE(fistpl), CASE(fistpll), CASE(fisttpl), CASE(fnstsw),  CASE(fnstcw), CASE(fldcw),
+    CASE(fadds),  CASE(fmuls),   CASE(fcoms),   CASE(fcomps),  CASE(fsubs),  CASE(fsubrs),
+    CASE(fdivs),  CASE(fdivrs),  CASE(faddl),   CASE(fmull),   CASE(fcoml),  CASE(fcompl),
+    CASE(fsubl),  CASE(fsubrl),  CASE(fdivl),   CASE(fdivrl),  CASE(fiaddl), CASE(fimull),
+    CASE(ficoml), CASE(ficompl), CASE(fisubl),  CASE(fisubrl), CASE(fidivl), CASE(fidivrl),
+    CASE(fiadds), CASE(fimuls),  CASE(ficoms),  CASE(ficomps), CASE(fisubs), CASE(fisubrs),
+    CASE(fidivs), CASE(fidivrs), CASE(fbld),    CASE(fbstp),   CASE(fldenv), CASE(fnstenv),
+    CASE(frstor), CASE(fnsave),
 };
 
-static uint64_t ram_ones[4] __attribute__((aligned(64)));
+static uint64_t ram_ones[16] __attribute__((aligned(64)));
 
 static void run_case(const struct x87_case *c, uint64_t h)
 {

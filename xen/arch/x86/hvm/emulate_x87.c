@@ -2,7 +2,10 @@
  * emulate_x87.c - x87 instructions whose memory operand has no RAM
  * behind it: FLD m32/m64/m80, FILD m16/m32/m64, FST/FSTP m32/m64, FSTP
  * m80, FIST/FISTP/FISTTP m16/m32 (FISTP/FISTTP m64), FNSTSW m16, FNSTCW
- * m16 and FLDCW m16.
+ * m16, FLDCW m16, the arithmetic FADD/FMUL/FCOM/FCOMP/FSUB/FSUBR/FDIV/
+ * FDIVR m32/m64 and FIADD...FIDIVR m16/m32, FBLD/FBSTP m80, and the
+ * 32-bit environment images FLDENV/FNSTENV (28 bytes) and FRSTOR/FNSAVE
+ * (108 bytes).
  *
  * The operation is the CPU's own: the x87 registers are the running
  * vCPU's (the hypervisor has no FP state of its own, fpu.c), so the same
@@ -11,12 +14,16 @@
  * exception it leaves pending (unmasked in FCW) is raised as #MF at the
  * guest's next waiting x87 instruction, as on the CPU. One already
  * pending would have been raised before the access: it is raised here
- * (#MF) rather than run. FIP, FDP and FOP are then set to the guest's
- * instruction, not the hypervisor's.
+ * (#MF) rather than run (not for the FN* forms, which do not wait).
+ * FIP, FDP and FOP are then set to the guest's instruction, not the
+ * hypervisor's, except after the environment forms, which load or keep
+ * them (an image FNSTENV/FNSAVE writes holds the pointers the CPU has
+ * at that moment: the guest's last x87 instruction, or the one this
+ * file last ran for it).
  *
  * Guest memory is reached only through emulate_priv.h, the x87 state
- * only through the CPU and fpu.h. Not done: x87 arithmetic with a memory
- * operand (FADD m32 ...), FBLD/FBSTP, FLDENV/FNSTENV/FRSTOR/FNSAVE.
+ * only through the CPU and fpu.h. Not done: the 16-bit (66 prefix) and
+ * real-mode environment layouts.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -33,42 +40,84 @@
         asm volatile(insn " (%0)" ::"r"(buf) : "memory"); \
     }
 
-/* name, instruction, opcode, ModRM.reg, bytes, stores */
-#define X87_OPS(X)                            \
-    X(flds, "flds", 0xd9, 0, 4, false)        \
-    X(fldl, "fldl", 0xdd, 0, 8, false)        \
-    X(fldt, "fldt", 0xdb, 5, 10, false)       \
-    X(filds, "filds", 0xdf, 0, 2, false)      \
-    X(fildl, "fildl", 0xdb, 0, 4, false)      \
-    X(fildll, "fildll", 0xdf, 5, 8, false)    \
-    X(fsts, "fsts", 0xd9, 2, 4, true)         \
-    X(fstps, "fstps", 0xd9, 3, 4, true)       \
-    X(fstl, "fstl", 0xdd, 2, 8, true)         \
-    X(fstpl, "fstpl", 0xdd, 3, 8, true)       \
-    X(fstpt, "fstpt", 0xdb, 7, 10, true)      \
-    X(fists, "fists", 0xdf, 2, 2, true)       \
-    X(fistps, "fistps", 0xdf, 3, 2, true)     \
-    X(fistl, "fistl", 0xdb, 2, 4, true)       \
-    X(fistpl, "fistpl", 0xdb, 3, 4, true)     \
-    X(fistpll, "fistpll", 0xdf, 7, 8, true)   \
-    X(fisttps, "fisttps", 0xdf, 1, 2, true)   \
-    X(fisttpl, "fisttpl", 0xdb, 1, 4, true)   \
-    X(fisttpll, "fisttpll", 0xdd, 1, 8, true) \
-    X(fnstsw, "fnstsw", 0xdd, 7, 2, true)     \
-    X(fnstcw, "fnstcw", 0xd9, 7, 2, true)     \
-    X(fldcw, "fldcw", 0xd9, 5, 2, false)
+/* What an operation does besides reading its operand. */
+#define X87_STORE  1u /* writes the operand from the buffer */
+#define X87_NOWAIT 2u /* an FN* form: no pending-exception check */
+#define X87_NOPTR  4u /* a control instruction: FIP/FDP/FOP unchanged */
 
-#define X_STUB(name, insn, op, ext, size, store) X87_STUB(run_##name, insn)
+/* name, instruction, opcode, ModRM.reg, bytes, X87_* */
+#define X87_OPS(X)                                                         \
+    X(flds, "flds", 0xd9, 0, 4, 0)                                         \
+    X(fldl, "fldl", 0xdd, 0, 8, 0)                                         \
+    X(fldt, "fldt", 0xdb, 5, 10, 0)                                        \
+    X(filds, "filds", 0xdf, 0, 2, 0)                                       \
+    X(fildl, "fildl", 0xdb, 0, 4, 0)                                       \
+    X(fildll, "fildll", 0xdf, 5, 8, 0)                                     \
+    X(fsts, "fsts", 0xd9, 2, 4, X87_STORE)                                 \
+    X(fstps, "fstps", 0xd9, 3, 4, X87_STORE)                               \
+    X(fstl, "fstl", 0xdd, 2, 8, X87_STORE)                                 \
+    X(fstpl, "fstpl", 0xdd, 3, 8, X87_STORE)                               \
+    X(fstpt, "fstpt", 0xdb, 7, 10, X87_STORE)                              \
+    X(fists, "fists", 0xdf, 2, 2, X87_STORE)                               \
+    X(fistps, "fistps", 0xdf, 3, 2, X87_STORE)                             \
+    X(fistl, "fistl", 0xdb, 2, 4, X87_STORE)                               \
+    X(fistpl, "fistpl", 0xdb, 3, 4, X87_STORE)                             \
+    X(fistpll, "fistpll", 0xdf, 7, 8, X87_STORE)                           \
+    X(fisttps, "fisttps", 0xdf, 1, 2, X87_STORE)                           \
+    X(fisttpl, "fisttpl", 0xdb, 1, 4, X87_STORE)                           \
+    X(fisttpll, "fisttpll", 0xdd, 1, 8, X87_STORE)                         \
+    X(fnstsw, "fnstsw", 0xdd, 7, 2, X87_STORE | X87_NOWAIT | X87_NOPTR)    \
+    X(fnstcw, "fnstcw", 0xd9, 7, 2, X87_STORE | X87_NOWAIT | X87_NOPTR)    \
+    X(fldcw, "fldcw", 0xd9, 5, 2, 0)                                       \
+    X(fbld, "fbld", 0xdf, 4, 10, 0)                                        \
+    X(fbstp, "fbstp", 0xdf, 6, 10, X87_STORE)                              \
+    X(fldenv, "fldenv", 0xd9, 4, 28, X87_NOPTR)                            \
+    X(fnstenv, "fnstenv", 0xd9, 6, 28, X87_STORE | X87_NOWAIT | X87_NOPTR) \
+    X(frstor, "frstor", 0xdd, 4, 108, X87_NOPTR)                           \
+    X(fnsave, "fnsave", 0xdd, 6, 108, X87_STORE | X87_NOWAIT | X87_NOPTR)  \
+    X(fadds, "fadds", 0xd8, 0, 4, 0)                                       \
+    X(fmuls, "fmuls", 0xd8, 1, 4, 0)                                       \
+    X(fcoms, "fcoms", 0xd8, 2, 4, 0)                                       \
+    X(fcomps, "fcomps", 0xd8, 3, 4, 0)                                     \
+    X(fsubs, "fsubs", 0xd8, 4, 4, 0)                                       \
+    X(fsubrs, "fsubrs", 0xd8, 5, 4, 0)                                     \
+    X(fdivs, "fdivs", 0xd8, 6, 4, 0)                                       \
+    X(fdivrs, "fdivrs", 0xd8, 7, 4, 0)                                     \
+    X(faddl, "faddl", 0xdc, 0, 8, 0)                                       \
+    X(fmull, "fmull", 0xdc, 1, 8, 0)                                       \
+    X(fcoml, "fcoml", 0xdc, 2, 8, 0)                                       \
+    X(fcompl, "fcompl", 0xdc, 3, 8, 0)                                     \
+    X(fsubl, "fsubl", 0xdc, 4, 8, 0)                                       \
+    X(fsubrl, "fsubrl", 0xdc, 5, 8, 0)                                     \
+    X(fdivl, "fdivl", 0xdc, 6, 8, 0)                                       \
+    X(fdivrl, "fdivrl", 0xdc, 7, 8, 0)                                     \
+    X(fiaddl, "fiaddl", 0xda, 0, 4, 0)                                     \
+    X(fimull, "fimull", 0xda, 1, 4, 0)                                     \
+    X(ficoml, "ficoml", 0xda, 2, 4, 0)                                     \
+    X(ficompl, "ficompl", 0xda, 3, 4, 0)                                   \
+    X(fisubl, "fisubl", 0xda, 4, 4, 0)                                     \
+    X(fisubrl, "fisubrl", 0xda, 5, 4, 0)                                   \
+    X(fidivl, "fidivl", 0xda, 6, 4, 0)                                     \
+    X(fidivrl, "fidivrl", 0xda, 7, 4, 0)                                   \
+    X(fiadds, "fiadds", 0xde, 0, 2, 0)                                     \
+    X(fimuls, "fimuls", 0xde, 1, 2, 0)                                     \
+    X(ficoms, "ficoms", 0xde, 2, 2, 0)                                     \
+    X(ficomps, "ficomps", 0xde, 3, 2, 0)                                   \
+    X(fisubs, "fisubs", 0xde, 4, 2, 0)                                     \
+    X(fisubrs, "fisubrs", 0xde, 5, 2, 0)                                   \
+    X(fidivs, "fidivs", 0xde, 6, 2, 0)                                     \
+    X(fidivrs, "fidivrs", 0xde, 7, 2, 0)
+
+#define X_STUB(name, insn, op, ext, size, how) X87_STUB(run_##name, insn)
 X87_OPS(X_STUB)
 
 struct x87_op
 {
-    uint8_t opcode, ext, size;
-    bool store;
+    uint8_t opcode, ext, size, how;
     void (*run)(uint8_t *buf);
 };
 
-#define X_ENTRY(name, insn, op, ext, size, store) { op, ext, size, store, run_##name },
+#define X_ENTRY(name, insn, op, ext, size, how) { op, ext, size, how, run_##name },
 static const struct x87_op x87_ops[] = { X87_OPS(X_ENTRY) };
 
 static const struct x87_op *find_op(const struct x86_insn *i)
@@ -81,8 +130,8 @@ static const struct x87_op *find_op(const struct x86_insn *i)
     return NULL;
 }
 
-/* size bytes (up to 10) at the operand, in pieces of at most 8. */
-static int mem_io(struct emul_ctx *c, unsigned int size, bool store, uint8_t buf[16])
+/* size bytes (up to 108) at the operand, in pieces of at most 8. */
+static int mem_io(struct emul_ctx *c, unsigned int size, bool store, uint8_t *buf)
 {
     uint64_t ea = emul_ea(c), val;
     int rc = 0;
@@ -113,18 +162,30 @@ static uint16_t read_fsw(void)
     return fsw;
 }
 
+/*
+ * The environment forms are done for the 32-bit layout only (28 and 108
+ * bytes): protected or long mode without a 66 prefix. The 16-bit and
+ * real-mode layouts are refused.
+ */
+static bool layout_known(const struct emul_ctx *c, const struct x87_op *op)
+{
+    if ( op->size < 28 )
+        return true;
+    return !c->insn.opsize_prefix && (c->st.cr0 & 1);
+}
+
 int emul_x87(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     const struct x87_op *op = i->has_mem ? find_op(i) : NULL;
-    uint8_t buf[16] = { 0 };
+    uint8_t buf[112] = { 0 };
     int rc;
 
-    if ( !op )
+    if ( !op || !layout_known(c, op) )
         return -EOPNOTSUPP;
-    if ( op->run != run_fnstsw && op->run != run_fnstcw && (read_fsw() & FSW_ES) )
+    if ( !(op->how & X87_NOWAIT) && (read_fsw() & FSW_ES) )
         return emul_raise(c, X86_EXC_MF, -1);
-    if ( !op->store )
+    if ( !(op->how & X87_STORE) )
     {
         rc = mem_io(c, op->size, false, buf);
         if ( rc )
@@ -138,7 +199,7 @@ int emul_x87(struct emul_ctx *c)
         if ( rc )
             return rc;
     }
-    if ( op->run != run_fnstsw && op->run != run_fnstcw )
+    if ( !(op->how & X87_NOPTR) )
         fpu_set_x87_pointers(c->v, c->v->arch.regs.rip, emul_ea(c),
                              ((i->opcode & 7) << 8) | i->modrm);
     return 0;
