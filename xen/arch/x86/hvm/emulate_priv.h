@@ -89,6 +89,8 @@ int emul_vex_move(struct emul_ctx *c);
 /* emulate_simd.c: SSE/SSE2 arithmetic, logic and comparisons with a
  * memory source, run on the CPU; -EOPNOTSUPP if not one. */
 int emul_simd(struct emul_ctx *c);
+/* emulate_simd.c: the same with a VEX prefix; -EOPNOTSUPP if not one. */
+int emul_simd_vex(struct emul_ctx *c);
 /* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
 int emul_x87(struct emul_ctx *c);
 /* emulate_string.c */

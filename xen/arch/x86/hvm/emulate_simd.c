@@ -326,9 +326,10 @@ static const struct simd_op *find_op(const struct x86_insn *i)
     return NULL;
 }
 
-static int read_src(struct emul_ctx *c, unsigned int size, uint8_t src[16])
+/* size (up to 16) bytes at the operand plus off. */
+static int read_src_off(struct emul_ctx *c, unsigned int off, unsigned int size, uint8_t src[16])
 {
-    uint64_t ea = emul_ea(c), lo = 0, hi = 0;
+    uint64_t ea = emul_ea(c) + off, lo = 0, hi = 0;
     int rc = emul_read(c, ea, MIN(size, 8u), &lo);
 
     if ( !rc && size > 8 )
@@ -336,6 +337,16 @@ static int read_src(struct emul_ctx *c, unsigned int size, uint8_t src[16])
     memcpy(src, &lo, 8);
     memcpy(src + 8, &hi, 8);
     return rc;
+}
+
+static int read_src(struct emul_ctx *c, unsigned int size, uint8_t src[16])
+{
+    return read_src_off(c, 0, size, src);
+}
+
+static int read_src_at(struct emul_ctx *c, unsigned int off, uint8_t src[16])
+{
+    return read_src_off(c, off, 16, src);
 }
 
 static uint32_t read_mxcsr(void)
@@ -480,4 +491,142 @@ int emul_simd(struct emul_ctx *c)
     else
         fpu_write_xmm(c->v, i->reg, io.dst);
     return 0;
+}
+
+/* ---- VEX forms ----------------------------------------------------------- */
+
+/*
+ * A VEX form is run as its legacy form on XMM0 holding the first source
+ * (the vvvv register; 1111 for the one-source forms, whose result does
+ * not depend on it, and the scalar forms' upper bits come from it, as
+ * VEX says). VEX.256 runs it once per 128-bit lane, so only the forms
+ * that work lane by lane are taken at 256 bits; the result then goes to
+ * ModRM.reg with bits 255:128 cleared by a VEX.128 form.
+ */
+
+/* Scalar forms ignore VEX.L (LIG): ...SS/...SD arithmetic, CVTSI2SS/SD,
+ * CVTSS2SD/CVTSD2SS, CMPSS/CMPSD, (U)COMISS/SD. */
+static bool vex_scalar(const struct x86_insn *i)
+{
+    unsigned int pfx = prefix(i), op = i->opcode;
+
+    if ( i->map != X86_MAP_0F )
+        return false;
+    if ( op == 0x2e || op == 0x2f )
+        return true;
+    if ( pfx != 0xf3 && pfx != 0xf2 )
+        return false;
+    return op == 0x2a || op == 0xc2 ||
+           (op >= 0x51 && op <= 0x5f && op != 0x5b && op != 0x54 && op != 0x55 && op != 0x56 &&
+            op != 0x57);
+}
+
+/* Forms whose VEX.256 is not two independent 128-bit lanes: widening and
+ * narrowing conversions, shifts by a 128-bit count, PMOVSX/ZX, PTEST,
+ * PHMINPOSUW. */
+static bool vex_cross_lane(const struct x86_insn *i)
+{
+    unsigned int op = i->opcode;
+
+    if ( i->map == X86_MAP_0F38 )
+        return (op >= 0x20 && op <= 0x25) || (op >= 0x30 && op <= 0x35) || op == 0x17 || op == 0x41;
+    if ( i->map != X86_MAP_0F )
+        return false;
+    return op == 0x5a || op == 0xe6 || (op >= 0xd1 && op <= 0xd3) || op == 0xe1 || op == 0xe2 ||
+           (op >= 0xf1 && op <= 0xf3);
+}
+
+static int vex_read(struct emul_ctx *c, unsigned int size, uint8_t src[32])
+{
+    int rc = read_src(c, MIN(size, 16u), src);
+
+    return rc || size <= 16 ? rc : read_src_at(c, 16, src + 16);
+}
+
+/* Each lane's run; the flags of both; an unmasked one is #XM or #UD. */
+static int vex_run(struct emul_ctx *c, const struct simd_op *op, struct simd_io io[2],
+                   unsigned int lanes)
+{
+    uint32_t old = read_mxcsr(), flags = 0;
+
+    for ( unsigned int n = 0; n < lanes; n++ )
+    {
+        io[n].old_csr = old;
+        io[n].run_csr = (old & ~MXCSR_FLAGS) | MXCSR_MASKS;
+        op->run(&io[n]);
+        flags |= io[n].out_csr & MXCSR_FLAGS;
+    }
+    if ( flags & ~(old >> 7) & MXCSR_FLAGS )
+        return simd_exception(c, old, flags);
+    write_mxcsr(old | flags);
+    return 0;
+}
+
+static int vex_table_op(struct emul_ctx *c, const struct simd_op *op, bool wide)
+{
+    const struct x86_insn *i = &c->insn;
+    struct simd_io io[2] = { 0 };
+    uint8_t src[32] = { 0 }, hi[16] = { 0 };
+    int rc;
+
+    if ( op->imm >= 0 && (i->imm & 0xff) > 7 )
+        return -EOPNOTSUPP; /* VEX predicates 8-31: no legacy stub */
+    rc = vex_read(c, wide ? 32 : op->size, src);
+    if ( rc )
+        return rc;
+    memcpy(io[0].src, src, 16);
+    memcpy(io[1].src, src + 16, 16);
+    /* (U)COMIS and PTEST compare ModRM.reg with memory: no vvvv */
+    fpu_read_xmm(c->v, op->cmp ? i->reg : i->vex_vvvv, io[0].dst);
+    fpu_read_ymm_hi(c->v, op->cmp ? i->reg : i->vex_vvvv, io[1].dst);
+    rc = vex_run(c, op, io, wide ? 2 : 1);
+    if ( rc || op->cmp )
+    {
+        if ( !rc )
+            c->v->arch.regs.rflags = (c->v->arch.regs.rflags & ~FL_ARITH) | (io[0].rflags & FL_CMP);
+        return rc;
+    }
+    if ( wide )
+        memcpy(hi, io[1].dst, 16);
+    fpu_write_xmm(c->v, i->reg, io[0].dst);
+    fpu_write_ymm_hi(c->v, i->reg, hi);
+    return 0;
+}
+
+/* VSHUFPD takes two imm8 bits per lane; the other shuffles reuse theirs. */
+static int vex_shuffle(struct emul_ctx *c, bool wide)
+{
+    struct x86_insn lane = c->insn;
+    uint8_t src[32] = { 0 }, lo[16], hi[16] = { 0 };
+    int rc = vex_read(c, wide ? 32 : 16, src);
+
+    if ( rc )
+        return rc;
+    fpu_read_xmm(c->v, lane.vex_vvvv, lo);
+    shuffle(&lane, lo, src);
+    if ( wide )
+    {
+        fpu_read_ymm_hi(c->v, lane.vex_vvvv, hi);
+        if ( lane.map == X86_MAP_0F && lane.opcode == 0xc6 && prefix(&lane) == 0x66 )
+            lane.imm >>= 2;
+        shuffle(&lane, hi, src + 16);
+    }
+    fpu_write_xmm(c->v, lane.reg, lo);
+    fpu_write_ymm_hi(c->v, lane.reg, hi);
+    return 0;
+}
+
+int emul_simd_vex(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    const struct simd_op *op = i->has_mem ? find_op(i) : NULL;
+    bool wide = i->vex_l && !vex_scalar(i);
+
+    if ( !i->vex || !i->has_mem || (wide && vex_cross_lane(i)) )
+        return -EOPNOTSUPP;
+    if ( op )
+        return vex_table_op(c, op, wide);
+    if ( is_shuffle(i) )
+        return vex_shuffle(c, wide);
+    return -EOPNOTSUPP;
 }
