@@ -33,6 +33,7 @@
 
 #define X86_EXC_MF 16
 #define FSW_ES     0x80u
+#define RFLAGS_VM  (1ULL << 17) /* virtual-8086: the real-mode layout */
 
 #define X87_STUB(name, insn)                              \
     static void name(uint8_t *buf)                        \
@@ -164,14 +165,15 @@ static uint16_t read_fsw(void)
 
 /*
  * The environment forms are done for the 32-bit layout only (28 and 108
- * bytes): protected or long mode without a 66 prefix. The 16-bit and
- * real-mode layouts are refused.
+ * bytes): protected or long mode with a 32/64-bit operand size. The
+ * 16-bit (66 prefix, or a 16-bit code segment) and
+ * real-mode (also virtual-8086) layouts are refused.
  */
 static bool layout_known(const struct emul_ctx *c, const struct x87_op *op)
 {
     if ( op->size < 28 )
         return true;
-    return !c->insn.opsize_prefix && (c->st.cr0 & 1);
+    return c->insn.op_size != 2 && (c->st.cr0 & 1) && !(c->v->arch.regs.rflags & RFLAGS_VM);
 }
 
 int emul_x87(struct emul_ctx *c)
