@@ -123,6 +123,12 @@ SIMD_FN(pcmpeqq, "pcmpeqq")
 SIMD_FN(pcmpgtq, "pcmpgtq")
 SIMD_FN(packusdw, "packusdw")
 SIMD_FN(phminposuw, "phminposuw")
+SIMD_FN(roundps_1, "roundps $1,")
+SIMD_FN(roundsd_4, "roundsd $4,")
+SIMD_FN(roundss_9, "roundss $9,")
+SIMD_FN(blendps, "blendps $5,")
+SIMD_FN(blendpd, "blendpd $2,")
+SIMD_FN(pblendw, "pblendw $0x3c,")
 
 /* 1.5f, -2.0f, 0x7f800001 (an SNaN), 0; as doubles: junk but fine. */
 static const uint8_t plain[16] = {
@@ -222,6 +228,12 @@ static const struct simd_case cases[] = {
     { "pcmpgtq", pcmpgtq, plain, 0x1f80 },
     { "packusdw", packusdw, plain, 0x1f80 },
     { "phminposuw", phminposuw, plain, 0x1f80 },
+    { "roundps_1", roundps_1, plain, 0x1f80 },
+    { "roundsd_4", roundsd_4, plain, 0x1f80 },
+    { "roundss_9", roundss_9, plain, 0x1f80 },
+    { "blendps", blendps, plain, 0x1f80 },
+    { "blendpd", blendpd, plain, 0x1f80 },
+    { "pblendw", pblendw, plain, 0x1f80 },
     { "cmpps_1 snan unmasked", cmpps_1, snan, 0x1f00 },
 };
 

@@ -97,6 +97,11 @@ VEX_OP(vpshufd128, "vpshufd $0x1b, (%[m]), %%xmm1")
 VEX_OP(vshufps256, "vshufps $0x4e, (%[m]), %%ymm2, %%ymm1")
 VEX_OP(vshufpd256, "vshufpd $0x9, (%[m]), %%ymm2, %%ymm1")
 VEX_OP(vpalignr128, "vpalignr $3, (%[m]), %%xmm2, %%xmm1")
+VEX_OP(vroundps256, "vroundps $2, (%[m]), %%ymm1")
+VEX_OP(vroundsd, "vroundsd $1, (%[m]), %%xmm2, %%xmm1")
+VEX_OP(vblendps256, "vblendps $0x5a, (%[m]), %%ymm2, %%ymm1")
+VEX_OP(vblendpd256, "vblendpd $0x6, (%[m]), %%ymm2, %%ymm1")
+VEX_OP(vpblendw128, "vpblendw $0x3c, (%[m]), %%xmm2, %%xmm1")
 
 struct vex_case
 {
@@ -146,6 +151,11 @@ static const struct vex_case cases[] = {
     { "vshufps256", vshufps256 },
     { "vshufpd256", vshufpd256 },
     { "vpalignr128", vpalignr128 },
+    { "vroundps256", vroundps256 },
+    { "vroundsd", vroundsd },
+    { "vblendps256", vblendps256 },
+    { "vblendpd256", vblendpd256 },
+    { "vpblendw128", vpblendw128 },
 };
 
 static uint64_t ram_ones[8] __attribute__((aligned(64)));

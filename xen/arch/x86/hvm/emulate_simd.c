@@ -9,7 +9,9 @@
  * SSE3 (HADD/HSUB, ADDSUB, LDDQU), SSSE3 and SSE4.1/4.2 in the 0F 38 map
  * (PSHUFB, PHADD/PHSUB, PSIGN, PABS, PMULHRSW, PMADDUBSW, PMOVSX/ZX,
  * PTEST, PMIN/PMAX, PMULLD, PMULDQ, PCMPEQQ/GTQ, PACKUSDW, PHMINPOSUW,
- * MOVNTDQA), and the element shuffles PSHUFD/HW/LW, SHUFPS/PD, PALIGNR.
+ * MOVNTDQA), ROUNDPS/PD/SS/SD, the element shuffles PSHUFD/HW/LW,
+ * SHUFPS/PD, PALIGNR and the blends BLENDPS/PD, PBLENDW; and the VEX
+ * forms of all of these (see "VEX forms" below).
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -20,15 +22,15 @@
  * the CPU. COMIS/UCOMIS set ZF, PF, CF and clear OF, SF, AF; PTEST sets
  * ZF and CF and clears the others. An imm8 that only picks elements (the
  * shuffles, 256 values each) is done in C: no flags, no exceptions; the
- * CMP predicates have one stub each.
+ * CMP predicates and ROUND modes have one stub each.
  *
  * The hypervisor has no FP state of its own (fpu.c): the registers here
  * are the running vCPU's, and only XMM0 and MXCSR are touched, each put
  * back. Guest memory is reached only through emulate_priv.h, the guest's
  * XMM registers only through fpu.h. Not done: MMX-register (no prefix)
  * integer forms, conversions to a general or MMX register, the other
- * imm8 forms (ROUND*, BLEND*, DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR,
- * INSERTPS), PBLENDVB/BLENDVPS/PD (implicit XMM0).
+ * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR, INSERTPS),
+ * PBLENDVB/BLENDVPS/PD (implicit XMM0).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -262,6 +264,25 @@ struct simd_io
     X(name, insn, op, pfx, size, 6)             \
     X(name, insn, op, pfx, size, 7)
 
+/* ROUNDPS/PD/SS/SD (66 0F 3A 08-0B): one stub per imm8 bits 3:0
+ * (rounding mode, MXCSR.RC, precision exception suppressed). */
+#define SIMD_ROUND(X)                     \
+    X(roundps, "roundps", 0x08, 0x66, 16) \
+    X(roundpd, "roundpd", 0x09, 0x66, 16) \
+    X(roundss, "roundss", 0x0a, 0x66, 4)  \
+    X(roundsd, "roundsd", 0x0b, 0x66, 8)
+
+#define ROUND_IMMS(X, name, insn, op, pfx, size) \
+    CMP_PREDS(X, name, insn, op, pfx, size)      \
+    X(name, insn, op, pfx, size, 8)              \
+    X(name, insn, op, pfx, size, 9)              \
+    X(name, insn, op, pfx, size, 10)             \
+    X(name, insn, op, pfx, size, 11)             \
+    X(name, insn, op, pfx, size, 12)             \
+    X(name, insn, op, pfx, size, 13)             \
+    X(name, insn, op, pfx, size, 14)             \
+    X(name, insn, op, pfx, size, 15)
+
 /* CVTSI2SS/CVTSI2SD from a 32-bit (l) or, with REX.W, 64-bit (q) integer. */
 #define SIMD_CVTSI(X)                           \
     X(cvtsi2ssl, "cvtsi2ssl", 0x2a, 0xf3, 4, 0) \
@@ -277,28 +298,33 @@ SIMD_OPS_38(X_STUB38)
 #define X_STUBP(name, insn, op, pfx, size, pred) SIMD_STUB(run_##name##_##pred, insn " $" #pred ",")
 #define X_STUBC(name, insn, op, pfx, size)       CMP_PREDS(X_STUBP, name, insn, op, pfx, size)
 SIMD_CMP(X_STUBC)
+#define X_STUBR(name, insn, op, pfx, size) ROUND_IMMS(X_STUBP, name, insn, op, pfx, size)
+SIMD_ROUND(X_STUBR)
 
-/* imm: the imm8 predicate (bits 2:0) it is for, or -1; rexw: REX.W it
+/* imm: the value of imm8 & imask it is for, or -1; rexw: REX.W it
  * needs, or -1 for either. */
 struct simd_op
 {
-    uint8_t map, opcode, pfx, size;
+    uint8_t map, opcode, pfx, size, imask;
     int8_t imm, rexw;
     bool cmp;
     void (*run)(struct simd_io *io);
 };
 
 #define X_ENTRY(name, insn, op, pfx, size, cmp) \
-    { X86_MAP_0F, op, pfx, size, -1, -1, cmp, run_##name },
+    { X86_MAP_0F, op, pfx, size, 0, -1, -1, cmp, run_##name },
 #define X_ENTRY38(name, insn, op, size, cmp) \
-    { X86_MAP_0F38, op, 0x66, size, -1, -1, cmp, run_##name },
+    { X86_MAP_0F38, op, 0x66, size, 0, -1, -1, cmp, run_##name },
 #define X_ENTRYW(name, insn, op, pfx, size, w) \
-    { X86_MAP_0F, op, pfx, size, -1, w, false, run_##name },
+    { X86_MAP_0F, op, pfx, size, 0, -1, w, false, run_##name },
 #define X_ENTRYP(name, insn, op, pfx, size, pred) \
-    { X86_MAP_0F, op, pfx, size, pred, -1, false, run_##name##_##pred },
+    { X86_MAP_0F, op, pfx, size, 7, pred, -1, false, run_##name##_##pred },
 #define X_ENTRYC(name, insn, op, pfx, size) CMP_PREDS(X_ENTRYP, name, insn, op, pfx, size)
-static const struct simd_op simd_ops[] = { SIMD_OPS(X_ENTRY) SIMD_OPS_38(X_ENTRY38)
-                                               SIMD_CVTSI(X_ENTRYW) SIMD_CMP(X_ENTRYC) };
+#define X_ENTRYI(name, insn, op, pfx, size, imm) \
+    { X86_MAP_0F3A, op, pfx, size, 15, imm, -1, false, run_##name##_##imm },
+#define X_ENTRYR(name, insn, op, pfx, size) ROUND_IMMS(X_ENTRYI, name, insn, op, pfx, size)
+static const struct simd_op simd_ops[] = { SIMD_OPS(X_ENTRY) SIMD_OPS_38(X_ENTRY38) SIMD_CVTSI(
+    X_ENTRYW) SIMD_CMP(X_ENTRYC) SIMD_ROUND(X_ENTRYR) };
 
 /* The mandatory prefix in effect: the last F2/F3, else 66, else 0. */
 static unsigned int prefix(const struct x86_insn *i)
@@ -313,7 +339,7 @@ static bool matches(const struct simd_op *op, const struct x86_insn *i, unsigned
     bool w = i->rex & 8;
 
     return op->map == i->map && op->opcode == i->opcode && op->pfx == pfx &&
-           (op->imm < 0 || op->imm == (i->imm & 7)) && (op->rexw < 0 || op->rexw == w);
+           (op->imm < 0 || op->imm == (i->imm & op->imask)) && (op->rexw < 0 || op->rexw == w);
 }
 
 static const struct simd_op *find_op(const struct x86_insn *i)
@@ -404,12 +430,21 @@ static void palignr(uint8_t d[16], const uint8_t src[16], unsigned int imm)
         d[n] = n + imm < 32 ? both[n + imm] : 0;
 }
 
+/* BLENDPS/BLENDPD/PBLENDW: element n of size bytes from s where imm8
+ * bit n is set. */
+static void blend(uint8_t d[16], const uint8_t s[16], unsigned int size, unsigned int imm)
+{
+    for ( unsigned int n = 0; n < 16 / size; n++ )
+        if ( imm & (1u << n) )
+            memcpy(d + n * size, s + n * size, size);
+}
+
 static bool is_shuffle(const struct x86_insn *i)
 {
     unsigned int pfx = prefix(i);
 
     if ( i->map == X86_MAP_0F3A )
-        return i->opcode == 0x0f && pfx == 0x66;
+        return i->opcode >= 0x0c && i->opcode <= 0x0f && pfx == 0x66;
     if ( i->map != X86_MAP_0F )
         return false;
     if ( i->opcode == 0xc6 )
@@ -427,8 +462,10 @@ static void shuffle(const struct x86_insn *i, uint8_t d[16], const uint8_t s[16]
     memcpy(b, s, 16);
     memcpy(qa, d, 16);
     memcpy(qb, s, 16);
-    if ( i->map == X86_MAP_0F3A )
+    if ( i->map == X86_MAP_0F3A && i->opcode == 0x0f )
         return palignr(d, s, imm);
+    if ( i->map == X86_MAP_0F3A ) /* BLENDPS 0C, BLENDPD 0D, PBLENDW 0E */
+        return blend(d, s, i->opcode == 0x0c ? 4 : i->opcode == 0x0d ? 8 : 2, imm);
     if ( i->opcode == 0xc6 && pfx == 0x66 ) /* SHUFPD */
     {
         qa[0] = qa[imm & 1];
@@ -569,7 +606,7 @@ static int vex_table_op(struct emul_ctx *c, const struct simd_op *op, bool wide)
     uint8_t src[32] = { 0 }, hi[16] = { 0 };
     int rc;
 
-    if ( op->imm >= 0 && (i->imm & 0xff) > 7 )
+    if ( op->imask == 7 && (i->imm & 0xff) > 7 )
         return -EOPNOTSUPP; /* VEX predicates 8-31: no legacy stub */
     rc = vex_read(c, wide ? 32 : op->size, src);
     if ( rc )
@@ -593,7 +630,17 @@ static int vex_table_op(struct emul_ctx *c, const struct simd_op *op, bool wide)
     return 0;
 }
 
-/* VSHUFPD takes two imm8 bits per lane; the other shuffles reuse theirs. */
+/* VSHUFPD and VBLENDPD take two imm8 bits per lane, VBLENDPS four; the
+ * other shuffles use the same imm8 in both lanes. */
+static unsigned int high_lane_shift(const struct x86_insn *i)
+{
+    if ( i->map == X86_MAP_0F && i->opcode == 0xc6 )
+        return prefix(i) == 0x66 ? 2 : 0; /* VSHUFPD; VSHUFPS: the same */
+    if ( i->map == X86_MAP_0F3A && (i->opcode == 0x0c || i->opcode == 0x0d) )
+        return i->opcode == 0x0c ? 4 : 2;
+    return 0;
+}
+
 static int vex_shuffle(struct emul_ctx *c, bool wide)
 {
     struct x86_insn lane = c->insn;
@@ -607,8 +654,7 @@ static int vex_shuffle(struct emul_ctx *c, bool wide)
     if ( wide )
     {
         fpu_read_ymm_hi(c->v, lane.vex_vvvv, hi);
-        if ( lane.map == X86_MAP_0F && lane.opcode == 0xc6 && prefix(&lane) == 0x66 )
-            lane.imm >>= 2;
+        lane.imm >>= high_lane_shift(&lane);
         shuffle(&lane, hi, src + 16);
     }
     fpu_write_xmm(c->v, lane.reg, lo);
