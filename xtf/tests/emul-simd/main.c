@@ -8,6 +8,8 @@
  * both raise #XM with the destination untouched (where the CPU itself
  * does not, as QEMU's TCG, the SDM's behaviour is expected).
  *
+ * The MMX-register integer forms are compared the same way (mm1).
+ *
  * It touches nothing but its own registers, buffers and the holes.
  */
 #include <xtf.h>
@@ -279,6 +281,63 @@ static void run_case(const struct simd_case *c, uint64_t h, uint64_t fl)
                     (unsigned long)ram.ex);
 }
 
+/* MMX forms: mm1 := the first 8 bytes of in, the op on m, mm1 out. */
+#define MMX_FN(name, text)                                              \
+    static void mmx_##name(uint64_t m, uint8_t io[8])                   \
+    {                                                                   \
+        __asm__ volatile("movq (%[x]), %%mm1; " text " (%[m]), %%mm1; " \
+                         "movq %%mm1, (%[x]); emms"                     \
+                         :                                              \
+                         : [x] "r"(io), [m] "r"(m)                      \
+                         : "memory");                                   \
+    }
+
+MMX_FN(paddb, "paddb")
+MMX_FN(psubw, "psubw")
+MMX_FN(pmullw, "pmullw")
+MMX_FN(pmaddwd, "pmaddwd")
+MMX_FN(psadbw, "psadbw")
+MMX_FN(pcmpgtd, "pcmpgtd")
+MMX_FN(punpcklbw, "punpcklbw")
+MMX_FN(punpckhdq, "punpckhdq")
+MMX_FN(packsswb, "packsswb")
+MMX_FN(psrlq, "psrlq")
+MMX_FN(pxor, "pxor")
+MMX_FN(pavgw, "pavgw")
+MMX_FN(pshufb, "pshufb")
+MMX_FN(phaddw, "phaddw")
+MMX_FN(pabsd, "pabsd")
+
+static const struct
+{
+    const char *name;
+    void (*fn)(uint64_t m, uint8_t io[8]);
+} mmx_cases[] = {
+    { "paddb mm", mmx_paddb },         { "psubw mm", mmx_psubw },
+    { "pmullw mm", mmx_pmullw },       { "pmaddwd mm", mmx_pmaddwd },
+    { "psadbw mm", mmx_psadbw },       { "pcmpgtd mm", mmx_pcmpgtd },
+    { "punpcklbw mm", mmx_punpcklbw }, { "punpckhdq mm", mmx_punpckhdq },
+    { "packsswb mm", mmx_packsswb },   { "psrlq mm", mmx_psrlq },
+    { "pxor mm", mmx_pxor },           { "pavgw mm", mmx_pavgw },
+    { "pshufb mm", mmx_pshufb },       { "phaddw mm", mmx_phaddw },
+    { "pabsd mm", mmx_pabsd },
+};
+
+static void run_mmx(unsigned int n, uint64_t h)
+{
+    uint8_t ram[8], hole[8];
+
+    memcpy(ram, plain, 8);
+    memcpy(hole, plain, 8);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(ram_ones); i++ )
+        ram_ones[i] = ONES;
+    mmx_cases[n].fn((uint64_t)(uintptr_t)ram_ones, ram);
+    mmx_cases[n].fn(h, hole);
+    if ( memcmp(ram, hole, 8) )
+        xtf_failure("%s at %#lx: mm1 %#lx; the CPU on RAM: %#lx", mmx_cases[n].name,
+                    (unsigned long)h, *(unsigned long *)hole, *(unsigned long *)ram);
+}
+
 void test_main(void)
 {
     uint64_t holes[3], ram_end = xtf_ram_end();
@@ -295,5 +354,8 @@ void test_main(void)
             run_case(&cases[n], holes[i], 0x2);
             run_case(&cases[n], holes[i], 0x2 | FL_ARITH);
         }
+    for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
+        for ( unsigned int n = 0; n < ARRAY_SIZE(mmx_cases); n++ )
+            run_mmx(n, holes[i]);
     xtf_success(NULL);
 }

@@ -11,7 +11,8 @@
  * PTEST, PMIN/PMAX, PMULLD, PMULDQ, PCMPEQQ/GTQ, PACKUSDW, PHMINPOSUW,
  * MOVNTDQA), ROUNDPS/PD/SS/SD, the element shuffles PSHUFD/HW/LW,
  * SHUFPS/PD, PALIGNR and the blends BLENDPS/PD, PBLENDW; and the VEX
- * forms of all of these (see "VEX forms" below).
+ * forms of all of these (see "VEX forms" below); the MMX-register
+ * (no prefix) integer forms, SSSE3's included.
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -27,8 +28,8 @@
  * The hypervisor has no FP state of its own (fpu.c): the registers here
  * are the running vCPU's, and only XMM0 and MXCSR are touched, each put
  * back. Guest memory is reached only through emulate_priv.h, the guest's
- * XMM registers only through fpu.h. Not done: MMX-register (no prefix)
- * integer forms, conversions to a general or MMX register, the other
+ * XMM and MMX registers only through fpu.h. Not done: PSHUFW, PALIGNR
+ * on MMX registers, conversions to a general or MMX register, the other
  * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR, INSERTPS),
  * PBLENDVB/BLENDVPS/PD (implicit XMM0).
  */
@@ -502,6 +503,157 @@ static int emul_shuffle(struct emul_ctx *c)
     return 0;
 }
 
+/* ---- MMX-register forms ------------------------------------------------- */
+
+/*
+ * The no-prefix integer forms on MMX registers (and SSSE3's, 0F 38). The
+ * same instruction runs here on MM0 holding the guest's destination,
+ * between an FXSAVE and FXRSTOR of the live state, so no other x87
+ * register changes; the result is written with fpu_write_mm, which also
+ * makes the x87-to-MMX transition (TOP 0, every tag valid) the guest's
+ * own MMX instruction makes. These raise no SIMD exceptions; an x87
+ * exception already pending is #MF, as on the CPU.
+ */
+struct mmx_io
+{
+    uint8_t env[512] __attribute__((aligned(16)));
+    uint8_t src[8], dst[8];
+};
+
+#define MMX_STUB(name, insn)                                            \
+    static void name(struct mmx_io *io)                                 \
+    {                                                                   \
+        asm volatile("fxsave64 %[env]\n\t"                              \
+                     "movq %[dst], %%mm0\n\t" insn " %[src], %%mm0\n\t" \
+                     "movq %%mm0, %[dst]\n\t"                           \
+                     "fxrstor64 %[env]"                                 \
+                     : [env] "+m"(io->env), [dst] "+m"(io->dst)         \
+                     : [src] "m"(io->src));                             \
+    }
+
+/* name, instruction, map, opcode, memory bytes (PUNPCKL*: 4) */
+#define MMX_OPS(X)                                   \
+    X(punpcklbw, "punpcklbw", X86_MAP_0F, 0x60, 4)   \
+    X(punpcklwd, "punpcklwd", X86_MAP_0F, 0x61, 4)   \
+    X(punpckldq, "punpckldq", X86_MAP_0F, 0x62, 4)   \
+    X(packsswb, "packsswb", X86_MAP_0F, 0x63, 8)     \
+    X(pcmpgtb, "pcmpgtb", X86_MAP_0F, 0x64, 8)       \
+    X(pcmpgtw, "pcmpgtw", X86_MAP_0F, 0x65, 8)       \
+    X(pcmpgtd, "pcmpgtd", X86_MAP_0F, 0x66, 8)       \
+    X(packuswb, "packuswb", X86_MAP_0F, 0x67, 8)     \
+    X(punpckhbw, "punpckhbw", X86_MAP_0F, 0x68, 8)   \
+    X(punpckhwd, "punpckhwd", X86_MAP_0F, 0x69, 8)   \
+    X(punpckhdq, "punpckhdq", X86_MAP_0F, 0x6a, 8)   \
+    X(packssdw, "packssdw", X86_MAP_0F, 0x6b, 8)     \
+    X(pcmpeqb, "pcmpeqb", X86_MAP_0F, 0x74, 8)       \
+    X(pcmpeqw, "pcmpeqw", X86_MAP_0F, 0x75, 8)       \
+    X(pcmpeqd, "pcmpeqd", X86_MAP_0F, 0x76, 8)       \
+    X(psrlw, "psrlw", X86_MAP_0F, 0xd1, 8)           \
+    X(psrld, "psrld", X86_MAP_0F, 0xd2, 8)           \
+    X(psrlq, "psrlq", X86_MAP_0F, 0xd3, 8)           \
+    X(paddq, "paddq", X86_MAP_0F, 0xd4, 8)           \
+    X(pmullw, "pmullw", X86_MAP_0F, 0xd5, 8)         \
+    X(psubusb, "psubusb", X86_MAP_0F, 0xd8, 8)       \
+    X(psubusw, "psubusw", X86_MAP_0F, 0xd9, 8)       \
+    X(pminub, "pminub", X86_MAP_0F, 0xda, 8)         \
+    X(pand, "pand", X86_MAP_0F, 0xdb, 8)             \
+    X(paddusb, "paddusb", X86_MAP_0F, 0xdc, 8)       \
+    X(paddusw, "paddusw", X86_MAP_0F, 0xdd, 8)       \
+    X(pmaxub, "pmaxub", X86_MAP_0F, 0xde, 8)         \
+    X(pandn, "pandn", X86_MAP_0F, 0xdf, 8)           \
+    X(pavgb, "pavgb", X86_MAP_0F, 0xe0, 8)           \
+    X(psraw, "psraw", X86_MAP_0F, 0xe1, 8)           \
+    X(psrad, "psrad", X86_MAP_0F, 0xe2, 8)           \
+    X(pavgw, "pavgw", X86_MAP_0F, 0xe3, 8)           \
+    X(pmulhuw, "pmulhuw", X86_MAP_0F, 0xe4, 8)       \
+    X(pmulhw, "pmulhw", X86_MAP_0F, 0xe5, 8)         \
+    X(psubsb, "psubsb", X86_MAP_0F, 0xe8, 8)         \
+    X(psubsw, "psubsw", X86_MAP_0F, 0xe9, 8)         \
+    X(pminsw, "pminsw", X86_MAP_0F, 0xea, 8)         \
+    X(por, "por", X86_MAP_0F, 0xeb, 8)               \
+    X(paddsb, "paddsb", X86_MAP_0F, 0xec, 8)         \
+    X(paddsw, "paddsw", X86_MAP_0F, 0xed, 8)         \
+    X(pmaxsw, "pmaxsw", X86_MAP_0F, 0xee, 8)         \
+    X(pxor, "pxor", X86_MAP_0F, 0xef, 8)             \
+    X(psllw, "psllw", X86_MAP_0F, 0xf1, 8)           \
+    X(pslld, "pslld", X86_MAP_0F, 0xf2, 8)           \
+    X(psllq, "psllq", X86_MAP_0F, 0xf3, 8)           \
+    X(pmuludq, "pmuludq", X86_MAP_0F, 0xf4, 8)       \
+    X(pmaddwd, "pmaddwd", X86_MAP_0F, 0xf5, 8)       \
+    X(psadbw, "psadbw", X86_MAP_0F, 0xf6, 8)         \
+    X(psubb, "psubb", X86_MAP_0F, 0xf8, 8)           \
+    X(psubw, "psubw", X86_MAP_0F, 0xf9, 8)           \
+    X(psubd, "psubd", X86_MAP_0F, 0xfa, 8)           \
+    X(psubq, "psubq", X86_MAP_0F, 0xfb, 8)           \
+    X(paddb, "paddb", X86_MAP_0F, 0xfc, 8)           \
+    X(paddw, "paddw", X86_MAP_0F, 0xfd, 8)           \
+    X(paddd, "paddd", X86_MAP_0F, 0xfe, 8)           \
+    X(pshufb, "pshufb", X86_MAP_0F38, 0x00, 8)       \
+    X(phaddw, "phaddw", X86_MAP_0F38, 0x01, 8)       \
+    X(phaddd, "phaddd", X86_MAP_0F38, 0x02, 8)       \
+    X(phaddsw, "phaddsw", X86_MAP_0F38, 0x03, 8)     \
+    X(pmaddubsw, "pmaddubsw", X86_MAP_0F38, 0x04, 8) \
+    X(phsubw, "phsubw", X86_MAP_0F38, 0x05, 8)       \
+    X(phsubd, "phsubd", X86_MAP_0F38, 0x06, 8)       \
+    X(phsubsw, "phsubsw", X86_MAP_0F38, 0x07, 8)     \
+    X(psignb, "psignb", X86_MAP_0F38, 0x08, 8)       \
+    X(psignw, "psignw", X86_MAP_0F38, 0x09, 8)       \
+    X(psignd, "psignd", X86_MAP_0F38, 0x0a, 8)       \
+    X(pmulhrsw, "pmulhrsw", X86_MAP_0F38, 0x0b, 8)   \
+    X(pabsb, "pabsb", X86_MAP_0F38, 0x1c, 8)         \
+    X(pabsw, "pabsw", X86_MAP_0F38, 0x1d, 8)         \
+    X(pabsd, "pabsd", X86_MAP_0F38, 0x1e, 8)
+
+#define X_MSTUB(name, insn, map, op, size) MMX_STUB(run_mmx_##name, insn)
+MMX_OPS(X_MSTUB)
+
+struct mmx_op
+{
+    uint8_t map, opcode, size;
+    void (*run)(struct mmx_io *io);
+};
+
+#define X_MENTRY(name, insn, map, op, size) { map, op, size, run_mmx_##name },
+static const struct mmx_op mmx_ops[] = { MMX_OPS(X_MENTRY) };
+
+#define FSW_ES     0x80u
+#define X86_EXC_MF 16
+
+static uint16_t read_fsw(void)
+{
+    uint16_t fsw;
+
+    asm volatile("fnstsw %0" : "=m"(fsw));
+    return fsw;
+}
+
+static const struct mmx_op *find_mmx(const struct x86_insn *i)
+{
+    for ( unsigned int n = 0; n < ARRAY_SIZE(mmx_ops) && !prefix(i); n++ )
+        if ( mmx_ops[n].map == i->map && mmx_ops[n].opcode == i->opcode )
+            return &mmx_ops[n];
+    return NULL;
+}
+
+static int emul_mmx(struct emul_ctx *c, const struct mmx_op *op)
+{
+    const struct x86_insn *i = &c->insn;
+    struct mmx_io io = { 0 };
+    uint8_t src[16];
+    int rc;
+
+    if ( read_fsw() & FSW_ES )
+        return emul_raise(c, X86_EXC_MF, -1);
+    rc = read_src_off(c, 0, op->size, src);
+    if ( rc )
+        return rc;
+    memcpy(io.src, src, 8);
+    fpu_read_mm(c->v, i->reg & 7, io.dst); /* MMn: REX.R is ignored */
+    op->run(&io);
+    fpu_write_mm(c->v, i->reg & 7, io.dst);
+    return 0;
+}
+
 int emul_simd(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -510,6 +662,8 @@ int emul_simd(struct emul_ctx *c)
     uint32_t flags;
     int rc;
 
+    if ( !op && i->has_mem && find_mmx(i) )
+        return emul_mmx(c, find_mmx(i));
     if ( !op )
         return emul_shuffle(c);
     rc = read_src(c, op->size, io.src);
