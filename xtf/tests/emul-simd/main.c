@@ -338,6 +338,51 @@ static void run_mmx(unsigned int n, uint64_t h)
                     (unsigned long)h, *(unsigned long *)hole, *(unsigned long *)ram);
 }
 
+/* Conversions into a general register: rax := junk, the op on m, then
+ * rax and MXCSR (exceptions masked). */
+#define CVT_FN(name, text)                                                            \
+    static void name(uint64_t m, uint64_t out[2])                                     \
+    {                                                                                 \
+        uint32_t csr;                                                                 \
+        uint64_t r = 0x1122334455667788ULL;                                           \
+        __asm__ volatile("ldmxcsr %[dcsr]; " text "; stmxcsr %[csr]; ldmxcsr %[dcsr]" \
+                         : "+a"(r), [csr] "=m"(csr)                                   \
+                         : [m] "r"(m), [dcsr] "m"(default_csr)                        \
+                         : "memory");                                                 \
+        out[0] = r;                                                                   \
+        out[1] = csr;                                                                 \
+    }
+
+CVT_FN(cvtss2si_l, "cvtss2si (%[m]), %%eax")
+CVT_FN(cvttss2si_q, "cvttss2si (%[m]), %%rax")
+CVT_FN(cvtsd2si_q, "cvtsd2si (%[m]), %%rax")
+CVT_FN(cvttsd2si_l, "cvttsd2si (%[m]), %%eax")
+
+static const struct
+{
+    const char *name;
+    void (*fn)(uint64_t m, uint64_t out[2]);
+} cvt_cases[] = {
+    { "cvtss2si_l", cvtss2si_l },
+    { "cvttss2si_q", cvttss2si_q },
+    { "cvtsd2si_q", cvtsd2si_q },
+    { "cvttsd2si_l", cvttsd2si_l },
+};
+
+static void run_cvt(unsigned int n, uint64_t h)
+{
+    uint64_t ram[2], hole[2];
+
+    for ( unsigned int i = 0; i < ARRAY_SIZE(ram_ones); i++ )
+        ram_ones[i] = ONES;
+    cvt_cases[n].fn((uint64_t)(uintptr_t)ram_ones, ram);
+    cvt_cases[n].fn(h, hole);
+    if ( ram[0] != hole[0] || ram[1] != hole[1] )
+        xtf_failure("%s at %#lx: rax %#lx mxcsr %#lx; the CPU on RAM: %#lx %#lx", cvt_cases[n].name,
+                    (unsigned long)h, (unsigned long)hole[0], (unsigned long)hole[1],
+                    (unsigned long)ram[0], (unsigned long)ram[1]);
+}
+
 void test_main(void)
 {
     uint64_t holes[3], ram_end = xtf_ram_end();
@@ -357,5 +402,8 @@ void test_main(void)
     for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
         for ( unsigned int n = 0; n < ARRAY_SIZE(mmx_cases); n++ )
             run_mmx(n, holes[i]);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
+        for ( unsigned int n = 0; n < ARRAY_SIZE(cvt_cases); n++ )
+            run_cvt(n, holes[i]);
     xtf_success(NULL);
 }

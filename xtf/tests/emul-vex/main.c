@@ -102,6 +102,8 @@ VEX_OP(vroundsd, "vroundsd $1, (%[m]), %%xmm2, %%xmm1")
 VEX_OP(vblendps256, "vblendps $0x5a, (%[m]), %%ymm2, %%ymm1")
 VEX_OP(vblendpd256, "vblendpd $0x6, (%[m]), %%ymm2, %%ymm1")
 VEX_OP(vpblendw128, "vpblendw $0x3c, (%[m]), %%xmm2, %%xmm1")
+VEX_OP(vcvttss2si, "vcvttss2si (%[m]), %%eax; vmovd %%eax, %%xmm1")
+VEX_OP(vcvtsd2siq, "vcvtsd2si (%[m]), %%rax; vmovq %%rax, %%xmm1")
 
 struct vex_case
 {
@@ -156,6 +158,8 @@ static const struct vex_case cases[] = {
     { "vblendps256", vblendps256 },
     { "vblendpd256", vblendpd256 },
     { "vpblendw128", vpblendw128 },
+    { "vcvttss2si", vcvttss2si },
+    { "vcvtsd2siq", vcvtsd2siq },
 };
 
 static uint64_t ram_ones[8] __attribute__((aligned(64)));

@@ -12,7 +12,7 @@
  * MOVNTDQA), ROUNDPS/PD/SS/SD, the element shuffles PSHUFD/HW/LW,
  * SHUFPS/PD, PALIGNR and the blends BLENDPS/PD, PBLENDW; and the VEX
  * forms of all of these (see "VEX forms" below); the MMX-register
- * (no prefix) integer forms, SSSE3's included.
+ * (no prefix) integer forms, SSSE3's included; CVT(T)SS2SI/SD2SI.
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -29,7 +29,7 @@
  * are the running vCPU's, and only XMM0 and MXCSR are touched, each put
  * back. Guest memory is reached only through emulate_priv.h, the guest's
  * XMM and MMX registers only through fpu.h. Not done: PSHUFW, PALIGNR
- * on MMX registers, conversions to a general or MMX register, the other
+ * on MMX registers, conversions to or from an MMX register, the other
  * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR, INSERTPS),
  * PBLENDVB/BLENDVPS/PD (implicit XMM0).
  */
@@ -654,6 +654,75 @@ static int emul_mmx(struct emul_ctx *c, const struct mmx_op *op)
     return 0;
 }
 
+/*
+ * CVT(T)SS2SI and CVT(T)SD2SI (F3/F2 0F 2D/2C) into a general register,
+ * 32-bit or (REX.W / VEX.W) 64-bit: run on the CPU under the guest's
+ * MXCSR, all exceptions masked, like the table's forms; an unmasked one
+ * is #XM with the register untouched.
+ */
+struct cvt_io
+{
+    uint8_t src[8];
+    uint32_t run_csr, out_csr, old_csr;
+    uint64_t gpr;
+};
+
+#define CVT_STUB(name, text)                                                                \
+    static void run_##name(struct cvt_io *io)                                               \
+    {                                                                                       \
+        asm volatile("ldmxcsr %[run]\n\t" text "\n\t"                                       \
+                     "stmxcsr %[out]\n\t"                                                   \
+                     "ldmxcsr %[old]"                                                       \
+                     : [gpr] "=&r"(io->gpr), [out] "=m"(io->out_csr)                        \
+                     : [src] "m"(io->src), [run] "m"(io->run_csr), [old] "m"(io->old_csr)); \
+    }
+
+CVT_STUB(cvt_ss_l, "cvtss2si %[src], %k[gpr]")
+CVT_STUB(cvt_ss_q, "cvtss2si %[src], %q[gpr]")
+CVT_STUB(cvtt_ss_l, "cvttss2si %[src], %k[gpr]")
+CVT_STUB(cvtt_ss_q, "cvttss2si %[src], %q[gpr]")
+CVT_STUB(cvt_sd_l, "cvtsd2si %[src], %k[gpr]")
+CVT_STUB(cvt_sd_q, "cvtsd2si %[src], %q[gpr]")
+CVT_STUB(cvtt_sd_l, "cvttsd2si %[src], %k[gpr]")
+CVT_STUB(cvtt_sd_q, "cvttsd2si %[src], %q[gpr]")
+
+/* [sd][truncating][64-bit] */
+static void (*const cvt_stubs[2][2][2])(struct cvt_io *) = {
+    { { run_cvt_ss_l, run_cvt_ss_q }, { run_cvtt_ss_l, run_cvtt_ss_q } },
+    { { run_cvt_sd_l, run_cvt_sd_q }, { run_cvtt_sd_l, run_cvtt_sd_q } },
+};
+
+static bool is_cvt2si(const struct x86_insn *i)
+{
+    unsigned int pfx = prefix(i);
+
+    return i->map == X86_MAP_0F && (i->opcode == 0x2c || i->opcode == 0x2d) &&
+           (pfx == 0xf3 || pfx == 0xf2);
+}
+
+static int emul_cvt2si(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    bool sd = prefix(i) == 0xf2, w = i->rex & 8;
+    struct cvt_io io = { 0 };
+    uint8_t src[16];
+    uint32_t flags;
+    int rc = read_src(c, sd ? 8 : 4, src);
+
+    if ( rc )
+        return rc;
+    memcpy(io.src, src, 8);
+    io.old_csr = read_mxcsr();
+    io.run_csr = (io.old_csr & ~MXCSR_FLAGS) | MXCSR_MASKS;
+    cvt_stubs[sd][i->opcode == 0x2c][w](&io);
+    flags = io.out_csr & MXCSR_FLAGS;
+    if ( flags & ~(io.old_csr >> 7) & MXCSR_FLAGS )
+        return simd_exception(c, io.old_csr, flags);
+    write_mxcsr(io.old_csr | flags);
+    emul_set_gpr(c, i->reg, w ? 8 : 4, io.gpr);
+    return 0;
+}
+
 int emul_simd(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -662,6 +731,8 @@ int emul_simd(struct emul_ctx *c)
     uint32_t flags;
     int rc;
 
+    if ( !op && i->has_mem && is_cvt2si(i) )
+        return emul_cvt2si(c);
     if ( !op && i->has_mem && find_mmx(i) )
         return emul_mmx(c, find_mmx(i));
     if ( !op )
@@ -824,6 +895,8 @@ int emul_simd_vex(struct emul_ctx *c)
 
     if ( !i->vex || !i->has_mem || (wide && vex_cross_lane(i)) )
         return -EOPNOTSUPP;
+    if ( is_cvt2si(i) )
+        return emul_cvt2si(c); /* VCVT(T)SS2SI/SD2SI: no vvvv, VEX.L ignored */
     if ( op )
         return vex_table_op(c, op, wide);
     if ( is_shuffle(i) )
