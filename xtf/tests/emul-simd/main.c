@@ -125,6 +125,11 @@ SIMD_FN(pcmpeqq, "pcmpeqq")
 SIMD_FN(pcmpgtq, "pcmpgtq")
 SIMD_FN(packusdw, "packusdw")
 SIMD_FN(phminposuw, "phminposuw")
+SIMD_FN(pinsrw, "pinsrw $3,")
+SIMD_FN(pinsrb, "pinsrb $13,")
+SIMD_FN(insertps, "insertps $0x9c,")
+SIMD_FN(pinsrd, "pinsrd $2,")
+SIMD_FN(pinsrq, "pinsrq $1,")
 SIMD_FN(roundps_1, "roundps $1,")
 SIMD_FN(roundsd_4, "roundsd $4,")
 SIMD_FN(roundss_9, "roundss $9,")
@@ -230,6 +235,11 @@ static const struct simd_case cases[] = {
     { "pcmpgtq", pcmpgtq, plain, 0x1f80 },
     { "packusdw", packusdw, plain, 0x1f80 },
     { "phminposuw", phminposuw, plain, 0x1f80 },
+    { "pinsrw", pinsrw, plain, 0x1f80 },
+    { "pinsrb", pinsrb, plain, 0x1f80 },
+    { "insertps", insertps, plain, 0x1f80 },
+    { "pinsrd", pinsrd, plain, 0x1f80 },
+    { "pinsrq", pinsrq, plain, 0x1f80 },
     { "roundps_1", roundps_1, plain, 0x1f80 },
     { "roundsd_4", roundsd_4, plain, 0x1f80 },
     { "roundss_9", roundss_9, plain, 0x1f80 },
@@ -383,6 +393,17 @@ static void run_cvt(unsigned int n, uint64_t h)
                     (unsigned long)ram[0], (unsigned long)ram[1]);
 }
 
+/* PEXTRB/W/D/Q and EXTRACTPS to a hole: they complete, the hole stays. */
+static void run_extracts(uint64_t h)
+{
+    __asm__ volatile("pextrb $3, %%xmm1, (%0); pextrw $5, %%xmm1, (%0); "
+                     "pextrd $1, %%xmm1, (%0); pextrq $1, %%xmm1, (%0); "
+                     "extractps $2, %%xmm1, (%0)" ::"r"(h)
+                     : "memory");
+    if ( *(volatile uint64_t *)(uintptr_t)h != ONES )
+        xtf_failure("pextr at %#lx: the hole no longer reads all-ones", (unsigned long)h);
+}
+
 void test_main(void)
 {
     uint64_t holes[3], ram_end = xtf_ram_end();
@@ -405,5 +426,7 @@ void test_main(void)
     for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
         for ( unsigned int n = 0; n < ARRAY_SIZE(cvt_cases); n++ )
             run_cvt(n, holes[i]);
+    for ( unsigned int i = 0; i < ARRAY_SIZE(holes); i++ )
+        run_extracts(holes[i]);
     xtf_success(NULL);
 }

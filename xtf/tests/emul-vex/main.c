@@ -104,6 +104,9 @@ VEX_OP(vblendpd256, "vblendpd $0x6, (%[m]), %%ymm2, %%ymm1")
 VEX_OP(vpblendw128, "vpblendw $0x3c, (%[m]), %%xmm2, %%xmm1")
 VEX_OP(vcvttss2si, "vcvttss2si (%[m]), %%eax; vmovd %%eax, %%xmm1")
 VEX_OP(vcvtsd2siq, "vcvtsd2si (%[m]), %%rax; vmovq %%rax, %%xmm1")
+VEX_OP(vpinsrd, "vpinsrd $1, (%[m]), %%xmm2, %%xmm1")
+VEX_OP(vinsertps, "vinsertps $0x61, (%[m]), %%xmm2, %%xmm1")
+VEX_OP(vpextrw_st, "vpextrw $2, %%xmm1, (%[m])")
 
 struct vex_case
 {
@@ -160,6 +163,9 @@ static const struct vex_case cases[] = {
     { "vpblendw128", vpblendw128 },
     { "vcvttss2si", vcvttss2si },
     { "vcvtsd2siq", vcvtsd2siq },
+    { "vpinsrd", vpinsrd },
+    { "vinsertps", vinsertps },
+    { "vpextrw_st", vpextrw_st },
 };
 
 static uint64_t ram_ones[8] __attribute__((aligned(64)));

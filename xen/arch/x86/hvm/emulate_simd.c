@@ -12,7 +12,8 @@
  * MOVNTDQA), ROUNDPS/PD/SS/SD, the element shuffles PSHUFD/HW/LW,
  * SHUFPS/PD, PALIGNR and the blends BLENDPS/PD, PBLENDW; and the VEX
  * forms of all of these (see "VEX forms" below); the MMX-register
- * (no prefix) integer forms, SSSE3's included; CVT(T)SS2SI/SD2SI.
+ * (no prefix) integer forms, SSSE3's included; CVT(T)SS2SI/SD2SI;
+ * PINSRx, PEXTRx, INSERTPS, EXTRACTPS with a memory operand.
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -30,7 +31,7 @@
  * back. Guest memory is reached only through emulate_priv.h, the guest's
  * XMM and MMX registers only through fpu.h. Not done: PSHUFW, PALIGNR
  * on MMX registers, conversions to or from an MMX register, the other
- * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR, INSERTPS),
+ * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR),
  * PBLENDVB/BLENDVPS/PD (implicit XMM0).
  */
 #include <xen/lib.h>
@@ -723,16 +724,87 @@ static int emul_cvt2si(struct emul_ctx *c)
     return 0;
 }
 
+/*
+ * The element inserts and extracts with a memory operand: PINSRW (66 0F
+ * C4), PINSRB/INSERTPS/PINSRD/PINSRQ (66 0F 3A 20-22) load one element
+ * into the lane imm8 picks (INSERTPS then clears the dwords imm8 bits
+ * 3:0 name); PEXTRB/PEXTRW/PEXTRD/PEXTRQ/EXTRACTPS (66 0F 3A 14-17)
+ * store one. Plain data movement, done here in C.
+ */
+struct lane_form
+{
+    unsigned int size, off;
+    bool store;
+};
+
+static bool lane_form(const struct x86_insn *i, struct lane_form *f)
+{
+    unsigned int imm = i->imm & 0xff, w = i->rex & 8 ? 8 : 4;
+    unsigned int wide = w == 8 ? (imm & 1) * 8 : (imm & 3) * 4;
+
+    if ( prefix(i) != 0x66 )
+        return false;
+    if ( i->map == X86_MAP_0F && i->opcode == 0xc4 )
+        *f = (struct lane_form){ 2, (imm & 7) * 2, false };
+    else if ( i->map != X86_MAP_0F3A )
+        return false;
+    else if ( i->opcode == 0x20 || i->opcode == 0x14 )
+        *f = (struct lane_form){ 1, imm & 15, i->opcode == 0x14 };
+    else if ( i->opcode == 0x15 )
+        *f = (struct lane_form){ 2, (imm & 7) * 2, true };
+    else if ( i->opcode == 0x21 )
+        *f = (struct lane_form){ 4, ((imm >> 4) & 3) * 4, false };
+    else if ( i->opcode == 0x22 || i->opcode == 0x16 )
+        *f = (struct lane_form){ w, wide, i->opcode == 0x16 };
+    else if ( i->opcode == 0x17 )
+        *f = (struct lane_form){ 4, (imm & 3) * 4, true };
+    else
+        return false;
+    return true;
+}
+
+/* VEX: the inserts take the other elements from vvvv and clear bits
+ * 255:128 (VEX.128 only; VEX.256 is #UD before any access). */
+static int emul_lane(struct emul_ctx *c, const struct lane_form *f)
+{
+    const struct x86_insn *i = &c->insn;
+    uint8_t xmm[16], zero[16] = { 0 };
+    uint64_t val = 0;
+    int rc;
+
+    if ( f->store )
+    {
+        fpu_read_xmm(c->v, i->reg, xmm);
+        memcpy(&val, xmm + f->off, f->size);
+        return emul_write(c, emul_ea(c), f->size, val);
+    }
+    rc = emul_read(c, emul_ea(c), f->size, &val);
+    if ( rc )
+        return rc;
+    fpu_read_xmm(c->v, i->vex ? i->vex_vvvv : i->reg, xmm);
+    memcpy(xmm + f->off, &val, f->size);
+    for ( unsigned int n = 0; i->opcode == 0x21 && n < 4; n++ )
+        if ( i->imm & (1u << n) )
+            memset(xmm + 4 * n, 0, 4);
+    fpu_write_xmm(c->v, i->reg, xmm);
+    if ( i->vex )
+        fpu_write_ymm_hi(c->v, i->reg, zero);
+    return 0;
+}
+
 int emul_simd(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     const struct simd_op *op = i->has_mem ? find_op(i) : NULL;
     struct simd_io io = { 0 };
     uint32_t flags;
+    struct lane_form lane;
     int rc;
 
     if ( !op && i->has_mem && is_cvt2si(i) )
         return emul_cvt2si(c);
+    if ( !op && i->has_mem && lane_form(i, &lane) )
+        return emul_lane(c, &lane);
     if ( !op && i->has_mem && find_mmx(i) )
         return emul_mmx(c, find_mmx(i));
     if ( !op )
@@ -891,10 +963,13 @@ int emul_simd_vex(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     const struct simd_op *op = i->has_mem ? find_op(i) : NULL;
+    struct lane_form lane;
     bool wide = i->vex_l && !vex_scalar(i);
 
     if ( !i->vex || !i->has_mem || (wide && vex_cross_lane(i)) )
         return -EOPNOTSUPP;
+    if ( lane_form(i, &lane) && !i->vex_l )
+        return emul_lane(c, &lane);
     if ( is_cvt2si(i) )
         return emul_cvt2si(c); /* VCVT(T)SS2SI/SD2SI: no vvvv, VEX.L ignored */
     if ( op )
