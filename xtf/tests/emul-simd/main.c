@@ -47,6 +47,12 @@ struct io
         io->ex = ex;                                                                        \
     }
 
+/* XMM0, the implicit mask of PBLENDVB/BLENDVPS/BLENDVPD: top bits set in
+ * bytes 1, 3, 4, 7 and 10, so every element size sees both choices. */
+static const uint8_t blendv_mask[16] __attribute__((used, aligned(16))) = {
+    0, 0x80, 0, 0x80, 0x80, 0, 0, 0x80, 0, 0, 0x80, 0, 0, 0, 0, 0,
+};
+
 SIMD_FN(addps, "addps")
 SIMD_FN(addsd, "addsd")
 SIMD_FN(mulss, "mulss")
@@ -125,6 +131,9 @@ SIMD_FN(pcmpeqq, "pcmpeqq")
 SIMD_FN(pcmpgtq, "pcmpgtq")
 SIMD_FN(packusdw, "packusdw")
 SIMD_FN(phminposuw, "phminposuw")
+SIMD_FN(pblendvb, "movdqu blendv_mask(%%rip), %%xmm0; pblendvb")
+SIMD_FN(blendvps, "movdqu blendv_mask(%%rip), %%xmm0; blendvps")
+SIMD_FN(blendvpd, "movdqu blendv_mask(%%rip), %%xmm0; blendvpd")
 SIMD_FN(pinsrw, "pinsrw $3,")
 SIMD_FN(pinsrb, "pinsrb $13,")
 SIMD_FN(insertps, "insertps $0x9c,")
@@ -235,6 +244,9 @@ static const struct simd_case cases[] = {
     { "pcmpgtq", pcmpgtq, plain, 0x1f80 },
     { "packusdw", packusdw, plain, 0x1f80 },
     { "phminposuw", phminposuw, plain, 0x1f80 },
+    { "pblendvb", pblendvb, plain, 0x1f80 },
+    { "blendvps", blendvps, plain, 0x1f80 },
+    { "blendvpd", blendvpd, plain, 0x1f80 },
     { "pinsrw", pinsrw, plain, 0x1f80 },
     { "pinsrb", pinsrb, plain, 0x1f80 },
     { "insertps", insertps, plain, 0x1f80 },

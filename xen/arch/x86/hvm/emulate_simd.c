@@ -13,7 +13,8 @@
  * SHUFPS/PD, PALIGNR and the blends BLENDPS/PD, PBLENDW; and the VEX
  * forms of all of these (see "VEX forms" below); the MMX-register
  * (no prefix) integer forms, SSSE3's included; CVT(T)SS2SI/SD2SI;
- * PINSRx, PEXTRx, INSERTPS, EXTRACTPS with a memory operand.
+ * PINSRx, PEXTRx, INSERTPS, EXTRACTPS with a memory operand; PBLENDVB,
+ * BLENDVPS, BLENDVPD (legacy only: the VEX forms are other opcodes).
  *
  * The operation is the CPU's own: the memory operand (all-ones from a
  * hole) is read into a buffer, and the same instruction runs here on
@@ -31,8 +32,8 @@
  * back. Guest memory is reached only through emulate_priv.h, the guest's
  * XMM and MMX registers only through fpu.h. Not done: PSHUFW, PALIGNR
  * on MMX registers, conversions to or from an MMX register, the other
- * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR),
- * PBLENDVB/BLENDVPS/PD (implicit XMM0).
+ * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR), VEX
+ * VBLENDV* and VPBLENDVB (0F 3A 4A-4C).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -792,6 +793,35 @@ static int emul_lane(struct emul_ctx *c, const struct lane_form *f)
     return 0;
 }
 
+/*
+ * PBLENDVB, BLENDVPS, BLENDVPD (66 0F 38 10, 14, 15): each byte, dword or
+ * qword from the source where the top bit of the same element of XMM0
+ * (the guest's, the implicit mask) is set. Plain data movement, in C.
+ */
+static unsigned int blendv_size(const struct x86_insn *i)
+{
+    if ( i->map != X86_MAP_0F38 || prefix(i) != 0x66 )
+        return 0;
+    return i->opcode == 0x10 ? 1 : i->opcode == 0x14 ? 4 : i->opcode == 0x15 ? 8 : 0;
+}
+
+static int emul_blendv(struct emul_ctx *c, unsigned int size)
+{
+    const struct x86_insn *i = &c->insn;
+    uint8_t src[16], dst[16], mask[16];
+    int rc = read_src(c, 16, src);
+
+    if ( rc )
+        return rc;
+    fpu_read_xmm(c->v, 0, mask);
+    fpu_read_xmm(c->v, i->reg, dst);
+    for ( unsigned int n = 0; n < 16; n += size )
+        if ( mask[n + size - 1] & 0x80 )
+            memcpy(dst + n, src + n, size);
+    fpu_write_xmm(c->v, i->reg, dst);
+    return 0;
+}
+
 int emul_simd(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -805,6 +835,8 @@ int emul_simd(struct emul_ctx *c)
         return emul_cvt2si(c);
     if ( !op && i->has_mem && lane_form(i, &lane) )
         return emul_lane(c, &lane);
+    if ( !op && i->has_mem && blendv_size(i) )
+        return emul_blendv(c, blendv_size(i));
     if ( !op && i->has_mem && find_mmx(i) )
         return emul_mmx(c, find_mmx(i));
     if ( !op )
