@@ -28,8 +28,8 @@
  * CMP predicates and ROUND modes have one stub each.
  *
  * The hypervisor has no FP state of its own (fpu.c): the registers here
- * are the running vCPU's, and only XMM0 and MXCSR are touched, each put
- * back. Guest memory is reached only through emulate_priv.h, the guest's
+ * are the running vCPU's, and only XMM0 and MXCSR (MM0 for the MMX
+ * forms, inside an FXSAVE/FXRSTOR pair) are touched, each put back. Guest memory is reached only through emulate_priv.h, the guest's
  * XMM and MMX registers only through fpu.h. Not done: PSHUFW, PALIGNR
  * on MMX registers, conversions to or from an MMX register, the other
  * imm8 forms (DPPS/DPPD, MPSADBW, PCMPESTR/PCMPISTR), VEX
