@@ -305,3 +305,30 @@ void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
     else if ( rc == EMUL_DONE )
         v->arch.regs.rip = c.next_rip;
 }
+
+/* A multi-byte operand to or from buf, in pieces of 8 bytes, then 4, 2
+ * and 1 for what is left (an 80-bit x87 value is 8 + 2). */
+int emul_mem_buf(struct emul_ctx *c, unsigned int size, bool store, uint8_t *buf)
+{
+    uint64_t ea = emul_ea(c), val;
+    int rc = 0;
+
+    for ( unsigned int off = 0, n; !rc && off < size; off += n )
+    {
+        unsigned int rem = size - off;
+
+        n = rem >= 8 ? 8 : rem >= 4 ? 4 : rem >= 2 ? 2 : 1;
+        val = 0;
+        if ( store )
+        {
+            memcpy(&val, buf + off, n);
+            rc = emul_write(c, ea + off, n, val);
+        }
+        else
+        {
+            rc = emul_read(c, ea + off, n, &val);
+            memcpy(buf + off, &val, n);
+        }
+    }
+    return rc;
+}

@@ -65,6 +65,9 @@ int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val)
 /* Translate va as a read would, touching nothing there (CLFLUSH). */
 int emul_probe(struct emul_ctx *c, uint64_t va);
 int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val);
+/* size bytes at the instruction's memory operand, to (store) or from buf,
+ * in pieces of at most 8 bytes. 0 or what emul_read/emul_write said. */
+int emul_mem_buf(struct emul_ctx *c, unsigned int size, bool store, uint8_t *buf);
 
 /* After -EFAULT: inject the #PF (or #GP) the guest's paging calls for;
  * false if the failure was something else. */

@@ -246,29 +246,6 @@ static bool vex_classify(const struct x86_insn *i, struct sse_move *m)
     return false;
 }
 
-static int vex_mem(struct emul_ctx *c, unsigned int size, bool store, uint8_t buf[32])
-{
-    uint64_t ea = emul_ea(c), val;
-    int rc = 0;
-
-    for ( unsigned int off = 0, n; !rc && off < size; off += n )
-    {
-        n = MIN(size - off, 8u);
-        val = 0;
-        if ( store )
-        {
-            memcpy(&val, buf + off, n);
-            rc = emul_write(c, ea + off, n, val);
-        }
-        else
-        {
-            rc = emul_read(c, ea + off, n, &val);
-            memcpy(buf + off, &val, n);
-        }
-    }
-    return rc;
-}
-
 int emul_vex_move(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -282,9 +259,9 @@ int emul_vex_move(struct emul_ctx *c)
     {
         fpu_read_xmm(c->v, i->reg, buf);
         fpu_read_ymm_hi(c->v, i->reg, buf + 16);
-        return vex_mem(c, m.size, true, buf);
+        return emul_mem_buf(c, m.size, true, buf);
     }
-    rc = vex_mem(c, m.size, false, buf);
+    rc = emul_mem_buf(c, m.size, false, buf);
     if ( rc )
         return rc;
     fpu_write_xmm(c->v, i->reg, buf);

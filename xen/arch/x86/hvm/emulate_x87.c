@@ -131,30 +131,6 @@ static const struct x87_op *find_op(const struct x86_insn *i)
     return NULL;
 }
 
-/* size bytes (up to 108) at the operand, in pieces of at most 8. */
-static int mem_io(struct emul_ctx *c, unsigned int size, bool store, uint8_t *buf)
-{
-    uint64_t ea = emul_ea(c), val;
-    int rc = 0;
-
-    for ( unsigned int off = 0, n; !rc && off < size; off += n )
-    {
-        n = size - off >= 8 ? 8 : size - off >= 4 ? 4 : 2;
-        val = 0;
-        if ( store )
-        {
-            memcpy(&val, buf + off, n);
-            rc = emul_write(c, ea + off, n, val);
-        }
-        else
-        {
-            rc = emul_read(c, ea + off, n, &val);
-            memcpy(buf + off, &val, n);
-        }
-    }
-    return rc;
-}
-
 static uint16_t read_fsw(void)
 {
     uint16_t fsw;
@@ -189,7 +165,7 @@ int emul_x87(struct emul_ctx *c)
         return emul_raise(c, X86_EXC_MF, -1);
     if ( !(op->how & X87_STORE) )
     {
-        rc = mem_io(c, op->size, false, buf);
+        rc = emul_mem_buf(c, op->size, false, buf);
         if ( rc )
             return rc;
         op->run(buf);
@@ -197,7 +173,7 @@ int emul_x87(struct emul_ctx *c)
     else
     {
         op->run(buf);
-        rc = mem_io(c, op->size, true, buf);
+        rc = emul_mem_buf(c, op->size, true, buf);
         if ( rc )
             return rc;
     }
