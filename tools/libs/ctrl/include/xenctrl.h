@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xenctrl.h - the control library (Xen's libxenctrl): domctl, sysctl,
+ * memory_op and hvm_op wrappers for a toolstack acting on other domains.
+ *
+ * Names, arguments and conventions are Xen's: 0 (or a count) on success,
+ * -1 with errno set to the hypercall's positive error code on failure.
+ * Argument structures travel in xencall buffers. Only what Wren's
+ * toolstack uses is here; a new wrapper keeps Xen's signature.
+ */
+#ifndef XENCTRL_H
+#define XENCTRL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
+#include <xen/memory.h>
+#include <xen/hvm/params.h>
+
+struct xentoollog_logger;
+typedef struct xc_interface_core xc_interface;
+typedef struct xen_domctl_getdomaininfo xc_domaininfo_t;
+typedef struct xen_sysctl_physinfo xc_physinfo_t;
+typedef struct xen_domctl_getvcpuinfo xc_vcpuinfo_t;
+typedef struct xen_domctl_shadow_op_stats xc_shadow_op_stats_t;
+
+xc_interface *xc_interface_open(struct xentoollog_logger *logger,
+                                struct xentoollog_logger *dombuild_logger, unsigned int open_flags);
+int xc_interface_close(xc_interface *xch);
+/* The transport underneath, for counting and for libraries layered on
+ * this one. */
+struct xencall_handle *xc_interface_xcall(xc_interface *xch);
+
+/* --- domains ------------------------------------------------------------ */
+/* *pdomid is IN (0: any free id) and OUT. The domain starts paused. */
+int xc_domain_create(xc_interface *xch, uint32_t *pdomid, struct xen_domctl_createdomain *config);
+int xc_domain_destroy(xc_interface *xch, uint32_t domid);
+int xc_domain_pause(xc_interface *xch, uint32_t domid);
+int xc_domain_unpause(xc_interface *xch, uint32_t domid);
+int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info);
+/* Up to max_domains domains with id >= first_domain, in id order; returns
+ * how many were written. */
+int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int max_domains,
+                          xc_domaininfo_t *info);
+int xc_domain_sethandle(xc_interface *xch, uint32_t domid, xen_domain_handle_t handle);
+int xc_domain_max_vcpus(xc_interface *xch, uint32_t domid, unsigned int max);
+int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb);
+int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info);
+
+/* HVM context records (public/hvm/save.h): getcontext with a NULL buffer
+ * returns the size needed; otherwise the size written. */
+int xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *ctxt_buf, uint32_t size);
+int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt, uint32_t size);
+
+int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value);
+int xc_hvm_param_get(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t *value);
+
+/* --- memory ------------------------------------------------------------- */
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+                                     unsigned int extent_order, unsigned int mem_flags,
+                                     xen_pfn_t *extent_start);
+int xc_domain_decrease_reservation_exact(xc_interface *xch, uint32_t domid,
+                                         unsigned long nr_extents, unsigned int extent_order,
+                                         xen_pfn_t *extent_start);
+int xc_domain_set_memory_map(xc_interface *xch, uint32_t domid, struct xen_e820_entry entries[],
+                             uint32_t nr_entries);
+int xc_get_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t *size);
+int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size);
+int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
+                      unsigned long *dirty_bitmap, unsigned long pages, unsigned long *mb,
+                      uint32_t mode, xc_shadow_op_stats_t *stats);
+
+/* --- events ------------------------------------------------------------- */
+/* A port in domid bound to nothing, that remote_domid may bind to. */
+int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t domid, uint32_t remote_domid);
+
+/* --- the host ----------------------------------------------------------- */
+int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
+/* The hypervisor's console ring (xl dmesg). *pnr_chars is IN (buffer
+ * size) and OUT; with incremental, *pindex is where the last read ended. */
+int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars, int clear,
+                       int incremental, uint32_t *pindex);
+int xc_version(xc_interface *xch, int cmd, void *arg);
+
+#endif /* XENCTRL_H */

@@ -1,0 +1,43 @@
+# tools/tests/tools.mk - host unit tests of toolstack code (tools/), run
+# with the hypervisor's host tests by "make unit". Included by Makefile.
+#
+# Tool code sees the C library and the public ABI only (tools/Rules.mk),
+# never xen/include's internal headers, so these tests are compiled with
+# their own flags. A test is tools/test-NAME.c; the component files it
+# links are listed in TOOL_SRCS_test-NAME (paths under tools/), one
+# "+=" a line, so that adding one is a one-line change.
+
+include ../Rules.mk
+TOOLS_GEN := $(BUILD)/tools-gen
+$(eval $(tools_gen_rules))
+
+TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
+	-fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_STRICT) -I. -MMD -MP \
+	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
+
+TOOL_TESTS :=
+# TOOL_TESTS += test-xs-proto
+# TOOL_SRCS_test-xs-proto += xenstored/store.c
+
+TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
+
+$(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/obj/%.o: $(TOOLS_GEN)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_TEST_CFLAGS) -Wno-unused-function -c $< -o $@
+
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
+
+.SECONDEXPANSION:
+$(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
+		$$(patsubst %.c,$(BUILD)/tools/obj/%.o,$$(TOOL_SRCS_test-$$*))
+	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
+
+$(BUILD)/tools/harness.o: harness.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
