@@ -25,6 +25,9 @@ packages=(
     # the Linux guest test (automation/linux/build.sh): unpacking Debian's
     # kernel package and building its initramfs from busybox-static
     dpkg xz-utils cpio gzip busybox-static
+    # the toolstack: dom0's C library (Debian's musl, linked as it is), and
+    # the xl.cfg grammar's scanner and parser generators
+    musl-dev musl-tools flex bison
 )
 
 installed()
