@@ -26,6 +26,12 @@ TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_domain.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_memory.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
+TOOL_TESTS += test-libxenforeignmemory
+TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
+TOOL_TESTS += test-libxenevtchn
+TOOL_SRCS_test-libxenevtchn += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenevtchn += libs/evtchn/xenevtchn.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 

@@ -31,10 +31,7 @@ static struct fake_region regions[FAKE_REGIONS];
 
 void fake_reset(void)
 {
-    int fds = fake.open_fds;
-
     memset(&fake, 0, sizeof(fake));
-    fake.open_fds = fds;
     fake.next_port = 5;
 }
 
