@@ -5,8 +5,9 @@
  *
  * The stubs are not written by hand: each is expanded from its row of
  * xen/include/xen/hypercall-defs.h (reached as <wren/hypercall-defs.h>,
- * the one hypervisor file tool code may include), so a wrapper that
- * passes the wrong arguments to a hypercall does not compile. Private to
+ * the one hypervisor file tool code may include), with xencall_stubs.h's
+ * argument macros, so a wrapper that passes the wrong arguments to a
+ * hypercall does not compile. Private to
  * tools/libs/ctrl.
  */
 #ifndef XC_PRIVATE_H
@@ -23,6 +24,7 @@
 #include <wren/hypercall-defs.h>
 
 #include "xencall.h"
+#include "xencall_stubs.h"
 #include "xenctrl.h"
 
 struct xc_interface_core
@@ -42,26 +44,12 @@ void xc_bounce_out(xc_interface *xch, void *buf, void *dst, size_t len);
  * buffer, issued, and copied back whether or not it succeeded. */
 int xc_bounce_call(xc_interface *xch, unsigned int nr, void *op, size_t len);
 
-#define XC_HC_ARG_(htype, ctype, name) ctype name
-#define XC_HC_ARGS_1(a)                XC_HC_ARG_ a
-#define XC_HC_ARGS_2(a, b)             XC_HC_ARG_ a, XC_HC_ARG_ b
-#define XC_HC_ARGS_3(a, b, c)          XC_HC_ARGS_2(a, b), XC_HC_ARG_ c
-#define XC_HC_ARGS_4(a, b, c, d)       XC_HC_ARGS_3(a, b, c), XC_HC_ARG_ d
-#define XC_HC_ARGS_5(a, b, c, d, e)    XC_HC_ARGS_4(a, b, c, d), XC_HC_ARG_ e
-
-#define XC_HC_VAL_(htype, ctype, name) ((uint64_t)(uintptr_t)(name))
-#define XC_HC_VALS_1(a)                XC_HC_VAL_ a
-#define XC_HC_VALS_2(a, b)             XC_HC_VAL_ a, XC_HC_VAL_ b
-#define XC_HC_VALS_3(a, b, c)          XC_HC_VALS_2(a, b), XC_HC_VAL_ c
-#define XC_HC_VALS_4(a, b, c, d)       XC_HC_VALS_3(a, b, c), XC_HC_VAL_ d
-#define XC_HC_VALS_5(a, b, c, d, e)    XC_HC_VALS_4(a, b, c, d), XC_HC_VAL_ e
-
 /* xc__hypercall_NAME(xch, args...): pointer arguments must already be
  * hypercall buffers. Returns the hypercall's result or -1 with errno. */
-#define XC_HC_STUB(name, who, nargs, args)                                               \
-    static inline int xc__hypercall_##name(xc_interface *xch, XC_HC_ARGS_##nargs args)   \
-    {                                                                                    \
-        return xencall##nargs(xch->xcall, __HYPERVISOR_##name, XC_HC_VALS_##nargs args); \
+#define XC_HC_STUB(name, who, nargs, args)                                                 \
+    static inline int xc__hypercall_##name(xc_interface *xch, XENCALL_ARGS_##nargs args)   \
+    {                                                                                      \
+        return xencall##nargs(xch->xcall, __HYPERVISOR_##name, XENCALL_VALS_##nargs args); \
     }
 
 /* xc__hypercall_NAME(xch, struct *op): op is ordinary memory; the stub
