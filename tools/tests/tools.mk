@@ -32,6 +32,11 @@ TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
 TOOL_TESTS += test-libxenevtchn
 TOOL_SRCS_test-libxenevtchn += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxenevtchn += libs/evtchn/xenevtchn.c
+TOOL_TESTS += test-libxengnttab
+TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
+TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
+TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
