@@ -18,6 +18,25 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 TOOL_TESTS :=
 # TOOL_TESTS += test-xs-proto
 # TOOL_SRCS_test-xs-proto += xenstored/store.c
+TOOL_TESTS += test-libxenctrl
+TOOL_SRCS_test-libxenctrl += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenctrl += libs/call/xencall.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_core.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_domain.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_memory.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
+TOOL_TESTS += test-libxenforeignmemory
+TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
+TOOL_TESTS += test-libxenevtchn
+TOOL_SRCS_test-libxenevtchn += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenevtchn += libs/evtchn/xenevtchn.c
+TOOL_TESTS += test-libxengnttab
+TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
+TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
+TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
@@ -33,11 +52,21 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
 
+# The objects of sources $(1). A function, because a '%' written in the
+# pattern rule below would be taken for the rule's stem.
+tool_objs = $(patsubst %.c,$(BUILD)/tools/obj/%.o,$(1))
+
 .SECONDEXPANSION:
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(patsubst %.c,$(BUILD)/tools/obj/%.o,$$(TOOL_SRCS_test-$$*))
+		$$(call tool_objs,$$(TOOL_SRCS_test-$$*))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
+
+# Keep the objects between runs, and rebuild them when a header they
+# include changes (their .d files).
+TOOL_OBJS := $(foreach t,$(TOOL_TESTS),$(BUILD)/tools/$(t).o $(call tool_objs,$(TOOL_SRCS_$(t))))
+.SECONDARY: $(TOOL_OBJS) $(BUILD)/tools/harness.o
+-include $(TOOL_OBJS:.o=.d)

@@ -36,7 +36,7 @@ boolean_param("noreboot", opt_noreboot);
 static uint64_t opt_domain_max_vcpus = 32;
 integer_param("domain_max_vcpus", opt_domain_max_vcpus);
 
-static unsigned int vcpu_limit(void)
+unsigned int domain_vcpu_limit(void)
 {
     return (unsigned int)MAX(1, MIN(opt_domain_max_vcpus, (uint64_t)HVM_MAX_VCPUS));
 }
@@ -94,7 +94,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 
 static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 {
-    d->vcpu_slots = vcpu_limit();
+    d->vcpu_slots = domain_vcpu_limit();
     d->vcpu = xzalloc_array(struct vcpu *, d->vcpu_slots);
     if ( !d->vcpu )
         return -ENOMEM;
@@ -191,10 +191,10 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 {
     struct domain *d;
     int rc;
-    if ( !max_vcpus || max_vcpus > vcpu_limit() )
+    if ( !max_vcpus || max_vcpus > domain_vcpu_limit() )
     {
         printk(XENLOG_ERR "d%u: %u vCPUs asked for; the limit is %u (domain_max_vcpus=)\n", id,
-               max_vcpus, vcpu_limit());
+               max_vcpus, domain_vcpu_limit());
         return -EINVAL;
     }
     d = domain_get_by_id(id);
@@ -253,6 +253,21 @@ struct domain *domain_get_by_id(domid_t id)
     return found;
 }
 
+struct domain *domain_get_next(domid_t from)
+{
+    struct domain *found = NULL;
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        if ( d->domain_id >= from && !d->is_dying )
+        {
+            get_domain(d);
+            found = d;
+            break;
+        }
+    spin_unlock_irqrestore(&sched_lock, f);
+    return found;
+}
+
 int domain_for_caller(domid_t id, struct domain **out)
 {
     struct domain *self = current->domain;
@@ -290,6 +305,14 @@ void domain_unpause(struct domain *d)
     d->pause_count--;
     spin_unlock_irqrestore(&sched_lock, f);
     sched_kick_all();
+}
+
+void domain_pause_is_controllers(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    ASSERT(d->pause_count > d->controller_pause_count);
+    d->controller_pause_count++;
+    spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void domain_pause_by_controller(struct domain *d)

@@ -68,11 +68,21 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
     return flags;
 }
 
+/* ns its vCPUs spent running (a racy sum: the scheduler updates it). */
+static uint64_t domain_cpu_time(const struct domain *d)
+{
+    uint64_t t = 0;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            t += d->vcpu[i]->runstate.time[RUNSTATE_running];
+    return t;
+}
+
 /*
  * Describe exactly the domain named: public/domctl.h documents that Wren
  * does not hand back the next domain up (Xen did before interface 0x16).
  */
-static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
+void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     uint32_t flags;
     memset(info, 0, sizeof(*info));
@@ -89,12 +99,14 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
     info->max_pages = d->max_pages;
     info->shared_info_frame = shared_info_frame(d);
     info->gpaddr_bits = d->gpaddr_bits;
-    /* No LAPIC or other device is emulated: emulation_flags stays 0. */
+    info->cpu_time = domain_cpu_time(d);
+    memcpy(info->handle, d->handle, sizeof(info->handle));
+    info->arch_config.emulation_flags = XEN_X86_EMU_LAPIC; /* as for PVH on Xen */
 }
 
 long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    fill_domaininfo(d, &op->u.getdomaininfo);
+    domain_fill_info(d, &op->u.getdomaininfo);
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
@@ -206,8 +218,16 @@ long do_domctl(uint64_t arg)
     if ( !sub )
         return -ENOSYS;
     spin_lock(&domctl_lock);
-    d = domain_get_by_id(op.domain); /* DOMID_SELF names no domain here, as in Xen */
-    rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
+    if ( sub->flags & HC_NO_TARGET )
+    {
+        d = NULL;
+        rc = hypercall_permit(sub->callers, current->domain, NULL);
+    }
+    else
+    {
+        d = domain_get_by_id(op.domain); /* DOMID_SELF names no domain here, as in Xen */
+        rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
+    }
     if ( !rc )
         rc = sub->fn(d, &op, arg);
     spin_unlock(&domctl_lock);

@@ -127,11 +127,16 @@ struct domain
     struct evtchn_domain evtchn;
     struct grant_table *grant_table; /* common/grant_table.c's */
     uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
+    xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
 };
 
 extern struct domain *domain_list;
 extern spinlock_t domlist_lock;
 extern struct domain *hardware_domain;
+
+struct xen_domctl_getdomaininfo;
+/* What XEN_DOMCTL_getdomaininfo says of d (domctl.c). */
+void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* Domains. Return 0 or -errno; created domains start paused once (by the
  * builder) so no vCPU runs before its context is set. */
@@ -139,6 +144,9 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 /* A live domain by id, with a reference (put_domain it); NULL if none or
  * dying. */
 struct domain *domain_get_by_id(domid_t id);
+/* The live domain with the lowest id >= from, with a reference; NULL if
+ * none. For walking the domains in id order. */
+struct domain *domain_get_next(domid_t from);
 /* Another reference on d (the caller already holds one). */
 void get_domain(struct domain *d);
 /* Drop a reference; the last one frees the domain. */
@@ -158,6 +166,11 @@ void domain_unpause(struct domain *d);
  * controller can never undo a pause it did not make. unpause: -EINVAL if
  * the controller has no pause outstanding. */
 void domain_pause_by_controller(struct domain *d);
+/* The pause d was created with becomes the controller's, for a domain the
+ * toolstack builds (XEN_DOMCTL_createdomain): unpausedomain starts it. */
+void domain_pause_is_controllers(struct domain *d);
+/* The most vCPUs a domain may have (domain_max_vcpus=). */
+unsigned int domain_vcpu_limit(void);
 int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
