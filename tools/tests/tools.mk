@@ -31,6 +31,16 @@ XS_CORE += xenstored/socket.c
 XS_CORE += xenstored/daemon.c
 TOOL_TESTS += test-xs-proto
 TOOL_SRCS_test-xs-proto += $(XS_CORE)
+TOOL_TESTS += test-xs-perms
+TOOL_SRCS_test-xs-perms += $(XS_CORE)
+TOOL_TESTS += test-xs-txn
+TOOL_SRCS_test-xs-txn += $(XS_CORE)
+TOOL_TESTS += test-xs-watch
+TOOL_SRCS_test-xs-watch += $(XS_CORE)
+TOOL_TESTS += test-xs-quota
+TOOL_SRCS_test-xs-quota += $(XS_CORE)
+TOOL_TESTS += test-xs-ring
+TOOL_SRCS_test-xs-ring += $(XS_CORE)
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
