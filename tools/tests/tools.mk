@@ -41,6 +41,14 @@ TOOL_TESTS += test-xs-quota
 TOOL_SRCS_test-xs-quota += $(XS_CORE)
 TOOL_TESTS += test-xs-ring
 TOOL_SRCS_test-xs-ring += $(XS_CORE)
+# libxenstore against the daemon, over a Unix socket and a ring.
+TOOL_TESTS += test-xs-client
+TOOL_SRCS_test-xs-client += $(XS_CORE)
+TOOL_SRCS_test-xs-client += libs/store/xs.c
+TOOL_SRCS_test-xs-client += libs/store/xs-list.c
+TOOL_SRCS_test-xs-client += libs/store/xs-watch.c
+TOOL_SRCS_test-xs-client += libs/store/transport-socket.c
+TOOL_SRCS_test-xs-client += libs/store/transport-ring.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
