@@ -49,6 +49,10 @@ TOOL_SRCS_test-xs-client += libs/store/xs-list.c
 TOOL_SRCS_test-xs-client += libs/store/xs-watch.c
 TOOL_SRCS_test-xs-client += libs/store/transport-socket.c
 TOOL_SRCS_test-xs-client += libs/store/transport-ring.c
+# The console daemon with a console page in memory.
+TOOL_TESTS += test-console
+TOOL_SRCS_test-console += console/daemon.c
+TOOL_SRCS_test-console += console/clients.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
