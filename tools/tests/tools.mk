@@ -16,8 +16,6 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
-# TOOL_TESTS += test-xs-proto
-# TOOL_SRCS_test-xs-proto += xenstored/store.c
 TOOL_TESTS += test-libxenctrl
 TOOL_SRCS_test-libxenctrl += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxenctrl += libs/call/xencall.c
@@ -37,6 +35,43 @@ TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
 TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
 TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
+
+# xenstored: every test links the daemon's core (XS_CORE).
+XS_CORE :=
+XS_CORE += xenstored/tree.c
+XS_CORE += xenstored/perms.c
+XS_CORE += xenstored/txn.c
+XS_CORE += xenstored/watch.c
+XS_CORE += xenstored/ops.c
+XS_CORE += xenstored/ops-domain.c
+XS_CORE += xenstored/conn.c
+XS_CORE += xenstored/ring.c
+XS_CORE += xenstored/socket.c
+XS_CORE += xenstored/daemon.c
+TOOL_TESTS += test-xs-proto
+TOOL_SRCS_test-xs-proto += $(XS_CORE)
+TOOL_TESTS += test-xs-perms
+TOOL_SRCS_test-xs-perms += $(XS_CORE)
+TOOL_TESTS += test-xs-txn
+TOOL_SRCS_test-xs-txn += $(XS_CORE)
+TOOL_TESTS += test-xs-watch
+TOOL_SRCS_test-xs-watch += $(XS_CORE)
+TOOL_TESTS += test-xs-quota
+TOOL_SRCS_test-xs-quota += $(XS_CORE)
+TOOL_TESTS += test-xs-ring
+TOOL_SRCS_test-xs-ring += $(XS_CORE)
+# libxenstore against the daemon, over a Unix socket and a ring.
+TOOL_TESTS += test-xs-client
+TOOL_SRCS_test-xs-client += $(XS_CORE)
+TOOL_SRCS_test-xs-client += libs/store/xs.c
+TOOL_SRCS_test-xs-client += libs/store/xs-list.c
+TOOL_SRCS_test-xs-client += libs/store/xs-watch.c
+TOOL_SRCS_test-xs-client += libs/store/transport-socket.c
+TOOL_SRCS_test-xs-client += libs/store/transport-ring.c
+# The console daemon with a console page in memory.
+TOOL_TESTS += test-console
+TOOL_SRCS_test-console += console/daemon.c
+TOOL_SRCS_test-console += console/clients.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
