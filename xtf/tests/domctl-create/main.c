@@ -23,7 +23,10 @@
  * Error paths, each followed by the free-pages check: configurations
  * createdomain must refuse (-EINVAL), an id in use (-EEXIST), bad HVM
  * context records (-EINVAL, the vCPU stays down), and populate beyond
- * max_mem (stops at the limit).
+ * max_mem (stops at the limit). Last, a domain destroyed while dom0
+ * still maps one of its frames stays, dying (getdomaininfo), with its id
+ * taken (-EEXIST) and the frame intact, until the mapping goes; then it
+ * is gone (-ESRCH) and every frame is back.
  */
 #include <xtf.h>
 #include <xtf/build.h>
@@ -461,9 +464,40 @@ static bool over_max_mem(void)
     return destroy(d, "populate over max_mem") && ok;
 }
 
+/* Destroyed with a frame still mapped by dom0: dying, its id taken, its
+ * frame readable, until the mapping goes; then gone and every frame back. */
+static bool zombie(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    domid_t d, e;
+    long rc;
+
+    if ( !create(&d) || !fill(d) )
+        return false;
+    if ( (rc = xtf_map_foreign(d, CODE_GFN, LOCAL_GFN)) )
+        return xtf_failure("map d%u: %ld", d, rc), false;
+    if ( !destroy(d, NULL) )
+        return false;
+    rc = xtf_getdomaininfo(d, &info);
+    if ( rc || !(info.flags & XEN_DOMINF_dying) || info.tot_pages != 1 )
+        return xtf_failure("destroyed d%u with a mapped frame: rc %ld flags %#x pages %lu", d, rc,
+                           info.flags, (unsigned long)info.tot_pages),
+               false;
+    if ( !refused("a dying domain's id", xtf_pvh_config(1), d, -XEN_EEXIST) || !create(&e) ||
+         !expect("a new domain's id is not the dying one's", e != d, 1) || !destroy(e, NULL) )
+        return false;
+    if ( memcmp(local() + MSG_OFF, msg, sizeof(msg)) )
+        return xtf_failure("the dying domain's frame lost its contents"), false;
+    if ( (rc = xtf_unmap_local(LOCAL_GFN)) )
+        return xtf_failure("unmap: %ld", rc), false;
+    if ( !expect("getdomaininfo after the last mapping", xtf_getdomaininfo(d, &info), -XEN_ESRCH) )
+        return false;
+    return frames_back("the last mapping of a dying domain");
+}
+
 static bool error_paths(void)
 {
-    return bad_configs() && ids() && bad_contexts() && over_max_mem();
+    return bad_configs() && ids() && bad_contexts() && over_max_mem() && zombie();
 }
 
 static bool run_once(unsigned int round)
