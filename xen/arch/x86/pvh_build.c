@@ -33,7 +33,7 @@
 #include <asm/hvm.h>
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
-#include <asm/pvh_acpi.h>
+#include <wren/pvh_acpi.h>
 
 #define LOW_RAM_END      0x9d000ULL
 #define ACPI_GPA         0x9d000ULL
@@ -202,9 +202,11 @@ static int check_mem(struct domain *d, uint64_t mem)
 
 static int load_acpi(struct domain *d)
 {
-    uint8_t *page = xzalloc_array(uint8_t, PAGE_SIZE);
-    int rc = page ? pvh_acpi_fill(page, ACPI_GPA, d->max_vcpus) : -ENOMEM;
-    if ( !rc && copy_to_gpa(d, ACPI_GPA, page, PAGE_SIZE) )
+    uint8_t *page = xzalloc_array(uint8_t, PVH_ACPI_SIZE);
+    int rc = -ENOMEM;
+    if ( page )
+        rc = pvh_acpi_fill(page, ACPI_GPA, d->max_vcpus) ? -E2BIG : 0;
+    if ( !rc && copy_to_gpa(d, ACPI_GPA, page, PVH_ACPI_SIZE) )
         rc = -EFAULT;
     xfree(page);
     return rc;
