@@ -24,7 +24,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
-#include <xen/elf.h>
+#include <wren/elf.h>
 #include <xen/param.h>
 #include <xen/console.h>
 #include <xen/guest_access.h>
@@ -238,11 +238,10 @@ int pvh_build(struct domain *d, const struct pvh_image *pi, uint64_t mem)
     int rc = check_mem(d, mem);
     if ( rc )
         return rc;
-    rc = elf_parse(&img, pi->kernel, pi->kernel_size, &why);
-    if ( rc )
+    if ( elf_parse(&img, pi->kernel, pi->kernel_size, &why) )
     {
         printk(XENLOG_ERR "d%u: kernel rejected: %s\n", d->domain_id, why);
-        return rc;
+        return -ENOEXEC;
     }
     if ( phys32_entry(&img, &entry) )
     {
