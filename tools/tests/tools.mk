@@ -19,7 +19,12 @@ TOOL_TESTS :=
 # TOOL_TESTS += test-xs-proto
 # TOOL_SRCS_test-xs-proto += xenstored/store.c
 
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
+
+# (In a pattern rule's prerequisites, make puts the stem in for every %
+# before the second expansion, so the object list is built without %
+# or a colon.)
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
 	@mkdir -p $(dir $@)
@@ -35,7 +40,7 @@ $(BUILD)/tools/%.o: tools/%.c
 
 .SECONDEXPANSION:
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(patsubst %.c,$(BUILD)/tools/obj/%.o,$$(TOOL_SRCS_test-$$*))
+		$$(addprefix $(BUILD)/tools/obj/,$$(addsuffix .o,$$(basename $$(TOOL_SRCS_test-$$*))))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
