@@ -46,3 +46,7 @@ $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
 $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
+
+# Rebuild an object when a header (or a lib/ file shared.c includes) changes.
+-include $(wildcard $(BUILD)/tools/*.d $(BUILD)/tools/obj/*/*.d $(BUILD)/tools/obj/*/*/*.d \
+	$(BUILD)/tools/obj/*/*/*/*.d)
