@@ -73,6 +73,28 @@ TOOL_TESTS += test-console
 TOOL_SRCS_test-console += console/daemon.c
 TOOL_SRCS_test-console += console/clients.c
 
+# The domain builder against a fake domain (tests/tools/fake-xen.c).
+TOOL_TESTS += test-guest-build
+TOOL_SRCS_test-guest-build += libs/guest/xg_build.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_kernel.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_memory.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_start.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_cpu.c
+TOOL_SRCS_test-guest-build += libs/guest/shared.c
+TOOL_SRCS_test-guest-build += tests/tools/fake-xen.c
+TOOL_SRCS_test-guest-build += tests/tools/elf-fixture.c
+
+# The builder's refusals of malformed kernels.
+TOOL_TESTS += test-guest-elf
+TOOL_SRCS_test-guest-elf += libs/guest/xg_build.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_kernel.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_memory.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_start.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_cpu.c
+TOOL_SRCS_test-guest-elf += libs/guest/shared.c
+TOOL_SRCS_test-guest-elf += tests/tools/fake-xen.c
+TOOL_SRCS_test-guest-elf += tests/tools/elf-fixture.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
