@@ -16,8 +16,21 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
-# TOOL_TESTS += test-xs-proto
-# TOOL_SRCS_test-xs-proto += xenstored/store.c
+
+# xenstored: every test links the daemon's core (XS_CORE).
+XS_CORE :=
+XS_CORE += xenstored/tree.c
+XS_CORE += xenstored/perms.c
+XS_CORE += xenstored/txn.c
+XS_CORE += xenstored/watch.c
+XS_CORE += xenstored/ops.c
+XS_CORE += xenstored/ops-domain.c
+XS_CORE += xenstored/conn.c
+XS_CORE += xenstored/ring.c
+XS_CORE += xenstored/socket.c
+XS_CORE += xenstored/daemon.c
+TOOL_TESTS += test-xs-proto
+TOOL_SRCS_test-xs-proto += $(XS_CORE)
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
@@ -35,7 +48,7 @@ $(BUILD)/tools/%.o: tools/%.c
 
 .SECONDEXPANSION:
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(patsubst %.c,$(BUILD)/tools/obj/%.o,$$(TOOL_SRCS_test-$$*))
+		$$(foreach s,$$(TOOL_SRCS_test-$$*),$(BUILD)/tools/obj/$$(basename $$(s)).o)
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
