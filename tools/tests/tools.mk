@@ -54,3 +54,12 @@ $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
 $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
+
+# A generated scanner includes its parser's header and the parser the
+# scanner's: build every generated header before any generated object.
+TOOL_GEN_HDRS := $(foreach c,$(TOOLS_COMPONENTS), \
+	$(patsubst $(TOOLS_ROOT)/%.y,$(TOOLS_GEN)/%.tab.h,$(call tools_ysrcs,$(c))) \
+	$(patsubst $(TOOLS_ROOT)/%.l,$(TOOLS_GEN)/%.lex.h,$(call tools_lsrcs,$(c))))
+TOOL_GEN_OBJS := $(patsubst $(TOOLS_GEN)/%.c,$(BUILD)/tools/obj/%.o, \
+	$(foreach c,$(TOOLS_COMPONENTS),$(call tools_gensrcs,$(c),$(TOOLS_GEN))))
+$(TOOL_GEN_OBJS): $(TOOL_GEN_HDRS)
