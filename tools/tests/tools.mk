@@ -32,6 +32,14 @@ XS_CORE += xenstored/daemon.c
 TOOL_TESTS += test-xs-proto
 TOOL_SRCS_test-xs-proto += $(XS_CORE)
 
+# xl's config reader: the grammar, the settings, the keys' meaning.
+TOOL_TESTS += test-xl-cfg
+TOOL_SRCS_test-xl-cfg += xl/xl_cfg.tab.c
+TOOL_SRCS_test-xl-cfg += xl/xl_cfg.lex.c
+TOOL_SRCS_test-xl-cfg += xl/xlu_cfg.c
+TOOL_SRCS_test-xl-cfg += xl/xl_parse.c
+TOOL_SRCS_test-xl-cfg += libs/light/libxl_config.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
