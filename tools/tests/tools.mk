@@ -40,6 +40,21 @@ TOOL_SRCS_test-xl-cfg += xl/xlu_cfg.c
 TOOL_SRCS_test-xl-cfg += xl/xl_parse.c
 TOOL_SRCS_test-xl-cfg += libs/light/libxl_config.c
 
+# The libxl-style layer over test doubles of the lower libraries.
+LIGHT_SRCS :=
+LIGHT_SRCS += libs/light/libxl.c
+LIGHT_SRCS += libs/light/libxl_config.c
+LIGHT_SRCS += libs/light/libxl_console.c
+LIGHT_SRCS += libs/light/libxl_create.c
+LIGHT_SRCS += libs/light/libxl_death.c
+LIGHT_SRCS += libs/light/libxl_domain.c
+LIGHT_SRCS += libs/light/libxl_dommisc.c
+LIGHT_SRCS += libs/light/libxl_host.c
+LIGHT_SRCS += libs/light/libxl_xs.c
+TOOL_TESTS += test-light
+TOOL_SRCS_test-light += $(LIGHT_SRCS)
+TOOL_SRCS_test-light += tests/tools/fake-xen.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
