@@ -55,6 +55,20 @@ TOOL_TESTS += test-light
 TOOL_SRCS_test-light += $(LIGHT_SRCS)
 TOOL_SRCS_test-light += tests/tools/fake-xen.c
 
+# xl's commands over a stand-in libxl.
+TOOL_TESTS += test-xl
+TOOL_SRCS_test-xl += xl/xl.c
+TOOL_SRCS_test-xl += xl/xl_cmdtable.c
+TOOL_SRCS_test-xl += xl/xl_info.c
+TOOL_SRCS_test-xl += xl/xl_mem.c
+TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
+TOOL_SRCS_test-xl += xl/xl_parse.c
+TOOL_SRCS_test-xl += xl/xlu_cfg.c
+TOOL_SRCS_test-xl += xl/xl_cfg.tab.c
+TOOL_SRCS_test-xl += xl/xl_cfg.lex.c
+TOOL_SRCS_test-xl += libs/light/libxl_config.c
+TOOL_SRCS_test-xl += tests/tools/stub-libxl.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c

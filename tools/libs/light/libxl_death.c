@@ -9,6 +9,7 @@
  * down; others (dom0, the hypervisor's boot-module domains) are left
  * alone, as is a suspended domain (it will be resumed or saved).
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "libxl_internal.h"
@@ -67,4 +68,26 @@ int libxl_domain_death_handle(libxl_ctx *ctx)
         handled += handle_one(ctx, &list[i]);
     libxl_dominfo_list_free(list, nb);
     return handled;
+}
+
+#define DEATH_TOKEN "libxl-death"
+
+int libxl_domain_death_poll(libxl_ctx *ctx)
+{
+    char **ev;
+    bool fired = false;
+
+    if ( !ctx->death_watch )
+    {
+        if ( !xs_watch(ctx->xsh, "@releaseDomain", DEATH_TOKEN) )
+            return libxl__err_errno(ctx, ERROR_FAIL, "cannot watch @releaseDomain");
+        ctx->death_watch = true;
+        fired = true; /* a first look, for deaths before the watch */
+    }
+    while ( (ev = xs_check_watch(ctx->xsh)) )
+    {
+        fired = true;
+        free(ev);
+    }
+    return fired ? libxl_domain_death_handle(ctx) : 0;
 }

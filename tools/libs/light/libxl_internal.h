@@ -24,6 +24,7 @@ struct libxl__ctx
     struct xs_handle *xsh;
     libxl_version_info version;
     bool have_version;
+    bool death_watch; /* @releaseDomain watched for death handling */
     char error[256];
 };
 

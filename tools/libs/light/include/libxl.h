@@ -266,5 +266,9 @@ int libxl_console_attach(libxl_ctx *ctx, libxl_domid domid, int cons_num, libxl_
  * rebuild from the configuration it was created with). Called from
  * @releaseDomain's watch; returns how many domains it handled. */
 int libxl_domain_death_handle(libxl_ctx *ctx);
+/* Never blocks: on the first call, watch @releaseDomain (xenstored fires
+ * it on VIRQ_DOM_EXC); then, if it fired since, handle the deaths.
+ * Returns how many domains it handled, or an ERROR_*. */
+int libxl_domain_death_poll(libxl_ctx *ctx);
 
 #endif /* LIBXL_H */
