@@ -100,3 +100,14 @@ TOOL_GEN_HDRS := $(foreach c,$(TOOLS_COMPONENTS), \
 TOOL_GEN_OBJS := $(patsubst $(TOOLS_GEN)/%.c,$(BUILD)/tools/obj/%.o, \
 	$(foreach c,$(TOOLS_COMPONENTS),$(call tools_gensrcs,$(c),$(TOOLS_GEN))))
 $(TOOL_GEN_OBJS): $(TOOL_GEN_HDRS)
+
+# The toolstack's fuzz harnesses (fuzz/harnesses.mk), replayed over their
+# committed corpus by "make unit", with the toolstack's flags.
+TOOL_REPLAYS := $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TOOL_HARNESSES))
+REPLAYS += $(TOOL_REPLAYS)
+
+$(TOOL_REPLAYS): $(BUILD)/fuzz/replay-%: fuzz/fuzz-%.c fuzz/driver-replay.c \
+		$$(call fuzz_tool_srcs,$$*) fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(TOOL_TEST_CFLAGS)) -Wno-unused-function -Ifuzz -DNAME=\"$*\" \
+		-DCORPUS=\"$(abspath fuzz/corpus/$*)\" $(filter %.c,$^) -o $@
