@@ -34,7 +34,9 @@ TOOLS_COMPONENTS += xenstored
 TOOLS_COMPONENTS += console
 TOOLS_COMPONENTS += xl
 
-TOOLS_INCLUDES := -I$(TOOLS_ROOT)/include \
+# <wren/...> is lib/include: the freestanding parts tool code shares with
+# the hypervisor (libs/guest compiles lib's ELF parser and ACPI tables).
+TOOLS_INCLUDES := -I$(TOOLS_ROOT)/include -I$(TOOLS_ROOT)/../lib/include \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_ROOT)/$(c)/include)
 
 TOOLS_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \

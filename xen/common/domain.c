@@ -161,6 +161,7 @@ static void domain_free_parts(struct domain *d)
     xfree(d->memmap);
     grant_table_free(d);
     evtchn_free(d);
+    zombie_discard(d);
     xfree(d);
 }
 
@@ -219,6 +220,8 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     logdirty_domain_init(d);
     rc = evtchn_init(d);
+    if ( !rc )
+        rc = zombie_prepare(d);
     if ( !rc )
         rc = grant_table_init(d);
     if ( !rc )
@@ -426,6 +429,7 @@ int domain_destroy(struct domain *d)
     spin_lock(&d->lock);
     domain_relinquish(d);
     spin_unlock(&d->lock);
+    zombie_enter_if_held(d);
     printk("Domain %u destroyed\n", d->domain_id);
     send_dom_exc();
     put_domain(d); /* the list's reference */

@@ -110,6 +110,14 @@ long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
+/* A destroyed domain whose frames are still mapped is dying, not gone. */
+static long zombie_getdomaininfo(struct xen_domctl *op, uint64_t arg)
+{
+    if ( !zombie_fill_info(op->domain, &op->u.getdomaininfo) )
+        return -ESRCH;
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
 long domctl_pause(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     if ( d == current->domain )
@@ -204,6 +212,17 @@ long domctl_logdirty(struct domain *d, struct xen_domctl *op, uint64_t arg)
     return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
 }
 
+/* The target, with a reference, and whether the caller may act on it. A
+ * NO_TARGET command names none (d NULL). */
+static long domctl_target(const struct domctl_subop *sub, domid_t id, struct domain **d)
+{
+    *d = NULL;
+    if ( sub->flags & HC_NO_TARGET )
+        return hypercall_permit(sub->callers, current->domain, NULL);
+    *d = domain_get_by_id(id); /* DOMID_SELF names no domain here, as in Xen */
+    return *d ? hypercall_permit(sub->callers, current->domain, *d) : -ESRCH;
+}
+
 long do_domctl(uint64_t arg)
 {
     const struct domctl_subop *sub;
@@ -218,18 +237,11 @@ long do_domctl(uint64_t arg)
     if ( !sub )
         return -ENOSYS;
     spin_lock(&domctl_lock);
-    if ( sub->flags & HC_NO_TARGET )
-    {
-        d = NULL;
-        rc = hypercall_permit(sub->callers, current->domain, NULL);
-    }
-    else
-    {
-        d = domain_get_by_id(op.domain); /* DOMID_SELF names no domain here, as in Xen */
-        rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
-    }
+    rc = domctl_target(sub, op.domain, &d);
     if ( !rc )
         rc = sub->fn(d, &op, arg);
+    else if ( rc == -ESRCH && op.cmd == XEN_DOMCTL_getdomaininfo )
+        rc = zombie_getdomaininfo(&op, arg);
     spin_unlock(&domctl_lock);
     if ( d )
         put_domain(d);

@@ -67,11 +67,12 @@ static int pick_id(domid_t want, domid_t *id)
         if ( d )
             put_domain(d);
         *id = want;
-        return d ? -EEXIST : 0;
+        return d || zombie_holds_id(want) ? -EEXIST : 0;
     }
-    while ( (d = domain_get_next(next)) && d->domain_id == next )
+    while ( ((d = domain_get_next(next)) && d->domain_id == next) || zombie_holds_id(next) )
     {
-        put_domain(d);
+        if ( d )
+            put_domain(d);
         next++;
     }
     if ( d )

@@ -66,7 +66,7 @@ static int cpu_check(struct domain *d, uint16_t instance, const void *body)
 static int cpu_load(struct domain *d, uint16_t instance, const void *body)
 {
     struct vcpu *v = record_vcpu(d, instance);
-    int rc = arch_hvm_cpu_load(v, body);
+    int rc = v ? arch_hvm_cpu_load(v, body) : -EINVAL; /* checked; never NULL */
     if ( rc )
         return rc;
     v->initialised = true;

@@ -128,6 +128,7 @@ struct domain
     struct grant_table *grant_table; /* common/grant_table.c's */
     uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
     xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
+    struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
 };
 
 extern struct domain *domain_list;
@@ -137,6 +138,18 @@ extern struct domain *hardware_domain;
 struct xen_domctl_getdomaininfo;
 /* What XEN_DOMCTL_getdomaininfo says of d (domctl.c). */
 void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/* zombie.c: a destroyed domain whose frames are still mapped elsewhere
+ * keeps its id, dying, until they are freed. prepare at creation (the
+ * record is allocated then), enter_if_held after the destroy's
+ * relinquish, discard when the domain is freed. fill_info: is id a
+ * zombie (and what getdomaininfo says of it)? holds_id: is id taken by
+ * one? Both first forget the zombies whose frames are gone. */
+int zombie_prepare(struct domain *d);
+void zombie_enter_if_held(struct domain *d);
+void zombie_discard(struct domain *d);
+bool zombie_fill_info(domid_t id, struct xen_domctl_getdomaininfo *info);
+bool zombie_holds_id(domid_t id);
 
 /* Domains. Return 0 or -errno; created domains start paused once (by the
  * builder) so no vCPU runs before its context is set. */
