@@ -94,6 +94,7 @@ long domctl_createdomain(struct domain *unused, struct xen_domctl *op, uint64_t 
     if ( rc )
         return rc;
     memcpy(d->handle, c->handle, sizeof(d->handle));
+    evtchn_limit_ports(d, c->max_evtchn_port + 1);
     domain_pause_is_controllers(d);
     op->domain = id;
     if ( copy_to_guest(arg, op, sizeof(*op)) )

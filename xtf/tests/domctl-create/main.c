@@ -22,8 +22,9 @@
  *
  * Error paths, each followed by the free-pages check: configurations
  * createdomain must refuse (-EINVAL), an id in use (-EEXIST), bad HVM
- * context records (-EINVAL, the vCPU stays down), and populate beyond
- * max_mem (stops at the limit). Last, a domain destroyed while dom0
+ * context records (-EINVAL, the vCPU stays down), populate beyond
+ * max_mem (stops at the limit), and a domain made with max_evtchn_port 3
+ * (ports 1-3, then -ENOSPC). Last, a domain destroyed while dom0
  * still maps one of its frames stays, dying (getdomaininfo), with its id
  * taken (-EEXIST) and the frame intact, until the mapping goes; then it
  * is gone (-ESRCH) and every frame is back.
@@ -495,9 +496,27 @@ static bool zombie(void)
     return frames_back("the last mapping of a dying domain");
 }
 
+/* max_evtchn_port 3: ports 1..3 for the domain, then -ENOSPC. */
+static bool port_limit(void)
+{
+    struct xen_domctl_createdomain c = xtf_pvh_config(1);
+    domid_t d;
+    long rc = 0;
+
+    c.max_evtchn_port = 3;
+    if ( (rc = xtf_createdomain(0, &c, &d)) )
+        return xtf_failure("createdomain with max_evtchn_port 3: %ld", rc), false;
+    for ( long want = 1; want <= 3 && rc >= 0; want++ )
+        if ( (rc = evtchn_alloc_unbound(d, 0)) != want )
+            xtf_failure("port %ld of 3: got %ld", want, rc), rc = -1;
+    if ( rc >= 0 )
+        expect("a fourth port", evtchn_alloc_unbound(d, 0), -XEN_ENOSPC);
+    return destroy(d, "the port limit") && rc >= 0;
+}
+
 static bool error_paths(void)
 {
-    return bad_configs() && ids() && bad_contexts() && over_max_mem() && zombie();
+    return bad_configs() && ids() && bad_contexts() && over_max_mem() && port_limit() && zombie();
 }
 
 static bool run_once(unsigned int round)
