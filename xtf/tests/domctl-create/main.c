@@ -25,7 +25,8 @@
  * context records (-EINVAL, the vCPU stays down), populate beyond
  * max_mem (stops at the limit), and a domain made with max_evtchn_port 3
  * (ports 1-3, then -ENOSPC). Last, a domain destroyed while dom0
- * still maps one of its frames stays, dying (getdomaininfo), with its id
+ * still maps one of its frames stays, dying (getdomaininfo and the
+ * list), with its id
  * taken (-EEXIST) and the frame intact, until the mapping goes; then it
  * is gone (-ESRCH) and every frame is back.
  */
@@ -465,6 +466,25 @@ static bool over_max_mem(void)
     return destroy(d, "populate over max_mem") && ok;
 }
 
+/* getdomaininfolist lists a dying domain too, as Xen's does. */
+static bool listed_dying(domid_t d)
+{
+    static struct xen_domctl_getdomaininfo infos[2];
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_getdomaininfolist };
+    long rc;
+
+    op.u.getdomaininfolist.first_domain = d;
+    op.u.getdomaininfolist.max_domains = ARRAY_SIZE(infos);
+    set_xen_guest_handle(op.u.getdomaininfolist.buffer, infos);
+    rc = hypercall_sysctl(&op);
+    if ( rc || op.u.getdomaininfolist.num_domains != 1 || infos[0].domain != d ||
+         !(infos[0].flags & XEN_DOMINF_dying) )
+        return xtf_failure("getdomaininfolist from dying d%u: rc %ld, %u domains, flags %#x", d, rc,
+                           op.u.getdomaininfolist.num_domains, infos[0].flags),
+               false;
+    return true;
+}
+
 /* Destroyed with a frame still mapped by dom0: dying, its id taken, its
  * frame readable, until the mapping goes; then gone and every frame back. */
 static bool zombie(void)
@@ -484,6 +504,8 @@ static bool zombie(void)
         return xtf_failure("destroyed d%u with a mapped frame: rc %ld flags %#x pages %lu", d, rc,
                            info.flags, (unsigned long)info.tot_pages),
                false;
+    if ( !listed_dying(d) )
+        return false;
     if ( !refused("a dying domain's id", xtf_pvh_config(1), d, -XEN_EEXIST) || !create(&e) ||
          !expect("a new domain's id is not the dying one's", e != d, 1) || !destroy(e, NULL) )
         return false;
