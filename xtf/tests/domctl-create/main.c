@@ -18,7 +18,8 @@
  * allocated in the domain for dom0, XENMEM_set_memory_map, a foreign map
  * past the domain's memory (a per-frame error), sethvmcontext on a
  * running domain (-EBUSY), and readconsole (the guest's line and the
- * creation are in the ring).
+ * creation are in the ring; an incremental read sees only what is new;
+ * after a clearing read the ring is empty).
  *
  * Error paths, each followed by the free-pages check: configurations
  * createdomain must refuse (-EINVAL), an id in use (-EEXIST), bad HVM
@@ -336,13 +337,58 @@ static bool ring_has(const char *text)
            false;
 }
 
+static long readconsole(char *buf, uint32_t size, bool incremental, bool clear, uint32_t *index,
+                        uint32_t *count)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_readconsole };
+    long rc;
+
+    op.u.readconsole.count = size;
+    op.u.readconsole.incremental = incremental;
+    op.u.readconsole.clear = clear;
+    op.u.readconsole.index = *index;
+    set_xen_guest_handle(op.u.readconsole.buffer, buf);
+    rc = hypercall_sysctl(&op);
+    *index = op.u.readconsole.index;
+    *count = op.u.readconsole.count;
+    return rc;
+}
+
+/* An incremental read from where the last one ended sees only what was
+ * printed since; after a clearing read the ring is empty. */
+static bool ring_incremental_and_clear(void)
+{
+    static char buf[4096];
+    uint32_t idx = 0, n = 0;
+    domid_t e;
+
+    if ( readconsole(buf, sizeof(buf), false, false, &idx, &n) || !n )
+        return xtf_failure("readconsole: %u bytes", n), false;
+    while ( n == sizeof(buf) ) /* read up to the end */
+        readconsole(buf, sizeof(buf), true, false, &idx, &n);
+    if ( !create(&e) || !destroy(e, NULL) )
+        return false;
+    if ( readconsole(buf, sizeof(buf) - 1, true, false, &idx, &n) )
+        return xtf_failure("incremental readconsole failed"), false;
+    buf[n] = '\0';
+    if ( !strstr(buf, "created by d0") || strstr(buf, "Wren XTF") )
+        return xtf_failure("incremental read of %u bytes is not just the new lines", n), false;
+    readconsole(buf, sizeof(buf), false, true, &idx, &n); /* read and clear */
+    while ( n == sizeof(buf) )
+        readconsole(buf, sizeof(buf), true, true, &idx, &n);
+    if ( readconsole(buf, sizeof(buf), false, false, &idx, &n) || n )
+        return xtf_failure("%u bytes in the ring after a clearing read", n), false;
+    return true;
+}
+
 static bool checks_after_run(domid_t d)
 {
     char created[32];
 
     snprintf(created, sizeof(created), "d%u: created by d0", d);
     return expect("sethvmcontext while not paused", set_entry(d), -XEN_EBUSY) &&
-           ring_has("domctl-create: hello from a domain dom0 built") && ring_has(created);
+           ring_has("domctl-create: hello from a domain dom0 built") && ring_has(created) &&
+           ring_incremental_and_clear();
 }
 
 /* ---- error paths ---------------------------------------------------------- */
