@@ -17,7 +17,8 @@
  * getdomaininfolist, HVM params set and read by dom0, an unbound port
  * allocated in the domain for dom0, XENMEM_set_memory_map, a foreign map
  * past the domain's memory (a per-frame error), sethvmcontext on a
- * running domain (-EBUSY), and readconsole (the guest's line and the
+ * running domain (-EBUSY), gethvmcontext of the vCPU that ran (RIP after
+ * its last hypercall), and readconsole (the guest's line and the
  * creation are in the ring; an incremental read sees only what is new;
  * after a clearing read the ring is empty).
  *
@@ -55,6 +56,7 @@ const char test_title[] = "dom0 builds, runs and destroys domains with createdom
 #define WAIT_POLLS 2000000UL
 
 static const char msg[] = "domctl-create: hello from a domain dom0 built\n";
+static uint32_t hlt_gpa; /* where the program stops */
 static long dom_exc;
 static uint64_t baseline;
 
@@ -95,6 +97,7 @@ static void write_program(uint8_t *page)
     p = imm32(p, 0xbb, SCHEDOP_shutdown);
     p = imm32(p, 0xb9, CODE_GPA + ARG_OFF);
     p = hcall(p);
+    hlt_gpa = CODE_GPA + (uint32_t)(p - page);
     *p++ = 0xf4; /* hlt; jmp .-1 */
     *p++ = 0xeb;
     *p++ = 0xfd;
@@ -381,14 +384,31 @@ static bool ring_incremental_and_clear(void)
     return true;
 }
 
+/* The saved CPU record of a vCPU that ran (and left its CPU): it stopped
+ * right after its shutdown hypercall, in 32-bit protected mode. */
+static bool saved_after_run(domid_t d)
+{
+    static uint8_t buf[XTF_HVM_CTX_ONE];
+    const struct hvm_hw_cpu *cpu = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER + 8);
+    uint32_t size = sizeof(buf);
+    long rc = xtf_gethvmcontext(d, buf, &size);
+
+    if ( rc || size != XTF_HVM_CTX_ONE )
+        return xtf_failure("gethvmcontext after the run: rc %ld size %u", rc, size), false;
+    return expect("saved RIP after the run", (long)cpu->rip, hlt_gpa) &&
+           expect("saved EAX (sched_op's 0)", (long)cpu->rax, 0) &&
+           expect("saved CR0", (long)cpu->cr0, 0x11) &&
+           expect("saved CS attributes", (long)cpu->cs_arbytes, 0xc9b);
+}
+
 static bool checks_after_run(domid_t d)
 {
     char created[32];
 
     snprintf(created, sizeof(created), "d%u: created by d0", d);
     return expect("sethvmcontext while not paused", set_entry(d), -XEN_EBUSY) &&
-           ring_has("domctl-create: hello from a domain dom0 built") && ring_has(created) &&
-           ring_incremental_and_clear();
+           saved_after_run(d) && ring_has("domctl-create: hello from a domain dom0 built") &&
+           ring_has(created) && ring_incremental_and_clear();
 }
 
 /* ---- error paths ---------------------------------------------------------- */
