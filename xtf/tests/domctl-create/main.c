@@ -26,7 +26,7 @@
  * createdomain must refuse (-EINVAL), an id in use (-EEXIST), bad HVM
  * context records (-EINVAL, the vCPU stays down), populate beyond
  * max_mem (stops at the limit), and a domain made with max_evtchn_port 3
- * (ports 1-3, then -ENOSPC). Last, a domain destroyed while dom0
+ * and 2 grant frames (ports 1-3, then -ENOSPC; query_size says 2). Last, a domain destroyed while dom0
  * still maps one of its frames stays, dying (getdomaininfo and the
  * list), with its id
  * taken (-EEXIST) and the frame intact, until the mapping goes; then it
@@ -38,6 +38,7 @@
 #include <xtf/p2m.h>
 #include <xtf/sysctl.h>
 #include <public/memory.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include <public/sysctl.h>
 #include <public/hvm/hvm_op.h>
@@ -585,26 +586,45 @@ static bool zombie(void)
 }
 
 /* max_evtchn_port 3: ports 1..3 for the domain, then -ENOSPC. */
-static bool port_limit(void)
+static bool port_limit(domid_t d)
 {
-    struct xen_domctl_createdomain c = xtf_pvh_config(1);
-    domid_t d;
     long rc = 0;
 
-    c.max_evtchn_port = 3;
-    if ( (rc = xtf_createdomain(0, &c, &d)) )
-        return xtf_failure("createdomain with max_evtchn_port 3: %ld", rc), false;
     for ( long want = 1; want <= 3 && rc >= 0; want++ )
         if ( (rc = evtchn_alloc_unbound(d, 0)) != want )
             xtf_failure("port %ld of 3: got %ld", want, rc), rc = -1;
-    if ( rc >= 0 )
-        expect("a fourth port", evtchn_alloc_unbound(d, 0), -XEN_ENOSPC);
-    return destroy(d, "the port limit") && rc >= 0;
+    return rc >= 0 && expect("a fourth port", evtchn_alloc_unbound(d, 0), -XEN_ENOSPC);
+}
+
+/* max_grant_frames 2: what query_size says. */
+static bool grant_limit(domid_t d)
+{
+    struct gnttab_query_size q = { .dom = d };
+    long rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
+
+    return expect("query_size", rc, 0) && expect("query_size status", q.status, 0) &&
+           expect("max_nr_frames", q.max_nr_frames, 2);
+}
+
+/* createdomain's limits are the domain's: max_evtchn_port 3, 2 grant frames. */
+static bool limits(void)
+{
+    struct xen_domctl_createdomain c = xtf_pvh_config(1);
+    domid_t d;
+    long rc;
+    bool ok;
+
+    c.max_evtchn_port = 3;
+    c.max_grant_frames = 2;
+    if ( (rc = xtf_createdomain(0, &c, &d)) )
+        return xtf_failure("createdomain with limits: %ld", rc), false;
+    ok = port_limit(d) && grant_limit(d);
+    return destroy(d, "the limits") && ok;
 }
 
 static bool error_paths(void)
 {
-    return bad_configs() && ids() && bad_contexts() && over_max_mem() && port_limit() && zombie();
+    return bad_configs() && ids() && bad_contexts() && over_max_mem() && limits() && zombie();
 }
 
 static bool run_once(unsigned int round)
