@@ -298,10 +298,13 @@ static int twobyte(struct emul_ctx *c)
     return rc == -EOPNOTSUPP ? emul_simd(c) : rc;
 }
 
-/* The forms past the tables above: BMI/ADX (emulate_bmi.c). */
+/* The forms past the tables above: BMI/ADX (emulate_bmi.c), the SSE4
+ * imm8 forms and VEX blends (emulate_sse4x.c). */
 static int more_forms(struct emul_ctx *c)
 {
-    return emul_bmi(c);
+    int rc = emul_bmi(c);
+
+    return rc == -EOPNOTSUPP ? emul_sse4x(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)

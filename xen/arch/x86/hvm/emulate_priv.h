@@ -96,6 +96,9 @@ int emul_simd(struct emul_ctx *c);
 int emul_simd_vex(struct emul_ctx *c);
 /* emulate_bmi.c: BMI1/BMI2 (VEX) and ADCX/ADOX; -EOPNOTSUPP if not one. */
 int emul_bmi(struct emul_ctx *c);
+/* emulate_sse4x.c: DPPS/DPPD, MPSADBW, PCMPxSTRx (legacy and VEX), VEX
+ * VBLENDV*, PINSRW mm; -EOPNOTSUPP if not one. */
+int emul_sse4x(struct emul_ctx *c);
 /* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
 int emul_x87(struct emul_ctx *c);
 /* emulate_string.c */
