@@ -82,7 +82,7 @@ OP(vmpsadbw128, "vmpsadbw $2, (%[m]), %%xmm2, %%xmm1")
 OP(vmpsadbw256, "vmpsadbw $0x2b, (%[m]), %%ymm2, %%ymm1")
 OP(dpps, "dpps $0xf5, (%[m]), %%xmm1")
 OP(dpps_none, "dpps $0x0f, (%[m]), %%xmm1")
-OP(dpps_snan, "dpps $0x1c, (%[m]), %%xmm2")
+OP(dpps_snan, "dpps $0x3f, (%[m]), %%xmm2")
 OP(dppd, "dppd $0x32, (%[m]), %%xmm1")
 OP(vdpps256, "vdpps $0x7b, (%[m]), %%ymm2, %%ymm1")
 OP(vdppd, "vdppd $0x11, (%[m]), %%xmm2, %%xmm1")
@@ -209,7 +209,7 @@ static void set_patterns(void)
         /* the blends' mask: top bits in no element-aligned pattern */
         ymm[3][i] = (0xb38f1c6du >> i) & 1 ? 0x80 | i : 0x7f & (i * 7);
     }
-    /* dpps snan: dword 2 of ymm2 an SNaN (its product is selected, bit 4 is not) */
+    /* dpps snan: dword 0 of ymm2 an SNaN, a NaN product besides the hole's */
     memcpy(&ymm[2][0], "\x01\x00\xa0\x7f", 4);
 }
 

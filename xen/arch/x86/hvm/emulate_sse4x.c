@@ -8,9 +8,10 @@
  *
  * DPPS/DPPD run on the CPU like emulate_simd.c's table (on XMM0, under
  * the guest's MXCSR with every exception masked, XMM0 and MXCSR put
- * back): one stub per imm8 high nibble, the low nibble's broadcast done
- * here. The string compares and MPSADBW are x86_pcmpstr.c's, the blends
- * and PINSRW plain data movement. The hypervisor has no FP state of its
+ * back): one stub per imm8 high nibble, with every lane written; the
+ * lanes the low nibble does not pick are cleared here. The string
+ * compares and MPSADBW are x86_pcmpstr.c's, the blends and PINSRW plain
+ * data movement. The hypervisor has no FP state of its
  * own: the registers touched are the running vCPU's, through fpu.h;
  * guest memory only through emulate_priv.h.
  */
@@ -93,14 +94,17 @@ struct dp_io
                      : [src] "m"(io->src), [run] "m"(io->run_csr), [old] "m"(io->old_csr)); \
     }
 
-/* Each product mask (imm8 bits 7:4; DPPD bits 5:4), the sum into lane 0. */
+/* Each product mask (imm8 bits 7:4; DPPD bits 5:4), the sum into every
+ * lane: the CPU adds in a different order for each lane (with two NaN
+ * products, lanes differ), so lanes are not copied from one another. */
 #define DP_NIBBLES(X) \
     X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(a) X(b) X(c) X(d) X(e) X(f)
-#define X_DPPS(h) DP_STUB(dpps_##h, "dpps", "0x" #h "1")
-#define X_DPPD(h) DP_STUB(dppd_##h, "dppd", "0x" #h "1")
+#define X_DPPS(h) DP_STUB(dpps_##h, "dpps", "0x" #h "f")
+#define X_DPPD(h) DP_STUB(dppd_##h, "dppd", "0x" #h "3")
 DP_NIBBLES(X_DPPS)
 X_DPPD(0)
-X_DPPD(1) X_DPPD(2) X_DPPD(3)
+X_DPPD(1)
+X_DPPD(2) X_DPPD(3)
 
 #define X_DPPS_ENTRY(h) dpps_##h,
     static void (*const dpps_stubs[16])(struct dp_io *) = { DP_NIBBLES(X_DPPS_ENTRY) };
@@ -146,7 +150,7 @@ static uint32_t dp_lane(bool pd, unsigned int imm, uint8_t d[16], const uint8_t 
     memcpy(io.dst, d, 16);
     (pd ? dppd_stubs[(imm >> 4) & 3] : dpps_stubs[imm >> 4])(&io);
     for ( unsigned int n = 0; n < 16 / size; n++ )
-        memcpy(d + n * size, imm & (1u << n) ? io.dst : (const uint8_t[8]){ 0 }, size);
+        memcpy(d + n * size, imm & (1u << n) ? io.dst + n * size : (const uint8_t[8]){ 0 }, size);
     return io.out_csr & MXCSR_FLAGS;
 }
 
