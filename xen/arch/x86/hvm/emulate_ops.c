@@ -299,12 +299,15 @@ static int twobyte(struct emul_ctx *c)
 }
 
 /* The forms past the tables above: BMI/ADX (emulate_bmi.c), the SSE4
- * imm8 forms and VEX blends (emulate_sse4x.c). */
+ * imm8 forms and VEX blends (emulate_sse4x.c), FMA3/F16C
+ * (emulate_fma.c). */
 static int more_forms(struct emul_ctx *c)
 {
     int rc = emul_bmi(c);
 
-    return rc == -EOPNOTSUPP ? emul_sse4x(c) : rc;
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_sse4x(c);
+    return rc == -EOPNOTSUPP ? emul_fma(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)

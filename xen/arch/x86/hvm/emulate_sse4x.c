@@ -104,13 +104,14 @@ struct dp_io
 DP_NIBBLES(X_DPPS)
 X_DPPD(0)
 X_DPPD(1)
-X_DPPD(2) X_DPPD(3)
+X_DPPD(2)
+X_DPPD(3)
 
 #define X_DPPS_ENTRY(h) dpps_##h,
     static void (*const dpps_stubs[16])(struct dp_io *) = { DP_NIBBLES(X_DPPS_ENTRY) };
 static void (*const dppd_stubs[4])(struct dp_io *) = { dppd_0, dppd_1, dppd_2, dppd_3 };
 
-static uint32_t read_mxcsr(void)
+uint32_t emul_mxcsr(void)
 {
     uint32_t csr;
 
@@ -123,12 +124,7 @@ static void write_mxcsr(uint32_t csr)
     asm volatile("ldmxcsr %0" ::"m"(csr));
 }
 
-/*
- * The flags the masked runs raised go into the guest's MXCSR; one the
- * guest left unmasked is #XM (#UD without CR4.OSXMMEXCPT) with the
- * destination untouched, a pre-computation flag hiding the others.
- */
-static int fp_flags(struct emul_ctx *c, uint32_t old, uint32_t flags)
+int emul_mxcsr_flags(struct emul_ctx *c, uint32_t old, uint32_t flags)
 {
     bool unmasked = flags & ~(old >> 7) & MXCSR_FLAGS;
 
@@ -159,7 +155,7 @@ static int emul_dp(struct emul_ctx *c, bool pd)
     const struct x86_insn *i = &c->insn;
     bool wide = i->vex && i->vex_l;
     uint8_t s[32], d[32];
-    uint32_t old = read_mxcsr(), flags;
+    uint32_t old = emul_mxcsr(), flags;
     int rc = read_mem(c, 0, wide ? 32 : 16, s);
 
     if ( rc )
@@ -168,7 +164,7 @@ static int emul_dp(struct emul_ctx *c, bool pd)
     flags = dp_lane(pd, i->imm & 0xff, d, s, old);
     if ( wide )
         flags |= dp_lane(pd, i->imm & 0xff, d + 16, s + 16, old);
-    rc = fp_flags(c, old, flags);
+    rc = emul_mxcsr_flags(c, old, flags);
     if ( rc )
         return rc;
     if ( i->vex )
