@@ -60,8 +60,9 @@ struct hw
     X(hi, 0)                                                                                  \
     X(hi, 1)                                                                                  \
     X(hi, 2)                                                                                  \
-    X(hi, 3) X(hi, 4) X(hi, 5) X(hi, 6) X(hi, 7) X(hi, 8) X(hi, 9) X(hi, a) X(hi, b) X(hi, c) \
-        X(hi, d) X(hi, e) X(hi, f)
+    X(hi, 3)                                                                                  \
+    X(hi, 4) X(hi, 5) X(hi, 6) X(hi, 7) X(hi, 8) X(hi, 9) X(hi, a) X(hi, b) X(hi, c) X(hi, d) \
+        X(hi, e) X(hi, f)
 #define ALL(X) ROW(X, 0) ROW(X, 1) ROW(X, 2) ROW(X, 3) ROW(X, 4) ROW(X, 5) ROW(X, 6) ROW(X, 7)
 
 ALL(STUBS)

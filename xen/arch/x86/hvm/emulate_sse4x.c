@@ -108,7 +108,7 @@ X_DPPD(2)
 X_DPPD(3)
 
 #define X_DPPS_ENTRY(h) dpps_##h,
-    static void (*const dpps_stubs[16])(struct dp_io *) = { DP_NIBBLES(X_DPPS_ENTRY) };
+static void (*const dpps_stubs[16])(struct dp_io *) = { DP_NIBBLES(X_DPPS_ENTRY) };
 static void (*const dppd_stubs[4])(struct dp_io *) = { dppd_0, dppd_1, dppd_2, dppd_3 };
 
 uint32_t emul_mxcsr(void)
