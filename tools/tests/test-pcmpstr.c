@@ -56,13 +56,11 @@ struct hw
     HW_I(istri_##hi##lo, "pcmpistri", "0x" #hi #lo) \
     HW_M(estrm_##hi##lo, "pcmpestrm", "0x" #hi #lo) \
     HW_M(istrm_##hi##lo, "pcmpistrm", "0x" #hi #lo)
-#define ROW(X, hi)                                                                            \
-    X(hi, 0)                                                                                  \
-    X(hi, 1)                                                                                  \
-    X(hi, 2)                                                                                  \
-    X(hi, 3)                                                                                  \
-    X(hi, 4) X(hi, 5) X(hi, 6) X(hi, 7) X(hi, 8) X(hi, 9) X(hi, a) X(hi, b) X(hi, c) X(hi, d) \
-        X(hi, e) X(hi, f)
+/* clang-format off */
+#define ROW(X, hi)                                                                  \
+    X(hi, 0) X(hi, 1) X(hi, 2) X(hi, 3) X(hi, 4) X(hi, 5) X(hi, 6) X(hi, 7)         \
+    X(hi, 8) X(hi, 9) X(hi, a) X(hi, b) X(hi, c) X(hi, d) X(hi, e) X(hi, f)
+/* clang-format on */
 #define ALL(X) ROW(X, 0) ROW(X, 1) ROW(X, 2) ROW(X, 3) ROW(X, 4) ROW(X, 5) ROW(X, 6) ROW(X, 7)
 
 ALL(STUBS)
