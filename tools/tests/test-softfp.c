@@ -13,8 +13,11 @@
 #include <asm/x86_softfp.h>
 
 #include <cpuid.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "harness.h"
 
@@ -153,6 +156,158 @@ static void fma_known(void)
     CHECK_EQ(fl, 0);
 }
 
+/*
+ * Unmasked exceptions: VFMADD231PS on four elements under a random
+ * MXCSR mask; the CPU's #XM (SIGFPE) and the MXCSR it leaves, against
+ * the flags x86_fma gives for the four and x86_mxcsr_raise's verdict.
+ */
+static sigjmp_buf xm_jump;
+static volatile uint32_t xm_csr;
+
+static void on_sigfpe(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+
+    xm_csr = uc->uc_mcontext.fpregs->mxcsr;
+    siglongjmp(xm_jump, 1);
+}
+
+/* c := a * b + c on 16 bytes (four singles, or two doubles with pd);
+ * true if it faulted, *csr the MXCSR */
+static bool hw_fmadd_packed(bool pd, const uint8_t a[16], const uint8_t b[16], uint8_t c[16],
+                            uint32_t *csr)
+{
+    static const uint32_t dflt = 0x1f80;
+
+    if ( sigsetjmp(xm_jump, 1) )
+    {
+        __asm__ volatile("ldmxcsr %0" ::"m"(dflt));
+        *csr = xm_csr;
+        return true;
+    }
+    __asm__ volatile("ldmxcsr %[csr]; vmovdqu %[a], %%xmm1; vmovdqu %[b], %%xmm2; "
+                     "vmovdqu %[c], %%xmm0; test %[pd], %[pd]; jnz 1f; "
+                     "vfmadd231ps %%xmm2, %%xmm1, %%xmm0; jmp 2f; "
+                     "1: vfmadd231pd %%xmm2, %%xmm1, %%xmm0; "
+                     "2: vmovdqu %%xmm0, %[c]; stmxcsr %[csr]; ldmxcsr %[d]"
+                     : [c] "+m"(*(uint8_t(*)[16])c), [csr] "+m"(*csr)
+                     : [a] "m"(*(const uint8_t(*)[16])a), [b] "m"(*(const uint8_t(*)[16])b),
+                       [d] "m"(dflt), [pd] "r"((unsigned int)pd)
+                     : "xmm0", "xmm1", "xmm2", "cc");
+    return false;
+}
+
+#define HW_PS2PH_X(imm)                                                           \
+    static bool ps2ph_x##imm(const uint8_t s[16], uint32_t *csr)                  \
+    {                                                                             \
+        static const uint32_t dflt = 0x1f80;                                      \
+        if ( sigsetjmp(xm_jump, 1) )                                              \
+        {                                                                         \
+            __asm__ volatile("ldmxcsr %0" ::"m"(dflt));                           \
+            *csr = xm_csr;                                                        \
+            return true;                                                          \
+        }                                                                         \
+        __asm__ volatile("ldmxcsr %[csr]; vmovdqu %[s], %%xmm1; vcvtps2ph $" #imm \
+                         ", %%xmm1, %%xmm0; stmxcsr %[csr]; ldmxcsr %[d]"         \
+                         : [csr] "+m"(*csr)                                       \
+                         : [s] "m"(*(const uint8_t(*)[16])s), [d] "m"(dflt)       \
+                         : "xmm0", "xmm1");                                       \
+        return false;                                                             \
+    }
+HW_PS2PH_X(1)
+HW_PS2PH_X(4)
+
+static uint64_t elem(const uint8_t *v, unsigned int k, unsigned int size)
+{
+    uint64_t x = 0;
+
+    memcpy(&x, v + k * size, size);
+    return x;
+}
+
+/* The MXCSR to run under: mode m's rounding/DAZ/FTZ, random masks. */
+static uint32_t random_masks(unsigned int m)
+{
+    return (mode(m) & ~0x1f80) | (test_rand() & 0x1f80);
+}
+
+static void one_unmasked(bool pd, unsigned int n)
+{
+    unsigned int size = pd ? 8 : 4;
+    uint8_t a[16], b[16], c[16];
+    uint32_t in = random_masks(n), want, csr = in, flags = 0;
+    bool fault, our_fault;
+
+    for ( unsigned int k = 0; k < 16; k += size )
+    {
+        uint64_t x = draw(size), y = draw(size), z = draw(size);
+
+        memcpy(a + k, &x, size);
+        memcpy(b + k, &y, size);
+        memcpy(c + k, &z, size);
+    }
+    for ( unsigned int k = 0; k < 16 / size; k++ )
+        x86_fma(size, elem(a, k, size), elem(b, k, size), elem(c, k, size), 0, in, &flags);
+    our_fault = x86_mxcsr_raise(in, flags, &want);
+    fault = hw_fmadd_packed(pd, a, b, c, &csr);
+    CHECK_MSG(fault == our_fault && csr == want,
+              "vfmadd231p%c mxcsr %#x: a %#llx:%#llx b %#llx:%#llx c %#llx:%#llx: cpu %s mxcsr "
+              "%#x, ours %s mxcsr %#x",
+              pd ? 'd' : 's', in, (unsigned long long)elem(a, 1, 8),
+              (unsigned long long)elem(a, 0, 8), (unsigned long long)elem(b, 1, 8),
+              (unsigned long long)elem(b, 0, 8), (unsigned long long)elem(c, 1, 8),
+              (unsigned long long)elem(c, 0, 8), fault ? "#XM" : "no fault", csr,
+              our_fault ? "#XM" : "no fault", want);
+}
+
+static void one_ps2ph_unmasked(unsigned int n)
+{
+    uint8_t s[16];
+    uint32_t in = random_masks(n), want, csr = in, flags = 0;
+    unsigned int imm = n & 1 ? 4 : 1;
+    bool fault, our_fault;
+
+    for ( unsigned int k = 0; k < 4; k++ )
+    {
+        uint32_t x = k & 1
+                         ? (uint32_t)draw(4)
+                         : (uint32_t)(test_rand() & 0x807fffff) | (97 + test_rand_below(64)) << 23;
+
+        memcpy(s + 4 * k, &x, 4);
+    }
+    for ( unsigned int k = 0; k < 4; k++ )
+        x86_cvtps2ph(elem(s, k, 4), imm, in, &flags);
+    our_fault = x86_mxcsr_raise(in, flags, &want);
+    fault = (imm == 4 ? ps2ph_x4 : ps2ph_x1)(s, &csr);
+    CHECK_MSG(fault == our_fault && csr == want,
+              "vcvtps2ph $%u mxcsr %#x: %#llx:%#llx: cpu %s mxcsr %#x, ours %s mxcsr %#x", imm, in,
+              (unsigned long long)elem(s, 1, 8), (unsigned long long)elem(s, 0, 8),
+              fault ? "#XM" : "no fault", csr, our_fault ? "#XM" : "no fault", want);
+}
+
+/*
+ * Unmasked exceptions: VFMADD231PS/PD and VCVTPS2PH on a full register
+ * under random MXCSR masks; the CPU's #XM (SIGFPE) and the MXCSR it
+ * leaves, against the flags x86_fma/x86_cvtps2ph give for every element
+ * and x86_mxcsr_raise's verdict.
+ */
+static void fp_unmasked(void)
+{
+    struct sigaction sa = { .sa_sigaction = on_sigfpe, .sa_flags = SA_SIGINFO }, old;
+
+    if ( !host_has(12) || !host_has(29) )
+        return (void)printf("(host has no FMA or F16C: not compared)\n");
+    sigaction(SIGFPE, &sa, &old);
+    test_srand(0x5e);
+    for ( unsigned int n = 0; n < 100000; n++ )
+    {
+        one_unmasked(false, n);
+        one_unmasked(true, n);
+        one_ps2ph_unmasked(n);
+    }
+    sigaction(SIGFPE, &old, NULL);
+}
+
 static uint32_t hw_ph2ps(uint16_t h, uint32_t *csr)
 {
     static const uint32_t dflt = 0x1f80;
@@ -234,8 +389,8 @@ int main(void)
 {
     static const struct test_case cases[] = {
         { "softfp.fma_known", fma_known }, { "softfp.fma32", fma32_vs_cpu },
-        { "softfp.fma64", fma64_vs_cpu },  { "softfp.ph2ps", ph2ps_all },
-        { "softfp.ps2ph", ps2ph_vs_cpu },
+        { "softfp.fma64", fma64_vs_cpu },  { "softfp.unmasked", fp_unmasked },
+        { "softfp.ph2ps", ph2ps_all },     { "softfp.ps2ph", ps2ph_vs_cpu },
     };
 
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));

@@ -41,8 +41,8 @@ struct fp_val
 /* What rounding needs from MXCSR (or an imm8), and where flags go. */
 struct fp_env
 {
-    unsigned int rc; /* 0 nearest, 1 down, 2 up, 3 toward zero */
-    bool ftz, um;
+    unsigned int rc;  /* 0 nearest, 1 down, 2 up, 3 toward zero */
+    bool ftz, um, om; /* um, om: underflow, overflow masked */
     uint32_t flags;
 };
 
@@ -148,6 +148,22 @@ static uint64_t overflow(const struct fp_fmt *f, bool sign, struct fp_env *env)
     return pack_inf(f, sign);
 }
 
+/*
+ * An unmasked overflow or underflow (flag OE or UE) delivers nothing
+ * (#XM); PE goes with it only if the result rounded with an unbounded
+ * exponent is inexact, as IEEE's trapped exceptions (and the CPU) have
+ * it.
+ */
+static uint64_t unmasked_range(const struct fp_fmt *f, u128 r, int64_t e, int64_t lead,
+                               uint32_t flag, struct fp_env *env)
+{
+    int64_t s = lead - f->mant - e;
+    bool inexact = s >= 128 || (s > 0 && (r & (((u128)1 << s) - 1)));
+
+    env->flags |= inexact ? flag | X86_MXCSR_PE : flag;
+    return 0;
+}
+
 /* sign * r * 2^e (r non-zero) rounded once to format f. */
 static uint64_t round_pack(const struct fp_fmt *f, bool sign, u128 r, int64_t e, struct fp_env *env)
 {
@@ -163,6 +179,8 @@ static uint64_t round_pack(const struct fp_fmt *f, bool sign, u128 r, int64_t e,
         lsb++;
     }
     biased = q >> f->mant ? lsb + f->mant + f->bias : 0;
+    if ( biased >= exp_all(f) && !env->om )
+        return unmasked_range(f, r, e, lead, X86_MXCSR_OE, env);
     if ( biased >= exp_all(f) )
         return overflow(f, sign, env);
     if ( tiny && env->um && env->ftz )
@@ -170,7 +188,9 @@ static uint64_t round_pack(const struct fp_fmt *f, bool sign, u128 r, int64_t e,
         env->flags |= X86_MXCSR_UE | X86_MXCSR_PE;
         return pack_zero(f, sign);
     }
-    if ( tiny && (inexact || !env->um) )
+    if ( tiny && !env->um )
+        return unmasked_range(f, r, e, lead, X86_MXCSR_UE, env);
+    if ( tiny && inexact )
         env->flags |= X86_MXCSR_UE;
     if ( inexact )
         env->flags |= X86_MXCSR_PE;
@@ -181,12 +201,24 @@ static struct fp_env env_of(uint32_t mxcsr)
 {
     return (struct fp_env){ .rc = (mxcsr & X86_MXCSR_RC) >> 13,
                             .ftz = mxcsr & X86_MXCSR_FTZ,
-                            .um = mxcsr & X86_MXCSR_UM };
+                            .um = mxcsr & X86_MXCSR_UM,
+                            .om = mxcsr & X86_MXCSR_OM };
 }
 
 static uint64_t quiet(const struct fp_fmt *f, uint64_t x)
 {
     return x | (1ULL << (f->mant - 1));
+}
+
+bool x86_mxcsr_raise(uint32_t old, uint32_t flags, uint32_t *csr)
+{
+    uint32_t unmasked = flags & ~(old >> 7) & X86_MXCSR_FLAGS;
+    uint32_t pre = X86_MXCSR_IE | X86_MXCSR_DE | X86_MXCSR_ZE;
+
+    if ( unmasked & pre )
+        flags &= pre;
+    *csr = old | flags;
+    return unmasked;
 }
 
 /* ---- fused multiply-add --------------------------------------------------- */

@@ -100,9 +100,9 @@ int emul_bmi(struct emul_ctx *c);
  * VBLENDV*, PINSRW mm; -EOPNOTSUPP if not one. */
 int emul_sse4x(struct emul_ctx *c);
 /* emulate_sse4x.c: the guest's MXCSR (live on this CPU); and the flags
- * an operation raised put into it: 0, or (one the guest left unmasked)
- * #XM, or #UD without CR4.OSXMMEXCPT, raised with the destination
- * untouched, a pre-computation flag hiding the others (-EFAULT). */
+ * an operation raised put into it as the CPU would (x86_mxcsr_raise): 0,
+ * or, for one the guest left unmasked, #XM (#UD without CR4.OSXMMEXCPT)
+ * raised with the destination untouched (-EFAULT). */
 uint32_t emul_mxcsr(void);
 int emul_mxcsr_flags(struct emul_ctx *c, uint32_t old, uint32_t flags);
 /* emulate_fma.c: FMA3 and F16C (VEX); -EOPNOTSUPP if not one. */

@@ -21,6 +21,7 @@
 #include <asm/fpu.h>
 #include <asm/x86_alu.h>
 #include <asm/x86_pcmpstr.h>
+#include <asm/x86_softfp.h>
 #include "emulate_priv.h"
 
 #define X86_EXC_MF     16
@@ -28,7 +29,6 @@
 #define CR4_OSXMMEXCPT (1ULL << 10)
 #define MXCSR_FLAGS    0x3fu
 #define MXCSR_MASKS    0x1f80u
-#define MXCSR_PRE      0x07u /* IE, DE, ZE: raised before any result */
 #define FSW_ES         0x80u
 
 static unsigned int mandatory_prefix(const struct x86_insn *i)
@@ -126,12 +126,11 @@ static void write_mxcsr(uint32_t csr)
 
 int emul_mxcsr_flags(struct emul_ctx *c, uint32_t old, uint32_t flags)
 {
-    bool unmasked = flags & ~(old >> 7) & MXCSR_FLAGS;
+    uint32_t csr;
+    bool fault = x86_mxcsr_raise(old, flags, &csr);
 
-    if ( unmasked && (flags & MXCSR_PRE) )
-        flags &= MXCSR_PRE;
-    write_mxcsr(old | flags);
-    if ( !unmasked )
+    write_mxcsr(csr);
+    if ( !fault )
         return 0;
     return emul_raise(c, c->st.cr4 & CR4_OSXMMEXCPT ? X86_EXC_XM : X86_EXC_UD, -1);
 }

@@ -25,6 +25,7 @@
 #define X86_MXCSR_UE    0x0010u
 #define X86_MXCSR_PE    0x0020u
 #define X86_MXCSR_DAZ   0x0040u
+#define X86_MXCSR_OM    0x0400u
 #define X86_MXCSR_UM    0x0800u
 #define X86_MXCSR_RC    0x6000u
 #define X86_MXCSR_FTZ   0x8000u
@@ -44,6 +45,15 @@
  */
 uint64_t x86_fma(unsigned int size, uint64_t a, uint64_t b, uint64_t c, unsigned int neg,
                  uint32_t mxcsr, uint32_t *flags);
+
+/*
+ * After an operation raised flags (of all its elements) under MXCSR old:
+ * the MXCSR the CPU leaves, into *csr, and whether it faults (#XM). An
+ * unmasked pre-computation exception (IE, DE, ZE) stops before any
+ * result, so only those flags are set; otherwise all of them are, and
+ * any unmasked one faults, the destination unwritten.
+ */
+bool x86_mxcsr_raise(uint32_t old, uint32_t flags, uint32_t *csr);
 
 /* VCVTPH2PS of one element: exact; an SNaN raises IE. */
 uint32_t x86_cvtph2ps(uint16_t h, uint32_t mxcsr, uint32_t *flags);
