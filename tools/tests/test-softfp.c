@@ -7,8 +7,9 @@
  * quiet and signalling NaNs with payloads), values near the underflow
  * and overflow thresholds, cancelling sums and random bits. The result
  * and the MXCSR flags must equal the CPU's. Every half is converted;
- * VCVTPS2PH with each imm8 rounding. Skipped where the host lacks FMA or
- * F16C.
+ * VCVTPS2PH with each imm8 rounding. With random exceptions unmasked,
+ * the CPU's #XM (caught as SIGFPE) and the MXCSR it leaves must be what
+ * x86_mxcsr_raise says. Skipped where the host lacks FMA or F16C.
  */
 #include <asm/x86_softfp.h>
 
