@@ -23,6 +23,8 @@
 #include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/fpu.h>
+#include <asm/traps.h>
+#include <xen/errno.h>
 
 #define FXSAVE_FCW        0 /* x87 control word */
 #define FXSAVE_MXCSR      24
@@ -382,4 +384,68 @@ int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cp
     if ( !vec )
         v->arch.xcr0 = val;
     return vec;
+}
+
+/*
+ * The emulator's state-image instructions (fpu_guest_insn). Each runs
+ * under a trap guard: a #GP for an image the guest wrote comes back as
+ * the guest's exception instead of a hypervisor panic.
+ */
+#define GUARDED_STUB(name, insn)                                                   \
+    static void name(struct trap_guard *g, uint8_t *buf, uint32_t lo, uint32_t hi) \
+    {                                                                              \
+        uint64_t t;                                                                \
+        asm volatile("lea 1f(%%rip), %[t]; mov %[t], %[at]; lea 2f(%%rip), %[t]; " \
+                     "mov %[t], %[to]; 1: " insn " (%[b]); 2: movq $0, %[at]"      \
+                     : [t] "=&r"(t), [at] "+m"(g->rip), [to] "=m"(g->resume)       \
+                     : [b] "r"(buf), "a"(lo), "d"(hi)                              \
+                     : "memory");                                                  \
+    }
+
+GUARDED_STUB(run_fxsave, "fxsave")
+GUARDED_STUB(run_fxsave64, "fxsave64")
+GUARDED_STUB(run_fxrstor, "fxrstor")
+GUARDED_STUB(run_fxrstor64, "fxrstor64")
+GUARDED_STUB(run_xsave, "xsave")
+GUARDED_STUB(run_xsave64, "xsave64")
+GUARDED_STUB(run_xsaveopt, "xsaveopt")
+GUARDED_STUB(run_xsaveopt64, "xsaveopt64")
+GUARDED_STUB(run_xrstor, "xrstor")
+GUARDED_STUB(run_xrstor64, "xrstor64")
+GUARDED_STUB(run_stmxcsr, "stmxcsr")
+GUARDED_STUB(run_ldmxcsr, "ldmxcsr")
+
+typedef void guarded_fn(struct trap_guard *g, uint8_t *buf, uint32_t lo, uint32_t hi);
+static guarded_fn *const guest_insns[FPU_NR_GUEST_INSNS] = {
+    [FPU_FXSAVE] = run_fxsave,       [FPU_FXSAVE64] = run_fxsave64,     [FPU_FXRSTOR] = run_fxrstor,
+    [FPU_FXRSTOR64] = run_fxrstor64, [FPU_XSAVE] = run_xsave,           [FPU_XSAVE64] = run_xsave64,
+    [FPU_XSAVEOPT] = run_xsaveopt,   [FPU_XSAVEOPT64] = run_xsaveopt64, [FPU_XRSTOR] = run_xrstor,
+    [FPU_XRSTOR64] = run_xrstor64,   [FPU_STMXCSR] = run_stmxcsr,       [FPU_LDMXCSR] = run_ldmxcsr,
+};
+
+/*
+ * v's registers are the CPU's (an exit handler of v). With the guest's
+ * XCR0 loaded the instruction sees the components the guest enabled and
+ * no others; the hypervisor's own XCR0 leaves the rest of the state in
+ * the CPU, as fpu_leave_guest() does.
+ */
+int fpu_guest_insn(struct vcpu *v, enum fpu_guest_insn insn, uint8_t *buf, uint64_t mask,
+                   unsigned int *vector, uint32_t *error_code)
+{
+    struct trap_guard *g = trap_guard_this_cpu();
+    bool xsave = insn >= FPU_XSAVE && insn <= FPU_XRSTOR64;
+
+    if ( insn >= FPU_NR_GUEST_INSNS || (xsave && !xcr0_max) )
+        return -EINVAL;
+    g->vector = TRAP_GUARD_NONE;
+    if ( xsave )
+        set_xcr0(v->arch.xcr0);
+    guest_insns[insn](g, buf, (uint32_t)mask, (uint32_t)(mask >> 32));
+    if ( xsave )
+        set_xcr0(HOST_XCR0);
+    if ( g->vector == TRAP_GUARD_NONE )
+        return 0;
+    *vector = g->vector;
+    *error_code = g->error_code;
+    return -EFAULT;
 }
