@@ -6,7 +6,8 @@
  * and the bit tests BT/BTS/BTR/BTC (CMOVcc, SETcc, MUL/DIV and the
  * others of emulate_arith.c are passed on to it);
  * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE and VEX moves are
- * emulate_sse.c's, SSE arithmetic emulate_simd.c's. Everything else (x87,
+ * emulate_sse.c's, SSE arithmetic emulate_simd.c's, FXSAVE and the XSAVE
+ * family emulate_xsave.c's. Everything else (x87,
  * VEX beyond the moves, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
@@ -271,7 +272,7 @@ static int cache_hint(struct emul_ctx *c)
     unsigned int ext = (i->modrm >> 3) & 7;
 
     if ( i->opcode == 0xae && !(ext == 7 || (ext == 6 && i->opsize_prefix && !i->rep)) )
-        return emul_sse(c); /* FXSAVE, LDMXCSR, XSAVE ...: not emulated */
+        return emul_xsave(c); /* FXSAVE, LDMXCSR, XSAVE ... */
     return emul_probe(c, emul_ea(c));
 }
 
@@ -297,6 +298,7 @@ static int twobyte(struct emul_ctx *c)
     case 0xb1: return cmpxchg(c);
     case 0xc0:
     case 0xc1: return xadd(c);
+    case 0xc7: rc = emul_arith(c); return rc == -EOPNOTSUPP ? emul_xsave(c) : rc;
     }
     rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP )

@@ -96,6 +96,9 @@ int emul_simd(struct emul_ctx *c);
 int emul_simd_vex(struct emul_ctx *c);
 /* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
 int emul_x87(struct emul_ctx *c);
+/* emulate_xsave.c: FXSAVE/FXRSTOR, the XSAVE family, LDMXCSR/STMXCSR;
+ * -EOPNOTSUPP if not one. */
+int emul_xsave(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);
