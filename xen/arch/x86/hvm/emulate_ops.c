@@ -7,7 +7,8 @@
  * others of emulate_arith.c are passed on to it);
  * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE and VEX moves are
  * emulate_sse.c's, SSE arithmetic emulate_simd.c's, FXSAVE and the XSAVE
- * family emulate_xsave.c's. Everything else (x87,
+ * family emulate_xsave.c's, segment and descriptor-table instructions
+ * emulate_seg.c's. Everything else (x87,
  * VEX beyond the moves, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
@@ -325,6 +326,8 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP && i->has_mem && i->map != X86_MAP_ONEBYTE && i->map != X86_MAP_0F )
         rc = emul_simd(c); /* SSSE3, SSE4 in the 0F 38 and 0F 3A maps */
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_seg(c);
     if ( rc == -EOPNOTSUPP )
         snprintf(c->why, sizeof(c->why), "no emulation for opcode %s%02x /%u",
                  i->map == X86_MAP_0F        ? "0f "

@@ -99,6 +99,9 @@ int emul_x87(struct emul_ctx *c);
 /* emulate_xsave.c: FXSAVE/FXRSTOR, the XSAVE family, LDMXCSR/STMXCSR;
  * -EOPNOTSUPP if not one. */
 int emul_xsave(struct emul_ctx *c);
+/* emulate_seg.c: segment loads and stores, far branches through memory,
+ * descriptor-table instructions; -EOPNOTSUPP if not one. */
+int emul_seg(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);
