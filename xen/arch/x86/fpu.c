@@ -283,6 +283,20 @@ void fpu_set_x87_pointers(struct vcpu *v, uint64_t fip, uint64_t fdp, uint16_t f
 #define FXSAVE_ST  32 /* ST0-7 / MM0-7, 16 bytes each */
 
 /*
+ * The image's register slots are ST(0)-ST(7), relative to TOP; MMn is
+ * physical register n. Setting TOP to 0 must keep every physical
+ * register's contents: slot j then holds what slot (j - top) & 7 did.
+ */
+static void rotate_to_top0(uint8_t *img, unsigned int top)
+{
+    uint8_t st[8][16];
+
+    memcpy(st, img + FXSAVE_ST, sizeof(st));
+    for ( unsigned int j = 0; j < 8; j++ )
+        memcpy(img + FXSAVE_ST + 16 * j, st[(j - top) & 7], 16);
+}
+
+/*
  * What any MMX instruction does to the x87 state: TOP to 0, every tag
  * valid. With XSAVE, an x87 component in its init state is first given
  * the init values (FCW 0x37F, the rest zero) so that the image is what
@@ -307,6 +321,7 @@ static void mmx_transition(struct vcpu *v)
         }
     }
     memcpy(&fsw, img + FXSAVE_FSW, sizeof(fsw));
+    rotate_to_top0(img, (fsw >> 11) & 7);
     fsw &= ~(7u << 11);
     memcpy(img + FXSAVE_FSW, &fsw, sizeof(fsw));
     img[FXSAVE_FTW] = 0xff;
