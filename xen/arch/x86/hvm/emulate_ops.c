@@ -327,6 +327,8 @@ int emul_execute(struct emul_ctx *c)
     if ( rc == -EOPNOTSUPP && i->has_mem && i->map != X86_MAP_ONEBYTE && i->map != X86_MAP_0F )
         rc = emul_simd(c); /* SSSE3, SSE4 in the 0F 38 and 0F 3A maps */
     if ( rc == -EOPNOTSUPP )
+        rc = emul_mmx_more(c);
+    if ( rc == -EOPNOTSUPP )
         rc = emul_seg(c);
     if ( rc == -EOPNOTSUPP )
         snprintf(c->why, sizeof(c->why), "no emulation for opcode %s%02x /%u",

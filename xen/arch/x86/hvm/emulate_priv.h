@@ -99,6 +99,9 @@ int emul_x87(struct emul_ctx *c);
 /* emulate_xsave.c: FXSAVE/FXRSTOR, the XSAVE family, LDMXCSR/STMXCSR;
  * -EOPNOTSUPP if not one. */
 int emul_xsave(struct emul_ctx *c);
+/* emulate_mmx.c: PSHUFW, PALIGNR mm and the MMX conversions (CVTPI2PS/PD,
+ * CVT(T)PS2PI, CVT(T)PD2PI); -EOPNOTSUPP if not one. */
+int emul_mmx_more(struct emul_ctx *c);
 /* emulate_seg.c: segment loads and stores, far branches through memory,
  * descriptor-table instructions; -EOPNOTSUPP if not one. */
 int emul_seg(struct emul_ctx *c);
