@@ -316,6 +316,8 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_vex_move(c);
     if ( i->vex && rc == -EOPNOTSUPP )
         rc = emul_simd_vex(c);
+    if ( i->vex && rc == -EOPNOTSUPP )
+        rc = emul_avx(c);
     if ( i->vex )
         return rc ? emul_fail(c, rc, "no emulation for this VEX instruction") : 0;
     if ( i->has_mem && i->map == X86_MAP_ONEBYTE )

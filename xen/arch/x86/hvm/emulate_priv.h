@@ -102,6 +102,9 @@ int emul_xsave(struct emul_ctx *c);
 /* emulate_mmx.c: PSHUFW, PALIGNR mm and the MMX conversions (CVTPI2PS/PD,
  * CVT(T)PS2PI, CVT(T)PD2PI); -EOPNOTSUPP if not one. */
 int emul_mmx_more(struct emul_ctx *c);
+/* emulate_avx.c: VEX-only AVX/AVX2 forms (broadcasts, permutes, masked
+ * moves, gathers ...); -EOPNOTSUPP if not one. */
+int emul_avx(struct emul_ctx *c);
 /* emulate_seg.c: segment loads and stores, far branches through memory,
  * descriptor-table instructions; -EOPNOTSUPP if not one. */
 int emul_seg(struct emul_ctx *c);

@@ -123,6 +123,8 @@ int emul_xsave(struct emul_ctx *c)
 
     if ( !i->has_mem || i->map != X86_MAP_0F || i->opsize_prefix || i->rep )
         return -EOPNOTSUPP;
+    if ( i->vex && !(i->opcode == 0xae && (ext == 2 || ext == 3)) )
+        return -EOPNOTSUPP; /* only VLDMXCSR and VSTMXCSR have a VEX form */
     if ( i->opcode == 0xae && ext < ARRAY_SIZE(xforms) )
         return state_image(c, &xforms[ext]);
     if ( i->opcode == 0xc7 && ext >= 3 && ext <= 5 )

@@ -1,0 +1,491 @@
+/*
+ * emulate_avx.c - the VEX-only AVX and AVX2 instructions whose memory
+ * operand has no RAM behind it: VBROADCASTSS/SD/F128/I128,
+ * VPBROADCASTB/W/D/Q, VPERMILPS/PD (vector and imm8), VPERM2F128/I128,
+ * VPERMD/PS/Q/PD, VINSERTF128/I128, VEXTRACTF128/I128, VPBLENDD,
+ * VMASKMOVPS/PD and VPMASKMOVD/Q (loads and stores), VPSLLV/VPSRLV/VPSRAV,
+ * the 256-bit VPMOVSX/ZX, VPTEST and VTESTPS/PD, the 256-bit shifts by
+ * a 128-bit count, and the gathers (VGATHERD/Q PS/PD, VPGATHERD/Q D/Q);
+ * VLDMXCSR/VSTMXCSR go to emulate_xsave.c.
+ *
+ * All of these move or compare bits and raise no SIMD exception, so they
+ * are done in C on the guest's YMM registers, read and written through
+ * fpu.h (the hypervisor runs with XCR0 = x87|SSE and cannot execute a
+ * VEX instruction itself). A VEX.128 form clears bits 255:128 of its
+ * destination. Masked elements of VMASKMOV/VPMASKMOV and of a gather
+ * touch no memory (a store whose every element is masked is a no-op, a
+ * masked load element reads 0); a gather reads each element from its
+ * own address in element order, clears each mask element as it is done
+ * and the whole mask register at the end; a fault part way keeps the
+ * elements done, as the CPU does.
+ *
+ * Guest memory is reached only through emulate_priv.h, the guest's
+ * vector registers only through fpu.h.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <asm/fpu.h>
+#include "emulate_priv.h"
+
+#define FL_ARITH 0x8d5ULL
+#define FL_ZF    0x40ULL
+#define FL_CF    0x01ULL
+
+struct avx
+{
+    struct emul_ctx *c;
+    const struct x86_insn *i;
+    bool wide;          /* VEX.L */
+    bool w;             /* VEX.W */
+    unsigned int bytes; /* 16 or 32 */
+};
+
+static void get_ymm(struct emul_ctx *c, unsigned int n, uint8_t y[32])
+{
+    fpu_read_xmm(c->v, n, y);
+    fpu_read_ymm_hi(c->v, n, y + 16);
+}
+
+/* A VEX.128 destination has bits 255:128 cleared. */
+static void put_ymm(struct emul_ctx *c, unsigned int n, const uint8_t y[32], bool wide)
+{
+    static const uint8_t zero[16];
+
+    fpu_write_xmm(c->v, n, y);
+    fpu_write_ymm_hi(c->v, n, wide ? y + 16 : zero);
+}
+
+static int load(struct avx *a, unsigned int size, uint8_t *buf)
+{
+    return emul_mem_buf(a->c, size, false, buf);
+}
+
+/* ---- broadcasts, inserts, extracts, permutes --------------------------- */
+
+/* VBROADCASTSS/SD/F128/I128, VPBROADCASTB/W/D/Q: size bytes everywhere. */
+static int broadcast(struct avx *a, unsigned int size)
+{
+    uint8_t src[16], y[32];
+    int rc = load(a, size, src);
+
+    if ( rc )
+        return rc;
+    for ( unsigned int n = 0; n < 32; n += size )
+        memcpy(y + n, src, size);
+    put_ymm(a->c, a->i->reg, y, a->wide);
+    return 0;
+}
+
+/* VINSERTF128/I128: vvvv with the half imm8 bit 0 picks from memory. */
+static int insert128(struct avx *a)
+{
+    uint8_t y[32];
+    int rc;
+
+    get_ymm(a->c, a->i->vex_vvvv, y);
+    rc = load(a, 16, y + (a->i->imm & 1) * 16);
+    if ( !rc )
+        put_ymm(a->c, a->i->reg, y, true);
+    return rc;
+}
+
+/* VEXTRACTF128/I128 m128, ymm, imm8: a store. */
+static int extract128(struct avx *a)
+{
+    uint8_t y[32];
+
+    get_ymm(a->c, a->i->reg, y);
+    return emul_mem_buf(a->c, 16, true, y + (a->i->imm & 1) * 16);
+}
+
+/* VPERM2F128/I128: each half from one of four, or zero (imm8 bits 3, 7). */
+static int perm2x128(struct avx *a)
+{
+    uint8_t src[64], y[32];
+    unsigned int imm = a->i->imm;
+    int rc;
+
+    get_ymm(a->c, a->i->vex_vvvv, src);
+    rc = load(a, 32, src + 32);
+    if ( rc )
+        return rc;
+    for ( unsigned int h = 0; h < 2; h++ )
+    {
+        unsigned int sel = (imm >> (4 * h)) & 0xf;
+
+        if ( sel & 8 )
+            memset(y + 16 * h, 0, 16);
+        else
+            memcpy(y + 16 * h, src + 16 * (sel & 3), 16);
+    }
+    put_ymm(a->c, a->i->reg, y, true);
+    return 0;
+}
+
+/* VPERMQ/VPERMPD ymm, m256, imm8: qword n from imm8 bits 2n+1:2n. */
+static int permq(struct avx *a)
+{
+    uint64_t src[4], y[4];
+    int rc = load(a, 32, (uint8_t *)src);
+
+    if ( rc )
+        return rc;
+    for ( unsigned int n = 0; n < 4; n++ )
+        y[n] = src[(a->i->imm >> (2 * n)) & 3];
+    put_ymm(a->c, a->i->reg, (uint8_t *)y, true);
+    return 0;
+}
+
+/* VPERMD/VPERMPS ymm1, ymm2 (indices), m256 (data). */
+static int permd(struct avx *a)
+{
+    uint32_t idx[8], src[8], y[8];
+    int rc = load(a, 32, (uint8_t *)src);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->vex_vvvv, (uint8_t *)idx);
+    for ( unsigned int n = 0; n < 8; n++ )
+        y[n] = src[idx[n] & 7];
+    put_ymm(a->c, a->i->reg, (uint8_t *)y, true);
+    return 0;
+}
+
+/*
+ * VPERMILPS/PD within each 128-bit lane: with imm8 (0F 3A 04/05) the
+ * data is memory and the selectors imm8 bits; the vector form (0F 38
+ * 0C/0D) takes data from vvvv and the selectors from memory (PS: bits
+ * 1:0 of each dword, PD: bit 1 of each qword).
+ */
+static unsigned int permil_sel(struct avx *a, const uint8_t *ctl, unsigned int n, bool pd)
+{
+    uint32_t v;
+
+    if ( a->i->map == X86_MAP_0F3A )
+        return pd ? (a->i->imm >> (n & 7)) & 1 : (a->i->imm >> (2 * (n & 3))) & 3;
+    memcpy(&v, ctl + (pd ? 8 : 4) * n, 4);
+    return pd ? (v >> 1) & 1 : v & 3;
+}
+
+static int permil(struct avx *a, bool pd)
+{
+    uint8_t mem[32] = { 0 }, data[32], y[32];
+    unsigned int size = pd ? 8 : 4;
+    int rc = load(a, a->bytes, mem);
+
+    if ( rc )
+        return rc;
+    if ( a->i->map == X86_MAP_0F3A )
+        memcpy(data, mem, 32);
+    else
+        get_ymm(a->c, a->i->vex_vvvv, data);
+    for ( unsigned int n = 0; n < 32 / size; n++ )
+    {
+        unsigned int lane = (n * size) & ~15u;
+
+        memcpy(y + n * size, data + lane + size * permil_sel(a, mem, n, pd), size);
+    }
+    put_ymm(a->c, a->i->reg, y, a->wide);
+    return 0;
+}
+
+/* VPBLENDD: dword n from memory where imm8 bit n is set, else vvvv. */
+static int pblendd(struct avx *a)
+{
+    uint8_t src[32] = { 0 }, y[32];
+    int rc = load(a, a->bytes, src);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->vex_vvvv, y);
+    for ( unsigned int n = 0; n < 8; n++ )
+        if ( a->i->imm & (1u << n) )
+            memcpy(y + 4 * n, src + 4 * n, 4);
+    put_ymm(a->c, a->i->reg, y, a->wide);
+    return 0;
+}
+
+/* ---- masked moves ------------------------------------------------------- */
+
+/* VMASKMOVPS/PD, VPMASKMOVD/Q: element n moves where the top bit of
+ * element n of the vvvv mask is set; the others touch no memory. */
+static int maskmov(struct avx *a, unsigned int size, bool store)
+{
+    uint8_t mask[32], y[32] = { 0 };
+    uint64_t ea = emul_ea(a->c), val;
+    int rc = 0;
+
+    get_ymm(a->c, a->i->vex_vvvv, mask);
+    if ( store )
+        get_ymm(a->c, a->i->reg, y);
+    for ( unsigned int n = 0; !rc && n < a->bytes; n += size )
+    {
+        if ( !(mask[n + size - 1] & 0x80) )
+            continue;
+        val = 0;
+        memcpy(&val, y + n, size);
+        rc = store ? emul_write(a->c, ea + n, size, val) : emul_read(a->c, ea + n, size, &val);
+        memcpy(y + n, &val, size);
+    }
+    if ( !rc && !store )
+        put_ymm(a->c, a->i->reg, y, a->wide);
+    return rc;
+}
+
+/* ---- widening moves, variable shifts, tests ----------------------------- */
+
+static int64_t element(const uint8_t *p, unsigned int size, bool sx)
+{
+    uint64_t v = 0;
+
+    memcpy(&v, p, size);
+    if ( !sx || size == 8 )
+        return (int64_t)v;
+    return size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : (int32_t)v;
+}
+
+/* VPMOVSX/ZX ymm (0F 38 20-25, 30-35): 16 bytes of result elements. */
+static int pmovx256(struct avx *a)
+{
+    static const uint8_t from[6] = { 1, 1, 1, 2, 2, 4 }, to[6] = { 2, 4, 8, 4, 8, 8 };
+    unsigned int k = a->i->opcode & 0xf, count = 32 / to[k];
+    bool sx = a->i->opcode < 0x30;
+    uint8_t src[16], y[32];
+    int rc = load(a, count * from[k], src);
+
+    if ( rc )
+        return rc;
+    for ( unsigned int n = 0; n < count; n++ )
+    {
+        int64_t v = element(src + n * from[k], from[k], sx);
+
+        memcpy(y + n * to[k], &v, to[k]);
+    }
+    put_ymm(a->c, a->i->reg, y, true);
+    return 0;
+}
+
+/* One element shifted: SLL/SRL give 0 past the width, SRA the sign. */
+static uint64_t shift_one(uint64_t v, uint64_t count, unsigned int size, unsigned int kind)
+{
+    unsigned int bits = size * 8;
+    int64_t sv = element((const uint8_t *)&v, size, true);
+
+    if ( kind == 1 ) /* arithmetic right */
+        return (uint64_t)(sv >> (count >= bits ? bits - 1 : count));
+    if ( count >= bits )
+        return 0;
+    return kind == 0 ? v >> count : v << count;
+}
+
+/* kind 0 SRL, 1 SRA, 2 SLL; counts per element (variable) or one. */
+static void shift_all(uint8_t y[32], const uint8_t *counts, bool variable, unsigned int size,
+                      unsigned int kind)
+{
+    for ( unsigned int n = 0; n < 32; n += size )
+    {
+        uint64_t v = 0, count = 0;
+
+        memcpy(&v, y + n, size);
+        memcpy(&count, counts + (variable ? n : 0), variable ? size : 8);
+        v = shift_one(v, count, size, kind);
+        memcpy(y + n, &v, size);
+    }
+}
+
+/* VPSRLVD/Q, VPSRAVD, VPSLLVD/Q (0F 38 45-47): counts from memory. */
+static int shift_variable(struct avx *a)
+{
+    unsigned int kind = a->i->opcode - 0x45, size = a->w && kind != 1 ? 8 : 4;
+    uint8_t counts[32] = { 0 }, y[32];
+    int rc = load(a, a->bytes, counts);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->vex_vvvv, y);
+    shift_all(y, counts, true, size, kind);
+    put_ymm(a->c, a->i->reg, y, a->wide);
+    return 0;
+}
+
+/* VPSRL/VPSRA/VPSLL W/D/Q ymm by the count in m128 (its low qword). */
+static int shift_by_count(struct avx *a)
+{
+    static const uint8_t kinds[3] = { 0, 1, 2 }; /* D0+, E0+, F0+ rows */
+    unsigned int op = a->i->opcode, size = 2u << ((op & 3) - 1);
+    uint8_t count[16], y[32];
+    int rc = load(a, 16, count);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->vex_vvvv, y);
+    shift_all(y, count, false, size, kinds[(op >> 4) - 0xd]);
+    put_ymm(a->c, a->i->reg, y, true);
+    return 0;
+}
+
+/*
+ * VPTEST (every bit) and VTESTPS/PD (the sign bits): ZF if mem AND reg
+ * is zero, CF if mem AND NOT reg is zero; OF, SF, AF, PF cleared.
+ */
+static int vtest(struct avx *a, unsigned int size)
+{
+    uint8_t src[32] = { 0 }, dst[32];
+    bool zf = true, cf = true;
+    uint64_t *fl = &a->c->v->arch.regs.rflags;
+    int rc = load(a, a->bytes, src);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->reg, dst);
+    for ( unsigned int n = 0; n < a->bytes; n++ )
+    {
+        uint8_t bits = size == 1 || (n % size) == size - 1 ? (size == 1 ? 0xff : 0x80) : 0;
+
+        zf &= !(src[n] & dst[n] & bits);
+        cf &= !(src[n] & ~dst[n] & bits);
+    }
+    *fl = (*fl & ~FL_ARITH) | (zf ? FL_ZF : 0) | (cf ? FL_CF : 0);
+    return 0;
+}
+
+/* ---- gathers ----------------------------------------------------------- */
+
+/*
+ * VSIB: the index is a vector register (SIB index 4 is xmm4, which the
+ * decoder reports as none); element n's address is base + sign-extended
+ * index n * scale + disp, in the instruction's segment.
+ */
+static unsigned int vsib_index(const struct x86_insn *i)
+{
+    return i->index == X86_REG_NONE ? 4 : i->index;
+}
+
+static uint64_t vsib_address(struct avx *a, const uint8_t *idx, unsigned int n, bool qidx)
+{
+    struct x86_insn saved = *a->i;
+    struct x86_insn *i = &a->c->insn;
+    int64_t off = qidx ? element(idx + 8 * n, 8, true) : element(idx + 4 * n, 4, true);
+    uint64_t ea;
+
+    i->index = X86_REG_NONE;
+    ea = emul_ea(a->c) + off * saved.scale;
+    *i = saved;
+    return a->i->addr_size == 4 ? (uint32_t)ea : ea;
+}
+
+/* 0F 38 90-93: D/Q index (opcode bit 0), dword/qword data (VEX.W). */
+static int gather(struct avx *a)
+{
+    bool qidx = a->i->opcode & 1;
+    unsigned int esize = a->w ? 8 : 4, isize = qidx ? 8 : 4;
+    unsigned int count = a->bytes / MAX(esize, isize);
+    uint8_t idx[32], dst[32], mask[32];
+    int rc = 0;
+
+    if ( !a->i->has_sib )
+        return emul_raise(a->c, X86_EXC_UD, -1);
+    get_ymm(a->c, vsib_index(a->i), idx);
+    get_ymm(a->c, a->i->reg, dst);
+    get_ymm(a->c, a->i->vex_vvvv, mask);
+    for ( unsigned int n = 0; !rc && n < count; n++ )
+    {
+        uint64_t val;
+
+        if ( !(mask[n * esize + esize - 1] & 0x80) )
+            continue;
+        rc = emul_read(a->c, vsib_address(a, idx, n, qidx), esize, &val);
+        if ( rc )
+            break;
+        memcpy(dst + n * esize, &val, esize);
+        memset(mask + n * esize, 0, esize);
+    }
+    if ( !rc )
+        memset(mask, 0, sizeof(mask));
+    if ( qidx && esize == 4 )
+        memset(dst + count * 4, 0, 16 - count * 4); /* an XMM destination's rest */
+    put_ymm(a->c, a->i->reg, dst, a->wide && !(qidx && esize == 4));
+    put_ymm(a->c, a->i->vex_vvvv, mask, a->wide && !(qidx && esize == 4));
+    return rc;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static int map38(struct avx *a)
+{
+    uint8_t op = a->i->opcode;
+
+    switch ( op )
+    {
+    case 0x18: return broadcast(a, 4);
+    case 0x19: return a->wide ? broadcast(a, 8) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x1a:
+    case 0x5a: return a->wide ? broadcast(a, 16) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x58: return broadcast(a, 4);
+    case 0x59: return broadcast(a, 8);
+    case 0x78: return broadcast(a, 1);
+    case 0x79: return broadcast(a, 2);
+    case 0x0c: return permil(a, false);
+    case 0x0d: return permil(a, true);
+    case 0x0e: return vtest(a, 4);
+    case 0x0f: return vtest(a, 8);
+    case 0x17: return vtest(a, 1);
+    case 0x16:
+    case 0x36: return a->wide ? permd(a) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x2c ... 0x2f: return maskmov(a, op & 1 ? 8 : 4, op & 2);
+    case 0x8c:
+    case 0x8e: return maskmov(a, a->w ? 8 : 4, op & 2);
+    case 0x45 ... 0x47: return shift_variable(a);
+    case 0x90 ... 0x93: return gather(a);
+    case 0x20 ... 0x25:
+    case 0x30 ... 0x35: return a->wide ? pmovx256(a) : -EOPNOTSUPP;
+    }
+    return -EOPNOTSUPP;
+}
+
+static int map3a(struct avx *a)
+{
+    switch ( a->i->opcode )
+    {
+    case 0x00:
+    case 0x01: return a->wide && a->w ? permq(a) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x02: return pblendd(a);
+    case 0x04: return permil(a, false);
+    case 0x05: return permil(a, true);
+    case 0x06:
+    case 0x46: return a->wide ? perm2x128(a) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x18:
+    case 0x38: return a->wide ? insert128(a) : emul_raise(a->c, X86_EXC_UD, -1);
+    case 0x19:
+    case 0x39: return a->wide ? extract128(a) : emul_raise(a->c, X86_EXC_UD, -1);
+    }
+    return -EOPNOTSUPP;
+}
+
+/* 66 0F D1-D3, E1-E2, F1-F3 at 256 bits: one count for both lanes. */
+static bool is_shift_by_count(const struct x86_insn *i)
+{
+    uint8_t op = i->opcode;
+
+    return i->map == X86_MAP_0F &&
+           ((op >= 0xd1 && op <= 0xd3) || op == 0xe1 || op == 0xe2 || (op >= 0xf1 && op <= 0xf3));
+}
+
+int emul_avx(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    struct avx a = { c, i, i->vex_l, i->rex & 8, i->vex_l ? 32 : 16 };
+
+    if ( i->vex && i->has_mem && i->map == X86_MAP_0F && i->opcode == 0xae )
+        return emul_xsave(c); /* VLDMXCSR, VSTMXCSR */
+    if ( !i->vex || !i->has_mem || !i->opsize_prefix || i->rep )
+        return -EOPNOTSUPP; /* every other form here is 66-prefixed (VEX.pp 01) */
+    if ( i->map == X86_MAP_0F38 )
+        return map38(&a);
+    if ( i->map == X86_MAP_0F3A )
+        return map3a(&a);
+    if ( a.wide && is_shift_by_count(i) )
+        return shift_by_count(&a);
+    return -EOPNOTSUPP;
+}
