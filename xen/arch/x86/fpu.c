@@ -464,3 +464,16 @@ int fpu_guest_insn(struct vcpu *v, enum fpu_guest_insn insn, uint8_t *buf, uint6
     *error_code = g->error_code;
     return -EFAULT;
 }
+
+/*
+ * fn(arg) with the guest's XCR0 in the CPU, for the emulator's VEX stubs
+ * (a VEX instruction is #UD under HOST_XCR0). The registers are v's.
+ */
+void fpu_with_guest_xcr0(struct vcpu *v, void (*fn)(void *arg), void *arg)
+{
+    if ( xcr0_max )
+        set_xcr0(v->arch.xcr0);
+    fn(arg);
+    if ( xcr0_max )
+        set_xcr0(HOST_XCR0);
+}

@@ -6,9 +6,11 @@
  * VEXTRACTF128/I128 (a store, dropped), VPBLENDD, VMASKMOVPS/PD and
  * VPMASKMOVD/Q loads and stores (masked elements touch nothing), the
  * 256-bit VPMOVSX/ZX, VPTEST/VTESTPS/PD (flags), VPSLLV/VPSRLV/VPSRAV,
- * the 256-bit shifts by a memory count, VLDMXCSR/VSTMXCSR, and every
- * gather (destination and mask register after). Each case compares
- * YMM1-YMM3, RFLAGS and the exception; a gather and a masked store
+ * the 256-bit shifts by a memory count, VLDMXCSR/VSTMXCSR, every gather
+ * (destination and mask register after), VCMPPS with each predicate
+ * 8-31 (and VCMPPD/SS/SD with some), and the 256-bit conversions that
+ * change the element width. Each case compares YMM1-YMM3, RFLAGS, MXCSR
+ * and the exception; a gather and a masked store
  * straddling the last RAM page check that each element goes to or comes
  * from its own address. Skipped (with the reason) without AVX2.
  *
@@ -27,6 +29,7 @@ struct avx_out
 {
     uint8_t y[3][32];
     uint64_t ex, flags;
+    uint32_t csr;
 };
 
 static uint8_t pat[4][32] __attribute__((aligned(32)));
@@ -35,22 +38,23 @@ static uint64_t qidx[4] __attribute__((aligned(32))) = { 3, 0, 2, 1 };
 
 /* YMM1-3 from pat[0..2] (YMM3 a mask: alternate elements' top bits set),
  * YMM4/YMM5 dword/qword indices; text on (%rdx); then YMM1-3, RFLAGS. */
-#define AVXOP(name, text)                                                                         \
-    static void name(uint64_t m, struct avx_out *o)                                               \
-    {                                                                                             \
-        uint64_t ex = 0, fl;                                                                      \
-                                                                                                  \
-        __asm__ volatile(                                                                         \
-            "vmovdqu %[p0], %%ymm1; vmovdqu %[p1], %%ymm2; vmovdqu %[p2], %%ymm3; "               \
-            "vmovdqu %[di], %%ymm4; vmovdqu %[qi], %%ymm5; cmp %%rdx, %%rdx; "                    \
-            "1: " text "; 2: pushf; pop %[fl]; vmovdqu %%ymm1, %[o0]; "                           \
-            "vmovdqu %%ymm2, %[o1]; vmovdqu %%ymm3, %[o2];" _ASM_EXTABLE(1b, 2b)                  \
-            : "+a"(ex), [fl] "=r"(fl), [o0] "=m"(o->y[0]), [o1] "=m"(o->y[1]), [o2] "=m"(o->y[2]) \
-            : "d"(m), [p0] "m"(pat[0]), [p1] "m"(pat[1]), [p2] "m"(pat[2]), [di] "m"(didx),       \
-              [qi] "m"(qidx)                                                                      \
-            : "memory");                                                                          \
-        o->ex = ex;                                                                               \
-        o->flags = fl & 0x8d5;                                                                    \
+#define AVXOP(name, text)                                                                          \
+    static void name(uint64_t m, struct avx_out *o)                                                \
+    {                                                                                              \
+        uint64_t ex = 0, fl;                                                                       \
+                                                                                                   \
+        __asm__ volatile(                                                                          \
+            "vmovdqu %[p0], %%ymm1; vmovdqu %[p1], %%ymm2; vmovdqu %[p2], %%ymm3; "                \
+            "vmovdqu %[di], %%ymm4; vmovdqu %[qi], %%ymm5; cmp %%rdx, %%rdx; "                     \
+            "1: " text "; 2: pushf; pop %[fl]; vmovdqu %%ymm1, %[o0]; "                            \
+            "vmovdqu %%ymm2, %[o1]; vmovdqu %%ymm3, %[o2]; stmxcsr %[csr];" _ASM_EXTABLE(1b, 2b)   \
+            : "+a"(ex), [fl] "=r"(fl), [o0] "=m"(o->y[0]), [o1] "=m"(o->y[1]), [o2] "=m"(o->y[2]), \
+              [csr] "=m"(o->csr)                                                                   \
+            : "d"(m), [p0] "m"(pat[0]), [p1] "m"(pat[1]), [p2] "m"(pat[2]), [di] "m"(didx),        \
+              [qi] "m"(qidx)                                                                       \
+            : "memory");                                                                           \
+        o->ex = ex;                                                                                \
+        o->flags = fl & 0x8d5;                                                                     \
     }
 
 AVXOP(vbroadcastss_x, "vbroadcastss (%%rdx), %%xmm1")
@@ -116,6 +120,22 @@ AVXOP(vpgatherdd, "vpgatherdd %%ymm3, 4(%%rdx,%%ymm4,4), %%ymm1")
 AVXOP(vpgatherdq, "vpgatherdq %%xmm3, (%%rdx,%%xmm4,8), %%xmm1")
 AVXOP(vpgatherqd, "vpgatherqd %%xmm3, (%%rdx,%%xmm5,4), %%xmm1")
 AVXOP(vpgatherqq, "vpgatherqq %%ymm3, (%%rdx,%%ymm5,8), %%ymm1")
+AVXOP(vcvtps2pd_y, "vcvtps2pd (%%rdx), %%ymm1")
+AVXOP(vcvtpd2ps_y, "vcvtpd2psy (%%rdx), %%xmm1")
+AVXOP(vcvtdq2pd_y, "vcvtdq2pd (%%rdx), %%ymm1")
+AVXOP(vcvtpd2dq_y, "vcvtpd2dqy (%%rdx), %%xmm1")
+AVXOP(vcvttpd2dq_y, "vcvttpd2dqy (%%rdx), %%xmm1")
+AVXOP(vcmppd_13_x, "vcmppd $13, (%%rdx), %%xmm2, %%xmm1")
+AVXOP(vcmpss_17, "vcmpss $17, (%%rdx), %%xmm2, %%xmm1")
+AVXOP(vcmpsd_26, "vcmpsd $26, (%%rdx), %%xmm2, %%xmm1")
+
+/* VCMPPS ymm with each predicate only VEX has. */
+#define VCMP_PREDS(X)                                                                              \
+    X(8)                                                                                           \
+    X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) \
+        X(25) X(26) X(27) X(28) X(29) X(30) X(31)
+#define VCMP_OP(p) AVXOP(vcmpps_##p, "vcmpps $" #p ", (%%rdx), %%ymm2, %%ymm1")
+VCMP_PREDS(VCMP_OP)
 
 struct avx_case
 {
@@ -128,19 +148,23 @@ struct avx_case
 #n, n \
     }
 static const struct avx_case cases[] = {
-    C(vbroadcastss_x), C(vbroadcastss_y), C(vbroadcastsd),  C(vbroadcastf128), C(vbroadcasti128),
-    C(vpbroadcastb),   C(vpbroadcastw_x), C(vpbroadcastd),  C(vpbroadcastq),   C(vpermilps_imm),
-    C(vpermilpd_imm),  C(vpermilps_vec),  C(vpermilpd_vec), C(vperm2f128_21),  C(vperm2i128_83),
-    C(vperm2f128_30),  C(vpermd),         C(vpermps),       C(vpermq),         C(vpermpd),
-    C(vinsertf128_1),  C(vinserti128_0),  C(vextractf128),  C(vextracti128),   C(vpblendd),
-    C(vmaskmovps_ld),  C(vmaskmovpd_ld),  C(vpmaskmovd_ld), C(vpmaskmovq_ld),  C(vmaskmovps_st),
-    C(vpmaskmovq_st),  C(vpmovsxbw),      C(vpmovsxbd),     C(vpmovsxbq),      C(vpmovsxwd),
-    C(vpmovsxwq),      C(vpmovsxdq),      C(vpmovzxbw),     C(vpmovzxbd),      C(vpmovzxbq),
-    C(vpmovzxwd),      C(vpmovzxwq),      C(vpmovzxdq),     C(vptest),         C(vtestps),
-    C(vtestpd_x),      C(vpsllvd),        C(vpsrlvq),       C(vpsravd),        C(vpsrlw_y),
-    C(vpsrad_y),       C(vpsllq_y),       C(vldmxcsr),      C(vstmxcsr),       C(vgatherdps),
-    C(vgatherdps_x),   C(vgatherdpd),     C(vgatherqps),    C(vgatherqpd),     C(vpgatherdd),
-    C(vpgatherdq),     C(vpgatherqd),     C(vpgatherqq),
+    C(vbroadcastss_x),    C(vbroadcastss_y), C(vbroadcastsd),  C(vbroadcastf128), C(vbroadcasti128),
+    C(vpbroadcastb),      C(vpbroadcastw_x), C(vpbroadcastd),  C(vpbroadcastq),   C(vpermilps_imm),
+    C(vpermilpd_imm),     C(vpermilps_vec),  C(vpermilpd_vec), C(vperm2f128_21),  C(vperm2i128_83),
+    C(vperm2f128_30),     C(vpermd),         C(vpermps),       C(vpermq),         C(vpermpd),
+    C(vinsertf128_1),     C(vinserti128_0),  C(vextractf128),  C(vextracti128),   C(vpblendd),
+    C(vmaskmovps_ld),     C(vmaskmovpd_ld),  C(vpmaskmovd_ld), C(vpmaskmovq_ld),  C(vmaskmovps_st),
+    C(vpmaskmovq_st),     C(vpmovsxbw),      C(vpmovsxbd),     C(vpmovsxbq),      C(vpmovsxwd),
+    C(vpmovsxwq),         C(vpmovsxdq),      C(vpmovzxbw),     C(vpmovzxbd),      C(vpmovzxbq),
+    C(vpmovzxwd),         C(vpmovzxwq),      C(vpmovzxdq),     C(vptest),         C(vtestps),
+    C(vtestpd_x),         C(vpsllvd),        C(vpsrlvq),       C(vpsravd),        C(vpsrlw_y),
+    C(vpsrad_y),          C(vpsllq_y),       C(vldmxcsr),      C(vstmxcsr),       C(vgatherdps),
+    C(vgatherdps_x),      C(vgatherdpd),     C(vgatherqps),    C(vgatherqpd),     C(vpgatherdd),
+    C(vpgatherdq),        C(vpgatherqd),     C(vpgatherqq),    C(vcvtps2pd_y),    C(vcvtpd2ps_y),
+    C(vcvtdq2pd_y),       C(vcvtpd2dq_y),    C(vcvttpd2dq_y),  C(vcmppd_13_x),    C(vcmpss_17),
+    C(vcmpsd_26),
+#define VCMP_CASE(p) C(vcmpps_##p),
+    VCMP_PREDS(VCMP_CASE)
 };
 
 static uint8_t ram_ones[128] __attribute__((aligned(64)));
@@ -151,6 +175,7 @@ static void compare(const struct avx_case *c)
     uint32_t csr = 0x1f80;
 
     memset(ram_ones, 0xff, sizeof(ram_ones));
+    __asm__ volatile("ldmxcsr %0" ::"m"(csr));
     c->fn((uint64_t)(uintptr_t)ram_ones, &ram);
     __asm__ volatile("ldmxcsr %0" ::"m"(csr));
     c->fn(HOLE, &hole);
@@ -158,9 +183,9 @@ static void compare(const struct avx_case *c)
     if ( ram.ex != hole.ex )
         return xtf_failure("%s: exception %#lx, the CPU on RAM %#lx", c->name,
                            (unsigned long)hole.ex, (unsigned long)ram.ex);
-    if ( ram.flags != hole.flags )
-        xtf_failure("%s: flags %#lx, the CPU on RAM %#lx", c->name, (unsigned long)hole.flags,
-                    (unsigned long)ram.flags);
+    if ( ram.flags != hole.flags || ram.csr != hole.csr )
+        xtf_failure("%s: flags %#lx mxcsr %#x, the CPU on RAM %#lx %#x", c->name,
+                    (unsigned long)hole.flags, hole.csr, (unsigned long)ram.flags, ram.csr);
     for ( unsigned int r = 0; r < 3; r++ )
         for ( unsigned int b = 0; b < 32; b++ )
             if ( ram.y[r][b] != hole.y[r][b] )

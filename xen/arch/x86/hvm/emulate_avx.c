@@ -410,6 +410,176 @@ static int gather(struct avx *a)
     return rc;
 }
 
+/* ---- compares with predicates 8-31, cross-lane conversions --------------- */
+
+/*
+ * These can raise SIMD exceptions, so they run on the CPU: the same VEX
+ * instruction, with the guest's XCR0 loaded (fpu_with_guest_xcr0), on
+ * YMM0 (the vvvv source and the result) and YMM1 (the memory operand),
+ * both put back, under the guest's MXCSR with every exception masked.
+ */
+#define MXCSR_FLAGS    0x3fu
+#define MXCSR_MASKS    0x1f80u
+#define MXCSR_PRE      0x07u
+#define CR4_OSXMMEXCPT (1ULL << 10)
+
+struct vex_io
+{
+    uint8_t a[32], b[32], r[32], s0[32], s1[32];
+    uint32_t run_csr, out_csr, old_csr;
+};
+
+#define VEX_STUB(name, text)                                                                   \
+    static void name(void *arg)                                                                \
+    {                                                                                          \
+        struct vex_io *io = arg;                                                               \
+                                                                                               \
+        asm volatile(                                                                          \
+            "vmovdqu %%ymm0, %[s0]\n\t"                                                        \
+            "vmovdqu %%ymm1, %[s1]\n\t"                                                        \
+            "vmovdqu %[a], %%ymm0\n\t"                                                         \
+            "vmovdqu %[b], %%ymm1\n\t"                                                         \
+            "ldmxcsr %[run]\n\t" text "\n\t"                                                   \
+            "stmxcsr %[out]\n\t"                                                               \
+            "vmovdqu %%ymm0, %[r]\n\t"                                                         \
+            "ldmxcsr %[old]\n\t"                                                               \
+            "vmovdqu %[s0], %%ymm0\n\t"                                                        \
+            "vmovdqu %[s1], %%ymm1"                                                            \
+            : [s0] "=m"(io->s0), [s1] "=m"(io->s1), [r] "=m"(io->r), [out] "=m"(io->out_csr)   \
+            : [a] "m"(io->a), [b] "m"(io->b), [run] "m"(io->run_csr), [old] "m"(io->old_csr)); \
+    }
+
+/* The predicates only VEX has: 8-31. */
+#define VCMP_PREDS(X, insn)                                                                     \
+    X(insn, 8)                                                                                  \
+    X(insn, 9)                                                                                  \
+    X(insn, 10) X(insn, 11) X(insn, 12) X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16)         \
+        X(insn, 17) X(insn, 18) X(insn, 19) X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23)     \
+            X(insn, 24) X(insn, 25) X(insn, 26) X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) \
+                X(insn, 31)
+
+#define VCMP_Y(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%ymm1, %%ymm0, %%ymm0")
+#define VCMP_X(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%xmm1, %%xmm0, %%xmm0")
+VCMP_PREDS(VCMP_Y, vcmpps)
+VCMP_PREDS(VCMP_Y, vcmppd)
+VCMP_PREDS(VCMP_X, vcmpss)
+VCMP_PREDS(VCMP_X, vcmpsd)
+
+#define VCMP_ENTRY(insn, p) run_##insn##_##p,
+/* [ps, pd, ss, sd][predicate - 8] */
+static void (*const vcmp_stubs[4][24])(void *) = {
+    { VCMP_PREDS(VCMP_ENTRY, vcmpps) },
+    { VCMP_PREDS(VCMP_ENTRY, vcmppd) },
+    { VCMP_PREDS(VCMP_ENTRY, vcmpss) },
+    { VCMP_PREDS(VCMP_ENTRY, vcmpsd) },
+};
+
+VEX_STUB(run_vcvtps2pd, "vcvtps2pd %%xmm1, %%ymm0")
+VEX_STUB(run_vcvtpd2ps, "vcvtpd2ps %%ymm1, %%xmm0")
+VEX_STUB(run_vcvtdq2pd, "vcvtdq2pd %%xmm1, %%ymm0")
+VEX_STUB(run_vcvtpd2dq, "vcvtpd2dq %%ymm1, %%xmm0")
+VEX_STUB(run_vcvttpd2dq, "vcvttpd2dq %%ymm1, %%xmm0")
+
+static uint32_t read_mxcsr(void)
+{
+    uint32_t csr;
+
+    asm volatile("stmxcsr %0" : "=m"(csr));
+    return csr;
+}
+
+static void write_mxcsr(uint32_t csr)
+{
+    asm volatile("ldmxcsr %0" ::"m"(csr));
+}
+
+/* Run; an unmasked flag is #XM (#UD without OSXMMEXCPT), nothing written;
+ * a pre-computation flag stops the post-computation ones. */
+static int vex_fp(struct avx *a, void (*run)(void *), struct vex_io *io, bool wide_dst)
+{
+    uint32_t flags;
+
+    io->old_csr = read_mxcsr();
+    io->run_csr = (io->old_csr & ~MXCSR_FLAGS) | MXCSR_MASKS;
+    fpu_with_guest_xcr0(a->c->v, run, io);
+    flags = io->out_csr & MXCSR_FLAGS;
+    if ( flags & ~(io->old_csr >> 7) & MXCSR_FLAGS )
+    {
+        if ( flags & MXCSR_PRE )
+            flags &= MXCSR_PRE;
+        write_mxcsr(io->old_csr | flags);
+        return emul_raise(a->c, a->c->st.cr4 & CR4_OSXMMEXCPT ? 19 : X86_EXC_UD, -1);
+    }
+    write_mxcsr(io->old_csr | flags);
+    put_ymm(a->c, a->i->reg, io->r, wide_dst);
+    return 0;
+}
+
+/* VCMPPS/PD/SS/SD m, imm8 8-31 (0F C2): the legacy forms stop at 7. A
+ * VEX.128 packed form compares zeros in the upper lane (no flags). */
+static int vcmp(struct avx *a)
+{
+    unsigned int pfx = a->i->rep ? a->i->rep : a->i->opsize_prefix ? 0x66 : 0;
+    unsigned int kind = pfx == 0 ? 0 : pfx == 0x66 ? 1 : pfx == 0xf3 ? 2 : 3;
+    unsigned int size = kind == 2 ? 4 : kind == 3 ? 8 : a->bytes;
+    struct vex_io io = { 0 };
+    int rc = load(a, size, io.b);
+
+    if ( rc )
+        return rc;
+    get_ymm(a->c, a->i->vex_vvvv, io.a);
+    if ( kind < 2 && !a->wide )
+        memset(io.a + 16, 0, 16);
+    return vex_fp(a, vcmp_stubs[kind][(a->i->imm & 0x1f) - 8], &io, kind < 2 && a->wide);
+}
+
+/* The 256-bit conversions that change the element width (not lane by
+ * lane): VCVTPS2PD/VCVTDQ2PD ymm, m128; VCVTPD2PS/VCVT(T)PD2DQ xmm, m256. */
+static void (*cvt256(const struct x86_insn *i))(void *)
+{
+    unsigned int pfx = i->rep ? i->rep : i->opsize_prefix ? 0x66 : 0;
+
+    if ( i->opcode == 0x5a )
+        return pfx == 0 ? run_vcvtps2pd : pfx == 0x66 ? run_vcvtpd2ps : NULL;
+    if ( i->opcode != 0xe6 )
+        return NULL;
+    return pfx == 0xf3 ? run_vcvtdq2pd : pfx == 0xf2 ? run_vcvtpd2dq : run_vcvttpd2dq;
+}
+
+static int vcvt256(struct avx *a, void (*run)(void *))
+{
+    bool narrow = run != run_vcvtps2pd && run != run_vcvtdq2pd;
+    struct vex_io io = { 0 };
+    int rc = load(a, narrow ? 32 : 16, io.b);
+
+    return rc ? rc : vex_fp(a, run, &io, true);
+}
+
+/* 66 0F D1-D3, E1-E2, F1-F3 at 256 bits: one count for both lanes. */
+static bool is_shift_by_count(const struct x86_insn *i)
+{
+    uint8_t op = i->opcode;
+
+    return i->map == X86_MAP_0F &&
+           ((op >= 0xd1 && op <= 0xd3) || op == 0xe1 || op == 0xe2 || (op >= 0xf1 && op <= 0xf3));
+}
+
+/* The 0F-map forms above; -EOPNOTSUPP for any other. */
+static int map0f(struct avx *a)
+{
+    const struct x86_insn *i = a->i;
+
+    if ( i->opcode == 0xae )
+        return emul_xsave(a->c); /* VLDMXCSR, VSTMXCSR */
+    if ( i->opcode == 0xc2 && (i->imm & 0x1f) >= 8 )
+        return vcmp(a);
+    if ( a->wide && cvt256(i) )
+        return vcvt256(a, cvt256(i));
+    if ( a->wide && i->opsize_prefix && !i->rep && is_shift_by_count(i) )
+        return shift_by_count(a);
+    return -EOPNOTSUPP;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static int map38(struct avx *a)
@@ -463,29 +633,16 @@ static int map3a(struct avx *a)
     return -EOPNOTSUPP;
 }
 
-/* 66 0F D1-D3, E1-E2, F1-F3 at 256 bits: one count for both lanes. */
-static bool is_shift_by_count(const struct x86_insn *i)
-{
-    uint8_t op = i->opcode;
-
-    return i->map == X86_MAP_0F &&
-           ((op >= 0xd1 && op <= 0xd3) || op == 0xe1 || op == 0xe2 || (op >= 0xf1 && op <= 0xf3));
-}
-
 int emul_avx(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     struct avx a = { c, i, i->vex_l, i->rex & 8, i->vex_l ? 32 : 16 };
 
-    if ( i->vex && i->has_mem && i->map == X86_MAP_0F && i->opcode == 0xae )
-        return emul_xsave(c); /* VLDMXCSR, VSTMXCSR */
-    if ( !i->vex || !i->has_mem || !i->opsize_prefix || i->rep )
-        return -EOPNOTSUPP; /* every other form here is 66-prefixed (VEX.pp 01) */
-    if ( i->map == X86_MAP_0F38 )
-        return map38(&a);
-    if ( i->map == X86_MAP_0F3A )
-        return map3a(&a);
-    if ( a.wide && is_shift_by_count(i) )
-        return shift_by_count(&a);
-    return -EOPNOTSUPP;
+    if ( !i->vex || !i->has_mem )
+        return -EOPNOTSUPP;
+    if ( i->map == X86_MAP_0F )
+        return map0f(&a);
+    if ( !i->opsize_prefix || i->rep )
+        return -EOPNOTSUPP; /* every 0F 38/3A form here is 66-prefixed (VEX.pp 01) */
+    return i->map == X86_MAP_0F38 ? map38(&a) : map3a(&a);
 }

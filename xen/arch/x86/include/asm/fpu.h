@@ -69,6 +69,10 @@ enum fpu_guest_insn
 int fpu_guest_insn(struct vcpu *v, enum fpu_guest_insn insn, uint8_t *buf, uint64_t mask,
                    unsigned int *vector, uint32_t *error_code);
 
+/* fn(arg) with v's XCR0 loaded: a VEX instruction the emulator runs for
+ * v (which can only be executing one if its XCR0 enables AVX). */
+void fpu_with_guest_xcr0(struct vcpu *v, void (*fn)(void *arg), void *arg);
+
 /* XCR0 bits a guest may set (0: no XSAVE), and the XSAVE image size of a mask. */
 uint64_t fpu_xcr0_max(void);
 unsigned int fpu_xsave_size(uint64_t mask);
