@@ -9,7 +9,8 @@
  * the 256-bit shifts by a memory count, VLDMXCSR/VSTMXCSR, every gather
  * (destination and mask register after), VCMPPS with each predicate
  * 8-31 (and VCMPPD/SS/SD with some), and the 256-bit conversions that
- * change the element width. Each case compares YMM1-YMM3, RFLAGS, MXCSR
+ * change the element width, and the VEX forms of MOVLPS/HPS/LPD/HPD,
+ * MOVDDUP and MOVSLDUP/SHDUP. Each case compares YMM1-YMM3, RFLAGS, MXCSR
  * and the exception; a gather and a masked store
  * straddling the last RAM page check that each element goes to or comes
  * from its own address. Skipped (with the reason) without AVX2.
@@ -120,6 +121,14 @@ AVXOP(vpgatherdd, "vpgatherdd %%ymm3, 4(%%rdx,%%ymm4,4), %%ymm1")
 AVXOP(vpgatherdq, "vpgatherdq %%xmm3, (%%rdx,%%xmm4,8), %%xmm1")
 AVXOP(vpgatherqd, "vpgatherqd %%xmm3, (%%rdx,%%xmm5,4), %%xmm1")
 AVXOP(vpgatherqq, "vpgatherqq %%ymm3, (%%rdx,%%ymm5,8), %%ymm1")
+AVXOP(vmovlps_ld, "vmovlps (%%rdx), %%xmm2, %%xmm1")
+AVXOP(vmovhpd_ld, "vmovhpd (%%rdx), %%xmm2, %%xmm1")
+AVXOP(vmovlpd_st, "vmovlpd %%xmm2, (%%rdx)")
+AVXOP(vmovhps_st, "vmovhps %%xmm2, (%%rdx)")
+AVXOP(vmovddup_x, "vmovddup (%%rdx), %%xmm1")
+AVXOP(vmovddup_y, "vmovddup (%%rdx), %%ymm1")
+AVXOP(vmovsldup_y, "vmovsldup (%%rdx), %%ymm1")
+AVXOP(vmovshdup_x, "vmovshdup (%%rdx), %%xmm1")
 AVXOP(vcvtps2pd_y, "vcvtps2pd (%%rdx), %%ymm1")
 AVXOP(vcvtpd2ps_y, "vcvtpd2psy (%%rdx), %%xmm1")
 AVXOP(vcvtdq2pd_y, "vcvtdq2pd (%%rdx), %%ymm1")
@@ -130,9 +139,10 @@ AVXOP(vcmpss_17, "vcmpss $17, (%%rdx), %%xmm2, %%xmm1")
 AVXOP(vcmpsd_26, "vcmpsd $26, (%%rdx), %%xmm2, %%xmm1")
 
 /* VCMPPS ymm with each predicate only VEX has. */
-#define VCMP_PREDS(X)                                                                              \
-    X(8)                                                                                           \
-    X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) \
+#define VCMP_PREDS(X)                                                                         \
+    X(8)                                                                                      \
+    X(9)                                                                                      \
+    X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) \
         X(25) X(26) X(27) X(28) X(29) X(30) X(31)
 #define VCMP_OP(p) AVXOP(vcmpps_##p, "vcmpps $" #p ", (%%rdx), %%ymm2, %%ymm1")
 VCMP_PREDS(VCMP_OP)
@@ -162,7 +172,8 @@ static const struct avx_case cases[] = {
     C(vgatherdps_x),      C(vgatherdpd),     C(vgatherqps),    C(vgatherqpd),     C(vpgatherdd),
     C(vpgatherdq),        C(vpgatherqd),     C(vpgatherqq),    C(vcvtps2pd_y),    C(vcvtpd2ps_y),
     C(vcvtdq2pd_y),       C(vcvtpd2dq_y),    C(vcvttpd2dq_y),  C(vcmppd_13_x),    C(vcmpss_17),
-    C(vcmpsd_26),
+    C(vcmpsd_26),         C(vmovlps_ld),     C(vmovhpd_ld),    C(vmovlpd_st),     C(vmovhps_st),
+    C(vmovddup_x),        C(vmovddup_y),     C(vmovsldup_y),   C(vmovshdup_x),
 #define VCMP_CASE(p) C(vcmpps_##p),
     VCMP_PREDS(VCMP_CASE)
 };

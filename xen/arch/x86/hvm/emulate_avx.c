@@ -5,11 +5,13 @@
  * VPERMD/PS/Q/PD, VINSERTF128/I128, VEXTRACTF128/I128, VPBLENDD,
  * VMASKMOVPS/PD and VPMASKMOVD/Q (loads and stores), VPSLLV/VPSRLV/VPSRAV,
  * the 256-bit VPMOVSX/ZX, VPTEST and VTESTPS/PD, the 256-bit shifts by
- * a 128-bit count, and the gathers (VGATHERD/Q PS/PD, VPGATHERD/Q D/Q);
- * VLDMXCSR/VSTMXCSR go to emulate_xsave.c.
+ * a 128-bit count, the gathers (VGATHERD/Q PS/PD, VPGATHERD/Q D/Q), the
+ * VEX forms of MOVLPS/HPS/LPD/HPD, MOVDDUP and MOVSLDUP/SHDUP; VCMPPS/PD/
+ * SS/SD with predicates 8-31 and the 256-bit width-changing conversions
+ * (run on the CPU, below); VLDMXCSR/VSTMXCSR go to emulate_xsave.c.
  *
- * All of these move or compare bits and raise no SIMD exception, so they
- * are done in C on the guest's YMM registers, read and written through
+ * All but the compares and conversions only move or compare bits and
+ * raise no SIMD exception, so they are done in C on the guest's YMM registers, read and written through
  * fpu.h (the hypervisor runs with XCR0 = x87|SSE and cannot execute a
  * VEX instruction itself). A VEX.128 form clears bits 255:128 of its
  * destination. Masked elements of VMASKMOV/VPMASKMOV and of a gather
@@ -450,13 +452,14 @@ struct vex_io
     }
 
 /* The predicates only VEX has: 8-31. */
-#define VCMP_PREDS(X, insn)                                                                     \
-    X(insn, 8)                                                                                  \
-    X(insn, 9)                                                                                  \
-    X(insn, 10) X(insn, 11) X(insn, 12) X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16)         \
-        X(insn, 17) X(insn, 18) X(insn, 19) X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23)     \
-            X(insn, 24) X(insn, 25) X(insn, 26) X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) \
-                X(insn, 31)
+#define VCMP_PREDS(X, insn)                                                                 \
+    X(insn, 8)                                                                              \
+    X(insn, 9)                                                                              \
+    X(insn, 10)                                                                             \
+    X(insn, 11)                                                                             \
+    X(insn, 12) X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16) X(insn, 17) X(insn, 18)     \
+        X(insn, 19) X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23) X(insn, 24) X(insn, 25) \
+            X(insn, 26) X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) X(insn, 31)
 
 #define VCMP_Y(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%ymm1, %%ymm0, %%ymm0")
 #define VCMP_X(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%xmm1, %%xmm0, %%xmm0")
@@ -555,6 +558,62 @@ static int vcvt256(struct avx *a, void (*run)(void *))
     return rc ? rc : vex_fp(a, run, &io, true);
 }
 
+/* ---- VEX forms of the SSE half and duplicating moves -------------------- */
+
+/*
+ * VMOVLPS/LPD and VMOVHPS/HPD (0F 12/16 loads: the other qword from
+ * vvvv; 0F 13/17 stores), VMOVDDUP (F2 0F 12: each even qword twice),
+ * VMOVSLDUP/VMOVSHDUP (F3 0F 12/16: each even/odd dword twice).
+ */
+static int half_store(struct avx *a)
+{
+    uint8_t y[32];
+
+    get_ymm(a->c, a->i->reg, y);
+    return emul_mem_buf(a->c, 8, true, y + (a->i->opcode == 0x17 ? 8 : 0));
+}
+
+static int half_load(struct avx *a)
+{
+    bool high = a->i->opcode == 0x16;
+    uint8_t y[32];
+    int rc;
+
+    get_ymm(a->c, a->i->vex_vvvv, y);
+    rc = load(a, 8, y + (high ? 8 : 0));
+    if ( !rc )
+        put_ymm(a->c, a->i->reg, y, false);
+    return rc;
+}
+
+/* Element n of the result is source element (n & ~1) + odd, size bytes. */
+static int dup_move(struct avx *a, unsigned int size, unsigned int odd)
+{
+    uint8_t src[32] = { 0 }, y[32];
+    int rc = load(a, size == 8 && !a->wide ? 8 : a->bytes, src);
+
+    if ( rc )
+        return rc;
+    for ( unsigned int n = 0; n < a->bytes / size; n++ )
+        memcpy(y + n * size, src + ((n & ~1u) + odd) * size, size);
+    put_ymm(a->c, a->i->reg, y, a->wide);
+    return 0;
+}
+
+static int sse_half_moves(struct avx *a)
+{
+    unsigned int op = a->i->opcode;
+    unsigned int pfx = a->i->rep ? a->i->rep : a->i->opsize_prefix ? 0x66 : 0;
+
+    if ( pfx == 0xf2 && op == 0x12 )
+        return dup_move(a, 8, 0);
+    if ( pfx == 0xf3 && (op == 0x12 || op == 0x16) )
+        return dup_move(a, 4, op == 0x16);
+    if ( pfx == 0xf2 || pfx == 0xf3 || a->wide )
+        return -EOPNOTSUPP; /* VEX.256 forms are #UD before any access */
+    return op & 1 ? half_store(a) : half_load(a);
+}
+
 /* 66 0F D1-D3, E1-E2, F1-F3 at 256 bits: one count for both lanes. */
 static bool is_shift_by_count(const struct x86_insn *i)
 {
@@ -573,6 +632,8 @@ static int map0f(struct avx *a)
         return emul_xsave(a->c); /* VLDMXCSR, VSTMXCSR */
     if ( i->opcode == 0xc2 && (i->imm & 0x1f) >= 8 )
         return vcmp(a);
+    if ( i->opcode == 0x12 || i->opcode == 0x13 || i->opcode == 0x16 || i->opcode == 0x17 )
+        return sse_half_moves(a);
     if ( a->wide && cvt256(i) )
         return vcvt256(a, cvt256(i));
     if ( a->wide && i->opsize_prefix && !i->rep && is_shift_by_count(i) )
