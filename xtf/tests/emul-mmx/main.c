@@ -7,7 +7,8 @@
  * transition, a CVTPI2PS/PD from memory does not) and exception; with
  * the invalid-operation exception unmasked, a conversion of the all-ones
  * NaNs is #XM with the destination untouched (the SDM; QEMU's TCG
- * raises none on RAM).
+ * raises none on RAM). MASKMOVQ and MASKMOVDQU straddling the last RAM
+ * page write exactly the masked bytes that are in RAM.
  *
  * It touches nothing but its own x87/MMX/SSE state, MXCSR, buffers and
  * the holes.
@@ -127,6 +128,42 @@ static void unmasked(const struct mmx_case *c)
         xtf_failure("%s with IE unmasked: mm0 changed to %#lx", c->name, *(unsigned long *)hole.mm);
 }
 
+/*
+ * MASKMOVQ and MASKMOVDQU at rDI = the last 4 bytes of RAM: the bytes
+ * whose mask bit is set are written there (and dropped in the hole);
+ * the others are not touched.
+ */
+static void maskmov_straddle(void)
+{
+    uint64_t a = xtf_ram_end() - 4;
+    volatile uint32_t *ram = (volatile uint32_t *)(uintptr_t)a;
+    uint32_t old = *ram, s = 0;
+    static const uint8_t mask[16] __attribute__((aligned(16))) = {
+        0x80, 0, 0xff, 0x7f, 0x80, 0x80, 0, 0x80, 0, 0x80, 0x80, 0, 0x80, 0, 0, 0x80,
+    };
+
+    *ram = 0;
+    __asm__ volatile("movq %[p], %%mm1; movq %[k], %%mm2; maskmovq %%mm2, %%mm1; "
+                     "mov $0x5a5a5a5a, %[s]; emms"
+                     : [s] "+r"(s)
+                     : "D"(a), [p] "m"(pattern), [k] "m"(mask)
+                     : "memory");
+    check_sentinel(s, "maskmovq");
+    if ( *ram != 0x00320010 )
+        xtf_failure("straddling maskmovq: RAM %#x, expected 0x00320010", *ram);
+    *ram = 0;
+    s = 0;
+    __asm__ volatile("movdqu %[p], %%xmm1; movdqu %[k], %%xmm2; maskmovdqu %%xmm2, %%xmm1; "
+                     "mov $0x5a5a5a5a, %[s]"
+                     : [s] "+r"(s)
+                     : "D"(a), [p] "m"(pattern), [k] "m"(mask)
+                     : "memory");
+    check_sentinel(s, "maskmovdqu");
+    if ( *ram != 0x00320010 )
+        xtf_failure("straddling maskmovdqu: RAM %#x, expected 0x00320010", *ram);
+    *ram = old;
+}
+
 void test_main(void)
 {
     uint64_t cr0 = read_cr0();
@@ -140,6 +177,7 @@ void test_main(void)
         if ( cases[n].raises_ie && strcmp(cases[n].name, "cvtps2pi_x87") )
             unmasked(&cases[n]);
     }
+    maskmov_straddle();
     if ( load64(HOLE) != ~0ULL )
         xtf_failure("the hole no longer reads all-ones");
     xtf_success(NULL);

@@ -8,7 +8,7 @@
  * all-ones base; SGDT/SIDT/SLDT/STR/SMSW and MOV m16, Sreg to a hole
  * complete, writing nothing there, and an SGDT straddling the last RAM
  * page writes its RAM part as the CPU does; PUSH FS/GS onto a hole
- * stack completes with rSP moved. Each case runs on RAM holding all-ones
+ * stack completes with rSP moved; XLAT reads AL from the hole. Each case runs on RAM holding all-ones
  * and on the hole, and compares exception, RIP, flags and registers.
  *
  * It touches nothing but its own buffers, registers, its GDTR/IDTR
@@ -72,6 +72,8 @@ SEGOP(str, "str (%%rdx)")
 SEGOP(smsw, "smsw (%%rdx)")
 SEGOP(store_ds, "mov %%ds, (%%rdx)")
 SEGOP(store_fs, "mov %%fs, (%%rdx)")
+SEGOP(xlat, "push %%rbx; mov %%rdx, %%rbx; mov $0x1234, %%ecx; mov $7, %%al; xlatb; "
+            "movzbl %%al, %%ecx; xor %%eax, %%eax; pop %%rbx")
 
 struct seg_case
 {
@@ -93,7 +95,7 @@ static const struct seg_case cases[] = {
     LOAD(lfs32),  LOAD(lgs32),   LOAD(lss64),     LOAD(lfs64),     LOAD(lgs64),  LOAD(ljmp32),
     LOAD(ljmp64), LOAD(lcall32), LOAD(lcall64),   LOAD(lldt),      LOAD(ltr),    LOAD(verr),
     LOAD(verw),   LOAD(lar),     LOAD(lsl),       STORE(sgdt),     STORE(sidt),  STORE(sldt),
-    STORE(str),   STORE(smsw),   STORE(store_ds), STORE(store_fs),
+    STORE(str),   STORE(smsw),   STORE(store_ds), STORE(store_fs), LOAD(xlat),
 };
 
 static uint64_t ram_ones[4] __attribute__((aligned(16)));

@@ -457,9 +457,10 @@ struct vex_io
     X(insn, 9)                                                                              \
     X(insn, 10)                                                                             \
     X(insn, 11)                                                                             \
-    X(insn, 12) X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16) X(insn, 17) X(insn, 18)     \
-        X(insn, 19) X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23) X(insn, 24) X(insn, 25) \
-            X(insn, 26) X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) X(insn, 31)
+    X(insn, 12)                                                                             \
+    X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16) X(insn, 17) X(insn, 18) X(insn, 19)     \
+        X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23) X(insn, 24) X(insn, 25) X(insn, 26) \
+            X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) X(insn, 31)
 
 #define VCMP_Y(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%ymm1, %%ymm0, %%ymm0")
 #define VCMP_X(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%xmm1, %%xmm0, %%xmm0")
@@ -699,6 +700,8 @@ int emul_avx(struct emul_ctx *c)
     const struct x86_insn *i = &c->insn;
     struct avx a = { c, i, i->vex_l, i->rex & 8, i->vex_l ? 32 : 16 };
 
+    if ( i->vex && i->map == X86_MAP_0F && i->opcode == 0xf7 )
+        return emul_mmx_more(c); /* VMASKMOVDQU: DS:rDI */
     if ( !i->vex || !i->has_mem )
         return -EOPNOTSUPP;
     if ( i->map == X86_MAP_0F )

@@ -4,7 +4,8 @@
  * and PALIGNR mm, m64, imm8 (0F 3A 0F), done in C (element moves, no
  * flags or exceptions); the conversions CVTPI2PS/CVTPI2PD xmm, m64
  * (0F 2A, 66 0F 2A), CVTPS2PI/CVTTPS2PI mm, m64 (0F 2D/2C) and
- * CVTPD2PI/CVTTPD2PI mm, m128 (66 0F 2D/2C), run on the CPU.
+ * CVTPD2PI/CVTTPD2PI mm, m128 (66 0F 2D/2C), run on the CPU; and the
+ * byte-masked stores to DS:rDI, MASKMOVQ and (V)MASKMOVDQU.
  *
  * A conversion runs here as the guest's own instruction on a buffer
  * holding the operand (all-ones from a hole), with XMM0 or MM0 holding
@@ -210,11 +211,45 @@ static int shuffle_mm(struct emul_ctx *c)
     return 0;
 }
 
+/*
+ * MASKMOVQ mm1, mm2 (0F F7), (V)MASKMOVDQU xmm1, xmm2 (66 0F F7): byte n
+ * of the first register goes to seg:rDI + n (DS unless overridden) where
+ * the top bit of byte n of the second is set; the others touch nothing.
+ */
+static int maskmov_di(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    bool mm = !i->opsize_prefix;
+    unsigned int seg = i->seg == X86_SEG_NONE ? X86_SEG_DS : i->seg;
+    uint64_t di = emul_gpr(c, GPR_DI, i->addr_size), base = emul_seg_base(c, seg);
+    uint8_t src[16], mask[16];
+    int rc = 0;
+
+    if ( mm && (read_fsw() & FSW_ES) )
+        return emul_raise(c, X86_EXC_MF, -1);
+    if ( mm )
+    {
+        fpu_read_mm(c->v, i->reg & 7, src);
+        fpu_read_mm(c->v, i->rm & 7, mask);
+    }
+    else
+    {
+        fpu_read_xmm(c->v, i->reg, src);
+        fpu_read_xmm(c->v, i->rm, mask);
+    }
+    for ( unsigned int n = 0; !rc && n < (mm ? 8u : 16u); n++ )
+        if ( mask[n] & 0x80 )
+            rc = emul_write(c, base + ((di + n) & emul_size_mask(i->addr_size)), 1, src[n]);
+    return rc;
+}
+
 int emul_mmx_more(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
     const struct cvt_mm_op *op;
 
+    if ( i->map == X86_MAP_0F && i->opcode == 0xf7 && !i->has_mem && !i->rep )
+        return maskmov_di(c);
     if ( !i->has_mem || i->vex )
         return -EOPNOTSUPP;
     if ( is_shuffle_mm(i) )

@@ -225,6 +225,19 @@ static int unary_group(struct emul_ctx *c)
     return ext < 4 ? alu_mem(c, f6[ext], source(c)) : emul_arith(c);
 }
 
+/* XLAT (D7): AL := the byte at seg:rBX + AL (DS unless overridden). */
+static int xlat(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    uint64_t off = emul_gpr(c, GPR_BX, 8) + emul_gpr(c, GPR_AX, 1), val;
+    unsigned int seg = i->seg == X86_SEG_NONE ? X86_SEG_DS : i->seg;
+    int rc = emul_read(c, emul_seg_base(c, seg) + (off & emul_size_mask(i->addr_size)), 1, &val);
+
+    if ( !rc )
+        emul_set_gpr(c, GPR_AX, 1, val);
+    return rc;
+}
+
 static int onebyte(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -257,6 +270,7 @@ static int onebyte(struct emul_ctx *c)
     case 0xf7:
     case 0xfe:
     case 0xff: return unary_group(c);
+    case 0xd7: return xlat(c);
     case 0xd8 ... 0xdf: return emul_x87(c);
     }
     return emul_arith(c);

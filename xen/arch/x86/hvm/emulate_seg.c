@@ -1,7 +1,7 @@
 /*
  * emulate_seg.c - segment and descriptor-table instructions whose memory
  * operand (or stack) has no RAM behind it: MOV Sreg, m16 and MOV m16,
- * Sreg; LDS/LES (32-bit
+ * Sreg; ARPL and BOUND (32-bit code); LDS/LES (32-bit
  * code), LSS/LFS/LGS; far JMP/CALL through m16:16/32/64; POP and PUSH of
  * segment registers; LLDT/LTR/VERR/VERW/LAR/LSL with a memory selector;
  * LGDT/LIDT; SGDT/SIDT/SLDT/STR/SMSW to memory.
@@ -26,18 +26,19 @@
 #include <asm/fpu.h>
 #include "emulate_priv.h"
 
-#define CR4_UMIP  (1ULL << 11)
-#define RFLAGS_ZF (1ULL << 6)
-#define RFLAGS_VM (1ULL << 17)
-#define SEL_TI    4u
-#define SEL_RPL   3u
-#define SEG_ES    0
-#define SEG_CS    1
-#define SEG_SS    2
-#define SEG_DS    3
-#define SEG_FS    4
-#define SEG_GS    5
-#define SEG_NONE  0xff /* VERR/VERW/LAR/LSL: check, load nothing */
+#define CR4_UMIP   (1ULL << 11)
+#define RFLAGS_ZF  (1ULL << 6)
+#define RFLAGS_VM  (1ULL << 17)
+#define X86_EXC_BR 5
+#define SEL_TI     4u
+#define SEL_RPL    3u
+#define SEG_ES     0
+#define SEG_CS     1
+#define SEG_SS     2
+#define SEG_DS     3
+#define SEG_FS     4
+#define SEG_GS     5
+#define SEG_NONE   0xff /* VERR/VERW/LAR/LSL: check, load nothing */
 
 /* What a null selector does: #GP(0), or a load (refused here). */
 enum null_sel
@@ -175,6 +176,46 @@ static int push_sreg(struct emul_ctx *c, unsigned int sreg)
     return rc;
 }
 
+/* ARPL m16, r16 (63, outside 64-bit mode): raise the RPL, ZF if it did. */
+static int arpl(struct emul_ctx *c)
+{
+    uint64_t dst, *fl = &c->v->arch.regs.rflags;
+    uint16_t src = emul_gpr(c, c->insn.reg, 2);
+    int rc = emul_read(c, emul_ea(c), 2, &dst);
+
+    if ( rc )
+        return rc;
+    if ( (dst & SEL_RPL) >= (src & SEL_RPL) )
+    {
+        *fl &= ~RFLAGS_ZF;
+        return 0;
+    }
+    rc = emul_write(c, emul_ea(c), 2, (dst & ~SEL_RPL) | (src & SEL_RPL));
+    if ( !rc )
+        *fl |= RFLAGS_ZF;
+    return rc;
+}
+
+/* BOUND r, m (62, outside 64-bit mode): #BR unless lower <= r <= upper,
+ * all signed at the operand size. */
+static int bound(struct emul_ctx *c)
+{
+    unsigned int size = c->insn.op_size;
+    int64_t idx = (int64_t)(size == 2 ? (int16_t)emul_gpr(c, c->insn.reg, 2)
+                                      : (int32_t)emul_gpr(c, c->insn.reg, 4));
+    uint64_t lo, hi;
+    int rc = emul_read(c, emul_ea(c), size, &lo);
+
+    if ( !rc )
+        rc = emul_read(c, emul_ea(c) + size, size, &hi);
+    if ( rc )
+        return rc;
+    if ( size == 2 ? idx < (int16_t)lo || idx > (int16_t)hi
+                   : idx < (int32_t)lo || idx > (int32_t)hi )
+        return emul_raise(c, X86_EXC_BR, -1);
+    return 0;
+}
+
 /* The one-byte forms; SEG_NONE if op is none of them. */
 static unsigned int onebyte_sreg(uint8_t op, bool *push)
 {
@@ -207,6 +248,10 @@ static int onebyte(struct emul_ctx *c)
         return mov_sreg(c);
     if ( i->opcode == 0x8c )
         return store_sreg(c);
+    if ( i->opcode == 0x63 && !c->st.long_mode )
+        return arpl(c);
+    if ( i->opcode == 0x62 && !c->st.long_mode )
+        return bound(c);
     if ( (i->opcode == 0xc4 || i->opcode == 0xc5) && !i->vex )
         return far_load(c, i->opcode == 0xc4 ? SEG_ES : SEG_DS);
     if ( i->opcode == 0xff && (ext == 3 || ext == 5) )
