@@ -139,11 +139,11 @@ AVXOP(vcmpss_17, "vcmpss $17, (%%rdx), %%xmm2, %%xmm1")
 AVXOP(vcmpsd_26, "vcmpsd $26, (%%rdx), %%xmm2, %%xmm1")
 
 /* VCMPPS ymm with each predicate only VEX has. */
-#define VCMP_PREDS(X)                                                                         \
-    X(8)                                                                                      \
-    X(9)                                                                                      \
-    X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) \
-        X(25) X(26) X(27) X(28) X(29) X(30) X(31)
+/* clang-format off */
+#define VCMP_PREDS(X)                                                          \
+    X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)     \
+    X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31)
+/* clang-format on */
 #define VCMP_OP(p) AVXOP(vcmpps_##p, "vcmpps $" #p ", (%%rdx), %%ymm2, %%ymm1")
 VCMP_PREDS(VCMP_OP)
 

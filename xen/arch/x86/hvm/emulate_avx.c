@@ -452,15 +452,13 @@ struct vex_io
     }
 
 /* The predicates only VEX has: 8-31. */
-#define VCMP_PREDS(X, insn)                                                                 \
-    X(insn, 8)                                                                              \
-    X(insn, 9)                                                                              \
-    X(insn, 10)                                                                             \
-    X(insn, 11)                                                                             \
-    X(insn, 12)                                                                             \
-    X(insn, 13) X(insn, 14) X(insn, 15) X(insn, 16) X(insn, 17) X(insn, 18) X(insn, 19)     \
-        X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23) X(insn, 24) X(insn, 25) X(insn, 26) \
-            X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) X(insn, 31)
+/* clang-format off */
+#define VCMP_PREDS(X, insn)                                                    \
+    X(insn, 8) X(insn, 9) X(insn, 10) X(insn, 11) X(insn, 12) X(insn, 13)     \
+    X(insn, 14) X(insn, 15) X(insn, 16) X(insn, 17) X(insn, 18) X(insn, 19)   \
+    X(insn, 20) X(insn, 21) X(insn, 22) X(insn, 23) X(insn, 24) X(insn, 25)   \
+    X(insn, 26) X(insn, 27) X(insn, 28) X(insn, 29) X(insn, 30) X(insn, 31)
+/* clang-format on */
 
 #define VCMP_Y(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%ymm1, %%ymm0, %%ymm0")
 #define VCMP_X(insn, p) VEX_STUB(run_##insn##_##p, #insn " $" #p ", %%xmm1, %%xmm0, %%xmm0")
