@@ -3,7 +3,7 @@
  * 32-bit code has, with a memory operand in a hole, behave as the CPU
  * does on all-ones RAM: LDS/LES/LSS/LFS/LGS m16:32 and m16:16, MOV
  * DS/SS, m16, far JMP/CALL m16:32, LLDT/LTR raise #GP(0xFFFC) with
- * nothing loaded; POP DS/ES/SS whose stack word straddles the last RAM
+ * nothing loaded; POP DS/ES/SS/FS/GS whose stack word straddles the last RAM
  * page (the selector 0xFFFF in RAM, the rest in the hole) likewise, ESP
  * unchanged; ARPL of an all-ones selector clears ZF and writes nothing;
  * BOUND of an all-ones pair is #BR for any index but -1; FXSAVE (32-bit
@@ -144,6 +144,8 @@ OP32(xlat, "push %%ebx; mov %%edx, %%ebx; mov $3, %%al", "xlatb; movzbl %%al, %%
 POP32(pop_ds, ds)
 POP32(pop_es, es)
 POP32(pop_ss, ss)
+POP32(pop_fs, fs)
+POP32(pop_gs, gs)
 
 struct case32
 {
@@ -165,7 +167,7 @@ static const struct case32 cases[] = {
     C(mov_ss),   C(ljmp),   C(lcall),   C(lldt), C(ltr),  C(arpl),  C(bound5),
     C(bound_m1), C(fxsave), C(fxrstor), C(sgdt), C(xlat),
 };
-static const struct case32 pops[] = { CP(pop_ds), CP(pop_es), CP(pop_ss) };
+static const struct case32 pops[] = { CP(pop_ds), CP(pop_es), CP(pop_ss), CP(pop_fs), CP(pop_gs) };
 
 static uint8_t ram_ones[1024] __attribute__((aligned(16)));
 
