@@ -321,6 +321,18 @@ static int twobyte(struct emul_ctx *c)
     return rc == -EOPNOTSUPP ? emul_simd(c) : rc;
 }
 
+/* The forms past the tables above: BMI/ADX (emulate_bmi.c), the SSE4
+ * imm8 forms and VEX blends (emulate_sse4x.c), FMA3/F16C
+ * (emulate_fma.c). */
+static int more_forms(struct emul_ctx *c)
+{
+    int rc = emul_bmi(c);
+
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_sse4x(c);
+    return rc == -EOPNOTSUPP ? emul_fma(c) : rc;
+}
+
 int emul_execute(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -330,6 +342,8 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_vex_move(c);
     if ( i->vex && rc == -EOPNOTSUPP )
         rc = emul_simd_vex(c);
+    if ( i->vex && rc == -EOPNOTSUPP )
+        rc = more_forms(c);
     if ( i->vex && rc == -EOPNOTSUPP )
         rc = emul_avx(c);
     if ( i->vex )
@@ -342,6 +356,8 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP && i->has_mem && i->map != X86_MAP_ONEBYTE && i->map != X86_MAP_0F )
         rc = emul_simd(c); /* SSSE3, SSE4 in the 0F 38 and 0F 3A maps */
+    if ( rc == -EOPNOTSUPP && i->has_mem )
+        rc = more_forms(c);
     if ( rc == -EOPNOTSUPP )
         rc = emul_mmx_more(c);
     if ( rc == -EOPNOTSUPP )
