@@ -109,6 +109,18 @@ int emul_mxcsr_flags(struct emul_ctx *c, uint32_t old, uint32_t flags);
 int emul_fma(struct emul_ctx *c);
 /* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
 int emul_x87(struct emul_ctx *c);
+/* emulate_xsave.c: FXSAVE/FXRSTOR, the XSAVE family, LDMXCSR/STMXCSR;
+ * -EOPNOTSUPP if not one. */
+int emul_xsave(struct emul_ctx *c);
+/* emulate_mmx.c: PSHUFW, PALIGNR mm and the MMX conversions (CVTPI2PS/PD,
+ * CVT(T)PS2PI, CVT(T)PD2PI); -EOPNOTSUPP if not one. */
+int emul_mmx_more(struct emul_ctx *c);
+/* emulate_avx.c: VEX-only AVX/AVX2 forms (broadcasts, permutes, masked
+ * moves, gathers ...); -EOPNOTSUPP if not one. */
+int emul_avx(struct emul_ctx *c);
+/* emulate_seg.c: segment loads and stores, far branches through memory,
+ * descriptor-table instructions; -EOPNOTSUPP if not one. */
+int emul_seg(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);
