@@ -33,9 +33,13 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
 
+# The objects of test-$(1). A function, not inline in the rule: make would
+# replace the % of a patsubst written there with the rule's stem.
+tool_objs = $(patsubst %.c,$(BUILD)/tools/obj/%.o,$(TOOL_SRCS_test-$(1)))
+
 .SECONDEXPANSION:
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(patsubst %.c,$(BUILD)/tools/obj/%.o,$$(TOOL_SRCS_test-$$*))
+		$$(call tool_objs,$$*)
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
