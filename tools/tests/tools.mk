@@ -18,6 +18,11 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 TOOL_TESTS :=
 # TOOL_TESTS += test-xs-proto
 # TOOL_SRCS_test-xs-proto += xenstored/store.c
+TOOL_TESTS += test-dom0-cpio
+TOOL_SRCS_test-dom0-cpio += dom0/runtime/cpio.c
+TOOL_TESTS += test-dom0-shell
+TOOL_SRCS_test-dom0-shell += dom0/split.c
+TOOL_SRCS_test-dom0-shell += dom0/lineedit.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
