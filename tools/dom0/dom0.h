@@ -26,6 +26,8 @@ int dom0_split(char *line, char **argv, int max);
 int dom0_run_line(const char *line);
 int dom0_builtin(int argc, char **argv, bool *found);
 int dom0_selftest(int argc, char **argv);
+/* selftest-libs.c: the lower libraries against the hypervisor. */
+int dom0_selftest_libs(void);
 
 /* Script mode: run each line of path; the one "Test result:" line. */
 int dom0_script(const char *path);

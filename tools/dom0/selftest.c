@@ -278,9 +278,10 @@ static const struct
     const char *name;
     int (*fn)(void);
 } tests[] = {
-    { "stdio", t_stdio },   { "malloc", t_malloc }, { "file", t_file },   { "tmp", t_tmp },
-    { "socket", t_socket }, { "pipe", t_pipe },     { "clock", t_clock }, { "privcmd", t_privcmd },
-    { "evtchn", t_evtchn }, { "nosys", t_nosys },
+    { "stdio", t_stdio }, { "malloc", t_malloc },         { "file", t_file },
+    { "tmp", t_tmp },     { "socket", t_socket },         { "pipe", t_pipe },
+    { "clock", t_clock }, { "privcmd", t_privcmd },       { "evtchn", t_evtchn },
+    { "nosys", t_nosys }, { "libs", dom0_selftest_libs }, /* selftest-libs.c */
 };
 
 static int run(const char *name)

@@ -6,8 +6,21 @@
 FUZZ_HARNESSES := decode elf walk format
 
 FUZZ_SRCS_decode := arch/x86/x86_decode.c
-FUZZ_SRCS_elf    := common/libelf.c
+FUZZ_SRCS_elf    := ../lib/elf.c
 FUZZ_SRCS_walk   := arch/x86/guest_walk.c
 FUZZ_SRCS_format := ../lib/format.c
 # lib's formatter under other names, beside the C library's.
 FUZZ_CFLAGS_format := -Dvsnprintf=lib_vsnprintf -Dsnprintf=lib_snprintf
+
+# Harnesses of toolstack code (tools/): the sources each links, as paths
+# under tools/ (a flex or bison output, NAME.lex.c / NAME.tab.c, is made
+# from tools/.../NAME.l / .y). They build with the toolstack's flags
+# (tools/Rules.mk), never the hypervisor's.
+FUZZ_TOOL_HARNESSES := xlcfg
+
+FUZZ_TOOL_SRCS_xlcfg := xl/xl_cfg.tab.c xl/xl_cfg.lex.c xl/xlu_cfg.c xl/xl_parse.c \
+	libs/light/libxl_config.c
+
+# The full paths of harness $(1)'s tool sources, given the generated tree.
+fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \
+	$(if $(filter %.tab.c %.lex.c,$(s)),$(TOOLS_GEN)/$(s),$(TOOLS_ROOT)/$(s)))
