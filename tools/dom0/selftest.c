@@ -253,8 +253,14 @@ static int t_evtchn(void)
     uint32_t port;
     if ( fd < 0 )
         return FAIL("open /dev/xen/evtchn: %s", strerror(errno));
-    if ( (v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq)) <= 0 )
+    /* xenstored may hold VIRQ_DOM_EXC already: then the bind is EEXIST. */
+    v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq);
+    if ( v <= 0 && errno != EEXIST )
         return FAIL("bind VIRQ_DOM_EXC: %s", strerror(errno));
+    if ( v > 0 && ioctl(fd, IOCTL_EVTCHN_UNBIND, &(struct ioctl_evtchn_unbind){ (unsigned int)v }) )
+        return FAIL("unbind VIRQ_DOM_EXC's port %d: %s", v, strerror(errno));
+    if ( v > 0 && (v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq)) <= 0 )
+        return FAIL("bind VIRQ_DOM_EXC again after unbinding: %s", strerror(errno));
     rc = ev_loop(fd);
     if ( !rc && (ioctl(fd, IOCTL_EVTCHN_NOTIFY, &bogus) == 0 || errno != ENOTCONN) )
         rc = FAIL("notify on a port we do not own was allowed");

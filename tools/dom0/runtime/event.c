@@ -37,7 +37,6 @@ struct port
 
 static uint8_t shinfo_page[RT_PAGE] __attribute__((aligned(4096)));
 static struct port ports[NR_PORTS];
-static bool in_services;
 bool rt_console_waiting;
 
 volatile struct shared_info *rt_shared_info(void)
@@ -170,13 +169,7 @@ static void block(uint64_t deadline)
 
 void rt_wait(uint64_t deadline)
 {
-    bool progress = false;
-    if ( !in_services )
-    {
-        in_services = true;
-        progress = dom0_services_run();
-        in_services = false;
-    }
+    bool progress = dom0_services_run(); /* but those already running */
     progress |= scan();
     if ( !progress && (!deadline || rt_now() < deadline) )
         block(deadline);
