@@ -285,6 +285,10 @@ long rt_sys_mem(long nr, const long *a)
     case 12: return sys_brk((uintptr_t)a[0]);
     case 25: return sys_mremap((uintptr_t)a[0], (size_t)a[1], (size_t)a[2], (int)a[3]);
     case 28: return 0; /* madvise */
+    case 149:
+    case 150:
+    case 151:
+    case 152: return 0; /* mlock, munlock, mlockall, munlockall: nothing is ever paged out */
     default: return RT_UNHANDLED;
     }
 }
