@@ -50,6 +50,8 @@ static long do_poll(struct pollfd *fds, unsigned long n, int64_t timeout_ns)
 long rt_sys_poll(long nr, const long *a)
 {
     const struct timespec *ts = (const struct timespec *)a[2];
+    if ( nr != 7 && nr != 271 )
+        return RT_UNHANDLED;
     if ( nr == 7 )
         return do_poll((struct pollfd *)a[0], (unsigned long)a[1],
                        (int)a[2] < 0 ? -1 : (int64_t)(int)a[2] * 1000000);
