@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -271,6 +272,55 @@ static int t_evtchn(void)
     return rc;
 }
 
+static long long ms_since(const struct timespec *a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (b.tv_sec - a->tv_sec) * 1000LL + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* poll: a timeout that expires, then readiness, on a socket pair and the console. */
+static int t_poll(void)
+{
+    struct pollfd p[2] = { { -1, POLLIN, 0 }, { 1, POLLOUT, 0 } };
+    struct timespec t0;
+    int sv[2], n, rc = 0;
+    long long ms;
+    if ( socketpair(AF_UNIX, SOCK_STREAM, 0, sv) )
+        return FAIL("socketpair: %s", strerror(errno));
+    p[0].fd = sv[0];
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    n = poll(p, 1, 50);
+    ms = ms_since(&t0);
+    if ( n != 0 || ms < 50 || ms > 5000 )
+        rc = FAIL("poll of an idle socket gave %d after %lld ms (timeout 50)", n, ms);
+    if ( !rc && (write(sv[1], "x", 1) != 1 || poll(p, 2, -1) != 2 || p[0].revents != POLLIN ||
+                 p[1].revents != POLLOUT) )
+        rc = FAIL("poll gave revents %#x/%#x, expected POLLIN/POLLOUT", p[0].revents, p[1].revents);
+    close(sv[1]);
+    if ( !rc && (poll(p, 1, 0) != 1 || !(p[0].revents & POLLHUP)) )
+        rc = FAIL("no POLLHUP after the peer closed (revents %#x)", p[0].revents);
+    close(sv[0]);
+    return rc;
+}
+
+/* The console is a terminal: termios round trip, window size. */
+static int t_tty(void)
+{
+    struct termios saved, raw, now;
+    struct winsize ws;
+    if ( !isatty(0) || tcgetattr(0, &saved) || !(saved.c_lflag & ICANON) )
+        return FAIL("stdin is not a terminal in canonical mode");
+    raw = saved;
+    cfmakeraw(&raw);
+    if ( tcsetattr(0, TCSANOW, &raw) || tcgetattr(0, &now) || (now.c_lflag & (ICANON | ECHO)) )
+        return FAIL("raw mode did not stick");
+    tcsetattr(0, TCSANOW, &saved);
+    if ( ioctl(1, TIOCGWINSZ, &ws) || !ws.ws_col || !ws.ws_row )
+        return FAIL("no window size");
+    return 0;
+}
+
 static int t_nosys(void)
 {
     long r = syscall(400, 1, 2, 3);
@@ -284,10 +334,19 @@ static const struct
     const char *name;
     int (*fn)(void);
 } tests[] = {
-    { "stdio", t_stdio }, { "malloc", t_malloc },         { "file", t_file },
-    { "tmp", t_tmp },     { "socket", t_socket },         { "pipe", t_pipe },
-    { "clock", t_clock }, { "privcmd", t_privcmd },       { "evtchn", t_evtchn },
-    { "nosys", t_nosys }, { "libs", dom0_selftest_libs }, /* selftest-libs.c */
+    { "stdio", t_stdio },
+    { "malloc", t_malloc },
+    { "file", t_file },
+    { "tmp", t_tmp },
+    { "socket", t_socket },
+    { "pipe", t_pipe },
+    { "clock", t_clock },
+    { "privcmd", t_privcmd },
+    { "evtchn", t_evtchn },
+    { "poll", t_poll },
+    { "tty", t_tty },
+    { "nosys", t_nosys },
+    { "libs", dom0_selftest_libs }, /* selftest-libs.c */
 };
 
 static int run(const char *name)
