@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -279,6 +280,27 @@ static long long ms_since(const struct timespec *a)
     return (b.tv_sec - a->tv_sec) * 1000LL + (b.tv_nsec - a->tv_nsec) / 1000000;
 }
 
+/* select on fd, which has one byte to read: ready at once, then not. */
+static int select_check(int fd)
+{
+    fd_set rd, wr;
+    struct timeval tv = { 0, 30000 };
+    char c;
+    FD_ZERO(&rd);
+    FD_ZERO(&wr);
+    FD_SET(fd, &rd);
+    FD_SET(1, &wr);
+    if ( select(fd + 1, &rd, &wr, NULL, NULL) != 2 || !FD_ISSET(fd, &rd) || !FD_ISSET(1, &wr) )
+        return FAIL("select did not see a readable socket and a writable console");
+    if ( read(fd, &c, 1) != 1 )
+        return FAIL("the byte select saw could not be read");
+    FD_ZERO(&rd);
+    FD_SET(fd, &rd);
+    if ( select(fd + 1, &rd, NULL, NULL, &tv) != 0 || FD_ISSET(fd, &rd) )
+        return FAIL("select of an idle socket did not time out");
+    return 0;
+}
+
 /* poll: a timeout that expires, then readiness, on a socket pair and the console. */
 static int t_poll(void)
 {
@@ -297,6 +319,8 @@ static int t_poll(void)
     if ( !rc && (write(sv[1], "x", 1) != 1 || poll(p, 2, -1) != 2 || p[0].revents != POLLIN ||
                  p[1].revents != POLLOUT) )
         rc = FAIL("poll gave revents %#x/%#x, expected POLLIN/POLLOUT", p[0].revents, p[1].revents);
+    if ( !rc )
+        rc = select_check(sv[0]);
     close(sv[1]);
     if ( !rc && (poll(p, 1, 0) != 1 || !(p[0].revents & POLLHUP)) )
         rc = FAIL("no POLLHUP after the peer closed (revents %#x)", p[0].revents);
