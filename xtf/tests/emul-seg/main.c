@@ -8,7 +8,8 @@
  * all-ones base; SGDT/SIDT/SLDT/STR/SMSW and MOV m16, Sreg to a hole
  * complete, writing nothing there, and an SGDT straddling the last RAM
  * page writes its RAM part as the CPU does; PUSH FS/GS onto a hole
- * stack completes with rSP moved; XLAT reads AL from the hole. Each case runs on RAM holding all-ones
+ * stack completes with rSP moved; XLAT reads AL from the hole; LMSW
+ * from a hole sets CR0.MP/EM/TS as from all-ones RAM. Each case runs on RAM holding all-ones
  * and on the hole, and compares exception, RIP, flags and registers.
  *
  * It touches nothing but its own buffers, registers, its GDTR/IDTR
@@ -203,6 +204,31 @@ static void push_sreg(void)
                     (unsigned long)(HOLE + 0x30));
 }
 
+/* LMSW from all-ones RAM and from a hole: CR0 gains MP, EM and TS (PE
+ * stays); CR0 is put back after each. */
+static uint64_t lmsw_from(uint64_t addr)
+{
+    uint64_t before, after;
+
+    __asm__ volatile("mov %%cr0, %0; lmsw (%2); mov %%cr0, %1; mov %0, %%cr0"
+                     : "=&r"(before), "=&r"(after)
+                     : "r"(addr)
+                     : "memory");
+    return after;
+}
+
+static void lmsw_case(void)
+{
+    uint64_t ram, hole;
+
+    memset(ram_ones, 0xff, sizeof(ram_ones));
+    ram = lmsw_from((uint64_t)(uintptr_t)ram_ones);
+    hole = lmsw_from(HOLE);
+    if ( ram != hole )
+        xtf_failure("lmsw: CR0 %#lx from the hole, the CPU from RAM %#lx", (unsigned long)hole,
+                    (unsigned long)ram);
+}
+
 void test_main(void)
 {
     uint64_t ram_end = xtf_ram_end();
@@ -215,5 +241,6 @@ void test_main(void)
     dtr_loads();
     sgdt_straddle();
     push_sreg();
+    lmsw_case();
     xtf_success(NULL);
 }

@@ -14,11 +14,11 @@
  * inside its table's limit, a null selector loaded into DS-GS or LDTR),
  * real mode and virtual-8086 mode are refused with a reason. LGDT/LIDT
  * load what they read (limit 0xFFFF, base all-ones); the stores write
- * the register's value, dropped where it meets the hole. LMSW is refused
- * (an all-ones word would set CR0.MP/EM/TS through a path not modelled).
+ * the register's value, dropped where it meets the hole. LMSW loads CR0's
+ * low four bits from the all-ones word (PE, MP, EM, TS set).
  *
  * Guest memory is reached only through emulate_priv.h, the segment and
- * table registers only through the vendor's get_seg/set_dtr.
+ * table registers only through the vendor's get_seg/set_dtr/lmsw.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -367,6 +367,22 @@ static int smsw(struct emul_ctx *c)
     return emul_write(c, emul_ea(c), 2, c->st.cr0 & 0xffff);
 }
 
+/* LMSW m16 (CPL 0): CR0's low four bits from memory, PE never cleared;
+ * from a hole that sets PE, MP, EM and TS, as all-ones RAM would. */
+static int lmsw(struct emul_ctx *c)
+{
+    uint64_t src;
+    int rc;
+
+    if ( c->st.cpl )
+        return emul_raise(c, X86_EXC_GP, 0);
+    rc = emul_read(c, emul_ea(c), 2, &src);
+    if ( rc )
+        return rc;
+    hvm_vendor->lmsw(c->v, (uint16_t)src);
+    return 0;
+}
+
 static int group7(struct emul_ctx *c)
 {
     switch ( (c->insn.modrm >> 3) & 7 )
@@ -376,7 +392,7 @@ static int group7(struct emul_ctx *c)
     case 2: return load_dtr(c, HVM_SEG_GDTR);
     case 3: return load_dtr(c, HVM_SEG_IDTR);
     case 4: return smsw(c);
-    case 6: return refuse(c, "LMSW");
+    case 6: return lmsw(c);
     }
     return -EOPNOTSUPP;
 }

@@ -736,6 +736,14 @@ static void svm_set_dtr(struct vcpu *v, unsigned int seg, uint64_t base, uint16_
     vmcb_set64(v->arch.svm.vmcb, off + 8, base);
 }
 
+/* The guest owns CR0 (no intercept): LMSW's result goes straight in. */
+static void svm_lmsw(struct vcpu *v, uint16_t src)
+{
+    struct vmcb *vmcb = v->arch.svm.vmcb;
+
+    vmcb_set64(vmcb, VMCB_CR0, hvm_lmsw_cr0(vmcb_get64(vmcb, VMCB_CR0), src));
+}
+
 static void svm_set_guest_cr2(struct vcpu *v, uint64_t cr2)
 {
     vmcb_set64(v->arch.svm.vmcb, VMCB_CR2, cr2);
@@ -796,6 +804,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .seg_base = svm_seg_base,
     .get_seg = svm_get_seg,
     .set_dtr = svm_set_dtr,
+    .lmsw = svm_lmsw,
     .inject_exception = svm_inject_exception,
     .inject_intr = svm_inject_intr,
     .vcpu_set_real_mode = svm_vcpu_set_real_mode,

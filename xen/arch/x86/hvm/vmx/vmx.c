@@ -552,6 +552,7 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .seg_base = vmx_seg_base,
     .get_seg = vmx_get_seg,
     .set_dtr = vmx_set_dtr,
+    .lmsw = vmx_lmsw,
     .inject_exception = vmx_inject_exception,
     .inject_intr = vmx_inject_intr,
     .vcpu_set_real_mode = vmx_set_real_mode,
