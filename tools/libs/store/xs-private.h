@@ -31,6 +31,7 @@ int xs_join(char *buf, size_t size, const char *const *s, unsigned int n);
 char *xs_read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr);
 
 /* xs-watch.c */
-void xs_queue_event(struct xs_handle *h, const char *body, unsigned int len);
+/* Queue an event; false if it was not one (or no memory). */
+bool xs_queue_event(struct xs_handle *h, const char *body, unsigned int len);
 
 #endif /* XS_PRIVATE_H */

@@ -92,6 +92,10 @@ static int send_req(struct xs_handle *h, uint32_t type, xs_transaction_t t, cons
 {
     struct xsd_sockmsg hdr = { .type = type, .req_id = h->next_req++, .tx_id = t, .len = len };
 
+    /* Events carry id 0: no request does. */
+    if ( !h->next_req )
+        h->next_req = 1;
+
     if ( len > XENSTORE_PAYLOAD_MAX )
     {
         errno = E2BIG;
@@ -103,12 +107,29 @@ static int send_req(struct xs_handle *h, uint32_t type, xs_transaction_t t, cons
     return 0;
 }
 
+/*
+ * Events taken in while waiting for a reply are queued, where poll()
+ * on xs_fileno() cannot see them. So that it can, ask the daemon for
+ * something harmless whose reply nobody waits for: its arrival makes
+ * the descriptor readable, and whoever reads it next drops it.
+ */
+static void wake_poller(struct xs_handle *h)
+{
+    uint32_t id;
+    int saved = errno;
+
+    if ( h->t->ops->fd(h->t) >= 0 )
+        send_req(h, XS_GET_DOMAIN_PATH, XBT_NULL, "0", 2, &id);
+    errno = saved;
+}
+
 /* Send one request, return its reply's payload (NUL after it, length in
  * *len), or NULL with errno (the daemon's error, or the transport's). */
 char *xs_talk(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void *data,
               unsigned int len, unsigned int *rlen)
 {
     struct xsd_sockmsg hdr;
+    bool queued = false;
     uint32_t id;
     char *body;
 
@@ -117,17 +138,19 @@ char *xs_talk(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void
     while ( (body = xs_read_msg(h, &hdr)) )
     {
         if ( hdr.type == XS_WATCH_EVENT )
-            xs_queue_event(h, body, hdr.len);
-        else if ( hdr.req_id == id && hdr.type == XS_ERROR )
-            errno = errno_of(body);
-        else if ( hdr.req_id == id && hdr.type == type )
-            break;
+            queued |= xs_queue_event(h, body, hdr.len);
         else if ( hdr.req_id == id )
-            errno = EPROTO;
-        free(body);
-        if ( hdr.req_id == id )
-            return NULL;
+            break;
+        free(body); /* an event, or a stray reply (a wake-up's) */
     }
+    if ( body && hdr.type != type )
+    {
+        errno = hdr.type == XS_ERROR ? errno_of(body) : EPROTO;
+        free(body);
+        body = NULL;
+    }
+    if ( queued )
+        wake_poller(h);
     if ( body && rlen )
         *rlen = hdr.len;
     return body;
