@@ -20,7 +20,7 @@
  */
 #include <stdbool.h>
 
-#include "core.h"
+#include "../../xenstored/core.h"
 #include "fuzz.h"
 
 struct feed

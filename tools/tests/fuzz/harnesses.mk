@@ -4,26 +4,37 @@
 # tools/tests/Makefile (corpus replay in `make unit`).
 
 FUZZ_HARNESSES := decode elf walk format
-FUZZ_HARNESSES += xsmsg
 
 FUZZ_SRCS_decode := arch/x86/x86_decode.c
-FUZZ_SRCS_elf    := common/libelf.c
+FUZZ_SRCS_elf    := ../lib/elf.c
 FUZZ_SRCS_walk   := arch/x86/guest_walk.c
 FUZZ_SRCS_format := ../lib/format.c
 # lib's formatter under other names, beside the C library's.
 FUZZ_CFLAGS_format := -Dvsnprintf=lib_vsnprintf -Dsnprintf=lib_snprintf
 
+# Harnesses of toolstack code (tools/): the sources each links, as paths
+# under tools/ (a flex or bison output, NAME.lex.c / NAME.tab.c, is made
+# from tools/.../NAME.l / .y). They build with the toolstack's flags
+# (tools/Rules.mk), never the hypervisor's.
+FUZZ_TOOL_HARNESSES := xlcfg
+
+FUZZ_TOOL_SRCS_xlcfg := xl/xl_cfg.tab.c xl/xl_cfg.lex.c xl/xlu_cfg.c xl/xl_parse.c \
+	libs/light/libxl_config.c
+
 # xenstored's request handling, fed a client's byte stream.
-FUZZ_SRCS_xsmsg :=
-FUZZ_SRCS_xsmsg += ../tools/xenstored/tree.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/perms.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/txn.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/watch.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/ops.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/ops-domain.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/conn.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/ring.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/socket.c
-FUZZ_SRCS_xsmsg += ../tools/xenstored/daemon.c
-FUZZ_CFLAGS_xsmsg = -D_GNU_SOURCE -I$(XEN)/../tools/include -I$(XEN)/../tools/xenstored \
-	-I$(XEN)/../tools/xenstored/include
+FUZZ_TOOL_HARNESSES += xsmsg
+FUZZ_TOOL_SRCS_xsmsg :=
+FUZZ_TOOL_SRCS_xsmsg += xenstored/tree.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/perms.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/txn.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/watch.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ops.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ops-domain.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/conn.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ring.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/socket.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/daemon.c
+
+# The full paths of harness $(1)'s tool sources, given the generated tree.
+fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \
+	$(if $(filter %.tab.c %.lex.c,$(s)),$(TOOLS_GEN)/$(s),$(TOOLS_ROOT)/$(s)))

@@ -5,7 +5,8 @@
  *  - ID reads 0 in bits 31:24 (vCPU 0), the version is Xen's 0x50014,
  *    the LVT timer reads masked after reset;
  *  - SVR, TPR (and PPR following it), LDR and DFR read back what was
- *    written (DFR's reserved low bits read as ones);
+ *    written (DFR's reserved low bits read as ones); TPR also through
+ *    a MOV of an immediate to a displaced address;
  *  - ESR: write-then-read reports an illegal vector sent;
  *  - a fixed IPI to physical ID 0 and one to logical (flat) 0x01 reach
  *    this vCPU, with the ISR bit set until the EOI written through MMIO;
@@ -36,6 +37,15 @@ static void expect(const char *what, unsigned long got, unsigned long want)
         xtf_failure("%s: %#lx, expected %#lx", what, got, want);
 }
 
+/* C7 /0 with a displacement: the value written must be the immediate,
+ * not the base register (a reported decoder slip). */
+static void store_imm_tpr(void)
+{
+    uint64_t base = APIC_DEFAULT_BASE;
+
+    asm volatile("movl $0x30, 0x80(%0)" ::"r"(base) : "memory");
+}
+
 static void registers(void)
 {
     expect("ID", apic_read(APIC_ID), 0);
@@ -45,6 +55,9 @@ static void registers(void)
     apic_write(APIC_TPR, 0x20);
     expect("TPR", apic_read(APIC_TPR), 0x20);
     expect("PPR", apic_read(APIC_PPR), 0x20);
+    apic_write(APIC_TPR, 0);
+    store_imm_tpr();
+    expect("TPR stored by MOV imm32 to disp8(reg)", apic_read(APIC_TPR), 0x30);
     apic_write(APIC_TPR, 0);
     apic_write(APIC_DFR, 0xffffffff);
     expect("DFR flat", apic_read(APIC_DFR), 0xffffffff);

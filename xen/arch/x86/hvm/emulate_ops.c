@@ -43,11 +43,17 @@ static uint64_t source(const struct emul_ctx *c)
     return emul_gpr(c, i->reg, i->op_size);
 }
 
+/* A0-A3: MOV between rAX and an absolute address (moffs). */
+static bool is_moffs(const struct x86_insn *i)
+{
+    return i->map == X86_MAP_ONEBYTE && i->opcode >= 0xa0 && i->opcode <= 0xa3;
+}
+
+/* 88/89 from a register, C6/C7 an immediate, A2/A3 rAX to moffs. */
 static int mov_store(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
-    bool moffs = i->opcode >= 0xa0;
-    uint64_t val = moffs ? emul_gpr(c, GPR_AX, i->mem_size) : source(c);
+    uint64_t val = is_moffs(i) ? emul_gpr(c, GPR_AX, i->mem_size) : source(c);
 
     return emul_write(c, emul_ea(c), i->mem_size, val);
 }
@@ -58,7 +64,7 @@ static int mov_load(struct emul_ctx *c)
     const struct x86_insn *i = &c->insn;
     bool sx = (i->map == X86_MAP_0F && (i->opcode == 0xbe || i->opcode == 0xbf)) ||
               (i->map == X86_MAP_ONEBYTE && i->opcode == 0x63);
-    unsigned int dst = i->map == X86_MAP_ONEBYTE && i->opcode >= 0xa0 ? GPR_AX : i->reg;
+    unsigned int dst = is_moffs(i) ? GPR_AX : i->reg;
     uint64_t val;
     int rc = emul_read(c, emul_ea(c), i->mem_size, &val);
 

@@ -1,0 +1,241 @@
+/*
+ * fake-xen.c - the test double of fake-xen.h: xenctrl, xencall and
+ * xenforeignmemory calls acting on one fake domain in this process.
+ * Arguments are checked as Wren's hypervisor checks them (extent order
+ * at most 9, aligned extents inside the address space, never populated
+ * twice; only populated frames map), and a refused call changes nothing.
+ *
+ * It may touch only the struct fake_dom it is handed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fake-xen.h"
+
+#define FAKE_SCRUB 0xa5
+#define MAX_ORDER  9
+
+void fake_dom_init(struct fake_dom *d, uint32_t domid, uint64_t nr_gfns)
+{
+    memset(d, 0, sizeof(*d));
+    d->domid = domid;
+    d->nr_gfns = nr_gfns;
+    d->page = calloc(nr_gfns, sizeof(*d->page));
+    d->populated = calloc(nr_gfns, sizeof(*d->populated));
+    if ( !d->page || !d->populated )
+        abort();
+    d->xch.d = d->xcall.d = d->fmem.d = d;
+}
+
+void fake_dom_dispose(struct fake_dom *d)
+{
+    for ( uint64_t g = 0; g < d->nr_gfns; g++ )
+        free(d->page[g]);
+    for ( unsigned int i = 0; i < d->nr_maps; i++ )
+    {
+        free(d->maps[i].va);
+        free(d->maps[i].gfns);
+    }
+    free(d->page);
+    free(d->populated);
+    memset(d, 0, sizeof(*d));
+}
+
+bool fake_is_populated(const struct fake_dom *d, uint64_t gfn)
+{
+    return gfn < d->nr_gfns && d->populated[gfn];
+}
+
+void fake_read(const struct fake_dom *d, uint64_t gpa, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+
+    for ( size_t i = 0; i < len; i++ )
+    {
+        uint64_t gfn = (gpa + i) / FAKE_PAGE;
+        const uint8_t *p = gfn < d->nr_gfns ? d->page[gfn] : NULL;
+
+        if ( !fake_is_populated(d, gfn) )
+            out[i] = 0xff;
+        else
+            out[i] = p ? p[(gpa + i) % FAKE_PAGE] : FAKE_SCRUB;
+    }
+}
+
+/* Count a call; -1 with errno if this is the one to fail. */
+static int call(struct fake_dom *d, uint32_t domid)
+{
+    if ( ++d->calls == d->fail_call )
+    {
+        errno = ENOMEM;
+        return -1;
+    }
+    if ( domid != d->domid )
+    {
+        errno = ESRCH;
+        return -1;
+    }
+    return 0;
+}
+
+struct xencall_handle *xc_interface_xcall(xc_interface *xch)
+{
+    return &xch->d->xcall;
+}
+
+uint64_t xencall_count(const xencall_handle *xcall)
+{
+    return xcall->d->calls;
+}
+
+static bool extent_ok(const struct fake_dom *d, xen_pfn_t gfn, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+
+    if ( gfn & (n - 1) || gfn >= d->nr_gfns || n > d->nr_gfns - gfn )
+        return false;
+    for ( uint64_t i = 0; i < n; i++ )
+        if ( d->populated[gfn + i] )
+            return false;
+    return true;
+}
+
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+                                     unsigned int extent_order, unsigned int mem_flags,
+                                     xen_pfn_t *extent_start)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    d->populate_calls++;
+    if ( extent_order > MAX_ORDER || mem_flags )
+        return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+        if ( !extent_ok(d, extent_start[i], extent_order) )
+            return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+        for ( uint64_t k = 0; k < (1ULL << extent_order); k++ )
+            d->populated[extent_start[i] + k] = true;
+    d->extents[extent_order] += nr_extents;
+    d->populated_frames += (uint64_t)nr_extents << extent_order;
+    return 0;
+}
+
+int xc_domain_set_memory_map(xc_interface *xch, uint32_t domid, struct xen_e820_entry entries[],
+                             uint32_t nr_entries)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( nr_entries > FAKE_MAX_MEMMAP )
+        return errno = E2BIG, -1;
+    memcpy(d->memmap, entries, nr_entries * sizeof(*entries));
+    d->nr_memmap = nr_entries;
+    return 0;
+}
+
+int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( param >= FAKE_NR_PARAMS )
+        return errno = EINVAL, -1;
+    d->params[param] = value;
+    d->params_set |= 1ULL << param;
+    return 0;
+}
+
+int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt, uint32_t size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( size > sizeof(d->ctxt) )
+        return errno = E2BIG, -1;
+    memcpy(d->ctxt, hvm_ctxt, size);
+    d->ctxt_len = size;
+    return 0;
+}
+
+uint64_t xenforeignmemory_batches(const xenforeignmemory_handle *fmem)
+{
+    return fmem->d->batches;
+}
+
+uint64_t xenforeignmemory_frames(const xenforeignmemory_handle *fmem)
+{
+    return fmem->d->frames;
+}
+
+/* The frame's contents, allocated (scrub pattern) on first use. */
+static uint8_t *frame(struct fake_dom *d, uint64_t gfn)
+{
+    if ( !d->page[gfn] )
+    {
+        d->page[gfn] = malloc(FAKE_PAGE);
+        if ( !d->page[gfn] )
+            abort();
+        memset(d->page[gfn], FAKE_SCRUB, FAKE_PAGE);
+    }
+    return d->page[gfn];
+}
+
+static bool map_ok(struct fake_dom *d, uint32_t dom, size_t pages, const xen_pfn_t arr[])
+{
+    if ( dom != d->domid || !pages || d->nr_maps == FAKE_MAX_MAPS )
+        return false;
+    for ( size_t i = 0; i < pages; i++ )
+        if ( !fake_is_populated(d, arr[i]) )
+            return false;
+    return true;
+}
+
+void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot, size_t pages,
+                           const xen_pfn_t arr[], int err[])
+{
+    struct fake_dom *d = fmem->d;
+    struct fake_map *m = &d->maps[d->nr_maps];
+
+    if ( ++d->batches == d->fail_map || !map_ok(d, dom, pages, arr) )
+        return errno = EINVAL, NULL;
+    m->va = aligned_alloc(FAKE_PAGE, pages * FAKE_PAGE);
+    m->gfns = malloc(pages * sizeof(*m->gfns));
+    if ( !m->va || !m->gfns )
+        abort();
+    for ( size_t i = 0; i < pages; i++ )
+    {
+        m->gfns[i] = arr[i];
+        memcpy(m->va + i * FAKE_PAGE, frame(d, arr[i]), FAKE_PAGE);
+        if ( err )
+            err[i] = 0;
+    }
+    m->n = pages;
+    d->nr_maps++;
+    d->frames += pages;
+    return m->va;
+}
+
+int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pages)
+{
+    struct fake_dom *d = fmem->d;
+
+    for ( unsigned int i = 0; i < d->nr_maps; i++ )
+    {
+        struct fake_map *m = &d->maps[i];
+
+        if ( m->va != addr || m->n != pages )
+            continue;
+        for ( size_t k = 0; k < pages; k++ )
+            memcpy(d->page[m->gfns[k]], m->va + k * FAKE_PAGE, FAKE_PAGE);
+        free(m->va);
+        free(m->gfns);
+        *m = d->maps[--d->nr_maps];
+        return 0;
+    }
+    return errno = EINVAL, -1;
+}
