@@ -262,6 +262,7 @@ struct domain
     int local_port;
     struct xenstore_domain_interface *intf;
     struct conn *conn;
+    bool shutdown; /* @releaseDomain already fired for its shutdown */
 };
 
 struct xenstored
