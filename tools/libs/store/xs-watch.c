@@ -135,30 +135,18 @@ char **xs_read_watch(struct xs_handle *h, unsigned int *num)
     return take_event(h, num);
 }
 
-/* Is a whole message waiting on the transport? */
-static bool message_waiting(struct xs_handle *h)
-{
-    struct
-    {
-        struct xsd_sockmsg hdr;
-        char body[XENSTORE_PAYLOAD_MAX];
-    } peek;
-    int n = h->t->ops->peek(h->t, &peek, sizeof(peek.hdr));
-
-    if ( n < (int)sizeof(peek.hdr) || peek.hdr.len > XENSTORE_PAYLOAD_MAX )
-        return n == (int)sizeof(peek.hdr); /* a bad length: let the read fail */
-    n = h->t->ops->peek(h->t, &peek, sizeof(peek.hdr) + peek.hdr.len);
-    return n == (int)(sizeof(peek.hdr) + peek.hdr.len);
-}
-
+/* Take in, without waiting, what has arrived; queue what is an event. */
 char **xs_check_watch(struct xs_handle *h)
 {
-    while ( !h->ev_head && message_waiting(h) )
+    int rc = 0;
+
+    while ( !h->ev_head && (rc = xs_fill_part(h, false)) == 1 )
         if ( read_one(h) )
             return NULL;
     if ( !h->ev_head )
     {
-        errno = EAGAIN;
+        if ( rc == 0 )
+            errno = EAGAIN;
         return NULL;
     }
     return take_event(h, NULL);

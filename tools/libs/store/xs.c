@@ -64,26 +64,47 @@ static int errno_of(const char *name)
     return EINVAL;
 }
 
+/* Make h->part a whole message: 1 when it is, 0 when it is not yet (and
+ * block is false), -1 with errno on a transport error or a bad length. */
+int xs_fill_part(struct xs_handle *h, bool block)
+{
+    const size_t hl = sizeof(h->part.hdr);
+    size_t need;
+    int n;
+
+    for ( ;; )
+    {
+        if ( h->part_len >= hl && h->part.hdr.len > XENSTORE_PAYLOAD_MAX )
+        {
+            errno = EPROTO;
+            return -1;
+        }
+        need = h->part_len < hl ? hl - h->part_len : hl + h->part.hdr.len - h->part_len;
+        if ( !need )
+            return 1;
+        if ( block )
+            n = h->t->ops->read_all(h->t, h->part.bytes + h->part_len, need) ? -1 : (int)need;
+        else
+            n = h->t->ops->read_some(h->t, h->part.bytes + h->part_len, need);
+        if ( n <= 0 )
+            return n;
+        h->part_len += n;
+    }
+}
+
 /* One message off the transport; its payload malloc()ed with a NUL after. */
 char *xs_read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr)
 {
     char *body;
 
-    if ( h->t->ops->read_all(h->t, hdr, sizeof(*hdr)) )
+    if ( xs_fill_part(h, true) < 0 )
         return NULL;
-    if ( hdr->len > XENSTORE_PAYLOAD_MAX )
-    {
-        errno = EPROTO;
-        return NULL;
-    }
+    *hdr = h->part.hdr;
     if ( !(body = malloc(hdr->len + 1)) )
         return NULL;
-    if ( h->t->ops->read_all(h->t, body, hdr->len) )
-    {
-        free(body);
-        return NULL;
-    }
+    memcpy(body, h->part.bytes + sizeof(*hdr), hdr->len);
     body[hdr->len] = '\0';
+    h->part_len = 0;
     return body;
 }
 
