@@ -53,11 +53,19 @@ struct perms
     struct xs_perm *p;
 };
 
+/* A value, shared by a node and its copies in transactions. */
+struct blob
+{
+    unsigned int refs;
+    char data[];
+};
+
 struct node
 {
     char *name; /* the last path element; "" for the root */
     struct node *parent, *children, *next;
-    char *value;
+    struct blob *blob; /* NULL: empty */
+    char *value;       /* blob->data, NUL-terminated, or NULL */
     unsigned int vlen;
     struct perms perms;
     uint64_t gen; /* the daemon's counter when last changed */
@@ -254,6 +262,7 @@ struct domain
     int local_port;
     struct xenstore_domain_interface *intf;
     struct conn *conn;
+    bool shutdown; /* @releaseDomain already fired for its shutdown */
 };
 
 struct xenstored

@@ -188,3 +188,33 @@ void domain_release(struct xenstored *xsd, struct domain *d)
     acct_rename(&xsd->tree, d->domid, 0);
     domain_free(xsd, d);
 }
+
+/* Has d ended (for good: dying) or stopped? Fires at most once a stop. */
+static bool domain_ended(struct xenstored *xsd, struct domain *d, bool *dying)
+{
+    enum xenstored_domstate st = xsd->be.domain_state(xsd->be.opaque, d->domid);
+    bool news = st != XENSTORED_DOM_RUNNING && !d->shutdown;
+
+    if ( st != XENSTORED_DOM_RUNNING )
+        d->shutdown = true;
+    *dying = st == XENSTORED_DOM_DYING;
+    return news || *dying;
+}
+
+void xenstored_check_domains(struct xenstored *xsd)
+{
+    struct domain *d, *next;
+    bool fire = false, dying;
+
+    if ( !xsd->have_be || !xsd->be.domain_state )
+        return;
+    for ( d = xsd->domains; d; d = next )
+    {
+        next = d->next;
+        fire |= domain_ended(xsd, d, &dying);
+        if ( dying )
+            domain_release(xsd, d);
+    }
+    if ( fire )
+        watch_fire_special(xsd, "@releaseDomain");
+}

@@ -2,18 +2,21 @@
 /*
  * service.c - xenstored as a dom0 service (dom0/service.h): one daemon,
  * its backend made of Xen's libraries (a guest's ring page mapped with
- * xenforeignmemory, its event channel bound with xenevtchn), and a run()
- * that collects fired ports without blocking, then serves.
+ * xenforeignmemory, its event channel bound with xenevtchn, its state
+ * read with xenctrl), VIRQ_DOM_EXC bound to notice shutdowns and deaths,
+ * and a run() that collects fired ports without blocking, then serves.
  *
  * The only file of xenstored that names Xen's libraries; host tests use
  * their own backend instead.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <dom0/service.h>
+#include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
 
@@ -22,6 +25,8 @@
 static struct xenstored *daemon_xsd;
 static xenforeignmemory_handle *fmem;
 static xenevtchn_handle *xce;
+static xc_interface *xch;
+static int dom_exc_port = -1;
 
 static void *be_map(void *opaque, unsigned int domid, unsigned long mfn)
 {
@@ -50,12 +55,25 @@ static void be_notify(void *opaque, int local_port)
     xenevtchn_notify(xce, local_port);
 }
 
+/* A domain the hypervisor no longer knows is as good as dying. */
+static enum xenstored_domstate be_domain_state(void *opaque, unsigned int domid)
+{
+    xc_domaininfo_t info;
+
+    if ( xc_domain_getinfo_single(xch, domid, &info) )
+        return errno == ESRCH ? XENSTORED_DOM_DYING : XENSTORED_DOM_RUNNING;
+    if ( info.flags & XEN_DOMINF_dying )
+        return XENSTORED_DOM_DYING;
+    return info.flags & XEN_DOMINF_shutdown ? XENSTORED_DOM_SHUTDOWN : XENSTORED_DOM_RUNNING;
+}
+
 static const struct xenstored_backend xen_backend = {
     .map = be_map,
     .unmap = be_unmap,
     .bind = be_bind,
     .unbind = be_unbind,
     .notify = be_notify,
+    .domain_state = be_domain_state,
 };
 
 /* Take every fired port (the rings are all looked at anyway). */
@@ -68,6 +86,8 @@ static bool drain_events(void)
     while ( xce && poll(&pfd, 1, 0) == 1 && (port = xenevtchn_pending(xce)) >= 0 )
     {
         xenevtchn_unmask(xce, port);
+        if ( port == dom_exc_port )
+            xenstored_check_domains(daemon_xsd);
         any = true;
     }
     return any;
@@ -79,12 +99,16 @@ static int service_init(void)
 
     fmem = xenforeignmemory_open(NULL, 0);
     xce = xenevtchn_open(NULL, 0);
-    if ( !fmem || !xce )
-        fprintf(stderr, "xenstored: no foreign mapping or event channels: guests' rings "
-                        "cannot be served\n");
-    daemon_xsd = xenstored_create(fmem && xce ? &xen_backend : NULL);
+    xch = xc_interface_open(NULL, NULL, 0);
+    if ( !fmem || !xce || !xch )
+        fprintf(stderr, "xenstored: no foreign mapping, event channels or domctl: guests' "
+                        "rings cannot be served\n");
+    daemon_xsd = xenstored_create(fmem && xce && xch ? &xen_backend : NULL);
     if ( !daemon_xsd )
         return -1;
+    /* Shutdowns and deaths, to fire @releaseDomain (Xen's VIRQ_DOM_EXC). */
+    if ( xce && (dom_exc_port = xenevtchn_bind_virq(xce, VIRQ_DOM_EXC)) < 0 )
+        fprintf(stderr, "xenstored: no VIRQ_DOM_EXC: @releaseDomain only on release\n");
     mkdir("/run", 0755);
     mkdir("/run/xenstored", 0755);
     if ( xenstored_listen(daemon_xsd, path && *path ? path : XENSTORED_SOCKET) )

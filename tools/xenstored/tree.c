@@ -48,10 +48,16 @@ static void acct_add(struct tree *t, unsigned int domid, int delta)
         a->nodes += delta;
 }
 
+static void blob_put(struct blob *b)
+{
+    if ( b && !--b->refs )
+        free(b);
+}
+
 static void node_free(struct node *n)
 {
     free(n->name);
-    free(n->value);
+    blob_put(n->blob);
     perms_dispose(&n->perms);
     free(n);
 }
@@ -119,14 +125,11 @@ static struct node *node_dup(const struct node *src)
     if ( !n )
         return NULL;
     n->gen = src->gen;
+    /* Values are shared, not copied: a transaction costs its nodes. */
     n->vlen = src->vlen;
-    if ( src->value && !(n->value = malloc(src->vlen + 1)) )
-    {
-        node_free(n);
-        return NULL;
-    }
-    if ( src->value )
-        memcpy(n->value, src->value, src->vlen + 1);
+    n->value = src->value;
+    if ( (n->blob = src->blob) )
+        n->blob->refs++;
     return n;
 }
 
@@ -236,14 +239,16 @@ void node_remove(struct tree *t, struct node *n)
 
 int node_set_value(struct tree *t, struct node *n, const char *v, unsigned int len)
 {
-    char *copy = malloc(len + 1);
+    struct blob *b = malloc(sizeof(*b) + len + 1);
 
-    if ( !copy )
+    if ( !b )
         return ENOMEM;
-    memcpy(copy, v, len);
-    copy[len] = '\0';
-    free(n->value);
-    n->value = copy;
+    b->refs = 1;
+    memcpy(b->data, v, len);
+    b->data[len] = '\0';
+    blob_put(n->blob);
+    n->blob = b;
+    n->value = b->data;
     n->vlen = len;
     n->gen = ++*t->gen;
     return 0;

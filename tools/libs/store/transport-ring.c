@@ -105,12 +105,15 @@ static int rt_read_all(struct xs_transport *t, void *buf, size_t len)
     return 0;
 }
 
-static int rt_peek(struct xs_transport *t, void *buf, size_t len)
+static int rt_read_some(struct xs_transport *t, void *buf, size_t len)
 {
-    int n = ring_get(rt_of(t)->intf, buf, len, false);
+    struct ring_transport *rt = rt_of(t);
+    int n = ring_get(rt->intf, buf, len, true);
 
     if ( n < 0 )
         errno = EIO;
+    else if ( n )
+        rt->kick(rt->opaque);
     return n;
 }
 
@@ -127,7 +130,7 @@ static void rt_close(struct xs_transport *t)
 static const struct xs_transport_ops ring_ops = {
     .write_all = rt_write_all,
     .read_all = rt_read_all,
-    .peek = rt_peek,
+    .read_some = rt_read_some,
     .fd = rt_fd,
     .close = rt_close,
 };

@@ -52,9 +52,9 @@ static int sock_read_all(struct xs_transport *t, void *buf, size_t len)
     return 0;
 }
 
-static int sock_peek(struct xs_transport *t, void *buf, size_t len)
+static int sock_read_some(struct xs_transport *t, void *buf, size_t len)
 {
-    ssize_t n = recv(sock_fd_of(t), buf, len, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = recv(sock_fd_of(t), buf, len, MSG_DONTWAIT);
 
     if ( n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) )
         return 0;
@@ -75,7 +75,7 @@ static void sock_close(struct xs_transport *t)
 static const struct xs_transport_ops sock_ops = {
     .write_all = sock_write_all,
     .read_all = sock_read_all,
-    .peek = sock_peek,
+    .read_some = sock_read_some,
     .fd = sock_fd_of,
     .close = sock_close,
 };

@@ -7,9 +7,9 @@
  * tests; xenstore.h's callers never see it.
  *
  * A transport blocks: read_all returns only with all len bytes (or an
- * error), write_all only when all are sent. A non-blocking peek lets
- * xs_check_watch() take an event that has fully arrived without waiting
- * for one that has not.
+ * error), write_all only when all are sent. read_some takes what has
+ * arrived without waiting, so xs_check_watch() can gather an event
+ * piece by piece (no MSG_PEEK: dom0's sockets do not have it).
  */
 #ifndef XS_TRANSPORT_H
 #define XS_TRANSPORT_H
@@ -27,9 +27,9 @@ struct xs_transport_ops
     /* 0, or -1 with errno. */
     int (*write_all)(struct xs_transport *t, const void *buf, size_t len);
     int (*read_all)(struct xs_transport *t, void *buf, size_t len);
-    /* Bytes that can be read now without blocking (at most len, copied
-     * to buf but not consumed), or -1 with errno. */
-    int (*peek)(struct xs_transport *t, void *buf, size_t len);
+    /* Up to len bytes that have arrived, without blocking (0: none), or
+     * -1 with errno. */
+    int (*read_some)(struct xs_transport *t, void *buf, size_t len);
     /* A descriptor that polls readable when bytes arrive, or -1. */
     int (*fd)(struct xs_transport *t);
     void (*close)(struct xs_transport *t);

@@ -20,6 +20,13 @@ struct xs_handle
     struct xs_transport *t;
     uint32_t next_req;
     struct xs_event *ev_head, *ev_tail;
+    /* The start of a message xs_check_watch() took without waiting. */
+    size_t part_len;
+    union
+    {
+        struct xsd_sockmsg hdr;
+        char bytes[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
+    } part;
 };
 
 /* xs.c */
@@ -28,9 +35,11 @@ char *xs_talk(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void
 bool xs_bool(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void *data,
              unsigned int len);
 int xs_join(char *buf, size_t size, const char *const *s, unsigned int n);
+int xs_fill_part(struct xs_handle *h, bool block);
 char *xs_read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr);
 
 /* xs-watch.c */
-void xs_queue_event(struct xs_handle *h, const char *body, unsigned int len);
+/* Queue an event; false if it was not one (or no memory). */
+bool xs_queue_event(struct xs_handle *h, const char *body, unsigned int len);
 
 #endif /* XS_PRIVATE_H */

@@ -6,9 +6,10 @@
  *
  * xs_fileno() is the connection's own descriptor: it polls readable when
  * an event arrives from the daemon. An event that came in during a call
- * is already in the queue, so a caller drains xs_check_watch() after
- * each wake-up before it polls again (as with Xen's library built
- * without its reader thread; dom0 has one thread).
+ * is in the queue instead; xs.c then asks the daemon for a reply nobody
+ * waits for, whose arrival makes the descriptor readable (Xen's library
+ * uses a reader thread; dom0 has one thread). So a caller may poll as
+ * with Xen's, and may see a wake-up with no event (EAGAIN).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,16 +17,16 @@
 
 #include "xs-private.h"
 
-void xs_queue_event(struct xs_handle *h, const char *body, unsigned int len)
+bool xs_queue_event(struct xs_handle *h, const char *body, unsigned int len)
 {
     const char *nul = memchr(body, '\0', len);
     struct xs_event *e;
 
     /* Two strings, path then token; anything else is not an event. */
     if ( !nul || !memchr(nul + 1, '\0', body + len - nul - 1) )
-        return;
+        return false;
     if ( !(e = malloc(sizeof(*e) + len)) )
-        return;
+        return false;
     e->next = NULL;
     e->len = len;
     memcpy(e->data, body, len);
@@ -34,6 +35,7 @@ void xs_queue_event(struct xs_handle *h, const char *body, unsigned int len)
     else
         h->ev_head = e;
     h->ev_tail = e;
+    return true;
 }
 
 bool xs_watch(struct xs_handle *h, const char *path, const char *token)
@@ -133,30 +135,18 @@ char **xs_read_watch(struct xs_handle *h, unsigned int *num)
     return take_event(h, num);
 }
 
-/* Is a whole message waiting on the transport? */
-static bool message_waiting(struct xs_handle *h)
-{
-    struct
-    {
-        struct xsd_sockmsg hdr;
-        char body[XENSTORE_PAYLOAD_MAX];
-    } peek;
-    int n = h->t->ops->peek(h->t, &peek, sizeof(peek.hdr));
-
-    if ( n < (int)sizeof(peek.hdr) || peek.hdr.len > XENSTORE_PAYLOAD_MAX )
-        return n == (int)sizeof(peek.hdr); /* a bad length: let the read fail */
-    n = h->t->ops->peek(h->t, &peek, sizeof(peek.hdr) + peek.hdr.len);
-    return n == (int)(sizeof(peek.hdr) + peek.hdr.len);
-}
-
+/* Take in, without waiting, what has arrived; queue what is an event. */
 char **xs_check_watch(struct xs_handle *h)
 {
-    while ( !h->ev_head && message_waiting(h) )
+    int rc = 0;
+
+    while ( !h->ev_head && (rc = xs_fill_part(h, false)) == 1 )
         if ( read_one(h) )
             return NULL;
     if ( !h->ev_head )
     {
-        errno = EAGAIN;
+        if ( rc == 0 )
+            errno = EAGAIN;
         return NULL;
     }
     return take_event(h, NULL);

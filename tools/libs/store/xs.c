@@ -64,26 +64,47 @@ static int errno_of(const char *name)
     return EINVAL;
 }
 
+/* Make h->part a whole message: 1 when it is, 0 when it is not yet (and
+ * block is false), -1 with errno on a transport error or a bad length. */
+int xs_fill_part(struct xs_handle *h, bool block)
+{
+    const size_t hl = sizeof(h->part.hdr);
+    size_t need;
+    int n;
+
+    for ( ;; )
+    {
+        if ( h->part_len >= hl && h->part.hdr.len > XENSTORE_PAYLOAD_MAX )
+        {
+            errno = EPROTO;
+            return -1;
+        }
+        need = h->part_len < hl ? hl - h->part_len : hl + h->part.hdr.len - h->part_len;
+        if ( !need )
+            return 1;
+        if ( block )
+            n = h->t->ops->read_all(h->t, h->part.bytes + h->part_len, need) ? -1 : (int)need;
+        else
+            n = h->t->ops->read_some(h->t, h->part.bytes + h->part_len, need);
+        if ( n <= 0 )
+            return n;
+        h->part_len += n;
+    }
+}
+
 /* One message off the transport; its payload malloc()ed with a NUL after. */
 char *xs_read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr)
 {
     char *body;
 
-    if ( h->t->ops->read_all(h->t, hdr, sizeof(*hdr)) )
+    if ( xs_fill_part(h, true) < 0 )
         return NULL;
-    if ( hdr->len > XENSTORE_PAYLOAD_MAX )
-    {
-        errno = EPROTO;
-        return NULL;
-    }
+    *hdr = h->part.hdr;
     if ( !(body = malloc(hdr->len + 1)) )
         return NULL;
-    if ( h->t->ops->read_all(h->t, body, hdr->len) )
-    {
-        free(body);
-        return NULL;
-    }
+    memcpy(body, h->part.bytes + sizeof(*hdr), hdr->len);
     body[hdr->len] = '\0';
+    h->part_len = 0;
     return body;
 }
 
@@ -91,6 +112,10 @@ static int send_req(struct xs_handle *h, uint32_t type, xs_transaction_t t, cons
                     unsigned int len, uint32_t *id)
 {
     struct xsd_sockmsg hdr = { .type = type, .req_id = h->next_req++, .tx_id = t, .len = len };
+
+    /* Events carry id 0: no request does. */
+    if ( !h->next_req )
+        h->next_req = 1;
 
     if ( len > XENSTORE_PAYLOAD_MAX )
     {
@@ -103,12 +128,29 @@ static int send_req(struct xs_handle *h, uint32_t type, xs_transaction_t t, cons
     return 0;
 }
 
+/*
+ * Events taken in while waiting for a reply are queued, where poll()
+ * on xs_fileno() cannot see them. So that it can, ask the daemon for
+ * something harmless whose reply nobody waits for: its arrival makes
+ * the descriptor readable, and whoever reads it next drops it.
+ */
+static void wake_poller(struct xs_handle *h)
+{
+    uint32_t id;
+    int saved = errno;
+
+    if ( h->t->ops->fd(h->t) >= 0 )
+        send_req(h, XS_GET_DOMAIN_PATH, XBT_NULL, "0", 2, &id);
+    errno = saved;
+}
+
 /* Send one request, return its reply's payload (NUL after it, length in
  * *len), or NULL with errno (the daemon's error, or the transport's). */
 char *xs_talk(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void *data,
               unsigned int len, unsigned int *rlen)
 {
     struct xsd_sockmsg hdr;
+    bool queued = false;
     uint32_t id;
     char *body;
 
@@ -117,17 +159,19 @@ char *xs_talk(struct xs_handle *h, uint32_t type, xs_transaction_t t, const void
     while ( (body = xs_read_msg(h, &hdr)) )
     {
         if ( hdr.type == XS_WATCH_EVENT )
-            xs_queue_event(h, body, hdr.len);
-        else if ( hdr.req_id == id && hdr.type == XS_ERROR )
-            errno = errno_of(body);
-        else if ( hdr.req_id == id && hdr.type == type )
-            break;
+            queued |= xs_queue_event(h, body, hdr.len);
         else if ( hdr.req_id == id )
-            errno = EPROTO;
-        free(body);
-        if ( hdr.req_id == id )
-            return NULL;
+            break;
+        free(body); /* an event, or a stray reply (a wake-up's) */
     }
+    if ( body && hdr.type != type )
+    {
+        errno = hdr.type == XS_ERROR ? errno_of(body) : EPROTO;
+        free(body);
+        body = NULL;
+    }
+    if ( queued )
+        wake_poller(h);
     if ( body && rlen )
         *rlen = hdr.len;
     return body;

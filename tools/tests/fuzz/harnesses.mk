@@ -21,6 +21,20 @@ FUZZ_TOOL_HARNESSES := xlcfg
 FUZZ_TOOL_SRCS_xlcfg := xl/xl_cfg.tab.c xl/xl_cfg.lex.c xl/xlu_cfg.c xl/xl_parse.c \
 	libs/light/libxl_config.c
 
+# xenstored's request handling, fed a client's byte stream.
+FUZZ_TOOL_HARNESSES += xsmsg
+FUZZ_TOOL_SRCS_xsmsg :=
+FUZZ_TOOL_SRCS_xsmsg += xenstored/tree.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/perms.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/txn.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/watch.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ops.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ops-domain.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/conn.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/ring.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/socket.c
+FUZZ_TOOL_SRCS_xsmsg += xenstored/daemon.c
+
 # The full paths of harness $(1)'s tool sources, given the generated tree.
 fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \
 	$(if $(filter %.tab.c %.lex.c,$(s)),$(TOOLS_GEN)/$(s),$(TOOLS_ROOT)/$(s)))

@@ -168,9 +168,15 @@ static void test_watches(void)
     CHECK(xs_watch(h, "/w", "tok"));
     CHECK(is_event(xs_read_watch(h, &num), "/w", "tok") && num == 2);
     CHECK(!xs_check_watch(h) && errno == EAGAIN);
-    /* An event that came in while a call waited is queued. */
+    /* An event that came in while a call waited is queued, and the
+     * descriptor still polls readable for it. */
     CHECK(xs_write(h, XBT_NULL, "/w/self", "1", 1));
+    pfd = (struct pollfd){ .fd = xs_fileno(h), .events = POLLIN };
+    CHECK_EQ(poll(&pfd, 1, 2000), 1);
     CHECK(is_event(xs_check_watch(h), "/w/self", "tok"));
+    /* The wake-up's own reply is dropped on the way. */
+    CHECK(!xs_check_watch(h) && errno == EAGAIN);
+    CHECK(xs_write(h, XBT_NULL, "/x", "1", 1));
     /* One from elsewhere makes xs_fileno readable. */
     CHECK(xs_write(h2, XBT_NULL, "/w/other", "1", 1));
     pfd = (struct pollfd){ .fd = xs_fileno(h), .events = POLLIN };
@@ -264,11 +270,46 @@ static void test_ring_transport(void)
     lc_free(l0);
 }
 
+static int never_wait(void *opaque)
+{
+    errno = ETIMEDOUT;
+    return -1;
+}
+
+/* An event arriving in pieces: xs_check_watch() keeps what came and
+ * neither blocks nor loses its place in the stream. */
+static void test_check_watch_partial(void)
+{
+    static struct xenstore_domain_interface r;
+    struct xsd_sockmsg hdr = { .type = XS_WATCH_EVENT, .len = sizeof("/p\0tok") };
+    char msg[sizeof(hdr) + sizeof("/p\0tok")];
+    struct xs_handle *h = xs_open_transport(xs_transport_ring(&r, ring_kick, never_wait, NULL));
+    unsigned int i, cut[] = { 0, 5, 16, 19, sizeof(msg) };
+
+    CHECK(h);
+    memcpy(msg, &hdr, sizeof(hdr));
+    memcpy(msg + sizeof(hdr), "/p\0tok", sizeof("/p\0tok"));
+    for ( i = 1; i < sizeof(cut) / sizeof(cut[0]); i++ )
+    {
+        CHECK(!xs_check_watch(h) && errno == EAGAIN);
+        for ( unsigned int j = cut[i - 1]; j < cut[i]; j++ )
+            r.rsp[MASK_XENSTORE_IDX(r.rsp_prod++)] = msg[j];
+    }
+    CHECK(is_event(xs_check_watch(h), "/p", "tok"));
+    CHECK(!xs_check_watch(h) && errno == EAGAIN);
+    xs_close(h);
+}
+
 static const struct test_case cases[] = {
-    { "xs-client.nodes", test_nodes },     { "xs-client.big-and-errors", test_big_and_errors },
-    { "xs-client.perms", test_perms },     { "xs-client.transactions", test_transactions },
-    { "xs-client.watches", test_watches }, { "xs-client.directory-parts", test_directory_parts },
-    { "xs-client.domains", test_domains }, { "xs-client.ring-transport", test_ring_transport },
+    { "xs-client.nodes", test_nodes },
+    { "xs-client.big-and-errors", test_big_and_errors },
+    { "xs-client.perms", test_perms },
+    { "xs-client.transactions", test_transactions },
+    { "xs-client.watches", test_watches },
+    { "xs-client.directory-parts", test_directory_parts },
+    { "xs-client.domains", test_domains },
+    { "xs-client.ring-transport", test_ring_transport },
+    { "xs-client.check-watch-partial", test_check_watch_partial },
 };
 
 int main(void)

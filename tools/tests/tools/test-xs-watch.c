@@ -174,6 +174,37 @@ static void test_specials(void)
     teardown();
 }
 
+static void test_domain_exceptions(void)
+{
+    setup();
+    CHECK_EQ(lc_call2(w, XS_WATCH, "@releaseDomain", "out"), 0);
+    CHECK(lc_event(w, "@releaseDomain", "out"));
+    CHECK_EQ(fb_introduce(l0, 4), 0);
+    CHECK_EQ(fb_introduce(l0, 5), 0);
+    /* Nothing changed: no event. */
+    xenstored_check_domains(xsd);
+    settle(w);
+    CHECK_EQ(w->nevents, 0);
+    /* 4 shuts down: one event, however often it is looked at. */
+    fb.state[4] = XENSTORED_DOM_SHUTDOWN;
+    xenstored_check_domains(xsd);
+    xenstored_check_domains(xsd);
+    settle(w);
+    CHECK(lc_event(w, "@releaseDomain", "out"));
+    CHECK_EQ(w->nevents, 0);
+    CHECK(domain_find(xsd, 4));
+    /* 4 dies: released (ring unmapped), and the event again. */
+    fb.state[4] = XENSTORED_DOM_DYING;
+    xenstored_check_domains(xsd);
+    settle(w);
+    CHECK(lc_event(w, "@releaseDomain", "out"));
+    CHECK(!domain_find(xsd, 4));
+    CHECK_EQ(fb.mapped, 1);
+    CHECK_EQ(lc_call(l0, XS_RELEASE, 0, S("4")), ENOENT);
+    CHECK(domain_find(xsd, 5));
+    teardown();
+}
+
 static const struct test_case cases[] = {
     { "xs-watch.registration-event", test_registration_event },
     { "xs-watch.descendants", test_descendants },
@@ -181,6 +212,7 @@ static const struct test_case cases[] = {
     { "xs-watch.permission-filter", test_permission_filter },
     { "xs-watch.relative-watch", test_relative_watch },
     { "xs-watch.specials", test_specials },
+    { "xs-watch.domain-exceptions", test_domain_exceptions },
 };
 
 int main(void)

@@ -248,6 +248,7 @@ struct fake_be
 {
     struct xenstore_domain_interface rings[FB_DOMS];
     unsigned int mapped, bound, notified[FB_DOMS];
+    enum xenstored_domstate state[FB_DOMS];
 };
 
 static inline void *fb_map(void *opaque, unsigned int domid, unsigned long mfn)
@@ -283,6 +284,11 @@ static inline void fb_notify(void *opaque, int port)
     ((struct fake_be *)opaque)->notified[port]++;
 }
 
+static inline enum xenstored_domstate fb_state(void *opaque, unsigned int domid)
+{
+    return ((struct fake_be *)opaque)->state[domid % FB_DOMS];
+}
+
 static inline struct xenstored *fb_daemon(struct fake_be *fb)
 {
     struct xenstored_backend be = {
@@ -291,6 +297,7 @@ static inline struct xenstored *fb_daemon(struct fake_be *fb)
         .bind = fb_bind,
         .unbind = fb_unbind,
         .notify = fb_notify,
+        .domain_state = fb_state,
         .opaque = fb,
     };
     struct xenstored *xsd;

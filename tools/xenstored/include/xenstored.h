@@ -22,6 +22,13 @@
 
 struct xenstored;
 
+enum xenstored_domstate
+{
+    XENSTORED_DOM_RUNNING,
+    XENSTORED_DOM_SHUTDOWN, /* stopped, still there (may be resumed) */
+    XENSTORED_DOM_DYING,    /* being destroyed, or gone */
+};
+
 /* Reaching guests' ring pages; every hook gets the backend's opaque. */
 struct xenstored_backend
 {
@@ -32,6 +39,9 @@ struct xenstored_backend
     int (*bind)(void *opaque, unsigned int domid, unsigned int remote_port);
     void (*unbind)(void *opaque, int local_port);
     void (*notify)(void *opaque, int local_port);
+    /* What became of domid (optional: without it, domains are only
+     * released by XS_RELEASE). */
+    enum xenstored_domstate (*domain_state)(void *opaque, unsigned int domid);
     void *opaque;
 };
 
@@ -44,6 +54,14 @@ int xenstored_listen(struct xenstored *xsd, const char *path);
 
 /* Handle whatever is ready; true if anything was done. */
 bool xenstored_run(struct xenstored *xsd);
+
+/*
+ * Some domain changed state (VIRQ_DOM_EXC): look at every introduced
+ * one. As Xen's xenstored: a domain that shut down fires @releaseDomain
+ * once; one dying or gone is released (its ring unmapped, so its frames
+ * can go) and fires it too.
+ */
+void xenstored_check_domains(struct xenstored *xsd);
 
 /* The descriptors worth polling (listener, clients): up to max. */
 unsigned int xenstored_pollfds(struct xenstored *xsd, struct pollfd *fds, unsigned int max);
