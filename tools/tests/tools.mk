@@ -59,7 +59,16 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
 
+# Host benchmarks of tool code (make bench): tools/bench-NAME.c, linked
+# with the TOOL_SRCS_bench-NAME it lists, no test harness.
+TOOL_BENCHES :=
+TOOL_BENCH_BINS = $(addprefix $(BUILD)/tools/,$(TOOL_BENCHES))
+
 .SECONDEXPANSION:
+$(BUILD)/tools/bench-%: $(BUILD)/tools/bench-%.o \
+		$$(addprefix $(BUILD)/tools/obj/,$$(addsuffix .o,$$(basename $$(TOOL_SRCS_bench-$$*))))
+	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
+
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
 		$$(addprefix $(BUILD)/tools/obj/,$$(addsuffix .o,$$(basename $$(TOOL_SRCS_test-$$*))))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
