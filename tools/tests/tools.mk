@@ -77,6 +77,17 @@ $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
 
+# What building a domain costs, on the fake domain (make bench).
+TOOL_BENCHES += bench-domain-build
+TOOL_SRCS_bench-domain-build += libs/guest/xg_build.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_kernel.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_memory.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_start.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_cpu.c
+TOOL_SRCS_bench-domain-build += libs/guest/shared.c
+TOOL_SRCS_bench-domain-build += tests/tools/fake-xen.c
+TOOL_SRCS_bench-domain-build += tests/tools/elf-fixture.c
+
 # Rebuild an object when a header (or a lib/ file shared.c includes) changes.
 -include $(wildcard $(BUILD)/tools/*.d $(BUILD)/tools/obj/*/*.d $(BUILD)/tools/obj/*/*/*.d \
 	$(BUILD)/tools/obj/*/*/*/*.d)
