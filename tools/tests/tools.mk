@@ -16,8 +16,62 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
-# TOOL_TESTS += test-xs-proto
-# TOOL_SRCS_test-xs-proto += xenstored/store.c
+TOOL_TESTS += test-libxenctrl
+TOOL_SRCS_test-libxenctrl += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenctrl += libs/call/xencall.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_core.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_domain.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_memory.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
+TOOL_TESTS += test-libxenforeignmemory
+TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
+TOOL_TESTS += test-libxenevtchn
+TOOL_SRCS_test-libxenevtchn += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenevtchn += libs/evtchn/xenevtchn.c
+TOOL_TESTS += test-libxengnttab
+TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
+TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
+TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
+
+# xenstored: every test links the daemon's core (XS_CORE).
+XS_CORE :=
+XS_CORE += xenstored/tree.c
+XS_CORE += xenstored/perms.c
+XS_CORE += xenstored/txn.c
+XS_CORE += xenstored/watch.c
+XS_CORE += xenstored/ops.c
+XS_CORE += xenstored/ops-domain.c
+XS_CORE += xenstored/conn.c
+XS_CORE += xenstored/ring.c
+XS_CORE += xenstored/socket.c
+XS_CORE += xenstored/daemon.c
+TOOL_TESTS += test-xs-proto
+TOOL_SRCS_test-xs-proto += $(XS_CORE)
+TOOL_TESTS += test-xs-perms
+TOOL_SRCS_test-xs-perms += $(XS_CORE)
+TOOL_TESTS += test-xs-txn
+TOOL_SRCS_test-xs-txn += $(XS_CORE)
+TOOL_TESTS += test-xs-watch
+TOOL_SRCS_test-xs-watch += $(XS_CORE)
+TOOL_TESTS += test-xs-quota
+TOOL_SRCS_test-xs-quota += $(XS_CORE)
+TOOL_TESTS += test-xs-ring
+TOOL_SRCS_test-xs-ring += $(XS_CORE)
+# libxenstore against the daemon, over a Unix socket and a ring.
+TOOL_TESTS += test-xs-client
+TOOL_SRCS_test-xs-client += $(XS_CORE)
+TOOL_SRCS_test-xs-client += libs/store/xs.c
+TOOL_SRCS_test-xs-client += libs/store/xs-list.c
+TOOL_SRCS_test-xs-client += libs/store/xs-watch.c
+TOOL_SRCS_test-xs-client += libs/store/transport-socket.c
+TOOL_SRCS_test-xs-client += libs/store/transport-ring.c
+# The console daemon with a console page in memory.
+TOOL_TESTS += test-console
+TOOL_SRCS_test-console += console/daemon.c
+TOOL_SRCS_test-console += console/clients.c
 
 # The domain builder against a fake domain (tests/tools/fake-xen.c).
 TOOL_TESTS += test-guest-build
@@ -41,11 +95,44 @@ TOOL_SRCS_test-guest-elf += libs/guest/shared.c
 TOOL_SRCS_test-guest-elf += tests/tools/fake-xen.c
 TOOL_SRCS_test-guest-elf += tests/tools/elf-fixture.c
 
-TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
+# xl's config reader: the grammar, the settings, the keys' meaning.
+TOOL_TESTS += test-xl-cfg
+TOOL_SRCS_test-xl-cfg += xl/xl_cfg.tab.c
+TOOL_SRCS_test-xl-cfg += xl/xl_cfg.lex.c
+TOOL_SRCS_test-xl-cfg += xl/xlu_cfg.c
+TOOL_SRCS_test-xl-cfg += xl/xl_parse.c
+TOOL_SRCS_test-xl-cfg += libs/light/libxl_config.c
 
-# (In a pattern rule's prerequisites, make puts the stem in for every %
-# before the second expansion, so the object list is built without %
-# or a colon.)
+# The libxl-style layer over test doubles of the lower libraries.
+LIGHT_SRCS :=
+LIGHT_SRCS += libs/light/libxl.c
+LIGHT_SRCS += libs/light/libxl_config.c
+LIGHT_SRCS += libs/light/libxl_console.c
+LIGHT_SRCS += libs/light/libxl_create.c
+LIGHT_SRCS += libs/light/libxl_death.c
+LIGHT_SRCS += libs/light/libxl_domain.c
+LIGHT_SRCS += libs/light/libxl_dommisc.c
+LIGHT_SRCS += libs/light/libxl_host.c
+LIGHT_SRCS += libs/light/libxl_xs.c
+TOOL_TESTS += test-light
+TOOL_SRCS_test-light += $(LIGHT_SRCS)
+TOOL_SRCS_test-light += tests/tools/fake-light.c
+
+# xl's commands over a stand-in libxl.
+TOOL_TESTS += test-xl
+TOOL_SRCS_test-xl += xl/xl.c
+TOOL_SRCS_test-xl += xl/xl_cmdtable.c
+TOOL_SRCS_test-xl += xl/xl_info.c
+TOOL_SRCS_test-xl += xl/xl_mem.c
+TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
+TOOL_SRCS_test-xl += xl/xl_parse.c
+TOOL_SRCS_test-xl += xl/xlu_cfg.c
+TOOL_SRCS_test-xl += xl/xl_cfg.tab.c
+TOOL_SRCS_test-xl += xl/xl_cfg.lex.c
+TOOL_SRCS_test-xl += libs/light/libxl_config.c
+TOOL_SRCS_test-xl += tests/tools/stub-libxl.c
+
+TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
 	@mkdir -p $(dir $@)
@@ -64,13 +151,17 @@ $(BUILD)/tools/%.o: tools/%.c
 TOOL_BENCHES :=
 TOOL_BENCH_BINS = $(addprefix $(BUILD)/tools/,$(TOOL_BENCHES))
 
+# The objects of sources $(1). A function, because a '%' written in the
+# pattern rule below would be taken for the rule's stem.
+tool_objs = $(patsubst %.c,$(BUILD)/tools/obj/%.o,$(1))
+
 .SECONDEXPANSION:
 $(BUILD)/tools/bench-%: $(BUILD)/tools/bench-%.o \
-		$$(addprefix $(BUILD)/tools/obj/,$$(addsuffix .o,$$(basename $$(TOOL_SRCS_bench-$$*))))
+		$$(call tool_objs,$$(TOOL_SRCS_bench-$$*))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(addprefix $(BUILD)/tools/obj/,$$(addsuffix .o,$$(basename $$(TOOL_SRCS_test-$$*))))
+		$$(call tool_objs,$$(TOOL_SRCS_test-$$*))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
@@ -88,6 +179,27 @@ TOOL_SRCS_bench-domain-build += libs/guest/shared.c
 TOOL_SRCS_bench-domain-build += tests/tools/fake-xen.c
 TOOL_SRCS_bench-domain-build += tests/tools/elf-fixture.c
 
-# Rebuild an object when a header (or a lib/ file shared.c includes) changes.
--include $(wildcard $(BUILD)/tools/*.d $(BUILD)/tools/obj/*/*.d $(BUILD)/tools/obj/*/*/*.d \
-	$(BUILD)/tools/obj/*/*/*/*.d)
+# Keep the objects between runs, and rebuild them when a header they
+# include changes (their .d files).
+TOOL_OBJS := $(foreach t,$(TOOL_TESTS) $(TOOL_BENCHES),$(BUILD)/tools/$(t).o $(call tool_objs,$(TOOL_SRCS_$(t))))
+.SECONDARY: $(TOOL_OBJS) $(BUILD)/tools/harness.o
+-include $(TOOL_OBJS:.o=.d)
+# A generated scanner includes its parser's header and the parser the
+# scanner's: build every generated header before any generated object.
+TOOL_GEN_HDRS := $(foreach c,$(TOOLS_COMPONENTS), \
+	$(patsubst $(TOOLS_ROOT)/%.y,$(TOOLS_GEN)/%.tab.h,$(call tools_ysrcs,$(c))) \
+	$(patsubst $(TOOLS_ROOT)/%.l,$(TOOLS_GEN)/%.lex.h,$(call tools_lsrcs,$(c))))
+TOOL_GEN_OBJS := $(patsubst $(TOOLS_GEN)/%.c,$(BUILD)/tools/obj/%.o, \
+	$(foreach c,$(TOOLS_COMPONENTS),$(call tools_gensrcs,$(c),$(TOOLS_GEN))))
+$(TOOL_GEN_OBJS): $(TOOL_GEN_HDRS)
+
+# The toolstack's fuzz harnesses (fuzz/harnesses.mk), replayed over their
+# committed corpus by "make unit", with the toolstack's flags.
+TOOL_REPLAYS := $(addprefix $(BUILD)/fuzz/replay-,$(FUZZ_TOOL_HARNESSES))
+REPLAYS += $(TOOL_REPLAYS)
+
+$(TOOL_REPLAYS): $(BUILD)/fuzz/replay-%: fuzz/fuzz-%.c fuzz/driver-replay.c \
+		$$(call fuzz_tool_srcs,$$*) fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(TOOL_TEST_CFLAGS)) -Wno-unused-function -Ifuzz -DNAME=\"$*\" \
+		-DCORPUS=\"$(abspath fuzz/corpus/$*)\" $(filter %.c,$^) -o $@

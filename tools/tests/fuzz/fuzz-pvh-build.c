@@ -23,7 +23,7 @@
 #include <xen/hvm/start_info.h>
 #include <wren/elf.h>
 
-#include "fake-xen.h"
+#include "../tools/fake-xen.h"
 #include "fuzz.h"
 
 #define MIB    (1ULL << 20)

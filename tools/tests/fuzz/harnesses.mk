@@ -12,15 +12,19 @@ FUZZ_SRCS_format := ../lib/format.c
 # lib's formatter under other names, beside the C library's.
 FUZZ_CFLAGS_format := -Dvsnprintf=lib_vsnprintf -Dsnprintf=lib_snprintf
 
-# The toolstack's domain builder against a fake domain: tool code, so the
-# tools' include flags (tools/Rules.mk).
-include $(dir $(lastword $(MAKEFILE_LIST)))../../Rules.mk
-FUZZ_HARNESSES += pvh-build
-FUZZ_SRCS_pvh-build := ../tools/libs/guest/xg_build.c
-FUZZ_SRCS_pvh-build += ../tools/libs/guest/xg_kernel.c
-FUZZ_SRCS_pvh-build += ../tools/libs/guest/xg_memory.c
-FUZZ_SRCS_pvh-build += ../tools/libs/guest/xg_start.c
-FUZZ_SRCS_pvh-build += ../tools/libs/guest/xg_cpu.c
-FUZZ_SRCS_pvh-build += ../tools/libs/guest/shared.c
-FUZZ_SRCS_pvh-build += ../tools/tests/tools/fake-xen.c
-FUZZ_CFLAGS_pvh-build := -D_GNU_SOURCE $(TOOLS_INCLUDES) -I$(TOOLS_ROOT)/tests/tools
+# Harnesses of toolstack code (tools/): the sources each links, as paths
+# under tools/ (a flex or bison output, NAME.lex.c / NAME.tab.c, is made
+# from tools/.../NAME.l / .y). They build with the toolstack's flags
+# (tools/Rules.mk), never the hypervisor's.
+FUZZ_TOOL_HARNESSES := xlcfg pvh-build
+
+FUZZ_TOOL_SRCS_xlcfg := xl/xl_cfg.tab.c xl/xl_cfg.lex.c xl/xlu_cfg.c xl/xl_parse.c \
+	libs/light/libxl_config.c
+# The domain builder against a fake domain (tests/tools/fake-xen.c).
+FUZZ_TOOL_SRCS_pvh-build := libs/guest/xg_build.c libs/guest/xg_kernel.c \
+	libs/guest/xg_memory.c libs/guest/xg_start.c libs/guest/xg_cpu.c libs/guest/shared.c \
+	tests/tools/fake-xen.c
+
+# The full paths of harness $(1)'s tool sources, given the generated tree.
+fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \
+	$(if $(filter %.tab.c %.lex.c,$(s)),$(TOOLS_GEN)/$(s),$(TOOLS_ROOT)/$(s)))

@@ -20,12 +20,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define XBT_NULL 0
-#define XS_OPEN_READONLY (1UL << 0)
+#define XBT_NULL           0
+#define XS_OPEN_READONLY   (1UL << 0)
 #define XS_OPEN_SOCKETONLY (1UL << 1)
 
 /* Watch events come back as an array of two: path, then token. */
-#define XS_WATCH_PATH 0
+#define XS_WATCH_PATH  0
 #define XS_WATCH_TOKEN 1
 
 typedef uint32_t xs_transaction_t;
@@ -55,8 +55,8 @@ bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const v
               unsigned int len);
 bool xs_mkdir(struct xs_handle *h, xs_transaction_t t, const char *path);
 bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path);
-struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t,
-                                          const char *path, unsigned int *num);
+struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
+                                          unsigned int *num);
 bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
                         struct xs_permissions *perms, unsigned int num_perms);
 

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libxl.h - Wren's libxl-style layer (tools/libs/light): what xl needs to
+ * create, inspect and end domains, under Xen's libxl names and error
+ * codes so that xl's code reads as Xen's does.
+ *
+ * It sits on libxenctrl, libxenguest, libxenstore and libxenevtchn and
+ * may not reach the hypervisor any other way. It prints nothing: a
+ * failure returns an ERROR_* code and leaves a message for
+ * libxl_ctx_last_error(). Every call that fails part-way undoes what it
+ * did (a failed create leaves no domain, no store node and no port).
+ *
+ * Conventions (Xen's): functions return 0 or a negative ERROR_*; a type
+ * with pointers has _init (everything empty) and _dispose (frees, may be
+ * called after a failed fill, and again after _init).
+ */
+#ifndef LIBXL_H
+#define LIBXL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The error codes: Xen's libxl_error values. */
+/* clang-format off */
+#define ERROR_NONSPECIFIC       (-1)
+#define ERROR_VERSION           (-2)
+#define ERROR_FAIL              (-3)  /* a lower layer failed */
+#define ERROR_NI                (-4)  /* not implemented */
+#define ERROR_NOMEM             (-5)
+#define ERROR_INVAL             (-6)  /* a bad argument or configuration */
+#define ERROR_BADFAIL           (-7)  /* failed, and could not undo all of it */
+#define ERROR_GUEST_TIMEDOUT    (-8)
+#define ERROR_TIMEDOUT          (-9)
+#define ERROR_NOT_READY         (-11)
+#define ERROR_BUFFERFULL        (-13)
+#define ERROR_DOMAIN_NOTFOUND   (-21) /* no domain with that id or name */
+#define ERROR_ABORTED           (-22)
+#define ERROR_NOTFOUND          (-23) /* no such item (e.g. a vCPU) */
+#define ERROR_DOMAIN_DESTROYED  (-24)
+/* clang-format on */
+
+typedef uint32_t libxl_domid;
+#define INVALID_DOMID (~(libxl_domid)0)
+
+typedef struct
+{
+    uint8_t bytes[16];
+} libxl_uuid;
+#define LIBXL_UUID_FMT "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x"
+/* Buffer for the text form, with its NUL. */
+#define LIBXL_UUID_STRLEN 37
+void libxl_uuid_to_string(const libxl_uuid *u, char out[LIBXL_UUID_STRLEN]);
+/* 0, or ERROR_INVAL unless s is 8-4-4-4-12 hex digits. */
+int libxl_uuid_from_string(libxl_uuid *u, const char *s);
+bool libxl_uuid_is_nil(const libxl_uuid *u);
+
+/* Xen's libxl_domain_type values; Wren builds PVH only. */
+typedef enum
+{
+    LIBXL_DOMAIN_TYPE_INVALID = -1,
+    LIBXL_DOMAIN_TYPE_HVM = 1,
+    LIBXL_DOMAIN_TYPE_PV = 2,
+    LIBXL_DOMAIN_TYPE_PVH = 3,
+} libxl_domain_type;
+
+/* Xen's libxl_action_on_shutdown values; Wren does DESTROY and RESTART. */
+typedef enum
+{
+    LIBXL_ACTION_ON_SHUTDOWN_DESTROY = 1,
+    LIBXL_ACTION_ON_SHUTDOWN_RESTART = 2,
+    LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME = 3,
+    LIBXL_ACTION_ON_SHUTDOWN_PRESERVE = 4,
+} libxl_action_on_shutdown;
+
+/* Wren's own: how log-dirty mode tracks writes (public/wren.h's
+ * WREN_LOGDIRTY_MECH_*, same values), used when log-dirty is enabled
+ * (save, migrate); OFF refuses log-dirty mode for the domain. */
+typedef enum
+{
+    LIBXL_LOGDIRTY_OFF = -1,
+    LIBXL_LOGDIRTY_DEFAULT = 0,
+    LIBXL_LOGDIRTY_WP = 1,
+    LIBXL_LOGDIRTY_PML = 2,
+    LIBXL_LOGDIRTY_AD = 3,
+} libxl_logdirty;
+
+const char *libxl_action_on_shutdown_to_string(libxl_action_on_shutdown a);
+const char *libxl_logdirty_to_string(libxl_logdirty l);
+
+typedef struct
+{
+    libxl_domain_type type;
+    char *name;
+    libxl_uuid uuid; /* nil: one is made up at create */
+} libxl_domain_create_info;
+
+typedef struct
+{
+    unsigned int max_vcpus;   /* maxvcpus (default: vcpus) */
+    unsigned int avail_vcpus; /* vcpus */
+    uint64_t max_memkb;       /* maxmem */
+    uint64_t target_memkb;    /* memory */
+    uint64_t p2m_pool_kb;     /* 0: the hypervisor's default */
+    libxl_logdirty logdirty;
+    char *kernel; /* a path */
+    char *ramdisk;
+    char *cmdline;
+} libxl_domain_build_info;
+
+typedef struct
+{
+    libxl_domain_create_info c_info;
+    libxl_domain_build_info b_info;
+    libxl_action_on_shutdown on_poweroff;
+    libxl_action_on_shutdown on_reboot;
+    libxl_action_on_shutdown on_crash;
+} libxl_domain_config;
+
+void libxl_domain_config_init(libxl_domain_config *d_config);
+void libxl_domain_config_dispose(libxl_domain_config *d_config);
+/* The configuration as JSON, in Xen's layout ("c_info", "b_info", "on_*");
+ * a malloc()ed string, or NULL when out of memory. */
+char *libxl_domain_config_to_json(const libxl_domain_config *d_config);
+
+/* The configuration domid was created with (xl list -l); ERROR_NOTFOUND
+ * for a domain not created through this library in this dom0. */
+typedef struct libxl__ctx libxl_ctx;
+int libxl_retrieve_domain_configuration(libxl_ctx *ctx, libxl_domid domid,
+                                        libxl_domain_config *d_config);
+
+/* --- the context ------------------------------------------------------- */
+#define LIBXL_VERSION 0
+/* Opens the lower libraries; ERROR_FAIL if one will not open. */
+int libxl_ctx_alloc(libxl_ctx **pctx, int version, unsigned int flags, void *lg);
+int libxl_ctx_free(libxl_ctx *ctx);
+/* Why the last call on ctx failed (never NULL; "" if it did not). */
+const char *libxl_ctx_last_error(const libxl_ctx *ctx);
+
+/* --- domains ------------------------------------------------------------ */
+/* Reports once the domain runs (or is built paused, with -p). */
+typedef struct
+{
+    bool paused; /* leave it paused (xl create -p) */
+} libxl_domain_create_opts;
+int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
+                            const libxl_domain_create_opts *opts);
+int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
+int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
+int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
+/* Ask the guest (control/shutdown); it decides when to go. */
+int libxl_domain_shutdown(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
+int libxl_domain_reboot(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
+/* Wait until the domain has shut down or gone; ERROR_TIMEDOUT after
+ * timeout_ms (negative: forever). */
+int libxl_domain_wait_shutdown(libxl_ctx *ctx, libxl_domid domid, int timeout_ms);
+int libxl_domain_rename(libxl_ctx *ctx, libxl_domid domid, const char *old_name,
+                        const char *new_name);
+int libxl_set_memory_target(libxl_ctx *ctx, libxl_domid domid, int64_t target_memkb, int relative,
+                            int enforce);
+int libxl_domain_setmaxmem(libxl_ctx *ctx, libxl_domid domid, uint64_t max_memkb);
+
+/* Xen's libxl_shutdown_reason values (SHUTDOWN_* of sched.h). */
+typedef enum
+{
+    LIBXL_SHUTDOWN_REASON_UNKNOWN = -1,
+    LIBXL_SHUTDOWN_REASON_POWEROFF = 0,
+    LIBXL_SHUTDOWN_REASON_REBOOT = 1,
+    LIBXL_SHUTDOWN_REASON_SUSPEND = 2,
+    LIBXL_SHUTDOWN_REASON_CRASH = 3,
+    LIBXL_SHUTDOWN_REASON_WATCHDOG = 4,
+    LIBXL_SHUTDOWN_REASON_SOFT_RESET = 5,
+} libxl_shutdown_reason;
+
+typedef struct
+{
+    libxl_uuid uuid;
+    libxl_domid domid;
+    bool running, blocked, paused, shutdown, dying;
+    libxl_shutdown_reason shutdown_reason;
+    uint64_t outstanding_memkb;
+    uint64_t current_memkb;
+    uint64_t max_memkb;
+    uint64_t cpu_time; /* ns */
+    uint32_t vcpu_max_id;
+    uint32_t vcpu_online;
+    libxl_domain_type domain_type;
+} libxl_dominfo;
+
+void libxl_dominfo_init(libxl_dominfo *info);
+void libxl_dominfo_dispose(libxl_dominfo *info);
+/* ERROR_DOMAIN_NOTFOUND if there is no such domain. info may be NULL. */
+int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, libxl_domid domid);
+/* Every domain, in id order; NULL (and *nb_domain 0) on failure. */
+libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *nb_domain);
+void libxl_dominfo_list_free(libxl_dominfo *list, int nb_domain);
+
+/* Names: from the store's /local/domain/N/name (dom0: "Domain-0"). */
+int libxl_name_to_domid(libxl_ctx *ctx, const char *name, libxl_domid *domid);
+/* A malloc()ed name, or NULL if the domain has none. */
+char *libxl_domid_to_name(libxl_ctx *ctx, libxl_domid domid);
+/* How long the domain has run (its /vm/<uuid>/start_time), seconds. */
+int libxl_domain_uptime(libxl_ctx *ctx, libxl_domid domid, uint64_t *seconds);
+
+typedef struct
+{
+    uint32_t vcpuid;
+    uint32_t cpu;
+    bool online, blocked, running;
+    uint64_t vcpu_time; /* ns */
+} libxl_vcpuinfo;
+libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, libxl_domid domid, int *nb_vcpu, int *nr_cpus_out);
+void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr);
+
+/* --- the host ----------------------------------------------------------- */
+typedef struct
+{
+    uint32_t threads_per_core, cores_per_socket;
+    uint32_t max_cpu_id, nr_cpus, cpu_khz;
+    uint64_t total_pages, free_pages, scrub_pages, outstanding_pages;
+    uint32_t nr_nodes;
+    uint32_t hw_cap[8];
+    bool cap_hvm, cap_pv, cap_hap, cap_shadow;
+} libxl_physinfo;
+void libxl_physinfo_init(libxl_physinfo *p);
+void libxl_physinfo_dispose(libxl_physinfo *p);
+int libxl_get_physinfo(libxl_ctx *ctx, libxl_physinfo *physinfo);
+
+typedef struct
+{
+    int xen_version_major, xen_version_minor;
+    char *xen_version_extra;
+    char *compiler, *compile_by, *compile_domain, *compile_date;
+    char *capabilities;
+    char *changeset;
+    unsigned long pagesize;
+    char *commandline;
+} libxl_version_info;
+/* Read once, kept in ctx; NULL on failure. */
+const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx);
+
+/* The hypervisor's console ring (xl dmesg). */
+typedef struct libxl__xen_console_reader libxl_xen_console_reader;
+libxl_xen_console_reader *libxl_xen_console_read_start(libxl_ctx *ctx, int clear);
+/* *line_r: the next piece (NUL-terminated, valid until the next call);
+ * returns 1 while there was one, 0 at the end, or an ERROR_*. */
+int libxl_xen_console_read_line(libxl_ctx *ctx, libxl_xen_console_reader *cr, char **line_r);
+void libxl_xen_console_read_finish(libxl_ctx *ctx, libxl_xen_console_reader *cr);
+
+/* --- consoles ----------------------------------------------------------- */
+typedef enum
+{
+    LIBXL_CONSOLE_TYPE_UNKNOWN = 0,
+    LIBXL_CONSOLE_TYPE_SERIAL = 1,
+    LIBXL_CONSOLE_TYPE_PV = 2,
+} libxl_console_type;
+/* Connect the caller's terminal (fds in_fd/out_fd) to the domain's PV
+ * console until the escape character (Ctrl-], 0x1d) is read from in_fd
+ * or the domain goes. */
+#define LIBXL_CONSOLE_ESCAPE 0x1d
+int libxl_console_attach(libxl_ctx *ctx, libxl_domid domid, int cons_num, libxl_console_type type,
+                         int in_fd, int out_fd);
+
+/* --- domain death ------------------------------------------------------- */
+/* Handle every domain that has shut down, by its on_* action (destroy or
+ * rebuild from the configuration it was created with). Called from
+ * @releaseDomain's watch; returns how many domains it handled. */
+int libxl_domain_death_handle(libxl_ctx *ctx);
+/* Never blocks: on the first call, watch @releaseDomain (xenstored fires
+ * it on VIRQ_DOM_EXC); then, if it fired since, handle the deaths.
+ * Returns how many domains it handled, or an ERROR_*. */
+int libxl_domain_death_poll(libxl_ctx *ctx);
+
+#endif /* LIBXL_H */

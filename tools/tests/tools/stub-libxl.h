@@ -1,0 +1,25 @@
+/*
+ * stub-libxl.h - what the stand-in libxl of stub-libxl.c remembers of
+ * the calls xl made, for test-xl.c to check.
+ */
+#ifndef STUB_LIBXL_H
+#define STUB_LIBXL_H
+
+#include "libxl.h"
+
+struct stub_state
+{
+    const char *last_action;
+    libxl_domid last_domid;
+    libxl_domain_config created;
+    bool create_paused, waited;
+    int dmesg_clear;
+    int64_t kb;
+    char arg[64];
+    char error[128];
+};
+extern struct stub_state stub;
+
+void stub_reset(void);
+
+#endif /* STUB_LIBXL_H */

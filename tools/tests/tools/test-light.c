@@ -1,0 +1,431 @@
+/*
+ * test-light.c - host tests of the libxl-style layer (tools/libs/light)
+ * over the doubles of fake-xen.c: what create builds and writes, that a
+ * failure of any lower-library call during create undoes everything,
+ * destroy, shutdown requests and waiting, on_* handling, names, memory,
+ * and the host queries.
+ *
+ * It links the layer's own files and the doubles, nothing else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake-light.h"
+#include "harness.h"
+#include "libxl.h"
+
+/* libxl_internal.h's: the registry outlives a context, as in dom0. */
+void libxl__config_forget(libxl_domid domid);
+
+static libxl_ctx *ctx;
+static char kernel_path[64] = "";
+static char notelf_path[64] = "";
+
+static void write_file(char *path, const char *data)
+{
+    int fd;
+
+    if ( !path[0] )
+    {
+        strcpy(path, "/tmp/test-light-XXXXXX");
+        fd = mkstemp(path);
+        CHECK(fd >= 0);
+        CHECK(write(fd, data, strlen(data)) == (ssize_t)strlen(data));
+        close(fd);
+    }
+}
+
+static void setup(void)
+{
+    write_file(kernel_path, "\177ELF and the rest");
+    write_file(notelf_path, "#!/bin/sh");
+    unsigned int i;
+
+    libxl_ctx_free(ctx);
+    ctx = NULL;
+    fake_reset();
+    for ( i = 0; i < FAKE_MAX_DOMS; i++ )
+        libxl__config_forget(i);
+    CHECK_EQ(libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL), 0);
+}
+
+static void make_config(libxl_domain_config *d, const char *name)
+{
+    libxl_domain_config_init(d);
+    d->c_info.name = strdup(name);
+    d->b_info.kernel = strdup(kernel_path);
+    d->b_info.cmdline = strdup("console=hvc0");
+    d->b_info.target_memkb = 64 * 1024;
+    d->b_info.max_memkb = 128 * 1024;
+    d->b_info.avail_vcpus = d->b_info.max_vcpus = 2;
+    d->b_info.p2m_pool_kb = 2048;
+}
+
+static int create(const char *name, libxl_domid *domid)
+{
+    libxl_domain_config d;
+    int rc;
+
+    make_config(&d, name);
+    rc = libxl_domain_create_new(ctx, &d, domid, NULL);
+    libxl_domain_config_dispose(&d);
+    return rc;
+}
+
+#define CHECK_NODE(path, value)                                                                    \
+    do                                                                                             \
+    {                                                                                              \
+        const char *v_ = fake_store_read(path);                                                    \
+        CHECK_MSG(v_ && !strcmp(v_, value), "%s is \"%s\", want \"%s\"", path, v_ ? v_ : "(none)", \
+                  value);                                                                          \
+    } while ( 0 )
+#define CHECK_PERMS(path, perms)                                               \
+    CHECK_MSG(!strcmp(fake_store_perms(path), perms), "%s perms \"%s\"", path, \
+              fake_store_perms(path))
+
+static void test_create(void)
+{
+    libxl_domid domid;
+    char vm[64], path[128];
+
+    setup();
+    CHECK_EQ(create("web", &domid), 0);
+    CHECK_EQ(domid, 1);
+    CHECK(fake.dom[1].exists && fake.dom[1].built && !fake.dom[1].paused);
+    CHECK_EQ(fake.dom[1].maxmem_kb, 128 * 1024 + 1024);
+    CHECK_EQ(fake.dom[1].pool_bytes, 2048 * 1024);
+    CHECK_EQ(fake.dom[1].nr_ports, 2);
+    CHECK(fake.introduced[1]);
+    CHECK_NODE("/local/domain/1/name", "web");
+    CHECK_NODE("/local/domain/1/domid", "1");
+    CHECK_NODE("/local/domain/1/memory/target", "65536");
+    CHECK_NODE("/local/domain/1/memory/static-max", "131072");
+    CHECK_NODE("/local/domain/1/control/shutdown", "");
+    CHECK_NODE("/local/domain/1/control/platform-feature-multiprocessor-suspend", "1");
+    CHECK_NODE("/local/domain/1/control/platform-feature-xs_reset_watches", "1");
+    CHECK_NODE("/local/domain/1/store/port", "1");
+    CHECK_NODE("/local/domain/1/store/ring-ref", "156");
+    CHECK_NODE("/local/domain/1/console/port", "2");
+    CHECK_NODE("/local/domain/1/console/ring-ref", "158");
+    CHECK_NODE("/local/domain/1/console/type", "xenconsoled");
+    CHECK_NODE("/local/domain/1/console/limit", "1048576");
+    /* The domain owns its node, dom0 reads it; control/ is dom0's. */
+    CHECK_PERMS("/local/domain/1", "n1 r0");
+    CHECK_PERMS("/local/domain/1/name", "n1 r0");
+    CHECK_PERMS("/local/domain/1/control", "n0 r1");
+    CHECK_PERMS("/local/domain/1/control/shutdown", "n1 r0");
+    CHECK_PERMS("/local/domain/1/console/port", "n0 r1");
+    snprintf(vm, sizeof(vm), "%s", fake_store_read("/local/domain/1/vm"));
+    CHECK(!strncmp(vm, "/vm/", 4) && strlen(vm) == 4 + 36);
+    snprintf(path, sizeof(path), "%s/uuid", vm);
+    CHECK_NODE(path, vm + 4);
+    snprintf(path, sizeof(path), "%s/name", vm);
+    CHECK_NODE(path, "web");
+    CHECK_PERMS(vm, "n0 r1");
+}
+
+static void test_create_paused(void)
+{
+    libxl_domain_config d;
+    libxl_domain_create_opts opts = { .paused = true };
+    libxl_domid domid;
+
+    setup();
+    make_config(&d, "p");
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, &opts), 0);
+    CHECK(fake.dom[domid].paused);
+    CHECK_EQ(libxl_domain_unpause(ctx, domid, NULL), 0);
+    CHECK(!fake.dom[domid].paused);
+    libxl_domain_config_dispose(&d);
+}
+
+/* Nothing of a failed create is left: only dom0, no domain's nodes. */
+static void check_nothing_left(void)
+{
+    unsigned int i;
+    libxl_domain_config d;
+
+    for ( i = 1; i < FAKE_MAX_DOMS; i++ )
+        CHECK_MSG(!fake.dom[i].exists, "domain %u left after %s failed", i, fake.failed_call);
+    for ( i = 0; i < FAKE_MAX_DOMS; i++ )
+        CHECK_MSG(!fake.introduced[i], "domain %u still introduced", i);
+    CHECK_MSG(fake_store_count_under("/local/domain/") == 0 && fake_store_count_under("/vm/") == 0,
+              "store nodes left after %s failed", fake.failed_call);
+    CHECK_EQ(libxl_retrieve_domain_configuration(ctx, 1, &d), ERROR_NOTFOUND);
+}
+
+/* Fail the n-th lower-library call of a create, for every n. */
+static void test_create_unwinds_every_step(void)
+{
+    unsigned long n, total;
+    libxl_domid domid;
+    unsigned int failed = 0;
+    int rc;
+
+    setup();
+    fake.calls = 0;
+    CHECK_EQ(create("w", &domid), 0);
+    total = fake.calls;
+    CHECK(total > 20);
+    for ( n = 1; n <= total; n++ )
+    {
+        setup();
+        fake_fail_call(n);
+        rc = create("w", &domid);
+        CHECK_MSG(fake.failed_call, "call %lu never made", n);
+        if ( rc == 0 )
+            continue; /* that failure is tolerated (e.g. a name lookup) */
+        failed++;
+        CHECK_MSG(rc == ERROR_FAIL || rc == ERROR_INVAL, "rc %d after %s", rc, fake.failed_call);
+        CHECK_MSG(domid == INVALID_DOMID, "domid set after %s failed", fake.failed_call);
+        CHECK_MSG(libxl_ctx_last_error(ctx)[0], "no message after %s failed", fake.failed_call);
+        check_nothing_left();
+    }
+    CHECK(failed >= 15);
+}
+
+static void test_create_bad_inputs(void)
+{
+    libxl_domain_config d;
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("a", &domid), 0);
+    CHECK_EQ(create("a", &domid), ERROR_INVAL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "domain name \"a\" is in use by domain 1"));
+    make_config(&d, "b");
+    free(d.b_info.kernel);
+    d.b_info.kernel = strdup(notelf_path);
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), ERROR_FAIL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), ": not an ELF image"));
+    free(d.b_info.kernel);
+    d.b_info.kernel = strdup("/nonexistent/kernel");
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), ERROR_INVAL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "cannot open kernel /nonexistent/kernel"));
+    CHECK(!fake.dom[2].exists && libxl_uuid_is_nil(&d.c_info.uuid));
+    d.c_info.type = LIBXL_DOMAIN_TYPE_HVM;
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), ERROR_INVAL);
+    libxl_domain_config_dispose(&d);
+}
+
+static void test_create_store_busy(void)
+{
+    libxl_domid domid;
+
+    setup();
+    fake.txn_eagain = 3;
+    CHECK_EQ(create("busy", &domid), 0);
+    CHECK_NODE("/local/domain/1/name", "busy");
+    fake.txn_eagain = 100;
+    CHECK_EQ(create("busier", &domid), ERROR_FAIL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "the store stayed busy"));
+    CHECK(!fake.dom[2].exists);
+}
+
+static void test_destroy(void)
+{
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("d", &domid), 0);
+    CHECK_EQ(libxl_domain_destroy(ctx, domid, NULL), 0);
+    check_nothing_left();
+    CHECK_EQ(libxl_domain_destroy(ctx, domid, NULL), ERROR_DOMAIN_NOTFOUND);
+    CHECK_EQ(libxl_domain_destroy(ctx, 0, NULL), ERROR_INVAL);
+    CHECK(fake.dom[0].exists);
+}
+
+static void test_shutdown_and_wait(void)
+{
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("s", &domid), 0);
+    CHECK_EQ(libxl_domain_shutdown(ctx, domid, NULL), 0);
+    CHECK_NODE("/local/domain/1/control/shutdown", "poweroff");
+    CHECK_EQ(libxl_domain_reboot(ctx, domid, NULL), 0);
+    CHECK_NODE("/local/domain/1/control/shutdown", "reboot");
+    CHECK_EQ(libxl_domain_shutdown(ctx, 0, NULL), ERROR_INVAL);
+    CHECK_EQ(libxl_domain_shutdown(ctx, 9, NULL), ERROR_DOMAIN_NOTFOUND);
+    fake.shutdown_domid = domid;
+    fake.shutdown_after_checks = 3;
+    CHECK_EQ(libxl_domain_wait_shutdown(ctx, domid, 1000), 0);
+    CHECK(fake.dom[domid].shutdown);
+    CHECK_EQ(fake.check_watch_calls, 3);
+}
+
+static void test_death_actions(void)
+{
+    libxl_domain_config d;
+    libxl_domid a, b;
+    char *name;
+
+    setup();
+    CHECK_EQ(create("off", &a), 0);
+    CHECK_EQ(create("again", &b), 0);
+    CHECK_EQ(libxl_domain_death_handle(ctx), 0);
+    fake.dom[a].shutdown = true;
+    fake.dom[a].shutdown_reason = LIBXL_SHUTDOWN_REASON_POWEROFF;
+    fake.dom[b].shutdown = true;
+    fake.dom[b].shutdown_reason = LIBXL_SHUTDOWN_REASON_REBOOT;
+    CHECK_EQ(libxl_domain_death_handle(ctx), 2);
+    /* a destroyed (on_poweroff=destroy); b rebuilt (on_reboot=restart),
+     * in the first free slot, which a's destruction freed. */
+    CHECK(fake.dom[a].exists && !fake.dom[b].exists);
+    name = libxl_domid_to_name(ctx, a);
+    CHECK(name && !strcmp(name, "again"));
+    free(name);
+    CHECK_EQ(libxl_retrieve_domain_configuration(ctx, a, &d), 0);
+    CHECK(!strcmp(d.c_info.name, "again"));
+    libxl_domain_config_dispose(&d);
+    CHECK_EQ(libxl_domain_death_handle(ctx), 0);
+}
+
+static void test_names_and_info(void)
+{
+    libxl_domid domid, found;
+    libxl_dominfo info, *list;
+    char *name;
+    int nb;
+
+    setup();
+    CHECK_EQ(create("n", &domid), 0);
+    CHECK_EQ(libxl_name_to_domid(ctx, "n", &found), 0);
+    CHECK_EQ(found, domid);
+    CHECK_EQ(libxl_name_to_domid(ctx, "Domain-0", &found), 0);
+    CHECK_EQ(found, 0);
+    CHECK_EQ(libxl_name_to_domid(ctx, "nope", &found), ERROR_DOMAIN_NOTFOUND);
+    CHECK_EQ(libxl_domain_rename(ctx, domid, "n", "m"), 0);
+    name = libxl_domid_to_name(ctx, domid);
+    CHECK(name && !strcmp(name, "m"));
+    free(name);
+    CHECK_EQ(libxl_domain_rename(ctx, domid, "n", "k"), ERROR_INVAL);
+    CHECK_EQ(libxl_domain_rename(ctx, domid, NULL, "Domain-0"), ERROR_INVAL);
+    CHECK_EQ(libxl_domain_rename(ctx, 0, NULL, "x"), ERROR_INVAL);
+    CHECK_EQ(libxl_domain_info(ctx, &info, domid), 0);
+    CHECK(!info.paused && info.blocked && info.vcpu_online == 2);
+    CHECK_EQ(info.current_memkb, 128 * 1024);
+    CHECK_EQ(libxl_domain_info(ctx, &info, 7), ERROR_DOMAIN_NOTFOUND);
+    list = libxl_list_domain(ctx, &nb);
+    CHECK(list && nb == 2 && list[0].domid == 0 && list[1].domid == domid);
+    libxl_dominfo_list_free(list, nb);
+}
+
+static void test_memory(void)
+{
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("m", &domid), 0);
+    CHECK_EQ(libxl_set_memory_target(ctx, domid, 100 * 1024, 0, 1), 0);
+    CHECK_NODE("/local/domain/1/memory/target", "102400");
+    CHECK_EQ(fake.dom[1].maxmem_kb, 100 * 1024 + 1024);
+    CHECK_EQ(libxl_set_memory_target(ctx, domid, 200 * 1024, 0, 1), ERROR_INVAL);
+    CHECK_EQ(libxl_set_memory_target(ctx, domid, -1024, 1, 0), 0);
+    CHECK_NODE("/local/domain/1/memory/target", "101376");
+    CHECK_EQ(libxl_domain_setmaxmem(ctx, domid, 256 * 1024), 0);
+    CHECK_NODE("/local/domain/1/memory/static-max", "262144");
+    CHECK_EQ(fake.dom[1].maxmem_kb, 256 * 1024 + 1024);
+    CHECK_EQ(libxl_domain_setmaxmem(ctx, 9, 1024), ERROR_DOMAIN_NOTFOUND);
+}
+
+static void test_vcpus_and_uptime(void)
+{
+    libxl_domid domid;
+    libxl_vcpuinfo *v;
+    uint64_t up = 99;
+    int nb, nr;
+
+    setup();
+    CHECK_EQ(create("v", &domid), 0);
+    v = libxl_list_vcpu(ctx, domid, &nb, &nr);
+    CHECK(v && nb == 2 && v[0].running && v[1].blocked && v[1].cpu == 1);
+    libxl_vcpuinfo_list_free(v, nb);
+    CHECK(!libxl_list_vcpu(ctx, 9, &nb, &nr) && nb == 0);
+    CHECK_EQ(libxl_domain_uptime(ctx, domid, &up), 0);
+    CHECK(up < 5);
+    CHECK_EQ(libxl_domain_uptime(ctx, 0, &up), ERROR_NOTFOUND);
+}
+
+static void test_host(void)
+{
+    libxl_physinfo p;
+    const libxl_version_info *v;
+    libxl_xen_console_reader *cr;
+    char *line;
+
+    setup();
+    CHECK_EQ(libxl_get_physinfo(ctx, &p), 0);
+    CHECK(p.nr_cpus == 2 && p.total_pages == 262144 && p.cap_hvm && p.cap_hap && !p.cap_pv);
+    v = libxl_get_version_info(ctx);
+    CHECK(v && v->xen_version_major == 4 && v->xen_version_minor == 19);
+    CHECK(!strcmp(v->xen_version_extra, "-wren") && !strcmp(v->compile_by, "wren"));
+    CHECK(libxl_get_version_info(ctx) == v);
+    strcpy(fake.console, "(XEN) hello\n(XEN) world\n");
+    cr = libxl_xen_console_read_start(ctx, 1);
+    CHECK(cr);
+    CHECK_EQ(libxl_xen_console_read_line(ctx, cr, &line), 1);
+    CHECK(!strcmp(line, "(XEN) hello\n(XEN) world\n"));
+    CHECK_EQ(libxl_xen_console_read_line(ctx, cr, &line), 0);
+    libxl_xen_console_read_finish(ctx, cr);
+    CHECK_EQ(fake.console[0], '\0'); /* cleared */
+}
+
+static void test_ctx_alloc_failures(void)
+{
+    libxl_ctx *c = NULL;
+    unsigned long n;
+
+    setup();
+    libxl_ctx_free(ctx);
+    ctx = NULL;
+    for ( n = 1; n <= 3; n++ )
+    {
+        fake_reset();
+        fake_fail_call(n);
+        CHECK_EQ(libxl_ctx_alloc(&c, LIBXL_VERSION, 0, NULL), ERROR_FAIL);
+        CHECK(!c);
+        CHECK_EQ(fake.open_handles, 0);
+    }
+    CHECK_EQ(libxl_ctx_alloc(&c, 99, 0, NULL), ERROR_VERSION);
+}
+
+static void test_cleanup(void)
+{
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("left", &domid), 0);
+    CHECK_EQ(libxl_domain_destroy(ctx, domid, NULL), 0);
+    libxl_ctx_free(ctx);
+    ctx = NULL;
+    CHECK_EQ(fake.open_handles, 0);
+    fake_reset();
+    unlink(kernel_path);
+    unlink(notelf_path);
+}
+
+static const struct test_case cases[] = {
+    { "create", test_create },
+    { "create paused", test_create_paused },
+    { "create unwinds a failure at every step", test_create_unwinds_every_step },
+    { "create refuses bad inputs", test_create_bad_inputs },
+    { "create retries a busy store", test_create_store_busy },
+    { "destroy", test_destroy },
+    { "shutdown and wait", test_shutdown_and_wait },
+    { "on_poweroff and on_reboot", test_death_actions },
+    { "names and info", test_names_and_info },
+    { "memory", test_memory },
+    { "vcpus and uptime", test_vcpus_and_uptime },
+    { "host", test_host },
+    { "ctx alloc failures", test_ctx_alloc_failures },
+    { "cleanup", test_cleanup },
+};
+
+int main(void)
+{
+    return run_tests(cases, sizeof(cases) / sizeof(cases[0]));
+}

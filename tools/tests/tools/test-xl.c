@@ -1,0 +1,324 @@
+/*
+ * test-xl.c - host tests of the xl command line over a stand-in libxl
+ * (stub-libxl.c): the output of list, vcpu-list, uptime, info, dmesg and
+ * help column for column, argument and option errors with their exit
+ * codes, and what each command asks of libxl.
+ *
+ * It links xl's own files, the config reader and the stub; the config
+ * files it writes are temporary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "stub-libxl.h"
+#include "xl.h"
+
+static char *out, *err;
+
+/* Run xl with the words of cmd (split on spaces); its exit code. */
+static int xl(const char *cmd)
+{
+    char *copy = strdup(cmd), *argv[16], *save = NULL, *w;
+    size_t out_len, err_len;
+    int argc = 0, rc;
+
+    free(out);
+    free(err);
+    xl_out = open_memstream(&out, &out_len);
+    xl_err = open_memstream(&err, &err_len);
+    argv[argc++] = "xl";
+    for ( w = strtok_r(copy, " ", &save); w && argc < 15; w = strtok_r(NULL, " ", &save) )
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    rc = xl_main(argc, argv);
+    fclose(xl_out);
+    fclose(xl_err);
+    xl_out = xl_err = NULL;
+    free(copy);
+    return rc;
+}
+
+#define CHECK_STR(got, want) CHECK_MSG(!strcmp(got, want), "got\n[%s]\nwant\n[%s]", got, want)
+
+#define CHECK_PREFIX(got, want) \
+    CHECK_MSG(!strncmp(got, want, strlen(want)), "got\n[%s]\nwant prefix\n[%s]", got, want)
+
+#define LIST_HEADER "Name                                        ID   Mem VCPUs\tState\tTime(s)"
+#define ROW_DOM0    "Domain-0                                     0  1024     2     r-----     123.4"
+#define ROW_WEB     "web                                          3   512     1     -b----       5.3"
+#define ROW_CRASHED \
+    "crashed                                      7    64     1     --psc-       0.0"
+
+static void test_list(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("list"), 0);
+    CHECK_STR(out, LIST_HEADER "\n" ROW_DOM0 "\n" ROW_WEB "\n" ROW_CRASHED "\n");
+    CHECK_STR(err, "");
+    CHECK_EQ(xl("list web 0"), 0);
+    CHECK_STR(out, LIST_HEADER "\n" ROW_WEB "\n" ROW_DOM0 "\n");
+}
+
+static void test_list_verbose(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("list -v crashed"), 0);
+    CHECK_STR(out, LIST_HEADER
+              "   UUID                            Reason-Code\tSecurity Label\n" ROW_CRASHED
+              " 00000000-0000-0000-0000-000000000007        3                -\n");
+    CHECK_EQ(xl("list -v web"), 0);
+    CHECK(strstr(out, ROW_WEB " 00000000-0000-0000-0000-000000000003        -                -\n"));
+}
+
+static void test_list_long(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("list -l"), 0);
+    CHECK_PREFIX(out, "[\n    {\n        \"domid\": 3,\n        \"config\": {\n");
+    CHECK(strstr(out, "            \"name\": \"web\",\n"));
+    CHECK(strstr(out, "\"kernel\": \"/boot/web.elf\""));
+    CHECK_STR(out + strlen(out) - 18, "        }\n    }\n]\n");
+}
+
+static void test_list_errors(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("list nosuch"), 1);
+    CHECK_STR(err, "Error: Domain 'nosuch' does not exist.\n");
+    CHECK_STR(out, "");
+    CHECK_EQ(xl("list -x"), 1);
+    CHECK_PREFIX(err, "xl list: invalid option -- 'x'\nUsage: xl list [-l] [-v] [Domain ...]\n");
+    CHECK_EQ(xl("list 12"), 1);
+    CHECK_STR(err, "Error: Domain '12' does not exist.\n");
+}
+
+static void test_help(void)
+{
+    unsigned int i;
+
+    stub_reset();
+    CHECK_EQ(xl("help"), 0);
+    CHECK_PREFIX(out, "Usage xl <subcommand> [args]\n\nxl full list of subcommands:\n\n");
+    for ( i = 0; i < cmd_table_nr; i++ )
+        CHECK_MSG(strstr(out, cmd_table[i].name), "help lacks %s", cmd_table[i].name);
+    CHECK(strstr(out, " create              Create a domain from config file <ConfigFile>\n"));
+    CHECK_EQ(xl("help list"), 0);
+    CHECK_STR(out, "Usage: xl list [-l] [-v] [Domain ...]\n\n"
+                   "List information about all or some domains.\n");
+    CHECK_EQ(xl("list -h"), 0);
+    CHECK_PREFIX(out, "Usage: xl list");
+    CHECK_EQ(xl("help nosuch"), 1);
+    CHECK_STR(err, "xl: unknown command 'nosuch'\n");
+    CHECK_EQ(xl(""), 1);
+    CHECK_PREFIX(err, "Usage xl");
+    CHECK_EQ(xl("frob"), 1);
+    CHECK_STR(err, "xl: unknown command 'frob'\n");
+}
+
+static void test_argument_counts(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("destroy"), 1);
+    CHECK_PREFIX(err, "xl destroy: not enough arguments\nUsage: xl destroy <Domain>\n");
+    CHECK_EQ(xl("destroy web crashed"), 1);
+    CHECK_PREFIX(err, "xl destroy: too many arguments\n");
+    CHECK_EQ(xl("info extra"), 1);
+    CHECK_EQ(xl("mem-set web"), 1);
+    CHECK_EQ(xl("create"), 1);
+    CHECK(!stub.last_action);
+}
+
+static void test_domain_actions(void)
+{
+    static const char *const cmds[] = { "destroy", "pause", "unpause", "shutdown", "reboot" };
+    char line[64];
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
+    {
+        stub_reset();
+        snprintf(line, sizeof(line), "%s web", cmds[i]);
+        CHECK_EQ(xl(line), 0);
+        CHECK(stub.last_action && !strcmp(stub.last_action, cmds[i]) && stub.last_domid == 3);
+        snprintf(line, sizeof(line), "%s 7", cmds[i]);
+        CHECK_EQ(xl(line), 0);
+        CHECK_EQ(stub.last_domid, 7);
+    }
+    CHECK_EQ(xl("destroy Domain-0"), 1);
+    CHECK_STR(err, "xl: destroy failed: cannot destroy domain 0\n");
+    CHECK_EQ(xl("destroy nosuch"), 1);
+    CHECK_STR(err, "Error: Domain 'nosuch' does not exist.\n");
+}
+
+static void test_shutdown_wait(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("shutdown -w web"), 0);
+    CHECK(stub.waited);
+    CHECK_STR(err, "Waiting for 1 domains\nDomain 3 has been shut down.\n");
+    stub_reset();
+    CHECK_EQ(xl("reboot -F web"), 0);
+    CHECK(!stub.waited && !strcmp(stub.last_action, "reboot"));
+    CHECK_EQ(xl("shutdown -c web"), 1);
+}
+
+static void test_memory(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("mem-set web 256"), 0);
+    CHECK_EQ(stub.kb, 256 * 1024);
+    CHECK(!strcmp(stub.last_action, "mem-set"));
+    CHECK_EQ(xl("mem-set web 1g"), 0);
+    CHECK_EQ(stub.kb, 1024 * 1024);
+    CHECK_EQ(xl("mem-max web 4096k"), 0);
+    CHECK_EQ(stub.kb, 4096);
+    CHECK(!strcmp(stub.last_action, "mem-max"));
+    CHECK_EQ(xl("mem-set web 12x"), 1);
+    CHECK_STR(err, "invalid memory size: 12x\n");
+    CHECK_EQ(xl("mem-set web -5"), 1);
+    CHECK_EQ(xl("mem-max nosuch 5"), 1);
+}
+
+static void test_names(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("domid web"), 0);
+    CHECK_STR(out, "3\n");
+    CHECK_EQ(xl("domname 7"), 0);
+    CHECK_STR(out, "crashed\n");
+    CHECK_EQ(xl("domid nosuch"), 1);
+    CHECK_STR(err, "Can't get domid of domain name 'nosuch', maybe this domain does not exist.\n");
+    CHECK_EQ(xl("domname 99"), 1);
+    CHECK_EQ(xl("domname x1"), 1);
+    CHECK_STR(err, "Invalid domain id.\n");
+    CHECK_EQ(xl("rename web www"), 0);
+    CHECK(!strcmp(stub.arg, "www") && stub.last_domid == 3);
+}
+
+static void test_info(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("info"), 0);
+    CHECK(strstr(out, "\nnr_cpus                : 2\n"));
+    CHECK(strstr(out, "\ncpu_mhz                : 2394.123\n"));
+    CHECK(strstr(out, "\nhw_caps                : 178bfbff:00000000:00000000:00000000:"
+                      "00000000:00000000:00000000:00000000\n"));
+    CHECK(strstr(out, "\nvirt_caps              : hvm hap \n"));
+    CHECK(strstr(out, "\ntotal_memory           : 1024\nfree_memory            : 512\n"));
+    CHECK(strstr(out, "\nxen_major              : 4\nxen_minor              : 19\n"
+                      "xen_extra              : -wren\nxen_version            : 4.19-wren\n"));
+    CHECK(strstr(out, "\ncc_compile_by          : wren\n"));
+    CHECK_PREFIX(out, "host                   : ");
+}
+
+static void test_dmesg(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("dmesg"), 0);
+    CHECK_STR(out, "(XEN) Wren booting\n(XEN) done\n");
+    CHECK_EQ(stub.dmesg_clear, 0);
+    CHECK_EQ(xl("dmesg -c"), 0);
+    CHECK_EQ(stub.dmesg_clear, 1);
+}
+
+static void test_vcpu_list_and_uptime(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("vcpu-list web"), 0);
+    CHECK_STR(out,
+              "Name                                ID  VCPU   CPU State   Time(s) Affinity "
+              "(Hard / Soft)\n"
+              "web                                  3     0     0   -b-       1.5 all / all\n");
+    CHECK_EQ(xl("uptime web"), 0);
+    CHECK_STR(out, "Name                                ID Uptime\n"
+                   "web                                  3 1 day,  2:03:04\n");
+    CHECK_EQ(xl("uptime -s web"), 0);
+    CHECK(strstr(out, " up 1 day,  2:03, web (3)\n"));
+}
+
+static void write_cfg(char *path, const char *text)
+{
+    int fd;
+
+    strcpy(path, "/tmp/test-xl-XXXXXX");
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+}
+
+static void test_create(void)
+{
+    char path[32], cmd[96], want[96];
+
+    stub_reset();
+    write_cfg(path, "name = \"new\"\nkernel = \"/k.elf\"\nmemory = 64\n");
+    snprintf(cmd, sizeof(cmd), "create -p %s memory=96 vcpus=2", path);
+    CHECK_EQ(xl(cmd), 0);
+    CHECK(!strcmp(stub.last_action, "create") && stub.create_paused);
+    CHECK(!strcmp(stub.created.c_info.name, "new"));
+    CHECK_EQ(stub.created.b_info.target_memkb, 96 * 1024);
+    CHECK_EQ(stub.created.b_info.avail_vcpus, 2);
+    snprintf(want, sizeof(want), "Parsing config from %s\n", path);
+    CHECK_STR(err, want);
+    snprintf(cmd, sizeof(cmd), "create %s memroy=96", path);
+    CHECK_EQ(xl(cmd), 1);
+    CHECK(strstr(err, "command line:1: unknown key \"memroy\"\n"));
+    snprintf(cmd, sizeof(cmd), "create %s vcpus", path);
+    CHECK_EQ(xl(cmd), 1);
+    CHECK(strstr(err, "\"vcpus\" is not key=value"));
+    unlink(path);
+    write_cfg(path, "name = \"new\"\nkernel = \"/k.elf\"\nmemroy = 64\n");
+    snprintf(cmd, sizeof(cmd), "create %s", path);
+    stub_reset();
+    CHECK_EQ(xl(cmd), 1);
+    snprintf(want, sizeof(want), "%s:3: unknown key \"memroy\"\n", path);
+    CHECK(strstr(err, want));
+    CHECK(!stub.last_action);
+    unlink(path);
+    CHECK_EQ(xl("create /nonexistent.cfg"), 1);
+    CHECK(strstr(err, "Failed to read config file: /nonexistent.cfg: "));
+}
+
+static void test_console(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("console web"), 1);
+    CHECK_STR(err, "xl: console: no console for domain 3\n");
+}
+
+static void test_cleanup(void)
+{
+    stub_reset();
+    libxl_domain_config_dispose(&stub.created);
+    free(out);
+    free(err);
+    out = err = NULL;
+}
+
+static const struct test_case cases[] = {
+    { "list", test_list },
+    { "list -v", test_list_verbose },
+    { "list -l", test_list_long },
+    { "list errors", test_list_errors },
+    { "help", test_help },
+    { "argument counts", test_argument_counts },
+    { "domain actions", test_domain_actions },
+    { "shutdown -w", test_shutdown_wait },
+    { "mem-set and mem-max", test_memory },
+    { "domid, domname, rename", test_names },
+    { "info", test_info },
+    { "dmesg", test_dmesg },
+    { "vcpu-list and uptime", test_vcpu_list_and_uptime },
+    { "create", test_create },
+    { "console", test_console },
+    { "cleanup", test_cleanup },
+};
+
+int main(void)
+{
+    return run_tests(cases, sizeof(cases) / sizeof(cases[0]));
+}
