@@ -31,6 +31,28 @@ XS_CORE += xenstored/socket.c
 XS_CORE += xenstored/daemon.c
 TOOL_TESTS += test-xs-proto
 TOOL_SRCS_test-xs-proto += $(XS_CORE)
+TOOL_TESTS += test-xs-perms
+TOOL_SRCS_test-xs-perms += $(XS_CORE)
+TOOL_TESTS += test-xs-txn
+TOOL_SRCS_test-xs-txn += $(XS_CORE)
+TOOL_TESTS += test-xs-watch
+TOOL_SRCS_test-xs-watch += $(XS_CORE)
+TOOL_TESTS += test-xs-quota
+TOOL_SRCS_test-xs-quota += $(XS_CORE)
+TOOL_TESTS += test-xs-ring
+TOOL_SRCS_test-xs-ring += $(XS_CORE)
+# libxenstore against the daemon, over a Unix socket and a ring.
+TOOL_TESTS += test-xs-client
+TOOL_SRCS_test-xs-client += $(XS_CORE)
+TOOL_SRCS_test-xs-client += libs/store/xs.c
+TOOL_SRCS_test-xs-client += libs/store/xs-list.c
+TOOL_SRCS_test-xs-client += libs/store/xs-watch.c
+TOOL_SRCS_test-xs-client += libs/store/transport-socket.c
+TOOL_SRCS_test-xs-client += libs/store/transport-ring.c
+# The console daemon with a console page in memory.
+TOOL_TESTS += test-console
+TOOL_SRCS_test-console += console/daemon.c
+TOOL_SRCS_test-console += console/clients.c
 
 # xl's config reader: the grammar, the settings, the keys' meaning.
 TOOL_TESTS += test-xl-cfg

@@ -5,8 +5,8 @@
  * first touched (0: absent). Ending it with commit compares those
  * generations with the store's: any difference means another writer got
  * there first, and the answer is EAGAIN (the client retries). Otherwise
- * each path the transaction changed is copied into the store, in the
- * order first changed (parents before children), and its watches fire.
+ * each path the transaction changed is copied into the store, parents
+ * before children, and its watches fire.
  *
  * Uses tree.c and watch.c; knows nothing of the wire.
  */
@@ -122,8 +122,13 @@ static struct node *store_node(struct tree *store, const char *path, const struc
 
     if ( n )
         return n;
-    memcpy(dir, path, slash - path);
-    dir[slash == path ? 1 : slash - path] = '\0';
+    if ( slash == path )
+        strcpy(dir, "/");
+    else
+    {
+        memcpy(dir, path, slash - path);
+        dir[slash - path] = '\0';
+    }
     parent = tree_lookup(store, dir);
     return parent ? node_add(store, parent, slash + 1, strlen(slash + 1), perms) : NULL;
 }
@@ -174,16 +179,30 @@ static int apply_one(struct xenstored *xsd, struct txn *t, const struct txn_path
     return 0;
 }
 
+static unsigned int path_depth(const char *path)
+{
+    unsigned int d = 0;
+
+    for ( path++; *path; path++ )
+        d += *path == '/';
+    return d + (path[-1] != '/');
+}
+
+/* Shallow paths first, so every node is made after its parent. */
 int txn_commit(struct xenstored *xsd, struct conn *c, struct txn *t)
 {
     const struct txn_path *p;
+    unsigned int depth, max = 0;
     int rc = 0;
 
     if ( txn_conflicts(t, &xsd->tree) )
         return EAGAIN;
-    for ( p = t->paths; p && !rc; p = p->next )
-        if ( p->modified )
-            rc = apply_one(xsd, t, p);
+    for ( p = t->paths; p; p = p->next )
+        max = path_depth(p->path) > max ? path_depth(p->path) : max;
+    for ( depth = 0; depth <= max && !rc; depth++ )
+        for ( p = t->paths; p && !rc; p = p->next )
+            if ( p->modified && path_depth(p->path) == depth )
+                rc = apply_one(xsd, t, p);
     return rc;
 }
 

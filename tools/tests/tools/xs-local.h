@@ -7,6 +7,7 @@
 #ifndef TESTS_XS_LOCAL_H
 #define TESTS_XS_LOCAL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,81 @@ static inline bool lc_event(struct lc *l, const char *path, const char *token)
             return true;
         }
     return false;
+}
+
+/*
+ * A backend whose rings are ordinary memory: domain d's page is
+ * rings[d] (d < FB_DOMS); frame FB_BAD_MFN cannot be mapped, port
+ * FB_BAD_PORT cannot be bound.
+ */
+#define FB_DOMS     8
+#define FB_BAD_MFN  0xdeadul
+#define FB_BAD_PORT 0xbadu
+
+struct fake_be
+{
+    struct xenstore_domain_interface rings[FB_DOMS];
+    unsigned int mapped, bound, notified[FB_DOMS];
+};
+
+static inline void *fb_map(void *opaque, unsigned int domid, unsigned long mfn)
+{
+    struct fake_be *fb = opaque;
+
+    if ( domid >= FB_DOMS || mfn == FB_BAD_MFN )
+        return NULL;
+    fb->mapped++;
+    return &fb->rings[domid];
+}
+
+static inline void fb_unmap(void *opaque, void *page)
+{
+    ((struct fake_be *)opaque)->mapped--;
+}
+
+static inline int fb_bind(void *opaque, unsigned int domid, unsigned int port)
+{
+    if ( port == FB_BAD_PORT )
+        return -1;
+    ((struct fake_be *)opaque)->bound++;
+    return domid;
+}
+
+static inline void fb_unbind(void *opaque, int port)
+{
+    ((struct fake_be *)opaque)->bound--;
+}
+
+static inline void fb_notify(void *opaque, int port)
+{
+    ((struct fake_be *)opaque)->notified[port]++;
+}
+
+static inline struct xenstored *fb_daemon(struct fake_be *fb)
+{
+    struct xenstored_backend be = {
+        .map = fb_map,
+        .unmap = fb_unmap,
+        .bind = fb_bind,
+        .unbind = fb_unbind,
+        .notify = fb_notify,
+        .opaque = fb,
+    };
+    struct xenstored *xsd;
+
+    memset(fb, 0, sizeof(*fb));
+    xsd = xenstored_create(&be);
+    CHECK(xsd);
+    return xsd;
+}
+
+/* dom0 introduces domid with its fake ring. */
+static inline int fb_introduce(struct lc *l0, unsigned int domid)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "%u%c%u%c%u", domid, '\0', 100 + domid, '\0', 7);
+
+    return lc_call(l0, XS_INTRODUCE, 0, buf, n + 1);
 }
 
 #endif /* TESTS_XS_LOCAL_H */

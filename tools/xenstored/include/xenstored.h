@@ -59,4 +59,9 @@ struct xenstored_stats
 };
 void xenstored_get_stats(const struct xenstored *xsd, struct xenstored_stats *st);
 
+/* dom0's instance (service.c): xenforeignmemory and xenevtchn as the
+ * backend, listening on $XENSTORED_PATH or XENSTORED_SOCKET. */
+struct dom0_service;
+extern const struct dom0_service xenstored_dom0_service;
+
 #endif /* XENSTORED_H */
