@@ -9,7 +9,7 @@
 #                                    fuzzers, each for a bounded time; the
 #                                    guest stages run the hostile-guest
 #                                    fuzzer (10^6 calls on QEMU)
-#   make build                       hypervisor + XTF guests only
+#   make build                       hypervisor, XTF guests, dom0 (tools/dom0)
 #   make format-check                every C file as .clang-format says (in make test)
 #   make format                      reformat every C file in place
 #
@@ -25,14 +25,14 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf linux unit deps run test bench fuzz format format-check clean
+.PHONY: all build xen xtf tools linux unit deps run test bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf linux
+build: xen xtf tools linux
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.
@@ -44,6 +44,12 @@ xen:
 
 xtf:
 	@$(MAKE) -s -C xtf BUILD=$(BUILD)/xtf XEN_PUBLIC=$(CURDIR)/xen/include
+
+# The dom0 unikernel (tools/dom0: its runtime, musl, the toolstack) and
+# the ramdisks and descriptors of its tests, installed beside the XTF
+# tests in build/xtf where the runner finds boot modules.
+tools: xtf
+	@$(MAKE) -s -C tools/dom0 BUILD=$(BUILD)/tools XTF_OUT=$(BUILD)/xtf
 
 # One C style, clang-format's (.clang-format, docs/CODING_STYLE.md).
 format-check:

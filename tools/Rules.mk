@@ -10,7 +10,12 @@
 # Tool code is portable POSIX C: it reaches Xen only through the devices
 # in include/xen-sys/ (as on a Linux dom0), never through the hypervisor's
 # own headers. <xen/...> is the public ABI (include/xen links to
-# xen/include/public).
+# xen/include/public). One hypervisor file is shared with tool code by
+# design: the hypercall list, xen/include/xen/hypercall-defs.h (MIT,
+# macros only), reached as <wren/hypercall-defs.h> through the link
+# include/wren/hypercall-defs.h, so the toolstack's hypercall stubs are
+# expanded from the rows the hypervisor dispatches from. Nothing else of
+# xen/include/xen is on the tools' include path.
 
 TOOLS_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -20,6 +25,8 @@ TOOLS_COMPONENTS += libs/call
 TOOLS_COMPONENTS += libs/ctrl
 TOOLS_COMPONENTS += libs/foreignmemory
 TOOLS_COMPONENTS += libs/evtchn
+TOOLS_COMPONENTS += libs/gnttab
+TOOLS_COMPONENTS += libs/devicemodel
 TOOLS_COMPONENTS += libs/store
 TOOLS_COMPONENTS += libs/guest
 TOOLS_COMPONENTS += libs/light
@@ -27,7 +34,9 @@ TOOLS_COMPONENTS += xenstored
 TOOLS_COMPONENTS += console
 TOOLS_COMPONENTS += xl
 
-TOOLS_INCLUDES := -I$(TOOLS_ROOT)/include \
+# <wren/...> is lib/include: the freestanding parts tool code shares with
+# the hypervisor (libs/guest compiles lib's ELF parser and ACPI tables).
+TOOLS_INCLUDES := -I$(TOOLS_ROOT)/include -I$(TOOLS_ROOT)/../lib/include \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_ROOT)/$(c)/include)
 
 TOOLS_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \

@@ -47,8 +47,9 @@ test_cfg_var()
 
 # test_load NAME: read build/xtf/NAME.cfg into T_* variables and the module
 # list MOD_FILE[i] (file name in build/xtf) / MOD_STRING[i] (its module
-# string). Module 0 is dom0; then each domU's kernel, followed by its
-# ramdisk ("FILE ramdisk") if DOMU<n>_RAMDISK names one. T_MEMORY is the
+# string). Module 0 is dom0 (with DOM0_ARGS as its command line), followed
+# by its ramdisk if DOM0_RAMDISK names one; then each domU's kernel,
+# followed by its ramdisk ("FILE ramdisk") if DOMU<n>_RAMDISK names one. T_MEMORY is the
 # descriptor's MEMORY (MiB of emulated RAM), empty for the default.
 test_load()
 {
@@ -57,7 +58,7 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY; do
+        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
@@ -84,7 +85,11 @@ test_load()
     [[ -z $T_MEMORY || $T_MEMORY =~ ^[0-9]+$ ]] || die "$cfg: MEMORY '$T_MEMORY' is not a number of MiB"
 
     MOD_FILE=("$T_DOM0.elf")
-    MOD_STRING=("$T_DOM0.elf")
+    MOD_STRING=("$T_DOM0.elf${T_DOM0_ARGS:+ $T_DOM0_ARGS}")
+    if [[ -n $T_DOM0_RAMDISK ]]; then
+        MOD_FILE+=("$T_DOM0_RAMDISK")
+        MOD_STRING+=("$T_DOM0_RAMDISK ramdisk")
+    fi
     i=1
     for d in $T_DOMUS; do
         MOD_FILE+=("$d.elf")

@@ -16,6 +16,25 @@ TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
+TOOL_TESTS += test-libxenctrl
+TOOL_SRCS_test-libxenctrl += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenctrl += libs/call/xencall.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_core.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_domain.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_memory.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
+TOOL_TESTS += test-libxenforeignmemory
+TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
+TOOL_TESTS += test-libxenevtchn
+TOOL_SRCS_test-libxenevtchn += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxenevtchn += libs/evtchn/xenevtchn.c
+TOOL_TESTS += test-libxengnttab
+TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
+TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
+TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
 
 # xenstored: every test links the daemon's core (XS_CORE).
 XS_CORE :=
@@ -54,6 +73,28 @@ TOOL_TESTS += test-console
 TOOL_SRCS_test-console += console/daemon.c
 TOOL_SRCS_test-console += console/clients.c
 
+# The domain builder against a fake domain (tests/tools/fake-xen.c).
+TOOL_TESTS += test-guest-build
+TOOL_SRCS_test-guest-build += libs/guest/xg_build.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_kernel.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_memory.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_start.c
+TOOL_SRCS_test-guest-build += libs/guest/xg_cpu.c
+TOOL_SRCS_test-guest-build += libs/guest/shared.c
+TOOL_SRCS_test-guest-build += tests/tools/fake-xen.c
+TOOL_SRCS_test-guest-build += tests/tools/elf-fixture.c
+
+# The builder's refusals of malformed kernels.
+TOOL_TESTS += test-guest-elf
+TOOL_SRCS_test-guest-elf += libs/guest/xg_build.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_kernel.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_memory.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_start.c
+TOOL_SRCS_test-guest-elf += libs/guest/xg_cpu.c
+TOOL_SRCS_test-guest-elf += libs/guest/shared.c
+TOOL_SRCS_test-guest-elf += tests/tools/fake-xen.c
+TOOL_SRCS_test-guest-elf += tests/tools/elf-fixture.c
+
 # xl's config reader: the grammar, the settings, the keys' meaning.
 TOOL_TESTS += test-xl-cfg
 TOOL_SRCS_test-xl-cfg += xl/xl_cfg.tab.c
@@ -75,7 +116,7 @@ LIGHT_SRCS += libs/light/libxl_host.c
 LIGHT_SRCS += libs/light/libxl_xs.c
 TOOL_TESTS += test-light
 TOOL_SRCS_test-light += $(LIGHT_SRCS)
-TOOL_SRCS_test-light += tests/tools/fake-xen.c
+TOOL_SRCS_test-light += tests/tools/fake-light.c
 
 # xl's commands over a stand-in libxl.
 TOOL_TESTS += test-xl
@@ -91,6 +132,13 @@ TOOL_SRCS_test-xl += xl/xl_cfg.lex.c
 TOOL_SRCS_test-xl += libs/light/libxl_config.c
 TOOL_SRCS_test-xl += tests/tools/stub-libxl.c
 
+# dom0's ramdisk reader and its shell's pure parts.
+TOOL_TESTS += test-dom0-cpio
+TOOL_SRCS_test-dom0-cpio += dom0/runtime/cpio.c
+TOOL_TESTS += test-dom0-shell
+TOOL_SRCS_test-dom0-shell += dom0/split.c
+TOOL_SRCS_test-dom0-shell += dom0/lineedit.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
@@ -105,15 +153,24 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
 
+# The objects of sources $(1). A function, because a '%' written in the
+# pattern rule below would be taken for the rule's stem.
+tool_objs = $(patsubst %.c,$(BUILD)/tools/obj/%.o,$(1))
+
 .SECONDEXPANSION:
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
-		$$(foreach s,$$(TOOL_SRCS_test-$$*),$(BUILD)/tools/obj/$$(basename $$(s)).o)
+		$$(call tool_objs,$$(TOOL_SRCS_test-$$*))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
 
 $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
 
+# Keep the objects between runs, and rebuild them when a header they
+# include changes (their .d files).
+TOOL_OBJS := $(foreach t,$(TOOL_TESTS),$(BUILD)/tools/$(t).o $(call tool_objs,$(TOOL_SRCS_$(t))))
+.SECONDARY: $(TOOL_OBJS) $(BUILD)/tools/harness.o
+-include $(TOOL_OBJS:.o=.d)
 # A generated scanner includes its parser's header and the parser the
 # scanner's: build every generated header before any generated object.
 TOOL_GEN_HDRS := $(foreach c,$(TOOLS_COMPONENTS), \

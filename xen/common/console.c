@@ -16,6 +16,54 @@ static spinlock_t console_lock = SPIN_LOCK_UNLOCKED(LOCK_console);
 static int loglvl_threshold = 2; /* print ERR, WARNING, INFO */
 static bool at_line_start = true;
 
+/*
+ * The console ring: the last CONRING_SIZE bytes that went to the serial
+ * line, for XEN_SYSCTL_readconsole (xl dmesg). Indexes count bytes ever
+ * written (they wrap at 2^32, compared by difference); the oldest byte
+ * kept is the later of conring_prod - CONRING_SIZE and what a clearing
+ * read consumed. Under console_lock.
+ */
+#define CONRING_SIZE (16U * 1024) /* a power of two */
+static char conring[CONRING_SIZE];
+static uint32_t conring_prod, conring_cleared;
+
+static void conring_putc(char c)
+{
+    conring[conring_prod++ & (CONRING_SIZE - 1)] = c;
+}
+
+static uint32_t conring_oldest(void)
+{
+    uint32_t kept = conring_prod - conring_cleared;
+    return conring_prod - MIN(kept, CONRING_SIZE);
+}
+
+/* In the ring's window [oldest, prod]? */
+static bool conring_holds(uint32_t idx)
+{
+    return idx - conring_oldest() <= conring_prod - conring_oldest();
+}
+
+size_t console_ring_read(char *buf, size_t len, uint32_t *idx, bool from_idx)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    uint32_t at = from_idx && conring_holds(*idx) ? *idx : conring_oldest();
+    size_t n = MIN((size_t)(conring_prod - at), len);
+    for ( size_t i = 0; i < n; i++ )
+        buf[i] = conring[(at + i) & (CONRING_SIZE - 1)];
+    *idx = at + (uint32_t)n;
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
+}
+
+void console_ring_clear(uint32_t upto)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    if ( conring_holds(upto) )
+        conring_cleared = upto;
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void console_init(void)
 {
     ns16550_init(0x3f8);
@@ -65,11 +113,15 @@ static void emit(const char *s, size_t n, const char *prefix)
         if ( at_line_start && prefix )
         {
             for ( const char *p = prefix; *p; p++ )
+            {
                 ns16550_putc(*p);
+                conring_putc(*p);
+            }
         }
         if ( *s == '\n' )
             ns16550_putc('\r');
         ns16550_putc(*s);
+        conring_putc(*s);
         at_line_start = (*s == '\n');
     }
 }

@@ -36,7 +36,7 @@ boolean_param("noreboot", opt_noreboot);
 static uint64_t opt_domain_max_vcpus = 32;
 integer_param("domain_max_vcpus", opt_domain_max_vcpus);
 
-static unsigned int vcpu_limit(void)
+unsigned int domain_vcpu_limit(void)
 {
     return (unsigned int)MAX(1, MIN(opt_domain_max_vcpus, (uint64_t)HVM_MAX_VCPUS));
 }
@@ -94,7 +94,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 
 static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
 {
-    d->vcpu_slots = vcpu_limit();
+    d->vcpu_slots = domain_vcpu_limit();
     d->vcpu = xzalloc_array(struct vcpu *, d->vcpu_slots);
     if ( !d->vcpu )
         return -ENOMEM;
@@ -161,6 +161,7 @@ static void domain_free_parts(struct domain *d)
     xfree(d->memmap);
     grant_table_free(d);
     evtchn_free(d);
+    zombie_discard(d);
     xfree(d);
 }
 
@@ -191,10 +192,10 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 {
     struct domain *d;
     int rc;
-    if ( !max_vcpus || max_vcpus > vcpu_limit() )
+    if ( !max_vcpus || max_vcpus > domain_vcpu_limit() )
     {
         printk(XENLOG_ERR "d%u: %u vCPUs asked for; the limit is %u (domain_max_vcpus=)\n", id,
-               max_vcpus, vcpu_limit());
+               max_vcpus, domain_vcpu_limit());
         return -EINVAL;
     }
     d = domain_get_by_id(id);
@@ -220,6 +221,8 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     logdirty_domain_init(d);
     rc = evtchn_init(d);
     if ( !rc )
+        rc = zombie_prepare(d);
+    if ( !rc )
         rc = grant_table_init(d);
     if ( !rc )
         rc = domain_alloc_parts(d, max_vcpus);
@@ -244,6 +247,21 @@ struct domain *domain_get_by_id(domid_t id)
     unsigned long f = spin_lock_irqsave(&sched_lock);
     for ( struct domain *d = domain_list; d; d = d->next_in_list )
         if ( d->domain_id == id && !d->is_dying )
+        {
+            get_domain(d);
+            found = d;
+            break;
+        }
+    spin_unlock_irqrestore(&sched_lock, f);
+    return found;
+}
+
+struct domain *domain_get_next(domid_t from)
+{
+    struct domain *found = NULL;
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    for ( struct domain *d = domain_list; d; d = d->next_in_list )
+        if ( d->domain_id >= from && !d->is_dying )
         {
             get_domain(d);
             found = d;
@@ -290,6 +308,14 @@ void domain_unpause(struct domain *d)
     d->pause_count--;
     spin_unlock_irqrestore(&sched_lock, f);
     sched_kick_all();
+}
+
+void domain_pause_is_controllers(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    ASSERT(d->pause_count > d->controller_pause_count);
+    d->controller_pause_count++;
+    spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void domain_pause_by_controller(struct domain *d)
@@ -403,6 +429,7 @@ int domain_destroy(struct domain *d)
     spin_lock(&d->lock);
     domain_relinquish(d);
     spin_unlock(&d->lock);
+    zombie_enter_if_held(d);
     printk("Domain %u destroyed\n", d->domain_id);
     send_dom_exc();
     put_domain(d); /* the list's reference */

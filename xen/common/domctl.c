@@ -68,11 +68,21 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
     return flags;
 }
 
+/* ns its vCPUs spent running (a racy sum: the scheduler updates it). */
+static uint64_t domain_cpu_time(const struct domain *d)
+{
+    uint64_t t = 0;
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        if ( d->vcpu[i] )
+            t += d->vcpu[i]->runstate.time[RUNSTATE_running];
+    return t;
+}
+
 /*
  * Describe exactly the domain named: public/domctl.h documents that Wren
  * does not hand back the next domain up (Xen did before interface 0x16).
  */
-static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
+void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     uint32_t flags;
     memset(info, 0, sizeof(*info));
@@ -89,12 +99,22 @@ static void fill_domaininfo(struct domain *d, struct xen_domctl_getdomaininfo *i
     info->max_pages = d->max_pages;
     info->shared_info_frame = shared_info_frame(d);
     info->gpaddr_bits = d->gpaddr_bits;
-    /* No LAPIC or other device is emulated: emulation_flags stays 0. */
+    info->cpu_time = domain_cpu_time(d);
+    memcpy(info->handle, d->handle, sizeof(info->handle));
+    info->arch_config.emulation_flags = XEN_X86_EMU_LAPIC; /* as for PVH on Xen */
 }
 
 long domctl_getdomaininfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
-    fill_domaininfo(d, &op->u.getdomaininfo);
+    domain_fill_info(d, &op->u.getdomaininfo);
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+/* A destroyed domain whose frames are still mapped is dying, not gone. */
+static long zombie_getdomaininfo(struct xen_domctl *op, uint64_t arg)
+{
+    if ( !zombie_fill_info(op->domain, &op->u.getdomaininfo) )
+        return -ESRCH;
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
@@ -192,6 +212,17 @@ long domctl_logdirty(struct domain *d, struct xen_domctl *op, uint64_t arg)
     return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
 }
 
+/* The target, with a reference, and whether the caller may act on it. A
+ * NO_TARGET command names none (d NULL). */
+static long domctl_target(const struct domctl_subop *sub, domid_t id, struct domain **d)
+{
+    *d = NULL;
+    if ( sub->flags & HC_NO_TARGET )
+        return hypercall_permit(sub->callers, current->domain, NULL);
+    *d = domain_get_by_id(id); /* DOMID_SELF names no domain here, as in Xen */
+    return *d ? hypercall_permit(sub->callers, current->domain, *d) : -ESRCH;
+}
+
 long do_domctl(uint64_t arg)
 {
     const struct domctl_subop *sub;
@@ -206,10 +237,11 @@ long do_domctl(uint64_t arg)
     if ( !sub )
         return -ENOSYS;
     spin_lock(&domctl_lock);
-    d = domain_get_by_id(op.domain); /* DOMID_SELF names no domain here, as in Xen */
-    rc = d ? hypercall_permit(sub->callers, current->domain, d) : -ESRCH;
+    rc = domctl_target(sub, op.domain, &d);
     if ( !rc )
         rc = sub->fn(d, &op, arg);
+    else if ( rc == -ESRCH && op.cmd == XEN_DOMCTL_getdomaininfo )
+        rc = zombie_getdomaininfo(&op, arg);
     spin_unlock(&domctl_lock);
     if ( d )
         put_domain(d);

@@ -251,9 +251,14 @@ void evtchn_put_guest_page(struct evtchn_page *pg)
 
 /* ---- the port table ------------------------------------------------------ */
 
+unsigned int evtchn_port_limit(void)
+{
+    return (unsigned int)MAX(2, MIN(opt_evtchn_ports, (uint64_t)NR_EVENT_CHANNELS));
+}
+
 int evtchn_init(struct domain *d)
 {
-    unsigned int n = (unsigned int)MAX(2, MIN(opt_evtchn_ports, (uint64_t)NR_EVENT_CHANNELS));
+    unsigned int n = evtchn_port_limit();
 
     spin_lock_init(&d->evtchn.lock, LOCK_evtchn);
     spin_lock_init(&d->evtchn.virq_lock, LOCK_virq);

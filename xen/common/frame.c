@@ -155,6 +155,7 @@ struct owner_scan
 {
     uint16_t owner;
     bool release;
+    bool orphans_only; /* count only frames kept alive by mappings alone */
     uint64_t n;
 };
 
@@ -169,6 +170,8 @@ static void scan_range(void *arg, mfn_t first, struct page_info *pi, uint64_t nr
 
         if ( p.use != FRAME_GUEST || p.owner != s->owner )
             continue;
+        if ( s->orphans_only && (p.flags & (FRAME_ALLOCATED | FRAME_XEN_REF)) )
+            continue;
         if ( !s->release || frame_release(m) )
             s->n++;
     }
@@ -176,7 +179,7 @@ static void scan_range(void *arg, mfn_t first, struct page_info *pi, uint64_t nr
 
 uint64_t frames_release_owner(uint16_t owner)
 {
-    struct owner_scan s = { owner, true, 0 };
+    struct owner_scan s = { owner, true, false, 0 };
 
     frame_table_for_each(scan_range, &s);
     return s.n;
@@ -184,7 +187,15 @@ uint64_t frames_release_owner(uint16_t owner)
 
 uint64_t frames_count_owner(uint16_t owner)
 {
-    struct owner_scan s = { owner, false, 0 };
+    struct owner_scan s = { owner, false, false, 0 };
+
+    frame_table_for_each(scan_range, &s);
+    return s.n;
+}
+
+uint64_t frames_count_orphans(uint16_t owner)
+{
+    struct owner_scan s = { owner, false, true, 0 };
 
     frame_table_for_each(scan_range, &s);
     return s.n;

@@ -38,7 +38,7 @@
 /* Maptrack records come in chunks of a page; at most this many chunks
  * (131072 mappings per domain). */
 #define MAPTRACK_PER_CHUNK (PAGE_SIZE / sizeof(struct maptrack))
-#define MAPTRACK_CHUNKS    1024U
+#define MAPTRACK_CHUNKS    GNTTAB_MAX_MAPTRACK
 #define MAPTRACK_NONE      UINT32_MAX
 
 /* Operations of one call done before the call is continued. */

@@ -55,6 +55,7 @@ static const struct hypercall_entry hypercalls[] = { WREN_HYPERCALLS(HC_ROW, HC_
     { cmd, HC_##who, HC_SUBOP_FLAG_##flags, #cmd, handler },
 #define HC_SUBOP_FLAG_0         0
 #define HC_SUBOP_FLAG_RESUMABLE HC_RESUMABLE
+#define HC_SUBOP_FLAG_NO_TARGET HC_NO_TARGET
 
 #define HC_SUBOP_TABLE(fam, list, params)                                         \
     static const struct fam##_subop fam##_subops[] = { list(HC_SUBOP_ROW, fam) }; \

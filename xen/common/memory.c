@@ -35,20 +35,60 @@
 
 /* ---- small queries ---------------------------------------------------- */
 
+/* Under d->lock: the toolstack may replace the map meanwhile. */
 long memop_memory_map(unsigned int op, uint64_t start, uint64_t arg)
 {
     struct domain *d = current->domain;
     struct xen_memory_map map;
-    uint32_t n;
+    long rc = 0;
     if ( copy_from_guest(&map, arg, sizeof(map)) )
         return -EFAULT;
+    spin_lock(&d->lock);
     if ( !d->nr_memmap )
-        return -ENOSYS; /* Xen's answer when no map was set */
-    n = MIN(map.nr_entries, d->nr_memmap);
-    map.nr_entries = n;
-    if ( copy_to_guest(map.buffer, d->memmap, n * sizeof(d->memmap[0])) ||
-         copy_to_guest(arg, &map, sizeof(map)) )
+        rc = -ENOSYS; /* Xen's answer when no map was set */
+    map.nr_entries = MIN(map.nr_entries, d->nr_memmap);
+    if ( !rc && copy_to_guest(map.buffer, d->memmap, map.nr_entries * sizeof(d->memmap[0])) )
+        rc = -EFAULT;
+    spin_unlock(&d->lock);
+    if ( !rc && copy_to_guest(arg, &map, sizeof(map)) )
+        rc = -EFAULT;
+    return rc;
+}
+
+/* Xen's E820MAX: the most entries a map set for a domain may have. */
+#define SET_MEMMAP_MAX 128
+
+/* XENMEM_set_memory_map (privileged, its row says): the map domid's own
+ * XENMEM_memory_map returns from now on, replaced whole. */
+long memop_set_memory_map(unsigned int op, uint64_t start, uint64_t arg)
+{
+    struct xen_foreign_memory_map fm;
+    struct xen_e820_entry *map, *old;
+    struct domain *d;
+    int rc;
+    if ( copy_from_guest(&fm, arg, sizeof(fm)) )
         return -EFAULT;
+    if ( fm.map.nr_entries > SET_MEMMAP_MAX )
+        return -EINVAL;
+    map = xzalloc_array(struct xen_e820_entry, MAX(fm.map.nr_entries, 1U));
+    if ( !map )
+        return -ENOMEM;
+    if ( copy_from_guest(map, fm.map.buffer, fm.map.nr_entries * sizeof(*map)) )
+        rc = -EFAULT;
+    else
+        rc = domain_for_caller(fm.domid, &d);
+    if ( rc )
+    {
+        xfree(map);
+        return rc;
+    }
+    spin_lock(&d->lock);
+    old = d->memmap;
+    d->memmap = map;
+    d->nr_memmap = fm.map.nr_entries;
+    spin_unlock(&d->lock);
+    put_domain(d);
+    xfree(old);
     return 0;
 }
 

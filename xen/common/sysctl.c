@@ -7,9 +7,10 @@
  * without a row in WREN_SYSCTLS -ENOSYS; the sub-op's callers column is
  * checked before its handler runs.
  *
- * Only reads: it may not change any domain, frame or allocator state, and
- * it takes no lock but the page allocator's counters' (read racily: a
- * snapshot is all physinfo and wren_vcpu_load promise).
+ * Only reads (readconsole's clear empties the console ring): it may not
+ * change any domain, frame or allocator state, and takes no lock but the
+ * console's (the ring) and the scheduler's (the domain list); counters are
+ * read racily: a snapshot is all physinfo and wren_vcpu_load promise.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -19,7 +20,9 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/arch.h>
+#include <xen/console.h>
 #include <public/sysctl.h>
+#include <public/domctl.h>
 
 static void fill_physinfo(struct xen_sysctl_physinfo *pi)
 {
@@ -44,6 +47,53 @@ long sysctl_physinfo(struct xen_sysctl *op, uint64_t arg)
 long sysctl_wren_vcpu_load(struct xen_sysctl *op, uint64_t arg)
 {
     arch_vcpu_load_stats(&op->u.wren_vcpu_load);
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+/* Copied out through a bounce buffer: the ring is read under the console
+ * lock, which no guest access may be made under. */
+long sysctl_readconsole(struct xen_sysctl *op, uint64_t arg)
+{
+    struct xen_sysctl_readconsole *rc = &op->u.readconsole;
+    uint32_t idx = rc->index, done = 0;
+    char buf[256];
+    for ( bool from_idx = rc->incremental; done < rc->count; from_idx = true )
+    {
+        size_t n =
+            console_ring_read(buf, MIN(sizeof(buf), (size_t)(rc->count - done)), &idx, from_idx);
+        if ( !n )
+            break;
+        if ( copy_to_guest(rc->buffer + done, buf, n) )
+            return -EFAULT;
+        done += (uint32_t)n;
+    }
+    if ( rc->clear )
+        console_ring_clear(idx);
+    rc->count = done;
+    rc->index = idx;
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+/* Domains from first_domain up, in id order, one getdomaininfo each. */
+long sysctl_getdomaininfolist(struct xen_sysctl *op, uint64_t arg)
+{
+    struct xen_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;
+    struct xen_domctl_getdomaininfo info;
+    uint32_t n = 0;
+    struct domain *d;
+    for ( uint32_t next = l->first_domain; n < l->max_domains && next < DOMID_FIRST_RESERVED;
+          next = info.domain + 1U )
+    {
+        d = domain_get_next((domid_t)next);
+        if ( !d )
+            break;
+        domain_fill_info(d, &info);
+        put_domain(d);
+        if ( copy_to_guest(l->buffer + n * sizeof(info), &info, sizeof(info)) )
+            return -EFAULT;
+        n++;
+    }
+    l->num_domains = n;
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 

@@ -53,9 +53,9 @@ typedef struct privcmd_dm_op
     const privcmd_dm_op_buf_t *ubufs;
 } privcmd_dm_op_t;
 
-#define IOCTL_PRIVCMD_HYPERCALL     _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t))
-#define IOCTL_PRIVCMD_MMAPBATCH_V2  _IOC(_IOC_NONE, 'P', 4, sizeof(privcmd_mmapbatch_v2_t))
-#define IOCTL_PRIVCMD_DM_OP         _IOC(_IOC_NONE, 'P', 5, sizeof(privcmd_dm_op_t))
-#define IOCTL_PRIVCMD_RESTRICT      _IOC(_IOC_NONE, 'P', 6, sizeof(domid_t))
+#define IOCTL_PRIVCMD_HYPERCALL    _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t))
+#define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(privcmd_mmapbatch_v2_t))
+#define IOCTL_PRIVCMD_DM_OP        _IOC(_IOC_NONE, 'P', 5, sizeof(privcmd_dm_op_t))
+#define IOCTL_PRIVCMD_RESTRICT     _IOC(_IOC_NONE, 'P', 6, sizeof(domid_t))
 
 #endif /* WREN_XEN_SYS_PRIVCMD_H */

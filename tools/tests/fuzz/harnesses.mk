@@ -7,7 +7,7 @@ FUZZ_HARNESSES := decode elf walk format
 FUZZ_HARNESSES += xsmsg
 
 FUZZ_SRCS_decode := arch/x86/x86_decode.c
-FUZZ_SRCS_elf    := common/libelf.c
+FUZZ_SRCS_elf    := ../lib/elf.c
 FUZZ_SRCS_walk   := arch/x86/guest_walk.c
 FUZZ_SRCS_format := ../lib/format.c
 # lib's formatter under other names, beside the C library's.

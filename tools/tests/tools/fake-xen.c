@@ -1,624 +1,241 @@
 /*
- * fake-xen.c - the test doubles of fake-xen.h. Each faked call first
- * asks fake_step() whether it is the one to fail.
+ * fake-xen.c - the test double of fake-xen.h: xenctrl, xencall and
+ * xenforeignmemory calls acting on one fake domain in this process.
+ * Arguments are checked as Wren's hypervisor checks them (extent order
+ * at most 9, aligned extents inside the address space, never populated
+ * twice; only populated frames map), and a refused call changes nothing.
+ *
+ * It may touch only the struct fake_dom it is handed.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <xen/version.h>
-#include <xenctrl.h>
-#include <xenforeignmemory.h>
-#include <xenguest.h>
-#include <xenstore.h>
-
 #include "fake-xen.h"
 
-struct fake_state fake;
+#define FAKE_SCRUB 0xa5
+#define MAX_ORDER  9
 
-#define MAX_NODES 256
-
-struct node
+void fake_dom_init(struct fake_dom *d, uint32_t domid, uint64_t nr_gfns)
 {
-    char *path, *value;
-    struct xs_permissions perms[4];
-    unsigned int nr_perms;
-};
+    memset(d, 0, sizeof(*d));
+    d->domid = domid;
+    d->nr_gfns = nr_gfns;
+    d->page = calloc(nr_gfns, sizeof(*d->page));
+    d->populated = calloc(nr_gfns, sizeof(*d->populated));
+    if ( !d->page || !d->populated )
+        abort();
+    d->xch.d = d->xcall.d = d->fmem.d = d;
+}
 
-struct store
+void fake_dom_dispose(struct fake_dom *d)
 {
-    struct node n[MAX_NODES];
-    unsigned int nr;
-};
-static struct store store, snapshot;
-static bool in_txn;
-static int watch_pipe[2] = { -1, -1 };
-
-/* true: fail this call (errno EIO). */
-static bool fake_step(const char *name)
-{
-    fake.calls++;
-    if ( fake.fail_at && fake.calls == fake.fail_at )
+    for ( uint64_t g = 0; g < d->nr_gfns; g++ )
+        free(d->page[g]);
+    for ( unsigned int i = 0; i < d->nr_maps; i++ )
     {
-        fake.fail_at = 0;
-        fake.failed_call = name;
-        errno = EIO;
-        return true;
+        free(d->maps[i].va);
+        free(d->maps[i].gfns);
     }
-    return false;
+    free(d->page);
+    free(d->populated);
+    memset(d, 0, sizeof(*d));
 }
 
-static void store_free(struct store *s)
+bool fake_is_populated(const struct fake_dom *d, uint64_t gfn)
 {
-    unsigned int i;
+    return gfn < d->nr_gfns && d->populated[gfn];
+}
 
-    for ( i = 0; i < s->nr; i++ )
+void fake_read(const struct fake_dom *d, uint64_t gpa, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+
+    for ( size_t i = 0; i < len; i++ )
     {
-        free(s->n[i].path);
-        free(s->n[i].value);
+        uint64_t gfn = (gpa + i) / FAKE_PAGE;
+        const uint8_t *p = gfn < d->nr_gfns ? d->page[gfn] : NULL;
+
+        if ( !fake_is_populated(d, gfn) )
+            out[i] = 0xff;
+        else
+            out[i] = p ? p[(gpa + i) % FAKE_PAGE] : FAKE_SCRUB;
     }
-    s->nr = 0;
 }
 
-static void store_copy(struct store *dst, const struct store *src)
+/* Count a call; -1 with errno if this is the one to fail. */
+static int call(struct fake_dom *d, uint32_t domid)
 {
-    unsigned int i;
-
-    store_free(dst);
-    for ( i = 0; i < src->nr; i++ )
+    if ( ++d->calls == d->fail_call )
     {
-        dst->n[i] = src->n[i];
-        dst->n[i].path = strdup(src->n[i].path);
-        dst->n[i].value = strdup(src->n[i].value);
+        errno = ENOMEM;
+        return -1;
     }
-    dst->nr = src->nr;
-}
-
-void fake_reset(void)
-{
-    store_free(&store);
-    store_free(&snapshot);
-    in_txn = false;
-    memset(&fake, 0, sizeof(fake));
-    fake.dom[0].exists = true;
-    fake.dom[0].max_vcpus = 1;
-    if ( watch_pipe[0] < 0 && pipe(watch_pipe) == 0 )
-        write(watch_pipe[1], "w", 1); /* always readable */
-}
-
-void fake_fail_call(unsigned long nth)
-{
-    fake.fail_at = fake.calls + nth;
-    fake.failed_call = NULL;
-}
-
-/* --- the store ---------------------------------------------------------- */
-
-static struct node *lookup(const char *path)
-{
-    unsigned int i;
-
-    for ( i = 0; i < store.nr; i++ )
-        if ( !strcmp(store.n[i].path, path) )
-            return &store.n[i];
-    return NULL;
-}
-
-/* Creates path and its parents (a new node inherits its parent's
- * permissions, as in xenstored). */
-static struct node *create(const char *path)
-{
-    struct node *n = lookup(path), *parent = NULL;
-    char *up = strdup(path), *slash = strrchr(up, '/');
-
-    if ( !n && slash && slash != up )
-    {
-        *slash = '\0';
-        parent = create(up);
-    }
-    free(up);
-    if ( n || store.nr == MAX_NODES )
-        return n;
-    n = &store.n[store.nr++];
-    memset(n, 0, sizeof(*n));
-    n->path = strdup(path);
-    n->value = strdup("");
-    if ( parent )
-    {
-        memcpy(n->perms, parent->perms, sizeof(n->perms));
-        n->nr_perms = parent->nr_perms;
-    }
-    else
-        n->nr_perms = 1; /* owned by dom0 */
-    return n;
-}
-
-unsigned int fake_store_count(void)
-{
-    return store.nr;
-}
-
-unsigned int fake_store_count_under(const char *prefix)
-{
-    unsigned int i, n = 0;
-
-    for ( i = 0; i < store.nr; i++ )
-        n += !strncmp(store.n[i].path, prefix, strlen(prefix));
-    return n;
-}
-
-const char *fake_store_read(const char *path)
-{
-    struct node *n = lookup(path);
-
-    return n ? n->value : NULL;
-}
-
-const char *fake_store_perms(const char *path)
-{
-    static char buf[64];
-    struct node *n = lookup(path);
-    static const char letter[] = "nrwb";
-    unsigned int i;
-    size_t len = 0;
-
-    buf[0] = '\0';
-    for ( i = 0; n && i < n->nr_perms; i++ )
-        len += snprintf(buf + len, sizeof(buf) - len, "%s%c%u", i ? " " : "",
-                        letter[n->perms[i].perms & 3], n->perms[i].id);
-    return buf;
-}
-
-void fake_store_write(const char *path, const char *value)
-{
-    struct node *n = create(path);
-
-    free(n->value);
-    n->value = strdup(value);
-}
-
-struct xs_handle
-{
-    int unused;
-};
-
-struct xs_handle *xs_open(unsigned long flags)
-{
-    if ( fake_step("xs_open") )
-        return NULL;
-    fake.open_handles++;
-    return calloc(1, sizeof(struct xs_handle));
-}
-
-void xs_close(struct xs_handle *h)
-{
-    fake.open_handles--;
-    free(h);
-}
-
-bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
-              unsigned int len)
-{
-    struct node *n;
-
-    if ( fake_step("xs_write") )
-        return false;
-    n = create(path);
-    free(n->value);
-    n->value = strndup(data, len);
-    return true;
-}
-
-bool xs_mkdir(struct xs_handle *h, xs_transaction_t t, const char *path)
-{
-    if ( fake_step("xs_mkdir") )
-        return false;
-    create(path);
-    return true;
-}
-
-void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
-{
-    struct node *n;
-
-    if ( fake_step("xs_read") )
-        return NULL;
-    n = lookup(path);
-    if ( !n )
-    {
-        errno = ENOENT;
-        return NULL;
-    }
-    if ( len )
-        *len = strlen(n->value);
-    return strdup(n->value);
-}
-
-bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
-{
-    size_t len = strlen(path);
-    unsigned int i;
-
-    if ( fake_step("xs_rm") )
-        return false;
-    for ( i = 0; i < store.nr; )
-    {
-        struct node *n = &store.n[i];
-
-        if ( strncmp(n->path, path, len) || (n->path[len] && n->path[len] != '/') )
-        {
-            i++;
-            continue;
-        }
-        free(n->path);
-        free(n->value);
-        *n = store.n[--store.nr];
-    }
-    return true;
-}
-
-bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
-                        struct xs_permissions *perms, unsigned int num)
-{
-    struct node *n;
-
-    if ( fake_step("xs_set_permissions") )
-        return false;
-    n = lookup(path);
-    if ( !n || num > 4 )
-    {
-        errno = n ? EINVAL : ENOENT;
-        return false;
-    }
-    memcpy(n->perms, perms, num * sizeof(*perms));
-    n->nr_perms = num;
-    return true;
-}
-
-xs_transaction_t xs_transaction_start(struct xs_handle *h)
-{
-    if ( fake_step("xs_transaction_start") )
-        return XBT_NULL;
-    store_copy(&snapshot, &store);
-    in_txn = true;
-    return 1;
-}
-
-bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t, bool abort)
-{
-    bool fail = !abort && fake_step("xs_transaction_end");
-
-    if ( !abort && !fail && fake.txn_eagain > 0 )
-    {
-        fake.txn_eagain--;
-        errno = EAGAIN;
-        fail = true;
-    }
-    if ( abort || fail )
-        store_copy(&store, &snapshot);
-    in_txn = false;
-    return !fail;
-}
-
-bool xs_introduce_domain(struct xs_handle *h, unsigned int domid, unsigned long mfn,
-                         unsigned int eventchn)
-{
-    if ( fake_step("xs_introduce_domain") )
-        return false;
-    fake.introduced[domid] = true;
-    return true;
-}
-
-bool xs_release_domain(struct xs_handle *h, unsigned int domid)
-{
-    if ( fake_step("xs_release_domain") )
-        return false;
-    fake.introduced[domid] = false;
-    return true;
-}
-
-bool xs_is_domain_introduced(struct xs_handle *h, unsigned int domid)
-{
-    return domid < FAKE_MAX_DOMS && fake.introduced[domid];
-}
-
-bool xs_watch(struct xs_handle *h, const char *path, const char *token)
-{
-    return !fake_step("xs_watch");
-}
-
-bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
-{
-    return true;
-}
-
-int xs_fileno(struct xs_handle *h)
-{
-    return watch_pipe[0];
-}
-
-char **xs_check_watch(struct xs_handle *h)
-{
-    struct fake_dom *d = &fake.dom[fake.shutdown_domid];
-
-    if ( ++fake.check_watch_calls == (unsigned int)fake.shutdown_after_checks )
-        d->shutdown = true;
-    errno = EAGAIN;
-    return NULL;
-}
-
-/* --- the hypervisor ------------------------------------------------------ */
-
-struct xc_interface_core
-{
-    int unused;
-};
-struct xenforeignmemory_handle
-{
-    int unused;
-};
-
-xc_interface *xc_interface_open(struct xentoollog_logger *l, struct xentoollog_logger *d,
-                                unsigned int f)
-{
-    if ( fake_step("xc_interface_open") )
-        return NULL;
-    fake.open_handles++;
-    return calloc(1, sizeof(xc_interface));
-}
-
-int xc_interface_close(xc_interface *xch)
-{
-    fake.open_handles--;
-    free(xch);
-    return 0;
-}
-
-xenforeignmemory_handle *xenforeignmemory_open(struct xentoollog_logger *l, unsigned int f)
-{
-    if ( fake_step("xenforeignmemory_open") )
-        return NULL;
-    fake.open_handles++;
-    return calloc(1, sizeof(xenforeignmemory_handle));
-}
-
-int xenforeignmemory_close(xenforeignmemory_handle *h)
-{
-    fake.open_handles--;
-    free(h);
-    return 0;
-}
-
-static struct fake_dom *dom(uint32_t domid)
-{
-    if ( domid >= FAKE_MAX_DOMS || !fake.dom[domid].exists )
+    if ( domid != d->domid )
     {
         errno = ESRCH;
-        return NULL;
-    }
-    return &fake.dom[domid];
-}
-
-int xc_domain_create(xc_interface *xch, uint32_t *pdomid, struct xen_domctl_createdomain *config)
-{
-    uint32_t id;
-
-    if ( fake_step("xc_domain_create") )
-        return -1;
-    for ( id = 1; id < FAKE_MAX_DOMS && fake.dom[id].exists; id++ )
-        ;
-    if ( id == FAKE_MAX_DOMS )
-    {
-        errno = ENOSPC;
         return -1;
     }
-    memset(&fake.dom[id], 0, sizeof(fake.dom[id]));
-    fake.dom[id].exists = true;
-    fake.dom[id].paused = true;
-    fake.dom[id].max_vcpus = config->max_vcpus;
-    memcpy(fake.dom[id].handle, config->handle, 16);
-    *pdomid = id;
     return 0;
 }
 
-int xc_domain_destroy(xc_interface *xch, uint32_t domid)
+struct xencall_handle *xc_interface_xcall(xc_interface *xch)
 {
-    struct fake_dom *d;
+    return &xch->d->xcall;
+}
 
-    if ( fake_step("xc_domain_destroy") || !(d = dom(domid)) )
+uint64_t xencall_count(const xencall_handle *xcall)
+{
+    return xcall->d->calls;
+}
+
+static bool extent_ok(const struct fake_dom *d, xen_pfn_t gfn, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+
+    if ( gfn & (n - 1) || gfn >= d->nr_gfns || n > d->nr_gfns - gfn )
+        return false;
+    for ( uint64_t i = 0; i < n; i++ )
+        if ( d->populated[gfn + i] )
+            return false;
+    return true;
+}
+
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+                                     unsigned int extent_order, unsigned int mem_flags,
+                                     xen_pfn_t *extent_start)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
         return -1;
-    d->exists = false;
+    d->populate_calls++;
+    if ( extent_order > MAX_ORDER || mem_flags )
+        return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+        if ( !extent_ok(d, extent_start[i], extent_order) )
+            return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+        for ( uint64_t k = 0; k < (1ULL << extent_order); k++ )
+            d->populated[extent_start[i] + k] = true;
+    d->extents[extent_order] += nr_extents;
+    d->populated_frames += (uint64_t)nr_extents << extent_order;
     return 0;
 }
 
-int xc_domain_pause(xc_interface *xch, uint32_t domid)
+int xc_domain_set_memory_map(xc_interface *xch, uint32_t domid, struct xen_e820_entry entries[],
+                             uint32_t nr_entries)
 {
-    struct fake_dom *d;
+    struct fake_dom *d = xch->d;
 
-    if ( fake_step("xc_domain_pause") || !(d = dom(domid)) )
+    if ( call(d, domid) )
         return -1;
-    d->paused = true;
+    if ( nr_entries > FAKE_MAX_MEMMAP )
+        return errno = E2BIG, -1;
+    memcpy(d->memmap, entries, nr_entries * sizeof(*entries));
+    d->nr_memmap = nr_entries;
     return 0;
 }
 
-int xc_domain_unpause(xc_interface *xch, uint32_t domid)
+int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value)
 {
-    struct fake_dom *d;
+    struct fake_dom *d = xch->d;
 
-    if ( fake_step("xc_domain_unpause") || !(d = dom(domid)) )
+    if ( call(d, domid) )
         return -1;
-    d->paused = false;
+    if ( param >= FAKE_NR_PARAMS )
+        return errno = EINVAL, -1;
+    d->params[param] = value;
+    d->params_set |= 1ULL << param;
     return 0;
 }
 
-static void fill_info(uint32_t id, xc_domaininfo_t *info)
+int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt, uint32_t size)
 {
-    struct fake_dom *d = &fake.dom[id];
+    struct fake_dom *d = xch->d;
 
-    memset(info, 0, sizeof(*info));
-    info->domain = id;
-    info->flags = XEN_DOMINF_hvm_guest | (d->paused ? XEN_DOMINF_paused : 0) |
-                  (d->dying ? XEN_DOMINF_dying : 0) | (d->shutdown ? XEN_DOMINF_shutdown : 0) |
-                  (d->shutdown_reason << XEN_DOMINF_shutdownshift) |
-                  (!d->paused && !d->shutdown ? XEN_DOMINF_blocked : 0);
-    info->tot_pages = id ? 32768 : 65536; /* 128 MiB, 256 MiB */
-    info->max_pages = d->maxmem_kb / 4;
-    info->cpu_time = 1500000000ULL * (id + 1);
-    info->nr_online_vcpus = d->max_vcpus;
-    info->max_vcpu_id = d->max_vcpus ? d->max_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
-    memcpy(info->handle, d->handle, 16);
-}
-
-int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info)
-{
-    if ( fake_step("xc_domain_getinfo_single") || !dom(domid) )
+    if ( call(d, domid) )
         return -1;
-    fill_info(domid, info);
+    if ( size > sizeof(d->ctxt) )
+        return errno = E2BIG, -1;
+    memcpy(d->ctxt, hvm_ctxt, size);
+    d->ctxt_len = size;
     return 0;
 }
 
-int xc_domain_getinfolist(xc_interface *xch, uint32_t first, unsigned int max,
-                          xc_domaininfo_t *info)
+uint64_t xenforeignmemory_batches(const xenforeignmemory_handle *fmem)
 {
-    unsigned int n = 0;
-    uint32_t id;
-
-    if ( fake_step("xc_domain_getinfolist") )
-        return -1;
-    for ( id = first; id < FAKE_MAX_DOMS && n < max; id++ )
-        if ( fake.dom[id].exists )
-            fill_info(id, &info[n++]);
-    return n;
+    return fmem->d->batches;
 }
 
-int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb)
+uint64_t xenforeignmemory_frames(const xenforeignmemory_handle *fmem)
 {
-    struct fake_dom *d;
-
-    if ( fake_step("xc_domain_setmaxmem") || !(d = dom(domid)) )
-        return -1;
-    d->maxmem_kb = max_memkb;
-    return 0;
+    return fmem->d->frames;
 }
 
-int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size)
+/* The frame's contents, allocated (scrub pattern) on first use. */
+static uint8_t *frame(struct fake_dom *d, uint64_t gfn)
 {
-    struct fake_dom *d;
-
-    if ( fake_step("xc_set_paging_mempool_size") || !(d = dom(domid)) )
-        return -1;
-    d->pool_bytes = size;
-    return 0;
-}
-
-int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t domid, uint32_t remote_domid)
-{
-    struct fake_dom *d;
-
-    if ( fake_step("xc_evtchn_alloc_unbound") || !(d = dom(domid)) )
-        return -1;
-    return ++d->nr_ports;
-}
-
-int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info)
-{
-    struct fake_dom *d;
-
-    if ( fake_step("xc_vcpu_getinfo") || !(d = dom(domid)) )
-        return -1;
-    memset(info, 0, sizeof(*info));
-    info->vcpu = vcpu;
-    info->online = 1;
-    info->running = vcpu == 0;
-    info->blocked = vcpu != 0;
-    info->cpu = vcpu % 2;
-    info->cpu_time = 2500000000ULL * (vcpu + 1);
-    return 0;
-}
-
-int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
-{
-    if ( fake_step("xc_physinfo") )
-        return -1;
-    memset(info, 0, sizeof(*info));
-    info->threads_per_core = 1;
-    info->cores_per_socket = 2;
-    info->nr_cpus = 2;
-    info->max_cpu_id = 1;
-    info->nr_nodes = 1;
-    info->cpu_khz = 2400000;
-    info->total_pages = 262144; /* 1 GiB */
-    info->free_pages = 131072;
-    info->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
-    return 0;
-}
-
-int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars, int clear,
-                       int incremental, uint32_t *pindex)
-{
-    size_t len = strlen(fake.console), from = *pindex, n;
-
-    if ( fake_step("xc_readconsolering") )
-        return -1;
-    n = from < len ? len - from : 0;
-    if ( n > *pnr_chars )
-        n = *pnr_chars;
-    memcpy(buffer, fake.console + from, n);
-    *pnr_chars = n;
-    *pindex = from + n;
-    if ( clear && !n )
-        fake.console[0] = '\0';
-    return 0;
-}
-
-int xc_version(xc_interface *xch, int cmd, void *arg)
-{
-    struct xen_compile_info *ci = arg;
-
-    if ( fake_step("xc_version") )
-        return -1;
-    switch ( cmd )
+    if ( !d->page[gfn] )
     {
-    case XENVER_version: return 4 << 16 | 19;
-    case XENVER_extraversion: strcpy(arg, "-wren"); return 0;
-    case XENVER_capabilities: strcpy(arg, "hvm-3.0-x86_64 hvm-3.0-x86_32"); return 0;
-    case XENVER_changeset: strcpy(arg, "abc123"); return 0;
-    case XENVER_commandline: strcpy(arg, "console=com1"); return 0;
-    case XENVER_pagesize: return 4096;
-    case XENVER_compile_info:
-        strcpy(ci->compiler, "gcc");
-        strcpy(ci->compile_by, "wren");
-        strcpy(ci->compile_domain, "example.org");
-        strcpy(ci->compile_date, "today");
+        d->page[gfn] = malloc(FAKE_PAGE);
+        if ( !d->page[gfn] )
+            abort();
+        memset(d->page[gfn], FAKE_SCRUB, FAKE_PAGE);
+    }
+    return d->page[gfn];
+}
+
+static bool map_ok(struct fake_dom *d, uint32_t dom, size_t pages, const xen_pfn_t arr[])
+{
+    if ( dom != d->domid || !pages || d->nr_maps == FAKE_MAX_MAPS )
+        return false;
+    for ( size_t i = 0; i < pages; i++ )
+        if ( !fake_is_populated(d, arr[i]) )
+            return false;
+    return true;
+}
+
+void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot, size_t pages,
+                           const xen_pfn_t arr[], int err[])
+{
+    struct fake_dom *d = fmem->d;
+    struct fake_map *m = &d->maps[d->nr_maps];
+
+    if ( ++d->batches == d->fail_map || !map_ok(d, dom, pages, arr) )
+        return errno = EINVAL, NULL;
+    m->va = aligned_alloc(FAKE_PAGE, pages * FAKE_PAGE);
+    m->gfns = malloc(pages * sizeof(*m->gfns));
+    if ( !m->va || !m->gfns )
+        abort();
+    for ( size_t i = 0; i < pages; i++ )
+    {
+        m->gfns[i] = arr[i];
+        memcpy(m->va + i * FAKE_PAGE, frame(d, arr[i]), FAKE_PAGE);
+        if ( err )
+            err[i] = 0;
+    }
+    m->n = pages;
+    d->nr_maps++;
+    d->frames += pages;
+    return m->va;
+}
+
+int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pages)
+{
+    struct fake_dom *d = fmem->d;
+
+    for ( unsigned int i = 0; i < d->nr_maps; i++ )
+    {
+        struct fake_map *m = &d->maps[i];
+
+        if ( m->va != addr || m->n != pages )
+            continue;
+        for ( size_t k = 0; k < pages; k++ )
+            memcpy(d->page[m->gfns[k]], m->va + k * FAKE_PAGE, FAKE_PAGE);
+        free(m->va);
+        free(m->gfns);
+        *m = d->maps[--d->nr_maps];
         return 0;
     }
-    errno = ENOSYS;
-    return -1;
-}
-
-/* --- the builder --------------------------------------------------------- */
-
-int xc_pvh_build(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domid,
-                 struct xc_pvh_dom *d)
-{
-    struct fake_dom *fd;
-
-    d->error = NULL;
-    if ( fake_step("xc_pvh_build") || !(fd = dom(domid)) )
-    {
-        d->error = "no PHYS32_ENTRY note";
-        return -1;
-    }
-    if ( !d->kernel || d->kernel_size < 4 || memcmp(d->kernel, "\177ELF", 4) )
-    {
-        d->error = "not an ELF image";
-        errno = EINVAL;
-        return -1;
-    }
-    d->store_pfn = 0x9c;
-    d->console_pfn = 0x9e;
-    fd->built = true;
-    return 0;
+    return errno = EINVAL, -1;
 }

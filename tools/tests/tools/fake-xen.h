@@ -1,60 +1,89 @@
 /*
- * fake-xen.h - test doubles of the libraries under tools/libs/light
- * (libxenctrl, libxenguest, libxenforeignmemory, libxenstore): an
- * in-memory hypervisor with domains and ports, and an in-memory store
- * with permissions, transactions and introductions, so that libxl-style
- * code runs on the host.
+ * fake-xen.h - a test double of the hypervisor as the domain builder
+ * sees it through xenctrl.h, xencall.h and xenforeignmemory.h: one fake
+ * domain (a sparse memory array, a populated map, its memory map, HVM
+ * params and HVM context) and a recorder of every call, for the host
+ * tests, the fuzz harness and the domain-build benchmark.
  *
- * Fault injection: fake_fail_call(n) makes the n-th call (counted over
- * every faked function from now on) fail once with EIO, so a test can
- * fail each step of an operation in turn. The doubles touch only their
- * own state.
+ * Each library call counts as one hypercall, each map as one batch.
+ * Fresh frames read 0xa5 (not zero), so a test sees what the builder
+ * zeroes itself. Mappings are copies written back at unmap, so a frame
+ * the builder writes but never unmaps is lost, as a leak would be
+ * noticed. Failures can be injected by call or map number.
+ *
+ * It may touch only its own struct fake_dom; nothing here is real Xen.
  */
 #ifndef FAKE_XEN_H
 #define FAKE_XEN_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <xenctrl.h>
+#include <xencall.h>
+#include <xenforeignmemory.h>
 
-#define FAKE_MAX_DOMS 16
+#define FAKE_PAGE       4096u
+#define FAKE_MAX_MAPS   16
+#define FAKE_MAX_MEMMAP 16
+#define FAKE_NR_PARAMS  64
+
+struct fake_dom;
+
+struct xc_interface_core
+{
+    struct fake_dom *d;
+};
+struct xencall_handle
+{
+    struct fake_dom *d;
+};
+struct xenforeignmemory_handle
+{
+    struct fake_dom *d;
+};
+
+struct fake_map
+{
+    uint8_t *va;
+    uint64_t *gfns;
+    size_t n;
+};
 
 struct fake_dom
 {
-    bool exists;
-    bool paused, shutdown, dying;
-    unsigned int shutdown_reason;
-    uint64_t maxmem_kb, pool_bytes;
-    unsigned int nr_ports, max_vcpus;
-    bool built;
-    uint8_t handle[16];
+    uint32_t domid;
+    uint64_t nr_gfns; /* the guest-physical address space, in frames */
+    uint8_t **page;   /* contents, allocated when first mapped */
+    bool *populated;
+
+    /* what the builder did */
+    uint64_t calls, batches, frames;
+    uint64_t populate_calls, extents[10]; /* by order */
+    uint64_t populated_frames;
+    struct xen_e820_entry memmap[FAKE_MAX_MEMMAP];
+    unsigned int nr_memmap;
+    uint64_t params[FAKE_NR_PARAMS];
+    uint64_t params_set; /* bitmap */
+    uint8_t ctxt[4096];
+    uint32_t ctxt_len;
+    struct fake_map maps[FAKE_MAX_MAPS];
+    unsigned int nr_maps; /* outstanding */
+
+    /* failures to inject: the Nth call / map (1-based; 0 = none) */
+    uint64_t fail_call, fail_map;
+
+    struct xc_interface_core xch;
+    struct xencall_handle xcall;
+    struct xenforeignmemory_handle fmem;
 };
 
-struct fake_state
-{
-    struct fake_dom dom[FAKE_MAX_DOMS];
-    unsigned long calls;     /* faked calls so far */
-    unsigned long fail_at;   /* 0: none */
-    const char *failed_call; /* the one that failed */
-    int open_handles;        /* xc + fmem + xs, open minus closed */
-    bool introduced[FAKE_MAX_DOMS];
-    int txn_eagain; /* transaction ends to fail with EAGAIN */
-    unsigned int check_watch_calls;
-    int shutdown_after_checks; /* mark shutdown_domid after that many */
-    unsigned int shutdown_domid;
-    char console[256]; /* the hypervisor's console ring */
-};
-extern struct fake_state fake;
+/* A domain with domid and an address space of nr_gfns frames. */
+void fake_dom_init(struct fake_dom *d, uint32_t domid, uint64_t nr_gfns);
+void fake_dom_dispose(struct fake_dom *d);
 
-/* Empty hypervisor with dom0 only, empty store. */
-void fake_reset(void);
-void fake_fail_call(unsigned long nth_from_now);
-
-/* The store. */
-unsigned int fake_store_count(void);                     /* nodes, "/" not counted */
-unsigned int fake_store_count_under(const char *prefix); /* paths starting so */
-const char *fake_store_read(const char *path);           /* NULL if absent */
-/* The permission list of path as "n0 r5" style text ("" if absent). */
-const char *fake_store_perms(const char *path);
-void fake_store_write(const char *path, const char *value);
+/* Read guest-physical memory (unpopulated reads as 0xff; never-written
+ * populated frames as 0xa5). */
+void fake_read(const struct fake_dom *d, uint64_t gpa, void *buf, size_t len);
+bool fake_is_populated(const struct fake_dom *d, uint64_t gfn);
 
 #endif /* FAKE_XEN_H */

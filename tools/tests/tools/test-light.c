@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fake-xen.h"
+#include "fake-light.h"
 #include "harness.h"
 #include "libxl.h"
 

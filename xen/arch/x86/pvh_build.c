@@ -24,7 +24,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
-#include <xen/elf.h>
+#include <wren/elf.h>
 #include <xen/param.h>
 #include <xen/console.h>
 #include <xen/guest_access.h>
@@ -33,7 +33,7 @@
 #include <asm/hvm.h>
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
-#include <asm/pvh_acpi.h>
+#include <wren/pvh_acpi.h>
 
 #define LOW_RAM_END      0x9d000ULL
 #define ACPI_GPA         0x9d000ULL
@@ -202,9 +202,11 @@ static int check_mem(struct domain *d, uint64_t mem)
 
 static int load_acpi(struct domain *d)
 {
-    uint8_t *page = xzalloc_array(uint8_t, PAGE_SIZE);
-    int rc = page ? pvh_acpi_fill(page, ACPI_GPA, d->max_vcpus) : -ENOMEM;
-    if ( !rc && copy_to_gpa(d, ACPI_GPA, page, PAGE_SIZE) )
+    uint8_t *page = xzalloc_array(uint8_t, PVH_ACPI_SIZE);
+    int rc = -ENOMEM;
+    if ( page )
+        rc = pvh_acpi_fill(page, ACPI_GPA, d->max_vcpus) ? -E2BIG : 0;
+    if ( !rc && copy_to_gpa(d, ACPI_GPA, page, PVH_ACPI_SIZE) )
         rc = -EFAULT;
     xfree(page);
     return rc;
@@ -236,11 +238,10 @@ int pvh_build(struct domain *d, const struct pvh_image *pi, uint64_t mem)
     int rc = check_mem(d, mem);
     if ( rc )
         return rc;
-    rc = elf_parse(&img, pi->kernel, pi->kernel_size, &why);
-    if ( rc )
+    if ( elf_parse(&img, pi->kernel, pi->kernel_size, &why) )
     {
         printk(XENLOG_ERR "d%u: kernel rejected: %s\n", d->domain_id, why);
-        return rc;
+        return -ENOEXEC;
     }
     if ( phys32_entry(&img, &entry) )
     {

@@ -217,6 +217,24 @@ struct xen_domctl_paging_mempool
 };
 XEN_ABI_SIZE(struct xen_domctl_paging_mempool, 8);
 
+/* get/sethvmcontext: a buffer of records (hvm/save.h). Get with a null
+ * buffer returns the size needed in size; otherwise size is IN (buffer
+ * length, -ENOSPC if too small) and OUT (bytes written). */
+struct xen_domctl_hvmcontext
+{
+    uint32_t size;
+    uint32_t pad;
+    XEN_GUEST_HANDLE_64(uint8_t) buffer;
+};
+XEN_ABI_OFFSET(struct xen_domctl_hvmcontext, buffer, 8);
+XEN_ABI_SIZE(struct xen_domctl_hvmcontext, 16);
+
+struct xen_domctl_setdomainhandle
+{
+    xen_domain_handle_t handle;
+};
+XEN_ABI_SIZE(struct xen_domctl_setdomainhandle, 16);
+
 /* --- the call ------------------------------------------------------------ */
 
 struct xen_domctl
@@ -235,6 +253,8 @@ struct xen_domctl
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_wren_p2m wren_p2m; /* wren.h */
         struct xen_domctl_paging_mempool paging_mempool;
+        struct xen_domctl_hvmcontext hvmcontext;
+        struct xen_domctl_setdomainhandle setdomainhandle;
         uint8_t pad[128]; /* fixes the size; new members must fit */
     } u;
 };

@@ -125,6 +125,17 @@ struct xen_memory_map
 };
 XEN_ABI_SIZE(struct xen_memory_map, 16);
 
+/* XENMEM_set_memory_map (privileged): the map XENMEM_memory_map returns
+ * to domain domid from now on. */
+struct xen_foreign_memory_map
+{
+    domid_t domid;
+    uint16_t pad[3];
+    struct xen_memory_map map;
+};
+XEN_ABI_OFFSET(struct xen_foreign_memory_map, map, 8);
+XEN_ABI_SIZE(struct xen_foreign_memory_map, 24);
+
 #define XENMEM_resource_ioreq_server 0
 #define XENMEM_resource_grant_table  1
 #define XENMEM_resource_vmtrace_buf  2

@@ -72,6 +72,37 @@ XEN_ABI_OFFSET(struct xen_sysctl_physinfo, total_pages, 40);
 XEN_ABI_OFFSET(struct xen_sysctl_physinfo, hw_cap, 80);
 XEN_ABI_SIZE(struct xen_sysctl_physinfo, 112);
 
+/* readconsole: the hypervisor's console ring (xl dmesg). */
+struct xen_sysctl_readconsole
+{
+    uint8_t clear;       /* IN: empty the ring after reading */
+    uint8_t incremental; /* IN: start at index rather than the oldest */
+    uint8_t pad0, pad1;
+    uint32_t index;                   /* IN: where to start; OUT: where the read ended */
+    XEN_GUEST_HANDLE_64(char) buffer; /* IN */
+    uint32_t count;                   /* IN: buffer size; OUT: bytes written */
+    uint32_t pad2;
+};
+XEN_ABI_OFFSET(struct xen_sysctl_readconsole, buffer, 8);
+XEN_ABI_OFFSET(struct xen_sysctl_readconsole, count, 16);
+XEN_ABI_SIZE(struct xen_sysctl_readconsole, 24);
+
+/* getdomaininfolist: up to max_domains domains with id >= first_domain,
+ * in id order, each as XEN_DOMCTL_getdomaininfo describes it. */
+struct xen_sysctl_getdomaininfolist
+{
+    domid_t first_domain; /* IN */
+    uint16_t pad;
+    uint32_t max_domains;                                        /* IN */
+    XEN_GUEST_HANDLE_64(struct xen_domctl_getdomaininfo) buffer; /* IN */
+    uint32_t num_domains;                                        /* OUT */
+    uint32_t pad2;
+};
+XEN_ABI_OFFSET(struct xen_sysctl_getdomaininfolist, max_domains, 4);
+XEN_ABI_OFFSET(struct xen_sysctl_getdomaininfolist, buffer, 8);
+XEN_ABI_OFFSET(struct xen_sysctl_getdomaininfolist, num_domains, 16);
+XEN_ABI_SIZE(struct xen_sysctl_getdomaininfolist, 24);
+
 struct xen_sysctl
 {
     uint32_t cmd;               /* XEN_SYSCTL_* */
@@ -79,6 +110,8 @@ struct xen_sysctl
     union
     {
         struct xen_sysctl_physinfo physinfo;
+        struct xen_sysctl_readconsole readconsole;
+        struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_wren_vcpu_load wren_vcpu_load; /* wren.h */
         uint8_t pad[128];                                /* fixes the size; new members must fit */
     } u;

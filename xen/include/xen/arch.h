@@ -20,6 +20,7 @@ struct p2m_pte_ops;
 struct logdirty_mech_ops;
 struct vcpu_hvm_context;
 struct xen_sysctl_wren_vcpu_load;
+struct hvm_hw_cpu;
 
 /* ---- vCPUs ---- */
 
@@ -32,6 +33,14 @@ void arch_vcpu_destroy(struct vcpu *v);
  * -EINVAL (a state the hardware would refuse) / -EOPNOTSUPP, with
  * nothing changed. Called with d->lock held, v not running. */
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+
+/* The HVM context's CPU record (public/hvm/save.h) of v, which no CPU
+ * runs (x86: hvm/save_cpu.c). save: fill *r. check: would load accept
+ * r? 0 or -EINVAL / -EOPNOTSUPP, nothing changed (the checks are
+ * VCPUOP_initialise's). load: apply r, with d->lock held. */
+void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r);
+int arch_hvm_cpu_check(struct vcpu *v, const struct hvm_hw_cpu *r);
+int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r);
 
 /* The scheduler, on the CPU that runs v: switch_in before v's slice,
  * run_once as often as v stays runnable (enter the guest, handle one

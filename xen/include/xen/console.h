@@ -23,6 +23,13 @@ struct domain;
 void console_guest_write(struct domain *d, const char *buf, size_t len);
 void console_guest_flush(struct domain *d);
 
+/* The console ring (XEN_SYSCTL_readconsole): copy up to len bytes from
+ * *idx if from_idx and the ring still holds it, else from the oldest
+ * byte kept; *idx becomes where the copy ended. Any context. */
+size_t console_ring_read(char *buf, size_t len, uint32_t *idx, bool from_idx);
+/* Forget what lies before upto (a clearing read). */
+void console_ring_clear(uint32_t upto);
+
 /* Characters typed on the serial line, for dom0's CONSOLEIO_read. */
 size_t console_read(char *buf, size_t len);
 

@@ -78,6 +78,8 @@ struct evtchn_vcpu
 /* The port table, sized by the command line's evtchn_ports= (default
  * 1024, at most the 2-level ABI's NR_EVENT_CHANNELS). 0 or -ENOMEM. */
 int evtchn_init(struct domain *d);
+/* How many ports every domain's table has (evtchn_ports=). */
+unsigned int evtchn_port_limit(void);
 void evtchn_free(struct domain *d);
 /* Allocate a port in d served by fn when the guest sends on it. */
 int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int));

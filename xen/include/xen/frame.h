@@ -84,5 +84,8 @@ uint64_t frames_release_owner(uint16_t owner);
 
 /* Frames owned by owner (any reference count, allocated or not). */
 uint64_t frames_count_owner(uint16_t owner);
+/* Of those, the frames neither the owner nor the hypervisor holds any
+ * more: only other domains' mappings keep them (a zombie's, zombie.c). */
+uint64_t frames_count_orphans(uint16_t owner);
 
 #endif /* XEN_FRAME_H */

@@ -24,6 +24,7 @@ struct domain;
 /* Xen's defaults: one frame at creation, grown on demand to 64. */
 #define GNTTAB_INITIAL_FRAMES 1U
 #define GNTTAB_MAX_FRAMES     64U
+#define GNTTAB_MAX_MAPTRACK   1024U /* maptrack frames (chunks) per domain */
 
 /* At domain creation: the table with its first frame. -ENOMEM. */
 int grant_table_init(struct domain *d);

@@ -78,7 +78,9 @@
  *
  * callers as above, checked against the target domain where the family
  * names one (domctl, dm_op). flags: 0, or RESUMABLE for a memory_op that
- * takes a resume point in the command's upper bits. A command not listed
+ * takes a resume point in the command's upper bits, or NO_TARGET for a
+ * domctl whose domain field names no existing domain (createdomain: the
+ * handler gets d = NULL and looks nothing up by it). A command not listed
  * is refused by the family's dispatcher (-ENOSYS; dm_op: -EOPNOTSUPP).
  */
 #define WREN_SUBOP_FAMILIES(FAM)                                                  \
@@ -91,8 +93,10 @@
         (struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf))
 
 /* The domain is looked up (-ESRCH) and domctl_lock held before the handler
- * runs; arg is the guest address of the whole struct xen_domctl. */
+ * runs (NO_TARGET: not looked up, d is NULL); arg is the guest address of
+ * the whole struct xen_domctl. */
 #define WREN_DOMCTLS(OP, f)                                                       \
+    OP(f, XEN_DOMCTL_createdomain,            domctl_createdomain,   PRIVILEGED, NO_TARGET) \
     OP(f, XEN_DOMCTL_destroydomain,           domctl_destroy,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_pausedomain,             domctl_pause,          PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_unpausedomain,           domctl_unpause,        PRIVILEGED, 0) \
@@ -100,12 +104,18 @@
     OP(f, XEN_DOMCTL_shadow_op,               domctl_shadow_op,      PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_max_mem,                 domctl_max_mem,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_max_vcpus,               domctl_max_vcpus,      PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_getvcpuinfo,             domctl_getvcpuinfo,    PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_setdomainhandle,         domctl_setdomainhandle, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_gethvmcontext,           domctl_hvmcontext,     PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_sethvmcontext,           domctl_hvmcontext,     PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_get_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_set_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_p2m,                domctl_p2m_debug,      PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
+    OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
+    OP(f, XEN_SYSCTL_getdomaininfolist,       sysctl_getdomaininfolist, PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_physinfo,                sysctl_physinfo,       PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_wren_vcpu_load,          sysctl_wren_vcpu_load, PRIVILEGED, 0)
 
@@ -120,6 +130,7 @@
     OP(f, XENMEM_populate_physmap,            memop_reservation,     ANY, RESUMABLE) \
     OP(f, XENMEM_add_to_physmap,              memop_add_to_physmap,  ANY, 0)     \
     OP(f, XENMEM_memory_map,                  memop_memory_map,      ANY, 0)     \
+    OP(f, XENMEM_set_memory_map,              memop_set_memory_map,  PRIVILEGED, 0) \
     OP(f, XENMEM_maximum_gpfn,                memop_domain_count,    ANY, 0)     \
     OP(f, XENMEM_remove_from_physmap,         memop_remove_from_physmap, ANY, 0) \
     OP(f, XENMEM_add_to_physmap_batch,        memop_add_to_physmap_batch, ANY, 0)

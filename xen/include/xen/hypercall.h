@@ -47,6 +47,7 @@ enum hypercall_callers
 
 /* Sub-op flags (the "flags" column). */
 #define HC_RESUMABLE (1U << 0) /* memory_op: takes a resume point */
+#define HC_NO_TARGET (1U << 1) /* domctl: names no existing domain */
 
 /* ---- prototypes, from the definitions -------------------------------- */
 

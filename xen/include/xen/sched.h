@@ -127,11 +127,29 @@ struct domain
     struct evtchn_domain evtchn;
     struct grant_table *grant_table; /* common/grant_table.c's */
     uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
+    xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
+    struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
 };
 
 extern struct domain *domain_list;
 extern spinlock_t domlist_lock;
 extern struct domain *hardware_domain;
+
+struct xen_domctl_getdomaininfo;
+/* What XEN_DOMCTL_getdomaininfo says of d (domctl.c). */
+void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/* zombie.c: a destroyed domain whose frames are still mapped elsewhere
+ * keeps its id, dying, until they are freed. prepare at creation (the
+ * record is allocated then), enter_if_held after the destroy's
+ * relinquish, discard when the domain is freed. fill_info: is id a
+ * zombie (and what getdomaininfo says of it)? holds_id: is id taken by
+ * one? Both first forget the zombies whose frames are gone. */
+int zombie_prepare(struct domain *d);
+void zombie_enter_if_held(struct domain *d);
+void zombie_discard(struct domain *d);
+bool zombie_fill_info(domid_t id, struct xen_domctl_getdomaininfo *info);
+bool zombie_holds_id(domid_t id);
 
 /* Domains. Return 0 or -errno; created domains start paused once (by the
  * builder) so no vCPU runs before its context is set. */
@@ -139,6 +157,9 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
 /* A live domain by id, with a reference (put_domain it); NULL if none or
  * dying. */
 struct domain *domain_get_by_id(domid_t id);
+/* The live domain with the lowest id >= from, with a reference; NULL if
+ * none. For walking the domains in id order. */
+struct domain *domain_get_next(domid_t from);
 /* Another reference on d (the caller already holds one). */
 void get_domain(struct domain *d);
 /* Drop a reference; the last one frees the domain. */
@@ -158,6 +179,11 @@ void domain_unpause(struct domain *d);
  * controller can never undo a pause it did not make. unpause: -EINVAL if
  * the controller has no pause outstanding. */
 void domain_pause_by_controller(struct domain *d);
+/* The pause d was created with becomes the controller's, for a domain the
+ * toolstack builds (XEN_DOMCTL_createdomain): unpausedomain starts it. */
+void domain_pause_is_controllers(struct domain *d);
+/* The most vCPUs a domain may have (domain_max_vcpus=). */
+unsigned int domain_vcpu_limit(void);
 int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);

@@ -7,8 +7,14 @@
  * wrongly allowed), then pausedomain and destroydomain (if one of those
  * is wrongly allowed the run will likely hang or die without a verdict,
  * which the runner counts as failed too).
+ *
+ * The toolstack's build calls too (createdomain, getvcpuinfo,
+ * setdomainhandle, get/sethvmcontext with valid arguments, the sysctls
+ * readconsole and getdomaininfolist, and XENMEM_set_memory_map): -EPERM.
  */
 #include <xtf.h>
+#include <xtf/build.h>
+#include <public/memory.h>
 
 const char test_title[] = "domctl from an unprivileged domain is refused";
 
@@ -35,6 +41,43 @@ static long try_max_mem(domid_t d)
     return hypercall_domctl(&op);
 }
 
+/* Every toolstack build call, with arguments that would succeed. */
+static void try_build_calls(domid_t d)
+{
+    static uint8_t ctx[XTF_HVM_CTX_ONE];
+    struct xen_domctl_createdomain c = xtf_pvh_config(1);
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_setdomainhandle, .domain = d };
+    struct xen_domctl_getvcpuinfo vi;
+    struct hvm_hw_cpu cpu;
+    uint32_t size = 0;
+
+    expect_eperm("createdomain", 0, xtf_createdomain(0, &c, NULL));
+    expect_eperm("getvcpuinfo", d, xtf_getvcpuinfo(d, 0, &vi));
+    expect_eperm("setdomainhandle", d, hypercall_domctl(&op));
+    expect_eperm("gethvmcontext", d, xtf_gethvmcontext(d, NULL, &size));
+    xtf_hvm_cpu_pvh(&cpu, 0x100000, 0);
+    expect_eperm("sethvmcontext", d, xtf_sethvmcontext(d, ctx, xtf_hvm_context_one(ctx, &cpu, 0)));
+}
+
+static void try_host_calls(void)
+{
+    static char text[64];
+    static struct xen_domctl_getdomaininfo infos[2];
+    static struct xen_e820_entry e820 = { 0, 1 << 20, E820_RAM };
+    struct xen_sysctl rc = { .cmd = XEN_SYSCTL_readconsole };
+    struct xen_sysctl gl = { .cmd = XEN_SYSCTL_getdomaininfolist };
+    struct xen_foreign_memory_map fm = { .domid = DOMID_SELF, .map.nr_entries = 1 };
+
+    rc.u.readconsole.count = sizeof(text);
+    set_xen_guest_handle(rc.u.readconsole.buffer, text);
+    expect_eperm("readconsole", 0, hypercall_sysctl(&rc));
+    gl.u.getdomaininfolist.max_domains = 2;
+    set_xen_guest_handle(gl.u.getdomaininfolist.buffer, infos);
+    expect_eperm("getdomaininfolist", 0, hypercall_sysctl(&gl));
+    set_xen_guest_handle(fm.map.buffer, &e820);
+    expect_eperm("set_memory_map", xtf_domid, hypercall_memory_op(XENMEM_set_memory_map, &fm));
+}
+
 void test_main(void)
 {
     const domid_t targets[] = { 0, xtf_domid };
@@ -50,7 +93,9 @@ void test_main(void)
     {
         expect_eperm("getdomaininfo", targets[i], try_getdomaininfo(targets[i]));
         expect_eperm("max_mem", targets[i], try_max_mem(targets[i]));
+        try_build_calls(targets[i]);
     }
+    try_host_calls();
 
     rc = xtf_domctl_simple(XEN_DOMCTL_pausedomain, 0);
     expect_eperm("pausedomain", 0, rc);

@@ -25,12 +25,11 @@ int xencall_close(xencall_handle *xcall);
 int xencall0(xencall_handle *xcall, unsigned int op);
 int xencall1(xencall_handle *xcall, unsigned int op, uint64_t arg1);
 int xencall2(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2);
-int xencall3(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2,
-             uint64_t arg3);
-int xencall4(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2,
-             uint64_t arg3, uint64_t arg4);
-int xencall5(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2,
-             uint64_t arg3, uint64_t arg4, uint64_t arg5);
+int xencall3(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2, uint64_t arg3);
+int xencall4(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2, uint64_t arg3,
+             uint64_t arg4);
+int xencall5(xencall_handle *xcall, unsigned int op, uint64_t arg1, uint64_t arg2, uint64_t arg3,
+             uint64_t arg4, uint64_t arg5);
 
 void *xencall_alloc_buffer(xencall_handle *xcall, size_t size);
 void xencall_free_buffer(xencall_handle *xcall, void *p);

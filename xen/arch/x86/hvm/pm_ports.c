@@ -11,7 +11,7 @@
 #include <xen/sched.h>
 #include <public/sched.h>
 #include <asm/hvm.h>
-#include <asm/pvh_acpi.h>
+#include <wren/pvh_acpi.h>
 
 static void sleep_control_write(struct domain *d, uint8_t val)
 {

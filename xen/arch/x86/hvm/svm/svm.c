@@ -57,9 +57,9 @@ struct svm_cpu
     uint32_t next_asid; /* next to hand out; max_asid: none left */
 };
 static struct svm_cpu svm_cpus[NR_CPUS];
-static mfn_t iopm, msrpm;     /* shared by every vCPU: intercept everything... */
-static uint32_t max_asid;     /* ASIDs 1 .. max_asid - 1 are the guests' */
-static uint64_t cr4_guest_ok; /* CR4 bits a guest may set (cpu_policy.c) */
+static mfn_t iopm, msrpm;  /* shared by every vCPU: intercept everything... */
+static uint32_t max_asid;  /* ASIDs 1 .. max_asid - 1 are the guests' */
+uint64_t svm_cr4_guest_ok; /* CR4 bits a guest may set (cpu_policy.c) */
 static bool have_rdtscp;
 static uint64_t tsc_aux_now[NR_CPUS]; /* TSC_AUX in each CPU */
 
@@ -104,7 +104,7 @@ static int svm_probe(void)
         printk(XENLOG_ERR "SVM: %u ASIDs, none for guests\n", max_asid);
         return -ENODEV;
     }
-    cr4_guest_ok = hvm_cr4_guest_ok();
+    svm_cr4_guest_ok = hvm_cr4_guest_ok();
     have_rdtscp = cpuid(0x80000001).d & (1u << 27);
     printk("SVM: revision %u, %u ASIDs, nRIP save %s, decode assists %s\n", r.a & 0xff, r.b,
            (r.d & (1u << 3)) ? "yes" : "no", (r.d & (1u << 7)) ? "yes" : "no");
@@ -201,7 +201,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
 }
 
 /* Guest-visible EFER lives in guest_efer; the VMCB's copy has SVME too. */
-static void svm_set_efer(struct vcpu *v, uint64_t efer)
+void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
     v->arch.svm.guest_efer = efer;
     vmcb_set64(v->arch.svm.vmcb, VMCB_EFER, efer | EFER_SVME);
@@ -221,7 +221,7 @@ void svm_flat_segments(void *vmcb, uint16_t code_attr)
     vmcb_set_seg(vmcb, VMCB_IDTR, 0, 0, 0xffff, 0);
 }
 
-static void svm_reset_state(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4)
+void svm_reset_state(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4)
 {
     void *vmcb = v->arch.svm.vmcb;
     vmcb_set64(vmcb, VMCB_CR0, cr0);
@@ -241,42 +241,6 @@ static void svm_vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t ebx)
     svm_set_efer(v, 0);
     v->arch.regs.rip = entry;
     v->arch.regs.rbx = ebx;
-}
-
-/* What VMRUN's consistency checks would refuse is refused here with
- * -EINVAL: a bad VCPUOP_initialise context must never become a failed
- * entry (a crashed domain). */
-#define SVM_EFER_GUEST_OK (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define SVM_RFLAGS_MBZ    0xffffffffffc08028ULL /* bits 3, 5, 15, 22-63 */
-#define SVM_RFLAGS_VM     (1ULL << 17)
-
-static bool svm_context_ok(const struct vcpu_hvm_x86_64 *r)
-{
-    unsigned int maxphyaddr = cpuid_count(0x80000008, 0).a & 0xff;
-    if ( (r->cr0 >> 32) || ((r->cr0 & X86_CR0_NW) && !(r->cr0 & X86_CR0_CD)) )
-        return false;
-    if ( r->efer & ~SVM_EFER_GUEST_OK )
-        return false;
-    if ( maxphyaddr && (r->cr3 >> maxphyaddr) )
-        return false;
-    return !(r->rflags & (SVM_RFLAGS_MBZ | SVM_RFLAGS_VM));
-}
-
-static int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
-{
-    const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
-    const uint64_t need_cr0 = X86_CR0_PE | X86_CR0_PG;
-    if ( ctx->mode != VCPU_HVM_MODE_64B )
-        return -EOPNOTSUPP; /* 32-bit contexts: not yet */
-    if ( (r->cr0 & need_cr0) != need_cr0 || !(r->cr4 & X86_CR4_PAE) || !(r->efer & EFER_LME) ||
-         (r->efer & EFER_SVME) || (r->cr4 & ~cr4_guest_ok) ||
-         ((int64_t)(r->rip << 16) >> 16) != (int64_t)r->rip || !svm_context_ok(r) )
-        return -EINVAL;
-    svm_reset_state(v, r->cr0, r->cr3, r->cr4);
-    svm_flat_segments(v->arch.svm.vmcb, SEG_CODE64);
-    svm_set_efer(v, r->efer | EFER_LMA);
-    v->arch.regs = hvm_regs_from_context64(r);
-    return 0;
 }
 
 /* ---- running ------------------------------------------------------- */
@@ -395,7 +359,7 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, int32_t error_c
 static bool cr4_write_ok(const struct hvm_guest_state *st, uint64_t val)
 {
     return st->cpl == 0 &&
-           !hvm_cr4_write_check(cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
+           !hvm_cr4_write_check(svm_cr4_guest_ok, st->cr4, val, st->efer & EFER_LMA, st->cr3);
 }
 
 /* The MOV to CRn at RIP (no decode assists: read it); false if it is not one. */
@@ -792,6 +756,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_destroy = svm_vcpu_destroy,
     .vcpu_set_pvh_entry = svm_vcpu_set_pvh_entry,
     .vcpu_set_hvm_context = svm_vcpu_set_hvm_context,
+    .vcpu_check_hvm_context = svm_vcpu_check_hvm_context,
+    .vcpu_save_state = svm_vcpu_save_state,
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
     .set_guest_pat = svm_set_guest_pat,

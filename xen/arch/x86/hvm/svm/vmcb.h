@@ -145,7 +145,23 @@ static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint
 #define SEG_REAL_DATA  0x093
 #define SEG_TSS16_BUSY 0x083
 
+#define VMCB_SYSENTER_CS  0x628
+#define VMCB_SYSENTER_ESP 0x630
+#define VMCB_SYSENTER_EIP 0x638
+
 /* svm.c: flat 4 GiB segments, the code segment with code_attr. */
 void svm_flat_segments(void *vmcb, uint16_t code_attr);
+struct vcpu;
+struct vcpu_hvm_context;
+struct hvm_vcpu_state;
+/* svm.c: the guest's EFER (the VMCB's has SVME too); a reset state with
+ * these control registers, DR6/DR7 at reset, CPL 0, GPRs zero. */
+void svm_set_efer(struct vcpu *v, uint64_t efer);
+void svm_reset_state(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4);
+extern uint64_t svm_cr4_guest_ok;
+/* context.c: VCPUOP_initialise / HVM context records (struct vcpu_vendor_ops). */
+int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+int svm_vcpu_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st);
 
 #endif /* SVM_VMCB_H */

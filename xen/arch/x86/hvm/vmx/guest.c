@@ -513,24 +513,89 @@ static int decode_32(const struct vcpu_hvm_x86_32 *r, struct boot_state *st)
     return 0;
 }
 
-int vmx_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+/* Decode and check ctx into *st; nothing is written to v. */
+static int decode_context(struct vcpu *v, const struct vcpu_hvm_context *ctx, struct boot_state *st)
 {
-    struct boot_state st;
     int rc;
 
-    memset(&st, 0, sizeof(st));
+    memset(st, 0, sizeof(*st));
     if ( ctx->mode == VCPU_HVM_MODE_64B )
-        rc = decode_64(&ctx->cpu_regs.x86_64, &st);
+        rc = decode_64(&ctx->cpu_regs.x86_64, st);
     else if ( ctx->mode == VCPU_HVM_MODE_32B )
-        rc = decode_32(&ctx->cpu_regs.x86_32, &st);
+        rc = decode_32(&ctx->cpu_regs.x86_32, st);
     else
         rc = -EINVAL;
     if ( !rc )
-        rc = check_control_state(&st);
-    if ( !rc && pae_paging(st.cr0, st.cr4, st.efer) )
-        rc = read_pdptes(v, st.cr3, st.pdpte);
+        rc = check_control_state(st);
+    if ( !rc && pae_paging(st->cr0, st->cr4, st->efer) )
+        rc = read_pdptes(v, st->cr3, st->pdpte);
+    return rc;
+}
+
+int vmx_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    struct boot_state st;
+
+    return decode_context(v, ctx, &st);
+}
+
+int vmx_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    struct boot_state st;
+    int rc = decode_context(v, ctx, &st);
+
     if ( rc )
         return rc;
     apply_boot_state(v, &st);
     return 0;
+}
+
+/* ---- the HVM save record ---- */
+
+/* VMCS access rights to the save record's packed form; 0 if unusable. */
+static uint16_t packed_ar(uint64_t ar)
+{
+    if ( ar & VMX_AR_UNUSABLE )
+        return 0;
+    return (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));
+}
+
+static void save_segments(struct hvm_vcpu_state *st)
+{
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
+        st->seg[s] = (struct hvm_seg){
+            .sel = (uint16_t)vmcs_read(VMCS_GUEST_SEL(s)),
+            .ar = packed_ar(vmcs_read(VMCS_GUEST_AR(s))),
+            .limit = (uint32_t)vmcs_read(VMCS_GUEST_LIMIT(s)),
+            .base = vmcs_read(VMCS_GUEST_BASE(s)),
+        };
+    st->seg[HVM_SEG_GDTR].base = vmcs_read(VMCS_GUEST_GDTR_BASE);
+    st->seg[HVM_SEG_GDTR].limit = (uint32_t)vmcs_read(VMCS_GUEST_GDTR_LIMIT);
+    st->seg[HVM_SEG_IDTR].base = vmcs_read(VMCS_GUEST_IDTR_BASE);
+    st->seg[HVM_SEG_IDTR].limit = (uint32_t)vmcs_read(VMCS_GUEST_IDTR_LIMIT);
+}
+
+/* The VMCS is loaded here for the reads, as apply_boot_state does for
+ * the writes; v is not running anywhere. */
+void vmx_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
+{
+    unsigned long flags = local_save_flags();
+    struct hvm_guest_state gs;
+
+    local_irq_disable();
+    vmcs_load(v);
+    vmx_cache_guest_state(v);
+    save_segments(st);
+    st->dr7 = vmcs_read(VMCS_GUEST_DR7);
+    st->sysenter_cs = vmcs_read(VMCS_GUEST_SYSENTER_CS);
+    st->sysenter_esp = vmcs_read(VMCS_GUEST_SYSENTER_ESP);
+    st->sysenter_eip = vmcs_read(VMCS_GUEST_SYSENTER_EIP);
+    vmcs_unload(v);
+    if ( flags & X86_EFLAGS_IF )
+        local_irq_enable();
+    vmx_get_guest_state(v, &gs);
+    st->cr0 = gs.cr0;
+    st->cr3 = gs.cr3;
+    st->cr4 = gs.cr4;
+    st->efer = gs.efer;
 }

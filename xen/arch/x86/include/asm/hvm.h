@@ -57,6 +57,40 @@ struct hvm_guest_state
     bool long_mode; /* EFER.LMA and CS.L */
 };
 
+/* A segment or descriptor-table register as the HVM save record has it:
+ * attributes packed as in public/hvm/hvm_vcpu.h (0: unusable). */
+struct hvm_seg
+{
+    uint16_t sel;
+    uint16_t ar;
+    uint32_t limit;
+    uint64_t base;
+};
+
+enum hvm_seg_index
+{
+    HVM_SEG_ES,
+    HVM_SEG_CS,
+    HVM_SEG_SS,
+    HVM_SEG_DS,
+    HVM_SEG_FS,
+    HVM_SEG_GS,
+    HVM_SEG_LDTR,
+    HVM_SEG_TR,
+    HVM_SEG_GDTR, /* sel and ar unused */
+    HVM_SEG_IDTR,
+    HVM_NR_SEGS
+};
+
+/* What the vendor structure holds of a vCPU's state, for the HVM save
+ * record (save_cpu.c). CR0 and CR4 are the guest's view. */
+struct hvm_vcpu_state
+{
+    uint64_t cr0, cr3, cr4, efer, dr7;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    struct hvm_seg seg[HVM_NR_SEGS];
+};
+
 enum hvm_intr_type
 {
     HVM_INTR_EXT, /* an external (maskable) interrupt, by vector */
@@ -77,6 +111,12 @@ struct vcpu_vendor_ops
     void (*vcpu_set_pvh_entry)(struct vcpu *v, uint32_t entry, uint32_t ebx);
     /* VCPUOP_initialise for HVM guests; 0 or -EINVAL if the context is bad. */
     int (*vcpu_set_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+    /* Would vcpu_set_hvm_context accept ctx? The same checks, no change:
+     * 0, -EINVAL or -EOPNOTSUPP. v is not running. */
+    int (*vcpu_check_hvm_context)(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+    /* v's state beyond v->arch.regs, for XEN_DOMCTL_gethvmcontext. v is
+     * not running. */
+    void (*vcpu_save_state)(struct vcpu *v, struct hvm_vcpu_state *st);
     /* Enter the guest and come back at the next exit, described in *exit.
      * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call.
      * Calls hvm_intr_assist() once host interrupts are held off. */

@@ -6,14 +6,14 @@
  * (the FADT's sleep control register is a port the hypervisor serves,
  * hvm/pm_ports.c; its reset register is port 0xCF9).
  *
- * Layouts and signatures are the ACPI specification's (6.x). The builder
- * only fills a page-sized buffer (host unit test: tools/tests/test-acpi.c);
- * pvh_build.c decides where it goes and copies it. May not touch: any
- * domain state.
+ * Layouts and signatures are the ACPI specification's (6.x). It only
+ * fills a page-sized buffer (host unit test: tools/tests/test-acpi.c);
+ * the two domain builders (xen/arch/x86/pvh_build.c, tools/libs/guest)
+ * decide where it goes and copy it. Freestanding, pure arithmetic over
+ * the buffer: it may use only lib/ and touches no domain state.
  */
-#include <xen/lib.h>
-#include <xen/errno.h>
-#include <asm/pvh_acpi.h>
+#include <wren/string.h>
+#include <wren/pvh_acpi.h>
 
 #define OEM_ID       "WREN  "
 #define OEM_TABLE_ID "WRENPVH "
@@ -211,8 +211,8 @@ static int build_madt(uint8_t *page, unsigned int nr_vcpus)
 {
     struct acpi_madt *m = (struct acpi_madt *)(page + OFF_MADT);
     size_t len = sizeof(*m);
-    if ( OFF_MADT + sizeof(*m) + (size_t)nr_vcpus * sizeof(struct madt_x2apic) > PAGE_SIZE )
-        return -E2BIG;
+    if ( OFF_MADT + sizeof(*m) + (size_t)nr_vcpus * sizeof(struct madt_x2apic) > PVH_ACPI_SIZE )
+        return -1;
     for ( unsigned int v = 0; v < nr_vcpus; v++ )
         len += madt_entry(page + OFF_MADT + len, v);
     fill_header(&m->h, "APIC", (uint32_t)len, 4);
@@ -241,7 +241,7 @@ static void build_xsdt_rsdp(uint8_t *page, uint64_t base)
 int pvh_acpi_fill(uint8_t *page, uint64_t base, unsigned int nr_vcpus)
 {
     int rc;
-    memset(page, 0, PAGE_SIZE);
+    memset(page, 0, PVH_ACPI_SIZE);
     rc = build_madt(page, nr_vcpus);
     if ( rc )
         return rc;

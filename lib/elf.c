@@ -1,11 +1,14 @@
 /*
- * libelf.c - parse an ELF image from an untrusted boot module: headers,
- * PT_LOAD segments and PT_NOTE "Xen" notes. Bounds are checked before
- * every read; a malformed image gets -ENOEXEC and a reason.
+ * elf.c - parse an untrusted ELF kernel image (a boot module in the
+ * hypervisor, a file in dom0's toolstack): headers, PT_LOAD segments and
+ * PT_NOTE "Xen" notes. Bounds are checked before every read, in 64-bit
+ * arithmetic that cannot wrap; a malformed image gets -1 and a reason.
+ *
+ * Freestanding: it may use only lib/, reads nothing but the image and
+ * writes nothing but the caller's structures.
  */
-#include <xen/lib.h>
-#include <xen/errno.h>
-#include <xen/elf.h>
+#include <wren/string.h>
+#include <wren/elf.h>
 
 #define PT_LOAD 1
 #define PT_NOTE 4
@@ -43,31 +46,51 @@ static struct phdr read_phdr(const struct elf_image *img, uint64_t phoff, uint64
                           rd(p + 20, 4) };
 }
 
+/* What is wrong with loadable segment ph, or NULL. */
+static const char *segment_problem(const struct elf_image *img, const struct phdr *ph)
+{
+    if ( img->nr_segments == ELF_MAX_SEGMENTS )
+        return "too many loadable segments";
+    if ( ph->filesz > ph->memsz )
+        return "segment file size larger than its memory size";
+    if ( !in_image(img, ph->offset, ph->filesz) )
+        return "segment data outside the image";
+    /* An ELF32 segment must end inside the 32-bit address space. */
+    if ( (!img->is64 && ph->paddr + ph->memsz > (1ULL << 32)) || ph->paddr + ph->memsz < ph->paddr )
+        return "segment wraps around the address space";
+    return NULL;
+}
+
 static int elf_header(struct elf_image *img, uint64_t *phoff, uint64_t *phnum, const char **why)
 {
     const uint8_t *h = img->data;
-    if ( img->size < 52 || memcmp(h, "\177ELF", 4) )
+    if ( img->size < 4 || memcmp(h, "\177ELF", 4) )
     {
         *why = "not an ELF image";
-        return -ENOEXEC;
+        return -1;
+    }
+    if ( img->size < 52 )
+    {
+        *why = "truncated ELF header";
+        return -1;
     }
     if ( (h[4] != 1 && h[4] != 2) || h[5] != 1 )
     {
         *why = "not a little-endian ELF32/ELF64 image";
-        return -ENOEXEC;
+        return -1;
     }
     img->is64 = h[4] == 2;
     if ( img->is64 && img->size < 64 )
     {
         *why = "truncated ELF header";
-        return -ENOEXEC;
+        return -1;
     }
     *phoff = img->is64 ? rd(h + 32, 8) : rd(h + 28, 4);
     *phnum = img->is64 ? rd(h + 56, 2) : rd(h + 44, 2);
     if ( !in_image(img, *phoff, *phnum * (img->is64 ? 56 : 32)) )
     {
         *why = "program headers outside the image";
-        return -ENOEXEC;
+        return -1;
     }
     return 0;
 }
@@ -87,19 +110,16 @@ int elf_parse(struct elf_image *img, const void *data, size_t size, const char *
         struct phdr ph = read_phdr(img, phoff, i);
         if ( ph.type != PT_LOAD || !ph.memsz )
             continue;
-        if ( img->nr_segments == ELF_MAX_SEGMENTS || ph.filesz > ph.memsz ||
-             !in_image(img, ph.offset, ph.filesz) )
-        {
-            *why = "bad or too many loadable segments";
-            return -ENOEXEC;
-        }
+        *why = segment_problem(img, &ph);
+        if ( *why )
+            return -1;
         img->seg[img->nr_segments++] =
             (struct elf_segment){ ph.paddr, ph.filesz, ph.memsz, ph.offset };
     }
     if ( !img->nr_segments )
     {
         *why = "no loadable segments";
-        return -ENOEXEC;
+        return -1;
     }
     return 0;
 }
@@ -116,7 +136,7 @@ static int scan_notes(const struct elf_image *img, uint64_t off, uint64_t len, u
                  t = (uint32_t)rd(n + 8, 4);
         uint64_t name_off = off + 12, desc_off = name_off + ROUNDUP((uint64_t)namesz, 4);
         if ( desc_off + ROUNDUP((uint64_t)descsz, 4) > end )
-            return -ENOENT;
+            return -1;
         if ( t == type && namesz == 4 && !memcmp(img->data + name_off, "Xen", 4) )
         {
             memcpy(desc, img->data + desc_off, MIN((size_t)descsz, dlen));
@@ -124,7 +144,7 @@ static int scan_notes(const struct elf_image *img, uint64_t off, uint64_t len, u
         }
         off = desc_off + ROUNDUP((uint64_t)descsz, 4);
     }
-    return -ENOENT;
+    return -1;
 }
 
 int elf_find_xen_note(const struct elf_image *img, uint32_t type, void *desc, size_t len)
@@ -141,5 +161,5 @@ int elf_find_xen_note(const struct elf_image *img, uint32_t type, void *desc, si
         if ( rc >= 0 )
             return rc;
     }
-    return -ENOENT;
+    return -1;
 }

@@ -1,0 +1,60 @@
+/*
+ * dom0.h - the foreground of the dom0 unikernel: the command table, the
+ * shell's line editor and word splitter, script mode and the self-tests.
+ * Ordinary POSIX C on musl; the editor and splitter are pure, so host
+ * unit tests (tools/tests/tools/test-dom0-*.c) compile them as they are.
+ *
+ * May not touch: the runtime (tools/dom0/runtime) except through system
+ * calls; the hypervisor except through the devices.
+ */
+#ifndef DOM0_DOM0_H
+#define DOM0_DOM0_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The toolstack's command line (tools/xl); xl-stub.c until it lands. */
+int xl_main(int argc, char **argv);
+
+/* Split line in place into argv like a shell: blanks separate words,
+ * '...' is literal, "..." allows \" and \\, a backslash quotes the next
+ * character. Returns argc, or -1 for an unterminated quote, -2 for more
+ * than max - 1 words. argv[argc] is NULL. */
+int dom0_split(char *line, char **argv, int max);
+
+/* Run one command line; its exit status (127: no such command). */
+int dom0_run_line(const char *line);
+int dom0_builtin(int argc, char **argv, bool *found);
+int dom0_selftest(int argc, char **argv);
+/* selftest-libs.c: the lower libraries against the hypervisor. */
+int dom0_selftest_libs(void);
+
+/* Script mode: run each line of path; the one "Test result:" line. */
+int dom0_script(const char *path);
+
+/* ---- the line editor: a state machine fed one byte at a time ---- */
+#define LE_MAX     256
+#define LE_HISTORY 16
+
+struct lineedit
+{
+    char buf[LE_MAX];
+    size_t len, cur;
+    int esc; /* 0, 1 after ESC, 2 after ESC [ */
+    char hist[LE_HISTORY][LE_MAX];
+    unsigned int nhist, hpos;
+    void (*out)(void *ctx, const char *s, size_t n);
+    void *ctx;
+    const char *prompt;
+};
+
+void le_init(struct lineedit *le, const char *prompt,
+             void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* Feed one byte; true when a line is complete (in le->buf, NUL-ended). */
+bool le_feed(struct lineedit *le, char c);
+/* After a complete line: remember it and start a fresh one. */
+void le_next(struct lineedit *le);
+
+int dom0_shell(void);
+
+#endif /* DOM0_DOM0_H */

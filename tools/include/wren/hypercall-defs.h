@@ -1,0 +1,1 @@
+../../../xen/include/xen/hypercall-defs.h

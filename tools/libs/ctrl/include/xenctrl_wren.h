@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xenctrl_wren.h - libxenctrl's controls for what Wren offers beyond Xen
+ * (public/wren.h): the p2m debug domctl, the log-dirty counters and the
+ * vCPU-load counters, for tests and `make bench`.
+ *
+ * Kept apart from xenctrl.h so that header stays Xen's. Same conventions:
+ * 0 on success, -1 with errno set to the hypercall's positive error code.
+ */
+#ifndef XENCTRL_WREN_H
+#define XENCTRL_WREN_H
+
+#include <stdint.h>
+#include <xen/wren.h>
+
+#include "xenctrl.h"
+
+/* XEN_DOMCTL_wren_p2m: op is IN (op, arg[]) and OUT (arg[], counters). */
+int xc_wren_p2m(xc_interface *xch, uint32_t domid, struct xen_domctl_wren_p2m *op);
+/* XEN_DOMCTL_wren_logdirty, WREN_LOGDIRTY_GET_STATS. */
+int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
+                           struct xen_domctl_wren_logdirty *stats);
+/* XEN_SYSCTL_wren_vcpu_load. */
+int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load);
+
+#endif /* XENCTRL_WREN_H */

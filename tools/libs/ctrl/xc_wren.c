@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xc_wren.c - libxenctrl's xc_wren_* controls (xenctrl_wren.h): Wren's
+ * own domctls and sysctl, which Xen's libxc does not have.
+ *
+ * Same envelope as every other domctl; nothing Wren-specific leaks into
+ * the Xen-named wrappers.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "xc_private.h"
+#include "xenctrl_wren.h"
+
+/* wren_logdirty is not a named member of the domctl union: it lives in
+ * the union's pad, which must be big enough for it. */
+_Static_assert(sizeof(struct xen_domctl_wren_logdirty) <= sizeof(((struct xen_domctl *)0)->u.pad),
+               "wren_logdirty fits the domctl union");
+
+int xc_wren_p2m(xc_interface *xch, uint32_t domid, struct xen_domctl_wren_p2m *op)
+{
+    struct xen_domctl d = { 0 };
+
+    if ( !op )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    d.u.wren_p2m = *op;
+    d.u.wren_p2m.pad = 0;
+    if ( xc_domctl(xch, XEN_DOMCTL_wren_p2m, domid, &d) < 0 )
+        return -1;
+    *op = d.u.wren_p2m;
+    return 0;
+}
+
+int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
+                           struct xen_domctl_wren_logdirty *stats)
+{
+    struct xen_domctl d = { 0 };
+    struct xen_domctl_wren_logdirty req = { .op = WREN_LOGDIRTY_GET_STATS };
+
+    if ( !stats )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(d.u.pad, &req, sizeof(req));
+    if ( xc_domctl(xch, XEN_DOMCTL_wren_logdirty, domid, &d) < 0 )
+        return -1;
+    memcpy(stats, d.u.pad, sizeof(*stats));
+    return 0;
+}
+
+int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load)
+{
+    struct xen_sysctl s = { 0 };
+
+    if ( !load )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    if ( xc_sysctl(xch, XEN_SYSCTL_wren_vcpu_load, &s) < 0 )
+        return -1;
+    *load = s.u.wren_vcpu_load;
+    return 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvm/save.h - the HVM context format: the records XEN_DOMCTL_gethvmcontext
+ * returns and XEN_DOMCTL_sethvmcontext takes (Xen's public/hvm/save.h and
+ * arch-x86/hvm/save.h; numbers and layouts are Xen's, so a Xen-era
+ * toolstack's buffers line up).
+ *
+ * A context is a sequence of records, each a struct hvm_save_descriptor
+ * followed by `length` bytes of the record: first a HEADER, then records
+ * of any type in any order (CPU once per vCPU, instance = vCPU id), last
+ * an END. Save/restore (issue 12) adds further typecodes here.
+ *
+ * Only definitions: no code, nothing the hypervisor does with them.
+ */
+#ifndef WREN_PUBLIC_HVM_SAVE_H
+#define WREN_PUBLIC_HVM_SAVE_H
+
+#include "../xen.h"
+
+struct hvm_save_descriptor
+{
+    uint16_t typecode; /* HVM_SAVE_CODE_* */
+    uint16_t instance; /* which one of this type (CPU: the vCPU id) */
+    uint32_t length;   /* bytes of record after this descriptor */
+};
+XEN_ABI_SIZE(struct hvm_save_descriptor, 8);
+
+/* HVM_SAVE_CODE(CPU) and HVM_SAVE_LENGTH(CPU), as Xen spells them. */
+#define HVM_SAVE_CODE(x)   HVM_SAVE_CODE_##x
+#define HVM_SAVE_LENGTH(x) HVM_SAVE_LENGTH_##x
+
+/* --- END (0): the last record; no body ---------------------------------- */
+
+#define HVM_SAVE_CODE_END   0
+#define HVM_SAVE_LENGTH_END 0
+
+/* --- HEADER (1): the first record --------------------------------------- */
+
+#define HVM_FILE_MAGIC   0x54381286U
+#define HVM_FILE_VERSION 0x00000001U
+
+struct hvm_save_header
+{
+    uint32_t magic;     /* HVM_FILE_MAGIC */
+    uint32_t version;   /* HVM_FILE_VERSION */
+    uint64_t changeset; /* the saving hypervisor's build; informational */
+    uint32_t cpuid;     /* CPUID leaf 1 EAX of the saving machine */
+    uint32_t gtsc_khz;  /* the guest's TSC rate, kHz (0: not known) */
+};
+XEN_ABI_SIZE(struct hvm_save_header, 24);
+
+#define HVM_SAVE_CODE_HEADER   1
+#define HVM_SAVE_LENGTH_HEADER 24
+
+/* --- CPU (2): one per vCPU ---------------------------------------------- */
+
+/* hvm_hw_cpu.flags */
+#define XEN_X86_FPU_INITIALISED (1U << 0)
+
+/*
+ * Segment attributes (*_arbytes) are packed as in hvm_vcpu.h: bits 3:0
+ * type, 4 S, 6:5 DPL, 7 P, 8 AVL, 9 L, 10 D/B, 11 G; 0 for an unusable
+ * (null) segment. pending_event: bits 7:0 vector, 10:8 type, 11 error
+ * code valid, 31 valid.
+ */
+struct hvm_hw_cpu
+{
+    uint8_t fpu_regs[512]; /* FXSAVE image */
+
+    uint64_t rax, rbx, rcx, rdx, rbp, rsi, rdi, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip;
+    uint64_t rflags;
+
+    uint64_t cr0, cr2, cr3, cr4;
+    uint64_t dr0, dr1, dr2, dr3, dr6, dr7;
+
+    uint32_t cs_sel, ds_sel, es_sel, fs_sel, gs_sel, ss_sel, tr_sel, ldtr_sel;
+    uint32_t cs_limit, ds_limit, es_limit, fs_limit, gs_limit, ss_limit, tr_limit, ldtr_limit;
+    uint32_t idtr_limit, gdtr_limit;
+    uint64_t cs_base, ds_base, es_base, fs_base, gs_base, ss_base, tr_base, ldtr_base;
+    uint64_t idtr_base, gdtr_base;
+    uint32_t cs_arbytes, ds_arbytes, es_arbytes, fs_arbytes, gs_arbytes, ss_arbytes;
+    uint32_t tr_arbytes, ldtr_arbytes;
+
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t shadow_gs; /* KERNEL_GS_BASE */
+
+    uint64_t msr_flags; /* obsolete, ignored */
+    uint64_t msr_lstar, msr_star, msr_cstar, msr_syscall_mask;
+    uint64_t msr_efer;
+    uint64_t msr_tsc_aux;
+
+    uint64_t tsc; /* what RDTSC would return in the guest */
+
+    uint32_t pending_event; /* an event being delivered, see above */
+    uint32_t error_code;    /* its error code */
+
+    uint32_t flags; /* XEN_X86_FPU_INITIALISED */
+    uint32_t pad0;
+};
+XEN_ABI_OFFSET(struct hvm_hw_cpu, rax, 512);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, rip, 640);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, cr0, 656);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, cs_sel, 736);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, cs_limit, 768);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, cs_base, 808);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, cs_arbytes, 888);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, sysenter_cs, 920);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, msr_efer, 992);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, tsc, 1008);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, pending_event, 1016);
+XEN_ABI_OFFSET(struct hvm_hw_cpu, flags, 1024);
+XEN_ABI_SIZE(struct hvm_hw_cpu, 1032);
+
+#define HVM_SAVE_CODE_CPU   2
+#define HVM_SAVE_LENGTH_CPU 1032
+
+#endif /* WREN_PUBLIC_HVM_SAVE_H */

@@ -1,0 +1,49 @@
+/*
+ * build.h - helpers for controller tests that build a domain themselves,
+ * the way a toolstack does: XEN_DOMCTL_createdomain, populate_physmap on
+ * the new domain, max_mem, and HVM context buffers (public/hvm/save.h)
+ * for XEN_DOMCTL_get/sethvmcontext.
+ *
+ * Every call returns what the hypercall returns (0, a count, or a
+ * negative XEN_E*) and changes nothing else. May not touch: the test's
+ * own domain.
+ */
+#ifndef XTF_BUILD_H
+#define XTF_BUILD_H
+
+#include <xtf/types.h>
+#include <public/xen.h>
+#include <public/domctl.h>
+#include <public/hvm/save.h>
+
+/* A configuration createdomain accepts: HAP HVM, PVH's LAPIC only,
+ * default grant and event channel limits. */
+struct xen_domctl_createdomain xtf_pvh_config(unsigned int vcpus);
+
+/* createdomain asking for id want (0: any); *out is the id given. */
+long xtf_createdomain(domid_t want, const struct xen_domctl_createdomain *c, domid_t *out);
+
+/* XEN_DOMCTL_max_mem in KiB. */
+long xtf_set_max_mem(domid_t domid, uint64_t kb);
+
+/* populate_physmap of nr extents of 2^order frames on domid, from gfn up
+ * (aligned): the number of extents done. */
+long xtf_populate(domid_t domid, uint64_t gfn, unsigned int order, unsigned int nr);
+
+/* A CPU record of Xen's PVH entry state: 32-bit flat protected mode,
+ * paging off, EIP = entry, EBX = ebx. */
+void xtf_hvm_cpu_pvh(struct hvm_hw_cpu *cpu, uint32_t entry, uint32_t ebx);
+
+/* HEADER, cpu as the record of vCPU instance, END, into buf (at least
+ * XTF_HVM_CTX_ONE bytes): the length written. */
+#define XTF_HVM_CTX_ONE (3 * 8 + HVM_SAVE_LENGTH_HEADER + HVM_SAVE_LENGTH_CPU)
+uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t instance);
+
+long xtf_sethvmcontext(domid_t domid, const void *buf, uint32_t size);
+/* buf NULL: *size becomes the size needed. Else *size is IN and OUT. */
+long xtf_gethvmcontext(domid_t domid, void *buf, uint32_t *size);
+
+/* XEN_DOMCTL_getvcpuinfo of vCPU vcpu into *info. */
+long xtf_getvcpuinfo(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo *info);
+
+#endif /* XTF_BUILD_H */
