@@ -132,6 +132,13 @@ TOOL_SRCS_test-xl += xl/xl_cfg.lex.c
 TOOL_SRCS_test-xl += libs/light/libxl_config.c
 TOOL_SRCS_test-xl += tests/tools/stub-libxl.c
 
+# dom0's ramdisk reader and its shell's pure parts.
+TOOL_TESTS += test-dom0-cpio
+TOOL_SRCS_test-dom0-cpio += dom0/runtime/cpio.c
+TOOL_TESTS += test-dom0-shell
+TOOL_SRCS_test-dom0-shell += dom0/split.c
+TOOL_SRCS_test-dom0-shell += dom0/lineedit.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c

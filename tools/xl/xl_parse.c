@@ -123,7 +123,7 @@ static int set_nothing(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_d
 
 static int set_memory(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
 {
-    unsigned long long mb;
+    unsigned long long mb = 0;
     int rc = get_int(cfg, s, 1, MAX_MEMORY_MB, &mb);
 
     if ( !rc )
@@ -133,7 +133,7 @@ static int set_memory(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_do
 
 static int set_maxmem(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
 {
-    unsigned long long mb;
+    unsigned long long mb = 0;
     int rc = get_int(cfg, s, 1, MAX_MEMORY_MB, &mb);
 
     if ( !rc )
@@ -143,7 +143,7 @@ static int set_maxmem(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_do
 
 static int set_vcpus(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
 {
-    unsigned long long n;
+    unsigned long long n = 0;
     int rc = get_int(cfg, s, 1, MAX_VCPUS, &n);
 
     if ( !rc )
@@ -153,7 +153,7 @@ static int set_vcpus(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_dom
 
 static int set_maxvcpus(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
 {
-    unsigned long long n;
+    unsigned long long n = 0;
     int rc = get_int(cfg, s, 1, MAX_VCPUS, &n);
 
     if ( !rc )
@@ -163,7 +163,7 @@ static int set_maxvcpus(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_
 
 static int set_p2m_pool(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
 {
-    unsigned long long mb;
+    unsigned long long mb = 0;
     int rc = get_int(cfg, s, 1, MAX_MEMORY_MB, &mb);
 
     if ( !rc )
