@@ -24,7 +24,8 @@ struct libxl__ctx
     struct xs_handle *xsh;
     libxl_version_info version;
     bool have_version;
-    bool death_watch; /* @releaseDomain watched for death handling */
+    bool death_watch;     /* @releaseDomain watched for death handling */
+    char console_dir[96]; /* the console daemon's sockets; "": its default */
     char error[256];
 };
 

@@ -39,8 +39,8 @@ struct xc_pvh_dom
                                             * allocated unbound to the backends */
     /* out */
     xen_pfn_t store_pfn, console_pfn; /* the rings' guest frames */
-    const char *error;                /* why the kernel or layout was refused (static
-                        * string), or NULL */
+    /* why the kernel or layout was refused (a static string), or NULL */
+    const char *error;
     /* cost, for make bench */
     uint64_t hypercalls, map_batches, frames_mapped;
 };

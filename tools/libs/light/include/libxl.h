@@ -260,6 +260,9 @@ typedef enum
 #define LIBXL_CONSOLE_ESCAPE 0x1d
 int libxl_console_attach(libxl_ctx *ctx, libxl_domid domid, int cons_num, libxl_console_type type,
                          int in_fd, int out_fd);
+/* Wren's own: where the console daemon's sockets are (its default,
+ * XENCONSOLED_DIR, unless a host test runs its own daemon elsewhere). */
+void libxl_ctx_set_console_dir(libxl_ctx *ctx, const char *dir);
 
 /* --- domain death ------------------------------------------------------- */
 /* Handle every domain that has shut down, by its on_* action (destroy or
