@@ -20,7 +20,10 @@
 static int cmd_help(int argc, char **argv)
 {
     printf("commands: xl <args> | ls [dir] | cat <file>... | echo <words> | true | false\n"
-           "          selftest [name...] | help | exit [n] | poweroff\n");
+           "          selftest [name...] | help | exit [n] | poweroff\n"
+           "          xenstore-read|-write|-rm|-ls ... | sleep S\n"
+           "          wait-xs PATH [=V|>=N] [S] | wait-console DOMID TEXT [S]\n"
+           "          free-pages save|same\n");
     return 0;
 }
 
@@ -105,10 +108,24 @@ static const struct
     const char *name;
     int (*fn)(int argc, char **argv);
 } builtins[] = {
-    { "help", cmd_help }, { "ls", cmd_ls },       { "cat", cmd_cat },
-    { "echo", cmd_echo }, { "exit", cmd_exit },   { "poweroff", cmd_exit },
-    { "true", cmd_true }, { "false", cmd_false }, { "selftest", dom0_selftest },
+    { "help", cmd_help },
+    { "ls", cmd_ls },
+    { "cat", cmd_cat },
+    { "echo", cmd_echo },
+    { "exit", cmd_exit },
+    { "poweroff", cmd_exit },
+    { "true", cmd_true },
+    { "false", cmd_false },
+    { "selftest", dom0_selftest },
     { "xl", cmd_xl },
+    { "sleep", dom0_cmd_sleep },
+    { "xenstore-read", dom0_cmd_xenstore_read },
+    { "xenstore-write", dom0_cmd_xenstore_write },
+    { "xenstore-rm", dom0_cmd_xenstore_rm },
+    { "xenstore-ls", dom0_cmd_xenstore_ls },
+    { "wait-xs", dom0_cmd_wait_xs },
+    { "wait-console", dom0_cmd_wait_console },
+    { "free-pages", dom0_cmd_free_pages },
 };
 
 int dom0_builtin(int argc, char **argv, bool *found)

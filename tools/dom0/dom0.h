@@ -32,6 +32,16 @@ int dom0_selftest_libs(void);
 /* Script mode: run each line of path; the one "Test result:" line. */
 int dom0_script(const char *path);
 
+/* scenario.c: what scripts check guests with. */
+int dom0_cmd_sleep(int argc, char **argv);
+int dom0_cmd_xenstore_read(int argc, char **argv);
+int dom0_cmd_xenstore_write(int argc, char **argv);
+int dom0_cmd_xenstore_rm(int argc, char **argv);
+int dom0_cmd_xenstore_ls(int argc, char **argv);
+int dom0_cmd_wait_xs(int argc, char **argv);
+int dom0_cmd_wait_console(int argc, char **argv);
+int dom0_cmd_free_pages(int argc, char **argv);
+
 /* ---- the line editor: a state machine fed one byte at a time ---- */
 #define LE_MAX     256
 #define LE_HISTORY 16

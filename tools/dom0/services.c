@@ -13,12 +13,12 @@
 
 int dom0_services_start(void);
 
-extern const struct dom0_service xenstored_service __attribute__((weak));
-extern const struct dom0_service console_service __attribute__((weak));
+extern const struct dom0_service xenstored_dom0_service __attribute__((weak));
+extern const struct dom0_service xenconsoled_dom0_service __attribute__((weak));
 
 static const struct dom0_service *const table[] = {
-    &xenstored_service,
-    &console_service,
+    &xenstored_dom0_service,
+    &xenconsoled_dom0_service,
 };
 
 /* Register and initialise every linked service; nonzero if one failed. */

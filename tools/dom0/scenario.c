@@ -1,0 +1,299 @@
+/*
+ * scenario.c - the commands a toolstack scenario script uses beside xl:
+ * Xen's xenstore-read/-write/-ls/-rm, and checks that wait for a guest
+ * to do something (sleep, wait-xs, wait-console) or compare the host's
+ * free memory with a baseline (free-pages). Each returns 0 when the
+ * condition holds and 1 (with a message naming what was seen) when not,
+ * so script mode's verdict follows them.
+ *
+ * May not touch: anything but the store nodes a command names; reads
+ * only, otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <xenctrl.h>
+#include <xenstore.h>
+#include <xenconsoled.h>
+#include "dom0.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sleep in the runtime, so that the services keep running. */
+static void pause_ms(unsigned int ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+int dom0_cmd_sleep(int argc, char **argv)
+{
+    if ( argc != 2 )
+    {
+        fprintf(stderr, "usage: sleep SECONDS\n");
+        return 2;
+    }
+    pause_ms((unsigned int)(strtod(argv[1], NULL) * 1000));
+    return 0;
+}
+
+/* Run fn on an open store handle. */
+static int with_store(int (*fn)(struct xs_handle *, int, char **), int argc, char **argv)
+{
+    struct xs_handle *xs = xs_open(0);
+    int rc;
+
+    if ( !xs )
+    {
+        fprintf(stderr, "%s: cannot reach xenstored: %s\n", argv[0], strerror(errno));
+        return 1;
+    }
+    rc = fn(xs, argc, argv);
+    xs_close(xs);
+    return rc;
+}
+
+static int do_read(struct xs_handle *xs, int argc, char **argv)
+{
+    for ( int i = 1; i < argc; i++ )
+    {
+        unsigned int len;
+        char *v = xs_read(xs, XBT_NULL, argv[i], &len);
+
+        if ( !v )
+        {
+            fprintf(stderr, "xenstore-read: %s: %s\n", argv[i], strerror(errno));
+            return 1;
+        }
+        printf("%.*s\n", (int)len, v);
+        free(v);
+    }
+    return 0;
+}
+
+static int do_write(struct xs_handle *xs, int argc, char **argv)
+{
+    for ( int i = 1; i + 1 < argc; i += 2 )
+        if ( !xs_write(xs, XBT_NULL, argv[i], argv[i + 1], strlen(argv[i + 1])) )
+        {
+            fprintf(stderr, "xenstore-write: %s: %s\n", argv[i], strerror(errno));
+            return 1;
+        }
+    return 0;
+}
+
+static int do_rm(struct xs_handle *xs, int argc, char **argv)
+{
+    for ( int i = 1; i < argc; i++ )
+        if ( !xs_rm(xs, XBT_NULL, argv[i]) )
+        {
+            fprintf(stderr, "xenstore-rm: %s: %s\n", argv[i], strerror(errno));
+            return 1;
+        }
+    return 0;
+}
+
+static void list_tree(struct xs_handle *xs, const char *path, int depth)
+{
+    unsigned int n, len;
+    char **kids = xs_directory(xs, XBT_NULL, path, &n);
+
+    for ( unsigned int i = 0; kids && i < n; i++ )
+    {
+        char child[1024];
+        char *v;
+
+        snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", kids[i]);
+        v = xs_read(xs, XBT_NULL, child, &len);
+        printf("%*s%s = \"%.*s\"\n", depth, "", kids[i], v ? (int)len : 0, v ? v : "");
+        free(v);
+        list_tree(xs, child, depth + 1);
+    }
+    free(kids);
+}
+
+static int do_ls(struct xs_handle *xs, int argc, char **argv)
+{
+    list_tree(xs, argc > 1 ? argv[1] : "/", 0);
+    return 0;
+}
+
+int dom0_cmd_xenstore_read(int argc, char **argv)
+{
+    return argc < 2 ? 2 : with_store(do_read, argc, argv);
+}
+
+int dom0_cmd_xenstore_write(int argc, char **argv)
+{
+    return argc < 3 || !(argc & 1) ? 2 : with_store(do_write, argc, argv);
+}
+
+int dom0_cmd_xenstore_rm(int argc, char **argv)
+{
+    return argc < 2 ? 2 : with_store(do_rm, argc, argv);
+}
+
+int dom0_cmd_xenstore_ls(int argc, char **argv)
+{
+    return with_store(do_ls, argc, argv);
+}
+
+/* "=V" equal, ">=N" at least N (numbers), or "" any value. */
+static bool value_matches(const char *v, const char *want)
+{
+    if ( !want || !*want )
+        return true;
+    if ( !strncmp(want, ">=", 2) )
+        return strtoll(v, NULL, 0) >= strtoll(want + 2, NULL, 0);
+    return !strcmp(v, want[0] == '=' ? want + 1 : want);
+}
+
+static int do_wait_xs(struct xs_handle *xs, int argc, char **argv)
+{
+    const char *want = argc > 2 ? argv[2] : NULL;
+    double end = now_s() + (argc > 3 ? strtod(argv[3], NULL) : 30);
+    char *v = NULL;
+
+    for ( ;; )
+    {
+        unsigned int len;
+
+        free(v);
+        v = xs_read(xs, XBT_NULL, argv[1], &len);
+        if ( v && value_matches(v, want) )
+            break;
+        if ( now_s() > end )
+        {
+            fprintf(stderr, "wait-xs: %s is %s%s%s, wanted %s\n", argv[1], v ? "\"" : "",
+                    v ? v : "missing", v ? "\"" : "", want ? want : "any value");
+            free(v);
+            return 1;
+        }
+        pause_ms(50);
+    }
+    printf("%s = \"%s\"\n", argv[1], v);
+    free(v);
+    return 0;
+}
+
+/* wait-xs PATH [=VALUE|>=N] [TIMEOUT_S] */
+int dom0_cmd_wait_xs(int argc, char **argv)
+{
+    if ( argc < 2 || argc > 4 )
+    {
+        fprintf(stderr, "usage: wait-xs PATH [=VALUE|>=N] [TIMEOUT_S]\n");
+        return 2;
+    }
+    return with_store(do_wait_xs, argc, argv);
+}
+
+static int console_connect(unsigned int domid)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%u", XENCONSOLED_DIR, domid);
+    if ( fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) )
+    {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Read the console until text shows up or the time is over. */
+static bool console_shows(int fd, const char *text, double end)
+{
+    static char seen[16384];
+    size_t have = 0;
+
+    while ( now_s() <= end )
+    {
+        ssize_t n = recv(fd, seen + have, sizeof(seen) - 1 - have, MSG_DONTWAIT);
+
+        if ( n > 0 )
+        {
+            have += n;
+            seen[have] = '\0';
+            if ( strstr(seen, text) )
+                return true;
+            if ( have > sizeof(seen) / 2 ) /* keep the tail: text may straddle */
+            {
+                memmove(seen, seen + have - 256, 256);
+                have = 256;
+            }
+            continue;
+        }
+        if ( n == 0 )
+            return false;
+        pause_ms(50);
+    }
+    return false;
+}
+
+/* wait-console DOMID TEXT [TIMEOUT_S] */
+int dom0_cmd_wait_console(int argc, char **argv)
+{
+    int fd;
+    bool ok;
+
+    if ( argc < 3 || argc > 4 )
+    {
+        fprintf(stderr, "usage: wait-console DOMID TEXT [TIMEOUT_S]\n");
+        return 2;
+    }
+    fd = console_connect((unsigned int)strtoul(argv[1], NULL, 0));
+    if ( fd < 0 )
+    {
+        fprintf(stderr, "wait-console: no console for domain %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    ok = console_shows(fd, argv[2], now_s() + (argc > 3 ? strtod(argv[3], NULL) : 30));
+    close(fd);
+    if ( !ok )
+        fprintf(stderr, "wait-console: domain %s never printed \"%s\"\n", argv[1], argv[2]);
+    else
+        printf("domain %s printed \"%s\"\n", argv[1], argv[2]);
+    return !ok;
+}
+
+/* free-pages save | free-pages same: the host's free frames now, or
+ * compared with the saved count (a leak shows as fewer). */
+int dom0_cmd_free_pages(int argc, char **argv)
+{
+    static uint64_t saved;
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xc_physinfo_t info;
+    int rc = 1;
+
+    if ( argc != 2 || !xch || xc_physinfo(xch, &info) )
+        goto out;
+    if ( !strcmp(argv[1], "save") )
+    {
+        saved = info.free_pages;
+        printf("free pages: %llu (saved)\n", (unsigned long long)saved);
+        rc = 0;
+    }
+    else if ( !strcmp(argv[1], "same") )
+    {
+        printf("free pages: %llu, saved %llu\n", (unsigned long long)info.free_pages,
+               (unsigned long long)saved);
+        rc = info.free_pages != saved;
+    }
+out:
+    if ( xch )
+        xc_interface_close(xch);
+    return rc;
+}
