@@ -23,6 +23,7 @@ static int cmd_help(int argc, char **argv)
            "          selftest [name...] | help | exit [n] | poweroff\n"
            "          xenstore-read|-write|-rm|-ls ... | sleep S\n"
            "          wait-xs PATH [=V|>=N] [S] | wait-console DOMID TEXT [S]\n"
+           "          wait-gone NAME [S]\n"
            "          free-pages save|same\n");
     return 0;
 }
@@ -126,6 +127,7 @@ static const struct
     { "wait-xs", dom0_cmd_wait_xs },
     { "wait-console", dom0_cmd_wait_console },
     { "free-pages", dom0_cmd_free_pages },
+    { "wait-gone", dom0_cmd_wait_gone },
 };
 
 int dom0_builtin(int argc, char **argv, bool *found)

@@ -1,7 +1,7 @@
 /*
  * scenario.c - the commands a toolstack scenario script uses beside xl:
  * Xen's xenstore-read/-write/-ls/-rm, and checks that wait for a guest
- * to do something (sleep, wait-xs, wait-console) or compare the host's
+ * to do something (sleep, wait-xs, wait-console, wait-gone) or compare the host's
  * free memory with a baseline (free-pages). Each returns 0 when the
  * condition holds and 1 (with a message naming what was seen) when not,
  * so script mode's verdict follows them.
@@ -20,6 +20,7 @@
 #include <xenctrl.h>
 #include <xenstore.h>
 #include <xenconsoled.h>
+#include <libxl.h>
 #include "dom0.h"
 
 static double now_s(void)
@@ -296,4 +297,39 @@ out:
     if ( xch )
         xc_interface_close(xch);
     return rc;
+}
+
+/* Has xl, acting on the domain's on_poweroff/on_reboot/on_crash, made
+ * the domain named go away? (xl does this at each command; here too.) */
+static bool domain_gone(libxl_ctx *ctx, const char *name)
+{
+    libxl_domid domid;
+
+    libxl_domain_death_handle(ctx);
+    return libxl_name_to_domid(ctx, name, &domid) != 0;
+}
+
+/* wait-gone NAME [TIMEOUT_S]: the domain shut itself down and was reaped. */
+int dom0_cmd_wait_gone(int argc, char **argv)
+{
+    libxl_ctx *ctx = NULL;
+    double end;
+    bool gone = false;
+
+    if ( argc < 2 || argc > 3 )
+    {
+        fprintf(stderr, "usage: wait-gone NAME [TIMEOUT_S]\n");
+        return 2;
+    }
+    if ( libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL) )
+        return 1;
+    end = now_s() + (argc > 2 ? strtod(argv[2], NULL) : 30);
+    while ( !(gone = domain_gone(ctx, argv[1])) && now_s() <= end )
+        pause_ms(100);
+    libxl_ctx_free(ctx);
+    if ( !gone )
+        fprintf(stderr, "wait-gone: domain %s is still there\n", argv[1]);
+    else
+        printf("domain %s is gone\n", argv[1]);
+    return !gone;
 }

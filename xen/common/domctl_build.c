@@ -59,31 +59,40 @@ static int check_config(const struct xen_domctl_createdomain *c)
     return 0;
 }
 
-/* The id to create: the one asked for, or the lowest free one from 1. */
-static int pick_id(domid_t want, domid_t *id)
+static bool id_in_use(domid_t id)
 {
-    struct domain *d;
-    domid_t next = 1;
-    if ( want )
-    {
-        if ( want >= DOMID_FIRST_RESERVED )
-            return -EINVAL;
-        d = domain_get_by_id(want);
-        if ( d )
-            put_domain(d);
-        *id = want;
-        return d || zombie_holds_id(want) ? -EEXIST : 0;
-    }
-    while ( ((d = domain_get_next(next)) && d->domain_id == next) || zombie_holds_id(next) )
-    {
-        if ( d )
-            put_domain(d);
-        next++;
-    }
+    struct domain *d = domain_get_by_id(id);
     if ( d )
         put_domain(d);
-    *id = next;
-    return next < DOMID_FIRST_RESERVED ? 0 : -ENOMEM; /* Xen's answer: no id left */
+    return d || zombie_holds_id(id);
+}
+
+/*
+ * The id to create: the one asked for, or, as Xen does, the next free one
+ * after the last handed out (wrapping below DOMID_FIRST_RESERVED), so an
+ * id is not reused while a toolstack may still name its old domain.
+ */
+static int pick_id(domid_t want, domid_t *id)
+{
+    static domid_t rover;
+    if ( want )
+    {
+        *id = want;
+        if ( want >= DOMID_FIRST_RESERVED )
+            return -EINVAL;
+        return id_in_use(want) ? -EEXIST : 0;
+    }
+    for ( unsigned int tries = 1; tries < DOMID_FIRST_RESERVED; tries++ )
+    {
+        domid_t next = rover % (DOMID_FIRST_RESERVED - 1) + 1;
+        rover = next;
+        if ( !id_in_use(next) )
+        {
+            *id = next;
+            return 0;
+        }
+    }
+    return -ENOMEM; /* Xen's answer: no id left */
 }
 
 long domctl_createdomain(struct domain *unused, struct xen_domctl *op, uint64_t arg)

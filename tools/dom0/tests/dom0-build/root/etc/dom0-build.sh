@@ -5,11 +5,13 @@
 # verdict on its console, which the console daemon serves. Then kernels
 # the builder must refuse (not ELF; a truncated ELF header) and a memory size
 # it must refuse: each create fails and the host's free memory is back
-# where it began.
+# where it began. The guest powers off by itself after its verdict;
+# wait-gone waits for that and for xl to reap it (on_poweroff
+# destroy, the default).
 free-pages save
 xl create /etc/pvh-layout.cfg
 wait-console 1 "Test result: SUCCESS" 40
-xl destroy pvh-layout
+wait-gone pvh-layout 60
 free-pages same
 !xl create /etc/not-elf.cfg
 free-pages same
