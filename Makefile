@@ -32,7 +32,7 @@ all: build
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf tools linux
+build: xen xtf linux tools
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.
@@ -48,7 +48,7 @@ xtf:
 # The dom0 unikernel (tools/dom0: its runtime, musl, the toolstack) and
 # the ramdisks and descriptors of its tests, installed beside the XTF
 # tests in build/xtf where the runner finds boot modules.
-tools: xtf
+tools: xtf linux
 	@$(MAKE) -s -C tools/dom0 BUILD=$(BUILD)/tools XTF_OUT=$(BUILD)/xtf
 
 # One C style, clang-format's (.clang-format, docs/CODING_STYLE.md).

@@ -24,3 +24,10 @@ echo "== log-dirty (guests on both platforms) =="
 echo
 echo "== vCPU load and unload (guests on both platforms) =="
 "$here/bench-vcpu-load.sh"
+
+# Domain building: hypercalls, populate extents, map batches and frames
+# mapped per xc_pvh_build(), on the builder's test double
+# (docs/bench/domain-build.md).
+echo
+echo "== domain build (host) =="
+"$here/bench-domain-build.sh"

@@ -6,10 +6,12 @@
 #   N passed, N failed
 #
 # Stages, in order (default: all of them):
-#   host-decode  host-elf  host-walk  host-format  host-xlcfg  host-xsmsg
+#   host-decode  host-elf  host-walk  host-format  host-xsmsg  host-xlcfg
+#   host-pvh-build
 #       the libFuzzer harnesses of tools/tests/fuzz/ (x86 decoder, ELF
-#       parser, guest page walk, lib/'s formatter, xl's config reader,
-#       xenstored's request handling), FUZZ_SECONDS each,
+#       parser, guest page walk, lib/'s formatter, xenstored's request
+#       handling, xl's config reader, the toolstack's domain builder
+#       against a fake domain), FUZZ_SECONDS each,
 #       from the committed corpus tools/tests/fuzz/corpus/NAME/ (only
 #       read, never written) plus a work corpus in build/fuzz/corpus/NAME/
 #       that grows between runs.
@@ -38,7 +40,7 @@ set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
-STAGES=(host-decode host-elf host-walk host-format host-xlcfg host-xsmsg guest-qemu guest-bochs)
+STAGES=(host-decode host-elf host-walk host-format host-xsmsg host-xlcfg host-pvh-build guest-qemu guest-bochs)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 NICE="nice -n ${FUZZ_NICE:-10}"
@@ -46,7 +48,7 @@ FUZZ_DIR=$WREN_ROOT/tools/tests/fuzz
 OUT=$BUILD/fuzz
 
 # Per harness: the largest input worth trying, and a dictionary if any.
-declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200 [format]=200 [xlcfg]=1024 [xsmsg]=6000)
+declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200 [format]=200 [xsmsg]=6000 [xlcfg]=1024 [pvh-build]=2048)
 
 # stat NAME LOG: a number from libFuzzer's -print_final_stats output.
 stat()
@@ -99,8 +101,9 @@ stage_host_decode() { host_stage decode; }
 stage_host_elf() { host_stage elf; }
 stage_host_walk() { host_stage walk; }
 stage_host_format() { host_stage format; }
-stage_host_xlcfg() { host_stage xlcfg; }
 stage_host_xsmsg() { host_stage xsmsg; }
+stage_host_xlcfg() { host_stage xlcfg; }
+stage_host_pvh_build() { host_stage pvh-build; }
 
 # guest_stage PLATFORM NAME: the hostile-guest fuzzer on one emulator.
 guest_stage()

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -253,8 +255,14 @@ static int t_evtchn(void)
     uint32_t port;
     if ( fd < 0 )
         return FAIL("open /dev/xen/evtchn: %s", strerror(errno));
-    if ( (v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq)) <= 0 )
+    /* xenstored may hold VIRQ_DOM_EXC already: then the bind is EEXIST. */
+    v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq);
+    if ( v <= 0 && errno != EEXIST )
         return FAIL("bind VIRQ_DOM_EXC: %s", strerror(errno));
+    if ( v > 0 && ioctl(fd, IOCTL_EVTCHN_UNBIND, &(struct ioctl_evtchn_unbind){ (unsigned int)v }) )
+        return FAIL("unbind VIRQ_DOM_EXC's port %d: %s", v, strerror(errno));
+    if ( v > 0 && (v = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq)) <= 0 )
+        return FAIL("bind VIRQ_DOM_EXC again after unbinding: %s", strerror(errno));
     rc = ev_loop(fd);
     if ( !rc && (ioctl(fd, IOCTL_EVTCHN_NOTIFY, &bogus) == 0 || errno != ENOTCONN) )
         rc = FAIL("notify on a port we do not own was allowed");
@@ -263,6 +271,78 @@ static int t_evtchn(void)
         rc = FAIL("an empty device did not say EAGAIN (port %u, errno %d)", port, errno);
     close(fd);
     return rc;
+}
+
+static long long ms_since(const struct timespec *a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (b.tv_sec - a->tv_sec) * 1000LL + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* select on fd, which has one byte to read: ready at once, then not. */
+static int select_check(int fd)
+{
+    fd_set rd, wr;
+    struct timeval tv = { 0, 30000 };
+    char c;
+    FD_ZERO(&rd);
+    FD_ZERO(&wr);
+    FD_SET(fd, &rd);
+    FD_SET(1, &wr);
+    if ( select(fd + 1, &rd, &wr, NULL, NULL) != 2 || !FD_ISSET(fd, &rd) || !FD_ISSET(1, &wr) )
+        return FAIL("select did not see a readable socket and a writable console");
+    if ( read(fd, &c, 1) != 1 )
+        return FAIL("the byte select saw could not be read");
+    FD_ZERO(&rd);
+    FD_SET(fd, &rd);
+    if ( select(fd + 1, &rd, NULL, NULL, &tv) != 0 || FD_ISSET(fd, &rd) )
+        return FAIL("select of an idle socket did not time out");
+    return 0;
+}
+
+/* poll: a timeout that expires, then readiness, on a socket pair and the console. */
+static int t_poll(void)
+{
+    struct pollfd p[2] = { { -1, POLLIN, 0 }, { 1, POLLOUT, 0 } };
+    struct timespec t0;
+    int sv[2], n, rc = 0;
+    long long ms;
+    if ( socketpair(AF_UNIX, SOCK_STREAM, 0, sv) )
+        return FAIL("socketpair: %s", strerror(errno));
+    p[0].fd = sv[0];
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    n = poll(p, 1, 50);
+    ms = ms_since(&t0);
+    if ( n != 0 || ms < 50 || ms > 5000 )
+        rc = FAIL("poll of an idle socket gave %d after %lld ms (timeout 50)", n, ms);
+    if ( !rc && (write(sv[1], "x", 1) != 1 || poll(p, 2, -1) != 2 || p[0].revents != POLLIN ||
+                 p[1].revents != POLLOUT) )
+        rc = FAIL("poll gave revents %#x/%#x, expected POLLIN/POLLOUT", p[0].revents, p[1].revents);
+    if ( !rc )
+        rc = select_check(sv[0]);
+    close(sv[1]);
+    if ( !rc && (poll(p, 1, 0) != 1 || !(p[0].revents & POLLHUP)) )
+        rc = FAIL("no POLLHUP after the peer closed (revents %#x)", p[0].revents);
+    close(sv[0]);
+    return rc;
+}
+
+/* The console is a terminal: termios round trip, window size. */
+static int t_tty(void)
+{
+    struct termios saved, raw, now;
+    struct winsize ws;
+    if ( !isatty(0) || tcgetattr(0, &saved) || !(saved.c_lflag & ICANON) )
+        return FAIL("stdin is not a terminal in canonical mode");
+    raw = saved;
+    cfmakeraw(&raw);
+    if ( tcsetattr(0, TCSANOW, &raw) || tcgetattr(0, &now) || (now.c_lflag & (ICANON | ECHO)) )
+        return FAIL("raw mode did not stick");
+    tcsetattr(0, TCSANOW, &saved);
+    if ( ioctl(1, TIOCGWINSZ, &ws) || !ws.ws_col || !ws.ws_row )
+        return FAIL("no window size");
+    return 0;
 }
 
 static int t_nosys(void)
@@ -278,10 +358,19 @@ static const struct
     const char *name;
     int (*fn)(void);
 } tests[] = {
-    { "stdio", t_stdio }, { "malloc", t_malloc },         { "file", t_file },
-    { "tmp", t_tmp },     { "socket", t_socket },         { "pipe", t_pipe },
-    { "clock", t_clock }, { "privcmd", t_privcmd },       { "evtchn", t_evtchn },
-    { "nosys", t_nosys }, { "libs", dom0_selftest_libs }, /* selftest-libs.c */
+    { "stdio", t_stdio },
+    { "malloc", t_malloc },
+    { "file", t_file },
+    { "tmp", t_tmp },
+    { "socket", t_socket },
+    { "pipe", t_pipe },
+    { "clock", t_clock },
+    { "privcmd", t_privcmd },
+    { "evtchn", t_evtchn },
+    { "poll", t_poll },
+    { "tty", t_tty },
+    { "nosys", t_nosys },
+    { "libs", dom0_selftest_libs }, /* selftest-libs.c */
 };
 
 static int run(const char *name)

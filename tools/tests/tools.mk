@@ -132,6 +132,13 @@ TOOL_SRCS_test-xl += xl/xl_cfg.lex.c
 TOOL_SRCS_test-xl += libs/light/libxl_config.c
 TOOL_SRCS_test-xl += tests/tools/stub-libxl.c
 
+# dom0's ramdisk reader and its shell's pure parts.
+TOOL_TESTS += test-dom0-cpio
+TOOL_SRCS_test-dom0-cpio += dom0/runtime/cpio.c
+TOOL_TESTS += test-dom0-shell
+TOOL_SRCS_test-dom0-shell += dom0/split.c
+TOOL_SRCS_test-dom0-shell += dom0/lineedit.c
+
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 
 $(BUILD)/tools/obj/%.o: $(TOOLS_ROOT)/%.c
@@ -146,11 +153,20 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -c $< -o $@
 
+# Host benchmarks of tool code (make bench): tools/bench-NAME.c, linked
+# with the TOOL_SRCS_bench-NAME it lists, no test harness.
+TOOL_BENCHES :=
+TOOL_BENCH_BINS = $(addprefix $(BUILD)/tools/,$(TOOL_BENCHES))
+
 # The objects of sources $(1). A function, because a '%' written in the
 # pattern rule below would be taken for the rule's stem.
 tool_objs = $(patsubst %.c,$(BUILD)/tools/obj/%.o,$(1))
 
 .SECONDEXPANSION:
+$(BUILD)/tools/bench-%: $(BUILD)/tools/bench-%.o \
+		$$(call tool_objs,$$(TOOL_SRCS_bench-$$*))
+	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
+
 $(BUILD)/tools/test-%: $(BUILD)/tools/test-%.o $(BUILD)/tools/harness.o \
 		$$(call tool_objs,$$(TOOL_SRCS_test-$$*))
 	$(CC) $(TOOL_TEST_CFLAGS) $^ -o $@
@@ -159,9 +175,20 @@ $(BUILD)/tools/harness.o: harness.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_TEST_CFLAGS) -DWREN_TOOLS_TEST -c $< -o $@
 
+# What building a domain costs, on the fake domain (make bench).
+TOOL_BENCHES += bench-domain-build
+TOOL_SRCS_bench-domain-build += libs/guest/xg_build.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_kernel.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_memory.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_start.c
+TOOL_SRCS_bench-domain-build += libs/guest/xg_cpu.c
+TOOL_SRCS_bench-domain-build += libs/guest/shared.c
+TOOL_SRCS_bench-domain-build += tests/tools/fake-xen.c
+TOOL_SRCS_bench-domain-build += tests/tools/elf-fixture.c
+
 # Keep the objects between runs, and rebuild them when a header they
 # include changes (their .d files).
-TOOL_OBJS := $(foreach t,$(TOOL_TESTS),$(BUILD)/tools/$(t).o $(call tool_objs,$(TOOL_SRCS_$(t))))
+TOOL_OBJS := $(foreach t,$(TOOL_TESTS) $(TOOL_BENCHES),$(BUILD)/tools/$(t).o $(call tool_objs,$(TOOL_SRCS_$(t))))
 .SECONDARY: $(TOOL_OBJS) $(BUILD)/tools/harness.o
 -include $(TOOL_OBJS:.o=.d)
 # A generated scanner includes its parser's header and the parser the

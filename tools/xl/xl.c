@@ -7,6 +7,7 @@
  * It keeps no state between calls except the libxl context it opens and
  * closes within each call; it reaches domains only through libxl.h.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,11 +161,16 @@ int xl_main(int argc, char **argv)
     {
         if ( libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL) )
         {
-            fprintf(xl_err, "xl: cannot open the hypervisor and xenstore interfaces\n");
+            fprintf(xl_err, "xl: cannot open the hypervisor and xenstore interfaces: %s\n",
+                    strerror(errno));
             return 1;
         }
         own_ctx = true;
     }
+    /* Domains that went down since the last command get their on_*
+     * action now (dom0 has no monitor process to do it sooner). */
+    if ( ctx )
+        libxl_domain_death_poll(ctx);
     rc = c->fn(argc - 1, argv + 1);
     fflush(xl_out);
     if ( own_ctx )

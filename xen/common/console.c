@@ -1,16 +1,25 @@
 /*
  * console.c - printk, log levels and guest console output.
  *
- * Every hypervisor line starts "(XEN) ". Guest output is collected per
- * domain and printed a whole line at a time so that lines from different
- * CPUs never interleave: dom0's lines appear raw (as on Xen), domain N's
- * as "(dN) ...". One lock serialises the serial port.
+ * Every hypervisor line starts "(XEN) ". A domU's output is collected
+ * and printed a whole line at a time, as "(dN) ...", so that lines from
+ * different CPUs never interleave. The control domain owns the terminal
+ * (its shell edits lines in place), so its bytes go out as they come,
+ * escapes and carriage returns included, as on Xen. One lock serialises
+ * the serial port.
+ *
+ * Input: what is typed on the serial line is the control domain's
+ * (CONSOLEIO_read). A 10 ms poll moves waiting characters from the UART
+ * into a small ring and raises VIRQ_CONSOLE once until dom0 reads.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/param.h>
+#include <xen/timer.h>
+#include <xen/event.h>
+#include <public/xen.h>
 
 static spinlock_t console_lock = SPIN_LOCK_UNLOCKED(LOCK_console);
 static int loglvl_threshold = 2; /* print ERR, WARNING, INFO */
@@ -183,8 +192,28 @@ static void print_guest_line(struct domain *d)
     d->console.len = 0;
 }
 
+/* The control domain's bytes, unbuffered and unfiltered. */
+static void control_domain_write(const char *buf, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    for ( size_t i = 0; i < len; i++ )
+    {
+        if ( buf[i] == '\n' )
+            ns16550_putc('\r');
+        ns16550_putc(buf[i]);
+        conring_putc(buf[i]);
+        at_line_start = buf[i] == '\n';
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
+    if ( d == hardware_domain )
+    {
+        control_domain_write(buf, len);
+        return;
+    }
     for ( size_t i = 0; i < len; i++ )
     {
         char c = buf[i];
@@ -209,7 +238,49 @@ void console_guest_flush(struct domain *d)
     spin_unlock(&d->console.lock);
 }
 
+/* Typed characters not yet read by dom0, under console_lock. */
+#define INPUT_RING 256U
+static char input_ring[INPUT_RING];
+static uint32_t input_prod, input_cons;
+static bool input_signalled;
+static struct timer input_poll;
+
+/* Move what the UART holds into the ring (dropping what does not fit). */
+static void input_drain_uart(void)
+{
+    int c;
+    while ( (c = ns16550_getc()) >= 0 )
+        if ( input_prod - input_cons < INPUT_RING )
+            input_ring[input_prod++ % INPUT_RING] = (char)c;
+}
+
+static void input_poll_fn(void *unused)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    bool tell;
+    input_drain_uart();
+    tell = input_prod != input_cons && !input_signalled && hardware_domain;
+    if ( tell )
+        input_signalled = true;
+    spin_unlock_irqrestore(&console_lock, flags);
+    if ( tell )
+        send_guest_global_virq(hardware_domain, VIRQ_CONSOLE);
+}
+
+void console_start_input(void)
+{
+    init_timer(&input_poll, input_poll_fn, NULL);
+    set_timer_periodic(&input_poll, NOW() + MILLISECS(10), MILLISECS(10));
+}
+
 size_t console_read(char *buf, size_t len)
 {
-    return 0; /* no serial input yet */
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    size_t n = 0;
+    input_drain_uart();
+    while ( n < len && input_cons != input_prod )
+        buf[n++] = input_ring[input_cons++ % INPUT_RING];
+    input_signalled = false;
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
 }

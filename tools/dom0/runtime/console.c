@@ -2,7 +2,8 @@
  * console.c - /dev/console: the hypervisor console as a terminal.
  * Output is CONSOLEIO_write; input is whatever CONSOLEIO_read hands us
  * (the serial line), pulled when someone reads or polls and when
- * VIRQ_CONSOLE fires. TCGETS/TCSETS keep a termios: in canonical mode
+ * VIRQ_CONSOLE fires (a hypervisor without it is polled every 20 ms
+ * while someone waits for input: event.c). TCGETS/TCSETS keep a termios: in canonical mode
  * (the default) input is echoed and handed out a line at a time with
  * backspace applied; in raw mode (what the shell's line editor sets) it
  * is handed out as it comes.
@@ -60,12 +61,17 @@ static void cook(char c)
         in_ready = in_len;
 }
 
+/* Take everything waiting (a full buffer means there may be more). */
 void rt_console_poll_input(void)
 {
     char buf[64];
-    long n = hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(buf), (long)buf, 0, 0);
-    for ( long i = 0; i < n; i++ )
-        cook(buf[i]);
+    long n;
+    do
+    {
+        n = hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(buf), (long)buf, 0, 0);
+        for ( long i = 0; i < n; i++ )
+            cook(buf[i]);
+    } while ( n == (long)sizeof(buf) );
 }
 
 void rt_console_kick(void)

@@ -27,7 +27,7 @@
 
 #define NR_PORTS   4096 /* the 2-level ABI on 64-bit */
 #define POLL_MAX   128  /* Xen's limit per SCHEDOP_poll */
-#define CONSOLE_MS 20   /* no VIRQ_CONSOLE from Wren yet: look this often */
+#define CONSOLE_MS 20   /* without VIRQ_CONSOLE: look this often */
 
 struct port
 {
@@ -37,7 +37,7 @@ struct port
 
 static uint8_t shinfo_page[RT_PAGE] __attribute__((aligned(4096)));
 static struct port ports[NR_PORTS];
-static bool in_services;
+static bool console_virq; /* VIRQ_CONSOLE bound: input wakes us */
 bool rt_console_waiting;
 
 volatile struct shared_info *rt_shared_info(void)
@@ -85,6 +85,7 @@ void rt_console_port(unsigned int port)
     {
         hw_mask(port, true);
         ports[port] = (struct port){ .console = true };
+        console_virq = true;
     }
 }
 
@@ -156,7 +157,7 @@ static void block(uint64_t deadline)
     for ( unsigned int port = 1; port < NR_PORTS && n < POLL_MAX; port++ )
         if ( (ports[port].owner && !ports[port].masked) || ports[port].console )
             list[n++] = port;
-    if ( rt_console_waiting )
+    if ( rt_console_waiting && !console_virq )
     {
         uint64_t soon = rt_now() + CONSOLE_MS * 1000000ULL;
         if ( !p.timeout || p.timeout > soon )
@@ -170,13 +171,7 @@ static void block(uint64_t deadline)
 
 void rt_wait(uint64_t deadline)
 {
-    bool progress = false;
-    if ( !in_services )
-    {
-        in_services = true;
-        progress = dom0_services_run();
-        in_services = false;
-    }
+    bool progress = dom0_services_run(); /* but those already running */
     progress |= scan();
     if ( !progress && (!deadline || rt_now() < deadline) )
         block(deadline);

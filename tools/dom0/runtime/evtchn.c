@@ -3,6 +3,8 @@
  * of ports it bound (closing it unbinds them); a port that fires is
  * masked and queued, read() hands out queued ports as uint32_t, write()
  * of ports unmasks them, poll() says POLLIN while the queue is not empty.
+ * A port that fires with the queue full is lost and read() says EFBIG
+ * until IOCTL_EVTCHN_RESET, as on Linux.
  *
  * May not touch: ports bound by another descriptor or by the runtime
  * itself (the console's); event.c decides when a port has fired.
@@ -21,12 +23,15 @@ struct rt_evdev
 {
     uint32_t ring[RING];
     unsigned int head, count;
+    bool overflow; /* a port fired with the ring full: read says EFBIG */
 };
 
 void rt_evdev_fire(struct rt_evdev *d, unsigned int port)
 {
     if ( d->count < RING )
         d->ring[(d->head + d->count++) % RING] = port;
+    else
+        d->overflow = true;
 }
 
 static long evop(unsigned int cmd, void *arg)
@@ -124,8 +129,9 @@ static long ev_ioctl(struct rt_file *f, unsigned long req, unsigned long arg)
 
 static bool queued(void *arg)
 {
+    struct rt_evdev *d = arg;
     rt_events_scan();
-    return ((struct rt_evdev *)arg)->count;
+    return d->count || d->overflow;
 }
 
 static long ev_read(struct rt_file *f, void *buf, size_t n, int64_t *off)
@@ -139,6 +145,8 @@ static long ev_read(struct rt_file *f, void *buf, size_t n, int64_t *off)
     rc = rt_block(queued, d, rt_file_nonblock(f), 0);
     if ( rc )
         return rc;
+    if ( d->overflow )
+        return -EFBIG; /* as Linux: the owner must RESET and rescan */
     for ( i = 0; i < n / sizeof(uint32_t) && d->count; i++, d->count-- )
     {
         out[i] = d->ring[d->head];

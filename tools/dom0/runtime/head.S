@@ -151,6 +151,7 @@ rt_start_info_paddr:
 
         .bss
         .balign 4096
+        .global rt_pd
 rt_pml4:        .skip 4096
 rt_pdpt:        .skip 4096
 rt_pd:          .skip NR_PD * 4096

@@ -25,7 +25,11 @@ long hypercall(unsigned int nr, long a1, long a2, long a3, long a4, long a5)
     void *fn = hypercall_page + nr * 32;
     if ( nr >= RT_PAGE / 32 )
         return -38; /* ENOSYS: beyond the page */
-    asm volatile("call *%[fn]"
+    /* The call pushes a return address: step over the red zone first,
+     * where the compiler may keep the very struct this call passes. */
+    asm volatile("lea -128(%%rsp), %%rsp\n\t"
+                 "call *%[fn]\n\t"
+                 "lea 128(%%rsp), %%rsp"
                  : "=a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
                  : [fn] "r"(fn)
                  : "memory", "rcx", "r9", "r11");

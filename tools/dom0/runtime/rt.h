@@ -42,6 +42,7 @@ void *window_alloc(size_t bytes);
 bool window_owns(uintptr_t va, size_t len);
 void window_note_mapped(uintptr_t va);
 long rt_window_free(uintptr_t va, size_t len);
+int rt_guard_page(uintptr_t va);
 
 /* ---- events and blocking (event.c) ---- */
 struct rt_evdev;

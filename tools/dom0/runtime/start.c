@@ -72,13 +72,14 @@ static void *process_stack(void)
     static uint8_t random_bytes[16];
     char *argv[MAX_ARGS + 1];
     int argc = split_args(argv);
-    uint8_t *top = rt_pages_alloc(STACK_SIZE);
+    uint8_t *base = rt_pages_alloc(STACK_SIZE + RT_PAGE);
     unsigned long *sp;
     size_t words = 1 + (size_t)argc + 1 + 3 + 1 + 2 * 10;
-    if ( !top )
+    if ( !base || rt_guard_page((uintptr_t)base) ) /* an overflow faults */
         return NULL;
+    base += RT_PAGE;
     rt_random_fill(random_bytes, sizeof(random_bytes));
-    sp = (unsigned long *)(((uintptr_t)top + STACK_SIZE - words * 8) & ~15UL);
+    sp = (unsigned long *)(((uintptr_t)base + STACK_SIZE - words * 8) & ~15UL);
     unsigned long *p = sp;
     *p++ = (unsigned long)argc;
     for ( int i = 0; i <= argc; i++ )
@@ -94,6 +95,20 @@ static void *process_stack(void)
     return sp;
 }
 
+/*
+ * Debian builds musl with the stack protector: its functions read the
+ * canary at %fs:0x28. Until musl sets its thread pointer (arch_prctl in
+ * __init_tls), FS points here, so the runtime may call them (strcspn,
+ * vsnprintf) at boot; page 0, where FS base 0 would point, is unmapped.
+ */
+static uint64_t boot_tls[8] __attribute__((aligned(64)));
+
+static void boot_fs(void)
+{
+    uint64_t a = (uintptr_t)boot_tls;
+    asm volatile("wrmsr" ::"c"(0xc0000100), "a"((uint32_t)a), "d"((uint32_t)(a >> 32)));
+}
+
 void rt_start(uint32_t si_paddr)
 {
     const struct hvm_start_info *si = (const void *)(uintptr_t)si_paddr;
@@ -101,6 +116,7 @@ void rt_start(uint32_t si_paddr)
     uintptr_t end = ram_end(si);
     void *sp;
     asm volatile("fninit");
+    boot_fs();
     rt_hypercall_init();
     rt_traps_init();
     rt_event_init();
@@ -109,6 +125,7 @@ void rt_start(uint32_t si_paddr)
     if ( si->nr_modules && mod->paddr < end )
         end = mod->paddr;
     rt_mem_init((uintptr_t)_image_end, end);
+    rt_guard_page(0); /* a NULL pointer faults (start_info was read above) */
     rt_fs_init(si->nr_modules ? (const void *)(uintptr_t)mod->paddr : NULL,
                si->nr_modules ? mod->size : 0);
     devices_init();

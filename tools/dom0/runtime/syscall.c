@@ -145,48 +145,20 @@ static long process_call(long nr, const long *a)
     }
 }
 
+/* Each table handles its own numbers and says RT_UNHANDLED to the rest. */
+static long (*const tables[])(long nr, const long *a) = {
+    rt_sys_mem, rt_sys_poll, rt_sys_time, rt_sock_syscall, process_call, rt_sys_file,
+};
+
 static long dispatch(long nr, const long *a)
 {
-    switch ( nr )
+    for ( size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++ )
     {
-    case 9:
-    case 10:
-    case 11:
-    case 12:
-    case 25:
-    case 28: return rt_sys_mem(nr, a);
-    case 7:
-    case 271: return rt_sys_poll(nr, a);
-    case 35:
-    case 96:
-    case 201:
-    case 228:
-    case 229:
-    case 230: return rt_sys_time(nr, a);
-    case 22:
-    case 293:
-    case 41:
-    case 42:
-    case 43:
-    case 44:
-    case 45:
-    case 46:
-    case 47:
-    case 48:
-    case 49:
-    case 50:
-    case 51:
-    case 52:
-    case 53:
-    case 54:
-    case 55:
-    case 288: return rt_sock_syscall(nr, a);
-    default: break;
+        long r = tables[i](nr, a);
+        if ( r != RT_UNHANDLED )
+            return r;
     }
-    {
-        long r = process_call(nr, a);
-        return r == RT_UNHANDLED ? rt_sys_file(nr, a) : r;
-    }
+    return RT_UNHANDLED;
 }
 
 long rt_syscall(struct rt_sysframe *f)

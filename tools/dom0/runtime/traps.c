@@ -123,17 +123,50 @@ void rt_traps_init(void)
     wrmsr(MSR_FMASK, SYSCALL_FMASK);
 }
 
+/* The report is formatted here, not by musl: a fault may come before
+ * musl has a thread pointer (its vsnprintf reads the stack canary
+ * through %fs), or from inside musl itself. */
+static void put(const char *s)
+{
+    rt_console_write(s, strlen(s));
+}
+
+static void put_reg(const char *name, uint64_t v)
+{
+    char buf[32] = "  ";
+    size_t n = 2;
+    while ( *name )
+        buf[n++] = *name++;
+    buf[n++] = ' ';
+    for ( int shift = 60; shift >= 0; shift -= 4 )
+        buf[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+    rt_console_write(buf, n);
+}
+
 void rt_exception(struct rt_excframe *f)
 {
-    uint64_t cr2;
+    static const char *const names[] = { "rip", "rsp", "rflags", "cr2", "error", "rax", "rbx",
+                                         "rcx", "rdx", "rsi",    "rdi", "rbp",   "r8",  "r9",
+                                         "r10", "r11", "r12",    "r13", "r14",   "r15" };
+    static bool reporting;
+    uint64_t cr2, v[20];
+    if ( reporting ) /* the report itself faulted: just stop */
+        rt_shutdown(SHUTDOWN_crash);
+    reporting = true;
     asm volatile("mov %%cr2, %0" : "=r"(cr2));
-    rt_printf("\ndom0: fatal exception %lu (%s), error code %#lx\n", f->vec,
-              f->vec < 22 ? exc_names[f->vec] : "reserved", f->err);
-    rt_printf("  rip %016lx  rsp %016lx  rflags %08lx  cr2 %016lx\n", f->rip, f->rsp, f->rflags,
-              cr2);
-    rt_printf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
-    rt_printf("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
-    rt_printf("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
-    rt_printf("  r13 %016lx  r14 %016lx  r15 %016lx\n", f->r13, f->r14, f->r15);
+    put("\ndom0: fatal exception: ");
+    put(f->vec < 22 ? exc_names[f->vec] : "reserved");
+    put_reg("vector", f->vec);
+    put("\n");
+    memcpy(v, (uint64_t[]){ f->rip, f->rsp, f->rflags, cr2,    f->err, f->rax, f->rbx,
+                            f->rcx, f->rdx, f->rsi,    f->rdi, f->rbp, f->r8,  f->r9,
+                            f->r10, f->r11, f->r12,    f->r13, f->r14, f->r15 },
+           sizeof(v));
+    for ( unsigned int i = 0; i < 20; i++ )
+    {
+        put_reg(names[i], v[i]);
+        if ( i % 4 == 3 )
+            put("\n");
+    }
     rt_shutdown(SHUTDOWN_crash);
 }

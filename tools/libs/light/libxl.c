@@ -40,8 +40,11 @@ int libxl_ctx_alloc(libxl_ctx **pctx, int version, unsigned int flags, void *lg)
         ctx->xsh = xs_open(0);
     if ( !ctx->xsh )
     {
+        int saved = errno; /* which library failed, for the caller */
+
         ctx_close(ctx);
         free(ctx);
+        errno = saved;
         return ERROR_FAIL;
     }
     *pctx = ctx;

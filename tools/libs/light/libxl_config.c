@@ -241,6 +241,11 @@ int libxl__config_store(libxl_domid domid, const libxl_domain_config *d_config)
     return 0;
 }
 
+bool libxl__config_any(void)
+{
+    return configs != NULL;
+}
+
 const libxl_domain_config *libxl__config_lookup(libxl_domid domid)
 {
     struct config_entry *e;

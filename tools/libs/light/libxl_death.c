@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libxl_death.c - what happens when a domain this dom0 created shuts
- * down: its on_poweroff / on_reboot / on_crash action (Xen's xl does this
- * in a monitor process per domain; dom0 is one process, so a service
- * calls libxl_domain_death_handle() from its @releaseDomain watch).
+ * down: its on_poweroff / on_reboot / on_crash action. Xen's xl does this
+ * in a monitor process per domain; dom0 is one process whose services
+ * may not block on the store (the runtime does not run services inside a
+ * service), so xl calls it in the foreground (libxl.h says when).
  *
  * It acts only on domains in the configuration registry that have shut
  * down; others (dom0, the hypervisor's boot-module domains) are left
  * alone, as is a suspended domain (it will be resumed or saved).
  */
-#include <errno.h>
 #include <stdlib.h>
 
 #include "libxl_internal.h"
@@ -70,24 +70,7 @@ int libxl_domain_death_handle(libxl_ctx *ctx)
     return handled;
 }
 
-#define DEATH_TOKEN "libxl-death"
-
 int libxl_domain_death_poll(libxl_ctx *ctx)
 {
-    char **ev;
-    bool fired = false;
-
-    if ( !ctx->death_watch )
-    {
-        if ( !xs_watch(ctx->xsh, "@releaseDomain", DEATH_TOKEN) )
-            return libxl__err_errno(ctx, ERROR_FAIL, "cannot watch @releaseDomain");
-        ctx->death_watch = true;
-        fired = true; /* a first look, for deaths before the watch */
-    }
-    while ( (ev = xs_check_watch(ctx->xsh)) )
-    {
-        fired = true;
-        free(ev);
-    }
-    return fired ? libxl_domain_death_handle(ctx) : 0;
+    return libxl__config_any() ? libxl_domain_death_handle(ctx) : 0;
 }

@@ -15,8 +15,9 @@
 
 #include "libxl_internal.h"
 
-#define DOM0_NAME  "Domain-0"
-#define LIST_CHUNK 64
+#define DOM0_NAME     "Domain-0"
+#define LIST_CHUNK    64
+#define WAIT_SLICE_MS 100
 
 void libxl_dominfo_init(libxl_dominfo *info)
 {
@@ -192,16 +193,21 @@ static int domain_ended(libxl_ctx *ctx, libxl_domid domid)
     return info.shutdown || info.dying;
 }
 
-static int wait_event(libxl_ctx *ctx, int timeout_ms)
+/* Waits for a watch event, at most WAIT_SLICE_MS (a store that does not
+ * fire @releaseDomain on a shutdown is still noticed); *left_ms counts
+ * down unless negative (forever). */
+static int wait_event(libxl_ctx *ctx, int *left_ms)
 {
     struct pollfd p = { .fd = xs_fileno(ctx->xsh), .events = POLLIN };
+    int slice = *left_ms >= 0 && *left_ms < WAIT_SLICE_MS ? *left_ms : WAIT_SLICE_MS;
     char **ev;
-    int n = poll(&p, 1, timeout_ms);
 
-    if ( n < 0 && errno != EINTR )
-        return libxl__err_errno(ctx, ERROR_FAIL, "cannot wait for the store");
-    if ( n == 0 )
+    if ( *left_ms == 0 )
         return ERROR_TIMEDOUT;
+    if ( poll(&p, 1, slice) < 0 && errno != EINTR )
+        return libxl__err_errno(ctx, ERROR_FAIL, "cannot wait for the store");
+    if ( *left_ms > 0 )
+        *left_ms -= slice;
     while ( (ev = xs_check_watch(ctx->xsh)) )
         free(ev);
     return 0;
@@ -216,14 +222,17 @@ int libxl_domain_wait_shutdown(libxl_ctx *ctx, libxl_domid domid, int timeout_ms
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot watch @releaseDomain");
     while ( !(rc = domain_ended(ctx, domid)) )
     {
-        rc = wait_event(ctx, timeout_ms);
+        rc = wait_event(ctx, &timeout_ms);
         if ( rc )
             break;
     }
     xs_unwatch(ctx->xsh, "@releaseDomain", token);
     if ( rc == ERROR_TIMEDOUT )
-        libxl__err(ctx, rc, "domain %u did not shut down in time", domid);
-    return rc < 0 ? rc : 0;
+        return libxl__err(ctx, rc, "domain %u did not shut down in time", domid);
+    if ( rc < 0 )
+        return rc;
+    libxl_domain_death_poll(ctx);
+    return 0;
 }
 
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how)

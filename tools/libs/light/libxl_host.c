@@ -14,6 +14,7 @@
 #include "libxl_internal.h"
 
 #define CONSOLE_READ_CHUNK 16384
+#define CONSOLE_READ_MAX   (4 << 20) /* far more than any console ring */
 
 void libxl_physinfo_init(libxl_physinfo *p)
 {
@@ -103,50 +104,82 @@ const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx)
 
 /* --- the hypervisor's console ring ------------------------------------ */
 
+/* The ring is read whole at start, then handed out a line at a time: in
+ * Wren's dom0 what xl prints goes into that same ring, so reading while
+ * printing would never reach the end. */
 struct libxl__xen_console_reader
 {
-    char *buffer;
-    unsigned int size, count;
-    uint32_t index;
-    int clear;
-    bool done;
+    char *text;
+    size_t len, pos, cap;
+    char *line; /* the line last handed out */
 };
+
+static int reader_grow(libxl_xen_console_reader *cr)
+{
+    size_t cap = cr->cap ? cr->cap * 2 : CONSOLE_READ_CHUNK;
+    char *t = cap <= CONSOLE_READ_MAX ? realloc(cr->text, cap + 1) : NULL;
+
+    if ( !t )
+        return -1;
+    cr->text = t;
+    cr->cap = cap;
+    return 0;
+}
+
+static int reader_fill(libxl_ctx *ctx, libxl_xen_console_reader *cr, int clear)
+{
+    uint32_t index = 0;
+    unsigned int n;
+
+    do
+    {
+        if ( cr->cap - cr->len < CONSOLE_READ_CHUNK / 2 && reader_grow(cr) )
+            return libxl__err(ctx, ERROR_NOMEM, "the console ring does not fit in memory");
+        n = cr->cap - cr->len;
+        if ( xc_readconsolering(ctx->xch, cr->text + cr->len, &n, 0, 1, &index) )
+            return libxl__err_errno(ctx, ERROR_FAIL, "cannot read the hypervisor's console");
+        cr->len += n;
+    } while ( n );
+    n = 0;
+    if ( clear && xc_readconsolering(ctx->xch, cr->text + cr->len, &n, 1, 0, &index) )
+        return libxl__err_errno(ctx, ERROR_FAIL, "cannot clear the hypervisor's console");
+    return 0;
+}
 
 libxl_xen_console_reader *libxl_xen_console_read_start(libxl_ctx *ctx, int clear)
 {
     libxl_xen_console_reader *cr = calloc(1, sizeof(*cr));
 
-    if ( cr )
-        cr->buffer = malloc(CONSOLE_READ_CHUNK + 1);
-    if ( !cr || !cr->buffer )
+    if ( !cr )
     {
-        free(cr);
         libxl__err(ctx, ERROR_NOMEM, "no memory for the console reader");
         return NULL;
     }
-    cr->size = CONSOLE_READ_CHUNK;
-    cr->clear = clear;
+    if ( reader_fill(ctx, cr, clear) )
+    {
+        libxl_xen_console_read_finish(ctx, cr);
+        return NULL;
+    }
     return cr;
 }
 
-/* Reads the ring in chunks; each chunk is one "line" for the caller. */
+/* *line_r: the next line with its newline (the last may lack one). */
 int libxl_xen_console_read_line(libxl_ctx *ctx, libxl_xen_console_reader *cr, char **line_r)
 {
-    unsigned int n = cr->size;
+    char *start = cr->text + cr->pos, *nl;
+    size_t n;
 
     *line_r = NULL;
-    if ( cr->done )
+    if ( cr->pos >= cr->len )
         return 0;
-    if ( xc_readconsolering(ctx->xch, cr->buffer, &n, cr->clear, 1, &cr->index) )
-        return libxl__err_errno(ctx, ERROR_FAIL, "cannot read the hypervisor's console");
-    if ( n == 0 )
-    {
-        cr->done = true;
-        return 0;
-    }
-    cr->buffer[n] = '\0';
-    cr->count += n;
-    *line_r = cr->buffer;
+    nl = memchr(start, '\n', cr->len - cr->pos);
+    n = nl ? (size_t)(nl - start) + 1 : cr->len - cr->pos;
+    free(cr->line);
+    cr->line = strndup(start, n);
+    if ( !cr->line )
+        return libxl__err(ctx, ERROR_NOMEM, "no memory for a console line");
+    cr->pos += n;
+    *line_r = cr->line;
     return 1;
 }
 
@@ -154,6 +187,7 @@ void libxl_xen_console_read_finish(libxl_ctx *ctx, libxl_xen_console_reader *cr)
 {
     if ( !cr )
         return;
-    free(cr->buffer);
+    free(cr->line);
+    free(cr->text);
     free(cr);
 }

@@ -24,7 +24,7 @@ struct libxl__ctx
     struct xs_handle *xsh;
     libxl_version_info version;
     bool have_version;
-    bool death_watch; /* @releaseDomain watched for death handling */
+    char console_dir[96]; /* the console daemon's sockets; "": its default */
     char error[256];
 };
 
@@ -59,6 +59,7 @@ void libxl__xs_remove_domain(libxl_ctx *ctx, libxl_domid domid);
  * in its per-domain monitor process; dom0 is a single process). */
 int libxl__config_store(libxl_domid domid, const libxl_domain_config *d_config);
 const libxl_domain_config *libxl__config_lookup(libxl_domid domid);
+bool libxl__config_any(void);
 void libxl__config_forget(libxl_domid domid);
 
 int libxl__domain_config_copy(libxl_domain_config *dst, const libxl_domain_config *src);

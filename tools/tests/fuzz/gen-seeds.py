@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gen-seeds.py - write seed inputs for the host fuzz harnesses.
 
-    tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf, walk or format
+    tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf, walk, format
+                                                  or pvh-build
 
 The committed corpora (corpus/NAME/) started from these seeds and were
 then grown by fuzzing and minimised with libFuzzer's -merge=1; rerun this
@@ -138,8 +139,20 @@ def format_seeds():
         yield "fmt-%02d" % i, bytes([small]) + fmt.encode()
 
 
+# ---- pvh-build: the elf seeds behind a RAM size and ramdisk/vCPU byte ------
+
+def pvh_build_seeds():
+    heads = [bytes([0, 0]), bytes([1, 0x05]), bytes([3, 0x0e])]
+    for i, (name, image) in enumerate(elf_seeds()):
+        yield name, heads[i % len(heads)] + image
+    entry = note(b"Xen", 18, struct.pack("<Q", 0x100000))
+    code = bytes(range(64))
+    yield "elf64-entry8-low", bytes([2, 1]) + elf_image(
+        True, [(0x100000, code, 0x3000), (0x1000, code[:16], 0x100)], entry)
+
+
 SEEDS = {"decode": decode_seeds, "elf": elf_seeds, "walk": walk_seeds,
-         "format": format_seeds}
+         "format": format_seeds, "pvh-build": pvh_build_seeds}
 
 
 def main():

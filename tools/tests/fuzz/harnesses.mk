@@ -1,6 +1,6 @@
 # harnesses.mk - the host fuzz harnesses and the hypervisor sources each
-# one links (paths under xen/; lib/ is ../lib/), and any flags of their
-# own. Included by fuzz/Makefile (libFuzzer builds) and
+# one links (paths under xen/; lib/ is ../lib/, tools/ is ../tools/), and
+# any flags of their own. Included by fuzz/Makefile (libFuzzer builds) and
 # tools/tests/Makefile (corpus replay in `make unit`).
 
 FUZZ_HARNESSES := decode elf walk format
@@ -34,6 +34,12 @@ FUZZ_TOOL_SRCS_xsmsg += xenstored/conn.c
 FUZZ_TOOL_SRCS_xsmsg += xenstored/ring.c
 FUZZ_TOOL_SRCS_xsmsg += xenstored/socket.c
 FUZZ_TOOL_SRCS_xsmsg += xenstored/daemon.c
+
+# The domain builder against a fake domain (tests/tools/fake-xen.c).
+FUZZ_TOOL_HARNESSES += pvh-build
+FUZZ_TOOL_SRCS_pvh-build := libs/guest/xg_build.c libs/guest/xg_kernel.c \
+	libs/guest/xg_memory.c libs/guest/xg_start.c libs/guest/xg_cpu.c libs/guest/shared.c \
+	tests/tools/fake-xen.c
 
 # The full paths of harness $(1)'s tool sources, given the generated tree.
 fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \

@@ -12,6 +12,7 @@
 #include <xenctrl.h>
 #include <xenforeignmemory.h>
 #include <xenguest.h>
+#include <xenconsoled.h>
 #include <xenstore.h>
 
 #include "fake-light.h"
@@ -596,6 +597,26 @@ int xc_version(xc_interface *xch, int cmd, void *arg)
     }
     errno = ENOSYS;
     return -1;
+}
+
+/* --- the console daemon (xenconsoled.h) ------------------------------------ */
+
+int console_add_domain(unsigned int domid, unsigned long ring_gfn, unsigned int port)
+{
+    if ( fake_step("console_add_domain") )
+        return -EIO;
+    if ( domid >= FAKE_MAX_DOMS || fake.console_added[domid] )
+        return -EEXIST;
+    fake.console_added[domid] = true;
+    return 0;
+}
+
+int console_remove_domain(unsigned int domid)
+{
+    if ( domid >= FAKE_MAX_DOMS || !fake.console_added[domid] )
+        return -ENOENT;
+    fake.console_added[domid] = false;
+    return 0;
 }
 
 /* --- the builder --------------------------------------------------------- */

@@ -37,7 +37,8 @@ struct fake_state
     const char *failed_call; /* the one that failed */
     int open_handles;        /* xc + fmem + xs, open minus closed */
     bool introduced[FAKE_MAX_DOMS];
-    int txn_eagain; /* transaction ends to fail with EAGAIN */
+    bool console_added[FAKE_MAX_DOMS]; /* registered with the console daemon */
+    int txn_eagain;                    /* transaction ends to fail with EAGAIN */
     unsigned int check_watch_calls;
     int shutdown_after_checks; /* mark shutdown_domid after that many */
     unsigned int shutdown_domid;

@@ -14,6 +14,7 @@ struct stub_state
     libxl_domain_config created;
     bool create_paused, waited;
     int dmesg_clear;
+    int death_polls;
     int64_t kb;
     char arg[64];
     char error[128];

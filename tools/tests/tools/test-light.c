@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fake-light.h"
@@ -99,6 +102,7 @@ static void test_create(void)
     CHECK_EQ(fake.dom[1].pool_bytes, 2048 * 1024);
     CHECK_EQ(fake.dom[1].nr_ports, 2);
     CHECK(fake.introduced[1]);
+    CHECK(fake.console_added[1]);
     CHECK_NODE("/local/domain/1/name", "web");
     CHECK_NODE("/local/domain/1/domid", "1");
     CHECK_NODE("/local/domain/1/memory/target", "65536");
@@ -152,6 +156,8 @@ static void check_nothing_left(void)
         CHECK_MSG(!fake.dom[i].exists, "domain %u left after %s failed", i, fake.failed_call);
     for ( i = 0; i < FAKE_MAX_DOMS; i++ )
         CHECK_MSG(!fake.introduced[i], "domain %u still introduced", i);
+    for ( i = 0; i < FAKE_MAX_DOMS; i++ )
+        CHECK_MSG(!fake.console_added[i], "domain %u still has a console", i);
     CHECK_MSG(fake_store_count_under("/local/domain/") == 0 && fake_store_count_under("/vm/") == 0,
               "store nodes left after %s failed", fake.failed_call);
     CHECK_EQ(libxl_retrieve_domain_configuration(ctx, 1, &d), ERROR_NOTFOUND);
@@ -253,8 +259,10 @@ static void test_shutdown_and_wait(void)
     fake.shutdown_domid = domid;
     fake.shutdown_after_checks = 3;
     CHECK_EQ(libxl_domain_wait_shutdown(ctx, domid, 1000), 0);
-    CHECK(fake.dom[domid].shutdown);
     CHECK_EQ(fake.check_watch_calls, 3);
+    /* It powered off (reason 0): on_poweroff = destroy was applied. */
+    CHECK(!fake.dom[domid].exists);
+    CHECK(!fake_store_read("/local/domain/1/name"));
 }
 
 static void test_death_actions(void)
@@ -367,11 +375,72 @@ static void test_host(void)
     strcpy(fake.console, "(XEN) hello\n(XEN) world\n");
     cr = libxl_xen_console_read_start(ctx, 1);
     CHECK(cr);
+    /* What is printed while reading is not read: the ring was read whole. */
+    strcat(fake.console, "(XEN) printed while reading\n");
     CHECK_EQ(libxl_xen_console_read_line(ctx, cr, &line), 1);
-    CHECK(!strcmp(line, "(XEN) hello\n(XEN) world\n"));
+    CHECK(!strcmp(line, "(XEN) hello\n"));
+    CHECK_EQ(libxl_xen_console_read_line(ctx, cr, &line), 1);
+    CHECK(!strcmp(line, "(XEN) world\n"));
     CHECK_EQ(libxl_xen_console_read_line(ctx, cr, &line), 0);
     libxl_xen_console_read_finish(ctx, cr);
-    CHECK_EQ(fake.console[0], '\0'); /* cleared */
+    CHECK(!strcmp(fake.console, "(XEN) printed while reading\n")); /* cleared first */
+}
+
+/* The console daemon's side, in a child: accept, send "hello", type
+ * "hi" then Ctrl-] on the terminal, expect "hi" on the socket. */
+static void console_daemon(int listener, int keys)
+{
+    char buf[8] = "";
+    int c = accept(listener, NULL, NULL);
+    ssize_t n = 0, r;
+
+    if ( c < 0 || write(c, "hello", 5) != 5 )
+        _exit(2);
+    usleep(100000);
+    if ( write(keys, "hi\x1dlost", 7) != 7 )
+        _exit(3);
+    while ( n < 2 && (r = read(c, buf + n, sizeof(buf) - 1 - n)) > 0 )
+        n += r;
+    _exit(strcmp(buf, "hi") ? 4 : 0);
+}
+
+static void test_console_attach(void)
+{
+    char dir[] = "/tmp/test-light-console-XXXXXX", out[16] = "";
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int listener, keys[2], screen[2], status = -1;
+    libxl_domid domid;
+    pid_t pid;
+
+    setup();
+    CHECK_EQ(create("c", &domid), 0);
+    CHECK(mkdtemp(dir));
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%u", dir, domid);
+    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(listener >= 0 && !bind(listener, (struct sockaddr *)&sa, sizeof(sa)));
+    CHECK(!listen(listener, 1) && !pipe(keys) && !pipe(screen));
+    pid = fork();
+    CHECK(pid >= 0);
+    if ( pid == 0 )
+        console_daemon(listener, keys[1]);
+    libxl_ctx_set_console_dir(ctx, dir);
+    CHECK_EQ(libxl_console_attach(ctx, domid, 0, LIBXL_CONSOLE_TYPE_PV, keys[0], screen[1]), 0);
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "daemon side status %#x", status);
+    CHECK_EQ(read(screen[0], out, sizeof(out) - 1), 5);
+    CHECK(!strcmp(out, "hello"));
+    close(listener);
+    unlink(sa.sun_path);
+    rmdir(dir);
+    libxl_ctx_set_console_dir(ctx, "/nonexistent");
+    CHECK_EQ(libxl_console_attach(ctx, domid, 0, LIBXL_CONSOLE_TYPE_PV, keys[0], screen[1]),
+             ERROR_FAIL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "has no console at /nonexistent/1"));
+    CHECK_EQ(libxl_console_attach(ctx, 9, 0, LIBXL_CONSOLE_TYPE_PV, 0, 1), ERROR_DOMAIN_NOTFOUND);
+    close(keys[0]);
+    close(keys[1]);
+    close(screen[0]);
+    close(screen[1]);
 }
 
 static void test_ctx_alloc_failures(void)
@@ -421,6 +490,7 @@ static const struct test_case cases[] = {
     { "memory", test_memory },
     { "vcpus and uptime", test_vcpus_and_uptime },
     { "host", test_host },
+    { "console attach", test_console_attach },
     { "ctx alloc failures", test_ctx_alloc_failures },
     { "cleanup", test_cleanup },
 };

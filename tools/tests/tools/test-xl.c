@@ -158,6 +158,7 @@ static void test_shutdown_wait(void)
     stub_reset();
     CHECK_EQ(xl("shutdown -w web"), 0);
     CHECK(stub.waited);
+    CHECK_EQ(stub.death_polls, 1); /* every command applies on_* first */
     CHECK_STR(err, "Waiting for 1 domains\nDomain 3 has been shut down.\n");
     stub_reset();
     CHECK_EQ(xl("reboot -F web"), 0);

@@ -79,12 +79,6 @@ int main_rename(int argc, char **argv);
 int main_uptime(int argc, char **argv);
 int main_help(int argc, char **argv);
 
-/* The dom0 service that applies on_poweroff/on_reboot/on_crash when a
- * domain dies (Xen's xl forks a monitor per domain; dom0 registers this
- * once with dom0_service_register()). */
-struct dom0_service;
-extern const struct dom0_service xl_death_service;
-
 /* Fill d_config from cfg's settings: every key checked, defaults filled,
  * the command line composed. 0, or ERROR_INVAL with cfg->error naming
  * file, line and key (or ERROR_NOMEM). Warnings go to warn. */

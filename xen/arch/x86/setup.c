@@ -123,5 +123,6 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     if ( svm_stress_enabled() )
         svm_stress_cpu(0);
     build_boot_domains(&boot_info);
+    console_start_input();
     scheduler_loop();
 }

@@ -1,6 +1,7 @@
 /*
  * ns16550.c - polled driver for the PC's 16550 UART (COM1 at 0x3f8).
- * Output only for now; the console layer above decides what to print.
+ * Output, and polled input (ns16550_getc); the console layer above
+ * decides what to print and who gets what is typed.
  */
 #include <xen/console.h>
 #include <asm/x86.h>
@@ -13,6 +14,8 @@
 #define UART_LSR 5
 #define UART_DLL 0
 #define UART_DLM 1
+#define UART_RBR 0    /* receive buffer register */
+#define LSR_DR   0x01 /* a received character is waiting */
 #define LSR_THRE 0x20 /* transmitter holding register empty */
 #define LSR_TEMT 0x40 /* transmitter completely empty */
 
@@ -49,4 +52,12 @@ void ns16550_flush(void)
         return;
     while ( !(inb(uart_base + UART_LSR) & LSR_TEMT) && ++spins < 1000000 )
         ;
+}
+
+/* The next character received, or -1 if none is waiting. */
+int ns16550_getc(void)
+{
+    if ( !uart_base || !(inb(uart_base + UART_LSR) & LSR_DR) )
+        return -1;
+    return inb(uart_base + UART_RBR);
 }

@@ -10,6 +10,7 @@
 void ns16550_init(uint16_t base);
 void ns16550_putc(char c);
 void ns16550_flush(void);
+int ns16550_getc(void);
 
 void console_init(void);
 void console_set_loglvl(const char *val);
@@ -17,8 +18,8 @@ void console_set_loglvl(const char *val);
 void console_force_unlock(void);
 
 struct domain;
-/* Append guest text to the domain's console line buffer; whole lines are
- * printed, dom0's raw and others' with "(dN) ". The caller holds
+/* Guest text: a domU's is buffered and printed a line at a time with
+ * "(dN) "; the control domain's goes out at once, unfiltered. The caller holds
  * d->console.lock; console_guest_flush takes it itself. */
 void console_guest_write(struct domain *d, const char *buf, size_t len);
 void console_guest_flush(struct domain *d);
@@ -32,6 +33,8 @@ void console_ring_clear(uint32_t upto);
 
 /* Characters typed on the serial line, for dom0's CONSOLEIO_read. */
 size_t console_read(char *buf, size_t len);
+/* Start polling the serial line for input (after the timers run). */
+void console_start_input(void);
 
 /* Serve a PV console ring for d at gfn (domUs); sets the HVM params. */
 int console_ring_setup(struct domain *d, gfn_t gfn);

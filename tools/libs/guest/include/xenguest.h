@@ -34,13 +34,13 @@ struct xc_pvh_dom
     const char *cmdline; /* NULL: empty */
     uint64_t mem_kb;     /* guest RAM, KiB */
     unsigned int max_vcpus;
-    uint32_t store_domid, console_domid; /* the backends' domain (0) */
+    uint32_t store_domid, console_domid;   /* the backends' domain (0) */
     uint32_t store_evtchn, console_evtchn; /* ports in the guest, already
                                             * allocated unbound to the backends */
     /* out */
     xen_pfn_t store_pfn, console_pfn; /* the rings' guest frames */
-    const char *error; /* why the kernel or layout was refused (static
-                        * string), or NULL */
+    /* why the kernel or layout was refused (a static string), or NULL */
+    const char *error;
     /* cost, for make bench */
     uint64_t hypercalls, map_batches, frames_mapped;
 };

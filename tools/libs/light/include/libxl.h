@@ -151,8 +151,9 @@ int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 /* Ask the guest (control/shutdown); it decides when to go. */
 int libxl_domain_shutdown(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_reboot(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
-/* Wait until the domain has shut down or gone; ERROR_TIMEDOUT after
- * timeout_ms (negative: forever). */
+/* Wait until the domain has shut down or gone, then apply its on_* action
+ * if this process created it; ERROR_TIMEDOUT after timeout_ms (negative:
+ * forever). */
 int libxl_domain_wait_shutdown(libxl_ctx *ctx, libxl_domid domid, int timeout_ms);
 int libxl_domain_rename(libxl_ctx *ctx, libxl_domid domid, const char *old_name,
                         const char *new_name);
@@ -260,15 +261,20 @@ typedef enum
 #define LIBXL_CONSOLE_ESCAPE 0x1d
 int libxl_console_attach(libxl_ctx *ctx, libxl_domid domid, int cons_num, libxl_console_type type,
                          int in_fd, int out_fd);
+/* Wren's own: where the console daemon's sockets are (its default,
+ * XENCONSOLED_DIR, unless a host test runs its own daemon elsewhere). */
+void libxl_ctx_set_console_dir(libxl_ctx *ctx, const char *dir);
 
 /* --- domain death ------------------------------------------------------- */
-/* Handle every domain that has shut down, by its on_* action (destroy or
- * rebuild from the configuration it was created with). Called from
- * @releaseDomain's watch; returns how many domains it handled. */
+/* Apply on_poweroff / on_reboot / on_crash (destroy, or rebuild from the
+ * configuration it was created with) to every domain created by this
+ * process that has shut down; returns how many it handled. Xen's xl runs
+ * this from a monitor process per domain; dom0 has one process whose
+ * services may not block on the store, so xl calls it in the foreground:
+ * at every command, and when libxl_domain_wait_shutdown() sees its
+ * domain go down. */
 int libxl_domain_death_handle(libxl_ctx *ctx);
-/* Never blocks: on the first call, watch @releaseDomain (xenstored fires
- * it on VIRQ_DOM_EXC); then, if it fired since, handle the deaths.
- * Returns how many domains it handled, or an ERROR_*. */
+/* The same, but not even a hypercall while no created domain exists. */
 int libxl_domain_death_poll(libxl_ctx *ctx);
 
 #endif /* LIBXL_H */

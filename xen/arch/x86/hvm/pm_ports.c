@@ -1,6 +1,6 @@
 /*
  * pm_ports.c - the two power-management ports a PVH domain's FADT names
- * (asm/pvh_acpi.h): the hardware-reduced sleep control register, whose S5
+ * (wren/pvh_acpi.h): the hardware-reduced sleep control register, whose S5
  * write powers the domain off, and the reset register at 0xCF9, whose
  * reset value reboots it. Sleep states other than S5 are not offered (the
  * DSDT has only \_S5) and are ignored.

@@ -12,6 +12,8 @@ selftest pipe
 selftest clock
 selftest privcmd
 selftest evtchn
+selftest poll
+selftest tty
 selftest nosys
 !cat /etc/no-such-file
 !false
