@@ -136,6 +136,8 @@ static long process_call(long nr, const long *a)
     case 97: return sys_prlimit((int)a[0], (struct rlimit *)a[1]);
     case 302: return sys_prlimit((int)a[1], (struct rlimit *)a[3]);
     case 131: return 0; /* sigaltstack */
+    case 149:
+    case 150: return 0; /* mlock, munlock: nothing here is ever paged out */
     case 158: return sys_arch_prctl((int)a[0], (unsigned long)a[1]);
     case 202: return (a[1] & 0x7f) == 0 ? -EAGAIN : 0; /* futex: nobody else to wait for */
     case 218: return 1;                                /* set_tid_address */
