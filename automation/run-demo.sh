@@ -1,16 +1,19 @@
 #!/bin/bash
-# automation/run-demo.sh qemu|bochs [GUEST] - boot the demo (build/xtf/
-# demo.cfg), or GUEST's descriptor (GUEST=linux: Debian's kernel as a PVH
+# automation/run-demo.sh qemu|bochs [GUEST] - boot Wren with dom0 at its
+# xl prompt (build/xtf/xl-demo.cfg: example configs in /etc/examples), or
+# GUEST's descriptor (GUEST=linux: Debian's kernel as a boot-module PVH
 # domU, build/xtf/linux.cfg), with the console live on this terminal,
-# until the machine powers off.
+# until the machine powers off ("poweroff" at the prompt).
 #
 # QEMU puts the serial line on stdio (with its monitor multiplexed: Ctrl-a x
-# quits, Ctrl-a c switches to the monitor). Bochs writes the serial line to
-# a file, which is shown as it grows (output only; Ctrl-C ends Bochs). A copy
-# of the console is kept in build/logs/PLATFORM/run-demo.log.
+# quits, Ctrl-a c switches to the monitor). Bochs gets a pseudo-terminal as
+# its serial line, relayed to this terminal (automation/lib/pty-relay.py;
+# Ctrl-C ends Bochs). A copy of the console is kept in
+# build/logs/PLATFORM/run-demo.log.
 #
 # Without a terminal (make run </dev/null, CI) the run has the demo's time
-# limit and stdin is not read.
+# limit, stdin is not read, and dom0 runs /etc/examples/tour.sh (the
+# first session the README shows) instead of waiting at its prompt.
 
 set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
@@ -24,7 +27,7 @@ qemu|qemu-svm) platform=qemu-svm ;;
 bochs|bochs-vmx) platform=bochs-vmx ;;
 *) echo "usage: ${0##*/} qemu|bochs [GUEST]" >&2; exit 2 ;;
 esac
-guest=${2:-demo}
+guest=${2:-xl-demo}
 test_load "$guest"
 
 limit=0
@@ -32,6 +35,10 @@ interactive=1
 if ! [[ -t 0 && -t 1 ]]; then
     interactive=0
     limit=$(platform_timeout "$platform")
+fi
+# Nobody to type: dom0 takes the tour by itself.
+if (( !interactive )) && [[ $guest == xl-demo ]]; then
+    MOD_STRING[0]+=" script=/etc/examples/tour.sh"
 fi
 mkdir -p "$LOG_DIR/$platform"
 log=$LOG_DIR/$platform/run-demo.log
@@ -57,18 +64,37 @@ demo_qemu()
     qemu_collect "$emulog"
 }
 
+# Interactive Bochs: its serial line is a pseudo-terminal relayed to ours.
+bochs_relay_start()
+{
+    local link=$tmp/com1.path
+    exec 3<&0
+    python3 "$here/lib/pty-relay.py" "$link" "$log" <&3 &
+    TAIL_PID=$!
+    for _ in $(seq 50); do [[ -s $link ]] && break; sleep 0.1; done
+    [[ -s $link ]] || die "pty-relay did not start"
+    BOCHS_SERIAL_TERM=$(cat "$link")
+    export BOCHS_SERIAL_TERM
+}
+
 demo_bochs()
 {
     : >"$log"
+    (( interactive )) && bochs_relay_start
     bochs_prepare "$log" "$tmp" || die "could not build the boot ISO: $EMU_DIAG"
-    (( interactive )) && echo "[Bochs: console output only; Ctrl-C ends Bochs]"
+    (( interactive )) && echo "[Bochs: the serial line is this terminal; Ctrl-C ends Bochs]"
     bochs_start "$tmp" "$limit"
-    tail -n +1 -F --pid="$EMU_PID" "$log" 2>/dev/null &
-    TAIL_PID=$!
+    if (( !interactive )); then
+        tail -n +1 -F --pid="$EMU_PID" "$log" 2>/dev/null &
+        TAIL_PID=$!
+    fi
     wait "$EMU_PID" 2>/dev/null
     EMU_STATUS=$?
     EMU_PID=
-    wait "$TAIL_PID"
+    if (( interactive )); then
+        kill "$TAIL_PID" 2>/dev/null
+    fi
+    wait "$TAIL_PID" 2>/dev/null
     TAIL_PID=
     bochs_collect "$emulog" "$tmp"
 }

@@ -55,6 +55,11 @@ echo "=== guest tests on the emulators ==="
 part "guest tests" "${PIPESTATUS[0]}" "$tmp/guest.out"
 
 echo
+echo "=== interactive sessions (make run, dom0's shell) ==="
+"$here/test-interactive.sh" "$@" 2>&1 | tee "$tmp/interactive.out"
+part "interactive sessions" "${PIPESTATUS[0]}" "$tmp/interactive.out"
+
+echo
 echo "=== total ==="
 echo "$pass passed, $fail failed, $skip skipped"
 (( fail == 0 ))

@@ -64,7 +64,11 @@ bochs_make_iso()
 # bochs_make_rc SCRATCH_DIR ISO SERIAL_LOG: bochsrc and the debugger script.
 bochs_make_rc()
 {
-    sed -e "s|@ISO@|$2|" -e "s|@SERIAL_LOG@|$3|" -e "s|@BOCHS_LOG@|$1/bochs.log|" \
+    # BOCHS_SERIAL_TERM (run-demo.sh, interactive): the serial line is that
+    # terminal device instead of the log file.
+    local com1="com1: enabled=1, mode=file, dev=\"$3\""
+    [[ -n ${BOCHS_SERIAL_TERM:-} ]] && com1="com1: enabled=1, mode=term, dev=$BOCHS_SERIAL_TERM"
+    sed -e "s|@ISO@|$2|" -e "s|^com1:.*|$com1|" -e "s|@BOCHS_LOG@|$1/bochs.log|" \
         -e "s|@MEGS@|${T_MEMORY:-$BOCHS_MEGS}|g" -e "s|@CPUS@|$BOCHS_CPUS|" \
         "$BOCHSRC_IN" >"$1/bochsrc"
     echo c >"$1/bochs.rc"

@@ -2,10 +2,11 @@
 /*
  * selftest-libs.c - "selftest libs": the lower libraries (tools/libs)
  * against the real hypervisor, through the dom0 runtime's devices:
- * xc_physinfo, xc_domain_getinfolist and xc_domain_getinfo_single, and
- * xenforeignmemory mapping frames of the first domU (the "counter"
- * helper in the dom0-libs test): its image, and the counter it bumps, seen
- * to move through the mapping.
+ * xc_physinfo, xc_domain_getinfolist and xc_domain_getinfo_single,
+ * xc_version, xc_readconsolering, and on the first domU (the "counter"
+ * helper in the dom0-libs test) xc_vcpu_getinfo, xc_domain_hvm_getcontext
+ * and xenforeignmemory mapping its frames: its image, and the counter it
+ * bumps, seen to move through the mapping.
  *
  * May not touch: any domain's memory except by reading the frames it
  * maps; it unmaps all of them, and changes no domain's state.
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <xen/version.h>
+#include <xen/hvm/save.h>
 
 #include "dom0.h"
 #include "xencall.h"
@@ -63,6 +66,41 @@ static int libs_domains(xc_interface *xch, uint32_t *domu)
     }
     if ( *domu && (xc_domain_getinfo_single(xch, *domu, &one) || one.domain != *domu) )
         return LIBS_FAIL("getinfo_single(%u) disagrees with the list", *domu);
+    return 0;
+}
+
+static int libs_host(xc_interface *xch)
+{
+    static char ring[16384];
+    unsigned int n = sizeof(ring);
+    int ver = xc_version(xch, XENVER_version, NULL);
+
+    if ( ver <= 0 )
+        return LIBS_FAIL("xc_version: %d, errno %d", ver, errno);
+    if ( xc_readconsolering(xch, ring, &n, 0, 0, NULL) || !n || n > sizeof(ring) )
+        return LIBS_FAIL("xc_readconsolering: %u bytes, errno %d", n, errno);
+    printf("version %d.%d, console ring %u bytes\n", ver >> 16, ver & 0xffff, n);
+    return 0;
+}
+
+/* The domU's vCPU 0 is up, and its HVM context starts with a HEADER. */
+static int libs_domu_state(xc_interface *xch, uint32_t domu)
+{
+    static uint8_t ctxt[8192];
+    const struct hvm_save_descriptor *desc = (const void *)ctxt;
+    xc_vcpuinfo_t vcpu;
+    int size, got;
+
+    if ( xc_vcpu_getinfo(xch, domu, 0, &vcpu) || !vcpu.online )
+        return LIBS_FAIL("xc_vcpu_getinfo(d%u, 0): errno %d, online %u", domu, errno, vcpu.online);
+    size = xc_domain_hvm_getcontext(xch, domu, NULL, 0);
+    if ( size <= 0 || size > (int)sizeof(ctxt) )
+        return LIBS_FAIL("hvm context of d%u: size %d, errno %d", domu, size, errno);
+    got = xc_domain_hvm_getcontext(xch, domu, ctxt, sizeof(ctxt));
+    if ( got <= 0 || got > size || desc->typecode != HVM_SAVE_CODE(HEADER) )
+        return LIBS_FAIL("hvm context of d%u: %d bytes, first record %u", domu, got,
+                         desc->typecode);
+    printf("d%u: vcpu0 online, hvm context %d bytes\n", domu, got);
     return 0;
 }
 
@@ -132,11 +170,12 @@ int dom0_selftest_libs(void)
         rc = LIBS_FAIL("cannot open the libraries: errno %d", errno);
         goto out;
     }
-    rc = libs_physinfo(xch) || libs_domains(xch, &domu);
+    rc = libs_physinfo(xch) || libs_host(xch) || libs_domains(xch, &domu);
     if ( !rc && !domu )
         printf("no domU: foreign mapping not tried\n");
     if ( !rc && domu )
-        rc = libs_map_domu(fmem, domu) || libs_map_all_or_nothing(fmem, domu);
+        rc = libs_domu_state(xch, domu) || libs_map_domu(fmem, domu) ||
+             libs_map_all_or_nothing(fmem, domu);
     if ( !rc )
         printf("hypercalls %llu, map batches %llu, frames mapped %llu\n",
                (unsigned long long)xencall_count(xc_interface_xcall(xch)),

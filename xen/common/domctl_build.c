@@ -33,6 +33,11 @@ static bool limit_ok(int32_t v, int32_t lo, uint32_t hi)
     return v == -1 || (v >= lo && (uint32_t)v <= hi);
 }
 
+static unsigned int limit_or(int32_t v, unsigned int dflt)
+{
+    return v == -1 ? dflt : (unsigned int)v;
+}
+
 static int check_config(const struct xen_domctl_createdomain *c)
 {
     if ( c->flags != CDF_WREN )
@@ -94,6 +99,9 @@ long domctl_createdomain(struct domain *unused, struct xen_domctl *op, uint64_t 
     if ( rc )
         return rc;
     memcpy(d->handle, c->handle, sizeof(d->handle));
+    evtchn_limit_ports(d, c->max_evtchn_port + 1);
+    grant_table_set_limits(d, limit_or(c->max_grant_frames, GNTTAB_MAX_FRAMES),
+                           limit_or(c->max_maptrack_frames, GNTTAB_MAX_MAPTRACK));
     domain_pause_is_controllers(d);
     op->domain = id;
     if ( copy_to_guest(arg, op, sizeof(*op)) )

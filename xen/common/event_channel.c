@@ -273,6 +273,13 @@ int evtchn_init(struct domain *d)
     return 0;
 }
 
+void evtchn_limit_ports(struct domain *d, unsigned int n)
+{
+    spin_lock(&d->evtchn.lock);
+    d->evtchn.nr_ports = MAX(1U, MIN(d->evtchn.nr_ports, n));
+    spin_unlock(&d->evtchn.lock);
+}
+
 void evtchn_free(struct domain *d)
 {
     xfree(d->evtchn.port);

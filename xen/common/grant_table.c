@@ -66,6 +66,8 @@ struct grant_table
     struct maptrack *maptrack[MAPTRACK_CHUNKS];
     unsigned int maptrack_chunks;
     uint32_t maptrack_free;
+    unsigned int max_frames; /* createdomain's limits, at most the arrays' */
+    unsigned int max_maptrack;
 };
 
 /* ---- the table ------------------------------------------------------- */
@@ -163,8 +165,19 @@ int grant_table_init(struct domain *d)
     gt->refcnt = 1;
     gt->owner = d;
     gt->maptrack_free = MAPTRACK_NONE;
+    gt->max_frames = GNTTAB_MAX_FRAMES;
+    gt->max_maptrack = MAPTRACK_CHUNKS;
     d->grant_table = gt;
     return grow_table(d, GNTTAB_INITIAL_FRAMES);
+}
+
+void grant_table_set_limits(struct domain *d, unsigned int frames, unsigned int maptrack)
+{
+    struct grant_table *gt = d->grant_table;
+    spin_lock(&gt->lock);
+    gt->max_frames = MAX(gt->nr_frames, MIN(frames, GNTTAB_MAX_FRAMES));
+    gt->max_maptrack = MIN(maptrack, MAPTRACK_CHUNKS);
+    spin_unlock(&gt->lock);
 }
 
 static void get_table(struct grant_table *gt)
@@ -242,7 +255,7 @@ static bool maptrack_grow(struct domain *d)
     struct grant_table *gt = d->grant_table;
     unsigned int c = gt->maptrack_chunks;
     struct maptrack *chunk;
-    if ( c == MAPTRACK_CHUNKS || charge(d, 1) )
+    if ( c >= gt->max_maptrack || charge(d, 1) )
         return false;
     chunk = alloc_page_zeroed();
     if ( !chunk )
@@ -673,10 +686,9 @@ static long setup_table(uint64_t uop)
     xen_pfn_t gfns[GNTTAB_MAX_FRAMES];
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    if ( op.nr_frames > GNTTAB_MAX_FRAMES )
+    op.status = op.nr_frames > GNTTAB_MAX_FRAMES ? GNTST_general_error : table_domain(op.dom, &d);
+    if ( op.status == GNTST_okay && op.nr_frames > d->grant_table->max_frames )
         op.status = GNTST_general_error;
-    else
-        op.status = table_domain(op.dom, &d);
     if ( op.status == GNTST_okay )
     {
         spin_lock(&d->grant_table->lock);
@@ -704,7 +716,7 @@ static long query_size(uint64_t uop)
     if ( op.status == GNTST_okay )
     {
         op.nr_frames = d->grant_table->nr_frames;
-        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+        op.max_nr_frames = d->grant_table->max_frames;
         put_domain(d);
     }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
@@ -788,7 +800,7 @@ static int map_frame_locked(struct domain *d, unsigned int idx, uint64_t gpfn)
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 {
     int rc;
-    if ( idx >= GNTTAB_MAX_FRAMES || !domain_gfn_ok(d, gpfn) )
+    if ( idx >= d->grant_table->max_frames || !domain_gfn_ok(d, gpfn) )
         return -EINVAL; /* a status frame (XENMAPIDX_grant_table_status) is v2's */
     spin_lock(&d->lock);
     spin_lock(&d->grant_table->lock);

@@ -23,6 +23,7 @@
 #include <xen/guest_access.h>
 #include <xen/arch.h>
 #include <public/domctl.h>
+#include <xen/hvm_save.h>
 #include <public/hvm/save.h>
 
 #define DESC sizeof(struct hvm_save_descriptor)
@@ -168,12 +169,10 @@ static int context_load(struct domain *d, const uint8_t *buf, uint32_t size)
     return rc;
 }
 
-static long sethvmcontext(struct domain *d, const struct xen_domctl_hvmcontext *h)
+long hvm_context_set(struct domain *d, const struct xen_domctl_hvmcontext *h)
 {
     uint8_t *buf;
     long rc;
-    if ( d == current->domain )
-        return -EINVAL;
     if ( d->controller_pause_count == 0 )
         return -EBUSY; /* its vCPUs could be running */
     if ( h->size < 2 * DESC || h->size > context_max(d) )
@@ -215,15 +214,12 @@ static size_t context_save(struct domain *d, uint8_t *buf)
     return off;
 }
 
-/* A null buffer asks for the size; one too small is -ENOSPC. */
-static long gethvmcontext(struct domain *d, struct xen_domctl_hvmcontext *h)
+long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
     uint32_t need;
     long rc = 0;
-    if ( d == current->domain )
-        return -EINVAL;
     domain_pause(d);
     need = context_size(d);
     if ( !h->buffer )
@@ -245,9 +241,11 @@ static long gethvmcontext(struct domain *d, struct xen_domctl_hvmcontext *h)
 long domctl_hvmcontext(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     long rc;
+    if ( d == current->domain )
+        return -EINVAL; /* as in Xen: never the caller's own */
     if ( op->cmd == XEN_DOMCTL_sethvmcontext )
-        return sethvmcontext(d, &op->u.hvmcontext);
-    rc = gethvmcontext(d, &op->u.hvmcontext);
+        return hvm_context_set(d, &op->u.hvmcontext);
+    rc = hvm_context_get(d, &op->u.hvmcontext);
     if ( !rc && copy_to_guest(arg, op, sizeof(*op)) )
         rc = -EFAULT;
     return rc;

@@ -74,21 +74,33 @@ long sysctl_readconsole(struct xen_sysctl *op, uint64_t arg)
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
-/* Domains from first_domain up, in id order, one getdomaininfo each. */
+/* The domain with the lowest id >= from, live or a zombie, described. */
+static bool next_domain_info(uint32_t from, struct xen_domctl_getdomaininfo *info)
+{
+    struct xen_domctl_getdomaininfo z;
+    struct domain *d = domain_get_next((domid_t)from);
+    bool have_z = zombie_next_info((domid_t)from, &z);
+    if ( d && (!have_z || d->domain_id < z.domain) )
+        domain_fill_info(d, info);
+    else if ( have_z )
+        *info = z;
+    if ( d )
+        put_domain(d);
+    return d || have_z;
+}
+
+/* Domains from first_domain up, in id order, one getdomaininfo each;
+ * dying ones too, as in Xen. */
 long sysctl_getdomaininfolist(struct xen_sysctl *op, uint64_t arg)
 {
     struct xen_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;
     struct xen_domctl_getdomaininfo info;
     uint32_t n = 0;
-    struct domain *d;
     for ( uint32_t next = l->first_domain; n < l->max_domains && next < DOMID_FIRST_RESERVED;
           next = info.domain + 1U )
     {
-        d = domain_get_next((domid_t)next);
-        if ( !d )
+        if ( !next_domain_info(next, &info) )
             break;
-        domain_fill_info(d, &info);
-        put_domain(d);
         if ( copy_to_guest(l->buffer + n * sizeof(info), &info, sizeof(info)) )
             return -EFAULT;
         n++;

@@ -85,29 +85,37 @@ static void reap(void)
     }
 }
 
-bool zombie_fill_info(domid_t id, struct xen_domctl_getdomaininfo *info)
+static void fill(const struct domain_zombie *z, struct xen_domctl_getdomaininfo *info)
 {
-    bool found = false;
+    memset(info, 0, sizeof(*info));
+    info->domain = z->id;
+    info->flags = XEN_DOMINF_dying | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
+    if ( z->shut_down )
+        info->flags |=
+            XEN_DOMINF_shutdown | ((uint32_t)z->shutdown_code << XEN_DOMINF_shutdownshift);
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    memcpy(info->handle, z->handle, sizeof(info->handle));
+}
+
+bool zombie_next_info(domid_t from, struct xen_domctl_getdomaininfo *info)
+{
+    const struct domain_zombie *best = NULL;
     reap();
     spin_lock(&domlist_lock);
-    for ( struct domain_zombie *z = zombies; z && !found; z = z->next )
-    {
-        if ( z->id != id )
-            continue;
-        found = true;
-        memset(info, 0, sizeof(*info));
-        info->domain = id;
-        info->flags = XEN_DOMINF_dying | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
-        if ( z->shut_down )
-            info->flags |=
-                XEN_DOMINF_shutdown | ((uint32_t)z->shutdown_code << XEN_DOMINF_shutdownshift);
-        info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
-        memcpy(info->handle, z->handle, sizeof(info->handle));
-    }
+    for ( const struct domain_zombie *z = zombies; z; z = z->next )
+        if ( z->id >= from && (!best || z->id < best->id) )
+            best = z;
+    if ( best )
+        fill(best, info);
     spin_unlock(&domlist_lock);
-    if ( found )
-        info->tot_pages = frames_count_orphans(id); /* racy, as any count */
-    return found;
+    if ( best )
+        info->tot_pages = frames_count_orphans(info->domain); /* racy, as any count */
+    return best;
+}
+
+bool zombie_fill_info(domid_t id, struct xen_domctl_getdomaininfo *info)
+{
+    return zombie_next_info(id, info) && info->domain == id;
 }
 
 bool zombie_holds_id(domid_t id)

@@ -23,6 +23,8 @@
 #include <xen/smp.h>
 #include <asm/x86.h>
 #include <asm/fpu.h>
+#include <asm/traps.h>
+#include <xen/errno.h>
 
 #define FXSAVE_FCW        0 /* x87 control word */
 #define FXSAVE_MXCSR      24
@@ -281,6 +283,20 @@ void fpu_set_x87_pointers(struct vcpu *v, uint64_t fip, uint64_t fdp, uint16_t f
 #define FXSAVE_ST  32 /* ST0-7 / MM0-7, 16 bytes each */
 
 /*
+ * The image's register slots are ST(0)-ST(7), relative to TOP; MMn is
+ * physical register n. Setting TOP to 0 must keep every physical
+ * register's contents: slot j then holds what slot (j - top) & 7 did.
+ */
+static void rotate_to_top0(uint8_t *img, unsigned int top)
+{
+    uint8_t st[8][16];
+
+    memcpy(st, img + FXSAVE_ST, sizeof(st));
+    for ( unsigned int j = 0; j < 8; j++ )
+        memcpy(img + FXSAVE_ST + 16 * j, st[(j - top) & 7], 16);
+}
+
+/*
  * What any MMX instruction does to the x87 state: TOP to 0, every tag
  * valid. With XSAVE, an x87 component in its init state is first given
  * the init values (FCW 0x37F, the rest zero) so that the image is what
@@ -305,6 +321,7 @@ static void mmx_transition(struct vcpu *v)
         }
     }
     memcpy(&fsw, img + FXSAVE_FSW, sizeof(fsw));
+    rotate_to_top0(img, (fsw >> 11) & 7);
     fsw &= ~(7u << 11);
     memcpy(img + FXSAVE_FSW, &fsw, sizeof(fsw));
     img[FXSAVE_FTW] = 0xff;
@@ -382,4 +399,81 @@ int fpu_guest_xsetbv(struct vcpu *v, uint32_t idx, uint64_t val, unsigned int cp
     if ( !vec )
         v->arch.xcr0 = val;
     return vec;
+}
+
+/*
+ * The emulator's state-image instructions (fpu_guest_insn). Each runs
+ * under a trap guard: a #GP for an image the guest wrote comes back as
+ * the guest's exception instead of a hypervisor panic.
+ */
+#define GUARDED_STUB(name, insn)                                                   \
+    static void name(struct trap_guard *g, uint8_t *buf, uint32_t lo, uint32_t hi) \
+    {                                                                              \
+        uint64_t t;                                                                \
+        asm volatile("lea 1f(%%rip), %[t]; mov %[t], %[at]; lea 2f(%%rip), %[t]; " \
+                     "mov %[t], %[to]; 1: " insn " (%[b]); 2: movq $0, %[at]"      \
+                     : [t] "=&r"(t), [at] "+m"(g->rip), [to] "=m"(g->resume)       \
+                     : [b] "r"(buf), "a"(lo), "d"(hi)                              \
+                     : "memory");                                                  \
+    }
+
+GUARDED_STUB(run_fxsave, "fxsave")
+GUARDED_STUB(run_fxsave64, "fxsave64")
+GUARDED_STUB(run_fxrstor, "fxrstor")
+GUARDED_STUB(run_fxrstor64, "fxrstor64")
+GUARDED_STUB(run_xsave, "xsave")
+GUARDED_STUB(run_xsave64, "xsave64")
+GUARDED_STUB(run_xsaveopt, "xsaveopt")
+GUARDED_STUB(run_xsaveopt64, "xsaveopt64")
+GUARDED_STUB(run_xrstor, "xrstor")
+GUARDED_STUB(run_xrstor64, "xrstor64")
+GUARDED_STUB(run_stmxcsr, "stmxcsr")
+GUARDED_STUB(run_ldmxcsr, "ldmxcsr")
+
+typedef void guarded_fn(struct trap_guard *g, uint8_t *buf, uint32_t lo, uint32_t hi);
+static guarded_fn *const guest_insns[FPU_NR_GUEST_INSNS] = {
+    [FPU_FXSAVE] = run_fxsave,       [FPU_FXSAVE64] = run_fxsave64,     [FPU_FXRSTOR] = run_fxrstor,
+    [FPU_FXRSTOR64] = run_fxrstor64, [FPU_XSAVE] = run_xsave,           [FPU_XSAVE64] = run_xsave64,
+    [FPU_XSAVEOPT] = run_xsaveopt,   [FPU_XSAVEOPT64] = run_xsaveopt64, [FPU_XRSTOR] = run_xrstor,
+    [FPU_XRSTOR64] = run_xrstor64,   [FPU_STMXCSR] = run_stmxcsr,       [FPU_LDMXCSR] = run_ldmxcsr,
+};
+
+/*
+ * v's registers are the CPU's (an exit handler of v). With the guest's
+ * XCR0 loaded the instruction sees the components the guest enabled and
+ * no others; the hypervisor's own XCR0 leaves the rest of the state in
+ * the CPU, as fpu_leave_guest() does.
+ */
+int fpu_guest_insn(struct vcpu *v, enum fpu_guest_insn insn, uint8_t *buf, uint64_t mask,
+                   unsigned int *vector, uint32_t *error_code)
+{
+    struct trap_guard *g = trap_guard_this_cpu();
+    bool xsave = insn >= FPU_XSAVE && insn <= FPU_XRSTOR64;
+
+    if ( insn >= FPU_NR_GUEST_INSNS || (xsave && !xcr0_max) )
+        return -EINVAL;
+    g->vector = TRAP_GUARD_NONE;
+    if ( xsave )
+        set_xcr0(v->arch.xcr0);
+    guest_insns[insn](g, buf, (uint32_t)mask, (uint32_t)(mask >> 32));
+    if ( xsave )
+        set_xcr0(HOST_XCR0);
+    if ( g->vector == TRAP_GUARD_NONE )
+        return 0;
+    *vector = g->vector;
+    *error_code = g->error_code;
+    return -EFAULT;
+}
+
+/*
+ * fn(arg) with the guest's XCR0 in the CPU, for the emulator's VEX stubs
+ * (a VEX instruction is #UD under HOST_XCR0). The registers are v's.
+ */
+void fpu_with_guest_xcr0(struct vcpu *v, void (*fn)(void *arg), void *arg)
+{
+    if ( xcr0_max )
+        set_xcr0(v->arch.xcr0);
+    fn(arg);
+    if ( xcr0_max )
+        set_xcr0(HOST_XCR0);
 }

@@ -1,7 +1,8 @@
 /*
  * traps.c - the hypervisor's IDT and what happens when the hypervisor
  * itself takes an exception (a register dump and a panic) or an interrupt
- * (timer tick, cross-CPU kick).
+ * (timer tick, cross-CPU kick), and the one exception it expects: a
+ * guarded instruction run for a guest (struct trap_guard).
  */
 #include <xen/lib.h>
 #include <xen/timer.h>
@@ -87,6 +88,27 @@ void show_registers(const struct cpu_user_regs *r)
     printk(XENLOG_ERR "r15 %016lx cr2 %016lx cr3 %016lx\n", r->r15, read_cr2(), read_cr3());
 }
 
+static struct trap_guard trap_guards[NR_CPUS];
+
+struct trap_guard *trap_guard_this_cpu(void)
+{
+    return &trap_guards[smp_processor_id()];
+}
+
+/* An exception at a guarded instruction: recorded, and execution goes on. */
+static bool guarded(struct cpu_user_regs *r)
+{
+    struct trap_guard *g = trap_guard_this_cpu();
+
+    if ( !g->rip || g->rip != r->rip || r->vector == 2 /* NMI: not the instruction's */ )
+        return false;
+    g->vector = r->vector;
+    g->error_code = r->error_code;
+    g->rip = 0;
+    r->rip = g->resume;
+    return true;
+}
+
 static __noreturn void fatal_exception(struct cpu_user_regs *r)
 {
     const char *name =
@@ -114,6 +136,8 @@ void do_trap(struct cpu_user_regs *regs)
     case 0x27: /* spurious IRQ7/IRQ15 of the masked PICs */
     case 0x2f: break;
     default:
+        if ( regs->vector < 32 && guarded(regs) )
+            break;
         if ( regs->vector < 32 )
             fatal_exception(regs);
         apic_eoi();

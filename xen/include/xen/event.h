@@ -80,6 +80,9 @@ struct evtchn_vcpu
 int evtchn_init(struct domain *d);
 /* How many ports every domain's table has (evtchn_ports=). */
 unsigned int evtchn_port_limit(void);
+/* Let d use only ports below n (createdomain's max_evtchn_port + 1);
+ * before anything is bound. */
+void evtchn_limit_ports(struct domain *d, unsigned int n);
 void evtchn_free(struct domain *d);
 /* Allocate a port in d served by fn when the guest sends on it. */
 int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int));

@@ -28,6 +28,9 @@ struct domain;
 
 /* At domain creation: the table with its first frame. -ENOMEM. */
 int grant_table_init(struct domain *d);
+/* createdomain's max_grant_frames and max_maptrack_frames (capped at the
+ * hypervisor's; never below the frames the table already has). */
+void grant_table_set_limits(struct domain *d, unsigned int frames, unsigned int maptrack);
 
 /* A dying domain gives up every mapping it made of others' grants (and
  * the domain references they held). Idempotent. */

@@ -38,7 +38,7 @@
     X(domctl, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "domctl_lock: serialises every domctl (domctl.c)")                      \
     X(domlist, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \
-      "domlist_lock: reserved for the domain list (sched_lock guards it today)") \
+      "domlist_lock: the zombie domains (zombie.c); sched_lock guards the list") \
     X(domain, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "d->lock: vCPU initialise/down, reservation changes of one domain")     \
     X(grant, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                     \

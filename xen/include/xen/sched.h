@@ -149,6 +149,8 @@ int zombie_prepare(struct domain *d);
 void zombie_enter_if_held(struct domain *d);
 void zombie_discard(struct domain *d);
 bool zombie_fill_info(domid_t id, struct xen_domctl_getdomaininfo *info);
+/* The zombie with the lowest id >= from, for listing domains in order. */
+bool zombie_next_info(domid_t from, struct xen_domctl_getdomaininfo *info);
 bool zombie_holds_id(domid_t id);
 
 /* Domains. Return 0 or -errno; created domains start paused once (by the

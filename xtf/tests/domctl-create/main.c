@@ -17,14 +17,18 @@
  * getdomaininfolist, HVM params set and read by dom0, an unbound port
  * allocated in the domain for dom0, XENMEM_set_memory_map, a foreign map
  * past the domain's memory (a per-frame error), sethvmcontext on a
- * running domain (-EBUSY), and readconsole (the guest's line and the
- * creation are in the ring).
+ * running domain (-EBUSY), gethvmcontext of the vCPU that ran (RIP after
+ * its last hypercall), and readconsole (the guest's line and the
+ * creation are in the ring; an incremental read sees only what is new;
+ * after a clearing read the ring is empty).
  *
  * Error paths, each followed by the free-pages check: configurations
  * createdomain must refuse (-EINVAL), an id in use (-EEXIST), bad HVM
- * context records (-EINVAL, the vCPU stays down), and populate beyond
- * max_mem (stops at the limit). Last, a domain destroyed while dom0
- * still maps one of its frames stays, dying (getdomaininfo), with its id
+ * context records (-EINVAL, the vCPU stays down), populate beyond
+ * max_mem (stops at the limit), and a domain made with max_evtchn_port 3
+ * and 2 grant frames (ports 1-3, then -ENOSPC; query_size says 2). Last, a domain destroyed while dom0
+ * still maps one of its frames stays, dying (getdomaininfo and the
+ * list), with its id
  * taken (-EEXIST) and the frame intact, until the mapping goes; then it
  * is gone (-ESRCH) and every frame is back.
  */
@@ -34,6 +38,7 @@
 #include <xtf/p2m.h>
 #include <xtf/sysctl.h>
 #include <public/memory.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include <public/sysctl.h>
 #include <public/hvm/hvm_op.h>
@@ -52,6 +57,7 @@ const char test_title[] = "dom0 builds, runs and destroys domains with createdom
 #define WAIT_POLLS 2000000UL
 
 static const char msg[] = "domctl-create: hello from a domain dom0 built\n";
+static uint32_t hlt_gpa; /* where the program stops */
 static long dom_exc;
 static uint64_t baseline;
 
@@ -92,6 +98,7 @@ static void write_program(uint8_t *page)
     p = imm32(p, 0xbb, SCHEDOP_shutdown);
     p = imm32(p, 0xb9, CODE_GPA + ARG_OFF);
     p = hcall(p);
+    hlt_gpa = CODE_GPA + (uint32_t)(p - page);
     *p++ = 0xf4; /* hlt; jmp .-1 */
     *p++ = 0xeb;
     *p++ = 0xfd;
@@ -334,13 +341,75 @@ static bool ring_has(const char *text)
            false;
 }
 
+static long readconsole(char *buf, uint32_t size, bool incremental, bool clear, uint32_t *index,
+                        uint32_t *count)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_readconsole };
+    long rc;
+
+    op.u.readconsole.count = size;
+    op.u.readconsole.incremental = incremental;
+    op.u.readconsole.clear = clear;
+    op.u.readconsole.index = *index;
+    set_xen_guest_handle(op.u.readconsole.buffer, buf);
+    rc = hypercall_sysctl(&op);
+    *index = op.u.readconsole.index;
+    *count = op.u.readconsole.count;
+    return rc;
+}
+
+/* An incremental read from where the last one ended sees only what was
+ * printed since; after a clearing read the ring is empty. */
+static bool ring_incremental_and_clear(void)
+{
+    static char buf[4096];
+    uint32_t idx = 0, n = 0;
+    domid_t e;
+
+    if ( readconsole(buf, sizeof(buf), false, false, &idx, &n) || !n )
+        return xtf_failure("readconsole: %u bytes", n), false;
+    while ( n == sizeof(buf) ) /* read up to the end */
+        readconsole(buf, sizeof(buf), true, false, &idx, &n);
+    if ( !create(&e) || !destroy(e, NULL) )
+        return false;
+    if ( readconsole(buf, sizeof(buf) - 1, true, false, &idx, &n) )
+        return xtf_failure("incremental readconsole failed"), false;
+    buf[n] = '\0';
+    if ( !strstr(buf, "created by d0") || strstr(buf, "Wren XTF") )
+        return xtf_failure("incremental read of %u bytes is not just the new lines", n), false;
+    readconsole(buf, sizeof(buf), false, true, &idx, &n); /* read and clear */
+    while ( n == sizeof(buf) )
+        readconsole(buf, sizeof(buf), true, true, &idx, &n);
+    if ( readconsole(buf, sizeof(buf), false, false, &idx, &n) || n )
+        return xtf_failure("%u bytes in the ring after a clearing read", n), false;
+    return true;
+}
+
+/* The saved CPU record of a vCPU that ran (and left its CPU): it stopped
+ * right after its shutdown hypercall, in 32-bit protected mode. */
+static bool saved_after_run(domid_t d)
+{
+    static uint8_t buf[XTF_HVM_CTX_ONE];
+    const struct hvm_hw_cpu *cpu = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER + 8);
+    uint32_t size = sizeof(buf);
+    long rc = xtf_gethvmcontext(d, buf, &size);
+
+    if ( rc || size != XTF_HVM_CTX_ONE )
+        return xtf_failure("gethvmcontext after the run: rc %ld size %u", rc, size), false;
+    return expect("saved RIP after the run", (long)cpu->rip, hlt_gpa) &&
+           expect("saved EAX (sched_op's 0)", (long)cpu->rax, 0) &&
+           expect("saved CR0", (long)cpu->cr0, 0x11) &&
+           expect("saved CS attributes", (long)cpu->cs_arbytes, 0xc9b);
+}
+
 static bool checks_after_run(domid_t d)
 {
     char created[32];
 
     snprintf(created, sizeof(created), "d%u: created by d0", d);
     return expect("sethvmcontext while not paused", set_entry(d), -XEN_EBUSY) &&
-           ring_has("domctl-create: hello from a domain dom0 built") && ring_has(created);
+           saved_after_run(d) && ring_has("domctl-create: hello from a domain dom0 built") &&
+           ring_has(created) && ring_incremental_and_clear();
 }
 
 /* ---- error paths ---------------------------------------------------------- */
@@ -464,6 +533,25 @@ static bool over_max_mem(void)
     return destroy(d, "populate over max_mem") && ok;
 }
 
+/* getdomaininfolist lists a dying domain too, as Xen's does. */
+static bool listed_dying(domid_t d)
+{
+    static struct xen_domctl_getdomaininfo infos[2];
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_getdomaininfolist };
+    long rc;
+
+    op.u.getdomaininfolist.first_domain = d;
+    op.u.getdomaininfolist.max_domains = ARRAY_SIZE(infos);
+    set_xen_guest_handle(op.u.getdomaininfolist.buffer, infos);
+    rc = hypercall_sysctl(&op);
+    if ( rc || op.u.getdomaininfolist.num_domains != 1 || infos[0].domain != d ||
+         !(infos[0].flags & XEN_DOMINF_dying) )
+        return xtf_failure("getdomaininfolist from dying d%u: rc %ld, %u domains, flags %#x", d, rc,
+                           op.u.getdomaininfolist.num_domains, infos[0].flags),
+               false;
+    return true;
+}
+
 /* Destroyed with a frame still mapped by dom0: dying, its id taken, its
  * frame readable, until the mapping goes; then gone and every frame back. */
 static bool zombie(void)
@@ -483,6 +571,8 @@ static bool zombie(void)
         return xtf_failure("destroyed d%u with a mapped frame: rc %ld flags %#x pages %lu", d, rc,
                            info.flags, (unsigned long)info.tot_pages),
                false;
+    if ( !listed_dying(d) )
+        return false;
     if ( !refused("a dying domain's id", xtf_pvh_config(1), d, -XEN_EEXIST) || !create(&e) ||
          !expect("a new domain's id is not the dying one's", e != d, 1) || !destroy(e, NULL) )
         return false;
@@ -495,9 +585,46 @@ static bool zombie(void)
     return frames_back("the last mapping of a dying domain");
 }
 
+/* max_evtchn_port 3: ports 1..3 for the domain, then -ENOSPC. */
+static bool port_limit(domid_t d)
+{
+    long rc = 0;
+
+    for ( long want = 1; want <= 3 && rc >= 0; want++ )
+        if ( (rc = evtchn_alloc_unbound(d, 0)) != want )
+            xtf_failure("port %ld of 3: got %ld", want, rc), rc = -1;
+    return rc >= 0 && expect("a fourth port", evtchn_alloc_unbound(d, 0), -XEN_ENOSPC);
+}
+
+/* max_grant_frames 2: what query_size says. */
+static bool grant_limit(domid_t d)
+{
+    struct gnttab_query_size q = { .dom = d };
+    long rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
+
+    return expect("query_size", rc, 0) && expect("query_size status", q.status, 0) &&
+           expect("max_nr_frames", q.max_nr_frames, 2);
+}
+
+/* createdomain's limits are the domain's: max_evtchn_port 3, 2 grant frames. */
+static bool limits(void)
+{
+    struct xen_domctl_createdomain c = xtf_pvh_config(1);
+    domid_t d;
+    long rc;
+    bool ok;
+
+    c.max_evtchn_port = 3;
+    c.max_grant_frames = 2;
+    if ( (rc = xtf_createdomain(0, &c, &d)) )
+        return xtf_failure("createdomain with limits: %ld", rc), false;
+    ok = port_limit(d) && grant_limit(d);
+    return destroy(d, "the limits") && ok;
+}
+
 static bool error_paths(void)
 {
-    return bad_configs() && ids() && bad_contexts() && over_max_mem() && zombie();
+    return bad_configs() && ids() && bad_contexts() && over_max_mem() && limits() && zombie();
 }
 
 static bool run_once(unsigned int round)

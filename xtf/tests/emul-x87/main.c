@@ -1,6 +1,7 @@
 /*
  * emul-x87 - x87 loads, stores, arithmetic (FADD..FIDIVR m16/m32/m64),
- * FBLD/FBSTP and FLDENV/FNSTENV/FRSTOR/FNSAVE whose memory operand is a
+ * FBLD/FBSTP and FLDENV/FNSTENV/FRSTOR/FNSAVE (32-bit layouts, and the
+ * 16-bit ones with a 66 prefix) whose memory operand is a
  * guest-physical hole behave as on Xen with no device model: a load
  * reads all-ones (a QNaN, or -1 as an integer), a store is dropped, and
  * the x87 state (the value loaded, FSW with TOP and the exception
@@ -88,6 +89,10 @@ X87_FN(fldenv, "fldpi", "fldenv")
 X87_FN(fnstenv, "fldpi", "fnstenv")
 X87_FN(frstor, "fldpi", "frstor")
 X87_FN(fnsave, "fld1; fldpi", "fnsave")
+X87_FN(fldenv16, "fldpi", "data16 fldenv")
+X87_FN(fnstenv16, "fldpi", "data16 fnstenv")
+X87_FN(frstor16, "fldpi", "data16 frstor")
+X87_FN(fnsave16, "fld1; fldpi", "data16 fnsave")
 
 struct x87_case
 {
@@ -100,16 +105,16 @@ struct x87_case
 #n, n   \
     }
 static const struct x87_case cases[] = {
-    CASE(flds),   CASE(fldl),    CASE(fldt),    CASE(filds),   CASE(fildl),  CASE(fildll),
-    CASE(fsts),   CASE(fstps),   CASE(fstl),    CASE(fstpl),   CASE(fstpt),  CASE(fists),
-    CASE(fistpl), CASE(fistpll), CASE(fisttpl), CASE(fnstsw),  CASE(fnstcw), CASE(fldcw),
-    CASE(fadds),  CASE(fmuls),   CASE(fcoms),   CASE(fcomps),  CASE(fsubs),  CASE(fsubrs),
-    CASE(fdivs),  CASE(fdivrs),  CASE(faddl),   CASE(fmull),   CASE(fcoml),  CASE(fcompl),
-    CASE(fsubl),  CASE(fsubrl),  CASE(fdivl),   CASE(fdivrl),  CASE(fiaddl), CASE(fimull),
-    CASE(ficoml), CASE(ficompl), CASE(fisubl),  CASE(fisubrl), CASE(fidivl), CASE(fidivrl),
-    CASE(fiadds), CASE(fimuls),  CASE(ficoms),  CASE(ficomps), CASE(fisubs), CASE(fisubrs),
-    CASE(fidivs), CASE(fidivrs), CASE(fbld),    CASE(fbstp),   CASE(fldenv), CASE(fnstenv),
-    CASE(frstor), CASE(fnsave),
+    CASE(flds),   CASE(fldl),    CASE(fldt),     CASE(filds),     CASE(fildl),    CASE(fildll),
+    CASE(fsts),   CASE(fstps),   CASE(fstl),     CASE(fstpl),     CASE(fstpt),    CASE(fists),
+    CASE(fistpl), CASE(fistpll), CASE(fisttpl),  CASE(fnstsw),    CASE(fnstcw),   CASE(fldcw),
+    CASE(fadds),  CASE(fmuls),   CASE(fcoms),    CASE(fcomps),    CASE(fsubs),    CASE(fsubrs),
+    CASE(fdivs),  CASE(fdivrs),  CASE(faddl),    CASE(fmull),     CASE(fcoml),    CASE(fcompl),
+    CASE(fsubl),  CASE(fsubrl),  CASE(fdivl),    CASE(fdivrl),    CASE(fiaddl),   CASE(fimull),
+    CASE(ficoml), CASE(ficompl), CASE(fisubl),   CASE(fisubrl),   CASE(fidivl),   CASE(fidivrl),
+    CASE(fiadds), CASE(fimuls),  CASE(ficoms),   CASE(ficomps),   CASE(fisubs),   CASE(fisubrs),
+    CASE(fidivs), CASE(fidivrs), CASE(fbld),     CASE(fbstp),     CASE(fldenv),   CASE(fnstenv),
+    CASE(frstor), CASE(fnsave),  CASE(fldenv16), CASE(fnstenv16), CASE(frstor16), CASE(fnsave16),
 };
 
 static uint64_t ram_ones[16] __attribute__((aligned(64)));

@@ -6,7 +6,9 @@
  * and the bit tests BT/BTS/BTR/BTC (CMOVcc, SETcc, MUL/DIV and the
  * others of emulate_arith.c are passed on to it);
  * CLFLUSH/CLFLUSHOPT/CLWB and prefetches complete; SSE and VEX moves are
- * emulate_sse.c's, SSE arithmetic emulate_simd.c's. Everything else (x87,
+ * emulate_sse.c's, SSE arithmetic emulate_simd.c's, FXSAVE and the XSAVE
+ * family emulate_xsave.c's, segment and descriptor-table instructions
+ * emulate_seg.c's. Everything else (x87,
  * VEX beyond the moves, ...) is refused
  * with its opcode, and the domain crashes, as Xen's does for what its
  * emulator cannot do.
@@ -223,6 +225,19 @@ static int unary_group(struct emul_ctx *c)
     return ext < 4 ? alu_mem(c, f6[ext], source(c)) : emul_arith(c);
 }
 
+/* XLAT (D7): AL := the byte at seg:rBX + AL (DS unless overridden). */
+static int xlat(struct emul_ctx *c)
+{
+    const struct x86_insn *i = &c->insn;
+    uint64_t off = emul_gpr(c, GPR_BX, 8) + emul_gpr(c, GPR_AX, 1), val;
+    unsigned int seg = i->seg == X86_SEG_NONE ? X86_SEG_DS : i->seg;
+    int rc = emul_read(c, emul_seg_base(c, seg) + (off & emul_size_mask(i->addr_size)), 1, &val);
+
+    if ( !rc )
+        emul_set_gpr(c, GPR_AX, 1, val);
+    return rc;
+}
+
 static int onebyte(struct emul_ctx *c)
 {
     const struct x86_insn *i = &c->insn;
@@ -255,6 +270,7 @@ static int onebyte(struct emul_ctx *c)
     case 0xf7:
     case 0xfe:
     case 0xff: return unary_group(c);
+    case 0xd7: return xlat(c);
     case 0xd8 ... 0xdf: return emul_x87(c);
     }
     return emul_arith(c);
@@ -271,7 +287,7 @@ static int cache_hint(struct emul_ctx *c)
     unsigned int ext = (i->modrm >> 3) & 7;
 
     if ( i->opcode == 0xae && !(ext == 7 || (ext == 6 && i->opsize_prefix && !i->rep)) )
-        return emul_sse(c); /* FXSAVE, LDMXCSR, XSAVE ...: not emulated */
+        return emul_xsave(c); /* FXSAVE, LDMXCSR, XSAVE ... */
     return emul_probe(c, emul_ea(c));
 }
 
@@ -297,11 +313,24 @@ static int twobyte(struct emul_ctx *c)
     case 0xb1: return cmpxchg(c);
     case 0xc0:
     case 0xc1: return xadd(c);
+    case 0xc7: rc = emul_arith(c); return rc == -EOPNOTSUPP ? emul_xsave(c) : rc;
     }
     rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP )
         rc = emul_sse(c);
     return rc == -EOPNOTSUPP ? emul_simd(c) : rc;
+}
+
+/* The forms past the tables above: BMI/ADX (emulate_bmi.c), the SSE4
+ * imm8 forms and VEX blends (emulate_sse4x.c), FMA3/F16C
+ * (emulate_fma.c). */
+static int more_forms(struct emul_ctx *c)
+{
+    int rc = emul_bmi(c);
+
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_sse4x(c);
+    return rc == -EOPNOTSUPP ? emul_fma(c) : rc;
 }
 
 int emul_execute(struct emul_ctx *c)
@@ -313,6 +342,10 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_vex_move(c);
     if ( i->vex && rc == -EOPNOTSUPP )
         rc = emul_simd_vex(c);
+    if ( i->vex && rc == -EOPNOTSUPP )
+        rc = more_forms(c);
+    if ( i->vex && rc == -EOPNOTSUPP )
+        rc = emul_avx(c);
     if ( i->vex )
         return rc ? emul_fail(c, rc, "no emulation for this VEX instruction") : 0;
     if ( i->has_mem && i->map == X86_MAP_ONEBYTE )
@@ -323,6 +356,12 @@ int emul_execute(struct emul_ctx *c)
         rc = emul_arith(c);
     if ( rc == -EOPNOTSUPP && i->has_mem && i->map != X86_MAP_ONEBYTE && i->map != X86_MAP_0F )
         rc = emul_simd(c); /* SSSE3, SSE4 in the 0F 38 and 0F 3A maps */
+    if ( rc == -EOPNOTSUPP && i->has_mem )
+        rc = more_forms(c);
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_mmx_more(c);
+    if ( rc == -EOPNOTSUPP )
+        rc = emul_seg(c);
     if ( rc == -EOPNOTSUPP )
         snprintf(c->why, sizeof(c->why), "no emulation for opcode %s%02x /%u",
                  i->map == X86_MAP_0F        ? "0f "

@@ -94,8 +94,33 @@ int emul_vex_move(struct emul_ctx *c);
 int emul_simd(struct emul_ctx *c);
 /* emulate_simd.c: the same with a VEX prefix; -EOPNOTSUPP if not one. */
 int emul_simd_vex(struct emul_ctx *c);
+/* emulate_bmi.c: BMI1/BMI2 (VEX) and ADCX/ADOX; -EOPNOTSUPP if not one. */
+int emul_bmi(struct emul_ctx *c);
+/* emulate_sse4x.c: DPPS/DPPD, MPSADBW, PCMPxSTRx (legacy and VEX), VEX
+ * VBLENDV*, PINSRW mm; -EOPNOTSUPP if not one. */
+int emul_sse4x(struct emul_ctx *c);
+/* emulate_sse4x.c: the guest's MXCSR (live on this CPU); and the flags
+ * an operation raised put into it as the CPU would (x86_mxcsr_raise): 0,
+ * or, for one the guest left unmasked, #XM (#UD without CR4.OSXMMEXCPT)
+ * raised with the destination untouched (-EFAULT). */
+uint32_t emul_mxcsr(void);
+int emul_mxcsr_flags(struct emul_ctx *c, uint32_t old, uint32_t flags);
+/* emulate_fma.c: FMA3 and F16C (VEX); -EOPNOTSUPP if not one. */
+int emul_fma(struct emul_ctx *c);
 /* emulate_x87.c: x87 loads and stores on memory; -EOPNOTSUPP if not one. */
 int emul_x87(struct emul_ctx *c);
+/* emulate_xsave.c: FXSAVE/FXRSTOR, the XSAVE family, LDMXCSR/STMXCSR;
+ * -EOPNOTSUPP if not one. */
+int emul_xsave(struct emul_ctx *c);
+/* emulate_mmx.c: PSHUFW, PALIGNR mm and the MMX conversions (CVTPI2PS/PD,
+ * CVT(T)PS2PI, CVT(T)PD2PI); -EOPNOTSUPP if not one. */
+int emul_mmx_more(struct emul_ctx *c);
+/* emulate_avx.c: VEX-only AVX/AVX2 forms (broadcasts, permutes, masked
+ * moves, gathers ...); -EOPNOTSUPP if not one. */
+int emul_avx(struct emul_ctx *c);
+/* emulate_seg.c: segment loads and stores, far branches through memory,
+ * descriptor-table instructions; -EOPNOTSUPP if not one. */
+int emul_seg(struct emul_ctx *c);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);

@@ -4,8 +4,8 @@
  * m80, FIST/FISTP/FISTTP m16/m32 (FISTP/FISTTP m64), FNSTSW m16, FNSTCW
  * m16, FLDCW m16, the arithmetic FADD/FMUL/FCOM/FCOMP/FSUB/FSUBR/FDIV/
  * FDIVR m32/m64 and FIADD...FIDIVR m16/m32, FBLD/FBSTP m80, and the
- * 32-bit environment images FLDENV/FNSTENV (28 bytes) and FRSTOR/FNSAVE
- * (108 bytes).
+ * protected-mode environment images FLDENV/FNSTENV (28 bytes, 14 with
+ * a 16-bit operand size) and FRSTOR/FNSAVE (108 bytes, 94).
  *
  * The operation is the CPU's own: the x87 registers are the running
  * vCPU's (the hypervisor has no FP state of its own, fpu.c), so the same
@@ -22,8 +22,8 @@
  * file last ran for it).
  *
  * Guest memory is reached only through emulate_priv.h, the x87 state
- * only through the CPU and fpu.h. Not done: the 16-bit (66 prefix) and
- * real-mode environment layouts.
+ * only through the CPU and fpu.h. Not done: the real-mode and
+ * virtual-8086 environment layouts.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -121,14 +121,35 @@ struct x87_op
 #define X_ENTRY(name, insn, op, ext, size, how) { op, ext, size, how, run_##name },
 static const struct x87_op x87_ops[] = { X87_OPS(X_ENTRY) };
 
-static const struct x87_op *find_op(const struct x86_insn *i)
+/* The environment forms with a 16-bit operand size: the 14- and 94-byte
+ * protected-mode layouts (16-bit FIP and FDP offsets, FOP not stored). */
+#define X87_ENV16_OPS(X)                                                            \
+    X(fldenv16, "data16 fldenv", 0xd9, 4, 14, X87_NOPTR)                            \
+    X(fnstenv16, "data16 fnstenv", 0xd9, 6, 14, X87_STORE | X87_NOWAIT | X87_NOPTR) \
+    X(frstor16, "data16 frstor", 0xdd, 4, 94, X87_NOPTR)                            \
+    X(fnsave16, "data16 fnsave", 0xdd, 6, 94, X87_STORE | X87_NOWAIT | X87_NOPTR)
+
+X87_ENV16_OPS(X_STUB)
+static const struct x87_op x87_env16_ops[] = { X87_ENV16_OPS(X_ENTRY) };
+
+static const struct x87_op *lookup(const struct x87_op *ops, unsigned int nr,
+                                   const struct x86_insn *i)
 {
     unsigned int ext = (i->modrm >> 3) & 7;
 
-    for ( unsigned int n = 0; n < ARRAY_SIZE(x87_ops); n++ )
-        if ( x87_ops[n].opcode == i->opcode && x87_ops[n].ext == ext )
-            return &x87_ops[n];
+    for ( unsigned int n = 0; n < nr; n++ )
+        if ( ops[n].opcode == i->opcode && ops[n].ext == ext )
+            return &ops[n];
     return NULL;
+}
+
+static const struct x87_op *find_op(const struct x86_insn *i)
+{
+    const struct x87_op *op = lookup(x87_ops, ARRAY_SIZE(x87_ops), i);
+
+    if ( op && op->size >= 28 && i->op_size == 2 )
+        return lookup(x87_env16_ops, ARRAY_SIZE(x87_env16_ops), i);
+    return op;
 }
 
 static uint16_t read_fsw(void)
@@ -140,16 +161,16 @@ static uint16_t read_fsw(void)
 }
 
 /*
- * The environment forms are done for the 32-bit layout only (28 and 108
- * bytes): protected or long mode with a 32/64-bit operand size. The
- * 16-bit (66 prefix, or a 16-bit code segment) and
- * real-mode (also virtual-8086) layouts are refused.
+ * The environment forms are done for the protected-mode layouts (28 and
+ * 108 bytes; 14 and 94 with a 66 prefix) in protected or long mode. The
+ * real-mode (also virtual-8086) layouts are refused: the decoder has no
+ * 16-bit mode, so such a guest's instructions are not decoded anyway.
  */
 static bool layout_known(const struct emul_ctx *c, const struct x87_op *op)
 {
-    if ( op->size < 28 )
+    if ( op->size < 14 )
         return true;
-    return c->insn.op_size != 2 && (c->st.cr0 & 1) && !(c->v->arch.regs.rflags & RFLAGS_VM);
+    return (c->st.cr0 & 1) && !(c->v->arch.regs.rflags & RFLAGS_VM);
 }
 
 int emul_x87(struct emul_ctx *c)

@@ -705,6 +705,45 @@ static uint64_t svm_seg_base(struct vcpu *v, unsigned int seg)
     return vmcb_get64(v->arch.svm.vmcb, VMCB_ES + 16 * (seg % 6) + 8);
 }
 
+#define SVM_ATTR_P (1u << 7)
+
+static unsigned int svm_seg_offset(unsigned int seg)
+{
+    static const unsigned int sys[4] = { VMCB_LDTR, VMCB_TR, VMCB_GDTR, VMCB_IDTR };
+
+    return seg < 6 ? VMCB_ES + 16 * seg : sys[(seg - 6) & 3];
+}
+
+static void svm_get_seg(struct vcpu *v, unsigned int seg, struct hvm_sreg *s)
+{
+    const void *vmcb = v->arch.svm.vmcb;
+    unsigned int off = svm_seg_offset(seg);
+    bool table = seg == HVM_SEG_GDTR || seg == HVM_SEG_IDTR;
+
+    *s = (struct hvm_sreg){
+        .base = vmcb_get64(vmcb, off + 8),
+        .limit = vmcb_get(vmcb, off + 4, 4),
+        .sel = table ? 0 : vmcb_get(vmcb, off, 2),
+        .usable = table || (vmcb_get(vmcb, off + 2, 2) & SVM_ATTR_P),
+    };
+}
+
+static void svm_set_dtr(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit)
+{
+    unsigned int off = svm_seg_offset(seg);
+
+    vmcb_set(v->arch.svm.vmcb, off + 4, 4, limit);
+    vmcb_set64(v->arch.svm.vmcb, off + 8, base);
+}
+
+/* The guest owns CR0 (no intercept): LMSW's result goes straight in. */
+static void svm_lmsw(struct vcpu *v, uint16_t src)
+{
+    struct vmcb *vmcb = v->arch.svm.vmcb;
+
+    vmcb_set64(vmcb, VMCB_CR0, hvm_lmsw_cr0(vmcb_get64(vmcb, VMCB_CR0), src));
+}
+
 static void svm_set_guest_cr2(struct vcpu *v, uint64_t cr2)
 {
     vmcb_set64(v->arch.svm.vmcb, VMCB_CR2, cr2);
@@ -763,6 +802,9 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .set_guest_pat = svm_set_guest_pat,
     .set_guest_cr2 = svm_set_guest_cr2,
     .seg_base = svm_seg_base,
+    .get_seg = svm_get_seg,
+    .set_dtr = svm_set_dtr,
+    .lmsw = svm_lmsw,
     .inject_exception = svm_inject_exception,
     .inject_intr = svm_inject_intr,
     .vcpu_set_real_mode = svm_vcpu_set_real_mode,

@@ -208,6 +208,25 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
     return 0;
 }
 
+/* LMSW cannot make a CR0 the checks refuse: PG is untouched and PE
+ * only ever gets set. */
+void vmx_lmsw(struct vcpu *v, uint16_t src)
+{
+    guest_write_cr0(v, hvm_lmsw_cr0(guest_cr0(), src));
+    invvpid(INVVPID_SINGLE_CONTEXT, v->arch.vmx.vpid);
+}
+
+/* CLTS and LMSW exit only when they change a bit the host owns. */
+static bool cr0_short_form(struct vcpu *v, uint64_t q, unsigned int insn_len)
+{
+    if ( CR_QUAL_TYPE(q) == CR_ACCESS_CLTS )
+        guest_write_cr0(v, guest_cr0() & ~X86_CR0_TS);
+    else
+        vmx_lmsw(v, CR_QUAL_LMSW_SRC(q));
+    v->arch.regs.rip += insn_len;
+    return true;
+}
+
 bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
 {
     uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
@@ -215,6 +234,8 @@ bool vmx_cr_access(struct vcpu *v, unsigned int insn_len)
     uint64_t val;
     int rc;
 
+    if ( CR_QUAL_TYPE(q) == CR_ACCESS_CLTS || CR_QUAL_TYPE(q) == CR_ACCESS_LMSW )
+        return cr0_short_form(v, q, insn_len);
     if ( CR_QUAL_TYPE(q) != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4) )
         return false;
     val = hvm_read_gpr(v, CR_QUAL_GPR(q));

@@ -478,6 +478,39 @@ static uint64_t vmx_seg_base(struct vcpu *v, unsigned int seg)
     return vmcs_read(VMCS_GUEST_BASE(seg % 6));
 }
 
+/* HVM_SEG_* 0-7 are VMX's own segment order (ES ... GS, LDTR, TR). */
+static void vmx_get_seg(struct vcpu *v, unsigned int seg, struct hvm_sreg *s)
+{
+    (void)v;
+    if ( seg == HVM_SEG_GDTR || seg == HVM_SEG_IDTR )
+    {
+        bool g = seg == HVM_SEG_GDTR;
+
+        *s = (struct hvm_sreg){
+            .base = vmcs_read(g ? VMCS_GUEST_GDTR_BASE : VMCS_GUEST_IDTR_BASE),
+            .limit = vmcs_read(g ? VMCS_GUEST_GDTR_LIMIT : VMCS_GUEST_IDTR_LIMIT),
+            .usable = true,
+        };
+        return;
+    }
+    seg &= 7;
+    *s = (struct hvm_sreg){
+        .base = vmcs_read(VMCS_GUEST_BASE(seg)),
+        .limit = vmcs_read(VMCS_GUEST_LIMIT(seg)),
+        .sel = vmcs_read(VMCS_GUEST_SEL(seg)),
+        .usable = !(vmcs_read(VMCS_GUEST_AR(seg)) & VMX_AR_UNUSABLE),
+    };
+}
+
+static void vmx_set_dtr(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit)
+{
+    bool g = seg == HVM_SEG_GDTR;
+
+    (void)v;
+    vmcs_write(g ? VMCS_GUEST_GDTR_BASE : VMCS_GUEST_IDTR_BASE, base);
+    vmcs_write(g ? VMCS_GUEST_GDTR_LIMIT : VMCS_GUEST_IDTR_LIMIT, limit);
+}
+
 /* VMX does not switch CR2: the guest finds the CPU's own at entry, and
  * the hypervisor takes no page faults to change it. */
 static void vmx_set_guest_cr2(struct vcpu *v, uint64_t cr2)
@@ -517,6 +550,9 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .set_guest_pat = vmx_set_guest_pat,
     .set_guest_cr2 = vmx_set_guest_cr2,
     .seg_base = vmx_seg_base,
+    .get_seg = vmx_get_seg,
+    .set_dtr = vmx_set_dtr,
+    .lmsw = vmx_lmsw,
     .inject_exception = vmx_inject_exception,
     .inject_intr = vmx_inject_intr,
     .vcpu_set_real_mode = vmx_set_real_mode,

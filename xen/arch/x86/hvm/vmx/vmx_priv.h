@@ -94,6 +94,7 @@ void vmx_cache_guest_state(struct vcpu *v); /* VMCS loaded */
 /* A MOV to CR0/CR4 exit (VMCS loaded): true if emulated (RIP advanced or a
  * fault queued), false if it was not one we intercept. */
 bool vmx_cr_access(struct vcpu *v, unsigned int insn_len);
+void vmx_lmsw(struct vcpu *v, uint16_t src);
 void vmx_dump_guest_state(struct vcpu *v); /* VMCS loaded */
 
 /* vmx.c */

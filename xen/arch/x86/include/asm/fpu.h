@@ -44,6 +44,35 @@ void fpu_write_ymm_hi(struct vcpu *v, unsigned int n, const uint8_t in[16]);
 void fpu_read_mm(struct vcpu *v, unsigned int n, uint8_t out[8]);
 void fpu_write_mm(struct vcpu *v, unsigned int n, const uint8_t in[8]);
 
+/*
+ * The guest's own state-image instructions, run by the emulator on buf
+ * (64-byte aligned, XSAVE_AREA_SIZE bytes) with the guest's XCR0 in the
+ * CPU; mask is EDX:EAX. 0, or -EFAULT with the exception the CPU raised
+ * (an image it refuses: #GP) in *vector and *error_code.
+ */
+enum fpu_guest_insn
+{
+    FPU_FXSAVE,
+    FPU_FXSAVE64,
+    FPU_FXRSTOR,
+    FPU_FXRSTOR64,
+    FPU_XSAVE,
+    FPU_XSAVE64,
+    FPU_XSAVEOPT,
+    FPU_XSAVEOPT64,
+    FPU_XRSTOR,
+    FPU_XRSTOR64,
+    FPU_STMXCSR,
+    FPU_LDMXCSR,
+    FPU_NR_GUEST_INSNS
+};
+int fpu_guest_insn(struct vcpu *v, enum fpu_guest_insn insn, uint8_t *buf, uint64_t mask,
+                   unsigned int *vector, uint32_t *error_code);
+
+/* fn(arg) with v's XCR0 loaded: a VEX instruction the emulator runs for
+ * v (which can only be executing one if its XCR0 enables AVX). */
+void fpu_with_guest_xcr0(struct vcpu *v, void (*fn)(void *arg), void *arg);
+
 /* XCR0 bits a guest may set (0: no XSAVE), and the XSAVE image size of a mask. */
 uint64_t fpu_xcr0_max(void);
 unsigned int fpu_xsave_size(uint64_t mask);

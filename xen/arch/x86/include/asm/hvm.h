@@ -91,6 +91,17 @@ struct hvm_vcpu_state
     struct hvm_seg seg[HVM_NR_SEGS];
 };
 
+/* A segment register as the emulator checks it (emulate_seg.c): whether
+ * it is usable, and its limit for selector checks. Indexes are
+ * enum hvm_seg_index's. */
+struct hvm_sreg
+{
+    uint64_t base;
+    uint32_t limit;
+    uint16_t sel; /* 0 for GDTR and IDTR */
+    bool usable;  /* VMX's "unusable" clear; SVM's P bit (GDTR, IDTR: always) */
+};
+
 enum hvm_intr_type
 {
     HVM_INTR_EXT, /* an external (maskable) interrupt, by vector */
@@ -128,6 +139,13 @@ struct vcpu_vendor_ops
     /* Segment register seg's base (0 ES .. 5 GS, the sreg encoding), from
      * an exit handler of v (its VMCS/VMCB is the one loaded here). */
     uint64_t (*seg_base)(struct vcpu *v, unsigned int seg);
+    /* Segment or descriptor-table register seg (HVM_SEG_*), likewise. */
+    void (*get_seg)(struct vcpu *v, unsigned int seg, struct hvm_sreg *s);
+    /* LMSW: CR0 bits 3:0 := src's (PE can be set, never cleared), from
+     * an exit handler of v. No value of src can fault. */
+    void (*lmsw)(struct vcpu *v, uint16_t src);
+    /* LGDT/LIDT: GDTR or IDTR (HVM_SEG_GDTR/_IDTR) := base, limit. */
+    void (*set_dtr)(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit);
     /* The guest's CR2 for a #PF about to be injected (vCPU loaded here). */
     void (*set_guest_cr2)(struct vcpu *v, uint64_t cr2);
     /* Inject an exception (vector, error code or -1) at the next entry. */
@@ -156,6 +174,12 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
  * and the XSAVE size) and the CR4 bits that CPUID allows it. */
 /* Xen's CPUID time leaf (base+3), subleaf sub (time.c). */
 struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub);
+
+/* CR0 after an LMSW of src: bits 3:0 loaded, PE kept if it was set. */
+static inline uint64_t hvm_lmsw_cr0(uint64_t cr0, uint16_t src)
+{
+    return (cr0 & ~0xfULL) | (src & 0xf) | (cr0 & 1);
+}
 struct cpuid_regs hvm_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint64_t cr4,
                                   uint64_t xcr0);
 uint64_t hvm_cr4_guest_ok(void);

@@ -19,6 +19,22 @@ struct cpu_user_regs
 #define VECTOR_KICK     0xf1
 #define VECTOR_SPURIOUS 0xff
 
+/*
+ * One instruction the hypervisor runs on a guest's behalf that may fault
+ * by the guest's doing (FXRSTOR or XRSTOR of an image the guest wrote):
+ * the caller puts the instruction's address in rip and where to go on in
+ * resume, with interrupts of any kind unable to run such code meanwhile.
+ * An exception at rip resumes there instead of panicking, with vector and
+ * error_code recorded and rip cleared. One slot per CPU.
+ */
+struct trap_guard
+{
+    uint64_t rip, resume;
+    uint64_t vector, error_code;
+};
+#define TRAP_GUARD_NONE (~0ULL) /* vector: nothing was raised */
+struct trap_guard *trap_guard_this_cpu(void);
+
 void trap_init(void); /* build the IDT (boot CPU) */
 void trap_load(void); /* load it (every CPU) */
 void do_trap(struct cpu_user_regs *regs);

@@ -257,10 +257,13 @@
 #define EXIT_REASON_PML_FULL      62
 
 /* CR-access qualification */
-#define CR_QUAL_CR(q)    ((q)&0xf)
-#define CR_QUAL_TYPE(q)  (((q) >> 4) & 3)
-#define CR_QUAL_GPR(q)   (((q) >> 8) & 0xf)
-#define CR_ACCESS_MOV_TO 0
+#define CR_QUAL_CR(q)       ((q)&0xf)
+#define CR_QUAL_TYPE(q)     (((q) >> 4) & 3)
+#define CR_QUAL_GPR(q)      (((q) >> 8) & 0xf)
+#define CR_ACCESS_MOV_TO    0
+#define CR_ACCESS_CLTS      2
+#define CR_ACCESS_LMSW      3
+#define CR_QUAL_LMSW_SRC(q) ((uint16_t)((q) >> 16))
 
 /* I/O qualification */
 #define IO_QUAL_SIZE(q) (((q)&7) + 1)

@@ -1,0 +1,52 @@
+#!/bin/bash
+# automation/test-interactive.sh [PLATFORM...] - the sessions a person has
+# at a terminal, typed through a pseudo-terminal (lib/drive-console.py):
+#
+#   make-run    `make run`'s own path (run-demo.sh with no guest named):
+#               dom0's xl prompt, `xl list` showing Domain-0 in Xen's
+#               format, `xl create` of the example XTF guest, the guest
+#               in the list, `xl destroy`, poweroff
+#   dom0-shell  the line editor (test-dom0-shell.sh)
+#
+# One PASS/FAIL line each, then "N passed, N failed". Sessions are kept in
+# build/logs/PLATFORM/make-run.session.log.
+set -uo pipefail
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/lib/common.sh"
+
+platforms=("$@")
+(( ${#platforms[@]} )) || read -ra platforms <<<"$WREN_PLATFORMS"
+pass=0 fail=0
+
+make_run()
+{
+    local platform=$1 limit=240 log
+    [[ $platform == bochs-vmx ]] && limit=1500
+    mkdir -p "$LOG_DIR/$platform"
+    log=$LOG_DIR/$platform/make-run.session.log
+    local steps=(
+        'expect:xl> '
+        'send:xl list\r' 'expect:Domain-0                                     0'
+        'expect:xl> '
+        'send:xl create /etc/examples/xs-guest.cfg\r' 'expect:xl> '
+        'send:xl list\r' 'expect:xs-guest                                     1'
+        'expect:xl> '
+        'send:xl destroy xs-guest\r' 'expect:xl> '
+        'send:poweroff\r' 'eof'
+    )
+    if python3 "$here/lib/drive-console.py" "$limit" "${steps[@]}" -- \
+        "$here/run-demo.sh" "${platform%%-*}" </dev/null >"$log" 2>&1; then
+        printf 'PASS  %-9s  make-run\n' "$platform"
+        return 0
+    fi
+    printf 'FAIL  %-9s  make-run  (%s; session in %s)\n' "$platform" \
+        "$(grep -a 'drive-console' "$log" | tail -1 | tr -d '\r' | cut -c1-100)" "$log"
+    return 1
+}
+
+for p in "${platforms[@]}"; do
+    if make_run "$p"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+    if "$here/test-dom0-shell.sh" "${p%%-*}"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "$pass passed, $fail failed"
+(( fail == 0 ))

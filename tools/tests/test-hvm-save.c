@@ -1,0 +1,234 @@
+/*
+ * test-hvm-save.c - the HVM context record walk (xen/common/hvm_save.c)
+ * on the host: sizes and layout of what get writes, and what set accepts
+ * and applies, with the arch's CPU record hooks and the guest copies
+ * stubbed (guest addresses are host pointers here).
+ *
+ * The property that matters most: a context with any bad record changes
+ * nothing, even when the records before it were good (set checks every
+ * record before it applies one). Also: unknown typecodes, a missing END,
+ * a HEADER not first, a bad magic, a short body, a CPU record of a vCPU
+ * that does not exist, an oversized buffer, an unpaused domain (-EBUSY),
+ * get's null-buffer size and -ENOSPC.
+ *
+ * May not touch: anything but hvm_save.c and the fake domain below.
+ */
+#include <xen/sched.h>
+#include <xen/mm.h>
+#include <xen/arch.h>
+#include <xen/hvm_save.h>
+#include <xen/guest_access.h>
+#include <public/domctl.h>
+#include <public/hvm/save.h>
+
+#include <string.h>
+
+#include "harness.h"
+#include "arena.h"
+
+#define NVCPUS  2
+#define BAD_RIP 0xbadULL /* the stubbed check refuses a record with this RIP */
+
+/* ---- stubs: guest access, the arch's record hooks, the scheduler --------- */
+
+int copy_from_guest(void *dst, uint64_t guest_va, size_t len)
+{
+    memcpy(dst, (const void *)(uintptr_t)guest_va, len);
+    return 0;
+}
+
+int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
+{
+    memcpy((void *)(uintptr_t)guest_va, src, len);
+    return 0;
+}
+
+static unsigned int loads;          /* CPU records applied */
+static uint64_t loaded_rip[NVCPUS]; /* what each vCPU got */
+
+void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->rip = 0x1000 + v->vcpu_id;
+}
+
+int arch_hvm_cpu_check(struct vcpu *v, const struct hvm_hw_cpu *r)
+{
+    return r->rip == BAD_RIP ? -EINVAL : 0;
+}
+
+int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r)
+{
+    loads++;
+    loaded_rip[v->vcpu_id] = r->rip;
+    return 0;
+}
+
+void vcpu_online(struct vcpu *v)
+{
+    v->is_up = true;
+}
+
+void domain_pause(struct domain *d)
+{
+}
+void domain_unpause(struct domain *d)
+{
+}
+
+/* ---- a domain and context buffers ------------------------------------------ */
+
+static struct domain dom;
+static struct vcpu vcpus[NVCPUS];
+static struct vcpu *vcpu_ptrs[NVCPUS];
+static uint8_t buf[4096];
+
+static void reset(void)
+{
+    memset(&dom, 0, sizeof(dom));
+    memset(vcpus, 0, sizeof(vcpus));
+    for ( unsigned int i = 0; i < NVCPUS; i++ )
+    {
+        vcpus[i].vcpu_id = i;
+        vcpus[i].domain = &dom;
+        vcpu_ptrs[i] = &vcpus[i];
+    }
+    dom.vcpu = vcpu_ptrs;
+    dom.max_vcpus = dom.vcpu_slots = NVCPUS;
+    dom.controller_pause_count = 1;
+    spin_lock_init(&dom.lock, LOCK_domain);
+    loads = 0;
+    memset(loaded_rip, 0, sizeof(loaded_rip));
+}
+
+static size_t put(size_t off, uint16_t type, uint16_t inst, uint32_t len)
+{
+    struct hvm_save_descriptor d = { type, inst, len };
+    memcpy(buf + off, &d, sizeof(d));
+    return off + sizeof(d) + len;
+}
+
+static size_t header(void)
+{
+    struct hvm_save_header h = { .magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION };
+    memcpy(buf + 8, &h, sizeof(h));
+    return put(0, HVM_SAVE_CODE(HEADER), 0, sizeof(h));
+}
+
+static size_t cpu(size_t off, uint16_t inst, uint64_t rip)
+{
+    struct hvm_hw_cpu c = { .rip = rip };
+    memcpy(buf + off + 8, &c, sizeof(c));
+    return put(off, HVM_SAVE_CODE(CPU), inst, sizeof(c));
+}
+
+static size_t end(size_t off)
+{
+    return put(off, HVM_SAVE_CODE(END), 0, 0);
+}
+
+static long set(size_t size)
+{
+    struct xen_domctl_hvmcontext h = { .size = (uint32_t)size };
+    set_xen_guest_handle(h.buffer, buf);
+    return hvm_context_set(&dom, &h);
+}
+
+static void expect_untouched(long rc)
+{
+    CHECK_EQ(rc, -EINVAL);
+    CHECK_EQ(loads, 0);
+    CHECK(!vcpus[0].is_up && !vcpus[1].is_up);
+}
+
+/* ---- cases ----------------------------------------------------------------- */
+
+static void set_two_cpus(void)
+{
+    reset();
+    CHECK_EQ(set(end(cpu(cpu(header(), 1, 0x2000), 0, 0x3000))), 0);
+    CHECK_EQ(loads, 2);
+    CHECK_EQ(loaded_rip[0], 0x3000);
+    CHECK_EQ(loaded_rip[1], 0x2000);
+    CHECK(vcpus[0].is_up && vcpus[1].is_up && vcpus[0].initialised);
+}
+
+static void bad_late_record_changes_nothing(void)
+{
+    reset();
+    expect_untouched(set(end(cpu(cpu(header(), 0, 0x3000), 1, BAD_RIP))));
+}
+
+static void refused_contexts(void)
+{
+    struct hvm_save_header *h = (void *)(buf + 8);
+    size_t n;
+
+    reset();
+    n = end(put(cpu(header(), 0, 0x3000), 99, 0, 0));
+    expect_untouched(set(n));                        /* unknown typecode, as Xen's hvm_load */
+    expect_untouched(set(cpu(header(), 0, 0x3000))); /* no END */
+    expect_untouched(set(end(cpu(0, 0, 0x3000))));   /* no HEADER first */
+    expect_untouched(set(end(cpu(header(), NVCPUS, 0x3000)))); /* no such vCPU */
+    n = end(cpu(header(), 0, 0x3000));
+    h->magic ^= 1;
+    expect_untouched(set(n));
+    n = end(cpu(header(), 0, 0x3000));
+    ((struct hvm_save_descriptor *)(buf + 32))->length = 8; /* short CPU body */
+    expect_untouched(set(n));
+    expect_untouched(set(8)); /* too small to hold anything */
+    expect_untouched(set(1U << 20));
+}
+
+static void not_paused_is_busy(void)
+{
+    reset();
+    dom.controller_pause_count = 0;
+    CHECK_EQ(set(end(cpu(header(), 0, 0x3000))), -EBUSY);
+    CHECK_EQ(loads, 0);
+}
+
+static void get_sizes_and_records(void)
+{
+    struct xen_domctl_hvmcontext h = { 0 };
+    const struct hvm_save_descriptor *d;
+    const struct hvm_hw_cpu *c;
+    const uint32_t one = 8 + HVM_SAVE_LENGTH_HEADER + 8 + HVM_SAVE_LENGTH_CPU + 8;
+
+    reset();
+    CHECK_EQ(hvm_context_get(&dom, &h), 0);
+    CHECK_EQ(h.size, 8 + HVM_SAVE_LENGTH_HEADER + 8); /* no vCPU up: no CPU record */
+    vcpus[1].is_up = true;
+    CHECK_EQ(hvm_context_get(&dom, &h), 0);
+    CHECK_EQ(h.size, one);
+    set_xen_guest_handle(h.buffer, buf);
+    h.size = one - 1;
+    CHECK_EQ(hvm_context_get(&dom, &h), -ENOSPC);
+    h.size = sizeof(buf);
+    CHECK_EQ(hvm_context_get(&dom, &h), 0);
+    CHECK_EQ(h.size, one);
+    d = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER);
+    c = (const void *)(d + 1);
+    CHECK_EQ(d->typecode, HVM_SAVE_CODE(CPU));
+    CHECK_EQ(d->instance, 1);
+    CHECK_EQ(c->rip, 0x1001);
+    d = (const void *)(buf + one - 8);
+    CHECK_EQ(d->typecode, HVM_SAVE_CODE(END));
+}
+
+int main(void)
+{
+    static const struct test_case cases[] = {
+        { "hvm_save.set_two_cpus", set_two_cpus },
+        { "hvm_save.bad_late_record_changes_nothing", bad_late_record_changes_nothing },
+        { "hvm_save.refused_contexts", refused_contexts },
+        { "hvm_save.not_paused_is_busy", not_paused_is_busy },
+        { "hvm_save.get_sizes_and_records", get_sizes_and_records },
+    };
+    int rc;
+
+    arena_setup(ARENA_DEFAULT_BASE, 8UL << 20);
+    rc = run_tests(cases, ARRAY_SIZE(cases));
+    arena_release();
+    return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * hvm_save.h - a domain's HVM context as Xen's save records
+ * (common/hvm_save.c; the format is public/hvm/save.h). The domctl
+ * handler is declared by its row in hypercall-defs.h; these are the two
+ * halves it calls, apart so host tests can drive them.
+ */
+#ifndef XEN_HVM_SAVE_H
+#define XEN_HVM_SAVE_H
+
+#include <xen/types.h>
+
+struct domain;
+struct xen_domctl_hvmcontext;
+
+/* Load h->size bytes of records from h->buffer into d, which the
+ * controller has paused (-EBUSY otherwise). Every record is checked
+ * before any is applied: 0, or -EINVAL / -EFAULT / -ENOMEM with d
+ * unchanged. */
+long hvm_context_set(struct domain *d, const struct xen_domctl_hvmcontext *h);
+/* Save d's records to h->buffer (null: h->size becomes the size needed;
+ * too small: -ENOSPC); h->size becomes the bytes written. Pauses d while
+ * it reads. */
+long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h);
+
+#endif /* XEN_HVM_SAVE_H */
