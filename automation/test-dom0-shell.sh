@@ -16,7 +16,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 platform=${1:-qemu}
 case $platform in
 qemu|qemu-svm) platform=qemu-svm limit=90 ;;
-bochs|bochs-vmx) platform=bochs-vmx limit=600 ;;
+bochs|bochs-vmx) platform=bochs-vmx limit=1500 ;;
 *) echo "usage: ${0##*/} [qemu|bochs]" >&2; exit 2 ;;
 esac
 mkdir -p "$LOG_DIR/$platform"
