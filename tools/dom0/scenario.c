@@ -10,6 +10,7 @@
  * only, otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,8 @@ static int console_connect(unsigned int domid)
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%u", XENCONSOLED_DIR, domid);
-    if ( fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) )
+    if ( fd >= 0 && (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+                     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) )
     {
         close(fd);
         fd = -1;
@@ -214,26 +216,31 @@ static int console_connect(unsigned int domid)
     return fd;
 }
 
+/* What wait-console read last, for its failure message. */
+static char console_seen[16384];
+static size_t console_have;
+
 /* Read the console until text shows up or the time is over. */
 static bool console_shows(int fd, const char *text, double end)
 {
-    static char seen[16384];
-    size_t have = 0;
-
+    console_have = 0;
+    console_seen[0] = '\0';
     while ( now_s() <= end )
     {
-        ssize_t n = recv(fd, seen + have, sizeof(seen) - 1 - have, MSG_DONTWAIT);
+        ssize_t n =
+            recv(fd, console_seen + console_have, sizeof(console_seen) - 1 - console_have, 0);
 
         if ( n > 0 )
         {
-            have += n;
-            seen[have] = '\0';
-            if ( strstr(seen, text) )
+            console_have += n;
+            console_seen[console_have] = '\0';
+            if ( strstr(console_seen, text) )
                 return true;
-            if ( have > sizeof(seen) / 2 ) /* keep the tail: text may straddle */
+            if ( console_have > sizeof(console_seen) / 2 ) /* keep a tail: text may straddle */
             {
-                memmove(seen, seen + have - 256, 256);
-                have = 256;
+                memmove(console_seen, console_seen + console_have - 4096, 4096);
+                console_have = 4096;
+                console_seen[console_have] = '\0';
             }
             continue;
         }
@@ -242,6 +249,19 @@ static bool console_shows(int fd, const char *text, double end)
         pause_ms(50);
     }
     return false;
+}
+
+/* The guest's lines, each behind "  | " so that none can pass for one
+ * of dom0's own (a guest's "Test result:" line above all). */
+static void print_quoted(const char *text)
+{
+    while ( *text )
+    {
+        size_t n = strcspn(text, "\n");
+
+        fprintf(stderr, "  | %.*s\n", (int)n, text);
+        text += n + (text[n] == '\n');
+    }
 }
 
 /* wait-console DOMID TEXT [TIMEOUT_S] */
@@ -264,7 +284,11 @@ int dom0_cmd_wait_console(int argc, char **argv)
     ok = console_shows(fd, argv[2], now_s() + (argc > 3 ? strtod(argv[3], NULL) : 30));
     close(fd);
     if ( !ok )
-        fprintf(stderr, "wait-console: domain %s never printed \"%s\"\n", argv[1], argv[2]);
+    {
+        fprintf(stderr, "wait-console: domain %s never printed \"%s\"; its console ended:\n",
+                argv[1], argv[2]);
+        print_quoted(console_seen);
+    }
     else
         printf("domain %s printed \"%s\"\n", argv[1], argv[2]);
     return !ok;

@@ -7,8 +7,14 @@
  *     name, domid, vm = /vm/<uuid>
  *     memory/target, memory/static-max                       (KiB)
  *     control/shutdown        N may write (the shutdown request)
+ *     control/feature-{poweroff,reboot,suspend}, control/sysrq
+ *                             N may write (a PV guest announces what it
+ *                             obeys; Linux fails its shutdown setup if not)
  *     control/platform-feature-multiprocessor-suspend = 1
  *     control/platform-feature-xs_reset_watches = 1
+ *     cpu/<i>/availability    online / offline, one per possible vCPU
+ *     data, drivers, feature, attr, error                  N's own
+ *     device                  dom0's, readable by N
  *     console/{ring-ref, port, type = xenconsoled, limit}
  *     store/{ring-ref, port}
  *   /vm/<uuid>/{name, uuid, start_time}                  owned by dom0
@@ -89,23 +95,63 @@ static int write_dom_nodes(struct store_job *j, const libxl_domain_config *d)
     return rc;
 }
 
-/* control/ is dom0's, readable by the guest; control/shutdown is the
- * guest's to write (it clears the request when it acts on it). */
-static int write_control(struct store_job *j)
+/* An empty node the guest owns (it may write it), dom0 reading. */
+static int guest_node(struct store_job *j, const char *rel)
 {
     char path[XS_PATH_BUF];
+
+    libxl__dom_path(path, j->domid, rel);
+    if ( !xs_write(j->ctx->xsh, j->t, path, "", 0) )
+        return libxl__err_errno(j->ctx, ERROR_FAIL, "cannot write %s", path);
+    return set_perms(j, path, j->domid, XS_PERM_NONE, 0);
+}
+
+/* control/ is dom0's, readable by the guest; the request node and the
+ * feature announcements are the guest's to write, as libxl makes them. */
+static int write_control(struct store_job *j)
+{
+    static const char *const guest_writes[] = {
+        "control/shutdown",
+        "control/feature-poweroff",
+        "control/feature-reboot",
+        "control/feature-suspend",
+        "control/sysrq",
+        "data",
+        "drivers",
+        "feature",
+        "attr",
+        "error",
+    };
     int rc = dom_dir(j, "control", 0);
 
     if ( !rc )
         rc = dom_write(j, "control/platform-feature-multiprocessor-suspend", "%llu", 1);
     if ( !rc )
         rc = dom_write(j, "control/platform-feature-xs_reset_watches", "%llu", 1);
-    if ( rc )
-        return rc;
-    libxl__dom_path(path, j->domid, "control/shutdown");
-    if ( !xs_write(j->ctx->xsh, j->t, path, "", 0) )
-        return libxl__err_errno(j->ctx, ERROR_FAIL, "cannot write %s", path);
-    return set_perms(j, path, j->domid, XS_PERM_NONE, 0);
+    for ( size_t i = 0; !rc && i < sizeof(guest_writes) / sizeof(guest_writes[0]); i++ )
+        rc = guest_node(j, guest_writes[i]);
+    if ( !rc )
+        rc = dom_dir(j, "device", 0);
+    return rc;
+}
+
+/* cpu/<i>/availability for every possible vCPU, as libxl writes it
+ * (Linux reads it to bring vCPUs on- and offline). */
+static int write_cpus(struct store_job *j, const libxl_domain_config *d)
+{
+    unsigned int max = d->b_info.max_vcpus ? d->b_info.max_vcpus : d->b_info.avail_vcpus;
+    int rc = 0;
+
+    for ( unsigned int i = 0; !rc && i < max; i++ )
+    {
+        char path[XS_PATH_BUF], rel[32];
+
+        snprintf(rel, sizeof(rel), "cpu/%u/availability", i);
+        libxl__dom_path(path, j->domid, rel);
+        rc = libxl__xs_printf(j->ctx, j->t, path, "%s",
+                              i < d->b_info.avail_vcpus ? "online" : "offline");
+    }
+    return rc;
 }
 
 static int write_rings(struct store_job *j, const struct xc_pvh_dom *dom, uint32_t store_port,
@@ -166,6 +212,8 @@ static int store_once(struct store_job *j, const libxl_domain_config *d,
     rc = write_dom_nodes(j, d);
     if ( !rc )
         rc = write_control(j);
+    if ( !rc )
+        rc = write_cpus(j, d);
     if ( !rc )
         rc = write_rings(j, dom, store_port, console_port);
     if ( !rc )
