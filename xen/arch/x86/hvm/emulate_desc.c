@@ -50,6 +50,7 @@ struct desc
     uint64_t va; /* where it is, for the accessed/busy bit */
     uint64_t base;
     uint32_t limit; /* scaled by G */
+    uint32_t hi;    /* the upper dword as read, for LAR */
     uint16_t ar;
 };
 
@@ -67,6 +68,7 @@ static void decode_desc(uint64_t raw, struct desc *d)
 {
     uint32_t limit = (raw & 0xffff) | ((raw >> 32) & 0xf0000);
 
+    d->hi = raw >> 32;
     d->ar = ((raw >> 40) & 0xff) | (((raw >> 52) & 0xf) << 8);
     d->base = ((raw >> 16) & 0xffffff) | ((raw >> 32) & 0xff000000);
     d->limit = (d->ar & AR_G) ? (limit << 12) | 0xfff : limit;
@@ -356,11 +358,17 @@ static bool verify(const struct emul_ctx *c, const struct desc *d, unsigned int 
     return !(d->ar & AR_CODE) && (d->ar & AR_WRITABLE);
 }
 
-/* The register LAR/LSL write: access rights 23:8, or the scaled limit. */
-static void set_result(struct emul_ctx *c, uint32_t raw_ar, uint32_t limit, bool lsl)
+/*
+ * The register LAR/LSL write: the descriptor's upper dword masked to
+ * bits 23:8, or the scaled limit. The SDM leaves LAR's bits 19:16 (the
+ * limit's top) undefined: Intel's CPUs and Bochs return them, QEMU's AMD
+ * model clears them; each vendor here does as its emulator does.
+ */
+static void set_result(struct emul_ctx *c, const struct desc *d, bool lsl)
 {
     unsigned int size = c->insn.op_size == 2 ? 2 : 4;
-    uint32_t val = lsl ? limit : (uint32_t)raw_ar;
+    uint32_t mask = hvm_vendor == &svm_vendor_ops ? 0x00f0ff00 : 0x00ffff00;
+    uint32_t val = lsl ? d->limit : d->hi & mask;
 
     emul_set_gpr(c, c->insn.reg, size, size == 2 ? (uint16_t)val : val);
 }
@@ -386,6 +394,6 @@ int emul_check_desc(struct emul_ctx *c, uint16_t sel, unsigned int which)
         return 0;
     c->v->arch.regs.rflags |= RFLAGS_ZF;
     if ( which < 4 )
-        set_result(c, ((d.ar & 0xffu) << 8) | ((d.ar & 0xf00u) << 12), d.limit, which == 3);
+        set_result(c, &d, which == 3);
     return 0;
 }
