@@ -96,16 +96,19 @@ static int read_desc(struct emul_ctx *c, uint16_t sel, struct desc *d)
     return rc;
 }
 
-/* The 16-byte system descriptors of long mode: base 63:32 from the upper
- * half, whose type field must be 0 (#GP(sel) otherwise). */
+/* The 16-byte system descriptors of long mode: all 16 bytes inside the
+ * GDT, base 63:32 from the upper half, whose type field must be 0
+ * (#GP(sel) otherwise). */
 static int read_desc_upper(struct emul_ctx *c, uint16_t sel, struct desc *d)
 {
+    struct hvm_sreg gdt;
     uint64_t hi;
     int rc;
 
     if ( !(c->st.efer & EFER_LMA) )
         return 0;
-    if ( (uint32_t)((sel & ~7u) + 15) > 0xffff )
+    hvm_vendor->get_seg(c->v, HVM_SEG_GDTR, &gdt);
+    if ( (uint32_t)((sel & ~7u) + 15) > gdt.limit )
         return gp_sel(c, sel);
     rc = emul_read(c, d->va + 8, 8, &hi);
     if ( rc )
