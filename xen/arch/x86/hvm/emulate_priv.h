@@ -121,6 +121,16 @@ int emul_avx(struct emul_ctx *c);
 /* emulate_seg.c: segment loads and stores, far branches through memory,
  * descriptor-table instructions; -EOPNOTSUPP if not one. */
 int emul_seg(struct emul_ctx *c);
+/* emulate_seg.c: the linear address of stack offset sp (SS's base added
+ * outside 64-bit mode). */
+uint64_t emul_stack_va(const struct emul_ctx *c, uint64_t sp);
+/* emulate_desc.c: protected-mode loads that read a descriptor; each is
+ * 0, or -EFAULT with the exception raised (emul_raise) or the guest's #PF.
+ * seg is an HVM_SEG_* index (ES-GS); which 2/3 LAR/LSL, 4/5 VERR/VERW. */
+int emul_load_data_seg(struct emul_ctx *c, unsigned int seg, uint16_t sel);
+int emul_far_branch(struct emul_ctx *c, uint16_t sel, uint64_t off, bool call);
+int emul_load_system(struct emul_ctx *c, uint16_t sel, bool tr);
+int emul_check_desc(struct emul_ctx *c, uint16_t sel, unsigned int which);
 /* emulate_string.c */
 bool emul_is_string(const struct x86_insn *insn);
 int emul_string(struct emul_ctx *c);

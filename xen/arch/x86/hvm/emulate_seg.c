@@ -9,16 +9,18 @@
  * A selector read from a hole is 0xFFFF (0xFFxx when only its high byte
  * is in the hole): TI set, RPL 3, index 0x1FFF, beyond any descriptor
  * table a guest has, so every load of one faults as the SDM says, #GP
- * with the selector (0xFFFC), before anything changes. That is what is
- * emulated; a load that would go on to read a descriptor (a selector
- * inside its table's limit, a null selector loaded into DS-GS or LDTR),
- * real mode and virtual-8086 mode are refused with a reason. LGDT/LIDT
+ * with the selector (0xFFFC), before anything changes. A selector that
+ * comes from RAM (an operand straddling a hole and RAM) is loaded in
+ * full by emulate_desc.c: null selectors, descriptors read from the GDT
+ * or LDT and checked. Real mode and virtual-8086 mode are refused with a
+ * reason: the decoder has no 16-bit addressing. LGDT/LIDT
  * load what they read (limit 0xFFFF, base all-ones); the stores write
  * the register's value, dropped where it meets the hole. LMSW loads CR0's
  * low four bits from the all-ones word (PE, MP, EM, TS set).
  *
  * Guest memory is reached only through emulate_priv.h, the segment and
- * table registers only through the vendor's get_seg/set_dtr/lmsw.
+ * table registers only through the vendor's get_seg/set_dtr/lmsw (and
+ * emulate_desc.c's set_seg).
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -40,13 +42,6 @@
 #define SEG_GS     5
 #define SEG_NONE   0xff /* VERR/VERW/LAR/LSL: check, load nothing */
 
-/* What a null selector does: #GP(0), or a load (refused here). */
-enum null_sel
-{
-    NULL_GP,
-    NULL_LOADS,
-};
-
 static int refuse(struct emul_ctx *c, const char *what)
 {
     snprintf(c->why, sizeof(c->why), "no emulation for %s", what);
@@ -62,19 +57,13 @@ static bool beyond_table(struct emul_ctx *c, uint16_t sel)
     return !t.usable || (uint32_t)(sel | 7) > t.limit;
 }
 
-/*
- * The checks every protected-mode selector load makes first (SDM vol. 2,
- * MOV, LDS, JMP, LLDT, LTR): #GP(selector) for one outside its table.
- */
-static int load_selector(struct emul_ctx *c, uint16_t sel, enum null_sel null)
+/* Segment loads need protected mode: the decoder has no 16-bit
+ * addressing for real and virtual-8086 mode. */
+static int need_prot(struct emul_ctx *c)
 {
     if ( !(c->st.cr0 & CR0_PE) || (c->v->arch.regs.rflags & RFLAGS_VM) )
         return refuse(c, "a segment load in real or virtual-8086 mode");
-    if ( !(sel & ~SEL_RPL) )
-        return null == NULL_GP ? emul_raise(c, X86_EXC_GP, 0) : refuse(c, "a null selector load");
-    if ( beyond_table(c, sel) )
-        return emul_raise(c, X86_EXC_GP, sel & ~SEL_RPL);
-    return refuse(c, "a selector load that reads its descriptor");
+    return 0;
 }
 
 /* A 16-bit selector operand at the ModRM address. */
@@ -87,12 +76,6 @@ static int read_selector(struct emul_ctx *c, uint16_t *sel)
     return rc;
 }
 
-/* A null SS is #GP(0) outside 64-bit mode (there ring 0-2 may load one). */
-static enum null_sel null_ss(const struct emul_ctx *c, unsigned int sreg)
-{
-    return sreg == SEG_SS && !c->st.long_mode ? NULL_GP : NULL_LOADS;
-}
-
 /* 8E: MOV Sreg, m16. CS and the undefined 6/7 are #UD; SS may not be null. */
 static int mov_sreg(struct emul_ctx *c)
 {
@@ -102,8 +85,10 @@ static int mov_sreg(struct emul_ctx *c)
 
     if ( sreg == SEG_CS || sreg > SEG_GS )
         return emul_raise(c, X86_EXC_UD, -1);
-    rc = read_selector(c, &sel);
-    return rc ? rc : load_selector(c, sel, null_ss(c, sreg));
+    rc = need_prot(c);
+    if ( !rc )
+        rc = read_selector(c, &sel);
+    return rc ? rc : emul_load_data_seg(c, sreg, sel);
 }
 
 /* 8C: MOV m16, Sreg. */
@@ -118,14 +103,24 @@ static int store_sreg(struct emul_ctx *c)
     return emul_write(c, emul_ea(c), 2, s.sel);
 }
 
+/* LFS/LGS/LSS with REX.W: Intel's CPUs read m16:64, AMD's m16:32 (the
+ * offset zero-extended), as QEMU's AMD model does; far JMP/CALL read
+ * m16:64 on both, as QEMU and Bochs do. */
+static unsigned int offset_size(const struct emul_ctx *c, unsigned int sreg)
+{
+    if ( c->insn.op_size == 8 && sreg != SEG_CS && hvm_vendor == &svm_vendor_ops )
+        return 4;
+    return c->insn.op_size;
+}
+
 /* An m16:16/32/64 far pointer: the offset, then the selector after it. */
-static int far_pointer(struct emul_ctx *c, uint16_t *sel)
+static int far_pointer(struct emul_ctx *c, unsigned int size, uint64_t *off, uint16_t *sel)
 {
     uint64_t ea = emul_ea(c), val;
-    int rc = emul_read(c, ea, c->insn.op_size, &val);
+    int rc = emul_read(c, ea, size, off);
 
     if ( !rc )
-        rc = emul_read(c, ea + c->insn.op_size, 2, &val);
+        rc = emul_read(c, ea + size, 2, &val);
     *sel = (uint16_t)val;
     return rc;
 }
@@ -134,15 +129,23 @@ static int far_pointer(struct emul_ctx *c, uint16_t *sel)
  * JMP/CALL through memory (FF /5, /3), whose CS may not be null. */
 static int far_load(struct emul_ctx *c, unsigned int sreg)
 {
+    uint64_t off;
     uint16_t sel;
-    int rc = far_pointer(c, &sel);
+    int rc = need_prot(c);
 
+    if ( !rc )
+        rc = far_pointer(c, offset_size(c, sreg), &off, &sel);
     if ( rc )
         return rc;
-    return load_selector(c, sel, sreg == SEG_CS ? NULL_GP : null_ss(c, sreg));
+    if ( sreg == SEG_CS )
+        return emul_far_branch(c, sel, off, ((c->insn.modrm >> 3) & 7) == 3);
+    rc = emul_load_data_seg(c, sreg, sel);
+    if ( !rc )
+        emul_set_gpr(c, c->insn.reg, c->insn.op_size, off);
+    return rc;
 }
 
-static uint64_t stack_va(const struct emul_ctx *c, uint64_t sp)
+uint64_t emul_stack_va(const struct emul_ctx *c, uint64_t sp)
 {
     if ( c->st.long_mode )
         return sp;
@@ -151,13 +154,20 @@ static uint64_t stack_va(const struct emul_ctx *c, uint64_t sp)
 
 /* POP ES/SS/DS (07/17/1F, 32-bit code), POP FS/GS (0F A1/A9): the
  * selector is the low word of the operand-size pop; rSP moves only if
- * the load is done, which it never is here. */
+ * the load is done. */
 static int pop_sreg(struct emul_ctx *c, unsigned int sreg)
 {
-    uint64_t val;
-    int rc = emul_read(c, stack_va(c, emul_gpr(c, GPR_SP, 8)), c->insn.op_size, &val);
+    uint64_t val, sp = emul_gpr(c, GPR_SP, 8);
+    unsigned int width = c->st.long_mode ? 8 : 4;
+    int rc = need_prot(c);
 
-    return rc ? rc : load_selector(c, (uint16_t)val, null_ss(c, sreg));
+    if ( !rc )
+        rc = emul_read(c, emul_stack_va(c, sp), c->insn.op_size, &val);
+    if ( !rc )
+        rc = emul_load_data_seg(c, sreg, (uint16_t)val);
+    if ( !rc )
+        emul_set_gpr(c, GPR_SP, width, sp + c->insn.op_size);
+    return rc;
 }
 
 /* PUSH ES/CS/SS/DS (06/0E/16/1E), PUSH FS/GS (0F A0/A8): the selector,
@@ -170,7 +180,7 @@ static int push_sreg(struct emul_ctx *c, unsigned int sreg)
     int rc;
 
     hvm_vendor->get_seg(c->v, sreg, &s);
-    rc = emul_write(c, stack_va(c, sp), size, s.sel);
+    rc = emul_write(c, emul_stack_va(c, sp), size, s.sel);
     if ( !rc )
         emul_set_gpr(c, GPR_SP, c->st.long_mode ? 8 : 4, sp);
     return rc;
@@ -277,9 +287,9 @@ static int store_sel(struct emul_ctx *c, unsigned int seg)
     return emul_write(c, emul_ea(c), 2, s.sel);
 }
 
-/* VERR/VERW/LAR/LSL: a selector outside its table clears ZF and
- * changes nothing else. */
-static int check_selector(struct emul_ctx *c)
+/* VERR/VERW/LAR/LSL (which: emul_check_desc's): a null selector or one
+ * outside its table clears ZF and changes nothing else. */
+static int check_selector(struct emul_ctx *c, unsigned int which)
 {
     uint16_t sel;
     int rc = read_selector(c, &sel);
@@ -287,7 +297,7 @@ static int check_selector(struct emul_ctx *c)
     if ( rc )
         return rc;
     if ( (sel & ~SEL_RPL) && !beyond_table(c, sel) )
-        return refuse(c, "VERR/VERW/LAR/LSL of a selector inside its table");
+        return emul_check_desc(c, sel, which);
     c->v->arch.regs.rflags &= ~RFLAGS_ZF;
     return 0;
 }
@@ -300,12 +310,14 @@ static int load_system(struct emul_ctx *c, bool tr)
 
     if ( c->st.cpl )
         return emul_raise(c, X86_EXC_GP, 0);
-    rc = read_selector(c, &sel);
+    rc = need_prot(c);
+    if ( !rc )
+        rc = read_selector(c, &sel);
     if ( rc )
         return rc;
     if ( (sel & ~SEL_RPL) && (sel & SEL_TI) )
         return emul_raise(c, X86_EXC_GP, sel & ~SEL_RPL);
-    return load_selector(c, sel, tr ? NULL_GP : NULL_LOADS);
+    return emul_load_system(c, sel, tr);
 }
 
 static int group6(struct emul_ctx *c)
@@ -316,8 +328,8 @@ static int group6(struct emul_ctx *c)
     case 1: return store_sel(c, HVM_SEG_TR);
     case 2: return load_system(c, false);
     case 3: return load_system(c, true);
-    case 4:
-    case 5: return check_selector(c);
+    case 4: return check_selector(c, 4);
+    case 5: return check_selector(c, 5);
     }
     return -EOPNOTSUPP;
 }
@@ -415,7 +427,7 @@ static int twobyte(struct emul_ctx *c)
     case 0x00: return group6(c);
     case 0x01: return group7(c);
     case 0x02:
-    case 0x03: return check_selector(c);
+    case 0x03: return check_selector(c, i->opcode);
     case 0xb2: return far_load(c, SEG_SS);
     case 0xb4: return far_load(c, SEG_FS);
     case 0xb5: return far_load(c, SEG_GS);

@@ -728,6 +728,18 @@ static void svm_get_seg(struct vcpu *v, unsigned int seg, struct hvm_sreg *s)
     };
 }
 
+/* The VMCB holds the packed attributes as they are (P clear: unusable). */
+static void svm_set_seg(struct vcpu *v, unsigned int seg, const struct hvm_seg *s)
+{
+    unsigned int off = svm_seg_offset(seg);
+    void *vmcb = v->arch.svm.vmcb;
+
+    vmcb_set(vmcb, off, 2, s->sel);
+    vmcb_set(vmcb, off + 2, 2, s->ar);
+    vmcb_set(vmcb, off + 4, 4, s->limit);
+    vmcb_set64(vmcb, off + 8, s->base);
+}
+
 static void svm_set_dtr(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit)
 {
     unsigned int off = svm_seg_offset(seg);
@@ -803,6 +815,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .set_guest_cr2 = svm_set_guest_cr2,
     .seg_base = svm_seg_base,
     .get_seg = svm_get_seg,
+    .set_seg = svm_set_seg,
     .set_dtr = svm_set_dtr,
     .lmsw = svm_lmsw,
     .inject_exception = svm_inject_exception,

@@ -502,6 +502,21 @@ static void vmx_get_seg(struct vcpu *v, unsigned int seg, struct hvm_sreg *s)
     };
 }
 
+/* The packed attributes' bits 11:8 are VMX's 15:12; P clear: unusable. */
+static void vmx_set_seg(struct vcpu *v, unsigned int seg, const struct hvm_seg *s)
+{
+    uint32_t ar = (s->ar & 0xff) | ((uint32_t)(s->ar & 0xf00) << 4);
+
+    (void)v;
+    if ( !(ar & VMX_AR_P) )
+        ar |= VMX_AR_UNUSABLE;
+    seg &= 7;
+    vmcs_write(VMCS_GUEST_SEL(seg), s->sel);
+    vmcs_write(VMCS_GUEST_AR(seg), ar);
+    vmcs_write(VMCS_GUEST_LIMIT(seg), s->limit);
+    vmcs_write(VMCS_GUEST_BASE(seg), s->base);
+}
+
 static void vmx_set_dtr(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit)
 {
     bool g = seg == HVM_SEG_GDTR;
@@ -551,6 +566,7 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .set_guest_cr2 = vmx_set_guest_cr2,
     .seg_base = vmx_seg_base,
     .get_seg = vmx_get_seg,
+    .set_seg = vmx_set_seg,
     .set_dtr = vmx_set_dtr,
     .lmsw = vmx_lmsw,
     .inject_exception = vmx_inject_exception,

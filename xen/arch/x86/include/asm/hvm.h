@@ -144,6 +144,10 @@ struct vcpu_vendor_ops
     /* LMSW: CR0 bits 3:0 := src's (PE can be set, never cleared), from
      * an exit handler of v. No value of src can fault. */
     void (*lmsw)(struct vcpu *v, uint16_t src);
+    /* A segment load checked by the emulator (emulate_desc.c): ES-GS,
+     * LDTR or TR := s, ar packed as the save record has it; P clear
+     * makes it unusable (its DPL kept: SS's is the CPL on VMX). */
+    void (*set_seg)(struct vcpu *v, unsigned int seg, const struct hvm_seg *s);
     /* LGDT/LIDT: GDTR or IDTR (HVM_SEG_GDTR/_IDTR) := base, limit. */
     void (*set_dtr)(struct vcpu *v, unsigned int seg, uint64_t base, uint16_t limit);
     /* The guest's CR2 for a #PF about to be injected (vCPU loaded here). */
