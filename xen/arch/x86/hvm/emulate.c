@@ -56,6 +56,11 @@ int emul_init(struct emul_ctx *c, struct vcpu *v)
     c->pf = false;
     c->exc_vector = -1;
     hvm_vendor->get_guest_state(v, &c->st);
+    /* Real mode, virtual-8086 mode and 16-bit code segments would need a
+     * 16-bit decoder (default sizes, C4/C5 as LES/LDS, IP wrap): refused
+     * with the reason rather than emulated with 32-bit defaults. */
+    if ( !c->st.long_mode && !c->st.cs_32 )
+        return emul_fail(c, -EOPNOTSUPP, "16-bit code (real, virtual-8086 or a 16-bit segment)");
     n = hvm_fetch_insn(v, bytes);
     if ( !n )
         return emul_fail(c, -EFAULT, "cannot fetch the instruction");

@@ -691,6 +691,7 @@ static void svm_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
     st->cs_sel = (uint16_t)vmcb_get(vmcb, VMCB_CS, 2);
     st->cpl = (uint8_t)vmcb_get(vmcb, VMCB_CPL, 1);
     st->long_mode = (st->efer & EFER_LMA) && (cs_attr & (1u << 9));
+    st->cs_32 = cs_attr & (1u << 10);
 }
 
 /* With nested paging the guest's PAT is the VMCB's gPAT. */

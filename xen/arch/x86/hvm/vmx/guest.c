@@ -281,6 +281,7 @@ void vmx_get_guest_state(struct vcpu *v, struct hvm_guest_state *st)
     st->cs_sel = x->cs_sel;
     st->cpl = (x->ss_ar >> VMX_AR_DPL_SHIFT) & 3;
     st->long_mode = (x->efer & EFER_LMA) && (x->cs_ar & VMX_AR_L);
+    st->cs_32 = x->cs_ar & VMX_AR_DB;
 }
 
 void vmx_dump_guest_state(struct vcpu *v)

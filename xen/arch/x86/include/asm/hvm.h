@@ -55,6 +55,7 @@ struct hvm_guest_state
     uint16_t cs_sel;
     uint8_t cpl;
     bool long_mode; /* EFER.LMA and CS.L */
+    bool cs_32;     /* CS.D/B: 32-bit default operand size (outside long mode) */
 };
 
 /* A segment or descriptor-table register as the HVM save record has it:
