@@ -1,8 +1,9 @@
 # xl-basic: xl in dom0 drives a PV-aware guest (xtf/tests/xs-guest):
 # create from a config, list, pause (its clock shows the gap), unpause,
 # console output through the console daemon, shutdown through
-# control/shutdown in xenstore, and destroy, with the host's free
-# memory back where it began.
+# control/shutdown in xenstore, reboot through it (on_reboot restart
+# builds the guest again as a new domain), and destroy, with the host's
+# free memory back where it began.
 free-pages save
 xl list
 xl create /etc/xs-guest.cfg
@@ -20,6 +21,9 @@ xl list
 free-pages same
 xl create /etc/xs-guest.cfg
 wait-xs /local/domain/2/data/started =1 60
+xl reboot -w xs-guest
+wait-xs /local/domain/3/data/started =1 60
+xl list
 xl destroy xs-guest
 xl list
 free-pages same
