@@ -174,7 +174,7 @@ static int do_wait_xs(struct xs_handle *xs, int argc, char **argv)
 
         free(v);
         v = xs_read(xs, XBT_NULL, argv[1], &len);
-        if ( v && value_matches(v, want) )
+        if ( want && !strcmp(want, "gone") ? !v && errno == ENOENT : v && value_matches(v, want) )
             break;
         if ( now_s() > end )
         {
@@ -185,17 +185,18 @@ static int do_wait_xs(struct xs_handle *xs, int argc, char **argv)
         }
         pause_ms(50);
     }
-    printf("%s = \"%s\"\n", argv[1], v);
+    printf("%s = \"%s\"\n", argv[1], v ? v : "(gone)");
     free(v);
     return 0;
 }
 
-/* wait-xs PATH [=VALUE|>=N] [TIMEOUT_S] */
+/* wait-xs PATH [=VALUE|>=N|gone] [TIMEOUT_S]: gone waits for the node
+ * to be removed. */
 int dom0_cmd_wait_xs(int argc, char **argv)
 {
     if ( argc < 2 || argc > 4 )
     {
-        fprintf(stderr, "usage: wait-xs PATH [=VALUE|>=N] [TIMEOUT_S]\n");
+        fprintf(stderr, "usage: wait-xs PATH [=VALUE|>=N|gone] [TIMEOUT_S]\n");
         return 2;
     }
     return with_store(do_wait_xs, argc, argv);

@@ -2,9 +2,11 @@
 /*
  * libxl_death.c - what happens when a domain this dom0 created shuts
  * down: its on_poweroff / on_reboot / on_crash action. Xen's xl does this
- * in a monitor process per domain; dom0 is one process whose services
- * may not block on the store (the runtime does not run services inside a
- * service), so xl calls it in the foreground (libxl.h says when).
+ * in a monitor process per domain; dom0 is one process, so xl's death
+ * service (tools/xl/xl_service.c) calls it when @releaseDomain fires, and
+ * xl's commands call it too (libxl.h says when). Only one runs at a
+ * time: a call made while another waits on the store (and so lets the
+ * services run) returns at once.
  *
  * It acts only on domains in the configuration registry that have shut
  * down; others (dom0, the hypervisor's boot-module domains) are left
@@ -58,16 +60,20 @@ static int handle_one(libxl_ctx *ctx, const libxl_dominfo *info)
 
 int libxl_domain_death_handle(libxl_ctx *ctx)
 {
+    static bool busy; /* one process, one thread: a plain flag suffices */
     libxl_dominfo *list = NULL;
     int nb = 0, i, handled = 0;
 
+    if ( busy )
+        return 0;
+    busy = true;
     list = libxl_list_domain(ctx, &nb);
-    if ( !list )
-        return ERROR_FAIL;
-    for ( i = 0; i < nb; i++ )
+    for ( i = 0; list && i < nb; i++ )
         handled += handle_one(ctx, &list[i]);
-    libxl_dominfo_list_free(list, nb);
-    return handled;
+    if ( list )
+        libxl_dominfo_list_free(list, nb);
+    busy = false;
+    return list ? handled : ERROR_FAIL;
 }
 
 int libxl_domain_death_poll(libxl_ctx *ctx)

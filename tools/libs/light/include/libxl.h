@@ -269,10 +269,11 @@ void libxl_ctx_set_console_dir(libxl_ctx *ctx, const char *dir);
 /* Apply on_poweroff / on_reboot / on_crash (destroy, or rebuild from the
  * configuration it was created with) to every domain created by this
  * process that has shut down; returns how many it handled. Xen's xl runs
- * this from a monitor process per domain; dom0 has one process whose
- * services may not block on the store, so xl calls it in the foreground:
- * at every command, and when libxl_domain_wait_shutdown() sees its
- * domain go down. */
+ * this from a monitor process per domain; in dom0, xl's death service
+ * (tools/xl/xl_service.c) runs it when @releaseDomain fires, and xl's
+ * commands at their start and when libxl_domain_wait_shutdown() sees
+ * its domain go down. A call made while another is waiting on the store
+ * returns 0 at once. */
 int libxl_domain_death_handle(libxl_ctx *ctx);
 /* The same, but not even a hypercall while no created domain exists. */
 int libxl_domain_death_poll(libxl_ctx *ctx);
