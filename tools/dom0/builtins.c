@@ -23,7 +23,7 @@ static int cmd_help(int argc, char **argv)
            "          selftest [name...] | help | exit [n] | poweroff\n"
            "          xenstore-read|-write|-rm|-ls ... | sleep S\n"
            "          wait-xs PATH [=V|>=N] [S] | wait-console DOMID TEXT [S]\n"
-           "          wait-gone NAME [S]\n"
+           "          wait-gone NAME [S] | repeat N \"CMD; CMD...\"\n"
            "          free-pages save|same\n");
     return 0;
 }
@@ -128,6 +128,7 @@ static const struct
     { "wait-console", dom0_cmd_wait_console },
     { "free-pages", dom0_cmd_free_pages },
     { "wait-gone", dom0_cmd_wait_gone },
+    { "repeat", dom0_cmd_repeat },
 };
 
 int dom0_builtin(int argc, char **argv, bool *found)

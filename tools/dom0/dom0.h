@@ -42,6 +42,7 @@ int dom0_cmd_wait_xs(int argc, char **argv);
 int dom0_cmd_wait_console(int argc, char **argv);
 int dom0_cmd_free_pages(int argc, char **argv);
 int dom0_cmd_wait_gone(int argc, char **argv);
+int dom0_cmd_repeat(int argc, char **argv);
 
 /* ---- the line editor: a state machine fed one byte at a time ---- */
 #define LE_MAX     256

@@ -1,8 +1,9 @@
 /*
  * scenario.c - the commands a toolstack scenario script uses beside xl:
- * Xen's xenstore-read/-write/-ls/-rm, and checks that wait for a guest
- * to do something (sleep, wait-xs, wait-console, wait-gone) or compare the host's
- * free memory with a baseline (free-pages). Each returns 0 when the
+ * Xen's xenstore-read/-write/-ls/-rm, repeat (a loop), and checks that
+ * wait for a guest to do something (sleep, wait-xs, wait-console,
+ * wait-gone) or compare the host's free memory with a baseline
+ * (free-pages). Each returns 0 when the
  * condition holds and 1 (with a message naming what was seen) when not,
  * so script mode's verdict follows them.
  *
@@ -357,4 +358,33 @@ int dom0_cmd_wait_gone(int argc, char **argv)
     else
         printf("domain %s is gone\n", argv[1]);
     return !gone;
+}
+
+/* Run each ';'-separated command of one line, stopping at a failure. */
+static int run_sequence(const char *line)
+{
+    char copy[1024], *cmd, *save = NULL;
+    int rc = 0;
+
+    snprintf(copy, sizeof(copy), "%s", line);
+    for ( cmd = strtok_r(copy, ";", &save); cmd && !rc; cmd = strtok_r(NULL, ";", &save) )
+        rc = dom0_run_line(cmd);
+    return rc;
+}
+
+/* repeat N "CMD; CMD..." - the commands N times over, stopping at the
+ * first that fails (a script's loop). */
+int dom0_cmd_repeat(int argc, char **argv)
+{
+    long n = argc == 3 ? strtol(argv[1], NULL, 0) : 0;
+    int rc = 0;
+
+    if ( n <= 0 )
+    {
+        fprintf(stderr, "usage: repeat N \"CMD; CMD...\"\n");
+        return 2;
+    }
+    for ( long i = 0; i < n && !rc; i++ )
+        rc = run_sequence(argv[2]);
+    return rc;
 }

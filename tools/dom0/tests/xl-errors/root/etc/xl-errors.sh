@@ -12,25 +12,6 @@ free-pages same
 !xl create /etc/huge.cfg
 free-pages same
 xl list
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
-xl create /etc/good.cfg
-xl destroy loop
+repeat 10 "xl create /etc/good.cfg; xl destroy loop"
 free-pages same
 xl list
