@@ -16,7 +16,10 @@ here=$(dirname "${BASH_SOURCE[0]}")
 platform=${1:-qemu}
 case $platform in
 qemu|qemu-svm) platform=qemu-svm limit=90 ;;
-bochs|bochs-vmx) platform=bochs-vmx limit=1500 ;;
+bochs|bochs-vmx) platform=bochs-vmx limit=1500
+    # Bochs drops typed characters its UART cannot hold when it runs
+    # slowly (docs/platforms.md): type at a person's pace there.
+    export DRIVE_CONSOLE_DELAY=${DRIVE_CONSOLE_DELAY:-0.15} ;;
 *) echo "usage: ${0##*/} [qemu|bochs]" >&2; exit 2 ;;
 esac
 mkdir -p "$LOG_DIR/$platform"

@@ -7,15 +7,30 @@ Runs COMMAND on a new pseudo-terminal (so it believes a person is there:
 `make run` is interactive only on a terminal) and works through the
 steps in order: "expect:TEXT" waits until TEXT has appeared in the output
 since the previous expect, "send:TEXT" types TEXT (\\r and \\n escapes
-are honoured, one character at a time, as typing), "eof" waits for the
-program to end. Everything the program prints is copied to stdout.
+are honoured, one character at a time, as typing: DRIVE_CONSOLE_DELAY
+seconds apart, default 0.02), "eof" waits for the program to end. Everything the program prints is copied to stdout.
 Exits 0 when every step was met, 1 naming the step that timed out.
 """
 import os
 import pty
 import select
+import signal
 import sys
 import time
+
+
+def stop(pid):
+    """End the program as Ctrl-C would (its traps clean up: an emulator
+    it started goes too), and for good if it lingers."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def main():
@@ -26,6 +41,7 @@ def main():
     split = argv.index('--')
     deadline = time.monotonic() + float(argv[0])
     steps, command = argv[1:split], argv[split + 1:]
+    delay = float(os.environ.get('DRIVE_CONSOLE_DELAY', '0.02'))
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(command[0], command)
@@ -36,13 +52,13 @@ def main():
         if kind == 'send':
             for ch in text:
                 os.write(fd, bytes([ch]))
-                time.sleep(0.02)
+                time.sleep(delay)
             continue
         while not (kind == 'expect' and text in seen):
             left = deadline - time.monotonic()
             if left <= 0:
                 print(f'\n[drive-console: timed out at step {step!r}]', flush=True)
-                os.kill(pid, 9)
+                stop(pid)
                 return 1
             ready, _, _ = select.select([fd], [], [], min(left, 1.0))
             if not ready:
