@@ -9,8 +9,9 @@
  * the serial port.
  *
  * Input: what is typed on the serial line is the control domain's
- * (CONSOLEIO_read). A 10 ms poll moves waiting characters from the UART
- * into a small ring and raises VIRQ_CONSOLE once until dom0 reads.
+ * (CONSOLEIO_read). From dom0's first read on, a 10 ms poll moves waiting
+ * characters from the UART into a small ring and raises VIRQ_CONSOLE
+ * once until dom0 reads.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -270,13 +271,24 @@ static void input_poll_fn(void *unused)
 void console_start_input(void)
 {
     init_timer(&input_poll, input_poll_fn, NULL);
+}
+
+/* The poll runs only once the control domain has shown it reads the
+ * console: a dom0 that never does (the test kernels) pays nothing. */
+static void input_poll_arm(void)
+{
+    static bool armed;
+    if ( __atomic_exchange_n(&armed, true, __ATOMIC_ACQ_REL) )
+        return;
     set_timer_periodic(&input_poll, NOW() + MILLISECS(10), MILLISECS(10));
 }
 
 size_t console_read(char *buf, size_t len)
 {
-    unsigned long flags = spin_lock_irqsave(&console_lock);
+    unsigned long flags;
     size_t n = 0;
+    input_poll_arm();
+    flags = spin_lock_irqsave(&console_lock);
     input_drain_uart();
     while ( n < len && input_cons != input_prod )
         buf[n++] = input_ring[input_cons++ % INPUT_RING];
