@@ -274,7 +274,7 @@ void console_start_input(void)
 }
 
 /* The poll runs only once the control domain has shown it reads the
- * console: a dom0 that never does (the test kernels) pays nothing. */
+ * console: a dom0 that never does (the test kernels) pays no timer. */
 static void input_poll_arm(void)
 {
     static bool armed;

@@ -141,8 +141,25 @@ static void check(const struct xen_sysctl_wren_vcpu_load *a,
                     (unsigned long)D(asid_allocs));
 }
 
+/* Has domU d brought all its vCPUs up? Until then its own vCPU
+ * bring-up (a VMCS reset, so a VMCLEAR) could fall into a window. */
+static bool domu_all_online(domid_t d)
+{
+    struct xen_domctl_getdomaininfo info;
+
+    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
+    {
+        if ( !xtf_getdomaininfo(d, &info) && info.nr_online_vcpus == NR_VCPUS )
+            return true;
+        hypercall_yield();
+    }
+    xtf_error("d%u: only %u of its %u vCPUs came online", d, info.nr_online_vcpus, NR_VCPUS);
+    return false;
+}
+
 /* Every domU must have its four vCPUs, or "crowd" would measure less
- * than it says (a domU whose module string was lost gets one). */
+ * than it says (a domU whose module string was lost gets one), and have
+ * them online before anything is measured. */
 static bool domus_complete(void)
 {
     for ( domid_t d = 1; d <= NR_DOMUS; d++ )
@@ -156,6 +173,8 @@ static bool domus_complete(void)
                       rc ? 0 : info.max_vcpu_id + 1, NR_VCPUS);
             return false;
         }
+        if ( !domu_all_online(d) )
+            return false;
     }
     return true;
 }
