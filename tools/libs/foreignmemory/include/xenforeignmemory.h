@@ -36,4 +36,17 @@ int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pag
 uint64_t xenforeignmemory_batches(const xenforeignmemory_handle *fmem);
 uint64_t xenforeignmemory_frames(const xenforeignmemory_handle *fmem);
 
+/*
+ * A resource of domid (XENMEM_acquire_resource: type XENMEM_resource_*,
+ * id, frames [frame, frame + nr_frames)) mapped into this process,
+ * through IOCTL_PRIVCMD_MMAP_RESOURCE. *paddr: NULL to let the library
+ * choose, the address on return. NULL with errno on failure.
+ */
+typedef struct xenforeignmemory_resource_handle xenforeignmemory_resource_handle;
+xenforeignmemory_resource_handle *xenforeignmemory_map_resource(
+    xenforeignmemory_handle *fmem, domid_t domid, unsigned int type, unsigned int id,
+    unsigned long frame, unsigned long nr_frames, void **paddr, int prot, int flags);
+int xenforeignmemory_unmap_resource(xenforeignmemory_handle *fmem,
+                                    xenforeignmemory_resource_handle *fres);
+
 #endif /* XENFOREIGNMEMORY_H */
