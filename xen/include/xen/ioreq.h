@@ -47,9 +47,10 @@ struct ioreq_server
     bool enabled;
     uint8_t bufioreq_handling; /* HVM_IOREQSRV_BUFIOREQ_* */
     mfn_t ioreq_mfn, bufioreq_mfn;
-    shared_iopage_t *ioreq;     /* direct-map address of ioreq_mfn */
+    shared_iopage_t *ioreq;      /* direct-map address of ioreq_mfn */
     buffered_iopage_t *bufioreq; /* NULL without a ring */
     unsigned int bufioreq_port;  /* in target, peer: emulator */
+    unsigned int *vcpu_port;     /* target->max_vcpus entries: each vCPU's vp_eport */
     unsigned int nr_ranges[IOREQ_RANGE_KINDS];
     struct ioreq_range ranges[IOREQ_RANGE_KINDS][IOREQ_MAX_RANGES];
     uint64_t sent, posted, answered; /* counters */
@@ -80,10 +81,10 @@ struct ioreq_vcpu
     /* Set when a RAM entry of the domain was removed or replaced; read
      * (cheaply) before every guest entry and before every request. */
     bool mapcache_invalidate;
-    bool waiting;              /* not runnable until every answer is in */
-    uint8_t wait_mask;         /* servers (by id) whose answer is awaited */
-    ioreq_t req;               /* the request in flight (or last completed) */
-    unsigned int nr_replay;    /* completed accesses of the current instruction */
+    bool waiting;           /* not runnable until every answer is in */
+    uint8_t wait_mask;      /* servers (by id) whose answer is awaited */
+    ioreq_t req;            /* the request in flight (or last completed) */
+    unsigned int nr_replay; /* completed accesses of the current instruction */
     ioreq_t replay[IOREQ_REPLAY_MAX];
     unsigned int port[MAX_NR_IOREQ_SERVERS]; /* vp_eport of each server, in the domain */
     unsigned int replay_pos; /* accesses of this emulation attempt replayed so far */
