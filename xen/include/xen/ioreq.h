@@ -47,7 +47,7 @@ struct ioreq_server
     bool enabled;
     uint8_t bufioreq_handling; /* HVM_IOREQSRV_BUFIOREQ_* */
     mfn_t ioreq_mfn, bufioreq_mfn;
-    shared_iopage_t *ioreq;     /* direct-map address of ioreq_mfn */
+    shared_iopage_t *ioreq;      /* direct-map address of ioreq_mfn */
     buffered_iopage_t *bufioreq; /* NULL without a ring */
     unsigned int bufioreq_port;  /* in target, peer: emulator */
     unsigned int nr_ranges[IOREQ_RANGE_KINDS];
@@ -80,10 +80,10 @@ struct ioreq_vcpu
     /* Set when a RAM entry of the domain was removed or replaced; read
      * (cheaply) before every guest entry and before every request. */
     bool mapcache_invalidate;
-    bool waiting;              /* not runnable until every answer is in */
-    uint8_t wait_mask;         /* servers (by id) whose answer is awaited */
-    ioreq_t req;               /* the request in flight (or last completed) */
-    unsigned int nr_replay;    /* completed accesses of the current instruction */
+    bool waiting;           /* not runnable until every answer is in */
+    uint8_t wait_mask;      /* servers (by id) whose answer is awaited */
+    ioreq_t req;            /* the request in flight (or last completed) */
+    unsigned int nr_replay; /* completed accesses of the current instruction */
     ioreq_t replay[IOREQ_REPLAY_MAX];
     unsigned int port[MAX_NR_IOREQ_SERVERS]; /* vp_eport of each server, in the domain */
     unsigned int replay_pos; /* accesses of this emulation attempt replayed so far */
@@ -128,6 +128,16 @@ void ioreq_before_entry(struct vcpu *v);
 /* A RAM entry of d was removed or its frame replaced (p2m hook): flag
  * the current vCPU if it is d's, else every vCPU of d. */
 void ioreq_note_ram_gone(struct domain *d);
+/* The same with the current vCPU (or NULL) named: the host tests'. */
+void ioreq_inval_note(struct domain *d, struct vcpu *curr);
+
+/* ioreq_inval.c, for the request path: a request must not overtake the
+ * invalidation its vCPU owes. pending: is v flagged? send: if so, send
+ * the invalidation to every enabled server (v then waits for every
+ * answer: true) or, with no server, just clear the flag (false). Call
+ * with no lock held. ioreq_before_entry is send before every entry. */
+bool ioreq_inval_pending(const struct vcpu *v);
+bool ioreq_inval_send(struct vcpu *v);
 
 /*
  * Send *p to server s on v's slot (s->target == v->domain) and make v
