@@ -131,9 +131,3 @@ void ioreq_before_entry(struct vcpu *v)
     ioreq_inval_send(v);
 }
 
-/* Until the forwarding code (common/ioreq_fwd.c) is merged: no server
- * can exist, so nothing is ever sent. */
-__attribute__((weak)) int ioreq_send_wait(struct ioreq_server *s, struct vcpu *v, const ioreq_t *p)
-{
-    return -EINVAL;
-}

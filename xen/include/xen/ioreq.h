@@ -50,6 +50,7 @@ struct ioreq_server
     shared_iopage_t *ioreq;      /* direct-map address of ioreq_mfn */
     buffered_iopage_t *bufioreq; /* NULL without a ring */
     unsigned int bufioreq_port;  /* in target, peer: emulator */
+    unsigned int *vcpu_port;     /* target->max_vcpus entries: each vCPU's vp_eport */
     unsigned int nr_ranges[IOREQ_RANGE_KINDS];
     struct ioreq_range ranges[IOREQ_RANGE_KINDS][IOREQ_MAX_RANGES];
     uint64_t sent, posted, answered; /* counters */
