@@ -63,7 +63,7 @@ static void take_pio(struct inval_server *is, unsigned int vcpu, ioreq_t *p)
     }
 }
 
-static void handler(struct xtf_ioreq_server *s, ioreq_t *p)
+void inval_handle(struct xtf_ioreq_server *s, ioreq_t *p)
 {
     struct inval_server *is = s->priv;
     unsigned int vcpu = (unsigned int)(p - s->iopage->vcpu_ioreq);
@@ -103,7 +103,7 @@ bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus)
     if ( !read_counters(base) )
         return false;
     xtf_mapcache_init(&is->mc, INVAL_TARGET, INVAL_CACHE_GFN, 8);
-    rc = xtf_ioreq_create(&is->io, INVAL_TARGET, nr_vcpus, 0, INVAL_IOPAGE, handler);
+    rc = xtf_ioreq_create(&is->io, INVAL_TARGET, nr_vcpus, 0, INVAL_IOPAGE, inval_handle);
     if ( rc )
         return xtf_error("creating the server: %ld", rc), false;
     is->io.priv = is;

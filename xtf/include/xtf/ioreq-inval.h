@@ -15,6 +15,11 @@
 #define INVAL_MODE_BATCH  2
 #define INVAL_MODE_REMOTE 3
 #define INVAL_MODE_STALL  4
+#define INVAL_MODE_INSN   5
+
+/* mode 5: the two dwords one REP OUTSL writes to MARK. */
+#define INVAL_INSN_1 0x5001U
+#define INVAL_INSN_2 0x5002U
 
 #define INVAL_CTL_GFN   0x280UL /* the control page (struct inval_ctl) */
 #define INVAL_G         0x300UL /* mode 1: the frame given back */
@@ -80,6 +85,8 @@ struct inval_server
  * ports, enable it, map the control page. false (with ERROR) on failure. */
 bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus);
 volatile struct inval_ctl *inval_ctl(void);
+/* The server's handler (a test may wrap it): the device, and the log. */
+void inval_handle(struct xtf_ioreq_server *s, ioreq_t *p);
 /* Serve until the target shuts down (true) or polls run out (false). */
 bool inval_serve_until_shutdown(struct inval_server *is);
 /* The log, printed (for the record and for a failure's reason). */

@@ -17,6 +17,8 @@
  *                 sleeps 5 ms between reads); dom0 replaces R meanwhile.
  *  mode=4 stall:  vCPU 0 counts in the control page, touching nothing
  *                 else, until told to stop.
+ *  mode=5 insn:   one REP OUTSL of two dwords to MARK; dom0 changes a
+ *                 frame of ours while the first waits for its answer.
  *
  * May not touch: frames other than its own image, G, the batch range, R
  * and the control page.
@@ -191,6 +193,16 @@ static void wait_for_device(void)
         hypercall_yield();
 }
 
+static void mode_insn(void)
+{
+    static const uint32_t words[2] = { INVAL_INSN_1, INVAL_INSN_2 };
+    const uint32_t *src = words;
+    unsigned long n = 2;
+
+    __asm__ volatile("rep outsl" : "+S"(src), "+c"(n) : "d"(XTF_DMADEV_MARK) : "memory");
+    mark(INVAL_MARK_END);
+}
+
 void test_main(void)
 {
     wait_for_device();
@@ -200,6 +212,7 @@ void test_main(void)
     case INVAL_MODE_BATCH: mode_batch(); break;
     case INVAL_MODE_REMOTE: mode_remote(); break;
     case INVAL_MODE_STALL: mode_stall(); break;
+    case INVAL_MODE_INSN: mode_insn(); break;
     default: mark(INVAL_MARK_ERROR); break;
     }
     xtf_shutdown(SHUTDOWN_poweroff);
