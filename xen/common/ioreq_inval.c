@@ -130,4 +130,3 @@ void ioreq_before_entry(struct vcpu *v)
 {
     ioreq_inval_send(v);
 }
-
