@@ -47,7 +47,8 @@ static long check_args(const struct xen_domctl_wren_p2m *op)
     case WREN_P2M_AUDIT:
     case WREN_P2M_FINISH:
     case WREN_P2M_FAULT_COUNTS:
-    case WREN_P2M_POOL: return 0;
+    case WREN_P2M_POOL:
+    case WREN_P2M_IOREQ_INVAL: return 0;
     case WREN_P2M_BEGIN_GLOBAL:
         return type_ok(a[0]) && type_ok(a[1]) ? p2m_check_type_change(a[0], a[1]) : -EINVAL;
     case WREN_P2M_SET_EAGER: return a[0] <= 1 ? 0 : -EINVAL;
@@ -123,6 +124,11 @@ static long act(struct domain *d, struct xen_domctl_wren_p2m *op)
         op->arg[0] = p2m_pool_size(&d->p2m_pool);
         op->arg[1] = d->p2m_pool.nr_used;
         op->arg[2] = frames_count_owner(d->domain_id);
+        return 0;
+    case WREN_P2M_IOREQ_INVAL:
+        op->arg[0] = ACCESS_ONCE(d->ioreq.invalidates_sent);
+        op->arg[1] = ACCESS_ONCE(d->ioreq.invalidate_flags_set);
+        op->arg[2] = p2m->stats.ram_frames_gone;
         return 0;
     default: return 0; /* GET_STATS */
     }

@@ -39,6 +39,9 @@
 #define WREN_P2M_POOL \
     12 /* -> arg[0] p2m pool pages, arg[1] in use as tables,
                                    *    arg[2] frames owned (RAM allocated or not yet freed) */
+#define WREN_P2M_IOREQ_INVAL \
+    13 /* -> arg[0] mapcache invalidations sent (broadcasts), arg[1] vCPU
+        *    flags set, arg[2] RAM frames unmapped or replaced (ioreq.md) */
 
 struct xen_domctl_wren_p2m
 {

@@ -169,6 +169,7 @@ struct p2m_counters
     uint64_t shatters;            /* superpages split into 512 children */
     uint64_t coalesces;           /* superpages made by p2m_try_coalesce */
     uint64_t entries_written;     /* stores to table entries, any kind */
+    uint64_t ram_frames_gone;     /* RAM frames unmapped or replaced (ram_gone) */
 };
 
 /* One logged global change; change number k lives at log[k % P2M_CHANGE_LOG]. */
@@ -254,6 +255,14 @@ struct p2m_domain
      * holds a reference (p2m_holds_ref) stops mapping: the entry's
      * reference goes with it. NULL: nothing to drop (host tests). */
     void (*put_frame)(mfn_t mfn);
+    /* Called, with p2m->lock held, once for each entry written where
+     * leaves of a RAM type (p2m_is_ram) stop mapping the frames they
+     * mapped: removed, or replaced by entries with other frames; frames
+     * says how many 4K frames went (512 for a 2M leaf, in one call). Not called for a type change on the same frames, a
+     * shatter, a coalesce, p2m_empty or teardown. A device model may
+     * have the old frames in its mapcache (docs/designs/ioreq.md): the
+     * hook may only set flags. NULL: nobody listens (host tests). */
+    void (*ram_gone)(struct p2m_domain *p2m, uint64_t frames);
 };
 
 /* Does an entry of this type hold a reference on its frame? The caller
@@ -265,7 +274,7 @@ static inline bool p2m_holds_ref(p2m_type_t t)
 }
 
 /* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,
- * put_frame and pool: set them after p2m_init. */
+ * put_frame, ram_gone and pool: set them after p2m_init. */
 int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops);
 /* A domain's change log and type owners, empty. */
 void p2m_changes_init(struct p2m_changes *c);
