@@ -422,6 +422,10 @@ static void guard_counts_the_old_claim(void)
     CHECK_EQ(type_of(X), RW);              /* reset to every reader at once ... */
     CHECK_EQ(guard_left(OWNER_B), 4 + M2); /* ... but still stored */
     CHECK_EQ(p2m_type_owner(&test_p2m, IOREQ), 0);
+    /* Nobody may mark without an owner: such an entry would be newer than
+     * the release, never reset, and block every later claim. */
+    CHECK_EQ(p2m_change_type_range_owned(&test_p2m, _gfn(X + 1), 1, RW, IOREQ), -EINVAL);
+    CHECK_EQ(type_of(X + 1), RW);
     CHECK_EQ(touch(X), 1);
     CHECK_EQ(guard_left(OWNER_B), 3 + M2);
     CHECK_EQ(touch(SP + 7), 1);
@@ -450,7 +454,7 @@ static void guard_across_logdirty(void)
     CHECK_EQ(p2m_finish_pending(&test_p2m, 1), -ERESTART);
     CHECK_EQ(p2m_finish_pending(&test_p2m, 1000), 0);
     CHECK_EQ(guard_left(OWNER_B), 0);
-    CHECK_EQ(p2m_change_type_range(&test_p2m, _gfn(X), 1, LD, IOREQ), 1);
+    CHECK_EQ(p2m_change_type_range_owned(&test_p2m, _gfn(X), 1, LD, IOREQ), 1);
     CHECK_EQ(guard_left(OWNER_B), 0); /* B's own entry does not block B */
     CHECK_EQ(type_of(X), IOREQ);
     CHECK_EQ(type_of(SP), LD);

@@ -360,6 +360,12 @@ int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_t
  * lock throughout: split huge ranges. */
 int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
                               p2m_type_t new);
+/* The same, into a type that must have an owner (p2m_claim_type) at the
+ * moment of the change: -EINVAL otherwise, nothing changed. Checked
+ * under the lock, so no entry of new is ever written after its owner's
+ * release, where that release's reset would not reach it. */
+int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                                    p2m_type_t new);
 
 /*
  * Begin changing every entry of type old to new, as of now. Writes at
