@@ -1,12 +1,14 @@
 /*
  * dm_op.c - device-model operations (__HYPERVISOR_dm_op) on the domain a
- * device model serves. For now: XEN_DMOP_set_mem_type between ram_rw and
- * ram_ro. The caller must be the target's device model (for now: the
+ * device model serves. Here: XEN_DMOP_set_mem_type between ram_rw, ram_ro
+ * and ioreq_server (ioreq_server only while a server owns the type,
+ * ioreq_memtype.c). The caller must be the target's device model (for now: the
  * privileged domain, serving any domain but itself): the dispatcher checks
  * it from the DM_TARGET rows of xen/hypercall-defs.h.
  *
  * set_mem_type checks the whole remaining range first (every frame must
- * be ram_rw or ram_ro: anything else is -EINVAL and nothing changes), then
+ * be of a type the target may start from: anything else is -EINVAL and
+ * nothing changes), then
  * changes up to SLICE frames; if more remain it writes the rest back into
  * the caller's buffer and continues (-ERESTART), as Xen does.
  */
@@ -15,33 +17,88 @@
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
+#include <xen/logdirty.h>
 #include <public/hvm/dm_op.h>
 #include <public/hvm/hvm_op.h>
 
 #define MAX_DM_BUFS 4
 #define SLICE       4096 /* frames changed per continuation */
 
+/* What a set_mem_type to each HVMMEM type may start from, and the one
+ * p2m type each source becomes (RAM made writable again goes through
+ * logdirty_ram_type, so that log-dirty still sees its next write). */
+struct mem_type_rule
+{
+    uint32_t from; /* P2M_TYPE_BIT mask */
+    p2m_type_t target;
+};
+
+static int mem_type_rule(struct domain *d, uint16_t mem_type, struct mem_type_rule *r)
+{
+    switch ( mem_type )
+    {
+    case HVMMEM_ram_rw:
+        r->from = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) |
+                  P2M_TYPE_BIT(p2m_ram_ro) | P2M_TYPE_BIT(p2m_ioreq_server);
+        r->target = logdirty_ram_type(d);
+        return 0;
+    case HVMMEM_ram_ro:
+        r->from = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_ro);
+        r->target = p2m_ram_ro;
+        return 0;
+    case HVMMEM_ioreq_server: /* only while a server owns the type (Xen's rule) */
+        if ( !p2m_type_owner(&d->p2m, p2m_ioreq_server) )
+            return -EINVAL;
+        r->from = P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) |
+                  P2M_TYPE_BIT(p2m_ioreq_server);
+        r->target = p2m_ioreq_server;
+        return 0;
+    default: return -EINVAL;
+    }
+}
+
+/* The types of r->from that change, in one pass each. ram_logdirty and
+ * ram_rw stay as they are when RAM is asked for: both are the guest's
+ * writable RAM, and the first is log-dirty's to change. */
+static int64_t change_slice(struct domain *d, const struct mem_type_rule *r, uint64_t gfn,
+                            uint64_t n)
+{
+    int64_t rc = 0;
+    for ( unsigned int t = 0; t < p2m_type_count && rc >= 0; t++ )
+    {
+        bool keep = t == r->target ||
+                    (r->target != p2m_ioreq_server && (t == p2m_ram_rw || t == p2m_ram_logdirty));
+        if ( !(r->from & P2M_TYPE_BIT(t)) || keep )
+            continue;
+        if ( r->target == p2m_ioreq_server )
+            rc = p2m_change_type_range_owned(&d->p2m, _gfn(gfn), n, t, r->target);
+        else
+            rc = p2m_change_type_range(&d->p2m, _gfn(gfn), n, t, r->target);
+    }
+    if ( rc >= 0 && r->target == p2m_ram_rw )
+        logdirty_rearm_range(d, gfn, n);
+    return rc < 0 ? rc : 0;
+}
+
 long dmop_set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
 {
     struct xen_dm_op_set_mem_type *s = &op->u.set_mem_type;
-    p2m_type_t to, from;
+    struct mem_type_rule r;
     uint64_t n;
-    int64_t done;
+    int64_t rc;
     if ( buf->size < offsetof(struct xen_dm_op, u) + sizeof(*s) )
         return -EFAULT;
     if ( s->pad || !s->nr || s->first_pfn >= P2M_GFN_LIMIT || s->nr > P2M_GFN_LIMIT - s->first_pfn )
         return -EINVAL;
-    if ( s->mem_type != HVMMEM_ram_rw && s->mem_type != HVMMEM_ram_ro )
-        return -EINVAL; /* ioreq_server arrives with ioreq servers */
-    if ( !p2m_range_types_in(&d->p2m, s->first_pfn, s->nr,
-                             P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_ro)) )
+    rc = mem_type_rule(d, s->mem_type, &r);
+    if ( rc )
+        return rc;
+    if ( !p2m_range_types_in(&d->p2m, s->first_pfn, s->nr, r.from) )
         return -EINVAL;
-    to = s->mem_type == HVMMEM_ram_ro ? p2m_ram_ro : p2m_ram_rw;
-    from = to == p2m_ram_ro ? p2m_ram_rw : p2m_ram_ro;
     n = MIN((uint64_t)s->nr, (uint64_t)SLICE);
-    done = p2m_change_type_range(&d->p2m, _gfn(s->first_pfn), n, from, to);
-    if ( done < 0 )
-        return done;
+    rc = change_slice(d, &r, s->first_pfn, n);
+    if ( rc < 0 )
+        return rc;
     if ( n == s->nr )
         return 0;
     s->first_pfn += n;

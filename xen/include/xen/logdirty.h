@@ -37,6 +37,7 @@
 
 #include <xen/types.h>
 #include <xen/spinlock.h>
+#include <xen/p2m.h>
 
 struct domain;
 struct vcpu;
@@ -133,6 +134,15 @@ void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order);
 /* The hypervisor wrote gfn itself (a copy to the guest, A/D bits of its
  * page tables): no fault, PML entry or dirty bit saw it. Any context. */
 void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn);
+
+/* The type a frame made writable RAM again (ioreq_server reset, ram_ro
+ * made rw) takes: ram_logdirty while log-dirty is on, else ram_rw. After
+ * writing ram_rw on its word, call logdirty_rearm_range (a range) or
+ * logdirty_rearm_all (a global change): log-dirty may have started in
+ * between. */
+p2m_type_t logdirty_ram_type(struct domain *d);
+void logdirty_rearm_range(struct domain *d, uint64_t gfn, uint64_t nr);
+void logdirty_rearm_all(struct domain *d);
 
 /* For the vendor's PML code: one PML-full exit; n addresses drained. */
 void logdirty_count_logging_exit(struct domain *d);
