@@ -107,6 +107,67 @@ long dmop_set_mem_type(struct domain *d, struct xen_dm_op *op, const struct xen_
                                                                                  : -ERESTART;
 }
 
+/* ---- modified_memory: the device model wrote these frames itself ---- */
+
+#define MODIFIED_SLICE 4096 /* frames marked per continuation */
+
+static long read_extent(const struct xen_dm_op_buf *buf, uint32_t i,
+                        struct xen_dm_op_modified_memory_extent *e)
+{
+    if ( copy_from_guest(e, buf[1].h + (uint64_t)i * sizeof(*e), sizeof(*e)) )
+        return -EFAULT;
+    if ( !e->nr || e->first_pfn >= P2M_GFN_LIMIT || e->nr > P2M_GFN_LIMIT - e->first_pfn )
+        return -EINVAL;
+    return 0;
+}
+
+/* Every extent still to do, before anything is marked. */
+static long check_extents(const struct xen_dm_op_modified_memory *m,
+                          const struct xen_dm_op_buf *buf)
+{
+    struct xen_dm_op_modified_memory_extent e;
+    long rc = 0;
+    if ( m->pad || buf[1].size / sizeof(e) < m->nr_extents )
+        return -EINVAL;
+    for ( uint32_t i = 0; i < m->nr_extents && !rc; i++ )
+        rc = read_extent(buf, i, &e);
+    if ( !rc && m->nr_extents && m->opaque >= e.nr )
+        rc = -EINVAL; /* the last extent is the one being done */
+    return rc;
+}
+
+/*
+ * The last extent first; opaque counts its frames already marked. Marks
+ * go to log-dirty as the hypervisor's own writes do (ignored while it is
+ * off). buf[1] holds the extents: dm_op_on zeroes the buffers the caller
+ * did not pass, so a missing one has size 0.
+ */
+long dmop_modified_memory(struct domain *d, struct xen_dm_op *op, const struct xen_dm_op_buf *buf)
+{
+    struct xen_dm_op_modified_memory *m = &op->u.modified_memory;
+    struct xen_dm_op_modified_memory_extent e;
+    unsigned int budget = MODIFIED_SLICE;
+    long rc;
+    if ( buf->size < offsetof(struct xen_dm_op, u) + sizeof(*m) )
+        return -EFAULT;
+    rc = check_extents(m, buf);
+    while ( !rc && m->nr_extents && budget )
+    {
+        rc = read_extent(buf, m->nr_extents - 1, &e);
+        for ( ; !rc && m->opaque < e.nr && budget; m->opaque++, budget-- )
+            logdirty_note_hypervisor_write(d, e.first_pfn + m->opaque);
+        if ( !rc && m->opaque == e.nr )
+        {
+            m->nr_extents--;
+            m->opaque = 0;
+        }
+    }
+    if ( rc || !m->nr_extents )
+        return rc;
+    return copy_to_guest(buf->h, op, offsetof(struct xen_dm_op, u) + sizeof(*m)) ? -EFAULT
+                                                                                 : -ERESTART;
+}
+
 /* Whether the caller may serve it is the sub-op's callers column. */
 static long dm_op_target(domid_t id, struct domain **out)
 {
@@ -123,6 +184,7 @@ static long dm_op_on(struct domain *d, uint64_t nr_bufs, uint64_t bufs_va)
     const struct dm_op_subop *sub;
     struct xen_dm_op op;
     long rc;
+    memset(bufs, 0, sizeof(bufs)); /* a buffer not passed has size 0 */
     if ( copy_from_guest(bufs, bufs_va, nr_bufs * sizeof(bufs[0])) )
         return -EFAULT;
     if ( bufs[0].size < offsetof(struct xen_dm_op, u) )

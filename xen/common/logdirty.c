@@ -472,6 +472,7 @@ static long report(struct domain *d, const struct ld_request *r, struct xen_domc
     uint32_t faults, dirty;
     uint64_t n;
 
+    logdirty_foreign_report(d);
     collect(d);
     if ( logdirty_bitmap_grow(ld, r->needed) )
         return -ENOMEM;
@@ -628,6 +629,7 @@ void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
     spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
+    spin_lock_init(&d->logdirty.foreign_lock, LOCK_logdirty_foreign);
     d->logdirty.charge_to = &d->p2m_pool; /* the bitmaps are the domain's cost */
 }
 
@@ -636,4 +638,5 @@ void logdirty_domain_destroy(struct domain *d)
     if ( d->logdirty.enabled )
         disable(d, false);
     logdirty_bitmap_free(&d->logdirty);
+    logdirty_foreign_free(d);
 }

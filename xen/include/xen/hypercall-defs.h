@@ -146,6 +146,7 @@
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */
 #define WREN_DM_OPS(OP, f)                                                        \
+    OP(f, XEN_DMOP_modified_memory,           dmop_modified_memory,  DM_TARGET, 0) \
     OP(f, XEN_DMOP_set_mem_type,              dmop_set_mem_type,     DM_TARGET, 0)
 
 /* clang-format on */

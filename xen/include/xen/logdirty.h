@@ -121,6 +121,11 @@ struct logdirty_domain
     uint64_t written_at_enable;        /* p2m entries_written then */
     uint32_t fault_count, dirty_count; /* shadow_op stats since last CLEAN */
     struct logdirty_stats stats;
+    /* Frames other domains have mapped writable (logdirty-foreign.c),
+     * whether log-dirty is on or not: one bit per gfn. */
+    spinlock_t foreign_lock;
+    uint64_t *foreign;
+    uint64_t foreign_bits;
 };
 
 /*
@@ -143,6 +148,19 @@ void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn);
 p2m_type_t logdirty_ram_type(struct domain *d);
 void logdirty_rearm_range(struct domain *d, uint64_t gfn, uint64_t nr);
 void logdirty_rearm_all(struct domain *d);
+
+/*
+ * Writes through other domains' mappings (logdirty-foreign.c). They
+ * bypass d's p2m, so nothing logs them. Call logdirty_foreign_mapped
+ * after taking the reference of a writable mapping of d's gfn and before
+ * making the entry (-ENOMEM: refuse the mapping). From then on the gfn is
+ * reported dirty at every CLEAN and PEEK, up to and including the first
+ * one that finds the frame held by nobody but d: so the writes made while
+ * it was mapped, and those just before it was unmapped, are all seen.
+ */
+int logdirty_foreign_mapped(struct domain *d, uint64_t gfn);
+void logdirty_foreign_report(struct domain *d);
+void logdirty_foreign_free(struct domain *d);
 
 /* For the vendor's PML code: one PML-full exit; n addresses drained. */
 void logdirty_count_logging_exit(struct domain *d);
