@@ -15,6 +15,7 @@
 #include <xtf/p2m.h>
 #include <public/hvm/hvm_op.h>
 #include <public/wren.h>
+#include <public/domctl.h>
 
 #define IT_LIB        static __attribute__((unused))
 #define IT_TARGET     1
@@ -32,6 +33,10 @@ struct it_srv
     bool live;
     unsigned int writes;
     uint64_t last_addr, last_data;
+    /* If set: the server completes writes to ram_gfn into guest RAM
+     * itself, through its own (foreign) mapping of that frame. */
+    volatile uint8_t *ram;
+    uint64_t ram_gfn;
 };
 
 static xtf_mb_t *it_mb;
@@ -46,6 +51,8 @@ static void it_handler(struct xtf_ioreq_server *s, ioreq_t *p)
         me->writes++;
         me->last_addr = p->addr;
         me->last_data = p->data;
+        if ( me->ram && (p->addr >> PAGE_SHIFT) == me->ram_gfn && p->size == 8 )
+            *(volatile uint64_t *)(me->ram + (p->addr & (PAGE_SIZE - 1))) = p->data;
     }
     else if ( IOREQ_DIR(p) == IOREQ_READ )
         p->data = ~0ULL;
@@ -72,6 +79,7 @@ IT_LIB bool it_server_up(unsigned int i)
         xtf_failure("server %u: setting up: %ld", i, rc);
     v->live = !rc;
     v->writes = 0;
+    v->ram = NULL;
     return !rc;
 }
 
@@ -214,7 +222,8 @@ IT_LIB void it_write_lands(const char *what, uint64_t gfn, uint64_t v)
             xtf_failure("%s: the write to RAM reached server %u", what, i);
 }
 
-/* The guest writes v to gfn: it must reach server i only, RAM unchanged. */
+/* The guest writes v to gfn: it must reach server i only, and RAM is
+ * unchanged (or holds v, if the server completes writes into RAM). */
 IT_LIB void it_write_goes_to(const char *what, uint64_t gfn, uint64_t v, unsigned int i)
 {
     uint64_t ram = it_guest_read(gfn), got;
@@ -227,9 +236,60 @@ IT_LIB void it_write_goes_to(const char *what, uint64_t gfn, uint64_t v, unsigne
         xtf_failure("%s: server %u saw %u writes (last %#lx <- %#lx), expected one to %#lx", what,
                     i, it_srvs[i].writes - before, (unsigned long)it_srvs[i].last_addr,
                     (unsigned long)it_srvs[i].last_data, (unsigned long)(gfn << PAGE_SHIFT));
-    if ( got != ram )
+    if ( !it_srvs[i].ram && got != ram )
         xtf_failure("%s: the write reached RAM (%#lx, was %#lx)", what, (unsigned long)got,
                     (unsigned long)ram);
+    if ( it_srvs[i].ram && got != v )
+        xtf_failure("%s: the server completed %#lx, RAM holds %#lx", what, (unsigned long)v,
+                    (unsigned long)got);
+}
+
+/* ---- log-dirty ---- */
+
+#define IT_MAX_GFNS 0x4000UL /* 64 MiB of target */
+static uint64_t it_bitmap[IT_MAX_GFNS / 64];
+
+IT_LIB long it_shadow(uint32_t op, uint32_t mode)
+{
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_shadow_op,
+        .domain = IT_TARGET,
+        .u.shadow_op = { .op = op, .mode = mode, .pages = IT_MAX_GFNS },
+    };
+
+    memset(it_bitmap, 0, sizeof(it_bitmap));
+    if ( op == XEN_DOMCTL_SHADOW_OP_CLEAN || op == XEN_DOMCTL_SHADOW_OP_PEEK )
+        set_xen_guest_handle(d.u.shadow_op.dirty_bitmap, it_bitmap);
+    return hypercall_domctl(&d);
+}
+
+IT_LIB bool it_dirty(uint64_t gfn)
+{
+    return it_bitmap[gfn / 64] >> (gfn % 64) & 1;
+}
+
+/* CLEAN; in [first, end) exactly the gfns of want[] must be reported. */
+IT_LIB void it_clean_expect(const char *what, uint64_t first, uint64_t end, const uint64_t *want,
+                            unsigned int n)
+{
+    long rc = it_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0);
+
+    if ( rc )
+    {
+        xtf_failure("%s: CLEAN %ld", what, rc);
+        return;
+    }
+    for ( uint64_t g = first; g < end; g++ )
+    {
+        bool wanted = false;
+
+        for ( unsigned int i = 0; i < n; i++ )
+            wanted |= want[i] == g;
+        if ( wanted && !it_dirty(g) )
+            xtf_failure("%s: gfn %#lx was written and is not reported", what, (unsigned long)g);
+        else if ( !wanted && it_dirty(g) )
+            xtf_failure("%s: gfn %#lx is reported and was not written", what, (unsigned long)g);
+    }
 }
 
 /* FINISH, nothing pending, audit clean. */
