@@ -66,8 +66,8 @@ static int64_t change_slice(struct domain *d, const struct mem_type_rule *r, uin
     int64_t rc = 0;
     for ( unsigned int t = 0; t < p2m_type_count && rc >= 0; t++ )
     {
-        bool keep = t == r->target ||
-                    (r->target != p2m_ioreq_server && (t == p2m_ram_rw || t == p2m_ram_logdirty));
+        bool to_ram = r->target == p2m_ram_rw || r->target == p2m_ram_logdirty;
+        bool keep = t == r->target || (to_ram && (t == p2m_ram_rw || t == p2m_ram_logdirty));
         if ( !(r->from & P2M_TYPE_BIT(t)) || keep )
             continue;
         if ( r->target == p2m_ioreq_server )
