@@ -121,18 +121,24 @@ static long read_extent(const struct xen_dm_op_buf *buf, uint32_t i,
     return 0;
 }
 
-/* Every extent still to do, before anything is marked. */
+/* Every extent this call may reach (each has a frame at least, so no
+ * more than MODIFIED_SLICE of them), before anything is marked; a later
+ * continuation checks the next ones the same way. */
 static long check_extents(const struct xen_dm_op_modified_memory *m,
                           const struct xen_dm_op_buf *buf)
 {
     struct xen_dm_op_modified_memory_extent e;
+    uint32_t i = m->nr_extents, stop = i > MODIFIED_SLICE ? i - MODIFIED_SLICE : 0;
     long rc = 0;
     if ( m->pad || buf[1].size / sizeof(e) < m->nr_extents )
         return -EINVAL;
-    for ( uint32_t i = 0; i < m->nr_extents && !rc; i++ )
-        rc = read_extent(buf, i, &e);
-    if ( !rc && m->nr_extents && m->opaque >= e.nr )
+    if ( !m->nr_extents )
+        return m->opaque ? -EINVAL : 0;
+    rc = read_extent(buf, i - 1, &e);
+    if ( !rc && m->opaque >= e.nr )
         rc = -EINVAL; /* the last extent is the one being done */
+    while ( !rc && i-- > stop )
+        rc = read_extent(buf, i, &e);
     return rc;
 }
 
