@@ -17,7 +17,8 @@
  *     left, still -EBUSY; it writes 0x601: that table is reset, 1 left
  *     (0x800); it writes 0x800: 0 left, and B's claim succeeds. Every
  *     write lands in RAM, none reaches a server.
- *  4. B marks G: the guest's write goes to B, not RAM.
+ *  4. B marks G: HVMOP_get_mem_type says HVMMEM_ioreq_server, and the
+ *     guest's write goes to B, not RAM.
  *  5. Without the knob: B marks one frame in each of 24 2M regions (24
  *     tables of 4K leaves) and unmaps: 0, through at least two
  *     continuations (the opaque the hypervisor left counts them), and
@@ -81,6 +82,13 @@ static void guarded(void)
     it_expect_stored("all reset", 0);
     it_expect_rc("B, nothing outstanding", it_map_type(B, W, NULL), 0);
     it_expect_rc("B marks G", it_set_type(G, 1, HVMMEM_ioreq_server), 0);
+    {
+        uint16_t hvmmem = 0xffff;
+
+        it_expect_rc("get_mem_type", xtf_get_mem_type(IT_TARGET, G, &hvmmem), 0);
+        if ( hvmmem != HVMMEM_ioreq_server )
+            xtf_failure("HVMOP_get_mem_type of G: %u, expected HVMMEM_ioreq_server", hvmmem);
+    }
     it_write_goes_to("G, B's", G, 0xb0b0, B);
     it_expect_type("G stays B's", G, IT_IOREQ);
 }

@@ -18,13 +18,14 @@
  *  2. XEN_DMOP_modified_memory: two extents are reported by the next
  *     CLEAN; a bad extent (beyond the gfn space) or a missing extent
  *     buffer is -EINVAL and marks nothing.
- *  3. Order "type first": the type is owned (the p2m debug domctl stands
- *     in for a server here), X is made ioreq_server; log-dirty starts: X
- *     stays ioreq_server (LOOKUP), RAM around it is tracked; X is given
- *     back with set_mem_type(ram_rw) while log-dirty is on: it becomes
- *     ram_logdirty, the guest's write to it is in the next CLEAN and X is
- *     ram_rw after.
- *  4. Order "log-dirty first": log-dirty on, then the claim, and Y (now
+ *  3. Order "type first": a server in dom0 claims the type, X and X3 are
+ *     made ioreq_server; log-dirty starts: they stay ioreq_server
+ *     (LOOKUP), RAM around them is tracked; X is given back with
+ *     set_mem_type(ram_rw) while log-dirty is on: it becomes ram_logdirty,
+ *     the guest's write to it is in the next CLEAN and X is ram_rw after;
+ *     the server gives the type back (unmap) during log-dirty: X3 is
+ *     ram_logdirty, its write is in the next CLEAN.
+ *  4. Order "log-dirty first": log-dirty on, then the server's claim, and Y (now
  *     ram_logdirty or ram_rw) is made ioreq_server; OFF leaves Y
  *     ioreq_server; a frame Z reset during log-dirty and never written is
  *     ram_rw again after OFF, whatever the mechanism.
@@ -32,13 +33,14 @@
  * AUDIT is clean at the end of every part.
  */
 #include "../logdirty-lib/ctl.c"
+#include <xtf/ioreq.h>
 #include <public/hvm/hvm_op.h>
 
 const char test_title[] = "ioreq_server and log-dirty, foreign writes logged";
 
 #define IOREQ_T   15 /* p2m_ioreq_server */
-#define OWNER     1  /* the stand-in server's owner id */
 #define LOCAL_GFN 0x7f200UL
+#define SRV_GFN   0x7f300UL
 #define F1        0x300UL
 #define F2        0x340UL
 #define MM1       0x500UL /* modified_memory: [MM1, MM1 + 3) */
@@ -46,6 +48,7 @@ const char test_title[] = "ioreq_server and log-dirty, foreign writes logged";
 #define X         0x800UL /* STREAM writes X and X + 1 */
 #define Y         0x900UL
 #define Z         0x980UL
+#define X3        0xa00UL /* given back by the server's unmap */
 
 static ld_bits_t got, want;
 
@@ -188,16 +191,31 @@ static long set_type(uint64_t gfn, uint32_t nr, uint16_t hvmmem)
     return xtf_dm_set_mem_type(LD_TARGET, gfn, nr, hvmmem);
 }
 
+static struct xtf_ioreq_server srv;
+
+static void no_handler(struct xtf_ioreq_server *s, ioreq_t *p)
+{
+    xtf_failure("the guest's access reached the server (addr %#lx)", (unsigned long)p->addr);
+}
+
+/* The server takes (claim) or gives back the type. */
 static long own(bool claim)
 {
-    return xtf_wren_p2m(LD_TARGET, claim ? WREN_P2M_CLAIM_TYPE : WREN_P2M_RELEASE_TYPE, IOREQ_T,
-                        OWNER, XTF_P2M_RAM_RW, NULL);
+    struct xen_dm_op op = {
+        .op = XEN_DMOP_map_mem_type_to_ioreq_server,
+        .u.map_mem_type_to_ioreq_server = { .id = srv.id,
+                                            .type = HVMMEM_ioreq_server,
+                                            .flags = claim ? XEN_DMOP_IOREQ_MEM_ACCESS_WRITE : 0 },
+    };
+
+    return xtf_dm_op(LD_TARGET, &op);
 }
 
 static void part_type_first(uint32_t mech)
 {
     expect_rc("claim", own(true), 0);
     expect_rc("mark X", set_type(X, 2, HVMMEM_ioreq_server), 0);
+    expect_rc("mark X3", set_type(X3, 2, HVMMEM_ioreq_server), 0);
     expect_type("marked", X, IOREQ_T);
     if ( !enable(mech) )
         return;
@@ -210,8 +228,12 @@ static void part_type_first(uint32_t mech)
     guest_writes(X);
     expect_type("X written", X, XTF_P2M_RAM_RW);
     clean_expect("X given back, then written");
+    expect_rc("the server gives the type back during log-dirty", own(false), 0);
+    expect_type("X3 released during log-dirty", X3, XTF_P2M_RAM_LOGDIRTY);
+    guest_writes(X3);
+    expect_type("X3 written", X3, XTF_P2M_RAM_RW);
+    clean_expect("X3 released, then written");
     off();
-    expect_rc("release", own(false), 0);
     ld_audit("type first");
 }
 
@@ -246,6 +268,12 @@ void test_main(void)
     if ( !ld_attach() || !ld_get_stats(&s) )
         return;
     mechs[1] = s.default_mech;
+    if ( xtf_ioreq_create(&srv, LD_TARGET, 2, HVM_IOREQSRV_BUFIOREQ_OFF, SRV_GFN, no_handler) ||
+         xtf_ioreq_set_state(&srv, true) )
+    {
+        xtf_error("cannot set up the IOREQ server");
+        return;
+    }
     for ( unsigned int i = 0; i < 2; i++ )
     {
         printf("mechanism %s\n", ld_mech_names[mechs[i]]);
@@ -254,6 +282,7 @@ void test_main(void)
         part_type_first(mechs[i]);
         part_logdirty_first(mechs[i]);
     }
+    xtf_ioreq_destroy(&srv);
     ld_job(XTF_MB_EXIT, 0, 0, 0);
     if ( xtf_current_result() == XTF_NONE )
         xtf_success(NULL);
