@@ -36,6 +36,7 @@ static void count_leaves(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int lev
         return;
     p2m->stats.entries_by_order[level - 1] += delta;
     p2m->stats.entries_by_type[p2m->ops->type(pte)] += delta;
+    p2m->stats.frames_by_type[p2m->ops->type(pte)] += delta * level_span(level);
 }
 
 void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order)

@@ -159,6 +159,9 @@ struct p2m_counters
 {
     uint64_t entries_by_order[3]; /* present leaves: [0]=4K, [1]=2M, [2]=1G */
     uint64_t entries_by_type[p2m_type_count];
+    /* The same leaves in 4K frames (a 2M leaf counts 512): what a type
+     * covers, whatever the leaf sizes. */
+    uint64_t frames_by_type[p2m_type_count];
     uint64_t tables;              /* tables below the root */
     uint64_t recalc_pending;      /* marked entries (each marks a subtree) */
     uint64_t recalc_resolved;     /* marks pushed down one level */
@@ -366,6 +369,12 @@ int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_t
  * lock throughout: split huge ranges. */
 int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
                               p2m_type_t new);
+/* The same, into a type that must have an owner (p2m_claim_type) at the
+ * moment of the change: -EINVAL otherwise, nothing changed. Checked
+ * under the lock, so no entry of new is ever written after its owner's
+ * release, where that release's reset would not reach it. */
+int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                                    p2m_type_t new);
 
 /*
  * Begin changing every entry of type old to new, as of now. Writes at
@@ -410,6 +419,21 @@ void p2m_set_eager(struct p2m_domain *p2m, bool eager);
  */
 int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner);
 int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to);
+
+/*
+ * The guard (docs/designs/ioreq.md): claim t only if nothing of an
+ * earlier claim is left. While t has no owner nobody may write an entry
+ * of type t, so every frame still *stored* as t is an entry of an earlier
+ * owner that its release has not reset yet (it reads as the release's
+ * "to" already). Those frames (4K each, whatever the leaf size) go to
+ * *left; any: -EBUSY, nothing changes. Another owner: -EBUSY, *left 0.
+ * The owner itself claiming again: 0.
+ */
+int p2m_claim_type_unused(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, uint64_t *left);
+
+/* t's owner now (0: none). Only a hint unless the caller serialises
+ * claims and releases of t itself. */
+uint16_t p2m_type_owner(struct p2m_domain *p2m, p2m_type_t t);
 
 /*
  * ---- Dirty flags and superpages, for log-dirty (p2m/dirty.c) ----
