@@ -7,7 +7,8 @@
 # per operation: the target's VM exits, the machine's instructions (QEMU
 # runs the test with one CPU and -icount shift=0, so the target's pvclock
 # counts instructions; Bochs has no such clock: "-"), requests the
-# servers answered and invalidations they received, each per operation;
+# servers answered and invalidations the two servers received together
+# (one broadcast reaches both: 2), each per operation;
 # then the cost of one invalidation broadcast (a frame given back with
 # the servers enabled, minus the same with them disabled). Counts, never
 # times. The table goes to the generated part of docs/bench/ioreq.md.
@@ -52,7 +53,7 @@ END {
     for (p in plat) {
         a = p SUBSEP "give-back-1-no-access"; b = p SUBSEP "give-back-1-no-server"
         if ((a in insns) && (b in insns))
-            printf "\nOne invalidation broadcast (%s, one server answering): %s instructions.\n", p,
+            printf "\nOne invalidation broadcast (%s, two servers answering): %s instructions.\n", p,
                 per(insns[a] - insns[b], n[a], 0)
     }
 }' "$rows" >"$table"
