@@ -35,6 +35,10 @@ TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
 TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
 TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
+TOOL_TESTS += test-libxendevicemodel
+TOOL_SRCS_test-libxendevicemodel += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxendevicemodel += libs/devicemodel/xendevicemodel.c
+TOOL_SRCS_test-libxendevicemodel += libs/foreignmemory/xenforeignmemory.c
 
 # xenstored: every test links the daemon's core (XS_CORE).
 XS_CORE :=
