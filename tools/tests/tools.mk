@@ -13,6 +13,7 @@ $(eval $(tools_gen_rules))
 
 TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	-fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_STRICT) -I. -MMD -MP \
+	-I$(TOOLS_ROOT)/dom0/include \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
@@ -39,6 +40,19 @@ TOOL_TESTS += test-libxendevicemodel
 TOOL_SRCS_test-libxendevicemodel += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxendevicemodel += libs/devicemodel/xendevicemodel.c
 TOOL_SRCS_test-libxendevicemodel += libs/foreignmemory/xenforeignmemory.c
+
+# wren-dm, the device model, against the fake privcmd.
+TOOL_TESTS += test-wrendm
+TOOL_SRCS_test-wrendm += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-wrendm += libs/devicemodel/xendevicemodel.c
+TOOL_SRCS_test-wrendm += libs/foreignmemory/xenforeignmemory.c
+TOOL_SRCS_test-wrendm += libs/evtchn/xenevtchn.c
+TOOL_SRCS_test-wrendm += dm/mapcache.c
+TOOL_SRCS_test-wrendm += dm/uart.c
+TOOL_SRCS_test-wrendm += dm/dtable.c
+TOOL_SRCS_test-wrendm += dm/io.c
+TOOL_SRCS_test-wrendm += dm/server.c
+TOOL_SRCS_test-wrendm += dm/service.c
 
 # xenstored: every test links the daemon's core (XS_CORE).
 XS_CORE :=
