@@ -218,6 +218,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     d->shared_info_gfn = INVALID_GFN;
     spin_lock_init(&d->lock, LOCK_domain);
     spin_lock_init(&d->console.lock, LOCK_guest_console);
+    ioreq_domain_init(d);
     logdirty_domain_init(d);
     rc = evtchn_init(d);
     if ( !rc )
@@ -417,6 +418,7 @@ int domain_destroy(struct domain *d)
     if ( was_dying )
         return -EINVAL;
     domain_sleep_sync(d);
+    ioreq_domain_destroy(d); /* its servers, and those it runs for others */
     evtchn_close_all(d);
     f = spin_lock_irqsave(&sched_lock);
     for ( pp = &domain_list; *pp; pp = &(*pp)->next_in_list )

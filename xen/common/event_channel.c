@@ -386,6 +386,31 @@ static bool unchanged(struct domain *d, unsigned int port, const struct evtchn *
            now->remote_port == was->remote_port;
 }
 
+static int close_port(struct domain *d, unsigned int port, bool force);
+
+int evtchn_alloc_xen_consumer(struct domain *d, domid_t remote,
+                              void (*fn)(struct domain *, unsigned int))
+{
+    struct evtchn *chn;
+    int port;
+    spin_lock(&d->evtchn.lock);
+    port = get_free_port(d);
+    if ( port > 0 )
+    {
+        chn = bind_port(d, (unsigned int)port, ECS_UNBOUND, 0);
+        chn->remote_dom = remote;
+        chn->xen_consumer = fn;
+    }
+    spin_unlock(&d->evtchn.lock);
+    return port;
+}
+
+void evtchn_close_xen_consumer(struct domain *d, unsigned int port)
+{
+    if ( port_valid(d, port) && d->evtchn.port[port].xen_consumer )
+        close_port(d, port, true);
+}
+
 int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int))
 {
     int port;
@@ -511,6 +536,8 @@ static int close_port(struct domain *d, unsigned int port, bool force)
         spin_lock(&d->evtchn.lock);
         chn = d->evtchn.port[port];
         rc = 0;
+        if ( chn.xen_consumer && !force )
+            chn.state = ECS_FREE; /* the guest's own call: as if it had no such port */
         switch ( chn.state )
         {
         case ECS_XEN_SERVICE:
@@ -765,13 +792,32 @@ static long evtchnop_bind_ipi(uint64_t arg)
 static void send_interdomain(struct domain *d, unsigned int port, const struct evtchn *chn)
 {
     struct domain *rd = peer_get(d, chn->remote_dom);
+    void (*consumer)(struct domain *, unsigned int) = NULL;
     if ( !rd )
         return;
     spin_lock(&rd->evtchn.lock);
     if ( is_peer(d, port, rd, chn->remote_port) )
-        raise_port(rd, evtchn_notify_vcpu(rd, chn->remote_port), chn->remote_port);
+    {
+        consumer = rd->evtchn.port[chn->remote_port].xen_consumer;
+        if ( !consumer )
+            raise_port(rd, evtchn_notify_vcpu(rd, chn->remote_port), chn->remote_port);
+    }
     spin_unlock(&rd->evtchn.lock);
+    if ( consumer )
+        consumer(rd, chn->remote_port);
     put_domain(rd);
+}
+
+void evtchn_send_from_xen(struct domain *d, unsigned int port)
+{
+    struct evtchn chn;
+    if ( !port_valid(d, port) )
+        return;
+    spin_lock(&d->evtchn.lock);
+    chn = d->evtchn.port[port];
+    spin_unlock(&d->evtchn.lock);
+    if ( chn.state == ECS_INTERDOMAIN && chn.xen_consumer )
+        send_interdomain(d, port, &chn);
 }
 
 static long evtchnop_send(uint64_t arg)
@@ -785,6 +831,8 @@ static long evtchnop_send(uint64_t arg)
         return -EINVAL;
     spin_lock(&d->evtchn.lock);
     chn = d->evtchn.port[s.port];
+    if ( chn.xen_consumer )
+        chn.state = ECS_FREE; /* the hypervisor's to send on: -EINVAL */
     if ( chn.state == ECS_IPI )
         raise_port(d, evtchn_notify_vcpu(d, s.port), s.port);
     spin_unlock(&d->evtchn.lock);
@@ -869,6 +917,8 @@ static long evtchnop_status(uint64_t arg)
  * VIRQs. IPIs and per-vCPU VIRQs name their vCPU for good. */
 static bool may_move(const struct evtchn *chn)
 {
+    if ( chn->xen_consumer )
+        return false;
     switch ( chn->state )
     {
     case ECS_UNBOUND:

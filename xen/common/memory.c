@@ -9,7 +9,9 @@
  * allocator's hands until the mapping is removed.
  *
  * This file changes p2m entries only through p2m_set_entry and only for
- * the shared_info frame and foreign mappings; RAM is the builder's.
+ * the shared_info frame and foreign mappings (another domain's frames,
+ * and an ioreq server's pages by XENMEM_acquire_resource); RAM is the
+ * builder's.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -21,6 +23,7 @@
 #include <xen/reservation.h>
 #include <xen/frame.h>
 #include <xen/grant_table.h>
+#include <xen/ioreq.h>
 
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
@@ -366,4 +369,85 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         return -ENOSYS;
     rc = hypercall_permit(sub->callers, current->domain, NULL);
     return rc ? rc : sub->fn(op, start, arg);
+}
+
+/* ---- acquire_resource: an ioreq server's pages ---------------------------- */
+
+/* An ioreq server has two frames: the ring's page and the slots' page. */
+#define IOREQ_RESOURCE_FRAMES 2
+
+/* Map one frame (its reference already taken, and kept by the entry) at
+ * gpfn of cd, over a hole or an earlier foreign mapping only. */
+static int map_resource_frame(struct domain *cd, mfn_t mfn, uint64_t gpfn)
+{
+    p2m_type_t ct;
+    int rc = -EINVAL;
+    if ( domain_gfn_ok(cd, gpfn) )
+    {
+        p2m_lookup(&cd->p2m, _gfn(gpfn), &ct, NULL, NULL);
+        rc = ct != p2m_invalid && ct != p2m_map_foreign
+                 ? -EBUSY
+                 : p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign,
+                                 p2m_access_rw);
+    }
+    if ( rc )
+        put_page(mfn);
+    return rc;
+}
+
+static long acquire_ioreq_frames(struct domain *cd, struct domain *d,
+                                 const struct xen_mem_acquire_resource *r)
+{
+    xen_pfn_t gfns[IOREQ_RESOURCE_FRAMES];
+    mfn_t mfns[IOREQ_RESOURCE_FRAMES];
+    long rc;
+    if ( copy_from_guest(gfns, r->frame_list, r->nr_frames * sizeof(gfns[0])) )
+        return -EFAULT;
+    rc = r->id > 0xffff
+             ? -ENOENT
+             : ioreq_acquire_resource(d, (ioservid_t)r->id, r->frame, r->nr_frames, mfns);
+    for ( uint32_t i = 0; !rc && i < r->nr_frames; i++ )
+    {
+        rc = map_resource_frame(cd, mfns[i], gfns[i]);
+        while ( rc && ++i < r->nr_frames )
+            put_page(mfns[i]);
+    }
+    return rc;
+}
+
+/*
+ * XENMEM_acquire_resource for a translated caller (the device model):
+ * frame_list holds the caller's gfns, where the frames are mapped as
+ * foreign mappings, each holding a reference. nr_frames 0 with no list
+ * asks how many frames there are. Only ioreq servers' frames, and only
+ * for the server's creator (ioreq.c checks that: -EPERM).
+ */
+long memop_acquire_resource(unsigned int op, uint64_t start, uint64_t arg)
+{
+    struct xen_mem_acquire_resource r;
+    struct domain *cd = current->domain, *d;
+    long rc;
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    if ( r.flags )
+        return -EINVAL;
+    if ( r.type != XENMEM_resource_ioreq_server )
+        return -EOPNOTSUPP;
+    if ( !cd->is_privileged )
+        return -EPERM;
+    if ( r.domid == DOMID_SELF || r.domid == cd->domain_id )
+        return -EINVAL;
+    if ( !r.nr_frames && !r.frame_list )
+    {
+        r.nr_frames = IOREQ_RESOURCE_FRAMES;
+        return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+    }
+    if ( !r.nr_frames || r.nr_frames > IOREQ_RESOURCE_FRAMES )
+        return -EINVAL;
+    d = domain_get_by_id(r.domid);
+    if ( !d )
+        return -ESRCH;
+    rc = acquire_ioreq_frames(cd, d, &r);
+    put_domain(d);
+    return rc;
 }

@@ -8,6 +8,8 @@
  * vendor code; this file only routes.
  */
 #include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
 #include <xen/arch.h>
 #include <xen/sched.h>
 #include <asm/hvm.h>
@@ -21,6 +23,9 @@ int arch_vcpu_create(struct vcpu *v)
     vlapic_init(v);
     hvm_msr_vcpu_init(v);
     v->arch.intr_from_lapic = -1;
+    v->arch.ioreq_exit = xzalloc(struct hvm_exit);
+    if ( !v->arch.ioreq_exit )
+        return -ENOMEM;
     return hvm_vendor->vcpu_create(v);
 }
 
@@ -28,6 +33,7 @@ void arch_vcpu_destroy(struct vcpu *v)
 {
     vlapic_destroy(v);
     hvm_vendor->vcpu_destroy(v);
+    xfree(v->arch.ioreq_exit);
 }
 
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
@@ -39,6 +45,15 @@ void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
 
+    /* Both cheap when there is nothing to do: one read each. */
+    ioreq_before_entry(v);
+    if ( ACCESS_ONCE(v->ioreq.resume) )
+    {
+        v->ioreq.resume = false;
+        hvm_ioreq_resume(v, v->arch.ioreq_exit);
+    }
+    if ( !vcpu_runnable(v) )
+        return; /* it waits for a server again */
     hvm_vendor->vcpu_run(v, &exit);
     v->exits++;
     hvm_handle_exit(v, &exit);

@@ -42,6 +42,10 @@ struct evtchn
     uint16_t last_vcpu; /* FIFO: with last_priority */
     bool fifo_pending;  /* FIFO: raised while its word had no page */
     void (*service)(struct domain *d, unsigned int port); /* ECS_XEN_SERVICE */
+    /* A port whose consumer is the hypervisor (an ioreq server's): the
+     * guest owning it may not bind, send on, close or move it; an event
+     * from its peer calls this instead of raising the port. */
+    void (*xen_consumer)(struct domain *d, unsigned int port);
 };
 
 struct evtchn_port_ops;
@@ -86,6 +90,17 @@ void evtchn_limit_ports(struct domain *d, unsigned int n);
 void evtchn_free(struct domain *d);
 /* Allocate a port in d served by fn when the guest sends on it. */
 int evtchn_alloc_xen_service(struct domain *d, void (*fn)(struct domain *, unsigned int));
+/* Allocate an unbound port in d for remote (who binds it with
+ * EVTCHNOP_bind_interdomain) whose consumer is the hypervisor: fn runs,
+ * with no event-channel lock held, whenever remote sends on its end.
+ * The port or -errno. */
+int evtchn_alloc_xen_consumer(struct domain *d, domid_t remote,
+                              void (*fn)(struct domain *, unsigned int));
+/* The hypervisor sends on d's consumer port: raise the peer's end if one
+ * is bound (nothing otherwise). Takes the event-channel locks. */
+void evtchn_send_from_xen(struct domain *d, unsigned int port);
+/* Close a consumer port of d (the peer's end becomes unbound). */
+void evtchn_close_xen_consumer(struct domain *d, unsigned int port);
 /* Raise d's port (if bound) on the vCPU it notifies. Takes d->evtchn.lock. */
 void evtchn_set_pending(struct domain *d, unsigned int port);
 /* d is dying (its vCPUs stopped): close every port and let go of every

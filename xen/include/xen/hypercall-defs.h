@@ -133,7 +133,8 @@
     OP(f, XENMEM_set_memory_map,              memop_set_memory_map,  PRIVILEGED, 0) \
     OP(f, XENMEM_maximum_gpfn,                memop_domain_count,    ANY, 0)     \
     OP(f, XENMEM_remove_from_physmap,         memop_remove_from_physmap, ANY, 0) \
-    OP(f, XENMEM_add_to_physmap_batch,        memop_add_to_physmap_batch, ANY, 0)
+    OP(f, XENMEM_add_to_physmap_batch,        memop_add_to_physmap_batch, ANY, 0) \
+    OP(f, XENMEM_acquire_resource,            memop_acquire_resource, ANY, 0)
 
 /* Which parameters a domU may touch depends on the parameter: the
  * handlers decide (hvm_op.c). */
@@ -146,7 +147,13 @@
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */
 #define WREN_DM_OPS(OP, f)                                                        \
-    OP(f, XEN_DMOP_set_mem_type,              dmop_set_mem_type,     DM_TARGET, 0)
+    OP(f, XEN_DMOP_set_mem_type,              dmop_set_mem_type,     DM_TARGET, 0) \
+    OP(f, XEN_DMOP_create_ioreq_server,       dmop_create_ioreq_server, DM_TARGET, 0) \
+    OP(f, XEN_DMOP_get_ioreq_server_info,     dmop_get_ioreq_server_info, DM_TARGET, 0) \
+    OP(f, XEN_DMOP_map_io_range_to_ioreq_server, dmop_map_io_range,  DM_TARGET, 0) \
+    OP(f, XEN_DMOP_unmap_io_range_from_ioreq_server, dmop_unmap_io_range, DM_TARGET, 0) \
+    OP(f, XEN_DMOP_set_ioreq_server_state,    dmop_set_ioreq_server_state, DM_TARGET, 0) \
+    OP(f, XEN_DMOP_destroy_ioreq_server,      dmop_destroy_ioreq_server, DM_TARGET, 0)
 
 /* clang-format on */
 

@@ -47,12 +47,14 @@ struct ioreq_server
     bool enabled;
     uint8_t bufioreq_handling; /* HVM_IOREQSRV_BUFIOREQ_* */
     mfn_t ioreq_mfn, bufioreq_mfn;
-    shared_iopage_t *ioreq;     /* direct-map address of ioreq_mfn */
+    shared_iopage_t *ioreq;      /* direct-map address of ioreq_mfn */
     buffered_iopage_t *bufioreq; /* NULL without a ring */
     unsigned int bufioreq_port;  /* in target, peer: emulator */
+    unsigned int *vcpu_port;     /* target->max_vcpus entries: each vCPU's vp_eport */
     unsigned int nr_ranges[IOREQ_RANGE_KINDS];
     struct ioreq_range ranges[IOREQ_RANGE_KINDS][IOREQ_MAX_RANGES];
     uint64_t sent, posted, answered; /* counters */
+    uint64_t bad;                    /* answers in a state we did not expect, ignored */
 };
 
 struct ioreq_domain
@@ -66,6 +68,10 @@ struct ioreq_domain
     uint32_t memtype_flags;
     /* Mapcache invalidation: broadcasts sent, vCPU flags set. */
     uint64_t invalidates_sent, invalidate_flags_set;
+    uint32_t pci_cf8; /* the guest's last dword write to port 0xcf8 */
+    /* Counters of the whole domain: requests sent, writes posted to a
+     * ring, answers taken, answers ignored, ring-full fallbacks. */
+    uint64_t sent, posted, answered, bad, ring_full;
 };
 
 /* One vCPU's part: the request in flight and what an interrupted
@@ -75,12 +81,15 @@ struct ioreq_vcpu
     /* Set when a RAM entry of the domain was removed or replaced; read
      * (cheaply) before every guest entry and before every request. */
     bool mapcache_invalidate;
-    bool waiting;              /* not runnable until every answer is in */
-    uint8_t wait_mask;         /* servers (by id) whose answer is awaited */
-    ioreq_t req;               /* the request in flight (or last completed) */
-    unsigned int nr_replay;    /* completed accesses of the current instruction */
+    bool waiting;           /* not runnable until every answer is in */
+    uint8_t wait_mask;      /* servers (by id) whose answer is awaited */
+    ioreq_t req;            /* the request in flight (or last completed) */
+    unsigned int nr_replay; /* completed accesses of the current instruction */
     ioreq_t replay[IOREQ_REPLAY_MAX];
     unsigned int port[MAX_NR_IOREQ_SERVERS]; /* vp_eport of each server, in the domain */
+    unsigned int replay_pos; /* accesses of this emulation attempt replayed so far */
+    bool from_insn;          /* the wait is an instruction's: emulate it again after */
+    bool resume;             /* answered: re-run the interrupted exit before entry */
 };
 
 void ioreq_domain_init(struct domain *d);
@@ -120,6 +129,17 @@ void ioreq_before_entry(struct vcpu *v);
 /* A RAM entry of d was removed or its frame replaced (p2m hook): flag
  * the current vCPU if it is d's, else every vCPU of d. */
 void ioreq_note_ram_gone(struct domain *d);
+
+/*
+ * Send *p to server s on v's slot (s->target == v->domain) and make v
+ * wait for s's answer (v->ioreq.wait_mask gets s's bit; v is not
+ * runnable until every awaited answer is in). d->ioreq.lock held. The
+ * slot's vp_eport and state are filled in here, the rest is p's. 0, or
+ * -EBUSY if v already waits for s, -EINVAL if s is not enabled. The
+ * answer is consumed by the port's callback; an IOREQ_TYPE_INVALIDATE
+ * answer only ends the wait. Used by the invalidation broadcast.
+ */
+int ioreq_send_wait(struct ioreq_server *s, struct vcpu *v, const ioreq_t *p);
 
 /* The server id of d, or NULL; with d->ioreq.lock held. */
 struct ioreq_server *ioreq_server_find(struct domain *d, ioservid_t id);

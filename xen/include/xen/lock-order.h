@@ -41,6 +41,8 @@
       "domlist_lock: the zombie domains (zombie.c); sched_lock guards the list") \
     X(domain, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "d->lock: vCPU initialise/down, reservation changes of one domain")     \
+    X(ioreq, LOCK_NEST_NONE, LOCK_IRQ_NO,                                     \
+      "d->ioreq.lock: a domain's IOREQ servers, their ranges, slots and waits") \
     X(grant, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                     \
       "d->grant_table->lock: a domain's grant table, its active and map entries") \
     X(pml, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \

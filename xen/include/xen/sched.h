@@ -17,6 +17,7 @@
 #include <xen/event.h>
 #include <xen/time.h>
 #include <xen/ratelimit.h>
+#include <xen/ioreq.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -58,6 +59,7 @@ struct vcpu
     struct vcpu_timers timers; /* singleshot, periodic, poll timeout (time.c) */
     bool polling;              /* in SCHEDOP_poll (schedule.c) */
     int32_t poll_port;         /* the one port it polls, or -1: any */
+    struct ioreq_vcpu ioreq;   /* its request to an IOREQ server (ioreq_fwd.c) */
     struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
@@ -129,6 +131,7 @@ struct domain
     uint32_t nr_pollers;             /* vCPUs in SCHEDOP_poll (atomic) */
     xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
     struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
+    struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
 };
 
 extern struct domain *domain_list;

@@ -31,8 +31,8 @@ struct xtf_ioreq_server
     domid_t domid;
     ioservid_t id;
     unsigned int nr_vcpus;
-    shared_iopage_t *iopage;     /* mapped at a gfn of the controller */
-    buffered_iopage_t *bufpage;  /* NULL without a ring */
+    shared_iopage_t *iopage;            /* mapped at a gfn of the controller */
+    buffered_iopage_t *bufpage;         /* NULL without a ring */
     uint32_t port[XTF_IOREQ_MAX_VCPUS]; /* the controller's ends */
     uint32_t buf_port;
     xtf_ioreq_handler_t handler;
@@ -45,8 +45,7 @@ struct xtf_ioreq_server
 long xtf_ioreq_create(struct xtf_ioreq_server *s, domid_t domid, unsigned int nr_vcpus,
                       int handle_bufioreq, uint64_t local_gfn, xtf_ioreq_handler_t handler);
 long xtf_ioreq_map_range(struct xtf_ioreq_server *s, uint32_t kind, uint64_t start, uint64_t end);
-long xtf_ioreq_unmap_range(struct xtf_ioreq_server *s, uint32_t kind, uint64_t start,
-                           uint64_t end);
+long xtf_ioreq_unmap_range(struct xtf_ioreq_server *s, uint32_t kind, uint64_t start, uint64_t end);
 long xtf_ioreq_set_state(struct xtf_ioreq_server *s, bool enabled);
 /* XEN_DMOP_map_mem_type_to_ioreq_server for HVMMEM_ioreq_server. */
 long xtf_ioreq_map_mem_type(struct xtf_ioreq_server *s, uint32_t flags);

@@ -11,8 +11,14 @@
  * of RAM is not atomic here. An instruction's own exception (#DE, an
  * alignment #GP) is raised like the #PF, RIP on the instruction.
  *
+ * An access no device of ours claims may go to an IOREQ server
+ * (xen/ioreq.h); one that must wait for its answer ends the attempt with
+ * nothing committed (EMUL_PENDING), and the instruction is emulated
+ * again from the start once the answer is in, its answered accesses
+ * replayed in order (docs/designs/ioreq.md, "Emulated instructions").
+ *
  * It may not change p2m entries; RAM is reached only through the
- * guest_access.h calls, devices only through hvm_mmio.h.
+ * guest_access.h calls, devices only through hvm_mmio.h and xen/ioreq.h.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -22,6 +28,7 @@
 #include <asm/hvm_mmio.h>
 #include <asm/hvm_emulate.h>
 #include <asm/fpu.h>
+#include <xen/ioreq.h>
 #include "emulate_priv.h"
 
 #define X86_EXC_PF 14
@@ -52,6 +59,7 @@ int emul_init(struct emul_ctx *c, struct vcpu *v)
     int rc;
 
     c->v = v;
+    c->saved = v->arch.regs;
     c->why[0] = '\0';
     c->pf = false;
     c->exc_vector = -1;
@@ -162,41 +170,85 @@ static unsigned int piece(unsigned int len)
     return len >= 8 ? 8 : len >= 4 ? 4 : len >= 2 ? 2 : 1;
 }
 
+/* One piece of an access with no RAM behind it: a device of ours, else
+ * an IOREQ server's, else the hole. EMUL_PENDING while a server's answer
+ * is awaited: the emulation attempt ends there. */
+static int mmio_piece(struct vcpu *v, uint64_t gpa, unsigned int n, bool write, uint64_t *val)
+{
+    if ( !hvm_mmio_claimed(v, gpa) )
+        switch ( ioreq_mmio(v, gpa, n, write, val) )
+        {
+        case IOREQ_PENDING: return EMUL_PENDING;
+        case IOREQ_DONE: return 0;
+        default: break;
+        }
+    if ( write )
+        hvm_mmio_write(v, gpa, n, *val);
+    else
+        hvm_mmio_read(v, gpa, n, val);
+    return 0;
+}
+
 /* len bytes at gpa, within one page. RAM that cannot be read (a type
  * the hypervisor may not touch) reads as all-ones, like a hole. */
-static void phys_read(struct vcpu *v, uint64_t gpa, unsigned int len, uint8_t *buf)
+static int phys_read(struct vcpu *v, uint64_t gpa, unsigned int len, uint8_t *buf)
 {
+    int rc = 0;
     if ( gpa_is_ram(v, gpa) )
     {
         if ( copy_from_gpa(v->domain, buf, gpa, len) )
             memset(buf, 0xff, len);
-        return;
+        return 0;
     }
-    for ( unsigned int done = 0, n; done < len; done += n )
+    for ( unsigned int done = 0, n; !rc && done < len; done += n )
     {
-        uint64_t val;
+        uint64_t val = 0;
         n = piece(len - done);
-        hvm_mmio_read(v, gpa + done, n, &val);
+        rc = mmio_piece(v, gpa + done, n, false, &val);
         memcpy(buf + done, &val, n);
+    }
+    return rc;
+}
+
+/* Writes to a p2m_ioreq_server page go to the type's owner (none: to
+ * RAM, as any other write of it). */
+static bool memtype_forwarded(struct vcpu *v, uint64_t gpa, unsigned int len, const uint8_t *buf,
+                              int *rc)
+{
+    p2m_type_t t;
+    uint64_t val = 0;
+    p2m_lookup(&v->domain->p2m, _gfn(gpa >> PAGE_SHIFT), &t, NULL, NULL);
+    if ( t != p2m_ioreq_server || len > 8 )
+        return false;
+    memcpy(&val, buf, len);
+    switch ( ioreq_mmio(v, gpa, len, true, &val) )
+    {
+    case IOREQ_PENDING: *rc = EMUL_PENDING; return true;
+    case IOREQ_DONE: *rc = 0; return true;
+    default: return false;
     }
 }
 
 /* A write to read-only RAM is dropped, as the CPU's own would be. */
-static void phys_write(struct vcpu *v, uint64_t gpa, unsigned int len, const uint8_t *buf)
+static int phys_write(struct vcpu *v, uint64_t gpa, unsigned int len, const uint8_t *buf)
 {
+    int rc = 0;
     if ( gpa_is_ram(v, gpa) )
     {
+        if ( memtype_forwarded(v, gpa, len, buf, &rc) )
+            return rc;
         if ( copy_to_gpa(v->domain, gpa, buf, len) )
             v->domain->ro_writes_dropped++;
-        return;
+        return 0;
     }
-    for ( unsigned int done = 0, n; done < len; done += n )
+    for ( unsigned int done = 0, n; !rc && done < len; done += n )
     {
         uint64_t val = 0;
         n = piece(len - done);
         memcpy(&val, buf + done, n);
-        hvm_mmio_write(v, gpa + done, n, val);
+        rc = mmio_piece(v, gpa + done, n, true, &val);
     }
+    return rc;
 }
 
 /* Translate each page the access touches before touching any. */
@@ -236,9 +288,11 @@ int emul_read(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t *val)
 
     if ( rc )
         return rc;
-    phys_read(c->v, gpa[0], first, buf);
-    if ( first < size )
-        phys_read(c->v, gpa[1], size - first, buf + first);
+    rc = phys_read(c->v, gpa[0], first, buf);
+    if ( !rc && first < size )
+        rc = phys_read(c->v, gpa[1], size - first, buf + first);
+    if ( rc )
+        return rc;
     *val = 0;
     memcpy(val, buf, size);
     return 0;
@@ -254,10 +308,10 @@ int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val)
     if ( rc )
         return rc;
     memcpy(buf, &val, size);
-    phys_write(c->v, gpa[0], first, buf);
-    if ( first < size )
-        phys_write(c->v, gpa[1], size - first, buf + first);
-    return 0;
+    rc = phys_write(c->v, gpa[0], first, buf);
+    if ( !rc && first < size )
+        rc = phys_write(c->v, gpa[1], size - first, buf + first);
+    return rc;
 }
 
 /* ---- entry ------------------------------------------------------------- */
@@ -294,6 +348,29 @@ bool emul_inject_fault(struct emul_ctx *c)
     return true;
 }
 
+/* The iterations of a REP done so far stay: a wait after them restarts
+ * from here. */
+void emul_commit(struct emul_ctx *c)
+{
+    c->saved = c->v->arch.regs;
+    ioreq_instruction_done(c->v);
+}
+
+/* An access waits for an IOREQ server: nothing of this attempt stays
+ * (registers, flags, RIP), the vCPU waits, and the exit is handled again
+ * once the answer is in. */
+bool emul_pending(struct emul_ctx *c, int rc, const struct hvm_exit *e)
+{
+    if ( rc != EMUL_PENDING )
+    {
+        ioreq_instruction_done(c->v);
+        return false;
+    }
+    c->v->arch.regs = c->saved;
+    hvm_ioreq_wait(c->v, e);
+    return true;
+}
+
 void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
 {
     struct emul_ctx c;
@@ -303,6 +380,8 @@ void hvm_emulate_mmio(struct vcpu *v, const struct hvm_exit *e)
         rc = emul_is_string(&c.insn)  ? emul_string(&c)
              : emul_is_stack(&c.insn) ? emul_stack(&c)
                                       : emul_execute(&c);
+    if ( emul_pending(&c, rc, e) )
+        return;
     if ( rc < 0 && emul_inject_fault(&c) )
         return;
     if ( rc < 0 )

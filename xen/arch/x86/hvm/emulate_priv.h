@@ -30,11 +30,16 @@ struct emul_ctx
      * own (#DE, #GP): the vector, or -1; the error code, or -1 */
     int exc_vector;
     int32_t exc_code;
+    /* the registers as the attempt found them (or after the last REP
+     * iteration committed): put back if an access must wait */
+    struct guest_regs saved;
 };
 
 /* What an instruction handler returns, besides -errno (why is set). */
 #define EMUL_DONE  0 /* completed: RIP moves past it */
 #define EMUL_AGAIN 1 /* a REP string op stopped part way: run it again */
+/* An access waits for an IOREQ server: the attempt ends, nothing stays. */
+#define EMUL_PENDING (-ERESTART)
 
 #define GPR_AX 0
 #define GPR_CX 1
@@ -68,6 +73,14 @@ int emul_write(struct emul_ctx *c, uint64_t va, unsigned int size, uint64_t val)
 /* size bytes at the instruction's memory operand, to (store) or from buf,
  * in pieces of at most 8 bytes. 0 or what emul_read/emul_write said. */
 int emul_mem_buf(struct emul_ctx *c, unsigned int size, bool store, uint8_t *buf);
+
+/* A REP iteration is complete: what it did stays even if a later one
+ * must wait for an IOREQ server. */
+void emul_commit(struct emul_ctx *c);
+/* After a handler: true if rc says an access waits for a server (the
+ * registers are put back and exit e kept for the resume); otherwise the
+ * instruction is over for the replay list. */
+bool emul_pending(struct emul_ctx *c, int rc, const struct hvm_exit *e);
 
 /* After -EFAULT: inject the #PF (or #GP) the guest's paging calls for;
  * false if the failure was something else. */

@@ -1,7 +1,8 @@
 /*
  * emulate_string.c - string instructions with an operand that reached
  * no RAM (MOVS, STOS, LODS, CMPS, SCAS, with REP, REPE and REPNE), and
- * string port I/O (INS, OUTS), for which no port has a device behind it.
+ * string port I/O (INS, OUTS): to an IOREQ server claiming the port, one
+ * element per request, or to the empty port.
  *
  * Each iteration reads and writes through emulate.c, so either side may
  * be RAM, a device or a hole, on any page of the guest's paging; DF
@@ -18,6 +19,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <asm/x86_alu.h>
+#include <xen/ioreq.h>
 #include "emulate_priv.h"
 
 #define STRING_BATCH 256
@@ -132,17 +134,32 @@ static int iterate_mem(struct str_op *s)
 
 /* INS stores what the empty port gives; OUTS reads and drops, except
  * that the debug console port prints. */
+static int port_access(struct str_op *s, bool write, uint64_t *val)
+{
+    uint32_t v32 = (uint32_t)*val;
+
+    switch ( ioreq_pio(s->c->v, s->port, s->size, write, &v32) )
+    {
+    case IOREQ_PENDING: return EMUL_PENDING;
+    case IOREQ_DONE: *val = v32; return 0;
+    default:
+        if ( !write )
+            *val = emul_size_mask(s->size);
+        else if ( s->port == 0xe9 )
+            hvm_debugcon_write(s->c->v->domain, (char)*val);
+        return 0;
+    }
+}
+
 static int iterate_io(struct str_op *s)
 {
     uint64_t val = 0;
     int rc;
 
     if ( s->kind == STR_INS )
-        return emul_write(s->c, dst_addr(s), s->size, emul_size_mask(s->size));
+        return port_access(s, false, &val) ?: emul_write(s->c, dst_addr(s), s->size, val);
     rc = load_src(s, &val);
-    if ( !rc && s->port == 0xe9 )
-        hvm_debugcon_write(s->c->v->domain, (char)val);
-    return rc;
+    return rc ?: port_access(s, true, &val);
 }
 
 static void advance_regs(struct str_op *s)
@@ -181,10 +198,10 @@ static int run(struct str_op *s)
             return rc;
         advance_regs(s);
         count--;
-        if ( !rep )
-            break;
-        emul_set_gpr(c, GPR_CX, asz, count);
-        if ( zf_stops(s) )
+        if ( rep )
+            emul_set_gpr(c, GPR_CX, asz, count);
+        emul_commit(c);
+        if ( !rep || zf_stops(s) )
             break;
     }
     return EMUL_DONE;
@@ -209,6 +226,8 @@ void hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *e)
         rc = s.kind == STR_INS || s.kind == STR_OUTS ? run(&s)
                                                      : emul_fail(&c, -EINVAL, "not INS or OUTS");
     }
+    if ( emul_pending(&c, rc, e) )
+        return;
     if ( rc == EMUL_DONE )
         v->arch.regs.rip = c.next_rip;
     if ( rc >= 0 || emul_inject_fault(&c) )

@@ -17,6 +17,7 @@
 #include <xen/version.h>
 #include <xen/shared_layout.h>
 #include <xen/time.h>
+#include <xen/ioreq.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
@@ -242,19 +243,53 @@ static void handle_msr(struct vcpu *v, bool write, unsigned int insn_len)
 
 #define DEBUG_CONSOLE_PORT 0xe9 /* Bochs/QEMU convention, one byte a write */
 
-static void handle_io(struct vcpu *v, const struct hvm_exit *e)
+void hvm_ioreq_wait(struct vcpu *v, const struct hvm_exit *e)
+{
+    *v->arch.ioreq_exit = *e;
+}
+
+/* An IN no device of ours serves: an IOREQ server's, else all ones.
+ * False while a server's answer is awaited. */
+static bool io_in(struct vcpu *v, const struct hvm_exit *e, uint32_t *val)
+{
+    if ( hvm_pm_port_read(v, e->io_port, e->io_size, val) )
+        return true;
+    switch ( ioreq_pio(v, e->io_port, e->io_size, false, val) )
+    {
+    case IOREQ_PENDING: hvm_ioreq_wait(v, e); return false;
+    case IOREQ_DONE: ioreq_instruction_done(v); return true;
+    default: return true;
+    }
+}
+
+static bool io_out(struct vcpu *v, const struct hvm_exit *e, uint32_t val)
+{
+    if ( hvm_pm_port_write(v, e->io_port, e->io_size, val) )
+        return true;
+    if ( e->io_port == DEBUG_CONSOLE_PORT )
+    {
+        hvm_debugcon_write(v->domain, (char)val);
+        return true;
+    }
+    switch ( ioreq_pio(v, e->io_port, e->io_size, true, &val) )
+    {
+    case IOREQ_PENDING: hvm_ioreq_wait(v, e); return false;
+    case IOREQ_DONE: ioreq_instruction_done(v); return true;
+    default: return true; /* nobody there: dropped */
+    }
+}
+
+/* False if the instruction waits for an IOREQ server (RIP stays). */
+static bool handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     uint64_t mask = e->io_size == 4 ? 0xffffffffULL : (1ULL << (e->io_size * 8)) - 1;
-    if ( e->io_in )
-    {
-        uint32_t val = (uint32_t)mask; /* nothing there: all ones */
-        hvm_pm_port_read(v, e->io_port, e->io_size, &val);
-        v->arch.regs.rax = (v->arch.regs.rax & ~mask) | (val & mask);
-    }
-    else if ( hvm_pm_port_write(v, e->io_port, e->io_size, (uint32_t)(v->arch.regs.rax & mask)) )
-        return;
-    else if ( e->io_port == DEBUG_CONSOLE_PORT )
-        hvm_debugcon_write(v->domain, (char)v->arch.regs.rax);
+    uint32_t val = (uint32_t)mask; /* nothing there: all ones */
+    if ( !e->io_in )
+        return io_out(v, e, (uint32_t)(v->arch.regs.rax & mask));
+    if ( !io_in(v, e, &val) )
+        return false;
+    v->arch.regs.rax = (v->arch.regs.rax & ~mask) | (val & mask);
+    return true;
 }
 
 uint64_t hvm_read_gpr(struct vcpu *v, unsigned int n)
@@ -333,8 +368,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
             hvm_emulate_string_io(v, e); /* moves RIP itself */
             return;
         }
-        handle_io(v, e);
-        advance(v, e);
+        if ( handle_io(v, e) )
+            advance(v, e);
         return;
     case HVM_EXIT_HYPERCALL:
         advance(v, e);
@@ -352,4 +387,14 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
         crash_with_state(v, why);
         return;
     }
+}
+
+void hvm_ioreq_resume(struct vcpu *v, const struct hvm_exit *e)
+{
+    if ( e->reason == HVM_EXIT_IO && e->io_string )
+        hvm_emulate_string_io(v, e);
+    else if ( e->reason == HVM_EXIT_IO && handle_io(v, e) )
+        advance(v, e);
+    else if ( e->reason == HVM_EXIT_NPF )
+        hvm_emulate_mmio(v, e);
 }

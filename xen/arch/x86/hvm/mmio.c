@@ -28,6 +28,11 @@ static const struct hvm_mmio_handler *find_handler(struct vcpu *v, uint64_t gpa)
     return NULL;
 }
 
+bool hvm_mmio_claimed(struct vcpu *v, uint64_t gpa)
+{
+    return find_handler(v, gpa) != NULL;
+}
+
 static uint64_t size_mask(unsigned int size)
 {
     return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;

@@ -9,7 +9,9 @@
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
  * write to ram_ro is dropped: the instruction is decoded and skipped, so
  * the guest sees no fault and the page no change; a write to a read-only
- * grant mapping (grant_map_ro) is a #GP in the guest, as in Xen. A data
+ * grant mapping (grant_map_ro) is a #GP in the guest, as in Xen; a write
+ * to p2m_ioreq_server is emulated, its writes to such pages going to the
+ * type's IOREQ server (xen/ioreq.h) or, with none, to RAM. A data
  * access to a gfn with no RAM behind it (no entry, or mmio_dm) is emulated
  * (emulate.c): an MMIO device from the registry, else the hole Xen shows a
  * guest with no device model. Anything else crashes the domain with the
@@ -125,6 +127,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return;
+    if ( e->npf_write && t == p2m_ioreq_server && !e->npf_exec && !e->npf_guest_walk )
+    {
+        hvm_emulate_mmio(v, e); /* to the type's IOREQ server, or to RAM */
+        return;
+    }
     if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
     if ( e->npf_write && t == p2m_grant_map_ro && !e->npf_guest_walk )

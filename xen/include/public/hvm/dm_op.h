@@ -62,11 +62,11 @@ XEN_ABI_SIZE(struct xen_dm_op_create_ioreq_server, 8);
 
 struct xen_dm_op_get_ioreq_server_info
 {
-    ioservid_t id;                 /* IN */
-    uint16_t flags;                /* IN: XEN_DMOP_no_gfns */
-    evtchn_port_t bufioreq_port;   /* OUT */
-    uint64_t ioreq_gfn;    /* OUT */
-    uint64_t bufioreq_gfn; /* OUT */
+    ioservid_t id;               /* IN */
+    uint16_t flags;              /* IN: XEN_DMOP_no_gfns */
+    evtchn_port_t bufioreq_port; /* OUT */
+    uint64_t ioreq_gfn;          /* OUT */
+    uint64_t bufioreq_gfn;       /* OUT */
 };
 XEN_ABI_SIZE(struct xen_dm_op_get_ioreq_server_info, 24);
 
@@ -84,14 +84,14 @@ XEN_ABI_SIZE(struct xen_dm_op_get_ioreq_server_info, 24);
 #define XEN_DMOP_IO_RANGE_MEMORY 1 /* guest-physical addresses */
 #define XEN_DMOP_IO_RANGE_PCI    2 /* PCI segment/bus/device/function */
 
-#define XEN_DMOP_PCI_SBDF(s, b, d, f)                                                              \
-    ((((s) & 0xffffU) << 16) | (((b) & 0xffU) << 8) | (((d) & 0x1fU) << 3) | ((f) & 0x07U))
+#define XEN_DMOP_PCI_SBDF(s, b, d, f) \
+    ((((s)&0xffffU) << 16) | (((b)&0xffU) << 8) | (((d)&0x1fU) << 3) | ((f)&0x07U))
 
 struct xen_dm_op_ioreq_server_range
 {
     ioservid_t id; /* IN */
     uint16_t pad;
-    uint32_t type;          /* IN: XEN_DMOP_IO_RANGE_* */
+    uint32_t type;  /* IN: XEN_DMOP_IO_RANGE_* */
     uint64_t start; /* IN: inclusive */
     uint64_t end;   /* IN: inclusive */
 };

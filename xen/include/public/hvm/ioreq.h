@@ -91,8 +91,8 @@ XEN_ABI_SIZE(struct buf_ioreq, 8);
 #define BUF_IOREQ_ADDR(b)  ((b)->word >> 12)
 #define BUF_IOREQ_ADDR_MAX ((1U << 20) - 1)
 #define BUF_IOREQ_WORD(type, dir, size_log2, addr)                                                 \
-    (((uint32_t)(type) & 0xffU) | (((uint32_t)(dir) & 1U) << 9) |                                  \
-     (((uint32_t)(size_log2) & 3U) << 10) | ((uint32_t)(addr) << 12))
+    (((uint32_t)(type)&0xffU) | (((uint32_t)(dir)&1U) << 9) | (((uint32_t)(size_log2)&3U) << 10) | \
+     ((uint32_t)(addr) << 12))
 
 #define IOREQ_BUFFER_SLOT_NUM 511 /* 8 bytes each, after the two pointers */
 

@@ -206,6 +206,12 @@ int hvm_init(void);                /* boot CPU: choose the vendor */
 void hvm_cpu_up(unsigned int cpu); /* every CPU; panics if it fails */
 void hvm_kicked(void);             /* the kick IPI handler, interrupts off */
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+/* An IOREQ server answered the access of exit (saved when it was sent):
+ * finish the exit's instruction before the next entry (hvm.c). */
+void hvm_ioreq_resume(struct vcpu *v, const struct hvm_exit *exit);
+/* The access of exit waits for an IOREQ server: keep the exit for
+ * hvm_ioreq_resume; RIP stays on the instruction. */
+void hvm_ioreq_wait(struct vcpu *v, const struct hvm_exit *exit);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *exit); /* npf.c */
 /* npf.c: the guest's bytes at its RIP into buf[15], as many as are mapped. */
 size_t hvm_fetch_insn(struct vcpu *v, uint8_t *buf);

@@ -40,6 +40,8 @@ void hvm_mmio_register(const struct hvm_mmio_handler *h);
 /* One access of size 1, 2, 4 or 8 at gpa (not crossing a page) to what
  * is there besides RAM: a handler, else the hole. Reads zero-extend into
  * *val; they cannot fail. */
+/* Does a device of the registry serve gpa (before any IOREQ server)? */
+bool hvm_mmio_claimed(struct vcpu *v, uint64_t gpa);
 void hvm_mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val);
 void hvm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val);
 

@@ -77,6 +77,8 @@ struct svm_vcpu
  * components whose image would not fit. */
 #define XSAVE_AREA_SIZE 3072
 
+struct hvm_exit;
+
 struct vcpu_arch
 {
     struct guest_regs regs; /* the GPRs, RIP and RFLAGS at the last exit */
@@ -94,6 +96,9 @@ struct vcpu_arch
     uint8_t upcall_vector;    /* HVMOP_set_evtchn_upcall_vector; 0: none */
     struct hvm_msr_state msr; /* the MSRs vmsr.c virtualises */
     int16_t intr_from_lapic;  /* the last vector injected, if the vLAPIC's; -1 */
+    /* The exit whose access waits for an IOREQ server: handled again
+     * before the next entry once the answer is in (hvm_ioreq_resume). */
+    struct hvm_exit *ioreq_exit;
     union
     {
         struct vmx_vcpu vmx;
