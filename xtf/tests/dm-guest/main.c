@@ -7,7 +7,10 @@
  *    divisor latch (DLAB) keep what is written; a line written through
  *    THR (dom0 checks it with wait-uart); a line dom0 queues ("ping") is
  *    read back with LSR.DR, then echoed. data/dm-uart = pass | why.
- *  - the table device (MMIO at 0xfebf0000): its ID; a table of 8
+ *  - the table device's registers (MMIO at 0xfebf0000): its ID, a
+ *    register written by halves, a table outside RAM refused, PEEK of a
+ *    frame through the model's mapcache. data/dm-regs = pass | why.
+ *  - the table device's table: a table of 8
  *    descriptors in this guest's RAM, enabled (its page becomes
  *    p2m_ioreq_server); legal descriptors written and read back; illegal
  *    ones (unknown flag, outside RAM, into the table) rejected with the
@@ -144,12 +147,35 @@ static uint64_t twrite(unsigned int word, uint64_t v)
     return ((volatile uint64_t *)table)[word];
 }
 
+/* The register block alone: MMIO to the model, PEEK through its mapcache. */
+static bool register_checks(void)
+{
+    volatile uint64_t *v = (volatile uint64_t *)victim;
+
+    if ( dt_read(DT_ID) != 0x57544231 )
+        return FAIL("table device ID %#lx", (unsigned long)dt_read(DT_ID));
+    *(volatile uint32_t *)(DT_BASE + DT_GFN) = 0x1234;
+    *(volatile uint32_t *)(DT_BASE + DT_GFN + 4) = 0x5;
+    if ( dt_read(DT_GFN) != 0x500001234ULL || dt_read(DT_STATUS) )
+        return FAIL("GFN by halves reads %#lx", (unsigned long)dt_read(DT_GFN));
+    dt_write(DT_CTRL, 1); /* 0x500001234 is far outside RAM */
+    if ( dt_read(DT_STATUS) != 22 || dt_read(DT_CTRL) )
+        return FAIL("a table outside RAM was enabled");
+    *v = 0x9ee4000000000003ULL;
+    dt_write(DT_PEEK_GFN, (uintptr_t)victim >> 12);
+    if ( dt_read(DT_PEEK) != 0x9ee4000000000003ULL )
+        return FAIL("PEEK read %#lx", (unsigned long)dt_read(DT_PEEK));
+    dt_write(DT_PEEK_GFN, 0xf0000);
+    if ( dt_read(DT_PEEK) != ~0ULL )
+        return FAIL("PEEK outside RAM read %#lx", (unsigned long)dt_read(DT_PEEK));
+    return true;
+}
+
+/* The table over p2m_ioreq_server pages: every write validated. */
 static bool table_checks(void)
 {
     uint64_t gfn = (uintptr_t)table >> 12, buf = (uintptr_t)victim;
 
-    if ( dt_read(DT_ID) != 0x57544231 )
-        return FAIL("table device ID %#lx", (unsigned long)dt_read(DT_ID));
     dt_write(DT_GFN, gfn);
     dt_write(DT_COUNT, DT_NR);
     dt_write(DT_CTRL, 1);
@@ -223,6 +249,7 @@ void test_main(void)
         panic("dm-guest: no xenstore ring (HVM_PARAM_STORE_PFN unset)");
     xs_guest_write("data/started", "1");
     report("data/dm-uart", uart_checks());
+    report("data/dm-regs", register_checks());
     report("data/dm-table", table_checks());
     mc = mapcache_check();
     if ( mc == 0 )
