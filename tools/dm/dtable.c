@@ -29,12 +29,13 @@ static uint64_t dt_pages(const struct dtable *dt)
     return (dt->count * DTABLE_DESC_SIZE + DT_PAGE - 1) / DT_PAGE;
 }
 
+/* The whole pages: the type is per page, so every write to them comes. */
 bool dtable_table_range(const struct dtable *dt, uint64_t *start, uint64_t *end)
 {
     if ( !dt->enabled )
         return false;
     *start = dt->gfn * DT_PAGE;
-    *end = *start + dt->count * DTABLE_DESC_SIZE - 1;
+    *end = *start + dt_pages(dt) * DT_PAGE - 1;
     return true;
 }
 
@@ -188,17 +189,33 @@ static bool dt_legal(const struct dtable *dt, const struct dtable_desc *d)
     return d->addr + d->len <= tstart || d->addr >= tend;
 }
 
+/* A write to the table's pages past its last descriptor: plain RAM. */
+static void dt_passthrough(struct dtable *dt, uint64_t gpa, unsigned int size, uint64_t val)
+{
+    if ( !mapcache_write(dt->mc, gpa, &val, size) && dt->ops->modified )
+        dt->ops->modified(dt->opaque, gpa / DT_PAGE);
+    dt->passed++;
+}
+
 void dtable_table_write(struct dtable *dt, uint64_t gpa, unsigned int size, uint64_t val)
 {
     uint64_t start, end, off;
     struct dtable_desc d;
     uint8_t *bytes = (uint8_t *)&d;
 
-    dt->seen++;
     if ( !dtable_table_range(dt, &start, &end) || gpa < start || gpa > end ||
-         (size != 1 && size != 2 && size != 4 && size != 8) )
+         end - gpa < size - 1 || (size != 1 && size != 2 && size != 4 && size != 8) )
+    {
+        dt->seen++;
         goto reject;
+    }
     off = gpa - start;
+    if ( off >= dt->count * DTABLE_DESC_SIZE )
+    {
+        dt_passthrough(dt, gpa, size, val);
+        return;
+    }
+    dt->seen++;
     /* One descriptor per write: a write across two is refused whole. */
     if ( off % DTABLE_DESC_SIZE + size > DTABLE_DESC_SIZE )
         goto reject;

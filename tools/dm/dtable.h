@@ -7,6 +7,9 @@
  * model, which validates the descriptor it would produce and applies it
  * to RAM through the mapcache, or rejects it (the old value stays).
  *
+ * The whole pages holding the table take the type; a write to them past
+ * the last descriptor is applied as it is (it is RAM the guest owns).
+ *
  * Registers (64-bit, at DTABLE_MMIO_BASE; 4- and 8-byte aligned accesses):
  *   ID       ro  DTABLE_ID
  *   GFN      rw  first gfn of the table (fixed while enabled)
@@ -83,6 +86,7 @@ struct dtable
     uint64_t gfn, count, checksum, status, peek;
     bool enabled;
     uint64_t seen, rejected, applied;
+    uint64_t passed; /* writes to the pages past the table, applied as-is */
 };
 
 void dtable_init(struct dtable *dt, struct mapcache *mc, uint64_t ram_end,

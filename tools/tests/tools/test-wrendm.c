@@ -232,7 +232,7 @@ static void test_dtable_registers(void)
     CHECK_EQ(prot_nr, 2);
     CHECK(dtable_table_range(&dt, &s, &e));
     CHECK_EQ(s, 0x100 * PAGE);
-    CHECK_EQ(e, 0x100 * PAGE + 257 * 16 - 1);
+    CHECK_EQ(e, 0x102 * PAGE - 1); /* whole pages */
     /* Fixed while enabled. */
     dtable_reg_write(&dt, DTABLE_REG_GFN, 8, 0x200);
     CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_STATUS, 8), EBUSY);
@@ -278,13 +278,20 @@ static void test_dtable_guard(void)
     dtable_table_write(&dt, base + 8, 4, DTABLE_MAX_LEN + 1);
     dtable_table_write(&dt, base + 8, 4, 0);
     dtable_table_write(&dt, base + 12, 8, 0);
-    dtable_table_write(&dt, base + 64, 4, 0);
+    dtable_table_write(&dt, base - 4, 4, 0);
+    dtable_table_write(&dt, base + 2 * PAGE, 4, 0);
+    dtable_table_write(&dt, base + PAGE - 4, 8, 0);
     CHECK_EQ(desc_word(0, 0), 0x5000);
     CHECK_EQ(desc_word(0, 1), (uint64_t)DTABLE_F_VALID << 32 | 0x800);
-    CHECK_EQ(dt.seen, 9);
-    CHECK_EQ(dt.rejected, 7);
+    CHECK_EQ(dt.seen, 11);
+    CHECK_EQ(dt.rejected, 9);
     CHECK_EQ(dt.applied, 2);
     CHECK_EQ(modifieds, 2);
+    /* Past the last descriptor, in its page: plain RAM, not counted. */
+    dtable_table_write(&dt, base + 64, 8, 0x77);
+    CHECK_EQ(desc_word(4, 0), 0x77);
+    CHECK_EQ(dt.passed, 1);
+    CHECK_EQ(dt.seen, 11);
     /* An empty slot may hold anything but unknown flags. */
     dtable_table_write(&dt, base + 16, 8, ~0ULL);
     CHECK_EQ(dt.applied, 3);
@@ -294,8 +301,8 @@ static void test_dtable_guard(void)
     dtable_reg_write(&dt, DTABLE_REG_DOORBELL, 8, 1);
     CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_STATUS, 8), 0);
     CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_CHECKSUM, 8), dtable_checksum(words, 8));
-    CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_SEEN, 8), 10);
-    CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_REJECTED, 8), 7);
+    CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_SEEN, 8), 12);
+    CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_REJECTED, 8), 9);
     /* PEEK reads a frame through the mapcache; past RAM is all-ones. */
     dtable_reg_write(&dt, DTABLE_REG_PEEK_GFN, 8, 0x300);
     CHECK_EQ(dtable_reg_read(&dt, DTABLE_REG_PEEK, 8), fake_frame_marker(DOM, 0x300));
