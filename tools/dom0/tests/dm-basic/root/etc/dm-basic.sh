@@ -11,9 +11,10 @@ xl create /etc/dm-guest.cfg
 xl ioreq-list dm-guest
 wait-uart 1 "dm-guest: hello from COM2" 60
 uart-input 1 ping
-wait-uart 1 "dm-guest: got ping" 60
-wait-xs /local/domain/1/data/dm-uart =pass 60
-wait-xs /local/domain/1/data/dm-regs =pass 60
+wait-uart 1 "dm-guest: got ping" 30
+wait-xs /local/domain/1/data/dm-uart =pass 30
+wait-xs /local/domain/1/data/dm-regs =pass 30
+wait-console 1 "dm-guest: data/dm-regs pass" 30
 wait-dm 1 pio 10
 wait-dm 1 mmio 10
 wait-xs /local/domain/1/data/dm-guest =done 60
