@@ -17,6 +17,7 @@
 #include "dtable.h"
 #include "io.h"
 #include "mapcache.h"
+#include "pcidev.h"
 #include "uart.h"
 
 #define DM_MAX_VCPUS        128U /* slots in one synchronous page */
@@ -39,6 +40,7 @@ struct dm_domain
     struct dm_io io;
     struct uart uart;
     struct dtable dt;
+    struct pcidev pci;
 };
 
 struct dm_handles

@@ -3,7 +3,8 @@
  * server.c - one served domain's IOREQ server from creation to
  * destruction: create (with a buffered ring), map its pages with
  * xenforeignmemory_map_resource, bind the buffered port and each vCPU's
- * vp_eport, build the devices, claim their ranges, enable; and the
+ * vp_eport, build the devices (COM2, the table device, a PCI function),
+ * claim their ranges, enable; and the
  * reverse, each step undone only if it was done.
  *
  * May not touch: domains it does not serve; it acts on the served one
@@ -100,7 +101,18 @@ static void table_write(void *o, uint64_t addr, unsigned int size, uint64_t val)
     dtable_table_write(o, addr, size, val);
 }
 
-/* The device table: COM2, the table device's registers and its table. */
+static uint64_t pci_read(void *o, uint64_t addr, unsigned int size)
+{
+    return pcidev_read(o, addr, size);
+}
+
+static void pci_write(void *o, uint64_t addr, unsigned int size, uint64_t val)
+{
+    pcidev_write(o, addr, size, val);
+}
+
+/* The device table: COM2, the table device's registers and its table,
+ * the PCI function. */
 static void dm_devices(struct dm_domain *dom)
 {
     const struct dm_dev devs[] = {
@@ -109,6 +121,8 @@ static void dm_devices(struct dm_domain *dom)
         { "dtable-regs", IOREQ_TYPE_COPY, DTABLE_MMIO_BASE, DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1,
           NULL, regs_read, regs_write, &dom->dt },
         { "dtable", IOREQ_TYPE_COPY, 0, 0, table_range, table_read, table_write, &dom->dt },
+        { "pci", IOREQ_TYPE_PCI_CONFIG, PCIDEV_CFG_START, PCIDEV_CFG_END, NULL, pci_read, pci_write,
+          &dom->pci },
     };
     unsigned int i;
 
@@ -163,6 +177,8 @@ static int dm_claim(struct dm_domain *dom)
          xendevicemodel_map_io_range_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 1,
                                                      DTABLE_MMIO_BASE,
                                                      DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1) ||
+         xendevicemodel_map_pcidev_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 0, PCIDEV_BUS,
+                                                   PCIDEV_DEV, PCIDEV_FN) ||
          xendevicemodel_set_ioreq_server_state(dm_h.dmod, dom->domid, dom->id, 1) )
         return -1;
     dom->enabled = true;

@@ -134,6 +134,7 @@ int wrendm_info(uint32_t domid, struct wrendm_info *info)
     dm_range_info(info, "port", "uart", UART_COM2_BASE, UART_COM2_BASE + UART_NR_PORTS - 1);
     dm_range_info(info, "mmio", "dtable-regs", DTABLE_MMIO_BASE,
                   DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1);
+    dm_range_info(info, "pci", "pcidev", PCIDEV_SBDF, PCIDEV_SBDF);
     if ( dtable_table_range(&dom->dt, &start, &end) )
         dm_range_info(info, "memtype", "dtable", start, end);
     dm_counters(dom, info);

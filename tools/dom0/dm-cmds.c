@@ -93,6 +93,7 @@ static const uint64_t *dm_counter(const struct wrendm_info *i, const char *name)
         { "buffered", offsetof(struct wrendm_info, buffered) },
         { "pio", offsetof(struct wrendm_info, pio) },
         { "mmio", offsetof(struct wrendm_info, mmio) },
+        { "pci", offsetof(struct wrendm_info, pci) },
         { "invalidate", offsetof(struct wrendm_info, invalidates) },
         { "bad", offsetof(struct wrendm_info, bad) },
         { "mapcache-invalidations", offsetof(struct wrendm_info, mc_invalidations) },

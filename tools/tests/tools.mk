@@ -51,6 +51,7 @@ TOOL_SRCS_test-wrendm += dm/mapcache.c
 TOOL_SRCS_test-wrendm += dm/uart.c
 TOOL_SRCS_test-wrendm += dm/dtable.c
 TOOL_SRCS_test-wrendm += dm/io.c
+TOOL_SRCS_test-wrendm += dm/pcidev.c
 TOOL_SRCS_test-wrendm += dm/server.c
 TOOL_SRCS_test-wrendm += dm/service.c
 

@@ -409,6 +409,21 @@ static void test_io_dispatch(void)
     mc_teardown();
 }
 
+static void test_pcidev(void)
+{
+    struct pcidev p = { 0 };
+
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START, 4), 0xfffe5853);
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START + 2, 2), 0xfffe);
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START + 0xb, 1), 0xff);
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START + 3, 2), ~0ULL); /* across dwords */
+    pcidev_write(&p, PCIDEV_CFG_START, 4, 0);                  /* read-only */
+    pcidev_write(&p, PCIDEV_CFG_START + PCIDEV_SCRATCH, 4, 0xc0ffee);
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START, 4), 0xfffe5853);
+    CHECK_EQ(pcidev_read(&p, PCIDEV_CFG_START + PCIDEV_SCRATCH, 4), 0xc0ffee);
+    CHECK_EQ(p.writes, 2);
+}
+
 /* The order the device saw writes in. */
 static uint64_t order[8];
 static unsigned int nr_order;
@@ -516,13 +531,14 @@ static void test_server_lifecycle(void)
     CHECK_EQ(fake.last_resource.type, XENMEM_resource_ioreq_server);
     CHECK_EQ(fake.last_resource.id, 2);
     CHECK_EQ(fake.last_resource.num, 2);
-    CHECK_EQ(dm_ops_seen[XEN_DMOP_map_io_range_to_ioreq_server], 2);
+    CHECK_EQ(dm_ops_seen[XEN_DMOP_map_io_range_to_ioreq_server], 3);
     CHECK_EQ(dm_ops_seen[XEN_DMOP_set_ioreq_server_state], 1);
     CHECK_EQ(wrendm_list(ids, 4), 1);
     CHECK_EQ(ids[0], DOM);
     CHECK_EQ(wrendm_info(DOM, &info), 0);
     CHECK_EQ(info.server_id, 2);
-    CHECK_EQ(info.nr_ranges, 2);
+    CHECK_EQ(info.nr_ranges, 3);
+    CHECK_EQ(info.ranges[2].start, 0x28);
     CHECK_EQ(info.ranges[0].start, 0x2f8);
     CHECK_EQ(info.mc_budget, DM_MAPCACHE_BUCKETS);
     CHECK_EQ(wrendm_uart_input(DOM, "hi", 2), 0);
@@ -566,6 +582,7 @@ int main(void)
         { "dtable_registers", test_dtable_registers },
         { "dtable_guard", test_dtable_guard },
         { "io_dispatch", test_io_dispatch },
+        { "pcidev", test_pcidev },
         { "io_slot_and_ring", test_io_slot_and_ring },
         { "server_lifecycle", test_server_lifecycle },
         { "server_start_fails", test_server_start_fails },

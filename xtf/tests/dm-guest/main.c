@@ -10,6 +10,9 @@
  *  - the table device's registers (MMIO at 0xfebf0000): its ID, a
  *    register written by halves, a table outside RAM refused, PEEK of a
  *    frame through the model's mapcache. data/dm-regs = pass | why.
+ *  - only if dom0's line was "ping pci": a PCI function (00:05.0)
+ *    through 0xcf8/0xcfc: its IDs, a scratch dword written and read
+ *    back, a function nobody claims all-ones. data/dm-pci = pass | why.
  *  - the table device's table: a table of 8
  *    descriptors in this guest's RAM, enabled (its page becomes
  *    p2m_ioreq_server); legal descriptors written and read back; illegal
@@ -53,6 +56,7 @@ const char test_title[] = "wren-dm scenario helper: COM2, table device, mapcache
 static uint64_t table[512] __attribute__((aligned(4096)));
 static uint8_t victim[4096] __attribute__((aligned(4096)));
 static char why[96];
+static bool want_pci; /* dom0 sent "ping pci" */
 
 static uint64_t dt_read(unsigned int reg)
 {
@@ -125,9 +129,44 @@ static bool uart_checks(void)
     com2_puts("dm-guest: hello from COM2\n");
     if ( !com2_getline(line, sizeof(line), 60000 * MS) )
         return FAIL("no input line within 60 s");
-    if ( strcmp(line, "ping") )
-        return FAIL("read \"%s\", want \"ping\"", line);
+    want_pci = !strcmp(line, "ping pci");
+    if ( strcmp(line, "ping") && !want_pci )
+        return FAIL("read \"%s\", want \"ping\" or \"ping pci\"", line);
     com2_puts("dm-guest: got ping\n");
+    return true;
+}
+
+static uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* Config dword reg of 00:dev.0 through 0xcf8/0xcfc. */
+static uint32_t cfg_addr(unsigned int dev, unsigned int reg)
+{
+    return 0x80000000U | dev << 11 | (reg & 0xfc);
+}
+
+static bool pci_checks(void)
+{
+    uint32_t v;
+
+    outl(cfg_addr(5, 0), 0xcf8);
+    if ( (v = inl(0xcfc)) != 0xfffe5853 )
+        return FAIL("00:05.0 IDs %#x", v);
+    outl(cfg_addr(5, 0x40), 0xcf8);
+    outl(0xc0ffee, 0xcfc);
+    outl(cfg_addr(5, 0), 0xcf8);
+    (void)inl(0xcfc);
+    outl(cfg_addr(5, 0x40), 0xcf8);
+    if ( (v = inl(0xcfc)) != 0xc0ffee )
+        return FAIL("00:05.0 scratch %#x", v);
+    outl(cfg_addr(6, 0), 0xcf8);
+    if ( (v = inl(0xcfc)) != 0xffffffff )
+        return FAIL("00:06.0 (nobody's) reads %#x", v);
     return true;
 }
 
@@ -255,6 +294,8 @@ void test_main(void)
     if ( mc == 0 )
         snprintf(why, sizeof(why), "stale");
     report("data/dm-mapcache", mc == 1);
+    if ( want_pci )
+        report("data/dm-pci", pci_checks());
     xs_guest_write("data/dm-guest", "done");
     for ( ;; )
         hypercall_yield();
