@@ -28,6 +28,8 @@
 #include "ioreq_private.h"
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
+#include <public/domctl.h>
+#include <public/wren.h>
 
 /* The memory type's code may not be linked in: nothing to give back. */
 __attribute__((weak)) void ioreq_memtype_server_gone(struct domain *d, struct ioreq_server *s)
@@ -455,4 +457,44 @@ long ioreq_acquire_resource(struct domain *d, ioservid_t id, uint64_t frame, uin
     }
     spin_unlock(&d->ioreq.lock);
     return rc;
+}
+
+/* ---- XEN_DOMCTL_wren_ioreq ------------------------------------------------ */
+
+static void server_counters(struct domain *d, struct xen_domctl_wren_ioreq *w)
+{
+    struct ioreq_server *s = w->server < MAX_NR_IOREQ_SERVERS ? d->ioreq.server[w->server] : NULL;
+    if ( !s )
+        return;
+    w->flags = WREN_IOREQ_F_EXISTS | (s->enabled ? WREN_IOREQ_F_ENABLED : 0) |
+               (s->bufioreq ? WREN_IOREQ_F_RING : 0);
+    w->sent = s->sent;
+    w->posted = s->posted;
+    w->answered = s->answered;
+    w->bad = s->bad;
+    w->emulator = s->emulator->domain_id;
+}
+
+long domctl_wren_ioreq(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    struct xen_domctl_wren_ioreq *w = (void *)&op->u;
+    uint32_t server = w->server;
+    memset(w, 0, sizeof(*w));
+    w->server = server;
+    spin_lock(&d->ioreq.lock);
+    w->nr_servers = d->ioreq.nr_servers;
+    w->ring_full = d->ioreq.ring_full;
+    if ( server == WREN_IOREQ_DOMAIN )
+    {
+        w->sent = d->ioreq.sent;
+        w->posted = d->ioreq.posted;
+        w->answered = d->ioreq.answered;
+        w->bad = d->ioreq.bad;
+    }
+    else
+        server_counters(d, w);
+    spin_unlock(&d->ioreq.lock);
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+        w->vcpu_exits += d->vcpu[i] ? d->vcpu[i]->exits : 0;
+    return copy_to_guest(arg + offsetof(struct xen_domctl, u), w, sizeof(*w)) ? -EFAULT : 0;
 }

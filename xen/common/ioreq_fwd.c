@@ -247,6 +247,16 @@ static bool replayed(struct vcpu *v, const ioreq_t *p, uint64_t *val)
 static enum ioreq_result forward(struct ioreq_server *s, struct vcpu *v, const ioreq_t *p)
 {
     struct ioreq_vcpu *iv = &v->ioreq;
+    if ( iv->nr_replay >= IOREQ_REPLAY_MAX )
+    {
+        /* Its answer could not be replayed: the instruction would be sent
+         * again for ever. Xen crashes the domain for this too (once: the
+         * rest of the instruction finds it shutting down). */
+        if ( !v->domain->is_shutting_down )
+            domain_crash(v->domain, "an emulated instruction makes more accesses to IOREQ "
+                                    "servers than can be replayed");
+        return IOREQ_UNCLAIMED;
+    }
     if ( post(s, p) )
     {
         /* Replayed, not posted again, if a later access of the same
@@ -328,6 +338,19 @@ static bool pci_window(uint16_t port, unsigned int size)
     return (port == PCI_CF8 && size == 4) || (port >= PCI_CFC && port <= PCI_CFC + 3);
 }
 
+/* Is [port, port + size) the PCI window, with no server claiming the
+ * ports themselves and some server claiming PCI devices? */
+static bool pci_routed(struct domain *d, uint16_t port, unsigned int size)
+{
+    bool yes;
+    if ( !pci_window(port, size) )
+        return false;
+    spin_lock(&d->ioreq.lock);
+    yes = any_pci_range(d) && !route(d, XEN_DMOP_IO_RANGE_PORT, port, port + size - 1);
+    spin_unlock(&d->ioreq.lock);
+    return yes;
+}
+
 enum ioreq_result ioreq_pio(struct vcpu *v, uint16_t port, unsigned int size, bool write,
                             uint32_t *val)
 {
@@ -336,9 +359,9 @@ enum ioreq_result ioreq_pio(struct vcpu *v, uint16_t port, unsigned int size, bo
     enum ioreq_result r;
     if ( !ACCESS_ONCE(v->domain->ioreq.nr_servers) )
         return IOREQ_UNCLAIMED;
-    r = send_routed(v, &p, XEN_DMOP_IO_RANGE_PORT, port, &data);
-    if ( r == IOREQ_UNCLAIMED && pci_window(port, size) && any_pci_range(v->domain) )
+    if ( pci_routed(v->domain, port, size) )
         return pci_config(v, port, size, write, val);
+    r = send_routed(v, &p, XEN_DMOP_IO_RANGE_PORT, port, &data);
     if ( r == IOREQ_DONE && !write )
         *val = (uint32_t)data;
     return r;

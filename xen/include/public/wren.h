@@ -127,6 +127,37 @@ struct xen_domctl_wren_logdirty
 XEN_ABI_SIZE(struct xen_domctl_wren_logdirty, 104);
 
 /*
+ * XEN_DOMCTL_wren_ioreq: the IOREQ counters of one domain (server
+ * WREN_IOREQ_DOMAIN) or of one of its servers, for tests, xl and `make
+ * bench` (docs/designs/ioreq.md). Control domain only. The struct goes
+ * in struct xen_domctl's union (its 128-byte pad). An id with no server
+ * is answered with flags 0 and zero counters.
+ */
+#define XEN_DOMCTL_wren_ioreq 0x7703
+
+#define WREN_IOREQ_DOMAIN 0xffffU
+
+#define WREN_IOREQ_F_EXISTS  (1U << 0) /* the server exists */
+#define WREN_IOREQ_F_ENABLED (1U << 1) /* ... and is enabled */
+#define WREN_IOREQ_F_RING    (1U << 2) /* ... and has a buffered ring */
+
+struct xen_domctl_wren_ioreq
+{
+    uint32_t server;     /* IN: an ioservid_t, or WREN_IOREQ_DOMAIN */
+    uint32_t flags;      /* OUT: WREN_IOREQ_F_* (a server) */
+    uint64_t sent;       /* OUT: synchronous requests sent */
+    uint64_t posted;     /* OUT: writes posted to a ring */
+    uint64_t answered;   /* OUT: answers taken */
+    uint64_t bad;        /* OUT: answers ignored (bad state, nothing asked), bad ring pointers */
+    uint64_t ring_full;  /* OUT: the domain's writes sent synchronously for a full ring */
+    uint64_t vcpu_exits; /* OUT: VM exits of all the domain's vCPUs, ever */
+    uint32_t nr_servers; /* OUT: the domain's servers */
+    uint16_t emulator;   /* OUT: the server's creator (a server) */
+    uint16_t pad;
+};
+XEN_ABI_SIZE(struct xen_domctl_wren_ioreq, 64);
+
+/*
  * XEN_SYSCTL_wren_vcpu_load (sysctl.h's union member "wren_vcpu_load"):
  * how often the hypervisor made a vCPU's VMCS or ASID ready on a CPU,
  * summed over every CPU since boot, for tests and `make bench` (counts,

@@ -111,7 +111,8 @@
     OP(f, XEN_DOMCTL_get_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_set_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_p2m,                domctl_p2m_debug,      PRIVILEGED, 0) \
-    OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0)
+    OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_wren_ioreq,              domctl_wren_ioreq,     PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
