@@ -32,6 +32,7 @@ TOOLS_COMPONENTS += libs/guest
 TOOLS_COMPONENTS += libs/light
 TOOLS_COMPONENTS += xenstored
 TOOLS_COMPONENTS += console
+TOOLS_COMPONENTS += dm
 TOOLS_COMPONENTS += xl
 
 # <wren/...> is lib/include: the freestanding parts tool code shares with

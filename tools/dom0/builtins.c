@@ -129,6 +129,9 @@ static const struct
     { "free-pages", dom0_cmd_free_pages },
     { "wait-gone", dom0_cmd_wait_gone },
     { "repeat", dom0_cmd_repeat },
+    { "uart-input", dom0_cmd_uart_input },
+    { "wait-uart", dom0_cmd_wait_uart },
+    { "wait-dm", dom0_cmd_wait_dm },
 };
 
 int dom0_builtin(int argc, char **argv, bool *found)

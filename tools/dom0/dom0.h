@@ -43,6 +43,10 @@ int dom0_cmd_wait_console(int argc, char **argv);
 int dom0_cmd_free_pages(int argc, char **argv);
 int dom0_cmd_wait_gone(int argc, char **argv);
 int dom0_cmd_repeat(int argc, char **argv);
+/* dm-cmds.c: what scripts check wren-dm's domains with. */
+int dom0_cmd_uart_input(int argc, char **argv);
+int dom0_cmd_wait_uart(int argc, char **argv);
+int dom0_cmd_wait_dm(int argc, char **argv);
 
 /* ---- the line editor: a state machine fed one byte at a time ---- */
 #define LE_MAX     256

@@ -16,12 +16,14 @@ int dom0_services_start(void);
 extern const struct dom0_service xenstored_dom0_service __attribute__((weak));
 extern const struct dom0_service xenconsoled_dom0_service __attribute__((weak));
 extern const struct dom0_service xl_death_service __attribute__((weak));
+extern const struct dom0_service wrendm_dom0_service __attribute__((weak));
 
 /* In start order: xenstored first, the others are its clients. */
 static const struct dom0_service *const table[] = {
     &xenstored_dom0_service,
     &xenconsoled_dom0_service,
     &xl_death_service,
+    &wrendm_dom0_service,
 };
 
 /* Register and initialise every linked service; nonzero if one failed. */

@@ -13,6 +13,7 @@ $(eval $(tools_gen_rules))
 
 TOOL_TEST_CFLAGS := $(filter-out -Wmissing-prototypes,$(TOOLS_CFLAGS)) -O1 -g \
 	-fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_STRICT) -I. -MMD -MP \
+	-I$(TOOLS_ROOT)/dom0/include \
 	$(foreach c,$(TOOLS_COMPONENTS),-I$(TOOLS_GEN)/$(c))
 
 TOOL_TESTS :=
@@ -35,6 +36,24 @@ TOOL_SRCS_test-libxengnttab += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxengnttab += libs/call/xencall.c
 TOOL_SRCS_test-libxengnttab += libs/gnttab/xengnttab.c
 TOOL_SRCS_test-libxengnttab += libs/devicemodel/xendevicemodel.c
+TOOL_TESTS += test-libxendevicemodel
+TOOL_SRCS_test-libxendevicemodel += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-libxendevicemodel += libs/devicemodel/xendevicemodel.c
+TOOL_SRCS_test-libxendevicemodel += libs/foreignmemory/xenforeignmemory.c
+
+# wren-dm, the device model, against the fake privcmd.
+TOOL_TESTS += test-wrendm
+TOOL_SRCS_test-wrendm += tests/tools/fake-privcmd.c
+TOOL_SRCS_test-wrendm += libs/devicemodel/xendevicemodel.c
+TOOL_SRCS_test-wrendm += libs/foreignmemory/xenforeignmemory.c
+TOOL_SRCS_test-wrendm += libs/evtchn/xenevtchn.c
+TOOL_SRCS_test-wrendm += dm/mapcache.c
+TOOL_SRCS_test-wrendm += dm/uart.c
+TOOL_SRCS_test-wrendm += dm/dtable.c
+TOOL_SRCS_test-wrendm += dm/io.c
+TOOL_SRCS_test-wrendm += dm/pcidev.c
+TOOL_SRCS_test-wrendm += dm/server.c
+TOOL_SRCS_test-wrendm += dm/service.c
 
 # xenstored: every test links the daemon's core (XS_CORE).
 XS_CORE :=
@@ -111,6 +130,7 @@ LIGHT_SRCS += libs/light/libxl_console.c
 LIGHT_SRCS += libs/light/libxl_create.c
 LIGHT_SRCS += libs/light/libxl_death.c
 LIGHT_SRCS += libs/light/libxl_domain.c
+LIGHT_SRCS += libs/light/libxl_dm.c
 LIGHT_SRCS += libs/light/libxl_dommisc.c
 LIGHT_SRCS += libs/light/libxl_host.c
 LIGHT_SRCS += libs/light/libxl_xs.c
@@ -125,6 +145,7 @@ TOOL_SRCS_test-xl += xl/xl_cmdtable.c
 TOOL_SRCS_test-xl += xl/xl_info.c
 TOOL_SRCS_test-xl += xl/xl_mem.c
 TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
+TOOL_SRCS_test-xl += xl/xl_ioreq.c
 TOOL_SRCS_test-xl += xl/xl_parse.c
 TOOL_SRCS_test-xl += xl/xlu_cfg.c
 TOOL_SRCS_test-xl += xl/xl_cfg.tab.c

@@ -46,6 +46,8 @@ const struct cmd_spec cmd_table[] = {
       "Rename a domain" },
     { "uptime",    main_uptime,   "[-s] [Domain ...]",
       "Print uptime for all/some domains" },
+    { "ioreq-list", main_ioreq_list, "[Domain]",
+      "List the IOREQ servers of wren-dm's domains, with their counters" },
     { "help",      main_help,     "[command]",
       "Print this help" },
 };

@@ -236,25 +236,45 @@ static int set_on_crash(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_
     return get_action(cfg, s, &d->on_crash);
 }
 
+/* Only dom0's own device model; Xen's QEMU is not part of Wren. */
+static int set_device_model(XLU_Config *cfg, const struct xlu_cfg_setting *s,
+                            libxl_domain_config *d)
+{
+    const char *v = s->value.str;
+
+    if ( !strcmp(v, "wren-dm") )
+    {
+        d->b_info.device_model = LIBXL_DEVICE_MODEL_WREN_DM;
+        return 0;
+    }
+    if ( !strcmp(v, "none") )
+    {
+        d->b_info.device_model = LIBXL_DEVICE_MODEL_NONE;
+        return 0;
+    }
+    return bad_value(cfg, s, "Wren's device model is \"wren-dm\" (or \"none\")");
+}
+
 /* clang-format off */
 static const struct cfg_key cfg_keys[] = {
-    { "name",        XLU_CFG_STRING, set_name },
-    { "type",        XLU_CFG_STRING, set_type },
-    { "kernel",      XLU_CFG_STRING, set_kernel },
-    { "ramdisk",     XLU_CFG_STRING, set_ramdisk },
-    { "cmdline",     XLU_CFG_STRING, set_cmdline },
-    { "root",        XLU_CFG_STRING, set_nothing },
-    { "extra",       XLU_CFG_STRING, set_nothing },
-    { "memory",      XLU_CFG_INT,    set_memory },
-    { "maxmem",      XLU_CFG_INT,    set_maxmem },
-    { "vcpus",       XLU_CFG_INT,    set_vcpus },
-    { "maxvcpus",    XLU_CFG_INT,    set_maxvcpus },
-    { "on_poweroff", XLU_CFG_STRING, set_on_poweroff },
-    { "on_reboot",   XLU_CFG_STRING, set_on_reboot },
-    { "on_crash",    XLU_CFG_STRING, set_on_crash },
-    { "uuid",        XLU_CFG_STRING, set_uuid },
-    { "logdirty",    XLU_CFG_STRING, set_logdirty },
-    { "p2m_pool",    XLU_CFG_INT,    set_p2m_pool },
+    { "name",         XLU_CFG_STRING, set_name },
+    { "type",         XLU_CFG_STRING, set_type },
+    { "kernel",       XLU_CFG_STRING, set_kernel },
+    { "ramdisk",      XLU_CFG_STRING, set_ramdisk },
+    { "cmdline",      XLU_CFG_STRING, set_cmdline },
+    { "root",         XLU_CFG_STRING, set_nothing },
+    { "extra",        XLU_CFG_STRING, set_nothing },
+    { "memory",       XLU_CFG_INT,    set_memory },
+    { "maxmem",       XLU_CFG_INT,    set_maxmem },
+    { "vcpus",        XLU_CFG_INT,    set_vcpus },
+    { "maxvcpus",     XLU_CFG_INT,    set_maxvcpus },
+    { "on_poweroff",  XLU_CFG_STRING, set_on_poweroff },
+    { "on_reboot",    XLU_CFG_STRING, set_on_reboot },
+    { "on_crash",     XLU_CFG_STRING, set_on_crash },
+    { "uuid",         XLU_CFG_STRING, set_uuid },
+    { "logdirty",     XLU_CFG_STRING, set_logdirty },
+    { "p2m_pool",     XLU_CFG_INT,    set_p2m_pool },
+    { "device_model", XLU_CFG_STRING, set_device_model },
 };
 /* clang-format on */
 

@@ -258,6 +258,16 @@ static bool invalidate_first(struct vcpu *v)
 static enum ioreq_result forward(struct ioreq_server *s, struct vcpu *v, const ioreq_t *p)
 {
     struct ioreq_vcpu *iv = &v->ioreq;
+    if ( iv->nr_replay >= IOREQ_REPLAY_MAX )
+    {
+        /* Its answer could not be replayed: the instruction would be sent
+         * again for ever. Xen crashes the domain for this too (once: the
+         * rest of the instruction finds it shutting down). */
+        if ( !v->domain->is_shutting_down )
+            domain_crash(v->domain, "an emulated instruction makes more accesses to IOREQ "
+                                    "servers than can be replayed");
+        return IOREQ_UNCLAIMED;
+    }
     if ( post(s, p) )
     {
         /* Replayed, not posted again, if a later access of the same

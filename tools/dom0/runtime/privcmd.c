@@ -6,7 +6,9 @@
  * the hypervisor to put the foreign frames there (add_to_physmap_batch,
  * gmfn_foreign: the hypervisor takes a reference on each), and munmap()
  * of the range removes every frame that was mapped (remove_from_physmap,
- * which drops it). As on Linux, a mapping outlives the descriptor.
+ * which drops it). MMAP_RESOURCE does the same with the frames of a
+ * domain's resource (XENMEM_acquire_resource: an IOREQ server's pages).
+ * As on Linux, a mapping outlives the descriptor.
  *
  * May not touch: guest-physical addresses outside the window; RAM is
  * never handed to the hypervisor for a mapping.
@@ -92,6 +94,36 @@ static long pc_mmapbatch(struct privcmd *p, privcmd_mmapbatch_v2_t *m)
     return failed ? -ENOENT : 0;
 }
 
+/*
+ * A resource (XENMEM_acquire_resource) placed at the window range addr:
+ * the hypervisor maps the frames at the range's gfns and takes a
+ * reference on each; munmap() removes them as it does foreign frames.
+ */
+static long pc_mmap_resource(struct privcmd *p, const privcmd_mmap_resource_t *r)
+{
+    xen_pfn_t gfns[BATCH];
+    struct xen_mem_acquire_resource a = {
+        .domid = r->dom, .type = (uint16_t)r->type, .id = r->id, .frame = r->idx
+    };
+    long rc;
+
+    if ( !r->num || r->num > BATCH || r->type > UINT16_MAX || r->addr & (RT_PAGE - 1) ||
+         !window_owns((uintptr_t)r->addr, (size_t)r->num * RT_PAGE) )
+        return -EINVAL;
+    if ( p->restrict_to != DOMID_INVALID && p->restrict_to != r->dom )
+        return -EPERM;
+    for ( unsigned int i = 0; i < r->num; i++ )
+        gfns[i] = (r->addr + (uint64_t)i * RT_PAGE) / RT_PAGE;
+    a.nr_frames = (uint32_t)r->num;
+    set_xen_guest_handle(a.frame_list, gfns);
+    rc = hypercall(__HYPERVISOR_memory_op, XENMEM_acquire_resource, (long)&a, 0, 0, 0);
+    if ( rc )
+        return rc;
+    for ( unsigned int i = 0; i < r->num; i++ )
+        window_note_mapped(r->addr + (uint64_t)i * RT_PAGE);
+    return 0;
+}
+
 long rt_privcmd_munmap(uintptr_t va, size_t len)
 {
     for ( uintptr_t a = va; a < va + len; a += RT_PAGE )
@@ -127,6 +159,8 @@ static long pc_ioctl(struct rt_file *f, unsigned long req, unsigned long arg)
                          (long)h->arg[3], (long)h->arg[4]);
     case IOCTL_PRIVCMD_MMAPBATCH_V2: return pc_mmapbatch(p, (privcmd_mmapbatch_v2_t *)arg);
     case IOCTL_PRIVCMD_DM_OP: return pc_dm_op(p, (const privcmd_dm_op_t *)arg);
+    case IOCTL_PRIVCMD_MMAP_RESOURCE:
+        return pc_mmap_resource(p, (const privcmd_mmap_resource_t *)arg);
     case IOCTL_PRIVCMD_RESTRICT:
         if ( p->restrict_to != DOMID_INVALID && p->restrict_to != *(const domid_t *)arg )
             return -EINVAL;

@@ -53,9 +53,26 @@ typedef struct privcmd_dm_op
     const privcmd_dm_op_buf_t *ubufs;
 } privcmd_dm_op_t;
 
-#define IOCTL_PRIVCMD_HYPERCALL    _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t))
-#define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(privcmd_mmapbatch_v2_t))
-#define IOCTL_PRIVCMD_DM_OP        _IOC(_IOC_NONE, 'P', 5, sizeof(privcmd_dm_op_t))
-#define IOCTL_PRIVCMD_RESTRICT     _IOC(_IOC_NONE, 'P', 6, sizeof(domid_t))
+/*
+ * Map frames [idx, idx + num) of resource (type, id) of domain dom
+ * (XENMEM_acquire_resource) at addr, which must lie in a range returned
+ * by mmap() of the privcmd fd, at least num pages long.
+ */
+typedef struct privcmd_mmap_resource
+{
+    domid_t dom;
+    uint32_t type;
+    uint32_t id;
+    uint32_t idx;
+    uint64_t num;
+    uint64_t addr;
+} privcmd_mmap_resource_t;
+_Static_assert(sizeof(privcmd_mmap_resource_t) == 32, "Linux's layout");
+
+#define IOCTL_PRIVCMD_HYPERCALL     _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall_t))
+#define IOCTL_PRIVCMD_MMAPBATCH_V2  _IOC(_IOC_NONE, 'P', 4, sizeof(privcmd_mmapbatch_v2_t))
+#define IOCTL_PRIVCMD_DM_OP         _IOC(_IOC_NONE, 'P', 5, sizeof(privcmd_dm_op_t))
+#define IOCTL_PRIVCMD_RESTRICT      _IOC(_IOC_NONE, 'P', 6, sizeof(domid_t))
+#define IOCTL_PRIVCMD_MMAP_RESOURCE _IOC(_IOC_NONE, 'P', 7, sizeof(privcmd_mmap_resource_t))
 
 #endif /* WREN_XEN_SYS_PRIVCMD_H */

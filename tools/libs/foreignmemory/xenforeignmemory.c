@@ -184,3 +184,62 @@ uint64_t xenforeignmemory_frames(const xenforeignmemory_handle *fmem)
 {
     return fmem->frames;
 }
+
+struct xenforeignmemory_resource_handle
+{
+    void *addr;
+    size_t nr_frames;
+};
+
+xenforeignmemory_resource_handle *xenforeignmemory_map_resource(
+    xenforeignmemory_handle *fmem, domid_t domid, unsigned int type, unsigned int id,
+    unsigned long frame, unsigned long nr_frames, void **paddr, int prot, int flags)
+{
+    xenforeignmemory_resource_handle *fres;
+    privcmd_mmap_resource_t mr = {
+        .dom = domid, .type = type, .id = id, .idx = (uint32_t)frame, .num = nr_frames
+    };
+    size_t len = nr_frames * XENFOREIGNMEMORY_PAGE_SIZE;
+    int saved;
+
+    if ( !paddr || !nr_frames || frame > UINT32_MAX || nr_frames > UINT32_MAX ||
+         (prot & ~(PROT_READ | PROT_WRITE)) || flags || *paddr )
+    {
+        errno = EINVAL;
+        return NULL;
+    }
+    fres = calloc(1, sizeof(*fres));
+    if ( !fres )
+        return NULL;
+    fres->addr = wren_sys_mmap(NULL, len, prot, MAP_SHARED, fmem->fd, 0);
+    if ( fres->addr == MAP_FAILED )
+        goto fail;
+    fres->nr_frames = nr_frames;
+    mr.addr = (uint64_t)(uintptr_t)fres->addr;
+    if ( wren_sys_ioctl(fmem->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &mr) < 0 )
+    {
+        saved = errno;
+        wren_sys_munmap(fres->addr, len);
+        errno = saved;
+        goto fail;
+    }
+    *paddr = fres->addr;
+    return fres;
+fail:
+    saved = errno;
+    free(fres);
+    errno = saved;
+    return NULL;
+}
+
+int xenforeignmemory_unmap_resource(xenforeignmemory_handle *fmem,
+                                    xenforeignmemory_resource_handle *fres)
+{
+    int rc;
+
+    if ( !fres )
+        return 0;
+    rc = wren_sys_munmap(fres->addr, fres->nr_frames * XENFOREIGNMEMORY_PAGE_SIZE);
+    free(fres);
+    return rc;
+}

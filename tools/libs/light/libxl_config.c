@@ -179,6 +179,8 @@ static void json_b_info(FILE *f, const libxl_domain_build_info *b)
             b->max_vcpus, b->avail_vcpus, (unsigned long long)b->max_memkb,
             (unsigned long long)b->target_memkb, (unsigned long long)b->p2m_pool_kb,
             libxl_logdirty_to_string(b->logdirty));
+    if ( b->device_model == LIBXL_DEVICE_MODEL_WREN_DM )
+        fputs("        \"device_model\": \"wren-dm\",\n", f);
     fputs("        \"type.pvh\": {\n            \"kernel\": ", f);
     json_string(f, b->kernel);
     fputs(",\n            \"ramdisk\": ", f);

@@ -5,7 +5,7 @@
  *
  *   createdomain -> max_mem -> p2m pool -> store and console ports
  *   (unbound, for dom0) -> build (libxenguest) -> xenstore nodes ->
- *   introduce to xenstored -> console daemon -> unpause
+ *   introduce to xenstored -> console daemon -> device model -> unpause
  *
  * Each step that succeeds is remembered in struct create_state; when a
  * later one fails, create_unwind() undoes them all in reverse, so a failed
@@ -35,7 +35,7 @@ struct create_state
     libxl_domid domid;
     uint32_t store_port, console_port;
     struct xc_pvh_dom dom;
-    bool created, store_written, introduced, console_added, registered;
+    bool created, store_written, introduced, console_added, dm_started, registered;
 };
 
 /* A whole file into a malloc()ed buffer. */
@@ -213,6 +213,15 @@ static int create_console(libxl_ctx *ctx, struct create_state *st)
     return rc;
 }
 
+static int create_dm(libxl_ctx *ctx, struct create_state *st)
+{
+    int rc = libxl__dm_start(ctx, st->domid, st->cfg);
+
+    if ( !rc )
+        st->dm_started = true;
+    return rc;
+}
+
 static int create_register(libxl_ctx *ctx, struct create_state *st)
 {
     int rc = libxl__config_store(st->domid, st->cfg);
@@ -230,6 +239,8 @@ static int create_unwind(libxl_ctx *ctx, struct create_state *st)
 
     if ( st->registered )
         libxl__config_forget(st->domid);
+    if ( st->dm_started )
+        libxl__dm_stop(ctx, st->domid);
     if ( st->console_added )
         libxl__console_remove(ctx, st->domid);
     if ( st->introduced && !xs_release_domain(ctx->xsh, st->domid) )
@@ -264,6 +275,8 @@ static int create_steps(libxl_ctx *ctx, struct create_state *st, bool paused)
         rc = create_introduce(ctx, st);
     if ( !rc )
         rc = create_console(ctx, st);
+    if ( !rc )
+        rc = create_dm(ctx, st);
     if ( !rc )
         rc = create_register(ctx, st);
     if ( !rc && !paused && xc_domain_unpause(ctx->xch, st->domid) )

@@ -241,6 +241,7 @@ int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how)
 
     if ( rc )
         return rc;
+    libxl__dm_stop(ctx, domid);
     libxl__console_remove(ctx, domid);
     if ( xs_is_domain_introduced(ctx->xsh, domid) && !xs_release_domain(ctx->xsh, domid) )
         rc = libxl__err_errno(ctx, ERROR_FAIL, "cannot release domain %u from xenstored", domid);

@@ -68,4 +68,9 @@ int libxl__domain_config_copy(libxl_domain_config *dst, const libxl_domain_confi
 int libxl__console_add(libxl_ctx *ctx, libxl_domid domid, uint32_t port, xen_pfn_t pfn);
 void libxl__console_remove(libxl_ctx *ctx, libxl_domid domid);
 
+/* The configured device model (libxl_dm.c): started before the first
+ * unpause, stopped at destroy. */
+int libxl__dm_start(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_config *d);
+void libxl__dm_stop(libxl_ctx *ctx, libxl_domid domid);
+
 #endif /* LIBXL_INTERNAL_H */

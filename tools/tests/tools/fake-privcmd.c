@@ -204,6 +204,27 @@ static int fake_dm_op(privcmd_dm_op_t *op)
     return rc < 0 ? fake_fail((int)-rc) : (int)rc;
 }
 
+static int fake_mmap_resource(privcmd_mmap_resource_t *mr)
+{
+    struct fake_region *r;
+    int rc;
+
+    fake.last_resource = *mr;
+    fake.nr_resources++;
+    if ( mr->num > 64 )
+        return fake_fail(EINVAL);
+    r = fake_region_of((void *)(uintptr_t)mr->addr, mr->num * FAKE_PAGE);
+    if ( !r || !r->privcmd )
+        return fake_fail(EINVAL);
+    rc = fake.resource ? fake.resource(mr) : 0;
+    if ( rc )
+        return fake_fail(-rc);
+    for ( uint64_t i = 0; i < mr->num; i++ )
+        *(uint64_t *)(uintptr_t)(mr->addr + i * FAKE_PAGE) =
+            fake_frame_marker(mr->dom, mr->idx + i);
+    return 0;
+}
+
 static int fake_evtchn_ioctl(unsigned long request, void *arg)
 {
     unsigned int *words = arg;
@@ -236,6 +257,7 @@ int wren_sys_ioctl(int fd, unsigned long request, void *arg)
     case IOCTL_PRIVCMD_MMAPBATCH_V2: return fake_mmapbatch(arg);
     case IOCTL_PRIVCMD_DM_OP: return fake_dm_op(arg);
     case IOCTL_PRIVCMD_RESTRICT: return 0;
+    case IOCTL_PRIVCMD_MMAP_RESOURCE: return fake_mmap_resource(arg);
     default: return fake_fail(ENOTTY);
     }
 }

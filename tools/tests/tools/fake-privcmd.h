@@ -56,6 +56,11 @@ struct fake_state
     privcmd_dm_op_t last_dm_op;
     uint8_t dm_snap[FAKE_SNAP] __attribute__((aligned(16)));
     size_t dm_snap_size;
+    /* MMAP_RESOURCE: 0 or a negative errno; each page of a mapped
+     * resource starts with fake_frame_marker(dom, idx + i). */
+    int (*resource)(const privcmd_mmap_resource_t *mr);
+    privcmd_mmap_resource_t last_resource;
+    unsigned int nr_resources;
     /* evtchn */
     unsigned long last_evtchn_cmd;
     unsigned int last_evtchn_arg[2];

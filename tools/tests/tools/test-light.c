@@ -214,6 +214,18 @@ static void test_create_bad_inputs(void)
     CHECK(!fake.dom[2].exists && libxl_uuid_is_nil(&d.c_info.uuid));
     d.c_info.type = LIBXL_DOMAIN_TYPE_HVM;
     CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), ERROR_INVAL);
+    /* No device model linked here: refused, and nothing is left. */
+    d.c_info.type = LIBXL_DOMAIN_TYPE_PVH;
+    free(d.b_info.kernel);
+    d.b_info.kernel = strdup(kernel_path);
+    d.b_info.device_model = LIBXL_DEVICE_MODEL_WREN_DM;
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), ERROR_NI);
+    CHECK(strstr(libxl_ctx_last_error(ctx),
+                 "device_model \"wren-dm\" is not part of this toolstack"));
+    CHECK_EQ(domid, INVALID_DOMID);
+    /* Domain 2 got as far as its console, and all of it was undone. */
+    CHECK(!fake.dom[2].exists && !fake.introduced[2] && !fake.console_added[2]);
+    CHECK_EQ(fake_store_count_under("/local/domain/2"), 0);
     libxl_domain_config_dispose(&d);
 }
 

@@ -113,6 +113,21 @@ static void test_logdirty_modes(void)
     CHECK_EQ(d.b_info.logdirty, LIBXL_LOGDIRTY_AD);
 }
 
+static void test_device_model(void)
+{
+    CHECK_EQ(parse(BASE), 0);
+    CHECK_EQ(d.b_info.device_model, LIBXL_DEVICE_MODEL_NONE);
+    CHECK_EQ(parse(BASE "device_model = \"wren-dm\""), 0);
+    CHECK_EQ(d.b_info.device_model, LIBXL_DEVICE_MODEL_WREN_DM);
+    CHECK_EQ(parse(BASE "device_model = \"none\""), 0);
+    CHECK_EQ(d.b_info.device_model, LIBXL_DEVICE_MODEL_NONE);
+    CHECK_ERR(BASE "device_model = \"qemu-xen\"",
+              "guest.cfg:3: bad value \"qemu-xen\" for key \"device_model\": Wren's device "
+              "model is \"wren-dm\" (or \"none\")");
+    CHECK_ERR(BASE "device_model = 1",
+              "guest.cfg:3: key \"device_model\" wants a string, not an integer");
+}
+
 static void test_cmdline_composition(void)
 {
     CHECK_EQ(parse(BASE "extra = \"quiet\""), 0);
@@ -310,6 +325,7 @@ static const struct test_case cases[] = {
     { "every key", test_every_key },
     { "defaults", test_defaults },
     { "logdirty modes", test_logdirty_modes },
+    { "device_model", test_device_model },
     { "cmdline from root and extra", test_cmdline_composition },
     { "syntax forms", test_syntax_forms },
     { "lists", test_lists },

@@ -284,6 +284,29 @@ static void test_create(void)
     CHECK(strstr(err, "Failed to read config file: /nonexistent.cfg: "));
 }
 
+static void test_ioreq_list(void)
+{
+    const char *web = "Domain 3: server 1 (wren-dm), enabled\n"
+                      "  port     0x2f8-0x2ff uart\n"
+                      "  memtype  0x100000-0x1003f dtable\n"
+                      "  requests: sync 40 buffered 2 pio 30 mmio 12 pci 0 invalidate 1 "
+                      "unclaimed 0 bad 0\n"
+                      "  mapcache: hits 9 misses 3 evictions 1 invalidations 1 buckets 2/8\n"
+                      "  dtable: writes 6 rejected 2 applied 4\n"
+                      "  uart: tx 25 rx 3\n";
+
+    stub_reset();
+    CHECK_EQ(xl("ioreq-list"), 0);
+    CHECK_STR(out, web);
+    CHECK_EQ(xl("ioreq-list web"), 0);
+    CHECK_STR(out, web);
+    CHECK_EQ(xl("ioreq-list 0"), 1);
+    CHECK_STR(err, "xl: ioreq-list: domain 0 has no device model\n");
+    CHECK_EQ(xl("ioreq-list nosuch"), 1);
+    CHECK_EQ(xl("ioreq-list web 0"), 1);
+    CHECK_PREFIX(err, "xl ioreq-list: too many arguments");
+}
+
 static void test_console(void)
 {
     stub_reset();
@@ -315,6 +338,7 @@ static const struct test_case cases[] = {
     { "dmesg", test_dmesg },
     { "vcpu-list and uptime", test_vcpu_list_and_uptime },
     { "create", test_create },
+    { "ioreq_list", test_ioreq_list },
     { "console", test_console },
     { "cleanup", test_cleanup },
 };

@@ -51,6 +51,7 @@ enum iot_mmio_kind
     IOT_MMIO_CMPXCHG,   /* lock cmpxchg [m], reg with rax = val[0] (8 bytes) */
     IOT_MMIO_MOVS_TO,   /* rep movsq: val[0..arg3) from RAM to [m] */
     IOT_MMIO_MOVS_FROM, /* rep movsq: arg3 qwords from [m] to RAM, into out[3..] */
+    IOT_MMIO_FXSAVE,    /* fxsave [m]: 512 bytes, more accesses than can be replayed */
 };
 
 #endif /* XTF_IOREQ_TARGET_H */

@@ -208,6 +208,9 @@ static long mmio(void)
     case IOT_MMIO_STORE: store(m, size, mb->arg[3]); return 0;
     case IOT_MMIO_MOVS_TO:
     case IOT_MMIO_MOVS_FROM: return movs(m, kind, mb->arg[3]);
+    case IOT_MMIO_FXSAVE:
+        __asm__ volatile("fxsave %0" : "=m"(*(volatile uint8_t(*)[512])m));
+        return 0;
     default: return rmw(m, kind, size, mb->arg[3]);
     }
 }

@@ -41,6 +41,8 @@ uint64_t xenforeignmemory_frames(const xenforeignmemory_handle *fmem);
  * id, frames [frame, frame + nr_frames)) mapped into this process,
  * through IOCTL_PRIVCMD_MMAP_RESOURCE. *paddr: NULL to let the library
  * choose, the address on return. NULL with errno on failure.
+ * Wren's dom0 places mappings itself: *paddr must be NULL and flags 0
+ * (no MAP_FIXED), else EINVAL.
  */
 typedef struct xenforeignmemory_resource_handle xenforeignmemory_resource_handle;
 xenforeignmemory_resource_handle *xenforeignmemory_map_resource(

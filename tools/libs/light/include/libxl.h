@@ -88,6 +88,14 @@ typedef enum
 const char *libxl_action_on_shutdown_to_string(libxl_action_on_shutdown a);
 const char *libxl_logdirty_to_string(libxl_logdirty l);
 
+/* device_model = "wren-dm": dom0's device model serves the domain from
+ * before it first runs until it is destroyed (tools/dm). */
+typedef enum
+{
+    LIBXL_DEVICE_MODEL_NONE = 0,
+    LIBXL_DEVICE_MODEL_WREN_DM = 1,
+} libxl_device_model;
+
 typedef struct
 {
     libxl_domain_type type;
@@ -103,6 +111,7 @@ typedef struct
     uint64_t target_memkb;    /* memory */
     uint64_t p2m_pool_kb;     /* 0: the hypervisor's default */
     libxl_logdirty logdirty;
+    libxl_device_model device_model;
     char *kernel; /* a path */
     char *ramdisk;
     char *cmdline;
