@@ -31,3 +31,10 @@ echo "== vCPU load and unload (guests on both platforms) =="
 echo
 echo "== domain build (host) =="
 "$here/bench-domain-build.sh"
+
+# IOREQ servers: exits per forwarded write, instructions per round trip
+# and per invalidation broadcast (QEMU -icount), invalidations per frame
+# given back (docs/bench/ioreq.md).
+echo
+echo "== IOREQ forwarding (guests on both platforms) =="
+"$here/bench-ioreq.sh"

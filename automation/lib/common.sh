@@ -50,7 +50,10 @@ test_cfg_var()
 # string). Module 0 is dom0 (with DOM0_ARGS as its command line), followed
 # by its ramdisk if DOM0_RAMDISK names one; then each domU's kernel,
 # followed by its ramdisk ("FILE ramdisk") if DOMU<n>_RAMDISK names one. T_MEMORY is the
-# descriptor's MEMORY (MiB of emulated RAM), empty for the default.
+# descriptor's MEMORY (MiB of emulated RAM), empty for the default. T_CPUS
+# is its CPUS (emulated CPUs, QEMU only; default 2), T_ICOUNT its ICOUNT
+# (yes: QEMU counts time in instructions, -icount shift=0,sleep=off, so a
+# guest's pvclock deltas are instruction counts: for benchmarks).
 test_load()
 {
     local name=$1 cfg=$XTF_DIR/$1.cfg dump i d v
@@ -58,7 +61,7 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY; do
+        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
@@ -83,6 +86,8 @@ test_load()
         die "$cfg: BOCHS_TIMEOUT '$T_BOCHS_TIMEOUT' is not a number of seconds"
     [[ -n ${WREN_TIMEOUT:-} ]] && T_BOCHS_TIMEOUT=
     [[ -z $T_MEMORY || $T_MEMORY =~ ^[0-9]+$ ]] || die "$cfg: MEMORY '$T_MEMORY' is not a number of MiB"
+    [[ -z $T_CPUS || $T_CPUS =~ ^[1-8]$ ]] || die "$cfg: CPUS '$T_CPUS' is not a number of CPUs from 1 to 8"
+    [[ -z $T_ICOUNT || $T_ICOUNT == yes ]] || die "$cfg: ICOUNT '$T_ICOUNT' is not yes or empty"
 
     MOD_FILE=("$T_DOM0.elf")
     MOD_STRING=("$T_DOM0.elf${T_DOM0_ARGS:+ $T_DOM0_ARGS}")

@@ -16,7 +16,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 # threaded TCG", has the proof (automation/svm-stress.sh). Set
 # WREN_QEMU_TCG_THREAD=multi to see it.
 QEMU_TCG_THREAD=${WREN_QEMU_TCG_THREAD:-single}
-QEMU_ARGS=(-machine pc -accel "tcg,thread=$QEMU_TCG_THREAD" -cpu max -smp 2 -m 512 -display none -no-reboot -nic none
+QEMU_ARGS=(-machine pc -accel "tcg,thread=$QEMU_TCG_THREAD" -cpu max -m 512 -display none -no-reboot -nic none
            -device isa-debug-exit,iobase=0xf4,iosize=4)
 
 # The -initrd argument for MOD_STRING[].
@@ -45,7 +45,8 @@ qemu_status_note()
 # QEMU_CMD. It must run in build/xtf/ (see above).
 qemu_argv()
 {
-    QEMU_CMD=("$QEMU" "${QEMU_ARGS[@]}" ${T_MEMORY:+-m "$T_MEMORY"} -serial "$1" -d cpu_reset,guest_errors -D "$2.d"
+    QEMU_CMD=("$QEMU" "${QEMU_ARGS[@]}" -smp "${T_CPUS:-2}" ${T_MEMORY:+-m "$T_MEMORY"}
+              ${T_ICOUNT:+-icount shift=0,sleep=off} -serial "$1" -d cpu_reset,guest_errors -D "$2.d"
               -kernel "$XEN_BIN" -append "$XEN_CMDLINE" -initrd "$(qemu_initrd)")
     [[ $1 == mon:* ]] || QEMU_CMD+=(-monitor none)
 }

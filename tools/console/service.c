@@ -1,87 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * service.c - the console daemon as a dom0 service (dom0/service.h):
- * one daemon whose backend is Xen's libraries (the console page mapped
- * with xenforeignmemory, its channel bound with xenevtchn), the
+ * one daemon whose backend is Xen's libraries (dom0/ring_backend.h: the
+ * console page mapped with xenforeignmemory, its channel bound with
+ * xenevtchn), the
  * toolstack's console_add_domain()/console_remove_domain() on it, and a
  * run() that collects fired ports without blocking, then serves.
  *
  * The only file of the console daemon that names Xen's libraries.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
-#include <sys/mman.h>
+#include <dom0/ring_backend.h>
 #include <dom0/service.h>
-#include <xenevtchn.h>
-#include <xenforeignmemory.h>
 
 #include "console.h"
 
 static struct xenconsoled *daemon_xc;
-static xenforeignmemory_handle *fmem;
-static xenevtchn_handle *xce;
-
-static void *be_map(void *opaque, unsigned int domid, unsigned long gfn)
-{
-    xen_pfn_t pfn = gfn;
-
-    return xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE, 1, &pfn, NULL);
-}
-
-static void be_unmap(void *opaque, void *page)
-{
-    xenforeignmemory_unmap(fmem, page, 1);
-}
-
-static int be_bind(void *opaque, unsigned int domid, unsigned int remote_port)
-{
-    return xenevtchn_bind_interdomain(xce, domid, remote_port);
-}
-
-static void be_unbind(void *opaque, int local_port)
-{
-    xenevtchn_unbind(xce, local_port);
-}
-
-static void be_notify(void *opaque, int local_port)
-{
-    xenevtchn_notify(xce, local_port);
-}
-
-static const struct xenconsoled_backend xen_backend = {
-    .map = be_map,
-    .unmap = be_unmap,
-    .bind = be_bind,
-    .unbind = be_unbind,
-    .notify = be_notify,
-};
+static struct dom0_ring_backend rings;
 
 static int service_init(void)
 {
-    fmem = xenforeignmemory_open(NULL, 0);
-    xce = xenevtchn_open(NULL, 0);
-    if ( !fmem || !xce )
+    struct xenconsoled_backend be = {
+        .map = dom0_ring_map,
+        .unmap = dom0_ring_unmap,
+        .bind = dom0_ring_bind,
+        .unbind = dom0_ring_unbind,
+        .notify = dom0_ring_notify,
+        .opaque = &rings,
+    };
+
+    if ( dom0_ring_backend_open(&rings) )
     {
         fprintf(stderr, "xenconsoled: no foreign mapping or event channels\n");
         return -1;
     }
-    daemon_xc = xenconsoled_create(&xen_backend, XENCONSOLED_DIR);
+    daemon_xc = xenconsoled_create(&be, XENCONSOLED_DIR);
     return daemon_xc ? 0 : -1;
-}
-
-static bool drain_events(void)
-{
-    struct pollfd pfd = { .fd = xenevtchn_fd(xce), .events = POLLIN };
-    xenevtchn_port_or_error_t port;
-    bool any = false;
-
-    while ( poll(&pfd, 1, 0) == 1 && (port = xenevtchn_pending(xce)) >= 0 )
-    {
-        xenevtchn_unmask(xce, port);
-        any = true;
-    }
-    return any;
 }
 
 static bool service_run(void)
@@ -90,7 +45,7 @@ static bool service_run(void)
 
     if ( !daemon_xc )
         return false;
-    events = drain_events();
+    events = dom0_ring_drain(&rings, NULL);
     return xenconsoled_run(daemon_xc) || events;
 }
 

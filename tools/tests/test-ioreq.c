@@ -45,6 +45,17 @@ void domain_crash(struct domain *d, const char *why)
     d->is_shutting_down = true;
 }
 
+/* ioreq_inval.c's: no invalidation is ever owed here. */
+bool ioreq_inval_pending(const struct vcpu *v)
+{
+    return false;
+}
+
+bool ioreq_inval_send(struct vcpu *v)
+{
+    return false;
+}
+
 struct ioreq_server *ioreq_server_find(struct domain *d, ioservid_t id)
 {
     return id < MAX_NR_IOREQ_SERVERS ? d->ioreq.server[id] : NULL;

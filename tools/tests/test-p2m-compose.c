@@ -16,7 +16,8 @@
  *       cannot bypass log-dirty, and an ioreq_server entry is not reset.
  *  Also: M->N then N->O (chained), a new M entry during M->N, log-dirty
  *  switched off before it finished, a server leaving while log-dirty is
- *  on, illegal changes refused, type owners.
+ *  on, illegal changes refused, type owners, and the guard a new owner
+ *  of ioreq_server meets while entries of the old claim are left.
  */
 #include <xen/p2m.h>
 #include <xen/mm.h>
@@ -380,6 +381,87 @@ static void type_owners(void)
 }
 P2M_PAIR_CASE(type_owners)
 
+/* ---- the guard (docs/designs/ioreq.md): a new owner of ioreq_server
+ * waits until every entry of the old claim is reset ---- */
+
+#define SP (G1 + 4 * M2) /* a 2M leaf of the old claim, in another 1G region */
+
+static uint64_t guard_left(uint16_t owner)
+{
+    uint64_t left = ~0ULL;
+    int rc = p2m_claim_type_unused(&test_p2m, IOREQ, owner, &left);
+
+    CHECK(rc == 0 || rc == -EBUSY);
+    CHECK(rc == 0 ? left == 0 : 1);
+    return left;
+}
+
+static void old_claim_marks(void)
+{
+    CHECK_EQ(p2m_set_range(&test_p2m, _gfn(0), _mfn(0x100001), NR, RW, RWX), 0);
+    CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(SP), _mfn(0x200000), P2M_ORDER_2M, RW, RWX), 0);
+    CHECK_EQ(guard_left(OWNER_A), 0);
+    CHECK_EQ(p2m_change_type_range(&test_p2m, _gfn(X), 1, RW, IOREQ), 1);
+    CHECK_EQ(p2m_change_type_range(&test_p2m, _gfn(Y), 3, RW, IOREQ), 3);
+    CHECK_EQ(p2m_change_type_range(&test_p2m, _gfn(SP), M2, RW, IOREQ), (int64_t)M2);
+    /* Five leaves, 516 frames: the guard counts frames. */
+    CHECK_EQ(test_p2m.stats.entries_by_type[IOREQ], 5);
+    CHECK_EQ(test_p2m.stats.frames_by_type[IOREQ], 4 + M2);
+    CHECK_EQ(p2m_type_owner(&test_p2m, IOREQ), OWNER_A);
+}
+
+/* Counted exactly, frame by frame, as entries are touched; refused
+ * while any is left, granted when none is; an owner's claim is never
+ * blocked by its own entries. */
+static void guard_counts_the_old_claim(void)
+{
+    old_claim_marks();
+    CHECK_EQ(guard_left(OWNER_A), 0); /* the owner again: fine */
+    CHECK_EQ(p2m_claim_type_unused(&test_p2m, IOREQ, OWNER_B, &(uint64_t){ 0 }), -EBUSY);
+    CHECK_EQ(p2m_release_type(&test_p2m, IOREQ, OWNER_A, RW), 0);
+    CHECK_EQ(type_of(X), RW);              /* reset to every reader at once ... */
+    CHECK_EQ(guard_left(OWNER_B), 4 + M2); /* ... but still stored */
+    CHECK_EQ(p2m_type_owner(&test_p2m, IOREQ), 0);
+    /* Nobody may mark without an owner: such an entry would be newer than
+     * the release, never reset, and block every later claim. */
+    CHECK_EQ(p2m_change_type_range_owned(&test_p2m, _gfn(X + 1), 1, RW, IOREQ), -EINVAL);
+    CHECK_EQ(type_of(X + 1), RW);
+    CHECK_EQ(touch(X), 1);
+    CHECK_EQ(guard_left(OWNER_B), 3 + M2);
+    CHECK_EQ(touch(SP + 7), 1);
+    CHECK_EQ(guard_left(OWNER_B), 3);
+    CHECK_EQ(type_of(SP), RW);
+    CHECK_EQ(p2m_finish_pending(&test_p2m, 1000), 0);
+    CHECK_EQ(guard_left(OWNER_B), 0); /* claimed now */
+    CHECK_EQ(p2m_type_owner(&test_p2m, IOREQ), OWNER_B);
+    CHECK_EQ(type_of(Y + 2), RW);
+    check_audit();
+}
+P2M_CASE(guard_counts_the_old_claim)
+
+/* The old claim's entries keep counting across a later log-dirty change
+ * and become ram_logdirty (George's X); the new owner's are its own. */
+static void guard_across_logdirty(void)
+{
+    old_claim_marks();
+    CHECK_EQ(p2m_release_type(&test_p2m, IOREQ, OWNER_A, RW), 0);
+    CHECK_EQ(p2m_claim_type(&test_p2m, LD, OWNER_LOGDIRTY), 0);
+    CHECK_EQ(p2m_begin_global_change(&test_p2m, RW, LD), 0);
+    CHECK_EQ(guard_left(OWNER_B), 4 + M2);
+    CHECK_EQ(touch(Y), 1);
+    CHECK_EQ(type_of(Y), LD);
+    CHECK_EQ(guard_left(OWNER_B), 1 + M2); /* Y's table held three */
+    CHECK_EQ(p2m_finish_pending(&test_p2m, 1), -ERESTART);
+    CHECK_EQ(p2m_finish_pending(&test_p2m, 1000), 0);
+    CHECK_EQ(guard_left(OWNER_B), 0);
+    CHECK_EQ(p2m_change_type_range_owned(&test_p2m, _gfn(X), 1, LD, IOREQ), 1);
+    CHECK_EQ(guard_left(OWNER_B), 0); /* B's own entry does not block B */
+    CHECK_EQ(type_of(X), IOREQ);
+    CHECK_EQ(type_of(SP), LD);
+    check_audit();
+}
+P2M_CASE(guard_across_logdirty)
+
 static const struct test_case cases[] = {
     P2M_CASE_ENTRIES("compose", seq_a_owner_gone_then_logdirty),
     P2M_CASE_ENTRIES("compose", seq_a1_same_gfn),
@@ -395,6 +477,8 @@ static const struct test_case cases[] = {
     P2M_CASE_ENTRIES("compose", overflow_resyncs),
     P2M_CASE_ENTRIES("compose", illegal_changes_refused),
     P2M_CASE_ENTRIES("compose", type_owners),
+    P2M_CASE_ENTRIES("compose", guard_counts_the_old_claim),
+    P2M_CASE_ENTRIES("compose", guard_across_logdirty),
 };
 
 int main(void)

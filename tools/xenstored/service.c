@@ -1,59 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * service.c - xenstored as a dom0 service (dom0/service.h): one daemon,
- * its backend made of Xen's libraries (a guest's ring page mapped with
- * xenforeignmemory, its event channel bound with xenevtchn, its state
- * read with xenctrl), VIRQ_DOM_EXC bound to notice shutdowns and deaths,
+ * its backend made of Xen's libraries (dom0/ring_backend.h: a guest's
+ * ring page mapped with xenforeignmemory, its event channel bound with
+ * xenevtchn; its state read with xenctrl), VIRQ_DOM_EXC bound to notice shutdowns and deaths,
  * and a run() that collects fired ports without blocking, then serves.
  *
  * The only file of xenstored that names Xen's libraries; host tests use
  * their own backend instead.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <dom0/ring_backend.h>
 #include <dom0/service.h>
 #include <xenctrl.h>
-#include <xenevtchn.h>
-#include <xenforeignmemory.h>
 
 #include "core.h"
 
 static struct xenstored *daemon_xsd;
-static xenforeignmemory_handle *fmem;
-static xenevtchn_handle *xce;
+static struct dom0_ring_backend rings;
 static xc_interface *xch;
 static int dom_exc_port = -1;
-
-static void *be_map(void *opaque, unsigned int domid, unsigned long mfn)
-{
-    xen_pfn_t pfn = mfn;
-
-    return xenforeignmemory_map(fmem, domid, PROT_READ | PROT_WRITE, 1, &pfn, NULL);
-}
-
-static void be_unmap(void *opaque, void *page)
-{
-    xenforeignmemory_unmap(fmem, page, 1);
-}
-
-static int be_bind(void *opaque, unsigned int domid, unsigned int remote_port)
-{
-    return xenevtchn_bind_interdomain(xce, domid, remote_port);
-}
-
-static void be_unbind(void *opaque, int local_port)
-{
-    xenevtchn_unbind(xce, local_port);
-}
-
-static void be_notify(void *opaque, int local_port)
-{
-    xenevtchn_notify(xce, local_port);
-}
 
 /* A domain the hypervisor no longer knows is as good as dying. */
 static enum xenstored_domstate be_domain_state(void *opaque, unsigned int domid)
@@ -67,47 +36,36 @@ static enum xenstored_domstate be_domain_state(void *opaque, unsigned int domid)
     return info.flags & XEN_DOMINF_shutdown ? XENSTORED_DOM_SHUTDOWN : XENSTORED_DOM_RUNNING;
 }
 
-static const struct xenstored_backend xen_backend = {
-    .map = be_map,
-    .unmap = be_unmap,
-    .bind = be_bind,
-    .unbind = be_unbind,
-    .notify = be_notify,
-    .domain_state = be_domain_state,
-};
-
-/* Take every fired port (the rings are all looked at anyway). */
-static bool drain_events(void)
+/* Shutdowns and deaths fire @releaseDomain (Xen's VIRQ_DOM_EXC). */
+static void on_port(int port)
 {
-    struct pollfd pfd = { .fd = xce ? xenevtchn_fd(xce) : -1, .events = POLLIN };
-    xenevtchn_port_or_error_t port;
-    bool any = false;
-
-    while ( xce && poll(&pfd, 1, 0) == 1 && (port = xenevtchn_pending(xce)) >= 0 )
-    {
-        xenevtchn_unmask(xce, port);
-        if ( port == dom_exc_port )
-            xenstored_check_domains(daemon_xsd);
-        any = true;
-    }
-    return any;
+    if ( port == dom_exc_port )
+        xenstored_check_domains(daemon_xsd);
 }
 
 static int service_init(void)
 {
     const char *path = getenv("XENSTORED_PATH");
+    struct xenstored_backend be = {
+        .map = dom0_ring_map,
+        .unmap = dom0_ring_unmap,
+        .bind = dom0_ring_bind,
+        .unbind = dom0_ring_unbind,
+        .notify = dom0_ring_notify,
+        .domain_state = be_domain_state,
+        .opaque = &rings,
+    };
+    bool ok = !dom0_ring_backend_open(&rings);
 
-    fmem = xenforeignmemory_open(NULL, 0);
-    xce = xenevtchn_open(NULL, 0);
     xch = xc_interface_open(NULL, NULL, 0);
-    if ( !fmem || !xce || !xch )
+    if ( !ok || !xch )
         fprintf(stderr, "xenstored: no foreign mapping, event channels or domctl: guests' "
                         "rings cannot be served\n");
-    daemon_xsd = xenstored_create(fmem && xce && xch ? &xen_backend : NULL);
+    daemon_xsd = xenstored_create(ok && xch ? &be : NULL);
     if ( !daemon_xsd )
         return -1;
     /* Shutdowns and deaths, to fire @releaseDomain (Xen's VIRQ_DOM_EXC). */
-    if ( xce && (dom_exc_port = xenevtchn_bind_virq(xce, VIRQ_DOM_EXC)) < 0 )
+    if ( rings.xce && (dom_exc_port = xenevtchn_bind_virq(rings.xce, VIRQ_DOM_EXC)) < 0 )
         fprintf(stderr, "xenstored: no VIRQ_DOM_EXC: @releaseDomain only on release\n");
     mkdir("/run", 0755);
     mkdir("/run/xenstored", 0755);
@@ -121,7 +79,7 @@ static int service_init(void)
 
 static bool service_run(void)
 {
-    bool events = drain_events();
+    bool events = dom0_ring_drain(&rings, on_port);
 
     return xenstored_run(daemon_xsd) || events;
 }

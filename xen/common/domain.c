@@ -54,6 +54,13 @@ static void p2m_put_frame_hook(mfn_t m)
     put_page(m);
 }
 
+/* RAM frames of the domain went: the mapcaches of its IOREQ servers
+ * must hear of it before it runs on (p2m->lock held: flags only). */
+static void p2m_ram_gone_hook(struct p2m_domain *p2m, uint64_t frames)
+{
+    ioreq_note_ram_gone(p2m->flush_arg); /* the domain, as for flushes */
+}
+
 /* Tables for a domain created before the toolstack sized its pool: enough
  * for the root's first levels and a little RAM. The builder sizes it for
  * the RAM it gives (domain_default_paging_pool). */
@@ -112,6 +119,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->p2m.flush_tlbs = p2m_flush_hook;
     d->p2m.flush_arg = d;
     d->p2m.put_frame = p2m_put_frame_hook;
+    d->p2m.ram_gone = p2m_ram_gone_hook;
     d->p2m.pool = &d->p2m_pool;
     for ( unsigned int i = 0; i < max_vcpus; i++ )
         if ( !vcpu_create(d, i) )

@@ -151,6 +151,17 @@ bool frame_is_allocated_to(mfn_t m, uint16_t owner)
     return p.use == FRAME_GUEST && p.owner == owner && (p.flags & FRAME_ALLOCATED);
 }
 
+bool frame_held_by_others(mfn_t m, uint16_t owner)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info p;
+
+    if ( !pi )
+        return false;
+    p.raw = load(pi);
+    return p.use == FRAME_GUEST && p.owner == owner && (p.flags & FRAME_ALLOCATED) && p.count > 1;
+}
+
 struct owner_scan
 {
     uint16_t owner;

@@ -395,8 +395,10 @@ static int16_t map_locked(struct domain *ld, struct domain *rd, struct gnttab_ma
     int16_t rc = pin_grant(rd, op->ref, ld->domain_id, ro, &mfn);
     if ( rc )
         return rc;
-    /* The reference taken by the pin becomes the p2m entry's. */
-    if ( p2m_set_entry(&ld->p2m, gfn, mfn, P2M_ORDER_4K, ro ? p2m_grant_map_ro : p2m_grant_map_rw,
+    /* The reference taken by the pin becomes the p2m entry's. A writable
+     * one is rd's log-dirty business too: ld's writes bypass rd's p2m. */
+    if ( (!ro && logdirty_foreign_mapped(rd, active_entry(rd->grant_table, op->ref)->gfn)) ||
+         p2m_set_entry(&ld->p2m, gfn, mfn, P2M_ORDER_4K, ro ? p2m_grant_map_ro : p2m_grant_map_rw,
                        ro ? p2m_access_r : p2m_access_rw) )
     {
         put_page(mfn);

@@ -243,6 +243,17 @@ static bool replayed(struct vcpu *v, const ioreq_t *p, uint64_t *val)
     return true;
 }
 
+/* A request never overtakes the invalidation its vCPU owes (a remote
+ * change may flag it after its last entry): send that first, and have
+ * the access emulated again once every server answered. Unlocked. */
+static bool invalidate_first(struct vcpu *v)
+{
+    if ( likely(!ioreq_inval_pending(v)) || !ioreq_inval_send(v) )
+        return false;
+    v->ioreq.from_insn = true;
+    return true;
+}
+
 /* Post it, or send it and wait. Locked. */
 static enum ioreq_result forward(struct ioreq_server *s, struct vcpu *v, const ioreq_t *p)
 {
@@ -295,6 +306,8 @@ static enum ioreq_result send_routed(struct vcpu *v, const ioreq_t *p, uint32_t 
     enum ioreq_result r = IOREQ_UNCLAIMED;
     if ( replayed(v, p, val) )
         return IOREQ_DONE;
+    if ( invalidate_first(v) )
+        return IOREQ_PENDING;
     spin_lock(&d->ioreq.lock);
     s = route(d, kind, key, kind == XEN_DMOP_IO_RANGE_PCI ? key : key + p->size - 1);
     if ( s )
@@ -375,6 +388,8 @@ static enum ioreq_result memtype_write(struct vcpu *v, const ioreq_t *p, uint64_
     enum ioreq_result r = IOREQ_UNCLAIMED;
     if ( replayed(v, p, val) )
         return IOREQ_DONE;
+    if ( invalidate_first(v) )
+        return IOREQ_PENDING;
     spin_lock(&d->ioreq.lock);
     s = d->ioreq.memtype_owner ? ioreq_server_find(d, d->ioreq.memtype_owner - 1) : NULL;
     if ( s && s->enabled && (d->ioreq.memtype_flags & XEN_DMOP_IOREQ_MEM_ACCESS_WRITE) )

@@ -136,6 +136,43 @@ void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn)
     logdirty_mark(d, gfn & ~((1ULL << order) - 1), order);
 }
 
+/* ---- RAM given back to the guest's writes ---- */
+
+/*
+ * An ioreq_server (or ram_ro) frame becoming ordinary RAM again: while
+ * log-dirty is on it becomes ram_logdirty whatever the mechanism, so its
+ * first write faults and is logged. (Under PML or A/D a ram_rw entry
+ * could carry a dirty flag from before it was ioreq_server and log
+ * nothing; the fault does not depend on the flag.)
+ */
+p2m_type_t logdirty_ram_type(struct domain *d)
+{
+    return ACCESS_ONCE(d->logdirty.enabled) ? p2m_ram_logdirty : p2m_ram_rw;
+}
+
+/*
+ * The caller made frames ram_rw because logdirty_ram_type said so, and
+ * log-dirty may have come on since: its ram_rw -> ram_logdirty change,
+ * begun before those entries were written, does not reach them. enable
+ * sets "enabled" before it begins that change, so reading it again after
+ * the write settles it: on, and the frames are armed here; off, and the
+ * change (if any) begins after the write and arms them itself.
+ */
+void logdirty_rearm_range(struct domain *d, uint64_t gfn, uint64_t nr)
+{
+    smp_mb();
+    if ( ACCESS_ONCE(d->logdirty.enabled) )
+        p2m_change_type_range(&d->p2m, _gfn(gfn), nr, p2m_ram_rw, p2m_ram_logdirty);
+}
+
+/* The same for a global change to ram_rw (an ioreq_server release). */
+void logdirty_rearm_all(struct domain *d)
+{
+    smp_mb();
+    if ( ACCESS_ONCE(d->logdirty.enabled) )
+        p2m_begin_global_change(&d->p2m, p2m_ram_rw, p2m_ram_logdirty);
+}
+
 static void count_locked(struct domain *d, uint64_t *counter, uint64_t n)
 {
     struct logdirty_domain *ld = &d->logdirty;
@@ -341,6 +378,10 @@ static void disarm(struct domain *d)
         pml->disable(d);
     else if ( ad_needs_vendor() )
         pml->ad_disable(d);
+    /* Frames made ram_logdirty by logdirty_ram_type under PML or A/D
+     * (write-protect's release above covers them too). */
+    if ( ld->mech != LOGDIRTY_WRITE_PROTECT )
+        p2m_begin_global_change(&d->p2m, p2m_ram_logdirty, p2m_ram_rw);
 }
 
 static void start_stats(struct domain *d)
@@ -431,6 +472,7 @@ static long report(struct domain *d, const struct ld_request *r, struct xen_domc
     uint32_t faults, dirty;
     uint64_t n;
 
+    logdirty_foreign_report(d);
     collect(d);
     if ( logdirty_bitmap_grow(ld, r->needed) )
         return -ENOMEM;
@@ -587,6 +629,7 @@ void logdirty_domain_init(struct domain *d)
 {
     memset(&d->logdirty, 0, sizeof(d->logdirty));
     spin_lock_init(&d->logdirty.lock, LOCK_logdirty);
+    spin_lock_init(&d->logdirty.foreign_lock, LOCK_logdirty_foreign);
     d->logdirty.charge_to = &d->p2m_pool; /* the bitmaps are the domain's cost */
 }
 
@@ -595,4 +638,5 @@ void logdirty_domain_destroy(struct domain *d)
     if ( d->logdirty.enabled )
         disable(d, false);
     logdirty_bitmap_free(&d->logdirty);
+    logdirty_foreign_free(d);
 }

@@ -6,7 +6,9 @@
  * A foreign mapping holds a reference on the frame it maps (taken here,
  * dropped by the p2m when the entry goes, xen/frame.h): when the foreign
  * domain gives the frame back or dies, the frame stays out of the
- * allocator's hands until the mapping is removed.
+ * allocator's hands until the mapping is removed. A writable one is
+ * reported to the foreign domain's log-dirty (logdirty-foreign.c): its
+ * writes bypass that domain's p2m.
  *
  * This file changes p2m entries only through p2m_set_entry and only for
  * the shared_info frame and foreign mappings (another domain's frames,
@@ -23,6 +25,7 @@
 #include <xen/reservation.h>
 #include <xen/frame.h>
 #include <xen/grant_table.h>
+#include <xen/logdirty.h>
 #include <xen/ioreq.h>
 
 /*
@@ -199,7 +202,7 @@ static int foreign_access(p2m_type_t t, p2m_access_t *a)
     switch ( t )
     {
     case p2m_ram_rw:
-    case p2m_ram_logdirty: /* dom0's writes are not logged: see p2m_note_hypervisor_write */
+    case p2m_ram_logdirty: /* writes logged by logdirty_foreign_mapped */
     case p2m_ioreq_server: *a = p2m_access_rw; return 0;
     case p2m_ram_ro: *a = p2m_access_r; return 0;
     default: return -EINVAL;
@@ -234,6 +237,8 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
     if ( !mfn_valid_raw(mfn) )
         return -EINVAL;
     rc = foreign_access(ft, &a);
+    if ( !rc && (a & p2m_access_w) )
+        rc = logdirty_foreign_mapped(fd, idx);
     if ( !rc )
         rc = p2m_set_entry(&cd->p2m, _gfn(gpfn), mfn, P2M_ORDER_4K, p2m_map_foreign, a);
     if ( rc )

@@ -47,10 +47,12 @@ static long check_args(const struct xen_domctl_wren_p2m *op)
     case WREN_P2M_AUDIT:
     case WREN_P2M_FINISH:
     case WREN_P2M_FAULT_COUNTS:
-    case WREN_P2M_POOL: return 0;
+    case WREN_P2M_POOL:
+    case WREN_P2M_IOREQ_INVAL: return 0;
     case WREN_P2M_BEGIN_GLOBAL:
         return type_ok(a[0]) && type_ok(a[1]) ? p2m_check_type_change(a[0], a[1]) : -EINVAL;
-    case WREN_P2M_SET_EAGER: return a[0] <= 1 ? 0 : -EINVAL;
+    case WREN_P2M_SET_EAGER:
+    case WREN_P2M_IOREQ_NO_SWEEP: return a[0] <= 1 ? 0 : -EINVAL;
     case WREN_P2M_LOOKUP: return a[0] < P2M_GFN_LIMIT ? 0 : -EINVAL;
     case WREN_P2M_TYPE_COUNT: return type_ok(a[0]) ? 0 : -EINVAL;
     case WREN_P2M_CLAIM_TYPE:
@@ -110,7 +112,11 @@ static long act(struct domain *d, struct xen_domctl_wren_p2m *op)
     case WREN_P2M_FINISH: return p2m_finish_pending(p2m, FINISH_BUDGET);
     case WREN_P2M_SET_EAGER: p2m_set_eager(p2m, a[0]); return 0;
     case WREN_P2M_LOOKUP: return do_lookup(p2m, op);
-    case WREN_P2M_TYPE_COUNT: op->arg[1] = p2m->stats.entries_by_type[a[0]]; return 0;
+    case WREN_P2M_TYPE_COUNT:
+        op->arg[1] = p2m->stats.entries_by_type[a[0]];
+        op->arg[2] = p2m->stats.frames_by_type[a[0]];
+        return 0;
+    case WREN_P2M_IOREQ_NO_SWEEP: d->ioreq_memtype_no_sweep = a[0]; return 0;
     case WREN_P2M_CLAIM_TYPE: return p2m_claim_type(p2m, a[0], (uint16_t)a[1]);
     case WREN_P2M_RELEASE_TYPE: return p2m_release_type(p2m, a[0], (uint16_t)a[1], a[2]);
     case WREN_P2M_COALESCE: op->arg[2] = p2m_try_coalesce(p2m, _gfn(a[0]), a[1]); return 0;
@@ -123,6 +129,11 @@ static long act(struct domain *d, struct xen_domctl_wren_p2m *op)
         op->arg[0] = p2m_pool_size(&d->p2m_pool);
         op->arg[1] = d->p2m_pool.nr_used;
         op->arg[2] = frames_count_owner(d->domain_id);
+        return 0;
+    case WREN_P2M_IOREQ_INVAL:
+        op->arg[0] = ACCESS_ONCE(d->ioreq.invalidates_sent);
+        op->arg[1] = ACCESS_ONCE(d->ioreq.invalidate_flags_set);
+        op->arg[2] = p2m->stats.ram_frames_gone;
         return 0;
     default: return 0; /* GET_STATS */
     }

@@ -45,13 +45,17 @@ void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
 
-    /* Both cheap when there is nothing to do: one read each. */
-    ioreq_before_entry(v);
+    /* Both cheap when there is nothing to do: one read each. An answered
+     * instruction is finished first: its next request sends any
+     * invalidation owed ahead of itself; one still owed after it goes
+     * before entry (ioreq_inval.c). */
     if ( ACCESS_ONCE(v->ioreq.resume) )
     {
         v->ioreq.resume = false;
         hvm_ioreq_resume(v, v->arch.ioreq_exit);
     }
+    if ( vcpu_runnable(v) )
+        ioreq_before_entry(v);
     if ( !vcpu_runnable(v) )
         return; /* it waits for a server again */
     hvm_vendor->vcpu_run(v, &exit);

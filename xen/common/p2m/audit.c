@@ -63,6 +63,7 @@ static void audit_leaf(struct audit *au, p2m_pte_t pte, unsigned int level, uint
                    ops->access(pte), (unsigned long long)want);
     au->seen.entries_by_order[level - 1]++;
     au->seen.entries_by_type[ops->type(pte)]++;
+    au->seen.frames_by_type[ops->type(pte)] += level_span(level);
     au->max_gfn = MAX(au->max_gfn, gfn + level_span(level) - 1);
 }
 
@@ -207,6 +208,8 @@ static void audit_counters(struct audit *au)
     {
         snprintf(what, sizeof(what), "leaves of type %u", i);
         audit_counter(au, what, au->seen.entries_by_type[i], stats->entries_by_type[i]);
+        snprintf(what, sizeof(what), "frames of type %u", i);
+        audit_counter(au, what, au->seen.frames_by_type[i], stats->frames_by_type[i]);
     }
     audit_counter(au, "tables", au->seen.tables, stats->tables);
     audit_counter(au, "marked entries", au->seen.recalc_pending, stats->recalc_pending);

@@ -257,6 +257,34 @@ int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner)
     return rc;
 }
 
+int p2m_claim_type_unused(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, uint64_t *left)
+{
+    uint16_t now;
+    int rc = 0;
+
+    *left = 0;
+    if ( (unsigned int)t >= p2m_type_count || t == p2m_invalid || !owner )
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    now = p2m->changes->type_owner[t];
+    if ( now && now != owner )
+        rc = -EBUSY;
+    else if ( !now && p2m->stats.frames_by_type[t] )
+    {
+        *left = p2m->stats.frames_by_type[t];
+        rc = -EBUSY;
+    }
+    else
+        p2m->changes->type_owner[t] = owner;
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+uint16_t p2m_type_owner(struct p2m_domain *p2m, p2m_type_t t)
+{
+    return (unsigned int)t < p2m_type_count ? ACCESS_ONCE(p2m->changes->type_owner[t]) : 0;
+}
+
 int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to)
 {
     int rc = p2m_check_type_change(t, to);

@@ -69,6 +69,7 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
     p2m->flush_tlbs = NULL;
     p2m->flush_arg = NULL;
     p2m->put_frame = NULL;
+    p2m->ram_gone = NULL;
     p2m->pool = NULL;
     return 0;
 }

@@ -133,12 +133,14 @@ void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t);
 /* Put new in place of the table at *slot, freeing the table (break
  * before make). The references of the leaves below are dropped if
- * drop_refs, or carried into new (coalescing). */
-void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                         bool drop_refs, p2m_pte_t new);
+ * drop_refs, or carried into new (coalescing). Returns the RAM frames
+ * the leaves below mapped; p2m_install reports them (p2m->ram_gone). */
+uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                             bool drop_refs, p2m_pte_t new);
 /* Free every table below table (level), forgetting its leaves and marks,
- * dropping the leaves' references if drop_refs. table itself stays. */
-void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs);
+ * dropping the leaves' references if drop_refs. table itself stays.
+ * Returns the RAM frames its leaves mapped. */
+uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs);
 /* Write new (a leaf, or 0) at *slot, whatever is there (a leaf or a table). */
 void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new);
 /* An empty table for the empty *slot: 0 or -ENOMEM (pool empty). */

@@ -9,7 +9,8 @@
  * p2m->flush_tlbs; a change of page size (shatter, coalesce, a superpage
  * over a table) is break-before-make: clear, flush, then write, and old
  * tables are freed only after the flush. Leaves of a type that holds a
- * frame reference drop it when they go (p2m->put_frame).
+ * frame reference drop it when they go (p2m->put_frame); RAM leaves that
+ * stop mapping their frames are reported once per update (p2m->ram_gone).
  *
  * May call: pool.c, marks.c (forgetting a marked entry). Nothing above.
  * Every function expects p2m->lock held.
@@ -35,6 +36,7 @@ static void count_leaves(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int lev
         return;
     p2m->stats.entries_by_order[level - 1] += delta;
     p2m->stats.entries_by_type[p2m->ops->type(pte)] += delta;
+    p2m->stats.frames_by_type[p2m->ops->type(pte)] += delta * level_span(level);
 }
 
 void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order)
@@ -90,11 +92,44 @@ static void drop_leaf_refs(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int l
         p2m->put_frame(mfn_plus(m, i));
 }
 
+/* The RAM frames a leaf maps (0 for anything else). */
+static uint64_t ram_frames(const struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+
+    if ( !ops->is_leaf(pte, level) || !p2m_is_ram(ops->type(pte)) || !mfn_valid_raw(ops->mfn(pte)) )
+        return 0;
+    return level_span(level);
+}
+
+/* The RAM frames old maps that new, written in its place, does not: a
+ * type change on the same frames loses none. */
+static uint64_t ram_lost(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new,
+                         unsigned int level)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+
+    if ( ops->is_leaf(new, level) && mfn_eq(ops->mfn(old), ops->mfn(new)) )
+        return 0;
+    return ram_frames(p2m, old, level);
+}
+
+/* Once per update: a device model may still map the frames that went. */
+static void note_ram_gone(struct p2m_domain *p2m, uint64_t frames)
+{
+    if ( !frames )
+        return;
+    p2m->stats.ram_frames_gone += frames;
+    if ( p2m->ram_gone )
+        p2m->ram_gone(p2m, frames);
+}
+
 /* Free everything below a table, forgetting the leaves and marks it held
  * (and dropping the leaves' references if drop_refs). */
-void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs)
+uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs)
 {
     p2m_pte_t *t = table_va(table);
+    uint64_t ram = 0;
     unsigned int i;
 
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
@@ -104,15 +139,17 @@ void p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, boo
         if ( is_table(p2m, pte, level) )
         {
             p2m_recalc_forget(p2m, pte);
-            p2m_free_below(p2m, p2m->ops->mfn(pte), level - 1, drop_refs);
+            ram += p2m_free_below(p2m, p2m->ops->mfn(pte), level - 1, drop_refs);
             p2m_table_free(p2m, p2m->ops->mfn(pte));
             p2m->stats.tables--;
             continue;
         }
         count_leaves(p2m, pte, level, 1, false);
+        ram += ram_frames(p2m, pte, level);
         if ( drop_refs )
             drop_leaf_refs(p2m, pte, level);
     }
+    return ram;
 }
 
 /*
@@ -134,6 +171,7 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     if ( narrows(p2m, old, new, level) )
         p2m_flush(p2m);
     drop_leaf_refs(p2m, old, level); /* after the flush: no TLB holds it */
+    note_ram_gone(p2m, ram_lost(p2m, old, new, level));
 }
 
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t)
@@ -154,26 +192,31 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
     return narrows(p2m, old, new, level);
 }
 
-void p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                         bool drop_refs, p2m_pte_t new)
+uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
+                             bool drop_refs, p2m_pte_t new)
 {
     p2m_pte_t old = read_pte(slot);
     mfn_t old_table = p2m->ops->mfn(old);
+    uint64_t ram;
 
     write_pte(p2m, slot, 0);
     p2m_flush(p2m);
     p2m_recalc_forget(p2m, old);
-    p2m_free_below(p2m, old_table, level - 1, drop_refs);
+    ram = p2m_free_below(p2m, old_table, level - 1, drop_refs);
     p2m_table_free(p2m, old_table);
     p2m->stats.tables--;
     write_pte(p2m, slot, new);
     count_leaves(p2m, new, level, 1, true);
+    return ram;
 }
 
 void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
 {
+    /* A superpage written over a table reports every RAM frame below,
+     * even one it maps again at the same place: a spare invalidation is
+     * harmless, a lost one is not. */
     if ( is_table(p2m, read_pte(slot), level) )
-        p2m_replace_subtree(p2m, slot, level, true, new);
+        note_ram_gone(p2m, p2m_replace_subtree(p2m, slot, level, true, new));
     else
         replace_leaf(p2m, slot, level, new);
 }

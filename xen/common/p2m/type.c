@@ -63,8 +63,8 @@ static int64_t change_range_locked(struct p2m_domain *p2m, uint64_t gfn, uint64_
     return changed;
 }
 
-int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
-                              p2m_type_t new)
+static int64_t change_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                            p2m_type_t new, bool owned)
 {
     int rc = p2m_check_type_change(old, new);
     bool narrowed = false;
@@ -75,11 +75,26 @@ int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2
     if ( gfn_x(gfn) >= P2M_GFN_LIMIT || nr > P2M_GFN_LIMIT - gfn_x(gfn) )
         return -EINVAL;
     spin_lock(&p2m->lock);
-    changed = change_range_locked(p2m, gfn_x(gfn), gfn_x(gfn) + nr, old, new, &narrowed);
+    if ( owned && !p2m->changes->type_owner[new] )
+        changed = -EINVAL;
+    else
+        changed = change_range_locked(p2m, gfn_x(gfn), gfn_x(gfn) + nr, old, new, &narrowed);
     if ( narrowed )
         p2m_flush(p2m);
     spin_unlock(&p2m->lock);
     return changed;
+}
+
+int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                              p2m_type_t new)
+{
+    return change_range(p2m, gfn, nr, old, new, false);
+}
+
+int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                                    p2m_type_t new)
+{
+    return change_range(p2m, gfn, nr, old, new, true);
 }
 
 int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_type_t new)

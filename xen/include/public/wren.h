@@ -28,7 +28,8 @@
 #define WREN_P2M_FINISH       3 /* resolve everything pending (preemptible) */
 #define WREN_P2M_SET_EAGER    4 /* arg[0]: 1 = apply global changes at once */
 #define WREN_P2M_LOOKUP       5 /* arg[0] gfn -> arg[1] p2m type, arg[2] order */
-#define WREN_P2M_TYPE_COUNT   6 /* arg[0] p2m type -> arg[1] present leaves of it */
+#define WREN_P2M_TYPE_COUNT \
+    6 /* arg[0] p2m type -> arg[1] present leaves of it, arg[2] their 4K frames */
 #define WREN_P2M_CLAIM_TYPE   7 /* arg[0] type, arg[1] owner id (nonzero) */
 #define WREN_P2M_RELEASE_TYPE 8 /* arg[0] type, arg[1] owner, arg[2] type entries become */
 #define WREN_P2M_COALESCE     9 /* arg[0] gfn, arg[1] order (9 or 18) -> arg[2] 1 if merged */
@@ -39,6 +40,13 @@
 #define WREN_P2M_POOL \
     12 /* -> arg[0] p2m pool pages, arg[1] in use as tables,
                                    *    arg[2] frames owned (RAM allocated or not yet freed) */
+#define WREN_P2M_IOREQ_INVAL \
+    13 /* -> arg[0] mapcache invalidations sent (broadcasts), arg[1] vCPU
+        *    flags set, arg[2] RAM frames unmapped or replaced (ioreq.md) */
+/* Test knob: arg[0] 1 = XEN_DMOP_map_mem_type_to_ioreq_server sweeps
+ * nothing, so a released claim's entries stay outstanding until the guest
+ * touches them (the guard's tests); 0 = it sweeps (the default). */
+#define WREN_P2M_IOREQ_NO_SWEEP 14
 
 struct xen_domctl_wren_p2m
 {

@@ -77,6 +77,11 @@ bool frame_release(mfn_t m);
 /* Is m owner's RAM with its allocation reference still held? */
 bool frame_is_allocated_to(mfn_t m, uint16_t owner);
 
+/* Is m owner's allocated RAM with a reference besides the allocation's:
+ * a foreign or grant mapping in another domain, or a copy the hypervisor
+ * is making (a moment's over-estimate, never an under-estimate)? */
+bool frame_held_by_others(mfn_t m, uint16_t owner);
+
 /* Release every frame owner still has allocated (the pages the
  * hypervisor shares with it are the hypervisor's to put). Returns the
  * number released. */

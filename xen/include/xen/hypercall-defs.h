@@ -148,7 +148,9 @@
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */
 #define WREN_DM_OPS(OP, f)                                                        \
+    OP(f, XEN_DMOP_modified_memory,           dmop_modified_memory,  DM_TARGET, 0) \
     OP(f, XEN_DMOP_set_mem_type,              dmop_set_mem_type,     DM_TARGET, 0) \
+    OP(f, XEN_DMOP_map_mem_type_to_ioreq_server, dmop_map_mem_type_to_ioreq_server, DM_TARGET, 0) \
     OP(f, XEN_DMOP_create_ioreq_server,       dmop_create_ioreq_server, DM_TARGET, 0) \
     OP(f, XEN_DMOP_get_ioreq_server_info,     dmop_get_ioreq_server_info, DM_TARGET, 0) \
     OP(f, XEN_DMOP_map_io_range_to_ioreq_server, dmop_map_io_range,  DM_TARGET, 0) \

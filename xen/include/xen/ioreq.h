@@ -129,6 +129,16 @@ void ioreq_before_entry(struct vcpu *v);
 /* A RAM entry of d was removed or its frame replaced (p2m hook): flag
  * the current vCPU if it is d's, else every vCPU of d. */
 void ioreq_note_ram_gone(struct domain *d);
+/* The same with the current vCPU (or NULL) named: the host tests'. */
+void ioreq_inval_note(struct domain *d, struct vcpu *curr);
+
+/* ioreq_inval.c, for the request path: a request must not overtake the
+ * invalidation its vCPU owes. pending: is v flagged? send: if so, send
+ * the invalidation to every enabled server (v then waits for every
+ * answer: true) or, with no server, just clear the flag (false). Call
+ * with no lock held. ioreq_before_entry is send before every entry. */
+bool ioreq_inval_pending(const struct vcpu *v);
+bool ioreq_inval_send(struct vcpu *v);
 
 /*
  * Send *p to server s on v's slot (s->target == v->domain) and make v

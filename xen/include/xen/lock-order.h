@@ -53,6 +53,8 @@
       "p2m->lock: a domain's second-stage tables, counters, pending changes") \
     X(logdirty, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
       "d->logdirty.lock: the dirty bitmap, its counters, the enabled flag")   \
+    X(logdirty_foreign, LOCK_NEST_NONE, LOCK_IRQ_NO,                          \
+      "d->logdirty.foreign_lock: frames other domains mapped writable (alone)") \
     X(evtchn, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                    \
       "d->evtchn.lock: a domain's port table (two domains: lower address first)") \
     X(virq, LOCK_NEST_NONE, LOCK_IRQ,                                         \

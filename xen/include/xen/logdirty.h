@@ -37,6 +37,7 @@
 
 #include <xen/types.h>
 #include <xen/spinlock.h>
+#include <xen/p2m.h>
 
 struct domain;
 struct vcpu;
@@ -120,6 +121,11 @@ struct logdirty_domain
     uint64_t written_at_enable;        /* p2m entries_written then */
     uint32_t fault_count, dirty_count; /* shadow_op stats since last CLEAN */
     struct logdirty_stats stats;
+    /* Frames other domains have mapped writable (logdirty-foreign.c),
+     * whether log-dirty is on or not: one bit per gfn. */
+    spinlock_t foreign_lock;
+    uint64_t *foreign;
+    uint64_t foreign_bits;
 };
 
 /*
@@ -133,6 +139,28 @@ void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order);
 /* The hypervisor wrote gfn itself (a copy to the guest, A/D bits of its
  * page tables): no fault, PML entry or dirty bit saw it. Any context. */
 void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn);
+
+/* The type a frame made writable RAM again (ioreq_server reset, ram_ro
+ * made rw) takes: ram_logdirty while log-dirty is on, else ram_rw. After
+ * writing ram_rw on its word, call logdirty_rearm_range (a range) or
+ * logdirty_rearm_all (a global change): log-dirty may have started in
+ * between. */
+p2m_type_t logdirty_ram_type(struct domain *d);
+void logdirty_rearm_range(struct domain *d, uint64_t gfn, uint64_t nr);
+void logdirty_rearm_all(struct domain *d);
+
+/*
+ * Writes through other domains' mappings (logdirty-foreign.c). They
+ * bypass d's p2m, so nothing logs them. Call logdirty_foreign_mapped
+ * after taking the reference of a writable mapping of d's gfn and before
+ * making the entry (-ENOMEM: refuse the mapping). From then on the gfn is
+ * reported dirty at every CLEAN and PEEK, up to and including the first
+ * one that finds the frame held by nobody but d: so the writes made while
+ * it was mapped, and those just before it was unmapped, are all seen.
+ */
+int logdirty_foreign_mapped(struct domain *d, uint64_t gfn);
+void logdirty_foreign_report(struct domain *d);
+void logdirty_foreign_free(struct domain *d);
 
 /* For the vendor's PML code: one PML-full exit; n addresses drained. */
 void logdirty_count_logging_exit(struct domain *d);

@@ -159,6 +159,9 @@ struct p2m_counters
 {
     uint64_t entries_by_order[3]; /* present leaves: [0]=4K, [1]=2M, [2]=1G */
     uint64_t entries_by_type[p2m_type_count];
+    /* The same leaves in 4K frames (a 2M leaf counts 512): what a type
+     * covers, whatever the leaf sizes. */
+    uint64_t frames_by_type[p2m_type_count];
     uint64_t tables;              /* tables below the root */
     uint64_t recalc_pending;      /* marked entries (each marks a subtree) */
     uint64_t recalc_resolved;     /* marks pushed down one level */
@@ -169,6 +172,7 @@ struct p2m_counters
     uint64_t shatters;            /* superpages split into 512 children */
     uint64_t coalesces;           /* superpages made by p2m_try_coalesce */
     uint64_t entries_written;     /* stores to table entries, any kind */
+    uint64_t ram_frames_gone;     /* RAM frames unmapped or replaced (ram_gone) */
 };
 
 /* One logged global change; change number k lives at log[k % P2M_CHANGE_LOG]. */
@@ -254,6 +258,14 @@ struct p2m_domain
      * holds a reference (p2m_holds_ref) stops mapping: the entry's
      * reference goes with it. NULL: nothing to drop (host tests). */
     void (*put_frame)(mfn_t mfn);
+    /* Called, with p2m->lock held, once for each entry written where
+     * leaves of a RAM type (p2m_is_ram) stop mapping the frames they
+     * mapped: removed, or replaced by entries with other frames; frames
+     * says how many 4K frames went (512 for a 2M leaf, in one call). Not called for a type change on the same frames, a
+     * shatter, a coalesce, p2m_empty or teardown. A device model may
+     * have the old frames in its mapcache (docs/designs/ioreq.md): the
+     * hook may only set flags. NULL: nobody listens (host tests). */
+    void (*ram_gone)(struct p2m_domain *p2m, uint64_t frames);
 };
 
 /* Does an entry of this type hold a reference on its frame? The caller
@@ -265,7 +277,7 @@ static inline bool p2m_holds_ref(p2m_type_t t)
 }
 
 /* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,
- * put_frame and pool: set them after p2m_init. */
+ * put_frame, ram_gone and pool: set them after p2m_init. */
 int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops);
 /* A domain's change log and type owners, empty. */
 void p2m_changes_init(struct p2m_changes *c);
@@ -357,6 +369,12 @@ int p2m_change_type_one(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t old, p2m_t
  * lock throughout: split huge ranges. */
 int64_t p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
                               p2m_type_t new);
+/* The same, into a type that must have an owner (p2m_claim_type) at the
+ * moment of the change: -EINVAL otherwise, nothing changed. Checked
+ * under the lock, so no entry of new is ever written after its owner's
+ * release, where that release's reset would not reach it. */
+int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_type_t old,
+                                    p2m_type_t new);
 
 /*
  * Begin changing every entry of type old to new, as of now. Writes at
@@ -401,6 +419,21 @@ void p2m_set_eager(struct p2m_domain *p2m, bool eager);
  */
 int p2m_claim_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner);
 int p2m_release_type(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, p2m_type_t to);
+
+/*
+ * The guard (docs/designs/ioreq.md): claim t only if nothing of an
+ * earlier claim is left. While t has no owner nobody may write an entry
+ * of type t, so every frame still *stored* as t is an entry of an earlier
+ * owner that its release has not reset yet (it reads as the release's
+ * "to" already). Those frames (4K each, whatever the leaf size) go to
+ * *left; any: -EBUSY, nothing changes. Another owner: -EBUSY, *left 0.
+ * The owner itself claiming again: 0.
+ */
+int p2m_claim_type_unused(struct p2m_domain *p2m, p2m_type_t t, uint16_t owner, uint64_t *left);
+
+/* t's owner now (0: none). Only a hint unless the caller serialises
+ * claims and releases of t itself. */
+uint16_t p2m_type_owner(struct p2m_domain *p2m, p2m_type_t t);
 
 /*
  * ---- Dirty flags and superpages, for log-dirty (p2m/dirty.c) ----

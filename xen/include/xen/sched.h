@@ -107,6 +107,7 @@ struct domain
     struct p2m_domain p2m;
     uint64_t ro_writes_dropped;      /* guest writes to ram_ro pages skipped */
     uint64_t logdirty_faults;        /* first writes to ram_logdirty pages */
+    bool ioreq_memtype_no_sweep;     /* test knob, WREN_P2M_IOREQ_NO_SWEEP */
     struct logdirty_domain logdirty; /* XEN_DOMCTL_shadow_op log-dirty */
     uint64_t max_pages;              /* XEN_DOMCTL_max_mem limit */
     uint64_t tot_pages;

@@ -48,9 +48,9 @@ int xendevicemodel_create_ioreq_server(xendevicemodel_handle *dmod, domid_t domi
 /* The buffered port (and, if ioreq_gfn or bufioreq_gfn is not NULL, the
  * gfns of the pages in the guest: Wren maps none, so ask with both NULL
  * and map the pages with xenforeignmemory_map_resource). */
-int xendevicemodel_get_ioreq_server_info(xendevicemodel_handle *dmod, domid_t domid,
-                                         ioservid_t id, xen_pfn_t *ioreq_gfn,
-                                         xen_pfn_t *bufioreq_gfn, evtchn_port_t *bufioreq_port);
+int xendevicemodel_get_ioreq_server_info(xendevicemodel_handle *dmod, domid_t domid, ioservid_t id,
+                                         xen_pfn_t *ioreq_gfn, xen_pfn_t *bufioreq_gfn,
+                                         evtchn_port_t *bufioreq_port);
 /* Claim or give back [start, end] (inclusive): ports, or memory if is_mmio. */
 int xendevicemodel_map_io_range_to_ioreq_server(xendevicemodel_handle *dmod, domid_t domid,
                                                 ioservid_t id, int is_mmio, uint64_t start,
@@ -70,9 +70,8 @@ int xendevicemodel_unmap_pcidev_from_ioreq_server(xendevicemodel_handle *dmod, d
  * while an earlier owner's entries are still outstanding. */
 int xendevicemodel_map_mem_type_to_ioreq_server(xendevicemodel_handle *dmod, domid_t domid,
                                                 ioservid_t id, uint16_t type, uint32_t flags);
-int xendevicemodel_set_ioreq_server_state(xendevicemodel_handle *dmod, domid_t domid,
-                                          ioservid_t id, int enabled);
-int xendevicemodel_destroy_ioreq_server(xendevicemodel_handle *dmod, domid_t domid,
-                                        ioservid_t id);
+int xendevicemodel_set_ioreq_server_state(xendevicemodel_handle *dmod, domid_t domid, ioservid_t id,
+                                          int enabled);
+int xendevicemodel_destroy_ioreq_server(xendevicemodel_handle *dmod, domid_t domid, ioservid_t id);
 
 #endif /* XENDEVICEMODEL_H */

@@ -1,0 +1,103 @@
+/*
+ * ioreq-inval.h - what the mapcache invalidation tests (tests/ioreq-inval-*)
+ * and their helper domU (tests/ioreq-inval-target) agree on: the frames
+ * the scripts use, the values they write, the MARK steps and the control
+ * page dom0 maps to stop the helper and watch it. Nothing else includes it.
+ */
+#ifndef XTF_IOREQ_INVAL_H
+#define XTF_IOREQ_INVAL_H
+
+#include <xtf/types.h>
+#include <xtf/ioreq.h>
+#include <xtf/mapcache.h>
+
+#define INVAL_MODE_GUEST  1
+#define INVAL_MODE_BATCH  2
+#define INVAL_MODE_REMOTE 3
+#define INVAL_MODE_STALL  4
+#define INVAL_MODE_INSN   5
+
+/* mode 5: the two dwords one REP OUTSL writes to MARK. */
+#define INVAL_INSN_1 0x5001U
+#define INVAL_INSN_2 0x5002U
+
+#define INVAL_CTL_GFN   0x280UL /* the control page (struct inval_ctl) */
+#define INVAL_G         0x300UL /* mode 1: the frame given back */
+#define INVAL_R         0x301UL /* mode 3: the frame dom0 replaces */
+#define INVAL_G2        0x302UL /* mode 1: shared_info goes here, then away */
+#define INVAL_BATCH_GFN 0x400UL /* mode 2: the frames given back */
+#define INVAL_BATCH_NR  64UL
+
+/* Values written at the start of a frame: before, after, after again. */
+#define INVAL_A 0xa5a50000U
+#define INVAL_B 0xb6b60000U
+#define INVAL_C 0xc7c70000U
+
+#define INVAL_MARK_BEFORE 1      /* about to give frames back */
+#define INVAL_MARK_GONE   2      /* given back (not yet populated again) */
+#define INVAL_MARK_END    3      /* the script is done */
+#define INVAL_MARK_ERROR  0xdead /* a hypercall of the script failed */
+
+struct inval_ctl
+{
+    uint64_t stop;     /* dom0: end the loops */
+    uint64_t progress; /* mode 4: vCPU 0's count */
+    uint64_t reads[2]; /* mode 3: DMA reads done, per vCPU */
+};
+
+/* ---- dom0's side: the device, served through a mapcache, and a log ---- */
+
+#define INVAL_TARGET    1
+#define INVAL_LOG_MAX   8192
+#define INVAL_IOPAGE    0x7f000UL /* dom0's gfn for the server's page */
+#define INVAL_CACHE_GFN 0x7f100UL /* dom0's gfns for the mapcache */
+#define INVAL_CTL_LOCAL 0x7f200UL /* dom0's gfn for the control page */
+#define INVAL_SCRATCH   0x7f201UL /* dom0's gfn for one-off mappings */
+
+enum inval_kind
+{
+    INVAL_EV_READ,  /* value: what DATA returned */
+    INVAL_EV_MARK,  /* value: the step */
+    INVAL_EV_INVAL, /* an IOREQ_TYPE_INVALIDATE taken */
+};
+
+struct inval_event
+{
+    uint8_t kind, vcpu;
+    uint32_t value;
+};
+
+struct inval_server
+{
+    struct xtf_ioreq_server io;
+    struct xtf_mapcache mc;
+    uint64_t addr[XTF_IOREQ_MAX_VCPUS];   /* ADDR latched, per vCPU */
+    uint64_t invals[XTF_IOREQ_MAX_VCPUS]; /* INVALIDATEs taken, per vCPU */
+    uint64_t reads[XTF_IOREQ_MAX_VCPUS];
+    bool owes[XTF_IOREQ_MAX_VCPUS]; /* dom0 changed the target: not yet invalidated */
+    uint64_t overtaken;             /* requests from a vCPU that owed one */
+    struct inval_event log[INVAL_LOG_MAX];
+    unsigned int nr_log;
+    bool log_full;
+};
+
+/* Create the server for INVAL_TARGET with nr_vcpus, claim the device's
+ * ports, enable it, map the control page. false (with ERROR) on failure. */
+bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus);
+volatile struct inval_ctl *inval_ctl(void);
+/* The server's handler (a test may wrap it): the device, and the log. */
+void inval_handle(struct xtf_ioreq_server *s, ioreq_t *p);
+/* Serve until the target shuts down (true) or polls run out (false). */
+bool inval_serve_until_shutdown(struct inval_server *is);
+/* The log, printed (for the record and for a failure's reason). */
+void inval_print_log(const struct inval_server *is);
+/* The index of the first event of kind (and value, for a MARK) at or
+ * after from; -1 if none. */
+int inval_find(const struct inval_server *is, int from, enum inval_kind kind, uint32_t value);
+/* INVALs logged strictly between two indexes. */
+unsigned int inval_between(const struct inval_server *is, int from, int to);
+/* WREN_P2M_IOREQ_INVAL of the target since inval_server_start:
+ * broadcasts, flags set, frames gone. */
+bool inval_counters(uint64_t *sent, uint64_t *flags, uint64_t *frames);
+
+#endif /* XTF_IOREQ_INVAL_H */
