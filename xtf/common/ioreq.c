@@ -12,6 +12,7 @@
 #include <xtf/ioreq.h>
 #include <xtf/p2m.h>
 #include <public/memory.h>
+#include <public/hvm/hvm_op.h>
 
 static long dmop(struct xtf_ioreq_server *s, struct xen_dm_op *op)
 {
@@ -129,7 +130,7 @@ long xtf_ioreq_map_mem_type(struct xtf_ioreq_server *s, uint32_t flags)
     struct xen_dm_op op = {
         .op = XEN_DMOP_map_mem_type_to_ioreq_server,
         .u.map_mem_type_to_ioreq_server = { .id = s->id,
-                                            .type = 5 /* HVMMEM_ioreq_server */,
+                                            .type = HVMMEM_ioreq_server,
                                             .flags = flags },
     };
 
