@@ -221,31 +221,26 @@ unsigned int xtf_ioreq_serve(struct xtf_ioreq_server *s)
     return n;
 }
 
+struct serving
+{
+    struct xtf_ioreq_server **srv;
+    unsigned int n;
+};
+
+static bool serve_all(void *arg)
+{
+    const struct serving *w = arg;
+    unsigned int done = 0;
+
+    for ( unsigned int k = 0; k < w->n; k++ )
+        done += xtf_ioreq_serve(w->srv[k]);
+    return done;
+}
+
 long xtf_mb_call_serving(xtf_mb_t *mb, uint32_t op, uint32_t nr, struct xtf_ioreq_server **srv,
                          unsigned int n)
 {
-    uint32_t seq = mb->seq + 1;
+    struct serving w = { .srv = srv, .n = n };
 
-    mb->op = op;
-    mb->nr = nr;
-    mb->result = -XEN_ETIMEDOUT;
-    smp_wmb();
-    mb->seq = seq;
-    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
-    {
-        unsigned int done = 0;
-
-        for ( unsigned int k = 0; k < n; k++ )
-            done += xtf_ioreq_serve(srv[k]);
-        if ( mb->ack == seq )
-        {
-            smp_rmb();
-            return mb->result;
-        }
-        if ( !(i % 64) && xtf_mb_target_gone(mb, NULL) )
-            return mb->ack == seq ? mb->result : -XEN_ESRCH;
-        if ( !done )
-            hypercall_yield();
-    }
-    return -XEN_ETIMEDOUT;
+    return xtf_mb_call_idle(mb, op, nr, serve_all, &w);
 }

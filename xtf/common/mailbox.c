@@ -55,7 +55,7 @@ bool xtf_mb_target_gone(xtf_mb_t *mb, unsigned int *reason)
     return info.flags & XEN_DOMINF_shutdown;
 }
 
-long xtf_mb_call(xtf_mb_t *mb, uint32_t op, uint32_t nr)
+long xtf_mb_call_idle(xtf_mb_t *mb, uint32_t op, uint32_t nr, bool (*work)(void *arg), void *arg)
 {
     uint32_t seq = mb->seq + 1;
 
@@ -66,6 +66,8 @@ long xtf_mb_call(xtf_mb_t *mb, uint32_t op, uint32_t nr)
     mb->seq = seq;
     for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
     {
+        bool busy = work && work(arg);
+
         if ( mb->ack == seq )
         {
             smp_rmb();
@@ -73,9 +75,15 @@ long xtf_mb_call(xtf_mb_t *mb, uint32_t op, uint32_t nr)
         }
         if ( !(i % 64) && xtf_mb_target_gone(mb, NULL) )
             return mb->ack == seq ? mb->result : -XEN_ESRCH;
-        hypercall_yield();
+        if ( !busy )
+            hypercall_yield();
     }
     return -XEN_ETIMEDOUT;
+}
+
+long xtf_mb_call(xtf_mb_t *mb, uint32_t op, uint32_t nr)
+{
+    return xtf_mb_call_idle(mb, op, nr, NULL, NULL);
 }
 
 long xtf_mb_settle(xtf_mb_t *mb)

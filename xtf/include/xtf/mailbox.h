@@ -78,6 +78,9 @@ xtf_mb_t *xtf_mb_attach(domid_t target, uint64_t local_gfn);
  * shut down (crashed) meanwhile, or -XEN_ETIMEDOUT if it never answered.
  */
 long xtf_mb_call(xtf_mb_t *mb, uint32_t op, uint32_t nr);
+/* The same, calling work(arg) while it waits (it returns true if it did
+ * something, so the controller does not yield then). */
+long xtf_mb_call_idle(xtf_mb_t *mb, uint32_t op, uint32_t nr, bool (*work)(void *arg), void *arg);
 
 /*
  * Wait until the target has gone round its idle loop (a yield included)
