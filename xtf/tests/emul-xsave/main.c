@@ -116,6 +116,20 @@ static void dump(uint8_t *out)
 }
 
 /*
+ * FSW's ES (bit 7) and B (bit 15) summarise the exception bits under the
+ * mask. A real CPU's (F)XRSTOR loads them as the image says; Bochs 2.7
+ * recomputes them when the state is loaded again, so whether an all-ones
+ * image keeps ES depends on whether the hypervisor saved and reloaded the
+ * vCPU's state before the dump (docs/platforms.md). They say nothing the
+ * exception bits and FCW do not: compare without them.
+ */
+static void ignore_summary_bits(uint8_t *dump)
+{
+    dump[2] &= 0x7f;
+    dump[3] &= 0x7f;
+}
+
+/*
  * Run c on the RAM buffer (prepared by the caller; at h's offset from a
  * 64-byte boundary) and at h (a hole, or an address whose first ram_part
  * bytes are RAM prepared the same way).
@@ -138,6 +152,8 @@ static void compare(const struct xcase *c, uint64_t h, unsigned int ram_part, co
                            (unsigned long)ex_hole, (unsigned long)ex_ram);
     if ( !ex_ram && s_hole != SENTINEL )
         xtf_failure("%s %s: RIP did not land on the next instruction", c->name, where);
+    ignore_summary_bits(dump_ram);
+    ignore_summary_bits(dump_hole);
     if ( memcmp(dump_ram, dump_hole, DUMP) )
         for ( unsigned int i = 0; i < DUMP; i++ )
             if ( dump_ram[i] != dump_hole[i] )
