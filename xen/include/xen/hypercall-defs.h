@@ -64,7 +64,8 @@
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \
                                          (uint64_t, unsigned int, nr_bufs),       \
-                                         (uint64_t, void *, bufs)))
+                                         (uint64_t, void *, bufs)))               \
+    HC(mca,              PRIVILEGED, 1, ((uint64_t, void *, u_xen_mc)))
 
 /*
  * Sub-ops, one list per hypercall that dispatches on a command:
