@@ -20,7 +20,11 @@
 #include <xen/p2m.h>
 #include <xen/broken.h>
 #include <xen/vmce.h>
+#include <xen/mm.h>
+#include <xen/hypercall.h>
+#include <xen/guest_access.h>
 #include <public/xen.h>
+#include <public/sysctl.h>
 
 #define VMCE_QUEUE 16
 
@@ -88,7 +92,7 @@ int frame_report_broken(mfn_t m)
 {
     struct mce_record rec;
 
-    arch_mce_synthesize(m, &rec);
+    arch_mce_synthesize(m, false, &rec);
     return vmce_report(&rec);
 }
 
@@ -184,6 +188,17 @@ void vmce_softirq(void)
     }
 }
 
+void vmce_broken_access(struct vcpu *v, gfn_t gfn, uint64_t gpa)
+{
+    mfn_t m = p2m_lookup(&v->domain->p2m, gfn, NULL, NULL, NULL);
+    struct mce_record rec;
+
+    arch_mce_synthesize(m, true, &rec);
+    rec.addr = (mfn_x(m) << PAGE_SHIFT) | (gpa & (PAGE_SIZE - 1));
+    rec.interrupted = v;
+    arch_vmce_inject(v, gfn_x(gfn), &rec);
+}
+
 void vmce_count_delivery(bool injected)
 {
     count(injected ? &counters.injected : &counters.crashed);
@@ -196,4 +211,65 @@ void vmce_get_counters(struct vmce_counters *c)
     c->injected = __atomic_load_n(&counters.injected, __ATOMIC_RELAXED);
     c->crashed = __atomic_load_n(&counters.crashed, __ATOMIC_RELAXED);
     c->dropped = __atomic_load_n(&counters.dropped, __ATOMIC_RELAXED);
+}
+
+/* ---- XEN_SYSCTL_wren_frame -------------------------------------------- */
+
+static void frame_query(struct xen_sysctl_wren_frame *f)
+{
+    struct page_info *pi = mfn_to_page(_mfn(f->mfn));
+    struct page_info p;
+
+    f->flags = 0;
+    if ( !pi )
+        return;
+    p.raw = __atomic_load_n(&pi->raw, __ATOMIC_ACQUIRE);
+    f->flags = WREN_FRAME_F_MANAGED | (p.use == FRAME_FREE ? WREN_FRAME_F_FREE : 0) |
+               (p.use == FRAME_GUEST ? WREN_FRAME_F_GUEST : 0) |
+               (p.flags & FRAME_BROKEN ? WREN_FRAME_F_BROKEN : 0);
+    f->owner = p.use == FRAME_GUEST ? p.owner : DOMID_INVALID;
+    f->count = p.count;
+}
+
+static long frame_of_gfn(struct xen_sysctl_wren_frame *f)
+{
+    struct domain *d = domain_get_by_id(f->domid);
+    p2m_type_t t;
+    mfn_t m;
+
+    if ( !d )
+        return -ESRCH;
+    if ( !domain_gfn_ok(d, f->gfn) )
+    {
+        put_domain(d);
+        return -EINVAL;
+    }
+    m = p2m_lookup(&d->p2m, _gfn(f->gfn), &t, NULL, NULL);
+    put_domain(d);
+    f->mfn = mfn_x(m);
+    f->p2m_type = t;
+    return 0;
+}
+
+long sysctl_wren_frame(struct xen_sysctl *op, uint64_t arg)
+{
+    struct xen_sysctl_wren_frame *f = &op->u.wren_frame;
+    struct vmce_counters c;
+    long rc = 0;
+
+    if ( f->pad || f->pad2 || f->op > WREN_FRAME_OF_GFN )
+        return -EINVAL;
+    if ( f->op == WREN_FRAME_OF_GFN )
+        rc = frame_of_gfn(f);
+    if ( rc )
+        return rc;
+    frame_query(f);
+    vmce_get_counters(&c);
+    f->retired = pages_retired();
+    f->reported = c.reported;
+    f->owned = c.owned;
+    f->injected = c.injected;
+    f->crashed = c.crashed;
+    f->dropped = c.dropped;
+    return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
 }

@@ -92,10 +92,10 @@ void mce_cpu_init(void)
         printk(XENLOG_INFO "MCA: %u banks, MCG_CAP %#llx\n", host_banks, (unsigned long long)cap);
 }
 
-void arch_mce_synthesize(mfn_t m, struct mce_record *rec)
+void arch_mce_synthesize(mfn_t m, bool at_access, struct mce_record *rec)
 {
     *rec = (struct mce_record){
-        .mcg_status = MCG_STATUS_MCIP | MCG_STATUS_RIPV,
+        .mcg_status = MCG_STATUS_MCIP | MCG_STATUS_RIPV | (at_access ? MCG_STATUS_EIPV : 0),
         .status = MCI_STATUS_VAL | MCI_STATUS_UC | MCI_STATUS_EN | MCI_STATUS_MISCV |
                   MCI_STATUS_ADDRV | MCI_STATUS_S | MCI_STATUS_AR | MCI_MCACOD_MEM_READ,
         .addr = mfn_x(m) << PAGE_SHIFT,

@@ -35,6 +35,10 @@ int vmce_report(const struct mce_record *rec);
  * entries, where no lock is held. Cheap when there is nothing to do. */
 void vmce_softirq(void);
 
+/* v touched gfn (guest-physical gpa), which is p2m_ram_broken: the
+ * hardware would raise #MC at the access, so v gets a vMCE for it. */
+void vmce_broken_access(struct vcpu *v, gfn_t gfn, uint64_t gpa);
+
 /* Counters for XEN_SYSCTL_wren_frame. */
 struct vmce_counters
 {
@@ -52,7 +56,8 @@ void vmce_count_delivery(bool injected);
 void arch_vmce_inject(struct vcpu *v, uint64_t gfn, const struct mce_record *rec);
 
 /* Arch: the record a machine check of an uncorrected, action-required
- * memory read error at m would give (frame_report_broken names no bank). */
-void arch_mce_synthesize(mfn_t m, struct mce_record *rec);
+ * memory read error at m would give (frame_report_broken names no bank);
+ * at_access: raised by the instruction that touched it (EIPV). */
+void arch_mce_synthesize(mfn_t m, bool at_access, struct mce_record *rec);
 
 #endif /* XEN_VMCE_H */
