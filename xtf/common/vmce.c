@@ -5,7 +5,10 @@
  */
 #include <xtf.h>
 #include <xtf/vmce.h>
+#include <xtf/evtchn.h>
+#include <xtf/time.h>
 #include <public/sysctl.h>
+#include <public/sched.h>
 #include <public/arch-x86/xen-mca.h>
 
 long xtf_mce_inject(unsigned int cpu, bool gpaddr, domid_t domid, uint64_t mcg_status,
@@ -55,4 +58,20 @@ long xtf_frame_of_gfn(domid_t domid, uint64_t gfn, struct xen_sysctl_wren_frame 
     struct xen_sysctl_wren_frame in = { .op = WREN_FRAME_OF_GFN, .domid = domid, .gfn = gfn };
 
     return frame_sysctl(&in, f);
+}
+
+void xtf_vmce_sleep(uint64_t ns)
+{
+    static long port = -1;
+    evtchn_port_t p;
+    struct sched_poll poll = { .nr_ports = 1 };
+
+    xtf_shared_info();
+    if ( port < 0 )
+        port = evtchn_alloc_unbound(DOMID_SELF, 0);
+    p = port < 0 ? 0 : (evtchn_port_t)port;
+    set_xen_guest_handle(poll.ports, &p);
+    poll.timeout = xtf_now() + ns;
+    while ( xtf_now() < poll.timeout )
+        hypercall_sched_op(SCHEDOP_poll, &poll);
 }

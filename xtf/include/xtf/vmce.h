@@ -17,6 +17,9 @@
 #define VMCE_MB_TOUCH \
     101 /* read the u64 at frame gfn[0] by the probe instruction:
                               out[0] = the value, or VMCE_POISON if a #MC hit it */
+#define VMCE_MB_SLEEP \
+    102 /* sleep arg[0] ns (SCHEDOP_poll), then ack: no vCPU of the
+                              target runs meanwhile */
 #define VMCE_POISON 0xdeadbeefbadc0deULL
 
 #define VMCE_DATA_GFN 0x300UL /* the frame the tests break: 3 MiB */
@@ -52,6 +55,9 @@
  * first failing call's return code, or 0. */
 long xtf_mce_inject(unsigned int cpu, bool gpaddr, domid_t domid, uint64_t mcg_status,
                     uint64_t status, uint64_t addr, uint64_t misc);
+
+/* Sleep ns nanoseconds in SCHEDOP_poll on a port nobody signals. */
+void xtf_vmce_sleep(uint64_t ns);
 
 /* XEN_SYSCTL_wren_frame: op WREN_FRAME_QUERY of mfn, or OF_GFN of
  * domid's gfn; the result in *f. */

@@ -71,6 +71,7 @@ static long serve(uint32_t op, uint32_t nr)
             return -XEN_EINVAL;
         mb->out[0] = vmce_probe_read((const uint64_t *)(uintptr_t)(mb->gfn[0] << PAGE_SHIFT));
         return 0;
+    case VMCE_MB_SLEEP: xtf_vmce_sleep(mb->arg[0]); return 0;
     case XTF_MB_EXIT: return 0;
     }
     return -XEN_EOPNOTSUPP;
