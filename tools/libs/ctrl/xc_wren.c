@@ -11,6 +11,7 @@
 
 #include "xc_private.h"
 #include "xenctrl_wren.h"
+#include <xen/arch-x86/xen-mca.h>
 
 /* wren_logdirty is not a named member of the domctl union: it lives in
  * the union's pad, which must be big enough for it. */
@@ -65,4 +66,31 @@ int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load)
         return -1;
     *load = s.u.wren_vcpu_load;
     return 0;
+}
+
+int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f)
+{
+    struct xen_sysctl s = { 0 };
+
+    if ( !f )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    s.u.wren_frame = *f;
+    if ( xc_sysctl(xch, XEN_SYSCTL_wren_frame, &s) < 0 )
+        return -1;
+    *f = s.u.wren_frame;
+    return 0;
+}
+
+int xc_mca_op(xc_interface *xch, struct xen_mc *mc)
+{
+    if ( !mc )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    mc->interface_version = XEN_MCA_INTERFACE_VERSION;
+    return xc_bounce_call(xch, __HYPERVISOR_mca, mc, sizeof(*mc));
 }

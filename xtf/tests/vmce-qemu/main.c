@@ -73,7 +73,7 @@ void test_main(void)
     xtf_mb_t *mb;
 
     if ( !on_qemu() )
-        return xtf_skip("Skip: Bochs cannot raise a machine check from outside; vmce-inject "
+        return xtf_skip("Bochs cannot raise a machine check from outside; vmce-inject "
                         "runs the same #MC handler through XEN_MC");
     mb = xtf_mb_attach(TARGET, MB_GFN);
     if ( !mb || xtf_frame_of_gfn(TARGET, VMCE_DATA_GFN, &f) || f.p2m_type != 0 )

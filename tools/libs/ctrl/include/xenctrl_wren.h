@@ -23,4 +23,11 @@ int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
 /* XEN_SYSCTL_wren_vcpu_load. */
 int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load);
 
+/* XEN_SYSCTL_wren_frame: f is IN (op, mfn or domid/gfn) and OUT. */
+int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f);
+
+struct xen_mc;
+/* __HYPERVISOR_mca: mc is IN and OUT (interface_version filled in). */
+int xc_mca_op(xc_interface *xch, struct xen_mc *mc);
+
 #endif /* XENCTRL_WREN_H */
