@@ -1,11 +1,12 @@
 /*
  * mceinj.c - dom0's xen-mceinj: break a guest's frame with a software
  * machine check, in the spirit of Xen's xen-mceinj (docs/man/
- * xen-mceinj.1.md). It asks the hypervisor (__HYPERVISOR_mca) to make a
- * CPU's bank 1 report an uncorrected, action-required memory error at
- * the guest-physical address DOMID:GFN (MC_MSRINJ_F_GPADDR: the
- * hypervisor translates it) and raises #MC there; the hypervisor's own
- * handler then breaks the frame and tells the guest. -q only reports a
+ * xen-mceinj.1.md). Through xc_wren_break_gfn it asks the hypervisor
+ * (__HYPERVISOR_mca) to make a CPU's bank 1 report an uncorrected,
+ * action-required memory error at the guest-physical address DOMID:GFN
+ * (MC_MSRINJ_F_GPADDR: the hypervisor translates it) and to raise #MC
+ * there; the hypervisor's own handler then breaks the frame and tells
+ * the guest. -q only reports a
  * frame's state (XEN_SYSCTL_wren_frame).
  *
  * May not touch: anything but the one frame named. Every argument is
@@ -20,17 +21,6 @@
 #include <xenctrl_wren.h>
 #include <xen/arch-x86/xen-mca.h>
 #include "dom0.h"
-
-#define MSR_MCG_STATUS 0x17a
-#define MSR_MC1_STATUS 0x405
-#define MSR_MC1_ADDR   0x406
-#define MSR_MC1_MISC   0x407
-/* MCIP | RIPV: asynchronous to the hypervisor, which can go on. */
-#define INJ_MCG_STATUS 0x5ULL
-/* VAL UC EN MISCV ADDRV S AR, MCACOD 0x9f: memory read, action required. */
-#define INJ_STATUS 0xbd8000000000009fULL
-/* Physical address, valid from bit 12. */
-#define INJ_MISC 0x8cULL
 
 struct mceinj_args
 {
@@ -127,31 +117,13 @@ static int query(xc_interface *xch, const struct mceinj_args *a)
 
 static int inject(xc_interface *xch, const struct mceinj_args *a)
 {
-    struct xen_mc mc = { .cmd = XEN_MC_msrinject };
-    struct xen_mc_msrinject *m = &mc.u.mc_msrinject;
-
-    m->mcinj_cpunr = a->cpu;
-    m->mcinj_flags = MC_MSRINJ_F_INTERPOSE | MC_MSRINJ_F_GPADDR;
-    m->mcinj_domid = a->domid;
-    m->mcinj_count = 4;
-    m->mcinj_msr[0] = (xen_mcinfo_msr_t){ MSR_MCG_STATUS, INJ_MCG_STATUS };
-    m->mcinj_msr[1] = (xen_mcinfo_msr_t){ MSR_MC1_STATUS, INJ_STATUS };
-    m->mcinj_msr[2] = (xen_mcinfo_msr_t){ MSR_MC1_ADDR, (a->gfn << 12) | a->offset };
-    m->mcinj_msr[3] = (xen_mcinfo_msr_t){ MSR_MC1_MISC, INJ_MISC };
-    if ( xc_mca_op(xch, &mc) )
+    if ( xc_wren_break_gfn(xch, a->cpu, a->domid, a->gfn, a->offset) )
     {
-        fprintf(stderr, "xen-mceinj: XEN_MC_msrinject for d%lu gfn %#llx on CPU %lu: %s\n",
-                a->domid, a->gfn, a->cpu,
+        fprintf(stderr, "xen-mceinj: breaking d%lu gfn %#llx on CPU %lu: %s\n", a->domid, a->gfn,
+                a->cpu,
                 errno == ESRCH    ? "no such domain"
                 : errno == EINVAL ? "refused (no RAM there, or no such CPU)"
                                   : strerror(errno));
-        return 1;
-    }
-    mc = (struct xen_mc){ .cmd = XEN_MC_mceinject };
-    mc.u.mc_mceinject.mceinj_cpunr = a->cpu;
-    if ( xc_mca_op(xch, &mc) )
-    {
-        fprintf(stderr, "xen-mceinj: XEN_MC_mceinject on CPU %lu: %s\n", a->cpu, strerror(errno));
         return 1;
     }
     printf("xen-mceinj: machine check raised on CPU %lu for d%lu gfn %#llx\n", a->cpu, a->domid,

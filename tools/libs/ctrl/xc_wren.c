@@ -94,3 +94,37 @@ int xc_mca_op(xc_interface *xch, struct xen_mc *mc)
     mc->interface_version = XEN_MCA_INTERFACE_VERSION;
     return xc_bounce_call(xch, __HYPERVISOR_mca, mc, sizeof(*mc));
 }
+
+#define MCE_MSR_MCG_STATUS 0x17a
+#define MCE_MSR_MC1_STATUS 0x405
+#define MCE_MSR_MC1_ADDR   0x406
+#define MCE_MSR_MC1_MISC   0x407
+#define MCE_INJ_MCG_STATUS 0x5ULL                /* MCIP | RIPV */
+#define MCE_INJ_STATUS     0xbd8000000000009fULL /* VAL UC EN MISCV ADDRV S AR, mem read */
+#define MCE_INJ_MISC       0x8cULL               /* physical address, from bit 12 */
+
+int xc_wren_break_gfn(xc_interface *xch, uint32_t cpu, uint32_t domid, uint64_t gfn,
+                      uint32_t offset)
+{
+    struct xen_mc mc = { .cmd = XEN_MC_msrinject };
+    struct xen_mc_msrinject *m = &mc.u.mc_msrinject;
+
+    if ( domid >= DOMID_FIRST_RESERVED || offset >= 4096 || gfn >> 52 )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    m->mcinj_cpunr = cpu;
+    m->mcinj_flags = MC_MSRINJ_F_INTERPOSE | MC_MSRINJ_F_GPADDR;
+    m->mcinj_domid = (domid_t)domid;
+    m->mcinj_count = 4;
+    m->mcinj_msr[0] = (xen_mcinfo_msr_t){ MCE_MSR_MCG_STATUS, MCE_INJ_MCG_STATUS };
+    m->mcinj_msr[1] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_STATUS, MCE_INJ_STATUS };
+    m->mcinj_msr[2] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_ADDR, (gfn << 12) | offset };
+    m->mcinj_msr[3] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_MISC, MCE_INJ_MISC };
+    if ( xc_mca_op(xch, &mc) )
+        return -1;
+    mc = (struct xen_mc){ .cmd = XEN_MC_mceinject };
+    mc.u.mc_mceinject.mceinj_cpunr = cpu;
+    return xc_mca_op(xch, &mc);
+}

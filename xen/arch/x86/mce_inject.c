@@ -17,6 +17,7 @@
 #include <xen/guest_access.h>
 #include <xen/p2m.h>
 #include <xen/smp.h>
+#include <xen/vmce.h>
 #include <asm/mce.h>
 #include <public/arch-x86/xen-mca.h>
 
@@ -96,6 +97,19 @@ static long inject_v2(const struct xen_mc_inject_v2 *in)
         if ( (map[cpu / 8] & (1U << (cpu % 8))) &&
              ((in->flags & XEN_MC_INJECT_CPU_BROADCAST) || cpu < in->cpumap_nr_bits) )
             rc = mce_raise(cpu);
+    vmce_softirq();
+    return rc;
+}
+
+/* Raise, then finish what the handler queued (the owner's broken entry,
+ * its vMCE) before returning: a hypercall holds no lock, and a caller
+ * that injects (a test, the saving tool's hooks) sees the whole outcome
+ * once the call is back. */
+static long raise_and_settle(unsigned int cpu)
+{
+    long rc = mce_raise(cpu);
+
+    vmce_softirq();
     return rc;
 }
 
@@ -110,7 +124,7 @@ long do_mca(uint64_t u_xen_mc)
     switch ( mc.cmd )
     {
     case XEN_MC_msrinject: return msrinject(&mc.u.mc_msrinject);
-    case XEN_MC_mceinject: return mce_raise(mc.u.mc_mceinject.mceinj_cpunr);
+    case XEN_MC_mceinject: return raise_and_settle(mc.u.mc_mceinject.mceinj_cpunr);
     case XEN_MC_inject_v2: return inject_v2(&mc.u.mc_inject_v2);
     }
     return -ENOSYS;
