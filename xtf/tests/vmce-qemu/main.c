@@ -78,12 +78,12 @@ void test_main(void)
     mb = xtf_mb_attach(TARGET, MB_GFN);
     if ( !mb || xtf_frame_of_gfn(TARGET, VMCE_DATA_GFN, &f) || f.p2m_type != 0 )
         return xtf_error("no mailbox with d1, or its frame is not RAM");
-    post(mb, VMCE_MB_SLEEP, 1500000000ULL);
+    post(mb, VMCE_MB_SLEEP, 3000000000ULL);
     xtf_vmce_sleep(200000000ULL); /* d1 is asleep by then */
     printf("WREN-MONITOR: mce 1 1 %#llx %#llx %#lx %#llx\n", VMCE_TEST_STATUS | MSCOD_TEST,
            MCG_STATUS_MCIP | MCG_STATUS_RIPV, (unsigned long)((f.mfn << PAGE_SHIFT) | ADDR_OFFSET),
            VMCE_TEST_MISC);
-    xtf_vmce_sleep(2500000000ULL);
+    xtf_vmce_sleep(4000000000ULL); /* the #MC lands while both sleep */
     if ( check_guest(mb, f.mfn) )
         xtf_success(NULL);
 }

@@ -8,13 +8,15 @@
  * leaves CR4.MCE clear: the hypervisor must crash it on a vMCE. It serves
  * the mailbox (xtf/mailbox.h) with the commands of xtf/vmce.h: report
  * what the handler saw, and read a frame with the one probe instruction,
- * which a #MC on it turns into VMCE_POISON instead of a crash.
+ * which a #MC on it turns into VMCE_POISON instead of a crash. It first
+ * checks that it may not inject machine checks itself (-EPERM).
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
 #include <xtf/vmce.h>
 #include <xtf/fuzz.h>
 #include <public/sched.h>
+#include <public/arch-x86/xen-mca.h>
 
 const char test_title[] = "vMCE helper: mailbox target";
 
@@ -77,8 +79,23 @@ static long serve(uint32_t op, uint32_t nr)
     return -XEN_EOPNOTSUPP;
 }
 
+/* Only the control domain may inject: a domU's XEN_MC is -EPERM. If it
+ * were not, this helper crashes and every vMCE test fails. */
+static void check_no_injection(void)
+{
+    struct xen_mc mc = { .cmd = XEN_MC_mceinject, .interface_version = XEN_MCA_INTERFACE_VERSION };
+    long rc = hypercall_mca(&mc);
+
+    if ( rc != -XEN_EPERM )
+    {
+        printf("XEN_MC from a domU returned %ld, expected -EPERM\n", rc);
+        xtf_shutdown(SHUTDOWN_crash);
+    }
+}
+
 void test_main(void)
 {
+    check_no_injection();
     if ( xtf_cmdline_u64("mce", 1) )
     {
         xtf_set_vector_handler(X86_EXC_MC, mc_handler);
