@@ -54,6 +54,8 @@ test_cfg_var()
 # is its CPUS (emulated CPUs, QEMU only; default 2), T_ICOUNT its ICOUNT
 # (yes: QEMU counts time in instructions, -icount shift=0,sleep=off, so a
 # guest's pvclock deltas are instruction counts: for benchmarks).
+# T_QEMU_MONITOR is its QEMU_MONITOR (yes: the guest may drive QEMU's
+# monitor by printing "WREN-MONITOR: mce ..." lines, qemu.sh).
 test_load()
 {
     local name=$1 cfg=$XTF_DIR/$1.cfg dump i d v
@@ -61,7 +63,7 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT; do
+        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT QEMU_MONITOR; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
@@ -88,6 +90,8 @@ test_load()
     [[ -z $T_MEMORY || $T_MEMORY =~ ^[0-9]+$ ]] || die "$cfg: MEMORY '$T_MEMORY' is not a number of MiB"
     [[ -z $T_CPUS || $T_CPUS =~ ^[1-8]$ ]] || die "$cfg: CPUS '$T_CPUS' is not a number of CPUs from 1 to 8"
     [[ -z $T_ICOUNT || $T_ICOUNT == yes ]] || die "$cfg: ICOUNT '$T_ICOUNT' is not yes or empty"
+    [[ -z $T_QEMU_MONITOR || $T_QEMU_MONITOR == yes ]] ||
+        die "$cfg: QEMU_MONITOR '$T_QEMU_MONITOR' is not yes or empty"
 
     MOD_FILE=("$T_DOM0.elf")
     MOD_STRING=("$T_DOM0.elf${T_DOM0_ARGS:+ $T_DOM0_ARGS}")

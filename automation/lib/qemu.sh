@@ -51,19 +51,52 @@ qemu_argv()
     [[ $1 == mon:* ]] || QEMU_CMD+=(-monitor none)
 }
 
+# qemu_monitor_watch SERIAL_LOG PIPE: for a test with QEMU_MONITOR=yes.
+# Each serial line "WREN-MONITOR: mce ARGS" (a guest asking for a machine
+# check, docs/designs/vmce.md) is sent once, as "mce ARGS", to QEMU's
+# monitor on PIPE.in; only `mce` with hexadecimal/decimal arguments is
+# passed on. The monitor's answers go to PIPE.log. Runs until killed.
+qemu_monitor_watch()
+{
+    local log=$1 pipe=$2 sent=0 lines line reader
+
+    cat "$pipe.out" >"$pipe.log" &
+    reader=$!
+    trap 'kill "$reader" 2>/dev/null; exit 0' TERM
+    while :; do
+        mapfile -t lines < <(grep -a -o 'WREN-MONITOR: mce[ 0-9a-fx]*' "$log")
+        while (( sent < ${#lines[@]} )); do
+            line=${lines[sent]#WREN-MONITOR: }
+            printf '%s\n' "$line" >"$pipe.in"
+            sent=$((sent + 1))
+        done
+        sleep 0.05
+    done
+}
+
 # qemu_run SERIAL_LOG EMU_LOG LIMIT: boot with a time limit in the
 # background of this shell (EMU_PID names its process group, so a trap can
 # end it) and wait. Sets EMU_STATUS, EMU_TIMED_OUT, EMU_NOTE and EMU_DIAG.
 qemu_run()
 {
-    local log=$1 emulog=$2 limit=$3
+    local log=$1 emulog=$2 limit=$3 pipe=${2%/*}/monitor watcher=
 
     qemu_argv "file:$log" "$emulog"
+    if [[ ${T_QEMU_MONITOR:-} == yes ]]; then
+        mkfifo "$pipe.in" "$pipe.out" || die "cannot make the monitor pipes $pipe.in/.out"
+        QEMU_CMD=("${QEMU_CMD[@]:0:${#QEMU_CMD[@]}-2}" -monitor "pipe:$pipe")
+        qemu_monitor_watch "$log" "$pipe" &
+        watcher=$!
+    fi
     ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" ) </dev/null >"$emulog" 2>&1 &
     EMU_PID=$!
     wait "$EMU_PID" 2>/dev/null
     EMU_STATUS=$?
     EMU_PID=
+    if [[ -n $watcher ]]; then
+        kill "$watcher" 2>/dev/null
+        wait "$watcher" 2>/dev/null
+    fi
     qemu_collect "$emulog"
 }
 

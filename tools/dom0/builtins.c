@@ -128,6 +128,7 @@ static const struct
     { "wait-console", dom0_cmd_wait_console },
     { "free-pages", dom0_cmd_free_pages },
     { "wait-gone", dom0_cmd_wait_gone },
+    { "xen-mceinj", dom0_cmd_mceinj },
     { "repeat", dom0_cmd_repeat },
     { "uart-input", dom0_cmd_uart_input },
     { "wait-uart", dom0_cmd_wait_uart },

@@ -3,7 +3,7 @@
  * Xen's xenstore-read/-write/-ls/-rm, repeat (a loop), and checks that
  * wait for a guest to do something (sleep, wait-xs, wait-console,
  * wait-gone) or compare the host's free memory with a baseline
- * (free-pages). Each returns 0 when the
+ * (free-pages save|same|fewer N). Each returns 0 when the
  * condition holds and 1 (with a message naming what was seen) when not,
  * so script mode's verdict follows them.
  *
@@ -305,7 +305,7 @@ int dom0_cmd_free_pages(int argc, char **argv)
     xc_physinfo_t info;
     int rc = 1;
 
-    if ( argc != 2 || !xch || xc_physinfo(xch, &info) )
+    if ( argc < 2 || argc > 3 || !xch || xc_physinfo(xch, &info) )
         goto out;
     if ( !strcmp(argv[1], "save") )
     {
@@ -318,6 +318,15 @@ int dom0_cmd_free_pages(int argc, char **argv)
         printf("free pages: %llu, saved %llu\n", (unsigned long long)info.free_pages,
                (unsigned long long)saved);
         rc = info.free_pages != saved;
+    }
+    else if ( !strcmp(argv[1], "fewer") && argc == 3 )
+    {
+        /* A frame taken out of service for good (a broken one) is missed. */
+        unsigned long long n = strtoull(argv[2], NULL, 0);
+
+        printf("free pages: %llu, saved %llu, %llu fewer expected\n",
+               (unsigned long long)info.free_pages, (unsigned long long)saved, n);
+        rc = info.free_pages + n != saved;
     }
 out:
     if ( xch )

@@ -3,9 +3,12 @@
  * sizes and alignment, zeroing, exhaustion, coalescing back to the
  * starting shape, double-free detection, several ranges, and a long random
  * alloc/free sequence checked against a shadow model of who owns each page.
+ * Broken frames (xen/broken.h): retired when their owner lets go, taken
+ * out when they broke while free, never handed out again.
  */
 #include <xen/mm.h>
 #include <xen/lib.h>
+#include <xen/frame.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +315,69 @@ static void test_random_against_shadow(void)
     check_shape(&start);
 }
 
+/* Allocate every page there is, one at a time: bad is never among them. */
+static void check_never_handed_out(mfn_t bad)
+{
+    unsigned long n = 0, total = pages_total();
+    mfn_t *pages = calloc(total + 1, sizeof(*pages));
+
+    while ( mfn_valid_raw(pages[n] = alloc_pages(0)) )
+    {
+        CHECK_MSG(!mfn_eq(pages[n], bad), "broken mfn %#llx handed out",
+                  (unsigned long long)mfn_x(bad));
+        CHECK(++n <= total);
+    }
+    CHECK_EQ(n, total - pages_retired());
+    while ( n-- )
+        free_pages(pages[n], 0);
+    free(pages);
+}
+
+/* A guest's frame breaks while it owns it: the owner keeps its
+ * references, no new one is given, and the last put retires it. */
+static void test_broken_owned_frame_retired(void)
+{
+    struct page_info was;
+    mfn_t m, bad;
+
+    arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE);
+    m = alloc_pages(3);
+    frames_assign(m, 3, 5);
+    bad = _mfn(mfn_x(m) + 2);
+    CHECK(frame_mark_broken(bad, &was));
+    CHECK_EQ(was.owner, 5);
+    CHECK(!(was.flags & FRAME_BROKEN));
+    CHECK(frame_has_broken_flag(bad));
+    CHECK(!get_page(bad, 5));           /* no new mapping of it */
+    CHECK(get_page(_mfn(mfn_x(m)), 5)); /* its neighbours are fine */
+    put_page(_mfn(mfn_x(m)));
+    CHECK(frame_is_allocated_to(bad, 5));
+    CHECK_EQ(frames_release_owner(5), 8);
+    CHECK_EQ(pages_retired(), 1);
+    CHECK_EQ(pages_free(), pages_total() - 1);
+    CHECK(frame_has_broken_flag(bad));
+    check_never_handed_out(bad);
+}
+
+/* A frame breaks while it is free: the next allocation that reaches it
+ * takes it out, and it stays out. */
+static void test_broken_free_frame_taken_out(void)
+{
+    struct page_info was;
+    mfn_t m;
+
+    arena_setup(ARENA_DEFAULT_BASE, ARENA_SIZE);
+    m = alloc_pages(0);
+    free_pages(m, 0);
+    CHECK(frame_mark_broken(m, &was));
+    CHECK_EQ(was.use, FRAME_FREE);
+    check_never_handed_out(m);
+    CHECK_EQ(pages_retired(), 1);
+    CHECK_EQ(pages_free(), pages_total() - 1);
+    check_never_handed_out(m);                /* and again, after everything came back */
+    CHECK(!frame_mark_broken(_mfn(0), &was)); /* not a frame it manages */
+}
+
 static const struct test_case cases[] = {
     { "page_alloc.initial_split", test_initial_split },
     { "page_alloc.every_order", test_every_order },
@@ -321,6 +387,8 @@ static const struct test_case cases[] = {
     { "page_alloc.double_free_detected", test_double_free_detected },
     { "page_alloc.several_ranges", test_several_ranges },
     { "page_alloc.random_against_shadow", test_random_against_shadow },
+    { "page_alloc.broken_owned_frame_retired", test_broken_owned_frame_retired },
+    { "page_alloc.broken_free_frame_taken_out", test_broken_free_frame_taken_out },
 };
 
 int main(void)

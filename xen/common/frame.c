@@ -40,6 +40,19 @@ static bool swap(struct page_info *pi, uint64_t old, uint64_t new)
                                        __ATOMIC_ACQUIRE);
 }
 
+/* Replace a record, keeping FRAME_BROKEN: a machine check may mark the
+ * frame at any moment, and that mark must survive. */
+static void store_keeping_broken(struct page_info *pi, struct page_info rec)
+{
+    struct page_info old;
+
+    do
+    {
+        old.raw = load(pi);
+        rec.flags = (uint8_t)((rec.flags & ~FRAME_BROKEN) | (old.flags & FRAME_BROKEN));
+    } while ( !swap(pi, old.raw, rec.raw) );
+}
+
 void frames_assign(mfn_t m, unsigned int order, uint16_t owner)
 {
     struct page_info rec = {
@@ -47,7 +60,7 @@ void frames_assign(mfn_t m, unsigned int order, uint16_t owner)
     };
 
     for ( uint64_t i = 0; i < (1ULL << order); i++ )
-        __atomic_store_n(&frame_or_panic(_mfn(mfn_x(m) + i))->raw, rec.raw, __ATOMIC_RELEASE);
+        store_keeping_broken(frame_or_panic(_mfn(mfn_x(m) + i)), rec);
 }
 
 void frame_share_with_guest(mfn_t m, uint16_t owner)
@@ -56,12 +69,42 @@ void frame_share_with_guest(mfn_t m, uint16_t owner)
         .count = 1, .owner = owner, .use = FRAME_GUEST, .flags = FRAME_XEN_REF
     };
 
-    __atomic_store_n(&frame_or_panic(m)->raw, rec.raw, __ATOMIC_RELEASE);
+    store_keeping_broken(frame_or_panic(m), rec);
 }
 
+bool frame_mark_broken(mfn_t m, struct page_info *was)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info old, new;
+
+    if ( !pi )
+        return false;
+    do
+    {
+        old.raw = load(pi);
+        new = old;
+        new.flags |= FRAME_BROKEN;
+    } while ( !swap(pi, old.raw, new.raw) );
+    *was = old;
+    return true;
+}
+
+bool frame_has_broken_flag(mfn_t m)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info p;
+
+    if ( !pi )
+        return false;
+    p.raw = load(pi);
+    return p.flags & FRAME_BROKEN;
+}
+
+/* A broken frame takes no new mapping: whoever asks (a foreign mapper,
+ * a hypervisor copy) is refused as if the page were gone. */
 static bool mappable(const struct page_info *p, uint16_t owner)
 {
-    return p->use == FRAME_GUEST && p->owner == owner && p->count &&
+    return p->use == FRAME_GUEST && p->owner == owner && p->count && !(p->flags & FRAME_BROKEN) &&
            (p->flags & (FRAME_ALLOCATED | FRAME_XEN_REF)) && p->count < UINT32_MAX;
 }
 
@@ -98,7 +141,9 @@ static void drop(struct page_info *pi, mfn_t m, uint8_t clear)
         new.count--;
         new.flags &= (uint8_t)~clear;
         if ( !new.count )
-            new = (struct page_info){ .owner = DOMID_XEN, .use = FRAME_XEN };
+            new = (struct page_info){ .owner = DOMID_XEN,
+                                      .use = FRAME_XEN,
+                                      .flags = (uint8_t)(old.flags & FRAME_BROKEN) };
     } while ( !swap(pi, old.raw, new.raw) );
     if ( !new.count )
         free_pages(m, 0);

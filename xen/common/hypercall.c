@@ -21,6 +21,7 @@
 #include <public/memory.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/dm_op.h>
+#include <public/arch-x86/xen-mca.h>
 
 struct hypercall_entry
 {

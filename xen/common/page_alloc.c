@@ -45,7 +45,7 @@ struct mem_range
 static spinlock_t page_alloc_lock = SPIN_LOCK_UNLOCKED(LOCK_page_alloc);
 static struct mem_range *ranges;
 static struct free_block *free_lists[MAX_ORDER + 1];
-static unsigned long nr_free, nr_total;
+static unsigned long nr_free, nr_total, nr_retired;
 
 static uint64_t block_pages(unsigned int order)
 {
@@ -198,7 +198,24 @@ static void mark_frames(struct mem_range *r, uint64_t mfn, uint64_t nr, enum fra
                              .use = (uint8_t)use };
 
     for ( uint64_t i = 0; i < nr; i++ )
-        __atomic_store_n(&pi[i].raw, rec.raw, __ATOMIC_RELEASE);
+    {
+        /* FRAME_BROKEN is set lock-free by the #MC path: never lose it. */
+        uint64_t old = __atomic_exchange_n(&pi[i].raw, rec.raw, __ATOMIC_ACQ_REL);
+        struct page_info was = { .raw = old };
+
+        if ( was.flags & FRAME_BROKEN )
+            __atomic_fetch_or(&pi[i].flags, FRAME_BROKEN, __ATOMIC_ACQ_REL);
+    }
+}
+
+static bool block_has_broken(const struct mem_range *r, uint64_t mfn, uint64_t nr)
+{
+    const struct page_info *pi = &r->frames[mfn - r->first_mfn];
+
+    for ( uint64_t i = 0; i < nr; i++ )
+        if ( __atomic_load_n(&pi[i].flags, __ATOMIC_ACQUIRE) & FRAME_BROKEN )
+            return true;
+    return false;
 }
 
 /* A frame still referenced must never reach the free lists. */
@@ -233,31 +250,46 @@ static unsigned int smallest_free_order(unsigned int order)
     return order;
 }
 
+static void give_back(struct mem_range *r, uint64_t mfn, unsigned int order);
+
+/* Take a free block of 2^order pages off the lists, with the lock held;
+ * INVALID_MFN if there is none. A frame that broke while it was free is
+ * found here: the block goes back without it and another is taken. */
+static mfn_t take_block(unsigned int order)
+{
+    for ( ;; )
+    {
+        unsigned int have = smallest_free_order(order);
+        uint64_t mfn;
+        struct mem_range *r;
+
+        if ( have > MAX_ORDER )
+            return INVALID_MFN;
+        mfn = mfn_x(virt_to_mfn(free_lists[have]));
+        r = range_of(mfn, block_pages(have));
+        list_remove(r, mfn, have);
+        if ( block_has_broken(r, mfn, block_pages(have)) )
+        {
+            give_back(r, mfn, have);
+            continue;
+        }
+        while ( have-- > order ) /* give back the upper halves */
+            list_push(r, mfn + block_pages(have), have);
+        mark_frames(r, mfn, block_pages(order), FRAME_XEN);
+        return _mfn(mfn);
+    }
+}
+
 mfn_t alloc_pages(unsigned int order)
 {
-    unsigned int have;
-    uint64_t mfn;
-    struct mem_range *r;
+    mfn_t m;
 
     if ( order > MAX_ORDER )
         return INVALID_MFN;
-
     spin_lock(&page_alloc_lock);
-    have = smallest_free_order(order);
-    if ( have > MAX_ORDER )
-    {
-        spin_unlock(&page_alloc_lock);
-        return INVALID_MFN;
-    }
-    mfn = mfn_x(virt_to_mfn(free_lists[have]));
-    r = range_of(mfn, block_pages(have));
-    list_remove(r, mfn, have);
-    while ( have-- > order ) /* give back the upper halves */
-        list_push(r, mfn + block_pages(have), have);
-    mark_frames(r, mfn, block_pages(order), FRAME_XEN);
+    m = take_block(order);
     spin_unlock(&page_alloc_lock);
-
-    return _mfn(mfn);
+    return m;
 }
 
 mfn_t alloc_zeroed_pages(unsigned int order)
@@ -315,6 +347,28 @@ static bool buddy_is_free(const struct mem_range *r, uint64_t buddy, unsigned in
            head_bit(r, buddy) && block_at(buddy)->order == order;
 }
 
+static void merge_and_push(struct mem_range *r, uint64_t mfn, unsigned int order);
+
+/* Put an unreferenced block back, leaving out its broken frames: they
+ * are retired (owned by the hypervisor, never on a free list again). */
+static void give_back(struct mem_range *r, uint64_t mfn, unsigned int order)
+{
+    if ( !block_has_broken(r, mfn, block_pages(order)) )
+    {
+        mark_frames(r, mfn, block_pages(order), FRAME_FREE);
+        merge_and_push(r, mfn, order);
+        return;
+    }
+    if ( order == 0 )
+    {
+        mark_frames(r, mfn, 1, FRAME_XEN);
+        nr_retired++;
+        return;
+    }
+    give_back(r, mfn, order - 1);
+    give_back(r, mfn + block_pages(order - 1), order - 1);
+}
+
 void free_pages(mfn_t first, unsigned int order)
 {
     uint64_t mfn = mfn_x(first);
@@ -324,7 +378,12 @@ void free_pages(mfn_t first, unsigned int order)
     r = order <= MAX_ORDER ? range_of(mfn, block_pages(order)) : NULL;
     check_free(r, mfn, order);
     check_unreferenced(r, mfn, block_pages(order));
-    mark_frames(r, mfn, block_pages(order), FRAME_FREE);
+    give_back(r, mfn, order);
+    spin_unlock(&page_alloc_lock);
+}
+
+static void merge_and_push(struct mem_range *r, uint64_t mfn, unsigned int order)
+{
     while ( order < MAX_ORDER )
     {
         uint64_t buddy = mfn ^ block_pages(order);
@@ -336,7 +395,6 @@ void free_pages(mfn_t first, unsigned int order)
         order++;
     }
     list_push(r, mfn, order);
-    spin_unlock(&page_alloc_lock);
 }
 
 void *alloc_page_zeroed(void)
@@ -360,6 +418,10 @@ unsigned long pages_total(void)
 {
     return nr_total;
 }
+unsigned long pages_retired(void)
+{
+    return nr_retired;
+}
 
 unsigned long page_alloc_free_blocks(unsigned int order)
 {
@@ -380,6 +442,6 @@ void page_alloc_reset(void)
 {
     memset(free_lists, 0, sizeof(free_lists));
     ranges = NULL;
-    nr_free = nr_total = 0;
+    nr_free = nr_total = nr_retired = 0;
 }
 #endif

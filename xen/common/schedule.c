@@ -15,6 +15,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/vmce.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/console.h>
@@ -213,6 +214,7 @@ static void run_slice(struct vcpu *v)
     do
     {
         timer_softirq();
+        vmce_softirq();
         poll_end_if_awake(v);
         arch_vcpu_run_once(v);
     } while ( !ci->need_resched && vcpu_runnable(v) );

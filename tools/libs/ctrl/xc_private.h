@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/arch-x86/xen-mca.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
 #include <xen/memory.h>

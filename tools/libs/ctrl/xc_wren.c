@@ -11,6 +11,7 @@
 
 #include "xc_private.h"
 #include "xenctrl_wren.h"
+#include <xen/arch-x86/xen-mca.h>
 
 /* wren_logdirty is not a named member of the domctl union: it lives in
  * the union's pad, which must be big enough for it. */
@@ -65,4 +66,65 @@ int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load)
         return -1;
     *load = s.u.wren_vcpu_load;
     return 0;
+}
+
+int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f)
+{
+    struct xen_sysctl s = { 0 };
+
+    if ( !f )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    s.u.wren_frame = *f;
+    if ( xc_sysctl(xch, XEN_SYSCTL_wren_frame, &s) < 0 )
+        return -1;
+    *f = s.u.wren_frame;
+    return 0;
+}
+
+int xc_mca_op(xc_interface *xch, struct xen_mc *mc)
+{
+    if ( !mc )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    mc->interface_version = XEN_MCA_INTERFACE_VERSION;
+    return xc_bounce_call(xch, __HYPERVISOR_mca, mc, sizeof(*mc));
+}
+
+#define MCE_MSR_MCG_STATUS 0x17a
+#define MCE_MSR_MC1_STATUS 0x405
+#define MCE_MSR_MC1_ADDR   0x406
+#define MCE_MSR_MC1_MISC   0x407
+#define MCE_INJ_MCG_STATUS 0x5ULL                /* MCIP | RIPV */
+#define MCE_INJ_STATUS     0xbd8000000000009fULL /* VAL UC EN MISCV ADDRV S AR, mem read */
+#define MCE_INJ_MISC       0x8cULL               /* physical address, from bit 12 */
+
+int xc_wren_break_gfn(xc_interface *xch, uint32_t cpu, uint32_t domid, uint64_t gfn,
+                      uint32_t offset)
+{
+    struct xen_mc mc = { .cmd = XEN_MC_msrinject };
+    struct xen_mc_msrinject *m = &mc.u.mc_msrinject;
+
+    if ( domid >= DOMID_FIRST_RESERVED || offset >= 4096 || gfn >> 52 )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    m->mcinj_cpunr = cpu;
+    m->mcinj_flags = MC_MSRINJ_F_INTERPOSE | MC_MSRINJ_F_GPADDR;
+    m->mcinj_domid = (domid_t)domid;
+    m->mcinj_count = 4;
+    m->mcinj_msr[0] = (xen_mcinfo_msr_t){ MCE_MSR_MCG_STATUS, MCE_INJ_MCG_STATUS };
+    m->mcinj_msr[1] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_STATUS, MCE_INJ_STATUS };
+    m->mcinj_msr[2] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_ADDR, (gfn << 12) | offset };
+    m->mcinj_msr[3] = (xen_mcinfo_msr_t){ MCE_MSR_MC1_MISC, MCE_INJ_MISC };
+    if ( xc_mca_op(xch, &mc) )
+        return -1;
+    mc = (struct xen_mc){ .cmd = XEN_MC_mceinject };
+    mc.u.mc_mceinject.mceinj_cpunr = cpu;
+    return xc_mca_op(xch, &mc);
 }

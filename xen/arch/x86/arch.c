@@ -56,6 +56,7 @@ void arch_vcpu_run_once(struct vcpu *v)
     }
     if ( vcpu_runnable(v) )
         ioreq_before_entry(v);
+    hvm_vmce_deliver(v); /* one read when no vMCE waits; may crash the domain */
     if ( !vcpu_runnable(v) )
         return; /* it waits for a server again */
     hvm_vendor->vcpu_run(v, &exit);

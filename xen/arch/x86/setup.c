@@ -15,6 +15,7 @@
 #include <xen/spinlock.h>
 #include <xen/domain_build.h>
 #include <xen/version.h>
+#include <asm/mce.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -108,6 +109,7 @@ __noreturn void __start_xen(uint32_t magic, uint32_t info)
     show_modules();
     trap_init();
     trap_load();
+    mce_cpu_init();
     fpu_cpu_init();
     pic_disable();
     apic_init_cpu();

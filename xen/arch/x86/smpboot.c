@@ -8,6 +8,7 @@
 #include <xen/smp.h>
 #include <xen/sched.h>
 #include <xen/mm.h>
+#include <asm/mce.h>
 #include <asm/x86.h>
 #include <asm/apic.h>
 #include <asm/traps.h>
@@ -30,6 +31,7 @@ __noreturn void start_secondary(unsigned int cpu)
     ci->cpu = cpu;
     ci->curr_vcpu = NULL;
     trap_load();
+    mce_cpu_init();
     fpu_cpu_init();
     apic_init_cpu();
     ci->apic_id = cpu_apic_id[cpu] = apic_id();

@@ -1,8 +1,10 @@
 /*
  * traps.c - the hypervisor's IDT and what happens when the hypervisor
  * itself takes an exception (a register dump and a panic) or an interrupt
- * (timer tick, cross-CPU kick), and the one exception it expects: a
- * guarded instruction run for a guest (struct trap_guard).
+ * (timer tick, cross-CPU kick), and the exceptions it expects: a
+ * guarded instruction run for a guest (struct trap_guard), and a machine
+ * check (vector 18, handled by mce.c: it returns if the hypervisor can go
+ * on).
  */
 #include <xen/lib.h>
 #include <xen/timer.h>
@@ -12,6 +14,7 @@
 #include <asm/traps.h>
 #include <asm/apic.h>
 #include <asm/hvm.h>
+#include <asm/mce.h>
 
 struct idt_entry
 {
@@ -129,12 +132,14 @@ void do_trap(struct cpu_user_regs *regs)
         break;
     case VECTOR_KICK:
         apic_eoi();
+        mce_kicked();
         hvm_kicked();
         get_cpu_info()->need_resched = true;
         break;
     case VECTOR_SPURIOUS:
     case 0x27: /* spurious IRQ7/IRQ15 of the masked PICs */
     case 0x2f: break;
+    case 18: do_machine_check(regs); break; /* never the guarded instruction's */
     default:
         if ( regs->vector < 32 && guarded(regs) )
             break;

@@ -113,6 +113,7 @@ struct xen_sysctl
         struct xen_sysctl_readconsole readconsole;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_wren_vcpu_load wren_vcpu_load; /* wren.h */
+        struct xen_sysctl_wren_frame wren_frame;         /* wren.h */
         uint8_t pad[128];                                /* fixes the size; new members must fit */
     } u;
 };

@@ -188,4 +188,48 @@ struct xen_sysctl_wren_vcpu_load
 };
 XEN_ABI_SIZE(struct xen_sysctl_wren_vcpu_load, 72);
 
+/*
+ * XEN_SYSCTL_wren_frame (sysctl.h's union member "wren_frame"): one
+ * machine frame's state in the frame table and the broken-frame counters
+ * (docs/designs/vmce.md), for tests. Xen has no such sysctl; 0x7781 is
+ * outside its numbering. Control domain only.
+ *
+ *   WREN_FRAME_QUERY   IN mfn                -> flags, owner, count
+ *   WREN_FRAME_OF_GFN  IN domid, gfn -> mfn (~0 if none), p2m_type, and
+ *                      the same as QUERY of that mfn
+ *
+ * Either fills the counters. -EINVAL: unknown op, pad not zero, gfn
+ * beyond the domain's limit; -ESRCH: no such domain.
+ */
+#define XEN_SYSCTL_wren_frame 0x7781
+
+#define WREN_FRAME_QUERY  0
+#define WREN_FRAME_OF_GFN 1
+
+#define WREN_FRAME_F_MANAGED (1U << 0) /* a frame the allocator manages */
+#define WREN_FRAME_F_FREE    (1U << 1) /* in the allocator */
+#define WREN_FRAME_F_GUEST   (1U << 2) /* a domain's (owner says whose) */
+#define WREN_FRAME_F_BROKEN  (1U << 3) /* out of service for good */
+
+struct xen_sysctl_wren_frame
+{
+    uint32_t op;    /* IN: WREN_FRAME_* */
+    domid_t domid;  /* IN: OF_GFN */
+    uint16_t pad;   /* zero */
+    uint64_t gfn;   /* IN: OF_GFN */
+    uint64_t mfn;   /* IN: QUERY; OUT: OF_GFN */
+    uint32_t flags; /* OUT: WREN_FRAME_F_* */
+    domid_t owner;  /* OUT: with F_GUEST */
+    uint16_t pad2;
+    uint32_t count;    /* OUT: references */
+    uint32_t p2m_type; /* OUT: OF_GFN, the entry's type */
+    uint64_t retired;  /* OUT: frames the allocator retired */
+    uint64_t reported; /* OUT: frames machine checks named */
+    uint64_t owned;    /* OUT: ... that were a domain's RAM, entry made broken */
+    uint64_t injected; /* OUT: vMCEs delivered */
+    uint64_t crashed;  /* OUT: domains crashed for want of CR4.MCE */
+    uint64_t dropped;  /* OUT: reports no owner was told of */
+};
+XEN_ABI_SIZE(struct xen_sysctl_wren_frame, 88);
+
 #endif /* WREN_PUBLIC_WREN_H */

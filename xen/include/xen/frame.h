@@ -30,6 +30,11 @@ enum frame_use
 
 /* The allocation's reference is held (Xen's PGC_allocated). */
 #define FRAME_ALLOCATED 0x1
+/* A machine check named this frame (xen/broken.h): it stays out of
+ * service for good. Kept through every change of the record: the owner
+ * keeps its references until they are dropped, and the allocator then
+ * retires the frame instead of freeing it. */
+#define FRAME_BROKEN 0x4
 
 struct page_info
 {
@@ -41,7 +46,7 @@ struct page_info
             uint32_t count; /* references */
             uint16_t owner; /* domid_t, or DOMID_XEN */
             uint8_t use;    /* enum frame_use */
-            uint8_t flags;  /* FRAME_ALLOCATED */
+            uint8_t flags;  /* FRAME_ALLOCATED, FRAME_BROKEN */
         };
     };
 };
@@ -86,6 +91,14 @@ bool frame_held_by_others(mfn_t m, uint16_t owner);
  * hypervisor shares with it are the hypervisor's to put). Returns the
  * number released. */
 uint64_t frames_release_owner(uint16_t owner);
+
+/* Mark m broken, lock-free (callable from the #MC handler). The record
+ * as it was before (use, owner, count), in *was; false if m is not a
+ * frame the allocator manages. */
+bool frame_mark_broken(mfn_t m, struct page_info *was);
+
+/* Does m's record carry FRAME_BROKEN? */
+bool frame_has_broken_flag(mfn_t m);
 
 /* Frames owned by owner (any reference count, allocated or not). */
 uint64_t frames_count_owner(uint16_t owner);

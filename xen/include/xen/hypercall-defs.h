@@ -64,7 +64,8 @@
     HC_VERSIONED(domctl, PRIVILEGED, xen_domctl, XEN_DOMCTL_INTERFACE_VERSION)    \
     HC(dm_op,            DM_TARGET,  3, ((uint64_t, domid_t, domid),              \
                                          (uint64_t, unsigned int, nr_bufs),       \
-                                         (uint64_t, void *, bufs)))
+                                         (uint64_t, void *, bufs)))               \
+    HC(mca,              PRIVILEGED, 1, ((uint64_t, void *, u_xen_mc)))
 
 /*
  * Sub-ops, one list per hypercall that dispatches on a command:
@@ -118,7 +119,8 @@
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_getdomaininfolist,       sysctl_getdomaininfolist, PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_physinfo,                sysctl_physinfo,       PRIVILEGED, 0) \
-    OP(f, XEN_SYSCTL_wren_vcpu_load,          sysctl_wren_vcpu_load, PRIVILEGED, 0)
+    OP(f, XEN_SYSCTL_wren_vcpu_load,          sysctl_wren_vcpu_load, PRIVILEGED, 0) \
+    OP(f, XEN_SYSCTL_wren_frame,              sysctl_wren_frame,     PRIVILEGED, 0)
 
 /* Not offered, so -ENOSYS: increase_reservation (PVH guests use
  * populate_physmap) and maximum_ram_page (the page allocator does not

@@ -46,6 +46,8 @@ void free_page_ptr(void *va);
 
 unsigned long pages_free(void);
 unsigned long pages_total(void);
+/* Frames taken out of service for good (broken, xen/broken.h). */
+unsigned long pages_retired(void);
 /* How many free blocks of exactly 2^order pages there are (diagnostics). */
 unsigned long page_alloc_free_blocks(unsigned int order);
 

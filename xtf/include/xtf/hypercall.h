@@ -21,6 +21,7 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/dm_op.h>
 #include <public/domctl.h>
+#include <public/arch-x86/xen-mca.h>
 #include <public/sysctl.h>
 #include <xen/hypercall-defs.h>
 

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/arch-x86/xen-mca.h>
 #include <wren/hypercall-defs.h>
 
 #include "xencall.h"

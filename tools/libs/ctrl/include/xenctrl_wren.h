@@ -23,4 +23,20 @@ int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
 /* XEN_SYSCTL_wren_vcpu_load. */
 int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load);
 
+/* XEN_SYSCTL_wren_frame: f is IN (op, mfn or domid/gfn) and OUT. */
+int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f);
+
+struct xen_mc;
+/* __HYPERVISOR_mca: mc is IN and OUT (interface_version filled in). */
+int xc_mca_op(xc_interface *xch, struct xen_mc *mc);
+
+/* Break domid's frame at gfn now, as a machine check would: XEN_MC
+ * msrinject (bank 1: uncorrected, action-required memory read error at
+ * gfn's guest-physical address) and mceinject on cpu. When it returns 0
+ * the frame is broken, its p2m entry p2m_ram_broken and the guest's vMCE
+ * pending (docs/designs/vmce.md). The test hook of xen-mceinj and of the
+ * saving tool's final-round cases. */
+int xc_wren_break_gfn(xc_interface *xch, uint32_t cpu, uint32_t domid, uint64_t gfn,
+                      uint32_t offset);
+
 #endif /* XENCTRL_WREN_H */

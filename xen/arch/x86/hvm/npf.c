@@ -20,6 +20,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/vmce.h>
 #include <xen/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
@@ -134,6 +135,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
+    if ( t == p2m_ram_broken )
+    {
+        vmce_broken_access(v, gfn, e->gpa); /* a vMCE, as the hardware would */
+        return;
+    }
     if ( e->npf_write && t == p2m_grant_map_ro && !e->npf_guest_walk )
     {
         hvm_vendor->inject_exception(v, 13 /* #GP */, 0);

@@ -15,11 +15,13 @@
  *  - MISC_ENABLE (Intel only, #GP on AMD as there): fast strings, BTS
  *    and PEBS unavailable, xTPR messages disabled; a write of that value
  *    is accepted and any other is #GP.
- *  - vMCE: MCG_CAP with 2 banks (plus TES and SER on Intel), read-only;
- *    MCG_STATUS read/write; MCG_CTL absent from MCG_CAP, so it reads 0
- *    and writes are ignored; MCi_CTL reads all-ones and ignores writes;
- *    MCi_STATUS/ADDR/MISC stored for the 2 banks; banks 2-31 read 0 and
- *    ignore writes.
+ *  - vMCE: MCG_CAP with 2 banks (plus TES, SER and CMCI on Intel),
+ *    writes ignored; MCG_STATUS read/write; MCG_CTL absent from MCG_CAP,
+ *    so it reads 0 and writes are ignored; MCi_CTL reads all-ones and
+ *    ignores writes; MCi_STATUS/ADDR/MISC of the 2 banks hold what a
+ *    vMCE put there and may only be written 0 (anything else #GP);
+ *    Intel's MCi_CTL2 kept for the 2 banks; banks 2-31 read 0 and ignore
+ *    writes. A vMCE (arch_vmce_inject) fills bank 1 as Xen does.
  *  - PLATFORM_ID (Intel only) reads 0 and is read-only; BIOS_SIGN_ID /
  *    PATCHLEVEL (0x8b) reads revision 0, and accepts Intel's write of 0
  *    before the CPUID that latches it.
@@ -36,6 +38,8 @@
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/hvm_msr.h>
+#include <asm/mce.h>
+#include <xen/vmce.h>
 
 #define MSR_PLATFORM_ID     0x017
 #define MSR_BIOS_SIGN_ID    0x08b
@@ -69,8 +73,6 @@
 #define MISC_PEBS_UNAVAIL (1ULL << 12)
 #define MISC_XTPR_DISABLE (1ULL << 23)
 #define MISC_VALUE        (MISC_FAST_STRING | MISC_BTS_UNAVAIL | MISC_PEBS_UNAVAIL | MISC_XTPR_DISABLE)
-#define MCG_TES_P         (1ULL << 11)
-#define MCG_SER_P         (1ULL << 24)
 
 static bool intel(void)
 {
@@ -197,7 +199,30 @@ static bool is_mtrr(uint32_t msr)
 
 static uint64_t mcg_cap(void)
 {
-    return HVM_MCE_BANKS | (intel() ? MCG_TES_P | MCG_SER_P : 0);
+    return HVM_MCE_BANKS | (intel() ? MCG_TES_P | MCG_SER_P | MCG_CMCI_P : 0);
+}
+
+/* Intel's MCi_CTL2, 0x280 + bank. */
+static bool is_ctl2(uint32_t msr)
+{
+    return intel() && msr >= MSR_MC0_CTL2 && msr < MSR_MC0_CTL2 + MCE_MAX_BANKS;
+}
+
+static int ctl2_access(struct vcpu *v, uint32_t msr, uint64_t *val, bool write)
+{
+    unsigned int bank = msr - MSR_MC0_CTL2;
+
+    if ( bank >= HVM_MCE_BANKS )
+    {
+        if ( !write )
+            *val = 0;
+        return 1;
+    }
+    if ( write )
+        state(v)->mce[bank].ctl2 = *val;
+    else
+        *val = state(v)->mce[bank].ctl2;
+    return 1;
 }
 
 /* MCi_CTL/STATUS/ADDR/MISC: reg 0-3 of bank. */
@@ -218,8 +243,12 @@ static int mce_write(struct vcpu *v, uint32_t msr, uint64_t val)
     unsigned int bank = (msr - MSR_MC0_CTL) / 4, reg = msr & 3;
     struct hvm_mce_bank *b;
 
-    if ( bank >= HVM_MCE_BANKS || reg == 0 )
-        return 1; /* absent banks and MCi_CTL: ignored */
+    if ( reg == 0 )
+        return 1; /* MCi_CTL: ignored */
+    if ( val )
+        return 0; /* only the guest's handler clearing a bank */
+    if ( bank >= HVM_MCE_BANKS )
+        return 1;
     b = &state(v)->mce[bank];
     if ( reg == 1 )
         b->status = val;
@@ -275,8 +304,8 @@ static int misc_write(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_MCG_CTL: return 1;
     case MSR_AMD_SYSCFG:
     case MSR_AMD_INT_PENDING: return !intel(); /* ignored */
-    case MSR_PLATFORM_ID:
-    case MSR_MCG_CAP: return 0; /* read-only */
+    case MSR_MCG_CAP: return 1;                /* read-only; Xen ignores the write */
+    case MSR_PLATFORM_ID: return 0;            /* read-only */
     }
     return -ENOENT;
 }
@@ -287,6 +316,8 @@ int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         return mtrr_read(v, msr, val);
     if ( msr >= MSR_MC0_CTL && msr <= MSR_MC_LAST )
         return mce_read(v, msr, val);
+    if ( is_ctl2(msr) )
+        return ctl2_access(v, msr, val, false);
     return misc_read(v, msr, val);
 }
 
@@ -296,5 +327,46 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         return mtrr_write(v, msr, val);
     if ( msr >= MSR_MC0_CTL && msr <= MSR_MC_LAST )
         return mce_write(v, msr, val);
+    if ( is_ctl2(msr) )
+        return ctl2_access(v, msr, &val, true);
     return misc_write(v, msr, val);
+}
+
+/* ---- vMCE delivery ---------------------------------------------------- */
+
+/* Xen's fill-in: bank 1 (bank 0 has quirks on old CPUs), the status with
+ * its model-specific error code (MSCOD) hidden, the address turned into
+ * the guest's, MCG_STATUS as the host saw it (MCIP always set). */
+void arch_vmce_inject(struct vcpu *v, uint64_t gfn, const struct mce_record *rec)
+{
+    struct hvm_msr_state *s = state(v);
+
+    if ( s->mcg_status & MCG_STATUS_MCIP )
+        s->mce_nested = true;
+    s->mcg_status = rec->mcg_status | MCG_STATUS_MCIP;
+    s->mce[1].status = rec->status & ~MCI_STATUS_MSCOD;
+    s->mce[1].addr = (gfn << PAGE_SHIFT) | (rec->addr & (PAGE_SIZE - 1));
+    s->mce[1].misc = rec->misc;
+    __atomic_store_n(&s->mce_pending, true, __ATOMIC_RELEASE);
+    hvm_vcpu_kick(v);
+}
+
+void hvm_vmce_deliver(struct vcpu *v)
+{
+    struct hvm_msr_state *s = state(v);
+    struct hvm_guest_state g;
+
+    if ( !__atomic_exchange_n(&s->mce_pending, false, __ATOMIC_ACQ_REL) )
+        return;
+    hvm_vendor->get_guest_state(v, &g);
+    if ( s->mce_nested || !(g.cr4 & X86_CR4_MCE) )
+    {
+        vmce_count_delivery(false);
+        domain_crash(v->domain, s->mce_nested
+                                    ? "vMCE while the guest's previous #MC is in progress"
+                                    : "vMCE for a broken page, and the guest has not set CR4.MCE");
+        return;
+    }
+    vmce_count_delivery(true);
+    hvm_vendor->inject_exception(v, 18, -1);
 }

@@ -20,6 +20,7 @@ struct vcpu;
 struct hvm_mce_bank
 {
     uint64_t status, addr, misc;
+    uint64_t ctl2; /* Intel's MCi_CTL2 (CMCI), kept as written */
 };
 
 /* Kept per vCPU; the migration of vMCE state builds on mcg_status and
@@ -33,6 +34,8 @@ struct hvm_msr_state
     uint64_t mtrr_fixed[HVM_MTRR_NFIXED];
     uint64_t mcg_status;
     struct hvm_mce_bank mce[HVM_MCE_BANKS];
+    bool mce_pending; /* a vMCE to deliver at the next entry */
+    bool mce_nested;  /* ... while the guest's MCIP was still set */
 };
 
 /* The reset state a PVH vCPU starts with (Xen's toolstack enables the
@@ -45,5 +48,10 @@ void hvm_msr_vcpu_init(struct vcpu *v);
  */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* Before v's next entry (arch_vcpu_run_once): deliver a pending vMCE as
+ * #MC, or crash the domain if its guest cannot take one (CR4.MCE clear,
+ * or a previous #MC still in progress), as Xen does. */
+void hvm_vmce_deliver(struct vcpu *v);
 
 #endif /* ASM_HVM_MSR_H */
