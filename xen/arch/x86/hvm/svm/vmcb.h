@@ -163,5 +163,6 @@ extern uint64_t svm_cr4_guest_ok;
 int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 int svm_vcpu_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st);
+void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st);
 
 #endif /* SVM_VMCB_H */

@@ -621,3 +621,27 @@ void vmx_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
     st->cr4 = gs.cr4;
     st->efer = gs.efer;
 }
+
+/* The record's segments, descriptor tables, DR7 and SYSENTER MSRs, with
+ * v's VMCS loaded here for the writes (as apply_boot_state). */
+void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
+{
+    unsigned long flags = local_save_flags();
+
+    local_irq_disable();
+    vmcs_load(v);
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
+        hvm_vendor->set_seg(v, s, &st->seg[s]);
+    hvm_vendor->set_dtr(v, HVM_SEG_GDTR, st->seg[HVM_SEG_GDTR].base,
+                        (uint16_t)st->seg[HVM_SEG_GDTR].limit);
+    hvm_vendor->set_dtr(v, HVM_SEG_IDTR, st->seg[HVM_SEG_IDTR].base,
+                        (uint16_t)st->seg[HVM_SEG_IDTR].limit);
+    vmcs_write(VMCS_GUEST_DR7, st->dr7);
+    vmcs_write(VMCS_GUEST_SYSENTER_CS, st->sysenter_cs);
+    vmcs_write(VMCS_GUEST_SYSENTER_ESP, st->sysenter_esp);
+    vmcs_write(VMCS_GUEST_SYSENTER_EIP, st->sysenter_eip);
+    vmx_cache_guest_state(v);
+    vmcs_unload(v);
+    if ( flags & X86_EFLAGS_IF )
+        local_irq_enable();
+}
