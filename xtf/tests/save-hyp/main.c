@@ -23,6 +23,7 @@
 #include <xtf/build.h>
 #include <xtf/p2m.h>
 #include <xtf/save-hyp.h>
+#include <xtf/time.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 
@@ -34,6 +35,7 @@ const char test_title[] = "save/restore, hypervisor side: a running domU moved t
 #define LOCAL_TO     0x7f102UL
 #define SCAN_END     0x2000UL /* 32 MiB: past the target's 16 */
 #define CTX_MAX      XTF_HVM_CTX_SAVED(1)
+#define WAIT_NS      20000000000ULL /* 20 s of system time: Bochs is slow */
 
 static uint8_t ctx[CTX_MAX];
 static uint32_t ctx_size;
@@ -94,11 +96,14 @@ static volatile struct save_hyp_status *status_of(domid_t d)
     return s->magic == SAVE_HYP_MAGIC ? s : NULL;
 }
 
-/* Wait (yielding) until the status moves past the values given. */
+/* Wait (yielding, at most WAIT_NS) until the status moves past the
+ * values given. */
 static bool progress(volatile struct save_hyp_status *s, uint64_t counter, uint64_t ticks,
                      uint64_t checks)
 {
-    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
+    uint64_t end = xtf_now() + WAIT_NS;
+
+    while ( xtf_now() < end )
     {
         if ( s->counter > counter && s->ticks > ticks + 2 && s->checks > checks + 2 )
             return true;
