@@ -38,6 +38,14 @@ struct save_hyp_status
     uint64_t broken_type; /* HVMOP_get_mem_type of SAVE_HYP_BROKEN_GFN */
     uint64_t sshot_at;    /* the VCPUOP singleshot deadline it armed */
     uint64_t mem_type_rc; /* what the last get_mem_type returned */
+    uint64_t state_bad;   /* checks that found LSTAR, KERNEL_GS_BASE, the
+                           * FS base or XMM5 not as set */
 };
+
+/* What the target puts in the state the CPU record carries. */
+#define SAVE_HYP_LSTAR   0xffff800012345000ULL
+#define SAVE_HYP_KGS     0xffff8000000abc00ULL
+#define SAVE_HYP_FS_BASE 0x0000123456789000ULL
+#define SAVE_HYP_XMM5    0x0badc0ffee15600dULL
 
 #endif /* XTF_SAVE_HYP_H */

@@ -42,6 +42,36 @@ static void write_pattern(void)
             pattern_page(n)[i] = save_hyp_word(SAVE_HYP_PATTERN_GFN + n, i);
 }
 
+#define MSR_FS_BASE        0xc0000100
+#define MSR_LSTAR          0xc0000082
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+/* State only the CPU record carries: SYSCALL and segment-base MSRs, and
+ * XMM5 (the runtime leaves SSE off: turn it on as tests/fpu does). */
+static void set_cpu_state(void)
+{
+    unsigned long cr0, cr4;
+    uint64_t x = SAVE_HYP_XMM5;
+
+    asm volatile("mov %%cr0, %0" : "=r"(cr0));
+    asm volatile("mov %0, %%cr0" ::"r"((cr0 | 2UL) & ~4UL));
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    asm volatile("mov %0, %%cr4" ::"r"(cr4 | (1UL << 9) | (1UL << 10)));
+    asm volatile("movq %0, %%xmm5" ::"m"(x));
+    wrmsr(MSR_LSTAR, SAVE_HYP_LSTAR);
+    wrmsr(MSR_KERNEL_GS_BASE, SAVE_HYP_KGS);
+    wrmsr(MSR_FS_BASE, SAVE_HYP_FS_BASE);
+}
+
+static bool cpu_state_ok(void)
+{
+    uint64_t x;
+
+    asm volatile("movq %%xmm5, %0" : "=m"(x));
+    return x == SAVE_HYP_XMM5 && rdmsr(MSR_LSTAR) == SAVE_HYP_LSTAR &&
+           rdmsr(MSR_KERNEL_GS_BASE) == SAVE_HYP_KGS && rdmsr(MSR_FS_BASE) == SAVE_HYP_FS_BASE;
+}
+
 /* One page of the pattern, a different one each time round. */
 static void check_some(void)
 {
@@ -55,6 +85,8 @@ static void check_some(void)
     rc = xtf_get_mem_type(DOMID_SELF, SAVE_HYP_BROKEN_GFN, &type);
     st->mem_type_rc = (uint64_t)rc;
     st->broken_type = rc ? 0xffff : type;
+    if ( !cpu_state_ok() )
+        st->state_bad++;
     st->checks++;
 }
 
@@ -78,6 +110,7 @@ static bool arm_timers(void)
 void test_main(void)
 {
     write_pattern();
+    set_cpu_state();
     st->ram_end = xtf_ram_end();
     if ( !arm_timers() )
         return;

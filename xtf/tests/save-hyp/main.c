@@ -15,8 +15,8 @@
  * destroyed and the new domain unpaused. Through its status page the
  * guest must then show: its counter past the saved value and rising,
  * LAPIC timer ticks rising, the TSC never went backwards, its pattern
- * intact, and HVMOP_get_mem_type reading the broken frame as
- * HVMMEM_broken. The new domain's context carries the VCPUOP singleshot
+ * intact, its LSTAR, KERNEL_GS_BASE, FS base and XMM5 as it set them,
+ * and HVMOP_get_mem_type reading the broken frame as HVMMEM_broken. The new domain's context carries the VCPUOP singleshot
  * deadline the guest armed before the move.
  */
 #include <xtf.h>
@@ -298,6 +298,9 @@ static void check_after(volatile struct save_hyp_status *s, uint64_t counter, ui
         xtf_failure("the guest saw its TSC go backwards %lu times", (unsigned long)s->tsc_back);
     if ( s->pattern_bad )
         xtf_failure("%lu pattern words changed", (unsigned long)s->pattern_bad);
+    if ( s->state_bad )
+        xtf_failure("%lu checks found LSTAR, KERNEL_GS_BASE, FS base or XMM5 changed",
+                    (unsigned long)s->state_bad);
     if ( s->broken_type != HVMMEM_broken )
         xtf_failure("the guest reads the broken frame as type %lu (rc %ld)",
                     (unsigned long)s->broken_type, (long)s->mem_type_rc);
@@ -315,6 +318,8 @@ void test_main(void)
         return xtf_failure("set_broken_page_p2m on d%u", OLD);
     if ( !progress(s, s->counter, s->ticks, s->checks) )
         return xtf_failure("d%u does not count or tick before the move", OLD);
+    if ( s->state_bad )
+        return xtf_failure("d%u loses its own MSRs or XMM5 before the move", OLD);
     if ( s->broken_type != HVMMEM_broken )
         return xtf_failure("d%u reads its broken frame as type %lu", OLD,
                            (unsigned long)s->broken_type);

@@ -9,9 +9,9 @@
  * DR0-DR3/DR6, TSC_AUX through the VCPUOP_initialise path; then every
  * segment, GDTR/IDTR, DR7 and the SYSENTER MSRs as the record has them
  * (save_cpu_segs.c checks them, the vendor's vcpu_load_state writes
- * them), and the FXSAVE image if the record says it is initialised. Not
- * loaded: the syscall MSRs and KERNEL_GS_BASE (not saved either yet), the
- * TSC (guests read the host's). A record with an event pending is
+ * them) with the SYSCALL MSRs and KERNEL_GS_BASE, and the FXSAVE image if
+ * the record says it is initialised. Not loaded: the TSC (guests read
+ * the host's). A record with an event pending is
  * refused, as nothing could deliver it.
  *
  * May not touch: scheduling state (common code brings the vCPU up) or any
@@ -99,6 +99,11 @@ void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r)
     r->sysenter_cs = st.sysenter_cs;
     r->sysenter_esp = st.sysenter_esp;
     r->sysenter_eip = st.sysenter_eip;
+    r->msr_star = st.star;
+    r->msr_lstar = st.lstar;
+    r->msr_cstar = st.cstar;
+    r->msr_syscall_mask = st.sfmask;
+    r->shadow_gs = st.kernel_gs_base;
     r->msr_efer = st.efer;
     r->msr_tsc_aux = v->arch.tsc_aux;
     r->tsc = arch_cycles(); /* guests read the TSC unchanged */

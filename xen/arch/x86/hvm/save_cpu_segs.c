@@ -46,6 +46,11 @@ void cpu_record_segs(const struct hvm_hw_cpu *r, struct hvm_vcpu_state *st)
     st->sysenter_cs = r->sysenter_cs;
     st->sysenter_esp = r->sysenter_esp;
     st->sysenter_eip = r->sysenter_eip;
+    st->star = r->msr_star;
+    st->lstar = r->msr_lstar;
+    st->cstar = r->msr_cstar;
+    st->sfmask = r->msr_syscall_mask;
+    st->kernel_gs_base = r->shadow_gs;
 }
 
 static bool canonical(uint64_t a)
@@ -110,6 +115,10 @@ int cpu_record_segs_check(const struct hvm_hw_cpu *r)
          !system_ok(&st.seg[HVM_SEG_TR], &st.seg[HVM_SEG_LDTR], lma) )
         return -EINVAL;
     if ( r->gdtr_limit > 0xffff || r->idtr_limit > 0xffff )
+        return -EINVAL;
+    /* WRMSR would fault on these: so would the vendor's MSR load. */
+    if ( !canonical(r->msr_lstar) || !canonical(r->msr_cstar) || !canonical(r->shadow_gs) ||
+         r->msr_syscall_mask >> 32 )
         return -EINVAL;
     return r->sysenter_cs >> 32 || !canonical(r->sysenter_esp) || !canonical(r->sysenter_eip)
                ? -EINVAL

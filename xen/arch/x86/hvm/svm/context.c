@@ -200,6 +200,11 @@ void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
     st->sysenter_cs = vmcb_get64(vmcb, VMCB_SYSENTER_CS);
     st->sysenter_esp = vmcb_get64(vmcb, VMCB_SYSENTER_ESP);
     st->sysenter_eip = vmcb_get64(vmcb, VMCB_SYSENTER_EIP);
+    st->star = vmcb_get64(vmcb, VMCB_STAR);
+    st->lstar = vmcb_get64(vmcb, VMCB_LSTAR);
+    st->cstar = vmcb_get64(vmcb, VMCB_CSTAR);
+    st->sfmask = vmcb_get64(vmcb, VMCB_SFMASK);
+    st->kernel_gs_base = vmcb_get64(vmcb, VMCB_KERNEL_GS);
 }
 
 /* The record's segments as they were (the accessed bits included), and
@@ -218,4 +223,9 @@ void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
     vmcb_set(vmcb, VMCB_SYSENTER_CS, 8, st->sysenter_cs);
     vmcb_set(vmcb, VMCB_SYSENTER_ESP, 8, st->sysenter_esp);
     vmcb_set(vmcb, VMCB_SYSENTER_EIP, 8, st->sysenter_eip);
+    vmcb_set(vmcb, VMCB_STAR, 8, st->star);
+    vmcb_set(vmcb, VMCB_LSTAR, 8, st->lstar);
+    vmcb_set(vmcb, VMCB_CSTAR, 8, st->cstar);
+    vmcb_set(vmcb, VMCB_SFMASK, 8, st->sfmask);
+    vmcb_set(vmcb, VMCB_KERNEL_GS, 8, st->kernel_gs_base);
 }

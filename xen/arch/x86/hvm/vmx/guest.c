@@ -620,6 +620,11 @@ void vmx_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
     st->cr3 = gs.cr3;
     st->cr4 = gs.cr4;
     st->efer = gs.efer;
+    st->star = vmx_switched_msr(v, MSR_STAR);
+    st->lstar = vmx_switched_msr(v, MSR_LSTAR);
+    st->cstar = vmx_switched_msr(v, MSR_CSTAR);
+    st->sfmask = vmx_switched_msr(v, MSR_SFMASK);
+    st->kernel_gs_base = vmx_switched_msr(v, MSR_KERNEL_GS_BASE);
 }
 
 /* The record's segments, descriptor tables, DR7 and SYSENTER MSRs, with
@@ -644,4 +649,9 @@ void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
     vmcs_unload(v);
     if ( flags & X86_EFLAGS_IF )
         local_irq_enable();
+    vmx_set_switched_msr(v, MSR_STAR, st->star);
+    vmx_set_switched_msr(v, MSR_LSTAR, st->lstar);
+    vmx_set_switched_msr(v, MSR_CSTAR, st->cstar);
+    vmx_set_switched_msr(v, MSR_SFMASK, st->sfmask);
+    vmx_set_switched_msr(v, MSR_KERNEL_GS_BASE, st->kernel_gs_base);
 }

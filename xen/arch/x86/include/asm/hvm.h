@@ -89,6 +89,7 @@ struct hvm_vcpu_state
 {
     uint64_t cr0, cr3, cr4, efer, dr7;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t star, lstar, cstar, sfmask, kernel_gs_base; /* the SYSCALL MSRs */
     struct hvm_seg seg[HVM_NR_SEGS];
 };
 
