@@ -103,6 +103,22 @@ int arch_hvm_lapic_regs_load(struct vcpu *v, const struct hvm_hw_lapic_regs *r)
     return 0;
 }
 
+void arch_hvm_mtrr_save(struct vcpu *v, struct hvm_hw_mtrr *r)
+{
+    r->msr_mtrr_def_type = 0x806;
+}
+
+int arch_hvm_mtrr_check(struct vcpu *v, const struct hvm_hw_mtrr *r)
+{
+    return 0;
+}
+
+int arch_hvm_mtrr_load(struct vcpu *v, const struct hvm_hw_mtrr *r)
+{
+    other_loads++;
+    return 0;
+}
+
 void hvm_timers_save(struct vcpu *v, struct hvm_wren_vcpu_timers *r)
 {
     r->singleshot = 1000 + v->vcpu_id;
@@ -274,10 +290,11 @@ static void get_sizes_and_records(void)
     const struct hvm_save_descriptor *d;
     const struct hvm_hw_cpu *c;
     const uint32_t per_vcpu = 8 + HVM_SAVE_LENGTH_CPU + 8 + HVM_SAVE_LENGTH_LAPIC + 8 +
-                              HVM_SAVE_LENGTH_LAPIC_REGS + 8 + HVM_SAVE_LENGTH_WREN_VCPU_TIMERS;
+                              HVM_SAVE_LENGTH_LAPIC_REGS + 8 + HVM_SAVE_LENGTH_MTRR + 8 +
+                              HVM_SAVE_LENGTH_WREN_VCPU_TIMERS;
     const uint32_t one = 8 + HVM_SAVE_LENGTH_HEADER + per_vcpu + 8;
     const uint16_t order[] = { HVM_SAVE_CODE(CPU), HVM_SAVE_CODE(LAPIC), HVM_SAVE_CODE(LAPIC_REGS),
-                               HVM_SAVE_CODE(WREN_VCPU_TIMERS) };
+                               HVM_SAVE_CODE(MTRR), HVM_SAVE_CODE(WREN_VCPU_TIMERS) };
     size_t off;
 
     reset();

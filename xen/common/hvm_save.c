@@ -2,7 +2,7 @@
  * hvm_save.c - XEN_DOMCTL_gethvmcontext and XEN_DOMCTL_sethvmcontext: a
  * domain's hypervisor-held state as Xen's HVM context records
  * (public/hvm/save.h): HEADER, then for each vCPU that is up its CPU,
- * LAPIC, LAPIC_REGS and (Wren's) WREN_VCPU_TIMERS records, type by type,
+ * LAPIC, LAPIC_REGS, MTRR and (Wren's) WREN_VCPU_TIMERS records, type by type,
  * then END. docs/designs/save-restore.md.
  *
  * Records are a table of handlers keyed by typecode (save/restore, issue
@@ -96,6 +96,7 @@ RECORD_FNS(lapic, struct hvm_hw_lapic, arch_hvm_lapic_save, arch_hvm_lapic_check
            arch_hvm_lapic_load)
 RECORD_FNS(lapic_regs, struct hvm_hw_lapic_regs, arch_hvm_lapic_regs_save,
            arch_hvm_lapic_regs_check, arch_hvm_lapic_regs_load)
+RECORD_FNS(mtrr, struct hvm_hw_mtrr, arch_hvm_mtrr_save, arch_hvm_mtrr_check, arch_hvm_mtrr_load)
 RECORD_FNS(timers, struct hvm_wren_vcpu_timers, hvm_timers_save, hvm_timers_check, hvm_timers_load)
 
 #define ROW(code, name)                                                                    \
@@ -107,12 +108,13 @@ static const struct hvm_record_type record_types[] = {
     ROW(CPU, cpu),
     ROW(LAPIC, lapic),
     ROW(LAPIC_REGS, lapic_regs),
+    ROW(MTRR, mtrr),
     ROW(WREN_VCPU_TIMERS, timers),
 };
 
 /* The largest body of any per-vCPU record. */
 #define MAX_BODY HVM_SAVE_LENGTH_CPU
-_Static_assert(HVM_SAVE_LENGTH_LAPIC_REGS <= MAX_BODY &&
+_Static_assert(HVM_SAVE_LENGTH_LAPIC_REGS <= MAX_BODY && HVM_SAVE_LENGTH_MTRR <= MAX_BODY &&
                    HVM_SAVE_LENGTH_WREN_VCPU_TIMERS <= MAX_BODY,
                "MAX_BODY");
 

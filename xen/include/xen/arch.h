@@ -51,6 +51,11 @@ int arch_hvm_lapic_load(struct vcpu *v, const struct hvm_hw_lapic *r);
 void arch_hvm_lapic_regs_save(struct vcpu *v, struct hvm_hw_lapic_regs *r);
 int arch_hvm_lapic_regs_check(struct vcpu *v, const struct hvm_hw_lapic_regs *r);
 int arch_hvm_lapic_regs_load(struct vcpu *v, const struct hvm_hw_lapic_regs *r);
+/* And for the MTRR record (14: PAT and the MTRRs; x86: hvm/vmsr.c). */
+struct hvm_hw_mtrr;
+void arch_hvm_mtrr_save(struct vcpu *v, struct hvm_hw_mtrr *r);
+int arch_hvm_mtrr_check(struct vcpu *v, const struct hvm_hw_mtrr *r);
+int arch_hvm_mtrr_load(struct vcpu *v, const struct hvm_hw_mtrr *r);
 
 /* The scheduler, on the CPU that runs v: switch_in before v's slice,
  * run_once as often as v stays runnable (enter the guest, handle one

@@ -39,7 +39,7 @@ struct save_hyp_status
     uint64_t sshot_at;    /* the VCPUOP singleshot deadline it armed */
     uint64_t mem_type_rc; /* what the last get_mem_type returned */
     uint64_t state_bad;   /* checks that found LSTAR, KERNEL_GS_BASE, the
-                           * FS base or XMM5 not as set */
+                           * FS base, XMM5, PAT or MTRR 0 not as set */
 };
 
 /* What the target puts in the state the CPU record carries. */
@@ -47,5 +47,8 @@ struct save_hyp_status
 #define SAVE_HYP_KGS     0xffff8000000abc00ULL
 #define SAVE_HYP_FS_BASE 0x0000123456789000ULL
 #define SAVE_HYP_XMM5    0x0badc0ffee15600dULL
+#define SAVE_HYP_PAT     0x0007010600070406ULL /* PA2 write-combining */
+#define SAVE_HYP_MTRR0_B 0x0000000000100006ULL /* 1 MiB, write-back */
+#define SAVE_HYP_MTRR0_M 0x00000000fff00800ULL /* 1 MiB, valid */
 
 #endif /* XTF_SAVE_HYP_H */

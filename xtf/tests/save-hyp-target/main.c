@@ -45,9 +45,13 @@ static void write_pattern(void)
 #define MSR_FS_BASE        0xc0000100
 #define MSR_LSTAR          0xc0000082
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_PAT            0x277
+#define MSR_MTRR_BASE0     0x200
+#define MSR_MTRR_MASK0     0x201
 
-/* State only the CPU record carries: SYSCALL and segment-base MSRs, and
- * XMM5 (the runtime leaves SSE off: turn it on as tests/fpu does). */
+/* State only the CPU and MTRR records carry: SYSCALL and segment-base
+ * MSRs, PAT, a variable MTRR, and XMM5 (the runtime leaves SSE off: turn
+ * it on as tests/fpu does). */
 static void set_cpu_state(void)
 {
     unsigned long cr0, cr4;
@@ -61,6 +65,9 @@ static void set_cpu_state(void)
     wrmsr(MSR_LSTAR, SAVE_HYP_LSTAR);
     wrmsr(MSR_KERNEL_GS_BASE, SAVE_HYP_KGS);
     wrmsr(MSR_FS_BASE, SAVE_HYP_FS_BASE);
+    wrmsr(MSR_PAT, SAVE_HYP_PAT);
+    wrmsr(MSR_MTRR_BASE0, SAVE_HYP_MTRR0_B);
+    wrmsr(MSR_MTRR_MASK0, SAVE_HYP_MTRR0_M);
 }
 
 static bool cpu_state_ok(void)
@@ -69,7 +76,9 @@ static bool cpu_state_ok(void)
 
     asm volatile("movq %%xmm5, %0" : "=m"(x));
     return x == SAVE_HYP_XMM5 && rdmsr(MSR_LSTAR) == SAVE_HYP_LSTAR &&
-           rdmsr(MSR_KERNEL_GS_BASE) == SAVE_HYP_KGS && rdmsr(MSR_FS_BASE) == SAVE_HYP_FS_BASE;
+           rdmsr(MSR_KERNEL_GS_BASE) == SAVE_HYP_KGS && rdmsr(MSR_FS_BASE) == SAVE_HYP_FS_BASE &&
+           rdmsr(MSR_PAT) == SAVE_HYP_PAT && rdmsr(MSR_MTRR_BASE0) == SAVE_HYP_MTRR0_B &&
+           rdmsr(MSR_MTRR_MASK0) == SAVE_HYP_MTRR0_M;
 }
 
 /* One page of the pattern, a different one each time round. */

@@ -15,7 +15,8 @@
  * destroyed and the new domain unpaused. Through its status page the
  * guest must then show: its counter past the saved value and rising,
  * LAPIC timer ticks rising, the TSC never went backwards, its pattern
- * intact, its LSTAR, KERNEL_GS_BASE, FS base and XMM5 as it set them,
+ * intact, its LSTAR, KERNEL_GS_BASE, FS base, XMM5, PAT and first
+ * variable MTRR as it set them,
  * and HVMOP_get_mem_type reading the broken frame as HVMMEM_broken. The new domain's context carries the VCPUOP singleshot
  * deadline the guest armed before the move.
  */
@@ -299,7 +300,7 @@ static void check_after(volatile struct save_hyp_status *s, uint64_t counter, ui
     if ( s->pattern_bad )
         xtf_failure("%lu pattern words changed", (unsigned long)s->pattern_bad);
     if ( s->state_bad )
-        xtf_failure("%lu checks found LSTAR, KERNEL_GS_BASE, FS base or XMM5 changed",
+        xtf_failure("%lu checks found LSTAR, KERNEL_GS_BASE, FS base, XMM5, PAT or MTRR 0 changed",
                     (unsigned long)s->state_bad);
     if ( s->broken_type != HVMMEM_broken )
         xtf_failure("the guest reads the broken frame as type %lu (rc %ld)",

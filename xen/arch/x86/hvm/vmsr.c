@@ -298,3 +298,17 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         return mce_write(v, msr, val);
     return misc_write(v, msr, val);
 }
+
+/* ---- the MTRR save record (hvm/save_mtrr.c) --------------------------- */
+
+/* Would a guest's WRMSR of val to this PAT or MTRR MSR be accepted? */
+bool hvm_msr_mtrr_value_ok(uint32_t msr, uint64_t val)
+{
+    if ( msr == MSR_PAT )
+        return pat_ok(val);
+    if ( msr == MSR_MTRR_DEF_TYPE )
+        return !(val & ~MTRR_DEF_OK) && mtrr_type_ok(val & 0xff);
+    if ( fixed_index(msr) >= 0 )
+        return fixed_ok(val);
+    return msr - MSR_MTRR_PHYS_FIRST < 2 * HVM_MTRR_VCNT && var_ok(msr, val);
+}

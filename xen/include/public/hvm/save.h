@@ -147,6 +147,24 @@ XEN_ABI_SIZE(struct hvm_hw_lapic_regs, 1024);
 #define HVM_SAVE_CODE_LAPIC_REGS   6
 #define HVM_SAVE_LENGTH_LAPIC_REGS 1024
 
+/* --- MTRR (14): PAT and the MTRRs, per vCPU ------------------------------ */
+
+#define MTRR_VCNT     8  /* variable ranges */
+#define NUM_FIXED_MSR 11 /* 64K_00000, 16K_80000/A0000, 4K_C0000..F8000 */
+
+struct hvm_hw_mtrr
+{
+    uint64_t msr_pat_cr;                  /* IA32_PAT */
+    uint64_t msr_mtrr_var[MTRR_VCNT * 2]; /* PHYSBASE, PHYSMASK pairs */
+    uint64_t msr_mtrr_fixed[NUM_FIXED_MSR];
+    uint64_t msr_mtrr_cap; /* MTRRcap: VCNT in 7:0 */
+    uint64_t msr_mtrr_def_type;
+};
+XEN_ABI_SIZE(struct hvm_hw_mtrr, 240);
+
+#define HVM_SAVE_CODE_MTRR   14
+#define HVM_SAVE_LENGTH_MTRR 240
+
 /* --- WREN_VCPU_TIMERS (0x5772): Wren's own, per vCPU ----------------------
  *
  * The VCPUOP singleshot and periodic timers, which Xen's context does not

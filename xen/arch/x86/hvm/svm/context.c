@@ -229,3 +229,13 @@ void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
     vmcb_set(vmcb, VMCB_SFMASK, 8, st->sfmask);
     vmcb_set(vmcb, VMCB_KERNEL_GS, 8, st->kernel_gs_base);
 }
+
+uint64_t svm_vcpu_get_pat(struct vcpu *v)
+{
+    return vmcb_get64(v->arch.svm.vmcb, VMCB_G_PAT);
+}
+
+void svm_vcpu_load_pat(struct vcpu *v, uint64_t pat)
+{
+    vmcb_set(v->arch.svm.vmcb, VMCB_G_PAT, 8, pat);
+}

@@ -169,5 +169,7 @@ int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 int svm_vcpu_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st);
 void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st);
+uint64_t svm_vcpu_get_pat(struct vcpu *v);
+void svm_vcpu_load_pat(struct vcpu *v, uint64_t pat);
 
 #endif /* SVM_VMCB_H */

@@ -655,3 +655,31 @@ void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
     vmx_set_switched_msr(v, MSR_SFMASK, st->sfmask);
     vmx_set_switched_msr(v, MSR_KERNEL_GS_BASE, st->kernel_gs_base);
 }
+
+/* The guest's PAT lives in the VMCS (it passes through): loaded here for
+ * the access, as above. */
+uint64_t vmx_vcpu_get_pat(struct vcpu *v)
+{
+    unsigned long flags = local_save_flags();
+    uint64_t pat;
+
+    local_irq_disable();
+    vmcs_load(v);
+    pat = vmcs_read(VMCS_GUEST_PAT);
+    vmcs_unload(v);
+    if ( flags & X86_EFLAGS_IF )
+        local_irq_enable();
+    return pat;
+}
+
+void vmx_vcpu_load_pat(struct vcpu *v, uint64_t pat)
+{
+    unsigned long flags = local_save_flags();
+
+    local_irq_disable();
+    vmcs_load(v);
+    vmcs_write(VMCS_GUEST_PAT, pat);
+    vmcs_unload(v);
+    if ( flags & X86_EFLAGS_IF )
+        local_irq_enable();
+}

@@ -135,6 +135,10 @@ struct vcpu_vendor_ops
      * SYSENTER MSRs of st (cr0..efer ignored), which save_cpu.c checked.
      * v is not running. */
     void (*vcpu_load_state)(struct vcpu *v, const struct hvm_vcpu_state *st);
+    /* The guest's PAT of v, which is not running, for the MTRR record:
+     * read it, or set a value vmsr.c checked. */
+    uint64_t (*vcpu_get_pat)(struct vcpu *v);
+    void (*vcpu_load_pat)(struct vcpu *v, uint64_t pat);
     /* Enter the guest and come back at the next exit, described in *exit.
      * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call.
      * Calls hvm_intr_assist() once host interrupts are held off. */
