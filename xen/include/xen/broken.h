@@ -28,8 +28,10 @@ int frame_report_broken(mfn_t m);
 bool frame_is_broken(mfn_t m);
 
 /* Restore: d's gfn is broken on the sending side. Whatever RAM d has
- * there is given back and the entry becomes p2m_ram_broken with no frame.
- * 0, -EINVAL (gfn beyond d's limit), -ENOMEM. */
+ * there is given back and the entry becomes p2m_ram_broken with no frame
+ * (a hole becomes one too; one already broken is left as it is). 0,
+ * -EINVAL (gfn beyond d's limit, or an entry that is not d's RAM nor a
+ * hole: MMIO, a foreign or grant mapping), -ENOMEM. */
 int domain_set_gfn_broken(struct domain *d, uint64_t gfn);
 
 #endif /* XEN_BROKEN_H */

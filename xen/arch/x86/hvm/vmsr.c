@@ -370,3 +370,17 @@ void hvm_vmce_deliver(struct vcpu *v)
     vmce_count_delivery(true);
     hvm_vendor->inject_exception(v, 18, -1);
 }
+
+/* ---- the MTRR save record (hvm/save_mtrr.c) --------------------------- */
+
+/* Would a guest's WRMSR of val to this PAT or MTRR MSR be accepted? */
+bool hvm_msr_mtrr_value_ok(uint32_t msr, uint64_t val)
+{
+    if ( msr == MSR_PAT )
+        return pat_ok(val);
+    if ( msr == MSR_MTRR_DEF_TYPE )
+        return !(val & ~MTRR_DEF_OK) && mtrr_type_ok(val & 0xff);
+    if ( fixed_index(msr) >= 0 )
+        return fixed_ok(val);
+    return msr - MSR_MTRR_PHYS_FIRST < 2 * HVM_MTRR_VCNT && var_ok(msr, val);
+}

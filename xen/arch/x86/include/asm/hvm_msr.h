@@ -48,6 +48,9 @@ void hvm_msr_vcpu_init(struct vcpu *v);
  */
 int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/* Would a guest's WRMSR of val to this PAT or MTRR MSR be accepted? For
+ * the HVM context's MTRR record (hvm/save_mtrr.c). */
+bool hvm_msr_mtrr_value_ok(uint32_t msr, uint64_t val);
 
 /* Before v's next entry (arch_vcpu_run_once): deliver a pending vMCE as
  * #MC, or crash the domain if its guest cannot take one (CR4.MCE clear,
