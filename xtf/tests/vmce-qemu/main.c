@@ -45,6 +45,29 @@ static void post(xtf_mb_t *mb, uint32_t op, uint64_t arg0)
     mb->seq++;
 }
 
+/*
+ * The runner sends the monitor command when it reads the line, which
+ * under load may take seconds: d1 sleeps long enough for any of that,
+ * and dom0 sleeps in long steps (every CPU idle when the #MC lands, with
+ * a look at the frame between steps) until the frame is broken.
+ */
+#define TARGET_SLEEP_NS 10000000000ULL
+#define STEP_NS         500000000ULL
+#define STEPS           18
+
+static bool wait_broken(uint64_t mfn)
+{
+    struct xen_sysctl_wren_frame f;
+
+    for ( unsigned int i = 0; i < STEPS; i++ )
+    {
+        xtf_vmce_sleep(STEP_NS);
+        if ( !xtf_frame_query(mfn, &f) && (f.flags & WREN_FRAME_F_BROKEN) )
+            return true;
+    }
+    return false;
+}
+
 static bool check_guest(xtf_mb_t *mb, uint64_t mfn)
 {
     struct xen_sysctl_wren_frame f;
@@ -78,12 +101,14 @@ void test_main(void)
     mb = xtf_mb_attach(TARGET, MB_GFN);
     if ( !mb || xtf_frame_of_gfn(TARGET, VMCE_DATA_GFN, &f) || f.p2m_type != 0 )
         return xtf_error("no mailbox with d1, or its frame is not RAM");
-    post(mb, VMCE_MB_SLEEP, 3000000000ULL);
+    post(mb, VMCE_MB_SLEEP, TARGET_SLEEP_NS);
     xtf_vmce_sleep(200000000ULL); /* d1 is asleep by then */
     printf("WREN-MONITOR: mce 1 1 %#llx %#llx %#lx %#llx\n", VMCE_TEST_STATUS | MSCOD_TEST,
            MCG_STATUS_MCIP | MCG_STATUS_RIPV, (unsigned long)((f.mfn << PAGE_SHIFT) | ADDR_OFFSET),
            VMCE_TEST_MISC);
-    xtf_vmce_sleep(4000000000ULL); /* the #MC lands while both sleep */
+    if ( !wait_broken(f.mfn) )
+        return xtf_failure("the #MC never reached the hypervisor: frame %#lx not broken",
+                           (unsigned long)f.mfn);
     if ( check_guest(mb, f.mfn) )
         xtf_success(NULL);
 }
