@@ -297,6 +297,20 @@ static ioreq_t make_req(uint8_t type, uint64_t addr, unsigned int size, bool wri
     };
 }
 
+/* Before any request: an access this instruction already had answered
+ * is replayed (DONE), and an invalidation the vCPU owes goes first
+ * (PENDING). True, with *r, if either settled the access. */
+static bool settled_first(struct vcpu *v, const ioreq_t *p, uint64_t *val, enum ioreq_result *r)
+{
+    if ( replayed(v, p, val) )
+        *r = IOREQ_DONE;
+    else if ( invalidate_first(v) )
+        *r = IOREQ_PENDING;
+    else
+        return false;
+    return true;
+}
+
 /* Send p to whoever routes claims; UNCLAIMED if nobody. */
 static enum ioreq_result send_routed(struct vcpu *v, const ioreq_t *p, uint32_t kind, uint64_t key,
                                      uint64_t *val)
@@ -304,10 +318,8 @@ static enum ioreq_result send_routed(struct vcpu *v, const ioreq_t *p, uint32_t 
     struct domain *d = v->domain;
     struct ioreq_server *s;
     enum ioreq_result r = IOREQ_UNCLAIMED;
-    if ( replayed(v, p, val) )
-        return IOREQ_DONE;
-    if ( invalidate_first(v) )
-        return IOREQ_PENDING;
+    if ( settled_first(v, p, val, &r) )
+        return r;
     spin_lock(&d->ioreq.lock);
     s = route(d, kind, key, kind == XEN_DMOP_IO_RANGE_PCI ? key : key + p->size - 1);
     if ( s )
@@ -386,10 +398,8 @@ static enum ioreq_result memtype_write(struct vcpu *v, const ioreq_t *p, uint64_
     struct domain *d = v->domain;
     struct ioreq_server *s;
     enum ioreq_result r = IOREQ_UNCLAIMED;
-    if ( replayed(v, p, val) )
-        return IOREQ_DONE;
-    if ( invalidate_first(v) )
-        return IOREQ_PENDING;
+    if ( settled_first(v, p, val, &r) )
+        return r;
     spin_lock(&d->ioreq.lock);
     s = d->ioreq.memtype_owner ? ioreq_server_find(d, d->ioreq.memtype_owner - 1) : NULL;
     if ( s && s->enabled && (d->ioreq.memtype_flags & XEN_DMOP_IOREQ_MEM_ACCESS_WRITE) )

@@ -660,16 +660,7 @@ void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
  * the access, as above. */
 uint64_t vmx_vcpu_get_pat(struct vcpu *v)
 {
-    unsigned long flags = local_save_flags();
-    uint64_t pat;
-
-    local_irq_disable();
-    vmcs_load(v);
-    pat = vmcs_read(VMCS_GUEST_PAT);
-    vmcs_unload(v);
-    if ( flags & X86_EFLAGS_IF )
-        local_irq_enable();
-    return pat;
+    return vmx_vcpu_vmread(v, VMCS_GUEST_PAT);
 }
 
 void vmx_vcpu_load_pat(struct vcpu *v, uint64_t pat)
