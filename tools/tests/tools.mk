@@ -115,6 +115,13 @@ TOOL_SRCS_test-guest-elf += libs/guest/shared.c
 TOOL_SRCS_test-guest-elf += tests/tools/fake-xen.c
 TOOL_SRCS_test-guest-elf += tests/tools/elf-fixture.c
 
+# Save and restore: the stream's writer and reader between fake domains.
+TOOL_TESTS += test-save-restore
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_common.c
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_save.c
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_restore.c
+TOOL_SRCS_test-save-restore += tests/tools/fake-xen.c
+
 # xl's config reader: the grammar, the settings, the keys' meaning.
 TOOL_TESTS += test-xl-cfg
 TOOL_SRCS_test-xl-cfg += xl/xl_cfg.tab.c
