@@ -134,11 +134,37 @@ static void test_round_trip(void)
     dispose();
 }
 
+/* The index of the first PAGE_DATA record of the saved stream that names
+ * pfn with (type < 0: any) type; -1 if none. */
+static int record_with(int fd, uint64_t pfn, int type)
+{
+    uint64_t off = 40;
+    uint8_t h[8];
+
+    for ( int idx = 0; pread(fd, h, 8, (off_t)off) == 8; idx++ )
+    {
+        uint32_t t, len, count;
+
+        memcpy(&t, h, 4), memcpy(&len, h + 4, 4);
+        if ( t == 1 && pread(fd, &count, 4, (off_t)off + 8) == 4 )
+            for ( uint32_t i = 0; i < count; i++ )
+            {
+                uint64_t w;
+
+                CHECK(pread(fd, &w, 8, (off_t)(off + 16 + 8 * i)) == 8);
+                if ( (w & 0xfffffffffffffULL) == pfn && (type < 0 || (int)(w >> 60) == type) )
+                    return idx;
+            }
+        off += 8 + ((len + 7ULL) & ~7ULL);
+    }
+    return -1;
+}
+
 /* Save and restore with the hooks given; pfn `broken` must arrive
  * broken and never as RAM. */
 static void broken_case(void (*after_query)(struct fake_dom *),
                         void (*copied)(void *, const xen_pfn_t *, unsigned int), uint64_t broken,
-                        uint64_t rebroken)
+                        uint64_t rebroken, uint64_t before)
 {
     struct save_callbacks scb = { .batch_copied = copied };
     struct restore_callbacks rcb = { 0 };
@@ -148,6 +174,10 @@ static void broken_case(void (*after_query)(struct fake_dom *),
     fd = save(&scb, &rc);
     CHECK_MSG(rc == 0, "save: %s", scb.error);
     CHECK_EQ(scb.stats.pages_rebroken, rebroken);
+    /* resent as soon as its batch went: before the pfn `before` */
+    if ( before )
+        CHECK(record_with(fd, broken, 0xd) < record_with(fd, before, -1));
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
     CHECK_EQ(restore(fd, &rcb, NULL, NULL), 0);
     CHECK_MSG(dst.broken[broken], "gfn %#llx not broken", (unsigned long long)broken);
     CHECK(!fake_is_populated(&dst, broken));
@@ -161,7 +191,7 @@ static void test_broken_before_query(void)
 {
     make_source();
     fake_break(&src, 0x150);
-    broken_case(NULL, NULL, 0x150, 0);
+    broken_case(NULL, NULL, 0x150, 0, 0x400);
     /* never read: no map named it */
 }
 
@@ -176,7 +206,7 @@ static void test_broken_between_query_and_copy(void)
 {
     make_source();
     queries = 0;
-    broken_case(break_after_first_query, NULL, 0x20, 1);
+    broken_case(break_after_first_query, NULL, 0x20, 1, 0x400);
 }
 
 static void break_0x300_once(void *data, const xen_pfn_t *pfns, unsigned int n)
@@ -188,7 +218,7 @@ static void break_0x300_once(void *data, const xen_pfn_t *pfns, unsigned int n)
 static void test_broken_after_copy(void)
 {
     make_source();
-    broken_case(NULL, break_0x300_once, 0x300, 1);
+    broken_case(NULL, break_0x300_once, 0x300, 1, 0x400);
     CHECK_EQ(src.broken_reads, 0);
 }
 
@@ -203,7 +233,7 @@ static void break_early_pfn_late(void *data, const xen_pfn_t *pfns, unsigned int
 static void test_broken_after_batch_sent(void)
 {
     make_source();
-    broken_case(NULL, break_early_pfn_late, 0x10, 1);
+    broken_case(NULL, break_early_pfn_late, 0x10, 1, 0);
 }
 
 static void test_broken_never_read(void)
