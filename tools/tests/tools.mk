@@ -142,6 +142,7 @@ LIGHT_SRCS += libs/light/libxl_dm.c
 LIGHT_SRCS += libs/light/libxl_dommisc.c
 LIGHT_SRCS += libs/light/libxl_host.c
 LIGHT_SRCS += libs/light/libxl_xs.c
+LIGHT_SRCS += libs/light/libxl_save.c
 TOOL_TESTS += test-light
 TOOL_SRCS_test-light += $(LIGHT_SRCS)
 TOOL_SRCS_test-light += tests/tools/fake-light.c
