@@ -155,6 +155,7 @@ TOOL_SRCS_test-xl += xl/xl_info.c
 TOOL_SRCS_test-xl += xl/xl_mem.c
 TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
 TOOL_SRCS_test-xl += xl/xl_ioreq.c
+TOOL_SRCS_test-xl += xl/xl_saverestore.c
 TOOL_SRCS_test-xl += xl/xl_parse.c
 TOOL_SRCS_test-xl += xl/xlu_cfg.c
 TOOL_SRCS_test-xl += xl/xl_cfg.tab.c
