@@ -263,7 +263,7 @@ static int restore_from(const char *path, bool paused)
     libxl_domain_create_opts opts = { .paused = paused };
     libxl_domid domid;
     char *text = NULL, *err = NULL;
-    size_t len;
+    size_t len = 0;
     int fd = open(path, O_RDONLY), rc = 1;
 
     libxl_domain_config_init(&d);
