@@ -81,13 +81,13 @@ int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t domid, uint32_t remote_d
  * hypervisor half declares them in public/domctl.h, the guards keep one
  * definition when it does). */
 #ifndef XEN_DOMCTL_getpageframeinfo3
-#define XEN_DOMCTL_getpageframeinfo3 28
+#define XEN_DOMCTL_getpageframeinfo3 61
 #endif
 #ifndef XEN_DOMCTL_settscinfo
-#define XEN_DOMCTL_settscinfo 56
+#define XEN_DOMCTL_settscinfo 60
 #endif
 #ifndef XEN_DOMCTL_gettscinfo
-#define XEN_DOMCTL_gettscinfo 57
+#define XEN_DOMCTL_gettscinfo 59
 #endif
 #ifndef XEN_DOMCTL_set_broken_page_p2m
 #define XEN_DOMCTL_set_broken_page_p2m 67
