@@ -64,6 +64,61 @@ int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r)
     return 0;
 }
 
+/* The other per-vCPU records: a LAPIC record with this divisor is refused;
+ * every load is counted. */
+#define BAD_DIVISOR 3
+
+static unsigned int other_loads;
+
+void arch_hvm_lapic_save(struct vcpu *v, struct hvm_hw_lapic *r)
+{
+    r->apic_base_msr = 0xfee00900 + v->vcpu_id;
+    r->timer_divisor = 2;
+}
+
+int arch_hvm_lapic_check(struct vcpu *v, const struct hvm_hw_lapic *r)
+{
+    return r->timer_divisor == BAD_DIVISOR ? -EINVAL : 0;
+}
+
+int arch_hvm_lapic_load(struct vcpu *v, const struct hvm_hw_lapic *r)
+{
+    other_loads++;
+    return 0;
+}
+
+void arch_hvm_lapic_regs_save(struct vcpu *v, struct hvm_hw_lapic_regs *r)
+{
+    r->data[0x20] = (uint8_t)v->vcpu_id;
+}
+
+int arch_hvm_lapic_regs_check(struct vcpu *v, const struct hvm_hw_lapic_regs *r)
+{
+    return 0;
+}
+
+int arch_hvm_lapic_regs_load(struct vcpu *v, const struct hvm_hw_lapic_regs *r)
+{
+    other_loads++;
+    return 0;
+}
+
+void hvm_timers_save(struct vcpu *v, struct hvm_wren_vcpu_timers *r)
+{
+    r->singleshot = 1000 + v->vcpu_id;
+}
+
+int hvm_timers_check(struct vcpu *v, const struct hvm_wren_vcpu_timers *r)
+{
+    return 0;
+}
+
+int hvm_timers_load(struct vcpu *v, const struct hvm_wren_vcpu_timers *r)
+{
+    other_loads++;
+    return 0;
+}
+
 void vcpu_online(struct vcpu *v)
 {
     v->is_up = true;
@@ -81,7 +136,7 @@ void domain_unpause(struct domain *d)
 static struct domain dom;
 static struct vcpu vcpus[NVCPUS];
 static struct vcpu *vcpu_ptrs[NVCPUS];
-static uint8_t buf[4096];
+static uint8_t buf[8192];
 
 static void reset(void)
 {
@@ -97,7 +152,7 @@ static void reset(void)
     dom.max_vcpus = dom.vcpu_slots = NVCPUS;
     dom.controller_pause_count = 1;
     spin_lock_init(&dom.lock, LOCK_domain);
-    loads = 0;
+    loads = other_loads = 0;
     memset(loaded_rip, 0, sizeof(loaded_rip));
 }
 
@@ -122,6 +177,13 @@ static size_t cpu(size_t off, uint16_t inst, uint64_t rip)
     return put(off, HVM_SAVE_CODE(CPU), inst, sizeof(c));
 }
 
+static size_t lapic(size_t off, uint16_t inst, uint32_t divisor)
+{
+    struct hvm_hw_lapic l = { .apic_base_msr = 0xfee00900, .timer_divisor = divisor };
+    memcpy(buf + off + 8, &l, sizeof(l));
+    return put(off, HVM_SAVE_CODE(LAPIC), inst, sizeof(l));
+}
+
 static size_t end(size_t off)
 {
     return put(off, HVM_SAVE_CODE(END), 0, 0);
@@ -138,6 +200,7 @@ static void expect_untouched(long rc)
 {
     CHECK_EQ(rc, -EINVAL);
     CHECK_EQ(loads, 0);
+    CHECK_EQ(other_loads, 0);
     CHECK(!vcpus[0].is_up && !vcpus[1].is_up);
 }
 
@@ -159,6 +222,18 @@ static void bad_late_record_changes_nothing(void)
     expect_untouched(set(end(cpu(cpu(header(), 0, 0x3000), 1, BAD_RIP))));
 }
 
+/* A LAPIC record the arch refuses, after good CPU and LAPIC records. */
+static void bad_lapic_changes_nothing(void)
+{
+    reset();
+    expect_untouched(set(end(lapic(lapic(cpu(header(), 0, 0x3000), 0, 2), 1, BAD_DIVISOR))));
+    expect_untouched(set(end(lapic(cpu(header(), 0, 0x3000), NVCPUS, 2)))); /* no such vCPU */
+    reset();
+    CHECK_EQ(set(end(lapic(cpu(header(), 0, 0x3000), 0, 2))), 0);
+    CHECK_EQ(loads, 1);
+    CHECK_EQ(other_loads, 1);
+}
+
 static void refused_contexts(void)
 {
     struct hvm_save_header *h = (void *)(buf + 8);
@@ -176,6 +251,11 @@ static void refused_contexts(void)
     n = end(cpu(header(), 0, 0x3000));
     ((struct hvm_save_descriptor *)(buf + 32))->length = 8; /* short CPU body */
     expect_untouched(set(n));
+    n = end(lapic(cpu(header(), 0, 0x3000), 0, 2));
+    ((struct hvm_save_descriptor *)(buf + 32 + 8 + HVM_SAVE_LENGTH_CPU))->length = 16;
+    expect_untouched(set(n)); /* short LAPIC body */
+    n = end(put(header(), HVM_SAVE_CODE(HEADER), 0, HVM_SAVE_LENGTH_HEADER));
+    expect_untouched(set(n)); /* a second HEADER */
     expect_untouched(set(8)); /* too small to hold anything */
     expect_untouched(set(1U << 20));
 }
@@ -193,7 +273,12 @@ static void get_sizes_and_records(void)
     struct xen_domctl_hvmcontext h = { 0 };
     const struct hvm_save_descriptor *d;
     const struct hvm_hw_cpu *c;
-    const uint32_t one = 8 + HVM_SAVE_LENGTH_HEADER + 8 + HVM_SAVE_LENGTH_CPU + 8;
+    const uint32_t per_vcpu = 8 + HVM_SAVE_LENGTH_CPU + 8 + HVM_SAVE_LENGTH_LAPIC + 8 +
+                              HVM_SAVE_LENGTH_LAPIC_REGS + 8 + HVM_SAVE_LENGTH_WREN_VCPU_TIMERS;
+    const uint32_t one = 8 + HVM_SAVE_LENGTH_HEADER + per_vcpu + 8;
+    const uint16_t order[] = { HVM_SAVE_CODE(CPU), HVM_SAVE_CODE(LAPIC), HVM_SAVE_CODE(LAPIC_REGS),
+                               HVM_SAVE_CODE(WREN_VCPU_TIMERS) };
+    size_t off;
 
     reset();
     CHECK_EQ(hvm_context_get(&dom, &h), 0);
@@ -212,8 +297,27 @@ static void get_sizes_and_records(void)
     CHECK_EQ(d->typecode, HVM_SAVE_CODE(CPU));
     CHECK_EQ(d->instance, 1);
     CHECK_EQ(c->rip, 0x1001);
+    off = 8 + HVM_SAVE_LENGTH_HEADER;
+    for ( size_t i = 0; i < ARRAY_SIZE(order); i++ )
+    {
+        d = (const void *)(buf + off);
+        CHECK_EQ(d->typecode, order[i]);
+        CHECK_EQ(d->instance, 1);
+        off += 8 + d->length;
+    }
+    CHECK_EQ(((const struct hvm_wren_vcpu_timers *)(buf + off - 24))->singleshot, 1001);
     d = (const void *)(buf + one - 8);
     CHECK_EQ(d->typecode, HVM_SAVE_CODE(END));
+    vcpus[0].is_up = true; /* two vCPUs: type by type, both instances each */
+    h.size = sizeof(buf);
+    CHECK_EQ(hvm_context_get(&dom, &h), 0);
+    CHECK_EQ(h.size, one + per_vcpu);
+    d = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER);
+    CHECK_EQ(d->typecode, HVM_SAVE_CODE(CPU));
+    CHECK_EQ(d->instance, 0);
+    d = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER + 8 + HVM_SAVE_LENGTH_CPU);
+    CHECK_EQ(d->typecode, HVM_SAVE_CODE(CPU));
+    CHECK_EQ(d->instance, 1);
 }
 
 int main(void)
@@ -221,6 +325,7 @@ int main(void)
     static const struct test_case cases[] = {
         { "hvm_save.set_two_cpus", set_two_cpus },
         { "hvm_save.bad_late_record_changes_nothing", bad_late_record_changes_nothing },
+        { "hvm_save.bad_lapic_changes_nothing", bad_lapic_changes_nothing },
         { "hvm_save.refused_contexts", refused_contexts },
         { "hvm_save.not_paused_is_busy", not_paused_is_busy },
         { "hvm_save.get_sizes_and_records", get_sizes_and_records },

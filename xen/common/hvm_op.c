@@ -105,7 +105,8 @@ long hvmop_get_param(uint64_t arg)
 /*
  * What a guest may know of a frame's type. States the guest cannot
  * observe (log-dirty, sharing, paging) read as plain RAM; holes and
- * anything emulated read as mmio_dm, as in Xen.
+ * anything emulated read as mmio_dm, as in Xen. A broken frame reads as
+ * Wren's HVMMEM_broken, so a guest can tell it from a hole.
  */
 static uint16_t hvmmem_type(p2m_type_t t)
 {
@@ -123,6 +124,7 @@ static uint16_t hvmmem_type(p2m_type_t t)
     case p2m_ram_ro:
     case p2m_grant_map_ro: return HVMMEM_ram_ro;
     case p2m_ioreq_server: return HVMMEM_ioreq_server;
+    case p2m_ram_broken: return HVMMEM_broken;
     default: return HVMMEM_mmio_dm;
     }
 }

@@ -1,8 +1,9 @@
 /*
  * hvm_save.c - XEN_DOMCTL_gethvmcontext and XEN_DOMCTL_sethvmcontext: a
  * domain's hypervisor-held state as Xen's HVM context records
- * (public/hvm/save.h): HEADER, then one CPU record per vCPU that is up,
- * then END.
+ * (public/hvm/save.h): HEADER, then for each vCPU that is up its CPU,
+ * LAPIC, LAPIC_REGS and (Wren's) WREN_VCPU_TIMERS records, type by type,
+ * then END. docs/designs/save-restore.md.
  *
  * Records are a table of handlers keyed by typecode (save/restore, issue
  * 12, adds rows). Loading is two passes over one copy of the buffer: every
@@ -32,25 +33,23 @@
  * as unknown, but not for their size). */
 #define CONTEXT_SLACK (64 * 1024)
 
+/* A per-vCPU record type: every vCPU that is up has one of each, in
+ * this order (as Xen's saver: all instances of a type, type by type). */
 struct hvm_record_type
 {
     uint16_t typecode;
     uint32_t length; /* exact body length */
-    /* Check one record of d, changing nothing: 0 or -errno. */
-    int (*check)(struct domain *d, uint16_t instance, const void *body);
+    void (*save)(struct vcpu *v, void *body);
+    /* Check one record of v, changing nothing: 0 or -errno. */
+    int (*check)(struct vcpu *v, const void *body);
     /* Apply a checked record; d->lock held. */
-    int (*load)(struct domain *d, uint16_t instance, const void *body);
+    int (*load)(struct vcpu *v, const void *body);
 };
 
-static int header_check(struct domain *d, uint16_t instance, const void *body)
+static bool header_ok(const void *body)
 {
     const struct hvm_save_header *h = body;
-    return h->magic == HVM_FILE_MAGIC && h->version == HVM_FILE_VERSION ? 0 : -EINVAL;
-}
-
-static int header_load(struct domain *d, uint16_t instance, const void *body)
-{
-    return 0;
+    return h->magic == HVM_FILE_MAGIC && h->version == HVM_FILE_VERSION;
 }
 
 static struct vcpu *record_vcpu(struct domain *d, uint16_t instance)
@@ -58,16 +57,19 @@ static struct vcpu *record_vcpu(struct domain *d, uint16_t instance)
     return instance < d->max_vcpus ? d->vcpu[instance] : NULL;
 }
 
-static int cpu_check(struct domain *d, uint16_t instance, const void *body)
+static void cpu_save(struct vcpu *v, void *body)
 {
-    struct vcpu *v = record_vcpu(d, instance);
-    return v ? arch_hvm_cpu_check(v, body) : -EINVAL;
+    arch_hvm_cpu_save(v, body);
 }
 
-static int cpu_load(struct domain *d, uint16_t instance, const void *body)
+static int cpu_check(struct vcpu *v, const void *body)
 {
-    struct vcpu *v = record_vcpu(d, instance);
-    int rc = v ? arch_hvm_cpu_load(v, body) : -EINVAL; /* checked; never NULL */
+    return arch_hvm_cpu_check(v, body);
+}
+
+static int cpu_load(struct vcpu *v, const void *body)
+{
+    int rc = arch_hvm_cpu_load(v, body);
     if ( rc )
         return rc;
     v->initialised = true;
@@ -75,10 +77,44 @@ static int cpu_load(struct domain *d, uint16_t instance, const void *body)
     return 0;
 }
 
+/* The rest take their record's struct: wrappers to the table's shape. */
+#define RECORD_FNS(name, type, save_fn, check_fn, load_fn) \
+    static void name##_save(struct vcpu *v, void *b)       \
+    {                                                      \
+        save_fn(v, (type *)b);                             \
+    }                                                      \
+    static int name##_check(struct vcpu *v, const void *b) \
+    {                                                      \
+        return check_fn(v, (const type *)b);               \
+    }                                                      \
+    static int name##_load(struct vcpu *v, const void *b)  \
+    {                                                      \
+        return load_fn(v, (const type *)b);                \
+    }
+
+RECORD_FNS(lapic, struct hvm_hw_lapic, arch_hvm_lapic_save, arch_hvm_lapic_check,
+           arch_hvm_lapic_load)
+RECORD_FNS(lapic_regs, struct hvm_hw_lapic_regs, arch_hvm_lapic_regs_save,
+           arch_hvm_lapic_regs_check, arch_hvm_lapic_regs_load)
+RECORD_FNS(timers, struct hvm_wren_vcpu_timers, hvm_timers_save, hvm_timers_check, hvm_timers_load)
+
+#define ROW(code, name)                                                                    \
+    {                                                                                      \
+        HVM_SAVE_CODE(code), HVM_SAVE_LENGTH(code), name##_save, name##_check, name##_load \
+    }
+
 static const struct hvm_record_type record_types[] = {
-    { HVM_SAVE_CODE(HEADER), HVM_SAVE_LENGTH(HEADER), header_check, header_load },
-    { HVM_SAVE_CODE(CPU), HVM_SAVE_LENGTH(CPU), cpu_check, cpu_load },
+    ROW(CPU, cpu),
+    ROW(LAPIC, lapic),
+    ROW(LAPIC_REGS, lapic_regs),
+    ROW(WREN_VCPU_TIMERS, timers),
 };
+
+/* The largest body of any per-vCPU record. */
+#define MAX_BODY HVM_SAVE_LENGTH_CPU
+_Static_assert(HVM_SAVE_LENGTH_LAPIC_REGS <= MAX_BODY &&
+                   HVM_SAVE_LENGTH_WREN_VCPU_TIMERS <= MAX_BODY,
+               "MAX_BODY");
 
 static const struct hvm_record_type *record_type(uint16_t typecode)
 {
@@ -86,6 +122,15 @@ static const struct hvm_record_type *record_type(uint16_t typecode)
         if ( record_types[i].typecode == typecode )
             return &record_types[i];
     return NULL;
+}
+
+/* Descriptor and body of one of each per-vCPU record. */
+static uint32_t vcpu_records_size(void)
+{
+    uint32_t n = 0;
+    for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
+        n += DESC + record_types[i].length;
+    return n;
 }
 
 static unsigned int vcpus_up(const struct domain *d)
@@ -99,7 +144,7 @@ static unsigned int vcpus_up(const struct domain *d)
 /* What gethvmcontext writes for d now. */
 static uint32_t context_size(const struct domain *d)
 {
-    return DESC + HVM_SAVE_LENGTH(HEADER) + vcpus_up(d) * (DESC + HVM_SAVE_LENGTH(CPU)) + DESC;
+    return DESC + HVM_SAVE_LENGTH(HEADER) + vcpus_up(d) * vcpu_records_size() + DESC;
 }
 
 /* ---- load ---------------------------------------------------------- */
@@ -107,25 +152,27 @@ static uint32_t context_size(const struct domain *d)
 /* The largest buffer sethvmcontext copies in for d. */
 static uint32_t context_max(const struct domain *d)
 {
-    return 2 * DESC + HVM_SAVE_LENGTH(HEADER) + d->max_vcpus * (DESC + HVM_SAVE_LENGTH(CPU)) +
-           CONTEXT_SLACK;
+    return 2 * DESC + HVM_SAVE_LENGTH(HEADER) + d->max_vcpus * vcpu_records_size() + CONTEXT_SLACK;
 }
 
-/* The record at buf + *off: its descriptor and type, bounds checked. */
+/* The record at buf + *off: its descriptor, bounds checked, and its
+ * body's place in *off. *type is NULL for END and HEADER. */
 static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
                        struct hvm_save_descriptor *desc, const struct hvm_record_type **type)
 {
+    uint32_t want;
     if ( size - *off < DESC )
         return -EINVAL; /* no END */
     memcpy(desc, buf + *off, DESC);
     *off += DESC;
-    if ( desc->typecode == HVM_SAVE_CODE(END) )
-    {
-        *type = NULL;
-        return 0;
-    }
     *type = record_type(desc->typecode);
-    if ( !*type || desc->length != (*type)->length || size - *off < desc->length )
+    if ( desc->typecode == HVM_SAVE_CODE(END) )
+        want = 0;
+    else if ( desc->typecode == HVM_SAVE_CODE(HEADER) )
+        want = HVM_SAVE_LENGTH(HEADER);
+    else
+        want = *type ? (*type)->length : ~0U;
+    if ( desc->length != want || size - *off < desc->length )
     {
         printk(XENLOG_WARNING "HVM context: record type %u length %u refused\n", desc->typecode,
                desc->length);
@@ -134,8 +181,23 @@ static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
     return 0;
 }
 
+/* One per-vCPU record: check it (apply false) or apply it. */
+static int one_record(struct domain *d, const struct hvm_record_type *type, uint16_t instance,
+                      const void *body, bool apply)
+{
+    struct vcpu *v = record_vcpu(d, instance);
+    int rc;
+    if ( !v )
+        return -EINVAL; /* apply never gets here: checked */
+    rc = apply ? type->load(v, body) : type->check(v, body);
+    if ( rc )
+        printk(XENLOG_WARNING "HVM context: record type %u instance %u refused (%d)\n",
+               type->typecode, instance, rc);
+    return rc;
+}
+
 /* One pass: check every record (apply false) or apply every one. The
- * first record must be a HEADER; END ends the walk. */
+ * first record must be a HEADER, and only the first; END ends the walk. */
 static int walk_records(struct domain *d, const uint8_t *buf, uint32_t size, bool apply)
 {
     const struct hvm_record_type *type;
@@ -146,12 +208,14 @@ static int walk_records(struct domain *d, const uint8_t *buf, uint32_t size, boo
         int rc = next_record(buf, size, &off, &desc, &type);
         if ( rc )
             return rc;
-        if ( !type )
+        if ( desc.typecode == HVM_SAVE_CODE(END) )
             return n ? 0 : -EINVAL;
         if ( (n == 0) != (desc.typecode == HVM_SAVE_CODE(HEADER)) )
             return -EINVAL;
-        rc = apply ? type->load(d, desc.instance, buf + off)
-                   : type->check(d, desc.instance, buf + off);
+        if ( n == 0 )
+            rc = header_ok(buf + off) ? 0 : -EINVAL;
+        else
+            rc = one_record(d, type, desc.instance, buf + off, apply);
         if ( rc )
             return rc;
         off += desc.length;
@@ -197,20 +261,33 @@ static size_t put_record(uint8_t *buf, size_t off, uint16_t type, uint16_t inst,
     return off + DESC + len;
 }
 
+/* Every record of one type, one per vCPU that is up (as in Xen: a vCPU
+ * that is down has none). */
+static size_t save_type(struct domain *d, const struct hvm_record_type *type, uint8_t *buf,
+                        size_t off, void *body)
+{
+    for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+    {
+        if ( !d->vcpu[i] || !d->vcpu[i]->is_up )
+            continue;
+        memset(body, 0, MAX_BODY);
+        type->save(d->vcpu[i], body);
+        off = put_record(buf, off, type->typecode, (uint16_t)i, body, type->length);
+    }
+    return off;
+}
+
 static size_t context_save(struct domain *d, uint8_t *buf)
 {
     struct hvm_save_header h = { .magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION };
-    struct hvm_hw_cpu *cpu = xzalloc(struct hvm_hw_cpu);
+    void *body = xzalloc_bytes(MAX_BODY);
     size_t off = put_record(buf, 0, HVM_SAVE_CODE(HEADER), 0, &h, sizeof(h));
-    for ( unsigned int i = 0; cpu && i < d->max_vcpus; i++ )
-    {
-        if ( !d->vcpu[i] || !d->vcpu[i]->is_up )
-            continue; /* as in Xen: a vCPU that is down has no record */
-        arch_hvm_cpu_save(d->vcpu[i], cpu);
-        off = put_record(buf, off, HVM_SAVE_CODE(CPU), (uint16_t)i, cpu, sizeof(*cpu));
-    }
-    off = cpu ? put_record(buf, off, HVM_SAVE_CODE(END), 0, NULL, 0) : 0;
-    xfree(cpu);
+    if ( !body )
+        return 0;
+    for ( size_t t = 0; t < ARRAY_SIZE(record_types); t++ )
+        off = save_type(d, &record_types[t], buf, off, body);
+    off = put_record(buf, off, HVM_SAVE_CODE(END), 0, NULL, 0);
+    xfree(body);
     return off;
 }
 

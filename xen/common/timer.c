@@ -169,6 +169,17 @@ bool timer_is_armed(const struct timer *t)
     return ACCESS_ONCE(t->status) == TIMER_ARMED;
 }
 
+bool timer_read(const struct timer *t, s_time_t *expires, s_time_t *period)
+{
+    unsigned long f = spin_lock_irqsave(&timer_lock);
+    bool armed = t->status == TIMER_ARMED;
+
+    *expires = armed ? t->expires : 0;
+    *period = armed ? t->period : 0;
+    spin_unlock_irqrestore(&timer_lock, f);
+    return armed;
+}
+
 /* A periodic timer goes back on the list before its handler runs. */
 static void rearm_or_retire(struct timer *t)
 {

@@ -183,6 +183,52 @@ void fpu_save(struct vcpu *v)
 }
 
 #define FXSAVE_XMM 160 /* XMM0-15, 16 bytes each, in both formats */
+#define FXSAVE_ST  32  /* ST0-7 / MM0-7, 16 bytes each */
+
+/* ---- the HVM context's FXSAVE image (hvm/save_cpu.c) ---- */
+
+/* v's x87/SSE state as FXSAVE would write it; v is not running, so its
+ * area is current. A component XSAVE left in its init state reads as
+ * that state, not as the stale bytes the area may hold. */
+void fpu_get_fxsave(struct vcpu *v, uint8_t out[FXSAVE_SIZE])
+{
+    uint64_t bv = XSTATE_X87 | XSTATE_SSE;
+    uint16_t fcw = 0x37f;
+
+    memcpy(out, v->arch.xsave, FXSAVE_SIZE);
+    if ( xcr0_max )
+        memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    if ( !(bv & XSTATE_X87) )
+    {
+        memset(out, 0, FXSAVE_MXCSR); /* FCW..FDP, MXCSR kept */
+        memcpy(out + FXSAVE_FCW, &fcw, sizeof(fcw));
+        memset(out + FXSAVE_ST, 0, FXSAVE_XMM - FXSAVE_ST);
+    }
+    if ( !(bv & XSTATE_SSE) )
+        memset(out + FXSAVE_XMM, 0, 16 * 16);
+}
+
+/* Would FXRSTOR/XRSTOR take this image? Reserved MXCSR bits fault. */
+int fpu_fxsave_check(const uint8_t in[FXSAVE_SIZE])
+{
+    uint32_t mxcsr;
+
+    memcpy(&mxcsr, in + FXSAVE_MXCSR, sizeof(mxcsr));
+    return mxcsr >> 16 ? -EINVAL : 0;
+}
+
+/* Replace v's x87/SSE state (checked); the other components are kept. */
+void fpu_set_fxsave(struct vcpu *v, const uint8_t in[FXSAVE_SIZE])
+{
+    uint64_t bv;
+
+    memcpy(v->arch.xsave, in, FXSAVE_SIZE);
+    if ( !xcr0_max )
+        return;
+    memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    bv |= XSTATE_X87 | XSTATE_SSE;
+    memcpy(v->arch.xsave + XSAVE_HDR, &bv, sizeof(bv));
+}
 
 /* With XSAVE, an SSE component in its init state (XSTATE_BV bit clear)
  * is all zeros whatever the image holds. */

@@ -43,6 +43,10 @@
 #define XEN_DOMCTL_resumedomain            27
 #define XEN_DOMCTL_gethvmcontext           33
 #define XEN_DOMCTL_sethvmcontext           34
+#define XEN_DOMCTL_settscinfo              58
+#define XEN_DOMCTL_gettscinfo              59
+#define XEN_DOMCTL_getpageframeinfo3       61
+#define XEN_DOMCTL_set_broken_page_p2m     67
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
@@ -229,6 +233,52 @@ struct xen_domctl_hvmcontext
 XEN_ABI_OFFSET(struct xen_domctl_hvmcontext, buffer, 8);
 XEN_ABI_SIZE(struct xen_domctl_hvmcontext, 16);
 
+/* getpageframeinfo3: num gfns in array (at most 1024, -E2BIG beyond);
+ * each entry comes back with its type ORed into bits 31:28. */
+#define XEN_DOMCTL_PFINFO_LTAB_SHIFT    28
+#define XEN_DOMCTL_PFINFO_NOTAB         (0x0U << 28)
+#define XEN_DOMCTL_PFINFO_L1TAB         (0x1U << 28)
+#define XEN_DOMCTL_PFINFO_L2TAB         (0x2U << 28)
+#define XEN_DOMCTL_PFINFO_L3TAB         (0x3U << 28)
+#define XEN_DOMCTL_PFINFO_L4TAB         (0x4U << 28)
+#define XEN_DOMCTL_PFINFO_LTABTYPE_MASK (0x7U << 28)
+#define XEN_DOMCTL_PFINFO_LPINTAB       (0x1U << 31)
+#define XEN_DOMCTL_PFINFO_XTAB          (0xfU << 28) /* nothing there */
+#define XEN_DOMCTL_PFINFO_XALLOC        (0xeU << 28) /* allocate only */
+#define XEN_DOMCTL_PFINFO_BROKEN        (0xdU << 28) /* p2m_ram_broken */
+#define XEN_DOMCTL_PFINFO_LTAB_MASK     (0xfU << 28)
+
+struct xen_domctl_getpageframeinfo3
+{
+    uint64_t num;
+    XEN_GUEST_HANDLE_64(xen_pfn_t) array;
+};
+XEN_ABI_SIZE(struct xen_domctl_getpageframeinfo3, 16);
+
+/* get/settscinfo: how the domain's TSC runs (tsc_mode 0: Xen's default),
+ * its rate, and the time it has run (elapsed_nsec). */
+#define XEN_TSC_MODE_DEFAULT        0
+#define XEN_TSC_MODE_ALWAYS_EMULATE 1
+#define XEN_TSC_MODE_NEVER_EMULATE  2
+
+struct xen_domctl_tsc_info
+{
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint32_t incarnation;
+    uint32_t pad;
+    uint64_t elapsed_nsec;
+};
+XEN_ABI_OFFSET(struct xen_domctl_tsc_info, elapsed_nsec, 16);
+XEN_ABI_SIZE(struct xen_domctl_tsc_info, 24);
+
+/* set_broken_page_p2m: the guest frame pfn is broken (restore). */
+struct xen_domctl_set_broken_page_p2m
+{
+    uint64_t pfn;
+};
+XEN_ABI_SIZE(struct xen_domctl_set_broken_page_p2m, 8);
+
 struct xen_domctl_setdomainhandle
 {
     xen_domain_handle_t handle;
@@ -255,6 +305,9 @@ struct xen_domctl
         struct xen_domctl_paging_mempool paging_mempool;
         struct xen_domctl_hvmcontext hvmcontext;
         struct xen_domctl_setdomainhandle setdomainhandle;
+        struct xen_domctl_getpageframeinfo3 getpageframeinfo3;
+        struct xen_domctl_tsc_info tsc_info;
+        struct xen_domctl_set_broken_page_p2m set_broken_page_p2m;
         uint8_t pad[128]; /* fixes the size; new members must fit */
     } u;
 };

@@ -41,6 +41,16 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r);
 int arch_hvm_cpu_check(struct vcpu *v, const struct hvm_hw_cpu *r);
 int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r);
+/* The same three for the LAPIC (5) and LAPIC_REGS (6) records (x86:
+ * hvm/vlapic_save.c); a loaded timer runs on from where it was saved. */
+struct hvm_hw_lapic;
+struct hvm_hw_lapic_regs;
+void arch_hvm_lapic_save(struct vcpu *v, struct hvm_hw_lapic *r);
+int arch_hvm_lapic_check(struct vcpu *v, const struct hvm_hw_lapic *r);
+int arch_hvm_lapic_load(struct vcpu *v, const struct hvm_hw_lapic *r);
+void arch_hvm_lapic_regs_save(struct vcpu *v, struct hvm_hw_lapic_regs *r);
+int arch_hvm_lapic_regs_check(struct vcpu *v, const struct hvm_hw_lapic_regs *r);
+int arch_hvm_lapic_regs_load(struct vcpu *v, const struct hvm_hw_lapic_regs *r);
 
 /* The scheduler, on the CPU that runs v: switch_in before v's slice,
  * run_once as often as v stays runnable (enter the guest, handle one

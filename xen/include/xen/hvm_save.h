@@ -22,4 +22,12 @@ long hvm_context_set(struct domain *d, const struct xen_domctl_hvmcontext *h);
  * it reads. */
 long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h);
 
+/* The WREN_VCPU_TIMERS record of v (common/save_timers.c): save, check
+ * (0 or -EINVAL, nothing changed), load. */
+struct vcpu;
+struct hvm_wren_vcpu_timers;
+void hvm_timers_save(struct vcpu *v, struct hvm_wren_vcpu_timers *r);
+int hvm_timers_check(struct vcpu *v, const struct hvm_wren_vcpu_timers *r);
+int hvm_timers_load(struct vcpu *v, const struct hvm_wren_vcpu_timers *r);
+
 #endif /* XEN_HVM_SAVE_H */

@@ -112,7 +112,11 @@
     OP(f, XEN_DOMCTL_set_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_p2m,                domctl_p2m_debug,      PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0) \
-    OP(f, XEN_DOMCTL_wren_ioreq,              domctl_wren_ioreq,     PRIVILEGED, 0)
+    OP(f, XEN_DOMCTL_wren_ioreq,              domctl_wren_ioreq,     PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_settscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_gettscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_getpageframeinfo3,       domctl_pageframeinfo3, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \

@@ -133,6 +133,7 @@ struct domain
     xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
     struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
     struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
+    uint32_t tsc_incarnation;        /* XEN_DOMCTL_settscinfo (tsc_info.c) */
 };
 
 extern struct domain *domain_list;

@@ -57,6 +57,9 @@ void set_timer_periodic(struct timer *t, s_time_t first, s_time_t period);
 void stop_timer(struct timer *t);
 void kill_timer(struct timer *t);
 bool timer_is_armed(const struct timer *t);
+/* Save/restore: is t armed, and if so its next expiry and period (0: one
+ * shot), read together under the timers' lock. */
+bool timer_read(const struct timer *t, s_time_t *expires, s_time_t *period);
 
 /* Boot, once, after the TSC is calibrated. */
 void timer_init(void);

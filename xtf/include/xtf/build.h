@@ -37,6 +37,12 @@ void xtf_hvm_cpu_pvh(struct hvm_hw_cpu *cpu, uint32_t entry, uint32_t ebx);
 /* HEADER, cpu as the record of vCPU instance, END, into buf (at least
  * XTF_HVM_CTX_ONE bytes): the length written. */
 #define XTF_HVM_CTX_ONE (3 * 8 + HVM_SAVE_LENGTH_HEADER + HVM_SAVE_LENGTH_CPU)
+/* What gethvmcontext writes for each vCPU that is up (CPU, LAPIC,
+ * LAPIC_REGS, WREN_VCPU_TIMERS), and in all for n of them. */
+#define XTF_HVM_CTX_VCPU                                                                \
+    (4 * 8 + HVM_SAVE_LENGTH_CPU + HVM_SAVE_LENGTH_LAPIC + HVM_SAVE_LENGTH_LAPIC_REGS + \
+     HVM_SAVE_LENGTH_WREN_VCPU_TIMERS)
+#define XTF_HVM_CTX_SAVED(n) (2 * 8 + HVM_SAVE_LENGTH_HEADER + (n)*XTF_HVM_CTX_VCPU)
 uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t instance);
 
 long xtf_sethvmcontext(domid_t domid, const void *buf, uint32_t size);

@@ -389,12 +389,12 @@ static bool ring_incremental_and_clear(void)
  * right after its shutdown hypercall, in 32-bit protected mode. */
 static bool saved_after_run(domid_t d)
 {
-    static uint8_t buf[XTF_HVM_CTX_ONE];
+    static uint8_t buf[XTF_HVM_CTX_SAVED(1)];
     const struct hvm_hw_cpu *cpu = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER + 8);
     uint32_t size = sizeof(buf);
     long rc = xtf_gethvmcontext(d, buf, &size);
 
-    if ( rc || size != XTF_HVM_CTX_ONE )
+    if ( rc || size != XTF_HVM_CTX_SAVED(1) )
         return xtf_failure("gethvmcontext after the run: rc %ld size %u", rc, size), false;
     return expect("saved RIP after the run", (long)cpu->rip, hlt_gpa) &&
            expect("saved EAX (sched_op's 0)", (long)cpu->rax, 0) &&

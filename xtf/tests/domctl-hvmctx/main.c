@@ -19,9 +19,9 @@
 const char test_title[] = "HVM context records: set, get, round trip";
 
 #define CPU_OFF (8 + HVM_SAVE_LENGTH_HEADER + 8) /* the first CPU record's body */
-#define ONE_CPU (8 + HVM_SAVE_LENGTH_HEADER + 8 + HVM_SAVE_LENGTH_CPU + 8)
+#define ONE_CPU XTF_HVM_CTX_SAVED(1)             /* what get writes for one vCPU up */
 
-static uint8_t buf[8 + HVM_SAVE_LENGTH_HEADER + 2 * (8 + HVM_SAVE_LENGTH_CPU) + 8];
+static uint8_t buf[XTF_HVM_CTX_SAVED(2)];
 static domid_t dom;
 
 static bool expect(const char *what, uint64_t got, uint64_t want)
@@ -71,7 +71,7 @@ static bool layout_ok(unsigned int nr_cpus, const uint16_t *inst)
              expect("CPU length", d->length, HVM_SAVE_LENGTH_CPU);
         off += 8 + HVM_SAVE_LENGTH_CPU;
     }
-    d = (const void *)(buf + off);
+    d = (const void *)(buf + XTF_HVM_CTX_SAVED(nr_cpus) - 8);
     return ok && expect("last typecode", d->typecode, HVM_SAVE_CODE(END)) &&
            expect("END length", d->length, 0);
 }
@@ -133,7 +133,8 @@ static void long_mode(struct hvm_hw_cpu *c)
     c->cr0 = 0x80000011; /* PG, ET, PE */
     c->cr4 = 0x20;       /* PAE */
     c->cr3 = 0x200000;
-    c->msr_efer = 0x500; /* LME, LMA */
+    c->msr_efer = 0x500;   /* LME, LMA */
+    c->cs_arbytes = 0xa9b; /* 64-bit code: the record's segments are loaded */
     c->r15 = 0x0123456789abcdefULL;
 }
 
@@ -149,7 +150,7 @@ static bool second_vcpu(void)
     rc = xtf_sethvmcontext(dom, one, xtf_hvm_context_one(one, &c, 1));
     if ( !expect("long-mode record for vCPU 1", (uint64_t)rc, 0) )
         return false;
-    if ( !get_size(ONE_CPU + 8 + HVM_SAVE_LENGTH_CPU) )
+    if ( !get_size(XTF_HVM_CTX_SAVED(2)) )
         return false;
     memset(buf, 0, sizeof(buf));
     rc = xtf_gethvmcontext(dom, buf, &size);

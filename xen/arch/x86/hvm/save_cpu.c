@@ -6,12 +6,13 @@
  * and load, so both calls accept exactly the same register states.
  *
  * Loaded from a record: the GPRs, RIP, RFLAGS, CR0/CR2/CR3/CR4, EFER,
- * DR0-DR3/DR6, TSC_AUX; in 32-bit mode CS/DS/SS/ES/TR (FS and GS become
- * DS, LDTR null, as VCPUOP_initialise does); in long mode flat segments.
- * The rest of the record (FS/GS/LDTR/GDTR/IDTR, SYSENTER and syscall
- * MSRs, the FPU image, DR7, the TSC) is saved but not loaded yet: issue
- * 12 (save/restore) extends this file. A record with an event pending
- * is refused, as nothing could deliver it.
+ * DR0-DR3/DR6, TSC_AUX through the VCPUOP_initialise path; then every
+ * segment, GDTR/IDTR, DR7 and the SYSENTER MSRs as the record has them
+ * (save_cpu_segs.c checks them, the vendor's vcpu_load_state writes
+ * them) with the SYSCALL MSRs and KERNEL_GS_BASE, and the FXSAVE image if
+ * the record says it is initialised. Not loaded: the TSC (guests read
+ * the host's). A record with an event pending is
+ * refused, as nothing could deliver it.
  *
  * May not touch: scheduling state (common code brings the vCPU up) or any
  * vendor structure except through struct vcpu_vendor_ops.
@@ -24,6 +25,8 @@
 #include <asm/hvm.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/save.h>
+#include <asm/fpu.h>
+#include "save_cpu_priv.h"
 
 #define PENDING_EVENT_VALID (1U << 31)
 
@@ -96,9 +99,16 @@ void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r)
     r->sysenter_cs = st.sysenter_cs;
     r->sysenter_esp = st.sysenter_esp;
     r->sysenter_eip = st.sysenter_eip;
+    r->msr_star = st.star;
+    r->msr_lstar = st.lstar;
+    r->msr_cstar = st.cstar;
+    r->msr_syscall_mask = st.sfmask;
+    r->shadow_gs = st.kernel_gs_base;
     r->msr_efer = st.efer;
     r->msr_tsc_aux = v->arch.tsc_aux;
     r->tsc = arch_cycles(); /* guests read the TSC unchanged */
+    fpu_get_fxsave(v, r->fpu_regs);
+    r->flags = XEN_X86_FPU_INITIALISED;
 }
 
 static void context_64(const struct hvm_hw_cpu *r, struct vcpu_hvm_x86_64 *c)
@@ -198,6 +208,10 @@ int arch_hvm_cpu_check(struct vcpu *v, const struct hvm_hw_cpu *r)
     struct vcpu_hvm_context c;
     int rc = record_to_context(r, &c);
 
+    if ( !rc )
+        rc = cpu_record_segs_check(r);
+    if ( !rc && (r->flags & XEN_X86_FPU_INITIALISED) )
+        rc = fpu_fxsave_check(r->fpu_regs);
     return rc ? rc : hvm_vendor->vcpu_check_hvm_context(v, &c);
 }
 
@@ -228,11 +242,17 @@ static void load_extra(struct vcpu *v, const struct hvm_hw_cpu *r)
 int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r)
 {
     struct vcpu_hvm_context c;
+    struct hvm_vcpu_state st;
     int rc = record_to_context(r, &c);
 
     if ( !rc )
         rc = arch_vcpu_set_context(v, &c);
-    if ( !rc )
-        load_extra(v, r);
-    return rc;
+    if ( rc )
+        return rc;
+    load_extra(v, r);
+    cpu_record_segs(r, &st);
+    hvm_vendor->vcpu_load_state(v, &st);
+    if ( r->flags & XEN_X86_FPU_INITIALISED )
+        fpu_set_fxsave(v, r->fpu_regs);
+    return 0;
 }

@@ -278,6 +278,23 @@ static uint32_t read_reg(struct vcpu *v, unsigned int off)
     }
 }
 
+/* For the save record (vlapic_save.c): a register as the guest reads it,
+ * and the bits a guest may set in LVT entry i. Lock held. */
+uint32_t vlapic_read_reg(struct vcpu *v, unsigned int off)
+{
+    return read_reg(v, off);
+}
+
+uint32_t vlapic_lvt_writable(unsigned int i)
+{
+    return i < VLAPIC_NR_LVT ? lvt_writable[i] : 0;
+}
+
+uint32_t vlapic_x2apic_ldr(uint32_t id)
+{
+    return x2apic_ldr(id);
+}
+
 static void write_svr(struct vlapic *vl, uint32_t val)
 {
     vl->svr = val & SVR_WRITABLE;

@@ -199,3 +199,38 @@ void vlapic_timer_set_deadline(struct vcpu *v, uint64_t tsc)
 out:
     spin_unlock_irqrestore(&vl->lock, f);
 }
+
+/* Restore: the count runs on from ccr (the current count), one period of the initial count
+ * after that if periodic; a deadline is armed as a write would arm it. */
+void vlapic_timer_restore(struct vcpu *v, uint32_t ccr)
+{
+    struct vlapic *vl = &v->arch.vlapic;
+    s_time_t left;
+
+    stop_timer(&vl->timer);
+    vl->timer_armed = false;
+    if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
+    {
+        vl->timer_icr = 0;
+        vl->timer_period = 0;
+        vl->timer_armed = vl->tsc_deadline != 0;
+        if ( vl->timer_armed )
+            set_timer(&vl->timer, tsc_to_system_time(vl->tsc_deadline));
+        return;
+    }
+    vl->tsc_deadline = 0;
+    vlapic_timer_set_count(v, vl->timer_icr); /* period and start, as a write */
+    if ( !vl->timer_armed )
+        return;
+    left = (s_time_t)ccr * divider(vl);
+    if ( !ccr && timer_mode(vl) != LVT_TIMER_PERIODIC )
+    {
+        stop_timer(&vl->timer); /* fired before the save: nothing runs */
+        vl->timer_armed = false;
+        return;
+    }
+    if ( !ccr || left > vl->timer_period )
+        left = vl->timer_period;
+    vl->timer_start = NOW() + left - vl->timer_period;
+    set_timer(&vl->timer, vl->timer_start + vl->timer_period);
+}

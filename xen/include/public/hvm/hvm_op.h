@@ -42,6 +42,9 @@ XEN_ABI_SIZE(struct xen_hvm_param, 16);
 #define HVMMEM_mmio_dm      2
 #define HVMMEM_unused       3
 #define HVMMEM_ioreq_server 4
+/* Wren: a broken frame (p2m_ram_broken, a machine check or a restore
+ * said so); Xen reports it as mmio_dm. Read only: set_mem_type refuses it. */
+#define HVMMEM_broken 5
 
 struct xen_hvm_get_mem_type
 {

@@ -116,4 +116,51 @@ XEN_ABI_SIZE(struct hvm_hw_cpu, 1032);
 #define HVM_SAVE_CODE_CPU   2
 #define HVM_SAVE_LENGTH_CPU 1032
 
+/* --- LAPIC (5): the local APIC's state beyond its registers, per vCPU --- */
+
+#define VLAPIC_SW_DISABLED 0x1 /* SVR's enable bit clear */
+#define VLAPIC_HW_DISABLED 0x2 /* MSR_APIC_BASE's enable bit clear */
+
+struct hvm_hw_lapic
+{
+    uint64_t apic_base_msr; /* MSR_IA32_APIC_BASE */
+    uint32_t disabled;      /* VLAPIC_*_DISABLED */
+    uint32_t timer_divisor; /* 1..128, from the divide configuration */
+    uint64_t tdt_msr;       /* IA32_TSC_DEADLINE; 0: disarmed */
+};
+XEN_ABI_SIZE(struct hvm_hw_lapic, 24);
+
+#define HVM_SAVE_CODE_LAPIC   5
+#define HVM_SAVE_LENGTH_LAPIC 24
+
+/* --- LAPIC_REGS (6): the register page, per vCPU ------------------------- */
+
+/* Each register at its MMIO offset (0x20 ID ... 0x3e0 divide
+ * configuration); 0x390 holds the current count when saved, from which
+ * the timer runs on after a load. */
+struct hvm_hw_lapic_regs
+{
+    uint8_t data[1024];
+};
+XEN_ABI_SIZE(struct hvm_hw_lapic_regs, 1024);
+
+#define HVM_SAVE_CODE_LAPIC_REGS   6
+#define HVM_SAVE_LENGTH_LAPIC_REGS 1024
+
+/* --- WREN_VCPU_TIMERS (0x5772): Wren's own, per vCPU ----------------------
+ *
+ * The VCPUOP singleshot and periodic timers, which Xen's context does not
+ * carry, as absolute system times (NOW(), ns): 0 when not armed. A typecode
+ * far above Xen's so that neither reads the other's. */
+struct hvm_wren_vcpu_timers
+{
+    uint64_t singleshot; /* expiry; 0: not armed */
+    uint64_t periodic;   /* next expiry; 0: not armed */
+    uint64_t period;     /* ns; non-zero exactly when periodic is */
+};
+XEN_ABI_SIZE(struct hvm_wren_vcpu_timers, 24);
+
+#define HVM_SAVE_CODE_WREN_VCPU_TIMERS   0x5772
+#define HVM_SAVE_LENGTH_WREN_VCPU_TIMERS 24
+
 #endif /* WREN_PUBLIC_HVM_SAVE_H */

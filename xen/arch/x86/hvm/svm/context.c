@@ -200,4 +200,32 @@ void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
     st->sysenter_cs = vmcb_get64(vmcb, VMCB_SYSENTER_CS);
     st->sysenter_esp = vmcb_get64(vmcb, VMCB_SYSENTER_ESP);
     st->sysenter_eip = vmcb_get64(vmcb, VMCB_SYSENTER_EIP);
+    st->star = vmcb_get64(vmcb, VMCB_STAR);
+    st->lstar = vmcb_get64(vmcb, VMCB_LSTAR);
+    st->cstar = vmcb_get64(vmcb, VMCB_CSTAR);
+    st->sfmask = vmcb_get64(vmcb, VMCB_SFMASK);
+    st->kernel_gs_base = vmcb_get64(vmcb, VMCB_KERNEL_GS);
+}
+
+/* The record's segments as they were (the accessed bits included), and
+ * the CPL from SS as the save record's DPL says. */
+void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    const uint16_t ss = st->seg[HVM_SEG_SS].ar, cs = st->seg[HVM_SEG_CS].ar;
+    for ( unsigned int s = 0; s < HVM_NR_SEGS; s++ )
+    {
+        const struct hvm_seg *g = &st->seg[s];
+        vmcb_set_seg(vmcb, seg_offset[s], g->sel, g->ar, g->limit, g->base);
+    }
+    vmcb_set(vmcb, VMCB_CPL, 1, AR_DPL(ss & AR_P ? ss : cs));
+    vmcb_set(vmcb, VMCB_DR7, 8, st->dr7);
+    vmcb_set(vmcb, VMCB_SYSENTER_CS, 8, st->sysenter_cs);
+    vmcb_set(vmcb, VMCB_SYSENTER_ESP, 8, st->sysenter_esp);
+    vmcb_set(vmcb, VMCB_SYSENTER_EIP, 8, st->sysenter_eip);
+    vmcb_set(vmcb, VMCB_STAR, 8, st->star);
+    vmcb_set(vmcb, VMCB_LSTAR, 8, st->lstar);
+    vmcb_set(vmcb, VMCB_CSTAR, 8, st->cstar);
+    vmcb_set(vmcb, VMCB_SFMASK, 8, st->sfmask);
+    vmcb_set(vmcb, VMCB_KERNEL_GS, 8, st->kernel_gs_base);
 }

@@ -810,6 +810,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
     .vcpu_set_hvm_context = svm_vcpu_set_hvm_context,
     .vcpu_check_hvm_context = svm_vcpu_check_hvm_context,
     .vcpu_save_state = svm_vcpu_save_state,
+    .vcpu_load_state = svm_vcpu_load_state,
     .vcpu_run = svm_vcpu_run,
     .get_guest_state = svm_get_guest_state,
     .set_guest_pat = svm_set_guest_pat,

@@ -145,6 +145,11 @@ static inline void vmcb_set_seg(void *vmcb, unsigned int off, uint16_t sel, uint
 #define SEG_REAL_DATA  0x093
 #define SEG_TSS16_BUSY 0x083
 
+#define VMCB_STAR         0x600 /* STAR .. KERNEL_GS_BASE: VMLOAD/VMSAVE's */
+#define VMCB_LSTAR        0x608
+#define VMCB_CSTAR        0x610
+#define VMCB_SFMASK       0x618
+#define VMCB_KERNEL_GS    0x620
 #define VMCB_SYSENTER_CS  0x628
 #define VMCB_SYSENTER_ESP 0x630
 #define VMCB_SYSENTER_EIP 0x638
@@ -163,5 +168,6 @@ extern uint64_t svm_cr4_guest_ok;
 int svm_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 int svm_vcpu_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 void svm_vcpu_save_state(struct vcpu *v, struct hvm_vcpu_state *st);
+void svm_vcpu_load_state(struct vcpu *v, const struct hvm_vcpu_state *st);
 
 #endif /* SVM_VMCB_H */

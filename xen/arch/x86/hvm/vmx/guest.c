@@ -620,4 +620,38 @@ void vmx_save_state(struct vcpu *v, struct hvm_vcpu_state *st)
     st->cr3 = gs.cr3;
     st->cr4 = gs.cr4;
     st->efer = gs.efer;
+    st->star = vmx_switched_msr(v, MSR_STAR);
+    st->lstar = vmx_switched_msr(v, MSR_LSTAR);
+    st->cstar = vmx_switched_msr(v, MSR_CSTAR);
+    st->sfmask = vmx_switched_msr(v, MSR_SFMASK);
+    st->kernel_gs_base = vmx_switched_msr(v, MSR_KERNEL_GS_BASE);
+}
+
+/* The record's segments, descriptor tables, DR7 and SYSENTER MSRs, with
+ * v's VMCS loaded here for the writes (as apply_boot_state). */
+void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st)
+{
+    unsigned long flags = local_save_flags();
+
+    local_irq_disable();
+    vmcs_load(v);
+    for ( unsigned int s = 0; s < VMX_NR_SEGS; s++ )
+        hvm_vendor->set_seg(v, s, &st->seg[s]);
+    hvm_vendor->set_dtr(v, HVM_SEG_GDTR, st->seg[HVM_SEG_GDTR].base,
+                        (uint16_t)st->seg[HVM_SEG_GDTR].limit);
+    hvm_vendor->set_dtr(v, HVM_SEG_IDTR, st->seg[HVM_SEG_IDTR].base,
+                        (uint16_t)st->seg[HVM_SEG_IDTR].limit);
+    vmcs_write(VMCS_GUEST_DR7, st->dr7);
+    vmcs_write(VMCS_GUEST_SYSENTER_CS, st->sysenter_cs);
+    vmcs_write(VMCS_GUEST_SYSENTER_ESP, st->sysenter_esp);
+    vmcs_write(VMCS_GUEST_SYSENTER_EIP, st->sysenter_eip);
+    vmx_cache_guest_state(v);
+    vmcs_unload(v);
+    if ( flags & X86_EFLAGS_IF )
+        local_irq_enable();
+    vmx_set_switched_msr(v, MSR_STAR, st->star);
+    vmx_set_switched_msr(v, MSR_LSTAR, st->lstar);
+    vmx_set_switched_msr(v, MSR_CSTAR, st->cstar);
+    vmx_set_switched_msr(v, MSR_SFMASK, st->sfmask);
+    vmx_set_switched_msr(v, MSR_KERNEL_GS_BASE, st->kernel_gs_base);
 }

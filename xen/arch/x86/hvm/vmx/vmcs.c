@@ -427,6 +427,28 @@ static void msr_bitmap_init(void)
     msr_bitmap_ready = true;
 }
 
+/* A SYSCALL MSR of v as its save area holds it (the last exit's, or
+ * what the next entry loads); v is not running. Other MSRs read 0 and
+ * are not written. */
+uint64_t vmx_switched_msr(struct vcpu *v, uint32_t msr)
+{
+    const struct msr_entry *area = v->arch.vmx.msr_area;
+
+    for ( size_t i = 0; i < nr_switched_msrs(); i++ )
+        if ( area[i].index == msr )
+            return area[i].value;
+    return 0;
+}
+
+void vmx_set_switched_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    struct msr_entry *area = v->arch.vmx.msr_area;
+
+    for ( size_t i = 0; i < nr_switched_msrs(); i++ )
+        if ( area[i].index == msr )
+            area[i].value = val;
+}
+
 static void msr_area_init(struct msr_entry *area)
 {
     for ( size_t i = 0; i < nr_switched_msrs(); i++ )

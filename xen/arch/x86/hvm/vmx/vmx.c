@@ -560,6 +560,7 @@ struct vcpu_vendor_ops vmx_vendor_ops = {
     .vcpu_set_hvm_context = vmx_set_hvm_context,
     .vcpu_check_hvm_context = vmx_check_hvm_context,
     .vcpu_save_state = vmx_save_state,
+    .vcpu_load_state = vmx_load_state,
     .vcpu_run = vmx_vcpu_run,
     .get_guest_state = vmx_get_guest_state,
     .set_guest_pat = vmx_set_guest_pat,

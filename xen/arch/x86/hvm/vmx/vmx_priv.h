@@ -89,6 +89,11 @@ int vmx_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 int vmx_check_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
 struct hvm_vcpu_state;
 void vmx_save_state(struct vcpu *v, struct hvm_vcpu_state *st);
+void vmx_load_state(struct vcpu *v, const struct hvm_vcpu_state *st);
+/* vmcs.c: an MSR of the per-vCPU save area (STAR .. KERNEL_GS_BASE,
+ * TSC_AUX) of v, which is not running. */
+uint64_t vmx_switched_msr(struct vcpu *v, uint32_t msr);
+void vmx_set_switched_msr(struct vcpu *v, uint32_t msr, uint64_t val);
 void vmx_get_guest_state(struct vcpu *v, struct hvm_guest_state *st);
 void vmx_cache_guest_state(struct vcpu *v); /* VMCS loaded */
 /* A MOV to CR0/CR4 exit (VMCS loaded): true if emulated (RIP advanced or a

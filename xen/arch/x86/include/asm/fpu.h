@@ -25,6 +25,14 @@ void fpu_cpu_init(void);            /* every CPU, at bring-up */
 void fpu_init_vcpu(struct vcpu *v); /* power-on state */
 void fpu_restore(struct vcpu *v);   /* before v runs on this CPU */
 void fpu_save(struct vcpu *v);      /* after v's run slice */
+
+/* The HVM context's CPU record carries the FXSAVE image (512 bytes) of a
+ * vCPU that is not running: read it, check one (0 or -EINVAL: FXRSTOR
+ * would fault), replace v's x87/SSE state with a checked one. */
+#define FXSAVE_SIZE 512
+void fpu_get_fxsave(struct vcpu *v, uint8_t out[FXSAVE_SIZE]);
+int fpu_fxsave_check(const uint8_t in[FXSAVE_SIZE]);
+void fpu_set_fxsave(struct vcpu *v, const uint8_t in[FXSAVE_SIZE]);
 /* Around each VM entry, interrupts or GIF off: the guest's XCR0 in, ours back. */
 void fpu_enter_guest(struct vcpu *v);
 void fpu_leave_guest(struct vcpu *v);

@@ -89,6 +89,7 @@ struct hvm_vcpu_state
 {
     uint64_t cr0, cr3, cr4, efer, dr7;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t star, lstar, cstar, sfmask, kernel_gs_base; /* the SYSCALL MSRs */
     struct hvm_seg seg[HVM_NR_SEGS];
 };
 
@@ -129,6 +130,11 @@ struct vcpu_vendor_ops
     /* v's state beyond v->arch.regs, for XEN_DOMCTL_gethvmcontext. v is
      * not running. */
     void (*vcpu_save_state)(struct vcpu *v, struct hvm_vcpu_state *st);
+    /* For XEN_DOMCTL_sethvmcontext, after vcpu_set_hvm_context gave v its
+     * control registers: every segment and descriptor table, DR7 and the
+     * SYSENTER MSRs of st (cr0..efer ignored), which save_cpu.c checked.
+     * v is not running. */
+    void (*vcpu_load_state)(struct vcpu *v, const struct hvm_vcpu_state *st);
     /* Enter the guest and come back at the next exit, described in *exit.
      * v->arch.regs holds the GPRs, RIP and RFLAGS on both sides of the call.
      * Calls hvm_intr_assist() once host interrupts are held off. */
