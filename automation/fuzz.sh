@@ -7,7 +7,7 @@
 #
 # Stages, in order (default: all of them):
 #   host-decode  host-elf  host-walk  host-format  host-xsmsg  host-xlcfg
-#   host-pvh-build
+#   host-pvh-build  host-sr-restore
 #       the libFuzzer harnesses of tools/tests/fuzz/ (x86 decoder, ELF
 #       parser, guest page walk, lib/'s formatter, xenstored's request
 #       handling, xl's config reader, the toolstack's domain builder
