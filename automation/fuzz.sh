@@ -7,11 +7,11 @@
 #
 # Stages, in order (default: all of them):
 #   host-decode  host-elf  host-walk  host-format  host-xsmsg  host-xlcfg
-#   host-pvh-build
+#   host-pvh-build  host-sr-restore
 #       the libFuzzer harnesses of tools/tests/fuzz/ (x86 decoder, ELF
 #       parser, guest page walk, lib/'s formatter, xenstored's request
 #       handling, xl's config reader, the toolstack's domain builder
-#       against a fake domain), FUZZ_SECONDS each,
+#       against a fake domain, the migration stream reader), FUZZ_SECONDS each,
 #       from the committed corpus tools/tests/fuzz/corpus/NAME/ (only
 #       read, never written) plus a work corpus in build/fuzz/corpus/NAME/
 #       that grows between runs.
@@ -40,7 +40,7 @@ set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
-STAGES=(host-decode host-elf host-walk host-format host-xsmsg host-xlcfg host-pvh-build guest-qemu guest-bochs)
+STAGES=(host-decode host-elf host-walk host-format host-xsmsg host-xlcfg host-pvh-build host-sr-restore guest-qemu guest-bochs)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 NICE="nice -n ${FUZZ_NICE:-10}"
@@ -48,7 +48,7 @@ FUZZ_DIR=$WREN_ROOT/tools/tests/fuzz
 OUT=$BUILD/fuzz
 
 # Per harness: the largest input worth trying, and a dictionary if any.
-declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200 [format]=200 [xsmsg]=6000 [xlcfg]=1024 [pvh-build]=2048)
+declare -A MAX_LEN=([decode]=40 [elf]=2048 [walk]=1200 [format]=200 [xsmsg]=6000 [xlcfg]=1024 [pvh-build]=2048 [sr-restore]=20000)
 
 # stat NAME LOG: a number from libFuzzer's -print_final_stats output.
 stat()

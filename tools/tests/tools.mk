@@ -25,6 +25,7 @@ TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_domain.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_memory.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_sr.c
 TOOL_TESTS += test-libxenforeignmemory
 TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c
@@ -114,6 +115,13 @@ TOOL_SRCS_test-guest-elf += libs/guest/shared.c
 TOOL_SRCS_test-guest-elf += tests/tools/fake-xen.c
 TOOL_SRCS_test-guest-elf += tests/tools/elf-fixture.c
 
+# Save and restore: the stream's writer and reader between fake domains.
+TOOL_TESTS += test-save-restore
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_common.c
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_save.c
+TOOL_SRCS_test-save-restore += libs/guest/xg_sr_restore.c
+TOOL_SRCS_test-save-restore += tests/tools/fake-xen.c
+
 # xl's config reader: the grammar, the settings, the keys' meaning.
 TOOL_TESTS += test-xl-cfg
 TOOL_SRCS_test-xl-cfg += xl/xl_cfg.tab.c
@@ -134,6 +142,7 @@ LIGHT_SRCS += libs/light/libxl_dm.c
 LIGHT_SRCS += libs/light/libxl_dommisc.c
 LIGHT_SRCS += libs/light/libxl_host.c
 LIGHT_SRCS += libs/light/libxl_xs.c
+LIGHT_SRCS += libs/light/libxl_save.c
 TOOL_TESTS += test-light
 TOOL_SRCS_test-light += $(LIGHT_SRCS)
 TOOL_SRCS_test-light += tests/tools/fake-light.c
@@ -146,6 +155,7 @@ TOOL_SRCS_test-xl += xl/xl_info.c
 TOOL_SRCS_test-xl += xl/xl_mem.c
 TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
 TOOL_SRCS_test-xl += xl/xl_ioreq.c
+TOOL_SRCS_test-xl += xl/xl_saverestore.c
 TOOL_SRCS_test-xl += xl/xl_parse.c
 TOOL_SRCS_test-xl += xl/xlu_cfg.c
 TOOL_SRCS_test-xl += xl/xl_cfg.tab.c

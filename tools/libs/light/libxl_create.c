@@ -7,6 +7,10 @@
  *   (unbound, for dom0) -> build (libxenguest) -> xenstore nodes ->
  *   introduce to xenstored -> console daemon -> device model -> unpause
  *
+ * libxl_domain_create_restore() takes the same steps with the build
+ * replaced by reading a migration stream into the new domain
+ * (xc_domain_restore); a refused stream unwinds like any failed step.
+ *
  * Each step that succeeds is remembered in struct create_state; when a
  * later one fails, create_unwind() undoes them all in reverse, so a failed
  * create leaves no domain, no store node, no introduction and no console.
@@ -26,6 +30,8 @@
 #define MAX_EVTCHN_PORT     1023
 #define MAX_GRANT_FRAMES    32
 #define MAX_MAPTRACK_FRAMES 1024
+/* Restore's pfn limit: the RAM may sit above the 1 MiB hole. */
+#define XG_RESTORE_LOW_PFNS 256
 
 struct create_state
 {
@@ -35,6 +41,7 @@ struct create_state
     libxl_domid domid;
     uint32_t store_port, console_port;
     struct xc_pvh_dom dom;
+    int restore_fd; /* -1: build from the kernel */
     bool created, store_written, introduced, console_added, dm_started, registered;
 };
 
@@ -195,6 +202,26 @@ static int create_build(libxl_ctx *ctx, struct create_state *st)
     return 0;
 }
 
+/* The guest's memory and state from a stream; the rings' pfns come
+ * with it. The pfn limit is the memory the domain may have. */
+static int create_restore(libxl_ctx *ctx, struct create_state *st)
+{
+    const libxl_domain_build_info *b = &st->cfg->b_info;
+    struct restore_callbacks cb = {
+        .fmem = ctx->fmem,
+        .nr_pfns = (b->max_memkb + MAXMEM_SLACK_KB) / 4 + XG_RESTORE_LOW_PFNS,
+    };
+    unsigned long store = 0, console = 0;
+
+    if ( xc_domain_restore(ctx->xch, st->restore_fd, st->domid, st->store_port, &store, 0,
+                           st->console_port, &console, 0, &cb) )
+        return libxl__err(ctx, ERROR_FAIL, "cannot restore domain %u: %s", st->domid,
+                          cb.error[0] ? cb.error : strerror(errno));
+    st->dom.store_pfn = store;
+    st->dom.console_pfn = console;
+    return 0;
+}
+
 static int create_introduce(libxl_ctx *ctx, struct create_state *st)
 {
     if ( !xs_introduce_domain(ctx->xsh, st->domid, st->dom.store_pfn, st->store_port) )
@@ -268,7 +295,7 @@ static int create_steps(libxl_ctx *ctx, struct create_state *st, bool paused)
     if ( !rc )
         rc = create_ports(ctx, st);
     if ( !rc )
-        rc = create_build(ctx, st);
+        rc = st->restore_fd < 0 ? create_build(ctx, st) : create_restore(ctx, st);
     if ( !rc )
         rc = create_store(ctx, st);
     if ( !rc )
@@ -284,10 +311,10 @@ static int create_steps(libxl_ctx *ctx, struct create_state *st, bool paused)
     return rc;
 }
 
-int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
-                            const libxl_domain_create_opts *opts)
+static int create_with(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
+                       const libxl_domain_create_opts *opts, int restore_fd)
 {
-    struct create_state st = { .cfg = d_config };
+    struct create_state st = { .cfg = d_config, .restore_fd = restore_fd };
     bool made_uuid = false;
     int rc;
 
@@ -309,4 +336,18 @@ int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl
     free(st.kernel);
     free(st.ramdisk);
     return rc;
+}
+
+int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
+                            const libxl_domain_create_opts *opts)
+{
+    return create_with(ctx, d_config, domid, opts, -1);
+}
+
+int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
+                                int restore_fd, const libxl_domain_create_opts *opts)
+{
+    if ( restore_fd < 0 )
+        return libxl__err(ctx, ERROR_INVAL, "no stream to restore from");
+    return create_with(ctx, d_config, domid, opts, restore_fd);
 }

@@ -2,7 +2,7 @@
 """gen-seeds.py - write seed inputs for the host fuzz harnesses.
 
     tools/tests/fuzz/gen-seeds.py NAME OUTDIR     NAME: decode, elf, walk, format
-                                                  or pvh-build
+                                                  pvh-build or sr-restore
 
 The committed corpora (corpus/NAME/) started from these seeds and were
 then grown by fuzzing and minimised with libFuzzer's -merge=1; rerun this
@@ -151,8 +151,48 @@ def pvh_build_seeds():
         True, [(0x100000, code, 0x3000), (0x1000, code[:16], 0x100)], entry)
 
 
+# ---- sr-restore: small migration streams, good and subtly bad -----------
+
+def sr_record(rtype, body):
+    pad = b"\0" * ((8 - len(body) % 8) % 8)
+    return struct.pack("<II", rtype, len(body)) + body + pad
+
+
+def sr_page_data(entries):
+    """entries: (pfn, type, data or None)"""
+    words = b"".join(struct.pack("<Q", pfn | typ << 60) for pfn, typ, _ in entries)
+    data = b"".join(d for _, _, d in entries if d is not None)
+    return sr_record(1, struct.pack("<II", len(entries), 0) + words + data)
+
+
+def sr_stream(memory, static_tsc=False, extra=b""):
+    ihdr = b"\xff" * 8 + struct.pack(">IIHHI", 0x58454E46, 3, 0, 0, 0)
+    dhdr = struct.pack("<IHHII", 2, 12, 0, 4, 17)
+    tsc = sr_record(8, struct.pack("<IIQII", 1, 2400000, 12345, 1, 0))
+    params = struct.pack("<II", 2, 0) + struct.pack("<QQQQ", 1, 0x3c, 17, 0x3e)
+    tail = (tsc + sr_record(7, bytes(4096)) + sr_record(10, params) +
+            sr_record(9, bytes(range(256)) * 2) + sr_record(0, b""))
+    return (ihdr + dhdr + (tsc if static_tsc else b"") + extra + sr_record(0x10, b"") +
+            memory + tail)
+
+
+def sr_restore_seeds():
+    page = bytes(i * 7 & 0xff for i in range(4096))
+    yield "one-page", sr_stream(sr_page_data([(3, 0, page)]))
+    yield "types", sr_stream(sr_page_data(
+        [(1, 0, page), (2, 0xd, None), (4, 0xe, None), (5, 0xf, None), (6, 0, page)]))
+    yield "rounds", sr_stream(sr_page_data([(3, 0, page), (4, 0, page)]) +
+                              sr_page_data([(4, 0, page[::-1])]) +
+                              sr_page_data([(3, 0xd, None)]))
+    yield "static-tsc-optional", sr_stream(sr_page_data([(63, 0, page)]), True,
+                                           sr_record(0x80000005, b"opt"))
+    yield "xtab-after-ram", sr_stream(sr_page_data([(8, 0, page)]) +
+                                      sr_page_data([(8, 0xf, None)]))
+
+
 SEEDS = {"decode": decode_seeds, "elf": elf_seeds, "walk": walk_seeds,
-         "format": format_seeds, "pvh-build": pvh_build_seeds}
+         "format": format_seeds, "pvh-build": pvh_build_seeds,
+         "sr-restore": sr_restore_seeds}
 
 
 def main():

@@ -41,6 +41,11 @@ FUZZ_TOOL_SRCS_pvh-build := libs/guest/xg_build.c libs/guest/xg_kernel.c \
 	libs/guest/xg_memory.c libs/guest/xg_start.c libs/guest/xg_cpu.c libs/guest/shared.c \
 	tests/tools/fake-xen.c
 
+# The migration stream's reader, restoring into a fake domain.
+FUZZ_TOOL_HARNESSES += sr-restore
+FUZZ_TOOL_SRCS_sr-restore := libs/guest/xg_sr_common.c libs/guest/xg_sr_restore.c \
+	tests/tools/fake-xen.c
+
 # The full paths of harness $(1)'s tool sources, given the generated tree.
 fuzz_tool_srcs = $(foreach s,$(FUZZ_TOOL_SRCS_$(1)), \
 	$(if $(filter %.tab.c %.lex.c,$(s)),$(TOOLS_GEN)/$(s),$(TOOLS_ROOT)/$(s)))

@@ -22,7 +22,9 @@ void fake_dom_init(struct fake_dom *d, uint32_t domid, uint64_t nr_gfns)
     d->nr_gfns = nr_gfns;
     d->page = calloc(nr_gfns, sizeof(*d->page));
     d->populated = calloc(nr_gfns, sizeof(*d->populated));
-    if ( !d->page || !d->populated )
+    d->broken = calloc(nr_gfns, sizeof(*d->broken));
+    d->reads = calloc(nr_gfns, sizeof(*d->reads));
+    if ( !d->page || !d->populated || !d->broken || !d->reads )
         abort();
     d->xch.d = d->xcall.d = d->fmem.d = d;
 }
@@ -38,6 +40,8 @@ void fake_dom_dispose(struct fake_dom *d)
     }
     free(d->page);
     free(d->populated);
+    free(d->broken);
+    free(d->reads);
     memset(d, 0, sizeof(*d));
 }
 
@@ -185,14 +189,34 @@ static uint8_t *frame(struct fake_dom *d, uint64_t gfn)
     return d->page[gfn];
 }
 
-static bool map_ok(struct fake_dom *d, uint32_t dom, size_t pages, const xen_pfn_t arr[])
+/* A broken frame maps only with an err[] to report it in. */
+static bool map_ok(struct fake_dom *d, uint32_t dom, size_t pages, const xen_pfn_t arr[],
+                   const int err[])
 {
     if ( dom != d->domid || !pages || d->nr_maps == FAKE_MAX_MAPS )
         return false;
     for ( size_t i = 0; i < pages; i++ )
-        if ( !fake_is_populated(d, arr[i]) )
+        if ( !fake_is_populated(d, arr[i]) && !(err && arr[i] < d->nr_gfns && d->broken[arr[i]]) )
             return false;
     return true;
+}
+
+/* Page i of map m: the frame's contents, or for a broken frame an error
+ * and zeroes (no read happens). */
+static void map_page(struct fake_dom *d, struct fake_map *m, size_t i, xen_pfn_t gfn, int *err)
+{
+    m->gfns[i] = gfn;
+    if ( d->broken[gfn] )
+    {
+        d->broken_reads++;
+        memset(m->va + i * FAKE_PAGE, 0, FAKE_PAGE);
+        err[i] = -EFAULT;
+        return;
+    }
+    d->reads[gfn]++;
+    memcpy(m->va + i * FAKE_PAGE, frame(d, gfn), FAKE_PAGE);
+    if ( err )
+        err[i] = 0;
 }
 
 void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot, size_t pages,
@@ -201,19 +225,14 @@ void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot
     struct fake_dom *d = fmem->d;
     struct fake_map *m = &d->maps[d->nr_maps];
 
-    if ( ++d->batches == d->fail_map || !map_ok(d, dom, pages, arr) )
+    if ( ++d->batches == d->fail_map || !map_ok(d, dom, pages, arr, err) )
         return errno = EINVAL, NULL;
     m->va = aligned_alloc(FAKE_PAGE, pages * FAKE_PAGE);
     m->gfns = malloc(pages * sizeof(*m->gfns));
     if ( !m->va || !m->gfns )
         abort();
     for ( size_t i = 0; i < pages; i++ )
-    {
-        m->gfns[i] = arr[i];
-        memcpy(m->va + i * FAKE_PAGE, frame(d, arr[i]), FAKE_PAGE);
-        if ( err )
-            err[i] = 0;
-    }
+        map_page(d, m, i, arr[i], err);
     m->n = pages;
     d->nr_maps++;
     d->frames += pages;
@@ -231,11 +250,188 @@ int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pag
         if ( m->va != addr || m->n != pages )
             continue;
         for ( size_t k = 0; k < pages; k++ )
-            memcpy(d->page[m->gfns[k]], m->va + k * FAKE_PAGE, FAKE_PAGE);
+            if ( d->page[m->gfns[k]] )
+                memcpy(d->page[m->gfns[k]], m->va + k * FAKE_PAGE, FAKE_PAGE);
         free(m->va);
         free(m->gfns);
         *m = d->maps[--d->nr_maps];
         return 0;
     }
     return errno = EINVAL, -1;
+}
+
+/* --- save and restore --------------------------------------------------- */
+
+void fake_write(struct fake_dom *d, uint64_t gpa, const void *buf, size_t len)
+{
+    const uint8_t *in = buf;
+
+    for ( size_t i = 0; i < len; i++ )
+    {
+        uint64_t gfn = (gpa + i) / FAKE_PAGE;
+
+        if ( !fake_is_populated(d, gfn) )
+            abort();
+        frame(d, gfn)[(gpa + i) % FAKE_PAGE] = in[i];
+    }
+}
+
+void fake_break(struct fake_dom *d, uint64_t gfn)
+{
+    if ( gfn >= d->nr_gfns || !d->populated[gfn] )
+        abort();
+    d->populated[gfn] = false;
+    d->broken[gfn] = true;
+    free(d->page[gfn]);
+    d->page[gfn] = NULL;
+}
+
+int xc_domain_pause(xc_interface *xch, uint32_t domid)
+{
+    if ( call(xch->d, domid) )
+        return -1;
+    xch->d->paused++;
+    return 0;
+}
+
+int xc_domain_unpause(xc_interface *xch, uint32_t domid)
+{
+    if ( call(xch->d, domid) )
+        return -1;
+    xch->d->paused--;
+    return 0;
+}
+
+int xc_version(xc_interface *xch, int cmd, void *arg)
+{
+    return cmd == 0 ? (4 << 16) | 17 : (errno = EINVAL, -1);
+}
+
+int xc_get_pfn_type_batch(xc_interface *xch, uint32_t dom, unsigned int num, xen_pfn_t *arr)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, dom) )
+        return -1;
+    if ( !num || num > 1024 )
+        return errno = EINVAL, -1;
+    for ( unsigned int i = 0; i < num; i++ )
+    {
+        xen_pfn_t g = arr[i] & ~(xen_pfn_t)XEN_DOMCTL_PFINFO_LTAB_MASK;
+
+        if ( g < d->nr_gfns && d->broken[g] )
+            arr[i] = g | XEN_DOMCTL_PFINFO_BROKEN;
+        else
+            arr[i] =
+                g | (fake_is_populated(d, g) ? XEN_DOMCTL_PFINFO_NOTAB : XEN_DOMCTL_PFINFO_XTAB);
+    }
+    if ( d->after_query )
+        d->after_query(d);
+    return 0;
+}
+
+int xc_domain_maximum_gpfn(xc_interface *xch, uint32_t domid, xen_pfn_t *gpfns)
+{
+    struct fake_dom *d = xch->d;
+    uint64_t g = 0;
+
+    if ( call(d, domid) )
+        return -1;
+    for ( uint64_t i = 0; i < d->nr_gfns; i++ )
+        if ( d->populated[i] || d->broken[i] )
+            g = i;
+    *gpfns = g;
+    return 0;
+}
+
+int xc_domain_get_tsc_info(xc_interface *xch, uint32_t domid, uint32_t *tsc_mode,
+                           uint64_t *elapsed_nsec, uint32_t *gtsc_khz, uint32_t *incarnation)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    *tsc_mode = d->tsc_mode;
+    *elapsed_nsec = d->tsc_nsec;
+    *gtsc_khz = d->tsc_khz;
+    *incarnation = d->tsc_incarnation;
+    return 0;
+}
+
+int xc_domain_set_tsc_info(xc_interface *xch, uint32_t domid, uint32_t tsc_mode,
+                           uint64_t elapsed_nsec, uint32_t gtsc_khz, uint32_t incarnation)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    d->tsc_mode = tsc_mode;
+    d->tsc_nsec = elapsed_nsec;
+    d->tsc_khz = gtsc_khz;
+    d->tsc_incarnation = incarnation;
+    return 0;
+}
+
+int xc_set_broken_page_p2m(xc_interface *xch, uint32_t domid, unsigned long pfn)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( pfn >= d->nr_gfns )
+        return errno = EINVAL, -1;
+    d->populated[pfn] = false;
+    d->broken[pfn] = true;
+    free(d->page[pfn]);
+    d->page[pfn] = NULL;
+    d->broken_set++;
+    return 0;
+}
+
+int xc_domain_decrease_reservation_exact(xc_interface *xch, uint32_t domid,
+                                         unsigned long nr_extents, unsigned int extent_order,
+                                         xen_pfn_t *extent_start)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( extent_order )
+        return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+        if ( !fake_is_populated(d, extent_start[i]) )
+            return errno = EINVAL, -1;
+    for ( unsigned long i = 0; i < nr_extents; i++ )
+    {
+        d->populated[extent_start[i]] = false;
+        free(d->page[extent_start[i]]);
+        d->page[extent_start[i]] = NULL;
+    }
+    return 0;
+}
+
+int xc_hvm_param_get(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t *value)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( param >= FAKE_NR_PARAMS )
+        return errno = EINVAL, -1;
+    *value = d->params[param];
+    return 0;
+}
+
+int xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *ctxt_buf, uint32_t size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( !ctxt_buf )
+        return (int)d->ctxt_len;
+    if ( size < d->ctxt_len )
+        return errno = ENOSPC, -1;
+    memcpy(ctxt_buf, d->ctxt, d->ctxt_len);
+    return (int)d->ctxt_len;
 }

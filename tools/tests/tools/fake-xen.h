@@ -11,6 +11,12 @@
  * the builder writes but never unmaps is lost, as a leak would be
  * noticed. Failures can be injected by call or map number.
  *
+ * For save/restore it also keeps page types (a frame is RAM, broken or
+ * absent), TSC settings, a pause count, and counts every read of every
+ * frame through a mapping, so a test can prove a broken frame is never
+ * read: mapping one fails that page (err[] = -EFAULT) and counts it in
+ * broken_reads.
+ *
  * It may touch only its own struct fake_dom; nothing here is real Xen.
  */
 #ifndef FAKE_XEN_H
@@ -64,10 +70,21 @@ struct fake_dom
     unsigned int nr_memmap;
     uint64_t params[FAKE_NR_PARAMS];
     uint64_t params_set; /* bitmap */
-    uint8_t ctxt[4096];
+    uint8_t ctxt[16384];
     uint32_t ctxt_len;
     struct fake_map maps[FAKE_MAX_MAPS];
     unsigned int nr_maps; /* outstanding */
+
+    /* save/restore */
+    bool *broken;
+    uint32_t *reads;       /* per gfn: times mapped */
+    uint64_t broken_reads; /* maps that named a broken frame */
+    uint64_t broken_set;   /* xc_set_broken_page_p2m calls */
+    uint32_t tsc_mode, tsc_khz, tsc_incarnation;
+    uint64_t tsc_nsec;
+    int paused;
+    /* Called after each page-type query has answered (test hook). */
+    void (*after_query)(struct fake_dom *d);
 
     /* failures to inject: the Nth call / map (1-based; 0 = none) */
     uint64_t fail_call, fail_map;
@@ -85,5 +102,9 @@ void fake_dom_dispose(struct fake_dom *d);
  * populated frames as 0xa5). */
 void fake_read(const struct fake_dom *d, uint64_t gpa, void *buf, size_t len);
 bool fake_is_populated(const struct fake_dom *d, uint64_t gfn);
+/* Write guest memory directly (populating nothing: gfn must be RAM). */
+void fake_write(struct fake_dom *d, uint64_t gpa, const void *buf, size_t len);
+/* A machine check on gfn's frame: it is broken from now on. */
+void fake_break(struct fake_dom *d, uint64_t gfn);
 
 #endif /* FAKE_XEN_H */

@@ -18,6 +18,8 @@ struct stub_state
     int64_t kb;
     char arg[64];
     char error[128];
+    bool fail_suspend; /* libxl_domain_suspend fails */
+    char actions[128]; /* every action, space-separated */
 };
 extern struct stub_state stub;
 

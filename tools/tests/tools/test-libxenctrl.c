@@ -355,6 +355,57 @@ static void test_hvm_context(void)
     teardown();
 }
 
+/* getpageframeinfo3: every pfn comes back typed; gettscinfo answers. */
+static long reply_sr(privcmd_hypercall_t *hc)
+{
+    struct xen_domctl *d = arg_ptr(hc, 0);
+
+    if ( d->cmd == XEN_DOMCTL_gettscinfo )
+    {
+        d->u.tsc_info.tsc_mode = 2;
+        d->u.tsc_info.gtsc_khz = 1000;
+        d->u.tsc_info.incarnation = 4;
+        d->u.tsc_info.elapsed_nsec = 77;
+        return 0;
+    }
+    if ( d->cmd == XEN_DOMCTL_getpageframeinfo3 )
+    {
+        xen_pfn_t *a = (void *)(uintptr_t)d->u.getpageframeinfo3.array;
+
+        if ( !fake_is_buffer(a, d->u.getpageframeinfo3.num * sizeof(*a)) )
+            return -EFAULT;
+        for ( uint64_t i = 0; i < d->u.getpageframeinfo3.num; i++ )
+            a[i] |= i ? XEN_DOMCTL_PFINFO_BROKEN : XEN_DOMCTL_PFINFO_XTAB;
+        return 0;
+    }
+    return 0;
+}
+
+static void test_save_restore_wrappers(void)
+{
+    xen_pfn_t pfns[3] = { 5, 6, 7 };
+    uint32_t mode, khz, inc;
+    uint64_t nsec;
+
+    setup();
+    fake.hypercall = reply_sr;
+    CHECK_EQ(xc_get_pfn_type_batch(xch, 4, 3, pfns), 0);
+    CHECK_EQ(sent_domctl(XEN_DOMCTL_getpageframeinfo3, 4)->u.getpageframeinfo3.num, 3);
+    CHECK_EQ(pfns[0], 5 | XEN_DOMCTL_PFINFO_XTAB);
+    CHECK_EQ(pfns[2], 7 | XEN_DOMCTL_PFINFO_BROKEN);
+    CHECK_EQ(xc_get_pfn_type_batch(xch, 4, 0, pfns), -1);
+    CHECK_EQ(xc_get_pfn_type_batch(xch, 4, 1025, pfns), -1);
+    CHECK_EQ(errno, EINVAL);
+    CHECK_EQ(xc_domain_get_tsc_info(xch, 4, &mode, &nsec, &khz, &inc), 0);
+    sent_domctl(XEN_DOMCTL_gettscinfo, 4);
+    CHECK(mode == 2 && nsec == 77 && khz == 1000 && inc == 4);
+    CHECK_EQ(xc_domain_set_tsc_info(xch, 4, 1, 99, 2000, 5), 0);
+    CHECK_EQ(sent_domctl(XEN_DOMCTL_settscinfo, 4)->u.tsc_info.elapsed_nsec, 99);
+    CHECK_EQ(xc_set_broken_page_p2m(xch, 4, 0x1234), 0);
+    CHECK_EQ(sent_domctl(XEN_DOMCTL_set_broken_page_p2m, 4)->u.set_broken_page_p2m.pfn, 0x1234);
+    teardown();
+}
+
 static long reply_param(privcmd_hypercall_t *hc)
 {
     struct xen_hvm_param *p = arg_ptr(hc, 1);
@@ -643,6 +694,7 @@ int main(void)
         { "xc_small_domctls", test_small_domctls },
         { "xc_paging_mempool", test_paging_mempool },
         { "xc_hvm_context", test_hvm_context },
+        { "xc_save_restore_wrappers", test_save_restore_wrappers },
         { "xc_hvm_param", test_hvm_param },
         { "xc_reservations", test_reservations },
         { "xc_set_memory_map", test_set_memory_map },

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -474,6 +475,55 @@ static void test_ctx_alloc_failures(void)
     CHECK_EQ(libxl_ctx_alloc(&c, 99, 0, NULL), ERROR_VERSION);
 }
 
+/* A stream file with `what` in it, rewound. */
+static int stream_file(const char *what)
+{
+    int fd = memfd_create("stream", 0);
+
+    CHECK(fd >= 0);
+    CHECK(write(fd, what, strlen(what)) == (ssize_t)strlen(what));
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    return fd;
+}
+
+static void test_save_and_restore(void)
+{
+    libxl_domain_config d;
+    libxl_domid src, dst;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("s", &src), 0);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK(fake.dom[src].paused);
+    CHECK_EQ(libxl_domain_destroy(ctx, src, NULL), 0);
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    make_config(&d, "s");
+    CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, NULL), 0);
+    libxl_domain_config_dispose(&d);
+    CHECK(fake.dom[dst].exists && fake.dom[dst].built && !fake.dom[dst].paused);
+    CHECK(fake.introduced[dst] && fake.console_added[dst]);
+    close(fd);
+}
+
+/* A refused stream: the reader's message, and nothing left behind. */
+static void test_restore_refused(void)
+{
+    libxl_domain_config d;
+    libxl_domid dst;
+    int fd = stream_file("BAD!");
+
+    setup();
+    make_config(&d, "r");
+    CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, NULL), ERROR_FAIL);
+    libxl_domain_config_dispose(&d);
+    CHECK_EQ(dst, INVALID_DOMID);
+    CHECK_MSG(strstr(libxl_ctx_last_error(ctx), "record PAGE_DATA (0x1) at offset 0x30"), "%s",
+              libxl_ctx_last_error(ctx));
+    check_nothing_left();
+    close(fd);
+}
+
 static void test_cleanup(void)
 {
     libxl_domid domid;
@@ -504,6 +554,8 @@ static const struct test_case cases[] = {
     { "host", test_host },
     { "console attach", test_console_attach },
     { "ctx alloc failures", test_ctx_alloc_failures },
+    { "save and restore", test_save_and_restore },
+    { "restore refused", test_restore_refused },
     { "cleanup", test_cleanup },
 };
 

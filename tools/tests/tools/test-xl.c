@@ -323,7 +323,112 @@ static void test_cleanup(void)
     out = err = NULL;
 }
 
+#define SAVE_FILE "/tmp/wren-test-xl-save"
+
+static void test_save_restore(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("save web " SAVE_FILE), 0);
+    CHECK_STR(stub.actions, "suspend destroy ");
+    CHECK_EQ(xl("restore " SAVE_FILE), 0);
+    CHECK_STR(stub.last_action, "restore");
+    CHECK(!stub.create_paused);
+    CHECK_STR(stub.created.c_info.name, "web");
+    CHECK_STR(stub.created.b_info.kernel, "/boot/web.elf");
+    CHECK_EQ(stub.created.b_info.target_memkb, 512 * 1024);
+    CHECK_EQ(stub.created.b_info.max_vcpus, 1);
+    CHECK(strstr(err, "Restored domain 9 from " SAVE_FILE));
+    CHECK_EQ(xl("restore -p " SAVE_FILE), 0);
+    CHECK(stub.create_paused);
+    stub_reset();
+    CHECK_EQ(xl("save -c web " SAVE_FILE), 0);
+    CHECK_STR(stub.actions, "suspend unpause ");
+    stub_reset();
+    CHECK_EQ(xl("save -p web " SAVE_FILE), 0);
+    CHECK_STR(stub.actions, "suspend ");
+    unlink(SAVE_FILE);
+}
+
+/* A failed save: the file is gone and the domain neither destroyed nor
+ * left paused by xl (the library resumed it). */
+static void test_save_fails(void)
+{
+    stub_reset();
+    stub.fail_suspend = true;
+    CHECK_EQ(xl("save web " SAVE_FILE), 1);
+    CHECK_STR(stub.actions, "suspend ");
+    CHECK(strstr(err, "cannot save domain 3: write failed"));
+    CHECK(access(SAVE_FILE, F_OK) != 0);
+    CHECK_EQ(xl("save Domain-0 " SAVE_FILE), 1);
+    CHECK_EQ(xl("save nosuch " SAVE_FILE), 1);
+    CHECK_EQ(xl("save web"), 1);
+}
+
+/* Write a save file whose header word at off is v (off < 0: none),
+ * truncated to len bytes (0: whole). */
+static void bad_file(int off, uint32_t v, size_t len)
+{
+    FILE *f;
+    char *buf;
+    long n;
+
+    stub_reset();
+    CHECK_EQ(xl("save -p web " SAVE_FILE), 0);
+    f = fopen(SAVE_FILE, "r+b");
+    CHECK(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    buf = malloc(n);
+    fseek(f, 0, SEEK_SET);
+    CHECK(fread(buf, 1, n, f) == (size_t)n);
+    if ( off >= 0 )
+        memcpy(buf + off, &v, 4);
+    fclose(f);
+    f = fopen(SAVE_FILE, "wb");
+    fwrite(buf, 1, len ? len : (size_t)n, f);
+    fclose(f);
+    free(buf);
+}
+
+static void expect_restore_error(const char *msg)
+{
+    CHECK_EQ(xl("restore " SAVE_FILE), 1);
+    CHECK_MSG(strstr(err, msg), "got [%s], want [%s]", err, msg);
+    CHECK(!stub.last_action || strcmp(stub.last_action, "restore"));
+}
+
+static void test_restore_refuses(void)
+{
+    bad_file(0, 0x21212121, 0);
+    expect_restore_error(SAVE_FILE ": not an xl save file (bad magic)");
+    bad_file(32, 0x04030201, 0);
+    expect_restore_error("byte order 0x4030201 is not this host's");
+    bad_file(36, 1, 0);
+    expect_restore_error("unsupported header flags 0x1");
+    bad_file(48, 1 << 30, 0);
+    expect_restore_error("config length 1073741824 overruns the header");
+    bad_file(-1, 0, 40);
+    expect_restore_error("truncated xl header");
+    bad_file(-1, 0, 60);
+    expect_restore_error("truncated config");
+    bad_file(-1, 0, 0);
+    {
+        FILE *f = fopen(SAVE_FILE, "r+b");
+
+        fseek(f, -6, SEEK_END);
+        fputs("STRAY!", f);
+        fclose(f);
+    }
+    expect_restore_error("record END (0x0) at offset 0x28: out of order");
+    CHECK_EQ(xl("restore /nonexistent/file"), 1);
+    CHECK(strstr(err, "/nonexistent/file: No such file"));
+    unlink(SAVE_FILE);
+}
+
 static const struct test_case cases[] = {
+    { "save and restore", test_save_restore },
+    { "save fails", test_save_fails },
+    { "restore refuses", test_restore_refuses },
     { "list", test_list },
     { "list -v", test_list_verbose },
     { "list -l", test_list_long },

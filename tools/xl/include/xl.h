@@ -79,6 +79,8 @@ int main_rename(int argc, char **argv);
 int main_uptime(int argc, char **argv);
 int main_help(int argc, char **argv);
 int main_ioreq_list(int argc, char **argv);
+int main_save(int argc, char **argv);
+int main_restore(int argc, char **argv);
 
 /* Fill d_config from cfg's settings: every key checked, defaults filled,
  * the command line composed. 0, or ERROR_INVAL with cfg->error naming

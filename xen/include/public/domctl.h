@@ -43,7 +43,7 @@
 #define XEN_DOMCTL_resumedomain            27
 #define XEN_DOMCTL_gethvmcontext           33
 #define XEN_DOMCTL_sethvmcontext           34
-#define XEN_DOMCTL_settscinfo              58
+#define XEN_DOMCTL_settscinfo              60
 #define XEN_DOMCTL_gettscinfo              59
 #define XEN_DOMCTL_getpageframeinfo3       61
 #define XEN_DOMCTL_set_broken_page_p2m     67

@@ -76,6 +76,48 @@ int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
 /* A port in domid bound to nothing, that remote_domid may bind to. */
 int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t domid, uint32_t remote_domid);
 
+/* --- save and restore -------------------------------------------------- */
+/* The page-type domctls save/restore use (Xen's numbers and layouts; the
+ * hypervisor half declares them in public/domctl.h, the guards keep one
+ * definition when it does). */
+#ifndef XEN_DOMCTL_getpageframeinfo3
+#define XEN_DOMCTL_getpageframeinfo3 61
+#endif
+#ifndef XEN_DOMCTL_settscinfo
+#define XEN_DOMCTL_settscinfo 60
+#endif
+#ifndef XEN_DOMCTL_gettscinfo
+#define XEN_DOMCTL_gettscinfo 59
+#endif
+#ifndef XEN_DOMCTL_set_broken_page_p2m
+#define XEN_DOMCTL_set_broken_page_p2m 67
+#endif
+#ifndef XEN_DOMCTL_PFINFO_LTAB_SHIFT
+#define XEN_DOMCTL_PFINFO_LTAB_SHIFT 28
+#define XEN_DOMCTL_PFINFO_NOTAB      (0x0U << 28)
+#define XEN_DOMCTL_PFINFO_L1TAB      (0x1U << 28)
+#define XEN_DOMCTL_PFINFO_L2TAB      (0x2U << 28)
+#define XEN_DOMCTL_PFINFO_L3TAB      (0x3U << 28)
+#define XEN_DOMCTL_PFINFO_L4TAB      (0x4U << 28)
+#define XEN_DOMCTL_PFINFO_LPINTAB    (0x1U << 31)
+#define XEN_DOMCTL_PFINFO_BROKEN     (0xdU << 28)
+#define XEN_DOMCTL_PFINFO_XALLOC     (0xeU << 28)
+#define XEN_DOMCTL_PFINFO_XTAB       (0xfU << 28)
+#define XEN_DOMCTL_PFINFO_LTAB_MASK  (0xfU << 28)
+#endif
+
+/* arr[] holds num guest frame numbers (IN); each gets its type
+ * (XEN_DOMCTL_PFINFO_*) or'ed in (OUT). At most 1024 a call. */
+int xc_get_pfn_type_batch(xc_interface *xch, uint32_t dom, unsigned int num, xen_pfn_t *arr);
+/* The highest guest frame the domain has had populated. */
+int xc_domain_maximum_gpfn(xc_interface *xch, uint32_t domid, xen_pfn_t *gpfns);
+int xc_domain_get_tsc_info(xc_interface *xch, uint32_t domid, uint32_t *tsc_mode,
+                           uint64_t *elapsed_nsec, uint32_t *gtsc_khz, uint32_t *incarnation);
+int xc_domain_set_tsc_info(xc_interface *xch, uint32_t domid, uint32_t tsc_mode,
+                           uint64_t elapsed_nsec, uint32_t gtsc_khz, uint32_t incarnation);
+/* Restore: pfn is broken on the sender; make it a broken entry here. */
+int xc_set_broken_page_p2m(xc_interface *xch, uint32_t domid, unsigned long pfn);
+
 /* --- the host ----------------------------------------------------------- */
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 /* The hypervisor's console ring (xl dmesg). *pnr_chars is IN (buffer

@@ -48,4 +48,53 @@ struct xc_pvh_dom
 int xc_pvh_build(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domid,
                  struct xc_pvh_dom *dom);
 
+/*
+ * Save and restore (docs/designs/migration-stream.md): the stream is
+ * written to / read from io_fd. Both return 0, or -1 with errno set and
+ * the reason in callbacks->error. Neither destroys a domain: after a
+ * failed restore the caller destroys the one it created; after a failed
+ * save the guest is left paused (if the library paused it) for the
+ * caller to unpause.
+ */
+struct xc_sr_stats
+{
+    uint64_t rounds, records, pages_sent, pages_broken, pages_rebroken;
+};
+
+struct save_callbacks
+{
+    xenforeignmemory_handle *fmem; /* in: maps the guest's memory */
+    /* Stops the guest before the final round. NULL: xc_domain_pause. */
+    int (*suspend)(void *data);
+    /* The 4096-byte SHARED_INFO body. NULL: zeroes (see toolstack.md). */
+    int (*get_shared_info)(void *data, uint8_t *page);
+    /* Test hook: the data of a batch is copied, before its re-query. */
+    void (*batch_copied)(void *data, const xen_pfn_t *pfns, unsigned int n);
+    void *data;
+    char error[192];          /* out: why it failed */
+    struct xc_sr_stats stats; /* out */
+};
+
+struct restore_callbacks
+{
+    xenforeignmemory_handle *fmem; /* in: maps the new domain's memory */
+    uint64_t nr_pfns;              /* in: the domain's limit: pfns >= are refused */
+    /* The SHARED_INFO body, 4096 bytes. NULL: ignored. */
+    int (*set_shared_info)(void *data, const uint8_t *page);
+    void *data;
+    char error[192];          /* out: why it was refused */
+    struct xc_sr_stats stats; /* out */
+};
+
+/* flags: none yet (XCFLAGS_LIVE comes with log-dirty rounds). */
+int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
+                   struct save_callbacks *callbacks);
+/* dom: created paused and empty by the caller. The event channels are
+ * this host's, already allocated; *store_mfn and *console_mfn come back
+ * from the stream's HVM params. */
+int xc_domain_restore(xc_interface *xch, int io_fd, uint32_t dom, unsigned int store_evtchn,
+                      unsigned long *store_mfn, uint32_t store_domid, unsigned int console_evtchn,
+                      unsigned long *console_mfn, uint32_t console_domid,
+                      struct restore_callbacks *callbacks);
+
 #endif /* XENGUEST_H */

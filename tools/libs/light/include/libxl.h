@@ -154,6 +154,15 @@ typedef struct
 } libxl_domain_create_opts;
 int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
                             const libxl_domain_create_opts *opts);
+/* The same domain, its memory and state read from the migration stream
+ * at restore_fd (docs/designs/migration-stream.md) instead of built; a
+ * refused stream leaves no domain. */
+int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
+                                int restore_fd, const libxl_domain_create_opts *opts);
+/* Write domid as a migration stream to fd. On success the domain is
+ * left paused (the caller destroys or unpauses it); on failure it runs
+ * as before. flags: 0. */
+int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);

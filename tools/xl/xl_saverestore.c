@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xl_saverestore.c - xl save and xl restore: a domain to a file and back.
+ * The file is the xl file header of docs/designs/migration-stream.md
+ * (Xen's xl save-file header, the config as xl text), then the
+ * migration stream that libxl writes and reads.
+ *
+ * They act through libxl.h only, on the domain named (save) or the one
+ * they create (restore); they write only the file named.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xl.h"
+
+#define XL_MAGIC      "Xen saved domain, xl format\n \0 \r"
+#define XL_MAGIC_LEN  32
+#define XL_BYTEORDER  0x01020304u
+#define XL_HDR_LEN    48
+#define XL_MAX_CONFIG (1u << 20)
+
+static const char *action_name(libxl_action_on_shutdown a)
+{
+    return a == LIBXL_ACTION_ON_SHUTDOWN_RESTART ? "restart" : "destroy";
+}
+
+static const char *logdirty_name(libxl_logdirty m)
+{
+    switch ( m )
+    {
+    case LIBXL_LOGDIRTY_OFF: return "off";
+    case LIBXL_LOGDIRTY_WP: return "wp";
+    case LIBXL_LOGDIRTY_PML: return "pml";
+    case LIBXL_LOGDIRTY_AD: return "ad";
+    default: return NULL;
+    }
+}
+
+/* A string xl's config reader takes back as it was. */
+static bool plain(const char *s)
+{
+    return !s || !strpbrk(s, "\"\\\n");
+}
+
+static void put_str(FILE *f, const char *key, const char *v)
+{
+    if ( v )
+        fprintf(f, "%s = \"%s\"\n", key, v);
+}
+
+/* The domain's configuration as xl config text (malloc()ed), or NULL. */
+static char *config_text(const libxl_domain_config *d, size_t *len)
+{
+    const libxl_domain_build_info *b = &d->b_info;
+    char *text = NULL;
+    FILE *f;
+
+    if ( !plain(d->c_info.name) || !plain(b->kernel) || !plain(b->ramdisk) || !plain(b->cmdline) )
+        return fprintf(xl_err, "xl save: a config string has a quote or newline\n"), NULL;
+    f = open_memstream(&text, len);
+    if ( !f )
+        return NULL;
+    put_str(f, "name", d->c_info.name);
+    fprintf(f, "type = \"pvh\"\nmemory = %llu\nmaxmem = %llu\n",
+            (unsigned long long)b->target_memkb / 1024, (unsigned long long)b->max_memkb / 1024);
+    fprintf(f, "vcpus = %u\nmaxvcpus = %u\n", b->avail_vcpus, b->max_vcpus);
+    put_str(f, "kernel", b->kernel);
+    put_str(f, "ramdisk", b->ramdisk);
+    put_str(f, "cmdline", b->cmdline);
+    if ( b->p2m_pool_kb )
+        fprintf(f, "p2m_pool = %llu\n", (unsigned long long)b->p2m_pool_kb / 1024);
+    put_str(f, "logdirty", logdirty_name(b->logdirty));
+    put_str(f, "device_model", b->device_model == LIBXL_DEVICE_MODEL_WREN_DM ? "wren-dm" : NULL);
+    put_str(f, "on_poweroff", action_name(d->on_poweroff));
+    put_str(f, "on_reboot", action_name(d->on_reboot));
+    put_str(f, "on_crash", action_name(d->on_crash));
+    if ( fclose(f) )
+    {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while ( len )
+    {
+        ssize_t n = write(fd, p, len);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4); /* the saving host's order: x86, little-endian */
+}
+
+static int write_header(int fd, const char *config, size_t len)
+{
+    uint8_t h[XL_HDR_LEN + 4];
+
+    memcpy(h, XL_MAGIC, XL_MAGIC_LEN);
+    put32(h + 32, XL_BYTEORDER);
+    put32(h + 36, 0); /* mandatory: config as xl text */
+    put32(h + 40, 0);
+    put32(h + 44, (uint32_t)(4 + len));
+    put32(h + 48, (uint32_t)len);
+    return write_all(fd, h, sizeof(h)) || write_all(fd, config, len) ? -1 : 0;
+}
+
+/* The header and the config; the file is left at the stream. */
+static int save_to(const char *path, libxl_domid domid)
+{
+    libxl_domain_config d;
+    char *text = NULL;
+    size_t len = 0;
+    int fd = -1, rc = 1;
+
+    libxl_domain_config_init(&d);
+    if ( libxl_retrieve_domain_configuration(ctx, domid, &d) )
+    {
+        rc = xl_fail("cannot find the domain's configuration");
+        goto out;
+    }
+    text = config_text(&d, &len);
+    fd = text ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+    if ( fd < 0 )
+    {
+        fprintf(xl_err, "xl save: %s: %s\n", path, text ? strerror(errno) : "no config");
+        goto out;
+    }
+    fprintf(xl_err, "Saving to %s new xl format\n", path);
+    if ( write_header(fd, text, len) )
+        fprintf(xl_err, "xl save: %s: %s\n", path, strerror(errno));
+    else if ( libxl_domain_suspend(ctx, domid, fd, 0, NULL) )
+        xl_fail("cannot save the domain");
+    else
+        rc = 0;
+    if ( close(fd) && !rc )
+        rc = xl_fail("closing the file");
+    if ( rc )
+        unlink(path);
+
+out:
+    free(text);
+    libxl_domain_config_dispose(&d);
+    return rc;
+}
+
+/* xl save [-c] [-p] <Domain> <CheckpointFile>: by default the domain is
+ * destroyed once saved; -c leaves it running, -p paused. */
+int main_save(int argc, char **argv)
+{
+    struct xl_opts o;
+    libxl_domid domid;
+
+    XL_GETOPTS(argc, argv, "cp", 2, 2, &o);
+    if ( xl_find_domain(argv[o.first], &domid) )
+        return 1;
+    if ( domid == 0 )
+        return fprintf(xl_err, "xl save: cannot save domain 0\n"), 1;
+    if ( save_to(argv[o.first + 1], domid) )
+        return 1;
+    if ( o.set['p'] )
+        return 0;
+    if ( o.set['c'] )
+        return libxl_domain_unpause(ctx, domid, NULL) ? xl_fail("cannot unpause") : 0;
+    return libxl_domain_destroy(ctx, domid, NULL) ? xl_fail("cannot destroy") : 0;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static int __attribute__((format(printf, 2, 3))) refuse(const char *path, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(xl_err, "xl restore: %s: ", path);
+    va_start(ap, fmt);
+    vfprintf(xl_err, fmt, ap);
+    va_end(ap);
+    fputc('\n', xl_err);
+    return -1;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+
+    while ( len )
+    {
+        ssize_t n = read(fd, p, len);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* The xl file header, checked; *text the config (malloc()ed, NUL-ended). */
+static int read_header(int fd, const char *path, char **text, size_t *len)
+{
+    uint8_t h[XL_HDR_LEN + 4];
+    uint32_t opt_len, cfg_len;
+    char skip[256];
+
+    if ( read_all(fd, h, sizeof(h)) )
+        return refuse(path, "truncated xl header");
+    if ( memcmp(h, XL_MAGIC, XL_MAGIC_LEN) )
+        return refuse(path, "not an xl save file (bad magic)");
+    if ( get32(h + 32) != XL_BYTEORDER )
+        return refuse(path, "byte order %#x is not this host's", get32(h + 32));
+    if ( get32(h + 36) || get32(h + 40) )
+        return refuse(path, "unsupported header flags %#x", get32(h + 36) | get32(h + 40));
+    opt_len = get32(h + 44);
+    cfg_len = get32(h + 48);
+    if ( opt_len < 4 || cfg_len > opt_len - 4 || cfg_len > XL_MAX_CONFIG || !cfg_len )
+        return refuse(path, "config length %u overruns the header", cfg_len);
+    *text = malloc(cfg_len + 1);
+    if ( !*text || read_all(fd, *text, cfg_len) )
+        return refuse(path, "truncated config (%u bytes)", cfg_len);
+    (*text)[cfg_len] = '\0';
+    *len = cfg_len;
+    /* optional data xl does not know: skipped */
+    for ( opt_len -= 4 + cfg_len; opt_len; )
+    {
+        uint32_t n = opt_len < sizeof(skip) ? opt_len : (uint32_t)sizeof(skip);
+
+        if ( read_all(fd, skip, n) )
+            return refuse(path, "truncated header");
+        opt_len -= n;
+    }
+    return 0;
+}
+
+static int restore_from(const char *path, bool paused)
+{
+    libxl_domain_config d;
+    libxl_domain_create_opts opts = { .paused = paused };
+    libxl_domid domid;
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    int fd = open(path, O_RDONLY), rc = 1;
+
+    libxl_domain_config_init(&d);
+    if ( fd < 0 )
+    {
+        fprintf(xl_err, "xl restore: %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    if ( read_header(fd, path, &text, &len) )
+        goto out;
+    if ( xl_config_from_text(path, text, len, NULL, 0, &d, &err, xl_err) )
+        fprintf(xl_err, "xl restore: %s\n", err);
+    else if ( libxl_domain_create_restore(ctx, &d, &domid, fd, &opts) )
+        xl_fail("cannot restore the domain");
+    else
+        rc = 0;
+    if ( !rc )
+        fprintf(xl_err, "Restored domain %u from %s\n", domid, path);
+
+out:
+    if ( fd >= 0 )
+        close(fd);
+    free(err);
+    free(text);
+    libxl_domain_config_dispose(&d);
+    return rc;
+}
+
+/* xl restore [-p] <CheckpointFile> */
+int main_restore(int argc, char **argv)
+{
+    struct xl_opts o;
+
+    XL_GETOPTS(argc, argv, "p", 1, 1, &o);
+    return restore_from(argv[o.first], o.set['p']);
+}
