@@ -78,6 +78,24 @@ long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type, unsigned in
     return 0;
 }
 
+unsigned int xtf_p2m_type_of(domid_t domid, uint64_t gfn)
+{
+    unsigned int t = ~0U;
+
+    if ( xtf_p2m_lookup(domid, gfn, &t, NULL) )
+        xtf_error("LOOKUP %#lx failed", (unsigned long)gfn);
+    return t;
+}
+
+void xtf_p2m_expect_type(domid_t domid, const char *what, uint64_t gfn, unsigned int t)
+{
+    unsigned int now = xtf_p2m_type_of(domid, gfn);
+
+    if ( now != t )
+        xtf_failure("%s: gfn %#lx is %s (%u), expected %s (%u)", what, (unsigned long)gfn,
+                    xtf_p2m_type_name(now), now, xtf_p2m_type_name(t), t);
+}
+
 long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped, uint64_t *logdirty)
 {
     struct xen_domctl_wren_p2m r;

@@ -46,6 +46,10 @@ bool xtf_p2m_audit(domid_t domid, const char *phase);
 
 /* WREN_P2M_LOOKUP: type (with every begun change applied) and order. */
 long xtf_p2m_lookup(domid_t domid, uint64_t gfn, unsigned int *type, unsigned int *order);
+/* gfn's type in domid (~0 and an error if the lookup fails). */
+unsigned int xtf_p2m_type_of(domid_t domid, uint64_t gfn);
+/* A failure naming what, gfn and both types unless gfn's type is t. */
+void xtf_p2m_expect_type(domid_t domid, const char *what, uint64_t gfn, unsigned int t);
 
 /* WREN_P2M_FAULT_COUNTS: ram_ro writes dropped, log-dirty write faults. */
 long xtf_p2m_fault_counts(domid_t domid, uint64_t *ro_dropped, uint64_t *logdirty);

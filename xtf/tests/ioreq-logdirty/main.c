@@ -52,24 +52,6 @@ const char test_title[] = "ioreq_server and log-dirty, foreign writes logged";
 
 static ld_bits_t got, want;
 
-static unsigned int type_of(uint64_t gfn)
-{
-    unsigned int t = ~0U;
-
-    if ( xtf_p2m_lookup(LD_TARGET, gfn, &t, NULL) )
-        xtf_error("LOOKUP %#lx failed", (unsigned long)gfn);
-    return t;
-}
-
-static void expect_type(const char *what, uint64_t gfn, unsigned int t)
-{
-    unsigned int now = type_of(gfn);
-
-    if ( now != t )
-        xtf_failure("%s: gfn %#lx is %s (%u), expected %s (%u)", what, (unsigned long)gfn,
-                    xtf_p2m_type_name(now), now, xtf_p2m_type_name(t), t);
-}
-
 static void expect_rc(const char *what, long rc, long want_rc)
 {
     if ( rc != want_rc )
@@ -216,22 +198,22 @@ static void part_type_first(uint32_t mech)
     expect_rc("claim", own(true), 0);
     expect_rc("mark X", set_type(X, 2, HVMMEM_ioreq_server), 0);
     expect_rc("mark X3", set_type(X3, 2, HVMMEM_ioreq_server), 0);
-    expect_type("marked", X, IOREQ_T);
+    xtf_p2m_expect_type(LD_TARGET, "marked", X, IOREQ_T);
     if ( !enable(mech) )
         return;
-    expect_type("log-dirty on", X, IOREQ_T);
-    expect_type("log-dirty on", X + 1, IOREQ_T);
+    xtf_p2m_expect_type(LD_TARGET, "log-dirty on", X, IOREQ_T);
+    xtf_p2m_expect_type(LD_TARGET, "log-dirty on", X + 1, IOREQ_T);
     if ( mech == WREN_LOGDIRTY_MECH_WP )
-        expect_type("log-dirty on, beside X", X + 2, XTF_P2M_RAM_LOGDIRTY);
+        xtf_p2m_expect_type(LD_TARGET, "log-dirty on, beside X", X + 2, XTF_P2M_RAM_LOGDIRTY);
     expect_rc("X back to RAM during log-dirty", set_type(X, 2, HVMMEM_ram_rw), 0);
-    expect_type("X given back during log-dirty", X, XTF_P2M_RAM_LOGDIRTY);
+    xtf_p2m_expect_type(LD_TARGET, "X given back during log-dirty", X, XTF_P2M_RAM_LOGDIRTY);
     guest_writes(X);
-    expect_type("X written", X, XTF_P2M_RAM_RW);
+    xtf_p2m_expect_type(LD_TARGET, "X written", X, XTF_P2M_RAM_RW);
     clean_expect("X given back, then written");
     expect_rc("the server gives the type back during log-dirty", own(false), 0);
-    expect_type("X3 released during log-dirty", X3, XTF_P2M_RAM_LOGDIRTY);
+    xtf_p2m_expect_type(LD_TARGET, "X3 released during log-dirty", X3, XTF_P2M_RAM_LOGDIRTY);
     guest_writes(X3);
-    expect_type("X3 written", X3, XTF_P2M_RAM_RW);
+    xtf_p2m_expect_type(LD_TARGET, "X3 written", X3, XTF_P2M_RAM_RW);
     clean_expect("X3 released, then written");
     off();
     ld_audit("type first");
@@ -244,18 +226,18 @@ static void part_logdirty_first(uint32_t mech)
     expect_rc("claim during log-dirty", own(true), 0);
     expect_rc("mark Y during log-dirty", set_type(Y, 2, HVMMEM_ioreq_server), 0);
     expect_rc("mark Z during log-dirty", set_type(Z, 2, HVMMEM_ioreq_server), 0);
-    expect_type("Y marked during log-dirty", Y, IOREQ_T);
+    xtf_p2m_expect_type(LD_TARGET, "Y marked during log-dirty", Y, IOREQ_T);
     expect_rc("Z back to RAM during log-dirty", set_type(Z, 2, HVMMEM_ram_rw), 0);
-    expect_type("Z given back during log-dirty", Z, XTF_P2M_RAM_LOGDIRTY);
+    xtf_p2m_expect_type(LD_TARGET, "Z given back during log-dirty", Z, XTF_P2M_RAM_LOGDIRTY);
     clean_expect("nothing written");
     off();
-    expect_type("log-dirty off", Y, IOREQ_T);
-    expect_type("log-dirty off, Z never written", Z, XTF_P2M_RAM_RW);
+    xtf_p2m_expect_type(LD_TARGET, "log-dirty off", Y, IOREQ_T);
+    xtf_p2m_expect_type(LD_TARGET, "log-dirty off, Z never written", Z, XTF_P2M_RAM_RW);
     expect_rc("Y back to RAM", set_type(Y, 2, HVMMEM_ram_rw), 0);
-    expect_type("Y given back, log-dirty off", Y, XTF_P2M_RAM_RW);
+    xtf_p2m_expect_type(LD_TARGET, "Y given back, log-dirty off", Y, XTF_P2M_RAM_RW);
     expect_rc("release", own(false), 0);
     expect_rc("mark without an owner", set_type(Y, 1, HVMMEM_ioreq_server), -XEN_EINVAL);
-    expect_type("not marked", Y, XTF_P2M_RAM_RW);
+    xtf_p2m_expect_type(LD_TARGET, "not marked", Y, XTF_P2M_RAM_RW);
     expect_rc("FINISH", xtf_wren_p2m(LD_TARGET, WREN_P2M_FINISH, 0, 0, 0, NULL), 0);
     ld_audit("log-dirty first");
 }

@@ -125,20 +125,12 @@ IT_LIB void it_expect_rc(const char *what, long rc, long want)
 
 IT_LIB unsigned int it_type(uint64_t gfn)
 {
-    unsigned int t = ~0U;
-
-    if ( xtf_p2m_lookup(IT_TARGET, gfn, &t, NULL) )
-        xtf_error("LOOKUP %#lx failed", (unsigned long)gfn);
-    return t;
+    return xtf_p2m_type_of(IT_TARGET, gfn);
 }
 
 IT_LIB void it_expect_type(const char *what, uint64_t gfn, unsigned int t)
 {
-    unsigned int now = it_type(gfn);
-
-    if ( now != t )
-        xtf_failure("%s: gfn %#lx is %s (%u), expected %s (%u)", what, (unsigned long)gfn,
-                    xtf_p2m_type_name(now), now, xtf_p2m_type_name(t), t);
+    xtf_p2m_expect_type(IT_TARGET, what, gfn, t);
 }
 
 /* 4K frames stored as ioreq_server (WREN_P2M_TYPE_COUNT's arg[2]). */
