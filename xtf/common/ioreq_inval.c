@@ -175,3 +175,13 @@ bool inval_counters(uint64_t *sent, uint64_t *flags, uint64_t *frames)
     *frames = now[2] - base[2];
     return true;
 }
+
+bool inval_run_script(struct inval_server *is, bool check_marks)
+{
+    if ( !inval_serve_until_shutdown(is) )
+        return xtf_error("d1 never finished its script"), false;
+    inval_print_log(is);
+    if ( check_marks && inval_find(is, 0, INVAL_EV_MARK, INVAL_MARK_ERROR) >= 0 )
+        return xtf_error("a hypercall of d1's script failed"), false;
+    return true;
+}

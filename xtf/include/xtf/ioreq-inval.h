@@ -91,6 +91,10 @@ void inval_handle(struct xtf_ioreq_server *s, ioreq_t *p);
 bool inval_serve_until_shutdown(struct inval_server *is);
 /* The log, printed (for the record and for a failure's reason). */
 void inval_print_log(const struct inval_server *is);
+/* Serve d1's whole script and print the log; with check_marks, also
+ * refuse a script one of whose hypercalls failed (its ERROR mark).
+ * false (with ERROR) if it never finished or failed. */
+bool inval_run_script(struct inval_server *is, bool check_marks);
 /* The index of the first event of kind (and value, for a MARK) at or
  * after from; -1 if none. */
 int inval_find(const struct inval_server *is, int from, enum inval_kind kind, uint32_t value);
