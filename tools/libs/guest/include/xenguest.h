@@ -59,7 +59,28 @@ int xc_pvh_build(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domi
 struct xc_sr_stats
 {
     uint64_t rounds, records, pages_sent, pages_broken, pages_rebroken;
+    /* live saves (docs/designs/live-migration.md), for xl and make bench */
+    uint64_t guest_pages; /* pfns the first round covered */
+    uint64_t final_pages; /* data pages the final round sent */
+    uint64_t final_dirty; /* pfns the log reported dirty for the final round */
 };
+
+/* One round of a save, as the progress callback sees it after it went. */
+struct xc_sr_round
+{
+    unsigned int round;     /* 1: the first (every pfn) */
+    unsigned int final;     /* 1: the guest was stopped for it */
+    uint64_t pfns;          /* pfns the round covered */
+    uint64_t pages_sent;    /* data pages it sent */
+    uint64_t pages_dirtied; /* pfns the log reported dirty while it went */
+    uint64_t ns;            /* how long it took (for a rate; never tested) */
+};
+
+/* XCFLAGS_LIVE (Xen's value): rounds over the log-dirty bitmap while the
+ * guest runs, then the final round. XCFLAGS_WREN_DIRTY_RING: the rounds
+ * read the per-vCPU dirty rings instead of the bitmap (Wren only). */
+#define XCFLAGS_LIVE            (1U << 0)
+#define XCFLAGS_WREN_DIRTY_RING (1U << 16)
 
 struct save_callbacks
 {
@@ -70,6 +91,12 @@ struct save_callbacks
     int (*get_shared_info)(void *data, uint8_t *page);
     /* Test hook: the data of a batch is copied, before its re-query. */
     void (*batch_copied)(void *data, const xen_pfn_t *pfns, unsigned int n);
+    /* Live saves: called after every round (NULL: none). */
+    void (*round_done)(void *data, const struct xc_sr_round *r);
+    /* Live saves: rounds before the final one at most (0: 5), and the
+     * dirty set small enough to stop early (0: 50 pfns). */
+    unsigned int max_rounds;
+    uint64_t dirty_threshold;
     void *data;
     char error[192];          /* out: why it failed */
     struct xc_sr_stats stats; /* out */
@@ -86,7 +113,7 @@ struct restore_callbacks
     struct xc_sr_stats stats; /* out */
 };
 
-/* flags: none yet (XCFLAGS_LIVE comes with log-dirty rounds). */
+/* flags: XCFLAGS_LIVE, XCFLAGS_WREN_DIRTY_RING (with LIVE). */
 int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
                    struct save_callbacks *callbacks);
 /* dom: created paused and empty by the caller. The event channels are
