@@ -149,6 +149,10 @@ long rt_sys_poll(long nr, const long *a);
  * deadline passes (-ETIMEDOUT); 0 when ready. */
 int rt_block(bool (*ready)(void *), void *arg, bool nonblock, uint64_t deadline);
 
+/* ---- tasks (task.c) ---- */
+/* Run another task until it blocks; false if there is none to run. */
+bool rt_task_yield(void);
+
 /* ---- shared between runtime files ---- */
 struct shared_info;
 volatile struct shared_info *rt_shared_info(void);
