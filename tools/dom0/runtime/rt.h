@@ -41,6 +41,7 @@ void kfree(void *p);
 void *window_alloc(size_t bytes);
 bool window_owns(uintptr_t va, size_t len);
 void window_note_mapped(uintptr_t va);
+bool window_readonly(uintptr_t va); /* mmap()ed without PROT_WRITE */
 long rt_window_free(uintptr_t va, size_t len);
 int rt_guard_page(uintptr_t va);
 
