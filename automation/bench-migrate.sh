@@ -40,7 +40,7 @@ for p in $platforms; do
     fi
     tr -d '\r' <"$build/logs/$p/bench-migrate.log" | awk -v p="$p" -v ws="$working_set" '
     /^\[dom0\] \$ xl migrate / {
-        name = $5; rate = name == "free" ? "unpaced" : substr(name, 2) " page(s)/ms"
+        name = $5; rate = name == "free" ? "unpaced" : substr(name, 2) " pages/ms"
         sent = ""; next
     }
     /^migrate: round / {
