@@ -9,7 +9,7 @@
 # per migration: pages sent in each round (the last is the final one,
 # with the guest paused), all pages sent over the guest's pages, the
 # final round's pages over the working set the guest writes, and the
-# pause from the final round's start to the target's unpause in
+# pause from the guest's stop to the target's unpause in
 # instructions (QEMU runs it with -icount shift=0, so dom0's clock counts
 # instructions; Bochs has no such clock: "-"). Counts, never times. The
 # table goes to the generated part of docs/bench/migrate.md. Needs

@@ -238,9 +238,9 @@ static int receiver_task(void *arg)
 struct sender
 {
     int fd;
-    bool paused; /* -p */
-    bool bogus;  /* -T */
-    uint64_t final_start;
+    bool paused;          /* -p */
+    bool bogus;           /* -T */
+    uint64_t final_start; /* when the guest was stopped */
 };
 
 static void progress(void *data, const libxl_save_round *r)
@@ -249,7 +249,8 @@ static void progress(void *data, const libxl_save_round *r)
     uint64_t rate = r->ns ? r->pages_sent * 1000000000ULL / r->ns : 0;
     static const uint8_t bogus[8] = { 0xff, 0x7f, 0, 0, 0, 0, 0, 0 };
 
-    if ( r->final )
+    /* The guest stops right after the last live round's report. */
+    if ( r->final && !s->final_start )
         s->final_start = mono_ns() - r->ns;
     fprintf(xl_err, "migrate: round %u%s: %llu pfns, %llu pages sent, %llu dirtied, %llu pages/s\n",
             r->round, r->final ? " (final)" : "", (unsigned long long)r->pfns,
@@ -258,6 +259,8 @@ static void progress(void *data, const libxl_save_round *r)
     /* -T: the receiver must refuse the stream here, mid-way. */
     if ( s->bogus && r->round == 1 && write(s->fd, bogus, sizeof(bogus)) != sizeof(bogus) )
         fprintf(xl_err, "migrate: -T: %s\n", strerror(errno));
+    if ( !r->final )
+        s->final_start = mono_ns();
 }
 
 /* The stream went and the receiver read it: hand the domain over. */
@@ -349,7 +352,7 @@ static int migrate_localhost(struct sender *s, libxl_domid domid)
     if ( dom0_task_join(id, &rrc) )
         rrc = 1;
     if ( !rc && r.resumed && s->final_start )
-        fprintf(xl_err, "migrate: paused for %llu ns (the final round's start to the unpause)\n",
+        fprintf(xl_err, "migrate: paused for %llu ns (the pause to the new domain's unpause)\n",
                 (unsigned long long)(r.resumed - s->final_start));
     return rc;
 }
