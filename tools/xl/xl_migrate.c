@@ -351,7 +351,7 @@ static int migrate_localhost(struct sender *s, libxl_domid domid)
     close(sv[0]); /* a receiver still reading sees the end */
     if ( dom0_task_join(id, &rrc) )
         rrc = 1;
-    if ( !rc && r.resumed && s->final_start )
+    if ( !rc && !s->paused && r.resumed && s->final_start )
         fprintf(xl_err, "migrate: paused for %llu ns (the pause to the new domain's unpause)\n",
                 (unsigned long long)(r.resumed - s->final_start));
     return rc;
