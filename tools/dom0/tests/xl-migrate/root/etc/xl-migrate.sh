@@ -6,7 +6,9 @@
 # round, the platform's best log-dirty mechanism (PML on bochs-vmx, the
 # A/D flags on qemu-svm) and the receiver's new domain; the guest then
 # says every page holds what it wrote; the source is gone, nothing is
-# left renamed, and destroying the moved domain gives every frame back.
+# left renamed. The moved domain moves again (its header must carry the
+# name it has, not the NAME--incoming it was built as), and destroying
+# it gives every frame back.
 free-pages save
 xl create /etc/mover.cfg
 wait-console 1 "migrate-guest: writing" 120
@@ -15,6 +17,8 @@ wait-console 2 "migrate-guest: arrived in domain 2 at generation" 60
 !xl domid mover--migratedaway
 !xl domid mover--incoming
 !xl domname 1
-xl list
+expect-output "xl migrate mover localhost" "migrate-receive: domain mover arrived as domain 3"
+wait-console 3 "migrate-guest: arrived in domain 3 at generation" 60
+expect-output "xl list" "mover " "!--incoming" "!--migratedaway"
 xl destroy mover
 free-pages same
