@@ -1,0 +1,24 @@
+# xl-migrate: migrate-guest writes generation numbers over 256 pages at
+# 250 pages/s and checks them all the moment its domain id changes
+# (xtf/tests/migrate-guest; paced, so the final round's pages are not
+# simply the whole working set again). It is moved to this host while it writes:
+# the progress shows a second round (round 1 left pages dirty), a final
+# round, the platform's best log-dirty mechanism (PML on bochs-vmx, the
+# A/D flags on qemu-svm) and the receiver's new domain; the guest then
+# says every page holds what it wrote; the source is gone, nothing is
+# left renamed. The moved domain moves again (its header must carry the
+# name it has, not the NAME--incoming it was built as), and destroying
+# it gives every frame back.
+free-pages save
+xl create /etc/mover.cfg
+wait-console 1 "migrate-guest: writing" 120
+expect-output "xl migrate mover localhost" "migrate: round 2:" "(final)" "the platform's best" "migrate-receive: domain mover arrived as domain 2"
+wait-console 2 "migrate-guest: arrived in domain 2 at generation" 60
+!xl domid mover--migratedaway
+!xl domid mover--incoming
+!xl domname 1
+expect-output "xl migrate mover localhost" "migrate-receive: domain mover arrived as domain 3"
+wait-console 3 "migrate-guest: arrived in domain 3 at generation" 60
+expect-output "xl list" "mover " "!--incoming" "!--migratedaway"
+xl destroy mover
+free-pages same
