@@ -118,8 +118,8 @@ judge()
 # judge_peer LOG TIMEOUT_SECONDS: machine B of a two-machine test. Its dom0
 # says "Peer result: ..." (never "Test result:": exactly one of those is
 # allowed across both machines); a panic, a missing or failed peer result,
-# or a time-out fails the run. Reads PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG;
-# changes VERDICT and REASON only if B failed.
+# or a time-out (its own, or PEER_GRACE s after A ended) fails the run.
+# Reads PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG; changes VERDICT and REASON only if B failed.
 judge_peer()
 {
     local log=$1 limit=$2 scan why= peer
@@ -131,7 +131,11 @@ judge_peer()
         why="printed a Test result line (only machine A may)"
     elif [[ -z $peer ]]; then
         why="no Peer result line"
-        [[ ${PEER_TIMED_OUT:-0} == 1 ]] && why="timeout after ${limit}s, no Peer result line"
+        if [[ ${PEER_TIMED_OUT:-0} == 1 && ${EMU_TIMED_OUT:-0} == 1 ]]; then
+            why="timeout after ${limit}s, no Peer result line"
+        elif [[ ${PEER_TIMED_OUT:-0} == 1 ]]; then
+            why="ended ${PEER_GRACE:-15}s after machine A, no Peer result line"
+        fi
         why+="${PEER_NOTE:+; $PEER_NOTE}${PEER_DIAG:+; $PEER_DIAG}; last output: ${scan[6]:-<none>}"
     elif [[ $peer != "Peer result: SUCCESS" ]]; then
         why=$peer

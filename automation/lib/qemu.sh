@@ -127,7 +127,7 @@ qemu_collect()
 # LINK_MB MiB; both machines map it through ivshmem-plain (PCI 1af4:1110,
 # BAR2 the memory, no interrupts). B (PEER_MOD_STRING) starts first, then
 # A (MOD_STRING); both run under the same time limit in their own process
-# groups (EMU_PID, PEER_PID). Sets EMU_* for A as qemu_run does, and
+# groups (EMU_PID, PEER_PID), B at most PEER_GRACE s longer than A. Sets EMU_* for A as qemu_run does, and
 # PEER_STATUS, PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG for B.
 qemu_pair_run()
 {
@@ -144,14 +144,27 @@ qemu_pair_run()
     qemu_argv "file:$log" "$emulog"
     ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" "${link[@]}" ) </dev/null >"$emulog" 2>&1 &
     EMU_PID=$!
-    wait "$PEER_PID" 2>/dev/null
-    PEER_STATUS=$?
-    PEER_PID=
     wait "$EMU_PID" 2>/dev/null
     EMU_STATUS=$?
     EMU_PID=
+    qemu_peer_wait
     qemu_collect_peer "$pemulog"
     qemu_collect "$emulog"
+}
+
+# qemu_peer_wait: once A is done, B has PEER_GRACE seconds (default 15)
+# to finish; then it is ended as timed out (a failed A would otherwise
+# leave B waiting on the link for the whole limit).
+qemu_peer_wait()
+{
+    local killer
+    ( sleep "${PEER_GRACE:-15}"; kill -KILL -- "-$PEER_PID" 2>/dev/null ) &
+    killer=$!
+    wait "$PEER_PID" 2>/dev/null
+    PEER_STATUS=$?
+    PEER_PID=
+    kill "$killer" 2>/dev/null
+    wait "$killer" 2>/dev/null
 }
 
 # qemu_collect_peer EMU_LOG: qemu_collect for machine B, into PEER_*.

@@ -7,6 +7,9 @@
  *   link-check send MIB   write MIB MiB of the pattern, check the answer
  *   link-check recv MIB   check MIB MiB of it, answer, wait for the end
  *   link-check absent     the machine has no link: opening is ENODEV
+ *   link-check map        where the hypervisor mapped the region in dom0,
+ *                         and that every frame of it is mmio_direct there
+ *                         and none is a frame the allocator manages
  *
  * May not touch: anything but /dev/wren-link.
  */
@@ -18,7 +21,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <xenctrl.h>
+#include <xenctrl_wren.h>
 #include "dom0.h"
+
+#define P2M_MMIO_DIRECT 5 /* xen/include/xen/p2m.h */
 
 #define CHUNK (64 * 1024)
 /* Writes of an odd size, so that some straddle the end of the ring. */
@@ -191,6 +198,48 @@ static int cmd_absent(void)
     return 0;
 }
 
+/* One frame of the region, as dom0's p2m and the frame table see it. */
+static bool frame_ok(xc_interface *xch, uint64_t gfn, uint64_t mfn)
+{
+    struct xen_sysctl_wren_frame f = { .op = WREN_FRAME_OF_GFN, .domid = 0, .gfn = gfn };
+
+    if ( xc_wren_frame(xch, &f) )
+    {
+        fprintf(stderr, "link-check: gfn %#llx: %s\n", (unsigned long long)gfn, strerror(errno));
+        return false;
+    }
+    if ( f.mfn == mfn && f.p2m_type == P2M_MMIO_DIRECT && !(f.flags & WREN_FRAME_F_MANAGED) )
+        return true;
+    fprintf(stderr,
+            "link-check: gfn %#llx: mfn %#llx type %u flags %#x, expected mfn %#llx type %u\n",
+            (unsigned long long)gfn, (unsigned long long)f.mfn, f.p2m_type, f.flags,
+            (unsigned long long)mfn, P2M_MMIO_DIRECT);
+    return false;
+}
+
+static int cmd_map(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    struct xen_sysctl_wren_link l;
+    int rc = 1;
+
+    if ( !xch )
+        return 1;
+    if ( xc_wren_link(xch, &l) )
+        fprintf(stderr, "link-check: XEN_SYSCTL_wren_link: %s\n", strerror(errno));
+    else
+    {
+        printf("link-check: %llu frames at gfn %#llx (mfn %#llx), device 00:%02x.%u\n",
+               (unsigned long long)l.nr_frames, (unsigned long long)l.gfn,
+               (unsigned long long)l.mfn, l.bdf >> 3, l.bdf & 7);
+        rc = 0;
+        for ( uint64_t i = 0; i < l.nr_frames && !rc; i++ )
+            rc = !frame_ok(xch, l.gfn + i, l.mfn + i);
+    }
+    xc_interface_close(xch);
+    return rc;
+}
+
 int dom0_cmd_link_check(int argc, char **argv)
 {
     char *end = NULL;
@@ -198,10 +247,12 @@ int dom0_cmd_link_check(int argc, char **argv)
 
     if ( argc == 2 && !strcmp(argv[1], "absent") )
         return cmd_absent();
+    if ( argc == 2 && !strcmp(argv[1], "map") )
+        return cmd_map();
     if ( argc != 3 || !end || *end || !mib || mib > 64 ||
          (strcmp(argv[1], "send") && strcmp(argv[1], "recv")) )
     {
-        fprintf(stderr, "usage: link-check send|recv MIB (1 to 64) | link-check absent\n");
+        fprintf(stderr, "usage: link-check send|recv MIB (1 to 64) | link-check absent|map\n");
         return 2;
     }
     return !strcmp(argv[1], "send") ? cmd_send(mib << 20) : cmd_recv(mib << 20);

@@ -2,3 +2,4 @@
 # the device says so.
 link-check absent
 !link-check send 1
+!link-check map
