@@ -119,7 +119,8 @@ judge()
 # says "Peer result: ..." (never "Test result:": exactly one of those is
 # allowed across both machines); a panic, a missing or failed peer result,
 # or a time-out (its own, or PEER_GRACE s after A ended) fails the run.
-# Reads PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG; changes VERDICT and REASON only if B failed.
+# Reads PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG; changes VERDICT and REASON
+# only if B failed.
 judge_peer()
 {
     local log=$1 limit=$2 scan why= peer
