@@ -158,12 +158,15 @@ qemu_pair_run()
 qemu_peer_wait()
 {
     local killer
-    ( sleep "${PEER_GRACE:-15}"; kill -KILL -- "-$PEER_PID" 2>/dev/null ) &
+    # The watcher is a subshell with the runner's traps until it runs its
+    # first command: a TERM could make it run the EXIT trap (and remove
+    # the run's directory), so it is ended with KILL, which runs nothing.
+    ( sleep "${PEER_GRACE:-15}"; kill -KILL -- "-$PEER_PID" ) >/dev/null 2>&1 &
     killer=$!
     wait "$PEER_PID" 2>/dev/null
     PEER_STATUS=$?
     PEER_PID=
-    kill "$killer" 2>/dev/null
+    kill -KILL "$killer" 2>/dev/null
     wait "$killer" 2>/dev/null
 }
 
