@@ -8,7 +8,9 @@
 # PLATFORM is qemu-svm (QEMU TCG: AMD SVM + NPT) or bochs-vmx (Bochs 2.7:
 # Intel VMX + EPT). TEST names build/xtf/TEST.cfg. The serial log is kept as
 # build/logs/PLATFORM/TEST.log and the emulator's own log beside it as
-# TEST.emu.log. Exit status: 0 PASS, 77 SKIP, 1 FAIL, 2 usage or setup error.
+# TEST.emu.log; a two-machine test (PEER_* keys, QEMU only) keeps machine
+# B's as TEST.peer.log and TEST.peer.emu.log, and fails if B fails. Exit
+# status: 0 PASS, 77 SKIP, 1 FAIL, 2 usage or setup error.
 #
 # Environment: BUILD (default: ./build), WREN_TIMEOUT (override the test's
 # TIMEOUT), WREN_BOCHS_TIMEOUT_SCALE (default 3), WREN_RESULT_FILE (append a
@@ -34,9 +36,11 @@ platform=$1 test=$2
 platform_known "$platform" || usage
 test_load "$test"
 
-EMU_PID=
+EMU_PID= PEER_PID=
+[[ -n $T_PEER && $platform != qemu-* ]] &&
+    die "$test is a two-machine test: QEMU only (Bochs has no ivshmem)"
 tmp=$(wren_tmpdir "$platform-$test") || die "cannot make a scratch directory under $BUILD/tmp"
-cleanup() { kill_group "$EMU_PID"; rm -rf "$tmp"; }
+cleanup() { kill_group "$EMU_PID"; kill_group "$PEER_PID"; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
@@ -45,14 +49,26 @@ limit=$(platform_timeout "$platform")
 : >"$tmp/serial.log"
 start=$(now)
 case $platform in
-qemu-svm)  qemu_run "$tmp/serial.log" "$tmp/emu.log" "$limit" ;;
+qemu-svm) if [[ -n $T_PEER ]]; then
+              : >"$tmp/peer.log"
+              qemu_pair_run "$tmp/serial.log" "$tmp/emu.log" "$tmp/peer.log" "$tmp/peer.emu.log" \
+                  "$limit" "$tmp/link.shm"
+          else
+              qemu_run "$tmp/serial.log" "$tmp/emu.log" "$limit"
+          fi ;;
 bochs-vmx) bochs_run "$tmp/serial.log" "$tmp/emu.log" "$limit" "$tmp" ;;
 esac
 secs=$(seconds_since "$start")
 
 judge "$tmp/serial.log" "$T_RESULT_FROM" "$limit"
+[[ -n $T_PEER ]] && judge_peer "$tmp/peer.log" "$limit"
 
 mkdir -p "$LOG_DIR/$platform"
+if [[ -n $T_PEER ]]; then
+    touch "$tmp/peer.emu.log"
+    mv -f "$tmp/peer.log" "$LOG_DIR/$platform/$test.peer.log"
+    mv -f "$tmp/peer.emu.log" "$LOG_DIR/$platform/$test.peer.emu.log"
+fi
 touch "$tmp/emu.log"
 mv -f "$tmp/serial.log" "$LOG_DIR/$platform/$test.log"
 mv -f "$tmp/emu.log" "$LOG_DIR/$platform/$test.emu.log"

@@ -63,7 +63,7 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT QEMU_MONITOR; do
+        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT QEMU_MONITOR PEER_DOM0_ARGS PEER_DOM0_RAMDISK LINK_MB; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
@@ -118,6 +118,33 @@ test_load()
     done
     [[ -r $XEN_BIN ]] || die "no hypervisor image $XEN_BIN (run make build)"
     XEN_CMDLINE="$XEN_DEFAULT_ARGS${T_XEN_ARGS:+ $T_XEN_ARGS}"
+    test_load_peer "$cfg"
+}
+
+# test_load_peer CFG: a two-machine test (PEER_DOM0_ARGS or
+# PEER_DOM0_RAMDISK set) boots a second machine B beside the test's
+# machine A, the two linked by one ivshmem-plain region of LINK_MB MiB
+# (default 4; docs/designs/live-migration.md, "Two machines"). B runs
+# the same hypervisor and dom0 kernel with its own arguments and ramdisk
+# and no domUs; the runner adds "verdict=peer" to its command line, so
+# that only A prints a "Test result:" line. Sets T_PEER (yes or empty)
+# and PEER_MOD_STRING[] (B's modules, as MOD_STRING).
+test_load_peer()
+{
+    local cfg=$1
+    T_PEER=
+    PEER_MOD_STRING=()
+    [[ -z $T_PEER_DOM0_ARGS && -z $T_PEER_DOM0_RAMDISK ]] && return 0
+    T_PEER=yes
+    T_LINK_MB=${T_LINK_MB:-4}
+    [[ $T_LINK_MB =~ ^(1|2|4|8|16|32|64|128|256)$ ]] ||
+        die "$cfg: LINK_MB '$T_LINK_MB' is not a power of two from 1 to 256"
+    [[ -z $T_DOMUS ]] || die "$cfg: a two-machine test boots no domUs at boot (DOMUS must be empty)"
+    PEER_MOD_STRING=("$T_DOM0.elf${T_PEER_DOM0_ARGS:+ $T_PEER_DOM0_ARGS} verdict=peer")
+    if [[ -n $T_PEER_DOM0_RAMDISK ]]; then
+        [[ -r $XTF_DIR/$T_PEER_DOM0_RAMDISK ]] || die "$cfg: module $XTF_DIR/$T_PEER_DOM0_RAMDISK is missing"
+        PEER_MOD_STRING+=("$T_PEER_DOM0_RAMDISK ramdisk")
+    fi
 }
 
 # platform_timeout PLATFORM: seconds before the run is killed. TIMEOUT is

@@ -115,6 +115,42 @@ judge()
     REASON=$(printf '%s' "$REASON" | one_line 300)
 }
 
+# judge_peer LOG TIMEOUT_SECONDS: machine B of a two-machine test. Its dom0
+# says "Peer result: ..." (never "Test result:": exactly one of those is
+# allowed across both machines); a panic, a missing or failed peer result,
+# or a time-out (its own, or PEER_GRACE s after A ended) fails the run.
+# Reads PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG; changes VERDICT and REASON
+# only if B failed.
+judge_peer()
+{
+    local log=$1 limit=$2 scan why= peer
+    mapfile -t scan < <(judge_scan "$log" dom0)
+    peer=$(tr -d '\r' <"$log" | grep -a -m1 '^Peer result:' | one_line 200)
+    if [[ -n ${scan[2]:-} ]]; then
+        why="hypervisor panic: ${scan[2]}"
+    elif (( ${scan[0]:-0} )); then
+        why="printed a Test result line (only machine A may)"
+    elif [[ -z $peer ]]; then
+        why="no Peer result line"
+        if [[ ${PEER_TIMED_OUT:-0} == 1 && ${EMU_TIMED_OUT:-0} == 1 ]]; then
+            why="timeout after ${limit}s, no Peer result line"
+        elif [[ ${PEER_TIMED_OUT:-0} == 1 ]]; then
+            why="ended ${PEER_GRACE:-15}s after machine A, no Peer result line"
+        fi
+        why+="${PEER_NOTE:+; $PEER_NOTE}${PEER_DIAG:+; $PEER_DIAG}; last output: ${scan[6]:-<none>}"
+    elif [[ $peer != "Peer result: SUCCESS" ]]; then
+        why=$peer
+    fi
+    [[ -z $why ]] && return 0
+    if [[ $VERDICT == FAIL ]]; then
+        REASON+="; machine B: $why"
+    else
+        VERDICT=FAIL
+        REASON="machine B: $why"
+    fi
+    REASON=$(printf '%s' "$REASON" | one_line 300)
+}
+
 # print_result VERDICT PLATFORM TEST SECONDS [REASON]: the one line a run
 # prints, e.g. "PASS  qemu-svm   example  (0.4s)". WREN_NAME_WIDTH pads the
 # test name so that a whole table lines up.

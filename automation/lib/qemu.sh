@@ -121,3 +121,61 @@ qemu_collect()
         ;;
     esac
 }
+
+# qemu_pair_run SERIAL_A EMU_A SERIAL_B EMU_B LIMIT SHM: a two-machine test
+# (T_PEER, common.sh's test_load_peer). SHM is made a zeroed file of
+# LINK_MB MiB; both machines map it through ivshmem-plain (PCI 1af4:1110,
+# BAR2 the memory, no interrupts). B (PEER_MOD_STRING) starts first, then
+# A (MOD_STRING); both run under the same time limit in their own process
+# groups (EMU_PID, PEER_PID), B at most PEER_GRACE s longer than A. Sets EMU_* for A as qemu_run does, and
+# PEER_STATUS, PEER_TIMED_OUT, PEER_NOTE, PEER_DIAG for B.
+qemu_pair_run()
+{
+    local log=$1 emulog=$2 plog=$3 pemulog=$4 limit=$5 shm=$6 mods link
+    truncate -s "${T_LINK_MB}M" "$shm" || die "cannot make the link file $shm"
+    link=(-object "memory-backend-file,id=wrenlink,share=on,mem-path=$shm,size=${T_LINK_MB}M"
+          -device ivshmem-plain,memdev=wrenlink)
+    mods=("${MOD_STRING[@]}")
+    MOD_STRING=("${PEER_MOD_STRING[@]}")
+    qemu_argv "file:$plog" "$pemulog"
+    ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" "${link[@]}" ) </dev/null >"$pemulog" 2>&1 &
+    PEER_PID=$!
+    MOD_STRING=("${mods[@]}")
+    qemu_argv "file:$log" "$emulog"
+    ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" "${link[@]}" ) </dev/null >"$emulog" 2>&1 &
+    EMU_PID=$!
+    wait "$EMU_PID" 2>/dev/null
+    EMU_STATUS=$?
+    EMU_PID=
+    qemu_peer_wait
+    qemu_collect_peer "$pemulog"
+    qemu_collect "$emulog"
+}
+
+# qemu_peer_wait: once A is done, B has PEER_GRACE seconds (default 15)
+# to finish; then it is ended as timed out (a failed A would otherwise
+# leave B waiting on the link for the whole limit).
+qemu_peer_wait()
+{
+    local killer
+    # The watcher is a subshell with the runner's traps until it runs its
+    # first command: a TERM could make it run the EXIT trap (and remove
+    # the run's directory), so it is ended with KILL, which runs nothing.
+    ( sleep "${PEER_GRACE:-15}"; kill -KILL -- "-$PEER_PID" ) >/dev/null 2>&1 &
+    killer=$!
+    wait "$PEER_PID" 2>/dev/null
+    PEER_STATUS=$?
+    PEER_PID=
+    kill -KILL "$killer" 2>/dev/null
+    wait "$killer" 2>/dev/null
+}
+
+# qemu_collect_peer EMU_LOG: qemu_collect for machine B, into PEER_*.
+qemu_collect_peer()
+{
+    local status=$EMU_STATUS
+    EMU_STATUS=$PEER_STATUS
+    qemu_collect "$1"
+    PEER_TIMED_OUT=$EMU_TIMED_OUT PEER_NOTE=$EMU_NOTE PEER_DIAG=$EMU_DIAG
+    EMU_STATUS=$status
+}

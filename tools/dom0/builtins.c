@@ -134,6 +134,7 @@ static const struct
     { "uart-input", dom0_cmd_uart_input },
     { "wait-uart", dom0_cmd_wait_uart },
     { "wait-dm", dom0_cmd_wait_dm },
+    { "link-check", dom0_cmd_link_check },
 };
 
 int dom0_builtin(int argc, char **argv, bool *found)

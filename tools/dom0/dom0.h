@@ -29,8 +29,14 @@ int dom0_selftest(int argc, char **argv);
 /* selftest-libs.c: the lower libraries against the hypervisor. */
 int dom0_selftest_libs(void);
 
-/* Script mode: run each line of path; the one "Test result:" line. */
+/* Script mode: run each line of path; the one "Test result:" line, or
+ * "Peer result:" when dom0_peer_verdict (the second machine of a
+ * two-machine test, command line "verdict=peer": the runner wants one
+ * "Test result:" line across both machines). */
 int dom0_script(const char *path);
+extern bool dom0_peer_verdict;
+/* linkcheck.c: the two-machine link's self-check. */
+int dom0_cmd_link_check(int argc, char **argv);
 
 /* scenario.c: what scripts check guests with. */
 int dom0_cmd_sleep(int argc, char **argv);

@@ -16,10 +16,13 @@ int main(int argc, char **argv)
     for ( int i = 1; i < argc; i++ )
         if ( !strncmp(argv[i], "script=", 7) )
             script = argv[i] + 7;
+        else if ( !strcmp(argv[i], "verdict=peer") )
+            dom0_peer_verdict = true;
     if ( dom0_services_start() )
     {
         if ( script )
-            printf("Test result: FAILURE (a service did not start)\n");
+            printf("%s result: FAILURE (a service did not start)\n",
+                   dom0_peer_verdict ? "Peer" : "Test");
         return 1;
     }
     return script ? dom0_script(script) : dom0_shell();

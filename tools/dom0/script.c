@@ -14,13 +14,16 @@
 #include <string.h>
 #include "dom0.h"
 
+bool dom0_peer_verdict;
+
 static int verdict(bool ok, const char *why, unsigned int lineno)
 {
+    const char *what = dom0_peer_verdict ? "Peer" : "Test";
     fflush(NULL);
     if ( ok )
-        printf("Test result: SUCCESS\n");
+        printf("%s result: SUCCESS\n", what);
     else
-        printf("Test result: FAILURE (line %u: %s)\n", lineno, why);
+        printf("%s result: FAILURE (line %u: %s)\n", what, lineno, why);
     fflush(stdout);
     return 0;
 }

@@ -177,6 +177,9 @@ TOOL_SRCS_test-dom0-cpio += dom0/runtime/cpio.c
 TOOL_TESTS += test-dom0-shell
 TOOL_SRCS_test-dom0-shell += dom0/split.c
 TOOL_SRCS_test-dom0-shell += dom0/lineedit.c
+# The two-machine link's ring protocol.
+TOOL_TESTS += test-link-ring
+TOOL_SRCS_test-link-ring += dom0/runtime/link_ring.c
 
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOL_TESTS))
 

@@ -40,6 +40,7 @@ static uint8_t shinfo_page[RT_PAGE] __attribute__((aligned(4096)));
 static struct port ports[NR_PORTS];
 static bool console_virq; /* VIRQ_CONSOLE bound: input wakes us */
 bool rt_console_waiting;
+bool rt_poll_soon;
 
 volatile struct shared_info *rt_shared_info(void)
 {
@@ -164,10 +165,16 @@ static void block(uint64_t deadline)
         if ( !p.timeout || p.timeout > soon )
             p.timeout = soon;
     }
+    if ( rt_poll_soon )
+    {
+        uint64_t soon = rt_now() + 1000000ULL;
+        if ( !p.timeout || p.timeout > soon )
+            p.timeout = soon;
+    }
     set_xen_guest_handle(p.ports, list);
     p.nr_ports = n;
     hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (long)&p, 0, 0, 0);
-    rt_console_waiting = false;
+    rt_console_waiting = rt_poll_soon = false;
 }
 
 void rt_wait(uint64_t deadline)

@@ -125,6 +125,10 @@ struct rt_node *rt_fs_root(void);
 
 /* ---- devices ---- */
 extern const struct rt_fops rt_console_fops, rt_privcmd_fops, rt_evtchn_fops, rt_null_fops;
+extern const struct rt_fops rt_link_fops;
+/* A poll found a device that has no event to wake it (the link): the
+ * next block sleeps at most a millisecond. */
+extern bool rt_poll_soon;
 int rt_console_open_std(void);
 void rt_console_poll_input(void);
 long rt_privcmd_munmap(uintptr_t va, size_t len);

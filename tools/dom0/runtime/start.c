@@ -52,6 +52,7 @@ static void devices_init(void)
     rt_dev_add("dev/null", &rt_null_fops);
     rt_dev_add("dev/xen/privcmd", &rt_privcmd_fops);
     rt_dev_add("dev/xen/evtchn", &rt_evtchn_fops);
+    rt_dev_add("dev/wren-link", &rt_link_fops);
     bind_console_virq();
 }
 

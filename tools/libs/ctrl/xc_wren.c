@@ -68,6 +68,21 @@ int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load)
     return 0;
 }
 
+int xc_wren_link(xc_interface *xch, struct xen_sysctl_wren_link *l)
+{
+    struct xen_sysctl s = { 0 };
+
+    if ( !l )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    if ( xc_sysctl(xch, XEN_SYSCTL_wren_link, &s) < 0 )
+        return -1;
+    *l = s.u.wren_link;
+    return 0;
+}
+
 int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f)
 {
     struct xen_sysctl s = { 0 };

@@ -314,6 +314,8 @@ static int build_one(domid_t id, const struct boot_module *m, const struct boot_
         rc = pvh_build(d, &pi, mem);
     if ( !rc && !is_dom0 )
         rc = console_ring_setup(d, _gfn(CONSOLE_RING_GFN));
+    if ( !rc && is_dom0 )
+        link_map_dom0(d);
     if ( rc )
     {
         printk(XENLOG_ERR "d%u: build from module '%s' failed (%d)\n", id, m->cmdline, rc);

@@ -114,6 +114,7 @@ struct xen_sysctl
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_wren_vcpu_load wren_vcpu_load; /* wren.h */
         struct xen_sysctl_wren_frame wren_frame;         /* wren.h */
+        struct xen_sysctl_wren_link wren_link;           /* wren.h */
         uint8_t pad[128];                                /* fixes the size; new members must fit */
     } u;
 };

@@ -244,4 +244,27 @@ struct xen_sysctl_wren_frame
 };
 XEN_ABI_SIZE(struct xen_sysctl_wren_frame, 88);
 
+/*
+ * XEN_SYSCTL_wren_link (sysctl.h's union member "wren_link"): where the
+ * two-machine link's shared memory is in the control domain's
+ * guest-physical space (docs/designs/live-migration.md, "Two machines").
+ * The hypervisor finds QEMU's ivshmem device (PCI 1af4:1110) on bus 0 at
+ * boot and maps its BAR2 into the control domain, and only there, as
+ * mmio_direct at gfn == mfn. Xen has no such sysctl; 0x7782 is outside
+ * its numbering. Control domain only. -ENODEV: no device, or one whose
+ * BAR could not be mapped (the boot log says why): nothing is mapped.
+ * -EINVAL: pad not zero.
+ */
+#define XEN_SYSCTL_wren_link 0x7782
+
+struct xen_sysctl_wren_link
+{
+    uint64_t gfn;       /* OUT: the region's first frame in the control domain */
+    uint64_t nr_frames; /* OUT: its length in frames (a power of two) */
+    uint64_t mfn;       /* OUT: the BAR's first machine frame */
+    uint16_t bdf;       /* OUT: bus << 8 | device << 3 | function */
+    uint16_t pad[3];    /* zero on the way in */
+};
+XEN_ABI_SIZE(struct xen_sysctl_wren_link, 32);
+
 #endif /* WREN_PUBLIC_WREN_H */

@@ -114,4 +114,11 @@ unsigned int arch_gpaddr_bits(void);
  * architecture does not have are 0. */
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out);
 
+/* ---- the two-machine link ---- */
+
+/* At boot, before dom0 is built: the shared memory of the machine's
+ * inter-VM link device, if it has one (x86: QEMU's ivshmem on PCI bus 0,
+ * arch/x86/ivshmem.c). false: no device, or none usable (logged). */
+bool arch_link_find(uint64_t *maddr, uint64_t *size, uint16_t *bdf);
+
 #endif /* XEN_ARCH_H */

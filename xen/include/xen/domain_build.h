@@ -25,4 +25,9 @@ struct pvh_image
  * Returns 0 or -errno with the reason logged. */
 int pvh_build(struct domain *d, const struct pvh_image *img, uint64_t mem_bytes);
 
+/* dom0 only, once, before it runs: map the two-machine link's shared
+ * memory if the machine has one (common/link.c); a refusal is logged and
+ * leaves dom0 without a link, never without a boot. */
+void link_map_dom0(struct domain *d);
+
 #endif /* XEN_DOMAIN_BUILD_H */

@@ -124,7 +124,8 @@
     OP(f, XEN_SYSCTL_getdomaininfolist,       sysctl_getdomaininfolist, PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_physinfo,                sysctl_physinfo,       PRIVILEGED, 0) \
     OP(f, XEN_SYSCTL_wren_vcpu_load,          sysctl_wren_vcpu_load, PRIVILEGED, 0) \
-    OP(f, XEN_SYSCTL_wren_frame,              sysctl_wren_frame,     PRIVILEGED, 0)
+    OP(f, XEN_SYSCTL_wren_frame,              sysctl_wren_frame,     PRIVILEGED, 0) \
+    OP(f, XEN_SYSCTL_wren_link,               sysctl_wren_link,      PRIVILEGED, 0)
 
 /* Not offered, so -ENOSYS: increase_reservation (PVH guests use
  * populate_physmap) and maximum_ram_page (the page allocator does not

@@ -23,6 +23,10 @@ int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
 /* XEN_SYSCTL_wren_vcpu_load. */
 int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load);
 
+/* XEN_SYSCTL_wren_link: where the two-machine link's region is in the
+ * control domain (OUT); -1 with ENODEV when the machine has none. */
+int xc_wren_link(xc_interface *xch, struct xen_sysctl_wren_link *l);
+
 /* XEN_SYSCTL_wren_frame: f is IN (op, mfn or domid/gfn) and OUT. */
 int xc_wren_frame(xc_interface *xch, struct xen_sysctl_wren_frame *f);
 
