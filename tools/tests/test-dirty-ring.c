@@ -5,7 +5,7 @@
  * ABI allows, oldest-first order across the wrap, the soft limit that
  * stops a vCPU once and releases it once harvested below, drops with no
  * room, one entry per gfn per CLEAN interval, and the "dropped" flags a
- * CLEAN hands on.
+ * CLEAN hands on (and an undone CLEAN gives back).
  */
 #include <xen/logdirty.h>
 #include <xen/dirty-ring.h>
@@ -175,6 +175,11 @@ static void drops_flag_the_bitmap(void)
     CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), SIZE + 1);
     CHECK(ld.ring_dropped_taken && !ld.ring_dropped_now);
     CHECK(ld.snap[2000 / 64] & (1ULL << (2000 % 64)));
+    logdirty_bitmap_untake(&ld); /* refused (a CLEAN without a bitmap) */
+    CHECK(ld.ring_dropped_now);
+    CHECK(ld.bitmap[2000 / 64] & (1ULL << (2000 % 64)));
+    CHECK_EQ(logdirty_bitmap_take(&ld, true, &faults, &dirty), SIZE + 1);
+    CHECK(ld.ring_dropped_taken);
     logdirty_bitmap_take(&ld, true, &faults, &dirty); /* the next round is clean */
     CHECK(!ld.ring_dropped_taken);
     CHECK_EQ(logdirty_bitmap_grow(&ld, 8192), 0); /* grown frames: in no ring */

@@ -228,6 +228,7 @@ void logdirty_bitmap_untake(struct logdirty_domain *ld)
         ld->bitmap[w] |= ld->snap[w];
     }
     ld->dirty_count += n;
+    ld->ring_dropped_now |= ld->ring_dropped_taken; /* the take never happened */
     spin_unlock(&ld->lock);
 }
 

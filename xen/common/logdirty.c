@@ -483,6 +483,13 @@ static long report(struct domain *d, const struct ld_request *r, struct xen_domc
     if ( logdirty_bitmap_grow(ld, r->needed) )
         return -ENOMEM;
     n = logdirty_bitmap_take(ld, clean, &faults, &dirty);
+    /* Dirty rings on, and some of these frames are in no ring: a caller
+     * that takes its frames from the rings must have this bitmap. */
+    if ( clean && !r->copy && ld->rings && ld->ring_dropped_taken )
+    {
+        logdirty_bitmap_untake(ld);
+        return -EAGAIN;
+    }
     if ( r->copy && copy_to_guest(op->dirty_bitmap, ld->snap, logdirty_bitmap_bytes(ld)) )
     {
         if ( clean )

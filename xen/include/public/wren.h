@@ -84,6 +84,10 @@ XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
  *   -EOPNOTSUPP  ENABLE with a mechanism this CPU does not have
  *   -EFAULT      the bitmap cannot be written: nothing is reset
  *   -ENOMEM      no room for the bitmap or the page tables a shatter needs
+ *   -EAGAIN      CLEAN with a null bitmap while dirty rings are on and
+ *                some frames it would reset are in no ring (dropped, or
+ *                dirtied before the rings): nothing is reset; CLEAN again
+ *                with a bitmap (XEN_DOMCTL_wren_dirty_ring)
  * A null dirty_bitmap is allowed: CLEAN then resets without copying.
  */
 #define WREN_LOGDIRTY_MECH_SHIFT   8
@@ -257,7 +261,9 @@ XEN_ABI_SIZE(struct xen_sysctl_wren_frame, 88);
  * stops nobody, or a reserve exhausted) is dropped, counted in
  * 'dropped', and the bitmap still has it: F_DROPPED_TAKEN then says the
  * bitmap the last CLEAN returned holds gfns some ring missed, so a
- * caller using the rings must use that bitmap for that round.
+ * caller using the rings must use that bitmap for that round. A CLEAN
+ * with a null bitmap refuses such a round (-EAGAIN, nothing reset), so
+ * a ring user CLEANs without a bitmap, and again with one on -EAGAIN.
  *
  *   ENABLE   IN entries (per ring: a power of two in [MIN, MAX] and at
  *            least RESERVE_PML * 2 under PML). Log-dirty must be on.

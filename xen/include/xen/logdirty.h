@@ -228,7 +228,8 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits);
  * Returns the number of bits in snap. */
 uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset, uint32_t *fault_count,
                               uint32_t *dirty_count);
-/* Undo a take with reset whose copy-out failed: OR snap back in. */
+/* Undo a take with reset whose copy-out failed (or that a ring user must
+ * see through a bitmap): OR snap back in, and the rings' drop flag. */
 void logdirty_bitmap_untake(struct logdirty_domain *ld);
 /* Bytes CLEAN/PEEK copy out: the bitmap rounded up to whole bytes. */
 static inline uint64_t logdirty_bitmap_bytes(const struct logdirty_domain *ld)

@@ -5,9 +5,10 @@
  *
  * For the mechanism the platform logs per vCPU (PML where there is one,
  * else write-protect), with the shatter policy:
- *  - ENABLE while log-dirty is on; the first CLEAN says its bitmap holds
- *    frames no ring has (they were dirtied before the rings), the next
- *    one does not;
+ *  - ENABLE while log-dirty is on; a CLEAN without a bitmap is refused
+ *    (-EAGAIN, nothing reset) while the bitmap holds frames no ring has
+ *    (dirtied before the rings); with a bitmap it works and says so; the
+ *    next CLEAN without one works;
  *  - a write set: after CLEAN, ring 0 holds exactly the frames only
  *    vCPU 0 wrote, ring 1 those only vCPU 1 wrote, a frame both wrote is
  *    in exactly one of them, the no-vCPU ring holds none of them, no
@@ -24,7 +25,8 @@
  * Where A/D harvest exists (NPT), also with it: write sets come through
  * the no-vCPU ring (harvest at CLEAN has no vCPU), hypervisor writes
  * through ring 0, and a no-vCPU ring too small for a set drops, counts
- * the drops and flags the CLEAN whose bitmap has them.
+ * the drops, refuses a CLEAN without a bitmap and flags the CLEAN whose
+ * bitmap has them.
  * Log-dirty OFF frees the rings.
  */
 #include "../logdirty-lib/ctl.c"
@@ -157,16 +159,30 @@ static void dedupe_rounds(void)
     check_rings(true, "hypervisor writes after CLEAN");
 }
 
-/* Enable the rings with entries each, and start a clean interval. */
+/* A CLEAN without a bitmap: 0, or -EAGAIN when a ring user needs one. */
+static void expect_null_clean(long want, const char *when)
+{
+    long rc = ld_shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0, NULL, 0, NULL);
+
+    if ( rc != want )
+        xtf_failure("CLEAN without a bitmap %s: %ld, expected %ld", when, rc, want);
+}
+
+/* Enable the rings with entries each, and start a clean interval. The
+ * frames dirtied before are in no ring: the first CLEAN needs a bitmap. */
 static bool start_rings(uint32_t entries)
 {
-    if ( !ok(dr_enable(entries), "ENABLE") || !clean(bm) )
+    if ( !ok(dr_enable(entries), "ENABLE") )
+        return false;
+    expect_null_clean(-XEN_EAGAIN, "just after ENABLE");
+    if ( !clean(bm) )
         return false;
     check_dropped_flag(true, "first CLEAN after ENABLE");
-    if ( !dr_drain_all(NR_VCPUS) || !clean(bm) || !dr_drain_all(NR_VCPUS) )
+    if ( !dr_drain_all(NR_VCPUS) )
         return false;
+    expect_null_clean(0, "once the rings have everything");
     check_dropped_flag(false, "second CLEAN after ENABLE");
-    return true;
+    return dr_drain_all(NR_VCPUS);
 }
 
 #include "../dirty-ring-lib/full.c"
