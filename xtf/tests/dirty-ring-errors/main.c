@@ -9,9 +9,10 @@
  *    HARVEST with max 0 or no buffer: -EINVAL; into an unmapped buffer:
  *    -EFAULT, and nothing was taken (a good HARVEST gets the entries);
  *  - the target asking for itself or for dom0: -EPERM;
- *  - the p2m pool pays: rings too big for a small pool are -ENOMEM, and
- *    enabling and disabling big rings again and again in a pool that
- *    holds them once works (DISABLE gives the charge back);
+ *  - the p2m pool pays: in a pool with no page free ENABLE is -ENOMEM;
+ *    in one that holds the rings once, enabling and disabling again and
+ *    again works (DISABLE gives the charge back), and the pool cannot
+ *    shrink under them until DISABLE;
  *  - DISABLE twice: -EINVAL; log-dirty OFF takes the rings with it.
  */
 #include "../logdirty-lib/ctl.c"
@@ -129,32 +130,52 @@ static void check_unprivileged(void)
            "STATUS of dom0 from the target");
 }
 
-/* 65536 entries, three rings (two vCPUs and the no-vCPU one): 769 pages. */
-#define BIG_RING 65536
+/* 2048 entries, three rings (two vCPUs and the no-vCPU one): 8 pages
+ * each and one for the array. Small, so that Bochs is quick about it. */
+#define POOL_RING  2048
+#define RING_PAGES 25
+
+static long set_pool(uint64_t pages)
+{
+    return xtf_set_paging_pool(LD_TARGET, pages << PAGE_SHIFT);
+}
+
+/* The smallest pool the target can have now: tables and charges, no
+ * page free. 0 if none found. */
+static uint64_t tightest_pool(void)
+{
+    uint64_t pool, used, owned;
+
+    if ( xtf_p2m_pool(LD_TARGET, &pool, &used, &owned) )
+        return 0;
+    for ( uint64_t p = used; p < used + 256; p++ )
+        if ( !set_pool(p) )
+            return p;
+    return 0;
+}
 
 static void check_pool(void)
 {
-    uint64_t orig = 0;
+    uint64_t orig = 0, tight;
 
-    if ( xtf_get_paging_pool(LD_TARGET, &orig) || !orig )
+    if ( xtf_get_paging_pool(LD_TARGET, &orig) || !orig || !(tight = tightest_pool()) )
     {
-        xtf_failure("get_paging_mempool_size");
+        xtf_failure("reading or shrinking the p2m pool");
         return;
     }
-    expect(xtf_set_paging_pool(LD_TARGET, 2ULL << 20), 0, "pool of 2 MiB");
-    expect(dr_enable(BIG_RING), -XEN_ENOMEM, "ENABLE of 3 MiB of rings in a 2 MiB pool");
+    expect(dr_enable(POOL_RING), -XEN_ENOMEM, "ENABLE in a pool with no page free");
+    expect(set_pool(tight + RING_PAGES + 4), 0, "pool with room for the rings");
     check_all_off("after -ENOMEM");
-    expect(xtf_set_paging_pool(LD_TARGET, 4ULL << 20), 0, "pool of 4 MiB");
-    for ( unsigned int i = 0; i < 4; i++ )
+    for ( unsigned int i = 0; i < 3; i++ )
     {
-        expect(dr_enable(BIG_RING), 0, "ENABLE of 3 MiB of rings in a 4 MiB pool");
-        expect(dr_disable(), 0, "DISABLE of the big rings");
+        expect(dr_enable(POOL_RING), 0, "ENABLE in a pool with room for it");
+        expect(dr_disable(), 0, "DISABLE");
     }
     /* Charged while on: the pool cannot shrink below it. */
-    expect(dr_enable(BIG_RING), 0, "ENABLE of the big rings once more");
-    expect(xtf_set_paging_pool(LD_TARGET, 2ULL << 20), -XEN_EBUSY,
-           "shrinking the pool under the rings");
+    expect(dr_enable(POOL_RING), 0, "ENABLE once more");
+    expect(set_pool(tight), -XEN_EBUSY, "shrinking the pool under the rings");
     expect(dr_disable(), 0, "DISABLE");
+    expect(set_pool(tight), 0, "shrinking the pool after DISABLE");
     expect(xtf_set_paging_pool(LD_TARGET, orig), 0, "pool back");
 }
 
