@@ -55,7 +55,9 @@ struct sr_save
     uint8_t *sent_type; /* per pfn: the type last sent, or SENT_NONE */
     uint32_t flags;
     bool logdirty_on;
-    uint32_t nr_rings; /* vCPU rings (XCFLAGS_WREN_DIRTY_RING), 0: none */
+    uint32_t nr_rings;    /* vCPU rings (XCFLAGS_WREN_DIRTY_RING), 0: none */
+    uint64_t pool_before; /* the p2m pool's bytes before the rings grew it */
+    bool pool_grown;
     struct xen_wren_dirty_entry *ring_buf;
     xen_pfn_t pfns[SR_BATCH], types[SR_BATCH];
     uint8_t words[SR_BATCH * 8 + 8];
@@ -492,6 +494,34 @@ static int take_dirty(struct sr_save *s, bool final, uint64_t *nr)
     return s->nr_rings ? take_rings(s, final, nr) : take_bitmap(s, final, nr);
 }
 
+/* What the rings of a domain with max_vcpu_id cost its p2m pool, in
+ * bytes (public/wren.h: the slots, plus a page per 64 rings). */
+static uint64_t rings_bytes(uint32_t max_vcpu_id)
+{
+    uint64_t rings = (uint64_t)max_vcpu_id + 2, per = RING_ENTRIES * 16ULL;
+
+    return rings * ((per + 4095) & ~4095ULL) + (rings + 63) / 64 * 4096;
+}
+
+/* The rings are charged to the domain's p2m pool: grow it by as much
+ * first (given back at the end, whatever happened). */
+static int grow_pool(struct sr_save *s)
+{
+    xc_domaininfo_t info;
+    uint64_t pool;
+
+    if ( xc_domain_getinfo_single(s->xch, s->dom, &info) ||
+         xc_get_paging_mempool_size(s->xch, s->dom, &pool) )
+        return sr_fail(&s->io, errno, "domain %u: reading its p2m pool: %s", s->dom,
+                       strerror(errno));
+    if ( xc_set_paging_mempool_size(s->xch, s->dom, pool + rings_bytes(info.max_vcpu_id)) )
+        return sr_fail(&s->io, errno, "domain %u: growing its p2m pool for the dirty rings: %s",
+                       s->dom, strerror(errno));
+    s->pool_before = pool;
+    s->pool_grown = true;
+    return 0;
+}
+
 /* XCFLAGS_WREN_DIRTY_RING: the rings, once log-dirty is on. Log-dirty
  * OFF frees them, on every path. */
 static int rings_on(struct sr_save *s)
@@ -503,6 +533,8 @@ static int rings_on(struct sr_save *s)
     s->ring_buf = calloc(RING_BATCH, sizeof(*s->ring_buf));
     if ( !s->ring_buf )
         return sr_fail(&s->io, ENOMEM, "out of memory for the dirty rings");
+    if ( grow_pool(s) )
+        return -1;
     if ( xc_wren_dirty_ring_enable(s->xch, s->dom, RING_ENTRIES) ||
          xc_wren_dirty_ring_status(s->xch, s->dom, WREN_DIRTY_RING_NO_VCPU, &st) )
         return sr_fail(&s->io, errno, "domain %u: turning the dirty rings on: %s", s->dom,
@@ -654,6 +686,10 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
      * nothing logging its writes (a failed OFF is tried once more). */
     if ( rc && s->logdirty_on )
         xc_shadow_control(xch, dom, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, 0, NULL);
+    /* The rings went with log-dirty: their pool pages can go too (if
+     * the tables took some meanwhile, the pool stays bigger). */
+    if ( s->pool_grown )
+        xc_set_paging_mempool_size(xch, dom, s->pool_before);
     if ( rc && paused_here )
         xc_domain_unpause(xch, dom);
     free(s->set);

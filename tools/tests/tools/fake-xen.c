@@ -532,7 +532,40 @@ int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
     }
 }
 
-/* ---- the dirty ring ---- */
+/* ---- the dirty ring, and the p2m pool it is charged to ---- */
+
+int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->domain = (domid_t)domid;
+    info->max_vcpu_id = 0;
+    return 0;
+}
+
+int xc_get_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t *size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    *size = d->pool_bytes;
+    return 0;
+}
+
+int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    d->pool_bytes = size;
+    d->pool_sets++;
+    return 0;
+}
 
 int xc_wren_dirty_ring_enable(xc_interface *xch, uint32_t domid, uint32_t entries)
 {
@@ -544,6 +577,8 @@ int xc_wren_dirty_ring_enable(xc_interface *xch, uint32_t domid, uint32_t entrie
         return errno = EINVAL, -1;
     if ( d->ring_on )
         return errno = EBUSY, -1;
+    if ( d->pool_bytes < d->pool_needed + 2ULL * entries * 16 )
+        return errno = ENOMEM, -1; /* the rings are charged to the pool */
     d->ring_size = d->ring_cap ? d->ring_cap : entries;
     d->ring = calloc(d->ring_size, sizeof(*d->ring));
     if ( !d->ring )

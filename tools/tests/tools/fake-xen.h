@@ -106,6 +106,8 @@ struct fake_dom
     uint32_t ring_cap, ring_size, ring_head, ring_used;
     uint64_t *ring;
     uint64_t ring_enables, ring_drops, ring_eagains;
+    uint64_t pool_bytes, pool_needed; /* the p2m pool; what it holds already */
+    unsigned int pool_sets;
     /* Called after each unmap (a batch copied out; test hook). */
     void (*after_unmap)(struct fake_dom *d);
     /* Called after each CLEAN has answered (test hook). */

@@ -262,6 +262,8 @@ static void test_live_failures(void)
         CHECK_MSG(src.paused == 0, "call %llu: left paused", (unsigned long long)n);
         CHECK_MSG(!src.logdirty, "call %llu: log-dirty left on", (unsigned long long)n);
         CHECK_MSG(!src.ring_on, "call %llu: dirty ring left on", (unsigned long long)n);
+        CHECK_MSG(src.pool_bytes == src.pool_needed, "call %llu: the pool stayed grown",
+                  (unsigned long long)n);
         CHECK_EQ(src.nr_maps, 0);
         dispose();
     }
@@ -311,6 +313,7 @@ static void ring_round_trip(uint32_t cap, bool want_drops)
 
     make_source();
     src.ring_cap = cap;
+    src.pool_bytes = src.pool_needed = 1 << 20; /* full: the save must grow it */
     writes_per_clean = 40, writes_mid_round = 7;
     rewrite_after_copy = true;
     save_flags = XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING;
@@ -319,6 +322,8 @@ static void ring_round_trip(uint32_t cap, bool want_drops)
     CHECK_MSG(rc == 0, "save: %s", cb.error);
     CHECK_EQ(src.ring_enables, 1);
     CHECK(!src.ring_on && !src.logdirty); /* OFF took the ring */
+    CHECK_EQ(src.pool_sets, 2);           /* grown for the ring, and back */
+    CHECK_EQ(src.pool_bytes, 1 << 20);
     CHECK(cb.stats.ring_entries >= (want_drops ? 16 : 4 * 40));
     CHECK_EQ(cb.stats.ring_bitmap_rounds, src.ring_eagains);
     if ( want_drops )
