@@ -27,6 +27,8 @@
 #include <public/wren.h>
 
 BUILD_BUG_ON(sizeof(struct xen_domctl_wren_dirty_ring) > sizeof(((struct xen_domctl *)0)->u));
+/* public/wren.h promises a page per 64 rings for the array. */
+BUILD_BUG_ON(sizeof(struct dirty_ring) > PAGE_SIZE / 64);
 
 /* ---- marks ---- */
 

@@ -284,6 +284,11 @@ XEN_ABI_SIZE(struct xen_sysctl_wren_frame, 88);
  *            their slots freed; OUT count (copied) and STATUS's fields.
  *   DISABLE  frees the rings, restarts stopped vCPUs. (Log-dirty's OFF
  *            and the domain's destruction do the same.)
+ *
+ * The rings are charged to the domain's p2m pool: entries * 16 bytes
+ * rounded up to pages, for each of max_vcpus + 1 rings, plus one page
+ * per 64 rings (rounded up). A toolstack grows the pool by that much
+ * first if it must.
  *   STATUS   IN vcpu; OUT count (entries in the ring) and the rest.
  *
  * Errors, decided before anything changes:
