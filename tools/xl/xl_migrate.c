@@ -359,8 +359,8 @@ static int migrate_localhost(struct sender *s, libxl_domid domid)
     if ( dom0_task_join(id, &rrc) )
         rrc = 1;
     if ( !rc && r.resumed && s->final_start )
-        fprintf(xl_err, "migrate: paused for %llu us\n",
-                (unsigned long long)(r.resumed - s->final_start) / 1000);
+        fprintf(xl_err, "migrate: paused for %llu ns (the final round's start to the unpause)\n",
+                (unsigned long long)(r.resumed - s->final_start));
     return rc;
 }
 

@@ -6,8 +6,8 @@
  * It writes generation numbers over a working set of pages without end:
  * generation g goes into the first word of page 0, 1, ... N-1, then g+1
  * the same way, a burst of 8 pages at a time paced by the TSC (rate=
- * pages per ms on its command line, 0: as fast as it can; pages=N the
- * working set). After each burst it reads its domain id (the HVM CPUID
+ * pages per second on its command line, 0: as fast as it can; pages=N
+ * the working set, at most 512). After each burst it reads its domain id (the HVM CPUID
  * leaf); when that changes it was moved, and it checks at once that
  * page p < i holds g and every other page g - 1, where (i, g) is where
  * the writing stood.
@@ -32,7 +32,7 @@
 
 const char test_title[] = "live migration helper: writes generations over its pages";
 
-#define MAX_PAGES 1024
+#define MAX_PAGES 512
 #define BURST     8
 #define MS        1000000ULL
 
@@ -135,8 +135,8 @@ void test_main(void)
         w.n = 512;
     w.domid = domid_now(w.leaf);
     if ( rate )
-        w.interval = cycles_per_ms() * BURST / rate;
-    printf("migrate-guest: writing %lu pages, %lu pages/ms (0: unpaced), in domain %u\n",
+        w.interval = cycles_per_ms() * 1000 * BURST / rate;
+    printf("migrate-guest: writing %lu pages, %lu pages/s (0: unpaced), in domain %u\n",
            (unsigned long)w.n, (unsigned long)rate, w.domid);
     for ( ;; )
     {

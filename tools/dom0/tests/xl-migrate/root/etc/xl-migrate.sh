@@ -1,6 +1,7 @@
-# xl-migrate: migrate-guest writes generation numbers over 512 pages as
-# fast as it can and checks them all the moment its domain id changes
-# (xtf/tests/migrate-guest). It is moved to this host while it writes:
+# xl-migrate: migrate-guest writes generation numbers over 256 pages at
+# 250 pages/s and checks them all the moment its domain id changes
+# (xtf/tests/migrate-guest; paced, so the final round's pages are not
+# simply the whole working set again). It is moved to this host while it writes:
 # the progress shows a second round (round 1 left pages dirty), a final
 # round, the platform's best log-dirty mechanism (PML on bochs-vmx, the
 # A/D flags on qemu-svm) and the receiver's new domain; the guest then
