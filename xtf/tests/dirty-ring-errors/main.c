@@ -13,8 +13,12 @@
  *    in one that holds the rings once, enabling and disabling again and
  *    again works (DISABLE gives the charge back), and the pool cannot
  *    shrink under them until DISABLE;
- *  - DISABLE twice: -EINVAL; log-dirty OFF takes the rings with it.
+ *  - DISABLE twice: -EINVAL; log-dirty OFF takes the rings with it;
+ *  - destroying the target while a vCPU is stopped on a full ring works
+ *    and gives back every frame it owned and its whole p2m pool.
  */
+#include <xtf/sysctl.h>
+
 #include "../logdirty-lib/ctl.c"
 #include "../dirty-ring-lib/ring.c"
 
@@ -190,6 +194,51 @@ static void check_off_takes_rings(void)
     expect(ld_shadow_on(LD_TARGET, XEN_DOMCTL_SHADOW_OP_OFF, 0), 0, "log-dirty OFF again");
 }
 
+/* Until ring 0 stopped its vCPU (or the limit). */
+static bool wait_stopped(void)
+{
+    struct xen_domctl_wren_dirty_ring r;
+
+    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
+    {
+        if ( dr_status(0, &r) )
+            return false;
+        if ( r.flags & WREN_DIRTY_RING_F_STOPPED )
+            return true;
+        hypercall_yield();
+    }
+    return false;
+}
+
+/* The target dies with a vCPU stopped on a full ring: the hypervisor
+ * frees the rings with the rest, and every frame comes back. Last: the
+ * target is gone afterwards. */
+static void check_destroy_stopped(void)
+{
+    /* A mechanism that knows the writing vCPU (A/D harvest stops none). */
+    uint32_t m = mech == WREN_LOGDIRTY_MECH_PML ? mech : WREN_LOGDIRTY_MECH_WP;
+    uint64_t pool = 0, used, owned = 0, before, after;
+    long rc;
+
+    expect(ld_shadow_on(LD_TARGET, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, WREN_LOGDIRTY_MECH(m)), 0,
+           "log-dirty ENABLE");
+    expect(dr_enable(good_size()), 0, "ENABLE before the destroy");
+    ld_post(LD_MB_STREAM, LD_DATA_FIRST, ld_data_pages(), 1);
+    if ( !wait_stopped() )
+        return (void)xtf_failure("the streaming target never stopped on a full ring");
+    if ( xtf_p2m_pool(LD_TARGET, &pool, &used, &owned) )
+        return (void)xtf_failure("WREN_P2M_POOL of the target");
+    before = xtf_free_pages();
+    rc = xtf_domctl_simple(XEN_DOMCTL_destroydomain, LD_TARGET);
+    if ( rc )
+        return (void)xtf_failure("destroydomain with a stopped vCPU: %ld", rc);
+    after = xtf_free_pages();
+    printf("Destroyed with a stopped vCPU: %lu frames back (owned %lu, pool %lu)\n",
+           (unsigned long)(after - before), (unsigned long)owned, (unsigned long)pool);
+    if ( after - before < owned + pool )
+        xtf_failure("only %lu frames came back", (unsigned long)(after - before));
+}
+
 void test_main(void)
 {
     struct xen_domctl_wren_logdirty s;
@@ -212,8 +261,8 @@ void test_main(void)
     check_all_off("after DISABLE");
     check_pool();
     check_off_takes_rings();
-    ld_audit("at the end");
-    ld_job(XTF_MB_EXIT, 0, 0, 0);
+    ld_audit("before the destroy");
+    check_destroy_stopped();
     if ( xtf_current_result() == XTF_NONE )
         xtf_success(NULL);
 }
