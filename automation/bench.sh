@@ -19,6 +19,12 @@ echo
 echo "== log-dirty (guests on both platforms) =="
 "$here/bench-logdirty.sh"
 
+# Dirty rings: bitmap words scanned against ring entries harvested per
+# round, small and large working sets (docs/bench/dirty-ring.md).
+echo
+echo "== dirty ring (guests on both platforms) =="
+"$here/bench-dirty-ring.sh"
+
 # vCPU load: VMPTRLD/VMCLEAR, VMLAUNCH/VMRESUME and ASID work per 1000
 # yields of vCPUs moving between CPUs (docs/bench/vcpu-load.md).
 echo

@@ -49,6 +49,9 @@
 /* -T: an unknown mandatory record type, sent after round 1. */
 #define BOGUS_RECORD 0x7fffU
 
+/* --ring: the rounds' dirty sets from the dirty rings, not the bitmap. */
+#define OPT_RING "--ring"
+
 struct receiver
 {
     int fd;
@@ -240,6 +243,7 @@ struct sender
     int fd;
     bool paused;          /* -p */
     bool bogus;           /* -T */
+    int ring;             /* --ring: LIBXL_SUSPEND_RING */
     uint64_t final_start; /* when the guest was stopped */
 };
 
@@ -296,7 +300,7 @@ static int send_domain(struct sender *s, libxl_domid domid, const char *name)
         return fprintf(xl_err, "xl migrate: no receiver answered\n"), 1;
     if ( xl_write_save_header(s->fd, domid, "xl migrate") )
         return 1;
-    if ( libxl_domain_suspend_opts(ctx, domid, s->fd, LIBXL_SUSPEND_LIVE, &opts) )
+    if ( libxl_domain_suspend_opts(ctx, domid, s->fd, LIBXL_SUSPEND_LIVE | s->ring, &opts) )
         return xl_fail("the stream did not go");
     if ( !expect_msg(s->fd, MSG_STREAM_OK) )
         return fprintf(xl_err, "xl migrate: the receiver refused the stream\n"), 1;
@@ -307,6 +311,12 @@ static int send_domain(struct sender *s, libxl_domid domid, const char *name)
             libxl_logdirty_to_string(opts.logdirty) ?: "?",
             opts.logdirty == opts.logdirty_best ? "the platform's best" : "not the best",
             (unsigned long long)opts.logging_exits, (unsigned long long)opts.pml_entries);
+    if ( s->ring )
+        fprintf(xl_err,
+                "migrate: dirty ring: %llu entries harvested, %llu rounds needed the bitmap, "
+                "%llu full-ring stops\n",
+                (unsigned long long)opts.ring_entries, (unsigned long long)opts.ring_bitmap_rounds,
+                (unsigned long long)opts.ring_full_exits);
     return hand_over(s, domid, name);
 }
 
@@ -369,7 +379,28 @@ static int open_link(const char *who, const char *host)
     return fd;
 }
 
-/* xl migrate [-p] <Domain> <host> */
+/* Drop the long option OPT_RING from the options before the operands
+ * (xl_getopts knows single letters only); true if it was there. */
+static bool take_ring_option(int *argc, char **argv)
+{
+    bool found = false;
+    int i = 1;
+
+    while ( i < *argc && argv[i][0] == '-' && strcmp(argv[i], "--") )
+    {
+        if ( strcmp(argv[i], OPT_RING) )
+        {
+            i++;
+            continue;
+        }
+        memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        found = true;
+    }
+    return found;
+}
+
+/* xl migrate [-p] [--ring] <Domain> <host> */
 int main_migrate(int argc, char **argv)
 {
     struct xl_opts o;
@@ -378,6 +409,7 @@ int main_migrate(int argc, char **argv)
     const char *host;
     int rc;
 
+    s.ring = take_ring_option(&argc, argv) ? LIBXL_SUSPEND_RING : 0;
     XL_GETOPTS(argc, argv, "pT", 2, 2, &o);
     host = argv[o.first + 1];
     if ( xl_find_domain(argv[o.first], &domid) )

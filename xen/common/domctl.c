@@ -212,6 +212,11 @@ long domctl_logdirty(struct domain *d, struct xen_domctl *op, uint64_t arg)
     return logdirty_wren_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
 }
 
+long domctl_dirty_ring(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    return logdirty_ring_domctl(d, (void *)&op->u, arg + offsetof(struct xen_domctl, u));
+}
+
 /* The target, with a reference, and whether the caller may act on it. A
  * NO_TARGET command names none (d NULL). */
 static long domctl_target(const struct domctl_subop *sub, domid_t id, struct domain **d)

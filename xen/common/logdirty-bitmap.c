@@ -8,10 +8,15 @@
  * them under the lock, so marks are never held up by a copy to the
  * caller and a failed copy can be undone by OR-ing snap back.
  *
+ * A gfn newly set is also pushed into a dirty ring (xen/dirty-ring.h)
+ * in the same locked section, so the bitmap is the rings' dedupe: one
+ * entry per gfn per CLEAN interval.
+ *
  * Knows struct logdirty_domain and the p2m interface, never struct
  * domain: the host unit tests (tools/tests/test-logdirty.c) run it.
  */
 #include <xen/logdirty.h>
+#include <xen/dirty-ring.h>
 #include <xen/p2m.h>
 #include <xen/mm.h>
 #include <xen/lib.h>
@@ -122,10 +127,26 @@ void logdirty_bitmap_free(struct logdirty_domain *ld)
     ld->nr_bits = ld->nr_regions = ld->nr_1g = 0;
 }
 
-uint64_t logdirty_bitmap_set(struct logdirty_domain *ld, uint64_t gfn, unsigned int order)
+/* A range newly dirty this interval: one entry in the ring (lock held). */
+static bool ring_push(struct logdirty_domain *ld, uint64_t gfn, unsigned int order,
+                      unsigned int ring)
+{
+    enum dirty_ring_push_result r;
+
+    if ( !ld->rings )
+        return false;
+    r = dirty_ring_push(&ld->rings[MIN(ring, ld->nr_rings - 1)], gfn, order);
+    if ( r == DIRTY_RING_DROPPED )
+        ld->ring_dropped_now = true;
+    return r == DIRTY_RING_STOP;
+}
+
+uint64_t logdirty_bitmap_set_by(struct logdirty_domain *ld, uint64_t gfn, unsigned int order,
+                                unsigned int ring, bool *stop)
 {
     uint64_t added = 0, end;
 
+    *stop = false;
     if ( order >= 63 || gfn >= P2M_GFN_LIMIT )
         return 0;
     end = gfn + (1ULL << order);
@@ -134,9 +155,18 @@ uint64_t logdirty_bitmap_set(struct logdirty_domain *ld, uint64_t gfn, unsigned 
     {
         added = set_bits(ld->bitmap, gfn, MIN(end, ld->nr_bits));
         ld->dirty_count += added;
+        if ( added )
+            *stop = ring_push(ld, gfn, order, ring);
     }
     spin_unlock(&ld->lock);
     return added;
+}
+
+uint64_t logdirty_bitmap_set(struct logdirty_domain *ld, uint64_t gfn, unsigned int order)
+{
+    bool stop;
+
+    return logdirty_bitmap_set_by(ld, gfn, order, ~0U, &stop);
 }
 
 int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
@@ -153,6 +183,7 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits)
     old_nr = ld->nr_bits;
     memcpy(bm, old_bm, bitmap_words(old_nr) * sizeof(*bm));
     ld->dirty_count += set_bits(bm, old_nr, nr_bits);
+    ld->ring_dropped_now |= ld->rings != NULL; /* dirty bits no ring holds */
     ld->bitmap = bm;
     ld->snap = sn;
     ld->nr_bits = nr_bits;
@@ -177,6 +208,8 @@ uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset, uint32_t *
         ld->snap = ld->bitmap;
         ld->bitmap = t;
         ld->fault_count = ld->dirty_count = 0;
+        ld->ring_dropped_taken = ld->ring_dropped_now;
+        ld->ring_dropped_now = false;
     }
     else
         memcpy(ld->snap, ld->bitmap, bytes);
@@ -195,6 +228,7 @@ void logdirty_bitmap_untake(struct logdirty_domain *ld)
         ld->bitmap[w] |= ld->snap[w];
     }
     ld->dirty_count += n;
+    ld->ring_dropped_now |= ld->ring_dropped_taken; /* the take never happened */
     spin_unlock(&ld->lock);
 }
 

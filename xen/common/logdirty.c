@@ -133,7 +133,12 @@ void logdirty_note_hypervisor_write(struct domain *d, uint64_t gfn)
      * it, as a guest write there would. */
     if ( d->logdirty.policy == LOGDIRTY_SP_KEEP )
         p2m_lookup(&d->p2m, _gfn(gfn), NULL, NULL, &order);
-    logdirty_mark(d, gfn & ~((1ULL << order) - 1), order);
+    gfn &= ~((1ULL << order) - 1);
+    /* Made for one of d's vCPUs (its own hypercall): that vCPU's ring. */
+    if ( current && current->domain == d )
+        logdirty_mark_vcpu(current, gfn, order);
+    else
+        logdirty_mark(d, gfn, order);
 }
 
 /* ---- RAM given back to the guest's writes ---- */
@@ -236,7 +241,7 @@ bool logdirty_handle_write_fault(struct vcpu *v, uint64_t gfn)
     if ( rc < 0 )
         return false;
     count_fault(d);
-    logdirty_mark(d, base, order);
+    logdirty_mark_vcpu(v, base, order);
     return true; /* 0 changed: another CPU got there first, retry */
 }
 
@@ -400,6 +405,7 @@ static void disable(struct domain *d, bool restore)
     struct logdirty_domain *ld = &d->logdirty;
 
     disarm(d);
+    logdirty_ring_free(d);
     if ( restore )
         logdirty_restore_superpages(ld, &d->p2m);
     ld->stats.p2m_entries_written = d->p2m.stats.entries_written - ld->written_at_enable;
@@ -477,6 +483,13 @@ static long report(struct domain *d, const struct ld_request *r, struct xen_domc
     if ( logdirty_bitmap_grow(ld, r->needed) )
         return -ENOMEM;
     n = logdirty_bitmap_take(ld, clean, &faults, &dirty);
+    /* Dirty rings on, and some of these frames are in no ring: a caller
+     * that takes its frames from the rings must have this bitmap. */
+    if ( clean && !r->copy && ld->rings && ld->ring_dropped_taken )
+    {
+        logdirty_bitmap_untake(ld);
+        return -EAGAIN;
+    }
     if ( r->copy && copy_to_guest(op->dirty_bitmap, ld->snap, logdirty_bitmap_bytes(ld)) )
     {
         if ( clean )

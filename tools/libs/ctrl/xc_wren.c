@@ -53,6 +53,85 @@ int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
     return 0;
 }
 
+_Static_assert(sizeof(struct xen_domctl_wren_dirty_ring) <= sizeof(((struct xen_domctl *)0)->u.pad),
+               "wren_dirty_ring fits the domctl union");
+
+/* One dirty-ring call; *r is IN and, on success, OUT. */
+static int dirty_ring_call(xc_interface *xch, uint32_t domid, struct xen_domctl_wren_dirty_ring *r)
+{
+    struct xen_domctl d = { 0 };
+
+    memcpy(d.u.pad, r, sizeof(*r));
+    if ( xc_domctl(xch, XEN_DOMCTL_wren_dirty_ring, domid, &d) < 0 )
+        return -1;
+    memcpy(r, d.u.pad, sizeof(*r));
+    return 0;
+}
+
+int xc_wren_dirty_ring_enable(xc_interface *xch, uint32_t domid, uint32_t entries)
+{
+    struct xen_domctl_wren_dirty_ring r = { .op = WREN_DIRTY_RING_ENABLE, .entries = entries };
+
+    return dirty_ring_call(xch, domid, &r);
+}
+
+int xc_wren_dirty_ring_disable(xc_interface *xch, uint32_t domid)
+{
+    struct xen_domctl_wren_dirty_ring r = { .op = WREN_DIRTY_RING_DISABLE };
+
+    return dirty_ring_call(xch, domid, &r);
+}
+
+int xc_wren_dirty_ring_status(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                              struct xen_domctl_wren_dirty_ring *st)
+{
+    struct xen_domctl_wren_dirty_ring r = { .op = WREN_DIRTY_RING_STATUS, .vcpu = vcpu };
+
+    if ( !st )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    if ( dirty_ring_call(xch, domid, &r) )
+        return -1;
+    *st = r;
+    return 0;
+}
+
+int xc_wren_dirty_ring_harvest(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                               struct xen_wren_dirty_entry *buf, uint32_t max,
+                               struct xen_domctl_wren_dirty_ring *st)
+{
+    size_t len = (size_t)max * sizeof(*buf);
+    struct xen_domctl_wren_dirty_ring r = { .op = WREN_DIRTY_RING_HARVEST,
+                                            .vcpu = vcpu,
+                                            .max = max };
+    void *bounce;
+    int rc;
+
+    if ( !buf || !max || max > WREN_DIRTY_RING_MAX_ENTRIES )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    bounce = xc_bounce_in(xch, NULL, len);
+    if ( !bounce )
+        return -1;
+    r.buffer = (uint64_t)(uintptr_t)bounce;
+    rc = dirty_ring_call(xch, domid, &r);
+    if ( !rc && r.count > max )
+    {
+        errno = EIO; /* the hypervisor said it wrote more than we gave it */
+        rc = -1;
+    }
+    xc_bounce_out(xch, bounce, rc ? NULL : buf, rc ? 0 : (size_t)r.count * sizeof(*buf));
+    if ( rc )
+        return -1;
+    if ( st )
+        *st = r;
+    return (int)r.count;
+}
+
 int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load)
 {
     struct xen_sysctl s = { 0 };

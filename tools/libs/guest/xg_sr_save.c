@@ -25,10 +25,18 @@
 #include <time.h>
 
 #include <xen/version.h>
+#include <xenctrl_wren.h>
 
 #include "xg_sr_common.h"
 
 #define SENT_NONE 0xff
+
+/* Entries per dirty ring (XCFLAGS_WREN_DIRTY_RING): enough for every
+ * vCPU's writes of a round of a small guest; a bigger round stops the
+ * writer until the next harvest, which throttles it. Also above the PML
+ * reserve's minimum. */
+#define RING_ENTRIES 4096
+#define RING_BATCH   512 /* entries one HARVEST takes */
 
 /* Live saves' defaults (xenguest.h). */
 #define LIVE_MAX_ROUNDS      5
@@ -47,6 +55,10 @@ struct sr_save
     uint8_t *sent_type; /* per pfn: the type last sent, or SENT_NONE */
     uint32_t flags;
     bool logdirty_on;
+    uint32_t nr_rings;    /* vCPU rings (XCFLAGS_WREN_DIRTY_RING), 0: none */
+    uint64_t pool_before; /* the p2m pool's bytes before the rings grew it */
+    bool pool_grown;
+    struct xen_wren_dirty_entry *ring_buf;
     xen_pfn_t pfns[SR_BATCH], types[SR_BATCH];
     uint8_t words[SR_BATCH * 8 + 8];
     uint8_t *data; /* SR_BATCH pages */
@@ -361,15 +373,8 @@ static void report_round(struct sr_save *s, const struct xc_sr_round *r)
         s->cb->round_done(s->cb->data, r);
 }
 
-/*
- * The dirty-set step: every pfn the log reports dirty since the last
- * call is added to s->set (which the caller clears between rounds) and
- * the log is reset; *nr is how many it reported. final: the guest is
- * stopped, this is the last look. The only source today is the
- * log-dirty bitmap (XEN_DOMCTL_shadow_op CLEAN); XCFLAGS_WREN_DIRTY_RING
- * adds the dirty rings here.
- */
-static int take_dirty(struct sr_save *s, bool final, uint64_t *nr)
+/* The log-dirty bitmap's frames since the last CLEAN into s->set. */
+static int take_bitmap(struct sr_save *s, bool final, uint64_t *nr)
 {
     unsigned long bits = (unsigned long)(s->nr_words * 64);
     uint32_t mode = final ? XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL : 0;
@@ -390,6 +395,151 @@ static int take_dirty(struct sr_save *s, bool final, uint64_t *nr)
         *nr += (uint64_t)__builtin_popcountll(s->dirty[w]);
         s->set[w] |= s->dirty[w];
     }
+    return 0;
+}
+
+/* One ring entry's frames into s->set; *nr counts those not there yet. */
+static int take_entry(struct sr_save *s, const struct xen_wren_dirty_entry *e, uint64_t *nr)
+{
+    uint64_t n = e->order < 32 ? 1ULL << e->order : 0;
+
+    if ( !n || e->gfn >= s->nr_pfns || n > s->nr_pfns - e->gfn )
+        return sr_fail(&s->io, EOVERFLOW,
+                       "domain %u: dirty ring entry %#llx order %u past %llu pfns", s->dom,
+                       (unsigned long long)e->gfn, e->order, (unsigned long long)s->nr_pfns);
+    for ( uint64_t g = e->gfn; g < e->gfn + n; g++ )
+    {
+        uint64_t bit = 1ULL << (g % 64);
+
+        *nr += !(s->set[g / 64] & bit);
+        s->set[g / 64] |= bit;
+    }
+    return 0;
+}
+
+/* Empty one ring (a vCPU's, or WREN_DIRTY_RING_NO_VCPU's) into s->set. */
+static int take_ring(struct sr_save *s, uint32_t ring, uint64_t *nr)
+{
+    struct xen_domctl_wren_dirty_ring st;
+    int got;
+
+    do
+    {
+        got = xc_wren_dirty_ring_harvest(s->xch, s->dom, ring, s->ring_buf, RING_BATCH, &st);
+        if ( got < 0 )
+            return sr_fail(&s->io, errno, "domain %u: harvesting dirty ring %#x: %s", s->dom, ring,
+                           strerror(errno));
+        s->cb->stats.ring_entries += (uint64_t)got;
+        for ( int i = 0; i < got; i++ )
+            if ( take_entry(s, &s->ring_buf[i], nr) )
+                return -1;
+    } while ( got == RING_BATCH );
+    s->cb->stats.ring_full_exits = st.total_full_exits;
+    return 0;
+}
+
+/* Every ring, vCPUs' and the no-vCPU one, into s->set. */
+static int take_all_rings(struct sr_save *s, uint64_t *nr)
+{
+    for ( uint32_t v = 0; v <= s->nr_rings; v++ )
+        if ( take_ring(s, v == s->nr_rings ? WREN_DIRTY_RING_NO_VCPU : v, nr) )
+            return -1;
+    return 0;
+}
+
+/*
+ * The rings' round: harvest, then CLEAN without copying the bitmap (it
+ * resets the log and re-arms). Harvest first: an entry belongs to the
+ * interval between two CLEANs, and a frame taken from that interval
+ * while it is still open would miss the writes after the harvest (they
+ * push nothing: the frame is dirty in it already); taken before the
+ * CLEAN that closes it, the frame is copied after that CLEAN. Entries
+ * pushed during the CLEAN (A/D harvest, a PML flush) wait for the next
+ * round, except the final one, which harvests again: the guest is
+ * stopped, nothing is open. If the hypervisor answers that the rings
+ * lack some frames (EAGAIN, nothing reset), CLEAN with the bitmap and
+ * take it too. *nr: frames newly in s->set.
+ */
+static int take_rings(struct sr_save *s, bool final, uint64_t *nr)
+{
+    uint32_t mode = final ? XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL : 0;
+    uint64_t before = set_count(s), scratch = 0;
+    int covered;
+
+    if ( take_all_rings(s, &scratch) )
+        return -1;
+    covered =
+        xc_shadow_control(s->xch, s->dom, XEN_DOMCTL_SHADOW_OP_CLEAN, NULL, 0, NULL, mode, NULL);
+    if ( covered < 0 && errno != EAGAIN )
+        return sr_fail(&s->io, errno, "domain %u: resetting the dirty log: %s", s->dom,
+                       strerror(errno));
+    s->cb->stats.ring_bitmap_rounds += covered < 0;
+    if ( covered < 0 && take_bitmap(s, final, &scratch) )
+        return -1;
+    if ( final && take_all_rings(s, &scratch) )
+        return -1;
+    *nr = set_count(s) - before;
+    return 0;
+}
+
+/*
+ * The dirty-set step: every pfn the log reports dirty since the last
+ * call is added to s->set (which the caller clears between rounds) and
+ * the log is reset; *nr is how many it reported. final: the guest is
+ * stopped, this is the last look. Two sources: the log-dirty bitmap, or
+ * (XCFLAGS_WREN_DIRTY_RING) the dirty rings.
+ */
+static int take_dirty(struct sr_save *s, bool final, uint64_t *nr)
+{
+    return s->nr_rings ? take_rings(s, final, nr) : take_bitmap(s, final, nr);
+}
+
+/* What the rings of a domain with max_vcpu_id cost its p2m pool, in
+ * bytes (public/wren.h: the slots, plus a page per 64 rings). */
+static uint64_t rings_bytes(uint32_t max_vcpu_id)
+{
+    uint64_t rings = (uint64_t)max_vcpu_id + 2, per = RING_ENTRIES * 16ULL;
+
+    return rings * ((per + 4095) & ~4095ULL) + (rings + 63) / 64 * 4096;
+}
+
+/* The rings are charged to the domain's p2m pool: grow it by as much
+ * first (given back at the end, whatever happened). */
+static int grow_pool(struct sr_save *s)
+{
+    xc_domaininfo_t info;
+    uint64_t pool;
+
+    if ( xc_domain_getinfo_single(s->xch, s->dom, &info) ||
+         xc_get_paging_mempool_size(s->xch, s->dom, &pool) )
+        return sr_fail(&s->io, errno, "domain %u: reading its p2m pool: %s", s->dom,
+                       strerror(errno));
+    if ( xc_set_paging_mempool_size(s->xch, s->dom, pool + rings_bytes(info.max_vcpu_id)) )
+        return sr_fail(&s->io, errno, "domain %u: growing its p2m pool for the dirty rings: %s",
+                       s->dom, strerror(errno));
+    s->pool_before = pool;
+    s->pool_grown = true;
+    return 0;
+}
+
+/* XCFLAGS_WREN_DIRTY_RING: the rings, once log-dirty is on. Log-dirty
+ * OFF frees them, on every path. */
+static int rings_on(struct sr_save *s)
+{
+    struct xen_domctl_wren_dirty_ring st;
+
+    if ( !(s->flags & XCFLAGS_WREN_DIRTY_RING) )
+        return 0;
+    s->ring_buf = calloc(RING_BATCH, sizeof(*s->ring_buf));
+    if ( !s->ring_buf )
+        return sr_fail(&s->io, ENOMEM, "out of memory for the dirty rings");
+    if ( grow_pool(s) )
+        return -1;
+    if ( xc_wren_dirty_ring_enable(s->xch, s->dom, RING_ENTRIES) ||
+         xc_wren_dirty_ring_status(s->xch, s->dom, WREN_DIRTY_RING_NO_VCPU, &st) )
+        return sr_fail(&s->io, errno, "domain %u: turning the dirty rings on: %s", s->dom,
+                       strerror(errno));
+    s->nr_rings = st.nr_rings;
     return 0;
 }
 
@@ -426,7 +576,7 @@ static int live_rounds(struct sr_save *s)
     uint64_t threshold = s->cb->dirty_threshold ? s->cb->dirty_threshold : LIVE_DIRTY_THRESHOLD;
     struct xc_sr_round r = { 0 };
 
-    if ( logdirty_on(s) )
+    if ( logdirty_on(s) || rings_on(s) )
         return -1;
     memset(s->set, 0xff, s->nr_words * 8);
     s->set[s->nr_words - 1] = s->nr_pfns % 64 ? (1ULL << (s->nr_pfns % 64)) - 1 : ~0ULL;
@@ -510,8 +660,8 @@ static bool flags_ok(uint32_t flags)
 {
     if ( flags & ~(XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING) )
         return false;
-    /* The ring part adds its source to take_dirty(). */
-    return !(flags & XCFLAGS_WREN_DIRTY_RING);
+    /* The rings are a source of live rounds. */
+    return !(flags & XCFLAGS_WREN_DIRTY_RING) || (flags & XCFLAGS_LIVE);
 }
 
 int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
@@ -536,10 +686,15 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
      * nothing logging its writes (a failed OFF is tried once more). */
     if ( rc && s->logdirty_on )
         xc_shadow_control(xch, dom, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, 0, NULL);
+    /* The rings went with log-dirty: their pool pages can go too (if
+     * the tables took some meanwhile, the pool stays bigger). */
+    if ( s->pool_grown )
+        xc_set_paging_mempool_size(xch, dom, s->pool_before);
     if ( rc && paused_here )
         xc_domain_unpause(xch, dom);
     free(s->set);
     free(s->dirty);
+    free(s->ring_buf);
     free(s->sent_type);
     free(s->data);
     free(s);

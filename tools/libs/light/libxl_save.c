@@ -3,7 +3,8 @@
  * libxl_save.c - libxl_domain_suspend(): a domain written to a file
  * descriptor as the migration stream (xc_domain_save), for xl save and
  * xl migrate (LIBXL_SUSPEND_LIVE: pre-copy rounds while it runs, each
- * reported to the caller). Restore is libxl_domain_create_restore() in
+ * reported to the caller; LIBXL_SUSPEND_RING: their dirty sets from the
+ * dirty rings). Restore is libxl_domain_create_restore() in
  * libxl_create.c.
  *
  * It reads the domain it is given and pauses it; it never destroys it.
@@ -38,6 +39,9 @@ static void copy_stats(libxl_save_opts *opts, const struct xc_sr_stats *st)
     opts->guest_pages = st->guest_pages;
     opts->final_pages = st->final_pages;
     opts->final_dirty = st->final_dirty;
+    opts->ring_entries = st->ring_entries;
+    opts->ring_bitmap_rounds = st->ring_bitmap_rounds;
+    opts->ring_full_exits = st->ring_full_exits;
 }
 
 /* Which log-dirty mechanism the live save had, and what it cost (the
@@ -59,11 +63,14 @@ int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int fla
                               libxl_save_opts *opts)
 {
     struct save_callbacks cb = { .fmem = ctx->fmem };
-    uint32_t xcflags = flags & LIBXL_SUSPEND_LIVE ? XCFLAGS_LIVE : 0;
+    uint32_t xcflags = (flags & LIBXL_SUSPEND_LIVE ? XCFLAGS_LIVE : 0) |
+                       (flags & LIBXL_SUSPEND_RING ? XCFLAGS_WREN_DIRTY_RING : 0);
 
     libxl__err_clear(ctx);
-    if ( fd < 0 || (flags & ~LIBXL_SUSPEND_LIVE) )
+    if ( fd < 0 || (flags & ~(LIBXL_SUSPEND_LIVE | LIBXL_SUSPEND_RING)) )
         return libxl__err(ctx, ERROR_INVAL, "bad save arguments");
+    if ( (flags & LIBXL_SUSPEND_RING) && !(flags & LIBXL_SUSPEND_LIVE) )
+        return libxl__err(ctx, ERROR_INVAL, "the dirty ring is for live saves only");
     if ( opts )
     {
         cb.max_rounds = opts->max_rounds;

@@ -661,6 +661,10 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t domid, uint32_t flags,
     }
     if ( write(io_fd, "GOOD", 4) != 4 )
         return errno = EIO, -1;
+    fake.save_flags = flags;
+    fake.saves++;
+    if ( flags & XCFLAGS_WREN_DIRTY_RING )
+        cb->stats.ring_entries = 5, cb->stats.ring_bitmap_rounds = 1;
     fd->paused = true;
     return 0;
 }

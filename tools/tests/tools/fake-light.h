@@ -42,7 +42,9 @@ struct fake_state
     unsigned int check_watch_calls;
     int shutdown_after_checks; /* mark shutdown_domid after that many */
     unsigned int shutdown_domid;
-    char console[256]; /* the hypervisor's console ring */
+    char console[256];   /* the hypervisor's console ring */
+    uint32_t save_flags; /* the last xc_domain_save's */
+    unsigned int saves;
 };
 extern struct fake_state fake;
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "fake-xen.h"
 
+static void ring_push(struct fake_dom *d, uint64_t gfn);
+
 #define FAKE_SCRUB 0xa5
 #define MAX_ORDER  9
 
@@ -45,6 +47,7 @@ void fake_dom_dispose(struct fake_dom *d)
     free(d->broken);
     free(d->reads);
     free(d->dirty);
+    free(d->ring);
     memset(d, 0, sizeof(*d));
 }
 
@@ -258,6 +261,8 @@ int xenforeignmemory_unmap(xenforeignmemory_handle *fmem, void *addr, size_t pag
         free(m->va);
         free(m->gfns);
         *m = d->maps[--d->nr_maps];
+        if ( d->after_unmap )
+            d->after_unmap(d);
         return 0;
     }
     return errno = EINVAL, -1;
@@ -276,9 +281,24 @@ void fake_write(struct fake_dom *d, uint64_t gpa, const void *buf, size_t len)
         if ( !fake_is_populated(d, gfn) )
             abort();
         frame(d, gfn)[(gpa + i) % FAKE_PAGE] = in[i];
+        if ( d->logdirty && !d->dirty[gfn] )
+            ring_push(d, gfn);
         if ( d->logdirty )
             d->dirty[gfn] = true;
     }
+}
+
+static void ring_push(struct fake_dom *d, uint64_t gfn)
+{
+    if ( !d->ring_on )
+        return;
+    if ( d->ring_used == d->ring_size )
+    {
+        d->ring_dropped = true;
+        d->ring_drops++;
+        return;
+    }
+    d->ring[(d->ring_head + d->ring_used++) % d->ring_size] = gfn;
 }
 
 void fake_break(struct fake_dom *d, uint64_t gfn)
@@ -456,8 +476,14 @@ static int ld_clean(struct fake_dom *d, unsigned long *bitmap, unsigned long pag
 {
     uint64_t covered = ld_covered(d);
 
-    if ( !d->logdirty || mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL || pages < covered )
+    if ( !d->logdirty || mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL || (bitmap && pages < covered) )
         return errno = EINVAL, -1;
+    if ( !bitmap && d->ring_on && d->ring_dropped )
+    {
+        d->ring_eagains++;
+        return errno = EAGAIN, -1; /* nothing reset */
+    }
+    d->ring_dropped = false;
     for ( uint64_t g = 0; g < covered; g++ )
     {
         if ( bitmap && d->dirty[g] )
@@ -498,7 +524,129 @@ int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
             return errno = EINVAL, -1;
         d->logdirty = false;
         d->ld_offs++;
+        free(d->ring); /* OFF takes the rings */
+        d->ring = NULL;
+        d->ring_on = false;
         return 0;
     default: return errno = EINVAL, -1;
     }
+}
+
+/* ---- the dirty ring, and the p2m pool it is charged to ---- */
+
+int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->domain = (domid_t)domid;
+    info->max_vcpu_id = 0;
+    return 0;
+}
+
+int xc_get_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t *size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    *size = d->pool_bytes;
+    return 0;
+}
+
+int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    d->pool_bytes = size;
+    d->pool_sets++;
+    return 0;
+}
+
+int xc_wren_dirty_ring_enable(xc_interface *xch, uint32_t domid, uint32_t entries)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( !d->logdirty || !entries )
+        return errno = EINVAL, -1;
+    if ( d->ring_on )
+        return errno = EBUSY, -1;
+    if ( d->pool_bytes < d->pool_needed + 2ULL * entries * 16 )
+        return errno = ENOMEM, -1; /* the rings are charged to the pool */
+    d->ring_size = d->ring_cap ? d->ring_cap : entries;
+    d->ring = calloc(d->ring_size, sizeof(*d->ring));
+    if ( !d->ring )
+        return errno = ENOMEM, -1;
+    d->ring_head = d->ring_used = 0;
+    d->ring_on = d->ring_dropped = true; /* frames dirtied before: in no ring */
+    d->ring_enables++;
+    return 0;
+}
+
+int xc_wren_dirty_ring_disable(xc_interface *xch, uint32_t domid)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( !d->ring_on )
+        return errno = EINVAL, -1;
+    free(d->ring);
+    d->ring = NULL;
+    d->ring_on = false;
+    return 0;
+}
+
+static int ring_answer(struct fake_dom *d, uint32_t vcpu, struct xen_domctl_wren_dirty_ring *st)
+{
+    if ( !d->ring_on || (vcpu && vcpu != WREN_DIRTY_RING_NO_VCPU) )
+        return errno = EINVAL, -1;
+    if ( st )
+        *st = (struct xen_domctl_wren_dirty_ring){
+            .vcpu = vcpu,
+            .entries = d->ring_size,
+            .count = vcpu ? 0 : d->ring_used,
+            .flags = WREN_DIRTY_RING_F_ENABLED,
+            .nr_rings = 1,
+            .total_dropped = d->ring_drops,
+        };
+    return 0;
+}
+
+int xc_wren_dirty_ring_status(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                              struct xen_domctl_wren_dirty_ring *st)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    return ring_answer(d, vcpu, st);
+}
+
+int xc_wren_dirty_ring_harvest(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                               struct xen_wren_dirty_entry *buf, uint32_t max,
+                               struct xen_domctl_wren_dirty_ring *st)
+{
+    struct fake_dom *d = xch->d;
+    uint32_t n;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( !buf || !max || ring_answer(d, vcpu, NULL) )
+        return errno = EINVAL, -1;
+    n = vcpu ? 0 : (max < d->ring_used ? max : d->ring_used);
+    for ( uint32_t i = 0; i < n; i++ )
+        buf[i] = (struct xen_wren_dirty_entry){ .gfn = d->ring[(d->ring_head + i) % d->ring_size] };
+    d->ring_head = (d->ring_head + n) % d->ring_size;
+    d->ring_used -= n;
+    ring_answer(d, vcpu, st);
+    if ( st )
+        st->count = n;
+    return (int)n;
 }

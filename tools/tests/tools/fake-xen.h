@@ -20,7 +20,11 @@
  * For live saves it keeps a log-dirty bitmap that fake_write() marks
  * while log-dirty is on (XEN_DOMCTL_shadow_op ENABLE_LOGDIRTY, CLEAN,
  * OFF, checked as logdirty.c checks them), and calls after_clean after
- * every CLEAN so a test can play a guest writing between rounds.
+ * every CLEAN so a test can play a guest writing between rounds. Beside
+ * it, one dirty ring (vCPU 0's; the no-vCPU ring is always empty) that
+ * a newly dirty frame is pushed to, with ring_cap entries (0: what
+ * ENABLE asks); a push with no room is dropped, and a CLEAN without a
+ * bitmap then refuses (EAGAIN) as logdirty.c does.
  *
  * It may touch only its own struct fake_dom; nothing here is real Xen.
  */
@@ -30,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <xenctrl.h>
+#include <xenctrl_wren.h>
 #include <xencall.h>
 #include <xenforeignmemory.h>
 
@@ -96,6 +101,15 @@ struct fake_dom
     bool *dirty;
     uint64_t ld_enables, ld_cleans, ld_finals, ld_offs;
     bool ld_final_paused; /* every FINAL clean came with the domain paused */
+    /* the dirty ring (xc_wren_dirty_ring_*) */
+    bool ring_on, ring_dropped;
+    uint32_t ring_cap, ring_size, ring_head, ring_used;
+    uint64_t *ring;
+    uint64_t ring_enables, ring_drops, ring_eagains;
+    uint64_t pool_bytes, pool_needed; /* the p2m pool; what it holds already */
+    unsigned int pool_sets;
+    /* Called after each unmap (a batch copied out; test hook). */
+    void (*after_unmap)(struct fake_dom *d);
     /* Called after each CLEAN has answered (test hook). */
     void (*after_clean)(struct fake_dom *d);
 

@@ -681,10 +681,84 @@ static void test_wren_controls(void)
     teardown();
 }
 
+/* A dirty-ring domctl as the hypervisor would answer it: HARVEST writes
+ * up to 3 entries (vCPU 9: claims one more than it was given), STATUS
+ * reports 7 entries and a stopped vCPU, ENABLE refuses 100 entries. */
+static long reply_ring(privcmd_hypercall_t *hc)
+{
+    struct xen_domctl *d = arg_ptr(hc, 0);
+    struct xen_domctl_wren_dirty_ring r;
+
+    memcpy(&r, d->u.pad, sizeof(r));
+    if ( r.op == WREN_DIRTY_RING_ENABLE && r.entries == 100 )
+        return -EINVAL;
+    if ( r.op == WREN_DIRTY_RING_HARVEST )
+    {
+        struct xen_wren_dirty_entry *e = (void *)(uintptr_t)r.buffer;
+
+        r.count = r.max < 3 ? r.max : 3;
+        for ( uint32_t i = 0; i < r.count; i++ )
+            e[i] = (struct xen_wren_dirty_entry){ .gfn = 0x100 + i };
+        if ( r.vcpu == 9 )
+            r.count = r.max + 1;
+    }
+    if ( r.op == WREN_DIRTY_RING_STATUS )
+    {
+        r.count = 7;
+        r.flags = WREN_DIRTY_RING_F_ENABLED | WREN_DIRTY_RING_F_STOPPED;
+    }
+    memcpy(d->u.pad, &r, sizeof(r));
+    return 0;
+}
+
+static struct xen_domctl_wren_dirty_ring *sent_ring(uint32_t domid)
+{
+    return (void *)sent_domctl(XEN_DOMCTL_wren_dirty_ring, domid)->u.pad;
+}
+
+static void test_dirty_ring(void)
+{
+    struct xen_wren_dirty_entry buf[4] = { { 0 } };
+    struct xen_domctl_wren_dirty_ring st;
+    unsigned int calls;
+
+    setup();
+    fake.hypercall = reply_ring;
+    CHECK_EQ(xc_wren_dirty_ring_enable(xch, 2, 128), 0);
+    CHECK_EQ(sent_ring(2)->op, WREN_DIRTY_RING_ENABLE);
+    CHECK_EQ(sent_ring(2)->entries, 128);
+    CHECK_EQ(xc_wren_dirty_ring_enable(xch, 2, 100), -1);
+    CHECK_EQ(errno, EINVAL);
+    CHECK_EQ(xc_wren_dirty_ring_harvest(xch, 2, 1, buf, 2, &st), 2);
+    CHECK_EQ(sent_ring(2)->vcpu, 1);
+    CHECK_EQ(sent_ring(2)->max, 2);
+    CHECK(sent_ring(2)->buffer && sent_ring(2)->buffer != (uintptr_t)buf); /* bounced */
+    CHECK_EQ(buf[1].gfn, 0x101);
+    CHECK_EQ(buf[2].gfn, 0); /* nothing past what was taken */
+    CHECK_EQ(st.count, 2);
+    CHECK_EQ(xc_wren_dirty_ring_harvest(xch, 2, WREN_DIRTY_RING_NO_VCPU, buf, 4, NULL), 3);
+    CHECK_EQ(xc_wren_dirty_ring_harvest(xch, 2, 9, buf, 4, NULL), -1); /* a lying answer */
+    CHECK_EQ(errno, EIO);
+    calls = fake.nr_calls;
+    CHECK_EQ(xc_wren_dirty_ring_harvest(xch, 2, 0, buf, 0, NULL), -1);
+    CHECK_EQ(errno, EINVAL);
+    CHECK_EQ(xc_wren_dirty_ring_harvest(xch, 2, 0, NULL, 4, NULL), -1);
+    CHECK_EQ(xc_wren_dirty_ring_status(xch, 2, 0, NULL), -1);
+    CHECK_EQ(fake.nr_calls, calls); /* refused before any call */
+    CHECK_EQ(xc_wren_dirty_ring_status(xch, 3, 1, &st), 0);
+    CHECK_EQ(sent_ring(3)->op, WREN_DIRTY_RING_STATUS);
+    CHECK_EQ(st.count, 7);
+    CHECK(st.flags & WREN_DIRTY_RING_F_STOPPED);
+    CHECK_EQ(xc_wren_dirty_ring_disable(xch, 3), 0);
+    CHECK_EQ(sent_ring(3)->op, WREN_DIRTY_RING_DISABLE);
+    teardown();
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
         { "xencall_transport", test_xencall_transport },
+        { "xc_dirty_ring", test_dirty_ring },
         { "xencall_open_fails", test_xencall_open_fails },
         { "xencall_buffers", test_xencall_buffers },
         { "xc_domctl_simple", test_domctl_simple },

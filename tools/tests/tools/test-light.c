@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xenguest.h>
 #include "fake-light.h"
 #include "harness.h"
 #include "libxl.h"
@@ -506,6 +507,27 @@ static void test_save_and_restore(void)
     close(fd);
 }
 
+/* LIBXL_SUSPEND_RING goes down as XCFLAGS_WREN_DIRTY_RING, with LIVE
+ * only, and the ring's counters come back. */
+static void test_save_on_ring(void)
+{
+    libxl_save_opts opts = { 0 };
+    libxl_domid src;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("r", &src), 0);
+    CHECK_EQ(libxl_domain_suspend_opts(ctx, src, fd, LIBXL_SUSPEND_RING, &opts), ERROR_INVAL);
+    CHECK_EQ(fake.saves, 0);
+    CHECK(!fake.dom[src].paused);
+    CHECK_EQ(
+        libxl_domain_suspend_opts(ctx, src, fd, LIBXL_SUSPEND_LIVE | LIBXL_SUSPEND_RING, &opts), 0);
+    CHECK_EQ(fake.save_flags, XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING);
+    CHECK_EQ(opts.ring_entries, 5);
+    CHECK_EQ(opts.ring_bitmap_rounds, 1);
+    close(fd);
+}
+
 /* A refused stream: the reader's message, and nothing left behind. */
 static void test_restore_refused(void)
 {
@@ -556,6 +578,7 @@ static const struct test_case cases[] = {
     { "ctx alloc failures", test_ctx_alloc_failures },
     { "save and restore", test_save_and_restore },
     { "restore refused", test_restore_refused },
+    { "save on the dirty ring", test_save_on_ring },
     { "cleanup", test_cleanup },
 };
 

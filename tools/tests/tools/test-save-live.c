@@ -56,12 +56,19 @@ static void guest_writes(struct fake_dom *d, unsigned int n)
 }
 
 static bool wrote_this_round;
+/* The pages the guest wrote at the last CLEAN: written again after the
+ * next batch was copied (rewrite_after_copy), the window in which a ring
+ * entry harvested from a still-open interval would lose the write. */
+static uint64_t clean_gen;
+static bool rewrite_after_copy, rewrote;
 
 static void on_clean(struct fake_dom *d)
 {
     if ( d->ld_cleans == 1 && break_after_round1 != ~0ULL )
         fake_break(d, break_after_round1);
     guest_writes(d, writes_per_clean);
+    clean_gen = generation;
+    rewrote = false;
     writes_mid_round = writes_mid_round > shrink ? writes_mid_round - shrink : 0;
     wrote_this_round = false;
 }
@@ -73,6 +80,16 @@ static void on_query(struct fake_dom *d)
     if ( !wrote_this_round )
         guest_writes(d, writes_mid_round);
     wrote_this_round = true;
+}
+
+static void on_unmap(struct fake_dom *d)
+{
+    if ( !rewrite_after_copy || rewrote || d->paused || !clean_gen )
+        return;
+    rewrote = true;
+    generation++; /* new content, the same pages as at that CLEAN */
+    for ( unsigned int i = 0; i < writes_per_clean; i++ )
+        write_page(d, 0x100 + (clean_gen * 37 + i * 13) % (RAM_END - 0x100));
 }
 
 static void on_round(void *data, const struct xc_sr_round *r)
@@ -102,6 +119,9 @@ static void make_source(void)
     src.ctxt_len = 64;
     src.after_clean = on_clean;
     src.after_query = on_query;
+    src.after_unmap = on_unmap;
+    clean_gen = 0;
+    rewrite_after_copy = rewrote = false;
     fake_dom_init(&dst, DST, NR_GFNS);
 }
 
@@ -111,6 +131,8 @@ static void dispose(void)
     fake_dom_dispose(&dst);
 }
 
+static uint32_t save_flags = XCFLAGS_LIVE;
+
 /* A live save of src into a rewound memfd; its result in *rc. */
 static int save_live(struct save_callbacks *cb, int *rc)
 {
@@ -119,7 +141,7 @@ static int save_live(struct save_callbacks *cb, int *rc)
     CHECK(fd >= 0);
     cb->fmem = &src.fmem;
     cb->round_done = on_round;
-    *rc = xc_domain_save(&src.xch, fd, SRC, XCFLAGS_LIVE, cb);
+    *rc = xc_domain_save(&src.xch, fd, SRC, save_flags, cb);
     CHECK(lseek(fd, 0, SEEK_SET) == 0);
     return fd;
 }
@@ -239,6 +261,9 @@ static void test_live_failures(void)
         CHECK_MSG(cb.error[0], "call %llu: no reason", (unsigned long long)n);
         CHECK_MSG(src.paused == 0, "call %llu: left paused", (unsigned long long)n);
         CHECK_MSG(!src.logdirty, "call %llu: log-dirty left on", (unsigned long long)n);
+        CHECK_MSG(!src.ring_on, "call %llu: dirty ring left on", (unsigned long long)n);
+        CHECK_MSG(src.pool_bytes == src.pool_needed, "call %llu: the pool stayed grown",
+                  (unsigned long long)n);
         CHECK_EQ(src.nr_maps, 0);
         dispose();
     }
@@ -275,6 +300,68 @@ static void test_flags(void)
     dispose();
 }
 
+/* The same guest on the dirty ring, which also writes again, after a
+ * batch was copied, the pages it wrote at the CLEAN before: every write
+ * arrives, the rounds took their frames from the ring (only the first
+ * CLEAN after ENABLE needed the bitmap), and a ring too small for a
+ * round falls back to the bitmap for that round, losing nothing
+ * either. */
+static void ring_round_trip(uint32_t cap, bool want_drops)
+{
+    struct save_callbacks cb = { .max_rounds = 4, .dirty_threshold = 5 };
+    int rc, fd;
+
+    make_source();
+    src.ring_cap = cap;
+    src.pool_bytes = src.pool_needed = 1 << 20; /* full: the save must grow it */
+    writes_per_clean = 40, writes_mid_round = 7;
+    rewrite_after_copy = true;
+    save_flags = XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING;
+    fd = save_live(&cb, &rc);
+    save_flags = XCFLAGS_LIVE;
+    CHECK_MSG(rc == 0, "save: %s", cb.error);
+    CHECK_EQ(src.ring_enables, 1);
+    CHECK(!src.ring_on && !src.logdirty); /* OFF took the ring */
+    CHECK_EQ(src.pool_sets, 2);           /* grown for the ring, and back */
+    CHECK_EQ(src.pool_bytes, 1 << 20);
+    CHECK(cb.stats.ring_entries >= (want_drops ? 16 : 4 * 40));
+    CHECK_EQ(cb.stats.ring_bitmap_rounds, src.ring_eagains);
+    if ( want_drops )
+        CHECK(src.ring_drops && cb.stats.ring_bitmap_rounds > 1);
+    else
+        CHECK(!src.ring_drops && cb.stats.ring_bitmap_rounds == 1);
+    CHECK_EQ(reports[4].pages_dirtied, 40);
+    restore_and_compare(fd);
+    close(fd);
+    dispose();
+}
+
+static void test_ring_no_write_lost(void)
+{
+    ring_round_trip(0, false);
+}
+
+static void test_ring_too_small(void)
+{
+    ring_round_trip(16, true);
+}
+
+/* The ring is a source of live rounds only; a failure at any call
+ * leaves the guest running, log-dirty off and the ring gone. */
+static void test_ring_flags_and_failures(void)
+{
+    struct save_callbacks cb = { 0 };
+
+    make_source();
+    cb.fmem = &src.fmem;
+    CHECK_EQ(xc_domain_save(&src.xch, -1, SRC, XCFLAGS_WREN_DIRTY_RING, &cb), -1);
+    CHECK_EQ(errno, EINVAL);
+    dispose();
+    save_flags = XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING;
+    test_live_failures();
+    save_flags = XCFLAGS_LIVE;
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -284,6 +371,9 @@ int main(void)
         { "live_failures", test_live_failures },
         { "logdirty_busy", test_logdirty_busy },
         { "flags", test_flags },
+        { "ring_no_write_lost", test_ring_no_write_lost },
+        { "ring_too_small", test_ring_too_small },
+        { "ring_flags_and_failures", test_ring_flags_and_failures },
     };
 
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));

@@ -84,6 +84,10 @@ XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
  *   -EOPNOTSUPP  ENABLE with a mechanism this CPU does not have
  *   -EFAULT      the bitmap cannot be written: nothing is reset
  *   -ENOMEM      no room for the bitmap or the page tables a shatter needs
+ *   -EAGAIN      CLEAN with a null bitmap while dirty rings are on and
+ *                some frames it would reset are in no ring (dropped, or
+ *                dirtied before the rings): nothing is reset; CLEAN again
+ *                with a bitmap (XEN_DOMCTL_wren_dirty_ring)
  * A null dirty_bitmap is allowed: CLEAN then resets without copying.
  */
 #define WREN_LOGDIRTY_MECH_SHIFT   8
@@ -266,5 +270,109 @@ struct xen_sysctl_wren_link
     uint16_t pad[3];    /* zero on the way in */
 };
 XEN_ABI_SIZE(struct xen_sysctl_wren_link, 32);
+
+/*
+ * XEN_DOMCTL_wren_dirty_ring: per-vCPU rings of dirtied gfns beside the
+ * log-dirty bitmap (docs/designs/live-migration.md, "The dirty ring").
+ * Xen has no such domctl (KVM has a dirty ring); 0x7704 is outside Xen's
+ * numbering. Control domain only. The struct goes in struct xen_domctl's
+ * union (its 128-byte pad).
+ *
+ * While log-dirty is on and the rings are enabled, every gfn the bitmap
+ * newly records (once per CLEAN interval: a gfn already dirty since the
+ * last CLEAN is not pushed again) is also pushed as one entry into the
+ * ring of the vCPU that dirtied it: write-protect faults and PML drains
+ * have one; hypervisor writes made during a vCPU's own hypercall are
+ * that vCPU's. Marks that no vCPU of the domain made (A/D harvest at
+ * CLEAN, other domains' writes, device models) go to one more ring,
+ * WREN_DIRTY_RING_NO_VCPU. The bitmap keeps working as before.
+ *
+ * Full ring: once a vCPU's ring holds soft_limit entries, that vCPU
+ * leaves the guest and is not run again until a HARVEST takes it below
+ * soft_limit (full_exits counts such stops; STATUS and HARVEST report
+ * WREN_DIRTY_RING_F_STOPPED meanwhile). The reserve above soft_limit
+ * takes what one exit can still push (a PML buffer, a hypercall's
+ * writes). An entry that finds no room at all (the no-vCPU ring, which
+ * stops nobody, or a reserve exhausted) is dropped, counted in
+ * 'dropped', and the bitmap still has it: F_DROPPED_TAKEN then says the
+ * bitmap the last CLEAN returned holds gfns some ring missed, so a
+ * caller using the rings must use that bitmap for that round. A CLEAN
+ * with a null bitmap refuses such a round (-EAGAIN, nothing reset), so
+ * a ring user CLEANs without a bitmap, and again with one on -EAGAIN.
+ *
+ *   ENABLE   IN entries (per ring: a power of two in [MIN, MAX] and at
+ *            least RESERVE_PML * 2 under PML). Log-dirty must be on.
+ *   HARVEST  IN vcpu, buffer (struct xen_wren_dirty_entry[max]), max:
+ *            the oldest min(max, in the ring) entries are copied out and
+ *            their slots freed; OUT count (copied) and STATUS's fields.
+ *   DISABLE  frees the rings, restarts stopped vCPUs. (Log-dirty's OFF
+ *            and the domain's destruction do the same.)
+ *
+ * The rings are charged to the domain's p2m pool: entries * 16 bytes
+ * rounded up to pages, for each of max_vcpus + 1 rings, plus one page
+ * per 64 rings (rounded up). A toolstack grows the pool by that much
+ * first if it must.
+ *   STATUS   IN vcpu; OUT count (entries in the ring) and the rest.
+ *
+ * Errors, decided before anything changes:
+ *   -EPERM   the caller is not the control domain (the dispatcher)
+ *   -EINVAL  unknown op; pad or an IN field the op does not take not
+ *            zero; target is the caller or the hardware domain; entries
+ *            not a power of two or out of range; ENABLE while log-dirty
+ *            is off; HARVEST/STATUS/DISABLE while the rings are off;
+ *            vcpu neither a vCPU of the domain nor NO_VCPU; HARVEST with
+ *            max 0 or no buffer
+ *   -EBUSY   ENABLE while the rings are on
+ *   -ENOMEM  no room for the rings in the domain's p2m pool
+ *   -EFAULT  the buffer cannot be written: nothing is taken
+ */
+#define XEN_DOMCTL_wren_dirty_ring 0x7704
+
+#define WREN_DIRTY_RING_ENABLE  0
+#define WREN_DIRTY_RING_HARVEST 1
+#define WREN_DIRTY_RING_DISABLE 2
+#define WREN_DIRTY_RING_STATUS  3
+
+#define WREN_DIRTY_RING_NO_VCPU     0xffffffffU /* the ring of marks no vCPU made */
+#define WREN_DIRTY_RING_MIN_ENTRIES 128
+#define WREN_DIRTY_RING_MAX_ENTRIES 65536
+/* Entries above soft_limit: what one exit may push after the limit. */
+#define WREN_DIRTY_RING_RESERVE     64
+#define WREN_DIRTY_RING_RESERVE_PML (64 + 512) /* + one whole PML buffer */
+
+#define WREN_DIRTY_RING_F_ENABLED         (1U << 0) /* the rings exist */
+#define WREN_DIRTY_RING_F_STOPPED         (1U << 1) /* this vCPU waits for a harvest */
+#define WREN_DIRTY_RING_F_DROPPED_TAKEN   (1U << 2) /* last CLEAN's bitmap has dropped gfns */
+#define WREN_DIRTY_RING_F_DROPPED_PENDING (1U << 3) /* a gfn dropped since the last CLEAN */
+
+struct xen_wren_dirty_entry
+{
+    uint64_t gfn;   /* first frame of the range */
+    uint32_t order; /* 2^order frames (0; 9 or 18 for a kept superpage) */
+    uint32_t pad;   /* zero */
+};
+XEN_ABI_SIZE(struct xen_wren_dirty_entry, 16);
+
+struct xen_domctl_wren_dirty_ring
+{
+    uint32_t op;         /* IN: WREN_DIRTY_RING_* */
+    uint32_t vcpu;       /* IN: HARVEST, STATUS: a vCPU id or NO_VCPU */
+    uint32_t entries;    /* IN: ENABLE; OUT: entries per ring (0 while off) */
+    uint32_t max;        /* IN: HARVEST: entries the buffer holds */
+    uint64_t buffer;     /* IN: HARVEST: guest address of the entries */
+    uint32_t count;      /* OUT: HARVEST copied; STATUS in the ring */
+    uint32_t flags;      /* OUT: WREN_DIRTY_RING_F_* */
+    uint32_t soft_limit; /* OUT: entries at which the vCPU stops */
+    uint32_t nr_rings;   /* OUT: vCPU rings (the NO_VCPU ring not counted) */
+    /* OUT: this ring, since ENABLE */
+    uint64_t pushed;     /* entries pushed */
+    uint64_t harvested;  /* entries taken by HARVEST */
+    uint64_t full_exits; /* times its vCPU stopped for a full ring */
+    uint64_t dropped;    /* entries with no room (the bitmap has them) */
+    /* OUT: all rings */
+    uint64_t total_full_exits;
+    uint64_t total_dropped;
+};
+XEN_ABI_SIZE(struct xen_domctl_wren_dirty_ring, 88);
 
 #endif /* WREN_PUBLIC_WREN_H */

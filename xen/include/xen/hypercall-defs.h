@@ -114,6 +114,7 @@
     OP(f, XEN_DOMCTL_wren_p2m,                domctl_p2m_debug,      PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_logdirty,           domctl_logdirty,       PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_ioreq,              domctl_wren_ioreq,     PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_wren_dirty_ring,         domctl_dirty_ring,     PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_settscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_gettscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_getpageframeinfo3,       domctl_pageframeinfo3, PRIVILEGED, 0) \

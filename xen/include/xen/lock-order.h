@@ -52,7 +52,7 @@
     X(p2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
       "p2m->lock: a domain's second-stage tables, counters, pending changes") \
     X(logdirty, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
-      "d->logdirty.lock: the dirty bitmap, its counters, the enabled flag")   \
+      "d->logdirty.lock: the dirty bitmap and rings, counters, the enabled flag") \
     X(logdirty_foreign, LOCK_NEST_NONE, LOCK_IRQ_NO,                          \
       "d->logdirty.foreign_lock: frames other domains mapped writable (alone)") \
     X(evtchn, LOCK_NEST_ADDR, LOCK_IRQ_NO,                                    \

@@ -42,6 +42,7 @@
 struct domain;
 struct vcpu;
 struct p2m_domain;
+struct dirty_ring;
 
 enum logdirty_mech
 {
@@ -121,6 +122,14 @@ struct logdirty_domain
     uint64_t written_at_enable;        /* p2m entries_written then */
     uint32_t fault_count, dirty_count; /* shadow_op stats since last CLEAN */
     struct logdirty_stats stats;
+    /* The dirty rings (logdirty-ring.c), NULL while off: one per vCPU,
+     * then the ring of marks no vCPU made (index nr_rings - 1). Pushed
+     * to under lock, in the same section that sets the bits. */
+    struct dirty_ring *rings;
+    unsigned int nr_rings;
+    uint32_t ring_entries;
+    bool ring_dropped_now;   /* a push found no room since the last CLEAN */
+    bool ring_dropped_taken; /* ... before the last CLEAN took the bitmap */
     /* Frames other domains have mapped writable (logdirty-foreign.c),
      * whether log-dirty is on or not: one bit per gfn. */
     spinlock_t foreign_lock;
@@ -135,6 +144,9 @@ struct logdirty_domain
  * fresh ram_rw entry is not armed until the next CLEAN.
  */
 void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order);
+/* The same, made by v (a vCPU of d, running this code for itself): a gfn
+ * newly dirty goes into v's dirty ring, and a full ring stops v. */
+void logdirty_mark_vcpu(struct vcpu *v, uint64_t gfn, unsigned int order);
 
 /* The hypervisor wrote gfn itself (a copy to the guest, A/D bits of its
  * page tables): no fault, PML entry or dirty bit saw it. Any context. */
@@ -177,6 +189,13 @@ void logdirty_domain_destroy(struct domain *d);
 struct xen_domctl_shadow_op;
 long logdirty_shadow_op(struct domain *d, struct xen_domctl_shadow_op *op, uint64_t out_va);
 
+/* XEN_DOMCTL_wren_dirty_ring (logdirty-ring.c). */
+struct xen_domctl_wren_dirty_ring;
+long logdirty_ring_domctl(struct domain *d, struct xen_domctl_wren_dirty_ring *op, uint64_t out_va);
+/* Free the rings, restart the vCPUs they stopped (log-dirty OFF, domain
+ * destruction). */
+void logdirty_ring_free(struct domain *d);
+
 /* XEN_DOMCTL_wren_logdirty (public/wren.h): counters for tests and bench. */
 struct xen_domctl_wren_logdirty;
 long logdirty_wren_domctl(struct domain *d, struct xen_domctl_wren_logdirty *op, uint64_t out_va);
@@ -195,6 +214,11 @@ void logdirty_bitmap_free(struct logdirty_domain *ld);
 /* Set [gfn, gfn + 2^order) & [0, nr_bits) under ld->lock if enabled;
  * counts newly set bits in dirty_count. Returns them. */
 uint64_t logdirty_bitmap_set(struct logdirty_domain *ld, uint64_t gfn, unsigned int order);
+/* The same, and if any bit was newly set and the rings are on, one entry
+ * for the range goes into ring 'ring' (clipped to the last ring: the
+ * no-vCPU one). *stop: that ring just reached its soft limit. */
+uint64_t logdirty_bitmap_set_by(struct logdirty_domain *ld, uint64_t gfn, unsigned int order,
+                                unsigned int ring, bool *stop);
 /* Cover nr_bits gfns (no-op if already). The new bits start SET: a frame
  * mapped since enable may have been written unseen. 0 or -ENOMEM. */
 int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits);
@@ -204,7 +228,8 @@ int logdirty_bitmap_grow(struct logdirty_domain *ld, uint64_t nr_bits);
  * Returns the number of bits in snap. */
 uint64_t logdirty_bitmap_take(struct logdirty_domain *ld, bool reset, uint32_t *fault_count,
                               uint32_t *dirty_count);
-/* Undo a take with reset whose copy-out failed: OR snap back in. */
+/* Undo a take with reset whose copy-out failed (or that a ring user must
+ * see through a bitmap): OR snap back in, and the rings' drop flag. */
 void logdirty_bitmap_untake(struct logdirty_domain *ld);
 /* Bytes CLEAN/PEEK copy out: the bitmap rounded up to whole bytes. */
 static inline uint64_t logdirty_bitmap_bytes(const struct logdirty_domain *ld)

@@ -49,6 +49,7 @@ struct vcpu
     bool is_up;                /* VCPUOP_up was done (or vCPU 0) */
     bool initialised;          /* has a register context */
     uint64_t exits;            /* for the debug domctl later */
+    bool dirty_ring_stopped;   /* its dirty ring is full: not run until harvested */
     bool hcall_compat;         /* in a hypercall issued from 32-bit mode (xen/compat.h) */
     void *compat_xlat;         /* its translation area, made at the first one */
     struct evtchn_vcpu evtchn; /* VIRQ bindings, vcpu_info, FIFO queues */

@@ -36,6 +36,9 @@
                                    ld_pick(seed, k) (XENVER_extraversion's
                                    output), never storing there itself;
                                    result = calls that failed */
+#define LD_MB_DIRTY_RING \
+    0x105 /* the target issues XEN_DOMCTL_wren_dirty_ring STATUS of ring
+             arg1 on domain arg0 itself; result = its return code */
 
 /* splitmix64: cheap, and the same on both sides. */
 static inline uint64_t ld_mix(uint64_t x)

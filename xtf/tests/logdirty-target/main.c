@@ -21,6 +21,7 @@
 #include <public/sched.h>
 #include <public/domctl.h>
 #include <public/version.h>
+#include <public/wren.h>
 
 #include "../logdirty-lib/ld.h"
 
@@ -159,6 +160,17 @@ static long shadow_op(domid_t domid, uint32_t op)
     return hypercall_domctl(&d);
 }
 
+/* A dirty-ring domctl from this unprivileged domain: -EPERM wanted. */
+static long dirty_ring_op(domid_t domid, uint32_t vcpu)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_wren_dirty_ring, .domain = domid };
+    struct xen_domctl_wren_dirty_ring r = { .op = WREN_DIRTY_RING_STATUS, .vcpu = vcpu };
+
+    _Static_assert(sizeof(r) <= sizeof(d.u), "fits the domctl union");
+    memcpy(&d.u, &r, sizeof(r));
+    return hypercall_domctl(&d);
+}
+
 /* Pages only the hypervisor writes: the output buffer of a hypercall. */
 static long hv_writes(uint64_t seed, uint64_t count)
 {
@@ -187,6 +199,7 @@ static long serve(uint32_t op)
     case LD_MB_READ_ALL: return do_job(op);
     case LD_MB_SHADOW_OP: return shadow_op((domid_t)mb->arg[0], (uint32_t)mb->arg[1]);
     case LD_MB_HV_WRITES: return hv_writes(mb->arg[0], mb->arg[1]);
+    case LD_MB_DIRTY_RING: return dirty_ring_op((domid_t)mb->arg[0], (uint32_t)mb->arg[1]);
     default: return -XEN_ENOSYS;
     }
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xenctrl_wren.h - libxenctrl's controls for what Wren offers beyond Xen
- * (public/wren.h): the p2m debug domctl, the log-dirty counters and the
- * vCPU-load counters, for tests and `make bench`.
+ * (public/wren.h): the p2m debug domctl, the log-dirty counters, the
+ * dirty rings and the vCPU-load counters, for tests, migration and
+ * `make bench`.
  *
  * Kept apart from xenctrl.h so that header stays Xen's. Same conventions:
  * 0 on success, -1 with errno set to the hypercall's positive error code.
@@ -20,6 +21,22 @@ int xc_wren_p2m(xc_interface *xch, uint32_t domid, struct xen_domctl_wren_p2m *o
 /* XEN_DOMCTL_wren_logdirty, WREN_LOGDIRTY_GET_STATS. */
 int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
                            struct xen_domctl_wren_logdirty *stats);
+/*
+ * XEN_DOMCTL_wren_dirty_ring (docs/designs/live-migration.md, "The dirty
+ * ring"). enable: entries per ring, log-dirty already on. status: vcpu
+ * is a vCPU id or WREN_DIRTY_RING_NO_VCPU. harvest: takes up to max of
+ * the ring's oldest entries into buf and returns how many (0 to max), or
+ * -1; st (may be NULL) gets the ring's counters and flags as HARVEST
+ * left them.
+ */
+int xc_wren_dirty_ring_enable(xc_interface *xch, uint32_t domid, uint32_t entries);
+int xc_wren_dirty_ring_disable(xc_interface *xch, uint32_t domid);
+int xc_wren_dirty_ring_status(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                              struct xen_domctl_wren_dirty_ring *st);
+int xc_wren_dirty_ring_harvest(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+                               struct xen_wren_dirty_entry *buf, uint32_t max,
+                               struct xen_domctl_wren_dirty_ring *st);
+
 /* XEN_SYSCTL_wren_vcpu_load. */
 int xc_wren_vcpu_load(xc_interface *xch, struct xen_sysctl_wren_vcpu_load *load);
 

@@ -63,6 +63,10 @@ struct xc_sr_stats
     uint64_t guest_pages; /* pfns the first round covered */
     uint64_t final_pages; /* data pages the final round sent */
     uint64_t final_dirty; /* pfns the log reported dirty for the final round */
+    /* XCFLAGS_WREN_DIRTY_RING: what the rounds took from the rings */
+    uint64_t ring_entries;       /* entries harvested, every round */
+    uint64_t ring_bitmap_rounds; /* rounds that needed the bitmap too (-EAGAIN) */
+    uint64_t ring_full_exits;    /* vCPU stops for a full ring */
 };
 
 /* One round of a save, as the progress callback sees it after it went. */

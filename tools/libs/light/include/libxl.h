@@ -164,8 +164,11 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, l
  * as before. flags: 0 or LIBXL_SUSPEND_LIVE. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
 /* Live migration (docs/designs/live-migration.md): flags
- * LIBXL_SUSPEND_LIVE sends pre-copy rounds while the domain runs. */
+ * LIBXL_SUSPEND_LIVE sends pre-copy rounds while the domain runs;
+ * LIBXL_SUSPEND_RING (with LIVE) takes each round's dirty set from the
+ * per-vCPU dirty rings ("The dirty ring"). */
 #define LIBXL_SUSPEND_LIVE (1 << 0)
+#define LIBXL_SUSPEND_RING (1 << 1)
 typedef struct
 {
     unsigned int round, final; /* 1-based; final: the domain was paused */
@@ -183,6 +186,7 @@ typedef struct
     libxl_logdirty logdirty;      /* the mechanism a live save used */
     libxl_logdirty logdirty_best; /* the platform's best (mode 0's pick) */
     uint64_t logging_exits, pml_entries;
+    uint64_t ring_entries, ring_bitmap_rounds, ring_full_exits; /* LIBXL_SUSPEND_RING */
 } libxl_save_opts;
 /* libxl_domain_suspend with options (opts may be NULL). */
 int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,

@@ -76,9 +76,10 @@ bool vmx_pml_probe(void)
 
 /* ---- in a run: VMCS loaded, interrupts off ---- */
 
-static void mark_gfn(void *d, uint64_t gfn)
+/* The vCPU drains its own buffer: its dirty ring gets the entries. */
+static void mark_gfn(void *v, uint64_t gfn)
 {
-    logdirty_mark(d, gfn, 0);
+    logdirty_mark_vcpu(v, gfn, 0);
 }
 
 /* Move what the buffer logged into the bitmap and empty it. */
@@ -89,7 +90,7 @@ static void drain(struct vcpu *v)
 
     if ( pml_first_entry(index) == PML_ENTRIES )
         return;
-    n = pml_drain_buffer(v->arch.vmx.pml_vmcs_buf, index, mark_gfn, v->domain);
+    n = pml_drain_buffer(v->arch.vmx.pml_vmcs_buf, index, mark_gfn, v);
     vmcs_write(VMCS_GUEST_PML_INDEX, PML_INDEX_EMPTY);
     logdirty_count_pml(v->domain, n);
 }
