@@ -28,7 +28,7 @@ const struct cmd_spec cmd_table[] = {
       "Unpause a paused domain" },
     { "console",   main_console,  "<Domain>",
       "Attach to domain's console (Ctrl-] leaves)" },
-    { "save",      main_save,     "[-c] [-p] <Domain> <CheckpointFile>",
+    { "save",      main_save,     "[-c] [-p] [--debug-break=STEP:GFN] <Domain> <CheckpointFile>",
       "Save a domain state to restore later (-c: keep it running, -p: paused)" },
     { "restore",   main_restore,  "[-p] <CheckpointFile>",
       "Restore a domain from a saved state (-p: leave it paused)" },

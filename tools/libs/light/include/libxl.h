@@ -163,6 +163,13 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, l
  * left paused (the caller destroys or unpauses it); on failure it runs
  * as before. flags: 0. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
+/* Test only (xl save/migrate --debug-break, docs/man/xl.1.md): the next
+ * suspend through ctx breaks the guest frame gfn with a software machine
+ * check at one step of its final round: "stopped", "query", "copy",
+ * "copying", "sent" or "tail" (docs/designs/live-migration.md, "The
+ * final round's cases"); a batch step fires at the batch holding gfn.
+ * ERROR_INVAL for an unknown step. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn);
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
