@@ -393,6 +393,22 @@ int wrendm_info(uint32_t domid, struct wrendm_info *info)
     return 0;
 }
 
+/* The real one's steps; anything else is refused. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn)
+{
+    static const char *const steps[] = { "stopped", "query", "copy", "copying", "sent", "tail" };
+
+    for ( unsigned int i = 0; i < sizeof(steps) / sizeof(steps[0]); i++ )
+        if ( !strcmp(step, steps[i]) )
+        {
+            snprintf(stub.break_step, sizeof(stub.break_step), "%s", step);
+            stub.break_gfn = gfn;
+            return 0;
+        }
+    snprintf(stub.error, sizeof(stub.error), "no final-round step \"%s\"", step);
+    return ERROR_INVAL;
+}
+
 /* A "stream" is the bytes STREAM; anything else is refused as the real
  * reader would refuse it. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao)

@@ -20,6 +20,7 @@
 #include "fake-light.h"
 #include "harness.h"
 #include "libxl.h"
+#include <xenguest.h>
 
 /* libxl_internal.h's: the registry outlives a context, as in dom0. */
 void libxl__config_forget(libxl_domid domid);
@@ -506,6 +507,39 @@ static void test_save_and_restore(void)
     close(fd);
 }
 
+/* The test-only frame break: once, at the step named and the batch
+ * holding the gfn, on the domain saved; never again after that save; an
+ * unknown step refused. */
+static void test_debug_break(void)
+{
+    libxl_domid src;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("s", &src), 0);
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "bogus", 0x310), ERROR_INVAL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "no final-round step \"bogus\""));
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "copying", 0x310), 0);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_domid, (int)src);
+    CHECK_EQ(fake.broke_gfn, 0x310);
+    CHECK_EQ(fake.broke_at_step, XC_SR_STEP_COPYING);
+    fake.broke_domid = -1;
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "query", 0x999), 0); /* not in the batch */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_domid, -1);
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "tail", 0x999), 0); /* no batch: any gfn */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_at_step, XC_SR_STEP_TAIL);
+    fake.broke_domid = -1;
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "tail", 0x310), 0);
+    fake_fail_call(1); /* the save fails before its final round */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), ERROR_FAIL);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0); /* disarmed all the same */
+    CHECK_EQ(fake.broke_domid, -1);
+    close(fd);
+}
+
 /* A refused stream: the reader's message, and nothing left behind. */
 static void test_restore_refused(void)
 {
@@ -555,6 +589,7 @@ static const struct test_case cases[] = {
     { "console attach", test_console_attach },
     { "ctx alloc failures", test_ctx_alloc_failures },
     { "save and restore", test_save_and_restore },
+    { "save --debug-break", test_debug_break },
     { "restore refused", test_restore_refused },
     { "cleanup", test_cleanup },
 };

@@ -349,6 +349,26 @@ static void test_save_restore(void)
     unlink(SAVE_FILE);
 }
 
+/* The test-only frame break: armed in libxl before the save; a spec
+ * that is not STEP:GFN, or an unknown step, saves nothing. */
+static void test_save_debug_break(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("save --debug-break=copy:0x310 web " SAVE_FILE), 0);
+    CHECK_STR(stub.actions, "suspend destroy ");
+    CHECK_STR(stub.break_step, "copy");
+    CHECK_EQ(stub.break_gfn, 0x310);
+    stub_reset();
+    CHECK_EQ(xl("save --debug-break=copy web " SAVE_FILE), 1);
+    CHECK(strstr(err, "--debug-break=copy: not STEP:GFN"));
+    CHECK_EQ(xl("save --debug-break=copy:0x1x web " SAVE_FILE), 1);
+    CHECK_EQ(xl("save --debug-break=copy:-1 web " SAVE_FILE), 1);
+    CHECK_EQ(xl("save --debug-break=bogus:0x310 web " SAVE_FILE), 1);
+    CHECK(strstr(err, "no final-round step \"bogus\""));
+    CHECK_STR(stub.actions, "");
+    unlink(SAVE_FILE);
+}
+
 /* A failed save: the file is gone and the domain neither destroyed nor
  * left paused by xl (the library resumed it). */
 static void test_save_fails(void)
@@ -427,6 +447,7 @@ static void test_restore_refuses(void)
 
 static const struct test_case cases[] = {
     { "save and restore", test_save_restore },
+    { "save --debug-break", test_save_debug_break },
     { "save fails", test_save_fails },
     { "restore refuses", test_restore_refuses },
     { "list", test_list },
