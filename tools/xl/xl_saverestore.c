@@ -66,6 +66,13 @@ static char *config_text(const libxl_domain_config *d, size_t *len)
     if ( !f )
         return NULL;
     put_str(f, "name", d->c_info.name);
+    if ( !libxl_uuid_is_nil(&d->c_info.uuid) )
+    {
+        char uuid[LIBXL_UUID_STRLEN];
+
+        libxl_uuid_to_string(&d->c_info.uuid, uuid);
+        put_str(f, "uuid", uuid); /* the restored domain is the same one */
+    }
     fprintf(f, "type = \"pvh\"\nmemory = %llu\nmaxmem = %llu\n",
             (unsigned long long)b->target_memkb / 1024, (unsigned long long)b->max_memkb / 1024);
     fprintf(f, "vcpus = %u\nmaxvcpus = %u\n", b->avail_vcpus, b->max_vcpus);

@@ -342,6 +342,7 @@ int libxl_retrieve_domain_configuration(libxl_ctx *ctx, libxl_domid domid, libxl
         return ERROR_NOTFOUND;
     libxl_domain_config_init(d);
     d->c_info.name = strdup("web");
+    libxl_uuid_from_string(&d->c_info.uuid, "0e57a5ed-1234-4abc-8def-0123456789ab");
     d->b_info.kernel = strdup("/boot/web.elf");
     d->b_info.target_memkb = d->b_info.max_memkb = 512 * 1024;
     d->b_info.avail_vcpus = d->b_info.max_vcpus = 1;

@@ -507,6 +507,42 @@ static void test_save_and_restore(void)
     close(fd);
 }
 
+/* A restore keeps the uuid it is given, even while the saved domain
+ * still exists: the hypervisor's handle is the same, each domain has
+ * its own /vm node, and destroying the source leaves the copy's. */
+static void test_restore_keeps_uuid(void)
+{
+    libxl_domain_config d;
+    libxl_domid src, dst;
+    char uuid[LIBXL_UUID_STRLEN], vm[64], path[128];
+    int fd = stream_file("");
+    const char *v;
+
+    setup();
+    make_config(&d, "s");
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &src, NULL), 0);
+    libxl_uuid_to_string(&d.c_info.uuid, uuid);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    free(d.c_info.name);
+    d.c_info.name = strdup("s-copy");
+    CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, NULL), 0);
+    CHECK(!memcmp(fake.dom[dst].handle, fake.dom[src].handle, 16));
+    snprintf(vm, sizeof(vm), "/vm/%s-%u", uuid, dst);
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", dst);
+    CHECK_NODE(path, vm);
+    snprintf(path, sizeof(path), "%s/uuid", vm);
+    CHECK_NODE(path, uuid);
+    CHECK_EQ(libxl_domain_destroy(ctx, src, NULL), 0);
+    snprintf(path, sizeof(path), "/vm/%s", uuid);
+    CHECK(!fake_store_read(path));
+    snprintf(path, sizeof(path), "%s/name", vm);
+    v = fake_store_read(path);
+    CHECK(v && !strcmp(v, "s-copy"));
+    libxl_domain_config_dispose(&d);
+    close(fd);
+}
+
 /* The test-only frame break: once, at the step named and the batch
  * holding the gfn, on the domain saved; never again after that save; an
  * unknown step refused. */
@@ -590,6 +626,7 @@ static const struct test_case cases[] = {
     { "ctx alloc failures", test_ctx_alloc_failures },
     { "save and restore", test_save_and_restore },
     { "save --debug-break", test_debug_break },
+    { "restore keeps the uuid", test_restore_keeps_uuid },
     { "restore refused", test_restore_refused },
     { "cleanup", test_cleanup },
 };

@@ -334,6 +334,12 @@ static void test_save_restore(void)
     CHECK_STR(stub.last_action, "restore");
     CHECK(!stub.create_paused);
     CHECK_STR(stub.created.c_info.name, "web");
+    {
+        char uuid[LIBXL_UUID_STRLEN];
+
+        libxl_uuid_to_string(&stub.created.c_info.uuid, uuid);
+        CHECK_STR(uuid, "0e57a5ed-1234-4abc-8def-0123456789ab"); /* kept, not made anew */
+    }
     CHECK_STR(stub.created.b_info.kernel, "/boot/web.elf");
     CHECK_EQ(stub.created.b_info.target_memkb, 512 * 1024);
     CHECK_EQ(stub.created.b_info.max_vcpus, 1);

@@ -9,13 +9,16 @@
 # pages mapped), after the batch went, after the last batch. Then a
 # guest told of a broken page before the save (xen-mceinj while it
 # runs) must get no vMCE after the restore and still find the page
-# broken. Saving destroys each source; at the end every frame is back
+# broken. The restored domain keeps the uuid of final.cfg (its /vm node).
+# Saving destroys each source; at the end every frame is back
 # but the broken ones (retired for good: one per case).
 free-pages save
 xl create /etc/final.cfg
 wait-console 1 "final-guest: tick 000002" 120
 xl save --debug-break=stopped:0x310 final /tmp/final.img
 xl restore /tmp/final.img
+wait-xs /local/domain/2/vm =/vm/f1a1b4ea-0003-4e57-8a11-0000c0ffee00 1
+wait-xs /vm/f1a1b4ea-0003-4e57-8a11-0000c0ffee00/uuid =f1a1b4ea-0003-4e57-8a11-0000c0ffee00 1
 wait-console 2 "final-guest: #MC for gfn 0x310" 10
 wait-console 2 "vMCEs 1, broken 1 poisoned 1, pattern intact" 10
 !wait-console 2 "second vMCE" 0.5
