@@ -277,16 +277,6 @@ static int write_tsc_info(struct sr_save *s)
     return sr_write_record(&s->io, SR_REC_X86_TSC_INFO, b, sizeof(b), NULL, 0);
 }
 
-static int write_shared_info(struct sr_save *s)
-{
-    uint8_t *page = s->data; /* the batch buffer is free by now */
-
-    memset(page, 0, SR_PAGE_SIZE);
-    if ( s->cb->get_shared_info && s->cb->get_shared_info(s->cb->data, page) )
-        return sr_fail(&s->io, errno ? errno : EIO, "shared_info: %s", strerror(errno));
-    return sr_write_record(&s->io, SR_REC_SHARED_INFO, page, SR_PAGE_SIZE, NULL, 0);
-}
-
 static int write_hvm_params(struct sr_save *s)
 {
     uint8_t b[8 + SR_NR_PARAMS * 16];
@@ -340,8 +330,8 @@ static int save_final(struct sr_save *s)
     if ( send_round(s) )
         return -1;
     final_step(s, XC_SR_STEP_TAIL, NULL, 0);
-    if ( read_hvm_context(s) || recheck_all(s) || write_tsc_info(s) || write_shared_info(s) ||
-         write_hvm_params(s) || write_hvm_context(s) )
+    if ( read_hvm_context(s) || recheck_all(s) || write_tsc_info(s) || write_hvm_params(s) ||
+         write_hvm_context(s) )
         return -1;
     return sr_write_record(&s->io, SR_REC_END, NULL, 0, NULL, 0);
 }

@@ -392,10 +392,9 @@ static void page_data(struct stream *s, uint64_t pfn_word, bool data)
 
 static void tail(struct stream *s)
 {
-    uint8_t tsc[24] = { 0 }, si[FAKE_PAGE] = { 0 }, params[8] = { 0 }, ctxt[16] = { 1 };
+    uint8_t tsc[24] = { 0 }, params[8] = { 0 }, ctxt[16] = { 1 };
 
     rec(s, 0x08, tsc, sizeof(tsc));
-    rec(s, 0x07, si, sizeof(si));
     rec(s, 0x0a, params, sizeof(params));
     rec(s, 0x09, ctxt, sizeof(ctxt));
     rec(s, 0x00, NULL, 0);
@@ -522,11 +521,15 @@ static void test_bad_records(void)
 static void test_order(void)
 {
     struct stream s;
-    uint8_t tsc[24] = { 0 };
+    uint8_t tsc[24] = { 0 }, shinfo[FAKE_PAGE] = { 0 };
 
     /* END before the tail */
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x00, NULL, 0);
     expect_refused(&s, "record END (0x0) at offset 0x30: out of order");
+    /* SHARED_INFO, which Xen sends for PV guests only, in the tail */
+    valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x08, tsc, 24);
+    rec(&s, 0x07, shinfo, sizeof(shinfo));
+    expect_refused(&s, "record SHARED_INFO (0x7) at offset 0x50: a PV guest's record");
     /* TSC twice in the tail */
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x08, tsc, 24);
     rec(&s, 0x08, tsc, 24);
