@@ -100,8 +100,6 @@ struct save_callbacks
     xenforeignmemory_handle *fmem; /* in: maps the guest's memory */
     /* Stops the guest before the final round. NULL: xc_domain_pause. */
     int (*suspend)(void *data);
-    /* The 4096-byte SHARED_INFO body. NULL: zeroes (see toolstack.md). */
-    int (*get_shared_info)(void *data, uint8_t *page);
     /* Test hook: the data of a batch is copied, before its re-query. */
     void (*batch_copied)(void *data, const xen_pfn_t *pfns, unsigned int n);
     /* Test hook: each step of the final round (NULL: none). */
@@ -121,8 +119,6 @@ struct restore_callbacks
 {
     xenforeignmemory_handle *fmem; /* in: maps the new domain's memory */
     uint64_t nr_pfns;              /* in: the domain's limit: pfns >= are refused */
-    /* The SHARED_INFO body, 4096 bytes. NULL: ignored. */
-    int (*set_shared_info)(void *data, const uint8_t *page);
     void *data;
     char error[192];          /* out: why it was refused */
     struct xc_sr_stats stats; /* out */
