@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libxl_save.c - libxl_domain_suspend(): a domain written to a file
- * descriptor as the migration stream (xc_domain_save), for xl save and,
- * later, xl migrate. Restore is libxl_domain_create_restore() in
+ * descriptor as the migration stream (xc_domain_save), for xl save and
+ * xl migrate (LIBXL_SUSPEND_LIVE: pre-copy rounds while it runs, each
+ * reported to the caller). Restore is libxl_domain_create_restore() in
  * libxl_create.c.
  *
  * It reads the domain it is given and pauses it; it never destroys it.
@@ -11,9 +12,17 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
 #include <xenctrl_wren.h>
 
 #include "libxl_internal.h"
+
+/* What xenguest's callbacks see of one suspend. */
+struct suspend_job
+{
+    libxl_ctx *ctx;
+    libxl_save_opts *opts;
+};
 
 static const char *const step_names[] = {
     [XC_SR_STEP_STOPPED] = "stopped", [XC_SR_STEP_QUERY] = "query", [XC_SR_STEP_COPY] = "copy",
@@ -38,7 +47,7 @@ int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn)
  * outcome is judged by the test, so a refusal is only reported. */
 static void debug_break(void *data, enum xc_sr_step step, const xen_pfn_t *pfns, unsigned int n)
 {
-    libxl_ctx *ctx = data;
+    libxl_ctx *ctx = ((struct suspend_job *)data)->ctx;
     bool here = !pfns;
 
     for ( unsigned int i = 0; pfns && i < n; i++ )
@@ -54,27 +63,95 @@ static void debug_break(void *data, enum xc_sr_step step, const xen_pfn_t *pfns,
                 (unsigned long long)ctx->debug_break.gfn, step_names[step]);
 }
 
-int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how)
+/* xenguest's round, as libxl's callers see it. */
+static void round_done(void *data, const struct xc_sr_round *r)
+{
+    libxl_save_opts *opts = ((struct suspend_job *)data)->opts;
+    libxl_save_round out = {
+        .round = r->round,
+        .final = r->final,
+        .pfns = r->pfns,
+        .pages_sent = r->pages_sent,
+        .pages_dirtied = r->pages_dirtied,
+        .ns = r->ns,
+    };
+
+    opts->round_done(opts->data, &out);
+}
+
+static void copy_stats(libxl_save_opts *opts, const struct xc_sr_stats *st)
+{
+    opts->rounds = st->rounds;
+    opts->pages_sent = st->pages_sent;
+    opts->guest_pages = st->guest_pages;
+    opts->final_pages = st->final_pages;
+    opts->final_dirty = st->final_dirty;
+}
+
+/* Which log-dirty mechanism the live save had, and what it cost (the
+ * counters stay after log-dirty is off). */
+static void logdirty_stats(libxl_ctx *ctx, libxl_domid domid, libxl_save_opts *opts)
+{
+    struct xen_domctl_wren_logdirty st = { .op = WREN_LOGDIRTY_GET_STATS };
+
+    opts->logdirty = opts->logdirty_best = LIBXL_LOGDIRTY_OFF;
+    if ( xc_wren_logdirty_stats(ctx->xch, domid, &st) )
+        return;
+    opts->logdirty = (libxl_logdirty)st.mech;
+    opts->logdirty_best = (libxl_logdirty)st.default_mech;
+    opts->logging_exits = st.logging_exits;
+    opts->pml_entries = st.pml_entries;
+}
+
+/* The callbacks for job: the caller's rounds, the armed frame break. */
+static void set_callbacks(struct save_callbacks *cb, struct suspend_job *job, libxl_domid domid)
+{
+    libxl_save_opts *opts = job->opts;
+
+    cb->data = job;
+    if ( opts )
+    {
+        cb->max_rounds = opts->max_rounds;
+        cb->dirty_threshold = opts->dirty_threshold;
+        cb->round_done = opts->round_done ? round_done : NULL;
+    }
+    if ( job->ctx->debug_break.armed )
+    {
+        job->ctx->debug_break.domid = domid;
+        cb->final_step = debug_break;
+    }
+}
+
+int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
+                              libxl_save_opts *opts)
 {
     struct save_callbacks cb = { .fmem = ctx->fmem };
+    struct suspend_job job = { .ctx = ctx, .opts = opts };
+    uint32_t xcflags = flags & LIBXL_SUSPEND_LIVE ? XCFLAGS_LIVE : 0;
     bool armed = ctx->debug_break.armed;
     int rc = 0;
 
     libxl__err_clear(ctx);
-    if ( fd < 0 || flags )
+    if ( fd < 0 || (flags & ~LIBXL_SUSPEND_LIVE) )
         return libxl__err(ctx, ERROR_INVAL, "bad save arguments");
-    if ( armed )
-    {
-        ctx->debug_break.domid = domid;
-        cb.final_step = debug_break;
-        cb.data = ctx;
-    }
-    if ( xc_domain_save(ctx->xch, fd, domid, 0, &cb) )
+    set_callbacks(&cb, &job, domid);
+    if ( xc_domain_save(ctx->xch, fd, domid, xcflags, &cb) )
         rc = libxl__err(ctx, ERROR_FAIL, "cannot save domain %u: %s", domid,
                         cb.error[0] ? cb.error : strerror(errno));
     else if ( armed && ctx->debug_break.armed )
         fprintf(stderr, "debug-break: step %s never came for gfn %#llx\n",
                 step_names[ctx->debug_break.step], (unsigned long long)ctx->debug_break.gfn);
     ctx->debug_break.armed = false;
-    return rc;
+    if ( rc )
+        return rc;
+    if ( opts )
+        copy_stats(opts, &cb.stats);
+    if ( opts && (flags & LIBXL_SUSPEND_LIVE) )
+        logdirty_stats(ctx, domid, opts);
+    return 0;
+}
+
+int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how)
+{
+    return libxl_domain_suspend_opts(ctx, domid, fd, flags, NULL);
 }

@@ -426,6 +426,12 @@ int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, c
     return write(fd, "STREAM", 6) == 6 ? 0 : ERROR_FAIL;
 }
 
+int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
+                              libxl_save_opts *opts)
+{
+    return libxl_domain_suspend(ctx, domid, fd, 0, NULL);
+}
+
 int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d, libxl_domid *domid, int fd,
                                 const libxl_domain_create_opts *opts)
 {

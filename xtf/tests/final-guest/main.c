@@ -15,7 +15,11 @@
  * pattern at [3 MiB, 3 MiB + 256 KiB), skipping the pages it knows are
  * broken, and prints "final-guest: tick N, vMCEs K, broken B poisoned
  * P, pattern intact" (P: of the B pages, how many the probe found
- * broken); a changed word crashes it.
+ * broken); a changed word crashes it. Between ticks it writes a running
+ * count into the hot page at gfn 0x340, a word at a time, for ever, so
+ * that page is dirty in any live migration's final round; at each tick
+ * it checks the last word it wrote is there (a write lost in a move
+ * crashes it too), unless the page is one it knows is broken.
  *
  * After boot it uses only what a restore carries (no pvclock, no
  * xenstore). Prints no verdict of its own.
@@ -30,12 +34,13 @@ const char test_title[] = "final-round helper: a guest owed a vMCE across a move
 
 #define PATTERN_GFN 0x300UL
 #define PATTERN_NR  64UL
+#define HOT_GFN     0x340UL
 #define MAX_BROKEN  8
 #define MS          1000000ULL
 
 static volatile uint64_t vmces, broken[MAX_BROKEN];
 static volatile unsigned int nr_broken;
-static uint64_t tick_cycles;
+static uint64_t tick_cycles, hot_count;
 
 uint64_t final_probe_read(const uint64_t *p);
 extern const char final_probe[], final_probe_done[];
@@ -132,6 +137,27 @@ static void check_pattern(uint64_t ticks)
     }
 }
 
+/* One more word of the hot page, unless it is broken. */
+static void write_hot(void)
+{
+    if ( known_broken(HOT_GFN) )
+        return;
+    hot_count++;
+    page(HOT_GFN)[hot_count % (PAGE_SIZE / 8)] = hot_count;
+}
+
+static void check_hot(uint64_t ticks)
+{
+    if ( known_broken(HOT_GFN) || !hot_count )
+        return;
+    if ( page(HOT_GFN)[hot_count % (PAGE_SIZE / 8)] != hot_count )
+    {
+        printf("final-guest: hot page lost write %lu, tick %lu\n", (unsigned long)hot_count,
+               (unsigned long)ticks);
+        xtf_shutdown(SHUTDOWN_crash);
+    }
+}
+
 /* TSC cycles in 100 ms of system time (the pvclock, at boot only). */
 static uint64_t measure_tick(void)
 {
@@ -164,12 +190,14 @@ void test_main(void)
 
         if ( rdtsc() - last < tick_cycles )
         {
+            write_hot();
             hypercall_yield();
             continue;
         }
         last = rdtsc();
         poisoned = probe_broken();
         check_pattern(++ticks);
+        check_hot(ticks);
         printf("final-guest: tick %06lu, vMCEs %lu, broken %u poisoned %u, pattern intact\n",
                (unsigned long)ticks, (unsigned long)vmces, nr_broken, poisoned);
     }

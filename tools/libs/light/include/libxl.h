@@ -161,8 +161,32 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, l
                                 int restore_fd, const libxl_domain_create_opts *opts);
 /* Write domid as a migration stream to fd. On success the domain is
  * left paused (the caller destroys or unpauses it); on failure it runs
- * as before. flags: 0. */
+ * as before. flags: 0 or LIBXL_SUSPEND_LIVE. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
+/* Live migration (docs/designs/live-migration.md): flags
+ * LIBXL_SUSPEND_LIVE sends pre-copy rounds while the domain runs. */
+#define LIBXL_SUSPEND_LIVE (1 << 0)
+typedef struct
+{
+    unsigned int round, final; /* 1-based; final: the domain was paused */
+    uint64_t pfns, pages_sent, pages_dirtied, ns;
+} libxl_save_round;
+typedef struct
+{
+    /* in */
+    void (*round_done)(void *data, const libxl_save_round *r); /* NULL: none */
+    void *data;
+    unsigned int max_rounds;  /* 0: the library's default */
+    uint64_t dirty_threshold; /* 0: the library's default */
+    /* out */
+    uint64_t rounds, pages_sent, guest_pages, final_pages, final_dirty;
+    libxl_logdirty logdirty;      /* the mechanism a live save used */
+    libxl_logdirty logdirty_best; /* the platform's best (mode 0's pick) */
+    uint64_t logging_exits, pml_entries;
+} libxl_save_opts;
+/* libxl_domain_suspend with options (opts may be NULL). */
+int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
+                              libxl_save_opts *opts);
 /* Test only (xl save/migrate --debug-break, docs/man/xl.1.md): the next
  * suspend through ctx breaks the guest frame gfn with a software machine
  * check at one step of its final round: "stopped", "query", "copy",
