@@ -198,6 +198,16 @@ static uint32_t context_max(const struct domain *d)
     return 2 * DESC + HVM_SAVE_LENGTH(HEADER) + d->max_vcpus * vcpu_records_size() + CONTEXT_SLACK;
 }
 
+/* The length a record of type must have: its own, or for a variable
+ * one the length given if within the type's bounds (the arch checks the
+ * rest), else one no record has. */
+static uint32_t variable_ok(const struct hvm_record_type *type, uint32_t len)
+{
+    if ( type->length )
+        return type->length;
+    return len >= type->min_length && len <= type->max_length() ? len : ~0U;
+}
+
 /* The record at buf + *off: its descriptor, bounds checked, and its
  * body's place in *off. *type is NULL for END and HEADER. */
 static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
@@ -214,10 +224,7 @@ static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
     else if ( desc->typecode == HVM_SAVE_CODE(HEADER) )
         want = HVM_SAVE_LENGTH(HEADER);
     else
-        want = *type ? (*type)->length : ~0U;
-    if ( *type && !want && desc->length >= (*type)->min_length &&
-         desc->length <= (*type)->max_length() )
-        want = desc->length; /* variable: the arch checks the rest */
+        want = *type ? variable_ok(*type, desc->length) : ~0U;
     if ( desc->length != want || size - *off < desc->length )
     {
         printk(XENLOG_WARNING "HVM context: record type %u length %u refused\n", desc->typecode,
