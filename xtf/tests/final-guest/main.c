@@ -23,6 +23,9 @@
  *
  * After boot it uses only what a restore carries (no pvclock, no
  * xenstore). Prints no verdict of its own.
+ *
+ * May not touch: memory outside its image, the pattern and the hot page;
+ * a page it knows is broken, but with the one probe instruction.
  */
 #include <xtf.h>
 #include <xtf/evtchn.h>

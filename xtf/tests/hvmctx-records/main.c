@@ -21,6 +21,9 @@
  * (set_broken_page_p2m) the same pending vMCE loads, and reads back
  * pending (the vCPU is paused: not yet delivered). Where AVX is offered
  * an XCR0 with it loads and reads back.
+ *
+ * May not touch: any domain but the one it creates (destroyed at the
+ * end, whatever happened).
  */
 #include <xtf.h>
 #include <xtf/build.h>
