@@ -26,6 +26,7 @@
 #include <xen/arch.h>
 #include <public/domctl.h>
 #include <xen/hvm_save.h>
+#include <xen/vmce.h>
 #include <public/hvm/save.h>
 
 #define DESC sizeof(struct hvm_save_descriptor)
@@ -354,6 +355,11 @@ long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h)
     size_t len = 0;
     uint32_t need;
     long rc = 0;
+    /* A frame a machine check marked broken gets its owner's entry and
+     * vMCE now, not at the next scheduling: a save reads the vMCE it is
+     * owed here, and the broken page in its next type query. */
+    if ( h->buffer )
+        vmce_softirq();
     domain_pause(d);
     need = context_size(d);
     if ( !h->buffer )
