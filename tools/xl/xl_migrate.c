@@ -400,7 +400,7 @@ static bool take_ring_option(int *argc, char **argv)
     return found;
 }
 
-/* xl migrate [-p] [--ring] <Domain> <host> */
+/* xl migrate [-p] [--ring] [--debug-break=STEP:GFN] <Domain> <host> */
 int main_migrate(int argc, char **argv)
 {
     struct xl_opts o;
@@ -410,6 +410,8 @@ int main_migrate(int argc, char **argv)
     int rc;
 
     s.ring = take_ring_option(&argc, argv) ? LIBXL_SUSPEND_RING : 0;
+    if ( xl_take_debug_break("migrate", &argc, argv) )
+        return 1;
     XL_GETOPTS(argc, argv, "pT", 2, 2, &o);
     host = argv[o.first + 1];
     if ( xl_find_domain(argv[o.first], &domid) )

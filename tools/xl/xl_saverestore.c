@@ -67,6 +67,13 @@ static char *config_text(const libxl_domain_config *d, size_t *len)
     if ( !f )
         return NULL;
     put_str(f, "name", d->c_info.name);
+    if ( !libxl_uuid_is_nil(&d->c_info.uuid) )
+    {
+        char uuid[LIBXL_UUID_STRLEN];
+
+        libxl_uuid_to_string(&d->c_info.uuid, uuid);
+        put_str(f, "uuid", uuid); /* the restored domain is the same one */
+    }
     fprintf(f, "type = \"pvh\"\nmemory = %llu\nmaxmem = %llu\n",
             (unsigned long long)b->target_memkb / 1024, (unsigned long long)b->max_memkb / 1024);
     fprintf(f, "vcpus = %u\nmaxvcpus = %u\n", b->avail_vcpus, b->max_vcpus);
@@ -185,13 +192,52 @@ static int save_to(const char *path, libxl_domid domid)
     return rc;
 }
 
-/* xl save [-c] [-p] <Domain> <CheckpointFile>: by default the domain is
- * destroyed once saved; -c leaves it running, -p paused. */
+/* Arm libxl's test-only frame break from "STEP:GFN"; 0 or 1 (named). */
+static int arm_debug_break(const char *cmd, const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    char step[16], *end;
+    unsigned long long gfn;
+
+    errno = 0;
+    gfn = colon ? strtoull(colon + 1, &end, 0) : 0;
+    if ( !colon || (size_t)(colon - spec) >= sizeof(step) || errno || end == colon + 1 || *end ||
+         colon[1] == '-' || gfn >> 52 )
+        return fprintf(xl_err, "xl %s: --debug-break=%s: not STEP:GFN\n", cmd, spec), 1;
+    memcpy(step, spec, (size_t)(colon - spec));
+    step[colon - spec] = '\0';
+    if ( libxl_debug_break_gfn(ctx, step, gfn) )
+        return fprintf(xl_err, "xl %s: --debug-break: %s\n", cmd, libxl_ctx_last_error(ctx)), 1;
+    return 0;
+}
+
+int xl_take_debug_break(const char *cmd, int *argc, char **argv)
+{
+    static const char opt[] = "--debug-break=";
+
+    for ( int i = 1; i < *argc; i++ )
+    {
+        if ( strncmp(argv[i], opt, sizeof(opt) - 1) )
+            continue;
+        if ( arm_debug_break(cmd, argv[i] + sizeof(opt) - 1) )
+            return 1;
+        memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        i--;
+    }
+    return 0;
+}
+
+/* xl save [-c] [-p] [--debug-break=STEP:GFN] <Domain> <CheckpointFile>:
+ * by default the domain is destroyed once saved; -c leaves it running,
+ * -p paused. */
 int main_save(int argc, char **argv)
 {
     struct xl_opts o;
     libxl_domid domid;
 
+    if ( xl_take_debug_break("save", &argc, argv) )
+        return 1;
     XL_GETOPTS(argc, argv, "cp", 2, 2, &o);
     if ( xl_find_domain(argv[o.first], &domid) )
         return 1;

@@ -12,8 +12,11 @@
  *
  * "Broken wins until END": after each batch of the final round the types
  * are queried again and a pfn that broke meanwhile is sent again as
- * BROKEN; just before the tail records every pfn the final round sent
- * is checked once more.
+ * BROKEN. After the final round the HVM context is read first (with any
+ * vMCE still owed to the guest), then every pfn not already sent as
+ * BROKEN is queried once more, so each page a carried vMCE names goes
+ * as BROKEN (docs/designs/live-migration.md, "The final round's
+ * cases"). Test hooks (final_step) run at each step of the final round.
  *
  * Tool code: the hypervisor only through xenctrl.h and
  * xenforeignmemory.h; it reads the guest, never writes it.
@@ -62,7 +65,17 @@ struct sr_save
     xen_pfn_t pfns[SR_BATCH], types[SR_BATCH];
     uint8_t words[SR_BATCH * 8 + 8];
     uint8_t *data; /* SR_BATCH pages */
+    bool final;    /* the guest is stopped: the final round and after */
+    uint8_t *ctx;  /* the HVM context, read before the last re-query */
+    int ctx_len;
 };
+
+/* The test hook of the final round's step st, over pfns[0..n). */
+static void final_step(struct sr_save *s, enum xc_sr_step st, const xen_pfn_t *pfns, unsigned int n)
+{
+    if ( s->final && s->cb->final_step )
+        s->cb->final_step(s->cb->data, st, pfns, n);
+}
 
 static unsigned int pfinfo_type(xen_pfn_t t)
 {
@@ -111,6 +124,7 @@ static int copy_batch(struct sr_save *s, unsigned int n, bool *bad, unsigned int
     if ( !va )
         return sr_fail(&s->io, errno, "mapping pfns %#llx..: %s", (unsigned long long)map[0],
                        strerror(errno));
+    final_step(s, XC_SR_STEP_COPYING, s->pfns, n);
     for ( unsigned int i = 0; i < k; i++ )
     {
         bad[i] = err[i] != 0;
@@ -179,12 +193,17 @@ static int send_batch(struct sr_save *s, unsigned int n)
     bool bad[SR_BATCH];
     unsigned int nr_data;
 
-    if ( query_types(s, n, s->types) || copy_batch(s, n, bad, &nr_data) )
+    final_step(s, XC_SR_STEP_QUERY, s->pfns, n);
+    if ( query_types(s, n, s->types) )
+        return -1;
+    final_step(s, XC_SR_STEP_COPY, s->pfns, n);
+    if ( copy_batch(s, n, bad, &nr_data) )
         return -1;
     if ( s->cb->batch_copied )
         s->cb->batch_copied(s->cb->data, s->pfns, n);
     if ( write_page_data(s, s->pfns, s->types, n, nr_data) )
         return -1;
+    final_step(s, XC_SR_STEP_SENT, s->pfns, n);
     for ( unsigned int i = 0; i < n; i++ )
     {
         unsigned int t = pfinfo_type(s->types[i]);
@@ -220,17 +239,17 @@ static int send_round(struct sr_save *s)
     return n ? send_batch(s, n) : 0;
 }
 
-/* Just before the tail: every pfn the final round sent with a type other
- * than BROKEN is queried once more (the thread's case B.II). */
-static int recheck_sent(struct sr_save *s)
+/* Just before the tail, after the HVM context was read: every pfn not
+ * already sent as BROKEN is queried once more (the thread's case B.II,
+ * and case A: a page the final round did not send at all). */
+static int recheck_all(struct sr_save *s)
 {
     xen_pfn_t now[SR_BATCH], broke[SR_BATCH];
     unsigned int n = 0, nb = 0;
 
     for ( uint64_t pfn = 0; pfn <= s->nr_pfns; pfn++ )
     {
-        if ( pfn < s->nr_pfns &&
-             (s->sent_type[pfn] == SENT_NONE || s->sent_type[pfn] == SR_TYPE_BROKEN) )
+        if ( pfn < s->nr_pfns && s->sent_type[pfn] == SR_TYPE_BROKEN )
             continue;
         if ( pfn < s->nr_pfns )
             s->pfns[n++] = pfn;
@@ -282,16 +301,6 @@ static int write_tsc_info(struct sr_save *s)
     return sr_write_record(&s->io, SR_REC_X86_TSC_INFO, b, sizeof(b), NULL, 0);
 }
 
-static int write_shared_info(struct sr_save *s)
-{
-    uint8_t *page = s->data; /* the batch buffer is free by now */
-
-    memset(page, 0, SR_PAGE_SIZE);
-    if ( s->cb->get_shared_info && s->cb->get_shared_info(s->cb->data, page) )
-        return sr_fail(&s->io, errno ? errno : EIO, "shared_info: %s", strerror(errno));
-    return sr_write_record(&s->io, SR_REC_SHARED_INFO, page, SR_PAGE_SIZE, NULL, 0);
-}
-
 static int write_hvm_params(struct sr_save *s)
 {
     uint8_t b[8 + SR_NR_PARAMS * 16];
@@ -314,24 +323,26 @@ static int write_hvm_params(struct sr_save *s)
     return sr_write_record(&s->io, SR_REC_HVM_PARAMS, b, 8 + 16 * (size_t)n, NULL, 0);
 }
 
-static int write_hvm_context(struct sr_save *s)
+/* Read before the last re-query: a vMCE it carries was queued after its
+ * frame's entry became broken, so that re-query sees the page broken. */
+static int read_hvm_context(struct sr_save *s)
 {
     int len = xc_domain_hvm_getcontext(s->xch, s->dom, NULL, 0);
-    uint8_t *buf;
-    int rc;
 
     if ( len <= 0 || (uint32_t)len > SR_MAX_HVM_CTXT )
         return sr_fail(&s->io, len < 0 ? errno : EINVAL, "HVM context size %d", len);
-    buf = malloc((size_t)len);
-    if ( !buf )
+    s->ctx = malloc((size_t)len);
+    if ( !s->ctx )
         return sr_fail(&s->io, ENOMEM, "HVM context: out of memory");
-    len = xc_domain_hvm_getcontext(s->xch, s->dom, buf, (uint32_t)len);
-    if ( len <= 0 )
-        rc = sr_fail(&s->io, errno, "HVM context: %s", strerror(errno));
-    else
-        rc = sr_write_record(&s->io, SR_REC_HVM_CONTEXT, buf, (size_t)len, NULL, 0);
-    free(buf);
-    return rc;
+    s->ctx_len = xc_domain_hvm_getcontext(s->xch, s->dom, s->ctx, (uint32_t)len);
+    if ( s->ctx_len <= 0 )
+        return sr_fail(&s->io, errno, "HVM context: %s", strerror(errno));
+    return 0;
+}
+
+static int write_hvm_context(struct sr_save *s)
+{
+    return sr_write_record(&s->io, SR_REC_HVM_CONTEXT, s->ctx, (size_t)s->ctx_len, NULL, 0);
 }
 
 static uint64_t now_ns(void)
@@ -603,13 +614,18 @@ static int save_final(struct sr_save *s)
         memset(s->set, 0xff, s->nr_words * 8);
     else if ( take_dirty(s, true, &nr) )
         return -1;
+    s->final = true;
+    final_step(s, XC_SR_STEP_STOPPED, NULL, 0);
     s->cb->stats.final_dirty = s->flags & XCFLAGS_LIVE ? set_count(s) : 0;
-    if ( sent_round(s, &r) || recheck_sent(s) )
+    if ( sent_round(s, &r) )
+        return -1;
+    final_step(s, XC_SR_STEP_TAIL, NULL, 0);
+    if ( read_hvm_context(s) || recheck_all(s) )
         return -1;
     s->cb->stats.final_pages = s->cb->stats.pages_sent - before;
     r.pages_dirtied = nr;
     report_round(s, &r);
-    if ( write_tsc_info(s) || write_shared_info(s) || write_hvm_params(s) || write_hvm_context(s) ||
+    if ( write_tsc_info(s) || write_hvm_params(s) || write_hvm_context(s) ||
          sr_write_record(&s->io, SR_REC_END, NULL, 0, NULL, 0) )
         return -1;
     return logdirty_off(s);
@@ -697,6 +713,7 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
     free(s->ring_buf);
     free(s->sent_type);
     free(s->data);
+    free(s->ctx);
     free(s);
     errno = e;
     return rc;

@@ -45,6 +45,11 @@ struct fake_state
     char console[256];   /* the hypervisor's console ring */
     uint32_t save_flags; /* the last xc_domain_save's */
     unsigned int saves;
+    /* xc_wren_break_gfn's last call (broke_domid -1: none), and the step
+     * of xc_domain_save's final_step hook it came in */
+    int broke_domid;
+    uint64_t broke_gfn;
+    int broke_at_step;
 };
 extern struct fake_state fake;
 

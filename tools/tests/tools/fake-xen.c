@@ -457,6 +457,8 @@ int xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *ctxt_bu
         return (int)d->ctxt_len;
     if ( size < d->ctxt_len )
         return errno = ENOSPC, -1;
+    if ( d->on_getcontext )
+        d->on_getcontext(d);
     memcpy(ctxt_buf, d->ctxt, d->ctxt_len);
     return (int)d->ctxt_len;
 }

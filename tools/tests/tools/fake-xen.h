@@ -95,6 +95,8 @@ struct fake_dom
     int paused;
     /* Called after each page-type query has answered (test hook). */
     void (*after_query)(struct fake_dom *d);
+    /* Called as the HVM context is read into a buffer (test hook). */
+    void (*on_getcontext)(struct fake_dom *d);
 
     /* log-dirty */
     bool logdirty;

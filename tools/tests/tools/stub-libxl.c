@@ -342,6 +342,7 @@ int libxl_retrieve_domain_configuration(libxl_ctx *ctx, libxl_domid domid, libxl
         return ERROR_NOTFOUND;
     libxl_domain_config_init(d);
     d->c_info.name = strdup("web");
+    libxl_uuid_from_string(&d->c_info.uuid, "0e57a5ed-1234-4abc-8def-0123456789ab");
     d->b_info.kernel = strdup("/boot/web.elf");
     d->b_info.target_memkb = d->b_info.max_memkb = 512 * 1024;
     d->b_info.avail_vcpus = d->b_info.max_vcpus = 1;
@@ -391,6 +392,22 @@ int wrendm_info(uint32_t domid, struct wrendm_info *info)
         .uart_rx = 3,
     };
     return 0;
+}
+
+/* The real one's steps; anything else is refused. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn)
+{
+    static const char *const steps[] = { "stopped", "query", "copy", "copying", "sent", "tail" };
+
+    for ( unsigned int i = 0; i < sizeof(steps) / sizeof(steps[0]); i++ )
+        if ( !strcmp(step, steps[i]) )
+        {
+            snprintf(stub.break_step, sizeof(stub.break_step), "%s", step);
+            stub.break_gfn = gfn;
+            return 0;
+        }
+    snprintf(stub.error, sizeof(stub.error), "no final-round step \"%s\"", step);
+    return ERROR_INVAL;
 }
 
 /* A "stream" is the bytes STREAM; anything else is refused as the real

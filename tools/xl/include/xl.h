@@ -54,6 +54,10 @@ int xl_getopts(int argc, char **argv, const char *allowed, int min_operands, int
         if ( r_ )                                              \
             return r_ < 0 ? 0 : r_;                            \
     } while ( 0 )
+/* Test only: take every --debug-break=STEP:GFN out of argv and arm
+ * libxl's frame break with it (xl save, xl migrate). 0, or 1 with the
+ * problem named on stderr. */
+int xl_take_debug_break(const char *cmd, int *argc, char **argv);
 /* "Usage: xl NAME USAGE" and the help line, on f. */
 void xl_help_command(FILE *f, const struct cmd_spec *c);
 /* Print "xl: <what>: <libxl's message>" on stderr; returns 1. */

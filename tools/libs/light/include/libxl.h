@@ -191,6 +191,13 @@ typedef struct
 /* libxl_domain_suspend with options (opts may be NULL). */
 int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
                               libxl_save_opts *opts);
+/* Test only (xl save/migrate --debug-break, docs/man/xl.1.md): the next
+ * suspend through ctx breaks the guest frame gfn with a software machine
+ * check at one step of its final round: "stopped", "query", "copy",
+ * "copying", "sent" or "tail" (docs/designs/live-migration.md, "The
+ * final round's cases"); a batch step fires at the batch holding gfn.
+ * ERROR_INVAL for an unknown step. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn);
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
