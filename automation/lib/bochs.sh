@@ -74,6 +74,24 @@ bochs_make_rc()
     echo c >"$1/bochs.rc"
 }
 
+# bochs_drain_screen SCREEN_FILE: the term display draws into a pseudo-
+# terminal of its own, named on stderr ("Bochs connected to screen
+# "/dev/pts/N""). Nobody reads it; once its buffer is full Bochs blocks in
+# write() for good, every CPU with it (docs/platforms.md). Read it away
+# until Bochs closes it.
+bochs_drain_screen()
+{
+    local pts='' i
+
+    for (( i = 0; i < 200; i++ )); do
+        pts=$(grep -a -o 'connected to screen "/dev/pts/[0-9]*"' "$1" 2>/dev/null |
+              head -n 1 | sed 's/.*"\(.*\)"/\1/')
+        [[ -n $pts ]] && break
+        sleep 0.05
+    done
+    [[ -n $pts && -c $pts ]] && exec cat "$pts" >/dev/null 2>&1
+}
+
 # bochs_start SCRATCH_DIR LIMIT: start Bochs in the background of this shell
 # (EMU_PID names its process group). Its screen goes to SCRATCH_DIR/screen.
 bochs_start()
@@ -81,6 +99,7 @@ bochs_start()
     ( cd "$1" && TERM=xterm exec timeout -s KILL "$2" "$BOCHS" -q -f "$1/bochsrc" -rc "$1/bochs.rc" \
     ) </dev/null >"$1/screen" 2>&1 &
     EMU_PID=$!
+    bochs_drain_screen "$1/screen" </dev/null &
 }
 
 # bochs_prepare SERIAL_LOG SCRATCH_DIR: ISO and bochsrc, published ISO in
