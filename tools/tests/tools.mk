@@ -144,6 +144,7 @@ LIGHT_SRCS += libs/light/libxl_dommisc.c
 LIGHT_SRCS += libs/light/libxl_host.c
 LIGHT_SRCS += libs/light/libxl_xs.c
 LIGHT_SRCS += libs/light/libxl_save.c
+LIGHT_SRCS += libs/light/libxl_suspend.c
 TOOL_TESTS += test-light
 TOOL_SRCS_test-light += $(LIGHT_SRCS)
 TOOL_SRCS_test-light += tests/tools/fake-light.c

@@ -27,6 +27,11 @@ struct fake_dom
     unsigned int nr_ports, max_vcpus;
     bool built;
     uint8_t handle[16];
+    /* Its guest, seen at each xs_check_watch: takes a "suspend" in its
+     * control/shutdown (empties it), and then suspends unless it only
+     * takes requests. */
+    bool guest_takes_suspend, guest_only_takes;
+    unsigned int resumed, resumed_fast; /* xc_domain_resume calls */
 };
 
 struct fake_state
@@ -43,6 +48,7 @@ struct fake_state
     int shutdown_after_checks; /* mark shutdown_domid after that many */
     unsigned int shutdown_domid;
     char console[256]; /* the hypervisor's console ring */
+    bool save_fails;   /* xc_domain_save fails once the guest is stopped */
 };
 extern struct fake_state fake;
 
