@@ -30,8 +30,18 @@
 #define MAX_EVTCHN_PORT     1023
 #define MAX_GRANT_FRAMES    32
 #define MAX_MAPTRACK_FRAMES 1024
-/* Restore's pfn limit: the RAM may sit above the 1 MiB hole. */
-#define XG_RESTORE_LOW_PFNS 256
+/*
+ * Restore's pfn limit. The RAM may sit above the 1 MiB hole, and a guest
+ * maps things in unused guest-physical space: Debian's Linux puts its
+ * grant frames in a 128 MiB region (its memory-section size) at the
+ * first free aligned address, which is 4 GiB for a small guest, and the
+ * stream then names every pfn up to there (XTAB). So the limit is the
+ * RAM's or 4 GiB, whichever is higher, and 1 GiB more: a byte of the
+ * reader's state per pfn, about 1.3 MB.
+ */
+#define XG_RESTORE_LOW_PFNS   256
+#define XG_RESTORE_4G_PFNS    (1ULL << 20)
+#define XG_RESTORE_ABOVE_PFNS (1ULL << 18)
 
 struct create_state
 {
@@ -202,16 +212,38 @@ static int create_build(libxl_ctx *ctx, struct create_state *st)
     return 0;
 }
 
+static uint64_t restore_pfn_limit(const libxl_domain_build_info *b)
+{
+    uint64_t ram = (b->max_memkb + MAXMEM_SLACK_KB) / 4 + XG_RESTORE_LOW_PFNS;
+
+    return (ram > XG_RESTORE_4G_PFNS ? ram : XG_RESTORE_4G_PFNS) + XG_RESTORE_ABOVE_PFNS;
+}
+
+/* Xen's libxl_get_required_shadow_memory(): 4 KiB per MiB of RAM twice
+ * over, and 1 MiB per vCPU. */
+static uint64_t default_p2m_pool_kb(const libxl_domain_build_info *b)
+{
+    return 4 * (256 * (uint64_t)b->max_vcpus + 2 * (b->max_memkb / 1024));
+}
+
 /* The guest's memory and state from a stream; the rings' pfns come
- * with it. The pfn limit is the memory the domain may have. */
+ * with it. The pfn limit is the memory the domain may have. A stream
+ * populates page by page, so the p2m needs a table per 2 MiB: a pool
+ * the config did not size is sized as Xen's toolstack sizes it (the
+ * builder's superpages need few tables, and it grows the pool itself). */
 static int create_restore(libxl_ctx *ctx, struct create_state *st)
 {
     const libxl_domain_build_info *b = &st->cfg->b_info;
     struct restore_callbacks cb = {
         .fmem = ctx->fmem,
-        .nr_pfns = (b->max_memkb + MAXMEM_SLACK_KB) / 4 + XG_RESTORE_LOW_PFNS,
+        .nr_pfns = restore_pfn_limit(b),
     };
     unsigned long store = 0, console = 0;
+
+    if ( !b->p2m_pool_kb &&
+         xc_set_paging_mempool_size(ctx->xch, st->domid, default_p2m_pool_kb(b) * 1024) )
+        return libxl__err_errno(ctx, ERROR_FAIL, "cannot size domain %u's p2m pool to %llu KiB",
+                                st->domid, (unsigned long long)default_p2m_pool_kb(b));
 
     if ( xc_domain_restore(ctx->xch, st->restore_fd, st->domid, st->store_port, &store, 0,
                            st->console_port, &console, 0, &cb) )

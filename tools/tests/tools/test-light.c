@@ -506,6 +506,9 @@ static void test_save_and_restore(void)
     libxl_domain_config_dispose(&d);
     CHECK(fake.dom[dst].exists && fake.dom[dst].built && !fake.dom[dst].paused);
     CHECK(fake.introduced[dst] && fake.console_added[dst]);
+    /* page-by-page population: a p2m pool as Xen's toolstack sizes one */
+    CHECK_MSG(fake.dom[dst].pool_bytes >= 1024 * 1024, "pool %llu bytes",
+              (unsigned long long)fake.dom[dst].pool_bytes);
     close(fd);
 }
 
