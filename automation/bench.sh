@@ -38,3 +38,10 @@ echo "== domain build (host) =="
 echo
 echo "== IOREQ forwarding (guests on both platforms) =="
 "$here/bench-ioreq.sh"
+
+# Live migration: pages sent per round, total over guest pages, the final
+# round against the guest's working set, the pause in instructions (QEMU
+# -icount) (docs/bench/migrate.md).
+echo
+echo "== live migration (guests on both platforms) =="
+"$here/bench-migrate.sh"

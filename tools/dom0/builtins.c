@@ -131,6 +131,7 @@ static const struct
     { "wait-gone", dom0_cmd_wait_gone },
     { "xen-mceinj", dom0_cmd_mceinj },
     { "repeat", dom0_cmd_repeat },
+    { "expect-output", dom0_cmd_expect_output },
     { "uart-input", dom0_cmd_uart_input },
     { "wait-uart", dom0_cmd_wait_uart },
     { "wait-dm", dom0_cmd_wait_dm },

@@ -46,6 +46,8 @@ int dom0_cmd_wait_gone(int argc, char **argv);
 /* mceinj.c: xen-mceinj, break (or -q: show) a guest's frame. */
 int dom0_cmd_mceinj(int argc, char **argv);
 int dom0_cmd_repeat(int argc, char **argv);
+/* expect.c: a command's output checked for texts. */
+int dom0_cmd_expect_output(int argc, char **argv);
 /* dm-cmds.c: what scripts check wren-dm's domains with. */
 int dom0_cmd_uart_input(int argc, char **argv);
 int dom0_cmd_wait_uart(int argc, char **argv);

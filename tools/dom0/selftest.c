@@ -27,6 +27,7 @@
 #include <xen/version.h>
 #include <xen-sys/evtchn.h>
 #include <xen-sys/privcmd.h>
+#include <dom0/task.h>
 #include "dom0.h"
 
 #define FAIL(...) (fprintf(stderr, "selftest: " __VA_ARGS__), fputc('\n', stderr), 1)
@@ -273,6 +274,67 @@ static int t_evtchn(void)
     return rc;
 }
 
+/* The second task: reads TASK_BYTES from its end, sums them, writes
+ * the sum back; the foreground blocks on a full socket meanwhile. */
+#define TASK_BYTES (1u << 20)
+
+static int task_reader(void *arg)
+{
+    int fd = *(int *)arg;
+    static uint8_t buf[4096];
+    uint32_t sum = 0;
+
+    for ( size_t got = 0; got < TASK_BYTES; )
+    {
+        ssize_t n = read(fd, buf, sizeof(buf));
+
+        if ( n <= 0 )
+            return 1;
+        for ( ssize_t i = 0; i < n; i++ )
+            sum = sum * 31 + buf[i];
+        got += (size_t)n;
+    }
+    return write(fd, &sum, 4) == 4 ? 7 : 2;
+}
+
+static int task_talk(int fd)
+{
+    static uint8_t buf[4096];
+    uint32_t sum = 0, back = 0;
+
+    for ( size_t sent = 0; sent < TASK_BYTES; sent += sizeof(buf) )
+    {
+        for ( size_t i = 0; i < sizeof(buf); i++ )
+            buf[i] = (uint8_t)((sent + i) * 7 / 3);
+        for ( size_t i = 0; i < sizeof(buf); i++ )
+            sum = sum * 31 + buf[i];
+        if ( write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) )
+            return FAIL("write to the task: %s", strerror(errno));
+    }
+    if ( read(fd, &back, 4) != 4 || back != sum )
+        return FAIL("the task summed %#x, not %#x", back, sum);
+    return 0;
+}
+
+static int t_task(void)
+{
+    int sv[2], id, rc = -1, err;
+
+    if ( socketpair(AF_UNIX, SOCK_STREAM, 0, sv) )
+        return FAIL("socketpair: %s", strerror(errno));
+    id = dom0_task_spawn(task_reader, &sv[1], 0);
+    if ( id <= 0 )
+        return FAIL("spawn: %s", strerror(-id));
+    err = task_talk(sv[0]);
+    if ( !err && (dom0_task_join(id, &rc) || rc != 7) )
+        err = FAIL("the task ended with %d, not 7", rc);
+    if ( !err && dom0_task_join(id, &rc) != -ESRCH )
+        err = FAIL("a task joined twice");
+    close(sv[0]);
+    close(sv[1]);
+    return err;
+}
+
 static long long ms_since(const struct timespec *a)
 {
     struct timespec b;
@@ -370,6 +432,7 @@ static const struct
     { "poll", t_poll },
     { "tty", t_tty },
     { "nosys", t_nosys },
+    { "task", t_task },             /* runtime/task.c */
     { "libs", dom0_selftest_libs }, /* selftest-libs.c */
 };
 

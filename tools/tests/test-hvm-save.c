@@ -135,6 +135,67 @@ int hvm_timers_load(struct vcpu *v, const struct hvm_wren_vcpu_timers *r)
     return 0;
 }
 
+void arch_hvm_vmce_save(struct vcpu *v, struct hvm_vmce_vcpu *r)
+{
+    r->caps = 2;
+}
+
+int arch_hvm_vmce_check(struct vcpu *v, const struct hvm_vmce_vcpu *r)
+{
+    return 0;
+}
+
+int arch_hvm_vmce_load(struct vcpu *v, const struct hvm_vmce_vcpu *r)
+{
+    other_loads++;
+    return 0;
+}
+
+void arch_hvm_vmce_pending_save(struct vcpu *v, struct hvm_wren_vmce_pending *r)
+{
+    r->flags = HVM_WREN_VMCE_PENDING;
+}
+
+int arch_hvm_vmce_pending_check(struct vcpu *v, const struct hvm_wren_vmce_pending *r)
+{
+    return 0;
+}
+
+int arch_hvm_vmce_pending_load(struct vcpu *v, const struct hvm_wren_vmce_pending *r)
+{
+    other_loads++;
+    return 0;
+}
+
+/* CPU_XSAVE: this fake host's records are XSAVE_LEN long; a record of
+ * another length within the bounds reaches check, which refuses it. */
+#define XSAVE_LEN (HVM_SAVE_LENGTH_CPU_XSAVE_MIN + 64)
+
+static uint32_t xsave_checked_len;
+
+uint32_t arch_hvm_xsave_max(void)
+{
+    return XSAVE_LEN;
+}
+
+uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
+{
+    r->xcr0 = 7;
+    return XSAVE_LEN;
+}
+
+int arch_hvm_xsave_check(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    xsave_checked_len = len;
+    return len == XSAVE_LEN ? 0 : -EINVAL;
+}
+
+int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    other_loads++;
+    return 0;
+}
+
 void vcpu_online(struct vcpu *v)
 {
     v->is_up = true;
@@ -152,7 +213,7 @@ void domain_unpause(struct domain *d)
 static struct domain dom;
 static struct vcpu vcpus[NVCPUS];
 static struct vcpu *vcpu_ptrs[NVCPUS];
-static uint8_t buf[8192];
+static uint8_t buf[16384];
 
 static void reset(void)
 {
@@ -276,6 +337,29 @@ static void refused_contexts(void)
     expect_untouched(set(1U << 20));
 }
 
+static size_t xsave(size_t off, uint16_t inst, uint32_t len)
+{
+    memset(buf + off + 8, 0, len);
+    return put(off, HVM_SAVE_CODE(CPU_XSAVE), inst, len);
+}
+
+/* CPU_XSAVE's length is variable: one within the type's bounds is the
+ * arch's to judge; one outside them never reaches it. */
+static void xsave_lengths(void)
+{
+    reset();
+    CHECK_EQ(set(end(xsave(cpu(header(), 0, 0x3000), 0, XSAVE_LEN))), 0);
+    CHECK_EQ(other_loads, 1);
+    reset();
+    expect_untouched(set(end(xsave(cpu(header(), 0, 0x3000), 0, XSAVE_LEN - 8))));
+    CHECK_EQ(xsave_checked_len, XSAVE_LEN - 8);
+    xsave_checked_len = 0;
+    expect_untouched(set(end(xsave(cpu(header(), 0, 0x3000), 0, XSAVE_LEN + 8))));
+    expect_untouched(
+        set(end(xsave(cpu(header(), 0, 0x3000), 0, HVM_SAVE_LENGTH_CPU_XSAVE_MIN - 8))));
+    CHECK_EQ(xsave_checked_len, 0);
+}
+
 static void not_paused_is_busy(void)
 {
     reset();
@@ -289,12 +373,19 @@ static void get_sizes_and_records(void)
     struct xen_domctl_hvmcontext h = { 0 };
     const struct hvm_save_descriptor *d;
     const struct hvm_hw_cpu *c;
-    const uint32_t per_vcpu = 8 + HVM_SAVE_LENGTH_CPU + 8 + HVM_SAVE_LENGTH_LAPIC + 8 +
-                              HVM_SAVE_LENGTH_LAPIC_REGS + 8 + HVM_SAVE_LENGTH_MTRR + 8 +
-                              HVM_SAVE_LENGTH_WREN_VCPU_TIMERS;
+    const uint32_t per_vcpu = 8 + HVM_SAVE_LENGTH_CPU + 8 + XSAVE_LEN + 8 + HVM_SAVE_LENGTH_LAPIC +
+                              8 + HVM_SAVE_LENGTH_LAPIC_REGS + 8 + HVM_SAVE_LENGTH_MTRR + 8 +
+                              HVM_SAVE_LENGTH_VMCE_VCPU + 8 + HVM_SAVE_LENGTH_WREN_VCPU_TIMERS + 8 +
+                              HVM_SAVE_LENGTH_WREN_VMCE_PENDING;
     const uint32_t one = 8 + HVM_SAVE_LENGTH_HEADER + per_vcpu + 8;
-    const uint16_t order[] = { HVM_SAVE_CODE(CPU), HVM_SAVE_CODE(LAPIC), HVM_SAVE_CODE(LAPIC_REGS),
-                               HVM_SAVE_CODE(MTRR), HVM_SAVE_CODE(WREN_VCPU_TIMERS) };
+    const uint16_t order[] = { HVM_SAVE_CODE(CPU),
+                               HVM_SAVE_CODE(CPU_XSAVE),
+                               HVM_SAVE_CODE(LAPIC),
+                               HVM_SAVE_CODE(LAPIC_REGS),
+                               HVM_SAVE_CODE(MTRR),
+                               HVM_SAVE_CODE(VMCE_VCPU),
+                               HVM_SAVE_CODE(WREN_VCPU_TIMERS),
+                               HVM_SAVE_CODE(WREN_VMCE_PENDING) };
     size_t off;
 
     reset();
@@ -322,7 +413,8 @@ static void get_sizes_and_records(void)
         CHECK_EQ(d->instance, 1);
         off += 8 + d->length;
     }
-    CHECK_EQ(((const struct hvm_wren_vcpu_timers *)(buf + off - 24))->singleshot, 1001);
+    CHECK_EQ(((const struct hvm_wren_vmce_pending *)(buf + off - 64))->flags,
+             HVM_WREN_VMCE_PENDING);
     d = (const void *)(buf + one - 8);
     CHECK_EQ(d->typecode, HVM_SAVE_CODE(END));
     vcpus[0].is_up = true; /* two vCPUs: type by type, both instances each */
@@ -344,6 +436,7 @@ int main(void)
         { "hvm_save.bad_late_record_changes_nothing", bad_late_record_changes_nothing },
         { "hvm_save.bad_lapic_changes_nothing", bad_lapic_changes_nothing },
         { "hvm_save.refused_contexts", refused_contexts },
+        { "hvm_save.xsave_lengths", xsave_lengths },
         { "hvm_save.not_paused_is_busy", not_paused_is_busy },
         { "hvm_save.get_sizes_and_records", get_sizes_and_records },
     };

@@ -122,6 +122,12 @@ TOOL_SRCS_test-save-restore += libs/guest/xg_sr_common.c
 TOOL_SRCS_test-save-restore += libs/guest/xg_sr_save.c
 TOOL_SRCS_test-save-restore += libs/guest/xg_sr_restore.c
 TOOL_SRCS_test-save-restore += tests/tools/fake-xen.c
+# Live saves: rounds over the fake's log-dirty while its guest writes.
+TOOL_TESTS += test-save-live
+TOOL_SRCS_test-save-live += libs/guest/xg_sr_common.c
+TOOL_SRCS_test-save-live += libs/guest/xg_sr_save.c
+TOOL_SRCS_test-save-live += libs/guest/xg_sr_restore.c
+TOOL_SRCS_test-save-live += tests/tools/fake-xen.c
 
 # xl's config reader: the grammar, the settings, the keys' meaning.
 TOOL_TESTS += test-xl-cfg
@@ -158,6 +164,8 @@ TOOL_SRCS_test-xl += xl/xl_mem.c
 TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
 TOOL_SRCS_test-xl += xl/xl_ioreq.c
 TOOL_SRCS_test-xl += xl/xl_saverestore.c
+TOOL_SRCS_test-xl += xl/xl_migrate.c
+TOOL_SRCS_test-xl += tests/tools/stub-task.c
 TOOL_SRCS_test-xl += xl/xl_parse.c
 TOOL_SRCS_test-xl += xl/xlu_cfg.c
 TOOL_SRCS_test-xl += xl/xl_cfg.tab.c

@@ -6,7 +6,8 @@
  * migration stream that libxl writes and reads.
  *
  * They act through libxl.h only, on the domain named (save) or the one
- * they create (restore); they write only the file named.
+ * they create (restore); they write only the file named. xl migrate
+ * (xl_migrate.c) sends the same header before its stream.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,13 @@ static char *config_text(const libxl_domain_config *d, size_t *len)
     if ( !f )
         return NULL;
     put_str(f, "name", d->c_info.name);
+    if ( !libxl_uuid_is_nil(&d->c_info.uuid) )
+    {
+        char uuid[LIBXL_UUID_STRLEN];
+
+        libxl_uuid_to_string(&d->c_info.uuid, uuid);
+        put_str(f, "uuid", uuid); /* the restored domain is the same one */
+    }
     fprintf(f, "type = \"pvh\"\nmemory = %llu\nmaxmem = %llu\n",
             (unsigned long long)b->target_memkb / 1024, (unsigned long long)b->max_memkb / 1024);
     fprintf(f, "vcpus = %u\nmaxvcpus = %u\n", b->avail_vcpus, b->max_vcpus);
@@ -123,30 +131,56 @@ static int write_header(int fd, const char *config, size_t len)
     return write_all(fd, h, sizeof(h)) || write_all(fd, config, len) ? -1 : 0;
 }
 
-/* The header and the config; the file is left at the stream. */
-static int save_to(const char *path, libxl_domid domid)
+/* The name the domain has now: the kept config has the one it was
+ * created with (xl rename, or a migration's NAME--incoming). */
+static int use_current_name(libxl_domain_config *d, libxl_domid domid)
+{
+    char *name = libxl_domid_to_name(ctx, domid);
+
+    if ( !name )
+        return -1;
+    free(d->c_info.name);
+    d->c_info.name = name;
+    return 0;
+}
+
+int xl_write_save_header(int fd, libxl_domid domid, const char *who)
 {
     libxl_domain_config d;
     char *text = NULL;
     size_t len = 0;
-    int fd = -1, rc = 1;
+    int rc = -1;
 
     libxl_domain_config_init(&d);
     if ( libxl_retrieve_domain_configuration(ctx, domid, &d) )
-    {
-        rc = xl_fail("cannot find the domain's configuration");
-        goto out;
-    }
-    text = config_text(&d, &len);
-    fd = text ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+        fprintf(xl_err, "%s: cannot find the domain's configuration: %s\n", who,
+                libxl_ctx_last_error(ctx));
+    else if ( use_current_name(&d, domid) )
+        fprintf(xl_err, "%s: domain %u has no name\n", who, domid);
+    else if ( !(text = config_text(&d, &len)) )
+        fprintf(xl_err, "%s: no config text\n", who);
+    else if ( write_header(fd, text, len) )
+        fprintf(xl_err, "%s: writing the header: %s\n", who, strerror(errno));
+    else
+        rc = 0;
+    free(text);
+    libxl_domain_config_dispose(&d);
+    return rc;
+}
+
+/* The header and the config; the file is left at the stream. */
+static int save_to(const char *path, libxl_domid domid)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), rc = 1;
+
     if ( fd < 0 )
     {
-        fprintf(xl_err, "xl save: %s: %s\n", path, text ? strerror(errno) : "no config");
-        goto out;
+        fprintf(xl_err, "xl save: %s: %s\n", path, strerror(errno));
+        return 1;
     }
     fprintf(xl_err, "Saving to %s new xl format\n", path);
-    if ( write_header(fd, text, len) )
-        fprintf(xl_err, "xl save: %s: %s\n", path, strerror(errno));
+    if ( xl_write_save_header(fd, domid, "xl save") )
+        ;
     else if ( libxl_domain_suspend(ctx, domid, fd, 0, NULL) )
         xl_fail("cannot save the domain");
     else
@@ -155,22 +189,56 @@ static int save_to(const char *path, libxl_domid domid)
         rc = xl_fail("closing the file");
     if ( rc )
         unlink(path);
-
-out:
-    free(text);
-    libxl_domain_config_dispose(&d);
     return rc;
 }
 
-/* xl save [-c] [-p] <Domain> <CheckpointFile>: by default the domain is
- * destroyed once saved; -c leaves it running, -p paused. A guest that
- * suspended for the save is resumed first, told its suspend was
- * cancelled (it is still where it was). */
+/* Arm libxl's test-only frame break from "STEP:GFN"; 0 or 1 (named). */
+static int arm_debug_break(const char *cmd, const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    char step[16], *end;
+    unsigned long long gfn;
+
+    errno = 0;
+    gfn = colon ? strtoull(colon + 1, &end, 0) : 0;
+    if ( !colon || (size_t)(colon - spec) >= sizeof(step) || errno || end == colon + 1 || *end ||
+         colon[1] == '-' || gfn >> 52 )
+        return fprintf(xl_err, "xl %s: --debug-break=%s: not STEP:GFN\n", cmd, spec), 1;
+    memcpy(step, spec, (size_t)(colon - spec));
+    step[colon - spec] = '\0';
+    if ( libxl_debug_break_gfn(ctx, step, gfn) )
+        return fprintf(xl_err, "xl %s: --debug-break: %s\n", cmd, libxl_ctx_last_error(ctx)), 1;
+    return 0;
+}
+
+int xl_take_debug_break(const char *cmd, int *argc, char **argv)
+{
+    static const char opt[] = "--debug-break=";
+
+    for ( int i = 1; i < *argc; i++ )
+    {
+        if ( strncmp(argv[i], opt, sizeof(opt) - 1) )
+            continue;
+        if ( arm_debug_break(cmd, argv[i] + sizeof(opt) - 1) )
+            return 1;
+        memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        i--;
+    }
+    return 0;
+}
+
+/* xl save [-c] [-p] [--debug-break=STEP:GFN] <Domain> <CheckpointFile>:
+ * by default the domain is destroyed once saved; -c leaves it running,
+ * -p paused. A guest that suspended for the save is resumed first, told
+ * its suspend was cancelled (it is still where it was). */
 int main_save(int argc, char **argv)
 {
     struct xl_opts o;
     libxl_domid domid;
 
+    if ( xl_take_debug_break("save", &argc, argv) )
+        return 1;
     XL_GETOPTS(argc, argv, "cp", 2, 2, &o);
     if ( xl_find_domain(argv[o.first], &domid) )
         return 1;
@@ -225,8 +293,7 @@ static int read_all(int fd, void *buf, size_t len)
     return 0;
 }
 
-/* The xl file header, checked; *text the config (malloc()ed, NUL-ended). */
-static int read_header(int fd, const char *path, char **text, size_t *len)
+int xl_read_save_header(int fd, const char *path, char **text, size_t *len)
 {
     uint8_t h[XL_HDR_LEN + 4];
     uint32_t opt_len, cfg_len;
@@ -276,7 +343,7 @@ static int restore_from(const char *path, bool paused)
         fprintf(xl_err, "xl restore: %s: %s\n", path, strerror(errno));
         goto out;
     }
-    if ( read_header(fd, path, &text, &len) )
+    if ( xl_read_save_header(fd, path, &text, &len) )
         goto out;
     if ( xl_config_from_text(path, text, len, NULL, 0, &d, &err, xl_err) )
         fprintf(xl_err, "xl restore: %s\n", err);

@@ -2,8 +2,9 @@
  * hvm_save.c - XEN_DOMCTL_gethvmcontext and XEN_DOMCTL_sethvmcontext: a
  * domain's hypervisor-held state as Xen's HVM context records
  * (public/hvm/save.h): HEADER, then for each vCPU that is up its CPU,
- * LAPIC, LAPIC_REGS, MTRR and (Wren's) WREN_VCPU_TIMERS records, type by type,
- * then END. docs/designs/save-restore.md.
+ * CPU_XSAVE (where the CPU has XSAVE), LAPIC, LAPIC_REGS, MTRR, VMCE_VCPU
+ * and (Wren's) WREN_VCPU_TIMERS and WREN_VMCE_PENDING records, type by
+ * type, then END. docs/designs/save-restore.md.
  *
  * Records are a table of handlers keyed by typecode (save/restore, issue
  * 12, adds rows). Loading is two passes over one copy of the buffer: every
@@ -38,12 +39,16 @@
 struct hvm_record_type
 {
     uint16_t typecode;
-    uint32_t length; /* exact body length */
-    void (*save)(struct vcpu *v, void *body);
+    uint32_t length; /* exact body length; 0: variable, see max_length */
+    /* A variable record's least and (arch-given) greatest length. */
+    uint32_t min_length;
+    uint32_t (*max_length)(void);
+    /* Fill body (zeroed, max length); its length, 0 for no record. */
+    uint32_t (*save)(struct vcpu *v, void *body);
     /* Check one record of v, changing nothing: 0 or -errno. */
-    int (*check)(struct vcpu *v, const void *body);
+    int (*check)(struct vcpu *v, const void *body, uint32_t len);
     /* Apply a checked record; d->lock held. */
-    int (*load)(struct vcpu *v, const void *body);
+    int (*load)(struct vcpu *v, const void *body, uint32_t len);
 };
 
 static bool header_ok(const void *body)
@@ -57,17 +62,18 @@ static struct vcpu *record_vcpu(struct domain *d, uint16_t instance)
     return instance < d->max_vcpus ? d->vcpu[instance] : NULL;
 }
 
-static void cpu_save(struct vcpu *v, void *body)
+static uint32_t cpu_save(struct vcpu *v, void *body)
 {
     arch_hvm_cpu_save(v, body);
+    return HVM_SAVE_LENGTH(CPU);
 }
 
-static int cpu_check(struct vcpu *v, const void *body)
+static int cpu_check(struct vcpu *v, const void *body, uint32_t len)
 {
     return arch_hvm_cpu_check(v, body);
 }
 
-static int cpu_load(struct vcpu *v, const void *body)
+static int cpu_load(struct vcpu *v, const void *body, uint32_t len)
 {
     int rc = arch_hvm_cpu_load(v, body);
     if ( rc )
@@ -78,18 +84,19 @@ static int cpu_load(struct vcpu *v, const void *body)
 }
 
 /* The rest take their record's struct: wrappers to the table's shape. */
-#define RECORD_FNS(name, type, save_fn, check_fn, load_fn) \
-    static void name##_save(struct vcpu *v, void *b)       \
-    {                                                      \
-        save_fn(v, (type *)b);                             \
-    }                                                      \
-    static int name##_check(struct vcpu *v, const void *b) \
-    {                                                      \
-        return check_fn(v, (const type *)b);               \
-    }                                                      \
-    static int name##_load(struct vcpu *v, const void *b)  \
-    {                                                      \
-        return load_fn(v, (const type *)b);                \
+#define RECORD_FNS(name, type, save_fn, check_fn, load_fn)               \
+    static uint32_t name##_save(struct vcpu *v, void *b)                 \
+    {                                                                    \
+        save_fn(v, (type *)b);                                           \
+        return sizeof(type);                                             \
+    }                                                                    \
+    static int name##_check(struct vcpu *v, const void *b, uint32_t len) \
+    {                                                                    \
+        return check_fn(v, (const type *)b);                             \
+    }                                                                    \
+    static int name##_load(struct vcpu *v, const void *b, uint32_t len)  \
+    {                                                                    \
+        return load_fn(v, (const type *)b);                              \
     }
 
 RECORD_FNS(lapic, struct hvm_hw_lapic, arch_hvm_lapic_save, arch_hvm_lapic_check,
@@ -98,25 +105,59 @@ RECORD_FNS(lapic_regs, struct hvm_hw_lapic_regs, arch_hvm_lapic_regs_save,
            arch_hvm_lapic_regs_check, arch_hvm_lapic_regs_load)
 RECORD_FNS(mtrr, struct hvm_hw_mtrr, arch_hvm_mtrr_save, arch_hvm_mtrr_check, arch_hvm_mtrr_load)
 RECORD_FNS(timers, struct hvm_wren_vcpu_timers, hvm_timers_save, hvm_timers_check, hvm_timers_load)
+RECORD_FNS(vmce, struct hvm_vmce_vcpu, arch_hvm_vmce_save, arch_hvm_vmce_check, arch_hvm_vmce_load)
+RECORD_FNS(vmce_pending, struct hvm_wren_vmce_pending, arch_hvm_vmce_pending_save,
+           arch_hvm_vmce_pending_check, arch_hvm_vmce_pending_load)
 
-#define ROW(code, name)                                                                    \
-    {                                                                                      \
-        HVM_SAVE_CODE(code), HVM_SAVE_LENGTH(code), name##_save, name##_check, name##_load \
+/* CPU_XSAVE's length is the XSAVE image's (the arch's: no record at all
+ * where the CPU has no XSAVE). */
+static uint32_t xsave_save(struct vcpu *v, void *b)
+{
+    return arch_hvm_xsave_save(v, b);
+}
+
+static int xsave_check(struct vcpu *v, const void *b, uint32_t len)
+{
+    return arch_hvm_xsave_check(v, b, len);
+}
+
+static int xsave_load(struct vcpu *v, const void *b, uint32_t len)
+{
+    return arch_hvm_xsave_load(v, b, len);
+}
+
+#define ROW(code, name)                                                                 \
+    {                                                                                   \
+        HVM_SAVE_CODE(code), HVM_SAVE_LENGTH(code), 0, NULL, name##_save, name##_check, \
+            name##_load                                                                 \
     }
 
+/* CPU_XSAVE right after CPU: it overrides the CPU record's FXSAVE image. */
 static const struct hvm_record_type record_types[] = {
     ROW(CPU, cpu),
+    { HVM_SAVE_CODE(CPU_XSAVE), 0, HVM_SAVE_LENGTH_CPU_XSAVE_MIN, arch_hvm_xsave_max, xsave_save,
+      xsave_check, xsave_load },
     ROW(LAPIC, lapic),
     ROW(LAPIC_REGS, lapic_regs),
     ROW(MTRR, mtrr),
+    ROW(VMCE_VCPU, vmce),
     ROW(WREN_VCPU_TIMERS, timers),
+    ROW(WREN_VMCE_PENDING, vmce_pending),
 };
 
+static uint32_t type_max(const struct hvm_record_type *type)
+{
+    return type->length ? type->length : type->max_length();
+}
+
 /* The largest body of any per-vCPU record. */
-#define MAX_BODY HVM_SAVE_LENGTH_CPU
-_Static_assert(HVM_SAVE_LENGTH_LAPIC_REGS <= MAX_BODY && HVM_SAVE_LENGTH_MTRR <= MAX_BODY &&
-                   HVM_SAVE_LENGTH_WREN_VCPU_TIMERS <= MAX_BODY,
-               "MAX_BODY");
+static uint32_t max_body(void)
+{
+    uint32_t n = 0;
+    for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
+        n = MAX(n, type_max(&record_types[i]));
+    return n;
+}
 
 static const struct hvm_record_type *record_type(uint16_t typecode)
 {
@@ -131,7 +172,7 @@ static uint32_t vcpu_records_size(void)
 {
     uint32_t n = 0;
     for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
-        n += DESC + record_types[i].length;
+        n += type_max(&record_types[i]) ? DESC + type_max(&record_types[i]) : 0;
     return n;
 }
 
@@ -174,6 +215,9 @@ static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
         want = HVM_SAVE_LENGTH(HEADER);
     else
         want = *type ? (*type)->length : ~0U;
+    if ( *type && !want && desc->length >= (*type)->min_length &&
+         desc->length <= (*type)->max_length() )
+        want = desc->length; /* variable: the arch checks the rest */
     if ( desc->length != want || size - *off < desc->length )
     {
         printk(XENLOG_WARNING "HVM context: record type %u length %u refused\n", desc->typecode,
@@ -184,14 +228,15 @@ static int next_record(const uint8_t *buf, uint32_t size, uint32_t *off,
 }
 
 /* One per-vCPU record: check it (apply false) or apply it. */
-static int one_record(struct domain *d, const struct hvm_record_type *type, uint16_t instance,
-                      const void *body, bool apply)
+static int one_record(struct domain *d, const struct hvm_record_type *type,
+                      const struct hvm_save_descriptor *desc, const void *body, bool apply)
 {
-    struct vcpu *v = record_vcpu(d, instance);
+    struct vcpu *v = record_vcpu(d, desc->instance);
+    uint16_t instance = desc->instance;
     int rc;
     if ( !v )
         return -EINVAL; /* apply never gets here: checked */
-    rc = apply ? type->load(v, body) : type->check(v, body);
+    rc = apply ? type->load(v, body, desc->length) : type->check(v, body, desc->length);
     if ( rc )
         printk(XENLOG_WARNING "HVM context: record type %u instance %u refused (%d)\n",
                type->typecode, instance, rc);
@@ -217,7 +262,7 @@ static int walk_records(struct domain *d, const uint8_t *buf, uint32_t size, boo
         if ( n == 0 )
             rc = header_ok(buf + off) ? 0 : -EINVAL;
         else
-            rc = one_record(d, type, desc.instance, buf + off, apply);
+            rc = one_record(d, type, &desc, buf + off, apply);
         if ( rc )
             return rc;
         off += desc.length;
@@ -270,11 +315,14 @@ static size_t save_type(struct domain *d, const struct hvm_record_type *type, ui
 {
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
     {
-        if ( !d->vcpu[i] || !d->vcpu[i]->is_up )
+        uint32_t len;
+
+        if ( !d->vcpu[i] || !d->vcpu[i]->is_up || !type_max(type) )
             continue;
-        memset(body, 0, MAX_BODY);
-        type->save(d->vcpu[i], body);
-        off = put_record(buf, off, type->typecode, (uint16_t)i, body, type->length);
+        memset(body, 0, type_max(type));
+        len = type->save(d->vcpu[i], body);
+        if ( len )
+            off = put_record(buf, off, type->typecode, (uint16_t)i, body, len);
     }
     return off;
 }
@@ -282,7 +330,7 @@ static size_t save_type(struct domain *d, const struct hvm_record_type *type, ui
 static size_t context_save(struct domain *d, uint8_t *buf)
 {
     struct hvm_save_header h = { .magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION };
-    void *body = xzalloc_bytes(MAX_BODY);
+    void *body = xzalloc_bytes(max_body());
     size_t off = put_record(buf, 0, HVM_SAVE_CODE(HEADER), 0, &h, sizeof(h));
     if ( !body )
         return 0;

@@ -22,6 +22,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <public/memory.h>
+#include <public/wren.h>
 #include <xen/reservation.h>
 #include <xen/frame.h>
 #include <xen/grant_table.h>
@@ -222,7 +223,8 @@ static bool get_foreign(mfn_t m, void *fd)
 
 /* The reference taken with the lookup becomes the entry's; if the entry
  * is not made, it is dropped here. */
-static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, uint64_t gpfn)
+static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, uint64_t gpfn,
+                           bool ro)
 {
     p2m_type_t ft, ct;
     p2m_access_t a;
@@ -237,6 +239,8 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
     if ( !mfn_valid_raw(mfn) )
         return -EINVAL;
     rc = foreign_access(ft, &a);
+    if ( ro )
+        a = p2m_access_r;
     if ( !rc && (a & p2m_access_w) )
         rc = logdirty_foreign_mapped(fd, idx);
     if ( !rc )
@@ -280,7 +284,8 @@ static long foreign_batch(struct domain *cd, struct domain *fd,
              copy_from_guest(gpfns, b->gpfns + done * sizeof(gpfns[0]), n * sizeof(gpfns[0])) )
             return -EFAULT;
         for ( unsigned int i = 0; i < n; i++ )
-            errs[i] = map_one_foreign(cd, fd, idxs[i], gpfns[i]);
+            errs[i] = map_one_foreign(cd, fd, idxs[i], gpfns[i],
+                                      b->space == WREN_MAPSPACE_gmfn_foreign_ro);
         if ( copy_to_guest(b->errs + done * sizeof(errs[0]), errs, n * sizeof(errs[0])) )
             return -EFAULT;
         done += n;
@@ -303,7 +308,7 @@ long memop_add_to_physmap_batch(unsigned int op, uint64_t start, uint64_t arg)
         return -EFAULT;
     if ( b.space == XENMAPSPACE_gmfn_range )
         return -EOPNOTSUPP; /* Xen refuses this space here too */
-    if ( b.space != XENMAPSPACE_gmfn_foreign )
+    if ( b.space != XENMAPSPACE_gmfn_foreign && b.space != WREN_MAPSPACE_gmfn_foreign_ro )
         return b.space <= XENMAPSPACE_dev_mmio ? -ENOSYS : -EINVAL;
     if ( !cd->is_privileged )
         return -EPERM;

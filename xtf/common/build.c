@@ -81,6 +81,13 @@ static uint8_t *put(uint8_t *p, uint16_t type, uint16_t inst, const void *body, 
     return p + sizeof(d) + len;
 }
 
+uint32_t xtf_hvm_xsave_record(void)
+{
+    if ( !(cpuid(1).c & (1U << 26)) ) /* XSAVE */
+        return 0;
+    return 8 + 24 + cpuid_count(0xd, 0).c;
+}
+
 uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t instance)
 {
     struct hvm_save_header h = { .magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION };

@@ -8,7 +8,8 @@
  * rt_wait(): it runs the services (dom0/service.h), moves pending ports
  * to the evtchn device that owns them, and if nothing happened blocks
  * the vCPU with SCHEDOP_poll on the ports that could wake it, with the
- * caller's deadline as the timeout.
+ * caller's deadline as the timeout. With a second task (task.c) that
+ * task runs first, and only if neither can progress does dom0 sleep.
  *
  * A port is "soft-masked" after it fired until its owner unmasks it
  * (Linux's evtchn semantics); a soft-masked port stays pending in
@@ -187,6 +188,10 @@ int rt_block(bool (*ready)(void *), void *arg, bool nonblock, uint64_t deadline)
             return -11; /* EAGAIN */
         if ( deadline && rt_now() >= deadline )
             return -110; /* ETIMEDOUT */
+        /* Another task (task.c) runs until it blocks; it may have made
+         * us ready. Only if not does this one sleep. */
+        if ( rt_task_yield() && ready(arg) )
+            return 0;
         rt_wait(deadline);
     }
 }

@@ -27,6 +27,7 @@ struct pagemap
 
 static uint64_t heap_bits[HEAP_MAX_PAGES / 64], win_bits[WIN_PAGES / 64];
 static uint64_t win_mapped[WIN_PAGES / 64];
+static uint64_t win_ro[WIN_PAGES / 64]; /* mmap()ed without PROT_WRITE */
 static struct pagemap heap = { .used = heap_bits }, win = { .used = win_bits };
 static uintptr_t brk_base, brk_cur;
 
@@ -192,6 +193,19 @@ bool window_owns(uintptr_t va, size_t len)
     return pm_owns(&win, va, len);
 }
 
+/* A window region mmap()ed without PROT_WRITE: its foreign frames are
+ * mapped read-only (WREN_MAPSPACE_gmfn_foreign_ro), which log-dirty does
+ * not report as written by dom0. */
+static void window_note_prot(uintptr_t va, size_t len, int prot)
+{
+    set_bits(win_ro, (va - win.base) / RT_PAGE, pages_of(len), !(prot & PROT_WRITE));
+}
+
+bool window_readonly(uintptr_t va)
+{
+    return window_owns(va, RT_PAGE) && bit(win_ro, (va - win.base) / RT_PAGE);
+}
+
 void window_note_mapped(uintptr_t va)
 {
     set_bits(win_mapped, (va - win.base) / RT_PAGE, 1, true);
@@ -207,6 +221,7 @@ long rt_window_free(uintptr_t va, size_t len)
             rt_privcmd_munmap(win.base + i * RT_PAGE, RT_PAGE);
         set_bits(win_mapped, i, 1, false);
     }
+    set_bits(win_ro, first, n, false);
     set_bits(win.used, first, n, false);
     return 0;
 }
@@ -267,7 +282,11 @@ static long sys_mmap(const long *a)
         struct rt_file *f = rt_fd_get((int)a[4]);
         if ( !f )
             return -EBADF;
-        return f->ops->mmap && !a[5] ? f->ops->mmap(f, len) : -ENODEV;
+        long va = f->ops->mmap && !a[5] ? f->ops->mmap(f, len) : -ENODEV;
+
+        if ( va > 0 && window_owns((uintptr_t)va, len) )
+            window_note_prot((uintptr_t)va, len, (int)a[2]);
+        return va;
     }
     p = rt_pages_alloc(len);
     return p ? (long)p : -ENOMEM;

@@ -46,6 +46,8 @@ static long do_poll(struct pollfd *fds, unsigned long n, int64_t timeout_ns)
         long ready = scan(fds, n);
         if ( ready || !timeout_ns || (deadline && rt_now() >= deadline) )
             return ready;
+        if ( rt_task_yield() && (ready = scan(fds, n)) )
+            return ready;
         rt_wait(deadline);
     }
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <xen/xen.h>
 #include <xen/memory.h>
+#include <xen/wren.h>
 #include <xen-sys/privcmd.h>
 #include "rt.h"
 
@@ -56,7 +57,8 @@ static long map_chunk(const privcmd_mmapbatch_v2_t *m, unsigned int first, unsig
     int errs[BATCH];
     struct xen_add_to_physmap_batch b = {
         .domid = DOMID_SELF,
-        .space = XENMAPSPACE_gmfn_foreign,
+        .space =
+            window_readonly(m->addr) ? WREN_MAPSPACE_gmfn_foreign_ro : XENMAPSPACE_gmfn_foreign,
         .size = (uint16_t)n,
         .u.foreign_domid = m->dom,
     };

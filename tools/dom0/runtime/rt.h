@@ -41,6 +41,7 @@ void kfree(void *p);
 void *window_alloc(size_t bytes);
 bool window_owns(uintptr_t va, size_t len);
 void window_note_mapped(uintptr_t va);
+bool window_readonly(uintptr_t va); /* mmap()ed without PROT_WRITE */
 long rt_window_free(uintptr_t va, size_t len);
 int rt_guard_page(uintptr_t va);
 
@@ -148,6 +149,10 @@ long rt_sys_poll(long nr, const long *a);
 /* Block until ready() or the file is non-blocking (-EAGAIN) or the
  * deadline passes (-ETIMEDOUT); 0 when ready. */
 int rt_block(bool (*ready)(void *), void *arg, bool nonblock, uint64_t deadline);
+
+/* ---- tasks (task.c) ---- */
+/* Run another task until it blocks; false if there is none to run. */
+bool rt_task_yield(void);
 
 /* ---- shared between runtime files ---- */
 struct shared_info;

@@ -93,7 +93,12 @@ static long sleep_until(clockid_t clk, uint64_t until)
 {
     uint64_t now;
     while ( (now = clock_ns(clk)) < until )
+    {
+        /* another task runs meanwhile (task.c) */
+        if ( rt_task_yield() && (now = clock_ns(clk)) >= until )
+            break;
         rt_wait(rt_now() + (until - now));
+    }
     return 0;
 }
 

@@ -25,7 +25,6 @@ enum sr_phase
     PH_STATIC, /* after the headers */
     PH_MEMORY, /* after STATIC_DATA_END: PAGE_DATA */
     PH_TSC,    /* the tail, each record once, in this order */
-    PH_SHARED,
     PH_PARAMS,
     PH_CONTEXT,
     PH_END,
@@ -284,18 +283,6 @@ static int handle_tsc_info(struct sr_restore *r, const struct sr_record *rec)
     return 0;
 }
 
-static int handle_shared_info(struct sr_restore *r, const struct sr_record *rec)
-{
-    if ( r->phase != PH_TSC )
-        return sr_refuse(&r->io, rec, "out of order");
-    r->phase = PH_SHARED;
-    if ( rec->length != SR_PAGE_SIZE )
-        return sr_refuse(&r->io, rec, "length %u, not %u", rec->length, SR_PAGE_SIZE);
-    if ( r->cb->set_shared_info && r->cb->set_shared_info(r->cb->data, rec->body) )
-        return sr_refuse(&r->io, rec, "applying it: %s", strerror(errno));
-    return 0;
-}
-
 static int param_slot(uint64_t index)
 {
     for ( unsigned int i = 0; i < SR_NR_PARAMS; i++ )
@@ -308,7 +295,7 @@ static int handle_hvm_params(struct sr_restore *r, const struct sr_record *rec)
 {
     uint32_t count;
 
-    if ( r->phase != PH_SHARED )
+    if ( r->phase != PH_TSC )
         return sr_refuse(&r->io, rec, "out of order");
     r->phase = PH_PARAMS;
     if ( rec->length < 8 || sr_get32(rec->body + 4) )
@@ -365,7 +352,8 @@ static int handle_record(struct sr_restore *r, const struct sr_record *rec)
     case SR_REC_STATIC_DATA_END: return handle_marker(r, rec, PH_STATIC, PH_MEMORY);
     case SR_REC_PAGE_DATA: return handle_page_data(r, rec);
     case SR_REC_X86_TSC_INFO: return handle_tsc_info(r, rec);
-    case SR_REC_SHARED_INFO: return handle_shared_info(r, rec);
+    case SR_REC_SHARED_INFO:
+        return sr_refuse(&r->io, rec, "a PV guest's record: an HVM stream carries none");
     case SR_REC_HVM_PARAMS: return handle_hvm_params(r, rec);
     case SR_REC_HVM_CONTEXT: return handle_hvm_context(r, rec);
     case SR_REC_VERIFY:

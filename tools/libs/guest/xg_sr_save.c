@@ -3,14 +3,20 @@
  * docs/designs/migration-stream.md. Memory goes as rounds over a set of
  * pfns, each in batches of up to 1024 whose types are queried first
  * (XEN_DOMCTL_getpageframeinfo3), so pages without data are never read.
- * Today there is one round, the final one, with the guest paused; live
- * migration adds earlier rounds over the log-dirty bitmap in front of it
- * (send_round() takes any set).
+ * A plain save has one round, the final one, with the guest paused. A
+ * live save (XCFLAGS_LIVE, docs/designs/live-migration.md) turns
+ * log-dirty on, sends every pfn with the guest running, then rounds over
+ * the pfns the log reports dirty until that set is small or max_rounds
+ * went, stops the guest and sends the final round over what is left.
+ * The dirty set comes from one place, take_dirty().
  *
  * "Broken wins until END": after each batch of the final round the types
  * are queried again and a pfn that broke meanwhile is sent again as
- * BROKEN; just before the tail records every pfn the final round sent
- * is checked once more.
+ * BROKEN. After the final round the HVM context is read first (with any
+ * vMCE still owed to the guest), then every pfn not already sent as
+ * BROKEN is queried once more, so each page a carried vMCE names goes
+ * as BROKEN (docs/designs/live-migration.md, "The final round's
+ * cases"). Test hooks (final_step) run at each step of the final round.
  *
  * Tool code: the hypervisor only through xenctrl.h and
  * xenforeignmemory.h; it reads the guest, never writes it.
@@ -19,12 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include <xen/version.h>
 
 #include "xg_sr_common.h"
 
 #define SENT_NONE 0xff
+
+/* Live saves' defaults (xenguest.h). */
+#define LIVE_MAX_ROUNDS      5
+#define LIVE_DIRTY_THRESHOLD 50
 
 struct sr_save
 {
@@ -34,11 +45,25 @@ struct sr_save
     struct sr_io io;
     uint64_t nr_pfns;
     uint64_t *set;      /* the pfns of the round being sent (bitmap) */
-    uint8_t *sent_type; /* per pfn: the type the final round sent, or SENT_NONE */
+    uint64_t *dirty;    /* live: the log's bitmap, as CLEAN wrote it */
+    uint64_t nr_words;  /* of set and dirty */
+    uint8_t *sent_type; /* per pfn: the type last sent, or SENT_NONE */
+    uint32_t flags;
+    bool logdirty_on;
     xen_pfn_t pfns[SR_BATCH], types[SR_BATCH];
     uint8_t words[SR_BATCH * 8 + 8];
     uint8_t *data; /* SR_BATCH pages */
+    bool final;    /* the guest is stopped: the final round and after */
+    uint8_t *ctx;  /* the HVM context, read before the last re-query */
+    int ctx_len;
 };
+
+/* The test hook of the final round's step st, over pfns[0..n). */
+static void final_step(struct sr_save *s, enum xc_sr_step st, const xen_pfn_t *pfns, unsigned int n)
+{
+    if ( s->final && s->cb->final_step )
+        s->cb->final_step(s->cb->data, st, pfns, n);
+}
 
 static unsigned int pfinfo_type(xen_pfn_t t)
 {
@@ -87,6 +112,7 @@ static int copy_batch(struct sr_save *s, unsigned int n, bool *bad, unsigned int
     if ( !va )
         return sr_fail(&s->io, errno, "mapping pfns %#llx..: %s", (unsigned long long)map[0],
                        strerror(errno));
+    final_step(s, XC_SR_STEP_COPYING, s->pfns, n);
     for ( unsigned int i = 0; i < k; i++ )
     {
         bad[i] = err[i] != 0;
@@ -155,12 +181,17 @@ static int send_batch(struct sr_save *s, unsigned int n)
     bool bad[SR_BATCH];
     unsigned int nr_data;
 
-    if ( query_types(s, n, s->types) || copy_batch(s, n, bad, &nr_data) )
+    final_step(s, XC_SR_STEP_QUERY, s->pfns, n);
+    if ( query_types(s, n, s->types) )
+        return -1;
+    final_step(s, XC_SR_STEP_COPY, s->pfns, n);
+    if ( copy_batch(s, n, bad, &nr_data) )
         return -1;
     if ( s->cb->batch_copied )
         s->cb->batch_copied(s->cb->data, s->pfns, n);
     if ( write_page_data(s, s->pfns, s->types, n, nr_data) )
         return -1;
+    final_step(s, XC_SR_STEP_SENT, s->pfns, n);
     for ( unsigned int i = 0; i < n; i++ )
     {
         unsigned int t = pfinfo_type(s->types[i]);
@@ -196,17 +227,17 @@ static int send_round(struct sr_save *s)
     return n ? send_batch(s, n) : 0;
 }
 
-/* Just before the tail: every pfn the final round sent with a type other
- * than BROKEN is queried once more (the thread's case B.II). */
-static int recheck_sent(struct sr_save *s)
+/* Just before the tail, after the HVM context was read: every pfn not
+ * already sent as BROKEN is queried once more (the thread's case B.II,
+ * and case A: a page the final round did not send at all). */
+static int recheck_all(struct sr_save *s)
 {
     xen_pfn_t now[SR_BATCH], broke[SR_BATCH];
     unsigned int n = 0, nb = 0;
 
     for ( uint64_t pfn = 0; pfn <= s->nr_pfns; pfn++ )
     {
-        if ( pfn < s->nr_pfns &&
-             (s->sent_type[pfn] == SENT_NONE || s->sent_type[pfn] == SR_TYPE_BROKEN) )
+        if ( pfn < s->nr_pfns && s->sent_type[pfn] == SR_TYPE_BROKEN )
             continue;
         if ( pfn < s->nr_pfns )
             s->pfns[n++] = pfn;
@@ -258,16 +289,6 @@ static int write_tsc_info(struct sr_save *s)
     return sr_write_record(&s->io, SR_REC_X86_TSC_INFO, b, sizeof(b), NULL, 0);
 }
 
-static int write_shared_info(struct sr_save *s)
-{
-    uint8_t *page = s->data; /* the batch buffer is free by now */
-
-    memset(page, 0, SR_PAGE_SIZE);
-    if ( s->cb->get_shared_info && s->cb->get_shared_info(s->cb->data, page) )
-        return sr_fail(&s->io, errno ? errno : EIO, "shared_info: %s", strerror(errno));
-    return sr_write_record(&s->io, SR_REC_SHARED_INFO, page, SR_PAGE_SIZE, NULL, 0);
-}
-
 static int write_hvm_params(struct sr_save *s)
 {
     uint8_t b[8 + SR_NR_PARAMS * 16];
@@ -290,34 +311,174 @@ static int write_hvm_params(struct sr_save *s)
     return sr_write_record(&s->io, SR_REC_HVM_PARAMS, b, 8 + 16 * (size_t)n, NULL, 0);
 }
 
-static int write_hvm_context(struct sr_save *s)
+/* Read before the last re-query: a vMCE it carries was queued after its
+ * frame's entry became broken, so that re-query sees the page broken. */
+static int read_hvm_context(struct sr_save *s)
 {
     int len = xc_domain_hvm_getcontext(s->xch, s->dom, NULL, 0);
-    uint8_t *buf;
-    int rc;
 
     if ( len <= 0 || (uint32_t)len > SR_MAX_HVM_CTXT )
         return sr_fail(&s->io, len < 0 ? errno : EINVAL, "HVM context size %d", len);
-    buf = malloc((size_t)len);
-    if ( !buf )
+    s->ctx = malloc((size_t)len);
+    if ( !s->ctx )
         return sr_fail(&s->io, ENOMEM, "HVM context: out of memory");
-    len = xc_domain_hvm_getcontext(s->xch, s->dom, buf, (uint32_t)len);
-    if ( len <= 0 )
-        rc = sr_fail(&s->io, errno, "HVM context: %s", strerror(errno));
-    else
-        rc = sr_write_record(&s->io, SR_REC_HVM_CONTEXT, buf, (size_t)len, NULL, 0);
-    free(buf);
-    return rc;
+    s->ctx_len = xc_domain_hvm_getcontext(s->xch, s->dom, s->ctx, (uint32_t)len);
+    if ( s->ctx_len <= 0 )
+        return sr_fail(&s->io, errno, "HVM context: %s", strerror(errno));
+    return 0;
+}
+
+static int write_hvm_context(struct sr_save *s)
+{
+    return sr_write_record(&s->io, SR_REC_HVM_CONTEXT, s->ctx, (size_t)s->ctx_len, NULL, 0);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+
+    if ( clock_gettime(CLOCK_MONOTONIC, &t) )
+        return 0;
+    return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+static uint64_t set_count(const struct sr_save *s)
+{
+    uint64_t n = 0;
+
+    for ( uint64_t w = 0; w < s->nr_words; w++ )
+        n += (uint64_t)__builtin_popcountll(s->set[w]);
+    return n;
+}
+
+/* Send the round over s->set and tell the caller how it went; dirtied
+ * is what the log reported after it (see live_rounds). */
+static int sent_round(struct sr_save *s, struct xc_sr_round *r)
+{
+    uint64_t before = s->cb->stats.pages_sent, t0 = now_ns();
+
+    r->round = (unsigned int)s->cb->stats.rounds + 1;
+    r->pfns = set_count(s);
+    if ( send_round(s) )
+        return -1;
+    r->pages_sent = s->cb->stats.pages_sent - before;
+    r->ns = now_ns() - t0;
+    return 0;
+}
+
+static void report_round(struct sr_save *s, const struct xc_sr_round *r)
+{
+    if ( s->cb->round_done )
+        s->cb->round_done(s->cb->data, r);
+}
+
+/*
+ * The dirty-set step: every pfn the log reports dirty since the last
+ * call is added to s->set (which the caller clears between rounds) and
+ * the log is reset; *nr is how many it reported. final: the guest is
+ * stopped, this is the last look. The only source today is the
+ * log-dirty bitmap (XEN_DOMCTL_shadow_op CLEAN); XCFLAGS_WREN_DIRTY_RING
+ * adds the dirty rings here.
+ */
+static int take_dirty(struct sr_save *s, bool final, uint64_t *nr)
+{
+    unsigned long bits = (unsigned long)(s->nr_words * 64);
+    uint32_t mode = final ? XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL : 0;
+    int covered;
+
+    memset(s->dirty, 0, s->nr_words * 8);
+    covered = xc_shadow_control(s->xch, s->dom, XEN_DOMCTL_SHADOW_OP_CLEAN,
+                                (unsigned long *)s->dirty, bits, NULL, mode, NULL);
+    if ( covered < 0 )
+        return sr_fail(&s->io, errno, "domain %u: reading the dirty log: %s", s->dom,
+                       strerror(errno));
+    if ( (uint64_t)covered > s->nr_pfns )
+        return sr_fail(&s->io, EOVERFLOW, "domain %u grew to %d pfns while it was saved", s->dom,
+                       covered);
+    *nr = 0;
+    for ( uint64_t w = 0; w < s->nr_words; w++ )
+    {
+        *nr += (uint64_t)__builtin_popcountll(s->dirty[w]);
+        s->set[w] |= s->dirty[w];
+    }
+    return 0;
+}
+
+static int logdirty_on(struct sr_save *s)
+{
+    if ( xc_shadow_control(s->xch, s->dom, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, 0,
+                           NULL) < 0 )
+        return sr_fail(&s->io, errno, "domain %u: turning log-dirty on: %s", s->dom,
+                       strerror(errno));
+    s->logdirty_on = true;
+    return 0;
+}
+
+static int logdirty_off(struct sr_save *s)
+{
+    if ( !s->logdirty_on )
+        return 0;
+    if ( xc_shadow_control(s->xch, s->dom, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, 0, NULL) < 0 )
+        return sr_fail(&s->io, errno, "domain %u: turning log-dirty off: %s", s->dom,
+                       strerror(errno));
+    s->logdirty_on = false;
+    return 0;
+}
+
+/*
+ * With the guest running: round 1 over every pfn, then rounds over what
+ * the log reported while the previous one went. A round's report waits
+ * for the CLEAN after it (its pages_dirtied). Leaves in s->set the pfns
+ * dirtied since the last round sent, for the final round.
+ */
+static int live_rounds(struct sr_save *s)
+{
+    unsigned int max = s->cb->max_rounds ? s->cb->max_rounds : LIVE_MAX_ROUNDS;
+    uint64_t threshold = s->cb->dirty_threshold ? s->cb->dirty_threshold : LIVE_DIRTY_THRESHOLD;
+    struct xc_sr_round r = { 0 };
+
+    if ( logdirty_on(s) )
+        return -1;
+    memset(s->set, 0xff, s->nr_words * 8);
+    s->set[s->nr_words - 1] = s->nr_pfns % 64 ? (1ULL << (s->nr_pfns % 64)) - 1 : ~0ULL;
+    for ( ;; )
+    {
+        if ( sent_round(s, &r) )
+            return -1;
+        memset(s->set, 0, s->nr_words * 8);
+        if ( take_dirty(s, false, &r.pages_dirtied) )
+            return -1;
+        report_round(s, &r);
+        if ( r.pages_dirtied <= threshold || r.round >= max )
+            return 0;
+    }
 }
 
 /* After the guest stopped: the final round and the tail. */
 static int save_final(struct sr_save *s)
 {
-    memset(s->set, 0xff, (s->nr_pfns + 63) / 64 * 8);
-    if ( send_round(s) || recheck_sent(s) || write_tsc_info(s) || write_shared_info(s) ||
-         write_hvm_params(s) || write_hvm_context(s) )
+    struct xc_sr_round r = { .final = 1 };
+    uint64_t nr = 0, before = s->cb->stats.pages_sent;
+
+    if ( !(s->flags & XCFLAGS_LIVE) )
+        memset(s->set, 0xff, s->nr_words * 8);
+    else if ( take_dirty(s, true, &nr) )
         return -1;
-    return sr_write_record(&s->io, SR_REC_END, NULL, 0, NULL, 0);
+    s->final = true;
+    final_step(s, XC_SR_STEP_STOPPED, NULL, 0);
+    s->cb->stats.final_dirty = s->flags & XCFLAGS_LIVE ? set_count(s) : 0;
+    if ( sent_round(s, &r) )
+        return -1;
+    final_step(s, XC_SR_STEP_TAIL, NULL, 0);
+    if ( read_hvm_context(s) || recheck_all(s) )
+        return -1;
+    s->cb->stats.final_pages = s->cb->stats.pages_sent - before;
+    r.pages_dirtied = nr;
+    report_round(s, &r);
+    if ( write_tsc_info(s) || write_hvm_params(s) || write_hvm_context(s) ||
+         sr_write_record(&s->io, SR_REC_END, NULL, 0, NULL, 0) )
+        return -1;
+    return logdirty_off(s);
 }
 
 static int save_setup(struct sr_save *s)
@@ -327,13 +488,16 @@ static int save_setup(struct sr_save *s)
     if ( xc_domain_maximum_gpfn(s->xch, s->dom, &max) )
         return sr_fail(&s->io, errno, "domain %u: highest pfn: %s", s->dom, strerror(errno));
     s->nr_pfns = (uint64_t)max + 1;
-    s->set = calloc((s->nr_pfns + 63) / 64, 8);
+    s->nr_words = (s->nr_pfns + 63) / 64;
+    s->set = calloc(s->nr_words, 8);
+    s->dirty = calloc(s->nr_words, 8);
     s->sent_type = malloc(s->nr_pfns);
     s->data = malloc((size_t)SR_BATCH * SR_PAGE_SIZE);
-    if ( !s->set || !s->sent_type || !s->data )
+    if ( !s->set || !s->dirty || !s->sent_type || !s->data )
         return sr_fail(&s->io, ENOMEM, "out of memory for %llu pfns",
                        (unsigned long long)s->nr_pfns);
     memset(s->sent_type, SENT_NONE, s->nr_pfns);
+    s->cb->stats.guest_pages = s->nr_pfns;
     return 0;
 }
 
@@ -349,6 +513,23 @@ static int save_stop_guest(struct sr_save *s, bool *paused_here)
     return 0;
 }
 
+static int save_all(struct sr_save *s, bool *paused_here)
+{
+    if ( save_setup(s) || write_headers(s) )
+        return -1;
+    if ( (s->flags & XCFLAGS_LIVE) && live_rounds(s) )
+        return -1;
+    return save_stop_guest(s, paused_here) || save_final(s) ? -1 : 0;
+}
+
+static bool flags_ok(uint32_t flags)
+{
+    if ( flags & ~(XCFLAGS_LIVE | XCFLAGS_WREN_DIRTY_RING) )
+        return false;
+    /* The ring part adds its source to take_dirty(). */
+    return !(flags & XCFLAGS_WREN_DIRTY_RING);
+}
+
 int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
                    struct save_callbacks *cb)
 {
@@ -356,24 +537,28 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
     bool paused_here = false;
     int rc, e;
 
-    if ( !cb || !cb->fmem || flags )
+    if ( !cb || !cb->fmem || !flags_ok(flags) )
         return errno = EINVAL, -1;
     memset(cb->error, 0, sizeof(cb->error));
     memset(&cb->stats, 0, sizeof(cb->stats));
     s = calloc(1, sizeof(*s));
     if ( !s )
         return errno = ENOMEM, -1;
-    *s = (struct sr_save){ .xch = xch, .dom = dom, .cb = cb };
+    *s = (struct sr_save){ .xch = xch, .dom = dom, .cb = cb, .flags = flags };
     s->io = (struct sr_io){ .fd = io_fd, .error = cb->error, .error_len = sizeof(cb->error) };
-    rc = save_setup(s) || write_headers(s) || save_stop_guest(s, &paused_here) || save_final(s) ? -1
-                                                                                                : 0;
+    rc = save_all(s, &paused_here);
     e = errno;
-    /* A failed save leaves the guest as it found it: running. */
+    /* A failed save leaves the guest as it found it: running, and
+     * nothing logging its writes (a failed OFF is tried once more). */
+    if ( rc && s->logdirty_on )
+        xc_shadow_control(xch, dom, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, 0, NULL);
     if ( rc && paused_here )
         xc_domain_unpause(xch, dom);
     free(s->set);
+    free(s->dirty);
     free(s->sent_type);
     free(s->data);
+    free(s->ctx);
     free(s);
     errno = e;
     return rc;

@@ -26,6 +26,15 @@ struct libxl__ctx
     bool have_version;
     char console_dir[96]; /* the console daemon's sockets; "": its default */
     char error[256];
+    /* Test only: break this gfn at this final-round step during the next
+     * suspend (libxl_debug_break_gfn). */
+    struct
+    {
+        bool armed;
+        enum xc_sr_step step;
+        uint64_t gfn;
+        uint32_t domid;
+    } debug_break;
 };
 
 /* Record why the current call fails, return rc (for "return LOG(...)"). */

@@ -18,6 +18,9 @@
  *     console/{ring-ref, port, type = xenconsoled, limit}
  *     store/{ring-ref, port}
  *   /vm/<uuid>/{name, uuid, start_time}                  owned by dom0
+ *                           (/vm/<uuid>-N while another domain N' with
+ *                           the same uuid holds /vm/<uuid>: a restore or
+ *                           a migration to this host)
  *
  * It touches the store only, and only those nodes.
  */
@@ -230,6 +233,15 @@ static int store_once(struct store_job *j, const libxl_domain_config *d,
     return libxl__err_errno(j->ctx, ERROR_FAIL, "cannot commit domain %u's store nodes", j->domid);
 }
 
+static bool vm_taken(libxl_ctx *ctx, const char *vm)
+{
+    char *v = libxl__xs_read(ctx, XBT_NULL, vm);
+    bool taken = v != NULL;
+
+    free(v);
+    return taken;
+}
+
 int libxl__create_store(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_config *d,
                         const struct xc_pvh_dom *dom, uint32_t store_port, uint32_t console_port)
 {
@@ -239,6 +251,10 @@ int libxl__create_store(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_co
 
     libxl_uuid_to_string(&d->c_info.uuid, uuid);
     snprintf(j.vm, sizeof(j.vm), "/vm/%s", uuid);
+    /* The same domain twice (restored or migrated while the source
+     * still exists): each keeps a /vm of its own, removed with it. */
+    if ( vm_taken(ctx, j.vm) )
+        snprintf(j.vm, sizeof(j.vm), "/vm/%s-%u", uuid, domid);
     for ( tries = 0; rc == ERROR_NOT_READY && tries < STORE_RETRIES; tries++ )
         rc = store_once(&j, d, dom, store_port, console_port);
     if ( rc == ERROR_NOT_READY )

@@ -10,8 +10,10 @@
 
 #include <xen/version.h>
 #include <xenctrl.h>
+#include <xenctrl_wren.h>
 #include <xenforeignmemory.h>
 #include <xenguest.h>
+#include <xenctrl_wren.h>
 #include <xenconsoled.h>
 #include <xenstore.h>
 
@@ -85,6 +87,7 @@ void fake_reset(void)
     memset(&fake, 0, sizeof(fake));
     fake.dom[0].exists = true;
     fake.dom[0].max_vcpus = 1;
+    fake.broke_domid = -1;
     if ( watch_pipe[0] < 0 && pipe(watch_pipe) == 0 )
         write(watch_pipe[1], "w", 1); /* always readable */
 }
@@ -671,6 +674,36 @@ int xc_pvh_build(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domi
 
 /* --- save and restore ------------------------------------------------------ */
 
+static int save_step = -1; /* the final_step xc_domain_save is in */
+
+int xc_wren_break_gfn(xc_interface *xch, uint32_t cpu, uint32_t domid, uint64_t gfn,
+                      uint32_t offset)
+{
+    if ( fake_step("xc_wren_break_gfn") || !dom(domid) )
+        return errno = ESRCH, -1;
+    fake.broke_domid = (int)domid;
+    fake.broke_gfn = gfn;
+    fake.broke_at_step = save_step;
+    return 0;
+}
+
+/* Every step of the final round, with one batch: pfns 0x300-0x31f. */
+static void final_steps(struct save_callbacks *cb)
+{
+    xen_pfn_t batch[32];
+
+    for ( unsigned int i = 0; i < 32; i++ )
+        batch[i] = 0x300 + i;
+    for ( int st = XC_SR_STEP_STOPPED; cb->final_step && st <= XC_SR_STEP_TAIL; st++ )
+    {
+        bool whole = st == XC_SR_STEP_STOPPED || st == XC_SR_STEP_TAIL;
+
+        save_step = st;
+        cb->final_step(cb->data, (enum xc_sr_step)st, whole ? NULL : batch, whole ? 0 : 32);
+    }
+    save_step = -1;
+}
+
 /* A "stream" is the four bytes GOOD; anything else is refused as the
  * real reader would refuse it. */
 int xc_domain_save(xc_interface *xch, int io_fd, uint32_t domid, uint32_t flags,
@@ -690,6 +723,7 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t domid, uint32_t flags,
     }
     if ( !cb->suspend )
         fd->paused = true;
+    final_steps(cb);
     if ( fake.save_fails )
     {
         snprintf(cb->error, sizeof(cb->error), "writing the stream: No space left on device");
@@ -710,6 +744,17 @@ int xc_domain_resume(xc_interface *xch, uint32_t domid, int fast)
     d->resumed++;
     d->resumed_fast += fast != 0;
     d->shutdown = false;
+    return 0;
+}
+
+/* What a live save's log-dirty used: write-protect, nothing counted. */
+int xc_wren_logdirty_stats(xc_interface *xch, uint32_t domid,
+                           struct xen_domctl_wren_logdirty *stats)
+{
+    if ( !dom(domid) )
+        return errno = ESRCH, -1;
+    memset(stats, 0, sizeof(*stats));
+    stats->mech = WREN_LOGDIRTY_MECH_WP;
     return 0;
 }
 

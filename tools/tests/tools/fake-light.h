@@ -49,6 +49,11 @@ struct fake_state
     unsigned int shutdown_domid;
     char console[256]; /* the hypervisor's console ring */
     bool save_fails;   /* xc_domain_save fails once the guest is stopped */
+    /* xc_wren_break_gfn's last call (broke_domid -1: none), and the step
+     * of xc_domain_save's final_step hook it came in */
+    int broke_domid;
+    uint64_t broke_gfn;
+    int broke_at_step;
 };
 extern struct fake_state fake;
 

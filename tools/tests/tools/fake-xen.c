@@ -24,7 +24,9 @@ void fake_dom_init(struct fake_dom *d, uint32_t domid, uint64_t nr_gfns)
     d->populated = calloc(nr_gfns, sizeof(*d->populated));
     d->broken = calloc(nr_gfns, sizeof(*d->broken));
     d->reads = calloc(nr_gfns, sizeof(*d->reads));
-    if ( !d->page || !d->populated || !d->broken || !d->reads )
+    d->dirty = calloc(nr_gfns, sizeof(*d->dirty));
+    d->ld_final_paused = true;
+    if ( !d->page || !d->populated || !d->broken || !d->reads || !d->dirty )
         abort();
     d->xch.d = d->xcall.d = d->fmem.d = d;
 }
@@ -42,6 +44,7 @@ void fake_dom_dispose(struct fake_dom *d)
     free(d->populated);
     free(d->broken);
     free(d->reads);
+    free(d->dirty);
     memset(d, 0, sizeof(*d));
 }
 
@@ -273,6 +276,8 @@ void fake_write(struct fake_dom *d, uint64_t gpa, const void *buf, size_t len)
         if ( !fake_is_populated(d, gfn) )
             abort();
         frame(d, gfn)[(gpa + i) % FAKE_PAGE] = in[i];
+        if ( d->logdirty )
+            d->dirty[gfn] = true;
     }
 }
 
@@ -432,6 +437,70 @@ int xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *ctxt_bu
         return (int)d->ctxt_len;
     if ( size < d->ctxt_len )
         return errno = ENOSPC, -1;
+    if ( d->on_getcontext )
+        d->on_getcontext(d);
     memcpy(ctxt_buf, d->ctxt, d->ctxt_len);
     return (int)d->ctxt_len;
+}
+
+/* Log-dirty's covered frames: the highest gfn the domain has, + 1. */
+static uint64_t ld_covered(const struct fake_dom *d)
+{
+    uint64_t n = 0;
+
+    for ( uint64_t g = 0; g < d->nr_gfns; g++ )
+        if ( d->populated[g] || d->broken[g] )
+            n = g + 1;
+    return n;
+}
+
+static int ld_clean(struct fake_dom *d, unsigned long *bitmap, unsigned long pages, uint32_t mode)
+{
+    uint64_t covered = ld_covered(d);
+
+    if ( !d->logdirty || mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL || pages < covered )
+        return errno = EINVAL, -1;
+    for ( uint64_t g = 0; g < covered; g++ )
+    {
+        if ( bitmap && d->dirty[g] )
+            bitmap[g / (8 * sizeof(long))] |= 1UL << (g % (8 * sizeof(long)));
+        d->dirty[g] = false;
+    }
+    d->ld_cleans++;
+    if ( mode )
+    {
+        d->ld_finals++;
+        d->ld_final_paused &= d->paused > 0;
+    }
+    if ( d->after_clean )
+        d->after_clean(d);
+    return (int)covered;
+}
+
+int xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
+                      unsigned long *dirty_bitmap, unsigned long pages, unsigned long *mb,
+                      uint32_t mode, xc_shadow_op_stats_t *stats)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    switch ( sop )
+    {
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
+        if ( d->logdirty )
+            return errno = EBUSY, -1;
+        d->logdirty = true;
+        d->ld_enables++;
+        memset(d->dirty, 0, d->nr_gfns * sizeof(*d->dirty));
+        return 0;
+    case XEN_DOMCTL_SHADOW_OP_CLEAN: return ld_clean(d, dirty_bitmap, pages, mode);
+    case XEN_DOMCTL_SHADOW_OP_OFF:
+        if ( !d->logdirty )
+            return errno = EINVAL, -1;
+        d->logdirty = false;
+        d->ld_offs++;
+        return 0;
+    default: return errno = EINVAL, -1;
+    }
 }

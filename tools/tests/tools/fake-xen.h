@@ -17,6 +17,11 @@
  * read: mapping one fails that page (err[] = -EFAULT) and counts it in
  * broken_reads.
  *
+ * For live saves it keeps a log-dirty bitmap that fake_write() marks
+ * while log-dirty is on (XEN_DOMCTL_shadow_op ENABLE_LOGDIRTY, CLEAN,
+ * OFF, checked as logdirty.c checks them), and calls after_clean after
+ * every CLEAN so a test can play a guest writing between rounds.
+ *
  * It may touch only its own struct fake_dom; nothing here is real Xen.
  */
 #ifndef FAKE_XEN_H
@@ -85,6 +90,16 @@ struct fake_dom
     int paused;
     /* Called after each page-type query has answered (test hook). */
     void (*after_query)(struct fake_dom *d);
+    /* Called as the HVM context is read into a buffer (test hook). */
+    void (*on_getcontext)(struct fake_dom *d);
+
+    /* log-dirty */
+    bool logdirty;
+    bool *dirty;
+    uint64_t ld_enables, ld_cleans, ld_finals, ld_offs;
+    bool ld_final_paused; /* every FINAL clean came with the domain paused */
+    /* Called after each CLEAN has answered (test hook). */
+    void (*after_clean)(struct fake_dom *d);
 
     /* failures to inject: the Nth call / map (1-based; 0 = none) */
     uint64_t fail_call, fail_map;

@@ -348,6 +348,7 @@ int libxl_retrieve_domain_configuration(libxl_ctx *ctx, libxl_domid domid, libxl
         return ERROR_NOTFOUND;
     libxl_domain_config_init(d);
     d->c_info.name = strdup("web");
+    libxl_uuid_from_string(&d->c_info.uuid, "0e57a5ed-1234-4abc-8def-0123456789ab");
     d->b_info.kernel = strdup("/boot/web.elf");
     d->b_info.target_memkb = d->b_info.max_memkb = 512 * 1024;
     d->b_info.avail_vcpus = d->b_info.max_vcpus = 1;
@@ -399,6 +400,22 @@ int wrendm_info(uint32_t domid, struct wrendm_info *info)
     return 0;
 }
 
+/* The real one's steps; anything else is refused. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn)
+{
+    static const char *const steps[] = { "stopped", "query", "copy", "copying", "sent", "tail" };
+
+    for ( unsigned int i = 0; i < sizeof(steps) / sizeof(steps[0]); i++ )
+        if ( !strcmp(step, steps[i]) )
+        {
+            snprintf(stub.break_step, sizeof(stub.break_step), "%s", step);
+            stub.break_gfn = gfn;
+            return 0;
+        }
+    snprintf(stub.error, sizeof(stub.error), "no final-round step \"%s\"", step);
+    return ERROR_INVAL;
+}
+
 /* A "stream" is the bytes STREAM; anything else is refused as the real
  * reader would refuse it. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao)
@@ -413,6 +430,12 @@ int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, c
         return ERROR_FAIL;
     }
     return write(fd, "STREAM", 6) == 6 ? 0 : ERROR_FAIL;
+}
+
+int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
+                              libxl_save_opts *opts)
+{
+    return libxl_domain_suspend(ctx, domid, fd, 0, NULL);
 }
 
 int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d, libxl_domid *domid, int fd,

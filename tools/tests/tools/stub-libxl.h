@@ -18,7 +18,9 @@ struct stub_state
     int64_t kb;
     char arg[64];
     char error[128];
-    bool fail_suspend; /* libxl_domain_suspend fails */
+    bool fail_suspend;   /* libxl_domain_suspend fails */
+    char break_step[16]; /* libxl_debug_break_gfn's, "" if not armed */
+    uint64_t break_gfn;
     char actions[128]; /* every action, space-separated */
 };
 extern struct stub_state stub;

@@ -21,6 +21,7 @@
 #include "fake-light.h"
 #include "harness.h"
 #include "libxl.h"
+#include <xenguest.h>
 
 /* libxl_internal.h's: the registry outlives a context, as in dom0. */
 void libxl__config_forget(libxl_domid domid);
@@ -626,6 +627,75 @@ static void test_resume_refuses_other_shutdowns(void)
     CHECK(fake.dom[d].shutdown && !fake.dom[d].resumed);
 }
 
+/* A restore keeps the uuid it is given, even while the saved domain
+ * still exists: the hypervisor's handle is the same, each domain has
+ * its own /vm node, and destroying the source leaves the copy's. */
+static void test_restore_keeps_uuid(void)
+{
+    libxl_domain_config d;
+    libxl_domid src, dst;
+    char uuid[LIBXL_UUID_STRLEN], vm[64], path[128];
+    int fd = stream_file("");
+    const char *v;
+
+    setup();
+    make_config(&d, "s");
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &src, NULL), 0);
+    libxl_uuid_to_string(&d.c_info.uuid, uuid);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    free(d.c_info.name);
+    d.c_info.name = strdup("s-copy");
+    CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, NULL), 0);
+    CHECK(!memcmp(fake.dom[dst].handle, fake.dom[src].handle, 16));
+    snprintf(vm, sizeof(vm), "/vm/%s-%u", uuid, dst);
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", dst);
+    CHECK_NODE(path, vm);
+    snprintf(path, sizeof(path), "%s/uuid", vm);
+    CHECK_NODE(path, uuid);
+    CHECK_EQ(libxl_domain_destroy(ctx, src, NULL), 0);
+    snprintf(path, sizeof(path), "/vm/%s", uuid);
+    CHECK(!fake_store_read(path));
+    snprintf(path, sizeof(path), "%s/name", vm);
+    v = fake_store_read(path);
+    CHECK(v && !strcmp(v, "s-copy"));
+    libxl_domain_config_dispose(&d);
+    close(fd);
+}
+
+/* The test-only frame break: once, at the step named and the batch
+ * holding the gfn, on the domain saved; never again after that save; an
+ * unknown step refused. */
+static void test_debug_break(void)
+{
+    libxl_domid src;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("s", &src), 0);
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "bogus", 0x310), ERROR_INVAL);
+    CHECK(strstr(libxl_ctx_last_error(ctx), "no final-round step \"bogus\""));
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "copying", 0x310), 0);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_domid, (int)src);
+    CHECK_EQ(fake.broke_gfn, 0x310);
+    CHECK_EQ(fake.broke_at_step, XC_SR_STEP_COPYING);
+    fake.broke_domid = -1;
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "query", 0x999), 0); /* not in the batch */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_domid, -1);
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "tail", 0x999), 0); /* no batch: any gfn */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(fake.broke_at_step, XC_SR_STEP_TAIL);
+    fake.broke_domid = -1;
+    CHECK_EQ(libxl_debug_break_gfn(ctx, "tail", 0x310), 0);
+    fake_fail_call(1); /* the save fails before its final round */
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), ERROR_FAIL);
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0); /* disarmed all the same */
+    CHECK_EQ(fake.broke_domid, -1);
+    close(fd);
+}
+
 /* A refused stream: the reader's message, and nothing left behind. */
 static void test_restore_refused(void)
 {
@@ -675,6 +745,8 @@ static const struct test_case cases[] = {
     { "console attach", test_console_attach },
     { "ctx alloc failures", test_ctx_alloc_failures },
     { "save and restore", test_save_and_restore },
+    { "save --debug-break", test_debug_break },
+    { "restore keeps the uuid", test_restore_keeps_uuid },
     { "restore refused", test_restore_refused },
     { "save suspends a PV guest", test_save_suspends_pv_guest },
     { "save pauses a plain guest", test_save_pauses_plain_guest },

@@ -4,7 +4,8 @@
  * another comes back byte for byte (memory, HVM context, params, TSC);
  * broken pages are never read and arrive broken whenever they broke
  * (before the type query, between query and copy, after the copy, after
- * the batch went); a failure at any call of a save leaves the guest
+ * the batch went, at each step of the final round's test hook, and as
+ * the HVM context is read); a failure at any call of a save leaves the guest
  * running; and the reader refuses every malformed stream the spec lists
  * with a message naming the record and its offset.
  */
@@ -163,10 +164,11 @@ static int record_with(int fd, uint64_t pfn, int type)
 /* Save and restore with the hooks given; pfn `broken` must arrive
  * broken and never as RAM. */
 static void broken_case(void (*after_query)(struct fake_dom *),
-                        void (*copied)(void *, const xen_pfn_t *, unsigned int), uint64_t broken,
-                        uint64_t rebroken, uint64_t before)
+                        void (*copied)(void *, const xen_pfn_t *, unsigned int),
+                        void (*step)(void *, enum xc_sr_step, const xen_pfn_t *, unsigned int),
+                        uint64_t broken, uint64_t rebroken, uint64_t before)
 {
-    struct save_callbacks scb = { .batch_copied = copied };
+    struct save_callbacks scb = { .batch_copied = copied, .final_step = step };
     struct restore_callbacks rcb = { 0 };
     int rc, fd;
 
@@ -191,7 +193,7 @@ static void test_broken_before_query(void)
 {
     make_source();
     fake_break(&src, 0x150);
-    broken_case(NULL, NULL, 0x150, 0, 0x400);
+    broken_case(NULL, NULL, NULL, 0x150, 0, 0x400);
     /* never read: no map named it */
 }
 
@@ -206,7 +208,7 @@ static void test_broken_between_query_and_copy(void)
 {
     make_source();
     queries = 0;
-    broken_case(break_after_first_query, NULL, 0x20, 1, 0x400);
+    broken_case(break_after_first_query, NULL, NULL, 0x20, 1, 0x400);
 }
 
 static void break_0x300_once(void *data, const xen_pfn_t *pfns, unsigned int n)
@@ -218,7 +220,7 @@ static void break_0x300_once(void *data, const xen_pfn_t *pfns, unsigned int n)
 static void test_broken_after_copy(void)
 {
     make_source();
-    broken_case(NULL, break_0x300_once, 0x300, 1, 0x400);
+    broken_case(NULL, break_0x300_once, NULL, 0x300, 1, 0x400);
     CHECK_EQ(src.broken_reads, 0);
 }
 
@@ -233,7 +235,66 @@ static void break_early_pfn_late(void *data, const xen_pfn_t *pfns, unsigned int
 static void test_broken_after_batch_sent(void)
 {
     make_source();
-    broken_case(NULL, break_early_pfn_late, 0x10, 1, 0);
+    broken_case(NULL, break_early_pfn_late, NULL, 0x10, 1, 0);
+}
+
+/* A frame broken at one step of the final round (final_step): it must
+ * arrive broken, never as RAM, with the rest of memory intact, and be
+ * read only where the step allows (a mapping made before the break). */
+static struct
+{
+    enum xc_sr_step step;
+    uint64_t gfn;
+    bool done;
+    uint32_t reads; /* of gfn, once every batch went */
+} at;
+
+static void break_at_step(void *data, enum xc_sr_step step, const xen_pfn_t *pfns, unsigned int n)
+{
+    bool here = !pfns;
+
+    for ( unsigned int i = 0; pfns && i < n; i++ )
+        here |= pfns[i] == at.gfn;
+    if ( step == XC_SR_STEP_TAIL )
+        at.reads = src.reads[at.gfn];
+    if ( step == at.step && here && !at.done )
+    {
+        fake_break(&src, at.gfn);
+        at.done = true;
+    }
+}
+
+static void test_final_steps(void)
+{
+    static const enum xc_sr_step steps[] = {
+        XC_SR_STEP_STOPPED, XC_SR_STEP_QUERY, XC_SR_STEP_COPY,
+        XC_SR_STEP_COPYING, XC_SR_STEP_SENT,  XC_SR_STEP_TAIL
+    };
+    /* Re-sent as BROKEN after the first query saw RAM: */
+    static const uint64_t rebroken[] = { 0, 0, 1, 1, 1, 1 };
+
+    for ( unsigned int i = 0; i < sizeof(steps) / sizeof(steps[0]); i++ )
+    {
+        make_source();
+        at.step = steps[i], at.gfn = 0x450, at.done = false;
+        broken_case(NULL, NULL, break_at_step, 0x450, rebroken[i], 0);
+        CHECK_MSG(at.done, "step %u never came", steps[i]);
+        CHECK_EQ(at.reads, steps[i] >= XC_SR_STEP_COPYING);
+    }
+}
+
+/* A vMCE the context carries was queued once its frame broke: the
+ * frame that breaks as the context is read goes as BROKEN too. */
+static void break_at_getcontext(struct fake_dom *d)
+{
+    fake_break(d, 0x123);
+}
+
+static void test_broken_as_context_read(void)
+{
+    make_source();
+    src.on_getcontext = break_at_getcontext;
+    broken_case(NULL, NULL, NULL, 0x123, 1, 0);
 }
 
 static void test_broken_never_read(void)
@@ -331,10 +392,9 @@ static void page_data(struct stream *s, uint64_t pfn_word, bool data)
 
 static void tail(struct stream *s)
 {
-    uint8_t tsc[24] = { 0 }, si[FAKE_PAGE] = { 0 }, params[8] = { 0 }, ctxt[16] = { 1 };
+    uint8_t tsc[24] = { 0 }, params[8] = { 0 }, ctxt[16] = { 1 };
 
     rec(s, 0x08, tsc, sizeof(tsc));
-    rec(s, 0x07, si, sizeof(si));
     rec(s, 0x0a, params, sizeof(params));
     rec(s, 0x09, ctxt, sizeof(ctxt));
     rec(s, 0x00, NULL, 0);
@@ -461,11 +521,15 @@ static void test_bad_records(void)
 static void test_order(void)
 {
     struct stream s;
-    uint8_t tsc[24] = { 0 };
+    uint8_t tsc[24] = { 0 }, shinfo[FAKE_PAGE] = { 0 };
 
     /* END before the tail */
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x00, NULL, 0);
     expect_refused(&s, "record END (0x0) at offset 0x30: out of order");
+    /* SHARED_INFO, which Xen sends for PV guests only, in the tail */
+    valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x08, tsc, 24);
+    rec(&s, 0x07, shinfo, sizeof(shinfo));
+    expect_refused(&s, "record SHARED_INFO (0x7) at offset 0x50: a PV guest's record");
     /* TSC twice in the tail */
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x08, tsc, 24);
     rec(&s, 0x08, tsc, 24);
@@ -513,6 +577,8 @@ int main(void)
         { "broken_after_copy", test_broken_after_copy },
         { "broken_after_batch_sent", test_broken_after_batch_sent },
         { "broken_never_read", test_broken_never_read },
+        { "final_steps", test_final_steps },
+        { "broken_as_context_read", test_broken_as_context_read },
         { "save_failures", test_save_failures },
         { "valid_stream", test_valid_stream },
         { "truncated_everywhere", test_truncated_everywhere },

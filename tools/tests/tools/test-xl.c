@@ -334,6 +334,12 @@ static void test_save_restore(void)
     CHECK_STR(stub.last_action, "restore");
     CHECK(!stub.create_paused);
     CHECK_STR(stub.created.c_info.name, "web");
+    {
+        char uuid[LIBXL_UUID_STRLEN];
+
+        libxl_uuid_to_string(&stub.created.c_info.uuid, uuid);
+        CHECK_STR(uuid, "0e57a5ed-1234-4abc-8def-0123456789ab"); /* kept, not made anew */
+    }
     CHECK_STR(stub.created.b_info.kernel, "/boot/web.elf");
     CHECK_EQ(stub.created.b_info.target_memkb, 512 * 1024);
     CHECK_EQ(stub.created.b_info.max_vcpus, 1);
@@ -346,6 +352,26 @@ static void test_save_restore(void)
     stub_reset();
     CHECK_EQ(xl("save -p web " SAVE_FILE), 0);
     CHECK_STR(stub.actions, "suspend resume ");
+    unlink(SAVE_FILE);
+}
+
+/* The test-only frame break: armed in libxl before the save; a spec
+ * that is not STEP:GFN, or an unknown step, saves nothing. */
+static void test_save_debug_break(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("save --debug-break=copy:0x310 web " SAVE_FILE), 0);
+    CHECK_STR(stub.actions, "suspend destroy ");
+    CHECK_STR(stub.break_step, "copy");
+    CHECK_EQ(stub.break_gfn, 0x310);
+    stub_reset();
+    CHECK_EQ(xl("save --debug-break=copy web " SAVE_FILE), 1);
+    CHECK(strstr(err, "--debug-break=copy: not STEP:GFN"));
+    CHECK_EQ(xl("save --debug-break=copy:0x1x web " SAVE_FILE), 1);
+    CHECK_EQ(xl("save --debug-break=copy:-1 web " SAVE_FILE), 1);
+    CHECK_EQ(xl("save --debug-break=bogus:0x310 web " SAVE_FILE), 1);
+    CHECK(strstr(err, "no final-round step \"bogus\""));
+    CHECK_STR(stub.actions, "");
     unlink(SAVE_FILE);
 }
 
@@ -427,6 +453,7 @@ static void test_restore_refuses(void)
 
 static const struct test_case cases[] = {
     { "save and restore", test_save_restore },
+    { "save --debug-break", test_save_debug_break },
     { "save fails", test_save_fails },
     { "restore refuses", test_restore_refuses },
     { "list", test_list },

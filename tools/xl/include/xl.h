@@ -54,6 +54,10 @@ int xl_getopts(int argc, char **argv, const char *allowed, int min_operands, int
         if ( r_ )                                              \
             return r_ < 0 ? 0 : r_;                            \
     } while ( 0 )
+/* Test only: take every --debug-break=STEP:GFN out of argv and arm
+ * libxl's frame break with it (xl save, xl migrate). 0, or 1 with the
+ * problem named on stderr. */
+int xl_take_debug_break(const char *cmd, int *argc, char **argv);
 /* "Usage: xl NAME USAGE" and the help line, on f. */
 void xl_help_command(FILE *f, const struct cmd_spec *c);
 /* Print "xl: <what>: <libxl's message>" on stderr; returns 1. */
@@ -81,6 +85,16 @@ int main_help(int argc, char **argv);
 int main_ioreq_list(int argc, char **argv);
 int main_save(int argc, char **argv);
 int main_restore(int argc, char **argv);
+int main_migrate(int argc, char **argv);
+int main_migrate_receive(int argc, char **argv);
+
+/* The xl save-file header with domid's config as xl text (save and
+ * migrate); 0, or -1 after a message on xl_err starting with who. */
+int xl_write_save_header(int fd, libxl_domid domid, const char *who);
+/* The header read back and checked; *text the config (malloc()ed,
+ * NUL-ended, freed by the caller even on failure). 0, or -1 after a
+ * message naming path. */
+int xl_read_save_header(int fd, const char *path, char **text, size_t *len);
 
 /* Fill d_config from cfg's settings: every key checked, defaults filled,
  * the command line composed. 0, or ERROR_INVAL with cfg->error naming

@@ -16,6 +16,9 @@
  * XSETBV exits and is checked here against what CPUID offers it (where
  * the emulator lets it exit: see xcr0_changed_behind_us()).
  *
+ * The HVM context's CPU_XSAVE record is read from and written to a
+ * stopped vCPU's area here (arch_hvm_xsave_*), checked as XRSTOR would.
+ *
  * Touches nothing but the FP/vector registers, XCR0 and CR4.OSXSAVE.
  */
 #include <xen/lib.h>
@@ -25,6 +28,8 @@
 #include <asm/fpu.h>
 #include <asm/traps.h>
 #include <xen/errno.h>
+#include <xen/arch.h>
+#include <public/hvm/save.h>
 
 #define FXSAVE_FCW        0 /* x87 control word */
 #define FXSAVE_MXCSR      24
@@ -522,4 +527,70 @@ void fpu_with_guest_xcr0(struct vcpu *v, void (*fn)(void *arg), void *arg)
     fn(arg);
     if ( xcr0_max )
         set_xcr0(HOST_XCR0);
+}
+
+/* ---- the HVM context's CPU_XSAVE record (public/hvm/save.h) ---- */
+
+#define XSAVE_REC_HDR 24 /* xfeature_mask, xcr0, xcr0_accum */
+
+/* Every record of this host covers all a guest may enable (xcr0_accum
+ * = xcr0_max), so its length is one number, what the context's size
+ * promises. */
+uint32_t arch_hvm_xsave_max(void)
+{
+    return xcr0_max ? XSAVE_REC_HDR + fpu_xsave_size(xcr0_max) : 0;
+}
+
+/* v is not running: its area is current. A component XCR0 lost behind
+ * our back (beyond xcr0_max) is dropped, as its XSTATE_BV bit. */
+uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
+{
+    uint32_t size = fpu_xsave_size(xcr0_max);
+    uint64_t bv;
+
+    if ( !xcr0_max )
+        return 0;
+    r->xfeature_mask = xcr0_max;
+    r->xcr0 = v->arch.xcr0;
+    r->xcr0_accum = xcr0_max | v->arch.xcr0;
+    memcpy(&r->save_area, v->arch.xsave, size);
+    memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
+    r->save_area.xsave_hdr.xstate_bv = bv & r->xcr0_accum;
+    r->save_area.xsave_hdr.xcomp_bv = 0;
+    memset(r->save_area.xsave_hdr.reserved, 0, sizeof(r->save_area.xsave_hdr.reserved));
+    return XSAVE_REC_HDR + size;
+}
+
+/*
+ * What XSETBV and XRSTOR would accept: an XCR0 a guest may set here,
+ * inside xcr0_accum, which this host can hold; XSTATE_BV inside it, the
+ * standard format (XCOMP_BV 0), the header's reserved bytes 0, MXCSR's
+ * reserved bits clear; and exactly the image xcr0_accum needs on this
+ * CPU (the components' offsets are CPUID's).
+ */
+int arch_hvm_xsave_check(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    const struct hvm_hw_cpu_xsave_hdr *h = &r->save_area.xsave_hdr;
+
+    if ( !xcr0_max || fpu_xsetbv_check(xcr0_max, 0, r->xcr0, 0, X86_CR4_OSXSAVE) )
+        return -EINVAL;
+    if ( (r->xcr0 & ~r->xcr0_accum) || (r->xcr0_accum & ~xcr0_max) )
+        return -EINVAL;
+    if ( len != XSAVE_REC_HDR + fpu_xsave_size(r->xcr0_accum) )
+        return -EINVAL;
+    if ( (h->xstate_bv & ~r->xcr0_accum) || h->xcomp_bv )
+        return -EINVAL;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(h->reserved); i++ )
+        if ( h->reserved[i] )
+            return -EINVAL;
+    return fpu_fxsave_check(r->save_area.fpu_sse);
+}
+
+/* Components past the image are in their init state (XSTATE_BV says). */
+int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    memset(v->arch.xsave, 0, sizeof(v->arch.xsave));
+    memcpy(v->arch.xsave, &r->save_area, len - XSAVE_REC_HDR);
+    v->arch.xcr0 = r->xcr0;
+    return 0;
 }

@@ -99,6 +99,18 @@ XEN_ABI_SIZE(struct xen_domctl_wren_p2m, 128);
     (WREN_LOGDIRTY_MECH_MASK | WREN_LOGDIRTY_SP_KEEP | WREN_LOGDIRTY_SP_SHATTER)
 
 /*
+ * WREN_MAPSPACE_gmfn_foreign_ro: XENMEM_add_to_physmap_batch's
+ * XENMAPSPACE_gmfn_foreign, mapped read-only. Xen's batch has no access
+ * argument, so every foreign mapping is writable, and Wren's log-dirty
+ * reports every frame another domain maps writable (logdirty-foreign.c):
+ * a migration that reads the guest through such mappings would see every
+ * page it sent come back dirty the round after. A read-only mapping
+ * cannot be written through, so log-dirty leaves it out. A write by the
+ * mapping domain faults as a write to any read-only page of its own.
+ */
+#define WREN_MAPSPACE_gmfn_foreign_ro 0x5704
+
+/*
  * XEN_DOMCTL_wren_logdirty: log-dirty counters of one domain, for tests
  * and `make bench` (counts, never times). Control domain only. The
  * struct goes in struct xen_domctl's union (its 128-byte pad).

@@ -56,6 +56,26 @@ struct hvm_hw_mtrr;
 void arch_hvm_mtrr_save(struct vcpu *v, struct hvm_hw_mtrr *r);
 int arch_hvm_mtrr_check(struct vcpu *v, const struct hvm_hw_mtrr *r);
 int arch_hvm_mtrr_load(struct vcpu *v, const struct hvm_hw_mtrr *r);
+/* The machine-check records: Xen's VMCE_VCPU (18: MCG_CAP, the CTL2s)
+ * and Wren's WREN_VMCE_PENDING (0x5773: MCG_STATUS, the banks, a vMCE
+ * not yet delivered, which load arms for the vCPU's first entry; its
+ * page must be p2m_ram_broken in v's domain). x86: hvm/vmsr.c. */
+struct hvm_vmce_vcpu;
+struct hvm_wren_vmce_pending;
+void arch_hvm_vmce_save(struct vcpu *v, struct hvm_vmce_vcpu *r);
+int arch_hvm_vmce_check(struct vcpu *v, const struct hvm_vmce_vcpu *r);
+int arch_hvm_vmce_load(struct vcpu *v, const struct hvm_vmce_vcpu *r);
+void arch_hvm_vmce_pending_save(struct vcpu *v, struct hvm_wren_vmce_pending *r);
+int arch_hvm_vmce_pending_check(struct vcpu *v, const struct hvm_wren_vmce_pending *r);
+int arch_hvm_vmce_pending_load(struct vcpu *v, const struct hvm_wren_vmce_pending *r);
+/* CPU_XSAVE (16), variable length (x86: fpu.c): max is the length every
+ * record of this host has (0: the CPU has no XSAVE, no record); save
+ * returns the length written; check and load take the record's. */
+struct hvm_hw_cpu_xsave;
+uint32_t arch_hvm_xsave_max(void);
+uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r);
+int arch_hvm_xsave_check(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len);
+int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len);
 
 /* The scheduler, on the CPU that runs v: switch_in before v's slice,
  * run_once as often as v stays runnable (enter the guest, handle one

@@ -37,12 +37,24 @@ void xtf_hvm_cpu_pvh(struct hvm_hw_cpu *cpu, uint32_t entry, uint32_t ebx);
 /* HEADER, cpu as the record of vCPU instance, END, into buf (at least
  * XTF_HVM_CTX_ONE bytes): the length written. */
 #define XTF_HVM_CTX_ONE (3 * 8 + HVM_SAVE_LENGTH_HEADER + HVM_SAVE_LENGTH_CPU)
-/* What gethvmcontext writes for each vCPU that is up (CPU, LAPIC,
- * LAPIC_REGS, MTRR, WREN_VCPU_TIMERS), and in all for n of them. */
-#define XTF_HVM_CTX_VCPU                                                                \
-    (5 * 8 + HVM_SAVE_LENGTH_CPU + HVM_SAVE_LENGTH_LAPIC + HVM_SAVE_LENGTH_LAPIC_REGS + \
-     HVM_SAVE_LENGTH_MTRR + HVM_SAVE_LENGTH_WREN_VCPU_TIMERS)
-#define XTF_HVM_CTX_SAVED(n) (2 * 8 + HVM_SAVE_LENGTH_HEADER + (n)*XTF_HVM_CTX_VCPU)
+/* What gethvmcontext writes for each vCPU that is up (CPU, CPU_XSAVE
+ * where the CPU has XSAVE, LAPIC, LAPIC_REGS, MTRR, VMCE_VCPU,
+ * WREN_VCPU_TIMERS, WREN_VMCE_PENDING), and in all for n of them. The
+ * CPU_XSAVE record's length is the host's (xtf_hvm_xsave_record()), so
+ * XTF_HVM_CTX_SAVED is computed at run time; _MAX bounds it for buffers. */
+#define XTF_HVM_CTX_VCPU_FIXED                                                             \
+    (7 * 8 + HVM_SAVE_LENGTH_CPU + HVM_SAVE_LENGTH_LAPIC + HVM_SAVE_LENGTH_LAPIC_REGS +    \
+     HVM_SAVE_LENGTH_MTRR + HVM_SAVE_LENGTH_VMCE_VCPU + HVM_SAVE_LENGTH_WREN_VCPU_TIMERS + \
+     HVM_SAVE_LENGTH_WREN_VMCE_PENDING)
+#define XTF_HVM_XSAVE_RECORD_MAX (8 + 24 + 4096)
+#define XTF_HVM_CTX_VCPU         (XTF_HVM_CTX_VCPU_FIXED + xtf_hvm_xsave_record())
+#define XTF_HVM_CTX_SAVED(n)     (2 * 8 + HVM_SAVE_LENGTH_HEADER + (n)*XTF_HVM_CTX_VCPU)
+#define XTF_HVM_CTX_SAVED_MAX(n) \
+    (2 * 8 + HVM_SAVE_LENGTH_HEADER + (n) * (XTF_HVM_CTX_VCPU_FIXED + XTF_HVM_XSAVE_RECORD_MAX))
+/* Descriptor and body of one CPU_XSAVE record as the hypervisor writes
+ * them (24 bytes and the XSAVE image of everything CPUID offers), 0
+ * without XSAVE. */
+uint32_t xtf_hvm_xsave_record(void);
 uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t instance);
 
 long xtf_sethvmcontext(domid_t domid, const void *buf, uint32_t size);

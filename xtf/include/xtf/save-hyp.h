@@ -39,7 +39,9 @@ struct save_hyp_status
     uint64_t sshot_at;    /* the VCPUOP singleshot deadline it armed */
     uint64_t mem_type_rc; /* what the last get_mem_type returned */
     uint64_t state_bad;   /* checks that found LSTAR, KERNEL_GS_BASE, the
-                           * FS base, XMM5, PAT or MTRR 0 not as set */
+                           * FS base, XMM5, PAT, MTRR 0 or (avx) XCR0 and
+                           * YMM7 not as set */
+    uint64_t avx;         /* 1: XCR0 has AVX and YMM7 holds SAVE_HYP_YMM7 */
 };
 
 /* What the target puts in the state the CPU record carries. */
@@ -47,6 +49,7 @@ struct save_hyp_status
 #define SAVE_HYP_KGS     0xffff8000000abc00ULL
 #define SAVE_HYP_FS_BASE 0x0000123456789000ULL
 #define SAVE_HYP_XMM5    0x0badc0ffee15600dULL
+#define SAVE_HYP_YMM7(i) (0x79a7000000000000ULL ^ ((uint64_t)(i) << 40) ^ 0x1234567ULL)
 #define SAVE_HYP_PAT     0x0007010600070406ULL /* PA2 write-combining */
 #define SAVE_HYP_MTRR0_B 0x0000000000100006ULL /* 1 MiB, write-back */
 #define SAVE_HYP_MTRR0_M 0x00000000fff00800ULL /* 1 MiB, valid */

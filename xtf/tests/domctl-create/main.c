@@ -389,7 +389,7 @@ static bool ring_incremental_and_clear(void)
  * right after its shutdown hypercall, in 32-bit protected mode. */
 static bool saved_after_run(domid_t d)
 {
-    static uint8_t buf[XTF_HVM_CTX_SAVED(1)];
+    static uint8_t buf[XTF_HVM_CTX_SAVED_MAX(1)];
     const struct hvm_hw_cpu *cpu = (const void *)(buf + 8 + HVM_SAVE_LENGTH_HEADER + 8);
     uint32_t size = sizeof(buf);
     long rc = xtf_gethvmcontext(d, buf, &size);

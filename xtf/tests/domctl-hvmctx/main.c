@@ -21,7 +21,7 @@ const char test_title[] = "HVM context records: set, get, round trip";
 #define CPU_OFF (8 + HVM_SAVE_LENGTH_HEADER + 8) /* the first CPU record's body */
 #define ONE_CPU XTF_HVM_CTX_SAVED(1)             /* what get writes for one vCPU up */
 
-static uint8_t buf[XTF_HVM_CTX_SAVED(2)];
+static uint8_t buf[XTF_HVM_CTX_SAVED_MAX(2)];
 static domid_t dom;
 
 static bool expect(const char *what, uint64_t got, uint64_t want)

@@ -15,6 +15,7 @@
 #include <xtf/apic.h>
 #include <xtf/p2m.h>
 #include <xtf/save-hyp.h>
+#include <xtf/xstate.h>
 uint64_t xtf_now(void); /* xtf/time.h, whose rdtsc apic.h also has */
 #include <public/vcpu.h>
 #include <public/hvm/hvm_op.h>
@@ -70,6 +71,39 @@ static void set_cpu_state(void)
     wrmsr(MSR_MTRR_MASK0, SAVE_HYP_MTRR0_M);
 }
 
+/* AVX state only CPU_XSAVE carries: XCR0 with AVX, and all 256 bits of
+ * YMM7 (the upper half lives in the XSAVE image's AVX component). */
+static void set_avx_state(void)
+{
+    static uint64_t want[4];
+
+    if ( !(xcr0_offered() & XSTATE_YMM) )
+        return;
+    write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+    if ( xsetbv_safe(0, XSTATE_X87 | XSTATE_SSE | XSTATE_YMM) )
+        return;
+    for ( unsigned int i = 0; i < 4; i++ )
+        want[i] = SAVE_HYP_YMM7(i);
+    asm volatile("vmovdqu %0, %%ymm7" ::"m"(want));
+    st->avx = 1;
+}
+
+/* XCR0 first: without AVX in it the load of YMM7 would be #UD. */
+static bool avx_state_ok(void)
+{
+    uint64_t got[4];
+
+    if ( !st->avx )
+        return true;
+    if ( xgetbv(0) != (XSTATE_X87 | XSTATE_SSE | XSTATE_YMM) )
+        return false;
+    asm volatile("vmovdqu %%ymm7, %0" : "=m"(got));
+    for ( unsigned int i = 0; i < 4; i++ )
+        if ( got[i] != SAVE_HYP_YMM7(i) )
+            return false;
+    return true;
+}
+
 static bool cpu_state_ok(void)
 {
     uint64_t x;
@@ -78,7 +112,7 @@ static bool cpu_state_ok(void)
     return x == SAVE_HYP_XMM5 && rdmsr(MSR_LSTAR) == SAVE_HYP_LSTAR &&
            rdmsr(MSR_KERNEL_GS_BASE) == SAVE_HYP_KGS && rdmsr(MSR_FS_BASE) == SAVE_HYP_FS_BASE &&
            rdmsr(MSR_PAT) == SAVE_HYP_PAT && rdmsr(MSR_MTRR_BASE0) == SAVE_HYP_MTRR0_B &&
-           rdmsr(MSR_MTRR_MASK0) == SAVE_HYP_MTRR0_M;
+           rdmsr(MSR_MTRR_MASK0) == SAVE_HYP_MTRR0_M && avx_state_ok();
 }
 
 /* One page of the pattern, a different one each time round. */
@@ -120,6 +154,7 @@ void test_main(void)
 {
     write_pattern();
     set_cpu_state();
+    set_avx_state();
     st->ram_end = xtf_ram_end();
     if ( !arm_timers() )
         return;

@@ -16,7 +16,8 @@
  * guest must then show: its counter past the saved value and rising,
  * LAPIC timer ticks rising, the TSC never went backwards, its pattern
  * intact, its LSTAR, KERNEL_GS_BASE, FS base, XMM5, PAT and first
- * variable MTRR as it set them,
+ * variable MTRR as it set them, and (where AVX is offered) its XCR0 and
+ * all of YMM7, which only the CPU_XSAVE record carries,
  * and HVMOP_get_mem_type reading the broken frame as HVMMEM_broken. The new domain's context carries the VCPUOP singleshot
  * deadline the guest armed before the move.
  */
@@ -35,7 +36,7 @@ const char test_title[] = "save/restore, hypervisor side: a running domU moved t
 #define LOCAL_FROM   0x7f101UL
 #define LOCAL_TO     0x7f102UL
 #define SCAN_END     0x2000UL /* 32 MiB: past the target's 16 */
-#define CTX_MAX      XTF_HVM_CTX_SAVED(1)
+#define CTX_MAX      XTF_HVM_CTX_SAVED_MAX(1)
 #define WAIT_NS      20000000000ULL /* 20 s of system time: Bochs is slow */
 
 static uint8_t ctx[CTX_MAX];
@@ -208,7 +209,8 @@ static bool save_old(void)
         return xtf_failure("saving d%u: %ld", OLD, rc), false;
     printf("saved: context %u bytes, TSC %u kHz at %lu ns, incarnation %u\n", ctx_size,
            tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec, tsc.incarnation);
-    return ctx_size == CTX_MAX || (xtf_failure("context of %u bytes", ctx_size), false);
+    return ctx_size == XTF_HVM_CTX_SAVED(1) ||
+           (xtf_failure("context of %u bytes", ctx_size), false);
 }
 
 /* A context whose LAPIC record is bad changes nothing. */
@@ -300,8 +302,8 @@ static void check_after(volatile struct save_hyp_status *s, uint64_t counter, ui
     if ( s->pattern_bad )
         xtf_failure("%lu pattern words changed", (unsigned long)s->pattern_bad);
     if ( s->state_bad )
-        xtf_failure("%lu checks found LSTAR, KERNEL_GS_BASE, FS base, XMM5, PAT or MTRR 0 changed",
-                    (unsigned long)s->state_bad);
+        xtf_failure("%lu checks found LSTAR, KERNEL_GS_BASE, FS base, XMM5, PAT, MTRR 0%s changed",
+                    (unsigned long)s->state_bad, s->avx ? ", XCR0 or YMM7" : "");
     if ( s->broken_type != HVMMEM_broken )
         xtf_failure("the guest reads the broken frame as type %lu (rc %ld)",
                     (unsigned long)s->broken_type, (long)s->mem_type_rc);
@@ -320,7 +322,8 @@ void test_main(void)
     if ( !progress(s, s->counter, s->ticks, s->checks) )
         return xtf_failure("d%u does not count or tick before the move", OLD);
     if ( s->state_bad )
-        return xtf_failure("d%u loses its own MSRs or XMM5 before the move", OLD);
+        return xtf_failure("d%u loses its own MSRs, XMM5 or YMM7 before the move", OLD);
+    printf("d%u keeps AVX state (XCR0, YMM7): %s\n", OLD, s->avx ? "yes" : "no AVX offered");
     if ( s->broken_type != HVMMEM_broken )
         return xtf_failure("d%u reads its broken frame as type %lu", OLD,
                            (unsigned long)s->broken_type);

@@ -82,15 +82,28 @@ struct xc_sr_round
 #define XCFLAGS_LIVE            (1U << 0)
 #define XCFLAGS_WREN_DIRTY_RING (1U << 16)
 
+/* The steps of the final round (the guest stopped) at which a test may
+ * act through save_callbacks.final_step, e.g. break a frame
+ * (docs/designs/live-migration.md, "The final round's cases"). */
+enum xc_sr_step
+{
+    XC_SR_STEP_STOPPED, /* the guest stopped, no batch yet (pfns NULL) */
+    XC_SR_STEP_QUERY,   /* a batch, before its types are queried */
+    XC_SR_STEP_COPY,    /* its types queried, before it is mapped */
+    XC_SR_STEP_COPYING, /* mapped, before its pages are read */
+    XC_SR_STEP_SENT,    /* its PAGE_DATA written, before its re-query */
+    XC_SR_STEP_TAIL,    /* every batch sent, before the HVM context is read (pfns NULL) */
+};
+
 struct save_callbacks
 {
     xenforeignmemory_handle *fmem; /* in: maps the guest's memory */
     /* Stops the guest before the final round. NULL: xc_domain_pause. */
     int (*suspend)(void *data);
-    /* The 4096-byte SHARED_INFO body. NULL: zeroes (see toolstack.md). */
-    int (*get_shared_info)(void *data, uint8_t *page);
     /* Test hook: the data of a batch is copied, before its re-query. */
     void (*batch_copied)(void *data, const xen_pfn_t *pfns, unsigned int n);
+    /* Test hook: each step of the final round (NULL: none). */
+    void (*final_step)(void *data, enum xc_sr_step step, const xen_pfn_t *pfns, unsigned int n);
     /* Live saves: called after every round (NULL: none). */
     void (*round_done)(void *data, const struct xc_sr_round *r);
     /* Live saves: rounds before the final one at most (0: 5), and the
@@ -106,8 +119,6 @@ struct restore_callbacks
 {
     xenforeignmemory_handle *fmem; /* in: maps the new domain's memory */
     uint64_t nr_pfns;              /* in: the domain's limit: pfns >= are refused */
-    /* The SHARED_INFO body, 4096 bytes. NULL: ignored. */
-    int (*set_shared_info)(void *data, const uint8_t *page);
     void *data;
     char error[192];          /* out: why it was refused */
     struct xc_sr_stats stats; /* out */

@@ -160,16 +160,48 @@ int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl
 int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
                                 int restore_fd, const libxl_domain_create_opts *opts);
 /* Write domid as a migration stream to fd. A guest with
- * control/feature-suspend = "1" is asked to suspend first (its
- * control/shutdown), any other is paused. On success the domain is left
- * paused, and suspended if it was asked (the caller destroys it, or
- * resumes and unpauses it); on failure it runs as before. flags: 0. */
+ * control/feature-suspend = "1" is asked to suspend before the final
+ * round (its control/shutdown), any other is paused. On success the
+ * domain is left paused, and suspended if it was asked (the caller
+ * destroys it, or resumes and unpauses it); on failure it runs as
+ * before. flags: 0 or LIBXL_SUSPEND_LIVE. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
 /* A domain that suspended itself runs on (the controller's pause is
  * left as it is); suspend_cancel: its suspend hypercall returns 1, so it
  * knows it is where it was. A domain that is not shut down is left
  * alone (0); one shut down for another reason is ERROR_INVAL. */
 int libxl_domain_resume(libxl_ctx *ctx, libxl_domid domid, int suspend_cancel, const void *ao_how);
+/* Live migration (docs/designs/live-migration.md): flags
+ * LIBXL_SUSPEND_LIVE sends pre-copy rounds while the domain runs. */
+#define LIBXL_SUSPEND_LIVE (1 << 0)
+typedef struct
+{
+    unsigned int round, final; /* 1-based; final: the domain was paused */
+    uint64_t pfns, pages_sent, pages_dirtied, ns;
+} libxl_save_round;
+typedef struct
+{
+    /* in */
+    void (*round_done)(void *data, const libxl_save_round *r); /* NULL: none */
+    void *data;
+    unsigned int max_rounds;  /* 0: the library's default */
+    uint64_t dirty_threshold; /* 0: the library's default */
+    /* out */
+    uint64_t rounds, pages_sent, guest_pages, final_pages, final_dirty;
+    libxl_logdirty logdirty;      /* the mechanism a live save used */
+    libxl_logdirty logdirty_best; /* the platform's best (mode 0's pick) */
+    uint64_t logging_exits, pml_entries;
+} libxl_save_opts;
+/* libxl_domain_suspend with options (opts may be NULL). */
+int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int flags,
+                              libxl_save_opts *opts);
+/* Test only (xl save/migrate --debug-break, docs/man/xl.1.md): the next
+ * suspend through ctx breaks the guest frame gfn with a software machine
+ * check at one step of its final round: "stopped", "query", "copy",
+ * "copying", "sent" or "tail" (docs/designs/live-migration.md, "The
+ * final round's cases"); a batch step fires at the batch holding gfn.
+ * ERROR_INVAL for an unknown step. */
+int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn);
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);

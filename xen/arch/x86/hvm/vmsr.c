@@ -197,7 +197,7 @@ static bool is_mtrr(uint32_t msr)
 
 /* ---- machine check ---------------------------------------------------- */
 
-static uint64_t mcg_cap(void)
+uint64_t hvm_vmce_mcg_cap(void)
 {
     return HVM_MCE_BANKS | (intel() ? MCG_TES_P | MCG_SER_P | MCG_CMCI_P : 0);
 }
@@ -270,7 +270,7 @@ static int misc_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_MISC_ENABLE: *val = MISC_VALUE; return intel();
     case MSR_PLATFORM_ID: *val = 0; return intel();
     case MSR_BIOS_SIGN_ID: *val = 0; return 1;
-    case MSR_MCG_CAP: *val = mcg_cap(); return 1;
+    case MSR_MCG_CAP: *val = hvm_vmce_mcg_cap(); return 1;
     case MSR_MCG_STATUS: *val = state(v)->mcg_status; return 1;
     case MSR_MCG_CTL: *val = 0; return 1;
     case MSR_AMD_SYSCFG: *val = 0; return !intel();      /* no SME, no DRAM MTRR bits */

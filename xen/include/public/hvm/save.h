@@ -165,6 +165,53 @@ XEN_ABI_SIZE(struct hvm_hw_mtrr, 240);
 #define HVM_SAVE_CODE_MTRR   14
 #define HVM_SAVE_LENGTH_MTRR 240
 
+/* --- CPU_XSAVE (16): the XSAVE state, per vCPU; variable length --------
+ *
+ * The 24 bytes below, then the vCPU's XSAVE image in the standard
+ * (uncompacted) format, as long as the components of xcr0_accum need on
+ * the saving CPU (the legacy region and header at least: 576 bytes). The
+ * legacy region repeats the CPU record's FXSAVE image; this one wins. */
+struct hvm_hw_cpu_xsave_hdr
+{
+    uint64_t xstate_bv; /* components not in their init state */
+    uint64_t xcomp_bv;  /* 0: standard format */
+    uint64_t reserved[6];
+};
+XEN_ABI_SIZE(struct hvm_hw_cpu_xsave_hdr, 64);
+
+struct hvm_hw_cpu_xsave
+{
+    uint64_t xfeature_mask; /* what the saving host offered; ignored on load */
+    uint64_t xcr0;          /* the guest's XCR0 */
+    uint64_t xcr0_accum;    /* every component the guest's XCR0 ever held */
+    struct
+    {
+        uint8_t fpu_sse[512]; /* the FXSAVE-format legacy region */
+        struct hvm_hw_cpu_xsave_hdr xsave_hdr;
+        /* the extended components follow, at CPUID 0xD's offsets */
+    } save_area;
+};
+XEN_ABI_OFFSET(struct hvm_hw_cpu_xsave, save_area, 24);
+XEN_ABI_SIZE(struct hvm_hw_cpu_xsave, 600);
+
+#define HVM_SAVE_CODE_CPU_XSAVE 16
+/* The shortest record: no extended component. */
+#define HVM_SAVE_LENGTH_CPU_XSAVE_MIN 600
+
+/* --- VMCE_VCPU (18): the guest's machine-check capabilities, per vCPU ---- */
+
+struct hvm_vmce_vcpu
+{
+    uint64_t caps;           /* MCG_CAP as the guest read it */
+    uint64_t mci_ctl2_bank0; /* Intel's MC0_CTL2 (CMCI) */
+    uint64_t mci_ctl2_bank1;
+    uint64_t mcg_ext_ctl; /* MCG_EXT_CTL (LMCE); 0 without MCG_LMCE_P */
+};
+XEN_ABI_SIZE(struct hvm_vmce_vcpu, 32);
+
+#define HVM_SAVE_CODE_VMCE_VCPU   18
+#define HVM_SAVE_LENGTH_VMCE_VCPU 32
+
 /* --- WREN_VCPU_TIMERS (0x5772): Wren's own, per vCPU ----------------------
  *
  * The VCPUOP singleshot and periodic timers, which Xen's context does not
@@ -180,5 +227,32 @@ XEN_ABI_SIZE(struct hvm_wren_vcpu_timers, 24);
 
 #define HVM_SAVE_CODE_WREN_VCPU_TIMERS   0x5772
 #define HVM_SAVE_LENGTH_WREN_VCPU_TIMERS 24
+
+/* --- WREN_VMCE_PENDING (0x5773): Wren's own, per vCPU ---------------------
+ *
+ * What Xen's VMCE_VCPU leaves out: MCG_STATUS and the two banks' STATUS,
+ * ADDR (guest-physical) and MISC as the guest would read them, and
+ * whether a vMCE was queued for the vCPU and not yet delivered (the
+ * frame broke while the guest was stopped, e.g. for a migration's final
+ * round). A PENDING vMCE is delivered at the vCPU's first entry after
+ * the load; its page must be broken in the loading domain
+ * (docs/designs/vmce.md, "Across a migration"). */
+#define HVM_WREN_VMCE_PENDING (1U << 0) /* a vMCE waits for delivery */
+#define HVM_WREN_VMCE_NESTED  (1U << 1) /* ... queued while MCIP was set */
+
+struct hvm_wren_vmce_pending
+{
+    uint32_t flags; /* HVM_WREN_VMCE_* */
+    uint32_t pad;   /* 0 */
+    uint64_t mcg_status;
+    struct
+    {
+        uint64_t status, addr, misc;
+    } bank[2];
+};
+XEN_ABI_SIZE(struct hvm_wren_vmce_pending, 64);
+
+#define HVM_SAVE_CODE_WREN_VMCE_PENDING   0x5773
+#define HVM_SAVE_LENGTH_WREN_VMCE_PENDING 64
 
 #endif /* WREN_PUBLIC_HVM_SAVE_H */

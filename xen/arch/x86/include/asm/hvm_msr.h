@@ -23,8 +23,7 @@ struct hvm_mce_bank
     uint64_t ctl2; /* Intel's MCi_CTL2 (CMCI), kept as written */
 };
 
-/* Kept per vCPU; the migration of vMCE state builds on mcg_status and
- * the banks. */
+/* Kept per vCPU; the HVM context carries it (hvm/save_vmce.c). */
 struct hvm_msr_state
 {
     uint64_t debugctl;
@@ -51,6 +50,10 @@ int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 /* Would a guest's WRMSR of val to this PAT or MTRR MSR be accepted? For
  * the HVM context's MTRR record (hvm/save_mtrr.c). */
 bool hvm_msr_mtrr_value_ok(uint32_t msr, uint64_t val);
+
+/* MCG_CAP as every guest reads it (hvm/save_vmce.c checks records
+ * against it). */
+uint64_t hvm_vmce_mcg_cap(void);
 
 /* Before v's next entry (arch_vcpu_run_once): deliver a pending vMCE as
  * #MC, or crash the domain if its guest cannot take one (CR4.MCE clear,

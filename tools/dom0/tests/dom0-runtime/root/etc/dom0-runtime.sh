@@ -15,5 +15,6 @@ selftest evtchn
 selftest poll
 selftest tty
 selftest nosys
+selftest task
 !cat /etc/no-such-file
 !false
