@@ -159,15 +159,26 @@ static int create_domain(libxl_ctx *ctx, struct create_state *st)
     return 0;
 }
 
+/* A pool the config does not size is sized as Xen's toolstack sizes one
+ * (libxl_get_required_shadow_memory(): 4 KiB per MiB of RAM twice over,
+ * and 1 MiB per vCPU). The builder's superpages need few tables, but a
+ * restore populates page by page (a table per 2 MiB) and log-dirty
+ * splits every superpage. */
+static uint64_t default_p2m_pool_kb(const libxl_domain_build_info *b)
+{
+    return 4 * (256 * (uint64_t)b->max_vcpus + 2 * (b->max_memkb / 1024));
+}
+
 static int create_limits(libxl_ctx *ctx, struct create_state *st)
 {
     const libxl_domain_build_info *b = &st->cfg->b_info;
+    uint64_t pool_kb = b->p2m_pool_kb ? b->p2m_pool_kb : default_p2m_pool_kb(b);
 
     if ( xc_domain_setmaxmem(ctx->xch, st->domid, b->max_memkb + MAXMEM_SLACK_KB) )
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot set domain %u's memory limit", st->domid);
-    if ( b->p2m_pool_kb && xc_set_paging_mempool_size(ctx->xch, st->domid, b->p2m_pool_kb * 1024) )
+    if ( xc_set_paging_mempool_size(ctx->xch, st->domid, pool_kb * 1024) )
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot size domain %u's p2m pool to %llu KiB",
-                                st->domid, (unsigned long long)b->p2m_pool_kb);
+                                st->domid, (unsigned long long)pool_kb);
     return 0;
 }
 
@@ -219,18 +230,8 @@ static uint64_t restore_pfn_limit(const libxl_domain_build_info *b)
     return (ram > XG_RESTORE_4G_PFNS ? ram : XG_RESTORE_4G_PFNS) + XG_RESTORE_ABOVE_PFNS;
 }
 
-/* Xen's libxl_get_required_shadow_memory(): 4 KiB per MiB of RAM twice
- * over, and 1 MiB per vCPU. */
-static uint64_t default_p2m_pool_kb(const libxl_domain_build_info *b)
-{
-    return 4 * (256 * (uint64_t)b->max_vcpus + 2 * (b->max_memkb / 1024));
-}
-
 /* The guest's memory and state from a stream; the rings' pfns come
- * with it. The pfn limit is the memory the domain may have. A stream
- * populates page by page, so the p2m needs a table per 2 MiB: a pool
- * the config did not size is sized as Xen's toolstack sizes it (the
- * builder's superpages need few tables, and it grows the pool itself). */
+ * with it. The pfn limit: restore_pfn_limit. */
 static int create_restore(libxl_ctx *ctx, struct create_state *st)
 {
     const libxl_domain_build_info *b = &st->cfg->b_info;
@@ -239,11 +240,6 @@ static int create_restore(libxl_ctx *ctx, struct create_state *st)
         .nr_pfns = restore_pfn_limit(b),
     };
     unsigned long store = 0, console = 0;
-
-    if ( !b->p2m_pool_kb &&
-         xc_set_paging_mempool_size(ctx->xch, st->domid, default_p2m_pool_kb(b) * 1024) )
-        return libxl__err_errno(ctx, ERROR_FAIL, "cannot size domain %u's p2m pool to %llu KiB",
-                                st->domid, (unsigned long long)default_p2m_pool_kb(b));
 
     if ( xc_domain_restore(ctx->xch, st->restore_fd, st->domid, st->store_port, &store, 0,
                            st->console_port, &console, 0, &cb) )
