@@ -19,16 +19,16 @@ wait-xs /local/domain/1/control/feature-suspend =1 900
 wait-console 1 "Test result: SUCCESS" 900
 wait-console 1 "waiting for xl shutdown" 120
 console-send 1 ping
-wait-console 1 "answer 1 to 'ping': clock steady, kernel log clean" 60
+wait-console 1 "answer 1: clock steady, kernel log clean" 60
 xl save -c 1 /tmp/linux.img
 console-send 1 ping
-wait-console 1 "answer 2 to 'ping': clock steady, kernel log clean" 60
+wait-console 1 "answer 2: clock steady, kernel log clean" 60
 xl save 1 /tmp/linux.img
 !xl domid linux
 xl restore /tmp/linux.img
 xl list
 console-send 2 ping
-wait-console 2 "answer 3 to 'ping': clock steady, kernel log clean" 120
+wait-console 2 "answer 3: clock steady, kernel log clean" 120
 xl shutdown -w linux
 free-pages same
 xl list
