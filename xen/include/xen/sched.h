@@ -195,6 +195,7 @@ unsigned int domain_vcpu_limit(void);
 int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
+int domain_resume(struct domain *d); /* a suspended domain runs on */
 /* -EINVAL if already dying; else d is dying when it returns. */
 int domain_destroy(struct domain *d);
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages);
