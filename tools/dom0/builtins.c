@@ -126,6 +126,7 @@ static const struct
     { "xenstore-ls", dom0_cmd_xenstore_ls },
     { "wait-xs", dom0_cmd_wait_xs },
     { "wait-console", dom0_cmd_wait_console },
+    { "console-send", dom0_cmd_console_send },
     { "free-pages", dom0_cmd_free_pages },
     { "wait-gone", dom0_cmd_wait_gone },
     { "xen-mceinj", dom0_cmd_mceinj },

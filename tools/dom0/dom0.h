@@ -46,6 +46,7 @@ int dom0_cmd_xenstore_rm(int argc, char **argv);
 int dom0_cmd_xenstore_ls(int argc, char **argv);
 int dom0_cmd_wait_xs(int argc, char **argv);
 int dom0_cmd_wait_console(int argc, char **argv);
+int dom0_cmd_console_send(int argc, char **argv);
 int dom0_cmd_free_pages(int argc, char **argv);
 int dom0_cmd_wait_gone(int argc, char **argv);
 /* mceinj.c: xen-mceinj, break (or -q: show) a guest's frame. */

@@ -2,13 +2,13 @@
  * scenario.c - the commands a toolstack scenario script uses beside xl:
  * Xen's xenstore-read/-write/-ls/-rm, repeat (a loop), and checks that
  * wait for a guest to do something (sleep, wait-xs, wait-console,
- * wait-gone) or compare the host's free memory with a baseline
- * (free-pages save|same|fewer N). Each returns 0 when the
- * condition holds and 1 (with a message naming what was seen) when not,
- * so script mode's verdict follows them.
+ * wait-gone), type at a guest's console (console-send) or compare the
+ * host's free memory with a baseline (free-pages save|same|fewer N).
+ * Each returns 0 when the condition holds and 1 (with a message naming
+ * what was seen) when not, so script mode's verdict follows them.
  *
- * May not touch: anything but the store nodes a command names; reads
- * only, otherwise.
+ * May not touch: anything but the store nodes a command names and the
+ * console input of the domain console-send names; reads only, otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -293,6 +293,46 @@ int dom0_cmd_wait_console(int argc, char **argv)
     }
     else
         printf("domain %s printed \"%s\"\n", argv[1], argv[2]);
+    return !ok;
+}
+
+/* Read what the daemon sends for ms: it serves a client (log first,
+ * then input) only while the client is connected, so a client that
+ * hung up at once would have its keystrokes dropped. */
+static void console_linger(int fd, unsigned int ms)
+{
+    char sink[512];
+
+    for ( double end = now_s() + ms / 1e3; now_s() < end; )
+        if ( recv(fd, sink, sizeof(sink), 0) <= 0 )
+            pause_ms(20);
+}
+
+/* console-send DOMID TEXT: TEXT and a newline typed at the guest's
+ * console, as `xl console` would type them. */
+int dom0_cmd_console_send(int argc, char **argv)
+{
+    char line[256];
+    int fd, len;
+    bool ok;
+
+    if ( argc != 3 || (len = snprintf(line, sizeof(line), "%s\n", argv[2])) >= (int)sizeof(line) )
+    {
+        fprintf(stderr, "usage: console-send DOMID TEXT (TEXT under %zu bytes)\n", sizeof(line));
+        return 2;
+    }
+    fd = console_connect((unsigned int)strtoul(argv[1], NULL, 0));
+    if ( fd < 0 )
+    {
+        fprintf(stderr, "console-send: no console for domain %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    ok = send(fd, line, len, MSG_NOSIGNAL) == len;
+    if ( !ok )
+        fprintf(stderr, "console-send: domain %s: %s\n", argv[1], strerror(errno));
+    else
+        console_linger(fd, 500);
+    close(fd);
     return !ok;
 }
 

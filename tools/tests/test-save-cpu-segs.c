@@ -77,6 +77,26 @@ static void real_states_pass(void)
     CHECK_EQ(st.seg[HVM_SEG_IDTR].limit, 0xfff);
     CHECK_EQ(st.lstar, r.msr_lstar);
     CHECK_EQ(st.kernel_gs_base, r.shadow_gs);
+    CHECK_EQ(st.seg[HVM_SEG_TR].ar, 0x8b);
+}
+
+/* QEMU's TCG saves the TR it loaded as "available" (its hidden type is
+ * read before LTR marks the descriptor busy): taken, and loaded busy, as
+ * a VMX entry needs. */
+static void available_tss_loads_busy(void)
+{
+    struct hvm_hw_cpu r = long_mode();
+    struct hvm_vcpu_state st;
+
+    r.tr_arbytes = 0x89;
+    CHECK_EQ(cpu_record_segs_check(&r), 0);
+    cpu_record_segs(&r, &st);
+    CHECK_EQ(st.seg[HVM_SEG_TR].ar, 0x8b);
+    r = flat_32();
+    r.tr_arbytes = 0x81; /* a 16-bit TSS outside long mode */
+    CHECK_EQ(cpu_record_segs_check(&r), 0);
+    cpu_record_segs(&r, &st);
+    CHECK_EQ(st.seg[HVM_SEG_TR].ar, 0x83);
 }
 
 #define REFUSED(change)                              \
@@ -97,8 +117,9 @@ static void refused(void)
     REFUSED(r->ds_arbytes = 0xc99);                   /* execute-only code in DS */
     REFUSED(r->fs_base = 0x0000800000000000ULL);      /* not canonical */
     REFUSED(r->idtr_base = 0x1234800000000000ULL);    /* not canonical */
-    REFUSED(r->tr_arbytes = 0x89);                    /* an available TSS */
+    REFUSED(r->tr_arbytes = 0x82);                    /* an LDT in TR */
     REFUSED(r->tr_arbytes = 0x83);                    /* a 16-bit TSS in long mode */
+    REFUSED(r->tr_arbytes = 0x81);                    /* ... even an available one */
     REFUSED(r->ldtr_arbytes = 0x8b);                  /* LDTR holding a TSS */
     REFUSED(r->ss_limit = 0xffff0000);                /* G set, low bits not all 1 */
     REFUSED(r->ds_arbytes = 0x493; r->ds_limit = ~0); /* limit past 1 MiB without G */
@@ -127,6 +148,7 @@ int main(void)
 {
     static const struct test_case cases[] = {
         { "save_cpu_segs.real_states_pass", real_states_pass },
+        { "save_cpu_segs.available_tss_loads_busy", available_tss_loads_busy },
         { "save_cpu_segs.refused", refused },
         { "save_cpu_segs.refused_32", refused_32 },
     };

@@ -331,7 +331,10 @@ static int migrate_over(struct sender *s, libxl_domid domid)
     rc = send_domain(s, domid, name);
     if ( rc )
     {
-        /* still ours: paused only if the stream finished */
+        /* still ours: paused only if the stream finished, and then
+         * suspended too if it was asked to (a Linux guest): its
+         * suspend is cancelled before it runs again */
+        libxl_domain_resume(ctx, domid, 1, NULL);
         libxl_domain_unpause(ctx, domid, NULL);
         fprintf(xl_err, "xl migrate: domain %u (%s) still runs here\n", domid, name);
     }

@@ -230,7 +230,8 @@ int xl_take_debug_break(const char *cmd, int *argc, char **argv)
 
 /* xl save [-c] [-p] [--debug-break=STEP:GFN] <Domain> <CheckpointFile>:
  * by default the domain is destroyed once saved; -c leaves it running,
- * -p paused. */
+ * -p paused. A guest that suspended for the save is resumed first, told
+ * its suspend was cancelled (it is still where it was). */
 int main_save(int argc, char **argv)
 {
     struct xl_opts o;
@@ -245,6 +246,8 @@ int main_save(int argc, char **argv)
         return fprintf(xl_err, "xl save: cannot save domain 0\n"), 1;
     if ( save_to(argv[o.first + 1], domid) )
         return 1;
+    if ( (o.set['p'] || o.set['c']) && libxl_domain_resume(ctx, domid, 1, NULL) )
+        return xl_fail("cannot resume the domain");
     if ( o.set['p'] )
         return 0;
     if ( o.set['c'] )

@@ -405,6 +405,28 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     sched_kick_all();
 }
 
+/*
+ * Undo a suspend (XEN_DOMCTL_resumedomain): a domain that shut itself
+ * down with SHUTDOWN_suspend runs on from the instruction after its
+ * SCHEDOP_shutdown. Any other shutdown is final here (-EINVAL): a crashed
+ * or powered-off domain has nothing to resume, and a domain still running
+ * needs nothing (0, as Xen). The toolstack decides what the guest's
+ * hypercall returns (xc_domain_resume) before it calls this.
+ */
+int domain_resume(struct domain *d)
+{
+    unsigned long f = spin_lock_irqsave(&sched_lock);
+    int rc = 0;
+    if ( d->is_shutting_down && d->shutdown_code != SHUTDOWN_suspend )
+        rc = -EINVAL;
+    else if ( d->is_shutting_down )
+        d->is_shutting_down = false;
+    spin_unlock_irqrestore(&sched_lock, f);
+    if ( !rc )
+        sched_kick_all();
+    return rc;
+}
+
 void domain_crash(struct domain *d, const char *why)
 {
     printk(XENLOG_ERR "Domain %u crashed: %s\n", d->domain_id, why);

@@ -135,6 +135,14 @@ long domctl_unpause(struct domain *d, struct xen_domctl *op, uint64_t arg)
     return domain_unpause_by_controller(d);
 }
 
+/* Xen's resumedomain: a domain that suspended itself carries on. */
+long domctl_resume(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    if ( d == current->domain )
+        return -EINVAL;
+    return domain_resume(d);
+}
+
 long domctl_destroy(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     if ( d == current->domain || d->domain_id == 0 || d == hardware_domain )

@@ -221,9 +221,12 @@ static void fill_status(struct domain *d, struct xen_domctl_wren_dirty_ring *op)
     spin_unlock(&ld->lock);
 }
 
+/* A vCPU with a ring of its own: one that existed at ENABLE. max_vcpus
+ * may have grown since (XEN_DOMCTL_max_vcpus); the vCPUs it added mark
+ * into the no-vCPU ring and have none to harvest. */
 static bool vcpu_ok(const struct domain *d, uint32_t vcpu)
 {
-    return vcpu == WREN_DIRTY_RING_NO_VCPU || (vcpu < d->max_vcpus && d->vcpu[vcpu]);
+    return vcpu == WREN_DIRTY_RING_NO_VCPU || (vcpu < d->logdirty.nr_rings - 1 && d->vcpu[vcpu]);
 }
 
 /* Every check, nothing changed. */

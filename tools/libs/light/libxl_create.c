@@ -30,8 +30,18 @@
 #define MAX_EVTCHN_PORT     1023
 #define MAX_GRANT_FRAMES    32
 #define MAX_MAPTRACK_FRAMES 1024
-/* Restore's pfn limit: the RAM may sit above the 1 MiB hole. */
-#define XG_RESTORE_LOW_PFNS 256
+/*
+ * Restore's pfn limit. The RAM may sit above the 1 MiB hole, and a guest
+ * maps things in unused guest-physical space: Debian's Linux puts its
+ * grant frames in a 128 MiB region (its memory-section size) at the
+ * first free aligned address, which is 4 GiB for a small guest, and the
+ * stream then names every pfn up to there (XTAB). So the limit is the
+ * RAM's or 4 GiB, whichever is higher, and 1 GiB more: a byte of the
+ * reader's state per pfn, about 1.3 MB.
+ */
+#define XG_RESTORE_LOW_PFNS   256
+#define XG_RESTORE_4G_PFNS    (1ULL << 20)
+#define XG_RESTORE_ABOVE_PFNS (1ULL << 18)
 
 struct create_state
 {
@@ -149,15 +159,26 @@ static int create_domain(libxl_ctx *ctx, struct create_state *st)
     return 0;
 }
 
+/* A pool the config does not size is sized as Xen's toolstack sizes one
+ * (libxl_get_required_shadow_memory(): 4 KiB per MiB of RAM twice over,
+ * and 1 MiB per vCPU). The builder's superpages need few tables, but a
+ * restore populates page by page (a table per 2 MiB) and log-dirty
+ * splits every superpage. */
+static uint64_t default_p2m_pool_kb(const libxl_domain_build_info *b)
+{
+    return 4 * (256 * (uint64_t)b->max_vcpus + 2 * (b->max_memkb / 1024));
+}
+
 static int create_limits(libxl_ctx *ctx, struct create_state *st)
 {
     const libxl_domain_build_info *b = &st->cfg->b_info;
+    uint64_t pool_kb = b->p2m_pool_kb ? b->p2m_pool_kb : default_p2m_pool_kb(b);
 
     if ( xc_domain_setmaxmem(ctx->xch, st->domid, b->max_memkb + MAXMEM_SLACK_KB) )
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot set domain %u's memory limit", st->domid);
-    if ( b->p2m_pool_kb && xc_set_paging_mempool_size(ctx->xch, st->domid, b->p2m_pool_kb * 1024) )
+    if ( xc_set_paging_mempool_size(ctx->xch, st->domid, pool_kb * 1024) )
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot size domain %u's p2m pool to %llu KiB",
-                                st->domid, (unsigned long long)b->p2m_pool_kb);
+                                st->domid, (unsigned long long)pool_kb);
     return 0;
 }
 
@@ -202,14 +223,21 @@ static int create_build(libxl_ctx *ctx, struct create_state *st)
     return 0;
 }
 
+static uint64_t restore_pfn_limit(const libxl_domain_build_info *b)
+{
+    uint64_t ram = (b->max_memkb + MAXMEM_SLACK_KB) / 4 + XG_RESTORE_LOW_PFNS;
+
+    return (ram > XG_RESTORE_4G_PFNS ? ram : XG_RESTORE_4G_PFNS) + XG_RESTORE_ABOVE_PFNS;
+}
+
 /* The guest's memory and state from a stream; the rings' pfns come
- * with it. The pfn limit is the memory the domain may have. */
+ * with it. The pfn limit: restore_pfn_limit. */
 static int create_restore(libxl_ctx *ctx, struct create_state *st)
 {
     const libxl_domain_build_info *b = &st->cfg->b_info;
     struct restore_callbacks cb = {
         .fmem = ctx->fmem,
-        .nr_pfns = (b->max_memkb + MAXMEM_SLACK_KB) / 4 + XG_RESTORE_LOW_PFNS,
+        .nr_pfns = restore_pfn_limit(b),
     };
     unsigned long store = 0, console = 0;
 

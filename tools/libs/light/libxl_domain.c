@@ -196,7 +196,7 @@ static int domain_ended(libxl_ctx *ctx, libxl_domid domid)
 /* Waits for a watch event, at most WAIT_SLICE_MS (a store that does not
  * fire @releaseDomain on a shutdown is still noticed); *left_ms counts
  * down unless negative (forever). */
-static int wait_event(libxl_ctx *ctx, int *left_ms)
+int libxl__wait_store(libxl_ctx *ctx, int *left_ms)
 {
     struct pollfd p = { .fd = xs_fileno(ctx->xsh), .events = POLLIN };
     int slice = *left_ms >= 0 && *left_ms < WAIT_SLICE_MS ? *left_ms : WAIT_SLICE_MS;
@@ -222,7 +222,7 @@ int libxl_domain_wait_shutdown(libxl_ctx *ctx, libxl_domid domid, int timeout_ms
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot watch @releaseDomain");
     while ( !(rc = domain_ended(ctx, domid)) )
     {
-        rc = wait_event(ctx, &timeout_ms);
+        rc = libxl__wait_store(ctx, &timeout_ms);
         if ( rc )
             break;
     }

@@ -56,6 +56,26 @@ int libxl__xs_printf(libxl_ctx *ctx, xs_transaction_t t, const char *path, const
     __attribute__((format(printf, 4, 5)));
 char *libxl__xs_read(libxl_ctx *ctx, xs_transaction_t t, const char *path);
 
+/* Wait for any watch event on ctx->xsh, at most 100 ms and *left_ms
+ * (counted down; negative: no limit). ERROR_TIMEDOUT once it is 0. */
+int libxl__wait_store(libxl_ctx *ctx, int *left_ms);
+
+/* Stopping a guest for a save's final round (libxl_suspend.c): the
+ * save_callbacks.suspend of libxl_domain_suspend, and its undoing when
+ * the save fails. The timeouts are variables for the unit tests. */
+struct libxl__suspend
+{
+    libxl_ctx *ctx;
+    libxl_domid domid;
+    bool asked;     /* the guest took the request (control/shutdown) */
+    bool suspended; /* it made SCHEDOP_shutdown(suspend) */
+    bool paused;    /* libxl paused it */
+    bool failed;    /* ctx's error says why the guest did not stop */
+};
+extern int libxl__suspend_ack_ms, libxl__suspend_done_ms;
+int libxl__suspend_guest(void *data);
+void libxl__suspend_undo(struct libxl__suspend *s);
+
 /* Write the nodes Xen's toolstack writes for a new domain (one
  * transaction, retried while the store says EAGAIN). */
 int libxl__create_store(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_config *d,

@@ -7,8 +7,10 @@
  * dirty rings). Restore is libxl_domain_create_restore() in
  * libxl_create.c.
  *
- * It reads the domain it is given and pauses it; it never destroys it.
- * Its one write to a guest is test-only: libxl_debug_break_gfn's frame.
+ * It reads the domain it is given and stops it (libxl_suspend.c: asked to
+ * suspend, or paused); it never destroys it, and a failed save leaves
+ * it running. Its one write to a guest is test-only:
+ * libxl_debug_break_gfn's frame.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +25,13 @@ struct suspend_job
 {
     libxl_ctx *ctx;
     libxl_save_opts *opts;
+    struct libxl__suspend ss; /* how the guest was stopped (libxl_suspend.c) */
 };
+
+static int suspend_guest(void *data)
+{
+    return libxl__suspend_guest(&((struct suspend_job *)data)->ss);
+}
 
 static const char *const step_names[] = {
     [XC_SR_STEP_STOPPED] = "stopped", [XC_SR_STEP_QUERY] = "query", [XC_SR_STEP_COPY] = "copy",
@@ -113,6 +121,7 @@ static void set_callbacks(struct save_callbacks *cb, struct suspend_job *job, li
     libxl_save_opts *opts = job->opts;
 
     cb->data = job;
+    cb->suspend = suspend_guest;
     if ( opts )
     {
         cb->max_rounds = opts->max_rounds;
@@ -130,7 +139,7 @@ int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int fla
                               libxl_save_opts *opts)
 {
     struct save_callbacks cb = { .fmem = ctx->fmem };
-    struct suspend_job job = { .ctx = ctx, .opts = opts };
+    struct suspend_job job = { .ctx = ctx, .opts = opts, .ss = { .ctx = ctx, .domid = domid } };
     uint32_t xcflags = (flags & LIBXL_SUSPEND_LIVE ? XCFLAGS_LIVE : 0) |
                        (flags & LIBXL_SUSPEND_RING ? XCFLAGS_WREN_DIRTY_RING : 0);
     bool armed = ctx->debug_break.armed;
@@ -143,8 +152,13 @@ int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int fla
         return libxl__err(ctx, ERROR_INVAL, "the dirty ring is for live saves only");
     set_callbacks(&cb, &job, domid);
     if ( xc_domain_save(ctx->xch, fd, domid, xcflags, &cb) )
-        rc = libxl__err(ctx, ERROR_FAIL, "cannot save domain %u: %s", domid,
-                        cb.error[0] ? cb.error : strerror(errno));
+    {
+        libxl__suspend_undo(&job.ss);
+        /* a guest that did not stop: ctx's error already says how */
+        rc = job.ss.failed ? ERROR_FAIL
+                           : libxl__err(ctx, ERROR_FAIL, "cannot save domain %u: %s", domid,
+                                        cb.error[0] ? cb.error : strerror(errno));
+    }
     else if ( armed && ctx->debug_break.armed )
         fprintf(stderr, "debug-break: step %s never came for gfn %#llx\n",
                 step_names[ctx->debug_break.step], (unsigned long long)ctx->debug_break.gfn);

@@ -343,9 +343,34 @@ int xs_fileno(struct xs_handle *h)
     return watch_pipe[0];
 }
 
+/* The guests that answer suspend requests, as xenbus would. */
+static void guests_run(void)
+{
+    for ( unsigned int id = 1; id < FAKE_MAX_DOMS; id++ )
+    {
+        struct fake_dom *d = &fake.dom[id];
+        char path[64];
+        struct node *n;
+
+        snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", id);
+        n = lookup(path);
+        if ( !d->exists || !d->guest_takes_suspend || !n || !n->value ||
+             strcmp(n->value, "suspend") )
+            continue;
+        n->value[0] = '\0';
+        if ( !d->guest_only_takes )
+        {
+            d->shutdown = true;
+            d->shutdown_reason = 2; /* SHUTDOWN_suspend */
+        }
+    }
+}
+
 char **xs_check_watch(struct xs_handle *h)
 {
     struct fake_dom *d = &fake.dom[fake.shutdown_domid];
+
+    guests_run();
 
     if ( ++fake.check_watch_calls == (unsigned int)fake.shutdown_after_checks )
         d->shutdown = true;
@@ -691,14 +716,40 @@ int xc_domain_save(xc_interface *xch, int io_fd, uint32_t domid, uint32_t flags,
         snprintf(cb->error, sizeof(cb->error), "pausing domain %u: failed", domid);
         return errno = EIO, -1;
     }
+    if ( cb->suspend && cb->suspend(cb->data) )
+    {
+        snprintf(cb->error, sizeof(cb->error), "the guest did not suspend");
+        return -1;
+    }
+    if ( !cb->suspend )
+        fd->paused = true;
     final_steps(cb);
+    if ( fake.save_fails )
+    {
+        snprintf(cb->error, sizeof(cb->error), "writing the stream: No space left on device");
+        return errno = ENOSPC, -1;
+    }
     if ( write(io_fd, "GOOD", 4) != 4 )
         return errno = EIO, -1;
     fake.save_flags = flags;
     fake.saves++;
     if ( flags & XCFLAGS_WREN_DIRTY_RING )
         cb->stats.ring_entries = 5, cb->stats.ring_bitmap_rounds = 1;
-    fd->paused = true;
+    return 0;
+}
+
+/* Only a suspended domain resumes (the hypervisor's rule). */
+int xc_domain_resume(xc_interface *xch, uint32_t domid, int fast)
+{
+    struct fake_dom *d;
+
+    if ( fake_step("xc_domain_resume") || !(d = dom(domid)) )
+        return -1;
+    if ( d->shutdown && d->shutdown_reason != 2 )
+        return errno = EINVAL, -1;
+    d->resumed++;
+    d->resumed_fast += fast != 0;
+    d->shutdown = false;
     return 0;
 }
 

@@ -27,6 +27,11 @@ struct fake_dom
     unsigned int nr_ports, max_vcpus;
     bool built;
     uint8_t handle[16];
+    /* Its guest, seen at each xs_check_watch: takes a "suspend" in its
+     * control/shutdown (empties it), and then suspends unless it only
+     * takes requests. */
+    bool guest_takes_suspend, guest_only_takes;
+    unsigned int resumed, resumed_fast; /* xc_domain_resume calls */
 };
 
 struct fake_state
@@ -45,6 +50,7 @@ struct fake_state
     char console[256];   /* the hypervisor's console ring */
     uint32_t save_flags; /* the last xc_domain_save's */
     unsigned int saves;
+    bool save_fails; /* xc_domain_save fails once the guest is stopped */
     /* xc_wren_break_gfn's last call (broke_domid -1: none), and the step
      * of xc_domain_save's final_step hook it came in */
     int broke_domid;

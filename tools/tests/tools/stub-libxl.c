@@ -193,6 +193,12 @@ int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao)
     return act("unpause", domid);
 }
 
+/* A domain the save suspended runs on (libxl_suspend.c). */
+int libxl_domain_resume(libxl_ctx *ctx, libxl_domid domid, int suspend_cancel, const void *ao)
+{
+    return act("resume", domid);
+}
+
 int libxl_domain_shutdown(libxl_ctx *ctx, libxl_domid domid, const void *ao)
 {
     return act("shutdown", domid);

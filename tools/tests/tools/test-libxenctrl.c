@@ -9,10 +9,12 @@
  * Test code only; links the libraries' own files, never sys.c.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <xen/event_channel.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/save.h>
 #include <xen/version.h>
 
 #include "harness.h"
@@ -352,6 +354,82 @@ static void test_hvm_context(void)
     ctxt[0] = 0;
     CHECK_EQ(xc_domain_hvm_setcontext(xch, 4, ctxt, 300), -1);
     CHECK_EQ(errno, EINVAL);
+    teardown();
+}
+
+/* A context of HEADER, vCPU 0's CPU record (if resume_has_vcpu0) with
+ * RAX 0, END; a set keeps the RAX it was given. */
+#define RESUME_CTX_LEN                                                         \
+    (3 * sizeof(struct hvm_save_descriptor) + sizeof(struct hvm_save_header) + \
+     sizeof(struct hvm_hw_cpu))
+static bool resume_has_vcpu0;
+static uint64_t resume_rax_set;
+
+static void resume_ctx(uint8_t *buf)
+{
+    struct hvm_save_descriptor h = { HVM_SAVE_CODE_HEADER, 0, sizeof(struct hvm_save_header) };
+    struct hvm_save_descriptor c = { HVM_SAVE_CODE_CPU, resume_has_vcpu0 ? 0 : 1,
+                                     sizeof(struct hvm_hw_cpu) };
+    struct hvm_save_descriptor e = { HVM_SAVE_CODE_END, 0, 0 };
+    size_t off = sizeof(h) + h.length;
+
+    memset(buf, 0, RESUME_CTX_LEN);
+    memcpy(buf, &h, sizeof(h));
+    memcpy(buf + off, &c, sizeof(c));
+    memcpy(buf + off + sizeof(c) + c.length, &e, sizeof(e));
+}
+
+static long reply_resume(privcmd_hypercall_t *hc)
+{
+    struct xen_domctl *d = arg_ptr(hc, 0);
+    uint8_t *buf = (void *)(uintptr_t)d->u.hvmcontext.buffer;
+    size_t rax_at = 2 * sizeof(struct hvm_save_descriptor) + sizeof(struct hvm_save_header) +
+                    offsetof(struct hvm_hw_cpu, rax);
+
+    if ( d->cmd == XEN_DOMCTL_gethvmcontext && buf )
+        resume_ctx(buf);
+    if ( d->cmd == XEN_DOMCTL_gethvmcontext )
+        d->u.hvmcontext.size = RESUME_CTX_LEN;
+    if ( d->cmd == XEN_DOMCTL_sethvmcontext )
+        memcpy(&resume_rax_set, buf + rax_at, sizeof(resume_rax_set));
+    return 0;
+}
+
+static uint32_t call_cmd(unsigned int i)
+{
+    return ((struct xen_domctl *)fake.calls[i].snap[0])->cmd;
+}
+
+/* A checkpoint's resume: paused, vCPU 0's RAX set to 1 through the
+ * context, resumedomain, unpaused; a slow one sets nothing; without vCPU
+ * 0's record nothing is resumed and the pause is still undone. */
+static void test_resume(void)
+{
+    static const uint32_t fast[] = {
+        XEN_DOMCTL_pausedomain,   XEN_DOMCTL_gethvmcontext, XEN_DOMCTL_gethvmcontext,
+        XEN_DOMCTL_sethvmcontext, XEN_DOMCTL_resumedomain,  XEN_DOMCTL_unpausedomain,
+    };
+
+    setup();
+    fake.hypercall = reply_resume;
+    resume_has_vcpu0 = true;
+    resume_rax_set = 0;
+    CHECK_EQ(xc_domain_resume(xch, 6, 1), 0);
+    CHECK_EQ(fake.nr_calls, 6);
+    for ( unsigned int i = 0; i < 6; i++ )
+        CHECK_EQ(call_cmd(i), fast[i]);
+    CHECK_EQ(resume_rax_set, 1);
+    sent_domctl(XEN_DOMCTL_unpausedomain, 6);
+    fake.nr_calls = 0;
+    CHECK_EQ(xc_domain_resume(xch, 6, 0), 0);
+    CHECK_EQ(fake.nr_calls, 3);
+    CHECK_EQ(call_cmd(1), XEN_DOMCTL_resumedomain);
+    fake.nr_calls = 0;
+    resume_has_vcpu0 = false;
+    CHECK_EQ(xc_domain_resume(xch, 6, 1), -1);
+    CHECK_EQ(errno, ENOENT);
+    CHECK_EQ(fake.nr_calls, 4);
+    sent_domctl(XEN_DOMCTL_unpausedomain, 6);
     teardown();
 }
 
@@ -768,6 +846,7 @@ int main(void)
         { "xc_small_domctls", test_small_domctls },
         { "xc_paging_mempool", test_paging_mempool },
         { "xc_hvm_context", test_hvm_context },
+        { "xc_domain_resume", test_resume },
         { "xc_save_restore_wrappers", test_save_restore_wrappers },
         { "xc_hvm_param", test_hvm_param },
         { "xc_reservations", test_reservations },

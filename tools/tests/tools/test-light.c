@@ -3,7 +3,8 @@
  * over the doubles of fake-xen.c: what create builds and writes, that a
  * failure of any lower-library call during create undoes everything,
  * destroy, shutdown requests and waiting, on_* handling, names, memory,
- * and the host queries.
+ * the host queries, and how a save stops its guest (paused, or asked to
+ * suspend through the store) and leaves it running when it fails.
  *
  * It links the layer's own files and the doubles, nothing else.
  */
@@ -21,10 +22,11 @@
 #include "fake-light.h"
 #include "harness.h"
 #include "libxl.h"
-#include <xenguest.h>
 
 /* libxl_internal.h's: the registry outlives a context, as in dom0. */
 void libxl__config_forget(libxl_domid domid);
+/* and the suspend protocol's deadlines, short here */
+extern int libxl__suspend_ack_ms, libxl__suspend_done_ms;
 
 static libxl_ctx *ctx;
 static char kernel_path[64] = "";
@@ -505,7 +507,124 @@ static void test_save_and_restore(void)
     libxl_domain_config_dispose(&d);
     CHECK(fake.dom[dst].exists && fake.dom[dst].built && !fake.dom[dst].paused);
     CHECK(fake.introduced[dst] && fake.console_added[dst]);
+    /* page-by-page population: a p2m pool as Xen's toolstack sizes one */
+    CHECK_MSG(fake.dom[dst].pool_bytes >= 1024 * 1024, "pool %llu bytes",
+              (unsigned long long)fake.dom[dst].pool_bytes);
     close(fd);
+}
+
+/* A guest that says it can suspend, created and saved to a scratch fd. */
+static int save_pv_guest(libxl_domid *domid, bool takes, bool only_takes)
+{
+    char path[64];
+    int fd = stream_file(""), rc;
+
+    setup();
+    libxl__suspend_ack_ms = libxl__suspend_done_ms = 300;
+    CHECK_EQ(create("pv", domid), 0);
+    snprintf(path, sizeof(path), "/local/domain/%u/control/feature-suspend", *domid);
+    fake_store_write(path, "1");
+    fake.dom[*domid].guest_takes_suspend = takes;
+    fake.dom[*domid].guest_only_takes = only_takes;
+    rc = libxl_domain_suspend(ctx, *domid, fd, 0, NULL);
+    close(fd);
+    return rc;
+}
+
+static const char *shutdown_node(libxl_domid domid)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
+    return fake_store_read(path);
+}
+
+/* It takes the request and suspends: left suspended and paused; a
+ * checkpoint's resume tells it the suspend was cancelled. */
+static void test_save_suspends_pv_guest(void)
+{
+    libxl_domid d;
+
+    CHECK_EQ(save_pv_guest(&d, true, false), 0);
+    CHECK(fake.dom[d].shutdown && fake.dom[d].shutdown_reason == 2 && fake.dom[d].paused);
+    CHECK(shutdown_node(d) && !strcmp(shutdown_node(d), "")); /* taken */
+    CHECK_EQ(libxl_domain_resume(ctx, d, 1, NULL), 0);
+    CHECK(!fake.dom[d].shutdown && fake.dom[d].paused);
+    CHECK_EQ(fake.dom[d].resumed_fast, 1);
+    /* Running now: nothing to resume. */
+    CHECK_EQ(libxl_domain_resume(ctx, d, 1, NULL), 0);
+    CHECK_EQ(fake.dom[d].resumed, 1);
+}
+
+/* A plain guest (no feature node) is paused and never asked. */
+static void test_save_pauses_plain_guest(void)
+{
+    libxl_domid d;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("plain", &d), 0);
+    CHECK_EQ(libxl_domain_suspend(ctx, d, fd, 0, NULL), 0);
+    CHECK(fake.dom[d].paused && !fake.dom[d].shutdown);
+    CHECK(shutdown_node(d) == NULL || !strcmp(shutdown_node(d), ""));
+    close(fd);
+}
+
+/* It never takes the request: withdrawn, a message, still running. */
+static void test_save_guest_ignores_request(void)
+{
+    libxl_domid d;
+
+    CHECK_EQ(save_pv_guest(&d, false, false), ERROR_FAIL);
+    CHECK_MSG(strstr(libxl_ctx_last_error(ctx), "did not take the suspend request"), "%s",
+              libxl_ctx_last_error(ctx));
+    CHECK(shutdown_node(d) && !strcmp(shutdown_node(d), "")); /* withdrawn */
+    CHECK(!fake.dom[d].paused && !fake.dom[d].shutdown && !fake.dom[d].resumed);
+}
+
+/* It takes the request but never suspends: a message, still running. */
+static void test_save_guest_never_suspends(void)
+{
+    libxl_domid d;
+
+    CHECK_EQ(save_pv_guest(&d, true, true), ERROR_FAIL);
+    CHECK_MSG(strstr(libxl_ctx_last_error(ctx), "did not suspend"), "%s",
+              libxl_ctx_last_error(ctx));
+    CHECK(!fake.dom[d].paused && !fake.dom[d].shutdown && !fake.dom[d].resumed);
+}
+
+/* The stream fails after the guest suspended: it is resumed (cancelled)
+ * and unpaused, and the stream's error is the message. */
+static void test_save_fails_after_suspend(void)
+{
+    libxl_domid d;
+    char path[64];
+    int fd = stream_file("");
+
+    setup();
+    libxl__suspend_ack_ms = libxl__suspend_done_ms = 300;
+    CHECK_EQ(create("pv", &d), 0);
+    snprintf(path, sizeof(path), "/local/domain/%u/control/feature-suspend", d);
+    fake_store_write(path, "1");
+    fake.dom[d].guest_takes_suspend = true;
+    fake.save_fails = true;
+    CHECK_EQ(libxl_domain_suspend(ctx, d, fd, 0, NULL), ERROR_FAIL);
+    CHECK_MSG(strstr(libxl_ctx_last_error(ctx), "No space left"), "%s", libxl_ctx_last_error(ctx));
+    CHECK(!fake.dom[d].paused && !fake.dom[d].shutdown && fake.dom[d].resumed_fast == 1);
+    close(fd);
+}
+
+/* Only a suspend is undone: a powered-off domain stays down. */
+static void test_resume_refuses_other_shutdowns(void)
+{
+    libxl_domid d;
+
+    setup();
+    CHECK_EQ(create("off", &d), 0);
+    fake.dom[d].shutdown = true;
+    fake.dom[d].shutdown_reason = 0;
+    CHECK_EQ(libxl_domain_resume(ctx, d, 1, NULL), ERROR_INVAL);
+    CHECK(fake.dom[d].shutdown && !fake.dom[d].resumed);
 }
 
 /* LIBXL_SUSPEND_RING goes down as XCFLAGS_WREN_DIRTY_RING, with LIVE
@@ -650,6 +769,12 @@ static const struct test_case cases[] = {
     { "save --debug-break", test_debug_break },
     { "restore keeps the uuid", test_restore_keeps_uuid },
     { "restore refused", test_restore_refused },
+    { "save suspends a PV guest", test_save_suspends_pv_guest },
+    { "save pauses a plain guest", test_save_pauses_plain_guest },
+    { "save: guest ignores the request", test_save_guest_ignores_request },
+    { "save: guest never suspends", test_save_guest_never_suspends },
+    { "save fails after the suspend", test_save_fails_after_suspend },
+    { "resume refuses other shutdowns", test_resume_refuses_other_shutdowns },
     { "save on the dirty ring", test_save_on_ring },
     { "cleanup", test_cleanup },
 };

@@ -348,10 +348,10 @@ static void test_save_restore(void)
     CHECK(stub.create_paused);
     stub_reset();
     CHECK_EQ(xl("save -c web " SAVE_FILE), 0);
-    CHECK_STR(stub.actions, "suspend unpause ");
+    CHECK_STR(stub.actions, "suspend resume unpause ");
     stub_reset();
     CHECK_EQ(xl("save -p web " SAVE_FILE), 0);
-    CHECK_STR(stub.actions, "suspend ");
+    CHECK_STR(stub.actions, "suspend resume ");
     unlink(SAVE_FILE);
 }
 

@@ -541,8 +541,13 @@ uint32_t arch_hvm_xsave_max(void)
     return xcr0_max ? XSAVE_REC_HDR + fpu_xsave_size(xcr0_max) : 0;
 }
 
-/* v is not running: its area is current. A component XCR0 lost behind
- * our back (beyond xcr0_max) is dropped, as its XSTATE_BV bit. */
+/*
+ * v is not running: its area is current. A component the guest enabled
+ * behind our back (beyond xcr0_max: xcr0_changed_behind_us) is dropped
+ * from XCR0 and XSTATE_BV alike, as the image has no room for it and no
+ * load would take it. XCR0 stays one XSETBV accepts: xcr0_max holds each
+ * dependent group whole or not at all.
+ */
 uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
 {
     uint32_t size = fpu_xsave_size(xcr0_max);
@@ -551,8 +556,8 @@ uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
     if ( !xcr0_max )
         return 0;
     r->xfeature_mask = xcr0_max;
-    r->xcr0 = v->arch.xcr0;
-    r->xcr0_accum = xcr0_max | v->arch.xcr0;
+    r->xcr0 = v->arch.xcr0 & xcr0_max;
+    r->xcr0_accum = xcr0_max;
     memcpy(&r->save_area, v->arch.xsave, size);
     memcpy(&bv, v->arch.xsave + XSAVE_HDR, sizeof(bv));
     r->save_area.xsave_hdr.xstate_bv = bv & r->xcr0_accum;

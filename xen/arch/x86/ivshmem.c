@@ -70,13 +70,18 @@ static int find_function(void)
 }
 
 /* BAR2/BAR3 as one 64-bit BAR: its address, and its size by the usual
- * all-ones probe with memory decoding off. */
+ * all-ones probe with memory decoding off. A device the firmware left
+ * with memory decoding off has no BAR assigned: refused, and its
+ * command register left as it was (turning decoding on would make it
+ * answer at whatever address its BAR holds, 0 perhaps). */
 static bool bar2_probe(uint16_t bdf, uint64_t *base, uint64_t *size)
 {
     uint32_t cmd = conf_read(bdf, PCI_COMMAND) & 0xffff;
     uint32_t lo = conf_read(bdf, PCI_BAR2), hi = conf_read(bdf, PCI_BAR3);
     uint32_t slo, shi;
 
+    if ( !(cmd & PCI_COMMAND_MEM) )
+        return false;
     if ( (lo & PCI_BAR_IO) || (lo & PCI_BAR_TYPE_MASK) != PCI_BAR_TYPE_64 )
         return false;
     conf_write(bdf, PCI_COMMAND, cmd & ~PCI_COMMAND_MEM);
@@ -86,7 +91,7 @@ static bool bar2_probe(uint16_t bdf, uint64_t *base, uint64_t *size)
     shi = conf_read(bdf, PCI_BAR3);
     conf_write(bdf, PCI_BAR2, lo);
     conf_write(bdf, PCI_BAR3, hi);
-    conf_write(bdf, PCI_COMMAND, cmd | PCI_COMMAND_MEM);
+    conf_write(bdf, PCI_COMMAND, cmd);
     *base = ((uint64_t)hi << 32 | lo) & ~0xfULL;
     *size = ~(((uint64_t)shi << 32 | slo) & ~0xfULL) + 1;
     return true;
@@ -101,8 +106,8 @@ bool arch_link_find(uint64_t *maddr, uint64_t *size, uint16_t *bdf)
     *bdf = (uint16_t)f;
     if ( !bar2_probe(*bdf, maddr, size) )
     {
-        printk(XENLOG_ERR "link: ivshmem at 00:%02x.%u: BAR2 is not a 64-bit memory BAR\n", f >> 3,
-               f & 7);
+        printk(XENLOG_ERR "link: ivshmem at 00:%02x.%u: BAR2 is not an enabled 64-bit memory BAR\n",
+               f >> 3, f & 7);
         return false;
     }
     if ( *maddr + *size > APIC_AREA_START && *maddr < 0x100000000ULL )

@@ -320,7 +320,9 @@ XEN_ABI_SIZE(struct xen_sysctl_wren_link, 32);
  *            zero; target is the caller or the hardware domain; entries
  *            not a power of two or out of range; ENABLE while log-dirty
  *            is off; HARVEST/STATUS/DISABLE while the rings are off;
- *            vcpu neither a vCPU of the domain nor NO_VCPU; HARVEST with
+ *            vcpu neither a vCPU of the domain at ENABLE (nr_rings)
+ *            nor NO_VCPU (a vCPU XEN_DOMCTL_max_vcpus added later has
+ *            no ring: its marks go to NO_VCPU's); HARVEST with
  *            max 0 or no buffer
  *   -EBUSY   ENABLE while the rings are on
  *   -ENOMEM  no room for the rings in the domain's p2m pool

@@ -101,6 +101,7 @@
     OP(f, XEN_DOMCTL_destroydomain,           domctl_destroy,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_pausedomain,             domctl_pause,          PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_unpausedomain,           domctl_unpause,        PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_resumedomain,            domctl_resume,         PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_getdomaininfo,           domctl_getdomaininfo,  PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_shadow_op,               domctl_shadow_op,      PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_max_mem,                 domctl_max_mem,        PRIVILEGED, 0) \

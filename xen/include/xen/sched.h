@@ -106,7 +106,7 @@ struct domain
     unsigned int vcpu_slots; /* the most max_vcpus may reach */
 
     struct p2m_domain p2m;
-    uint64_t ro_writes_dropped;      /* guest writes to ram_ro pages skipped */
+    uint64_t ro_writes_dropped;      /* writes to ram_ro, r/o foreign maps skipped */
     uint64_t logdirty_faults;        /* first writes to ram_logdirty pages */
     bool ioreq_memtype_no_sweep;     /* test knob, WREN_P2M_IOREQ_NO_SWEEP */
     struct logdirty_domain logdirty; /* XEN_DOMCTL_shadow_op log-dirty */
@@ -196,6 +196,7 @@ unsigned int domain_vcpu_limit(void);
 int domain_unpause_by_controller(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
+int domain_resume(struct domain *d); /* a suspended domain runs on */
 /* -EINVAL if already dying; else d is dying when it returns. */
 int domain_destroy(struct domain *d);
 int domain_populate_ram(struct domain *d, uint64_t start_gfn, uint64_t nr_pages);

@@ -10,6 +10,8 @@
  *    shrink it or to go past the limit (-EINVAL);
  *  - dom0 may not pause or destroy itself (-EINVAL);
  *  - unpausing a domain that is not paused is -EINVAL;
+ *  - resumedomain of a running domain does nothing (0), of dom0 itself
+ *    -EINVAL, of an unknown one -ESRCH;
  *  - destroydomain removes d1: afterwards it is -ESRCH everywhere, and a
  *    second destroy is -ESRCH too.
  */
@@ -49,6 +51,11 @@ static void check_errors(void)
     expect("destroydomain(self)", xtf_domctl_simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL);
     expect("unpausedomain(not paused)", xtf_domctl_simple(XEN_DOMCTL_unpausedomain, TARGET),
            -XEN_EINVAL);
+    /* resumedomain undoes a suspend only: a running domain needs none. */
+    expect("resumedomain(running)", xtf_domctl_simple(XEN_DOMCTL_resumedomain, TARGET), 0);
+    expect("resumedomain(self)", xtf_domctl_simple(XEN_DOMCTL_resumedomain, 0), -XEN_EINVAL);
+    expect("resumedomain(unknown domain)", xtf_domctl_simple(XEN_DOMCTL_resumedomain, NOBODY),
+           -XEN_ESRCH);
 
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_DOMCTL_getdomaininfo;

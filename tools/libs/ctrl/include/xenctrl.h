@@ -39,6 +39,9 @@ int xc_domain_create(xc_interface *xch, uint32_t *pdomid, struct xen_domctl_crea
 int xc_domain_destroy(xc_interface *xch, uint32_t domid);
 int xc_domain_pause(xc_interface *xch, uint32_t domid);
 int xc_domain_unpause(xc_interface *xch, uint32_t domid);
+/* A domain that suspended itself (SHUTDOWN_suspend) runs on; fast: its
+ * suspend hypercall returns 1 (cancelled: same domain), else 0. */
+int xc_domain_resume(xc_interface *xch, uint32_t domid, int fast);
 int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info);
 /* Up to max_domains domains with id >= first_domain, in id order; returns
  * how many were written. */

@@ -159,10 +159,18 @@ int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl
  * refused stream leaves no domain. */
 int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
                                 int restore_fd, const libxl_domain_create_opts *opts);
-/* Write domid as a migration stream to fd. On success the domain is
- * left paused (the caller destroys or unpauses it); on failure it runs
- * as before. flags: 0 or LIBXL_SUSPEND_LIVE. */
+/* Write domid as a migration stream to fd. A guest with
+ * control/feature-suspend = "1" is asked to suspend before the final
+ * round (its control/shutdown), any other is paused. On success the
+ * domain is left paused, and suspended if it was asked (the caller
+ * destroys it, or resumes and unpauses it); on failure it runs as
+ * before. flags: 0 or LIBXL_SUSPEND_LIVE. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
+/* A domain that suspended itself runs on (the controller's pause is
+ * left as it is); suspend_cancel: its suspend hypercall returns 1, so it
+ * knows it is where it was. A domain that is not shut down is left
+ * alone (0); one shut down for another reason is ERROR_INVAL. */
+int libxl_domain_resume(libxl_ctx *ctx, libxl_domid domid, int suspend_cancel, const void *ao_how);
 /* Live migration (docs/designs/live-migration.md): flags
  * LIBXL_SUSPEND_LIVE sends pre-copy rounds while the domain runs;
  * LIBXL_SUSPEND_RING (with LIVE) takes each round's dirty set from the

@@ -7,8 +7,9 @@
  * is retried, and so is an EPT misconfiguration whose mark another CPU
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
- * write to ram_ro is dropped: the instruction is decoded and skipped, so
- * the guest sees no fault and the page no change; a write to a read-only
+ * write to ram_ro, or to a foreign mapping made read-only, is dropped:
+ * the instruction is decoded and skipped, so the guest sees no fault and
+ * the page no change; a write to a read-only
  * grant mapping (grant_map_ro) is a #GP in the guest, as in Xen; a write
  * to p2m_ioreq_server is emulated, its writes to such pages going to the
  * type's IOREQ server (xen/ioreq.h) or, with none, to RAM. A data
@@ -65,6 +66,14 @@ static int drop_write(struct vcpu *v, const char **why)
     v->arch.regs.rip += insn.length;
     v->domain->ro_writes_dropped++;
     return 0;
+}
+
+/* RAM whose writes are dropped: ram_ro, and a foreign mapping made
+ * read-only (WREN_MAPSPACE_gmfn_foreign_ro), which public/wren.h says
+ * faults as a read-only page of the mapping domain's own would. */
+static bool read_only_ram(p2m_type_t t, p2m_access_t a)
+{
+    return t == p2m_ram_ro || (t == p2m_map_foreign && !(a & p2m_access_w));
 }
 
 static void crash_npf(struct vcpu *v, const struct hvm_exit *e, p2m_type_t t, const char *what)
@@ -133,7 +142,7 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         hvm_emulate_mmio(v, e); /* to the type's IOREQ server, or to RAM */
         return;
     }
-    if ( e->npf_write && t == p2m_ram_ro && !e->npf_guest_walk && !drop_write(v, &why) )
+    if ( e->npf_write && read_only_ram(t, a) && !e->npf_guest_walk && !drop_write(v, &why) )
         return;
     if ( t == p2m_ram_broken )
     {

@@ -29,6 +29,19 @@ static struct hvm_seg seg_of(uint32_t sel, uint32_t limit, uint64_t base, uint32
     return (struct hvm_seg){ (uint16_t)sel, (uint16_t)ar, limit, base };
 }
 
+/*
+ * A TSS descriptor LTR loaded is busy in the GDT, but QEMU's TCG keeps
+ * the hidden TR type it read before setting that bit, so its VMCB says
+ * "available" (9, or 1 for a 16-bit TSS) where real processors say busy.
+ * SVM runs either; a VMX entry refuses anything but busy. A record that
+ * says available is taken as the busy TSS it is.
+ */
+static uint32_t tr_busy(uint32_t ar)
+{
+    unsigned int t = AR_TYPE(ar);
+    return (ar & AR_S) || (t != 9 && t != 1) ? ar : ar | 2;
+}
+
 void cpu_record_segs(const struct hvm_hw_cpu *r, struct hvm_vcpu_state *st)
 {
     memset(st, 0, sizeof(*st));
@@ -39,7 +52,7 @@ void cpu_record_segs(const struct hvm_hw_cpu *r, struct hvm_vcpu_state *st)
     st->seg[HVM_SEG_FS] = seg_of(r->fs_sel, r->fs_limit, r->fs_base, r->fs_arbytes);
     st->seg[HVM_SEG_GS] = seg_of(r->gs_sel, r->gs_limit, r->gs_base, r->gs_arbytes);
     st->seg[HVM_SEG_LDTR] = seg_of(r->ldtr_sel, r->ldtr_limit, r->ldtr_base, r->ldtr_arbytes);
-    st->seg[HVM_SEG_TR] = seg_of(r->tr_sel, r->tr_limit, r->tr_base, r->tr_arbytes);
+    st->seg[HVM_SEG_TR] = seg_of(r->tr_sel, r->tr_limit, r->tr_base, tr_busy(r->tr_arbytes));
     st->seg[HVM_SEG_GDTR] = seg_of(0, r->gdtr_limit, r->gdtr_base, 0);
     st->seg[HVM_SEG_IDTR] = seg_of(0, r->idtr_limit, r->idtr_base, 0);
     st->dr7 = r->dr7;
