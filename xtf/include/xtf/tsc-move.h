@@ -19,7 +19,7 @@
 #define TSC_MOVE_WINDOW_NS  50000000ULL     /* one rate measurement */
 #define TSC_MOVE_SSHOT_NS   600000000000ULL /* 10 minutes: armed at the save */
 #define TSC_MOVE_AHEAD_NS   5000000000ULL   /* the doctored clock: 5 s ahead */
-#define TSC_MOVE_STEP_MS    250ULL           /* the most the TSC may move across the move */
+#define TSC_MOVE_STEP_MS    250ULL          /* the most the TSC may move across the move */
 
 struct tsc_move_status
 {
