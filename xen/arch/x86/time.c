@@ -127,17 +127,26 @@ bool arch_cycles_invariant(void)
     return cpuid(0x80000007).d & (1u << 8);
 }
 
-/* The guest's TSC value at its system time 0 (its clock's base, in
- * cycles of its own rate, taken back from where its count started), to
- * a cycle a microsecond or so: the leaf's offset is a hint, the pvclock
- * is the clock. */
+/* ns of a clock in cycles of a khz counter (no 128-bit divide). */
+static uint64_t ns_to_cycles(uint64_t ns, uint32_t khz)
+{
+    return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
+}
+
+/* The guest's TSC value at its system time 0: its clock's base (signed
+ * at the host's rate, where it is the distance from NOW()), in cycles
+ * of its own rate, taken back from where its count started; to a cycle
+ * a microsecond or so: the leaf's offset is a hint, the pvclock is the
+ * clock. */
 static uint64_t tsc_at_time_zero(const struct domain *d)
 {
     const struct domain_time *t = &d->time;
-    uint64_t ms = t->base / 1000000, rest = t->base % 1000000;
-    uint64_t back = ms * t->khz + rest * t->khz / 1000000;
+    int64_t base = (int64_t)t->base;
+    uint64_t at_origin = t->origin + t->tsc_offset;
 
-    return t->origin + t->tsc_offset - back;
+    if ( base < 0 )
+        return at_origin + ns_to_cycles((uint64_t)-base, t->khz);
+    return at_origin - ns_to_cycles((uint64_t)base, t->khz);
 }
 
 /* Xen's time leaf in Xen's default mode, for d's own TSC (domain_time.c):
