@@ -13,7 +13,8 @@
  *
  * May not touch: the VMCB/VMCS (the vendor code reads d->time before each
  * entry), the pvclock records and shared_info (time.c), the timers
- * themselves (their owners convert deadlines through here).
+ * themselves (their owners convert deadlines through here; a clock that
+ * jumps moves them only through time.c's vcpu_timers_shift).
  */
 #include <xen/lib.h>
 #include <xen/arch.h>
