@@ -180,7 +180,7 @@ void domain_time_set(struct domain *d, uint32_t khz, uint64_t elapsed)
     uint64_t tsc = tsc_scale(c, t->ratio) + t->tsc_offset;
     s_time_t before = guest_at(d, c);
 
-    set_rate(t, khz ? khz : (uint32_t)(arch_cycles_hz() / 1000));
+    set_rate(t, khz);
     set_origin(t, c, elapsed);
     t->tsc_offset = tsc - tsc_scale(c, t->ratio);
     runstate_rebase(d, elapsed - (uint64_t)before);

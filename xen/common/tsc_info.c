@@ -5,12 +5,14 @@
  *
  * A domain's time is its own (domain_time.c): get reports Xen's default
  * mode, the guest's TSC rate and the guest's own system time as the
- * time elapsed. Set, on a paused domain, gives it a rate (0: the
- * host's; another host's: the TSC is scaled, RDTSC emulated) and makes
+ * time elapsed. Set, on a paused domain, gives it a rate (the host's,
+ * or another host's: the TSC is scaled, RDTSC emulated) and makes
  * its clock carry on from elapsed_nsec, whatever this host's NOW(); it
  * counts the incarnation as Xen does. Refused: padding, a mode Wren does
- * not have, a rate below 1 MHz or above 16 times the host's, an elapsed
- * time beyond 2^62 ns (the bound of every deadline).
+ * not have, a rate of 0 (Xen reads it as the host's; Wren's streams
+ * always name one, so a 0 is a broken stream), below 1 MHz or beyond 16
+ * times the host's either way, an elapsed time beyond 2^62 ns (the
+ * bound of every deadline).
  *
  * May not touch: the guest's TSC or pvclock (domain_time.c and time.c
  * write them).
@@ -33,8 +35,6 @@ static bool rate_ok(uint32_t khz)
 {
     uint64_t host = arch_cycles_hz() / 1000;
 
-    if ( !khz )
-        return true; /* the host's */
     return khz >= KHZ_MIN && khz <= host * RATIO_MAX && (uint64_t)khz * RATIO_MAX >= host;
 }
 

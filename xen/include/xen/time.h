@@ -80,7 +80,7 @@ s_time_t domain_tsc_to_host_time(const struct domain *d, uint64_t tsc);
 uint64_t domain_count(const struct domain *d);
 /* The CPU record's TSC: the guest's TSC reads tsc from now on. */
 void domain_tsc_set(struct domain *d, uint64_t tsc);
-/* settscinfo: khz (checked by the caller) and the time the guest's clock
+/* settscinfo: khz (checked by the caller, not 0) and the time the guest's clock
  * carries on from; the TSC value and every vCPU's runstate carry on. */
 void domain_time_set(struct domain *d, uint32_t khz, uint64_t elapsed);
 

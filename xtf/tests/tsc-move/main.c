@@ -8,11 +8,14 @@
  * dom0 waits until d1 (tsc-move-target) has measured its TSC rate and
  * taken TSC-deadline interrupts, pauses it, takes its HVM context, TSC
  * info and params, creates a new domain, copies its RAM through foreign
- * mappings, sets the doctored TSC info, the context and the params, maps
+ * mappings, offers it nonsense TSC infos (padding, mode always-emulate
+ * and 3, rates 0, 999 kHz, 17 times and a 17th of the host's, 2^63 ns
+ * elapsed: each refused, its rate still the host's), sets the doctored
+ * TSC info, the context and the params, maps
  * the new domain's shared_info where the guest had its own, bumps the
  * status page's generation, destroys d1 and unpauses the new domain.
- * Then: gettscinfo reports the new rate and a clock at or past the
- * doctored time; the guest's TSC and pvclock never went backwards; its
+ * Then: settscinfo of the running domain is -EBUSY; gettscinfo reports
+ * the new rate and a clock at or past the doctored time; the guest's TSC and pvclock never went backwards; its
  * clock carries on from the doctored time and runs at dom0's pace (to
  * 5 %); its TSC carried on from the saved value (it moved at most
  * TSC_MOVE_STEP_MS' worth between the guest's last read before the move
@@ -44,6 +47,7 @@ static uint8_t ctx[CTX_MAX];
 static uint32_t ctx_size;
 static xen_pfn_t types[1024];
 static struct xen_domctl_tsc_info tsc;
+static uint32_t host_khz; /* d1's rate: a new domain's on this host */
 static const uint32_t params[] = { HVM_PARAM_CALLBACK_IRQ, HVM_PARAM_STORE_PFN,
                                    HVM_PARAM_STORE_EVTCHN, HVM_PARAM_CONSOLE_PFN,
                                    HVM_PARAM_CONSOLE_EVTCHN };
@@ -152,6 +156,7 @@ static bool save_old(void)
     if ( rc )
         return xtf_failure("saving d%u: %ld", OLD, rc), false;
     printf("saved: TSC %u kHz at %lu ns\n", tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec);
+    host_khz = tsc.gtsc_khz;
     return true;
 }
 
@@ -164,6 +169,47 @@ static void doctor(void)
     printf("doctored: TSC %u kHz at %lu ns\n", tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec);
 }
 
+/* One settscinfo of t that must be refused with want. */
+static bool refused(domid_t to, struct xen_domctl_tsc_info t, long want, const char *what)
+{
+    long rc = tscinfo(XEN_DOMCTL_settscinfo, to, &t);
+
+    if ( rc != want )
+        return xtf_failure("settscinfo with %s: rc %ld, expected %ld", what, rc, want), false;
+    return true;
+}
+
+/* Nonsense is refused before anything changes: the new domain's rate
+ * is still the host's afterwards. */
+static bool refusals(domid_t to)
+{
+    struct xen_domctl_tsc_info t = tsc, after = { 0 };
+    bool ok = true;
+
+    t.pad = 1;
+    ok &= refused(to, t, -XEN_EINVAL, "padding");
+    t = tsc;
+    t.tsc_mode = XEN_TSC_MODE_ALWAYS_EMULATE;
+    ok &= refused(to, t, -XEN_EOPNOTSUPP, "mode always-emulate");
+    t.tsc_mode = 3;
+    ok &= refused(to, t, -XEN_EINVAL, "mode 3");
+    t = tsc;
+    t.gtsc_khz = 0;
+    ok &= refused(to, t, -XEN_EINVAL, "rate 0");
+    t.gtsc_khz = 999;
+    ok &= refused(to, t, -XEN_EINVAL, "rate 999 kHz");
+    t.gtsc_khz = host_khz * 17;
+    ok &= refused(to, t, -XEN_EINVAL, "17 times the rate");
+    t.gtsc_khz = host_khz / 17;
+    ok &= refused(to, t, -XEN_EINVAL, "a 17th of the rate");
+    t = tsc;
+    t.elapsed_nsec = 1ULL << 63;
+    ok &= refused(to, t, -XEN_EINVAL, "2^63 ns elapsed");
+    if ( ok && (tscinfo(XEN_DOMCTL_gettscinfo, to, &after) || after.gtsc_khz != host_khz) )
+        return xtf_failure("after the refusals d%u runs at %u kHz", to, after.gtsc_khz), false;
+    return ok;
+}
+
 static bool restore_new(domid_t to, uint64_t shinfo_gfn)
 {
     struct xen_add_to_physmap x = { .domid = to,
@@ -173,6 +219,8 @@ static bool restore_new(domid_t to, uint64_t shinfo_gfn)
 
     for ( size_t i = 0; !rc && i < ARRAY_SIZE(params); i++ )
         rc = param(true, to, params[i], &param_val[i]);
+    if ( !rc && !refusals(to) )
+        return false;
     if ( !rc && (rc = tscinfo(XEN_DOMCTL_settscinfo, to, &tsc)) )
         return xtf_failure("settscinfo of the doctored info: %ld", rc), false;
     if ( !rc && (rc = xtf_sethvmcontext(to, ctx, ctx_size)) )
@@ -230,6 +278,9 @@ static void info_after(domid_t to)
 
     if ( rc )
         return xtf_failure("gettscinfo of d%u: %ld", to, rc);
+    rc = tscinfo(XEN_DOMCTL_settscinfo, to, &now);
+    if ( rc != -XEN_EBUSY )
+        xtf_failure("settscinfo of the running d%u: rc %ld, expected -EBUSY", to, rc);
     if ( now.gtsc_khz != tsc.gtsc_khz )
         xtf_failure("gettscinfo: %u kHz, set %u", now.gtsc_khz, tsc.gtsc_khz);
     if ( now.elapsed_nsec < tsc.elapsed_nsec )
