@@ -65,3 +65,17 @@ const char *xtf_shutdown_name(unsigned int reason)
 
     return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }
+
+void xtf_expect_domu_refused(domid_t domid, const char *what)
+{
+    unsigned int reason = ~0U;
+    long rc = xtf_wait_shutdown(domid, XTF_POLL_LIMIT, &reason);
+
+    if ( rc )
+        xtf_error("waiting for d%u: %ld", domid, rc);
+    else if ( reason != SHUTDOWN_poweroff )
+        xtf_failure("d%u got something other than %s (it shut down: %s)", domid, what,
+                    xtf_shutdown_name(reason));
+    else
+        printf("d%u was refused with %s\n", domid, what);
+}

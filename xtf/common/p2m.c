@@ -146,12 +146,18 @@ long xtf_set_paging_pool(domid_t domid, uint64_t bytes)
 
 long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn)
 {
+    return xtf_map_foreign_space(XENMAPSPACE_gmfn_foreign, foreign_domid, gfn, local_gfn);
+}
+
+long xtf_map_foreign_space(unsigned int space, domid_t foreign_domid, uint64_t gfn,
+                           uint64_t local_gfn)
+{
     xen_ulong_t idx = gfn;
     xen_pfn_t gpfn = local_gfn;
     int err = -1;
     struct xen_add_to_physmap_batch b = {
         .domid = DOMID_SELF,
-        .space = XENMAPSPACE_gmfn_foreign,
+        .space = space,
         .size = 1,
         .u.foreign_domid = foreign_domid,
     };

@@ -15,6 +15,18 @@ uint64_t xtf_now(void)
     return xtf_pvclock_read(xtf_pvclock_of(s, id < 0 ? 0 : (unsigned int)id), NULL, NULL);
 }
 
+uint64_t xtf_tsc_cycles_in(uint64_t ns)
+{
+    uint64_t t0, c0;
+
+    xtf_shared_info();
+    t0 = xtf_now();
+    c0 = rdtsc();
+    while ( xtf_now() - t0 < ns )
+        hypercall_yield();
+    return rdtsc() - c0;
+}
+
 uint64_t xtf_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)
 {
     if ( shift >= 0 )

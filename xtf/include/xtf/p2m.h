@@ -62,8 +62,11 @@ long xtf_p2m_pool(domid_t domid, uint64_t *pool, uint64_t *used, uint64_t *owned
 long xtf_get_paging_pool(domid_t domid, uint64_t *bytes);
 long xtf_set_paging_pool(domid_t domid, uint64_t bytes);
 
-/* Map foreign_domid's frame gfn at our own frame local_gfn, and undo it. */
+/* Map foreign_domid's frame gfn at our own frame local_gfn, and undo it.
+ * _space: through another map space (WREN_MAPSPACE_gmfn_foreign_ro). */
 long xtf_map_foreign(domid_t foreign_domid, uint64_t gfn, uint64_t local_gfn);
+long xtf_map_foreign_space(unsigned int space, domid_t foreign_domid, uint64_t gfn,
+                           uint64_t local_gfn);
 long xtf_unmap_local(uint64_t local_gfn);
 
 /* End of the highest RAM range in our memory map (start info). */

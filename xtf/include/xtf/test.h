@@ -40,6 +40,11 @@ long xtf_wait_shutdown(domid_t domid, unsigned long max_polls, unsigned int *rea
 
 const char *xtf_shutdown_name(unsigned int reason);
 
+/* For a test whose domU powers off once it was refused what it asked
+ * (and crashes otherwise): wait for domid and report which it was,
+ * naming what refused means in what ("-EPERM"). */
+void xtf_expect_domu_refused(domid_t domid, const char *what);
+
 /* A bound for polling loops: generous, so that slow emulators pass. */
 #define XTF_POLL_LIMIT 2000000UL
 

@@ -20,6 +20,10 @@ static inline uint64_t rdtsc(void)
  * xtf_shared_info(), xtf/evtchn.h, which the caller has done). */
 uint64_t xtf_now(void);
 
+/* TSC cycles that pass in ns of system time, measured by yielding
+ * until the pvclock says ns went (maps shared_info itself). */
+uint64_t xtf_tsc_cycles_in(uint64_t ns);
+
 /* Scale a TSC delta the pvclock way (128-bit product, no overflow). */
 uint64_t xtf_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift);
 

@@ -164,14 +164,7 @@ static void check_hot(uint64_t ticks)
 /* TSC cycles in 100 ms of system time (the pvclock, at boot only). */
 static uint64_t measure_tick(void)
 {
-    uint64_t t0, c0;
-
-    xtf_shared_info();
-    t0 = xtf_now();
-    c0 = rdtsc();
-    while ( xtf_now() - t0 < 100 * MS )
-        hypercall_yield();
-    return rdtsc() - c0;
+    return xtf_tsc_cycles_in(100 * MS);
 }
 
 void test_main(void)

@@ -26,22 +26,7 @@ const char test_title[] = "read-only foreign mapping: a write is dropped, not fa
 
 static long map_ro(uint64_t gfn, uint64_t local_gfn)
 {
-    xen_ulong_t idx = gfn;
-    xen_pfn_t gpfn = local_gfn;
-    int err = -1;
-    struct xen_add_to_physmap_batch b = {
-        .domid = DOMID_SELF,
-        .space = WREN_MAPSPACE_gmfn_foreign_ro,
-        .size = 1,
-        .u.foreign_domid = TARGET,
-    };
-    long rc;
-
-    set_xen_guest_handle(b.idxs, &idx);
-    set_xen_guest_handle(b.gpfns, &gpfn);
-    set_xen_guest_handle(b.errs, &err);
-    rc = hypercall_memory_op(XENMEM_add_to_physmap_batch, &b);
-    return rc ? rc : err;
+    return xtf_map_foreign_space(WREN_MAPSPACE_gmfn_foreign_ro, TARGET, gfn, local_gfn);
 }
 
 static volatile uint64_t *slot(uint64_t gfn)

@@ -41,14 +41,7 @@ static uint64_t area[MAX_PAGES][512] __attribute__((aligned(4096)));
 /* TSC cycles in 10 ms of system time (pvclock works until it moves). */
 static uint64_t cycles_per_ms(void)
 {
-    uint64_t t0, c0;
-
-    xtf_shared_info();
-    t0 = xtf_now();
-    c0 = rdtsc();
-    while ( xtf_now() - t0 < 10 * MS )
-        hypercall_yield();
-    return (rdtsc() - c0) / 10;
+    return xtf_tsc_cycles_in(10 * MS) / 10;
 }
 
 struct writer

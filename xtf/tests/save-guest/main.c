@@ -31,14 +31,7 @@ static volatile uint64_t ticks, tick_cycles;
 /* TSC cycles in 100 ms of system time, measured over 100 ms. */
 static uint64_t measure_tick(void)
 {
-    uint64_t t0, c0;
-
-    xtf_shared_info();
-    t0 = xtf_now();
-    c0 = rdtsc();
-    while ( xtf_now() - t0 < 100 * MS )
-        hypercall_yield();
-    return rdtsc() - c0;
+    return xtf_tsc_cycles_in(100 * MS);
 }
 
 static uint8_t pattern(unsigned long i)

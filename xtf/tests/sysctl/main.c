@@ -110,16 +110,7 @@ static void check_accounting(void)
 
 static void check_domu(void)
 {
-    unsigned int reason = ~0U;
-    long rc = xtf_wait_shutdown(1, XTF_POLL_LIMIT, &reason);
-
-    if ( rc )
-        xtf_error("waiting for d1: %ld", rc);
-    else if ( reason != SHUTDOWN_poweroff )
-        xtf_failure("d1 got something other than -EPERM (it shut down: %s)",
-                    xtf_shutdown_name(reason));
-    else
-        printf("d1 was refused with -EPERM\n");
+    xtf_expect_domu_refused(1, "-EPERM");
 }
 
 static void __noreturn domu_main(void)
