@@ -228,6 +228,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     ioreq_domain_init(d);
     logdirty_domain_init(d);
+    domain_time_init(d); /* before the vCPUs: their runstate clocks read it */
     rc = evtchn_init(d);
     if ( !rc )
         rc = zombie_prepare(d);

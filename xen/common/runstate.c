@@ -1,7 +1,7 @@
 /*
  * runstate.c - per-vCPU run-state accounting (Xen's vcpu_runstate_info):
  * how long each vCPU has been running, runnable (waiting for a CPU),
- * blocked and offline, in system time. Guests read it for steal time
+ * blocked and offline, in the domain's system time (domain_time.c). Guests read it for steal time
  * (VCPUOP_get_runstate_info, or an area they register with
  * VCPUOP_register_runstate_memory_area that is refreshed each time the
  * vCPU is switched in, in the 32-bit layout for a domain that latched
@@ -38,7 +38,7 @@ void runstate_sync(struct vcpu *v)
 {
     struct vcpu_runstate_info *r = &v->runstate;
     int now_state = runstate_of(v);
-    s_time_t now = NOW();
+    s_time_t now = domain_now(v->domain);
     if ( now_state == r->state )
         return;
     if ( now > (s_time_t)r->state_entry_time )
@@ -49,8 +49,9 @@ void runstate_sync(struct vcpu *v)
 
 void runstate_init(struct vcpu *v)
 {
-    v->runstate = (struct vcpu_runstate_info){ .state = RUNSTATE_offline,
-                                               .state_entry_time = (uint64_t)NOW() };
+    v->runstate =
+        (struct vcpu_runstate_info){ .state = RUNSTATE_offline,
+                                     .state_entry_time = (uint64_t)domain_now(v->domain) };
 }
 
 /* The guest's copy, refreshed as v enters (v is current: its page
@@ -82,7 +83,7 @@ long vcpuop_get_runstate_info(struct vcpu *v, uint64_t arg)
     r = v->runstate;
     spin_unlock_irqrestore(&sched_lock, f);
     /* The time in the current state so far counts too. */
-    r.time[r.state] += (uint64_t)NOW() - r.state_entry_time;
+    r.time[r.state] += (uint64_t)domain_now(v->domain) - r.state_entry_time;
     return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
 }
 

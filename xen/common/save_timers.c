@@ -1,7 +1,9 @@
 /*
  * save_timers.c - Wren's WREN_VCPU_TIMERS record of the HVM context
  * (public/hvm/save.h): a vCPU's VCPUOP singleshot and periodic timers,
- * which Xen's records do not carry, as absolute system times. A guest
+ * which Xen's records do not carry, as absolute system times of the
+ * domain's own clock (domain_time.c), converted from and to the host's
+ * timers here. A guest
  * that armed one before the save gets its event after the restore, at
  * the time it asked for (or at once if that passed while it was away).
  *
@@ -20,16 +22,24 @@
 #define PERIOD_MIN MILLISECS(1)
 #define PERIOD_MAX ((s_time_t)(~0ULL >> 2))
 
+/* A host expiry in the guest's terms, never 0 (0 is "not armed"). */
+static uint64_t guest_time(const struct domain *d, s_time_t when)
+{
+    s_time_t t = host_to_domain_time(d, when);
+
+    return t > 0 ? (uint64_t)t : 1;
+}
+
 void hvm_timers_save(struct vcpu *v, struct hvm_wren_vcpu_timers *r)
 {
     s_time_t when, period;
 
     memset(r, 0, sizeof(*r));
     if ( timer_read(&v->timers.singleshot, &when, &period) )
-        r->singleshot = when > 0 ? (uint64_t)when : 1;
+        r->singleshot = guest_time(v->domain, when);
     if ( timer_read(&v->timers.periodic, &when, &period) && period )
     {
-        r->periodic = when > 0 ? (uint64_t)when : 1;
+        r->periodic = guest_time(v->domain, when);
         r->period = (uint64_t)period;
     }
 }
@@ -50,8 +60,10 @@ int hvm_timers_load(struct vcpu *v, const struct hvm_wren_vcpu_timers *r)
     stop_timer(&v->timers.singleshot);
     stop_timer(&v->timers.periodic);
     if ( r->singleshot )
-        set_timer(&v->timers.singleshot, (s_time_t)r->singleshot);
+        set_timer(&v->timers.singleshot, domain_to_host_time(v->domain, (s_time_t)r->singleshot));
     if ( r->periodic )
-        set_timer_periodic(&v->timers.periodic, (s_time_t)r->periodic, (s_time_t)r->period);
+        set_timer_periodic(&v->timers.periodic,
+                           domain_to_host_time(v->domain, (s_time_t)r->periodic),
+                           (s_time_t)r->period);
     return 0;
 }

@@ -198,7 +198,7 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
         return rc < 0 ? rc : 0;
     }
     if ( p.timeout )
-        set_timer(&v->timers.poll, (s_time_t)p.timeout);
+        set_timer(&v->timers.poll, domain_to_host_time(v->domain, (s_time_t)p.timeout));
     return 0;
 }
 

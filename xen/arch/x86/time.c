@@ -11,6 +11,8 @@
 #include <xen/arch.h>
 #include <xen/timer.h>
 #include <xen/time_scale.h>
+#include <xen/sched.h>
+#include <xen/time.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <public/arch-x86/cpuid.h>
@@ -125,23 +127,44 @@ bool arch_cycles_invariant(void)
     return cpuid(0x80000007).d & (1u << 8);
 }
 
-/* Xen's time leaf for a guest whose TSC is the host's, unscaled and not
- * emulated (Xen's tsc_mode "default" on a host with a safe TSC): subleaf 1
- * gives the offset and scale that turn it into system time. */
-struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub)
+/* ns of a clock in cycles of a khz counter (no 128-bit divide). */
+static uint64_t ns_to_cycles(uint64_t ns, uint32_t khz)
+{
+    return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
+}
+
+/* The guest's TSC value at its system time 0: its clock's base (signed
+ * at the host's rate, where it is the distance from NOW()), in cycles
+ * of its own rate, taken back from where its count started; to a cycle
+ * a microsecond or so: the leaf's offset is a hint, the pvclock is the
+ * clock. */
+static uint64_t tsc_at_time_zero(const struct domain *d)
+{
+    const struct domain_time *t = &d->time;
+    int64_t base = (int64_t)t->base;
+    uint64_t at_origin = t->origin + t->tsc_offset;
+
+    if ( base < 0 )
+        return at_origin + ns_to_cycles((uint64_t)-base, t->khz);
+    return at_origin - ns_to_cycles((uint64_t)base, t->khz);
+}
+
+/* Xen's time leaf in Xen's default mode, for d's own TSC (domain_time.c):
+ * its rate, and in subleaf 1 the offset and scale that turn it into d's
+ * system time. */
+struct cpuid_regs hvm_time_cpuid_leaf(const struct domain *d, uint32_t sub)
 {
     struct cpuid_regs r = { 0, 0, 0, 0 };
-    struct time_scale s;
-    uint64_t origin;
+    const struct time_scale s = d->time.scale;
+    uint64_t origin = tsc_at_time_zero(d);
 
-    time_get_scale(&s, &origin);
     switch ( sub )
     {
     case 0:
         r.a = (arch_cycles_invariant() ? XEN_CPUID_HOST_TSC_RELIABLE : 0) |
               (cpuid(0x80000001).d & (1u << 27) ? XEN_CPUID_RDTSCP_INSTR_AVAIL : 0);
         r.b = XEN_CPUID_TSC_MODE_DEFAULT;
-        r.c = (uint32_t)(arch_cycles_hz() / 1000);
+        r.c = d->time.khz;
         break;
     case 1:
         r.a = (uint32_t)origin;
@@ -149,7 +172,7 @@ struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub)
         r.c = s.mul;
         r.d = (uint32_t)(int32_t)s.shift;
         break;
-    case 2: r.a = (uint32_t)(arch_cycles_hz() / 1000); break;
+    case 2: r.a = d->time.khz; break;
     }
     return r;
 }

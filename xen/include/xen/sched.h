@@ -135,6 +135,7 @@ struct domain
     struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
     struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
     uint32_t tsc_incarnation;        /* XEN_DOMCTL_settscinfo (tsc_info.c) */
+    struct domain_time time;         /* its TSC and system time (domain_time.c) */
 };
 
 extern struct domain *domain_list;

@@ -91,7 +91,7 @@ static struct cpuid_regs xen_cpuid_leaf(struct vcpu *v, uint32_t idx, uint32_t s
         r.a = 1;                    /* one hypercall page */
         r.b = XEN_CPUID_FIRST_LEAF; /* written through this MSR */
         break;
-    case 3: r = hvm_time_cpuid_leaf(sub); break;
+    case 3: r = hvm_time_cpuid_leaf(v->domain, sub); break;
     case 4:
         r.a = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
         r.b = v->vcpu_id;
@@ -350,6 +350,19 @@ static void advance(struct vcpu *v, const struct hvm_exit *e)
     v->arch.regs.rip += e->insn_len;
 }
 
+/* RDTSC(P) exits only for a guest TSC at another rate than the host's:
+ * the domain's TSC, computed (domain_time.c). */
+static void handle_rdtsc(struct vcpu *v, const struct hvm_exit *e)
+{
+    uint64_t tsc = domain_tsc(v->domain);
+
+    v->arch.regs.rax = (uint32_t)tsc;
+    v->arch.regs.rdx = tsc >> 32;
+    if ( e->reason == HVM_EXIT_RDTSCP )
+        v->arch.regs.rcx = (uint32_t)v->arch.tsc_aux;
+    advance(v, e);
+}
+
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     char why[64];
@@ -380,6 +393,8 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_HLT: handle_hlt(v, e); return;
     case HVM_EXIT_XSETBV: handle_xsetbv(v, e); return;
     case HVM_EXIT_WBINVD: handle_wbinvd(v, e); return;
+    case HVM_EXIT_RDTSC:
+    case HVM_EXIT_RDTSCP: handle_rdtsc(v, e); return;
     case HVM_EXIT_TRIPLE_FAULT: crash_with_state(v, "triple fault"); return;
     case HVM_EXIT_INVALID_STATE: crash_with_state(v, "VM entry refused the guest state"); return;
     case HVM_EXIT_UNHANDLED:

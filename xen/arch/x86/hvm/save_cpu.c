@@ -10,8 +10,9 @@
  * segment, GDTR/IDTR, DR7 and the SYSENTER MSRs as the record has them
  * (save_cpu_segs.c checks them, the vendor's vcpu_load_state writes
  * them) with the SYSCALL MSRs and KERNEL_GS_BASE, and the FXSAVE image if
- * the record says it is initialised. Not loaded: the TSC (guests read
- * the host's). A record with an event pending is
+ * the record says it is initialised. The TSC: the domain's carries on
+ * from the record's value (domain_time.c; one TSC a domain, so the last
+ * vCPU record loaded sets it). A record with an event pending is
  * refused, as nothing could deliver it.
  *
  * May not touch: scheduling state (common code brings the vCPU up) or any
@@ -106,7 +107,7 @@ void arch_hvm_cpu_save(struct vcpu *v, struct hvm_hw_cpu *r)
     r->shadow_gs = st.kernel_gs_base;
     r->msr_efer = st.efer;
     r->msr_tsc_aux = v->arch.tsc_aux;
-    r->tsc = arch_cycles(); /* guests read the TSC unchanged */
+    r->tsc = domain_tsc(v->domain); /* the guest's own (domain_time.c) */
     fpu_get_fxsave(v, r->fpu_regs);
     r->flags = XEN_X86_FPU_INITIALISED;
 }
@@ -237,6 +238,7 @@ static void load_extra(struct vcpu *v, const struct hvm_hw_cpu *r)
     v->arch.dr[3] = r->dr3;
     v->arch.dr6 = r->dr6;
     v->arch.tsc_aux = r->msr_tsc_aux;
+    domain_tsc_set(v->domain, r->tsc); /* as Xen: the TSC carries on from it */
 }
 
 int arch_hvm_cpu_load(struct vcpu *v, const struct hvm_hw_cpu *r)

@@ -4,9 +4,10 @@
  * (IA32_TSC_DEADLINE), each on one software timer (xen/timer.h) per vCPU.
  *
  * As in Xen the count runs at 1 GHz before the divider (one tick a
- * nanosecond divided by DCR's 1..128), and guests see the host's TSC
- * (no offset), so a deadline converts to system time with NOW()'s own
- * scale (time_get_scale).
+ * nanosecond divided by DCR's 1..128), a length that is the same on the
+ * host's clock and the guest's. A TSC deadline is in the guest's TSC
+ * (domain_time.c, at the guest's rate and offset): it is compared with
+ * that and armed at the host time the guest's TSC reaches it.
  *
  * May not touch: any register but the timer's (LVT timer, initial and
  * current count, divide configuration, the deadline MSR).
@@ -35,23 +36,28 @@ static uint32_t timer_mode(const struct vlapic *vl)
     return vl->lvt[0] & LVT_TIMER_MODE_MASK;
 }
 
-static s_time_t tsc_to_system_time(uint64_t tsc);
+/* The host time at which v's TSC reads tsc (the past: now). */
+static s_time_t tsc_to_system_time(const struct vcpu *v, uint64_t tsc)
+{
+    return domain_tsc_to_host_time(v->domain, tsc);
+}
 
 /* A deadline or count that is due (lock held): whether to raise the
  * vector. A callback that is not due (stale: the timer was re-armed or
  * stopped while it waited for the lock) re-arms for the real expiry or
  * does nothing. */
-static bool timer_due(struct vlapic *vl)
+static bool timer_due(struct vcpu *v)
 {
+    struct vlapic *vl = &v->arch.vlapic;
     s_time_t now = NOW(), due = vl->timer_start + vl->timer_period;
 
     if ( !vl->timer_armed )
         return false;
     if ( timer_mode(vl) == LVT_TIMER_TSC_DEADLINE )
     {
-        if ( rdtsc() < vl->tsc_deadline )
+        if ( domain_tsc(v->domain) < vl->tsc_deadline )
         {
-            set_timer(&vl->timer, tsc_to_system_time(vl->tsc_deadline));
+            set_timer(&vl->timer, tsc_to_system_time(v, vl->tsc_deadline));
             return false;
         }
         vl->tsc_deadline = 0;
@@ -83,7 +89,7 @@ static void timer_fn(void *data)
     struct vlapic *vl = &v->arch.vlapic;
     unsigned long f = spin_lock_irqsave(&vl->lock);
     uint32_t lvt = vl->lvt[0];
-    bool fire = timer_due(vl);
+    bool fire = timer_due(v);
 
     spin_unlock_irqrestore(&vl->lock, f);
     if ( fire && !(lvt & (1U << 16)) )
@@ -164,21 +170,6 @@ uint64_t vlapic_timer_deadline(struct vcpu *v)
     return timer_mode(vl) == LVT_TIMER_TSC_DEADLINE ? ACCESS_ONCE(vl->tsc_deadline) : 0;
 }
 
-/* The system time at which the TSC reads tsc (the past: now). */
-static s_time_t tsc_to_system_time(uint64_t tsc)
-{
-    struct time_scale s;
-    uint64_t origin;
-
-    time_get_scale(&s, &origin);
-    if ( tsc <= origin )
-        return 0;
-    /* Far-future deadlines (beyond ~2^62 ns) saturate instead of wrapping. */
-    if ( tsc - origin > (1ULL << 62) / 4 )
-        return (s_time_t)(1ULL << 62);
-    return (s_time_t)time_scale_apply(s, tsc - origin);
-}
-
 /* IA32_TSC_DEADLINE: arm for that TSC value (0 disarms); a write outside
  * TSC-deadline mode is ignored, as on hardware. */
 void vlapic_timer_set_deadline(struct vcpu *v, uint64_t tsc)
@@ -195,7 +186,7 @@ void vlapic_timer_set_deadline(struct vcpu *v, uint64_t tsc)
         stop_timer(&vl->timer);
         goto out;
     }
-    set_timer(&vl->timer, tsc_to_system_time(tsc));
+    set_timer(&vl->timer, tsc_to_system_time(v, tsc));
 out:
     spin_unlock_irqrestore(&vl->lock, f);
 }
@@ -215,7 +206,7 @@ void vlapic_timer_restore(struct vcpu *v, uint32_t ccr)
         vl->timer_period = 0;
         vl->timer_armed = vl->tsc_deadline != 0;
         if ( vl->timer_armed )
-            set_timer(&vl->timer, tsc_to_system_time(vl->tsc_deadline));
+            set_timer(&vl->timer, tsc_to_system_time(v, vl->tsc_deadline));
         return;
     }
     vl->tsc_deadline = 0;

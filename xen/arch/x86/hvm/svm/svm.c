@@ -450,6 +450,14 @@ static void svm_translate_exit(struct vcpu *v, struct hvm_exit *e)
         e->reason = HVM_EXIT_HLT;
         e->insn_len = 1;
         break;
+    case SVM_EXIT_RDTSC:
+        e->reason = HVM_EXIT_RDTSC;
+        e->insn_len = 2;
+        break;
+    case SVM_EXIT_RDTSCP:
+        e->reason = HVM_EXIT_RDTSCP;
+        e->insn_len = 3;
+        break;
     case SVM_EXIT_VMMCALL:
         e->reason = HVM_EXIT_HYPERCALL;
         e->insn_len = 3;
@@ -553,6 +561,23 @@ static void svm_write_windows(struct vcpu *v)
     vmcb_set(vmcb, VMCB_INTERCEPT_CR, 4,
              INTERCEPT_CR_WRITE(4) | (held ? INTERCEPT_CR_WRITE(8) : 0));
     v->arch.svm.irq_window = false;
+}
+
+/* The guest's TSC (domain_time.c): the host's plus the VMCB's offset; at
+ * another rate than the host's, RDTSC and RDTSCP exit and are computed
+ * (QEMU offers no TSC ratio MSR). */
+static void svm_write_tsc(struct vcpu *v)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    const struct domain_time *t = &v->domain->time;
+    uint32_t misc1 = (uint32_t)vmcb_get(vmcb, VMCB_INTERCEPT_MISC1, 4);
+    uint32_t misc2 = (uint32_t)vmcb_get(vmcb, VMCB_INTERCEPT_MISC2, 4);
+
+    misc1 = t->emulated ? misc1 | INTERCEPT_RDTSC : misc1 & ~INTERCEPT_RDTSC;
+    misc2 = t->emulated ? misc2 | INTERCEPT_RDTSCP : misc2 & ~INTERCEPT_RDTSCP;
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC1, 4, misc1);
+    vmcb_set(vmcb, VMCB_INTERCEPT_MISC2, 4, misc2);
+    vmcb_set64(vmcb, VMCB_TSC_OFFSET, t->tsc_offset);
 }
 
 static bool svm_can_take(struct vcpu *v, enum hvm_intr_type type)
@@ -665,6 +690,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);
     svm_write_windows(v);
+    svm_write_tsc(v);
     vmcb_set(v->arch.svm.vmcb, VMCB_CLEAN, 4, 0);
     load_tsc_aux(v, cpu);
     fpu_enter_guest(v);

@@ -62,6 +62,7 @@
 #define INTERCEPT_NMI      (1u << 1)
 #define INTERCEPT_VINTR    (1u << 4)
 #define INTERCEPT_IRET     (1u << 20)
+#define INTERCEPT_RDTSC    (1u << 14)
 #define INTERCEPT_CPUID    (1u << 18)
 #define INTERCEPT_INVD     (1u << 22)
 #define INTERCEPT_HLT      (1u << 24)
@@ -76,6 +77,7 @@
 #define INTERCEPT_STGI    (1u << 4)
 #define INTERCEPT_CLGI    (1u << 5)
 #define INTERCEPT_SKINIT  (1u << 6)
+#define INTERCEPT_RDTSCP  (1u << 7)
 #define INTERCEPT_WBINVD  (1u << 9)
 #define INTERCEPT_XSETBV  (1u << 13)
 /* CR intercepts: reads of CRn are bit n, writes bit 16 + n. */
@@ -100,6 +102,7 @@
 #define SVM_EXIT_INTR      0x060
 #define SVM_EXIT_NMI       0x061
 #define SVM_EXIT_VINTR     0x064
+#define SVM_EXIT_RDTSC     0x06e
 #define SVM_EXIT_IRET      0x074
 #define SVM_EXIT_CPUID     0x072
 #define SVM_EXIT_INVD      0x076
@@ -108,6 +111,7 @@
 #define SVM_EXIT_MSR       0x07c
 #define SVM_EXIT_SHUTDOWN  0x07f
 #define SVM_EXIT_VMMCALL   0x081
+#define SVM_EXIT_RDTSCP    0x087
 #define SVM_EXIT_WBINVD    0x089
 #define SVM_EXIT_XSETBV    0x08d
 #define SVM_EXIT_NPF       0x400

@@ -54,6 +54,7 @@ static const struct ctl_name pin_names[] = {
 /* Without the TPR shadow a guest's MOV to CR8 would set the host's TPR. */
 static const struct ctl_name proc_names[] = {
     { PROC_HLT_EXITING, "HLT exiting" },
+    { PROC_USE_TSC_OFFSET, "TSC offsetting" },
     { PROC_USE_TPR_SHADOW, "TPR shadow" },
     { PROC_UNCOND_IO_EXITING, "unconditional I/O exiting" },
     { PROC_USE_MSR_BITMAPS, "MSR bitmaps" },

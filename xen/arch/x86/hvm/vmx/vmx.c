@@ -100,8 +100,9 @@ static void write_entry_event(struct vcpu *v)
     x->pending_intr = -1;
 }
 
-/* The interrupt and NMI windows hvm_intr_assist asked for, this entry only. */
-static void write_windows(struct vmx_vcpu *x)
+/* The interrupt and NMI windows hvm_intr_assist asked for, this entry
+ * only, and the guest's TSC. */
+static void write_windows(struct vmx_vcpu *x, const struct domain_time *t)
 {
     uint32_t proc = vmx_caps.proc;
 
@@ -109,7 +110,13 @@ static void write_windows(struct vmx_vcpu *x)
         proc |= PROC_INTR_WINDOW;
     if ( x->nmi_window )
         proc |= PROC_NMI_WINDOW;
+    /* The guest's TSC (domain_time.c): the host's plus the offset; at
+     * another rate than the host's RDTSC exits (RDTSCP with it) and is
+     * computed. */
+    if ( t->emulated )
+        proc |= PROC_RDTSC_EXITING;
     vmcs_write(VMCS_PROC_CTLS, proc);
+    vmcs_write(VMCS_TSC_OFFSET, t->tsc_offset);
     x->irq_window = x->nmi_window = false;
 }
 
@@ -344,6 +351,8 @@ static enum hvm_exit_reason insn_exit(uint32_t basic)
     {
     case EXIT_REASON_CPUID: return HVM_EXIT_CPUID;
     case EXIT_REASON_HLT: return HVM_EXIT_HLT;
+    case EXIT_REASON_RDTSC: return HVM_EXIT_RDTSC;
+    case EXIT_REASON_RDTSCP: return HVM_EXIT_RDTSCP;
     case EXIT_REASON_VMCALL: return HVM_EXIT_HYPERCALL;
     case EXIT_REASON_RDMSR: return HVM_EXIT_MSR_READ;
     case EXIT_REASON_WRMSR: return HVM_EXIT_MSR_WRITE;
@@ -430,7 +439,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcs_write(VMCS_EPTP, eptp_of(v));
     write_guest_regs(v);
     write_entry_event(v);
-    write_windows(x);
+    write_windows(x, &v->domain->time);
     load_tpr_shadow(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
     flush_if_stale(v, cpu);

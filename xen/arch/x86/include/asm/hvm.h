@@ -28,6 +28,8 @@ enum hvm_exit_reason
     HVM_EXIT_HLT,
     HVM_EXIT_XSETBV,        /* guest XCR write: checked, or #UD/#GP */
     HVM_EXIT_WBINVD,        /* WBINVD or INVD (done as WBINVD) */
+    HVM_EXIT_RDTSC,         /* a guest TSC at another rate: computed */
+    HVM_EXIT_RDTSCP,        /* the same, and TSC_AUX in ECX */
     HVM_EXIT_TRIPLE_FAULT,  /* guest shutdown / triple fault */
     HVM_EXIT_INVALID_STATE, /* VM entry refused the guest state */
     HVM_EXIT_UNHANDLED,     /* anything else: crash the domain, log raw */
@@ -188,7 +190,7 @@ extern const struct vcpu_vendor_ops *hvm_vendor;
 /* cpu_policy.c: the guest's CPUID leaf (its CR4 and XCR0 decide OSXSAVE
  * and the XSAVE size) and the CR4 bits that CPUID allows it. */
 /* Xen's CPUID time leaf (base+3), subleaf sub (time.c). */
-struct cpuid_regs hvm_time_cpuid_leaf(uint32_t sub);
+struct cpuid_regs hvm_time_cpuid_leaf(const struct domain *d, uint32_t sub);
 
 /* CR0 after an LMSW of src: bits 3:0 loaded, PE kept if it was set. */
 static inline uint64_t hvm_lmsw_cr0(uint64_t cr0, uint16_t src)

@@ -163,8 +163,10 @@
 #define PIN_PREEMPT_TIMER    (1U << 6)
 
 #define PROC_INTR_WINDOW       (1U << 2)
+#define PROC_USE_TSC_OFFSET    (1U << 3)
 #define PROC_HLT_EXITING       (1U << 7)
 #define PROC_INVLPG_EXITING    (1U << 9)
+#define PROC_RDTSC_EXITING     (1U << 12)
 #define PROC_CR3_LOAD_EXITING  (1U << 15)
 #define PROC_CR3_STORE_EXITING (1U << 16)
 #define PROC_CR8_LOAD_EXITING  (1U << 19)
@@ -240,6 +242,7 @@
 #define EXIT_REASON_HLT           12
 #define EXIT_REASON_INVD          13
 #define EXIT_REASON_INVLPG        14
+#define EXIT_REASON_RDTSC         16
 #define EXIT_REASON_VMCALL        18
 #define EXIT_REASON_CR_ACCESS     28
 #define EXIT_REASON_IO            30
@@ -252,6 +255,7 @@
 #define EXIT_REASON_EPT_VIOLATION 48
 #define EXIT_REASON_EPT_MISCONFIG 49
 #define EXIT_REASON_PREEMPT_TIMER 52
+#define EXIT_REASON_RDTSCP        51
 #define EXIT_REASON_WBINVD        54
 #define EXIT_REASON_XSETBV        55
 #define EXIT_REASON_PML_FULL      62
