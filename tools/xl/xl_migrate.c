@@ -128,13 +128,14 @@ static int receive_domain(libxl_ctx *rctx, struct receiver *r, libxl_domid *domi
 {
     libxl_domain_config d;
     libxl_domain_create_opts opts = { .paused = true };
-    char *text = NULL, *err = NULL, *incoming = NULL;
+    char *text = NULL, *err = NULL, *incoming = NULL, *nodes = NULL;
     size_t len = 0;
     int rc = -1;
 
     libxl_domain_config_init(&d);
-    if ( xl_read_save_header(r->fd, "migration stream", &text, &len) )
+    if ( xl_read_save_header(r->fd, "migration stream", &text, &len, &nodes) )
         goto out;
+    opts.guest_nodes = nodes;
     if ( xl_config_from_text("migration stream", text, len, NULL, 0, &d, &err, xl_err) )
     {
         fprintf(xl_err, "%s: %s\n", r->who, err);
@@ -158,6 +159,7 @@ out:
     free(incoming);
     free(err);
     free(text);
+    free(nodes);
     libxl_domain_config_dispose(&d);
     return rc;
 }

@@ -5,6 +5,12 @@
  * (Xen's xl save-file header, the config as xl text), then the
  * migration stream that libxl writes and reads.
  *
+ * After the config, the optional data may hold Wren's records (u32
+ * type, u32 length, the bytes): XL_REC_GUEST_NODES carries what the
+ * guest announced in its store (libxl_domain_guest_nodes), which a
+ * resumed Linux does not announce again. A record of an unknown type is
+ * skipped; Xen's xl reads the config and ignores the rest.
+ *
  * They act through libxl.h only, on the domain named (save) or the one
  * they create (restore); they write only the file named. xl migrate
  * (xl_migrate.c) sends the same header before its stream.
@@ -24,6 +30,9 @@
 #define XL_BYTEORDER  0x01020304u
 #define XL_HDR_LEN    48
 #define XL_MAX_CONFIG (1u << 20)
+/* Wren's record of the optional data: the guest's store announcements. */
+#define XL_REC_GUEST_NODES 0x4e475257u /* "WRGN" */
+#define XL_REC_HDR_LEN     8
 
 static const char *action_name(libxl_action_on_shutdown a)
 {
@@ -118,17 +127,32 @@ static void put32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4); /* the saving host's order: x86, little-endian */
 }
 
-static int write_header(int fd, const char *config, size_t len)
+/* The guest nodes' record after the config; nothing when there are none. */
+static int write_nodes(int fd, const char *nodes)
 {
+    size_t len = strlen(nodes);
+    uint8_t r[XL_REC_HDR_LEN];
+
+    if ( !len )
+        return 0;
+    put32(r, XL_REC_GUEST_NODES);
+    put32(r + 4, (uint32_t)len);
+    return write_all(fd, r, sizeof(r)) || write_all(fd, nodes, len) ? -1 : 0;
+}
+
+static int write_header(int fd, const char *config, size_t len, const char *nodes)
+{
+    size_t nlen = strlen(nodes);
     uint8_t h[XL_HDR_LEN + 4];
 
     memcpy(h, XL_MAGIC, XL_MAGIC_LEN);
     put32(h + 32, XL_BYTEORDER);
     put32(h + 36, 0); /* mandatory: config as xl text */
     put32(h + 40, 0);
-    put32(h + 44, (uint32_t)(4 + len));
+    put32(h + 44, (uint32_t)(4 + len + (nlen ? XL_REC_HDR_LEN + nlen : 0)));
     put32(h + 48, (uint32_t)len);
-    return write_all(fd, h, sizeof(h)) || write_all(fd, config, len) ? -1 : 0;
+    return write_all(fd, h, sizeof(h)) || write_all(fd, config, len) || write_nodes(fd, nodes) ? -1
+                                                                                               : 0;
 }
 
 /* The name the domain has now: the kept config has the one it was
@@ -147,7 +171,7 @@ static int use_current_name(libxl_domain_config *d, libxl_domid domid)
 int xl_write_save_header(int fd, libxl_domid domid, const char *who)
 {
     libxl_domain_config d;
-    char *text = NULL;
+    char *text = NULL, *nodes = NULL;
     size_t len = 0;
     int rc = -1;
 
@@ -159,10 +183,13 @@ int xl_write_save_header(int fd, libxl_domid domid, const char *who)
         fprintf(xl_err, "%s: domain %u has no name\n", who, domid);
     else if ( !(text = config_text(&d, &len)) )
         fprintf(xl_err, "%s: no config text\n", who);
-    else if ( write_header(fd, text, len) )
+    else if ( libxl_domain_guest_nodes(ctx, domid, &nodes) )
+        fprintf(xl_err, "%s: %s\n", who, libxl_ctx_last_error(ctx));
+    else if ( write_header(fd, text, len, nodes) )
         fprintf(xl_err, "%s: writing the header: %s\n", who, strerror(errno));
     else
         rc = 0;
+    free(nodes);
     free(text);
     libxl_domain_config_dispose(&d);
     return rc;
@@ -293,12 +320,66 @@ static int read_all(int fd, void *buf, size_t len)
     return 0;
 }
 
-int xl_read_save_header(int fd, const char *path, char **text, size_t *len)
+/* n bytes of the header read and dropped. */
+static int skip_bytes(int fd, uint32_t n)
+{
+    char skip[256];
+
+    while ( n )
+    {
+        uint32_t k = n < sizeof(skip) ? n : (uint32_t)sizeof(skip);
+
+        if ( read_all(fd, skip, k) )
+            return -1;
+        n -= k;
+    }
+    return 0;
+}
+
+/* The guest nodes' record, len bytes, into *nodes: text, bounded. */
+static int read_nodes(int fd, const char *path, uint32_t len, char **nodes)
+{
+    if ( *nodes )
+        return refuse(path, "two guest-node records");
+    if ( !len || len > LIBXL_GUEST_NODES_MAX )
+        return refuse(path, "guest-node record of %u bytes (1 to %d)", len, LIBXL_GUEST_NODES_MAX);
+    *nodes = malloc(len + 1);
+    if ( !*nodes || read_all(fd, *nodes, len) )
+        return refuse(path, "truncated guest-node record");
+    (*nodes)[len] = '\0';
+    if ( strlen(*nodes) != len )
+        return refuse(path, "guest-node record holds a NUL");
+    return 0;
+}
+
+/* Wren's records in the left bytes of optional data after the config. */
+static int read_records(int fd, const char *path, uint32_t left, char **nodes)
+{
+    while ( left )
+    {
+        uint8_t r[XL_REC_HDR_LEN];
+        uint32_t type, len;
+
+        if ( left < sizeof(r) || read_all(fd, r, sizeof(r)) )
+            return refuse(path, "truncated record after the config");
+        type = get32(r);
+        len = get32(r + 4);
+        left -= sizeof(r);
+        if ( len > left )
+            return refuse(path, "record %#x of %u bytes overruns the header", type, len);
+        if ( type == XL_REC_GUEST_NODES ? read_nodes(fd, path, len, nodes) : skip_bytes(fd, len) )
+            return type == XL_REC_GUEST_NODES ? -1 : refuse(path, "truncated header");
+        left -= len;
+    }
+    return 0;
+}
+
+int xl_read_save_header(int fd, const char *path, char **text, size_t *len, char **nodes)
 {
     uint8_t h[XL_HDR_LEN + 4];
     uint32_t opt_len, cfg_len;
-    char skip[256];
 
+    *nodes = NULL;
     if ( read_all(fd, h, sizeof(h)) )
         return refuse(path, "truncated xl header");
     if ( memcmp(h, XL_MAGIC, XL_MAGIC_LEN) )
@@ -316,16 +397,7 @@ int xl_read_save_header(int fd, const char *path, char **text, size_t *len)
         return refuse(path, "truncated config (%u bytes)", cfg_len);
     (*text)[cfg_len] = '\0';
     *len = cfg_len;
-    /* optional data xl does not know: skipped */
-    for ( opt_len -= 4 + cfg_len; opt_len; )
-    {
-        uint32_t n = opt_len < sizeof(skip) ? opt_len : (uint32_t)sizeof(skip);
-
-        if ( read_all(fd, skip, n) )
-            return refuse(path, "truncated header");
-        opt_len -= n;
-    }
-    return 0;
+    return read_records(fd, path, opt_len - 4 - cfg_len, nodes);
 }
 
 static int restore_from(const char *path, bool paused)
@@ -333,7 +405,7 @@ static int restore_from(const char *path, bool paused)
     libxl_domain_config d;
     libxl_domain_create_opts opts = { .paused = paused };
     libxl_domid domid;
-    char *text = NULL, *err = NULL;
+    char *text = NULL, *err = NULL, *nodes = NULL;
     size_t len = 0;
     int fd = open(path, O_RDONLY), rc = 1;
 
@@ -343,8 +415,9 @@ static int restore_from(const char *path, bool paused)
         fprintf(xl_err, "xl restore: %s: %s\n", path, strerror(errno));
         goto out;
     }
-    if ( xl_read_save_header(fd, path, &text, &len) )
+    if ( xl_read_save_header(fd, path, &text, &len, &nodes) )
         goto out;
+    opts.guest_nodes = nodes;
     if ( xl_config_from_text(path, text, len, NULL, 0, &d, &err, xl_err) )
         fprintf(xl_err, "xl restore: %s\n", err);
     else if ( libxl_domain_create_restore(ctx, &d, &domid, fd, &opts) )
@@ -359,6 +432,7 @@ out:
         close(fd);
     free(err);
     free(text);
+    free(nodes);
     libxl_domain_config_dispose(&d);
     return rc;
 }

@@ -53,6 +53,7 @@ struct create_state
     struct xc_pvh_dom dom;
     int restore_fd; /* -1: build from the kernel */
     bool created, store_written, introduced, console_added, dm_started, registered;
+    struct libxl__guest_nodes carried; /* opts->guest_nodes, checked */
 };
 
 /* A whole file into a malloc()ed buffer. */
@@ -311,7 +312,8 @@ static int create_store(libxl_ctx *ctx, struct create_state *st)
 {
     /* Marked first: a half-written store is removed too. */
     st->store_written = true;
-    return libxl__create_store(ctx, st->domid, st->cfg, &st->dom, st->store_port, st->console_port);
+    return libxl__create_store(ctx, st->domid, st->cfg, &st->dom, st->store_port, st->console_port,
+                               &st->carried);
 }
 
 static int create_steps(libxl_ctx *ctx, struct create_state *st, bool paused)
@@ -349,6 +351,8 @@ static int create_with(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domi
     libxl__err_clear(ctx);
     *domid = INVALID_DOMID;
     rc = check_config(ctx, d_config);
+    if ( !rc )
+        rc = libxl__guest_nodes_parse(ctx, opts ? opts->guest_nodes : NULL, &st.carried);
     if ( rc )
         return rc;
     made_uuid = libxl_uuid_is_nil(&d_config->c_info.uuid);

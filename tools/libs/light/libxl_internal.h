@@ -76,10 +76,23 @@ extern int libxl__suspend_ack_ms, libxl__suspend_done_ms;
 int libxl__suspend_guest(void *data);
 void libxl__suspend_undo(struct libxl__suspend *s);
 
+/* The guest's announcements a restore carries (libxl_domain_guest_nodes'
+ * text), checked: value[i] for guest_node_keys[i], "" when not carried. */
+#define LIBXL__NR_GUEST_NODES  3
+#define LIBXL__GUEST_VALUE_MAX 16
+struct libxl__guest_nodes
+{
+    char value[LIBXL__NR_GUEST_NODES][LIBXL__GUEST_VALUE_MAX + 1];
+};
+/* 0, or ERROR_INVAL with ctx's error naming the line that is wrong. */
+int libxl__guest_nodes_parse(libxl_ctx *ctx, const char *text, struct libxl__guest_nodes *g);
+
 /* Write the nodes Xen's toolstack writes for a new domain (one
- * transaction, retried while the store says EAGAIN). */
+ * transaction, retried while the store says EAGAIN), and the carried
+ * guest nodes g (NULL: none) as the guest's own. */
 int libxl__create_store(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_config *d,
-                        const struct xc_pvh_dom *dom, uint32_t store_port, uint32_t console_port);
+                        const struct xc_pvh_dom *dom, uint32_t store_port, uint32_t console_port,
+                        const struct libxl__guest_nodes *g);
 /* Remove everything create wrote for domid (its domain and /vm nodes). */
 void libxl__xs_remove_domain(libxl_ctx *ctx, libxl_domid domid);
 

@@ -17,6 +17,9 @@
  *     device                  dom0's, readable by N
  *     console/{ring-ref, port, type = xenconsoled, limit}
  *     store/{ring-ref, port}
+ *   A restore writes, beside these, what the guest had announced in its
+ *   old domain's control/feature-* (libxl_domain_guest_nodes): a resumed
+ *   Linux does not announce it again.
  *   /vm/<uuid>/{name, uuid, start_time}                  owned by dom0
  *                           (/vm/<uuid>-N while another domain N' with
  *                           the same uuid holds /vm/<uuid>: a restore or
@@ -41,6 +44,15 @@ struct store_job
     xs_transaction_t t;
     libxl_domid domid;
     char vm[64];
+    const struct libxl__guest_nodes *carried; /* NULL: none */
+};
+
+/* The nodes in control/ a guest may write (libxl makes them its own):
+ * the only announcements a restore carries. */
+static const char *const guest_node_keys[LIBXL__NR_GUEST_NODES] = {
+    "control/feature-poweroff",
+    "control/feature-reboot",
+    "control/feature-suspend",
 };
 
 static int set_perms(struct store_job *j, const char *path, unsigned int owner,
@@ -98,15 +110,31 @@ static int write_dom_nodes(struct store_job *j, const libxl_domain_config *d)
     return rc;
 }
 
-/* An empty node the guest owns (it may write it), dom0 reading. */
-static int guest_node(struct store_job *j, const char *rel)
+/* A node the guest owns (it may write it), dom0 reading. */
+static int guest_value(struct store_job *j, const char *rel, const char *v)
 {
     char path[XS_PATH_BUF];
 
     libxl__dom_path(path, j->domid, rel);
-    if ( !xs_write(j->ctx->xsh, j->t, path, "", 0) )
+    if ( !xs_write(j->ctx->xsh, j->t, path, v, (unsigned int)strlen(v)) )
         return libxl__err_errno(j->ctx, ERROR_FAIL, "cannot write %s", path);
     return set_perms(j, path, j->domid, XS_PERM_NONE, 0);
+}
+
+static int guest_node(struct store_job *j, const char *rel)
+{
+    return guest_value(j, rel, "");
+}
+
+/* What the guest announced in the domain it was saved from. */
+static int write_carried(struct store_job *j)
+{
+    int rc = 0;
+
+    for ( size_t i = 0; !rc && j->carried && i < LIBXL__NR_GUEST_NODES; i++ )
+        if ( j->carried->value[i][0] )
+            rc = guest_value(j, guest_node_keys[i], j->carried->value[i]);
+    return rc;
 }
 
 /* control/ is dom0's, readable by the guest; the request node and the
@@ -216,6 +244,8 @@ static int store_once(struct store_job *j, const libxl_domain_config *d,
     if ( !rc )
         rc = write_control(j);
     if ( !rc )
+        rc = write_carried(j);
+    if ( !rc )
         rc = write_cpus(j, d);
     if ( !rc )
         rc = write_rings(j, dom, store_port, console_port);
@@ -243,9 +273,10 @@ static bool vm_taken(libxl_ctx *ctx, const char *vm)
 }
 
 int libxl__create_store(libxl_ctx *ctx, libxl_domid domid, const libxl_domain_config *d,
-                        const struct xc_pvh_dom *dom, uint32_t store_port, uint32_t console_port)
+                        const struct xc_pvh_dom *dom, uint32_t store_port, uint32_t console_port,
+                        const struct libxl__guest_nodes *g)
 {
-    struct store_job j = { .ctx = ctx, .domid = domid };
+    struct store_job j = { .ctx = ctx, .domid = domid, .carried = g };
     char uuid[LIBXL_UUID_STRLEN];
     int rc = ERROR_NOT_READY, tries;
 
@@ -275,4 +306,93 @@ void libxl__xs_remove_domain(libxl_ctx *ctx, libxl_domid domid)
     free(vm);
     libxl__dom_path(path, domid, "");
     xs_rm(ctx->xsh, XBT_NULL, path);
+}
+
+/* 1 to LIBXL__GUEST_VALUE_MAX letters or digits ("1" is what Linux says). */
+static bool guest_value_ok(const char *v, size_t len)
+{
+    if ( !len || len > LIBXL__GUEST_VALUE_MAX )
+        return false;
+    for ( size_t i = 0; i < len; i++ )
+        if ( !((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
+               (v[i] >= 'A' && v[i] <= 'Z')) )
+            return false;
+    return true;
+}
+
+static int guest_key_index(const char *key, size_t len)
+{
+    for ( int i = 0; i < LIBXL__NR_GUEST_NODES; i++ )
+        if ( strlen(guest_node_keys[i]) == len && !memcmp(guest_node_keys[i], key, len) )
+            return i;
+    return -1;
+}
+
+/* One "KEY=VALUE" line (len bytes, no newline) into g. */
+static int parse_guest_line(libxl_ctx *ctx, const char *line, size_t len,
+                            struct libxl__guest_nodes *g)
+{
+    const char *eq = memchr(line, '=', len);
+    size_t klen = eq ? (size_t)(eq - line) : 0, vlen = eq ? len - klen - 1 : 0;
+    int i = eq ? guest_key_index(line, klen) : -1;
+
+    if ( !eq )
+        return libxl__err(ctx, ERROR_INVAL, "guest node line \"%.*s\" has no '='",
+                          (int)(len > 40 ? 40 : len), line);
+    if ( i < 0 )
+        return libxl__err(ctx, ERROR_INVAL,
+                          "guest node \"%.*s\" is not one a guest announces "
+                          "(control/feature-poweroff, -reboot, -suspend)",
+                          (int)(klen > 40 ? 40 : klen), line);
+    if ( g->value[i][0] )
+        return libxl__err(ctx, ERROR_INVAL, "guest node %s given twice", guest_node_keys[i]);
+    if ( !guest_value_ok(eq + 1, vlen) )
+        return libxl__err(ctx, ERROR_INVAL, "guest node %s: value is not 1 to %d letters or digits",
+                          guest_node_keys[i], LIBXL__GUEST_VALUE_MAX);
+    memcpy(g->value[i], eq + 1, vlen);
+    g->value[i][vlen] = '\0';
+    return 0;
+}
+
+int libxl__guest_nodes_parse(libxl_ctx *ctx, const char *text, struct libxl__guest_nodes *g)
+{
+    size_t len = text ? strnlen(text, LIBXL_GUEST_NODES_MAX + 1) : 0;
+    int rc = 0;
+
+    memset(g, 0, sizeof(*g));
+    if ( len > LIBXL_GUEST_NODES_MAX )
+        return libxl__err(ctx, ERROR_INVAL, "guest nodes: more than %d bytes",
+                          LIBXL_GUEST_NODES_MAX);
+    for ( size_t at = 0; !rc && at < len; )
+    {
+        const char *nl = memchr(text + at, '\n', len - at);
+
+        if ( !nl )
+            return libxl__err(ctx, ERROR_INVAL, "guest nodes: the last line has no newline");
+        rc = parse_guest_line(ctx, text + at, (size_t)(nl - text - at), g);
+        at = (size_t)(nl - text) + 1;
+    }
+    return rc;
+}
+
+int libxl_domain_guest_nodes(libxl_ctx *ctx, libxl_domid domid, char **text)
+{
+    char buf[LIBXL_GUEST_NODES_MAX], path[XS_PATH_BUF];
+    size_t used = 0;
+
+    libxl__err_clear(ctx);
+    for ( size_t i = 0; i < LIBXL__NR_GUEST_NODES; i++ )
+    {
+        char *v;
+
+        libxl__dom_path(path, domid, guest_node_keys[i]);
+        v = libxl__xs_read(ctx, XBT_NULL, path);
+        if ( v && guest_value_ok(v, strlen(v)) ) /* a small, fixed set: always fits */
+            used +=
+                (size_t)snprintf(buf + used, sizeof(buf) - used, "%s=%s\n", guest_node_keys[i], v);
+        free(v);
+    }
+    buf[used] = '\0';
+    *text = strdup(buf);
+    return *text ? 0 : libxl__err(ctx, ERROR_NOMEM, "no memory for domain %u's guest nodes", domid);
 }

@@ -438,6 +438,17 @@ int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int fla
     return libxl_domain_suspend(ctx, domid, fd, 0, NULL);
 }
 
+int libxl_domain_guest_nodes(libxl_ctx *ctx, libxl_domid domid, char **text)
+{
+    if ( stub.fail_guest_nodes )
+    {
+        snprintf(stub.error, sizeof(stub.error), "cannot read domain %u's store", domid);
+        return ERROR_FAIL;
+    }
+    *text = strdup(stub.guest_nodes ? stub.guest_nodes : "");
+    return *text ? 0 : ERROR_NOMEM;
+}
+
 int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d, libxl_domid *domid, int fd,
                                 const libxl_domain_create_opts *opts)
 {
@@ -451,6 +462,8 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d, libxl_do
     }
     stub.last_action = "restore";
     stub.create_paused = opts && opts->paused;
+    snprintf(stub.restored_nodes, sizeof(stub.restored_nodes), "%s",
+             opts && opts->guest_nodes ? opts->guest_nodes : "-");
     libxl_domain_config_dispose(&stub.created);
     stub.created = *d;
     libxl_domain_config_init(d); /* the stub keeps the strings */

@@ -21,7 +21,10 @@ struct stub_state
     bool fail_suspend;   /* libxl_domain_suspend fails */
     char break_step[16]; /* libxl_debug_break_gfn's, "" if not armed */
     uint64_t break_gfn;
-    char actions[128]; /* every action, space-separated */
+    char actions[128];        /* every action, space-separated */
+    const char *guest_nodes;  /* libxl_domain_guest_nodes' answer (NULL: "") */
+    bool fail_guest_nodes;    /* ... fails */
+    char restored_nodes[600]; /* the restore's opts->guest_nodes ("-": NULL) */
 };
 extern struct stub_state stub;
 

@@ -735,6 +735,104 @@ static void test_restore_refused(void)
     close(fd);
 }
 
+static void dom_node(char *path, size_t n, libxl_domid domid, const char *rel)
+{
+    snprintf(path, n, "/local/domain/%u/%s", domid, rel);
+}
+
+#define CARRIED "control/feature-poweroff=1\ncontrol/feature-suspend=1\n"
+
+/* What a guest announced (an empty node and an odd value are not
+ * carried) goes into the restored domain's store as the guest's own, so
+ * it reads back the same there for the next move, and a save of the
+ * new domain asks the guest to suspend. */
+static void test_guest_nodes_carried(void)
+{
+    libxl_domain_config d;
+    libxl_domain_create_opts opts = { 0 };
+    libxl_domid src, dst;
+    char path[128], perms[16], *text = NULL, *again = NULL;
+    int fd = stream_file("");
+
+    setup();
+    CHECK_EQ(create("s", &src), 0);
+    dom_node(path, sizeof(path), src, "control/feature-suspend");
+    fake_store_write(path, "1");
+    dom_node(path, sizeof(path), src, "control/feature-poweroff");
+    fake_store_write(path, "1");
+    dom_node(path, sizeof(path), src, "control/feature-reboot");
+    fake_store_write(path, "yes please");
+    CHECK_EQ(libxl_domain_guest_nodes(ctx, src, &text), 0);
+    CHECK_MSG(!strcmp(text, CARRIED), "got [%s]", text);
+    fake.dom[src].guest_takes_suspend = true;
+    CHECK_EQ(libxl_domain_suspend(ctx, src, fd, 0, NULL), 0);
+    CHECK_EQ(libxl_domain_destroy(ctx, src, NULL), 0);
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    make_config(&d, "s");
+    opts.guest_nodes = text;
+    CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, &opts), 0);
+    libxl_domain_config_dispose(&d);
+    dom_node(path, sizeof(path), dst, "control/feature-suspend");
+    CHECK_NODE(path, "1");
+    snprintf(perms, sizeof(perms), "n%u r0", dst); /* the guest's, dom0 reading */
+    CHECK_PERMS(path, perms);
+    dom_node(path, sizeof(path), dst, "control/feature-reboot");
+    CHECK_NODE(path, "");
+    CHECK_EQ(libxl_domain_guest_nodes(ctx, dst, &again), 0);
+    CHECK_MSG(!strcmp(again, CARRIED), "got [%s]", again);
+    fake.dom[dst].guest_takes_suspend = true;
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    CHECK_EQ(libxl_domain_suspend(ctx, dst, fd, 0, NULL), 0);
+    CHECK(fake.dom[dst].shutdown && fake.dom[dst].shutdown_reason == 2); /* asked */
+    free(text);
+    free(again);
+    close(fd);
+}
+
+/* Lines libxl_domain_guest_nodes would never write: refused by name
+ * before anything is made or read. */
+static void test_guest_nodes_refused(void)
+{
+    static const struct
+    {
+        const char *text, *why;
+    } bad[] = {
+        { "control/shutdown=suspend\n", "guest node \"control/shutdown\" is not one" },
+        { "data/x=1\n", "guest node \"data/x\" is not one" },
+        { "../0/control/feature-suspend=1\n", "is not one a guest announces" },
+        { "control/feature-suspend\n", "has no '='" },
+        { "control/feature-suspend=1", "the last line has no newline" },
+        { "control/feature-suspend=1\ncontrol/feature-suspend=1\n", "given twice" },
+        { "control/feature-suspend=\n", "value is not 1 to 16 letters or digits" },
+        { "control/feature-suspend=1 1\n", "value is not 1 to 16" },
+        { "control/feature-suspend=12345678901234567\n", "value is not 1 to 16" },
+    };
+    char big[LIBXL_GUEST_NODES_MAX + 2];
+
+    for ( size_t i = 0; i <= sizeof(bad) / sizeof(bad[0]); i++ )
+    {
+        libxl_domain_config d;
+        libxl_domain_create_opts opts = { 0 };
+        libxl_domid dst;
+        int fd = stream_file("");
+        const char *why = i < sizeof(bad) / sizeof(bad[0]) ? bad[i].why : "more than 512 bytes";
+
+        memset(big, 'a', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        setup();
+        make_config(&d, "r");
+        opts.guest_nodes = i < sizeof(bad) / sizeof(bad[0]) ? bad[i].text : big;
+        CHECK_EQ(libxl_domain_create_restore(ctx, &d, &dst, fd, &opts), ERROR_INVAL);
+        libxl_domain_config_dispose(&d);
+        CHECK_EQ(dst, INVALID_DOMID);
+        CHECK_MSG(strstr(libxl_ctx_last_error(ctx), why), "got [%s], want [%s]",
+                  libxl_ctx_last_error(ctx), why);
+        CHECK(lseek(fd, 0, SEEK_CUR) == 0); /* the stream never read */
+        check_nothing_left();
+        close(fd);
+    }
+}
+
 static void test_cleanup(void)
 {
     libxl_domid domid;
@@ -752,6 +850,8 @@ static void test_cleanup(void)
 
 static const struct test_case cases[] = {
     { "create", test_create },
+    { "guest nodes carried", test_guest_nodes_carried },
+    { "guest nodes refused", test_guest_nodes_refused },
     { "create paused", test_create_paused },
     { "create unwinds a failure at every step", test_create_unwinds_every_step },
     { "create refuses bad inputs", test_create_bad_inputs },

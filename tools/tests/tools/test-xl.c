@@ -451,8 +451,110 @@ static void test_restore_refuses(void)
     unlink(SAVE_FILE);
 }
 
+#define NODES "control/feature-poweroff=1\ncontrol/feature-suspend=1\n"
+
+/* What the guest announced goes in the header's record after the config
+ * and comes back as the restore's guest_nodes; none, no record. */
+static void test_save_carries_guest_nodes(void)
+{
+    stub_reset();
+    stub.guest_nodes = NODES;
+    CHECK_EQ(xl("save web " SAVE_FILE), 0);
+    stub_reset();
+    CHECK_EQ(xl("restore " SAVE_FILE), 0);
+    CHECK_STR(stub.last_action, "restore");
+    CHECK_STR(stub.restored_nodes, NODES);
+    stub_reset();
+    CHECK_EQ(xl("save web " SAVE_FILE), 0);
+    CHECK_EQ(xl("restore " SAVE_FILE), 0);
+    CHECK_STR(stub.restored_nodes, "-");
+    stub_reset();
+    stub.fail_guest_nodes = true;
+    CHECK_EQ(xl("save web " SAVE_FILE), 1);
+    CHECK(strstr(err, "\nxl save: cannot read domain 3's store\n"));
+    CHECK_STR(stub.actions, ""); /* never suspended */
+    CHECK(access(SAVE_FILE, F_OK) != 0);
+}
+
+/* A saved file (no guest nodes) with recs (n bytes) put after its
+ * config, the header's optional length grown to match. */
+static void file_with_records(const void *recs, uint32_t n)
+{
+    uint32_t opt, cfg;
+    FILE *f;
+    char *buf;
+    long len;
+
+    stub_reset();
+    CHECK_EQ(xl("save -p web " SAVE_FILE), 0);
+    f = fopen(SAVE_FILE, "rb");
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    buf = malloc(len);
+    fseek(f, 0, SEEK_SET);
+    CHECK(fread(buf, 1, len, f) == (size_t)len);
+    fclose(f);
+    memcpy(&opt, buf + 44, 4);
+    memcpy(&cfg, buf + 48, 4);
+    CHECK_EQ(opt, 4 + cfg); /* no record yet */
+    opt += n;
+    memcpy(buf + 44, &opt, 4);
+    f = fopen(SAVE_FILE, "wb");
+    fwrite(buf, 1, 52 + cfg, f);
+    fwrite(recs, 1, n, f);
+    fwrite(buf + 52 + cfg, 1, (size_t)len - 52 - cfg, f);
+    fclose(f);
+    free(buf);
+}
+
+/* A record: type, length, then len bytes of body (or fewer given). */
+static uint32_t record(uint8_t *r, uint32_t type, uint32_t len, const char *body, uint32_t n)
+{
+    memcpy(r, &type, 4);
+    memcpy(r + 4, &len, 4);
+    memcpy(r + 8, body, n);
+    return 8 + n;
+}
+
+#define REC_NODES 0x4e475257u
+
+static void test_restore_refuses_bad_records(void)
+{
+    uint8_t r[1200];
+    char big[600];
+    uint32_t n;
+
+    memset(big, 'a', sizeof(big));
+    n = record(r, 0x12345678, 3, "xyz", 3); /* unknown: skipped */
+    n += record(r + n, REC_NODES, 26, "control/feature-suspend=1\n", 26);
+    file_with_records(r, n);
+    CHECK_EQ(xl("restore " SAVE_FILE), 0);
+    CHECK_STR(stub.restored_nodes, "control/feature-suspend=1\n");
+    n = record(r, REC_NODES, sizeof(big), big, sizeof(big));
+    file_with_records(r, n);
+    expect_restore_error("guest-node record of 600 bytes (1 to 512)");
+    n = record(r, REC_NODES, 2, "1\n", 2);
+    n += record(r + n, REC_NODES, 2, "1\n", 2);
+    file_with_records(r, n);
+    expect_restore_error("two guest-node records");
+    n = record(r, REC_NODES, 3, "a\0\n", 3);
+    file_with_records(r, n);
+    expect_restore_error("guest-node record holds a NUL");
+    n = record(r, REC_NODES, 40, "abc", 3);
+    file_with_records(r, n);
+    expect_restore_error("record 0x4e475257 of 40 bytes overruns the header");
+    n = record(r, REC_NODES, 0, "", 0);
+    file_with_records(r, n);
+    expect_restore_error("guest-node record of 0 bytes (1 to 512)");
+    file_with_records("\1\2\3", 3);
+    expect_restore_error("truncated record after the config");
+    unlink(SAVE_FILE);
+}
+
 static const struct test_case cases[] = {
     { "save and restore", test_save_restore },
+    { "save carries guest nodes", test_save_carries_guest_nodes },
+    { "restore refuses bad records", test_restore_refuses_bad_records },
     { "save --debug-break", test_save_debug_break },
     { "save fails", test_save_fails },
     { "restore refuses", test_restore_refuses },

@@ -91,10 +91,12 @@ int main_migrate_receive(int argc, char **argv);
 /* The xl save-file header with domid's config as xl text (save and
  * migrate); 0, or -1 after a message on xl_err starting with who. */
 int xl_write_save_header(int fd, libxl_domid domid, const char *who);
-/* The header read back and checked; *text the config (malloc()ed,
- * NUL-ended, freed by the caller even on failure). 0, or -1 after a
- * message naming path. */
-int xl_read_save_header(int fd, const char *path, char **text, size_t *len);
+/* The header read back and checked; *text the config, *nodes the
+ * guest nodes the saved domain had announced (NULL: none; for
+ * libxl_domain_create_opts.guest_nodes), both malloc()ed, NUL-ended and
+ * freed by the caller even on failure. 0, or -1 after a message naming
+ * path. */
+int xl_read_save_header(int fd, const char *path, char **text, size_t *len, char **nodes);
 
 /* Fill d_config from cfg's settings: every key checked, defaults filled,
  * the command line composed. 0, or ERROR_INVAL with cfg->error naming

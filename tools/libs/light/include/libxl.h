@@ -151,6 +151,11 @@ const char *libxl_ctx_last_error(const libxl_ctx *ctx);
 typedef struct
 {
     bool paused; /* leave it paused (xl create -p) */
+    /* The guest's own announcements from the domain it was saved from
+     * (libxl_domain_guest_nodes' text), written into the new domain's
+     * store before it first runs; NULL: none. Checked before anything
+     * is made: a line libxl would not have produced is ERROR_INVAL. */
+    const char *guest_nodes;
 } libxl_domain_create_opts;
 int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, libxl_domid *domid,
                             const libxl_domain_create_opts *opts);
@@ -166,6 +171,15 @@ int libxl_domain_create_restore(libxl_ctx *ctx, libxl_domain_config *d_config, l
  * destroys it, or resumes and unpauses it); on failure it runs as
  * before. flags: 0 or LIBXL_SUSPEND_LIVE. */
 int libxl_domain_suspend(libxl_ctx *ctx, libxl_domid domid, int fd, int flags, const void *ao_how);
+/* What a guest announced in its store (control/feature-poweroff,
+ * -reboot, -suspend: the nodes libxl lets it write there) and will not
+ * announce again after a resume in a new domain, as text for
+ * libxl_domain_create_opts.guest_nodes: "KEY=VALUE\n" per node the
+ * guest set, KEY relative to its /local/domain/N, VALUE 1 to 16 letters
+ * or digits (a node it left empty or set otherwise is not carried).
+ * *text is malloc()ed, "" when there is none. */
+#define LIBXL_GUEST_NODES_MAX 512
+int libxl_domain_guest_nodes(libxl_ctx *ctx, libxl_domid domid, char **text);
 /* A domain that suspended itself runs on (the controller's pause is
  * left as it is); suspend_cancel: its suspend hypercall returns 1, so it
  * knows it is where it was. A domain that is not shut down is left
