@@ -23,6 +23,7 @@
  */
 #include <xtf.h>
 #include <xtf/build.h>
+#include <xtf/move.h>
 #include <xtf/p2m.h>
 #include <xtf/save-hyp.h>
 #include <xtf/time.h>
@@ -39,14 +40,9 @@ const char test_title[] = "save/restore, hypervisor side: a running domU moved t
 #define CTX_MAX      XTF_HVM_CTX_SAVED_MAX(1)
 #define WAIT_NS      20000000000ULL /* 20 s of system time: Bochs is slow */
 
-static uint8_t ctx[CTX_MAX];
-static uint32_t ctx_size;
+static uint8_t ctx_buf[CTX_MAX];
+static struct xtf_move_state st = { .ctx = ctx_buf, .ctx_max = CTX_MAX };
 static xen_pfn_t types[SCAN_END];
-static struct xen_domctl_tsc_info tsc;
-static const uint32_t params[] = { HVM_PARAM_CALLBACK_IRQ, HVM_PARAM_STORE_PFN,
-                                   HVM_PARAM_STORE_EVTCHN, HVM_PARAM_CONSOLE_PFN,
-                                   HVM_PARAM_CONSOLE_EVTCHN };
-static uint64_t param_val[ARRAY_SIZE(params)];
 
 static long domctl_pfn(uint32_t cmd, domid_t d, uint64_t pfn)
 {
@@ -56,18 +52,6 @@ static long domctl_pfn(uint32_t cmd, domid_t d, uint64_t pfn)
     return hypercall_domctl(&op);
 }
 
-static long tscinfo(uint32_t cmd, domid_t d, struct xen_domctl_tsc_info *t)
-{
-    struct xen_domctl op = { .cmd = cmd, .domain = d };
-    long rc;
-
-    op.u.tsc_info = *t;
-    rc = hypercall_domctl(&op);
-    if ( !rc )
-        *t = op.u.tsc_info;
-    return rc;
-}
-
 static long pfinfo(domid_t d, xen_pfn_t *arr, uint64_t num)
 {
     struct xen_domctl op = { .cmd = XEN_DOMCTL_getpageframeinfo3, .domain = d };
@@ -75,27 +59,6 @@ static long pfinfo(domid_t d, xen_pfn_t *arr, uint64_t num)
     op.u.getpageframeinfo3.num = num;
     set_xen_guest_handle(op.u.getpageframeinfo3.array, arr);
     return hypercall_domctl(&op);
-}
-
-static long param(bool set, domid_t d, uint32_t index, uint64_t *val)
-{
-    struct xen_hvm_param p = { .domid = d, .index = index, .value = *val };
-    long rc = hypercall_hvm_op(set ? HVMOP_set_param : HVMOP_get_param, &p);
-
-    *val = p.value;
-    return rc;
-}
-
-static volatile struct save_hyp_status *status_of(domid_t d)
-{
-    volatile struct save_hyp_status *s = (void *)(LOCAL_STATUS << PAGE_SHIFT);
-
-    xtf_unmap_local(LOCAL_STATUS);
-    if ( xtf_map_foreign(d, SAVE_HYP_STATUS_GFN, LOCAL_STATUS) )
-        return NULL;
-    for ( unsigned long i = 0; i < XTF_POLL_LIMIT && s->magic != SAVE_HYP_MAGIC; i++ )
-        hypercall_yield();
-    return s->magic == SAVE_HYP_MAGIC ? s : NULL;
 }
 
 /* Wait (yielding, at most WAIT_NS) until the status moves past the
@@ -146,21 +109,6 @@ static bool scan_types(uint64_t ram_end_gfn)
     return true;
 }
 
-/* One frame of d1 into the new domain, through two foreign mappings. */
-static long copy_frame(domid_t to, uint64_t g)
-{
-    long rc = xtf_map_foreign(OLD, g, LOCAL_FROM);
-
-    if ( rc )
-        return rc;
-    rc = xtf_map_foreign(to, g, LOCAL_TO);
-    if ( !rc )
-        memcpy((void *)(LOCAL_TO << PAGE_SHIFT), (void *)(LOCAL_FROM << PAGE_SHIFT), PAGE_SIZE);
-    xtf_unmap_local(LOCAL_TO);
-    xtf_unmap_local(LOCAL_FROM);
-    return rc;
-}
-
 static bool copy_memory(domid_t to)
 {
     for ( uint64_t g = 0; g < SCAN_END; g++ )
@@ -171,46 +119,25 @@ static bool copy_memory(domid_t to)
         if ( t == XEN_DOMCTL_PFINFO_BROKEN )
             rc = domctl_pfn(XEN_DOMCTL_set_broken_page_p2m, to, g);
         else if ( t == XEN_DOMCTL_PFINFO_NOTAB )
-            rc = xtf_populate(to, g, 0, 1) == 1 ? copy_frame(to, g) : -XEN_ENOMEM;
+            rc = xtf_populate(to, g, 0, 1) == 1
+                     ? xtf_move_copy_frame(OLD, to, g, LOCAL_FROM, LOCAL_TO)
+                     : -XEN_ENOMEM;
         if ( rc )
             return xtf_failure("gfn %#lx (type %#x): %ld", (unsigned long)g, t, rc), false;
     }
     return true;
 }
 
-/* The body of the first record of typecode in a context, or NULL. */
-static uint8_t *find_record(uint8_t *buf, uint32_t size, uint16_t typecode)
-{
-    for ( uint32_t off = 0; off + 8 <= size; )
-    {
-        struct hvm_save_descriptor *d = (void *)(buf + off);
-
-        if ( d->typecode == typecode )
-            return buf + off + 8;
-        if ( d->typecode == HVM_SAVE_CODE(END) )
-            break;
-        off += 8 + d->length;
-    }
-    return NULL;
-}
-
 static bool save_old(void)
 {
-    long rc = xtf_domctl_simple(XEN_DOMCTL_pausedomain, OLD);
+    long rc = xtf_move_save(OLD, &st);
 
-    ctx_size = sizeof(ctx);
-    if ( !rc )
-        rc = xtf_gethvmcontext(OLD, ctx, &ctx_size);
-    if ( !rc )
-        rc = tscinfo(XEN_DOMCTL_gettscinfo, OLD, &tsc);
-    for ( size_t i = 0; !rc && i < ARRAY_SIZE(params); i++ )
-        rc = param(false, OLD, params[i], &param_val[i]);
     if ( rc )
         return xtf_failure("saving d%u: %ld", OLD, rc), false;
-    printf("saved: context %u bytes, TSC %u kHz at %lu ns, incarnation %u\n", ctx_size,
-           tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec, tsc.incarnation);
-    return ctx_size == XTF_HVM_CTX_SAVED(1) ||
-           (xtf_failure("context of %u bytes", ctx_size), false);
+    printf("saved: context %u bytes, TSC %u kHz at %lu ns, incarnation %u\n", st.ctx_size,
+           st.tsc.gtsc_khz, (unsigned long)st.tsc.elapsed_nsec, st.tsc.incarnation);
+    return st.ctx_size == XTF_HVM_CTX_SAVED(1) ||
+           (xtf_failure("context of %u bytes", st.ctx_size), false);
 }
 
 /* A context whose LAPIC record is bad changes nothing. */
@@ -221,12 +148,12 @@ static bool bad_context_refused(domid_t to)
     uint32_t size = 0;
     long rc;
 
-    memcpy(bad, ctx, ctx_size);
-    l = (void *)find_record(bad, ctx_size, HVM_SAVE_CODE(LAPIC));
+    memcpy(bad, st.ctx, st.ctx_size);
+    l = (void *)xtf_hvm_find_record(bad, st.ctx_size, HVM_SAVE_CODE(LAPIC));
     if ( !l )
         return xtf_failure("no LAPIC record in the context"), false;
     l->timer_divisor = 3;
-    rc = xtf_sethvmcontext(to, bad, ctx_size);
+    rc = xtf_sethvmcontext(to, bad, st.ctx_size);
     if ( rc != -XEN_EINVAL )
         return xtf_failure("bad LAPIC record: rc %ld, expected -EINVAL", rc), false;
     rc = xtf_gethvmcontext(to, NULL, &size);
@@ -237,17 +164,15 @@ static bool bad_context_refused(domid_t to)
 
 static bool restore_new(domid_t to)
 {
-    long rc = 0;
+    long rc = xtf_move_set_params(to, &st);
 
-    for ( size_t i = 0; !rc && i < ARRAY_SIZE(params); i++ )
-        rc = param(true, to, params[i], &param_val[i]);
     if ( rc )
         return xtf_failure("setting params: %ld", rc), false;
-    if ( (rc = tscinfo(XEN_DOMCTL_settscinfo, to, &tsc)) )
+    if ( (rc = xtf_tscinfo(XEN_DOMCTL_settscinfo, to, &st.tsc)) )
         return xtf_failure("settscinfo: %ld", rc), false;
     if ( !bad_context_refused(to) )
         return false;
-    if ( (rc = xtf_sethvmcontext(to, ctx, ctx_size)) )
+    if ( (rc = xtf_sethvmcontext(to, st.ctx, st.ctx_size)) )
         return xtf_failure("sethvmcontext: %ld", rc), false;
     return true;
 }
@@ -279,7 +204,7 @@ static void timers_carried(domid_t to, uint64_t sshot_at)
     const struct hvm_wren_vcpu_timers *t;
 
     if ( xtf_gethvmcontext(to, now, &size) ||
-         !(t = (const void *)find_record(now, size, HVM_SAVE_CODE(WREN_VCPU_TIMERS))) )
+         !(t = (const void *)xtf_hvm_find_record(now, size, HVM_SAVE_CODE(WREN_VCPU_TIMERS))) )
         return xtf_failure("no timers record in the new domain's context");
     if ( t->singleshot != sshot_at )
         xtf_failure("singleshot deadline %#lx after the move, armed for %#lx",
@@ -311,7 +236,8 @@ static void check_after(volatile struct save_hyp_status *s, uint64_t counter, ui
 
 void test_main(void)
 {
-    volatile struct save_hyp_status *s = status_of(OLD);
+    volatile struct save_hyp_status *s =
+        xtf_map_status(OLD, SAVE_HYP_STATUS_GFN, LOCAL_STATUS, SAVE_HYP_MAGIC);
     uint64_t counter, ticks, checks, sshot_at;
     domid_t to;
 
@@ -335,7 +261,7 @@ void test_main(void)
     sshot_at = s->sshot_at;
     if ( !move(&to) )
         return;
-    if ( !(s = status_of(to)) )
+    if ( !(s = xtf_map_status(to, SAVE_HYP_STATUS_GFN, LOCAL_STATUS, SAVE_HYP_MAGIC)) )
         return xtf_failure("d%u's status page is not there", to);
     check_after(s, counter, ticks, checks);
     timers_carried(to, sshot_at);

@@ -26,6 +26,7 @@
  */
 #include <xtf.h>
 #include <xtf/build.h>
+#include <xtf/move.h>
 #include <xtf/p2m.h>
 #include <xtf/tsc-move.h>
 #include <xtf/time.h>
@@ -43,48 +44,10 @@ const char test_title[] = "a running domU moved to a domain with another TSC rat
 #define WAIT_NS      30000000000ULL /* 30 s of system time: Bochs is slow */
 #define PACE_NS      500000000ULL   /* dom0's time over which the pace is taken */
 
-static uint8_t ctx[CTX_MAX];
-static uint32_t ctx_size;
+static uint8_t ctx_buf[CTX_MAX];
+static struct xtf_move_state st = { .ctx = ctx_buf, .ctx_max = CTX_MAX };
 static xen_pfn_t types[1024];
-static struct xen_domctl_tsc_info tsc;
 static uint32_t host_khz; /* d1's rate: a new domain's on this host */
-static const uint32_t params[] = { HVM_PARAM_CALLBACK_IRQ, HVM_PARAM_STORE_PFN,
-                                   HVM_PARAM_STORE_EVTCHN, HVM_PARAM_CONSOLE_PFN,
-                                   HVM_PARAM_CONSOLE_EVTCHN };
-static uint64_t param_val[ARRAY_SIZE(params)];
-
-static long tscinfo(uint32_t cmd, domid_t d, struct xen_domctl_tsc_info *t)
-{
-    struct xen_domctl op = { .cmd = cmd, .domain = d };
-    long rc;
-
-    op.u.tsc_info = *t;
-    rc = hypercall_domctl(&op);
-    if ( !rc )
-        *t = op.u.tsc_info;
-    return rc;
-}
-
-static long param(bool set, domid_t d, uint32_t index, uint64_t *val)
-{
-    struct xen_hvm_param p = { .domid = d, .index = index, .value = *val };
-    long rc = hypercall_hvm_op(set ? HVMOP_set_param : HVMOP_get_param, &p);
-
-    *val = p.value;
-    return rc;
-}
-
-static volatile struct tsc_move_status *status_of(domid_t d)
-{
-    volatile struct tsc_move_status *s = (void *)(LOCAL_STATUS << PAGE_SHIFT);
-
-    xtf_unmap_local(LOCAL_STATUS);
-    if ( xtf_map_foreign(d, TSC_MOVE_STATUS_GFN, LOCAL_STATUS) )
-        return NULL;
-    for ( unsigned long i = 0; i < XTF_POLL_LIMIT && s->magic != TSC_MOVE_MAGIC; i++ )
-        hypercall_yield();
-    return s->magic == TSC_MOVE_MAGIC ? s : NULL;
-}
 
 /* Wait (yielding, at most WAIT_NS) until the guest made more than two
  * rate measurements and took more than three interrupts since these. */
@@ -99,21 +62,6 @@ static bool progress(volatile struct tsc_move_status *s, uint64_t windows, uint6
         hypercall_yield();
     }
     return false;
-}
-
-/* One frame of d1 into the new domain, through two foreign mappings. */
-static long copy_frame(domid_t to, uint64_t g)
-{
-    long rc = xtf_map_foreign(OLD, g, LOCAL_FROM);
-
-    if ( rc )
-        return rc;
-    rc = xtf_map_foreign(to, g, LOCAL_TO);
-    if ( !rc )
-        memcpy((void *)(LOCAL_TO << PAGE_SHIFT), (void *)(LOCAL_FROM << PAGE_SHIFT), PAGE_SIZE);
-    xtf_unmap_local(LOCAL_TO);
-    xtf_unmap_local(LOCAL_FROM);
-    return rc;
 }
 
 /* Every RAM frame of d1 below ram_end, 1024 at a time. */
@@ -134,7 +82,9 @@ static bool copy_memory(domid_t to, uint64_t ram_end_gfn)
             long rc = 0;
 
             if ( (types[i] & XEN_DOMCTL_PFINFO_LTAB_MASK) == XEN_DOMCTL_PFINFO_NOTAB )
-                rc = xtf_populate(to, base + i, 0, 1) == 1 ? copy_frame(to, base + i) : -XEN_ENOMEM;
+                rc = xtf_populate(to, base + i, 0, 1) == 1
+                         ? xtf_move_copy_frame(OLD, to, base + i, LOCAL_FROM, LOCAL_TO)
+                         : -XEN_ENOMEM;
             if ( rc )
                 return xtf_failure("gfn %#lx: %ld", (unsigned long)(base + i), rc), false;
         }
@@ -144,19 +94,12 @@ static bool copy_memory(domid_t to, uint64_t ram_end_gfn)
 
 static bool save_old(void)
 {
-    long rc = xtf_domctl_simple(XEN_DOMCTL_pausedomain, OLD);
+    long rc = xtf_move_save(OLD, &st);
 
-    ctx_size = sizeof(ctx);
-    if ( !rc )
-        rc = xtf_gethvmcontext(OLD, ctx, &ctx_size);
-    if ( !rc )
-        rc = tscinfo(XEN_DOMCTL_gettscinfo, OLD, &tsc);
-    for ( size_t i = 0; !rc && i < ARRAY_SIZE(params); i++ )
-        rc = param(false, OLD, params[i], &param_val[i]);
     if ( rc )
         return xtf_failure("saving d%u: %ld", OLD, rc), false;
-    printf("saved: TSC %u kHz at %lu ns\n", tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec);
-    host_khz = tsc.gtsc_khz;
+    printf("saved: TSC %u kHz at %lu ns\n", st.tsc.gtsc_khz, (unsigned long)st.tsc.elapsed_nsec);
+    host_khz = st.tsc.gtsc_khz;
     return true;
 }
 
@@ -164,15 +107,15 @@ static bool save_old(void)
  * would carry. */
 static void doctor(void)
 {
-    tsc.gtsc_khz = tsc.gtsc_khz / 4 * 5;
-    tsc.elapsed_nsec += TSC_MOVE_AHEAD_NS;
-    printf("doctored: TSC %u kHz at %lu ns\n", tsc.gtsc_khz, (unsigned long)tsc.elapsed_nsec);
+    st.tsc.gtsc_khz = st.tsc.gtsc_khz / 4 * 5;
+    st.tsc.elapsed_nsec += TSC_MOVE_AHEAD_NS;
+    printf("doctored: TSC %u kHz at %lu ns\n", st.tsc.gtsc_khz, (unsigned long)st.tsc.elapsed_nsec);
 }
 
 /* One settscinfo of t that must be refused with want. */
 static bool refused(domid_t to, struct xen_domctl_tsc_info t, long want, const char *what)
 {
-    long rc = tscinfo(XEN_DOMCTL_settscinfo, to, &t);
+    long rc = xtf_tscinfo(XEN_DOMCTL_settscinfo, to, &t);
 
     if ( rc != want )
         return xtf_failure("settscinfo with %s: rc %ld, expected %ld", what, rc, want), false;
@@ -183,17 +126,17 @@ static bool refused(domid_t to, struct xen_domctl_tsc_info t, long want, const c
  * is still the host's afterwards. */
 static bool refusals(domid_t to)
 {
-    struct xen_domctl_tsc_info t = tsc, after = { 0 };
+    struct xen_domctl_tsc_info t = st.tsc, after = { 0 };
     bool ok = true;
 
     t.pad = 1;
     ok &= refused(to, t, -XEN_EINVAL, "padding");
-    t = tsc;
+    t = st.tsc;
     t.tsc_mode = XEN_TSC_MODE_ALWAYS_EMULATE;
     ok &= refused(to, t, -XEN_EOPNOTSUPP, "mode always-emulate");
     t.tsc_mode = 3;
     ok &= refused(to, t, -XEN_EINVAL, "mode 3");
-    t = tsc;
+    t = st.tsc;
     t.gtsc_khz = 0;
     ok &= refused(to, t, -XEN_EINVAL, "rate 0");
     t.gtsc_khz = 999;
@@ -202,10 +145,10 @@ static bool refusals(domid_t to)
     ok &= refused(to, t, -XEN_EINVAL, "17 times the rate");
     t.gtsc_khz = host_khz / 17;
     ok &= refused(to, t, -XEN_EINVAL, "a 17th of the rate");
-    t = tsc;
+    t = st.tsc;
     t.elapsed_nsec = 1ULL << 63;
     ok &= refused(to, t, -XEN_EINVAL, "2^63 ns elapsed");
-    if ( ok && (tscinfo(XEN_DOMCTL_gettscinfo, to, &after) || after.gtsc_khz != host_khz) )
+    if ( ok && (xtf_tscinfo(XEN_DOMCTL_gettscinfo, to, &after) || after.gtsc_khz != host_khz) )
         return xtf_failure("after the refusals d%u runs at %u kHz", to, after.gtsc_khz), false;
     return ok;
 }
@@ -215,15 +158,13 @@ static bool restore_new(domid_t to, uint64_t shinfo_gfn)
     struct xen_add_to_physmap x = { .domid = to,
                                     .space = XENMAPSPACE_shared_info,
                                     .gpfn = shinfo_gfn };
-    long rc = 0;
+    long rc = xtf_move_set_params(to, &st);
 
-    for ( size_t i = 0; !rc && i < ARRAY_SIZE(params); i++ )
-        rc = param(true, to, params[i], &param_val[i]);
     if ( !rc && !refusals(to) )
         return false;
-    if ( !rc && (rc = tscinfo(XEN_DOMCTL_settscinfo, to, &tsc)) )
+    if ( !rc && (rc = xtf_tscinfo(XEN_DOMCTL_settscinfo, to, &st.tsc)) )
         return xtf_failure("settscinfo of the doctored info: %ld", rc), false;
-    if ( !rc && (rc = xtf_sethvmcontext(to, ctx, ctx_size)) )
+    if ( !rc && (rc = xtf_sethvmcontext(to, st.ctx, st.ctx_size)) )
         return xtf_failure("sethvmcontext: %ld", rc), false;
     if ( !rc && (rc = hypercall_memory_op(XENMEM_add_to_physmap, &x)) )
         return xtf_failure("mapping d%u's shared_info: %ld", to, rc), false;
@@ -243,7 +184,7 @@ static bool move(domid_t *to, volatile struct tsc_move_status *s)
     doctor();
     if ( !copy_memory(*to, ram_end >> PAGE_SHIFT) || !restore_new(*to, shinfo_gfn) )
         return false;
-    if ( !(s = status_of(*to)) )
+    if ( !(s = xtf_map_status(*to, TSC_MOVE_STATUS_GFN, LOCAL_STATUS, TSC_MOVE_MAGIC)) )
         return xtf_failure("d%u's status page is not there", *to), false;
     s->generation++;
     if ( (rc = xtf_domctl_simple(XEN_DOMCTL_destroydomain, OLD)) )
@@ -254,38 +195,22 @@ static bool move(domid_t *to, volatile struct tsc_move_status *s)
     return true;
 }
 
-/* The body of the first record of typecode in a context, or NULL. */
-static uint8_t *find_record(uint8_t *buf, uint32_t size, uint16_t typecode)
-{
-    for ( uint32_t off = 0; off + 8 <= size; )
-    {
-        struct hvm_save_descriptor *d = (void *)(buf + off);
-
-        if ( d->typecode == typecode )
-            return buf + off + 8;
-        if ( d->typecode == HVM_SAVE_CODE(END) )
-            break;
-        off += 8 + d->length;
-    }
-    return NULL;
-}
-
 /* gettscinfo of the new domain: its own rate and clock. */
 static void info_after(domid_t to)
 {
     struct xen_domctl_tsc_info now = { 0 };
-    long rc = tscinfo(XEN_DOMCTL_gettscinfo, to, &now);
+    long rc = xtf_tscinfo(XEN_DOMCTL_gettscinfo, to, &now);
 
     if ( rc )
         return xtf_failure("gettscinfo of d%u: %ld", to, rc);
-    rc = tscinfo(XEN_DOMCTL_settscinfo, to, &now);
+    rc = xtf_tscinfo(XEN_DOMCTL_settscinfo, to, &now);
     if ( rc != -XEN_EBUSY )
         xtf_failure("settscinfo of the running d%u: rc %ld, expected -EBUSY", to, rc);
-    if ( now.gtsc_khz != tsc.gtsc_khz )
-        xtf_failure("gettscinfo: %u kHz, set %u", now.gtsc_khz, tsc.gtsc_khz);
-    if ( now.elapsed_nsec < tsc.elapsed_nsec )
+    if ( now.gtsc_khz != st.tsc.gtsc_khz )
+        xtf_failure("gettscinfo: %u kHz, set %u", now.gtsc_khz, st.tsc.gtsc_khz);
+    if ( now.elapsed_nsec < st.tsc.elapsed_nsec )
         xtf_failure("gettscinfo: clock %lu ns, before the %lu set", (unsigned long)now.elapsed_nsec,
-                    (unsigned long)tsc.elapsed_nsec);
+                    (unsigned long)st.tsc.elapsed_nsec);
 }
 
 /* The singleshot the guest armed, in its own time, to 1 ms. */
@@ -297,7 +222,7 @@ static void sshot_carried(domid_t to, uint64_t armed)
     uint64_t off;
 
     if ( xtf_gethvmcontext(to, now, &size) ||
-         !(t = (const void *)find_record(now, size, HVM_SAVE_CODE(WREN_VCPU_TIMERS))) )
+         !(t = (const void *)xtf_hvm_find_record(now, size, HVM_SAVE_CODE(WREN_VCPU_TIMERS))) )
         return xtf_failure("no timers record in the new domain's context");
     off = t->singleshot > armed ? t->singleshot - armed : armed - t->singleshot;
     if ( off > 1000000 )
@@ -332,9 +257,9 @@ static void check_after(volatile struct tsc_move_status *s, uint64_t windows, ui
            "clock at %lu ns; TSC moved %lu ticks across the move\n",
            (unsigned long)s->rate_khz, (unsigned long)s->cpuid_khz, (unsigned long)s->fires,
            (unsigned long)s->last_ns, (unsigned long)s->move_step);
-    if ( s->cpuid_khz != tsc.gtsc_khz )
+    if ( s->cpuid_khz != st.tsc.gtsc_khz )
         xtf_failure("CPUID's time leaf says %lu kHz, the domain's rate is %u",
-                    (unsigned long)s->cpuid_khz, tsc.gtsc_khz);
+                    (unsigned long)s->cpuid_khz, st.tsc.gtsc_khz);
     if ( s->rate_bad )
         xtf_failure("%lu rate windows more than 1 %% off CPUID's rate (last %lu kHz)",
                     (unsigned long)s->rate_bad, (unsigned long)s->rate_khz);
@@ -343,18 +268,19 @@ static void check_after(volatile struct tsc_move_status *s, uint64_t windows, ui
                     (unsigned long)s->tsc_back, (unsigned long)s->clock_back);
     if ( s->early )
         xtf_failure("%lu TSC-deadline interrupts came early", (unsigned long)s->early);
-    if ( s->move_step > tsc.gtsc_khz * TSC_MOVE_STEP_MS )
+    if ( s->move_step > st.tsc.gtsc_khz * TSC_MOVE_STEP_MS )
         xtf_failure("the guest's TSC moved %lu ticks across the move (at most %lu ms' worth)",
                     (unsigned long)s->move_step, (unsigned long)TSC_MOVE_STEP_MS);
-    if ( s->last_ns < tsc.elapsed_nsec )
+    if ( s->last_ns < st.tsc.elapsed_nsec )
         xtf_failure("the guest's clock reads %lu ns, before the %lu it was given",
-                    (unsigned long)s->last_ns, (unsigned long)tsc.elapsed_nsec);
+                    (unsigned long)s->last_ns, (unsigned long)st.tsc.elapsed_nsec);
     pace(s);
 }
 
 void test_main(void)
 {
-    volatile struct tsc_move_status *s = status_of(OLD);
+    volatile struct tsc_move_status *s =
+        xtf_map_status(OLD, TSC_MOVE_STATUS_GFN, LOCAL_STATUS, TSC_MOVE_MAGIC);
     uint64_t windows, fires, sshot_at;
     domid_t to;
 
