@@ -104,13 +104,14 @@ static char *config_text(const libxl_domain_config *d, size_t *len)
     return text;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+/* All len bytes to (out) or from fd: -1 on an error or an early end. */
+static int fd_exact(int fd, void *buf, size_t len, bool out)
 {
-    const char *p = buf;
+    char *p = buf;
 
     while ( len )
     {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
         if ( n < 0 && errno == EINTR )
             continue;
@@ -120,6 +121,11 @@ static int write_all(int fd, const void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    return fd_exact(fd, (void *)buf, len, true);
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -304,20 +310,7 @@ static int __attribute__((format(printf, 2, 3))) refuse(const char *path, const 
 
 static int read_all(int fd, void *buf, size_t len)
 {
-    char *p = buf;
-
-    while ( len )
-    {
-        ssize_t n = read(fd, p, len);
-
-        if ( n < 0 && errno == EINTR )
-            continue;
-        if ( n <= 0 )
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fd_exact(fd, buf, len, false);
 }
 
 /* n bytes of the header read and dropped. */
