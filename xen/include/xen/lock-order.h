@@ -49,8 +49,16 @@
       "pml_lock: hardware write-log and A/D switching, per-vCPU log buffers")  \
     X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
       "d->console.lock: a domain's console line, PV console ring, 0xE9 budget") \
+    X(altp2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
+      "d->altp2m.lock: a domain's views (create/destroy), active view per vCPU, EPTP list") \
+    X(sharing, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \
+      "sharing_lock: the sharing handle table and fork bookkeeping (one lock, host-wide)") \
     X(p2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                       \
       "p2m->lock: a domain's second-stage tables, counters, pending changes") \
+    X(p2m_view, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
+      "view->lock: one altp2m view's tables; always under its host p2m lock") \
+    X(sharing_rmap, LOCK_NEST_NONE, LOCK_IRQ_NO,                              \
+      "rmap_lock: every shared frame's reverse map (taken under p2m / p2m_view)") \
     X(logdirty, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
       "d->logdirty.lock: the dirty bitmap and rings, counters, the enabled flag") \
     X(logdirty_foreign, LOCK_NEST_NONE, LOCK_IRQ_NO,                          \
