@@ -18,7 +18,7 @@
 #include <xen/logdirty.h>
 #include <xen/guest_access.h>
 #include <xen/arch.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/domctl.h>
 #include <public/wren.h>
 

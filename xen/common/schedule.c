@@ -21,8 +21,7 @@
 #include <xen/console.h>
 #include <xen/timer.h>
 #include <xen/time.h>
-#include <asm/x86.h>
-#include <asm/apic.h>
+#include <asm/system.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
 #include <public/sched.h>
