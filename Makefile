@@ -9,7 +9,9 @@
 #                                    fuzzers, each for a bounded time; the
 #                                    guest stages run the hostile-guest
 #                                    fuzzer (10^6 calls on QEMU)
-#   make build                       hypervisor, XTF guests, dom0 (tools/dom0)
+#   make build                       hypervisor, XTF guests, dom0 (tools/dom0),
+#                                    and the arm64 hypervisor
+#   make build ARCH=arm64            the arm64 hypervisor only (build/arm64/)
 #   make format-check                every C file as .clang-format says (in make test)
 #   make format                      reformat every C file in place
 #
@@ -25,14 +27,22 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf tools linux unit deps run test bench fuzz format format-check clean
+.PHONY: all build xen xtf tools linux arm64 unit deps run test bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf linux tools
+ifeq ($(ARCH),arm64)
+build: arm64
+else
+build: xen xtf linux tools arm64
+endif
+
+# The Arm64 hypervisor (xen/arch/arm64, cross-compiled).
+arm64:
+	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.

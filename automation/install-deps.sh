@@ -17,6 +17,9 @@ packages=(
     clang-format
     # platform qemu-svm
     qemu-system-x86
+    # platform qemu-arm64: the emulator, and the cross compiler the arm64
+    # hypervisor is built with (make build ARCH=arm64)
+    qemu-system-arm gcc-aarch64-linux-gnu
     # platform bochs-vmx: the emulator, its headless display, BIOS and VGA
     # BIOS, and what grub-mkrescue needs for a BIOS-bootable ISO
     bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools

@@ -1,0 +1,60 @@
+/*
+ * bootinfo.h - what the arm64 boot learns from the device tree (fdt.c)
+ * and hands to setup.c: memory, the command line, the console UART, the
+ * GICv3, how to call PSCI, the CPUs and the boot modules. Plain data:
+ * fdt.c fills it, nothing else writes it.
+ */
+#ifndef ASM_BOOTINFO_H
+#define ASM_BOOTINFO_H
+
+#include <xen/types.h>
+#include <xen/smp.h>
+
+#define DT_MAX_MEMORY  8
+#define DT_MAX_MODULES 16
+
+enum psci_conduit
+{
+    PSCI_NONE, /* no PSCI 0.2+ node: one CPU, no power-off */
+    PSCI_SMC,
+    PSCI_HVC,
+};
+
+struct dt_range
+{
+    paddr_t start;
+    uint64_t size;
+};
+
+/* A `multiboot,module` node under /chosen, as Xen on Arm reads them. */
+struct dt_module
+{
+    paddr_t start;
+    uint64_t size;
+    const char *cmdline; /* its bootargs, or "" */
+    const char *kind;    /* "kernel", "ramdisk" or "module" (compatible) */
+};
+
+struct arm64_boot_info
+{
+    const void *fdt;
+    uint32_t fdt_size;
+    const char *cmdline; /* /chosen xen,xen-bootargs, else bootargs, else "" */
+    struct dt_range memory[DT_MAX_MEMORY];
+    unsigned int nr_memory, dropped_memory;
+    paddr_t uart;           /* the first enabled arm,pl011; 0: none */
+    struct dt_range gicd;   /* arm,gic-v3: distributor */
+    struct dt_range gicr;   /* and the redistributors */
+    enum psci_conduit psci; /* /psci's method */
+    uint64_t cpu_mpidr[NR_CPUS];
+    unsigned int nr_cpus, dropped_cpus;
+    struct dt_module modules[DT_MAX_MODULES];
+    unsigned int nr_modules, dropped_modules;
+};
+
+/* Read the flattened device tree at fdt into *bi. 0, or -EINVAL if fdt
+ * is no device tree this parser understands (magic, version). Runs with
+ * the MMU off: touches only the tree and *bi. */
+int fdt_parse(const void *fdt, struct arm64_boot_info *bi);
+
+#endif /* ASM_BOOTINFO_H */
