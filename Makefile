@@ -10,8 +10,9 @@
 #                                    guest stages run the hostile-guest
 #                                    fuzzer (10^6 calls on QEMU)
 #   make build                       hypervisor, XTF guests, dom0 (tools/dom0),
-#                                    and the arm64 hypervisor
-#   make build ARCH=arm64            the arm64 hypervisor only (build/arm64/)
+#                                    and the arm64 hypervisor with its boot tests
+#   make build ARCH=arm64            the arm64 hypervisor and its boot tests only
+#                                    (build/arm64/; docs/designs/arm64.md)
 #   make format-check                every C file as .clang-format says (in make test)
 #   make format                      reformat every C file in place
 #
@@ -40,9 +41,12 @@ else
 build: xen xtf linux tools arm64
 endif
 
-# The Arm64 hypervisor (xen/arch/arm64, cross-compiled).
+# The Arm64 hypervisor (xen/arch/arm64, cross-compiled) and the
+# descriptors of its boot tests, for the qemu-arm64 platform.
 arm64:
 	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
+	@mkdir -p $(BUILD)/arm64/tests
+	@cp xen/arch/arm64/tests/*.cfg $(BUILD)/arm64/tests/
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.
