@@ -146,8 +146,8 @@ test_load()
         fi
         i=$((i + 1))
     done
-    if [[ $T_RESULT_FROM != dom0 ]]; then
-        [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0 or dN"
+    if [[ $T_RESULT_FROM != dom0 && $T_RESULT_FROM != xen ]]; then
+        [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0, dN or xen"
         (( BASH_REMATCH[1] < i )) || die "$cfg: RESULT_FROM=$T_RESULT_FROM but only $i domains"
     fi
     for v in "${MOD_FILE[@]}"; do

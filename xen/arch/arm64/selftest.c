@@ -10,6 +10,8 @@
  *   smp    both CPUs count to N under one spinlock; the total is 2N
  *   panic  a load from an unmapped address must reach the EL2 vectors
  *          and panic with ESR_EL2, ELR_EL2 and FAR_EL2 (EXPECT_PANIC)
+ *   modules  the runner's multiboot,module nodes (tests/modules.cfg): two,
+ *          each file where its reg says, of its size, saying its own name
  */
 #include <xen/lib.h>
 #include <xen/param.h>
@@ -199,6 +201,49 @@ static void test_panic(void)
     result();
 }
 
+/* ---- modules ---- */
+
+/* What tests/modules.cfg asks the runner for, in order. */
+static const struct
+{
+    const char *kind, *cmdline;
+} want_modules[] = {
+    { "kernel", "mod-kernel.elf x=1 s=\"a,b\"" },
+    { "module", "mod-extra.elf y=2" },
+};
+
+/* A stand-in module holds "WREN-MODULE <its file name>\n" and no more. */
+static bool module_content_ok(const struct dt_module *m)
+{
+    char want[64];
+    size_t name = 0;
+    int n;
+
+    while ( m->cmdline[name] && m->cmdline[name] != ' ' )
+        name++;
+    n = snprintf(want, sizeof(want), "WREN-MODULE %.*s\n", (int)name, m->cmdline);
+
+    printk("module at %#lx: %lu bytes, '%.*s'\n", m->start, m->size,
+           (int)MIN(m->size, (uint64_t)40) - 1, (const char *)(uintptr_t)m->start);
+    return mm_is_mapped(m->start) && m->size == (uint64_t)n &&
+           !memcmp((const void *)(uintptr_t)m->start, want, n);
+}
+
+static void test_modules(void)
+{
+    const struct arm64_boot_info *bi = &arm64_boot_info;
+
+    check(bi->nr_modules == ARRAY_SIZE(want_modules), "as many modules as the runner gave");
+    for ( unsigned int i = 0; i < bi->nr_modules && i < ARRAY_SIZE(want_modules); i++ )
+    {
+        const struct dt_module *m = &bi->modules[i];
+        check(!strcmp(m->kind, want_modules[i].kind), "the module's kind (compatible)");
+        check(!strcmp(m->cmdline, want_modules[i].cmdline), "the module's bootargs");
+        check(module_content_ok(m), "the module's file at its reg");
+    }
+    result();
+}
+
 void selftest_run(void)
 {
     if ( !selftest[0] )
@@ -210,6 +255,8 @@ void selftest_run(void)
         test_smp();
     else if ( !strcmp(selftest, "panic") )
         test_panic();
+    else if ( !strcmp(selftest, "modules") )
+        test_modules();
     else
         printk("Test result: ERROR unknown self-test '%s'\n", selftest);
 }
