@@ -29,6 +29,7 @@ _start:
 primary_entry:
         msr     daifset, #0xf
         mov     x19, x0                 /* device tree */
+        mrs     x21, sctlr_el2          /* as the loader left it, for the report */
         mrs     x1, CurrentEL
         mov     x20, #1
         cmp     x1, #CURRENTEL_EL2
@@ -50,6 +51,7 @@ primary_entry:
         add     x1, x1, x2
         mov     sp, x1
         mov     x0, x19
+        mov     x1, x21
         bl      start_xen
         b       park
 

@@ -89,9 +89,32 @@ void mm_build_boot_map(const struct arm64_boot_info *bi)
     mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA;
 }
 
+/* Drop whatever a cache might hold of [p, p + len) without writing it
+ * back: memory already has the truth, written with the caches off. */
+static void invalidate_dcache_range(const void *p, size_t len)
+{
+    uint64_t line = 4UL << ((READ_SYSREG(ctr_el0) >> 16) & 0xf); /* CTR_EL0.DminLine */
+    uintptr_t a = (uintptr_t)p & ~(line - 1), end = (uintptr_t)p + len;
+    for ( ; a < end; a += line )
+        asm volatile("dc ivac, %0" ::"r"(a) : "memory");
+    asm volatile("dsb sy" ::: "memory");
+}
+
 void mm_enable_this_cpu(void)
 {
     arm64_mmu_on(mmu_regs.ttbr, mmu_regs.tcr, mmu_regs.mair, mmu_regs.sctlr);
+}
+
+/* The first CPU's caches come on while no other CPU runs: lines from
+ * before the hand-off that cover the image (its tables, stacks and bss,
+ * all written with the caches off) must not shadow what is in memory.
+ * Only then: later, an invalidation would discard other CPUs' writes. */
+void mm_enable_boot_cpu(void)
+{
+    extern uint8_t __image_start[], __image_end[];
+
+    invalidate_dcache_range(__image_start, __image_end - __image_start);
+    mm_enable_this_cpu();
 }
 
 /* Write dirty lines of [p, p + len) back to memory, for a CPU that will

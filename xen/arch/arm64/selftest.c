@@ -91,7 +91,9 @@ static void test_boot(void)
 
     printk("CPUs: %u online, %u in the device tree\n", nr_online_cpus, bi->nr_cpus);
     printk("Memory: %lu MiB\n", memory_bytes(bi) >> 20);
-    printk("Exception level: EL%u\n", el);
+    printk("Exception level: EL%u; SCTLR_EL2 at entry %#lx (MMU %s, D-cache %s)\n", el,
+           boot_sctlr_el2, boot_sctlr_el2 & SCTLR_EL2_M ? "on" : "off",
+           boot_sctlr_el2 & SCTLR_EL2_C ? "on" : "off");
     printk("IPA size: the CPU offers %u bits (ID_AA64MMFR0_EL1.PARange %u), guests get %u\n",
            parange_bits(ID_AA64MMFR0_PARANGE(mmfr0)), ID_AA64MMFR0_PARANGE(mmfr0),
            arch_gpaddr_bits());
@@ -99,6 +101,7 @@ static void test_boot(void)
            hafdbs_name(ID_AA64MMFR1_HAFDBS(mmfr1)), ID_AA64MMFR1_VMIDBITS(mmfr1) == 2 ? "16" : "8",
            ID_AA64MMFR1_VH(mmfr1));
     check(el == 2, "running at EL2");
+    check(!(boot_sctlr_el2 & SCTLR_EL2_M), "entered with the MMU off");
     check(nr_online_cpus == bi->nr_cpus && nr_online_cpus >= 2, "every CPU of the tree online");
     check(memory_bytes(bi) >= (64UL << 20), "at least 64 MiB of RAM");
     check((sctlr & (SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I)) ==

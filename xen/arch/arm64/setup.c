@@ -22,8 +22,9 @@
 #define GICD_PIDR2_ARCHREV(v) (((v) >> 4) & 0xf)
 
 struct arm64_boot_info arm64_boot_info;
+uint64_t boot_sctlr_el2; /* SCTLR_EL2 as the loader left it */
 
-__noreturn void start_xen(const void *fdt);
+__noreturn void start_xen(const void *fdt, uint64_t entry_sctlr);
 
 static void show_memory(const struct arm64_boot_info *bi)
 {
@@ -81,17 +82,18 @@ static void park_without_console(void)
         halt();
 }
 
-__noreturn void start_xen(const void *fdt)
+__noreturn void start_xen(const void *fdt, uint64_t entry_sctlr)
 {
     struct arm64_boot_info *bi = &arm64_boot_info;
     struct cpu_info *ci = get_cpu_info();
 
+    boot_sctlr_el2 = entry_sctlr;
     ci->cpu = 0;
     ci->curr_vcpu = NULL;
     if ( fdt_parse(fdt, bi) || !bi->uart || !bi->nr_memory )
         park_without_console();
     mm_build_boot_map(bi);
-    mm_enable_this_cpu();
+    mm_enable_boot_cpu();
     trap_init();
     pl011_set_base(bi->uart);
     console_init();

@@ -10,9 +10,11 @@
 #include <asm/bootinfo.h>
 
 extern struct arm64_boot_info arm64_boot_info;
+extern uint64_t boot_sctlr_el2; /* SCTLR_EL2 at entry (head.S) */
 
 /* mm.c: the EL2 stage-1 identity map. */
 void mm_build_boot_map(const struct arm64_boot_info *bi);
+void mm_enable_boot_cpu(void);
 void mm_enable_this_cpu(void);
 bool mm_is_mapped(paddr_t pa);
 void clean_dcache_range(const void *p, size_t len);
