@@ -8,7 +8,7 @@
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
-#include <asm/bootinfo.h>
+#include <asm/fdt.h>
 
 #define FDT_MAGIC      0xd00dfeed
 #define FDT_BEGIN_NODE 1
@@ -53,7 +53,7 @@ struct walk
 {
     const uint8_t *structs;
     const char *strings;
-    uint32_t len;
+    uint32_t len, strings_len;
     struct node stack[FDT_MAX_DEPTH];
     struct arm64_boot_info *bi;
 };
@@ -75,12 +75,18 @@ static uint64_t read_cells(const uint8_t *p, unsigned int cells)
     return v;
 }
 
+/* Cells this parser can read into 64 bits. */
+static bool cells_ok(const struct node *parent)
+{
+    return parent->addr_cells >= 1 && parent->addr_cells <= 2 && parent->size_cells <= 2;
+}
+
 /* The i-th (address, size) pair of n's reg, read with its parent's cells. */
 static bool reg_entry(const struct node *n, const struct node *parent, unsigned int i,
                       struct dt_range *r)
 {
     unsigned int stride = 4 * (parent->addr_cells + parent->size_cells);
-    if ( !n->reg || !stride || (i + 1) * stride > n->reg_len )
+    if ( !n->reg || !cells_ok(parent) || (uint64_t)(i + 1) * stride > n->reg_len )
         return false;
     r->start = read_cells(n->reg + i * stride, parent->addr_cells);
     r->size = read_cells(n->reg + i * stride + 4 * parent->addr_cells, parent->size_cells);
@@ -136,9 +142,11 @@ static void take_module(struct walk *w, const struct node *n, const struct node 
 static void take_cpu(struct walk *w, const struct node *n, const struct node *parent)
 {
     struct arm64_boot_info *bi = w->bi;
-    if ( !n->reg || n->reg_len < 4 * parent->addr_cells || !enabled(n) )
+    /* "disabled" is a CPU waiting to be started (PSCI can); "fail" is not. */
+    if ( !n->reg || !cells_ok(parent) || n->reg_len < 4 * parent->addr_cells ||
+         is_str(n->status, "fail") )
         return;
-    if ( bi->nr_cpus == NR_CPUS )
+    if ( bi->nr_cpus == DT_MAX_CPUS )
         bi->dropped_cpus++;
     else
         bi->cpu_mpidr[bi->nr_cpus++] = read_cells(n->reg, parent->addr_cells);
@@ -184,15 +192,17 @@ static void node_done(struct walk *w, unsigned int depth)
         take_devices(w, n, parent);
 }
 
-static void node_prop(struct node *n, const char *name, const uint8_t *val, uint32_t len)
+/* A string (or string list) property must end in its NUL. */
+static bool terminated(const uint8_t *val, uint32_t len)
 {
-    if ( !strcmp(name, "#address-cells") && len == 4 )
-        n->addr_cells = be32(val);
-    else if ( !strcmp(name, "#size-cells") && len == 4 )
-        n->size_cells = be32(val);
-    else if ( !strcmp(name, "reg") )
-        n->reg = val, n->reg_len = len;
-    else if ( !strcmp(name, "compatible") )
+    return len && !val[len - 1];
+}
+
+static void node_string_prop(struct node *n, const char *name, const uint8_t *val, uint32_t len)
+{
+    if ( !terminated(val, len) )
+        return;
+    if ( !strcmp(name, "compatible") )
         n->compatible = val, n->compatible_len = len;
     else if ( !strcmp(name, "device_type") )
         n->device_type = val;
@@ -206,29 +216,75 @@ static void node_prop(struct node *n, const char *name, const uint8_t *val, uint
         n->xen_bootargs = (const char *)val;
 }
 
+static void node_prop(struct node *n, const char *name, const uint8_t *val, uint32_t len)
+{
+    if ( !strcmp(name, "#address-cells") && len == 4 )
+        n->addr_cells = be32(val);
+    else if ( !strcmp(name, "#size-cells") && len == 4 )
+        n->size_cells = be32(val);
+    else if ( !strcmp(name, "reg") )
+        n->reg = val, n->reg_len = len;
+    else
+        node_string_prop(n, name, val, len);
+}
+
 static uint32_t align4(uint32_t x)
 {
     return (x + 3) & ~3U;
+}
+
+/* A NUL-terminated string at off in a block of len bytes, or NULL. */
+static const char *string_in(const void *block, uint32_t len, uint32_t off)
+{
+    const char *s = (const char *)block + off;
+    return off < len && strnlen(s, len - off) < len - off ? s : NULL;
+}
+
+/* A node begins at *at (its name): push it; false if it does not fit. */
+static bool begin_node(struct walk *w, unsigned int depth, uint32_t *at)
+{
+    struct node *n = &w->stack[depth];
+    memset(n, 0, sizeof(*n));
+    n->name = string_in(w->structs, w->len, *at);
+    if ( !n->name )
+        return false;
+    n->addr_cells = 2; /* the specification's defaults */
+    n->size_cells = 1;
+    *at = align4(*at + strlen(n->name) + 1);
+    return true;
+}
+
+/* A property at *at (after its token): give it to its node; false if its
+ * header, value or name lies outside the blocks. */
+static bool take_prop(struct walk *w, unsigned int depth, uint32_t *at)
+{
+    uint32_t len, nameoff;
+    const char *name;
+    if ( w->len - *at < 8 )
+        return false;
+    len = be32(w->structs + *at);
+    nameoff = be32(w->structs + *at + 4);
+    name = string_in(w->strings, w->strings_len, nameoff);
+    if ( !name || len > w->len - *at - 8 )
+        return false;
+    node_prop(&w->stack[depth], name, w->structs + *at + 8, len);
+    *at = align4(*at + 8 + len);
+    return true;
 }
 
 /* Walk the structure block; -EINVAL if it is malformed. */
 static int walk_structs(struct walk *w)
 {
     unsigned int depth = 0;
-    for ( uint32_t at = 0; at + 4 <= w->len; )
+    for ( uint32_t at = 0; at <= w->len && w->len - at >= 4; )
     {
-        uint32_t tok = be32(w->structs + at), len;
+        uint32_t tok = be32(w->structs + at);
         at += 4;
         switch ( tok )
         {
         case FDT_BEGIN_NODE:
-            if ( ++depth >= FDT_MAX_DEPTH )
+            if ( ++depth >= FDT_MAX_DEPTH || !begin_node(w, depth, &at) )
                 return -EINVAL;
-            memset(&w->stack[depth], 0, sizeof(w->stack[depth]));
-            w->stack[depth].name = (const char *)w->structs + at;
-            w->stack[depth].addr_cells = 2; /* the specification's defaults */
-            w->stack[depth].size_cells = 1;
-            at = align4(at + strlen(w->stack[depth].name) + 1);
             break;
         case FDT_END_NODE:
             if ( depth == 0 )
@@ -238,10 +294,8 @@ static int walk_structs(struct walk *w)
             depth--;
             break;
         case FDT_PROP:
-            len = be32(w->structs + at);
-            node_prop(&w->stack[depth], w->strings + be32(w->structs + at + 4), w->structs + at + 8,
-                      len);
-            at = align4(at + 8 + len);
+            if ( !depth || !take_prop(w, depth, &at) )
+                return -EINVAL;
             break;
         case FDT_NOP: break;
         case FDT_END: return depth ? -EINVAL : 0;
@@ -251,12 +305,21 @@ static int walk_structs(struct walk *w)
     return -EINVAL;
 }
 
+/* The header's blocks lie within totalsize. */
+static bool blocks_fit(const uint8_t *h)
+{
+    uint64_t total = be32(h + 4 * H_TOTALSIZE);
+    return (uint64_t)be32(h + 4 * H_OFF_STRUCT) + be32(h + 4 * H_SIZE_STRUCT) <= total &&
+           (uint64_t)be32(h + 4 * H_OFF_STRINGS) + be32(h + 4 * H_SIZE_STRINGS) <= total;
+}
+
 int fdt_parse(const void *fdt, struct arm64_boot_info *bi)
 {
     static struct walk w; /* too big for the boot stack's comfort */
     const uint8_t *h = fdt;
 
-    if ( !fdt || be32(h + 4 * H_MAGIC) != FDT_MAGIC || be32(h + 4 * H_LAST_COMP) > 17 )
+    if ( !fdt || be32(h + 4 * H_MAGIC) != FDT_MAGIC || be32(h + 4 * H_LAST_COMP) > 17 ||
+         be32(h + 4 * H_VERSION) < 17 || !blocks_fit(h) )
         return -EINVAL;
     memset(bi, 0, sizeof(*bi));
     bi->fdt = fdt;
@@ -266,6 +329,7 @@ int fdt_parse(const void *fdt, struct arm64_boot_info *bi)
     w.structs = h + be32(h + 4 * H_OFF_STRUCT);
     w.strings = (const char *)h + be32(h + 4 * H_OFF_STRINGS);
     w.len = be32(h + 4 * H_SIZE_STRUCT);
+    w.strings_len = be32(h + 4 * H_SIZE_STRINGS);
     w.bi = bi;
     /* The root node is stack[1]; stack[0] only gives it a parent. */
     w.stack[0].name = "";

@@ -15,6 +15,8 @@
 
 #define CPU_START_TIMEOUT_US 2000000
 
+_Static_assert(DT_MAX_CPUS == NR_CPUS, "one device-tree CPU per CPU slot");
+
 uint8_t cpu0_stack[STACK_SIZE] __attribute__((aligned(STACK_SIZE), section(".bss.stack")));
 static uint8_t cpu_stacks[NR_CPUS - 1][STACK_SIZE]
     __attribute__((aligned(STACK_SIZE), section(".bss.stack")));

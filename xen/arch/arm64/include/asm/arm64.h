@@ -7,7 +7,8 @@
 #define ASM_ARM64_H
 
 #include <xen/types.h>
-#include <asm/bootinfo.h>
+#include <xen/smp.h>
+#include <asm/fdt.h>
 
 extern struct arm64_boot_info arm64_boot_info;
 extern uint64_t boot_sctlr_el2; /* SCTLR_EL2 at entry (head.S) */
