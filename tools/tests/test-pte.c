@@ -370,7 +370,7 @@ static void test_s2_keep_hw(void)
     CHECK_EQ(ops->keep_hw(rw | S2_S2AP_W, rw), rw | S2_S2AP_W);
     CHECK_EQ(ops->keep_hw(S2_S2AP_W, ld), ld | S2_SW_DIRTY); /* bits gathered alone */
     CHECK_EQ(ops->dirty_bits, S2_S2AP_W | S2_SW_DIRTY);
-    CHECK(!ops->dirty_flags_always && ops->remap_needs_bbm);
+    CHECK(ops->dirty_flags_always && ops->remap_needs_bbm);
 }
 
 /* Mark pte (a leaf or table at level) with every stamp, with and without

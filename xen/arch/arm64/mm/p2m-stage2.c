@@ -26,7 +26,9 @@
  * back as S2AP[1] if the leaf grants write again. Without HD, a write to
  * a writable-clean leaf is a permission fault: the arch's fault handler
  * sets S2AP[1] itself (software dirty-state management, docs/designs/
- * arm64.md), so the format works on every CPU.
+ * arm64.md), so the format works on every CPU. Either way the dirty flags
+ * are kept from the first entry on, with nothing to switch on for
+ * log-dirty: dirty_flags_always, as on NPT.
  *
  * Access flag. Valid leaves are written with AF set, so no access flag
  * fault can happen whether or not VTCR_EL2.HA is on; nothing in Wren
@@ -187,7 +189,7 @@ const struct p2m_pte_ops stage2_pte_ops = {
     .hw_managed_bits = S2_S2AP_W | S2_SW_DIRTY,
     .dirty_bits = S2_S2AP_W | S2_SW_DIRTY,
     .keep_hw = s2_keep_hw,
-    .dirty_flags_always = false,
+    .dirty_flags_always = true, /* HD from boot, or the fault handler */
     .remap_needs_bbm = true,
 };
 
