@@ -264,6 +264,14 @@ static void vtcr_from_id_registers(void)
     CHECK(level0_start_allowed(stage2_vtcr(&c)));
     CHECK_EQ(stage2_gfn_limit(&c), 1ULL << 36);
 
+    /* What QEMU 7.2's -cpu max reports at EL2 (read by a probe): 52-bit
+     * PA, 4K granule with LPA2 at both stages, HAFDBS 2, 16-bit VMIDs. It
+     * ran with this VTCR_EL2 and set S2AP[1] and AF by itself. */
+    CHECK_EQ(stage2_probe(0x0000032310201126ULL, 0x0000011010211122ULL, &c), 0);
+    CHECK(c.pa_bits == 52 && c.ipa_bits == 48 && c.ps == 5);
+    CHECK(c.vmid_bits == 16 && c.hw_access && c.hw_dirty);
+    CHECK_EQ(stage2_vtcr(&c), 0x806d3590ULL);
+
     /* 52-bit PA (FEAT_LPA): the 4K granule without LPA2 stays at 48. */
     CHECK_EQ(stage2_probe(MMFR0(6, 0, 0), MMFR1(0, 0), &c), 0);
     CHECK(c.pa_bits == 52 && c.ipa_bits == 48 && c.ps == 5 && c.vmid_bits == 8);
