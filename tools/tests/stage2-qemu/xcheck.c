@@ -1,10 +1,11 @@
 /*
  * xcheck.c - the EL2 half of the stage-2 QEMU cross-check (run.sh): puts
- * every leaf gen-stage2-cases printed (the stage-2 backend's descriptors)
- * into a real stage-2 table, drops to EL1 with its MMU off, reads,
- * writes and executes through each one, and compares what QEMU's MMU did
- * with what the p2m-hw.c model predicted; also that the MMU set S2AP[1] on
- * every clean DBM leaf it let a write through, and changed nothing else.
+ * every leaf gen-stage2-cases printed (the stage-2 backend's descriptors:
+ * pages, and 2M blocks) into a real stage-2 table, drops to EL1 with its
+ * MMU off, reads, writes and executes through each one, and compares what
+ * QEMU's MMU did with what the p2m-hw.c model predicted; also that the MMU
+ * set S2AP[1] on every clean DBM leaf it let a write through, and changed
+ * nothing else.
  * Ends with one "Test result:" line. A bare-metal test program for
  * qemu-system-aarch64 -M virt,virtualization=on: it uses no Wren code
  * and no library, and must not be linked into anything.
@@ -14,7 +15,8 @@
 
 struct xcase
 {
-    uint64_t pte;
+    uint64_t pte;    /* its address field is where the case lives */
+    uint8_t level;   /* the core's: 1 a page, 2 a 2M block */
     uint8_t want[3]; /* read, write, fetch: the model's outcome */
 };
 #include "cases.h"
@@ -32,6 +34,8 @@ enum
 #define FR_TXFF         (1U << 5)
 #define CASE_BASE       0x41000000ULL /* 2M-aligned: one level-3 table */
 #define CASE_PAGE(i)    (CASE_BASE + ((uint64_t)(i) << 12))
+#define OA_MASK         0x0000fffffffff000ULL
+#define RAM_BASE        0x40000000ULL
 #define S2_RAM          ((0xfULL << 2) | (3ULL << 6) | (3ULL << 8) | (1ULL << 10) | 1)
 #define S2_DEVICE       ((0x1ULL << 2) | (3ULL << 6) | (1ULL << 10) | (2ULL << 53) | 1)
 #define S2_TABLE        3ULL
@@ -50,7 +54,7 @@ enum
     })
 #define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
 
-_Static_assert(NR_XCASES <= 512, "the cases must fit one level-3 table");
+_Static_assert(NR_XPAGES <= 512, "the 4K cases must fit one level-3 table");
 
 static uint64_t l0[512] __attribute__((aligned(4096)));
 static uint64_t l1[512] __attribute__((aligned(4096)));
@@ -105,10 +109,23 @@ static unsigned int classify(uint64_t esr)
     }
 }
 
+/* Where case i's descriptor sits, and the address its accesses use. */
+static volatile uint64_t *case_slot(unsigned int i)
+{
+    uint64_t oa = xcases[i].pte & OA_MASK;
+
+    return xcases[i].level == 1 ? &l3[(oa - CASE_BASE) >> 12] : &l2[(oa - RAM_BASE) >> 21];
+}
+
+static uint64_t case_addr(unsigned int i)
+{
+    return xcases[i].pte & OA_MASK;
+}
+
 /* The MMU may set S2AP[1] (clean DBM leaf written) and AF, nothing else. */
 static unsigned int check_descriptor(unsigned int i)
 {
-    uint64_t before = xcases[i].pte, now = l3[i];
+    uint64_t before = xcases[i].pte, now = *case_slot(i);
     bool wrote = got[i][1] == OUT_OK;
     bool clean_dbm = (before & S2_DBM) && !(before & S2AP_W);
 
@@ -148,7 +165,7 @@ static void report(void)
             put_str("descriptor ");
             put_num(xcases[i].pte, 16);
             put_str(" became ");
-            put_num(l3[i], 16);
+            put_num(*case_slot(i), 16);
             put_str("\n");
         }
     }
@@ -200,7 +217,7 @@ static void el1_main(void)
 
     for ( i = 0; i < NR_XCASES; i++ )
     {
-        uint64_t p = CASE_PAGE(i) + 8, v;
+        uint64_t p = case_addr(i) + 8, v;
 
         cur_case = i;
         cur_access = 0;
@@ -208,13 +225,14 @@ static void el1_main(void)
         cur_access = 1;
         __asm__ volatile("str %0, [%1]" ::"r"((uint64_t)i), "r"(p) : "memory");
         cur_access = 2;
-        ((void (*)(void))CASE_PAGE(i))();
+        ((void (*)(void))case_addr(i))();
     }
     __asm__ volatile("hvc #0");
 }
 
-/* IPA = PA: 1G of Device for the UART, RAM in 2M blocks, and the 2M at
- * CASE_BASE in pages, the first NR_XCASES of them the backend's. */
+/* IPA = PA: 1G of Device for the UART, RAM in 2M blocks, the 2M at
+ * CASE_BASE in pages; then each case's descriptor in its place (a page
+ * in l3, a block in l2), with a "ret" where its fetch lands. */
 static void build_tables(void)
 {
     unsigned int i;
@@ -223,12 +241,14 @@ static void build_tables(void)
     l1[0] = S2_DEVICE;
     l1[1] = (uint64_t)l2 | S2_TABLE;
     for ( i = 0; i < 512; i++ )
-        l2[i] = (0x40000000ULL + ((uint64_t)i << 21)) | S2_RAM;
-    l2[(CASE_BASE - 0x40000000ULL) >> 21] = (uint64_t)l3 | S2_TABLE;
+        l2[i] = (RAM_BASE + ((uint64_t)i << 21)) | S2_RAM;
+    l2[(CASE_BASE - RAM_BASE) >> 21] = (uint64_t)l3 | S2_TABLE;
     for ( i = 0; i < 512; i++ )
+        l3[i] = CASE_PAGE(i) | S2_RAM | S2_PAGE;
+    for ( i = 0; i < NR_XCASES; i++ )
     {
-        *(volatile uint32_t *)CASE_PAGE(i) = INSN_RET;
-        l3[i] = i < NR_XCASES ? xcases[i].pte : CASE_PAGE(i) | S2_RAM | S2_PAGE;
+        *(volatile uint32_t *)case_addr(i) = INSN_RET;
+        *case_slot(i) = xcases[i].pte;
     }
 }
 
