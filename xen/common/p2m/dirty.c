@@ -23,13 +23,11 @@
 #include <xen/errno.h>
 #include <wren/bitops.h>
 
-/* Both x86 formats put the dirty flag just above the accessed flag
- * (EPT bits 9 over 8, NPT 6 over 5): the higher hardware-managed bit. */
+/* What the backend says "written" with (one bit, or several that are
+ * cleared together). */
 static p2m_pte_t dirty_flag(const struct p2m_pte_ops *ops)
 {
-    p2m_pte_t bits = ops->hw_managed_bits;
-
-    return bits ? 1ULL << last_set_bit64(bits) : 0;
+    return ops->dirty_bits;
 }
 
 /* ---- walking the leaves ---- */

@@ -87,6 +87,18 @@ static inline bool order_supported(const struct p2m_domain *p2m, unsigned int or
            (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
 }
 
+/* new with old's accessed/dirty state, as the backend keeps it. */
+static inline p2m_pte_t keep_hw(const struct p2m_pte_ops *ops, p2m_pte_t old, p2m_pte_t new)
+{
+    return ops->keep_hw ? ops->keep_hw(old, new) : new | (old & ops->hw_managed_bits);
+}
+
+/* Two encodings of a leaf equal but for the bits the MMU manages. */
+static inline bool same_but_hw(const struct p2m_pte_ops *ops, p2m_pte_t a, p2m_pte_t b)
+{
+    return !((a ^ b) & ~ops->hw_managed_bits);
+}
+
 #define WALK_HOLE 1 /* p2m_walk_to() met nothing mapped: not an error */
 #define LOG_MASK  (P2M_CHANGE_LOG - 1)
 

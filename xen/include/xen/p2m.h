@@ -73,8 +73,9 @@ typedef enum
 
 /* Four 9-bit levels over 4K pages: 48-bit guest-physical addresses. */
 #define P2M_GFN_LIMIT (1ULL << 36)
-/* Both formats hold a 40-bit frame number; the all-ones value is how a
- * backend stores INVALID_MFN, so a real frame must be below it. */
+/* EPT and NPT hold a 40-bit frame number; the all-ones value is how a
+ * backend stores INVALID_MFN, so a real frame must be below it. A format
+ * with a narrower field says so in p2m_pte_ops.mfn_limit. */
 #define P2M_MFN_LIMIT ((1ULL << 40) - 1)
 
 typedef uint64_t p2m_pte_t;
@@ -108,12 +109,31 @@ struct p2m_pte_ops
     unsigned int (*recalc_stamp)(p2m_pte_t pte);
     p2m_pte_t (*clear_recalc)(p2m_pte_t pte);
     unsigned int max_leaf_level; /* 3 if 1G leaves are allowed */
+    /* Frames below this fit the address field; 0 means P2M_MFN_LIMIT.
+     * p2m_set_entry/p2m_set_range refuse others (-EINVAL). */
+    uint64_t mfn_limit;
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
-     * differ only here say the same thing. */
+     * differ only here say the same thing. make_leaf may already set
+     * some (a format whose fresh entries count as accessed and dirty). */
     p2m_pte_t hw_managed_bits;
+    /* Those of them that mean "written since cleared": a harvest reports
+     * a leaf with any of them set and clears them all. */
+    p2m_pte_t dirty_bits;
+    /*
+     * Optional: new (made by make_leaf for the same frame) with old's
+     * accessed/dirty state kept in a form new can hold. NULL means
+     * new | (old & hw_managed_bits). A format whose dirty flag is also a
+     * permission (the MMU grants itself write on a first write) must not
+     * copy it into an entry that does not grant write.
+     */
+    p2m_pte_t (*keep_hw)(p2m_pte_t old, p2m_pte_t new);
     /* The MMU sets them with no switch to turn on (NPT); false when they
      * must be enabled first (EPT: the EPTP's A/D bit). */
     bool dirty_flags_always;
+    /* A leaf the hardware may use changes frame or memory type only
+     * through an invalid entry and a flush (break-before-make), never by
+     * one store; false where one store and a flush are enough (x86). */
+    bool remap_needs_bbm;
 };
 
 /*
