@@ -9,7 +9,9 @@
  * GUEST_RAM0_BASE), `mem=` bytes (default 16 MiB); its last page holds
  * the command line. vCPU 0 starts at the ELF entry at EL1h with
  * interrupts masked and its MMU off, x0 = 0 (no device tree yet: where
- * Linux expects one) and x1 = the command line's IPA. The other vCPUs
+ * Linux expects one), x1 = the command line's IPA and x2 = the domid
+ * (what Xen on Arm's /hypervisor node and xenstore would tell; there is
+ * no guest device tree yet, docs/designs/arm64.md). The other vCPUs
  * are off until PSCI CPU_ON (vpsci.c).
  *
  * May not touch: anything of a domain but what it builds.
@@ -131,6 +133,7 @@ static int load(struct domain *d, const struct build *b)
         return rc;
     guest_vcpu_reset(v, entry, 0);
     v->arch.regs.x[1] = cmdline;
+    v->arch.regs.x[2] = d->domain_id;
     v->initialised = v->is_up = true;
     v->state = VCPU_RUNNABLE;
     printk("d%u: AArch64 kernel loaded, entry %#lx, %lu MiB at %#lx, %u vCPU(s)\n", d->domain_id,
