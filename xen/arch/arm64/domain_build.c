@@ -102,6 +102,21 @@ static int load_segments(struct domain *d, const struct elf_image *img, uint64_t
     return 0;
 }
 
+/* Everything the builder wrote goes to the point of coherency: a guest
+ * starts with its caches off and reads memory, not our caches. */
+static void clean_guest_ram(struct domain *d, uint64_t mem)
+{
+    for ( uint64_t gfn = GUEST_RAM_BASE >> PAGE_SHIFT; gfn < (GUEST_RAM_BASE + mem) >> PAGE_SHIFT;
+          gfn++ )
+    {
+        void *page = map_guest_frame(d, _gfn(gfn), false);
+        if ( !page )
+            continue;
+        clean_dcache_range(page, PAGE_SIZE);
+        unmap_guest_frame(page);
+    }
+}
+
 static int load_cmdline(struct domain *d, const char *args, uint64_t gpa)
 {
     size_t len = MIN(strlen(args), (size_t)CMDLINE_MAX - 1);
@@ -131,6 +146,7 @@ static int load(struct domain *d, const struct build *b)
         rc = load_cmdline(d, b->args, cmdline);
     if ( rc )
         return rc;
+    clean_guest_ram(d, b->mem);
     guest_vcpu_reset(v, entry, 0);
     v->arch.regs.x[1] = cmdline;
     v->arch.regs.x[2] = d->domain_id;
