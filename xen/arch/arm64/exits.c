@@ -14,6 +14,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
 #include <xen/hypercall.h>
 #include <xen/p2m.h>
 #include <asm/guest.h>
@@ -38,8 +39,9 @@
 static void crash(struct vcpu *v, const char *why)
 {
     const struct guest_regs *r = &v->arch.regs;
-    printk(XENLOG_ERR "d%uv%u: %s: ESR_EL2 %#lx PC %#lx FAR %#lx HPFAR %#lx\n",
-           v->domain->domain_id, v->vcpu_id, why, r->esr, r->pc, r->far, r->hpfar);
+    printk(XENLOG_ERR "d%uv%u on CPU%u: %s: ESR_EL2 %#lx PC %#lx FAR %#lx HPFAR %#lx\n",
+           v->domain->domain_id, v->vcpu_id, smp_processor_id(), why, r->esr, r->pc, r->far,
+           r->hpfar);
     domain_crash(v->domain, why);
 }
 

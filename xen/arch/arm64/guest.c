@@ -102,6 +102,7 @@ void guest_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
     memset(&v->arch.regs, 0, sizeof(v->arch.regs));
     memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+    v->arch.entered = false;
     v->arch.regs.pc = pc;
     v->arch.regs.x[0] = x0;
     v->arch.regs.pstate = PSR_EL1H_MASKED;
@@ -169,6 +170,10 @@ void arch_vcpu_switch_in(struct vcpu *v)
     WRITE_SYSREG(domain_vttbr(v->domain), vttbr_el2);
     WRITE_SYSREG(v->arch.hcr, hcr_el2);
     isb();
+    if ( !v->arch.entered )
+        printk("d%uv%u enters at %#lx on CPU%u\n", v->domain->domain_id, v->vcpu_id,
+               v->arch.regs.pc, smp_processor_id());
+    v->arch.entered = true;
 }
 
 void arch_vcpu_switch_out(struct vcpu *v)

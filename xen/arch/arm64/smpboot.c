@@ -107,6 +107,7 @@ __noreturn void start_secondary(unsigned int cpu)
         wfe();
     smp_mb();
     guest_cpu_init();
+    printk("CPU%u joins the scheduler\n", cpu);
     scheduler_loop();
 }
 

@@ -32,6 +32,7 @@ struct vcpu_arch
     struct guest_regs regs;
     struct guest_sysregs sys;
     uint64_t hcr, vmpidr;
+    bool entered; /* has run since its last reset (logged once) */
 };
 
 #endif /* ASM_VCPU_ARCH_H */
