@@ -41,15 +41,17 @@ else
 build: xen xtf linux tools arm64
 endif
 
-# The Arm64 hypervisor (xen/arch/arm64, cross-compiled) and the
-# descriptors of its boot tests, for the qemu-arm64 platform. The
-# `modules` test boots two stand-in modules (text, not ELF: there is no
-# arm64 guest loader yet), each saying its own name.
+# The Arm64 hypervisor (xen/arch/arm64, cross-compiled), the
+# descriptors of its boot tests and the AArch64 XTF kernels (xtf/arm64.mk:
+# the tests with a test-arm64.cfg), for the qemu-arm64 platform. The
+# `modules` test boots two stand-in modules (text, not ELF), each saying
+# its own name.
 ARM64_STAND_IN_MODULES := mod-kernel mod-extra
 arm64:
 	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
 	@mkdir -p $(BUILD)/arm64/tests
 	@cp xen/arch/arm64/tests/*.cfg $(BUILD)/arm64/tests/
+	@$(MAKE) -s -C xtf -f arm64.mk BUILD=$(BUILD)/arm64/tests XEN_PUBLIC=$(CURDIR)/xen/include
 	@for m in $(ARM64_STAND_IN_MODULES); do \
 		printf 'WREN-MODULE %s.elf\n' $$m >$(BUILD)/arm64/tests/$$m.elf; done
 

@@ -1,8 +1,10 @@
 /*
  * entry.S - the EL2 exception vector table (VBAR_EL2): every entry saves
  * the whole register file as a struct cpu_user_regs (asm/traps.h) and
- * calls do_trap (traps.c). The hypervisor takes no exception on purpose
- * yet, so nothing returns: there is no restore path to get wrong.
+ * calls do_trap (traps.c), which never returns: the hypervisor takes no
+ * exception on purpose. The eight lower-EL entries are guest exits: they
+ * keep x0/x1 on the stack and go to guest_exit (guest_entry.S), which
+ * returns from guest_run.
  */
 #include <asm/boot.h>
 
@@ -22,6 +24,14 @@
         b       trap_save
 .endm
 
+/* A guest exit: guest_exit stores the guest's registers. */
+.macro guest_vector kind
+        .balign 0x80
+        stp     x0, x1, [sp, #-16]!
+        mov     x1, #\kind
+        b       guest_exit
+.endm
+
         .text
         .balign 0x800
         .global el2_vectors
@@ -34,14 +44,14 @@ el2_vectors:
         vector  5
         vector  6
         vector  7
-        vector  8               /* lower EL, AArch64 */
-        vector  9
-        vector  10
-        vector  11
-        vector  12              /* lower EL, AArch32 */
-        vector  13
-        vector  14
-        vector  15
+        guest_vector 8               /* lower EL, AArch64 */
+        guest_vector 9
+        guest_vector 10
+        guest_vector 11
+        guest_vector 12              /* lower EL, AArch32 */
+        guest_vector 13
+        guest_vector 14
+        guest_vector 15
 
 trap_save:
         stp     x2, x3, [sp, #16]

@@ -3,7 +3,7 @@
  * wren_selftest=NAME on the command line (the runner's descriptors in
  * xen/arch/arm64/tests/). Each prints exactly one "Test result:" line
  * from the hypervisor (RESULT_FROM=xen), or, for `panic`, must never
- * get to print one. Without the option the hypervisor just powers off.
+ * get to print one. Without the option the boot goes on to the guests.
  *
  *   boot   what the machine is: CPUs, memory, EL, IPA size, HAFDBS, and
  *          that the MMU, caches, vectors, timer and PSCI work
@@ -247,10 +247,10 @@ static void test_modules(void)
     result();
 }
 
-void selftest_run(void)
+bool selftest_run(void)
 {
     if ( !selftest[0] )
-        return;
+        return false;
     printk("Self-test '%s'\n", selftest);
     if ( !strcmp(selftest, "boot") )
         test_boot();
@@ -262,4 +262,5 @@ void selftest_run(void)
         test_modules();
     else
         printk("Test result: ERROR unknown self-test '%s'\n", selftest);
+    return true;
 }

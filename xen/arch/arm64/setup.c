@@ -3,8 +3,9 @@
  * tree) to a running hypervisor. Order is the point of this file: the
  * device tree first (it says where RAM and the UART are), then the EL2
  * identity map and caches, the vectors, the console, the command line,
- * the timer, PSCI and the other CPUs; then the boot self-test the command
- * line asks for, and power-off (no guests yet: docs/designs/arm64.md).
+ * the timer, PSCI and the other CPUs, RAM for the allocator; then either
+ * the boot self-test the command line asks for and power-off, or the
+ * domains of the boot modules and the scheduler (docs/designs/arm64.md).
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -13,6 +14,11 @@
 #include <xen/spinlock.h>
 #include <xen/version.h>
 #include <xen/arch.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <asm/guest.h>
 #include <asm/arm64.h>
 #include <asm/traps.h>
 #include <asm/system.h>
@@ -75,6 +81,73 @@ static void show_platform(const struct arm64_boot_info *bi)
     printk("Generic timer: %lu Hz\n", arch_cycles_hz());
 }
 
+extern uint8_t __image_start[], __image_end[];
+
+static bool overlaps(paddr_t s, paddr_t e, paddr_t os, paddr_t oe)
+{
+    return s < oe && os < e;
+}
+
+/* What the allocator may not have: the image, the modules, the tree. */
+static unsigned int boot_cuts(const struct arm64_boot_info *bi, paddr_t *cuts)
+{
+    unsigned int n = 0;
+    cuts[n++] = (uintptr_t)__image_start & PAGE_MASK;
+    cuts[n++] = ROUNDUP((uintptr_t)__image_end, PAGE_SIZE);
+    cuts[n++] = (uintptr_t)bi->fdt & PAGE_MASK;
+    cuts[n++] = ROUNDUP((uintptr_t)bi->fdt + bi->fdt_size, PAGE_SIZE);
+    for ( unsigned int i = 0; i < bi->nr_modules; i++ )
+    {
+        cuts[n++] = bi->modules[i].start & PAGE_MASK;
+        cuts[n++] = ROUNDUP(bi->modules[i].start + bi->modules[i].size, PAGE_SIZE);
+    }
+    return n;
+}
+
+/* Give [s, e) to the allocator minus the cuts. */
+static void add_free_ram(paddr_t s, paddr_t e, const paddr_t *cuts, unsigned int n)
+{
+    for ( unsigned int i = 0; i < n; i += 2 )
+    {
+        if ( !overlaps(s, e, cuts[i], cuts[i + 1]) )
+            continue;
+        if ( s < cuts[i] )
+            add_free_ram(s, cuts[i], cuts, n);
+        if ( cuts[i + 1] < e )
+            add_free_ram(cuts[i + 1], e, cuts, n);
+        return;
+    }
+    if ( s < e )
+        page_alloc_add_range(s, e);
+}
+
+static void init_memory(const struct arm64_boot_info *bi)
+{
+    paddr_t cuts[2 * (DT_MAX_MODULES + 2)];
+    unsigned int n = boot_cuts(bi, cuts);
+    for ( unsigned int i = 0; i < bi->nr_memory; i++ )
+        if ( mm_is_mapped(bi->memory[i].start) )
+            add_free_ram(bi->memory[i].start, bi->memory[i].start + bi->memory[i].size, cuts, n);
+    printk("Memory: %lu KiB free of %lu KiB given to the allocator\n", pages_free() * 4,
+           pages_total() * 4);
+}
+
+/* The boot modules' domains, then the scheduler on every CPU. */
+static __noreturn void run_guests(void)
+{
+    timer_init();
+    time_boot_init();
+    guest_cpu_init();
+    scheduler_init();
+    if ( !arm64_build_boot_domains() )
+    {
+        printk("No boot modules: no domains to run\n");
+        machine_power_off();
+    }
+    smp_start_scheduling();
+    scheduler_loop();
+}
+
 /* No console before the device tree is read: a bad tree parks the CPU. */
 static void park_without_console(void)
 {
@@ -105,6 +178,8 @@ __noreturn void start_xen(const void *fdt, uint64_t entry_sctlr)
     psci_init(bi->psci);
     show_platform(bi);
     smp_boot_cpus();
-    selftest_run();
-    machine_power_off();
+    init_memory(bi);
+    if ( selftest_run() )
+        machine_power_off();
+    run_guests();
 }

@@ -2,8 +2,9 @@
  * smpboot.c - the other CPUs: one stack each (struct cpu_info at its top,
  * as xen/smp.h wants), started one at a time with PSCI CPU_ON at
  * secondary_entry (head.S), each reporting itself online before the next
- * starts. What a started CPU then runs is selftest.c's; it never returns
- * here.
+ * starts. A started CPU runs selftest.c's part of a boot test, then
+ * waits for the boot CPU to have built the domains and joins the
+ * scheduler; it never returns here.
  */
 #include <xen/lib.h>
 #include <xen/smp.h>
@@ -12,6 +13,8 @@
 #include <asm/traps.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
+#include <asm/guest.h>
+#include <xen/sched.h>
 
 #define CPU_START_TIMEOUT_US 2000000
 
@@ -26,6 +29,7 @@ uint64_t cpu_stack_top[NR_CPUS];
 
 unsigned int nr_online_cpus = 1;
 static volatile bool online[NR_CPUS] = { true };
+static bool scheduling; /* the domains are built: join the scheduler */
 
 extern uint8_t secondary_entry[];
 
@@ -99,6 +103,25 @@ __noreturn void start_secondary(unsigned int cpu)
     smp_mb();
     online[cpu] = true;
     selftest_secondary(cpu);
-    for ( ;; )
-        halt();
+    while ( !ACCESS_ONCE(scheduling) )
+        wfe();
+    smp_mb();
+    guest_cpu_init();
+    printk("CPU%u joins the scheduler\n", cpu);
+    scheduler_loop();
+}
+
+void smp_start_scheduling(void)
+{
+    smp_mb();
+    scheduling = true;
+    smp_kick_cpu(0);
+}
+
+/* Make CPU cpu look at the scheduler again. No SGIs yet (no GIC driver):
+ * SEV wakes every CPU waiting in WFE (safe_halt), which is more than
+ * asked and costs an idle CPU one look. */
+void smp_kick_cpu(unsigned int cpu)
+{
+    asm volatile("dsb ish; sev" ::: "memory");
 }

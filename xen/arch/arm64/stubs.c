@@ -1,8 +1,7 @@
 /*
  * stubs.c - every hook common code calls that arm64 cannot do yet, each
- * failing the way its caller already handles (-EOPNOTSUPP, NULL, 0, or
- * a panic where being called at all means a guest ran, which cannot
- * happen before EL1 guests exist). docs/designs/arm64.md lists them;
+ * failing the way its caller already handles (-EOPNOTSUPP, NULL, 0 or
+ * nothing). docs/designs/arm64.md lists them;
  * each leaves this file when the part of issue 14 that owns it lands.
  * Nothing here may touch hardware.
  */
@@ -19,32 +18,12 @@
 /* The identity map (mm.c): machine address == hypervisor virtual. */
 uintptr_t directmap_base;
 
-#define NO_GUESTS_YET() panic("%s: no arm64 guests yet", __func__)
+/* ---- vCPUs: x86's VCPUOP_initialise context, and the vGIC ---- */
 
-/* ---- vCPUs: need EL1 guest entry (HCR_EL2, the vGIC) ---- */
-
-int arch_vcpu_create(struct vcpu *v)
-{
-    return -EOPNOTSUPP;
-}
-void arch_vcpu_destroy(struct vcpu *v)
-{
-}
+/* Arm guests start vCPUs with PSCI CPU_ON (vpsci.c). */
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 {
     return -EOPNOTSUPP;
-}
-void arch_vcpu_switch_in(struct vcpu *v)
-{
-    NO_GUESTS_YET();
-}
-void arch_vcpu_run_once(struct vcpu *v)
-{
-    NO_GUESTS_YET();
-}
-void arch_vcpu_switch_out(struct vcpu *v)
-{
-    NO_GUESTS_YET();
 }
 void arch_evtchn_inject(struct vcpu *v)
 {
@@ -105,25 +84,11 @@ uint64_t arch_wallclock_seconds(void)
     return 0; /* QEMU virt's PL031 is not read yet */
 }
 
-/* ---- second stage: the arm-stage2 part of issue 14 provides these ---- */
+/* ---- log-dirty by a hardware log: none on Arm (HAFDBS is the p2m's) ---- */
 
-const struct p2m_pte_ops *arch_p2m_ops(void)
-{
-    return NULL;
-}
-void arch_flush_guest_tlbs(struct domain *d)
-{
-}
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
 {
     return NULL;
-}
-/* The IPA size the CPU offers (ID_AA64MMFR0_EL1.PARange), at most 48. */
-unsigned int arch_gpaddr_bits(void)
-{
-    static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48 };
-    unsigned int r = ID_AA64MMFR0_PARANGE(READ_SYSREG(id_aa64mmfr0_el1));
-    return r < ARRAY_SIZE(bits) ? bits[r] : 48;
 }
 
 /* ---- devices and x86-only features ---- */
@@ -146,29 +111,4 @@ long do_mca(uint64_t u_xen_mc)
 long hvmop_set_evtchn_upcall_vector(uint64_t arg)
 {
     return -EOPNOTSUPP; /* Arm upcalls go by a PPI */
-}
-
-/* ---- guest access and hypercalls: need HVC #0xEA1 from EL1 ---- */
-
-int copy_from_guest(void *dst, uint64_t guest_va, size_t len)
-{
-    return -EFAULT;
-}
-int copy_to_guest(uint64_t guest_va, const void *src, size_t len)
-{
-    return -EFAULT;
-}
-int copy_to_vcpu(struct vcpu *v, uint64_t guest_va, const void *src, size_t len)
-{
-    return -EFAULT;
-}
-void hypercall_set_arg(unsigned int idx, uint64_t val)
-{
-    NO_GUESTS_YET();
-}
-
-/* ---- cross-CPU kicks: need the GIC's SGIs ---- */
-
-void smp_kick_cpu(unsigned int cpu)
-{
 }

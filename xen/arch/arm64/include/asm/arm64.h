@@ -42,9 +42,11 @@ void smp_boot_cpus(void);
 bool cpu_is_online(unsigned int cpu);
 extern uint64_t cpu_stack_top[NR_CPUS];
 __noreturn void start_secondary(unsigned int cpu);
+/* Let the other CPUs into the scheduler (after the domains are built). */
+void smp_start_scheduling(void);
 
 /* selftest.c: the boot tests the runner picks with wren_selftest=. */
-void selftest_run(void);
+bool selftest_run(void); /* false: no self-test was asked for */
 void selftest_secondary(unsigned int cpu);
 
 #endif /* ASM_ARM64_H */

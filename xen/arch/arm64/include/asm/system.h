@@ -37,11 +37,17 @@ static inline void halt(void)
 {
     asm volatile("wfi" ::: "memory");
 }
-/* Enable interrupts and wait for one. WFI wakes on a pending interrupt
- * even while it is masked, so unmasking after it loses nothing. */
+/* Enable interrupts and wait for a kick. No interrupt is routed yet (no
+ * GIC driver), so the idle loop waits for an event: smp_kick_cpu's SEV
+ * (smpboot.c). A SEV sent before the WFE leaves the event register set
+ * and the WFE falls through, so no kick is lost. */
 static inline void safe_halt(void)
 {
-    asm volatile("wfi; msr daifclr, #2" ::: "memory");
+    asm volatile("msr daifclr, #2; wfe" ::: "memory");
+}
+static inline void wfe(void)
+{
+    asm volatile("wfe" ::: "memory");
 }
 static inline uintptr_t arch_stack_pointer(void)
 {
