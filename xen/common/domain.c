@@ -48,8 +48,9 @@ static void p2m_flush_hook(struct p2m_domain *p2m)
     arch_flush_guest_tlbs(d);
 }
 
-/* The reference a foreign entry held goes with the entry. */
-static void p2m_put_frame_hook(mfn_t m)
+/* The reference a foreign, grant or shared entry held goes with the
+ * entry (a shared one leaves its frame's reverse map too). */
+static void p2m_put_frame_hook(struct p2m_domain *p2m, gfn_t gfn, mfn_t m, p2m_type_t t)
 {
     put_page(m);
 }
