@@ -48,10 +48,13 @@ static void p2m_flush_hook(struct p2m_domain *p2m)
     arch_flush_guest_tlbs(d);
 }
 
-/* The reference a foreign entry held goes with the entry. */
-static void p2m_put_frame_hook(mfn_t m)
+/* The reference a foreign, grant or shared entry held goes with the
+ * entry (a shared one leaves its frame's reverse map too). */
+static void p2m_put_frame_hook(struct p2m_domain *p2m, gfn_t gfn, mfn_t m, p2m_type_t t)
 {
-    put_page(m);
+    struct domain *d = p2m->flush_arg; /* the domain, as for flushes */
+
+    msh_put_frame(&d->sharing, 0, gfn_x(gfn), m, t);
 }
 
 /* RAM frames of the domain went: the mapcaches of its IOREQ servers
@@ -123,6 +126,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->p2m.ram_gone = p2m_ram_gone_hook;
     d->p2m.pool = &d->p2m_pool;
     altp2m_domain_init(d);
+    mem_sharing_domain_create(d);
     for ( unsigned int i = 0; i < max_vcpus; i++ )
         if ( !vcpu_create(d, i) )
             return -ENOMEM;

@@ -133,7 +133,8 @@ void p2m_empty(struct p2m_domain *p2m)
         p2m_pte_t pte = read_pte(&root[i]);
 
         if ( is_table(p2m, pte, P2M_LEVELS) ) /* the root holds no leaves */
-            p2m_replace_subtree(p2m, &root[i], P2M_LEVELS, true, 0);
+            p2m_replace_subtree(p2m, &root[i], P2M_LEVELS, (uint64_t)i << level_order(P2M_LEVELS),
+                                true, 0);
     }
     spin_unlock(&p2m->lock);
 }
@@ -143,7 +144,7 @@ void p2m_teardown(struct p2m_domain *p2m)
     if ( !mfn_valid_raw(p2m->root) )
         return;
     spin_lock(&p2m->lock);
-    p2m_free_below(p2m, p2m->root, P2M_LEVELS, true);
+    p2m_free_below(p2m, p2m->root, P2M_LEVELS, 0, true);
     free_pages(p2m->root, 0);
     p2m->root = INVALID_MFN;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
@@ -164,7 +165,7 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn, uns
     slot = p2m_walk_to(p2m, gfn, level, new != 0, &rc);
     if ( !slot )
         return rc == WALK_HOLE ? 0 : rc; /* removing what was never there */
-    p2m_install(p2m, gfn, slot, level, new);
+    p2m_install(p2m, slot, level, gfn, new);
     if ( new )
         p2m_note_mapped(p2m, gfn, order);
     else

@@ -263,9 +263,12 @@ struct p2m_domain
     void (*flush_tlbs)(struct p2m_domain *p2m);
     void *flush_arg;
     /* Called, with p2m->lock held, for each frame a leaf of a type that
-     * holds a reference (p2m_holds_ref) stops mapping: the entry's
-     * reference goes with it. NULL: nothing to drop (host tests). */
-    void (*put_frame)(mfn_t mfn);
+     * holds a reference (p2m_holds_ref) stops mapping, by any path
+     * (replaced, removed, emptied, torn down): the entry's reference goes
+     * with it. gfn is the 4K frame of this table that mapped it and t the
+     * leaf's type, so a shared frame's reverse map can drop exactly that
+     * entry (docs/designs/altp2m-sharing.md). NULL: nothing to drop. */
+    void (*put_frame)(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, p2m_type_t t);
     /* Called, with p2m->lock held, once for each entry written where
      * leaves of a RAM type (p2m_is_ram) stop mapping the frames they
      * mapped: removed, or replaced by entries with other frames; frames
@@ -295,7 +298,8 @@ struct p2m_domain
  * drops it (put_frame), in whatever operation that happens. */
 static inline bool p2m_holds_ref(p2m_type_t t)
 {
-    return t == p2m_map_foreign || t == p2m_grant_map_rw || t == p2m_grant_map_ro;
+    return t == p2m_map_foreign || t == p2m_grant_map_rw || t == p2m_grant_map_ro ||
+           t == p2m_ram_shared;
 }
 
 /* Allocates the root (-ENOMEM) and clears the counters, flush_tlbs,
@@ -344,6 +348,21 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int ord
  * the pieces before the failing one are mapped. */
 int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr, p2m_type_t t,
                   p2m_access_t a);
+
+/*
+ * Compare and exchange one 4K entry (p2m/exchange.c): if gfn now maps
+ * old_mfn with type old_t (p2m_invalid: no entry, old_mfn ignored), a
+ * superpage around it is shattered, commit(arg) is called (p2m->lock
+ * held; nonzero refuses and is returned), and the entry becomes new_mfn
+ * with new_t, its access kept (rwx for a new entry). The old entry's
+ * reference, if its type holds one, is dropped through put_frame, or is
+ * handed to the caller if keep_old_ref. -EAGAIN if gfn maps something
+ * else, -ENOMEM (nothing changed but a shatter), -EINVAL for bad
+ * arguments. Memory sharing's steps are made of it.
+ */
+int p2m_exchange_4k(struct p2m_domain *p2m, gfn_t gfn, mfn_t old_mfn, p2m_type_t old_t,
+                    mfn_t new_mfn, p2m_type_t new_t, bool keep_old_ref, int (*commit)(void *arg),
+                    void *arg);
 
 /* Replace the tables under the 2M (order 9) or 1G (order 18) block at gfn
  * by one superpage, if all its leaves have one type and access and

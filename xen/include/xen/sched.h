@@ -19,6 +19,7 @@
 #include <xen/time.h>
 #include <xen/ratelimit.h>
 #include <xen/ioreq.h>
+#include <xen/mem_sharing.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -139,6 +140,9 @@ struct domain
     struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
     uint32_t tsc_incarnation;        /* XEN_DOMCTL_settscinfo (tsc_info.c) */
     struct domain_time time;         /* its TSC and system time (domain_time.c) */
+
+    /* Memory sharing: enabled, its reverse-map nodes (mem_sharing.c). */
+    struct mem_sharing_domain sharing;
 };
 
 extern struct domain *domain_list;

@@ -9,6 +9,8 @@
  * is retried, and so is an EPT misconfiguration whose mark another CPU
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
+ * write to ram_shared unshares the gfn (mem_sharing.c: a private copy,
+ * or the frame itself if no other entry maps it); a
  * write to ram_ro, or to a foreign mapping made read-only, is dropped:
  * the instruction is decoded and skipped, so the guest sees no fault and
  * the page no change; a write to a read-only
@@ -154,6 +156,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return;
+    if ( e->npf_write && t == p2m_ram_shared )
+    {
+        mem_sharing_unshare_fault(v, gfn); /* retried, or crashed with the reason */
+        return;
+    }
     if ( e->npf_write && t == p2m_ioreq_server && !e->npf_exec && !e->npf_guest_walk )
     {
         hvm_emulate_mmio(v, e); /* to the type's IOREQ server, or to RAM */
