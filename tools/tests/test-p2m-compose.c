@@ -150,7 +150,7 @@ static void fill_log(uint64_t gfn, unsigned int n)
 
     for ( i = 0; i < n; i++ )
     {
-        CHECK_EQ(both_begin(i % 2 ? p2m_ram_shared : RO, i % 2 ? RO : p2m_ram_shared), 0);
+        CHECK_EQ(both_begin(i % 2 ? p2m_ram_paging_out : RO, i % 2 ? RO : p2m_ram_paging_out), 0);
         touch(gfn + i * 600);
     }
 }
@@ -169,7 +169,7 @@ static void seq_a4_across_resync(void)
     CHECK_EQ(test_p2m.stats.resyncs, 1);
     CHECK_EQ(type_of(X), LD);
     CHECK_EQ(type_of(Y), IOREQ);
-    CHECK_EQ(type_of(NR + 5), p2m_ram_shared); /* after 7 flips */
+    CHECK_EQ(type_of(NR + 5), p2m_ram_paging_out); /* after 7 flips */
     touch(X);
     touch(Y);
     check_same_as_ref(0, NR + 4096);

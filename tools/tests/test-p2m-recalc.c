@@ -225,9 +225,9 @@ static void change_type_range_counts(void)
     CHECK_EQ(both_change(4 * M2, M2, RW, RO), 512);
     check_lookup(4 * M2 + 3, _mfn(0x803), RO, RWX, P2M_ORDER_2M);
     /* Under a pending change, "of type old" means after it. */
-    CHECK_EQ(both_begin(RO, p2m_ram_shared), 0);
+    CHECK_EQ(both_begin(RO, p2m_ram_paging_out), 0);
     CHECK_EQ(both_change(4 * M2, M2, RO, RW), 0);
-    CHECK_EQ(both_change(4 * M2, M2, p2m_ram_shared, RW), 512);
+    CHECK_EQ(both_change(4 * M2, M2, p2m_ram_paging_out, RW), 512);
     CHECK_EQ(both_change(0, 1, RW, p2m_invalid), -EINVAL);
     CHECK_EQ(both_change(P2M_GFN_LIMIT - 1, 2, RW, LD), -EINVAL);
     check_same_as_ref(0, 8 * M2);

@@ -96,6 +96,7 @@ void domain_fill_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
         flags |= XEN_DOMINF_paused;
     info->flags = flags;
     info->tot_pages = d->tot_pages;
+    info->shr_pages = d->sharing.rmap_nodes;
     info->max_pages = d->max_pages;
     info->shared_info_frame = shared_info_frame(d);
     info->gpaddr_bits = d->gpaddr_bits;

@@ -12,6 +12,7 @@
  * May not touch: p2m tables or domain structures; it knows frames only.
  */
 #include <xen/lib.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/frame.h>
 #include <public/xen.h>
@@ -105,7 +106,7 @@ bool frame_has_broken_flag(mfn_t m)
 static bool mappable(const struct page_info *p, uint16_t owner)
 {
     return p->use == FRAME_GUEST && p->owner == owner && p->count && !(p->flags & FRAME_BROKEN) &&
-           (p->flags & (FRAME_ALLOCATED | FRAME_XEN_REF)) && p->count < UINT32_MAX;
+           (p->flags & (FRAME_ALLOCATED | FRAME_XEN_REF | FRAME_SHARED)) && p->count < UINT32_MAX;
 }
 
 bool get_page(mfn_t m, uint16_t owner)
@@ -183,6 +184,54 @@ void frame_unshare(mfn_t m)
     if ( !drop_flagged(m, FRAME_XEN_REF) )
         panic("frame: mfn %#llx is not a page shared by the hypervisor",
               (unsigned long long)mfn_x(m));
+}
+
+int frame_make_shared(mfn_t m, uint16_t owner)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info old,
+        new = { .count = 1, .owner = DOMID_COW, .use = FRAME_GUEST, .flags = FRAME_SHARED };
+
+    if ( !pi )
+        return -EINVAL;
+    do
+    {
+        old.raw = load(pi);
+        if ( old.use != FRAME_GUEST || old.owner != owner || old.flags != FRAME_ALLOCATED )
+            return -EINVAL; /* not plain allocated RAM of owner's, or broken */
+        if ( old.count != 1 )
+            return -E2BIG;
+    } while ( !swap(pi, old.raw, new.raw) );
+    return 0;
+}
+
+bool frame_make_private(mfn_t m, uint16_t owner)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info old,
+        new = { .count = 1, .owner = owner, .use = FRAME_GUEST, .flags = FRAME_ALLOCATED };
+
+    if ( !pi )
+        return false;
+    do
+    {
+        old.raw = load(pi);
+        if ( old.use != FRAME_GUEST || old.owner != DOMID_COW || old.flags != FRAME_SHARED ||
+             old.count != 1 )
+            return false;
+    } while ( !swap(pi, old.raw, new.raw) );
+    return true;
+}
+
+uint32_t frame_ref_count(mfn_t m)
+{
+    struct page_info *pi = mfn_to_page(m);
+    struct page_info p;
+
+    if ( !pi )
+        return 0;
+    p.raw = load(pi);
+    return p.use == FRAME_GUEST ? p.count : 0;
 }
 
 bool frame_is_allocated_to(mfn_t m, uint16_t owner)

@@ -71,9 +71,12 @@ static bool type_writable(p2m_type_t t)
     return t == p2m_ram_rw || t == p2m_ram_logdirty;
 }
 
+/* A shared frame is DOMID_COW's, and readable through any entry that
+ * maps it (only p2m_ram_shared entries can: xen/mem_sharing.h). Writes
+ * to it are refused by type_writable; the guest's own write unshares. */
 static bool get_for_owner(mfn_t m, void *owner)
 {
-    return get_page(m, *(const domid_t *)owner);
+    return get_page(m, *(const domid_t *)owner) || get_page(m, DOMID_COW);
 }
 
 /* The direct-map address of guest frame gfn of d, if its type allows the

@@ -49,7 +49,8 @@ static p2m_pte_t merged_leaf(const struct p2m_domain *p2m, p2m_pte_t table_pte, 
         l--;
     }
     base = ops->mfn(first);
-    if ( !ops->is_leaf(first, l) ||
+    /* A shared frame's entry stays 4K: its reverse map names one gfn. */
+    if ( !ops->is_leaf(first, l) || ops->type(first) == p2m_ram_shared ||
          (mfn_valid_raw(base) && (mfn_x(base) & (level_span(level) - 1))) )
         return 0;
     if ( !subtree_maps(p2m, ops->mfn(table_pte), level - 1, base, ops->type(first),
@@ -73,7 +74,7 @@ static bool coalesce_slot(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int 
     merged = merged_leaf(p2m, pte, level);
     if ( merged )
     {
-        p2m_replace_subtree(p2m, slot, level, false, merged);
+        p2m_replace_subtree(p2m, slot, level, 0, false, merged); /* no reference dropped */
         p2m->stats.coalesces++;
         return true;
     }

@@ -91,19 +91,24 @@ static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t
     write_pte(p2m, slot, new);
 }
 
-/* The leaf stops mapping its frames: drop the references it held. */
-static void drop_leaf_refs(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level)
+/* The leaf at gfn stops mapping its frames: drop the references it held,
+ * telling the hook which table and gfn each one leaves (a shared frame's
+ * reverse map names them). */
+static void drop_leaf_refs(struct p2m_domain *p2m, p2m_pte_t pte, unsigned int level, uint64_t gfn)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_type_t t;
     mfn_t m;
 
     if ( !p2m->put_frame || !ops->is_leaf(pte, level) || !p2m_holds_ref(ops->type(pte)) )
         return;
     m = ops->mfn(pte);
+    t = ops->type(pte);
     if ( !mfn_valid_raw(m) )
         return;
+    gfn &= ~(level_span(level) - 1);
     for ( uint64_t i = 0; i < level_span(level); i++ )
-        p2m->put_frame(mfn_plus(m, i));
+        p2m->put_frame(p2m, _gfn(gfn + i), mfn_plus(m, i), t);
 }
 
 /* The RAM frames a leaf maps (0 for anything else). */
@@ -140,20 +145,23 @@ static void note_ram_gone(struct p2m_domain *p2m, uint64_t frames)
 
 /* Free everything below a table, forgetting the leaves and marks it held
  * (and dropping the leaves' references if drop_refs). */
-uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, bool drop_refs)
+uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, uint64_t gfn,
+                        bool drop_refs)
 {
     p2m_pte_t *t = table_va(table);
     uint64_t ram = 0;
     unsigned int i;
 
+    gfn &= ~(level_span(level + 1) - 1); /* the first gfn the table covers */
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
     {
         p2m_pte_t pte = read_pte(&t[i]);
+        uint64_t g = gfn + i * level_span(level);
 
         if ( is_table(p2m, pte, level) )
         {
             p2m_recalc_forget(p2m, pte);
-            ram += p2m_free_below(p2m, p2m->ops->mfn(pte), level - 1, drop_refs);
+            ram += p2m_free_below(p2m, p2m->ops->mfn(pte), level - 1, g, drop_refs);
             p2m_table_free(p2m, p2m->ops->mfn(pte));
             p2m->stats.tables--;
             continue;
@@ -161,7 +169,7 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
         count_leaves(p2m, pte, level, 1, false);
         ram += ram_frames(p2m, pte, level);
         if ( drop_refs )
-            drop_leaf_refs(p2m, pte, level);
+            drop_leaf_refs(p2m, pte, level, g);
     }
     return ram;
 }
@@ -174,7 +182,8 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
  * carried into the new entry, so log-dirty's A/D harvest and PML never
  * lose a write to a retyped page.
  */
-static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
+static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+                         p2m_pte_t new, bool drop_refs)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     bool bbm = needs_bbm(p2m, read_pte(slot), new, level);
@@ -194,7 +203,10 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
     if ( !bbm && narrows(p2m, old, new, level) )
         p2m_flush(p2m);
-    drop_leaf_refs(p2m, old, level); /* after the flush: no TLB holds it */
+    if ( old != new )
+        p2m_note_leaf_changed(p2m, gfn, level); /* views let go of old first */
+    if ( drop_refs )
+        drop_leaf_refs(p2m, old, level, gfn); /* after the flush: no TLB holds it */
     note_ram_gone(p2m, ram_lost(p2m, old, new, level));
 }
 
@@ -235,7 +247,7 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
 }
 
 uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
-                             bool drop_refs, p2m_pte_t new)
+                             uint64_t gfn, bool drop_refs, p2m_pte_t new)
 {
     p2m_pte_t old = read_pte(slot);
     mfn_t old_table = p2m->ops->mfn(old);
@@ -244,7 +256,7 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     write_pte(p2m, slot, 0);
     p2m_flush(p2m);
     p2m_recalc_forget(p2m, old);
-    ram = p2m_free_below(p2m, old_table, level - 1, drop_refs);
+    ram = p2m_free_below(p2m, old_table, level - 1, gfn, drop_refs);
     p2m_table_free(p2m, old_table);
     p2m->stats.tables--;
     write_pte(p2m, slot, new);
@@ -252,15 +264,26 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     return ram;
 }
 
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
+void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+                 p2m_pte_t new)
 {
     /* A superpage written over a table reports every RAM frame below,
      * even one it maps again at the same place: a spare invalidation is
-     * harmless, a lost one is not. */
+     * harmless, a lost one is not. The views hold references of their
+     * own on what they copied, so hearing of it after the table's went
+     * frees nothing they map. */
     if ( is_table(p2m, read_pte(slot), level) )
-        note_ram_gone(p2m, p2m_replace_subtree(p2m, slot, level, true, new));
+    {
+        note_ram_gone(p2m, p2m_replace_subtree(p2m, slot, level, gfn, true, new));
+        p2m_note_leaf_changed(p2m, gfn, level);
+    }
     else
-        replace_leaf(p2m, slot, level, new);
+        replace_leaf(p2m, slot, level, gfn, new, true);
+}
+
+void p2m_install_keeping_ref(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t gfn, p2m_pte_t new)
+{
+    replace_leaf(p2m, slot, 1, gfn, new, false);
 }
 
 /* ---- walking down ---- */

@@ -46,6 +46,7 @@
 #define XEN_DOMCTL_settscinfo              60
 #define XEN_DOMCTL_gettscinfo              59
 #define XEN_DOMCTL_getpageframeinfo3       61
+#define XEN_DOMCTL_mem_sharing_op          57
 #define XEN_DOMCTL_set_broken_page_p2m     67
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
@@ -285,6 +286,20 @@ struct xen_domctl_setdomainhandle
 };
 XEN_ABI_SIZE(struct xen_domctl_setdomainhandle, 16);
 
+/* --- mem_sharing_op ------------------------------------------------------ */
+
+#define XEN_DOMCTL_MEM_SHARING_CONTROL 0 /* u.enable: allow sharing the domain's RAM */
+
+struct xen_domctl_mem_sharing_op
+{
+    uint8_t op; /* XEN_DOMCTL_MEM_SHARING_* */
+    union
+    {
+        uint8_t enable;
+    } u;
+};
+XEN_ABI_SIZE(struct xen_domctl_mem_sharing_op, 2);
+
 /* --- the call ------------------------------------------------------------ */
 
 struct xen_domctl
@@ -308,6 +323,7 @@ struct xen_domctl
         struct xen_domctl_getpageframeinfo3 getpageframeinfo3;
         struct xen_domctl_tsc_info tsc_info;
         struct xen_domctl_set_broken_page_p2m set_broken_page_p2m;
+        struct xen_domctl_mem_sharing_op mem_sharing_op;
         uint8_t pad[128]; /* fixes the size; new members must fit */
     } u;
 };

@@ -34,6 +34,12 @@
 #define XENMEM_add_to_physmap_batch 23 /* struct xen_add_to_physmap_batch */
 #define XENMEM_acquire_resource     28 /* struct xen_mem_acquire_resource */
 
+/* Memory sharing (docs/designs/altp2m-sharing.md): XENMEM_sharing_op is
+ * privileged; the two counters are open to all, as in Xen. */
+#define XENMEM_get_sharing_freed_pages  18 /* arg NULL; frames sharing saved */
+#define XENMEM_get_sharing_shared_pages 19 /* arg NULL; shared frames now */
+#define XENMEM_sharing_op               22 /* struct xen_mem_sharing_op */
+
 /* xen_memory_reservation.mem_flags */
 #define XENMEMF_address_bits(x)     (x) /* limit MFNs below 2^x */
 #define XENMEMF_get_address_bits(x) ((x)&0xffU)
@@ -153,5 +159,87 @@ struct xen_mem_acquire_resource
     XEN_GUEST_HANDLE(xen_pfn_t) frame_list; /* IN: GFNs to map at */
 };
 XEN_ABI_SIZE(struct xen_mem_acquire_resource, 32);
+
+/* XENMEM_sharing_op (privileged): memory sharing, docs/designs/altp2m-sharing.md. */
+#define XENMEM_sharing_op_nominate_gfn  0
+#define XENMEM_sharing_op_nominate_gref 1
+#define XENMEM_sharing_op_share         2
+#define XENMEM_sharing_op_debug_gfn     3
+#define XENMEM_sharing_op_debug_mfn     4
+#define XENMEM_sharing_op_debug_gref    5
+#define XENMEM_sharing_op_add_physmap   6
+#define XENMEM_sharing_op_audit         7
+#define XENMEM_sharing_op_range_share   8
+#define XENMEM_sharing_op_fork          9
+#define XENMEM_sharing_op_fork_reset    10
+
+/* share and add_physmap: a handle that does not name the gfn's frame. */
+#define XENMEM_SHARING_OP_S_HANDLE_INVALID (-10)
+#define XENMEM_SHARING_OP_C_HANDLE_INVALID (-9)
+
+/* A gfn field that carries a grant reference instead. */
+#define XENMEM_SHARING_OP_FIELD_IS_GREF_FLAG (1ULL << 62)
+
+/* fork flags */
+#define XENMEM_FORK_WITH_IOMMU_ALLOWED (1U << 0)
+#define XENMEM_FORK_BLOCK_INTERRUPTS   (1U << 1)
+#define XENMEM_FORK_RESET_STATE        (1U << 2)
+#define XENMEM_FORK_RESET_MEMORY       (1U << 3)
+
+struct xen_mem_sharing_op
+{
+    uint8_t op; /* XENMEM_sharing_op_* */
+    uint8_t pad0;
+    domid_t domain;
+    uint32_t pad1;
+    union
+    {
+        struct mem_sharing_op_nominate /* nominate_gfn, nominate_gref */
+        {
+            union
+            {
+                uint64_t gfn;       /* IN */
+                uint32_t grant_ref; /* IN */
+            } u;
+            uint64_t handle; /* OUT */
+        } nominate;
+        struct mem_sharing_op_share /* share, add_physmap */
+        {
+            uint64_t source_gfn;
+            uint64_t source_handle;
+            uint64_t client_gfn;
+            uint64_t client_handle; /* share only */
+            domid_t client_domain;
+            uint16_t _pad[3]; /* Xen's layout on x86-64, spelt out for 32-bit callers */
+        } share;
+        struct mem_sharing_op_range /* range_share */
+        {
+            uint64_t first_gfn;
+            uint64_t last_gfn;
+            uint64_t opaque; /* 0 from the caller; where a continuation resumes */
+            domid_t client_domain;
+            uint16_t _pad[3];
+        } range;
+        struct mem_sharing_op_debug /* debug_gfn, debug_mfn, debug_gref */
+        {
+            union
+            {
+                uint64_t gfn;
+                uint64_t mfn;
+                uint32_t gref;
+            } u;
+        } debug;
+        struct mem_sharing_op_fork /* fork, fork_reset */
+        {
+            domid_t parent_domain;
+            uint16_t flags; /* XENMEM_FORK_* */
+            uint32_t pad;
+        } fork;
+    } u;
+};
+XEN_ABI_OFFSET(struct xen_mem_sharing_op, domain, 2);
+XEN_ABI_OFFSET(struct xen_mem_sharing_op, u, 8);
+XEN_ABI_OFFSET(struct xen_mem_sharing_op, u.share.client_domain, 40);
+XEN_ABI_SIZE(struct xen_mem_sharing_op, 48);
 
 #endif /* WREN_PUBLIC_MEMORY_H */

@@ -377,4 +377,14 @@ struct xen_domctl_wren_dirty_ring
 };
 XEN_ABI_SIZE(struct xen_domctl_wren_dirty_ring, 88);
 
+/*
+ * XENMEM_sharing_op additions (memory.h's struct xen_mem_sharing_op).
+ * Xen unshares only on a write; Wren also unshares on request, for tests
+ * and for a toolstack that wants a gfn private before it maps it. 0x80 is
+ * above Xen's sharing op numbers. The gfn is u.nominate.u.gfn of the
+ * domain named by the op; 0, or -ENOMEM when the domain's reservation
+ * has no room for the copy (nothing changes then).
+ */
+#define WREN_SHARING_OP_unshare 0x80
+
 #endif /* WREN_PUBLIC_WREN_H */

@@ -35,6 +35,10 @@ enum frame_use
  * keeps its references until they are dropped, and the allocator then
  * retires the frame instead of freeing it. */
 #define FRAME_BROKEN 0x4
+/* A shared copy-on-write frame (owner DOMID_COW): every reference is a
+ * p2m entry that maps it (or a copy in progress), none is an allocation's;
+ * the last one frees it (xen/mem_sharing.h). */
+#define FRAME_SHARED 0x8
 
 struct page_info
 {
@@ -86,6 +90,19 @@ bool frame_is_allocated_to(mfn_t m, uint16_t owner);
  * a foreign or grant mapping in another domain, or a copy the hypervisor
  * is making (a moment's over-estimate, never an under-estimate)? */
 bool frame_held_by_others(mfn_t m, uint16_t owner);
+
+/* Memory sharing: owner's allocated RAM frame m, with no reference but
+ * its allocation's, becomes a shared frame of DOMID_COW whose one
+ * reference is now the mapping entry's. 0; -E2BIG if anything else holds
+ * a reference (a foreign or grant mapping, a copy); -EINVAL if m is not
+ * owner's allocated RAM (a page the hypervisor shares, a broken frame). */
+int frame_make_shared(mfn_t m, uint16_t owner);
+/* The reverse: a shared frame whose one reference is left becomes
+ * owner's allocated RAM again, that reference its allocation's. false
+ * (nothing changed) if m is not shared or has other references. */
+bool frame_make_private(mfn_t m, uint16_t owner);
+/* The references on m now (0 for a frame not in use). */
+uint32_t frame_ref_count(mfn_t m);
 
 /* Release every frame owner still has allocated (the pages the
  * hypervisor shares with it are the hypervisor's to put). Returns the

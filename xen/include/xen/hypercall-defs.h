@@ -119,7 +119,8 @@
     OP(f, XEN_DOMCTL_settscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_gettscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_getpageframeinfo3,       domctl_pageframeinfo3, PRIVILEGED, 0) \
-    OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0)
+    OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_mem_sharing_op,          domctl_mem_sharing_op, PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
@@ -144,7 +145,10 @@
     OP(f, XENMEM_maximum_gpfn,                memop_domain_count,    ANY, 0)     \
     OP(f, XENMEM_remove_from_physmap,         memop_remove_from_physmap, ANY, 0) \
     OP(f, XENMEM_add_to_physmap_batch,        memop_add_to_physmap_batch, ANY, 0) \
-    OP(f, XENMEM_acquire_resource,            memop_acquire_resource, ANY, 0)
+    OP(f, XENMEM_acquire_resource,            memop_acquire_resource, ANY, 0) \
+    OP(f, XENMEM_get_sharing_freed_pages,     memop_sharing_counts,  ANY, 0)     \
+    OP(f, XENMEM_get_sharing_shared_pages,    memop_sharing_counts,  ANY, 0)     \
+    OP(f, XENMEM_sharing_op,                  memop_sharing_op,      PRIVILEGED, 0)
 
 /* Which parameters a domU may touch depends on the parameter: the
  * handlers decide (hvm_op.c). */
@@ -152,7 +156,8 @@
     OP(f, HVMOP_set_param,                    hvmop_set_param,       ANY, 0)     \
     OP(f, HVMOP_get_param,                    hvmop_get_param,       ANY, 0)     \
     OP(f, HVMOP_get_mem_type,                 hvmop_get_mem_type,    ANY, 0)     \
-    OP(f, HVMOP_set_evtchn_upcall_vector,     hvmop_set_evtchn_upcall_vector, ANY, 0)
+    OP(f, HVMOP_set_evtchn_upcall_vector,     hvmop_set_evtchn_upcall_vector, ANY, 0) \
+    OP(f, HVMOP_altp2m,                       hvmop_altp2m,          ANY, 0)
 
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */

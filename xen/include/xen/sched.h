@@ -12,12 +12,14 @@
 #include <xen/types.h>
 #include <xen/spinlock.h>
 #include <xen/p2m.h>
+#include <xen/altp2m.h>
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
 #include <xen/time.h>
 #include <xen/ratelimit.h>
 #include <xen/ioreq.h>
+#include <xen/mem_sharing.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -61,6 +63,7 @@ struct vcpu
     bool polling;              /* in SCHEDOP_poll (schedule.c) */
     int32_t poll_port;         /* the one port it polls, or -1: any */
     struct ioreq_vcpu ioreq;   /* its request to an IOREQ server (ioreq_fwd.c) */
+    struct altp2m_vcpu altp2m; /* its active view, #VE info page (altp2m.c) */
     struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
@@ -117,6 +120,7 @@ struct domain
     uint64_t gfn_limit;             /* no gfn at or above this is ever mapped */
     struct p2m_pool p2m_pool;       /* where this domain's p2m tables come from */
     struct p2m_changes p2m_changes; /* global type changes and type owners, for every table */
+    struct altp2m_domain altp2m;    /* its altp2m views (altp2m.c) */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry *memmap; /* nr_memmap entries, as many as the builder made */
@@ -136,6 +140,9 @@ struct domain
     struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
     uint32_t tsc_incarnation;        /* XEN_DOMCTL_settscinfo (tsc_info.c) */
     struct domain_time time;         /* its TSC and system time (domain_time.c) */
+
+    /* Memory sharing: enabled, its reverse-map nodes (mem_sharing.c). */
+    struct mem_sharing_domain sharing;
 };
 
 extern struct domain *domain_list;

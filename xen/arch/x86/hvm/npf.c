@@ -2,11 +2,15 @@
  * npf.c - what happens when a guest access faults in the second stage
  * (SVM nested page fault, VMX EPT violation or misconfiguration).
  *
- * In order: a pending lazy type change on the path is resolved and the
+ * In order: a vCPU on an altp2m view has its fault seen by the view code
+ * first (altp2m_fault.c), which may hand it on as a host fault on the
+ * source gfn; a pending lazy type change on the path is resolved and the
  * guest retries; an access the entry now allows (another CPU fixed it)
  * is retried, and so is an EPT misconfiguration whose mark another CPU
  * resolved first; a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
+ * write to ram_shared unshares the gfn (mem_sharing.c: a private copy,
+ * or the frame itself if no other entry maps it); a
  * write to ram_ro, or to a foreign mapping made read-only, is dropped:
  * the instruction is decoded and skipped, so the guest sees no fault and
  * the page no change; a write to a read-only
@@ -23,6 +27,7 @@
 #include <xen/sched.h>
 #include <xen/vmce.h>
 #include <xen/guest_access.h>
+#include <xen/altp2m.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
 #include <asm/hvm_emulate.h>
@@ -112,13 +117,27 @@ static bool misconfig_raced(struct vcpu *v, const struct hvm_exit *e)
     return last[cpu].n <= MISCONFIG_RETRIES;
 }
 
+/* The access that faulted, as p2m_access_t bits. */
+static unsigned int npf_kind(const struct hvm_exit *e)
+{
+    return (e->npf_read ? p2m_access_r : 0) | (e->npf_write ? p2m_access_w : 0) |
+           (e->npf_exec ? p2m_access_x : 0);
+}
+
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
 {
     struct p2m_domain *p2m = &v->domain->p2m;
-    gfn_t gfn = _gfn(e->gpa >> PAGE_SHIFT);
+    uint64_t src = e->gpa >> PAGE_SHIFT;
+    gfn_t gfn;
     const char *why = "no mapping allows it";
     p2m_type_t t;
     p2m_access_t a;
+    /* In a view: filled from the host, or the view's own access; else a
+     * host fault on the gfn the view's entry derives from. */
+    if ( ACCESS_ONCE(v->domain->altp2m.active) &&
+         altp2m_npf(v, src, npf_kind(e), &src) == ALTP2M_NPF_RETRY )
+        return;
+    gfn = _gfn(src);
     if ( p2m_resolve_fault(p2m, gfn) > 0 )
         return;
     p2m_lookup(p2m, gfn, &t, &a, NULL);
@@ -137,6 +156,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( e->npf_write && t == p2m_ram_logdirty && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return;
+    if ( e->npf_write && t == p2m_ram_shared )
+    {
+        mem_sharing_unshare_fault(v, gfn); /* retried, or crashed with the reason */
+        return;
+    }
     if ( e->npf_write && t == p2m_ioreq_server && !e->npf_exec && !e->npf_guest_walk )
     {
         hvm_emulate_mmio(v, e); /* to the type's IOREQ server, or to RAM */
