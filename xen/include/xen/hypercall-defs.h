@@ -119,7 +119,9 @@
     OP(f, XEN_DOMCTL_settscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_gettscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_getpageframeinfo3,       domctl_pageframeinfo3, PRIVILEGED, 0) \
-    OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0)
+    OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_vm_event_op,             domctl_vm_event_op,    PRIVILEGED, NO_TARGET) \
+    OP(f, XEN_DOMCTL_wren_vm_event,           domctl_wren_vm_event,  PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
