@@ -169,7 +169,8 @@ static bool take_responses(struct domain *d)
     smp_rmb(); /* the index before the entries */
     if ( prod - ved->rsp_cons > ved->req_prod_pvt - ved->rsp_cons )
     {
-        ved->stats.bad_responses++;
+        ved->stats.bad_responses += prod != ved->refused_prod;
+        ved->refused_prod = prod;
         return false;
     }
     while ( ved->rsp_cons != prod )
@@ -234,7 +235,7 @@ static int ring_enable(struct domain *d, struct xen_domctl_vm_event_op *op)
     if ( !ved->sring )
     {
         ved->sring = va;
-        ved->req_prod_pvt = ved->rsp_cons = 0; /* the toolstack zeroed the page */
+        ved->req_prod_pvt = ved->rsp_cons = ved->refused_prod = 0; /* zeroed by the toolstack */
         ved->port = (unsigned int)port;
         ved->listener = current->domain->domain_id;
         op->u.enable.port = (uint32_t)port;

@@ -35,6 +35,7 @@ struct vm_event_domain
     vm_event_sring_t *sring; /* the ring page (a frame reference), NULL: off */
     RING_IDX req_prod_pvt;   /* requests produced */
     RING_IDX rsp_cons;       /* responses taken */
+    RING_IDX refused_prod;   /* a response index refused (counted once) */
     unsigned int port;       /* d's port for the ring; its consumer is us */
     domid_t listener;        /* who enabled it (the port's peer) */
     bool access_required;    /* no listener: crash rather than lift the access */

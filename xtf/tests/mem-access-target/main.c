@@ -1,0 +1,90 @@
+/*
+ * mem-access-target - helper domU for the mem-access tests.
+ *
+ * Serves the mailbox (include/xtf/mailbox.h): on command it writes
+ * val[i] at byte arg0 of each frame gfn[i] (XTF_MB_WRITE, one MOV, then
+ * reads it back into out[i]), reads the first word of each
+ * (XTF_MB_READ), or calls the start of each frame (MA_EXEC: the frame
+ * must hold code; a RET written there first returns at once). Every
+ * access is its own vCPU's, through its own p2m, so a page whose access
+ * right refuses it stops this vCPU until the listener answers. Frames
+ * outside [2 MiB, end of RAM) are refused (-EINVAL): the image lives
+ * below 2 MiB. Prints no verdict; powers off on XTF_MB_EXIT.
+ *
+ * May not touch: any frame the controller did not name.
+ */
+#include <xtf.h>
+#include <xtf/mailbox.h>
+#include <xtf/p2m.h>
+
+const char test_title[] = "mem_access helper: mailbox target";
+
+#define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
+#define MA_EXEC        100     /* call the start of each frame */
+
+static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
+static uint64_t ram_end_gfn;
+
+static uint8_t *frame(uint64_t gfn)
+{
+    return (uint8_t *)(uintptr_t)(gfn << PAGE_SHIFT);
+}
+
+/* Exactly one store instruction: one access, one violation. */
+static inline void store(uint64_t *p, uint64_t v)
+{
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+}
+
+static inline uint64_t load(const uint64_t *p)
+{
+    return *(const volatile uint64_t *)p;
+}
+
+static bool frames_ok(uint32_t nr)
+{
+    if ( nr > XTF_MB_MAX )
+        return false;
+    for ( uint32_t i = 0; i < nr; i++ )
+        if ( mb->gfn[i] < FIRST_DATA_GFN || mb->gfn[i] >= ram_end_gfn )
+            return false;
+    return true;
+}
+
+static long do_frames(uint32_t op, uint32_t nr)
+{
+    uint64_t offset = mb->arg[0] & (PAGE_SIZE - 8) & ~7UL;
+
+    if ( !frames_ok(nr) )
+        return -XEN_EINVAL;
+    for ( uint32_t i = 0; i < nr; i++ )
+    {
+        uint64_t *p = (uint64_t *)(frame(mb->gfn[i]) + (op == XTF_MB_WRITE ? offset : 0));
+
+        if ( op == XTF_MB_WRITE )
+            store(p, mb->val[i]);
+        if ( op == MA_EXEC )
+            ((void (*)(void))(uintptr_t)p)();
+        mb->out[i] = load(p);
+    }
+    return 0;
+}
+
+static long serve(uint32_t op, uint32_t nr)
+{
+    switch ( op )
+    {
+    case XTF_MB_NOP:
+    case XTF_MB_EXIT: return 0;
+    case XTF_MB_READ:
+    case XTF_MB_WRITE:
+    case MA_EXEC: return do_frames(op, nr);
+    default: return -XEN_EINVAL;
+    }
+}
+
+void test_main(void)
+{
+    ram_end_gfn = xtf_ram_end() >> PAGE_SHIFT;
+    xtf_mb_serve(serve);
+}

@@ -1,0 +1,592 @@
+/*
+ * mem-access - a dom0 listener on a domU's monitor ring gets exactly one
+ * event per access that a page's access right refuses, answers it, and
+ * the access then completes (XENMEM_access_op, XEN_DOMCTL_vm_event_op,
+ * public/vm_event.h; Xen's xen-access is the model).
+ *
+ * dom0 is the listener; d1 and d2 run mem-access-target (16 MiB), which
+ * writes, reads or runs its own frames on command through the mailbox.
+ * The listener sets the ring up as Xen's libxc does: the target's frame
+ * RING_GFN named by HVM_PARAM_MONITOR_RING_PFN, mapped here and zeroed,
+ * the ring enabled, the frame given back from the target's physmap, the
+ * port bound interdomain. Then:
+ *  - every bad argument is refused with Xen's error, before and after the
+ *    ring exists, and changes nothing (a set_access_multi with one bad
+ *    entry leaves its good first entry alone);
+ *  - writes to four rx pages: four events, in order, each with its gfn,
+ *    the offset written, kind W, vCPU 0, VCPU_PAUSED; the listener gives
+ *    the page rwx back and answers; each write lands with its data, and
+ *    writing again makes no event; a read of an n page (kind R) and a
+ *    call into an rw page (kind X) likewise; the counters agree (one
+ *    violation exit per event);
+ *  - an answer with the wrong version is ignored and counted (the vCPU
+ *    stays paused), and so is a second answer to the same request;
+ *    disabling the ring lets the vCPU go;
+ *  - with the ring disabled and access not required, a write to an rx
+ *    page is not lost: the page gets rwx back (counted) and the data lands;
+ *  - d2 with access required and no listener is crashed, with the reason;
+ *  - d1 destroyed while a vCPU waits on an event, ring on: the domain goes
+ *    completely (no zombie: the ring's reference was dropped), and its
+ *    frames come back.
+ */
+#include <xtf.h>
+#include <xtf/mailbox.h>
+#include <xtf/p2m.h>
+#include <xtf/evtchn.h>
+#include <xtf/sysctl.h>
+#include <public/memory.h>
+#include <public/vm_event.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+
+const char test_title[] = "mem_access: events to a dom0 listener";
+
+#define D1       1
+#define D2       2
+#define NO_DOM   77
+#define RING_GFN 0xf00UL /* the target's; 16 MiB of RAM */
+#define MA_EXEC  100     /* mem-access-target: call each frame */
+#define W_GFN    0x400UL /* four rx pages written */
+#define R_GFN    0x410UL /* an n page read */
+#define X_GFN    0x420UL /* an rw page run */
+#define B_GFN    0x430UL /* a bad answer first */
+#define N_GFN    0x440UL /* no listener */
+#define D_GFN    0x450UL /* destroyed while waiting */
+#define OFFSET   0x18UL
+#define VAL(g)   (0x3acce55000000000ULL + (g))
+
+struct target
+{
+    domid_t dom;
+    uint64_t mb_gfn, ring_gfn; /* where dom0 maps its mailbox and ring */
+    xtf_mb_t *mb;
+    vm_event_sring_t *sring;
+    vm_event_back_ring_t back;
+    evtchn_port_t port; /* ours, bound to the target's ring port */
+};
+
+static struct target t1 = { .dom = D1, .mb_gfn = 0x7f200, .ring_gfn = 0x7f210 };
+static struct target t2 = { .dom = D2, .mb_gfn = 0x7f201, .ring_gfn = 0x7f211 };
+
+/* What the listener saw and does. */
+static vm_event_request_t seen[16];
+static unsigned int nr_seen;
+static uint32_t answer_version = VM_EVENT_INTERFACE_VERSION;
+static bool hold; /* take requests, answer nothing */
+
+/* ---- hypercalls --------------------------------------------------------- */
+
+static long vm_event_op(domid_t dom, uint32_t op, uint32_t mode, struct xen_domctl_vm_event_op *out)
+{
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_vm_event_op,
+        .domain = dom,
+        .u.vm_event_op = { .op = op, .mode = mode },
+    };
+    long rc = hypercall_domctl(&d);
+
+    if ( out )
+        *out = d.u.vm_event_op;
+    return rc;
+}
+
+static long monitor(domid_t dom, uint32_t op)
+{
+    return vm_event_op(dom, op, XEN_DOMCTL_VM_EVENT_OP_MONITOR, NULL);
+}
+
+static long access_required(domid_t dom, uint8_t required)
+{
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_set_access_required,
+        .domain = dom,
+        .u.access_required = { .access_required = required },
+    };
+    return hypercall_domctl(&d);
+}
+
+static long counters(domid_t dom, struct xen_domctl_wren_vm_event *s)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_wren_vm_event, .domain = dom };
+    long rc = hypercall_domctl(&d);
+
+    *s = d.u.wren_vm_event;
+    return rc;
+}
+
+static long set_access(domid_t dom, uint64_t pfn, uint32_t nr, uint8_t access)
+{
+    struct xen_mem_access_op m = {
+        .op = XENMEM_access_op_set_access, .access = access, .domid = dom, .nr = nr, .pfn = pfn
+    };
+    return hypercall_memory_op(XENMEM_access_op, &m);
+}
+
+static long get_access(domid_t dom, uint64_t pfn, uint8_t *access)
+{
+    struct xen_mem_access_op m = { .op = XENMEM_access_op_get_access, .domid = dom, .pfn = pfn };
+    long rc = hypercall_memory_op(XENMEM_access_op, &m);
+
+    *access = m.access;
+    return rc;
+}
+
+static long set_access_multi(domid_t dom, const uint64_t *pfns, const uint8_t *acc, uint32_t nr)
+{
+    struct xen_mem_access_op m = {
+        .op = XENMEM_access_op_set_access_multi,
+        .access = XENMEM_access_default + 1,
+        .domid = dom,
+        .nr = nr,
+        .pfn = ~0ULL,
+    };
+
+    set_xen_guest_handle(m.pfn_list, pfns);
+    set_xen_guest_handle(m.access_list, acc);
+    return hypercall_memory_op(XENMEM_access_op, &m);
+}
+
+static long access_op_raw(uint8_t op, uint8_t access, domid_t dom, uint64_t pfn, uint32_t nr)
+{
+    struct xen_mem_access_op m = { .op = op, .access = access, .domid = dom, .nr = nr, .pfn = pfn };
+    return hypercall_memory_op(XENMEM_access_op, &m);
+}
+
+static long hvm_param(domid_t dom, uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param p = { .domid = dom, .index = index, .value = value };
+    return hypercall_hvm_op(HVMOP_set_param, &p);
+}
+
+static long reservation(unsigned int cmd, domid_t dom, uint64_t gfn)
+{
+    xen_pfn_t pfn = gfn;
+    struct xen_memory_reservation r = { .nr_extents = 1, .domid = dom };
+
+    set_xen_guest_handle(r.extent_start, &pfn);
+    return hypercall_memory_op(cmd, &r);
+}
+
+static bool expect(const char *what, long got, long want)
+{
+    if ( got == want )
+        return true;
+    xtf_failure("%s: %ld, expected %ld", what, got, want);
+    return false;
+}
+
+/* ---- the listener ------------------------------------------------------- */
+
+/* The ring, as Xen's libxc sets it up (xc_monitor_enable). */
+static bool ring_up(struct target *t)
+{
+    struct xen_domctl_vm_event_op out;
+    long rc;
+
+    /* Populate the frame if it is a hole (after an earlier ring went). */
+    if ( xtf_p2m_type_of(t->dom, RING_GFN) != XTF_P2M_RAM_RW &&
+         reservation(XENMEM_populate_physmap, t->dom, RING_GFN) != 1 )
+        return xtf_error("d%u: cannot populate the ring frame", t->dom), false;
+    if ( hvm_param(t->dom, HVM_PARAM_MONITOR_RING_PFN, RING_GFN) ||
+         xtf_map_foreign(t->dom, RING_GFN, t->ring_gfn) )
+        return xtf_error("d%u: cannot make or map the ring frame", t->dom), false;
+    t->sring = (vm_event_sring_t *)(uintptr_t)(t->ring_gfn << PAGE_SHIFT);
+    memset(t->sring, 0, PAGE_SIZE);
+    rc = vm_event_op(t->dom, XEN_VM_EVENT_ENABLE, XEN_DOMCTL_VM_EVENT_OP_MONITOR, &out);
+    if ( rc )
+        return xtf_failure("d%u: enabling the ring: %ld", t->dom, rc), false;
+    if ( reservation(XENMEM_decrease_reservation, t->dom, RING_GFN) != 1 )
+        return xtf_failure("d%u: giving the ring frame back failed", t->dom), false;
+    rc = evtchn_bind_interdomain(t->dom, out.u.enable.port);
+    if ( rc < 0 )
+        return xtf_failure("d%u: binding ring port %u: %ld", t->dom, out.u.enable.port, rc), false;
+    t->port = (evtchn_port_t)rc;
+    SHARED_RING_INIT(t->sring);
+    BACK_RING_INIT(&t->back, t->sring, PAGE_SIZE);
+    return true;
+}
+
+static bool ring_down(struct target *t)
+{
+    bool ok = expect("disabling the ring", monitor(t->dom, XEN_VM_EVENT_DISABLE), 0);
+
+    evtchn_close(t->port);
+    xtf_unmap_local(t->ring_gfn);
+    t->sring = NULL;
+    return ok;
+}
+
+/* Answer one request as xen-access does: the page gets rwx, the vCPU goes. */
+static void answer(struct target *t, const vm_event_request_t *req)
+{
+    vm_event_response_t rsp;
+
+    if ( req->reason == VM_EVENT_REASON_MEM_ACCESS )
+        set_access(t->dom, req->u.mem_access.gfn, 1, XENMEM_access_rwx);
+    memset(&rsp, 0, sizeof(rsp));
+    rsp.version = answer_version;
+    rsp.vcpu_id = req->vcpu_id;
+    rsp.flags = req->flags & VM_EVENT_FLAG_VCPU_PAUSED;
+    rsp.reason = req->reason;
+    *RING_GET_RESPONSE(&t->back, t->back.rsp_prod_pvt) = rsp;
+    t->back.rsp_prod_pvt++;
+    RING_PUSH_RESPONSES(&t->back);
+    evtchn_send(t->port);
+}
+
+/* The mailbox's idle work: take every request, answer it (unless held). */
+static bool listen(void *arg)
+{
+    struct target *t = arg;
+    bool did = false;
+
+    while ( t->sring && !hold && RING_HAS_UNCONSUMED_REQUESTS(&t->back) )
+    {
+        vm_event_request_t req = *RING_GET_REQUEST(&t->back, t->back.req_cons);
+
+        t->back.req_cons++;
+        if ( nr_seen < ARRAY_SIZE(seen) )
+            seen[nr_seen] = req;
+        nr_seen++;
+        answer(t, &req);
+        did = true;
+    }
+    return did;
+}
+
+static long call(struct target *t, uint32_t op, uint32_t nr)
+{
+    return xtf_mb_call_idle(t->mb, op, nr, listen, t);
+}
+
+/* Event i is a MEM_ACCESS request for gfn with these kinds and offset. */
+static bool check_event(unsigned int i, uint64_t gfn, uint32_t kind, uint64_t offset)
+{
+    const vm_event_request_t *r = &seen[i];
+    uint32_t got = r->u.mem_access.flags & MEM_ACCESS_RWX;
+
+    if ( r->version != VM_EVENT_INTERFACE_VERSION || r->reason != VM_EVENT_REASON_MEM_ACCESS ||
+         r->vcpu_id != 0 || !(r->flags & VM_EVENT_FLAG_VCPU_PAUSED) ||
+         (r->flags & VM_EVENT_FLAG_ALTERNATE_P2M) )
+        return xtf_failure("event %u: version %u reason %u vcpu %u flags %#x", i, r->version,
+                           r->reason, r->vcpu_id, r->flags),
+               false;
+    if ( r->u.mem_access.gfn != gfn || got != kind || r->u.mem_access.offset != offset )
+        return xtf_failure("event %u: gfn %#lx kind %#x offset %#lx, expected %#lx %#x %#lx", i,
+                           (unsigned long)r->u.mem_access.gfn, got,
+                           (unsigned long)r->u.mem_access.offset, (unsigned long)gfn, kind,
+                           (unsigned long)offset),
+               false;
+    return true;
+}
+
+/* ---- refusals ----------------------------------------------------------- */
+
+/* Before d1 has a ring. */
+static bool refused_without_ring(void)
+{
+    struct xen_domctl_vm_event_op v;
+    bool ok = true;
+
+    ok &= expect("access_op with no ring", set_access(D1, W_GFN, 1, XENMEM_access_rx), -XEN_ENODEV);
+    ok &= expect("enable with no ring frame", monitor(D1, XEN_VM_EVENT_ENABLE), -XEN_EOPNOTSUPP);
+    ok &= expect("enable on myself", monitor(0, XEN_VM_EVENT_ENABLE), -XEN_EINVAL);
+    ok &= expect("enable on no domain", monitor(NO_DOM, XEN_VM_EVENT_ENABLE), -XEN_ESRCH);
+    ok &= expect("paging mode",
+                 vm_event_op(D1, XEN_VM_EVENT_ENABLE, XEN_DOMCTL_VM_EVENT_OP_PAGING, NULL),
+                 -XEN_EOPNOTSUPP);
+    ok &= expect("mode 9", vm_event_op(D1, XEN_VM_EVENT_ENABLE, 9, NULL), -XEN_ENOSYS);
+    ok &= expect("op 7", monitor(D1, 7), -XEN_ENOSYS);
+    ok &= expect("disable when off", monitor(D1, XEN_VM_EVENT_DISABLE), -XEN_EINVAL);
+    ok &= expect("resume when off", monitor(D1, XEN_VM_EVENT_RESUME), -XEN_ENODEV);
+    ok &= expect("get_version", vm_event_op(DOMID_INVALID, XEN_VM_EVENT_GET_VERSION, 0, &v), 0);
+    ok &= expect("version", v.u.version, VM_EVENT_INTERFACE_VERSION);
+    ok &= expect("ring frame not RAM", hvm_param(D1, HVM_PARAM_MONITOR_RING_PFN, 0x7ffff), 0);
+    ok &= expect("enable on a hole", monitor(D1, XEN_VM_EVENT_ENABLE), -XEN_EINVAL);
+    ok &= expect("access_required on myself", access_required(0, 1), -XEN_EPERM);
+    return ok;
+}
+
+/* With d1's ring on: nothing here changes an access. */
+static bool refused_with_ring(void)
+{
+    uint64_t pfns[3] = { W_GFN, W_GFN + 1, W_GFN + 2 };
+    uint8_t acc[3] = { XENMEM_access_rx, XENMEM_access_default + 1, XENMEM_access_rx }, a = 0;
+    bool ok = true;
+
+    ok &= expect("enable twice", monitor(D1, XEN_VM_EVENT_ENABLE), -XEN_EBUSY);
+    ok &= expect("access_op on myself", set_access(0, W_GFN, 1, XENMEM_access_rx), -XEN_EINVAL);
+    ok &= expect("access_op on no domain", set_access(NO_DOM, W_GFN, 1, XENMEM_access_rx),
+                 -XEN_ESRCH);
+    ok &= expect("sub-op 2", access_op_raw(2, XENMEM_access_rx, D1, W_GFN, 1), -XEN_ENOSYS);
+    ok &= expect("sub-op 9", access_op_raw(9, XENMEM_access_rx, D1, W_GFN, 1), -XEN_ENOSYS);
+    ok &= expect("access 11", set_access(D1, W_GFN, 1, XENMEM_access_default + 1), -XEN_EINVAL);
+    ok &= expect("access w", set_access(D1, W_GFN, 1, XENMEM_access_w), -XEN_EINVAL);
+    ok &= expect("access x", set_access(D1, W_GFN, 1, XENMEM_access_x), -XEN_EINVAL);
+    ok &= expect("access rx2rw", set_access(D1, W_GFN, 1, XENMEM_access_rx2rw), -XEN_EOPNOTSUPP);
+    ok &= expect("pfn past the end", set_access(D1, 0x100000, 1, XENMEM_access_rx), -XEN_EINVAL);
+    ok &= expect("nr 0", set_access(D1, W_GFN, 0, XENMEM_access_rx), -XEN_EINVAL);
+    ok &= expect("range wraps", set_access(D1, ~0ULL - 2, 8, XENMEM_access_rx), -XEN_EINVAL);
+    ok &= expect("default access rx", set_access(D1, ~0ULL, 0, XENMEM_access_rx), -XEN_EOPNOTSUPP);
+    ok &= expect("get past the end", get_access(D1, 0x100000, &a), -XEN_EINVAL);
+    ok &= expect("get of a hole", get_access(D1, RING_GFN, &a), -XEN_ESRCH);
+    ok &= expect("multi, bad entry", set_access_multi(D1, pfns, acc, 3), -XEN_EINVAL);
+    ok &= expect("multi, bad list", set_access_multi(D1, (const uint64_t *)8, acc, 3), -XEN_EFAULT);
+    ok &= expect("get after refusals", get_access(D1, W_GFN, &a), 0);
+    ok &= expect("first entry of the refused multi", a, XENMEM_access_rwx);
+    ok &= expect("default access", get_access(D1, ~0ULL, &a), 0) &&
+          expect("default", a, XENMEM_access_rwx);
+    return ok;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static bool stats_are(domid_t dom, const char *when, uint64_t req, uint64_t rsp, uint64_t bad,
+                      uint64_t exits, uint64_t resets)
+{
+    struct xen_domctl_wren_vm_event s;
+
+    if ( counters(dom, &s) )
+        return xtf_failure("%s: XEN_DOMCTL_wren_vm_event failed", when), false;
+    printf("%s: requests %lu responses %lu bad %lu violation exits %lu resets %lu waits %lu\n",
+           when, (unsigned long)s.requests, (unsigned long)s.responses,
+           (unsigned long)s.bad_responses, (unsigned long)s.violation_exits,
+           (unsigned long)s.access_resets, (unsigned long)s.ring_waits);
+    if ( s.requests != req || s.responses != rsp || s.bad_responses != bad ||
+         s.violation_exits != exits || s.access_resets != resets || s.paused_now )
+        return xtf_failure("%s: counters are not %lu/%lu/%lu/%lu/%lu, none paused", when,
+                           (unsigned long)req, (unsigned long)rsp, (unsigned long)bad,
+                           (unsigned long)exits, (unsigned long)resets),
+               false;
+    return true;
+}
+
+/* Four writes to rx pages: four events, then the data is there. */
+static bool writes(void)
+{
+    uint8_t a = 0;
+    long rc;
+
+    if ( !expect("set rx", set_access(D1, W_GFN, 4, XENMEM_access_rx), 0) ||
+         !expect("get", get_access(D1, W_GFN + 3, &a), 0) || !expect("rx", a, XENMEM_access_rx) )
+        return false;
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        t1.mb->gfn[i] = W_GFN + i;
+        t1.mb->val[i] = VAL(W_GFN + i);
+    }
+    t1.mb->arg[0] = OFFSET;
+    nr_seen = 0;
+    rc = call(&t1, XTF_MB_WRITE, 4);
+    if ( rc )
+        return xtf_mb_report(t1.mb, "writes to rx pages", rc), false;
+    if ( !expect("events for four writes", nr_seen, 4) )
+        return false;
+    for ( unsigned int i = 0; i < 4; i++ )
+        if ( !check_event(i, W_GFN + i, MEM_ACCESS_W, OFFSET) ||
+             !expect("written data", (long)t1.mb->out[i], (long)VAL(W_GFN + i)) )
+            return false;
+    rc = call(&t1, XTF_MB_WRITE, 4);
+    return expect("second writes", rc, 0) && expect("events for writes to rwx pages", nr_seen, 4) &&
+           stats_are(D1, "after the writes", 4, 4, 0, 4, 0);
+}
+
+/* A read of an n page (kind R), a call into an rw page (kind X). */
+static bool read_and_run(void)
+{
+    long rc;
+
+    t1.mb->gfn[0] = X_GFN;
+    t1.mb->val[0] = 0xc3; /* RET */
+    t1.mb->arg[0] = 0;
+    if ( !expect("write a RET", call(&t1, XTF_MB_WRITE, 1), 0) ||
+         !expect("set n", set_access(D1, R_GFN, 1, XENMEM_access_n), 0) ||
+         !expect("set rw", set_access(D1, X_GFN, 1, XENMEM_access_rw), 0) )
+        return false;
+    nr_seen = 0;
+    t1.mb->gfn[0] = R_GFN;
+    rc = call(&t1, XTF_MB_READ, 1);
+    if ( !expect("read of an n page", rc, 0) || !expect("events for one read", nr_seen, 1) ||
+         !check_event(0, R_GFN, MEM_ACCESS_R, 0) )
+        return false;
+    nr_seen = 0;
+    t1.mb->gfn[0] = X_GFN;
+    rc = call(&t1, MA_EXEC, 1);
+    if ( !expect("call into an rw page", rc, 0) || !expect("events for one call", nr_seen, 1) ||
+         !check_event(0, X_GFN, MEM_ACCESS_X, 0) )
+        return false;
+    return stats_are(D1, "after the read and the call", 6, 6, 0, 6, 0);
+}
+
+/* Wait until dom's vm_event says n vCPUs wait. */
+static bool wait_paused(domid_t dom, uint64_t n)
+{
+    struct xen_domctl_wren_vm_event s;
+
+    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
+    {
+        if ( counters(dom, &s) )
+            return false;
+        if ( s.paused_now == n )
+            return true;
+        hypercall_yield();
+    }
+    return xtf_failure("d%u: %lu vCPUs wait, not %lu", dom, (unsigned long)s.paused_now,
+                       (unsigned long)n),
+           false;
+}
+
+/* Post a command without waiting for it. */
+static void post(xtf_mb_t *mb, uint32_t op, uint32_t nr)
+{
+    mb->op = op;
+    mb->nr = nr;
+    smp_wmb();
+    mb->seq++;
+}
+
+/*
+ * A wrong version is ignored and counted: the vCPU waits on. A second
+ * answer to the same request is refused (the ring holds one answer per
+ * request: more would let the listener run the indexes past each other).
+ * Disabling the ring lets the vCPU go.
+ */
+static bool bad_answer(void)
+{
+    struct xen_domctl_wren_vm_event s;
+
+    if ( !expect("set rx", set_access(D1, B_GFN, 1, XENMEM_access_rx), 0) )
+        return false;
+    t1.mb->gfn[0] = B_GFN;
+    t1.mb->val[0] = VAL(B_GFN);
+    t1.mb->arg[0] = 0;
+    nr_seen = 0;
+    answer_version = VM_EVENT_INTERFACE_VERSION - 1;
+    post(t1.mb, XTF_MB_WRITE, 1);
+    for ( unsigned long i = 0; !nr_seen && i < XTF_POLL_LIMIT; i++ )
+        if ( !listen(&t1) )
+            hypercall_yield();
+    answer_version = VM_EVENT_INTERFACE_VERSION;
+    if ( !expect("events for a write answered wrongly", nr_seen, 1) || !wait_paused(D1, 1) )
+        return false;
+    answer(&t1, &seen[0]);
+    if ( !expect("resume", monitor(D1, XEN_VM_EVENT_RESUME), 0) || counters(D1, &s) ||
+         !expect("bad answers", s.bad_responses, 2) || !expect("still waiting", s.paused_now, 1) ||
+         !ring_down(&t1) )
+        return false;
+    return expect("write after the disable", call(&t1, XTF_MB_NOP, 0), 0) &&
+           expect("data", (long)t1.mb->out[0], (long)VAL(B_GFN)) &&
+           stats_are(D1, "after bad answers", 7, 6, 2, 7, 0) && ring_up(&t1);
+}
+
+/* ---- no listener -------------------------------------------------------- */
+
+/* Ring off, access not required: the write lands, the page is rwx again. */
+static bool no_listener_resets(void)
+{
+    long rc;
+
+    if ( !expect("set rx", set_access(D1, N_GFN, 1, XENMEM_access_rx), 0) || !ring_down(&t1) )
+        return false;
+    t1.mb->gfn[0] = N_GFN;
+    t1.mb->val[0] = VAL(N_GFN);
+    t1.mb->arg[0] = 0;
+    nr_seen = 0;
+    rc = xtf_mb_call(t1.mb, XTF_MB_WRITE, 1);
+    if ( rc )
+        return xtf_mb_report(t1.mb, "write with no listener", rc), false;
+    if ( !expect("data", (long)t1.mb->out[0], (long)VAL(N_GFN)) ||
+         !stats_are(D1, "with no listener", 7, 6, 2, 8, 1) || !ring_up(&t1) )
+        return false;
+    rc = xtf_mb_call(t1.mb, XTF_MB_WRITE, 1);
+    return expect("write again", rc, 0) && stats_are(D1, "write again", 7, 6, 2, 8, 1);
+}
+
+/* d2: access required and nobody listening: d2 is crashed. */
+static bool no_listener_crashes(void)
+{
+    unsigned int reason = 0;
+    long rc;
+
+    if ( !ring_up(&t2) || !expect("set rx", set_access(D2, N_GFN, 1, XENMEM_access_rx), 0) ||
+         !expect("access required", access_required(D2, 1), 0) || !ring_down(&t2) )
+        return false;
+    t2.mb->gfn[0] = N_GFN;
+    t2.mb->val[0] = VAL(N_GFN);
+    t2.mb->arg[0] = 0;
+    rc = xtf_mb_call(t2.mb, XTF_MB_WRITE, 1);
+    if ( !expect("write with access required", rc, -XEN_ESRCH) ||
+         !expect("d2 gone", xtf_mb_target_gone(t2.mb, &reason), true) ||
+         !expect("d2's shutdown reason", reason, SHUTDOWN_crash) )
+        return false;
+    printf("d2 crashed, as access is required and nobody listens\n");
+    return stats_are(D2, "d2 crashed", 0, 0, 0, 1, 0);
+}
+
+/* ---- destroy ------------------------------------------------------------ */
+
+/* No zombie: getdomaininfo says the domain is gone. */
+static bool gone(domid_t dom)
+{
+    struct xen_domctl_getdomaininfo info;
+    long rc = xtf_getdomaininfo(dom, &info);
+
+    if ( rc == -XEN_ESRCH )
+        return true;
+    return xtf_failure("d%u still exists after destroy (rc %ld, %lu pages held)", dom, rc,
+                       (unsigned long)info.tot_pages),
+           false;
+}
+
+/* The domain's frames come back: what it owned, its pool, and the ring. */
+static bool destroy(struct target *t, bool ring)
+{
+    uint64_t pool = 0, owned = 0, before, after;
+
+    if ( xtf_p2m_pool(t->dom, &pool, NULL, &owned) )
+        return xtf_error("WREN_P2M_POOL on d%u failed", t->dom), false;
+    xtf_unmap_local(t->mb_gfn);
+    before = xtf_free_pages();
+    if ( !expect("destroydomain", xtf_domctl_simple(XEN_DOMCTL_destroydomain, t->dom), 0) )
+        return false;
+    if ( ring )
+    {
+        evtchn_close(t->port);
+        xtf_unmap_local(t->ring_gfn);
+    }
+    after = xtf_free_pages();
+    printf("d%u: destroy freed %lu frames (owned %lu, pool %lu, ring %u)\n", t->dom,
+           (unsigned long)(after - before), (unsigned long)owned, (unsigned long)pool, ring);
+    if ( after - before < owned + pool + ring )
+        return xtf_failure("d%u: %lu frames came back, not %lu", t->dom,
+                           (unsigned long)(after - before), (unsigned long)(owned + pool + ring)),
+               false;
+    return gone(t->dom);
+}
+
+/* d1 is destroyed while its vCPU waits for an answer, ring on. */
+static bool destroy_while_waiting(void)
+{
+    if ( !expect("set rx", set_access(D1, D_GFN, 1, XENMEM_access_rx), 0) )
+        return false;
+    t1.mb->gfn[0] = D_GFN;
+    t1.mb->val[0] = VAL(D_GFN);
+    hold = true;
+    post(t1.mb, XTF_MB_WRITE, 1);
+    if ( !wait_paused(D1, 1) )
+        return false;
+    return destroy(&t1, true);
+}
+
+void test_main(void)
+{
+    t1.mb = xtf_mb_attach(D1, t1.mb_gfn);
+    t2.mb = xtf_mb_attach(D2, t2.mb_gfn);
+    if ( !t1.mb || !t2.mb )
+        return;
+    if ( !refused_without_ring() || !ring_up(&t1) || !refused_with_ring() || !writes() ||
+         !read_and_run() || !bad_answer() || !no_listener_resets() || !no_listener_crashes() ||
+         !destroy_while_waiting() || !destroy(&t2, false) )
+        return;
+    xtf_success(NULL);
+}
