@@ -121,6 +121,24 @@ int xc_domain_set_tsc_info(xc_interface *xch, uint32_t domid, uint32_t tsc_mode,
 /* Restore: pfn is broken on the sender; make it a broken entry here. */
 int xc_set_broken_page_p2m(xc_interface *xch, uint32_t domid, unsigned long pfn);
 
+/* --- mem_access and the monitor ring (xc_monitor.c, xc_mem_access.c) --- */
+#ifndef XC_PAGE_SIZE
+#define XC_PAGE_SIZE 4096
+#endif
+/* The ring page mapped here (munmap it after disabling), *port the
+ * target's port to bind; NULL with errno on failure, nothing left. */
+void *xc_monitor_enable(xc_interface *xch, uint32_t domain_id, uint32_t *port);
+int xc_monitor_disable(xc_interface *xch, uint32_t domain_id);
+int xc_monitor_resume(xc_interface *xch, uint32_t domain_id);
+/* VM_EVENT_INTERFACE_VERSION, or -1. */
+int xc_vm_event_get_version(xc_interface *xch);
+int xc_set_mem_access(xc_interface *xch, uint32_t domain_id, xenmem_access_t access,
+                      uint64_t first_pfn, uint32_t nr);
+int xc_set_mem_access_multi(xc_interface *xch, uint32_t domain_id, uint8_t *access, uint64_t *pages,
+                            uint32_t nr);
+int xc_get_mem_access(xc_interface *xch, uint32_t domain_id, uint64_t pfn, xenmem_access_t *access);
+int xc_domain_set_access_required(xc_interface *xch, uint32_t domid, unsigned int required);
+
 /* --- the host ----------------------------------------------------------- */
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 /* The hypervisor's console ring (xl dmesg). *pnr_chars is IN (buffer
