@@ -5,7 +5,9 @@
  * val[i] at byte arg0 of each frame gfn[i] (XTF_MB_WRITE, one MOV, then
  * reads it back into out[i]), reads the first word of each
  * (XTF_MB_READ), or calls the start of each frame (MA_EXEC: the frame
- * must hold code; a RET written there first returns at once). Every
+ * must hold code; a RET written there first returns at once), or has
+ * vCPU i write val[i] to frame gfn[i], every vCPU at once (MA_PAR_WRITE,
+ * once: vCPUs 1.. are started for it). Every
  * access is its own vCPU's, through its own p2m, so a page whose access
  * right refuses it stops this vCPU until the listener answers. Frames
  * outside [2 MiB, end of RAM) are refused (-EINVAL): the image lives
@@ -16,11 +18,13 @@
 #include <xtf.h>
 #include <xtf/mailbox.h>
 #include <xtf/p2m.h>
+#include <xtf/vcpu.h>
 
 const char test_title[] = "mem_access helper: mailbox target";
 
 #define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
 #define MA_EXEC        100     /* call the start of each frame */
+#define MA_PAR_WRITE   101     /* vCPU i writes frame gfn[i], all at once */
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static uint64_t ram_end_gfn;
@@ -70,6 +74,40 @@ static long do_frames(uint32_t op, uint32_t nr)
     return 0;
 }
 
+/* MA_PAR_WRITE: vCPUs 1..nr-1 are started once, each writes its frame
+ * and goes down; vCPU 0 writes frame 0 and waits for them. */
+static volatile uint32_t par_done;
+
+static void par_write_one(unsigned int id)
+{
+    uint64_t *p = (uint64_t *)frame(mb->gfn[id]);
+
+    store(p, mb->val[id]);
+    mb->out[id] = load(p);
+}
+
+static void par_worker(unsigned int id)
+{
+    par_write_one(id);
+    __atomic_add_fetch(&par_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static long par_write(uint32_t nr)
+{
+    static bool done_once;
+
+    if ( done_once || nr < 2 || nr > XTF_MAX_VCPUS || !frames_ok(nr) )
+        return -XEN_EINVAL;
+    done_once = true;
+    for ( unsigned int id = 1; id < nr; id++ )
+        if ( xtf_vcpu_start(id, par_worker) )
+            return -XEN_EINVAL;
+    par_write_one(0);
+    while ( par_done != nr - 1 )
+        hypercall_yield();
+    return 0;
+}
+
 static long serve(uint32_t op, uint32_t nr)
 {
     switch ( op )
@@ -79,6 +117,7 @@ static long serve(uint32_t op, uint32_t nr)
     case XTF_MB_READ:
     case XTF_MB_WRITE:
     case MA_EXEC: return do_frames(op, nr);
+    case MA_PAR_WRITE: return par_write(nr);
     default: return -XEN_EINVAL;
     }
 }

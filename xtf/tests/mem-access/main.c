@@ -27,7 +27,12 @@
  *  - d2 with access required and no listener is crashed, with the reason;
  *  - d1 destroyed while a vCPU waits on an event, ring on: the domain goes
  *    completely (no zombie: the ring's reference was dropped), and its
- *    frames come back.
+ *    frames come back;
+ *  - d3's 10 vCPUs write 10 rx pages at once: the ring (8 entries) fills,
+ *    two vCPUs wait for room (Xen's behaviour: nothing dropped, nothing
+ *    queued in the hypervisor), then every page makes exactly one event,
+ *    each by the vCPU that wrote it, every write lands, and the violation
+ *    exits are the requests plus the waits for room.
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -41,19 +46,23 @@
 
 const char test_title[] = "mem_access: events to a dom0 listener";
 
-#define D1       1
-#define D2       2
-#define NO_DOM   77
-#define RING_GFN 0xf00UL /* the target's; 16 MiB of RAM */
-#define MA_EXEC  100     /* mem-access-target: call each frame */
-#define W_GFN    0x400UL /* four rx pages written */
-#define R_GFN    0x410UL /* an n page read */
-#define X_GFN    0x420UL /* an rw page run */
-#define B_GFN    0x430UL /* a bad answer first */
-#define N_GFN    0x440UL /* no listener */
-#define D_GFN    0x450UL /* destroyed while waiting */
-#define OFFSET   0x18UL
-#define VAL(g)   (0x3acce55000000000ULL + (g))
+#define D1           1
+#define D2           2
+#define D3           3
+#define NR_PAR       10      /* d3's vCPUs: more than the ring's 8 entries */
+#define MA_PAR_WRITE 101     /* mem-access-target: vCPU i writes frame i */
+#define P_GFN        0x500UL /* d3: NR_PAR rx pages, one per vCPU */
+#define NO_DOM       77
+#define RING_GFN     0xf00UL /* the target's; 16 MiB of RAM */
+#define MA_EXEC      100     /* mem-access-target: call each frame */
+#define W_GFN        0x400UL /* four rx pages written */
+#define R_GFN        0x410UL /* an n page read */
+#define X_GFN        0x420UL /* an rw page run */
+#define B_GFN        0x430UL /* a bad answer first */
+#define N_GFN        0x440UL /* no listener */
+#define D_GFN        0x450UL /* destroyed while waiting */
+#define OFFSET       0x18UL
+#define VAL(g)       (0x3acce55000000000ULL + (g))
 
 struct target
 {
@@ -67,6 +76,7 @@ struct target
 
 static struct target t1 = { .dom = D1, .mb_gfn = 0x7f200, .ring_gfn = 0x7f210 };
 static struct target t2 = { .dom = D2, .mb_gfn = 0x7f201, .ring_gfn = 0x7f211 };
+static struct target t3 = { .dom = D3, .mb_gfn = 0x7f202, .ring_gfn = 0x7f212 };
 
 /* What the listener saw and does. */
 static vm_event_request_t seen[16];
@@ -257,6 +267,16 @@ static bool listen(void *arg)
 static long call(struct target *t, uint32_t op, uint32_t nr)
 {
     return xtf_mb_call_idle(t->mb, op, nr, listen, t);
+}
+
+/* Event i is a MEM_ACCESS write by some vCPU (d3's order is the CPUs'). */
+static bool check_kind_w(unsigned int i)
+{
+    const vm_event_request_t *r = &seen[i];
+
+    return r->reason == VM_EVENT_REASON_MEM_ACCESS &&
+           (r->u.mem_access.flags & MEM_ACCESS_RWX) == MEM_ACCESS_W && r->vcpu_id < NR_PAR &&
+           r->vcpu_id == r->u.mem_access.gfn - P_GFN;
 }
 
 /* Event i is a MEM_ACCESS request for gfn with these kinds and offset. */
@@ -523,6 +543,77 @@ static bool no_listener_crashes(void)
     return stats_are(D2, "d2 crashed", 0, 0, 0, 1, 0);
 }
 
+/* ---- a full ring -------------------------------------------------------- */
+
+static bool ring_was_full;
+
+/* The mailbox's idle work while d3's vCPUs write: take nothing until the
+ * ring holds its 8 requests and all NR_PAR vCPUs wait (8 for answers, the
+ * rest for room); then answer everything. */
+static bool listen_after_full(void *arg)
+{
+    struct xen_domctl_wren_vm_event s;
+
+    if ( ring_was_full )
+        return listen(arg);
+    if ( counters(D3, &s) || s.requests != VM_EVENT_RING_ENTRIES || s.paused_now != NR_PAR ||
+         s.ring_waits < NR_PAR - VM_EVENT_RING_ENTRIES )
+        return false;
+    printf("d3: ring full: %lu requests, %lu vCPUs waiting, %lu waits for room\n",
+           (unsigned long)s.requests, (unsigned long)s.paused_now, (unsigned long)s.ring_waits);
+    ring_was_full = true;
+    return true;
+}
+
+/* Every gfn of P_GFN.. exactly once among the events seen. */
+static bool each_once(void)
+{
+    unsigned int count[NR_PAR] = { 0 };
+
+    for ( unsigned int i = 0; i < nr_seen && i < ARRAY_SIZE(seen); i++ )
+        if ( seen[i].u.mem_access.gfn - P_GFN < NR_PAR )
+            count[seen[i].u.mem_access.gfn - P_GFN]++;
+    for ( unsigned int i = 0; i < NR_PAR; i++ )
+        if ( count[i] != 1 || !check_kind_w(i) )
+            return xtf_failure("d3: gfn %#lx had %u events", (unsigned long)(P_GFN + i), count[i]),
+                   false;
+    return true;
+}
+
+/* NR_PAR vCPUs write NR_PAR rx pages at once: the ring fills, the last
+ * vCPUs wait for room, nothing is lost: one event per page, every write
+ * lands, and every violation exit is a request or a wait for room. */
+static bool full_ring(void)
+{
+    struct xen_domctl_wren_vm_event s;
+    long rc;
+
+    if ( !ring_up(&t3) || !expect("set rx", set_access(D3, P_GFN, NR_PAR, XENMEM_access_rx), 0) )
+        return false;
+    for ( unsigned int i = 0; i < NR_PAR; i++ )
+    {
+        t3.mb->gfn[i] = P_GFN + i;
+        t3.mb->val[i] = VAL(P_GFN + i);
+    }
+    nr_seen = 0;
+    hold = false;
+    rc = xtf_mb_call_idle(t3.mb, MA_PAR_WRITE, NR_PAR, listen_after_full, &t3);
+    if ( rc )
+        return xtf_mb_report(t3.mb, "d3's vCPUs writing", rc), false;
+    if ( !ring_was_full || !expect("d3 events", nr_seen, NR_PAR) || !each_once() )
+        return xtf_failure("d3: the ring never filled, or events were lost"), false;
+    for ( unsigned int i = 0; i < NR_PAR; i++ )
+        if ( !expect("d3 data", (long)t3.mb->out[i], (long)VAL(P_GFN + i)) )
+            return false;
+    if ( counters(D3, &s) || !expect("d3 requests", s.requests, NR_PAR) ||
+         !expect("d3 responses", s.responses, NR_PAR) ||
+         !expect("d3 exits = requests + waits", s.violation_exits, s.requests + s.ring_waits) )
+        return false;
+    printf("d3: %lu violation exits for %u events (%lu waits for room)\n",
+           (unsigned long)s.violation_exits, NR_PAR, (unsigned long)s.ring_waits);
+    return true;
+}
+
 /* ---- destroy ------------------------------------------------------------ */
 
 /* No zombie: getdomaininfo says the domain is gone. */
@@ -582,11 +673,12 @@ void test_main(void)
 {
     t1.mb = xtf_mb_attach(D1, t1.mb_gfn);
     t2.mb = xtf_mb_attach(D2, t2.mb_gfn);
-    if ( !t1.mb || !t2.mb )
+    t3.mb = xtf_mb_attach(D3, t3.mb_gfn);
+    if ( !t1.mb || !t2.mb || !t3.mb )
         return;
     if ( !refused_without_ring() || !ring_up(&t1) || !refused_with_ring() || !writes() ||
          !read_and_run() || !bad_answer() || !no_listener_resets() || !no_listener_crashes() ||
-         !destroy_while_waiting() || !destroy(&t2, false) )
+         !destroy_while_waiting() || !destroy(&t2, false) || !full_ring() || !destroy(&t3, true) )
         return;
     xtf_success(NULL);
 }
