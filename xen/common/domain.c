@@ -90,6 +90,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->state = VCPU_OFFLINE;
     runstate_init(v);
     vcpu_timers_init(v);
+    altp2m_vcpu_init(v);
     if ( arch_vcpu_create(v) )
     {
         xfree(v);
@@ -121,6 +122,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->p2m.put_frame = p2m_put_frame_hook;
     d->p2m.ram_gone = p2m_ram_gone_hook;
     d->p2m.pool = &d->p2m_pool;
+    altp2m_domain_init(d);
     for ( unsigned int i = 0; i < max_vcpus; i++ )
         if ( !vcpu_create(d, i) )
             return -ENOMEM;
@@ -137,6 +139,7 @@ static void domain_relinquish(struct domain *d)
             vcpu_timers_kill(d->vcpu[i]); /* no timer fires into a dying domain */
     logdirty_domain_destroy(d);           /* needs the vCPUs and the p2m */
     grant_table_relinquish(d);            /* its grant maps, before the p2m goes */
+    altp2m_domain_destroy(d);             /* the views' references, before the host's */
     if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);

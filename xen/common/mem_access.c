@@ -60,8 +60,15 @@ int mem_access_set(struct domain *d, gfn_t gfn, uint64_t nr, p2m_access_t a, uns
 {
     int64_t rc;
 
+    for ( uint64_t i = 0; view && i < nr; i++ )
+    {
+        int err = altp2m_set_access(d, (uint16_t)view, gfn_x(gfn) + i, a);
+
+        if ( err )
+            return err;
+    }
     if ( view )
-        return -EINVAL; /* views come with altp2m */
+        return 0;
     rc = p2m_set_access_range(&d->p2m, gfn, nr, a, ACCESS_TYPES);
     return rc < 0 ? (int)rc : 0;
 }
@@ -211,27 +218,29 @@ long domctl_set_access_required(struct domain *d, struct xen_domctl *op, uint64_
 
 /* ---- the fault path ----------------------------------------------------- */
 
-/* No listener: Xen's rule. */
-static void no_listener(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kind)
+/* The view a request names: the vCPU's active one while views are on. */
+static unsigned int active_view(struct vcpu *v)
 {
-    struct domain *d = v->domain;
-    char why[128];
-
-    if ( vm_event_unheard(d) )
-    {
-        snprintf(why, sizeof(why),
-                 "mem_access: %s%s%s access to gfn %#lx (view %u) refused, access required and "
-                 "no listener",
-                 kind & MEM_ACCESS_R ? "r" : "", kind & MEM_ACCESS_W ? "w" : "",
-                 kind & MEM_ACCESS_X ? "x" : "", gfn_x(gfn), view);
-        domain_crash(d, why);
-        return;
-    }
-    if ( mem_access_set(d, gfn, 1, p2m_access_rwx, view) )
-        domain_crash(d, "mem_access: cannot lift a refused access with no listener");
+    return ACCESS_ONCE(v->domain->altp2m.active) ? ACCESS_ONCE(v->altp2m.idx) : 0;
 }
 
-void mem_access_check(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kind, uint64_t offset)
+/* No listener, access required: Xen's rule crashes the domain. */
+static void crash_unheard(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kind)
+{
+    char why[128];
+
+    snprintf(why, sizeof(why),
+             "mem_access: %s%s%s access to gfn %#lx (view %u) refused, access required and "
+             "no listener",
+             kind & MEM_ACCESS_R ? "r" : "", kind & MEM_ACCESS_W ? "w" : "",
+             kind & MEM_ACCESS_X ? "x" : "", gfn_x(gfn), view);
+    domain_crash(v->domain, why);
+}
+
+/* A request for the listener. 1 if it has it (v waits for the answer or
+ * for room) or d was crashed; 0 if nobody listens and access is not
+ * required: the caller lifts the access that refused. */
+static int report(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kind, uint64_t offset)
 {
     vm_event_request_t req;
 
@@ -246,6 +255,23 @@ void mem_access_check(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kin
         req.altp2m_idx = (uint16_t)view;
     }
     vm_event_count_violation(v->domain);
-    if ( vm_event_send(v, &req) == -ENODEV )
-        no_listener(v, gfn, view, kind);
+    if ( vm_event_send(v, &req) != -ENODEV )
+        return 1;
+    if ( !vm_event_unheard(v->domain) )
+        return 0;
+    crash_unheard(v, gfn, view, kind);
+    return 1;
+}
+
+void mem_access_host_violation(struct vcpu *v, gfn_t gfn, uint32_t kind, uint64_t offset)
+{
+    if ( !report(v, gfn, active_view(v), kind, offset) &&
+         mem_access_set(v->domain, gfn, 1, p2m_access_rwx, 0) )
+        domain_crash(v->domain, "mem_access: cannot lift a refused access with no listener");
+}
+
+/* kind is p2m_access_t bits, which are MEM_ACCESS_R/W/X's. */
+int mem_access_check(struct vcpu *v, gfn_t gfn, uint16_t view, unsigned int kind)
+{
+    return report(v, gfn, view, kind & MEM_ACCESS_RWX, 0);
 }

@@ -34,10 +34,11 @@
 #include <asm/x86.h>
 #include <public/domctl.h>
 
-/* Without the views part nothing but the host p2m exists. */
-__attribute__((weak)) int vm_event_switch_view(struct vcpu *v, unsigned int view)
+int vm_event_switch_view(struct vcpu *v, unsigned int view)
 {
-    return view ? -EINVAL : 0;
+    if ( !ACCESS_ONCE(v->domain->altp2m.active) )
+        return view ? -EINVAL : 0;
+    return view < MAX_ALTP2M ? altp2m_vcpu_switch(v, (uint16_t)view) : -EINVAL;
 }
 
 void vm_event_domain_init(struct domain *d)

@@ -40,7 +40,10 @@ static int64_t access_range_locked(struct p2m_domain *p2m, uint64_t gfn, uint64_
             continue;
         }
         if ( p2m->ops->access(pte) != a )
+        {
             *narrowed |= p2m_reaccess_leaf(p2m, slot, level, a);
+            p2m_note_leaf_changed(p2m, gfn, level); /* views drop their copies */
+        }
         changed += span;
         gfn = next;
     }

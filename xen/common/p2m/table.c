@@ -158,7 +158,8 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
  * set up to the exchange are carried into the new entry, so log-dirty's
  * A/D harvest and PML never lose a write to a retyped page.
  */
-static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
+static void replace_leaf(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
+                         p2m_pte_t new)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t old = exchange_pte(p2m, slot, new);
@@ -170,7 +171,9 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
         p2m_flush(p2m);
-    drop_leaf_refs(p2m, old, level); /* after the flush: no TLB holds it */
+    if ( old != new )
+        p2m_note_leaf_changed(p2m, gfn, level); /* views let go of old first */
+    drop_leaf_refs(p2m, old, level);            /* after the flush: no TLB holds it */
     note_ram_gone(p2m, ram_lost(p2m, old, new, level));
 }
 
@@ -226,15 +229,21 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     return ram;
 }
 
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_pte_t new)
+void p2m_install(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
+                 p2m_pte_t new)
 {
     /* A superpage written over a table reports every RAM frame below,
      * even one it maps again at the same place: a spare invalidation is
-     * harmless, a lost one is not. */
+     * harmless, a lost one is not. The views hold references of their
+     * own on what they copied, so hearing of it after the table's went
+     * frees nothing they map. */
     if ( is_table(p2m, read_pte(slot), level) )
+    {
         note_ram_gone(p2m, p2m_replace_subtree(p2m, slot, level, true, new));
+        p2m_note_leaf_changed(p2m, gfn, level);
+    }
     else
-        replace_leaf(p2m, slot, level, new);
+        replace_leaf(p2m, gfn, slot, level, new);
 }
 
 /* ---- walking down ---- */

@@ -18,6 +18,7 @@
 #include <xen/types.h>
 #include <xen/spinlock.h>
 #include <xen/p2m.h>
+#include <xen/altp2m.h>
 #include <public/vm_event.h>
 
 struct domain;
@@ -69,24 +70,25 @@ bool vm_event_ring_on(struct domain *d);
 void vm_event_count_violation(struct domain *d);
 bool vm_event_unheard(struct domain *d);
 
-/* Change v's view as a response asks (VM_EVENT_FLAG_ALTERNATE_P2M). The
- * views part (altp2m) provides it; without views only view 0 exists. */
+/* Change v's view as a response asks (VM_EVENT_FLAG_ALTERNATE_P2M):
+ * altp2m_vcpu_switch when the domain's views are on, else only view 0. */
 int vm_event_switch_view(struct vcpu *v, unsigned int view);
 
 /*
- * mem_access.c: the fault path found an access that gfn's type allows
- * but its access refuses (kind: MEM_ACCESS_R/W/X, and FAULT_IN_GPT),
- * in view (0 = host). With a listener: a request, v pauses until the
- * answer. Without: crash d if access is required, else the frame's
- * access becomes rwx.
+ * mem_access.c: the fault path found an access to gfn that the host
+ * entry's type allows but its access refuses (kind: MEM_ACCESS_R/W/X,
+ * and FAULT_IN_GPT). With a listener: a request naming v's active view,
+ * and v pauses until the answer. Without: crash d if access is
+ * required, else the host entry's access becomes rwx. A view's own
+ * access refusing goes to mem_access_check (xen/altp2m.h: the views
+ * part calls it).
  */
-void mem_access_check(struct vcpu *v, gfn_t gfn, unsigned int view, uint32_t kind, uint64_t offset);
+void mem_access_host_violation(struct vcpu *v, gfn_t gfn, uint32_t kind, uint64_t offset);
 
 /*
- * Set the access of nr frames of d from gfn in view (0 = host; other
- * views once altp2m exists: -EINVAL now): the entry point the altp2m
- * HVMOP's set_mem_access uses too. a is a p2m_access_t. Frames that are
- * not RAM are left alone. 0 or -errno.
+ * Set the access of nr frames of d from gfn in view (0: the host p2m,
+ * whose frames that are not RAM are left alone; else each frame through
+ * altp2m_set_access). a is a p2m_access_t. 0 or -errno.
  */
 int mem_access_set(struct domain *d, gfn_t gfn, uint64_t nr, p2m_access_t a, unsigned int view);
 
