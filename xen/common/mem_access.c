@@ -273,5 +273,5 @@ void mem_access_host_violation(struct vcpu *v, gfn_t gfn, uint32_t kind, uint64_
 /* kind is p2m_access_t bits, which are MEM_ACCESS_R/W/X's. */
 int mem_access_check(struct vcpu *v, gfn_t gfn, uint16_t view, unsigned int kind)
 {
-    return report(v, gfn, view, kind & MEM_ACCESS_RWX, 0);
+    return report(v, gfn, view, kind & MEM_ACCESS_RWX, v->vm_event.fault_offset);
 }

@@ -48,6 +48,9 @@ struct vm_event_vcpu
 {
     bool paused;    /* a request of its waits for the listener's answer */
     bool ring_wait; /* it found the ring full: runs (and faults) again with room */
+    /* The byte within its frame of the access being handled (npf.c sets
+     * it first): the view code's hook does not carry it. */
+    uint16_t fault_offset;
 };
 
 static inline bool vm_event_vcpu_waits(const struct vm_event_vcpu *w)

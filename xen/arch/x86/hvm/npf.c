@@ -153,6 +153,7 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     const char *why = "no mapping allows it";
     p2m_type_t t;
     p2m_access_t a;
+    v->vm_event.fault_offset = e->gpa & (PAGE_SIZE - 1); /* for a mem_access event */
     /* In a view: filled from the host, or the view's own access; else a
      * host fault on the gfn the view's entry derives from. */
     if ( ACCESS_ONCE(v->domain->altp2m.active) &&
