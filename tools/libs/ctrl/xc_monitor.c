@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <wren-sys.h>
 #include <xenforeignmemory.h>
 
 #include "xc_private.h"
@@ -99,7 +100,7 @@ static void *enable_paused(xc_interface *xch, uint32_t domid, uint32_t *port)
         errno = saved;
     }
     saved = errno;
-    munmap(ring, XC_PAGE_SIZE);
+    wren_sys_munmap(ring, XC_PAGE_SIZE);
     errno = saved;
     return NULL;
 }
@@ -122,7 +123,7 @@ void *xc_monitor_enable(xc_interface *xch, uint32_t domain_id, uint32_t *port)
     {
         saved = errno;
         vm_event_op(xch, domain_id, XEN_VM_EVENT_DISABLE, NULL);
-        munmap(ring, XC_PAGE_SIZE);
+        wren_sys_munmap(ring, XC_PAGE_SIZE);
         ring = NULL;
     }
     errno = saved;
