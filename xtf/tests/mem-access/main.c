@@ -28,8 +28,8 @@
  *  - d1 destroyed while a vCPU waits on an event, ring on: the domain goes
  *    completely (no zombie: the ring's reference was dropped), and its
  *    frames come back;
- *  - d3's 10 vCPUs write 10 rx pages at once: the ring (8 entries) fills,
- *    two vCPUs wait for room (Xen's behaviour: nothing dropped, nothing
+ *  - d3's 9 vCPUs write 9 rx pages at once: the ring (8 entries) fills,
+ *    the ninth vCPU waits for room (Xen's behaviour: nothing dropped, nothing
  *    queued in the hypervisor), then every page makes exactly one event,
  *    each by the vCPU that wrote it, every write lands, and the violation
  *    exits are the requests plus the waits for room.
@@ -42,7 +42,7 @@ const char test_title[] = "mem_access: events to a dom0 listener";
 #define D1           1
 #define D2           2
 #define D3           3
-#define NR_PAR       10      /* d3's vCPUs: more than the ring's 8 entries */
+#define NR_PAR       9       /* d3's vCPUs: one more than the ring's 8 entries */
 #define MA_PAR_WRITE 101     /* mem-access-target: vCPU i writes frame i */
 #define P_GFN        0x500UL /* d3: NR_PAR rx pages, one per vCPU */
 #define NO_DOM       77
