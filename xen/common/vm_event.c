@@ -233,7 +233,7 @@ static int ring_enable(struct domain *d, struct xen_domctl_vm_event_op *op)
         return port;
     }
     spin_lock(&ved->lock);
-    if ( !ved->sring )
+    if ( !ved->sring && !ACCESS_ONCE(d->is_dying) ) /* no ring outlives the destroy */
     {
         ved->sring = va;
         ved->req_prod_pvt = ved->rsp_cons = ved->refused_prod = 0; /* zeroed by the toolstack */
@@ -245,9 +245,9 @@ static int ring_enable(struct domain *d, struct xen_domctl_vm_event_op *op)
     spin_unlock(&ved->lock);
     if ( !va )
         return 0;
-    evtchn_close_xen_consumer(d, (unsigned int)port); /* lost a race with another enable */
+    evtchn_close_xen_consumer(d, (unsigned int)port); /* lost a race: enable or destroy */
     unmap_guest_frame(va);
-    return -EBUSY;
+    return d->is_dying ? -ESRCH : -EBUSY;
 }
 
 /* The ring goes; every vCPU that waited runs (and faults again, finding

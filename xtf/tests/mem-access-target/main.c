@@ -7,7 +7,8 @@
  * (XTF_MB_READ), or calls the start of each frame (MA_EXEC: the frame
  * must hold code; a RET written there first returns at once), or has
  * vCPU i write val[i] to frame gfn[i], every vCPU at once (MA_PAR_WRITE,
- * once: vCPUs 1.. are started for it). Every
+ * once: vCPUs 1.. are started for it), or checks that it may not use
+ * the mem_access calls itself (MA_TRY_PRIV). Every
  * access is its own vCPU's, through its own p2m, so a page whose access
  * right refuses it stops this vCPU until the listener answers. Frames
  * outside [2 MiB, end of RAM) are refused (-EINVAL): the image lives
@@ -19,12 +20,15 @@
 #include <xtf/mailbox.h>
 #include <xtf/p2m.h>
 #include <xtf/vcpu.h>
+#include <public/memory.h>
+#include <public/domctl.h>
 
 const char test_title[] = "mem_access helper: mailbox target";
 
 #define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
 #define MA_EXEC        100     /* call the start of each frame */
 #define MA_PAR_WRITE   101     /* vCPU i writes frame gfn[i], all at once */
+#define MA_TRY_PRIV    102     /* the mem_access calls on itself: -EPERM */
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static uint64_t ram_end_gfn;
@@ -108,6 +112,29 @@ static long par_write(uint32_t nr)
     return 0;
 }
 
+/* A domU may not restrict pages nor run a listener, even its own: both
+ * calls are the control domain's (-EPERM before anything else). out[0]
+ * and out[1] say what each returned. */
+static long try_privileged(void)
+{
+    struct xen_mem_access_op m = {
+        .op = XENMEM_access_op_set_access,
+        .access = XENMEM_access_rx,
+        .domid = DOMID_SELF,
+        .nr = 1,
+        .pfn = FIRST_DATA_GFN,
+    };
+    struct xen_domctl d = {
+        .cmd = XEN_DOMCTL_vm_event_op,
+        .domain = xtf_domid,
+        .u.vm_event_op = { .op = XEN_VM_EVENT_ENABLE, .mode = XEN_DOMCTL_VM_EVENT_OP_MONITOR },
+    };
+
+    mb->out[0] = (uint64_t)hypercall_memory_op(XENMEM_access_op, &m);
+    mb->out[1] = (uint64_t)hypercall_domctl(&d);
+    return (long)mb->out[0] == -XEN_EPERM && (long)mb->out[1] == -XEN_EPERM ? 0 : -XEN_EINVAL;
+}
+
 static long serve(uint32_t op, uint32_t nr)
 {
     switch ( op )
@@ -118,6 +145,7 @@ static long serve(uint32_t op, uint32_t nr)
     case XTF_MB_WRITE:
     case MA_EXEC: return do_frames(op, nr);
     case MA_PAR_WRITE: return par_write(nr);
+    case MA_TRY_PRIV: return try_privileged();
     default: return -XEN_EINVAL;
     }
 }

@@ -11,7 +11,8 @@
  * the ring enabled, the frame given back from the target's physmap, the
  * port bound interdomain. Then:
  *  - every bad argument is refused with Xen's error, before and after the
- *    ring exists, and changes nothing (a set_access_multi with one bad
+ *    ring exists, and changes nothing (d1 itself gets -EPERM for both
+ *    calls) (a set_access_multi with one bad
  *    entry leaves its good first entry alone);
  *  - writes to four rx pages: four events, in order, each with its gfn,
  *    the offset written, kind W, vCPU 0, VCPU_PAUSED; the listener gives
@@ -44,6 +45,7 @@ const char test_title[] = "mem_access: events to a dom0 listener";
 #define D3           3
 #define NR_PAR       9       /* d3's vCPUs: one more than the ring's 8 entries */
 #define MA_PAR_WRITE 101     /* mem-access-target: vCPU i writes frame i */
+#define MA_TRY_PRIV  102     /* mem-access-target: its own calls are -EPERM */
 #define P_GFN        0x500UL /* d3: NR_PAR rx pages, one per vCPU */
 #define NO_DOM       77
 #define W_GFN        0x400UL /* four rx pages written */
@@ -91,6 +93,10 @@ static bool refused_without_ring(void)
     ok &= expect("ring frame not RAM", hvm_param(D1, HVM_PARAM_MONITOR_RING_PFN, 0x7ffff), 0);
     ok &= expect("enable on a hole", monitor(D1, XEN_VM_EVENT_ENABLE), -XEN_EINVAL);
     ok &= expect("access_required on myself", access_required(0, 1), -XEN_EPERM);
+    ok &= expect("d1 calling them itself", call(&t1, MA_TRY_PRIV, 0), 0);
+    if ( !ok )
+        printf("d1's own access_op: %ld, vm_event_op: %ld\n", (long)t1.mb->out[0],
+               (long)t1.mb->out[1]);
     return ok;
 }
 
