@@ -42,6 +42,15 @@ void domain_crash(struct domain *d, const char *why)
     crashes++;
 }
 
+static uint64_t marked[8];
+static unsigned int nr_marked;
+
+void logdirty_mark_vcpu(struct vcpu *v, uint64_t gfn, unsigned int order)
+{
+    if ( nr_marked < ARRAY_SIZE(marked) )
+        marked[nr_marked++] = gfn;
+}
+
 static void count_flush(struct p2m_domain *p2m)
 {
     CHECK(spin_is_locked(&p2m->lock));
@@ -273,6 +282,35 @@ static void logdirty_writes_go_to_the_source(void)
 }
 VIEW_CASE(logdirty_writes_go_to_the_source)
 
+/* Rule 5 under PML or dirty flags (the host stays ram_rw): a remap is
+ * write-protected; its write logs the source and opens it until the next
+ * re-arm; a copy is writable and never faults. */
+static void remap_write_logs_its_source(void)
+{
+    unsigned int rights = 0;
+
+    nr_marked = 0;
+    dom.logdirty.enabled = true;
+    CHECK_EQ(altp2m_change_gfn(&dom, 1, O, A), 0);
+    fault(1, O, p2m_access_r);
+    check_entry(view(1), O, MFN0 + A, p2m_ram_logdirty, p2m_access_rwx);
+    fault(1, G, p2m_access_r);
+    check_entry(view(1), G, MFN0 + G, p2m_ram_rw, p2m_access_rwx);
+    CHECK_EQ(fault(1, O, p2m_access_w), ~0ULL);
+    CHECK_EQ(nr_marked, 1);
+    CHECK_EQ(marked[0], A);
+    fault(1, O, p2m_access_w);
+    CHECK_EQ(mfn_x(hw_frame(view(1), O, &rights)), MFN0 + A);
+    CHECK(rights & p2m_access_w);
+    altp2m_logdirty_rearm(&dom);
+    check_no_entry(view(1), O);
+    fault(1, O, p2m_access_r);
+    check_entry(view(1), O, MFN0 + A, p2m_ram_logdirty, p2m_access_rwx);
+    dom.logdirty.enabled = false;
+    audit_all();
+}
+VIEW_CASE(remap_write_logs_its_source)
+
 static void own_access_survives_host_change(void)
 {
     uint8_t acc;
@@ -364,6 +402,7 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(host_type_change_and_remove),
     VIEW_ENTRIES(global_change_reaches_views),
     VIEW_ENTRIES(logdirty_writes_go_to_the_source),
+    VIEW_ENTRIES(remap_write_logs_its_source),
     VIEW_ENTRIES(own_access_survives_host_change),
     VIEW_ENTRIES(remap_follows_its_source),
     VIEW_ENTRIES(destroy_gives_pages_back),
