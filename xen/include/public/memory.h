@@ -148,20 +148,7 @@ XEN_ABI_SIZE(struct xen_foreign_memory_map, 24);
 /* 2 and 3 were enable/disable_emulate in Xen: never reused. */
 #define XENMEM_access_op_set_access_multi 4
 
-typedef enum
-{
-    XENMEM_access_n,
-    XENMEM_access_r,
-    XENMEM_access_w,
-    XENMEM_access_rw,
-    XENMEM_access_x,
-    XENMEM_access_rx,
-    XENMEM_access_wx,
-    XENMEM_access_rwx,
-    XENMEM_access_rx2rw, /* rx until the first write makes it rw */
-    XENMEM_access_n2rwx, /* n until the first access makes it rwx */
-    XENMEM_access_default
-} xenmem_access_t;
+/* The access values: xenmem_access_t, below. */
 
 struct xen_mem_access_op
 {
