@@ -2,12 +2,17 @@
  * xen-access.c - dom0's xen-access, after Xen's tool of that name
  * (docs/man/xen-access.1.md): restrict a guest's pages, print each
  * access the restriction refuses, give that page its rights back and let
- * the vCPU go. write: pages become rx; exec: rw. Runs until it has seen
+ * the vCPU go. write: pages become rx; exec: rw. altp2m_write: the pages
+ * become rx in a view of their own that every vCPU is switched to; the
+ * answer to an event lets the vCPU run on in view 0 (the host), and a
+ * moment later every vCPU goes back into the view (Xen's tool steps one
+ * instruction; Wren has no single-step event). Runs until it has seen
  * -n events, -t seconds have passed, or the guest is gone; then every
  * page it restricted gets rwx back and the ring goes.
  *
  * Through libxenctrl: xc_monitor_enable (the ring), xc_set_mem_access,
- * xc_monitor_disable; the ring's port through libxenevtchn.
+ * xc_altp2m_* (the view), xc_monitor_disable; the ring's port through
+ * libxenevtchn.
  *
  * May not touch: pages outside the range asked for. Every argument is
  * checked before any call; every path out gives back what it took.
@@ -28,10 +33,13 @@
 struct access_args
 {
     unsigned long long domid, first, count, events, seconds;
-    bool have_range;
+    bool have_range, altp2m;
     xenmem_access_t restrict_to;
     const char *mode;
 };
+
+/* How long a vCPU answered in altp2m_write mode runs in view 0. */
+#define BACK_TO_VIEW_S 0.02
 
 struct listener
 {
@@ -42,12 +50,14 @@ struct listener
     uint32_t domid;
     evtchn_port_t port;
     unsigned long long seen;
+    uint16_t view;  /* altp2m_write: the view made for it (0: none) */
+    double back_at; /* altp2m_write: when every vCPU goes back into it */
 };
 
 static void usage(void)
 {
     fprintf(stderr, "usage: xen-access [-g FIRST_GFN -c COUNT] [-n EVENTS] [-t SECONDS] DOMID "
-                    "write|exec\n");
+                    "write|exec|altp2m_write\n");
 }
 
 /* A whole number from min to max, or an error naming what it is. */
@@ -85,10 +95,11 @@ static bool parse_mode(struct access_args *a)
         a->restrict_to = XENMEM_access_rx;
     else if ( !strcmp(a->mode, "exec") )
         a->restrict_to = XENMEM_access_rw;
+    else if ( !strcmp(a->mode, "altp2m_write") )
+        a->restrict_to = XENMEM_access_rx, a->altp2m = true;
     else
     {
-        fprintf(stderr, "xen-access: unknown mode '%s' (write or exec)%s\n", a->mode,
-                strncmp(a->mode, "altp2m", 6) ? "" : "; altp2m views are not in this build");
+        fprintf(stderr, "xen-access: unknown mode '%s' (write, exec or altp2m_write)\n", a->mode);
         return false;
     }
     return true;
@@ -120,8 +131,19 @@ static bool parse(int argc, char **argv, struct access_args *a)
 
 /* ---- the ring ----------------------------------------------------------- */
 
+/* altp2m_write: every vCPU back on the host p2m, the view gone. */
+static void view_down(struct listener *l)
+{
+    xc_altp2m_switch_to_view(l->xch, l->domid, 0);
+    xc_altp2m_destroy_view(l->xch, l->domid, l->view);
+    xc_altp2m_set_domain_state(l->xch, l->domid, false);
+    l->view = 0;
+}
+
 static void listener_close(struct listener *l)
 {
+    if ( l->view )
+        view_down(l);
     if ( l->ring )
     {
         xc_monitor_disable(l->xch, l->domid);
@@ -171,6 +193,14 @@ static bool listener_open(struct listener *l, uint32_t domid)
 
 /* ---- events ------------------------------------------------------------- */
 
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void print_event(const struct listener *l, const vm_event_request_t *r)
 {
     uint32_t k = r->u.mem_access.flags;
@@ -187,7 +217,7 @@ static void answer(struct listener *l, const vm_event_request_t *r)
 {
     vm_event_response_t rsp;
 
-    if ( r->reason == VM_EVENT_REASON_MEM_ACCESS &&
+    if ( r->reason == VM_EVENT_REASON_MEM_ACCESS && !l->view &&
          xc_set_mem_access(l->xch, l->domid, XENMEM_access_rwx, r->u.mem_access.gfn, 1) )
         fprintf(stderr, "xen-access: giving gfn %#llx its rights back: %s\n",
                 (unsigned long long)r->u.mem_access.gfn, strerror(errno));
@@ -196,6 +226,12 @@ static void answer(struct listener *l, const vm_event_request_t *r)
     rsp.vcpu_id = r->vcpu_id;
     rsp.reason = r->reason;
     rsp.flags = r->flags & VM_EVENT_FLAG_VCPU_PAUSED;
+    if ( l->view ) /* altp2m_write: on in view 0 for a moment */
+    {
+        rsp.flags |= VM_EVENT_FLAG_ALTERNATE_P2M;
+        rsp.altp2m_idx = 0;
+        l->back_at = now_s() + BACK_TO_VIEW_S;
+    }
     *RING_GET_RESPONSE(&l->back, l->back.rsp_prod_pvt) = rsp;
     l->back.rsp_prod_pvt++;
     RING_PUSH_RESPONSES(&l->back);
@@ -223,14 +259,6 @@ static unsigned int take_requests(struct listener *l)
     return n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static bool guest_alive(struct listener *l)
 {
     xc_domaininfo_t info;
@@ -246,7 +274,7 @@ static void run(struct listener *l, const struct access_args *a)
 
     while ( l->seen < a->events && now_s() < end && guest_alive(l) )
     {
-        if ( poll(&pfd, 1, 100) > 0 )
+        if ( poll(&pfd, 1, l->back_at ? 5 : 100) > 0 )
         {
             xenevtchn_port_or_error_t p = xenevtchn_pending(l->xce);
 
@@ -254,6 +282,11 @@ static void run(struct listener *l, const struct access_args *a)
                 xenevtchn_unmask(l->xce, (evtchn_port_t)p);
         }
         l->seen += take_requests(l);
+        if ( l->back_at && now_s() >= l->back_at )
+        {
+            xc_altp2m_switch_to_view(l->xch, l->domid, l->view);
+            l->back_at = 0;
+        }
     }
 }
 
@@ -278,6 +311,34 @@ static bool restrict_pages(struct listener *l, const struct access_args *a, xenm
     return true;
 }
 
+/* altp2m_write: a view where the pages are rx, every vCPU on it. */
+static bool view_up(struct listener *l, const struct access_args *a)
+{
+    uint64_t first = a->have_range ? a->first : 0, nr = a->count;
+    xen_pfn_t max;
+
+    if ( xc_altp2m_set_domain_state(l->xch, l->domid, true) )
+        return fprintf(stderr, "xen-access: d%u: no altp2m (altp2m= in its xl.cfg): %s\n", l->domid,
+                       strerror(errno)),
+               false;
+    if ( xc_altp2m_create_view(l->xch, l->domid, XENMEM_access_rwx, &l->view) )
+        return fprintf(stderr, "xen-access: d%u: no view: %s\n", l->domid, strerror(errno)),
+               xc_altp2m_set_domain_state(l->xch, l->domid, false), false;
+    if ( !a->have_range && !xc_domain_maximum_gpfn(l->xch, l->domid, &max) )
+        nr = max + 1;
+    for ( uint64_t g = first; g < first + nr; g++ )
+        if ( xc_altp2m_set_mem_access(l->xch, l->domid, l->view, g, XENMEM_access_rx) &&
+             errno != ESRCH ) /* ESRCH: no RAM there */
+            return fprintf(stderr, "xen-access: d%u view %u gfn %#llx: %s\n", l->domid, l->view,
+                           (unsigned long long)g, strerror(errno)),
+                   false;
+    if ( xc_altp2m_switch_to_view(l->xch, l->domid, l->view) )
+        return fprintf(stderr, "xen-access: d%u: switching to view %u: %s\n", l->domid, l->view,
+                       strerror(errno)),
+               false;
+    return true;
+}
+
 int dom0_cmd_xen_access(int argc, char **argv)
 {
     struct access_args a = { 0 };
@@ -286,14 +347,15 @@ int dom0_cmd_xen_access(int argc, char **argv)
 
     if ( !parse(argc, argv, &a) )
         return 1;
-    ok = listener_open(&l, (uint32_t)a.domid) && restrict_pages(&l, &a, a.restrict_to);
+    ok = listener_open(&l, (uint32_t)a.domid) &&
+         (a.altp2m ? view_up(&l, &a) : restrict_pages(&l, &a, a.restrict_to));
     if ( ok )
     {
         printf("xen-access: d%llu: %s restricted, listening\n", a.domid, a.mode);
         fflush(stdout);
         run(&l, &a);
         take_requests(&l);
-        if ( guest_alive(&l) )
+        if ( guest_alive(&l) && !a.altp2m )
             ok = restrict_pages(&l, &a, XENMEM_access_rwx);
         printf("xen-access: d%llu: %llu events\n", a.domid, l.seen);
     }
