@@ -107,7 +107,7 @@ BUILD_BUG_ON(P2M_CHANGE_LOG &LOG_MASK);
 /*
  * The layers, bottom first. A file calls only the layers below its own
  * (and its own): pool.c and marks.c; table.c; recalc.c; walk.c;
- * global.c, type.c, coalesce.c, dirty.c, audit.c; p2m.c on top.
+ * global.c, type.c, access.c, coalesce.c, dirty.c, audit.c; p2m.c on top.
  */
 
 /* ---- layer 0: pool.c ---- */
@@ -143,6 +143,9 @@ void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
 /* The leaf in *slot with type t (frame, access, accessed/dirty kept).
  * Counts it; returns whether a TLB holding the old one must be flushed. */
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t);
+/* The leaf in *slot with access a (frame, type, accessed/dirty kept).
+ * Returns whether a TLB holding the old one must be flushed. */
+bool p2m_reaccess_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_access_t a);
 /* Put new in place of the table at *slot, freeing the table (break
  * before make). The references of the leaves below are dropped if
  * drop_refs, or carried into new (coalescing). Returns the RAM frames

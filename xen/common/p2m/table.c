@@ -246,6 +246,22 @@ bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level
     return narrows(p2m, old, new, level);
 }
 
+bool p2m_reaccess_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_access_t a)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t old, new;
+
+    /* As p2m_retype_leaf: no A/D update of the hardware's is lost. The
+     * counters count types, which stay. */
+    do
+    {
+        old = read_pte(slot);
+        new =
+            (old & ops->hw_managed_bits) | ops->make_leaf(ops->mfn(old), level, ops->type(old), a);
+    } while ( !cmpxchg_pte(p2m, slot, old, new) );
+    return narrows(p2m, old, new, level);
+}
+
 uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level,
                              uint64_t gfn, bool drop_refs, p2m_pte_t new)
 {

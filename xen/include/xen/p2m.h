@@ -459,6 +459,17 @@ int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t 
                                     p2m_type_t new);
 
 /*
+ * Give every 4K frame in [gfn, gfn + nr) whose leaf is of a type in
+ * types (P2M_TYPE_BIT ORed) the access a; frames and types stay, a
+ * superpage sticking out of the range is shattered. Returns the frames
+ * of those types (changed or already a), or -errno: -EINVAL (nothing
+ * changed), -ENOMEM (the frames before the superpage that could not be
+ * shattered did change). Holds the lock throughout: split huge ranges.
+ */
+int64_t p2m_set_access_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_access_t a,
+                             uint32_t types);
+
+/*
  * Begin changing every entry of type old to new, as of now. Writes at
  * most the root's 512 entries and flushes once; the leaves follow when
  * touched. 0, or -EINVAL (illegal pair, nothing changed). If P2M_CHANGE_LOG
