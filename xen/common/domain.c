@@ -52,9 +52,9 @@ static void p2m_flush_hook(struct p2m_domain *p2m)
  * entry (a shared one leaves its frame's reverse map too). */
 static void p2m_put_frame_hook(struct p2m_domain *p2m, gfn_t gfn, mfn_t m, p2m_type_t t)
 {
-    struct domain *d = p2m->flush_arg; /* the domain, as for flushes */
+    struct domain *d = p2m->owner; /* views share the host's hooks */
 
-    msh_put_frame(&d->sharing, 0, gfn_x(gfn), m, t);
+    msh_put_frame(&d->sharing, p2m->view, gfn_x(gfn), m, t);
 }
 
 /* RAM frames of the domain went: the mapcaches of its IOREQ servers
@@ -93,6 +93,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->state = VCPU_OFFLINE;
     runstate_init(v);
     vcpu_timers_init(v);
+    altp2m_vcpu_init(v);
     if ( arch_vcpu_create(v) )
     {
         xfree(v);
@@ -125,6 +126,7 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->p2m.ram_gone = p2m_ram_gone_hook;
     d->p2m.pool = &d->p2m_pool;
     mem_sharing_domain_create(d);
+    altp2m_domain_init(d);
     for ( unsigned int i = 0; i < max_vcpus; i++ )
         if ( !vcpu_create(d, i) )
             return -ENOMEM;
@@ -141,6 +143,7 @@ static void domain_relinquish(struct domain *d)
             vcpu_timers_kill(d->vcpu[i]); /* no timer fires into a dying domain */
     logdirty_domain_destroy(d);           /* needs the vCPUs and the p2m */
     grant_table_relinquish(d);            /* its grant maps, before the p2m goes */
+    altp2m_domain_destroy(d);             /* the views' references, before the host's */
     if ( d->p2m.ops )
         p2m_empty(&d->p2m);
     frames_release_owner(d->domain_id);

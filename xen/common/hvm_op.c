@@ -28,7 +28,8 @@ static bool guest_may_read(uint32_t index)
     case HVM_PARAM_STORE_PFN:
     case HVM_PARAM_STORE_EVTCHN:
     case HVM_PARAM_CONSOLE_PFN:
-    case HVM_PARAM_CONSOLE_EVTCHN: return true;
+    case HVM_PARAM_CONSOLE_EVTCHN:
+    case HVM_PARAM_ALTP2M: return true;
     default: return false;
     }
 }
@@ -47,6 +48,17 @@ static int check_callback_irq(uint64_t value)
     if ( type != HVM_PARAM_CALLBACK_TYPE_VECTOR )
         return -EINVAL;
     return rest < 16 || rest > 0xff ? -EINVAL : 0;
+}
+
+/* HVM_PARAM_ALTP2M: one of Xen's modes, and not changed while altp2m
+ * is on (its views were made under the old mode's rules). */
+static int check_altp2m_mode(struct domain *d, uint64_t value)
+{
+    if ( value > XEN_ALTP2M_limited )
+        return -EINVAL;
+    if ( ACCESS_ONCE(d->altp2m.active) && value != d->hvm_params[HVM_PARAM_ALTP2M] )
+        return -EBUSY;
+    return 0;
 }
 
 /* Decode a param op: the target domain and whether the caller may do it. */
@@ -77,6 +89,8 @@ long hvmop_set_param(uint64_t arg)
         return rc;
     if ( p.index == HVM_PARAM_CALLBACK_IRQ )
         rc = check_callback_irq(p.value);
+    if ( p.index == HVM_PARAM_ALTP2M )
+        rc = check_altp2m_mode(d, p.value);
     if ( !rc )
         ACCESS_ONCE(d->hvm_params[p.index]) = p.value;
     /* One of the points where Xen latches the shared_info layout. */

@@ -33,6 +33,7 @@
 #include <asm/hvm.h>
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
+#include <public/hvm/params.h>
 #include <wren/pvh_acpi.h>
 
 #define LOW_RAM_END      0x9d000ULL
@@ -299,17 +300,23 @@ static int build_one(domid_t id, const struct boot_module *m, const struct boot_
     bool is_dom0 = id == 0;
     uint64_t mem = is_dom0 ? opt_dom0_mem : 16ULL << 20;
     uint64_t vcpus = is_dom0 ? (opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_online_cpus) : 1;
+    uint64_t altp2m = XEN_ALTP2M_disabled;
     struct pvh_image pi = { maddr_to_virt(m->start), m->end - m->start, args, NULL, 0 };
     struct domain *d = NULL;
     int rc;
     module_option(args, "mem", &mem, true);
     module_option(args, "vcpus", &vcpus, false);
+    module_option(args, "altp2m", &altp2m, false); /* HVM_PARAM_ALTP2M's mode */
     if ( rd )
     {
         pi.ramdisk = maddr_to_virt(rd->start);
         pi.ramdisk_size = rd->end - rd->start;
     }
     rc = domain_create(id, is_dom0, (unsigned int)MIN(vcpus, (uint64_t)HVM_MAX_VCPUS + 1), &d);
+    if ( !rc && altp2m > XEN_ALTP2M_limited )
+        rc = -EINVAL;
+    if ( !rc )
+        d->hvm_params[HVM_PARAM_ALTP2M] = altp2m;
     if ( !rc )
         rc = pvh_build(d, &pi, mem);
     if ( !rc && !is_dom0 )

@@ -110,6 +110,32 @@ static void finish_all(struct p2m_domain *p2m)
         finish_locked(p2m, BUDGET_ALL);
 }
 
+static void finish_all_cb(struct p2m_domain *t, void *arg)
+{
+    finish_all(t);
+}
+
+/* Every table sharing the log, p2m's lock held (the others' are taken). */
+static void finish_every_table(struct p2m_domain *p2m)
+{
+    finish_all(p2m);
+    p2m_for_each_other_table(p2m, finish_all_cb, NULL);
+}
+
+struct finish_arg
+{
+    unsigned int budget;
+    int rc;
+};
+
+static void finish_cb(struct p2m_domain *t, void *arg)
+{
+    struct finish_arg *f = arg;
+
+    if ( finish_locked(t, f->budget) )
+        f->rc = -ERESTART;
+}
+
 /* ---- beginning a change ---- */
 
 /* Could any entry have type t now? Stored as t, or made t by a change
@@ -118,6 +144,9 @@ static bool type_may_exist(const struct p2m_domain *p2m, p2m_type_t t)
 {
     uint64_t k;
 
+    for ( k = 0; k < P2M_MAX_TABLES; k++ )
+        if ( p2m->changes->tables[k] && p2m->changes->tables[k]->stats.entries_by_type[t] )
+            return true;
     if ( p2m->stats.entries_by_type[t] )
         return true;
     for ( k = p2m->changes->tail + 1; k <= p2m->changes->seq; k++ )
@@ -141,22 +170,30 @@ static unsigned int mark_root(struct p2m_domain *p2m, uint64_t stamp)
     return n;
 }
 
+/* Mark one table's root for the change just logged. Marked root entries
+ * keep their older stamp: it covers this change. */
+static void mark_table(struct p2m_domain *t, void *arg)
+{
+    t->recalc.cursor = 0;
+    t->recalc.cursor_level = P2M_LEVELS;
+    if ( mark_root(t, t->changes->seq - 1) )
+        p2m_flush(t);
+}
+
+/* The change goes into the log every table of the domain shares, and
+ * marks every table's root (the views' too, rule 1): nothing per view to
+ * remember, and each table resolves it lazily as the host does. */
 static void log_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
 {
-    struct p2m_recalc *rc = &p2m->recalc;
-
     if ( p2m->changes->seq + 1 - p2m->changes->tail > P2M_CHANGE_LOG )
     {
-        finish_all(p2m); /* resync: correct, not fast */
+        finish_every_table(p2m); /* resync: correct, not fast */
         p2m->stats.resyncs++;
     }
     p2m->changes->seq++;
     p2m->changes->log[p2m->changes->seq & LOG_MASK] = (struct p2m_global_change){ old, new };
-    rc->cursor = 0;
-    rc->cursor_level = P2M_LEVELS;
-    /* Marked root entries keep their older stamp: it covers this change. */
-    if ( mark_root(p2m, p2m->changes->seq - 1) )
-        p2m_flush(p2m);
+    mark_table(p2m, NULL);
+    p2m_for_each_other_table(p2m, mark_table, NULL);
     p2m_recalc_advance_tail(p2m);
 }
 
@@ -180,8 +217,18 @@ static bool retype_table(struct p2m_domain *p2m, p2m_pte_t *table, unsigned int 
     return narrowed;
 }
 
+static void retype_cb(struct p2m_domain *t, void *arg)
+{
+    const struct p2m_global_change *c = arg;
+
+    if ( retype_table(t, table_va(t->root), P2M_LEVELS, c->old, c->new) )
+        p2m_flush(t);
+}
+
 static void begin_locked(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
 {
+    struct p2m_global_change c = { old, new };
+
     if ( !type_may_exist(p2m, old) )
     {
         p2m->stats.global_noops++;
@@ -189,9 +236,12 @@ static void begin_locked(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t new)
     }
     p2m->stats.global_changes++;
     if ( !p2m->changes->eager )
+    {
         log_change(p2m, old, new);
-    else if ( retype_table(p2m, table_va(p2m->root), P2M_LEVELS, old, new) )
-        p2m_flush(p2m);
+        return;
+    }
+    retype_cb(p2m, &c);
+    p2m_for_each_other_table(p2m, retype_cb, &c);
 }
 
 /* ---- public operations ---- */
@@ -210,12 +260,13 @@ int p2m_begin_global_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t n
 
 int p2m_finish_pending(struct p2m_domain *p2m, unsigned int budget)
 {
-    int rc;
+    struct finish_arg f = { budget, 0 };
 
     spin_lock(&p2m->lock);
-    rc = finish_locked(p2m, budget);
+    finish_cb(p2m, &f);
+    p2m_for_each_other_table(p2m, finish_cb, &f);
     spin_unlock(&p2m->lock);
-    return rc;
+    return f.rc;
 }
 
 int p2m_resolve_fault(struct p2m_domain *p2m, gfn_t gfn)
@@ -237,7 +288,7 @@ int p2m_resolve_fault(struct p2m_domain *p2m, gfn_t gfn)
 void p2m_set_eager(struct p2m_domain *p2m, bool eager)
 {
     spin_lock(&p2m->lock);
-    finish_all(p2m);
+    finish_every_table(p2m);
     p2m->changes->eager = eager;
     spin_unlock(&p2m->lock);
 }

@@ -3,7 +3,7 @@
  * table primitives): the change log's stamps, which type a logged change
  * gives, and the count of marks by stamp that moves the log's tail.
  *
- * Knows nothing of tables; table.c calls p2m_recalc_forget when it drops
+ * Knows nothing of entries; table.c calls p2m_recalc_forget when it drops
  * a marked entry, recalc.c and global.c mark entries. Every function
  * expects p2m->lock held.
  */
@@ -38,12 +38,37 @@ p2m_type_t p2m_recalc_type(const struct p2m_domain *p2m, uint64_t stamp, p2m_typ
 
 /* Changes at or below the oldest stamp still marked are applied
  * everywhere: forget them. */
+/* Does any table sharing the log carry a mark with this stamp? Read
+ * under the host's lock, which every table's marks change under. */
+static bool stamp_in_use(const struct p2m_changes *c, uint64_t stamp)
+{
+    for ( unsigned int i = 0; i < P2M_MAX_TABLES; i++ )
+        if ( c->tables[i] && c->tables[i]->recalc.marks[stamp & LOG_MASK] )
+            return true;
+    return false;
+}
+
 void p2m_recalc_advance_tail(struct p2m_domain *p2m)
 {
-    struct p2m_recalc *rc = &p2m->recalc;
+    struct p2m_changes *c = p2m->changes;
 
-    while ( p2m->changes->tail < p2m->changes->seq && !rc->marks[p2m->changes->tail & LOG_MASK] )
-        p2m->changes->tail++;
+    while ( c->tail < c->seq && !stamp_in_use(c, c->tail) )
+        c->tail++;
+}
+
+void p2m_for_each_other_table(struct p2m_domain *p2m, void (*fn)(struct p2m_domain *t, void *arg),
+                              void *arg)
+{
+    for ( unsigned int i = 0; i < P2M_MAX_TABLES; i++ )
+    {
+        struct p2m_domain *t = p2m->changes->tables[i];
+
+        if ( !t || t == p2m )
+            continue;
+        spin_lock(&t->lock);
+        fn(t, arg);
+        spin_unlock(&t->lock);
+    }
 }
 
 void p2m_recalc_count_mark(struct p2m_domain *p2m, uint64_t stamp, bool add)

@@ -64,12 +64,16 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
     p2m->max_mapped_gfn = 0;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
     p2m_changes_init(&p2m->own_changes);
+    p2m->view = 0;
+    p2m->owner = NULL;
+    p2m->own_changes.tables[0] = p2m;
     p2m->changes = &p2m->own_changes;
     p2m_recalc_init(p2m);
     p2m->flush_tlbs = NULL;
     p2m->flush_arg = NULL;
     p2m->put_frame = NULL;
     p2m->ram_gone = NULL;
+    p2m->leaf_changed = NULL;
     p2m->pool = NULL;
     return 0;
 }
@@ -79,10 +83,41 @@ void p2m_changes_init(struct p2m_changes *c)
     memset(c, 0, sizeof(*c));
 }
 
+/* A table leaves the log it shared (its own stays its own). */
+static void leave_changes(struct p2m_domain *p2m)
+{
+    if ( p2m->changes->tables[p2m->view] == p2m )
+        p2m->changes->tables[p2m->view] = NULL;
+}
+
 void p2m_use_changes(struct p2m_domain *p2m, struct p2m_changes *c)
 {
-    ASSERT(!p2m->max_mapped_gfn && !c->seq);
+    /* An empty table carries no mark, so it may join a log at any time. */
+    ASSERT(!p2m->max_mapped_gfn && !p2m->stats.recalc_pending);
+    ASSERT(p2m->view < P2M_MAX_TABLES && !c->tables[p2m->view]);
+    leave_changes(p2m);
     p2m->changes = c;
+    c->tables[p2m->view] = p2m;
+}
+
+int p2m_view_init(struct p2m_domain *view, struct p2m_domain *host, uint16_t index)
+{
+    int rc;
+
+    if ( !index || index >= P2M_MAX_TABLES || host->changes->tables[index] )
+        return -EINVAL;
+    rc = p2m_init(view, host->ops);
+    if ( rc )
+        return rc;
+    spin_lock_init(&view->lock, LOCK_p2m_view);
+    view->pool = host->pool;
+    view->flush_tlbs = host->flush_tlbs;
+    view->flush_arg = host->flush_arg;
+    view->put_frame = host->put_frame;
+    view->owner = host->owner;
+    view->view = index;
+    p2m_use_changes(view, host->changes);
+    return 0;
 }
 
 void p2m_empty(struct p2m_domain *p2m)
@@ -114,6 +149,7 @@ void p2m_teardown(struct p2m_domain *p2m)
     p2m->root = INVALID_MFN;
     memset(&p2m->stats, 0, sizeof(p2m->stats));
     p2m_recalc_init(p2m);
+    leave_changes(p2m);
     spin_unlock(&p2m->lock);
 }
 
@@ -129,12 +165,20 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn, uns
     slot = p2m_walk_to(p2m, gfn, level, new != 0, &rc);
     if ( !slot )
         return rc == WALK_HOLE ? 0 : rc; /* removing what was never there */
-    p2m_install(p2m, slot, level, gfn, new);
+    p2m_install(p2m, gfn, slot, level, new);
     if ( new )
         p2m_note_mapped(p2m, gfn, order);
     else
         p2m_prune_empty(p2m, gfn, level);
     return 0;
+}
+
+int p2m_set_entry_locked(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
+                         p2m_type_t t, p2m_access_t a)
+{
+    int rc = check_entry(p2m, gfn, mfn, order, t, a);
+
+    return rc ? rc : set_entry_locked(p2m, gfn_x(gfn), mfn, order, t, a);
 }
 
 int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order, p2m_type_t t,
@@ -223,24 +267,33 @@ mfn_t p2m_lookup_get(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
     return m;
 }
 
-mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
-                 unsigned int *order)
+mfn_t p2m_lookup_locked(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
+                        unsigned int *order)
 {
     p2m_pte_t pte;
     unsigned int level;
     p2m_type_t type;
     mfn_t m;
 
-    spin_lock(&p2m->lock);
+    ASSERT(spin_is_locked(&p2m->lock));
     m = lookup_locked(p2m, gfn, &type, &pte, &level);
-    spin_unlock(&p2m->lock);
-
     if ( t )
         *t = type;
     if ( a )
         *a = p2m->ops->is_leaf(pte, level) ? p2m->ops->access(pte) : p2m_access_n;
     if ( order )
         *order = MIN(level_order(level), (unsigned int)P2M_ORDER_1G);
+    return m;
+}
+
+mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
+                 unsigned int *order)
+{
+    mfn_t m;
+
+    spin_lock(&p2m->lock);
+    m = p2m_lookup_locked(p2m, gfn, t, a, order);
+    spin_unlock(&p2m->lock);
     return m;
 }
 

@@ -166,7 +166,7 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
  * set up to the exchange are carried into the new entry, so log-dirty's
  * A/D harvest and PML never lose a write to a retyped page.
  */
-static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+static void replace_leaf(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                          p2m_pte_t new, bool drop_refs)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
@@ -179,6 +179,8 @@ static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int l
     count_leaves(p2m, new, level, 1, true);
     if ( narrows(p2m, old, new, level) )
         p2m_flush(p2m);
+    if ( old != new )
+        p2m_note_leaf_changed(p2m, gfn, level); /* views let go of old first */
     if ( drop_refs )
         drop_leaf_refs(p2m, old, level, gfn); /* after the flush: no TLB holds it */
     note_ram_gone(p2m, ram_lost(p2m, old, new, level));
@@ -220,21 +222,26 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     return ram;
 }
 
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+void p2m_install(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                  p2m_pte_t new)
 {
     /* A superpage written over a table reports every RAM frame below,
      * even one it maps again at the same place: a spare invalidation is
-     * harmless, a lost one is not. */
+     * harmless, a lost one is not. The views hold references of their
+     * own on what they copied, so hearing of it after the table's went
+     * frees nothing they map. */
     if ( is_table(p2m, read_pte(slot), level) )
+    {
         note_ram_gone(p2m, p2m_replace_subtree(p2m, slot, level, gfn, true, new));
+        p2m_note_leaf_changed(p2m, gfn, level);
+    }
     else
-        replace_leaf(p2m, slot, level, gfn, new, true);
+        replace_leaf(p2m, gfn, slot, level, new, true);
 }
 
-void p2m_install_keeping_ref(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t gfn, p2m_pte_t new)
+void p2m_install_keeping_ref(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, p2m_pte_t new)
 {
-    replace_leaf(p2m, slot, 1, gfn, new, false);
+    replace_leaf(p2m, gfn, slot, 1, new, false);
 }
 
 /* ---- walking down ---- */

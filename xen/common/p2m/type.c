@@ -57,6 +57,7 @@ static int64_t change_range_locked(struct p2m_domain *p2m, uint64_t gfn, uint64_
             continue;
         }
         *narrowed |= p2m_retype_leaf(p2m, slot, level, new);
+        p2m_note_leaf_changed(p2m, gfn, level);
         changed += span;
         gfn = next;
     }

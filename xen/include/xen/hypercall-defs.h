@@ -156,7 +156,8 @@
     OP(f, HVMOP_set_param,                    hvmop_set_param,       ANY, 0)     \
     OP(f, HVMOP_get_param,                    hvmop_get_param,       ANY, 0)     \
     OP(f, HVMOP_get_mem_type,                 hvmop_get_mem_type,    ANY, 0)     \
-    OP(f, HVMOP_set_evtchn_upcall_vector,     hvmop_set_evtchn_upcall_vector, ANY, 0)
+    OP(f, HVMOP_set_evtchn_upcall_vector,     hvmop_set_evtchn_upcall_vector, ANY, 0) \
+    OP(f, HVMOP_altp2m,                       hvmop_altp2m,          ANY, 0)
 
 /* d is the target, already looked up; buf is the first buffer, whose size
  * is at least the fixed part of struct xen_dm_op. */

@@ -189,6 +189,10 @@ struct p2m_global_change
  * domain's, whichever table an entry is in. A p2m made on its own (the
  * host tests) has one of its own.
  */
+/* The tables that may share one log: the host p2m (index 0) and the
+ * altp2m views 1..MAX_ALTP2M - 1 (xen/altp2m.h), Xen's EPTP list size. */
+#define P2M_MAX_TABLES 10
+
 struct p2m_changes
 {
     uint64_t seq;  /* global changes logged so far */
@@ -196,6 +200,10 @@ struct p2m_changes
     struct p2m_global_change log[P2M_CHANGE_LOG];
     bool eager;                          /* reference mode: apply changes at once */
     uint16_t type_owner[p2m_type_count]; /* 0: the type has no owner */
+    /* Every table sharing the log, by its index (p2m->view); NULL where
+     * none. A global change marks the root of each; the tail waits for
+     * the marks of all of them. Changed only under the host's lock. */
+    struct p2m_domain *tables[P2M_MAX_TABLES];
 };
 
 /* State of the lazy global changes in one table (p2m/marks.c, recalc.c,
@@ -269,6 +277,20 @@ struct p2m_domain
      * have the old frames in its mapcache (docs/designs/ioreq.md): the
      * hook may only set flags. NULL: nobody listens (host tests). */
     void (*ram_gone)(struct p2m_domain *p2m, uint64_t frames);
+    /*
+     * Called with p2m->lock held after a per-entry operation (set_entry,
+     * a type change of one frame or a range) changed the frame, type or
+     * access of the leaf covering [gfn, gfn + 2^order), or removed it,
+     * and before the reference of a frame the old leaf held is dropped.
+     * Not called for the lazy resolution of a global change (every table
+     * of the domain carries the same marks), nor for dirty flags, shatter
+     * or coalesce. The altp2m code rewrites or removes the view entries
+     * derived from those gfns (docs/designs/altp2m-sharing.md, rule 3).
+     * NULL: nobody derives from this table.
+     */
+    void (*leaf_changed)(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
+    void *owner;   /* the struct domain (NULL in host tests) */
+    uint16_t view; /* 0: the host p2m; 1..: an altp2m view */
 };
 
 /* Does an entry of this type hold a reference on its frame? The caller
@@ -289,7 +311,18 @@ void p2m_changes_init(struct p2m_changes *c);
  * type owners instead of its own; every table of a domain does. */
 void p2m_use_changes(struct p2m_domain *p2m, struct p2m_changes *c);
 
-/* Frees every table, root included. No CPU may still use the table. */
+/*
+ * A view of host (xen/altp2m.h): an empty table with host's backend, pool,
+ * hooks (but leaf_changed: nobody derives from a view) and owner, index
+ * view, sharing host's change log. Its lock has class p2m_view: every
+ * operation on a view runs under host->lock (taken first), so the log
+ * it shares changes only while the view's user waits. 0 or -ENOMEM;
+ * -EINVAL if the index is taken or out of range.
+ */
+int p2m_view_init(struct p2m_domain *view, struct p2m_domain *host, uint16_t index);
+
+/* Frees every table, root included. No CPU may still use the table. A
+ * table sharing a log leaves it. */
 void p2m_teardown(struct p2m_domain *p2m);
 /* Removes every entry and frees every table but the root: the p2m maps
  * nothing and holds no reference afterwards. */
@@ -346,6 +379,16 @@ bool p2m_try_coalesce(struct p2m_domain *p2m, gfn_t gfn, unsigned int order);
  * type with every begun global change applied; the lookup writes nothing. */
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
                  unsigned int *order);
+
+/* The same with p2m->lock held by the caller (the altp2m code reads a
+ * host entry while it holds the host lock, rule 2). */
+mfn_t p2m_lookup_locked(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, p2m_access_t *a,
+                        unsigned int *order);
+
+/* p2m_set_entry with p2m->lock held by the caller (a view's entry is
+ * written under the host lock, then the view's). */
+int p2m_set_entry_locked(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
+                         p2m_type_t t, p2m_access_t a);
 
 /* Look up gfn and, while its entry cannot change, call get(mfn, arg) to
  * take a reference on the frame. INVALID_MFN if there is no frame or get
@@ -408,7 +451,8 @@ int p2m_begin_global_change(struct p2m_domain *p2m, p2m_type_t old, p2m_type_t n
 
 /*
  * Push pending changes down to the leaves, at most budget tables' worth
- * of work (one table = up to 512 entries read or written; 0 counts as 1).
+ * of work (one table = up to 512 entries read or written; 0 counts as 1)
+ * in each table sharing p2m's log (the host, then every view).
  * Returns 0 when nothing is pending any more, -ERESTART when the budget
  * ran out first: call again (from a hypercall continuation). Any other
  * p2m operation may run in between.

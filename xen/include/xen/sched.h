@@ -12,6 +12,7 @@
 #include <xen/types.h>
 #include <xen/spinlock.h>
 #include <xen/p2m.h>
+#include <xen/altp2m.h>
 #include <xen/logdirty.h>
 #include <xen/smp.h>
 #include <xen/event.h>
@@ -62,6 +63,7 @@ struct vcpu
     bool polling;              /* in SCHEDOP_poll (schedule.c) */
     int32_t poll_port;         /* the one port it polls, or -1: any */
     struct ioreq_vcpu ioreq;   /* its request to an IOREQ server (ioreq_fwd.c) */
+    struct altp2m_vcpu altp2m; /* its active view, #VE info page (altp2m.c) */
     struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
 };
 
@@ -118,6 +120,7 @@ struct domain
     uint64_t gfn_limit;             /* no gfn at or above this is ever mapped */
     struct p2m_pool p2m_pool;       /* where this domain's p2m tables come from */
     struct p2m_changes p2m_changes; /* global type changes and type owners, for every table */
+    struct altp2m_domain altp2m;    /* its altp2m views (altp2m.c) */
 
     /* The E820-style map the builder gave the guest (XENMEM_memory_map). */
     struct xen_e820_entry *memmap; /* nr_memmap entries, as many as the builder made */

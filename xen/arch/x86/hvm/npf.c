@@ -2,7 +2,9 @@
  * npf.c - what happens when a guest access faults in the second stage
  * (SVM nested page fault, VMX EPT violation or misconfiguration).
  *
- * In order: a pending lazy type change on the path is resolved and the
+ * In order: a vCPU on an altp2m view has its fault seen by the view code
+ * first (altp2m_fault.c), which may hand it on as a host fault on the
+ * source gfn; a pending lazy type change on the path is resolved and the
  * guest retries; an access the entry now allows (another CPU fixed it)
  * is retried, and so is an EPT misconfiguration whose mark another CPU
  * resolved first; a write to ram_logdirty goes to the log-dirty code
@@ -25,6 +27,7 @@
 #include <xen/sched.h>
 #include <xen/vmce.h>
 #include <xen/guest_access.h>
+#include <xen/altp2m.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
 #include <asm/hvm_emulate.h>
@@ -114,13 +117,27 @@ static bool misconfig_raced(struct vcpu *v, const struct hvm_exit *e)
     return last[cpu].n <= MISCONFIG_RETRIES;
 }
 
+/* The access that faulted, as p2m_access_t bits. */
+static unsigned int npf_kind(const struct hvm_exit *e)
+{
+    return (e->npf_read ? p2m_access_r : 0) | (e->npf_write ? p2m_access_w : 0) |
+           (e->npf_exec ? p2m_access_x : 0);
+}
+
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
 {
     struct p2m_domain *p2m = &v->domain->p2m;
-    gfn_t gfn = _gfn(e->gpa >> PAGE_SHIFT);
+    uint64_t src = e->gpa >> PAGE_SHIFT;
+    gfn_t gfn;
     const char *why = "no mapping allows it";
     p2m_type_t t;
     p2m_access_t a;
+    /* In a view: filled from the host, or the view's own access; else a
+     * host fault on the gfn the view's entry derives from. */
+    if ( ACCESS_ONCE(v->domain->altp2m.active) &&
+         altp2m_npf(v, src, npf_kind(e), &src) == ALTP2M_NPF_RETRY )
+        return;
+    gfn = _gfn(src);
     if ( p2m_resolve_fault(p2m, gfn) > 0 )
         return;
     p2m_lookup(p2m, gfn, &t, &a, NULL);

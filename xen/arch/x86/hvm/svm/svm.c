@@ -26,6 +26,7 @@
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
+#include <xen/altp2m.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/apic.h>
@@ -286,6 +287,26 @@ static void svm_sync_tlb(struct vcpu *v, unsigned int cpu)
     vmcb_set(v->arch.svm.vmcb, VMCB_TLB_CONTROL, 1, ctl);
     v->arch.svm.last_cpu = (int)cpu;
     v->arch.svm.flush_gen = gen;
+}
+
+/*
+ * The root of the table v runs on (its altp2m view, or the host p2m),
+ * read after in_guest and the flush generation (a view's destroy flushes
+ * after unlisting it, so it either waits for this entry or is seen). The
+ * TLB tags by ASID, not by nCR3: a new root takes a fresh ASID.
+ */
+static void svm_load_ncr3(struct vcpu *v, unsigned int cpu)
+{
+    void *vmcb = v->arch.svm.vmcb;
+    uint64_t root = p2m_root_maddr(altp2m_vcpu_p2m(v));
+    uint8_t ctl;
+
+    if ( vmcb_get64(vmcb, VMCB_NCR3) == root )
+        return;
+    vmcb_set64(vmcb, VMCB_NCR3, root);
+    ctl = svm_fresh_asid(v, &svm_cpus[cpu]);
+    if ( ctl != TLB_CONTROL_NONE )
+        vmcb_set(vmcb, VMCB_TLB_CONTROL, 1, ctl);
 }
 
 static void svm_load_regs(struct vcpu *v)
@@ -686,6 +707,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     v->arch.svm.in_guest = true;
     smp_mb(); /* publish in_guest before reading the generation */
     svm_sync_tlb(v, cpu);
+    svm_load_ncr3(v, cpu);
     v->arch.svm.entries++;
     hvm_load_count(HVM_LOAD_ENTRY);
     svm_load_regs(v);

@@ -24,6 +24,7 @@
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
+#include <xen/altp2m.h>
 #include <asm/x86.h>
 #include <asm/hvm.h>
 #include <asm/fpu.h>
@@ -199,10 +200,28 @@ static void note_interrupted_event(struct vcpu *v)
 
 /* ---- translations ---- */
 
+/* The EPTP of the table v runs on: its altp2m view's, or the host's. */
 static uint64_t eptp_of(struct vcpu *v)
 {
-    return p2m_root_maddr(&v->domain->p2m) | VMX_EPTP_WALK4 | VMX_EPTP_WB |
+    return p2m_root_maddr(altp2m_vcpu_p2m(v)) | VMX_EPTP_WALK4 | VMX_EPTP_WB |
            (v->arch.vmx.ept_ad ? VMX_EPTP_AD : 0);
+}
+
+/*
+ * After guest_cpu is published (a view's destroy unlists it, then
+ * flushes: the flush waits for this entry or this entry sees the view
+ * gone). A new root may have stale translations from when it was last
+ * used here: flush_if_stale then flushes it.
+ */
+static void load_eptp(struct vcpu *v)
+{
+    uint64_t eptp = eptp_of(v);
+
+    vmcs_write(VMCS_EPTP, eptp);
+    if ( eptp == v->arch.vmx.eptp )
+        return;
+    v->arch.vmx.eptp = eptp;
+    v->arch.vmx.last_cpu = -1;
 }
 
 /*
@@ -220,7 +239,7 @@ static void flush_if_stale(struct vcpu *v, unsigned int cpu)
 
     if ( gen == x->flush_gen && x->last_cpu == (int)cpu )
         return;
-    invept(INVEPT_SINGLE_CONTEXT, eptp_of(v));
+    invept(INVEPT_SINGLE_CONTEXT, x->eptp);
     invvpid(INVVPID_SINGLE_CONTEXT, x->vpid);
     x->last_cpu = cpu;
     __atomic_store_n(&x->flush_gen, gen, __ATOMIC_RELEASE);
@@ -436,12 +455,12 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcs_load(v);
     if ( vmx_pml_run_start(v) )
         x->last_cpu = -1; /* EPT A/D switched: flush_if_stale drops old translations */
-    vmcs_write(VMCS_EPTP, eptp_of(v));
     write_guest_regs(v);
     write_entry_event(v);
     write_windows(x, &v->domain->time);
     load_tpr_shadow(v);
     __atomic_store_n(&x->guest_cpu, (int)cpu, __ATOMIC_SEQ_CST);
+    load_eptp(v);
     flush_if_stale(v, cpu);
     fpu_enter_guest(v);
     hvm_load_count2(HVM_LOAD_ENTRY, x->launched ? HVM_LOAD_VMRESUME : HVM_LOAD_VMLAUNCH);

@@ -32,6 +32,7 @@ struct vmx_vcpu
     int loaded_cpu;         /* CPU the VMCS is active on (vmcs.c), -1 if none */
     volatile int guest_cpu; /* CPU it is in guest mode on, -1 if none */
     uint64_t flush_gen;     /* domain tlb_flush_gen last acted on */
+    uint64_t eptp;          /* EPTP of the last entry: its altp2m view's root */
     uint64_t last_rip;      /* guest RIP at the last exit */
     uint32_t reinject_info; /* event cut short by the last exit */
     uint32_t reinject_error, reinject_len;
