@@ -5,8 +5,10 @@
  *
  * dom0 drives two p2m-target domUs (altp2m external mode) through their
  * mailboxes; they fill the same gfns with different data. A table of
- * orderings runs twice, on fresh gfns:
- * first plainly, then with log-dirty on in d1 and d2:
+ * orderings runs three times, on fresh gfns: plainly, then with
+ * log-dirty on in d1 and d2 with the hypervisor's default mechanism
+ * (A/D flags on SVM, PML on VMX), then with write-protection (the host
+ * entries become ram_logdirty):
  *  1. a view maps G first (a copy entry, an own access entry), then G
  *     is shared with d2;
  *  2. G is shared first, then a view copies it, remaps O onto it
@@ -49,7 +51,7 @@ const char test_title[] = "altp2m views and memory sharing: every ordering";
 #define MB_GFN     0x7f100UL /* + domid - 1: our slots for the mailboxes */
 #define G_FIRST    0x300UL   /* d1 and d2 fill [G_FIRST, G_FIRST + G_NR) */
 #define G_NR       0x100UL
-#define PASS_LD    0x40UL /* the log-dirty pass's gfns: the first's + this */
+#define PASS_GFNS  0x40UL /* each pass's gfns: the previous pass's + this */
 #define D1_DATA    0xd100000000000000ULL
 #define D2_DATA    0xd200000000000000ULL
 #define P2M_SHARED 12
@@ -62,6 +64,7 @@ struct pass
     const char *name;
     uint64_t base; /* added to every gfn of the orderings */
     bool logdirty;
+    uint32_t mech; /* WREN_LOGDIRTY_MECH_*: the hypervisor's default, wp */
 };
 
 static xtf_mb_t *mbs[NR_DOMS + 1];
@@ -257,12 +260,12 @@ static bool private(domid_t d, uint64_t gfn)
 
 /* ---- log-dirty ---- */
 
-static long shadow(domid_t d, uint32_t op, void *bitmap)
+static long shadow(domid_t d, uint32_t op, uint32_t mode, void *bitmap)
 {
     struct xen_domctl dc = {
         .cmd = XEN_DOMCTL_shadow_op,
         .domain = d,
-        .u.shadow_op = { .op = op, .pages = bitmap ? LD_PAGES : 0 },
+        .u.shadow_op = { .op = op, .mode = mode, .pages = bitmap ? LD_PAGES : 0 },
     };
 
     set_xen_guest_handle(dc.u.shadow_op.dirty_bitmap, bitmap);
@@ -273,7 +276,7 @@ static long shadow(domid_t d, uint32_t op, void *bitmap)
 static bool clean(void)
 {
     memset(ld_bits, 0, sizeof(ld_bits));
-    return want("CLEAN", shadow(1, XEN_DOMCTL_SHADOW_OP_CLEAN, ld_bits), 0);
+    return want("CLEAN", shadow(1, XEN_DOMCTL_SHADOW_OP_CLEAN, 0, ld_bits), 0);
 }
 
 static bool dirty(uint64_t gfn)
@@ -462,17 +465,37 @@ static bool views_unchanged(void)
            reads(2, 1, G(0x15), 0xe0) && audit();
 }
 
+/* Log-dirty on in d1 and d2 with the pass's mechanism, or off. */
+static bool logdirty(bool on)
+{
+    uint32_t op = on ? XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY : XEN_DOMCTL_SHADOW_OP_OFF;
+    uint32_t mode = on ? WREN_LOGDIRTY_MECH(cur->mech) : 0;
+    struct xen_domctl dc = { .cmd = XEN_DOMCTL_wren_logdirty, .domain = 1 };
+    struct xen_domctl_wren_logdirty *st = (void *)&dc.u;
+
+    step = on ? "log-dirty on" : "log-dirty off";
+    if ( !want("d1 log-dirty", shadow(1, op, mode, NULL), 0) ||
+         !want("d2 log-dirty", shadow(2, op, mode, NULL), 0) )
+        return false;
+    st->op = WREN_LOGDIRTY_GET_STATS;
+    if ( on && !hypercall_domctl(&dc) )
+        printf("  log-dirty mechanism %u (1 wp, 2 pml, 3 a/d)\n", st->mech);
+    return true;
+}
+
 static bool run_pass(const struct pass *p)
 {
     cur = p;
     printf("%s pass: gfns from %#lx\n", p->name, (unsigned long)(G_FIRST + p->base));
+    if ( p->logdirty && !logdirty(true) )
+        return false;
     for ( unsigned int i = 0; i < ARRAY_SIZE(orderings); i++ )
     {
         if ( !orderings[i].run() )
             return false;
         printf("  %s: ok\n", step);
     }
-    return views_unchanged();
+    return views_unchanged() && (!p->logdirty || logdirty(false));
 }
 
 /* ---- setup, undoing it, and frames ---- */
@@ -513,15 +536,6 @@ static bool setup_views(void)
     return want("d1 view", view_create(1, &v1), 0) && want("d1 view", view_create(1, &v2), 0) &&
            want("d2 view", view_create(2, &w1), 0) &&
            want("d1's views are 1, 2", v1 * 10 + v2, 12) && want("d2's view is 1", w1, 1);
-}
-
-static bool logdirty(bool on)
-{
-    uint32_t op = on ? XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY : XEN_DOMCTL_SHADOW_OP_OFF;
-
-    step = on ? "log-dirty on" : "log-dirty off";
-    return want("d1 log-dirty", shadow(1, op, NULL), 0) &&
-           want("d2 log-dirty", shadow(2, op, NULL), 0);
 }
 
 /* Every gfn of the orderings private again (the explicit op), and the
@@ -583,7 +597,11 @@ static bool destroy(domid_t d)
 
 void test_main(void)
 {
-    static const struct pass plain = { "plain", 0, false }, ld = { "log-dirty", PASS_LD, true };
+    static const struct pass passes[] = {
+        { "plain", 0, false, 0 },
+        { "log-dirty (default mechanism)", PASS_GFNS, true, WREN_LOGDIRTY_MECH_DEFAULT },
+        { "log-dirty (write-protect)", 2 * PASS_GFNS, true, WREN_LOGDIRTY_MECH_WP },
+    };
     uint64_t base, tot0[NR_DOMS + 1];
 
     step = "setup";
@@ -593,9 +611,11 @@ void test_main(void)
     base = xtf_free_pages();
     for ( domid_t d = 1; d <= NR_DOMS; d++ )
         tot0[d] = tot_pages(d);
-    if ( !setup_views() || !run_pass(&plain) || !logdirty(true) || !run_pass(&ld) ||
-         !logdirty(false) )
+    if ( !setup_views() )
         return;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(passes); i++ )
+        if ( !run_pass(&passes[i]) )
+            return;
     cur = NULL;
     if ( !undo() || !frames_back(base, tot0) || !destroy(1) || !destroy(2) )
         return;
