@@ -9,8 +9,8 @@
  * log-dirty on in d1 and d2 with the hypervisor's default mechanism
  * (A/D flags on SVM, PML on VMX), then with write-protection (the host
  * entries become ram_logdirty):
- *  1. a view maps G first (a copy entry, an own access entry), then G
- *     is shared with d2;
+ *  1. views map G first (a copy entry, a remap O->G, an own access
+ *     entry), then G is shared with d2;
  *  2. G is shared first, then a view copies it, remaps O onto it
  *     (change_gfn) and gives it an access of its own;
  *  3. unshare caused by a write to the host gfn (view 0), to the view
@@ -57,7 +57,7 @@ const char test_title[] = "altp2m views and memory sharing: every ordering";
 #define P2M_SHARED 12
 #define ACC_RX     5
 #define ACC_RWX    7
-#define LD_PAGES   4096 /* 16 MiB of target RAM */
+#define LD_PAGES   2048 /* 8 MiB of target RAM */
 
 struct pass
 {
@@ -150,12 +150,25 @@ static long change_gfn(domid_t d, uint16_t view, uint64_t old_gfn, uint64_t new_
 
 /* ---- the target's own accesses, on a view ---- */
 
-/* The target's vCPU does op on gfn while it runs on view; back to 0. */
+/* The view each target's vCPU runs on (switched only when it changes:
+ * on Bochs every switch is a flush of every CPU). */
+static uint16_t on[NR_DOMS + 1];
+
+static long switch_to(domid_t d, uint16_t view)
+{
+    long rc = on[d] == view ? 0 : view_op(d, HVMOP_altp2m_switch_p2m, view);
+
+    if ( !rc )
+        on[d] = view;
+    return rc;
+}
+
+/* The target's vCPU does op on gfn while it runs on view. */
 static long on_view(domid_t d, uint16_t view, uint32_t op, uint64_t gfn, uint64_t val,
                     uint64_t *out)
 {
     xtf_mb_t *mb = mbs[d];
-    long rc = view_op(d, HVMOP_altp2m_switch_p2m, view);
+    long rc = switch_to(d, view);
 
     if ( rc )
         return rc;
@@ -163,8 +176,6 @@ static long on_view(domid_t d, uint16_t view, uint32_t op, uint64_t gfn, uint64_
     mb->val[0] = val;
     rc = xtf_mb_call(mb, op, 1);
     *out = mb->out[0];
-    if ( view_op(d, HVMOP_altp2m_switch_p2m, 0) )
-        return -XEN_EFAULT;
     return rc;
 }
 
@@ -288,20 +299,22 @@ static bool dirty(uint64_t gfn)
 
 #define G(off) (G_FIRST + cur->base + (off))
 
-/* 1: view 1 copies G, view 2 restricts it; then G is shared. */
+/* 1: view 1 copies G and remaps O onto it, view 2 restricts G; then G
+ * is shared. */
 static bool view_then_share(void)
 {
-    uint64_t g = G(0x00);
+    uint64_t g = G(0x00), o = G(0x01);
 
     step = "1 view then share";
     if ( !reads(1, 1, g, data(1, g)) || !want("view 2 access", set_access(1, 2, g, ACC_RX), 0) ||
-         !reads(1, 2, g, data(1, g)) || !share(g) )
+         !reads(1, 2, g, data(1, g)) || !want("remap", change_gfn(1, 1, o, g), 0) ||
+         !reads(1, 1, o, data(1, g)) || !share(g) )
         return false;
     /* Sharing changed the host entry: the views dropped their copies. */
     if ( !want("entries right after share", entries(1, g), 2) || !audit() )
         return false;
     return reads(1, 1, g, data(1, g)) && reads(1, 2, g, data(1, g)) && reads(2, 0, g, data(1, g)) &&
-           want("entries after view reads", entries(1, g), 4) &&
+           reads(1, 1, o, data(1, g)) && want("entries after view reads", entries(1, g), 5) &&
            want("view 2 keeps its access", get_access(1, 2, g), ACC_RX) &&
            want("view 1 access", get_access(1, 1, g), ACC_RWX) && host_type(1, g, P2M_SHARED) &&
            audit();
@@ -422,6 +435,7 @@ static bool view_destroyed(void)
          !reads(1, k, o, data(1, g)) )
         return false;
     if ( !want("entries with the view", entries(1, g), 4) || !audit() ||
+         !want("off the view", switch_to(1, 0), 0) ||
          !want("destroy the view", view_op(1, HVMOP_altp2m_destroy_p2m, k), 0) )
         return false;
     return want("entries after its destroy", entries(1, g), 2) && reads(1, 0, g, data(1, g)) &&
@@ -459,7 +473,8 @@ static bool views_unchanged(void)
 {
     step = "the pass's views at its end";
     return want("1: view 2 access", get_access(1, 2, G(0x00)), ACC_RX) &&
-           reads(1, 2, G(0x00), data(1, G(0x00))) && reads(1, 1, G(0x05), data(1, G(0x04))) &&
+           reads(1, 1, G(0x01), data(1, G(0x00))) && reads(1, 2, G(0x00), data(1, G(0x00))) &&
+           reads(1, 1, G(0x05), data(1, G(0x04))) &&
            want("2: view 2 access", get_access(1, 2, G(0x04)), ACC_RX) &&
            reads(1, 1, G(0x09), 0xa0 + (cur->logdirty ? 0x30 : 0)) && reads(1, 1, G(0x0c), 0xc0) &&
            reads(2, 1, G(0x15), 0xe0) && audit();
