@@ -32,8 +32,11 @@
  * explicit op and altp2m off (the views go): the shared-frame counter
  * is 0, the audit clean, and the free frames are exactly the baseline
  * less the copies the domains' reservations grew by (a reference left
- * behind by any entry is a frame short); then each destroy gives back
- * at least the frames and pool the domain holds. The lock checker is on
+ * behind by any entry is a frame short). Then d1 makes a view again,
+ * maps a frame shared with d2 through it and is destroyed while its
+ * vCPU runs on that view: d2's frame is left with d2's entry alone, and
+ * after d2's destroy no shared frame is left. Each destroy gives back at
+ * least the frames and pool the domain holds. The lock checker is on
  * in every run: a lock-order violation panics.
  */
 #include <xtf.h>
@@ -299,8 +302,9 @@ static bool dirty(uint64_t gfn)
 
 #define G(off) (G_FIRST + cur->base + (off))
 
-/* 1: view 1 copies G and remaps O onto it, view 2 restricts G; then G
- * is shared. */
+/* 1: d1's view 1 copies G and remaps O onto it, its view 2 restricts G,
+ * d2's view 1 copies its own G (the client's frame, freed by the share);
+ * then G is shared. */
 static bool view_then_share(void)
 {
     uint64_t g = G(0x00), o = G(0x01);
@@ -308,13 +312,14 @@ static bool view_then_share(void)
     step = "1 view then share";
     if ( !reads(1, 1, g, data(1, g)) || !want("view 2 access", set_access(1, 2, g, ACC_RX), 0) ||
          !reads(1, 2, g, data(1, g)) || !want("remap", change_gfn(1, 1, o, g), 0) ||
-         !reads(1, 1, o, data(1, g)) || !share(g) )
+         !reads(1, 1, o, data(1, g)) || !reads(2, 1, g, data(2, g)) || !share(g) )
         return false;
     /* Sharing changed the host entry: the views dropped their copies. */
     if ( !want("entries right after share", entries(1, g), 2) || !audit() )
         return false;
     return reads(1, 1, g, data(1, g)) && reads(1, 2, g, data(1, g)) && reads(2, 0, g, data(1, g)) &&
-           reads(1, 1, o, data(1, g)) && want("entries after view reads", entries(1, g), 5) &&
+           reads(1, 1, o, data(1, g)) && reads(2, 1, g, data(1, g)) &&
+           want("entries after view reads", entries(1, g), 6) &&
            want("view 2 keeps its access", get_access(1, 2, g), ACC_RX) &&
            want("view 1 access", get_access(1, 1, g), ACC_RWX) && host_type(1, g, P2M_SHARED) &&
            audit();
@@ -365,18 +370,21 @@ static bool unshare_view(uint64_t g)
            audit();
 }
 
-/* 3c: d1 writes O in view 1, a remap O->G of the shared G: G unshares,
- * O's own host entry and the bystander do not. */
+/* 3c: d1 writes O in view 1, a remap O->G of the shared G: G unshares;
+ * O's own host entry (shared as well) and the bystander do not. */
 static bool unshare_remap(uint64_t g, uint64_t o, uint64_t by)
 {
     step = "3c unshare through a remap";
-    if ( !share(g) || !share(by) || !want("remap", change_gfn(1, 1, o, g), 0) ||
+    if ( !share(g) || !share(o) || !share(by) || !want("remap", change_gfn(1, 1, o, g), 0) ||
          !reads(1, 1, o, data(1, g)) || !want("entries before", entries(2, g), 3) )
         return false;
-    if ( !poke(1, 1, o, 0xc0) || !private(1, g) || !private(1, o) || !host_type(1, by, P2M_SHARED) )
+    /* O is shared too, and its host entry is not what view 1 shows. */
+    if ( !poke(1, 1, o, 0xc0) || !private(1, g) || !host_type(1, o, P2M_SHARED) ||
+         !host_type(1, by, P2M_SHARED) )
         return false;
     return reads(1, 0, g, 0xc0) && reads(1, 0, o, data(1, o)) && reads(1, 1, o, 0xc0) &&
            reads(2, 0, g, data(1, g)) && want("d2's frame: its own entry", entries(2, g), 1) &&
+           want("O's frame: both host entries", entries(1, o), 2) &&
            want("bystander entries", entries(1, by), 2) && audit();
 }
 
@@ -570,6 +578,7 @@ static bool undo(void)
                 if ( !want("explicit unshare", sharing(&op), 0) )
                     return false;
             }
+    on[1] = on[2] = 0; /* altp2m off puts every vCPU back on the host */
     return want("d1 altp2m off", altp2m(1, HVMOP_altp2m_set_domain_state, &a), 0) &&
            want("d2 altp2m off", altp2m(2, HVMOP_altp2m_set_domain_state, &a), 0) &&
            want("shared frames left", hypercall_memory_op(XENMEM_get_sharing_shared_pages, NULL),
@@ -610,6 +619,29 @@ static bool destroy(domid_t d)
     return want("destroy gave back its frames and pool", before >= owned + pool, 1);
 }
 
+/* A domain destroyed while its view maps shared frames (and its vCPU
+ * runs on that view): its entries leave the other domain's frame. */
+static bool domain_destroyed_with_views(void)
+{
+    struct xen_hvm_altp2m_op a = { .u.domain_state.state = 1 };
+    uint64_t g = G_FIRST + 3 * PASS_GFNS, o = g + 1;
+    uint16_t k = 0;
+
+    step = "a domain destroyed while its views map shared frames";
+    if ( !want("altp2m on", altp2m(1, HVMOP_altp2m_set_domain_state, &a), 0) ||
+         !want("create a view", view_create(1, &k), 0) || !share(g) ||
+         !reads(1, k, g, data(1, g)) || !want("remap", change_gfn(1, k, o, g), 0) ||
+         !reads(1, k, o, data(1, g)) || !want("entries", entries(2, g), 4) || !destroy(1) )
+        return false;
+    step = "after the domain's destroy";
+    if ( !want("d2's entry left", entries(2, g), 1) || !audit() || !reads(2, 0, g, data(1, g)) ||
+         !destroy(2) )
+        return false;
+    return want("shared frames left", hypercall_memory_op(XENMEM_get_sharing_shared_pages, NULL),
+                0) &&
+           audit();
+}
+
 void test_main(void)
 {
     static const struct pass passes[] = {
@@ -632,7 +664,7 @@ void test_main(void)
         if ( !run_pass(&passes[i]) )
             return;
     cur = NULL;
-    if ( !undo() || !frames_back(base, tot0) || !destroy(1) || !destroy(2) )
+    if ( !undo() || !frames_back(base, tot0) || !domain_destroyed_with_views() )
         return;
     xtf_success(NULL);
 }
