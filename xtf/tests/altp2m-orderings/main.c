@@ -20,7 +20,9 @@
  *  4. a view destroyed while it maps shared frames: its entries leave
  *     the reverse map with their references;
  *  5. a shared frame mapped by views of both domains; d2 unshares
- *     through its view and d1 keeps the frame.
+ *     through its view and d1 keeps the frame;
+ *  6. races: d1's second vCPU writes and reads back a range on view 1
+ *     while dom0 shares it with d2 over and over; no write is lost.
  * The target reads and writes with its own vCPU on the view dom0
  * switched it to (HVMOP_altp2m_switch_p2m), so every access goes through
  * the view's table. After each step: data through each view, the view's
@@ -468,12 +470,108 @@ static bool two_domains_with_views(void)
            host_type(1, g, P2M_SHARED) && audit();
 }
 
+/* 6: races. d1's vCPU 1 writes and reads back a range on view 1 while
+ * dom0 shares the range with d2 again and again: each write to a shared
+ * gfn unshares through the view, each share drops the view's copies.
+ * No write may be lost (the writer counts reads that differ), and the
+ * reverse map must be exact afterwards. */
+#define RACE_NR     8
+#define RACE_ROUNDS 4
+
+/* One share attempt: 0, or what losing a race to the writer returns. */
+static long share_racing(uint64_t gfn)
+{
+    struct xen_mem_sharing_op op = { .op = XENMEM_sharing_op_share, .domain = 1 };
+    uint64_t h1, h2;
+    long rc = nominate(1, gfn, &h1);
+
+    if ( !rc )
+        rc = nominate(2, gfn, &h2);
+    if ( rc )
+        return rc;
+    op.u.share.source_gfn = op.u.share.client_gfn = gfn;
+    op.u.share.source_handle = h1;
+    op.u.share.client_handle = h2;
+    op.u.share.client_domain = 2;
+    return sharing(&op);
+}
+
+/* The same with d1 paused: the writer cannot win, so every round
+ * shares (on Bochs dom0's calls are slow enough to lose most races). */
+static long share_paused(uint64_t gfn)
+{
+    long rc = xtf_domctl_simple(XEN_DOMCTL_pausedomain, 1);
+
+    if ( rc )
+        return rc;
+    rc = share_racing(gfn);
+    xtf_domctl_simple(XEN_DOMCTL_unpausedomain, 1);
+    return rc;
+}
+
+/* The writer unshared the source between our nominate and share. */
+static bool lost_race(long rc)
+{
+    return rc == -XEN_EAGAIN || rc == XENMEM_SHARING_OP_S_HANDLE_INVALID ||
+           rc == XENMEM_SHARING_OP_C_HANDLE_INVALID;
+}
+
+/* Rule 3 after the churn: view 1 shows what the host shows, gfn by gfn
+ * (a copy left behind by an unshare would show the old frame). */
+static bool same_through_views(uint64_t first, uint64_t nr)
+{
+    uint64_t seen[RACE_NR];
+
+    for ( uint64_t i = 0; i < nr; i++ ) /* one switch for all of them */
+        seen[i] = peek(1, 1, first + i);
+    for ( uint64_t i = 0; i < nr; i++ )
+        if ( !want("view 1 and the host agree", (long)seen[i], (long)peek(1, 0, first + i)) )
+            return false;
+    return true;
+}
+
+static bool races(void)
+{
+    uint64_t first = G(0x20);
+    unsigned long won = 0, lost = 0;
+    xtf_mb_t *mb = mbs[1];
+    long rc = 0;
+
+    step = "6 shares racing a writer on a view";
+    mb->arg[0] = first;
+    mb->arg[1] = RACE_NR;
+    if ( !want("onto view 1", switch_to(1, 1), 0) ||
+         !want("start the writer", xtf_mb_call(mb, XTF_MB_BG_START, 0), 0) )
+        return false;
+    for ( unsigned int r = 0; r < RACE_ROUNDS * RACE_NR && (!rc || lost_race(rc)); r++ )
+    {
+        rc = share_racing(first + r % RACE_NR);
+        if ( lost_race(rc) ) /* slow emulators: again with d1 held still */
+        {
+            lost++;
+            rc = share_paused(first + r % RACE_NR);
+        }
+        won += !rc;
+    }
+    want("a share", lost_race(rc) ? 0 : rc, 0);
+    printf("  %lu shares, %lu races lost to the writer (then shared paused)\n", won, lost);
+    if ( !want("writer's passes", xtf_mb_call(mb, XTF_MB_BG_STOP, 0) > 0, 1) ||
+         !want("writes lost", (long)mb->bg_mismatches, 0) ||
+         !want("every round shared", (long)won, RACE_ROUNDS * RACE_NR) )
+        return false;
+    /* And the writer's view still unshares: a write to a gfn shared
+     * now never reaches d2's frame. */
+    return same_through_views(first, RACE_NR) && want("share again", share_racing(first), 0) &&
+           poke(1, 1, first, 0xf0) &&
+           want("d2 keeps the frame", (long)peek(2, 0, first) != 0xf0, 1) && audit();
+}
+
 static const struct
 {
     bool (*run)(void);
 } orderings[] = {
     { view_then_share }, { share_then_view },        { unshare_three_ways },
-    { view_destroyed },  { two_domains_with_views },
+    { view_destroyed },  { two_domains_with_views }, { races },
 };
 
 /* Every view entry the pass set up still says what it was set to. */
