@@ -12,7 +12,9 @@
  *  1. views map G first (a copy entry, a remap O->G, an own access
  *     entry), then G is shared with d2;
  *  2. G is shared first, then a view copies it, remaps O onto it
- *     (change_gfn) and gives it an access of its own;
+ *     (change_gfn) and gives it an access of its own; and a view's own
+ *     access for a gfn H that becomes a hole, then d1's frame added at
+ *     H (add_physmap);
  *  3. unshare caused by a write to the host gfn (view 0), to the view
  *     gfn (view 1), and to a remap O->G in view 1: exactly G unshares
  *     in d1, every view entry deriving from it follows the new frame,
@@ -347,6 +349,34 @@ static bool share_then_view(void)
            private(1, o) && host_type(2, g, P2M_SHARED) && audit();
 }
 
+/* d gives gfn back (decrease_reservation by its own vCPU). */
+static bool give_back(domid_t d, uint64_t gfn)
+{
+    mbs[d]->gfn[0] = gfn;
+    return want("give the gfn back", xtf_mb_call(mbs[d], XTF_MB_DECREASE, 1), 1);
+}
+
+/* 2b: d2's view 1 restricts H, d2 gives H back (a hole), then d1's
+ * frame is added at H (add_physmap): the view's own access applies to
+ * the shared entry, which is one more entry of the frame. */
+static bool add_physmap_under_view(void)
+{
+    struct xen_mem_sharing_op op = { .op = XENMEM_sharing_op_add_physmap, .domain = 1 };
+    uint64_t g = G(0x06), h = G(0x07), h1 = 0;
+
+    step = "2b add_physmap under a view's own access";
+    if ( !want("d2 view 1 access", set_access(2, 1, h, ACC_RX), 0) || !reads(2, 1, h, data(2, h)) ||
+         !give_back(2, h) || !want("nominate d1", nominate(1, g, &h1), 0) )
+        return false;
+    op.u.share.source_gfn = g;
+    op.u.share.source_handle = h1;
+    op.u.share.client_gfn = h;
+    op.u.share.client_domain = 2;
+    return want("add_physmap", sharing(&op), 0) && reads(2, 1, h, data(1, g)) &&
+           want("view 1 keeps its access", get_access(2, 1, h), ACC_RX) &&
+           want("entries", entries(1, g), 3) && host_type(2, h, P2M_SHARED) && audit();
+}
+
 /* 3a: d1 writes G in view 0; view 1's copy and its remap O->G follow. */
 static bool unshare_host(uint64_t g, uint64_t o)
 {
@@ -530,6 +560,17 @@ static bool same_through_views(uint64_t first, uint64_t nr)
     return true;
 }
 
+/* Let the writer finish n more passes (it may not have run at all yet:
+ * dom0 can do many calls inside one time slice). */
+static bool writer_passes(xtf_mb_t *mb, uint64_t n)
+{
+    uint64_t until = mb->bg_passes + n;
+
+    for ( unsigned long i = 0; i < XTF_POLL_LIMIT && mb->bg_passes < until; i++ )
+        hypercall_yield();
+    return want("the writer runs", mb->bg_passes >= until, 1);
+}
+
 static bool races(void)
 {
     uint64_t first = G(0x20);
@@ -541,7 +582,8 @@ static bool races(void)
     mb->arg[0] = first;
     mb->arg[1] = RACE_NR;
     if ( !want("onto view 1", switch_to(1, 1), 0) ||
-         !want("start the writer", xtf_mb_call(mb, XTF_MB_BG_START, 0), 0) )
+         !want("start the writer", xtf_mb_call(mb, XTF_MB_BG_START, 0), 0) ||
+         !writer_passes(mb, 1) )
         return false;
     for ( unsigned int r = 0; r < RACE_ROUNDS * RACE_NR && (!rc || lost_race(rc)); r++ )
     {
@@ -552,10 +594,12 @@ static bool races(void)
             rc = share_paused(first + r % RACE_NR);
         }
         won += !rc;
+        hypercall_yield(); /* the writer's turn */
     }
     want("a share", lost_race(rc) ? 0 : rc, 0);
     printf("  %lu shares, %lu races lost to the writer (then shared paused)\n", won, lost);
-    if ( !want("writer's passes", xtf_mb_call(mb, XTF_MB_BG_STOP, 0) > 0, 1) ||
+    if ( !writer_passes(mb, 2) ||
+         !want("writer stops", xtf_mb_call(mb, XTF_MB_BG_STOP, 0) > 0, 1) ||
          !want("writes lost", (long)mb->bg_mismatches, 0) ||
          !want("every round shared", (long)won, RACE_ROUNDS * RACE_NR) )
         return false;
@@ -570,8 +614,13 @@ static const struct
 {
     bool (*run)(void);
 } orderings[] = {
-    { view_then_share }, { share_then_view },        { unshare_three_ways },
-    { view_destroyed },  { two_domains_with_views }, { races },
+    { view_then_share },
+    { share_then_view },
+    { add_physmap_under_view },
+    { unshare_three_ways },
+    { view_destroyed },
+    { two_domains_with_views },
+    { races },
 };
 
 /* Every view entry the pass set up still says what it was set to. */
