@@ -52,9 +52,9 @@ static void p2m_flush_hook(struct p2m_domain *p2m)
  * entry (a shared one leaves its frame's reverse map too). */
 static void p2m_put_frame_hook(struct p2m_domain *p2m, gfn_t gfn, mfn_t m, p2m_type_t t)
 {
-    struct domain *d = p2m->flush_arg; /* the domain, as for flushes */
+    struct domain *d = p2m->owner; /* views share the host's hooks */
 
-    msh_put_frame(&d->sharing, 0, gfn_x(gfn), m, t);
+    msh_put_frame(&d->sharing, p2m->view, gfn_x(gfn), m, t);
 }
 
 /* RAM frames of the domain went: the mapcaches of its IOREQ servers
@@ -125,8 +125,8 @@ static int domain_alloc_parts(struct domain *d, unsigned int max_vcpus)
     d->p2m.put_frame = p2m_put_frame_hook;
     d->p2m.ram_gone = p2m_ram_gone_hook;
     d->p2m.pool = &d->p2m_pool;
-    altp2m_domain_init(d);
     mem_sharing_domain_create(d);
+    altp2m_domain_init(d);
     for ( unsigned int i = 0; i < max_vcpus; i++ )
         if ( !vcpu_create(d, i) )
             return -ENOMEM;

@@ -27,6 +27,7 @@
 #include <xen/guest_access.h>
 #include <xen/logdirty.h>
 #include <xen/mem_sharing.h>
+#include <xen/altp2m.h>
 #include <public/memory.h>
 #include <public/domctl.h>
 #include <public/wren.h>
@@ -259,6 +260,23 @@ static long debug_gfn(struct domain *d, uint64_t gfn)
     return t == p2m_ram_shared ? debug_frame(m) : -EINVAL;
 }
 
+/* What view (>= 1) of d maps at gfn: the list of views holds still
+ * under the host lock (xen/altp2m.h), and a view's lock nests in it. */
+static mfn_t view_lookup(struct domain *d, uint16_t view, uint64_t gfn, p2m_type_t *t)
+{
+    struct altp2m_view *v;
+    mfn_t m = INVALID_MFN;
+
+    if ( view >= MAX_ALTP2M )
+        return m;
+    spin_lock(&d->p2m.lock);
+    v = d->altp2m.views[view];
+    if ( v )
+        m = p2m_lookup(&v->p2m, _gfn(gfn), t, NULL, NULL);
+    spin_unlock(&d->p2m.lock);
+    return m;
+}
+
 static bool entry_maps(const struct msh_rmap_ref *ref, void *arg)
 {
     struct domain *d = domain_get_by_id(ref->domid);
@@ -269,6 +287,8 @@ static bool entry_maps(const struct msh_rmap_ref *ref, void *arg)
         return false;
     if ( ref->view == 0 )
         m = p2m_lookup(&d->p2m, _gfn(ref->gfn), &t, NULL, NULL);
+    else
+        m = view_lookup(d, ref->view, ref->gfn, &t);
     put_domain(d);
     return t == p2m_ram_shared && mfn_eq(m, ref->mfn);
 }

@@ -52,9 +52,9 @@ static int exchange_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t old_mfn, 
         return rc;
     pte = p2m->ops->make_leaf(new_mfn, 1, new_t, a);
     if ( keep_old_ref )
-        p2m_install_keeping_ref(p2m, slot, gfn, pte);
+        p2m_install_keeping_ref(p2m, gfn, slot, pte);
     else
-        p2m_install(p2m, slot, 1, gfn, pte);
+        p2m_install(p2m, gfn, slot, 1, pte);
     p2m_note_mapped(p2m, gfn, P2M_ORDER_4K);
     return 0;
 }

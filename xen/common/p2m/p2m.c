@@ -176,7 +176,7 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn, uns
     slot = p2m_walk_to(p2m, gfn, level, new != 0, &rc);
     if ( !slot )
         return rc == WALK_HOLE ? 0 : rc; /* removing what was never there */
-    p2m_install(p2m, slot, level, gfn, new);
+    p2m_install(p2m, gfn, slot, level, new);
     if ( new )
         p2m_note_mapped(p2m, gfn, order);
     else

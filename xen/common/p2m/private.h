@@ -159,12 +159,12 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
 uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level, uint64_t gfn,
                         bool drop_refs);
 /* Write new (a leaf, or 0) at *slot, the entry for gfn at level, whatever
- * is there (a leaf or a table). */
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+ * is there (a leaf or a table); p2m->leaf_changed hears of it. */
+void p2m_install(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                  p2m_pte_t new);
 /* The same for a 4K leaf, but the old leaf's reference (if its type holds
  * one) is not dropped: it becomes the caller's. */
-void p2m_install_keeping_ref(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t gfn, p2m_pte_t new);
+void p2m_install_keeping_ref(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, p2m_pte_t new);
 /* The leaf for [gfn, gfn + span of level) changed frame, type or access. */
 static inline void p2m_note_leaf_changed(struct p2m_domain *p2m, uint64_t gfn, unsigned int level)
 {

@@ -182,7 +182,7 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
  * carried into the new entry, so log-dirty's A/D harvest and PML never
  * lose a write to a retyped page.
  */
-static void replace_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+static void replace_leaf(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                          p2m_pte_t new, bool drop_refs)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
@@ -280,7 +280,7 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     return ram;
 }
 
-void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, uint64_t gfn,
+void p2m_install(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                  p2m_pte_t new)
 {
     /* A superpage written over a table reports every RAM frame below,
@@ -294,12 +294,12 @@ void p2m_install(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, ui
         p2m_note_leaf_changed(p2m, gfn, level);
     }
     else
-        replace_leaf(p2m, slot, level, gfn, new, true);
+        replace_leaf(p2m, gfn, slot, level, new, true);
 }
 
-void p2m_install_keeping_ref(struct p2m_domain *p2m, p2m_pte_t *slot, uint64_t gfn, p2m_pte_t new)
+void p2m_install_keeping_ref(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, p2m_pte_t new)
 {
-    replace_leaf(p2m, slot, 1, gfn, new, false);
+    replace_leaf(p2m, gfn, slot, 1, new, false);
 }
 
 /* ---- walking down ---- */

@@ -89,7 +89,7 @@ long msh_audit(bool (*maps)(const struct msh_rmap_ref *ref, void *arg), void *ar
 
 /* ---- the steps on one table (mem_sharing_p2m.c); view 0 for now ---- */
 
-/* gfn of p2m (plain ram_rw, 4K after a shatter, no other reference)
+/* gfn of p2m (ram_rw or ram_logdirty, 4K after a shatter, no other reference)
  * becomes shared with a new handle; an already shared gfn gives its
  * handle. 0 or -EINVAL, -E2BIG (mapped elsewhere), -ENOMEM, -EAGAIN. */
 int msh_nominate(struct mem_sharing_domain *msd, struct p2m_domain *p2m, gfn_t gfn,
@@ -122,9 +122,10 @@ void mem_sharing_domain_create(struct domain *d);
 /* A write fault on p2m_ram_shared at gfn: unshare it. true if the guest
  * may retry; false after crashing the domain (no frame for the copy). */
 bool mem_sharing_unshare_fault(struct vcpu *v, gfn_t gfn);
-/* For the views part: a view entry (view >= 1) of d now maps the shared
- * frame mfn at gfn (its reference already taken). Under the view's lock.
- * -ENOENT (mfn is not shared), -ENOMEM (the mapping must be refused). */
+/* For the views part (xen/altp2m.h): a view entry (view >= 1) of d now
+ * maps the shared frame mfn at gfn (its reference already taken). Under
+ * the view's lock. -ENOENT (mfn is not shared), -ENOMEM (the mapping
+ * must be refused). */
 int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
 
 #endif /* XEN_MEM_SHARING_H */
