@@ -155,7 +155,9 @@ int altp2m_view_create(struct domain *d, uint8_t default_access, uint16_t *idx)
     spin_lock(&a->lock);
     for ( i = 1; i < MAX_ALTP2M && a->views[i]; i++ )
         ;
-    if ( i < MAX_ALTP2M )
+    if ( !a->active )
+        rc = -EOPNOTSUPP; /* turned off (or the domain died) since the decode */
+    else if ( i < MAX_ALTP2M )
     {
         struct altp2m_view *view = view_alloc(d, i, default_access);
 
@@ -304,6 +306,16 @@ static void destroy_all_locked(struct domain *d)
             view_free(d, gone[i]);
 }
 
+/* Off: every view and the bitmap go, whatever the state said. */
+static void disable_locked(struct domain *d)
+{
+    destroy_all_locked(d);
+    spin_lock(&d->p2m.lock);
+    derived_free(d);
+    spin_unlock(&d->p2m.lock);
+    d->altp2m.active = false;
+}
+
 int altp2m_set_active(struct domain *d, bool on)
 {
     struct altp2m_domain *a = &d->altp2m;
@@ -311,16 +323,13 @@ int altp2m_set_active(struct domain *d, bool on)
 
     spin_lock(&a->lock);
     if ( on && !a->active )
-        rc = derived_alloc(d);
-    else if ( !on && a->active )
     {
-        destroy_all_locked(d);
-        spin_lock(&d->p2m.lock);
-        derived_free(d);
-        spin_unlock(&d->p2m.lock);
+        /* A dying domain's views were torn down once: none may follow. */
+        rc = ACCESS_ONCE(d->is_dying) ? -ESRCH : derived_alloc(d);
+        a->active = !rc;
     }
-    if ( !rc )
-        a->active = on;
+    else if ( !on && a->active )
+        disable_locked(d);
     spin_unlock(&a->lock);
     return rc;
 }
@@ -329,5 +338,7 @@ void altp2m_domain_destroy(struct domain *d)
 {
     if ( d->altp2m.lock.class == LOCK_unclassed )
         return; /* never initialised: creation failed early */
-    altp2m_set_active(d, false);
+    spin_lock(&d->altp2m.lock);
+    disable_locked(d);
+    spin_unlock(&d->altp2m.lock);
 }
