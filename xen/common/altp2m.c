@@ -32,6 +32,7 @@ void altp2m_vcpu_init(struct vcpu *v)
 {
     v->altp2m.idx = 0;
     v->altp2m.ve_gfn = INVALID_GFN_RAW;
+    v->altp2m.ve_mfn = INVALID_MFN;
 }
 
 /* ---- pages charged to the pool ---- */
@@ -273,18 +274,60 @@ int altp2m_set_visibility(struct domain *d, uint16_t idx, bool visible)
     return rc;
 }
 
+static bool get_for_owner(mfn_t m, void *owner)
+{
+    return get_page(m, *(const domid_t *)owner);
+}
+
+/* altp2m lock held. */
+static void ve_clear_locked(struct vcpu *v)
+{
+    if ( mfn_valid_raw(v->altp2m.ve_mfn) )
+        put_page(v->altp2m.ve_mfn);
+    v->altp2m.ve_mfn = INVALID_MFN;
+    ACCESS_ONCE(v->altp2m.ve_gfn) = INVALID_GFN_RAW;
+}
+
+/* A reference on gfn's frame if it is plain RAM of v's domain. */
+static mfn_t ve_frame_get(struct vcpu *v, uint64_t gfn)
+{
+    struct domain *d = v->domain;
+    p2m_type_t t;
+    mfn_t m;
+
+    if ( gfn >= P2M_GFN_LIMIT )
+        return INVALID_MFN;
+    m = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, get_for_owner, &d->domain_id);
+    if ( mfn_valid_raw(m) && t != p2m_ram_rw && t != p2m_ram_logdirty )
+    {
+        put_page(m);
+        m = INVALID_MFN;
+    }
+    return m;
+}
+
 int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn)
 {
-    p2m_type_t t;
+    struct domain *d = v->domain;
+    mfn_t m = INVALID_MFN;
+    int rc = 0;
 
-    if ( gfn != INVALID_GFN_RAW )
+    if ( gfn != INVALID_GFN_RAW && !mfn_valid_raw(m = ve_frame_get(v, gfn)) )
+        return -EINVAL;
+    spin_lock(&d->altp2m.lock);
+    if ( gfn == INVALID_GFN_RAW )
+        ve_clear_locked(v);
+    else if ( v->altp2m.ve_gfn != INVALID_GFN_RAW )
+        rc = -EEXIST;
+    else
     {
-        p2m_lookup(&v->domain->p2m, _gfn(gfn), &t, NULL, NULL);
-        if ( t != p2m_ram_rw && t != p2m_ram_logdirty )
-            return -EINVAL;
+        v->altp2m.ve_mfn = m;
+        ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
     }
-    ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
-    return 0;
+    spin_unlock(&d->altp2m.lock);
+    if ( rc )
+        put_page(m);
+    return rc;
 }
 
 /* ---- on and off ---- */
@@ -296,7 +339,10 @@ static void destroy_all_locked(struct domain *d)
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
+        {
             switch_locked(d->vcpu[i], 0);
+            ve_clear_locked(d->vcpu[i]);
+        }
     for ( uint16_t i = 1; i < MAX_ALTP2M; i++ )
         if ( d->altp2m.views[i] )
             gone[i] = view_unlist(d, i);

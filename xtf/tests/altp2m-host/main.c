@@ -24,7 +24,7 @@
  *    cleans twice (every page reported), makes a view and destroys two
  *    (one it just left): no read differs from what it wrote;
  *  - after destroy, d1's RAM and pool (the views' pages included) come
- *    back to the allocator.
+ *    back to the allocator, the frame of its #VE page too.
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -137,6 +137,10 @@ static bool setup(void)
         if ( altp2m(HVMOP_altp2m_create_p2m, &a) || a.u.view.view != want )
             return xtf_error("creating view %u of d1 failed", want), false;
     }
+    /* A #VE page holds a reference on its frame: destroy must drop it. */
+    a = (struct xen_hvm_altp2m_op){ .u.enable_notify = { .vcpu_id = 0, .gfn = DATA + 7 } };
+    if ( altp2m(HVMOP_altp2m_vcpu_enable_notify, &a) )
+        return xtf_error("enable_notify on d1 failed"), false;
     return view_to(1);
 }
 
@@ -375,6 +379,10 @@ static void destroy(void)
     if ( after - before < owned + pool )
         xtf_failure("destroy gave back %lu frames, expected at least %lu",
                     (unsigned long)(after - before), (unsigned long)(owned + pool));
+    /* A reference left on any of its frames would keep it a zombie. */
+    rc = xtf_getdomaininfo(TARGET, &(struct xen_domctl_getdomaininfo){ 0 });
+    if ( rc != -XEN_ESRCH )
+        xtf_failure("d1 is still there after destroy (getdomaininfo: %ld): a frame kept", rc);
 }
 
 void test_main(void)
