@@ -375,6 +375,25 @@ static void destroy_gives_pages_back(void)
 }
 VIEW_CASE(destroy_gives_pages_back)
 
+/* A domain's death tears its views down whatever altp2m's state; after
+ * that no view and no re-enable may come (a hypercall that decoded
+ * before the death must not leave a view nobody frees). */
+static void dying_domain_gets_no_views(void)
+{
+    uint16_t idx;
+
+    fault(1, G, p2m_access_r);
+    altp2m_domain_destroy(&dom);
+    CHECK(!dom.altp2m.views[1] && !dom.altp2m.views[2] && !dom.altp2m.active);
+    CHECK_EQ(dom.p2m_pool.nr_charged, 0);
+    CHECK_EQ(altp2m_view_create(&dom, p2m_access_rwx, &idx), -EOPNOTSUPP);
+    dom.is_dying = true;
+    CHECK_EQ(altp2m_set_active(&dom, true), -ESRCH);
+    CHECK_EQ(dom.p2m_pool.nr_charged, 0);
+    dom.is_dying = false;
+}
+VIEW_CASE(dying_domain_gets_no_views)
+
 /* Host before view, always: the other way round panics. */
 static void view_before_host_panics(void)
 {
@@ -406,6 +425,7 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(own_access_survives_host_change),
     VIEW_ENTRIES(remap_follows_its_source),
     VIEW_ENTRIES(destroy_gives_pages_back),
+    VIEW_ENTRIES(dying_domain_gets_no_views),
     { "altp2m.lock_order.view_before_host_panics", lock_order },
 };
 

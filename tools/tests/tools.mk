@@ -37,6 +37,7 @@ TOOL_SRCS_test-mem-access-tools += libs/ctrl/xc_sr.c
 TOOL_SRCS_test-mem-access-tools += libs/ctrl/xc_monitor.c
 TOOL_SRCS_test-mem-access-tools += libs/ctrl/xc_mem_access.c
 TOOL_SRCS_test-mem-access-tools += libs/foreignmemory/xenforeignmemory.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_altp2m.c
 TOOL_TESTS += test-libxenforeignmemory
 TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c

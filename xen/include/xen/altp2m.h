@@ -78,6 +78,7 @@ struct altp2m_vcpu
 {
     uint16_t idx;    /* active view; 0: the host p2m */
     uint64_t ve_gfn; /* #VE information page (INVALID_GFN_RAW: none) */
+    mfn_t ve_mfn;    /* its frame, with a reference held while set */
 };
 
 /* Domain and vCPU lifetime. */
@@ -105,6 +106,10 @@ int altp2m_change_gfn(struct domain *d, uint16_t idx, uint64_t old_gfn, uint64_t
 int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sve);
 int altp2m_get_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool *sve);
 int altp2m_set_visibility(struct domain *d, uint16_t idx, bool visible);
+/* The #VE information page of v (vcpu_enable_notify): plain RAM of the
+ * domain, a reference held on its frame until disable_notify, altp2m off
+ * or the domain's death. -EEXIST if one is set (Xen's), -EINVAL if gfn is
+ * not RAM; INVALID_GFN_RAW clears it. */
 int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn);
 
 /* The nested page fault of vCPU v on gfn while a view is active

@@ -19,8 +19,12 @@
  *    frame: the view kept no stale frame;
  *  - change_gfn O -> A, then A given back and populated anew: O on view
  *    1 shows the new frame, O on view 0 its own;
+ *  - while d1's vCPU 1 writes and reads back 64 frames without pause,
+ *    dom0 switches it between views 12 times, turns log-dirty on and
+ *    cleans twice (every page reported), makes a view and destroys two
+ *    (one it just left): no read differs from what it wrote;
  *  - after destroy, d1's RAM and pool (the views' pages included) come
- *    back to the allocator.
+ *    back to the allocator, the frame of its #VE page too.
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -45,6 +49,8 @@ const char test_title[] = "altp2m: host changes reach every view";
 #define PAT      0xa1700000000000ULL
 #define OWNER    7
 #define BM_GFNS  (64UL * 1024)
+#define BG_FIRST 0x400UL /* vCPU 1's frames */
+#define BG_NR    64UL
 
 static xtf_mb_t *mb;
 static uint64_t bitmap[BM_GFNS / 64];
@@ -131,6 +137,10 @@ static bool setup(void)
         if ( altp2m(HVMOP_altp2m_create_p2m, &a) || a.u.view.view != want )
             return xtf_error("creating view %u of d1 failed", want), false;
     }
+    /* A #VE page holds a reference on its frame: destroy must drop it. */
+    a = (struct xen_hvm_altp2m_op){ .u.enable_notify = { .vcpu_id = 0, .gfn = DATA + 7 } };
+    if ( altp2m(HVMOP_altp2m_vcpu_enable_notify, &a) )
+        return xtf_error("enable_notify on d1 failed"), false;
     return view_to(1);
 }
 
@@ -285,6 +295,71 @@ static void remap_then_host_change(void)
     expect_rd("view 2: the fill is still there", DATA + 5, PAT + DATA + 5);
 }
 
+/* Wait until d1's background writer has made n more passes. */
+static bool bg_passes(uint64_t n)
+{
+    uint64_t start = mb->bg_passes;
+
+    for ( unsigned long spin = 0; mb->bg_passes < start + n; spin++ )
+    {
+        if ( spin > 50000000UL )
+            return xtf_error("d1's vCPU 1 stopped writing"), false;
+        hypercall_yield();
+    }
+    return true;
+}
+
+static bool all_dirty(uint64_t first, uint64_t nr)
+{
+    for ( uint64_t g = first; g < first + nr; g++ )
+        if ( !dirty(g) )
+            return xtf_failure("vCPU 1's page %#lx written on a view, not reported",
+                               (unsigned long)g),
+                   false;
+    return true;
+}
+
+/* d1's vCPU 1 writes and reads back BG_NR frames without pause while
+ * dom0 switches it between views, turns log-dirty on (a global change
+ * under its feet), makes and destroys views: nothing it reads may differ
+ * from what it wrote, and every page it writes is reported. */
+static void concurrent(void)
+{
+    struct xen_hvm_altp2m_op a = { .u.view.hvmmem_default_access = 7 };
+    long passes;
+
+    mb->arg[0] = BG_FIRST;
+    mb->arg[1] = BG_NR;
+    if ( !call(XTF_MB_BG_START, 0, "start vCPU 1") || !bg_passes(1) )
+        return;
+    for ( unsigned int i = 0; i < 12; i++ )
+        if ( !view_to(i % 3) || !bg_passes(1) )
+            return;
+    if ( shadow(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, WREN_LOGDIRTY_MECH(WREN_LOGDIRTY_MECH_WP)) )
+        return xtf_error("log-dirty on under vCPU 1");
+    view_to(2);
+    shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0);
+    if ( !bg_passes(2) || shadow(XEN_DOMCTL_SHADOW_OP_CLEAN, 0) || !all_dirty(BG_FIRST, BG_NR) )
+        return;
+    shadow(XEN_DOMCTL_SHADOW_OP_OFF, 0);
+    if ( altp2m(HVMOP_altp2m_create_p2m, &a) || !view_to(a.u.view.view) || !bg_passes(1) )
+        return xtf_error("a third view under vCPU 1");
+    a.u.view.view = 1;
+    if ( altp2m(HVMOP_altp2m_destroy_p2m, &a) )
+        return xtf_failure("destroying view 1 (unused) while vCPU 1 runs failed");
+    view_to(0);
+    a.u.view.view = 3;
+    if ( altp2m(HVMOP_altp2m_destroy_p2m, &a) )
+        return xtf_failure("destroying view 3 just left failed");
+    passes = xtf_mb_call(mb, XTF_MB_BG_STOP, 0);
+    if ( mb->bg_mismatches )
+        return xtf_failure("vCPU 1 read back %lu wrong values (last at %#lx)",
+                           (unsigned long)mb->bg_mismatches, (unsigned long)mb->bg_bad_gfn);
+    printf("  vCPU 1: %ld passes over %lu frames across 12 switches, log-dirty, 2 destroys: "
+           "no wrong read, every page reported\n",
+           passes, BG_NR);
+}
+
 static void destroy(void)
 {
     uint64_t pool = 0, owned = 0, before, after;
@@ -304,6 +379,10 @@ static void destroy(void)
     if ( after - before < owned + pool )
         xtf_failure("destroy gave back %lu frames, expected at least %lu",
                     (unsigned long)(after - before), (unsigned long)(owned + pool));
+    /* A reference left on any of its frames would keep it a zombie. */
+    rc = xtf_getdomaininfo(TARGET, &(struct xen_domctl_getdomaininfo){ 0 });
+    if ( rc != -XEN_ESRCH )
+        xtf_failure("d1 is still there after destroy (getdomaininfo: %ld): a frame kept", rc);
 }
 
 void test_main(void)
@@ -315,6 +394,7 @@ void test_main(void)
     logdirty_all();
     given_back();
     remap_then_host_change();
+    concurrent();
     destroy();
     xtf_success(NULL);
 }
