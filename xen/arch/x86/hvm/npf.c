@@ -28,6 +28,7 @@
 #include <xen/vmce.h>
 #include <xen/guest_access.h>
 #include <xen/altp2m.h>
+#include <xen/mem_fork.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
 #include <asm/hvm_emulate.h>
@@ -148,6 +149,9 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         return;
     }
     if ( access_allowed(t, a, e) )
+        return;
+    /* A fork's first touch of a gfn: filled from its parent (mem_fork_fill.c). */
+    if ( t == p2m_invalid && mem_fork_fault(v, gfn, e->npf_write) )
         return;
     if ( (t == p2m_invalid || t == p2m_mmio_dm) && !e->npf_exec && !e->npf_guest_walk )
     {
