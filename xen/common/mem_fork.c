@@ -209,13 +209,16 @@ static long fork_run(struct domain *cd, struct domain *pd, uint16_t flags)
     if ( flags & XENMEM_FORK_BLOCK_INTERRUPTS )
         return -EOPNOTSUPP; /* not offered: the child gets what it is sent */
     rc = fork_link(cd, pd);
-    if ( !rc )
-        rc = fork_pool(cd, pd);
+    if ( rc )
+        return rc;
+    rc = fork_pool(cd, pd);
     if ( !rc )
         rc = fork_limits(cd, pd);
     if ( !rc )
         rc = fork_state(cd, pd);
-    if ( !rc )
+    if ( rc && rc != -ERESTART )
+        mem_fork_domain_destroy(cd); /* the parent runs again */
+    else if ( !rc )
     {
         cd->sharing.enabled = pd->sharing.enabled = true;
         cd->fork.entries_at_fork = cd->tot_pages; /* RAM entries made: none */
@@ -238,8 +241,6 @@ static long fork_op(struct domain *cd, const struct mem_sharing_op_fork *f)
         rc = fork_child_ok(cd);
     if ( !rc )
         rc = fork_run(cd, pd, f->flags);
-    if ( rc && rc != -ERESTART && pd && ACCESS_ONCE(cd->fork.parent) == pd )
-        mem_fork_domain_destroy(cd); /* the parent runs again */
     if ( pd )
         put_domain(pd);
     return rc;

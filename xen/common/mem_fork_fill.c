@@ -15,6 +15,8 @@
  * The hypervisor's own reads of a child's missing gfn (hypercall
  * arguments, the guest page walk) read the parent's frame and change
  * nothing; its writes there are refused, as writes to shared pages are.
+ * A foreign mapping of a missing gfn (the control domain mapping the
+ * child's page) copies it first, as a write would.
  *
  * Locks: the parent's then the sharing lock (sharing's nominate), then
  * the child's and the sharing lock (sharing's add_physmap), one after
@@ -113,6 +115,19 @@ static int fill_copy(struct domain *cd, struct domain *pd, gfn_t gfn)
     spin_unlock(&cd->lock);
     put_page(from);
     return rc;
+}
+
+int mem_fork_populate(struct domain *d, gfn_t gfn)
+{
+    struct domain *pd = ACCESS_ONCE(d->fork.parent);
+    int rc;
+
+    if ( !pd || !d->fork.complete )
+        return -ENOENT;
+    rc = fill_copy(d, pd, gfn);
+    if ( !rc )
+        d->fork.fills_copied++;
+    return rc == -EAGAIN ? 0 : rc;
 }
 
 bool mem_fork_fault(struct vcpu *v, gfn_t gfn, bool write)

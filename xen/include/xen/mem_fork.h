@@ -56,6 +56,11 @@ bool mem_fork_fault(struct vcpu *v, gfn_t gfn, bool write);
  * INVALID_MFN. The child's p2m is not changed. */
 mfn_t mem_fork_parent_frame(struct domain *d, gfn_t gfn, p2m_type_t *t);
 
+/* Fill fork d's gfn with a private copy of the parent's page, for a
+ * foreign mapping of it (memory.c). 0 (filled, or filled meanwhile),
+ * -ENOENT (not a fork, or no RAM of the parent's there), -ENOMEM. */
+int mem_fork_populate(struct domain *d, gfn_t gfn);
+
 /* d is dying (domain_destroy, after its memory went; no lock held): a
  * child lets its parent go (unpaused when its last child is gone). Any
  * number of times. */
