@@ -11,6 +11,7 @@
 #ifndef XENCTRL_H
 #define XENCTRL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
@@ -120,6 +121,16 @@ int xc_domain_set_tsc_info(xc_interface *xch, uint32_t domid, uint32_t tsc_mode,
                            uint64_t elapsed_nsec, uint32_t gtsc_khz, uint32_t incarnation);
 /* Restore: pfn is broken on the sender; make it a broken entry here. */
 int xc_set_broken_page_p2m(xc_interface *xch, uint32_t domid, unsigned long pfn);
+
+/* --- VM fork (xc_memshr_fork.c; docs/designs/altp2m-sharing.md) ---------- */
+/* Make domid, paused and without RAM, with as many vCPUs as pdomid, a
+ * fork of pdomid (XENMEM_sharing_op_fork). block_interrupts is refused
+ * (EOPNOTSUPP); with no IOMMU, allow_with_iommu changes nothing. */
+int xc_memshr_fork(xc_interface *xch, uint32_t pdomid, uint32_t domid, bool allow_with_iommu,
+                   bool block_interrupts);
+/* Throw away the fork's own pages (reset_memory) and/or take the
+ * parent's vCPU state again (reset_state); ENOSYS if domid is no fork. */
+int xc_memshr_fork_reset(xc_interface *xch, uint32_t domid, bool reset_state, bool reset_memory);
 
 /* --- the host ----------------------------------------------------------- */
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
