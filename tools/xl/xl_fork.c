@@ -58,7 +58,7 @@ static int fork_new(libxl_domid parent, unsigned long vcpus, bool paused)
 
     if ( libxl_domain_fork_vm(ctx, parent, (uint32_t)vcpus, &child) )
         return xl_fail("fork failed");
-    printf("Domain %u forked into domain %u\n", parent, child);
+    fprintf(xl_out, "Domain %u forked into domain %u\n", parent, child);
     if ( !paused && libxl_domain_unpause(ctx, child, NULL) )
         return xl_fail("unpause of the fork failed");
     return 0;
