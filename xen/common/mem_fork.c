@@ -31,8 +31,9 @@
 
 /* Pool pages a fork call adds before it continues (-ERESTART). */
 #define POOL_SLICE 256
-/* 2M blocks of gfns a fork_reset call looks at before it continues. */
-#define RESET_BLOCKS 64
+/* 2M blocks of gfns a fork_reset call looks at before it continues:
+ * few, so that even a small fork's reset continues (and is tested). */
+#define RESET_BLOCKS 1
 #define BLOCK_GFNS   512
 
 #define FORK_FLAGS  (XENMEM_FORK_WITH_IOMMU_ALLOWED | XENMEM_FORK_BLOCK_INTERRUPTS)
@@ -279,10 +280,12 @@ static int reset_memory(struct domain *cd)
         f->reset_freed += reset_block(cd, f->reset_cursor);
         f->reset_cursor += BLOCK_GFNS;
     }
+    f->reset_calls++;
     if ( f->reset_cursor <= end )
         return -ERESTART;
     f->last_reset_freed = f->reset_freed;
-    f->reset_cursor = f->reset_freed = 0;
+    f->last_reset_calls = f->reset_calls;
+    f->reset_cursor = f->reset_freed = f->reset_calls = 0;
     return 0;
 }
 
@@ -305,8 +308,9 @@ static long reset_op(struct domain *cd, const struct mem_sharing_op_fork *f)
     if ( rc )
         return rc;
     cd->fork.resets++;
-    printk("d%u: fork reset: %lu private pages freed\n", cd->domain_id,
-           (unsigned long)(memory ? cd->fork.last_reset_freed : 0));
+    printk("d%u: fork reset: %lu private pages freed in %lu calls\n", cd->domain_id,
+           (unsigned long)(memory ? cd->fork.last_reset_freed : 0),
+           (unsigned long)(memory ? cd->fork.last_reset_calls : 0));
     return 0;
 }
 

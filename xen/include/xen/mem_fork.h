@@ -30,6 +30,7 @@ struct fork_domain
     unsigned int children; /* live children of this domain (under sharing_lock) */
     uint64_t reset_cursor; /* the next gfn a preempted fork_reset looks at */
     uint64_t reset_freed;  /* pages the reset in progress freed so far */
+    uint64_t reset_calls;  /* and the calls it took so far */
     /* Counters, per child. */
     uint64_t entries_at_fork;  /* RAM entries the fork op wrote: 0 by design */
     uint64_t fills_shared;     /* faults that mapped the parent's frame shared */
@@ -37,6 +38,7 @@ struct fork_domain
     uint64_t hv_reads;         /* hypervisor reads served from the parent */
     uint64_t resets;           /* fork_reset calls completed */
     uint64_t last_reset_freed; /* private pages the last reset freed */
+    uint64_t last_reset_calls; /* in how many calls (-ERESTART between) */
 };
 
 /* XENMEM_sharing_op_fork and _fork_reset on child d (mem_sharing.c
