@@ -56,6 +56,8 @@ const struct cmd_spec cmd_table[] = {
       "Print uptime for all/some domains" },
     { "ioreq-list", main_ioreq_list, "[Domain]",
       "List the IOREQ servers of wren-dm's domains, with their counters" },
+    { "fork-vm",   main_fork_vm,  "[-p] [--max-vcpus=N] [--fork-reset] <Domain>",
+      "Fork a domain into a new one, or reset a fork (--fork-reset)" },
     { "help",      main_help,     "[command]",
       "Print this help" },
 };

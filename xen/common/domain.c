@@ -156,6 +156,7 @@ static void domain_relinquish(struct domain *d)
 static void domain_free_parts(struct domain *d)
 {
     domain_relinquish(d);
+    mem_fork_domain_destroy(d); /* a fork's parent runs on without it */
     for ( unsigned int i = 0; d->vcpu && i < d->vcpu_slots; i++ )
     {
         if ( !d->vcpu[i] )

@@ -378,6 +378,16 @@ long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h)
     return rc;
 }
 
+long hvm_context_copy(struct domain *to, struct domain *from)
+{
+    uint8_t *buf = xzalloc_bytes(context_size(from));
+    size_t len = buf ? context_save(from, buf) : 0;
+    long rc = len ? context_load(to, buf, (uint32_t)len) : -ENOMEM;
+
+    xfree(buf);
+    return rc;
+}
+
 long domctl_hvmcontext(struct domain *d, struct xen_domctl *op, uint64_t arg)
 {
     long rc;

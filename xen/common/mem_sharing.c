@@ -28,6 +28,7 @@
 #include <xen/logdirty.h>
 #include <xen/mem_sharing.h>
 #include <xen/altp2m.h>
+#include <xen/mem_fork.h>
 #include <public/memory.h>
 #include <public/domctl.h>
 #include <public/wren.h>
@@ -242,6 +243,16 @@ static long op_range(struct domain *d, struct xen_mem_sharing_op *mso, uint64_t 
     return rc;
 }
 
+/* ---- for the fork part (mem_fork_fill.c) ---- */
+
+int mem_sharing_fork_share(struct domain *pd, struct domain *cd, gfn_t gfn)
+{
+    struct mem_sharing_op_share s = { .source_gfn = gfn_x(gfn), .client_gfn = gfn_x(gfn) };
+    int rc = nominate(pd, gfn_x(gfn), &s.source_handle);
+
+    return rc ? rc : share_into(pd, cd, &s, true);
+}
+
 /* ---- debug and audit ---- */
 
 /* How many entries map the shared frame (Xen: its references). */
@@ -320,12 +331,9 @@ static long sharing_op(struct domain *d, struct xen_mem_sharing_op *mso, uint64_
     case WREN_SHARING_OP_unshare:
         return domain_gfn_ok(d, mso->u.nominate.u.gfn) ? unshare(d, mso->u.nominate.u.gfn)
                                                        : -EINVAL;
-    /* Grant references are not offered; fork and fork_reset belong to
-     * the fork part (docs/designs/altp2m-sharing.md). */
+    /* Grant references are not offered. */
     case XENMEM_sharing_op_nominate_gref:
-    case XENMEM_sharing_op_debug_gref:
-    case XENMEM_sharing_op_fork:
-    case XENMEM_sharing_op_fork_reset: return -EOPNOTSUPP;
+    case XENMEM_sharing_op_debug_gref: return -EOPNOTSUPP;
     default: return -ENOSYS;
     }
 }
@@ -344,7 +352,10 @@ long memop_sharing_op(unsigned int op, uint64_t start, uint64_t arg)
     rc = sharing_domain(mso.domain, &d);
     if ( rc )
         return rc;
-    rc = d->sharing.enabled ? sharing_op(d, &mso, arg, &out) : -ENODEV;
+    if ( mso.op == XENMEM_sharing_op_fork || mso.op == XENMEM_sharing_op_fork_reset )
+        rc = mem_fork_memop(d, &mso); /* enables sharing itself, as Xen (mem_fork.c) */
+    else
+        rc = d->sharing.enabled ? sharing_op(d, &mso, arg, &out) : -ENODEV;
     put_domain(d);
     if ( !rc && out && copy_to_guest(arg, &mso, sizeof(mso)) )
         rc = -EFAULT;

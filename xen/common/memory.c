@@ -28,6 +28,7 @@
 #include <xen/grant_table.h>
 #include <xen/logdirty.h>
 #include <xen/ioreq.h>
+#include <xen/mem_fork.h>
 
 /*
  * memory_op's cmd carries a resume point above the sub-op for the calls
@@ -236,6 +237,8 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
     if ( ct != p2m_invalid && ct != p2m_map_foreign )
         return -EBUSY;
     mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
+    if ( ft == p2m_invalid && !mem_fork_populate(fd, _gfn(idx)) ) /* a fork's first touch */
+        mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
     if ( !mfn_valid_raw(mfn) )
         return -EINVAL;
     rc = foreign_access(ft, &a);

@@ -183,6 +183,22 @@ int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao)
     return act("destroy", domid);
 }
 
+/* The fork gets domain 7 (one the stub knows); the parent's action
+ * is recorded, its vCPU count in arg. */
+int libxl_domain_fork_vm(libxl_ctx *ctx, uint32_t pdomid, uint32_t max_vcpus, uint32_t *domid)
+{
+    int rc = act("fork", pdomid);
+
+    snprintf(stub.arg, sizeof(stub.arg), "%u", max_vcpus);
+    *domid = 7;
+    return rc;
+}
+
+int libxl_domain_fork_reset(libxl_ctx *ctx, uint32_t domid)
+{
+    return act("fork-reset", domid);
+}
+
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao)
 {
     return act("pause", domid);

@@ -314,6 +314,34 @@ static void test_console(void)
     CHECK_STR(err, "xl: console: no console for domain 3\n");
 }
 
+static void test_fork_vm(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("fork-vm web"), 0);
+    CHECK_STR(stub.actions, "fork unpause ");
+    CHECK_STR(stub.arg, "0");
+    CHECK_STR(out, "Domain 3 forked into domain 7\n");
+    stub_reset();
+    CHECK_EQ(xl("fork-vm -p --max-vcpus=2 3"), 0);
+    CHECK_STR(stub.actions, "fork ");
+    CHECK_STR(stub.arg, "2");
+    stub_reset();
+    CHECK_EQ(xl("fork-vm --fork-reset -p web"), 0);
+    CHECK_STR(stub.actions, "fork-reset pause ");
+    stub_reset();
+    CHECK_EQ(xl("fork-vm 0"), 1);
+    CHECK(strstr(err, "domain 0 cannot be forked"));
+    CHECK_EQ(xl("fork-vm --max-vcpus=0 web"), 1);
+    CHECK(strstr(err, "a vCPU count from 1 to 128"));
+    CHECK_EQ(xl("fork-vm --max-vcpus=2x web"), 1);
+    CHECK_EQ(xl("fork-vm --fork-reset --max-vcpus=2 web"), 1);
+    CHECK(strstr(err, "makes no sense"));
+    CHECK_EQ(xl("fork-vm web crashed"), 1);
+    CHECK_EQ(xl("fork-vm"), 1);
+    CHECK_EQ(xl("fork-vm nosuch"), 1);
+    CHECK_STR(stub.actions, "");
+}
+
 static void test_cleanup(void)
 {
     stub_reset();
@@ -575,6 +603,7 @@ static const struct test_case cases[] = {
     { "ioreq_list", test_ioreq_list },
     { "console", test_console },
     { "cleanup", test_cleanup },
+    { "fork-vm", test_fork_vm },
 };
 
 int main(void)

@@ -65,6 +65,7 @@ int xl_fail(const char *what);
 
 /* The commands (one row each in the table). */
 int main_create(int argc, char **argv);
+int main_fork_vm(int argc, char **argv);
 int main_list(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_shutdown(int argc, char **argv);

@@ -35,6 +35,7 @@
 #include <xen/frame.h>
 #include <xen/logdirty.h>
 #include <xen/compat.h>
+#include <xen/mem_fork.h>
 #include <asm/hvm.h>
 #include <asm/guest_walk.h>
 #include <asm/x86.h>
@@ -89,6 +90,8 @@ static void *frame_get(struct domain *d, uint64_t gfn, bool write, mfn_t *ref)
     if ( gfn >= P2M_GFN_LIMIT )
         return NULL;
     mfn = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, get_for_owner, &d->domain_id);
+    if ( t == p2m_invalid && !write )
+        mfn = mem_fork_parent_frame(d, _gfn(gfn), &t); /* a fork reads its parent's */
     if ( !mfn_valid_raw(mfn) )
         return NULL;
     if ( !(write ? type_writable(t) : type_readable(t)) )

@@ -21,6 +21,10 @@ long hvm_context_set(struct domain *d, const struct xen_domctl_hvmcontext *h);
  * too small: -ENOSPC); h->size becomes the bytes written. Pauses d while
  * it reads. */
 long hvm_context_get(struct domain *d, struct xen_domctl_hvmcontext *h);
+/* Load from's records into to, hypervisor to hypervisor (VM fork: the
+ * child takes the parent's vCPU state). Both paused by the caller; the
+ * checks and errors are hvm_context_set's. */
+long hvm_context_copy(struct domain *to, struct domain *from);
 
 /* The WREN_VCPU_TIMERS record of v (common/save_timers.c): save, check
  * (0 or -EINVAL, nothing changed), load. */

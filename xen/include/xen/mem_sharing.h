@@ -127,5 +127,9 @@ bool mem_sharing_unshare_fault(struct vcpu *v, gfn_t gfn);
  * the view's lock. -ENOENT (mfn is not shared), -ENOMEM (the mapping
  * must be refused). */
 int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
+/* For the fork part: nominate pd's gfn (if it is not shared yet) and map
+ * its shared frame at the same gfn of cd, which must have no entry there.
+ * 0, or nominate's and add_physmap's errors with cd unchanged. */
+int mem_sharing_fork_share(struct domain *pd, struct domain *cd, gfn_t gfn);
 
 #endif /* XEN_MEM_SHARING_H */

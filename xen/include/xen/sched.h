@@ -21,6 +21,7 @@
 #include <xen/ioreq.h>
 #include <xen/mem_sharing.h>
 #include <xen/vm_event.h>
+#include <xen/mem_fork.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -146,6 +147,8 @@ struct domain
 
     /* Memory sharing: enabled, its reverse-map nodes (mem_sharing.c). */
     struct mem_sharing_domain sharing;
+    /* VM fork: its parent, its children (mem_fork.c). */
+    struct fork_domain fork;
 };
 
 extern struct domain *domain_list;

@@ -170,6 +170,15 @@ int xc_set_mem_access_multi(xc_interface *xch, uint32_t domain_id, uint8_t *acce
                             uint32_t nr);
 int xc_get_mem_access(xc_interface *xch, uint32_t domain_id, uint64_t pfn, xenmem_access_t *access);
 int xc_domain_set_access_required(xc_interface *xch, uint32_t domid, unsigned int required);
+/* --- VM fork (xc_memshr_fork.c; docs/designs/altp2m-sharing.md) ---------- */
+/* Make domid, paused and without RAM, with as many vCPUs as pdomid, a
+ * fork of pdomid (XENMEM_sharing_op_fork). block_interrupts is refused
+ * (EOPNOTSUPP); with no IOMMU, allow_with_iommu changes nothing. */
+int xc_memshr_fork(xc_interface *xch, uint32_t pdomid, uint32_t domid, bool allow_with_iommu,
+                   bool block_interrupts);
+/* Throw away the fork's own pages (reset_memory) and/or take the
+ * parent's vCPU state again (reset_state); ENOSYS if domid is no fork. */
+int xc_memshr_fork_reset(xc_interface *xch, uint32_t domid, bool reset_state, bool reset_memory);
 
 /* --- the host ----------------------------------------------------------- */
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);

@@ -233,6 +233,11 @@ int libxl_domain_suspend_opts(libxl_ctx *ctx, libxl_domid domid, int fd, int fla
  * final round's cases"); a batch step fires at the batch holding gfn.
  * ERROR_INVAL for an unknown step. */
 int libxl_debug_break_gfn(libxl_ctx *ctx, const char *step, uint64_t gfn);
+/* VM fork (libxl_fork.c): a new domain made a fork of pdomid, paused,
+ * with max_vcpus vCPUs (0: the parent's count); it runs once unpaused.
+ * And the reset of a fork to its parent's memory and vCPU state. */
+int libxl_domain_fork_vm(libxl_ctx *ctx, uint32_t pdomid, uint32_t max_vcpus, uint32_t *domid);
+int libxl_domain_fork_reset(libxl_ctx *ctx, uint32_t domid);
 int libxl_domain_destroy(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_pause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);
 int libxl_domain_unpause(libxl_ctx *ctx, libxl_domid domid, const void *ao_how);

@@ -31,6 +31,7 @@
 #include <xen/vm_event.h>
 #include <xen/guest_access.h>
 #include <xen/altp2m.h>
+#include <xen/mem_fork.h>
 #include <asm/hvm.h>
 #include <asm/x86_decode.h>
 #include <asm/hvm_emulate.h>
@@ -172,6 +173,9 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
         return;
     }
     if ( access_allowed(t, a, e) )
+        return;
+    /* A fork's first touch of a gfn: filled from its parent (mem_fork_fill.c). */
+    if ( t == p2m_invalid && mem_fork_fault(v, gfn, e->npf_write) )
         return;
     if ( refused_by_access(t, a, e) )
     {
