@@ -32,6 +32,7 @@ void altp2m_vcpu_init(struct vcpu *v)
 {
     v->altp2m.idx = 0;
     v->altp2m.ve_gfn = INVALID_GFN_RAW;
+    v->altp2m.ve_mfn = INVALID_MFN_RAW;
 }
 
 /* ---- pages charged to the pool ---- */
@@ -271,15 +272,49 @@ int altp2m_set_visibility(struct domain *d, uint16_t idx, bool visible)
     return rc;
 }
 
+/* ---- the #VE information page: the CPU writes it, so a reference is
+ * held on its frame while it is set (Xen's rules and errors) ---- */
+
+static bool ve_get(mfn_t m, void *arg)
+{
+    return get_page(m, *(const domid_t *)arg);
+}
+
+/* Off (idempotent): no CPU may write the frame once this returns. */
+static void ve_info_clear(struct vcpu *v)
+{
+    uint64_t m = __atomic_exchange_n(&v->altp2m.ve_mfn, INVALID_MFN_RAW, __ATOMIC_SEQ_CST);
+
+    if ( m == INVALID_MFN_RAW )
+        return;
+    ACCESS_ONCE(v->altp2m.ve_gfn) = INVALID_GFN_RAW;
+    arch_flush_guest_tlbs(v->domain); /* synchronous: v re-enters without it */
+    put_page(_mfn(m));
+}
+
 int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn)
 {
+    struct domain *d = v->domain;
+    uint64_t none = INVALID_MFN_RAW;
     p2m_type_t t;
+    mfn_t m;
 
-    if ( gfn != INVALID_GFN_RAW )
+    if ( gfn == INVALID_GFN_RAW )
     {
-        p2m_lookup(&v->domain->p2m, _gfn(gfn), &t, NULL, NULL);
-        if ( t != p2m_ram_rw && t != p2m_ram_logdirty )
-            return -EINVAL;
+        ve_info_clear(v);
+        return 0;
+    }
+    if ( ACCESS_ONCE(v->altp2m.ve_mfn) != INVALID_MFN_RAW )
+        return -EEXIST;
+    m = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, ve_get, &d->domain_id);
+    if ( !mfn_valid_raw(m) )
+        return -EINVAL;
+    if ( (t != p2m_ram_rw && t != p2m_ram_logdirty) ||
+         !__atomic_compare_exchange_n(&v->altp2m.ve_mfn, &none, mfn_x(m), false, __ATOMIC_SEQ_CST,
+                                      __ATOMIC_SEQ_CST) )
+    {
+        put_page(m);
+        return none == INVALID_MFN_RAW ? -EINVAL : -EEXIST;
     }
     ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
     return 0;
@@ -314,6 +349,9 @@ int altp2m_set_active(struct domain *d, bool on)
         rc = derived_alloc(d);
     else if ( !on && a->active )
     {
+        for ( unsigned int i = 0; i < d->max_vcpus; i++ )
+            if ( d->vcpu[i] )
+                ve_info_clear(d->vcpu[i]); /* Xen's: #VE goes with altp2m */
         destroy_all_locked(d);
         spin_lock(&d->p2m.lock);
         derived_free(d);

@@ -91,6 +91,8 @@ static int view_fill(struct domain *d, struct altp2m_view *view, uint64_t gfn)
         return 0;
     if ( own && (own->flags & ALTP2M_OWN_ACCESS) )
         a = own->access;
+    if ( own && (own->flags & ALTP2M_OWN_VE) )
+        a |= P2M_ACCESS_VE; /* the backend clears suppress-#VE (EPT bit 63) */
     altp2m_mark_derived(d, src);
     rc = write_copy(d, view, gfn, m, t, a);
     if ( rc && p2m_holds_ref(t) )
