@@ -27,6 +27,7 @@ TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_misc.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_wren.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_sr.c
 TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_resume.c
+TOOL_SRCS_test-libxenctrl += libs/ctrl/xc_altp2m.c
 TOOL_TESTS += test-libxenforeignmemory
 TOOL_SRCS_test-libxenforeignmemory += tests/tools/fake-privcmd.c
 TOOL_SRCS_test-libxenforeignmemory += libs/foreignmemory/xenforeignmemory.c

@@ -96,6 +96,18 @@ static uint64_t walk_locked(struct leaf_walk *w)
     return w->reported;
 }
 
+/* A view's copies set dirty flags on their own leaves (rule 5 of
+ * altp2m-sharing.md: a copy's gfn is its source's, so its flag counts
+ * for that gfn): every table sharing the log is harvested with the host. */
+static void harvest_view(struct p2m_domain *view, void *arg)
+{
+    struct leaf_walk w = *(struct leaf_walk *)arg;
+
+    w.p2m = view;
+    w.reported = w.cleared = 0;
+    ((struct leaf_walk *)arg)->reported += walk_locked(&w);
+}
+
 uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool clear,
                            p2m_range_fn fn, void *arg)
 {
@@ -113,8 +125,10 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
         return 0;
     spin_lock(&p2m->lock);
     n = walk_locked(&w);
+    w.reported = 0;
+    p2m_for_each_other_table(p2m, harvest_view, &w);
     spin_unlock(&p2m->lock);
-    return n;
+    return n + w.reported;
 }
 
 void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg)
@@ -163,15 +177,19 @@ static unsigned int end_of_walk(const struct p2m_domain *p2m, uint64_t gfn, p2m_
     }
 }
 
-uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr)
+struct clear_arg
 {
-    struct leaf_walk w = { .p2m = p2m, .clear = true, .dirty_only = true };
-    uint64_t gfn = 0;
+    const uint64_t *bitmap;
+    uint64_t nr, cleared;
+};
 
-    if ( !dirty_flag(p2m->ops) )
-        return 0;
-    nr = MIN(nr, (uint64_t)P2M_GFN_LIMIT);
-    spin_lock(&p2m->lock);
+static void clear_table(struct p2m_domain *p2m, void *arg)
+{
+    struct clear_arg *c = arg;
+    struct leaf_walk w = { .p2m = p2m, .clear = true, .dirty_only = true };
+    const uint64_t *bitmap = c->bitmap;
+    uint64_t nr = c->nr, gfn = 0;
+
     while ( (gfn = next_set(bitmap, nr, gfn)) < nr )
     {
         p2m_pte_t *slot;
@@ -183,8 +201,21 @@ uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, 
     }
     if ( w.cleared )
         p2m_flush(p2m);
+    c->cleared += w.cleared;
+}
+
+/* Every table sharing the log: views' copies carry flags too. */
+uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr)
+{
+    struct clear_arg c = { bitmap, MIN(nr, (uint64_t)P2M_GFN_LIMIT), 0 };
+
+    if ( !dirty_flag(p2m->ops) )
+        return 0;
+    spin_lock(&p2m->lock);
+    clear_table(p2m, &c);
+    p2m_for_each_other_table(p2m, clear_table, &c);
     spin_unlock(&p2m->lock);
-    return w.cleared;
+    return c.cleared;
 }
 
 /* ---- splitting every superpage ---- */

@@ -154,4 +154,27 @@ struct xen_mem_acquire_resource
 };
 XEN_ABI_SIZE(struct xen_mem_acquire_resource, 32);
 
+/*
+ * An access to a guest frame, as XENMEM_access_op and HVMOP_altp2m
+ * carry it (Xen's numbering). rx2rw and n2rwx are Xen's automatic
+ * changes on a violation; default is the table's default access.
+ */
+#ifndef XEN_MEMORY_ACCESS_T_DEFINED
+#define XEN_MEMORY_ACCESS_T_DEFINED
+typedef enum
+{
+    XENMEM_access_n = 0,
+    XENMEM_access_r = 1,
+    XENMEM_access_w = 2,
+    XENMEM_access_rw = 3,
+    XENMEM_access_x = 4,
+    XENMEM_access_rx = 5,
+    XENMEM_access_wx = 6,
+    XENMEM_access_rwx = 7,
+    XENMEM_access_rx2rw = 8,
+    XENMEM_access_n2rwx = 9,
+    XENMEM_access_default = 10,
+} xenmem_access_t;
+#endif
+
 #endif /* WREN_PUBLIC_MEMORY_H */

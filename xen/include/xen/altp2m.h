@@ -43,6 +43,9 @@ struct altp2m_own
 #define ALTP2M_OWN_ACCESS 0x1 /* access is the view's, not the host's */
 #define ALTP2M_OWN_REMAP  0x2 /* src != gfn: change_gfn */
 #define ALTP2M_OWN_VE     0x4 /* suppress-#VE clear (Xen's default: set) */
+#define ALTP2M_OWN_OPEN \
+    0x8 /* a remap written (and its source logged) since
+                               * log-dirty last re-armed: writable till then */
 
 struct altp2m_view
 {
@@ -112,6 +115,10 @@ int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn);
 #define ALTP2M_NPF_HOST  0
 #define ALTP2M_NPF_RETRY 1
 int altp2m_npf(struct vcpu *v, uint64_t gfn, unsigned int kind, uint64_t *src);
+
+/* Log-dirty (re)armed: every remap is write-protected again (rule 5),
+ * so its next write marks its source gfn. */
+void altp2m_logdirty_rearm(struct domain *d);
 
 /* The host p2m's leaf_changed hook (rule 3). */
 void altp2m_leaf_changed(struct p2m_domain *host, uint64_t gfn, unsigned int order);

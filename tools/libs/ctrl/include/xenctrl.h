@@ -11,6 +11,7 @@
 #ifndef XENCTRL_H
 #define XENCTRL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
@@ -59,6 +60,37 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
 
 int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value);
 int xc_hvm_param_get(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t *value);
+
+/* --- altp2m views (HVMOP_altp2m; xc_altp2m.c): Xen's names and
+ * arguments. 0, or -1 with errno (the hypervisor's error). --------------- */
+int xc_altp2m_get_domain_state(xc_interface *handle, uint32_t dom, bool *state);
+int xc_altp2m_set_domain_state(xc_interface *handle, uint32_t dom, bool state);
+int xc_altp2m_set_vcpu_enable_notify(xc_interface *handle, uint32_t domid, uint32_t vcpuid,
+                                     xen_pfn_t gfn);
+int xc_altp2m_set_vcpu_disable_notify(xc_interface *handle, uint32_t domid, uint32_t vcpuid);
+int xc_altp2m_create_view(xc_interface *handle, uint32_t domid, xenmem_access_t default_access,
+                          uint16_t *view_id);
+int xc_altp2m_destroy_view(xc_interface *handle, uint32_t domid, uint16_t view_id);
+/* Every vCPU of the domain onto view_id. */
+int xc_altp2m_switch_to_view(xc_interface *handle, uint32_t domid, uint16_t view_id);
+int xc_altp2m_set_suppress_ve(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                              bool sve);
+int xc_altp2m_set_supress_ve_multi(xc_interface *handle, uint32_t domid, uint16_t view_id,
+                                   xen_pfn_t first_gfn, xen_pfn_t last_gfn, bool sve,
+                                   xen_pfn_t *error_gfn, int32_t *error_code);
+int xc_altp2m_get_suppress_ve(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                              bool *sve);
+int xc_altp2m_set_mem_access(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                             xenmem_access_t access);
+int xc_altp2m_set_mem_access_multi(xc_interface *handle, uint32_t domid, uint16_t view_id,
+                                   uint8_t *access, uint64_t *gfns, uint32_t nr);
+int xc_altp2m_get_mem_access(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                             xenmem_access_t *access);
+int xc_altp2m_change_gfn(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t old_gfn,
+                         xen_pfn_t new_gfn);
+int xc_altp2m_get_vcpu_p2m_idx(xc_interface *handle, uint32_t domid, uint32_t vcpuid,
+                               uint16_t *p2midx);
+int xc_altp2m_set_visibility(xc_interface *handle, uint32_t domid, uint16_t view_id, bool visible);
 
 /* --- memory ------------------------------------------------------------- */
 int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
