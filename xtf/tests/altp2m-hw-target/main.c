@@ -213,6 +213,15 @@ static long measure(uint64_t what, uint64_t n)
 
 /* ---- VMFUNC and the active view ---- */
 
+static long visibility(uint16_t view, uint8_t visible)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    a.u.set_visibility.altp2m_idx = view;
+    a.u.set_visibility.visible = visible;
+    return op(HVMOP_altp2m_set_visibility, &a);
+}
+
 static long vmfunc_checks(void)
 {
     long bad = 0;
@@ -228,6 +237,11 @@ static long vmfunc_checks(void)
     check(&bad, "VMFUNC back to view 0", vmfunc(0, 0), 0);
     check(&bad, "get_p2m_idx says 0", idx(), 0);
     check(&bad, "O shows its own word on view 0", page_o[0] == O_WORD, 1);
+    check(&bad, "hide view 3 (set_visibility 0)", visibility(3, 0), 0);
+    check(&bad, "VMFUNC to hidden view 3: #UD", vmfunc(0, 3), EXINFO(X86_EXC_UD, 0));
+    check(&bad, "show view 3 again", visibility(3, 1), 0);
+    check(&bad, "VMFUNC to view 3", vmfunc(0, 3), 0);
+    check(&bad, "VMFUNC back to view 0", vmfunc(0, 0), 0);
     check(&bad, "destroy view 1 (not active)", view_op(HVMOP_altp2m_destroy_p2m, 1), 0);
     check(&bad, "VMFUNC to destroyed view 1: #UD", vmfunc(0, 1), EXINFO(X86_EXC_UD, 0));
     check(&bad, "... and the vCPU stays on view 0", idx(), 0);

@@ -11,7 +11,8 @@
  *  - the active view follows the EPTP index after a VMFUNC (get_p2m_idx),
  *    a hypercall switch followed by a VMFUNC ends on the VMFUNC's view,
  *    an index with no view, an index past the list and leaf 1 raise #UD
- *    and leave the view unchanged, and a destroyed view's entry is gone.
+ *    and leave the view unchanged, a hidden view (set_visibility 0)
+ *    raises #UD until shown again, and a destroyed view's entry is gone.
  * On SVM the hypercall half runs, then SKIP: no VMFUNC/#VE on SVM.
  */
 #include <xtf.h>
