@@ -7,6 +7,8 @@
  * May not touch: anything but domain 1 through the mailbox.
  */
 #include <xtf/mailbox.h>
+#include <xtf/p2m.h>
+#include <xtf/sysctl.h>
 #include <public/domctl.h>
 #include <public/wren.h>
 #include "ops.h"
@@ -98,8 +100,33 @@ static void run_checks(uint32_t cmd, const char *what)
         xtf_failure("%s: %ld checks went wrong (see d%u's lines)", what, rc, TARGET);
 }
 
+/*
+ * The target powers off and is destroyed with its views and #VE page
+ * still set up: every frame it owned and its whole p2m pool come back,
+ * and it leaves no zombie (a reference still held on one of its frames,
+ * the #VE page's say, would keep its id dying).
+ */
 static void finish(void)
 {
-    if ( mb )
-        xtf_mb_call(mb, XTF_MB_EXIT, 0);
+    struct xen_domctl_getdomaininfo info;
+    uint64_t pool = 0, owned = 0, before, freed;
+    long rc;
+
+    if ( !mb )
+        return;
+    if ( xtf_p2m_pool(TARGET, &pool, NULL, &owned) )
+        return xtf_error("WREN_P2M_POOL on d%u failed", TARGET);
+    xtf_mb_call(mb, XTF_MB_EXIT, 0);
+    xtf_unmap_local(MB_GFN);
+    before = xtf_free_pages();
+    rc = xtf_domctl_simple(XEN_DOMCTL_destroydomain, TARGET);
+    freed = xtf_free_pages() - before;
+    printf("destroy of d%u freed %lu frames (it owned %lu, pool %lu)\n", TARGET,
+           (unsigned long)freed, (unsigned long)owned, (unsigned long)pool);
+    if ( rc || freed < owned + pool )
+        xtf_failure("destroy of d%u: %ld, %lu frames back, expected at least %lu", TARGET, rc,
+                    (unsigned long)freed, (unsigned long)(owned + pool));
+    if ( !xtf_getdomaininfo(TARGET, &info) )
+        xtf_failure("d%u still there after destroy (flags %#x): a frame is still held", TARGET,
+                    info.flags);
 }
