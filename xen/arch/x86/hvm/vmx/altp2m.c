@@ -177,10 +177,21 @@ void vmx_altp2m_exit(struct vcpu *v)
     x->eptp = vmcs_read(VMCS_EPTP); /* the CPU's: no flush for it at entry */
 }
 
-/* Exit 59: VMFUNC with a leaf other than 0 or an invalid list entry.
- * Xen's answer is #UD, the instruction not done. */
+/*
+ * Exit 59: VMFUNC with a leaf other than 0 or an invalid list entry.
+ * Xen's answer is #UD, the instruction not done. But this vCPU's list is
+ * only rebuilt when it enters: a view another vCPU made (or showed)
+ * since is not in it yet. Then the VMFUNC is simply done again after the
+ * next entry, which puts the view in the list; a view gone by then exits
+ * once more and gets the #UD.
+ */
 void vmx_altp2m_vmfunc_exit(struct vcpu *v)
 {
+    uint32_t leaf = v->arch.regs.rax, idx = v->arch.regs.rcx; /* EAX, ECX */
+    const uint64_t *list = v->arch.vmx.eptp_list;
+
+    if ( leaf == 0 && idx < MAX_ALTP2M && !list[idx] && list_entry(v, idx) )
+        return; /* RIP not advanced: retried with the view in the list */
     vmx_queue_exception(v, 6 /* #UD */, -1);
 }
 
