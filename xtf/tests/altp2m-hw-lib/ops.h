@@ -11,6 +11,7 @@
 #define OP_VMFUNC_CHECKS 102 /* result = checks that went wrong */
 #define OP_VE_SETUP      103 /* #VE info page and handler; result = wrong checks */
 #define OP_VE_SUPPRESSED 104 /* a write on view 3 exits instead; result = wrong checks */
+#define OP_VMFUNC_STALE  105 /* vCPU 1 VMFUNCs to views made meanwhile; result = #UDs */
 
 #define MEASURE_HCALL  0 /* n round trips 0 -> 1 -> 0 by HVMOP_altp2m_switch_p2m */
 #define MEASURE_VMFUNC 1 /* the same by VMFUNC */

@@ -18,6 +18,7 @@
 #include <xtf.h>
 #include <xtf/mailbox.h>
 #include <xtf/x86.h>
+#include <xtf/vcpu.h>
 #include <public/hvm/hvm_op.h>
 #include "../altp2m-hw-lib/ops.h"
 
@@ -248,6 +249,60 @@ static long vmfunc_checks(void)
     return bad;
 }
 
+/* ---- VMFUNC to a view made while the vCPU runs ---- */
+
+#define STALE_ROUNDS 20
+
+static volatile uint64_t stale_go, stale_ack, stale_uds;
+static volatile uint16_t stale_view;
+
+/* vCPU 1: spins (no exits) until told, then VMFUNCs to the view vCPU 0
+ * made meanwhile, which is not in its EPTP list yet, and back. A #UD
+ * or a wrong index afterwards counts. */
+static void v1_main(unsigned int id)
+{
+    (void)id;
+    for ( uint64_t seen = 0;; )
+    {
+        while ( stale_go == seen )
+            cpu_relax();
+        seen = stale_go;
+        smp_rmb();
+        stale_uds += vmfunc(0, stale_view) != 0;
+        vmfunc(0, 0);
+        /* The hypervisor learns where a VMFUNC went at the next exit:
+         * this hypercall is one, so vCPU 0 may destroy the view. */
+        stale_uds += idx() != 0;
+        smp_wmb();
+        stale_ack = seen;
+    }
+}
+
+static long vmfunc_stale(void)
+{
+    static bool started;
+    long rc = started ? 0 : xtf_vcpu_start(1, v1_main);
+
+    started = !rc;
+    for ( uint64_t i = 1; !rc && i <= STALE_ROUNDS; i++ )
+    {
+        struct xen_hvm_altp2m_op a = { 0 };
+
+        rc = op(HVMOP_altp2m_create_p2m, &a);
+        if ( rc )
+            break;
+        stale_view = a.u.view.view;
+        smp_wmb();
+        stale_go = i;
+        while ( stale_ack != i )
+            cpu_relax();
+        rc = view_op(HVMOP_altp2m_destroy_p2m, stale_view); /* kicks vCPU 1: its list drops it */
+    }
+    printf("  vCPU 1: %lu #UDs in %u VMFUNCs to a view made since its entry (rc %ld)\n",
+           (unsigned long)stale_uds, STALE_ROUNDS, rc);
+    return rc ?: (long)stale_uds;
+}
+
 /* ---- #VE ---- */
 
 static void ve_handler(struct cpu_regs *regs)
@@ -312,6 +367,7 @@ static long serve(uint32_t cmd, uint32_t nr)
     case OP_VMFUNC_CHECKS: return vmfunc_checks();
     case OP_VE_SETUP: return ve_setup();
     case OP_VE_SUPPRESSED: return ve_suppressed();
+    case OP_VMFUNC_STALE: return vmfunc_stale();
     default: return -XEN_EOPNOTSUPP;
     }
 }

@@ -12,7 +12,9 @@
  *    a hypercall switch followed by a VMFUNC ends on the VMFUNC's view,
  *    an index with no view, an index past the list and leaf 1 raise #UD
  *    and leave the view unchanged, a hidden view (set_visibility 0)
- *    raises #UD until shown again, and a destroyed view's entry is gone.
+ *    raises #UD until shown again, and a destroyed view's entry is gone;
+ *  - vCPU 1, spinning without exits, VMFUNCs 20 times to a view vCPU 0
+ *    made meanwhile (not in vCPU 1's EPTP list yet): never #UD.
  * On SVM the hypercall half runs, then SKIP: no VMFUNC/#VE on SVM.
  */
 #include <xtf.h>
@@ -49,6 +51,7 @@ static void by_vmfunc(void)
         xtf_failure("VMFUNC switching: %lu exits for %lu switches", (unsigned long)exits,
                     (unsigned long)switches);
     run_checks(OP_VMFUNC_CHECKS, "VMFUNC checks");
+    run_checks(OP_VMFUNC_STALE, "VMFUNC to views made since vCPU 1 entered");
 }
 
 void test_main(void)
