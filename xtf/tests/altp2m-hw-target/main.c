@@ -346,6 +346,11 @@ static long ve_suppressed(void)
     long bad = 0;
     uint64_t before = ves;
 
+    /* The SDM defines 2 bytes at offset 32; show what follows them too. */
+    printf("  #VE information after the last one: qualification %#lx, gla %#lx, "
+           "bytes 32-39 %#lx\n",
+           (unsigned long)ve_info.qualification, (unsigned long)ve_info.gla,
+           (unsigned long)*(volatile uint64_t *)((uintptr_t)&ve_info + 32));
     check(&bad, "VMFUNC to view 3", vmfunc(0, 3), 0);
     page_r[0] = 0x3333;
     check(&bad, "VMFUNC to view 0", vmfunc(0, 0), 0);
