@@ -93,7 +93,7 @@ static void bad_arguments_change_nothing(void)
     CHECK_EQ(set(0, 0, 5, p2m_ram_rw, p2m_access_rwx), -EINVAL);
     CHECK_EQ(set(P2M_GFN_LIMIT, 0, 0, p2m_ram_rw, p2m_access_rwx), -EINVAL);
     CHECK_EQ(set(0, 0, 0, p2m_type_count, p2m_access_rwx), -EINVAL);
-    CHECK_EQ(set(0, 0, 0, p2m_ram_rw, 8), -EINVAL);
+    CHECK_EQ(set(0, 0, 0, p2m_ram_rw, 16), -EINVAL); /* past rwx and P2M_ACCESS_VE */
     CHECK_EQ(set(0, P2M_MFN_LIMIT, 0, p2m_ram_rw, p2m_access_rwx), -EINVAL);
     CHECK_EQ(p2m_set_entry(&test_p2m, _gfn(0), INVALID_MFN, 0, p2m_ram_rw, p2m_access_rwx),
              -EINVAL);
@@ -378,9 +378,10 @@ static void audit_catches_corruption(void)
 
     /* Software bits in an empty entry. */
     slot = test_slot(0x43, 1);
+    saved = *slot;
     *slot = 1ULL << 62;
     check_audit_fails("stray bits");
-    *slot = 0;
+    *slot = saved;
 
     /* The same 4K table under two 2M slots (counters adjusted to match). */
     slot = test_slot(0x42, 2);
@@ -389,7 +390,7 @@ static void audit_catches_corruption(void)
     stats()->entries_by_type[p2m_ram_ro]++;
     stats()->tables++;
     check_audit_fails("referenced twice");
-    slot[2] = 0;
+    slot[2] = ops->empty;
     stats()->entries_by_order[0]--;
     stats()->entries_by_type[p2m_ram_ro]--;
     stats()->tables--;

@@ -69,7 +69,7 @@ static void round_trip(const struct p2m_pte_ops *ops, mfn_t m, unsigned int leve
 
     if ( t == p2m_invalid )
     {
-        CHECK_EQ(pte, 0);
+        CHECK_EQ(pte, ops->empty);
         CHECK(!ops->is_valid(pte));
         return;
     }
@@ -103,9 +103,11 @@ static void check_ept_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_acc
               (unsigned long long)(pte & EPT_RWX), (unsigned long long)rwx);
     CHECK_EQ(!!(pte & EPT_LARGE), level > 1);
     CHECK_EQ((pte & EPT_MT_MASK) >> EPT_MT_SHIFT, t == p2m_mmio_direct ? EPT_MT_UC : EPT_MT_WB);
-    CHECK_EQ(pte & (EPT_IGNORE_PAT | EPT_USER_EXEC | EPT_SUPPRESS_VE | EPT_ACCESSED | EPT_DIRTY |
-                    (1ULL << 11) | (1ULL << 62)),
+    CHECK_EQ(pte & (EPT_IGNORE_PAT | EPT_USER_EXEC | EPT_ACCESSED | EPT_DIRTY | (1ULL << 11) |
+                    (1ULL << 62)),
              0);
+    /* Suppress-#VE: set unless the altp2m code asked for #VE. */
+    CHECK_EQ(!!(pte & EPT_SUPPRESS_VE), !(a & P2M_ACCESS_VE));
     if ( mfn_valid_raw(m) )
         CHECK_EQ(pte & EPT_ADDR_MASK, mfn_x(m) << 12);
 }
@@ -313,9 +315,17 @@ static void test_examples(void)
 {
     /* A few entries spelled out bit by bit. */
     CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
-             0x7ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (7ULL << 57));
+             0x7ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (7ULL << 57) | (1ULL << 63));
     CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x200), 2, p2m_ram_ro, p2m_access_rwx),
-             0x5ULL | (6ULL << 3) | (1ULL << 7) | (0x200ULL << 12) | (4ULL << 52) | (7ULL << 57));
+             0x5ULL | (6ULL << 3) | (1ULL << 7) | (0x200ULL << 12) | (4ULL << 52) | (7ULL << 57) |
+                 (1ULL << 63));
+    /* An altp2m view entry open to #VE: bit 63 clear, the flag reads back. */
+    CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_r | P2M_ACCESS_VE),
+             0x1ULL | (6ULL << 3) | (0x1234ULL << 12) | (1ULL << 52) | (1ULL << 57));
+    CHECK_EQ(ept_pte_ops.access(
+                 ept_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_r | P2M_ACCESS_VE)),
+             p2m_access_r | P2M_ACCESS_VE);
+    CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0), 1, p2m_invalid, p2m_access_n), EPT_SUPPRESS_VE);
     CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
              0x7ULL | (7ULL << 9) | (0x1234ULL << 12) | (1ULL << 52));
     CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x40000), 3, p2m_ram_logdirty, p2m_access_rw),

@@ -32,7 +32,7 @@ void altp2m_vcpu_init(struct vcpu *v)
 {
     v->altp2m.idx = 0;
     v->altp2m.ve_gfn = INVALID_GFN_RAW;
-    v->altp2m.ve_mfn = INVALID_MFN;
+    v->altp2m.ve_mfn = INVALID_MFN_RAW;
 }
 
 /* ---- pages charged to the pool ---- */
@@ -282,10 +282,14 @@ static bool get_for_owner(mfn_t m, void *owner)
 /* altp2m lock held. */
 static void ve_clear_locked(struct vcpu *v)
 {
-    if ( mfn_valid_raw(v->altp2m.ve_mfn) )
-        put_page(v->altp2m.ve_mfn);
-    v->altp2m.ve_mfn = INVALID_MFN;
+    uint64_t m = v->altp2m.ve_mfn;
+
+    if ( m == INVALID_MFN_RAW )
+        return;
+    ACCESS_ONCE(v->altp2m.ve_mfn) = INVALID_MFN_RAW;
     ACCESS_ONCE(v->altp2m.ve_gfn) = INVALID_GFN_RAW;
+    arch_flush_guest_tlbs(v->domain); /* synchronous: v re-enters without it */
+    put_page(_mfn(m));
 }
 
 /* A reference on gfn's frame if it is plain RAM of v's domain. */
@@ -321,7 +325,7 @@ int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn)
         rc = -EEXIST;
     else
     {
-        v->altp2m.ve_mfn = m;
+        ACCESS_ONCE(v->altp2m.ve_mfn) = mfn_x(m);
         ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
     }
     spin_unlock(&d->altp2m.lock);

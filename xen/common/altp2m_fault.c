@@ -104,6 +104,8 @@ static int view_fill(struct domain *d, struct altp2m_view *view, uint64_t gfn)
         return 0;
     if ( own && (own->flags & ALTP2M_OWN_ACCESS) )
         a = own->access;
+    if ( own && (own->flags & ALTP2M_OWN_VE) )
+        a |= P2M_ACCESS_VE; /* the backend clears suppress-#VE (EPT bit 63) */
     if ( remap_protected(d, own, t) )
         t = p2m_ram_logdirty;
     altp2m_mark_derived(d, src);

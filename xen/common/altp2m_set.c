@@ -168,6 +168,7 @@ int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sv
     if ( !rc && own )
     {
         own->flags = sve ? own->flags & ~ALTP2M_OWN_VE : own->flags | ALTP2M_OWN_VE;
+        altp2m_view_drop(view, gfn); /* rebuilt with the new bit at its next fault */
         altp2m_own_tidy(view, own);
     }
     spin_unlock(&d->p2m.lock);

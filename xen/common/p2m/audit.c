@@ -132,7 +132,7 @@ static void audit_table(struct audit *au, mfn_t table, unsigned int level, uint6
 
         if ( !au->p2m->ops->is_valid(pte) )
         {
-            if ( pte )
+            if ( pte != au->p2m->ops->empty )
                 audit_fail(au, "gfn %#llx level %u: stray bits %#llx in an empty entry",
                            (unsigned long long)g, level, (unsigned long long)pte);
         }

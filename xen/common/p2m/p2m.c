@@ -41,7 +41,7 @@ static bool frames_ok(const struct p2m_domain *p2m, mfn_t mfn, uint64_t nr, p2m_
 static int check_mapping(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
                          p2m_type_t t, p2m_access_t a)
 {
-    if ( (unsigned int)t >= p2m_type_count || (unsigned int)a > p2m_access_rwx )
+    if ( (unsigned int)t >= p2m_type_count || ((unsigned int)a & ~P2M_ACCESS_VE) > p2m_access_rwx )
         return -EINVAL;
     if ( gfn_x(gfn) >= P2M_GFN_LIMIT || nr > P2M_GFN_LIMIT - gfn_x(gfn) )
         return -EINVAL;
@@ -69,6 +69,7 @@ int p2m_init(struct p2m_domain *p2m, const struct p2m_pte_ops *ops)
 
     if ( !mfn_valid_raw(root) )
         return -ENOMEM;
+    p2m_fill_empty(ops, table_va(root));
     spin_lock_init(&p2m->lock, LOCK_p2m);
     p2m->ops = ops;
     p2m->root = root;
@@ -145,7 +146,7 @@ void p2m_empty(struct p2m_domain *p2m)
 
         if ( is_table(p2m, pte, P2M_LEVELS) ) /* the root holds no leaves */
             p2m_replace_subtree(p2m, &root[i], P2M_LEVELS, (uint64_t)i << level_order(P2M_LEVELS),
-                                true, 0);
+                                true, p2m->ops->empty);
     }
     spin_unlock(&p2m->lock);
 }
@@ -168,16 +169,17 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gfn, mfn_t mfn, uns
                             p2m_type_t t, p2m_access_t a)
 {
     unsigned int level = order_level(order);
-    p2m_pte_t new = t == p2m_invalid ? 0 : p2m->ops->make_leaf(mfn, level, t, a);
+    bool maps = t != p2m_invalid;
+    p2m_pte_t new = maps ? p2m->ops->make_leaf(mfn, level, t, a) : p2m->ops->empty;
     p2m_pte_t *slot;
     int rc;
 
     ASSERT(spin_is_locked(&p2m->lock));
-    slot = p2m_walk_to(p2m, gfn, level, new != 0, &rc);
+    slot = p2m_walk_to(p2m, gfn, level, maps, &rc);
     if ( !slot )
         return rc == WALK_HOLE ? 0 : rc; /* removing what was never there */
     p2m_install(p2m, gfn, slot, level, new);
-    if ( new )
+    if ( maps )
         p2m_note_mapped(p2m, gfn, order);
     else
         p2m_prune_empty(p2m, gfn, level);

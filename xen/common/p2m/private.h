@@ -136,6 +136,15 @@ static inline uint64_t p2m_recalc_now(const struct p2m_domain *p2m)
     return p2m->changes->seq;
 }
 
+/* A new table: every entry empty (what the backend calls empty). */
+static inline void p2m_fill_empty(const struct p2m_pte_ops *ops, p2m_pte_t *table)
+{
+    if ( !ops->empty )
+        memset(table, 0, PAGE_SIZE);
+    for ( unsigned int i = 0; ops->empty && i < ENTRIES_PER_TABLE; i++ )
+        table[i] = ops->empty;
+}
+
 /* ---- layer 1: table.c ---- */
 void p2m_flush(struct p2m_domain *p2m);
 /* gfn .. gfn + 2^order - 1 is mapped now (max_mapped_gfn). */

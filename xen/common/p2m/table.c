@@ -86,7 +86,7 @@ static bool needs_bbm(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new
 
 static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t new)
 {
-    write_pte(p2m, slot, 0);
+    write_pte(p2m, slot, p2m->ops->empty);
     p2m_flush(p2m);
     write_pte(p2m, slot, new);
 }
@@ -269,7 +269,7 @@ uint64_t p2m_replace_subtree(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned i
     mfn_t old_table = p2m->ops->mfn(old);
     uint64_t ram;
 
-    write_pte(p2m, slot, 0);
+    write_pte(p2m, slot, p2m->ops->empty);
     p2m_flush(p2m);
     p2m_recalc_forget(p2m, old);
     ram = p2m_free_below(p2m, old_table, level - 1, gfn, drop_refs);
@@ -310,7 +310,7 @@ int p2m_add_table(struct p2m_domain *p2m, p2m_pte_t *slot)
 
     if ( !mfn_valid_raw(table) )
         return -ENOMEM;
-    memset(table_va(table), 0, PAGE_SIZE);
+    p2m_fill_empty(p2m->ops, table_va(table));
     write_pte(p2m, slot, p2m->ops->make_table(table)); /* was empty: no flush */
     p2m->stats.tables++;
     return 0;
@@ -350,10 +350,10 @@ int p2m_shatter(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level)
 }
 
 /* Is every entry of this table empty? */
-static bool table_empty(const p2m_pte_t *t)
+static bool table_empty(const struct p2m_domain *p2m, const p2m_pte_t *t)
 {
     for ( unsigned int i = 0; i < ENTRIES_PER_TABLE; i++ )
-        if ( read_pte(&t[i]) )
+        if ( read_pte(&t[i]) != p2m->ops->empty )
             return false;
     return true;
 }
@@ -379,9 +379,9 @@ void p2m_prune_empty(struct p2m_domain *p2m, uint64_t gfn, unsigned int level)
     {
         p2m_pte_t old = read_pte(slots[l]);
 
-        if ( !table_empty(table_va(p2m->ops->mfn(old))) )
+        if ( !table_empty(p2m, table_va(p2m->ops->mfn(old))) )
             break;
-        write_pte(p2m, slots[l], 0);
+        write_pte(p2m, slots[l], p2m->ops->empty);
         p2m_recalc_forget(p2m, old);
         unhooked[n++] = p2m->ops->mfn(old);
     }

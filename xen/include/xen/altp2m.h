@@ -78,7 +78,7 @@ struct altp2m_vcpu
 {
     uint16_t idx;    /* active view; 0: the host p2m */
     uint64_t ve_gfn; /* #VE information page (INVALID_GFN_RAW: none) */
-    mfn_t ve_mfn;    /* its frame, with a reference held while set */
+    uint64_t ve_mfn; /* its frame, a reference held while set (INVALID_MFN_RAW: none) */
 };
 
 /* Domain and vCPU lifetime. */

@@ -65,6 +65,16 @@ typedef enum
     p2m_access_rwx = 7,
 } p2m_access_t;
 
+/*
+ * Not an access: a flag ORed into the access given to p2m_set_entry by
+ * the altp2m code for a view entry whose suppress-#VE bit is clear, so
+ * that a violation of it may reach the guest as #VE (EPT; NPT ignores
+ * it). The backend keeps it in the entry and reports it back from
+ * access(), so shatters and retypes carry it; p2m_type_rights() & a
+ * drops it.
+ */
+#define P2M_ACCESS_VE 0x8
+
 /* Page orders of the pieces a range is cut into. */
 #define P2M_ORDER_4K 0
 #define P2M_ORDER_2M 9
@@ -112,6 +122,11 @@ struct p2m_pte_ops
     /* Frames below this fit the address field; 0 means P2M_MFN_LIMIT.
      * p2m_set_entry/p2m_set_range refuse others (-EINVAL). */
     uint64_t mfn_limit;
+    /* What an empty entry holds: 0, or bits the hardware reads even in a
+     * not-present entry (EPT: suppress-#VE, so that a walk ending at a
+     * hole exits instead of raising #VE). make_leaf(p2m_invalid) gives
+     * it; is_valid(empty) is false. */
+    p2m_pte_t empty;
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
      * differ only here say the same thing. make_leaf may already set
      * some (a format whose fresh entries count as accessed and dirty). */

@@ -12,6 +12,12 @@
  *
  * A recalculation mark makes the entry's memory type 2 (reserved), so a
  * walk reaching it exits with an EPT misconfiguration; see asm/ept.h.
+ *
+ * Suppress-#VE (bit 63) is set in every leaf and every empty entry, so
+ * that with the "EPT-violation #VE" control on, a violation exits as
+ * before; only a leaf made with P2M_ACCESS_VE (an altp2m view entry whose
+ * suppress_ve the guest cleared) has it clear, and its violations reach
+ * the guest as #VE.
  */
 #include <xen/p2m.h>
 #include <asm/ept.h>
@@ -44,10 +50,11 @@ static uint64_t ept_memory_type(p2m_type_t t)
 static p2m_pte_t ept_make_leaf(mfn_t mfn, unsigned int level, p2m_type_t t, p2m_access_t a)
 {
     if ( t == p2m_invalid || (unsigned int)t >= p2m_type_count )
-        return 0;
+        return EPT_SUPPRESS_VE;
     return ept_rights(t, a, mfn) | ept_memory_type(t) | (level > 1 ? EPT_LARGE : 0) |
            ept_addr(mfn) | ((uint64_t)(t + 1) << EPT_SW_TYPE_SHIFT) |
-           (((uint64_t)a << EPT_SW_ACCESS_SHIFT) & EPT_SW_ACCESS_MASK);
+           (((uint64_t)a << EPT_SW_ACCESS_SHIFT) & EPT_SW_ACCESS_MASK) |
+           (a & P2M_ACCESS_VE ? 0 : EPT_SUPPRESS_VE);
 }
 
 static p2m_pte_t ept_make_table(mfn_t table)
@@ -85,7 +92,11 @@ static mfn_t ept_mfn(p2m_pte_t pte)
 
 static p2m_access_t ept_access(p2m_pte_t pte)
 {
-    return (p2m_access_t)(((pte & EPT_SW_ACCESS_MASK) >> EPT_SW_ACCESS_SHIFT) & 7);
+    unsigned int a = ((pte & EPT_SW_ACCESS_MASK) >> EPT_SW_ACCESS_SHIFT) & 7;
+
+    if ( ept_is_valid(pte) && !(pte & EPT_SUPPRESS_VE) )
+        a |= P2M_ACCESS_VE;
+    return (p2m_access_t)a;
 }
 
 static p2m_pte_t ept_clear_recalc(p2m_pte_t pte)
@@ -132,4 +143,5 @@ const struct p2m_pte_ops ept_pte_ops = {
     .max_leaf_level = 3,
     .hw_managed_bits = EPT_ACCESSED | EPT_DIRTY,
     .dirty_bits = EPT_DIRTY,
+    .empty = EPT_SUPPRESS_VE,
 };

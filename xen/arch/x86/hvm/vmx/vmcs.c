@@ -689,7 +689,9 @@ int vmcs_create(struct vcpu *v)
     x->msr_area = alloc_page_zeroed();
     x->vapic = alloc_page_zeroed();
     x->vpid = vpid_alloc();
-    if ( !x->vmcs || !x->msr_area || !x->vapic || !x->vpid || vmx_pml_vcpu_init(v) )
+    x->proc2 = vmx_caps.proc2;
+    if ( !x->vmcs || !x->msr_area || !x->vapic || !x->vpid || vmx_pml_vcpu_init(v) ||
+         vmx_altp2m_vcpu_init(v) )
     {
         vmcs_destroy(v);
         return -ENOMEM;
@@ -720,6 +722,7 @@ void vmcs_destroy(struct vcpu *v)
     if ( x->vmcs )
         vmcs_drop(v);
     vmx_pml_vcpu_free(v);
+    vmx_altp2m_vcpu_free(v);
     if ( x->vmcs )
         free_page_ptr(x->vmcs);
     if ( x->msr_area )

@@ -200,10 +200,11 @@ static void note_interrupted_event(struct vcpu *v)
 
 /* ---- translations ---- */
 
-/* The EPTP of the table v runs on: its altp2m view's, or the host's. */
-static uint64_t eptp_of(struct vcpu *v)
+/* The EPTP of one of v's tables (the host's or a view's), with v's A/D
+ * setting. */
+uint64_t vmx_eptp_of(struct vcpu *v, struct p2m_domain *p2m)
 {
-    return p2m_root_maddr(altp2m_vcpu_p2m(v)) | VMX_EPTP_WALK4 | VMX_EPTP_WB |
+    return p2m_root_maddr(p2m) | VMX_EPTP_WALK4 | VMX_EPTP_WB |
            (v->arch.vmx.ept_ad ? VMX_EPTP_AD : 0);
 }
 
@@ -215,13 +216,17 @@ static uint64_t eptp_of(struct vcpu *v)
  */
 static void load_eptp(struct vcpu *v)
 {
-    uint64_t eptp = eptp_of(v);
+    struct p2m_domain *p2m = altp2m_vcpu_p2m(v);
+    uint64_t eptp = vmx_eptp_of(v, p2m);
 
     vmcs_write(VMCS_EPTP, eptp);
-    if ( eptp == v->arch.vmx.eptp )
-        return;
-    v->arch.vmx.eptp = eptp;
-    v->arch.vmx.last_cpu = -1;
+    if ( eptp != v->arch.vmx.eptp )
+    {
+        v->arch.vmx.eptp = eptp;
+        v->arch.vmx.last_cpu = -1;
+    }
+    /* The EPTP list, VMFUNC and #VE (altp2m.c), with this table's index. */
+    vmx_altp2m_enter(v, p2m->view);
 }
 
 /*
@@ -240,6 +245,7 @@ static void flush_if_stale(struct vcpu *v, unsigned int cpu)
     if ( gen == x->flush_gen && x->last_cpu == (int)cpu )
         return;
     invept(INVEPT_SINGLE_CONTEXT, x->eptp);
+    vmx_altp2m_flush(v); /* the other EPTPs VMFUNC reaches */
     invvpid(INVVPID_SINGLE_CONTEXT, x->vpid);
     x->last_cpu = cpu;
     __atomic_store_n(&x->flush_gen, gen, __ATOMIC_RELEASE);
@@ -426,6 +432,10 @@ static void decode_exit(struct vcpu *v, struct hvm_exit *e)
     case EXIT_REASON_CR_ACCESS:
         e->reason = vmx_cr_access(v, len) ? HVM_EXIT_NONE : HVM_EXIT_UNHANDLED;
         break;
+    case EXIT_REASON_VMFUNC: /* a bad leaf or list index */
+        vmx_altp2m_vmfunc_exit(v);
+        e->reason = HVM_EXIT_NONE;
+        break;
     case EXIT_REASON_PML_FULL: /* drained at the end of the run */
         vmx_pml_full(v);
         e->reason = HVM_EXIT_NONE;
@@ -469,6 +479,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     __atomic_store_n(&x->guest_cpu, -1, __ATOMIC_RELEASE);
     if ( rc == VMX_ENTER_EXITED )
     {
+        vmx_altp2m_exit(v); /* first: the exit is handled in the view the guest is on */
         save_tpr_shadow(v);
         read_guest_regs(v);
         decode_exit(v, exit);
@@ -574,6 +585,8 @@ static int vmx_probe_all(void)
 
     if ( !rc && vmx_pml_probe() )
         vmx_vendor_ops.pml = &vmx_pml_ops;
+    if ( !rc )
+        vmx_altp2m_probe();
     return rc;
 }
 

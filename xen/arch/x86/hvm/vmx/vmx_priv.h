@@ -7,7 +7,8 @@
  * Files: vmcs.c (CPU bring-up, VMCS creation, host state), guest.c (guest
  * register state: reset states, CR0/CR4 writes, the cached view),
  * vmx.c (entering the guest and describing exits), pml.c (page-
- * modification logging and the EPT A/D flags), selftest.c (debug).
+ * modification logging and the EPT A/D flags), altp2m.c (the EPTP list,
+ * VMFUNC and #VE for altp2m views), selftest.c (debug).
  */
 #ifndef HVM_VMX_PRIV_H
 #define HVM_VMX_PRIV_H
@@ -45,6 +46,7 @@ struct guest_regs;
 struct vcpu_hvm_context;
 struct hvm_guest_state;
 struct logdirty_mech_ops;
+struct p2m_domain;
 
 /* Found by vmx_probe() on the boot CPU; read-only afterwards. */
 struct vmx_caps
@@ -119,6 +121,19 @@ void vmx_pml_vcpu_free(struct vcpu *v); /* vmcs_destroy */
 bool vmx_pml_run_start(struct vcpu *v);
 void vmx_pml_run_end(struct vcpu *v);
 void vmx_pml_full(struct vcpu *v); /* exit 62 */
+
+/* altp2m.c: the EPTP list and VMFUNC, #VE */
+uint64_t vmx_eptp_of(struct vcpu *v, struct p2m_domain *p2m); /* vmx.c */
+void vmx_altp2m_probe(void);                                  /* boot CPU, after vmx_probe */
+bool vmx_altp2m_has_vmfunc(void);
+int vmx_altp2m_vcpu_init(struct vcpu *v);  /* vmcs_create */
+void vmx_altp2m_vcpu_free(struct vcpu *v); /* vmcs_destroy */
+/* On the way in (VMCS loaded, guest_cpu published, EPTP written): the
+ * controls of this run and the EPTP index of view, the table entered. */
+void vmx_altp2m_enter(struct vcpu *v, uint16_t view);
+void vmx_altp2m_exit(struct vcpu *v);        /* first thing after an exit */
+void vmx_altp2m_vmfunc_exit(struct vcpu *v); /* exit 59 */
+void vmx_altp2m_flush(struct vcpu *v);       /* flush_if_stale: every EPTP in the list */
 
 /* entry.S: run the guest with the GPRs in *regs until the next VM exit. */
 int vmx_enter(struct guest_regs *regs, bool launched);

@@ -16,7 +16,9 @@
  *  bits 52-56  software: p2m type + 1 (0 means "no type": empty or table)
  *  bits 57-59  software: p2m access
  *  bits 60-62  software: recalculation stamp (only while bit 11 is set)
- *  bit  63     suppress #VE; Wren leaves it 0
+ *  bit  63     suppress #VE: set in every leaf and every empty entry, clear
+ *              only in an altp2m view leaf whose violations go to the
+ *              guest as #VE (P2M_ACCESS_VE); ignored in table entries
  *
  * Bits 11 and 52-62 are ignored by the hardware, so an entry with no
  * permission still carries its type and frame for the p2m core to read

@@ -53,6 +53,12 @@ struct vmx_vcpu
     /* Odd from the start of a run's VMCS work until that run has drained
      * its PML buffer; even outside, when the buffer is empty. */
     uint64_t run_seq;
+    /* altp2m views on VMX (vmx/altp2m.c). */
+    uint64_t *eptp_list;      /* index = view; NULL: no VMFUNC on this CPU */
+    uint32_t proc2;           /* secondary controls in the VMCS */
+    uint16_t entry_view;      /* the EPTP index written at the last entry */
+    uint64_t ve_maddr;        /* #VE information address in the VMCS, 0: off */
+    uint64_t vmfunc_switches; /* view switches the guest made with VMFUNC */
 };
 
 struct svm_vcpu

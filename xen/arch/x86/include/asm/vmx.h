@@ -13,7 +13,8 @@
 /* ---- VMCS field encodings ---- */
 
 /* 16-bit */
-#define VMCS_VPID 0x0000
+#define VMCS_VPID       0x0000
+#define VMCS_EPTP_INDEX 0x0004 /* EPTP-list index of the EPTP in use (VMFUNC) */
 /* Guest and host selectors: seg is one of the VMX_SEG_* indexes below. */
 #define VMCS_GUEST_SEL(seg)  (0x0800 + 2 * (seg))
 #define VMCS_GUEST_PML_INDEX 0x0812
@@ -33,7 +34,10 @@
 #define VMCS_PML_ADDR            0x200e
 #define VMCS_TSC_OFFSET          0x2010
 #define VMCS_VIRTUAL_APIC_ADDR   0x2012
+#define VMCS_VMFUNC_CTLS         0x2018
 #define VMCS_EPTP                0x201a
+#define VMCS_EPTP_LIST_ADDR      0x2024
+#define VMCS_VE_INFO_ADDR        0x202a /* virtualization-exception information */
 #define VMCS_GUEST_PHYS_ADDR     0x2400
 #define VMCS_LINK_POINTER        0x2800
 #define VMCS_GUEST_DEBUGCTL      0x2802
@@ -206,6 +210,18 @@
  * filled from index 511 down; index 0xffff (wrapped) means full. */
 #define VMX_PML_ENTRIES 512
 
+/* VM-function controls (and IA32_VMX_VMFUNC's bits): leaf 0 switches the
+ * EPTP to one of the 512 entries of the EPTP list. */
+#define VMFUNC_EPTP_SWITCHING (1ULL << 0)
+#define VMX_EPTP_LIST_ENTRIES 512
+
+/* #VE: vector 20; its information area (SDM "Virtualization Exceptions"):
+ * exit reason, busy word (0xffffffff while the guest handles one),
+ * qualification, guest linear and physical address, EPTP index. */
+#define X86_EXC_VE       20
+#define VE_INFO_BUSY_OFF 4
+#define VE_INFO_BUSY     0xffffffffU
+
 /* EPT pointer */
 #define VMX_EPTP_WB    6ULL
 #define VMX_EPTP_WALK4 (3ULL << 3)
@@ -258,6 +274,7 @@
 #define EXIT_REASON_RDTSCP        51
 #define EXIT_REASON_WBINVD        54
 #define EXIT_REASON_XSETBV        55
+#define EXIT_REASON_VMFUNC        59
 #define EXIT_REASON_PML_FULL      62
 
 /* CR-access qualification */
