@@ -56,6 +56,8 @@ const struct cmd_spec cmd_table[] = {
       "Print uptime for all/some domains" },
     { "ioreq-list", main_ioreq_list, "[Domain]",
       "List the IOREQ servers of wren-dm's domains, with their counters" },
+    { "mem-share", main_memshare, "[-H] <DomA> <DomB> [FIRST-LAST] | -s [Domain...]",
+      "Share the pages two domains hold identically (-H: at any gfn); -s: the counters" },
     { "help",      main_help,     "[command]",
       "Print this help" },
 };
