@@ -1,0 +1,30 @@
+# sharing-identical: two guests fill gfns 0x400-0x7ff identically; xl
+# mem-share finds the 1024 identical pages and shares them (1024 frames
+# saved). share-a then writes 8 of them: exactly those 8 unshare into
+# copies of its own (frames saved 1016; share-b still maps all 1024),
+# and share-b sees its pattern intact. share-b then writes the same 8:
+# it is their last mapper, so it takes the frames back (shared frames
+# 1016; sharing-basic checks that no copy is made then).
+# The audit stays clean throughout; the destroys leave no shared frame
+# and give the host all its frames back.
+free-pages save
+xl create /etc/share-a.cfg
+xl create /etc/share-b.cfg
+wait-console 1 "share-guest: pattern ready" 60
+wait-console 2 "share-guest: pattern ready" 60
+expect-output "xl mem-share -s" "shared frames: 0" "frames saved: 0" "audit errors: 0"
+expect-output -f "xl mem-share share-a share-a" "cannot share with itself"
+expect-output -f "xl mem-share share-a share-b 0x7ff-0x400" "invalid gfn range"
+expect-output "xl mem-share share-a share-b 0x400-0x7ff" "compared: 1024" "identical: 1024" "shared: 1024" "frames saved: 1024"
+expect-output "xl mem-share -s share-a share-b" "shared frames: 1024" "frames saved: 1024" "audit errors: 0" "domain 1 shared pages: 1024" "domain 2 shared pages: 1024"
+console-send 1 write
+wait-console 1 "share-guest: wrote 8 pages, the rest intact" 60
+expect-output "xl mem-share -s share-a share-b" "shared frames: 1024" "frames saved: 1016" "audit errors: 0" "domain 1 shared pages: 1016" "domain 2 shared pages: 1024"
+console-send 2 write
+wait-console 2 "share-guest: wrote 8 pages, the rest intact" 60
+expect-output "xl mem-share -s share-a share-b" "shared frames: 1016" "frames saved: 1016" "audit errors: 0" "domain 1 shared pages: 1016" "domain 2 shared pages: 1016"
+xl destroy share-a
+expect-output "xl mem-share -s share-b" "shared frames: 1016" "frames saved: 0" "audit errors: 0" "domain 2 shared pages: 1016"
+xl destroy share-b
+expect-output "xl mem-share -s" "shared frames: 0" "frames saved: 0" "audit errors: 0"
+free-pages same
