@@ -43,6 +43,8 @@ const char test_title[] = "Memory sharing: nominate, share, add_physmap, unshare
 #define G_BROKEN   0x303UL  /* broken: -EINVAL */
 #define G_BUSY     0x304UL  /* add_physmap onto it: not a hole */
 #define G_HOLE     0x310UL  /* d2 gives it back; add_physmap fills it */
+#define G_V        0x305UL  /* shared, then read and written through a view of d1 */
+#define G_W        0x306UL  /* shared, read through the view, which is then destroyed */
 #define G_NONE     0x2000UL /* above 16M of RAM: no entry */
 #define D1_DATA    0xd100000000000000ULL
 #define D2_DATA    0xd200000000000000ULL
@@ -288,6 +290,77 @@ static bool unshare_three_ways(void)
            counters("counters after the unshares", 0, 0) && audit_clean("audit after unshares");
 }
 
+/* ---- d1's altp2m view (d1 runs with altp2m=1: mixed) ---- */
+
+static long altp2m(uint32_t cmd, struct xen_hvm_altp2m_op *a)
+{
+    a->version = HVMOP_ALTP2M_INTERFACE_VERSION;
+    a->cmd = cmd;
+    a->domain = D1;
+    return hypercall_hvm_op(HVMOP_altp2m, a);
+}
+
+/* Altp2m on for d1, a view made, every vCPU of d1 switched to it. */
+static uint16_t view_on(void)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    a.u.domain_state.state = 1;
+    if ( altp2m(HVMOP_altp2m_set_domain_state, &a) )
+        return xtf_error("altp2m on for d1 failed"), 0;
+    memset(&a.u, 0, sizeof(a.u));
+    if ( altp2m(HVMOP_altp2m_create_p2m, &a) || !a.u.view.view )
+        return xtf_error("creating a view of d1 failed"), 0;
+    return altp2m(HVMOP_altp2m_switch_p2m, &a) ? 0 : a.u.view.view;
+}
+
+static bool view_off(uint16_t view)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    if ( altp2m(HVMOP_altp2m_switch_p2m, &a) )
+        return xtf_error("switching d1 back to the host view failed"), false;
+    a.u.view.view = view;
+    return expect("view destroy", altp2m(HVMOP_altp2m_destroy_p2m, &a), 0);
+}
+
+static bool share_gfn(uint64_t gfn)
+{
+    uint64_t h1, h2;
+
+    return expect("nominate d1", nominate(D1, gfn, &h1), 0) &&
+           expect("nominate d2", nominate(D2, gfn, &h2), 0) &&
+           expect("share", share(D1, gfn, h1, D2, gfn, h2, false), 0);
+}
+
+/*
+ * A view's copy of a shared entry is in the frame's reverse map (one more
+ * entry, audited in its view); a write through the view unshares the host
+ * gfn, and the view's copy leaves the map with it; a view destroyed while
+ * it maps a shared frame leaves the map too.
+ */
+static bool through_a_view(void)
+{
+    uint16_t view;
+
+    if ( !share_gfn(G_V) || !share_gfn(G_W) || !(view = view_on()) )
+        return false;
+    if ( !expect("d1 reads through the view", (long)peek(mb1, G_V), (long)(D1_DATA + G_V)) ||
+         !expect("d1 reads the other", (long)peek(mb1, G_W), (long)(D1_DATA + G_W)) ||
+         !expect("entries with the view's copy", gfn_op(XENMEM_sharing_op_debug_gfn, D1, G_V), 3) ||
+         !audit_clean("audit with a view's copies") )
+        return false;
+    if ( !expect("d1 writes through the view", (long)poke(mb1, G_V, 0x99), 0x99) ||
+         !expect("d1's gfn private", xtf_p2m_type_of(D1, G_V), XTF_P2M_RAM_RW) ||
+         !expect("d2 keeps the frame alone", gfn_op(XENMEM_sharing_op_debug_gfn, D2, G_V), 1) ||
+         !expect("d2's data", (long)peek(mb2, G_V), (long)(D1_DATA + G_V)) ||
+         !audit_clean("audit after the write through the view") || !view_off(view) )
+        return false;
+    return expect("the destroyed view's copy left", gfn_op(XENMEM_sharing_op_debug_gfn, D2, G_W),
+                  2) &&
+           audit_clean("audit after the view's destroy");
+}
+
 static bool destroy(domid_t d, xtf_mb_t *mb, uint64_t mb_gfn, uint64_t *freed)
 {
     uint64_t pool = 0, owned = 0, before;
@@ -315,7 +388,8 @@ static bool shared_across_destroy(void)
     if ( !expect("nominate d1 G_B", nominate(D1, G_B, &h1), 0) ||
          !expect("nominate d2 G_B", nominate(D2, G_B, &h2), 0) ||
          !expect("share G_B", share(D1, G_B, h1, D2, G_B, h2, false), 0) ||
-         !destroy(D1, mb1, MB1_GFN, &freed) || !counters("after d1's destroy", 1, 0) ||
+         !destroy(D1, mb1, MB1_GFN, &freed) ||
+         !counters("after d1's destroy (G_B, G_V, G_W in d2)", 3, 0) ||
          !audit_clean("audit after d1's destroy") ||
          !expect("d2 still reads d1's data", (long)peek(mb2, G_B), (long)(D1_DATA + G_B)) )
         return false;
@@ -331,7 +405,7 @@ void test_main(void)
         return;
     if ( !nominate_and_share(&h1) || !add_physmap(h1) || !unshare_three_ways() )
         return;
-    if ( !shared_across_destroy() )
+    if ( !through_a_view() || !shared_across_destroy() )
         return;
     xtf_success(NULL);
 }
