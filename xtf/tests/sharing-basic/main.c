@@ -46,6 +46,8 @@ const char test_title[] = "Memory sharing: nominate, share, add_physmap, unshare
 #define G_V        0x305UL  /* shared, then read and written through a view of d1 */
 #define G_W        0x306UL  /* shared, read through the view, which is then destroyed */
 #define G_NONE     0x2000UL /* above 16M of RAM: no entry */
+#define R_FIRST    0x400UL  /* range_share: untouched (zero) RAM of both */
+#define R_NR       300UL    /* more than one call's slice: a continuation */
 #define D1_DATA    0xd100000000000000ULL
 #define D2_DATA    0xd200000000000000ULL
 #define P2M_SHARED 12
@@ -361,6 +363,36 @@ static bool through_a_view(void)
            audit_clean("audit after the view's destroy");
 }
 
+static long range_share(void)
+{
+    struct xen_mem_sharing_op op = { .op = XENMEM_sharing_op_range_share, .domain = D1 };
+
+    op.u.range.first_gfn = R_FIRST;
+    op.u.range.last_gfn = R_FIRST + R_NR - 1;
+    op.u.range.client_domain = D2;
+    return sharing(&op);
+}
+
+/* range_share: both must be paused (Xen's rule); then every gfn of the
+ * range is nominated in both and shared, across a continuation. */
+static bool range(void)
+{
+    bool ok;
+
+    if ( !expect("range_share while they run", range_share(), -XEN_EINVAL) )
+        return false;
+    if ( xtf_domctl_simple(XEN_DOMCTL_pausedomain, D1) ||
+         xtf_domctl_simple(XEN_DOMCTL_pausedomain, D2) )
+        return xtf_error("pausing the targets failed"), false;
+    ok = expect("range_share", range_share(), 0);
+    xtf_domctl_simple(XEN_DOMCTL_unpausedomain, D2);
+    xtf_domctl_simple(XEN_DOMCTL_unpausedomain, D1);
+    return ok &&
+           expect("last gfn of the range", xtf_p2m_type_of(D2, R_FIRST + R_NR - 1), P2M_SHARED) &&
+           counters("counters after range_share", 2 + R_NR, 1 + R_NR) &&
+           audit_clean("audit after range_share");
+}
+
 static bool destroy(domid_t d, xtf_mb_t *mb, uint64_t mb_gfn, uint64_t *freed)
 {
     uint64_t pool = 0, owned = 0, before;
@@ -389,7 +421,7 @@ static bool shared_across_destroy(void)
          !expect("nominate d2 G_B", nominate(D2, G_B, &h2), 0) ||
          !expect("share G_B", share(D1, G_B, h1, D2, G_B, h2, false), 0) ||
          !destroy(D1, mb1, MB1_GFN, &freed) ||
-         !counters("after d1's destroy (G_B, G_V, G_W in d2)", 3, 0) ||
+         !counters("after d1's destroy (G_B, G_V, G_W, the range in d2)", 3 + R_NR, 0) ||
          !audit_clean("audit after d1's destroy") ||
          !expect("d2 still reads d1's data", (long)peek(mb2, G_B), (long)(D1_DATA + G_B)) )
         return false;
@@ -405,7 +437,7 @@ void test_main(void)
         return;
     if ( !nominate_and_share(&h1) || !add_physmap(h1) || !unshare_three_ways() )
         return;
-    if ( !through_a_view() || !shared_across_destroy() )
+    if ( !through_a_view() || !range() || !shared_across_destroy() )
         return;
     xtf_success(NULL);
 }
