@@ -18,6 +18,8 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/io/console.h>
+#include <xtf/evtchn.h>
+#include <xtf/time.h>
 
 const char test_title[] = "sharing helper: identical pages, 8 written on request";
 
@@ -26,7 +28,10 @@ const char test_title[] = "sharing helper: identical pages, 8 written on request
 #define WRITTEN 8
 #define STRIDE  (NR / WRITTEN) /* the written pages: FIRST + i * STRIDE */
 
+#define WAIT_NS 50000000ULL /* a poll's longest wait for input */
+
 static unsigned int writes_done;
+static evtchn_port_t console_port;
 
 static uint64_t *page(unsigned long i)
 {
@@ -68,14 +73,29 @@ static void check_all(const char *when)
 
 static volatile struct xencons_interface *console_ring(void)
 {
-    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+    uint64_t pfn = 0, port = 0;
 
-    if ( hypercall_hvm_op(HVMOP_get_param, &p) || !p.value )
+    if ( hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn) || !pfn ||
+         hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port) )
     {
         printf("share-guest: no console ring\n");
         xtf_shutdown(SHUTDOWN_crash);
     }
-    return (volatile struct xencons_interface *)(uintptr_t)(p.value << PAGE_SHIFT);
+    console_port = (evtchn_port_t)port;
+    return (volatile struct xencons_interface *)(uintptr_t)(pfn << PAGE_SHIFT);
+}
+
+/* Sleep until the console's port is signalled (input), or a while: the
+ * guest must not spin, or on an emulator it takes dom0's CPU time. */
+static void wait_input(volatile struct xencons_interface *r)
+{
+    evtchn_port_t port = console_port;
+    struct sched_poll poll = { .nr_ports = 1, .timeout = xtf_now() + WAIT_NS };
+
+    set_xen_guest_handle(poll.ports, &port);
+    evtchn_clear_pending(port);
+    if ( r->in_cons == r->in_prod )
+        hypercall_sched_op(SCHEDOP_poll, &poll);
 }
 
 /* Wait for one line of input; true if it was "write". */
@@ -89,7 +109,7 @@ static bool read_line(volatile struct xencons_interface *r)
         char c;
 
         while ( r->in_cons == r->in_prod )
-            hypercall_sched_op(SCHEDOP_yield, NULL);
+            wait_input(r);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         c = r->in[MASK_XENCONS_IDX(r->in_cons, r->in)];
         r->in_cons++;
