@@ -7,9 +7,11 @@
  * The scan pauses both domains, then walks a gfn range in chunks: each
  * chunk of both is mapped read-only (foreign maps), compared page by
  * page, and unmapped before the identical pairs are nominated and shared
- * (a frame mapped here has a reference too many to be nominated). With
+ * (a frame mapped here has a reference too many to be nominated). Gfns
+ * already shared are left out (a foreign map would unshare them). With
  * by_hash, a page of the second domain may match a page of the first at
- * any gfn: the first's pages are hashed, candidates compared in full.
+ * any gfn: the first's pages are hashed, candidates compared in full;
+ * each page of the first takes one match per scan.
  * The domains are unpaused on every path; a failure leaves what was
  * shared shared (each pair is complete or untouched).
  *
@@ -66,13 +68,20 @@ static int share_pair(struct scan *s, uint64_t ga, uint64_t gb)
     return 0;
 }
 
-/* Map n gfns of dom from first, read-only; NULL if none would map. */
+/* Is dom's gfn shared already? Mapping it would unshare it (as Xen). */
+static bool is_shared(struct scan *s, libxl_domid dom, uint64_t gfn)
+{
+    return xc_memshr_debug_gfn(s->ctx->xch, dom, gfn) > 0;
+}
+
+/* Map n gfns of dom from first, read-only, but for the shared ones
+ * (their err[] says so); NULL if none would map. */
 static void *map_chunk(struct scan *s, libxl_domid dom, uint64_t first, size_t n, int *err)
 {
     xen_pfn_t gfns[CHUNK] = { 0 };
 
     for ( size_t i = 0; i < n && i < CHUNK; i++ )
-        gfns[i] = first + i;
+        gfns[i] = is_shared(s, dom, first + i) ? NO_GFN : first + i;
     return xenforeignmemory_map(s->ctx->fmem, dom, PROT_READ, n, gfns, err);
 }
 
@@ -160,10 +169,12 @@ static int hash_first(struct scan *s, uint64_t first, uint64_t last)
     return 0;
 }
 
-/* Does a's gfn ga hold exactly the bytes of page? */
+/* Does a's gfn ga hold exactly the bytes of page? A page this scan has
+ * shared already is not read again (the map would unshare it): each page
+ * of a takes at most one match per scan. */
 static bool same_as(struct scan *s, uint64_t ga, const uint8_t *page)
 {
-    xen_pfn_t gfn = ga;
+    xen_pfn_t gfn = is_shared(s, s->a, ga) ? NO_GFN : ga;
     int err = 0;
     uint8_t *p = xenforeignmemory_map(s->ctx->fmem, s->a, PROT_READ, 1, &gfn, &err);
     bool same = p && !err && !memcmp(p, page, PAGE);
@@ -176,7 +187,7 @@ static bool same_as(struct scan *s, uint64_t ga, const uint8_t *page)
 /* One page of b: its match in a, if any (b's page is unmapped first). */
 static int match_one(struct scan *s, uint64_t gb)
 {
-    xen_pfn_t gfn = gb;
+    xen_pfn_t gfn = is_shared(s, s->b, gb) ? NO_GFN : gb;
     int err = 0;
     uint8_t *p = xenforeignmemory_map(s->ctx->fmem, s->b, PROT_READ, 1, &gfn, &err);
     uint64_t ga;
