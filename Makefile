@@ -9,7 +9,10 @@
 #                                    fuzzers, each for a bounded time; the
 #                                    guest stages run the hostile-guest
 #                                    fuzzer (10^6 calls on QEMU)
-#   make build                       hypervisor, XTF guests, dom0 (tools/dom0)
+#   make build                       hypervisor, XTF guests, dom0 (tools/dom0),
+#                                    and the arm64 hypervisor with its boot tests
+#   make build ARCH=arm64            the arm64 hypervisor and its boot tests only
+#                                    (build/arm64/; docs/designs/arm64.md)
 #   make format-check                every C file as .clang-format says (in make test)
 #   make format                      reformat every C file in place
 #
@@ -25,14 +28,32 @@ PLATFORM ?= qemu
 BUILD := $(CURDIR)/build
 export BUILD
 
-.PHONY: all build xen xtf tools linux unit deps run test bench fuzz format format-check clean
+.PHONY: all build xen xtf tools linux arm64 unit deps run test bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@automation/install-deps.sh
 
-build: xen xtf linux tools
+ifeq ($(ARCH),arm64)
+build: arm64
+else
+build: xen xtf linux tools arm64
+endif
+
+# The Arm64 hypervisor (xen/arch/arm64, cross-compiled), the
+# descriptors of its boot tests and the AArch64 XTF kernels (xtf/arm64.mk:
+# the tests with a test-arm64.cfg), for the qemu-arm64 platform. The
+# `modules` test boots two stand-in modules (text, not ELF), each saying
+# its own name.
+ARM64_STAND_IN_MODULES := mod-kernel mod-extra
+arm64:
+	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
+	@mkdir -p $(BUILD)/arm64/tests
+	@cp xen/arch/arm64/tests/*.cfg $(BUILD)/arm64/tests/
+	@$(MAKE) -s -C xtf -f arm64.mk BUILD=$(BUILD)/arm64/tests XEN_PUBLIC=$(CURDIR)/xen/include
+	@for m in $(ARM64_STAND_IN_MODULES); do \
+		printf 'WREN-MODULE %s.elf\n' $$m >$(BUILD)/arm64/tests/$$m.elf; done
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.

@@ -2,7 +2,8 @@
 # automation/bench-p2m.sh - the p2m global type change benchmark: entries
 # written when a change begins, when the guest then touches pages
 # (sequential, random, sparse), and when p2m_finish_pending does the rest;
-# 4K and 2M leaves, EPT and NPT, lazy and eager. Counts, never times.
+# 4K and 2M leaves, EPT, NPT and Arm stage 2, lazy and eager. Counts,
+# never times.
 #
 # Builds tools/tests/bench-p2m.c for the host, prints its markdown table
 # and writes it to docs/bench/p2m-global.md. BUILD (default: build/) is

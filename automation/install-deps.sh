@@ -17,6 +17,10 @@ packages=(
     clang-format
     # platform qemu-svm
     qemu-system-x86
+    # platform qemu-arm64: the emulator, the cross compiler the arm64
+    # hypervisor is built with (make build ARCH=arm64), and dtc, with which
+    # the runner adds boot modules to QEMU's device tree
+    qemu-system-arm gcc-aarch64-linux-gnu device-tree-compiler
     # platform bochs-vmx: the emulator, its headless display, BIOS and VGA
     # BIOS, and what grub-mkrescue needs for a BIOS-bootable ISO
     bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools

@@ -8,8 +8,9 @@
 # as the last line. Writes JUnit XML to build/junit.xml. Exit status 0 only
 # if nothing failed and at least one test ran.
 #
-# Tests are the build/xtf/*.cfg with a non-empty PLATFORMS; the others are
-# helper images that tests boot as domUs. Environment: WREN_JOBS (parallel
+# Tests are the build/xtf/*.cfg (qemu-arm64: build/arm64/tests/*.cfg) with
+# a non-empty PLATFORMS; the others are helper images that tests boot as
+# domUs. Environment: WREN_JOBS (parallel
 # runs, default 2), and what run-test.sh reads.
 
 set -uo pipefail
@@ -25,20 +26,28 @@ done
 max_jobs=${WREN_JOBS:-2}
 [[ $max_jobs =~ ^[1-9][0-9]*$ ]] || die "WREN_JOBS must be a positive number"
 
-# The runs, in order: by test, then by platform.
+# The runs, in order: by test directory (x86's build/xtf, then arm64's
+# build/arm64/tests), by test, then by platform.
 runs=()
 width=0
-while read -r t; do
-    plats=$(test_cfg_var "$XTF_DIR/$t.cfg" PLATFORMS)
-    for p in "${platforms[@]}"; do
-        [[ " $plats " == *" $p "* ]] || continue
-        runs+=("$p $t")
-        (( ${#t} > width )) && width=${#t}
-    done
-done < <(list_tests)
+dirs=()
+for p in "${platforms[@]}"; do
+    platform_select "$p"
+    [[ " ${dirs[*]} " == *" $XTF_DIR "* ]] || dirs+=("$XTF_DIR")
+done
+for dir in "${dirs[@]}"; do
+    while read -r t; do
+        plats=$(test_cfg_var "$dir/$t.cfg" PLATFORMS)
+        for p in "${platforms[@]}"; do
+            [[ " $plats " == *" $p "* ]] || continue
+            runs+=("$p $t")
+            (( ${#t} > width )) && width=${#t}
+        done
+    done < <(XTF_DIR=$dir list_tests)
+done
 
 if (( ${#runs[@]} == 0 )); then
-    echo "no test for ${platforms[*]} in $XTF_DIR (has the build run?)"
+    echo "no test for ${platforms[*]} in ${dirs[*]} (has the build run?)"
     echo "0 passed, 0 failed, 0 skipped"
     exit 1
 fi

@@ -5,8 +5,9 @@
 #   PASS  qemu-svm   example  (0.4s)
 #   FAIL  bochs-vmx  foo      (31.2s)  timeout after 30s, no result line ...
 #
-# PLATFORM is qemu-svm (QEMU TCG: AMD SVM + NPT) or bochs-vmx (Bochs 2.7:
-# Intel VMX + EPT). TEST names build/xtf/TEST.cfg. The serial log is kept as
+# PLATFORM is qemu-svm (QEMU TCG: AMD SVM + NPT), bochs-vmx (Bochs 2.7:
+# Intel VMX + EPT) or qemu-arm64 (QEMU TCG: the Arm virt board, Wren at
+# EL2). TEST names build/xtf/TEST.cfg (qemu-arm64: build/arm64/tests/). The serial log is kept as
 # build/logs/PLATFORM/TEST.log and the emulator's own log beside it as
 # TEST.emu.log; a two-machine test (PEER_* keys, QEMU only) keeps machine
 # B's as TEST.peer.log and TEST.peer.emu.log, and fails if B fails. Exit
@@ -23,6 +24,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 . "$here/lib/judge.sh"
 . "$here/lib/qemu.sh"
+. "$here/lib/qemu-arm64.sh"
 . "$here/lib/bochs.sh"
 
 usage()
@@ -34,11 +36,12 @@ usage()
 (( $# == 2 )) || usage
 platform=$1 test=$2
 platform_known "$platform" || usage
+platform_select "$platform"
 test_load "$test"
 
 EMU_PID= PEER_PID=
-[[ -n $T_PEER && $platform != qemu-* ]] &&
-    die "$test is a two-machine test: QEMU only (Bochs has no ivshmem)"
+[[ -n $T_PEER && $platform != qemu-svm ]] &&
+    die "$test is a two-machine test: qemu-svm only (Bochs has no ivshmem)"
 tmp=$(wren_tmpdir "$platform-$test") || die "cannot make a scratch directory under $BUILD/tmp"
 cleanup() { kill_group "$EMU_PID"; kill_group "$PEER_PID"; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -57,6 +60,7 @@ qemu-svm) if [[ -n $T_PEER ]]; then
               qemu_run "$tmp/serial.log" "$tmp/emu.log" "$limit"
           fi ;;
 bochs-vmx) bochs_run "$tmp/serial.log" "$tmp/emu.log" "$limit" "$tmp" ;;
+qemu-arm64) qemu_arm64_run "$tmp/serial.log" "$tmp/emu.log" "$limit" ;;
 esac
 secs=$(seconds_since "$start")
 

@@ -15,7 +15,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
 platforms=("$@")
-(( ${#platforms[@]} )) || read -ra platforms <<<"$WREN_PLATFORMS"
+(( ${#platforms[@]} )) || read -ra platforms <<<"$WREN_DOM0_PLATFORMS"
 pass=0 fail=0
 
 make_run()

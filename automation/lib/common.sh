@@ -1,19 +1,26 @@
 # automation/lib/common.sh - shared helpers of the emulator runners.
 #
 # Sourced by the automation/*.sh scripts, never run by itself. Knows the
-# build layout (build/xen/xen.bin, build/xtf/<test>.{elf,cfg}, build/logs/)
-# and the test descriptor format; knows nothing about a particular emulator
-# (lib/qemu.sh, lib/bochs.sh) or about judging a log (lib/judge.sh).
+# build layout (build/xen/xen.bin, build/xtf/<test>.{elf,cfg}, build/logs/;
+# for qemu-arm64 build/arm64/xen/xen.bin and build/arm64/tests/) and the
+# test descriptor format; knows nothing about a particular emulator
+# (lib/qemu.sh, lib/qemu-arm64.sh, lib/bochs.sh) or about judging a log
+# (lib/judge.sh).
 
 WREN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$WREN_ROOT/build}
+XEN_X86_BIN=${XEN_BIN:-}
 XEN_BIN=${XEN_BIN:-$BUILD/xen/xen.bin}
 XTF_DIR=$BUILD/xtf
 LOG_DIR=$BUILD/logs
 ISO_DIR=$BUILD/iso
 
-WREN_PLATFORMS="qemu-svm bochs-vmx"
+# Every platform the runner knows (run-all.sh's default), and those that
+# boot dom0 and its toolstack (the interactive sessions).
+WREN_PLATFORMS="qemu-svm bochs-vmx qemu-arm64"
+WREN_DOM0_PLATFORMS="qemu-svm bochs-vmx"
 XEN_DEFAULT_ARGS="console=com1 loglvl=all dom0=pvh dom0_mem=64M noreboot"
+XEN_ARM64_DEFAULT_ARGS="loglvl=all"
 DEFAULT_TIMEOUT=60
 # Bochs runs guest code roughly 5-10 times slower than QEMU TCG and spends
 # about 2 s in its BIOS and GRUB before the hypervisor starts.
@@ -29,6 +36,23 @@ die()
 platform_known()
 {
     [[ " $WREN_PLATFORMS " == *" $1 "* ]]
+}
+
+# platform_select PLATFORM: point XTF_DIR and XEN_BIN at what that
+# platform boots (arm64 has its own hypervisor image and tests), and set
+# XEN_PLATFORM_ARGS, the command line every test on it starts with.
+platform_select()
+{
+    case $1 in
+    qemu-arm64)
+        XTF_DIR=$BUILD/arm64/tests
+        XEN_BIN=${XEN_ARM64_BIN:-$BUILD/arm64/xen/xen.bin}
+        XEN_PLATFORM_ARGS=$XEN_ARM64_DEFAULT_ARGS ;;
+    *)
+        XTF_DIR=$BUILD/xtf
+        XEN_BIN=${XEN_X86_BIN:-$BUILD/xen/xen.bin}
+        XEN_PLATFORM_ARGS=$XEN_DEFAULT_ARGS ;;
+    esac
 }
 
 # Seconds since the epoch with nanoseconds, and the difference of two.
@@ -56,6 +80,10 @@ test_cfg_var()
 # guest's pvclock deltas are instruction counts: for benchmarks).
 # T_QEMU_MONITOR is its QEMU_MONITOR (yes: the guest may drive QEMU's
 # monitor by printing "WREN-MONITOR: mce ..." lines, qemu.sh).
+# DOM0=none boots no module at all (the arm64 boot tests, which are the
+# hypervisor's own); RESULT_FROM=xen then takes the result line from the
+# hypervisor's "(XEN) " lines. T_EXPECT_PANIC is EXPECT_PANIC (yes: the
+# run passes only if the hypervisor panics, lib/judge.sh).
 test_load()
 {
     local name=$1 cfg=$XTF_DIR/$1.cfg dump i d v
@@ -63,7 +91,7 @@ test_load()
     [[ -r $cfg ]] || die "no descriptor $cfg (is the test built?)"
     dump=$(cd "$XTF_DIR" && env -i PATH="$PATH" bash -c '
         . "$1" >/dev/null || exit 1
-        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT QEMU_MONITOR PEER_DOM0_ARGS PEER_DOM0_RAMDISK LINK_MB; do
+        for v in DOM0 DOM0_ARGS DOM0_RAMDISK DOMUS RESULT_FROM XEN_ARGS PLATFORMS TIMEOUT BOCHS_TIMEOUT MEMORY CPUS ICOUNT QEMU_MONITOR PEER_DOM0_ARGS PEER_DOM0_RAMDISK LINK_MB EXPECT_PANIC; do
             printf "T_%s=%q\n" "$v" "${!v}"
         done
         i=1
@@ -92,6 +120,15 @@ test_load()
     [[ -z $T_ICOUNT || $T_ICOUNT == yes ]] || die "$cfg: ICOUNT '$T_ICOUNT' is not yes or empty"
     [[ -z $T_QEMU_MONITOR || $T_QEMU_MONITOR == yes ]] ||
         die "$cfg: QEMU_MONITOR '$T_QEMU_MONITOR' is not yes or empty"
+    [[ -z $T_EXPECT_PANIC || $T_EXPECT_PANIC == yes ]] ||
+        die "$cfg: EXPECT_PANIC '$T_EXPECT_PANIC' is not yes or empty"
+    if [[ $T_DOM0 == none ]]; then
+        [[ -z $T_DOMUS && -z $T_DOM0_RAMDISK ]] || die "$cfg: DOM0=none boots no module at all"
+        [[ $T_RESULT_FROM == xen ]] || die "$cfg: DOM0=none needs RESULT_FROM=xen"
+        MOD_FILE=() MOD_STRING=()
+        test_load_xen "$cfg"
+        return
+    fi
 
     MOD_FILE=("$T_DOM0.elf")
     MOD_STRING=("$T_DOM0.elf${T_DOM0_ARGS:+ $T_DOM0_ARGS}")
@@ -109,16 +146,22 @@ test_load()
         fi
         i=$((i + 1))
     done
-    if [[ $T_RESULT_FROM != dom0 ]]; then
-        [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0 or dN"
+    if [[ $T_RESULT_FROM != dom0 && $T_RESULT_FROM != xen ]]; then
+        [[ $T_RESULT_FROM =~ ^d([0-9]+)$ ]] || die "$cfg: RESULT_FROM '$T_RESULT_FROM' is not dom0, dN or xen"
         (( BASH_REMATCH[1] < i )) || die "$cfg: RESULT_FROM=$T_RESULT_FROM but only $i domains"
     fi
     for v in "${MOD_FILE[@]}"; do
         [[ -r $XTF_DIR/$v ]] || die "$cfg: module $XTF_DIR/$v is missing"
     done
+    test_load_xen "$cfg"
+}
+
+# test_load_xen CFG: the hypervisor image and its command line.
+test_load_xen()
+{
     [[ -r $XEN_BIN ]] || die "no hypervisor image $XEN_BIN (run make build)"
-    XEN_CMDLINE="$XEN_DEFAULT_ARGS${T_XEN_ARGS:+ $T_XEN_ARGS}"
-    test_load_peer "$cfg"
+    XEN_CMDLINE="${XEN_PLATFORM_ARGS:-$XEN_DEFAULT_ARGS}${T_XEN_ARGS:+ $T_XEN_ARGS}"
+    test_load_peer "$1"
 }
 
 # test_load_peer CFG: a two-machine test (PEER_DOM0_ARGS or

@@ -6,11 +6,17 @@
 # Log conventions: hypervisor lines start "(XEN) ", domain N's lines start
 # "(dN) ", dom0's output is raw. The domain named by RESULT_FROM must print
 # exactly one "Test result: SUCCESS|SKIP|ERROR|FAILURE" line; a line
-# containing "PANIC" after "(XEN) " is a hypervisor panic.
+# containing "PANIC" after "(XEN) " is a hypervisor panic. RESULT_FROM=xen
+# (the arm64 boot tests) reads the result from the "(XEN) " lines.
+#
+# A test with EXPECT_PANIC=yes passes only by panicking: no result line,
+# a PANIC line, and if the hypervisor printed "expect-panic: TEXT" before,
+# TEXT within the PANIC line (so the panic is the one the test caused).
 
-# judge_scan LOG FROM: print seven lines: result-line count, result word,
+# judge_scan LOG FROM: print eight lines: result-line count, result word,
 # panic text, skip messages, last failure/error message, last message of
-# the domain before its result, last line of the log.
+# the domain before its result, last line of the log, and the text of the
+# hypervisor's "expect-panic:" line.
 judge_scan()
 {
     tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][A-Za-z0-9]//g' |
@@ -32,9 +38,12 @@ judge_scan()
                 panic = trim(msg)
                 want_next = (msg ~ /:[ \t]*$/ || msg ~ /^\*+$/)
             }
-            next
-        }
-        if (match(line, /^\(d[0-9]+\) /)) {
+            if (expect == "" && msg ~ /^expect-panic: /)
+                expect = trim(substr(msg, 15))
+            if (from != "xen")
+                next
+            dom = "xen"
+        } else if (match(line, /^\(d[0-9]+\) /)) {
             dom = substr(line, 2, RLENGTH - 3)
             msg = substr(line, RLENGTH + 1)
             if (dom == "d0")
@@ -63,7 +72,7 @@ judge_scan()
     }
     END {
         print count + 0; print value; print panic; print skip
-        print failmsg; print lastmsg; print last
+        print failmsg; print lastmsg; print last; print expect
     }'
 }
 
@@ -73,16 +82,18 @@ judge_scan()
 # log says went wrong), both possibly empty.
 judge()
 {
-    local log=$1 from=$2 limit=$3 scan count value panic skip failmsg lastmsg last extra=
+    local log=$1 from=$2 limit=$3 scan count value panic skip failmsg lastmsg last expect extra=
 
     mapfile -t scan < <(judge_scan "$log" "$from")
     count=${scan[0]:-0} value=${scan[1]:-} panic=${scan[2]:-} skip=${scan[3]:-}
-    failmsg=${scan[4]:-} lastmsg=${scan[5]:-} last=${scan[6]:-}
+    failmsg=${scan[4]:-} lastmsg=${scan[5]:-} last=${scan[6]:-} expect=${scan[7]:-}
     [[ -n ${EMU_NOTE:-} ]] && extra+="; ${EMU_NOTE}"
     [[ -n ${EMU_DIAG:-} ]] && extra+="; ${EMU_DIAG}"
 
     VERDICT=FAIL
-    if [[ -n $panic ]]; then
+    if [[ ${T_EXPECT_PANIC:-} == yes ]]; then
+        judge_expected_panic
+    elif [[ -n $panic ]]; then
         REASON="hypervisor panic: $panic"
     elif (( count == 0 )); then
         if [[ ${EMU_TIMED_OUT:-0} == 1 ]]; then
@@ -113,6 +124,22 @@ judge()
         esac
     fi
     REASON=$(printf '%s' "$REASON" | one_line 300)
+}
+
+# judge_expected_panic: judge's verdict for EXPECT_PANIC=yes, from its
+# locals (count, value, panic, expect, last, extra).
+judge_expected_panic()
+{
+    if (( count )); then
+        REASON="expected a panic, got a result line: $value${failmsg:+: $failmsg}"
+    elif [[ -z $panic ]]; then
+        REASON="expected a panic, none came${extra}; last output: ${last:-<none>}"
+    elif [[ -n $expect && $panic != *"$expect"* ]]; then
+        REASON="the panic is not the expected one ($expect): $panic"
+    else
+        VERDICT=PASS
+        REASON=
+    fi
 }
 
 # judge_peer LOG TIMEOUT_SECONDS: machine B of a two-machine test. Its dom0

@@ -130,6 +130,7 @@ static const struct
     { "free-pages", dom0_cmd_free_pages },
     { "wait-gone", dom0_cmd_wait_gone },
     { "xen-mceinj", dom0_cmd_mceinj },
+    { "xen-access", dom0_cmd_xen_access },
     { "repeat", dom0_cmd_repeat },
     { "expect-output", dom0_cmd_expect_output },
     { "uart-input", dom0_cmd_uart_input },

@@ -51,6 +51,8 @@ int dom0_cmd_free_pages(int argc, char **argv);
 int dom0_cmd_wait_gone(int argc, char **argv);
 /* mceinj.c: xen-mceinj, break (or -q: show) a guest's frame. */
 int dom0_cmd_mceinj(int argc, char **argv);
+/* xen-access.c: xen-access, a mem_access listener (docs/man/xen-access.1.md). */
+int dom0_cmd_xen_access(int argc, char **argv);
 int dom0_cmd_repeat(int argc, char **argv);
 /* expect.c: a command's output checked for texts. */
 int dom0_cmd_expect_output(int argc, char **argv);

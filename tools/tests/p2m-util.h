@@ -8,6 +8,7 @@
 
 #include <xen/p2m.h>
 #include <asm/p2m-backends.h>
+#include <asm/p2m-stage2.h>
 
 extern struct p2m_domain test_p2m; /* the p2m under test (lazy) */
 extern struct p2m_domain test_ref; /* its eager twin, in with_pair cases */
@@ -60,29 +61,38 @@ bool both_coalesce(uint64_t gfn, unsigned int order);
  * returned), with check_hw before and after. */
 int touch(uint64_t gfn);
 
-/* Define p2m.ept.NAME and p2m.npt.NAME from one body. */
-#define P2M_CASE(body)                    \
+/* Define p2m.ept.NAME, p2m.npt.NAME and p2m.stage2.NAME from one body:
+ * every backend runs every core case. */
+#define P2M_CASE(body)                       \
+    static void ept_##body(void)             \
+    {                                        \
+        with_backend(&ept_pte_ops, body);    \
+    }                                        \
+    static void npt_##body(void)             \
+    {                                        \
+        with_backend(&npt_pte_ops, body);    \
+    }                                        \
+    static void stage2_##body(void)          \
+    {                                        \
+        with_backend(&stage2_pte_ops, body); \
+    }
+#define P2M_PAIR_CASE(body)               \
     static void ept_##body(void)          \
     {                                     \
-        with_backend(&ept_pte_ops, body); \
+        with_pair(&ept_pte_ops, body);    \
     }                                     \
     static void npt_##body(void)          \
     {                                     \
-        with_backend(&npt_pte_ops, body); \
-    }
-#define P2M_PAIR_CASE(body)            \
-    static void ept_##body(void)       \
-    {                                  \
-        with_pair(&ept_pte_ops, body); \
-    }                                  \
-    static void npt_##body(void)       \
-    {                                  \
-        with_pair(&npt_pte_ops, body); \
-    }
-#define P2M_CASE_ENTRIES(prefix, body)    \
-    { prefix ".ept." #body, ept_##body }, \
+        with_pair(&npt_pte_ops, body);    \
+    }                                     \
+    static void stage2_##body(void)       \
     {                                     \
-        prefix ".npt." #body, npt_##body  \
+        with_pair(&stage2_pte_ops, body); \
+    }
+#define P2M_CASE_ENTRIES(prefix, body)                                          \
+    { prefix ".ept." #body, ept_##body }, { prefix ".npt." #body, npt_##body }, \
+    {                                                                           \
+        prefix ".stage2." #body, stage2_##body                                  \
     }
 
 #endif /* TESTS_P2M_UTIL_H */

@@ -122,13 +122,19 @@ static void bitmap_grows_dirty(void)
 
 /* ---- the walks ---- */
 
+/* What the MMU sets: stage 2's dirty flag is S2AP[1] (under DBM), its
+ * access flag is set in every valid leaf from the start. */
 static p2m_pte_t dirty_bit(void)
 {
+    if ( test_p2m.ops == &stage2_pte_ops )
+        return S2_S2AP_W;
     return test_p2m.ops == &ept_pte_ops ? EPT_DIRTY : NPT_DIRTY;
 }
 
 static p2m_pte_t accessed_bit(void)
 {
+    if ( test_p2m.ops == &stage2_pte_ops )
+        return S2_AF;
     return test_p2m.ops == &ept_pte_ops ? EPT_ACCESSED : NPT_ACCESSED;
 }
 

@@ -285,7 +285,8 @@ static void one_sequence(void)
 {
     unsigned int step;
 
-    test_srand(0x1a290000ULL + current_sequence * 7919 + (test_p2m.ops == &npt_pte_ops));
+    test_srand(0x1a290000ULL + current_sequence * 7919 + (test_p2m.ops == &npt_pte_ops) +
+               2 * (test_p2m.ops == &stage2_pte_ops));
     for ( step = 0; step < STEPS; step++ )
     {
         one_op();
@@ -329,10 +330,16 @@ static void npt_sequences(void)
     test_p2m.ops = &npt_pte_ops;
     many_sequences();
 }
+static void stage2_sequences(void)
+{
+    test_p2m.ops = &stage2_pte_ops;
+    many_sequences();
+}
 
 static const struct test_case cases[] = {
     { "lazy_random.ept.sequences_match_eager", ept_sequences },
     { "lazy_random.npt.sequences_match_eager", npt_sequences },
+    { "lazy_random.stage2.sequences_match_eager", stage2_sequences },
 };
 
 int main(void)

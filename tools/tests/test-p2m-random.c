@@ -313,7 +313,9 @@ static void random_sequence(void)
 {
     unsigned int step;
 
-    test_srand(test_p2m.ops == &ept_pte_ops ? 0x5eed1 : 0x5eed2);
+    test_srand(test_p2m.ops == &ept_pte_ops   ? 0x5eed1
+               : test_p2m.ops == &npt_pte_ops ? 0x5eed2
+                                              : 0x5eed3);
     model_reset();
     for ( step = 0; step < STEPS; step++ )
     {

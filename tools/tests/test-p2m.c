@@ -311,7 +311,9 @@ P2M_CASE(coalescing)
  * rewrite of the same frame (only a new frame starts clean). */
 static void dirty_bits_survive_page_size_changes(void)
 {
-    p2m_pte_t ad = test_p2m.ops->hw_managed_bits;
+    /* What a write sets in a writable leaf: every hardware-managed bit on
+     * x86; S2AP[1] on stage 2 (its other bit is for leaves without W). */
+    p2m_pte_t ad = test_p2m.ops == &stage2_pte_ops ? S2_S2AP_W : test_p2m.ops->hw_managed_bits;
     p2m_pte_t *slot;
 
     CHECK_EQ(set(M2, 0x200, P2M_ORDER_2M, p2m_ram_rw, p2m_access_rwx), 0);
@@ -355,11 +357,23 @@ static void audit_catches_corruption(void)
     check_audit_fails("tables");
     stats()->tables--;
 
-    /* Hardware write permission on a read-only type. */
+    /* Hardware write permission on a read-only type. On stage 2 the write
+     * permission is also the dirty flag, which a read-only leaf may not
+     * hold (it keeps "written" in a software bit). */
     slot = test_slot(0x42, 1);
     saved = *slot;
-    *slot |= ops == &ept_pte_ops ? EPT_W : NPT_RW;
-    check_audit_fails("encode as");
+    if ( ops == &stage2_pte_ops )
+    {
+        *slot |= S2_S2AP_W;
+        check_audit_fails("cannot");
+        *slot = saved | S2_DBM;
+        check_audit_fails("encode as");
+    }
+    else
+    {
+        *slot |= ops == &ept_pte_ops ? EPT_W : NPT_RW;
+        check_audit_fails("encode as");
+    }
     *slot = saved;
 
     /* Software bits in an empty entry. */
@@ -438,6 +452,11 @@ static void oom_npt(void)
     with_backend(&npt_pte_ops, out_of_memory_changes_no_translation);
 }
 
+static void oom_stage2(void)
+{
+    with_backend(&stage2_pte_ops, out_of_memory_changes_no_translation);
+}
+
 static void big_teardown(void)
 {
     unsigned int i;
@@ -470,6 +489,7 @@ static const struct test_case cases[] = {
     P2M_CASE_ENTRIES("p2m", audit_catches_corruption),
     { "p2m.ept.out_of_memory_changes_no_translation", oom_ept },
     { "p2m.npt.out_of_memory_changes_no_translation", oom_npt },
+    { "p2m.stage2.out_of_memory_changes_no_translation", oom_stage2 },
     P2M_CASE_ENTRIES("p2m", big_teardown),
 };
 

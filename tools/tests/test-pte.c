@@ -1,5 +1,6 @@
 /*
- * test-pte.c - the EPT and NPT entry formats (p2m-ept.c, p2m-npt.c):
+ * test-pte.c - the EPT, NPT and stage-2 entry formats (p2m-ept.c,
+ * p2m-npt.c, arm64/mm/p2m-stage2.c):
  * every type x access x level x frame encodes and decodes back, the
  * hardware permission bits are what the SDM/APM rules and the type table
  * say, software bits never leak into hardware-meaningful bits, and the
@@ -15,12 +16,23 @@
 #include "harness.h"
 #include "p2m-hw.h"
 #include <asm/p2m-backends.h>
+#include <asm/p2m-stage2.h>
 
 static const mfn_t frames[] = {
     { 0x1000 },
     { 0x40000 },
     { 0x80000 },
     { 0xfffffc0000ULL }, /* 1G-aligned, high */
+    { 0x123400000ULL >> 12 << 12 },
+    { 0 },
+};
+
+/* Stage 2 holds 36-bit frames: the high one of frames[] does not fit. */
+static const mfn_t s2_frames[] = {
+    { 0x1000 },
+    { 0x40000 },
+    { 0x80000 },
+    { 0xfffc0000ULL }, /* 1G-aligned, highest */
     { 0x123400000ULL >> 12 << 12 },
     { 0 },
 };
@@ -125,15 +137,17 @@ static void check_npt_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_acc
 static void all_combinations(const struct p2m_pte_ops *ops,
                              void (*check)(mfn_t, unsigned int, p2m_type_t, p2m_access_t))
 {
+    const mfn_t *fr = ops == &stage2_pte_ops ? s2_frames : frames;
+    unsigned int nr = ops == &stage2_pte_ops ? ARRAY_SIZE(s2_frames) : ARRAY_SIZE(frames);
     unsigned int level, t, a, f;
 
     for ( level = 1; level <= 3; level++ )
         for ( t = 0; t < p2m_type_count; t++ )
             for ( a = 0; a <= p2m_access_rwx; a++ )
             {
-                for ( f = 0; f < ARRAY_SIZE(frames); f++ )
-                    if ( aligned(frames[f], level) )
-                        check(frames[f], level, t, a);
+                for ( f = 0; f < nr; f++ )
+                    if ( aligned(fr[f], level) )
+                        check(fr[f], level, t, a);
                 if ( p2m_type_rights(t) == p2m_access_n )
                     check(INVALID_MFN, level, t, a);
             }
@@ -147,6 +161,79 @@ static void ept_round_trip(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a
 static void npt_round_trip(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
 {
     round_trip(&npt_pte_ops, m, l, t, a);
+}
+
+static void s2_round_trip(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    round_trip(&stage2_pte_ops, m, l, t, a);
+}
+
+/* Stage 2, from asm/p2m-stage2.h and the Arm ARM: S2AP and XN say the
+ * rights exactly; writable leaves start clean (DBM, no S2AP[1]); AF set;
+ * Normal WB inner-shareable RAM, Device-nGnRE mmio_direct; nothing in the
+ * RES0 bits the marks borrow; a leaf without rights is not valid. */
+static void check_s2_hw_bits(mfn_t m, unsigned int level, p2m_type_t t, p2m_access_t a)
+{
+    p2m_pte_t pte = stage2_pte_ops.make_leaf(m, level, t, a);
+    unsigned int want = mfn_valid_raw(m) ? expected_type_rights(t) & a : 0;
+    uint64_t attrs = t == p2m_mmio_direct ? 0x1ULL << 2 : (0xfULL << 2) | (3ULL << 8);
+
+    if ( t == p2m_invalid )
+        return;
+    CHECK_EQ(!!(pte & S2_TABLE_OR_PAGE), level == 1);
+    CHECK_EQ(pte & (S2_MARK | S2_MARK_WAS_VALID | S2_MARK_STAMP_MASK | S2_CONTIGUOUS), 0);
+    CHECK_EQ(pte & S2_S2AP_W, 0); /* clean */
+    if ( mfn_valid_raw(m) )
+        CHECK_EQ(pte & S2_ADDR_MASK, mfn_x(m) << 12);
+    if ( !want )
+    {
+        CHECK_EQ(pte & (S2_VALID | S2_AF | S2_MEMATTR_MASK | S2_SH_MASK | S2_S2AP_R | S2_DBM |
+                        S2_XN_MASK),
+                 0);
+        return;
+    }
+    CHECK(pte & S2_VALID);
+    CHECK(pte & S2_AF);
+    CHECK_EQ(!!(pte & S2_S2AP_R), !!(want & p2m_access_r));
+    CHECK_EQ(!!(pte & S2_DBM), !!(want & p2m_access_w));
+    CHECK_EQ(pte & S2_XN_MASK, want & p2m_access_x ? 0 : 2ULL << 53);
+    CHECK_EQ(pte & (S2_MEMATTR_MASK | S2_SH_MASK), attrs);
+}
+
+static void test_s2_round_trip(void)
+{
+    all_combinations(&stage2_pte_ops, s2_round_trip);
+}
+static void test_s2_hw_bits(void)
+{
+    all_combinations(&stage2_pte_ops, check_s2_hw_bits);
+}
+
+/* The model agrees: a walk through a lone valid leaf gives exactly type
+ * rights & access (with HD on, a clean writable leaf still takes writes),
+ * a leaf without rights is a translation fault. */
+static void check_s2_model(mfn_t m, unsigned int level, p2m_type_t t, p2m_access_t a)
+{
+    p2m_pte_t pte = stage2_pte_ops.make_leaf(m, level, t, a);
+    unsigned int rights, want = hw_expected_rights(&stage2_pte_ops, m, t, a);
+    bool leaf;
+    enum hw_result r;
+
+    if ( t == p2m_invalid )
+        return;
+    r = hw_entry(&stage2_pte_ops, pte, level, &rights, &leaf);
+    CHECK(leaf || r == HW_NOT_PRESENT);
+    CHECK_MSG(want ? r == HW_OK && rights == want : r == HW_NOT_PRESENT,
+              "stage2 type %u access %u level %u: result %d rights %u, want %u", t, a, level, r,
+              rights, want);
+    hw_s2_ha = false; /* AF is set: no access flag fault without HA */
+    CHECK_EQ(hw_entry(&stage2_pte_ops, pte, level, &rights, &leaf), r);
+    hw_s2_ha = true;
+}
+
+static void test_s2_model(void)
+{
+    all_combinations(&stage2_pte_ops, check_s2_model);
 }
 
 static void test_type_rights_table(void)
@@ -193,12 +280,13 @@ static void test_table_entries(void)
 {
     check_table_entry(&ept_pte_ops, EPT_RWX);
     check_table_entry(&npt_pte_ops, NPT_P | NPT_RW | NPT_US);
+    check_table_entry(&stage2_pte_ops, S2_VALID | S2_TABLE_OR_PAGE);
 }
 
 /* Types that grant nothing are still entries: their type reads back. */
 static void test_no_access_entries_keep_type(void)
 {
-    const struct p2m_pte_ops *ops[] = { &ept_pte_ops, &npt_pte_ops };
+    const struct p2m_pte_ops *ops[] = { &ept_pte_ops, &npt_pte_ops, &stage2_pte_ops };
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(ops); i++ )
@@ -217,6 +305,8 @@ static void test_no_access_entries_keep_type(void)
     }
     CHECK_EQ(ept_pte_ops.make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx) & EPT_RWX, 0);
     CHECK_EQ(npt_pte_ops.make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx) & NPT_P, 0);
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x777), 1, p2m_ram_broken, p2m_access_rwx) & S2_VALID,
+             0);
 }
 
 static void test_examples(void)
@@ -234,6 +324,53 @@ static void test_examples(void)
              0x1fULL | (1ULL << 7) | (7ULL << 9) | (0x200ULL << 12) | (6ULL << 52) | (1ULL << 63));
     CHECK_EQ(ept_pte_ops.max_leaf_level, 3);
     CHECK_EQ(npt_pte_ops.max_leaf_level, 3);
+}
+
+static void test_s2_examples(void)
+{
+    /* ram_rw rwx page: valid|page, Normal WB, R, ISH, AF, DBM, type 0^1. */
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x1234), 1, p2m_ram_rw, p2m_access_rwx),
+             0x3ULL | (0xfULL << 2) | (1ULL << 6) | (3ULL << 8) | (1ULL << 10) | (0x1234ULL << 12) |
+                 (1ULL << 51) | (1ULL << 55) | (7ULL << 59));
+    /* ram_ro 2M block: no W, no DBM. */
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x200), 2, p2m_ram_ro, p2m_access_rwx),
+             0x1ULL | (0xfULL << 2) | (1ULL << 6) | (3ULL << 8) | (1ULL << 10) | (0x200ULL << 12) |
+                 (2ULL << 55) | (7ULL << 59));
+    /* mmio_direct: Device-nGnRE, XN, no SH. */
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x40000), 3, p2m_mmio_direct, p2m_access_rwx),
+             0x1ULL | (0x1ULL << 2) | (1ULL << 6) | (1ULL << 10) | (0x40000ULL << 12) |
+                 (1ULL << 51) | (2ULL << 53) | (4ULL << 55) | (7ULL << 59));
+    /* Execute-only and write-only are expressible at stage 2. */
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x5), 1, p2m_ram_rw, p2m_access_x) &
+                 (S2_VALID | S2_S2AP_R | S2_S2AP_W | S2_DBM | S2_XN_MASK),
+             S2_VALID);
+    CHECK_EQ(stage2_pte_ops.make_leaf(_mfn(0x5), 1, p2m_ram_rw, p2m_access_w) &
+                 (S2_VALID | S2_S2AP_R | S2_S2AP_W | S2_DBM | S2_XN_MASK),
+             S2_VALID | S2_DBM | S2_XN_NONE);
+    /* mmio_dm without a frame: not valid, type 4^1, frame all ones. */
+    CHECK_EQ(stage2_pte_ops.make_leaf(INVALID_MFN, 2, p2m_mmio_dm, p2m_access_rwx),
+             S2_ADDR_MASK | (5ULL << 55) | (7ULL << 59));
+    CHECK_EQ(stage2_pte_ops.max_leaf_level, 3);
+    CHECK_EQ(stage2_pte_ops.mfn_limit, (1ULL << 36) - 1);
+}
+
+/* The dirty state moves with the entry, and never as a write permission
+ * into a leaf that does not grant write. */
+static void test_s2_keep_hw(void)
+{
+    const struct p2m_pte_ops *ops = &stage2_pte_ops;
+    p2m_pte_t rw = ops->make_leaf(_mfn(0x10), 1, p2m_ram_rw, p2m_access_rwx);
+    p2m_pte_t ld = ops->make_leaf(_mfn(0x10), 1, p2m_ram_logdirty, p2m_access_rwx);
+    p2m_pte_t dm = ops->make_leaf(_mfn(0x10), 1, p2m_ram_paged, p2m_access_rwx);
+
+    CHECK_EQ(ops->keep_hw(rw, ld), ld); /* clean stays clean */
+    CHECK_EQ(ops->keep_hw(rw | S2_S2AP_W, ld), ld | S2_SW_DIRTY);
+    CHECK_EQ(ops->keep_hw(rw | S2_S2AP_W, dm), dm | S2_SW_DIRTY);
+    CHECK_EQ(ops->keep_hw(ld | S2_SW_DIRTY, rw), rw | S2_S2AP_W);
+    CHECK_EQ(ops->keep_hw(rw | S2_S2AP_W, rw), rw | S2_S2AP_W);
+    CHECK_EQ(ops->keep_hw(S2_S2AP_W, ld), ld | S2_SW_DIRTY); /* bits gathered alone */
+    CHECK_EQ(ops->dirty_bits, S2_S2AP_W | S2_SW_DIRTY);
+    CHECK(ops->dirty_flags_always && ops->remap_needs_bbm);
 }
 
 /* Mark pte (a leaf or table at level) with every stamp, with and without
@@ -302,6 +439,21 @@ static void test_ept_recalc_marks(void)
              EPT_RWX | (2ULL << 3) | (1ULL << 11) | (0x55ULL << 12) | (5ULL << 60));
 }
 
+static void s2_marks(mfn_t m, unsigned int l, p2m_type_t t, p2m_access_t a)
+{
+    marks_of(&stage2_pte_ops, m, l, t, a);
+}
+
+static void test_s2_recalc_marks(void)
+{
+    all_combinations(&stage2_pte_ops, s2_marks);
+    table_marks(&stage2_pte_ops);
+    /* Not valid (a translation fault at any level), valid remembered in
+     * bit 11, stamp in 48-50, marked in 63; type and address kept. */
+    CHECK_EQ(stage2_pte_ops.mark_recalc(0x3ULL | (0x55ULL << 12), 6),
+             0x2ULL | (1ULL << 11) | (0x55ULL << 12) | (6ULL << 48) | (1ULL << 63));
+}
+
 static void test_npt_recalc_marks(void)
 {
     all_combinations(&npt_pte_ops, npt_marks);
@@ -322,6 +474,12 @@ static const struct test_case cases[] = {
     { "pte.examples", test_examples },
     { "pte.ept_recalc_marks", test_ept_recalc_marks },
     { "pte.npt_recalc_marks", test_npt_recalc_marks },
+    { "pte.stage2_round_trip", test_s2_round_trip },
+    { "pte.stage2_hw_bits", test_s2_hw_bits },
+    { "pte.stage2_model_grants_type_and_access", test_s2_model },
+    { "pte.stage2_examples", test_s2_examples },
+    { "pte.stage2_keep_hw", test_s2_keep_hw },
+    { "pte.stage2_recalc_marks", test_s2_recalc_marks },
 };
 
 int main(void)

@@ -236,6 +236,25 @@ static int set_on_crash(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_
     return get_action(cfg, s, &d->on_crash);
 }
 
+/* HVM_PARAM_ALTP2M's mode, by Xen's names. */
+static int set_altp2m(XLU_Config *cfg, const struct xlu_cfg_setting *s, libxl_domain_config *d)
+{
+    static const libxl_altp2m_mode modes[] = {
+        LIBXL_ALTP2M_MODE_DISABLED,
+        LIBXL_ALTP2M_MODE_MIXED,
+        LIBXL_ALTP2M_MODE_EXTERNAL,
+        LIBXL_ALTP2M_MODE_LIMITED,
+    };
+
+    for ( unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++ )
+        if ( !strcmp(s->value.str, libxl_altp2m_mode_to_string(modes[i])) )
+        {
+            d->b_info.altp2m = modes[i];
+            return 0;
+        }
+    return bad_value(cfg, s, "one of \"disabled\", \"mixed\", \"external\", \"limited\"");
+}
+
 /* Only dom0's own device model; Xen's QEMU is not part of Wren. */
 static int set_device_model(XLU_Config *cfg, const struct xlu_cfg_setting *s,
                             libxl_domain_config *d)
@@ -275,6 +294,7 @@ static const struct cfg_key cfg_keys[] = {
     { "logdirty",     XLU_CFG_STRING, set_logdirty },
     { "p2m_pool",     XLU_CFG_INT,    set_p2m_pool },
     { "device_model", XLU_CFG_STRING, set_device_model },
+    { "altp2m",       XLU_CFG_STRING, set_altp2m },
 };
 /* clang-format on */
 

@@ -93,6 +93,8 @@ static char *config_text(const libxl_domain_config *d, size_t *len)
         fprintf(f, "p2m_pool = %llu\n", (unsigned long long)b->p2m_pool_kb / 1024);
     put_str(f, "logdirty", logdirty_name(b->logdirty));
     put_str(f, "device_model", b->device_model == LIBXL_DEVICE_MODEL_WREN_DM ? "wren-dm" : NULL);
+    if ( b->altp2m != LIBXL_ALTP2M_MODE_DISABLED )
+        put_str(f, "altp2m", libxl_altp2m_mode_to_string(b->altp2m));
     put_str(f, "on_poweroff", action_name(d->on_poweroff));
     put_str(f, "on_reboot", action_name(d->on_reboot));
     put_str(f, "on_crash", action_name(d->on_crash));

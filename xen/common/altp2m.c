@@ -32,6 +32,7 @@ void altp2m_vcpu_init(struct vcpu *v)
 {
     v->altp2m.idx = 0;
     v->altp2m.ve_gfn = INVALID_GFN_RAW;
+    v->altp2m.ve_mfn = INVALID_MFN;
 }
 
 /* ---- pages charged to the pool ---- */
@@ -155,7 +156,9 @@ int altp2m_view_create(struct domain *d, uint8_t default_access, uint16_t *idx)
     spin_lock(&a->lock);
     for ( i = 1; i < MAX_ALTP2M && a->views[i]; i++ )
         ;
-    if ( i < MAX_ALTP2M )
+    if ( !a->active )
+        rc = -EOPNOTSUPP; /* turned off (or the domain died) since the decode */
+    else if ( i < MAX_ALTP2M )
     {
         struct altp2m_view *view = view_alloc(d, i, default_access);
 
@@ -271,18 +274,60 @@ int altp2m_set_visibility(struct domain *d, uint16_t idx, bool visible)
     return rc;
 }
 
+static bool get_for_owner(mfn_t m, void *owner)
+{
+    return get_page(m, *(const domid_t *)owner);
+}
+
+/* altp2m lock held. */
+static void ve_clear_locked(struct vcpu *v)
+{
+    if ( mfn_valid_raw(v->altp2m.ve_mfn) )
+        put_page(v->altp2m.ve_mfn);
+    v->altp2m.ve_mfn = INVALID_MFN;
+    ACCESS_ONCE(v->altp2m.ve_gfn) = INVALID_GFN_RAW;
+}
+
+/* A reference on gfn's frame if it is plain RAM of v's domain. */
+static mfn_t ve_frame_get(struct vcpu *v, uint64_t gfn)
+{
+    struct domain *d = v->domain;
+    p2m_type_t t;
+    mfn_t m;
+
+    if ( gfn >= P2M_GFN_LIMIT )
+        return INVALID_MFN;
+    m = p2m_lookup_get(&d->p2m, _gfn(gfn), &t, get_for_owner, &d->domain_id);
+    if ( mfn_valid_raw(m) && t != p2m_ram_rw && t != p2m_ram_logdirty )
+    {
+        put_page(m);
+        m = INVALID_MFN;
+    }
+    return m;
+}
+
 int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn)
 {
-    p2m_type_t t;
+    struct domain *d = v->domain;
+    mfn_t m = INVALID_MFN;
+    int rc = 0;
 
-    if ( gfn != INVALID_GFN_RAW )
+    if ( gfn != INVALID_GFN_RAW && !mfn_valid_raw(m = ve_frame_get(v, gfn)) )
+        return -EINVAL;
+    spin_lock(&d->altp2m.lock);
+    if ( gfn == INVALID_GFN_RAW )
+        ve_clear_locked(v);
+    else if ( v->altp2m.ve_gfn != INVALID_GFN_RAW )
+        rc = -EEXIST;
+    else
     {
-        p2m_lookup(&v->domain->p2m, _gfn(gfn), &t, NULL, NULL);
-        if ( t != p2m_ram_rw && t != p2m_ram_logdirty )
-            return -EINVAL;
+        v->altp2m.ve_mfn = m;
+        ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
     }
-    ACCESS_ONCE(v->altp2m.ve_gfn) = gfn;
-    return 0;
+    spin_unlock(&d->altp2m.lock);
+    if ( rc )
+        put_page(m);
+    return rc;
 }
 
 /* ---- on and off ---- */
@@ -294,7 +339,10 @@ static void destroy_all_locked(struct domain *d)
 
     for ( unsigned int i = 0; i < d->max_vcpus; i++ )
         if ( d->vcpu[i] )
+        {
             switch_locked(d->vcpu[i], 0);
+            ve_clear_locked(d->vcpu[i]);
+        }
     for ( uint16_t i = 1; i < MAX_ALTP2M; i++ )
         if ( d->altp2m.views[i] )
             gone[i] = view_unlist(d, i);
@@ -304,6 +352,16 @@ static void destroy_all_locked(struct domain *d)
             view_free(d, gone[i]);
 }
 
+/* Off: every view and the bitmap go, whatever the state said. */
+static void disable_locked(struct domain *d)
+{
+    destroy_all_locked(d);
+    spin_lock(&d->p2m.lock);
+    derived_free(d);
+    spin_unlock(&d->p2m.lock);
+    d->altp2m.active = false;
+}
+
 int altp2m_set_active(struct domain *d, bool on)
 {
     struct altp2m_domain *a = &d->altp2m;
@@ -311,16 +369,13 @@ int altp2m_set_active(struct domain *d, bool on)
 
     spin_lock(&a->lock);
     if ( on && !a->active )
-        rc = derived_alloc(d);
-    else if ( !on && a->active )
     {
-        destroy_all_locked(d);
-        spin_lock(&d->p2m.lock);
-        derived_free(d);
-        spin_unlock(&d->p2m.lock);
+        /* A dying domain's views were torn down once: none may follow. */
+        rc = ACCESS_ONCE(d->is_dying) ? -ESRCH : derived_alloc(d);
+        a->active = !rc;
     }
-    if ( !rc )
-        a->active = on;
+    else if ( !on && a->active )
+        disable_locked(d);
     spin_unlock(&a->lock);
     return rc;
 }
@@ -329,5 +384,7 @@ void altp2m_domain_destroy(struct domain *d)
 {
     if ( d->altp2m.lock.class == LOCK_unclassed )
         return; /* never initialised: creation failed early */
-    altp2m_set_active(d, false);
+    spin_lock(&d->altp2m.lock);
+    disable_locked(d);
+    spin_unlock(&d->altp2m.lock);
 }

@@ -20,6 +20,7 @@
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/frame.h>
+#include <xen/logdirty.h>
 
 #include "altp2m_private.h"
 
@@ -74,6 +75,18 @@ static int write_copy(struct domain *d, struct altp2m_view *view, uint64_t gfn, 
 }
 
 /*
+ * Rule 5: log-dirty counts frames by host gfn, but the hardware (PML,
+ * dirty flags) would record a remap's write against the view's gfn. So
+ * while log-dirty is on a remap is written write-protected, until a
+ * write has marked its source (ALTP2M_OWN_OPEN, until the next re-arm).
+ */
+static bool remap_protected(const struct domain *d, const struct altp2m_own *own, p2m_type_t t)
+{
+    return own && (own->flags & ALTP2M_OWN_REMAP) && !(own->flags & ALTP2M_OWN_OPEN) &&
+           t == p2m_ram_rw && ACCESS_ONCE(d->logdirty.enabled);
+}
+
+/*
  * Rule 2: the view's entry for gfn from the host entry of its source gfn
  * and the view's own access. 1 if written, 0 if the host has no frame
  * there to copy (the host's fault handling decides), -ENOMEM.
@@ -91,6 +104,8 @@ static int view_fill(struct domain *d, struct altp2m_view *view, uint64_t gfn)
         return 0;
     if ( own && (own->flags & ALTP2M_OWN_ACCESS) )
         a = own->access;
+    if ( remap_protected(d, own, t) )
+        t = p2m_ram_logdirty;
     altp2m_mark_derived(d, src);
     rc = write_copy(d, view, gfn, m, t, a);
     if ( rc && p2m_holds_ref(t) )
@@ -139,9 +154,43 @@ void altp2m_leaf_changed(struct p2m_domain *host, uint64_t gfn, unsigned int ord
         }
 }
 
+void altp2m_logdirty_rearm(struct domain *d)
+{
+    spin_lock(&d->p2m.lock);
+    for ( uint16_t i = 1; i < MAX_ALTP2M; i++ )
+    {
+        struct altp2m_view *view = d->altp2m.views[i];
+
+        for ( uint32_t k = 0; view && k < view->nr_own; k++ )
+            if ( view->own[k].flags & ALTP2M_OWN_REMAP )
+            {
+                view->own[k].flags &= ~ALTP2M_OWN_OPEN;
+                altp2m_view_drop(view, view->own[k].gfn);
+            }
+    }
+    spin_unlock(&d->p2m.lock);
+}
+
 /* ---- the fault ---- */
 
 #define ALTP2M_NPF_ACCESS 2 /* the view's own access refused it */
+
+/* A write to a remap write-protected by rule 5, its source's host entry
+ * writable: log the source, and let the remap be written until the next
+ * re-arm. false if the host entry is log-dirty itself: the host's fault
+ * handling on the source logs it (and the remap is rebuilt after). */
+static bool remap_write(struct vcpu *v, struct altp2m_view *view, struct altp2m_own *own)
+{
+    p2m_type_t t;
+
+    p2m_lookup_locked(&v->domain->p2m, _gfn(own->src), &t, NULL, NULL);
+    if ( t != p2m_ram_rw )
+        return false;
+    logdirty_mark_vcpu(v, own->src, P2M_ORDER_4K);
+    own->flags |= ALTP2M_OWN_OPEN;
+    altp2m_view_drop(view, own->gfn);
+    return true;
+}
 
 static int view_fault(struct vcpu *v, struct altp2m_view *view, uint64_t gfn, unsigned int kind,
                       uint64_t *src)
@@ -165,6 +214,9 @@ static int view_fault(struct vcpu *v, struct altp2m_view *view, uint64_t gfn, un
     have = p2m_type_rights(t) & a;
     if ( !(kind & ~have) )
         return ALTP2M_NPF_RETRY; /* another vCPU fixed it */
+    if ( (kind & p2m_access_w) && t == p2m_ram_logdirty && own && (own->flags & ALTP2M_OWN_REMAP) &&
+         remap_write(v, view, own) )
+        return ALTP2M_NPF_RETRY;
     if ( own && (own->flags & ALTP2M_OWN_ACCESS) && !(kind & ~p2m_type_rights(t)) )
         return ALTP2M_NPF_ACCESS;
     return ALTP2M_NPF_HOST;

@@ -76,7 +76,7 @@ void console_ring_clear(uint32_t upto)
 
 void console_init(void)
 {
-    ns16550_init(0x3f8);
+    serial_init();
 }
 
 static int level_of(const char *name)
@@ -124,13 +124,13 @@ static void emit(const char *s, size_t n, const char *prefix)
         {
             for ( const char *p = prefix; *p; p++ )
             {
-                ns16550_putc(*p);
+                serial_putc(*p);
                 conring_putc(*p);
             }
         }
         if ( *s == '\n' )
-            ns16550_putc('\r');
-        ns16550_putc(*s);
+            serial_putc('\r');
+        serial_putc(*s);
         conring_putc(*s);
         at_line_start = (*s == '\n');
     }
@@ -200,8 +200,8 @@ static void control_domain_write(const char *buf, size_t len)
     for ( size_t i = 0; i < len; i++ )
     {
         if ( buf[i] == '\n' )
-            ns16550_putc('\r');
-        ns16550_putc(buf[i]);
+            serial_putc('\r');
+        serial_putc(buf[i]);
         conring_putc(buf[i]);
         at_line_start = buf[i] == '\n';
     }
@@ -250,7 +250,7 @@ static struct timer input_poll;
 static void input_drain_uart(void)
 {
     int c;
-    while ( (c = ns16550_getc()) >= 0 )
+    while ( (c = serial_getc()) >= 0 )
         if ( input_prod - input_cons < INPUT_RING )
             input_ring[input_prod++ % INPUT_RING] = (char)c;
 }

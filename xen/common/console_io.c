@@ -24,7 +24,7 @@
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
 #include <xen/param.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/io/console.h>
 
 /*

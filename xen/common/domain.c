@@ -235,6 +235,7 @@ int domain_create(domid_t id, bool privileged, unsigned int max_vcpus, struct do
     spin_lock_init(&d->console.lock, LOCK_guest_console);
     ioreq_domain_init(d);
     logdirty_domain_init(d);
+    vm_event_domain_init(d);
     domain_time_init(d); /* before the vCPUs: their runstate clocks read it */
     rc = evtchn_init(d);
     if ( !rc )
@@ -456,7 +457,8 @@ int domain_destroy(struct domain *d)
     if ( was_dying )
         return -EINVAL;
     domain_sleep_sync(d);
-    ioreq_domain_destroy(d); /* its servers, and those it runs for others */
+    ioreq_domain_destroy(d);    /* its servers, and those it runs for others */
+    vm_event_domain_destroy(d); /* its ring and port, before the ports close */
     evtchn_close_all(d);
     f = spin_lock_irqsave(&sched_lock);
     for ( pp = &domain_list; *pp; pp = &(*pp)->next_in_list )

@@ -41,7 +41,7 @@
 #include <xen/hypercall.h>
 #include <xen/arch.h>
 #include <xen/guest_access.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/event_channel.h>
 #include <wren/bitops.h>
 #include "event_private.h"

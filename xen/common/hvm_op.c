@@ -16,7 +16,7 @@
 #include <xen/shared_layout.h>
 #include <xen/time.h>
 #include <xen/guest_access.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 

@@ -24,7 +24,7 @@
 #include <xen/frame.h>
 #include <xen/event.h>
 #include <xen/ioreq.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include "ioreq_private.h"
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>

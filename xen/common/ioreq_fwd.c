@@ -20,7 +20,7 @@
 #include <xen/sched.h>
 #include <xen/event.h>
 #include <xen/ioreq.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include "ioreq_private.h"
 
 #define PCI_CF8       0xcf8

@@ -18,7 +18,7 @@
 #include <xen/logdirty.h>
 #include <xen/guest_access.h>
 #include <xen/arch.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/domctl.h>
 #include <public/wren.h>
 
@@ -362,6 +362,7 @@ static int arm(struct domain *d)
 
     if ( rc )
         return rc;
+    altp2m_logdirty_rearm(d); /* views' remaps write-protected (rule 5) */
     sync_vcpus(d);
     if ( d->logdirty.mech == LOGDIRTY_PML )
         harvest(d, P2M_ORDER_4K);
@@ -468,6 +469,7 @@ static void rearm(struct domain *d)
         p2m_begin_global_change(&d->p2m, p2m_ram_rw, p2m_ram_logdirty);
     else
         p2m_clear_dirty_bitmap(&d->p2m, ld->snap, ld->nr_bits);
+    altp2m_logdirty_rearm(d); /* views' remaps write-protected (rule 5) */
     sync_vcpus(d);
 }
 

@@ -62,10 +62,11 @@ int msh_nominate(struct mem_sharing_domain *msd, struct p2m_domain *p2m, gfn_t g
     s.mfn = p2m_lookup(p2m, gfn, &t, NULL, NULL);
     if ( t == p2m_ram_shared )
         return msh_rmap_lookup(s.mfn, handle, NULL) ? 0 : -EINVAL;
-    if ( t != p2m_ram_rw || !mfn_valid_raw(s.mfn) )
+    /* Plain RAM, write-protected by log-dirty or not (as Xen): the frame
+     * does not change, so there is nothing to log; the unshare logs it. */
+    if ( (t != p2m_ram_rw && t != p2m_ram_logdirty) || !mfn_valid_raw(s.mfn) )
         return -EINVAL; /* Xen's answer for anything not sharable */
-    rc = p2m_exchange_4k(p2m, gfn, s.mfn, p2m_ram_rw, s.mfn, p2m_ram_shared, false, nominate_commit,
-                         &s);
+    rc = p2m_exchange_4k(p2m, gfn, s.mfn, t, s.mfn, p2m_ram_shared, false, nominate_commit, &s);
     if ( rc )
         return rc; /* -EAGAIN: the entry changed since we looked */
     *is_new = true;

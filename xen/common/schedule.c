@@ -21,8 +21,7 @@
 #include <xen/console.h>
 #include <xen/timer.h>
 #include <xen/time.h>
-#include <asm/x86.h>
-#include <asm/apic.h>
+#include <asm/system.h>
 #include <asm/traps.h>
 #include <xen/arch.h>
 #include <public/sched.h>
@@ -37,7 +36,8 @@ bool vcpu_runnable(const struct vcpu *v)
     const struct domain *d = v->domain;
     return v->is_up && v->initialised && v->state != VCPU_BLOCKED && v->state != VCPU_OFFLINE &&
            !ACCESS_ONCE(v->ioreq.waiting) && !ACCESS_ONCE(v->dirty_ring_stopped) &&
-           !d->pause_count && !d->is_shutting_down && !d->is_dying;
+           !vm_event_vcpu_waits(&v->vm_event) && !d->pause_count && !d->is_shutting_down &&
+           !d->is_dying;
 }
 
 /* Is (d, vi) after the cursor in round-robin order (domain id, then

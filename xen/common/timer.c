@@ -28,7 +28,7 @@
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <xen/time_scale.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include "timer-list.h"
 
 enum

@@ -18,7 +18,7 @@
 #include <xen/guest_access.h>
 #include <xen/arch.h>
 #include <xen/time.h>
-#include <asm/x86.h>
+#include <asm/system.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
 #include <public/hvm/hvm_vcpu.h>

@@ -79,22 +79,3 @@ void __noreturn xtf_report_and_exit(void)
     printf("Test result: %s\n", xtf_result_name(result));
     xtf_shutdown(want_crash ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
-
-/*
- * Without a hypervisor (e.g. booted straight by QEMU for a smoke test)
- * there is no shutdown hypercall: poke QEMU's isa-debug-exit port, which
- * ends QEMU when that device is configured, then halt.
- */
-void __noreturn xtf_shutdown(unsigned int reason)
-{
-    if ( xtf_hypercalls_ready )
-    {
-        struct sched_shutdown s = { .reason = reason };
-        long rc = hypercall_sched_op(SCHEDOP_shutdown, &s);
-
-        printf("SCHEDOP_shutdown(%u) returned %ld\n", reason, rc);
-    }
-    else
-        outl(reason ? 3 : 1, 0xf4);
-    halt_forever();
-}

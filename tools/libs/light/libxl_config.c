@@ -82,6 +82,18 @@ const char *libxl_logdirty_to_string(libxl_logdirty l)
     return NULL;
 }
 
+const char *libxl_altp2m_mode_to_string(libxl_altp2m_mode m)
+{
+    switch ( m )
+    {
+    case LIBXL_ALTP2M_MODE_DISABLED: return "disabled";
+    case LIBXL_ALTP2M_MODE_MIXED: return "mixed";
+    case LIBXL_ALTP2M_MODE_EXTERNAL: return "external";
+    case LIBXL_ALTP2M_MODE_LIMITED: return "limited";
+    }
+    return NULL;
+}
+
 /* --- UUIDs ------------------------------------------------------------ */
 
 void libxl_uuid_to_string(const libxl_uuid *u, char out[LIBXL_UUID_STRLEN])
@@ -181,6 +193,8 @@ static void json_b_info(FILE *f, const libxl_domain_build_info *b)
             libxl_logdirty_to_string(b->logdirty));
     if ( b->device_model == LIBXL_DEVICE_MODEL_WREN_DM )
         fputs("        \"device_model\": \"wren-dm\",\n", f);
+    if ( b->altp2m != LIBXL_ALTP2M_MODE_DISABLED )
+        fprintf(f, "        \"altp2m\": \"%s\",\n", libxl_altp2m_mode_to_string(b->altp2m));
     fputs("        \"type.pvh\": {\n            \"kernel\": ", f);
     json_string(f, b->kernel);
     fputs(",\n            \"ramdisk\": ", f);

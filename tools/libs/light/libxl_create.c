@@ -180,6 +180,10 @@ static int create_limits(libxl_ctx *ctx, struct create_state *st)
     if ( xc_set_paging_mempool_size(ctx->xch, st->domid, pool_kb * 1024) )
         return libxl__err_errno(ctx, ERROR_FAIL, "cannot size domain %u's p2m pool to %llu KiB",
                                 st->domid, (unsigned long long)pool_kb);
+    if ( b->altp2m != LIBXL_ALTP2M_MODE_DISABLED &&
+         xc_hvm_param_set(ctx->xch, st->domid, HVM_PARAM_ALTP2M, (uint64_t)b->altp2m) )
+        return libxl__err_errno(ctx, ERROR_FAIL, "cannot set domain %u's altp2m mode to %s",
+                                st->domid, libxl_altp2m_mode_to_string(b->altp2m));
     return 0;
 }
 

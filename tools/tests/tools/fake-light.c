@@ -542,6 +542,17 @@ int xc_set_paging_mempool_size(xc_interface *xch, uint32_t domid, uint64_t size)
     return 0;
 }
 
+int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value)
+{
+    struct fake_dom *d;
+
+    if ( fake_step("xc_hvm_param_set") || !(d = dom(domid)) )
+        return -1;
+    if ( param == HVM_PARAM_ALTP2M )
+        d->altp2m = value;
+    return 0;
+}
+
 int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t domid, uint32_t remote_domid)
 {
     struct fake_dom *d;

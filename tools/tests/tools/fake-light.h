@@ -24,6 +24,7 @@ struct fake_dom
     bool paused, shutdown, dying;
     unsigned int shutdown_reason;
     uint64_t maxmem_kb, pool_bytes;
+    uint64_t altp2m; /* HVM_PARAM_ALTP2M as set */
     unsigned int nr_ports, max_vcpus;
     bool built;
     uint8_t handle[16];

@@ -514,6 +514,101 @@ static void test_hvm_param(void)
     teardown();
 }
 
+/* The hypervisor's side of HVMOP_altp2m, as far as the wrappers see it:
+ * answers what each OUT field would hold, and reads the multi lists. */
+static uint64_t altp2m_seen_gfns, altp2m_seen_access;
+
+static long reply_altp2m(privcmd_hypercall_t *hc)
+{
+    struct xen_hvm_altp2m_op *a = arg_ptr(hc, 1);
+    struct xen_hvm_altp2m_set_mem_access_multi *m = &a->u.set_mem_access_multi;
+
+    if ( hc->arg[0] != HVMOP_altp2m || a->version != HVMOP_ALTP2M_INTERFACE_VERSION )
+        return -ENOSYS;
+    switch ( a->cmd )
+    {
+    case HVMOP_altp2m_get_domain_state: a->u.domain_state.state = 1; break;
+    case HVMOP_altp2m_create_p2m: a->u.view.view = 3; break;
+    case HVMOP_altp2m_get_mem_access: a->u.mem_access.access = XENMEM_access_rx; break;
+    case HVMOP_altp2m_get_suppress_ve: a->u.suppress_ve.suppress_ve = 0; break;
+    case HVMOP_altp2m_get_p2m_idx: a->u.get_vcpu_p2m_idx.altp2m_idx = 2; break;
+    case HVMOP_altp2m_destroy_p2m: return a->u.view.view == 9 ? -EBUSY : 0;
+    case HVMOP_altp2m_set_suppress_ve_multi:
+        a->u.suppress_ve_multi.first_error = -ESRCH;
+        a->u.suppress_ve_multi.first_error_gfn = 0x44;
+        break;
+    case HVMOP_altp2m_set_mem_access_multi:
+        for ( uint32_t i = 0; i < m->nr; i++ )
+        {
+            altp2m_seen_gfns += ((const uint64_t *)(uintptr_t)m->pfn_list)[i];
+            altp2m_seen_access += ((const uint8_t *)(uintptr_t)m->access_list)[i];
+        }
+        break;
+    }
+    return 0;
+}
+
+static struct xen_hvm_altp2m_op *sent_altp2m(uint32_t cmd)
+{
+    struct xen_hvm_altp2m_op *a = (void *)fake_last_call()->snap[1];
+
+    CHECK_EQ(fake_last_call()->hc.op, __HYPERVISOR_hvm_op);
+    CHECK_EQ(fake_last_call()->hc.arg[0], HVMOP_altp2m);
+    CHECK(fake_last_call()->in_buf[1]);
+    CHECK_EQ(a->cmd, cmd);
+    CHECK_EQ(a->domain, 6);
+    return a;
+}
+
+static void test_altp2m(void)
+{
+    uint64_t gfns[3] = { 0x10, 0x20, 0x30 };
+    uint8_t acc[3] = { 1, 5, 7 };
+    xenmem_access_t access;
+    xen_pfn_t err_gfn;
+    int32_t err;
+    uint16_t view;
+    bool b;
+
+    setup();
+    fake.hypercall = reply_altp2m;
+    CHECK_EQ(xc_altp2m_set_domain_state(xch, 6, true), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_set_domain_state)->u.domain_state.state, 1);
+    CHECK_EQ(xc_altp2m_get_domain_state(xch, 6, &b), 0);
+    CHECK(b);
+    CHECK_EQ(xc_altp2m_create_view(xch, 6, XENMEM_access_rwx, &view), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_create_p2m)->u.view.hvmmem_default_access, 7);
+    CHECK_EQ(view, 3);
+    CHECK_EQ(xc_altp2m_switch_to_view(xch, 6, 3), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_switch_p2m)->u.view.view, 3);
+    CHECK_EQ(xc_altp2m_set_mem_access(xch, 6, 3, 0x99, XENMEM_access_r), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_set_mem_access)->u.mem_access.gfn, 0x99);
+    CHECK_EQ(xc_altp2m_get_mem_access(xch, 6, 3, 0x99, &access), 0);
+    CHECK_EQ(access, XENMEM_access_rx);
+    CHECK_EQ(xc_altp2m_change_gfn(xch, 6, 3, 0x10, ~0ULL), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_change_gfn)->u.change_gfn.new_gfn, ~0ULL);
+    CHECK_EQ(xc_altp2m_set_mem_access_multi(xch, 6, 3, acc, gfns, 3), 0);
+    CHECK_EQ(sent_altp2m(HVMOP_altp2m_set_mem_access_multi)->u.set_mem_access_multi.nr, 3);
+    CHECK_EQ(altp2m_seen_gfns, 0x60);
+    CHECK_EQ(altp2m_seen_access, 13);
+    CHECK_EQ(xc_altp2m_get_suppress_ve(xch, 6, 3, 0x99, &b), 0);
+    CHECK(!b);
+    CHECK_EQ(xc_altp2m_set_supress_ve_multi(xch, 6, 3, 0x40, 0x50, false, &err_gfn, &err), 0);
+    CHECK(err == -ESRCH && err_gfn == 0x44);
+    CHECK_EQ(xc_altp2m_get_vcpu_p2m_idx(xch, 6, 1, &view), 0);
+    CHECK_EQ(view, 2);
+    CHECK_EQ(xc_altp2m_destroy_view(xch, 6, 9), -1);
+    CHECK_EQ(errno, EBUSY);
+    /* What cannot travel is refused before any call. */
+    fake.nr_calls = 0;
+    CHECK_EQ(xc_altp2m_get_domain_state(xch, 6, NULL), -1);
+    CHECK_EQ(xc_altp2m_create_view(xch, 0x10000, XENMEM_access_rwx, &view), -1);
+    CHECK_EQ(xc_altp2m_set_mem_access_multi(xch, 6, 3, NULL, gfns, 3), -1);
+    CHECK_EQ(errno, EINVAL);
+    CHECK_EQ(fake.nr_calls, 0);
+    teardown();
+}
+
 static long reply_memop(privcmd_hypercall_t *hc)
 {
     struct xen_memory_reservation *r = arg_ptr(hc, 1);
@@ -849,6 +944,7 @@ int main(void)
         { "xc_domain_resume", test_resume },
         { "xc_save_restore_wrappers", test_save_restore_wrappers },
         { "xc_hvm_param", test_hvm_param },
+        { "xc_altp2m", test_altp2m },
         { "xc_reservations", test_reservations },
         { "xc_set_memory_map", test_set_memory_map },
         { "xc_shadow_control", test_shadow_control },

@@ -94,6 +94,23 @@ static int create(const char *name, libxl_domid *domid)
     CHECK_MSG(!strcmp(fake_store_perms(path), perms), "%s perms \"%s\"", path, \
               fake_store_perms(path))
 
+/* altp2m = "mixed" reaches HVM_PARAM_ALTP2M before the domain runs;
+ * without the key the parameter is never set. */
+static void test_create_altp2m(void)
+{
+    libxl_domain_config d;
+    libxl_domid domid;
+
+    setup();
+    CHECK_EQ(create("plain", &domid), 0);
+    CHECK_EQ(fake.dom[domid].altp2m, 0);
+    make_config(&d, "views");
+    d.b_info.altp2m = LIBXL_ALTP2M_MODE_MIXED;
+    CHECK_EQ(libxl_domain_create_new(ctx, &d, &domid, NULL), 0);
+    libxl_domain_config_dispose(&d);
+    CHECK_EQ(fake.dom[domid].altp2m, XEN_ALTP2M_mixed);
+}
+
 static void test_create(void)
 {
     libxl_domid domid;
@@ -850,6 +867,7 @@ static void test_cleanup(void)
 
 static const struct test_case cases[] = {
     { "create", test_create },
+    { "create altp2m", test_create_altp2m },
     { "guest nodes carried", test_guest_nodes_carried },
     { "guest nodes refused", test_guest_nodes_refused },
     { "create paused", test_create_paused },

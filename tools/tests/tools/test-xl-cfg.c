@@ -128,6 +128,24 @@ static void test_device_model(void)
               "guest.cfg:3: key \"device_model\" wants a string, not an integer");
 }
 
+static void test_altp2m(void)
+{
+    CHECK_EQ(parse(BASE), 0);
+    CHECK_EQ(d.b_info.altp2m, LIBXL_ALTP2M_MODE_DISABLED);
+    CHECK_EQ(parse(BASE "altp2m = \"mixed\""), 0);
+    CHECK_EQ(d.b_info.altp2m, LIBXL_ALTP2M_MODE_MIXED);
+    CHECK_EQ(parse(BASE "altp2m = \"external\""), 0);
+    CHECK_EQ(d.b_info.altp2m, LIBXL_ALTP2M_MODE_EXTERNAL);
+    CHECK_EQ(parse(BASE "altp2m = \"limited\""), 0);
+    CHECK_EQ(d.b_info.altp2m, LIBXL_ALTP2M_MODE_LIMITED);
+    CHECK_EQ(parse(BASE "altp2m = \"disabled\""), 0);
+    CHECK_EQ(d.b_info.altp2m, LIBXL_ALTP2M_MODE_DISABLED);
+    CHECK_ERR(BASE "altp2m = \"on\"",
+              "guest.cfg:3: bad value \"on\" for key \"altp2m\": one of \"disabled\", \"mixed\", "
+              "\"external\", \"limited\"");
+    CHECK_ERR(BASE "altp2m = 1", "guest.cfg:3: key \"altp2m\" wants a string, not an integer");
+}
+
 static void test_cmdline_composition(void)
 {
     CHECK_EQ(parse(BASE "extra = \"quiet\""), 0);
@@ -326,6 +344,7 @@ static const struct test_case cases[] = {
     { "defaults", test_defaults },
     { "logdirty modes", test_logdirty_modes },
     { "device_model", test_device_model },
+    { "altp2m", test_altp2m },
     { "cmdline from root and extra", test_cmdline_composition },
     { "syntax forms", test_syntax_forms },
     { "lists", test_lists },

@@ -39,7 +39,7 @@ static void bochs_shutdown(void)
 __noreturn void machine_power_off(void)
 {
     printk("Powering off\n");
-    ns16550_flush();
+    serial_flush();
     /* QEMU acts on the ACPI write asynchronously: give it time before
      * trying the next mechanism, whose exit status would win the race. */
     outw(QEMU_PIIX4_PM1A_CNT, ACPI_SLP_EN_S5);
@@ -53,7 +53,7 @@ __noreturn void machine_power_off(void)
 
 __noreturn void machine_exit_failure(unsigned int code)
 {
-    ns16550_flush();
+    serial_flush();
     outl(DEBUG_EXIT_PORT, code);
     bochs_shutdown();
     stop_here();

@@ -57,10 +57,16 @@ static void audit_leaf(struct audit *au, p2m_pte_t pte, unsigned int level, uint
     if ( mfn_valid_raw(mfn) && (mfn_x(mfn) & (level_span(level) - 1)) )
         audit_fail(au, "gfn %#llx level %u: frame %#llx not aligned to the leaf",
                    (unsigned long long)gfn, level, (unsigned long long)mfn_x(mfn));
-    if ( (pte & ~ops->hw_managed_bits) != want )
+    if ( !same_but_hw(ops, pte, want) )
         audit_fail(au, "gfn %#llx level %u: entry %#llx, but type %u access %u encode as %#llx",
                    (unsigned long long)gfn, level, (unsigned long long)pte, ops->type(pte),
                    ops->access(pte), (unsigned long long)want);
+    else if ( (keep_hw(ops, pte, want) ^ (pte | want)) & ops->hw_managed_bits )
+        audit_fail(au,
+                   "gfn %#llx level %u: entry %#llx holds hardware-managed bits its type "
+                   "and access cannot (encoded %#llx)",
+                   (unsigned long long)gfn, level, (unsigned long long)pte,
+                   (unsigned long long)want);
     au->seen.entries_by_order[level - 1]++;
     au->seen.entries_by_type[ops->type(pte)]++;
     au->seen.frames_by_type[ops->type(pte)] += level_span(level);

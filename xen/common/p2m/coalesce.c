@@ -27,7 +27,7 @@ static bool subtree_maps(const struct p2m_domain *p2m, mfn_t table, unsigned int
             if ( !subtree_maps(p2m, ops->mfn(pte), level - 1, mfn, t, a, hw) )
                 return false;
         }
-        else if ( (pte & ~ops->hw_managed_bits) != ops->make_leaf(mfn, level, t, a) )
+        else if ( !same_but_hw(ops, pte, ops->make_leaf(mfn, level, t, a)) )
             return false;
         *hw |= pte & ops->hw_managed_bits;
     }
@@ -56,7 +56,7 @@ static p2m_pte_t merged_leaf(const struct p2m_domain *p2m, p2m_pte_t table_pte, 
     if ( !subtree_maps(p2m, ops->mfn(table_pte), level - 1, base, ops->type(first),
                        ops->access(first), &hw) )
         return 0;
-    return hw | ops->make_leaf(base, level, ops->type(first), ops->access(first));
+    return keep_hw(ops, hw, ops->make_leaf(base, level, ops->type(first), ops->access(first)));
 }
 
 /* Make the table in *slot one superpage; failing that, do so for each of

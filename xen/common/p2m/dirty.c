@@ -1,7 +1,8 @@
 /*
  * p2m/dirty.c - what log-dirty needs from the table itself: reading and
  * clearing the dirty flags the MMU sets in leaves (A/D harvest, and the
- * re-arm after a PML round), listing superpages, splitting them all.
+ * re-arm after a PML round), setting one where the MMU cannot, listing
+ * superpages, splitting them all.
  *
  * Part of the p2m core (lock order: xen/lock-order.h): every public
  * function here takes p2m->lock. Nothing here changes a type, a frame or
@@ -23,13 +24,11 @@
 #include <xen/errno.h>
 #include <wren/bitops.h>
 
-/* Both x86 formats put the dirty flag just above the accessed flag
- * (EPT bits 9 over 8, NPT 6 over 5): the higher hardware-managed bit. */
+/* What the backend says "written" with (one bit, or several that are
+ * cleared together). */
 static p2m_pte_t dirty_flag(const struct p2m_pte_ops *ops)
 {
-    p2m_pte_t bits = ops->hw_managed_bits;
-
-    return bits ? 1ULL << last_set_bit64(bits) : 0;
+    return ops->dirty_bits;
 }
 
 /* ---- walking the leaves ---- */
@@ -96,6 +95,18 @@ static uint64_t walk_locked(struct leaf_walk *w)
     return w->reported;
 }
 
+/* A view's copies set dirty flags on their own leaves (rule 5 of
+ * altp2m-sharing.md: a copy's gfn is its source's, so its flag counts
+ * for that gfn): every table sharing the log is harvested with the host. */
+static void harvest_view(struct p2m_domain *view, void *arg)
+{
+    struct leaf_walk w = *(struct leaf_walk *)arg;
+
+    w.p2m = view;
+    w.reported = w.cleared = 0;
+    ((struct leaf_walk *)arg)->reported += walk_locked(&w);
+}
+
 uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool clear,
                            p2m_range_fn fn, void *arg)
 {
@@ -113,8 +124,10 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
         return 0;
     spin_lock(&p2m->lock);
     n = walk_locked(&w);
+    w.reported = 0;
+    p2m_for_each_other_table(p2m, harvest_view, &w);
     spin_unlock(&p2m->lock);
-    return n;
+    return n + w.reported;
 }
 
 void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg)
@@ -163,15 +176,19 @@ static unsigned int end_of_walk(const struct p2m_domain *p2m, uint64_t gfn, p2m_
     }
 }
 
-uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr)
+struct clear_arg
 {
-    struct leaf_walk w = { .p2m = p2m, .clear = true, .dirty_only = true };
-    uint64_t gfn = 0;
+    const uint64_t *bitmap;
+    uint64_t nr, cleared;
+};
 
-    if ( !dirty_flag(p2m->ops) )
-        return 0;
-    nr = MIN(nr, (uint64_t)P2M_GFN_LIMIT);
-    spin_lock(&p2m->lock);
+static void clear_table(struct p2m_domain *p2m, void *arg)
+{
+    struct clear_arg *c = arg;
+    struct leaf_walk w = { .p2m = p2m, .clear = true, .dirty_only = true };
+    const uint64_t *bitmap = c->bitmap;
+    uint64_t nr = c->nr, gfn = 0;
+
     while ( (gfn = next_set(bitmap, nr, gfn)) < nr )
     {
         p2m_pte_t *slot;
@@ -183,8 +200,53 @@ uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, 
     }
     if ( w.cleared )
         p2m_flush(p2m);
+    c->cleared += w.cleared;
+}
+
+/* Every table sharing the log: views' copies carry flags too. */
+uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr)
+{
+    struct clear_arg c = { bitmap, MIN(nr, (uint64_t)P2M_GFN_LIMIT), 0 };
+
+    if ( !dirty_flag(p2m->ops) )
+        return 0;
+    spin_lock(&p2m->lock);
+    clear_table(p2m, &c);
+    p2m_for_each_other_table(p2m, clear_table, &c);
     spin_unlock(&p2m->lock);
-    return w.cleared;
+    return c.cleared;
+}
+
+/* ---- the dirty update in software ---- */
+
+static bool grants_write(const struct p2m_pte_ops *ops, p2m_pte_t pte, unsigned int level)
+{
+    return ops->is_leaf(pte, level) && mfn_valid_raw(ops->mfn(pte)) &&
+           (p2m_type_rights(ops->type(pte)) & ops->access(pte) & p2m_access_w);
+}
+
+int p2m_mark_written(struct p2m_domain *p2m, gfn_t gfn)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t *slot, pte;
+    unsigned int level;
+    int rc = 0;
+
+    if ( gfn_x(gfn) >= P2M_GFN_LIMIT || !ops->dirty_bits )
+        return 0;
+    spin_lock(&p2m->lock);
+    level = p2m_walk_resolving(p2m, gfn_x(gfn), &slot);
+    pte = read_pte(slot);
+    if ( grants_write(ops, pte, level) )
+    {
+        /* "written" where this leaf keeps it (the dirty flag itself in a
+         * leaf that grants write) */
+        __atomic_fetch_or(slot, keep_hw(ops, ops->dirty_bits, pte) & ~pte, __ATOMIC_SEQ_CST);
+        p2m->stats.entries_written++;
+        rc = 1;
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
 }
 
 /* ---- splitting every superpage ---- */

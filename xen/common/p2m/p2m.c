@@ -19,22 +19,33 @@
 
 /* ---- argument checks (nothing changes until they pass) ---- */
 
-static bool frames_ok(mfn_t mfn, uint64_t nr, p2m_type_t t)
+/* The frames the backend's entries can hold (P2M_MFN_LIMIT, or fewer). */
+static uint64_t mfn_limit(const struct p2m_domain *p2m)
 {
+    uint64_t own = p2m->ops->mfn_limit;
+
+    return own && own < P2M_MFN_LIMIT ? own : P2M_MFN_LIMIT;
+}
+
+static bool frames_ok(const struct p2m_domain *p2m, mfn_t mfn, uint64_t nr, p2m_type_t t)
+{
+    uint64_t limit = mfn_limit(p2m);
+
     if ( t == p2m_invalid )
         return true; /* a removal: the frame is ignored */
     if ( !mfn_valid_raw(mfn) )
         return p2m_type_rights(t) == p2m_access_n;
-    return mfn_x(mfn) < P2M_MFN_LIMIT && nr <= P2M_MFN_LIMIT - mfn_x(mfn);
+    return mfn_x(mfn) < limit && nr <= limit - mfn_x(mfn);
 }
 
-static int check_mapping(gfn_t gfn, mfn_t mfn, uint64_t nr, p2m_type_t t, p2m_access_t a)
+static int check_mapping(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr,
+                         p2m_type_t t, p2m_access_t a)
 {
     if ( (unsigned int)t >= p2m_type_count || (unsigned int)a > p2m_access_rwx )
         return -EINVAL;
     if ( gfn_x(gfn) >= P2M_GFN_LIMIT || nr > P2M_GFN_LIMIT - gfn_x(gfn) )
         return -EINVAL;
-    return frames_ok(mfn, nr, t) ? 0 : -EINVAL;
+    return frames_ok(p2m, mfn, nr, t) ? 0 : -EINVAL;
 }
 
 static int check_entry(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned int order,
@@ -47,7 +58,7 @@ static int check_entry(const struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsig
     misalign = gfn_x(gfn) | (t != p2m_invalid && mfn_valid_raw(mfn) ? mfn_x(mfn) : 0);
     if ( misalign & ((1ULL << order) - 1) )
         return -EINVAL;
-    return check_mapping(gfn, mfn, 1ULL << order, t, a);
+    return check_mapping(p2m, gfn, mfn, 1ULL << order, t, a);
 }
 
 /* ---- public operations ---- */
@@ -213,7 +224,7 @@ int p2m_set_range(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr, p2m
                   p2m_access_t a)
 {
     uint64_t g = gfn_x(gfn);
-    int rc = check_mapping(gfn, mfn, nr, t, a);
+    int rc = check_mapping(p2m, gfn, mfn, nr, t, a);
 
     if ( rc )
         return rc;

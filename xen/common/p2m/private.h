@@ -87,6 +87,18 @@ static inline bool order_supported(const struct p2m_domain *p2m, unsigned int or
            (order == P2M_ORDER_1G && p2m->ops->max_leaf_level >= 3);
 }
 
+/* new with old's accessed/dirty state, as the backend keeps it. */
+static inline p2m_pte_t keep_hw(const struct p2m_pte_ops *ops, p2m_pte_t old, p2m_pte_t new)
+{
+    return ops->keep_hw ? ops->keep_hw(old, new) : new | (old & ops->hw_managed_bits);
+}
+
+/* Two encodings of a leaf equal but for the bits the MMU manages. */
+static inline bool same_but_hw(const struct p2m_pte_ops *ops, p2m_pte_t a, p2m_pte_t b)
+{
+    return !((a ^ b) & ~ops->hw_managed_bits);
+}
+
 #define WALK_HOLE 1 /* p2m_walk_to() met nothing mapped: not an error */
 #define LOG_MASK  (P2M_CHANGE_LOG - 1)
 
@@ -95,7 +107,7 @@ BUILD_BUG_ON(P2M_CHANGE_LOG &LOG_MASK);
 /*
  * The layers, bottom first. A file calls only the layers below its own
  * (and its own): pool.c and marks.c; table.c; recalc.c; walk.c;
- * global.c, type.c, coalesce.c, dirty.c, audit.c; p2m.c on top.
+ * global.c, type.c, access.c, coalesce.c, dirty.c, audit.c; p2m.c on top.
  */
 
 /* ---- layer 0: pool.c ---- */
@@ -131,6 +143,9 @@ void p2m_note_mapped(struct p2m_domain *p2m, uint64_t gfn, unsigned int order);
 /* The leaf in *slot with type t (frame, access, accessed/dirty kept).
  * Counts it; returns whether a TLB holding the old one must be flushed. */
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t);
+/* The leaf in *slot with access a (frame, type, accessed/dirty kept).
+ * Returns whether a TLB holding the old one must be flushed. */
+bool p2m_reaccess_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_access_t a);
 /* Put new in place of the table at *slot, freeing the table (break
  * before make). The references of the leaves below are dropped if
  * drop_refs, or carried into new (coalescing). Returns the RAM frames

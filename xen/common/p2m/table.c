@@ -70,6 +70,20 @@ static bool narrows(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new, 
            ((before & ~after) || was_uc != is_uc || !mfn_eq(ops->mfn(old), ops->mfn(new)));
 }
 
+/* Does replacing old by new (one leaf's place, same size) need the
+ * entry broken first? Only where the backend says so, and only when the
+ * hardware may use both and they differ in frame or memory type. */
+static bool needs_bbm(const struct p2m_domain *p2m, p2m_pte_t old, p2m_pte_t new,
+                      unsigned int level)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+
+    if ( !ops->remap_needs_bbm || !granted(p2m, old, level) || !granted(p2m, new, level) )
+        return false;
+    return !mfn_eq(ops->mfn(old), ops->mfn(new)) ||
+           (ops->type(old) == p2m_mmio_direct) != (ops->type(new) == p2m_mmio_direct);
+}
+
 static void break_before_make(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t new)
 {
     write_pte(p2m, slot, 0);
@@ -162,22 +176,32 @@ uint64_t p2m_free_below(struct p2m_domain *p2m, mfn_t table, unsigned int level,
 
 /*
  * Same page size: one atomic exchange, then a flush if the translation
- * narrowed. If the frame stays the same, accessed/dirty bits the hardware
- * set up to the exchange are carried into the new entry, so log-dirty's
- * A/D harvest and PML never lose a write to a retyped page.
+ * narrowed; or, where the backend needs it (needs_bbm), an exchange with
+ * an empty entry, a flush, and the new entry. If the frame stays the
+ * same, accessed/dirty bits the hardware set up to the exchange are
+ * carried into the new entry, so log-dirty's A/D harvest and PML never
+ * lose a write to a retyped page.
  */
 static void replace_leaf(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, unsigned int level,
                          p2m_pte_t new, bool drop_refs)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
-    p2m_pte_t old = exchange_pte(p2m, slot, new);
-    p2m_pte_t carried = old & ops->hw_managed_bits & ~new;
+    bool bbm = needs_bbm(p2m, read_pte(slot), new, level);
+    p2m_pte_t old = exchange_pte(p2m, slot, bbm ? 0 : new);
+    p2m_pte_t carried = keep_hw(ops, old, new) & ~new;
 
-    if ( carried && ops->is_valid(new) && mfn_eq(ops->mfn(old), ops->mfn(new)) )
+    if ( !ops->is_valid(new) || !mfn_eq(ops->mfn(old), ops->mfn(new)) )
+        carried = 0;
+    if ( bbm )
+    {
+        p2m_flush(p2m);
+        write_pte(p2m, slot, new | carried);
+    }
+    else if ( carried )
         __atomic_fetch_or(slot, carried, __ATOMIC_SEQ_CST);
     count_leaves(p2m, old, level, 1, false);
     count_leaves(p2m, new, level, 1, true);
-    if ( narrows(p2m, old, new, level) )
+    if ( !bbm && narrows(p2m, old, new, level) )
         p2m_flush(p2m);
     if ( old != new )
         p2m_note_leaf_changed(p2m, gfn, level); /* views let go of old first */
@@ -186,21 +210,55 @@ static void replace_leaf(struct p2m_domain *p2m, uint64_t gfn, p2m_pte_t *slot, 
     note_ram_gone(p2m, ram_lost(p2m, old, new, level));
 }
 
+/* A retype that changes the memory type of a live leaf, where the
+ * backend wants that broken first: empty, flush, then the new entry. */
+static p2m_pte_t retype_bbm(struct p2m_domain *p2m, p2m_pte_t *slot, p2m_pte_t made)
+{
+    p2m_pte_t old = exchange_pte(p2m, slot, 0);
+
+    p2m_flush(p2m);
+    write_pte(p2m, slot, keep_hw(p2m->ops, old, made));
+    return old;
+}
+
 bool p2m_retype_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_type_t t)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
-    p2m_pte_t old, new;
+    p2m_pte_t old = read_pte(slot), new;
+    p2m_pte_t made = ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
 
+    if ( needs_bbm(p2m, old, made, level) )
+    {
+        old = retype_bbm(p2m, slot, made);
+        count_leaves(p2m, old, level, 1, false);
+        count_leaves(p2m, made, level, 1, true);
+        return false; /* flushed already */
+    }
     /* Recompute from what is there until no hardware A/D update slipped
      * in between the read and the store. */
     do
     {
         old = read_pte(slot);
-        new = (old & ops->hw_managed_bits) |
-              ops->make_leaf(ops->mfn(old), level, t, ops->access(old));
+        new = keep_hw(ops, old, made);
     } while ( !cmpxchg_pte(p2m, slot, old, new) );
     count_leaves(p2m, old, level, 1, false);
     count_leaves(p2m, new, level, 1, true);
+    return narrows(p2m, old, new, level);
+}
+
+bool p2m_reaccess_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int level, p2m_access_t a)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t old, new;
+
+    /* As p2m_retype_leaf: no A/D update of the hardware's is lost. The
+     * counters count types, which stay. */
+    do
+    {
+        old = read_pte(slot);
+        new =
+            (old & ops->hw_managed_bits) | ops->make_leaf(ops->mfn(old), level, ops->type(old), a);
+    } while ( !cmpxchg_pte(p2m, slot, old, new) );
     return narrows(p2m, old, new, level);
 }
 
@@ -264,13 +322,13 @@ static void fill_children(struct p2m_domain *p2m, p2m_pte_t *table, p2m_pte_t pa
                           unsigned int level)
 {
     const struct p2m_pte_ops *ops = p2m->ops;
-    p2m_pte_t hw = parent & ops->hw_managed_bits;
     unsigned int i;
 
     for ( i = 0; i < ENTRIES_PER_TABLE; i++ )
         write_pte(p2m, &table[i],
-                  hw | ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)), level,
-                                      ops->type(parent), ops->access(parent)));
+                  keep_hw(ops, parent,
+                          ops->make_leaf(mfn_plus(ops->mfn(parent), i * level_span(level)), level,
+                                         ops->type(parent), ops->access(parent))));
 }
 
 /* Split the superpage leaf in *slot into a table of 512 smaller leaves.

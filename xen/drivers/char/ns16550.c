@@ -1,6 +1,6 @@
 /*
  * ns16550.c - polled driver for the PC's 16550 UART (COM1 at 0x3f8).
- * Output, and polled input (ns16550_getc); the console layer above
+ * Output, and polled input (serial_getc); the console layer above
  * decides what to print and who gets what is typed.
  */
 #include <xen/console.h>
@@ -19,10 +19,14 @@
 #define LSR_THRE 0x20 /* transmitter holding register empty */
 #define LSR_TEMT 0x40 /* transmitter completely empty */
 
+#define COM1_BASE 0x3f8
+
 static uint16_t uart_base;
 
-void ns16550_init(uint16_t base)
+void serial_init(void)
 {
+    uint16_t base = COM1_BASE;
+
     uart_base = base;
     outb(base + UART_IER, 0x00);
     outb(base + UART_LCR, 0x80); /* divisor latch on */
@@ -33,7 +37,7 @@ void ns16550_init(uint16_t base)
     outb(base + UART_MCR, 0x03);
 }
 
-void ns16550_putc(char c)
+void serial_putc(char c)
 {
     unsigned int spins = 0;
     if ( !uart_base )
@@ -45,7 +49,7 @@ void ns16550_putc(char c)
 
 /* Wait until the last character has left the shift register: Bochs drops
  * whatever is still there when the machine powers off. */
-void ns16550_flush(void)
+void serial_flush(void)
 {
     unsigned int spins = 0;
     if ( !uart_base )
@@ -55,7 +59,7 @@ void ns16550_flush(void)
 }
 
 /* The next character received, or -1 if none is waiting. */
-int ns16550_getc(void)
+int serial_getc(void)
 {
     if ( !uart_base || !(inb(uart_base + UART_LSR) & LSR_DR) )
         return -1;

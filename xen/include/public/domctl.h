@@ -48,6 +48,8 @@
 #define XEN_DOMCTL_getpageframeinfo3       61
 #define XEN_DOMCTL_mem_sharing_op          57
 #define XEN_DOMCTL_set_broken_page_p2m     67
+#define XEN_DOMCTL_vm_event_op             56 /* vm_event.h: a listener's ring */
+#define XEN_DOMCTL_set_access_required     64
 #define XEN_DOMCTL_get_paging_mempool_size 85
 #define XEN_DOMCTL_set_paging_mempool_size 86
 
@@ -280,6 +282,40 @@ struct xen_domctl_set_broken_page_p2m
 };
 XEN_ABI_SIZE(struct xen_domctl_set_broken_page_p2m, 8);
 
+/* vm_event_op: set up, tear down or kick one of a domain's event rings
+ * (public/vm_event.h). Wren has the monitor ring only. */
+#define XEN_VM_EVENT_ENABLE      0 /* OUT u.enable.port: the listener binds it */
+#define XEN_VM_EVENT_DISABLE     1
+#define XEN_VM_EVENT_RESUME      2 /* take the responses on the ring now */
+#define XEN_VM_EVENT_GET_VERSION 3 /* OUT u.version: VM_EVENT_INTERFACE_VERSION */
+
+#define XEN_DOMCTL_VM_EVENT_OP_PAGING  1
+#define XEN_DOMCTL_VM_EVENT_OP_MONITOR 2 /* mem_access events */
+#define XEN_DOMCTL_VM_EVENT_OP_SHARING 3
+
+struct xen_domctl_vm_event_op
+{
+    uint32_t op;   /* XEN_VM_EVENT_* */
+    uint32_t mode; /* XEN_DOMCTL_VM_EVENT_OP_* */
+    union
+    {
+        struct
+        {
+            uint32_t port; /* OUT: the target's port for the ring */
+        } enable;
+        uint32_t version;
+    } u;
+};
+XEN_ABI_SIZE(struct xen_domctl_vm_event_op, 12);
+
+/* set_access_required: with no listener, an access a page's access
+ * refuses crashes the domain (1) or restores the page's access (0). */
+struct xen_domctl_set_access_required
+{
+    uint8_t access_required;
+};
+XEN_ABI_SIZE(struct xen_domctl_set_access_required, 1);
+
 struct xen_domctl_setdomainhandle
 {
     xen_domain_handle_t handle;
@@ -324,7 +360,10 @@ struct xen_domctl
         struct xen_domctl_tsc_info tsc_info;
         struct xen_domctl_set_broken_page_p2m set_broken_page_p2m;
         struct xen_domctl_mem_sharing_op mem_sharing_op;
-        uint8_t pad[128]; /* fixes the size; new members must fit */
+        struct xen_domctl_vm_event_op vm_event_op;
+        struct xen_domctl_set_access_required access_required;
+        struct xen_domctl_wren_vm_event wren_vm_event; /* wren.h */
+        uint8_t pad[128];                              /* fixes the size; new members must fit */
     } u;
 };
 typedef struct xen_domctl xen_domctl_t;

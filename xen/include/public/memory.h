@@ -31,6 +31,7 @@
 #define XENMEM_set_memory_map       13
 #define XENMEM_maximum_gpfn         14 /* arg domid_t *; returns max GFN */
 #define XENMEM_remove_from_physmap  15 /* struct xen_remove_from_physmap */
+#define XENMEM_access_op            21 /* struct xen_mem_access_op */
 #define XENMEM_add_to_physmap_batch 23 /* struct xen_add_to_physmap_batch */
 #define XENMEM_acquire_resource     28 /* struct xen_mem_acquire_resource */
 
@@ -142,6 +143,32 @@ struct xen_foreign_memory_map
 XEN_ABI_OFFSET(struct xen_foreign_memory_map, map, 8);
 XEN_ABI_SIZE(struct xen_foreign_memory_map, 24);
 
+/*
+ * XENMEM_access_op: the access rights of a domain's pages (a listener
+ * gets an event for each access the rights refuse: vm_event.h). Needs
+ * the target's monitor ring (-ENODEV without it); resumable: a set keeps
+ * how far it got above MEMOP_CMD_MASK.
+ */
+#define XENMEM_access_op_set_access 0
+#define XENMEM_access_op_get_access 1
+/* 2 and 3 were enable/disable_emulate in Xen: never reused. */
+#define XENMEM_access_op_set_access_multi 4
+
+/* The access values: xenmem_access_t, below. */
+
+struct xen_mem_access_op
+{
+    uint8_t op;     /* XENMEM_access_op_* */
+    uint8_t access; /* xenmem_access_t */
+    domid_t domid;
+    uint32_t nr;                             /* pages to set, or entries of the two lists (multi) */
+    uint64_t pfn;                            /* first page (set), the page (get); ~0: the default */
+    XEN_GUEST_HANDLE(const_uint64) pfn_list; /* multi: the pages */
+    XEN_GUEST_HANDLE(const_uint8) access_list; /* multi: each one's access */
+};
+XEN_ABI_OFFSET(struct xen_mem_access_op, pfn, 8);
+XEN_ABI_SIZE(struct xen_mem_access_op, 32);
+
 #define XENMEM_resource_ioreq_server 0
 #define XENMEM_resource_grant_table  1
 #define XENMEM_resource_vmtrace_buf  2
@@ -241,5 +268,27 @@ XEN_ABI_OFFSET(struct xen_mem_sharing_op, domain, 2);
 XEN_ABI_OFFSET(struct xen_mem_sharing_op, u, 8);
 XEN_ABI_OFFSET(struct xen_mem_sharing_op, u.share.client_domain, 40);
 XEN_ABI_SIZE(struct xen_mem_sharing_op, 48);
+/*
+ * An access to a guest frame, as XENMEM_access_op and HVMOP_altp2m
+ * carry it (Xen's numbering). rx2rw and n2rwx are Xen's automatic
+ * changes on a violation; default is the table's default access.
+ */
+#ifndef XEN_MEMORY_ACCESS_T_DEFINED
+#define XEN_MEMORY_ACCESS_T_DEFINED
+typedef enum
+{
+    XENMEM_access_n = 0,
+    XENMEM_access_r = 1,
+    XENMEM_access_w = 2,
+    XENMEM_access_rw = 3,
+    XENMEM_access_x = 4,
+    XENMEM_access_rx = 5,
+    XENMEM_access_wx = 6,
+    XENMEM_access_rwx = 7,
+    XENMEM_access_rx2rw = 8,
+    XENMEM_access_n2rwx = 9,
+    XENMEM_access_default = 10,
+} xenmem_access_t;
+#endif
 
 #endif /* WREN_PUBLIC_MEMORY_H */

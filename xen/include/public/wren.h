@@ -387,4 +387,26 @@ XEN_ABI_SIZE(struct xen_domctl_wren_dirty_ring, 88);
  */
 #define WREN_SHARING_OP_unshare 0x80
 
+/*
+ * XEN_DOMCTL_wren_vm_event: the mem_access and vm_event counters of one
+ * domain (common/vm_event.c, common/mem_access.c), for tests and `make
+ * bench`. Control domain only. Xen has no such domctl; 0x7709 is outside
+ * its numbering.
+ */
+#define XEN_DOMCTL_wren_vm_event 0x7709
+
+struct xen_domctl_wren_vm_event
+{
+    uint32_t op;              /* IN: 0 (get) */
+    uint32_t flags;           /* OUT: bit 0 ring on, bit 1 access_required */
+    uint64_t requests;        /* OUT: requests put on the ring */
+    uint64_t responses;       /* OUT: responses taken (well-formed) */
+    uint64_t bad_responses;   /* OUT: responses ignored (version, vCPU, state) */
+    uint64_t ring_waits;      /* OUT: violations that found the ring full */
+    uint64_t violation_exits; /* OUT: exits that were mem_access violations */
+    uint64_t access_resets;   /* OUT: pages given rwx back for want of a listener */
+    uint64_t paused_now;      /* OUT: vCPUs waiting for a response or for room */
+};
+XEN_ABI_SIZE(struct xen_domctl_wren_vm_event, 64);
+
 #endif /* WREN_PUBLIC_WREN_H */

@@ -43,6 +43,9 @@ struct altp2m_own
 #define ALTP2M_OWN_ACCESS 0x1 /* access is the view's, not the host's */
 #define ALTP2M_OWN_REMAP  0x2 /* src != gfn: change_gfn */
 #define ALTP2M_OWN_VE     0x4 /* suppress-#VE clear (Xen's default: set) */
+#define ALTP2M_OWN_OPEN \
+    0x8 /* a remap written (and its source logged) since
+                               * log-dirty last re-armed: writable till then */
 
 struct altp2m_view
 {
@@ -75,6 +78,7 @@ struct altp2m_vcpu
 {
     uint16_t idx;    /* active view; 0: the host p2m */
     uint64_t ve_gfn; /* #VE information page (INVALID_GFN_RAW: none) */
+    mfn_t ve_mfn;    /* its frame, with a reference held while set */
 };
 
 /* Domain and vCPU lifetime. */
@@ -102,6 +106,10 @@ int altp2m_change_gfn(struct domain *d, uint16_t idx, uint64_t old_gfn, uint64_t
 int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sve);
 int altp2m_get_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool *sve);
 int altp2m_set_visibility(struct domain *d, uint16_t idx, bool visible);
+/* The #VE information page of v (vcpu_enable_notify): plain RAM of the
+ * domain, a reference held on its frame until disable_notify, altp2m off
+ * or the domain's death. -EEXIST if one is set (Xen's), -EINVAL if gfn is
+ * not RAM; INVALID_GFN_RAW clears it. */
 int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn);
 
 /* The nested page fault of vCPU v on gfn while a view is active
@@ -111,6 +119,10 @@ int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn);
 #define ALTP2M_NPF_HOST  0
 #define ALTP2M_NPF_RETRY 1
 int altp2m_npf(struct vcpu *v, uint64_t gfn, unsigned int kind, uint64_t *src);
+
+/* Log-dirty (re)armed: every remap is write-protected again (rule 5),
+ * so its next write marks its source gfn. */
+void altp2m_logdirty_rearm(struct domain *d);
 
 /* The host p2m's leaf_changed hook (rule 3). */
 void altp2m_leaf_changed(struct p2m_domain *host, uint64_t gfn, unsigned int order);

@@ -7,10 +7,14 @@
 
 #include <xen/types.h>
 
-void ns16550_init(uint16_t base);
-void ns16550_putc(char c);
-void ns16550_flush(void);
-int ns16550_getc(void);
+/* The console's UART, one polled driver per architecture (x86: the PC's
+ * 16550 at COM1, drivers/char/ns16550.c; arm64: the PL011 the device
+ * tree names, drivers/char/pl011.c). flush waits until the last character
+ * has left; getc is the next character received, or -1. */
+void serial_init(void);
+void serial_putc(char c);
+void serial_flush(void);
+int serial_getc(void);
 
 void console_init(void);
 void console_set_loglvl(const char *val);

@@ -120,7 +120,10 @@
     OP(f, XEN_DOMCTL_gettscinfo,              domctl_tscinfo,        PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_getpageframeinfo3,       domctl_pageframeinfo3, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_set_broken_page_p2m,     domctl_set_broken_page, PRIVILEGED, 0) \
-    OP(f, XEN_DOMCTL_mem_sharing_op,          domctl_mem_sharing_op, PRIVILEGED, 0)
+    OP(f, XEN_DOMCTL_mem_sharing_op,          domctl_mem_sharing_op, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_vm_event_op,             domctl_vm_event_op,    PRIVILEGED, NO_TARGET) \
+    OP(f, XEN_DOMCTL_set_access_required,     domctl_set_access_required, PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_wren_vm_event,           domctl_wren_vm_event,  PRIVILEGED, 0)
 
 #define WREN_SYSCTLS(OP, f)                                                       \
     OP(f, XEN_SYSCTL_readconsole,             sysctl_readconsole,    PRIVILEGED, 0) \
@@ -144,6 +147,7 @@
     OP(f, XENMEM_set_memory_map,              memop_set_memory_map,  PRIVILEGED, 0) \
     OP(f, XENMEM_maximum_gpfn,                memop_domain_count,    ANY, 0)     \
     OP(f, XENMEM_remove_from_physmap,         memop_remove_from_physmap, ANY, 0) \
+    OP(f, XENMEM_access_op,                   memop_access_op,       DM_TARGET, RESUMABLE) \
     OP(f, XENMEM_add_to_physmap_batch,        memop_add_to_physmap_batch, ANY, 0) \
     OP(f, XENMEM_acquire_resource,            memop_acquire_resource, ANY, 0) \
     OP(f, XENMEM_get_sharing_freed_pages,     memop_sharing_counts,  ANY, 0)     \

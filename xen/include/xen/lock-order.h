@@ -49,6 +49,8 @@
       "pml_lock: hardware write-log and A/D switching, per-vCPU log buffers")  \
     X(guest_console, LOCK_NEST_NONE, LOCK_IRQ_NO,                             \
       "d->console.lock: a domain's console line, PV console ring, 0xE9 budget") \
+    X(vm_event, LOCK_NEST_NONE, LOCK_IRQ_NO,                                  \
+      "d->vm_event.lock: a domain's monitor ring, its indexes, waiting vCPUs") \
     X(altp2m, LOCK_NEST_NONE, LOCK_IRQ_NO,                                    \
       "d->altp2m.lock: a domain's views (create/destroy), active view per vCPU, EPTP list") \
     X(sharing, LOCK_NEST_NONE, LOCK_IRQ_NO,                                   \

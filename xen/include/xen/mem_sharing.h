@@ -89,7 +89,7 @@ long msh_audit(bool (*maps)(const struct msh_rmap_ref *ref, void *arg), void *ar
 
 /* ---- the steps on one table (mem_sharing_p2m.c); view 0 for now ---- */
 
-/* gfn of p2m (plain ram_rw, 4K after a shatter, no other reference)
+/* gfn of p2m (ram_rw or ram_logdirty, 4K after a shatter, no other reference)
  * becomes shared with a new handle; an already shared gfn gives its
  * handle. 0 or -EINVAL, -E2BIG (mapped elsewhere), -ENOMEM, -EAGAIN. */
 int msh_nominate(struct mem_sharing_domain *msd, struct p2m_domain *p2m, gfn_t gfn,

@@ -73,8 +73,9 @@ typedef enum
 
 /* Four 9-bit levels over 4K pages: 48-bit guest-physical addresses. */
 #define P2M_GFN_LIMIT (1ULL << 36)
-/* Both formats hold a 40-bit frame number; the all-ones value is how a
- * backend stores INVALID_MFN, so a real frame must be below it. */
+/* EPT and NPT hold a 40-bit frame number; the all-ones value is how a
+ * backend stores INVALID_MFN, so a real frame must be below it. A format
+ * with a narrower field says so in p2m_pte_ops.mfn_limit. */
 #define P2M_MFN_LIMIT ((1ULL << 40) - 1)
 
 typedef uint64_t p2m_pte_t;
@@ -108,12 +109,31 @@ struct p2m_pte_ops
     unsigned int (*recalc_stamp)(p2m_pte_t pte);
     p2m_pte_t (*clear_recalc)(p2m_pte_t pte);
     unsigned int max_leaf_level; /* 3 if 1G leaves are allowed */
+    /* Frames below this fit the address field; 0 means P2M_MFN_LIMIT.
+     * p2m_set_entry/p2m_set_range refuse others (-EINVAL). */
+    uint64_t mfn_limit;
     /* Bits the MMU may set by itself (accessed/dirty): two entries that
-     * differ only here say the same thing. */
+     * differ only here say the same thing. make_leaf may already set
+     * some (a format whose fresh entries count as accessed and dirty). */
     p2m_pte_t hw_managed_bits;
+    /* Those of them that mean "written since cleared": a harvest reports
+     * a leaf with any of them set and clears them all. */
+    p2m_pte_t dirty_bits;
+    /*
+     * Optional: new (made by make_leaf for the same frame) with old's
+     * accessed/dirty state kept in a form new can hold. NULL means
+     * new | (old & hw_managed_bits). A format whose dirty flag is also a
+     * permission (the MMU grants itself write on a first write) must not
+     * copy it into an entry that does not grant write.
+     */
+    p2m_pte_t (*keep_hw)(p2m_pte_t old, p2m_pte_t new);
     /* The MMU sets them with no switch to turn on (NPT); false when they
      * must be enabled first (EPT: the EPTP's A/D bit). */
     bool dirty_flags_always;
+    /* A leaf the hardware may use changes frame or memory type only
+     * through an invalid entry and a flush (break-before-make), never by
+     * one store; false where one store and a flush are enough (x86). */
+    bool remap_needs_bbm;
 };
 
 /*
@@ -439,6 +459,17 @@ int64_t p2m_change_type_range_owned(struct p2m_domain *p2m, gfn_t gfn, uint64_t 
                                     p2m_type_t new);
 
 /*
+ * Give every 4K frame in [gfn, gfn + nr) whose leaf is of a type in
+ * types (P2M_TYPE_BIT ORed) the access a; frames and types stay, a
+ * superpage sticking out of the range is shattered. Returns the frames
+ * of those types (changed or already a), or -errno: -EINVAL (nothing
+ * changed), -ENOMEM (the frames before the superpage that could not be
+ * shattered did change). Holds the lock throughout: split huge ranges.
+ */
+int64_t p2m_set_access_range(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr, p2m_access_t a,
+                             uint32_t types);
+
+/*
  * Begin changing every entry of type old to new, as of now. Writes at
  * most the root's 512 entries and flushes once; the leaves follow when
  * touched. 0, or -EINVAL (illegal pair, nothing changed). If P2M_CHANGE_LOG
@@ -519,6 +550,17 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
 /* Clear the dirty flag of every leaf that maps a gfn whose bit is set in
  * bitmap (nr bits, bit g of word g / 64). Returns the flags cleared. */
 uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr);
+
+/*
+ * The MMU's dirty update, done by software for a CPU that cannot do it
+ * itself (Arm stage 2 without FEAT_HAFDBS: a write to a writable-clean
+ * leaf is a permission fault). If the leaf for gfn grants write, set its
+ * dirty flag as the hardware would and return 1: the guest retries the
+ * write. 0 if it does not grant write (a real permission fault: log-dirty,
+ * read-only...) or nothing is mapped. Pending changes on the path are
+ * resolved first. No flush: the entry only widens.
+ */
+int p2m_mark_written(struct p2m_domain *p2m, gfn_t gfn);
 
 /* fn(arg, gfn, order) for every 2M and 1G leaf, in gfn order, with
  * p2m->lock held. Writes nothing. */

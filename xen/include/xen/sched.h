@@ -20,6 +20,7 @@
 #include <xen/ratelimit.h>
 #include <xen/ioreq.h>
 #include <xen/mem_sharing.h>
+#include <xen/vm_event.h>
 #include <asm/vcpu_arch.h>
 #include <public/xen.h>
 #include <public/hvm/params.h>
@@ -59,12 +60,13 @@ struct vcpu
      * guest-virtual address of the guest's copy (0: none). */
     struct vcpu_runstate_info runstate;
     uint64_t runstate_guest_va;
-    struct vcpu_timers timers; /* singleshot, periodic, poll timeout (time.c) */
-    bool polling;              /* in SCHEDOP_poll (schedule.c) */
-    int32_t poll_port;         /* the one port it polls, or -1: any */
-    struct ioreq_vcpu ioreq;   /* its request to an IOREQ server (ioreq_fwd.c) */
-    struct altp2m_vcpu altp2m; /* its active view, #VE info page (altp2m.c) */
-    struct vcpu_arch arch;     /* vendor state: VMCS or VMCB */
+    struct vcpu_timers timers;     /* singleshot, periodic, poll timeout (time.c) */
+    bool polling;                  /* in SCHEDOP_poll (schedule.c) */
+    int32_t poll_port;             /* the one port it polls, or -1: any */
+    struct ioreq_vcpu ioreq;       /* its request to an IOREQ server (ioreq_fwd.c) */
+    struct vm_event_vcpu vm_event; /* waits for a mem_access answer (vm_event.c) */
+    struct altp2m_vcpu altp2m;     /* its active view, #VE info page (altp2m.c) */
+    struct vcpu_arch arch;         /* vendor state: VMCS or VMCB */
 };
 
 struct domain_console
@@ -138,6 +140,7 @@ struct domain
     xen_domain_handle_t handle;      /* the toolstack's (createdomain, setdomainhandle) */
     struct domain_zombie *zombie;    /* zombie.c's record, ready for the destroy */
     struct ioreq_domain ioreq;       /* IOREQ servers serving it (ioreq.c) */
+    struct vm_event_domain vm_event; /* its monitor ring, mem_access policy (vm_event.c) */
     uint32_t tsc_incarnation;        /* XEN_DOMCTL_settscinfo (tsc_info.c) */
     struct domain_time time;         /* its TSC and system time (domain_time.c) */
 

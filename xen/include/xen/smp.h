@@ -7,6 +7,7 @@
 
 #include <xen/types.h>
 #include <asm/boot.h>
+#include <asm/system.h>
 
 #define NR_CPUS NR_CPUS_ASM
 
@@ -14,7 +15,7 @@ struct vcpu;
 
 /*
  * Lives in the top CPU_INFO_SIZE bytes of every CPU's stack, so any code can
- * find its CPU from %rsp without segment registers a guest could disturb.
+ * find its CPU from its stack pointer, without registers a guest could disturb.
  */
 struct cpu_info
 {
@@ -28,8 +29,7 @@ _Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "cpu_info size");
 
 static inline struct cpu_info *get_cpu_info(void)
 {
-    uintptr_t sp;
-    asm volatile("mov %%rsp, %0" : "=r"(sp));
+    uintptr_t sp = arch_stack_pointer();
     return (struct cpu_info *)((sp & ~(uintptr_t)(STACK_SIZE - 1)) + STACK_SIZE - CPU_INFO_SIZE);
 }
 static inline unsigned int smp_processor_id(void)

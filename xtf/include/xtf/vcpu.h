@@ -12,7 +12,7 @@
 
 #include <xtf/types.h>
 
-#define XTF_MAX_VCPUS  4
+#define XTF_MAX_VCPUS  12
 #define XTF_STACK_SIZE (16 * 1024)
 
 typedef void (*xtf_vcpu_fn)(unsigned int id);

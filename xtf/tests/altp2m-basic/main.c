@@ -18,6 +18,8 @@
  *  - set_mem_access_multi on 300 gfns (more than one batch: the call
  *    continues through -ERESTART) sets every one;
  *  - suppress-#VE reads 1 until cleared; get_p2m_idx follows switches;
+ *  - the #VE information page: one per vCPU (-EEXIST for a second),
+ *    plain RAM only, a vCPU that exists, no padding;
  *  - every bad argument (view, access, padding, unmapped gfn) is refused
  *    with Xen's error and changes nothing;
  *  - altp2m off destroys the views (their indices fail afterwards).
@@ -163,6 +165,32 @@ static void ten_views(void)
     expect("switch to view 5 (gone)", view_op(HVMOP_altp2m_switch_p2m, 5), -XEN_EINVAL);
 }
 
+static long notify(uint32_t cmd, uint32_t vcpu, uint64_t gfn, uint32_t pad)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    if ( cmd == HVMOP_altp2m_vcpu_enable_notify )
+        a.u.enable_notify = (struct xen_hvm_altp2m_vcpu_enable_notify){ vcpu, pad, gfn };
+    else
+        a.u.disable_notify.vcpu_id = vcpu;
+    return op(cmd, &a);
+}
+
+/* The #VE information page: plain RAM, one per vCPU until disabled. */
+static void ve_info(void)
+{
+    uint32_t en = HVMOP_altp2m_vcpu_enable_notify, dis = HVMOP_altp2m_vcpu_disable_notify;
+
+    expect("enable_notify(vCPU 0, O)", notify(en, 0, gfn_of(page_o), 0), 0);
+    expect("enable_notify again", notify(en, 0, gfn_of(page_o), 0), -XEN_EEXIST);
+    expect("enable_notify(vCPU 5)", notify(en, 5, gfn_of(page_o), 0), -XEN_EINVAL);
+    expect("disable_notify(vCPU 0)", notify(dis, 0, 0, 0), 0);
+    expect("enable_notify: unmapped gfn", notify(en, 0, UNMAPPED, 0), -XEN_EINVAL);
+    expect("enable_notify: pad", notify(en, 0, gfn_of(page_o), 1), -XEN_EINVAL);
+    expect("disable_notify(vCPU 5)", notify(dis, 5, 0, 0), -XEN_EINVAL);
+    expect("enable_notify(vCPU 0, O) again", notify(en, 0, gfn_of(page_o), 0), 0);
+}
+
 static void write_a(uint8_t v)
 {
     ACCESS_ONCE(page_a[64]) = v;
@@ -301,6 +329,7 @@ void test_main(void)
 {
     before_enable();
     ten_views();
+    ve_info();
     access_in_one_view();
     remap();
     multi();

@@ -11,6 +11,7 @@
 #ifndef XENCTRL_H
 #define XENCTRL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
@@ -59,6 +60,37 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
 
 int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value);
 int xc_hvm_param_get(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t *value);
+
+/* --- altp2m views (HVMOP_altp2m; xc_altp2m.c): Xen's names and
+ * arguments. 0, or -1 with errno (the hypervisor's error). --------------- */
+int xc_altp2m_get_domain_state(xc_interface *handle, uint32_t dom, bool *state);
+int xc_altp2m_set_domain_state(xc_interface *handle, uint32_t dom, bool state);
+int xc_altp2m_set_vcpu_enable_notify(xc_interface *handle, uint32_t domid, uint32_t vcpuid,
+                                     xen_pfn_t gfn);
+int xc_altp2m_set_vcpu_disable_notify(xc_interface *handle, uint32_t domid, uint32_t vcpuid);
+int xc_altp2m_create_view(xc_interface *handle, uint32_t domid, xenmem_access_t default_access,
+                          uint16_t *view_id);
+int xc_altp2m_destroy_view(xc_interface *handle, uint32_t domid, uint16_t view_id);
+/* Every vCPU of the domain onto view_id. */
+int xc_altp2m_switch_to_view(xc_interface *handle, uint32_t domid, uint16_t view_id);
+int xc_altp2m_set_suppress_ve(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                              bool sve);
+int xc_altp2m_set_supress_ve_multi(xc_interface *handle, uint32_t domid, uint16_t view_id,
+                                   xen_pfn_t first_gfn, xen_pfn_t last_gfn, bool sve,
+                                   xen_pfn_t *error_gfn, int32_t *error_code);
+int xc_altp2m_get_suppress_ve(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                              bool *sve);
+int xc_altp2m_set_mem_access(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                             xenmem_access_t access);
+int xc_altp2m_set_mem_access_multi(xc_interface *handle, uint32_t domid, uint16_t view_id,
+                                   uint8_t *access, uint64_t *gfns, uint32_t nr);
+int xc_altp2m_get_mem_access(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t gfn,
+                             xenmem_access_t *access);
+int xc_altp2m_change_gfn(xc_interface *handle, uint32_t domid, uint16_t view_id, xen_pfn_t old_gfn,
+                         xen_pfn_t new_gfn);
+int xc_altp2m_get_vcpu_p2m_idx(xc_interface *handle, uint32_t domid, uint32_t vcpuid,
+                               uint16_t *p2midx);
+int xc_altp2m_set_visibility(xc_interface *handle, uint32_t domid, uint16_t view_id, bool visible);
 
 /* --- memory ------------------------------------------------------------- */
 int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
@@ -148,6 +180,24 @@ int xc_memshr_audit(xc_interface *xch);
 /* Host-wide: frames sharing saved, and shared frames in use. */
 long xc_sharing_freed_pages(xc_interface *xch);
 long xc_sharing_used_frames(xc_interface *xch);
+
+/* --- mem_access and the monitor ring (xc_monitor.c, xc_mem_access.c) --- */
+#ifndef XC_PAGE_SIZE
+#define XC_PAGE_SIZE 4096
+#endif
+/* The ring page mapped here (munmap it after disabling), *port the
+ * target's port to bind; NULL with errno on failure, nothing left. */
+void *xc_monitor_enable(xc_interface *xch, uint32_t domain_id, uint32_t *port);
+int xc_monitor_disable(xc_interface *xch, uint32_t domain_id);
+int xc_monitor_resume(xc_interface *xch, uint32_t domain_id);
+/* VM_EVENT_INTERFACE_VERSION, or -1. */
+int xc_vm_event_get_version(xc_interface *xch);
+int xc_set_mem_access(xc_interface *xch, uint32_t domain_id, xenmem_access_t access,
+                      uint64_t first_pfn, uint32_t nr);
+int xc_set_mem_access_multi(xc_interface *xch, uint32_t domain_id, uint8_t *access, uint64_t *pages,
+                            uint32_t nr);
+int xc_get_mem_access(xc_interface *xch, uint32_t domain_id, uint64_t pfn, xenmem_access_t *access);
+int xc_domain_set_access_required(xc_interface *xch, uint32_t domid, unsigned int required);
 
 /* --- the host ----------------------------------------------------------- */
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);

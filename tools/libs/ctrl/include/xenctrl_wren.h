@@ -60,4 +60,7 @@ int xc_mca_op(xc_interface *xch, struct xen_mc *mc);
 int xc_wren_break_gfn(xc_interface *xch, uint32_t cpu, uint32_t domid, uint64_t gfn,
                       uint32_t offset);
 
+/* XEN_DOMCTL_wren_vm_event: domid's mem_access and vm_event counters. */
+int xc_wren_vm_event_stats(xc_interface *xch, uint32_t domid, struct xen_domctl_wren_vm_event *s);
+
 #endif /* XENCTRL_WREN_H */

@@ -88,6 +88,18 @@ typedef enum
 const char *libxl_action_on_shutdown_to_string(libxl_action_on_shutdown a);
 const char *libxl_logdirty_to_string(libxl_logdirty l);
 
+/* altp2m = "...": HVM_PARAM_ALTP2M's mode (Xen's libxl names and values):
+ * who may use the domain's altp2m views (docs/designs/altp2m-sharing.md). */
+typedef enum
+{
+    LIBXL_ALTP2M_MODE_DISABLED = 0,
+    LIBXL_ALTP2M_MODE_MIXED = 1,
+    LIBXL_ALTP2M_MODE_EXTERNAL = 2,
+    LIBXL_ALTP2M_MODE_LIMITED = 3,
+} libxl_altp2m_mode;
+
+const char *libxl_altp2m_mode_to_string(libxl_altp2m_mode m);
+
 /* device_model = "wren-dm": dom0's device model serves the domain from
  * before it first runs until it is destroyed (tools/dm). */
 typedef enum
@@ -112,6 +124,7 @@ typedef struct
     uint64_t p2m_pool_kb;     /* 0: the hypervisor's default */
     libxl_logdirty logdirty;
     libxl_device_model device_model;
+    libxl_altp2m_mode altp2m;
     char *kernel; /* a path */
     char *ramdisk;
     char *cmdline;

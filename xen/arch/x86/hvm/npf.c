@@ -7,7 +7,9 @@
  * source gfn; a pending lazy type change on the path is resolved and the
  * guest retries; an access the entry now allows (another CPU fixed it)
  * is retried, and so is an EPT misconfiguration whose mark another CPU
- * resolved first; a write to ram_logdirty goes to the log-dirty code
+ * resolved first; an access to RAM that the entry's type allows but its
+ * access refuses goes to mem_access (vm_event.h: an event to a listener,
+ * or Xen's rule without one); a write to ram_logdirty goes to the log-dirty code
  * (logdirty.c: logged, and the page or its superpage becomes ram_rw); a
  * write to ram_shared unshares the gfn (mem_sharing.c: a private copy,
  * or the frame itself if no other entry maps it); a
@@ -26,6 +28,7 @@
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/vmce.h>
+#include <xen/vm_event.h>
 #include <xen/guest_access.h>
 #include <xen/altp2m.h>
 #include <asm/hvm.h>
@@ -39,6 +42,26 @@ static bool access_allowed(p2m_type_t t, p2m_access_t a, const struct hvm_exit *
     unsigned int have = p2m_type_rights(t) & a;
     return (!e->npf_read || (have & p2m_access_r)) && (!e->npf_write || (have & p2m_access_w)) &&
            (!e->npf_exec || (have & p2m_access_x));
+}
+
+/* The access as p2m rights, and as vm_event's MEM_ACCESS_* bits. */
+static unsigned int wanted(const struct hvm_exit *e)
+{
+    return (e->npf_read ? p2m_access_r : 0) | (e->npf_write ? p2m_access_w : 0) |
+           (e->npf_exec ? p2m_access_x : 0);
+}
+
+static uint32_t access_kinds(const struct hvm_exit *e)
+{
+    return (e->npf_read ? MEM_ACCESS_R : 0) | (e->npf_write ? MEM_ACCESS_W : 0) |
+           (e->npf_exec ? MEM_ACCESS_X : 0) | (e->npf_guest_walk ? MEM_ACCESS_FAULT_IN_GPT : 0);
+}
+
+/* RAM whose type allows the access and whose access right refuses it. */
+static bool refused_by_access(p2m_type_t t, p2m_access_t a, const struct hvm_exit *e)
+{
+    unsigned int want = wanted(e);
+    return p2m_is_ram(t) && (p2m_type_rights(t) & want) == want && (a & want) != want;
 }
 
 /* Fetch the bytes at the guest's RIP, as many as are mapped (up to 15). */
@@ -132,6 +155,7 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     const char *why = "no mapping allows it";
     p2m_type_t t;
     p2m_access_t a;
+    v->vm_event.fault_offset = e->gpa & (PAGE_SIZE - 1); /* for a mem_access event */
     /* In a view: filled from the host, or the view's own access; else a
      * host fault on the gfn the view's entry derives from. */
     if ( ACCESS_ONCE(v->domain->altp2m.active) &&
@@ -149,6 +173,11 @@ void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e)
     }
     if ( access_allowed(t, a, e) )
         return;
+    if ( refused_by_access(t, a, e) )
+    {
+        mem_access_host_violation(v, gfn, access_kinds(e), e->gpa & (PAGE_SIZE - 1));
+        return;
+    }
     if ( (t == p2m_invalid || t == p2m_mmio_dm) && !e->npf_exec && !e->npf_guest_walk )
     {
         hvm_emulate_mmio(v, e);

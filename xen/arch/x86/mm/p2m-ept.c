@@ -131,4 +131,5 @@ const struct p2m_pte_ops ept_pte_ops = {
     .clear_recalc = ept_clear_recalc,
     .max_leaf_level = 3,
     .hw_managed_bits = EPT_ACCESSED | EPT_DIRTY,
+    .dirty_bits = EPT_DIRTY,
 };

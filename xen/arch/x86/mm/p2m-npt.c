@@ -129,5 +129,6 @@ const struct p2m_pte_ops npt_pte_ops = {
     .clear_recalc = npt_clear_recalc,
     .max_leaf_level = 3,
     .hw_managed_bits = NPT_ACCESSED | NPT_DIRTY,
+    .dirty_bits = NPT_DIRTY,
     .dirty_flags_always = true,
 };

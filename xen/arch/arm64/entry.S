@@ -1,0 +1,84 @@
+/*
+ * entry.S - the EL2 exception vector table (VBAR_EL2): every entry saves
+ * the whole register file as a struct cpu_user_regs (asm/traps.h) and
+ * calls do_trap (traps.c), which never returns: the hypervisor takes no
+ * exception on purpose. The eight lower-EL entries are guest exits: they
+ * keep x0/x1 on the stack and go to guest_exit (guest_entry.S), which
+ * returns from guest_run.
+ */
+#include <asm/boot.h>
+
+/* clang-format off */
+#define FRAME_SIZE   304        /* CPU_USER_REGS_SIZE */
+#define FRAME_SP     248
+#define FRAME_ELR    256
+#define FRAME_ESR    272
+#define FRAME_KIND   288
+
+/* One 128-byte slot: make room, keep x0/x1, say which slot, go on. */
+.macro vector kind
+        .balign 0x80
+        sub     sp, sp, #FRAME_SIZE
+        stp     x0, x1, [sp, #0]
+        mov     x1, #\kind
+        b       trap_save
+.endm
+
+/* A guest exit: guest_exit stores the guest's registers. */
+.macro guest_vector kind
+        .balign 0x80
+        stp     x0, x1, [sp, #-16]!
+        mov     x1, #\kind
+        b       guest_exit
+.endm
+
+        .text
+        .balign 0x800
+        .global el2_vectors
+el2_vectors:
+        vector  0               /* current EL, SP_EL0: synchronous */
+        vector  1               /* IRQ */
+        vector  2               /* FIQ */
+        vector  3               /* SError */
+        vector  4               /* current EL, SP_EL2: synchronous */
+        vector  5
+        vector  6
+        vector  7
+        guest_vector 8               /* lower EL, AArch64 */
+        guest_vector 9
+        guest_vector 10
+        guest_vector 11
+        guest_vector 12              /* lower EL, AArch32 */
+        guest_vector 13
+        guest_vector 14
+        guest_vector 15
+
+trap_save:
+        stp     x2, x3, [sp, #16]
+        stp     x4, x5, [sp, #32]
+        stp     x6, x7, [sp, #48]
+        stp     x8, x9, [sp, #64]
+        stp     x10, x11, [sp, #80]
+        stp     x12, x13, [sp, #96]
+        stp     x14, x15, [sp, #112]
+        stp     x16, x17, [sp, #128]
+        stp     x18, x19, [sp, #144]
+        stp     x20, x21, [sp, #160]
+        stp     x22, x23, [sp, #176]
+        stp     x24, x25, [sp, #192]
+        stp     x26, x27, [sp, #208]
+        stp     x28, x29, [sp, #224]
+        add     x2, sp, #FRAME_SIZE
+        stp     x30, x2, [sp, #240]
+        mrs     x2, elr_el2
+        mrs     x3, spsr_el2
+        stp     x2, x3, [sp, #FRAME_ELR]
+        mrs     x2, esr_el2
+        mrs     x3, far_el2
+        stp     x2, x3, [sp, #FRAME_ESR]
+        stp     x1, xzr, [sp, #FRAME_KIND]
+        mov     x0, sp
+        bl      do_trap
+1:      wfe
+        b       1b
+/* clang-format on */

@@ -1,0 +1,142 @@
+/*
+ * exits.c - what an EL1 guest's exception to EL2 means, decoded from
+ * ESR_EL2 (Arm ARM D19, "ESR_EL2"): HVC #0xEA1 is a hypercall, HVC #0 and
+ * SMC #0 are PSCI, WFI/WFE yield the CPU, a stage-2 data or instruction
+ * abort is a p2m fault (pending changes resolved, else no device is
+ * there yet: the domain crashes), anything else crashes the domain with
+ * its syndrome on the console. The hypervisor itself never stops for a
+ * guest's mistake.
+ *
+ * May not touch: the guest's registers beyond the exit's own (PC past a
+ * trapped instruction, x0 for a result); p2m entries (only
+ * p2m_resolve_fault changes them, for the core's pending changes).
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <xen/hypercall.h>
+#include <xen/p2m.h>
+#include <asm/guest.h>
+#include <asm/traps.h>
+#include <asm/sysregs.h>
+
+#define ESR_EC_WFX       0x01
+#define ESR_ISS(e)       ((e)&0x1ffffffUL)
+#define HVC_XEN_IMM      0xea1 /* Xen's hypercall immediate */
+#define DABT_ISV         (1UL << 24)
+#define DABT_SAS(e)      (((e) >> 22) & 3)
+#define DABT_SRT(e)      (((e) >> 16) & 0x1f)
+#define DABT_S1PTW       (1UL << 7)
+#define DABT_WNR         (1UL << 6)
+#define FSC_TRANSLATION  0x04 /* 0b0001LL: levels 0-3 */
+#define FSC_PERMISSION   0x0c /* 0b0011LL */
+#define FSC_TYPE(f)      ((f)&0x3c)
+#define HPFAR_FIPA(h)    (((h) >> 4) & 0xffffffffffUL) /* IPA[51:12] */
+#define SYSREG_ISS_READ  (1UL << 0)
+#define SYSREG_ISS_RT(e) (((e) >> 5) & 0x1f)
+
+static void crash(struct vcpu *v, const char *why)
+{
+    const struct guest_regs *r = &v->arch.regs;
+    printk(XENLOG_ERR "d%uv%u on CPU%u: %s: ESR_EL2 %#lx PC %#lx FAR %#lx HPFAR %#lx\n",
+           v->domain->domain_id, v->vcpu_id, smp_processor_id(), why, r->esr, r->pc, r->far,
+           r->hpfar);
+    domain_crash(v->domain, why);
+}
+
+static void skip_insn(struct vcpu *v)
+{
+    v->arch.regs.pc += 4; /* AArch64: every trapped instruction is 4 bytes */
+}
+
+static void exit_hvc(struct vcpu *v)
+{
+    uint64_t imm = ESR_ISS(v->arch.regs.esr) & 0xffff;
+    if ( imm == HVC_XEN_IMM )
+        arch_hypercall(v);
+    else if ( imm == 0 && vpsci_is_call(v->arch.regs.x[0]) )
+        vpsci_call(v);
+    else
+        v->arch.regs.x[0] = (uint64_t)-1; /* SMCCC: unknown function */
+}
+
+/* SMC traps with ELR_EL2 on the SMC itself (HVC's is past it). */
+static void exit_smc(struct vcpu *v)
+{
+    skip_insn(v);
+    if ( vpsci_is_call(v->arch.regs.x[0]) )
+        vpsci_call(v);
+    else
+        v->arch.regs.x[0] = (uint64_t)-1;
+}
+
+static uint64_t abort_ipa(const struct guest_regs *r)
+{
+    return (HPFAR_FIPA(r->hpfar) << 12) | (r->far & 0xfff);
+}
+
+/* A stage-2 abort. The core's pending changes first (a marked entry
+ * faults like an empty one); then there is no device to emulate yet. */
+static void exit_abort(struct vcpu *v, bool data)
+{
+    const struct guest_regs *r = &v->arch.regs;
+    uint64_t esr = r->esr, ipa = abort_ipa(r);
+    unsigned int fsc = esr & ESR_FSC_MASK;
+    char why[160];
+    if ( FSC_TYPE(fsc) == FSC_TRANSLATION &&
+         p2m_resolve_fault(&v->domain->p2m, _gfn(ipa >> PAGE_SHIFT)) > 0 )
+    {
+        asm volatile("dsb ishst" ::: "memory"); /* the walker sees the entry */
+        return;
+    }
+    if ( data && (esr & DABT_ISV) )
+        snprintf(why, sizeof(why),
+                 "data abort at IPA %#lx (FSC %#x): %s of %u bytes, register x%lu, no device there",
+                 ipa, fsc, esr & DABT_WNR ? "write" : "read", 1U << DABT_SAS(esr), DABT_SRT(esr));
+    else
+        snprintf(why, sizeof(why), "%s abort at IPA %#lx (FSC %#x%s)",
+                 data ? "data" : "instruction", ipa, fsc, esr & DABT_S1PTW ? ", stage-1 walk" : "");
+    crash(v, why);
+}
+
+/* Nothing is trapped on purpose (HCR_EL2.TID*, TVM, TACR are clear): a
+ * trapped register access is one the guest may not make. */
+static void exit_sysreg(struct vcpu *v)
+{
+    char why[96];
+    uint64_t iss = ESR_ISS(v->arch.regs.esr);
+    snprintf(why, sizeof(why), "trapped system register %s (ISS %#lx, x%lu)",
+             iss & SYSREG_ISS_READ ? "read" : "write", iss, SYSREG_ISS_RT(iss));
+    crash(v, why);
+}
+
+static void exit_sync(struct vcpu *v)
+{
+    unsigned int ec = (v->arch.regs.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    switch ( ec )
+    {
+    case ESR_EC_HVC64: exit_hvc(v); break;
+    case ESR_EC_SMC64: exit_smc(v); break;
+    case ESR_EC_WFX:
+        skip_insn(v);
+        vcpu_yield();
+        break;
+    case ESR_EC_DABT_LOW: exit_abort(v, true); break;
+    case ESR_EC_IABT_LOW: exit_abort(v, false); break;
+    case ESR_EC_SYSREG: exit_sysreg(v); break;
+    default: crash(v, "unexpected exception class"); break;
+    }
+}
+
+void guest_handle_exit(struct vcpu *v, unsigned long kind)
+{
+    switch ( kind )
+    {
+    case TRAP_LOWER_A64: exit_sync(v); break;
+    case TRAP_LOWER_A64 + 1: /* IRQ */
+    case TRAP_LOWER_A64 + 2: /* FIQ: none are routed yet (no GIC driver) */ break;
+    case TRAP_LOWER_A64 + 3: crash(v, "SError"); break;
+    default: crash(v, "exception from AArch32"); break;
+    }
+}

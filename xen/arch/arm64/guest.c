@@ -1,0 +1,196 @@
+/*
+ * guest.c - EL1 guests: what EL2 sets once per CPU for them (VTCR_EL2
+ * from the stage-2 backend, the counter and ID registers they see), a
+ * vCPU's power-on state, the switch of its EL1 system registers, HCR_EL2
+ * and VTTBR_EL2 around its slice, and one entry and exit (guest_run,
+ * guest_entry.S) per arch_vcpu_run_once. What an exit means is exits.c's.
+ *
+ * VMIDs: a domain's VMID is its domid + 1 (VMID 0 stays unused), so no
+ * table is kept; a domid reused after a destroy gets its VMID flushed
+ * when its vCPU 0 is created. That needs 16-bit VMIDs for every domid;
+ * with 8 bits domains 255 and up are refused.
+ *
+ * May not touch: the stage-2 table format (mm/p2m-stage2.c), the
+ * scheduler's decisions (common/schedule.c), interrupts (no vGIC yet).
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/arch.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <asm/arm64.h>
+#include <asm/guest.h>
+#include <asm/p2m-stage2.h>
+#include <asm/system.h>
+#include <asm/sysregs.h>
+
+/* HCR_EL2 for every guest (Arm ARM D19, "HCR_EL2"). */
+#define HCR_VM     (1UL << 0) /* stage 2 on */
+#define HCR_SWIO   (1UL << 1) /* set/way invalidate becomes clean+invalidate */
+#define HCR_FMO    (1UL << 3) /* FIQs, IRQs and SErrors to EL2; the guest's */
+#define HCR_IMO    (1UL << 4) /* are virtual (none are raised yet: no vGIC) */
+#define HCR_AMO    (1UL << 5)
+#define HCR_FB     (1UL << 9)  /* TLB and I-cache maintenance broadcast */
+#define HCR_BSU_IS (1UL << 10) /* barriers: inner shareable */
+#define HCR_TWI    (1UL << 13) /* WFI traps: the vCPU yields */
+#define HCR_TWE    (1UL << 14) /* WFE traps likewise */
+#define HCR_TSC    (1UL << 19) /* SMC traps: PSCI */
+#define HCR_RW     (1UL << 31) /* EL1 is AArch64 */
+#define GUEST_HCR                                                                                \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
+     HCR_TSC | HCR_RW)
+
+#define CNTHCTL_EL1PCTEN (1UL << 0) /* EL1 reads the physical counter */
+#define CNTHCTL_EL1PCEN  (1UL << 1) /* and its physical timer */
+#define MPIDR_RES1       (1UL << 31)
+
+static struct stage2_caps caps;
+
+/* Every CPU, before it runs a guest. The boot CPU reads the caps. */
+void guest_cpu_init(void)
+{
+    if ( !caps.ipa_bits &&
+         stage2_probe(READ_SYSREG(id_aa64mmfr0_el1), READ_SYSREG(id_aa64mmfr1_el1), &caps) )
+        panic("stage 2: no 4K granule or an IPA space below 40 bits");
+    WRITE_SYSREG(stage2_vtcr(&caps), vtcr_el2);
+    WRITE_SYSREG(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+    WRITE_SYSREG(0, cntvoff_el2);
+    WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
+    isb();
+}
+
+unsigned int arch_gpaddr_bits(void)
+{
+    return caps.ipa_bits ? caps.ipa_bits : 40;
+}
+
+const struct p2m_pte_ops *arch_p2m_ops(void)
+{
+    return &stage2_pte_ops;
+}
+
+static uint16_t domain_vmid(const struct domain *d)
+{
+    return (uint16_t)(d->domain_id + 1);
+}
+
+static uint64_t domain_vttbr(struct domain *d)
+{
+    return stage2_vttbr(p2m_root_maddr(&d->p2m), domain_vmid(d), caps.vmid_bits);
+}
+
+/* Drop every stage-1 and stage-2 entry tagged with d's VMID, on every
+ * CPU (the inner-shareable TLBI is broadcast: no CPU is waited for).
+ * TLBI acts on the VMID in VTTBR_EL2, so d's is loaded for it. */
+void arch_flush_guest_tlbs(struct domain *d)
+{
+    unsigned long f = local_save_flags();
+    uint64_t old;
+    local_irq_disable();
+    old = READ_SYSREG(vttbr_el2);
+    asm volatile("dsb ishst" ::: "memory");
+    WRITE_SYSREG(domain_vttbr(d), vttbr_el2);
+    isb();
+    asm volatile("tlbi vmalls12e1is; dsb ish" ::: "memory");
+    WRITE_SYSREG(old, vttbr_el2);
+    isb();
+    asm volatile("msr daif, %0" ::"r"(f) : "memory");
+}
+
+/* Power-on state: EL1h, interrupts masked, MMU and caches off. */
+void guest_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+    v->arch.entered = false;
+    v->arch.regs.pc = pc;
+    v->arch.regs.x[0] = x0;
+    v->arch.regs.pstate = PSR_EL1H_MASKED;
+    v->arch.sys.sctlr = SCTLR_EL1_RESET;
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    if ( d->domain_id + 1U >= (1U << caps.vmid_bits) )
+        return -ENOSPC;
+    guest_vcpu_reset(v, 0, 0);
+    v->arch.hcr = GUEST_HCR;
+    v->arch.vmpidr = MPIDR_RES1 | vcpu_to_mpidr(v->vcpu_id);
+    if ( v->vcpu_id == 0 )
+        arch_flush_guest_tlbs(d); /* a reused domid's old entries */
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+}
+
+/* The EL1 registers a vCPU owns, one X-macro for save and load. */
+/* clang-format off */
+#define GUEST_SYSREGS(X) \
+    X(sctlr, sctlr_el1) \
+    X(actlr, actlr_el1) \
+    X(cpacr, cpacr_el1) \
+    X(ttbr0, ttbr0_el1) \
+    X(ttbr1, ttbr1_el1) \
+    X(tcr, tcr_el1) \
+    X(mair, mair_el1) \
+    X(amair, amair_el1) \
+    X(vbar, vbar_el1) \
+    X(contextidr, contextidr_el1) \
+    X(tpidr_el1, tpidr_el1) \
+    X(tpidr_el0, tpidr_el0) \
+    X(tpidrro_el0, tpidrro_el0) \
+    X(sp_el0, sp_el0) \
+    X(sp_el1, sp_el1) \
+    X(elr_el1, elr_el1) \
+    X(spsr_el1, spsr_el1) \
+    X(esr, esr_el1) \
+    X(far, far_el1) \
+    X(afsr0, afsr0_el1) \
+    X(afsr1, afsr1_el1) \
+    X(par, par_el1) \
+    X(cntkctl, cntkctl_el1) \
+    X(csselr, csselr_el1) \
+    X(mdscr, mdscr_el1) \
+    X(cntv_cval, cntv_cval_el0) \
+    X(cntv_ctl, cntv_ctl_el0)
+
+/* clang-format on */
+
+#define SAVE_ONE(field, reg) s->field = READ_SYSREG(reg);
+#define LOAD_ONE(field, reg) WRITE_SYSREG(s->field, reg);
+
+void arch_vcpu_switch_in(struct vcpu *v)
+{
+    const struct guest_sysregs *s = &v->arch.sys;
+    GUEST_SYSREGS(LOAD_ONE)
+    WRITE_SYSREG(v->arch.vmpidr, vmpidr_el2);
+    WRITE_SYSREG(domain_vttbr(v->domain), vttbr_el2);
+    WRITE_SYSREG(v->arch.hcr, hcr_el2);
+    isb();
+    if ( !v->arch.entered )
+        printk("d%uv%u enters at %#lx on CPU%u\n", v->domain->domain_id, v->vcpu_id,
+               v->arch.regs.pc, smp_processor_id());
+    v->arch.entered = true;
+}
+
+void arch_vcpu_switch_out(struct vcpu *v)
+{
+    struct guest_sysregs *s = &v->arch.sys;
+    GUEST_SYSREGS(SAVE_ONE)
+    WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
+    isb();
+}
+
+void arch_vcpu_run_once(struct vcpu *v)
+{
+    unsigned long f = local_save_flags();
+    unsigned long kind;
+    local_irq_disable();
+    kind = guest_run(&v->arch.regs);
+    asm volatile("msr daif, %0" ::"r"(f) : "memory");
+    v->exits++;
+    guest_handle_exit(v, kind);
+}

@@ -1,0 +1,38 @@
+/*
+ * hypercall.c - Xen's Arm hypercall ABI into the common dispatcher:
+ * `HVC #0xEA1` with the number in x16, arguments in x0..x4 and the result
+ * in x0 (the other argument registers are left as they were). A call from
+ * EL0 is refused by the dispatcher. A handler's -ERESTART puts the PC
+ * back on the HVC (HVC's ELR_EL2 is the next instruction), so the guest
+ * issues the call again with the arguments hypercall_set_arg rewrote.
+ *
+ * May not touch: any guest register but x0..x4 and the PC.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <xen/hypercall.h>
+#include <asm/guest.h>
+
+#define PSR_MODE_EL0T 0x0 /* SPSR.M[3:0] of EL0 */
+
+void arch_hypercall(struct vcpu *v)
+{
+    struct guest_regs *r = &v->arch.regs;
+    bool from_user = (r->pstate & 0xf) == PSR_MODE_EL0T;
+    long rc = hypercall_dispatch(v->domain, r->x[16], r->x, from_user);
+    if ( rc == -ERESTART )
+    {
+        r->pc -= 4;
+        vcpu_yield();
+        return;
+    }
+    r->x[0] = (uint64_t)rc;
+}
+
+void hypercall_set_arg(unsigned int idx, uint64_t val)
+{
+    if ( idx < HYPERCALL_MAX_ARGS )
+        current->arch.regs.x[idx] = val;
+}

@@ -1,0 +1,38 @@
+/*
+ * vcpu_arch.h - the arm64 part of a vCPU, embedded in struct vcpu: the
+ * registers an EL1 guest owns (general registers, PC and PSTATE as the
+ * exit left them, the EL1 system registers switched with the vCPU) and
+ * what EL2 keeps for it (HCR_EL2, VMPIDR_EL2). Plain data: guest.c and
+ * guest_entry.S fill it; common code never reads it.
+ */
+#ifndef ASM_VCPU_ARCH_H
+#define ASM_VCPU_ARCH_H
+
+#include <xen/types.h>
+
+/* Saved and restored by guest_entry.S: keep GR_* there in step. */
+struct guest_regs
+{
+    uint64_t x[31];
+    uint64_t pc, pstate;           /* ELR_EL2, SPSR_EL2 */
+    uint64_t esr, far, hpfar, pad; /* the last exit's syndrome, fault VA, IPA page */
+};
+
+/* The EL1 (and EL0) system registers a guest owns, switched per vCPU. */
+struct guest_sysregs
+{
+    uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
+    uint64_t vbar, contextidr, tpidr_el1, tpidr_el0, tpidrro_el0;
+    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
+    uint64_t par, cntkctl, csselr, mdscr, cntv_ctl, cntv_cval;
+};
+
+struct vcpu_arch
+{
+    struct guest_regs regs;
+    struct guest_sysregs sys;
+    uint64_t hcr, vmpidr;
+    bool entered; /* has run since its last reset (logged once) */
+};
+
+#endif /* ASM_VCPU_ARCH_H */

@@ -1,0 +1,114 @@
+/*
+ * stubs.c - every hook common code calls that arm64 cannot do yet, each
+ * failing the way its caller already handles (-EOPNOTSUPP, NULL, 0 or
+ * nothing). docs/designs/arm64.md lists them;
+ * each leaves this file when the part of issue 14 that owns it lands.
+ * Nothing here may touch hardware.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/arch.h>
+#include <xen/sched.h>
+#include <xen/smp.h>
+#include <xen/vmce.h>
+#include <xen/guest_access.h>
+#include <xen/hypercall.h>
+#include <asm/sysregs.h>
+
+/* The identity map (mm.c): machine address == hypervisor virtual. */
+uintptr_t directmap_base;
+
+/* ---- vCPUs: x86's VCPUOP_initialise context, and the vGIC ---- */
+
+/* Arm guests start vCPUs with PSCI CPU_ON (vpsci.c). */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    return -EOPNOTSUPP;
+}
+void arch_evtchn_inject(struct vcpu *v)
+{
+}
+bool arch_vcpu_intr_pending(struct vcpu *v)
+{
+    return false;
+}
+void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
+{
+}
+
+/* ---- HVM context records: x86's formats; Arm's are not defined yet ---- */
+
+#define NO_RECORD(name, type)                                         \
+    void arch_hvm_##name##_save(struct vcpu *v, struct type *r)       \
+    {                                                                 \
+    }                                                                 \
+    int arch_hvm_##name##_check(struct vcpu *v, const struct type *r) \
+    {                                                                 \
+        return -EOPNOTSUPP;                                           \
+    }                                                                 \
+    int arch_hvm_##name##_load(struct vcpu *v, const struct type *r)  \
+    {                                                                 \
+        return -EOPNOTSUPP;                                           \
+    }
+NO_RECORD(cpu, hvm_hw_cpu)
+NO_RECORD(lapic, hvm_hw_lapic)
+NO_RECORD(lapic_regs, hvm_hw_lapic_regs)
+NO_RECORD(mtrr, hvm_hw_mtrr)
+NO_RECORD(vmce, hvm_vmce_vcpu)
+NO_RECORD(vmce_pending, hvm_wren_vmce_pending)
+
+uint32_t arch_hvm_xsave_max(void)
+{
+    return 0; /* no record */
+}
+uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
+{
+    return 0;
+}
+int arch_hvm_xsave_check(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    return -EOPNOTSUPP;
+}
+int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
+{
+    return -EOPNOTSUPP;
+}
+
+/* ---- time: needs the GIC for the timer interrupt ---- */
+
+void arch_timer_program(int64_t ns)
+{
+}
+uint64_t arch_wallclock_seconds(void)
+{
+    return 0; /* QEMU virt's PL031 is not read yet */
+}
+
+/* ---- log-dirty by a hardware log: none on Arm (HAFDBS is the p2m's) ---- */
+
+const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
+{
+    return NULL;
+}
+
+/* ---- devices and x86-only features ---- */
+
+bool arch_link_find(uint64_t *maddr, uint64_t *size, uint16_t *bdf)
+{
+    return false; /* no ivshmem on arm64 yet */
+}
+void arch_vmce_inject(struct vcpu *v, uint64_t gfn, const struct mce_record *rec)
+{
+}
+void arch_mce_synthesize(mfn_t m, bool at_access, struct mce_record *rec)
+{
+    memset(rec, 0, sizeof(*rec));
+}
+long do_mca(uint64_t u_xen_mc)
+{
+    return -EOPNOTSUPP; /* vMCE stays x86 (issue 14) */
+}
+long hvmop_set_evtchn_upcall_vector(uint64_t arg)
+{
+    return -EOPNOTSUPP; /* Arm upcalls go by a PPI */
+}

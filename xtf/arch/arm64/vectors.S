@@ -1,0 +1,56 @@
+/*
+ * vectors.S - VBAR_EL1 of the AArch64 XTF kernel: no exception is
+ * expected, so every one of the 16 entries saves x0..x30 and calls
+ * xtf_exception (setup.c), which reports FAILURE with ESR_EL1, ELR_EL1
+ * and FAR_EL1. Nothing returns. Touches only the stack.
+ */
+/* clang-format off */
+.macro vector kind
+        .balign 0x80
+        sub     sp, sp, #256
+        stp     x0, x1, [sp, #0]
+        mov     x0, #\kind
+        b       exc_save
+.endm
+
+        .text
+        .balign 0x800
+        .global xtf_vectors
+xtf_vectors:
+        vector 0
+        vector 1
+        vector 2
+        vector 3
+        vector 4
+        vector 5
+        vector 6
+        vector 7
+        vector 8
+        vector 9
+        vector 10
+        vector 11
+        vector 12
+        vector 13
+        vector 14
+        vector 15
+
+exc_save:
+        stp     x2, x3, [sp, #16]
+        stp     x4, x5, [sp, #32]
+        stp     x6, x7, [sp, #48]
+        stp     x8, x9, [sp, #64]
+        stp     x10, x11, [sp, #80]
+        stp     x12, x13, [sp, #96]
+        stp     x14, x15, [sp, #112]
+        stp     x16, x17, [sp, #128]
+        stp     x18, x19, [sp, #144]
+        stp     x20, x21, [sp, #160]
+        stp     x22, x23, [sp, #176]
+        stp     x24, x25, [sp, #192]
+        stp     x26, x27, [sp, #208]
+        stp     x28, x29, [sp, #224]
+        str     x30, [sp, #240]
+        mov     x1, sp
+        bl      xtf_exception
+1:      b       1b
+/* clang-format on */

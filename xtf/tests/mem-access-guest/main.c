@@ -1,0 +1,61 @@
+/*
+ * mem-access-guest - helper domU for dom0's xen-access scenario
+ * (tools/dom0/tests/xen-access). Round after round, for ever: one write
+ * at byte 0x18 of each of the frames 0x400..0x403, each read back at
+ * once, then a call into frame 0x410 (which holds a RET). A read-back
+ * that differs from what was written means a write was lost: it says so
+ * and crashes. It prints "ok round N" at every power of two. Under a
+ * listener each first access to a restricted frame stops its vCPU until
+ * the listener answers; nothing else may change.
+ *
+ * May not touch: any frame but those five and its own image. Prints no
+ * verdict.
+ */
+#include <xtf.h>
+
+const char test_title[] = "mem_access helper: a guest touching five frames";
+
+#define W_GFN  0x400UL
+#define X_GFN  0x410UL
+#define OFFSET 0x18UL
+
+static uint64_t *word(uint64_t gfn, uint64_t offset)
+{
+    return (uint64_t *)(uintptr_t)((gfn << PAGE_SHIFT) + offset);
+}
+
+/* Exactly one store instruction per frame: one access, one violation. */
+static inline void store(uint64_t *p, uint64_t v)
+{
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+}
+
+static void one_round(uint64_t round)
+{
+    for ( uint64_t i = 0; i < 4; i++ )
+    {
+        uint64_t *p = word(W_GFN + i, OFFSET), v = (round << 8) | i;
+
+        store(p, v);
+        if ( *(volatile uint64_t *)p != v )
+        {
+            printf("MISMATCH: round %lu frame %#lx reads %#lx, not %#lx\n", (unsigned long)round,
+                   (unsigned long)(W_GFN + i), (unsigned long)*p, (unsigned long)v);
+            xtf_shutdown(SHUTDOWN_crash);
+        }
+    }
+    ((void (*)(void))(uintptr_t)word(X_GFN, 0))();
+}
+
+void test_main(void)
+{
+    *(volatile uint8_t *)word(X_GFN, 0) = 0xc3; /* RET */
+    printf("rounds running\n");
+    for ( uint64_t round = 1;; round++ )
+    {
+        one_round(round);
+        if ( !(round & (round - 1)) )
+            printf("ok round %lu\n", (unsigned long)round);
+        hypercall_yield();
+    }
+}
