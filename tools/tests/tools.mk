@@ -172,6 +172,7 @@ TOOL_SRCS_test-xl += xl/xl.c
 TOOL_SRCS_test-xl += xl/xl_cmdtable.c
 TOOL_SRCS_test-xl += xl/xl_info.c
 TOOL_SRCS_test-xl += xl/xl_mem.c
+TOOL_SRCS_test-xl += xl/xl_memshare.c
 TOOL_SRCS_test-xl += xl/xl_vmcontrol.c
 TOOL_SRCS_test-xl += xl/xl_fork.c
 TOOL_SRCS_test-xl += xl/xl_ioreq.c

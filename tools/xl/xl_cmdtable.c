@@ -58,6 +58,8 @@ const struct cmd_spec cmd_table[] = {
       "List the IOREQ servers of wren-dm's domains, with their counters" },
     { "fork-vm",   main_fork_vm,  "[-p] [--max-vcpus=N] [--fork-reset] <Domain>",
       "Fork a domain into a new one, or reset a fork (--fork-reset)" },
+    { "mem-share", main_memshare, "[-H] <DomA> <DomB> [FIRST-LAST] | -s [Domain...]",
+      "Share the pages two domains hold identically (-H: at any gfn); -s: the counters" },
     { "help",      main_help,     "[command]",
       "Print this help" },
 };

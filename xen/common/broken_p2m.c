@@ -60,7 +60,7 @@ long domctl_set_broken_page(struct domain *d, struct xen_domctl *op, uint64_t ar
     return domain_set_gfn_broken(d, op->u.set_broken_page_p2m.pfn);
 }
 
-/* The XEN_DOMCTL_PFINFO_* type of d's gfn: RAM of d's own is NOTAB, a
+/* The XEN_DOMCTL_PFINFO_* type of d's gfn: RAM of d's own (or shared) is NOTAB, a
  * broken entry BROKEN, anything else (holes, MMIO, foreign and grant
  * mappings, pages the hypervisor shares with d) XTAB, as in Xen. */
 static uint32_t gfn_pfinfo(struct domain *d, uint64_t gfn)
@@ -75,6 +75,8 @@ static uint32_t gfn_pfinfo(struct domain *d, uint64_t gfn)
         return XEN_DOMCTL_PFINFO_BROKEN;
     if ( p2m_is_ram(t) && frame_is_allocated_to(m, d->domain_id) )
         return XEN_DOMCTL_PFINFO_NOTAB;
+    if ( t == p2m_ram_shared )
+        return XEN_DOMCTL_PFINFO_NOTAB; /* the domain's RAM; mapping it unshares it */
     return XEN_DOMCTL_PFINFO_XTAB;
 }
 

@@ -109,6 +109,11 @@ static int unshare(struct domain *d, uint64_t gfn)
     return rc;
 }
 
+int mem_sharing_unshare_gfn(struct domain *d, gfn_t gfn)
+{
+    return domain_gfn_ok(d, gfn_x(gfn)) ? unshare(d, gfn_x(gfn)) : -EINVAL;
+}
+
 bool mem_sharing_unshare_fault(struct vcpu *v, gfn_t gfn)
 {
     struct domain *d = v->domain;

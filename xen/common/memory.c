@@ -3,6 +3,9 @@
  * guest-physical address space, and the control domain's way to map
  * another domain's frames (XENMAPSPACE_gmfn_foreign).
  *
+ * A shared gfn (p2m_ram_shared) is unshared before it is mapped, as
+ * Xen's P2M_UNSHARE lookups do (mem_sharing_unshare_gfn).
+ *
  * A foreign mapping holds a reference on the frame it maps (taken here,
  * dropped by the p2m when the entry goes, xen/frame.h): when the foreign
  * domain gives the frame back or dies, the frame stays out of the
@@ -239,6 +242,13 @@ static int map_one_foreign(struct domain *cd, struct domain *fd, uint64_t idx, u
     mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
     if ( ft == p2m_invalid && !mem_fork_populate(fd, _gfn(idx)) ) /* a fork's first touch */
         mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
+    if ( ft == p2m_ram_shared ) /* a private copy first, as Xen */
+    {
+        rc = mem_sharing_unshare_gfn(fd, _gfn(idx));
+        if ( rc )
+            return rc;
+        mfn = p2m_lookup_get(&fd->p2m, _gfn(idx), &ft, get_foreign, fd);
+    }
     if ( !mfn_valid_raw(mfn) )
         return -EINVAL;
     rc = foreign_access(ft, &a);

@@ -249,6 +249,29 @@ int libxl_domain_setmaxmem(libxl_ctx *ctx, libxl_domid domid, uint64_t kb)
     return act("mem-max", domid);
 }
 
+int libxl_mem_share(libxl_ctx *ctx, libxl_domid a, libxl_domid b, uint64_t first, uint64_t last,
+                    bool by_hash, libxl_mem_share_result *r)
+{
+    stub.share_b = b;
+    stub.share_first = first;
+    stub.share_last = last;
+    stub.share_by_hash = by_hash;
+    *r = (libxl_mem_share_result){ 10, 4, 4, 4 };
+    return act("mem-share", a);
+}
+
+int libxl_mem_share_info(libxl_ctx *ctx, libxl_mem_share_info_t *info)
+{
+    *info = (libxl_mem_share_info_t){ 5, 3, 0 };
+    return 0;
+}
+
+int libxl_domain_shared_pages(libxl_ctx *ctx, libxl_domid domid, uint64_t *pages)
+{
+    *pages = 2;
+    return find(domid) ? 0 : ERROR_DOMAIN_NOTFOUND;
+}
+
 int libxl_domain_uptime(libxl_ctx *ctx, libxl_domid domid, uint64_t *s)
 {
     *s = domid == 3 ? 93784 : 59; /* 1 day, 2:03:04 */

@@ -25,6 +25,9 @@ struct stub_state
     const char *guest_nodes;  /* libxl_domain_guest_nodes' answer (NULL: "") */
     bool fail_guest_nodes;    /* ... fails */
     char restored_nodes[600]; /* the restore's opts->guest_nodes ("-": NULL) */
+    libxl_domid share_b;      /* libxl_mem_share's second domain */
+    uint64_t share_first, share_last;
+    bool share_by_hash;
 };
 extern struct stub_state stub;
 

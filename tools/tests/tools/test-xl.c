@@ -183,6 +183,28 @@ static void test_memory(void)
     CHECK_EQ(xl("mem-max nosuch 5"), 1);
 }
 
+/* mem-share: its operands, its range, and -s. */
+static void test_mem_share(void)
+{
+    stub_reset();
+    CHECK_EQ(xl("mem-share web 7"), 0);
+    CHECK(!strcmp(stub.last_action, "mem-share") && stub.last_domid == 3 && stub.share_b == 7);
+    CHECK(stub.share_first == 0 && stub.share_last == UINT64_MAX && !stub.share_by_hash);
+    CHECK_STR(out, "compared: 10\nidentical: 4\nshared: 4\nframes saved: 4\n");
+    CHECK_EQ(xl("mem-share -H web 7 0x400-0x7ff"), 0);
+    CHECK(stub.share_by_hash && stub.share_first == 0x400 && stub.share_last == 0x7ff);
+    CHECK_EQ(xl("mem-share web 7 0x800-0x400"), 1);
+    CHECK_STR(err, "invalid gfn range: 0x800-0x400 (FIRST-LAST, FIRST <= LAST)\n");
+    CHECK_EQ(xl("mem-share web 7 12"), 1);
+    CHECK_EQ(xl("mem-share web nosuch"), 1);
+    CHECK_STR(err, "Error: Domain 'nosuch' does not exist.\n");
+    CHECK_EQ(xl("mem-share web"), 1);
+    CHECK_EQ(xl("mem-share -s -H"), 1);
+    CHECK_EQ(xl("mem-share -s web"), 0);
+    CHECK_STR(out,
+              "shared frames: 5\nframes saved: 3\naudit errors: 0\ndomain 3 shared pages: 2\n");
+}
+
 static void test_names(void)
 {
     stub_reset();
@@ -596,6 +618,7 @@ static const struct test_case cases[] = {
     { "shutdown -w", test_shutdown_wait },
     { "mem-set and mem-max", test_memory },
     { "domid, domname, rename", test_names },
+    { "mem-share", test_mem_share },
     { "info", test_info },
     { "dmesg", test_dmesg },
     { "vcpu-list and uptime", test_vcpu_list_and_uptime },

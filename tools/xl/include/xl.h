@@ -77,6 +77,7 @@ int main_info(int argc, char **argv);
 int main_dmesg(int argc, char **argv);
 int main_vcpulist(int argc, char **argv);
 int main_memset(int argc, char **argv);
+int main_memshare(int argc, char **argv);
 int main_memmax(int argc, char **argv);
 int main_domid(int argc, char **argv);
 int main_domname(int argc, char **argv);

@@ -119,6 +119,11 @@ struct domain;
 struct vcpu;
 /* A domain's sharing state at creation. */
 void mem_sharing_domain_create(struct domain *d);
+/* Make d's gfn private if it is shared (0 if it is not, or was not);
+ * -ENOMEM if it needs a copy and d's reservation has no room. Call with
+ * no lock held (it takes d->lock). A foreign map of a shared gfn
+ * unshares it first, as Xen's P2M_UNSHARE lookups do. */
+int mem_sharing_unshare_gfn(struct domain *d, gfn_t gfn);
 /* A write fault on p2m_ram_shared at gfn: unshare it. true if the guest
  * may retry; false after crashing the domain (no frame for the copy). */
 bool mem_sharing_unshare_fault(struct vcpu *v, gfn_t gfn);

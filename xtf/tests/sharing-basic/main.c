@@ -43,7 +43,11 @@ const char test_title[] = "Memory sharing: nominate, share, add_physmap, unshare
 #define G_BROKEN   0x303UL  /* broken: -EINVAL */
 #define G_BUSY     0x304UL  /* add_physmap onto it: not a hole */
 #define G_HOLE     0x310UL  /* d2 gives it back; add_physmap fills it */
+#define G_V        0x305UL  /* shared, then read and written through a view of d1 */
+#define G_W        0x306UL  /* shared, read through the view, which is then destroyed */
 #define G_NONE     0x2000UL /* above 16M of RAM: no entry */
+#define R_FIRST    0x400UL  /* range_share: untouched (zero) RAM of both */
+#define R_NR       300UL    /* more than one call's slice: a continuation */
 #define D1_DATA    0xd100000000000000ULL
 #define D2_DATA    0xd200000000000000ULL
 #define P2M_SHARED 12
@@ -289,6 +293,123 @@ static bool unshare_three_ways(void)
            counters("counters after the unshares", 0, 0) && audit_clean("audit after unshares");
 }
 
+/* ---- d1's altp2m view (d1 runs with altp2m=1: mixed) ---- */
+
+static long altp2m(uint32_t cmd, struct xen_hvm_altp2m_op *a)
+{
+    a->version = HVMOP_ALTP2M_INTERFACE_VERSION;
+    a->cmd = cmd;
+    a->domain = D1;
+    return hypercall_hvm_op(HVMOP_altp2m, a);
+}
+
+/* Altp2m on for d1, a view made, every vCPU of d1 switched to it. */
+static uint16_t view_on(void)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    a.u.domain_state.state = 1;
+    if ( altp2m(HVMOP_altp2m_set_domain_state, &a) )
+        return xtf_error("altp2m on for d1 failed"), 0;
+    memset(&a.u, 0, sizeof(a.u));
+    if ( altp2m(HVMOP_altp2m_create_p2m, &a) || !a.u.view.view )
+        return xtf_error("creating a view of d1 failed"), 0;
+    return altp2m(HVMOP_altp2m_switch_p2m, &a) ? 0 : a.u.view.view;
+}
+
+static bool view_off(uint16_t view)
+{
+    struct xen_hvm_altp2m_op a = { 0 };
+
+    if ( altp2m(HVMOP_altp2m_switch_p2m, &a) )
+        return xtf_error("switching d1 back to the host view failed"), false;
+    a.u.view.view = view;
+    return expect("view destroy", altp2m(HVMOP_altp2m_destroy_p2m, &a), 0);
+}
+
+static bool share_gfn(uint64_t gfn)
+{
+    uint64_t h1, h2;
+
+    return expect("nominate d1", nominate(D1, gfn, &h1), 0) &&
+           expect("nominate d2", nominate(D2, gfn, &h2), 0) &&
+           expect("share", share(D1, gfn, h1, D2, gfn, h2, false), 0);
+}
+
+/*
+ * A view's copy of a shared entry is in the frame's reverse map (one more
+ * entry, audited in its view); a write through the view unshares the host
+ * gfn, and the view's copy leaves the map with it; a view destroyed while
+ * it maps a shared frame leaves the map too.
+ */
+static bool through_a_view(void)
+{
+    uint16_t view;
+
+    if ( !share_gfn(G_V) || !share_gfn(G_W) || !(view = view_on()) )
+        return false;
+    if ( !expect("d1 reads through the view", (long)peek(mb1, G_V), (long)(D1_DATA + G_V)) ||
+         !expect("d1 reads the other", (long)peek(mb1, G_W), (long)(D1_DATA + G_W)) ||
+         !expect("entries with the view's copy", gfn_op(XENMEM_sharing_op_debug_gfn, D1, G_V), 3) ||
+         !audit_clean("audit with a view's copies") )
+        return false;
+    if ( !expect("d1 writes through the view", (long)poke(mb1, G_V, 0x99), 0x99) ||
+         !expect("d1's gfn private", xtf_p2m_type_of(D1, G_V), XTF_P2M_RAM_RW) ||
+         !expect("d2 keeps the frame alone", gfn_op(XENMEM_sharing_op_debug_gfn, D2, G_V), 1) ||
+         !expect("d2's data", (long)peek(mb2, G_V), (long)(D1_DATA + G_V)) ||
+         !audit_clean("audit after the write through the view") || !view_off(view) )
+        return false;
+    return expect("the destroyed view's copy left", gfn_op(XENMEM_sharing_op_debug_gfn, D2, G_W),
+                  2) &&
+           audit_clean("audit after the view's destroy");
+}
+
+static long range_share(void)
+{
+    struct xen_mem_sharing_op op = { .op = XENMEM_sharing_op_range_share, .domain = D1 };
+
+    op.u.range.first_gfn = R_FIRST;
+    op.u.range.last_gfn = R_FIRST + R_NR - 1;
+    op.u.range.client_domain = D2;
+    return sharing(&op);
+}
+
+/* range_share: both must be paused (Xen's rule); then every gfn of the
+ * range is nominated in both and shared, across a continuation. */
+static bool range(void)
+{
+    bool ok;
+
+    if ( !expect("range_share while they run", range_share(), -XEN_EINVAL) )
+        return false;
+    if ( xtf_domctl_simple(XEN_DOMCTL_pausedomain, D1) ||
+         xtf_domctl_simple(XEN_DOMCTL_pausedomain, D2) )
+        return xtf_error("pausing the targets failed"), false;
+    ok = expect("range_share", range_share(), 0);
+    xtf_domctl_simple(XEN_DOMCTL_unpausedomain, D2);
+    xtf_domctl_simple(XEN_DOMCTL_unpausedomain, D1);
+    return ok &&
+           expect("last gfn of the range", xtf_p2m_type_of(D2, R_FIRST + R_NR - 1), P2M_SHARED) &&
+           counters("counters after range_share", 2 + R_NR, 1 + R_NR) &&
+           audit_clean("audit after range_share");
+}
+
+/* A foreign map of a shared gfn unshares it first (Xen's P2M_UNSHARE):
+ * dom0 sees d2's data, d2's gfn is private, d1 keeps the frame. */
+static bool foreign_map_unshares(void)
+{
+    bool ok;
+
+    if ( !expect("map d2's shared gfn", xtf_map_foreign(D2, R_FIRST, MAP_GFN), 0) )
+        return false;
+    ok = expect("dom0 reads it", (long)*(volatile uint64_t *)(MAP_GFN << PAGE_SHIFT), 0) &&
+         expect("d2's gfn private", xtf_p2m_type_of(D2, R_FIRST), XTF_P2M_RAM_RW) &&
+         expect("d1's still shared", xtf_p2m_type_of(D1, R_FIRST), P2M_SHARED);
+    xtf_unmap_local(MAP_GFN);
+    return ok && counters("counters after the foreign map", 2 + R_NR, R_NR) &&
+           audit_clean("audit after the foreign map");
+}
+
 static bool destroy(domid_t d, xtf_mb_t *mb, uint64_t mb_gfn, uint64_t *freed)
 {
     uint64_t pool = 0, owned = 0, before;
@@ -316,7 +437,8 @@ static bool shared_across_destroy(void)
     if ( !expect("nominate d1 G_B", nominate(D1, G_B, &h1), 0) ||
          !expect("nominate d2 G_B", nominate(D2, G_B, &h2), 0) ||
          !expect("share G_B", share(D1, G_B, h1, D2, G_B, h2, false), 0) ||
-         !destroy(D1, mb1, MB1_GFN, &freed) || !counters("after d1's destroy", 1, 0) ||
+         !destroy(D1, mb1, MB1_GFN, &freed) ||
+         !counters("after d1's destroy (G_B, G_V, G_W, the range but one in d2)", 2 + R_NR, 0) ||
          !audit_clean("audit after d1's destroy") ||
          !expect("d2 still reads d1's data", (long)peek(mb2, G_B), (long)(D1_DATA + G_B)) )
         return false;
@@ -332,7 +454,7 @@ void test_main(void)
         return;
     if ( !nominate_and_share(&h1) || !add_physmap(h1) || !unshare_three_ways() )
         return;
-    if ( !shared_across_destroy() )
+    if ( !through_a_view() || !range() || !foreign_map_unshares() || !shared_across_destroy() )
         return;
     xtf_success(NULL);
 }

@@ -153,6 +153,34 @@ int xc_domain_set_tsc_info(xc_interface *xch, uint32_t domid, uint32_t tsc_mode,
 /* Restore: pfn is broken on the sender; make it a broken entry here. */
 int xc_set_broken_page_p2m(xc_interface *xch, uint32_t domid, unsigned long pfn);
 
+/* --- memory sharing (xc_memshr.c; docs/designs/altp2m-sharing.md) ------- */
+/* Allow (or stop) sharing of the domain's RAM. */
+int xc_memshr_control(xc_interface *xch, uint32_t domid, int enable);
+/* The gfn (plain RAM, mapped nowhere else) becomes shared; its handle. */
+int xc_memshr_nominate_gfn(xc_interface *xch, uint32_t domid, unsigned long gfn, uint64_t *handle);
+/* The client gfn is replaced by the source's frame (both nominated);
+ * the client's frame is freed. */
+int xc_memshr_share_gfns(xc_interface *xch, uint32_t source_domain, unsigned long source_gfn,
+                         uint64_t source_handle, uint32_t client_domain, unsigned long client_gfn,
+                         uint64_t client_handle);
+/* Map the source's shared frame at a client gfn that has no entry. */
+int xc_memshr_add_to_physmap(xc_interface *xch, uint32_t source_domain, unsigned long source_gfn,
+                             uint64_t source_handle, uint32_t client_domain,
+                             unsigned long client_gfn);
+/* Nominate and share every gfn of [first, last] of both (both paused);
+ * the client's contents are discarded, as in Xen. */
+int xc_memshr_range_share(xc_interface *xch, uint32_t source_domain, uint32_t client_domain,
+                          uint64_t first_gfn, uint64_t last_gfn);
+/* How many entries map the shared frame at gfn (-1, EINVAL: not shared). */
+int xc_memshr_debug_gfn(xc_interface *xch, uint32_t domid, unsigned long gfn);
+/* Wren: make gfn private again now (ENOMEM: no room in its reservation). */
+int xc_memshr_unshare_gfn(xc_interface *xch, uint32_t domid, unsigned long gfn);
+/* The hypervisor's check of every shared frame: the number of errors. */
+int xc_memshr_audit(xc_interface *xch);
+/* Host-wide: frames sharing saved, and shared frames in use. */
+long xc_sharing_freed_pages(xc_interface *xch);
+long xc_sharing_used_frames(xc_interface *xch);
+
 /* --- mem_access and the monitor ring (xc_monitor.c, xc_mem_access.c) --- */
 #ifndef XC_PAGE_SIZE
 #define XC_PAGE_SIZE 4096

@@ -306,6 +306,32 @@ typedef struct
 libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, libxl_domid domid, int *nb_vcpu, int *nr_cpus_out);
 void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr);
 
+/* --- memory sharing (libxl_memshare.c) ----------------------------------- */
+typedef struct
+{
+    uint64_t compared;  /* page pairs read and compared */
+    uint64_t identical; /* of those, the same bytes */
+    uint64_t shared;    /* pairs this call shared */
+    uint64_t saved;     /* frames the host got back meanwhile */
+} libxl_mem_share_result;
+
+/* Share the pages a and b hold identically in gfns [first, last] (cut
+ * to both domains' RAM): at the same gfn, or with by_hash at any gfn of
+ * a. Both are paused meanwhile. ERROR_INVAL (dom0, a == b, first >
+ * last), ERROR_DOMAIN_NOTFOUND, ERROR_FAIL; *r says what was done. */
+int libxl_mem_share(libxl_ctx *ctx, libxl_domid a, libxl_domid b, uint64_t first, uint64_t last,
+                    bool by_hash, libxl_mem_share_result *r);
+
+typedef struct
+{
+    uint64_t shared_frames; /* frames shared now, host-wide */
+    uint64_t saved_frames;  /* frames sharing saved, host-wide */
+    uint64_t audit_errors;  /* what the hypervisor's audit found */
+} libxl_mem_share_info_t;
+int libxl_mem_share_info(libxl_ctx *ctx, libxl_mem_share_info_t *info);
+/* The domain's entries that map shared frames (Xen's shr_pages). */
+int libxl_domain_shared_pages(libxl_ctx *ctx, libxl_domid domid, uint64_t *pages);
+
 /* --- the host ----------------------------------------------------------- */
 typedef struct
 {
