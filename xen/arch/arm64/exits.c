@@ -4,7 +4,8 @@
  * SMC #0 are PSCI, WFI/WFE yield the CPU, a stage-2 data or instruction
  * abort is a p2m fault (pending changes resolved, else no device is
  * there yet: the domain crashes), anything else crashes the domain with
- * its syndrome on the console. The hypervisor itself never stops for a
+ * its syndrome on the console. FP/SIMD's first use in a slice loads the
+ * vCPU's registers (guest.c). The hypervisor itself never stops for a
  * guest's mistake.
  *
  * May not touch: the guest's registers beyond the exit's own (PC past a
@@ -22,6 +23,7 @@
 #include <asm/sysregs.h>
 
 #define ESR_EC_WFX       0x01
+#define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
 #define ESR_ISS(e)       ((e)&0x1ffffffUL)
 #define HVC_XEN_IMM      0xea1 /* Xen's hypercall immediate */
 #define DABT_ISV         (1UL << 24)
@@ -111,6 +113,17 @@ static void exit_sysreg(struct vcpu *v)
     crash(v, why);
 }
 
+/* Only the lazy switch's trap is expected: a second one in the same
+ * slice means the registers were not given. SVE and SME trap with their
+ * own classes (0x19, 0x1d) and crash the domain as unexpected. */
+static void exit_fp(struct vcpu *v)
+{
+    if ( v->arch.fp_live )
+        crash(v, "FP/SIMD trapped with its registers loaded");
+    else
+        guest_fp_trap(v);
+}
+
 static void exit_sync(struct vcpu *v)
 {
     unsigned int ec = (v->arch.regs.esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
@@ -122,6 +135,7 @@ static void exit_sync(struct vcpu *v)
         skip_insn(v);
         vcpu_yield();
         break;
+    case ESR_EC_FP: exit_fp(v); break;
     case ESR_EC_DABT_LOW: exit_abort(v, true); break;
     case ESR_EC_IABT_LOW: exit_abort(v, false); break;
     case ESR_EC_SYSREG: exit_sysreg(v); break;

@@ -2,7 +2,7 @@
  * vcpu_arch.h - the arm64 part of a vCPU, embedded in struct vcpu: the
  * registers an EL1 guest owns (general registers, PC and PSTATE as the
  * exit left them, the EL1 system registers switched with the vCPU) and
- * what EL2 keeps for it (HCR_EL2, VMPIDR_EL2). Plain data: guest.c and
+ * what EL2 keeps for it (HCR_EL2, VMPIDR_EL2), and its FP/SIMD registers. Plain data: guest.c and
  * guest_entry.S fill it; common code never reads it.
  */
 #ifndef ASM_VCPU_ARCH_H
@@ -27,12 +27,22 @@ struct guest_sysregs
     uint64_t par, cntkctl, csselr, mdscr, cntv_ctl, cntv_cval;
 };
 
+/* V0-V31, FPSR, FPCR: fpsimd.S's layout (V registers at 16 * n). */
+struct fpsimd_state
+{
+    uint64_t v[64];
+    uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+_Static_assert(sizeof(struct fpsimd_state) == 528, "fpsimd.S offsets");
+
 struct vcpu_arch
 {
+    struct fpsimd_state fp;
     struct guest_regs regs;
     struct guest_sysregs sys;
     uint64_t hcr, vmpidr;
     bool entered; /* has run since its last reset (logged once) */
+    bool fp_live; /* fp is in the CPU's registers (CPTR_EL2.TFP clear) */
 };
 
 #endif /* ASM_VCPU_ARCH_H */
