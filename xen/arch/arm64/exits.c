@@ -148,8 +148,8 @@ void guest_handle_exit(struct vcpu *v, unsigned long kind)
     switch ( kind )
     {
     case TRAP_LOWER_A64: exit_sync(v); break;
-    case TRAP_LOWER_A64 + 1: /* IRQ */
-    case TRAP_LOWER_A64 + 2: /* FIQ: none are routed yet (no GIC driver) */ break;
+    case TRAP_LOWER_A64 + 1: /* IRQ: taken at EL2 once run_once unmasks */
+    case TRAP_LOWER_A64 + 2: /* FIQ: none are routed (Group 0 unused) */ break;
     case TRAP_LOWER_A64 + 3: crash(v, "SError"); break;
     default: crash(v, "exception from AArch32"); break;
     }

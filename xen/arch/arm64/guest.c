@@ -229,7 +229,8 @@ void arch_vcpu_run_once(struct vcpu *v)
     unsigned long kind;
     local_irq_disable();
     kind = guest_run(&v->arch.regs);
-    asm volatile("msr daif, %0" ::"r"(f) : "memory");
+    /* An IRQ that made the guest exit is taken here, at EL2 (entry.S). */
+    asm volatile("msr daif, %0; isb" ::"r"(f) : "memory");
     v->exits++;
     guest_handle_exit(v, kind);
 }

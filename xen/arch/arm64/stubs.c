@@ -74,11 +74,8 @@ int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32
     return -EOPNOTSUPP;
 }
 
-/* ---- time: needs the GIC for the timer interrupt ---- */
+/* ---- time ---- */
 
-void arch_timer_program(int64_t ns)
-{
-}
 uint64_t arch_wallclock_seconds(void)
 {
     return 0; /* QEMU virt's PL031 is not read yet */
