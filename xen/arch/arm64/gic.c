@@ -4,7 +4,8 @@
  * PPIs in Group 1, the system-register CPU interface at EL2, SGIs
  * between CPUs, and the IRQ handler that acknowledges and ends each
  * interrupt. The hypervisor takes only private interrupts: the EL2
- * timer's PPI and the kick SGI; no SPI is enabled.
+ * timer's PPI, the guests' virtual timer PPI (handed to vgic.c) and the
+ * kick SGI; no SPI is enabled.
  *
  * May not touch: the virtual CPU interface (ICH_*: vgic.c), guests'
  * state, the scheduler (a kick only wakes a CPU; the tick's handler is
@@ -16,6 +17,7 @@
 #include <asm/gic.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
+#include <asm/vgic.h>
 
 /* clang-format off */
 #define GICD_CTLR        0x0000
@@ -105,7 +107,8 @@ static void rd_init(uintptr_t rd)
     wr32(sgi + GICR_IGROUPR0, 0xffffffffU);
     for ( unsigned int i = 0; i < 32; i += 4 )
         wr32(sgi + GICR_IPRIORITYR + i, HYP_PRIORITY * 0x01010101U);
-    wr32(sgi + GICR_ISENABLER0, (1U << GIC_SGI_KICK) | (1U << GIC_PPI_HYP_TIMER));
+    wr32(sgi + GICR_ISENABLER0,
+         (1U << GIC_SGI_KICK) | (1U << GIC_PPI_HYP_TIMER) | (1U << GIC_PPI_VIRT_TIMER));
 }
 
 static void cpu_interface_init(void)
@@ -158,6 +161,7 @@ static void handle_one(unsigned int intid)
     switch ( intid )
     {
     case GIC_PPI_HYP_TIMER: hyp_timer_interrupt(); break;
+    case GIC_PPI_VIRT_TIMER: vgic_vtimer_irq(); break;
     case GIC_SGI_KICK: break; /* waking was the point */
     default: printk(XENLOG_WARNING "GICv3: unexpected interrupt %u\n", intid); break;
     }

@@ -18,7 +18,7 @@
  * with 8 bits domains 255 and up are refused.
  *
  * May not touch: the stage-2 table format (mm/p2m-stage2.c), the
- * scheduler's decisions (common/schedule.c), interrupts (no vGIC yet);
+ * scheduler's decisions (common/schedule.c), the vGIC's state (vgic.c);
  * FP/SIMD registers only through fpsimd.S.
  */
 #include <xen/lib.h>
@@ -31,6 +31,7 @@
 #include <asm/p2m-stage2.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
+#include <asm/vgic.h>
 
 /* HCR_EL2 for every guest (Arm ARM D19, "HCR_EL2"). */
 #define HCR_VM     (1UL << 0) /* stage 2 on */
@@ -71,6 +72,7 @@ void guest_cpu_init(void)
     WRITE_SYSREG(0, cntvoff_el2);
     WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
     WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+    vgic_cpu_init();
     isb();
 }
 
@@ -131,6 +133,7 @@ int arch_vcpu_create(struct vcpu *v)
     struct domain *d = v->domain;
     if ( d->domain_id + 1U >= (1U << caps.vmid_bits) )
         return -ENOSPC;
+    vgic_vcpu_init(v);
     guest_vcpu_reset(v, 0, 0);
     v->arch.hcr = GUEST_HCR;
     v->arch.vmpidr = MPIDR_RES1 | vcpu_to_mpidr(v->vcpu_id);
@@ -141,6 +144,7 @@ int arch_vcpu_create(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    vgic_vcpu_destroy(v);
 }
 
 /* The EL1 registers a vCPU owns, one X-macro for save and load. */
@@ -204,6 +208,7 @@ void arch_vcpu_switch_in(struct vcpu *v)
     GUEST_SYSREGS(LOAD_ONE)
     WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
     v->arch.fp_live = false;
+    vgic_switch_in(v);
     WRITE_SYSREG(v->arch.vmpidr, vmpidr_el2);
     WRITE_SYSREG(domain_vttbr(v->domain), vttbr_el2);
     WRITE_SYSREG(v->arch.hcr, hcr_el2);
@@ -219,6 +224,7 @@ void arch_vcpu_switch_out(struct vcpu *v)
     struct guest_sysregs *s = &v->arch.sys;
     GUEST_SYSREGS(SAVE_ONE)
     fp_switch_out(v);
+    vgic_switch_out(v);
     WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
     isb();
 }
@@ -228,6 +234,7 @@ void arch_vcpu_run_once(struct vcpu *v)
     unsigned long f = local_save_flags();
     unsigned long kind;
     local_irq_disable();
+    vgic_flush(v);
     kind = guest_run(&v->arch.regs);
     /* An IRQ that made the guest exit is taken here, at EL2 (entry.S). */
     asm volatile("msr daif, %0; isb" ::"r"(f) : "memory");

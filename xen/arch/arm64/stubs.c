@@ -18,19 +18,12 @@
 /* The identity map (mm.c): machine address == hypervisor virtual. */
 uintptr_t directmap_base;
 
-/* ---- vCPUs: x86's VCPUOP_initialise context, and the vGIC ---- */
+/* ---- vCPUs: x86's VCPUOP_initialise context ---- */
 
 /* Arm guests start vCPUs with PSCI CPU_ON (vpsci.c). */
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 {
     return -EOPNOTSUPP;
-}
-void arch_evtchn_inject(struct vcpu *v)
-{
-}
-bool arch_vcpu_intr_pending(struct vcpu *v)
-{
-    return false;
 }
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {

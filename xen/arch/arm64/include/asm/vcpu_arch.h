@@ -9,6 +9,7 @@
 #define ASM_VCPU_ARCH_H
 
 #include <xen/types.h>
+#include <xen/timer.h>
 
 /* Saved and restored by guest_entry.S: keep GR_* there in step. */
 struct guest_regs
@@ -35,8 +36,27 @@ struct fpsimd_state
 } __attribute__((aligned(16)));
 _Static_assert(sizeof(struct fpsimd_state) == 528, "fpsimd.S offsets");
 
+/* The vGIC's view of one vCPU (vgic.c): its 32 private interrupts (SGIs
+ * 0-15, PPIs 16-31) as its redistributor holds them, and its virtual CPU
+ * interface (list registers, ICH_VMCR_EL2, ICH_AP1R0_EL2) while it is
+ * off the CPU. */
+#define VGIC_NR_LRS 4
+struct vgic_vcpu
+{
+    uint32_t pending; /* waiting for a list register (atomic: any CPU sets) */
+    uint32_t enabled; /* GICR_ISENABLER0 (atomic) */
+    uint32_t group, icfgr1, waker;
+    uint8_t priority[32];
+    uint64_t lr[VGIC_NR_LRS];
+    uint64_t vmcr, ap1r0;
+    uint64_t cntvoff;   /* CNTVOFF_EL2: the domain's, the same in all its vCPUs */
+    struct timer timer; /* its CNTV deadline while it is off the CPU */
+    uint32_t gicd_ctlr; /* vCPU 0's holds the domain's GICD_CTLR */
+};
+
 struct vcpu_arch
 {
+    struct vgic_vcpu vgic;
     struct fpsimd_state fp;
     struct guest_regs regs;
     struct guest_sysregs sys;
