@@ -219,14 +219,19 @@ void arch_vcpu_switch_in(struct vcpu *v)
     v->arch.entered = true;
 }
 
+/* IRQs off: a CNTV interrupt between the save and the stop would be
+ * injected from the live register the save no longer sees. */
 void arch_vcpu_switch_out(struct vcpu *v)
 {
     struct guest_sysregs *s = &v->arch.sys;
+    unsigned long f = local_save_flags();
+    local_irq_disable();
     GUEST_SYSREGS(SAVE_ONE)
     fp_switch_out(v);
     vgic_switch_out(v);
     WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
     isb();
+    asm volatile("msr daif, %0" ::"r"(f) : "memory");
 }
 
 void arch_vcpu_run_once(struct vcpu *v)
