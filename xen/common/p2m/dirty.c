@@ -1,7 +1,8 @@
 /*
  * p2m/dirty.c - what log-dirty needs from the table itself: reading and
  * clearing the dirty flags the MMU sets in leaves (A/D harvest, and the
- * re-arm after a PML round), listing superpages, splitting them all.
+ * re-arm after a PML round), setting one where the MMU cannot, listing
+ * superpages, splitting them all.
  *
  * Part of the p2m core (lock order: xen/lock-order.h): every public
  * function here takes p2m->lock. Nothing here changes a type, a frame or
@@ -183,6 +184,38 @@ uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, 
         p2m_flush(p2m);
     spin_unlock(&p2m->lock);
     return w.cleared;
+}
+
+/* ---- the dirty update in software ---- */
+
+static bool grants_write(const struct p2m_pte_ops *ops, p2m_pte_t pte, unsigned int level)
+{
+    return ops->is_leaf(pte, level) && mfn_valid_raw(ops->mfn(pte)) &&
+           (p2m_type_rights(ops->type(pte)) & ops->access(pte) & p2m_access_w);
+}
+
+int p2m_mark_written(struct p2m_domain *p2m, gfn_t gfn)
+{
+    const struct p2m_pte_ops *ops = p2m->ops;
+    p2m_pte_t *slot, pte;
+    unsigned int level;
+    int rc = 0;
+
+    if ( gfn_x(gfn) >= P2M_GFN_LIMIT || !ops->dirty_bits )
+        return 0;
+    spin_lock(&p2m->lock);
+    level = p2m_walk_resolving(p2m, gfn_x(gfn), &slot);
+    pte = read_pte(slot);
+    if ( grants_write(ops, pte, level) )
+    {
+        /* "written" where this leaf keeps it (the dirty flag itself in a
+         * leaf that grants write) */
+        __atomic_fetch_or(slot, keep_hw(ops, ops->dirty_bits, pte) & ~pte, __ATOMIC_SEQ_CST);
+        p2m->stats.entries_written++;
+        rc = 1;
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
 }
 
 /* ---- splitting every superpage ---- */

@@ -477,6 +477,17 @@ uint64_t p2m_harvest_dirty(struct p2m_domain *p2m, unsigned int min_order, bool 
  * bitmap (nr bits, bit g of word g / 64). Returns the flags cleared. */
 uint64_t p2m_clear_dirty_bitmap(struct p2m_domain *p2m, const uint64_t *bitmap, uint64_t nr);
 
+/*
+ * The MMU's dirty update, done by software for a CPU that cannot do it
+ * itself (Arm stage 2 without FEAT_HAFDBS: a write to a writable-clean
+ * leaf is a permission fault). If the leaf for gfn grants write, set its
+ * dirty flag as the hardware would and return 1: the guest retries the
+ * write. 0 if it does not grant write (a real permission fault: log-dirty,
+ * read-only...) or nothing is mapped. Pending changes on the path are
+ * resolved first. No flush: the entry only widens.
+ */
+int p2m_mark_written(struct p2m_domain *p2m, gfn_t gfn);
+
 /* fn(arg, gfn, order) for every 2M and 1G leaf, in gfn order, with
  * p2m->lock held. Writes nothing. */
 void p2m_for_each_superpage(struct p2m_domain *p2m, p2m_range_fn fn, void *arg);
