@@ -78,6 +78,8 @@ void gic_init(paddr_t gicd, paddr_t gicr, uint64_t gicr_size)
     wait_clear(gicd_base + GICD_CTLR, GICD_CTLR_RWP);
     wr32(gicd_base + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
     wait_clear(gicd_base + GICD_CTLR, GICD_CTLR_RWP);
+    printk("GICv3: GICD_CTLR %#x, GICR_TYPER %#lx, ICH_VTR_EL2 %#lx\n", rd32(gicd_base + GICD_CTLR),
+           rd64(gicr_start + GICR_TYPER), READ_SYSREG(ICH_VTR_EL2));
 }
 
 /* GICR_TYPER[63:32] is Aff3.Aff2.Aff1.Aff0 of the CPU a frame serves. */
