@@ -205,10 +205,10 @@ static void fp_switch_out(struct vcpu *v)
 void arch_vcpu_switch_in(struct vcpu *v)
 {
     const struct guest_sysregs *s = &v->arch.sys;
+    vgic_switch_in(v); /* first: its deadline timer stops before CNTV loads */
     GUEST_SYSREGS(LOAD_ONE)
     WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
     v->arch.fp_live = false;
-    vgic_switch_in(v);
     WRITE_SYSREG(v->arch.vmpidr, vmpidr_el2);
     WRITE_SYSREG(domain_vttbr(v->domain), vttbr_el2);
     WRITE_SYSREG(v->arch.hcr, hcr_el2);

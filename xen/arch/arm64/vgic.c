@@ -103,8 +103,14 @@ static bool lr_place(struct vcpu *v, unsigned int intid)
     for ( unsigned int n = 0; n < nr_lrs; n++ )
     {
         uint64_t lr = lr_read(n);
-        if ( lr_holds(lr, intid) && (lr & LR_STATE_PENDING) )
-            return true; /* already pending there: one interrupt */
+        if ( lr_holds(lr, intid) )
+        {
+            /* Pending already: one interrupt. Active (the guest is in its
+             * handler): pending and active in the same LR, since two LRs
+             * with one vINTID are UNPREDICTABLE. */
+            lr_write(n, lr | LR_STATE_PENDING);
+            return true;
+        }
         if ( !(lr & LR_STATE_MASK) && free < 0 )
             free = (int)n;
     }
@@ -164,6 +170,9 @@ void vgic_vtimer_irq(void)
         return; /* it left the CPU meanwhile, or was masked */
     WRITE_SYSREG(ctl | CNTV_CTL_IMASK, cntv_ctl_el0);
     isb();
+    /* With the wake: v may have just blocked in WFI, before its switch-out
+     * (which now sees CNTV masked and arms no deadline timer). sched_lock
+     * is only ever taken with IRQs masked, so taking it here is safe. */
     vgic_inject(v, VGIC_PPI_VTIMER);
 }
 
