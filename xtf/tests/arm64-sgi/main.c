@@ -9,7 +9,9 @@
  * counted, and every one must arrive on vCPU 1 (MPIDR Aff0 1). Then SGI
  * 5, which vCPU 1 has not enabled: it must stay pending, not delivered,
  * until vCPU 0 enables it in vCPU 1's redistributor, and then arrive
- * once. Shared words are volatile and aligned (stage 1 is off).
+ * once. Last, eight SGIs (8-15) sent while vCPU 1 has IRQs masked, more
+ * than the four list registers hold: each must arrive exactly once when
+ * vCPU 1 unmasks. Shared words are volatile and aligned (stage 1 is off).
  */
 #include <xtf.h>
 #include <xtf/gic.h>
@@ -18,10 +20,12 @@ const char test_title[] = "SGIs between vCPUs through the vGIC";
 
 #define SGI_MAIN  3
 #define SGI_LATER 5
+#define SGI_BURST 8 /* 8..15 */
 #define ROUNDS    20
 #define POLLS     200000UL
 
 static volatile uint64_t ready, stop, count_main, count_later, bad_intid, wrong_cpu;
+static volatile uint64_t burst_masked, burst_go, burst_seen[16];
 
 static void on_irq(unsigned int intid)
 {
@@ -31,6 +35,8 @@ static void on_irq(unsigned int intid)
         count_main++;
     else if ( intid == SGI_LATER )
         count_later++;
+    else if ( intid >= SGI_BURST && intid < 16 )
+        burst_seen[intid]++;
     else
         bad_intid = intid;
 }
@@ -39,10 +45,23 @@ static void secondary(uint64_t unused)
 {
     xtf_gic_cpu_init(1);
     xtf_gic_enable(1, SGI_MAIN);
+    for ( unsigned int i = SGI_BURST; i < 16; i++ )
+        xtf_gic_enable(1, i);
     ready = 1;
     xtf_irq_enable();
     while ( !stop )
+    {
+        if ( burst_go == 1 )
+        {
+            xtf_irq_disable();
+            burst_masked = 1;
+            while ( burst_go != 2 )
+                hypercall_yield();
+            xtf_irq_enable();
+            burst_go = 3;
+        }
         __asm__ volatile("wfi");
+    }
     xtf_irq_disable();
 }
 
@@ -84,6 +103,22 @@ static bool send_disabled(void)
     return true;
 }
 
+static bool send_burst(void)
+{
+    burst_go = 1;
+    xtf_gic_send_sgi(1, SGI_MAIN); /* out of its WFI, to mask */
+    if ( !wait_count(&burst_masked, 1) )
+        return xtf_failure("vCPU 1 did not mask its IRQs"), false;
+    for ( unsigned int i = SGI_BURST; i < 16; i++ )
+        xtf_gic_send_sgi(1, i);
+    burst_go = 2;
+    for ( unsigned int i = SGI_BURST; i < 16; i++ )
+        if ( !wait_count(&burst_seen[i], 1) || burst_seen[i] != 1 )
+            return xtf_failure("burst: SGI %u came %lu times", i, burst_seen[i]), false;
+    printf("8 SGIs pending at once (4 list registers) each taken once\n");
+    return true;
+}
+
 void test_main(void)
 {
     xtf_irq_handler = on_irq;
@@ -92,7 +127,7 @@ void test_main(void)
         return xtf_failure("CPU_ON of vCPU 1 failed");
     if ( !wait_count(&ready, 1) )
         return xtf_failure("vCPU 1 never got ready");
-    if ( !send_rounds() || !send_disabled() )
+    if ( !send_rounds() || !send_disabled() || !send_burst() )
         return;
     stop = 1;
     xtf_gic_send_sgi(1, SGI_MAIN); /* out of its WFI */
