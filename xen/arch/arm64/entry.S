@@ -2,7 +2,9 @@
  * entry.S - the EL2 exception vector table (VBAR_EL2): every entry saves
  * the whole register file as a struct cpu_user_regs (asm/traps.h) and
  * calls do_trap (traps.c), which never returns: the hypervisor takes no
- * exception on purpose. The eight lower-EL entries are guest exits: they
+ * exception on purpose, except an IRQ at EL2 (the timer, a kick SGI),
+ * which saves the caller-saved registers, calls gic_handle_irq (gic.c)
+ * and returns where it struck. The eight lower-EL entries are guest exits: they
  * keep x0/x1 on the stack and go to guest_exit (guest_entry.S), which
  * returns from guest_run.
  */
@@ -24,6 +26,14 @@
         b       trap_save
 .endm
 
+/* An IRQ at EL2: handled and returned from. */
+.macro irq_vector
+        .balign 0x80
+        sub     sp, sp, #FRAME_SIZE
+        stp     x0, x1, [sp, #0]
+        b       irq_save
+.endm
+
 /* A guest exit: guest_exit stores the guest's registers. */
 .macro guest_vector kind
         .balign 0x80
@@ -41,7 +51,7 @@ el2_vectors:
         vector  2               /* FIQ */
         vector  3               /* SError */
         vector  4               /* current EL, SP_EL2: synchronous */
-        vector  5
+        irq_vector              /* IRQ at EL2 with SP_EL2: taken, returned from */
         vector  6
         vector  7
         guest_vector 8               /* lower EL, AArch64 */
@@ -81,4 +91,37 @@ trap_save:
         bl      do_trap
 1:      wfe
         b       1b
+/* The caller-saved registers (the C code keeps x19-x29), ELR and SPSR;
+ * IRQs stay masked until the ERET. */
+irq_save:
+        stp     x2, x3, [sp, #16]
+        stp     x4, x5, [sp, #32]
+        stp     x6, x7, [sp, #48]
+        stp     x8, x9, [sp, #64]
+        stp     x10, x11, [sp, #80]
+        stp     x12, x13, [sp, #96]
+        stp     x14, x15, [sp, #112]
+        stp     x16, x17, [sp, #128]
+        stp     x18, x29, [sp, #144]
+        str     x30, [sp, #240]
+        mrs     x2, elr_el2
+        mrs     x3, spsr_el2
+        stp     x2, x3, [sp, #FRAME_ELR]
+        bl      gic_handle_irq
+        ldp     x2, x3, [sp, #FRAME_ELR]
+        msr     elr_el2, x2
+        msr     spsr_el2, x3
+        ldr     x30, [sp, #240]
+        ldp     x18, x29, [sp, #144]
+        ldp     x16, x17, [sp, #128]
+        ldp     x14, x15, [sp, #112]
+        ldp     x12, x13, [sp, #96]
+        ldp     x10, x11, [sp, #80]
+        ldp     x8, x9, [sp, #64]
+        ldp     x6, x7, [sp, #48]
+        ldp     x4, x5, [sp, #32]
+        ldp     x2, x3, [sp, #16]
+        ldp     x0, x1, [sp, #0]
+        add     sp, sp, #FRAME_SIZE
+        eret
 /* clang-format on */

@@ -4,7 +4,8 @@
  * SMC #0 are PSCI, WFI/WFE yield the CPU, a stage-2 data or instruction
  * abort is a p2m fault (pending changes resolved, else no device is
  * there yet: the domain crashes), anything else crashes the domain with
- * its syndrome on the console. The hypervisor itself never stops for a
+ * its syndrome on the console. FP/SIMD's first use in a slice loads the
+ * vCPU's registers (guest.c). The hypervisor itself never stops for a
  * guest's mistake.
  *
  * May not touch: the guest's registers beyond the exit's own (PC past a
@@ -17,11 +18,14 @@
 #include <xen/smp.h>
 #include <xen/hypercall.h>
 #include <xen/p2m.h>
+#include <xen/arch.h>
 #include <asm/guest.h>
 #include <asm/traps.h>
 #include <asm/sysregs.h>
+#include <asm/vgic.h>
 
 #define ESR_EC_WFX       0x01
+#define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
 #define ESR_ISS(e)       ((e)&0x1ffffffUL)
 #define HVC_XEN_IMM      0xea1 /* Xen's hypercall immediate */
 #define DABT_ISV         (1UL << 24)
@@ -35,6 +39,11 @@
 #define HPFAR_FIPA(h)    (((h) >> 4) & 0xffffffffffUL) /* IPA[51:12] */
 #define SYSREG_ISS_READ  (1UL << 0)
 #define SYSREG_ISS_RT(e) (((e) >> 5) & 0x1f)
+/* ISS of a trapped MSR/MRS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn
+ * [13:10], CRm [4:1]; ICC_SGI1R_EL1 is 3, 0, c12, c11, 5. */
+#define SYSREG_ISS_ID(e) ((e)&0x3ffc1eUL)
+#define SYSREG_ID_SGI1R  ((3UL << 20) | (5UL << 17) | (0UL << 14) | (12UL << 10) | (11UL << 1))
+#define WFX_ISS_WFE      (1UL << 0)
 
 static void crash(struct vcpu *v, const char *why)
 {
@@ -43,6 +52,18 @@ static void crash(struct vcpu *v, const char *why)
            v->domain->domain_id, v->vcpu_id, smp_processor_id(), why, r->esr, r->pc, r->far,
            r->hpfar);
     domain_crash(v->domain, why);
+}
+
+/* Register n of a trapped access; 31 is the zero register (XZR). */
+static uint64_t get_reg(const struct vcpu *v, unsigned int n)
+{
+    return n < 31 ? v->arch.regs.x[n] : 0;
+}
+
+static void set_reg(struct vcpu *v, unsigned int n, uint64_t val)
+{
+    if ( n < 31 )
+        v->arch.regs.x[n] = val;
 }
 
 static void skip_insn(struct vcpu *v)
@@ -76,6 +97,24 @@ static uint64_t abort_ipa(const struct guest_regs *r)
     return (HPFAR_FIPA(r->hpfar) << 12) | (r->far & 0xfff);
 }
 
+/* An access the syndrome describes (ISV): the vGIC's frames are
+ * emulated. A read's value is zero-extended into the register (SSE,
+ * sign extension, is not asked of these registers). */
+static bool exit_mmio(struct vcpu *v, uint64_t ipa)
+{
+    uint64_t esr = v->arch.regs.esr, val;
+    unsigned int size = 1U << DABT_SAS(esr), rt = DABT_SRT(esr);
+    bool write = esr & DABT_WNR;
+    uint64_t mask = size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
+    val = write ? get_reg(v, rt) & mask : 0;
+    if ( !vgic_mmio(v, ipa, size, write, &val) )
+        return false;
+    if ( !write )
+        set_reg(v, rt, val & mask);
+    skip_insn(v);
+    return true;
+}
+
 /* A stage-2 abort. The core's pending changes first (a marked entry
  * faults like an empty one); then there is no device to emulate yet. */
 static void exit_abort(struct vcpu *v, bool data)
@@ -90,6 +129,8 @@ static void exit_abort(struct vcpu *v, bool data)
         asm volatile("dsb ishst" ::: "memory"); /* the walker sees the entry */
         return;
     }
+    if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
+        return;
     if ( data && (esr & DABT_ISV) )
         snprintf(why, sizeof(why),
                  "data abort at IPA %#lx (FSC %#x): %s of %u bytes, register x%lu, no device there",
@@ -106,9 +147,38 @@ static void exit_sysreg(struct vcpu *v)
 {
     char why[96];
     uint64_t iss = ESR_ISS(v->arch.regs.esr);
+    if ( SYSREG_ISS_ID(iss) == SYSREG_ID_SGI1R && !(iss & SYSREG_ISS_READ) )
+    {
+        vgic_sgi1r(v, get_reg(v, SYSREG_ISS_RT(iss)));
+        skip_insn(v);
+        return;
+    }
     snprintf(why, sizeof(why), "trapped system register %s (ISS %#lx, x%lu)",
              iss & SYSREG_ISS_READ ? "read" : "write", iss, SYSREG_ISS_RT(iss));
     crash(v, why);
+}
+
+/* Only the lazy switch's trap is expected: a second one in the same
+ * slice means the registers were not given. SVE and SME trap with their
+ * own classes (0x19, 0x1d) and crash the domain as unexpected. */
+static void exit_fp(struct vcpu *v)
+{
+    if ( v->arch.fp_live )
+        crash(v, "FP/SIMD trapped with its registers loaded");
+    else
+        guest_fp_trap(v);
+}
+
+/* WFI waits for an interrupt: the vCPU blocks unless one is pending
+ * (vcpu_block looks again after marking it, so none is missed). WFE
+ * waits for an event, mostly a spinlock's: give the CPU away. */
+static void exit_wfx(struct vcpu *v)
+{
+    skip_insn(v);
+    if ( v->arch.regs.esr & WFX_ISS_WFE )
+        vcpu_yield();
+    else if ( !arch_vcpu_intr_pending(v) )
+        vcpu_block(v);
 }
 
 static void exit_sync(struct vcpu *v)
@@ -118,10 +188,8 @@ static void exit_sync(struct vcpu *v)
     {
     case ESR_EC_HVC64: exit_hvc(v); break;
     case ESR_EC_SMC64: exit_smc(v); break;
-    case ESR_EC_WFX:
-        skip_insn(v);
-        vcpu_yield();
-        break;
+    case ESR_EC_WFX: exit_wfx(v); break;
+    case ESR_EC_FP: exit_fp(v); break;
     case ESR_EC_DABT_LOW: exit_abort(v, true); break;
     case ESR_EC_IABT_LOW: exit_abort(v, false); break;
     case ESR_EC_SYSREG: exit_sysreg(v); break;
@@ -134,8 +202,8 @@ void guest_handle_exit(struct vcpu *v, unsigned long kind)
     switch ( kind )
     {
     case TRAP_LOWER_A64: exit_sync(v); break;
-    case TRAP_LOWER_A64 + 1: /* IRQ */
-    case TRAP_LOWER_A64 + 2: /* FIQ: none are routed yet (no GIC driver) */ break;
+    case TRAP_LOWER_A64 + 1: /* IRQ: taken at EL2 once run_once unmasks */
+    case TRAP_LOWER_A64 + 2: /* FIQ: none are routed (Group 0 unused) */ break;
     case TRAP_LOWER_A64 + 3: crash(v, "SError"); break;
     default: crash(v, "exception from AArch32"); break;
     }

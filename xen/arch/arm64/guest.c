@@ -5,13 +5,21 @@
  * and VTTBR_EL2 around its slice, and one entry and exit (guest_run,
  * guest_entry.S) per arch_vcpu_run_once. What an exit means is exits.c's.
  *
+ * FP/SIMD is switched lazily: a vCPU enters with CPTR_EL2.TFP set, its
+ * first FP/SIMD instruction of the slice traps (EC 0x07) and loads its V
+ * registers, FPSR and FPCR; only a vCPU that did so saves them when it
+ * leaves the CPU. A vCPU that never touches FP/SIMD costs nothing, and
+ * no vCPU can read what the previous one left (it traps first). SVE and
+ * SME stay trapped (CPTR_EL2.TZ, TSM): a guest that uses them crashes.
+ *
  * VMIDs: a domain's VMID is its domid + 1 (VMID 0 stays unused), so no
  * table is kept; a domid reused after a destroy gets its VMID flushed
  * when its vCPU 0 is created. That needs 16-bit VMIDs for every domid;
  * with 8 bits domains 255 and up are refused.
  *
  * May not touch: the stage-2 table format (mm/p2m-stage2.c), the
- * scheduler's decisions (common/schedule.c), interrupts (no vGIC yet).
+ * scheduler's decisions (common/schedule.c), the vGIC's state (vgic.c);
+ * FP/SIMD registers only through fpsimd.S.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -23,6 +31,7 @@
 #include <asm/p2m-stage2.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
+#include <asm/vgic.h>
 
 /* HCR_EL2 for every guest (Arm ARM D19, "HCR_EL2"). */
 #define HCR_VM     (1UL << 0) /* stage 2 on */
@@ -44,6 +53,12 @@
 #define CNTHCTL_EL1PCEN  (1UL << 1) /* and its physical timer */
 #define MPIDR_RES1       (1UL << 31)
 
+/* CPTR_EL2 with HCR_EL2.E2H == 0: RES1 bits 13, 9 and 7:0; TSM (12) and
+ * TZ (8) trap SME and SVE; TFP (10) traps FP/SIMD until the vCPU's
+ * registers are loaded. */
+#define CPTR_EL2_BASE 0x33ffUL
+#define CPTR_EL2_TFP  (1UL << 10)
+
 static struct stage2_caps caps;
 
 /* Every CPU, before it runs a guest. The boot CPU reads the caps. */
@@ -56,6 +71,8 @@ void guest_cpu_init(void)
     WRITE_SYSREG(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2);
     WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
+    WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+    vgic_cpu_init();
     isb();
 }
 
@@ -102,7 +119,9 @@ void guest_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
     memset(&v->arch.regs, 0, sizeof(v->arch.regs));
     memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+    memset(&v->arch.fp, 0, sizeof(v->arch.fp));
     v->arch.entered = false;
+    v->arch.fp_live = false;
     v->arch.regs.pc = pc;
     v->arch.regs.x[0] = x0;
     v->arch.regs.pstate = PSR_EL1H_MASKED;
@@ -114,6 +133,7 @@ int arch_vcpu_create(struct vcpu *v)
     struct domain *d = v->domain;
     if ( d->domain_id + 1U >= (1U << caps.vmid_bits) )
         return -ENOSPC;
+    vgic_vcpu_init(v);
     guest_vcpu_reset(v, 0, 0);
     v->arch.hcr = GUEST_HCR;
     v->arch.vmpidr = MPIDR_RES1 | vcpu_to_mpidr(v->vcpu_id);
@@ -124,6 +144,7 @@ int arch_vcpu_create(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    vgic_vcpu_destroy(v);
 }
 
 /* The EL1 registers a vCPU owns, one X-macro for save and load. */
@@ -162,10 +183,32 @@ void arch_vcpu_destroy(struct vcpu *v)
 #define SAVE_ONE(field, reg) s->field = READ_SYSREG(reg);
 #define LOAD_ONE(field, reg) WRITE_SYSREG(s->field, reg);
 
+/* The first FP/SIMD instruction of v's slice trapped: give v its own
+ * registers and let it run on (the instruction is retried). */
+void guest_fp_trap(struct vcpu *v)
+{
+    WRITE_SYSREG(CPTR_EL2_BASE, cptr_el2);
+    isb();
+    fpsimd_load(&v->arch.fp);
+    v->arch.fp_live = true;
+}
+
+/* v leaves the CPU: keep what it changed, and trap the next vCPU's use. */
+static void fp_switch_out(struct vcpu *v)
+{
+    if ( v->arch.fp_live )
+        fpsimd_save(&v->arch.fp);
+    v->arch.fp_live = false;
+    WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+}
+
 void arch_vcpu_switch_in(struct vcpu *v)
 {
     const struct guest_sysregs *s = &v->arch.sys;
+    vgic_switch_in(v); /* first: its deadline timer stops before CNTV loads */
     GUEST_SYSREGS(LOAD_ONE)
+    WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+    v->arch.fp_live = false;
     WRITE_SYSREG(v->arch.vmpidr, vmpidr_el2);
     WRITE_SYSREG(domain_vttbr(v->domain), vttbr_el2);
     WRITE_SYSREG(v->arch.hcr, hcr_el2);
@@ -176,12 +219,19 @@ void arch_vcpu_switch_in(struct vcpu *v)
     v->arch.entered = true;
 }
 
+/* IRQs off: a CNTV interrupt between the save and the stop would be
+ * injected from the live register the save no longer sees. */
 void arch_vcpu_switch_out(struct vcpu *v)
 {
     struct guest_sysregs *s = &v->arch.sys;
+    unsigned long f = local_save_flags();
+    local_irq_disable();
     GUEST_SYSREGS(SAVE_ONE)
+    fp_switch_out(v);
+    vgic_switch_out(v);
     WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
     isb();
+    asm volatile("msr daif, %0" ::"r"(f) : "memory");
 }
 
 void arch_vcpu_run_once(struct vcpu *v)
@@ -189,8 +239,10 @@ void arch_vcpu_run_once(struct vcpu *v)
     unsigned long f = local_save_flags();
     unsigned long kind;
     local_irq_disable();
+    vgic_flush(v);
     kind = guest_run(&v->arch.regs);
-    asm volatile("msr daif, %0" ::"r"(f) : "memory");
+    /* An IRQ that made the guest exit is taken here, at EL2 (entry.S). */
+    asm volatile("msr daif, %0; isb" ::"r"(f) : "memory");
     v->exits++;
     guest_handle_exit(v, kind);
 }

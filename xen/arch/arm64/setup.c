@@ -20,6 +20,7 @@
 #include <xen/timer.h>
 #include <asm/guest.h>
 #include <asm/arm64.h>
+#include <asm/gic.h>
 #include <asm/traps.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
@@ -138,6 +139,8 @@ static __noreturn void run_guests(void)
     timer_init();
     time_boot_init();
     guest_cpu_init();
+    gic_init(arm64_boot_info.gicd.start, arm64_boot_info.gicr.start, arm64_boot_info.gicr.size);
+    gic_cpu_init();
     scheduler_init();
     if ( !arm64_build_boot_domains() )
     {

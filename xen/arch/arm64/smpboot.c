@@ -14,6 +14,7 @@
 #include <asm/system.h>
 #include <asm/sysregs.h>
 #include <asm/guest.h>
+#include <asm/gic.h>
 #include <xen/sched.h>
 
 #define CPU_START_TIMEOUT_US 2000000
@@ -107,6 +108,7 @@ __noreturn void start_secondary(unsigned int cpu)
         wfe();
     smp_mb();
     guest_cpu_init();
+    gic_cpu_init();
     printk("CPU%u joins the scheduler\n", cpu);
     scheduler_loop();
 }
@@ -118,10 +120,13 @@ void smp_start_scheduling(void)
     smp_kick_cpu(0);
 }
 
-/* Make CPU cpu look at the scheduler again. No SGIs yet (no GIC driver):
- * SEV wakes every CPU waiting in WFE (safe_halt), which is more than
- * asked and costs an idle CPU one look. */
+/* Make CPU cpu look at the scheduler again: an SGI once its GIC is up
+ * (it wakes the WFI of safe_halt, or preempts what it runs); before
+ * that, SEV for the WFE loop a secondary waits in for the scheduler. */
 void smp_kick_cpu(unsigned int cpu)
 {
-    asm volatile("dsb ish; sev" ::: "memory");
+    if ( gic_cpu_ready(cpu) )
+        gic_send_sgi(cpu, GIC_SGI_KICK);
+    else
+        asm volatile("dsb ish; sev" ::: "memory");
 }

@@ -18,19 +18,12 @@
 /* The identity map (mm.c): machine address == hypervisor virtual. */
 uintptr_t directmap_base;
 
-/* ---- vCPUs: x86's VCPUOP_initialise context, and the vGIC ---- */
+/* ---- vCPUs: x86's VCPUOP_initialise context ---- */
 
 /* Arm guests start vCPUs with PSCI CPU_ON (vpsci.c). */
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
 {
     return -EOPNOTSUPP;
-}
-void arch_evtchn_inject(struct vcpu *v)
-{
-}
-bool arch_vcpu_intr_pending(struct vcpu *v)
-{
-    return false;
 }
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
@@ -74,11 +67,8 @@ int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32
     return -EOPNOTSUPP;
 }
 
-/* ---- time: needs the GIC for the timer interrupt ---- */
+/* ---- time ---- */
 
-void arch_timer_program(int64_t ns)
-{
-}
 uint64_t arch_wallclock_seconds(void)
 {
     return 0; /* QEMU virt's PL031 is not read yet */

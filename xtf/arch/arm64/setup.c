@@ -7,6 +7,7 @@
  * PSCI. Touches nothing outside the image but hypercalls.
  */
 #include <xtf.h>
+#include <public/event_channel.h>
 #include <xtf/runtime.h>
 #include <public/sched.h>
 #include <public/version.h>
@@ -44,6 +45,15 @@ enum xtf_console_kind console_kind(void)
 const char *console_kind_name(void)
 {
     return "console_io hypercall";
+}
+
+/* ---- small hypercall helpers (x86's are in common/xen.c) --------------- */
+
+long evtchn_send(uint32_t port)
+{
+    struct evtchn_send s = { .port = port };
+
+    return hypercall_event_channel_op(EVTCHNOP_send, &s);
 }
 
 /* ---- the end --------------------------------------------------------- */

@@ -2,7 +2,9 @@
  * vectors.S - VBAR_EL1 of the AArch64 XTF kernel: no exception is
  * expected, so every one of the 16 entries saves x0..x30 and calls
  * xtf_exception (setup.c), which reports FAILURE with ESR_EL1, ELR_EL1
- * and FAR_EL1. Nothing returns. Touches only the stack.
+ * and FAR_EL1, and does not return; except an IRQ at EL1 (SP_EL1),
+ * which calls xtf_irq_entry (gic.c) with the caller-saved registers
+ * kept and returns. Touches only the stack.
  */
 /* clang-format off */
 .macro vector kind
@@ -22,7 +24,10 @@ xtf_vectors:
         vector 2
         vector 3
         vector 4
-        vector 5
+        .balign 0x80            /* 5: IRQ, current EL with SP_ELx */
+        sub     sp, sp, #256
+        stp     x0, x1, [sp, #0]
+        b       irq_save
         vector 6
         vector 7
         vector 8
@@ -53,4 +58,35 @@ exc_save:
         mov     x1, sp
         bl      xtf_exception
 1:      b       1b
+irq_save:
+        stp     x2, x3, [sp, #16]
+        stp     x4, x5, [sp, #32]
+        stp     x6, x7, [sp, #48]
+        stp     x8, x9, [sp, #64]
+        stp     x10, x11, [sp, #80]
+        stp     x12, x13, [sp, #96]
+        stp     x14, x15, [sp, #112]
+        stp     x16, x17, [sp, #128]
+        stp     x18, x29, [sp, #144]
+        str     x30, [sp, #240]
+        mrs     x0, elr_el1
+        mrs     x1, spsr_el1
+        stp     x0, x1, [sp, #160]
+        bl      xtf_irq_entry
+        ldp     x0, x1, [sp, #160]
+        msr     elr_el1, x0
+        msr     spsr_el1, x1
+        ldr     x30, [sp, #240]
+        ldp     x18, x29, [sp, #144]
+        ldp     x16, x17, [sp, #128]
+        ldp     x14, x15, [sp, #112]
+        ldp     x12, x13, [sp, #96]
+        ldp     x10, x11, [sp, #80]
+        ldp     x8, x9, [sp, #64]
+        ldp     x6, x7, [sp, #48]
+        ldp     x4, x5, [sp, #32]
+        ldp     x2, x3, [sp, #16]
+        ldp     x0, x1, [sp, #0]
+        add     sp, sp, #256
+        eret
 /* clang-format on */

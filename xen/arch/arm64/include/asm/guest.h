@@ -26,6 +26,11 @@ unsigned long guest_run(struct guest_regs *r);
 /* guest.c */
 void guest_cpu_init(void);
 void guest_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
+void guest_fp_trap(struct vcpu *v); /* EC 0x07: load v's FP/SIMD registers */
+
+/* fpsimd.S: V0-V31, FPSR, FPCR to and from memory (CPTR_EL2.TFP clear). */
+void fpsimd_save(struct fpsimd_state *s);
+void fpsimd_load(const struct fpsimd_state *s);
 /* vCPU n's MPIDR affinity: Aff0 = n (up to 16 vCPUs in one cluster). */
 static inline uint64_t vcpu_to_mpidr(unsigned int id)
 {

@@ -37,13 +37,13 @@ static inline void halt(void)
 {
     asm volatile("wfi" ::: "memory");
 }
-/* Enable interrupts and wait for a kick. No interrupt is routed yet (no
- * GIC driver), so the idle loop waits for an event: smp_kick_cpu's SEV
- * (smpboot.c). A SEV sent before the WFE leaves the event register set
- * and the WFE falls through, so no kick is lost. */
+/* Wait for an interrupt (the tick or a kick SGI), then take it. WFI
+ * with IRQs still masked wakes on a pending one, so an interrupt that
+ * arrived since the caller masked them is not slept through (x86's
+ * "sti; hlt"); it is taken once they are unmasked. */
 static inline void safe_halt(void)
 {
-    asm volatile("msr daifclr, #2; wfe" ::: "memory");
+    asm volatile("wfi; msr daifclr, #2; isb" ::: "memory");
 }
 static inline void wfe(void)
 {
