@@ -352,6 +352,44 @@ static void remap_follows_its_source(void)
 }
 VIEW_CASE(remap_follows_its_source)
 
+/* View 0's access is the host entry's: changing it on an entry that
+ * holds a reference (a grant map, a foreign map, a shared frame) must
+ * keep that reference. A rewrite through set_entry dropped it while the
+ * entry still mapped the frame (review13: a guest in mixed mode could
+ * free a frame it still maps). Exactly one put when the entry goes. */
+static unsigned int puts;
+
+static void count_put(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    CHECK_EQ(gfn_x(gfn), G);
+    CHECK_EQ(mfn_x(mfn), MFN_NEW);
+    puts++;
+}
+
+static void host_access_keeps_references(void)
+{
+    static const p2m_type_t held[] = { p2m_grant_map_rw, p2m_map_foreign, p2m_ram_shared };
+    uint8_t acc;
+
+    dom.p2m.put_frame = count_put;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(held); i++ )
+    {
+        puts = 0;
+        CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN_NEW), 0, held[i], p2m_access_rwx), 0);
+        CHECK_EQ(altp2m_set_access(&dom, 0, G, p2m_access_r), 0);
+        CHECK_EQ(puts, 0);
+        check_entry(&dom.p2m, G, MFN_NEW, held[i], p2m_access_r);
+        CHECK_EQ(altp2m_get_access(&dom, 0, G, &acc), 0);
+        CHECK_EQ(acc, p2m_access_r);
+        CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), INVALID_MFN, 0, p2m_invalid, p2m_access_rwx), 0);
+        CHECK_EQ(puts, 1);
+    }
+    CHECK_EQ(altp2m_set_access(&dom, 0, G, p2m_access_r), -ESRCH); /* a hole */
+    CHECK_EQ(altp2m_set_access(&dom, 0, P2M_GFN_LIMIT, p2m_access_r), -EINVAL);
+    dom.p2m.put_frame = NULL;
+}
+VIEW_CASE(host_access_keeps_references)
+
 /* Many own settings (the array grows over pages), then destroy: every
  * page back to the pool (run() checks after disable too). */
 static void destroy_gives_pages_back(void)
@@ -424,6 +462,7 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(remap_write_logs_its_source),
     VIEW_ENTRIES(own_access_survives_host_change),
     VIEW_ENTRIES(remap_follows_its_source),
+    VIEW_ENTRIES(host_access_keeps_references),
     VIEW_ENTRIES(destroy_gives_pages_back),
     VIEW_ENTRIES(dying_domain_gets_no_views),
     { "altp2m.lock_order.view_before_host_panics", lock_order },

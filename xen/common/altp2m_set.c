@@ -24,20 +24,27 @@ static int host_entry(struct domain *d, uint64_t gfn, p2m_type_t *t, p2m_access_
     return mfn_valid_raw(*m) ? 0 : -ESRCH;
 }
 
-/* View 0 is the host p2m: its access is the host entry's. */
+/* The host types whose entries map a frame: the ones view 0's access
+ * may be set on (a hole is -ESRCH, as Xen). */
+#define HOST_FRAME_TYPES                                                                    \
+    (P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) | P2M_TYPE_BIT(p2m_ram_ro) | \
+     P2M_TYPE_BIT(p2m_mmio_direct) | P2M_TYPE_BIT(p2m_grant_map_rw) |                       \
+     P2M_TYPE_BIT(p2m_grant_map_ro) | P2M_TYPE_BIT(p2m_ram_shared) |                        \
+     P2M_TYPE_BIT(p2m_map_foreign) | P2M_TYPE_BIT(p2m_ioreq_server))
+
+/* View 0 is the host p2m: its access is the host entry's, changed in
+ * place. A rewrite by set_entry would drop the reference of an entry
+ * that holds one (grant, foreign, shared) while it still maps the frame. */
 static int host_set_access(struct domain *d, uint64_t gfn, uint8_t access)
 {
-    p2m_type_t t;
-    p2m_access_t a;
-    mfn_t m;
-    int rc;
+    int64_t changed;
 
-    spin_lock(&d->p2m.lock);
-    rc = host_entry(d, gfn, &t, &a, &m);
-    if ( !rc && a != access )
-        rc = p2m_set_entry_locked(&d->p2m, _gfn(gfn), m, P2M_ORDER_4K, t, access);
-    spin_unlock(&d->p2m.lock);
-    return rc;
+    if ( gfn >= P2M_GFN_LIMIT )
+        return -EINVAL;
+    changed = p2m_set_access_range(&d->p2m, _gfn(gfn), 1, access, HOST_FRAME_TYPES);
+    if ( changed < 0 )
+        return (int)changed;
+    return changed ? 0 : -ESRCH;
 }
 
 int altp2m_set_access(struct domain *d, uint16_t idx, uint64_t gfn, uint8_t access)
