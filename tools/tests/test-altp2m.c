@@ -20,6 +20,7 @@
 #include <xen/altp2m.h>
 #include <xen/mm.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <asm/p2m-backends.h>
 
 #include <string.h>
@@ -390,6 +391,31 @@ static void host_access_keeps_references(void)
 }
 VIEW_CASE(host_access_keeps_references)
 
+/* The #VE page's reference is dropped when altp2m goes off (and when the
+ * domain dies, which turns it off): a notify that decoded while altp2m
+ * was on but runs after it went off must not take one, or nobody drops
+ * it and the domain stays a zombie (review13). */
+static void ve_page_after_altp2m_off(void)
+{
+    mfn_t m = alloc_pages(0);
+
+    CHECK(mfn_valid_raw(m));
+    frames_assign(m, 0, dom.domain_id);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), m, 0, p2m_ram_rw, p2m_access_rwx), 0);
+    CHECK_EQ(altp2m_set_ve_info(&vcpu0, G), 0);
+    CHECK_EQ(frame_ref_count(m), 2);
+    CHECK_EQ(altp2m_set_active(&dom, false), 0);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(altp2m_set_ve_info(&vcpu0, G), -EOPNOTSUPP);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(vcpu0.altp2m.ve_mfn, INVALID_MFN_RAW);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN0 + G), 0, p2m_ram_rw, p2m_access_rwx), 0);
+    frame_release(m);
+    CHECK_EQ(altp2m_set_active(&dom, true), 0);
+    CHECK_EQ(altp2m_view_create(&dom, p2m_access_rwx, &(uint16_t){ 0 }), 0);
+}
+VIEW_CASE(ve_page_after_altp2m_off)
+
 /* Many own settings (the array grows over pages), then destroy: every
  * page back to the pool (run() checks after disable too). */
 static void destroy_gives_pages_back(void)
@@ -463,6 +489,7 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(own_access_survives_host_change),
     VIEW_ENTRIES(remap_follows_its_source),
     VIEW_ENTRIES(host_access_keeps_references),
+    VIEW_ENTRIES(ve_page_after_altp2m_off),
     VIEW_ENTRIES(destroy_gives_pages_back),
     VIEW_ENTRIES(dying_domain_gets_no_views),
     { "altp2m.lock_order.view_before_host_panics", lock_order },
