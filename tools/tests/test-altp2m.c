@@ -52,6 +52,22 @@ void logdirty_mark_vcpu(struct vcpu *v, uint64_t gfn, unsigned int order)
         marked[nr_marked++] = gfn;
 }
 
+/* The reverse map (part sharing) as the views see it: a node count, and
+ * an answer the case chooses. */
+static int rmap_add_rc;
+static int rmap_nodes;
+
+int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
+{
+    rmap_nodes += !rmap_add_rc;
+    return rmap_add_rc;
+}
+
+void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
+{
+    rmap_nodes--;
+}
+
 static void count_flush(struct p2m_domain *p2m)
 {
     CHECK(spin_is_locked(&p2m->lock));
@@ -416,6 +432,48 @@ static void ve_page_after_altp2m_off(void)
 }
 VIEW_CASE(ve_page_after_altp2m_off)
 
+/* A view copy of a shared host entry that the reverse map refuses
+ * (-ENOMEM: the domain's pool has no page for the node) is not made, and
+ * the reference the fill took is dropped once. The entry used to be
+ * written, then removed (its put_frame dropping the reference), and the
+ * fill dropped it again (review13). */
+static void shared_put(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    if ( t == p2m_ram_shared && p2m->view )
+        rmap_nodes--;
+    put_page(mfn);
+}
+
+static void shared_copy_refused(void)
+{
+    mfn_t m = alloc_pages(0);
+
+    CHECK(mfn_valid_raw(m));
+    frames_assign(m, 0, dom.domain_id);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), m, 0, p2m_ram_shared, p2m_access_rwx), 0);
+    dom.p2m.put_frame = view(1)->put_frame = shared_put;
+    rmap_add_rc = -ENOMEM;
+    crashes = rmap_nodes = 0;
+    CHECK_EQ(fault(1, G, p2m_access_r), ~0ULL);
+    CHECK_EQ(crashes, 1); /* no pool page: the domain is crashed */
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(rmap_nodes, 0);
+    check_no_entry(view(1), G);
+    rmap_add_rc = 0;
+    CHECK_EQ(fault(1, G, p2m_access_r), ~0ULL);
+    check_entry(view(1), G, mfn_x(m), p2m_ram_shared, p2m_access_rwx);
+    CHECK_EQ(frame_ref_count(m), 2);
+    CHECK_EQ(rmap_nodes, 1);
+    CHECK_EQ(p2m_set_entry(view(1), _gfn(G), INVALID_MFN, 0, p2m_invalid, p2m_access_n), 0);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(rmap_nodes, 0);
+    dom.p2m.put_frame = view(1)->put_frame = NULL;
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN0 + G), 0, p2m_ram_rw, p2m_access_rwx), 0);
+    frame_release(m);
+    crashes = 0;
+}
+VIEW_CASE(shared_copy_refused)
+
 /* Many own settings (the array grows over pages), then destroy: every
  * page back to the pool (run() checks after disable too). */
 static void destroy_gives_pages_back(void)
@@ -490,6 +548,7 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(remap_follows_its_source),
     VIEW_ENTRIES(host_access_keeps_references),
     VIEW_ENTRIES(ve_page_after_altp2m_off),
+    VIEW_ENTRIES(shared_copy_refused),
     VIEW_ENTRIES(destroy_gives_pages_back),
     VIEW_ENTRIES(dying_domain_gets_no_views),
     { "altp2m.lock_order.view_before_host_panics", lock_order },
