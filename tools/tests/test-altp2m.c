@@ -20,6 +20,7 @@
 #include <xen/altp2m.h>
 #include <xen/mm.h>
 #include <xen/errno.h>
+#include <xen/frame.h>
 #include <asm/p2m-backends.h>
 
 #include <string.h>
@@ -49,6 +50,22 @@ void logdirty_mark_vcpu(struct vcpu *v, uint64_t gfn, unsigned int order)
 {
     if ( nr_marked < ARRAY_SIZE(marked) )
         marked[nr_marked++] = gfn;
+}
+
+/* The reverse map (part sharing) as the views see it: a node count, and
+ * an answer the case chooses. */
+static int rmap_add_rc;
+static int rmap_nodes;
+
+int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
+{
+    rmap_nodes += !rmap_add_rc;
+    return rmap_add_rc;
+}
+
+void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
+{
+    rmap_nodes--;
 }
 
 static void count_flush(struct p2m_domain *p2m)
@@ -352,6 +369,111 @@ static void remap_follows_its_source(void)
 }
 VIEW_CASE(remap_follows_its_source)
 
+/* View 0's access is the host entry's: changing it on an entry that
+ * holds a reference (a grant map, a foreign map, a shared frame) must
+ * keep that reference. A rewrite through set_entry dropped it while the
+ * entry still mapped the frame (review13: a guest in mixed mode could
+ * free a frame it still maps). Exactly one put when the entry goes. */
+static unsigned int puts;
+
+static void count_put(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    CHECK_EQ(gfn_x(gfn), G);
+    CHECK_EQ(mfn_x(mfn), MFN_NEW);
+    puts++;
+}
+
+static void host_access_keeps_references(void)
+{
+    static const p2m_type_t held[] = { p2m_grant_map_rw, p2m_map_foreign, p2m_ram_shared };
+    uint8_t acc;
+
+    dom.p2m.put_frame = count_put;
+    for ( unsigned int i = 0; i < ARRAY_SIZE(held); i++ )
+    {
+        puts = 0;
+        CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN_NEW), 0, held[i], p2m_access_rwx), 0);
+        CHECK_EQ(altp2m_set_access(&dom, 0, G, p2m_access_r), 0);
+        CHECK_EQ(puts, 0);
+        check_entry(&dom.p2m, G, MFN_NEW, held[i], p2m_access_r);
+        CHECK_EQ(altp2m_get_access(&dom, 0, G, &acc), 0);
+        CHECK_EQ(acc, p2m_access_r);
+        CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), INVALID_MFN, 0, p2m_invalid, p2m_access_rwx), 0);
+        CHECK_EQ(puts, 1);
+    }
+    CHECK_EQ(altp2m_set_access(&dom, 0, G, p2m_access_r), -ESRCH); /* a hole */
+    CHECK_EQ(altp2m_set_access(&dom, 0, P2M_GFN_LIMIT, p2m_access_r), -EINVAL);
+    dom.p2m.put_frame = NULL;
+}
+VIEW_CASE(host_access_keeps_references)
+
+/* The #VE page's reference is dropped when altp2m goes off (and when the
+ * domain dies, which turns it off): a notify that decoded while altp2m
+ * was on but runs after it went off must not take one, or nobody drops
+ * it and the domain stays a zombie (review13). */
+static void ve_page_after_altp2m_off(void)
+{
+    mfn_t m = alloc_pages(0);
+
+    CHECK(mfn_valid_raw(m));
+    frames_assign(m, 0, dom.domain_id);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), m, 0, p2m_ram_rw, p2m_access_rwx), 0);
+    CHECK_EQ(altp2m_set_ve_info(&vcpu0, G), 0);
+    CHECK_EQ(frame_ref_count(m), 2);
+    CHECK_EQ(altp2m_set_active(&dom, false), 0);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(altp2m_set_ve_info(&vcpu0, G), -EOPNOTSUPP);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(vcpu0.altp2m.ve_mfn, INVALID_MFN_RAW);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN0 + G), 0, p2m_ram_rw, p2m_access_rwx), 0);
+    frame_release(m);
+    CHECK_EQ(altp2m_set_active(&dom, true), 0);
+    CHECK_EQ(altp2m_view_create(&dom, p2m_access_rwx, &(uint16_t){ 0 }), 0);
+}
+VIEW_CASE(ve_page_after_altp2m_off)
+
+/* A view copy of a shared host entry that the reverse map refuses
+ * (-ENOMEM: the domain's pool has no page for the node) is not made, and
+ * the reference the fill took is dropped once. The entry used to be
+ * written, then removed (its put_frame dropping the reference), and the
+ * fill dropped it again (review13). */
+static void shared_put(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, p2m_type_t t)
+{
+    if ( t == p2m_ram_shared && p2m->view )
+        rmap_nodes--;
+    put_page(mfn);
+}
+
+static void shared_copy_refused(void)
+{
+    mfn_t m = alloc_pages(0);
+
+    CHECK(mfn_valid_raw(m));
+    frames_assign(m, 0, dom.domain_id);
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), m, 0, p2m_ram_shared, p2m_access_rwx), 0);
+    dom.p2m.put_frame = view(1)->put_frame = shared_put;
+    rmap_add_rc = -ENOMEM;
+    crashes = rmap_nodes = 0;
+    CHECK_EQ(fault(1, G, p2m_access_r), ~0ULL);
+    CHECK_EQ(crashes, 1); /* no pool page: the domain is crashed */
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(rmap_nodes, 0);
+    check_no_entry(view(1), G);
+    rmap_add_rc = 0;
+    CHECK_EQ(fault(1, G, p2m_access_r), ~0ULL);
+    check_entry(view(1), G, mfn_x(m), p2m_ram_shared, p2m_access_rwx);
+    CHECK_EQ(frame_ref_count(m), 2);
+    CHECK_EQ(rmap_nodes, 1);
+    CHECK_EQ(p2m_set_entry(view(1), _gfn(G), INVALID_MFN, 0, p2m_invalid, p2m_access_n), 0);
+    CHECK_EQ(frame_ref_count(m), 1);
+    CHECK_EQ(rmap_nodes, 0);
+    dom.p2m.put_frame = view(1)->put_frame = NULL;
+    CHECK_EQ(p2m_set_entry(&dom.p2m, _gfn(G), _mfn(MFN0 + G), 0, p2m_ram_rw, p2m_access_rwx), 0);
+    frame_release(m);
+    crashes = 0;
+}
+VIEW_CASE(shared_copy_refused)
+
 /* Many own settings (the array grows over pages), then destroy: every
  * page back to the pool (run() checks after disable too). */
 static void destroy_gives_pages_back(void)
@@ -424,6 +546,9 @@ static const struct test_case cases[] = {
     VIEW_ENTRIES(remap_write_logs_its_source),
     VIEW_ENTRIES(own_access_survives_host_change),
     VIEW_ENTRIES(remap_follows_its_source),
+    VIEW_ENTRIES(host_access_keeps_references),
+    VIEW_ENTRIES(ve_page_after_altp2m_off),
+    VIEW_ENTRIES(shared_copy_refused),
     VIEW_ENTRIES(destroy_gives_pages_back),
     VIEW_ENTRIES(dying_domain_gets_no_views),
     { "altp2m.lock_order.view_before_host_panics", lock_order },

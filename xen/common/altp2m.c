@@ -321,6 +321,8 @@ int altp2m_set_ve_info(struct vcpu *v, uint64_t gfn)
     spin_lock(&d->altp2m.lock);
     if ( gfn == INVALID_GFN_RAW )
         ve_clear_locked(v);
+    else if ( !d->altp2m.active )
+        rc = -EOPNOTSUPP; /* off (or the domain died) since the decode: nobody would drop it */
     else if ( v->altp2m.ve_gfn != INVALID_GFN_RAW )
         rc = -EEXIST;
     else

@@ -38,6 +38,11 @@ __attribute__((weak)) int mem_sharing_rmap_add(struct domain *d, uint16_t view, 
     return 0; /* no reverse map yet (part sharing) */
 }
 
+__attribute__((weak)) void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn,
+                                                mfn_t mfn)
+{
+}
+
 /* ---- one entry ---- */
 
 void altp2m_view_drop(struct altp2m_view *view, uint64_t gfn)
@@ -56,19 +61,23 @@ static bool take_ref(p2m_type_t t, mfn_t m)
     return !p2m_holds_ref(t) || (pg && get_page(m, pg->owner));
 }
 
+/* The reverse-map node of a shared copy goes in before the entry: if it
+ * cannot, nothing was written and the caller drops the reference it took.
+ * (Written first, the entry's removal would have dropped that reference
+ * through put_frame, and the caller would have dropped it again.) */
 static int write_copy(struct domain *d, struct altp2m_view *view, uint64_t gfn, mfn_t m,
                       p2m_type_t t, p2m_access_t a)
 {
-    int rc;
+    int rc = 0;
 
     spin_lock(&view->p2m.lock);
-    rc = p2m_set_entry_locked(&view->p2m, _gfn(gfn), m, P2M_ORDER_4K, t, a);
-    if ( !rc && t == p2m_ram_shared )
-    {
+    if ( t == p2m_ram_shared )
         rc = mem_sharing_rmap_add(d, view->p2m.view, _gfn(gfn), m);
-        if ( rc )
-            p2m_set_entry_locked(&view->p2m, _gfn(gfn), INVALID_MFN, P2M_ORDER_4K, p2m_invalid,
-                                 p2m_access_n);
+    if ( !rc )
+    {
+        rc = p2m_set_entry_locked(&view->p2m, _gfn(gfn), m, P2M_ORDER_4K, t, a);
+        if ( rc && t == p2m_ram_shared )
+            mem_sharing_rmap_del(d, view->p2m.view, _gfn(gfn), m);
     }
     spin_unlock(&view->p2m.lock);
     return rc;

@@ -24,40 +24,42 @@ static int host_entry(struct domain *d, uint64_t gfn, p2m_type_t *t, p2m_access_
     return mfn_valid_raw(*m) ? 0 : -ESRCH;
 }
 
-/* View 0 is the host p2m: its access is the host entry's. */
+/* The host types whose entries map a frame: the ones view 0's access
+ * may be set on (a hole is -ESRCH, as Xen). */
+#define HOST_FRAME_TYPES                                                                    \
+    (P2M_TYPE_BIT(p2m_ram_rw) | P2M_TYPE_BIT(p2m_ram_logdirty) | P2M_TYPE_BIT(p2m_ram_ro) | \
+     P2M_TYPE_BIT(p2m_mmio_direct) | P2M_TYPE_BIT(p2m_grant_map_rw) |                       \
+     P2M_TYPE_BIT(p2m_grant_map_ro) | P2M_TYPE_BIT(p2m_ram_shared) |                        \
+     P2M_TYPE_BIT(p2m_map_foreign) | P2M_TYPE_BIT(p2m_ioreq_server))
+
+/* View 0 is the host p2m: its access is the host entry's, changed in
+ * place. A rewrite by set_entry would drop the reference of an entry
+ * that holds one (grant, foreign, shared) while it still maps the frame. */
 static int host_set_access(struct domain *d, uint64_t gfn, uint8_t access)
 {
-    p2m_type_t t;
-    p2m_access_t a;
-    mfn_t m;
-    int rc;
+    int64_t changed;
 
-    spin_lock(&d->p2m.lock);
-    rc = host_entry(d, gfn, &t, &a, &m);
-    if ( !rc && a != access )
-        rc = p2m_set_entry_locked(&d->p2m, _gfn(gfn), m, P2M_ORDER_4K, t, access);
-    spin_unlock(&d->p2m.lock);
-    return rc;
+    if ( gfn >= P2M_GFN_LIMIT )
+        return -EINVAL;
+    changed = p2m_set_access_range(&d->p2m, _gfn(gfn), 1, access, HOST_FRAME_TYPES);
+    if ( changed < 0 )
+        return (int)changed;
+    return changed ? 0 : -ESRCH;
 }
 
-int altp2m_set_access(struct domain *d, uint16_t idx, uint64_t gfn, uint8_t access)
+/* The views list holds still under the host lock (view_unlist and
+ * create write it under it, and a view is freed only after it is
+ * unlisted): a view is looked up there, never before, or a destroy on
+ * another CPU could free it between the look-up and the lock. */
+static int set_access_locked(struct domain *d, struct altp2m_view *view, uint64_t gfn,
+                             uint8_t access)
 {
-    struct altp2m_view *view = altp2m_view_get(d, idx);
-    struct altp2m_own *own;
+    struct altp2m_own *own = altp2m_own_find(view, gfn);
     p2m_type_t t;
     p2m_access_t a;
     mfn_t m;
-    int rc;
+    int rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
 
-    if ( access > p2m_access_rwx )
-        return -EINVAL;
-    if ( !idx )
-        return host_set_access(d, gfn, access);
-    if ( !view )
-        return -EINVAL;
-    spin_lock(&d->p2m.lock);
-    own = altp2m_own_find(view, gfn);
-    rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
     own = rc ? NULL : altp2m_own_get(d, view, gfn);
     if ( !rc && !own )
         rc = -ENOMEM;
@@ -68,26 +70,44 @@ int altp2m_set_access(struct domain *d, uint16_t idx, uint64_t gfn, uint8_t acce
         altp2m_mark_derived(d, own->src);
         altp2m_view_drop(view, gfn);
     }
+    return rc;
+}
+
+int altp2m_set_access(struct domain *d, uint16_t idx, uint64_t gfn, uint8_t access)
+{
+    struct altp2m_view *view;
+    int rc = -EINVAL;
+
+    if ( access > p2m_access_rwx )
+        return -EINVAL;
+    if ( !idx )
+        return host_set_access(d, gfn, access);
+    spin_lock(&d->p2m.lock);
+    view = altp2m_view_get(d, idx);
+    if ( view )
+        rc = set_access_locked(d, view, gfn, access);
     spin_unlock(&d->p2m.lock);
     return rc;
 }
 
 int altp2m_get_access(struct domain *d, uint16_t idx, uint64_t gfn, uint8_t *access)
 {
-    struct altp2m_view *view = altp2m_view_get(d, idx);
+    struct altp2m_view *view;
     struct altp2m_own *own = NULL;
     p2m_type_t t;
     p2m_access_t a;
     mfn_t m;
-    int rc;
+    int rc = -EINVAL;
 
-    if ( idx && !view )
-        return -EINVAL;
     spin_lock(&d->p2m.lock);
-    own = view ? altp2m_own_find(view, gfn) : NULL;
-    rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
-    if ( own && (own->flags & ALTP2M_OWN_ACCESS) )
-        a = own->access;
+    view = altp2m_view_get(d, idx);
+    if ( !idx || view )
+    {
+        own = view ? altp2m_own_find(view, gfn) : NULL;
+        rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
+        if ( own && (own->flags & ALTP2M_OWN_ACCESS) )
+            a = own->access;
+    }
     spin_unlock(&d->p2m.lock);
     if ( !rc )
         *access = a;
@@ -134,34 +154,29 @@ static int remap_locked(struct domain *d, struct altp2m_view *view, uint64_t old
 
 int altp2m_change_gfn(struct domain *d, uint16_t idx, uint64_t old_gfn, uint64_t new_gfn)
 {
-    struct altp2m_view *view = altp2m_view_get(d, idx);
-    int rc;
+    struct altp2m_view *view;
+    int rc = -EINVAL;
 
-    if ( !view || old_gfn >= P2M_GFN_LIMIT ||
-         (new_gfn != INVALID_GFN_RAW && new_gfn >= P2M_GFN_LIMIT) )
+    if ( old_gfn >= P2M_GFN_LIMIT || (new_gfn != INVALID_GFN_RAW && new_gfn >= P2M_GFN_LIMIT) )
         return -EINVAL;
     spin_lock(&d->p2m.lock);
-    rc = remap_locked(d, view, old_gfn, new_gfn);
+    view = altp2m_view_get(d, idx);
+    if ( view )
+        rc = remap_locked(d, view, old_gfn, new_gfn);
     spin_unlock(&d->p2m.lock);
     return rc;
 }
 
 /* Suppress-#VE is kept per view entry, set unless cleared (Xen's
- * default); the host p2m (view 0) keeps none. */
-int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sve)
+ * default); the host p2m (view 0) keeps none. Host lock held. */
+static int set_sve_locked(struct domain *d, struct altp2m_view *view, uint64_t gfn, bool sve)
 {
-    struct altp2m_view *view = altp2m_view_get(d, idx);
-    struct altp2m_own *own;
+    struct altp2m_own *own = altp2m_own_find(view, gfn);
     p2m_type_t t;
     p2m_access_t a;
     mfn_t m;
-    int rc;
+    int rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
 
-    if ( !view )
-        return -EINVAL;
-    spin_lock(&d->p2m.lock);
-    own = altp2m_own_find(view, gfn);
-    rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
     own = rc || (sve && !own) ? own : altp2m_own_get(d, view, gfn);
     if ( !rc && !sve && !own )
         rc = -ENOMEM;
@@ -171,25 +186,39 @@ int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sv
         altp2m_view_drop(view, gfn); /* rebuilt with the new bit at its next fault */
         altp2m_own_tidy(view, own);
     }
+    return rc;
+}
+
+int altp2m_set_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool sve)
+{
+    struct altp2m_view *view;
+    int rc = -EINVAL;
+
+    spin_lock(&d->p2m.lock);
+    view = altp2m_view_get(d, idx);
+    if ( view )
+        rc = set_sve_locked(d, view, gfn, sve);
     spin_unlock(&d->p2m.lock);
     return rc;
 }
 
 int altp2m_get_suppress_ve(struct domain *d, uint16_t idx, uint64_t gfn, bool *sve)
 {
-    struct altp2m_view *view = altp2m_view_get(d, idx);
+    struct altp2m_view *view;
     struct altp2m_own *own;
     p2m_type_t t;
     p2m_access_t a;
     mfn_t m;
-    int rc;
+    int rc = -EINVAL;
 
-    if ( !view )
-        return -EINVAL;
     spin_lock(&d->p2m.lock);
-    own = altp2m_own_find(view, gfn);
-    rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
-    *sve = !(own && (own->flags & ALTP2M_OWN_VE));
+    view = altp2m_view_get(d, idx);
+    if ( view )
+    {
+        own = altp2m_own_find(view, gfn);
+        rc = host_entry(d, own ? own->src : gfn, &t, &a, &m);
+        *sve = !(own && (own->flags & ALTP2M_OWN_VE));
+    }
     spin_unlock(&d->p2m.lock);
     return rc;
 }

@@ -48,6 +48,11 @@ int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
     return msh_rmap_add(&d->sharing, view, gfn_x(gfn), mfn);
 }
 
+void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn)
+{
+    msh_rmap_del(&d->sharing, view, gfn_x(gfn), mfn);
+}
+
 /* A domain an op names: another live domain, not the caller. */
 static int sharing_domain(domid_t id, struct domain **out)
 {

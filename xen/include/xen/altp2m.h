@@ -134,10 +134,15 @@ void altp2m_leaf_changed(struct p2m_domain *host, uint64_t gfn, unsigned int ord
  *   r/w/x) that the entry's access in view refuses. 1: a listener has
  *   it (the vCPU waits for its answer); 0: nobody listens, and the
  *   access is not required: Xen's rule resets the entry to rwx.
- * - mem_sharing_rmap_add (part sharing): a view copied a p2m_ram_shared
- *   host entry (the view's lock held): 0, or -ENOMEM to refuse the copy.
+ * - mem_sharing_rmap_add (part sharing): a view is about to copy a
+ *   p2m_ram_shared host entry (the view's lock held, the copy's reference
+ *   taken): 0, or -ENOMEM to refuse the copy;
+ * - mem_sharing_rmap_del (part sharing): the copy could not be written
+ *   after all (the view's lock held): the node goes, the reference stays
+ *   with the caller.
  */
 int mem_access_check(struct vcpu *v, gfn_t gfn, uint16_t view, unsigned int kind);
 int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
+void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
 
 #endif /* XEN_ALTP2M_H */

@@ -127,11 +127,14 @@ int mem_sharing_unshare_gfn(struct domain *d, gfn_t gfn);
 /* A write fault on p2m_ram_shared at gfn: unshare it. true if the guest
  * may retry; false after crashing the domain (no frame for the copy). */
 bool mem_sharing_unshare_fault(struct vcpu *v, gfn_t gfn);
-/* For the views part (xen/altp2m.h): a view entry (view >= 1) of d now
- * maps the shared frame mfn at gfn (its reference already taken). Under
+/* For the views part (xen/altp2m.h): a view entry (view >= 1) of d is
+ * about to map the shared frame mfn at gfn (its reference taken). Under
  * the view's lock. -ENOENT (mfn is not shared), -ENOMEM (the mapping
  * must be refused). */
 int mem_sharing_rmap_add(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
+/* The node rmap_add made goes again: the view could not write its entry
+ * (the reference is not dropped here). Under the view's lock. */
+void mem_sharing_rmap_del(struct domain *d, uint16_t view, gfn_t gfn, mfn_t mfn);
 /* For the fork part: nominate pd's gfn (if it is not shared yet) and map
  * its shared frame at the same gfn of cd, which must have no entry there.
  * 0, or nominate's and add_physmap's errors with cd unchanged. */
