@@ -7,10 +7,9 @@
 # automation/run-test.sh and prints one markdown table: VM exits per
 # view switch by hypercall and by VMFUNC, per EPT violation the guest
 # handles as #VE, and per violation a dom0 listener handles through the
-# vm_event ring (from the ring's counters, XEN_DOMCTL_wren_vm_event:
-# violation exits and requests per write; the target's whole exit count
-# there includes its mailbox idle loop's yields, which vary with
-# timing, so it is in the BENCH line only). VMFUNC and #VE are VMX only: "-" on SVM. Counts,
+# vm_event ring (the target's exits less its mailbox idle loop's
+# yields, and the ring's own counters, XEN_DOMCTL_wren_vm_event's
+# violation exits and requests, per write). VMFUNC and #VE are VMX only: "-" on SVM. Counts,
 # never times. The table goes to the generated part of
 # docs/bench/altp2m-sharing.md. Needs `make build` first.
 # Exit status 1 if a platform's run failed (its rows are then missing).
@@ -39,8 +38,8 @@ awk '
 function per(a, n) { return n ? sprintf("%.2f", a / n) : "-" }
 function cell(p, w) { return (p SUBSEP w) in n ? per(exits[p, w], n[p, w]) : "-" }
 BEGIN {
-    print "| platform | exits/switch (hypercall) | exits/switch (VMFUNC) | exits/violation (#VE) | exits/violation (listener) | events/violation (listener) |"
-    print "|---|---|---|---|---|---|"
+    print "| platform | exits/switch (hypercall) | exits/switch (VMFUNC) | exits/violation (#VE) | exits/violation (listener) | ring: violation exits/violation | ring: requests/violation |"
+    print "|---|---|---|---|---|---|---|"
 }
 {
     delete f
@@ -53,9 +52,9 @@ BEGIN {
 END {
     for (i = 1; i <= np; i++) {
         p = order[i]; ln = n[p, "listener"]
-        printf "| %s | %s | %s | %s | %s | %s |\n", p, cell(p, "switch-hypercall"),
-            cell(p, "switch-vmfunc"), cell(p, "ve"), (p in vex) ? per(vex[p], ln) : "-",
-            (p in req) ? per(req[p], ln) : "-"
+        printf "| %s | %s | %s | %s | %s | %s | %s |\n", p, cell(p, "switch-hypercall"),
+            cell(p, "switch-vmfunc"), cell(p, "ve"), cell(p, "listener"),
+            (p in vex) ? per(vex[p], ln) : "-", (p in req) ? per(req[p], ln) : "-"
     }
 }' "$rows" >"$table"
 

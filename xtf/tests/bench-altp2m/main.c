@@ -16,7 +16,10 @@
  *  - listener: N writes of mem-access-target (d2) to rx pages, each a
  *    mem_access event a dom0 listener answers (the page gets rwx back),
  *    minus the same N writes once the pages are rwx (the mailbox's own
- *    exits cancel out); R and V are XEN_DOMCTL_wren_vm_event's counters.
+ *    exits cancel out), each less the yields of d2's idle loop meanwhile
+ *    (its idle_rounds) and each the least of 3 runs (the host's timer
+ *    only adds); R and V are XEN_DOMCTL_wren_vm_event's counters over
+ *    one run.
  *
  * The measuring is altp2m-hw-lib/ctl.c's and mem-access-lib/listener.c's;
  * this file only chooses the counts and prints them. The verdict is
@@ -35,7 +38,9 @@ const char test_title[] = "bench: exits per altp2m view switch and per handled v
 #define VE_NR        200
 #define L_DOM        2
 #define L_GFN        0x400UL
-#define L_NR         64UL
+#define L_BATCH      128UL /* writes per mailbox command */
+#define L_NR         128UL
+#define L_ROUNDS     3
 
 static struct target lt = { .dom = L_DOM, .mb_gfn = 0x7f200, .ring_gfn = 0x7f210 };
 
@@ -56,22 +61,60 @@ static void report(const char *what, uint64_t what_op, uint64_t n, uint64_t unit
         printf("BENCH what=%s n=%lu exits=%lu\n", what, (unsigned long)units, (unsigned long)exits);
 }
 
-/* d2's exits over L_NR writes to its pages [L_GFN, +L_NR). */
-static uint64_t listener_writes(void)
+/* d2's exits over one batch of writes from its page first, less its
+ * mailbox idle loop's yields meanwhile (one exit each, read within one). */
+static uint64_t batch(uint64_t first)
 {
-    uint64_t before = exits_of(L_DOM);
+    uint64_t before = exits_of(L_DOM), idle = lt.mb->idle_rounds;
     long rc;
 
-    for ( unsigned int i = 0; i < L_NR; i++ )
+    for ( unsigned int i = 0; i < L_BATCH; i++ )
     {
-        lt.mb->gfn[i] = L_GFN + i;
-        lt.mb->val[i] = VAL(L_GFN + i);
+        lt.mb->gfn[i] = first + i;
+        lt.mb->val[i] = VAL(first + i);
     }
     lt.mb->arg[0] = OFFSET;
-    rc = call(&lt, XTF_MB_WRITE, L_NR);
+    rc = call(&lt, XTF_MB_WRITE, L_BATCH);
     if ( rc )
         return xtf_mb_report(lt.mb, "writes", rc), ~0ULL;
-    return exits_of(L_DOM) - before;
+    idle = lt.mb->idle_rounds - idle;
+    return exits_of(L_DOM) - before - idle;
+}
+
+/* The same over all L_NR pages; ~0 if a batch failed. */
+static uint64_t listener_writes(void)
+{
+    uint64_t sum = 0;
+
+    for ( uint64_t g = L_GFN; g < L_GFN + L_NR; g += L_BATCH )
+    {
+        uint64_t e = batch(g);
+
+        if ( e == ~0ULL )
+            return e;
+        sum += e;
+    }
+    return sum;
+}
+
+/* The least of L_ROUNDS runs of what: exits the host's timer adds only
+ * ever add (a slow host stretches a window). */
+static uint64_t least(bool rx)
+{
+    uint64_t best = ~0ULL;
+
+    for ( unsigned int r = 0; r < L_ROUNDS; r++ )
+    {
+        uint64_t e;
+
+        if ( rx && !expect("set rx", set_access(L_DOM, L_GFN, L_NR, XENMEM_access_rx), 0) )
+            return ~0ULL;
+        e = listener_writes(); /* the listener gives every page rwx back */
+        if ( e == ~0ULL )
+            return e;
+        best = e < best ? e : best;
+    }
+    return best;
 }
 
 static void listener(void)
@@ -80,19 +123,18 @@ static void listener(void)
     uint64_t with, without;
 
     lt.mb = xtf_mb_attach(L_DOM, lt.mb_gfn);
-    if ( !lt.mb || !ring_up(&lt) ||
-         !expect("set rx", set_access(L_DOM, L_GFN, L_NR, XENMEM_access_rx), 0) )
+    if ( !lt.mb || !ring_up(&lt) )
         return;
     nr_seen = 0;
-    with = listener_writes();
-    without = listener_writes(); /* the listener gave every page rwx */
+    with = least(true);
+    without = least(false);
     if ( with == ~0ULL || without == ~0ULL || counters(L_DOM, &s) )
         return xtf_failure("listener measurement failed");
-    if ( !expect("events", nr_seen, L_NR) )
+    if ( !expect("events", nr_seen, L_ROUNDS * L_NR) )
         return;
-    printf("BENCH what=listener n=%lu exits=%lu requests=%lu violation_exits=%lu\n", L_NR,
-           (unsigned long)(with - without), (unsigned long)s.requests,
-           (unsigned long)s.violation_exits);
+    printf("BENCH what=listener n=%lu exits=%ld requests=%lu violation_exits=%lu\n", L_NR,
+           (long)(with - without), (unsigned long)(s.requests / L_ROUNDS),
+           (unsigned long)(s.violation_exits / L_ROUNDS));
     ring_down(&lt);
     destroy(&lt, false);
 }
