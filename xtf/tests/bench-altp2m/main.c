@@ -21,8 +21,9 @@
  *    only adds); R and V are XEN_DOMCTL_wren_vm_event's counters over
  *    one run.
  *
- * The measuring is altp2m-hw-lib/ctl.c's and mem-access-lib/listener.c's;
- * this file only chooses the counts and prints them. The verdict is
+ * The switches and #VEs are measured by altp2m-hw-lib/ctl.c's measure(),
+ * the listener is mem-access-lib/listener.c's; this file adds the
+ * listener's exit count and the baselines. The verdict is
  * SUCCESS if every measurement ran (the numbers are the bench's to judge).
  * May not touch: anything but d1 and d2 through their mailboxes, d2's
  * monitor ring and the access of d2's pages [L_GFN, L_GFN + L_NR).
@@ -53,12 +54,13 @@ static uint64_t exits_of(domid_t dom)
     return hypercall_domctl(&op) ? ~0ULL : w->vcpu_exits;
 }
 
+/* Exits of n units of what_op less those of none (the handshakes'). */
 static void report(const char *what, uint64_t what_op, uint64_t n, uint64_t units)
 {
-    uint64_t exits = measure(what_op, n);
+    uint64_t exits = measure(what_op, n), none = measure(what_op, 0);
 
-    if ( exits != ~0ULL )
-        printf("BENCH what=%s n=%lu exits=%lu\n", what, (unsigned long)units, (unsigned long)exits);
+    if ( exits != ~0ULL && none != ~0ULL )
+        printf("BENCH what=%s n=%lu exits=%ld\n", what, (unsigned long)units, (long)(exits - none));
 }
 
 /* d2's exits over one batch of writes from its page first, less its
