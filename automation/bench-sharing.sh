@@ -5,8 +5,8 @@
 # domUs) on each platform (default: qemu-svm bochs-vmx) and prints: the
 # instructions of one store to a private page, of one that unshares into
 # a copy and of one by the last mapper (QEMU only: it runs one CPU with
-# -icount shift=0, where the writer's TSC counts instructions; Bochs has
-# no such clock: "-"), the fault's cost (the difference); the child's p2m
+# -icount shift=0, where the writer's TSC counts instructions; Bochs's
+# TSC follows its ticks, not an exact count: "-"), the fault's cost (the difference); the child's p2m
 # right after a fork; the pages each fork_reset frees after the child
 # writes K pages. Then boots the dom0 scenario bench-mem-share on
 # qemu-svm (frames saved do not depend on the platform) and prints the
