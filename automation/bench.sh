@@ -51,3 +51,17 @@ echo "== IOREQ forwarding (guests on both platforms) =="
 echo
 echo "== live migration (guests on both platforms) =="
 "$here/bench-migrate.sh"
+
+# altp2m: VM exits per view switch (hypercall, VMFUNC), per EPT violation
+# handled as #VE in the guest and per violation a dom0 listener handles
+# through the vm_event ring (docs/bench/altp2m-sharing.md).
+echo
+echo "== altp2m views and mem_access (guests on both platforms) =="
+"$here/bench-altp2m.sh"
+
+# Sharing and fork: an unshare fault in instructions (QEMU -icount), p2m
+# entries copied at fork and pages freed per fork_reset, frames saved by
+# xl mem-share of two identical guests (docs/bench/altp2m-sharing.md).
+echo
+echo "== memory sharing and VM fork (guests on both platforms) =="
+"$here/bench-sharing.sh"
