@@ -289,6 +289,38 @@ static bool parent_again(domid_t child)
            check("view K's access on H", view_access(view_k, H, 0), ACC_RX) && audit_clean();
 }
 
+/* mem_access counters of d1: violations, and pages given rwx back. */
+static bool violations(uint64_t *exits, uint64_t *resets)
+{
+    struct xen_domctl dc = { .cmd = XEN_DOMCTL_wren_vm_event, .domain = PARENT };
+    struct xen_domctl_wren_vm_event *ve = (void *)&dc.u;
+
+    if ( !check("XEN_DOMCTL_wren_vm_event", hypercall_domctl(&dc), 0) )
+        return false;
+    *exits = ve->violation_exits;
+    *resets = ve->access_resets;
+    return true;
+}
+
+/* view K still refuses a write to H: with no listener the refusal is
+ * counted, H gets rwx back in view K (Xen's rule) and the write lands
+ * (H, shared, unshares: d1 is its last mapper). */
+static bool h_still_rx(void)
+{
+    uint64_t exits0, resets0, exits, resets;
+
+    phase = "d1 writes H on view K";
+    if ( !violations(&exits0, &resets0) || !d1_access(view_k, XTF_MB_WRITE, H, 0x4b, 0x4b) ||
+         !violations(&exits, &resets) )
+        return false;
+    printf("write to H on view K: %lu violation exits, %lu access resets\n",
+           (unsigned long)(exits - exits0), (unsigned long)(resets - resets0));
+    return check("violation exits", (long)(exits - exits0), 1) &&
+           check("access resets", (long)(resets - resets0), 1) &&
+           check("view K's access on H after", view_access(view_k, H, 0), ACC_RWX) &&
+           d1_reads(0, H, 0x4b) && audit_clean();
+}
+
 /* d1 writes A on view 0 (A unshares): the remap O->A follows. */
 static bool parent_writes(void)
 {
@@ -353,7 +385,7 @@ void test_main(void)
         return;
     free_before = xtf_free_pages();
     if ( !fork_it(&child) || !child_runs() || !reset_child(child) || !parent_again(child) ||
-         !parent_writes() || !undo(free_before) || !parent_dies() )
+         !h_still_rx() || !parent_writes() || !undo(free_before) || !parent_dies() )
         return;
     xtf_success(NULL);
 }
