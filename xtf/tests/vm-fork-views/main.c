@@ -5,15 +5,15 @@
  * external) and the child it makes, nothing else.
  *
  * Before the fork, d1's view K has a copy entry of G, an own access
- * entry r-x on H and a remap O->A (and a copy of A). d1's vCPU goes back
- * to view 0 and dom0 forks a child from d1. The child reads G, H and A
+ * entry r-x on H and a remap O->A (and a copy of A); d1's vCPU runs on
+ * view K when dom0 forks a child from d1. The child reads G, H and A
  * (each becomes shared in d1 by nomination), then writes G and A (its own
  * copies). After each step, while d1 is held paused by its child: d1's
  * host entries are shared (G stays shared after the child's copy), view
  * K still restricts H to r-x, the reverse map lists exactly the host
  * entries of both domains for each frame, and the audit is clean. Then
  * fork_reset, the child reads again, and the child is destroyed: d1 runs
- * again and reads through view K its own data at G, H, O (showing A's)
+ * again, still on view K, and reads through it its own data at G, H, O (showing A's)
  * and A, through view 0 its own at all four; the reverse map then lists
  * d1's view entries of the shared frames (G: host + copy, H: host + own
  * access, A: host + copy + remap); a write by d1 to A on view 0 reaches
@@ -220,8 +220,8 @@ static bool make_views(void)
     return d1_reads(view_k, G, pdata(G)) && check("H r-x", view_access(view_k, H, ACC_RX), 0) &&
            d1_reads(view_k, H, pdata(H)) && d1_reads(view_k, A, pdata(A)) &&
            check("remap O->A", remap(view_k, O, A), 0) && d1_reads(view_k, O, pdata(A)) &&
-           check("H's access", view_access(view_k, H, 0), ACC_RX) && onto(0) &&
-           d1_reads(0, O, pdata(O));
+           check("H's access", view_access(view_k, H, 0), ACC_RX) && d1_reads(0, O, pdata(O)) &&
+           onto(view_k);
 }
 
 static bool fork_it(domid_t *child)
