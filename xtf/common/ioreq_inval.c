@@ -95,12 +95,27 @@ static bool read_counters(uint64_t out[3])
     return true;
 }
 
+/* Wait for d1's runtime to finish its own physmap changes. */
+static bool target_ready(void)
+{
+    for ( unsigned long i = 0; i < XTF_POLL_LIMIT; i++ )
+    {
+        if ( inval_ctl()->ready == INVAL_READY )
+            return true;
+        hypercall_yield();
+    }
+    return xtf_error("d1 never reached its script"), false;
+}
+
 bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus)
 {
     long rc;
 
     memset(is, 0, sizeof(*is));
-    if ( !read_counters(base) )
+    rc = xtf_map_foreign(INVAL_TARGET, INVAL_CTL_GFN, INVAL_CTL_LOCAL);
+    if ( rc )
+        return xtf_error("mapping d1's control page: %ld", rc), false;
+    if ( !target_ready() || !read_counters(base) )
         return false;
     xtf_mapcache_init(&is->mc, INVAL_TARGET, INVAL_CACHE_GFN, 8);
     rc = xtf_ioreq_create(&is->io, INVAL_TARGET, nr_vcpus, 0, INVAL_IOPAGE, inval_handle);
@@ -110,8 +125,6 @@ bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus)
     rc = xtf_ioreq_map_range(&is->io, XEN_DMOP_IO_RANGE_PORT, XTF_DMADEV_PORT, XTF_DMADEV_LAST);
     if ( !rc )
         rc = xtf_ioreq_set_state(&is->io, true);
-    if ( !rc )
-        rc = xtf_map_foreign(INVAL_TARGET, INVAL_CTL_GFN, INVAL_CTL_LOCAL);
     if ( rc )
         return xtf_error("setting up the server: %ld", rc), false;
     return true;

@@ -43,7 +43,14 @@ struct inval_ctl
     uint64_t stop;     /* dom0: end the loops */
     uint64_t progress; /* mode 4: vCPU 0's count */
     uint64_t reads[2]; /* mode 3: DMA reads done, per vCPU */
+    uint64_t ready;    /* d1: INVAL_READY once its runtime is set up */
 };
+
+/* d1's runtime changes its own physmap as it starts (shared_info, the
+ * console ring). dom0 creates the server only after d1 wrote this, so
+ * no server ever sees those changes and every log starts with d1's
+ * script. */
+#define INVAL_READY 0x52454459UL
 
 /* ---- dom0's side: the device, served through a mapcache, and a log ---- */
 

@@ -205,6 +205,7 @@ static void mode_insn(void)
 
 void test_main(void)
 {
+    ctl->ready = INVAL_READY;
     wait_for_device();
     switch ( xtf_cmdline_u64("mode", 0) )
     {
