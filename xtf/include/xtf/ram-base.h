@@ -10,6 +10,9 @@
 
 #define XTF_RAM_BASE 0x0UL /* PVH: RAM from 0 (the 640K-1M hole aside) */
 
+/* The target's mailbox page (xtf/mailbox.h): below the image at 1 MiB. */
+#define XTF_MAILBOX_OFFSET 0x81000UL
+
 /* Eight frames from XTF_HOLE_EDGE_GFN cross an edge of RAM: 0x9c-0x9f are
  * RAM, 0xa0-0xa3 the hole at 640K. The RAM frame a test checks there, and
  * the order of its leaf (the first 2M holds the hole: 4K pages). */

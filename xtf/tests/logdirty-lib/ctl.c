@@ -19,7 +19,7 @@
 #define LD_LIB      static __attribute__((unused))
 #define LD_TARGET   1
 #define LD_MB_GFN   0x7f100UL
-#define LD_MAX_GFNS (64UL * 1024) /* 256 MiB of target RAM */
+#define LD_MAX_GFNS XTF_GFN(64UL * 1024) /* 256 MiB of target RAM */
 #define LD_WORDS    (LD_MAX_GFNS / BITS_PER_WORD)
 #define GFNS_2M     512UL
 

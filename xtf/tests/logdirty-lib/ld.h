@@ -10,10 +10,11 @@
 #define LD_H
 
 #include <xtf/types.h>
+#include <xtf/p2m.h>
 
 /* The target writes only frames in [LD_DATA_FIRST, end of its RAM): its
  * image, stacks and the mailbox live below 2 MiB. */
-#define LD_DATA_FIRST 0x200UL
+#define LD_DATA_FIRST XTF_GFN(0x200)
 
 /* Mailbox commands (include/xtf/mailbox.h's protocol, our own numbers;
  * XTF_MB_NOP and XTF_MB_EXIT keep their meaning). out[1] counts the

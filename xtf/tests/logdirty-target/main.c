@@ -49,7 +49,7 @@ static void store(uint64_t gfn, unsigned int offset, uint64_t v)
 {
     uint64_t *p = (uint64_t *)(uintptr_t)((gfn << PAGE_SHIFT) + offset);
 
-    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+    xtf_store64(p, v);
 }
 
 static void delay(uint64_t loops)

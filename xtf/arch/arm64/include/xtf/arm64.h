@@ -30,6 +30,12 @@ static inline void smp_mb(void)
     __asm__ volatile("dmb ish" ::: "memory");
 }
 
+/* A spin-wait loop's hint (x86's pause). */
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
+
 /* Exactly one store instruction, so a write the hypervisor drops (a
  * read-only page) is one skipped instruction. */
 static inline void xtf_store64(uint64_t *p, uint64_t v)

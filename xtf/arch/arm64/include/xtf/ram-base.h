@@ -9,6 +9,11 @@
 
 #define XTF_RAM_BASE 0x40000000UL
 
+/* The target's mailbox page (xtf/mailbox.h): the image starts at the
+ * RAM base, so the last page below 2 MiB, where the targets' data frames
+ * begin; every image ends well below it. */
+#define XTF_MAILBOX_OFFSET 0x1ff000UL
+
 /* Eight frames from XTF_HOLE_EDGE_GFN cross an edge of RAM: four below
  * RAM (nothing), four RAM. The RAM frame a test checks there, and the
  * order of its leaf (the builder maps RAM with 2M leaves). */
