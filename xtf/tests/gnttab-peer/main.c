@@ -21,7 +21,7 @@
 
 const char test_title[] = "gnttab helper: the peer domain";
 
-#define FIRST_DATA_GFN 0x200UL
+#define FIRST_DATA_GFN XTF_GFN(0x200)
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static volatile struct grant_entry_v1 *const gt =

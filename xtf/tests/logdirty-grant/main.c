@@ -17,13 +17,13 @@
 
 const char test_title[] = "log-dirty: writes through a grant mapping are reported";
 
-#define G         0x600UL
-#define G2        0x640UL
+#define G         XTF_GFN(0x600)
+#define G2        XTF_GFN(0x640)
 #define MAP_GFN   0x7f400UL
 #define MAP2_GFN  0x7f401UL
 #define REF       5
 #define REF2      6
-#define PEER_DATA 0x400UL
+#define PEER_DATA XTF_GFN(0x400)
 
 /* d1 maps its grant frame at PEER_GT_GFN, so its bitmap covers that far. */
 #define BITS (PEER_GT_GFN + 0x100)
