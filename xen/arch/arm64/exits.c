@@ -173,6 +173,10 @@ static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
     p2m_type_t t;
     p2m_access_t a;
     p2m_lookup(p2m, gfn, &t, &a, NULL);
+    /* Another vCPU's fault on the same page (or superpage, under the
+     * keep policy) may have reopened it since this vCPU looked. */
+    if ( p2m_type_rights(t) & a & p2m_access_w )
+        return p2m_retry();
     if ( t == p2m_ram_logdirty && (a & p2m_access_w) && logdirty_handle_write_fault(v, gfn_x(gfn)) )
         return p2m_retry();
     if ( t == p2m_ram_shared && (a & p2m_access_w) )
@@ -181,6 +185,29 @@ static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
         return p2m_retry();
     }
     return drop_ro_write(v, t, a);
+}
+
+/* Nothing handled the abort: the domain crashes with the decode and
+ * what the p2m holds there (type, access), as x86's crash_npf says. */
+static void crash_abort(struct vcpu *v, bool data, uint64_t ipa, gfn_t gfn)
+{
+    uint64_t esr = v->arch.regs.esr;
+    unsigned int fsc = esr & ESR_FSC_MASK;
+    p2m_type_t t;
+    p2m_access_t a;
+    char why[192];
+    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
+    if ( data && (esr & DABT_ISV) )
+        snprintf(why, sizeof(why),
+                 "data abort at IPA %#lx (FSC %#x, p2m type %u access %#x): %s of %u bytes, "
+                 "register x%lu, no device there",
+                 ipa, fsc, t, a, esr & DABT_WNR ? "write" : "read", 1U << DABT_SAS(esr),
+                 DABT_SRT(esr));
+    else
+        snprintf(why, sizeof(why), "%s abort at IPA %#lx (FSC %#x%s%s, p2m type %u access %#x)",
+                 data ? "data" : "instruction", ipa, fsc, esr & DABT_S1PTW ? ", stage-1 walk" : "",
+                 data && (esr & DABT_WNR) ? ", write" : "", t, a);
+    crash(v, why);
 }
 
 /* A stage-2 abort, in this order: the core's pending changes (a marked
@@ -193,7 +220,6 @@ static void exit_abort(struct vcpu *v, bool data)
     uint64_t esr = r->esr, ipa = abort_ipa(r);
     unsigned int fsc = esr & ESR_FSC_MASK, want = abort_kind(esr, data);
     gfn_t gfn = _gfn(ipa >> PAGE_SHIFT);
-    char why[160];
     if ( FSC_TYPE(fsc) == FSC_TRANSLATION && p2m_resolve_fault(&v->domain->p2m, gfn) > 0 )
     {
         p2m_retry();
@@ -212,14 +238,7 @@ static void exit_abort(struct vcpu *v, bool data)
         return;
     if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
         return;
-    if ( data && (esr & DABT_ISV) )
-        snprintf(why, sizeof(why),
-                 "data abort at IPA %#lx (FSC %#x): %s of %u bytes, register x%lu, no device there",
-                 ipa, fsc, esr & DABT_WNR ? "write" : "read", 1U << DABT_SAS(esr), DABT_SRT(esr));
-    else
-        snprintf(why, sizeof(why), "%s abort at IPA %#lx (FSC %#x%s)",
-                 data ? "data" : "instruction", ipa, fsc, esr & DABT_S1PTW ? ", stage-1 walk" : "");
-    crash(v, why);
+    crash_abort(v, data, ipa, gfn);
 }
 
 /* Nothing is trapped on purpose (HCR_EL2.TID*, TVM, TACR are clear): a
