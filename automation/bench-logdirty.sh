@@ -3,7 +3,7 @@
 #
 # Boots the bench-logdirty guest pair (xtf/tests/bench-logdirty, with
 # logdirty-target as domain 1) on each platform (default: qemu-svm
-# bochs-vmx) through automation/run-test.sh, takes the BENCH lines from
+# bochs-vmx qemu-arm64) through automation/run-test.sh, takes the BENCH lines from
 # its serial log and prints one markdown table: per mechanism, superpage
 # policy and writer (and each writer with log-dirty off, the baseline),
 # VM exits per dirtied page, logging exits per dirtied page,
@@ -12,6 +12,13 @@
 # never times. The table goes to docs/bench/logdirty.md and replaces the
 # marked section of docs/designs/log-dirty.md. Needs `make build` first.
 # Exit status 1 if a platform's run failed (its rows are then missing).
+#
+# qemu-arm64 runs twice: as booted (the hardware dirty state, VTCR_EL2.HD,
+# where the CPU has FEAT_HAFDBS) and with stage2_hd=no (the dirty state
+# set by stage-2 permission faults, as on a CPU without it: test
+# bench-logdirty-hdoff), whose rows say platform qemu-arm64(HD-off).
+# Rows of platforms not measured this time are kept from the previous
+# table, so `bench-logdirty.sh qemu-arm64` leaves x86's numbers alone.
 
 set -uo pipefail
 
@@ -21,25 +28,41 @@ build=${BUILD:-$root/build}
 . "$here/lib/bench.sh"
 out=$root/docs/bench/logdirty.md
 design=$root/docs/designs/log-dirty.md
-platforms=${*:-qemu-svm bochs-vmx}
+platforms=${*:-qemu-svm bochs-vmx qemu-arm64}
 begin='<!-- bench-logdirty:begin -->'
 end='<!-- bench-logdirty:end -->'
 status=0
 rows=$(mktemp)
 table=$(mktemp)
-trap 'rm -f "$rows" "$table"' EXIT
+kept=$(mktemp)
+trap 'rm -f "$rows" "$table" "$kept"' EXIT
 
 # shellcheck disable=SC2086  # a list of platforms
 bench_collect bench-logdirty "$rows" $platforms || status=1
+if [[ " $platforms " == *" qemu-arm64 "* ]]; then
+    hd=$(mktemp)
+    bench_collect bench-logdirty-hdoff "$hd" qemu-arm64 || status=1
+    sed 's/^platform=qemu-arm64 /platform=qemu-arm64(HD-off) /' "$hd" >>"$rows"
+    rm -f "$hd"
+fi
+
+# The previous table's rows of the platforms not run now.
+if [[ -f $out ]]; then
+    grep '^| ' "$out" | grep -v '^| platform |' | while IFS= read -r line; do
+        p=$(awk -F'|' '{ gsub(/ /, "", $2); print $2 }' <<<"$line")
+        [[ " $platforms " == *" ${p%"(HD-off)"} "* ]] || printf '%s\n' "$line"
+    done >"$kept"
+fi
 
 # One table row per BENCH line; mech=off is the writer with log-dirty
 # off (the baseline).
-awk '
+awk -v kept="$kept" '
 # a / b with d decimals; a sampling wobble of -1 exit shows as 0, not -0.
 function r(a, b, d) { return b ? sprintf("%." d "f", a > 0 ? a / b : 0) : "-" }
 BEGIN {
     print "| platform | mech | policy | writer | exits/page | logging exits/page | reported/written | p2m entries/round | 2M leaves before/while/after | coalesced at OFF |"
     print "|---|---|---|---|---|---|---|---|---|---|"
+    while ((getline l < kept) > 0) print l
 }
 {
     delete f

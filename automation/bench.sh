@@ -14,9 +14,9 @@ echo "== p2m global type changes (host) =="
 "$here/bench-p2m.sh"
 
 # Log-dirty: exits, reports and p2m writes per mechanism and superpage
-# policy, on both platforms (docs/bench/logdirty.md).
+# policy, on the x86 platforms and qemu-arm64 (docs/bench/logdirty.md).
 echo
-echo "== log-dirty (guests on both platforms) =="
+echo "== log-dirty (guests on qemu-svm, bochs-vmx and qemu-arm64) =="
 "$here/bench-logdirty.sh"
 
 # Dirty rings: bitmap words scanned against ring entries harvested per
