@@ -117,10 +117,25 @@ static bool exit_mmio(struct vcpu *v, uint64_t ipa)
     return true;
 }
 
-/* The p2m was changed for the guest's retry: the walker must see it. */
-static bool p2m_retry(void)
+/*
+ * The p2m now allows what faulted: the guest retries. The walker must see
+ * the new entry (dsb ishst). A permission fault may also have come from
+ * a TLB entry (the Arm ARM lets a PE cache an entry that faults on
+ * permission, unlike one that faults on translation), and the retry
+ * would fault again on that stale copy: drop this CPU's copies - the
+ * stage-2 entry by IPA, then the combined stage-1+2 entries, tagged by
+ * VA, of the VMID in VTTBR_EL2, which is the faulting vCPU's. Other CPUs
+ * keep theirs until they fault too. (TCG re-walks on every permission
+ * miss, so QEMU never shows the difference.)
+ */
+static bool p2m_retry(const struct vcpu *v)
 {
+    const struct guest_regs *r = &v->arch.regs;
     asm volatile("dsb ishst" ::: "memory");
+    if ( FSC_TYPE(r->esr & ESR_FSC_MASK) == FSC_PERMISSION )
+        asm volatile(
+            "tlbi ipas2e1, %0; dsb nsh; tlbi vmalle1; dsb nsh; isb" ::"r"(HPFAR_FIPA(r->hpfar))
+            : "memory");
     return true;
 }
 
@@ -176,13 +191,13 @@ static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
     /* Another vCPU's fault on the same page (or superpage, under the
      * keep policy) may have reopened it since this vCPU looked. */
     if ( p2m_type_rights(t) & a & p2m_access_w )
-        return p2m_retry();
+        return p2m_retry(v);
     if ( t == p2m_ram_logdirty && (a & p2m_access_w) && logdirty_handle_write_fault(v, gfn_x(gfn)) )
-        return p2m_retry();
+        return p2m_retry(v);
     if ( t == p2m_ram_shared && (a & p2m_access_w) )
     {
         mem_sharing_unshare_fault(v, gfn); /* retried, or crashed with the reason */
-        return p2m_retry();
+        return p2m_retry(v);
     }
     return drop_ro_write(v, t, a);
 }
@@ -222,18 +237,21 @@ static void exit_abort(struct vcpu *v, bool data)
     gfn_t gfn = _gfn(ipa >> PAGE_SHIFT);
     if ( FSC_TYPE(fsc) == FSC_TRANSLATION && p2m_resolve_fault(&v->domain->p2m, gfn) > 0 )
     {
-        p2m_retry();
+        p2m_retry(v);
         return;
     }
     /* The MMU's dirty update done by software (no FEAT_HAFDBS, or HD
      * off): a writable-clean leaf takes the write from now on. */
     if ( want == p2m_access_w && p2m_mark_written(&v->domain->p2m, gfn) > 0 )
     {
-        p2m_retry();
+        p2m_retry(v);
         return;
     }
     if ( access_allowed_now(v, gfn, want) )
+    {
+        p2m_retry(v);
         return;
+    }
     if ( want == p2m_access_w && exit_write_fault(v, gfn) )
         return;
     if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
