@@ -23,6 +23,7 @@
 #include <asm/traps.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
+#include <asm/ioreq.h>
 
 #define ESR_EC_WFX       0x01
 #define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
@@ -130,6 +131,8 @@ static void exit_abort(struct vcpu *v, bool data)
         return;
     }
     if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
+        return;
+    if ( data && arm64_ioreq_abort(v, ipa) ) /* an IOREQ server's */
         return;
     if ( data && (esr & DABT_ISV) )
         snprintf(why, sizeof(why),
