@@ -31,6 +31,9 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=n
 	--no-warn-rwx-segments
 
 COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c
+# The IOREQ tests' libraries (controller, mailbox, mapcache); sorted so
+# another part adding the same names links each once.
+COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c)
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

@@ -15,9 +15,14 @@
 #include <xtf/types.h>
 #include <public/xen.h>
 
+#if defined(__aarch64__)
+/* Arm guests' RAM starts at 0x40000000 (GUEST_RAM0_BASE): 8 MiB in. */
+#define XTF_MAILBOX_GPA 0x40800000UL
+#else
 #define XTF_MAILBOX_GPA 0x81000UL
-#define XTF_MB_MAGIC    0x786f626c69616d57ULL /* "Wmailbox" */
-#define XTF_MB_MAX      128                   /* frames per command */
+#endif
+#define XTF_MB_MAGIC 0x786f626c69616d57ULL /* "Wmailbox" */
+#define XTF_MB_MAX   128                   /* frames per command */
 
 enum xtf_mb_op
 {

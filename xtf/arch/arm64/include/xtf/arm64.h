@@ -15,6 +15,25 @@
         v__;                                            \
     })
 
+/* Ordering of normal accesses for another agent reading shared memory
+ * (the names of x86.h's helpers). */
+static inline void smp_wmb(void)
+{
+    __asm__ volatile("dmb ishst" ::: "memory");
+}
+static inline void smp_rmb(void)
+{
+    __asm__ volatile("dmb ishld" ::: "memory");
+}
+static inline void smp_mb(void)
+{
+    __asm__ volatile("dmb ish" ::: "memory");
+}
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
+
 #define PSCI_VERSION          0x84000000U
 #define PSCI_CPU_OFF          0x84000002U
 #define PSCI_CPU_ON_64        0xc4000003U
@@ -38,6 +57,14 @@ static inline long psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
     return (long)x0;
 }
+
+/* A test that expects a synchronous exception at EL1 sets this: it is
+ * called with the vector number (0-15) and the saved x0..x30 (which it
+ * may change) and returns true to resume at ELR_EL1, which it should
+ * move past the instruction (write_sysreg). NULL or false: FAILURE. */
+extern bool (*xtf_exception_hook)(uint64_t kind, uint64_t *regs);
+
+#define write_sysreg(v, name) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
 
 /* PSCI CPU_ON of vCPU (MPIDR affinity) id at fn(arg) on a stack of the
  * runtime's; returns the PSCI result. fn may return: the vCPU then does
