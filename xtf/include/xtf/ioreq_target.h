@@ -52,6 +52,12 @@ enum iot_mmio_kind
     IOT_MMIO_MOVS_TO,   /* rep movsq: val[0..arg3) from RAM to [m] */
     IOT_MMIO_MOVS_FROM, /* rep movsq: arg3 qwords from [m] to RAM, into out[3..] */
     IOT_MMIO_FXSAVE,    /* fxsave [m]: 512 bytes, more accesses than can be replayed */
+    /* AArch64 (arm64.c); x86 answers -EOPNOTSUPP. out[0] as above, out[1]
+     * = the ESR_EL1 of an abort the access took (0: none). */
+    IOT_MMIO_LOAD_SX = 0x40, /* ldrsb/ldrsh/ldrsw Xt (1, 2, 4 bytes): sign-extended */
+    IOT_MMIO_LOAD_SW,        /* ldrsb/ldrsh Wt (1, 2 bytes): to 32 bits, upper half 0 */
+    IOT_MMIO_STORE_ZR,       /* str wzr/xzr (4, 8 bytes) */
+    IOT_MMIO_LDP,            /* ldp x, x, [m]: no syndrome (ISV 0); out[0], out[2] */
 };
 
 #endif /* XTF_IOREQ_TARGET_H */
