@@ -58,6 +58,10 @@ enum iot_mmio_kind
     IOT_MMIO_LOAD_SW,        /* ldrsb/ldrsh Wt (1, 2 bytes): to 32 bits, upper half 0 */
     IOT_MMIO_STORE_ZR,       /* str wzr/xzr (4, 8 bytes) */
     IOT_MMIO_LDP,            /* ldp x, x, [m]: no syndrome (ISV 0); out[0], out[2] */
+    /* ldr w of [m] with IRQs on and the virtual timer due 10 ms later;
+     * its PPI's handler loads 4 bytes at arg3 into out[2]; out[3] = how
+     * many timer interrupts came (within 2 s). */
+    IOT_MMIO_LOAD_IRQ,
 };
 
 #endif /* XTF_IOREQ_TARGET_H */

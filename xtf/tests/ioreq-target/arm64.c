@@ -5,17 +5,24 @@
  * sign-extending loads into X and W registers, a store of the zero
  * register), and LDP, which has no syndrome (ISV 0) and which the
  * hypervisor answers with a data abort: the abort is caught here and
- * reported in out[1] as its ESR_EL1. Built only for arm64 (the whole
+ * reported in out[1] as its ESR_EL1; and a load whose answer is late
+ * while the virtual timer falls due, to see which comes first. Built only for arm64 (the whole
  * file); touches only the mailbox.
  */
 #if defined(__aarch64__)
 #include <xtf.h>
 #include <xtf/mailbox.h>
 #include <xtf/ioreq_target.h>
+#include <xtf/gic.h>
 #include "insn.h"
+
+#define CNTV_CTL_ENABLE 1UL
+#define IRQ_DELAY_MS    10
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static volatile uint64_t abort_esr;
+static volatile uint64_t irq_addr, irq_value;
+static volatile unsigned int irq_count;
 
 long iot_pio(void)
 {
@@ -104,6 +111,44 @@ static long load_pair(volatile void *m)
     return 0;
 }
 
+/* The timer's PPI: stop the timer (its level drops), then an MMIO load
+ * of the handler's own. */
+static void timer_irq(unsigned int intid)
+{
+    if ( intid != XTF_PPI_VTIMER )
+        return;
+    __asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(0UL));
+    irq_value = load((volatile void *)(uintptr_t)irq_addr, 4);
+    irq_count++;
+}
+
+/* A load that waits for its server while an interrupt becomes due: the
+ * load must finish before the interrupt is taken (the handler's access
+ * comes second, and the load is not sent again). */
+static long load_with_irq(volatile void *m, uint64_t second)
+{
+    uint64_t hz = read_sysreg(cntfrq_el0), now = read_sysreg(cntvct_el0), v;
+
+    irq_addr = second;
+    irq_count = 0;
+    xtf_gic_cpu_init(0);
+    xtf_gic_enable(0, XTF_PPI_VTIMER);
+    xtf_irq_handler = timer_irq;
+    __asm__ volatile(
+        "msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(now + hz / 1000 * IRQ_DELAY_MS),
+        "r"(CNTV_CTL_ENABLE));
+    xtf_irq_enable();
+    v = load(m, 4);
+    while ( !irq_count && read_sysreg(cntvct_el0) < now + 2 * hz )
+        cpu_relax();
+    xtf_irq_disable();
+    __asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(0UL));
+    mb->out[0] = v;
+    mb->out[2] = irq_value;
+    mb->out[3] = irq_count;
+    return 0;
+}
+
 long iot_mmio(void)
 {
     volatile uint64_t *m = (volatile uint64_t *)(uintptr_t)mb->arg[0];
@@ -118,6 +163,7 @@ long iot_mmio(void)
     case IOT_MMIO_LOAD_SW: return load_signed(m, size, true);
     case IOT_MMIO_STORE_ZR: return store_zero(m, size);
     case IOT_MMIO_LDP: return load_pair(m);
+    case IOT_MMIO_LOAD_IRQ: return load_with_irq(m, mb->arg[3]);
     default: return -XEN_EOPNOTSUPP;
     }
 }
