@@ -16,8 +16,10 @@
 #include <public/xen.h>
 
 #if defined(__aarch64__)
-/* Arm guests' RAM starts at 0x40000000 (GUEST_RAM0_BASE): 8 MiB in. */
-#define XTF_MAILBOX_GPA 0x40800000UL
+/* Arm guests' RAM starts at 0x40000000 (GUEST_RAM0_BASE): the same
+ * offset as on x86, where RAM starts at 0 (the image, 128 KiB, ends
+ * below it; the tests' frames are above). */
+#define XTF_MAILBOX_GPA 0x40081000UL
 #else
 #define XTF_MAILBOX_GPA 0x81000UL
 #endif
