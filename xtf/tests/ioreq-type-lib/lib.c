@@ -246,7 +246,7 @@ IT_LIB void it_write_goes_to(const char *what, uint64_t gfn, uint64_t v, unsigne
 
 /* ---- log-dirty ---- */
 
-#define IT_MAX_GFNS 0x4000UL /* 64 MiB of target */
+#define IT_MAX_GFNS (IT_RAM_GFN + 0x4000UL) /* 64 MiB of target */
 static uint64_t it_bitmap[IT_MAX_GFNS / 64];
 
 IT_LIB long it_shadow(uint32_t op, uint32_t mode)
