@@ -119,9 +119,11 @@ bool arm64_ioreq_abort(struct vcpu *v, uint64_t ipa)
         return forward(v, esr, ipa);
     if ( !ioreq_mmio_claimed(v, ipa, 1, esr & DABT_WNR) )
         return false;
-    printk(XENLOG_WARNING "d%uv%u: data abort without ISV at forwarded IPA %#lx (PC %#lx): "
-                          "cannot be decoded, external abort injected\n",
-           v->domain->domain_id, v->vcpu_id, ipa, v->arch.regs.pc);
+    if ( !v->arch.ioreq_nosyn_logged ) /* once per vCPU: a guest may loop on it */
+        printk(XENLOG_WARNING "d%uv%u: data abort without ISV at forwarded IPA %#lx (PC %#lx): "
+                              "cannot be decoded, external abort injected (said once)\n",
+               v->domain->domain_id, v->vcpu_id, ipa, v->arch.regs.pc);
+    v->arch.ioreq_nosyn_logged = true;
     inject_dabt(v);
     return true;
 }
