@@ -22,6 +22,12 @@
 #else
 #define IOT_HOLE_CRASHES false
 #endif
+/* Port I/O (IOT_PIO, IOT_PIO_STRING) exists: x86 only. */
+#if defined(__aarch64__)
+#define IOT_HAS_PIO false
+#else
+#define IOT_HAS_PIO true
+#endif
 
 enum iot_op
 {
