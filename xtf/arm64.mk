@@ -30,7 +30,10 @@ CFLAGS := $(filter-out -no-pie -mno-red-zone -mno-mmx -mno-sse -mno-sse2,$(FREES
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments
 
-COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c p2m.c mailbox.c
+COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c
+# The IOREQ tests' libraries (controller, mailbox, mapcache); sorted so
+# another part adding the same names links each once.
+COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c)
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

@@ -422,6 +422,28 @@ enum ioreq_result ioreq_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bo
     return send_routed(v, &p, XEN_DMOP_IO_RANGE_MEMORY, gpa, val);
 }
 
+/* Would ioreq_mmio send this access anywhere? Sends nothing: for an
+ * arch that must refuse an access it cannot describe, but only where a
+ * server would have received it. */
+bool ioreq_mmio_claimed(struct vcpu *v, uint64_t gpa, unsigned int size, bool write)
+{
+    struct domain *d = v->domain;
+    p2m_type_t t = p2m_invalid;
+    bool yes;
+    if ( !ACCESS_ONCE(d->ioreq.nr_servers) || !size )
+        return false;
+    if ( (gpa >> PAGE_SHIFT) < P2M_GFN_LIMIT )
+        p2m_lookup(&d->p2m, _gfn(gpa >> PAGE_SHIFT), &t, NULL, NULL);
+    spin_lock(&d->ioreq.lock);
+    if ( t == p2m_ioreq_server )
+        yes = write && d->ioreq.memtype_owner &&
+              (d->ioreq.memtype_flags & XEN_DMOP_IOREQ_MEM_ACCESS_WRITE);
+    else
+        yes = route(d, XEN_DMOP_IO_RANGE_MEMORY, gpa, gpa + size - 1);
+    spin_unlock(&d->ioreq.lock);
+    return yes;
+}
+
 void ioreq_instruction_done(struct vcpu *v)
 {
     v->ioreq.nr_replay = 0;

@@ -41,7 +41,7 @@ static uint32_t dma_data(struct inval_server *is, unsigned int vcpu)
     return val;
 }
 
-static void take_pio(struct inval_server *is, unsigned int vcpu, ioreq_t *p)
+static void take_access(struct inval_server *is, unsigned int vcpu, ioreq_t *p)
 {
     bool write = IOREQ_DIR(p) == IOREQ_WRITE;
 
@@ -72,8 +72,8 @@ void inval_handle(struct xtf_ioreq_server *s, ioreq_t *p)
         return;
     if ( p->type == IOREQ_TYPE_INVALIDATE )
         take_invalidate(is, vcpu);
-    else if ( p->type == IOREQ_TYPE_PIO )
-        take_pio(is, vcpu, p);
+    else if ( p->type == XTF_DMADEV_TYPE )
+        take_access(is, vcpu, p);
 }
 
 volatile struct inval_ctl *inval_ctl(void)
@@ -122,11 +122,13 @@ bool inval_server_start(struct inval_server *is, unsigned int nr_vcpus)
     if ( rc )
         return xtf_error("creating the server: %ld", rc), false;
     is->io.priv = is;
-    rc = xtf_ioreq_map_range(&is->io, XEN_DMOP_IO_RANGE_PORT, XTF_DMADEV_PORT, XTF_DMADEV_LAST);
+    rc = xtf_ioreq_map_range(&is->io, XTF_DMADEV_RANGE, XTF_DMADEV_PORT, XTF_DMADEV_LAST);
     if ( !rc )
         rc = xtf_ioreq_set_state(&is->io, true);
     if ( rc )
         return xtf_error("setting up the server: %ld", rc), false;
+    smp_wmb(); /* the server on before d1 is told */
+    inval_ctl()->device = INVAL_READY;
     return true;
 }
 

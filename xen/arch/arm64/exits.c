@@ -2,9 +2,9 @@
  * exits.c - what an EL1 guest's exception to EL2 means, decoded from
  * ESR_EL2 (Arm ARM D19, "ESR_EL2"): HVC #0xEA1 is a hypercall, HVC #0 and
  * SMC #0 are PSCI, WFI/WFE yield the CPU, a stage-2 data or instruction
- * abort is a p2m fault (pending changes resolved, else no device is
- * there yet: the domain crashes), anything else crashes the domain with
- * its syndrome on the console. FP/SIMD's first use in a slice loads the
+ * abort is a p2m fault (pending changes resolved), the vGIC's MMIO or an
+ * IOREQ server's (ioreq.c); anything else crashes the domain with its
+ * syndrome on the console. FP/SIMD's first use in a slice loads the
  * vCPU's registers (guest.c). The hypervisor itself never stops for a
  * guest's mistake.
  *
@@ -25,6 +25,7 @@
 #include <asm/traps.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
+#include <asm/ioreq.h>
 
 #define ESR_EC_WFX       0x01
 #define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
@@ -255,6 +256,8 @@ static void exit_abort(struct vcpu *v, bool data)
     if ( want == p2m_access_w && exit_write_fault(v, gfn) )
         return;
     if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
+        return;
+    if ( data && arm64_ioreq_abort(v, ipa) ) /* an IOREQ server's */
         return;
     crash_abort(v, data, ipa, gfn);
 }

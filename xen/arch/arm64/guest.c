@@ -30,6 +30,7 @@
 #include <xen/logdirty.h>
 #include <asm/arm64.h>
 #include <asm/guest.h>
+#include <asm/ioreq.h>
 #include <asm/p2m-stage2.h>
 #include <asm/system.h>
 #include <asm/sysregs.h>
@@ -262,6 +263,9 @@ void arch_vcpu_run_once(struct vcpu *v)
 {
     unsigned long f = local_save_flags();
     unsigned long kind;
+    arm64_ioreq_before_entry(v); /* an answered access, an invalidation owed */
+    if ( !vcpu_runnable(v) )
+        return; /* it waits for an IOREQ server */
     local_irq_disable();
     vgic_flush(v);
     kind = guest_run(&v->arch.regs);

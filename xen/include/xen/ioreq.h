@@ -119,6 +119,10 @@ enum ioreq_result ioreq_pio(struct vcpu *v, uint16_t port, unsigned int size, bo
 enum ioreq_result ioreq_mmio(struct vcpu *v, uint64_t gpa, unsigned int size, bool write,
                              uint64_t *val);
 void ioreq_instruction_done(struct vcpu *v);
+/* Would ioreq_mmio send an access of size bytes at gpa to a server (an
+ * enabled one's memory range, or a write to an owned p2m_ioreq_server
+ * page)? Sends nothing. */
+bool ioreq_mmio_claimed(struct vcpu *v, uint64_t gpa, unsigned int size, bool write);
 
 /* vcpu_runnable() is false while v->ioreq.waiting. */
 

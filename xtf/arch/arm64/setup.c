@@ -17,7 +17,15 @@
 domid_t xtf_domid = DOMID_INVALID;
 bool xtf_is_dom0;
 uint32_t xtf_xen_version;
-const struct hvm_start_info *xtf_start_info; /* none on Arm */
+const struct hvm_start_info *xtf_start_info; /* Arm's own, below */
+
+/* Arm guests get no hvm_start_info; the tests' RAM queries (xtf_is_ram,
+ * xtf_ram_end) read its memory map, so the runtime writes one: RAM from
+ * GUEST_RAM0_BASE to the end of the page holding the command line, which
+ * the builder puts in the last page of RAM. */
+#define ARM_GUEST_RAM_BASE 0x40000000UL
+static struct hvm_memmap_table_entry ram_map;
+static struct hvm_start_info arm_start_info;
 
 uint64_t xtf_cmdline_ipa;
 static char cmdline_copy[MAX_CMDLINE];
@@ -76,6 +84,17 @@ void __noreturn xtf_exception(uint64_t kind, const uint64_t *regs)
     panic("unexpected exception");
 }
 
+bool (*xtf_exception_hook)(uint64_t kind, uint64_t *regs);
+
+void xtf_exception_entry(uint64_t kind, uint64_t *regs);
+void xtf_exception_entry(uint64_t kind, uint64_t *regs)
+{
+    bool (*hook)(uint64_t, uint64_t *) = xtf_exception_hook;
+
+    if ( !hook || !hook(kind, regs) )
+        xtf_exception(kind, regs);
+}
+
 /* ---- secondary vCPUs ------------------------------------------------- */
 
 struct ap_start
@@ -115,12 +134,27 @@ static void copy_cmdline(uint64_t ipa)
             break;
 }
 
+static void make_memmap(uint64_t cmdline_ipa)
+{
+    if ( cmdline_ipa <= ARM_GUEST_RAM_BASE )
+        return;
+    ram_map = (struct hvm_memmap_table_entry){
+        .addr = ARM_GUEST_RAM_BASE,
+        .size = (cmdline_ipa | (PAGE_SIZE - 1)) + 1 - ARM_GUEST_RAM_BASE,
+        .type = XEN_HVM_MEMMAP_TYPE_RAM,
+    };
+    arm_start_info.memmap_paddr = (uintptr_t)&ram_map;
+    arm_start_info.memmap_entries = 1;
+    xtf_start_info = &arm_start_info;
+}
+
 void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid)
 {
     long v;
 
     xtf_cmdline_ipa = cmdline_ipa;
     copy_cmdline(cmdline_ipa);
+    make_memmap(cmdline_ipa);
     xtf_domid = (domid_t)domid;
     xtf_is_dom0 = domid == 0;
     v = hypercall_xen_version(XENVER_version, NULL);

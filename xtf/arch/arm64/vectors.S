@@ -1,8 +1,10 @@
 /*
  * vectors.S - VBAR_EL1 of the AArch64 XTF kernel: no exception is
  * expected, so every one of the 16 entries saves x0..x30 and calls
- * xtf_exception (setup.c), which reports FAILURE with ESR_EL1, ELR_EL1
- * and FAR_EL1, and does not return; except an IRQ at EL1 (SP_EL1),
+ * xtf_exception_entry (setup.c), which reports FAILURE with ESR_EL1,
+ * ELR_EL1 and FAR_EL1 and does not return, unless a test's
+ * xtf_exception_hook takes the exception (the registers are then put
+ * back and it returns to ELR_EL1); except an IRQ at EL1 (SP_EL1),
  * which calls xtf_irq_entry (gic.c) with the caller-saved registers
  * kept and returns. Touches only the stack.
  */
@@ -56,8 +58,25 @@ exc_save:
         stp     x28, x29, [sp, #224]
         str     x30, [sp, #240]
         mov     x1, sp
-        bl      xtf_exception
-1:      b       1b
+        bl      xtf_exception_entry     /* returns only if the test's hook took it */
+        ldr     x30, [sp, #240]
+        ldp     x28, x29, [sp, #224]
+        ldp     x26, x27, [sp, #208]
+        ldp     x24, x25, [sp, #192]
+        ldp     x22, x23, [sp, #176]
+        ldp     x20, x21, [sp, #160]
+        ldp     x18, x19, [sp, #144]
+        ldp     x16, x17, [sp, #128]
+        ldp     x14, x15, [sp, #112]
+        ldp     x12, x13, [sp, #96]
+        ldp     x10, x11, [sp, #80]
+        ldp     x8, x9, [sp, #64]
+        ldp     x6, x7, [sp, #48]
+        ldp     x4, x5, [sp, #32]
+        ldp     x2, x3, [sp, #16]
+        ldp     x0, x1, [sp, #0]
+        add     sp, sp, #256
+        eret
 irq_save:
         stp     x2, x3, [sp, #16]
         stp     x4, x5, [sp, #32]

@@ -21,11 +21,18 @@
 #define INVAL_INSN_1 0x5001U
 #define INVAL_INSN_2 0x5002U
 
-#define INVAL_CTL_GFN   0x280UL /* the control page (struct inval_ctl) */
-#define INVAL_G         0x300UL /* mode 1: the frame given back */
-#define INVAL_R         0x301UL /* mode 3: the frame dom0 replaces */
-#define INVAL_G2        0x302UL /* mode 1: shared_info goes here, then away */
-#define INVAL_BATCH_GFN 0x400UL /* mode 2: the frames given back */
+/* The target's frames, from the start of its RAM: 0 on x86, Xen on
+ * Arm's GUEST_RAM0_BASE (0x40000000) on arm64. */
+#if defined(__aarch64__)
+#define INVAL_RAM_GFN 0x40000UL
+#else
+#define INVAL_RAM_GFN 0UL
+#endif
+#define INVAL_CTL_GFN   (INVAL_RAM_GFN + 0x280) /* the control page (struct inval_ctl) */
+#define INVAL_G         (INVAL_RAM_GFN + 0x300) /* mode 1: the frame given back */
+#define INVAL_R         (INVAL_RAM_GFN + 0x301) /* mode 3: the frame dom0 replaces */
+#define INVAL_G2        (INVAL_RAM_GFN + 0x302) /* mode 1: shared_info goes here, then away */
+#define INVAL_BATCH_GFN (INVAL_RAM_GFN + 0x400) /* mode 2: the frames given back */
 #define INVAL_BATCH_NR  64UL
 
 /* Values written at the start of a frame: before, after, after again. */
@@ -44,6 +51,7 @@ struct inval_ctl
     uint64_t progress; /* mode 4: vCPU 0's count */
     uint64_t reads[2]; /* mode 3: DMA reads done, per vCPU */
     uint64_t ready;    /* d1: INVAL_READY once its runtime is set up */
+    uint64_t device;   /* dom0: INVAL_READY once the device's server is on */
 };
 
 /* d1's runtime changes its own physmap as it starts (shared_info, the

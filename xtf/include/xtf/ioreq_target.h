@@ -15,6 +15,20 @@
  * identity-mapped by the runtime's page tables. */
 #define IOT_MMIO_BASE 0xe0000000UL
 
+/* An access to a hole no server claims: x86 reads all-ones (writes are
+ * dropped); Arm has no such hole, the hypervisor crashes the domain. */
+#if defined(__aarch64__)
+#define IOT_HOLE_CRASHES true
+#else
+#define IOT_HOLE_CRASHES false
+#endif
+/* Port I/O (IOT_PIO, IOT_PIO_STRING) exists: x86 only. */
+#if defined(__aarch64__)
+#define IOT_HAS_PIO false
+#else
+#define IOT_HAS_PIO true
+#endif
+
 enum iot_op
 {
     /* IN or OUT: arg0 port, arg1 size (1/2/4), arg2 1 = write, arg3 the
@@ -52,6 +66,16 @@ enum iot_mmio_kind
     IOT_MMIO_MOVS_TO,   /* rep movsq: val[0..arg3) from RAM to [m] */
     IOT_MMIO_MOVS_FROM, /* rep movsq: arg3 qwords from [m] to RAM, into out[3..] */
     IOT_MMIO_FXSAVE,    /* fxsave [m]: 512 bytes, more accesses than can be replayed */
+    /* AArch64 (arm64.c); x86 answers -EOPNOTSUPP. out[0] as above, out[1]
+     * = the ESR_EL1 of an abort the access took (0: none). */
+    IOT_MMIO_LOAD_SX = 0x40, /* ldrsb/ldrsh/ldrsw Xt (1, 2, 4 bytes): sign-extended */
+    IOT_MMIO_LOAD_SW,        /* ldrsb/ldrsh Wt (1, 2 bytes): to 32 bits, upper half 0 */
+    IOT_MMIO_STORE_ZR,       /* str wzr/xzr (4, 8 bytes) */
+    IOT_MMIO_LDP,            /* ldp x, x, [m]: no syndrome (ISV 0); out[0], out[2] */
+    /* ldr w of [m] with IRQs on and the virtual timer due 10 ms later;
+     * its PPI's handler loads 4 bytes at arg3 into out[2]; out[3] = how
+     * many timer interrupts came (within 2 s). */
+    IOT_MMIO_LOAD_IRQ,
 };
 
 #endif /* XTF_IOREQ_TARGET_H */

@@ -17,6 +17,8 @@
 
 #include <xtf/types.h>
 #include <public/xen.h>
+#include <public/hvm/dm_op.h>
+#include <public/hvm/ioreq.h>
 
 #define XTF_MAPCACHE_MAX 16
 
@@ -38,19 +40,57 @@ uint64_t xtf_mapcache_read(struct xtf_mapcache *mc, uint64_t gfn, bool *ok);
 long xtf_mapcache_invalidate(struct xtf_mapcache *mc);
 
 /*
- * The DMA device (port I/O, 4 bytes each), served by the controller:
+ * The DMA device (four 4-byte registers), served by the controller:
  *   ADDR  write: the target gfn the next DATA read reads
  *   DATA  read:  the low 32 bits of the u64 at the start of that frame,
  *                read through the server's mapcache
  *   MARK  write: a step of the target's script (the controller notes
  *                how many invalidations it had taken by then)
  *   COUNT read:  the invalidations the server has taken so far
+ * On x86 they are ports from 0x5100 (IOREQ_TYPE_PIO); Arm has no port
+ * I/O, so there they are MMIO from 0xe0100000, a hole of every Arm
+ * guest (IOREQ_TYPE_COPY). The target reaches them with
+ * xtf_dmadev_read/write, the server claims XTF_DMADEV_RANGE.
  */
+#if defined(__aarch64__)
+#define XTF_DMADEV_PORT  0xe0100000UL
+#define XTF_DMADEV_RANGE XEN_DMOP_IO_RANGE_MEMORY
+#define XTF_DMADEV_TYPE  IOREQ_TYPE_COPY
+#else
 #define XTF_DMADEV_PORT  0x5100
+#define XTF_DMADEV_RANGE XEN_DMOP_IO_RANGE_PORT
+#define XTF_DMADEV_TYPE  IOREQ_TYPE_PIO
+#endif
 #define XTF_DMADEV_ADDR  (XTF_DMADEV_PORT + 0)
 #define XTF_DMADEV_DATA  (XTF_DMADEV_PORT + 4)
 #define XTF_DMADEV_MARK  (XTF_DMADEV_PORT + 8)
 #define XTF_DMADEV_COUNT (XTF_DMADEV_PORT + 12)
 #define XTF_DMADEV_LAST  (XTF_DMADEV_PORT + 15)
+
+#if defined(__aarch64__)
+static inline uint32_t xtf_dmadev_read(unsigned long reg)
+{
+    uint32_t v;
+
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(reg) : "memory");
+    return v;
+}
+static inline void xtf_dmadev_write(unsigned long reg, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" ::"r"(v), "r"(reg) : "memory");
+}
+#else
+static inline uint32_t xtf_dmadev_read(unsigned long reg)
+{
+    uint32_t v;
+
+    __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"((uint16_t)reg));
+    return v;
+}
+static inline void xtf_dmadev_write(unsigned long reg, uint32_t v)
+{
+    __asm__ volatile("outl %0, %w1" ::"a"(v), "Nd"((uint16_t)reg));
+}
+#endif
 
 #endif /* XTF_MAPCACHE_H */

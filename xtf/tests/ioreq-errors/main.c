@@ -21,8 +21,9 @@
  *    our RAM -EBUSY;
  *  - d1 as a device model: DMOP create and acquire_resource -EPERM;
  *  - d1 sending on, closing or moving its vCPU's vp_eport: -EINVAL;
- *  - an IORESP_READY nobody asked for, notified: ignored; the next IN is
- *    answered with the right value.
+ *  - an IORESP_READY nobody asked for, notified: ignored; the next load
+ *    from the server's page is answered with the right value (MMIO, so
+ *    the same on x86 and arm64).
  */
 #include <xtf.h>
 #include <xtf/mailbox.h>
@@ -148,7 +149,7 @@ static long acquire(domid_t dom, uint16_t type, uint32_t id, uint32_t nr, uint64
 static void acquire_checks(void)
 {
     xen_pfn_t gfns[3] = { IO_GFN + 4, IO_GFN + 5, IO_GFN + 6 };
-    xen_pfn_t ram = 0x100; /* our own image */
+    xen_pfn_t ram = (uintptr_t)test_title >> PAGE_SHIFT; /* our own image */
 
     check("grant-table resource",
           acquire(TARGET, XENMEM_resource_grant_table, srv.id, 1, 0, 0, gfns), -XEN_EOPNOTSUPP);
@@ -200,9 +201,9 @@ static void garbage_answer(void)
     slot->flags = STATE_IORESP_READY;
     evtchn_send(srv.port[0]);
     slot->flags = STATE_IOREQ_NONE;
-    if ( call(IOT_PIO, PORT, 2, 0, 0) )
-        return xtf_mb_report(mb, "IN after a garbage answer", -1);
-    check("IN after a garbage answer", (long)mb->out[0], 0x600d);
+    if ( call(IOT_MMIO, IOT_MMIO_BASE, 2, IOT_MMIO_LOAD, 0) )
+        return xtf_mb_report(mb, "a load after a garbage answer", -1);
+    check("a load after a garbage answer", (long)mb->out[0], 0x600d);
 }
 
 void test_main(void)
@@ -215,6 +216,9 @@ void test_main(void)
     create_checks();
     rc = xtf_ioreq_create(&srv, TARGET, 1, HVM_IOREQSRV_BUFIOREQ_OFF, IO_GFN, handler);
     rc = rc ?: xtf_ioreq_map_range(&srv, XEN_DMOP_IO_RANGE_PORT, PORT, PORT + 1);
+    rc = rc
+             ?: xtf_ioreq_map_range(&srv, XEN_DMOP_IO_RANGE_MEMORY, IOT_MMIO_BASE,
+                                    IOT_MMIO_BASE + 0xfff);
     rc = rc ?: xtf_ioreq_set_state(&srv, true);
     if ( rc )
         return xtf_failure("setting up the server: %ld", rc);

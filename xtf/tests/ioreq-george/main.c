@@ -32,11 +32,11 @@ const char test_title[] = "ioreq: George Dunlap's sequences with real servers an
 #define A         0
 #define B         1
 #define C         2
-#define X         0x480UL
-#define Y         0x6c0UL
-#define X2        0x880UL
-#define DATA      0x400UL
-#define DATA_END  0x1000UL
+#define X         (IT_RAM_GFN + 0x480)
+#define Y         (IT_RAM_GFN + 0x6c0)
+#define X2        (IT_RAM_GFN + 0x880)
+#define DATA      (IT_RAM_GFN + 0x400)
+#define DATA_END  (IT_RAM_GFN + 0x1000)
 #define C_RAM_GFN 0x7f300UL
 #define W         XEN_DMOP_IOREQ_MEM_ACCESS_WRITE
 

@@ -36,10 +36,10 @@ const char test_title[] = "ioreq: the ioreq_server type's guard and reset sweep"
 #define B  1
 #define C  2
 #define D  3
-#define R0 0x601UL
-#define R1 0x800UL
-#define G  0xe01UL
-#define H  0x1201UL
+#define R0 (IT_RAM_GFN + 0x601)
+#define R1 (IT_RAM_GFN + 0x800)
+#define G  (IT_RAM_GFN + 0xe01)
+#define H  (IT_RAM_GFN + 0x1201)
 #define W  XEN_DMOP_IOREQ_MEM_ACCESS_WRITE
 
 static void checks(void)
@@ -99,7 +99,7 @@ static void big_unmap(void)
 
     it_expect_rc("knob off", it_knob(false), 0);
     for ( uint64_t r = 8; r < 32; r++ )
-        it_expect_rc("B marks", it_set_type(r * 0x200 + 3, 1, HVMMEM_ioreq_server), 0);
+        it_expect_rc("B marks", it_set_type(IT_RAM_GFN + r * 0x200 + 3, 1, HVMMEM_ioreq_server), 0);
     it_expect_stored("B's claim", 25);
     it_expect_rc("B unmaps", it_map_type(B, 0, &slices), 0);
     if ( slices < 2 )

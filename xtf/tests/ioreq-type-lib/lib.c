@@ -23,8 +23,16 @@
 #define IT_SRV_GFN(i) (0x7f200UL + 0x10UL * (i))
 #define IT_MAX_SRV    4
 #define IT_IOREQ      15 /* p2m_ioreq_server */
-#define IT_RW         XTF_P2M_RAM_RW
-#define IT_LD         XTF_P2M_RAM_LOGDIRTY
+/* The target's RAM starts at gfn 0 on x86, at Xen on Arm's
+ * GUEST_RAM0_BASE (0x40000000, 2M- and 1G-aligned) on arm64: the tests'
+ * frames are counted from there. */
+#if defined(__aarch64__)
+#define IT_RAM_GFN 0x40000UL
+#else
+#define IT_RAM_GFN 0UL
+#endif
+#define IT_RW XTF_P2M_RAM_RW
+#define IT_LD XTF_P2M_RAM_LOGDIRTY
 
 /* A server and the writes it was sent. */
 struct it_srv
@@ -238,7 +246,7 @@ IT_LIB void it_write_goes_to(const char *what, uint64_t gfn, uint64_t v, unsigne
 
 /* ---- log-dirty ---- */
 
-#define IT_MAX_GFNS 0x4000UL /* 64 MiB of target */
+#define IT_MAX_GFNS (IT_RAM_GFN + 0x4000UL) /* 64 MiB of target */
 static uint64_t it_bitmap[IT_MAX_GFNS / 64];
 
 IT_LIB long it_shadow(uint32_t op, uint32_t mode)

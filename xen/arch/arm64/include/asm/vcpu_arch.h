@@ -61,8 +61,10 @@ struct vcpu_arch
     struct guest_regs regs;
     struct guest_sysregs sys;
     uint64_t hcr, vmpidr;
-    bool entered; /* has run since its last reset (logged once) */
-    bool fp_live; /* fp is in the CPU's registers (CPTR_EL2.TFP clear) */
+    bool entered;                  /* has run since its last reset (logged once) */
+    bool fp_live;                  /* fp is in the CPU's registers (CPTR_EL2.TFP clear) */
+    uint64_t ioreq_esr, ioreq_ipa; /* the abort an IOREQ server answers (ioreq.c) */
+    bool ioreq_nosyn_logged;       /* ioreq.c said once that it injected an abort */
 };
 
 #endif /* ASM_VCPU_ARCH_H */

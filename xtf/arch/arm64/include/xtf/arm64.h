@@ -67,6 +67,14 @@ static inline long psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     return (long)x0;
 }
 
+/* A test that expects a synchronous exception at EL1 sets this: it is
+ * called with the vector number (0-15) and the saved x0..x30 (which it
+ * may change) and returns true to resume at ELR_EL1, which it should
+ * move past the instruction (write_sysreg). NULL or false: FAILURE. */
+extern bool (*xtf_exception_hook)(uint64_t kind, uint64_t *regs);
+
+#define write_sysreg(v, name) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+
 /* PSCI CPU_ON of vCPU (MPIDR affinity) id at fn(arg) on a stack of the
  * runtime's; returns the PSCI result. fn may return: the vCPU then does
  * CPU_OFF. One secondary at a time. */
