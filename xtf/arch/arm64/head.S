@@ -1,7 +1,7 @@
 /*
  * head.S - the AArch64 XTF kernel's entry at EL1h (MMU off, interrupts
- * masked), as domain_build.c starts it: x0 = 0 (no device tree), x1 =
- * the command line's IPA, x2 = the domid. Sets the stack and the vectors,
+ * masked), as domain_build.c starts it: x0 = the guest device tree
+ * (unused here), x1 = the command line's IPA, x2 = the domid. Sets the stack and the vectors,
  * clears .bss and calls xtf_main. xtf_ap_entry is where PSCI CPU_ON
  * starts a secondary vCPU, x0 = its start block (setup.c). Touches only
  * SP, VBAR_EL1 and memory of the image.
