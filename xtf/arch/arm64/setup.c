@@ -114,10 +114,13 @@ static void copy_cmdline(uint64_t ipa)
             break;
 }
 
-void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid)
+uint64_t xtf_boot_dt;
+
+void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid, uint64_t dt_ipa)
 {
     long v;
 
+    xtf_boot_dt = dt_ipa;
     copy_cmdline(cmdline_ipa);
     xtf_domid = (domid_t)domid;
     xtf_is_dom0 = domid == 0;

@@ -15,6 +15,9 @@
         v__;                                            \
     })
 
+/* x0 at entry: the IPA of the device tree the hypervisor wrote. */
+extern uint64_t xtf_boot_dt;
+
 #define PSCI_VERSION          0x84000000U
 #define PSCI_CPU_OFF          0x84000002U
 #define PSCI_CPU_ON_64        0xc4000003U
