@@ -45,7 +45,8 @@ endif
 # descriptors of its boot tests and the AArch64 XTF kernels (xtf/arm64.mk:
 # the tests with a test-arm64.cfg), for the qemu-arm64 platform. The
 # `modules` test boots two stand-in modules (text, not ELF), each saying
-# its own name.
+# its own name. The arm64 Linux test's Image, initramfs and descriptor
+# (automation/linux/build.sh ... arm64) go beside them.
 ARM64_STAND_IN_MODULES := mod-kernel mod-extra
 arm64:
 	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
@@ -54,6 +55,7 @@ arm64:
 	@$(MAKE) -s -C xtf -f arm64.mk BUILD=$(BUILD)/arm64/tests XEN_PUBLIC=$(CURDIR)/xen/include
 	@for m in $(ARM64_STAND_IN_MODULES); do \
 		printf 'WREN-MODULE %s.elf\n' $$m >$(BUILD)/arm64/tests/$$m.elf; done
+	@automation/linux/build.sh $(BUILD)/arm64/tests arm64
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.

@@ -34,12 +34,27 @@ packages=(
     musl-dev musl-tools flex bison
 )
 
+native=$(dpkg --print-architecture)
 installed()
 {
     # Not `| grep -q`: grep would stop reading and, under pipefail, dpkg's
-    # SIGPIPE would make an installed package look missing.
-    [[ $(dpkg -s "$1" 2>/dev/null | sed -n 's/^Status: //p') == "install ok installed" ]]
+    # SIGPIPE would make an installed package look missing. One line per
+    # installed instance: with a foreign architecture added, a package may
+    # be there for it too (then `dpkg -s NAME` refuses the ambiguous name);
+    # the host's own or an arch-independent one counts.
+    [[ $(dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null) =~ "install ok installed "($native|all)($'\n'|$) ]]
 }
+
+# The arm64 Linux test (automation/linux/build.sh ... arm64) fetches
+# linux-image-arm64 and busybox-static:arm64 with `apt-get download`:
+# apt must know the arm64 architecture (nothing of it is installed).
+if [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" arm64 "* ]]; then
+    sudo=
+    (( EUID == 0 )) || sudo=sudo
+    echo "install-deps: adding the arm64 architecture for the arm64 Linux guest's packages"
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq || { echo "install-deps: apt-get update failed (arm64)" >&2; exit 1; }
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -138,8 +138,11 @@ test_load()
     fi
     i=1
     for d in $T_DOMUS; do
-        MOD_FILE+=("$d.elf")
-        MOD_STRING+=("$d.elf${T_DOMU_ARGS[i]:+ ${T_DOMU_ARGS[i]}}")
+        # A name with an extension is a file as it is (linux.img: an arm64
+        # Image); otherwise the test's ELF.
+        [[ $d == *.* ]] || d=$d.elf
+        MOD_FILE+=("$d")
+        MOD_STRING+=("$d${T_DOMU_ARGS[i]:+ ${T_DOMU_ARGS[i]}}")
         if [[ -n ${T_DOMU_RAMDISK[i]:-} ]]; then
             MOD_FILE+=("${T_DOMU_RAMDISK[i]}")
             MOD_STRING+=("${T_DOMU_RAMDISK[i]} ramdisk")

@@ -26,6 +26,7 @@
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 #include <asm/ioreq.h>
+#include <asm/idregs.h>
 
 #define ESR_EC_WFX       0x01
 #define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
@@ -262,15 +263,22 @@ static void exit_abort(struct vcpu *v, bool data)
     crash_abort(v, data, ipa, gfn);
 }
 
-/* Nothing is trapped on purpose (HCR_EL2.TID*, TVM, TACR are clear): a
+/* Trapped on purpose: ICC_SGI1R_EL1 writes (the vGIC) and ID register
+ * reads (HCR_EL2.TID3, idregs.c); TVM and TACR are clear: any other
  * trapped register access is one the guest may not make. */
 static void exit_sysreg(struct vcpu *v)
 {
     char why[96];
-    uint64_t iss = ESR_ISS(v->arch.regs.esr);
+    uint64_t iss = ESR_ISS(v->arch.regs.esr), val;
     if ( SYSREG_ISS_ID(iss) == SYSREG_ID_SGI1R && !(iss & SYSREG_ISS_READ) )
     {
         vgic_sgi1r(v, get_reg(v, SYSREG_ISS_RT(iss)));
+        skip_insn(v);
+        return;
+    }
+    if ( idreg_guest_read(iss, &val) ) /* HCR_EL2.TID3 */
+    {
+        set_reg(v, SYSREG_ISS_RT(iss), val);
         skip_insn(v);
         return;
     }

@@ -161,6 +161,9 @@ static void take_devices(struct walk *w, const struct node *n, const struct node
     if ( list_has(n->compatible, n->compatible_len, "arm,pl011") && !bi->uart &&
          reg_entry(n, parent, 0, &r) )
         bi->uart = r.start;
+    if ( list_has(n->compatible, n->compatible_len, "arm,pl031") && !bi->rtc &&
+         reg_entry(n, parent, 0, &r) )
+        bi->rtc = r.start;
     if ( list_has(n->compatible, n->compatible_len, "arm,gic-v3") )
     {
         reg_entry(n, parent, 0, &bi->gicd);

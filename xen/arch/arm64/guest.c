@@ -46,11 +46,12 @@
 #define HCR_BSU_IS (1UL << 10) /* barriers: inner shareable */
 #define HCR_TWI    (1UL << 13) /* WFI traps: the vCPU yields */
 #define HCR_TWE    (1UL << 14) /* WFE traps likewise */
+#define HCR_TID3   (1UL << 18) /* ID register reads trap: idregs.c */
 #define HCR_TSC    (1UL << 19) /* SMC traps: PSCI */
 #define HCR_RW     (1UL << 31) /* EL1 is AArch64 */
 #define GUEST_HCR                                                                                \
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
-     HCR_TSC | HCR_RW)
+     HCR_TSC | HCR_RW | HCR_TID3)
 
 #define CNTHCTL_EL1PCTEN (1UL << 0) /* EL1 reads the physical counter */
 #define CNTHCTL_EL1PCEN  (1UL << 1) /* and its physical timer */

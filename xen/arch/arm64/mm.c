@@ -80,6 +80,8 @@ void mm_build_boot_map(const struct arm64_boot_info *bi)
     map_device(bi->uart);
     map_device(bi->gicd.start);
     map_device(bi->gicr.start);
+    if ( bi->rtc )
+        map_device(bi->rtc);
     l0_table[0] = ((uintptr_t)l1_table & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE;
 
     mmu_regs.ttbr = (uintptr_t)l0_table;

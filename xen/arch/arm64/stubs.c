@@ -67,13 +67,6 @@ int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32
     return -EOPNOTSUPP;
 }
 
-/* ---- time ---- */
-
-uint64_t arch_wallclock_seconds(void)
-{
-    return 0; /* QEMU virt's PL031 is not read yet */
-}
-
 /* ---- log-dirty by a hardware log: none on Arm (HAFDBS is the p2m's) ---- */
 
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void)

@@ -177,12 +177,15 @@ XEN_ABI_SIZE(struct vcpu_time_info, 32);
 #define XEN_PVCLOCK_TSC_STABLE_BIT (1U << 0)
 #define XEN_PVCLOCK_GUEST_STOPPED  (1U << 1)
 
-struct arch_vcpu_info
-{
-    uint64_t cr2;
-    uint64_t pad;
-};
-XEN_ABI_SIZE(struct arch_vcpu_info, 16);
+/* What differs between the architectures' layouts: arch_vcpu_info,
+ * arch_shared_info, XEN_LEGACY_MAX_VCPUS (vCPUs whose vcpu_info lives in
+ * shared_info; others register their own) and the XEN_ABI_* numbers the
+ * checks below use. */
+#if defined(__aarch64__)
+#include "arch-arm64/xen.h"
+#else
+#include "arch-x86/xen.h"
+#endif
 
 struct vcpu_info
 {
@@ -194,23 +197,9 @@ struct vcpu_info
     struct vcpu_time_info time;
 };
 typedef struct vcpu_info vcpu_info_t;
-XEN_ABI_SIZE(struct vcpu_info, 64);
+XEN_ABI_SIZE(struct vcpu_info, XEN_ABI_VCPU_INFO_SIZE);
 XEN_ABI_OFFSET(struct vcpu_info, evtchn_pending_sel, 8);
-XEN_ABI_OFFSET(struct vcpu_info, time, 32);
-
-struct arch_shared_info
-{
-    xen_ulong_t max_pfn;
-    xen_pfn_t pfn_to_mfn_frame_list_list;
-    xen_ulong_t nmi_reason;
-    xen_ulong_t p2m_cr3;
-    xen_ulong_t p2m_vaddr;
-    xen_ulong_t p2m_generation;
-};
-XEN_ABI_SIZE(struct arch_shared_info, 48);
-
-/* vCPUs whose vcpu_info lives in shared_info (others register their own). */
-#define XEN_LEGACY_MAX_VCPUS 32
+XEN_ABI_OFFSET(struct vcpu_info, time, XEN_ABI_VCPU_INFO_TIME);
 
 struct shared_info
 {
@@ -224,10 +213,10 @@ struct shared_info
     struct arch_shared_info arch;
 };
 typedef struct shared_info shared_info_t;
-XEN_ABI_OFFSET(struct shared_info, evtchn_pending, 2048);
-XEN_ABI_OFFSET(struct shared_info, evtchn_mask, 2560);
-XEN_ABI_OFFSET(struct shared_info, wc_version, 3072);
-XEN_ABI_OFFSET(struct shared_info, arch, 3088);
-XEN_ABI_SIZE(struct shared_info, 3136);
+XEN_ABI_OFFSET(struct shared_info, evtchn_pending, XEN_ABI_SHINFO_PENDING);
+XEN_ABI_OFFSET(struct shared_info, evtchn_mask, XEN_ABI_SHINFO_PENDING + 512);
+XEN_ABI_OFFSET(struct shared_info, wc_version, XEN_ABI_SHINFO_PENDING + 1024);
+XEN_ABI_OFFSET(struct shared_info, arch, XEN_ABI_SHINFO_PENDING + 1040);
+XEN_ABI_SIZE(struct shared_info, XEN_ABI_SHINFO_SIZE);
 
 #endif /* WREN_PUBLIC_XEN_H */

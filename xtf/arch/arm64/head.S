@@ -1,7 +1,7 @@
 /*
  * head.S - the AArch64 XTF kernel's entry at EL1h (MMU off, interrupts
- * masked), as domain_build.c starts it: x0 = 0 (no device tree), x1 =
- * the command line's IPA, x2 = the domid. Sets the stack and the vectors,
+ * masked), as domain_build.c starts it: x0 = the guest device tree
+ * (xtf_boot_dt), x1 = the command line's IPA, x2 = the domid. Sets the stack and the vectors,
  * clears .bss and calls xtf_main. xtf_ap_entry is where PSCI CPU_ON
  * starts a secondary vCPU, x0 = its start block (setup.c). Touches only
  * SP, VBAR_EL1 and memory of the image.
@@ -12,6 +12,7 @@
 _start:
         mov     x19, x1
         mov     x20, x2
+        mov     x21, x0
         ldr     x0, =boot_stack_top
         mov     sp, x0
         ldr     x0, =xtf_vectors
@@ -25,6 +26,7 @@ _start:
         b       1b
 2:      mov     x0, x19
         mov     x1, x20
+        mov     x2, x21
         bl      xtf_main
 3:      b       3b
 

@@ -148,10 +148,13 @@ static void make_memmap(uint64_t cmdline_ipa)
     xtf_start_info = &arm_start_info;
 }
 
-void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid)
+uint64_t xtf_boot_dt;
+
+void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid, uint64_t dt_ipa)
 {
     long v;
 
+    xtf_boot_dt = dt_ipa;
     xtf_cmdline_ipa = cmdline_ipa;
     copy_cmdline(cmdline_ipa);
     make_memmap(cmdline_ipa);

@@ -241,8 +241,8 @@ XEN_ABI_SIZE(struct compat_arch_shared_info, 28);
 
 struct compat_shared_info
 {
-    struct compat_vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
-    compat_ulong_t evtchn_pending[32]; /* 32 words * 32 bits: 1024 ports */
+    struct compat_vcpu_info vcpu_info[32]; /* x86's XEN_LEGACY_MAX_VCPUS */
+    compat_ulong_t evtchn_pending[32];     /* 32 words * 32 bits: 1024 ports */
     compat_ulong_t evtchn_mask[32];
     uint32_t wc_version;
     uint32_t wc_sec;

@@ -44,6 +44,7 @@ struct arm64_boot_info
     struct dt_range memory[DT_MAX_MEMORY];
     unsigned int nr_memory, dropped_memory;
     paddr_t uart;           /* the first enabled arm,pl011; 0: none */
+    paddr_t rtc;            /* the first enabled arm,pl031; 0: none */
     struct dt_range gicd;   /* arm,gic-v3: distributor */
     struct dt_range gicr;   /* and the redistributors */
     enum psci_conduit psci; /* /psci's method */

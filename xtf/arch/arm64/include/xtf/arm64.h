@@ -42,6 +42,8 @@ static inline void xtf_store64(uint64_t *p, uint64_t v)
 {
     __asm__ volatile("str %1, %0" : "=Q"(*p) : "r"(v) : "memory");
 }
+/* x0 at entry: the IPA of the device tree the hypervisor wrote. */
+extern uint64_t xtf_boot_dt;
 
 #define PSCI_VERSION          0x84000000U
 #define PSCI_CPU_OFF          0x84000002U

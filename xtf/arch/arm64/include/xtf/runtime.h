@@ -7,8 +7,8 @@
 
 #include <xtf/types.h>
 
-/* head.S -> setup.c: x1 and x2 as the hypervisor left them. */
-void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid);
+/* head.S -> setup.c: x1, x2 and x0 as the hypervisor left them. */
+void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid, uint64_t dt_ipa);
 /* setup.c: the command line's IPA, the last page of RAM (0: none). */
 extern uint64_t xtf_cmdline_ipa;
 /* vectors.S -> setup.c: an exception at EL1 (vector 0-15), x0..x30. */
