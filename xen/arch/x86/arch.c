@@ -83,3 +83,8 @@ void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
     hvm_load_stats(out);
 }
+
+const char *arch_xen_capabilities(void)
+{
+    return "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
+}

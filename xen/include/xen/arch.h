@@ -126,6 +126,9 @@ void arch_flush_guest_tlbs(struct domain *d);
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void);
 /* The guest-physical address width a new domain gets. */
 unsigned int arch_gpaddr_bits(void);
+/* XENVER_capabilities: the guest kinds this hypervisor runs, in Xen's
+ * words (what `xl info` shows as xen_caps). */
+const char *arch_xen_capabilities(void);
 
 /* ---- counters ---- */
 
