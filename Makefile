@@ -85,8 +85,10 @@ format:
 unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
 
+# ARCH=arm64: Wren-arm64 under qemu-system-aarch64 (platform qemu-arm64).
+RUN_PLATFORM := $(if $(filter arm64,$(ARCH)),qemu-arm64,$(PLATFORM))
 run: deps build
-	@automation/run-demo.sh $(PLATFORM) $(GUEST)
+	@automation/run-demo.sh $(RUN_PLATFORM) $(GUEST)
 
 test: deps
 	@$(MAKE) -s build
