@@ -41,6 +41,12 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     return hvm_vendor->vcpu_set_hvm_context(v, ctx);
 }
 
+/* x86's domain builder sets a vCPU through the HVM context. */
+int arch_vcpu_set_guest_context(struct vcpu *v, uint64_t ctxt, bool *online)
+{
+    return -EOPNOTSUPP;
+}
+
 void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
