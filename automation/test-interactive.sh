@@ -7,7 +7,8 @@
 #               format, `xl create` of the example XTF guest, the guest
 #               in the list, `xl destroy`, poweroff (qemu-arm64, `make
 #               run ARCH=arm64`: xl list, xl info naming Xen on Arm's
-#               capabilities, poweroff)
+#               capabilities, xl create of an arm64 guest, xl console
+#               showing its banner, Ctrl-], xl destroy, poweroff)
 #   dom0-shell  the line editor (test-dom0-shell.sh)
 #
 # One PASS/FAIL line each, then "N passed, N failed". Sessions are kept in
@@ -45,6 +46,12 @@ make_run()
         'expect:xl> '
         'send:xl info\r' 'expect:xen-3.0-aarch64'
         'expect:xl> '
+        'send:xl create /etc/examples/spinner.cfg\r' 'expect:xl> '
+        'send:xl list\r' 'expect:spinner                                      1'
+        'expect:xl> '
+        'send:xl console spinner\r' 'expect:arm64-preempt helper: spinner'
+        'send:\x1d' 'expect:xl> '
+        'send:xl destroy spinner\r' 'expect:xl> '
         'send:poweroff\r' 'eof'
     )
     if DRIVE_CONSOLE_DELAY=${DRIVE_CONSOLE_DELAY:-$delay} python3 "$here/lib/drive-console.py" "$limit" "${steps[@]}" -- \
