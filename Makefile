@@ -43,11 +43,18 @@ endif
 
 # The Arm64 hypervisor (xen/arch/arm64, cross-compiled), the
 # descriptors of its boot tests and the AArch64 XTF kernels (xtf/arm64.mk:
-# the tests with a test-arm64.cfg), for the qemu-arm64 platform. The
+# the tests with a test-arm64.cfg), and dom0 for arm64 with the ramdisks
+# of its tests that have a test-arm64.cfg (tools/dom0, ARCH=arm64), for
+# the qemu-arm64 platform. The
 # `modules` test boots two stand-in modules (text, not ELF), each saying
 # its own name. The arm64 Linux test's Image, initramfs and descriptor
 # (automation/linux/build.sh ... arm64) go beside them.
 ARM64_STAND_IN_MODULES := mod-kernel mod-extra
+# dom0 for arm64 needs Debian's arm64 musl (automation/install-deps.sh);
+# without it the rest of the arm64 build goes on and says so, and the
+# dom0 tests' descriptors are installed anyway: they fail, naming the
+# missing dom0.elf, rather than vanish from the list.
+ARM64_MUSL := /usr/lib/aarch64-linux-musl
 arm64:
 	@$(MAKE) -s -C xen ARCH=arm64 BUILD=$(BUILD)/arm64/xen
 	@mkdir -p $(BUILD)/arm64/tests
@@ -56,6 +63,11 @@ arm64:
 	@for m in $(ARM64_STAND_IN_MODULES); do \
 		printf 'WREN-MODULE %s.elf\n' $$m >$(BUILD)/arm64/tests/$$m.elf; done
 	@automation/linux/build.sh $(BUILD)/arm64/tests arm64
+	@if [ -e $(ARM64_MUSL)/libc.a ]; then \
+		$(MAKE) -s -C tools/dom0 ARCH=arm64 BUILD=$(BUILD)/arm64/tools XTF_OUT=$(BUILD)/arm64/tests; \
+	else echo "arm64: $(ARM64_MUSL) missing ('make deps' installs musl-dev:arm64): no dom0 for arm64"; \
+		for c in tools/dom0/tests/*/test-arm64.cfg; do \
+			cp $$c $(BUILD)/arm64/tests/$$(basename $$(dirname $$c)).cfg; done; fi
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.
@@ -84,8 +96,10 @@ format:
 unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
 
+# ARCH=arm64: Wren-arm64 under qemu-system-aarch64 (platform qemu-arm64).
+RUN_PLATFORM := $(if $(filter arm64,$(ARCH)),qemu-arm64,$(PLATFORM))
 run: deps build
-	@automation/run-demo.sh $(PLATFORM) $(GUEST)
+	@automation/run-demo.sh $(RUN_PLATFORM) $(GUEST)
 
 test: deps
 	@$(MAKE) -s build

@@ -32,6 +32,9 @@ packages=(
     # the toolstack: dom0's C library (Debian's musl, linked as it is), and
     # the xl.cfg grammar's scanner and parser generators
     musl-dev musl-tools flex bison
+    # dom0 for arm64 (tools/dom0, ARCH=arm64): Debian's arm64 musl, from
+    # the arm64 half of the same mirror (the architecture is added below)
+    musl-dev:arm64
 )
 
 native=$(dpkg --print-architecture)
@@ -40,18 +43,21 @@ installed()
     # Not `| grep -q`: grep would stop reading and, under pipefail, dpkg's
     # SIGPIPE would make an installed package look missing. One line per
     # installed instance: with a foreign architecture added, a package may
-    # be there for it too (then `dpkg -s NAME` refuses the ambiguous name);
-    # the host's own or an arch-independent one counts.
-    [[ $(dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null) =~ "install ok installed "($native|all)($'\n'|$) ]]
+    # be there for it too (then `dpkg -s NAME` refuses the ambiguous name).
+    # NAME:ARCH asks for that architecture's copy; a bare name for the
+    # host's own or an arch-independent one.
+    local name=${1%%:*} want="$native|all"
+    [[ $1 == *:* ]] && want=${1#*:}
+    [[ $(dpkg-query -W -f='${Status} ${Architecture}\n' "$name" 2>/dev/null) =~ "install ok installed "($want)($'\n'|$) ]]
 }
 
-# The arm64 Linux test (automation/linux/build.sh ... arm64) fetches
+# dom0 for arm64 links musl-dev:arm64, and the arm64 Linux test fetches
 # linux-image-arm64 and busybox-static:arm64 with `apt-get download`:
-# apt must know the arm64 architecture (nothing of it is installed).
+# apt must know the arm64 architecture.
 if [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" arm64 "* ]]; then
     sudo=
     (( EUID == 0 )) || sudo=sudo
-    echo "install-deps: adding the arm64 architecture for the arm64 Linux guest's packages"
+    echo "install-deps: adding the arm64 architecture (arm64 dom0 and Linux guest packages)"
     $sudo dpkg --add-architecture arm64
     $sudo apt-get update -qq || { echo "install-deps: apt-get update failed (arm64)" >&2; exit 1; }
 fi
@@ -70,6 +76,15 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# A package named PKG:ARCH needs ARCH among dpkg's architectures before
+# apt-get update fetches its lists.
+for p in "${missing[@]}"; do
+    [[ $p == *:* ]] || continue
+    arch=${p#*:}
+    [[ $arch == "$native" ]] && continue
+    [[ $'\n'$(dpkg --print-foreign-architectures)$'\n' == *$'\n'"$arch"$'\n'* ]] && continue
+    $sudo dpkg --add-architecture "$arch"
+done
 if ! $sudo apt-get update -qq; then
     echo "install-deps: apt-get update failed (needed for: ${missing[*]})" >&2
     exit 1

@@ -4,7 +4,10 @@
  * toolstack.md's layout), what hvm_start_info, the memory map, the HVM
  * params and vCPU 0's context record say, what building costs in calls
  * and map batches, and that a failure at any call leaves no mapping and
- * no allocation behind (LeakSanitizer checks the rest at exit).
+ * no allocation behind (LeakSanitizer checks the rest at exit). The
+ * arm64 cases: an AArch64 kernel takes xg_arm64.c's layout (RAM at
+ * 0x40000000, rings and command line at its top) and its vCPU 0 comes
+ * by setvcpucontext (Xen's Arm struct vcpu_guest_context).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -426,6 +429,112 @@ static void test_bad_inputs(void)
     }
 }
 
+/* ---- arm64 ---- */
+
+#define A64_BASE  0x40000000ULL
+#define A64_ENTRY 0x40000100ULL
+static const struct fx_seg a64_segs[] = {
+    { A64_BASE, 0x2000, 0x2000 },
+    { A64_BASE + 0x2000, 0x100, 0x3000 },
+};
+static uint8_t a64_ramdisk[5000];
+
+/* An AArch64 ELF64 (e_machine 183, e_entry) with no Xen note. */
+static void setup_a64(struct fake_dom *d, struct xc_pvh_dom *dom, uint64_t mem, uint64_t entry)
+{
+    free(kernel);
+    kernel = fx_elf(true, a64_segs, 2, 0, 0, &kernel_size);
+    fx_put(kernel, 18, 183, 2);
+    fx_put(kernel, 24, entry, 8);
+    fake_dom_init(d, DOMID, NR_GFNS);
+    *dom = (struct xc_pvh_dom){ .kernel = kernel,
+                                .kernel_size = kernel_size,
+                                .mem_kb = mem >> 10,
+                                .max_vcpus = 1,
+                                .cmdline = "hello arm64",
+                                .store_evtchn = 3,
+                                .console_evtchn = 4 };
+}
+
+static void test_arm64_layout(void)
+{
+    const uint64_t end = A64_BASE + 16 * MIB, top = end - 4096;
+    const uint64_t rd = (end - 3 * 4096 - sizeof(a64_ramdisk)) & ~4095ULL;
+    const size_t regs = 8; /* user_regs in struct vcpu_guest_context */
+    struct fake_dom d;
+    struct xc_pvh_dom dom;
+    char cmd[16] = { 0 };
+
+    setup_a64(&d, &dom, 16 * MIB, A64_ENTRY);
+    memset(a64_ramdisk, 0x5a, sizeof(a64_ramdisk));
+    dom.ramdisk = a64_ramdisk;
+    dom.ramdisk_size = sizeof(a64_ramdisk);
+    CHECK_EQ(build(&d, &dom), 0);
+    CHECK(dom.error == NULL);
+    CHECK(!fake_is_populated(&d, (A64_BASE >> 12) - 1));
+    CHECK(fake_is_populated(&d, A64_BASE >> 12));
+    CHECK(fake_is_populated(&d, (end >> 12) - 1));
+    CHECK(!fake_is_populated(&d, end >> 12));
+    CHECK_EQ(d.populated_frames, (16 * MIB) >> 12);
+    CHECK_EQ(d.nr_memmap, 0); /* no e820 on arm64 */
+    for ( uint64_t i = 0; i < a64_segs[1].memsz; i++ )
+        CHECK_EQ(rd8(&d, a64_segs[1].paddr + i), i < a64_segs[1].filesz ? FX_BYTE(1, i) : 0);
+    fake_read(&d, top, cmd, sizeof(cmd));
+    CHECK(!strcmp(cmd, "hello arm64"));
+    CHECK_EQ(rd8(&d, rd), 0x5a);
+    CHECK_EQ(rd8(&d, rd + sizeof(a64_ramdisk) - 1), 0x5a);
+    CHECK_EQ(d.params[HVM_PARAM_STORE_PFN], (end >> 12) - 3);
+    CHECK_EQ(d.params[HVM_PARAM_CONSOLE_PFN], (end >> 12) - 2);
+    CHECK_EQ(d.params[HVM_PARAM_CONSOLE_EVTCHN], 4);
+    CHECK_EQ(dom.store_pfn, (end >> 12) - 3);
+    CHECK_EQ(dom.console_pfn, (end >> 12) - 2);
+    CHECK_EQ(d.ctxt_len, 352);
+    CHECK_EQ(ctx32(&d, 0), 1);                           /* VGCF_online */
+    CHECK_EQ(ctx64(&d, regs + 8), top);                  /* x1: command line */
+    CHECK_EQ(ctx64(&d, regs + 16), DOMID);               /* x2 */
+    CHECK_EQ(ctx64(&d, regs + 24), rd);                  /* x3: ramdisk */
+    CHECK_EQ(ctx64(&d, regs + 32), sizeof(a64_ramdisk)); /* x4 */
+    CHECK_EQ(ctx64(&d, regs + 248), A64_ENTRY);          /* pc64 */
+    CHECK_EQ(ctx64(&d, regs + 256), 0x3c5);              /* cpsr: EL1h, DAIF */
+    CHECK_EQ(ctx64(&d, 320), 0x30d00800);                /* sctlr: MMU off */
+    CHECK_EQ(d.nr_maps, 0);
+    fake_dom_dispose(&d);
+}
+
+/* Refused before the first call, with the reason. */
+static void test_arm64_refusals(void)
+{
+    static const struct
+    {
+        uint64_t mem, entry;
+        size_t ramdisk;
+        const char *error;
+    } bad[] = {
+        { 16 * MIB, A64_ENTRY + 2, 0, "entry point unaligned or outside every loadable segment" },
+        { 16 * MIB, A64_BASE + 0x8000, 0,
+          "entry point unaligned or outside every loadable segment" },
+        { 1 * MIB, A64_ENTRY, 0, "memory size outside 4 MiB to 3 GiB" },
+        { 16 * MIB, A64_ENTRY, 16 * MIB,
+          "no room for the ramdisk between the kernel and the end of RAM" },
+    };
+    static uint8_t big[16 * MIB];
+
+    for ( size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    {
+        struct fake_dom d;
+        struct xc_pvh_dom dom;
+
+        setup_a64(&d, &dom, bad[i].mem, bad[i].entry);
+        dom.ramdisk = bad[i].ramdisk ? big : NULL;
+        dom.ramdisk_size = bad[i].ramdisk;
+        CHECK_MSG(build(&d, &dom) == -1, "case %zu", i);
+        CHECK_MSG(dom.error && !strcmp(dom.error, bad[i].error), "case %zu: %s", i,
+                  dom.error ? dom.error : "(none)");
+        CHECK_EQ(d.calls, 0);
+        fake_dom_dispose(&d);
+    }
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -441,6 +550,8 @@ int main(void)
         { "guest-build.elf32_and_long_note", test_elf32_and_long_note },
         { "guest-build.failure_paths", test_failure_paths },
         { "guest-build.bad_inputs", test_bad_inputs },
+        { "guest-build.arm64_layout", test_arm64_layout },
+        { "guest-build.arm64_refusals", test_arm64_refusals },
     };
     int rc = run_tests(cases, sizeof(cases) / sizeof(cases[0]));
 

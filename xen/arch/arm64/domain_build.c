@@ -10,15 +10,16 @@
  * 2 MiB-aligned).
  *
  * Guest-physical layout: RAM at GUEST_RAM_BASE (0x40000000, Xen on Arm's
- * GUEST_RAM0_BASE), `mem=` bytes (default 16 MiB): the kernel, the
- * ramdisk 2 MiB-aligned after it (Image kernels), the device tree
- * (guest_dt.c, at most GUEST_DT_MAX) below the last page, and the last
- * page holding the command line. A domU also gets the PV console ring at
+ * GUEST_RAM0_BASE), `mem=` bytes (default 16 MiB): the kernel at the
+ * bottom, the ramdisk 2 MiB-aligned below the device tree (guest_dt.c,
+ * at most GUEST_DT_MAX), which sits below the last page, the page of the
+ * command line. A domU also gets the PV console ring at
  * GUEST_MAGIC_BASE (Xen on Arm's place; HVM_PARAM_CONSOLE_PFN/EVTCHN),
  * drained by the hypervisor. vCPU 0 starts at the entry at EL1h with
  * interrupts masked and its MMU off, x0 = the device tree; an ELF (XTF)
- * kernel also gets x1 = the command line's IPA and x2 = the domid, an
- * Image x1 = x2 = x3 = 0 as the boot protocol requires. The other vCPUs
+ * kernel (XTF, dom0) also gets x1 = the command line's IPA, x2 = the
+ * domid, x3/x4 = the ramdisk's IPA and size (0 without one); an Image
+ * x1 = x2 = x3 = 0 as the boot protocol requires. The other vCPUs
  * are off until PSCI CPU_ON (vpsci.c).
  *
  * May not touch: anything of a domain but what it builds.
@@ -172,13 +173,16 @@ static int load_image(struct domain *d, const struct build *b, struct layout *l)
     return copy_to_gpa(d, l->entry, p, b->m->size) ? -EFAULT : 0;
 }
 
-/* The ramdisk 2 MiB-aligned after the kernel, below the device tree. */
+/* The ramdisk at the top of RAM, 2 MiB-aligned below the device tree:
+ * the RAM between the kernel and it stays one free run (dom0's runtime
+ * takes that as its heap, and Linux's initrd may be anywhere). */
 static int load_ramdisk(struct domain *d, const struct build *b, struct layout *l)
 {
-    uint64_t start = (l->kernel_end + SZ_2M - 1) & ~(SZ_2M - 1);
+    uint64_t start;
     if ( !b->rd )
         return 0;
-    if ( start > l->dt || b->rd->size > l->dt - start )
+    start = b->rd->size > l->dt - GUEST_RAM_BASE ? 0 : (l->dt - b->rd->size) & ~(SZ_2M - 1);
+    if ( start < l->kernel_end )
     {
         printk(XENLOG_ERR "d%u: ramdisk of %lu bytes does not fit\n", d->domain_id, b->rd->size);
         return -ENOMEM;
@@ -233,7 +237,7 @@ static int load_cmdline(struct domain *d, const char *args, uint64_t gpa)
     return 0;
 }
 
-/* vCPU 0's first state: x0 = the device tree; XTF's x1/x2 for an ELF. */
+/* vCPU 0's first state: x0 = the device tree; x1-x4 for an ELF. */
 static void start_vcpu0(struct domain *d, const struct layout *l)
 {
     struct vcpu *v = d->vcpu[0];
@@ -242,6 +246,8 @@ static void start_vcpu0(struct domain *d, const struct layout *l)
     {
         v->arch.regs.x[1] = l->cmdline;
         v->arch.regs.x[2] = d->domain_id;
+        v->arch.regs.x[3] = l->initrd_start;
+        v->arch.regs.x[4] = l->initrd_end - l->initrd_start;
     }
     v->initialised = v->is_up = true;
     v->state = VCPU_RUNNABLE;

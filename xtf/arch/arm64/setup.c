@@ -1,13 +1,17 @@
 /*
  * setup.c (arm64) - the AArch64 XTF runtime from the entry to the
  * verdict: the facts the hypervisor hands over in registers (command
- * line, domid), the console through HYPERVISOR_console_io, the banner,
+ * line, domid), the console (the PV console ring an xl-built domU is
+ * given, else HYPERVISOR_console_io), the banner,
  * test_main() and the one `Test result:` line (common/report.c), then
  * SCHEDOP_shutdown. Also the exception report and secondary vCPUs by
  * PSCI. Touches nothing outside the image but hypercalls.
  */
 #include <xtf.h>
 #include <public/event_channel.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/io/console.h>
 #include <xtf/runtime.h>
 #include <public/sched.h>
 #include <public/version.h>
@@ -35,25 +39,91 @@ const char *xtf_cmdline(void)
     return cmdline_copy;
 }
 
-/* ---- console: HYPERVISOR_console_io only ------------------------------- */
+/* ---- console ------------------------------------------------------------
+ * A domU that xl built has a PV console ring (HVM_PARAM_CONSOLE_PFN and
+ * _EVTCHN, set by libxenguest's arm64 builder): output goes there, for
+ * xenconsoled and `xl console`, as on x86 (common/console.c). Everyone
+ * else (dom0, the boot-module domUs) uses console_io. Stage 1 is off, so
+ * the ring's IPA is its address; byte stores and aligned word accesses
+ * only, ordered with DMB. No lock: one vCPU prints at a time (there are
+ * no exclusives on Device memory). */
+
+#define RING_FULL_SPINS 100000UL /* yields before output is dropped */
+
+static volatile struct xencons_interface *ring;
+static uint32_t ring_port;
+
+static long console_param(uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+    long rc = hypercall_hvm_op(HVMOP_get_param, &p);
+
+    *value = rc ? 0 : p.value;
+    return rc;
+}
+
+/* Copy what fits; returns bytes copied (0 when the ring is full). */
+static size_t ring_put(const char *buf, size_t len)
+{
+    XENCONS_RING_IDX cons = ring->out_cons, prod = ring->out_prod;
+    size_t n;
+
+    asm volatile("dmb ish" ::: "memory"); /* cons read before its slots are reused */
+    n = MIN(len, sizeof(ring->out) - (prod - cons));
+    for ( size_t i = 0; i < n; i++ )
+        ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = buf[i];
+    asm volatile("dmb ish" ::: "memory"); /* the bytes before the index */
+    ring->out_prod = prod;
+    return n;
+}
+
+static void ring_write(const char *buf, size_t len)
+{
+    unsigned long spins = 0;
+
+    while ( len )
+    {
+        size_t n = ring_put(buf, len);
+
+        buf += n;
+        len -= n;
+        if ( n )
+            continue;
+        evtchn_send(ring_port); /* full: wake the backend, let it drain */
+        hypercall_yield();
+        if ( ++spins > RING_FULL_SPINS )
+            return;
+    }
+    evtchn_send(ring_port);
+}
 
 void console_write(const char *buf, size_t len)
 {
-    hypercall_console_io(CONSOLEIO_write, len, buf);
+    if ( ring )
+        ring_write(buf, len);
+    else
+        hypercall_console_io(CONSOLEIO_write, len, buf);
 }
 
 void console_init_xen(void)
 {
+    uint64_t pfn, port;
+
+    if ( xtf_is_dom0 || console_param(HVM_PARAM_CONSOLE_PFN, &pfn) || !pfn ||
+         console_param(HVM_PARAM_CONSOLE_EVTCHN, &port) )
+        return;
+    ring_port = (uint32_t)port;
+    ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << PAGE_SHIFT);
 }
 
 enum xtf_console_kind console_kind(void)
 {
-    return XTF_CONSOLE_HYPERCALL;
+    return ring ? XTF_CONSOLE_RING : XTF_CONSOLE_HYPERCALL;
 }
 
 const char *console_kind_name(void)
 {
-    return "console_io hypercall";
+    return ring ? "PV console ring" : "console_io hypercall";
 }
 
 /* ---- small hypercall helpers (x86's are in common/xen.c) --------------- */
@@ -160,6 +230,7 @@ void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid, uint64_t dt_ipa)
     make_memmap(cmdline_ipa);
     xtf_domid = (domid_t)domid;
     xtf_is_dom0 = domid == 0;
+    console_init_xen();
     v = hypercall_xen_version(XENVER_version, NULL);
     xtf_xen_version = v > 0 ? (uint32_t)v : 0;
     printf("--- Wren XTF: %s ---\n", test_title);
