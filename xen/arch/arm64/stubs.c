@@ -29,14 +29,6 @@ void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
 }
 
-/* ---- HVM context records: Arm's are not defined yet ---- */
-
-const struct hvm_record_type *arch_hvm_records(unsigned int *nr)
-{
-    *nr = 0;
-    return NULL;
-}
-
 /* ---- time ---- */
 
 uint64_t arch_wallclock_seconds(void)
