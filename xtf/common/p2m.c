@@ -180,36 +180,6 @@ long xtf_unmap_local(uint64_t local_gfn)
     return hypercall_memory_op(XENMEM_remove_from_physmap, &rm);
 }
 
-static const struct hvm_memmap_table_entry *memmap(unsigned int *nr)
-{
-    *nr = xtf_start_info ? xtf_start_info->memmap_entries : 0;
-    return *nr ? (const void *)(uintptr_t)xtf_start_info->memmap_paddr : NULL;
-}
-
-uint64_t xtf_ram_end(void)
-{
-    unsigned int nr;
-    const struct hvm_memmap_table_entry *map = memmap(&nr);
-    uint64_t end = 0;
-
-    for ( unsigned int i = 0; i < nr; i++ )
-        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM )
-            end = MAX(end, map[i].addr + map[i].size);
-    return end;
-}
-
-bool xtf_is_ram(uint64_t addr, uint64_t len)
-{
-    unsigned int nr;
-    const struct hvm_memmap_table_entry *map = memmap(&nr);
-
-    for ( unsigned int i = 0; i < nr; i++ )
-        if ( map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr <= addr &&
-             map[i].addr + map[i].size >= addr + len )
-            return true;
-    return false;
-}
-
 bool xtf_p2m_stats(domid_t domid, struct xen_domctl_wren_p2m *s)
 {
     long rc = xtf_wren_p2m(domid, WREN_P2M_GET_STATS, 0, 0, 0, s);

@@ -69,7 +69,8 @@ long xtf_map_foreign_space(unsigned int space, domid_t foreign_domid, uint64_t g
                            uint64_t local_gfn);
 long xtf_unmap_local(uint64_t local_gfn);
 
-/* End of the highest RAM range in our memory map (start info). */
+/* End of the highest RAM range in our memory map (start info; x86 only:
+ * arch/x86/memmap.c). */
 uint64_t xtf_ram_end(void);
 /* True if [addr, addr + len) lies in one RAM range of our memory map. */
 bool xtf_is_ram(uint64_t addr, uint64_t len);
