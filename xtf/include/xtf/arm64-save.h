@@ -46,4 +46,20 @@ static inline uint64_t arm_save_word(uint64_t gfn, unsigned int i)
     return (gfn << 20) ^ (0x9e3779b97f4a7c15UL * (i + 1));
 }
 
+/* arm64-move-writer (the domU arm64-live-move moves while it writes):
+ * generation g goes into the first word of its pages 0, 1, ... N-1 at
+ * ARM_MOVE_PAGES_GFN, then g + 1 the same way, for ever. The loop keeps
+ * the page index in X19 and the generation in X20 (nowhere else), and
+ * puts g into the status page's `generation` after each pass. */
+#define ARM_MOVE_STATUS_GFN 0x40700UL
+#define ARM_MOVE_PAGES_GFN  0x40800UL
+#define ARM_MOVE_PAGES      256UL
+#define ARM_MOVE_MAGIC      0x41524d4d4f564521UL /* "ARMMOVE!" */
+
+struct arm_move_status
+{
+    uint64_t magic;
+    uint64_t generation;
+};
+
 #endif /* XTF_ARM64_SAVE_H */
