@@ -30,7 +30,7 @@ CFLAGS := $(filter-out -no-pie -mno-red-zone -mno-mmx -mno-sse -mno-sse2,$(FREES
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	--no-warn-rwx-segments
 
-COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c build.c p2m.c move.c
+COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c build.c p2m.c move.c mailbox.c
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

@@ -116,6 +116,16 @@ static enum logdirty_mech default_mech(void)
     return LOGDIRTY_WRITE_PROTECT;
 }
 
+const char *logdirty_default_mech_name(void)
+{
+    static const char *const names[] = {
+        [LOGDIRTY_WRITE_PROTECT] = "wp (write-protect)",
+        [LOGDIRTY_PML] = "pml (hardware log)",
+        [LOGDIRTY_AD_HARVEST] = "ad (dirty flags harvested at CLEAN)",
+    };
+    return names[default_mech()];
+}
+
 /* ---- marking ---- */
 
 void logdirty_mark(struct domain *d, uint64_t gfn, unsigned int order)

@@ -18,6 +18,8 @@
 #include <xen/smp.h>
 #include <xen/hypercall.h>
 #include <xen/p2m.h>
+#include <xen/logdirty.h>
+#include <xen/mem_sharing.h>
 #include <xen/arch.h>
 #include <asm/guest.h>
 #include <asm/traps.h>
@@ -115,20 +117,99 @@ static bool exit_mmio(struct vcpu *v, uint64_t ipa)
     return true;
 }
 
-/* A stage-2 abort. The core's pending changes first (a marked entry
- * faults like an empty one); then there is no device to emulate yet. */
+/* The p2m was changed for the guest's retry: the walker must see it. */
+static bool p2m_retry(void)
+{
+    asm volatile("dsb ishst" ::: "memory");
+    return true;
+}
+
+/* The access that faulted, as p2m rights: an instruction fetch, or a
+ * data access (a stage-1 walk's own table access counts as a read). */
+static unsigned int abort_kind(uint64_t esr, bool data)
+{
+    if ( !data )
+        return p2m_access_x;
+    return (esr & DABT_WNR) && !(esr & DABT_S1PTW) ? p2m_access_w : p2m_access_r;
+}
+
+/*
+ * The entry allows the access now: another CPU resolved the mark, made
+ * the page writable or finished a break-before-make after this vCPU's
+ * walk. Retry. Translation and permission faults alike: a leaf that
+ * grants nothing is not valid, so an access right "n" is a translation
+ * fault here.
+ */
+static bool access_allowed_now(struct vcpu *v, gfn_t gfn, unsigned int want)
+{
+    p2m_type_t t;
+    p2m_access_t a;
+    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
+    return (p2m_type_rights(t) & a & want) == want;
+}
+
+/* A write the type refuses is skipped (all A64 instructions are 4 bytes),
+ * so the guest sees no fault and the page no change: ram_ro, and a
+ * foreign mapping made read-only, as x86's npf.c drops them. */
+static bool drop_ro_write(struct vcpu *v, p2m_type_t t, p2m_access_t a)
+{
+    if ( t != p2m_ram_ro && !(t == p2m_map_foreign && !(a & p2m_access_w)) )
+        return false;
+    v->domain->ro_writes_dropped++;
+    skip_insn(v);
+    return true;
+}
+
+/*
+ * A guest write the entry refuses (the core's write path, x86's
+ * hvm_handle_npf order): the first write to a
+ * ram_logdirty page (logged, the page or its superpage made ram_rw);
+ * ram_shared unshared; ram_ro and read-only foreign writes dropped.
+ * false: not this path's (ioreq, a refused mem_access, a grant...).
+ */
+static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
+{
+    struct p2m_domain *p2m = &v->domain->p2m;
+    p2m_type_t t;
+    p2m_access_t a;
+    p2m_lookup(p2m, gfn, &t, &a, NULL);
+    if ( t == p2m_ram_logdirty && (a & p2m_access_w) && logdirty_handle_write_fault(v, gfn_x(gfn)) )
+        return p2m_retry();
+    if ( t == p2m_ram_shared && (a & p2m_access_w) )
+    {
+        mem_sharing_unshare_fault(v, gfn); /* retried, or crashed with the reason */
+        return p2m_retry();
+    }
+    return drop_ro_write(v, t, a);
+}
+
+/* A stage-2 abort, in this order: the core's pending changes (a marked
+ * entry faults like an empty one) and entries another CPU has fixed;
+ * a write the type refuses (exit_write_fault); the vGIC's frames; else
+ * the domain crashes with the decode. */
 static void exit_abort(struct vcpu *v, bool data)
 {
     const struct guest_regs *r = &v->arch.regs;
     uint64_t esr = r->esr, ipa = abort_ipa(r);
-    unsigned int fsc = esr & ESR_FSC_MASK;
+    unsigned int fsc = esr & ESR_FSC_MASK, want = abort_kind(esr, data);
+    gfn_t gfn = _gfn(ipa >> PAGE_SHIFT);
     char why[160];
-    if ( FSC_TYPE(fsc) == FSC_TRANSLATION &&
-         p2m_resolve_fault(&v->domain->p2m, _gfn(ipa >> PAGE_SHIFT)) > 0 )
+    if ( FSC_TYPE(fsc) == FSC_TRANSLATION && p2m_resolve_fault(&v->domain->p2m, gfn) > 0 )
     {
-        asm volatile("dsb ishst" ::: "memory"); /* the walker sees the entry */
+        p2m_retry();
         return;
     }
+    /* The MMU's dirty update done by software (no FEAT_HAFDBS, or HD
+     * off): a writable-clean leaf takes the write from now on. */
+    if ( want == p2m_access_w && p2m_mark_written(&v->domain->p2m, gfn) > 0 )
+    {
+        p2m_retry();
+        return;
+    }
+    if ( access_allowed_now(v, gfn, want) )
+        return;
+    if ( want == p2m_access_w && exit_write_fault(v, gfn) )
+        return;
     if ( data && (esr & DABT_ISV) && exit_mmio(v, ipa) )
         return;
     if ( data && (esr & DABT_ISV) )

@@ -26,6 +26,8 @@
 #include <xen/arch.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
+#include <xen/param.h>
+#include <xen/logdirty.h>
 #include <asm/arm64.h>
 #include <asm/guest.h>
 #include <asm/p2m-stage2.h>
@@ -61,12 +63,34 @@
 
 static struct stage2_caps caps;
 
+/* stage2_hd=no: VTCR_EL2.HD stays off although the CPU has FEAT_HAFDBS,
+ * so the dirty state is kept by the permission-fault handler (exits.c),
+ * as on a CPU without it. For tests and measurements; logdirty=wp is the
+ * knob that forces write-protect log-dirty. */
+static bool opt_stage2_hd = true;
+boolean_param("stage2_hd", opt_stage2_hd);
+
+/* The boot CPU: what the CPU offers stage 2, what Wren uses, and so
+ * which log-dirty mechanism a domain gets by default. */
+static void stage2_caps_init(void)
+{
+    uint64_t mmfr1 = READ_SYSREG(id_aa64mmfr1_el1);
+    if ( stage2_probe(READ_SYSREG(id_aa64mmfr0_el1), mmfr1, &caps) )
+        panic("stage 2: no 4K granule or an IPA space below 40 bits");
+    if ( !opt_stage2_hd )
+        caps.hw_dirty = false;
+    printk("stage 2: %u-bit IPA, %u-bit VMIDs; ID_AA64MMFR1_EL1.HAFDBS %u: dirty state by %s\n",
+           caps.ipa_bits, caps.vmid_bits, MMFR1_HAFDBS(mmfr1),
+           caps.hw_dirty ? "hardware (VTCR_EL2.HD, DBM)"
+                         : "software (a permission fault per page and round)");
+    printk("log-dirty: default mechanism %s\n", logdirty_default_mech_name());
+}
+
 /* Every CPU, before it runs a guest. The boot CPU reads the caps. */
 void guest_cpu_init(void)
 {
-    if ( !caps.ipa_bits &&
-         stage2_probe(READ_SYSREG(id_aa64mmfr0_el1), READ_SYSREG(id_aa64mmfr1_el1), &caps) )
-        panic("stage 2: no 4K granule or an IPA space below 40 bits");
+    if ( !caps.ipa_bits )
+        stage2_caps_init();
     WRITE_SYSREG(stage2_vtcr(&caps), vtcr_el2);
     WRITE_SYSREG(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2);

@@ -178,6 +178,11 @@ void logdirty_foreign_free(struct domain *d);
 void logdirty_count_logging_exit(struct domain *d);
 void logdirty_count_pml(struct domain *d, uint64_t n);
 
+/* The mechanism ENABLE_LOGDIRTY picks when the caller names none (the
+ * logdirty= choice if this machine has it, else the best), for the boot
+ * log. */
+const char *logdirty_default_mech_name(void);
+
 /* Called by npf.c for a write to ram_logdirty; true if handled. */
 bool logdirty_handle_write_fault(struct vcpu *v, uint64_t gfn);
 

@@ -19,6 +19,7 @@ bool xtf_is_dom0;
 uint32_t xtf_xen_version;
 const struct hvm_start_info *xtf_start_info; /* none on Arm */
 
+uint64_t xtf_cmdline_ipa;
 static char cmdline_copy[MAX_CMDLINE];
 
 const char *xtf_cmdline(void)
@@ -118,6 +119,7 @@ void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid)
 {
     long v;
 
+    xtf_cmdline_ipa = cmdline_ipa;
     copy_cmdline(cmdline_ipa);
     xtf_domid = (domid_t)domid;
     xtf_is_dom0 = domid == 0;

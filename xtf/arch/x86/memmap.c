@@ -1,7 +1,7 @@
 /*
- * memmap.c - the x86 halves of include/xtf/p2m.h: where RAM is, from the
- * PVH start info's memory map (arm64 guests have none). The rest of
- * p2m.h is common/p2m.c, which arm64's runtime builds too.
+ * memmap.c (x86) - where the test kernel's RAM is: the PVH start info's
+ * memory map (include/xtf/p2m.h: xtf_ram_end, xtf_is_ram). Reads the map
+ * the hypervisor handed over; touches nothing.
  */
 #include <xtf.h>
 #include <xtf/p2m.h>

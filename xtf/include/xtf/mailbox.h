@@ -14,8 +14,9 @@
 
 #include <xtf/types.h>
 #include <public/xen.h>
+#include <xtf/ram-base.h>
 
-#define XTF_MAILBOX_GPA 0x81000UL
+#define XTF_MAILBOX_GPA (XTF_RAM_BASE + 0x81000UL)
 #define XTF_MB_MAGIC    0x786f626c69616d57ULL /* "Wmailbox" */
 #define XTF_MB_MAX      128                   /* frames per command */
 

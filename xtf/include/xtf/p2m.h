@@ -14,6 +14,12 @@
 #include <public/xen.h>
 #include <public/domctl.h>
 #include <public/hvm/dm_op.h>
+#include <xtf/ram-base.h>
+
+/* The frame off pages into a test kernel's RAM: tests name their frames
+ * this way, so the same numbers work where RAM does not start at 0. */
+#define XTF_RAM_GFN  (XTF_RAM_BASE >> 12)
+#define XTF_GFN(off) (XTF_RAM_GFN + (off))
 
 /* p2m types: Xen's x86 numbering (docs/designs/p2m-types.md). */
 #define XTF_P2M_RAM_RW       0
@@ -69,8 +75,8 @@ long xtf_map_foreign_space(unsigned int space, domid_t foreign_domid, uint64_t g
                            uint64_t local_gfn);
 long xtf_unmap_local(uint64_t local_gfn);
 
-/* End of the highest RAM range in our memory map (start info; x86 only:
- * arch/x86/memmap.c). */
+/* End of the highest RAM range in our memory map (x86: the start info's,
+ * arch/x86/memmap.c; arm64: the command line's page is RAM's last). */
 uint64_t xtf_ram_end(void);
 /* True if [addr, addr + len) lies in one RAM range of our memory map. */
 bool xtf_is_ram(uint64_t addr, uint64_t len);

@@ -100,6 +100,13 @@ static inline void invlpg(const void *va)
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
+/* Exactly one store instruction, so a write the hypervisor drops (a
+ * read-only page) is one skipped instruction. */
+static inline void xtf_store64(uint64_t *p, uint64_t v)
+{
+    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+}
+
 /* Order normal stores for another agent reading shared memory. */
 static inline void smp_wmb(void)
 {

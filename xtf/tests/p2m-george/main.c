@@ -37,9 +37,9 @@ const char test_title[] = "p2m: George Dunlap's overlapping type changes";
 
 #define OWNER_A   1
 #define OWNER_B   2
-#define DATA_GFN  0x400UL
-#define DATA_END  0x1000UL /* 16 MiB */
-#define WARM_GFN  0xe00UL  /* written first under log-dirty */
+#define DATA_GFN  XTF_GFN(0x400)
+#define DATA_END  XTF_GFN(0x1000) /* 16 MiB */
+#define WARM_GFN  XTF_GFN(0xe00)  /* written first under log-dirty */
 #define OLD(g)    (0x0a1d000000000000ULL + (g))
 #define NEW(g, n) (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
@@ -59,13 +59,13 @@ struct frame
 };
 
 static const struct frame frames[] = {
-    { "X (A's, released)", 0x480, true, false, LD, true, RW, RW },
-    { "Z (A's, never touched)", 0x490, true, false, LD, false, LD, LD },
-    { "Y (B's)", 0x6c0, false, true, RO, true, RO, LD },
-    { "X1 (A's, then B's)", 0x880, true, true, RO, true, RO, LD },
-    { "X2 (A's, beside Y2)", 0xa10, true, false, LD, true, RW, RW },
-    { "Y2 (B's, beside X2)", 0xa20, false, true, RO, true, RO, LD },
-    { "Xb (never marked)", 0xc40, false, false, LD, true, RW, RW },
+    { "X (A's, released)", XTF_GFN(0x480), true, false, LD, true, RW, RW },
+    { "Z (A's, never touched)", XTF_GFN(0x490), true, false, LD, false, LD, LD },
+    { "Y (B's)", XTF_GFN(0x6c0), false, true, RO, true, RO, LD },
+    { "X1 (A's, then B's)", XTF_GFN(0x880), true, true, RO, true, RO, LD },
+    { "X2 (A's, beside Y2)", XTF_GFN(0xa10), true, false, LD, true, RW, RW },
+    { "Y2 (B's, beside X2)", XTF_GFN(0xa20), false, true, RO, true, RO, LD },
+    { "Xb (never marked)", XTF_GFN(0xc40), false, false, LD, true, RW, RW },
 };
 #define NR_FRAMES ARRAY_SIZE(frames)
 #define Y_INDEX   2

@@ -33,15 +33,15 @@ const char test_title[] = "p2m: lazy global type changes under a running guest";
 
 #define TARGET     1
 #define MB_GFN     0x7f100UL
-#define DATA_GFN   0x400UL /* 4 MiB */
-#define BG_GFN     0x400UL /* vCPU 1's 64 frames */
+#define DATA_GFN   XTF_GFN(0x400) /* 4 MiB */
+#define BG_GFN     XTF_GFN(0x400) /* vCPU 1's 64 frames */
 #define BG_NR      64
-#define RO_GFN     0x9f0UL /* 32 frames over a 2M boundary */
+#define RO_GFN     XTF_GFN(0x9f0) /* 32 frames over a 2M boundary */
 #define RO_NR      32
-#define NR_PROBE   16        /* frames vCPU 0 reads and writes */
-#define RACE_GFN   0x440UL   /* vCPU 1's one frame at the end */
-#define RACE_LOCAL 0x7f200UL /* where we map it */
-#define RACE_WAIT  2000      /* yields we watch it for */
+#define NR_PROBE   16             /* frames vCPU 0 reads and writes */
+#define RACE_GFN   XTF_GFN(0x440) /* vCPU 1's one frame at the end */
+#define RACE_LOCAL 0x7f200UL      /* where we map it */
+#define RACE_WAIT  2000           /* yields we watch it for */
 #define OLD(g)     (0x0a1d000000000000ULL + (g))
 #define NEW(g, n)  (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
@@ -247,11 +247,11 @@ static bool finish(const char *phase)
 
     if ( !pause_target(true) )
         return false;
-    for ( uint64_t g = 0; g < data_end && n < ARRAY_SIZE(before); g += 16 )
+    for ( uint64_t g = XTF_GFN(0); g < data_end && n < ARRAY_SIZE(before); g += 16 )
         before[n++] = type_of(g);
     rc = xtf_wren_p2m(TARGET, WREN_P2M_FINISH, 0, 0, 0, &s);
     n = 0;
-    for ( uint64_t g = 0; g < data_end && n < ARRAY_SIZE(before); g += 16 )
+    for ( uint64_t g = XTF_GFN(0); g < data_end && n < ARRAY_SIZE(before); g += 16 )
         if ( type_of(g) != before[n++] && !diff++ )
             xtf_failure("%s: FINISH changed gfn %#lx from %s to %s", phase, (unsigned long)g,
                         xtf_p2m_type_name(before[n - 1]), xtf_p2m_type_name(type_of(g)));
@@ -426,14 +426,14 @@ static bool setup(void)
         return false;
     }
     data_end = mb->ram_end >> PAGE_SHIFT;
-    if ( data_end < 0x1000 )
+    if ( data_end < XTF_GFN(0x1000) )
     {
         xtf_error("d%u has only %#lx bytes of RAM, this test wants 16M", TARGET,
                   (unsigned long)mb->ram_end);
         return false;
     }
     for ( unsigned int i = 0; i < NR_PROBE; i++ )
-        probe[i] = 0x600 + i * ((data_end - 0x600) / NR_PROBE) + 2 * i;
+        probe[i] = XTF_GFN(0x600) + i * ((data_end - XTF_GFN(0x600)) / NR_PROBE) + 2 * i;
     mb->arg[0] = DATA_GFN;
     mb->arg[1] = data_end - DATA_GFN;
     mb->arg[2] = OLD(0);

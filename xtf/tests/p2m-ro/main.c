@@ -18,7 +18,7 @@
  *    WREN_P2M_COALESCE makes the superpage again (2M count as at start);
  *  - a range larger than one continuation slice (7168 frames) changes
  *    both ways with every superpage kept whole;
- *  - bad input (bad mem_type, nr 0, a range over the 0xa0000 hole or past
+ *  - bad input (bad mem_type, nr 0, a range over a hole (xtf/ram-base.h) or past
  *    the end of RAM, nonzero pad, a huge pfn, the caller itself, a
  *    missing domain, an unknown op) is refused and writes no p2m entry;
  *  - dm_op from the domU itself is -EPERM.
@@ -31,9 +31,9 @@
 const char test_title[] = "p2m: set_mem_type ram_ro / ram_rw";
 
 #define TARGET    1
-#define MB_GFN    0x7f100UL /* our slot for d1's mailbox */
-#define DATA_GFN  0x400UL   /* 4 MiB */
-#define BLOCK_GFN 0x600UL   /* the superpage we shatter */
+#define MB_GFN    0x7f100UL      /* our slot for d1's mailbox */
+#define DATA_GFN  XTF_GFN(0x400) /* 4 MiB */
+#define BLOCK_GFN XTF_GFN(0x600) /* the superpage we shatter */
 #define OLD(g)    (0x0a1d000000000000ULL + (g))
 #define NEW(g, n) (0x0e30000000000000ULL + ((uint64_t)(n) << 32) + (g))
 
@@ -41,8 +41,9 @@ static xtf_mb_t *mb;
 static uint64_t data_end; /* first gfn past d1's RAM */
 
 /* Marked ram_ro: four in a row and the superpage's last frame. */
-static const uint64_t ro_gfns[] = { 0x640, 0x641, 0x642, 0x643, 0x7ff };
-static const uint64_t neighbours[] = { 0x63f, 0x644, BLOCK_GFN };
+static const uint64_t ro_gfns[] = { XTF_GFN(0x640), XTF_GFN(0x641), XTF_GFN(0x642), XTF_GFN(0x643),
+                                    XTF_GFN(0x7ff) };
+static const uint64_t neighbours[] = { XTF_GFN(0x63f), XTF_GFN(0x644), BLOCK_GFN };
 
 static void expect_type(uint64_t gfn, unsigned int type, unsigned int order, const char *phase)
 {
@@ -299,7 +300,7 @@ static void bad_input(void)
     expect_refused("mem_type 0x1234", xtf_dm_set_mem_type(TARGET, DATA_GFN, 1, 0x1234),
                    -XEN_EINVAL);
     expect_refused("nr 0", xtf_dm_set_mem_type(TARGET, DATA_GFN, 0, HVMMEM_ram_ro), -XEN_EINVAL);
-    expect_refused("over the 0xa0000 hole", xtf_dm_set_mem_type(TARGET, 0x9c, 8, HVMMEM_ram_ro),
+    expect_refused("over a hole", xtf_dm_set_mem_type(TARGET, XTF_HOLE_EDGE_GFN, 8, HVMMEM_ram_ro),
                    -XEN_EINVAL);
     expect_refused("past the end of RAM",
                    xtf_dm_set_mem_type(TARGET, data_end - 0x10, 0x20, HVMMEM_ram_ro), -XEN_EINVAL);
@@ -309,12 +310,12 @@ static void bad_input(void)
     op.u.set_mem_type.pad = 0;
     op.op = 999;
     expect_refused("unknown op", xtf_dm_op(TARGET, &op), -XEN_EOPNOTSUPP);
-    expect_refused("the caller itself", xtf_dm_set_mem_type(0, 0x3000, 1, HVMMEM_ram_ro),
+    expect_refused("the caller itself", xtf_dm_set_mem_type(0, XTF_GFN(0x3000), 1, HVMMEM_ram_ro),
                    -XEN_EINVAL);
     expect_refused("missing domain", xtf_dm_set_mem_type(0x7000, DATA_GFN, 1, HVMMEM_ram_ro),
                    -XEN_ESRCH);
 
-    expect_type(0x9c, XTF_P2M_RAM_RW, 0, "bad input");
+    expect_type(XTF_HOLE_EDGE_RAM_GFN, XTF_P2M_RAM_RW, XTF_HOLE_EDGE_RAM_ORDER, "bad input");
     expect_type(data_end - 0x10, XTF_P2M_RAM_RW, 9, "bad input");
     expect_type(DATA_GFN, XTF_P2M_RAM_RW, 9, "bad input");
     if ( xtf_p2m_stats(TARGET, &s1) &&
@@ -336,7 +337,7 @@ static void domu_eperm(void)
     for ( unsigned int i = 0; i < ARRAY_SIZE(victims); i++ )
     {
         mb->arg[0] = victims[i];
-        mb->arg[1] = victims[i] ? DATA_GFN : 0x3000;
+        mb->arg[1] = victims[i] ? DATA_GFN : XTF_GFN(0x3000);
         mb->arg[2] = 1;
         mb->arg[3] = HVMMEM_ram_ro;
         rc = xtf_mb_call(mb, XTF_MB_DM_OP, 0);

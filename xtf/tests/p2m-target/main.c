@@ -26,7 +26,7 @@
 
 const char test_title[] = "p2m helper: mailbox target";
 
-#define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
+#define FIRST_DATA_GFN XTF_GFN(0x200) /* 2 MiB: above the image */
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static uint64_t ram_end_gfn;
@@ -43,7 +43,7 @@ static uint64_t *frame(uint64_t gfn)
 /* Exactly one store instruction, so a dropped write is one dropped MOV. */
 static inline void store(uint64_t *p, uint64_t v)
 {
-    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+    xtf_store64(p, v);
 }
 
 static inline uint64_t load(const uint64_t *p)

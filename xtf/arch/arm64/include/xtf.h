@@ -15,5 +15,6 @@
 #include <xtf/env.h>
 #include <xtf/test.h>
 #include <xtf/arm64.h>
+#include <xtf/vcpu.h>
 
 #endif /* XTF_H */

@@ -15,6 +15,28 @@
         v__;                                            \
     })
 
+/* Order normal stores/loads for another agent reading shared memory
+ * (inner shareable: every vCPU and the hypervisor). */
+static inline void smp_wmb(void)
+{
+    __asm__ volatile("dmb ishst" ::: "memory");
+}
+static inline void smp_rmb(void)
+{
+    __asm__ volatile("dmb ishld" ::: "memory");
+}
+static inline void smp_mb(void)
+{
+    __asm__ volatile("dmb ish" ::: "memory");
+}
+
+/* Exactly one store instruction, so a write the hypervisor drops (a
+ * read-only page) is one skipped instruction. */
+static inline void xtf_store64(uint64_t *p, uint64_t v)
+{
+    __asm__ volatile("str %1, %0" : "=Q"(*p) : "r"(v) : "memory");
+}
+
 #define PSCI_VERSION          0x84000000U
 #define PSCI_CPU_OFF          0x84000002U
 #define PSCI_CPU_ON_64        0xc4000003U

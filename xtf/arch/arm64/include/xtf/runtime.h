@@ -9,6 +9,8 @@
 
 /* head.S -> setup.c: x1 and x2 as the hypervisor left them. */
 void __noreturn xtf_main(uint64_t cmdline_ipa, uint64_t domid);
+/* setup.c: the command line's IPA, the last page of RAM (0: none). */
+extern uint64_t xtf_cmdline_ipa;
 /* vectors.S -> setup.c: an exception at EL1 (vector 0-15), x0..x30. */
 void __noreturn xtf_exception(uint64_t kind, const uint64_t *regs);
 

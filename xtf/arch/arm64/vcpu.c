@@ -1,0 +1,35 @@
+/*
+ * vcpu.c (arm64) - xtf_vcpu_start and xtf_vcpu_id (include/xtf/vcpu.h)
+ * over PSCI: CPU_ON of the vCPU whose MPIDR affinity is id, on the
+ * runtime's secondary stack (setup.c's xtf_psci_start: one secondary at
+ * a time), calling fn(id); CPU_OFF when fn returns. Touches nothing but
+ * that hand-off.
+ */
+#include <xtf.h>
+#include <public/errno.h>
+
+static xtf_vcpu_fn vcpu_fn;
+
+static void vcpu_entry(uint64_t id)
+{
+    vcpu_fn((unsigned int)id);
+}
+
+int xtf_vcpu_id(void)
+{
+    return (int)(read_sysreg(mpidr_el1) & 0xff);
+}
+
+long xtf_vcpu_start(unsigned int id, xtf_vcpu_fn fn)
+{
+    long rc;
+
+    if ( id == 0 || id >= XTF_MAX_VCPUS || !fn )
+        return -XEN_EINVAL;
+    vcpu_fn = fn;
+    smp_wmb();
+    rc = xtf_psci_start(id, vcpu_entry, id);
+    if ( rc == PSCI_SUCCESS )
+        return 0;
+    return rc == PSCI_ALREADY_ON ? -XEN_EBUSY : -XEN_EINVAL;
+}
