@@ -32,7 +32,13 @@ struct arm_save_status
     uint64_t fp_bad;    /* vCPU 0's V0-V31, FPCR or FPSR changed */
     uint64_t v1_fp_bad; /* vCPU 1's */
     uint64_t first_bad; /* what the first mismatch was (a code below) */
+    /* vCPU 1 sends itself SGI ARM_SAVE_SGI with its IRQs masked (so it
+     * waits in a list register, pending, through the move), says so in
+     * sgi_sent, and unmasks only once the controller writes release. */
+    uint64_t sgi_sent, sgi_count, release;
 };
+
+#define ARM_SAVE_SGI 5
 
 /* first_bad */
 #define ARM_SAVE_BAD_GPR     1

@@ -14,7 +14,9 @@
  * loads the real context; d1 is destroyed and the new domain unpaused. Through its status page the guest must then show: both
  * vCPUs counting past the saved values, timer ticks rising (vGIC and
  * CNTV state), X19-X28, its EL1 system registers, both vCPUs' V0-V31,
- * FPCR and FPSR and its pattern intact, and CNTVCT_EL0 never going back
+ * FPCR and FPSR and its pattern intact, vCPU 1's SGI to itself (pending
+ * in a list register, IRQs masked, when d1 was saved) arriving exactly
+ * once when dom0 lets it unmask, and CNTVCT_EL0 never going back
  * nor jumping by the seconds between save and load (the load rebases
  * the domain's counter offset).
  *
@@ -278,6 +280,28 @@ static bool save_old(void)
            (xtf_failure("context of %u bytes, expected %u", st.ctx_size, CTX_SIZE), false);
 }
 
+/* vCPU 1's SGI to itself, pending in a list register when d1 was
+ * saved, arrives once when vCPU 1 unmasks IRQs in the new domain. */
+static bool sgi_released(volatile struct arm_save_status *s)
+{
+    uint64_t end = read_sysreg(cntvct_el0) + seconds(10);
+
+    if ( s->sgi_count )
+        return xtf_failure("SGI %u arrived while vCPU 1 had IRQs masked", ARM_SAVE_SGI), false;
+    s->release = 1;
+    while ( read_sysreg(cntvct_el0) < end && (s->release != 2 || !s->sgi_count) )
+        hypercall_yield();
+    /* a second arrival would come at once: give it a moment */
+    for ( unsigned int i = 0; i < 100; i++ )
+        hypercall_yield();
+    if ( s->sgi_count != 1 )
+        return xtf_failure("SGI %u pending across the move arrived %lu times, expected once",
+                           ARM_SAVE_SGI, (unsigned long)s->sgi_count),
+               false;
+    printf("SGI %u pending in a list register across the move arrived once\n", ARM_SAVE_SGI);
+    return true;
+}
+
 static void check_after(volatile struct arm_save_status *s, uint64_t counter, uint64_t v1,
                         uint64_t ticks)
 {
@@ -297,7 +321,8 @@ static void check_after(volatile struct arm_save_status *s, uint64_t counter, ui
     if ( s->vct_jump >= seconds(PAUSE_S) )
         return xtf_failure("CNTVCT jumped by %lu ms: the time between save and load shows",
                            (unsigned long)(s->vct_jump * 1000 / read_sysreg(cntfrq_el0)));
-    xtf_success(NULL);
+    if ( sgi_released(s) )
+        xtf_success(NULL);
 }
 
 void test_main(void)
@@ -311,7 +336,12 @@ void test_main(void)
         return xtf_error("d%u never published its status", OLD);
     if ( !progress(s, s->counter, s->v1_counter, s->ticks) )
         return xtf_failure("d%u does not count or tick before the move", OLD);
-    if ( !status_clean(s, "before the move") || !save_old() )
+    if ( !status_clean(s, "before the move") )
+        return;
+    if ( !s->sgi_sent || s->sgi_count )
+        return xtf_failure("vCPU 1's SGI: sent %lu, arrived %lu before the move",
+                           (unsigned long)s->sgi_sent, (unsigned long)s->sgi_count);
+    if ( !save_old() )
         return;
     counter = s->counter;
     v1 = s->v1_counter;

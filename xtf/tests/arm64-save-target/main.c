@@ -4,7 +4,9 @@
  * moved: it writes a pattern over ARM_SAVE_PATTERN_GFN, gives its EL1
  * system registers, V0-V31, FPCR and FPSR values of its own, arms its
  * virtual timer every millisecond (PPI 27 through the vGIC), starts
- * vCPU 1 (PSCI CPU_ON) with FP/SIMD values of its own, publishes its
+ * vCPU 1 (PSCI CPU_ON) with FP/SIMD values of its own and an SGI to
+ * itself that waits, IRQs masked, until the controller releases it after
+ * the move (a pending interrupt in a list register), publishes its
  * status page (xtf/arm64-save.h) and then counts for ever. Each round of
  * vCPU 0 spins with X19-X28 loaded and checks them, its system and
  * FP/SIMD registers, one page of the pattern and that CNTVCT_EL0 never
@@ -29,6 +31,8 @@ static uint64_t period; /* counts per millisecond */
 
 static void tick(unsigned int intid)
 {
+    if ( intid == ARM_SAVE_SGI )
+        st->sgi_count++;
     if ( intid != XTF_PPI_VTIMER )
         return;
     st->ticks++;
@@ -183,11 +187,27 @@ static void note_bad(volatile uint64_t *count, uint64_t code)
     (*count)++;
 }
 
+/* vCPU 1 (IRQs masked since CPU_ON) sends itself an SGI: it stays
+ * pending in a list register until the controller releases it. */
+static void v1_sgi_to_self(void)
+{
+    xtf_gic_cpu_init(1);
+    xtf_gic_enable(1, ARM_SAVE_SGI);
+    xtf_gic_send_sgi(1, ARM_SAVE_SGI);
+    st->sgi_sent = 1;
+}
+
 static void v1_main(uint64_t arg)
 {
     fp_load(&fp1, 0x1111222233334444UL);
+    v1_sgi_to_self();
     for ( ;; )
     {
+        if ( st->release == 1 )
+        {
+            st->release = 2;
+            xtf_irq_enable();
+        }
         for ( volatile unsigned long i = 0; i < SPIN; i++ )
             ;
         if ( !fp_ok(&fp1) )
