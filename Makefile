@@ -43,7 +43,9 @@ endif
 
 # The Arm64 hypervisor (xen/arch/arm64, cross-compiled), the
 # descriptors of its boot tests and the AArch64 XTF kernels (xtf/arm64.mk:
-# the tests with a test-arm64.cfg), for the qemu-arm64 platform. The
+# the tests with a test-arm64.cfg), and dom0 for arm64 with the ramdisks
+# of its tests that have a test-arm64.cfg (tools/dom0, ARCH=arm64), for
+# the qemu-arm64 platform. The
 # `modules` test boots two stand-in modules (text, not ELF), each saying
 # its own name.
 ARM64_STAND_IN_MODULES := mod-kernel mod-extra
@@ -54,6 +56,7 @@ arm64:
 	@$(MAKE) -s -C xtf -f arm64.mk BUILD=$(BUILD)/arm64/tests XEN_PUBLIC=$(CURDIR)/xen/include
 	@for m in $(ARM64_STAND_IN_MODULES); do \
 		printf 'WREN-MODULE %s.elf\n' $$m >$(BUILD)/arm64/tests/$$m.elf; done
+	@$(MAKE) -s -C tools/dom0 ARCH=arm64 BUILD=$(BUILD)/arm64/tools XTF_OUT=$(BUILD)/arm64/tests
 
 # The Linux guest test's kernel (Debian's, fetched with apt-get download),
 # its initramfs and its descriptor, beside the XTF tests.
@@ -82,8 +85,10 @@ format:
 unit:
 	@$(MAKE) -s -C tools/tests BUILD=$(BUILD)/tests run
 
+# ARCH=arm64: Wren-arm64 under qemu-system-aarch64 (platform qemu-arm64).
+RUN_PLATFORM := $(if $(filter arm64,$(ARCH)),qemu-arm64,$(PLATFORM))
 run: deps build
-	@automation/run-demo.sh $(PLATFORM) $(GUEST)
+	@automation/run-demo.sh $(RUN_PLATFORM) $(GUEST)
 
 test: deps
 	@$(MAKE) -s build

@@ -32,15 +32,23 @@ packages=(
     # the toolstack: dom0's C library (Debian's musl, linked as it is), and
     # the xl.cfg grammar's scanner and parser generators
     musl-dev musl-tools flex bison
+    # dom0 for arm64 (tools/dom0, ARCH=arm64): Debian's arm64 musl, from
+    # the arm64 half of the same mirror (the architecture is added below)
+    musl-dev:arm64
 )
 
 installed()
 {
     # Not `| grep -q`: grep would stop reading and, under pipefail, dpkg's
     # SIGPIPE would make an installed package look missing.
-    [[ $(dpkg -s "$1" 2>/dev/null | sed -n 's/^Status: //p') == "install ok installed" ]]
+    # A name without an architecture means the native one: once a foreign
+    # copy is installed too (musl-dev:arm64), a bare name is ambiguous.
+    local q=$1
+    [[ $q == *:* ]] || ! dpkg -s "$q:$native" >/dev/null 2>&1 || q=$q:$native
+    [[ $(dpkg -s "$q" 2>/dev/null | sed -n 's/^Status: //p') == "install ok installed" ]]
 }
 
+native=$(dpkg --print-architecture)
 missing=()
 for p in "${packages[@]}"; do
     installed "$p" || missing+=("$p")
@@ -55,6 +63,15 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# A package named PKG:ARCH needs ARCH among dpkg's architectures before
+# apt-get update fetches its lists.
+for p in "${missing[@]}"; do
+    [[ $p == *:* ]] || continue
+    arch=${p#*:}
+    [[ $arch == "$native" ]] && continue
+    [[ $'\n'$(dpkg --print-foreign-architectures)$'\n' == *$'\n'"$arch"$'\n'* ]] && continue
+    $sudo dpkg --add-architecture "$arch"
+done
 if ! $sudo apt-get update -qq; then
     echo "install-deps: apt-get update failed (needed for: ${missing[*]})" >&2
     exit 1

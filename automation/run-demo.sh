@@ -1,6 +1,8 @@
 #!/bin/bash
-# automation/run-demo.sh qemu|bochs [GUEST] - boot Wren with dom0 at its
-# xl prompt (build/xtf/xl-demo.cfg: example configs in /etc/examples), or
+# automation/run-demo.sh qemu|bochs|qemu-arm64 [GUEST] - boot Wren with
+# dom0 at its xl prompt (build/xtf/xl-demo.cfg: example configs in
+# /etc/examples; on qemu-arm64 Wren-arm64 with build/arm64/tests/
+# xl-demo-arm64.cfg, `make run ARCH=arm64`), or
 # GUEST's descriptor (GUEST=linux: Debian's kernel as a boot-module PVH
 # domU, build/xtf/linux.cfg), with the console live on this terminal,
 # until the machine powers off ("poweroff" at the prompt).
@@ -20,14 +22,21 @@ here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 . "$here/lib/judge.sh"
 . "$here/lib/qemu.sh"
+. "$here/lib/qemu-arm64.sh"
 . "$here/lib/bochs.sh"
 
 case ${1:-} in
 qemu|qemu-svm) platform=qemu-svm ;;
 bochs|bochs-vmx) platform=bochs-vmx ;;
-*) echo "usage: ${0##*/} qemu|bochs [GUEST]" >&2; exit 2 ;;
+qemu-arm64|arm64) platform=qemu-arm64 ;;
+*) echo "usage: ${0##*/} qemu|bochs|qemu-arm64 [GUEST]" >&2; exit 2 ;;
 esac
-guest=${2:-xl-demo}
+demo=xl-demo
+if [[ $platform == qemu-arm64 ]]; then
+    platform_select "$platform"
+    demo=xl-demo-arm64
+fi
+guest=${2:-$demo}
 test_load "$guest"
 
 limit=0
@@ -37,7 +46,7 @@ if ! [[ -t 0 && -t 1 ]]; then
     limit=$(platform_timeout "$platform")
 fi
 # Nobody to type: dom0 takes the tour by itself.
-if (( !interactive )) && [[ $guest == xl-demo ]]; then
+if (( !interactive )) && [[ $guest == "$demo" ]]; then
     MOD_STRING[0]+=" script=/etc/examples/tour.sh"
 fi
 mkdir -p "$LOG_DIR/$platform"
@@ -59,6 +68,25 @@ demo_qemu()
         ( cd "$XTF_DIR" && exec "${QEMU_CMD[@]}" ) 2>"$emulog" | tee "$log"
     else
         ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" ) </dev/null 2>"$emulog" | tee "$log"
+    fi
+    EMU_STATUS=${PIPESTATUS[0]}
+    qemu_collect "$emulog"
+}
+
+# Wren-arm64: the boot modules go in QEMU's device tree (lib/qemu-arm64.sh).
+demo_qemu_arm64()
+{
+    local dtb=
+    if (( ${#MOD_FILE[@]} )); then
+        dtb=$tmp/boot.dtb
+        qemu_arm64_dtb "$tmp" "$emulog" || die "cannot make the device tree with the modules"
+    fi
+    qemu_arm64_argv mon:stdio "$emulog" "$dtb"
+    (( interactive )) && echo "[QEMU: Ctrl-a x quits, Ctrl-a c toggles the monitor]"
+    if (( interactive )); then
+        ( cd "$XTF_DIR" && exec "${QEMU_CMD[@]}" ) 2>>"$emulog" | tee "$log"
+    else
+        ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" ) </dev/null 2>>"$emulog" | tee "$log"
     fi
     EMU_STATUS=${PIPESTATUS[0]}
     qemu_collect "$emulog"
@@ -102,6 +130,7 @@ demo_bochs()
 echo "[booting the Wren $guest on $platform]"
 case $platform in
 qemu-svm) demo_qemu ;;
+qemu-arm64) demo_qemu_arm64 ;;
 bochs-vmx) demo_bochs ;;
 esac
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# automation/test-dom0-shell.sh [qemu|bochs] - type at dom0's interactive
+# automation/test-dom0-shell.sh [qemu|bochs|qemu-arm64] - type at dom0's interactive
 # shell (tools/dom0/shell.c) as a person would, through a pseudo-terminal
 # (lib/drive-console.py driving run-demo.sh with the dom0-shell
 # descriptor), and print one verdict line:
@@ -16,11 +16,12 @@ here=$(dirname "${BASH_SOURCE[0]}")
 platform=${1:-qemu}
 case $platform in
 qemu|qemu-svm) platform=qemu-svm limit=90 ;;
+qemu-arm64|arm64) platform=qemu-arm64 limit=90 ;;
 bochs|bochs-vmx) platform=bochs-vmx limit=1500
     # Bochs drops typed characters its UART cannot hold when it runs
     # slowly (docs/platforms.md): type at a person's pace there.
     export DRIVE_CONSOLE_DELAY=${DRIVE_CONSOLE_DELAY:-0.15} ;;
-*) echo "usage: ${0##*/} [qemu|bochs]" >&2; exit 2 ;;
+*) echo "usage: ${0##*/} [qemu|bochs|qemu-arm64]" >&2; exit 2 ;;
 esac
 mkdir -p "$LOG_DIR/$platform"
 log=$LOG_DIR/$platform/dom0-shell.log
@@ -34,7 +35,7 @@ steps=(
     'send:poweroff\r'  'eof'
 )
 if python3 "$here/lib/drive-console.py" "$limit" "${steps[@]}" -- \
-    "$here/run-demo.sh" "${platform%%-*}" dom0-shell </dev/null >"$log" 2>&1 &&
+    "$here/run-demo.sh" "$platform" dom0-shell </dev/null >"$log" 2>&1 &&
     ! grep -q "no such command" "$log"; then
     printf 'PASS  %-9s  dom0-shell\n' "$platform"
     exit 0

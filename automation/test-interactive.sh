@@ -5,7 +5,9 @@
 #   make-run    `make run`'s own path (run-demo.sh with no guest named):
 #               dom0's xl prompt, `xl list` showing Domain-0 in Xen's
 #               format, `xl create` of the example XTF guest, the guest
-#               in the list, `xl destroy`, poweroff
+#               in the list, `xl destroy`, poweroff (qemu-arm64, `make
+#               run ARCH=arm64`: xl list, xl info naming Xen on Arm's
+#               capabilities, poweroff)
 #   dom0-shell  the line editor (test-dom0-shell.sh)
 #
 # One PASS/FAIL line each, then "N passed, N failed". Sessions are kept in
@@ -37,8 +39,16 @@ make_run()
         'send:xl destroy xs-guest\r' 'expect:xl> '
         'send:poweroff\r' 'eof'
     )
+    [[ $platform == qemu-arm64 ]] && steps=(
+        'expect:xl> '
+        'send:xl list\r' 'expect:Domain-0                                     0'
+        'expect:xl> '
+        'send:xl info\r' 'expect:xen-3.0-aarch64'
+        'expect:xl> '
+        'send:poweroff\r' 'eof'
+    )
     if DRIVE_CONSOLE_DELAY=${DRIVE_CONSOLE_DELAY:-$delay} python3 "$here/lib/drive-console.py" "$limit" "${steps[@]}" -- \
-        "$here/run-demo.sh" "${platform%%-*}" </dev/null >"$log" 2>&1; then
+        "$here/run-demo.sh" "$platform" </dev/null >"$log" 2>&1; then
         printf 'PASS  %-9s  make-run\n' "$platform"
         return 0
     fi
@@ -49,7 +59,7 @@ make_run()
 
 for p in "${platforms[@]}"; do
     if make_run "$p"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-    if "$here/test-dom0-shell.sh" "${p%%-*}"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+    if "$here/test-dom0-shell.sh" "$p"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "$pass passed, $fail failed"
 (( fail == 0 ))

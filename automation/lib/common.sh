@@ -18,7 +18,7 @@ ISO_DIR=$BUILD/iso
 # Every platform the runner knows (run-all.sh's default), and those that
 # boot dom0 and its toolstack (the interactive sessions).
 WREN_PLATFORMS="qemu-svm bochs-vmx qemu-arm64"
-WREN_DOM0_PLATFORMS="qemu-svm bochs-vmx"
+WREN_DOM0_PLATFORMS="qemu-svm bochs-vmx qemu-arm64"
 XEN_DEFAULT_ARGS="console=com1 loglvl=all dom0=pvh dom0_mem=64M noreboot"
 XEN_ARM64_DEFAULT_ARGS="loglvl=all"
 DEFAULT_TIMEOUT=60

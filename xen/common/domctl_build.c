@@ -1,7 +1,9 @@
 /*
  * domctl_build.c - the domctls a toolstack's domain builder uses to make
- * a domain itself: createdomain, setdomainhandle, getvcpuinfo. (The HVM
- * context is hvm_save.c's; memory comes with XENMEM_populate_physmap.)
+ * a domain itself: createdomain, setdomainhandle, getvcpuinfo, and
+ * setvcpucontext (a vCPU's start state in the architecture's own struct:
+ * arm64's builder). (The HVM context is hvm_save.c's; memory comes with
+ * XENMEM_populate_physmap.)
  *
  * Wren builds HVM domains with hardware-assisted paging and Xen's PVH
  * device set only, so createdomain accepts exactly that configuration
@@ -15,6 +17,7 @@
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
+#include <xen/arch.h>
 #include <xen/sched.h>
 #include <xen/hypercall.h>
 #include <xen/guest_access.h>
@@ -148,4 +151,27 @@ long domctl_getvcpuinfo(struct domain *d, struct xen_domctl *op, uint64_t arg)
     info->pad = 0;
     info->pad2 = 0;
     return copy_to_guest(arg, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
+/* A vCPU that is down, of a domain its controller paused (so none of its
+ * vCPUs runs, and domctl_lock keeps other domctls out), starts from the
+ * architecture's register state; the architecture copies and checks it
+ * before it changes anything. */
+long domctl_setvcpucontext(struct domain *d, struct xen_domctl *op, uint64_t arg)
+{
+    const struct xen_domctl_vcpucontext *c = &op->u.vcpucontext;
+    struct vcpu *v = c->vcpu < d->max_vcpus ? d->vcpu[c->vcpu] : NULL;
+    bool online = false;
+    int rc;
+    if ( !v )
+        return -EINVAL;
+    if ( d->controller_pause_count == 0 || v->is_up )
+        return -EBUSY;
+    rc = arch_vcpu_set_guest_context(v, c->ctxt, &online);
+    if ( rc )
+        return rc;
+    v->initialised = true;
+    if ( online )
+        vcpu_online(v);
+    return 0;
 }

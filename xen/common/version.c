@@ -7,6 +7,7 @@
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
+#include <xen/arch.h>
 #include <xen/sched.h>
 #include <xen/param.h>
 #include <xen/version.h>
@@ -14,8 +15,6 @@
 #include <xen/guest_access.h>
 #include <public/version.h>
 #include <public/features.h>
-
-#define CAPABILITIES "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p"
 
 /* Copy the string s (at most max bytes) into a fixed-size, zero-padded
  * guest field, in one copy so that a bad buffer is left untouched. */
@@ -87,7 +86,7 @@ long do_xen_version(uint64_t cmd, uint64_t arg)
         return put_fixed_string(arg, XEN_ABI_EXTRAVERSION, SIZE_MAX, XEN_EXTRAVERSION_LEN);
     case XENVER_compile_info: return xenver_compile_info(arg);
     case XENVER_capabilities:
-        return put_fixed_string(arg, CAPABILITIES, SIZE_MAX, XEN_CAPABILITIES_INFO_LEN);
+        return put_fixed_string(arg, arch_xen_capabilities(), SIZE_MAX, XEN_CAPABILITIES_INFO_LEN);
     case XENVER_changeset:
         return put_fixed_string(arg, "wren " WREN_VERSION_STRING, SIZE_MAX, XEN_CHANGESET_INFO_LEN);
     case XENVER_platform_parameters:

@@ -228,34 +228,13 @@ long rt_window_free(uintptr_t va, size_t len)
 
 /* ---- guard pages ---- */
 
-#define PTE_P     0x001UL
-#define PTE_RW    0x002UL
-#define PTE_PS    0x080UL
-#define PTE_ADDR  0x000ffffffffff000UL
-#define SUPERPAGE (2UL << 20)
-
-extern uint64_t rt_pd[]; /* head.S: the 2 MiB entries of the low 5 GiB */
-
 /* Make va's page fault on any access (NULL, below the process stack):
- * its 2 MiB page is split into 4 KiB ones the first time. */
+ * the architecture's page tables say how. */
 int rt_guard_page(uintptr_t va)
 {
-    uint64_t *pde = &rt_pd[va / SUPERPAGE], *pt;
     if ( va >= RT_WINDOW + RT_WINDOW_LEN )
         return -1;
-    if ( *pde & PTE_PS )
-    {
-        uintptr_t base = va & ~(SUPERPAGE - 1);
-        if ( !(pt = rt_pages_alloc(RT_PAGE)) )
-            return -1;
-        for ( unsigned int i = 0; i < 512; i++ )
-            pt[i] = (base + i * RT_PAGE) | PTE_P | PTE_RW;
-        *pde = (uintptr_t)pt | PTE_P | PTE_RW;
-    }
-    pt = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
-    pt[(va / RT_PAGE) % 512] = 0;
-    asm volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
-    return 0;
+    return rt_arch_guard_page(va);
 }
 
 /* ---- the system calls ---- */

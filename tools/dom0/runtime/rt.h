@@ -158,6 +158,31 @@ int rt_block(bool (*ready)(void *), void *arg, bool nonblock, uint64_t deadline)
 /* Run another task until it blocks; false if there is none to run. */
 bool rt_task_yield(void);
 
+/* ---- the architecture's half (runtime/x86, runtime/arm64) ----
+ * What the machine itself decides: how dom0 is entered and learns its
+ * RAM, command line and ramdisk (then rt_main), how it traps system
+ * calls and faults, calls the hypervisor, reads the cycle counter the
+ * pvclock counts, switches task stacks, and makes a page fault. */
+struct rt_boot
+{
+    const char *cmdline; /* NUL-terminated, or NULL */
+    uintptr_t ram_end;   /* the end of the RAM above the image */
+    const void *ramdisk; /* the cpio archive, or NULL */
+    size_t ramdisk_len;
+};
+__attribute__((noreturn)) void rt_main(const struct rt_boot *b);
+extern bool rt_hypercall_ready;                    /* hypercall() works */
+void rt_arch_early_write(const char *s, size_t n); /* before it does */
+uint64_t rt_cycles(void);                          /* pvclock's counter */
+uint64_t rt_arch_entropy(void);                    /* hardware randomness, or 0 */
+long rt_arch_syscall(long nr, const long *a);      /* calls of one arch only */
+int rt_arch_guard_page(uintptr_t va);
+/* The first stack pointer of a task that rt_task_switch enters at entry. */
+uint64_t rt_arch_task_sp(uint8_t *stack, size_t size, void (*entry)(void));
+void rt_task_switch(uint64_t *save, uint64_t next);
+__attribute__((noreturn)) void rt_enter_libc(void *sp, void (*entry)(void));
+extern const char rt_arch_machine[]; /* uname's machine */
+
 /* ---- shared between runtime files ---- */
 struct shared_info;
 volatile struct shared_info *rt_shared_info(void);
@@ -168,7 +193,6 @@ void rt_fd_clear(int fd);
 bool rt_fd_cloexec(int fd, int set);
 int rt_fd_install_at(struct rt_file *f, int fd, int cx);
 void rt_traps_init(void);
-void rt_start(uint32_t si_paddr);
 extern bool rt_console_waiting;
 
 #endif /* DOM0_RT_H */

@@ -1,9 +1,10 @@
 /*
- * start.c - from rt_start (head.S, long mode, boot stack) to musl's
- * _start: bring up the runtime in dependency order, then build the
- * initial process stack a Linux kernel would (argc, argv from dom0's
- * command line, envp, auxv) and jump to crt1.o's _start, which calls
- * main() through __libc_start_main.
+ * start.c - from rt_main (called by the architecture's boot code with
+ * dom0's RAM, command line and ramdisk) to musl's _start: bring up the
+ * runtime in dependency order, then build the initial process stack a
+ * Linux kernel would (argc, argv from dom0's command line, envp, auxv)
+ * and jump to crt1.o's _start, which calls main() through
+ * __libc_start_main.
  *
  * The auxv names the page size, 16 random bytes and uid/gid 0 (so musl
  * trusts the environment); it gives no AT_PHDR, so musl finds no TLS
@@ -15,29 +16,16 @@
 #include <string.h>
 #include <xen/xen.h>
 #include <xen/event_channel.h>
-#include <xen/hvm/start_info.h>
 #include <xen/sched.h>
 #include "rt.h"
 
 #define STACK_SIZE (1UL << 20)
 #define MAX_ARGS   32
-#define E820_RAM   1
 
 extern char _image_end[];
 extern void _start(void);
-__attribute__((noreturn)) void rt_enter_libc(void *sp, void (*entry)(void));
 
 static char cmdline[1024];
-
-static uintptr_t ram_end(const struct hvm_start_info *si)
-{
-    const struct hvm_memmap_table_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
-    uintptr_t end = 0;
-    for ( uint32_t i = 0; si->version >= 1 && i < si->memmap_entries; i++ )
-        if ( m[i].type == E820_RAM && m[i].addr >= 0x100000 && m[i].addr + m[i].size > end )
-            end = m[i].addr + m[i].size;
-    return end;
-}
 
 static void bind_console_virq(void)
 {
@@ -96,39 +84,18 @@ static void *process_stack(void)
     return sp;
 }
 
-/*
- * Debian builds musl with the stack protector: its functions read the
- * canary at %fs:0x28. Until musl sets its thread pointer (arch_prctl in
- * __init_tls), FS points here, so the runtime may call them (strcspn,
- * vsnprintf) at boot; page 0, where FS base 0 would point, is unmapped.
- */
-static uint64_t boot_tls[8] __attribute__((aligned(64)));
-
-static void boot_fs(void)
+void rt_main(const struct rt_boot *b)
 {
-    uint64_t a = (uintptr_t)boot_tls;
-    asm volatile("wrmsr" ::"c"(0xc0000100), "a"((uint32_t)a), "d"((uint32_t)(a >> 32)));
-}
-
-void rt_start(uint32_t si_paddr)
-{
-    const struct hvm_start_info *si = (const void *)(uintptr_t)si_paddr;
-    const struct hvm_modlist_entry *mod = (const void *)(uintptr_t)si->modlist_paddr;
-    uintptr_t end = ram_end(si);
+    uintptr_t end = b->ram_end, rd = (uintptr_t)b->ramdisk;
     void *sp;
-    asm volatile("fninit");
-    boot_fs();
-    rt_hypercall_init();
-    rt_traps_init();
     rt_event_init();
-    if ( si->cmdline_paddr )
-        strncpy(cmdline, (const char *)(uintptr_t)si->cmdline_paddr, sizeof(cmdline) - 1);
-    if ( si->nr_modules && mod->paddr < end )
-        end = mod->paddr;
+    if ( b->cmdline )
+        strncpy(cmdline, b->cmdline, sizeof(cmdline) - 1);
+    if ( rd && rd < end )
+        end = rd;
     rt_mem_init((uintptr_t)_image_end, end);
-    rt_guard_page(0); /* a NULL pointer faults (start_info was read above) */
-    rt_fs_init(si->nr_modules ? (const void *)(uintptr_t)mod->paddr : NULL,
-               si->nr_modules ? mod->size : 0);
+    rt_guard_page(0); /* a NULL pointer faults (the boot facts were read above) */
+    rt_fs_init(b->ramdisk, b->ramdisk ? b->ramdisk_len : 0);
     devices_init();
     if ( rt_console_open_std() || !(sp = process_stack()) )
     {

@@ -1,5 +1,6 @@
 /*
- * syscall.c - the Linux x86-64 system call table of dom0: which file
+ * syscall.c - the Linux system call table of dom0 (x86-64's numbers;
+ * runtime/arm64 translates its own to them): which file
  * handles which number, and the small calls about the process itself
  * (ids, signals, limits, uname, randomness, exit).
  *
@@ -11,34 +12,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <cpuid.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <xen/sched.h>
 #include "rt.h"
 
-#define NR_MAX      512
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define MSR_FS_BASE 0xc0000100
+#define NR_MAX 512
 
 static uint64_t reported[NR_MAX / 64];
-
-static long sys_arch_prctl(int code, unsigned long addr)
-{
-    uint32_t lo, hi;
-    switch ( code )
-    {
-    case ARCH_SET_FS:
-        asm volatile("wrmsr" ::"c"(MSR_FS_BASE), "a"((uint32_t)addr), "d"((uint32_t)(addr >> 32)));
-        return 0;
-    case ARCH_GET_FS:
-        asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_FS_BASE));
-        *(unsigned long *)addr = (uint64_t)hi << 32 | lo;
-        return 0;
-    default: return -EINVAL;
-    }
-}
 
 static long sys_uname(struct utsname *u)
 {
@@ -47,27 +28,17 @@ static long sys_uname(struct utsname *u)
     strcpy(u->nodename, "dom0");
     strcpy(u->release, "0.1");
     strcpy(u->version, "dom0 runtime");
-    strcpy(u->machine, "x86_64");
+    strcpy(u->machine, rt_arch_machine);
     return 0;
 }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
-/* RDRAND where the CPU has it, always mixed with the TSC (splitmix64). */
+/* The CPU's own randomness where it has some, always mixed with the
+ * cycle counter (splitmix64). */
 static uint64_t random64(void)
 {
     static uint64_t state;
-    uint32_t a, b, c, d;
-    uint64_t r = 0, z;
-    __cpuid(1, a, b, c, d);
-    if ( c & (1u << 30) )
-        asm volatile("rdrand %0" : "=r"(r)::"cc");
-    z = (state += 0x9e3779b97f4a7c15ULL ^ r ^ rdtsc());
+    uint64_t z;
+    z = (state += 0x9e3779b97f4a7c15ULL ^ rt_arch_entropy() ^ rt_cycles());
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
@@ -138,7 +109,6 @@ static long process_call(long nr, const long *a)
     case 131: return 0; /* sigaltstack */
     case 149:
     case 150: return 0; /* mlock, munlock: nothing here is ever paged out */
-    case 158: return sys_arch_prctl((int)a[0], (unsigned long)a[1]);
     case 202: return (a[1] & 0x7f) == 0 ? -EAGAIN : 0; /* futex: nobody else to wait for */
     case 218: return 1;                                /* set_tid_address */
     case 273: return 0;                                /* set_robust_list */
@@ -149,7 +119,8 @@ static long process_call(long nr, const long *a)
 
 /* Each table handles its own numbers and says RT_UNHANDLED to the rest. */
 static long (*const tables[])(long nr, const long *a) = {
-    rt_sys_mem, rt_sys_poll, rt_sys_time, rt_sock_syscall, process_call, rt_sys_file,
+    rt_sys_mem,   rt_sys_poll, rt_sys_time,     rt_sock_syscall,
+    process_call, rt_sys_file, rt_arch_syscall,
 };
 
 static long dispatch(long nr, const long *a)

@@ -27,21 +27,17 @@
 #define MAX_TASKS     4
 #define DEFAULT_STACK (256UL << 10)
 #define CANARY        0x7461736b63616e79ULL /* "tskcany" */
-#define FCW_DEFAULT   0x37f
-#define MXCSR_DEFAULT 0x1f80
 
 struct task
 {
     bool used, done, joined;
-    uint64_t rsp;
+    uint64_t sp;
     uint8_t *stack; /* NULL: task 0 (the process stack) */
     size_t size;
     int (*fn)(void *);
     void *arg;
     int rc;
 };
-
-void rt_task_switch(uint64_t *save, uint64_t next);
 
 static struct task tasks[MAX_TASKS] = { [0] = { .used = true } };
 static unsigned int cur;
@@ -88,7 +84,7 @@ static void switch_to(unsigned int next)
 
     check_canary(&tasks[prev]);
     cur = next;
-    rt_task_switch(&tasks[prev].rsp, tasks[next].rsp);
+    rt_task_switch(&tasks[prev].sp, tasks[next].sp);
     reap();
 }
 
@@ -114,21 +110,6 @@ static __attribute__((noreturn)) void task_entry(void)
         ;
 }
 
-/* The frame rt_task_switch pops: FCW and MXCSR, six registers, the
- * return address; task_entry is entered as if called (RSP = 8 mod 16). */
-static uint64_t initial_rsp(uint8_t *stack, size_t size)
-{
-    uint64_t *sp = (uint64_t *)(((uintptr_t)stack + size) & ~15UL);
-
-    *--sp = 0; /* task_entry's own "return address" */
-    *--sp = (uint64_t)(uintptr_t)task_entry;
-    for ( unsigned int i = 0; i < 6; i++ )
-        *--sp = 0;
-    *--sp = MXCSR_DEFAULT;
-    *--sp = FCW_DEFAULT;
-    return (uint64_t)(uintptr_t)sp;
-}
-
 int dom0_task_spawn(int (*fn)(void *), void *arg, size_t stack_bytes)
 {
     size_t size = stack_bytes ? (stack_bytes + RT_PAGE - 1) & ~(RT_PAGE - 1) : DEFAULT_STACK;
@@ -145,7 +126,7 @@ int dom0_task_spawn(int (*fn)(void *), void *arg, size_t stack_bytes)
     if ( !tasks[i].stack )
         return tasks[i] = (struct task){ 0 }, -ENOMEM;
     *(uint64_t *)tasks[i].stack = CANARY;
-    tasks[i].rsp = initial_rsp(tasks[i].stack, size);
+    tasks[i].sp = rt_arch_task_sp(tasks[i].stack, size, task_entry);
     return (int)i;
 }
 

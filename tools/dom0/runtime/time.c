@@ -1,6 +1,7 @@
 /*
  * time.c - dom0's clocks: CLOCK_MONOTONIC is Xen system time read from
- * vCPU 0's pvclock (the version protocol: retry while odd or changed),
+ * vCPU 0's pvclock (the version protocol: retry while odd or changed;
+ * its "TSC" is the architecture's counter, rt_cycles),
  * CLOCK_REALTIME adds the shared_info wallclock. Sleeping is rt_wait()
  * with a deadline, so the services keep running while the caller sleeps.
  *
@@ -11,13 +12,6 @@
 #include <sys/time.h>
 #include <xen/xen.h>
 #include "rt.h"
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
 
 static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
 {
@@ -34,7 +28,8 @@ uint64_t rt_now(void)
     {
         v = t->version;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        ns = t->system_time + scale(rdtsc() - t->tsc_timestamp, t->tsc_to_system_mul, t->tsc_shift);
+        ns = t->system_time +
+             scale(rt_cycles() - t->tsc_timestamp, t->tsc_to_system_mul, t->tsc_shift);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ( (v & 1) || v != t->version );
     return ns;

@@ -193,3 +193,25 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
     rc = xc_hvmcontext(xch, XEN_DOMCTL_sethvmcontext, domid, hvm_ctxt, size, 0);
     return rc < 0 ? rc : 0;
 }
+
+int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, const void *ctxt,
+                       size_t size)
+{
+    struct xen_domctl d = { 0 };
+    void *buf;
+    int rc;
+
+    if ( !ctxt || !size )
+    {
+        errno = EINVAL;
+        return -1;
+    }
+    buf = xc_bounce_in(xch, ctxt, size);
+    if ( !buf )
+        return -1;
+    d.u.vcpucontext.vcpu = vcpu;
+    d.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)buf;
+    rc = xc_domctl(xch, XEN_DOMCTL_setvcpucontext, domid, &d);
+    xc_bounce_out(xch, buf, NULL, size);
+    return rc < 0 ? rc : 0;
+}

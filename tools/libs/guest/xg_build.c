@@ -24,16 +24,16 @@ int xg_fail(struct xg_build *b, int e, const char *why)
     return -1;
 }
 
-static int set_params(struct xg_build *b)
+int xg_set_params(struct xg_build *b)
 {
     const struct
     {
         uint32_t param;
         uint64_t value;
     } p[] = {
-        { HVM_PARAM_STORE_PFN, XG_STORE_PFN },
+        { HVM_PARAM_STORE_PFN, b->store_pfn },
         { HVM_PARAM_STORE_EVTCHN, b->dom->store_evtchn },
-        { HVM_PARAM_CONSOLE_PFN, XG_CONSOLE_PFN },
+        { HVM_PARAM_CONSOLE_PFN, b->console_pfn },
         { HVM_PARAM_CONSOLE_EVTCHN, b->dom->console_evtchn },
     };
 
@@ -76,7 +76,7 @@ static int build(struct xg_build *b)
     if ( !rc )
         rc = xg_load_special(b);
     if ( !rc )
-        rc = set_params(b);
+        rc = xg_set_params(b);
     if ( !rc )
         rc = set_vcpu0(b);
     return rc;
@@ -88,17 +88,22 @@ int xc_pvh_build(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domi
     struct xencall_handle *xcall = xc_interface_xcall(xch);
     uint64_t calls = xencall_count(xcall), batches = xenforeignmemory_batches(fmem);
     uint64_t frames = xenforeignmemory_frames(fmem);
-    struct xg_build b = { .xch = xch, .fmem = fmem, .domid = domid, .dom = dom };
+    struct xg_build b = { .xch = xch,
+                          .fmem = fmem,
+                          .domid = domid,
+                          .dom = dom,
+                          .store_pfn = XG_STORE_PFN,
+                          .console_pfn = XG_CONSOLE_PFN };
     int rc, saved;
 
     dom->error = NULL;
     dom->store_pfn = dom->console_pfn = 0;
-    rc = build(&b);
+    rc = xg_kernel_is_arm64(dom) ? xg_arm64_build(&b) : build(&b);
     saved = errno;
     if ( !rc )
     {
-        dom->store_pfn = XG_STORE_PFN;
-        dom->console_pfn = XG_CONSOLE_PFN;
+        dom->store_pfn = b.store_pfn;
+        dom->console_pfn = b.console_pfn;
     }
     dom->hypercalls = xencall_count(xcall) - calls;
     dom->map_batches = xenforeignmemory_batches(fmem) - batches;

@@ -8,6 +8,7 @@
  *   xg_memory.c   populate RAM, map guest memory in batches, load
  *   xg_start.c    the special pages: rings, ACPI, hvm_start_info
  *   xg_cpu.c      vCPU 0's HVM context record
+ *   xg_arm64.c    the same for an AArch64 kernel (Wren on arm64)
  *   xg_build.c    xc_pvh_build(): the order, the counters, the errors
  *   shared.c      lib/'s ELF parser and ACPI tables, compiled in here
  *
@@ -71,6 +72,7 @@ struct xg_build
     uint64_t ramdisk_gpa; /* 0: no ramdisk */
     size_t cmdline_len;   /* without the NUL */
     struct xen_e820_entry memmap[XG_NR_MEMMAP];
+    xen_pfn_t store_pfn, console_pfn; /* the rings, for the HVM params */
 };
 
 /* xg_kernel.c: every check before the first call. 0, or -1 with errno
@@ -92,6 +94,14 @@ int xg_load_special(struct xg_build *b);
 /* xg_cpu.c: the HVM context blob for vCPU 0; returns its size. */
 #define XG_HVM_CTXT_MAX 2048
 size_t xg_cpu_context(const struct xg_build *b, uint8_t *buf);
+
+/* xg_build.c: the rings' HVM params from b->store_pfn/console_pfn. */
+int xg_set_params(struct xg_build *b);
+
+/* xg_arm64.c: is dom's kernel an AArch64 ELF? Then xg_arm64_build
+ * builds the domain instead of the PVH steps. */
+bool xg_kernel_is_arm64(const struct xc_pvh_dom *dom);
+int xg_arm64_build(struct xg_build *b);
 
 /* Fail with errno e and the static reason why. */
 int xg_fail(struct xg_build *b, int e, const char *why);

@@ -38,7 +38,7 @@ FUZZ_TOOL_SRCS_xsmsg += xenstored/daemon.c
 # The domain builder against a fake domain (tests/tools/fake-xen.c).
 FUZZ_TOOL_HARNESSES += pvh-build
 FUZZ_TOOL_SRCS_pvh-build := libs/guest/xg_build.c libs/guest/xg_kernel.c \
-	libs/guest/xg_memory.c libs/guest/xg_start.c libs/guest/xg_cpu.c libs/guest/shared.c \
+	libs/guest/xg_memory.c libs/guest/xg_start.c libs/guest/xg_cpu.c libs/guest/xg_arm64.c libs/guest/shared.c \
 	tests/tools/fake-xen.c
 
 # The migration stream's reader, restoring into a fake domain.

@@ -173,6 +173,22 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
     return 0;
 }
 
+/* arm64's builder: vCPU 0's struct vcpu_guest_context, kept where the
+ * HVM context would be. */
+int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, const void *ctxt,
+                       size_t size)
+{
+    struct fake_dom *d = xch->d;
+
+    if ( call(d, domid) )
+        return -1;
+    if ( vcpu || size > sizeof(d->ctxt) )
+        return errno = EINVAL, -1;
+    memcpy(d->ctxt, ctxt, size);
+    d->ctxt_len = size;
+    return 0;
+}
+
 uint64_t xenforeignmemory_batches(const xenforeignmemory_handle *fmem)
 {
     return fmem->d->batches;

@@ -7,12 +7,14 @@
  *
  * Guest-physical layout: RAM at GUEST_RAM_BASE (0x40000000, Xen on Arm's
  * GUEST_RAM0_BASE), `mem=` bytes (default 16 MiB); its last page holds
- * the command line. vCPU 0 starts at the ELF entry at EL1h with
- * interrupts masked and its MMU off, x0 = 0 (no device tree yet: where
- * Linux expects one), x1 = the command line's IPA and x2 = the domid
- * (what Xen on Arm's /hypervisor node and xenstore would tell; there is
- * no guest device tree yet, docs/designs/arm64.md). The other vCPUs
- * are off until PSCI CPU_ON (vpsci.c).
+ * the command line, and a ramdisk module that follows a kernel (as on
+ * x86) goes page-aligned right below that page. vCPU 0 starts at the ELF
+ * entry at EL1h with interrupts masked and its MMU off, x0 = 0 (no device
+ * tree yet: where Linux expects one), x1 = the command line's IPA, x2 =
+ * the domid (what Xen on Arm's /hypervisor node and xenstore would tell;
+ * there is no guest device tree yet, docs/designs/arm64.md), x3/x4 = the
+ * ramdisk's IPA and size (0 without one; dom0's runtime reads its
+ * archive there). The other vCPUs are off until PSCI CPU_ON (vpsci.c).
  *
  * May not touch: anything of a domain but what it builds.
  */
@@ -36,7 +38,8 @@
 struct build
 {
     const struct dt_module *m;
-    const char *args; /* the module string after its file name */
+    const struct dt_module *ramdisk; /* the module after it, or NULL */
+    const char *args;                /* the module string after its file name */
     uint64_t mem, vcpus;
 };
 
@@ -79,10 +82,11 @@ static int check_elf(struct elf_image *img, const struct dt_module *m, uint64_t 
     return 0;
 }
 
-static int load_segments(struct domain *d, const struct elf_image *img, uint64_t mem)
+/* The kernel's segments, below top; *end: where the highest ends. */
+static int load_segments(struct domain *d, const struct elf_image *img, uint64_t top, uint64_t *end)
 {
     static const uint8_t zeros[256];
-    uint64_t top = GUEST_RAM_BASE + mem - PAGE_SIZE; /* the command line's page */
+    *end = GUEST_RAM_BASE;
     for ( unsigned int i = 0; i < img->nr_segments; i++ )
     {
         const struct elf_segment *s = &img->seg[i];
@@ -98,8 +102,24 @@ static int load_segments(struct domain *d, const struct elf_image *img, uint64_t
         for ( uint64_t off = s->filesz; off < s->memsz; off += sizeof(zeros) )
             if ( copy_to_gpa(d, s->paddr + off, zeros, MIN(sizeof(zeros), s->memsz - off)) )
                 return -EFAULT;
+        *end = MAX(*end, s->paddr + s->memsz);
     }
     return 0;
+}
+
+/* The ramdisk, page-aligned right below top and above the kernel's end;
+ * its IPA in *at. */
+static int load_ramdisk(struct domain *d, const struct dt_module *rd, uint64_t top,
+                        uint64_t kernel_end, uint64_t *at)
+{
+    if ( rd->size > top - kernel_end || ((top - rd->size) & PAGE_MASK) < kernel_end )
+    {
+        printk(XENLOG_ERR "d%u: no room for a %lu-byte ramdisk above the kernel\n", d->domain_id,
+               rd->size);
+        return -ENOMEM;
+    }
+    *at = (top - rd->size) & PAGE_MASK;
+    return copy_to_gpa(d, *at, (const void *)(uintptr_t)rd->start, rd->size) ? -EFAULT : 0;
 }
 
 /* Everything the builder wrote goes to the point of coherency: a guest
@@ -129,7 +149,7 @@ static int load(struct domain *d, const struct build *b)
 {
     struct elf_image img;
     const char *why = "";
-    uint64_t entry, cmdline = GUEST_RAM_BASE + b->mem - PAGE_SIZE;
+    uint64_t entry, cmdline = GUEST_RAM_BASE + b->mem - PAGE_SIZE, kend, rd_at = 0;
     struct vcpu *v = d->vcpu[0];
     int rc = check_elf(&img, b->m, &entry, &why);
     if ( rc )
@@ -141,7 +161,9 @@ static int load(struct domain *d, const struct build *b)
     d->ram_end_gfn = (GUEST_RAM_BASE + b->mem) >> PAGE_SHIFT;
     d->max_pages = d->tot_pages;
     if ( !rc )
-        rc = load_segments(d, &img, b->mem);
+        rc = load_segments(d, &img, cmdline, &kend);
+    if ( !rc && b->ramdisk )
+        rc = load_ramdisk(d, b->ramdisk, cmdline, kend, &rd_at);
     if ( !rc )
         rc = load_cmdline(d, b->args, cmdline);
     if ( rc )
@@ -150,6 +172,8 @@ static int load(struct domain *d, const struct build *b)
     guest_vcpu_reset(v, entry, 0);
     v->arch.regs.x[1] = cmdline;
     v->arch.regs.x[2] = d->domain_id;
+    v->arch.regs.x[3] = rd_at;
+    v->arch.regs.x[4] = b->ramdisk ? b->ramdisk->size : 0;
     v->initialised = v->is_up = true;
     v->state = VCPU_RUNNABLE;
     printk("d%u: AArch64 kernel loaded, entry %#lx, %lu MiB at %#lx, %u vCPU(s)\n", d->domain_id,
@@ -157,9 +181,15 @@ static int load(struct domain *d, const struct build *b)
     return 0;
 }
 
-static int build_one(domid_t id, const struct dt_module *m)
+static bool is_ramdisk(const struct dt_module *m)
 {
-    struct build b = { m, module_args(m->cmdline), DEFAULT_MEM, 1 };
+    return !strcmp(m->kind, "ramdisk");
+}
+
+static int build_one(domid_t id, const struct dt_module *m, const struct dt_module *next)
+{
+    struct build b = { m, next && is_ramdisk(next) ? next : NULL, module_args(m->cmdline),
+                       DEFAULT_MEM, 1 };
     struct domain *d = NULL;
     int rc;
     module_option(b.args, "mem", &b.mem, true);
@@ -188,11 +218,11 @@ bool arm64_build_boot_domains(void)
     domid_t next = 1;
     if ( !bi->nr_modules )
         return false;
-    if ( build_one(0, &bi->modules[0]) )
+    if ( build_one(0, &bi->modules[0], bi->nr_modules > 1 ? &bi->modules[1] : NULL) )
         panic("could not build dom0 (see above)");
     for ( unsigned int i = 1; i < bi->nr_modules; i++ )
-        if ( strcmp(bi->modules[i].kind, "ramdisk") )
-            build_one(next++, &bi->modules[i]);
+        if ( !is_ramdisk(&bi->modules[i]) )
+            build_one(next++, &bi->modules[i], i + 1 < bi->nr_modules ? &bi->modules[i + 1] : NULL);
     for ( struct domain *d = domain_list; d; d = d->next_in_list )
         if ( d != hardware_domain )
             domain_unpause(d);

@@ -9,6 +9,7 @@
  * May not touch: any guest register but x0..x4 and the PC.
  */
 #include <xen/lib.h>
+#include <xen/arch.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
@@ -35,4 +36,10 @@ void hypercall_set_arg(unsigned int idx, uint64_t val)
 {
     if ( idx < HYPERCALL_MAX_ARGS )
         current->arch.regs.x[idx] = val;
+}
+
+/* Xen on Arm's word for 64-bit Arm guests (no AArch32 ones here). */
+const char *arch_xen_capabilities(void)
+{
+    return "xen-3.0-aarch64";
 }

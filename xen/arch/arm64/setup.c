@@ -142,6 +142,8 @@ static __noreturn void run_guests(void)
     gic_init(arm64_boot_info.gicd.start, arm64_boot_info.gicr.start, arm64_boot_info.gicr.size);
     gic_cpu_init();
     scheduler_init();
+    /* Before any guest runs: CONSOLEIO_read arms the console's input poll. */
+    console_start_input();
     if ( !arm64_build_boot_domains() )
     {
         printk("No boot modules: no domains to run\n");

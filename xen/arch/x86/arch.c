@@ -41,6 +41,12 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     return hvm_vendor->vcpu_set_hvm_context(v, ctx);
 }
 
+/* x86's domain builder sets a vCPU through the HVM context. */
+int arch_vcpu_set_guest_context(struct vcpu *v, uint64_t ctxt, bool *online)
+{
+    return -EOPNOTSUPP;
+}
+
 void arch_vcpu_run_once(struct vcpu *v)
 {
     struct hvm_exit exit;
@@ -82,4 +88,9 @@ const struct logdirty_mech_ops *arch_logdirty_hw_log(void)
 void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
     hvm_load_stats(out);
+}
+
+const char *arch_xen_capabilities(void)
+{
+    return "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
 }

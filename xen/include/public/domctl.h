@@ -236,6 +236,18 @@ struct xen_domctl_hvmcontext
 XEN_ABI_OFFSET(struct xen_domctl_hvmcontext, buffer, 8);
 XEN_ABI_SIZE(struct xen_domctl_hvmcontext, 16);
 
+/* setvcpucontext: vCPU vcpu (down, its domain paused) starts from the
+ * struct vcpu_guest_context at ctxt, the architecture's own (arm64:
+ * arch-arm.h; x86 builds by the HVM context instead: -EOPNOTSUPP). */
+struct xen_domctl_vcpucontext
+{
+    uint32_t vcpu;
+    uint32_t pad;
+    XEN_GUEST_HANDLE_64(vcpu_guest_context) ctxt;
+};
+XEN_ABI_OFFSET(struct xen_domctl_vcpucontext, ctxt, 8);
+XEN_ABI_SIZE(struct xen_domctl_vcpucontext, 16);
+
 /* getpageframeinfo3: num gfns in array (at most 1024, -E2BIG beyond);
  * each entry comes back with its type ORed into bits 31:28. */
 #define XEN_DOMCTL_PFINFO_LTAB_SHIFT    28
@@ -355,6 +367,7 @@ struct xen_domctl
         struct xen_domctl_wren_p2m wren_p2m; /* wren.h */
         struct xen_domctl_paging_mempool paging_mempool;
         struct xen_domctl_hvmcontext hvmcontext;
+        struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_getpageframeinfo3 getpageframeinfo3;
         struct xen_domctl_tsc_info tsc_info;

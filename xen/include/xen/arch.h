@@ -33,6 +33,13 @@ void arch_vcpu_destroy(struct vcpu *v);
  * -EINVAL (a state the hardware would refuse) / -EOPNOTSUPP, with
  * nothing changed. Called with d->lock held, v not running. */
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+/* XEN_DOMCTL_setvcpucontext: the architecture's struct
+ * vcpu_guest_context at guest address ctxt (copied and checked here:
+ * 0, -EFAULT, -EINVAL for a state the guest may not start in, or
+ * -EOPNOTSUPP where the domain builder uses the HVM context). Called
+ * with d->lock held, v down and not running; *online: the caller is to
+ * bring v up. */
+int arch_vcpu_set_guest_context(struct vcpu *v, uint64_t ctxt, bool *online);
 
 /* The per-vCPU HVM context records this arch saves, in save order
  * (struct hvm_record_type, xen/hvm_save.h; x86: hvm/save_records.c, the
@@ -132,6 +139,9 @@ void arch_flush_guest_tlbs(struct domain *d);
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void);
 /* The guest-physical address width a new domain gets. */
 unsigned int arch_gpaddr_bits(void);
+/* XENVER_capabilities: the guest kinds this hypervisor runs, in Xen's
+ * words (what `xl info` shows as xen_caps). */
+const char *arch_xen_capabilities(void);
 
 /* ---- counters ---- */
 

@@ -110,6 +110,7 @@
     OP(f, XEN_DOMCTL_setdomainhandle,         domctl_setdomainhandle, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_gethvmcontext,           domctl_hvmcontext,     PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_sethvmcontext,           domctl_hvmcontext,     PRIVILEGED, 0) \
+    OP(f, XEN_DOMCTL_setvcpucontext,          domctl_setvcpucontext, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_get_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_set_paging_mempool_size, domctl_paging_mempool, PRIVILEGED, 0) \
     OP(f, XEN_DOMCTL_wren_p2m,                domctl_p2m_debug,      PRIVILEGED, 0) \

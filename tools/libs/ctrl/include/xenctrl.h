@@ -57,6 +57,11 @@ int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinf
  * returns the size needed; otherwise the size written. */
 int xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *ctxt_buf, uint32_t size);
 int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctxt, uint32_t size);
+/* XEN_DOMCTL_setvcpucontext: vCPU vcpu (down, the domain paused) starts
+ * from the architecture's struct vcpu_guest_context (arm64:
+ * <xen/arch-arm.h>), size bytes at ctxt. */
+int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, const void *ctxt,
+                       size_t size);
 
 int xc_hvm_param_set(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t value);
 int xc_hvm_param_get(xc_interface *xch, uint32_t domid, uint32_t param, uint64_t *value);
