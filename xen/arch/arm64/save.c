@@ -144,12 +144,15 @@ static void vtimer_record_save(struct vcpu *v, struct hvm_wren_arm_vtimer *r)
     r->ctl = v->arch.sys.cntv_ctl & CNTV_CTL_OK_BITS;
     r->cval = v->arch.sys.cntv_cval;
     r->count = arch_cycles() - v->arch.vgic.cntvoff;
+    r->freq = arch_cycles_hz();
 }
 
 static int vtimer_record_check(struct vcpu *v, const struct hvm_wren_arm_vtimer *r)
 {
     if ( r->ctl & ~CNTV_CTL_OK_BITS )
         return refuse(v, "CNTV_CTL_EL0 (reserved or ISTATUS bits)", r->ctl);
+    if ( r->freq != arch_cycles_hz() )
+        return refuse(v, "counter frequency (not this host's CNTFRQ_EL0)", r->freq);
     return 0;
 }
 

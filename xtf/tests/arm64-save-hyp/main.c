@@ -22,9 +22,9 @@
  *
  * Corrupt contexts, each one field of the real one: PSTATE at EL2h, an
  * AArch32 PSTATE, an unaligned PC, a reserved FPCR bit, a reserved
- * CNTV_CTL bit, and the last vGIC record's pad (a refusal after good
- * CPU records: nothing may be applied), and a WREN_ARM_CPU record one
- * byte short.
+ * CNTV_CTL bit, a counter frequency 1 kHz off this host's, the last
+ * vGIC record's pad (a refusal after good CPU records: nothing may be
+ * applied), and a WREN_ARM_CPU record one byte short.
  */
 #include <xtf.h>
 #include <xtf/build.h>
@@ -113,19 +113,17 @@ enum corruption
     PC_UNALIGNED,
     FPCR_RESERVED,
     CNTV_CTL_RESERVED,
+    CNTFRQ_OTHER,
     VGIC_PAD_LAST,
     CPU_SHORT,
     NR_CORRUPTIONS
 };
 
 static const char *const corruption_name[NR_CORRUPTIONS] = {
-    "PSTATE EL2h",
-    "PSTATE AArch32",
-    "PC unaligned",
-    "FPCR reserved bit",
-    "CNTV_CTL reserved bit",
-    "vCPU 1's vGIC pad",
-    "CPU record one byte short",
+    "PSTATE EL2h",           "PSTATE AArch32",
+    "PC unaligned",          "FPCR reserved bit",
+    "CNTV_CTL reserved bit", "another counter frequency",
+    "vCPU 1's vGIC pad",     "CPU record one byte short",
 };
 
 /* A copy of the real context with one field broken; its size. */
@@ -151,6 +149,7 @@ static uint32_t corrupt(enum corruption c)
     case PC_UNALIGNED: cpu->pc += 2; break;
     case FPCR_RESERVED: fp->fpcr |= 1UL << 31; break;
     case CNTV_CTL_RESERVED: t->ctl |= 1UL << 8; break;
+    case CNTFRQ_OTHER: t->freq += 1000; break;
     case VGIC_PAD_LAST: g->pad = 1; break;
     default: /* CPU_SHORT: the descriptor says one byte less */
         ((struct hvm_save_descriptor *)((uint8_t *)cpu - 8))->length--;

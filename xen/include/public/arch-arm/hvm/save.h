@@ -50,8 +50,10 @@ XEN_ABI_SIZE(struct hvm_wren_arm_fpsimd, 528);
 
 /* --- WREN_ARM_VTIMER (0x5776): the EL1 virtual timer -------------------
  *
- * CNTV_CTL_EL0 (ENABLE, IMASK; ISTATUS is computed), CNTV_CVAL_EL0 and
- * the guest's virtual count (CNTVCT_EL0) when it was saved. The loader
+ * CNTV_CTL_EL0 (ENABLE, IMASK; ISTATUS is computed), CNTV_CVAL_EL0, the
+ * guest's virtual count (CNTVCT_EL0) when it was saved and the counter's
+ * frequency (CNTFRQ_EL0, Hz), which the loading host must have too: the
+ * virtual counter cannot be scaled. The loader
  * sets the domain's counter offset so that the count goes on from there:
  * guest time does not jump with the host's, and CVAL keeps its meaning.
  * All vCPUs share one offset: the last record loaded (the highest vCPU,
@@ -61,11 +63,12 @@ struct hvm_wren_arm_vtimer
     uint64_t ctl;
     uint64_t cval;
     uint64_t count;
+    uint64_t freq;
 };
-XEN_ABI_SIZE(struct hvm_wren_arm_vtimer, 24);
+XEN_ABI_SIZE(struct hvm_wren_arm_vtimer, 32);
 
 #define HVM_SAVE_CODE_WREN_ARM_VTIMER   0x5776
-#define HVM_SAVE_LENGTH_WREN_ARM_VTIMER 24
+#define HVM_SAVE_LENGTH_WREN_ARM_VTIMER 32
 
 /* --- WREN_ARM_VGIC (0x5777): the vCPU's side of the virtual GICv3 ------
  *
