@@ -31,9 +31,10 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=n
 	--no-warn-rwx-segments
 
 COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c
-# The IOREQ tests' libraries (controller, mailbox, mapcache); sorted so
-# another part adding the same names links each once.
-COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c)
+# The libraries of the tests that run here (IOREQ controller, mailbox,
+# mapcache, domain building and moving); sorted so a name listed twice
+# links once.
+COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c build.c move.c)
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

@@ -1,13 +1,13 @@
 /*
  * hvm_save.c - XEN_DOMCTL_gethvmcontext and XEN_DOMCTL_sethvmcontext: a
  * domain's hypervisor-held state as Xen's HVM context records
- * (public/hvm/save.h): HEADER, then for each vCPU that is up its CPU,
- * CPU_XSAVE (where the CPU has XSAVE), LAPIC, LAPIC_REGS, MTRR, VMCE_VCPU
- * and (Wren's) WREN_VCPU_TIMERS and WREN_VMCE_PENDING records, type by
- * type, then END. docs/designs/save-restore.md.
+ * (public/hvm/save.h): HEADER, then for each vCPU that is up one record
+ * of each type the arch's table names (x86: CPU, CPU_XSAVE where the CPU
+ * has XSAVE, LAPIC, LAPIC_REGS, MTRR, VMCE_VCPU and Wren's
+ * WREN_VCPU_TIMERS and WREN_VMCE_PENDING), type by type, then END. docs/designs/save-restore.md.
  *
- * Records are a table of handlers keyed by typecode (save/restore, issue
- * 12, adds rows). Loading is two passes over one copy of the buffer: every
+ * Records are a table of handlers keyed by typecode, the arch's
+ * (arch_hvm_records: x86's CPU, LAPIC, ... rows, arm64's own). Loading is two passes over one copy of the buffer: every
  * record is checked first (header, typecodes, lengths, instances, each
  * CPU record by the same checks as VCPUOP_initialise), and only then is
  * anything applied, so a refused context changes nothing. As in Xen, an
@@ -35,23 +35,6 @@
  * as unknown, but not for their size). */
 #define CONTEXT_SLACK (64 * 1024)
 
-/* A per-vCPU record type: every vCPU that is up has one of each, in
- * this order (as Xen's saver: all instances of a type, type by type). */
-struct hvm_record_type
-{
-    uint16_t typecode;
-    uint32_t length; /* exact body length; 0: variable, see max_length */
-    /* A variable record's least and (arch-given) greatest length. */
-    uint32_t min_length;
-    uint32_t (*max_length)(void);
-    /* Fill body (zeroed, max length); its length, 0 for no record. */
-    uint32_t (*save)(struct vcpu *v, void *body);
-    /* Check one record of v, changing nothing: 0 or -errno. */
-    int (*check)(struct vcpu *v, const void *body, uint32_t len);
-    /* Apply a checked record; d->lock held. */
-    int (*load)(struct vcpu *v, const void *body, uint32_t len);
-};
-
 static bool header_ok(const void *body)
 {
     const struct hvm_save_header *h = body;
@@ -63,88 +46,11 @@ static struct vcpu *record_vcpu(struct domain *d, uint16_t instance)
     return instance < d->max_vcpus ? d->vcpu[instance] : NULL;
 }
 
-static uint32_t cpu_save(struct vcpu *v, void *body)
+/* The arch's table of per-vCPU records (xen/arch.h). */
+static const struct hvm_record_type *records(unsigned int *nr)
 {
-    arch_hvm_cpu_save(v, body);
-    return HVM_SAVE_LENGTH(CPU);
+    return arch_hvm_records(nr);
 }
-
-static int cpu_check(struct vcpu *v, const void *body, uint32_t len)
-{
-    return arch_hvm_cpu_check(v, body);
-}
-
-static int cpu_load(struct vcpu *v, const void *body, uint32_t len)
-{
-    int rc = arch_hvm_cpu_load(v, body);
-    if ( rc )
-        return rc;
-    v->initialised = true;
-    vcpu_online(v);
-    return 0;
-}
-
-/* The rest take their record's struct: wrappers to the table's shape. */
-#define RECORD_FNS(name, type, save_fn, check_fn, load_fn)               \
-    static uint32_t name##_save(struct vcpu *v, void *b)                 \
-    {                                                                    \
-        save_fn(v, (type *)b);                                           \
-        return sizeof(type);                                             \
-    }                                                                    \
-    static int name##_check(struct vcpu *v, const void *b, uint32_t len) \
-    {                                                                    \
-        return check_fn(v, (const type *)b);                             \
-    }                                                                    \
-    static int name##_load(struct vcpu *v, const void *b, uint32_t len)  \
-    {                                                                    \
-        return load_fn(v, (const type *)b);                              \
-    }
-
-RECORD_FNS(lapic, struct hvm_hw_lapic, arch_hvm_lapic_save, arch_hvm_lapic_check,
-           arch_hvm_lapic_load)
-RECORD_FNS(lapic_regs, struct hvm_hw_lapic_regs, arch_hvm_lapic_regs_save,
-           arch_hvm_lapic_regs_check, arch_hvm_lapic_regs_load)
-RECORD_FNS(mtrr, struct hvm_hw_mtrr, arch_hvm_mtrr_save, arch_hvm_mtrr_check, arch_hvm_mtrr_load)
-RECORD_FNS(timers, struct hvm_wren_vcpu_timers, hvm_timers_save, hvm_timers_check, hvm_timers_load)
-RECORD_FNS(vmce, struct hvm_vmce_vcpu, arch_hvm_vmce_save, arch_hvm_vmce_check, arch_hvm_vmce_load)
-RECORD_FNS(vmce_pending, struct hvm_wren_vmce_pending, arch_hvm_vmce_pending_save,
-           arch_hvm_vmce_pending_check, arch_hvm_vmce_pending_load)
-
-/* CPU_XSAVE's length is the XSAVE image's (the arch's: no record at all
- * where the CPU has no XSAVE). */
-static uint32_t xsave_save(struct vcpu *v, void *b)
-{
-    return arch_hvm_xsave_save(v, b);
-}
-
-static int xsave_check(struct vcpu *v, const void *b, uint32_t len)
-{
-    return arch_hvm_xsave_check(v, b, len);
-}
-
-static int xsave_load(struct vcpu *v, const void *b, uint32_t len)
-{
-    return arch_hvm_xsave_load(v, b, len);
-}
-
-#define ROW(code, name)                                                                 \
-    {                                                                                   \
-        HVM_SAVE_CODE(code), HVM_SAVE_LENGTH(code), 0, NULL, name##_save, name##_check, \
-            name##_load                                                                 \
-    }
-
-/* CPU_XSAVE right after CPU: it overrides the CPU record's FXSAVE image. */
-static const struct hvm_record_type record_types[] = {
-    ROW(CPU, cpu),
-    { HVM_SAVE_CODE(CPU_XSAVE), 0, HVM_SAVE_LENGTH_CPU_XSAVE_MIN, arch_hvm_xsave_max, xsave_save,
-      xsave_check, xsave_load },
-    ROW(LAPIC, lapic),
-    ROW(LAPIC_REGS, lapic_regs),
-    ROW(MTRR, mtrr),
-    ROW(VMCE_VCPU, vmce),
-    ROW(WREN_VCPU_TIMERS, timers),
-    ROW(WREN_VMCE_PENDING, vmce_pending),
-};
 
 static uint32_t type_max(const struct hvm_record_type *type)
 {
@@ -154,26 +60,32 @@ static uint32_t type_max(const struct hvm_record_type *type)
 /* The largest body of any per-vCPU record. */
 static uint32_t max_body(void)
 {
+    unsigned int nr;
+    const struct hvm_record_type *t = records(&nr);
     uint32_t n = 0;
-    for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
-        n = MAX(n, type_max(&record_types[i]));
+    for ( unsigned int i = 0; i < nr; i++ )
+        n = MAX(n, type_max(&t[i]));
     return n;
 }
 
 static const struct hvm_record_type *record_type(uint16_t typecode)
 {
-    for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
-        if ( record_types[i].typecode == typecode )
-            return &record_types[i];
+    unsigned int nr;
+    const struct hvm_record_type *t = records(&nr);
+    for ( unsigned int i = 0; i < nr; i++ )
+        if ( t[i].typecode == typecode )
+            return &t[i];
     return NULL;
 }
 
 /* Descriptor and body of one of each per-vCPU record. */
 static uint32_t vcpu_records_size(void)
 {
+    unsigned int nr;
+    const struct hvm_record_type *t = records(&nr);
     uint32_t n = 0;
-    for ( size_t i = 0; i < ARRAY_SIZE(record_types); i++ )
-        n += type_max(&record_types[i]) ? DESC + type_max(&record_types[i]) : 0;
+    for ( unsigned int i = 0; i < nr; i++ )
+        n += type_max(&t[i]) ? DESC + type_max(&t[i]) : 0;
     return n;
 }
 
@@ -245,6 +157,11 @@ static int one_record(struct domain *d, const struct hvm_record_type *type,
     if ( !v )
         return -EINVAL; /* apply never gets here: checked */
     rc = apply ? type->load(v, body, desc->length) : type->check(v, body, desc->length);
+    if ( !rc && apply && type->brings_up )
+    {
+        v->initialised = true;
+        vcpu_online(v);
+    }
     if ( rc )
         printk(XENLOG_WARNING "HVM context: record type %u instance %u refused (%d)\n",
                type->typecode, instance, rc);
@@ -340,10 +257,12 @@ static size_t context_save(struct domain *d, uint8_t *buf)
     struct hvm_save_header h = { .magic = HVM_FILE_MAGIC, .version = HVM_FILE_VERSION };
     void *body = xzalloc_bytes(max_body());
     size_t off = put_record(buf, 0, HVM_SAVE_CODE(HEADER), 0, &h, sizeof(h));
+    unsigned int nr;
+    const struct hvm_record_type *t = records(&nr);
     if ( !body )
         return 0;
-    for ( size_t t = 0; t < ARRAY_SIZE(record_types); t++ )
-        off = save_type(d, &record_types[t], buf, off, body);
+    for ( unsigned int i = 0; i < nr; i++ )
+        off = save_type(d, &t[i], buf, off, body);
     off = put_record(buf, off, HVM_SAVE_CODE(END), 0, NULL, 0);
     xfree(body);
     return off;

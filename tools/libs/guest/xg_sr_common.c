@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xen/version.h>
 #include "xg_sr_common.h"
 
 const uint32_t sr_params[SR_NR_PARAMS] = {
@@ -46,8 +47,46 @@ const char *sr_rec_name(uint32_t type)
 {
     if ( type < sizeof(rec_names) / sizeof(rec_names[0]) )
         return rec_names[type];
+    if ( type == SR_REC_WREN_ARM64_TIMER_INFO )
+        return "WREN_ARM64_TIMER_INFO";
     return "unknown";
 }
+
+int sr_host_arch(xc_interface *xch, enum sr_arch *arch)
+{
+    xen_capabilities_info_t caps = { 0 };
+
+    if ( xc_version(xch, XENVER_capabilities, &caps) < 0 )
+        return -1;
+    caps[sizeof(caps) - 1] = 0;
+    *arch = strstr(caps, "aarch64") ? SR_ARCH_ARM64 : SR_ARCH_X86;
+    return 0;
+}
+
+uint32_t sr_dhdr_type(enum sr_arch arch)
+{
+    return arch == SR_ARCH_ARM64 ? SR_DHDR_WREN_ARM64 : SR_DHDR_X86_HVM;
+}
+
+const char *sr_arch_name(enum sr_arch arch)
+{
+    return arch == SR_ARCH_ARM64 ? "Wren arm64" : "x86 HVM";
+}
+
+#if defined(__aarch64__)
+uint64_t sr_counter_hz(void)
+{
+    uint64_t hz;
+
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    return hz;
+}
+#else
+uint64_t sr_counter_hz(void)
+{
+    return 0;
+}
+#endif
 
 static void vformat(struct sr_io *io, size_t at, const char *fmt, va_list ap)
 {

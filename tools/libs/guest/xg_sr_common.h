@@ -28,8 +28,26 @@
 #define SR_IHDR_SIZE    24
 
 /* Domain header. */
-#define SR_DHDR_X86_HVM 2
-#define SR_DHDR_SIZE    16
+#define SR_DHDR_X86_HVM    2
+#define SR_DHDR_WREN_ARM64 0x57720001U /* Wren's: Xen has no Arm stream */
+#define SR_DHDR_SIZE       16
+
+/* The stream's architecture is the host's (XENVER_capabilities): a
+ * guest never changes architecture on the way. arm64 streams differ in
+ * the domain header's type and carry WREN_ARM64_TIMER_INFO where x86
+ * streams carry X86_TSC_INFO (docs/designs/migration-stream.md). */
+enum sr_arch
+{
+    SR_ARCH_X86,
+    SR_ARCH_ARM64
+};
+/* 0, or -1 with errno from XENVER_capabilities. */
+int sr_host_arch(xc_interface *xch, enum sr_arch *arch);
+uint32_t sr_dhdr_type(enum sr_arch arch);
+const char *sr_arch_name(enum sr_arch arch);
+/* This host's counter frequency (CNTFRQ_EL0) in Hz; 0 where there is
+ * none (x86, and the host tests). */
+uint64_t sr_counter_hz(void);
 
 /* Record types (Xen's numbers). */
 #define SR_REC_END             0x00U
@@ -43,6 +61,8 @@
 #define SR_REC_STATIC_DATA_END 0x10U
 #define SR_REC_X86_CPUID       0x11U
 #define SR_REC_OPTIONAL        0x80000000U
+/* Wren's (0x57720000-0x5772ffff). */
+#define SR_REC_WREN_ARM64_TIMER_INFO 0x57720001U
 
 /* The reader's limits on a body, by type. */
 #define SR_BATCH         1024u
@@ -59,7 +79,8 @@
 #define SR_TYPE_XALLOC    0xeU
 #define SR_TYPE_XTAB      0xfU
 
-#define SR_TSC_INFO_SIZE 24
+#define SR_TSC_INFO_SIZE   24
+#define SR_TIMER_INFO_SIZE 8 /* WREN_ARM64_TIMER_INFO: cntfrq u64 */
 
 /* The HVM params a stream carries (the event channels are the
  * receiver's own, given to xc_domain_restore). */

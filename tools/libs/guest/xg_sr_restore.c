@@ -36,6 +36,7 @@ struct sr_restore
     uint32_t dom;
     struct restore_callbacks *cb;
     struct sr_io io;
+    enum sr_arch arch; /* the host's, which the stream's must be */
     enum sr_phase phase;
     bool static_tsc;
     uint8_t *state; /* per pfn: ST_* */
@@ -78,9 +79,9 @@ static int read_domain_header(struct sr_restore *r)
 
     if ( sr_read_all(&r->io, h, sizeof(h)) )
         return sr_fail(&r->io, EINVAL, "domain header at offset %#x: truncated", SR_IHDR_SIZE);
-    if ( sr_get32(h) != SR_DHDR_X86_HVM )
-        return sr_fail(&r->io, EINVAL, "domain header at offset %#x: type %u, not x86 HVM",
-                       SR_IHDR_SIZE, sr_get32(h));
+    if ( sr_get32(h) != sr_dhdr_type(r->arch) )
+        return sr_fail(&r->io, EINVAL, "domain header at offset %#x: type %u (%#x), not %s",
+                       SR_IHDR_SIZE, sr_get32(h), sr_get32(h), sr_arch_name(r->arch));
     if ( h[4] != 12 || h[5] )
         return sr_fail(&r->io, EINVAL, "domain header at offset %#x: page shift %u, not 12",
                        SR_IHDR_SIZE, h[4] | h[5] << 8);
@@ -153,6 +154,9 @@ static int check_page_data(struct sr_restore *r, const struct sr_record *rec, un
         if ( t != SR_TYPE_NOTAB && t != SR_TYPE_BROKEN && t != SR_TYPE_XALLOC && t != SR_TYPE_XTAB )
             return sr_refuse(&r->io, rec, "pfn %#llx has bad page type %#x",
                              (unsigned long long)pfn, t);
+        if ( t == SR_TYPE_BROKEN && r->arch == SR_ARCH_ARM64 )
+            return sr_refuse(&r->io, rec, "pfn %#llx is BROKEN: arm64 has no broken pages",
+                             (unsigned long long)pfn);
         if ( pfn >= r->cb->nr_pfns )
             return sr_refuse(&r->io, rec, "pfn %#llx beyond the domain's limit %#llx",
                              (unsigned long long)pfn, (unsigned long long)r->cb->nr_pfns);
@@ -263,16 +267,27 @@ static int handle_page_data(struct sr_restore *r, const struct sr_record *rec)
 
 /* --- the other records -------------------------------------------------- */
 
-static int handle_tsc_info(struct sr_restore *r, const struct sr_record *rec)
+/* X86_TSC_INFO, or arm64's WREN_ARM64_TIMER_INFO in its place: once
+ * among the static data, once after the memory. */
+static int time_info_phase(struct sr_restore *r, const struct sr_record *rec)
 {
-    const uint8_t *b = rec->body;
-
     if ( r->phase == PH_STATIC && !r->static_tsc )
         r->static_tsc = true;
     else if ( r->phase == PH_MEMORY )
         r->phase = PH_TSC;
     else
         return sr_refuse(&r->io, rec, "out of order");
+    return 0;
+}
+
+static int handle_tsc_info(struct sr_restore *r, const struct sr_record *rec)
+{
+    const uint8_t *b = rec->body;
+
+    if ( r->arch != SR_ARCH_X86 )
+        return sr_refuse(&r->io, rec, "an x86 record in a %s stream", sr_arch_name(r->arch));
+    if ( time_info_phase(r, rec) )
+        return -1;
     if ( rec->length != SR_TSC_INFO_SIZE )
         return sr_refuse(&r->io, rec, "length %u, not %u", rec->length, SR_TSC_INFO_SIZE);
     if ( sr_get32(b + 20) )
@@ -280,6 +295,25 @@ static int handle_tsc_info(struct sr_restore *r, const struct sr_record *rec)
     if ( xc_domain_set_tsc_info(r->xch, r->dom, sr_get32(b), sr_get64(b + 8), sr_get32(b + 4),
                                 sr_get32(b + 16)) )
         return sr_refuse(&r->io, rec, "setting it: %s", strerror(errno));
+    return 0;
+}
+
+/* The guest reads the counter frequency from the hardware, and the
+ * virtual counter cannot be scaled: only an equal one will do. */
+static int handle_timer_info(struct sr_restore *r, const struct sr_record *rec)
+{
+    uint64_t hz;
+
+    if ( r->arch != SR_ARCH_ARM64 )
+        return sr_refuse(&r->io, rec, "unknown mandatory record");
+    if ( time_info_phase(r, rec) )
+        return -1;
+    if ( rec->length != SR_TIMER_INFO_SIZE )
+        return sr_refuse(&r->io, rec, "length %u, not %u", rec->length, SR_TIMER_INFO_SIZE);
+    hz = sr_get64(rec->body);
+    if ( hz != sr_counter_hz() )
+        return sr_refuse(&r->io, rec, "counter frequency %llu Hz, this host's is %llu Hz",
+                         (unsigned long long)hz, (unsigned long long)sr_counter_hz());
     return 0;
 }
 
@@ -352,6 +386,7 @@ static int handle_record(struct sr_restore *r, const struct sr_record *rec)
     case SR_REC_STATIC_DATA_END: return handle_marker(r, rec, PH_STATIC, PH_MEMORY);
     case SR_REC_PAGE_DATA: return handle_page_data(r, rec);
     case SR_REC_X86_TSC_INFO: return handle_tsc_info(r, rec);
+    case SR_REC_WREN_ARM64_TIMER_INFO: return handle_timer_info(r, rec);
     case SR_REC_SHARED_INFO:
         return sr_refuse(&r->io, rec, "a PV guest's record: an HVM stream carries none");
     case SR_REC_HVM_PARAMS: return handle_hvm_params(r, rec);
@@ -411,6 +446,8 @@ int xc_domain_restore(xc_interface *xch, int io_fd, uint32_t dom, unsigned int s
     r.buf = malloc(SR_MAX_PAGE_DATA);
     if ( !r.state || !r.buf )
         rc = sr_fail(&r.io, ENOMEM, "out of memory for %llu pfns", (unsigned long long)cb->nr_pfns);
+    else if ( sr_host_arch(xch, &r.arch) )
+        rc = sr_fail(&r.io, errno, "XENVER_capabilities: %s", strerror(errno));
     else
         rc = restore_stream(&r) ||
                      restore_finish(&r, store_evtchn, store_mfn, console_evtchn, console_mfn)

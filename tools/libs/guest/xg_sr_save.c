@@ -51,6 +51,7 @@ struct sr_save
     uint32_t dom;
     struct save_callbacks *cb;
     struct sr_io io;
+    enum sr_arch arch;
     uint64_t nr_pfns;
     uint64_t *set;      /* the pfns of the round being sent (bitmap) */
     uint64_t *dirty;    /* live: the log's bitmap, as CLEAN wrote it */
@@ -277,7 +278,7 @@ static int write_headers(struct sr_save *s)
     memset(ih, 0xff, 8);
     ih[8] = 0x58, ih[9] = 0x45, ih[10] = 0x4e, ih[11] = 0x46;
     ih[15] = SR_IHDR_VERSION;
-    sr_put32(dh, SR_DHDR_X86_HVM);
+    sr_put32(dh, sr_dhdr_type(s->arch));
     dh[4] = 12;
     sr_put32(dh + 8, (uint32_t)ver >> 16);
     sr_put32(dh + 12, (uint32_t)ver & 0xffff);
@@ -299,6 +300,22 @@ static int write_tsc_info(struct sr_save *s)
     sr_put64(b + 8, nsec);
     sr_put32(b + 16, inc);
     return sr_write_record(&s->io, SR_REC_X86_TSC_INFO, b, sizeof(b), NULL, 0);
+}
+
+/* arm64's counterpart of X86_TSC_INFO, in its place: the counter
+ * frequency the guest reads, which the receiver must have too (guest
+ * time itself moves in the HVM context's WREN_ARM_VTIMER records). */
+static int write_timer_info(struct sr_save *s)
+{
+    uint8_t b[SR_TIMER_INFO_SIZE];
+
+    sr_put64(b, sr_counter_hz());
+    return sr_write_record(&s->io, SR_REC_WREN_ARM64_TIMER_INFO, b, sizeof(b), NULL, 0);
+}
+
+static int write_time_info(struct sr_save *s)
+{
+    return s->arch == SR_ARCH_ARM64 ? write_timer_info(s) : write_tsc_info(s);
 }
 
 static int write_hvm_params(struct sr_save *s)
@@ -625,7 +642,7 @@ static int save_final(struct sr_save *s)
     s->cb->stats.final_pages = s->cb->stats.pages_sent - before;
     r.pages_dirtied = nr;
     report_round(s, &r);
-    if ( write_tsc_info(s) || write_hvm_params(s) || write_hvm_context(s) ||
+    if ( write_time_info(s) || write_hvm_params(s) || write_hvm_context(s) ||
          sr_write_record(&s->io, SR_REC_END, NULL, 0, NULL, 0) )
         return -1;
     return logdirty_off(s);
@@ -635,6 +652,8 @@ static int save_setup(struct sr_save *s)
 {
     xen_pfn_t max;
 
+    if ( sr_host_arch(s->xch, &s->arch) )
+        return sr_fail(&s->io, errno, "XENVER_capabilities: %s", strerror(errno));
     if ( xc_domain_maximum_gpfn(s->xch, s->dom, &max) )
         return sr_fail(&s->io, errno, "domain %u: highest pfn: %s", s->dom, strerror(errno));
     s->nr_pfns = (uint64_t)max + 1;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xen/version.h>
 #include "fake-xen.h"
 
 static void ring_push(struct fake_dom *d, uint64_t gfn);
@@ -345,6 +346,10 @@ int xc_domain_unpause(xc_interface *xch, uint32_t domid)
 
 int xc_version(xc_interface *xch, int cmd, void *arg)
 {
+    const char *caps = xch->d->caps ? xch->d->caps : "hvm-3.0-x86_64 hvm-3.0-x86_32";
+
+    if ( cmd == XENVER_capabilities )
+        return strncpy(arg, caps, sizeof(xen_capabilities_info_t)), 0;
     return cmd == 0 ? (4 << 16) | 17 : (errno = EINVAL, -1);
 }
 

@@ -92,6 +92,7 @@ struct fake_dom
     uint64_t broken_set;   /* xc_set_broken_page_p2m calls */
     uint32_t tsc_mode, tsc_khz, tsc_incarnation;
     uint64_t tsc_nsec;
+    const char *caps; /* XENVER_capabilities; NULL: an x86 host's */
     int paused;
     /* Called after each page-type query has answered (test hook). */
     void (*after_query)(struct fake_dom *d);

@@ -410,6 +410,9 @@ static void valid(struct stream *s)
     tail(s);
 }
 
+/* The receiving host's XENVER_capabilities (NULL: x86's). */
+static const char *restore_caps;
+
 static int restore_bytes(const uint8_t *b, size_t len, struct restore_callbacks *cb)
 {
     int fd = new_fd(), rc;
@@ -417,6 +420,7 @@ static int restore_bytes(const uint8_t *b, size_t len, struct restore_callbacks 
     CHECK(write(fd, b, len) == (ssize_t)len);
     CHECK(lseek(fd, 0, SEEK_SET) == 0);
     fake_dom_init(&dst, DST, 64);
+    dst.caps = restore_caps;
     cb->fmem = &dst.fmem;
     cb->nr_pfns = 64;
     rc = xc_domain_restore(&dst.xch, fd, DST, 5, NULL, 0, 6, NULL, 0, cb);
@@ -494,8 +498,8 @@ static void test_bad_records(void)
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x10, NULL, 0), rec(&s, 0x10, "abc", 3);
     s.b[s.len - 1] = 7;
     expect_refused(&s, "record STATIC_DATA_END (0x10) at offset 0x30: non-zero padding");
-    valid(&s), s.len = 0, headers(&s), rec(&s, 0x57720001, NULL, 0);
-    expect_refused(&s, "record unknown (0x57720001) at offset 0x28: unknown mandatory");
+    valid(&s), s.len = 0, headers(&s), rec(&s, 0x57720077, NULL, 0);
+    expect_refused(&s, "record unknown (0x57720077) at offset 0x28: unknown mandatory");
     valid(&s), s.len = 0, headers(&s), rec(&s, 0x0d, NULL, 0);
     expect_refused(&s, "record VERIFY (0xd) at offset 0x28: not supported");
     valid(&s), s.len = 0, headers(&s), page_data(&s, 3, true);
@@ -547,6 +551,104 @@ static void test_order(void)
     }
 }
 
+/* --- arm64 streams (docs/designs/migration-stream.md, "Arm64") ---------- */
+
+#define ARM64_CAPS "xen-3.0-aarch64 hvm-3.0-aarch64"
+
+/* The first record of type in the saved stream: its offset, or 0. */
+static uint64_t find_record(int fd, uint32_t type)
+{
+    uint64_t off = 40;
+    uint32_t h[2];
+
+    while ( pread(fd, h, 8, (off_t)off) == 8 )
+    {
+        if ( h[0] == type )
+            return off;
+        off += 8 + ((h[1] + 7ULL) & ~7ULL);
+    }
+    return 0;
+}
+
+/* Between two arm64 hosts: the domain header says Wren arm64, the
+ * counter's rate goes where the TSC info would, and everything else
+ * arrives as on x86. */
+static void test_arm64_round_trip(void)
+{
+    struct save_callbacks scb = { 0 };
+    struct restore_callbacks rcb = { 0 };
+    unsigned long store = 0, console = 0;
+    uint32_t type;
+    int rc, fd;
+
+    make_source();
+    src.caps = dst.caps = ARM64_CAPS;
+    fd = save(&scb, &rc);
+    CHECK_MSG(rc == 0, "save: %s", scb.error);
+    CHECK(pread(fd, &type, 4, 24) == 4);
+    CHECK_EQ(type, 0x57720001);
+    CHECK(find_record(fd, 0x57720001) != 0);
+    CHECK_EQ(find_record(fd, 0x08), 0);
+    CHECK_EQ(restore(fd, &rcb, &store, &console), 0);
+    CHECK_MSG(rcb.error[0] == 0, "%s", rcb.error);
+    check_same_memory(~0ULL);
+    CHECK(!memcmp(dst.ctxt, src.ctxt, CTXT_LEN));
+    CHECK_EQ(store, 0x9c);
+    CHECK_EQ(dst.tsc_khz, 0); /* no TSC info was set */
+    close(fd);
+    dispose();
+}
+
+static void arm64_headers(struct stream *s)
+{
+    headers(s);
+    s->b[24] = 0x01, s->b[25] = 0x00, s->b[26] = 0x72, s->b[27] = 0x57;
+}
+
+/* The small valid arm64 stream: one page of RAM at pfn 3. */
+static void arm64_valid(struct stream *s, uint64_t hz, uint32_t timer_len)
+{
+    uint8_t timer[16] = { 0 }, params[8] = { 0 }, ctxt[16] = { 1 };
+
+    memcpy(timer, &hz, 8);
+    s->len = 0;
+    arm64_headers(s);
+    rec(s, 0x10, NULL, 0);
+    page_data(s, 3, true);
+    rec(s, 0x57720001, timer, timer_len);
+    rec(s, 0x0a, params, sizeof(params));
+    rec(s, 0x09, ctxt, sizeof(ctxt));
+    rec(s, 0x00, NULL, 0);
+}
+
+static void test_arm64_refusals(void)
+{
+    struct stream s;
+    struct restore_callbacks cb = { 0 };
+
+    restore_caps = ARM64_CAPS;
+    arm64_valid(&s, 0, 8);
+    CHECK_MSG(restore_bytes(s.b, s.len, &cb) == 0, "%s", cb.error);
+    valid(&s); /* an x86 stream */
+    expect_refused(&s, "domain header at offset 0x18: type 2 (0x2), not Wren arm64");
+    valid(&s), arm64_headers(&s);
+    expect_refused(&s, "record X86_TSC_INFO (0x8) at offset 0x1048: an x86 record in a Wren "
+                       "arm64 stream");
+    arm64_valid(&s, 62500000, 8);
+    expect_refused(&s, "record WREN_ARM64_TIMER_INFO (0x57720001) at offset 0x1048: counter "
+                       "frequency 62500000 Hz, this host's is 0 Hz");
+    arm64_valid(&s, 0, 16);
+    expect_refused(&s, "length 16, not 8");
+    s.len = 0, arm64_headers(&s), rec(&s, 0x10, NULL, 0), page_data(&s, 0xdULL << 60 | 3, 0);
+    expect_refused(&s, "pfn 0x3 is BROKEN: arm64 has no broken pages");
+    restore_caps = NULL; /* and an x86 host refuses arm64 streams */
+    arm64_valid(&s, 0, 8);
+    expect_refused(&s, "domain header at offset 0x18: type 1467088897 (0x57720001), not x86 HVM");
+    valid(&s), s.len = 0, headers(&s), rec(&s, 0x57720001, "\0\0\0\0\0\0\0\0", 8);
+    expect_refused(&s, "record WREN_ARM64_TIMER_INFO (0x57720001) at offset 0x28: unknown "
+                       "mandatory record");
+}
+
 /* Broken wins until END: data for a pfn that arrived broken is dropped. */
 static void test_broken_wins(void)
 {
@@ -586,6 +688,8 @@ int main(void)
         { "bad_records", test_bad_records },
         { "order", test_order },
         { "broken_wins", test_broken_wins },
+        { "arm64_round_trip", test_arm64_round_trip },
+        { "arm64_refusals", test_arm64_refusals },
     };
 
     return run_tests(cases, sizeof(cases) / sizeof(cases[0]));

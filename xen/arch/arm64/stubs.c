@@ -29,44 +29,6 @@ void arch_vcpu_load_stats(struct xen_sysctl_wren_vcpu_load *out)
 {
 }
 
-/* ---- HVM context records: x86's formats; Arm's are not defined yet ---- */
-
-#define NO_RECORD(name, type)                                         \
-    void arch_hvm_##name##_save(struct vcpu *v, struct type *r)       \
-    {                                                                 \
-    }                                                                 \
-    int arch_hvm_##name##_check(struct vcpu *v, const struct type *r) \
-    {                                                                 \
-        return -EOPNOTSUPP;                                           \
-    }                                                                 \
-    int arch_hvm_##name##_load(struct vcpu *v, const struct type *r)  \
-    {                                                                 \
-        return -EOPNOTSUPP;                                           \
-    }
-NO_RECORD(cpu, hvm_hw_cpu)
-NO_RECORD(lapic, hvm_hw_lapic)
-NO_RECORD(lapic_regs, hvm_hw_lapic_regs)
-NO_RECORD(mtrr, hvm_hw_mtrr)
-NO_RECORD(vmce, hvm_vmce_vcpu)
-NO_RECORD(vmce_pending, hvm_wren_vmce_pending)
-
-uint32_t arch_hvm_xsave_max(void)
-{
-    return 0; /* no record */
-}
-uint32_t arch_hvm_xsave_save(struct vcpu *v, struct hvm_hw_cpu_xsave *r)
-{
-    return 0;
-}
-int arch_hvm_xsave_check(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
-{
-    return -EOPNOTSUPP;
-}
-int arch_hvm_xsave_load(struct vcpu *v, const struct hvm_hw_cpu_xsave *r, uint32_t len)
-{
-    return -EOPNOTSUPP;
-}
-
 /* ---- log-dirty by a hardware log: none on Arm (HAFDBS is the p2m's) ---- */
 
 const struct logdirty_mech_ops *arch_logdirty_hw_log(void)

@@ -41,6 +41,12 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
  * bring v up. */
 int arch_vcpu_set_guest_context(struct vcpu *v, uint64_t ctxt, bool *online);
 
+/* The per-vCPU HVM context records this arch saves, in save order
+ * (struct hvm_record_type, xen/hvm_save.h; x86: hvm/save_records.c, the
+ * hooks below; arm64: save.c); *nr set to their number. Any context. */
+struct hvm_record_type;
+const struct hvm_record_type *arch_hvm_records(unsigned int *nr);
+
 /* The HVM context's CPU record (public/hvm/save.h) of v, which no CPU
  * runs (x86: hvm/save_cpu.c). save: fill *r. check: would load accept
  * r? 0 or -EINVAL / -EOPNOTSUPP, nothing changed (the checks are

@@ -6,7 +6,9 @@
  *
  * Every call returns what the hypercall returns (0, a count, or a
  * negative XEN_E*) and changes nothing else. May not touch: the test's
- * own domain.
+ * own domain. common/build.c on both arches; the x86 CPU record helpers
+ * (xtf_hvm_cpu_pvh, xtf_hvm_xsave_record, xtf_hvm_context_one) are
+ * arch/x86/hvm_context.c's.
  */
 #ifndef XTF_BUILD_H
 #define XTF_BUILD_H
