@@ -30,7 +30,7 @@ mkdir -p "$out"
 make -s -C "$root/tools/tests" BUILD="$build/tests" stage2-cases
 "$build/tests/gen-stage2-cases" >"$out/cases.h"
 "$cross" -O1 -Wall -Werror -ffreestanding -nostdlib -static -fno-pic -no-pie \
-    -mgeneral-regs-only -mstrict-align -Wl,--no-warn-rwx-segments -I"$out" -T "$here/link.ld" \
+    -mgeneral-regs-only -mstrict-align -Wl,--no-warn-rwx-segments -I"$out" -I"$root/lib/include" -T "$here/link.ld" \
     "$here/el2.S" "$here/xcheck.c" -o "$out/xcheck.elf"
 
 timeout 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max \

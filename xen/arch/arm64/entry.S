@@ -9,6 +9,7 @@
  * returns from guest_run.
  */
 #include <asm/boot.h>
+#include <wren/arm64-frame.h>
 
 /* clang-format off */
 #define FRAME_SIZE   304        /* CPU_USER_REGS_SIZE */
@@ -64,20 +65,7 @@ el2_vectors:
         guest_vector 15
 
 trap_save:
-        stp     x2, x3, [sp, #16]
-        stp     x4, x5, [sp, #32]
-        stp     x6, x7, [sp, #48]
-        stp     x8, x9, [sp, #64]
-        stp     x10, x11, [sp, #80]
-        stp     x12, x13, [sp, #96]
-        stp     x14, x15, [sp, #112]
-        stp     x16, x17, [sp, #128]
-        stp     x18, x19, [sp, #144]
-        stp     x20, x21, [sp, #160]
-        stp     x22, x23, [sp, #176]
-        stp     x24, x25, [sp, #192]
-        stp     x26, x27, [sp, #208]
-        stp     x28, x29, [sp, #224]
+        frame_save_x2_x29
         add     x2, sp, #FRAME_SIZE
         stp     x30, x2, [sp, #240]
         mrs     x2, elr_el2
@@ -94,15 +82,7 @@ trap_save:
 /* The caller-saved registers (the C code keeps x19-x29), ELR and SPSR;
  * IRQs stay masked until the ERET. */
 irq_save:
-        stp     x2, x3, [sp, #16]
-        stp     x4, x5, [sp, #32]
-        stp     x6, x7, [sp, #48]
-        stp     x8, x9, [sp, #64]
-        stp     x10, x11, [sp, #80]
-        stp     x12, x13, [sp, #96]
-        stp     x14, x15, [sp, #112]
-        stp     x16, x17, [sp, #128]
-        stp     x18, x29, [sp, #144]
+        frame_save_caller
         str     x30, [sp, #240]
         mrs     x2, elr_el2
         mrs     x3, spsr_el2
@@ -112,15 +92,7 @@ irq_save:
         msr     elr_el2, x2
         msr     spsr_el2, x3
         ldr     x30, [sp, #240]
-        ldp     x18, x29, [sp, #144]
-        ldp     x16, x17, [sp, #128]
-        ldp     x14, x15, [sp, #112]
-        ldp     x12, x13, [sp, #96]
-        ldp     x10, x11, [sp, #80]
-        ldp     x8, x9, [sp, #64]
-        ldp     x6, x7, [sp, #48]
-        ldp     x4, x5, [sp, #32]
-        ldp     x2, x3, [sp, #16]
+        frame_load_caller
         ldp     x0, x1, [sp, #0]
         add     sp, sp, #FRAME_SIZE
         eret
