@@ -14,14 +14,20 @@
 
 #define DT_PAGE 4096ULL
 
-void dtable_init(struct dtable *dt, struct mapcache *mc, uint64_t ram_end,
+void dtable_init(struct dtable *dt, struct mapcache *mc, uint64_t ram_start, uint64_t ram_end,
                  const struct dtable_ops *ops, void *opaque)
 {
     memset(dt, 0, sizeof(*dt));
     dt->mc = mc;
+    dt->ram_start = ram_start;
     dt->ram_end = ram_end;
     dt->ops = ops;
     dt->opaque = opaque;
+}
+
+static bool dt_gfn_is_ram(const struct dtable *dt, uint64_t gfn)
+{
+    return gfn >= dt->ram_start / DT_PAGE && gfn < dt->ram_end / DT_PAGE;
 }
 
 static uint64_t dt_pages(const struct dtable *dt)
@@ -55,7 +61,7 @@ static int dt_enable(struct dtable *dt)
     uint64_t ram_pages = dt->ram_end / DT_PAGE;
     int rc;
 
-    if ( !dt->count || dt->count > DTABLE_MAX_DESC || dt->gfn >= ram_pages ||
+    if ( !dt->count || dt->count > DTABLE_MAX_DESC || !dt_gfn_is_ram(dt, dt->gfn) ||
          dt_pages(dt) > ram_pages - dt->gfn )
         return EINVAL;
     rc = dt->ops->protect(dt->opaque, dt->gfn, (uint32_t)dt_pages(dt), true);
@@ -94,7 +100,7 @@ static int dt_doorbell(struct dtable *dt)
 
 static void dt_peek(struct dtable *dt, uint64_t gfn)
 {
-    if ( gfn >= dt->ram_end / DT_PAGE || mapcache_read(dt->mc, gfn * DT_PAGE, &dt->peek, 8) )
+    if ( !dt_gfn_is_ram(dt, gfn) || mapcache_read(dt->mc, gfn * DT_PAGE, &dt->peek, 8) )
         dt->peek = ~0ULL;
 }
 
@@ -183,7 +189,7 @@ static bool dt_legal(const struct dtable *dt, const struct dtable_desc *d)
         return false;
     if ( !(d->flags & DTABLE_F_VALID) )
         return true;
-    if ( !d->len || d->len > DTABLE_MAX_LEN || d->addr >= dt->ram_end ||
+    if ( !d->len || d->len > DTABLE_MAX_LEN || d->addr < dt->ram_start || d->addr >= dt->ram_end ||
          d->len > dt->ram_end - d->addr )
         return false;
     return d->addr + d->len <= tstart || d->addr >= tend;

@@ -82,14 +82,14 @@ struct dtable
     struct mapcache *mc;
     const struct dtable_ops *ops;
     void *opaque;
-    uint64_t ram_end; /* guest RAM is [0, ram_end) */
+    uint64_t ram_start, ram_end; /* guest RAM is [ram_start, ram_end) */
     uint64_t gfn, count, checksum, status, peek;
     bool enabled;
     uint64_t seen, rejected, applied;
     uint64_t passed; /* writes to the pages past the table, applied as-is */
 };
 
-void dtable_init(struct dtable *dt, struct mapcache *mc, uint64_t ram_end,
+void dtable_init(struct dtable *dt, struct mapcache *mc, uint64_t ram_start, uint64_t ram_end,
                  const struct dtable_ops *ops, void *opaque);
 /* Register block accesses (offset into it). */
 uint64_t dtable_reg_read(struct dtable *dt, uint64_t off, unsigned int size);

@@ -3,9 +3,9 @@
  * server.c - one served domain's IOREQ server from creation to
  * destruction: create (with a buffered ring), map its pages with
  * xenforeignmemory_map_resource, bind the buffered port and each vCPU's
- * vp_eport, build the devices (COM2, the table device, a PCI function),
- * claim their ranges, enable; and the
- * reverse, each step undone only if it was done.
+ * vp_eport, build the devices (the UART - COM2 on x86, MMIO on Arm, see
+ * layout.h -, the table device, x86's PCI function), claim their ranges,
+ * enable; and the reverse, each step undone only if it was done.
  *
  * May not touch: domains it does not serve; it acts on the served one
  * only through libxendevicemodel, the resource mapping and its mapcache.
@@ -18,6 +18,7 @@
 #include <xen/hvm/hvm_op.h>
 
 #include "dm.h"
+#include "layout.h"
 
 static void dm_uart_emit(void *opaque, const char *line)
 {
@@ -68,12 +69,12 @@ static const struct dtable_ops dm_dtable_ops = {
 
 static uint64_t uart_dev_read(void *o, uint64_t addr, unsigned int size)
 {
-    return uart_read(o, (unsigned int)(addr - UART_COM2_BASE));
+    return uart_read(o, (unsigned int)(addr - DM_UART_BASE));
 }
 
 static void uart_dev_write(void *o, uint64_t addr, unsigned int size, uint64_t val)
 {
-    uart_write(o, (unsigned int)(addr - UART_COM2_BASE), (uint8_t)val);
+    uart_write(o, (unsigned int)(addr - DM_UART_BASE), (uint8_t)val);
 }
 
 static uint64_t regs_read(void *o, uint64_t addr, unsigned int size)
@@ -116,20 +117,21 @@ static void pci_write(void *o, uint64_t addr, unsigned int size, uint64_t val)
 static void dm_devices(struct dm_domain *dom)
 {
     const struct dm_dev devs[] = {
-        { "uart", IOREQ_TYPE_PIO, UART_COM2_BASE, UART_COM2_BASE + UART_NR_PORTS - 1, NULL,
-          uart_dev_read, uart_dev_write, &dom->uart },
+        { "uart", DM_UART_TYPE, DM_UART_BASE, DM_UART_BASE + UART_NR_PORTS - 1, NULL, uart_dev_read,
+          uart_dev_write, &dom->uart },
         { "dtable-regs", IOREQ_TYPE_COPY, DTABLE_MMIO_BASE, DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1,
           NULL, regs_read, regs_write, &dom->dt },
         { "dtable", IOREQ_TYPE_COPY, 0, 0, table_range, table_read, table_write, &dom->dt },
         { "pci", IOREQ_TYPE_PCI_CONFIG, PCIDEV_CFG_START, PCIDEV_CFG_END, NULL, pci_read, pci_write,
           &dom->pci },
     };
-    unsigned int i;
+    /* The PCI function is the last entry: left out where there is none. */
+    unsigned int i, nr = sizeof(devs) / sizeof(devs[0]) - !DM_HAS_PCI;
 
     dm_io_init(&dom->io, dom->mc);
     uart_init(&dom->uart, dm_uart_emit, dom);
-    dtable_init(&dom->dt, dom->mc, dom->ram_end, &dm_dtable_ops, dom);
-    for ( i = 0; i < sizeof(devs) / sizeof(devs[0]); i++ )
+    dtable_init(&dom->dt, dom->mc, DM_RAM_BASE, DM_RAM_BASE + dom->ram_end, &dm_dtable_ops, dom);
+    for ( i = 0; i < nr; i++ )
         dm_io_add(&dom->io, &devs[i]);
 }
 
@@ -171,14 +173,15 @@ static int dm_connect(struct dm_domain *dom)
 /* Claim the devices' ranges and start forwarding. */
 static int dm_claim(struct dm_domain *dom)
 {
-    if ( xendevicemodel_map_io_range_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 0,
-                                                     UART_COM2_BASE,
-                                                     UART_COM2_BASE + UART_NR_PORTS - 1) ||
+    if ( xendevicemodel_map_io_range_to_ioreq_server(
+             dm_h.dmod, dom->domid, dom->id, DM_UART_RANGE == XEN_DMOP_IO_RANGE_MEMORY,
+             DM_UART_BASE, DM_UART_BASE + UART_NR_PORTS - 1) ||
          xendevicemodel_map_io_range_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 1,
                                                      DTABLE_MMIO_BASE,
                                                      DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1) ||
-         xendevicemodel_map_pcidev_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 0, PCIDEV_BUS,
-                                                   PCIDEV_DEV, PCIDEV_FN) ||
+         (DM_HAS_PCI &&
+          xendevicemodel_map_pcidev_to_ioreq_server(dm_h.dmod, dom->domid, dom->id, 0, PCIDEV_BUS,
+                                                    PCIDEV_DEV, PCIDEV_FN)) ||
          xendevicemodel_set_ioreq_server_state(dm_h.dmod, dom->domid, dom->id, 1) )
         return -1;
     dom->enabled = true;

@@ -16,6 +16,7 @@
 #include <wrendm.h>
 
 #include "dm.h"
+#include "layout.h"
 
 struct dm_handles dm_h;
 struct dm_domain dm_domains[WRENDM_MAX_DOMAINS];
@@ -131,10 +132,11 @@ int wrendm_info(uint32_t domid, struct wrendm_info *info)
     info->domid = domid;
     info->server_id = dom->id;
     info->enabled = dom->enabled;
-    dm_range_info(info, "port", "uart", UART_COM2_BASE, UART_COM2_BASE + UART_NR_PORTS - 1);
+    dm_range_info(info, DM_UART_KIND, "uart", DM_UART_BASE, DM_UART_BASE + UART_NR_PORTS - 1);
     dm_range_info(info, "mmio", "dtable-regs", DTABLE_MMIO_BASE,
                   DTABLE_MMIO_BASE + DTABLE_MMIO_SIZE - 1);
-    dm_range_info(info, "pci", "pcidev", PCIDEV_SBDF, PCIDEV_SBDF);
+    if ( DM_HAS_PCI )
+        dm_range_info(info, "pci", "pcidev", PCIDEV_SBDF, PCIDEV_SBDF);
     if ( dtable_table_range(&dom->dt, &start, &end) )
         dm_range_info(info, "memtype", "dtable", start, end);
     dm_counters(dom, info);

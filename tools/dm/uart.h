@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uart.h - the device model's 16550 (COM2, ports 0x2f8-0x2ff): what the
+ * uart.h - the device model's 16550 (COM2, ports 0x2f8-0x2ff; MMIO on Arm,
+ * layout.h): what the
  * guest sends is collected into lines handed to an emit callback (the
  * dom0 console, prefixed by the domain) and kept in a log the tests read;
  * what a test queues is what the guest receives. Polled mode only: no
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #define UART_COM2_BASE 0x2f8U
+#define UART_MMIO_BASE 0x23000000U /* Arm guests: layout.h */
 #define UART_NR_PORTS  8U
 #define UART_RX_SIZE   256U
 #define UART_LINE_MAX  120U

@@ -195,7 +195,7 @@ static void dt_setup(void)
 {
     mc_setup(4);
     protects = modifieds = 0;
-    dtable_init(&dt, mc, 0x1000 * PAGE, &rec_ops, NULL);
+    dtable_init(&dt, mc, 0, 0x1000 * PAGE, &rec_ops, NULL);
 }
 
 static void dt_program(uint64_t gfn, uint64_t count)

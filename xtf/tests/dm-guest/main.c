@@ -3,7 +3,8 @@
  * COM2 and table device are dom0's device model (xl's device_model =
  * "wren-dm"), checking what it gets and reporting through xenstore:
  *
- *  - COM2 (0x2f8): LSR says THRE|TEMT; the scratch register and the
+ *  - the UART (COM2, 0x2f8, on x86; MMIO at 0x23000000 on Arm, see
+ *    xtf/dmuart.h): LSR says THRE|TEMT; the scratch register and the
  *    divisor latch (DLAB) keep what is written; a line written through
  *    THR (dom0 checks it with wait-uart); a line dom0 queues ("ping") is
  *    read back with LSR.DR, then echoed. data/dm-uart = pass | why.
@@ -11,8 +12,9 @@
  *    register written by halves, a table outside RAM refused, PEEK of a
  *    frame through the model's mapcache. data/dm-regs = pass | why.
  *  - only if dom0's line was "ping pci": a PCI function (00:05.0)
- *    through 0xcf8/0xcfc: its IDs, a scratch dword written and read
- *    back, a function nobody claims all-ones. data/dm-pci = pass | why.
+ *    through 0xcf8/0xcfc (pci.c; x86 only): its IDs, a scratch dword
+ *    written and read back, a function nobody claims all-ones.
+ *    data/dm-pci = pass | why.
  *  - the table device's table: a table of 8
  *    descriptors in this guest's RAM, enabled (its page becomes
  *    p2m_ioreq_server); legal descriptors written and read back; illegal
@@ -30,12 +32,14 @@
 #include <xtf.h>
 #include <xtf/time.h>
 #include <xtf/xenstore.h>
+#include <xtf/dmuart.h>
 #include <public/memory.h>
+
+#include "dm-guest.h"
 
 const char test_title[] = "wren-dm scenario helper: COM2, table device, mapcache";
 
-#define COM2 0x2f8
-#define MS   1000000ULL
+#define MS 1000000ULL
 
 #define DT_BASE     0xfebf0000UL
 #define DT_ID       0x00
@@ -55,7 +59,7 @@ const char test_title[] = "wren-dm scenario helper: COM2, table device, mapcache
 
 static uint64_t table[512] __attribute__((aligned(4096)));
 static uint8_t victim[4096] __attribute__((aligned(4096)));
-static char why[96];
+char why[96];
 static bool want_pci; /* dom0 sent "ping pci" */
 
 static uint64_t dt_read(unsigned int reg)
@@ -70,9 +74,9 @@ static void dt_write(unsigned int reg, uint64_t v)
 
 static void com2_putc(char c)
 {
-    for ( unsigned int i = 0; i < 1000 && !(inb(COM2 + 5) & 0x20); i++ )
+    for ( unsigned int i = 0; i < 1000 && !(xtf_dmuart_read(5) & 0x20); i++ )
         continue;
-    outb((uint8_t)c, COM2);
+    xtf_dmuart_write(0, (uint8_t)c);
 }
 
 static void com2_puts(const char *s)
@@ -80,8 +84,6 @@ static void com2_puts(const char *s)
     while ( *s )
         com2_putc(*s++);
 }
-
-#define FAIL(...) (snprintf(why, sizeof(why), __VA_ARGS__), false)
 
 /* A line dom0 queued, up to the newline, within timeout. */
 static bool com2_getline(char *buf, size_t size, uint64_t timeout)
@@ -93,12 +95,12 @@ static bool com2_getline(char *buf, size_t size, uint64_t timeout)
     {
         char c;
 
-        if ( !(inb(COM2 + 5) & 0x01) )
+        if ( !(xtf_dmuart_read(5) & 0x01) )
         {
             hypercall_yield();
             continue;
         }
-        c = (char)inb(COM2);
+        c = (char)xtf_dmuart_read(0);
         if ( c == '\n' )
         {
             buf[n] = '\0';
@@ -113,19 +115,19 @@ static bool com2_getline(char *buf, size_t size, uint64_t timeout)
 static bool uart_checks(void)
 {
     char line[32];
-    uint8_t lsr = inb(COM2 + 5);
+    uint8_t lsr = xtf_dmuart_read(5);
 
     if ( (lsr & 0x60) != 0x60 || (lsr & 0x01) )
         return FAIL("LSR %#x, want THRE|TEMT and no data", lsr);
-    outb(0xa5, COM2 + 7);
-    if ( inb(COM2 + 7) != 0xa5 )
+    xtf_dmuart_write(7, 0xa5);
+    if ( xtf_dmuart_read(7) != 0xa5 )
         return FAIL("SCR lost 0xa5");
-    outb(0x83, COM2 + 3); /* DLAB */
-    outb(0x01, COM2);     /* 115200 */
-    outb(0x00, COM2 + 1);
-    if ( inb(COM2) != 0x01 || inb(COM2 + 3) != 0x83 )
+    xtf_dmuart_write(3, 0x83); /* DLAB */
+    xtf_dmuart_write(0, 0x01); /* 115200 */
+    xtf_dmuart_write(1, 0x00);
+    if ( xtf_dmuart_read(0) != 0x01 || xtf_dmuart_read(3) != 0x83 )
         return FAIL("divisor latch did not keep 1");
-    outb(0x03, COM2 + 3);
+    xtf_dmuart_write(3, 0x03);
     com2_puts("dm-guest: hello from COM2\n");
     if ( !com2_getline(line, sizeof(line), 60000 * MS) )
         return FAIL("no input line within 60 s");
@@ -133,40 +135,6 @@ static bool uart_checks(void)
     if ( strcmp(line, "ping") && !want_pci )
         return FAIL("read \"%s\", want \"ping\" or \"ping pci\"", line);
     com2_puts("dm-guest: got ping\n");
-    return true;
-}
-
-static uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-/* Config dword reg of 00:dev.0 through 0xcf8/0xcfc. */
-static uint32_t cfg_addr(unsigned int dev, unsigned int reg)
-{
-    return 0x80000000U | dev << 11 | (reg & 0xfc);
-}
-
-static bool pci_checks(void)
-{
-    uint32_t v;
-
-    outl(cfg_addr(5, 0), 0xcf8);
-    if ( (v = inl(0xcfc)) != 0xfffe5853 )
-        return FAIL("00:05.0 IDs %#x", v);
-    outl(cfg_addr(5, 0x40), 0xcf8);
-    outl(0xc0ffee, 0xcfc);
-    outl(cfg_addr(5, 0), 0xcf8);
-    (void)inl(0xcfc);
-    outl(cfg_addr(5, 0x40), 0xcf8);
-    if ( (v = inl(0xcfc)) != 0xc0ffee )
-        return FAIL("00:05.0 scratch %#x", v);
-    outl(cfg_addr(6, 0), 0xcf8);
-    if ( (v = inl(0xcfc)) != 0xffffffff )
-        return FAIL("00:06.0 (nobody's) reads %#x", v);
     return true;
 }
 
