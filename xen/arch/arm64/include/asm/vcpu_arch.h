@@ -65,6 +65,7 @@ struct vcpu_arch
     bool fp_live;                  /* fp is in the CPU's registers (CPTR_EL2.TFP clear) */
     uint64_t ioreq_esr, ioreq_ipa; /* the abort an IOREQ server answers (ioreq.c) */
     bool ioreq_nosyn_logged;       /* ioreq.c said once that it injected an abort */
+    bool psci_on_pending;          /* a CPU_ON claimed it and is resetting it (vpsci.c) */
 };
 
 #endif /* ASM_VCPU_ARCH_H */
