@@ -57,6 +57,19 @@
 #define CNTHCTL_EL1PCEN  (1UL << 1) /* and its physical timer */
 #define MPIDR_RES1       (1UL << 31)
 
+/* MDCR_EL2: EL1 and EL0 accesses to the PMU (TPMCR, TPM) and to the
+ * debug registers (TDA, TDOSA, TDRA) trap, and exits.c reads them as 0
+ * and ignores writes: neither is switched per vCPU, and an unswitched
+ * PMU would let a guest count at EL2 (PMEVTYPER/PMCCFILTR NSH). HPMN
+ * [4:0] keeps the value the CPU came up with. */
+#define MDCR_HPMN_MASK   0x1fUL
+#define MDCR_TPMCR       (1UL << 5)
+#define MDCR_TPM         (1UL << 6)
+#define MDCR_TDA         (1UL << 9)
+#define MDCR_TDOSA       (1UL << 10)
+#define MDCR_TDRA        (1UL << 11)
+#define MDCR_GUEST_TRAPS (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
+
 /* CPTR_EL2 with HCR_EL2.E2H == 0: RES1 bits 13, 9 and 7:0; TSM (12) and
  * TZ (8) trap SME and SVE; TFP (10) traps FP/SIMD until the vCPU's
  * registers are loaded. */
@@ -98,6 +111,7 @@ void guest_cpu_init(void)
     WRITE_SYSREG(0, cntvoff_el2);
     WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
     WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+    WRITE_SYSREG((READ_SYSREG(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
     vgic_cpu_init();
     isb();
 }
@@ -202,7 +216,9 @@ void arch_vcpu_destroy(struct vcpu *v)
     X(csselr, csselr_el1) \
     X(mdscr, mdscr_el1) \
     X(cntv_cval, cntv_cval_el0) \
-    X(cntv_ctl, cntv_ctl_el0)
+    X(cntv_ctl, cntv_ctl_el0) \
+    X(cntp_cval, cntp_cval_el0) \
+    X(cntp_ctl, cntp_ctl_el0)
 
 /* clang-format on */
 

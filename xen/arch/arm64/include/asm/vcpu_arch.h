@@ -26,6 +26,7 @@ struct guest_sysregs
     uint64_t vbar, contextidr, tpidr_el1, tpidr_el0, tpidrro_el0;
     uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
     uint64_t par, cntkctl, csselr, mdscr, cntv_ctl, cntv_cval;
+    uint64_t cntp_ctl, cntp_cval; /* the physical timer EL1 reaches (EL1PCEN), no interrupt */
 };
 
 /* V0-V31, FPSR, FPCR: fpsimd.S's layout (V registers at 16 * n). */
