@@ -78,6 +78,17 @@
 
 static struct stage2_caps caps;
 
+/* Registers EL1 may write without a trap that no feature it is told of
+ * uses (idregs.c hides SME; no virtual SError is ever injected), so
+ * none is switched: each is cleared when a vCPU leaves the CPU, so the
+ * next vCPU never reads another's. DISR_EL1 reaches VDISR_EL2 while
+ * HCR_EL2.AMO is set. Only where the CPU has the feature. */
+#define PFR0_RAS(p) (((p) >> 28) & 0xf)
+#define PFR1_SME(p) (((p) >> 24) & 0xf)
+#define VDISR_EL2   S3_4_C12_C1_1
+#define TPIDR2_EL0  S3_3_C13_C0_5
+static bool cpu_has_ras, cpu_has_sme;
+
 /* stage2_hd=no: VTCR_EL2.HD stays off although the CPU has FEAT_HAFDBS,
  * so the dirty state is kept by the permission-fault handler (exits.c),
  * as on a CPU without it. For tests and measurements; logdirty=wp is the
@@ -105,7 +116,11 @@ static void stage2_caps_init(void)
 void guest_cpu_init(void)
 {
     if ( !caps.ipa_bits )
+    {
         stage2_caps_init();
+        cpu_has_ras = PFR0_RAS(READ_SYSREG(id_aa64pfr0_el1)) != 0;
+        cpu_has_sme = PFR1_SME(READ_SYSREG(id_aa64pfr1_el1)) != 0;
+    }
     WRITE_SYSREG(stage2_vtcr(&caps), vtcr_el2);
     WRITE_SYSREG(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2);
@@ -261,6 +276,14 @@ void arch_vcpu_switch_in(struct vcpu *v)
     v->arch.entered = true;
 }
 
+static void clear_unowned(void)
+{
+    if ( cpu_has_ras )
+        WRITE_SYSREG(0, S3_4_C12_C1_1); /* VDISR_EL2 */
+    if ( cpu_has_sme )
+        WRITE_SYSREG(0, S3_3_C13_C0_5); /* TPIDR2_EL0 */
+}
+
 /* IRQs off: a CNTV interrupt between the save and the stop would be
  * injected from the live register the save no longer sees. */
 void arch_vcpu_switch_out(struct vcpu *v)
@@ -271,6 +294,7 @@ void arch_vcpu_switch_out(struct vcpu *v)
     GUEST_SYSREGS(SAVE_ONE)
     fp_switch_out(v);
     vgic_switch_out(v);
+    clear_unowned();
     WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
     isb();
     asm volatile("msr daif, %0" ::"r"(f) : "memory");
