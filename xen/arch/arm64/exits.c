@@ -49,6 +49,12 @@
 #define SYSREG_ID_SGI1R  ((3UL << 20) | (5UL << 17) | (0UL << 14) | (12UL << 10) | (11UL << 1))
 #define WFX_ISS_WFE      (1UL << 0)
 
+/* The fields of that ISS, for the registers MDCR_EL2 traps. */
+#define SYSREG_ISS_OP0(e) (((e) >> 20) & 3)
+#define SYSREG_ISS_OP1(e) (((e) >> 14) & 7)
+#define SYSREG_ISS_CRN(e) (((e) >> 10) & 0xf)
+#define SYSREG_ISS_CRM(e) (((e) >> 1) & 0xf)
+
 static void crash(struct vcpu *v, const char *why)
 {
     const struct guest_regs *r = &v->arch.regs;
@@ -263,9 +269,25 @@ static void exit_abort(struct vcpu *v, bool data)
     crash_abort(v, data, ipa, gfn);
 }
 
-/* Trapped on purpose: ICC_SGI1R_EL1 writes (the vGIC) and ID register
- * reads (HCR_EL2.TID3, idregs.c); TVM and TACR are clear: any other
- * trapped register access is one the guest may not make. */
+/* Registers MDCR_EL2 traps (guest.c): the debug registers (Op0 2) and
+ * the PMU's (Op0 3, CRn 9 with CRm 12-14: PMCR_EL0 ... PMOVSSET_EL0 and
+ * PMINTEN*_EL1; Op0 3, Op1 3, CRn 14 with CRm 8-15: PMEVCNTR<n>_EL0,
+ * PMEVTYPER<n>_EL0, PMCCFILTR_EL0). They read as 0 and ignore writes. */
+static bool sysreg_raz_wi(uint64_t iss)
+{
+    unsigned int op0 = SYSREG_ISS_OP0(iss), op1 = SYSREG_ISS_OP1(iss);
+    unsigned int crn = SYSREG_ISS_CRN(iss), crm = SYSREG_ISS_CRM(iss);
+    if ( op0 == 2 )
+        return true;
+    if ( op0 != 3 )
+        return false;
+    return (crn == 9 && crm >= 12 && (op1 == 0 || op1 == 3)) || (crn == 14 && op1 == 3 && crm >= 8);
+}
+
+/* Trapped on purpose: ICC_SGI1R_EL1 writes (the vGIC), ID register
+ * reads (HCR_EL2.TID3, idregs.c), the debug and PMU registers (MDCR_EL2,
+ * read as zero); TVM and TACR are clear: any other trapped register
+ * access is one the guest may not make. */
 static void exit_sysreg(struct vcpu *v)
 {
     char why[96];
@@ -279,6 +301,13 @@ static void exit_sysreg(struct vcpu *v)
     if ( idreg_guest_read(iss, &val) ) /* HCR_EL2.TID3 */
     {
         set_reg(v, SYSREG_ISS_RT(iss), val);
+        skip_insn(v);
+        return;
+    }
+    if ( sysreg_raz_wi(iss) ) /* MDCR_EL2's traps: debug and PMU */
+    {
+        if ( iss & SYSREG_ISS_READ )
+            set_reg(v, SYSREG_ISS_RT(iss), 0);
         skip_insn(v);
         return;
     }

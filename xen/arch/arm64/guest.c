@@ -57,6 +57,19 @@
 #define CNTHCTL_EL1PCEN  (1UL << 1) /* and its physical timer */
 #define MPIDR_RES1       (1UL << 31)
 
+/* MDCR_EL2: EL1 and EL0 accesses to the PMU (TPMCR, TPM) and to the
+ * debug registers (TDA, TDOSA, TDRA) trap, and exits.c reads them as 0
+ * and ignores writes: neither is switched per vCPU, and an unswitched
+ * PMU would let a guest count at EL2 (PMEVTYPER/PMCCFILTR NSH). HPMN
+ * [4:0] keeps the value the CPU came up with. */
+#define MDCR_HPMN_MASK   0x1fUL
+#define MDCR_TPMCR       (1UL << 5)
+#define MDCR_TPM         (1UL << 6)
+#define MDCR_TDA         (1UL << 9)
+#define MDCR_TDOSA       (1UL << 10)
+#define MDCR_TDRA        (1UL << 11)
+#define MDCR_GUEST_TRAPS (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
+
 /* CPTR_EL2 with HCR_EL2.E2H == 0: RES1 bits 13, 9 and 7:0; TSM (12) and
  * TZ (8) trap SME and SVE; TFP (10) traps FP/SIMD until the vCPU's
  * registers are loaded. */
@@ -64,6 +77,17 @@
 #define CPTR_EL2_TFP  (1UL << 10)
 
 static struct stage2_caps caps;
+
+/* Registers EL1 may write without a trap that no feature it is told of
+ * uses (idregs.c hides SME; no virtual SError is ever injected), so
+ * none is switched: each is cleared when a vCPU leaves the CPU, so the
+ * next vCPU never reads another's. DISR_EL1 reaches VDISR_EL2 while
+ * HCR_EL2.AMO is set. Only where the CPU has the feature. */
+#define PFR0_RAS(p) (((p) >> 28) & 0xf)
+#define PFR1_SME(p) (((p) >> 24) & 0xf)
+#define VDISR_EL2   S3_4_C12_C1_1
+#define TPIDR2_EL0  S3_3_C13_C0_5
+static bool cpu_has_ras, cpu_has_sme;
 
 /* stage2_hd=no: VTCR_EL2.HD stays off although the CPU has FEAT_HAFDBS,
  * so the dirty state is kept by the permission-fault handler (exits.c),
@@ -92,12 +116,17 @@ static void stage2_caps_init(void)
 void guest_cpu_init(void)
 {
     if ( !caps.ipa_bits )
+    {
         stage2_caps_init();
+        cpu_has_ras = PFR0_RAS(READ_SYSREG(id_aa64pfr0_el1)) != 0;
+        cpu_has_sme = PFR1_SME(READ_SYSREG(id_aa64pfr1_el1)) != 0;
+    }
     WRITE_SYSREG(stage2_vtcr(&caps), vtcr_el2);
     WRITE_SYSREG(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2);
     WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
     WRITE_SYSREG(CPTR_EL2_BASE | CPTR_EL2_TFP, cptr_el2);
+    WRITE_SYSREG((READ_SYSREG(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
     vgic_cpu_init();
     isb();
 }
@@ -202,7 +231,9 @@ void arch_vcpu_destroy(struct vcpu *v)
     X(csselr, csselr_el1) \
     X(mdscr, mdscr_el1) \
     X(cntv_cval, cntv_cval_el0) \
-    X(cntv_ctl, cntv_ctl_el0)
+    X(cntv_ctl, cntv_ctl_el0) \
+    X(cntp_cval, cntp_cval_el0) \
+    X(cntp_ctl, cntp_ctl_el0)
 
 /* clang-format on */
 
@@ -245,6 +276,14 @@ void arch_vcpu_switch_in(struct vcpu *v)
     v->arch.entered = true;
 }
 
+static void clear_unowned(void)
+{
+    if ( cpu_has_ras )
+        WRITE_SYSREG(0, S3_4_C12_C1_1); /* VDISR_EL2 */
+    if ( cpu_has_sme )
+        WRITE_SYSREG(0, S3_3_C13_C0_5); /* TPIDR2_EL0 */
+}
+
 /* IRQs off: a CNTV interrupt between the save and the stop would be
  * injected from the live register the save no longer sees. */
 void arch_vcpu_switch_out(struct vcpu *v)
@@ -255,6 +294,7 @@ void arch_vcpu_switch_out(struct vcpu *v)
     GUEST_SYSREGS(SAVE_ONE)
     fp_switch_out(v);
     vgic_switch_out(v);
+    clear_unowned();
     WRITE_SYSREG(0, cntv_ctl_el0); /* its virtual timer stays with it */
     isb();
     asm volatile("msr daif, %0" ::"r"(f) : "memory");

@@ -239,6 +239,7 @@ void vgic_switch_out(struct vcpu *v)
     g->vmcr = READ_SYSREG(ICH_VMCR_EL2);
     g->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
     WRITE_SYSREG(0, ICH_AP1R0_EL2);
+    WRITE_SYSREG(0, ICH_AP0R0_EL2); /* Group 0 is unused, but EL1 may write it */
     WRITE_SYSREG(0, ICH_HCR_EL2);
     if ( (v->arch.sys.cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE )
         set_timer(&g->timer, NOW() + vtimer_delay(v));

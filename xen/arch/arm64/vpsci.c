@@ -32,10 +32,12 @@
 #define PSCI_NOT_SUPPORTED   (-1)
 #define PSCI_INVALID_PARAMS  (-2)
 #define PSCI_ALREADY_ON      (-4)
+#define PSCI_ON_PENDING      (-5)
 #define PSCI_INVALID_ADDRESS (-9)
 #define PSCI_1_1             0x10001
 #define AFFINITY_ON          0
 #define AFFINITY_OFF         1
+#define AFFINITY_ON_PENDING  2
 #define MIGRATE_NOT_NEEDED   2 /* no Trusted OS to migrate */
 
 bool vpsci_is_call(uint64_t fn)
@@ -50,28 +52,48 @@ static struct vcpu *target_vcpu(struct domain *d, uint64_t mpidr)
     return aff < d->max_vcpus ? d->vcpu[aff] : NULL;
 }
 
+/*
+ * Claim v under the domain's lock (off, and no other CPU_ON under way),
+ * then wait for it to leave its CPU and reset it without the lock: a
+ * vCPU another one just downed (VCPUOP_down) may still be finishing an
+ * exit that takes this lock, and waiting for it with the lock held
+ * would stop both CPUs for good. The claim makes a second caller's
+ * CPU_ON ON_PENDING until v is online, then ALREADY_ON.
+ */
+static int64_t cpu_on_claim(struct domain *d, struct vcpu *v)
+{
+    int64_t rc = PSCI_SUCCESS;
+    spin_lock(&d->lock);
+    if ( v->is_up )
+        rc = PSCI_ALREADY_ON;
+    else if ( v->arch.psci_on_pending )
+        rc = PSCI_ON_PENDING;
+    else
+        v->arch.psci_on_pending = true;
+    spin_unlock(&d->lock);
+    return rc;
+}
+
 static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint64_t ctx)
 {
     struct domain *d = caller->domain;
     struct vcpu *v = target_vcpu(d, mpidr);
-    int64_t rc = PSCI_SUCCESS;
+    int64_t rc;
     if ( !v )
         return PSCI_INVALID_PARAMS;
     if ( entry & 3 )
         return PSCI_INVALID_ADDRESS;
+    rc = cpu_on_claim(d, v);
+    if ( rc != PSCI_SUCCESS )
+        return rc;
+    vcpu_sleep_sync(v); /* off its last CPU, its registers saved */
+    guest_vcpu_reset(v, entry, ctx);
     spin_lock(&d->lock);
-    if ( v->is_up )
-        rc = PSCI_ALREADY_ON;
-    else
-    {
-        vcpu_sleep_sync(v); /* off its last CPU, its registers saved */
-        guest_vcpu_reset(v, entry, ctx);
-        v->initialised = true;
-    }
+    v->initialised = true;
+    vcpu_online(v);
+    v->arch.psci_on_pending = false;
     spin_unlock(&d->lock);
-    if ( rc == PSCI_SUCCESS )
-        vcpu_online(v);
-    return rc;
+    return PSCI_SUCCESS;
 }
 
 static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level)
@@ -79,7 +101,9 @@ static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level
     struct vcpu *v = target_vcpu(caller->domain, mpidr);
     if ( !v || level )
         return PSCI_INVALID_PARAMS;
-    return ACCESS_ONCE(v->is_up) ? AFFINITY_ON : AFFINITY_OFF;
+    if ( ACCESS_ONCE(v->is_up) )
+        return AFFINITY_ON;
+    return ACCESS_ONCE(v->arch.psci_on_pending) ? AFFINITY_ON_PENDING : AFFINITY_OFF;
 }
 
 static bool supported(uint64_t fn)

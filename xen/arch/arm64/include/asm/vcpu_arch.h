@@ -26,6 +26,7 @@ struct guest_sysregs
     uint64_t vbar, contextidr, tpidr_el1, tpidr_el0, tpidrro_el0;
     uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
     uint64_t par, cntkctl, csselr, mdscr, cntv_ctl, cntv_cval;
+    uint64_t cntp_ctl, cntp_cval; /* the physical timer EL1 reaches (EL1PCEN), no interrupt */
 };
 
 /* V0-V31, FPSR, FPCR: fpsimd.S's layout (V registers at 16 * n). */
@@ -65,6 +66,7 @@ struct vcpu_arch
     bool fp_live;                  /* fp is in the CPU's registers (CPTR_EL2.TFP clear) */
     uint64_t ioreq_esr, ioreq_ipa; /* the abort an IOREQ server answers (ioreq.c) */
     bool ioreq_nosyn_logged;       /* ioreq.c said once that it injected an abort */
+    bool psci_on_pending;          /* a CPU_ON claimed it and is resetting it (vpsci.c) */
 };
 
 #endif /* ASM_VCPU_ARCH_H */
