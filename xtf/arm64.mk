@@ -34,7 +34,7 @@ COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c
 # The libraries of the tests that run here (IOREQ controller, mailbox,
 # mapcache, domain building and moving); sorted so a name listed twice
 # links once.
-COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c build.c move.c)
+COMMON_SRC  := $(sort $(COMMON_SRC) time.c sysctl.c mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c build.c move.c)
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

@@ -6,15 +6,8 @@
 #define XTF_TIME_H
 
 #include <xtf/types.h>
+#include <xtf/tsc.h>
 #include <public/xen.h>
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 /* System time now, from this vCPU's record in shared_info (mapped with
  * xtf_shared_info(), xtf/evtchn.h, which the caller has done). */
