@@ -35,8 +35,8 @@ COMMON_SRC  := report.c printf.c cmdline.c domain.c evtchn.c
 # mapcache, domain building and moving); sorted so a name listed twice
 # links once.
 COMMON_SRC  := $(sort $(COMMON_SRC) mailbox.c p2m.c ioreq.c ioreq_inval.c mapcache.c build.c move.c)
-# The xenstore client and the pvclock (time.c) of dm-guest.
-COMMON_SRC  := $(sort $(COMMON_SRC) time.c xenstore.c)
+# The pvclock (time.c), the xenstore client of dm-guest, sysctl.
+COMMON_SRC  := $(sort $(COMMON_SRC) time.c xenstore.c sysctl.c)
 RUNTIME_SRC := $(sort $(wildcard $(XTF_ROOT)/arch/arm64/*.S $(XTF_ROOT)/arch/arm64/*.c)) \
 	$(addprefix $(XTF_ROOT)/common/,$(COMMON_SRC))
 LIB_SRC     := $(LIB)/string.c $(LIB)/format.c

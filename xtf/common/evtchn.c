@@ -6,6 +6,7 @@
 #include <xtf.h>
 #include <xtf/evtchn.h>
 #include <public/memory.h>
+#include <public/vcpu.h>
 
 /* The page shared_info replaces: part of the image, identity-mapped. */
 static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
@@ -22,6 +23,45 @@ volatile struct shared_info *xtf_shared_info(void)
     if ( !shinfo_mapped && hypercall_memory_op(XENMEM_add_to_physmap, &x) == 0 )
         shinfo_mapped = true;
     return shinfo_mapped ? (volatile struct shared_info *)shinfo_page : NULL;
+}
+
+/* vcpu_infos for the vCPUs shared_info holds none for (XEN_LEGACY_MAX_VCPUS:
+ * 32 on x86, 1 on Arm), registered on first use; slot n is vCPU n's. */
+static uint8_t own_vcpu_info[4096] __attribute__((aligned(4096)));
+static bool own_registered[XTF_MAX_VCPUS];
+
+static volatile struct vcpu_info *vcpu_info_slot(unsigned int offset)
+{
+    return (volatile struct vcpu_info *)(own_vcpu_info + offset);
+}
+
+/* Registering sets upcall_pending and every selector bit (Xen's re-raise,
+ * so nothing raised around the move is lost). The vCPU is new to the test:
+ * scan it here as its upcall handler would, so it starts quiet as
+ * shared_info's vcpu_infos do; the ports' pending bits stay. */
+static bool consume_reraise(volatile struct vcpu_info *vi)
+{
+    vi->evtchn_upcall_pending = 0;
+    vi->evtchn_pending_sel = 0;
+    return true;
+}
+
+volatile struct vcpu_info *xtf_vcpu_info(unsigned int vcpu)
+{
+    volatile struct shared_info *s = xtf_shared_info();
+    struct vcpu_register_vcpu_info r = {
+        .mfn = (uintptr_t)own_vcpu_info >> 12,
+        .offset = vcpu * sizeof(struct vcpu_info),
+    };
+    if ( vcpu < XEN_LEGACY_MAX_VCPUS )
+        return s ? &s->vcpu_info[vcpu] : NULL;
+    if ( vcpu >= XTF_MAX_VCPUS )
+        return NULL;
+    if ( !own_registered[vcpu] && hypercall_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &r) == 0 )
+        own_registered[vcpu] = consume_reraise(vcpu_info_slot(r.offset));
+    if ( !own_registered[vcpu] )
+        return NULL;
+    return vcpu_info_slot(r.offset);
 }
 
 static long op(unsigned int cmd, void *arg)

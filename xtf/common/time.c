@@ -60,5 +60,7 @@ uint64_t xtf_pvclock_read(const volatile struct vcpu_time_info *t, uint32_t *ver
 const volatile struct vcpu_time_info *xtf_pvclock_of(volatile struct shared_info *s,
                                                      unsigned int vcpu)
 {
-    return &s->vcpu_info[vcpu].time;
+    if ( vcpu < XEN_LEGACY_MAX_VCPUS )
+        return &s->vcpu_info[vcpu].time;
+    return &xtf_vcpu_info(vcpu)->time; /* registered when the vCPU started */
 }

@@ -34,6 +34,7 @@
 #include <asm/guest.h>
 #include <asm/guest_dt.h>
 #include <xen/console.h>
+#include <xen/param.h>
 
 #define DEFAULT_MEM     (16UL << 20)
 #define MIN_MEM         (1UL << 20)
@@ -48,6 +49,10 @@
 #define IMG_MAGIC_OFF   56 /* le32 "ARM\x64" */
 #define IMG_MAGIC       0x644d5241U
 #define SZ_2M           0x200000UL
+
+/* Xen's option: dom0's vCPUs when its module string names none. */
+static uint32_t opt_dom0_max_vcpus;
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 struct build
 {
@@ -288,6 +293,8 @@ static int build_one(domid_t id, const struct dt_module *m, const struct dt_modu
     struct build b = { m, rd, module_args(m->cmdline), DEFAULT_MEM, 1 };
     struct domain *d = NULL;
     int rc;
+    if ( id == 0 && opt_dom0_max_vcpus )
+        b.vcpus = opt_dom0_max_vcpus;
     module_option(b.args, "mem", &b.mem, true);
     module_option(b.args, "vcpus", &b.vcpus, false);
     if ( b.mem < MIN_MEM || b.mem > MAX_MEM || (b.mem & (PAGE_SIZE - 1)) || !b.vcpus ||

@@ -2,10 +2,11 @@
  * vcpu.c (arm64) - xtf_vcpu_start and xtf_vcpu_id (include/xtf/vcpu.h)
  * over PSCI: CPU_ON of the vCPU whose MPIDR affinity is id, on the
  * runtime's secondary stack (setup.c's xtf_psci_start: one secondary at
- * a time), calling fn(id); CPU_OFF when fn returns. Touches nothing but
- * that hand-off.
+ * a time), calling fn(id); CPU_OFF when fn returns. The vCPU's vcpu_info
+ * is registered first (xtf_vcpu_info). Touches nothing but that hand-off.
  */
 #include <xtf.h>
+#include <xtf/evtchn.h>
 #include <public/errno.h>
 
 static xtf_vcpu_fn vcpu_fn;
@@ -26,6 +27,10 @@ long xtf_vcpu_start(unsigned int id, xtf_vcpu_fn fn)
 
     if ( id == 0 || id >= XTF_MAX_VCPUS || !fn )
         return -XEN_EINVAL;
+    /* Arm's shared_info has vcpu_info for vCPU 0 only: give the new
+     * vCPU one before it runs, as an OS does, so its events arrive. */
+    if ( !xtf_vcpu_info(id) )
+        return -XEN_EFAULT;
     vcpu_fn = fn;
     smp_wmb();
     rc = xtf_psci_start(id, vcpu_entry, id);

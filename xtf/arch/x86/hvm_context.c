@@ -49,3 +49,11 @@ uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t i
     p = put(p, HVM_SAVE_CODE(END), 0, NULL, 0);
     return (uint32_t)(p - (uint8_t *)buf);
 }
+
+uint32_t xtf_hvm_context_sample(void *buf)
+{
+    struct hvm_hw_cpu cpu;
+
+    xtf_hvm_cpu_pvh(&cpu, 0x100000, 0);
+    return xtf_hvm_context_one(buf, &cpu, 0);
+}

@@ -59,6 +59,11 @@ void xtf_hvm_cpu_pvh(struct hvm_hw_cpu *cpu, uint32_t entry, uint32_t ebx);
 uint32_t xtf_hvm_xsave_record(void);
 uint32_t xtf_hvm_context_one(void *buf, const struct hvm_hw_cpu *cpu, uint16_t instance);
 
+/* A one-vCPU context of XTF_HVM_CTX_ONE bytes or fewer, for calls that
+ * must be refused whatever it holds (domctl-eperm): x86, a valid PVH one
+ * (HEADER, CPU at 1 MiB, END); arm64, zeroes. Its length. */
+uint32_t xtf_hvm_context_sample(void *buf);
+
 long xtf_sethvmcontext(domid_t domid, const void *buf, uint32_t size);
 /* buf NULL: *size becomes the size needed. Else *size is IN and OUT. */
 long xtf_gethvmcontext(domid_t domid, void *buf, uint32_t *size);

@@ -17,6 +17,11 @@
 /* Map this domain's shared_info (once) and return it. NULL on failure. */
 volatile struct shared_info *xtf_shared_info(void);
 
+/* Where Xen delivers vCPU n's events: shared_info's vcpu_info[n] below
+ * XEN_LEGACY_MAX_VCPUS, else a slot of the runtime's own page, registered
+ * (VCPUOP_register_vcpu_info) on the first call. NULL on failure. */
+volatile struct vcpu_info *xtf_vcpu_info(unsigned int vcpu);
+
 long evtchn_alloc_unbound(domid_t dom, domid_t remote);
 long evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport);
 long evtchn_bind_virq(uint32_t virq, uint32_t vcpu);

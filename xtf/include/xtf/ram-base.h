@@ -20,4 +20,7 @@
 #define XTF_HOLE_EDGE_RAM_GFN   0x9cUL
 #define XTF_HOLE_EDGE_RAM_ORDER 0
 
+/* XENMEM_memory_map answers (x86: the PVH e820). */
+#define XTF_HAS_MEMORY_MAP 1
+
 #endif /* XTF_RAM_BASE_H */

@@ -7,6 +7,7 @@
 #include <xtf/types.h>
 #include <public/xen.h>
 #include <public/domctl.h>
+#include <xtf/ram-base.h>
 
 /* Every test defines these two. */
 extern const char test_title[];
@@ -15,8 +16,9 @@ void test_main(void);
 /*
  * The "counter" guest increments a uint64_t at this guest-physical
  * address forever; the "pause" controller maps that frame and watches it.
+ * 512 KiB into RAM: below the image on x86, past it on Arm.
  */
-#define WREN_TEST_COUNTER_GPA 0x80000UL
+#define WREN_TEST_COUNTER_GPA (XTF_RAM_BASE + 0x80000UL)
 
 /*
  * XEN_DOMCTL_getdomaininfo for exactly 'domid'. Returns 0, or a negative

@@ -6,27 +6,8 @@
 #define XTF_TIME_H
 
 #include <xtf/types.h>
+#include <xtf/tsc.h>
 #include <public/xen.h>
-
-#if defined(__aarch64__)
-/* The pvclock's counter on Arm: the physical count (Wren lets EL1 read
- * it; the hypervisor's tsc_timestamp counts it). */
-static inline uint64_t rdtsc(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v)::"memory");
-    return v;
-}
-#else
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-#endif
 
 /* System time now, from this vCPU's record in shared_info (mapped with
  * xtf_shared_info(), xtf/evtchn.h, which the caller has done). */

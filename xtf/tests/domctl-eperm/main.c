@@ -48,15 +48,13 @@ static void try_build_calls(domid_t d)
     struct xen_domctl_createdomain c = xtf_pvh_config(1);
     struct xen_domctl op = { .cmd = XEN_DOMCTL_setdomainhandle, .domain = d };
     struct xen_domctl_getvcpuinfo vi;
-    struct hvm_hw_cpu cpu;
     uint32_t size = 0;
 
     expect_eperm("createdomain", 0, xtf_createdomain(0, &c, NULL));
     expect_eperm("getvcpuinfo", d, xtf_getvcpuinfo(d, 0, &vi));
     expect_eperm("setdomainhandle", d, hypercall_domctl(&op));
     expect_eperm("gethvmcontext", d, xtf_gethvmcontext(d, NULL, &size));
-    xtf_hvm_cpu_pvh(&cpu, 0x100000, 0);
-    expect_eperm("sethvmcontext", d, xtf_sethvmcontext(d, ctx, xtf_hvm_context_one(ctx, &cpu, 0)));
+    expect_eperm("sethvmcontext", d, xtf_sethvmcontext(d, ctx, xtf_hvm_context_sample(ctx)));
 }
 
 static void try_host_calls(void)

@@ -61,8 +61,8 @@ static void check_errors(void)
     op.cmd = XEN_DOMCTL_getdomaininfo;
     op.domain = TARGET;
     op.interface_version = XEN_DOMCTL_INTERFACE_VERSION + 1;
-    expect("wrong interface_version",
-           hypercall_via_page(__HYPERVISOR_domctl, HC_PTR(&op), 0, 0, 0, 0), -XEN_EACCES);
+    expect("wrong interface_version", xtf_hypercall(__HYPERVISOR_domctl, HC_PTR(&op), 0, 0, 0, 0),
+           -XEN_EACCES);
 
     memset(&op, 0, sizeof(op));
     expect("unknown domctl command", domctl(0x6fff, TARGET, &op), -XEN_ENOSYS);

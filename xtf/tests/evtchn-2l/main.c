@@ -3,7 +3,8 @@
  * kind of port, and what bind_vcpu, close, status, unmask and reset do.
  *
  * dom0 has two vCPUs; vCPU 1 is never started, it is only somewhere
- * else to deliver to (its vcpu_info is read from vCPU 0; no upcall is
+ * else to deliver to (its vcpu_info, shared_info's or registered where
+ * shared_info has none (Arm), is read from vCPU 0; no upcall is
  * taken, the bits are polled).
  *  - IPI to vCPU 1: send sets the port's pending bit, its word's bit in
  *    vCPU 1's evtchn_pending_sel and vCPU 1's upcall_pending, and nothing
@@ -36,12 +37,12 @@ static volatile struct shared_info *s;
 
 static uint64_t sel(unsigned int vcpu)
 {
-    return s->vcpu_info[vcpu].evtchn_pending_sel;
+    return xtf_vcpu_info(vcpu)->evtchn_pending_sel;
 }
 
 static unsigned int upcall(unsigned int vcpu)
 {
-    return s->vcpu_info[vcpu].evtchn_upcall_pending;
+    return xtf_vcpu_info(vcpu)->evtchn_upcall_pending;
 }
 
 /* Forget everything raised so far. */
@@ -49,8 +50,8 @@ static void clear_all(void)
 {
     for ( unsigned int v = 0; v < 2; v++ )
     {
-        s->vcpu_info[v].evtchn_upcall_pending = 0;
-        s->vcpu_info[v].evtchn_pending_sel = 0;
+        xtf_vcpu_info(v)->evtchn_upcall_pending = 0;
+        xtf_vcpu_info(v)->evtchn_pending_sel = 0;
     }
     for ( unsigned int i = 0; i < 64; i++ )
         s->evtchn_pending[i] = 0;
@@ -255,9 +256,9 @@ static void reset(void)
 void test_main(void)
 {
     s = xtf_shared_info();
-    if ( !s )
+    if ( !s || !xtf_vcpu_info(0) || !xtf_vcpu_info(1) )
     {
-        xtf_error("cannot map shared_info");
+        xtf_error("cannot map shared_info or the vcpu_infos");
         return;
     }
     ipi();

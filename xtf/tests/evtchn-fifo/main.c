@@ -103,8 +103,8 @@ static void upcall_seen(const char *what, unsigned int vcpu)
 {
     char buf[96];
     snprintf(buf, sizeof(buf), "%s: upcall_pending of vCPU %u", what, vcpu);
-    evtchn_expect(buf, s->vcpu_info[vcpu].evtchn_upcall_pending, 1);
-    s->vcpu_info[vcpu].evtchn_upcall_pending = 0;
+    evtchn_expect(buf, xtf_vcpu_info(vcpu)->evtchn_upcall_pending, 1);
+    xtf_vcpu_info(vcpu)->evtchn_upcall_pending = 0;
 }
 
 static long ipi(unsigned int vcpu)
@@ -164,7 +164,7 @@ static void order_and_priority(void)
     consume("priority 2", 0, 2, (uint32_t *)&bac[1], 1);
     consume("priority 7", 0, 7, (uint32_t *)&bac[0], 1);
     consume("priority 12", 0, 12, (uint32_t *)&bac[2], 1);
-    s->vcpu_info[0].evtchn_upcall_pending = 0;
+    xtf_vcpu_info(0)->evtchn_upcall_pending = 0;
 
     /* Masked: pending only. Unmask links it. Linked: not twice. */
     __atomic_fetch_or(word(b), MASKED, __ATOMIC_SEQ_CST);
@@ -189,7 +189,7 @@ static void move(void)
         return;
     }
     consume("new interdomain port", 0, 7, &yy, 1); /* raised on binding */
-    s->vcpu_info[0].evtchn_upcall_pending = 0;
+    xtf_vcpu_info(0)->evtchn_upcall_pending = 0;
     evtchn_expect("bind_vcpu(y, 1)", evtchn_bind_vcpu(y, 1), 0);
     evtchn_send(x);
     evtchn_expect("moved: vCPU 0 READY", cb[0]->ready, 0);
@@ -237,22 +237,22 @@ static void back_to_2l(long early)
     evtchn_expect("2-level again: set_priority", set_priority(1, 1), -XEN_ENOSYS);
     p = ipi(0);
     evtchn_expect("2-level again: the first port reused", p, early);
-    s->vcpu_info[0].evtchn_pending_sel = 0;
-    s->vcpu_info[0].evtchn_upcall_pending = 0;
+    xtf_vcpu_info(0)->evtchn_pending_sel = 0;
+    xtf_vcpu_info(0)->evtchn_upcall_pending = 0;
     evtchn_send(p);
     evtchn_expect("2-level again: pending bit", evtchn_test_pending(p), 1);
-    evtchn_expect("2-level again: selector", (long)s->vcpu_info[0].evtchn_pending_sel,
+    evtchn_expect("2-level again: selector", (long)xtf_vcpu_info(0)->evtchn_pending_sel,
                   (long)(1UL << (p / 64)));
-    evtchn_expect("2-level again: upcall_pending", s->vcpu_info[0].evtchn_upcall_pending, 1);
+    evtchn_expect("2-level again: upcall_pending", xtf_vcpu_info(0)->evtchn_upcall_pending, 1);
 }
 
 void test_main(void)
 {
     long early;
     s = xtf_shared_info();
-    if ( !s )
+    if ( !s || !xtf_vcpu_info(0) || !xtf_vcpu_info(1) )
     {
-        xtf_error("cannot map shared_info");
+        xtf_error("cannot map shared_info or the vcpu_infos");
         return;
     }
     early = ipi(0);

@@ -7,11 +7,12 @@
  *  - an offset whose struct would cross the page end, or a misaligned
  *    offset: -ENXIO; a frame that is not RAM: -EINVAL; a vCPU that does
  *    not exist: -ENOENT; another vCPU that is up (2): -EINVAL;
- *  - vCPU 1 (down): registered at page A + 128; what shared_info's
- *    vcpu_info[1] held (upcall mask, arch.cr2) is there, every selector
- *    bit and upcall_pending are set (the re-raise); registering it again
- *    is -EINVAL; an IPI to vCPU 1 then lands in page A, not in
- *    shared_info;
+ *  - vCPU 1 (down): registered at page A + 128 (vcpu1_case: x86.c,
+ *    arm64.c). x86: what shared_info's vcpu_info[1] held (upcall mask,
+ *    arch.cr2) is there. Arm: shared_info has no vcpu_info[1], so vCPU 1
+ *    starts from zeroes. Both: every selector bit and upcall_pending are
+ *    set (the re-raise); registering it again is -EINVAL; an IPI to vCPU
+ *    1 then lands in page A;
  *  - vCPU 33 (no vcpu_info before): registered at page B + 64, re-raised,
  *    and an IPI reaches it there;
  *  - vCPU 0 (the caller itself) may register too; rsvd is ignored, as
@@ -21,6 +22,7 @@
 #include <xtf.h>
 #include <xtf/evtchn.h>
 #include <public/vcpu.h>
+#include "vcpu-info.h"
 
 const char test_title[] = "VCPUOP_register_vcpu_info";
 
@@ -29,7 +31,7 @@ static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static volatile bool spin_release;
 
-static long reg(unsigned int vcpu, void *page, uint32_t offset, uint32_t rsvd)
+long reg(unsigned int vcpu, void *page, uint32_t offset, uint32_t rsvd)
 {
     struct vcpu_register_vcpu_info info = {
         .mfn = (uintptr_t)page >> 12,
@@ -52,7 +54,7 @@ static void spinner(unsigned int id)
         hypercall_yield();
 }
 
-static void expect_reraised(const char *what, volatile struct vcpu_info *vi)
+void expect_reraised(const char *what, volatile struct vcpu_info *vi)
 {
     char buf[80];
     snprintf(buf, sizeof(buf), "%s: selector after registering", what);
@@ -62,7 +64,7 @@ static void expect_reraised(const char *what, volatile struct vcpu_info *vi)
 }
 
 /* An IPI to vcpu lands in vi (and only the port's bits). */
-static void expect_delivery(const char *what, unsigned int vcpu, volatile struct vcpu_info *vi)
+void expect_delivery(const char *what, unsigned int vcpu, volatile struct vcpu_info *vi)
 {
     long p = evtchn_bind_ipi(vcpu);
     char buf[80];
@@ -112,21 +114,7 @@ void test_main(void)
     }
     errors();
 
-    s->vcpu_info[1].evtchn_upcall_mask = 1;
-    s->vcpu_info[1].arch.cr2 = 0x1234;
-    s->vcpu_info[1].evtchn_upcall_pending = 0;
-    s->vcpu_info[1].evtchn_pending_sel = 0;
-    if ( evtchn_expect("register vCPU 1", reg(1, page_a, 128, 0), 0) )
-    {
-        evtchn_expect("copied upcall mask", a->evtchn_upcall_mask, 1);
-        evtchn_expect("copied arch.cr2", (long)a->arch.cr2, 0x1234);
-        expect_reraised("vCPU 1", a);
-        evtchn_expect("register vCPU 1 again", reg(1, page_b, 0, 0), -XEN_EINVAL);
-        expect_delivery("IPI to vCPU 1", 1, a);
-        evtchn_expect(
-            "shared_info's vcpu_info[1] left alone",
-            (long)(s->vcpu_info[1].evtchn_pending_sel | s->vcpu_info[1].evtchn_upcall_pending), 0);
-    }
+    vcpu1_case(s, a, page_a, page_b);
 
     if ( evtchn_expect("register vCPU 33", reg(33, page_b, 64, 0), 0) )
     {

@@ -30,12 +30,12 @@ const char test_title[] = "A foreign mapping keeps its frame alive";
 #define MB_GFN       0x7f100UL /* our slot for d1's mailbox */
 #define MAP_A        0x7f200UL /* our slots for d1's frames */
 #define MAP_B        0x7f201UL
-#define GIVEN_GFN    0x300UL /* d1's frame it gives back */
-#define KEPT_GFN     0x301UL /* d1's frame mapped across its death */
-#define CHURN_GFN    0x400UL /* d1 gives these back and takes them again */
+#define GIVEN_GFN    XTF_GFN(0x300UL) /* d1's frame it gives back */
+#define KEPT_GFN     XTF_GFN(0x301UL) /* d1's frame mapped across its death */
+#define CHURN_GFN    XTF_GFN(0x400UL) /* d1 gives these back and takes them again */
 #define CHURN_NR     64UL
 #define PATTERN      0x5a5a000000000000ULL
-#define DOM0_FILL    0x40000UL /* our own gfns for the reuse push */
+#define DOM0_FILL    XTF_GFN(0x40000UL) /* our own gfns for the reuse push */
 #define DOM0_FILL_NR 512UL
 
 static xtf_mb_t *mb;

@@ -41,14 +41,14 @@ const char test_title[] = "ioreq_server and log-dirty, foreign writes logged";
 #define IOREQ_T   15 /* p2m_ioreq_server */
 #define LOCAL_GFN 0x7f200UL
 #define SRV_GFN   0x7f300UL
-#define F1        0x300UL
-#define F2        0x340UL
-#define MM1       0x500UL /* modified_memory: [MM1, MM1 + 3) */
-#define MM2       0x6a0UL
-#define X         0x800UL /* STREAM writes X and X + 1 */
-#define Y         0x900UL
-#define Z         0x980UL
-#define X3        0xa00UL /* given back by the server's unmap */
+#define F1        XTF_GFN(0x300UL)
+#define F2        XTF_GFN(0x340UL)
+#define MM1       XTF_GFN(0x500UL) /* modified_memory: [MM1, MM1 + 3) */
+#define MM2       XTF_GFN(0x6a0UL)
+#define X         XTF_GFN(0x800UL) /* STREAM writes X and X + 1 */
+#define Y         XTF_GFN(0x900UL)
+#define Z         XTF_GFN(0x980UL)
+#define X3        XTF_GFN(0xa00UL) /* given back by the server's unmap */
 
 static ld_bits_t got, want;
 

@@ -34,9 +34,9 @@ const char test_title[] = "p2m tables come from the domain's own pool";
 
 #define TARGET     1
 #define MB_GFN     0x7f100UL
-#define GIVE_GFN   0x800UL /* d1's RAM it trades away */
+#define GIVE_GFN   XTF_GFN(0x800UL) /* d1's RAM it trades away */
 #define SCATTER_NR 384UL
-#define FAR_GFN    0x40000UL /* 1 GiB: one frame per 2 MiB from here */
+#define FAR_GFN    XTF_GFN(0x40000UL) /* 1 GiB: one frame per 2 MiB from here */
 #define FAR_STRIDE 0x200UL
 #define CHUNK      128UL
 

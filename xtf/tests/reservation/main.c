@@ -28,9 +28,9 @@
 
 const char test_title[] = "decrease_reservation and populate_physmap";
 
-#define BASE_GFN 0x1200UL /* 18 MiB: inside a 2 MiB superpage of dom0 */
+#define BASE_GFN XTF_GFN(0x1200UL) /* RAM + 18 MiB: inside a 2 MiB superpage of dom0 */
 #define MANY     600UL
-#define MANY_GFN 0x1400UL /* 20 MiB */
+#define MANY_GFN XTF_GFN(0x1400UL) /* RAM + 20 MiB */
 
 static xen_pfn_t list[MANY];
 
@@ -129,7 +129,7 @@ static void many_extents(void)
     xtf_p2m_audit(0, "after 600 extents");
 }
 
-#define SHINFO_GFN 0x1600UL /* 22 MiB */
+#define SHINFO_GFN XTF_GFN(0x1600UL) /* RAM + 22 MiB */
 
 static void shared_info_stays(void)
 {

@@ -21,7 +21,7 @@
 
 const char test_title[] = "sysctl physinfo";
 
-#define TEST_GFN 0x1800UL /* 24 MiB, inside dom0's RAM */
+#define TEST_GFN XTF_GFN(0x1800UL) /* RAM + 24 MiB, inside dom0's RAM */
 #define NR       37UL
 
 static xen_pfn_t gfns[NR];
@@ -76,7 +76,7 @@ static void check_errors(void)
 
     op.interface_version = XEN_SYSCTL_INTERFACE_VERSION + 1;
     expect("physinfo with a wrong interface_version",
-           hypercall_via_page(__HYPERVISOR_sysctl, HC_PTR(&op), 0, 0, 0, 0), -XEN_EACCES);
+           xtf_hypercall(__HYPERVISOR_sysctl, HC_PTR(&op), 0, 0, 0, 0), -XEN_EACCES);
     op.cmd = 0x6fff;
     expect("unknown sysctl command", hypercall_sysctl(&op), -XEN_ENOSYS);
 }

@@ -1,14 +1,17 @@
 /*
  * vcpus - a second vCPU can be started the PVH way and really runs.
  *
- * First, VCPUOP_initialise contexts that VM entry would refuse (reserved
- * CR0, EFER, RFLAGS and CR3 bits) must be -EINVAL, not a crashed domain.
+ * First, bad_contexts (x86.c, arm64.c): on x86 VCPUOP_initialise contexts
+ * that VM entry would refuse (reserved CR0, EFER, RFLAGS and CR3 bits)
+ * must be -EINVAL, not a crashed domain; on Arm, where guests start vCPUs
+ * by PSCI, VCPUOP_initialise is refused and vCPU 1 stays down.
  *
- * dom0 (given two vCPUs by test.cfg) starts vCPU 1 with VCPUOP_initialise
- * (struct vcpu_hvm_context, 64-bit mode: our CR3, its own stack, RIP in
- * the runtime) and VCPUOP_up. Then:
+ * dom0 (given two vCPUs by test.cfg) starts vCPU 1 with xtf_vcpu_start
+ * (x86: VCPUOP_initialise with a struct vcpu_hvm_context, 64-bit mode, our
+ * CR3, its own stack, RIP in the runtime, and VCPUOP_up; Arm: PSCI
+ * CPU_ON). Then:
  *  - VCPUOP_is_up(1) must say 1 while it runs;
- *  - on vCPU 1, CPUID's HVM leaf must report vCPU id 1 and the
+ *  - on vCPU 1, xtf_vcpu_id (CPUID's HVM leaf, MPIDR) must say 1 and the
  *    xen_version hypercall must work (hypercalls from a secondary vCPU);
  *  - both vCPUs increment their own counter and a shared one with a
  *    locked add, ITERATIONS times each: afterwards each own counter is
@@ -22,6 +25,7 @@
 #include <public/hvm/hvm_vcpu.h>
 #include <public/vcpu.h>
 #include <public/version.h>
+#include "vcpus.h"
 
 const char test_title[] = "Secondary vCPU bring-up";
 
@@ -42,7 +46,7 @@ static void count(unsigned int me)
     }
 }
 
-static void ap_main(unsigned int id)
+void ap_main(unsigned int id)
 {
     ap_cpuid_vcpu = xtf_vcpu_id();
     ap_version = hypercall_xen_version(XENVER_version, NULL);
@@ -75,42 +79,6 @@ static bool wait_down(void)
         hypercall_yield();
     }
     return false;
-}
-
-/* A context VM entry would refuse is refused by VCPUOP_initialise
- * (-EINVAL), and leaves vCPU 1 uninitialised: the start below works. */
-static void bad_contexts(void)
-{
-    static const struct
-    {
-        const char *what;
-        unsigned int field;
-        uint64_t bits;
-    } bad[] = {
-        { "CR0 bit 32", 0, 1ULL << 32 },  { "CR0.NW without CD", 0, 1ULL << 29 },
-        { "EFER bit 1", 1, 1ULL << 1 },   { "EFER.SVME", 1, 1ULL << 12 },
-        { "RFLAGS bit 3", 2, 1ULL << 3 }, { "RFLAGS.VM", 2, 1ULL << 17 },
-        { "CR3 bit 63", 3, 1ULL << 63 },
-    };
-
-    for ( unsigned int i = 0; i < ARRAY_SIZE(bad); i++ )
-    {
-        struct vcpu_hvm_context ctx = { .mode = VCPU_HVM_MODE_64B };
-        struct vcpu_hvm_x86_64 *r = &ctx.cpu_regs.x86_64;
-        uint64_t *field[] = { &r->cr0, &r->efer, &r->rflags, &r->cr3 };
-        long rc;
-
-        r->rip = (uint64_t)(uintptr_t)ap_main;
-        r->rflags = 0x2;
-        r->cr0 = read_cr0();
-        r->cr3 = read_cr3();
-        r->cr4 = read_cr4();
-        r->efer = X86_EFER_LME | X86_EFER_LMA;
-        *field[bad[i].field] |= bad[i].bits;
-        rc = hypercall_vcpu_op(VCPUOP_initialise, 1, &ctx);
-        if ( rc != -XEN_EINVAL )
-            xtf_failure("VCPUOP_initialise with %s: %ld, not -EINVAL", bad[i].what, rc);
-    }
 }
 
 static bool start_ap(void)

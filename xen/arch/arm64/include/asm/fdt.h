@@ -11,7 +11,7 @@
 #include <xen/types.h>
 
 #define DT_MAX_MEMORY  8
-#define DT_MAX_MODULES 16
+#define DT_MAX_MODULES 64
 #define DT_MAX_CPUS    8 /* NR_CPUS (smpboot.c checks) */
 
 enum psci_conduit

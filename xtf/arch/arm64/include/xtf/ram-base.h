@@ -21,4 +21,8 @@
 #define XTF_HOLE_EDGE_RAM_GFN   (XTF_RAM_BASE >> 12)
 #define XTF_HOLE_EDGE_RAM_ORDER 9
 
+/* XENMEM_memory_map is x86's: Xen on Arm answers -ENOSYS (the
+ * guest finds its memory in the device tree). */
+#define XTF_HAS_MEMORY_MAP 0
+
 #endif /* XTF_RAM_BASE_H */
