@@ -14,8 +14,8 @@
 /* Assembler, not C: clang-format keeps out. */
 /* clang-format off */
 
-/* x2-x29 to [sp, #16] .. [sp, #224]: a whole frame. */
-.macro frame_save_x2_x29
+/* x2-x17 to [sp, #16] .. [sp, #128]: the part both kinds share. */
+.macro frame_save_x2_x17
         stp     x2, x3, [sp, #16]
         stp     x4, x5, [sp, #32]
         stp     x6, x7, [sp, #48]
@@ -24,6 +24,22 @@
         stp     x12, x13, [sp, #96]
         stp     x14, x15, [sp, #112]
         stp     x16, x17, [sp, #128]
+.endm
+
+.macro frame_load_x2_x17
+        ldp     x2, x3, [sp, #16]
+        ldp     x4, x5, [sp, #32]
+        ldp     x6, x7, [sp, #48]
+        ldp     x8, x9, [sp, #64]
+        ldp     x10, x11, [sp, #80]
+        ldp     x12, x13, [sp, #96]
+        ldp     x14, x15, [sp, #112]
+        ldp     x16, x17, [sp, #128]
+.endm
+
+/* x2-x29 to [sp, #16] .. [sp, #224]: a whole frame. */
+.macro frame_save_x2_x29
+        frame_save_x2_x17
         stp     x18, x19, [sp, #144]
         stp     x20, x21, [sp, #160]
         stp     x22, x23, [sp, #176]
@@ -33,14 +49,7 @@
 .endm
 
 .macro frame_load_x2_x29
-        ldp     x2, x3, [sp, #16]
-        ldp     x4, x5, [sp, #32]
-        ldp     x6, x7, [sp, #48]
-        ldp     x8, x9, [sp, #64]
-        ldp     x10, x11, [sp, #80]
-        ldp     x12, x13, [sp, #96]
-        ldp     x14, x15, [sp, #112]
-        ldp     x16, x17, [sp, #128]
+        frame_load_x2_x17
         ldp     x18, x19, [sp, #144]
         ldp     x20, x21, [sp, #160]
         ldp     x22, x23, [sp, #176]
@@ -52,26 +61,12 @@
 /* The caller-saved x2-x18 and the frame pointer x29 (x18 and x29 share
  * x18's pair slot): enough around a call into C that keeps x19-x28. */
 .macro frame_save_caller
-        stp     x2, x3, [sp, #16]
-        stp     x4, x5, [sp, #32]
-        stp     x6, x7, [sp, #48]
-        stp     x8, x9, [sp, #64]
-        stp     x10, x11, [sp, #80]
-        stp     x12, x13, [sp, #96]
-        stp     x14, x15, [sp, #112]
-        stp     x16, x17, [sp, #128]
+        frame_save_x2_x17
         stp     x18, x29, [sp, #144]
 .endm
 
 .macro frame_load_caller
-        ldp     x2, x3, [sp, #16]
-        ldp     x4, x5, [sp, #32]
-        ldp     x6, x7, [sp, #48]
-        ldp     x8, x9, [sp, #64]
-        ldp     x10, x11, [sp, #80]
-        ldp     x12, x13, [sp, #96]
-        ldp     x14, x15, [sp, #112]
-        ldp     x16, x17, [sp, #128]
+        frame_load_x2_x17
         ldp     x18, x29, [sp, #144]
 .endm
 
