@@ -27,38 +27,12 @@ static void enable_fp(void)
     asm volatile("msr cpacr_el1, %0; isb" ::"r"(read_sysreg(cpacr_el1) | CPACR_FPEN));
 }
 
-static void load_v(const uint64_t *p)
-{
-    asm volatile("ldp q0, q1, [%0, #0];     ldp q2, q3, [%0, #32]\n\t"
-                 "ldp q4, q5, [%0, #64];    ldp q6, q7, [%0, #96]\n\t"
-                 "ldp q8, q9, [%0, #128];   ldp q10, q11, [%0, #160]\n\t"
-                 "ldp q12, q13, [%0, #192]; ldp q14, q15, [%0, #224]\n\t"
-                 "ldp q16, q17, [%0, #256]; ldp q18, q19, [%0, #288]\n\t"
-                 "ldp q20, q21, [%0, #320]; ldp q22, q23, [%0, #352]\n\t"
-                 "ldp q24, q25, [%0, #384]; ldp q26, q27, [%0, #416]\n\t"
-                 "ldp q28, q29, [%0, #448]; ldp q30, q31, [%0, #480]" ::"r"(p)
-                 : "memory");
-}
-
-static void save_v(uint64_t *p)
-{
-    asm volatile("stp q0, q1, [%0, #0];     stp q2, q3, [%0, #32]\n\t"
-                 "stp q4, q5, [%0, #64];    stp q6, q7, [%0, #96]\n\t"
-                 "stp q8, q9, [%0, #128];   stp q10, q11, [%0, #160]\n\t"
-                 "stp q12, q13, [%0, #192]; stp q14, q15, [%0, #224]\n\t"
-                 "stp q16, q17, [%0, #256]; stp q18, q19, [%0, #288]\n\t"
-                 "stp q20, q21, [%0, #320]; stp q22, q23, [%0, #352]\n\t"
-                 "stp q24, q25, [%0, #384]; stp q26, q27, [%0, #416]\n\t"
-                 "stp q28, q29, [%0, #448]; stp q30, q31, [%0, #480]" ::"r"(p)
-                 : "memory");
-}
-
 static bool regs_intact(unsigned long round)
 {
     uint64_t fpcr = read_sysreg(fpcr), fpsr = read_sysreg(fpsr);
     unsigned int i;
 
-    save_v(got);
+    xtf_fp_save_v(got);
     for ( i = 0; i < 64; i++ )
         if ( got[i] != want[i] )
         {
@@ -86,7 +60,7 @@ void test_main(void)
     {
         for ( i = 0; i < 64; i++ )
             want[i] = 0x0123456789abcdefUL * (i + 1) + round;
-        load_v(want);
+        xtf_fp_load_v(want);
         hypercall_yield();
         if ( !regs_intact(round) )
             return;

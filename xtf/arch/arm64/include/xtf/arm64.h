@@ -42,6 +42,34 @@ static inline void xtf_store64(uint64_t *p, uint64_t v)
 {
     __asm__ volatile("str %1, %0" : "=Q"(*p) : "r"(v) : "memory");
 }
+/* V0-V31 from / to v[64] (two words per register, in order); the FP
+ * tests' one copy. The caller enables FP (CPACR_EL1.FPEN) first. */
+static inline void xtf_fp_load_v(const uint64_t *v)
+{
+    __asm__ volatile("ldp q0, q1, [%0, #0];     ldp q2, q3, [%0, #32]\n\t"
+                     "ldp q4, q5, [%0, #64];    ldp q6, q7, [%0, #96]\n\t"
+                     "ldp q8, q9, [%0, #128];   ldp q10, q11, [%0, #160]\n\t"
+                     "ldp q12, q13, [%0, #192]; ldp q14, q15, [%0, #224]\n\t"
+                     "ldp q16, q17, [%0, #256]; ldp q18, q19, [%0, #288]\n\t"
+                     "ldp q20, q21, [%0, #320]; ldp q22, q23, [%0, #352]\n\t"
+                     "ldp q24, q25, [%0, #384]; ldp q26, q27, [%0, #416]\n\t"
+                     "ldp q28, q29, [%0, #448]; ldp q30, q31, [%0, #480]" ::"r"(v)
+                     : "memory");
+}
+
+static inline void xtf_fp_save_v(uint64_t *v)
+{
+    __asm__ volatile("stp q0, q1, [%0, #0];     stp q2, q3, [%0, #32]\n\t"
+                     "stp q4, q5, [%0, #64];    stp q6, q7, [%0, #96]\n\t"
+                     "stp q8, q9, [%0, #128];   stp q10, q11, [%0, #160]\n\t"
+                     "stp q12, q13, [%0, #192]; stp q14, q15, [%0, #224]\n\t"
+                     "stp q16, q17, [%0, #256]; stp q18, q19, [%0, #288]\n\t"
+                     "stp q20, q21, [%0, #320]; stp q22, q23, [%0, #352]\n\t"
+                     "stp q24, q25, [%0, #384]; stp q26, q27, [%0, #416]\n\t"
+                     "stp q28, q29, [%0, #448]; stp q30, q31, [%0, #480]" ::"r"(v)
+                     : "memory");
+}
+
 /* x0 at entry: the IPA of the device tree the hypervisor wrote. */
 extern uint64_t xtf_boot_dt;
 
