@@ -60,13 +60,24 @@ long xtf_frame_of_gfn(domid_t domid, uint64_t gfn, struct xen_sysctl_wren_frame 
     return frame_sysctl(&in, f);
 }
 
+/*
+ * A pending, unmasked upcall ends SCHEDOP_poll at once (Xen's rule), and
+ * these tests never take upcalls, so one stray pending port (a console or
+ * mailbox notification) would turn the sleep into a busy loop: the vCPU
+ * would keep running and a real #MC from QEMU could land in it instead of
+ * in the hypervisor (vmce-qemu). The upcall mask is set for the sleep.
+ */
 void xtf_vmce_sleep(uint64_t ns)
 {
     static long port = -1;
     evtchn_port_t p;
     struct sched_poll poll = { .nr_ports = 1 };
+    int id = xtf_vcpu_id();
+    volatile struct vcpu_info *vi = xtf_vcpu_info(id < 0 ? 0 : (unsigned int)id);
+    uint8_t mask = vi ? vi->evtchn_upcall_mask : 1;
 
-    xtf_shared_info();
+    if ( vi )
+        vi->evtchn_upcall_mask = 1;
     if ( port < 0 )
         port = evtchn_alloc_unbound(DOMID_SELF, 0);
     p = port < 0 ? 0 : (evtchn_port_t)port;
@@ -74,4 +85,6 @@ void xtf_vmce_sleep(uint64_t ns)
     poll.timeout = xtf_now() + ns;
     while ( xtf_now() < poll.timeout )
         hypercall_sched_op(SCHEDOP_poll, &poll);
+    if ( vi )
+        vi->evtchn_upcall_mask = mask;
 }
