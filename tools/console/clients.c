@@ -155,6 +155,19 @@ static int client_input(struct cons_dom *d, struct cons_client *c, bool *progres
     return 0;
 }
 
+/* Send every client, those still waiting to be accepted too, what it has
+ * not had yet, as much as its socket takes now: the last output of a
+ * domain that is going away. */
+void clients_flush(struct cons_dom *d)
+{
+    struct cons_client *c;
+    bool progress;
+
+    accept_clients(d);
+    for ( c = d->clients; c; c = c->next )
+        client_output(d, c, &progress);
+}
+
 bool clients_run(struct cons_dom *d)
 {
     struct cons_client **link = &d->clients, *c;

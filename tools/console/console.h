@@ -52,5 +52,6 @@ void dom_notify(struct cons_dom *d);
 int clients_listen(struct cons_dom *d);
 void clients_close(struct cons_dom *d);
 bool clients_run(struct cons_dom *d);
+void clients_flush(struct cons_dom *d);
 
 #endif /* CONSOLE_PRIVATE_H */

@@ -95,17 +95,6 @@ int xenconsoled_add_domain(struct xenconsoled *xc, unsigned int domid, unsigned 
     return 0;
 }
 
-int xenconsoled_remove_domain(struct xenconsoled *xc, unsigned int domid)
-{
-    struct cons_dom **link = dom_link(xc, domid), *d = *link;
-
-    if ( !d )
-        return -ENOENT;
-    *link = d->next;
-    dom_free(d);
-    return 0;
-}
-
 uint64_t log_start(const struct cons_dom *d)
 {
     return d->total > XENCONSOLED_LOG_SIZE ? d->total - XENCONSOLED_LOG_SIZE : 0;
@@ -157,6 +146,35 @@ static bool drain_ring(struct cons_dom *d)
         dom_notify(d);
     }
     return n > 0;
+}
+
+/*
+ * A domain is removed when the toolstack destroys it, which may be in the
+ * same pass as its last words reached the ring (the guest prints its
+ * verdict and powers off; the death service reaps it before this daemon
+ * drains again). Those bytes go to the log and the attached clients
+ * before the ring is let go: one ring's worth at most, so a guest still
+ * writing cannot keep the removal going.
+ */
+static void dom_final_drain(struct cons_dom *d)
+{
+    unsigned int passes = sizeof(d->intf->out) / XENCONSOLED_BURST + 1;
+
+    while ( passes-- && drain_ring(d) )
+        ;
+    clients_flush(d);
+}
+
+int xenconsoled_remove_domain(struct xenconsoled *xc, unsigned int domid)
+{
+    struct cons_dom **link = dom_link(xc, domid), *d = *link;
+
+    if ( !d )
+        return -ENOENT;
+    *link = d->next;
+    dom_final_drain(d);
+    dom_free(d);
+    return 0;
 }
 
 bool xenconsoled_run(struct xenconsoled *xc)

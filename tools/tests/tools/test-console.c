@@ -330,6 +330,34 @@ static void test_add_remove_leaves_nothing(void)
     teardown();
 }
 
+/* The guest's last words, in the ring when the toolstack removes the
+ * domain (nothing ran in between), reach a client before its end of
+ * file: wait-console must see a verdict printed just before poweroff. */
+static void test_remove_flushes_last_words(void)
+{
+    static const char last[] = "Test result: SUCCESS\n";
+    char buf[4096];
+    unsigned int got = 0;
+    ssize_t n;
+    int fd;
+
+    setup();
+    CHECK_EQ(xenconsoled_add_domain(xc, 1, 0x9e, 5), 0);
+    fd = attach(1);
+    memset(buf, 'x', sizeof(buf));
+    CHECK_EQ(guest_write(1, buf, sizeof(fk.page[1].out) - (sizeof(last) - 1)),
+             sizeof(fk.page[1].out) - (sizeof(last) - 1));
+    CHECK_EQ(guest_write(1, last, sizeof(last) - 1), sizeof(last) - 1);
+    CHECK_EQ(xenconsoled_remove_domain(xc, 1), 0);
+    while ( (n = recv(fd, buf + got, sizeof(buf) - got, 0)) > 0 )
+        got += n;
+    CHECK_EQ(n, 0);
+    CHECK_EQ(got, sizeof(fk.page[1].out));
+    CHECK(!memcmp(buf + got - (sizeof(last) - 1), last, sizeof(last) - 1));
+    close(fd);
+    teardown();
+}
+
 static const struct test_case cases[] = {
     { "console.log-then-live", test_log_then_live },
     { "console.input", test_input },
@@ -338,6 +366,7 @@ static const struct test_case cases[] = {
     { "console.burst-fairness", test_burst_fairness },
     { "console.hostile-indexes", test_hostile_indexes },
     { "console.add-remove-leaves-nothing", test_add_remove_leaves_nothing },
+    { "console.remove-flushes-last-words", test_remove_flushes_last_words },
 };
 
 int main(void)
