@@ -43,7 +43,7 @@ EMU_PID= PEER_PID=
 [[ -n $T_PEER && $platform != qemu-svm ]] &&
     die "$test is a two-machine test: qemu-svm only (Bochs has no ivshmem)"
 tmp=$(wren_tmpdir "$platform-$test") || die "cannot make a scratch directory under $BUILD/tmp"
-cleanup() { kill_group "$EMU_PID"; kill_group "$PEER_PID"; rm -rf "$tmp"; }
+cleanup() { kill_group "$EMU_PID"; kill_group "$PEER_PID"; qemu_helpers_end; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP

@@ -26,6 +26,8 @@ judge_scan()
         line = $0
         if (trim(line) == "")
             next
+        if (line ~ /^\(runner\) /)   # notes of the runner (qemu.sh), not of the machine
+            next
         last = line
         if (line ~ /^\(XEN\) /) {
             msg = substr(line, 7)

@@ -55,14 +55,11 @@ qemu_argv()
 # Each serial line "WREN-MONITOR: mce ARGS" (a guest asking for a machine
 # check, docs/designs/vmce.md) is sent once, as "mce ARGS", to QEMU's
 # monitor on PIPE.in; only `mce` with hexadecimal/decimal arguments is
-# passed on. The monitor's answers go to PIPE.log. Runs until killed.
+# passed on. Runs until killed.
 qemu_monitor_watch()
 {
-    local log=$1 pipe=$2 sent=0 lines line reader
+    local log=$1 pipe=$2 sent=0 lines line
 
-    cat "$pipe.out" >"$pipe.log" &
-    reader=$!
-    trap 'kill "$reader" 2>/dev/null; exit 0' TERM
     while :; do
         mapfile -t lines < <(grep -a -o 'WREN-MONITOR: mce[ 0-9a-fx]*' "$log")
         while (( sent < ${#lines[@]} )); do
@@ -74,30 +71,106 @@ qemu_monitor_watch()
     done
 }
 
+# qemu_wait_dump PIPE LIMIT: wait for QEMU (EMU_PID) and set EMU_STATUS;
+# two seconds before the time limit, ask its monitor for every CPU's
+# registers (the answer lands in PIPE.log), so a run that hangs says where
+# each CPU was (qemu_limit_report). The timer is a plain `sleep` child,
+# reaped here: nothing is left behind. The pipe is opened read-write,
+# which never blocks, even if QEMU has just gone.
+qemu_wait_dump()
+{
+    local pipe=$1 at=$(( $2 > 4 ? $2 - 2 : $2 )) timer done= fd
+
+    sleep "$at" &
+    timer=$!
+    wait -n -p done "$EMU_PID" "$timer" 2>/dev/null
+    EMU_STATUS=$?
+    if [[ $done != "$EMU_PID" ]]; then
+        exec {fd}<>"$pipe.in"
+        printf 'info registers -a\n' >&"$fd"
+        exec {fd}>&-
+        wait "$EMU_PID" 2>/dev/null
+        EMU_STATUS=$?
+    fi
+    { kill -KILL "$timer"; wait "$timer"; } 2>/dev/null
+}
+
+# qemu_limit_report PIPE SERIAL_LOG EMU_LOG: for a run killed at its
+# limit, append the monitor's register dump to EMU_LOG and one line per
+# CPU to SERIAL_LOG (its tail is what a failure prints): RIP, whether it
+# was halted, CR3, and where it was: in the hypervisor (CR3 is its
+# boot_pml4) with the function at RIP from xen-syms, or in a guest; and
+# the short form of it in EMU_DIAG, for the verdict line.
+qemu_limit_report()
+{
+    local pipe=$1 log=$2 emulog=$3 syms=${XEN_BIN%/*}/xen-syms cpu rip hlt cr3 where fn cpus= xen_cr3=
+
+    if [[ ! -s $pipe.log ]]; then
+        echo "(runner) at the time limit QEMU's monitor gave no registers" >>"$log"
+        return
+    fi
+    { echo "--- QEMU monitor at the time limit ---"; cat "$pipe.log"; } >>"$emulog"
+    [[ -f $syms ]] && xen_cr3=$(nm "$syms" 2>/dev/null | awk '$3 == "boot_pml4" { print $1 }')
+    while read -r cpu rip hlt cr3; do
+        if [[ -n $xen_cr3 ]] && (( 16#$cr3 == 16#$xen_cr3 )); then
+            fn=$(addr2line -f -e "$syms" "0x$rip" 2>/dev/null | head -n 1)
+            where="in the hypervisor: $(addr2line -f -e "$syms" "0x$rip" 2>/dev/null | paste -sd' ')"
+        else
+            fn=guest where="in a guest"
+        fi
+        (( hlt == 1 )) && fn+=" (halted)"
+        cpus+="${cpus:+, }CPU $cpu $fn"
+        echo "(runner) at the time limit CPU $cpu: RIP=$rip HLT=$hlt CR3=$cr3, $where" >>"$log"
+    done < <(awk '{ sub(/\r$/, "") }
+                  /^CPU#/ { cpu = substr($1, 5) }
+                  /^RIP=/ { rip = substr($1, 5); hlt = $0; sub(/.*HLT=/, "", hlt); sub(/ .*/, "", hlt) }
+                  /^CR0=/ { cr3 = $0; sub(/.*CR3=/, "", cr3); sub(/ .*/, "", cr3); print cpu, rip, hlt, cr3 }' \
+                 "$pipe.log")
+    EMU_DIAG+="${EMU_DIAG:+; }at the limit: $cpus"
+}
+
+# qemu_helpers_end: end qemu_run's monitor reader and mce watcher (also the runner's cleanup, for an interrupted run). KILL, not
+# TERM: they are subshells with the runner's traps until they run their
+# first command (qemu_peer_wait says why that matters).
+qemu_helpers_end()
+{
+    [[ -n ${QEMU_HELPERS:-} ]] || return 0
+    # shellcheck disable=SC2086 # a list of PIDs
+    { kill -KILL $QEMU_HELPERS; wait $QEMU_HELPERS; } 2>/dev/null
+    QEMU_HELPERS=
+    return 0
+}
+
 # qemu_run SERIAL_LOG EMU_LOG LIMIT: boot with a time limit in the
 # background of this shell (EMU_PID names its process group, so a trap can
-# end it) and wait. Sets EMU_STATUS, EMU_TIMED_OUT, EMU_NOTE and EMU_DIAG.
+# end it) and wait. QEMU's monitor is on a pair of pipes beside EMU_LOG
+# (answers in monitor.log): the mce watcher writes to it, and so does the
+# register dump before the limit. Sets EMU_STATUS, EMU_TIMED_OUT, EMU_NOTE
+# and EMU_DIAG.
 qemu_run()
 {
-    local log=$1 emulog=$2 limit=$3 pipe=${2%/*}/monitor watcher=
+    local log=$1 emulog=$2 limit=$3 pipe=${2%/*}/monitor watcher= reader
 
     qemu_argv "file:$log" "$emulog"
+    mkfifo "$pipe.in" "$pipe.out" || die "cannot make the monitor pipes $pipe.in/.out"
+    QEMU_CMD=("${QEMU_CMD[@]:0:${#QEMU_CMD[@]}-2}" -monitor "pipe:$pipe")
+    # Their output goes nowhere: a leftover `sleep` must not hold the
+    # runner's stdout open for whoever reads it.
+    cat "$pipe.out" >"$pipe.log" 2>/dev/null &
+    reader=$!
     if [[ ${T_QEMU_MONITOR:-} == yes ]]; then
-        mkfifo "$pipe.in" "$pipe.out" || die "cannot make the monitor pipes $pipe.in/.out"
-        QEMU_CMD=("${QEMU_CMD[@]:0:${#QEMU_CMD[@]}-2}" -monitor "pipe:$pipe")
-        qemu_monitor_watch "$log" "$pipe" &
+        qemu_monitor_watch "$log" "$pipe" >/dev/null 2>&1 &
         watcher=$!
     fi
+    QEMU_HELPERS="$reader $watcher"
     ( cd "$XTF_DIR" && exec timeout -s KILL "$limit" "${QEMU_CMD[@]}" ) </dev/null >"$emulog" 2>&1 &
     EMU_PID=$!
-    wait "$EMU_PID" 2>/dev/null
-    EMU_STATUS=$?
+    qemu_wait_dump "$pipe" "$limit"
     EMU_PID=
-    if [[ -n $watcher ]]; then
-        kill "$watcher" 2>/dev/null
-        wait "$watcher" 2>/dev/null
-    fi
+    qemu_helpers_end
     qemu_collect "$emulog"
+    (( EMU_TIMED_OUT )) && qemu_limit_report "$pipe" "$log" "$emulog"
+    return 0
 }
 
 # qemu_collect EMU_LOG: interpret EMU_STATUS and QEMU's own logs.
