@@ -12,6 +12,12 @@
  * nobody but its owner (frame_held_by_others): so the last report comes
  * after the mapping went, and covers the writes made just before.
  *
+ * The bits cover a window of words that grows to take in each mapped
+ * gfn, downwards as well as upwards: a domain whose RAM starts high (Arm's
+ * at gfn 0x40000) pays for the gfns it has, not for the ones below. Words
+ * are named by their absolute index (gfn / 64), so a report that runs
+ * while the window moves still finds every word that was set before it.
+ *
  * May not touch: p2m entries (it only looks them up), the dirty bitmap
  * other than through logdirty_mark. Its lock is taken alone.
  */
@@ -21,73 +27,117 @@
 #include <xen/sched.h>
 #include <xen/frame.h>
 #include <xen/logdirty.h>
-#include <wren/bitops.h>
 
 #define WORD_BITS 64
 
-static uint64_t words(uint64_t bits)
+static uint64_t pages(uint64_t words)
 {
-    return MAX(bitmap_words(bits), 1);
+    return (words * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
 }
 
-static uint64_t pages(uint64_t bits)
+static int charge(struct logdirty_domain *ld, uint64_t words)
 {
-    return (words(bits) * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    return ld->charge_to ? p2m_pool_charge(ld->charge_to, pages(words)) : 0;
 }
 
-static int charge(struct logdirty_domain *ld, uint64_t bits)
+static void uncharge(struct logdirty_domain *ld, uint64_t words)
 {
-    return ld->charge_to ? p2m_pool_charge(ld->charge_to, pages(bits)) : 0;
+    if ( ld->charge_to && words )
+        p2m_pool_uncharge(ld->charge_to, pages(words));
 }
 
-static void uncharge(struct logdirty_domain *ld, uint64_t bits)
+/* The window [first, first + nr) words, under foreign_lock. */
+struct window
 {
-    if ( ld->charge_to && bits )
-        p2m_pool_uncharge(ld->charge_to, pages(bits));
+    uint64_t first, nr;
+};
+
+static bool covers(struct window w, uint64_t word)
+{
+    return w.nr && word >= w.first && word - w.first < w.nr;
 }
 
-/* The bitmap, grown to cover gfn; allocated outside the lock, swapped in
- * under it. Charged to the domain whose frames it describes. */
-static int grow(struct logdirty_domain *ld, uint64_t gfn)
+/* The window after taking in word: twice the old size at least (so
+ * growing is rare), on the side the word is on. */
+static struct window widened(struct window w, uint64_t word)
 {
-    uint64_t want = MAX((gfn | (WORD_BITS - 1)) + 1, ld->foreign_bits * 2);
-    uint64_t *bits, *old, old_bits = want;
+    struct window n;
+    uint64_t end;
 
-    if ( charge(ld, want) )
+    if ( !w.nr )
+        return (struct window){ .first = word, .nr = 1 };
+    if ( word < w.first )
+    {
+        end = w.first + w.nr;
+        n.first = MIN(word, end > 2 * w.nr ? end - 2 * w.nr : 0);
+        n.nr = end - n.first;
+        return n;
+    }
+    n.first = w.first;
+    n.nr = MAX(word - w.first + 1, 2 * w.nr);
+    return n;
+}
+
+static struct window current_window(struct logdirty_domain *ld)
+{
+    return (struct window){ .first = ld->foreign_first, .nr = ld->foreign ? ld->foreign_words : 0 };
+}
+
+/*
+ * Grow the window to cover word: the new bitmap is charged and allocated
+ * outside the lock and swapped in under it, the old bits copied to their
+ * place in it. Charged to the domain whose frames it describes.
+ */
+static int grow(struct logdirty_domain *ld, uint64_t word)
+{
+    struct window old, want;
+    uint64_t *bits, *drop, drop_words;
+
+    spin_lock(&ld->foreign_lock);
+    want = widened(current_window(ld), word);
+    spin_unlock(&ld->foreign_lock);
+    if ( charge(ld, want.nr) )
         return -ENOMEM;
-    bits = xzalloc_array(uint64_t, words(want));
+    bits = xzalloc_array(uint64_t, want.nr);
     if ( !bits )
     {
-        uncharge(ld, want);
+        uncharge(ld, want.nr);
         return -ENOMEM;
     }
     spin_lock(&ld->foreign_lock);
-    if ( gfn < ld->foreign_bits ) /* another CPU grew it meanwhile */
-        old = bits;
+    old = current_window(ld);
+    if ( covers(old, word) ||
+         (old.nr && !(covers(want, old.first) && covers(want, old.first + old.nr - 1))) )
+    {
+        drop = bits; /* another CPU grew it meanwhile: try again */
+        drop_words = want.nr;
+    }
     else
     {
-        old_bits = ld->foreign_bits;
-        if ( ld->foreign )
-            memcpy(bits, ld->foreign, words(ld->foreign_bits) * sizeof(uint64_t));
-        old = ld->foreign;
+        if ( old.nr )
+            memcpy(bits + (old.first - want.first), ld->foreign, old.nr * sizeof(uint64_t));
+        drop = ld->foreign;
+        drop_words = old.nr;
         ld->foreign = bits;
-        ld->foreign_bits = want;
+        ld->foreign_first = want.first;
+        ld->foreign_words = want.nr;
     }
     spin_unlock(&ld->foreign_lock);
-    xfree(old);
-    uncharge(ld, old_bits);
+    xfree(drop);
+    uncharge(ld, drop_words);
     return 0;
 }
 
-/* Set gfn's bit if the bitmap covers it; false if it does not. */
+/* Set gfn's bit if the window covers it; false if it does not. */
 static bool set_bit_locked(struct logdirty_domain *ld, uint64_t gfn)
 {
+    uint64_t word = gfn / WORD_BITS;
     bool ok;
 
     spin_lock(&ld->foreign_lock);
-    ok = gfn < ld->foreign_bits;
+    ok = covers(current_window(ld), word);
     if ( ok )
-        ld->foreign[gfn / WORD_BITS] |= 1ULL << (gfn % WORD_BITS);
+        ld->foreign[word - ld->foreign_first] |= 1ULL << (gfn % WORD_BITS);
     spin_unlock(&ld->foreign_lock);
     return ok;
 }
@@ -99,21 +149,22 @@ int logdirty_foreign_mapped(struct domain *d, uint64_t gfn)
     if ( gfn >= P2M_GFN_LIMIT )
         return -EINVAL;
     while ( !set_bit_locked(ld, gfn) )
-        if ( grow(ld, gfn) )
+        if ( grow(ld, gfn / WORD_BITS) )
             return -ENOMEM;
     return 0;
 }
 
-/* Take word w's bits (clearing them); 0 past the end. */
-static uint64_t take_word(struct logdirty_domain *ld, uint64_t w)
+/* Take the bits of absolute word `word` (clearing them); 0 outside the
+ * window. */
+static uint64_t take_word(struct logdirty_domain *ld, uint64_t word)
 {
     uint64_t got = 0;
 
     spin_lock(&ld->foreign_lock);
-    if ( w < words(ld->foreign_bits) && ld->foreign )
+    if ( covers(current_window(ld), word) )
     {
-        got = ld->foreign[w];
-        ld->foreign[w] = 0;
+        got = ld->foreign[word - ld->foreign_first];
+        ld->foreign[word - ld->foreign_first] = 0;
     }
     spin_unlock(&ld->foreign_lock);
     return got;
@@ -135,29 +186,37 @@ static void report_one(struct domain *d, uint64_t gfn)
         set_bit_locked(&d->logdirty, gfn);
 }
 
+/* Every word the window held when the report began keeps its absolute
+ * index however the window grows meanwhile, so none is missed; words it
+ * grows by were mapped during the report and are the next one's. */
 void logdirty_foreign_report(struct domain *d)
 {
     struct logdirty_domain *ld = &d->logdirty;
-    uint64_t w, nr = words(ACCESS_ONCE(ld->foreign_bits));
+    struct window w;
+    uint64_t word;
 
-    for ( w = 0; w < nr && ACCESS_ONCE(ld->foreign); w++ )
+    spin_lock(&ld->foreign_lock);
+    w = current_window(ld);
+    spin_unlock(&ld->foreign_lock);
+    for ( word = w.first; word < w.first + w.nr; word++ )
     {
-        uint64_t bits = take_word(ld, w);
+        uint64_t bits = take_word(ld, word);
 
         while ( bits )
         {
             unsigned int b = __builtin_ctzll(bits);
 
             bits &= bits - 1;
-            report_one(d, w * WORD_BITS + b);
+            report_one(d, word * WORD_BITS + b);
         }
     }
 }
 
 void logdirty_foreign_free(struct domain *d)
 {
-    uncharge(&d->logdirty, d->logdirty.foreign ? d->logdirty.foreign_bits : 0);
+    uncharge(&d->logdirty, d->logdirty.foreign ? d->logdirty.foreign_words : 0);
     xfree(d->logdirty.foreign);
     d->logdirty.foreign = NULL;
-    d->logdirty.foreign_bits = 0;
+    d->logdirty.foreign_first = 0;
+    d->logdirty.foreign_words = 0;
 }
