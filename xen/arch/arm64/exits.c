@@ -32,13 +32,8 @@
 #define ESR_EC_FP        0x07 /* FP/SIMD trapped by CPTR_EL2.TFP */
 #define ESR_ISS(e)       ((e)&0x1ffffffUL)
 #define HVC_XEN_IMM      0xea1 /* Xen's hypercall immediate */
-#define DABT_ISV         (1UL << 24)
-#define DABT_SAS(e)      (((e) >> 22) & 3)
-#define DABT_SRT(e)      (((e) >> 16) & 0x1f)
-#define DABT_S1PTW       (1UL << 7)
-#define DABT_WNR         (1UL << 6)
-#define FSC_TRANSLATION  0x04 /* 0b0001LL: levels 0-3 */
-#define FSC_PERMISSION   0x0c /* 0b0011LL */
+#define FSC_TRANSLATION  0x04  /* 0b0001LL: levels 0-3 */
+#define FSC_PERMISSION   0x0c  /* 0b0011LL */
 #define FSC_TYPE(f)      ((f)&0x3c)
 #define HPFAR_FIPA(h)    (((h) >> 4) & 0xffffffffffUL) /* IPA[51:12] */
 #define SYSREG_ISS_READ  (1UL << 0)
@@ -187,8 +182,10 @@ static bool drop_ro_write(struct vcpu *v, p2m_type_t t, p2m_access_t a)
  * A guest write the entry refuses (the core's write path, x86's
  * hvm_handle_npf order): the first write to a
  * ram_logdirty page (logged, the page or its superpage made ram_rw);
- * ram_shared unshared; ram_ro and read-only foreign writes dropped.
- * false: not this path's (ioreq, a refused mem_access, a grant...).
+ * ram_shared unshared; a write to a read-only grant mapping given back
+ * as a data abort (x86 gives #GP), unless the guest's own stage-1 walk
+ * made it; ram_ro and read-only foreign writes dropped. false: not this
+ * path's (ioreq, a refused mem_access...).
  */
 static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
 {
@@ -206,6 +203,11 @@ static bool exit_write_fault(struct vcpu *v, gfn_t gfn)
     {
         mem_sharing_unshare_fault(v, gfn); /* retried, or crashed with the reason */
         return p2m_retry(v);
+    }
+    if ( t == p2m_grant_map_ro && !(v->arch.regs.esr & DABT_S1PTW) )
+    {
+        guest_inject_dabt(v); /* the guest's own bug: Xen on Arm's data abort */
+        return true;
     }
     return drop_ro_write(v, t, a);
 }

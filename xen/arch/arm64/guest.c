@@ -197,6 +197,31 @@ int arch_vcpu_create(struct vcpu *v)
     return 0;
 }
 
+#define PSR_MODE_MASK 0xfUL
+#define PSR_MODE_EL0T 0x0UL
+#define PSR_MODE_EL1T 0x4UL
+#define VEC_CUR_SP0   0x000 /* VBAR_EL1 offsets of a synchronous exception */
+#define VEC_CUR_SPX   0x200
+#define VEC_LOWER_A64 0x400
+
+/* A synchronous external abort on the guest's own data access, taken
+ * to its EL1 as the CPU would: the live EL1 registers are the vCPU's
+ * (this runs on its exit, before any switch). */
+void guest_inject_dabt(struct vcpu *v)
+{
+    struct guest_regs *r = &v->arch.regs;
+    uint64_t mode = r->pstate & PSR_MODE_MASK, off = VEC_LOWER_A64;
+    uint64_t ec = mode == PSR_MODE_EL0T ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
+    if ( mode != PSR_MODE_EL0T )
+        off = mode == PSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
+    WRITE_SYSREG((ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT, esr_el1);
+    WRITE_SYSREG(r->far, far_el1);
+    WRITE_SYSREG(r->pc, elr_el1);
+    WRITE_SYSREG(r->pstate, spsr_el1);
+    r->pc = READ_SYSREG(vbar_el1) + off;
+    r->pstate = PSR_EL1H_MASKED;
+}
+
 void arch_vcpu_destroy(struct vcpu *v)
 {
     vgic_vcpu_destroy(v);

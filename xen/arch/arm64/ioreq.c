@@ -31,21 +31,6 @@
 #include <asm/sysregs.h>
 #include <asm/system.h>
 
-#define DABT_ISV      (1UL << 24)
-#define DABT_SAS(e)   (((e) >> 22) & 3)
-#define DABT_SSE      (1UL << 21)
-#define DABT_SRT(e)   (((e) >> 16) & 0x1f)
-#define DABT_SF       (1UL << 15)
-#define DABT_WNR      (1UL << 6)
-#define ESR_IL        (1UL << 25)
-#define FSC_SYNC_EXT  0x10 /* synchronous external abort, not on a walk */
-#define PSR_MODE_MASK 0xfUL
-#define PSR_MODE_EL0T 0x0UL
-#define PSR_MODE_EL1T 0x4UL
-#define VEC_CUR_SP0   0x000 /* VBAR_EL1 offsets of a synchronous exception */
-#define VEC_CUR_SPX   0x200
-#define VEC_LOWER_A64 0x400
-
 static uint64_t size_mask(unsigned int size)
 {
     return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
@@ -92,24 +77,6 @@ static bool forward(struct vcpu *v, uint64_t esr, uint64_t ipa)
     }
 }
 
-/* A synchronous external abort on the guest's own data access, taken
- * to its EL1 as the CPU would: the live EL1 registers are the vCPU's
- * (this runs on its exit, before any switch). */
-static void inject_dabt(struct vcpu *v)
-{
-    struct guest_regs *r = &v->arch.regs;
-    uint64_t mode = r->pstate & PSR_MODE_MASK, off = VEC_LOWER_A64;
-    uint64_t ec = mode == PSR_MODE_EL0T ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
-    if ( mode != PSR_MODE_EL0T )
-        off = mode == PSR_MODE_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX;
-    WRITE_SYSREG((ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT, esr_el1);
-    WRITE_SYSREG(r->far, far_el1);
-    WRITE_SYSREG(r->pc, elr_el1);
-    WRITE_SYSREG(r->pstate, spsr_el1);
-    r->pc = READ_SYSREG(vbar_el1) + off;
-    r->pstate = PSR_EL1H_MASKED;
-}
-
 bool arm64_ioreq_abort(struct vcpu *v, uint64_t ipa)
 {
     uint64_t esr = v->arch.regs.esr;
@@ -124,7 +91,7 @@ bool arm64_ioreq_abort(struct vcpu *v, uint64_t ipa)
                               "cannot be decoded, external abort injected (said once)\n",
                v->domain->domain_id, v->vcpu_id, ipa, v->arch.regs.pc);
     v->arch.ioreq_nosyn_logged = true;
-    inject_dabt(v);
+    guest_inject_dabt(v);
     return true;
 }
 

@@ -27,6 +27,9 @@ unsigned long guest_run(struct guest_regs *r);
 void guest_cpu_init(void);
 void guest_vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
 void guest_fp_trap(struct vcpu *v); /* EC 0x07: load v's FP/SIMD registers */
+/* A synchronous external abort on v's data access, to its EL1 (on its
+ * exit, with its EL1 registers live). */
+void guest_inject_dabt(struct vcpu *v);
 
 /* fpsimd.S: V0-V31, FPSR, FPCR to and from memory (CPTR_EL2.TFP clear). */
 void fpsimd_save(struct fpsimd_state *s);

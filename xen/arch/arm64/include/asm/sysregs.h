@@ -40,7 +40,20 @@ static inline void dsb_sy(void)
 #define ESR_EC_SP_ALIGN 0x26
 #define ESR_EC_SERROR   0x2f
 #define ESR_EC_BRK64    0x3c
-#define ESR_FSC_MASK    0x3fU /* data/instruction fault status code */
+#define ESR_FSC_MASK    0x3fU       /* data/instruction fault status code */
+#define ESR_IL          (1UL << 25) /* a 32-bit instruction */
+
+/* The ISS of a data abort (Arm ARM D19, "ISS encoding for an exception
+ * from a Data Abort"): valid syndrome, access size, sign extension,
+ * register, 64-bit register, stage-1 walk, write. */
+#define DABT_ISV     (1UL << 24)
+#define DABT_SAS(e)  (((e) >> 22) & 3)
+#define DABT_SSE     (1UL << 21)
+#define DABT_SRT(e)  (((e) >> 16) & 0x1f)
+#define DABT_SF      (1UL << 15)
+#define DABT_S1PTW   (1UL << 7)
+#define DABT_WNR     (1UL << 6)
+#define FSC_SYNC_EXT 0x10 /* synchronous external abort, not on a walk */
 
 /* SCTLR_EL2 with HCR_EL2.E2H == 0. */
 #define SCTLR_EL2_M    (1UL << 0)  /* stage-1 MMU */
