@@ -27,7 +27,7 @@
 #include <xtf/mailbox.h>
 #include <xtf/p2m.h>
 #include <xtf/sysctl.h>
-#include <xtf/traps.h>
+#include <xtf/store.h>
 #include <public/memory.h>
 #include <public/grant_table.h>
 #include "../gnttab-peer/gnttab-peer.h"
@@ -48,14 +48,14 @@ const char test_title[] = "Grant tables v1";
 #define BATCH_NR   150       /* more than the hypervisor does before continuing */
 #define PEER_SLOT  0x7f400UL /* d1's slots for our grants */
 #define PEER_SLOT2 0x7f401UL
-#define PEER_DATA  0x300UL /* d1's frames it grants */
-#define PEER_RO    0x301UL
-#define PEER_COPY  0x302UL
-#define PEER_GIVEN 0x310UL
-#define PEER_KEPT  0x311UL
-#define CHURN      0x400UL
+#define PEER_DATA  XTF_GFN(0x300) /* d1's frames it grants (RAM) */
+#define PEER_RO    XTF_GFN(0x301)
+#define PEER_COPY  XTF_GFN(0x302)
+#define PEER_GIVEN XTF_GFN(0x310)
+#define PEER_KEPT  XTF_GFN(0x311)
+#define CHURN      XTF_GFN(0x400)
 #define CHURN_NR   64UL
-#define PUSH_GFN   0x40000UL
+#define PUSH_GFN   XTF_GFN(0x40000) /* 1 GiB above RAM's start: free */
 #define PUSH_NR    512UL
 
 /* Our refs: frame 1 (over RAM) holds 512 onwards. */
@@ -152,17 +152,6 @@ static int16_t copy(struct gnttab_copy *op)
     if ( rc )
         return xtf_failure("copy returned %ld", rc), GNTST_general_error;
     return op->status;
-}
-
-/* A write that may fault: the exinfo (0 if it did not). */
-static uint64_t try_write(volatile uint64_t *p, uint64_t v)
-{
-    uint64_t ex = 0;
-
-    __asm__ volatile("1: movq %[v], %[p]; 2:" _ASM_EXTABLE(1b, 2b)
-                     : "+a"(ex), [p] "=m"(*p)
-                     : [v] "r"(v));
-    return ex;
 }
 
 static unsigned int p2m_type(uint64_t gfn)
@@ -379,8 +368,9 @@ static bool we_map_ro(void)
 
     if ( !ok )
         return false;
-    ex = try_write(at(MAP_B), 0x1234);
-    ok = expect((long)ex, (long)EXINFO(X86_EXC_GP, 0), "our write to the ro map (#GP)") &&
+    ex = xtf_try_store64(at(MAP_B), 0x1234);
+    ok = expect((long)ex, (long)XTF_RO_WRITE_FAULT,
+                "our write to the ro map (" XTF_RO_WRITE_FAULT_NAME ")") &&
          expect((long)peer_read(PEER_RO), (long)0xbbbb0000000000b2ULL, "d1's ro page after it");
     return ok && expect(unmap(MAP_B, h), GNTST_okay, "unmap ro") &&
            expect(peer(PEER_ENTRY, 2, 0, 0, 0), GTF_permit_access | GTF_readonly,
