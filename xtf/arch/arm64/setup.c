@@ -174,9 +174,13 @@ struct ap_start
     uint64_t arg;
 };
 
+/* Each vCPU its own stack and start block, so secondaries may be
+ * started together (mem-access-target's eight writers); an id past the
+ * table (a CPU_ON that must be refused) borrows the boot vCPU's slot,
+ * which no secondary uses. */
 extern char xtf_ap_entry[];
-static uint8_t ap_stack[8192] __aligned(16);
-static struct ap_start ap_start;
+static uint8_t ap_stacks[XTF_MAX_VCPUS][XTF_STACK_SIZE] __aligned(16);
+static struct ap_start ap_starts[XTF_MAX_VCPUS];
 
 void __noreturn xtf_ap_exit(void);
 void __noreturn xtf_ap_exit(void)
@@ -187,10 +191,13 @@ void __noreturn xtf_ap_exit(void)
 
 long xtf_psci_start(unsigned int id, void (*fn)(uint64_t), uint64_t arg)
 {
-    ap_start.sp = (uintptr_t)(ap_stack + sizeof(ap_stack));
-    ap_start.fn = fn;
-    ap_start.arg = arg;
-    return psci_call(PSCI_CPU_ON_64, id, (uintptr_t)xtf_ap_entry, (uintptr_t)&ap_start);
+    unsigned int slot = id < XTF_MAX_VCPUS ? id : 0;
+    struct ap_start *a = &ap_starts[slot];
+
+    a->sp = (uintptr_t)&ap_stacks[slot][XTF_STACK_SIZE];
+    a->fn = fn;
+    a->arg = arg;
+    return psci_call(PSCI_CPU_ON_64, id, (uintptr_t)xtf_ap_entry, (uintptr_t)a);
 }
 
 /* ---- the entry --------------------------------------------------------- */

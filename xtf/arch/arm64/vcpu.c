@@ -1,8 +1,7 @@
 /*
  * vcpu.c (arm64) - xtf_vcpu_start and xtf_vcpu_id (include/xtf/vcpu.h)
  * over PSCI: CPU_ON of the vCPU whose MPIDR affinity is id, on the
- * runtime's secondary stack (setup.c's xtf_psci_start: one secondary at
- * a time), calling fn(id); CPU_OFF when fn returns. The vCPU's vcpu_info
+ * vCPU's own stack (setup.c's xtf_psci_start), calling fn(id); CPU_OFF when fn returns. The vCPU's vcpu_info
  * is registered first (xtf_vcpu_info). Touches nothing but that hand-off.
  */
 #include <xtf.h>

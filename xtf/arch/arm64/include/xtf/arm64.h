@@ -107,7 +107,7 @@ extern bool (*xtf_exception_hook)(uint64_t kind, uint64_t *regs);
 
 /* PSCI CPU_ON of vCPU (MPIDR affinity) id at fn(arg) on a stack of the
  * runtime's; returns the PSCI result. fn may return: the vCPU then does
- * CPU_OFF. One secondary at a time. */
+ * CPU_OFF. Each vCPU has its own stack, so several may run at once. */
 long xtf_psci_start(unsigned int id, void (*fn)(uint64_t), uint64_t arg);
 
 #endif /* XTF_ARM64_H */
