@@ -20,6 +20,7 @@
 #include <xen/p2m.h>
 #include <xen/logdirty.h>
 #include <xen/mem_sharing.h>
+#include <xen/vm_event.h>
 #include <xen/arch.h>
 #include <asm/guest.h>
 #include <asm/traps.h>
@@ -166,6 +167,24 @@ static bool access_allowed_now(struct vcpu *v, gfn_t gfn, unsigned int want)
     return (p2m_type_rights(t) & a & want) == want;
 }
 
+/* RAM whose type allows the access and whose access right
+ * (XENMEM_access_op) refuses it: a mem_access event, or Xen's rule when
+ * nobody listens (vm_event.h). */
+static bool refused_by_access(struct vcpu *v, gfn_t gfn, unsigned int want)
+{
+    p2m_type_t t;
+    p2m_access_t a;
+    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
+    return p2m_is_ram(t) && (p2m_type_rights(t) & want) == want && (a & want) != want;
+}
+
+/* The access as vm_event's MEM_ACCESS_* bits (p2m_access_t's r/w/x
+ * are the same bits); a stage-1 walk's is flagged as x86's is. */
+static uint32_t access_kinds(uint64_t esr, unsigned int want, bool data)
+{
+    return want | (data && (esr & DABT_S1PTW) ? MEM_ACCESS_FAULT_IN_GPT : 0);
+}
+
 /* A write the type refuses is skipped (all A64 instructions are 4 bytes),
  * so the guest sees no fault and the page no change: ram_ro, and a
  * foreign mapping made read-only, as x86's npf.c drops them. */
@@ -237,8 +256,9 @@ static void crash_abort(struct vcpu *v, bool data, uint64_t ipa, gfn_t gfn)
 
 /* A stage-2 abort, in this order: the core's pending changes (a marked
  * entry faults like an empty one) and entries another CPU has fixed;
- * a write the type refuses (exit_write_fault); the vGIC's frames; else
- * the domain crashes with the decode. */
+ * an access the page's access right refuses (mem_access); a write the
+ * type refuses (exit_write_fault); the vGIC's frames; an IOREQ
+ * server's; else the domain crashes with the decode. */
 static void exit_abort(struct vcpu *v, bool data)
 {
     const struct guest_regs *r = &v->arch.regs;
@@ -260,6 +280,12 @@ static void exit_abort(struct vcpu *v, bool data)
     if ( access_allowed_now(v, gfn, want) )
     {
         p2m_retry(v);
+        return;
+    }
+    if ( refused_by_access(v, gfn, want) )
+    {
+        v->vm_event.fault_offset = ipa & (PAGE_SIZE - 1);
+        mem_access_host_violation(v, gfn, access_kinds(esr, want, data), ipa & (PAGE_SIZE - 1));
         return;
     }
     if ( want == p2m_access_w && exit_write_fault(v, gfn) )
