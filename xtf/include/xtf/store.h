@@ -11,7 +11,7 @@
 
 #include <xtf/traps.h>
 
-#define XTF_RO_WRITE_FAULT EXINFO(X86_EXC_GP, 0)
+#define XTF_RO_WRITE_FAULT      EXINFO(X86_EXC_GP, 0)
 #define XTF_RO_WRITE_FAULT_NAME "#GP"
 
 /* The exinfo of the exception the store took (0 if it did not). */

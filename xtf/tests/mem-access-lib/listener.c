@@ -22,8 +22,8 @@
 /* The helpers: each test uses some. */
 #define MA_LIB static __attribute__((unused))
 
-#define RING_GFN 0xf00UL /* the target's; 16 MiB of RAM */
-#define MA_EXEC  100     /* mem-access-target: call each frame */
+#define RING_GFN XTF_GFN(0xf00) /* the target's; 16 MiB of RAM */
+#define MA_EXEC  100            /* mem-access-target: call each frame */
 #define OFFSET   0x18UL
 #define VAL(g)   (0x3acce55000000000ULL + (g))
 

@@ -25,10 +25,10 @@
 
 const char test_title[] = "mem_access helper: mailbox target";
 
-#define FIRST_DATA_GFN 0x200UL /* 2 MiB: above the image */
-#define MA_EXEC        100     /* call the start of each frame */
-#define MA_PAR_WRITE   101     /* vCPU i writes frame gfn[i], all at once */
-#define MA_TRY_PRIV    102     /* the mem_access calls on itself: -EPERM */
+#define FIRST_DATA_GFN XTF_GFN(0x200) /* 2 MiB into RAM: above the image */
+#define MA_EXEC        100            /* call the start of each frame */
+#define MA_PAR_WRITE   101            /* vCPU i writes frame gfn[i], all at once */
+#define MA_TRY_PRIV    102            /* the mem_access calls on itself: -EPERM */
 
 static xtf_mb_t *const mb = (xtf_mb_t *)XTF_MAILBOX_GPA;
 static uint64_t ram_end_gfn;
@@ -39,9 +39,14 @@ static uint8_t *frame(uint64_t gfn)
 }
 
 /* Exactly one store instruction: one access, one violation. */
+#if defined(__aarch64__)
+#define STORE64 "str %1, %0"
+#else
+#define STORE64 "movq %1, %0"
+#endif
 static inline void store(uint64_t *p, uint64_t v)
 {
-    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+    __asm__ volatile(STORE64 : "=m"(*p) : "r"(v) : "memory");
 }
 
 static inline uint64_t load(const uint64_t *p)

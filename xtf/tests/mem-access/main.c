@@ -43,17 +43,24 @@ const char test_title[] = "mem_access: events to a dom0 listener";
 #define D1           1
 #define D2           2
 #define D3           3
-#define NR_PAR       9       /* d3's vCPUs: one more than the ring's 8 entries */
-#define MA_PAR_WRITE 101     /* mem-access-target: vCPU i writes frame i */
-#define MA_TRY_PRIV  102     /* mem-access-target: its own calls are -EPERM */
-#define P_GFN        0x500UL /* d3: NR_PAR rx pages, one per vCPU */
+#define NR_PAR       9              /* d3's vCPUs: one more than the ring's 8 entries */
+#define MA_PAR_WRITE 101            /* mem-access-target: vCPU i writes frame i */
+#define MA_TRY_PRIV  102            /* mem-access-target: its own calls are -EPERM */
+#define P_GFN        XTF_GFN(0x500) /* d3: NR_PAR rx pages, one per vCPU */
 #define NO_DOM       77
-#define W_GFN        0x400UL /* four rx pages written */
-#define R_GFN        0x410UL /* an n page read */
-#define X_GFN        0x420UL /* an rw page run */
-#define B_GFN        0x430UL /* a bad answer first */
-#define N_GFN        0x440UL /* no listener */
-#define D_GFN        0x450UL /* destroyed while waiting */
+#define W_GFN        XTF_GFN(0x400) /* four rx pages written */
+#define R_GFN        XTF_GFN(0x410) /* an n page read */
+#define X_GFN        XTF_GFN(0x420) /* an rw page run */
+#define B_GFN        XTF_GFN(0x430) /* a bad answer first */
+#define N_GFN        XTF_GFN(0x440) /* no listener */
+#define D_GFN        XTF_GFN(0x450) /* destroyed while waiting */
+
+/* The one instruction written at X_GFN for the target to call: RET. */
+#if defined(__aarch64__)
+#define RET_INSN 0xd65f03c0UL
+#else
+#define RET_INSN 0xc3UL
+#endif
 
 static struct target t1 = { .dom = D1, .mb_gfn = 0x7f200, .ring_gfn = 0x7f210 };
 static struct target t2 = { .dom = D2, .mb_gfn = 0x7f201, .ring_gfn = 0x7f211 };
@@ -169,7 +176,7 @@ static bool read_and_run(void)
     long rc;
 
     t1.mb->gfn[0] = X_GFN;
-    t1.mb->val[0] = 0xc3; /* RET */
+    t1.mb->val[0] = RET_INSN;
     t1.mb->arg[0] = 0;
     if ( !expect("write a RET", call(&t1, XTF_MB_WRITE, 1), 0) ||
          !expect("set n", set_access(D1, R_GFN, 1, XENMEM_access_n), 0) ||
