@@ -31,10 +31,15 @@
 
 /* Pool pages a fork call adds before it continues (-ERESTART). */
 #define POOL_SLICE 256
-/* 2M blocks of gfns a fork_reset call looks at before it continues:
- * few, so that even a small fork's reset continues (and is tested). */
-#define RESET_BLOCKS 1
-#define BLOCK_GFNS   512
+/* 2M blocks of gfns with private RAM a fork_reset call empties before it
+ * continues: few, so that even a small fork's reset continues (and is
+ * tested); and blocks with none it may pass over in one call (a lookup
+ * or two each: Arm's RAM starts at gfn 0x40000, 512 empty blocks up). */
+#define RESET_BLOCKS      1
+#define RESET_SCAN_BLOCKS 1024
+#define BLOCK_GFNS        512
+
+static const uint32_t reset_keeps = P2M_TYPE_BIT(p2m_invalid) | P2M_TYPE_BIT(p2m_ram_shared);
 
 #define FORK_FLAGS  (XENMEM_FORK_WITH_IOMMU_ALLOWED | XENMEM_FORK_BLOCK_INTERRUPTS)
 #define RESET_FLAGS (XENMEM_FORK_RESET_STATE | XENMEM_FORK_RESET_MEMORY)
@@ -249,15 +254,17 @@ static long fork_op(struct domain *cd, const struct mem_sharing_op_fork *f)
 
 /* ---- XENMEM_sharing_op_fork_reset ---- */
 
+static bool block_has_private(struct domain *cd, uint64_t gfn)
+{
+    return !p2m_range_types_in(&cd->p2m, gfn, BLOCK_GFNS, reset_keeps);
+}
+
 /* Private RAM of the child in the block at gfn (512 gfns): removed and
  * freed. Shared entries stay: they show the parent's data. */
 static uint64_t reset_block(struct domain *cd, uint64_t gfn)
 {
-    const uint32_t keep = P2M_TYPE_BIT(p2m_invalid) | P2M_TYPE_BIT(p2m_ram_shared);
     uint64_t freed = 0;
 
-    if ( p2m_range_types_in(&cd->p2m, gfn, BLOCK_GFNS, keep) )
-        return 0;
     for ( uint64_t g = gfn; g < gfn + BLOCK_GFNS; g++ )
     {
         p2m_type_t t;
@@ -275,9 +282,14 @@ static int reset_memory(struct domain *cd)
     struct fork_domain *f = &cd->fork;
     uint64_t end = cd->p2m.max_mapped_gfn;
 
-    for ( unsigned int n = 0; n < RESET_BLOCKS && f->reset_cursor <= end; n++ )
+    for ( unsigned int n = 0, seen = 0;
+          n < RESET_BLOCKS && seen < RESET_SCAN_BLOCKS && f->reset_cursor <= end; seen++ )
     {
-        f->reset_freed += reset_block(cd, f->reset_cursor);
+        if ( block_has_private(cd, f->reset_cursor) )
+        {
+            f->reset_freed += reset_block(cd, f->reset_cursor);
+            n++;
+        }
         f->reset_cursor += BLOCK_GFNS;
     }
     f->reset_calls++;
