@@ -20,6 +20,7 @@
 #include <xen/p2m.h>
 #include <xen/logdirty.h>
 #include <xen/mem_sharing.h>
+#include <xen/mem_fork.h>
 #include <xen/vm_event.h>
 #include <xen/arch.h>
 #include <asm/guest.h>
@@ -167,6 +168,13 @@ static bool access_allowed_now(struct vcpu *v, gfn_t gfn, unsigned int want)
     return (p2m_type_rights(t) & a & want) == want;
 }
 
+static bool no_entry(struct vcpu *v, gfn_t gfn)
+{
+    p2m_type_t t;
+    p2m_lookup(&v->domain->p2m, gfn, &t, NULL, NULL);
+    return t == p2m_invalid;
+}
+
 /* RAM whose type allows the access and whose access right
  * (XENMEM_access_op) refuses it: a mem_access event, or Xen's rule when
  * nobody listens (vm_event.h). */
@@ -256,7 +264,8 @@ static void crash_abort(struct vcpu *v, bool data, uint64_t ipa, gfn_t gfn)
 
 /* A stage-2 abort, in this order: the core's pending changes (a marked
  * entry faults like an empty one) and entries another CPU has fixed;
- * an access the page's access right refuses (mem_access); a write the
+ * a fork's first touch of a gfn (filled from its parent); an access the
+ * page's access right refuses (mem_access); a write the
  * type refuses (exit_write_fault); the vGIC's frames; an IOREQ
  * server's; else the domain crashes with the decode. */
 static void exit_abort(struct vcpu *v, bool data)
@@ -282,6 +291,9 @@ static void exit_abort(struct vcpu *v, bool data)
         p2m_retry(v);
         return;
     }
+    /* A fork's first touch of a gfn: filled from its parent. */
+    if ( no_entry(v, gfn) && mem_fork_fault(v, gfn, want == p2m_access_w) )
+        return;
     if ( refused_by_access(v, gfn, want) )
     {
         v->vm_event.fault_offset = ipa & (PAGE_SIZE - 1);

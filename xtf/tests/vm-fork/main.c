@@ -36,7 +36,7 @@ const char test_title[] = "VM fork: fork, copy-on-write, fork_reset";
 #define PARENT     1
 #define MB1_GFN    0x7f100UL /* our slots for the mailboxes */
 #define MB2_GFN    0x7f101UL
-#define G_FIRST    0x300UL /* d1 fills [G_FIRST, G_FIRST + G_NR) */
+#define G_FIRST    XTF_GFN(0x300) /* d1 fills [G_FIRST, G_FIRST + G_NR) */
 #define G_NR       32UL
 #define W_NR       8UL /* the child writes the first W_NR of them */
 #define P_DATA     0xf0f0000000000000ULL
