@@ -30,24 +30,37 @@
 
 const char test_title[] = "Memory sharing: nominate, share, add_physmap, unshare, audit";
 
-#define D1         1
-#define D2         2
-#define MB1_GFN    0x7f100UL /* our slots for the mailboxes */
-#define MB2_GFN    0x7f101UL
-#define MAP_GFN    0x7f200UL /* our slot for a foreign map of d1's */
-#define G_FIRST    0x300UL   /* both fill [G_FIRST, G_FIRST + G_NR) */
-#define G_NR       0x20UL
-#define G_A        0x300UL  /* shared, then d2 writes it */
-#define G_B        0x301UL  /* shared when the domains die */
-#define G_FOREIGN  0x302UL  /* dom0 maps it: -E2BIG */
-#define G_BROKEN   0x303UL  /* broken: -EINVAL */
-#define G_BUSY     0x304UL  /* add_physmap onto it: not a hole */
-#define G_HOLE     0x310UL  /* d2 gives it back; add_physmap fills it */
-#define G_V        0x305UL  /* shared, then read and written through a view of d1 */
-#define G_W        0x306UL  /* shared, read through the view, which is then destroyed */
-#define G_NONE     0x2000UL /* above 16M of RAM: no entry */
-#define R_FIRST    0x400UL  /* range_share: untouched (zero) RAM of both */
-#define R_NR       300UL    /* more than one call's slice: a continuation */
+#define D1        1
+#define D2        2
+#define MB1_GFN   0x7f100UL /* our slots for the mailboxes */
+#define MB2_GFN   0x7f101UL
+#define MAP_GFN   0x7f200UL      /* our slot for a foreign map of d1's */
+#define G_FIRST   XTF_GFN(0x300) /* both fill [G_FIRST, G_FIRST + G_NR) */
+#define G_NR      0x20UL
+#define G_A       XTF_GFN(0x300)  /* shared, then d2 writes it */
+#define G_B       XTF_GFN(0x301)  /* shared when the domains die */
+#define G_FOREIGN XTF_GFN(0x302)  /* dom0 maps it: -E2BIG */
+#define G_BROKEN  XTF_GFN(0x303)  /* broken: -EINVAL */
+#define G_BUSY    XTF_GFN(0x304)  /* add_physmap onto it: not a hole */
+#define G_HOLE    XTF_GFN(0x310)  /* d2 gives it back; add_physmap fills it */
+#define G_V       XTF_GFN(0x305)  /* shared, then read and written through a view of d1 */
+#define G_W       XTF_GFN(0x306)  /* shared, read through the view, which is then destroyed */
+#define G_NONE    XTF_GFN(0x2000) /* above 16M of RAM: no entry */
+#define R_FIRST   XTF_GFN(0x400)  /* range_share: untouched (zero) RAM of both */
+#define R_NR      300UL           /* more than one call's slice: a continuation */
+/* A view of d1 is the part of the test that is x86's: altp2m stays x86
+ * (issue 14); on Arm the rest runs as it is. */
+#if defined(__aarch64__)
+#define HAVE_ALTP2M false
+#else
+#define HAVE_ALTP2M true
+#endif
+/* What the view steps leave in the counters: G_V shared (d2 alone maps
+ * it once d1 wrote through the view) and G_W (both map it): two shared
+ * frames, one mapping saved. */
+#define VIEW_SHARED (HAVE_ALTP2M ? 2 : 0)
+#define VIEW_SAVED  (HAVE_ALTP2M ? 1 : 0)
+
 #define D1_DATA    0xd100000000000000ULL
 #define D2_DATA    0xd200000000000000ULL
 #define P2M_SHARED 12
@@ -390,7 +403,7 @@ static bool range(void)
     xtf_domctl_simple(XEN_DOMCTL_unpausedomain, D1);
     return ok &&
            expect("last gfn of the range", xtf_p2m_type_of(D2, R_FIRST + R_NR - 1), P2M_SHARED) &&
-           counters("counters after range_share", 2 + R_NR, 1 + R_NR) &&
+           counters("counters after range_share", VIEW_SHARED + R_NR, VIEW_SAVED + R_NR) &&
            audit_clean("audit after range_share");
 }
 
@@ -406,7 +419,8 @@ static bool foreign_map_unshares(void)
          expect("d2's gfn private", xtf_p2m_type_of(D2, R_FIRST), XTF_P2M_RAM_RW) &&
          expect("d1's still shared", xtf_p2m_type_of(D1, R_FIRST), P2M_SHARED);
     xtf_unmap_local(MAP_GFN);
-    return ok && counters("counters after the foreign map", 2 + R_NR, R_NR) &&
+    return ok &&
+           counters("counters after the foreign map", VIEW_SHARED + R_NR, VIEW_SAVED + R_NR - 1) &&
            audit_clean("audit after the foreign map");
 }
 
@@ -438,7 +452,8 @@ static bool shared_across_destroy(void)
          !expect("nominate d2 G_B", nominate(D2, G_B, &h2), 0) ||
          !expect("share G_B", share(D1, G_B, h1, D2, G_B, h2, false), 0) ||
          !destroy(D1, mb1, MB1_GFN, &freed) ||
-         !counters("after d1's destroy (G_B, G_V, G_W, the range but one in d2)", 2 + R_NR, 0) ||
+         !counters("after d1's destroy (G_B, G_V, G_W, the range but one in d2)",
+                   VIEW_SHARED + R_NR, 0) ||
          !audit_clean("audit after d1's destroy") ||
          !expect("d2 still reads d1's data", (long)peek(mb2, G_B), (long)(D1_DATA + G_B)) )
         return false;
@@ -454,7 +469,8 @@ void test_main(void)
         return;
     if ( !nominate_and_share(&h1) || !add_physmap(h1) || !unshare_three_ways() )
         return;
-    if ( !through_a_view() || !range() || !foreign_map_unshares() || !shared_across_destroy() )
+    if ( (HAVE_ALTP2M && !through_a_view()) || !range() || !foreign_map_unshares() ||
+         !shared_across_destroy() )
         return;
     xtf_success(NULL);
 }
