@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "harness.h"
 #include "p2m-util.h"
+#include "p2m-hw.h"
 #include <asm/p2m-backends.h>
 
 #define M2  (1ULL << P2M_ORDER_2M)
@@ -45,6 +46,27 @@ static void one_frame(void)
     check_audit();
 }
 P2M_CASE(one_frame)
+
+/* A page the guest has written (the MMU set its dirty flag, which on
+ * stage 2 is the write permission S2AP[1]) and that then loses write
+ * stays without it: the written state is carried where the new leaf can
+ * hold it (keep_hw), never as a right. xen-access on Arm restricted a
+ * page the guest kept writing and saw no event. */
+static void written_page_loses_write(void)
+{
+    struct hw_xlat x;
+
+    CHECK_EQ(set(0x180, 0x5800, P2M_ORDER_4K, p2m_ram_rw), 0);
+    CHECK_EQ(hw_access(&test_p2m, 0x180, p2m_access_w, &x), HW_OK);
+    CHECK_EQ(access(0x180, 1, p2m_access_rx), 1);
+    check_lookup(0x180, _mfn(0x5800), p2m_ram_rw, p2m_access_rx, P2M_ORDER_4K);
+    check_hw(0x180, true);
+    CHECK_EQ(hw_access(&test_p2m, 0x180, p2m_access_w, &x), HW_PERMISSION);
+    CHECK_EQ(access(0x180, 1, p2m_access_rwx), 1);
+    CHECK_EQ(hw_access(&test_p2m, 0x180, p2m_access_w, &x), HW_OK);
+    check_audit();
+}
+P2M_CASE(written_page_loses_write)
 
 static void only_the_types_asked_for(void)
 {
@@ -108,6 +130,7 @@ P2M_CASE(bad_arguments_change_nothing)
 
 static const struct test_case cases[] = {
     P2M_CASE_ENTRIES("access", one_frame),
+    P2M_CASE_ENTRIES("access", written_page_loses_write),
     P2M_CASE_ENTRIES("access", only_the_types_asked_for),
     P2M_CASE_ENTRIES("access", superpage_cut_only_where_needed),
     P2M_CASE_ENTRIES("access", pending_change_resolved_first),

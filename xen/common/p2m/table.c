@@ -251,13 +251,14 @@ bool p2m_reaccess_leaf(struct p2m_domain *p2m, p2m_pte_t *slot, unsigned int lev
     const struct p2m_pte_ops *ops = p2m->ops;
     p2m_pte_t old, new;
 
-    /* As p2m_retype_leaf: no A/D update of the hardware's is lost. The
-     * counters count types, which stay. */
+    /* As p2m_retype_leaf: no A/D update of the hardware's is lost, and
+     * it is carried by keep_hw, where the new leaf can hold it: on stage
+     * 2 the dirty flag is the write permission itself, which a leaf that
+     * loses write must not keep. The counters count types, which stay. */
     do
     {
         old = read_pte(slot);
-        new =
-            (old & ops->hw_managed_bits) | ops->make_leaf(ops->mfn(old), level, ops->type(old), a);
+        new = keep_hw(ops, old, ops->make_leaf(ops->mfn(old), level, ops->type(old), a));
     } while ( !cmpxchg_pte(p2m, slot, old, new) );
     return narrows(p2m, old, new, level);
 }
