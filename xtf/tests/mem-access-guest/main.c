@@ -1,8 +1,9 @@
 /*
  * mem-access-guest - helper domU for dom0's xen-access scenario
- * (tools/dom0/tests/xen-access). Round after round, for ever: one write
- * at byte 0x18 of each of the frames 0x400..0x403, each read back at
- * once, then a call into frame 0x410 (which holds a RET). A read-back
+ * (tools/dom0/tests/xen-access, xen-access-arm64). Round after round, for
+ * ever: one write at byte 0x18 of each of the frames 0x400..0x403 of RAM
+ * (gfns 0x400.. on x86, 0x40400.. on Arm), each read back at once, then
+ * a call into frame 0x410 (which holds a RET). A read-back
  * that differs from what was written means a write was lost: it says so
  * and crashes. It prints "ok round N" at every power of two. Under a
  * listener each first access to a restricted frame stops its vCPU until
@@ -12,12 +13,22 @@
  * verdict.
  */
 #include <xtf.h>
+#include <xtf/p2m.h>
 
 const char test_title[] = "mem_access helper: a guest touching five frames";
 
-#define W_GFN  0x400UL
-#define X_GFN  0x410UL
+#define W_GFN  XTF_GFN(0x400) /* RAM-relative: Arm's RAM starts at gfn 0x40000 */
+#define X_GFN  XTF_GFN(0x410)
 #define OFFSET 0x18UL
+
+/* The one store per frame, and the RET written at X_GFN, per arch. */
+#if defined(__aarch64__)
+#define STORE64  "str %1, %0"
+#define RET_INSN 0xd65f03c0U
+#else
+#define STORE64  "movq %1, %0"
+#define RET_INSN 0xc3U
+#endif
 
 static uint64_t *word(uint64_t gfn, uint64_t offset)
 {
@@ -27,7 +38,7 @@ static uint64_t *word(uint64_t gfn, uint64_t offset)
 /* Exactly one store instruction per frame: one access, one violation. */
 static inline void store(uint64_t *p, uint64_t v)
 {
-    __asm__ volatile("movq %1, %0" : "=m"(*p) : "r"(v) : "memory");
+    __asm__ volatile(STORE64 : "=m"(*p) : "r"(v) : "memory");
 }
 
 static void one_round(uint64_t round)
@@ -49,7 +60,7 @@ static void one_round(uint64_t round)
 
 void test_main(void)
 {
-    *(volatile uint8_t *)word(X_GFN, 0) = 0xc3; /* RET */
+    *(volatile uint32_t *)word(X_GFN, 0) = RET_INSN;
     printf("rounds running\n");
     for ( uint64_t round = 1;; round++ )
     {
