@@ -12,6 +12,10 @@
  * nobody but its owner (frame_held_by_others): so the last report comes
  * after the mapping went, and covers the writes made just before.
  *
+ * The bitmap covers only the span of gfns ever mapped, from a first gfn
+ * (a multiple of 64) up: counting from gfn 0 cost a domain whose RAM
+ * starts high (Arm's, at gfn 0x40000) a 64 KiB bitmap for one mapping.
+ *
  * May not touch: p2m entries (it only looks them up), the dirty bitmap
  * other than through logdirty_mark. Its lock is taken alone.
  */
@@ -46,33 +50,80 @@ static void uncharge(struct logdirty_domain *ld, uint64_t bits)
         p2m_pool_uncharge(ld->charge_to, pages(bits));
 }
 
+/* A span of gfns: [first, first + bits), both multiples of WORD_BITS. */
+struct span
+{
+    uint64_t first, bits;
+};
+
+static bool span_has(struct span s, uint64_t gfn)
+{
+    return gfn >= s.first && gfn - s.first < s.bits;
+}
+
+/* The span after growing old to cover gfn: at least twice as wide (so a
+ * run of mappings grows it a logarithmic number of times), extended on
+ * gfn's side. An empty old starts at gfn's word. */
+static struct span grown(struct span old, uint64_t gfn)
+{
+    uint64_t lo = gfn & ~(uint64_t)(WORD_BITS - 1), hi = lo + WORD_BITS, want;
+
+    if ( !old.bits )
+        return (struct span){ lo, WORD_BITS };
+    lo = MIN(lo, old.first);
+    hi = MAX(hi, old.first + old.bits);
+    want = MAX(hi - lo, old.bits * 2);
+    if ( gfn >= old.first )
+        return (struct span){ lo, want };
+    return (struct span){ hi >= want ? hi - want : 0, want };
+}
+
+static struct span current_span(struct logdirty_domain *ld)
+{
+    return (struct span){ ld->foreign_first, ld->foreign_bits };
+}
+
+/* Swap in bits (covering s) if the bitmap still fits inside it; returns
+ * what is to be freed: the old bitmap, or bits if another CPU grew the
+ * bitmap meanwhile (the caller then looks again). Lock held. */
+static uint64_t *swap_in(struct logdirty_domain *ld, uint64_t *bits, struct span s,
+                         uint64_t *old_bits)
+{
+    struct span cur = current_span(ld);
+    uint64_t *old = ld->foreign;
+
+    if ( cur.bits && (cur.first < s.first || cur.first + cur.bits > s.first + s.bits) )
+        return bits;
+    if ( old )
+        memcpy(bits + (cur.first - s.first) / WORD_BITS, old, words(cur.bits) * sizeof(uint64_t));
+    ld->foreign = bits;
+    ld->foreign_first = s.first;
+    ld->foreign_bits = s.bits;
+    *old_bits = cur.bits;
+    return old;
+}
+
 /* The bitmap, grown to cover gfn; allocated outside the lock, swapped in
  * under it. Charged to the domain whose frames it describes. */
 static int grow(struct logdirty_domain *ld, uint64_t gfn)
 {
-    uint64_t want = MAX((gfn | (WORD_BITS - 1)) + 1, ld->foreign_bits * 2);
-    uint64_t *bits, *old, old_bits = want;
+    struct span s;
+    uint64_t *bits, *old, old_bits;
 
-    if ( charge(ld, want) )
+    spin_lock(&ld->foreign_lock);
+    s = grown(current_span(ld), gfn);
+    spin_unlock(&ld->foreign_lock);
+    old_bits = s.bits;
+    if ( charge(ld, s.bits) )
         return -ENOMEM;
-    bits = xzalloc_array(uint64_t, words(want));
+    bits = xzalloc_array(uint64_t, words(s.bits));
     if ( !bits )
     {
-        uncharge(ld, want);
+        uncharge(ld, s.bits);
         return -ENOMEM;
     }
     spin_lock(&ld->foreign_lock);
-    if ( gfn < ld->foreign_bits ) /* another CPU grew it meanwhile */
-        old = bits;
-    else
-    {
-        old_bits = ld->foreign_bits;
-        if ( ld->foreign )
-            memcpy(bits, ld->foreign, words(ld->foreign_bits) * sizeof(uint64_t));
-        old = ld->foreign;
-        ld->foreign = bits;
-        ld->foreign_bits = want;
-    }
+    old = swap_in(ld, bits, s, &old_bits);
     spin_unlock(&ld->foreign_lock);
     xfree(old);
     uncharge(ld, old_bits);
@@ -85,9 +136,13 @@ static bool set_bit_locked(struct logdirty_domain *ld, uint64_t gfn)
     bool ok;
 
     spin_lock(&ld->foreign_lock);
-    ok = gfn < ld->foreign_bits;
+    ok = span_has(current_span(ld), gfn);
     if ( ok )
-        ld->foreign[gfn / WORD_BITS] |= 1ULL << (gfn % WORD_BITS);
+    {
+        uint64_t i = gfn - ld->foreign_first;
+
+        ld->foreign[i / WORD_BITS] |= 1ULL << (i % WORD_BITS);
+    }
     spin_unlock(&ld->foreign_lock);
     return ok;
 }
@@ -104,19 +159,29 @@ int logdirty_foreign_mapped(struct domain *d, uint64_t gfn)
     return 0;
 }
 
-/* Take word w's bits (clearing them); 0 past the end. */
-static uint64_t take_word(struct logdirty_domain *ld, uint64_t w)
+/* Take the bits (clearing them) of the word holding the first covered
+ * gfn at or above from, and the gfn of its bit 0; false past the end. The
+ * bitmap may grow, and its first gfn move down, between calls: walking by
+ * gfn, not by word index, misses none of the bits that were set. */
+static bool take_word(struct logdirty_domain *ld, uint64_t from, uint64_t *gfn0, uint64_t *got)
 {
-    uint64_t got = 0;
+    struct span s;
+    bool ok;
 
     spin_lock(&ld->foreign_lock);
-    if ( w < words(ld->foreign_bits) && ld->foreign )
+    s = current_span(ld);
+    from = MAX(from, s.first);
+    ok = ld->foreign && span_has(s, from);
+    if ( ok )
     {
-        got = ld->foreign[w];
+        uint64_t w = (from - s.first) / WORD_BITS;
+
+        *got = ld->foreign[w];
         ld->foreign[w] = 0;
+        *gfn0 = s.first + w * WORD_BITS;
     }
     spin_unlock(&ld->foreign_lock);
-    return got;
+    return ok;
 }
 
 /*
@@ -137,20 +202,18 @@ static void report_one(struct domain *d, uint64_t gfn)
 
 void logdirty_foreign_report(struct domain *d)
 {
-    struct logdirty_domain *ld = &d->logdirty;
-    uint64_t w, nr = words(ACCESS_ONCE(ld->foreign_bits));
+    uint64_t gfn0, bits, from = 0;
 
-    for ( w = 0; w < nr && ACCESS_ONCE(ld->foreign); w++ )
+    while ( take_word(&d->logdirty, from, &gfn0, &bits) )
     {
-        uint64_t bits = take_word(ld, w);
-
         while ( bits )
         {
             unsigned int b = __builtin_ctzll(bits);
 
             bits &= bits - 1;
-            report_one(d, w * WORD_BITS + b);
+            report_one(d, gfn0 + b);
         }
+        from = gfn0 + WORD_BITS;
     }
 }
 
@@ -159,5 +222,6 @@ void logdirty_foreign_free(struct domain *d)
     uncharge(&d->logdirty, d->logdirty.foreign ? d->logdirty.foreign_bits : 0);
     xfree(d->logdirty.foreign);
     d->logdirty.foreign = NULL;
+    d->logdirty.foreign_first = 0;
     d->logdirty.foreign_bits = 0;
 }

@@ -131,9 +131,11 @@ struct logdirty_domain
     bool ring_dropped_now;   /* a push found no room since the last CLEAN */
     bool ring_dropped_taken; /* ... before the last CLEAN took the bitmap */
     /* Frames other domains have mapped writable (logdirty-foreign.c),
-     * whether log-dirty is on or not: one bit per gfn. */
+     * whether log-dirty is on or not: one bit per gfn of
+     * [foreign_first, foreign_first + foreign_bits). */
     spinlock_t foreign_lock;
     uint64_t *foreign;
+    uint64_t foreign_first;
     uint64_t foreign_bits;
 };
 
