@@ -11,6 +11,7 @@
  * (xen/arch/x86/hypercall.c decodes them). Nothing here changes state.
  */
 #include <xen/lib.h>
+#include <xen/arch.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/hypercall.h>
@@ -62,6 +63,8 @@ static const struct hypercall_entry hypercalls[] = { WREN_HYPERCALLS(HC_ROW, HC_
     static const struct fam##_subop fam##_subops[] = { list(HC_SUBOP_ROW, fam) }; \
     const struct fam##_subop *fam##_subop_find(uint64_t cmd)                      \
     {                                                                             \
+        if ( arch_hypercall_absent(__HYPERVISOR_##fam, cmd) )                     \
+            return NULL;                                                          \
         for ( size_t i = 0; i < ARRAY_SIZE(fam##_subops); i++ )                   \
             if ( fam##_subops[i].cmd == cmd )                                     \
                 return &fam##_subops[i];                                          \
@@ -121,7 +124,8 @@ int hypercall_permit(enum hypercall_callers who, const struct domain *caller,
 long hypercall_dispatch(struct domain *caller, uint64_t nr, const uint64_t args[HYPERCALL_MAX_ARGS],
                         bool from_user)
 {
-    const struct hypercall_entry *e = hypercall_lookup(nr);
+    const struct hypercall_entry *e =
+        arch_hypercall_absent(nr, HC_NO_CMD) ? NULL : hypercall_lookup(nr);
     long rc;
     if ( !e )
         printk(XENLOG_DEBUG "d%u: unknown hypercall %lu\n", caller->domain_id, nr);

@@ -94,3 +94,9 @@ const char *arch_xen_capabilities(void)
 {
     return "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
 }
+
+/* Every hypercall and sub-op the common tables list is x86's. */
+bool arch_hypercall_absent(uint64_t nr, uint64_t cmd)
+{
+    return false;
+}

@@ -142,6 +142,14 @@ unsigned int arch_gpaddr_bits(void);
 /* XENVER_capabilities: the guest kinds this hypervisor runs, in Xen's
  * words (what `xl info` shows as xen_caps). */
 const char *arch_xen_capabilities(void);
+/* Xen's build for this architecture has no hypercall nr (asked with cmd
+ * HC_NO_CMD), or no sub-op cmd of the hypercall nr that dispatches on
+ * it: the dispatchers then answer as for a number they do not know
+ * (-ENOSYS), before reading any argument, whatever the common tables
+ * offer (arm64: x86's machine checks, memory map and HVMOPs). Any
+ * context, no lock. */
+#define HC_NO_CMD (~0ULL)
+bool arch_hypercall_absent(uint64_t nr, uint64_t cmd);
 
 /* ---- counters ---- */
 

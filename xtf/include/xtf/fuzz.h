@@ -8,25 +8,50 @@
  * fixed guest-physical address; the controller maps it with gmfn_foreign
  * and reads it while the domain runs. Only the controller writes 'go'
  * and 'stop'; the domain writes everything else.
+ *
+ * Every place is an offset from the guest's RAM base (XTF_RAM_BASE: 0 on
+ * x86, 0x40000000 on arm64), so one layout serves both; the hole the
+ * attacker aims at is each architecture's own (FUZZ_HOLE_*).
  */
 #ifndef XTF_FUZZ_H
 #define XTF_FUZZ_H
 
 #include <xtf/types.h>
+#include <xtf/tsc.h>
+#include <xtf/ram-base.h>
 
-#define FUZZ_HOSTILE_STATUS_GPA 0x84000UL
-#define FUZZ_VICTIM_STATUS_GPA  0x85000UL
+#define FUZZ_GFN(off) ((XTF_RAM_BASE >> 12) + (off)) /* off frames into RAM */
+
+#define FUZZ_HOSTILE_STATUS_GPA (XTF_RAM_BASE + 0x84000UL)
+#define FUZZ_VICTIM_STATUS_GPA  (XTF_RAM_BASE + 0x85000UL)
 #define FUZZ_HOSTILE_MAGIC      0x656c69747374486dULL /* "mHstile" */
 #define FUZZ_VICTIM_MAGIC       0x6d69746369765676ULL /* "vVvictim" */
 
-/* The hostile domain's layout, in gfns (its RAM is [0, 0x9e) and [0x100, end)). */
-#define FUZZ_RO_GFN      0x86UL  /* read-only in its page tables: a buffer target */
-#define FUZZ_SCRATCH_GFN 0x1fcUL /* 8 frames across the 2 MiB line: its buffers */
+/* The hostile domain's layout, in gfns (x86: its RAM is [0, 0x9e) and
+ * [0x100, end); arm64: [0x40000, end), the image from its first frame). */
+#define FUZZ_RO_GFN      FUZZ_GFN(0x86UL)  /* read-only in its page tables: a buffer target */
+#define FUZZ_SCRATCH_GFN FUZZ_GFN(0x1fcUL) /* 8 frames across the 2 MiB line: its buffers */
 #define FUZZ_SCRATCH_NR  8UL
-#define FUZZ_CHURN_A_GFN 0x400UL /* vCPU 1's own: populate, check, decrease */
-#define FUZZ_CHURN_B_GFN 0x600UL /* shared: vCPU 1 churns, vCPU 0 attacks */
-#define FUZZ_CHURN_NR    0x200UL /* each churn range is 2 MiB */
-#define FUZZ_CONSOLE_GFN 0x9eUL  /* the PV console ring (pvh_build.c) */
+#define FUZZ_CHURN_A_GFN FUZZ_GFN(0x400UL) /* vCPU 1's own: populate, check, decrease */
+#define FUZZ_CHURN_B_GFN FUZZ_GFN(0x600UL) /* shared: vCPU 1 churns, vCPU 0 attacks */
+#define FUZZ_CHURN_NR    0x200UL           /* each churn range is 2 MiB */
+#define FUZZ_BACKEND_GFN FUZZ_GFN(0x800UL) /* the controller maps frames from here up */
+
+/*
+ * A hole in the guest's map that calls aim at ([FUZZ_HOLE_GFN, +NR): the
+ * attacker's boundary values are its edges), and a RAM/hole edge whose RAM
+ * side holds nothing of the attacker's (ram_end: the address RAM ends at).
+ * x86: the 640K-1M hole under the image. arm64: the 384 KiB below RAM (the
+ * magic pages and grant table are far lower, at 0x39000000 and 0x38000000).
+ */
+#if defined(__aarch64__)
+#define FUZZ_HOLE_GFN               ((XTF_RAM_BASE >> 12) - 0x60UL)
+#define FUZZ_HOLE_EDGE_GPA(ram_end) (ram_end)
+#else
+#define FUZZ_HOLE_GFN               0xa0UL
+#define FUZZ_HOLE_EDGE_GPA(ram_end) 0xa0000UL
+#endif
+#define FUZZ_HOLE_NR 0x60UL
 
 /* hostile flags (from its command line) */
 #define FUZZ_F_SPECIAL (1U << 0) /* destructive calls may hit shared_info/console */
@@ -161,12 +186,11 @@ static inline uint64_t fuzz_pattern(uint64_t seed, uint64_t pa)
     return fuzz_next(&s);
 }
 
+/* The cycle count the attacker times itself with (x86: the TSC; arm64:
+ * CNTPCT_EL0, the count Wren's arm64 pvclock is in). */
 static inline uint64_t fuzz_rdtsc(void)
 {
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
+    return rdtsc();
 }
 
 /* "key=N" from our command line (decimal or 0x hex), or def if absent. */

@@ -9,6 +9,12 @@
  * pointers come from out_ptr(), which never aims there); take vCPU 0 or
  * 1 down, shut itself down, block, or enable event upcalls (the runtime
  * has no handler for them). Everything else is fair game.
+ *
+ * Gfns are drawn from the guest's own map: RAM from XTF_RAM_BASE to
+ * ram_end_gfn, the architecture's hole (FUZZ_HOLE_*), the console ring
+ * the builder announced; never x86's numbers where Arm's differ. Calls an
+ * architecture does not have are issued anyway: there the oracle is the
+ * refusal Xen's build for it gives (fuzz_arch_absent_*).
  */
 #include "hostile.h"
 #include <public/memory.h>
@@ -43,21 +49,25 @@ static uint64_t gen_gfn(uint64_t *r)
 {
     switch ( fuzz_below(r, 16) )
     {
-    case 0: return PICK(r, ((const uint64_t[]){ 0, 1, 0x9d, 0x9f, 0xa0, 0xff, 0x100 }));
+    case 0:
+        return PICK(r, ((const uint64_t[]){ 0, 1, FUZZ_HOLE_GFN - 3, FUZZ_HOLE_GFN - 1,
+                                            FUZZ_HOLE_GFN, FUZZ_HOLE_GFN + FUZZ_HOLE_NR - 1,
+                                            FUZZ_HOLE_GFN + FUZZ_HOLE_NR }));
     case 1: return ram_end_gfn - 1 + fuzz_below(r, 3);
     case 2: return GFN_LIMIT - 1 + fuzz_below(r, 3);
     case 3:
         return PICK(r,
                     ((const uint64_t[]){ 1ULL << 18, 1ULL << 27, 1ULL << 40, ~0ULL, ~0ULL >> 12 }));
-    case 4: return shinfo_gfn != NO_GFN ? shinfo_gfn : FUZZ_CONSOLE_GFN;
-    case 5: return FUZZ_CONSOLE_GFN;
-    case 6: return 0xa0 + fuzz_below(r, 0x60);                 /* the VGA hole */
-    case 7: return fuzz_below(r, 2 * ram_end_gfn) & ~0x1ffULL; /* 2M-aligned */
+    case 4: return shinfo_gfn != NO_GFN ? shinfo_gfn : console_gfn;
+    case 5: return console_gfn;
+    case 6: return FUZZ_HOLE_GFN + fuzz_below(r, FUZZ_HOLE_NR);
+    case 7: /* 2M-aligned, RAM or past it */
+        return FUZZ_GFN(fuzz_below(r, 2 * (ram_end_gfn - FUZZ_GFN(0))) & ~0x1ffULL);
     case 8:
     case 9: return FUZZ_CHURN_B_GFN + fuzz_below(r, FUZZ_CHURN_NR);
     case 10: return fuzz_below(r, GFN_LIMIT);
     case 11: return fuzz_next(r);
-    default: return 0x200 + fuzz_below(r, ram_end_gfn - 0x200); /* RAM */
+    default: return FUZZ_GFN(0x200) + fuzz_below(r, ram_end_gfn - FUZZ_GFN(0x200)); /* RAM */
     }
 }
 
@@ -108,20 +118,20 @@ static uint64_t out_ptr(uint64_t *r)
     case 3: return OUT_AREA + PAGE_SIZE - 8 - k;                                  /* across 4K */
     case 4: list_dirty = true; return (FUZZ_SCRATCH_GFN + 4) * PAGE_SIZE - 8 - k; /* across 2M */
     case 5: return k;                                                             /* NULL page */
-    case 6: return 0xa0000 - 8 - k * 8;                 /* RAM into the hole */
-    case 7: return (ram_end_gfn << PAGE_SHIFT) - 8 - k; /* RAM into nothing */
+    case 6: return FUZZ_HOLE_EDGE_GPA(ram_end_gfn << PAGE_SHIFT) - 8 - k * 8; /* RAM into a hole */
+    case 7: return (ram_end_gfn << PAGE_SHIFT) - 8 - k;                       /* RAM into nothing */
     case 8:
         return PICK(r, ((const uint64_t[]){ 1ULL << 32, 1ULL << 47, 0xffff800000000000ULL,
                                             ~0ULL - k, 0x0000800000000000ULL - 4 }));
-    case 9: return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8; /* read-only */
-    case 10: return 0xc0000 + k;                        /* hole */
+    case 9: return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;         /* read-only */
+    case 10: return ((FUZZ_HOLE_GFN + 0x20) << PAGE_SHIFT) + k; /* hole */
     case 11:
         if ( special && shinfo_gfn != NO_GFN )
             return (shinfo_gfn << PAGE_SHIFT) + k * 8;
         return 0x200000000ULL + k;
     case 12:
         if ( special )
-            return (FUZZ_CONSOLE_GFN << PAGE_SHIFT) + k * 16;
+            return (console_gfn << PAGE_SHIFT) + k * 16;
         return k << 40;
     default: return fuzz_next(r) | (1ULL << 63);
     }
@@ -144,9 +154,9 @@ static uint64_t list_ptr(uint64_t *r)
     case 1:
     case 2: return LIST_AREA + fuzz_below(r, LIST_ENTRIES) * 8;
     case 3: return (FUZZ_RO_GFN << PAGE_SHIFT) + k * 8;
-    case 4: return k;                               /* NULL page */
-    case 5: return 0xc0000 + k * 8;                 /* hole */
-    case 6: return (ram_end_gfn << PAGE_SHIFT) + k; /* above RAM */
+    case 4: return k;                                              /* NULL page */
+    case 5: return ((FUZZ_HOLE_GFN + 0x20) << PAGE_SHIFT) + k * 8; /* hole */
+    case 6: return (ram_end_gfn << PAGE_SHIFT) + k;                /* above RAM */
     default: return fuzz_next(r) | (1ULL << 63);
     }
 }
@@ -241,7 +251,7 @@ static void k_reservation(uint64_t *r, struct fuzz_call *c, unsigned int op)
          (first < FUZZ_CHURN_B_GFN || first >= FUZZ_CHURN_B_GFN + FUZZ_CHURN_NR) &&
          mem_type(first) != HVMMEM_ram_rw )
     {
-        if ( first == shinfo_gfn || first == FUZZ_CONSOLE_GFN )
+        if ( first == shinfo_gfn || first == console_gfn )
             finding(c, "decrease_reservation of %s failed (%ld) yet gfn %#lx is gone",
                     first == shinfo_gfn ? "shared_info" : "the console ring", (long)c->rc,
                     (unsigned long)first);
@@ -348,6 +358,9 @@ static void k_memmap(uint64_t *r, struct fuzz_call *c)
     c->arg[0] = m.nr_entries;
     c->arg[1] = m.buffer;
     c->rc = hypercall_memory_op(XENMEM_memory_map, (void *)(uintptr_t)in_ptr(r, &m, sizeof(m)));
+    if ( !XTF_HAS_MEMORY_MAP && c->rc != -XEN_ENOSYS )
+        finding(c, "memory_map, which this architecture lacks, returned %ld, not -ENOSYS",
+                (long)c->rc);
 }
 
 /* ---- hvm_op, xen_version, console_io ------------------------------------ */
@@ -388,6 +401,9 @@ static void k_hvm_other(uint64_t *r, struct fuzz_call *c)
 
     c->arg[0] = op;
     c->rc = hypercall_hvm_op(op, (void *)(uintptr_t)out_ptr(r));
+    if ( fuzz_arch_absent_hvmop(op) && c->rc != -XEN_ENOSYS )
+        finding(c, "HVMOP %u, which this architecture lacks, returned %ld, not -ENOSYS", op,
+                (long)c->rc);
 }
 
 static void k_version(uint64_t *r, struct fuzz_call *c)
@@ -533,6 +549,12 @@ static void k_unknown(uint64_t *r, struct fuzz_call *c)
 
     c->arg[0] = nr;
     c->rc = xtf_hypercall(nr, out_ptr(r), fuzz_next(r), out_ptr(r), fuzz_next(r), out_ptr(r));
+    if ( c->rc >= 0 )
+        finding(c, "hypercall %#lx, which Wren lacks, returned %ld", (unsigned long)nr,
+                (long)c->rc);
+    else if ( fuzz_arch_absent_call(nr) && c->rc != -XEN_ENOSYS )
+        finding(c, "hypercall %#lx, which this architecture lacks, returned %ld, not -ENOSYS",
+                (unsigned long)nr, (long)c->rc);
 }
 
 /* ---- grant_table_op ------------------------------------------------------- */

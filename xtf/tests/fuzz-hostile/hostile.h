@@ -23,9 +23,10 @@
 
 extern volatile struct fuzz_hostile_status *const st;
 extern uint64_t ram_end_gfn, image_first_gfn, image_end_gfn;
-extern uint64_t shinfo_gfn; /* where vCPU 0 last put shared_info */
-extern bool special;        /* FUZZ_F_SPECIAL */
-extern bool list_dirty;     /* an output buffer overlapped the list */
+extern uint64_t shinfo_gfn;  /* where vCPU 0 last put shared_info */
+extern uint64_t console_gfn; /* the PV console ring (NO_GFN: none) */
+extern bool special;         /* FUZZ_F_SPECIAL */
+extern bool list_dirty;      /* an output buffer overlapped the list */
 
 /* Held by vCPU 0 around a decrease and its check, by vCPU 1 around moving
  * shared_info: a move in between would empty the checked gfn legitimately. */
@@ -42,6 +43,19 @@ void list_reset(void);
 void finding(const struct fuzz_call *c, const char *fmt, ...) __printf(2, 3);
 /* The read-only page still holds what setup put there. */
 bool ro_page_intact(void);
+
+/*
+ * The architecture's half (x86.c, arm64.c).
+ * fuzz_arch_protect: make the page at gpa read-only in this vCPU's stage 1
+ * (its page tables), in a way the hypervisor's own copies must honour too;
+ * called once by vCPU 0 before the calls start.
+ * fuzz_arch_absent_hvmop: an HVMOP sub-op this architecture does not have
+ * (Xen's build for it answers -ENOSYS), which is then the only right answer.
+ * fuzz_arch_absent_call: a hypercall number likewise absent.
+ */
+void fuzz_arch_protect(uint64_t gpa);
+bool fuzz_arch_absent_hvmop(unsigned int op);
+bool fuzz_arch_absent_call(uint64_t nr);
 
 unsigned int fuzz_pick_kind(uint64_t *rng);
 /* Generate and issue one call of kind; fills c->arg[] and c->rc. */

@@ -24,17 +24,23 @@
  * What it may not touch: see calls.c; its image, stacks, page tables,
  * scratch buffers (FUZZ_SCRATCH_*), status page, read-only page and
  * vCPU 1's churn range A are never decreased or mapped over.
+ *
+ * The same source runs on x86 and arm64: the places are offsets from RAM
+ * (xtf/fuzz.h), the console ring's gfn comes from HVM_PARAM_CONSOLE_PFN,
+ * and what differs (how the read-only page is made, the calls only x86
+ * has) is in x86.c and arm64.c behind hostile.h's fuzz_arch_* hooks.
  */
 #include "hostile.h"
 #include <public/memory.h>
 #include <xtf/p2m.h>
 #include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 
 const char test_title[] = "fuzz: hostile domU";
 
 volatile struct fuzz_hostile_status *const st = (void *)FUZZ_HOSTILE_STATUS_GPA;
 uint64_t ram_end_gfn, image_first_gfn, image_end_gfn;
-uint64_t shinfo_gfn = NO_GFN;
+uint64_t shinfo_gfn = NO_GFN, console_gfn = NO_GFN;
 bool special, list_dirty;
 
 static uint64_t seed;
@@ -52,14 +58,14 @@ bool gfn_range_allowed(uint64_t gfn, unsigned int order)
 {
     uint64_t n = order >= 40 ? (1ULL << 40) : 1ULL << order;
 
-    if ( order < 40 && n > 1 && overlaps(gfn, n, 0xa0, 0x60) )
+    if ( order < 40 && n > 1 && overlaps(gfn, n, FUZZ_HOLE_GFN, FUZZ_HOLE_NR) )
         return true; /* contains a hole: the call must refuse it */
     if ( overlaps(gfn, n, image_first_gfn, image_end_gfn - image_first_gfn) ||
          overlaps(gfn, n, FUZZ_HOSTILE_STATUS_GPA >> PAGE_SHIFT, 1) ||
          overlaps(gfn, n, FUZZ_RO_GFN, 1) || overlaps(gfn, n, FUZZ_SCRATCH_GFN, FUZZ_SCRATCH_NR) ||
          overlaps(gfn, n, FUZZ_CHURN_A_GFN, FUZZ_CHURN_NR) )
         return false;
-    if ( !special && (overlaps(gfn, n, FUZZ_CONSOLE_GFN, 1) ||
+    if ( !special && (overlaps(gfn, n, console_gfn, 1) ||
                       (shinfo_gfn != NO_GFN && overlaps(gfn, n, shinfo_gfn, 1))) )
         return false;
     return true;
@@ -135,15 +141,22 @@ bool ro_page_intact(void)
 
 static void make_ro_page(void)
 {
-    uint64_t *p = (uint64_t *)(FUZZ_RO_GFN << PAGE_SHIFT), cr0;
+    uint64_t *p = (uint64_t *)(FUZZ_RO_GFN << PAGE_SHIFT);
 
     for ( unsigned int i = 0; i < PAGE_SIZE / 8; i++ )
         p[i] = fuzz_pattern(seed, (uint64_t)(uintptr_t)&p[i]);
     ro_expected = ro_sum();
-    xtf_protect_low_page(FUZZ_RO_GFN << PAGE_SHIFT);
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    cr0 |= X86_CR0_WP; /* the hypervisor must honour it too */
-    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
+    fuzz_arch_protect(FUZZ_RO_GFN << PAGE_SHIFT);
+}
+
+/* Where the console ring is, from the builder's own word (x86: gfn 0x9e
+ * under the 640K hole; arm64: the magic page at 0x39000000). */
+static void find_console(void)
+{
+    uint64_t pfn;
+
+    if ( !hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn) && pfn )
+        console_gfn = pfn;
 }
 
 /* ---- vCPU 1: churn ------------------------------------------------------------ */
@@ -324,6 +337,7 @@ void test_main(void)
            (unsigned long)xtf_cmdline_u64("calls", 1000),
            (unsigned long)((uintptr_t)_image_start >> PAGE_SHIFT),
            (unsigned long)(ROUNDUP((uintptr_t)_image_end, PAGE_SIZE) >> PAGE_SHIFT));
+    find_console();
     make_ro_page();
     publish();
     while ( !st->go )

@@ -14,7 +14,7 @@
 
 const char test_title[] = "fuzz: victim domU";
 
-#define FIRST_GFN 0x200UL
+#define FIRST_GFN FUZZ_GFN(0x200UL) /* 2 MiB into RAM, on x86 and arm64 */
 
 static volatile struct fuzz_victim_status *const vs = (void *)FUZZ_VICTIM_STATUS_GPA;
 

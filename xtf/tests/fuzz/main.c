@@ -59,7 +59,7 @@ const char test_title[] = "fuzz: hostile guest, victim, backend";
 #define HOSTILE      1
 #define VICTIM       2
 #define TWIN         3
-#define LOCAL_GFN    0x7e000UL /* above dom0's RAM: status pages, then backend */
+#define LOCAL_GFN    0x7e000UL /* a hole of dom0's (x86: above its RAM; arm64: below) */
 #define FUZZ_BACKEND 16
 #define FREEBLK      0x46524545424c4bULL /* page_alloc.c's free-block magic */
 
@@ -151,8 +151,9 @@ static void map_backend(void)
 
     for ( unsigned int i = 0; i < FUZZ_BACKEND; i++ )
     {
-        uint64_t g = i < FUZZ_BACKEND / 2 ? FUZZ_CHURN_B_GFN + fuzz_below(&r, FUZZ_CHURN_NR)
-                                          : 0x800 + fuzz_below(&r, end - 0x800);
+        uint64_t g = i < FUZZ_BACKEND / 2
+                         ? FUZZ_CHURN_B_GFN + fuzz_below(&r, FUZZ_CHURN_NR)
+                         : FUZZ_BACKEND_GFN + fuzz_below(&r, end - FUZZ_BACKEND_GFN);
         long rc = xtf_map_foreign(HOSTILE, g, LOCAL_GFN + 0x100 + nr_backend);
 
         if ( rc )
