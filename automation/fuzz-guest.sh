@@ -9,11 +9,12 @@
 # then the run's verdict line and a closing "N passed, N failed".
 #
 # Environment: WREN_FUZZ_SEED (default: the time), WREN_FUZZ_CALLS (default
-# 1000000 on qemu-svm, 20000 on bochs-vmx, which is ~50x slower),
+# 1000000 on qemu-svm and qemu-arm64, 20000 on bochs-vmx, which is ~50x
+# slower),
 # WREN_FUZZ_SPECIAL (1: aim at shared_info and the console ring too;
 # default 1), WREN_FUZZ_STRICT (1: the known bugs listed in
 # xtf/tests/fuzz/main.c fail the run; default 1). The generated descriptor
-# is build/xtf/fuzz-run.cfg (a helper: PLATFORMS is empty, so
+# is build/xtf/fuzz-run.cfg (build/arm64/tests/ for qemu-arm64; a helper: PLATFORMS is empty, so
 # run-all.sh never picks it up); logs are build/logs/PLATFORM/fuzz-run.log.
 
 set -uo pipefail
@@ -49,6 +50,7 @@ write_cfg()
 pass=0 fail=0
 for p in "${platforms[@]}"; do
     platform_known "$p" || die "unknown platform $p"
+    platform_select "$p" # XTF_DIR: qemu-arm64 has its own build of the kernels
     calls=${WREN_FUZZ_CALLS:-$(default_calls "$p")}
     write_cfg "$calls"
     start=$(now)

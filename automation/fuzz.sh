@@ -16,9 +16,9 @@
 #       read, never written) plus a work corpus in build/fuzz/corpus/NAME/
 #       that grows between runs.
 #
-#   guest-qemu  guest-bochs
+#   guest-qemu  guest-bochs  guest-arm64
 #       the hostile-guest fuzzer (automation/fuzz-guest.sh, xtf/tests/fuzz):
-#       10^6 calls on qemu-svm, 2*10^4 on bochs-vmx, with the seed, call
+#       10^6 calls on qemu-svm and qemu-arm64, 2*10^4 on bochs-vmx, with the seed, call
 #       count and rate on the stage's line; its output is kept in
 #       build/fuzz/logs/guest-PLATFORM.log, the serial log in
 #       build/logs/PLATFORM/fuzz-run.log. WREN_FUZZ_* tune it (see there).
@@ -40,7 +40,7 @@ set -uo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib/common.sh"
 
-STAGES=(host-decode host-elf host-walk host-format host-xsmsg host-xlcfg host-pvh-build host-sr-restore guest-qemu guest-bochs)
+STAGES=(host-decode host-elf host-walk host-format host-xsmsg host-xlcfg host-pvh-build host-sr-restore guest-qemu guest-bochs guest-arm64)
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 NICE="nice -n ${FUZZ_NICE:-10}"
@@ -125,6 +125,7 @@ guest_stage()
 
 stage_guest_qemu() { guest_stage qemu-svm qemu; }
 stage_guest_bochs() { guest_stage bochs-vmx bochs; }
+stage_guest_arm64() { guest_stage qemu-arm64 arm64; }
 
 main()
 {
