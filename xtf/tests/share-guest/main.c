@@ -2,7 +2,8 @@
  * share-guest - helper domU for the memory sharing scenario
  * (tools/dom0/tests/sharing-identical).
  *
- * Fills gfns [FIRST, FIRST + NR) (1 MiB) with a pattern that depends on the gfn
+ * Fills gfns [FIRST, FIRST + NR) (1 MiB, 4 MiB into RAM: gfns 0x400.. on
+ * x86, 0x40400.. on Arm) with a pattern that depends on the gfn
  * only, so two of it hold those pages identically, and says "pattern
  * ready". Then, for each line "write" typed at its console, it checks
  * that every page still holds the pattern (what another domain wrote to
@@ -20,10 +21,11 @@
 #include <public/io/console.h>
 #include <xtf/evtchn.h>
 #include <xtf/time.h>
+#include <xtf/p2m.h>
 
 const char test_title[] = "sharing helper: identical pages, 8 written on request";
 
-#define FIRST   0x400UL /* 4 MiB, above the image */
+#define FIRST   XTF_GFN(0x400) /* 4 MiB into RAM, above the image */
 #define NR      0x100UL
 #define WRITTEN 8
 #define STRIDE  (NR / WRITTEN) /* the written pages: FIRST + i * STRIDE */
