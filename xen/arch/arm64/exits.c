@@ -160,29 +160,16 @@ static unsigned int abort_kind(uint64_t esr, bool data)
  * grants nothing is not valid, so an access right "n" is a translation
  * fault here.
  */
-static bool access_allowed_now(struct vcpu *v, gfn_t gfn, unsigned int want)
+static bool access_allowed(p2m_type_t t, p2m_access_t a, unsigned int want)
 {
-    p2m_type_t t;
-    p2m_access_t a;
-    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
     return (p2m_type_rights(t) & a & want) == want;
-}
-
-static bool no_entry(struct vcpu *v, gfn_t gfn)
-{
-    p2m_type_t t;
-    p2m_lookup(&v->domain->p2m, gfn, &t, NULL, NULL);
-    return t == p2m_invalid;
 }
 
 /* RAM whose type allows the access and whose access right
  * (XENMEM_access_op) refuses it: a mem_access event, or Xen's rule when
  * nobody listens (vm_event.h). */
-static bool refused_by_access(struct vcpu *v, gfn_t gfn, unsigned int want)
+static bool refused_by_access(p2m_type_t t, p2m_access_t a, unsigned int want)
 {
-    p2m_type_t t;
-    p2m_access_t a;
-    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
     return p2m_is_ram(t) && (p2m_type_rights(t) & want) == want && (a & want) != want;
 }
 
@@ -274,6 +261,8 @@ static void exit_abort(struct vcpu *v, bool data)
     uint64_t esr = r->esr, ipa = abort_ipa(r);
     unsigned int fsc = esr & ESR_FSC_MASK, want = abort_kind(esr, data);
     gfn_t gfn = _gfn(ipa >> PAGE_SHIFT);
+    p2m_type_t t;
+    p2m_access_t a;
     if ( FSC_TYPE(fsc) == FSC_TRANSLATION && p2m_resolve_fault(&v->domain->p2m, gfn) > 0 )
     {
         p2m_retry(v);
@@ -286,17 +275,17 @@ static void exit_abort(struct vcpu *v, bool data)
         p2m_retry(v);
         return;
     }
-    if ( access_allowed_now(v, gfn, want) )
+    p2m_lookup(&v->domain->p2m, gfn, &t, &a, NULL);
+    if ( access_allowed(t, a, want) )
     {
         p2m_retry(v);
         return;
     }
     /* A fork's first touch of a gfn: filled from its parent. */
-    if ( no_entry(v, gfn) && mem_fork_fault(v, gfn, want == p2m_access_w) )
+    if ( t == p2m_invalid && mem_fork_fault(v, gfn, want == p2m_access_w) )
         return;
-    if ( refused_by_access(v, gfn, want) )
+    if ( refused_by_access(t, a, want) )
     {
-        v->vm_event.fault_offset = ipa & (PAGE_SIZE - 1);
         mem_access_host_violation(v, gfn, access_kinds(esr, want, data), ipa & (PAGE_SIZE - 1));
         return;
     }
