@@ -197,9 +197,6 @@ int arch_vcpu_create(struct vcpu *v)
     return 0;
 }
 
-#define PSR_MODE_MASK 0xfUL
-#define PSR_MODE_EL0T 0x0UL
-#define PSR_MODE_EL1T 0x4UL
 #define VEC_CUR_SP0   0x000 /* VBAR_EL1 offsets of a synchronous exception */
 #define VEC_CUR_SPX   0x200
 #define VEC_LOWER_A64 0x400

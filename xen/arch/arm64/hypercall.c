@@ -19,12 +19,10 @@
 #include <public/hvm/hvm_op.h>
 #include <public/arch-x86/xen-mca.h>
 
-#define PSR_MODE_EL0T 0x0 /* SPSR.M[3:0] of EL0 */
-
 void arch_hypercall(struct vcpu *v)
 {
     struct guest_regs *r = &v->arch.regs;
-    bool from_user = (r->pstate & 0xf) == PSR_MODE_EL0T;
+    bool from_user = (r->pstate & PSR_MODE_MASK) == PSR_MODE_EL0T;
     long rc = hypercall_dispatch(v->domain, r->x[16], r->x, from_user);
     if ( rc == -ERESTART )
     {

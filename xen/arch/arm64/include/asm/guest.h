@@ -13,7 +13,10 @@
 struct vcpu;
 struct domain;
 
-#define PSR_EL1H_MASKED 0x3c5UL      /* M = EL1h, D A I F set */
+#define PSR_EL1H_MASKED 0x3c5UL /* M = EL1h, D A I F set */
+#define PSR_MODE_MASK   0xfUL   /* SPSR.M[3:0]: the mode taken from */
+#define PSR_MODE_EL0T   0x0UL
+#define PSR_MODE_EL1T   0x4UL
 #define SCTLR_EL1_RESET 0x30d00800UL /* RES1 bits only: MMU, caches off */
 
 /* Guest physical layout (Xen on Arm's GUEST_RAM0_BASE). */
