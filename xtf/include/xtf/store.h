@@ -14,6 +14,9 @@
 #define XTF_RO_WRITE_FAULT      EXINFO(X86_EXC_GP, 0)
 #define XTF_RO_WRITE_FAULT_NAME "#GP"
 
+/* A return instruction, for a test that writes code and calls it. */
+#define XTF_RET_INSN 0xc3U
+
 /* The exinfo of the exception the store took (0 if it did not). */
 static inline uint64_t xtf_try_store64(volatile uint64_t *p, uint64_t v)
 {

@@ -14,6 +14,7 @@
  */
 #include <xtf.h>
 #include <xtf/p2m.h>
+#include <xtf/store.h>
 
 const char test_title[] = "mem_access helper: a guest touching five frames";
 
@@ -21,24 +22,9 @@ const char test_title[] = "mem_access helper: a guest touching five frames";
 #define X_GFN  XTF_GFN(0x410)
 #define OFFSET 0x18UL
 
-/* The one store per frame, and the RET written at X_GFN, per arch. */
-#if defined(__aarch64__)
-#define STORE64  "str %1, %0"
-#define RET_INSN 0xd65f03c0U
-#else
-#define STORE64  "movq %1, %0"
-#define RET_INSN 0xc3U
-#endif
-
 static uint64_t *word(uint64_t gfn, uint64_t offset)
 {
     return (uint64_t *)(uintptr_t)((gfn << PAGE_SHIFT) + offset);
-}
-
-/* Exactly one store instruction per frame: one access, one violation. */
-static inline void store(uint64_t *p, uint64_t v)
-{
-    __asm__ volatile(STORE64 : "=m"(*p) : "r"(v) : "memory");
 }
 
 static void one_round(uint64_t round)
@@ -47,7 +33,7 @@ static void one_round(uint64_t round)
     {
         uint64_t *p = word(W_GFN + i, OFFSET), v = (round << 8) | i;
 
-        store(p, v);
+        xtf_store64(p, v); /* one store per frame: one access, one violation */
         if ( *(volatile uint64_t *)p != v )
         {
             printf("MISMATCH: round %lu frame %#lx reads %#lx, not %#lx\n", (unsigned long)round,
@@ -60,7 +46,7 @@ static void one_round(uint64_t round)
 
 void test_main(void)
 {
-    *(volatile uint32_t *)word(X_GFN, 0) = RET_INSN;
+    *(volatile uint32_t *)word(X_GFN, 0) = XTF_RET_INSN;
     printf("rounds running\n");
     for ( uint64_t round = 1;; round++ )
     {

@@ -38,17 +38,6 @@ static uint8_t *frame(uint64_t gfn)
     return (uint8_t *)(uintptr_t)(gfn << PAGE_SHIFT);
 }
 
-/* Exactly one store instruction: one access, one violation. */
-#if defined(__aarch64__)
-#define STORE64 "str %1, %0"
-#else
-#define STORE64 "movq %1, %0"
-#endif
-static inline void store(uint64_t *p, uint64_t v)
-{
-    __asm__ volatile(STORE64 : "=m"(*p) : "r"(v) : "memory");
-}
-
 static inline uint64_t load(const uint64_t *p)
 {
     return *(const volatile uint64_t *)p;
@@ -75,7 +64,7 @@ static long do_frames(uint32_t op, uint32_t nr)
         uint64_t *p = (uint64_t *)(frame(mb->gfn[i]) + (op == XTF_MB_WRITE ? offset : 0));
 
         if ( op == XTF_MB_WRITE )
-            store(p, mb->val[i]);
+            xtf_store64(p, mb->val[i]);
         if ( op == MA_EXEC )
             ((void (*)(void))(uintptr_t)p)();
         mb->out[i] = load(p);
@@ -91,7 +80,7 @@ static void par_write_one(unsigned int id)
 {
     uint64_t *p = (uint64_t *)frame(mb->gfn[id]);
 
-    store(p, mb->val[id]);
+    xtf_store64(p, mb->val[id]);
     mb->out[id] = load(p);
 }
 

@@ -37,6 +37,7 @@
  */
 
 #include "../mem-access-lib/listener.c"
+#include <xtf/store.h>
 
 const char test_title[] = "mem_access: events to a dom0 listener";
 
@@ -54,13 +55,6 @@ const char test_title[] = "mem_access: events to a dom0 listener";
 #define B_GFN        XTF_GFN(0x430) /* a bad answer first */
 #define N_GFN        XTF_GFN(0x440) /* no listener */
 #define D_GFN        XTF_GFN(0x450) /* destroyed while waiting */
-
-/* The one instruction written at X_GFN for the target to call: RET. */
-#if defined(__aarch64__)
-#define RET_INSN 0xd65f03c0UL
-#else
-#define RET_INSN 0xc3UL
-#endif
 
 static struct target t1 = { .dom = D1, .mb_gfn = 0x7f200, .ring_gfn = 0x7f210 };
 static struct target t2 = { .dom = D2, .mb_gfn = 0x7f201, .ring_gfn = 0x7f211 };
@@ -176,7 +170,7 @@ static bool read_and_run(void)
     long rc;
 
     t1.mb->gfn[0] = X_GFN;
-    t1.mb->val[0] = RET_INSN;
+    t1.mb->val[0] = XTF_RET_INSN;
     t1.mb->arg[0] = 0;
     if ( !expect("write a RET", call(&t1, XTF_MB_WRITE, 1), 0) ||
          !expect("set n", set_access(D1, R_GFN, 1, XENMEM_access_n), 0) ||

@@ -16,6 +16,9 @@
 #define XTF_RO_WRITE_FAULT      ((0x25UL << 26) | (1UL << 25) | 0x10)
 #define XTF_RO_WRITE_FAULT_NAME "data abort"
 
+/* A return instruction (RET), for a test that writes code and calls it. */
+#define XTF_RET_INSN 0xd65f03c0U
+
 static volatile uint64_t xtf_store_esr;
 
 /* Only a synchronous exception at EL1 (vectors 0 and 4) is the store's. */
